@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { CleanedEnv } from 'envalid';
+import { ConfigValidationError, type ConfigIssue } from './config-validation-error';
+import { collectEnvironment, type EnvSource, type EnvSpec } from './environment-validation';
+import { getServiceDescriptor, type ServiceDescriptor, type ServiceName } from './service-catalog';
+import {
+  ADMIN_TOKEN_MIN_LENGTH_IN_PRODUCTION,
+  sharedEnvironmentSpec,
+  type LogLevel,
+  type NodeEnv,
+  type SharedEnvironmentSpec,
+} from './shared-environment';
+
+export interface ServiceConfig<S extends EnvSpec = Record<never, never>> {
+  readonly service: ServiceDescriptor;
+  readonly nodeEnv: NodeEnv;
+  readonly isProduction: boolean;
+  readonly logLevel: LogLevel;
+  readonly port: number;
+  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string };
+  readonly database: { readonly url: string; readonly schema: string };
+  readonly adminToken: string;
+  /** 'generated' outside production when TESSERA_ADMIN_TOKEN is unset: a random per-process token. */
+  readonly adminTokenSource: 'environment' | 'generated';
+  readonly shutdownTimeoutMs: number;
+  /** Every validated variable by its environment name, including the service's own (extraSpec) ones. */
+  readonly env: CleanedEnv<SharedEnvironmentSpec & S>;
+}
+
+/**
+ * Reads and validates the shared variables plus the service's own (`extraSpec`, built with this lib's
+ * validators). Throws ConfigValidationError naming every bad variable; call it first thing in main.ts so a
+ * wrong value stops the service before it touches Kafka or Postgres.
+ */
+export function loadServiceConfig<S extends EnvSpec = Record<never, never>>(
+  serviceName: ServiceName,
+  extraSpec?: S,
+  source: EnvSource = process.env,
+): ServiceConfig<S> {
+  const service = getServiceDescriptor(serviceName);
+  const shared = sharedEnvironmentSpec(service);
+  const clash = Object.keys(extraSpec ?? {}).filter((name) => name in shared);
+  if (clash.length > 0) throw new Error(`extraSpec redefines shared variables: ${clash.join(', ')}`);
+
+  // envalid applies devDefaults only when NODE_ENV is set, so the documented default has to be filled in first.
+  const effectiveSource: EnvSource = { ...source, NODE_ENV: source.NODE_ENV ?? 'development' };
+  const { env, issues } = collectEnvironment({ ...shared, ...(extraSpec as S) }, effectiveSource);
+  const adminIssue = checkAdminToken(env.NODE_ENV, env.TESSERA_ADMIN_TOKEN);
+  if (adminIssue) issues.push(adminIssue);
+  if (issues.length > 0) throw new ConfigValidationError(issues);
+
+  const adminTokenFromEnv = env.TESSERA_ADMIN_TOKEN;
+  return {
+    service,
+    nodeEnv: env.NODE_ENV,
+    isProduction: env.NODE_ENV === 'production',
+    logLevel: env.LOG_LEVEL,
+    port: env.PORT,
+    kafka: { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID },
+    database: { url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA },
+    adminToken: adminTokenFromEnv ?? randomBytes(24).toString('hex'),
+    adminTokenSource: adminTokenFromEnv ? 'environment' : 'generated',
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    env: env as CleanedEnv<SharedEnvironmentSpec & S>,
+  };
+}
+
+function checkAdminToken(nodeEnv: NodeEnv, adminToken: string | undefined): ConfigIssue | undefined {
+  if (nodeEnv !== 'production') return undefined;
+  if (adminToken === undefined) {
+    return { variable: 'TESSERA_ADMIN_TOKEN', message: 'TESSERA_ADMIN_TOKEN is required in production (bearer token for the admin APIs)' };
+  }
+  if (adminToken.length < ADMIN_TOKEN_MIN_LENGTH_IN_PRODUCTION) {
+    return {
+      variable: 'TESSERA_ADMIN_TOKEN',
+      message: `TESSERA_ADMIN_TOKEN must be at least ${ADMIN_TOKEN_MIN_LENGTH_IN_PRODUCTION} characters in production, got a ${adminToken.length}-character value`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * For main.ts: like loadServiceConfig, but a validation error is printed as one line on stderr and the process
+ * exits with status 1 instead of dumping a stack trace.
+ */
+export function loadServiceConfigOrExit<S extends EnvSpec = Record<never, never>>(
+  serviceName: ServiceName,
+  extraSpec?: S,
+  source: EnvSource = process.env,
+): ServiceConfig<S> {
+  try {
+    return loadServiceConfig(serviceName, extraSpec, source);
+  } catch (error) {
+    if (!(error instanceof ConfigValidationError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,69 @@
+import type { ServiceDescriptor } from './service-catalog';
+import { durationMs, hostPortList, oneOf, port, postgresUrl, sqlIdentifier, str, token } from './env-validators';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Matches the password the dev stack and jest give the embedded Postgres (libs/testing/src/embedded-pg.js). */
+export const DEV_DATABASE_URL = 'postgres://postgres:tessera@127.0.0.1:5432/postgres';
+export const DEFAULT_KAFKA_BROKERS = 'localhost:9092';
+export const ADMIN_TOKEN_MIN_LENGTH_IN_PRODUCTION = 16;
+
+/**
+ * The variables every service reads. Defaults that would be unsafe in production (a well-known database
+ * password) are devDefaults, which envalid applies only outside production.
+ */
+export function sharedEnvironmentSpec(service: ServiceDescriptor) {
+  return {
+    NODE_ENV: oneOf(NODE_ENVS)({ default: 'development', desc: 'development, test or production' }),
+    LOG_LEVEL: oneOf(LOG_LEVELS)({ default: 'info', testDefault: 'warn', desc: 'pino log level' }),
+    PORT: port({ default: service.defaultPort, desc: 'HTTP port for the API, /metrics, /healthz and /readyz' }),
+    KAFKA_BROKERS: hostPortList({ default: [DEFAULT_KAFKA_BROKERS], desc: 'comma-separated Kafka bootstrap brokers' }),
+    KAFKA_CLIENT_ID: str({ default: service.name, desc: 'Kafka client id' }),
+    DATABASE_URL: postgresUrl({ devDefault: DEV_DATABASE_URL, desc: 'PostgreSQL connection URL' }),
+    DATABASE_SCHEMA: sqlIdentifier({ default: service.schema, desc: 'Postgres schema this service owns' }),
+    TESSERA_ADMIN_TOKEN: token({ default: undefined, desc: 'bearer token for the admin APIs; required in production' }),
+    SHUTDOWN_TIMEOUT_MS: durationMs(100, 600_000)({ default: 10_000, desc: 'grace period for draining on SIGTERM' }),
+  };
+}
+
+export type SharedEnvironmentSpec = ReturnType<typeof sharedEnvironmentSpec>;
+export type SharedVariableName = keyof SharedEnvironmentSpec;
+
+/** Documentation rows for README and the deploy-file test: what each shared variable means and defaults to. */
+export interface EnvironmentVariableDoc {
+  readonly name: string;
+  readonly description: string;
+  /** Printable default; undefined when there is none. */
+  readonly defaultValue?: string;
+  readonly requiredInProduction: boolean;
+}
+
+export function describeSharedEnvironment(service: ServiceDescriptor): EnvironmentVariableDoc[] {
+  const spec = sharedEnvironmentSpec(service) as Record<string, { desc?: string; default?: unknown; devDefault?: unknown }>;
+  return Object.entries(spec).map(([name, variable]) => {
+    const fallback = variable.default ?? variable.devDefault;
+    const printable = Array.isArray(fallback) ? fallback.join(',') : fallback === undefined ? undefined : String(fallback);
+    return {
+      name,
+      description: variable.desc ?? '',
+      defaultValue: printable,
+      requiredInProduction: name === 'TESSERA_ADMIN_TOKEN' || !('default' in variable),
+    };
+  });
+}
+
+export const SHARED_VARIABLE_NAMES: readonly SharedVariableName[] = [
+  'NODE_ENV',
+  'LOG_LEVEL',
+  'PORT',
+  'KAFKA_BROKERS',
+  'KAFKA_CLIENT_ID',
+  'DATABASE_URL',
+  'DATABASE_SCHEMA',
+  'TESSERA_ADMIN_TOKEN',
+  'SHUTDOWN_TIMEOUT_MS',
+];
