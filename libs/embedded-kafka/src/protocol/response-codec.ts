@@ -1,0 +1,64 @@
+import { API_CATALOG } from './api-catalog';
+import type { ApiDefinition } from './api-catalog';
+import { ApiKey } from './api-keys';
+import type { RequestHeader } from './headers/request-header';
+import type { MessageBody } from './message-body';
+import { ByteReader } from './primitives/byte-reader';
+import { ByteWriter } from './primitives/byte-writer';
+import { inRange } from './schema/version-range';
+import { UnsupportedVersionError } from './unsupported-version.error';
+
+export interface DecodedResponse {
+  header: { correlationId: number };
+  body: MessageBody;
+}
+
+/** Response header v1 (tagged fields) for flexible versions, v0 otherwise; ApiVersions always v0 (KIP-511). */
+export function responseHeaderVersion(apiKey: number, apiVersion: number): number {
+  if (apiKey === ApiKey.ApiVersions) return 0;
+  return API_CATALOG.get(apiKey)?.response.isFlexible(apiVersion) ? 1 : 0;
+}
+
+/**
+ * Encodes a response for the request `header` as a full frame INCLUDING the 4-byte size prefix. Fields outside
+ * the version are ignored and missing ones take the spec default, so handlers need not branch on version.
+ */
+export function encodeResponse(header: RequestHeader, body: MessageBody): Buffer {
+  const definition = definitionOrThrow(header);
+  const w = new ByteWriter(estimateSize(body));
+  const sizeAt = w.reserve(4);
+  w.writeInt32(header.correlationId);
+  if (responseHeaderVersion(header.apiKey, header.apiVersion) === 1) w.writeUnsignedVarInt(0);
+  definition.response.encode(w, header.apiVersion, body);
+  w.patchInt32(sizeAt, w.length - 4);
+  return w.toBuffer();
+}
+
+/** Decodes a response frame (WITHOUT its 4-byte size prefix) for the given api key and version. */
+export function decodeResponse(apiKey: number, apiVersion: number, frame: Buffer): DecodedResponse {
+  const definition = definitionOrThrow({ apiKey, apiVersion, correlationId: -1, clientId: null });
+  const r = new ByteReader(frame);
+  const correlationId = r.readInt32();
+  if (responseHeaderVersion(apiKey, apiVersion) === 1) {
+    const count = r.readUnsignedVarInt();
+    for (let i = 0; i < count; i++) {
+      r.readUnsignedVarInt();
+      r.readRaw(r.readUnsignedVarInt(), 'header tagged field');
+    }
+  }
+  const body = definition.response.decode(r, frame, apiVersion) as MessageBody;
+  return { header: { correlationId }, body };
+}
+
+function definitionOrThrow(header: RequestHeader): ApiDefinition {
+  const definition = API_CATALOG.get(header.apiKey);
+  if (!definition || !inRange(definition.response.validVersions, header.apiVersion)) {
+    throw new UnsupportedVersionError(header);
+  }
+  return definition;
+}
+
+/** Start big enough for typical responses; fetch responses carrying records grow once to fit. */
+function estimateSize(body: MessageBody): number {
+  return body && typeof body === 'object' && 'responses' in body ? 16 * 1024 : 512;
+}
