@@ -1,1 +1,7 @@
-export {};
+export * from './logger-factory';
+export * from './secret-redaction';
+export * from './metric-naming';
+export * from './metrics-registry';
+export * from './service-metrics';
+export { maskUrlPassword } from '@tessera/config';
+export type { Registry, Counter, Gauge, Histogram, Summary } from 'prom-client';

@@ -1,0 +1,80 @@
+import { Writable } from 'node:stream';
+import { createLogger } from './logger-factory';
+
+/** Collects the JSON lines the logger writes, as parsed objects. */
+function captureLogger(options: { level?: string; extraSecretKeys?: string[] } = {}) {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter((line: string) => line.length > 0));
+      done();
+    },
+  });
+  const logger = createLogger({ service: 'ingest-gateway', destination, ...options });
+  return { logger, raw: () => lines.join('\n'), records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+describe('createLogger', () => {
+  it('writes JSON lines with service, word level and ISO time', () => {
+    const { logger, records } = captureLogger();
+    logger.info({ batchSize: 3 }, 'batch applied');
+    const [record] = records();
+    expect(record).toMatchObject({ service: 'ingest-gateway', level: 'info', msg: 'batch applied', batchSize: 3 });
+    expect(String(record.time)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('honours the level', () => {
+    const { logger, records } = captureLogger({ level: 'warn' });
+    logger.info('hidden');
+    logger.warn('shown');
+    expect(records().map((record) => record.msg)).toEqual(['shown']);
+  });
+
+  it('redacts secrets at the top level and nested, and in HTTP headers', () => {
+    const { logger, raw, records } = captureLogger();
+    logger.info(
+      {
+        password: 'pw-top-1',
+        writeKey: 'wk-top-2',
+        req: { method: 'POST', headers: { authorization: 'Basic d2stc2VjcmV0LTM6', cookie: 'session=ck-4', 'x-api-key': 'ak-5', host: 'example.com' } },
+        source: { settings: { writeKey: 'wk-nested-6', token: 'tk-nested-7', name: 'web' } },
+        destination: { config: { auth: { password: 'pw-deep-8' } } },
+        TESSERA_ADMIN_TOKEN: 'admin-9',
+      },
+      'request',
+    );
+    const output = raw();
+    for (const secret of ['pw-top-1', 'wk-top-2', 'd2stc2VjcmV0LTM6', 'ck-4', 'ak-5', 'wk-nested-6', 'tk-nested-7', 'pw-deep-8', 'admin-9']) {
+      expect(output).not.toContain(secret);
+    }
+    const [record] = records() as Array<Record<string, any>>;
+    expect(record.req.headers.authorization).toBe('[Redacted]');
+    expect(record.req.headers.host).toBe('example.com');
+    expect(record.source.settings.name).toBe('web');
+    expect(record.destination.config.auth.password).toBe('[Redacted]');
+  });
+
+  it('keeps database URLs readable but hides their password', () => {
+    const { logger, raw, records } = captureLogger();
+    logger.info({ DATABASE_URL: 'postgres://profile:s3cr3t-pw@db.internal:5432/tessera', db: { connectionString: 'postgresql://u:other-pw@h/db' } }, 'connecting');
+    expect(raw()).not.toContain('s3cr3t-pw');
+    expect(raw()).not.toContain('other-pw');
+    const [record] = records() as Array<Record<string, any>>;
+    expect(record.DATABASE_URL).toBe('postgres://profile:***@db.internal:5432/tessera');
+    expect(record.db.connectionString).toBe('postgresql://u:***@h/db');
+  });
+
+  it('redacts extra keys a service declares', () => {
+    const { logger, raw } = captureLogger({ extraSecretKeys: ['webhookSigningKey'] });
+    logger.info({ destination: { webhookSigningKey: 'sk-10' } }, 'configured');
+    expect(raw()).not.toContain('sk-10');
+  });
+
+  it('serializes errors with message and stack', () => {
+    const { logger, records } = captureLogger();
+    logger.error({ err: new Error('boom') }, 'failed');
+    const [record] = records() as Array<Record<string, any>>;
+    expect(record.err.message).toBe('boom');
+    expect(record.err.stack).toContain('Error: boom');
+  });
+});
