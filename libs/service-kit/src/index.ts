@@ -1,1 +1,12 @@
-export {};
+export { bootstrapService } from './bootstrap-service';
+export type { RunningService, ServiceAppModule } from './bootstrap-service';
+export type { ServiceKitOptions, ResolvedServiceKitOptions } from './service-kit-options';
+export { SERVICE_KIT_OPTIONS, SERVICE_LOGGER, METRICS_REGISTRY } from './service-kit-options';
+export { ServiceKitModule } from './service-kit.module';
+export { ReadinessRegistry } from './health/readiness-registry';
+export type { ReadinessCheck, ReadinessReport, CheckResult } from './health/readiness-registry';
+export { AdminTokenGuard } from './admin/admin-token.guard';
+export { AdminOnly, ADMIN_SECURITY_SCHEME } from './admin/admin-only.decorator';
+export { JsonExceptionFilter } from './errors/json-exception.filter';
+export type { ErrorBody } from './errors/error-body';
+export { OPENAPI_JSON_PATH, OPENAPI_YAML_PATH } from './openapi/openapi-document';

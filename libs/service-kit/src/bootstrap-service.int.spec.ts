@@ -1,0 +1,188 @@
+import { Body, Controller, Get, Injectable, Module, OnApplicationShutdown, Post } from '@nestjs/common';
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import { AdminOnly } from './admin/admin-only.decorator';
+import { bootstrapService, RunningService } from './bootstrap-service';
+import { ReadinessRegistry } from './health/readiness-registry';
+
+const ADMIN_TOKEN = 'test-admin-token-123';
+const shutdownOrder: string[] = [];
+let dependencyUp = true;
+let releaseSlowRequest: () => void = () => {};
+
+@Controller('v1')
+class FixtureController {
+  constructor(readiness: ReadinessRegistry) {
+    readiness.register('fixture-dependency', () => {
+      if (!dependencyUp) throw new Error('fixture dependency is down');
+    });
+  }
+
+  @Get('admin/things')
+  @AdminOnly()
+  things(): { things: string[] } {
+    return { things: ['a'] };
+  }
+
+  @Get('boom')
+  boom(): never {
+    throw new Error('secret internal detail');
+  }
+
+  @Post('echo')
+  echo(@Body() body: unknown): unknown {
+    return body;
+  }
+
+  @Get('slow')
+  async slow(): Promise<{ done: true }> {
+    await new Promise<void>((resolve) => (releaseSlowRequest = resolve));
+    shutdownOrder.push('in-flight request finished');
+    return { done: true };
+  }
+}
+
+@Injectable()
+class FixtureDatabase implements OnApplicationShutdown {
+  onApplicationShutdown(): void {
+    shutdownOrder.push('database closed');
+  }
+}
+
+@Module({ controllers: [FixtureController], providers: [FixtureDatabase] })
+class FixtureAppModule {}
+
+describe('bootstrapService (real HTTP)', () => {
+  let service: RunningService;
+
+  beforeAll(async () => {
+    service = await bootstrapService(FixtureAppModule, {
+      name: 'fixture-service',
+      port: 0,
+      host: '127.0.0.1',
+      adminToken: ADMIN_TOKEN,
+      logger: pino({ level: 'silent' }),
+      registry: new Registry(),
+      handleSignals: false,
+    });
+  });
+
+  afterAll(async () => {
+    await service.close();
+  });
+
+  it('serves liveness', async () => {
+    const res = await fetch(`${service.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', service: 'fixture-service' });
+  });
+
+  it('reports readiness, and 503 with the failing check listed', async () => {
+    const ok = await fetch(`${service.url}/readyz`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ status: 'ready', failing: [], checks: { 'fixture-dependency': { ok: true } } });
+
+    dependencyUp = false;
+    try {
+      const down = await fetch(`${service.url}/readyz`);
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({
+        status: 'not_ready',
+        failing: ['fixture-dependency'],
+        checks: { 'fixture-dependency': { ok: false, error: 'fixture dependency is down' } },
+      });
+    } finally {
+      dependencyUp = true;
+    }
+  });
+
+  it('exposes Prometheus metrics including per-route request durations', async () => {
+    await fetch(`${service.url}/healthz`);
+    const res = await fetch(`${service.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toContain('tessera_fixture_service_http_request_duration_seconds_bucket');
+    expect(text).toContain('route="/healthz"');
+  });
+
+  it('serves the OpenAPI document with the admin security scheme', async () => {
+    const res = await fetch(`${service.url}/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; info: { title: string }; paths: Record<string, unknown>; components: { securitySchemes: object } };
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(doc.info.title).toBe('Tessera fixture-service');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/v1/admin/things']));
+    expect(doc.components.securitySchemes).toHaveProperty('admin-token');
+  });
+
+  it.each([
+    ['no header', undefined, 'missing Authorization header'],
+    ['wrong scheme', `Basic ${Buffer.from(`${ADMIN_TOKEN}:`).toString('base64')}`, 'Bearer scheme'],
+    ['wrong token', 'Bearer not-the-token', 'invalid admin token'],
+    ['token prefix', `Bearer ${ADMIN_TOKEN.slice(0, -1)}`, 'invalid admin token'],
+  ])('rejects admin calls with %s as 401 JSON', async (_case, authorization, message) => {
+    const res = await fetch(`${service.url}/v1/admin/things?x=1`, { headers: authorization ? { authorization } : {} });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(res.headers.get('www-authenticate')).toContain('Bearer');
+    const body = await res.json();
+    expect(body).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.stringContaining(message), path: '/v1/admin/things' });
+  });
+
+  it('accepts the admin token', async () => {
+    const res = await fetch(`${service.url}/v1/admin/things`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ things: ['a'] });
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const res = await fetch(`${service.url}/v1/nope`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ statusCode: 404, error: 'Not Found', path: '/v1/nope' });
+  });
+
+  it('answers malformed JSON bodies with a JSON 400', async () => {
+    const res = await fetch(`${service.url}/v1/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ statusCode: 400, error: 'Bad Request', path: '/v1/echo' });
+  });
+
+  it('hides internals of unexpected errors behind a JSON 500', async () => {
+    const res = await fetch(`${service.url}/v1/boom`);
+    expect(res.status).toBe(500);
+    const body = await res.json();
+    expect(body).toMatchObject({ statusCode: 500, error: 'Internal Server Error', path: '/v1/boom' });
+    expect(JSON.stringify(body)).not.toContain('secret internal detail');
+  });
+});
+
+describe('bootstrapService shutdown', () => {
+  it('turns readiness 503, drains in-flight requests, then closes the database', async () => {
+    shutdownOrder.length = 0;
+    const service = await bootstrapService(FixtureAppModule, {
+      name: 'fixture-service',
+      port: 0,
+      host: '127.0.0.1',
+      adminToken: ADMIN_TOKEN,
+      logger: pino({ level: 'silent' }),
+      registry: new Registry(),
+      handleSignals: false,
+    });
+    const inFlight = fetch(`${service.url}/v1/slow`).then(async (res) => ({ status: res.status, body: await res.json() }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const readiness = service.app.get(ReadinessRegistry);
+    const closing = service.close();
+    expect(readiness.isShuttingDown()).toBe(true);
+    expect((await readiness.evaluate()).status).toBe('shutting_down');
+
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(shutdownOrder).toEqual([]);
+    releaseSlowRequest();
+    expect(await inFlight).toEqual({ status: 200, body: { done: true } });
+    await closing;
+    expect(shutdownOrder).toEqual(['in-flight request finished', 'database closed']);
+    await expect(fetch(`${service.url}/healthz`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AdminTokenGuard } from './admin/admin-token.guard';
+import { JsonExceptionFilter } from './errors/json-exception.filter';
+import { HealthController } from './health/health.controller';
+import { ReadinessRegistry } from './health/readiness-registry';
+import { MetricsController } from './metrics/metrics.controller';
+import { METRICS_REGISTRY, ResolvedServiceKitOptions, SERVICE_KIT_OPTIONS, SERVICE_LOGGER } from './service-kit-options';
+
+/**
+ * The operational surface every service shares: probes, metrics, JSON errors, the admin guard.
+ * Global, so feature modules inject ReadinessRegistry, the logger and the registry without importing it.
+ */
+@Module({})
+export class ServiceKitModule {
+  static forRoot(options: ResolvedServiceKitOptions): DynamicModule {
+    return {
+      module: ServiceKitModule,
+      global: true,
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: SERVICE_KIT_OPTIONS, useValue: options },
+        { provide: SERVICE_LOGGER, useValue: options.logger },
+        { provide: METRICS_REGISTRY, useValue: options.registry },
+        { provide: ReadinessRegistry, useValue: new ReadinessRegistry() },
+        AdminTokenGuard,
+        { provide: APP_FILTER, useClass: JsonExceptionFilter },
+      ],
+      exports: [SERVICE_KIT_OPTIONS, SERVICE_LOGGER, METRICS_REGISTRY, ReadinessRegistry, AdminTokenGuard],
+    };
+  }
+}
