@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Injectable, Module, OnApplicationShutdown, Post } from '@nestjs/common';
-import pino from 'pino';
-import { Registry } from 'prom-client';
+import { createLogger, createMetricsRegistry } from '@tessera/observability';
 import { AdminOnly } from './admin/admin-only.decorator';
 import { bootstrapService, RunningService } from './bootstrap-service';
 import { ReadinessRegistry } from './health/readiness-registry';
@@ -61,8 +60,8 @@ describe('bootstrapService (real HTTP)', () => {
       port: 0,
       host: '127.0.0.1',
       adminToken: ADMIN_TOKEN,
-      logger: pino({ level: 'silent' }),
-      registry: new Registry(),
+      logger: createLogger({ service: 'fixture-service', level: 'silent' }),
+      registry: createMetricsRegistry('fixture-service'),
       handleSignals: false,
     });
   });
@@ -165,8 +164,8 @@ describe('bootstrapService shutdown', () => {
       port: 0,
       host: '127.0.0.1',
       adminToken: ADMIN_TOKEN,
-      logger: pino({ level: 'silent' }),
-      registry: new Registry(),
+      logger: createLogger({ service: 'fixture-service', level: 'silent' }),
+      registry: createMetricsRegistry('fixture-service'),
       handleSignals: false,
     });
     const inFlight = fetch(`${service.url}/v1/slow`).then(async (res) => ({ status: res.status, body: await res.json() }));

@@ -1,7 +1,7 @@
 export { bootstrapService } from './bootstrap-service';
 export type { RunningService, ServiceAppModule } from './bootstrap-service';
 export type { ServiceKitOptions, ResolvedServiceKitOptions } from './service-kit-options';
-export { SERVICE_KIT_OPTIONS, SERVICE_LOGGER, METRICS_REGISTRY } from './service-kit-options';
+export { SERVICE_KIT_OPTIONS, SERVICE_CONFIG, SERVICE_LOGGER, METRICS_REGISTRY } from './service-kit-options';
 export { ServiceKitModule } from './service-kit.module';
 export { ReadinessRegistry } from './health/readiness-registry';
 export type { ReadinessCheck, ReadinessReport, CheckResult } from './health/readiness-registry';

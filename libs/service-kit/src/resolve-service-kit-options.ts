@@ -1,20 +1,27 @@
-import pino from 'pino';
-import { Registry } from 'prom-client';
+import { isServiceName, loadServiceConfigOrExit, type ServiceConfig } from '@tessera/config';
+import { createLogger, createMetricsRegistry } from '@tessera/observability';
 import type { ResolvedServiceKitOptions, ServiceKitOptions } from './service-kit-options';
 
-// TEMPORARY until @tessera/config and @tessera/observability export their env loader, logger and registry factory.
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/** Explicit options win over the validated environment; the environment wins over built-in defaults. */
 export function resolveServiceKitOptions(input: ServiceKitOptions): ResolvedServiceKitOptions {
-  const env = process.env;
+  const config: ServiceConfig | undefined = input.config ?? (isServiceName(input.name) ? loadServiceConfigOrExit(input.name) : undefined);
+  const logger = input.logger ?? createLogger({ service: input.name, level: config?.logLevel });
+  if (config?.adminTokenSource === 'generated' && input.adminToken === undefined) {
+    logger.warn('TESSERA_ADMIN_TOKEN is not set: admin APIs accept only a random token generated for this process');
+  }
   return {
     name: input.name,
-    port: input.port ?? Number(env.PORT ?? 0),
-    host: input.host ?? env.HOST ?? '0.0.0.0',
-    adminToken: input.adminToken ?? env.TESSERA_ADMIN_TOKEN ?? '',
-    shutdownTimeoutMs: input.shutdownTimeoutMs ?? Number(env.SHUTDOWN_TIMEOUT_MS ?? 10000),
+    config,
+    port: input.port ?? config?.port ?? 0,
+    host: input.host ?? '0.0.0.0',
+    adminToken: input.adminToken ?? config?.adminToken ?? '',
+    shutdownTimeoutMs: input.shutdownTimeoutMs ?? config?.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
     version: input.version ?? '0.1.0',
-    description: input.description ?? input.name,
-    logger: input.logger ?? pino({ name: input.name }),
-    registry: input.registry ?? new Registry(),
+    description: input.description ?? config?.service.description ?? input.name,
+    logger,
+    registry: input.registry ?? createMetricsRegistry(input.name),
     handleSignals: input.handleSignals ?? true,
   };
 }

@@ -1,13 +1,19 @@
-import type { Logger } from 'pino';
+import type { ServiceConfig } from '@tessera/config';
+import type { Logger } from '@tessera/observability';
 import type { Registry } from 'prom-client';
 
-/** What every service passes to bootstrapService; anything left out is read from the environment. */
+/** What a service passes to bootstrapService; anything left out comes from its validated configuration. */
 export interface ServiceKitOptions {
   /** The service's catalog name, e.g. "ingest-gateway". */
   name: string;
+  /**
+   * The validated environment. Defaults to loadServiceConfigOrExit(name) for catalog services, so a wrong
+   * variable stops the process with a message naming it. Fixtures outside the catalog pass explicit options.
+   */
+  config?: ServiceConfig;
   /** HTTP port; 0 picks a free one (tests). Defaults to PORT, then the catalog port. */
   port?: number;
-  /** Interface to bind; defaults to HOST, then 0.0.0.0. */
+  /** Interface to bind; defaults to 0.0.0.0 (containers). */
   host?: string;
   /** Bearer token for admin APIs; defaults to TESSERA_ADMIN_TOKEN. Empty disables admin APIs (fail closed). */
   adminToken?: string;
@@ -15,7 +21,7 @@ export interface ServiceKitOptions {
   shutdownTimeoutMs?: number;
   /** Version shown in the OpenAPI document. */
   version?: string;
-  /** One-line description shown in the OpenAPI document. */
+  /** One-line description shown in the OpenAPI document; defaults to the catalog description. */
   description?: string;
   logger?: Logger;
   registry?: Registry;
@@ -26,6 +32,8 @@ export interface ServiceKitOptions {
 /** The options after defaults are applied; injected as SERVICE_KIT_OPTIONS. */
 export interface ResolvedServiceKitOptions {
   name: string;
+  /** Present for catalog services; feature modules read Kafka and database settings from it (SERVICE_CONFIG). */
+  config: ServiceConfig | undefined;
   port: number;
   host: string;
   adminToken: string;
@@ -38,5 +46,6 @@ export interface ResolvedServiceKitOptions {
 }
 
 export const SERVICE_KIT_OPTIONS = Symbol('SERVICE_KIT_OPTIONS');
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 export const SERVICE_LOGGER = Symbol('SERVICE_LOGGER');
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');

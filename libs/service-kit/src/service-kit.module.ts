@@ -5,7 +5,7 @@ import { JsonExceptionFilter } from './errors/json-exception.filter';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness-registry';
 import { MetricsController } from './metrics/metrics.controller';
-import { METRICS_REGISTRY, ResolvedServiceKitOptions, SERVICE_KIT_OPTIONS, SERVICE_LOGGER } from './service-kit-options';
+import { METRICS_REGISTRY, ResolvedServiceKitOptions, SERVICE_CONFIG, SERVICE_KIT_OPTIONS, SERVICE_LOGGER } from './service-kit-options';
 
 /**
  * The operational surface every service shares: probes, metrics, JSON errors, the admin guard.
@@ -20,13 +20,14 @@ export class ServiceKitModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE_KIT_OPTIONS, useValue: options },
+        { provide: SERVICE_CONFIG, useValue: options.config },
         { provide: SERVICE_LOGGER, useValue: options.logger },
         { provide: METRICS_REGISTRY, useValue: options.registry },
         { provide: ReadinessRegistry, useValue: new ReadinessRegistry() },
         AdminTokenGuard,
         { provide: APP_FILTER, useClass: JsonExceptionFilter },
       ],
-      exports: [SERVICE_KIT_OPTIONS, SERVICE_LOGGER, METRICS_REGISTRY, ReadinessRegistry, AdminTokenGuard],
+      exports: [SERVICE_KIT_OPTIONS, SERVICE_CONFIG, SERVICE_LOGGER, METRICS_REGISTRY, ReadinessRegistry, AdminTokenGuard],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
+import type { Logger } from '@tessera/observability';
 import { SERVICE_LOGGER } from '../service-kit-options';
 import { ErrorBody, pathWithoutQuery, reasonPhrase } from './error-body';
 

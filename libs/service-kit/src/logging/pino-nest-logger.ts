@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import type { Logger } from 'pino';
+import type { Logger } from '@tessera/observability';
 
 /** Routes Nest's own framework messages (module init, route mapping, errors) into the service's pino logger. */
 export class PinoNestLogger implements LoggerService {

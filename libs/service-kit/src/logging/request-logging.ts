@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Logger } from 'pino';
-import type { Histogram } from 'prom-client';
+import type { Logger } from '@tessera/observability';
+import type { HttpRequestHistogram } from '../metrics/http-metrics';
 import { pathWithoutQuery } from '../errors/error-body';
 
 /** Probe and scrape traffic would drown the log at info level, so it is logged at debug. */
@@ -13,7 +13,7 @@ const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 export function installRequestLogging(
   app: NestFastifyApplication,
   logger: Logger,
-  durations: Histogram<'method' | 'route' | 'status'>,
+  durations: HttpRequestHistogram,
 ): void {
   app.getHttpAdapter().getInstance().addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions?.url ?? 'unmatched';

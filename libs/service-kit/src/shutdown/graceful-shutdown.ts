@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import type { Logger } from 'pino';
+import type { Logger } from '@tessera/observability';
 import type { ReadinessRegistry } from '../health/readiness-registry';
 
 export const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
