@@ -1,1 +1,38 @@
-export {};
+export { createKafkaClient, type KafkaClientOptions } from './kafka-client.factory';
+export { pinoLogCreator } from './pino-log-creator';
+export { BatchingProducer, type BatchingProducerOptions } from './batching-producer';
+export { BatchConsumerRunner, type BatchConsumerRunnerOptions } from './batch-consumer-runner';
+export {
+  emptyOutcome,
+  toInboundMessage,
+  type BatchHandler,
+  type BatchOutcome,
+  type ConsumedBatch,
+  type InboundMessage,
+} from './consumed-batch';
+export { ExactlyOnceProcessor, type ExactlyOnceProcessorOptions } from './exactly-once-processor';
+export { BatchApplyContext, type ApplyContext, type DecodedRecord } from './apply-context';
+export { OutboxRelay, type OutboxRelayOptions, type OutboxPublisher } from './outbox-relay';
+export { writeOutbox, laneOf, OUTBOX_LANES, OUTBOX_NOTIFY_CHANNEL, type OutboxEntry, type OutgoingMessage } from './outbox-writer';
+export { InboxDedupe } from './inbox-dedupe';
+export { OffsetFence } from './offset-fence';
+export { kafkaTablesDdl, dropKafkaTablesDdl, KafkaTables } from './kafka-tables.ddl';
+export { contractDlqEncoder, toRejectionRecord, readDlqHeaders, type DlqEncoder, type Rejection } from './dlq-envelope';
+export {
+  ok,
+  dlq,
+  drop,
+  andThen,
+  DlqReasonCode,
+  type StepResult,
+  type StepOk,
+  type StepDlq,
+  type StepDrop,
+  type DlqReason,
+  type DlqReasonCodeValue,
+  type RejectedItemInfo,
+} from './step-result';
+export { MessageHeaders, headerToString } from './message-headers';
+export { KafkaConsumerMetrics, KafkaProducerMetrics, OutboxRelayMetrics } from './metrics';
+export { inTransaction, type SqlConnection, type SqlExecutor, type SqlPool } from './sql-client';
+export { isTransientError } from './transient-error';

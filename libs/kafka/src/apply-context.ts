@@ -1,0 +1,88 @@
+import type { BatchOutcome, InboundMessage } from './consumed-batch';
+import type { DlqEncoder } from './dlq-envelope';
+import type { OutboxEntry, OutgoingMessage } from './outbox-writer';
+import type { SqlExecutor } from './sql-client';
+import type { DlqReason, StepResult } from './step-result';
+
+export interface DecodedRecord<T> {
+  readonly message: InboundMessage;
+  readonly value: T;
+}
+
+/**
+ * What an exactly-once handler works with: the open transaction, the decoded records that still need applying,
+ * and an outbox. Everything emitted or rejected here is written in the same transaction as the handler's SQL.
+ */
+export interface ApplyContext<T> {
+  /** The batch transaction. Run parameterized, set-based SQL (UNNEST, multi-row upserts); never commit it. */
+  readonly tx: SqlExecutor;
+  readonly groupId: string;
+  readonly topic: string;
+  readonly partition: number;
+  /** Decoded, not yet applied, not duplicates; in offset order. */
+  readonly records: readonly DecodedRecord<T>[];
+  /** Queues a message for the outbox (published after commit by the relay). */
+  emit(topic: string, message: OutgoingMessage): void;
+  /** Applies a step result: returns the value when ok; dead-letters or drops the record otherwise. */
+  route<U>(record: DecodedRecord<T> | InboundMessage, result: StepResult<U>): U | undefined;
+  reject(record: DecodedRecord<T> | InboundMessage, reason: DlqReason): void;
+  drop(record: DecodedRecord<T> | InboundMessage, why: string): void;
+}
+
+function messageOf<T>(record: DecodedRecord<T> | InboundMessage): InboundMessage {
+  return 'offset' in record ? record : record.message;
+}
+
+export class BatchApplyContext<T> implements ApplyContext<T> {
+  readonly records: DecodedRecord<T>[] = [];
+  private readonly outbox: OutboxEntry[] = [];
+  private readonly rejected = new Set<string>();
+  private readonly dropped = new Set<string>();
+
+  constructor(
+    readonly tx: SqlExecutor,
+    readonly groupId: string,
+    readonly topic: string,
+    readonly partition: number,
+    private readonly service: string,
+    private readonly dlqTopic: string,
+    private readonly encodeDlq: DlqEncoder,
+  ) {}
+
+  emit(topic: string, message: OutgoingMessage): void {
+    this.outbox.push({ topic, message });
+  }
+
+  route<U>(record: DecodedRecord<T> | InboundMessage, result: StepResult<U>): U | undefined {
+    if (result.kind === 'ok') return result.value;
+    if (result.kind === 'dlq') this.reject(record, result.reason);
+    else this.drop(record, result.why);
+    return undefined;
+  }
+
+  reject(record: DecodedRecord<T> | InboundMessage, reason: DlqReason): void {
+    const message = messageOf(record);
+    if (this.rejected.has(message.offset) || this.dropped.has(message.offset)) return;
+    this.rejected.add(message.offset);
+    this.outbox.push({
+      topic: this.dlqTopic,
+      message: this.encodeDlq({ message, reason, groupId: this.groupId, service: this.service, rejectedAt: new Date() }),
+    });
+  }
+
+  drop(record: DecodedRecord<T> | InboundMessage, _why: string): void {
+    const message = messageOf(record);
+    if (this.rejected.has(message.offset)) return;
+    this.dropped.add(message.offset);
+  }
+
+  outboxEntries(): readonly OutboxEntry[] {
+    return this.outbox;
+  }
+
+  /** ok counts the decoded records the handler neither rejected nor dropped. */
+  outcome(): Pick<BatchOutcome, 'ok' | 'dlq' | 'drop'> {
+    const okCount = this.records.filter((r) => !this.rejected.has(r.message.offset) && !this.dropped.has(r.message.offset)).length;
+    return { ok: okCount, dlq: this.rejected.size, drop: this.dropped.size };
+  }
+}

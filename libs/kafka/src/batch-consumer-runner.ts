@@ -1,0 +1,204 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { toInboundMessage, type BatchHandler, type BatchOutcome, type ConsumedBatch } from './consumed-batch';
+import { KafkaConsumerMetrics } from './metrics';
+
+export interface BatchConsumerRunnerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  handler: BatchHandler;
+  /** Service name for metric names (tessera_<service>_consumer_...). */
+  service: string;
+  registry: Registry;
+  logger?: Logger;
+  /** Where a group with no committed offset starts. Default true: a new service replays what the topic holds. */
+  fromBeginning?: boolean;
+  /** A fetched batch is handed over in slices of at most this many messages, each its own transaction. */
+  maxMessagesPerCall?: number;
+  partitionsConsumedConcurrently?: number;
+  sessionTimeoutMs?: number;
+  rebalanceTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  maxBytesPerPartition?: number;
+  /** Backoff between attempts when the handler throws (database down...). */
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+}
+
+/**
+ * Runs a kafkajs consumer with eachBatch, no auto-resolve and no auto-commit: the handler gets a whole slice of
+ * one partition, and the Kafka offset is committed only after the handler returned (i.e. after its database
+ * transaction committed). A failing handler is retried with backoff on the same slice; the partition never
+ * moves past a message the handler did not accept. stop() is rebalance-safe: stop fetching, finish the slice
+ * in flight, commit it, leave the group.
+ */
+export class BatchConsumerRunner {
+  private readonly consumer: Consumer;
+  private readonly metrics: KafkaConsumerMetrics;
+  private readonly logger?: Logger;
+  private readonly maxMessagesPerCall: number;
+  private readonly heartbeatIntervalMs: number;
+  private readonly retryInitialMs: number;
+  private readonly retryMaxMs: number;
+  private readonly stopSignal = new AbortController();
+  private started = false;
+  private stopped = false;
+  private joined = false;
+  private crashed: Error | undefined;
+
+  constructor(private readonly opts: BatchConsumerRunnerOptions) {
+    this.heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 3_000;
+    this.consumer = opts.kafka.consumer({
+      groupId: opts.groupId,
+      sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
+      rebalanceTimeout: opts.rebalanceTimeoutMs ?? 60_000,
+      heartbeatInterval: this.heartbeatIntervalMs,
+      maxBytesPerPartition: opts.maxBytesPerPartition ?? 1_048_576,
+      allowAutoTopicCreation: false,
+    });
+    this.metrics = new KafkaConsumerMetrics(opts.registry, opts.service);
+    this.logger = opts.logger?.child({ component: 'kafka-consumer', group: opts.groupId });
+    this.maxMessagesPerCall = opts.maxMessagesPerCall ?? 500;
+    this.retryInitialMs = opts.retryInitialMs ?? 200;
+    this.retryMaxMs = opts.retryMaxMs ?? 10_000;
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.logger?.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed');
+      if (!payload.restart) this.crashed = payload.error;
+    });
+  }
+
+  get groupId(): string {
+    return this.opts.groupId;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.opts.topics, fromBeginning: this.opts.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 2,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  /** Joined its group and not crashed for good: what a readiness probe should report. */
+  isReady(): boolean {
+    return this.started && !this.stopped && this.joined && !this.crashed;
+  }
+
+  isHealthy(): boolean {
+    return !this.crashed;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started || this.stopped) return;
+    this.stopped = true;
+    this.stopSignal.abort();
+    // consumer.stop() waits for the eachBatch in flight, which stops at the next slice boundary, then leaves.
+    await this.consumer.stop();
+    await this.consumer.disconnect();
+    this.logger?.info('kafka consumer stopped');
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const { topic, partition } = batch;
+    const labels = { group: this.opts.groupId, topic };
+    let rebalancing = false;
+    const heartbeat = async (): Promise<void> => {
+      try {
+        await payload.heartbeat();
+      } catch (err) {
+        // A rebalance started: finish the slice in hand, then give the partition back.
+        rebalancing = true;
+        this.logger?.info({ err, topic, partition }, 'heartbeat failed; finishing the current slice');
+      }
+    };
+    const timer = setInterval(() => void heartbeat(), this.heartbeatIntervalMs);
+    try {
+      for (let start = 0; start < batch.messages.length; start += this.maxMessagesPerCall) {
+        if (!payload.isRunning() || payload.isStale() || rebalancing) return;
+        const slice = batch.messages.slice(start, start + this.maxMessagesPerCall).map((m) => toInboundMessage(topic, partition, m));
+        const consumed: ConsumedBatch = {
+          groupId: this.opts.groupId,
+          topic,
+          partition,
+          highWatermark: batch.highWatermark,
+          messages: slice,
+          heartbeat,
+        };
+        const stopTimer = this.metrics.batchDuration.startTimer(labels);
+        const outcome = await this.handleWithRetry(consumed, payload, () => rebalancing);
+        if (outcome === 'abandoned') return;
+        const nextOffset = (BigInt(slice[slice.length - 1].offset) + 1n).toString();
+        payload.resolveOffset(slice[slice.length - 1].offset);
+        try {
+          await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
+        } catch (err) {
+          // Harmless for correctness: the database offset is the truth and skips the redelivery.
+          this.logger?.warn({ err, topic, partition, nextOffset }, 'kafka offset commit failed');
+        }
+        stopTimer();
+        this.record(topic, partition, batch.highWatermark, nextOffset, slice.length, outcome);
+      }
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  private async handleWithRetry(
+    batch: ConsumedBatch,
+    payload: EachBatchPayload,
+    rebalancing: () => boolean,
+  ): Promise<BatchOutcome | void | 'abandoned'> {
+    let delay = this.retryInitialMs;
+    for (;;) {
+      try {
+        return await this.opts.handler(batch);
+      } catch (err) {
+        this.metrics.batchFailures.inc({ group: this.opts.groupId, topic: batch.topic });
+        this.logger?.error({ err, topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0]?.offset }, 'batch handler failed; retrying');
+        // Not committed, so whoever owns the partition next starts again from this slice.
+        if (!payload.isRunning() || payload.isStale() || rebalancing()) return 'abandoned';
+        await this.sleep(delay);
+        if (this.stopSignal.signal.aborted) return 'abandoned';
+        await batch.heartbeat();
+        delay = Math.min(delay * 2, this.retryMaxMs);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    const signal = this.stopSignal.signal;
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      signal.addEventListener('abort', wake);
+    });
+  }
+
+  private record(topic: string, partition: number, highWatermark: string, nextOffset: string, size: number, outcome: BatchOutcome | void): void {
+    const group = this.opts.groupId;
+    const lag = BigInt(highWatermark) - BigInt(nextOffset);
+    this.metrics.lag.set({ group, topic, partition: String(partition) }, Number(lag > 0n ? lag : 0n));
+    if (!outcome) {
+      this.metrics.messages.inc({ group, topic, outcome: 'ok' }, size);
+      return;
+    }
+    for (const key of ['ok', 'dlq', 'drop', 'skipped', 'duplicate'] as const) {
+      if (outcome[key] > 0) this.metrics.messages.inc({ group, topic, outcome: key }, outcome[key]);
+    }
+  }
+}

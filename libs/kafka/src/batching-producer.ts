@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { MessageHeaders } from './message-headers';
+import { KafkaProducerMetrics } from './metrics';
+
+export interface BatchingProducerOptions {
+  kafka: Kafka;
+  /** How long the first message of a batch waits for company. */
+  lingerMs?: number;
+  /** A batch is sent as soon as it holds this many bytes (estimated)... */
+  maxBatchBytes?: number;
+  /** ...or this many messages. */
+  maxBatchMessages?: number;
+  /** send() waits (backpressure) while more than this many bytes are buffered or in flight. */
+  maxBufferedBytes?: number;
+  compression?: CompressionTypes;
+  /** Adds a `tessera-msg-id` header to messages that lack one, so consumers can dedupe retried sends. */
+  stampMessageIds?: boolean;
+  registry?: Registry;
+  service?: string;
+  logger?: Logger;
+}
+
+interface PendingSend {
+  topicMessages: TopicMessages[];
+  bytes: number;
+  count: number;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+const MESSAGE_OVERHEAD_BYTES = 70;
+
+function sizeOf(m: Message): number {
+  let size = MESSAGE_OVERHEAD_BYTES + (m.key?.length ?? 0) + (m.value?.length ?? 0);
+  for (const [k, v] of Object.entries(m.headers ?? {})) size += k.length + (typeof v === 'string' || Buffer.isBuffer(v) ? v.length : 16);
+  return size;
+}
+
+/**
+ * Coalesces concurrent send() calls into one idempotent `sendBatch` (acks=-1) per linger window or size limit.
+ * Batches go out one at a time, in call order, so each caller's messages keep their order per partition.
+ * Every caller's promise settles with the broker's answer for the batch that carried its messages.
+ */
+export class BatchingProducer {
+  private readonly producer: Producer;
+  private readonly lingerMs: number;
+  private readonly maxBatchBytes: number;
+  private readonly maxBatchMessages: number;
+  private readonly maxBufferedBytes: number;
+  private readonly compression: CompressionTypes;
+  private readonly stampMessageIds: boolean;
+  private readonly metrics?: KafkaProducerMetrics;
+  private readonly logger?: Logger;
+  private queue: PendingSend[] = [];
+  private queuedBytes = 0;
+  private queuedCount = 0;
+  /** Bytes queued plus bytes in flight: what backpressure limits. */
+  private bufferedBytes = 0;
+  private readonly capacityWaiters: { bytes: number; wake: () => void }[] = [];
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private connected = false;
+  private closing = false;
+
+  constructor(opts: BatchingProducerOptions) {
+    this.producer = opts.kafka.producer({
+      idempotent: true,
+      // One request in flight keeps per-partition order even when a request is retried.
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.lingerMs = opts.lingerMs ?? 5;
+    this.maxBatchBytes = opts.maxBatchBytes ?? 1_000_000;
+    this.maxBatchMessages = opts.maxBatchMessages ?? 10_000;
+    this.maxBufferedBytes = opts.maxBufferedBytes ?? 32 * 1024 * 1024;
+    this.compression = opts.compression ?? CompressionTypes.None;
+    this.stampMessageIds = opts.stampMessageIds ?? true;
+    this.metrics = opts.registry ? new KafkaProducerMetrics(opts.registry, opts.service ?? 'app') : undefined;
+    this.logger = opts.logger;
+  }
+
+  async connect(): Promise<void> {
+    await this.producer.connect();
+    this.connected = true;
+    this.closing = false;
+  }
+
+  /** Flushes what is buffered, then disconnects. Sends after this reject. */
+  async disconnect(): Promise<void> {
+    this.closing = true;
+    await this.flush();
+    if (this.connected) await this.producer.disconnect();
+    this.connected = false;
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Resolves when the broker acknowledged every message (all in-sync replicas). */
+  send(topic: string, messages: Message[]): Promise<void> {
+    return this.sendBatch([{ topic, messages }]);
+  }
+
+  async sendBatch(topicMessages: TopicMessages[]): Promise<void> {
+    if (this.closing || !this.connected) throw new Error('BatchingProducer is not connected');
+    let bytes = 0;
+    let count = 0;
+    const prepared = topicMessages.map(({ topic, messages }) => ({
+      topic,
+      messages: messages.map((m) => {
+        const stamped = this.stamp(m);
+        bytes += sizeOf(stamped);
+        count += 1;
+        return stamped;
+      }),
+    }));
+    if (count === 0) return;
+    await this.reserve(bytes);
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ topicMessages: prepared, bytes, count, resolve, reject });
+      this.queuedBytes += bytes;
+      this.queuedCount += count;
+      this.schedule();
+    });
+  }
+
+  /** Sends everything buffered now and waits until it is acknowledged. */
+  async flush(): Promise<void> {
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
+    while (this.queue.length > 0 || this.inFlight) {
+      if (!this.inFlight) this.startBatch();
+      await this.inFlight?.catch(() => undefined);
+    }
+  }
+
+  private stamp(m: Message): Message {
+    if (!this.stampMessageIds || m.headers?.[MessageHeaders.messageId] !== undefined) return m;
+    return { ...m, headers: { ...m.headers, [MessageHeaders.messageId]: randomUUID() } };
+  }
+
+  /** Backpressure: wait until the buffer has room (a single send larger than the bound passes when it is empty). */
+  private async reserve(bytes: number): Promise<void> {
+    while (this.bufferedBytes > 0 && this.bufferedBytes + bytes > this.maxBufferedBytes) {
+      await new Promise<void>((wake) => this.capacityWaiters.push({ bytes, wake }));
+    }
+    this.bufferedBytes += bytes;
+    this.metrics?.bufferedBytes.set(this.bufferedBytes);
+  }
+
+  private release(bytes: number): void {
+    this.bufferedBytes -= bytes;
+    this.metrics?.bufferedBytes.set(this.bufferedBytes);
+    // Wake every waiter; each re-checks the bound, so FIFO fairness is approximate but nobody is lost.
+    const waiters = this.capacityWaiters.splice(0);
+    for (const w of waiters) w.wake();
+  }
+
+  private schedule(): void {
+    if (this.inFlight) return; // the running batch re-schedules when it settles
+    if (this.queuedBytes >= this.maxBatchBytes || this.queuedCount >= this.maxBatchMessages || this.lingerMs <= 0) {
+      this.startBatch();
+    } else if (!this.lingerTimer) {
+      this.lingerTimer = setTimeout(() => {
+        this.lingerTimer = undefined;
+        if (!this.inFlight) this.startBatch();
+      }, this.lingerMs);
+    }
+  }
+
+  /** Takes whole send() calls from the queue head up to the size limits (always at least one). */
+  private takeBatch(): PendingSend[] {
+    const taken: PendingSend[] = [];
+    let bytes = 0;
+    let count = 0;
+    while (this.queue.length > 0) {
+      const next = this.queue[0];
+      if (taken.length > 0 && (bytes + next.bytes > this.maxBatchBytes || count + next.count > this.maxBatchMessages)) break;
+      taken.push(this.queue.shift() as PendingSend);
+      bytes += next.bytes;
+      count += next.count;
+    }
+    this.queuedBytes -= bytes;
+    this.queuedCount -= count;
+    return taken;
+  }
+
+  private startBatch(): void {
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
+    const sends = this.takeBatch();
+    if (sends.length === 0) return;
+    const byTopic = new Map<string, Message[]>();
+    for (const s of sends) {
+      for (const { topic, messages } of s.topicMessages) {
+        const list = byTopic.get(topic) ?? [];
+        if (!byTopic.has(topic)) byTopic.set(topic, list);
+        for (const m of messages) list.push(m);
+      }
+    }
+    const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    const bytes = sends.reduce((n, s) => n + s.bytes, 0);
+    this.inFlight = this.producer
+      .sendBatch({ topicMessages, acks: -1, compression: this.compression })
+      .then(
+        () => {
+          this.metrics?.batches.inc({ result: 'ok' });
+          for (const { topic, messages } of topicMessages) this.metrics?.messages.inc({ topic }, messages.length);
+          for (const s of sends) s.resolve();
+        },
+        (err: Error) => {
+          this.metrics?.batches.inc({ result: 'error' });
+          this.logger?.warn({ err, messages: topicMessages.length }, 'producer batch failed');
+          for (const s of sends) s.reject(err);
+        },
+      )
+      .finally(() => {
+        this.inFlight = undefined;
+        this.release(bytes);
+        // What queued up during the request has lingered long enough: send it right away.
+        if (this.queue.length > 0) this.startBatch();
+      });
+  }
+}

@@ -1,0 +1,48 @@
+import type { KafkaMessage } from 'kafkajs';
+import { headerToString } from './message-headers';
+
+/** One consumed message, with headers decoded to strings and its coordinates attached. */
+export interface InboundMessage {
+  readonly topic: string;
+  readonly partition: number;
+  /** Kafka offsets are int64; kept as a decimal string like kafkajs does. */
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly timestamp: string;
+}
+
+/** What a batch handler receives: consecutive messages of one partition, in offset order. */
+export interface ConsumedBatch {
+  readonly groupId: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly highWatermark: string;
+  readonly messages: readonly InboundMessage[];
+  /** Keeps the group membership alive during long work; the runner also heartbeats on a timer. */
+  heartbeat(): Promise<void>;
+}
+
+/** Per-outcome counts a handler may report back, for metrics. */
+export interface BatchOutcome {
+  ok: number;
+  dlq: number;
+  drop: number;
+  /** Offset already applied (redelivery after a crash or a rebalance). */
+  skipped: number;
+  /** Message id already applied (a relay published the same outbox row twice). */
+  duplicate: number;
+}
+
+export type BatchHandler = (batch: ConsumedBatch) => Promise<BatchOutcome | void>;
+
+export function emptyOutcome(): BatchOutcome {
+  return { ok: 0, dlq: 0, drop: 0, skipped: 0, duplicate: 0 };
+}
+
+export function toInboundMessage(topic: string, partition: number, m: KafkaMessage): InboundMessage {
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = headerToString(v);
+  return { topic, partition, offset: m.offset, key: m.key ?? null, value: m.value ?? null, headers, timestamp: m.timestamp };
+}

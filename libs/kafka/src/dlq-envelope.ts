@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { encode, Topics, type RejectionInput } from '@tessera/contracts';
+import type { InboundMessage } from './consumed-batch';
+import { MessageHeaders } from './message-headers';
+import type { OutgoingMessage } from './outbox-writer';
+import type { DlqReason } from './step-result';
+
+/** Everything known about a rejected message. */
+export interface Rejection {
+  readonly message: InboundMessage;
+  readonly reason: DlqReason;
+  readonly groupId: string;
+  readonly service: string;
+  readonly rejectedAt: Date;
+}
+
+/** Turns a rejection into the DLQ record. */
+export type DlqEncoder = (rejection: Rejection) => OutgoingMessage;
+
+/** The cdp.events.rejected v1 record for a rejection: reason plus the original message byte for byte. */
+export function toRejectionRecord({ message, reason, service, rejectedAt }: Rejection): RejectionInput {
+  return {
+    rejectionId: randomUUID(),
+    reason: reason.code,
+    detail: reason.detail,
+    path: reason.path ?? null,
+    service,
+    itemKind: reason.about?.itemKind ?? 'unknown',
+    sourceId: reason.about?.sourceId ?? null,
+    messageId: reason.about?.messageId ?? null,
+    original: {
+      topic: message.topic,
+      partition: message.partition,
+      offset: Number(message.offset),
+      key: message.key,
+      value: message.value ?? Buffer.alloc(0),
+      timestamp: Number(message.timestamp),
+      headers: Object.entries(message.headers).map(([key, value]) => ({ key, value: value === undefined ? null : Buffer.from(value) })),
+    },
+    rejectedAt: rejectedAt.getTime(),
+  };
+}
+
+/**
+ * Default DLQ record: the cdp.events.rejected Avro envelope (original bytes inside, so a replay after a fix
+ * re-sends exactly what arrived), keyed like the original, with the reason and source coordinates repeated in
+ * headers so kcat and other tools can filter without decoding.
+ */
+export const contractDlqEncoder: DlqEncoder = (rejection) => {
+  const { message, reason, groupId } = rejection;
+  const record = toRejectionRecord(rejection);
+  const headers: Record<string, string> = {
+    [MessageHeaders.dlqReason]: reason.code,
+    [MessageHeaders.dlqDetail]: reason.detail.slice(0, 1_000),
+    [MessageHeaders.dlqSourceTopic]: message.topic,
+    [MessageHeaders.dlqSourcePartition]: String(message.partition),
+    [MessageHeaders.dlqSourceOffset]: message.offset,
+    [MessageHeaders.dlqGroup]: groupId,
+    [MessageHeaders.dlqService]: rejection.service,
+  };
+  if (reason.path !== undefined) headers[MessageHeaders.dlqPath] = reason.path;
+  return { key: reason.about?.sourceId ?? message.key, value: encode(Topics.EventsRejected, record), headers };
+};
+
+/** Reads the reason back from a DLQ record's headers (for tools and tests that do not decode the envelope). */
+export function readDlqHeaders(headers: Readonly<Record<string, string | undefined>>): {
+  code: string;
+  detail: string;
+  path?: string;
+  sourceTopic?: string;
+  sourcePartition?: number;
+  sourceOffset?: string;
+} {
+  const partition = headers[MessageHeaders.dlqSourcePartition];
+  return {
+    code: headers[MessageHeaders.dlqReason] ?? 'other',
+    detail: headers[MessageHeaders.dlqDetail] ?? '',
+    ...(headers[MessageHeaders.dlqPath] !== undefined ? { path: headers[MessageHeaders.dlqPath] } : {}),
+    sourceTopic: headers[MessageHeaders.dlqSourceTopic],
+    sourcePartition: partition === undefined ? undefined : Number(partition),
+    sourceOffset: headers[MessageHeaders.dlqSourceOffset],
+  };
+}

@@ -1,0 +1,162 @@
+import { decode, Topics } from '@tessera/contracts';
+import type { ApplyContext } from './apply-context';
+import type { ConsumedBatch, InboundMessage } from './consumed-batch';
+import { ExactlyOnceProcessor } from './exactly-once-processor';
+import { MessageHeaders } from './message-headers';
+import { dlq, ok, type StepResult } from './step-result';
+import { createKafkaTestSchema, type KafkaTestSchema } from './test-support/kafka-test-schema';
+
+const APPLIED_DDL = 'CREATE TABLE applied (n integer PRIMARY KEY, times integer NOT NULL)';
+
+function message(offset: number, value: string | Buffer, headers: Record<string, string> = {}): InboundMessage {
+  return {
+    topic: 'in',
+    partition: 0,
+    offset: String(offset),
+    key: Buffer.from(`k${offset % 3}`),
+    value: typeof value === 'string' ? Buffer.from(value) : value,
+    headers,
+    timestamp: String(1_700_000_000_000 + offset),
+  };
+}
+
+function batch(messages: InboundMessage[]): ConsumedBatch {
+  return { groupId: 'g', topic: 'in', partition: 0, highWatermark: '1000', messages, heartbeat: async () => undefined };
+}
+
+function range(from: number, to: number, headers?: (n: number) => Record<string, string>): InboundMessage[] {
+  const out: InboundMessage[] = [];
+  for (let n = from; n < to; n++) out.push(message(n, String(n), headers?.(n)));
+  return out;
+}
+
+/** Decodes "<n>" as a number; anything else is undecodable. */
+function decodeNumber(m: InboundMessage): StepResult<number> {
+  const text = m.value?.toString() ?? '';
+  if (!/^\d+$/.test(text)) throw new Error(`not a number: ${JSON.stringify(text)}`);
+  return ok(Number(text));
+}
+
+async function applyNumbers(ctx: ApplyContext<number>): Promise<void> {
+  const accepted: number[] = [];
+  for (const record of ctx.records) {
+    const n = ctx.route(record, record.value % 100 === 13 ? dlq('invalid_record', 'unlucky number', 'value') : ok(record.value));
+    if (n === undefined) continue;
+    accepted.push(n);
+    ctx.emit('out', { key: record.message.key, value: String(n * 10) });
+  }
+  await ctx.tx.query(
+    `INSERT INTO applied (n, times) SELECT unnest($1::int[]), 1
+     ON CONFLICT (n) DO UPDATE SET times = applied.times + 1`,
+    [accepted],
+  );
+}
+
+describe('ExactlyOnceProcessor (Postgres)', () => {
+  let db: KafkaTestSchema;
+
+  beforeEach(async () => {
+    db = await createKafkaTestSchema([APPLIED_DDL]);
+  });
+
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  function processor(apply = applyNumbers): ExactlyOnceProcessor<number> {
+    return new ExactlyOnceProcessor<number>({ pool: db.pool, groupId: 'g', service: 'test', decode: decodeNumber, apply });
+  }
+
+  async function appliedRows(): Promise<{ n: number; times: number }[]> {
+    return (await db.pool.query('SELECT n, times FROM applied ORDER BY n')).rows;
+  }
+
+  it('applies a batch once, writes the outbox and the offset in the same transaction, and skips a redelivery', async () => {
+    const p = processor();
+    const first = await p.handleBatch(batch(range(0, 10)));
+    expect(first).toEqual({ ok: 10, dlq: 0, drop: 0, skipped: 0, duplicate: 0 });
+    // Redelivery overlapping what was applied: only the new tail applies.
+    const second = await p.handleBatch(batch(range(5, 15)));
+    expect(second).toEqual({ ok: 4, dlq: 1, drop: 0, skipped: 5, duplicate: 0 });
+    const rows = await appliedRows();
+    expect(rows.map((r) => r.n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14]);
+    expect(rows.every((r) => r.times === 1)).toBe(true);
+    const offsets = await db.pool.query('SELECT next_offset FROM kafka_consumer_offsets WHERE group_id = $1', ['g']);
+    expect(offsets.rows).toEqual([{ next_offset: '15' }]);
+    const outbox = await db.pool.query<{ topic: string; n: number }>(
+      "SELECT topic, count(*)::int AS n FROM kafka_outbox GROUP BY topic ORDER BY topic",
+    );
+    expect(outbox.rows).toEqual([{ topic: 'cdp.events.rejected', n: 1 }, { topic: 'out', n: 14 }]);
+    const ids = await db.pool.query('SELECT count(DISTINCT message_id)::int AS n FROM kafka_outbox');
+    expect(ids.rows[0].n).toBe(15);
+  });
+
+  it('dedupes on the message id header across offsets and inside one batch', async () => {
+    const p = processor();
+    const withId = (n: number) => ({ [MessageHeaders.messageId]: `id-${n}` });
+    await p.handleBatch(batch(range(0, 5, withId)));
+    // A relay re-published ids 3 and 4 at new offsets, and id-5 twice in a row.
+    const replayed = [message(5, '3', withId(3)), message(6, '4', withId(4)), message(7, '5', withId(5)), message(8, '5', withId(5))];
+    const outcome = await p.handleBatch(batch(replayed));
+    expect(outcome).toEqual({ ok: 1, dlq: 0, drop: 0, skipped: 0, duplicate: 3 });
+    expect((await appliedRows()).map((r) => [r.n, r.times])).toEqual([[0, 1], [1, 1], [2, 1], [3, 1], [4, 1], [5, 1]]);
+  });
+
+  it('dead-letters undecodable bytes with the original message and lets the rest of the batch through', async () => {
+    const p = processor();
+    const poison = message(1, Buffer.from([0xc3, 0x01, 0xff]));
+    const outcome = await p.handleBatch(batch([message(0, '0'), poison, message(2, '2')]));
+    expect(outcome).toEqual({ ok: 2, dlq: 1, drop: 0, skipped: 0, duplicate: 0 });
+    const { rows } = await db.pool.query<{ value: Buffer; headers: Record<string, string> }>(
+      "SELECT value, headers FROM kafka_outbox WHERE topic = 'cdp.events.rejected'",
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0].headers[MessageHeaders.dlqReason]).toBe('undecodable');
+    expect(rows[0].headers[MessageHeaders.dlqSourceOffset]).toBe('1');
+    expect(rows[0].headers[MessageHeaders.messageId]).toMatch(/^[0-9a-f-]{36}$/);
+    const rejection = decode(Topics.EventsRejected, rows[0].value);
+    expect(rejection.reason).toBe('undecodable');
+    expect(rejection.detail).toContain('not a number');
+    expect(Buffer.from(rejection.original.value)).toEqual(poison.value);
+  });
+
+  it('isolates a message the handler throws on, dead-letters it alone, and applies the rest', async () => {
+    const p = processor(async (ctx) => {
+      if (ctx.records.some((r) => r.value === 7)) throw new TypeError('cannot read properties of undefined');
+      await applyNumbers(ctx);
+    });
+    const outcome = await p.handleBatch(batch(range(0, 10)));
+    expect(outcome).toEqual({ ok: 9, dlq: 1, drop: 0, skipped: 0, duplicate: 0 });
+    expect((await appliedRows()).map((r) => r.n)).toEqual([0, 1, 2, 3, 4, 5, 6, 8, 9]);
+    const { rows } = await db.pool.query("SELECT headers FROM kafka_outbox WHERE topic = 'cdp.events.rejected'");
+    expect(rows.map((r) => [r.headers[MessageHeaders.dlqReason], r.headers[MessageHeaders.dlqSourceOffset]])).toEqual([['processing_error', '7']]);
+  });
+
+  it('rethrows infrastructure errors without committing anything, so the batch is retried', async () => {
+    let fail = true;
+    const p = processor(async (ctx) => {
+      await applyNumbers(ctx);
+      if (fail) throw Object.assign(new Error('could not serialize access'), { code: '40001' });
+    });
+    await expect(p.handleBatch(batch(range(0, 5)))).rejects.toThrow('could not serialize');
+    expect(await appliedRows()).toEqual([]);
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM kafka_outbox')).rows[0].n).toBe(0);
+    fail = false;
+    expect((await p.handleBatch(batch(range(0, 5)))).ok).toBe(5);
+  });
+
+  it('fences a zombie: two instances handling the same partition concurrently apply each message once', async () => {
+    const slowApply = async (ctx: ApplyContext<number>) => {
+      await ctx.tx.query('SELECT pg_sleep(0.2)');
+      await applyNumbers(ctx);
+    };
+    const a = processor(slowApply);
+    const b = processor(slowApply);
+    const [ra, rb] = await Promise.all([a.handleBatch(batch(range(0, 20))), b.handleBatch(batch(range(10, 30)))]);
+    // 30 distinct messages, 13 is dead-lettered; the overlap 10..19 is applied by whichever instance locked first.
+    expect([ra.ok + rb.ok, ra.dlq + rb.dlq, ra.skipped + rb.skipped]).toEqual([29, 1, 10]);
+    const rows = await appliedRows();
+    expect(rows.every((r) => r.times === 1)).toBe(true);
+    expect(rows).toHaveLength(29);
+  });
+});

@@ -1,0 +1,158 @@
+import { Topics } from '@tessera/contracts';
+import type { Logger } from 'pino';
+import { BatchApplyContext, type ApplyContext } from './apply-context';
+import { emptyOutcome, type BatchOutcome, type ConsumedBatch, type InboundMessage } from './consumed-batch';
+import { contractDlqEncoder, type DlqEncoder } from './dlq-envelope';
+import { InboxDedupe } from './inbox-dedupe';
+import { MessageHeaders } from './message-headers';
+import { OffsetFence } from './offset-fence';
+import { writeOutbox } from './outbox-writer';
+import { inTransaction, type SqlExecutor, type SqlPool } from './sql-client';
+import { DlqReasonCode, ok, type DlqReason, type StepResult } from './step-result';
+import { isTransientError } from './transient-error';
+
+export interface ExactlyOnceProcessorOptions<T> {
+  /** Pool whose connections have the service schema on their search_path. */
+  pool: SqlPool;
+  groupId: string;
+  service: string;
+  /** Where rejected messages go (through the outbox). Default cdp.events.rejected. */
+  dlqTopic?: string;
+  /** Bytes to value, per message. A throw counts as dlq(undecodable). Default: the message itself. */
+  decode?: (message: InboundMessage) => StepResult<T> | Promise<StepResult<T>>;
+  /** The state change for the whole batch, in the batch transaction. Throw only for failures worth a retry. */
+  apply: (ctx: ApplyContext<T>) => Promise<void>;
+  encodeDlq?: DlqEncoder;
+  /** Dedupe on the tessera-msg-id header (default true). */
+  dedupeByMessageId?: boolean;
+  /** How long applied message ids are remembered (default 7 days). */
+  inboxRetentionMs?: number;
+  logger?: Logger;
+}
+
+interface ForcedRejection {
+  reason: DlqReason;
+}
+
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+/**
+ * The exactly-once-effect pattern. Each batch is ONE Postgres transaction holding the handler's state change,
+ * the consumed offset of the partition (locked, so replays are skipped and zombies fenced), the inbox of applied
+ * message ids, and the outbox of outgoing messages and DLQ records. The runner commits the Kafka offset after.
+ * Use `handleBatch` as a BatchConsumerRunner handler.
+ */
+export class ExactlyOnceProcessor<T = InboundMessage> {
+  private readonly encodeDlq: DlqEncoder;
+  private readonly dedupe: boolean;
+  private readonly inbox: InboxDedupe;
+  private readonly retentionMs: number;
+  private readonly logger?: Logger;
+  private lastPrune = Date.now();
+
+  constructor(private readonly opts: ExactlyOnceProcessorOptions<T>) {
+    this.encodeDlq = opts.encodeDlq ?? contractDlqEncoder;
+    this.dedupe = opts.dedupeByMessageId ?? true;
+    this.inbox = new InboxDedupe(opts.groupId);
+    this.retentionMs = opts.inboxRetentionMs ?? 7 * 24 * 3600_000;
+    this.logger = opts.logger?.child({ component: 'exactly-once', group: opts.groupId });
+  }
+
+  readonly handleBatch = async (batch: ConsumedBatch): Promise<BatchOutcome> => {
+    let outcome: BatchOutcome;
+    try {
+      outcome = await this.applyInTransaction(batch, batch.messages);
+    } catch (err) {
+      if (isTransientError(err)) throw err;
+      outcome = await this.isolate(batch, err as Error);
+    }
+    this.pruneInboxIfDue();
+    return outcome;
+  };
+
+  /**
+   * The batch failed for a reason that is not infrastructure: apply its messages one by one so only the ones
+   * that fail alone go to the DLQ and the rest of the partition flows.
+   */
+  private async isolate(batch: ConsumedBatch, cause: Error): Promise<BatchOutcome> {
+    this.logger?.warn({ err: cause, topic: batch.topic, partition: batch.partition, size: batch.messages.length }, 'batch failed; isolating messages');
+    const total = emptyOutcome();
+    for (const message of batch.messages) {
+      let one: BatchOutcome;
+      try {
+        one = await this.applyInTransaction(batch, [message]);
+      } catch (err) {
+        if (isTransientError(err)) throw err;
+        const detail = err instanceof Error ? err.message : String(err);
+        one = await this.applyInTransaction(batch, [message], { reason: { code: DlqReasonCode.ProcessingError, detail } });
+      }
+      for (const key of Object.keys(total) as (keyof BatchOutcome)[]) total[key] += one[key];
+      await batch.heartbeat();
+    }
+    return total;
+  }
+
+  private applyInTransaction(batch: ConsumedBatch, messages: readonly InboundMessage[], forced?: ForcedRejection): Promise<BatchOutcome> {
+    const { groupId, service } = this.opts;
+    const dlqTopic = this.opts.dlqTopic ?? Topics.EventsRejected;
+    return inTransaction(this.opts.pool, async (tx) => {
+      const fence = new OffsetFence(groupId, batch.topic, batch.partition);
+      const nextOffset = await fence.lock(tx);
+      const outcome = emptyOutcome();
+      const fresh = messages.filter((m) => BigInt(m.offset) >= nextOffset);
+      outcome.skipped = messages.length - fresh.length;
+      if (fresh.length === 0) return outcome;
+
+      const unseen = this.dedupe ? await this.dropDuplicates(tx, fresh, outcome) : fresh;
+      const ctx = new BatchApplyContext<T>(tx, groupId, batch.topic, batch.partition, service, dlqTopic, this.encodeDlq);
+      if (forced) {
+        for (const m of unseen) ctx.reject(m, forced.reason);
+      } else {
+        for (const m of unseen) {
+          const decoded = await this.decode(m);
+          if (decoded.kind === 'ok') ctx.records.push({ message: m, value: decoded.value });
+          else ctx.route(m, decoded);
+        }
+        if (ctx.records.length > 0) await this.opts.apply(ctx);
+      }
+      await writeOutbox(tx, ctx.outboxEntries());
+      await fence.advance(tx, BigInt(fresh[fresh.length - 1].offset) + 1n);
+      return { ...outcome, ...ctx.outcome() };
+    });
+  }
+
+  private async dropDuplicates(tx: SqlExecutor, fresh: readonly InboundMessage[], outcome: BatchOutcome): Promise<InboundMessage[]> {
+    const ids = fresh.map((m) => m.headers[MessageHeaders.messageId]).filter((id): id is string => id !== undefined);
+    const claimed = await this.inbox.claim(tx, ids);
+    const unseen: InboundMessage[] = [];
+    for (const m of fresh) {
+      const id = m.headers[MessageHeaders.messageId];
+      if (id === undefined) {
+        unseen.push(m);
+      } else if (claimed.delete(id)) {
+        // delete(): a second copy of the same id inside this batch is a duplicate too.
+        unseen.push(m);
+      } else {
+        outcome.duplicate += 1;
+      }
+    }
+    return unseen;
+  }
+
+  private async decode(message: InboundMessage): Promise<StepResult<T>> {
+    if (!this.opts.decode) return ok(message as unknown as T);
+    try {
+      return await this.opts.decode(message);
+    } catch (err) {
+      return { kind: 'dlq', reason: { code: DlqReasonCode.Undecodable, detail: err instanceof Error ? err.message : String(err) } };
+    }
+  }
+
+  private pruneInboxIfDue(): void {
+    if (!this.dedupe || Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = Date.now();
+    inTransaction(this.opts.pool, (db) => this.inbox.prune(db, this.retentionMs)).catch((err) =>
+      this.logger?.warn({ err }, 'inbox prune failed'),
+    );
+  }
+}

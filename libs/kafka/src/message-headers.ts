@@ -1,0 +1,20 @@
+/** Header names shared by every Tessera producer and consumer. Kept in one place so DLQ tooling can rely on them. */
+export const MessageHeaders = {
+  /** Unique per logical message; consumers dedupe on it, so a relay that publishes a row twice has no double effect. */
+  messageId: 'tessera-msg-id',
+  dlqReason: 'tessera-dlq-reason',
+  dlqDetail: 'tessera-dlq-detail',
+  dlqPath: 'tessera-dlq-path',
+  dlqSourceTopic: 'tessera-dlq-source-topic',
+  dlqSourcePartition: 'tessera-dlq-source-partition',
+  dlqSourceOffset: 'tessera-dlq-source-offset',
+  dlqGroup: 'tessera-dlq-group',
+  dlqService: 'tessera-dlq-service',
+} as const;
+
+/** Kafka header values may be Buffers, strings or arrays; Tessera headers are single UTF-8 strings. */
+export function headerToString(value: Buffer | string | (Buffer | string)[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return value.length ? headerToString(value[value.length - 1]) : undefined;
+  return typeof value === 'string' ? value : value.toString('utf8');
+}

@@ -1,0 +1,221 @@
+import type { Message } from 'kafkajs';
+import type { Pool, PoolClient } from 'pg';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { KafkaTables } from './kafka-tables.ddl';
+import { OutboxRelayMetrics } from './metrics';
+import { OUTBOX_LANES, OUTBOX_NOTIFY_CHANNEL } from './outbox-writer';
+import type { SqlExecutor } from './sql-client';
+
+/** What the relay publishes with: a BatchingProducer fits (acks=-1, idempotent). */
+export interface OutboxPublisher {
+  sendBatch(topicMessages: { topic: string; messages: Message[] }[]): Promise<void>;
+}
+
+export interface OutboxRelayOptions {
+  /** Pool whose connections have the service schema on their search_path. */
+  pool: Pool;
+  publisher: OutboxPublisher;
+  /** Rows per round (default 1000). */
+  batchSize?: number;
+  /** Fallback poll when no NOTIFY arrives (default 1 s). */
+  pollIntervalMs?: number;
+  registry?: Registry;
+  service?: string;
+  logger?: Logger;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+/**
+ * Publishes outbox rows and deletes them. Each round is one transaction: lock some ordering lanes (advisory
+ * locks, so several relay instances split the lanes and one key is never published by two at once), claim the
+ * oldest rows of those lanes FOR UPDATE SKIP LOCKED, publish them in one acked batch, delete them, commit.
+ * A crash after publishing and before commit publishes those rows again; consumers dedupe on tessera-msg-id.
+ */
+export class OutboxRelay {
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly metrics?: OutboxRelayMetrics;
+  private readonly logger?: Logger;
+  private listener: PoolClient | undefined;
+  private schema: string | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private woken = false;
+  private detachListener: (() => void) | undefined;
+
+  constructor(private readonly opts: OutboxRelayOptions) {
+    this.batchSize = opts.batchSize ?? 1000;
+    this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
+    this.metrics = opts.registry ? new OutboxRelayMetrics(opts.registry, opts.service ?? 'app') : undefined;
+    this.logger = opts.logger?.child({ component: 'outbox-relay' });
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.listen().catch((err) => this.logger?.warn({ err }, 'LISTEN failed; relying on polling'));
+    this.loop = this.run();
+  }
+
+  /** Finishes the round in flight, then stops. Unpublished rows stay for the next start. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.nudge();
+    await this.loop;
+    await this.unlisten();
+  }
+
+  /** Publishes until the outbox is empty (or a round fails); returns the number of rows published. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.publishRound();
+      total += n;
+      if (n < this.batchSize) return total;
+    }
+  }
+
+  /** One claim-publish-delete round; returns how many rows it published. */
+  async publishRound(): Promise<number> {
+    const client = await this.opts.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const rows = await this.claim(client);
+      if (rows.length > 0) {
+        await this.publish(rows);
+        await this.markPublished(client, rows.map((r) => r.id));
+      }
+      await client.query('COMMIT');
+      for (const r of rows) this.metrics?.published.inc({ topic: r.topic });
+      return rows.length;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      throw err;
+    } finally {
+      client.release(broken ?? false);
+    }
+  }
+
+  protected async claim(tx: SqlExecutor): Promise<OutboxRow[]> {
+    // Lanes this round owns; transaction-scoped advisory locks keyed by schema, released at COMMIT/ROLLBACK.
+    const { rows: lanes } = await tx.query<{ lane: number }>(
+      `SELECT lane FROM generate_series(0, $1::int - 1) AS lane
+       WHERE pg_try_advisory_xact_lock(hashtext('tessera_outbox:' || current_schema()), lane)`,
+      [OUTBOX_LANES],
+    );
+    if (lanes.length === 0) return [];
+    const { rows } = await tx.query<OutboxRow>(
+      `SELECT id, topic, key, value, headers FROM ${KafkaTables.outbox}
+       WHERE lane = ANY($1::smallint[])
+       ORDER BY id
+       LIMIT $2
+       FOR UPDATE SKIP LOCKED`,
+      [lanes.map((l) => l.lane), this.batchSize],
+    );
+    return rows;
+  }
+
+  protected async publish(rows: readonly OutboxRow[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const r of rows) {
+      const list = byTopic.get(r.topic) ?? [];
+      if (!byTopic.has(r.topic)) byTopic.set(r.topic, list);
+      list.push({ key: r.key, value: r.value, headers: r.headers });
+    }
+    await this.opts.publisher.sendBatch([...byTopic].map(([topic, messages]) => ({ topic, messages })));
+  }
+
+  protected async markPublished(tx: SqlExecutor, ids: readonly string[]): Promise<void> {
+    await tx.query(`DELETE FROM ${KafkaTables.outbox} WHERE id = ANY($1::bigint[])`, [ids]);
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 200;
+    while (this.running) {
+      try {
+        const n = await this.publishRound();
+        backoff = 200;
+        if (n >= this.batchSize) continue;
+      } catch (err) {
+        this.metrics?.failures.inc();
+        this.logger?.warn({ err }, 'outbox relay round failed; retrying');
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, 10_000);
+        continue;
+      }
+      if (!this.listener && this.running) await this.listen().catch(() => undefined);
+      await this.sleep(this.pollIntervalMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken || !this.running) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.nudge(), ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  private nudge(): void {
+    if (this.wake) this.wake();
+    else this.woken = true;
+  }
+
+  private async listen(): Promise<void> {
+    const client = await this.opts.pool.connect();
+    const onNotification = (n: { channel: string; payload?: string }): void => {
+      if (n.channel === OUTBOX_NOTIFY_CHANNEL && n.payload === this.schema) this.nudge();
+    };
+    const onError = (err: Error): void => {
+      this.logger?.warn({ err }, 'LISTEN connection lost; polling until it is back');
+      if (this.listener === client) this.listener = undefined;
+      client.removeListener('notification', onNotification);
+      client.removeListener('error', onError);
+      client.release(err);
+    };
+    try {
+      const { rows } = await client.query<{ schema: string }>('SELECT current_schema() AS schema');
+      this.schema = rows[0].schema;
+      client.on('notification', onNotification);
+      client.on('error', onError);
+      await client.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
+      this.listener = client;
+      this.detachListener = () => {
+        client.removeListener('notification', onNotification);
+        client.removeListener('error', onError);
+      };
+    } catch (err) {
+      client.removeListener('notification', onNotification);
+      client.removeListener('error', onError);
+      client.release(err as Error);
+      throw err;
+    }
+  }
+
+  private async unlisten(): Promise<void> {
+    const client = this.listener;
+    if (!client) return;
+    this.listener = undefined;
+    this.detachListener?.();
+    // Destroy rather than pool the connection, so no LISTEN state leaks to the next borrower.
+    client.release(true);
+  }
+}

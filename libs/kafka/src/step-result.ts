@@ -1,0 +1,71 @@
+import type { RejectedItemKind, RejectionReason } from '@tessera/contracts';
+
+/**
+ * The result union every pipeline step returns (PostHog ingestion style): a step never throws for bad input,
+ * it says what should happen to the message, so one poison message can never block its partition.
+ */
+export type StepResult<T> = StepOk<T> | StepDlq | StepDrop;
+
+export interface StepOk<T> {
+  readonly kind: 'ok';
+  readonly value: T;
+}
+
+export interface StepDlq {
+  readonly kind: 'dlq';
+  readonly reason: DlqReason;
+}
+
+export interface StepDrop {
+  readonly kind: 'drop';
+  /** Why the message is dropped on purpose (duplicate, filtered...); counted in metrics, never stored. */
+  readonly why: string;
+}
+
+/**
+ * Typed reasons for the dead-letter queue: the `RejectionReason` enum of the cdp.events.rejected contract, so
+ * every DLQ record any service writes is browsable and replayable by one tool. The constants below name the
+ * codes the Kafka runtime itself produces.
+ */
+export const DlqReasonCode = {
+  /** The bytes are not a decodable message (bad magic, unknown schema fingerprint, corrupt Avro, empty value). */
+  Undecodable: 'undecodable',
+  /** The handler threw for this message alone (a bug or an unexpected input), after the batch was isolated. */
+  ProcessingError: 'processing_error',
+  Other: 'other',
+} as const satisfies Record<string, RejectionReason>;
+
+export type DlqReasonCodeValue = RejectionReason;
+
+export interface DlqReason {
+  readonly code: RejectionReason;
+  /** Human-readable explanation, shown in the rejections browser. */
+  readonly detail: string;
+  /** Dotted path of the offending field, when one field is at fault (e.g. `properties.currency`). */
+  readonly path?: string;
+  /** What is known of the payload, when it could be decoded. */
+  readonly about?: RejectedItemInfo;
+}
+
+export interface RejectedItemInfo {
+  readonly itemKind?: RejectedItemKind;
+  readonly sourceId?: string;
+  readonly messageId?: string;
+}
+
+export function ok<T>(value: T): StepOk<T> {
+  return { kind: 'ok', value };
+}
+
+export function dlq(code: RejectionReason, detail: string, path?: string, about?: RejectedItemInfo): StepDlq {
+  return { kind: 'dlq', reason: { code, detail, ...(path === undefined ? {} : { path }), ...(about ? { about } : {}) } };
+}
+
+export function drop(why: string): StepDrop {
+  return { kind: 'drop', why };
+}
+
+/** Chains a step after an ok result; dlq and drop short-circuit unchanged. */
+export function andThen<T, U>(result: StepResult<T>, step: (value: T) => StepResult<U>): StepResult<U> {
+  return result.kind === 'ok' ? step(result.value) : result;
+}
