@@ -1,0 +1,15 @@
+import type { MigrationInterface } from '@tessera/persistence';
+
+export interface DatabaseModuleOptions {
+  /** Migration classes, applied in order at start inside the service's own schema. */
+  migrations: Array<new () => MigrationInterface>;
+  /** TypeORM entity classes, if the service uses the repository API. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
+  entities?: Function[];
+  /** Connections per process; default from @tessera/persistence (10). */
+  poolSize?: number;
+}
+
+export const DATABASE_MODULE_OPTIONS = Symbol('DATABASE_MODULE_OPTIONS');
+/** The pg.Pool under the service's DataSource (search_path bound to its schema), for plain SQL and libs/kafka. */
+export const SERVICE_PG_POOL = Symbol('SERVICE_PG_POOL');

@@ -1,0 +1,35 @@
+import { loadServiceConfig, type ServiceName } from '@tessera/config';
+import { createLogger } from '@tessera/observability';
+import { bootstrapService, type RunningService, type ServiceAppModule } from './bootstrap-service';
+
+export interface TestServiceOptions {
+  /** Postgres URL (e.g. the jest embedded Postgres) and a fresh schema for this run. */
+  databaseUrl: string;
+  schema: string;
+  adminToken?: string;
+  kafkaBrokers?: string;
+  logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+}
+
+/**
+ * Starts a catalog service in-process the way main.ts does, but on a free port, against the given schema,
+ * without signal handlers, so a test can run several and close each itself.
+ */
+export async function startServiceForTest(appModule: ServiceAppModule, name: ServiceName, options: TestServiceOptions): Promise<RunningService> {
+  const config = loadServiceConfig(name, undefined, {
+    NODE_ENV: 'test',
+    DATABASE_URL: options.databaseUrl,
+    DATABASE_SCHEMA: options.schema,
+    TESSERA_ADMIN_TOKEN: options.adminToken ?? 'test-admin-token',
+    KAFKA_BROKERS: options.kafkaBrokers,
+    LOG_LEVEL: options.logLevel ?? 'warn',
+  });
+  return bootstrapService(appModule, {
+    name,
+    config,
+    port: 0,
+    host: '127.0.0.1',
+    logger: createLogger({ service: name, level: config.logLevel }),
+    handleSignals: false,
+  });
+}

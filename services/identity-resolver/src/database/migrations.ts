@@ -1,0 +1,4 @@
+import { KafkaExactlyOnceTables1732230000000 } from '@tessera/service-kit';
+
+/** Applied in order at start, inside this service's own schema. Append new migrations; never edit applied ones. */
+export const IDENTITY_RESOLVER_MIGRATIONS = [KafkaExactlyOnceTables1732230000000];

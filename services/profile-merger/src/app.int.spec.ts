@@ -1,0 +1,42 @@
+import { createTestSchema, type TestSchema } from '@tessera/testing';
+import { startServiceForTest, type RunningService } from '@tessera/service-kit';
+import { AppModule } from './app.module';
+
+describe('profile-merger scaffold (embedded Postgres, real HTTP)', () => {
+  let schema: TestSchema;
+  let service: RunningService;
+
+  beforeAll(async () => {
+    schema = await createTestSchema('profile_merger');
+    service = await startServiceForTest(AppModule, 'profile-merger', { databaseUrl: schema.url, schema: schema.schema });
+  });
+
+  afterAll(async () => {
+    await service?.close();
+    await schema?.drop();
+  });
+
+  it('migrates its own schema at start', async () => {
+    const { rows } = await schema.pool.query<{ table_name: string }>(
+      'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
+      [schema.schema],
+    );
+    expect(rows.map((row) => row.table_name)).toEqual(
+      expect.arrayContaining(['kafka_consumer_offsets', 'kafka_inbox', 'kafka_outbox', 'typeorm_migrations']),
+    );
+  });
+
+  it('is ready, with the database check passing', async () => {
+    const res = await fetch(`${service.url}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ service: 'profile-merger', status: 'ready', checks: { database: { ok: true } } });
+  });
+
+  it('serves liveness, metrics and its OpenAPI document', async () => {
+    expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toContain('service="profile-merger"');
+    const openapi = (await (await fetch(`${service.url}/openapi.json`)).json()) as { info: { title: string } };
+    expect(openapi.info.title).toBe('Tessera profile-merger');
+  });
+});
