@@ -1,1 +1,10 @@
-export {};
+export * from './sql-identifier';
+export * from './connection-settings';
+export * from './service-pool';
+export * from './pg-transaction';
+export * from './schema-bootstrap';
+export * from './typeorm-log-adapter';
+export * from './service-data-source';
+export * from './unnest-insert';
+export type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+export type { Pool, PoolClient } from 'pg';

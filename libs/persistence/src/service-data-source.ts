@@ -1,0 +1,74 @@
+import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+import { buildSchemaPoolConfig, type SchemaConnectionOptions } from './connection-settings';
+import { ensureSchema, withSchemaLock } from './schema-bootstrap';
+import { TypeormLogAdapter, type StructuredLogSink } from './typeorm-log-adapter';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for classes
+type ClassList = MixedList<Function | string>;
+
+export interface ServiceDataSourceOptions extends SchemaConnectionOptions {
+  /** Migration classes (or globs); they run at start, in order, each in its own transaction. */
+  migrations: ClassList;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
+  entities?: MixedList<Function | string | EntitySchema>;
+  /** Structured logger (pino) for migrations, failed and slow queries. */
+  logger?: StructuredLogSink;
+  /** Queries slower than this are logged as warnings (ms); default 1000. */
+  slowQueryMs?: number;
+  /** Default true. Tests may switch it off to inspect the schema before migrating. */
+  runMigrations?: boolean;
+  /** Table inside the schema that records applied migrations; default `typeorm_migrations`. */
+  migrationsTableName?: string;
+}
+
+export const DEFAULT_MIGRATIONS_TABLE = 'typeorm_migrations';
+
+/** The TypeORM options, without side effects; exposed for tooling such as the TypeORM CLI. */
+export function buildServiceDataSourceOptions(options: ServiceDataSourceOptions): DataSourceOptions {
+  const poolConfig = buildSchemaPoolConfig(options);
+  const { connectionString, ...extra } = poolConfig;
+  return {
+    type: 'postgres',
+    url: connectionString,
+    // Qualifies entity tables and the migrations table with the schema; search_path covers raw SQL.
+    schema: options.schema,
+    entities: options.entities ?? [],
+    migrations: options.migrations,
+    migrationsTableName: options.migrationsTableName ?? DEFAULT_MIGRATIONS_TABLE,
+    migrationsTransactionMode: 'each',
+    migrationsRun: false,
+    synchronize: false,
+    dropSchema: false,
+    applicationName: poolConfig.application_name,
+    poolSize: poolConfig.max,
+    connectTimeoutMS: poolConfig.connectionTimeoutMillis,
+    maxQueryExecutionTime: options.slowQueryMs ?? 1000,
+    logger: options.logger ? new TypeormLogAdapter(options.logger, options.schema) : undefined,
+    logging: options.logger ? ['error', 'warn', 'migration', 'schema'] : false,
+    // pg settings TypeORM has no option for (search_path binding, timeouts) go straight to the pool.
+    extra,
+  };
+}
+
+/**
+ * A TypeORM DataSource bound to the service's own schema, initialised and migrated: the schema is created if
+ * missing, migrations run under a per-schema advisory lock (so replicas starting together apply each one
+ * once), and the migrations table lives inside the schema. synchronize is always off: schema changes are
+ * migrations, reviewed like code.
+ */
+export async function createServiceDataSource(options: ServiceDataSourceOptions): Promise<DataSource> {
+  const dataSource = new DataSource(buildServiceDataSourceOptions(options));
+  await withSchemaLock(options.url, options.schema, async (client) => {
+    await ensureSchema(client, options.schema);
+    await dataSource.initialize();
+    if (options.runMigrations ?? true) {
+      try {
+        await dataSource.runMigrations({ transaction: 'each' });
+      } catch (error) {
+        await dataSource.destroy().catch(() => undefined);
+        throw error;
+      }
+    }
+  });
+  return dataSource;
+}
