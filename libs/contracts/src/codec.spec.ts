@@ -41,6 +41,16 @@ describe('encode / decode', () => {
     expect(value).toMatchObject({ status: 'failed', attempt: 3, error: 'HTTP 500', httpStatus: null, durationMs: null });
   });
 
+  it('encodes values larger than its scratch buffer, and keeps encoding small ones after', () => {
+    const properties = JSON.stringify({ blob: 'x'.repeat(300_000) });
+    const big = decode('cdp.events.raw', encode('cdp.events.raw', { ...CONTRACT_SAMPLES['cdp.events.raw'], properties }));
+    expect(big.properties).toBe(properties);
+    const first = encode('cdp.events.raw', CONTRACT_SAMPLES['cdp.events.raw']);
+    const second = encode('cdp.events.raw', CONTRACT_SAMPLES['cdp.events.raw']);
+    expect(first.equals(second)).toBe(true);
+    expect(first.buffer === second.buffer && first.byteOffset === second.byteOffset).toBe(false);
+  });
+
   it('rejects a value that does not match the schema with the offending paths', () => {
     const bad = { ...CONTRACT_SAMPLES['cdp.events.rejected'], original: { ...CONTRACT_SAMPLES['cdp.events.rejected'].original, partition: 'four' } };
     expect(() => encode('cdp.events.rejected', bad as never)).toThrow(ContractEncodeError);

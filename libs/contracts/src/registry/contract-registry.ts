@@ -1,6 +1,6 @@
 import { Type, type Resolver } from 'avsc';
 import { rabinFingerprintBytes } from '../avro/rabin-fingerprint';
-import { frameSingleObject, parseSingleObject, singleObjectHeader } from '../avro/single-object-encoding';
+import { parseSingleObject, SINGLE_OBJECT_HEADER_LENGTH, singleObjectHeader } from '../avro/single-object-encoding';
 import { ContractDecodeError } from '../errors/contract-decode-error';
 import { ContractEncodeError } from '../errors/contract-encode-error';
 import type { ContractSchemaVersion } from './contract-schema-version';
@@ -21,6 +21,8 @@ interface TopicEntry {
 export class ContractRegistry {
   private readonly topics = new Map<string, TopicEntry>();
   private readonly fingerprintOwners = new Map<string, RegisteredSchema>();
+  /** Header and body are written here first, then copied out once: half the copies of toBuffer + concat. */
+  private scratch = Buffer.allocUnsafe(64 * 1024);
 
   constructor(schemas: Readonly<Record<string, readonly ContractSchemaVersion[]>>) {
     for (const [topic, versions] of Object.entries(schemas)) {
@@ -60,13 +62,19 @@ export class ContractRegistry {
     const entry = this.entry(topic);
     const writer = version === undefined ? entry.latest : entry.versions.find((v) => v.version === version);
     if (!writer) throw new RangeError(`contracts: ${topic} has no schema v${version}`);
-    let body: Buffer;
     try {
-      body = writer.type.toBuffer(value);
+      let end = this.writeFramed(writer, value);
+      if (end < 0) {
+        // avsc reports how many bytes were missing; grow once and write again.
+        this.scratch = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(this.scratch.length - end)));
+        end = this.writeFramed(writer, value);
+      }
+      const out = Buffer.allocUnsafe(end);
+      this.scratch.copy(out, 0, 0, end);
+      return out;
     } catch (error) {
       throw new ContractEncodeError(topic, invalidPaths(writer.type, value), error);
     }
-    return frameSingleObject(writer.header, body);
   }
 
   /** Reads a single-object payload written with any known version of topic, into the newest version. */
@@ -91,6 +99,11 @@ export class ContractRegistry {
         fingerprintHex,
       );
     }
+  }
+
+  private writeFramed(writer: RegisteredSchema, value: unknown): number {
+    writer.header.copy(this.scratch, 0);
+    return writer.type.encode(value, this.scratch, SINGLE_OBJECT_HEADER_LENGTH);
   }
 
   private entry(topic: string): TopicEntry {
