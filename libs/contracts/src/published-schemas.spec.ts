@@ -34,6 +34,15 @@ describe('published schemas', () => {
     expect(new Set(all).size).toBe(all.length);
   });
 
+  it('fingerprint the Parsing Canonical Form: full names, no docs, defaults or logical types', () => {
+    for (const topic of CONTRACT_TOPIC_NAMES) {
+      for (const v of contractRegistry.versions(topic)) {
+        expect(v.canonicalForm).not.toMatch(/"(doc|default|logicalType|namespace|aliases)"/);
+        expect(v.canonicalForm.startsWith('{"name":"io.tessera.cdp.')).toBe(true);
+      }
+    }
+  });
+
   it('never carry a write key', () => {
     expect(JSON.stringify(CONTRACT_SCHEMAS).toLowerCase()).not.toMatch(/"name":\s*"writekey"/);
   });
