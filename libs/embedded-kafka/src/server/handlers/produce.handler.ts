@@ -1,0 +1,42 @@
+import { ErrorCode } from '../../protocol';
+import type { BrokerContext } from '../broker-context';
+import type { RequestHandler } from '../request-handler';
+
+interface PartitionData {
+  index: number;
+  records: Buffer | null;
+}
+
+/**
+ * Produce: each partition's batches go to PartitionLog.append, which validates (CRC, magic, sizes, idempotent
+ * sequences) and assigns offsets. acks=0 gets no response at all, as in Kafka. Transactional produce is refused
+ * with INVALID_TXN_STATE: this broker never starts a transaction.
+ */
+export const handleProduce: RequestHandler = (ctx, { body }) => {
+  const acks: number = body.acks;
+  const topicData: Array<{ name: string; partitionData: PartitionData[] }> = body.topicData;
+  const responses = topicData.map(({ name, partitionData }) => ({
+    name,
+    partitionResponses: partitionData.map((p) => ({ index: p.index, ...appendOne(ctx, name, p, acks, body.transactionalId) })),
+  }));
+  if (acks === 0) return null;
+  return { responses, throttleTimeMs: 0 };
+};
+
+function appendOne(ctx: BrokerContext, topic: string, data: PartitionData, acks: number, transactionalId: string | null) {
+  const fail = (errorCode: number, errorMessage: string) => ({ errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, errorMessage });
+  if (acks !== 0 && acks !== 1 && acks !== -1) return fail(ErrorCode.INVALID_REQUIRED_ACKS, `Invalid required acks ${acks}`);
+  if (transactionalId !== null && transactionalId !== undefined) {
+    return fail(ErrorCode.INVALID_TXN_STATE, 'Transactions are not supported by this broker');
+  }
+  const found = ctx.topics.ensure(topic, true);
+  if (!('topic' in found)) return fail(found.errorCode, found.errorMessage);
+  const log = ctx.store.partition(topic, data.index);
+  if (!log) return fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Unknown partition ${topic}-${data.index}`);
+  if (!data.records || data.records.length === 0) return fail(ErrorCode.CORRUPT_MESSAGE, 'Produce request without records');
+  const result = log.append(data.records, { acks });
+  if (result.errorCode !== ErrorCode.NONE) {
+    ctx.logger.debug({ topic, partition: data.index, errorCode: result.errorCode, reason: result.errorMessage }, 'produce rejected');
+  }
+  return { ...result, errorMessage: result.errorMessage ?? null, recordErrors: [] };
+}

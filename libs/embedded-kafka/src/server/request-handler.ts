@@ -1,0 +1,12 @@
+import type { MessageBody, RequestHeader } from '../protocol';
+import type { BrokerContext } from './broker-context';
+
+export interface HandlerRequest {
+  header: RequestHeader;
+  body: MessageBody;
+  /** "/<ip>" as Kafka reports client hosts in DescribeGroups. */
+  clientHost: string;
+}
+
+/** Holds one API's semantics. Returns the response body, or null when no response is due (Produce acks=0). */
+export type RequestHandler = (ctx: BrokerContext, request: HandlerRequest) => MessageBody | null | Promise<MessageBody | null>;
