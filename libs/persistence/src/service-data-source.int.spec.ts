@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, type Pool } from 'pg';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { createTestSchema, type TestSchema } from '@tessera/testing';
-import { createServiceDataSource, createServicePool } from './index';
+import { createServiceDataSource, createServicePool, dataSourcePool, type StructuredLogSink } from './index';
 
 /** Counts real executions of `up`, to prove a second start does not re-run it. */
 const applied: Record<string, number> = {};
@@ -119,6 +119,14 @@ describe('createServiceDataSource (embedded Postgres)', () => {
     await expect(dataSource.query('SELECT pg_sleep(2)')).rejects.toMatchObject({ driverError: expect.objectContaining({ code: '57014' }) });
   });
 
+  it('shares its schema-bound pool with raw pg code', async () => {
+    const schema = uniqueSchema('svc_g');
+    const dataSource = await start(schema);
+    const pool = dataSourcePool(dataSource);
+    const { rows } = await pool.query("SELECT current_setting('search_path') AS path, count(*)::int AS n FROM widgets");
+    expect(rows).toEqual([{ path: schema, n: 0 }]);
+  });
+
   it('works with entities through repositories', async () => {
     const { EntitySchema } = await import('typeorm');
     const Widget = new EntitySchema<{ id: string; size: number; colour: string }>({
@@ -143,7 +151,13 @@ describe('createServiceDataSource (embedded Postgres)', () => {
     }
     const schema = uniqueSchema('svc_f');
     schemasToDrop.push(schema);
-    await expect(createServiceDataSource({ url, schema, migrations: [...migrations, Broken1700000000002] })).rejects.toThrow(/no_such_table/);
+    const logged: Array<{ level: string; message?: string }> = [];
+    const sink = Object.fromEntries(
+      ['debug', 'info', 'warn', 'error'].map((level) => [level, (_fields: object, message?: string) => logged.push({ level, message })]),
+    ) as unknown as StructuredLogSink;
+    await expect(createServiceDataSource({ url, schema, migrations: [...migrations, Broken1700000000002], logger: sink })).rejects.toThrow(/no_such_table/);
+    expect(logged).toContainEqual({ level: 'error', message: expect.stringMatching(/Migration "Broken1700000000002" failed/) });
+    expect(logged).toContainEqual({ level: 'info', message: expect.stringMatching(/Migration CreateWidgets1700000000000 has been executed successfully/) });
     const tables = await adminQuery(url, 'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema]);
     expect(tables.map((row) => row.table_name)).toEqual(['typeorm_migrations', 'widgets']);
   });

@@ -31,16 +31,23 @@ export class TypeormLogAdapter implements TypeormLogger {
   }
 
   logSchemaBuild(message: string): void {
-    this.sink.debug({ schema: this.schema }, message);
+    // With synchronize off, TypeORM uses this channel for migration progress; which migration ran belongs in
+    // the start-up log, the counting chatter does not.
+    if (/executed successfully/.test(message)) this.sink.info({ schema: this.schema }, message);
+    else this.sink.debug({ schema: this.schema }, message);
   }
 
   logMigration(message: string): void {
-    this.sink.info({ schema: this.schema }, message);
+    // TypeORM reports a failed migration through this same channel; it must not look like progress.
+    if (/\bfailed\b/i.test(message)) this.sink.error({ schema: this.schema }, message);
+    else this.sink.info({ schema: this.schema }, message);
   }
 
   log(level: 'log' | 'info' | 'warn', message: unknown): void {
     const text = typeof message === 'string' ? message : JSON.stringify(message);
+    // TypeORM says which migrations ran at 'info'; worth keeping in a service's start-up log.
     if (level === 'warn') this.sink.warn({ schema: this.schema }, text);
+    else if (level === 'info') this.sink.info({ schema: this.schema }, text);
     else this.sink.debug({ schema: this.schema }, text);
   }
 }
