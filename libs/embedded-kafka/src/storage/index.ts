@@ -5,4 +5,3 @@ export { ProducerIdAllocator } from './producer-id-allocator';
 export type { TopicInfo } from './topic-metadata-store';
 export { DEFAULT_LOG_CONFIG, describeTopicConfigs, resolveLogConfig, validateTopicConfigs, type FsyncPolicy, type LogConfig, type TopicConfigEntry } from './log-config';
 export { InvalidTopicError, TopicExistsError, UnknownTopicError } from './storage-errors';
-export { StorageErrorCode } from './storage-error-codes';

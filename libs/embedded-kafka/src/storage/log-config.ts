@@ -4,6 +4,8 @@ export type FsyncPolicy = 'always' | 'acks-all' | { intervalMs: number } | 'os';
 export interface LogConfig {
   /** Roll to a new segment when the active one would grow past this (Kafka: segment.bytes). */
   segmentBytes: number;
+  /** Roll a non-empty active segment older than this, so time retention can delete it (Kafka: segment.ms). */
+  segmentMs: number;
   /** Delete whole segments whose newest record is older than this; -1 keeps forever (Kafka: retention.ms). */
   retentionMs: number;
   /** Delete oldest segments while the partition stays above this size; -1 = unlimited (Kafka: retention.bytes). */
@@ -17,6 +19,7 @@ export interface LogConfig {
 
 export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   segmentBytes: 256 * 1024 * 1024,
+  segmentMs: 7 * 24 * 60 * 60 * 1000,
   retentionMs: 7 * 24 * 60 * 60 * 1000,
   retentionBytes: -1,
   indexIntervalBytes: 4096,
@@ -27,6 +30,7 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
 /** Kafka topic config names we honour, mapped to the LogConfig field they override. */
 const TOPIC_CONFIG_KEYS: Record<string, keyof Omit<LogConfig, 'fsync'>> = {
   'segment.bytes': 'segmentBytes',
+  'segment.ms': 'segmentMs',
   'retention.ms': 'retentionMs',
   'retention.bytes': 'retentionBytes',
   'index.interval.bytes': 'indexIntervalBytes',
@@ -63,6 +67,9 @@ export function validateTopicConfigs(topicConfigs: Record<string, string>): stri
     }
     if (field === 'segmentBytes' && value < 14) return `Invalid value ${raw} for configuration ${name}`;
     if ((field === 'indexIntervalBytes' || field === 'maxMessageBytes') && value < 0) {
+      return `Invalid value ${raw} for configuration ${name}`;
+    }
+    if (field === 'segmentMs' && value < 1) {
       return `Invalid value ${raw} for configuration ${name}`;
     }
   }

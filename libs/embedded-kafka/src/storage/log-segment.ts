@@ -24,7 +24,8 @@ export interface LocatedBatch {
   maxTimestamp: number;
 }
 
-const LOOKUP_CHUNK_BYTES = 64 * 1024;
+/** Lookups walk at most ~one index interval of headers from an index entry; a small read covers that. */
+const LOOKUP_CHUNK_BYTES = 16 * 1024;
 
 export function segmentFileName(baseOffset: number, extension: string): string {
   return `${String(baseOffset).padStart(20, '0')}${extension}`;
@@ -40,8 +41,11 @@ export class LogSegment {
   nextOffset: number;
   maxTimestamp = -1;
   private offsetOfMaxTimestamp = -1;
-  /** Timestamp of the first batch, used for time-based rolling like Kafka's rollingBasedTimestamp. */
-  firstBatchTimestamp = -1;
+  /**
+   * When the segment file was created, for segment.ms rolling. Kafka rolls on the first batch's timestamp, which
+   * rolls on every append when producers send old timestamps; the file's age has no such trap.
+   */
+  createdMs = Date.now();
   private bytesSinceIndexEntry = 0;
 
   private constructor(
@@ -84,6 +88,8 @@ export class LogSegment {
     const offsetIndex = new SparseIndex(path.join(dir, segmentFileName(baseOffset, '.index')), OFFSET_INDEX_LAYOUT);
     const timeIndex = new SparseIndex(path.join(dir, segmentFileName(baseOffset, '.timeindex')), TIME_INDEX_LAYOUT);
     const segment = new LogSegment(dir, baseOffset, fd, offsetIndex, timeIndex, indexIntervalBytes);
+    const stat = fs.fstatSync(fd);
+    segment.createdMs = stat.birthtimeMs > 0 ? stat.birthtimeMs : stat.mtimeMs;
     const result = scanSegment(fd, 0, fileSize, true, (batch, position) => {
       segment.track(position, batch.sizeInBytes, Number(batch.baseOffset), Number(batch.baseOffset) + batch.lastOffsetDelta, Number(batch.maxTimestamp));
       visit(batch);
@@ -130,7 +136,6 @@ export class LogSegment {
         if (ts > segment.maxTimestamp) segment.maxTimestamp = ts;
         return true;
       }, LOOKUP_CHUNK_BYTES);
-      segment.readFirstBatchTimestamp();
     } else {
       scanSegment(fd, 0, fileSize, false, (batch, position) => {
         segment.track(position, batch.sizeInBytes, Number(batch.baseOffset), Number(batch.baseOffset) + batch.lastOffsetDelta, Number(batch.maxTimestamp));
@@ -177,7 +182,6 @@ export class LogSegment {
 
   /** Applies Kafka's indexing rule for one batch written at `position`; also the rule used to rebuild indexes. */
   private track(position: number, size: number, baseOffset: number, lastOffset: number, maxTimestamp: number): void {
-    if (this.firstBatchTimestamp < 0) this.firstBatchTimestamp = maxTimestamp;
     if (maxTimestamp > this.maxTimestamp) {
       this.maxTimestamp = maxTimestamp;
       this.offsetOfMaxTimestamp = baseOffset;
@@ -208,12 +212,6 @@ export class LogSegment {
       this.maxTimestamp = this.timeIndex.lastKey as number;
       this.offsetOfMaxTimestamp = this.baseOffset + (this.timeIndex.lastValue as number);
     }
-  }
-
-  private readFirstBatchTimestamp(): void {
-    if (this.size === 0) return;
-    const batch = this.readBatchAt(0, 61);
-    this.firstBatchTimestamp = Number(new RecordBatchView(batch).maxTimestamp);
   }
 
   /** Flushes and fsyncs everything when the segment stops being the active one; it is read-only afterwards. */

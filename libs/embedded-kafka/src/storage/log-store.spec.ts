@@ -1,6 +1,9 @@
 import { buildBatch, makeRecords } from '../records/kafkajs-batch-builder.test-helper';
 import { LogStore } from './log-store';
-import { TopicExistsError, UnknownTopicError } from './storage-errors';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ErrorCode } from '../protocol/error-codes';
+import { InvalidTopicError, TopicExistsError, UnknownTopicError } from './storage-errors';
 import { batchesOf, makeTempDir, removeDir } from './storage.test-helper';
 
 describe('LogStore', () => {
@@ -52,6 +55,65 @@ describe('LogStore', () => {
     expect(store.offsets.fetch('g').size).toBe(0);
     store.createTopic('a', 1);
     expect(store.partition('a', 0)!.logEndOffset).toBe(0);
+    await store.close();
+  });
+
+  it('refuses topic names, partition counts and configs Kafka refuses', async () => {
+    const store = await LogStore.open({ dataDir });
+    const codeOf = (fn: () => unknown): number | undefined => {
+      try {
+        fn();
+      } catch (error) {
+        return error instanceof InvalidTopicError ? error.errorCode : undefined;
+      }
+      return undefined;
+    };
+    expect(codeOf(() => store.createTopic('bad/name', 1))).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
+    expect(codeOf(() => store.createTopic('..', 1))).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
+    expect(codeOf(() => store.createTopic('x'.repeat(250), 1))).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
+    expect(codeOf(() => store.createTopic('ok', 0))).toBe(ErrorCode.INVALID_PARTITIONS);
+    expect(codeOf(() => store.createTopic('ok', 1, { 'retention.ms': 'soon' }))).toBe(ErrorCode.INVALID_CONFIG);
+    expect(store.listTopics()).toEqual([]);
+    await store.close();
+  });
+
+  it('describes topic configs with overrides and broker defaults', async () => {
+    const store = await LogStore.open({ dataDir, defaults: { retentionBytes: 1000 } });
+    store.createTopic('c', 1, { 'retention.ms': '60000', 'cleanup.policy': 'delete', 'compression.type': 'producer' });
+    const entries = store.describeTopicConfigs('c')!;
+    expect(entries).toContainEqual({ name: 'retention.ms', value: '60000', isDefault: false });
+    expect(entries).toContainEqual({ name: 'retention.bytes', value: '1000', isDefault: true });
+    expect(entries).toContainEqual({ name: 'compression.type', value: 'producer', isDefault: false });
+    expect(store.describeTopicConfigs('missing')).toBeUndefined();
+    await store.close();
+  });
+
+  it('applies topic configs to its partitions (segment.bytes, retention) and removes stray partition directories', async () => {
+    let store = await LogStore.open({ dataDir });
+    store.createTopic('small', 1, { 'segment.bytes': '300', 'retention.bytes': '0' });
+    const log = store.partition('small', 0)!;
+    for (let i = 0; i < 5; i++) log.append(await buildBatch({ records: makeRecords(2) }), { acks: 1 });
+    expect(log.segmentCount).toBeGreaterThan(1);
+    expect(store.enforceRetention()).toBeGreaterThan(0);
+    expect(log.segmentCount).toBe(1);
+    await store.close();
+    fs.mkdirSync(path.join(dataDir, 'ghost-0'));
+    fs.mkdirSync(path.join(dataDir, 'small-7'));
+    store = await LogStore.open({ dataDir });
+    expect(fs.existsSync(path.join(dataDir, 'ghost-0'))).toBe(false);
+    expect(fs.existsSync(path.join(dataDir, 'small-7'))).toBe(false);
+    expect(store.partition('small', 0)!.logEndOffset).toBe(10);
+    await store.close();
+  });
+
+  it('fsyncs on an interval when asked and still keeps appends', async () => {
+    let store = await LogStore.open({ dataDir, defaults: { fsync: { intervalMs: 10 } } });
+    store.createTopic('i', 1);
+    store.partition('i', 0)!.append(await buildBatch({ records: makeRecords(3) }), { acks: -1 });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await store.close();
+    store = await LogStore.open({ dataDir });
+    expect(store.partition('i', 0)!.logEndOffset).toBe(3);
     await store.close();
   });
 });

@@ -8,7 +8,7 @@ import { OffsetStore } from './offset-store';
 import { PartitionLog } from './partition-log';
 import { ProducerIdAllocator } from './producer-id-allocator';
 import { InvalidTopicError, TopicExistsError, UnknownTopicError } from './storage-errors';
-import { StorageErrorCode } from './storage-error-codes';
+import { ErrorCode } from '../protocol/error-codes';
 import { TopicInfo, TopicMetadataStore } from './topic-metadata-store';
 
 export interface LogStoreOptions {
@@ -140,10 +140,10 @@ export class LogStore {
     if (this.topics.has(name)) throw new TopicExistsError(name);
     LogStore.validateTopicName(name);
     if (!Number.isInteger(partitions) || partitions <= 0) {
-      throw new InvalidTopicError(`Number of partitions must be larger than 0 (got ${partitions}).`, StorageErrorCode.INVALID_PARTITIONS);
+      throw new InvalidTopicError(`Number of partitions must be larger than 0 (got ${partitions}).`, ErrorCode.INVALID_PARTITIONS);
     }
     const configProblem = validateTopicConfigs(configs);
-    if (configProblem) throw new InvalidTopicError(configProblem, StorageErrorCode.INVALID_CONFIG);
+    if (configProblem) throw new InvalidTopicError(configProblem, ErrorCode.INVALID_CONFIG);
     const topic: TopicInfo = { name, topicId: Buffer.from(randomUUID().replace(/-/g, ''), 'hex'), partitions, configs: { ...configs } };
     this.metadata.save([...this.topics.values(), topic]);
     this.topics.set(name, topic);
@@ -154,7 +154,7 @@ export class LogStore {
 
   private static validateTopicName(name: string): void {
     const invalid = (why: string): never => {
-      throw new InvalidTopicError(`Topic name "${name}" is illegal, ${why}`, StorageErrorCode.INVALID_TOPIC_EXCEPTION);
+      throw new InvalidTopicError(`Topic name "${name}" is illegal, ${why}`, ErrorCode.INVALID_TOPIC_EXCEPTION);
     };
     if (name.length === 0) invalid('it is empty');
     if (name === '.' || name === '..') invalid("it cannot be '.' or '..'");

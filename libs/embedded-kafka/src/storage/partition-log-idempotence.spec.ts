@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { buildBatch, makeRecords } from '../records/kafkajs-batch-builder.test-helper';
 import { DEFAULT_LOG_CONFIG, LogConfig } from './log-config';
 import { PartitionLog } from './partition-log';
-import { StorageErrorCode } from './storage-error-codes';
+import { ErrorCode } from '../protocol/error-codes';
 import { makeTempDir, removeDir } from './storage.test-helper';
 
 function openLog(dir: string, overrides: Partial<LogConfig> = {}): PartitionLog {
@@ -36,7 +36,7 @@ describe('PartitionLog idempotent producers', () => {
     const log = openLog(dir);
     await send(log, 0, 0);
     const gap = await send(log, 0, 5);
-    expect(gap.errorCode).toBe(StorageErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+    expect(gap.errorCode).toBe(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
     expect(gap.errorMessage).toMatch(/Out of order sequence number/);
     expect(log.logEndOffset).toBe(2);
     log.close();
@@ -45,17 +45,17 @@ describe('PartitionLog idempotent producers', () => {
   it('fences an older epoch and requires a new epoch to start at sequence 0', async () => {
     const log = openLog(dir);
     await send(log, 0, 0);
-    expect((await send(log, 1, 3)).errorCode).toBe(StorageErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
-    expect((await send(log, 1, 0)).errorCode).toBe(StorageErrorCode.NONE);
-    expect((await send(log, 0, 2)).errorCode).toBe(StorageErrorCode.INVALID_PRODUCER_EPOCH);
+    expect((await send(log, 1, 3)).errorCode).toBe(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+    expect((await send(log, 1, 0)).errorCode).toBe(ErrorCode.NONE);
+    expect((await send(log, 0, 2)).errorCode).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
     expect(log.logEndOffset).toBe(4);
     log.close();
   });
 
   it('accepts any first sequence from a producer it has no state for, as Kafka does', async () => {
     const log = openLog(dir);
-    expect((await send(log, 0, 17)).errorCode).toBe(StorageErrorCode.NONE);
-    expect((await send(log, 0, 19)).errorCode).toBe(StorageErrorCode.NONE);
+    expect((await send(log, 0, 17)).errorCode).toBe(ErrorCode.NONE);
+    expect((await send(log, 0, 19)).errorCode).toBe(ErrorCode.NONE);
     log.close();
   });
 
@@ -63,7 +63,7 @@ describe('PartitionLog idempotent producers', () => {
     const log = openLog(dir);
     for (let i = 0; i < 6; i++) await send(log, 0, i * 2);
     expect((await send(log, 0, 2)).baseOffset).toBe(2n);
-    expect((await send(log, 0, 0)).errorCode).toBe(StorageErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+    expect((await send(log, 0, 0)).errorCode).toBe(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
     log.close();
   });
 
@@ -77,8 +77,8 @@ describe('PartitionLog idempotent producers', () => {
     log = openLog(dir, overrides);
     expect((await send(log, 1, 10)).baseOffset).toBe(10n);
     expect((await send(log, 1, 4)).baseOffset).toBe(4n);
-    expect((await send(log, 1, 14)).errorCode).toBe(StorageErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
-    expect((await send(log, 0, 0)).errorCode).toBe(StorageErrorCode.INVALID_PRODUCER_EPOCH);
+    expect((await send(log, 1, 14)).errorCode).toBe(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+    expect((await send(log, 0, 0)).errorCode).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
     expect((await send(log, 1, 12)).baseOffset).toBe(12n);
     log.close();
   });
@@ -91,7 +91,7 @@ describe('PartitionLog idempotent producers', () => {
     for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.snapshot'))) fs.rmSync(path.join(dir, f));
     log = openLog(dir, { segmentBytes: 400 });
     expect((await send(log, 1, 6)).baseOffset).toBe(6n);
-    expect((await send(log, 1, 14)).errorCode).toBe(StorageErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+    expect((await send(log, 1, 14)).errorCode).toBe(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
     log.close();
   });
 });

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { buildBatch, makeRecords } from '../records/kafkajs-batch-builder.test-helper';
 import { DEFAULT_LOG_CONFIG, LogConfig } from './log-config';
 import { PartitionLog } from './partition-log';
-import { StorageErrorCode } from './storage-error-codes';
+import { ErrorCode } from '../protocol/error-codes';
 import { makeTempDir, removeDir } from './storage.test-helper';
 
 function openLog(dir: string, overrides: Partial<LogConfig> = {}): PartitionLog {
@@ -30,7 +30,7 @@ describe('PartitionLog retention', () => {
     expect(log.segmentCount).toBeLessThan(segmentsBefore);
     expect(log.logStartOffset).toBeGreaterThan(0);
     expect(log.logStartOffset).toBeLessThanOrEqual(firstNewOffset);
-    expect(log.read(0n, 100).errorCode).toBe(StorageErrorCode.OFFSET_OUT_OF_RANGE);
+    expect(log.read(0n, 100).errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
     expect(log.read(BigInt(log.logStartOffset), 100).records.length).toBeGreaterThan(0);
     expect(log.offsetForTimestamp(-2n)).toEqual({ offset: BigInt(log.logStartOffset), timestamp: -1n });
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.log'))).toHaveLength(log.segmentCount);
@@ -60,6 +60,19 @@ describe('PartitionLog retention', () => {
     expect(log.sizeInBytes - 500).toBeLessThan(1200);
     expect(log.logStartOffset).toBeGreaterThan(0);
     log.close();
+  });
+});
+
+describe('PartitionLog segment.ms', () => {
+  it('rolls a non-empty active segment once it is older than segment.ms', async () => {
+    const dir = path.join(makeTempDir('segms'), 't-0');
+    const log = openLog(dir, { segmentMs: 5 });
+    log.append(await buildBatch({ records: makeRecords(1) }), { acks: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    log.append(await buildBatch({ records: makeRecords(1) }), { acks: 1 });
+    expect(log.segmentCount).toBe(2);
+    log.close();
+    removeDir(path.dirname(dir));
   });
 });
 

@@ -5,7 +5,7 @@ import { RecordBatchView } from '../records';
 import { buildBatch, makeRecords } from '../records/kafkajs-batch-builder.test-helper';
 import { DEFAULT_LOG_CONFIG, LogConfig } from './log-config';
 import { PartitionLog } from './partition-log';
-import { StorageErrorCode } from './storage-error-codes';
+import { ErrorCode } from '../protocol/error-codes';
 import { batchesOf, makeTempDir, removeDir } from './storage.test-helper';
 
 function openLog(dir: string, overrides: Partial<LogConfig> = {}): PartitionLog {
@@ -95,8 +95,8 @@ describe('PartitionLog append and read', () => {
     const log = openLog(dir);
     log.append(await buildBatch({ records: makeRecords(2) }), { acks: 1 });
     expect(log.read(2n, 100)).toEqual({ errorCode: 0, records: Buffer.alloc(0) });
-    expect(log.read(3n, 100).errorCode).toBe(StorageErrorCode.OFFSET_OUT_OF_RANGE);
-    expect(log.read(-1n, 100).errorCode).toBe(StorageErrorCode.OFFSET_OUT_OF_RANGE);
+    expect(log.read(3n, 100).errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
+    expect(log.read(-1n, 100).errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
     log.close();
   });
 
@@ -125,33 +125,33 @@ describe('PartitionLog validation', () => {
     const batch = await buildBatch({ records: makeRecords(3) });
     batch[batch.length - 2] ^= 0x01;
     const result = log.append(batch, { acks: -1 });
-    expect(result.errorCode).toBe(StorageErrorCode.CORRUPT_MESSAGE);
+    expect(result.errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
     expect(result.baseOffset).toBe(-1n);
     expect(log.logEndOffset).toBe(0);
   });
 
   it('rejects truncated bytes, wrong magic, empty records, oversize, control and transactional batches', async () => {
     const batch = await buildBatch({ records: makeRecords(3) });
-    expect(log.append(batch.subarray(0, batch.length - 1), { acks: 1 }).errorCode).toBe(StorageErrorCode.CORRUPT_MESSAGE);
+    expect(log.append(batch.subarray(0, batch.length - 1), { acks: 1 }).errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
     const oldMagic = Buffer.from(batch);
     oldMagic[16] = 1;
-    expect(log.append(oldMagic, { acks: 1 }).errorCode).toBe(StorageErrorCode.INVALID_RECORD);
-    expect(log.append(Buffer.alloc(0), { acks: 1 }).errorCode).toBe(StorageErrorCode.INVALID_RECORD);
+    expect(log.append(oldMagic, { acks: 1 }).errorCode).toBe(ErrorCode.INVALID_RECORD);
+    expect(log.append(Buffer.alloc(0), { acks: 1 }).errorCode).toBe(ErrorCode.INVALID_RECORD);
     const big = await buildBatch({ records: [{ value: Buffer.alloc(20_000, 1) }] });
-    expect(log.append(big, { acks: 1 }).errorCode).toBe(StorageErrorCode.MESSAGE_TOO_LARGE);
+    expect(log.append(big, { acks: 1 }).errorCode).toBe(ErrorCode.MESSAGE_TOO_LARGE);
     const transactional = await buildBatch({ records: makeRecords(1), transactional: true, producerId: 5n, producerEpoch: 0 });
-    expect(log.append(transactional, { acks: 1 }).errorCode).toBe(StorageErrorCode.INVALID_TXN_STATE);
+    expect(log.append(transactional, { acks: 1 }).errorCode).toBe(ErrorCode.INVALID_TXN_STATE);
     // A control batch needs a valid CRC to get past the CRC check, so set the flag and re-sign it.
     const control = Buffer.from(batch);
     control.writeInt16BE(control.readInt16BE(21) | 0x20, 21);
     control.writeUInt32BE(crc32c(control.subarray(21)), 17);
-    expect(log.append(control, { acks: 1 }).errorCode).toBe(StorageErrorCode.INVALID_RECORD);
+    expect(log.append(control, { acks: 1 }).errorCode).toBe(ErrorCode.INVALID_RECORD);
     expect(log.logEndOffset).toBe(0);
   });
 
   it('accepts one batch per append from clients, as Kafka, and several when asked', async () => {
     const two = Buffer.concat([await buildBatch({ records: makeRecords(2) }), await buildBatch({ records: makeRecords(3), compression: 'gzip' })]);
-    expect(log.append(Buffer.from(two), { acks: 1 }).errorCode).toBe(StorageErrorCode.INVALID_RECORD);
+    expect(log.append(Buffer.from(two), { acks: 1 }).errorCode).toBe(ErrorCode.INVALID_RECORD);
     expect(log.append(two, { acks: -1, singleBatch: false }).baseOffset).toBe(0n);
     expect(log.logEndOffset).toBe(5);
     expect(batchesOf(log.read(0n, 1 << 20).records)).toEqual([

@@ -7,7 +7,7 @@ import type { LogConfig } from './log-config';
 import { LogSegment, segmentFileName } from './log-segment';
 import { ProducerStateManager } from './producer-state-manager';
 import { scanSegment } from './segment-scanner';
-import { StorageErrorCode } from './storage-error-codes';
+import { ErrorCode } from '../protocol/error-codes';
 import { toProducerBatch, validateProduceBatches } from './produce-batch-validator';
 
 export interface AppendResult {
@@ -150,7 +150,8 @@ export class PartitionLog {
    * Validates and appends one partition's `records` (from a produce request): offsets are written into the batch
    * headers in place (the buffer is modified), the bytes are written as they are, and the fsync policy applied.
    */
-  append(records: Buffer, opts: AppendOptions): AppendResult {
+  append(records: Buffer | null, opts: AppendOptions): AppendResult {
+    if (!records) return this.failure(ErrorCode.INVALID_RECORD, 'Produce requests must have at least one record batch per partition');
     const leo = this.logEndOffset;
     const validation = validateProduceBatches(records, leo, this.config.maxMessageBytes, opts.singleBatch ?? true);
     if ('errorCode' in validation) return this.failure(validation.errorCode, validation.message);
@@ -159,7 +160,7 @@ export class PartitionLog {
     if (producerBatches.length > 0) {
       const verdict = this.producers.verify(producerBatches);
       if (verdict.kind === 'duplicate') {
-        return { errorCode: StorageErrorCode.NONE, baseOffset: BigInt(verdict.firstOffset), logAppendTimeMs: -1n, logStartOffset: BigInt(this.logStartOffset) };
+        return { errorCode: ErrorCode.NONE, baseOffset: BigInt(verdict.firstOffset), logAppendTimeMs: -1n, logStartOffset: BigInt(this.logStartOffset) };
       }
       if (verdict.kind === 'reject') return this.failure(verdict.errorCode, verdict.message);
     }
@@ -177,12 +178,12 @@ export class PartitionLog {
       this.active.append(records, batches);
     } catch (error) {
       this.logger?.error({ topic: this.topic, partition: this.partition, error: String(error) }, 'append failed');
-      return this.failure(StorageErrorCode.KAFKA_STORAGE_ERROR, `Disk error while appending: ${String(error)}`);
+      return this.failure(ErrorCode.KAFKA_STORAGE_ERROR, `Disk error while appending: ${String(error)}`);
     }
     for (const producerBatch of producerBatches) this.producers.apply(producerBatch);
     this.applyFsyncPolicy(opts.acks);
     this.onAppended();
-    return { errorCode: StorageErrorCode.NONE, baseOffset: BigInt(leo), logAppendTimeMs: -1n, logStartOffset: BigInt(this.logStartOffset) };
+    return { errorCode: ErrorCode.NONE, baseOffset: BigInt(leo), logAppendTimeMs: -1n, logStartOffset: BigInt(this.logStartOffset) };
   }
 
   private failure(errorCode: number, errorMessage: string): AppendResult {
@@ -193,6 +194,7 @@ export class PartitionLog {
     const active = this.active;
     if (active.size === 0) return false;
     if (active.size + appendBytes > this.config.segmentBytes) return true;
+    if (Date.now() - active.createdMs > this.config.segmentMs) return true;
     if (lastOffset - active.baseOffset > MAX_RELATIVE_OFFSET) return true;
     return false;
   }
@@ -226,12 +228,12 @@ export class PartitionLog {
   /** Whole batches from the one holding fetchOffset; OFFSET_OUT_OF_RANGE outside [logStartOffset, logEndOffset]. */
   read(fetchOffset: bigint, maxBytes: number): ReadResult {
     const offset = Number(fetchOffset);
-    if (offset < this.logStartOffset || offset > this.logEndOffset) return { errorCode: StorageErrorCode.OFFSET_OUT_OF_RANGE, records: EMPTY };
-    if (offset === this.logEndOffset) return { errorCode: StorageErrorCode.NONE, records: EMPTY };
+    if (offset < this.logStartOffset || offset > this.logEndOffset) return { errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: EMPTY };
+    if (offset === this.logEndOffset) return { errorCode: ErrorCode.NONE, records: EMPTY };
     const segment = this.segmentFor(offset);
     const located = segment.locate(offset);
-    if (!located) return { errorCode: StorageErrorCode.NONE, records: EMPTY };
-    return { errorCode: StorageErrorCode.NONE, records: segment.readFrom(located, maxBytes) };
+    if (!located) return { errorCode: ErrorCode.NONE, records: EMPTY };
+    return { errorCode: ErrorCode.NONE, records: segment.readFrom(located, maxBytes) };
   }
 
   private segmentFor(offset: number): LogSegment {

@@ -1,7 +1,7 @@
 import { RecordBatchIterator, RecordBatchView } from '../records';
 import type { AppendedBatch } from './log-segment';
 import type { ProducerBatch } from './producer-state-manager';
-import { StorageErrorCode } from './storage-error-codes';
+import { ErrorCode } from '../protocol/error-codes';
 
 export type ProduceValidation =
   | { batches: AppendedBatch[]; producerBatches: ProducerBatch[] }
@@ -22,21 +22,21 @@ export function validateProduceBatches(records: Buffer, firstOffset: number, max
   for (const batch of iterator) {
     const size = batch.sizeInBytes;
     if (size > maxMessageBytes) {
-      return { errorCode: StorageErrorCode.MESSAGE_TOO_LARGE, message: `The record batch size ${size} exceeds max.message.bytes ${maxMessageBytes}` };
+      return { errorCode: ErrorCode.MESSAGE_TOO_LARGE, message: `The record batch size ${size} exceeds max.message.bytes ${maxMessageBytes}` };
     }
     if (!batch.isCrcValid()) {
-      return { errorCode: StorageErrorCode.CORRUPT_MESSAGE, message: `Record batch at position ${batch.position} is corrupt (CRC-32C mismatch)` };
+      return { errorCode: ErrorCode.CORRUPT_MESSAGE, message: `Record batch at position ${batch.position} is corrupt (CRC-32C mismatch)` };
     }
     const count = batch.recordCount;
     if (batch.lastOffsetDelta < 0 || count <= 0 || count !== batch.lastOffsetDelta + 1) {
-      return { errorCode: StorageErrorCode.INVALID_RECORD, message: `Inconsistent batch: lastOffsetDelta ${batch.lastOffsetDelta} and record count ${count}` };
+      return { errorCode: ErrorCode.INVALID_RECORD, message: `Inconsistent batch: lastOffsetDelta ${batch.lastOffsetDelta} and record count ${count}` };
     }
-    if (batch.isControl) return { errorCode: StorageErrorCode.INVALID_RECORD, message: 'Clients are not allowed to write control records' };
+    if (batch.isControl) return { errorCode: ErrorCode.INVALID_RECORD, message: 'Clients are not allowed to write control records' };
     if (batch.producerId >= 0n && batch.baseSequence < 0) {
-      return { errorCode: StorageErrorCode.INVALID_RECORD, message: `Invalid sequence number ${batch.baseSequence} in record batch with producerId ${batch.producerId}` };
+      return { errorCode: ErrorCode.INVALID_RECORD, message: `Invalid sequence number ${batch.baseSequence} in record batch with producerId ${batch.producerId}` };
     }
     if (batch.isTransactional) {
-      return { errorCode: StorageErrorCode.INVALID_TXN_STATE, message: 'Record was not part of an ongoing transaction (transactions are not supported)' };
+      return { errorCode: ErrorCode.INVALID_TXN_STATE, message: 'Record was not part of an ongoing transaction (transactions are not supported)' };
     }
     const lastOffset = nextOffset + batch.lastOffsetDelta;
     batches.push({ position: batch.position, size, baseOffset: nextOffset, lastOffset, maxTimestamp: Number(batch.maxTimestamp) });
@@ -45,12 +45,12 @@ export function validateProduceBatches(records: Buffer, firstOffset: number, max
     nextOffset = lastOffset + 1;
   }
   if (iterator.problem === 'unsupported-magic') {
-    return { errorCode: StorageErrorCode.INVALID_RECORD, message: 'Produce requests v3+ may only contain record batches with magic 2' };
+    return { errorCode: ErrorCode.INVALID_RECORD, message: 'Produce requests v3+ may only contain record batches with magic 2' };
   }
-  if (iterator.problem) return { errorCode: StorageErrorCode.CORRUPT_MESSAGE, message: `Malformed record batch: ${iterator.problem}` };
-  if (batches.length === 0) return { errorCode: StorageErrorCode.INVALID_RECORD, message: 'Produce requests must have at least one record batch per partition' };
+  if (iterator.problem) return { errorCode: ErrorCode.CORRUPT_MESSAGE, message: `Malformed record batch: ${iterator.problem}` };
+  if (batches.length === 0) return { errorCode: ErrorCode.INVALID_RECORD, message: 'Produce requests must have at least one record batch per partition' };
   if (singleBatch && batches.length > 1) {
-    return { errorCode: StorageErrorCode.INVALID_RECORD, message: 'Produce requests are only allowed to contain exactly one record batch per partition' };
+    return { errorCode: ErrorCode.INVALID_RECORD, message: 'Produce requests are only allowed to contain exactly one record batch per partition' };
   }
   return { batches, producerBatches };
 }

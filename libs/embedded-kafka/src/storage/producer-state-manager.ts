@@ -1,5 +1,5 @@
 import { NO_PRODUCER_EPOCH } from '../records';
-import { StorageErrorCode } from './storage-error-codes';
+import { ErrorCode } from '../protocol/error-codes';
 
 /** What Kafka remembers of one recent batch of an idempotent producer (BatchMetadata). */
 export interface ProducerBatchMetadata {
@@ -60,7 +60,7 @@ export class ProducerStateManager {
     if (batch.epoch < current.epoch) {
       return {
         kind: 'reject',
-        errorCode: StorageErrorCode.INVALID_PRODUCER_EPOCH,
+        errorCode: ErrorCode.INVALID_PRODUCER_EPOCH,
         message: `Epoch of ${where} is ${batch.epoch}, which is smaller than the last seen epoch ${current.epoch}`,
       };
     }
@@ -68,7 +68,7 @@ export class ProducerStateManager {
       if (batch.firstSeq !== 0 && current.epoch !== NO_PRODUCER_EPOCH) {
         return {
           kind: 'reject',
-          errorCode: StorageErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+          errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
           message: `Invalid sequence number for new epoch of ${where}: ${batch.epoch} (request epoch), ${batch.firstSeq} (seq. number), ${current.epoch} (current producer epoch)`,
         };
       }
@@ -79,7 +79,7 @@ export class ProducerStateManager {
     if (current.batches.length > 0 && !inSequence) {
       return {
         kind: 'reject',
-        errorCode: StorageErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+        errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
         message: `Out of order sequence number for ${where}: ${batch.firstSeq} (incoming seq. number), ${lastSeq} (current end sequence number)`,
       };
     }

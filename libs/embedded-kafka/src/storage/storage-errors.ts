@@ -1,6 +1,8 @@
+import { ErrorCode } from '../protocol/error-codes';
+
 /** Thrown by LogStore.createTopic when the name is taken (Kafka: TOPIC_ALREADY_EXISTS). */
 export class TopicExistsError extends Error {
-  readonly errorCode = 36;
+  readonly errorCode = ErrorCode.TOPIC_ALREADY_EXISTS;
   constructor(readonly topic: string) {
     super(`Topic '${topic}' already exists.`);
     this.name = 'TopicExistsError';
@@ -9,7 +11,7 @@ export class TopicExistsError extends Error {
 
 /** Thrown when a topic is unknown (Kafka: UNKNOWN_TOPIC_OR_PARTITION). */
 export class UnknownTopicError extends Error {
-  readonly errorCode = 3;
+  readonly errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
   constructor(readonly topic: string) {
     super(`This server does not host this topic-partition: ${topic}`);
     this.name = 'UnknownTopicError';
