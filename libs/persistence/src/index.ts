@@ -6,6 +6,7 @@ export * from './schema-bootstrap';
 export * from './typeorm-log-adapter';
 export * from './service-data-source';
 export * from './data-source-pool';
+export * from './snake-naming.strategy';
 export * from './unnest-insert';
 export type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 export type { Pool, PoolClient } from 'pg';

@@ -1,4 +1,5 @@
 import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { buildSchemaPoolConfig, type SchemaConnectionOptions } from './connection-settings';
 import { ensureSchema, withSchemaLock } from './schema-bootstrap';
 import { TypeormLogAdapter, type StructuredLogSink } from './typeorm-log-adapter';
@@ -33,6 +34,7 @@ export function buildServiceDataSourceOptions(options: ServiceDataSourceOptions)
     // Qualifies entity tables and the migrations table with the schema; search_path covers raw SQL.
     schema: options.schema,
     entities: options.entities ?? [],
+    namingStrategy: new SnakeNamingStrategy(),
     migrations: options.migrations,
     migrationsTableName: options.migrationsTableName ?? DEFAULT_MIGRATIONS_TABLE,
     migrationsTransactionMode: 'each',
