@@ -46,6 +46,8 @@ export class LogSegment {
    * rolls on every append when producers send old timestamps; the file's age has no such trap.
    */
   createdMs = Date.now();
+  /** Stands in for the max timestamp when no batch carries one, as Kafka uses the file's mtime. */
+  private lastModifiedMs = Date.now();
   private bytesSinceIndexEntry = 0;
 
   private constructor(
@@ -90,6 +92,7 @@ export class LogSegment {
     const segment = new LogSegment(dir, baseOffset, fd, offsetIndex, timeIndex, indexIntervalBytes);
     const stat = fs.fstatSync(fd);
     segment.createdMs = stat.birthtimeMs > 0 ? stat.birthtimeMs : stat.mtimeMs;
+    segment.lastModifiedMs = stat.mtimeMs;
     const result = scanSegment(fd, 0, fileSize, true, (batch, position) => {
       segment.track(position, batch.sizeInBytes, Number(batch.baseOffset), Number(batch.baseOffset) + batch.lastOffsetDelta, Number(batch.maxTimestamp));
       visit(batch);
@@ -127,6 +130,7 @@ export class LogSegment {
     }
     const segment = new LogSegment(dir, baseOffset, fd, offsetIndex as SparseIndex, timeIndex as SparseIndex, indexIntervalBytes);
     segment.size = fileSize;
+    segment.lastModifiedMs = fs.fstatSync(fd).mtimeMs;
     segment.nextOffset = nextOffset;
     if (consistent) {
       segment.adoptTimeIndexMax();
@@ -176,6 +180,7 @@ export class LogSegment {
     }
     for (const b of batches) this.track(startSize + b.position, b.size, b.baseOffset, b.lastOffset, b.maxTimestamp);
     this.size = startSize + records.length;
+    this.lastModifiedMs = Date.now();
     this.offsetIndex.flush();
     this.timeIndex.flush();
   }
@@ -193,6 +198,11 @@ export class LogSegment {
     }
     this.bytesSinceIndexEntry += size;
     this.nextOffset = lastOffset + 1;
+  }
+
+  /** What time retention compares with retention.ms. */
+  get largestTimestamp(): number {
+    return this.maxTimestamp >= 0 ? this.maxTimestamp : this.lastModifiedMs;
   }
 
   private maybeAppendTimeEntry(): void {

@@ -116,4 +116,33 @@ describe('LogStore', () => {
     expect(store.partition('i', 0)!.logEndOffset).toBe(3);
     await store.close();
   });
+
+  it('refuses a data directory locked by a live broker but takes over a stale lock', async () => {
+    const startOf = (pid: number): string => {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    };
+    const lock = path.join(dataDir, '.lock');
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.ppid, start: startOf(process.ppid) }));
+    await expect(LogStore.open({ dataDir })).rejects.toThrow(/in use by process/);
+    // Same pid, different start time: the pid was reused after the broker died.
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.ppid, start: '1' }));
+    const store = await LogStore.open({ dataDir });
+    await store.close();
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+
+  it('answers appends and reads on a partition of a deleted topic, or after close, without touching closed files', async () => {
+    const store = await LogStore.open({ dataDir });
+    store.createTopic('gone', 1);
+    store.createTopic('kept', 1);
+    const gone = store.partition('gone', 0)!;
+    const kept = store.partition('kept', 0)!;
+    store.deleteTopic('gone');
+    expect(gone.append(await buildBatch({ records: makeRecords(1) }), { acks: 1 }).errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    expect(gone.read(0n, 100).errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    await store.close();
+    expect(kept.append(await buildBatch({ records: makeRecords(1) }), { acks: 1 }).errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    expect(kept.offsetForTimestamp(-1n)).toBeUndefined();
+  });
 });

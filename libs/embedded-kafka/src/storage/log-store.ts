@@ -70,24 +70,26 @@ export class LogStore {
     return store;
   }
 
-  /** One broker per data directory: a second one would interleave writes into the same segments. */
+  /**
+   * One broker per data directory: a second one would interleave writes into the same segments. The lock names the
+   * holder by pid and process start time, so a lock left by a killed broker is taken over even when its pid has
+   * been reused by another process.
+   */
   private static lockDataDir(dataDir: string): number {
     const lockPath = path.join(dataDir, LOCK_FILE);
+    const me = JSON.stringify({ pid: process.pid, start: LogStore.processStartTime(process.pid) });
     try {
-      const fd = fs.openSync(lockPath, 'wx');
-      fs.writeSync(fd, String(process.pid));
-      return fd;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(fs.readFileSync(lockPath, 'utf8'));
-      if (holder && holder !== process.pid && LogStore.processAlive(holder)) {
-        throw new Error(`data directory ${dataDir} is in use by process ${holder}`);
+      const holder = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as { pid: number; start: string | null };
+      if (holder.pid !== process.pid && LogStore.processAlive(holder.pid) && holder.start === LogStore.processStartTime(holder.pid)) {
+        throw new Error(`data directory ${dataDir} is in use by process ${holder.pid}`);
       }
-      // A lock left by a crashed broker (or by a store in this process that was not closed).
-      const fd = fs.openSync(lockPath, 'w');
-      fs.writeSync(fd, String(process.pid));
-      return fd;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (!(error instanceof SyntaxError) && code !== 'ENOENT') throw error;
     }
+    const fd = fs.openSync(lockPath, 'w');
+    fs.writeSync(fd, me);
+    return fd;
   }
 
   private static processAlive(pid: number): boolean {
@@ -96,6 +98,16 @@ export class LogStore {
       return true;
     } catch (error) {
       return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+
+  /** Start time in clock ticks since boot (Linux /proc); null elsewhere, where the pid alone has to do. */
+  private static processStartTime(pid: number): string | null {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    } catch {
+      return null;
     }
   }
 

@@ -48,6 +48,8 @@ const EARLIEST_LOCAL_TIMESTAMP = -4n;
 export class PartitionLog {
   private readonly segments: LogSegment[];
   private dirty = false;
+  /** Set when the partition's topic is deleted or the store closes; a handler may still hold this object. */
+  private state: 'open' | 'closed' | 'deleted' = 'open';
 
   private constructor(
     readonly topic: string,
@@ -151,6 +153,7 @@ export class PartitionLog {
    * headers in place (the buffer is modified), the bytes are written as they are, and the fsync policy applied.
    */
   append(records: Buffer | null, opts: AppendOptions): AppendResult {
+    if (this.state !== 'open') return this.failure(this.goneErrorCode(), `Partition ${this.topic}-${this.partition} is ${this.state}`);
     if (!records) return this.failure(ErrorCode.INVALID_RECORD, 'Produce requests must have at least one record batch per partition');
     const leo = this.logEndOffset;
     const validation = validateProduceBatches(records, leo, this.config.maxMessageBytes, opts.singleBatch ?? true);
@@ -207,7 +210,7 @@ export class PartitionLog {
 
   /** Fsyncs the active segment if appends happened since the last flush (interval policy). */
   flushIfDirty(): void {
-    if (!this.dirty) return;
+    if (!this.dirty || this.state !== 'open') return;
     this.dirty = false;
     this.active.sync();
   }
@@ -227,6 +230,7 @@ export class PartitionLog {
 
   /** Whole batches from the one holding fetchOffset; OFFSET_OUT_OF_RANGE outside [logStartOffset, logEndOffset]. */
   read(fetchOffset: bigint, maxBytes: number): ReadResult {
+    if (this.state !== 'open') return { errorCode: this.goneErrorCode(), records: EMPTY };
     const offset = Number(fetchOffset);
     if (offset < this.logStartOffset || offset > this.logEndOffset) return { errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: EMPTY };
     if (offset === this.logEndOffset) return { errorCode: ErrorCode.NONE, records: EMPTY };
@@ -249,6 +253,7 @@ export class PartitionLog {
 
   /** ListOffsets: -1 latest, -2 earliest, -3 max timestamp, -4 earliest local, else first record with ts >= given. */
   offsetForTimestamp(timestamp: bigint): { offset: bigint; timestamp: bigint } | undefined {
+    if (this.state !== 'open') return undefined;
     if (timestamp === LATEST_TIMESTAMP) return { offset: BigInt(this.logEndOffset), timestamp: -1n };
     if (timestamp === EARLIEST_TIMESTAMP || timestamp === EARLIEST_LOCAL_TIMESTAMP) return { offset: BigInt(this.logStartOffset), timestamp: -1n };
     if (timestamp === MAX_TIMESTAMP) {
@@ -280,12 +285,13 @@ export class PartitionLog {
 
   /** Deletes whole old segments past retention.ms / retention.bytes; never the active one. Returns segments removed. */
   enforceRetention(nowMs: number): number {
+    if (this.state !== 'open') return 0;
     const { retentionMs, retentionBytes } = this.config;
     let removed = 0;
     let total = this.sizeInBytes;
     while (this.segments.length > 1) {
       const oldest = this.segments[0];
-      const expired = retentionMs >= 0 && oldest.maxTimestamp >= 0 && nowMs - oldest.maxTimestamp > retentionMs;
+      const expired = retentionMs >= 0 && nowMs - oldest.largestTimestamp > retentionMs;
       const oversized = retentionBytes >= 0 && total - oldest.size >= retentionBytes;
       if (!expired && !oversized) break;
       this.segments.shift();
@@ -300,14 +306,22 @@ export class PartitionLog {
     return removed;
   }
 
+  /** A deleted topic is unknown; a closing broker answers as a leader that moved, which clients retry. */
+  private goneErrorCode(): number {
+    return this.state === 'deleted' ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.NOT_LEADER_OR_FOLLOWER;
+  }
+
   close(): void {
+    if (this.state !== 'open') return;
+    this.state = 'closed';
     this.active.sync();
     for (const segment of this.segments) segment.close();
   }
 
   /** Closes and removes the partition directory (topic deletion). */
   delete(): void {
-    for (const segment of this.segments) segment.close();
+    if (this.state === 'open') for (const segment of this.segments) segment.close();
+    this.state = 'deleted';
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
