@@ -51,7 +51,7 @@ export async function bootstrapService(appModule: ServiceAppModule, input: Servi
   await app.listen({ port: options.port, host: options.host });
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
-  logger.info({ service: options.name, port, host: options.host }, 'service listening');
+  logger.info({ port, host: options.host }, 'service listening');
 
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -24,7 +24,6 @@ export function installGracefulShutdown(
       process.exit(1);
     }, timeoutMs);
     watchdog.unref();
-    process.once('exit', (code) => logger.info({ code }, 'shutdown complete'));
   };
   for (const signal of SHUTDOWN_SIGNALS) process.once(signal, onSignal);
   // useProcessExit: exit 0 after a clean shutdown instead of re-raising the signal, so supervisors see success.

@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { SERVICE_NAMES } from '@tessera/config';
+import { REPO_ROOT } from './dev-stack-settings';
+import { READY_HEADLINE } from './ready-banner';
+
+interface StackRun {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+interface Banner {
+  services: Record<string, string>;
+  writeKey: string;
+  adminToken: string;
+  postgresPort: number;
+}
+
+const STARTUP_TIMEOUT_MS = 150_000;
+
+function startStack(dataDir: string): StackRun {
+  const env: NodeJS.ProcessEnv = { ...process.env, TESSERA_DATA_DIR: dataDir, TESSERA_DEV_EPHEMERAL_PORTS: '1', LOG_LEVEL: 'warn' };
+  for (const name of ['KAFKA_BROKERS', 'DATABASE_URL', 'TESSERA_ADMIN_TOKEN', 'TESSERA_DEV_WRITE_KEY', 'NODE_ENV']) delete env[name];
+  const child = spawn(process.execPath, ['tools/run-ts.js', 'tools/dev-stack/src/main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { child, output: () => text, exit };
+}
+
+async function waitForBanner(run: StackRun): Promise<Banner> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (!/Press Ctrl-C to stop/.test(run.output())) {
+    if (run.child.exitCode !== null) throw new Error(`dev stack exited during start-up:\n${run.output()}`);
+    if (Date.now() > deadline) throw new Error(`dev stack not ready in time:\n${run.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const text = run.output();
+  expect(text).toContain(READY_HEADLINE);
+  const services = Object.fromEntries(
+    SERVICE_NAMES.map((name) => [name, new RegExp(`^  ${name}\\s+(http://\\S+)`, 'm').exec(text)?.[1] ?? '']),
+  );
+  return {
+    services,
+    writeKey: /^ {2}Dev write key\s+(\S+)$/m.exec(text)![1],
+    adminToken: /^ {2}Admin token\s+(\S+)$/m.exec(text)![1],
+    postgresPort: Number(/^ {2}Postgres\s+postgres:\/\/\S+:(\d+)\//m.exec(text)![1]),
+  };
+}
+
+function portIsClosed(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(true));
+  });
+}
+
+describe('npm start (dev stack as a child process)', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-dev-stack-'));
+  let running: StackRun | undefined;
+
+  afterAll(() => {
+    if (running && running.child.exitCode === null) running.child.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts everything, serves every /readyz, stops cleanly on SIGINT and keeps its data and keys', async () => {
+    running = startStack(dataDir);
+    const first = await waitForBanner(running);
+    expect(Object.keys(first.services)).toHaveLength(6);
+    for (const [name, url] of Object.entries(first.services)) {
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const res = await fetch(`${url}/readyz`);
+      expect({ name, status: res.status }).toEqual({ name, status: 200 });
+    }
+    expect(first.writeKey).toMatch(/^dev_[0-9a-f]{32}$/);
+    expect(first.adminToken).toMatch(/^[0-9a-f]{48}$/);
+    expect(running.output()).toContain('topics: 10 created, 0 already there');
+
+    running.child.kill('SIGINT');
+    expect(await running.exit).toEqual({ code: 0, signal: null });
+    const stopLog = running.output();
+    // Every service exited 0 by itself (the stack logs any other exit), then the broker stopped, then Postgres.
+    expect(stopLog).not.toMatch(/exited with code|was stopped by/);
+    expect(stopLog.indexOf('embedded Kafka broker stopped')).toBeGreaterThan(stopLog.indexOf('stopping (SIGTERM)'));
+    expect(stopLog.indexOf('embedded Postgres stopped')).toBeGreaterThan(stopLog.indexOf('embedded Kafka broker stopped'));
+    for (const url of Object.values(first.services)) expect(await portIsClosed(Number(new URL(url).port))).toBe(true);
+    expect(await portIsClosed(first.postgresPort)).toBe(true);
+
+    running = startStack(dataDir);
+    const second = await waitForBanner(running);
+    expect(second.writeKey).toBe(first.writeKey);
+    expect(second.adminToken).toBe(first.adminToken);
+    expect(running.output()).toContain('topics: 0 created, 10 already there');
+    running.child.kill('SIGTERM');
+    expect(await running.exit).toEqual({ code: 0, signal: null });
+  }, 2 * STARTUP_TIMEOUT_MS + 60_000);
+});

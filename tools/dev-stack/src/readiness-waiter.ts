@@ -1,0 +1,23 @@
+import type { ServiceProcess } from './service-process';
+
+const POLL_INTERVAL_MS = 250;
+
+/** Polls a service's /readyz until 200; fails fast if the process exits, or after timeoutMs. */
+export async function waitUntilReady(service: ServiceProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastProblem = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (service.exited) {
+      throw new Error(`${service.name} exited before it was ready (code ${service.exited.code}, signal ${service.exited.signal})`);
+    }
+    try {
+      const res = await fetch(`${service.url}/readyz`, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) return;
+      lastProblem = `readyz answered ${res.status}: ${await res.text()}`;
+    } catch (error) {
+      lastProblem = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+  throw new Error(`${service.name} was not ready after ${timeoutMs} ms (${lastProblem})`);
+}

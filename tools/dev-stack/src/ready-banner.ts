@@ -1,0 +1,24 @@
+import { maskUrlPassword } from '@tessera/config';
+import type { DevStackEndpoints } from './dev-stack';
+
+export const READY_HEADLINE = 'Tessera is ready.';
+
+/** What a developer needs after `npm start`: where each service answers and the credentials to call them. */
+export function formatReadyBanner(endpoints: DevStackEndpoints): string {
+  const width = Math.max(...endpoints.services.map((s) => s.name.length), 'Kafka brokers'.length) + 2;
+  const row = (label: string, value: string) => `  ${label.padEnd(width)}${value}`;
+  return [
+    '',
+    READY_HEADLINE,
+    '',
+    ...endpoints.services.map((s) => row(s.name, `${s.url}  (/readyz /metrics /openapi.json)`)),
+    '',
+    row('Kafka brokers', `${endpoints.kafkaBrokers}${endpoints.embeddedKafka ? '  (embedded)' : '  (external)'}`),
+    row('Postgres', `${maskUrlPassword(endpoints.databaseUrl)}${endpoints.embeddedPostgres ? '  (embedded)' : '  (external)'}`),
+    row('Dev write key', endpoints.secrets.writeKey),
+    row('Admin token', endpoints.secrets.adminToken),
+    '',
+    'Admin APIs take "Authorization: Bearer <admin token>". Press Ctrl-C to stop everything.',
+    '',
+  ].join('\n');
+}
