@@ -97,24 +97,17 @@ export class KafkaConnection {
   }
 
   /**
-   * ApiVersions of an unknown version gets the v0 response with UNSUPPORTED_VERSION and our table (KIP-511), so
-   * the client can pick a version. Another known API at a version we do not serve gets its response with a
-   * top-level UNSUPPORTED_VERSION where the schema has one; an api key we do not know closes the connection, as
-   * Kafka closes it.
+   * ApiVersions of an unknown version gets the v0 response with UNSUPPORTED_VERSION and our table (KIP-511), so the
+   * client can pick a version. Any other api key or version outside API_VERSIONS closes the connection: Kafka fails
+   * to parse such a request ("Error getting request for apiKey") and closes the channel the same way.
    */
   private async answerUnsupported(header: RequestHeader): Promise<void> {
-    this.ctx.logger.info({ remote: this.remote, apiKey: header.apiKey, apiVersion: header.apiVersion }, 'unsupported api version requested');
     if (header.apiKey === ApiKey.ApiVersions) {
+      this.ctx.logger.info({ remote: this.remote, apiVersion: header.apiVersion }, 'unsupported ApiVersions version; answering with v0');
       await this.send(encodeResponse({ ...header, apiVersion: 0 }, apiVersionsResponseBody(ErrorCode.UNSUPPORTED_VERSION)));
       return;
     }
-    let response: Buffer;
-    try {
-      response = encodeResponse(header, { errorCode: ErrorCode.UNSUPPORTED_VERSION });
-    } catch {
-      return this.closeBecause(`unknown api key ${header.apiKey} version ${header.apiVersion}`);
-    }
-    await this.send(response);
+    this.closeBecause(`unsupported api key ${header.apiKey} version ${header.apiVersion}`);
   }
 
   private send(frame: Buffer): Promise<void> {
