@@ -75,6 +75,35 @@ describe('createLogger', () => {
     expect(raw()).not.toContain('sk-10');
   });
 
+  it('matches secret keys in any casing and by suffix, inside arrays, without touching the caller object', () => {
+    const { logger, raw, records } = captureLogger();
+    const payload = {
+      destinations: [{ kind: 'webhook', config: { Authorization: 'Bearer tk-11', webhookSecret: 'ws-12' } }],
+      settings: { 'X-Api-Key': 'ak-13', db_password: 'pw-14', tokenCount: 3, adminToken: 'at-15' },
+    };
+    logger.info(payload, 'configured');
+    const output = raw();
+    for (const secret of ['tk-11', 'ws-12', 'ak-13', 'pw-14', 'at-15']) expect(output).not.toContain(secret);
+    expect(at(records()[0], 'settings.tokenCount')).toBe(3);
+    expect(payload.settings.db_password).toBe('pw-14');
+    expect(payload.destinations[0].config.Authorization).toBe('Bearer tk-11');
+  });
+
+  it('redacts child-logger bindings', () => {
+    const { logger, raw } = captureLogger();
+    logger.child({ source: { id: 's1', writeKey: 'wk-16' } }).info('bound');
+    expect(raw()).not.toContain('wk-16');
+    expect(raw()).toContain('"id":"s1"');
+  });
+
+  it('redacts secrets carried on errors', () => {
+    const { logger, raw } = captureLogger();
+    const error = Object.assign(new Error('request failed'), { config: { headers: { authorization: 'Bearer tk-17' } } });
+    logger.error({ err: error }, 'destination failed');
+    expect(raw()).not.toContain('tk-17');
+    expect(raw()).toContain('request failed');
+  });
+
   it('serializes errors with message and stack', () => {
     const { logger, records } = captureLogger();
     logger.error({ err: new Error('boom') }, 'failed');

@@ -1,60 +1,52 @@
 import { maskUrlPassword } from '@tessera/config';
 
 /**
- * Keys whose values never reach the logs. pino's redact needs explicit paths (compiled once, cheap per line),
- * so each key is expanded to every depth up to MAX_REDACT_DEPTH: `password`, `*.password`, `*.*.password`...
- * which covers shapes like `req.headers.authorization` and `source.settings.writeKey`.
+ * Which values never reach the logs, decided by key name at any depth. pino's built-in `redact` needs one
+ * path per key per depth, and with wildcards at four depths it cost ~0.8 ms per line (measured); a single
+ * copy-on-write walk costs a few µs and also catches any casing, `x-api-key` or `api_key` alike.
+ *
+ * Keys are compared normalised (lowercase, no `-` or `_`): exact names below, plus any key ending in one of
+ * SECRET_KEY_SUFFIXES (`adminToken`, `webhookSecret`, `db_password`).
  */
-export const SECRET_KEYS: readonly string[] = [
+const SECRET_KEYS = [
   'authorization',
-  'Authorization',
-  'proxy-authorization',
+  'proxyauthorization',
   'cookie',
-  'set-cookie',
-  'x-api-key',
-  'password',
+  'setcookie',
   'passwd',
-  'secret',
-  'clientSecret',
-  'client_secret',
-  'token',
-  'accessToken',
-  'access_token',
-  'refreshToken',
-  'refresh_token',
-  'adminToken',
-  'apiKey',
-  'api_key',
-  'privateKey',
-  'private_key',
-  'writeKey',
-  'write_key',
-  'connectionString',
-  'databaseUrl',
-  'DATABASE_URL',
-  'TESSERA_ADMIN_TOKEN',
-  'TESSERA_DEV_WRITE_KEY',
+  'credentials',
+  'connectionstring',
+  'databaseurl',
 ];
+const SECRET_KEY_SUFFIXES = ['password', 'token', 'secret', 'apikey', 'writekey', 'privatekey'];
 
-export const MAX_REDACT_DEPTH = 4;
 export const REDACTED = '[Redacted]';
+/** Deeper structures are logged as they are; log records that deep are a smell in themselves. */
+export const MAX_REDACT_DEPTH = 8;
 
-function pathSegment(key: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : `["${key}"]`;
+export function normaliseKey(key: string): string {
+  return key.toLowerCase().replace(/[-_]/g, '');
 }
 
-export function buildRedactPaths(keys: readonly string[] = SECRET_KEYS, maxDepth = MAX_REDACT_DEPTH): string[] {
-  const paths: string[] = [];
-  for (const key of keys) {
-    const segment = pathSegment(key);
-    for (let depth = 0; depth < maxDepth; depth++) {
-      const prefix = '*.'.repeat(depth);
-      // Bracketed keys attach without a dot: `*.*["set-cookie"]`.
-      paths.push(segment.startsWith('[') ? `${prefix.slice(0, -1)}${segment}` : `${prefix}${segment}`);
+export type SecretKeyTest = (key: string) => boolean;
+
+/** Builds the key test; `extraKeys` adds exact names a service knows to be secret. */
+export function secretKeyTest(extraKeys: readonly string[] = []): SecretKeyTest {
+  const exact = new Set([...SECRET_KEYS, ...extraKeys.map(normaliseKey)]);
+  // Log records reuse a small vocabulary of keys; remembering verdicts keeps the walk cheap.
+  const verdicts = new Map<string, boolean>();
+  return (key) => {
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      const normalised = normaliseKey(key);
+      verdict = exact.has(normalised) || SECRET_KEY_SUFFIXES.some((suffix) => normalised.endsWith(suffix));
+      if (verdicts.size < 10_000) verdicts.set(key, verdict);
     }
-  }
-  return paths;
+    return verdict;
+  };
 }
+
+export const isSecretKey: SecretKeyTest = secretKeyTest();
 
 /**
  * Database URLs keep everything but the password, so a log still says which host and database was used;
@@ -66,4 +58,35 @@ export function censorSecret(value: unknown): unknown {
     if (masked !== value) return masked;
   }
   return REDACTED;
+}
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * Returns `value` with secret-keyed entries censored. Objects and arrays are copied only along the paths
+ * that change, so the common case (no secrets) allocates nothing. Class instances (Date, Buffer, Map) are
+ * left alone; errors are handled after pino's error serializer has made them plain objects.
+ */
+export function redactSecrets<T>(value: T, isSecret: SecretKeyTest = isSecretKey, depth = 0): T {
+  if (value === null || typeof value !== 'object' || depth > MAX_REDACT_DEPTH) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let index = 0; index < value.length; index++) {
+      const redacted = redactSecrets(value[index], isSecret, depth + 1);
+      if (redacted !== value[index]) (copy ??= value.slice())[index] = redacted;
+    }
+    return (copy ?? value) as T;
+  }
+  if (!isPlainObject(value)) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const original = value[key];
+    if (original === undefined) continue;
+    const redacted = isSecret(key) ? censorSecret(original) : redactSecrets(original, isSecret, depth + 1);
+    if (redacted !== original) (copy ??= { ...value })[key] = redacted;
+  }
+  return (copy ?? value) as T;
 }
