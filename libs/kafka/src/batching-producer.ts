@@ -5,8 +5,14 @@ import type { Registry } from 'prom-client';
 import { MessageHeaders } from './message-headers';
 import { KafkaProducerMetrics } from './metrics';
 
+/** The part of a kafkajs Producer this class drives; a seam for unit tests of the batching logic. */
+export type BatchSender = Pick<Producer, 'connect' | 'disconnect' | 'sendBatch'>;
+
 export interface BatchingProducerOptions {
-  kafka: Kafka;
+  /** The client to create the idempotent producer from... */
+  kafka?: Kafka;
+  /** ...or a ready sender (tests). One of the two is required. */
+  sender?: BatchSender;
   /** How long the first message of a batch waits for company. */
   lingerMs?: number;
   /** A batch is sent as soon as it holds this many bytes (estimated)... */
@@ -45,7 +51,7 @@ function sizeOf(m: Message): number {
  * Every caller's promise settles with the broker's answer for the batch that carried its messages.
  */
 export class BatchingProducer {
-  private readonly producer: Producer;
+  private readonly producer: BatchSender;
   private readonly lingerMs: number;
   private readonly maxBatchBytes: number;
   private readonly maxBatchMessages: number;
@@ -59,20 +65,27 @@ export class BatchingProducer {
   private queuedCount = 0;
   /** Bytes queued plus bytes in flight: what backpressure limits. */
   private bufferedBytes = 0;
-  private readonly capacityWaiters: { bytes: number; wake: () => void }[] = [];
+  private readonly capacityWaiters: (() => void)[] = [];
+  private waitingForRoom = 0;
   private lingerTimer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private connected = false;
   private closing = false;
 
   constructor(opts: BatchingProducerOptions) {
-    this.producer = opts.kafka.producer({
-      idempotent: true,
-      // One request in flight keeps per-partition order even when a request is retried.
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    if (opts.sender) {
+      this.producer = opts.sender;
+    } else if (opts.kafka) {
+      this.producer = opts.kafka.producer({
+        idempotent: true,
+        // One request in flight keeps per-partition order even when a request is retried.
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+    } else {
+      throw new Error('BatchingProducer needs a kafka client or a sender');
+    }
     this.lingerMs = opts.lingerMs ?? 5;
     this.maxBatchBytes = opts.maxBatchBytes ?? 1_000_000;
     this.maxBatchMessages = opts.maxBatchMessages ?? 10_000;
@@ -106,8 +119,8 @@ export class BatchingProducer {
     return this.sendBatch([{ topic, messages }]);
   }
 
-  async sendBatch(topicMessages: TopicMessages[]): Promise<void> {
-    if (this.closing || !this.connected) throw new Error('BatchingProducer is not connected');
+  sendBatch(topicMessages: TopicMessages[]): Promise<void> {
+    if (this.closing || !this.connected) return Promise.reject(new Error('BatchingProducer is not connected'));
     let bytes = 0;
     let count = 0;
     const prepared = topicMessages.map(({ topic, messages }) => ({
@@ -119,23 +132,22 @@ export class BatchingProducer {
         return stamped;
       }),
     }));
-    if (count === 0) return;
-    await this.reserve(bytes);
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ topicMessages: prepared, bytes, count, resolve, reject });
-      this.queuedBytes += bytes;
-      this.queuedCount += count;
-      this.schedule();
+    if (count === 0) return Promise.resolve();
+    // Admit synchronously when there is room, so a flush() or disconnect() right after send() includes it.
+    if (this.hasRoomFor(bytes)) return this.enqueue(prepared, bytes, count);
+    this.waitingForRoom += 1;
+    return this.waitForRoom(bytes).then(() => {
+      this.waitingForRoom -= 1;
+      return this.enqueue(prepared, bytes, count);
     });
   }
 
   /** Sends everything buffered now and waits until it is acknowledged. */
   async flush(): Promise<void> {
-    if (this.lingerTimer) clearTimeout(this.lingerTimer);
-    this.lingerTimer = undefined;
-    while (this.queue.length > 0 || this.inFlight) {
-      if (!this.inFlight) this.startBatch();
-      await this.inFlight?.catch(() => undefined);
+    while (this.queue.length > 0 || this.inFlight || this.waitingForRoom > 0) {
+      if (!this.inFlight && this.queue.length > 0) this.startBatch();
+      if (this.inFlight) await this.inFlight.catch(() => undefined);
+      else await new Promise((r) => setImmediate(r));
     }
   }
 
@@ -144,21 +156,31 @@ export class BatchingProducer {
     return { ...m, headers: { ...m.headers, [MessageHeaders.messageId]: randomUUID() } };
   }
 
-  /** Backpressure: wait until the buffer has room (a single send larger than the bound passes when it is empty). */
-  private async reserve(bytes: number): Promise<void> {
-    while (this.bufferedBytes > 0 && this.bufferedBytes + bytes > this.maxBufferedBytes) {
-      await new Promise<void>((wake) => this.capacityWaiters.push({ bytes, wake }));
-    }
+  /** Backpressure: a send fits if the buffer is empty (even when larger than the bound) or has room left. */
+  private hasRoomFor(bytes: number): boolean {
+    return this.bufferedBytes === 0 || this.bufferedBytes + bytes <= this.maxBufferedBytes;
+  }
+
+  private async waitForRoom(bytes: number): Promise<void> {
+    while (!this.hasRoomFor(bytes)) await new Promise<void>((wake) => this.capacityWaiters.push(wake));
+  }
+
+  private enqueue(topicMessages: TopicMessages[], bytes: number, count: number): Promise<void> {
     this.bufferedBytes += bytes;
     this.metrics?.bufferedBytes.set(this.bufferedBytes);
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ topicMessages, bytes, count, resolve, reject });
+      this.queuedBytes += bytes;
+      this.queuedCount += count;
+      this.schedule();
+    });
   }
 
   private release(bytes: number): void {
     this.bufferedBytes -= bytes;
     this.metrics?.bufferedBytes.set(this.bufferedBytes);
     // Wake every waiter; each re-checks the bound, so FIFO fairness is approximate but nobody is lost.
-    const waiters = this.capacityWaiters.splice(0);
-    for (const w of waiters) w.wake();
+    for (const wake of this.capacityWaiters.splice(0)) wake();
   }
 
   private schedule(): void {

@@ -1,10 +1,11 @@
+import { createTestSchema, type TestSchema } from '@tessera/testing';
 import { decode, Topics } from '@tessera/contracts';
 import type { ApplyContext } from './apply-context';
 import type { ConsumedBatch, InboundMessage } from './consumed-batch';
 import { ExactlyOnceProcessor } from './exactly-once-processor';
 import { MessageHeaders } from './message-headers';
 import { dlq, ok, type StepResult } from './step-result';
-import { createKafkaTestSchema, type KafkaTestSchema } from './test-support/kafka-test-schema';
+import { installKafkaTables } from './test-support/kafka-test-schema';
 
 const APPLIED_DDL = 'CREATE TABLE applied (n integer PRIMARY KEY, times integer NOT NULL)';
 
@@ -53,10 +54,11 @@ async function applyNumbers(ctx: ApplyContext<number>): Promise<void> {
 }
 
 describe('ExactlyOnceProcessor (Postgres)', () => {
-  let db: KafkaTestSchema;
+  let db: TestSchema;
 
   beforeEach(async () => {
-    db = await createKafkaTestSchema([APPLIED_DDL]);
+    db = await createTestSchema('kafka');
+    await installKafkaTables(db.pool, [APPLIED_DDL]);
   });
 
   afterEach(async () => {

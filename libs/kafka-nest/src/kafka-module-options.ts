@@ -1,0 +1,29 @@
+import type { BatchConsumerRunnerOptions, BatchingProducerOptions, OutboxRelayOptions } from '@tessera/kafka';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+
+export interface KafkaModuleOptions {
+  /** Service name: kafkajs clientId and the `tessera_<service>_` metric prefix. */
+  service: string;
+  brokers: string[];
+  registry: Registry;
+  logger?: Logger;
+  /** Pool bound to the service schema. Needed by exactly-once consumers and by the outbox relay. */
+  pool?: Pool;
+  /** Run an outbox relay (default: true when a pool is given). */
+  relay?: boolean;
+  relayOptions?: Pick<OutboxRelayOptions, 'batchSize' | 'pollIntervalMs'>;
+  producerOptions?: Pick<BatchingProducerOptions, 'lingerMs' | 'maxBatchBytes' | 'maxBatchMessages' | 'maxBufferedBytes' | 'compression'>;
+  /** Defaults for every consumer declared with @KafkaBatchConsumer. */
+  consumerDefaults?: Pick<
+    BatchConsumerRunnerOptions,
+    'fromBeginning' | 'maxMessagesPerCall' | 'partitionsConsumedConcurrently' | 'sessionTimeoutMs' | 'rebalanceTimeoutMs' | 'heartbeatIntervalMs'
+  >;
+  /** DLQ topic for every consumer (default cdp.events.rejected). */
+  dlqTopic?: string;
+}
+
+export const KAFKA_MODULE_OPTIONS = Symbol('KAFKA_MODULE_OPTIONS');
+/** Injection token of the kafkajs client. */
+export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
