@@ -1,0 +1,83 @@
+import { ApiKey } from '../protocol';
+import { buildBatch, makeRecords } from '../records/kafkajs-batch-builder.test-helper';
+import { RawKafkaClient, startCompatBroker, type CompatBroker } from '../compat/compat-fixture';
+
+/** Fetch long polling: honours maxWaitMs and minBytes, wakes on append, and costs nothing while idle. */
+describe('Fetch long poll', () => {
+  let fixture: CompatBroker;
+  let consumer: RawKafkaClient;
+  let producer: RawKafkaClient;
+
+  beforeAll(async () => {
+    fixture = await startCompatBroker();
+    consumer = await RawKafkaClient.connect(fixture.bootstrap);
+    producer = await RawKafkaClient.connect(fixture.bootstrap);
+    await producer.request(ApiKey.Metadata, 4, { topics: [{ name: 'poll' }], allowAutoTopicCreation: true });
+  });
+
+  afterAll(async () => {
+    consumer.close();
+    producer.close();
+    await fixture.stop();
+  });
+
+  const fetchBody = (maxWaitMs: number, minBytes: number, fetchOffset = 0n) => ({
+    replicaId: -1,
+    maxWaitMs,
+    minBytes,
+    maxBytes: 1024 * 1024,
+    isolationLevel: 1,
+    sessionId: 0,
+    sessionEpoch: -1,
+    topics: [{ topic: 'poll', partitions: [{ partition: 0, fetchOffset, partitionMaxBytes: 1024 * 1024, logStartOffset: -1n }] }],
+    forgottenTopicsData: [],
+    rackId: '',
+  });
+
+  async function produce(count: number): Promise<void> {
+    const records = await buildBatch({ records: makeRecords(count) });
+    await producer.request(ApiKey.Produce, 7, {
+      transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name: 'poll', partitionData: [{ index: 0, records }] }],
+    });
+  }
+
+  it('waits maxWaitMs on an idle partition and uses almost no CPU meanwhile', async () => {
+    const cpuBefore = process.cpuUsage();
+    const started = Date.now();
+    const response = await consumer.request(ApiKey.Fetch, 11, fetchBody(800, 1));
+    const elapsed = Date.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    expect(elapsed).toBeGreaterThanOrEqual(750);
+    expect(elapsed).toBeLessThan(2000);
+    expect(response.responses[0].partitions[0].records?.length ?? 0).toBe(0);
+    // The broker runs in this process: an idle long poll must not spin (well under 10% of one core).
+    expect((cpu.user + cpu.system) / 1000).toBeLessThan(80);
+  });
+
+  it('answers as soon as an append brings minBytes', async () => {
+    const started = Date.now();
+    const pending = consumer.request(ApiKey.Fetch, 11, fetchBody(10_000, 1));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await produce(3);
+    const response = await pending;
+    expect(Date.now() - started).toBeLessThan(2000);
+    const partition = response.responses[0].partitions[0];
+    expect(partition.highWatermark).toBe(3n);
+    expect(partition.lastStableOffset).toBe(3n);
+    expect(partition.records.length).toBeGreaterThan(0);
+  });
+
+  it('keeps waiting while fewer than minBytes are available', async () => {
+    const started = Date.now();
+    const response = await consumer.request(ApiKey.Fetch, 11, fetchBody(600, 10 * 1024 * 1024));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+    expect(response.responses[0].partitions[0].records.length).toBeGreaterThan(0); // what there is, after the wait
+  });
+
+  it('answers OFFSET_OUT_OF_RANGE immediately', async () => {
+    const started = Date.now();
+    const response = await consumer.request(ApiKey.Fetch, 11, fetchBody(5000, 1, 1000n));
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(response.responses[0].partitions[0].errorCode).toBe(1);
+  });
+});
