@@ -1,4 +1,4 @@
-import { ConfigValidationError, int, loadServiceConfig, oneOf, SERVICE_CATALOG, SERVICE_NAMES } from './index';
+import { ConfigValidationError, describeSharedEnvironment, int, SHARED_VARIABLE_NAMES, loadServiceConfig, oneOf, SERVICE_CATALOG, SERVICE_NAMES } from './index';
 
 function expectInvalid(run: () => unknown): ConfigValidationError {
   try {
@@ -103,5 +103,18 @@ describe('service catalog', () => {
     expect(ports).toEqual([8080, 8081, 8082, 8083, 8084, 8085]);
     expect(schemas).toEqual(['ingest', 'validation', 'identity', 'profile', 'segments', 'activation']);
     expect(Object.keys(SERVICE_CATALOG).sort()).toEqual([...SERVICE_NAMES].sort());
+  });
+});
+
+describe('describeSharedEnvironment', () => {
+  it('documents every shared variable with its defaults', () => {
+    const rows = describeSharedEnvironment(SERVICE_CATALOG['segment-evaluator']);
+    expect(rows.map((row) => row.name)).toEqual([...SHARED_VARIABLE_NAMES]);
+    const byName = Object.fromEntries(rows.map((row) => [row.name, row]));
+    expect(byName.PORT).toMatchObject({ defaultValue: '8084', requiredInProduction: false });
+    expect(byName.DATABASE_SCHEMA.defaultValue).toBe('segments');
+    expect(byName.DATABASE_URL).toMatchObject({ defaultValue: undefined, developmentDefault: expect.stringMatching(/^postgres:\/\//), requiredInProduction: true });
+    expect(byName.TESSERA_ADMIN_TOKEN).toMatchObject({ defaultValue: undefined, requiredInProduction: true });
+    expect(byName.KAFKA_BROKERS.defaultValue).toBe('localhost:9092');
   });
 });

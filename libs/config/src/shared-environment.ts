@@ -37,33 +37,31 @@ export type SharedVariableName = keyof SharedEnvironmentSpec;
 export interface EnvironmentVariableDoc {
   readonly name: string;
   readonly description: string;
-  /** Printable default; undefined when there is none. */
+  /** Printable default in every environment; undefined when there is none. */
   readonly defaultValue?: string;
+  /** Printable default outside production only (development and test). */
+  readonly developmentDefault?: string;
   readonly requiredInProduction: boolean;
+}
+
+function printable(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value.join(',') : String(value);
 }
 
 export function describeSharedEnvironment(service: ServiceDescriptor): EnvironmentVariableDoc[] {
   const spec = sharedEnvironmentSpec(service) as Record<string, { desc?: string; default?: unknown; devDefault?: unknown }>;
-  return Object.entries(spec).map(([name, variable]) => {
-    const fallback = variable.default ?? variable.devDefault;
-    const printable = Array.isArray(fallback) ? fallback.join(',') : fallback === undefined ? undefined : String(fallback);
-    return {
-      name,
-      description: variable.desc ?? '',
-      defaultValue: printable,
-      requiredInProduction: name === 'TESSERA_ADMIN_TOKEN' || !('default' in variable),
-    };
-  });
+  return Object.entries(spec).map(([name, variable]) => ({
+    name,
+    description: variable.desc ?? '',
+    defaultValue: printable(variable.default),
+    developmentDefault: printable(variable.devDefault),
+    // The admin token is optional to envalid (a dev token is generated) but checked for production in service-config.ts.
+    requiredInProduction: name === 'TESSERA_ADMIN_TOKEN' || !('default' in variable),
+  }));
 }
 
-export const SHARED_VARIABLE_NAMES: readonly SharedVariableName[] = [
-  'NODE_ENV',
-  'LOG_LEVEL',
-  'PORT',
-  'KAFKA_BROKERS',
-  'KAFKA_CLIENT_ID',
-  'DATABASE_URL',
-  'DATABASE_SCHEMA',
-  'TESSERA_ADMIN_TOKEN',
-  'SHUTDOWN_TIMEOUT_MS',
-];
+/** The shared variable names, in documentation order (deploy files must set or knowingly default each). */
+export const SHARED_VARIABLE_NAMES = Object.keys(
+  sharedEnvironmentSpec({ name: 'any', defaultPort: 1, schema: 'any', description: '' }),
+) as readonly SharedVariableName[];
