@@ -18,6 +18,8 @@ describe('RecordBatchView', () => {
     expect(view.lastSequence).toBe(9);
     expect(view.baseTimestamp).toBe(1_700_000_000_000n);
     expect(view.maxTimestamp).toBe(1_700_000_000_000n);
+    expect(view.maxTimestampNumber).toBe(1_700_000_000_000);
+    expect(view.hasProducerId).toBe(true);
     expect(view.isTransactional).toBe(false);
     expect(view.isControl).toBe(false);
     expect(view.isCrcValid()).toBe(true);
@@ -30,6 +32,8 @@ describe('RecordBatchView', () => {
     view.setBaseOffset(123456789n);
     view.setPartitionLeaderEpoch(0);
     expect(view.baseOffset).toBe(123456789n);
+    view.setBaseOffset(2n ** 40n + 5n);
+    expect(view.baseOffsetNumber).toBe(2 ** 40 + 5);
     expect(view.isCrcValid()).toBe(true);
     bytes[bytes.length - 1] ^= 0xff;
     expect(view.isCrcValid()).toBe(false);

@@ -39,6 +39,10 @@ export class RecordBatchView {
   get baseOffset(): bigint {
     return this.buffer.readBigInt64BE(this.position + BASE_OFFSET_OFFSET);
   }
+  /** baseOffset as a number (exact below 2^53), without allocating a BigInt: hot in log scans. */
+  get baseOffsetNumber(): number {
+    return readInt64AsNumber(this.buffer, this.position + BASE_OFFSET_OFFSET);
+  }
   get batchLength(): number {
     return this.buffer.readInt32BE(this.position + BATCH_LENGTH_OFFSET);
   }
@@ -79,6 +83,13 @@ export class RecordBatchView {
   get maxTimestamp(): bigint {
     return this.buffer.readBigInt64BE(this.position + MAX_TIMESTAMP_OFFSET);
   }
+  get maxTimestampNumber(): number {
+    return readInt64AsNumber(this.buffer, this.position + MAX_TIMESTAMP_OFFSET);
+  }
+  /** True for idempotent/transactional batches (producerId >= 0), read from the high word only. */
+  get hasProducerId(): boolean {
+    return this.buffer.readInt32BE(this.position + PRODUCER_ID_OFFSET) >= 0;
+  }
   get producerId(): bigint {
     return this.buffer.readBigInt64BE(this.position + PRODUCER_ID_OFFSET);
   }
@@ -110,6 +121,10 @@ export class RecordBatchView {
   setPartitionLeaderEpoch(epoch: number): void {
     this.buffer.writeInt32BE(epoch, this.position + PARTITION_LEADER_EPOCH_OFFSET);
   }
+}
+
+function readInt64AsNumber(buffer: Buffer, at: number): number {
+  return buffer.readInt32BE(at) * 0x100000000 + buffer.readUInt32BE(at + 4);
 }
 
 export function incrementSequence(sequence: number, increment: number): number {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BATCH_LENGTH_OFFSET, LOG_OVERHEAD, RecordBatchView } from '../records';
+import { BATCH_LENGTH_OFFSET, LOG_OVERHEAD } from '../records/record-batch-layout';
+import type { RecordBatchView } from '../records/record-batch-view';
 import { readFullySync, writeFullySync } from './atomic-file';
 import { scanSegment } from './segment-scanner';
 import { OFFSET_INDEX_LAYOUT, SparseIndex, TIME_INDEX_LAYOUT } from './sparse-index';
@@ -75,14 +76,16 @@ export class LogSegment {
   }
 
   /**
-   * Opens the active (last) segment: every batch is walked and CRC-checked, the indexes are rebuilt from what is
-   * sound, and a torn or corrupt tail is cut off (file and indexes). `visit` sees each surviving batch header.
-   * Returns the reason the tail was cut, if it was.
+   * Opens the active (last) segment: every batch is walked and (unless the broker shut down cleanly) CRC-checked,
+   * the indexes are rebuilt from what is sound, and a torn or corrupt tail is cut off (file and indexes). The whole
+   * segment is walked rather than from the last index entry because producer state needs its headers anyway and
+   * CRC-32C runs at GB/s. `visit` sees each surviving batch header. Returns why the tail was cut, if it was.
    */
   static recover(
     dir: string,
     baseOffset: number,
     indexIntervalBytes: number,
+    verifyCrc: boolean,
     visit: (batch: RecordBatchView) => void,
   ): { segment: LogSegment; truncation?: string } {
     const fd = fs.openSync(path.join(dir, segmentFileName(baseOffset, '.log')), 'r+');
@@ -93,8 +96,9 @@ export class LogSegment {
     const stat = fs.fstatSync(fd);
     segment.createdMs = stat.birthtimeMs > 0 ? stat.birthtimeMs : stat.mtimeMs;
     segment.lastModifiedMs = stat.mtimeMs;
-    const result = scanSegment(fd, 0, fileSize, true, (batch, position) => {
-      segment.track(position, batch.sizeInBytes, Number(batch.baseOffset), Number(batch.baseOffset) + batch.lastOffsetDelta, Number(batch.maxTimestamp));
+    const result = scanSegment(fd, 0, fileSize, verifyCrc, (batch, position) => {
+      const base = batch.baseOffsetNumber;
+      segment.track(position, batch.sizeInBytes, base, base + batch.lastOffsetDelta, batch.maxTimestampNumber);
       visit(batch);
     });
     let truncation: string | undefined;
@@ -136,13 +140,14 @@ export class LogSegment {
       segment.adoptTimeIndexMax();
       const tailStart = offsetIndex!.count > 0 ? (offsetIndex!.lastValue as number) : 0;
       scanSegment(fd, tailStart, fileSize, false, (batch) => {
-        const ts = Number(batch.maxTimestamp);
+        const ts = batch.maxTimestampNumber;
         if (ts > segment.maxTimestamp) segment.maxTimestamp = ts;
         return true;
       }, LOOKUP_CHUNK_BYTES);
     } else {
       scanSegment(fd, 0, fileSize, false, (batch, position) => {
-        segment.track(position, batch.sizeInBytes, Number(batch.baseOffset), Number(batch.baseOffset) + batch.lastOffsetDelta, Number(batch.maxTimestamp));
+        const base = batch.baseOffsetNumber;
+      segment.track(position, batch.sizeInBytes, base, base + batch.lastOffsetDelta, batch.maxTimestampNumber);
       });
       segment.sealTimeIndex();
       segment.offsetIndex.rewrite();
@@ -266,8 +271,8 @@ export class LogSegment {
   private walkFrom(start: number, matches: (b: LocatedBatch) => boolean): LocatedBatch | undefined {
     let found: LocatedBatch | undefined;
     scanSegment(this.fd, start, this.size, false, (batch, position) => {
-      const base = Number(batch.baseOffset);
-      const candidate = { position, size: batch.sizeInBytes, baseOffset: base, lastOffset: base + batch.lastOffsetDelta, maxTimestamp: Number(batch.maxTimestamp) };
+      const base = batch.baseOffsetNumber;
+      const candidate = { position, size: batch.sizeInBytes, baseOffset: base, lastOffset: base + batch.lastOffsetDelta, maxTimestamp: batch.maxTimestampNumber };
       if (!matches(candidate)) return true;
       found = candidate;
       return false;

@@ -145,4 +145,24 @@ describe('LogStore', () => {
     expect(kept.append(await buildBatch({ records: makeRecords(1) }), { acks: 1 }).errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
     expect(kept.offsetForTimestamp(-1n)).toBeUndefined();
   });
+
+  it('trusts the log after a clean shutdown only until the next open: a crash after that is CRC-checked again', async () => {
+    let store = await LogStore.open({ dataDir });
+    store.createTopic('c', 1);
+    store.partition('c', 0)!.append(await buildBatch({ records: makeRecords(3) }), { acks: -1 });
+    store.partition('c', 0)!.append(await buildBatch({ records: makeRecords(3) }), { acks: -1 });
+    await store.close();
+    expect(fs.existsSync(path.join(dataDir, '.clean-shutdown'))).toBe(true);
+    store = await LogStore.open({ dataDir });
+    expect(fs.existsSync(path.join(dataDir, '.clean-shutdown'))).toBe(false);
+    expect(store.partition('c', 0)!.logEndOffset).toBe(6);
+    // Crash now (no close) and let a byte of the last batch rot.
+    const segment = path.join(dataDir, 'c-0', '00000000000000000000.log');
+    const bytes = fs.readFileSync(segment);
+    bytes[bytes.length - 1] ^= 0xff;
+    fs.writeFileSync(segment, bytes);
+    store = await LogStore.open({ dataDir });
+    expect(store.partition('c', 0)!.logEndOffset).toBe(3);
+    await store.close();
+  });
 });

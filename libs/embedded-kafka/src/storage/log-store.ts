@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from 'pino';
-import { fsyncDirectory } from './atomic-file';
+import { fsyncDirectory, writeFileAtomicSync } from './atomic-file';
 import { DEFAULT_LOG_CONFIG, describeTopicConfigs, LogConfig, resolveLogConfig, TopicConfigEntry, validateTopicConfigs } from './log-config';
 import { OffsetStore } from './offset-store';
 import { PartitionLog } from './partition-log';
@@ -21,6 +21,8 @@ const TOPICS_FILE = 'topics.json';
 const OFFSETS_FILE = 'committed-offsets.log';
 const PRODUCER_IDS_FILE = 'producer-ids.json';
 const LOCK_FILE = '.lock';
+/** Written last by close(), removed at open: its presence means every segment was fsynced (Kafka's .kafka_cleanshutdown). */
+const CLEAN_SHUTDOWN_FILE = '.clean-shutdown';
 const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
 const MAX_TOPIC_NAME_LENGTH = 249;
 const PARTITION_DIR = /^(.+)-(\d+)$/;
@@ -37,6 +39,7 @@ export class LogStore {
   private readonly listeners = new Set<AppendListener>();
   private flushTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private cleanShutdown = false;
 
   private constructor(
     readonly dataDir: string,
@@ -61,6 +64,13 @@ export class LogStore {
       lockFd,
       opts.logger,
     );
+    const markerPath = path.join(opts.dataDir, CLEAN_SHUTDOWN_FILE);
+    if (fs.existsSync(markerPath)) {
+      store.cleanShutdown = true;
+      // Removed durably before any append, so a crash from now on is never mistaken for a clean stop.
+      fs.rmSync(markerPath);
+      fsyncDirectory(opts.dataDir);
+    }
     store.loadTopics();
     const fsync = defaults.fsync;
     if (typeof fsync === 'object') {
@@ -141,6 +151,7 @@ export class LogStore {
           config,
           logger: this.logger,
           onAppended: () => this.notify(topic.name, partition),
+          verifyCrc: !this.cleanShutdown,
         }),
       );
     }
@@ -252,6 +263,7 @@ export class LogStore {
     this.partitionLogs.clear();
     this.offsets.close();
     this.listeners.clear();
+    writeFileAtomicSync(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), String(Date.now()));
     fs.closeSync(this.lockFd);
     fs.rmSync(path.join(this.dataDir, LOCK_FILE), { force: true });
   }

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from 'pino';
-import { findFirstRecordAtOrAfter, RecordBatchView } from '../records';
+import { RecordBatchView } from '../records/record-batch-view';
+import { findFirstRecordAtOrAfter } from '../records/record-timestamp-search';
 import { fsyncDirectory } from './atomic-file';
 import type { LogConfig } from './log-config';
 import { LogSegment, segmentFileName } from './log-segment';
@@ -72,6 +73,8 @@ export class PartitionLog {
     config: LogConfig;
     onAppended: () => void;
     logger?: Logger;
+    /** False after a clean shutdown (everything was fsynced), to skip the CRC pass over the active segment. */
+    verifyCrc?: boolean;
   }): PartitionLog {
     const { dir, config, logger } = args;
     fs.mkdirSync(dir, { recursive: true });
@@ -114,7 +117,7 @@ export class PartitionLog {
         }
         segments.push(segment);
       }
-      const { segment, truncation } = LogSegment.recover(dir, activeBase, config.indexIntervalBytes, replay);
+      const { segment, truncation } = LogSegment.recover(dir, activeBase, config.indexIntervalBytes, args.verifyCrc ?? true, replay);
       if (truncation) {
         logger?.warn({ topic: args.topic, partition: args.partition, segment: segment.logPath, reason: truncation }, 'truncated a torn or corrupt log tail at start-up');
       }

@@ -1,4 +1,6 @@
-import { RecordBatchIterator, RecordBatchView } from '../records';
+// Direct module imports: re-exports through an index compile to getters, which cost on this hot path.
+import { RecordBatchIterator } from '../records/record-batch-iterator';
+import type { RecordBatchView } from '../records/record-batch-view';
 import type { AppendedBatch } from './log-segment';
 import type { ProducerBatch } from './producer-state-manager';
 import { ErrorCode } from '../protocol/error-codes';
@@ -39,7 +41,7 @@ export function validateProduceBatches(records: Buffer, firstOffset: number, max
       return { errorCode: ErrorCode.INVALID_TXN_STATE, message: 'Record was not part of an ongoing transaction (transactions are not supported)' };
     }
     const lastOffset = nextOffset + batch.lastOffsetDelta;
-    batches.push({ position: batch.position, size, baseOffset: nextOffset, lastOffset, maxTimestamp: Number(batch.maxTimestamp) });
+    batches.push({ position: batch.position, size, baseOffset: nextOffset, lastOffset, maxTimestamp: batch.maxTimestampNumber });
     const producerBatch = toProducerBatch(batch, nextOffset);
     if (producerBatch) producerBatches.push(producerBatch);
     nextOffset = lastOffset + 1;
@@ -56,11 +58,10 @@ export function validateProduceBatches(records: Buffer, firstOffset: number, max
 }
 
 /** The idempotence fields of a data batch, or null for non-idempotent and control batches. */
-export function toProducerBatch(batch: RecordBatchView, firstOffset = Number(batch.baseOffset)): ProducerBatch | null {
-  const producerId = batch.producerId;
-  if (producerId < 0n || batch.isControl) return null;
+export function toProducerBatch(batch: RecordBatchView, firstOffset = batch.baseOffsetNumber): ProducerBatch | null {
+  if (!batch.hasProducerId || batch.isControl) return null;
   return {
-    producerId,
+    producerId: batch.producerId,
     epoch: batch.producerEpoch,
     firstSeq: batch.baseSequence,
     lastSeq: batch.lastSequence,

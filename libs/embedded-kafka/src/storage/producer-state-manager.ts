@@ -1,4 +1,4 @@
-import { NO_PRODUCER_EPOCH } from '../records';
+import { NO_PRODUCER_EPOCH } from '../records/record-batch-layout';
 import { ErrorCode } from '../protocol/error-codes';
 
 /** What Kafka remembers of one recent batch of an idempotent producer (BatchMetadata). */

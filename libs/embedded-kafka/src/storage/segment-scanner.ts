@@ -1,4 +1,7 @@
-import { checkBatchFraming, RecordBatchView, BATCH_HEADER_SIZE, LOG_OVERHEAD, BATCH_LENGTH_OFFSET } from '../records';
+// Direct module imports: re-exports through an index compile to getters, which cost in a per-batch loop.
+import { checkBatchFraming } from '../records/record-batch-iterator';
+import { BATCH_HEADER_SIZE, BATCH_LENGTH_OFFSET, LOG_OVERHEAD } from '../records/record-batch-layout';
+import { RecordBatchView } from '../records/record-batch-view';
 import { readFullySync } from './atomic-file';
 
 const CHUNK_BYTES = 1024 * 1024;
