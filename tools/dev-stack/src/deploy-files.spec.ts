@@ -1,0 +1,179 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describeSharedEnvironment, SERVICE_CATALOG, SERVICE_NAMES, SHARED_VARIABLE_NAMES, type ServiceName } from '@tessera/config';
+import { parse, parseAllDocuments } from 'yaml';
+import { CREATE_TOPICS_ENVIRONMENT } from './create-topics-environment';
+import { REPO_ROOT } from './dev-stack-settings';
+
+// No Docker engine or cluster here: these tests hold the deploy files to the code instead, so a port, schema or
+// variable renamed in libs/config fails here rather than in someone's deployment.
+
+type Yaml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const read = (relative: string) => fs.readFileSync(path.join(REPO_ROOT, relative), 'utf8');
+const yamlFile = (relative: string): Yaml => parse(read(relative), { merge: true }) as Yaml;
+const yamlDocuments = (relative: string): Yaml[] => parseAllDocuments(read(relative)).map((doc) => doc.toJS({ merge: true }) as Yaml);
+
+const KNOWN_SERVICE_VARIABLES = new Set<string>(SHARED_VARIABLE_NAMES);
+const requiredInProduction = (name: ServiceName) =>
+  describeSharedEnvironment(SERVICE_CATALOG[name]).filter((v) => v.requiredInProduction).map((v) => v.name);
+
+describe('docker-compose.yml', () => {
+  const compose = yamlFile('docker-compose.yml');
+  const services = compose.services as Record<string, Yaml>;
+
+  it('runs Apache Kafka in KRaft mode from the official image, Postgres and Prometheus', () => {
+    expect(services.kafka.image).toMatch(/^apache\/kafka:\d/);
+    expect(services.kafka.environment.KAFKA_PROCESS_ROLES).toContain('controller');
+    expect(services.kafka.environment.KAFKA_CONTROLLER_QUORUM_VOTERS).toBeDefined();
+    expect(Object.keys(services).filter((name) => /zookeeper/i.test(name))).toEqual([]);
+    expect(services.postgres.image).toMatch(/^postgres:\d/);
+    expect(services.prometheus.volumes).toContain('./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro');
+  });
+
+  it.each(SERVICE_NAMES)('runs %s with its catalog port, schema and only variables the config knows', (name) => {
+    const { defaultPort, schema } = SERVICE_CATALOG[name];
+    const service = services[name];
+    expect(service).toBeDefined();
+    expect(service.command).toEqual([name]);
+    expect(service.ports).toEqual([`${defaultPort}:${defaultPort}`]);
+    const env = service.environment as Record<string, string>;
+    expect(env.PORT).toBe(String(defaultPort));
+    expect(env.DATABASE_SCHEMA).toBe(schema);
+    expect(new URL(env.DATABASE_URL.replace(/\$\{[^}]*\}/g, 'x')).username).toBe(`${schema}_svc`);
+    expect(Object.keys(env).filter((variable) => !KNOWN_SERVICE_VARIABLES.has(variable))).toEqual([]);
+    for (const variable of requiredInProduction(name)) expect(env).toHaveProperty(variable);
+    expect(env.NODE_ENV).toBe('production');
+    expect(service.healthcheck.test.join(' ')).toContain('/readyz');
+    expect(service.depends_on).toMatchObject({ postgres: { condition: 'service_healthy' }, 'create-topics': { condition: 'service_completed_successfully' } });
+    expect(services.prometheus.depends_on).toContain(name);
+  });
+
+  it('points every service at the Kafka listener the broker advertises', () => {
+    const advertised: string = services.kafka.environment.KAFKA_ADVERTISED_LISTENERS;
+    for (const name of SERVICE_NAMES) {
+      for (const broker of services[name].environment.KAFKA_BROKERS.split(',')) expect(advertised).toContain(`://${broker}`);
+    }
+    expect(advertised).toContain(`://${services['create-topics'].environment.KAFKA_BROKERS}`);
+  });
+
+  it('creates the topics with the compiled create-topics entry point and its known variables', () => {
+    const createTopics = services['create-topics'];
+    expect(createTopics.entrypoint).toEqual(['node', 'dist/tools/dev-stack/src/create-topics.js']);
+    expect(fs.existsSync(path.join(REPO_ROOT, 'tools/dev-stack/src/create-topics.ts'))).toBe(true);
+    expect(Object.keys(createTopics.environment).sort()).toEqual(Object.keys(CREATE_TOPICS_ENVIRONMENT).sort());
+    expect(createTopics.depends_on).toMatchObject({ kafka: { condition: 'service_healthy' } });
+  });
+
+  it('gives each service schema its own Postgres role in the init script', () => {
+    const script = read('deploy/postgres/init/01-service-roles.sh');
+    const schemas = /for pair in ([a-z_ ]+); do/.exec(script)![1].trim().split(/\s+/).sort();
+    expect(schemas).toEqual(SERVICE_NAMES.map((name) => SERVICE_CATALOG[name].schema).sort());
+    expect(services.postgres.volumes).toContain('./deploy/postgres/init:/docker-entrypoint-initdb.d:ro');
+  });
+});
+
+describe('deploy/k8s', () => {
+  const configMap = yamlFile('deploy/k8s/configmap.yaml');
+  const secrets = yamlDocuments('deploy/k8s/secrets.example.yaml');
+  const secretKeys = new Map(secrets.map((secret) => [secret.metadata.name as string, Object.keys(secret.stringData)]));
+
+  it('only sets variables the config knows in the shared ConfigMap', () => {
+    expect(Object.keys(configMap.data).filter((variable) => !KNOWN_SERVICE_VARIABLES.has(variable))).toEqual([]);
+  });
+
+  it('lists every manifest except the secrets template in kustomization.yaml', () => {
+    const kustomization = yamlFile('deploy/k8s/kustomization.yaml');
+    const manifests = fs.readdirSync(path.join(REPO_ROOT, 'deploy/k8s')).filter((file) => file.endsWith('.yaml') && !['kustomization.yaml', 'secrets.example.yaml'].includes(file));
+    expect([...kustomization.resources].sort()).toEqual(manifests.sort());
+  });
+
+  it.each(SERVICE_NAMES)('has a Deployment and Service for %s matching the catalog, with probes and resources', (name) => {
+    const { defaultPort, schema } = SERVICE_CATALOG[name];
+    const docs = yamlDocuments(`deploy/k8s/${name}.yaml`);
+    const deployment = docs.find((doc) => doc.kind === 'Deployment')!;
+    const service = docs.find((doc) => doc.kind === 'Service')!;
+    expect(deployment.metadata.name).toBe(name);
+    const pod = deployment.spec.template;
+    expect(deployment.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': name });
+    expect(pod.metadata.labels['app.kubernetes.io/name']).toBe(name);
+    const [container] = pod.spec.containers as Yaml[];
+    expect(container.args).toEqual([name]);
+    expect(container.ports).toEqual([{ name: 'http', containerPort: defaultPort }]);
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    expect(container.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+    expect(container.resources.limits.memory).toEqual(expect.any(String));
+    expect(pod.metadata.annotations['prometheus.io/port']).toBe(String(defaultPort));
+
+    const env = container.env as Array<{ name: string; value?: string; valueFrom?: Yaml }>;
+    const setHere = env.map((variable) => variable.name);
+    expect(setHere.filter((variable) => !KNOWN_SERVICE_VARIABLES.has(variable))).toEqual([]);
+    expect(env.find((v) => v.name === 'PORT')?.value).toBe(String(defaultPort));
+    expect(env.find((v) => v.name === 'DATABASE_SCHEMA')?.value).toBe(schema);
+    expect(container.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }]);
+    const available = new Set([...setHere, ...Object.keys(configMap.data)]);
+    for (const variable of requiredInProduction(name)) expect([variable, available.has(variable)]).toEqual([variable, true]);
+    for (const variable of env.filter((v) => v.valueFrom?.secretKeyRef)) {
+      const { name: secretName, key } = variable.valueFrom!.secretKeyRef;
+      expect(secretKeys.get(secretName)).toContain(key);
+    }
+
+    // The drain (SHUTDOWN_TIMEOUT_MS) plus the preStop pause must end before Kubernetes sends SIGKILL.
+    const preStopSeconds = Number(container.lifecycle.preStop.exec.command[1]);
+    expect(pod.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(Number(configMap.data.SHUTDOWN_TIMEOUT_MS) + preStopSeconds * 1000);
+
+    expect(service.metadata.name).toBe(name);
+    expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': name });
+    expect(service.spec.ports).toEqual([{ name: 'http', port: defaultPort, targetPort: 'http' }]);
+  });
+
+  it('runs the create-topics Job with the compiled entry point and its known variables', () => {
+    const job = yamlFile('deploy/k8s/create-topics-job.yaml');
+    const [container] = job.spec.template.spec.containers as Yaml[];
+    expect(container.command).toEqual(['node', 'dist/tools/dev-stack/src/create-topics.js']);
+    expect((container.env as Yaml[]).map((v) => v.name).sort()).toEqual(Object.keys(CREATE_TOPICS_ENVIRONMENT).sort());
+  });
+});
+
+describe('deploy/prometheus/prometheus.yml', () => {
+  it('scrapes /metrics of every service on its catalog port, and nothing else', () => {
+    const config = yamlFile('deploy/prometheus/prometheus.yml');
+    const jobs = config.scrape_configs as Yaml[];
+    expect(jobs.map((job) => job.job_name).sort()).toEqual([...SERVICE_NAMES].sort());
+    for (const job of jobs) {
+      const { defaultPort } = SERVICE_CATALOG[job.job_name as ServiceName];
+      expect(job.metrics_path).toBe('/metrics');
+      expect(job.static_configs[0].targets).toEqual([`${job.job_name}:${defaultPort}`]);
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+
+  it('exposes every service port and starts through the catalog-checked entry point', () => {
+    const exposed = /^EXPOSE (.+)$/m.exec(dockerfile)![1].split(/\s+/).map(Number);
+    expect(exposed.sort()).toEqual(SERVICE_NAMES.map((name) => SERVICE_CATALOG[name].defaultPort).sort());
+    expect(dockerfile).toContain('ENTRYPOINT ["node", "deploy/docker/start-service.js"]');
+    for (const [, source] of dockerfile.matchAll(/^COPY (?!--from)(\S+) /gm)) {
+      expect([source, fs.existsSync(path.join(REPO_ROOT, source))]).toEqual([source, true]);
+    }
+  });
+
+  it('compiles an entry point for every service and for create-topics', () => {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-dist-'));
+    try {
+      execFileSync(process.execPath, [path.join(REPO_ROOT, 'deploy/docker/compile-ts.js'), outDir], { cwd: REPO_ROOT, stdio: 'pipe' });
+      for (const name of SERVICE_NAMES) expect(fs.existsSync(path.join(outDir, 'services', name, 'src', 'main.js'))).toBe(true);
+      expect(fs.existsSync(path.join(outDir, 'tools/dev-stack/src/create-topics.js'))).toBe(true);
+      expect(fs.existsSync(path.join(outDir, 'libs/config/src/index.js'))).toBe(true);
+      const appModule = fs.readFileSync(path.join(outDir, 'services/validation/src/app.module.js'), 'utf8');
+      expect(appModule).not.toContain('@tessera/');
+    } finally {
+      fs.rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+});
