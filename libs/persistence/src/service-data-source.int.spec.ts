@@ -119,6 +119,18 @@ describe('createServiceDataSource (embedded Postgres)', () => {
     await expect(dataSource.query('SELECT pg_sleep(2)')).rejects.toMatchObject({ driverError: expect.objectContaining({ code: '57014' }) });
   });
 
+  it('lifts the statement timeout for migrations only', async () => {
+    class SlowMigration1700000000004 implements MigrationInterface {
+      name = 'SlowMigration1700000000004';
+      async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query('SELECT pg_sleep(0.4)');
+      }
+      async down(): Promise<void> {}
+    }
+    const dataSource = await start(uniqueSchema('svc_i'), { statementTimeoutMs: 150, migrations: [...migrations, SlowMigration1700000000004], poolSize: 1 });
+    expect(await dataSource.query("SELECT current_setting('statement_timeout') AS timeout")).toEqual([{ timeout: '150ms' }]);
+  });
+
   it('shares its schema-bound pool with raw pg code', async () => {
     const schema = uniqueSchema('svc_g');
     const dataSource = await start(schema);

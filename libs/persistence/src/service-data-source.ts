@@ -1,4 +1,4 @@
-import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, MigrationExecutor, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { buildSchemaPoolConfig, type SchemaConnectionOptions } from './connection-settings';
 import { ensureSchema, withSchemaLock } from './schema-bootstrap';
@@ -18,6 +18,11 @@ export interface ServiceDataSourceOptions extends SchemaConnectionOptions {
   slowQueryMs?: number;
   /** Default true. Tests may switch it off to inspect the schema before migrating. */
   runMigrations?: boolean;
+  /**
+   * statement_timeout while migrating (ms); default 0 = none, since building an index on a large table may
+   * legitimately take longer than the runtime statement timeout.
+   */
+  migrationStatementTimeoutMs?: number;
   /** Table inside the schema that records applied migrations; default `typeorm_migrations`. */
   migrationsTableName?: string;
 }
@@ -65,7 +70,7 @@ export async function createServiceDataSource(options: ServiceDataSourceOptions)
     await dataSource.initialize();
     if (options.runMigrations ?? true) {
       try {
-        await dataSource.runMigrations({ transaction: 'each' });
+        await runPendingMigrations(dataSource, options.migrationStatementTimeoutMs ?? 0);
       } catch (error) {
         await dataSource.destroy().catch(() => undefined);
         throw error;
@@ -73,4 +78,19 @@ export async function createServiceDataSource(options: ServiceDataSourceOptions)
     }
   });
   return dataSource;
+}
+
+/** Runs pending migrations on one connection whose statement_timeout is lifted for the duration. */
+async function runPendingMigrations(dataSource: DataSource, statementTimeoutMs: number): Promise<void> {
+  const queryRunner = dataSource.createQueryRunner();
+  try {
+    await queryRunner.query(`SET statement_timeout = ${Math.max(0, Math.trunc(statementTimeoutMs))}`);
+    const executor = new MigrationExecutor(dataSource, queryRunner);
+    executor.transaction = 'each';
+    await executor.executePendingMigrations();
+  } finally {
+    // RESET returns to the connection's startup value (the runtime statement_timeout) before pooling it again.
+    await queryRunner.query('RESET statement_timeout').catch(() => undefined);
+    await queryRunner.release();
+  }
 }
