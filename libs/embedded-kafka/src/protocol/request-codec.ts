@@ -46,7 +46,7 @@ export function encodeRequest(header: RequestHeader, body: MessageBody): Buffer 
   if (!definition) throw new UnsupportedVersionError(header);
   const codec = definition.request;
   if (!inRange(codec.validVersions, header.apiVersion)) throw new UnsupportedVersionError(header);
-  const w = new ByteWriter(1024);
+  const w = new ByteWriter(2048);
   const sizeAt = w.reserve(4);
   w.writeInt16(header.apiKey).writeInt16(header.apiVersion).writeInt32(header.correlationId);
   w.writeString(header.clientId);

@@ -24,14 +24,27 @@ export function responseHeaderVersion(apiKey: number, apiVersion: number): numbe
  * the version are ignored and missing ones take the spec default, so handlers need not branch on version.
  */
 export function encodeResponse(header: RequestHeader, body: MessageBody): Buffer {
+  return writeResponse(header, body).toBuffer();
+}
+
+/**
+ * The same frame as encodeResponse, as consecutive pieces for socket.writev/cork: record sets of 8 KiB or more are
+ * the handler's own buffers, not copies, so a Fetch response never copies its records. The buffers passed in the
+ * body must stay unchanged until written.
+ */
+export function encodeResponseChunks(header: RequestHeader, body: MessageBody): Buffer[] {
+  return writeResponse(header, body).toChunks();
+}
+
+function writeResponse(header: RequestHeader, body: MessageBody): ByteWriter {
   const definition = definitionOrThrow(header);
-  const w = new ByteWriter(estimateSize(body));
+  const w = new ByteWriter(2048);
   const sizeAt = w.reserve(4);
   w.writeInt32(header.correlationId);
   if (responseHeaderVersion(header.apiKey, header.apiVersion) === 1) w.writeUnsignedVarInt(0);
   definition.response.encode(w, header.apiVersion, body);
   w.patchInt32(sizeAt, w.length - 4);
-  return w.toBuffer();
+  return w;
 }
 
 /** Decodes a response frame (WITHOUT its 4-byte size prefix) for the given api key and version. */
@@ -58,7 +71,3 @@ function definitionOrThrow(header: RequestHeader): ApiDefinition {
   return definition;
 }
 
-/** Start big enough for typical responses; fetch responses carrying records grow once to fit. */
-function estimateSize(body: MessageBody): number {
-  return body && typeof body === 'object' && 'responses' in body ? 16 * 1024 : 512;
-}

@@ -1,4 +1,4 @@
-import { decodeResponse, encodeResponse } from './response-codec';
+import { decodeResponse, encodeResponse, encodeResponseChunks } from './response-codec';
 
 /** Handlers build one object shape for every version: the codec drops what a version lacks and fills the rest. */
 describe('encodeResponse defaults', () => {
@@ -39,5 +39,14 @@ describe('encodeResponse defaults', () => {
     expect(decodeResponse(3, 9, metadata.subarray(4)).body.brokers).toEqual([]);
     // ApiVersions v3 body starts right after the correlation id: error code 0, empty compact array.
     expect(apiVersions.subarray(8, 11).toString('hex')).toBe('000001');
+  });
+
+  it('gives the same frame as chunks, with large record sets passed through uncopied', () => {
+    const records = Buffer.alloc(64 * 1024, 3);
+    const body = { responses: [{ topic: 't', partitions: [{ partitionIndex: 0, highWatermark: 1n, records }] }] };
+    const h = header(1, 12);
+    const chunks = encodeResponseChunks(h, body);
+    expect(chunks).toContain(records);
+    expect(Buffer.concat(chunks).equals(encodeResponse(h, body))).toBe(true);
   });
 });

@@ -119,3 +119,31 @@ describe('ByteReader', () => {
     expect(() => r.readInt8()).toThrow(MalformedRequestError);
   });
 });
+
+describe('ByteWriter chunks', () => {
+  it('keeps large blobs by reference and joins them once on toBuffer', () => {
+    const blob = Buffer.alloc(20_000, 9);
+    const w = new ByteWriter(16);
+    const size = w.reserve(4);
+    w.writeInt16(7).writeRaw(blob).writeInt16(8);
+    w.patchInt32(size, w.length - 4);
+    const chunks = w.toChunks();
+    expect(chunks).toHaveLength(3);
+    expect(chunks[1]).toBe(blob);
+    const joined = w.toBuffer();
+    expect(joined.length).toBe(4 + 2 + 20_000 + 2);
+    expect(joined.readInt32BE(0)).toBe(20_004);
+    expect(Buffer.concat(chunks).equals(joined)).toBe(true);
+  });
+
+  it('starts a new backing buffer when full without losing a reserved slot', () => {
+    const w = new ByteWriter(16);
+    const size = w.reserve(4);
+    for (let i = 0; i < 100; i++) w.writeInt32(i);
+    w.patchInt32(size, 400);
+    const out = w.toBuffer();
+    expect(out.length).toBe(404);
+    expect(out.readInt32BE(0)).toBe(400);
+    expect(out.readInt32BE(400)).toBe(99);
+  });
+});

@@ -1,46 +1,73 @@
 const ZERO_UUID = Buffer.alloc(16);
 
+/** Blobs at least this large are referenced, not copied, when the caller asks for chunks (zero-copy writev). */
+const SHARE_THRESHOLD = 8 * 1024;
+
+/** A slot reserved for a later patch (e.g. a size prefix): the buffer and offset it lives at. */
+export interface ReservedSlot {
+  readonly buffer: Buffer;
+  readonly offset: number;
+}
+
 /**
- * Growable big-endian writer. One backing buffer that doubles when full, so encoding a message costs
- * O(log n) allocations instead of one Buffer.concat per field.
+ * Growable big-endian writer. Small fields go into a backing buffer; when it is full a new one twice as large is
+ * started (nothing already written is copied), so encoding costs O(log n) allocations and no per-field
+ * Buffer.concat. Large blobs (record sets) are kept by reference: toChunks() hands them to socket.writev without a
+ * copy, toBuffer() joins everything with a single copy.
  */
 export class ByteWriter {
   private buf: Buffer;
   private pos = 0;
+  private segmentStart = 0;
+  private readonly chunks: Buffer[] = [];
+  private chunkBytes = 0;
 
   constructor(initialCapacity = 256) {
     this.buf = Buffer.allocUnsafe(Math.max(16, initialCapacity));
   }
 
   get length(): number {
-    return this.pos;
+    return this.chunkBytes + this.pos - this.segmentStart;
   }
 
-  /** The bytes written so far (a view, not a copy). */
+  /** The bytes written so far as one buffer (a view when nothing was chunked, else one joined copy). */
   toBuffer(): Buffer {
-    return this.buf.subarray(0, this.pos);
+    if (this.chunks.length === 0) return this.buf.subarray(this.segmentStart, this.pos);
+    return Buffer.concat(this.toChunks(), this.length);
+  }
+
+  /** The bytes written so far as consecutive pieces; large blobs are the caller's own buffers, not copies. */
+  toChunks(): Buffer[] {
+    const open = this.buf.subarray(this.segmentStart, this.pos);
+    return open.length > 0 ? [...this.chunks, open] : [...this.chunks];
+  }
+
+  private closeSegment(): void {
+    if (this.pos > this.segmentStart) {
+      this.chunks.push(this.buf.subarray(this.segmentStart, this.pos));
+      this.chunkBytes += this.pos - this.segmentStart;
+    }
+    this.segmentStart = this.pos;
   }
 
   private ensure(extra: number): void {
-    const needed = this.pos + extra;
-    if (needed <= this.buf.length) return;
-    let capacity = this.buf.length * 2;
-    while (capacity < needed) capacity *= 2;
-    const grown = Buffer.allocUnsafe(capacity);
-    this.buf.copy(grown, 0, 0, this.pos);
-    this.buf = grown;
+    if (this.pos + extra <= this.buf.length) return;
+    this.closeSegment();
+    this.buf = Buffer.allocUnsafe(Math.max(this.buf.length * 2, extra));
+    this.pos = 0;
+    this.segmentStart = 0;
   }
 
-  /** Reserves `n` bytes to be patched later (e.g. a size prefix) and returns their position. */
-  reserve(n: number): number {
+  /** Reserves `n` contiguous bytes to be patched later (e.g. a size prefix). */
+  reserve(n: number): ReservedSlot {
     this.ensure(n);
-    const at = this.pos;
+    const slot = { buffer: this.buf, offset: this.pos };
     this.pos += n;
-    return at;
+    return slot;
   }
 
-  patchInt32(at: number, value: number): void {
-    this.buf.writeInt32BE(value, at);
+  patchInt32(slot: ReservedSlot, value: number): void {
+    slot.buffer.writeInt32BE(value, slot.offset);
   }
 
   writeInt8(value: number): this {
@@ -53,9 +80,14 @@ export class ByteWriter {
     return this.writeInt8(value ? 1 : 0);
   }
 
+  // int16/int32 are the bulk of every message: plain byte stores skip Buffer's per-call range checks.
   writeInt16(value: number): this {
     this.ensure(2);
-    this.pos = this.buf.writeInt16BE(value, this.pos);
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = value >>> 8;
+    b[p + 1] = value;
+    this.pos = p + 2;
     return this;
   }
 
@@ -67,7 +99,13 @@ export class ByteWriter {
 
   writeInt32(value: number): this {
     this.ensure(4);
-    this.pos = this.buf.writeInt32BE(value, this.pos);
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = value >>> 24;
+    b[p + 1] = value >>> 16;
+    b[p + 2] = value >>> 8;
+    b[p + 3] = value;
+    this.pos = p + 4;
     return this;
   }
 
@@ -119,6 +157,12 @@ export class ByteWriter {
   }
 
   writeRaw(bytes: Buffer): this {
+    if (bytes.length >= SHARE_THRESHOLD) {
+      this.closeSegment();
+      this.chunks.push(bytes);
+      this.chunkBytes += bytes.length;
+      return this;
+    }
     this.ensure(bytes.length);
     bytes.copy(this.buf, this.pos);
     this.pos += bytes.length;

@@ -1,8 +1,8 @@
 import { ByteReader } from '../primitives/byte-reader';
 import type { ByteWriter } from '../primitives/byte-writer';
 import type { MessageSpec } from './message-spec';
-import { decodeStruct } from './struct-decoder';
-import { encodeStruct } from './struct-encoder';
+import { compiledDecoder } from './compiled-decoder';
+import { compiledEncoder } from './compiled-encoder';
 import type { StructPlan } from './struct-plan';
 import { planMessage } from './struct-plan';
 import { inRange, parseVersionRange, versionIn } from './version-range';
@@ -34,11 +34,11 @@ export class MessageCodec {
   }
 
   encode(w: ByteWriter, version: number, body: Record<string, unknown>): void {
-    encodeStruct(w, this.plan(version), body);
+    compiledEncoder(this.plan(version))(w, body);
   }
 
   decode(r: ByteReader, buf: Buffer, version: number): Record<string, unknown> {
-    return decodeStruct(r, buf, this.plan(version));
+    return compiledDecoder(this.plan(version))(r, buf);
   }
 
   decodeBuffer(buf: Buffer, version: number): Record<string, unknown> {

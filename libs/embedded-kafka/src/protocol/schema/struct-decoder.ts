@@ -72,7 +72,7 @@ function decodeScalar(r: ByteReader, field: FieldPlan, nullable: boolean): unkno
   }
 }
 
-function decodeTaggedFields(r: ByteReader, buf: Buffer, plan: StructPlan, obj: Fields): void {
+export function decodeTaggedFields(r: ByteReader, buf: Buffer, plan: StructPlan, obj: Fields): void {
   const count = r.readUnsignedVarInt();
   if (count > r.remaining) throw new MalformedRequestError(`${count} tagged fields cannot fit in ${r.remaining} bytes`);
   let unknown: UnknownTaggedField[] | undefined;

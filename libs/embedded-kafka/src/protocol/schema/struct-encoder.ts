@@ -100,7 +100,7 @@ function encodeScalar(w: ByteWriter, field: FieldPlan, value: unknown): void {
  * Known tagged fields are written only when they differ from their default (as Kafka does); unknown ones decoded
  * earlier are written back unchanged, all in ascending tag order.
  */
-function encodeTaggedFields(w: ByteWriter, plan: StructPlan, obj: Fields): void {
+export function encodeTaggedFields(w: ByteWriter, plan: StructPlan, obj: Fields): void {
   const unknown = (obj._unknownTaggedFields as UnknownTaggedField[] | undefined) ?? [];
   const entries: UnknownTaggedField[] = [];
   for (const field of plan.tagged) {
