@@ -96,14 +96,21 @@ export class LogSegment {
     const stat = fs.fstatSync(fd);
     segment.createdMs = stat.birthtimeMs > 0 ? stat.birthtimeMs : stat.mtimeMs;
     segment.lastModifiedMs = stat.mtimeMs;
+    let discontinuity: string | undefined;
     const result = scanSegment(fd, 0, fileSize, verifyCrc, (batch, position) => {
       const base = batch.baseOffsetNumber;
+      // Offsets are dense: a batch that does not continue the log is debris from something else, not our data.
+      if (base !== segment.nextOffset) {
+        discontinuity = `batch at position ${position} has base offset ${base}, expected ${segment.nextOffset}`;
+        return false;
+      }
       segment.track(position, batch.sizeInBytes, base, base + batch.lastOffsetDelta, batch.maxTimestampNumber);
       visit(batch);
+      return true;
     });
     let truncation: string | undefined;
     if (result.validEnd < fileSize) {
-      truncation = `${result.problem ?? 'trailing bytes'}; dropped ${fileSize - result.validEnd} bytes`;
+      truncation = `${result.problem ?? discontinuity ?? 'trailing bytes'}; dropped ${fileSize - result.validEnd} bytes`;
       fs.ftruncateSync(fd, result.validEnd);
       fs.fdatasyncSync(fd);
     }
@@ -147,7 +154,7 @@ export class LogSegment {
     } else {
       scanSegment(fd, 0, fileSize, false, (batch, position) => {
         const base = batch.baseOffsetNumber;
-      segment.track(position, batch.sizeInBytes, base, base + batch.lastOffsetDelta, batch.maxTimestampNumber);
+        segment.track(position, batch.sizeInBytes, base, base + batch.lastOffsetDelta, batch.maxTimestampNumber);
       });
       segment.sealTimeIndex();
       segment.offsetIndex.rewrite();

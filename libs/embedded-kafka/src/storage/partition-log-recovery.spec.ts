@@ -90,4 +90,11 @@ describe('PartitionLog recovery at start-up', () => {
     fs.appendFileSync(activeLog, Buffer.alloc(100));
     await expectTruncatedToTwoBatchesThenAppendable();
   });
+
+  it('truncates a sound batch that does not continue the offsets (debris, not our data)', async () => {
+    const bytes = fs.readFileSync(activeLog);
+    fs.truncateSync(activeLog, batchSizes[0] + batchSizes[1]);
+    fs.appendFileSync(activeLog, bytes.subarray(0, batchSizes[0]));
+    await expectTruncatedToTwoBatchesThenAppendable();
+  });
 });

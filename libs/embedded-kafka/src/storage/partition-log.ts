@@ -179,8 +179,8 @@ export class PartitionLog {
     }
 
     const lastOffset = batches[batches.length - 1].lastOffset;
-    if (this.shouldRoll(records.length, lastOffset)) this.roll();
     try {
+      if (this.shouldRoll(records.length, lastOffset)) this.roll();
       this.active.append(records, batches);
     } catch (error) {
       this.logger?.error({ topic: this.topic, partition: this.partition, error: String(error) }, 'append failed');
