@@ -82,6 +82,9 @@ export class BatchingProducer {
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
         createPartitioner: Partitioners.DefaultPartitioner,
+        // Bounded (about two minutes), so callers hear about an outage instead of hanging forever. A caller that
+        // then resends may duplicate a message; its tessera-msg-id lets consumers drop the copy.
+        retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 },
       });
     } else {
       throw new Error('BatchingProducer needs a kafka client or a sender');

@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import { pinoLogCreator } from './pino-log-creator';
 
 export interface KafkaClientOptions {
@@ -27,6 +27,6 @@ export function createKafkaClient(opts: KafkaClientOptions): Kafka {
     requestTimeout: opts.requestTimeoutMs ?? 30_000,
     retry: opts.retry ?? { initialRetryTime: 300, maxRetryTime: 30_000, retries: 8, factor: 0.2, multiplier: 2 },
     logLevel: opts.logger ? logLevel.INFO : logLevel.WARN,
-    ...(opts.logger ? { logCreator: pinoLogCreator(opts.logger) } : {}),
+    logCreator: pinoLogCreator(opts.logger ?? pino({ name: opts.clientId, level: 'warn' })),
   });
 }

@@ -36,6 +36,11 @@ function toBuffer(v: Buffer | string | null | undefined): Buffer | null {
   return typeof v === 'string' ? Buffer.from(v) : v;
 }
 
+/** jsonb cannot hold U+0000 (a DLQ detail quoting bad input may contain it); it becomes U+FFFD. */
+function withoutNul(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && value.includes('\u0000') ? value.replace(/\u0000/g, '\uFFFD') : value;
+}
+
 /**
  * Writes outbox rows in one multi-row statement inside the caller's transaction, stamps each message with a
  * fresh message id, and notifies relays (the NOTIFY is delivered only if the transaction commits).
@@ -57,7 +62,7 @@ export async function writeOutbox(tx: SqlExecutor, entries: readonly OutboxEntry
     lanes.push(laneOf(key, id));
     keys.push(key);
     values.push(toBuffer(message.value));
-    headers.push(JSON.stringify({ ...message.headers, [MessageHeaders.messageId]: id }));
+    headers.push(JSON.stringify({ ...message.headers, [MessageHeaders.messageId]: id }, withoutNul));
   }
   await tx.query(
     `INSERT INTO ${KafkaTables.outbox} (message_id, topic, lane, key, value, headers)

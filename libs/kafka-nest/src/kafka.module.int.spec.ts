@@ -1,0 +1,81 @@
+import 'reflect-metadata';
+import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { BatchingProducer, kafkaTablesDdl, ok, type ApplyContext, type InboundMessage, type StepResult } from '@tessera/kafka';
+import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { KafkaBatchConsumer, type KafkaBatchApplier } from './kafka-batch-consumer.decorator';
+import { KafkaLifecycle } from './kafka-lifecycle.service';
+import { KafkaModule } from './kafka.module';
+
+@Injectable()
+@KafkaBatchConsumer({ groupId: 'nest-doubler', topics: ['nest.in'] })
+class DoublerConsumer implements KafkaBatchApplier<number> {
+  decode(message: InboundMessage): StepResult<number> {
+    return ok(Number(message.value?.toString()));
+  }
+
+  async apply(ctx: ApplyContext<number>): Promise<void> {
+    const numbers = ctx.records.map((r) => r.value);
+    await ctx.tx.query('INSERT INTO doubled (n, twice) SELECT n, n * 2 FROM unnest($1::int[]) AS n', [numbers]);
+    for (const n of numbers) ctx.emit('nest.out', { key: String(n), value: String(n * 2) });
+  }
+}
+
+describe('KafkaModule (Nest adapter over the embedded broker)', () => {
+  let broker: TestBroker;
+  let db: TestSchema;
+  let app: INestApplicationContext | undefined;
+
+  beforeAll(async () => {
+    broker = await startTestBroker();
+    db = await createTestSchema('kafka_nest');
+    for (const statement of [...kafkaTablesDdl(), 'CREATE TABLE doubled (n integer PRIMARY KEY, twice integer NOT NULL)']) await db.pool.query(statement);
+    await createTestTopics(broker.brokers, [{ topic: 'nest.in', numPartitions: 2 }, 'nest.out']);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+    await broker?.stop();
+  });
+
+  it('starts the declared consumer, the relay and the producer with the app, and stops them with it', async () => {
+    @Module({
+      imports: [KafkaModule.forRoot({ service: 'nest_test', brokers: broker.brokers, registry: new Registry(), pool: db.pool, consumerDefaults: { heartbeatIntervalMs: 500 } })],
+      providers: [DoublerConsumer],
+    })
+    class AppModule {}
+
+    app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+    await app.init();
+    const producer = app.get(BatchingProducer);
+    await Promise.all(Array.from({ length: 100 }, (_, n) => producer.send('nest.in', [{ key: `k${n % 7}`, value: String(n) }])));
+
+    const lifecycle = app.get(KafkaLifecycle);
+    const deadline = Date.now() + 30_000;
+    let applied = 0;
+    while (Date.now() < deadline && applied < 100) {
+      applied = (await db.pool.query('SELECT count(*)::int AS n FROM doubled')).rows[0].n;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(applied).toBe(100);
+    expect(lifecycle.isReady()).toBe(true);
+
+    await app.close();
+    app = undefined;
+
+    const admin = new Kafka({ clientId: 'check', brokers: broker.brokers, logLevel: logLevel.WARN }).admin();
+    await admin.connect();
+    try {
+      const [committed] = await admin.fetchOffsets({ groupId: 'nest-doubler', topics: ['nest.in'] });
+      expect(committed.partitions.reduce((sum, p) => sum + Number(p.offset), 0)).toBe(100);
+      const out = await admin.fetchTopicOffsets('nest.out');
+      expect(out.reduce((sum, p) => sum + Number(p.high), 0)).toBe(100);
+    } finally {
+      await admin.disconnect();
+    }
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM kafka_outbox')).rows[0].n).toBe(0);
+  }, 60_000);
+});

@@ -1,0 +1,101 @@
+import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { BatchConsumerRunner } from './batch-consumer-runner';
+import { BatchingProducer } from './batching-producer';
+import { ExactlyOnceProcessor } from './exactly-once-processor';
+import { OutboxRelay } from './outbox-relay';
+import { writeOutbox } from './outbox-writer';
+import { inTransaction } from './sql-client';
+import { ok } from './step-result';
+import { runFixture, waitFor } from './test-support/int-helpers';
+import { installKafkaTables } from './test-support/kafka-test-schema';
+
+const ROWS = 1_000;
+const FIRST_ROUND = 200;
+
+/**
+ * The relay's at-least-once window, for real: a relay process is SIGKILLed after the broker acknowledged a round
+ * and before it deleted the rows, so the next relay publishes them again. Every row reaches the topic, the
+ * topic holds 200 duplicates, and a downstream exactly-once consumer applies each row once.
+ */
+describe('outbox relay killed between publish and mark (embedded broker + Postgres)', () => {
+  let broker: TestBroker;
+  let db: TestSchema;
+  let kafka: Kafka;
+
+  beforeAll(async () => {
+    broker = await startTestBroker();
+    kafka = new Kafka({ clientId: 'relay-test', brokers: broker.brokers, logLevel: logLevel.WARN });
+    db = await createTestSchema('kafka_relay');
+    await installKafkaTables(db.pool, ['CREATE TABLE applied (n integer PRIMARY KEY, times integer NOT NULL)']);
+    await createTestTopics(broker.brokers, [{ topic: 'relay.out', numPartitions: 2 }]);
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+    await broker?.stop();
+  });
+
+  it('publishes every row, and the consumer side applies each once despite the republished round', async () => {
+    const entries = Array.from({ length: ROWS }, (_, n) => ({ topic: 'relay.out', message: { key: `k${n % 20}`, value: String(n) } }));
+    await inTransaction(db.pool, (tx) => writeOutbox(tx, entries));
+
+    const crashed = runFixture('crashing-relay.fixture.ts', {
+      BROKERS: broker.brokers.join(','),
+      DATABASE_URL: db.url,
+      SCHEMA: db.schema,
+      BATCH_SIZE: String(FIRST_ROUND),
+    });
+    const exit = await crashed.exited;
+    expect(exit.signal).toBe('SIGKILL');
+    expect(crashed.lines).toContain(`published ${FIRST_ROUND}`);
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM kafka_outbox')).rows[0].n).toBe(ROWS);
+
+    const producer = new BatchingProducer({ kafka });
+    await producer.connect();
+    const relay = new OutboxRelay({ pool: db.pool, publisher: producer, batchSize: 300 });
+    expect(await relay.drain()).toBe(ROWS);
+    await producer.disconnect();
+
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets('relay.out');
+    await admin.disconnect();
+    const onTopic = offsets.reduce((sum, p) => sum + Number(p.high), 0);
+    expect(onTopic).toBe(ROWS + FIRST_ROUND);
+
+    const registry = new Registry();
+    const processor = new ExactlyOnceProcessor<number>({
+      pool: db.pool,
+      groupId: 'downstream',
+      service: 'relay_test',
+      decode: (m) => ok(Number(m.value?.toString())),
+      apply: async (ctx) => {
+        await ctx.tx.query(
+          `INSERT INTO applied (n, times) SELECT unnest($1::int[]), 1 ON CONFLICT (n) DO UPDATE SET times = applied.times + 1`,
+          [ctx.records.map((r) => r.value)],
+        );
+      },
+    });
+    const runner = new BatchConsumerRunner({
+      kafka, groupId: 'downstream', topics: ['relay.out'], service: 'relay_test', registry,
+      handler: processor.handleBatch, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500,
+    });
+    await runner.start();
+    try {
+      const consumed = await waitFor(async () => {
+        const { rows } = await db.pool.query("SELECT coalesce(sum(next_offset), 0)::int AS n FROM kafka_consumer_offsets WHERE group_id = 'downstream'");
+        return rows[0].n === onTopic;
+      }, 30_000);
+      expect(consumed).toBe(true);
+    } finally {
+      await runner.stop();
+    }
+    const { rows } = await db.pool.query('SELECT count(*)::int AS n, max(times) AS max_times FROM applied');
+    expect(rows[0]).toEqual({ n: ROWS, max_times: 1 });
+    const metrics = await registry.getSingleMetricAsString('tessera_relay_test_consumer_messages_total');
+    expect(metrics).toContain(`outcome="duplicate"} ${FIRST_ROUND}`);
+    expect(metrics).toContain(`outcome="ok"} ${ROWS}`);
+  }, 90_000);
+});
