@@ -21,4 +21,4 @@ export type { DecodedResponse } from './response-codec';
 export { UnsupportedVersionError } from './unsupported-version.error';
 export { ByteReader } from './primitives/byte-reader';
 export { ByteWriter } from './primitives/byte-writer';
-export type { ReservedSlot } from './primitives/byte-writer';
+export type { ReservedSlot } from './primitives/chunked-buffer';
