@@ -17,6 +17,8 @@ describe('loadServiceConfig', () => {
     expect(config.port).toBe(8083);
     expect(config.database.schema).toBe('profile');
     expect(config.database.url).toBe('postgres://postgres:tessera@127.0.0.1:5432/postgres');
+    expect(config.database.poolSize).toBe(10);
+    expect(config.database.statementTimeoutMs).toBe(30000);
     expect(config.kafka).toEqual({ brokers: ['localhost:9092'], clientId: 'profile-merger' });
     expect(config.shutdownTimeoutMs).toBe(10000);
     expect(config.logLevel).toBe('info');
@@ -34,11 +36,13 @@ describe('loadServiceConfig', () => {
       TESSERA_ADMIN_TOKEN: 'a-long-enough-admin-token',
       LOG_LEVEL: 'debug',
       SHUTDOWN_TIMEOUT_MS: '2500',
+      DATABASE_POOL_SIZE: '4',
+      DATABASE_STATEMENT_TIMEOUT_MS: '0',
     });
     expect(config.isProduction).toBe(true);
     expect(config.port).toBe(9000);
     expect(config.kafka.brokers).toEqual(['k1:9092', 'k2:9093']);
-    expect(config.database).toEqual({ url: 'postgres://ingest:pw@db:5432/tessera', schema: 'ingest_blue' });
+    expect(config.database).toEqual({ url: 'postgres://ingest:pw@db:5432/tessera', schema: 'ingest_blue', poolSize: 4, statementTimeoutMs: 0 });
     expect(config.adminTokenSource).toBe('environment');
     expect(config.logLevel).toBe('debug');
     expect(config.shutdownTimeoutMs).toBe(2500);

@@ -18,7 +18,7 @@ export interface ServiceConfig<S extends EnvSpec = Record<never, never>> {
   readonly logLevel: LogLevel;
   readonly port: number;
   readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string };
-  readonly database: { readonly url: string; readonly schema: string };
+  readonly database: { readonly url: string; readonly schema: string; readonly poolSize: number; readonly statementTimeoutMs: number };
   readonly adminToken: string;
   /** 'generated' outside production when TESSERA_ADMIN_TOKEN is unset: a random per-process token. */
   readonly adminTokenSource: 'environment' | 'generated';
@@ -57,7 +57,12 @@ export function loadServiceConfig<S extends EnvSpec = Record<never, never>>(
     logLevel: env.LOG_LEVEL,
     port: env.PORT,
     kafka: { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID },
-    database: { url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA },
+    database: {
+      url: env.DATABASE_URL,
+      schema: env.DATABASE_SCHEMA,
+      poolSize: env.DATABASE_POOL_SIZE,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    },
     adminToken: adminTokenFromEnv ?? randomBytes(24).toString('hex'),
     adminTokenSource: adminTokenFromEnv ? 'environment' : 'generated',
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

@@ -1,5 +1,5 @@
 import type { ServiceDescriptor } from './service-catalog';
-import { durationMs, hostPortList, oneOf, port, postgresUrl, sqlIdentifier, str, token } from './env-validators';
+import { durationMs, hostPortList, int, oneOf, port, postgresUrl, sqlIdentifier, str, token } from './env-validators';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -25,6 +25,8 @@ export function sharedEnvironmentSpec(service: ServiceDescriptor) {
     KAFKA_CLIENT_ID: str({ default: service.name, desc: 'Kafka client id' }),
     DATABASE_URL: postgresUrl({ devDefault: DEV_DATABASE_URL, desc: 'PostgreSQL connection URL' }),
     DATABASE_SCHEMA: sqlIdentifier({ default: service.schema, desc: 'Postgres schema this service owns' }),
+    DATABASE_POOL_SIZE: int(1, 500)({ default: 10, desc: 'Postgres connections per process' }),
+    DATABASE_STATEMENT_TIMEOUT_MS: int(0, 3_600_000)({ default: 30_000, desc: 'server-side cap per SQL statement; 0 disables' }),
     TESSERA_ADMIN_TOKEN: token({ default: undefined, desc: 'bearer token for the admin APIs; required in production' }),
     SHUTDOWN_TIMEOUT_MS: durationMs(100, 600_000)({ default: 10_000, desc: 'grace period for draining on SIGTERM' }),
   };
