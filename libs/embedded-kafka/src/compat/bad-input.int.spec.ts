@@ -1,4 +1,4 @@
-import { ApiKey, decodeResponse, ErrorCode } from '../protocol';
+import { ApiKey, decodeResponse, encodeRequest, ErrorCode } from '../protocol';
 import { buildBatch, makeRecords } from '../records/kafkajs-batch-builder.test-helper';
 import { RawKafkaClient, startCompatBroker, type CompatBroker } from './compat-fixture';
 
@@ -89,6 +89,18 @@ describe('bad input', () => {
     const response = await client.request(ApiKey.Produce, 3, produceBody('crc', batch));
     expect(response.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
     client.close();
+  });
+
+  it('sends nothing back for acks=0, and closes the connection when an acks=0 produce fails', async () => {
+    const client = await RawKafkaClient.connect(fixture.bootstrap);
+    const ok = await buildBatch({ records: makeRecords(2) });
+    client.write(encodeRequest({ apiKey: ApiKey.Produce, apiVersion: 7, correlationId: 500, clientId: 'acks0' }, { ...produceBody('acks0', ok), acks: 0 }));
+    const versions = await client.request(ApiKey.ApiVersions, 0, {}); // the next frame answers this, not the produce
+    expect(versions.errorCode).toBe(ErrorCode.NONE);
+    const corrupt = await buildBatch({ records: makeRecords(2) });
+    corrupt[corrupt.length - 1] ^= 0xff;
+    client.write(encodeRequest({ apiKey: ApiKey.Produce, apiVersion: 7, correlationId: 501, clientId: 'acks0' }, { ...produceBody('acks0', corrupt), acks: 0 }));
+    await client.closed;
   });
 
   it('appends a replayed idempotent batch only once', async () => {

@@ -13,6 +13,7 @@ import {
 import type { BrokerContext } from './broker-context';
 import { FrameDecoder } from './frame-decoder';
 import { HANDLERS } from './handler-registry';
+import { CloseConnection } from './request-handler';
 
 /** Frames waiting behind the one in flight before the socket stops reading (TCP backpressure to the client). */
 const MAX_QUEUED_FRAMES = 64;
@@ -88,7 +89,8 @@ export class KafkaConnection {
     this.ctx.metrics.requests.inc({ api: API_NAMES.get(header.apiKey) ?? String(header.apiKey) });
     try {
       const response = await handler(this.ctx, { header, body, clientHost: this.clientHost });
-      if (response !== null) await this.send(encodeResponse(header, response));
+      if (response instanceof CloseConnection) this.closeBecause(response.reason);
+      else if (response !== null) await this.send(encodeResponse(header, response));
     } catch (error) {
       // Kafka would answer UNKNOWN_SERVER_ERROR; without a generic error body per API, closing is the honest signal.
       this.ctx.logger.error({ remote: this.remote, api: API_NAMES.get(header.apiKey), err: error }, 'request handler failed; closing connection');

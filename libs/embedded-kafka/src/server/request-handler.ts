@@ -8,5 +8,13 @@ export interface HandlerRequest {
   clientHost: string;
 }
 
+/** A handler's way to say "answer by closing the connection" (Kafka does so for failed acks=0 produces). */
+export class CloseConnection {
+  constructor(readonly reason: string) {}
+}
+
 /** Holds one API's semantics. Returns the response body, or null when no response is due (Produce acks=0). */
-export type RequestHandler = (ctx: BrokerContext, request: HandlerRequest) => MessageBody | null | Promise<MessageBody | null>;
+export type RequestHandler = (
+  ctx: BrokerContext,
+  request: HandlerRequest,
+) => MessageBody | null | CloseConnection | Promise<MessageBody | null | CloseConnection>;

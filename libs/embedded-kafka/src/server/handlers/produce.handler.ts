@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../protocol';
 import type { BrokerContext } from '../broker-context';
-import type { RequestHandler } from '../request-handler';
+import { CloseConnection, type RequestHandler } from '../request-handler';
 
 interface PartitionData {
   index: number;
@@ -9,7 +9,8 @@ interface PartitionData {
 
 /**
  * Produce: each partition's batches go to PartitionLog.append, which validates (CRC, magic, sizes, idempotent
- * sequences) and assigns offsets. acks=0 gets no response at all, as in Kafka. Transactional produce is refused
+ * sequences) and assigns offsets. acks=0 gets no response at all, as in Kafka, and a failed acks=0 produce closes
+ * the connection so the producer notices and refreshes its metadata (Kafka's way). Transactional produce is refused
  * with INVALID_TXN_STATE: this broker never starts a transaction.
  */
 export const handleProduce: RequestHandler = (ctx, { body }) => {
@@ -19,7 +20,10 @@ export const handleProduce: RequestHandler = (ctx, { body }) => {
     name,
     partitionResponses: partitionData.map((p) => ({ index: p.index, ...appendOne(ctx, name, p, acks, body.transactionalId) })),
   }));
-  if (acks === 0) return null;
+  if (acks === 0) {
+    const failed = responses.flatMap((t) => t.partitionResponses.filter((p) => p.errorCode !== ErrorCode.NONE).map((p) => `${t.name}-${p.index}: ${p.errorMessage}`));
+    return failed.length > 0 ? new CloseConnection(`acks=0 produce failed (${failed.join('; ')})`) : null;
+  }
   return { responses, throttleTimeMs: 0 };
 };
 
