@@ -248,6 +248,10 @@ export class LogSegment {
     this.timeIndex.close();
   }
 
+  get fileDescriptor(): number {
+    return this.fd;
+  }
+
   sync(): void {
     fs.fdatasyncSync(this.fd);
   }

@@ -138,7 +138,13 @@ export class OffsetStore {
         if (length < 0 || at + RECORD_HEADER_BYTES + length > total) break;
         const payload = bytes.subarray(at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + length);
         if (crc32c(payload) !== bytes.readUInt32BE(at + 4)) break;
-        this.applyInMemory(JSON.parse(payload.toString('utf8')) as OffsetRecord);
+        let record: OffsetRecord;
+        try {
+          record = JSON.parse(payload.toString('utf8')) as OffsetRecord;
+        } catch {
+          break;
+        }
+        this.applyInMemory(record);
         at += RECORD_HEADER_BYTES + length;
       }
       if (at < total) this.logger?.warn({ file: this.filePath, droppedBytes: total - at }, 'dropped a torn or corrupt tail of the committed offsets file');

@@ -160,3 +160,21 @@ describe('PartitionLog validation', () => {
     ]);
   });
 });
+
+describe('PartitionLog deferred fsync (group commit)', () => {
+  it('returns a durable promise only when the policy wants an fsync, and settles it', async () => {
+    const dir = path.join(makeTempDir('defer'), 't-0');
+    const log = PartitionLog.open({ dir, topic: 't', partition: 0, config: { ...DEFAULT_LOG_CONFIG, fsync: 'acks-all', segmentBytes: 600 }, onAppended: () => undefined });
+    const batches = await Promise.all(Array.from({ length: 8 }, () => buildBatch({ records: makeRecords(3) })));
+    const results = batches.map((b) => log.append(b, { acks: -1, deferFsync: true }));
+    expect(results.map((r) => r.baseOffset)).toEqual([0n, 3n, 6n, 9n, 12n, 15n, 18n, 21n]);
+    expect(log.segmentCount).toBeGreaterThan(1);
+    await Promise.all(results.map((r) => r.durable));
+    expect(results.every((r) => r.durable instanceof Promise)).toBe(true);
+    expect(log.append(await buildBatch({ records: makeRecords(1) }), { acks: 1, deferFsync: true }).durable).toBeUndefined();
+    const pending = log.append(await buildBatch({ records: makeRecords(1) }), { acks: -1, deferFsync: true }).durable;
+    log.close();
+    await expect(pending).resolves.toBeUndefined();
+    removeDir(path.dirname(dir));
+  });
+});

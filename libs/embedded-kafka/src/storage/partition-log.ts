@@ -5,6 +5,7 @@ import { RecordBatchView } from '../records/record-batch-view';
 import { findFirstRecordAtOrAfter } from '../records/record-timestamp-search';
 import { fsyncDirectory } from './atomic-file';
 import type { LogConfig } from './log-config';
+import { GroupFsync } from './group-fsync';
 import { LogSegment, segmentFileName } from './log-segment';
 import { ProducerStateManager } from './producer-state-manager';
 import { scanSegment } from './segment-scanner';
@@ -18,6 +19,11 @@ export interface AppendResult {
   logAppendTimeMs: bigint;
   logStartOffset: bigint;
   errorMessage?: string;
+  /**
+   * Only with `deferFsync`, when the fsync policy wants this append on disk: resolves once it is (group commit),
+   * rejects on an I/O error. The caller answers the producer after it settles.
+   */
+  durable?: Promise<void>;
 }
 
 export interface AppendOptions {
@@ -27,6 +33,11 @@ export interface AppendOptions {
    * true by default so the broker behaves the same. Internal callers may append several batches at once.
    */
   singleBatch?: boolean;
+  /**
+   * Instead of a blocking fsync inside append, return `durable` and fsync on the thread pool, shared with other
+   * appends queued meanwhile. Readers may see the batch before it is durable, as with Kafka's own page-cache writes.
+   */
+  deferFsync?: boolean;
 }
 
 export interface ReadResult {
@@ -49,6 +60,7 @@ const EARLIEST_LOCAL_TIMESTAMP = -4n;
 export class PartitionLog {
   private readonly segments: LogSegment[];
   private dirty = false;
+  private readonly groupFsync: GroupFsync;
   /** Set when the partition's topic is deleted or the store closes; a handler may still hold this object. */
   private state: 'open' | 'closed' | 'deleted' = 'open';
 
@@ -63,6 +75,7 @@ export class PartitionLog {
     private readonly logger?: Logger,
   ) {
     this.segments = segments;
+    this.groupFsync = new GroupFsync(() => this.active.fileDescriptor);
   }
 
   /** Opens (recovering the active segment) or creates the partition directory. */
@@ -187,9 +200,11 @@ export class PartitionLog {
       return this.failure(ErrorCode.KAFKA_STORAGE_ERROR, `Disk error while appending: ${String(error)}`);
     }
     for (const producerBatch of producerBatches) this.producers.apply(producerBatch);
-    this.applyFsyncPolicy(opts.acks);
+    const durable = this.applyFsyncPolicy(opts.acks, opts.deferFsync ?? false);
     this.onAppended();
-    return { errorCode: ErrorCode.NONE, baseOffset: BigInt(leo), logAppendTimeMs: -1n, logStartOffset: BigInt(this.logStartOffset) };
+    const result: AppendResult = { errorCode: ErrorCode.NONE, baseOffset: BigInt(leo), logAppendTimeMs: -1n, logStartOffset: BigInt(this.logStartOffset) };
+    if (durable) result.durable = durable;
+    return result;
   }
 
   private failure(errorCode: number, errorMessage: string): AppendResult {
@@ -205,10 +220,15 @@ export class PartitionLog {
     return false;
   }
 
-  private applyFsyncPolicy(acks: number): void {
+  private applyFsyncPolicy(acks: number, defer: boolean): Promise<void> | undefined {
     const policy = this.config.fsync;
-    if (policy === 'always' || (policy === 'acks-all' && acks === -1)) this.active.sync();
-    else if (policy !== 'os') this.dirty = true;
+    if (policy === 'always' || (policy === 'acks-all' && acks === -1)) {
+      if (defer) return this.groupFsync.request();
+      this.active.sync();
+    } else if (policy !== 'os') {
+      this.dirty = true;
+    }
+    return undefined;
   }
 
   /** Fsyncs the active segment if appends happened since the last flush (interval policy). */
@@ -222,6 +242,7 @@ export class PartitionLog {
   roll(): void {
     const base = this.logEndOffset;
     this.active.seal();
+    this.groupFsync.settleAll();
     const snapshotPath = path.join(this.dir, segmentFileName(base, '.snapshot'));
     // Not fsynced on purpose: a lost snapshot only means a longer replay at start-up.
     fs.writeFileSync(`${snapshotPath}.tmp`, this.producers.toSnapshot());
@@ -318,6 +339,7 @@ export class PartitionLog {
     if (this.state !== 'open') return;
     this.state = 'closed';
     this.active.sync();
+    this.groupFsync.close();
     for (const segment of this.segments) segment.close();
   }
 
@@ -325,6 +347,7 @@ export class PartitionLog {
   delete(): void {
     if (this.state === 'open') for (const segment of this.segments) segment.close();
     this.state = 'deleted';
+    this.groupFsync.close();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
