@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ConsumerGroup } from './consumer-group';
+import { DEFAULT_GROUP_COORDINATOR_OPTIONS, type GroupCoordinatorOptions } from './group-coordinator-options';
 import { GroupErrorCode as E } from './group-error-codes';
 import { GroupMember } from './group-member';
 import { GroupState } from './group-state';
-import { joinError, syncError, unref } from './group-results';
+import { joinError, joinResult, syncError, syncResult, unref } from './group-results';
 import type {
   JoinGroupParams,
   JoinGroupResult,
@@ -13,23 +14,6 @@ import type {
   SyncGroupParams,
   SyncGroupResult,
 } from './group-types';
-
-export interface GroupCoordinatorOptions {
-  /** group.initial.rebalance.delay.ms: Kafka's default is 3000. */
-  initialRebalanceDelayMs: number;
-  /** group.min.session.timeout.ms: Kafka's default is 6000. */
-  minSessionTimeoutMs: number;
-  /** group.max.session.timeout.ms: Kafka's default is 1800000. */
-  maxSessionTimeoutMs: number;
-  /** group.max.size: Kafka's default is unlimited. */
-  maxGroupSize?: number;
-}
-
-export const DEFAULT_GROUP_COORDINATOR_OPTIONS: GroupCoordinatorOptions = {
-  initialRebalanceDelayMs: 3000,
-  minSessionTimeoutMs: 6000,
-  maxSessionTimeoutMs: 1_800_000,
-};
 
 /**
  * Kafka's classic group coordinator (GroupCoordinator.scala) for one broker that coordinates every group:
@@ -95,7 +79,7 @@ export class GroupCoordinator {
         return fail(E.REBALANCE_IN_PROGRESS);
       case GroupState.Stable:
         this.scheduleSessionExpiry(group, member);
-        return Promise.resolve(this.syncResult(group, member));
+        return Promise.resolve(syncResult(group, member));
       case GroupState.CompletingRebalance:
         return new Promise((resolve) => {
           member.resolveSync(syncError(E.REBALANCE_IN_PROGRESS));
@@ -198,13 +182,13 @@ export class GroupCoordinator {
         return this.updateMemberAndRebalance(group, member, params);
       case GroupState.CompletingRebalance:
         // A join retried after a lost response: answer with the current generation instead of rebalancing.
-        if (member.hasSameProtocols(params.protocols)) return Promise.resolve(this.joinResult(group, member));
+        if (member.hasSameProtocols(params.protocols)) return Promise.resolve(joinResult(group, member));
         return this.updateMemberAndRebalance(group, member, params);
       case GroupState.Stable:
         if (group.isLeader(memberId) || !member.hasSameProtocols(params.protocols)) {
           return this.updateMemberAndRebalance(group, member, params);
         }
-        return Promise.resolve(this.joinResult(group, member));
+        return Promise.resolve(joinResult(group, member));
       default:
         return Promise.resolve(joinError(E.UNKNOWN_MEMBER_ID, memberId));
     }
@@ -226,7 +210,7 @@ export class GroupCoordinator {
     if (group.is(GroupState.Stable) && member.hasSameProtocols(params.protocols)) {
       // Static membership's point: a restarted instance gets its old assignment back without a rebalance.
       this.scheduleSessionExpiry(group, member);
-      return Promise.resolve(this.joinResult(group, member));
+      return Promise.resolve(joinResult(group, member));
     }
     return this.updateMemberAndRebalance(group, member, params);
   }
@@ -322,7 +306,7 @@ export class GroupCoordinator {
     group.transitionTo(GroupState.CompletingRebalance);
     for (const member of group.members.values()) {
       member.assignment = Buffer.alloc(0);
-      member.resolveJoin(this.joinResult(group, member));
+      member.resolveJoin(joinResult(group, member));
       member.isNew = false;
       this.scheduleSessionExpiry(group, member);
     }
@@ -333,7 +317,7 @@ export class GroupCoordinator {
     group.transitionTo(GroupState.Stable);
     for (const member of group.members.values()) {
       member.assignment = byMember.get(member.memberId) ?? Buffer.alloc(0);
-      member.resolveSync(this.syncResult(group, member));
+      member.resolveSync(syncResult(group, member));
       this.scheduleSessionExpiry(group, member);
     }
   }
@@ -398,30 +382,5 @@ export class GroupCoordinator {
 
   private isFull(group: ConsumerGroup): boolean {
     return this.options.maxGroupSize !== undefined && group.members.size >= this.options.maxGroupSize;
-  }
-
-  private joinResult(group: ConsumerGroup, member: GroupMember): JoinGroupResult {
-    const protocolName = group.protocolName as string;
-    const isLeader = group.isLeader(member.memberId);
-    return {
-      errorCode: E.NONE,
-      generationId: group.generationId,
-      protocolType: group.protocolType,
-      protocolName,
-      leader: group.leaderId ?? '',
-      skipAssignment: false,
-      memberId: member.memberId,
-      members: isLeader
-        ? [...group.members.values()].map((m) => ({
-            memberId: m.memberId,
-            groupInstanceId: m.groupInstanceId,
-            metadata: m.metadataFor(protocolName),
-          }))
-        : [],
-    };
-  }
-
-  private syncResult(group: ConsumerGroup, member: GroupMember): SyncGroupResult {
-    return { errorCode: E.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment };
   }
 }

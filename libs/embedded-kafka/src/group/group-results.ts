@@ -1,3 +1,6 @@
+import type { ConsumerGroup } from './consumer-group';
+import type { GroupMember } from './group-member';
+import { GroupErrorCode as E } from './group-error-codes';
 import type { JoinGroupResult, SyncGroupResult } from './group-types';
 
 /** Error answers carry no generation or protocol, as Kafka's do. */
@@ -13,4 +16,30 @@ export function syncError(errorCode: number): SyncGroupResult {
 export function unref(timer: NodeJS.Timeout): NodeJS.Timeout {
   timer.unref?.();
   return timer;
+}
+
+/** The leader alone receives every member's metadata, to compute the assignment. */
+export function joinResult(group: ConsumerGroup, member: GroupMember): JoinGroupResult {
+  const protocolName = group.protocolName as string;
+  const isLeader = group.isLeader(member.memberId);
+  return {
+    errorCode: E.NONE,
+    generationId: group.generationId,
+    protocolType: group.protocolType,
+    protocolName,
+    leader: group.leaderId ?? '',
+    skipAssignment: false,
+    memberId: member.memberId,
+    members: isLeader
+      ? [...group.members.values()].map((m) => ({
+          memberId: m.memberId,
+          groupInstanceId: m.groupInstanceId,
+          metadata: m.metadataFor(protocolName),
+        }))
+      : [],
+  };
+}
+
+export function syncResult(group: ConsumerGroup, member: GroupMember): SyncGroupResult {
+  return { errorCode: E.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment };
 }

@@ -1,4 +1,5 @@
 export * from './group-coordinator';
+export * from './group-coordinator-options';
 export * from './group-describer';
 export * from './group-error-codes';
 export * from './group-offset-manager';
