@@ -104,4 +104,19 @@ describe('consumer groups with kafkajs', () => {
     await new Promise((resolve) => setTimeout(resolve, 300)); // nothing from before the commit may follow
     expect(secondRun).toEqual(['after-0', 'after-1', 'after-2', 'after-3', 'after-4']);
   });
+
+  it('keeps a running consumer and producer working across a broker restart', async () => {
+    const seen: string[] = [];
+    const survivor = trackedConsumer('survivor-group', 'survivor', seen);
+    await survivor.started;
+    const producer = fixture.kafka('survivor-producer').producer();
+    await producer.connect();
+    await producer.send({ topic: 'survivor', messages: [{ value: 'before' }] });
+    await eventually(() => seen.length === 1);
+    await fixture.restart();
+    await producer.send({ topic: 'survivor', messages: [{ value: 'after' }] });
+    await eventually(() => seen.length === 2);
+    expect(seen).toEqual(['before', 'after']);
+    await producer.disconnect();
+  });
 });
