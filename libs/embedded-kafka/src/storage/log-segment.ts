@@ -193,8 +193,13 @@ export class LogSegment {
     for (const b of batches) this.track(startSize + b.position, b.size, b.baseOffset, b.lastOffset, b.maxTimestamp);
     this.size = startSize + records.length;
     this.lastModifiedMs = Date.now();
-    this.offsetIndex.flush();
-    this.timeIndex.flush();
+    try {
+      this.offsetIndex.flush();
+      this.timeIndex.flush();
+    } catch {
+      // The batches are written and the in-memory indexes are right; the files are retried on the next flush and
+      // rebuilt at start-up if they stay behind, so an index write error must not fail the append.
+    }
   }
 
   /** Applies Kafka's indexing rule for one batch written at `position`; also the rule used to rebuild indexes. */

@@ -70,7 +70,7 @@ export class PartitionLog {
     readonly dir: string,
     segments: LogSegment[],
     private readonly producers: ProducerStateManager,
-    private config: LogConfig,
+    private readonly config: LogConfig,
     private readonly onAppended: () => void,
     private readonly logger?: Logger,
   ) {
@@ -160,10 +160,6 @@ export class PartitionLog {
     return this.segments[this.segments.length - 1];
   }
 
-  updateConfig(config: LogConfig): void {
-    this.config = config;
-  }
-
   /**
    * Validates and appends one partition's `records` (from a produce request): offsets are written into the batch
    * headers in place (the buffer is modified), the bytes are written as they are, and the fsync policy applied.
@@ -200,7 +196,15 @@ export class PartitionLog {
       return this.failure(ErrorCode.KAFKA_STORAGE_ERROR, `Disk error while appending: ${String(error)}`);
     }
     for (const producerBatch of producerBatches) this.producers.apply(producerBatch);
-    const durable = this.applyFsyncPolicy(opts.acks, opts.deferFsync ?? false);
+    let durable: Promise<void> | undefined;
+    try {
+      durable = this.applyFsyncPolicy(opts.acks, opts.deferFsync ?? false);
+    } catch (error) {
+      // The bytes are in the log but not known durable: the producer retries, and idempotence dedupes the retry.
+      this.logger?.error({ topic: this.topic, partition: this.partition, error: String(error) }, 'fsync failed');
+      this.onAppended();
+      return this.failure(ErrorCode.KAFKA_STORAGE_ERROR, `Disk error while syncing: ${String(error)}`);
+    }
     this.onAppended();
     const result: AppendResult = { errorCode: ErrorCode.NONE, baseOffset: BigInt(leo), logAppendTimeMs: -1n, logStartOffset: BigInt(this.logStartOffset) };
     if (durable) result.durable = durable;
