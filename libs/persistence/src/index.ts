@@ -7,6 +7,8 @@ export * from './typeorm-log-adapter';
 export * from './service-data-source';
 export * from './data-source-pool';
 export * from './snake-naming.strategy';
+export * from './unnest-parameters';
 export * from './unnest-insert';
+export * from './unnest-update';
 export type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 export type { Pool, PoolClient } from 'pg';

@@ -1,5 +1,5 @@
 import { createTestSchema, type TestSchema } from '@tessera/testing';
-import { buildUnnestInsert, withPgTransaction } from './index';
+import { buildUnnestDelete, buildUnnestInsert, buildUnnestUpdate, withPgTransaction } from './index';
 
 describe('set-based writes against the embedded Postgres', () => {
   let db: TestSchema;
@@ -59,6 +59,39 @@ describe('set-based writes against the embedded Postgres', () => {
       { profile_id: 'p1', n: 3 },
       { profile_id: 'p2', n: 1 },
     ]);
+  });
+
+  it('updates and deletes a batch in one statement each', async () => {
+    await db.pool.query(`CREATE TABLE stock (sku text PRIMARY KEY, qty integer NOT NULL, updated_at timestamptz NOT NULL)`);
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    const t1 = new Date('2026-01-02T00:00:00Z');
+    await db.pool.query(
+      buildUnnestInsert({
+        table: 'stock',
+        columns: [{ name: 'sku', type: 'text' }, { name: 'qty', type: 'integer' }, { name: 'updated_at', type: 'timestamptz' }],
+        rows: ['a', 'b', 'c', 'd'].map((sku) => ({ sku, qty: 10, updated_at: t1 })),
+      }),
+    );
+    const updated = await db.pool.query(
+      buildUnnestUpdate({
+        table: 'stock',
+        key: [{ name: 'sku', type: 'text' }],
+        columns: [{ name: 'qty', type: 'integer' }, { name: 'updated_at', type: 'timestamptz' }],
+        set: { qty: 't.qty + v.qty' },
+        where: 'v.updated_at >= t.updated_at',
+        rows: [
+          { sku: 'a', qty: 5, updated_at: t1 },
+          { sku: 'b', qty: 5, updated_at: t0 },
+          { sku: 'zz', qty: 5, updated_at: t1 },
+        ],
+        returning: ['sku'],
+      }),
+    );
+    expect(updated.rows).toEqual([{ sku: 'a' }]);
+    const deleted = await db.pool.query(buildUnnestDelete({ table: 'stock', key: [{ name: 'sku', type: 'text' }], rows: [{ sku: 'c' }, { sku: 'd' }, { sku: 'nope' }] }));
+    expect(deleted.rowCount).toBe(2);
+    const { rows } = await db.pool.query('SELECT sku, qty FROM stock ORDER BY sku');
+    expect(rows).toEqual([{ sku: 'a', qty: 15 }, { sku: 'b', qty: 10 }]);
   });
 
   it('withPgTransaction commits on success and rolls back on failure', async () => {

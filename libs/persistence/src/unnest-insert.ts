@@ -1,4 +1,5 @@
 import { quoteIdentifier } from './sql-identifier';
+import { columnArrays, unnestArguments, type ParameterizedQuery, type UnnestColumn } from './unnest-parameters';
 
 /**
  * Set-based writes: one statement for a whole batch, with one array parameter per column, e.g.
@@ -8,12 +9,6 @@ import { quoteIdentifier } from './sql-identifier';
  * With ON CONFLICT DO UPDATE, a batch must not hold the same conflict key twice (Postgres refuses to touch a row
  * twice in one statement): fold duplicates first.
  */
-export interface UnnestColumn {
-  name: string;
-  /** Postgres element type: text, bigint, integer, boolean, timestamptz, jsonb, uuid, numeric(12,2), bytea... */
-  type: string;
-}
-
 export type UnnestAssignment = string | { column: string; expression: string };
 
 export type UnnestConflict =
@@ -37,32 +32,18 @@ export interface UnnestInsertOptions<Row> {
   returning?: readonly string[];
 }
 
-export interface ParameterizedQuery {
-  text: string;
-  values: unknown[];
-}
-
-// Array element types only: a multidimensional array would be flattened by unnest, so array columns must go as jsonb.
-const ELEMENT_TYPE = /^[a-z][a-z0-9_]*( [a-z][a-z0-9_]*)*(\(\d+(, ?\d+)?\))?$/;
-
 export function buildUnnestInsert<Row extends Record<string, unknown>>(options: UnnestInsertOptions<Row>): ParameterizedQuery {
   if (options.columns.length === 0) throw new Error('buildUnnestInsert needs at least one column');
   const table = quoteIdentifier(options.table, 'table name');
   const alias = options.alias ? ` AS ${quoteIdentifier(options.alias, 'alias')}` : '';
   const columnList = options.columns.map((column) => quoteIdentifier(column.name, 'column name')).join(', ');
-  const arrays = options.columns.map((column, index) => `$${index + 1}::${elementType(column.type)}[]`).join(', ');
-  const values = options.columns.map((column) => options.rows.map((row) => toParameter(row[column.name], column.type)));
+  const arrays = unnestArguments(options.columns);
+  const values = columnArrays(options.columns, options.rows);
 
   let text = `INSERT INTO ${table}${alias} (${columnList}) SELECT * FROM unnest(${arrays})`;
   if (options.onConflict) text += ` ${conflictClause(options.onConflict)}`;
   if (options.returning?.length) text += ` RETURNING ${options.returning.map((name) => quoteIdentifier(name, 'column name')).join(', ')}`;
   return { text, values };
-}
-
-function elementType(type: string): string {
-  const normalised = type.trim().toLowerCase();
-  if (!ELEMENT_TYPE.test(normalised)) throw new Error(`Unsupported unnest column type "${type}" (arrays go as jsonb)`);
-  return normalised;
 }
 
 function conflictClause(conflict: UnnestConflict): string {
@@ -75,15 +56,6 @@ function conflictClause(conflict: UnnestConflict): string {
       : `${quoteIdentifier(assignment.column, 'column name')} = ${assignment.expression}`,
   );
   return `ON CONFLICT ${target} DO UPDATE SET ${assignments.join(', ')}${conflict.where ? ` WHERE ${conflict.where}` : ''}`;
-}
-
-/** Normalises a JS value for a pg array element of the given type. */
-function toParameter(value: unknown, type: string): unknown {
-  if (value === undefined || value === null) return null;
-  const normalised = type.trim().toLowerCase();
-  if (normalised === 'json' || normalised === 'jsonb') return JSON.stringify(value);
-  if (typeof value === 'bigint') return value.toString();
-  return value;
 }
 
 /** Splits rows into chunks so one statement's arrays stay a sensible size (default 5000 rows). */
