@@ -43,6 +43,8 @@ const PRODUCER_ARGS = [
   '-X', 'reconnect.backoff.max.ms=200',
 ];
 
+const started = Date.now();
+const progress = (step: string) => process.env.CRASH_TEST_VERBOSE && process.stderr.write(`[crash ${Date.now() - started} ms] ${step}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function admin(bootstrap: string) {
@@ -85,7 +87,13 @@ describe('kcat crash test: kill -9 while kcat produces with acks=-1', () => {
     workDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-kcat-crash-'));
     const port = await freeLoopbackPort();
     bootstrap = `127.0.0.1:${port}`;
-    brokerOptions = { port, dataDir: path.join(workDir, 'data'), logFile: path.join(workDir, 'broker.log') };
+    brokerOptions = {
+      port,
+      dataDir: path.join(workDir, 'data'),
+      logFile: path.join(workDir, 'broker.log'),
+      // Kafka's 3 s initial rebalance delay only slows the two single-member groups down.
+      extraArgs: ['--group-initial-rebalance-delay-ms', '0'],
+    };
   });
 
   afterAll(async () => {
@@ -111,6 +119,7 @@ describe('kcat crash test: kill -9 while kcat produces with acks=-1', () => {
 
   async function crashScenario(): Promise<void> {
     broker = await BrokerChildProcess.start(brokerOptions);
+    progress('broker started');
     await withAdmin(bootstrap, (client) => client.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS }], waitForLeaders: true }));
 
     const acknowledgedChunks: number[] = [];
@@ -122,15 +131,18 @@ describe('kcat crash test: kill -9 while kcat produces with acks=-1', () => {
     };
 
     for (let chunk = 0; chunk < 3; chunk++) await produceSteadyChunk(chunk);
+    progress('first chunks produced');
 
     // A librdkafka group member consumes some records and commits on close, before the crash.
     const groupValues = await consumeInGroup(bootstrap, GROUP, TOPIC, { count: GROUP_CONSUMED });
     expect(groupValues).toHaveLength(GROUP_CONSUMED);
+    progress('group consumed');
     const committedBeforeCrash = await committedOffsets(bootstrap);
     const committedSum = Object.values(committedBeforeCrash).reduce((sum, offset) => sum + Math.max(0, Number(offset)), 0);
     expect(committedSum).toBe(GROUP_CONSUMED);
 
     for (let chunk = 3; chunk < CRASH_CHUNK; chunk++) await produceSteadyChunk(chunk);
+    progress('chunks before the crash produced');
 
     // The crash chunk: fed slowly so kcat is mid-stream; the broker dies as soon as the first acknowledgement is seen.
     const crashFirstId = CRASH_CHUNK * CHUNK_SIZE;
@@ -150,10 +162,14 @@ describe('kcat crash test: kill -9 while kcat produces with acks=-1', () => {
       await sleep(2);
     }
     await killed;
+    progress('broker killed');
     broker = await BrokerChildProcess.start(brokerOptions);
+    progress('broker restarted');
     const crashResult = await crashProducer.finish();
+    progress('crash chunk finished');
 
     for (let chunk = CRASH_CHUNK + 1; chunk < CHUNKS; chunk++) await produceSteadyChunk(chunk);
+    progress('all chunks produced');
 
     // One delivery report per record of the crash chunk, else the report-to-record mapping below is meaningless.
     expect(crashResult.reports).toHaveLength(CHUNK_SIZE);
@@ -165,14 +181,21 @@ describe('kcat crash test: kill -9 while kcat produces with acks=-1', () => {
 
     // Read back everything.
     const consumed = await consumeAllWithOffsets(bootstrap, TOPIC);
+    progress('consumed all');
     const corrupt: string[] = [];
     const locations = new Map<number, Array<{ partition: number; offset: number }>>();
     const offsetsByPartition = new Map<number, number[]>();
     for (const line of consumed) {
       const id = recordIdOf(line.value);
       if (id === undefined || id >= CHUNKS * CHUNK_SIZE) corrupt.push(`${line.partition}@${line.offset}: ${line.value.slice(0, 40)}`);
-      else locations.set(id, [...(locations.get(id) ?? []), { partition: line.partition, offset: line.offset }]);
-      offsetsByPartition.set(line.partition, [...(offsetsByPartition.get(line.partition) ?? []), line.offset]);
+      else {
+        const where = locations.get(id) ?? [];
+        where.push({ partition: line.partition, offset: line.offset });
+        locations.set(id, where);
+      }
+      const offsets = offsetsByPartition.get(line.partition) ?? [];
+      offsets.push(line.offset);
+      offsetsByPartition.set(line.partition, offsets);
     }
 
     const gaps: string[] = [];
@@ -201,6 +224,7 @@ describe('kcat crash test: kill -9 while kcat produces with acks=-1', () => {
         `${crashAcknowledged.size} acknowledged, ${crashFailures} failed (${crashFailedPresent} of those were written anyway), kcat exit ${crashResult.exitCode}`,
     );
 
+    progress('checking');
     expect(failedChunkLog).toEqual([]); // the broker was up for all steady chunks, before and after the restart
     expect(corrupt.slice(0, 10)).toEqual([]);
     expect(gaps).toEqual([]);
@@ -210,7 +234,9 @@ describe('kcat crash test: kill -9 while kcat produces with acks=-1', () => {
 
     // The offsets committed before the kill survived it, and a new group member resumes right after them.
     expect(await committedOffsets(bootstrap)).toEqual(committedBeforeCrash);
+    progress('committed offsets fetched');
     const resumed = await consumeInGroup(bootstrap, GROUP, TOPIC, { untilEnd: true });
+    progress('group resumed');
     expect(resumed).toHaveLength(consumed.length - GROUP_CONSUMED);
   }
 });

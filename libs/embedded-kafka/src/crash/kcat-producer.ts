@@ -35,10 +35,13 @@ export class KcatProducer {
     lines.on('line', (line) => this.onStderrLine(line));
     const closed = once(lines, 'close');
     this.exit = Promise.all([once(child, 'exit'), closed]).then(([[code]]) => code as number | null);
+    // kcat may exit before reading all of its input; its exit code then tells the story, not an EPIPE here.
+    child.stdin!.on('error', () => undefined);
   }
 
+  /** `-E` keeps kcat alive while the broker is down ("all brokers down" is otherwise fatal to kcat). */
   static start(bootstrap: string, topic: string, extraArgs: string[]): KcatProducer {
-    const child = spawn('kcat', ['-P', '-b', bootstrap, '-t', topic, '-v', '-v', ...extraArgs], {
+    const child = spawn('kcat', ['-P', '-b', bootstrap, '-t', topic, '-E', '-v', '-v', ...extraArgs], {
       stdio: ['pipe', 'ignore', 'pipe'],
     });
     return new KcatProducer(child);
@@ -46,7 +49,9 @@ export class KcatProducer {
 
   /** Writes input lines, honouring back-pressure so a stalled kcat does not buffer the whole chunk here. */
   async write(text: string): Promise<void> {
-    if (!this.child.stdin!.write(text)) await once(this.child.stdin!, 'drain');
+    const stdin = this.child.stdin!;
+    if (stdin.destroyed || this.child.exitCode !== null) throw new Error(`kcat exited early: ${this.stderr.slice(0, 5).join(' | ')}`);
+    if (!stdin.write(text)) await Promise.race([once(stdin, 'drain'), this.exit]);
   }
 
   /** Resolves once at least `count` delivery reports (of either kind) have been printed. */
