@@ -16,3 +16,4 @@ export { SERVICE_DATA_SOURCE } from './database/service-data-source.token';
 export { KafkaExactlyOnceTables1732230000000 } from './database/kafka-exactly-once-tables.migration';
 export { runService } from './run-service';
 export { startServiceForTest, type TestServiceOptions } from './start-service-for-test';
+export { MessagingModule } from './messaging/messaging.module';

@@ -6,8 +6,9 @@ export interface TestServiceOptions {
   /** Postgres URL (e.g. the jest embedded Postgres) and a fresh schema for this run. */
   databaseUrl: string;
   schema: string;
+  /** Comma-separated host:port list, e.g. of the embedded test broker. */
+  kafkaBrokers: string;
   adminToken?: string;
-  kafkaBrokers?: string;
   logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
 }
 

@@ -1,19 +1,26 @@
-import { createTestSchema, type TestSchema } from '@tessera/testing';
+import { createTestSchema, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
 import { AppModule } from './app.module';
 
-describe('profile-merger scaffold (embedded Postgres, real HTTP)', () => {
+describe('profile-merger scaffold (embedded Postgres and broker, real HTTP)', () => {
   let schema: TestSchema;
+  let broker: TestBroker;
   let service: RunningService;
 
   beforeAll(async () => {
+    broker = await startTestBroker();
     schema = await createTestSchema('profile_merger');
-    service = await startServiceForTest(AppModule, 'profile-merger', { databaseUrl: schema.url, schema: schema.schema });
+    service = await startServiceForTest(AppModule, 'profile-merger', {
+      databaseUrl: schema.url,
+      schema: schema.schema,
+      kafkaBrokers: broker.brokers.join(','),
+    });
   });
 
   afterAll(async () => {
     await service?.close();
     await schema?.drop();
+    await broker?.stop();
   });
 
   it('migrates its own schema at start', async () => {
@@ -29,7 +36,7 @@ describe('profile-merger scaffold (embedded Postgres, real HTTP)', () => {
   it('is ready, with the database check passing', async () => {
     const res = await fetch(`${service.url}/readyz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ service: 'profile-merger', status: 'ready', checks: { database: { ok: true } } });
+    expect(await res.json()).toMatchObject({ service: 'profile-merger', status: 'ready', checks: { database: { ok: true }, kafka: { ok: true } } });
   });
 
   it('serves liveness, metrics and its OpenAPI document', async () => {

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { DatabaseModule } from '@tessera/service-kit';
+import { DatabaseModule, MessagingModule } from '@tessera/service-kit';
 import { PROFILE_MERGER_MIGRATIONS } from './database/migrations';
 
 /** profile-merger: Customer 360 profiles. Wiring only; features live in their own modules. */
 @Module({
-  imports: [DatabaseModule.forService({ migrations: PROFILE_MERGER_MIGRATIONS })],
+  imports: [DatabaseModule.forService({ migrations: PROFILE_MERGER_MIGRATIONS }), MessagingModule.forService()],
 })
 export class AppModule {}
