@@ -8,15 +8,18 @@ import {
   ErrorCode,
   MalformedRequestError,
   UnsupportedVersionError,
+  type MessageBody,
   type RequestHeader,
 } from '../protocol';
 import type { BrokerContext } from './broker-context';
 import { FrameDecoder } from './frame-decoder';
 import { HANDLERS } from './handler-registry';
-import { CloseConnection } from './request-handler';
+import { CloseConnection, DeferredResponse } from './request-handler';
 
 /** Frames waiting behind the one in flight before the socket stops reading (TCP backpressure to the client). */
 const MAX_QUEUED_FRAMES = 64;
+/** Deferred responses (produces awaiting fsync) allowed to pile up before the connection stops handling requests. */
+const MAX_DEFERRED_RESPONSES = 32;
 const API_NAMES = new Map(API_VERSIONS.map((api) => [api.apiKey, api.name]));
 
 /**
@@ -27,6 +30,9 @@ export class KafkaConnection {
   private readonly decoder: FrameDecoder;
   private readonly queue: Buffer[] = [];
   private processing = false;
+  /** Responses go out in request order through this chain, deferred ones included. */
+  private responses: Promise<void> = Promise.resolve();
+  private deferredResponses = 0;
   private closed = false;
   private readonly clientHost: string;
   private readonly remote: string;
@@ -87,15 +93,36 @@ export class KafkaConnection {
     const handler = HANDLERS.get(header.apiKey);
     if (!handler) return this.closeBecause(`no handler for api key ${header.apiKey}`);
     this.ctx.metrics.requests.inc({ api: API_NAMES.get(header.apiKey) ?? String(header.apiKey) });
+    let result;
     try {
-      const response = await handler(this.ctx, { header, body, clientHost: this.clientHost });
-      if (response instanceof CloseConnection) this.closeBecause(response.reason);
-      else if (response !== null) await this.send(encodeResponse(header, response));
+      result = await handler(this.ctx, { header, body, clientHost: this.clientHost });
     } catch (error) {
-      // Kafka would answer UNKNOWN_SERVER_ERROR; without a generic error body per API, closing is the honest signal.
-      this.ctx.logger.error({ remote: this.remote, api: API_NAMES.get(header.apiKey), err: error }, 'request handler failed; closing connection');
-      this.close();
+      return this.handlerFailed(header, error);
     }
+    if (result instanceof DeferredResponse) {
+      this.deferredResponses++;
+      this.queueResponse(header, result.body.finally(() => this.deferredResponses--));
+      if (this.deferredResponses >= MAX_DEFERRED_RESPONSES) await this.responses;
+      return;
+    }
+    this.queueResponse(header, Promise.resolve(result));
+    await this.responses;
+  }
+
+  private queueResponse(header: RequestHeader, response: Promise<MessageBody | null | CloseConnection>): void {
+    this.responses = this.responses
+      .then(async () => {
+        const body = await response;
+        if (body instanceof CloseConnection) this.closeBecause(body.reason);
+        else if (body !== null) await this.send(encodeResponse(header, body));
+      })
+      .catch((error: unknown) => this.handlerFailed(header, error));
+  }
+
+  private handlerFailed(header: RequestHeader, error: unknown): void {
+    // Kafka would answer UNKNOWN_SERVER_ERROR; without a generic error body per API, closing is the honest signal.
+    this.ctx.logger.error({ remote: this.remote, api: API_NAMES.get(header.apiKey), err: error }, 'request handler failed; closing connection');
+    this.close();
   }
 
   /**
@@ -106,7 +133,8 @@ export class KafkaConnection {
   private async answerUnsupported(header: RequestHeader): Promise<void> {
     if (header.apiKey === ApiKey.ApiVersions) {
       this.ctx.logger.info({ remote: this.remote, apiVersion: header.apiVersion }, 'unsupported ApiVersions version; answering with v0');
-      await this.send(encodeResponse({ ...header, apiVersion: 0 }, apiVersionsResponseBody(ErrorCode.UNSUPPORTED_VERSION)));
+      this.queueResponse({ ...header, apiVersion: 0 }, Promise.resolve(apiVersionsResponseBody(ErrorCode.UNSUPPORTED_VERSION)));
+      await this.responses;
       return;
     }
     this.closeBecause(`unsupported api key ${header.apiKey} version ${header.apiVersion}`);

@@ -17,4 +17,14 @@ export class CloseConnection {
 export type RequestHandler = (
   ctx: BrokerContext,
   request: HandlerRequest,
-) => MessageBody | null | CloseConnection | Promise<MessageBody | null | CloseConnection>;
+) => HandlerResult | Promise<HandlerResult>;
+
+export type HandlerResult = MessageBody | null | CloseConnection | DeferredResponse;
+
+/**
+ * A response that is decided now but may only be sent later (a produce waiting for its group-commit fsync). The
+ * connection goes on reading and handling the next requests meanwhile, and still sends responses in request order.
+ */
+export class DeferredResponse {
+  constructor(readonly body: Promise<MessageBody | null | CloseConnection>) {}
+}
