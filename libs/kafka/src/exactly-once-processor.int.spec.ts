@@ -3,6 +3,7 @@ import { decode, Topics } from '@tessera/contracts';
 import type { ApplyContext } from './apply-context';
 import type { ConsumedBatch, InboundMessage } from './consumed-batch';
 import { ExactlyOnceProcessor } from './exactly-once-processor';
+import { InboxDedupe } from './inbox-dedupe';
 import { MessageHeaders } from './message-headers';
 import { dlq, ok, type StepResult } from './step-result';
 import { installKafkaTables } from './test-support/kafka-test-schema';
@@ -160,5 +161,16 @@ describe('ExactlyOnceProcessor (Postgres)', () => {
     const rows = await appliedRows();
     expect(rows.every((r) => r.times === 1)).toBe(true);
     expect(rows).toHaveLength(29);
+  });
+
+  it('prunes inbox ids older than the retention window, in chunks, for its own group only', async () => {
+    await db.pool.query(
+      `INSERT INTO kafka_inbox (group_id, message_id, received_at)
+       SELECT g, 'id-' || i, now() - interval '2 days' FROM generate_series(1, 25) i, unnest(ARRAY['g', 'other']) g`,
+    );
+    await db.pool.query("INSERT INTO kafka_inbox (group_id, message_id) VALUES ('g', 'fresh')");
+    expect(await new InboxDedupe('g').prune(db.pool, 24 * 3600_000, 10)).toBe(25);
+    const { rows } = await db.pool.query('SELECT group_id, count(*)::int AS n FROM kafka_inbox GROUP BY group_id ORDER BY group_id');
+    expect(rows).toEqual([{ group_id: 'g', n: 1 }, { group_id: 'other', n: 25 }]);
   });
 });

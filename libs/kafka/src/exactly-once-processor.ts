@@ -7,7 +7,7 @@ import { InboxDedupe } from './inbox-dedupe';
 import { MessageHeaders } from './message-headers';
 import { OffsetFence } from './offset-fence';
 import { writeOutbox } from './outbox-writer';
-import { inTransaction, type SqlExecutor, type SqlPool } from './sql-client';
+import { inTransaction, withConnection, type SqlExecutor, type SqlPool } from './sql-client';
 import { DlqReasonCode, ok, type DlqReason, type StepResult } from './step-result';
 import { isTransientError } from './transient-error';
 
@@ -25,7 +25,7 @@ export interface ExactlyOnceProcessorOptions<T> {
   encodeDlq?: DlqEncoder;
   /** Dedupe on the tessera-msg-id header (default true). */
   dedupeByMessageId?: boolean;
-  /** How long applied message ids are remembered (default 7 days). */
+  /** How long applied message ids are remembered (default 24 h): must outlast the longest relay outage. */
   inboxRetentionMs?: number;
   logger?: Logger;
 }
@@ -54,7 +54,7 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
     this.encodeDlq = opts.encodeDlq ?? contractDlqEncoder;
     this.dedupe = opts.dedupeByMessageId ?? true;
     this.inbox = new InboxDedupe(opts.groupId);
-    this.retentionMs = opts.inboxRetentionMs ?? 7 * 24 * 3600_000;
+    this.retentionMs = opts.inboxRetentionMs ?? 24 * 3600_000;
     this.logger = opts.logger?.child({ component: 'exactly-once', group: opts.groupId });
   }
 
@@ -151,7 +151,8 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
   private pruneInboxIfDue(): void {
     if (!this.dedupe || Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = Date.now();
-    inTransaction(this.opts.pool, (db) => this.inbox.prune(db, this.retentionMs)).catch((err) =>
+    // Each chunk autocommits, outside any batch transaction; runs in the background of the consumer.
+    withConnection(this.opts.pool, (db) => this.inbox.prune(db, this.retentionMs)).catch((err) =>
       this.logger?.warn({ err }, 'inbox prune failed'),
     );
   }

@@ -22,12 +22,23 @@ export class InboxDedupe {
     return new Set(rows.map((r) => r.message_id));
   }
 
-  /** Forgets ids older than the retention window; a duplicate can only arrive while its outbox row exists. */
-  async prune(db: SqlExecutor, retentionMs: number): Promise<number> {
-    const { rowCount } = await db.query(
-      `DELETE FROM ${KafkaTables.inbox} WHERE group_id = $1 AND received_at < now() - ($2::bigint * interval '1 millisecond')`,
-      [this.groupId, retentionMs],
-    );
-    return rowCount ?? 0;
+  /**
+   * Forgets ids older than the retention window, in chunks so a large backlog never holds long locks or bloats
+   * one transaction. A duplicate can only arrive while its outbox row exists (until a relay deletes it), so the
+   * window only has to outlast the longest relay outage.
+   */
+  async prune(db: SqlExecutor, retentionMs: number, chunk = 10_000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { rowCount } = await db.query(
+        `DELETE FROM ${KafkaTables.inbox} WHERE ctid = ANY(ARRAY(
+           SELECT ctid FROM ${KafkaTables.inbox}
+           WHERE group_id = $1 AND received_at < now() - ($2::bigint * interval '1 millisecond')
+           LIMIT $3))`,
+        [this.groupId, retentionMs, chunk],
+      );
+      total += rowCount ?? 0;
+      if ((rowCount ?? 0) < chunk) return total;
+    }
   }
 }

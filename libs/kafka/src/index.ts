@@ -34,5 +34,5 @@ export {
 } from './step-result';
 export { MessageHeaders, headerToString } from './message-headers';
 export { KafkaConsumerMetrics, KafkaProducerMetrics, OutboxRelayMetrics } from './metrics';
-export { inTransaction, type SqlConnection, type SqlExecutor, type SqlPool } from './sql-client';
+export { inTransaction, withConnection, type SqlConnection, type SqlExecutor, type SqlPool } from './sql-client';
 export { isTransientError } from './transient-error';
