@@ -156,6 +156,35 @@ describe('bootstrapService (real HTTP)', () => {
   });
 });
 
+describe('bootstrapService request log', () => {
+  it('logs method, path, route and status, but no credentials, query strings or bodies', async () => {
+    const lines: string[] = [];
+    const destination = { write: (line: string) => void lines.push(line) };
+    const service = await bootstrapService(FixtureAppModule, {
+      name: 'fixture-service',
+      port: 0,
+      host: '127.0.0.1',
+      adminToken: ADMIN_TOKEN,
+      logger: createLogger({ service: 'fixture-service', level: 'info', destination }),
+      registry: createMetricsRegistry('fixture-service'),
+      handleSignals: false,
+    });
+    try {
+      await fetch(`${service.url}/v1/admin/things?writeKey=query-secret`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      await fetch(`${service.url}/v1/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"body-secret@example.com"}' });
+    } finally {
+      await service.close();
+    }
+    const requests = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'request');
+    expect(requests).toEqual([
+      expect.objectContaining({ method: 'GET', path: '/v1/admin/things', route: '/v1/admin/things', status: 200 }),
+      expect.objectContaining({ method: 'POST', path: '/v1/echo', route: '/v1/echo', status: 201 }),
+    ]);
+    const everything = lines.join('');
+    for (const secret of [ADMIN_TOKEN, 'query-secret', 'body-secret']) expect(everything).not.toContain(secret);
+  });
+});
+
 describe('bootstrapService shutdown', () => {
   it('turns readiness 503, drains in-flight requests, then closes the database', async () => {
     shutdownOrder.length = 0;
