@@ -36,3 +36,4 @@ export { MessageHeaders, headerToString } from './message-headers';
 export { KafkaConsumerMetrics, KafkaProducerMetrics, OutboxRelayMetrics } from './metrics';
 export { inTransaction, withConnection, type SqlConnection, type SqlExecutor, type SqlPool } from './sql-client';
 export { isTransientError } from './transient-error';
+export { ensureTopics, type TopicRequirement } from './topic-provisioning';
