@@ -11,18 +11,29 @@ export interface BenchBroker {
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux x86-64 (getconf CLK_TCK)
 
-/** User + system CPU seconds a process has used so far, all threads included (from /proc/<pid>/stat). */
-export function cpuSecondsOf(pid: number): number {
+function statFields(pid: number | 'self'): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     // The command name (field 2) may contain spaces; the fields after its closing parenthesis are fixed.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const userTicks = Number(fields[11]);
-    const systemTicks = Number(fields[12]);
-    return (userTicks + systemTicks) / CLOCK_TICKS_PER_SECOND;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return Number.NaN;
+    return undefined;
   }
+}
+
+/** User + system CPU seconds a process has used so far, all threads included (utime + stime of /proc/<pid>/stat). */
+export function cpuSecondsOf(pid: number): number {
+  const fields = statFields(pid);
+  return fields ? (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND : Number.NaN;
+}
+
+/**
+ * CPU seconds of this process's children that have exited and been reaped (cutime + cstime): the difference across
+ * one kcat run is that kcat's CPU time, since the brokers are still alive and not counted.
+ */
+export function reapedChildrenCpuSeconds(): number {
+  const fields = statFields('self');
+  return fields ? (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS_PER_SECOND : Number.NaN;
 }
 
 /** Resolves once something accepts TCP connections on host:port; rejects after timeoutMs or when `gaveUp` says so. */

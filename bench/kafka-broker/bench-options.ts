@@ -26,7 +26,7 @@ export const BENCH_USAGE = `Kafka broker benchmark (kcat vs the durable embedded
   --records <n>          records per run (default 1000000)
   --record-bytes <n>     payload bytes per record (default 100)
   --partitions <list>    partition counts to measure, comma separated (default 1,4)
-  --runs <n>             runs per broker and partition count; the table shows the median (default 3)
+  --runs <n>             runs per broker and partition count; the table shows the median (default 5)
   --only <mock|embedded> measure one broker only
   --broker-arg <arg>     extra argument for the embedded broker CLI (repeatable), e.g. --broker-arg=--fsync=os
   --cpu-prof <dir>       run the embedded broker under node --cpu-prof, profiles written to <dir>
@@ -51,7 +51,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
       records: { type: 'string', default: '1000000' },
       'record-bytes': { type: 'string', default: '100' },
       partitions: { type: 'string', default: '1,4' },
-      runs: { type: 'string', default: '3' },
+      runs: { type: 'string', default: '5' },
       only: { type: 'string' },
       'broker-arg': { type: 'string', multiple: true, default: [] },
       'cpu-prof': { type: 'string' },
