@@ -1,5 +1,5 @@
 import type { BatchOutcome, InboundMessage } from './consumed-batch';
-import type { DlqEncoder } from './dlq-envelope';
+import { rawDlqRecord, type DlqEncoder } from './dlq-envelope';
 import type { OutboxEntry, OutgoingMessage } from './outbox-writer';
 import type { SqlExecutor } from './sql-client';
 import type { DlqReason, StepResult } from './step-result';
@@ -64,10 +64,15 @@ export class BatchApplyContext<T> implements ApplyContext<T> {
     const message = messageOf(record);
     if (this.rejected.has(message.offset) || this.dropped.has(message.offset)) return;
     this.rejected.add(message.offset);
-    this.outbox.push({
-      topic: this.dlqTopic,
-      message: this.encodeDlq({ message, reason, groupId: this.groupId, service: this.service, rejectedAt: new Date() }),
-    });
+    const rejection = { message, reason, groupId: this.groupId, service: this.service, rejectedAt: new Date() };
+    let encoded: OutgoingMessage;
+    try {
+      encoded = this.encodeDlq(rejection);
+    } catch (err) {
+      // A DLQ record must always be writable, or the poison would block its partition after all.
+      encoded = rawDlqRecord(rejection, err instanceof Error ? err.message : String(err));
+    }
+    this.outbox.push({ topic: this.dlqTopic, message: encoded });
   }
 
   drop(record: DecodedRecord<T> | InboundMessage, _why: string): void {

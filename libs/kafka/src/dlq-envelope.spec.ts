@@ -1,6 +1,6 @@
 import { decode, Topics } from '@tessera/contracts';
 import type { InboundMessage } from './consumed-batch';
-import { contractDlqEncoder, readDlqHeaders } from './dlq-envelope';
+import { contractDlqEncoder, rawDlqRecord, readDlqHeaders } from './dlq-envelope';
 
 const message: InboundMessage = {
   topic: 'cdp.events.raw',
@@ -53,5 +53,17 @@ describe('contractDlqEncoder', () => {
     const rejection = decode(Topics.EventsRejected, out.value as Buffer);
     expect(rejection.itemKind).toBe('event');
     expect(rejection.messageId).toBe('abc');
+  });
+});
+
+describe('rawDlqRecord', () => {
+  it('keeps the original bytes and marks the envelope failure', () => {
+    const out = rawDlqRecord(
+      { message, reason: { code: 'undecodable', detail: 'x' }, groupId: 'g', service: 's', rejectedAt: new Date() },
+      'timestamp is NaN',
+    );
+    expect(out.value).toEqual(message.value);
+    expect(out.headers?.['tessera-dlq-envelope-error']).toBe('timestamp is NaN');
+    expect(out.headers?.['tessera-dlq-reason']).toBe('undecodable');
   });
 });

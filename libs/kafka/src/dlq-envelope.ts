@@ -41,14 +41,8 @@ export function toRejectionRecord({ message, reason, service, rejectedAt }: Reje
   };
 }
 
-/**
- * Default DLQ record: the cdp.events.rejected Avro envelope (original bytes inside, so a replay after a fix
- * re-sends exactly what arrived), keyed like the original, with the reason and source coordinates repeated in
- * headers so kcat and other tools can filter without decoding.
- */
-export const contractDlqEncoder: DlqEncoder = (rejection) => {
-  const { message, reason, groupId } = rejection;
-  const record = toRejectionRecord(rejection);
+/** The reason and source coordinates as headers, so kcat and other tools can filter without decoding. */
+function dlqHeaders({ message, reason, groupId, service }: Rejection): Record<string, string> {
   const headers: Record<string, string> = {
     [MessageHeaders.dlqReason]: reason.code,
     [MessageHeaders.dlqDetail]: reason.detail.slice(0, 1_000),
@@ -56,11 +50,33 @@ export const contractDlqEncoder: DlqEncoder = (rejection) => {
     [MessageHeaders.dlqSourcePartition]: String(message.partition),
     [MessageHeaders.dlqSourceOffset]: message.offset,
     [MessageHeaders.dlqGroup]: groupId,
-    [MessageHeaders.dlqService]: rejection.service,
+    [MessageHeaders.dlqService]: service,
   };
   if (reason.path !== undefined) headers[MessageHeaders.dlqPath] = reason.path;
-  return { key: reason.about?.sourceId ?? message.key, value: encode(Topics.EventsRejected, record), headers };
-};
+  return headers;
+}
+
+/**
+ * Default DLQ record: the cdp.events.rejected Avro envelope (original bytes inside, so a replay after a fix
+ * re-sends exactly what arrived), keyed by the source id when known, else like the original, plus dlqHeaders.
+ */
+export const contractDlqEncoder: DlqEncoder = (rejection) => ({
+  key: rejection.reason.about?.sourceId ?? rejection.message.key,
+  value: encode(Topics.EventsRejected, toRejectionRecord(rejection)),
+  headers: dlqHeaders(rejection),
+});
+
+/**
+ * Last-resort DLQ record when the envelope cannot be encoded: the original bytes as the value, everything else in
+ * headers, marked with tessera-dlq-envelope-error so tools know there is no Avro envelope to decode.
+ */
+export function rawDlqRecord(rejection: Rejection, envelopeError: string): OutgoingMessage {
+  return {
+    key: rejection.message.key,
+    value: rejection.message.value,
+    headers: { ...dlqHeaders(rejection), [MessageHeaders.dlqEnvelopeError]: envelopeError.slice(0, 1_000) },
+  };
+}
 
 /** Reads the reason back from a DLQ record's headers (for tools and tests that do not decode the envelope). */
 export function readDlqHeaders(headers: Readonly<Record<string, string | undefined>>): {

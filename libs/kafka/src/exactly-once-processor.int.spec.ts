@@ -173,4 +173,18 @@ describe('ExactlyOnceProcessor (Postgres)', () => {
     const { rows } = await db.pool.query('SELECT group_id, count(*)::int AS n FROM kafka_inbox GROUP BY group_id ORDER BY group_id');
     expect(rows).toEqual([{ group_id: 'g', n: 1 }, { group_id: 'other', n: 25 }]);
   });
+
+  it('falls back to a raw DLQ record when the envelope cannot be encoded, so poison still moves on', async () => {
+    const p = new ExactlyOnceProcessor<number>({
+      pool: db.pool, groupId: 'g', service: 'test', decode: decodeNumber, apply: applyNumbers,
+      encodeDlq: () => {
+        throw new Error('envelope broken');
+      },
+    });
+    const outcome = await p.handleBatch(batch([message(0, 'zero'), message(1, '1')]));
+    expect(outcome).toMatchObject({ ok: 1, dlq: 1 });
+    const { rows } = await db.pool.query("SELECT value, headers FROM kafka_outbox WHERE topic = 'cdp.events.rejected'");
+    expect(rows[0].value.toString()).toBe('zero');
+    expect(rows[0].headers[MessageHeaders.dlqEnvelopeError]).toBe('envelope broken');
+  });
 });

@@ -17,7 +17,7 @@ export { writeOutbox, laneOf, OUTBOX_LANES, OUTBOX_NOTIFY_CHANNEL, type OutboxEn
 export { InboxDedupe } from './inbox-dedupe';
 export { OffsetFence } from './offset-fence';
 export { kafkaTablesDdl, dropKafkaTablesDdl, KafkaTables } from './kafka-tables.ddl';
-export { contractDlqEncoder, toRejectionRecord, readDlqHeaders, type DlqEncoder, type Rejection } from './dlq-envelope';
+export { contractDlqEncoder, rawDlqRecord, toRejectionRecord, readDlqHeaders, type DlqEncoder, type Rejection } from './dlq-envelope';
 export {
   ok,
   dlq,

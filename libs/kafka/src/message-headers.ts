@@ -10,6 +10,8 @@ export const MessageHeaders = {
   dlqSourceOffset: 'tessera-dlq-source-offset',
   dlqGroup: 'tessera-dlq-group',
   dlqService: 'tessera-dlq-service',
+  /** Set when the cdp.events.rejected envelope could not be encoded and the value is the original bytes. */
+  dlqEnvelopeError: 'tessera-dlq-envelope-error',
 } as const;
 
 /** Kafka header values may be Buffers, strings or arrays; Tessera headers are single UTF-8 strings. */
