@@ -80,4 +80,33 @@ describe('Fetch long poll', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     expect(response.responses[0].partitions[0].errorCode).toBe(1);
   });
+
+  it('respects partitionMaxBytes and maxBytes, but always returns at least one batch (KIP-74)', async () => {
+    await producer.request(ApiKey.CreateTopics, 4, { topics: [{ name: 'sized', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    const big = (prefix: string) => Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: `${prefix}-${i}-${'x'.repeat(100)}` }));
+    const batchSizes: number[] = [];
+    for (const partition of [0, 1]) {
+      for (let b = 0; b < 3; b++) {
+        const records = await buildBatch({ records: big(`p${partition}b${b}`) });
+        batchSizes.push(records.length);
+        await producer.request(ApiKey.Produce, 7, {
+          transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name: 'sized', partitionData: [{ index: partition, records }] }],
+        });
+      }
+    }
+    const batch = batchSizes[0];
+    const fetchSized = (maxBytes: number, partitionMaxBytes: number) =>
+      consumer.request(ApiKey.Fetch, 11, {
+        ...fetchBody(0, 1),
+        maxBytes,
+        topics: [{ topic: 'sized', partitions: [0, 1].map((partition) => ({ partition, fetchOffset: 0n, partitionMaxBytes, logStartOffset: -1n })) }],
+      });
+    const sizes = async (maxBytes: number, partitionMaxBytes: number) =>
+      ((await fetchSized(maxBytes, partitionMaxBytes)).responses[0].partitions as Array<{ records: Buffer | null }>).map((p) => p.records?.length ?? 0);
+
+    expect(await sizes(1 << 20, 1 << 20)).toEqual([3 * batch, 3 * batch]);
+    expect(await sizes(1 << 20, 2 * batch)).toEqual([2 * batch, 2 * batch]); // per-partition limit
+    expect(await sizes(2 * batch, 1 << 20)).toEqual([2 * batch, 0]); // the response limit is used up by partition 0
+    expect(await sizes(10, 10)).toEqual([batch, 0]); // one whole batch even though it exceeds both limits
+  });
 });
