@@ -1,12 +1,12 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
-import { BatchConsumerRunner, BatchingProducer, ExactlyOnceProcessor, OutboxRelay } from '@tessera/kafka';
+import { BatchConsumerRunner, BatchingProducer, ensureTopics, ExactlyOnceProcessor, OutboxRelay } from '@tessera/kafka';
 import type { Kafka } from 'kafkajs';
 import { KAFKA_BATCH_CONSUMER, type KafkaBatchApplier, type KafkaBatchConsumerOptions } from './kafka-batch-consumer.decorator';
 import { KAFKA_CLIENT, KAFKA_MODULE_OPTIONS, type KafkaModuleOptions } from './kafka-module-options';
 
 /**
- * Wires libs/kafka into Nest's lifecycle: at bootstrap it connects the producer, starts the outbox relay and one
+ * Wires libs/kafka into Nest's lifecycle: at bootstrap it creates missing topics, connects the producer, starts the outbox relay and one
  * runner per @KafkaBatchConsumer provider; before shutdown it stops them in the safe order (consumers finish and
  * commit their in-flight slice and leave their groups, then the relay, then the producer flushes).
  */
@@ -25,6 +25,7 @@ export class KafkaLifecycle implements OnApplicationBootstrap, BeforeApplication
 
   async onApplicationBootstrap(): Promise<void> {
     const { service, registry, logger, pool } = this.options;
+    if (this.options.ensureTopics?.length) await ensureTopics(this.kafka, this.options.ensureTopics);
     await this.producer.connect();
     if (pool && this.options.relay !== false) {
       this.relay = new OutboxRelay({ pool, publisher: this.producer, registry, service, logger, ...this.options.relayOptions });

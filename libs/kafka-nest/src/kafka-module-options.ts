@@ -1,4 +1,4 @@
-import type { BatchConsumerRunnerOptions, BatchingProducerOptions, OutboxRelayOptions } from '@tessera/kafka';
+import type { BatchConsumerRunnerOptions, BatchingProducerOptions, OutboxRelayOptions, TopicRequirement } from '@tessera/kafka';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -20,6 +20,8 @@ export interface KafkaModuleOptions {
     BatchConsumerRunnerOptions,
     'fromBeginning' | 'maxMessagesPerCall' | 'partitionsConsumedConcurrently' | 'sessionTimeoutMs' | 'rebalanceTimeoutMs' | 'heartbeatIntervalMs'
   >;
+  /** Topics to create at bootstrap when missing (e.g. TOPIC_SPECS from @tessera/contracts). */
+  ensureTopics?: readonly TopicRequirement[];
   /** DLQ topic for every consumer (default cdp.events.rejected). */
   dlqTopic?: string;
 }

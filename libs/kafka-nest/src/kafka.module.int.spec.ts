@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BatchingProducer, kafkaTablesDdl, ok, type ApplyContext, type InboundMessage, type StepResult } from '@tessera/kafka';
-import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { createTestSchema, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { KafkaBatchConsumer, type KafkaBatchApplier } from './kafka-batch-consumer.decorator';
@@ -32,7 +32,6 @@ describe('KafkaModule (Nest adapter over the embedded broker)', () => {
     broker = await startTestBroker();
     db = await createTestSchema('kafka_nest');
     for (const statement of [...kafkaTablesDdl(), 'CREATE TABLE doubled (n integer PRIMARY KEY, twice integer NOT NULL)']) await db.pool.query(statement);
-    await createTestTopics(broker.brokers, [{ topic: 'nest.in', numPartitions: 2 }, 'nest.out']);
   });
 
   afterAll(async () => {
@@ -43,7 +42,11 @@ describe('KafkaModule (Nest adapter over the embedded broker)', () => {
 
   it('starts the declared consumer, the relay and the producer with the app, and stops them with it', async () => {
     @Module({
-      imports: [KafkaModule.forRoot({ service: 'nest_test', brokers: broker.brokers, registry: new Registry(), pool: db.pool, consumerDefaults: { heartbeatIntervalMs: 500 } })],
+      imports: [KafkaModule.forRoot({
+        service: 'nest_test', brokers: broker.brokers, registry: new Registry(), pool: db.pool,
+        consumerDefaults: { heartbeatIntervalMs: 500 },
+        ensureTopics: [{ name: 'nest.in', partitions: 2 }, { name: 'nest.out', partitions: 1 }],
+      })],
       providers: [DoublerConsumer],
     })
     class AppModule {}
