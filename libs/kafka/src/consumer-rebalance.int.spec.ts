@@ -24,7 +24,7 @@ describe('rebalance-safe consumption (embedded broker + Postgres)', () => {
     kafka = new Kafka({ clientId: 'rebalance-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
     db = await createTestSchema('kafka_rebalance');
     await installKafkaTables(db.pool, ['CREATE TABLE applied (n integer PRIMARY KEY, times integer NOT NULL)']);
-    await createTestTopics(broker.brokers, [{ topic: 'rb.in', numPartitions: 4 }]);
+    await createTestTopics(broker.brokers, [{ topic: 'rb.in', numPartitions: 4 }, 'slow.in']);
     const producer = new BatchingProducer({ kafka });
     await producer.connect();
     await producer.send('rb.in', Array.from({ length: TOTAL }, (_, n) => ({ key: `u${n % 31}`, value: String(n) })));
@@ -87,4 +87,33 @@ describe('rebalance-safe consumption (embedded broker + Postgres)', () => {
     expect(values.length).toBeGreaterThan(0);
     expect(values.every((v) => v.value === 0)).toBe(true);
   }, 120_000);
+
+  it('keeps its membership through a slice that takes longer than the session timeout', async () => {
+    const producer = new BatchingProducer({ kafka });
+    await producer.connect();
+    await producer.send('slow.in', Array.from({ length: 20 }, (_, n) => ({ value: String(n) })));
+    await producer.disconnect();
+    const seen: string[] = [];
+    const runner = new BatchConsumerRunner({
+      kafka, groupId: 'slow', topics: ['slow.in'], service: 'slow_test', registry: new Registry(),
+      sessionTimeoutMs: 1_500, heartbeatIntervalMs: 300, maxMessagesPerCall: 10,
+      handler: async (batch) => {
+        for (const m of batch.messages) seen.push(m.offset);
+        await new Promise((r) => setTimeout(r, 2_500)); // longer than the session: only heartbeats keep it alive
+      },
+    });
+    await runner.start();
+    try {
+      expect(await waitFor(() => seen.length >= 20, 20_000)).toBe(true);
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      await runner.stop();
+    }
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, n) => String(n))); // no slice redelivered
+    const admin = kafka.admin();
+    await admin.connect();
+    const [committed] = await admin.fetchOffsets({ groupId: 'slow', topics: ['slow.in'] });
+    await admin.disconnect();
+    expect(committed.partitions[0].offset).toBe('20');
+  }, 40_000);
 });
