@@ -72,7 +72,11 @@ export class KafkaConnection {
     try {
       let frame: Buffer | undefined;
       while (!this.closed && (frame = this.queue.shift()) !== undefined) {
-        await this.handleFrame(frame);
+        await this.handleFrame(frame).catch((error: unknown) => {
+          // Never let one connection's surprise become an unhandled rejection that takes the broker down.
+          this.ctx.logger.error({ remote: this.remote, err: error }, 'request failed unexpectedly; closing connection');
+          this.close();
+        });
         if (this.queue.length < MAX_QUEUED_FRAMES / 2 && this.socket.isPaused()) this.socket.resume();
       }
     } finally {
