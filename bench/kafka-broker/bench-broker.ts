@@ -3,7 +3,6 @@ import * as net from 'node:net';
 
 /** A broker process under measurement: the mock cluster launcher or the embedded broker's CLI. */
 export interface BenchBroker {
-  readonly label: string;
   readonly bootstrap: string;
   readonly pid: number;
   stop(): Promise<void>;

@@ -15,8 +15,6 @@ export interface EmbeddedBrokerStartOptions {
 
 /** The durable embedded broker, started exactly as a user would: `node tools/run-ts.js libs/embedded-kafka/src/cli.ts`. */
 export class EmbeddedBrokerProcess implements BenchBroker {
-  readonly label = 'embedded broker (durable, fsync acks-all)';
-
   private constructor(
     private readonly child: ChildProcess,
     readonly bootstrap: string,

@@ -173,7 +173,7 @@ async function main(): Promise<void> {
   }
 
   const rows = summarize(results);
-  console.log(`\n${formatTable(rows, options.records)}`);
+  console.log(`\n${formatTable(rows, options.records, options.brokerArgs.join(' '))}`);
   if (rows.some((row) => row.broker === 'mock' && row.consumedRecords !== options.records)) {
     console.log('* the mock cluster keeps only the newest 5 MiB (or 100k batches) per partition in memory, so it serves only that tail.');
   }

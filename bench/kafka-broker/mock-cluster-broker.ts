@@ -8,8 +8,6 @@ import type { BenchBroker } from './bench-broker';
  * The launcher lives as long as its stdin stays open, so a crashed benchmark never leaves it behind.
  */
 export class MockClusterBroker implements BenchBroker {
-  readonly label = 'librdkafka mock cluster (in-memory)';
-
   private constructor(
     private readonly child: ChildProcess,
     readonly bootstrap: string,

@@ -68,11 +68,13 @@ export function summarize(results: RunResult[]): SummaryRow[] {
 const integer = (value: number): string => Math.round(value).toLocaleString('en-US');
 const decimal = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
-export function formatTable(rows: SummaryRow[], records: number): string {
+/** @param embeddedNote e.g. the extra broker CLI arguments, shown next to the embedded broker's name */
+export function formatTable(rows: SummaryRow[], records: number, embeddedNote = ''): string {
+  const label = (broker: BrokerKind) => (broker === 'embedded' && embeddedNote ? `${LABELS[broker]} ${embeddedNote}` : LABELS[broker]);
   const header = ['partitions', 'broker', 'produce msgs/s', 'best', 'produce MB/s', 'consume msgs/s', 'consume MB/s', 'consumed', 'broker CPU s P/C', 'kcat -P CPU s'];
   const body = rows.map((row) => [
     String(row.partitions),
-    LABELS[row.broker],
+    label(row.broker),
     integer(row.produceMsgsPerSecond),
     integer(row.bestProduceMsgsPerSecond),
     decimal(row.produceMegabytesPerSecond),
