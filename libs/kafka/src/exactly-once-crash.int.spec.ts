@@ -60,7 +60,7 @@ describe('exactly-once effect under kill -9 (embedded broker + Postgres)', () =>
     // ...then kills at random instants, often inside a transaction.
     for (let kill = 0; kill < KILLS; kill++) {
       const child = runFixture('exactly-once-consumer.fixture.ts', env);
-      const slices = 1 + Math.floor(Math.random() * 6);
+      const slices = 1 + Math.floor(Math.random() * 4);
       const reached = await waitFor(() => child.lines.filter((l) => l.startsWith('batch')).length >= slices, 45_000, 5);
       if (!reached) throw new Error(`consumer made no progress: ${child.stderr()}`);
       await new Promise((r) => setTimeout(r, Math.random() * 40));
