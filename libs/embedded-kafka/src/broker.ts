@@ -84,6 +84,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
       minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
       maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+      onTimerError: (error) => logger.error({ err: error }, 'group coordinator timer failed'),
     });
     const partitionExists = (topic: string, partition: number) => store.partition(topic, partition) !== undefined;
     const metrics = new BrokerMetrics(store);

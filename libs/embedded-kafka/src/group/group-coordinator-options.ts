@@ -7,6 +7,8 @@ export interface GroupCoordinatorOptions {
   maxSessionTimeoutMs: number;
   /** group.max.size: Kafka's default is unlimited. */
   maxGroupSize?: number;
+  /** Told about a bug surfacing in a timer callback, which must not crash the broker (default: stderr). */
+  onTimerError?: (error: unknown) => void;
 }
 
 export const DEFAULT_GROUP_COORDINATOR_OPTIONS: GroupCoordinatorOptions = {

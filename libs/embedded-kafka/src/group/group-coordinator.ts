@@ -257,7 +257,7 @@ export class GroupCoordinator {
     if (wasEmpty && this.options.initialRebalanceDelayMs > 0) {
       this.startInitialDelay(group);
     } else {
-      group.joinTimer = unref(setTimeout(() => this.completeJoin(group), group.rebalanceTimeoutMs()));
+      group.joinTimer = this.schedule(() => this.completeJoin(group), group.rebalanceTimeoutMs());
       this.tryCompleteJoin(group);
     }
   }
@@ -273,13 +273,13 @@ export class GroupCoordinator {
         group.newMemberAdded = false;
         const next = Math.min(delay, remaining);
         remaining -= next;
-        group.joinTimer = unref(setTimeout(fire, next));
+        group.joinTimer = this.schedule(fire, next);
         return;
       }
       group.initialDelayActive = false;
       this.completeJoin(group);
     };
-    group.joinTimer = unref(setTimeout(fire, delay));
+    group.joinTimer = this.schedule(fire, delay);
   }
 
   private tryCompleteJoin(group: ConsumerGroup): void {
@@ -351,23 +351,34 @@ export class GroupCoordinator {
   }
 
   private addPendingMember(group: ConsumerGroup, memberId: string, sessionTimeoutMs: number): void {
-    const timer = setTimeout(() => {
+    const timer = this.schedule(() => {
       group.pendingMembers.delete(memberId);
       this.tryCompleteJoin(group);
     }, sessionTimeoutMs);
-    group.pendingMembers.set(memberId, unref(timer));
+    group.pendingMembers.set(memberId, timer);
   }
 
   /** Session expiry; members parked in JoinGroup or SyncGroup are alive by definition (Kafka's shouldKeepAlive). */
   private scheduleSessionExpiry(group: ConsumerGroup, member: GroupMember): void {
     member.clearSessionTimer();
-    member.sessionTimer = unref(
+    member.sessionTimer = this.schedule(() => {
+      member.sessionTimer = undefined;
+      if (group.members.get(member.memberId) !== member) return;
+      if ((member.isAwaitingJoin && !member.isNew) || member.isAwaitingSync) this.scheduleSessionExpiry(group, member);
+      else this.removeMemberAndUpdateGroup(group, member.memberId);
+    }, member.sessionTimeoutMs);
+  }
+
+  /** Coordinator timers: unref'd, and a throw inside one is reported instead of crashing the process. */
+  private schedule(callback: () => void, delayMs: number): NodeJS.Timeout {
+    return unref(
       setTimeout(() => {
-        member.sessionTimer = undefined;
-        if (group.members.get(member.memberId) !== member) return;
-        if ((member.isAwaitingJoin && !member.isNew) || member.isAwaitingSync) this.scheduleSessionExpiry(group, member);
-        else this.removeMemberAndUpdateGroup(group, member.memberId);
-      }, member.sessionTimeoutMs),
+        try {
+          callback();
+        } catch (error) {
+          (this.options.onTimerError ?? reportToStderr)(error);
+        }
+      }, delayMs),
     );
   }
 
@@ -383,4 +394,8 @@ export class GroupCoordinator {
   private isFull(group: ConsumerGroup): boolean {
     return this.options.maxGroupSize !== undefined && group.members.size >= this.options.maxGroupSize;
   }
+}
+
+function reportToStderr(error: unknown): void {
+  process.stderr.write(`group coordinator timer failed: ${error instanceof Error ? error.stack : String(error)}\n`);
 }
