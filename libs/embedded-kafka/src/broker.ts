@@ -30,8 +30,12 @@ export interface BrokerOptions {
   retentionMs?: number;
   /** log.retention.bytes per partition (default -1, unlimited). */
   retentionBytes?: number;
-  /** log.segment.bytes (default 256 MiB... see storage DEFAULT_LOG_CONFIG). */
+  /** log.segment.bytes (default 268435456). */
   segmentBytes?: number;
+  /** log.roll.ms: roll the active segment when it is older than this (default 7 days). */
+  segmentMs?: number;
+  /** message.max.bytes: largest record batch accepted (default 1048588, Kafka's). */
+  messageMaxBytes?: number;
   /** log.retention.check.interval.ms (default 300000, Kafka's). */
   retentionCheckIntervalMs?: number;
   /** group.initial.rebalance.delay.ms (default 3000, Kafka's; tests pass a few ms). */
@@ -64,7 +68,14 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const store = await LogStore.open({
     dataDir: options.dataDir,
     logger,
-    defaults: definedOnly({ fsync: options.fsync, retentionMs: options.retentionMs, retentionBytes: options.retentionBytes, segmentBytes: options.segmentBytes }),
+    defaults: definedOnly({
+      fsync: options.fsync,
+      retentionMs: options.retentionMs,
+      retentionBytes: options.retentionBytes,
+      segmentBytes: options.segmentBytes,
+      segmentMs: options.segmentMs,
+      maxMessageBytes: options.messageMaxBytes,
+    }),
   });
   try {
     const config = {

@@ -61,6 +61,7 @@ export function brokerConfigEntries(ctx: BrokerContext): ConfigEntry[] {
     ['log.retention.ms', String(d.retentionMs), LONG],
     ['log.retention.bytes', String(d.retentionBytes), LONG],
     ['log.segment.bytes', String(d.segmentBytes), INT],
+    ['log.roll.ms', String(d.segmentMs), LONG],
     ['log.index.interval.bytes', String(d.indexIntervalBytes), INT],
     ['log.cleanup.policy', 'delete', LIST],
     ['message.max.bytes', String(d.maxMessageBytes), INT],
