@@ -1,4 +1,5 @@
-import { createTestSchema, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { TOPIC_SPECS } from '@tessera/contracts';
+import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
 import { AppModule } from './app.module';
 
@@ -9,6 +10,8 @@ describe('validation scaffold (embedded Postgres and broker, real HTTP)', () => 
 
   beforeAll(async () => {
     broker = await startTestBroker();
+    // Every catalog topic, as the dev stack and the deploy files' create-topics provide them.
+    await createTestTopics(broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
     schema = await createTestSchema('validation');
     service = await startServiceForTest(AppModule, 'validation', {
       databaseUrl: schema.url,
