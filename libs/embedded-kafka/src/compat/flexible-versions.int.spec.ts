@@ -109,6 +109,17 @@ describe('flexible (KIP-482) versions, as modern clients use them', () => {
     expect(left).toMatchObject({ errorCode: 0, members: [expect.objectContaining({ memberId: first.memberId, errorCode: 0 })] });
   });
 
+  it('CreateTopics: validateOnly creates nothing; bad partition counts and replication factors are refused', async () => {
+    const create = (name: string, numPartitions: number, replicationFactor: number, validateOnly: boolean) =>
+      client.request(ApiKey.CreateTopics, 7, { topics: [{ name, numPartitions, replicationFactor, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly });
+    expect((await create('dry-run', 4, 1, true)).topics[0]).toMatchObject({ errorCode: 0, numPartitions: 4 });
+    const metadata = await client.request(ApiKey.Metadata, 12, { topics: [{ topicId: Buffer.alloc(16), name: 'dry-run' }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    expect(metadata.topics[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    expect((await create('zero', 0, 1, false)).topics[0].errorCode).toBe(ErrorCode.INVALID_PARTITIONS);
+    expect((await create('replicated', 1, 3, false)).topics[0].errorCode).toBe(ErrorCode.INVALID_REPLICATION_FACTOR);
+    expect((await create('bad name!', 1, 1, false)).topics[0].errorCode).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
+  });
+
   it('deletes a topic by id (DeleteTopics v6)', async () => {
     const metadata = await client.request(ApiKey.Metadata, 12, { topics: [{ topicId: Buffer.alloc(16), name: 'modern' }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
     const topicId: Buffer = metadata.topics[0].topicId;
