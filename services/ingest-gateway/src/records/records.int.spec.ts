@@ -1,0 +1,78 @@
+import { createTestSchema, createTestTopics, startTestBroker, type TestBroker } from '@tessera/testing';
+import { GatewayHarness, RAW_TOPICS, basicAuth, type CreatedSource } from '../test-support/gateway-harness';
+import { TopicTail } from '../test-support/topic-tail';
+
+describe('POST /v1/records (real HTTP, embedded broker and Postgres)', () => {
+  let broker: TestBroker;
+  let gateway: GatewayHarness;
+  let tail: TopicTail;
+  let crm: CreatedSource;
+  let auth: Record<string, string>;
+
+  beforeAll(async () => {
+    broker = await startTestBroker();
+    await createTestTopics(broker.brokers, RAW_TOPICS);
+    gateway = await new GatewayHarness(broker.brokers, await createTestSchema('ingest_gateway')).start();
+    tail = new TopicTail();
+    await tail.start(broker.brokers);
+    crm = await gateway.createSource('crm');
+    auth = { authorization: basicAuth(crm.writeKey) };
+  });
+
+  afterAll(async () => {
+    await tail?.stop();
+    await gateway?.stop();
+    await broker?.stop();
+  });
+
+  it('puts each record on cdp.records.raw keyed sourceId:recordId, with the merged mapping', async () => {
+    const res = await gateway.post(
+      '/v1/records',
+      {
+        source: 'salesforce',
+        mapping: { Email: 'email', Phone: 'phone', CrmId: 'crm_id' },
+        records: [
+          { recordId: 'c-1', objectType: 'contact', observedAt: '2026-01-02T03:04:05Z', messageId: 'rec-msg-1', attributes: { Email: 'A@x.io', Phone: '+1 415 555 0100', CrmId: 'c-1', First: 'Ada' }, mapping: { First: 'given-name' } },
+          { recordId: 'c-2', attributes: { Email: 'b@x.io', LoyaltyNo: 'L-9' }, mapping: { LoyaltyNo: 'id:loyalty_number' } },
+        ],
+      },
+      auth,
+    );
+    expect(res).toMatchObject({ status: 200, json: { success: true, records: 2 } });
+    const landed = await tail.waitFor(() => tail.records.length === 2 && tail.records, 'two records');
+    const first = landed.find((r) => r.value.recordId === 'c-1')!;
+    expect(first.key).toBe(`${crm.source.id}:c-1`);
+    expect(first.headers['tessera-schema']).toBe('cdp.records.raw/v1');
+    expect(first.value).toMatchObject({
+      messageId: 'rec-msg-1',
+      sourceId: crm.source.id,
+      objectType: 'contact',
+      observedAt: '2026-01-02T03:04:05Z',
+      mapping: { Email: 'email', Phone: 'phone', CrmId: 'crm_id', First: 'given-name' },
+    });
+    expect(JSON.parse(first.value.attributes)).toEqual({ Email: 'A@x.io', Phone: '+1 415 555 0100', CrmId: 'c-1', First: 'Ada' });
+    const second = landed.find((r) => r.value.recordId === 'c-2')!;
+    expect(second.value.messageId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second.value.mapping.LoyaltyNo).toBe('id:loyalty_number');
+  });
+
+  it.each([
+    [{ records: [] }, '/records', 'must NOT have fewer than 1 items'],
+    [{ records: [{ attributes: {} }] }, '/records/0/recordId', 'is required'],
+    [{ records: [{ recordId: 'r', attributes: [] }] }, '/records/0/attributes', 'must be object'],
+    [{ records: [{ recordId: 'r', attributes: {}, mapping: { a: 'favourite-colour' } }] }, '/records/0/mapping/a', 'must match pattern'],
+    [{ records: [{ recordId: 'r', attributes: {} }], surprise: true }, '/surprise', 'must NOT have additional properties'],
+    [{ records: 'nope' }, '/records', 'must be array'],
+  ])('400 with the path for a bad body (%#)', async (body, path, message) => {
+    const res = await gateway.post('/v1/records', body, auth);
+    expect(res.status).toBe(400);
+    expect(res.json.details[0]).toEqual({ path, message: expect.stringContaining(message) });
+    expect(res.json.message).toContain(`body${path}`);
+  });
+
+  it('needs a write key (Basic or writeKey in the body)', async () => {
+    expect((await gateway.post('/v1/records', { records: [{ recordId: 'r', attributes: {} }] })).status).toBe(401);
+    const viaBody = await gateway.post('/v1/records', { writeKey: crm.writeKey, records: [{ recordId: 'r-body', attributes: { a: 1 } }] });
+    expect(viaBody.status).toBe(200);
+  });
+});

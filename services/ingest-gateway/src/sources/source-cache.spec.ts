@@ -1,0 +1,61 @@
+import { SourceCache } from './source-cache';
+
+describe('SourceCache', () => {
+  const source = { id: 's1', enabled: true, rateLimit: null };
+
+  it('serves a hit within the TTL and reloads after it', async () => {
+    let now = 0;
+    const cache = new SourceCache(1000, 10, () => now);
+    const load = jest.fn(async () => source);
+    await cache.get('k', load);
+    await cache.get('k', load);
+    expect(load).toHaveBeenCalledTimes(1);
+    now = 1001;
+    await cache.get('k', load);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('caches unknown keys too, and shares one lookup between concurrent misses', async () => {
+    const cache = new SourceCache(1000);
+    const load = jest.fn(async () => null);
+    const results = await Promise.all([cache.get('bad', load), cache.get('bad', load), cache.get('bad', load)]);
+    expect(results).toEqual([null, null, null]);
+    await cache.get('bad', load);
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('forgets a key or every key of a source', async () => {
+    const cache = new SourceCache(60_000);
+    const load = jest.fn(async () => source);
+    await cache.get('a', load);
+    await cache.get('b', load);
+    cache.invalidate('a');
+    await cache.get('a', load);
+    expect(load).toHaveBeenCalledTimes(3);
+    cache.invalidateSource('s1');
+    await cache.get('a', load);
+    await cache.get('b', load);
+    expect(load).toHaveBeenCalledTimes(5);
+  });
+
+  it('stays within its size bound and does not cache with a zero TTL', async () => {
+    const cache = new SourceCache(60_000, 2);
+    const load = jest.fn(async () => source);
+    await cache.get('a', load);
+    await cache.get('b', load);
+    await cache.get('c', load);
+    await cache.get('a', load);
+    expect(load).toHaveBeenCalledTimes(4);
+    const uncached = new SourceCache(0);
+    const again = jest.fn(async () => source);
+    await uncached.get('x', again);
+    await uncached.get('x', again);
+    expect(again).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not cache a failed lookup', async () => {
+    const cache = new SourceCache(60_000);
+    await expect(cache.get('k', async () => Promise.reject(new Error('db down')))).rejects.toThrow('db down');
+    await expect(cache.get('k', async () => source)).resolves.toBe(source);
+  });
+});

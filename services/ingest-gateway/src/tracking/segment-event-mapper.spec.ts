@@ -1,0 +1,28 @@
+import { toRawEvent } from './segment-event-mapper';
+
+describe('toRawEvent', () => {
+  it('keeps values as sent: identifiers as strings, objects as JSON text, other keys in extra (never writeKey)', () => {
+    const { key, value } = toRawEvent(
+      { userId: 42, anonymousId: { a: 1 }, event: 'E', properties: { p: 1 }, writeKey: 'secret', channel: 'web', messageId: 'm1' },
+      'track', 'src', 1000,
+    );
+    expect(key).toBe('42');
+    expect(value).toMatchObject({ messageId: 'm1', sourceId: 'src', receivedAt: 1000, type: 'track', userId: '42', anonymousId: '[object Object]', properties: '{"p":1}', extra: '{"channel":"web"}' });
+    expect(JSON.stringify(value)).not.toContain('secret');
+  });
+
+  it('keys by anonymousId, else by the (stamped) messageId', () => {
+    expect(toRawEvent({ anonymousId: 'a' }, 'page', 's', 1).key).toBe('a');
+    const stamped = toRawEvent({}, 'page', 's', 1);
+    expect(stamped.key).toBe(stamped.value.messageId);
+    expect(stamped.value.messageId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('merges batch context shallowly (item keys win) and keeps a __proto__ key as data', () => {
+    const item = JSON.parse('{"context": {"locale": "fr", "__proto__": {"polluted": true}}}') as Record<string, unknown>;
+    const { value } = toRawEvent(item, 'track', 's', 1, { context: { locale: 'en', ip: '1.1.1.1' }, sentAt: 'T' });
+    expect(JSON.parse(value.context!)).toEqual(JSON.parse('{"locale":"fr","ip":"1.1.1.1","__proto__":{"polluted":true}}'));
+    expect(value.sentAt).toBe('T');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

@@ -1,0 +1,99 @@
+import type { RawEventInput } from '@tessera/contracts';
+import { randomUUID } from 'node:crypto';
+
+/** Segment call types with their own endpoint. */
+export const SEGMENT_CALL_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
+export type SegmentCallType = (typeof SEGMENT_CALL_TYPES)[number];
+
+/** Keys with a field of their own in RawEvent; every other key (except writeKey) goes to `extra`. */
+const KNOWN_KEYS = new Set([
+  'type', 'messageId', 'userId', 'anonymousId', 'event', 'name', 'category', 'groupId', 'previousId',
+  'timestamp', 'sentAt', 'originalTimestamp', 'properties', 'traits', 'context', 'integrations', 'writeKey', 'receivedAt',
+]);
+
+/** What a batch lends each of its items (the item's own keys win). */
+export interface BatchDefaults {
+  context?: unknown;
+  integrations?: unknown;
+  sentAt?: unknown;
+}
+
+export interface StampedEvent {
+  key: string;
+  value: RawEventInput;
+}
+
+/**
+ * One Segment call -> RawEvent: stamped with the source, receivedAt and a messageId if it had none; values kept as
+ * sent (identifiers and clocks as strings, objects as JSON text) so validation decides what is acceptable.
+ */
+export function toRawEvent(
+  item: Record<string, unknown>,
+  type: string,
+  sourceId: string,
+  receivedAt: number,
+  defaults?: BatchDefaults,
+): StampedEvent {
+  const messageId = text(item.messageId) || randomUUID();
+  const userId = text(item.userId);
+  const anonymousId = text(item.anonymousId);
+  const value: RawEventInput = {
+    messageId,
+    sourceId,
+    receivedAt,
+    type,
+    userId,
+    anonymousId,
+    event: text(item.event),
+    name: text(item.name),
+    category: text(item.category),
+    groupId: text(item.groupId),
+    previousId: text(item.previousId),
+    timestamp: text(item.timestamp),
+    sentAt: text(item.sentAt ?? defaults?.sentAt),
+    originalTimestamp: text(item.originalTimestamp),
+    properties: json(item.properties),
+    traits: json(item.traits),
+    context: json(merged(defaults?.context, item.context)),
+    integrations: json(merged(defaults?.integrations, item.integrations)),
+    extra: extraKeys(item),
+  };
+  return { key: userId || anonymousId || messageId, value };
+}
+
+/** The type a batch item declares, as sent (an unknown or missing type reaches validation, which rejects it). */
+export function batchItemType(item: Record<string, unknown>): string {
+  return text(item.type) ?? '';
+}
+
+/** As the contract says: null/undefined -> null, strings as they are, anything else through String(). */
+function text(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  return typeof value === 'string' ? value : String(value);
+}
+
+function json(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}
+
+function merged(batchLevel: unknown, own: unknown): unknown {
+  if (!isPlainObject(batchLevel)) return own;
+  if (own === undefined || own === null) return batchLevel;
+  if (!isPlainObject(own)) return own;
+  // Spread defines own properties, so a "__proto__" key from JSON stays data and never reaches a prototype.
+  return { ...batchLevel, ...own };
+}
+
+function extraKeys(item: Record<string, unknown>): string | null {
+  let extra: Record<string, unknown> | undefined;
+  for (const key of Object.keys(item)) {
+    if (KNOWN_KEYS.has(key)) continue;
+    extra ??= {};
+    Object.defineProperty(extra, key, { value: item[key], enumerable: true, writable: true, configurable: true });
+  }
+  return extra ? JSON.stringify(extra) : null;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

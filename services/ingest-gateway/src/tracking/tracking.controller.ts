@@ -1,0 +1,99 @@
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { rejectionReason, setRetryAfter } from '../http/ingest-exceptions';
+import { bodyBytesOf } from '../http/ingest-body-parser';
+import type { SegmentCallType } from './segment-event-mapper';
+import { TrackingService, type IngestRequest } from './tracking.service';
+
+const SUCCESS = { success: true } as const;
+
+/**
+ * Segment's HTTP Tracking API. 200 `{ "success": true }` means the broker acknowledged every event (acks=all);
+ * errors are JSON (see the README): 400 body, 401 write key, 429 rate limit, 503 broker (both with Retry-After).
+ */
+@ApiTags('tracking (Segment HTTP API)')
+@Controller('v1')
+export class TrackingController {
+  constructor(private readonly tracking: TrackingService) {}
+
+  @Post('track')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record an action (Segment track)' })
+  track(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
+    return this.single('track', req, reply, body);
+  }
+
+  @Post('identify')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Tie a user to their traits (Segment identify)' })
+  identify(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
+    return this.single('identify', req, reply, body);
+  }
+
+  @Post('page')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record a page view (Segment page)' })
+  page(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
+    return this.single('page', req, reply, body);
+  }
+
+  @Post('screen')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record a mobile screen view (Segment screen)' })
+  screen(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
+    return this.single('screen', req, reply, body);
+  }
+
+  @Post('group')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Associate a user with a group (Segment group)' })
+  group(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
+    return this.single('group', req, reply, body);
+  }
+
+  @Post('alias')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Merge two user identities (Segment alias)' })
+  alias(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
+    return this.single('alias', req, reply, body);
+  }
+
+  @Post(['batch', 'import'])
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send up to 2,500 calls (500 KB) at once: { batch: [...], context?, integrations?, sentAt? }' })
+  async batch(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
+    return this.measured('batch', reply, body, () => this.tracking.ingestBatch(this.ingestRequest(req, body)));
+  }
+
+  private single(type: SegmentCallType, req: FastifyRequest, reply: FastifyReply, body: unknown) {
+    return this.measured(type, reply, body, () => this.tracking.ingestSingle(type, this.ingestRequest(req, body)));
+  }
+
+  private ingestRequest(req: FastifyRequest, body: unknown): IngestRequest {
+    return { authorization: req.headers.authorization, body, bodyBytes: bodyBytesOf(req), receivedAt: Date.now() };
+  }
+
+  private async measured(endpoint: string, reply: FastifyReply, body: unknown, ingest: () => Promise<number>) {
+    const { metrics } = this.tracking;
+    const started = process.hrtime.bigint();
+    try {
+      const events = await ingest();
+      metrics.accepted.inc({ endpoint }, events);
+      metrics.requestDuration.observe({ endpoint, outcome: 'accepted' }, Number(process.hrtime.bigint() - started) / 1e9);
+      return SUCCESS;
+    } catch (error) {
+      const reason = rejectionReason(error);
+      metrics.rejected.inc({ endpoint, reason }, countEvents(endpoint, body));
+      metrics.requestDuration.observe({ endpoint, outcome: reason }, Number(process.hrtime.bigint() - started) / 1e9);
+      setRetryAfter(reply, error);
+      throw error;
+    }
+  }
+}
+
+function countEvents(endpoint: string, body: unknown): number {
+  if (endpoint !== 'batch') return 1;
+  const batch = (body as { batch?: unknown } | null)?.batch;
+  return Array.isArray(batch) && batch.length > 0 ? batch.length : 1;
+}

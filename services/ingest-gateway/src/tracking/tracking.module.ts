@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { PublishingModule } from '../publishing/publishing.module';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
+import { SourcesModule } from '../sources/sources.module';
+import { TrackingController } from './tracking.controller';
+import { TrackingService } from './tracking.service';
+
+/** Segment HTTP Tracking API -> cdp.events.raw. */
+@Module({
+  imports: [SourcesModule, RateLimitModule, PublishingModule],
+  controllers: [TrackingController],
+  providers: [TrackingService],
+})
+export class TrackingModule {}
