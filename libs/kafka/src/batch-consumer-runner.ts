@@ -22,6 +22,8 @@ export interface BatchConsumerRunnerOptions {
   rebalanceTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   maxBytesPerPartition?: number;
+  /** Fetch long-poll (default 500 ms, the Java client's): also bounds how long stop() waits for a fetch in flight. */
+  maxWaitTimeMs?: number;
   /** Backoff between attempts when the handler throws (database down...). */
   retryInitialMs?: number;
   retryMaxMs?: number;
@@ -56,6 +58,7 @@ export class BatchConsumerRunner {
       rebalanceTimeout: opts.rebalanceTimeoutMs ?? 60_000,
       heartbeatInterval: this.heartbeatIntervalMs,
       maxBytesPerPartition: opts.maxBytesPerPartition ?? 1_048_576,
+      maxWaitTimeInMs: opts.maxWaitTimeMs ?? 500,
       allowAutoTopicCreation: false,
     });
     this.metrics = new KafkaConsumerMetrics(opts.registry, opts.service);

@@ -34,7 +34,7 @@ describe('BatchingProducer (embedded broker)', () => {
 
     const seen = new Map<string, number[]>();
     let total = 0;
-    const consumer = kafka.consumer({ groupId: 'coalesce-check' });
+    const consumer = kafka.consumer({ groupId: 'coalesce-check', maxWaitTimeInMs: 200 });
     await consumer.connect();
     await consumer.subscribe({ topics: ['coalesce'], fromBeginning: true });
     await consumer.run({

@@ -91,7 +91,7 @@ describe('typed DLQ routing (embedded broker + Postgres)', () => {
 
     const rejected: KafkaMessage[] = [];
     const accepted: KafkaMessage[] = [];
-    const reader = kafka.consumer({ groupId: 'dlq-reader' });
+    const reader = kafka.consumer({ groupId: 'dlq-reader', maxWaitTimeInMs: 200 });
     await reader.connect();
     await reader.subscribe({ topics: [Topics.EventsRejected, 'orders.accepted'], fromBeginning: true });
     await reader.run({ eachMessage: async ({ topic, message }) => void (topic === Topics.EventsRejected ? rejected : accepted).push(message) });
