@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { SERVICE_NAMES } from '@tessera/config';
+import { startTestBroker, testDatabaseUrl } from '@tessera/testing';
 import { REPO_ROOT } from './dev-stack-settings';
 import { READY_HEADLINE } from './ready-banner';
 
@@ -18,13 +19,16 @@ interface Banner {
   writeKey: string;
   adminToken: string;
   postgresPort: number;
+  kafka: string;
+  postgres: string;
 }
 
 const STARTUP_TIMEOUT_MS = 150_000;
 
-function startStack(dataDir: string): StackRun {
+function startStack(dataDir: string, overrides: NodeJS.ProcessEnv = {}): StackRun {
   const env: NodeJS.ProcessEnv = { ...process.env, TESSERA_DATA_DIR: dataDir, TESSERA_DEV_EPHEMERAL_PORTS: '1', LOG_LEVEL: 'warn' };
   for (const name of ['KAFKA_BROKERS', 'DATABASE_URL', 'TESSERA_ADMIN_TOKEN', 'TESSERA_DEV_WRITE_KEY', 'NODE_ENV']) delete env[name];
+  Object.assign(env, overrides);
   const child = spawn(process.execPath, ['tools/run-ts.js', 'tools/dev-stack/src/main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -50,6 +54,8 @@ async function waitForBanner(run: StackRun): Promise<Banner> {
     writeKey: /^ {2}Dev write key\s+(\S+)$/m.exec(text)![1],
     adminToken: /^ {2}Admin token\s+(\S+)$/m.exec(text)![1],
     postgresPort: Number(/^ {2}Postgres\s+postgres:\/\/\S+:(\d+)\//m.exec(text)![1]),
+    kafka: /^ {2}Kafka brokers\s+(.+)$/m.exec(text)![1],
+    postgres: /^ {2}Postgres\s+(.+)$/m.exec(text)![1],
   };
 }
 
@@ -101,4 +107,32 @@ describe('npm start (dev stack as a child process)', () => {
     running.child.kill('SIGTERM');
     expect(await running.exit).toEqual({ code: 0, signal: null });
   }, 2 * STARTUP_TIMEOUT_MS + 60_000);
+
+  it('uses an external Kafka and Postgres, and fixed keys, when the environment names them', async () => {
+    // The broker runs in this jest process; it keeps answering because the stack is an asynchronous child.
+    const broker = await startTestBroker();
+    const externalDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-dev-stack-external-'));
+    try {
+      running = startStack(externalDataDir, {
+        KAFKA_BROKERS: broker.brokers.join(','),
+        DATABASE_URL: testDatabaseUrl(),
+        TESSERA_DEV_WRITE_KEY: 'fixed-write-key',
+        TESSERA_ADMIN_TOKEN: 'fixed-admin-token',
+      });
+      const banner = await waitForBanner(running);
+      expect(banner.writeKey).toBe('fixed-write-key');
+      expect(banner.adminToken).toBe('fixed-admin-token');
+      expect(banner.kafka).toBe(`${broker.brokers.join(',')}  (external)`);
+      expect(banner.postgres).toMatch(/\(external\)$/);
+      expect(running.output()).not.toContain('embedded Postgres on');
+      for (const url of Object.values(banner.services)) expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      running.child.kill('SIGTERM');
+      expect(await running.exit).toEqual({ code: 0, signal: null });
+      expect(fs.existsSync(path.join(externalDataDir, 'postgres'))).toBe(false);
+      expect(fs.existsSync(path.join(externalDataDir, 'kafka'))).toBe(false);
+    } finally {
+      await broker.stop();
+      fs.rmSync(externalDataDir, { recursive: true, force: true });
+    }
+  }, STARTUP_TIMEOUT_MS + 60_000);
 });
