@@ -1,4 +1,5 @@
 import { KafkaExactlyOnceTables1732230000000 } from '@tessera/service-kit';
+import { ValidationTables1732300000000 } from './validation-tables.migration';
 
 /** Applied in order at start, inside this service's own schema. Append new migrations; never edit applied ones. */
-export const VALIDATION_MIGRATIONS = [KafkaExactlyOnceTables1732230000000];
+export const VALIDATION_MIGRATIONS = [KafkaExactlyOnceTables1732230000000, ValidationTables1732300000000];

@@ -1,0 +1,26 @@
+import { int, str, validateEnvironment, type EnvSource } from '@tessera/config';
+
+/** validation's own environment, on top of the shared variables every service reads. */
+export const VALIDATION_ENV_SPEC = {
+  VALIDATION_DEDUPE_WINDOW_HOURS: int(1, 24 * 90)({ default: 24 * 7, desc: 'How long an accepted (sourceId, messageId) blocks a duplicate' }),
+  VALIDATION_DEDUPE_PRUNE_INTERVAL_SECONDS: int(1, 86_400)({ default: 600, desc: 'How often expired dedupe keys are deleted' }),
+  VALIDATION_DEFAULT_PHONE_REGION: str({ default: '', desc: 'ISO 3166 region for phones without a country code, unless the source sets one' }),
+};
+
+export interface ValidationSettings {
+  dedupeWindowMs: number;
+  dedupePruneIntervalMs: number;
+  /** Empty when unset: phones then need a +country prefix unless the source configures a region. */
+  defaultPhoneRegion: string;
+}
+
+export const VALIDATION_SETTINGS = Symbol('VALIDATION_SETTINGS');
+
+export function loadValidationSettings(source: EnvSource = process.env): ValidationSettings {
+  const env = validateEnvironment(VALIDATION_ENV_SPEC, source);
+  return {
+    dedupeWindowMs: env.VALIDATION_DEDUPE_WINDOW_HOURS * 3_600_000,
+    dedupePruneIntervalMs: env.VALIDATION_DEDUPE_PRUNE_INTERVAL_SECONDS * 1000,
+    defaultPhoneRegion: env.VALIDATION_DEFAULT_PHONE_REGION.trim().toUpperCase(),
+  };
+}

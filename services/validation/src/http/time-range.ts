@@ -1,0 +1,18 @@
+import { BadRequestException } from '@nestjs/common';
+import { parseIsoTimestamp } from '../pipeline/steps/timestamps';
+
+/** Query-string instants: ISO-8601 (2026-11-22T08:00:00Z, or a date) or epoch milliseconds. */
+export function parseInstant(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (/^\d{1,15}$/.test(value)) return Number(value);
+  const parsed = parseIsoTimestamp(value);
+  if (parsed === undefined) throw new BadRequestException(`${name} must be an ISO-8601 date-time or epoch milliseconds, got ${JSON.stringify(value.slice(0, 60))}`);
+  return parsed;
+}
+
+export function parseLimit(value: string | number | undefined, fallback: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new BadRequestException(`limit must be an integer 1-${max}`);
+  return n;
+}

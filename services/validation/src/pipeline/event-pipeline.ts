@@ -1,0 +1,73 @@
+import type { RawEvent, ValidEventInput } from '@tessera/contracts';
+import type { StepResult } from '@tessera/kafka';
+import type { EventDraft, Step, StepEnvironment } from './pipeline-types';
+import { clockSkewStep } from './steps/clock-skew.step';
+import { commerceNormalizationStep } from './steps/commerce-normalization.step';
+import { contactNormalizationStep } from './steps/contact-normalization.step';
+import { parseJsonFieldsStep } from './steps/parse-json-fields.step';
+import { structuralChecksStep } from './steps/structural-checks.step';
+import { testTrafficStep } from './steps/test-traffic.step';
+import { trackingPlanStep } from './steps/tracking-plan.step';
+
+/** The named steps an event passes in order; the first non-ok result ends its journey. */
+const EVENT_STEPS: readonly [string, Step<EventDraft>][] = [
+  ['parse-json-fields', parseJsonFieldsStep()],
+  ['clock-skew', clockSkewStep()],
+  ['test-traffic', testTrafficStep()],
+  ['contact-normalization', contactNormalizationStep()],
+  ['commerce-normalization', commerceNormalizationStep()],
+  ['tracking-plan', trackingPlanStep()],
+];
+
+const structuralChecks = structuralChecksStep();
+
+/** Runs one raw event through validation and normalization (dedupe happens afterwards, set-based, per batch). */
+export function runEventPipeline(raw: RawEvent, env: StepEnvironment): StepResult<ValidEventInput> {
+  const start = structuralChecks(raw);
+  if (start.kind !== 'ok') return start;
+  let draft = start.value;
+  for (const [, step] of EVENT_STEPS) {
+    const result = step(draft, env);
+    if (result.kind !== 'ok') return result;
+    draft = result.value;
+  }
+  return { kind: 'ok', value: toValidEvent(draft) };
+}
+
+function json(value: object | null): string | null {
+  return value === null ? null : JSON.stringify(value);
+}
+
+export function toValidEvent(draft: EventDraft): ValidEventInput {
+  const raw = draft.raw;
+  return {
+    messageId: raw.messageId,
+    sourceId: raw.sourceId,
+    type: draft.type,
+    userId: draft.userId,
+    anonymousId: draft.anonymousId,
+    event: draft.event,
+    name: raw.name,
+    category: raw.category,
+    groupId: raw.groupId,
+    previousId: raw.previousId,
+    timestamp: draft.timestamp,
+    originalTimestamp: draft.originalTimestamp,
+    sentAt: draft.sentAt,
+    receivedAt: raw.receivedAt,
+    properties: json(draft.properties),
+    traits: json(draft.traits),
+    context: json(draft.context),
+    integrations: json(draft.integrations),
+    extra: json(draft.extra),
+    revenue: draft.revenue,
+    currency: draft.currency,
+    isTest: draft.isTest,
+    violations: draft.violations,
+  };
+}
+
+/** Partition key downstream: the best identifier (userId, else anonymousId), as the topic catalog says. */
+export function validEventKey(event: Pick<ValidEventInput, 'userId' | 'anonymousId'>): string {
+  return event.userId ?? event.anonymousId ?? '';
+}

@@ -1,0 +1,84 @@
+import type { RawRecord, ValidRecordInput } from '@tessera/contracts';
+import { dlq, ok, type StepResult } from '@tessera/kafka';
+import type { RecordDraft, StepEnvironment } from './pipeline-types';
+import { aboutRecord } from './steps/about';
+import { isBlockedIdentifier } from './steps/blocked-identifiers';
+import { phoneRegion } from './steps/contact-normalization.step';
+import { normalizeEmail, normalizePhone } from './steps/contact-normalizers';
+import { parseJsonObject } from './steps/parse-json-fields.step';
+import { matchesTestRule } from './steps/test-traffic.step';
+import { parseIsoTimestamp } from './steps/timestamps';
+
+const DESCRIPTIVE_TAGS = new Set(['email', 'phone', 'given-name', 'surname', 'address', 'city', 'state', 'postal', 'birthdate', 'gender']);
+const IDENTIFIER_TAGS = new Set(['email', 'phone', 'user_id', 'anonymous_id', 'crm_id', 'email_sha256']);
+
+export function isKnownTag(tag: string): boolean {
+  return DESCRIPTIVE_TAGS.has(tag) || IDENTIFIER_TAGS.has(tag) || /^id:[a-z0-9_.-]+$/.test(tag);
+}
+
+function isIdentifierTag(tag: string): boolean {
+  return IDENTIFIER_TAGS.has(tag) || tag.startsWith('id:');
+}
+
+/**
+ * Records from business systems: attributes must be a JSON object, the record needs an id, observedAt must parse,
+ * and at least one attribute mapped to an identifier tag must hold a usable value. Mapped emails and phones are
+ * normalized like events' ones; tags validation does not know are left out of the valid mapping.
+ */
+export function runRecordPipeline(raw: RawRecord, env: StepEnvironment): StepResult<ValidRecordInput> {
+  const about = aboutRecord(raw);
+  if (raw.recordId.trim() === '') return dlq('invalid_record', 'recordId must not be empty', 'recordId', about);
+  const parsed = parseJsonObject(raw.attributes);
+  if ('error' in parsed) return dlq('invalid_json', `attributes ${parsed.error}`, 'attributes', about);
+  if (parsed.value === null) return dlq('invalid_record', 'attributes must be a JSON object', 'attributes', about);
+  let observedAt = raw.receivedAt;
+  if (raw.observedAt !== null && raw.observedAt.trim() !== '') {
+    const value = parseIsoTimestamp(raw.observedAt);
+    if (value === undefined) return dlq('invalid_timestamp', `observedAt "${raw.observedAt.slice(0, 60)}" is not an ISO-8601 date-time`, 'observedAt', about);
+    observedAt = value;
+  }
+  const draft: RecordDraft = { raw, attributes: parsed.value, mapping: {}, observedAt, isTest: false };
+
+  let identifiers = 0;
+  for (const [attribute, tag] of Object.entries(raw.mapping)) {
+    if (!isKnownTag(tag)) continue;
+    draft.mapping[attribute] = tag;
+    const value = draft.attributes[attribute];
+    if (value === undefined || value === null || value === '') continue;
+    if (tag === 'email') {
+      const email = normalizeEmail(value);
+      draft.attributes[attribute] = email.value;
+      env.observations.emailsSeen += 1;
+      if (email.valid) env.observations.emailsValid += 1;
+    } else if (tag === 'phone') {
+      const phone = normalizePhone(value, phoneRegion(env));
+      draft.attributes[attribute] = phone.value;
+      env.observations.phonesSeen += 1;
+      if (phone.valid) env.observations.phonesValid += 1;
+    }
+    if (isIdentifierTag(tag)) {
+      if (isBlockedIdentifier(String(value))) {
+        return dlq('blocked_identifier', `attribute ${attribute} (${tag}) holds the blocked value "${String(value).slice(0, 100)}"`, `attributes.${attribute}`, about);
+      }
+      identifiers += 1;
+    }
+  }
+  if (identifiers === 0) return dlq('missing_identity', 'no attribute mapped to an identifier tag holds a value', 'mapping', about);
+  draft.isTest = draft.attributes.test === true || (env.settings?.testRules ?? []).some((rule) => matchesTestRule({ recordId: raw.recordId, objectType: raw.objectType, attributes: draft.attributes }, rule));
+
+  return ok({
+    messageId: raw.messageId,
+    sourceId: raw.sourceId,
+    objectType: raw.objectType,
+    recordId: raw.recordId,
+    mapping: draft.mapping,
+    attributes: JSON.stringify(draft.attributes),
+    observedAt: draft.observedAt,
+    receivedAt: raw.receivedAt,
+    isTest: draft.isTest,
+  });
+}
+
+export function validRecordKey(record: Pick<ValidRecordInput, 'sourceId' | 'recordId'>): string {
+  return `${record.sourceId}:${record.recordId}`;
+}

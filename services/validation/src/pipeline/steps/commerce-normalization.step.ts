@@ -1,0 +1,53 @@
+import { dlq, ok } from '@tessera/kafka';
+import type { EventDraft, Step } from '../pipeline-types';
+import { aboutEvent } from './about';
+
+/** ISO 4217 codes as Node's ICU knows them (Intl.supportedValuesOf needs full ICU, the Node default). */
+const ISO_4217: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+const NUMERIC_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A finite number, or numeric text such as "12.50"; undefined otherwise. */
+export function toAmount(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && NUMERIC_TEXT.test(value.trim())) return Number(value.trim());
+  return undefined;
+}
+
+export function isIsoCurrency(code: string): boolean {
+  return ISO_4217.has(code);
+}
+
+/**
+ * Currency to upper-case ISO 4217 (an unknown code is a typed rejection: revenue in an unknown currency cannot be
+ * summed), revenue (or total, as Segment's ecommerce spec allows) to a number. An event carrying either is a
+ * transaction for the report; it is well-formed when its amount is a number.
+ */
+export function commerceNormalizationStep(): Step<EventDraft> {
+  return (draft, env) => {
+    const properties = draft.properties;
+    if (!properties) return ok(draft);
+    const amountField = properties.revenue !== undefined && properties.revenue !== null ? 'revenue' : properties.total !== undefined && properties.total !== null ? 'total' : undefined;
+    const hasCurrency = properties.currency !== undefined && properties.currency !== null;
+    if (!amountField && !hasCurrency) return ok(draft);
+    env.observations.transactionsSeen += 1;
+
+    if (hasCurrency) {
+      const code = typeof properties.currency === 'string' ? properties.currency.trim().toUpperCase() : '';
+      if (!isIsoCurrency(code)) {
+        return dlq('invalid_currency', `currency ${JSON.stringify(properties.currency)} is not an ISO 4217 code`, 'properties.currency', aboutEvent(draft.raw));
+      }
+      properties.currency = code;
+      draft.currency = code;
+    }
+    if (amountField) {
+      const amount = toAmount(properties[amountField]);
+      if (amount !== undefined) {
+        properties[amountField] = amount;
+        draft.revenue = amount;
+        env.observations.transactionsWellFormed += 1;
+      }
+    }
+    return ok(draft);
+  };
+}

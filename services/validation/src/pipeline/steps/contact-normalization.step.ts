@@ -1,0 +1,42 @@
+import { ok } from '@tessera/kafka';
+import type { EventDraft, JsonObject, Step, StepEnvironment } from '../pipeline-types';
+import { normalizeEmail, normalizePhone } from './contact-normalizers';
+
+/** Where Segment-spec events carry contact details. */
+function contactHolders(draft: EventDraft): JsonObject[] {
+  const holders: JsonObject[] = [];
+  if (draft.traits) holders.push(draft.traits);
+  if (draft.properties) holders.push(draft.properties);
+  const contextTraits = draft.context?.traits;
+  if (contextTraits && typeof contextTraits === 'object' && !Array.isArray(contextTraits)) holders.push(contextTraits as JsonObject);
+  return holders;
+}
+
+export function phoneRegion(env: StepEnvironment): string {
+  return env.settings?.defaultRegion ?? env.defaultPhoneRegion;
+}
+
+/**
+ * Email trimmed and lower-cased, phone to E.164 in the source's default region, in traits, properties and
+ * context.traits. Bad values are kept and counted for the input-validation report, never rejected.
+ */
+export function contactNormalizationStep(): Step<EventDraft> {
+  return (draft, env) => {
+    const region = phoneRegion(env);
+    for (const holder of contactHolders(draft)) {
+      if (holder.email !== undefined && holder.email !== null && holder.email !== '') {
+        const email = normalizeEmail(holder.email);
+        holder.email = email.value;
+        env.observations.emailsSeen += 1;
+        if (email.valid) env.observations.emailsValid += 1;
+      }
+      if (holder.phone !== undefined && holder.phone !== null && holder.phone !== '') {
+        const phone = normalizePhone(holder.phone, region);
+        holder.phone = phone.value;
+        env.observations.phonesSeen += 1;
+        if (phone.valid) env.observations.phonesValid += 1;
+      }
+    }
+    return ok(draft);
+  };
+}

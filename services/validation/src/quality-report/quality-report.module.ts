@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { QualityReportController } from './quality-report.controller';
+
+@Module({ controllers: [QualityReportController] })
+export class QualityReportModule {}

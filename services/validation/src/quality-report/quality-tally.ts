@@ -1,0 +1,67 @@
+import type { SqlExecutor } from '@tessera/kafka';
+import { buildUnnestInsert } from '@tessera/persistence';
+import type { ItemObservations } from './item-observations';
+
+export interface QualityDelta extends ItemObservations {
+  eventsAccepted: number;
+  recordsAccepted: number;
+  rejected: number;
+  duplicates: number;
+  flagged: number;
+  testItems: number;
+}
+
+const COUNTERS = [
+  ['events_accepted', 'eventsAccepted'],
+  ['records_accepted', 'recordsAccepted'],
+  ['rejected', 'rejected'],
+  ['duplicates', 'duplicates'],
+  ['flagged', 'flagged'],
+  ['test_items', 'testItems'],
+  ['emails_seen', 'emailsSeen'],
+  ['emails_valid', 'emailsValid'],
+  ['phones_seen', 'phonesSeen'],
+  ['phones_valid', 'phonesValid'],
+  ['transactions_seen', 'transactionsSeen'],
+  ['transactions_well_formed', 'transactionsWellFormed'],
+] as const satisfies readonly (readonly [string, keyof QualityDelta])[];
+
+function emptyDelta(): QualityDelta {
+  return Object.fromEntries(COUNTERS.map(([, field]) => [field, 0])) as unknown as QualityDelta;
+}
+
+/**
+ * Per-batch tally of the daily input-quality counters, folded in memory by (source, UTC day of receipt) and
+ * written with one multi-row upsert in the batch transaction, so the report is exact under redelivery.
+ */
+export class QualityTally {
+  private readonly byKey = new Map<string, { sourceId: string; day: string; delta: QualityDelta }>();
+
+  add(sourceId: string, receivedAt: number, delta: Partial<QualityDelta>): void {
+    const day = new Date(receivedAt).toISOString().slice(0, 10);
+    const key = `${sourceId}\u0000${day}`;
+    let entry = this.byKey.get(key);
+    if (!entry) {
+      entry = { sourceId, day, delta: emptyDelta() };
+      this.byKey.set(key, entry);
+    }
+    for (const [field, value] of Object.entries(delta) as [keyof QualityDelta, number][]) entry.delta[field] += value;
+  }
+
+  async write(tx: SqlExecutor): Promise<void> {
+    if (this.byKey.size === 0) return;
+    const rows = [...this.byKey.values()].map(({ sourceId, day, delta }) => ({
+      source_id: sourceId,
+      day,
+      ...Object.fromEntries(COUNTERS.map(([column, field]) => [column, delta[field]])),
+    }));
+    const query = buildUnnestInsert({
+      table: 'input_quality_daily',
+      alias: 'q',
+      columns: [{ name: 'source_id', type: 'text' }, { name: 'day', type: 'date' }, ...COUNTERS.map(([column]) => ({ name: column, type: 'bigint' }))],
+      rows,
+      onConflict: { target: ['source_id', 'day'], update: COUNTERS.map(([column]) => ({ column, expression: `q.${column} + EXCLUDED.${column}` })) },
+    });
+    await tx.query(query.text, query.values);
+  }
+}

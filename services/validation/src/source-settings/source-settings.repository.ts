@@ -1,0 +1,47 @@
+import type { SqlExecutor } from '@tessera/kafka';
+import type { SourceSettings, SourceSettingsBody, TestTrafficRule } from './source-settings';
+
+interface SettingsRow {
+  source_id: string;
+  default_region: string | null;
+  test_rules: TestTrafficRule[];
+  updated_at: Date;
+}
+
+/** Per-source normalization settings in validation's schema (phone region, test-traffic rules). */
+export class SourceSettingsRepository {
+  async list(db: SqlExecutor): Promise<SourceSettings[]> {
+    const { rows } = await db.query<SettingsRow>('SELECT * FROM source_settings ORDER BY source_id');
+    return rows.map(toSettings);
+  }
+
+  async get(db: SqlExecutor, sourceId: string): Promise<SourceSettings | undefined> {
+    const { rows } = await db.query<SettingsRow>('SELECT * FROM source_settings WHERE source_id = $1', [sourceId]);
+    return rows[0] ? toSettings(rows[0]) : undefined;
+  }
+
+  async forSources(db: SqlExecutor, sourceIds: readonly string[]): Promise<Map<string, SourceSettings>> {
+    if (sourceIds.length === 0) return new Map();
+    const { rows } = await db.query<SettingsRow>('SELECT * FROM source_settings WHERE source_id = ANY($1::text[])', [sourceIds]);
+    return new Map(rows.map((row) => [row.source_id, toSettings(row)]));
+  }
+
+  async upsert(db: SqlExecutor, sourceId: string, body: SourceSettingsBody): Promise<SourceSettings> {
+    const { rows } = await db.query<SettingsRow>(
+      `INSERT INTO source_settings (source_id, default_region, test_rules) VALUES ($1, $2, $3::jsonb)
+       ON CONFLICT (source_id) DO UPDATE SET default_region = EXCLUDED.default_region, test_rules = EXCLUDED.test_rules, updated_at = now()
+       RETURNING *`,
+      [sourceId, body.defaultRegion ? body.defaultRegion.toUpperCase() : null, JSON.stringify(body.testRules ?? [])],
+    );
+    return toSettings(rows[0]);
+  }
+
+  async delete(db: SqlExecutor, sourceId: string): Promise<boolean> {
+    const { rowCount } = await db.query('DELETE FROM source_settings WHERE source_id = $1', [sourceId]);
+    return (rowCount ?? 0) > 0;
+  }
+}
+
+function toSettings(row: SettingsRow): SourceSettings {
+  return { sourceId: row.source_id, defaultRegion: row.default_region, testRules: row.test_rules, updatedAt: row.updated_at.toISOString() };
+}

@@ -1,0 +1,100 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { followsConvention } from './naming-convention';
+import type { TrackingPlan } from './tracking-plan';
+
+export type PlanViolationReason = 'unplanned_event' | 'schema_violation' | 'naming_convention';
+
+export interface PlanViolation {
+  reason: PlanViolationReason;
+  detail: string;
+  /** Dotted path of the offending field, e.g. properties.price. */
+  path: string | null;
+}
+
+interface CompiledPlan {
+  version: number;
+  validators: Map<string, ValidateFunction | null>;
+}
+
+/** Thrown when a plan's event schema does not compile; the admin API answers 400 with it. */
+export class PlanSchemaError extends Error {
+  constructor(
+    readonly eventName: string,
+    message: string,
+  ) {
+    super(`schema of event "${eventName}" does not compile: ${message}`);
+    this.name = 'PlanSchemaError';
+  }
+}
+
+/**
+ * Compiles a plan's JSON Schemas with ajv once per (source, plan version) and checks track events against it.
+ * Compiling is the expensive part (it generates code), so the hot path only looks the version up.
+ */
+export class PlanValidatorCache {
+  private readonly ajv: Ajv;
+  private readonly compiled = new Map<string, CompiledPlan>();
+
+  constructor() {
+    // strict: false because plans come from users and may carry annotations ajv does not know.
+    this.ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(this.ajv);
+  }
+
+  /** Compiles every schema of the plan; throws PlanSchemaError on the first that does not compile. */
+  compile(plan: Pick<TrackingPlan, 'sourceId' | 'version' | 'events'>): CompiledPlan {
+    const cached = this.compiled.get(plan.sourceId);
+    if (cached && cached.version === plan.version) return cached;
+    const validators = new Map<string, ValidateFunction | null>();
+    for (const event of plan.events) {
+      if (!event.schema) {
+        validators.set(event.name, null);
+        continue;
+      }
+      try {
+        validators.set(event.name, this.ajv.compile(event.schema));
+      } catch (err) {
+        throw new PlanSchemaError(event.name, err instanceof Error ? err.message : String(err));
+      }
+    }
+    const entry = { version: plan.version, validators };
+    this.compiled.set(plan.sourceId, entry);
+    return entry;
+  }
+
+  /** Every violation of the plan by one track event, in a stable order (naming, then plan membership, then schema). */
+  check(plan: TrackingPlan, eventName: string, properties: Record<string, unknown>): PlanViolation[] {
+    const violations: PlanViolation[] = [];
+    if (plan.namingConvention && !followsConvention(eventName, plan.namingConvention)) {
+      violations.push({ reason: 'naming_convention', detail: `event name "${eventName}" is not ${plan.namingConvention}`, path: 'event' });
+    }
+    const { validators } = this.compile(plan);
+    if (!validators.has(eventName)) {
+      if (!plan.allowUnplannedEvents) {
+        violations.push({ reason: 'unplanned_event', detail: `event "${eventName}" is not in the tracking plan of source ${plan.sourceId}`, path: 'event' });
+      }
+      return violations;
+    }
+    const validate = validators.get(eventName);
+    if (validate && !validate(properties)) {
+      for (const error of validate.errors ?? []) violations.push(toViolation(error));
+    }
+    return violations;
+  }
+
+  /** Number of plans held compiled (for the cache gauge). */
+  size(): number {
+    return this.compiled.size;
+  }
+}
+
+function toViolation(error: ErrorObject): PlanViolation {
+  const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const missing = error.keyword === 'required' ? (error.params as { missingProperty?: string }).missingProperty : undefined;
+  const extra = error.keyword === 'additionalProperties' ? (error.params as { additionalProperty?: string }).additionalProperty : undefined;
+  if (missing) segments.push(missing);
+  if (extra) segments.push(extra);
+  const path = ['properties', ...segments].join('.');
+  return { reason: 'schema_violation', detail: `${path} ${error.message ?? 'is invalid'}`, path };
+}
