@@ -41,13 +41,14 @@ export class GatewayHarness {
     return this.service.url;
   }
 
-  async start(env: Record<string, string> = {}): Promise<this> {
+  async start(env: Record<string, string> = {}, logLevel: 'warn' | 'fatal' = 'warn'): Promise<this> {
     Object.assign(process.env, env);
     this.service = await startServiceForTest(AppModule, 'ingest-gateway', {
       databaseUrl: this.schema.url,
       schema: this.schema.schema,
       kafkaBrokers: this.brokers.join(','),
       adminToken: ADMIN_TOKEN,
+      logLevel,
     });
     return this;
   }
