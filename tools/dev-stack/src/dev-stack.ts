@@ -3,10 +3,12 @@ import path from 'node:path';
 import { SERVICE_CATALOG, SERVICE_NAMES } from '@tessera/config';
 import { startBroker, type RunningBroker } from '@tessera/embedded-kafka';
 import { createKafkaClient } from '@tessera/kafka';
+import { createLogger } from '@tessera/observability';
 import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets';
 import type { DevStackSettings } from './dev-stack-settings';
 import { startDevPostgres, type RunningPostgres } from './embedded-postgres-server';
 import { freePort } from './free-port';
+import { humanize } from './output-prefixer';
 import { waitUntilReady } from './readiness-waiter';
 import { ServiceProcess } from './service-process';
 import { provisionTopics } from './topic-provisioner';
@@ -126,7 +128,17 @@ export class DevStack {
 
   private async startBroker(): Promise<string> {
     const dataDir = path.join(this.settings.dataDir, 'kafka');
-    this.broker = await startBroker({ port: this.settings.kafkaPort, dataDir, autoCreateTopics: false });
+    try {
+      const logger = createLogger({
+        service: 'embedded-kafka',
+        level: process.env.TESSERA_BROKER_LOG_LEVEL ?? 'warn',
+        destination: { write: (line: string) => void process.stdout.write(`[kafka] ${humanize(line.trimEnd())}\n`) },
+      });
+      this.broker = await startBroker({ port: this.settings.kafkaPort, dataDir, autoCreateTopics: false, logger });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`embedded Kafka broker did not start on port ${this.settings.kafkaPort} (${reason}); if the port is taken, set TESSERA_KAFKA_PORT, or KAFKA_BROKERS to use a running Kafka`);
+    }
     this.log(`embedded Kafka broker on ${this.broker.bootstrap} (data in ${dataDir})`);
     return this.broker.bootstrap;
   }

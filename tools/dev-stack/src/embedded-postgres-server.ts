@@ -40,6 +40,9 @@ export async function startDevPostgres(dataDir: string, port: number): Promise<R
       },
     });
   } catch (error) {
-    throw new Error(`embedded Postgres did not start on port ${port}: ${error instanceof Error ? error.message : String(error)}\n${recent.join('')}`);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `embedded Postgres did not start on port ${port} (${reason}); if the port is taken, set TESSERA_POSTGRES_PORT, or DATABASE_URL to use a running Postgres\n${recent.join('')}`,
+    );
   }
 }

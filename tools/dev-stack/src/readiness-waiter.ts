@@ -1,3 +1,4 @@
+import { servicePortVariable } from './dev-stack-settings';
 import type { ServiceProcess } from './service-process';
 
 const POLL_INTERVAL_MS = 250;
@@ -8,7 +9,10 @@ export async function waitUntilReady(service: ServiceProcess, timeoutMs: number)
   let lastProblem = 'no answer yet';
   while (Date.now() < deadline) {
     if (service.exited) {
-      throw new Error(`${service.name} exited before it was ready (code ${service.exited.code}, signal ${service.exited.signal})`);
+      throw new Error(
+        `${service.name} exited before it was ready (code ${service.exited.code}, signal ${service.exited.signal}); its log lines above say why` +
+          ` (if port ${service.port} is taken, set ${servicePortVariable(service.name)})`,
+      );
     }
     try {
       const res = await fetch(`${service.url}/readyz`, { signal: AbortSignal.timeout(2000) });
