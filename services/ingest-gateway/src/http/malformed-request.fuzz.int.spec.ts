@@ -89,7 +89,7 @@ describe('fuzz: ~10,000 malformed requests over real HTTP', () => {
   beforeAll(async () => {
     broker = await startTestBroker();
     await createTestTopics(broker.brokers, RAW_TOPICS);
-    gateway = await new GatewayHarness(broker.brokers, await createTestSchema('ingest_gateway')).start({}, 'fatal');
+    gateway = await new GatewayHarness(broker.brokers, await createTestSchema('ingest_gateway')).start({}, 'silent');
     writeKey = (await gateway.createSource('fuzz')).writeKey;
   });
 

@@ -37,7 +37,7 @@ describe('broker outage: 503 with Retry-After, then recovery without restarting 
     gateway = await new GatewayHarness(brokers, await createTestSchema('ingest_gateway')).start({
       INGEST_ACK_TIMEOUT_MS: '1500',
       INGEST_RETRY_AFTER_SECONDS: '2',
-    }, 'fatal');
+    }, 'silent');
     auth = { authorization: basicAuth((await gateway.createSource('outage')).writeKey) };
   });
 

@@ -41,7 +41,7 @@ export class GatewayHarness {
     return this.service.url;
   }
 
-  async start(env: Record<string, string> = {}, logLevel: 'warn' | 'fatal' = 'warn'): Promise<this> {
+  async start(env: Record<string, string> = {}, logLevel: 'warn' | 'silent' = 'warn'): Promise<this> {
     Object.assign(process.env, env);
     this.service = await startServiceForTest(AppModule, 'ingest-gateway', {
       databaseUrl: this.schema.url,
