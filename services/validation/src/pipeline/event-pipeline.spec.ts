@@ -1,0 +1,113 @@
+import type { TrackingPlan } from '../tracking-plans/tracking-plan';
+import { runEventPipeline } from './event-pipeline';
+import { rawEvent, stepEnvironment } from './pipeline-samples.fixture';
+
+const plan = (overrides: Partial<TrackingPlan> = {}): TrackingPlan => ({
+  sourceId: 'src-1',
+  version: 1,
+  mode: 'reject',
+  namingConvention: 'title_case',
+  allowUnplannedEvents: false,
+  events: [{ name: 'Order Completed', schema: { type: 'object', required: ['revenue'], properties: { revenue: { type: 'number' } } } }],
+  createdAt: '',
+  updatedAt: '',
+  ...overrides,
+});
+
+describe('runEventPipeline', () => {
+  it.each([
+    [{ type: 'purchase' }, 'unknown_type', 'type'],
+    [{ userId: null, anonymousId: null }, 'missing_identity', 'userId'],
+    [{ userId: '  ', anonymousId: '' }, 'missing_identity', 'userId'],
+    [{ event: ' ' }, 'missing_event_name', 'event'],
+    [{ event: null }, 'missing_event_name', 'event'],
+    [{ userId: 'NULL' }, 'blocked_identifier', 'userId'],
+    [{ userId: '[object Object]' }, 'blocked_identifier', 'userId'],
+    [{ userId: null, anonymousId: '00000000-0000-0000-0000-000000000000' }, 'blocked_identifier', 'anonymousId'],
+    [{ type: 'alias', previousId: null }, 'missing_identity', 'previousId'],
+    [{ type: 'group', groupId: 'guest' }, 'blocked_identifier', 'groupId'],
+    [{ properties: '{"a":' }, 'invalid_json', 'properties'],
+    [{ traits: '[1,2]' }, 'invalid_json', 'traits'],
+    [{ timestamp: 'yesterday' }, 'invalid_timestamp', 'timestamp'],
+    [{ properties: JSON.stringify({ revenue: 10, currency: 'euro' }) }, 'invalid_currency', 'properties.currency'],
+  ])('rejects %j as %s at %s', (overrides, reason, path) => {
+    const result = runEventPipeline(rawEvent(overrides), stepEnvironment());
+    expect(result).toMatchObject({ kind: 'dlq', reason: { code: reason, path, about: { itemKind: 'event', sourceId: 'src-1', messageId: 'm-1' } } });
+  });
+
+  it('corrects client clock skew: timestamp = receivedAt - (sentAt - originalTimestamp)', () => {
+    // The device clock is 1 h fast; the event happened 5 s before the SDK sent it.
+    const result = runEventPipeline(rawEvent({ timestamp: '2026-11-22T11:00:00.000Z', sentAt: '2026-11-22T11:00:05.000Z' }), stepEnvironment());
+    expect(result.kind).toBe('ok');
+    if (result.kind !== 'ok') return;
+    expect(new Date(result.value.timestamp).toISOString()).toBe('2026-11-22T09:59:55.000Z');
+    expect(result.value.originalTimestamp).toBe(Date.parse('2026-11-22T11:00:00.000Z'));
+    expect(result.value.sentAt).toBe(Date.parse('2026-11-22T11:00:05.000Z'));
+  });
+
+  it('reads offsets and offset-less times as UTC, and falls back to receivedAt', () => {
+    const withOffset = runEventPipeline(rawEvent({ timestamp: '2026-11-22T12:00:00+02:00' }), stepEnvironment());
+    const noOffset = runEventPipeline(rawEvent({ timestamp: '2026-11-22T10:00:00' }), stepEnvironment());
+    const none = runEventPipeline(rawEvent(), stepEnvironment());
+    expect([withOffset, noOffset, none].map((r) => r.kind === 'ok' && new Date(r.value.timestamp).toISOString())).toEqual([
+      '2026-11-22T10:00:00.000Z',
+      '2026-11-22T10:00:00.000Z',
+      '2026-11-22T10:00:00.000Z',
+    ]);
+  });
+
+  it('normalizes emails, phones (source region), currency and revenue, and counts them for the report', () => {
+    const env = stepEnvironment({ settings: { sourceId: 'src-1', defaultRegion: 'DE', testRules: [], updatedAt: '' } });
+    const result = runEventPipeline(
+      rawEvent({
+        properties: JSON.stringify({ revenue: '19.90', currency: ' eur ' }),
+        context: JSON.stringify({ traits: { email: '  Ada@Example.COM ', phone: '030 1234567' } }),
+      }),
+      env,
+    );
+    expect(result.kind).toBe('ok');
+    if (result.kind !== 'ok') return;
+    expect(JSON.parse(result.value.properties!)).toEqual({ revenue: 19.9, currency: 'EUR' });
+    expect(JSON.parse(result.value.context!).traits).toEqual({ email: 'ada@example.com', phone: '+49301234567' });
+    expect([result.value.revenue, result.value.currency]).toEqual([19.9, 'EUR']);
+    expect(env.observations).toEqual({ emailsSeen: 1, emailsValid: 1, phonesSeen: 1, phonesValid: 1, transactionsSeen: 1, transactionsWellFormed: 1 });
+  });
+
+  it('keeps bad emails and phones (counted, not rejected)', () => {
+    const env = stepEnvironment();
+    const result = runEventPipeline(rawEvent({ type: 'identify', event: null, traits: JSON.stringify({ email: 'not-an-email', phone: '12' }) }), env);
+    expect(result.kind).toBe('ok');
+    expect(env.observations).toMatchObject({ emailsSeen: 1, emailsValid: 0, phonesSeen: 1, phonesValid: 0 });
+  });
+
+  it('labels test traffic from context.test and from a source rule', () => {
+    const byContext = runEventPipeline(rawEvent({ context: '{"test":true}' }), stepEnvironment());
+    const byRule = runEventPipeline(
+      rawEvent({ userId: 'qa-7' }),
+      stepEnvironment({ settings: { sourceId: 'src-1', defaultRegion: null, testRules: [{ path: 'userId', pattern: '^qa-' }], updatedAt: '' } }),
+    );
+    const real = runEventPipeline(rawEvent(), stepEnvironment());
+    expect([byContext, byRule, real].map((r) => r.kind === 'ok' && r.value.isTest)).toEqual([true, true, false]);
+  });
+
+  it('rejects a tracking-plan violation in reject mode, with every detail', () => {
+    const result = runEventPipeline(rawEvent({ properties: '{"revenue":"lots"}' }), stepEnvironment({ plan: plan() }));
+    expect(result).toMatchObject({ kind: 'dlq', reason: { code: 'schema_violation', path: 'properties.revenue' } });
+    const unplanned = runEventPipeline(rawEvent({ event: 'Cart Viewed' }), stepEnvironment({ plan: plan() }));
+    expect(unplanned).toMatchObject({ kind: 'dlq', reason: { code: 'unplanned_event', path: 'event' } });
+    const badName = runEventPipeline(rawEvent({ event: 'cart_viewed' }), stepEnvironment({ plan: plan({ allowUnplannedEvents: true }) }));
+    expect(badName).toMatchObject({ kind: 'dlq', reason: { code: 'naming_convention', path: 'event' } });
+  });
+
+  it('lets a violation through in flag mode, recorded on the event', () => {
+    const result = runEventPipeline(rawEvent({ properties: '{}' }), stepEnvironment({ plan: plan({ mode: 'flag' }) }));
+    expect(result.kind).toBe('ok');
+    if (result.kind !== 'ok') return;
+    expect(result.value.violations).toEqual([{ reason: 'schema_violation', detail: "properties.revenue must have required property 'revenue'", path: 'properties.revenue' }]);
+  });
+
+  it('does not apply plans to non-track calls', () => {
+    const result = runEventPipeline(rawEvent({ type: 'page', event: null, name: 'Home' }), stepEnvironment({ plan: plan() }));
+    expect(result.kind).toBe('ok');
+  });
+});
