@@ -1,0 +1,129 @@
+import type { ResolvedItem } from '@tessera/contracts';
+import { campaignTouch, consentPreferences, isObject, parseJsonObject, textOrNull, toMicros, type JsonObject } from './item-context';
+import { CONSENT_PRIORITY, effectivePriority, type PriorityConfig } from './priority-config';
+import { emptyProfileState, type JsonValue, type ProfileState, type TraitCell, type TraitMode } from './profile-state';
+import { betterCell } from './profile-state-join';
+import type { Provenance } from './provenance';
+import { canonicalTraitName, CONSENT_FIELD_PREFIX, recordAttributeField } from './trait-names';
+
+/** Segment's e-commerce spec: the event that makes an order. */
+export const ORDER_EVENT = 'Order Completed';
+
+/** Counter names of non-track items (track events count under their own name). */
+export function counterName(item: ResolvedItem): string {
+  if (item.kind === 'record') return `$record:${item.record?.objectType ?? 'record'}`;
+  const event = item.event;
+  if (!event) return '$unknown';
+  if (event.type === 'track') return event.event ?? '$track';
+  return `$${event.type}`;
+}
+
+interface TraitOp {
+  field: string;
+  mode: TraitMode;
+  value: JsonValue;
+  tombstone: boolean;
+}
+
+/**
+ * Trait operations of an identify's traits (or a track's properties, PostHog-style): plain keys and `$set` are
+ * $set, `$set_once` is set-once, `$unset` (an array of names) writes tombstones. null values are ignored:
+ * "no information" never erases a value; $unset does.
+ */
+function traitOps(bag: JsonObject | null, plainKeysAreSet: boolean): TraitOp[] {
+  if (!bag) return [];
+  const ops: TraitOp[] = [];
+  const addAll = (object: unknown, mode: TraitMode): void => {
+    if (!isObject(object)) return;
+    for (const [name, value] of Object.entries(object)) {
+      if (value === null || value === undefined) continue;
+      ops.push({ field: canonicalTraitName(name), mode, value: value as JsonValue, tombstone: false });
+    }
+  };
+  if (plainKeysAreSet) addAll(Object.fromEntries(Object.entries(bag).filter(([key]) => !key.startsWith('$'))), 'set');
+  addAll(bag.$set, 'set');
+  addAll(bag.$set_once, 'once');
+  if (Array.isArray(bag.$unset)) {
+    for (const name of bag.$unset) if (typeof name === 'string') ops.push({ field: canonicalTraitName(name), mode: 'set', value: null, tombstone: true });
+  }
+  return ops;
+}
+
+function recordOps(item: ResolvedItem): TraitOp[] {
+  const record = item.record;
+  const attributes = parseJsonObject(record?.attributes);
+  if (!record || !attributes) return [];
+  const ops: TraitOp[] = [];
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined) continue;
+    const field = recordAttributeField(name, record.mapping[name]);
+    if (field) ops.push({ field, mode: 'set', value: value as JsonValue, tombstone: false });
+  }
+  return ops;
+}
+
+function addTrait(state: ProfileState, op: TraitOp, provenance: Provenance): void {
+  const registers = state.traits.get(op.field) ?? {};
+  const cell: TraitCell = { value: op.value, tombstone: op.tombstone, provenance };
+  registers[op.mode] = betterCell(op.mode, registers[op.mode], cell);
+  state.traits.set(op.field, registers);
+}
+
+function normalizeEmail(value: unknown): string | null {
+  return typeof value === 'string' && value.includes('@') ? value.trim().toLowerCase() : null;
+}
+
+/**
+ * What one resolved item says about its profile, as a profile-state delta. Pure: the same item and priority
+ * configuration always give the same delta, and deltas fold in any order (see joinProfileState).
+ */
+export function observeItem(item: ResolvedItem, config: PriorityConfig): ProfileState {
+  const state = emptyProfileState();
+  const at = item.occurredAt;
+  const provenanceFor = (field: string): Provenance => ({ sourceId: item.sourceId, priority: effectivePriority(config, item.sourceId, field), occurredAt: at, messageId: item.messageId });
+  state.firstSeen = at;
+  state.lastSeen = at;
+  state.itemCount = 1;
+  state.counters.set(counterName(item), { count: 1, firstAt: at, lastAt: at });
+  state.hasNonTestItem = !(item.event?.isTest ?? item.record?.isTest ?? false);
+  for (const identifier of item.identifiers) state.identifiers.add(`${identifier.type}:${identifier.value}`);
+
+  let ops: TraitOp[] = [];
+  const event = item.event;
+  if (event) {
+    const context = parseJsonObject(event.context);
+    if (event.type === 'identify') ops = traitOps(parseJsonObject(event.traits), true);
+    else if (event.type === 'track') ops = traitOps(parseJsonObject(event.properties), false);
+    const properties = parseJsonObject(event.properties);
+    const isOrder = event.type === 'track' && event.event === ORDER_EVENT;
+    const revenue = event.revenue !== null ? toMicros(event.revenue) : isOrder ? (toMicros(properties?.revenue) ?? toMicros(properties?.total)) : null;
+    if (revenue !== null) state.revenueMicros = revenue;
+    if (isOrder) {
+      state.orderCount = 1;
+      state.lastOrder = {
+        messageId: item.messageId,
+        occurredAt: at,
+        revenueMicros: revenue ?? 0,
+        currency: event.currency ?? textOrNull(properties?.currency),
+        orderId: textOrNull(properties?.order_id) ?? textOrNull(properties?.orderId),
+      };
+    }
+    const touch = campaignTouch(context, item.messageId, at);
+    if (touch) state.campaigns.set(touch.messageId, touch);
+    for (const [category, granted] of consentPreferences(context)) {
+      addTrait(state, { field: `${CONSENT_FIELD_PREFIX}${category}`, mode: 'set', value: granted, tombstone: false }, { ...provenanceFor(''), priority: CONSENT_PRIORITY });
+    }
+  } else {
+    ops = recordOps(item);
+  }
+  for (const op of ops) if (!op.field.startsWith(CONSENT_FIELD_PREFIX)) addTrait(state, op, provenanceFor(op.field));
+
+  const emails = new Set<string>();
+  for (const identifier of item.identifiers) if (identifier.type === 'email') emails.add(identifier.value.trim().toLowerCase());
+  for (const op of ops) if (op.field === 'email' && !op.tombstone) {
+    const email = normalizeEmail(op.value);
+    if (email) emails.add(email);
+  }
+  for (const email of emails) state.emails.set(email, provenanceFor('email'));
+  return state;
+}

@@ -1,0 +1,93 @@
+import type { CampaignTouch, OrderSummary, ProfileState, TraitCell, TraitMode, TraitRegisters } from './profile-state';
+import { compareOnceRank, compareSetRank, compareText, type Provenance } from './provenance';
+
+/** The winner of two cells of one mode (either may be absent). */
+export function betterCell(mode: TraitMode, a: TraitCell | undefined, b: TraitCell | undefined): TraitCell | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  const compare = mode === 'set' ? compareSetRank : compareOnceRank;
+  return compare(a.provenance, b.provenance) <= 0 ? a : b;
+}
+
+/** The later order (timestamp, then message id): "last order" must not depend on arrival order either. */
+export function laterOrder(a: OrderSummary | null, b: OrderSummary | null): OrderSummary | null {
+  if (!a) return b;
+  if (!b) return a;
+  if (a.occurredAt !== b.occurredAt) return a.occurredAt > b.occurredAt ? a : b;
+  return compareText(a.messageId, b.messageId) >= 0 ? a : b;
+}
+
+function minNullable(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
+}
+
+function maxNullable(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
+}
+
+/**
+ * Folds `from` into `into` (mutating and returning `into`). Used both to apply an item's observations and to
+ * merge an absorbed profile into its survivor: counts add up, traits are re-decided by survivorship.
+ */
+export function joinProfileState(into: ProfileState, from: ProfileState): ProfileState {
+  into.firstSeen = minNullable(into.firstSeen, from.firstSeen);
+  into.lastSeen = maxNullable(into.lastSeen, from.lastSeen);
+  into.itemCount += from.itemCount;
+  for (const [name, counter] of from.counters) {
+    const current = into.counters.get(name);
+    into.counters.set(
+      name,
+      current
+        ? { count: current.count + counter.count, firstAt: Math.min(current.firstAt, counter.firstAt), lastAt: Math.max(current.lastAt, counter.lastAt) }
+        : { ...counter },
+    );
+  }
+  into.revenueMicros += from.revenueMicros;
+  into.orderCount += from.orderCount;
+  into.lastOrder = laterOrder(into.lastOrder, from.lastOrder);
+  for (const [field, registers] of from.traits) {
+    const current: TraitRegisters = into.traits.get(field) ?? {};
+    const next: TraitRegisters = {};
+    const set = betterCell('set', current.set, registers.set);
+    const once = betterCell('once', current.once, registers.once);
+    if (set) next.set = set;
+    if (once) next.once = once;
+    into.traits.set(field, next);
+  }
+  for (const [messageId, touch] of from.campaigns) if (!into.campaigns.has(messageId)) into.campaigns.set(messageId, touch);
+  for (const [email, provenance] of from.emails) {
+    const current = into.emails.get(email);
+    if (!current || compareSetRank(provenance, current) < 0) into.emails.set(email, provenance);
+  }
+  for (const identifier of from.identifiers) into.identifiers.add(identifier);
+  into.hasNonTestItem = into.hasNonTestItem || from.hasNonTestItem;
+  return into;
+}
+
+/**
+ * The value a field shows. $set (or its $unset tombstone) decides when present; a $set_once value shows when
+ * no $set ever arrived, or when it came after the latest $unset (the field was empty again, so "set once"
+ * applies). Absent: undefined.
+ */
+export function effectiveTrait(registers: TraitRegisters): { value: unknown; cell: TraitCell } | undefined {
+  const { set, once } = registers;
+  if (set && !set.tombstone) return { value: set.value, cell: set };
+  if (once && (!set || once.provenance.occurredAt > set.provenance.occurredAt)) return { value: once.value, cell: once };
+  return undefined;
+}
+
+/** The profile's own best email candidate (before the 1:1 assignment across profiles). */
+export function bestEmailCandidate(emails: ReadonlyMap<string, Provenance>): string | null {
+  let best: [string, Provenance] | null = null;
+  for (const entry of emails) if (!best || compareSetRank(entry[1], best[1]) < 0) best = entry;
+  return best ? best[0] : null;
+}
+
+/** Campaign touches oldest first (timestamp, then message id). */
+export function orderedTouches(campaigns: ReadonlyMap<string, CampaignTouch>): CampaignTouch[] {
+  return [...campaigns.values()].sort((a, b) => a.occurredAt - b.occurredAt || compareText(a.messageId, b.messageId));
+}

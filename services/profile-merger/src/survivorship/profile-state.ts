@@ -1,0 +1,85 @@
+import type { Provenance } from './provenance';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export type TraitMode = 'set' | 'once';
+
+/** One survivorship register: the winning observation of a field in one mode. A tombstone is an $unset. */
+export interface TraitCell {
+  value: JsonValue;
+  tombstone: boolean;
+  provenance: Provenance;
+}
+
+export interface TraitRegisters {
+  set?: TraitCell;
+  once?: TraitCell;
+}
+
+export interface EventCounter {
+  count: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+export interface OrderSummary {
+  messageId: string;
+  occurredAt: number;
+  /** Revenue in millionths of the currency unit: integer sums are exact whatever the order of addition. */
+  revenueMicros: number;
+  currency: string | null;
+  orderId: string | null;
+}
+
+export interface CampaignTouch {
+  messageId: string;
+  occurredAt: number;
+  source: string | null;
+  medium: string | null;
+  name: string | null;
+  term: string | null;
+  content: string | null;
+}
+
+/**
+ * A profile as a join-semilattice-like value: every field is folded with an operation that is commutative and
+ * associative (min, max, sum, union, best-by-provenance), so folding the same items in any order gives the
+ * same state. A batch's delta and a stored profile have the same shape.
+ */
+export interface ProfileState {
+  firstSeen: number | null;
+  lastSeen: number | null;
+  /** Items applied (events and records). */
+  itemCount: number;
+  counters: Map<string, EventCounter>;
+  revenueMicros: number;
+  orderCount: number;
+  lastOrder: OrderSummary | null;
+  /** Canonical trait name (e.g. given-name, plan) or consent.<category> -> registers. */
+  traits: Map<string, TraitRegisters>;
+  /** By message id. */
+  campaigns: Map<string, CampaignTouch>;
+  /** Email -> its best observation on this profile (candidates for the best email). */
+  emails: Map<string, Provenance>;
+  /** `type:value` of every identifier seen on the profile's items. */
+  identifiers: Set<string>;
+  /** False as soon as one non-test item arrives. */
+  hasNonTestItem: boolean;
+}
+
+export function emptyProfileState(): ProfileState {
+  return {
+    firstSeen: null,
+    lastSeen: null,
+    itemCount: 0,
+    counters: new Map(),
+    revenueMicros: 0,
+    orderCount: 0,
+    lastOrder: null,
+    traits: new Map(),
+    campaigns: new Map(),
+    emails: new Map(),
+    identifiers: new Set(),
+    hasNonTestItem: false,
+  };
+}

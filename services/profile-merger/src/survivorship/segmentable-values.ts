@@ -1,0 +1,43 @@
+import type { ProfileState } from './profile-state';
+import { effectiveTrait, orderedTouches } from './profile-state-join';
+import { CONSENT_FIELD_PREFIX } from './trait-names';
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * The flat snapshot of the fields segments may use (the `values` of cdp.profiles.changed): traits.<field>,
+ * consent.<category>, email (the 1:1 best email), first_seen, last_seen, event_count.<name>, revenue_total,
+ * order_count, last_order_at, campaign.*. An absent key means unset.
+ */
+export function segmentableValues(state: ProfileState, bestEmail: string | null): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const field of [...state.traits.keys()].sort()) {
+    const effective = effectiveTrait(state.traits.get(field) ?? {});
+    if (!effective) continue;
+    values[field.startsWith(CONSENT_FIELD_PREFIX) ? field : `traits.${field}`] = effective.value;
+  }
+  if (bestEmail) values.email = bestEmail;
+  if (state.firstSeen !== null) values.first_seen = iso(state.firstSeen);
+  if (state.lastSeen !== null) values.last_seen = iso(state.lastSeen);
+  for (const name of [...state.counters.keys()].sort()) values[`event_count.${name}`] = state.counters.get(name)?.count;
+  values.revenue_total = state.revenueMicros / 1_000_000;
+  values.order_count = state.orderCount;
+  if (state.lastOrder) values.last_order_at = iso(state.lastOrder.occurredAt);
+  const touches = orderedTouches(state.campaigns);
+  if (touches.length > 0) {
+    const first = touches[0];
+    const last = touches[touches.length - 1];
+    values['campaign.touch_count'] = touches.length;
+    if (first.source) values['campaign.first_source'] = first.source;
+    if (last.source) values['campaign.last_source'] = last.source;
+    if (last.medium) values['campaign.last_medium'] = last.medium;
+    if (last.name) values['campaign.last_name'] = last.name;
+  }
+  return values;
+}
+
+/** Names whose value differs between two snapshots (added, removed or changed), sorted. */
+export function changedFieldNames(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...names].filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name])).sort();
+}

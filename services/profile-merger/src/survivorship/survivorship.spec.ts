@@ -1,0 +1,157 @@
+import * as fc from 'fast-check';
+import type { ResolvedItem } from '@tessera/contracts';
+import { assignBestEmails } from './best-email-assignment';
+import { observeItem } from './item-observer';
+import type { PriorityConfig } from './priority-config';
+import { emptyProfileState, type ProfileState } from './profile-state';
+import { bestEmailCandidate, joinProfileState } from './profile-state-join';
+import { segmentableValues } from './segmentable-values';
+import { identifyItem, recordItem, trackItem } from './test-items.fixture';
+
+const config: PriorityConfig = {
+  sources: new Map([['crm', 1], ['web', 5]]),
+  fields: new Map([['web', new Map([['plan', 1]])]]),
+};
+
+function fold(items: readonly ResolvedItem[], cfg: PriorityConfig = config): ProfileState {
+  return items.reduce((state, item) => joinProfileState(state, observeItem(item, cfg)), emptyProfileState());
+}
+
+const view = (items: readonly ResolvedItem[]): Record<string, unknown> => {
+  const state = fold(items);
+  return segmentableValues(state, bestEmailCandidate(state.emails));
+};
+
+describe('survivorship', () => {
+  it('a CRM record (priority 1) beats a newer web identify (priority 5) on given-name', () => {
+    const crm = recordItem({ messageId: 'm1', sourceId: 'crm', at: 1000, attributes: { first: 'Jane' }, mapping: { first: 'given-name' } });
+    const web = identifyItem({ messageId: 'm2', sourceId: 'web', at: 2000, traits: { firstName: 'Janey' } });
+    expect(view([crm, web])['traits.given-name']).toBe('Jane');
+    expect(view([web, crm])['traits.given-name']).toBe('Jane');
+  });
+
+  it('field priority overrides source priority: a web identify wins plan over the CRM', () => {
+    const crm = recordItem({ messageId: 'm1', sourceId: 'crm', at: 3000, attributes: { plan: 'free' }, mapping: {} });
+    const web = identifyItem({ messageId: 'm2', sourceId: 'web', at: 2000, traits: { plan: 'pro' } });
+    // equal priority (1) now: the newer CRM record wins; a newer web identify takes it back
+    expect(view([crm, web])['traits.plan']).toBe('free');
+    const newerWeb = identifyItem({ messageId: 'm3', sourceId: 'web', at: 4000, traits: { plan: 'team' } });
+    expect(view([newerWeb, crm, web])['traits.plan']).toBe('team');
+  });
+
+  it('an unlisted source has priority 999 and loses to any listed one', () => {
+    const web = identifyItem({ messageId: 'm1', sourceId: 'web', at: 1000, traits: { city: 'Oslo' } });
+    const other = identifyItem({ messageId: 'm2', sourceId: 'mystery', at: 9000, traits: { city: 'Rome' } });
+    expect(view([web, other])['traits.city']).toBe('Oslo');
+  });
+
+  it('equal priority and timestamp: the greater message id wins, whatever the order', () => {
+    const a = identifyItem({ messageId: 'a', sourceId: 'web', at: 1000, traits: { city: 'A' } });
+    const b = identifyItem({ messageId: 'b', sourceId: 'web', at: 1000, traits: { city: 'B' } });
+    expect(view([a, b])['traits.city']).toBe('B');
+    expect(view([b, a])['traits.city']).toBe('B');
+  });
+
+  it('$unset is a tombstone: an older $set arriving later does not resurrect the value', () => {
+    const set = identifyItem({ messageId: 'm1', sourceId: 'web', at: 1000, traits: { plan2: 'x' } });
+    const unset = identifyItem({ messageId: 'm2', sourceId: 'web', at: 2000, traits: { $unset: ['plan2'] } });
+    expect(view([unset, set])).not.toHaveProperty('traits.plan2');
+    expect(view([set, unset])).not.toHaveProperty('traits.plan2');
+  });
+
+  it('$set_once keeps the first value by event timestamp; $set overrides it', () => {
+    const late = identifyItem({ messageId: 'm2', sourceId: 'web', at: 2000, traits: { $set_once: { signup: 'late' } } });
+    const early = identifyItem({ messageId: 'm1', sourceId: 'web', at: 1000, traits: { $set_once: { signup: 'early' } } });
+    expect(view([late, early])['traits.signup']).toBe('early');
+    const set = identifyItem({ messageId: 'm3', sourceId: 'web', at: 500, traits: { signup: 'forced' } });
+    expect(view([late, early, set])['traits.signup']).toBe('forced');
+  });
+
+  it('computes first/last seen, counts, revenue, orders, campaigns and consent', () => {
+    const values = view([
+      trackItem({ messageId: 'o1', sourceId: 'web', at: 2000, event: 'Order Completed', revenue: 10.1, properties: { order_id: 'A' } }),
+      trackItem({ messageId: 'o2', sourceId: 'web', at: 3000, event: 'Order Completed', revenue: 0.2, properties: { order_id: 'B' } }),
+      trackItem({ messageId: 'v1', sourceId: 'web', at: 1000, event: 'Viewed', context: { campaign: { source: 'google', medium: 'cpc', name: 'spring' } } }),
+      trackItem({ messageId: 'v2', sourceId: 'web', at: 4000, event: 'Viewed', context: { page: { url: 'https://x.io/?utm_source=news&utm_campaign=may' }, consent: { categoryPreferences: { Advertising: false } } } }),
+    ]);
+    expect(values).toMatchObject({
+      first_seen: new Date(1000).toISOString(), last_seen: new Date(4000).toISOString(), 'event_count.Order Completed': 2, 'event_count.Viewed': 2,
+      revenue_total: 10.3, order_count: 2, last_order_at: new Date(3000).toISOString(), 'campaign.touch_count': 2,
+      'campaign.first_source': 'google', 'campaign.last_source': 'news', 'campaign.last_name': 'may', 'consent.Advertising': false,
+    });
+  });
+
+  it('merging two profiles folds counts and re-decides traits', () => {
+    const left = fold([identifyItem({ messageId: 'm1', sourceId: 'web', at: 1000, traits: { firstName: 'Web' } }), trackItem({ messageId: 't1', sourceId: 'web', at: 1500, event: 'Viewed' })]);
+    const right = fold([recordItem({ messageId: 'm2', sourceId: 'crm', at: 500, attributes: { fn: 'Crm' }, mapping: { fn: 'given-name' } }), trackItem({ messageId: 't2', sourceId: 'web', at: 2500, event: 'Viewed' })]);
+    const merged = segmentableValues(joinProfileState(left, right), null);
+    expect(merged).toMatchObject({ 'traits.given-name': 'Crm', 'event_count.Viewed': 2, first_seen: new Date(500).toISOString(), last_seen: new Date(2500).toISOString() });
+  });
+
+  it('best email is 1:1: each email goes to at most one profile, by priority then recency', () => {
+    const prov = (priority: number, occurredAt: number, messageId: string) => ({ sourceId: 's', priority, occurredAt, messageId });
+    const best = assignBestEmails([
+      { email: 'a@x.io', profileId: 'p1', provenance: prov(5, 100, 'm1') },
+      { email: 'a@x.io', profileId: 'p2', provenance: prov(1, 50, 'm2') },
+      { email: 'b@x.io', profileId: 'p1', provenance: prov(5, 10, 'm3') },
+      { email: 'c@x.io', profileId: 'p3', provenance: prov(5, 10, 'm4') },
+      { email: 'c@x.io', profileId: 'p3', provenance: prov(5, 20, 'm5') },
+    ]);
+    expect(Object.fromEntries(best)).toEqual({ p2: 'a@x.io', p1: 'b@x.io', p3: 'c@x.io' });
+  });
+});
+
+describe('survivorship property: arrival order never matters', () => {
+  const sources = fc.constantFrom('crm', 'web', 'mystery');
+  const fields = fc.constantFrom('firstName', 'plan', 'city', 'email');
+  const value = fc.oneof(fc.constantFrom('a', 'b', 'c'), fc.integer({ min: 0, max: 3 }), fc.boolean());
+  const at = fc.integer({ min: 0, max: 20 }).map((n) => 1_700_000_000_000 + n * 1000);
+  const traitBag = fc.record({
+    set: fc.dictionary(fields, value, { maxKeys: 2 }),
+    once: fc.dictionary(fields, value, { maxKeys: 2 }),
+    unset: fc.subarray(['firstName', 'plan', 'city']),
+  });
+  const item = fc.oneof(
+    fc.record({ kind: fc.constant('identify' as const), sourceId: sources, at, bag: traitBag }),
+    fc.record({ kind: fc.constant('track' as const), sourceId: sources, at, event: fc.constantFrom('Viewed', 'Order Completed'), revenue: fc.option(fc.double({ min: 0, max: 500, noNaN: true }), { nil: null }), utm: fc.option(fc.constantFrom('google', 'news'), { nil: null }) }),
+    fc.record({ kind: fc.constant('record' as const), sourceId: sources, at, attributes: fc.dictionary(fc.constantFrom('fn', 'plan', 'mail'), value, { maxKeys: 3 }) }),
+  );
+
+  it('random events applied in random orders give identical profiles', () => {
+    fc.assert(
+      fc.property(fc.array(item, { minLength: 1, maxLength: 25 }), fc.nat(), (specs, seed) => {
+        const items: ResolvedItem[] = specs.map((spec, index) => {
+          const messageId = `m-${index.toString().padStart(3, '0')}`;
+          if (spec.kind === 'identify') {
+            const traits = { ...spec.bag.set, $set_once: spec.bag.once, $unset: spec.bag.unset };
+            return identifyItem({ messageId, sourceId: spec.sourceId, at: spec.at, traits });
+          }
+          if (spec.kind === 'track') {
+            return trackItem({ messageId, sourceId: spec.sourceId, at: spec.at, event: spec.event, revenue: spec.revenue, context: spec.utm ? { campaign: { source: spec.utm } } : undefined });
+          }
+          const attributes = { ...spec.attributes, mail: typeof spec.attributes.mail === 'string' ? `${spec.attributes.mail}@x.io` : undefined };
+          return recordItem({ messageId, sourceId: spec.sourceId, at: spec.at, attributes, mapping: { fn: 'given-name', mail: 'email' } });
+        });
+        const shuffled = shuffle(items, seed);
+        // and a split into two halves folded separately, then joined (a merge of two profiles)
+        const half = Math.floor(shuffled.length / 2);
+        const merged = joinProfileState(fold(shuffled.slice(half)), fold(shuffled.slice(0, half)));
+        const expected = view(items);
+        expect(view(shuffled)).toEqual(expected);
+        expect(segmentableValues(merged, bestEmailCandidate(merged.emails))).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+function shuffle<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let state = seed || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}

@@ -1,0 +1,32 @@
+/**
+ * Segment's reserved identify traits mapped to the semantic tags connectors use (Amperity's names), so a CRM
+ * record's `given-name` and a web identify's `firstName` compete for the same field.
+ */
+const SEGMENT_TRAIT_TO_SEMANTIC: Readonly<Record<string, string>> = {
+  firstName: 'given-name',
+  first_name: 'given-name',
+  lastName: 'surname',
+  last_name: 'surname',
+  birthday: 'birthdate',
+  email: 'email',
+  phone: 'phone',
+  gender: 'gender',
+  address: 'address',
+};
+
+/** Record tags that name identifiers, not profile attributes: the resolver owns them. */
+const IDENTIFIER_TAGS = new Set(['user_id', 'crm_id', 'email_sha256', 'anonymous_id', 'device_id', 'advertising_id']);
+
+export function canonicalTraitName(name: string): string {
+  return SEGMENT_TRAIT_TO_SEMANTIC[name] ?? name;
+}
+
+/** The trait field a record attribute feeds: its semantic tag, or its own name when untagged; null for identifier tags. */
+export function recordAttributeField(attribute: string, tag: string | undefined): string | null {
+  if (tag === undefined) return attribute;
+  if (IDENTIFIER_TAGS.has(tag) || tag.startsWith('id:')) return null;
+  return tag;
+}
+
+/** Prefix of consent categories in the trait registers (and in the segmentable values). */
+export const CONSENT_FIELD_PREFIX = 'consent.';
