@@ -111,4 +111,10 @@ describe('createLogger', () => {
     expect(at(record, 'err.message')).toBe('boom');
     expect(at(record, 'err.stack')).toContain('Error: boom');
   });
+
+  it('logs an error given as a plain string, as kafkajs does', () => {
+    const { logger, records } = captureLogger();
+    logger.error({ error: 'This server does not host this topic-partition' }, 'fetch failed');
+    expect(at(records()[0], 'error')).toBe('This server does not host this topic-partition');
+  });
 });

@@ -53,7 +53,9 @@ function redactChildBindings(logger: Logger, isSecret: SecretKeyTest): void {
   Object.defineProperty(logger, 'child', { value: child, writable: true, configurable: true });
 }
 
-function redactOwnProperties<T extends object>(serialized: T, isSecret: SecretKeyTest): T {
+function redactOwnProperties<T>(serialized: T, isSecret: SecretKeyTest): T {
+  // kafkajs logs `{ error: 'message' }`: the err serializer hands strings back unchanged, and they have nothing to walk.
+  if (typeof serialized !== 'object' || serialized === null) return serialized;
   const record = serialized as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     record[key] = isSecret(key) ? censorSecret(record[key]) : redactSecrets(record[key], isSecret);
