@@ -8,7 +8,7 @@ import { rawEvent, rawRecord } from './pipeline/pipeline-samples.fixture';
 import { eventually, TopicCollector } from './test-support/topic-collector';
 
 const ADMIN = 'validation-test-admin-token';
-const auth = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
+const auth = { authorization: `Bearer ${ADMIN}` };
 
 describe('validation service (embedded broker and Postgres, real HTTP)', () => {
   let broker: TestBroker;
@@ -27,7 +27,11 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
     await producer.send({ topic: Topics.RecordsRaw, acks: -1, messages: records.map((r) => ({ key: `${r.sourceId}:${r.recordId}`, value: encode(Topics.RecordsRaw, r) })) });
   };
   const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = auth) => {
-    const res = await fetch(`${service.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${service.url}${path}`, {
+      method,
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
@@ -192,6 +196,35 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
     expect(JSON.parse(valid.value.attributes).mail).toBe('ada@example.com');
     const [rejected] = await collector.waitFor(Topics.EventsRejected, (v) => v.messageId === bad.messageId);
     expect(rejected.value).toMatchObject({ itemKind: 'record', reason: 'invalid_json', path: 'attributes' });
+  }, 30_000);
+
+  it('serves tracking-plan and source-settings CRUD, and pages rejections by keyset', async () => {
+    expect((await api('PUT', '/v1/tracking-plans/crud', { mode: 'flag', events: [] })).body).toMatchObject({ version: 1 });
+    expect((await api('PUT', '/v1/tracking-plans/crud', { mode: 'reject', events: [{ name: 'A' }, { name: 'A' }] })).status).toBe(400);
+    expect((await api('PUT', '/v1/tracking-plans/crud', { mode: 'reject', namingConvention: 'snake_case', events: [{ name: 'a_b' }] })).body).toMatchObject({ version: 2, mode: 'reject' });
+    expect((await api('GET', '/v1/tracking-plans')).body.plans.map((p: { sourceId: string }) => p.sourceId)).toContain('crud');
+    expect((await api('DELETE', '/v1/tracking-plans/crud')).status).toBe(204);
+    expect((await api('GET', '/v1/tracking-plans/crud')).status).toBe(404);
+    expect((await api('PUT', '/v1/sources/crud/settings', { defaultRegion: 'ZZ' })).status).toBe(400);
+    expect((await api('PUT', '/v1/sources/crud/settings', { testRules: [{ path: 'userId' }] })).status).toBe(400);
+    expect((await api('PUT', '/v1/sources/crud/settings', { defaultRegion: 'fr' })).body).toMatchObject({ sourceId: 'crud', defaultRegion: 'FR', testRules: [] });
+    expect((await api('DELETE', '/v1/sources/crud/settings')).status).toBe(204);
+
+    const source = 'paging';
+    const bad = Array.from({ length: 5 }, () => event({ sourceId: source, userId: 'null' }));
+    await send(bad);
+    await eventually(async () => ((await api('GET', `/v1/rejections?sourceId=${source}`)).body.rejections.length === 5 ? true : undefined), 20_000, 'five rejections');
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { rejections: { messageId: string }[]; nextCursor: string | null } } = await api('GET', `/v1/rejections?sourceId=${source}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.body.rejections.map((r) => r.messageId));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual(bad.map((e) => e.messageId).sort());
+    expect((await api('GET', `/v1/rejections?sourceId=${source}&to=2020-01-01`)).body.rejections).toEqual([]);
+    expect((await api('GET', `/v1/rejections?sourceId=${source}&reason=blocked_identifier&from=${Date.now() - 60_000}`)).body.rejections).toHaveLength(5);
+    expect((await api('GET', '/v1/rejections?cursor=garbage')).status).toBe(400);
   }, 30_000);
 
   it('reports the share of valid emails, valid phones and well-formed transactions per source', async () => {
