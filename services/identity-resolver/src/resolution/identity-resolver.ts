@@ -1,0 +1,147 @@
+import type { DroppedIdentifier, DropReason, Identifier } from './identifier';
+import type { IdentityGraph, ProfileState } from './identity-graph';
+import type { MergeDecision, Resolution, SuspectDecision } from './resolution';
+import type { RuleBook } from './rule-book';
+
+export interface ResolveOptions {
+  /** Id for a profile this item creates (a UUID in production, a counter in tests). */
+  newProfileId: () => string;
+  /** Creation time stamped on a new profile (survivor choice: the oldest profile wins). */
+  now: number;
+}
+
+type Violation = { reason: DropReason; candidates: Identifier[] };
+
+/**
+ * The deterministic identity-resolution core: no I/O, it reads and changes only the in-memory graph.
+ *
+ * 1. Blocked values (global list, per-type values and patterns) are dropped.
+ * 2. With a user_id on the item, every value of a guarded type (anonymous_id, device ids, email...) records that
+ *    user_id; a value seen with more than the type's maxDistinctUserIds becomes suspect, and suspect values
+ *    never link again.
+ * 3. The rest, most important first, is checked against the rules. While linking them would put two different
+ *    user_ids in one profile, or break a per-type limit, the lowest-priority identifier that causes it is
+ *    dropped and the check runs again (Segment's behaviour, narrowed to the identifiers at fault).
+ * 4. No known identifier: a new profile. One profile: attach. Several: the oldest profile (lowest createdAt,
+ *    then lowest id) survives and absorbs the others; unknown identifiers are attached to it.
+ */
+export class IdentityResolver {
+  constructor(private readonly rules: RuleBook) {}
+
+  resolve(carried: readonly Identifier[], graph: IdentityGraph, options: ResolveOptions): Resolution {
+    const dropped: DroppedIdentifier[] = [];
+    const drop = (identifier: Identifier, reason: DropReason): void => {
+      dropped.push({ ...identifier, reason });
+    };
+
+    let usable = [...carried].sort(this.rules.compare).filter((identifier) => {
+      if (!this.rules.isBlocked(identifier)) return true;
+      drop(identifier, 'blocked_value');
+      return false;
+    });
+
+    const { userLinks, newSuspects } = this.guardSharedValues(usable, graph);
+    usable = usable.filter((identifier) => {
+      if (!graph.isSuspect(identifier)) return true;
+      drop(identifier, 'suspect_value');
+      return false;
+    });
+
+    for (let violation = this.findViolation(usable, graph); violation; violation = this.findViolation(usable, graph)) {
+      const victim = violation.candidates[violation.candidates.length - 1];
+      usable = usable.filter((identifier) => identifier !== victim);
+      drop(victim, violation.reason);
+    }
+
+    if (usable.length === 0) {
+      return { profileId: undefined, createdProfile: false, linked: [], attached: [], dropped, merges: [], userLinks, newSuspects };
+    }
+    return { ...this.link(usable, graph, options), dropped, userLinks, newSuspects };
+  }
+
+  private guardSharedValues(usable: readonly Identifier[], graph: IdentityGraph): Pick<Resolution, 'userLinks' | 'newSuspects'> {
+    const userLinks: Array<{ identifier: Identifier; userId: string }> = [];
+    const newSuspects: SuspectDecision[] = [];
+    // The item's user: its most important user_id (usable is sorted); a second one is dropped by the conflict rule.
+    const userId = usable.find((identifier) => identifier.type === 'user_id')?.value;
+    if (userId === undefined) return { userLinks, newSuspects };
+    for (const identifier of usable) {
+      const threshold = this.rules.ruleFor(identifier.type).maxDistinctUserIds;
+      if (threshold === null || identifier.type === 'user_id') continue;
+      if (graph.observeUserId(identifier, userId)) userLinks.push({ identifier, userId });
+      const distinct = graph.distinctUserIds(identifier);
+      if (distinct > threshold && !graph.isSuspect(identifier)) {
+        graph.markSuspect(identifier);
+        newSuspects.push({ identifier, distinctUserIds: distinct });
+      }
+    }
+    return { userLinks, newSuspects };
+  }
+
+  /** The first rule the current set would break, with the identifiers whose removal can fix it (most important first). */
+  private findViolation(usable: readonly Identifier[], graph: IdentityGraph): Violation | undefined {
+    const sources = usable.map((identifier) => graph.profileOf(identifier));
+    const broughtUsers = usable.map((identifier, index) => {
+      if (identifier.type === 'user_id') return new Set([identifier.value]);
+      const source = sources[index];
+      return source === undefined ? new Set<string>() : graph.profile(source).userIds;
+    });
+
+    // Two different user_ids are never merged: the most important identifier that brings a user decides who this is.
+    const anchorUsers = broughtUsers.find((users) => users.size > 0);
+    if (anchorUsers) {
+      const conflicting = usable.filter((_, index) => [...broughtUsers[index]].some((user) => !anchorUsers.has(user)));
+      if (conflicting.length > 0) return { reason: 'conflicting_user_id', candidates: conflicting };
+    }
+
+    const anchorProfile = sources.find((source) => source !== undefined);
+    const involved = [...new Set(sources.filter((source): source is string => source !== undefined))].map((id) => graph.profile(id));
+    for (const type of new Set(usable.map((identifier) => identifier.type))) {
+      const limit = this.rules.ruleFor(type).maxPerProfile;
+      if (limit === null) continue;
+      const fresh = usable.filter((identifier, index) => identifier.type === type && sources[index] === undefined);
+      const total = involved.reduce((sum, profile) => sum + (profile.counts.get(type) ?? 0), 0) + fresh.length;
+      if (total <= limit) continue;
+      const candidates = usable.filter((identifier, index) => {
+        const source = sources[index];
+        if (source === undefined) return identifier.type === type;
+        return source !== anchorProfile && (graph.profile(source).counts.get(type) ?? 0) > 0;
+      });
+      if (candidates.length > 0) return { reason: 'limit_exceeded', candidates };
+    }
+    return undefined;
+  }
+
+  private link(usable: readonly Identifier[], graph: IdentityGraph, options: ResolveOptions): Pick<Resolution, 'profileId' | 'createdProfile' | 'linked' | 'attached' | 'merges'> {
+    const sources = usable.map((identifier) => graph.profileOf(identifier));
+    const involved = [...new Set(sources.filter((source): source is string => source !== undefined))]
+      .map((id) => graph.profile(id))
+      .sort(olderFirst);
+
+    let createdProfile = false;
+    let survivor: ProfileState;
+    if (involved.length === 0) {
+      survivor = graph.createProfile(options.newProfileId(), options.now);
+      createdProfile = true;
+    } else {
+      survivor = involved[0];
+    }
+
+    const merges: MergeDecision[] = [];
+    for (const absorbed of involved.slice(1)) {
+      const linking = usable.filter((_, index) => sources[index] === absorbed.id || sources[index] === survivor.id);
+      const trigger = usable.find((_, index) => sources[index] === absorbed.id)!;
+      merges.push({ survivorProfileId: survivor.id, absorbedProfileId: absorbed.id, rule: `shared_identifier:${trigger.type}`, identifiers: linking });
+      graph.merge(survivor.id, absorbed.id);
+    }
+
+    const attached = usable.filter((_, index) => sources[index] === undefined);
+    for (const identifier of attached) graph.attach(identifier, survivor.id);
+    return { profileId: survivor.id, createdProfile, linked: usable, attached, merges };
+  }
+}
+
+function olderFirst(a: ProfileState, b: ProfileState): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt - b.createdAt;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
