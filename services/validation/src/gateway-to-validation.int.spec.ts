@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { Topics } from '@tessera/contracts';
+import { startServiceForTest, type RunningService } from '@tessera/service-kit';
+import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { AppModule } from './app.module';
+import { eventually, TopicCollector } from './test-support/topic-collector';
+
+const REPO_ROOT = path.resolve(__dirname, '../../..');
+const WRITE_KEY = 'e2e-dev-write-key';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * End to end through the real ingest gateway: it runs as its own process (services never import each other), the
+ * way the dev stack starts it, and validation runs in-process; both on the embedded broker and Postgres.
+ */
+describe('gateway -> validation end to end (real HTTP, embedded broker and Postgres)', () => {
+  let broker: TestBroker;
+  let gatewaySchema: TestSchema;
+  let validationSchema: TestSchema;
+  let gateway: ChildProcess;
+  let gatewayUrl: string;
+  let gatewayLog = '';
+  let validation: RunningService;
+  let collector: TopicCollector;
+
+  beforeAll(async () => {
+    broker = await startTestBroker();
+    await createTestTopics(broker.brokers, [Topics.EventsRaw, Topics.RecordsRaw, Topics.EventsValid, Topics.RecordsValid, Topics.EventsRejected]);
+    [gatewaySchema, validationSchema] = await Promise.all([createTestSchema('e2e_gateway'), createTestSchema('e2e_validation')]);
+    const port = await freePort();
+    gatewayUrl = `http://127.0.0.1:${port}`;
+    gateway = spawn(process.execPath, [path.join(REPO_ROOT, 'tools', 'run-ts.js'), path.join(REPO_ROOT, 'services/ingest-gateway/src/main.ts')], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        PORT: String(port),
+        DATABASE_URL: gatewaySchema.url,
+        DATABASE_SCHEMA: gatewaySchema.schema,
+        KAFKA_BROKERS: broker.brokers.join(','),
+        TESSERA_ADMIN_TOKEN: 'e2e-admin-token',
+        TESSERA_DEV_WRITE_KEY: WRITE_KEY,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    gateway.stdout?.on('data', (chunk: Buffer) => (gatewayLog += chunk.toString()));
+    gateway.stderr?.on('data', (chunk: Buffer) => (gatewayLog += chunk.toString()));
+    validation = await startServiceForTest(AppModule, 'validation', {
+      databaseUrl: validationSchema.url,
+      schema: validationSchema.schema,
+      kafkaBrokers: broker.brokers.join(','),
+    });
+    collector = new TopicCollector(broker.brokers, [Topics.EventsValid, Topics.EventsRejected]);
+    await collector.start();
+    await eventually(
+      async () => {
+        if (gateway.exitCode !== null) throw new Error(`gateway exited with ${gateway.exitCode}: ${gatewayLog}`);
+        const res = await fetch(`${gatewayUrl}/readyz`).catch(() => undefined);
+        return res?.status === 200 ? true : undefined;
+      },
+      60_000,
+      'the gateway to be ready',
+    );
+  }, 90_000);
+
+  afterAll(async () => {
+    await collector?.stop();
+    if (gateway && gateway.exitCode === null) {
+      const exited = new Promise((resolve) => gateway.once('exit', resolve));
+      gateway.kill('SIGTERM');
+      await exited;
+    }
+    await validation?.close();
+    await Promise.all([gatewaySchema?.drop(), validationSchema?.drop()]);
+    await broker?.stop();
+  });
+
+  it('a Segment batch comes out validated, normalized, deduplicated and with typed rejections', async () => {
+    const run = Date.now();
+    const id = (n: string) => `e2e-${run}-${n}`;
+    const res = await fetch(`${gatewayUrl}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}` },
+      body: JSON.stringify({
+        sentAt: new Date(Date.now() + 3_600_000 + 5_000).toISOString(), // device clock one hour fast
+        batch: [
+          { type: 'track', messageId: id('order'), userId: 'u-1', event: 'Order Completed', timestamp: new Date(Date.now() + 3_600_000).toISOString(), properties: { revenue: '9.99', currency: 'eur' } },
+          { type: 'track', messageId: id('order'), userId: 'u-1', event: 'Order Completed', properties: { revenue: 9.99 } },
+          { type: 'identify', messageId: id('identify'), userId: 'u-1', traits: { email: '  Ada@Example.COM' } },
+          { type: 'identify', messageId: id('blocked'), userId: 'undefined' },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+
+    const valid = await collector.waitFor(Topics.EventsValid, (v) => v.messageId.startsWith(`e2e-${run}`), 2, 30_000);
+    const rejected = await collector.waitFor(Topics.EventsRejected, (v) => v.messageId === id('blocked'), 1, 30_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(collector.all(Topics.EventsValid).filter((m) => m.value.messageId === id('order'))).toHaveLength(1);
+
+    const order = valid.find((m) => m.value.messageId === id('order'))!.value;
+    expect(order).toMatchObject({ sourceId: 'dev', revenue: 9.99, currency: 'EUR' });
+    // Corrected to the server clock: about 5 s before receipt, not an hour ahead.
+    expect(order.receivedAt - order.timestamp).toBeGreaterThan(4_000);
+    expect(order.receivedAt - order.timestamp).toBeLessThan(6_000);
+    const identify = valid.find((m) => m.value.messageId === id('identify'))!.value;
+    expect(JSON.parse(identify.traits!).email).toBe('ada@example.com');
+    expect(rejected[0].value).toMatchObject({ reason: 'blocked_identifier', path: 'userId', sourceId: 'dev' });
+  }, 60_000);
+});
