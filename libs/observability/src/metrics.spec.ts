@@ -37,6 +37,16 @@ describe('createMetricsRegistry and ServiceMetrics', () => {
     expect(text).toMatch(/nodejs_eventloop_lag_seconds\{service="identity-resolver"\}/);
   });
 
+  it('falls back to prom-client default buckets and percentiles when none are given', async () => {
+    const registry = createMetricsRegistry('validation');
+    const metrics = new ServiceMetrics(registry, 'validation');
+    metrics.histogram({ what: 'slice_duration', unit: 'seconds', help: 'Slice time' }).observe(0.2);
+    metrics.summary({ what: 'payload_size', unit: 'bytes', help: 'Payload size' }).observe(10);
+    const text = await registry.metrics();
+    expect(text).toContain('tessera_validation_slice_duration_seconds_bucket{le="0.25",service="validation"} 1');
+    expect(text).toContain('tessera_validation_payload_size_bytes{quantile="0.5",service="validation"} 10');
+  });
+
   it('keeps two services in one process apart', async () => {
     const first = new ServiceMetrics(createMetricsRegistry('validation', { defaultMetrics: false }), 'validation');
     const second = new ServiceMetrics(createMetricsRegistry('segment-evaluator', { defaultMetrics: false }), 'segment-evaluator');

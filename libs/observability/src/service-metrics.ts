@@ -57,7 +57,8 @@ export class ServiceMetrics {
     const name = metricName(this.service, definition.what, definition.unit, 'histogram');
     return (
       this.existing(name, 'histogram', Histogram) ??
-      new Histogram<L>({ name, help: definition.help, labelNames: definition.labelNames ?? [], buckets: definition.buckets, registers: [this.registry] })
+      // prom-client replaces its defaults with an explicit `buckets: undefined` and then fails: pass only what is set.
+      new Histogram<L>({ name, help: definition.help, labelNames: definition.labelNames ?? [], ...(definition.buckets ? { buckets: definition.buckets } : {}), registers: [this.registry] })
     );
   }
 
@@ -65,7 +66,7 @@ export class ServiceMetrics {
     const name = metricName(this.service, definition.what, definition.unit, 'summary');
     return (
       this.existing(name, 'summary', Summary) ??
-      new Summary<L>({ name, help: definition.help, labelNames: definition.labelNames ?? [], percentiles: definition.percentiles, registers: [this.registry] })
+      new Summary<L>({ name, help: definition.help, labelNames: definition.labelNames ?? [], ...(definition.percentiles ? { percentiles: definition.percentiles } : {}), registers: [this.registry] })
     );
   }
 
