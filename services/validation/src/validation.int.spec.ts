@@ -227,6 +227,34 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
     expect((await api('GET', '/v1/rejections?cursor=garbage')).status).toBe(400);
   }, 30_000);
 
+  it('stores a DLQ record another service wrote without an Avro envelope, and replays it to its original topic', async () => {
+    const original = event({ sourceId: 'foreign' });
+    await producer.send({
+      topic: Topics.EventsRejected,
+      messages: [{
+        key: 'foreign',
+        value: encode(Topics.EventsRaw, original),
+        headers: {
+          'tessera-dlq-reason': 'processing_error',
+          'tessera-dlq-detail': 'boom',
+          'tessera-dlq-source-topic': Topics.EventsRaw,
+          'tessera-dlq-source-partition': '0',
+          'tessera-dlq-source-offset': '7',
+          'tessera-dlq-service': 'identity-resolver',
+          'tessera-dlq-envelope-error': 'could not encode',
+        },
+      }],
+    });
+    const stored = await eventually(async () => {
+      const res = await api('GET', '/v1/rejections?service=identity-resolver');
+      return res.body.rejections[0];
+    }, 20_000, 'the raw DLQ record in the store');
+    expect(stored).toMatchObject({ reason: 'processing_error', detail: 'boom', original: { topic: Topics.EventsRaw, offset: '7' } });
+    expect((await api('POST', '/v1/rejections/replay', { rejectionIds: [stored.rejectionId] })).body.replayed).toBe(1);
+    const [valid] = await validFor('foreign');
+    expect(valid.value.messageId).toBe(original.messageId);
+  }, 30_000);
+
   it('reports the share of valid emails, valid phones and well-formed transactions per source', async () => {
     const source = 'report';
     await api('PUT', `/v1/sources/${source}/settings`, { defaultRegion: 'US' });
