@@ -1,4 +1,5 @@
 import { KafkaExactlyOnceTables1732230000000 } from '@tessera/service-kit';
+import { IdentityTables1732400000000 } from './identity-tables.migration';
 
 /** Applied in order at start, inside this service's own schema. Append new migrations; never edit applied ones. */
-export const IDENTITY_RESOLVER_MIGRATIONS = [KafkaExactlyOnceTables1732230000000];
+export const IDENTITY_RESOLVER_MIGRATIONS = [KafkaExactlyOnceTables1732230000000, IdentityTables1732400000000];

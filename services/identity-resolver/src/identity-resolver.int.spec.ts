@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { encode, Topics, type ValidEvent, type ValidRecord } from '@tessera/contracts';
+import { startServiceForTest, type RunningService } from '@tessera/service-kit';
+import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { AppModule } from './app.module';
+import { TopicCollector } from './test-support/topic-collector';
+import { validEvent, validRecord } from './test-support/valid-input.fixture';
+
+const ADMIN = 'identity-test-admin-token';
+const auth = { authorization: `Bearer ${ADMIN}` };
+
+describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
+  let broker: TestBroker;
+  let schema: TestSchema;
+  let service: RunningService;
+  let producer: Producer;
+  let collector: TopicCollector;
+  const run = randomUUID().slice(0, 8);
+  const u = (name: string) => `${name}-${run}`;
+
+  /** Produces the events keyed like validation does (userId, else anonymousId): spread over partitions. */
+  const send = async (...events: ValidEvent[]) => {
+    await producer.send({ topic: Topics.EventsValid, acks: -1, messages: events.map((e) => ({ key: e.userId ?? e.anonymousId, value: encode(Topics.EventsValid, e) })) });
+  };
+  const sendRecord = async (record: ValidRecord) => {
+    await producer.send({ topic: Topics.RecordsValid, acks: -1, messages: [{ key: `${record.sourceId}:${record.recordId}`, value: encode(Topics.RecordsValid, record) }] });
+  };
+  const resolvedOf = async (...events: Array<ValidEvent | ValidRecord>) => {
+    const ids = new Set(events.map((e) => e.messageId));
+    const found = await collector.waitFor(Topics.EventsResolved, (v) => ids.has(v.messageId), ids.size);
+    return events.map((e) => found.find((m) => m.value.messageId === e.messageId)!);
+  };
+  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${service.url}${path}`, {
+      method,
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const lookup = async (identifier: string) => api('GET', `/v1/identities?identifier=${encodeURIComponent(identifier)}`);
+  const identify = (userId: string | null, anonymousId: string | null, traits: object = {}, context: object = {}) =>
+    validEvent({ type: 'identify', event: null, userId, anonymousId, traits: JSON.stringify(traits), context: JSON.stringify(context) });
+
+  beforeAll(async () => {
+    broker = await startTestBroker();
+    schema = await createTestSchema('identity_it');
+    await createTestTopics(broker.brokers, [
+      { topic: Topics.EventsValid, numPartitions: 3 },
+      { topic: Topics.RecordsValid, numPartitions: 2 },
+      { topic: Topics.EventsResolved, numPartitions: 3 },
+      Topics.IdentityMerges,
+      Topics.EventsRejected,
+    ]);
+    service = await startServiceForTest(AppModule, 'identity-resolver', {
+      databaseUrl: schema.url,
+      schema: schema.schema,
+      kafkaBrokers: broker.brokers.join(','),
+      adminToken: ADMIN,
+    });
+    producer = new Kafka({ clientId: 'identity-test-producer', brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    collector = new TopicCollector(broker.brokers, [Topics.EventsResolved, Topics.IdentityMerges, Topics.EventsRejected]);
+    await collector.start();
+  }, 60_000);
+
+  afterAll(async () => {
+    await collector?.stop();
+    await producer?.disconnect();
+    await service?.close();
+    await schema?.drop();
+    await broker?.stop();
+  });
+
+  it('an anonymous visitor signs up: the anonymous history and the user share one profile', async () => {
+    const anon = u('visitor');
+    const browsing = [validEvent({ anonymousId: anon }), validEvent({ anonymousId: anon, event: 'Product Viewed' })];
+    await send(...browsing);
+    const before = await resolvedOf(...browsing);
+    const signup = identify(u('jane'), anon, { email: `Jane.${run}@Example.com` });
+    await send(signup);
+    const [after] = await resolvedOf(signup);
+
+    const profileId = before[0].key;
+    expect(before.map((m) => m.key)).toEqual([profileId, profileId]);
+    expect(after.key).toBe(profileId);
+    expect(after.value.profileId).toBe(profileId);
+    expect(after.value.identifiers).toEqual(expect.arrayContaining([{ type: 'user_id', value: u('jane') }, { type: 'email', value: `jane.${run}@example.com` }]));
+    expect((await lookup(`user_id:${u('jane')}`)).body).toMatchObject({ profileId, firstMessageId: signup.messageId });
+    expect((await lookup(`email:jane.${run}@example.com`)).body.profileId).toBe(profileId);
+  });
+
+  it('the same person on two devices: the profiles merge after login, and the merge log explains why', async () => {
+    const phone = validEvent({ anonymousId: u('phone'), context: JSON.stringify({ device: { id: u('phone-device') } }) });
+    await send(phone);
+    const [phoneResolved] = await resolvedOf(phone);
+    const laptopLogin = identify(u('max'), u('laptop'));
+    await send(laptopLogin);
+    const [laptopResolved] = await resolvedOf(laptopLogin);
+    expect(laptopResolved.key).not.toBe(phoneResolved.key);
+
+    const phoneLogin = identify(u('max'), u('phone'));
+    await send(phoneLogin);
+    const [merged] = await resolvedOf(phoneLogin);
+    const [change] = await collector.waitFor(Topics.IdentityMerges, (v) => v.causingMessageId === phoneLogin.messageId);
+    // The oldest profile survives: the phone's, created first.
+    expect(change.value).toMatchObject({ kind: 'merge', survivorProfileId: phoneResolved.key, absorbedProfileId: laptopResolved.key, rule: 'shared_identifier:user_id' });
+    expect(change.key).toBe(phoneResolved.key);
+    expect(change.value.identifiers).toEqual(expect.arrayContaining([{ type: 'user_id', value: u('max') }, { type: 'anonymous_id', value: u('phone') }]));
+    expect(merged.key).toBe(phoneResolved.key);
+    expect((await lookup(`anonymous_id:${u('laptop')}`)).body.profileId).toBe(phoneResolved.key);
+    expect((await lookup(`device_id:${u('phone-device')}`)).body.profileId).toBe(phoneResolved.key);
+
+    const why = await api('GET', `/v1/profiles/${laptopResolved.key}/merges`);
+    expect(why.status).toBe(200);
+    expect(why.body).toMatchObject({ profileId: phoneResolved.key, requestedProfileId: laptopResolved.key, mergedInto: phoneResolved.key });
+    expect(why.body.merges).toEqual([expect.objectContaining({ changeId: change.value.changeId, causingMessageId: phoneLogin.messageId, rule: 'shared_identifier:user_id' })]);
+    const ids = await api('GET', `/v1/profiles/${phoneResolved.key}/identifiers`);
+    expect(ids.body.identifiers.map((i: { type: string; value: string }) => `${i.type}:${i.value}`)).toEqual(
+      expect.arrayContaining([`anonymous_id:${u('laptop')}`, `anonymous_id:${u('phone')}`, `user_id:${u('max')}`, `device_id:${u('phone-device')}`]),
+    );
+  });
+
+  it('a shared family tablet with three users logging in never merges them; a fourth makes it a suspect value', async () => {
+    const tablet = { device: { id: u('tablet') } };
+    const logins = ['mum', 'dad', 'kid'].map((name) => identify(u(name), u(`${name}-anon`), {}, tablet));
+    await send(...logins); // different keys: resolved in parallel on different partitions
+    const resolved = await resolvedOf(...logins);
+    expect(new Set(resolved.map((m) => m.key)).size).toBe(3);
+    expect(collector.all(Topics.IdentityMerges).filter((m) => logins.some((l) => l.messageId === m.value.causingMessageId))).toEqual([]);
+    expect(resolved.flatMap((m) => m.value.droppedIdentifiers)).toEqual([
+      { type: 'device_id', value: u('tablet'), reason: 'conflicting_user_id' },
+      { type: 'device_id', value: u('tablet'), reason: 'conflicting_user_id' },
+    ]);
+
+    const guest = identify(u('grandma'), null, {}, tablet);
+    await send(guest);
+    const [guestResolved] = await resolvedOf(guest);
+    expect(guestResolved.value.droppedIdentifiers).toEqual([{ type: 'device_id', value: u('tablet'), reason: 'suspect_value' }]);
+    expect(resolved.map((m) => m.key)).not.toContain(guestResolved.key);
+    expect((await lookup(`device_id:${u('tablet')}`)).body.suspect).toMatchObject({ distinctUserIds: 4 });
+  });
+
+  it('two accounts with the same email and different user_ids are not merged', async () => {
+    const email = `shared.${run}@example.com`;
+    const first = identify(u('ann'), null, { email });
+    await send(first);
+    await resolvedOf(first);
+    const second = identify(u('bob'), null, { email });
+    await send(second);
+    const [a, b] = await resolvedOf(first, second);
+    expect(a.key).not.toBe(b.key);
+    expect(b.value.droppedIdentifiers).toEqual(expect.arrayContaining([{ type: 'email', value: email, reason: 'conflicting_user_id' }]));
+    expect((await lookup(`email:${email}`)).body.profileId).toBe(a.key);
+    const why = await api('GET', `/v1/profiles/${b.key}/merges`);
+    expect(why.body.decisions).toEqual(expect.arrayContaining([expect.objectContaining({ messageId: second.messageId, type: 'email', value: email, reason: 'conflicting_user_id' })]));
+  });
+
+  it("ignores a blocked value such as 'anonymous', and dead-letters an item with nothing else", async () => {
+    const p = identify(u('pat'), 'anonymous');
+    const q = identify(u('quinn'), 'anonymous');
+    await send(p, q);
+    const [rp, rq] = await resolvedOf(p, q);
+    expect(rp.key).not.toBe(rq.key);
+    expect(rq.value.droppedIdentifiers).toEqual([{ type: 'anonymous_id', value: 'anonymous', reason: 'blocked_value' }]);
+    expect((await lookup('anonymous_id:anonymous')).status).toBe(404);
+
+    const nobody = validEvent({ sourceId: `blocked-${run}`, anonymousId: 'anonymous' });
+    await send(nobody);
+    const [rejection] = await collector.waitFor(Topics.EventsRejected, (v) => v.messageId === nobody.messageId);
+    expect(rejection.value).toMatchObject({ reason: 'blocked_identifier', service: 'identity-resolver', itemKind: 'event', sourceId: `blocked-${run}` });
+  });
+
+  it('links a CRM record to the profile holding its email, through the semantic-tag mapping', async () => {
+    const email = `crm.${run}@example.com`;
+    const web = identify(u('cara'), null, { email });
+    await send(web);
+    const [webResolved] = await resolvedOf(web);
+    const record = validRecord({ mapping: { Email: 'email', Id: 'crm_id' }, attributes: JSON.stringify({ Email: email, Id: u('crm-7') }) });
+    await sendRecord(record);
+    const [recordResolved] = await resolvedOf(record);
+    expect(recordResolved.key).toBe(webResolved.key);
+    expect(recordResolved.value).toMatchObject({ kind: 'record', record: { recordId: record.recordId } });
+    expect((await lookup(`crm_id:${u('crm-7')}`)).body.profileId).toBe(webResolved.key);
+  });
+
+  it('edits identity rules through the admin API (bearer token), and the next slice applies them', async () => {
+    expect((await api('GET', '/v1/identity-rules')).status).toBe(401);
+    const list = await api('GET', '/v1/identity-rules', undefined, auth);
+    expect(list.body.rules).toEqual(expect.arrayContaining([expect.objectContaining({ identifierType: 'email', maxPerProfile: 5, priority: 2 })]));
+    expect((await api('PUT', '/v1/identity-rules/phone', { priority: 3, maxPerProfile: 5, blockedPatterns: ['('] }, auth)).status).toBe(400);
+    const put = await api('PUT', '/v1/identity-rules/external:loyalty_id', { priority: 4, maxPerProfile: 1, blockedValues: [`void-${run}`] }, auth);
+    expect(put).toMatchObject({ status: 200, body: { identifierType: 'external:loyalty_id', maxPerProfile: 1, blockedValues: [`void-${run}`] } });
+
+    const loyalty = (id: string) => ({ externalIds: [{ id, type: 'loyalty_id', collection: 'users', encoding: 'none' }] });
+    const first = identify(u('lou'), null, {}, loyalty(u('L1')));
+    await send(first);
+    await resolvedOf(first);
+    const second = identify(u('lou'), null, {}, loyalty(u('L2')));
+    const blocked = identify(u('lou'), null, {}, loyalty(`void-${run}`));
+    await send(second, blocked);
+    const [r2, r3] = await resolvedOf(second, blocked);
+    expect(r2.value.droppedIdentifiers).toEqual([{ type: 'external:loyalty_id', value: u('L2'), reason: 'limit_exceeded' }]);
+    expect(r3.value.droppedIdentifiers).toEqual([{ type: 'external:loyalty_id', value: `void-${run}`, reason: 'blocked_value' }]);
+
+    expect((await api('DELETE', '/v1/identity-rules/external:loyalty_id', undefined, auth)).status).toBe(204);
+    expect((await api('DELETE', '/v1/identity-rules/*', undefined, auth)).status).toBe(400);
+    expect((await api('GET', '/v1/identity-rules/external:loyalty_id', undefined, auth)).status).toBe(404);
+  });
+
+  it('answers 400 and 404 with clear messages', async () => {
+    expect((await lookup('nonsense')).status).toBe(400);
+    expect((await lookup(`email:nobody.${run}@example.com`)).status).toBe(404);
+    expect((await api('GET', '/v1/profiles/not-a-uuid/merges')).status).toBe(400);
+    expect((await api('GET', `/v1/profiles/${randomUUID()}/merges`)).status).toBe(404);
+  });
+});

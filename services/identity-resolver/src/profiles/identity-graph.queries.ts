@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import type { SqlExecutor } from '@tessera/kafka';
+import type { Identifier } from '../resolution/identifier';
+
+export interface ProfileRef {
+  profileId: string;
+  /** Set when the profile was absorbed: the live profile it now is. */
+  mergedInto: string | null;
+  createdAt: string;
+}
+
+export interface MergeLogEntry {
+  changeId: string;
+  kind: 'merge' | 'split';
+  survivorProfileId: string;
+  absorbedProfileId: string;
+  rule: string;
+  causingMessageId: string | null;
+  identifiers: Identifier[];
+  detail: string | null;
+  at: string;
+}
+
+export interface IdentifierDecision {
+  messageId: string;
+  type: string;
+  value: string;
+  reason: string;
+  at: string;
+}
+
+/** Read side of the identity graph for the HTTP API (no locks: a consistent snapshot per statement is enough). */
+@Injectable()
+export class IdentityGraphQueries {
+  async profile(db: SqlExecutor, profileId: string): Promise<ProfileRef | undefined> {
+    const { rows } = await db.query<{ profile_id: string; merged_into: string | null; created_at: Date }>(
+      'SELECT profile_id, merged_into, created_at FROM profiles WHERE profile_id = $1',
+      [profileId],
+    );
+    const row = rows[0];
+    return row ? { profileId: row.profile_id, mergedInto: row.merged_into, createdAt: row.created_at.toISOString() } : undefined;
+  }
+
+  async lookup(db: SqlExecutor, identifier: Identifier): Promise<{ profileId: string; firstMessageId: string; linkedAt: string } | undefined> {
+    const { rows } = await db.query<{ profile_id: string; first_message_id: string; created_at: Date }>(
+      'SELECT profile_id, first_message_id, created_at FROM identifiers WHERE identifier_type = $1 AND value = $2',
+      [identifier.type, identifier.value],
+    );
+    const row = rows[0];
+    return row ? { profileId: row.profile_id, firstMessageId: row.first_message_id, linkedAt: row.created_at.toISOString() } : undefined;
+  }
+
+  async suspect(db: SqlExecutor, identifier: Identifier): Promise<{ distinctUserIds: number; flaggedAt: string } | undefined> {
+    const { rows } = await db.query<{ distinct_user_ids: number; flagged_at: Date }>(
+      'SELECT distinct_user_ids, flagged_at FROM suspect_values WHERE identifier_type = $1 AND value = $2',
+      [identifier.type, identifier.value],
+    );
+    const row = rows[0];
+    return row ? { distinctUserIds: row.distinct_user_ids, flaggedAt: row.flagged_at.toISOString() } : undefined;
+  }
+
+  async identifiers(db: SqlExecutor, profileId: string, limit: number): Promise<Array<Identifier & { firstMessageId: string; linkedAt: string }>> {
+    const { rows } = await db.query<{ identifier_type: string; value: string; first_message_id: string; created_at: Date }>(
+      `SELECT identifier_type, value, first_message_id, created_at FROM identifiers WHERE profile_id = $1
+        ORDER BY identifier_type, value LIMIT $2`,
+      [profileId, limit],
+    );
+    return rows.map((row) => ({ type: row.identifier_type, value: row.value, firstMessageId: row.first_message_id, linkedAt: row.created_at.toISOString() }));
+  }
+
+  /** Every merge that built this profile: into it, and (transitively) into the profiles it absorbed. */
+  async mergeHistory(db: SqlExecutor, profileId: string, limit: number): Promise<MergeLogEntry[]> {
+    const { rows } = await db.query<{
+      change_id: string;
+      kind: 'merge' | 'split';
+      survivor_profile_id: string;
+      absorbed_profile_id: string;
+      rule: string;
+      causing_message_id: string | null;
+      identifiers: Identifier[];
+      detail: string | null;
+      at: Date;
+    }>(
+      `WITH RECURSIVE members(profile_id) AS (
+         SELECT $1::uuid
+         UNION
+         SELECT m.absorbed_profile_id FROM merge_log m JOIN members ON m.survivor_profile_id = members.profile_id WHERE m.kind = 'merge'
+       )
+       SELECT m.* FROM merge_log m
+        WHERE m.kind = 'merge' AND m.survivor_profile_id IN (SELECT profile_id FROM members)
+        ORDER BY m.at, m.change_id
+        LIMIT $2`,
+      [profileId, limit],
+    );
+    return rows.map((row) => ({
+      changeId: row.change_id,
+      kind: row.kind,
+      survivorProfileId: row.survivor_profile_id,
+      absorbedProfileId: row.absorbed_profile_id,
+      rule: row.rule,
+      causingMessageId: row.causing_message_id,
+      identifiers: row.identifiers,
+      detail: row.detail,
+      at: row.at.toISOString(),
+    }));
+  }
+
+  async decisions(db: SqlExecutor, profileId: string, limit: number): Promise<IdentifierDecision[]> {
+    const { rows } = await db.query<{ message_id: string; identifier_type: string; value: string; reason: string; at: Date }>(
+      `SELECT message_id, identifier_type, value, reason, at FROM identifier_decisions WHERE profile_id = $1 ORDER BY at DESC, decision_id DESC LIMIT $2`,
+      [profileId, limit],
+    );
+    return rows.map((row) => ({ messageId: row.message_id, type: row.identifier_type, value: row.value, reason: row.reason, at: row.at.toISOString() }));
+  }
+}

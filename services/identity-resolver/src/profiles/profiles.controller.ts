@@ -1,0 +1,74 @@
+import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Pool } from '@tessera/persistence';
+import { SERVICE_PG_POOL } from '@tessera/service-kit';
+import { formatIdentifier, parseIdentifier } from '../resolution/identifier';
+import { IdentityGraphQueries, type IdentifierDecision, type MergeLogEntry } from './identity-graph.queries';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_LIMIT = 1000;
+
+/** Read API of the identity graph: lookup by identifier, a profile's identifiers, and why it is one person. */
+@ApiTags('identity graph')
+@Controller('v1')
+export class ProfilesController {
+  constructor(
+    @Inject(SERVICE_PG_POOL) private readonly pool: Pool,
+    private readonly queries: IdentityGraphQueries,
+  ) {}
+
+  @Get('identities')
+  @ApiOperation({ summary: 'Which profile an identifier belongs to (identifier=type:value, e.g. email:jane@example.com)' })
+  @ApiQuery({ name: 'identifier', required: true, example: 'email:jane@example.com' })
+  async lookup(@Query('identifier') raw: string | undefined) {
+    const identifier = raw ? parseIdentifier(raw) : undefined;
+    if (!identifier) throw new BadRequestException('query parameter identifier=type:value is required, e.g. identifier=email:jane@example.com');
+    const found = await this.queries.lookup(this.pool, identifier);
+    const suspect = await this.queries.suspect(this.pool, identifier);
+    if (!found) throw new NotFoundException(`no profile holds ${formatIdentifier(identifier)}${suspect ? ' (it is a suspect value that no longer links)' : ''}`);
+    return { identifier, ...found, suspect: suspect ?? null };
+  }
+
+  @Get('profiles/:id/identifiers')
+  @ApiOperation({ summary: "A profile's identifiers; an absorbed profile answers with its survivor's" })
+  @ApiQuery({ name: 'limit', required: false })
+  async identifiers(@Param('id') id: string, @Query('limit') limit?: string) {
+    const { requested, live } = await this.resolveProfile(id);
+    return { profileId: live, requestedProfileId: requested.profileId, identifiers: await this.queries.identifiers(this.pool, live, parseLimit(limit)) };
+  }
+
+  @Get('profiles/:id/merges')
+  @ApiOperation({ summary: 'Why this is one person: every merge that built the profile (rule, causing message, identifiers) and the identifiers dropped on the way' })
+  @ApiQuery({ name: 'limit', required: false })
+  async merges(@Param('id') id: string, @Query('limit') limit?: string): Promise<{
+    profileId: string;
+    requestedProfileId: string;
+    mergedInto: string | null;
+    merges: MergeLogEntry[];
+    decisions: IdentifierDecision[];
+  }> {
+    const { requested, live } = await this.resolveProfile(id);
+    const max = parseLimit(limit);
+    return {
+      profileId: live,
+      requestedProfileId: requested.profileId,
+      mergedInto: requested.mergedInto,
+      merges: await this.queries.mergeHistory(this.pool, live, max),
+      decisions: await this.queries.decisions(this.pool, live, max),
+    };
+  }
+
+  private async resolveProfile(id: string) {
+    if (!UUID.test(id)) throw new BadRequestException(`profile id must be a UUID, got "${id}"`);
+    const requested = await this.queries.profile(this.pool, id.toLowerCase());
+    if (!requested) throw new NotFoundException(`profile ${id} is unknown`);
+    return { requested, live: requested.mergedInto ?? requested.profileId };
+  }
+}
+
+function parseLimit(raw: string | undefined): number {
+  if (raw === undefined) return 100;
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new BadRequestException(`limit must be an integer from 1 to ${MAX_LIMIT}`);
+  return limit;
+}
