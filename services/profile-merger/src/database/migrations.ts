@@ -1,4 +1,5 @@
 import { KafkaExactlyOnceTables1732230000000 } from '@tessera/service-kit';
+import { ProfileTables1732500000000 } from './profile-tables.migration';
 
 /** Applied in order at start, inside this service's own schema. Append new migrations; never edit applied ones. */
-export const PROFILE_MERGER_MIGRATIONS = [KafkaExactlyOnceTables1732230000000];
+export const PROFILE_MERGER_MIGRATIONS = [KafkaExactlyOnceTables1732230000000, ProfileTables1732500000000];

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { PrioritiesModule } from '../priorities/priorities.module';
+import { BestEmailAssigner } from '../storage/best-email-assigner';
+import { RecentEventsWriter } from '../storage/recent-events-writer';
+import { IdentityChangesApplier } from './identity-changes.applier';
+import { ProfileInputConsumer } from './profile-input.consumer';
+import { ResolvedItemsApplier } from './resolved-items.applier';
+
+/** Consumes resolved items and identity changes; folds them into Customer 360 profiles. */
+@Module({
+  imports: [PrioritiesModule],
+  providers: [BestEmailAssigner, RecentEventsWriter, ResolvedItemsApplier, IdentityChangesApplier, ProfileInputConsumer],
+})
+export class MergingModule {}

@@ -1,0 +1,60 @@
+import { encode, Topics } from '@tessera/contracts';
+import type { ApplyContext } from '@tessera/kafka';
+import type { ProfileSnapshot } from '../storage/profile-snapshot';
+import { changedFieldNames, segmentableValues } from '../survivorship/segmentable-values';
+
+export interface ProfileChangeCause {
+  causingMessageId: string | null;
+  changedAt: number;
+}
+
+function valuesOf(snapshot: ProfileSnapshot | undefined): Record<string, unknown> {
+  if (!snapshot || snapshot.status === 'merged') return {};
+  return segmentableValues(snapshot.state, snapshot.bestEmail);
+}
+
+/**
+ * Compares profiles before and after a slice and stages one cdp.profiles.changed per profile whose segmentable
+ * values or status changed, with a bumped version, in the slice's transaction (so it is published exactly when
+ * the change commits). Returns how many were staged.
+ */
+export async function publishProfileChanges<T>(
+  ctx: ApplyContext<T>,
+  before: ReadonlyMap<string, ProfileSnapshot>,
+  after: ReadonlyMap<string, ProfileSnapshot>,
+  causeOf: (profileId: string) => ProfileChangeCause,
+): Promise<number> {
+  const changes: Array<{ snapshot: ProfileSnapshot; values: Record<string, unknown>; changedFields: string[] }> = [];
+  for (const [profileId, snapshot] of [...after].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const previous = before.get(profileId);
+    const values = valuesOf(snapshot);
+    const changedFields = changedFieldNames(valuesOf(previous), values);
+    const statusChanged = (previous?.status ?? 'active') !== snapshot.status;
+    if (changedFields.length > 0 || statusChanged) changes.push({ snapshot, values, changedFields });
+  }
+  if (changes.length === 0) return 0;
+  const { rows } = await ctx.tx.query<{ profile_id: string; version: string }>(
+    'UPDATE profiles SET version = version + 1 WHERE profile_id = ANY($1::text[]) RETURNING profile_id, version',
+    [changes.map((change) => change.snapshot.profileId)],
+  );
+  const versions = new Map(rows.map((row) => [row.profile_id, Number(row.version)]));
+  for (const { snapshot, values, changedFields } of changes) {
+    const cause = causeOf(snapshot.profileId);
+    ctx.emit(Topics.ProfilesChanged, {
+      key: snapshot.profileId,
+      value: encode(Topics.ProfilesChanged, {
+        profileId: snapshot.profileId,
+        version: versions.get(snapshot.profileId) ?? snapshot.version + 1,
+        status: snapshot.status,
+        mergedIntoProfileId: snapshot.mergedInto,
+        changedFields,
+        values: JSON.stringify(values),
+        identifiers: snapshot.status === 'merged' ? [] : snapshot.identifiers,
+        isTest: snapshot.state.itemCount > 0 && !snapshot.state.hasNonTestItem,
+        causingMessageId: cause.causingMessageId,
+        changedAt: cause.changedAt,
+      }),
+    });
+  }
+  return changes.length;
+}

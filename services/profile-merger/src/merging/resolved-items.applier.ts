@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import type { ResolvedItem } from '@tessera/contracts';
+import type { ApplyContext, DecodedRecord } from '@tessera/kafka';
+import { BestEmailAssigner } from '../storage/best-email-assigner';
+import { PriorityRepository } from '../priorities/priority-repository';
+import { writeProfileDeltas } from '../storage/profile-delta-writer';
+import { resolveAndLockProfiles } from '../storage/profile-locks';
+import { loadProfileSnapshots } from '../storage/profile-snapshot';
+import { RecentEventsWriter } from '../storage/recent-events-writer';
+import { observeItem } from '../survivorship/item-observer';
+import { emptyProfileState, type ProfileState } from '../survivorship/profile-state';
+import { joinProfileState } from '../survivorship/profile-state-join';
+import type { ProfileInput } from './profile-input';
+import { publishProfileChanges } from './profile-change-publisher';
+
+/**
+ * Folds a slice of cdp.events.resolved into profiles: the items are observed and folded per profile in code
+ * (pure survivorship), then written with one set-based upsert per table whose ON CONFLICT repeats the same fold,
+ * then best emails are re-decided for the emails seen and profile changes are staged.
+ */
+@Injectable()
+export class ResolvedItemsApplier {
+  constructor(
+    private readonly priorities: PriorityRepository,
+    private readonly bestEmails: BestEmailAssigner,
+    private readonly timeline: RecentEventsWriter,
+  ) {}
+
+  async apply(ctx: ApplyContext<ProfileInput>, records: ReadonlyArray<DecodedRecord<ProfileInput>>): Promise<number> {
+    const items = records.flatMap((record) => (record.value.kind === 'item' ? [record.value.item] : []));
+    if (items.length === 0) return 0;
+    const targets = await resolveAndLockProfiles(ctx.tx, [...new Set(items.map((item) => item.profileId))]);
+    const config = await this.priorities.forSources(ctx.tx, [...new Set(items.map((item) => item.sourceId))]);
+
+    const deltas = new Map<string, ProfileState>();
+    const lastItem = new Map<string, ResolvedItem>();
+    const placed: Array<{ profileId: string; item: ResolvedItem }> = [];
+    for (const item of items) {
+      const profileId = targets.get(item.profileId) ?? item.profileId;
+      deltas.set(profileId, joinProfileState(deltas.get(profileId) ?? emptyProfileState(), observeItem(item, config)));
+      lastItem.set(profileId, item);
+      placed.push({ profileId, item });
+    }
+    const emails = [...new Set([...deltas.values()].flatMap((delta) => [...delta.emails.keys()]))];
+    const emailProfiles = await this.bestEmails.affectedProfiles(ctx.tx, emails);
+    const affected = [...new Set([...deltas.keys(), ...emailProfiles])];
+
+    const before = await loadProfileSnapshots(ctx.tx, affected);
+    await writeProfileDeltas(ctx.tx, deltas);
+    await this.bestEmails.reassign(ctx.tx, emails, [...new Set([...affected, ...deltas.keys()])]);
+    await this.timeline.append(ctx.tx, placed);
+    const after = await loadProfileSnapshots(ctx.tx, affected);
+
+    return publishProfileChanges(ctx, before, after, (profileId) => {
+      const item = lastItem.get(profileId);
+      return { causingMessageId: item?.messageId ?? null, changedAt: item?.resolvedAt ?? Date.now() };
+    });
+  }
+}

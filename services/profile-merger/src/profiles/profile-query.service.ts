@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from '@tessera/persistence';
+import { SERVICE_PG_POOL } from '@tessera/service-kit';
+import { loadProfileSnapshots, type ProfileSnapshot } from '../storage/profile-snapshot';
+
+export interface TimelineEntry {
+  messageId: string;
+  occurredAt: string;
+  kind: string;
+  type: string | null;
+  name: string | null;
+  sourceId: string;
+  properties: unknown;
+}
+
+/** Read side of the HTTP API: redirects followed, whole profiles read by primary-key prefixes. */
+@Injectable()
+export class ProfileQueryService {
+  constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool) {}
+
+  /** The profile that holds this id's data now (itself, or the survivor it was merged into); null if unknown. */
+  async currentProfileId(profileId: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ profile_id: string }>(
+      `SELECT COALESCE((SELECT survivor_id FROM profile_redirects WHERE absorbed_id = $1),
+                       (SELECT profile_id FROM profiles WHERE profile_id = $1 AND item_count > 0)) AS profile_id`,
+      [profileId],
+    );
+    return rows[0]?.profile_id ?? null;
+  }
+
+  async profileByIdentifier(type: string, value: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ profile_id: string }>('SELECT profile_id FROM profile_identifiers WHERE id_type = $1 AND id_value = $2', [type, value]);
+    const owner = rows[0]?.profile_id;
+    return owner ? this.currentProfileId(owner) : null;
+  }
+
+  async snapshot(profileId: string): Promise<ProfileSnapshot | null> {
+    const snapshots = await loadProfileSnapshots(this.pool, [profileId]);
+    return snapshots.get(profileId) ?? null;
+  }
+
+  async recentEvents(profileId: string, limit: number): Promise<TimelineEntry[]> {
+    const { rows } = await this.pool.query<{ message_id: string; occurred_at_ms: string; kind: string; event_type: string | null; event_name: string | null; source_id: string; properties: unknown }>(
+      `SELECT message_id, occurred_at_ms, kind, event_type, event_name, source_id, properties FROM profile_recent_events
+       WHERE profile_id = $1 ORDER BY occurred_at_ms DESC, message_id DESC LIMIT $2`,
+      [profileId, limit],
+    );
+    return rows.map((row) => ({
+      messageId: row.message_id, occurredAt: new Date(Number(row.occurred_at_ms)).toISOString(), kind: row.kind, type: row.event_type, name: row.event_name, sourceId: row.source_id, properties: row.properties,
+    }));
+  }
+}

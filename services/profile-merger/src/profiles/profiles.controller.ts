@@ -1,0 +1,56 @@
+import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ProfileQueryService, type TimelineEntry } from './profile-query.service';
+import { profileView, type ProfileView } from './profile-view';
+import { RECENT_EVENTS_PER_PROFILE } from '../storage/recent-events-writer';
+
+const DEFAULT_TIMELINE_LIMIT = 20;
+
+/** Customer 360 lookups. Absorbed profile ids answer with their survivor (and say so in `redirectedFrom`). */
+@ApiTags('profiles')
+@Controller('v1/profiles')
+export class ProfilesController {
+  constructor(private readonly profiles: ProfileQueryService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Find the profile holding an identifier, e.g. ?identifier=email:jane@example.com' })
+  @ApiQuery({ name: 'identifier', required: true, description: '<type>:<value>; the type is any identifier type the resolver emits (user_id, email, anonymous_id, phone, crm_id, external:<type>...)' })
+  async byIdentifier(@Query('identifier') identifier: string | undefined): Promise<ProfileView> {
+    const separator = identifier?.indexOf(':') ?? -1;
+    if (!identifier || separator <= 0 || separator === identifier.length - 1) {
+      throw new BadRequestException('identifier must be <type>:<value>, e.g. email:jane@example.com');
+    }
+    const type = identifier.slice(0, separator);
+    const value = identifier.slice(separator + 1);
+    const profileId = await this.profiles.profileByIdentifier(type, value);
+    if (!profileId) throw new NotFoundException(`no profile has the identifier ${type}:${value}`);
+    return this.view(profileId, profileId);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'The Customer 360 profile: traits with provenance, identifiers, event summary, transactions, campaigns, consent, best email' })
+  async byId(@Param('id') id: string): Promise<ProfileView> {
+    const profileId = await this.profiles.currentProfileId(id);
+    if (!profileId) throw new NotFoundException(`profile ${id} is unknown`);
+    return this.view(profileId, id);
+  }
+
+  @Get(':id/events')
+  @ApiOperation({ summary: `The recent timeline, newest first (the last ${RECENT_EVENTS_PER_PROFILE} items are kept)` })
+  @ApiQuery({ name: 'limit', required: false, description: `1..${RECENT_EVENTS_PER_PROFILE}, default ${DEFAULT_TIMELINE_LIMIT}` })
+  async events(@Param('id') id: string, @Query('limit') limitText: string | undefined): Promise<{ profileId: string; events: TimelineEntry[] }> {
+    const limit = limitText === undefined ? DEFAULT_TIMELINE_LIMIT : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > RECENT_EVENTS_PER_PROFILE) {
+      throw new BadRequestException(`limit must be an integer from 1 to ${RECENT_EVENTS_PER_PROFILE}`);
+    }
+    const profileId = await this.profiles.currentProfileId(id);
+    if (!profileId) throw new NotFoundException(`profile ${id} is unknown`);
+    return { profileId, events: await this.profiles.recentEvents(profileId, limit) };
+  }
+
+  private async view(profileId: string, requestedId: string): Promise<ProfileView> {
+    const snapshot = await this.profiles.snapshot(profileId);
+    if (!snapshot) throw new NotFoundException(`profile ${requestedId} is unknown`);
+    return profileView(snapshot, requestedId);
+  }
+}

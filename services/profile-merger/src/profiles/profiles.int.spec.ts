@@ -1,0 +1,157 @@
+import { decode, TOPIC_SPECS, Topics, type ProfileChange } from '@tessera/contracts';
+import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { startServiceForTest, type RunningService } from '@tessera/service-kit';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { AppModule } from '../app.module';
+import { identifyItem, recordItem, trackItem } from '../survivorship/test-items.fixture';
+import { MergerHarness, type JsonBody } from '../test-support/merger-harness';
+
+const T0 = Date.UTC(2026, 0, 1);
+
+describe('profile-merger on the embedded broker and Postgres, through HTTP', () => {
+  let schema: TestSchema;
+  let broker: TestBroker;
+  let service: RunningService;
+  let harness: MergerHarness;
+  let tail: Consumer;
+  const changes: ProfileChange[] = [];
+
+  beforeAll(async () => {
+    broker = await startTestBroker();
+    await createTestTopics(broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
+    schema = await createTestSchema('profile_merger_it');
+    service = await startServiceForTest(AppModule, 'profile-merger', { databaseUrl: schema.url, schema: schema.schema, kafkaBrokers: broker.brokers.join(',') });
+    harness = new MergerHarness(broker.brokers, service.url);
+    await harness.start();
+    tail = new Kafka({ clientId: 'merger-test-tail', brokers: broker.brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: 'merger-test-tail' });
+    await tail.connect();
+    await tail.subscribe({ topic: Topics.ProfilesChanged, fromBeginning: true });
+    await tail.run({ eachMessage: async ({ message }) => void changes.push(decode(Topics.ProfilesChanged, message.value as Buffer)) });
+    expect((await harness.admin('PUT', '/admin/priorities/sources/crm', { priority: 1 })).status).toBe(200);
+    expect((await harness.admin('PUT', '/admin/priorities/sources/web', { priority: 5, fields: { plan: 1 } })).status).toBe(200);
+  }, 60_000);
+
+  afterAll(async () => {
+    await tail?.disconnect();
+    await harness?.stop();
+    await service?.close();
+    await schema?.drop();
+    await broker?.stop();
+  });
+
+  it('keeps priorities behind the admin token', async () => {
+    expect((await fetch(`${service.url}/admin/priorities`)).status).toBe(401);
+    const listed = (await (await harness.admin('GET', '/admin/priorities')).json()) as { sources: unknown[] };
+    expect(listed.sources).toEqual([
+      { sourceId: 'crm', priority: 1, fields: {} },
+      { sourceId: 'web', priority: 5, fields: { plan: 1 } },
+    ]);
+    expect((await harness.admin('PUT', '/admin/priorities/sources/x', { priority: 0 })).status).toBe(400);
+  });
+
+  it('a CRM record (priority 1) beats a web identify (priority 5) on given-name; a newer web identify wins plan, where web has field priority', async () => {
+    await harness.sendItems([
+      recordItem({ profileId: 'p-jane', messageId: 'crm-1', sourceId: 'crm', at: T0 + 1000, attributes: { first: 'Jane', plan: 'enterprise' }, mapping: { first: 'given-name' } }),
+      identifyItem({ profileId: 'p-jane', messageId: 'web-1', sourceId: 'web', at: T0 + 2000, traits: { firstName: 'Janey', plan: 'pro', email: 'jane@example.com' } }),
+    ]);
+    const profile = await harness.waitFor('/v1/profiles/p-jane', (body) => body.summary?.itemCount === 2);
+    expect(profile.traits).toMatchObject({ 'given-name': 'Jane', plan: 'pro', email: 'jane@example.com' });
+    expect(profile.traitProvenance['given-name']).toMatchObject({ sourceId: 'crm', priority: 1, messageId: 'crm-1' });
+    expect(profile.traitProvenance.plan).toMatchObject({ sourceId: 'web', priority: 1, messageId: 'web-1' });
+    expect(profile.bestEmail).toBe('jane@example.com');
+  });
+
+  it('out-of-order events give the same profile as in-order events', async () => {
+    const stream = (profileId: string) => [
+      identifyItem({ profileId, messageId: `${profileId}-1`, sourceId: 'web', at: T0 + 1000, traits: { firstName: 'Ann', $set_once: { signup_source: 'ad' } } }),
+      trackItem({ profileId, messageId: `${profileId}-2`, sourceId: 'web', at: T0 + 2000, event: 'Order Completed', revenue: 12.5, properties: { order_id: 'o1' }, context: { campaign: { source: 'google', name: 'spring' } } }),
+      identifyItem({ profileId, messageId: `${profileId}-3`, sourceId: 'web', at: T0 + 3000, traits: { firstName: 'Anne', $set_once: { signup_source: 'late' }, $unset: ['nickname'] } }),
+      identifyItem({ profileId, messageId: `${profileId}-4`, sourceId: 'web', at: T0 + 2500, traits: { nickname: 'annie' } }),
+      trackItem({ profileId, messageId: `${profileId}-5`, sourceId: 'web', at: T0 + 4000, event: 'Order Completed', revenue: 7.25, properties: { order_id: 'o2' }, context: { consent: { categoryPreferences: { Advertising: true } } } }),
+    ];
+    await harness.sendItems(stream('p-inorder'));
+    await harness.sendItems(stream('p-shuffled').reverse());
+    const done = (body: JsonBody) => body.summary?.itemCount === 5;
+    const inOrder = await harness.waitFor('/v1/profiles/p-inorder', done);
+    const shuffled = await harness.waitFor('/v1/profiles/p-shuffled', done);
+    const comparable = (p: JsonBody) => ({ traits: p.traits, consent: p.consent, summary: p.summary, revenue: p.transactions.revenueTotal, orders: p.transactions.orderCount, touches: p.campaigns.touchCount });
+    expect(comparable(shuffled)).toEqual(comparable(inOrder));
+    expect(inOrder.traits).toEqual({ 'given-name': 'Anne', signup_source: 'ad' });
+    expect(inOrder.consent).toEqual({ Advertising: true });
+    expect(inOrder.transactions).toMatchObject({ revenueTotal: 19.75, orderCount: 2, lastOrder: { orderId: 'o2' } });
+    const timeline = await harness.get('/v1/profiles/p-shuffled/events?limit=2');
+    expect(timeline.body.events.map((e: { messageId: string }) => e.messageId)).toEqual(['p-shuffled-5', 'p-shuffled-3']);
+  });
+
+  it('a merge folds counts, re-decides traits and redirects the absorbed id and its identifiers', async () => {
+    const viewed = (profileId: string, n: number, at: number) => trackItem({ profileId, messageId: `${profileId}-v${n}`, sourceId: 'web', at, event: 'Product Viewed' });
+    const withId = <T extends { identifiers: unknown[] }>(item: T, type: string, value: string): T => ({ ...item, identifiers: [{ type, value }] });
+    await harness.sendItems([
+      withId(viewed('p-phone', 1, T0 + 1000), 'anonymous_id', 'anon-phone'),
+      viewed('p-phone', 2, T0 + 2000),
+      withId(viewed('p-laptop', 1, T0 + 500), 'anonymous_id', 'anon-laptop'),
+      viewed('p-laptop', 2, T0 + 3000),
+      viewed('p-laptop', 3, T0 + 3500),
+      recordItem({ profileId: 'p-laptop', messageId: 'crm-laptop', sourceId: 'crm', at: T0 + 100, attributes: { fn: 'Max' }, mapping: { fn: 'given-name' } }),
+      identifyItem({ profileId: 'p-phone', messageId: 'web-phone', sourceId: 'web', at: T0 + 5000, traits: { firstName: 'Maxi' } }),
+    ]);
+    await harness.waitFor('/v1/profiles/p-laptop', (body) => body.summary?.itemCount === 4);
+    await harness.waitFor('/v1/profiles/p-phone', (body) => body.summary?.itemCount === 3);
+    await harness.sendChange({ changeId: 'chg-1', kind: 'merge', survivorProfileId: 'p-phone', absorbedProfileId: 'p-laptop', rule: 'shared_identifier:user_id', causingMessageId: 'm-login', identifiers: [{ type: 'user_id', value: 'u-max' }], at: T0 + 6000 });
+    const merged = await harness.waitFor('/v1/profiles/p-phone', (body) => body.summary?.itemCount === 7);
+    expect(merged.summary.eventCounts['Product Viewed'].count).toBe(5);
+    expect(merged.summary.firstSeen).toBe(new Date(T0 + 100).toISOString());
+    expect(merged.traits['given-name']).toBe('Max');
+    const redirected = await harness.get('/v1/profiles/p-laptop');
+    expect(redirected.body).toMatchObject({ profileId: 'p-phone', redirectedFrom: 'p-laptop' });
+    expect((await harness.get('/v1/profiles?identifier=anonymous_id:anon-laptop')).body.profileId).toBe('p-phone');
+    // a late item still keyed by the absorbed id lands on the survivor
+    await harness.sendItems([viewed('p-laptop', 4, T0 + 7000)]);
+    const late = await harness.waitFor('/v1/profiles/p-phone', (body) => body.summary?.itemCount === 8);
+    expect(late.summary.eventCounts['Product Viewed'].count).toBe(6);
+    const absorbedChange = await waitForChange((c) => c.profileId === 'p-laptop' && c.status === 'merged');
+    expect(absorbedChange.mergedIntoProfileId).toBe('p-phone');
+  });
+
+  it('answers 404 JSON for unknown ids and identifiers, 400 for a malformed identifier', async () => {
+    const unknown = await harness.get('/v1/profiles?identifier=email:nobody@example.com');
+    expect(unknown).toEqual({ status: 404, body: expect.objectContaining({ message: 'no profile has the identifier email:nobody@example.com' }) });
+    expect((await harness.get('/v1/profiles/nope')).status).toBe(404);
+    expect((await harness.get('/v1/profiles?identifier=nocolon')).status).toBe(400);
+  });
+
+  it('gives an email to at most one profile as best email, by priority', async () => {
+    await harness.sendItems([
+      identifyItem({ profileId: 'p-web-sam', messageId: 'sam-web', sourceId: 'web', at: T0 + 9000, traits: { email: 'sam@example.com' } }),
+      recordItem({ profileId: 'p-crm-sam', messageId: 'sam-crm', sourceId: 'crm', at: T0 + 1000, attributes: { mail: 'sam@example.com' }, mapping: { mail: 'email' } }),
+    ]);
+    const crm = await harness.waitFor('/v1/profiles/p-crm-sam', (body) => body.bestEmail === 'sam@example.com');
+    expect(crm.bestEmail).toBe('sam@example.com');
+    const web = await harness.waitFor('/v1/profiles/p-web-sam', (body) => body.summary?.itemCount === 1);
+    expect(web.bestEmail).toBeNull();
+    expect(web.traits.email).toBe('sam@example.com');
+  });
+
+  it('emits cdp.profiles.changed keyed by profile id with changed fields and segmentable values', async () => {
+    const first = await waitForChange((c) => c.profileId === 'p-jane' && JSON.parse(c.values)['traits.given-name'] === 'Jane');
+    expect(first.status).toBe('active');
+    expect(first.changedFields).toEqual(expect.arrayContaining(['traits.given-name']));
+    // the web identify then changed plan (field priority) and set the best email
+    const change = await waitForChange((c) => c.profileId === 'p-jane' && c.changedFields.includes('email'));
+    expect(change.changedFields).toEqual(expect.arrayContaining(['email', 'traits.plan', 'event_count.$identify']));
+    expect(change.changedFields).not.toContain('traits.given-name');
+    expect(JSON.parse(change.values)).toMatchObject({ email: 'jane@example.com', 'traits.plan': 'pro', 'event_count.$record:contact': 1 });
+    const versions = changes.filter((c) => c.profileId === 'p-jane').map((c) => c.version);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+  });
+
+  async function waitForChange(match: (change: ProfileChange) => boolean, timeoutMs = 20_000): Promise<ProfileChange> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const found = changes.find(match);
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`no matching profile change among ${changes.length}`);
+  }
+});

@@ -1,0 +1,48 @@
+import type { SqlExecutor } from '@tessera/kafka';
+
+/**
+ * The 1:1 best-email rule of survivorship/best-email-assignment.ts, in SQL, for the emails a slice touched:
+ * 1. each email's owner is the profile with its best observation (priority, newest, greatest message id,
+ *    smallest profile id), among active profiles;
+ * 2. each affected profile's best email is the best-observed email it owns.
+ * The UNIQUE (best_email) constraint is deferred to commit, so an email may move between profiles in one UPDATE.
+ */
+export class BestEmailAssigner {
+  /** Profiles whose best email may change when these emails are re-decided: current owners and observers. */
+  async affectedProfiles(tx: SqlExecutor, emails: readonly string[]): Promise<string[]> {
+    if (emails.length === 0) return [];
+    const { rows } = await tx.query<{ profile_id: string }>(
+      `SELECT profile_id FROM email_owners WHERE email = ANY($1::text[])
+       UNION SELECT profile_id FROM email_observations WHERE email = ANY($1::text[])`,
+      [emails],
+    );
+    return rows.map((row) => row.profile_id);
+  }
+
+  async reassign(tx: SqlExecutor, emails: readonly string[], profileIds: readonly string[]): Promise<void> {
+    if (emails.length > 0) {
+      await tx.query(
+        `WITH ranked AS (
+           SELECT DISTINCT ON (o.email) o.email, o.profile_id
+           FROM email_observations o JOIN profiles p ON p.profile_id = o.profile_id AND p.status = 'active'
+           WHERE o.email = ANY($1::text[])
+           ORDER BY o.email, o.priority, o.occurred_at_ms DESC, o.message_id DESC, o.profile_id COLLATE "C")
+         INSERT INTO email_owners AS w (email, profile_id) SELECT email, profile_id FROM ranked ORDER BY email
+         ON CONFLICT (email) DO UPDATE SET profile_id = EXCLUDED.profile_id WHERE w.profile_id <> EXCLUDED.profile_id`,
+        [[...emails].sort()],
+      );
+    }
+    if (profileIds.length === 0) return;
+    await tx.query(
+      `UPDATE profiles p SET best_email = b.email, updated_at = now()
+       FROM (
+         SELECT ids.profile_id, (
+           SELECT o.email FROM email_observations o JOIN email_owners w ON w.email = o.email AND w.profile_id = o.profile_id
+           WHERE o.profile_id = ids.profile_id
+           ORDER BY o.priority, o.occurred_at_ms DESC, o.message_id DESC LIMIT 1) AS email
+         FROM unnest($1::text[]) AS ids(profile_id)) b
+       WHERE p.profile_id = b.profile_id AND p.best_email IS DISTINCT FROM b.email`,
+      [[...new Set(profileIds)].sort()],
+    );
+  }
+}

@@ -1,0 +1,122 @@
+import type { SqlExecutor } from '@tessera/kafka';
+import { emptyProfileState, type JsonValue, type ProfileState, type TraitMode } from '../survivorship/profile-state';
+
+/** A stored profile read back as survivorship state, plus what only storage knows. */
+export interface ProfileSnapshot {
+  profileId: string;
+  status: 'active' | 'merged';
+  mergedInto: string | null;
+  version: number;
+  bestEmail: string | null;
+  state: ProfileState;
+  /** Identifiers as stored (type, value), sorted. */
+  identifiers: Array<{ type: string; value: string }>;
+}
+
+const num = (value: string | number | null): number | null => (value === null ? null : Number(value));
+
+interface ProfileRow {
+  profile_id: string;
+  status: 'active' | 'merged';
+  merged_into: string | null;
+  version: string;
+  item_count: string;
+  first_seen_ms: string | null;
+  last_seen_ms: string | null;
+  revenue_micros: string;
+  order_count: string;
+  last_order_message_id: string | null;
+  last_order_at_ms: string | null;
+  last_order_revenue_micros: string | null;
+  last_order_currency: string | null;
+  last_order_id: string | null;
+  best_email: string | null;
+  has_non_test_item: boolean;
+}
+
+/**
+ * Reads whole profiles with one indexed query per table for the given ids (a batch's worth, never a scan):
+ * each child table's primary key starts with profile_id, or has an index on it.
+ */
+export async function loadProfileSnapshots(tx: SqlExecutor, profileIds: readonly string[]): Promise<Map<string, ProfileSnapshot>> {
+  const snapshots = new Map<string, ProfileSnapshot>();
+  if (profileIds.length === 0) return snapshots;
+  const ids = [...new Set(profileIds)];
+  const profiles = await tx.query<ProfileRow>('SELECT * FROM profiles WHERE profile_id = ANY($1::text[])', [ids]);
+  for (const row of profiles.rows) {
+    const state = emptyProfileState();
+    state.itemCount = Number(row.item_count);
+    state.firstSeen = num(row.first_seen_ms);
+    state.lastSeen = num(row.last_seen_ms);
+    state.revenueMicros = Number(row.revenue_micros);
+    state.orderCount = Number(row.order_count);
+    state.hasNonTestItem = row.has_non_test_item;
+    if (row.last_order_message_id !== null && row.last_order_at_ms !== null) {
+      state.lastOrder = {
+        messageId: row.last_order_message_id,
+        occurredAt: Number(row.last_order_at_ms),
+        revenueMicros: Number(row.last_order_revenue_micros ?? 0),
+        currency: row.last_order_currency,
+        orderId: row.last_order_id,
+      };
+    }
+    snapshots.set(row.profile_id, {
+      profileId: row.profile_id, status: row.status, mergedInto: row.merged_into, version: Number(row.version), bestEmail: row.best_email, state, identifiers: [],
+    });
+  }
+  const stateOf = (id: string): ProfileState | undefined => snapshots.get(id)?.state;
+
+  const traits = await tx.query<{ profile_id: string; field: string; mode: TraitMode; value: JsonValue; tombstone: boolean; source_id: string; priority: number; occurred_at_ms: string; message_id: string }>(
+    'SELECT profile_id, field, mode, value, tombstone, source_id, priority, occurred_at_ms, message_id FROM profile_traits WHERE profile_id = ANY($1::text[])',
+    [ids],
+  );
+  for (const row of traits.rows) {
+    const state = stateOf(row.profile_id);
+    if (!state) continue;
+    const registers = state.traits.get(row.field) ?? {};
+    registers[row.mode] = {
+      value: row.value,
+      tombstone: row.tombstone,
+      provenance: { sourceId: row.source_id, priority: row.priority, occurredAt: Number(row.occurred_at_ms), messageId: row.message_id },
+    };
+    state.traits.set(row.field, registers);
+  }
+
+  const counters = await tx.query<{ profile_id: string; event_name: string; event_count: string; first_at_ms: string; last_at_ms: string }>(
+    'SELECT profile_id, event_name, event_count, first_at_ms, last_at_ms FROM profile_event_counts WHERE profile_id = ANY($1::text[])',
+    [ids],
+  );
+  for (const row of counters.rows) {
+    stateOf(row.profile_id)?.counters.set(row.event_name, { count: Number(row.event_count), firstAt: Number(row.first_at_ms), lastAt: Number(row.last_at_ms) });
+  }
+
+  const touches = await tx.query<{ profile_id: string; message_id: string; occurred_at_ms: string; utm_source: string | null; utm_medium: string | null; utm_campaign: string | null; utm_term: string | null; utm_content: string | null }>(
+    'SELECT * FROM profile_campaign_touches WHERE profile_id = ANY($1::text[])',
+    [ids],
+  );
+  for (const row of touches.rows) {
+    stateOf(row.profile_id)?.campaigns.set(row.message_id, {
+      messageId: row.message_id, occurredAt: Number(row.occurred_at_ms), source: row.utm_source, medium: row.utm_medium, name: row.utm_campaign, term: row.utm_term, content: row.utm_content,
+    });
+  }
+
+  const emails = await tx.query<{ email: string; profile_id: string; source_id: string; priority: number; occurred_at_ms: string; message_id: string }>(
+    'SELECT email, profile_id, source_id, priority, occurred_at_ms, message_id FROM email_observations WHERE profile_id = ANY($1::text[])',
+    [ids],
+  );
+  for (const row of emails.rows) {
+    stateOf(row.profile_id)?.emails.set(row.email, { sourceId: row.source_id, priority: row.priority, occurredAt: Number(row.occurred_at_ms), messageId: row.message_id });
+  }
+
+  const identifiers = await tx.query<{ profile_id: string; id_type: string; id_value: string }>(
+    'SELECT profile_id, id_type, id_value FROM profile_identifiers WHERE profile_id = ANY($1::text[]) ORDER BY id_type, id_value',
+    [ids],
+  );
+  for (const row of identifiers.rows) {
+    const snapshot = snapshots.get(row.profile_id);
+    if (!snapshot) continue;
+    snapshot.identifiers.push({ type: row.id_type, value: row.id_value });
+    snapshot.state.identifiers.add(`${row.id_type}:${row.id_value}`);
+  }
+  return snapshots;
+}

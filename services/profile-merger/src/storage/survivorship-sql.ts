@@ -1,0 +1,15 @@
+/**
+ * The SQL twins of compareSetRank / compareOnceRank (survivorship/provenance.ts), as ON CONFLICT conditions:
+ * true when the incoming row (EXCLUDED) beats the stored one (alias `t`). Trusted constant text.
+ */
+export const TRAIT_BEATS_STORED = `CASE WHEN t.mode = 'set'
+  THEN (EXCLUDED.priority, t.occurred_at_ms, t.message_id) < (t.priority, EXCLUDED.occurred_at_ms, EXCLUDED.message_id)
+  ELSE (EXCLUDED.occurred_at_ms, EXCLUDED.priority, EXCLUDED.message_id) < (t.occurred_at_ms, t.priority, t.message_id) END`;
+
+export const EMAIL_OBSERVATION_BEATS_STORED = '(EXCLUDED.priority, t.occurred_at_ms, t.message_id) < (t.priority, EXCLUDED.occurred_at_ms, EXCLUDED.message_id)';
+
+/** The later order by (timestamp, message id); `p` is the stored profile. */
+export const ORDER_IS_LATER = `(EXCLUDED.last_order_at_ms IS NOT NULL AND (p.last_order_at_ms IS NULL
+  OR (EXCLUDED.last_order_at_ms, EXCLUDED.last_order_message_id) > (p.last_order_at_ms, p.last_order_message_id)))`;
+
+export const TRAIT_COLUMNS = ['value', 'tombstone', 'source_id', 'priority', 'occurred_at_ms', 'message_id'] as const;

@@ -1,0 +1,62 @@
+import { encode, Topics, type IdentityChangeInput, type ResolvedItem } from '@tessera/contracts';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+
+/** Loosely typed JSON answers: tests assert their shape with expect(). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test helper: bodies are checked by expect(), not by types
+export type JsonBody = Record<string, any>;
+
+/** Produces merger input straight onto the topics (as the identity resolver would) and polls the HTTP API. */
+export class MergerHarness {
+  private producer: Producer | undefined;
+
+  constructor(
+    private readonly brokers: string[],
+    readonly baseUrl: string,
+    private readonly adminToken = 'test-admin-token',
+  ) {}
+
+  async start(): Promise<void> {
+    this.producer = new Kafka({ clientId: 'merger-test', brokers: this.brokers, logLevel: logLevel.NOTHING }).producer();
+    await this.producer.connect();
+  }
+
+  async stop(): Promise<void> {
+    await this.producer?.disconnect();
+  }
+
+  /** Sends items one produce request each, in the given order (so tests control arrival order). */
+  async sendItems(items: readonly ResolvedItem[]): Promise<void> {
+    for (const item of items) {
+      await this.producer?.send({ topic: Topics.EventsResolved, messages: [{ key: item.profileId, value: encode(Topics.EventsResolved, item) }] });
+    }
+  }
+
+  async sendChange(change: IdentityChangeInput): Promise<void> {
+    await this.producer?.send({ topic: Topics.IdentityMerges, messages: [{ key: change.survivorProfileId, value: encode(Topics.IdentityMerges, change) }] });
+  }
+
+  async admin(method: string, path: string, body?: unknown): Promise<Response> {
+    return fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.adminToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  async get<T = JsonBody>(path: string): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${this.baseUrl}${path}`);
+    return { status: res.status, body: (await res.json()) as T };
+  }
+
+  /** Polls GET path until `done(body)` holds, or fails with the last answer after timeoutMs. */
+  async waitFor<T = JsonBody>(path: string, done: (body: T, status: number) => boolean, timeoutMs = 20_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let last: { status: number; body: T } | undefined;
+    while (Date.now() < deadline) {
+      last = await this.get<T>(path);
+      if (done(last.body, last.status)) return last.body;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`timed out waiting on ${path}; last answer ${last?.status}: ${JSON.stringify(last?.body)}`);
+  }
+}
