@@ -105,11 +105,11 @@ export class ProfileTables1732500000000 implements MigrationInterface {
         merged_at_ms bigint NOT NULL
       )`,
       'CREATE INDEX profile_redirects_by_survivor ON profile_redirects (survivor_id)',
-      `CREATE TABLE identity_changes_pending (
+      `CREATE TABLE identity_changes_applied (
         change_id text PRIMARY KEY,
         kind text NOT NULL,
         payload jsonb NOT NULL,
-        received_at timestamptz NOT NULL DEFAULT now()
+        applied_at timestamptz NOT NULL DEFAULT now()
       )`,
       `CREATE TABLE source_priorities (
         source_id text PRIMARY KEY,
@@ -129,7 +129,7 @@ export class ProfileTables1732500000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of [
-      'field_priorities', 'source_priorities', 'identity_changes_pending', 'profile_redirects', 'profile_recent_events', 'email_owners',
+      'field_priorities', 'source_priorities', 'identity_changes_applied', 'profile_redirects', 'profile_recent_events', 'email_owners',
       'email_observations', 'profile_identifiers', 'profile_campaign_touches', 'profile_event_counts', 'profile_traits', 'profiles',
     ]) {
       await queryRunner.query(`DROP TABLE IF EXISTS ${table}`);

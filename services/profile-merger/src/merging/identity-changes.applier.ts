@@ -9,17 +9,19 @@ import { RecentEventsWriter } from '../storage/recent-events-writer';
 import type { MergingMetrics } from './metrics';
 import type { ProfileInput } from './profile-input';
 import { publishProfileChanges } from './profile-change-publisher';
+import { ProfileSplitter } from './profile-splitter';
 
 /**
  * Applies cdp.identity.merges. A merge folds the absorbed profile into the survivor (both first followed through
- * earlier redirects, so merges arriving in any order end in one profile). Splits are parked in
- * identity_changes_pending until rebuild-from-events exists (see README: not done yet).
+ * earlier redirects, so merges arriving in any order end in one profile); a split rebuilds both profiles from
+ * their item logs (ProfileSplitter). Each change id is applied once (identity_changes_applied).
  */
 @Injectable()
 export class IdentityChangesApplier {
   constructor(
     private readonly bestEmails: BestEmailAssigner,
     private readonly timeline: RecentEventsWriter,
+    private readonly splitter: ProfileSplitter,
   ) {}
 
   async apply(ctx: ApplyContext<ProfileInput>, records: ReadonlyArray<DecodedRecord<ProfileInput>>, metrics: MergingMetrics): Promise<number> {
@@ -27,11 +29,16 @@ export class IdentityChangesApplier {
     for (const record of records) {
       if (record.value.kind !== 'identity_change') continue;
       const change = record.value.change;
+      const logged = await ctx.tx.query('INSERT INTO identity_changes_applied (change_id, kind, payload) VALUES ($1, $2, $3) ON CONFLICT (change_id) DO NOTHING', [
+        change.changeId, change.kind, JSON.stringify(change),
+      ]);
+      if (logged.rowCount === 0) {
+        metrics.identityChanges.inc({ kind: change.kind, outcome: 'already_applied' });
+        continue;
+      }
       if (change.kind === 'split') {
-        await ctx.tx.query('INSERT INTO identity_changes_pending (change_id, kind, payload) VALUES ($1, $2, $3) ON CONFLICT (change_id) DO NOTHING', [
-          change.changeId, change.kind, JSON.stringify(change),
-        ]);
-        metrics.identityChanges.inc({ kind: 'split', outcome: 'pending' });
+        published += await this.splitter.split(ctx, change);
+        metrics.identityChanges.inc({ kind: 'split', outcome: 'applied' });
         continue;
       }
       published += await this.merge(ctx, change, metrics);

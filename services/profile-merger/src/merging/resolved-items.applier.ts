@@ -5,6 +5,7 @@ import { BestEmailAssigner } from '../storage/best-email-assigner';
 import { PriorityRepository } from '../priorities/priority-repository';
 import { writeProfileDeltas } from '../storage/profile-delta-writer';
 import { resolveAndLockProfiles } from '../storage/profile-locks';
+import { ProfileItemLog, type LoggedItem } from '../storage/profile-item-log';
 import { loadProfileSnapshots } from '../storage/profile-snapshot';
 import { RecentEventsWriter } from '../storage/recent-events-writer';
 import { observeItem } from '../survivorship/item-observer';
@@ -24,22 +25,24 @@ export class ResolvedItemsApplier {
     private readonly priorities: PriorityRepository,
     private readonly bestEmails: BestEmailAssigner,
     private readonly timeline: RecentEventsWriter,
+    private readonly itemLog: ProfileItemLog,
   ) {}
 
   async apply(ctx: ApplyContext<ProfileInput>, records: ReadonlyArray<DecodedRecord<ProfileInput>>): Promise<number> {
-    const items = records.flatMap((record) => (record.value.kind === 'item' ? [record.value.item] : []));
+    const inputs = records.flatMap((record) => (record.value.kind === 'item' ? [{ item: record.value.item, payload: record.message.value }] : []));
+    const items = inputs.map((input) => input.item);
     if (items.length === 0) return 0;
     const targets = await resolveAndLockProfiles(ctx.tx, [...new Set(items.map((item) => item.profileId))]);
     const config = await this.priorities.forSources(ctx.tx, [...new Set(items.map((item) => item.sourceId))]);
 
     const deltas = new Map<string, ProfileState>();
     const lastItem = new Map<string, ResolvedItem>();
-    const placed: Array<{ profileId: string; item: ResolvedItem }> = [];
-    for (const item of items) {
+    const placed: LoggedItem[] = [];
+    for (const { item, payload } of inputs) {
       const profileId = targets.get(item.profileId) ?? item.profileId;
       deltas.set(profileId, joinProfileState(deltas.get(profileId) ?? emptyProfileState(), observeItem(item, config)));
       lastItem.set(profileId, item);
-      placed.push({ profileId, item });
+      placed.push({ profileId, item, payload: payload ?? Buffer.alloc(0) });
     }
     const emails = [...new Set([...deltas.values()].flatMap((delta) => [...delta.emails.keys()]))];
     const emailProfiles = await this.bestEmails.affectedProfiles(ctx.tx, emails);
@@ -49,6 +52,7 @@ export class ResolvedItemsApplier {
     await writeProfileDeltas(ctx.tx, deltas);
     await this.bestEmails.reassign(ctx.tx, emails, [...new Set([...affected, ...deltas.keys()])]);
     await this.timeline.append(ctx.tx, placed);
+    await this.itemLog.append(ctx.tx, placed);
     const after = await loadProfileSnapshots(ctx.tx, affected);
 
     return publishProfileChanges(ctx, before, after, (profileId) => {

@@ -113,6 +113,37 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
     expect(absorbedChange.mergedIntoProfileId).toBe('p-phone');
   });
 
+  it('a split undoes a wrong merge: both profiles are rebuilt from their items', async () => {
+    const item = (profileId: string, messageId: string, at: number, firstName: string, id: string) => ({
+      ...identifyItem({ profileId, messageId, sourceId: 'web', at, traits: { firstName } }),
+      identifiers: [{ type: 'user_id', value: id }],
+    });
+    await harness.sendItems([
+      item('p-ada', 'ada-1', T0 + 1000, 'Ada', 'u-ada'),
+      trackItem({ profileId: 'p-ada', messageId: 'ada-2', sourceId: 'web', at: T0 + 1100, event: 'Order Completed', revenue: 5 }),
+      item('p-bob', 'bob-1', T0 + 2000, 'Bob', 'u-bob'),
+      trackItem({ profileId: 'p-bob', messageId: 'bob-2', sourceId: 'web', at: T0 + 2100, event: 'Order Completed', revenue: 7 }),
+    ]);
+    await harness.waitFor('/v1/profiles/p-bob', (body) => body.summary?.itemCount === 2);
+    await harness.waitFor('/v1/profiles/p-ada', (body) => body.summary?.itemCount === 2);
+    await harness.sendChange({ changeId: 'chg-wrong', kind: 'merge', survivorProfileId: 'p-ada', absorbedProfileId: 'p-bob', rule: 'shared_identifier:email', causingMessageId: 'bob-1', identifiers: [], at: T0 + 3000 });
+    const wrong = await harness.waitFor('/v1/profiles/p-ada', (body) => body.summary?.itemCount === 4);
+    expect(wrong.traits['given-name']).toBe('Bob');
+    expect(wrong.transactions.orderCount).toBe(2);
+    await harness.sendChange({
+      changeId: 'chg-split', kind: 'split', survivorProfileId: 'p-ada', absorbedProfileId: 'p-bob', rule: 'manual_split', causingMessageId: null,
+      identifiers: [{ type: 'user_id', value: 'u-bob' }], movedMessageIds: ['bob-1', 'bob-2'], detail: 'support ticket 42', at: T0 + 4000,
+    });
+    const ada = await harness.waitFor('/v1/profiles/p-ada', (body) => body.summary?.itemCount === 2);
+    expect(ada.traits['given-name']).toBe('Ada');
+    expect(ada.transactions).toMatchObject({ revenueTotal: 5, orderCount: 1 });
+    const bob = await harness.waitFor('/v1/profiles/p-bob', (body, status) => status === 200 && body.profileId === 'p-bob');
+    expect(bob).toMatchObject({ status: 'active', traits: { 'given-name': 'Bob' }, transactions: { revenueTotal: 7, orderCount: 1 } });
+    expect(bob).not.toHaveProperty('redirectedFrom');
+    expect((await harness.get('/v1/profiles?identifier=user_id:u-bob')).body.profileId).toBe('p-bob');
+    expect((await harness.get('/v1/profiles?identifier=user_id:u-ada')).body.profileId).toBe('p-ada');
+  });
+
   it('answers 404 JSON for unknown ids and identifiers, 400 for a malformed identifier', async () => {
     const unknown = await harness.get('/v1/profiles?identifier=email:nobody@example.com');
     expect(unknown).toEqual({ status: 404, body: expect.objectContaining({ message: 'no profile has the identifier email:nobody@example.com' }) });

@@ -4,7 +4,7 @@ import { EMAIL_OBSERVATION_BEATS_STORED, ORDER_IS_LATER, TRAIT_BEATS_STORED } fr
 /**
  * Folds an absorbed profile into its survivor in SQL, the set-based twin of joinProfileState: counters add up,
  * first/last seen take min/max, traits and email observations are re-decided by survivorship, touches,
- * identifiers and the timeline move over. The absorbed profile keeps a narrow row with status 'merged' and a
+ * identifiers, the timeline and the item log move over. The absorbed profile keeps a narrow row with status 'merged' and a
  * redirect, so lookups by its id and late items keyed by it reach the survivor. Both rows must be locked.
  */
 export async function foldProfileInto(tx: SqlExecutor, survivorId: string, absorbedId: string, changeId: string, at: number): Promise<void> {
@@ -69,6 +69,7 @@ export async function foldProfileInto(tx: SqlExecutor, survivorId: string, absor
   for (const table of ['profile_traits', 'profile_event_counts', 'profile_campaign_touches', 'email_observations', 'profile_recent_events']) {
     await tx.query(`DELETE FROM ${table} WHERE profile_id = $1`, [absorbedId]);
   }
+  await tx.query('UPDATE profile_items SET profile_id = $1 WHERE profile_id = $2', ids);
   await tx.query('UPDATE profile_identifiers SET profile_id = $1 WHERE profile_id = $2', ids);
   await tx.query('UPDATE email_owners SET profile_id = $1 WHERE profile_id = $2', ids);
   // Path compression: ids absorbed earlier into the absorbed profile now point straight at the survivor.

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import type { IdentityChange } from '@tessera/contracts';
+import type { ApplyContext } from '@tessera/kafka';
+import { PriorityRepository } from '../priorities/priority-repository';
+import { BestEmailAssigner } from '../storage/best-email-assigner';
+import { writeProfileDeltas } from '../storage/profile-delta-writer';
+import { ProfileItemLog } from '../storage/profile-item-log';
+import { resolveAndLockProfiles } from '../storage/profile-locks';
+import { clearDerivedState } from '../storage/profile-reset';
+import { loadProfileSnapshots } from '../storage/profile-snapshot';
+import { RECENT_EVENTS_PER_PROFILE, RecentEventsWriter } from '../storage/recent-events-writer';
+import { observeItem } from '../survivorship/item-observer';
+import { emptyProfileState, type ProfileState } from '../survivorship/profile-state';
+import { joinProfileState } from '../survivorship/profile-state-join';
+import type { ProfileInput } from './profile-input';
+import { publishProfileChanges } from './profile-change-publisher';
+
+/**
+ * The undo of a wrong merge (IdentityChange kind 'split'): the items named in movedMessageIds move from the
+ * survivor to the new profile (absorbedProfileId), then both profiles are rebuilt by folding their logged
+ * items again with the current priorities, and the split's identifiers are attributed to the new profile.
+ */
+@Injectable()
+export class ProfileSplitter {
+  constructor(
+    private readonly priorities: PriorityRepository,
+    private readonly bestEmails: BestEmailAssigner,
+    private readonly timeline: RecentEventsWriter,
+    private readonly itemLog: ProfileItemLog,
+  ) {}
+
+  async split(ctx: ApplyContext<ProfileInput>, change: IdentityChange): Promise<number> {
+    const created = change.absorbedProfileId;
+    // The new profile may be an id absorbed earlier (the undo of that merge): it becomes itself again, so it is
+    // locked as itself rather than followed to its survivor.
+    await ctx.tx.query('DELETE FROM profile_redirects WHERE absorbed_id = $1', [created]);
+    await ctx.tx.query("UPDATE profiles SET status = 'active', merged_into = NULL WHERE profile_id = $1", [created]);
+    const targets = await resolveAndLockProfiles(ctx.tx, [change.survivorProfileId, created]);
+    const kept = targets.get(change.survivorProfileId) ?? change.survivorProfileId;
+    if (kept === created) return 0;
+    const ids = [kept, created];
+    const emailsBefore = (await ctx.tx.query<{ email: string }>('SELECT email FROM email_observations WHERE profile_id = ANY($1::text[])', [ids])).rows.map((row) => row.email);
+    const before = await loadProfileSnapshots(ctx.tx, [...new Set([...ids, ...(await this.bestEmails.affectedProfiles(ctx.tx, emailsBefore))])]);
+
+    await this.itemLog.move(ctx.tx, kept, created, change.movedMessageIds);
+    await clearDerivedState(ctx.tx, ids);
+    const deltas = new Map<string, ProfileState>();
+    const timeline: Array<{ profileId: string; item: Parameters<typeof observeItem>[0] }> = [];
+    for (const profileId of ids) {
+      const items = await this.itemLog.itemsOf(ctx.tx, profileId);
+      const config = await this.priorities.forSources(ctx.tx, [...new Set(items.map((item) => item.sourceId))]);
+      deltas.set(profileId, items.reduce((state, item) => joinProfileState(state, observeItem(item, config)), emptyProfileState()));
+      for (const item of items.slice(-RECENT_EVENTS_PER_PROFILE)) timeline.push({ profileId, item });
+    }
+    await writeProfileDeltas(ctx.tx, deltas);
+    // The resolver moved these identifiers; items on both sides may carry them, and the resolver's word wins.
+    if (change.identifiers.length > 0) {
+      await ctx.tx.query(
+        `INSERT INTO profile_identifiers (id_type, id_value, profile_id, first_seen_ms)
+         SELECT t, v, $3, $4 FROM unnest($1::text[], $2::text[]) AS x(t, v)
+         ON CONFLICT (id_type, id_value) DO UPDATE SET profile_id = EXCLUDED.profile_id`,
+        [change.identifiers.map((i) => i.type), change.identifiers.map((i) => i.value), created, change.at],
+      );
+    }
+    const emails = [...new Set([...emailsBefore, ...[...deltas.values()].flatMap((delta) => [...delta.emails.keys()])])];
+    const affected = [...new Set([...before.keys(), ...(await this.bestEmails.affectedProfiles(ctx.tx, emails))])];
+    await this.bestEmails.reassign(ctx.tx, emails, affected);
+    await this.timeline.append(ctx.tx, timeline);
+    const after = await loadProfileSnapshots(ctx.tx, affected);
+    return publishProfileChanges(ctx, before, after, () => ({ causingMessageId: change.causingMessageId, changedAt: change.at }));
+  }
+}

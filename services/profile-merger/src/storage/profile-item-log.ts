@@ -1,0 +1,43 @@
+import { decode, Topics, type ResolvedItem } from '@tessera/contracts';
+import type { SqlExecutor } from '@tessera/kafka';
+import { buildUnnestInsert } from '@tessera/persistence';
+import { runQuery } from './run-query';
+
+export interface LoggedItem {
+  profileId: string;
+  item: ResolvedItem;
+  /** The message value as consumed (the contract's single-object encoding). */
+  payload: Buffer;
+}
+
+/** The per-profile item log (profile_items): what a split rebuilds profiles from. */
+export class ProfileItemLog {
+  async append(tx: SqlExecutor, items: readonly LoggedItem[]): Promise<void> {
+    if (items.length === 0) return;
+    await runQuery(
+      tx,
+      buildUnnestInsert({
+        table: 'profile_items',
+        columns: [{ name: 'profile_id', type: 'text' }, { name: 'message_id', type: 'text' }, { name: 'occurred_at_ms', type: 'bigint' }, { name: 'payload', type: 'bytea' }],
+        rows: items.map(({ profileId, item, payload }) => ({ profile_id: profileId, message_id: item.messageId, occurred_at_ms: item.occurredAt, payload })),
+        onConflict: { target: ['profile_id', 'message_id'], action: 'nothing' },
+      }),
+    );
+  }
+
+  async moveAll(tx: SqlExecutor, fromProfileId: string, toProfileId: string): Promise<void> {
+    await tx.query('UPDATE profile_items SET profile_id = $1 WHERE profile_id = $2', [toProfileId, fromProfileId]);
+  }
+
+  /** Moves the named items of one profile to another; returns how many moved. */
+  async move(tx: SqlExecutor, fromProfileId: string, toProfileId: string, messageIds: readonly string[]): Promise<number> {
+    const result = await tx.query('UPDATE profile_items SET profile_id = $1 WHERE profile_id = $2 AND message_id = ANY($3::text[])', [toProfileId, fromProfileId, messageIds]);
+    return result.rowCount ?? 0;
+  }
+
+  /** Every item of the profile, oldest first (the order does not change the result; it keeps rebuilds readable). */
+  async itemsOf(tx: SqlExecutor, profileId: string): Promise<ResolvedItem[]> {
+    const { rows } = await tx.query<{ payload: Buffer }>('SELECT payload FROM profile_items WHERE profile_id = $1 ORDER BY occurred_at_ms, message_id', [profileId]);
+    return rows.map((row) => decode(Topics.EventsResolved, row.payload));
+  }
+}

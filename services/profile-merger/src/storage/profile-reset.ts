@@ -1,0 +1,21 @@
+import type { SqlExecutor } from '@tessera/kafka';
+
+/**
+ * Empties everything derived from a profile's items (summary columns, traits, counters, touches, email
+ * observations, timeline, identifiers), keeping its row, version and item log, so it can be rebuilt by folding
+ * its logged items again. The rows must be locked.
+ */
+export async function clearDerivedState(tx: SqlExecutor, profileIds: readonly string[]): Promise<void> {
+  const ids = [...profileIds].sort();
+  await tx.query(
+    `UPDATE profiles SET item_count = 0, first_seen_ms = NULL, last_seen_ms = NULL, revenue_micros = 0, order_count = 0,
+       last_order_message_id = NULL, last_order_at_ms = NULL, last_order_revenue_micros = NULL, last_order_currency = NULL,
+       last_order_id = NULL, best_email = NULL, has_non_test_item = false, status = 'active', merged_into = NULL, updated_at = now()
+     WHERE profile_id = ANY($1::text[])`,
+    [ids],
+  );
+  for (const table of ['profile_traits', 'profile_event_counts', 'profile_campaign_touches', 'email_observations', 'profile_recent_events', 'profile_identifiers']) {
+    await tx.query(`DELETE FROM ${table} WHERE profile_id = ANY($1::text[])`, [ids]);
+  }
+  await tx.query('DELETE FROM email_owners WHERE profile_id = ANY($1::text[])', [ids]);
+}
