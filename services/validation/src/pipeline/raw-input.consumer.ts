@@ -64,7 +64,7 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
     const sourceIds = [...new Set(ctx.records.map((r) => r.value.value.sourceId))];
     const plans = await this.plans.forSources(ctx.tx, sourceIds);
     const settings = await this.sourceSettings.forSources(ctx.tx, sourceIds);
-    const tally = new QualityTally();
+    const tally = new QualityTally(ctx.partition);
 
     const accepted: Accepted[] = [];
     for (const record of ctx.records) {

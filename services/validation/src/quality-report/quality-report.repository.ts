@@ -20,8 +20,12 @@ export interface DailyQuality extends QualityCounts {
   day: string;
 }
 
-const SUMS = `events_accepted, records_accepted, rejected, duplicates, flagged, test_items, emails_seen, emails_valid,
-  phones_seen, phones_valid, transactions_seen, transactions_well_formed`;
+const COUNTER_COLUMNS = [
+  'events_accepted', 'records_accepted', 'rejected', 'duplicates', 'flagged', 'test_items',
+  'emails_seen', 'emails_valid', 'phones_seen', 'phones_valid', 'transactions_seen', 'transactions_well_formed',
+];
+/** Lanes (one per consumed partition) are summed back into one row per source and day. */
+const SUMS = COUNTER_COLUMNS.map((column) => `sum(${column})::bigint AS ${column}`).join(', ');
 
 type Row = Record<string, string | Date>;
 
@@ -35,7 +39,7 @@ export class QualityReportRepository {
       params.push(sourceId);
       where += ' AND source_id = $3';
     }
-    const { rows } = await db.query<Row>(`SELECT source_id, to_char(day, 'YYYY-MM-DD') AS day, ${SUMS} FROM input_quality_daily WHERE ${where} ORDER BY source_id, day`, params);
+    const { rows } = await db.query<Row>(`SELECT source_id, to_char(day, 'YYYY-MM-DD') AS day, ${SUMS} FROM input_quality_daily WHERE ${where} GROUP BY source_id, day ORDER BY source_id, day`, params);
     return rows.map((row) => ({
       sourceId: String(row.source_id),
       day: String(row.day),

@@ -31,11 +31,14 @@ function emptyDelta(): QualityDelta {
 }
 
 /**
- * Per-batch tally of the daily input-quality counters, folded in memory by (source, UTC day of receipt) and
+ * Per-batch tally of the daily input-quality counters, folded in memory by (source, UTC day of receipt, lane) and
  * written with one multi-row upsert in the batch transaction, so the report is exact under redelivery.
  */
 export class QualityTally {
   private readonly byKey = new Map<string, { sourceId: string; day: string; delta: QualityDelta }>();
+
+  /** @param lane the consumed partition: each partition upserts its own rows, so partitions never wait on each other. */
+  constructor(private readonly lane: number) {}
 
   add(sourceId: string, receivedAt: number, delta: Partial<QualityDelta>): void {
     const day = new Date(receivedAt).toISOString().slice(0, 10);
@@ -50,17 +53,20 @@ export class QualityTally {
 
   async write(tx: SqlExecutor): Promise<void> {
     if (this.byKey.size === 0) return;
-    const rows = [...this.byKey.values()].map(({ sourceId, day, delta }) => ({
+    // Sorted, so two partitions' transactions that touch the same (source, day) rows lock them in the same order.
+    const entries = [...this.byKey.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, entry]) => entry);
+    const rows = entries.map(({ sourceId, day, delta }) => ({
       source_id: sourceId,
       day,
+      lane: this.lane,
       ...Object.fromEntries(COUNTERS.map(([column, field]) => [column, delta[field]])),
     }));
     const query = buildUnnestInsert({
       table: 'input_quality_daily',
       alias: 'q',
-      columns: [{ name: 'source_id', type: 'text' }, { name: 'day', type: 'date' }, ...COUNTERS.map(([column]) => ({ name: column, type: 'bigint' }))],
+      columns: [{ name: 'source_id', type: 'text' }, { name: 'day', type: 'date' }, { name: 'lane', type: 'smallint' }, ...COUNTERS.map(([column]) => ({ name: column, type: 'bigint' }))],
       rows,
-      onConflict: { target: ['source_id', 'day'], update: COUNTERS.map(([column]) => ({ column, expression: `q.${column} + EXCLUDED.${column}` })) },
+      onConflict: { target: ['source_id', 'day', 'lane'], update: COUNTERS.map(([column]) => ({ column, expression: `q.${column} + EXCLUDED.${column}` })) },
     });
     await tx.query(query.text, query.values);
   }

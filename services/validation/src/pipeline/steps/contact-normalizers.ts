@@ -22,7 +22,20 @@ export function normalizeEmail(value: unknown): Normalized<unknown> {
 export function normalizePhone(value: unknown, region: string): Normalized<unknown> {
   if (typeof value !== 'string' && typeof value !== 'number') return { value, valid: false };
   const text = String(value).trim();
+  const memoKey = `${region}|${text}`;
+  const memo = recentPhones.get(memoKey);
+  if (memo) return memo;
   const phone = parsePhoneNumberFromString(text, region ? (region as CountryCode) : undefined);
-  if (phone?.isValid()) return { value: phone.number, valid: true };
-  return { value: text, valid: false };
+  const result = phone?.isValid() ? { value: phone.number, valid: true } : { value: text, valid: false };
+  if (recentPhones.size >= PHONE_MEMO_LIMIT) recentPhones.clear();
+  recentPhones.set(memoKey, result);
+  return result;
 }
+
+/**
+ * SDKs repeat an identified user's traits (phone included) in the context of every event, and parsing plus
+ * validating a number costs far more than the rest of the pipeline, so recent answers are remembered. Bounded
+ * crudely (cleared when full): a miss only costs a parse.
+ */
+const PHONE_MEMO_LIMIT = 10_000;
+const recentPhones = new Map<string, Normalized<string>>();
