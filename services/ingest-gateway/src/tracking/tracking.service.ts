@@ -1,16 +1,15 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
-import { Topics, contractHeaders, encode } from '@tessera/contracts';
+import { Topics, encode } from '@tessera/contracts';
 import type { Registry } from '@tessera/observability';
 import { METRICS_REGISTRY, SERVICE_KIT_OPTIONS, type ResolvedServiceKitOptions } from '@tessera/service-kit';
 import type { Message } from 'kafkajs';
 import { DurablePublisher } from '../publishing/durable-publisher';
 import { SourceRateLimiter } from '../rate-limit/source-rate-limiter';
 import { WriteKeyAuthenticator } from '../sources/write-key-authenticator';
-import { checkBatch, describe } from './batch-payload';
+import { checkBatch, checkEventSizes, describe } from './batch-payload';
 import { TrackingMetrics } from './metrics';
 import { batchItemType, isPlainObject, toRawEvent, type SegmentCallType, type StampedEvent } from './segment-event-mapper';
 
-const RAW_EVENT_HEADERS = contractHeaders(Topics.EventsRaw);
 
 export interface IngestRequest {
   authorization: string | undefined;
@@ -41,7 +40,7 @@ export class TrackingService {
     const { body } = request;
     if (!isPlainObject(body)) throw new BadRequestException(`body must be a JSON object (one ${type} call), got ${describe(body)}`);
     this.rateLimiter.charge(source, 1);
-    await this.produce([toRawEvent(body, type, source.id, request.receivedAt)]);
+    await this.publisher.publish(Topics.EventsRaw, toMessages([toRawEvent(body, type, source.id, request.receivedAt)]));
     return 1;
   }
 
@@ -50,19 +49,19 @@ export class TrackingService {
     const source = await this.authenticator.authenticate(request.authorization, request.body);
     const { body } = request;
     if (!isPlainObject(body)) throw new BadRequestException(`body must be a JSON object { "batch": [...] }, got ${describe(body)}`);
-    const { items, defaults } = checkBatch(body, request.bodyBytes);
-    this.rateLimiter.charge(source, items.length);
-    const events = items.map((item) => toRawEvent(item, batchItemType(item), source.id, request.receivedAt, defaults));
-    await this.produce(events);
-    return events.length;
-  }
-
-  private async produce(events: StampedEvent[]): Promise<void> {
-    const messages: Message[] = events.map(({ key, value }) => ({
-      key,
-      value: encode(Topics.EventsRaw, value),
-      headers: RAW_EVENT_HEADERS,
-    }));
+    const { items, defaults } = checkBatch(body);
+    const messages = toMessages(items.map((item) => toRawEvent(item, batchItemType(item), source.id, request.receivedAt, defaults)));
+    checkEventSizes(messages.map((m) => (m.value as Buffer).length), request.bodyBytes);
+    this.rateLimiter.charge(source, messages.length);
     await this.publisher.publish(Topics.EventsRaw, messages);
+    return messages.length;
   }
+}
+
+/**
+ * No informational contract headers (content-type, tessera-schema) on this hot path: the single-object value names
+ * its schema already, and each header costs kafkajs an encoder allocation per message.
+ */
+function toMessages(events: StampedEvent[]): Message[] {
+  return events.map(({ key, value }) => ({ key, value: encode(Topics.EventsRaw, value) }));
 }

