@@ -6,7 +6,7 @@ describe('SourceCache', () => {
   it('serves a hit within the TTL and reloads after it', async () => {
     let now = 0;
     const cache = new SourceCache(1000, 10, () => now);
-    const load = jest.fn(async () => source);
+    const load = jest.fn(async () => ({ source, digestHex: 'd1' }));
     await cache.get('k', load);
     await cache.get('k', load);
     expect(load).toHaveBeenCalledTimes(1);
@@ -17,37 +17,38 @@ describe('SourceCache', () => {
 
   it('caches unknown keys too, and shares one lookup between concurrent misses', async () => {
     const cache = new SourceCache(1000);
-    const load = jest.fn(async () => null);
+    const load = jest.fn(async () => ({ source: null, digestHex: 'd0' }));
     const results = await Promise.all([cache.get('bad', load), cache.get('bad', load), cache.get('bad', load)]);
     expect(results).toEqual([null, null, null]);
     await cache.get('bad', load);
     expect(load).toHaveBeenCalledTimes(1);
   });
 
-  it('forgets a key or every key of a source', async () => {
+  it('forgets every credential of a digest, or of a source', async () => {
     const cache = new SourceCache(60_000);
-    const load = jest.fn(async () => source);
+    const load = jest.fn(async () => ({ source, digestHex: 'd1' }));
     await cache.get('a', load);
     await cache.get('b', load);
-    cache.invalidate('a');
+    cache.invalidateDigest('d1');
     await cache.get('a', load);
-    expect(load).toHaveBeenCalledTimes(3);
+    await cache.get('b', load);
+    expect(load).toHaveBeenCalledTimes(4);
     cache.invalidateSource('s1');
     await cache.get('a', load);
     await cache.get('b', load);
-    expect(load).toHaveBeenCalledTimes(5);
+    expect(load).toHaveBeenCalledTimes(6);
   });
 
   it('stays within its size bound and does not cache with a zero TTL', async () => {
     const cache = new SourceCache(60_000, 2);
-    const load = jest.fn(async () => source);
+    const load = jest.fn(async () => ({ source, digestHex: 'd1' }));
     await cache.get('a', load);
     await cache.get('b', load);
     await cache.get('c', load);
     await cache.get('a', load);
     expect(load).toHaveBeenCalledTimes(4);
     const uncached = new SourceCache(0);
-    const again = jest.fn(async () => source);
+    const again = jest.fn(async () => ({ source, digestHex: 'd1' }));
     await uncached.get('x', again);
     await uncached.get('x', again);
     expect(again).toHaveBeenCalledTimes(2);
@@ -56,6 +57,6 @@ describe('SourceCache', () => {
   it('does not cache a failed lookup', async () => {
     const cache = new SourceCache(60_000);
     await expect(cache.get('k', async () => Promise.reject(new Error('db down')))).rejects.toThrow('db down');
-    await expect(cache.get('k', async () => source)).resolves.toBe(source);
+    await expect(cache.get('k', async () => ({ source, digestHex: 'd' }))).resolves.toBe(source);
   });
 });

@@ -1,18 +1,25 @@
 import type { AuthenticatedSource } from './source';
 
-interface CacheEntry {
+export interface CachedLookup {
+  /** null: no source has this key (cached too, so a flood of bad keys does not become a flood of queries). */
   source: AuthenticatedSource | null;
+  /** SHA-256 of the write key, hex: what admin changes invalidate by. */
+  digestHex: string;
+}
+
+interface CacheEntry extends CachedLookup {
   expiresAt: number;
 }
 
 /**
- * Write-key digest -> source (or "unknown", so a flood of bad keys does not become a flood of queries), for a
- * short TTL. Bounded: past maxEntries the oldest entry goes (Map keeps insertion order). Concurrent misses for
- * one key share a single lookup.
+ * Write key -> source lookup, for a short TTL, kept in this process's memory only (the database holds digests
+ * only). Keyed by the key itself, so a hit costs no hashing.
+ * Bounded: past maxEntries the oldest entry goes (Map keeps insertion order). Concurrent misses for one credential
+ * share a single lookup.
  */
 export class SourceCache {
   private readonly entries = new Map<string, CacheEntry>();
-  private readonly pending = new Map<string, Promise<AuthenticatedSource | null>>();
+  private readonly pending = new Map<string, Promise<CachedLookup>>();
 
   constructor(
     private readonly ttlMs: number,
@@ -20,40 +27,32 @@ export class SourceCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async get(digestHex: string, load: () => Promise<AuthenticatedSource | null>): Promise<AuthenticatedSource | null> {
-    const hit = this.entries.get(digestHex);
+  async get(credential: string, load: () => Promise<CachedLookup>): Promise<AuthenticatedSource | null> {
+    const hit = this.entries.get(credential);
     if (hit && hit.expiresAt > this.now()) return hit.source;
-    const inFlight = this.pending.get(digestHex);
-    if (inFlight) return inFlight;
-    const loading = load().then(
-      (source) => {
-        this.pending.delete(digestHex);
-        this.put(digestHex, source);
-        return source;
-      },
-      (error: unknown) => {
-        this.pending.delete(digestHex);
-        throw error;
-      },
-    );
-    this.pending.set(digestHex, loading);
-    return loading;
+    let loading = this.pending.get(credential);
+    if (!loading) {
+      loading = load().finally(() => this.pending.delete(credential));
+      this.pending.set(credential, loading);
+      void loading.then((lookup) => this.put(credential, lookup), () => undefined);
+    }
+    return (await loading).source;
   }
 
-  /** Forget one key (a local disable or rotation takes effect at once on this instance). */
-  invalidate(digestHex: string): void {
-    this.entries.delete(digestHex);
+  /** Forget every credential of one write key (a local rotation takes effect at once on this instance). */
+  invalidateDigest(digestHex: string): void {
+    for (const [credential, entry] of this.entries) if (entry.digestHex === digestHex) this.entries.delete(credential);
   }
 
-  /** Forget every entry of a source, whatever its key (used on disable, when the key is not at hand). */
+  /** Forget every entry of a source, whatever its key (used on disable and rate-limit changes). */
   invalidateSource(sourceId: string): void {
-    for (const [digest, entry] of this.entries) if (entry.source?.id === sourceId) this.entries.delete(digest);
+    for (const [credential, entry] of this.entries) if (entry.source?.id === sourceId) this.entries.delete(credential);
   }
 
-  private put(digestHex: string, source: AuthenticatedSource | null): void {
+  private put(credential: string, lookup: CachedLookup): void {
     if (this.ttlMs <= 0) return;
-    this.entries.delete(digestHex);
-    this.entries.set(digestHex, { source, expiresAt: this.now() + this.ttlMs });
+    this.entries.delete(credential);
+    this.entries.set(credential, { ...lookup, expiresAt: this.now() + this.ttlMs });
     if (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
