@@ -6,6 +6,7 @@ import type { PriorityConfig } from './priority-config';
 import { emptyProfileState, type ProfileState } from './profile-state';
 import { bestEmailCandidate, joinProfileState } from './profile-state-join';
 import { segmentableValues } from './segmentable-values';
+import { buildItem, itemSpecArbitrary, shuffle } from './item-arbitraries.fixture';
 import { identifyItem, recordItem, trackItem } from './test-items.fixture';
 
 const config: PriorityConfig = {
@@ -102,36 +103,10 @@ describe('survivorship', () => {
 });
 
 describe('survivorship property: arrival order never matters', () => {
-  const sources = fc.constantFrom('crm', 'web', 'mystery');
-  const fields = fc.constantFrom('firstName', 'plan', 'city', 'email');
-  const value = fc.oneof(fc.constantFrom('a', 'b', 'c'), fc.integer({ min: 0, max: 3 }), fc.boolean());
-  const at = fc.integer({ min: 0, max: 20 }).map((n) => 1_700_000_000_000 + n * 1000);
-  const traitBag = fc.record({
-    set: fc.dictionary(fields, value, { maxKeys: 2 }),
-    once: fc.dictionary(fields, value, { maxKeys: 2 }),
-    unset: fc.subarray(['firstName', 'plan', 'city']),
-  });
-  const item = fc.oneof(
-    fc.record({ kind: fc.constant('identify' as const), sourceId: sources, at, bag: traitBag }),
-    fc.record({ kind: fc.constant('track' as const), sourceId: sources, at, event: fc.constantFrom('Viewed', 'Order Completed'), revenue: fc.option(fc.double({ min: 0, max: 500, noNaN: true }), { nil: null }), utm: fc.option(fc.constantFrom('google', 'news'), { nil: null }) }),
-    fc.record({ kind: fc.constant('record' as const), sourceId: sources, at, attributes: fc.dictionary(fc.constantFrom('fn', 'plan', 'mail'), value, { maxKeys: 3 }) }),
-  );
-
   it('random events applied in random orders give identical profiles', () => {
     fc.assert(
-      fc.property(fc.array(item, { minLength: 1, maxLength: 25 }), fc.nat(), (specs, seed) => {
-        const items: ResolvedItem[] = specs.map((spec, index) => {
-          const messageId = `m-${index.toString().padStart(3, '0')}`;
-          if (spec.kind === 'identify') {
-            const traits = { ...spec.bag.set, $set_once: spec.bag.once, $unset: spec.bag.unset };
-            return identifyItem({ messageId, sourceId: spec.sourceId, at: spec.at, traits });
-          }
-          if (spec.kind === 'track') {
-            return trackItem({ messageId, sourceId: spec.sourceId, at: spec.at, event: spec.event, revenue: spec.revenue, context: spec.utm ? { campaign: { source: spec.utm } } : undefined });
-          }
-          const attributes = { ...spec.attributes, mail: typeof spec.attributes.mail === 'string' ? `${spec.attributes.mail}@x.io` : undefined };
-          return recordItem({ messageId, sourceId: spec.sourceId, at: spec.at, attributes, mapping: { fn: 'given-name', mail: 'email' } });
-        });
+      fc.property(fc.array(itemSpecArbitrary, { minLength: 1, maxLength: 25 }), fc.nat(), (specs, seed) => {
+        const items = specs.map((spec, index) => buildItem(spec, `m-${index.toString().padStart(3, '0')}`, 'p-1'));
         const shuffled = shuffle(items, seed);
         // and a split into two halves folded separately, then joined (a merge of two profiles)
         const half = Math.floor(shuffled.length / 2);
@@ -144,14 +119,3 @@ describe('survivorship property: arrival order never matters', () => {
     );
   });
 });
-
-function shuffle<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let state = seed || 1;
-  for (let i = out.length - 1; i > 0; i--) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    const j = state % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}

@@ -1,0 +1,55 @@
+import * as fc from 'fast-check';
+import type { ResolvedItem } from '@tessera/contracts';
+import { identifyItem, recordItem, trackItem } from './test-items.fixture';
+
+/** fast-check generators of resolved items over a small value space, so values collide and ties happen. */
+const sources = fc.constantFrom('crm', 'web', 'mystery');
+const fields = fc.constantFrom('firstName', 'plan', 'city', 'email');
+const value = fc.oneof(fc.constantFrom('a', 'b', 'c'), fc.integer({ min: 0, max: 3 }), fc.boolean());
+const at = fc.integer({ min: 0, max: 20 }).map((n) => 1_700_000_000_000 + n * 1000);
+const traitBag = fc.record({
+  set: fc.dictionary(fields, value, { maxKeys: 2 }),
+  once: fc.dictionary(fields, value, { maxKeys: 2 }),
+  unset: fc.subarray(['firstName', 'plan', 'city']),
+});
+
+export const itemSpecArbitrary = fc.oneof(
+  fc.record({ kind: fc.constant('identify' as const), sourceId: sources, at, bag: traitBag }),
+  fc.record({
+    kind: fc.constant('track' as const), sourceId: sources, at, event: fc.constantFrom('Viewed', 'Order Completed'),
+    revenue: fc.option(fc.double({ min: 0, max: 500, noNaN: true }), { nil: null }), utm: fc.option(fc.constantFrom('google', 'news'), { nil: null }),
+    consent: fc.option(fc.boolean(), { nil: null }),
+  }),
+  fc.record({ kind: fc.constant('record' as const), sourceId: sources, at, attributes: fc.dictionary(fc.constantFrom('fn', 'plan', 'mail'), value, { maxKeys: 3 }) }),
+);
+
+export type ItemSpec = typeof itemSpecArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+/** Builds the item; `emailDomain` keeps emails of independent runs apart. */
+export function buildItem(spec: ItemSpec, messageId: string, profileId: string, emailDomain = 'x.io'): ResolvedItem {
+  if (spec.kind === 'identify') {
+    const set: Record<string, unknown> = { ...spec.bag.set };
+    if (typeof set.email === 'string') set.email = `${set.email}@${emailDomain}`;
+    return identifyItem({ profileId, messageId, sourceId: spec.sourceId, at: spec.at, traits: { ...set, $set_once: spec.bag.once, $unset: spec.bag.unset } });
+  }
+  if (spec.kind === 'track') {
+    const context: Record<string, unknown> = {};
+    if (spec.utm) context.campaign = { source: spec.utm };
+    if (spec.consent !== null) context.consent = { categoryPreferences: { Advertising: spec.consent } };
+    return trackItem({ profileId, messageId, sourceId: spec.sourceId, at: spec.at, event: spec.event, revenue: spec.revenue, context });
+  }
+  const attributes = { ...spec.attributes, mail: typeof spec.attributes.mail === 'string' ? `${spec.attributes.mail}@${emailDomain}` : undefined };
+  return recordItem({ profileId, messageId, sourceId: spec.sourceId, at: spec.at, attributes, mapping: { fn: 'given-name', mail: 'email' } });
+}
+
+/** A deterministic permutation from a seed (fast-check shrinks the seed). */
+export function shuffle<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let state = seed || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
