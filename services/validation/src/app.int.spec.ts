@@ -46,7 +46,10 @@ describe('validation scaffold (embedded Postgres and broker, real HTTP)', () => 
     expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
     expect(metrics).toContain('service="validation"');
-    const openapi = (await (await fetch(`${service.url}/openapi.json`)).json()) as { info: { title: string } };
+    const openapi = (await (await fetch(`${service.url}/openapi.json`)).json()) as { info: { title: string }; paths: Record<string, unknown> };
     expect(openapi.info.title).toBe('Tessera validation');
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/v1/tracking-plans/{sourceId}', '/v1/sources/{sourceId}/settings', '/v1/rejections', '/v1/rejections/replay', '/v1/reports/input-validation']),
+    );
   });
 });

@@ -153,6 +153,20 @@ export class RejectionStore {
     return rows.map((row) => ({ rejectionId: row.rejection_id, topic: row.original_topic, key: row.original_key, value: row.original_value, headers: row.original_headers }));
   }
 
+  /** Deletes rejections older than the retention, in chunks (each its own short statement). */
+  async prune(db: SqlExecutor, retentionMs: number, chunk = 10_000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { rowCount } = await db.query(
+        `DELETE FROM rejections WHERE rejection_id = ANY(ARRAY(
+           SELECT rejection_id FROM rejections WHERE rejected_at < now() - make_interval(secs => $1::double precision / 1000) LIMIT $2))`,
+        [retentionMs, chunk],
+      );
+      total += rowCount ?? 0;
+      if ((rowCount ?? 0) < chunk) return total;
+    }
+  }
+
   async markReplayed(tx: SqlExecutor, rejectionIds: readonly string[]): Promise<void> {
     await tx.query('UPDATE rejections SET replay_count = replay_count + 1, last_replayed_at = now() WHERE rejection_id = ANY($1::text[])', [rejectionIds]);
   }

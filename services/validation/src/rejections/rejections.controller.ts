@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { Registry } from '@tessera/observability';
 import type { Pool } from '@tessera/persistence';
 import { AdminOnly, METRICS_REGISTRY, SERVICE_PG_POOL } from '@tessera/service-kit';
@@ -90,6 +90,7 @@ export class RejectionsController {
   @Post('replay')
   @HttpCode(200)
   @ApiOperation({ summary: 'Re-submit a selection of rejections to their original topic (original bytes, original messageId)' })
+  @ApiBody({ schema: REPLAY_BODY_SCHEMA as unknown as SchemaObject })
   async replay(@Body() raw: unknown): Promise<{ replayed: number; rejectionIds: string[] }> {
     const body = this.replayBody.parse(raw);
     const filter: RejectionFilter = {

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { RejectionStore } from './rejection-store';
 import { RejectionsConsumer } from './rejections.consumer';
+import { RejectionsPrunerService } from './rejections-pruner.service';
 import { RejectionsController } from './rejections.controller';
 
 @Module({
   controllers: [RejectionsController],
-  providers: [RejectionStore, RejectionsConsumer],
+  providers: [RejectionStore, RejectionsConsumer, RejectionsPrunerService],
 })
 export class RejectionsModule {}

@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Put } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { Pool } from '@tessera/persistence';
 import { AdminOnly, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { getCountries, type CountryCode } from 'libphonenumber-js';
@@ -37,6 +37,7 @@ export class SourceSettingsController {
 
   @Put(':sourceId/settings')
   @ApiOperation({ summary: "Set a source's default phone region and test-traffic rules" })
+  @ApiBody({ schema: SOURCE_SETTINGS_BODY_SCHEMA as unknown as SchemaObject })
   async put(@Param('sourceId') sourceId: string, @Body() raw: unknown): Promise<SourceSettings> {
     const body = this.body.parse(raw);
     if (body.defaultRegion && !KNOWN_REGIONS.has(body.defaultRegion.toUpperCase() as CountryCode)) {

@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Put } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { Pool } from '@tessera/persistence';
 import { AdminOnly, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { JsonBodyValidator } from '../http/json-body-validator';
@@ -37,6 +37,7 @@ export class TrackingPlansController {
 
   @Put(':sourceId')
   @ApiOperation({ summary: "Create or replace a source's tracking plan (bumps its version)" })
+  @ApiBody({ schema: TRACKING_PLAN_BODY_SCHEMA as unknown as SchemaObject })
   async put(@Param('sourceId') sourceId: string, @Body() raw: unknown): Promise<TrackingPlan> {
     const body = this.body.parse(raw);
     const names = body.events.map((e) => e.name);
