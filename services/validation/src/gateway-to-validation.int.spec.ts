@@ -81,7 +81,9 @@ describe('gateway -> validation end to end (real HTTP, embedded broker and Postg
     if (gateway && gateway.exitCode === null) {
       const exited = new Promise((resolve) => gateway.once('exit', resolve));
       gateway.kill('SIGTERM');
+      const forceKill = setTimeout(() => gateway.kill('SIGKILL'), 15_000);
       await exited;
+      clearTimeout(forceKill);
     }
     await validation?.close();
     await Promise.all([gatewaySchema?.drop(), validationSchema?.drop()]);
