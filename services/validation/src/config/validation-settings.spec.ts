@@ -8,5 +8,6 @@ describe('loadValidationSettings', () => {
   it('reads overrides and names a bad variable', () => {
     expect(loadValidationSettings({ VALIDATION_DEDUPE_WINDOW_HOURS: '24', VALIDATION_DEFAULT_PHONE_REGION: 'de' })).toMatchObject({ dedupeWindowMs: 86_400_000, defaultPhoneRegion: 'DE' });
     expect(() => loadValidationSettings({ VALIDATION_DEDUPE_WINDOW_HOURS: 'week' })).toThrow(/VALIDATION_DEDUPE_WINDOW_HOURS must be an integer/);
+    expect(() => loadValidationSettings({ VALIDATION_DEFAULT_PHONE_REGION: 'XX' })).toThrow(/VALIDATION_DEFAULT_PHONE_REGION must be an ISO 3166-1 alpha-2 region/);
   });
 });
