@@ -274,5 +274,6 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
     expect(report.totals).toMatchObject({ eventsAccepted: 5, rejected: 1, emailsSeen: 2, emailsValid: 1, phonesSeen: 2, phonesValid: 1, transactionsSeen: 4, transactionsWellFormed: 2 });
     expect(report.shares).toEqual({ validEmails: 0.5, validPhones: 0.5, wellFormedTransactions: 0.5, rejected: 0.1667 });
     expect((await api('GET', '/v1/reports/input-validation?from=yesterday')).status).toBe(400);
+    expect(await (await fetch(`${service.url}/metrics`)).text()).toMatch(/tessera_validation_input_values_total\{[^}]*field="email"[^}]*verdict="invalid"[^}]*\} [1-9]/);
   }, 30_000);
 });

@@ -8,6 +8,7 @@ import { VALIDATION_SETTINGS, type ValidationSettings } from '../config/validati
 import { DedupeStore, dedupeKeyString } from '../dedupe/dedupe-store';
 import { dedupeMetrics, type DedupeMetrics } from '../dedupe/metrics';
 import { emptyObservations, type ItemObservations } from '../quality-report/item-observations';
+import { inputQualityMetrics, type InputQualityMetrics } from '../quality-report/metrics';
 import { QualityTally } from '../quality-report/quality-tally';
 import { SourceSettingsRepository } from '../source-settings/source-settings.repository';
 import { trackingPlanMetrics, type TrackingPlanMetrics } from '../tracking-plans/metrics';
@@ -39,6 +40,7 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
   private readonly metrics: PipelineMetrics;
   private readonly planMetrics: TrackingPlanMetrics;
   private readonly dedupeMetrics: DedupeMetrics;
+  private readonly qualityMetrics: InputQualityMetrics;
 
   constructor(
     @Inject(VALIDATION_SETTINGS) private readonly settings: ValidationSettings,
@@ -50,6 +52,7 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
     this.metrics = pipelineMetrics(registry);
     this.planMetrics = trackingPlanMetrics(registry);
     this.dedupeMetrics = dedupeMetrics(registry);
+    this.qualityMetrics = inputQualityMetrics(registry);
   }
 
   /** A payload that is not the topic's contract throws, and the processor dead-letters it as undecodable. */
@@ -86,6 +89,7 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
         this.metrics.rejected.inc({ kind: record.value.kind, reason: result.reason.code });
         if (isPlanReason(result.reason.code)) this.planMetrics.violations.inc({ reason: result.reason.code, mode: 'reject' });
         tally.add(sourceId, receivedAt, { ...env.observations, rejected: 1 });
+        this.qualityMetrics.observe(env.observations);
       }
     }
 
@@ -100,6 +104,7 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
       }
       this.metrics.accepted.inc({ kind: item.kind });
       if (item.value.isTest) this.metrics.testTraffic.inc({ kind: item.kind });
+      this.qualityMetrics.observe(item.observations);
       tally.add(sourceId, receivedAt, {
         ...item.observations,
         eventsAccepted: item.kind === 'event' ? 1 : 0,
