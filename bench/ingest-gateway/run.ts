@@ -144,11 +144,15 @@ async function main(): Promise<void> {
     let batchCpu = 0;
     let trackCpu = 0;
     let bareCpu = 0;
+    let batchBrokerCpu = 0;
+    let trackBrokerCpu = 0;
     if (runBatch) {
       process.stdout.write(`(a) /v1/batch x ${BATCH_SIZE} events, ${batchConnections} connections, ${seconds} s...\n`);
       const cpuBefore = gateway.cpuSeconds();
+      const brokerBefore = broker.cpuSeconds();
       batch = await runLoad({ url: `${gatewayUrl}/v1/batch`, headers: auth, body: batchPayload, connections: batchConnections, seconds });
       batchCpu = gateway.cpuSeconds() - cpuBefore;
+      batchBrokerCpu = broker.cpuSeconds() - brokerBefore;
     }
     const onTopicAfterBatch = await eventsOnTopic(brokers);
     let track = none;
@@ -156,8 +160,10 @@ async function main(): Promise<void> {
     if (runTrack) {
       process.stdout.write(`(b) /v1/track, ${trackConnections} connections, ${seconds} s, gateway then bare Fastify...\n`);
       let cpuBefore = gateway.cpuSeconds();
+      const brokerBefore = broker.cpuSeconds();
       track = await runLoad({ url: `${gatewayUrl}/v1/track`, headers: auth, body: trackPayload, connections: trackConnections, seconds });
       trackCpu = gateway.cpuSeconds() - cpuBefore;
+      trackBrokerCpu = broker.cpuSeconds() - brokerBefore;
       cpuBefore = bare.cpuSeconds();
       bareTrack = await runLoad({ url: `http://127.0.0.1:${barePort}/v1/track`, headers: {}, body: trackPayload, connections: trackConnections, seconds });
       bareCpu = bare.cpuSeconds() - cpuBefore;
@@ -165,17 +171,17 @@ async function main(): Promise<void> {
 
     const batchEventsPerSecond = batch.requestsPerSecond * BATCH_SIZE;
     const ratio = bareTrack.requestsPerSecond > 0 ? track.requestsPerSecond / bareTrack.requestsPerSecond : 0;
-    const row = (name: string, r: LoadResult, events: number, cpu: number) =>
-      `| ${name} | ${fmt(r.requestsPerSecond)} | ${fmt(events)} | ${fmt(r.p50Ms, 1)} | ${fmt(r.p99Ms, 1)} | ${fmt(r.failedRequests)} | ${fmt(cpu / seconds, 2)} | ${r.okRequests > 0 ? fmt((cpu * 1e6) / r.okRequests) : '-'} |`;
+    const row = (name: string, r: LoadResult, events: number, cpu: number, brokerCpu: number | undefined) =>
+      `| ${name} | ${fmt(r.requestsPerSecond)} | ${fmt(events)} | ${fmt(r.p50Ms, 1)} | ${fmt(r.p99Ms, 1)} | ${fmt(r.failedRequests)} | ${fmt(cpu / seconds, 2)} | ${r.okRequests > 0 ? fmt((cpu * 1e6) / r.okRequests) : '-'} | ${brokerCpu === undefined ? '-' : fmt(brokerCpu / seconds, 2)} |`;
     const lines = [
       '',
       `Machine: ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${seconds} s per phase after a ${warmup} s warm-up.`,
       '',
-      '| Phase | requests/s | events/s | p50 ms | p99 ms | non-2xx/errors | server CPU (cores) | server CPU µs/request |',
-      '|---|---|---|---|---|---|---|---|',
-      row(`gateway /v1/batch (${BATCH_SIZE} events, ${batchConnections} conns)`, batch, batchEventsPerSecond, batchCpu),
-      row(`gateway /v1/track (${trackConnections} conns)`, track, track.requestsPerSecond, trackCpu),
-      row(`bare Fastify parse + 200 (${trackConnections} conns)`, bareTrack, bareTrack.requestsPerSecond, bareCpu),
+      '| Phase | requests/s | events/s | p50 ms | p99 ms | non-2xx/errors | server CPU (cores) | server CPU µs/request | broker CPU (cores) |',
+      '|---|---|---|---|---|---|---|---|---|',
+      row(`gateway /v1/batch (${BATCH_SIZE} events, ${batchConnections} conns)`, batch, batchEventsPerSecond, batchCpu, batchBrokerCpu),
+      row(`gateway /v1/track (${trackConnections} conns)`, track, track.requestsPerSecond, trackCpu, trackBrokerCpu),
+      row(`bare Fastify parse + 200 (${trackConnections} conns)`, bareTrack, bareTrack.requestsPerSecond, bareCpu, undefined),
       '',
       `/v1/batch: ${fmt(batchEventsPerSecond)} events/s acknowledged (target >= 40,000): ${batchEventsPerSecond >= 40_000 ? 'MET' : 'NOT MET'}`,
       `/v1/track vs bare Fastify: ${fmt(ratio, 2)}x (target >= 0.5): ${ratio >= 0.5 ? 'MET' : 'NOT MET'}`,
