@@ -210,6 +210,42 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     expect((await api('GET', '/v1/identity-rules/external:loyalty_id', undefined, auth)).status).toBe(404);
   });
 
+  it('a split undoes a wrong merge: identifiers and the items they alone brought move, and the profiles stay apart', async () => {
+    const first = validEvent({ anonymousId: u('kiosk-s'), traits: JSON.stringify({ email: `s.${run}@example.com` }) });
+    const second = validEvent({ anonymousId: u('kiosk-t'), traits: JSON.stringify({ email: `t.${run}@example.com` }) });
+    await send(first);
+    const [r1] = await resolvedOf(first);
+    await send(second);
+    const [r2] = await resolvedOf(second);
+    const wrongLink = validEvent({ type: 'alias', event: null, anonymousId: u('kiosk-s'), previousId: u('kiosk-t') });
+    await send(wrongLink);
+    await resolvedOf(wrongLink);
+    const [merge] = await collector.waitFor(Topics.IdentityMerges, (v) => v.causingMessageId === wrongLink.messageId);
+    expect(merge.value).toMatchObject({ survivorProfileId: r1.key, absorbedProfileId: r2.key });
+
+    const moved = [`anonymous_id:${u('kiosk-t')}`, `email:t.${run}@example.com`, `email_sha256:${r2.value.identifiers.find((i) => i.type === 'email_sha256')!.value}`];
+    expect((await api('POST', `/v1/profiles/${r1.key}/split`, { identifiers: moved })).status).toBe(401);
+    expect((await api('POST', `/v1/profiles/${r1.key}/split`, { identifiers: [`email:nobody.${run}@example.com`] }, auth)).status).toBe(400);
+    expect((await api('POST', `/v1/profiles/${r2.key}/split`, { identifiers: moved }, auth)).status).toBe(409);
+    const split = await api('POST', `/v1/profiles/${r1.key}/split`, { identifiers: moved, reason: 'kiosk alias linked two visitors' }, auth);
+    expect(split.status).toBe(201);
+    expect(split.body).toMatchObject({ profileId: r1.key, movedMessageIds: [second.messageId] });
+    const newProfileId = split.body.newProfileId as string;
+
+    const [change] = await collector.waitFor(Topics.IdentityMerges, (v) => v.kind === 'split' && v.survivorProfileId === r1.key);
+    expect(change.value).toMatchObject({ absorbedProfileId: newProfileId, rule: 'manual_split', causingMessageId: null, movedMessageIds: [second.messageId], detail: 'kiosk alias linked two visitors' });
+    expect((await lookup(`email:t.${run}@example.com`)).body.profileId).toBe(newProfileId);
+    expect((await lookup(`anonymous_id:${u('kiosk-s')}`)).body.profileId).toBe(r1.key);
+
+    const again = validEvent({ type: 'alias', event: null, anonymousId: u('kiosk-s'), previousId: u('kiosk-t') });
+    await send(again);
+    const [relinked] = await resolvedOf(again);
+    expect(relinked.key).toBe(r1.key);
+    expect(relinked.value.droppedIdentifiers).toEqual([{ type: 'anonymous_id', value: u('kiosk-t'), reason: 'other' }]);
+    const history = await api('GET', `/v1/profiles/${r1.key}/merges`);
+    expect(history.body.splits).toEqual([expect.objectContaining({ changeId: change.value.changeId, absorbedProfileId: newProfileId, rule: 'manual_split' })]);
+  });
+
   it('answers 400 and 404 with clear messages', async () => {
     expect((await lookup('nonsense')).status).toBe(400);
     expect((await lookup(`email:nobody.${run}@example.com`)).status).toBe(404);

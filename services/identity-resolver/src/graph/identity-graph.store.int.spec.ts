@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestSchema, type TestSchema } from '@tessera/testing';
 import type { PoolClient } from 'pg';
-import { IdentityTables1732400000000 } from '../database/identity-tables.migration';
+import { IDENTITY_RESOLVER_MIGRATIONS } from '../database/migrations';
 import { identifierKey, type Identifier } from '../resolution/identifier';
 import { IdentityResolver } from '../resolution/identity-resolver';
 import { RuleBook } from '../resolution/rule-book';
@@ -33,7 +33,8 @@ describe('IdentityGraphStore under parallel instances (Postgres)', () => {
 
   beforeAll(async () => {
     db = await createTestSchema('identity_graph');
-    await new IdentityTables1732400000000().up({ query: (sql: string, params?: unknown[]) => db.pool.query(sql, params) } as never);
+    const runner = { query: (sql: string, params?: unknown[]) => db.pool.query(sql, params) } as never;
+    for (const Migration of IDENTITY_RESOLVER_MIGRATIONS.slice(1)) await new Migration().up(runner);
   });
 
   afterAll(async () => {
@@ -41,7 +42,7 @@ describe('IdentityGraphStore under parallel instances (Postgres)', () => {
   });
 
   beforeEach(async () => {
-    await db.pool.query('TRUNCATE identifiers, profiles, merge_log, identifier_user_ids, suspect_values, identifier_decisions');
+    await db.pool.query('TRUNCATE identifiers, profiles, merge_log, identifier_user_ids, suspect_values, identifier_decisions, resolved_items, profile_separations');
   });
 
   /** One resolver instance: slices of its own queue, each in one transaction, retried on lock contention. */
@@ -59,7 +60,7 @@ describe('IdentityGraphStore under parallel instances (Postgres)', () => {
           const changes: ResolvedChange[] = [];
           for (const item of slice) {
             const resolution = resolver.resolve(item.identifiers, graph, { newProfileId: randomUUID, now: at.getTime() });
-            if (resolution.profileId !== undefined) changes.push({ messageId: item.messageId, resolution, mergeChangeIds: resolution.merges.map(() => randomUUID()) });
+            if (resolution.profileId !== undefined) changes.push({ sourceId: 'test', kind: 'event', messageId: item.messageId, resolution, mergeChangeIds: resolution.merges.map(() => randomUUID()) });
           }
           await store.persist(client, changes, graph, at);
           await client.query('COMMIT');

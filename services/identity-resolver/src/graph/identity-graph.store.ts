@@ -3,6 +3,7 @@ import type { SqlExecutor } from '@tessera/kafka';
 import { buildUnnestInsert } from '@tessera/persistence';
 import { identifierKey, type Identifier } from '../resolution/identifier';
 import { IdentityGraph, type ProfileState } from '../resolution/identity-graph';
+import { itemIdentifierKey } from '../resolution/item-identifier-key';
 import type { Resolution } from '../resolution/resolution';
 import type { RuleBook } from '../resolution/rule-book';
 import { IdentityLockContentionError } from './identity-lock-contention.error';
@@ -10,6 +11,8 @@ import { identifierLockKey, profileLockKey, sortedDistinct } from './identity-lo
 
 /** A resolution with what the log tables need to know about its item. */
 export interface ResolvedChange {
+  readonly sourceId: string;
+  readonly kind: 'event' | 'record';
   readonly messageId: string;
   readonly resolution: Resolution;
   /** Change ids for resolution.merges, same order. */
@@ -104,6 +107,14 @@ export class IdentityGraphStore {
           WHERE profiles.profile_id = m.absorbed OR profiles.merged_into = m.absorbed`,
         [absorbed, roots, at],
       );
+      // Separations keyed by an absorbed profile move to its survivor (whose lock this transaction holds too).
+      await tx.query(
+        `INSERT INTO profile_separations (profile_id, other_profile_id)
+         SELECT m.root, s.other_profile_id FROM profile_separations s JOIN unnest($1::uuid[], $2::uuid[]) AS m(absorbed, root) ON s.profile_id = m.absorbed
+         ON CONFLICT DO NOTHING`,
+        [absorbed, roots],
+      );
+      await tx.query('DELETE FROM profile_separations WHERE profile_id = ANY($1::uuid[])', [absorbed]);
       await this.run(
         tx,
         buildUnnestInsert({
@@ -161,6 +172,24 @@ export class IdentityGraphStore {
           ],
           rows: suspects,
           onConflict: { target: ['identifier_type', 'value'], action: 'nothing' },
+        }),
+      );
+    }
+
+    if (changes.length > 0) {
+      await this.run(
+        tx,
+        buildUnnestInsert({
+          table: 'resolved_items',
+          columns: [
+            { name: 'source_id', type: 'text' },
+            { name: 'message_id', type: 'text' },
+            { name: 'kind', type: 'text' },
+            { name: 'identifier_keys', type: 'jsonb' },
+            { name: 'resolved_at', type: 'timestamptz' },
+          ],
+          rows: changes.map((c) => ({ source_id: c.sourceId, message_id: c.messageId, kind: c.kind, identifier_keys: c.resolution.linked.map(itemIdentifierKey), resolved_at: at })),
+          onConflict: { target: ['source_id', 'message_id'], action: 'nothing' },
         }),
       );
     }
@@ -229,8 +258,15 @@ export class IdentityGraphStore {
       [profileIds],
     );
     const states = new Map<string, ProfileState>(
-      profiles.map((row) => [row.profile_id, { id: row.profile_id, createdAt: row.created_at.getTime(), counts: new Map(), userIds: new Set() }]),
+      profiles.map((row) => [row.profile_id, { id: row.profile_id, createdAt: row.created_at.getTime(), counts: new Map(), userIds: new Set(), separatedFrom: new Set() }]),
     );
+    const { rows: separations } = await tx.query<{ profile_id: string; other: string }>(
+      `SELECT s.profile_id, coalesce(p.merged_into, s.other_profile_id) AS other
+         FROM profile_separations s LEFT JOIN profiles p ON p.profile_id = s.other_profile_id
+        WHERE s.profile_id = ANY($1::uuid[])`,
+      [profileIds],
+    );
+    for (const row of separations) states.get(row.profile_id)?.separatedFrom.add(row.other);
     const { rows: counts } = await tx.query<{ profile_id: string; identifier_type: string; n: number; user_ids: string[] | null }>(
       `SELECT profile_id, identifier_type, count(*)::int AS n,
               array_agg(value) FILTER (WHERE identifier_type = 'user_id') AS user_ids

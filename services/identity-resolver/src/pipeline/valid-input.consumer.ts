@@ -72,7 +72,8 @@ export class ValidInputConsumer implements KafkaBatchApplier<ResolverInput> {
         continue;
       }
       resolved.push({ item, resolution });
-      changes.push({ messageId: item.record.value.value.messageId, resolution, mergeChangeIds: resolution.merges.map(() => randomUUID()) });
+      const input = item.record.value;
+      changes.push({ sourceId: input.value.sourceId, kind: input.kind, messageId: input.value.messageId, resolution, mergeChangeIds: resolution.merges.map(() => randomUUID()) });
     }
     await this.store.persist(ctx.tx, changes, graph, at);
 

@@ -21,6 +21,32 @@ export interface MergeLogEntry {
   at: string;
 }
 
+interface MergeLogRow {
+  change_id: string;
+  kind: 'merge' | 'split';
+  survivor_profile_id: string;
+  absorbed_profile_id: string;
+  rule: string;
+  causing_message_id: string | null;
+  identifiers: Identifier[];
+  detail: string | null;
+  at: Date;
+}
+
+function toMergeLogEntry(row: MergeLogRow): MergeLogEntry {
+  return {
+    changeId: row.change_id,
+    kind: row.kind,
+    survivorProfileId: row.survivor_profile_id,
+    absorbedProfileId: row.absorbed_profile_id,
+    rule: row.rule,
+    causingMessageId: row.causing_message_id,
+    identifiers: row.identifiers,
+    detail: row.detail,
+    at: row.at.toISOString(),
+  };
+}
+
 export interface IdentifierDecision {
   messageId: string;
   type: string;
@@ -70,17 +96,7 @@ export class IdentityGraphQueries {
 
   /** Every merge that built this profile: into it, and (transitively) into the profiles it absorbed. */
   async mergeHistory(db: SqlExecutor, profileId: string, limit: number): Promise<MergeLogEntry[]> {
-    const { rows } = await db.query<{
-      change_id: string;
-      kind: 'merge' | 'split';
-      survivor_profile_id: string;
-      absorbed_profile_id: string;
-      rule: string;
-      causing_message_id: string | null;
-      identifiers: Identifier[];
-      detail: string | null;
-      at: Date;
-    }>(
+    const { rows } = await db.query<MergeLogRow>(
       `WITH RECURSIVE members(profile_id) AS (
          SELECT $1::uuid
          UNION
@@ -92,17 +108,16 @@ export class IdentityGraphQueries {
         LIMIT $2`,
       [profileId, limit],
     );
-    return rows.map((row) => ({
-      changeId: row.change_id,
-      kind: row.kind,
-      survivorProfileId: row.survivor_profile_id,
-      absorbedProfileId: row.absorbed_profile_id,
-      rule: row.rule,
-      causingMessageId: row.causing_message_id,
-      identifiers: row.identifiers,
-      detail: row.detail,
-      at: row.at.toISOString(),
-    }));
+    return rows.map(toMergeLogEntry);
+  }
+
+  /** Manual splits that took identifiers from, or created, this profile. */
+  async splits(db: SqlExecutor, profileId: string, limit: number): Promise<MergeLogEntry[]> {
+    const { rows } = await db.query<MergeLogRow>(
+      `SELECT * FROM merge_log WHERE kind = 'split' AND (survivor_profile_id = $1 OR absorbed_profile_id = $1) ORDER BY at, change_id LIMIT $2`,
+      [profileId, limit],
+    );
+    return rows.map(toMergeLogEntry);
   }
 
   async decisions(db: SqlExecutor, profileId: string, limit: number): Promise<IdentifierDecision[]> {

@@ -1,20 +1,40 @@
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Pool } from '@tessera/persistence';
-import { SERVICE_PG_POOL } from '@tessera/service-kit';
-import { formatIdentifier, parseIdentifier } from '../resolution/identifier';
+import { AdminOnly, SERVICE_PG_POOL } from '@tessera/service-kit';
+import { JsonBodyValidator } from '../http/json-body-validator';
+import { formatIdentifier, parseIdentifier, type Identifier } from '../resolution/identifier';
 import { IdentityGraphQueries, type IdentifierDecision, type MergeLogEntry } from './identity-graph.queries';
+import { ProfileSplitService, type SplitResult } from './profile-split.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_LIMIT = 1000;
+
+interface SplitBody {
+  identifiers: string[];
+  reason?: string;
+}
+
+const SPLIT_BODY_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['identifiers'],
+  properties: {
+    identifiers: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'string', minLength: 3, maxLength: 1024 } },
+    reason: { type: 'string', maxLength: 2000 },
+  },
+} as const;
 
 /** Read API of the identity graph: lookup by identifier, a profile's identifiers, and why it is one person. */
 @ApiTags('identity graph')
 @Controller('v1')
 export class ProfilesController {
+  private readonly splitBody = new JsonBodyValidator<SplitBody>(SPLIT_BODY_SCHEMA);
+
   constructor(
     @Inject(SERVICE_PG_POOL) private readonly pool: Pool,
     private readonly queries: IdentityGraphQueries,
+    private readonly splitter: ProfileSplitService,
   ) {}
 
   @Get('identities')
@@ -45,6 +65,7 @@ export class ProfilesController {
     requestedProfileId: string;
     mergedInto: string | null;
     merges: MergeLogEntry[];
+    splits: MergeLogEntry[];
     decisions: IdentifierDecision[];
   }> {
     const { requested, live } = await this.resolveProfile(id);
@@ -54,8 +75,26 @@ export class ProfilesController {
       requestedProfileId: requested.profileId,
       mergedInto: requested.mergedInto,
       merges: await this.queries.mergeHistory(this.pool, live, max),
+      splits: await this.queries.splits(this.pool, live, max),
       decisions: await this.queries.decisions(this.pool, live, max),
     };
+  }
+
+  @Post('profiles/:id/split')
+  @HttpCode(201)
+  @AdminOnly()
+  @ApiOperation({
+    summary: 'Undo a wrong merge: move identifiers (type:value) and the items they alone brought to a new profile; the two never merge again',
+  })
+  async split(@Param('id') id: string, @Body() raw: unknown): Promise<SplitResult> {
+    if (!UUID.test(id)) throw new BadRequestException(`profile id must be a UUID, got "${id}"`);
+    const body = this.splitBody.parse(raw);
+    const identifiers: Identifier[] = body.identifiers.map((text) => {
+      const identifier = parseIdentifier(text);
+      if (!identifier) throw new BadRequestException(`identifiers: "${text}" is not type:value`);
+      return identifier;
+    });
+    return this.splitter.split(id.toLowerCase(), identifiers, body.reason ?? null);
   }
 
   private async resolveProfile(id: string) {

@@ -9,6 +9,8 @@ export interface ProfileState {
   readonly counts: Map<string, number>;
   /** user_id values held (normally at most one). */
   readonly userIds: Set<string>;
+  /** Profiles a manual split separated from this one: they never merge with it again. Ids as loaded; compare via liveId. */
+  readonly separatedFrom: Set<string>;
 }
 
 /**
@@ -62,6 +64,13 @@ export class IdentityGraph {
     return current;
   }
 
+  /** True when a split separated the two live profiles (or profiles they absorbed since). */
+  areSeparated(a: string, b: string): boolean {
+    const [liveA, liveB] = [this.liveId(a), this.liveId(b)];
+    const separated = (from: string, to: string) => [...this.profile(from).separatedFrom].some((other) => this.liveId(other) === to);
+    return separated(liveA, liveB) || separated(liveB, liveA);
+  }
+
   isSuspect(identifier: Identifier): boolean {
     return this.suspects.has(identifierKey(identifier));
   }
@@ -82,7 +91,7 @@ export class IdentityGraph {
   // ---- changing
 
   createProfile(id: string, createdAt: number): ProfileState {
-    const state: ProfileState = { id, createdAt, counts: new Map(), userIds: new Set() };
+    const state: ProfileState = { id, createdAt, counts: new Map(), userIds: new Set(), separatedFrom: new Set() };
     this.profiles.set(id, state);
     return state;
   }
@@ -99,6 +108,7 @@ export class IdentityGraph {
     const absorbed = this.profile(absorbedId);
     for (const [type, count] of absorbed.counts) survivor.counts.set(type, (survivor.counts.get(type) ?? 0) + count);
     for (const userId of absorbed.userIds) survivor.userIds.add(userId);
+    for (const other of absorbed.separatedFrom) survivor.separatedFrom.add(other);
     this.profiles.delete(absorbed.id);
     this.absorbedInto.set(absorbed.id, survivor.id);
   }

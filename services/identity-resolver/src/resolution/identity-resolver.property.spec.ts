@@ -141,4 +141,21 @@ describe('identity resolution (property-based)', () => {
       { numRuns: 200 },
     );
   });
+
+  it('regression: an identifier repeated on one item counts once against its limit', () => {
+    const graph = replay([
+      [{ type: 'email', value: 'e0@example.com' }, { type: 'email', value: 'e0@example.com' }, { type: 'anonymous_id', value: 'a4' }],
+      ...['e1', 'e2', 'e3', 'e4', 'e5'].map((e) => [{ type: 'anonymous_id', value: 'a4' }, { type: 'email', value: `${e}@example.com` }]),
+    ]);
+    expect(graph.profile(graph.liveProfileIds()[0]).counts.get('email')).toBe(5);
+  });
+
+  it('regression: a merge through an item without emails still respects the email limit', () => {
+    const graph = replay([
+      [{ type: 'anonymous_id', value: 'a0' }, { type: 'email', value: 'e0@example.com' }],
+      [{ type: 'device_id', value: 'tablet' }, ...['e1', 'e2', 'e3', 'e4', 'e5'].map((e) => ({ type: 'email', value: `${e}@example.com` }))],
+      [{ type: 'device_id', value: 'tablet' }, { type: 'anonymous_id', value: 'a0' }],
+    ]);
+    expect(graph.liveProfileIds()).toHaveLength(2);
+  });
 });

@@ -106,4 +106,19 @@ describe('IdentityResolver', () => {
     resolve(user('u1'), id('phone', '+33600000001'));
     expect(resolve(user('u1'), id('phone', '+33600000002')).dropped).toEqual([{ ...id('phone', '+33600000002'), reason: 'limit_exceeded' }]);
   });
+
+  it('never re-joins profiles that a manual split separated', () => {
+    const { resolve, graph } = harness();
+    resolve(anon('shared'), email('a@x.io'));
+    resolve(email('b@x.io'));
+    graph.profile('p1').separatedFrom.add('p2');
+    const relink = resolve(email('a@x.io'), email('b@x.io'));
+    expect(relink.profileId).toBe('p1');
+    expect(relink.merges).toEqual([]);
+    expect(relink.dropped).toEqual([{ ...email('b@x.io'), reason: 'other' }]);
+    // A third profile merged into p1 carries the separation along.
+    resolve(anon('third'));
+    resolve(anon('shared'), anon('third'));
+    expect(graph.areSeparated('p3', 'p2')).toBe(true);
+  });
 });

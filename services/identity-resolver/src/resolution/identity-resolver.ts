@@ -1,4 +1,4 @@
-import type { DroppedIdentifier, DropReason, Identifier } from './identifier';
+import { identifierKey, type DroppedIdentifier, type DropReason, type Identifier } from './identifier';
 import type { IdentityGraph, ProfileState } from './identity-graph';
 import type { MergeDecision, Resolution, SuspectDecision } from './resolution';
 import type { RuleBook } from './rule-book';
@@ -20,7 +20,7 @@ type Violation = { reason: DropReason; candidates: Identifier[] };
  *    user_id; a value seen with more than the type's maxDistinctUserIds becomes suspect, and suspect values
  *    never link again.
  * 3. The rest, most important first, is checked against the rules. While linking them would put two different
- *    user_ids in one profile, or break a per-type limit, the lowest-priority identifier that causes it is
+ *    user_ids in one profile, re-join profiles a manual split separated, or break a per-type limit, the lowest-priority identifier that causes it is
  *    dropped and the check runs again (Segment's behaviour, narrowed to the identifiers at fault).
  * 4. No known identifier: a new profile. One profile: attach. Several: the oldest profile (lowest createdAt,
  *    then lowest id) survives and absorbs the others; unknown identifiers are attached to it.
@@ -34,7 +34,9 @@ export class IdentityResolver {
       dropped.push({ ...identifier, reason });
     };
 
-    let usable = [...carried].sort(this.rules.compare).filter((identifier) => {
+    // The same identifier twice on one item is one identifier (it must not count twice against a limit).
+    const distinct = [...new Map(carried.map((identifier) => [identifierKey(identifier), identifier])).values()];
+    let usable = distinct.sort(this.rules.compare).filter((identifier) => {
       if (!this.rules.isBlocked(identifier)) return true;
       drop(identifier, 'blocked_value');
       return false;
@@ -94,9 +96,23 @@ export class IdentityResolver {
       if (conflicting.length > 0) return { reason: 'conflicting_user_id', candidates: conflicting };
     }
 
+    // A manual split is final: the profiles it separated never merge again through later items. Profiles are
+    // taken in the identifiers' priority order; one separated from a profile taken before it is at fault.
     const anchorProfile = sources.find((source) => source !== undefined);
+    const accepted: string[] = [];
+    const separated = usable.filter((_, index) => {
+      const source = sources[index];
+      if (source === undefined || accepted.includes(source)) return false;
+      if (accepted.some((profile) => graph.areSeparated(profile, source))) return true;
+      accepted.push(source);
+      return false;
+    });
+    if (separated.length > 0) return { reason: 'other', candidates: separated };
+
     const involved = [...new Set(sources.filter((source): source is string => source !== undefined))].map((id) => graph.profile(id));
-    for (const type of new Set(usable.map((identifier) => identifier.type))) {
+    // Every limited type the result would hold: a merge can break the email limit with an item that carries no email.
+    const types = new Set([...usable.map((identifier) => identifier.type), ...involved.flatMap((profile) => [...profile.counts.keys()])]);
+    for (const type of types) {
       const limit = this.rules.ruleFor(type).maxPerProfile;
       if (limit === null) continue;
       const fresh = usable.filter((identifier, index) => identifier.type === type && sources[index] === undefined);

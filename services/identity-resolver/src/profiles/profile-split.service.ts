@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { encode, Topics } from '@tessera/contracts';
+import { inTransaction, writeOutbox, type SqlExecutor } from '@tessera/kafka';
+import type { Pool } from '@tessera/persistence';
+import { SERVICE_PG_POOL } from '@tessera/service-kit';
+import { identifierLockKey, profileLockKey, sortedDistinct } from '../graph/identity-lock-keys';
+import { formatIdentifier, identifierKey, type Identifier } from '../resolution/identifier';
+import { itemIdentifierKey } from '../resolution/item-identifier-key';
+
+export interface SplitResult {
+  changeId: string;
+  profileId: string;
+  newProfileId: string;
+  identifiers: Identifier[];
+  movedMessageIds: string[];
+}
+
+/**
+ * POST /v1/profiles/:id/split: the undo of a wrong merge. In one transaction, under the same sorted locks the
+ * resolver takes (identifiers, then the profile): the identifiers move to a new profile, the two profiles are
+ * marked separated (no later item merges them again), the split is logged, and a `split` IdentityChange listing
+ * the moved identifiers and the messageIds of the items that now belong to the new profile goes to the outbox,
+ * for the profile merger to rebuild both. An item moves when every identifier it linked moves; an item that
+ * also linked an identifier that stays (typically the one that caused the wrong merge) stays.
+ */
+@Injectable()
+export class ProfileSplitService {
+  constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool) {}
+
+  split(profileId: string, identifiers: readonly Identifier[], detail: string | null): Promise<SplitResult> {
+    const moved = [...new Map(identifiers.map((identifier) => [identifierKey(identifier), identifier])).values()];
+    if (moved.length === 0) throw new BadRequestException('identifiers must name at least one identifier to move');
+    return inTransaction(this.pool, async (tx) => {
+      await this.lock(tx, sortedDistinct(moved.map(identifierLockKey)));
+      await this.lock(tx, [profileLockKey(profileId)]);
+
+      const { rows: profiles } = await tx.query<{ merged_into: string | null }>('SELECT merged_into FROM profiles WHERE profile_id = $1', [profileId]);
+      if (!profiles[0]) throw new NotFoundException(`profile ${profileId} is unknown`);
+      if (profiles[0].merged_into) throw new ConflictException(`profile ${profileId} was merged into ${profiles[0].merged_into}; split that profile instead`);
+
+      const types = moved.map((i) => i.type);
+      const values = moved.map((i) => i.value);
+      const { rows: owned } = await tx.query<{ identifier_type: string; value: string }>(
+        `SELECT i.identifier_type, i.value FROM unnest($1::text[], $2::text[]) AS k(identifier_type, value)
+           JOIN identifiers i ON i.identifier_type = k.identifier_type AND i.value = k.value WHERE i.profile_id = $3`,
+        [types, values, profileId],
+      );
+      const ownedKeys = new Set(owned.map((row) => identifierKey({ type: row.identifier_type, value: row.value })));
+      const foreign = moved.filter((identifier) => !ownedKeys.has(identifierKey(identifier)));
+      if (foreign.length > 0) throw new BadRequestException(`not identifiers of profile ${profileId}: ${foreign.map(formatIdentifier).join(', ')}`);
+      const { rows: counts } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM identifiers WHERE profile_id = $1', [profileId]);
+      if (counts[0].n <= moved.length) throw new BadRequestException('a split must leave at least one identifier on the profile');
+
+      const newProfileId = randomUUID();
+      const at = new Date();
+      await tx.query('INSERT INTO profiles (profile_id, created_at) VALUES ($1, $2)', [newProfileId, at]);
+      await tx.query(
+        `UPDATE identifiers SET profile_id = $3 FROM unnest($1::text[], $2::text[]) AS k(identifier_type, value)
+          WHERE identifiers.identifier_type = k.identifier_type AND identifiers.value = k.value`,
+        [types, values, newProfileId],
+      );
+      const movedMessageIds = await this.movedItems(tx, moved);
+      await tx.query('INSERT INTO profile_separations (profile_id, other_profile_id) VALUES ($1, $2), ($2, $1)', [profileId, newProfileId]);
+
+      const changeId = randomUUID();
+      const plain = moved.map(({ type, value }) => ({ type, value }));
+      await tx.query(
+        `INSERT INTO merge_log (change_id, kind, survivor_profile_id, absorbed_profile_id, rule, causing_message_id, identifiers, detail, at)
+         VALUES ($1, 'split', $2, $3, 'manual_split', NULL, $4, $5, $6)`,
+        [changeId, profileId, newProfileId, JSON.stringify(plain), detail, at],
+      );
+      const change = encode(Topics.IdentityMerges, {
+        changeId,
+        kind: 'split',
+        survivorProfileId: profileId,
+        absorbedProfileId: newProfileId,
+        rule: 'manual_split',
+        causingMessageId: null,
+        identifiers: plain,
+        movedMessageIds,
+        detail,
+        at: at.getTime(),
+      });
+      await writeOutbox(tx, [{ topic: Topics.IdentityMerges, message: { key: profileId, value: change } }]);
+      return { changeId, profileId, newProfileId, identifiers: plain, movedMessageIds };
+    });
+  }
+
+  /** Items that linked at least one moved identifier and nothing that stays. */
+  private async movedItems(tx: SqlExecutor, moved: readonly Identifier[]): Promise<string[]> {
+    const movedKeys = moved.map(itemIdentifierKey);
+    const movedSet = new Set(movedKeys);
+    const { rows } = await tx.query<{ message_id: string; identifier_keys: string[] }>(
+      'SELECT message_id, identifier_keys FROM resolved_items WHERE identifier_keys ?| $1::text[] ORDER BY resolved_at, message_id',
+      [movedKeys],
+    );
+    return rows.filter((row) => row.identifier_keys.every((key) => movedSet.has(key))).map((row) => row.message_id);
+  }
+
+  private async lock(tx: SqlExecutor, keys: readonly bigint[]): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k', [keys.map(String)]);
+  }
+}
