@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from '@tessera/persistence';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
-import { loadProfileSnapshots, type ProfileSnapshot } from '../storage/profile-snapshot';
+import { loadProfileSnapshots, touchFromRow, type ProfileSnapshot, type TouchRow } from '../storage/profile-snapshot';
+import type { CampaignTouch } from '../survivorship/profile-state';
 
 export interface TimelineEntry {
   messageId: string;
@@ -37,6 +38,15 @@ export class ProfileQueryService {
   async snapshot(profileId: string): Promise<ProfileSnapshot | null> {
     const snapshots = await loadProfileSnapshots(this.pool, [profileId]);
     return snapshots.get(profileId) ?? null;
+  }
+
+  /** The newest campaign touches, newest first (an index range scan on profile_campaign_touches_by_time). */
+  async recentTouches(profileId: string, limit: number): Promise<CampaignTouch[]> {
+    const { rows } = await this.pool.query<TouchRow>(
+      'SELECT * FROM profile_campaign_touches WHERE profile_id = $1 ORDER BY occurred_at_ms DESC, message_id DESC LIMIT $2',
+      [profileId, limit],
+    );
+    return rows.map(touchFromRow);
   }
 
   async recentEvents(profileId: string, limit: number): Promise<TimelineEntry[]> {

@@ -1,11 +1,9 @@
 import type { ProfileSnapshot } from '../storage/profile-snapshot';
-import { effectiveTrait, orderedTouches } from '../survivorship/profile-state-join';
+import type { CampaignTouch } from '../survivorship/profile-state';
+import { effectiveTrait } from '../survivorship/profile-state-join';
 import { CONSENT_FIELD_PREFIX } from '../survivorship/trait-names';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-/** Campaign touches listed in the profile document (the newest ones; the table keeps them all). */
-const CAMPAIGN_TOUCHES_SHOWN = 20;
 
 export interface TraitProvenanceView {
   sourceId: string;
@@ -17,7 +15,7 @@ export interface TraitProvenanceView {
 }
 
 /** The Customer 360 document of GET /v1/profiles/:id. */
-export function profileView(snapshot: ProfileSnapshot, requestedId: string) {
+export function profileView(snapshot: ProfileSnapshot, requestedId: string, recentTouches: readonly CampaignTouch[]) {
   const { state } = snapshot;
   const traits: Record<string, unknown> = {};
   const provenance: Record<string, TraitProvenanceView> = {};
@@ -38,8 +36,7 @@ export function profileView(snapshot: ProfileSnapshot, requestedId: string) {
     const counter = state.counters.get(name);
     if (counter) eventCounts[name] = { count: counter.count, firstAt: iso(counter.firstAt), lastAt: iso(counter.lastAt) };
   }
-  const touches = orderedTouches(state.campaigns);
-  const touchView = (t: (typeof touches)[number]) => ({ messageId: t.messageId, at: iso(t.occurredAt), source: t.source, medium: t.medium, campaign: t.name, term: t.term, content: t.content });
+  const touchView = (t: CampaignTouch) => ({ messageId: t.messageId, at: iso(t.occurredAt), source: t.source, medium: t.medium, campaign: t.name, term: t.term, content: t.content });
   return {
     profileId: snapshot.profileId,
     ...(requestedId !== snapshot.profileId ? { redirectedFrom: requestedId } : {}),
@@ -60,10 +57,10 @@ export function profileView(snapshot: ProfileSnapshot, requestedId: string) {
         : null,
     },
     campaigns: {
-      touchCount: touches.length,
-      firstTouch: touches.length > 0 ? touchView(touches[0]) : null,
-      lastTouch: touches.length > 0 ? touchView(touches[touches.length - 1]) : null,
-      recentTouches: touches.slice(-CAMPAIGN_TOUCHES_SHOWN).reverse().map(touchView),
+      touchCount: state.campaigns.touchCount,
+      firstTouch: state.campaigns.first ? touchView(state.campaigns.first) : null,
+      lastTouch: state.campaigns.last ? touchView(state.campaigns.last) : null,
+      recentTouches: recentTouches.map(touchView),
     },
   };
 }

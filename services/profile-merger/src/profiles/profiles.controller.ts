@@ -5,6 +5,8 @@ import { profileView, type ProfileView } from './profile-view';
 import { RECENT_EVENTS_PER_PROFILE } from '../storage/recent-events-writer';
 
 const DEFAULT_TIMELINE_LIMIT = 20;
+/** Campaign touches listed in the profile document (the newest; the history table keeps them all). */
+const CAMPAIGN_TOUCHES_SHOWN = 20;
 
 /** Customer 360 lookups. Absorbed profile ids answer with their survivor (and say so in `redirectedFrom`). */
 @ApiTags('profiles')
@@ -51,6 +53,6 @@ export class ProfilesController {
   private async view(profileId: string, requestedId: string): Promise<ProfileView> {
     const snapshot = await this.profiles.snapshot(profileId);
     if (!snapshot) throw new NotFoundException(`profile ${requestedId} is unknown`);
-    return profileView(snapshot, requestedId);
+    return profileView(snapshot, requestedId, await this.profiles.recentTouches(profileId, CAMPAIGN_TOUCHES_SHOWN));
   }
 }

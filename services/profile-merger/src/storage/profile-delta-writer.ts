@@ -23,13 +23,13 @@ export async function writeProfileDeltas(tx: SqlExecutor, deltas: ReadonlyMap<st
         { name: 'profile_id', type: 'text' }, { name: 'item_count', type: 'bigint' }, { name: 'first_seen_ms', type: 'bigint' }, { name: 'last_seen_ms', type: 'bigint' },
         { name: 'revenue_micros', type: 'bigint' }, { name: 'order_count', type: 'bigint' }, { name: 'last_order_message_id', type: 'text' },
         { name: 'last_order_at_ms', type: 'bigint' }, { name: 'last_order_revenue_micros', type: 'bigint' }, { name: 'last_order_currency', type: 'text' },
-        { name: 'last_order_id', type: 'text' }, { name: 'has_non_test_item', type: 'boolean' },
+        { name: 'last_order_id', type: 'text' }, { name: 'has_non_test_item', type: 'boolean' }, { name: 'campaign_touch_count', type: 'bigint' },
       ],
       rows: entries.map(([profileId, d]) => ({
         profile_id: profileId, item_count: d.itemCount, first_seen_ms: d.firstSeen, last_seen_ms: d.lastSeen, revenue_micros: d.revenueMicros,
         order_count: d.orderCount, last_order_message_id: d.lastOrder?.messageId, last_order_at_ms: d.lastOrder?.occurredAt,
         last_order_revenue_micros: d.lastOrder?.revenueMicros, last_order_currency: d.lastOrder?.currency, last_order_id: d.lastOrder?.orderId,
-        has_non_test_item: d.hasNonTestItem,
+        has_non_test_item: d.hasNonTestItem, campaign_touch_count: d.campaigns.touchCount,
       })),
       onConflict: {
         target: ['profile_id'],
@@ -43,6 +43,7 @@ export async function writeProfileDeltas(tx: SqlExecutor, deltas: ReadonlyMap<st
             column, expression: `CASE WHEN ${ORDER_IS_LATER} THEN EXCLUDED.${column} ELSE p.${column} END`,
           })),
           { column: 'has_non_test_item', expression: 'p.has_non_test_item OR EXCLUDED.has_non_test_item' },
+          { column: 'campaign_touch_count', expression: 'p.campaign_touch_count + EXCLUDED.campaign_touch_count' },
           { column: 'updated_at', expression: 'now()' },
         ],
       },
@@ -64,7 +65,7 @@ export async function writeProfileDeltas(tx: SqlExecutor, deltas: ReadonlyMap<st
       }
     }
     for (const [name, c] of d.counters) counters.push({ profile_id: profileId, event_name: name, event_count: c.count, first_at_ms: c.firstAt, last_at_ms: c.lastAt });
-    for (const t of d.campaigns.values()) {
+    for (const t of d.campaigns.pending) {
       touches.push({ profile_id: profileId, message_id: t.messageId, occurred_at_ms: t.occurredAt, utm_source: t.source, utm_medium: t.medium, utm_campaign: t.name, utm_term: t.term, utm_content: t.content });
     }
     for (const identifier of d.identifiers) {

@@ -20,13 +20,14 @@ export async function foldProfileInto(tx: SqlExecutor, survivorId: string, absor
          .map((column) => `${column} = CASE WHEN ${ORDER_IS_LATER.replace(/EXCLUDED\./g, 'a.')} THEN a.${column} ELSE p.${column} END`)
          .join(',\n       ')},
        has_non_test_item = p.has_non_test_item OR a.has_non_test_item,
+       campaign_touch_count = p.campaign_touch_count + a.campaign_touch_count,
        updated_at = now()
      FROM profiles a WHERE p.profile_id = $1 AND a.profile_id = $2`,
     ids,
   );
   await tx.query(
     `UPDATE profiles SET status = 'merged', merged_into = $1, best_email = NULL, item_count = 0, first_seen_ms = NULL, last_seen_ms = NULL,
-       revenue_micros = 0, order_count = 0, last_order_message_id = NULL, last_order_at_ms = NULL, last_order_revenue_micros = NULL,
+       revenue_micros = 0, order_count = 0, campaign_touch_count = 0, last_order_message_id = NULL, last_order_at_ms = NULL, last_order_revenue_micros = NULL,
        last_order_currency = NULL, last_order_id = NULL, updated_at = now()
      WHERE profile_id = $2`,
     ids,

@@ -8,7 +8,7 @@ import type { SqlExecutor } from '@tessera/kafka';
 export async function clearDerivedState(tx: SqlExecutor, profileIds: readonly string[]): Promise<void> {
   const ids = [...profileIds].sort();
   await tx.query(
-    `UPDATE profiles SET item_count = 0, first_seen_ms = NULL, last_seen_ms = NULL, revenue_micros = 0, order_count = 0,
+    `UPDATE profiles SET item_count = 0, first_seen_ms = NULL, last_seen_ms = NULL, revenue_micros = 0, order_count = 0, campaign_touch_count = 0,
        last_order_message_id = NULL, last_order_at_ms = NULL, last_order_revenue_micros = NULL, last_order_currency = NULL,
        last_order_id = NULL, best_email = NULL, has_non_test_item = false, status = 'active', merged_into = NULL, updated_at = now()
      WHERE profile_id = ANY($1::text[])`,

@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '@tessera/kafka';
-import { emptyProfileState, type JsonValue, type ProfileState, type TraitMode } from '../survivorship/profile-state';
+import { emptyProfileState, type CampaignTouch, type JsonValue, type ProfileState, type TraitMode } from '../survivorship/profile-state';
 
 /** A stored profile read back as survivorship state, plus what only storage knows. */
 export interface ProfileSnapshot {
@@ -14,6 +14,21 @@ export interface ProfileSnapshot {
 }
 
 const num = (value: string | number | null): number | null => (value === null ? null : Number(value));
+
+export interface TouchRow {
+  profile_id: string;
+  message_id: string;
+  occurred_at_ms: string;
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+  utm_term: string | null;
+  utm_content: string | null;
+}
+
+export function touchFromRow(row: TouchRow): CampaignTouch {
+  return { messageId: row.message_id, occurredAt: Number(row.occurred_at_ms), source: row.utm_source, medium: row.utm_medium, name: row.utm_campaign, term: row.utm_term, content: row.utm_content };
+}
 
 interface ProfileRow {
   profile_id: string;
@@ -32,6 +47,7 @@ interface ProfileRow {
   last_order_id: string | null;
   best_email: string | null;
   has_non_test_item: boolean;
+  campaign_touch_count: string;
 }
 
 /**
@@ -51,6 +67,7 @@ export async function loadProfileSnapshots(tx: SqlExecutor, profileIds: readonly
     state.revenueMicros = Number(row.revenue_micros);
     state.orderCount = Number(row.order_count);
     state.hasNonTestItem = row.has_non_test_item;
+    state.campaigns.touchCount = Number(row.campaign_touch_count);
     if (row.last_order_message_id !== null && row.last_order_at_ms !== null) {
       state.lastOrder = {
         messageId: row.last_order_message_id,
@@ -90,14 +107,18 @@ export async function loadProfileSnapshots(tx: SqlExecutor, profileIds: readonly
     stateOf(row.profile_id)?.counters.set(row.event_name, { count: Number(row.event_count), firstAt: Number(row.first_at_ms), lastAt: Number(row.last_at_ms) });
   }
 
-  const touches = await tx.query<{ profile_id: string; message_id: string; occurred_at_ms: string; utm_source: string | null; utm_medium: string | null; utm_campaign: string | null; utm_term: string | null; utm_content: string | null }>(
-    'SELECT * FROM profile_campaign_touches WHERE profile_id = ANY($1::text[])',
+  // First and last touch: two index probes per profile (profile_campaign_touches_by_time), never the history.
+  const touches = await tx.query<TouchRow & { edge: 'first' | 'last' }>(
+    `SELECT t.*, 'first' AS edge FROM unnest($1::text[]) AS ids(id)
+       CROSS JOIN LATERAL (SELECT * FROM profile_campaign_touches WHERE profile_id = ids.id ORDER BY occurred_at_ms, message_id LIMIT 1) t
+     UNION ALL
+     SELECT t.*, 'last' AS edge FROM unnest($1::text[]) AS ids(id)
+       CROSS JOIN LATERAL (SELECT * FROM profile_campaign_touches WHERE profile_id = ids.id ORDER BY occurred_at_ms DESC, message_id DESC LIMIT 1) t`,
     [ids],
   );
   for (const row of touches.rows) {
-    stateOf(row.profile_id)?.campaigns.set(row.message_id, {
-      messageId: row.message_id, occurredAt: Number(row.occurred_at_ms), source: row.utm_source, medium: row.utm_medium, name: row.utm_campaign, term: row.utm_term, content: row.utm_content,
-    });
+    const state = stateOf(row.profile_id);
+    if (state) state.campaigns[row.edge] = touchFromRow(row);
   }
 
   const emails = await tx.query<{ email: string; profile_id: string; source_id: string; priority: number; occurred_at_ms: string; message_id: string }>(

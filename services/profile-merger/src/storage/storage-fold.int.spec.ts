@@ -1,15 +1,5 @@
 import * as fc from 'fast-check';
-import { encode, Topics, type ResolvedItem } from '@tessera/contracts';
-import { BatchApplyContext, contractDlqEncoder, type DecodedRecord } from '@tessera/kafka';
-import { createServiceDataSource, dataSourcePool, withPgTransaction, type DataSource, type Pool } from '@tessera/persistence';
-import { createTestSchema, type TestSchema } from '@tessera/testing';
-import { PROFILE_MERGER_MIGRATIONS } from '../database/migrations';
-import { IdentityChangesApplier } from '../merging/identity-changes.applier';
-import { mergingMetrics } from '../merging/metrics';
-import type { ProfileInput } from '../merging/profile-input';
-import { ProfileSplitter } from '../merging/profile-splitter';
-import { ResolvedItemsApplier } from '../merging/resolved-items.applier';
-import { PriorityRepository } from '../priorities/priority-repository';
+import { Topics, type ResolvedItem } from '@tessera/contracts';
 import { assignBestEmails } from '../survivorship/best-email-assignment';
 import { buildItem, itemSpecArbitrary, shuffle } from '../survivorship/item-arbitraries.fixture';
 import { observeItem } from '../survivorship/item-observer';
@@ -17,11 +7,9 @@ import type { PriorityConfig } from '../survivorship/priority-config';
 import { emptyProfileState, type ProfileState } from '../survivorship/profile-state';
 import { joinProfileState } from '../survivorship/profile-state-join';
 import { segmentableValues } from '../survivorship/segmentable-values';
-import { BestEmailAssigner } from './best-email-assigner';
-import { ProfileItemLog } from './profile-item-log';
+import { createTestSchema } from '@tessera/testing';
+import { ApplierHarness } from '../test-support/applier-harness';
 import { loadProfileSnapshots } from './profile-snapshot';
-import { RecentEventsWriter } from './recent-events-writer';
-import { Registry } from 'prom-client';
 
 const config: PriorityConfig = { sources: new Map([['crm', 1], ['web', 5]]), fields: new Map([['web', new Map([['plan', 1]])]]) };
 
@@ -30,45 +18,20 @@ const config: PriorityConfig = { sources: new Map([['crm', 1], ['web', 5]]), fie
  * at a random point, leave in Postgres exactly the profile the pure fold computes (including the 1:1 best email).
  */
 describe('stored profiles equal the pure survivorship fold (Postgres)', () => {
-  let schema: TestSchema;
-  let dataSource: DataSource;
-  let pool: Pool;
-  let items: ResolvedItemsApplier;
-  let changes: IdentityChangesApplier;
-  const metrics = mergingMetrics(new Registry());
+  let harness: ApplierHarness;
   let run = 0;
 
   beforeAll(async () => {
-    schema = await createTestSchema('pm_fold');
-    dataSource = await createServiceDataSource({ url: schema.url, schema: schema.schema, migrations: PROFILE_MERGER_MIGRATIONS });
-    pool = dataSourcePool(dataSource);
-    const priorities = new PriorityRepository(pool);
-    await priorities.put({ sourceId: 'crm', priority: 1, fields: {} });
-    await priorities.put({ sourceId: 'web', priority: 5, fields: { plan: 1 } });
-    const emails = new BestEmailAssigner();
-    const timeline = new RecentEventsWriter();
-    const log = new ProfileItemLog();
-    items = new ResolvedItemsApplier(priorities, emails, timeline, log);
-    changes = new IdentityChangesApplier(emails, timeline, new ProfileSplitter(priorities, emails, timeline, log));
+    harness = await ApplierHarness.start(await createTestSchema('pm_fold'));
+    await harness.priorities.put({ sourceId: 'crm', priority: 1, fields: {} });
+    await harness.priorities.put({ sourceId: 'web', priority: 5, fields: { plan: 1 } });
   }, 60_000);
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await schema?.drop();
+    await harness?.stop();
   });
 
-  async function applySlice(topic: string, inputs: ProfileInput[]): Promise<void> {
-    await withPgTransaction(pool, async (tx) => {
-      const ctx = new BatchApplyContext<ProfileInput>(tx, 'test', topic, 0, 'profile-merger', 'cdp.events.rejected', contractDlqEncoder);
-      const records: DecodedRecord<ProfileInput>[] = inputs.map((value, offset) => ({
-        message: { topic, partition: 0, offset: String(offset), key: null, headers: {}, timestamp: '0', value: value.kind === 'item' ? encode(Topics.EventsResolved, value.item) : null },
-        value,
-      }));
-      ctx.records.push(...records);
-      if (topic === Topics.IdentityMerges) await changes.apply(ctx, records, metrics);
-      else await items.apply(ctx, records);
-    });
-  }
+  const applySlice = (topic: string, inputs: Parameters<ApplierHarness['applySlice']>[1]) => harness.applySlice(topic, inputs);
 
   const fold = (list: readonly ResolvedItem[]): ProfileState => list.reduce((s, item) => joinProfileState(s, observeItem(item, config)), emptyProfileState());
 
@@ -96,7 +59,7 @@ describe('stored profiles equal the pure survivorship fold (Postgres)', () => {
             position += size;
           }
 
-          const stored = await loadProfileSnapshots(pool, [left, right]);
+          const stored = await loadProfileSnapshots(harness.pool, [left, right]);
           const expectedStates = mergeAt >= 0
             ? new Map([[left, fold(all)]])
             : new Map([[left, fold(all.filter((i) => i.profileId === left))], [right, fold(all.filter((i) => i.profileId === right))]]);

@@ -109,7 +109,7 @@ export function observeItem(item: ResolvedItem, config: PriorityConfig): Profile
       };
     }
     const touch = campaignTouch(context, item.messageId, at);
-    if (touch) state.campaigns.set(touch.messageId, touch);
+    if (touch) state.campaigns = { touchCount: 1, first: touch, last: touch, pending: [touch] };
     for (const [category, granted] of consentPreferences(context)) {
       addTrait(state, { field: `${CONSENT_FIELD_PREFIX}${category}`, mode: 'set', value: granted, tombstone: false }, { ...provenanceFor(''), priority: CONSENT_PRIORITY });
     }

@@ -58,7 +58,12 @@ export function joinProfileState(into: ProfileState, from: ProfileState): Profil
     if (once) next.once = once;
     into.traits.set(field, next);
   }
-  for (const [messageId, touch] of from.campaigns) if (!into.campaigns.has(messageId)) into.campaigns.set(messageId, touch);
+  into.campaigns = {
+    touchCount: into.campaigns.touchCount + from.campaigns.touchCount,
+    first: earlierTouch(into.campaigns.first, from.campaigns.first),
+    last: laterTouch(into.campaigns.last, from.campaigns.last),
+    pending: [...into.campaigns.pending, ...from.campaigns.pending],
+  };
   for (const [email, provenance] of from.emails) {
     const current = into.emails.get(email);
     if (!current || compareSetRank(provenance, current) < 0) into.emails.set(email, provenance);
@@ -87,7 +92,19 @@ export function bestEmailCandidate(emails: ReadonlyMap<string, Provenance>): str
   return best ? best[0] : null;
 }
 
-/** Campaign touches oldest first (timestamp, then message id). */
-export function orderedTouches(campaigns: ReadonlyMap<string, CampaignTouch>): CampaignTouch[] {
-  return [...campaigns.values()].sort((a, b) => a.occurredAt - b.occurredAt || compareText(a.messageId, b.messageId));
+/** Touch order: timestamp, then message id. */
+function compareTouches(a: CampaignTouch, b: CampaignTouch): number {
+  return a.occurredAt - b.occurredAt || compareText(a.messageId, b.messageId);
+}
+
+export function earlierTouch(a: CampaignTouch | null, b: CampaignTouch | null): CampaignTouch | null {
+  if (!a) return b;
+  if (!b) return a;
+  return compareTouches(a, b) <= 0 ? a : b;
+}
+
+export function laterTouch(a: CampaignTouch | null, b: CampaignTouch | null): CampaignTouch | null {
+  if (!a) return b;
+  if (!b) return a;
+  return compareTouches(a, b) >= 0 ? a : b;
 }

@@ -42,6 +42,18 @@ export interface CampaignTouch {
 }
 
 /**
+ * Campaign history as a summary that folds by sum/min/max: each item is applied exactly once (the processor's
+ * guarantee) and two profiles never share an item, so touch counts simply add up. `pending` holds this delta's
+ * touches for the history table; a stored profile reads back with none (the history is queried on demand).
+ */
+export interface CampaignSummary {
+  touchCount: number;
+  first: CampaignTouch | null;
+  last: CampaignTouch | null;
+  pending: CampaignTouch[];
+}
+
+/**
  * A profile as a join-semilattice-like value: every field is folded with an operation that is commutative and
  * associative (min, max, sum, union, best-by-provenance), so folding the same items in any order gives the
  * same state. A batch's delta and a stored profile have the same shape.
@@ -57,8 +69,7 @@ export interface ProfileState {
   lastOrder: OrderSummary | null;
   /** Canonical trait name (e.g. given-name, plan) or consent.<category> -> registers. */
   traits: Map<string, TraitRegisters>;
-  /** By message id. */
-  campaigns: Map<string, CampaignTouch>;
+  campaigns: CampaignSummary;
   /** Email -> its best observation on this profile (candidates for the best email). */
   emails: Map<string, Provenance>;
   /** `type:value` of every identifier seen on the profile's items. */
@@ -77,7 +88,7 @@ export function emptyProfileState(): ProfileState {
     orderCount: 0,
     lastOrder: null,
     traits: new Map(),
-    campaigns: new Map(),
+    campaigns: { touchCount: 0, first: null, last: null, pending: [] },
     emails: new Map(),
     identifiers: new Set(),
     hasNonTestItem: false,

@@ -1,5 +1,5 @@
 import type { ProfileState } from './profile-state';
-import { effectiveTrait, orderedTouches } from './profile-state-join';
+import { effectiveTrait } from './profile-state-join';
 import { CONSENT_FIELD_PREFIX } from './trait-names';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -23,11 +23,9 @@ export function segmentableValues(state: ProfileState, bestEmail: string | null)
   values.revenue_total = state.revenueMicros / 1_000_000;
   values.order_count = state.orderCount;
   if (state.lastOrder) values.last_order_at = iso(state.lastOrder.occurredAt);
-  const touches = orderedTouches(state.campaigns);
-  if (touches.length > 0) {
-    const first = touches[0];
-    const last = touches[touches.length - 1];
-    values['campaign.touch_count'] = touches.length;
+  const { touchCount, first, last } = state.campaigns;
+  if (touchCount > 0) values['campaign.touch_count'] = touchCount;
+  if (first && last) {
     if (first.source) values['campaign.first_source'] = first.source;
     if (last.source) values['campaign.last_source'] = last.source;
     if (last.medium) values['campaign.last_medium'] = last.medium;
