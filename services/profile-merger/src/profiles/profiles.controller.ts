@@ -23,7 +23,8 @@ export class ProfilesController {
       throw new BadRequestException('identifier must be <type>:<value>, e.g. email:jane@example.com');
     }
     const type = identifier.slice(0, separator);
-    const value = identifier.slice(separator + 1);
+    // The resolver stores emails trimmed and lower-cased; accept them as people type them.
+    const value = type === 'email' ? identifier.slice(separator + 1).trim().toLowerCase() : identifier.slice(separator + 1);
     const profileId = await this.profiles.profileByIdentifier(type, value);
     if (!profileId) throw new NotFoundException(`no profile has the identifier ${type}:${value}`);
     return this.view(profileId, profileId);

@@ -144,6 +144,15 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
     expect((await harness.get('/v1/profiles?identifier=user_id:u-ada')).body.profileId).toBe('p-ada');
   });
 
+  it('applies a republished item once (inbox dedupe by tessera-msg-id)', async () => {
+    await harness.sendTwice(trackItem({ profileId: 'p-dup', messageId: 'dup-1', sourceId: 'web', at: T0, event: 'Order Completed', revenue: 3 }), 'outbox-dup-1');
+    await harness.sendItems([{ ...trackItem({ profileId: 'p-dup', messageId: 'dup-2', sourceId: 'web', at: T0 + 1, event: 'Signed Up' }), identifiers: [{ type: 'email', value: 'dup@example.com' }] }]);
+    const profile = await harness.waitFor('/v1/profiles/p-dup', (body) => body.summary?.eventCounts?.['Signed Up']?.count === 1);
+    expect(profile.transactions).toMatchObject({ revenueTotal: 3, orderCount: 1 });
+    expect(profile.summary.itemCount).toBe(2);
+    expect((await harness.get('/v1/profiles?identifier=email:%20DUP@example.com')).body).toMatchObject({ profileId: 'p-dup', bestEmail: 'dup@example.com' });
+  });
+
   it('answers 404 JSON for unknown ids and identifiers, 400 for a malformed identifier', async () => {
     const unknown = await harness.get('/v1/profiles?identifier=email:nobody@example.com');
     expect(unknown).toEqual({ status: 404, body: expect.objectContaining({ message: 'no profile has the identifier email:nobody@example.com' }) });

@@ -31,6 +31,13 @@ export class MergerHarness {
     }
   }
 
+  /** Sends the same item twice with one tessera-msg-id, as a relay republishing after a crash would. */
+  async sendTwice(item: ResolvedItem, messageId: string): Promise<void> {
+    const message = { key: item.profileId, value: encode(Topics.EventsResolved, item), headers: { 'tessera-msg-id': messageId } };
+    await this.producer?.send({ topic: Topics.EventsResolved, messages: [message] });
+    await this.producer?.send({ topic: Topics.EventsResolved, messages: [message] });
+  }
+
   async sendChange(change: IdentityChangeInput): Promise<void> {
     await this.producer?.send({ topic: Topics.IdentityMerges, messages: [{ key: change.survivorProfileId, value: encode(Topics.IdentityMerges, change) }] });
   }
