@@ -27,6 +27,13 @@ describe('PlanValidatorCache', () => {
     expect(cache.size()).toBe(1);
   });
 
+  it('compiles a new version of a plan whose schema has a $id', () => {
+    const cache = new PlanValidatorCache();
+    const schema = { $id: 'https://example.com/signed-up.json', type: 'object', required: ['plan'] };
+    expect(cache.check(plan(1, schema), 'Signed Up', {})).toHaveLength(1);
+    expect(cache.check(plan(2, schema), 'Signed Up', { plan: 'pro' })).toEqual([]);
+  });
+
   it('passes unplanned events when the plan allows them, and names a schema that does not compile', () => {
     const cache = new PlanValidatorCache();
     expect(cache.check(plan(1, {}), 'Something Else', {})).toEqual([]);

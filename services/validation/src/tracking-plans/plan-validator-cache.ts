@@ -33,27 +33,25 @@ export class PlanSchemaError extends Error {
  * Compiling is the expensive part (it generates code), so the hot path only looks the version up.
  */
 export class PlanValidatorCache {
-  private readonly ajv: Ajv;
   private readonly compiled = new Map<string, CompiledPlan>();
-
-  constructor() {
-    // strict: false because plans come from users and may carry annotations ajv does not know.
-    this.ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats(this.ajv);
-  }
 
   /** Compiles every schema of the plan; throws PlanSchemaError on the first that does not compile. */
   compile(plan: Pick<TrackingPlan, 'sourceId' | 'version' | 'events'>): CompiledPlan {
     const cached = this.compiled.get(plan.sourceId);
     if (cached && cached.version === plan.version) return cached;
     const validators = new Map<string, ValidateFunction | null>();
+    // One ajv instance per plan version: user schemas may carry a $id, which one shared instance would refuse to
+    // register twice (the next version of the same plan), and the old version's code is freed with its instance.
+    // strict: false because plans come from users and may carry annotations ajv does not know.
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
     for (const event of plan.events) {
       if (!event.schema) {
         validators.set(event.name, null);
         continue;
       }
       try {
-        validators.set(event.name, this.ajv.compile(event.schema));
+        validators.set(event.name, ajv.compile(event.schema));
       } catch (err) {
         throw new PlanSchemaError(event.name, err instanceof Error ? err.message : String(err));
       }

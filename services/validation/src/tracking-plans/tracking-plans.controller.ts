@@ -13,8 +13,6 @@ import { TrackingPlanRepository } from './tracking-plan.repository';
 @Controller('v1/tracking-plans')
 export class TrackingPlansController {
   private readonly body = new JsonBodyValidator<TrackingPlanBody>(TRACKING_PLAN_BODY_SCHEMA);
-  // A private cache: compiling here only proves the schemas compile; the pipeline compiles its own per version.
-  private readonly compiler = new PlanValidatorCache();
 
   constructor(
     @Inject(SERVICE_PG_POOL) private readonly pool: Pool,
@@ -44,7 +42,8 @@ export class TrackingPlansController {
     const repeated = names.find((name, i) => names.indexOf(name) !== i);
     if (repeated !== undefined) throw new BadRequestException(`event "${repeated}" is listed twice`);
     try {
-      this.compiler.compile({ sourceId: `check:${sourceId}`, version: Date.now(), events: body.events });
+      // Compiling here only proves the schemas compile (a throwaway cache); the pipeline compiles its own per version.
+      new PlanValidatorCache().compile({ sourceId, version: 0, events: body.events });
     } catch (err) {
       if (err instanceof PlanSchemaError) throw new BadRequestException(err.message);
       throw err;
