@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { rejectionReason, setRetryAfter } from '../http/ingest-exceptions';
+import { RECORDS_BODY_SCHEMA } from './records.schema';
 import { RecordsService } from './records.service';
 
 /** The connectors' seam: batches of profile records with their field -> semantic-tag mapping. */
@@ -12,6 +13,7 @@ export class RecordsController {
 
   @Post('records')
   @HttpCode(200)
+  @ApiBody({ schema: RECORDS_BODY_SCHEMA as unknown as SchemaObject })
   @ApiOperation({ summary: 'Send up to 2,500 profile records (500 KB): { records: [{ recordId, attributes, mapping?, objectType?, observedAt?, messageId? }], mapping?, source? }' })
   async ingest(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
     try {

@@ -1,8 +1,9 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { rejectionReason, setRetryAfter } from '../http/ingest-exceptions';
 import { bodyBytesOf } from '../http/ingest-body-parser';
+import { SEGMENT_BATCH_SCHEMA, SEGMENT_CALL_SCHEMA, SUCCESS_SCHEMA } from './segment-call.openapi';
 import type { SegmentCallType } from './segment-event-mapper';
 import { TrackingService, type IngestRequest } from './tracking.service';
 
@@ -13,6 +14,11 @@ const SUCCESS = { success: true } as const;
  * errors are JSON (see the README): 400 body, 401 write key, 429 rate limit, 503 broker (both with Retry-After).
  */
 @ApiTags('tracking (Segment HTTP API)')
+@ApiOkResponse({ description: 'The broker acknowledged every event (acks=all)', schema: SUCCESS_SCHEMA })
+@ApiResponse({ status: 400, description: 'Invalid JSON, over a size limit, not an object, bad batch shape (details name the index)' })
+@ApiResponse({ status: 401, description: 'Missing, unknown or disabled write key (Basic-auth username, or writeKey in the body)' })
+@ApiResponse({ status: 429, description: 'Source over its rate limit; Retry-After' })
+@ApiResponse({ status: 503, description: 'Broker unavailable or too slow; nothing accepted; Retry-After' })
 @Controller('v1')
 export class TrackingController {
   constructor(private readonly tracking: TrackingService) {}
@@ -20,6 +26,7 @@ export class TrackingController {
   @Post('track')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record an action (Segment track)' })
+  @ApiBody({ schema: SEGMENT_CALL_SCHEMA })
   track(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
     return this.single('track', req, reply, body);
   }
@@ -27,6 +34,7 @@ export class TrackingController {
   @Post('identify')
   @HttpCode(200)
   @ApiOperation({ summary: 'Tie a user to their traits (Segment identify)' })
+  @ApiBody({ schema: SEGMENT_CALL_SCHEMA })
   identify(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
     return this.single('identify', req, reply, body);
   }
@@ -34,6 +42,7 @@ export class TrackingController {
   @Post('page')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a page view (Segment page)' })
+  @ApiBody({ schema: SEGMENT_CALL_SCHEMA })
   page(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
     return this.single('page', req, reply, body);
   }
@@ -41,6 +50,7 @@ export class TrackingController {
   @Post('screen')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a mobile screen view (Segment screen)' })
+  @ApiBody({ schema: SEGMENT_CALL_SCHEMA })
   screen(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
     return this.single('screen', req, reply, body);
   }
@@ -48,6 +58,7 @@ export class TrackingController {
   @Post('group')
   @HttpCode(200)
   @ApiOperation({ summary: 'Associate a user with a group (Segment group)' })
+  @ApiBody({ schema: SEGMENT_CALL_SCHEMA })
   group(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
     return this.single('group', req, reply, body);
   }
@@ -55,12 +66,14 @@ export class TrackingController {
   @Post('alias')
   @HttpCode(200)
   @ApiOperation({ summary: 'Merge two user identities (Segment alias)' })
+  @ApiBody({ schema: SEGMENT_CALL_SCHEMA })
   alias(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
     return this.single('alias', req, reply, body);
   }
 
   @Post(['batch', 'import'])
   @HttpCode(200)
+  @ApiBody({ schema: SEGMENT_BATCH_SCHEMA })
   @ApiOperation({ summary: 'Send up to 2,500 calls (500 KB) at once: { batch: [...], context?, integrations?, sentAt? }' })
   async batch(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
     return this.measured('batch', reply, body, () => this.tracking.ingestBatch(this.ingestRequest(req, body)));

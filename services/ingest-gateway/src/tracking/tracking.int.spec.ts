@@ -30,8 +30,10 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
   it('is ready and serves its OpenAPI document with the tracking routes', async () => {
     const ready = await fetch(`${gateway.url}/readyz`);
     expect(ready.status).toBe(200);
-    const openapi = (await (await fetch(`${gateway.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/track', '/v1/batch', '/v1/records', '/admin/sources']));
+    const openapi = (await (await fetch(`${gateway.url}/openapi.json`)).json()) as { paths: Record<string, { post?: { requestBody?: unknown } }> };
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/track', '/v1/batch', '/v1/import', '/v1/records', '/admin/sources']));
+    expect(JSON.stringify(openapi.paths['/v1/batch'].post?.requestBody)).toContain('"maxItems":2500');
+    expect(JSON.stringify(openapi.paths['/v1/records'].post?.requestBody)).toContain('recordId');
   });
 
   it.each([
