@@ -22,6 +22,13 @@ export interface ResolvedChange {
 const MAX_RELOCK_ROUNDS = 8;
 
 /**
+ * A per-key primary-key probe for `unnest(...) AS k CROSS JOIN LATERAL (...)`. The LIMIT 1 keeps the planner
+ * from flattening it into a hash join over the whole table: one index lookup per key, whatever the table size.
+ */
+const PRIMARY_KEY_PROBE = (table: string, columns: string): string =>
+  `SELECT ${columns} FROM ${table} WHERE ${table}.identifier_type = k.identifier_type AND ${table}.value = k.value LIMIT 1`;
+
+/**
  * Loads the part of the identity graph a slice touches, under locks, and writes the slice's resolutions back
  * with set-based statements, all inside the exactly-once processor's transaction.
  *
@@ -96,15 +103,18 @@ export class IdentityGraphStore {
     if (merges.length > 0) {
       const absorbed = merges.map(({ merge }) => merge.absorbedProfileId);
       const roots = absorbed.map((id) => graph.liveId(id));
+      // `= ANY(array)` + array_position keeps these on the indexes; a join against unnest would be planned as a
+      // hash join over a full scan of the table while it is small enough, i.e. for most of its early life.
       await tx.query(
-        `UPDATE identifiers SET profile_id = m.root FROM unnest($1::uuid[], $2::uuid[]) AS m(absorbed, root) WHERE identifiers.profile_id = m.absorbed`,
+        'UPDATE identifiers SET profile_id = ($2::uuid[])[array_position($1::uuid[], profile_id)] WHERE profile_id = ANY($1::uuid[])',
         [absorbed, roots],
       );
       // Redirects stay one hop deep: profiles absorbed earlier into a now-absorbed profile point to the new root too.
       await tx.query(
-        `UPDATE profiles SET merged_into = m.root, merged_at = coalesce(profiles.merged_at, $3)
-           FROM unnest($1::uuid[], $2::uuid[]) AS m(absorbed, root)
-          WHERE profiles.profile_id = m.absorbed OR profiles.merged_into = m.absorbed`,
+        `UPDATE profiles
+            SET merged_into = ($2::uuid[])[coalesce(array_position($1::uuid[], profile_id), array_position($1::uuid[], merged_into))],
+                merged_at = coalesce(merged_at, $3)
+          WHERE profile_id = ANY($1::uuid[]) OR merged_into = ANY($1::uuid[])`,
         [absorbed, roots, at],
       );
       // Separations keyed by an absorbed profile move to its survivor (whose lock this transaction holds too).
@@ -242,7 +252,7 @@ export class IdentityGraphStore {
     const { rows } = await tx.query<{ identifier_type: string; value: string; profile_id: string }>(
       `SELECT i.identifier_type, i.value, i.profile_id
          FROM unnest($1::text[], $2::text[]) AS k(identifier_type, value)
-         JOIN identifiers i ON i.identifier_type = k.identifier_type AND i.value = k.value`,
+         CROSS JOIN LATERAL (${PRIMARY_KEY_PROBE('identifiers', 'identifier_type, value, profile_id')}) i`,
       [identifiers.map((i) => i.type), identifiers.map((i) => i.value)],
     );
     return new Map(rows.map((row) => [identifierKey({ type: row.identifier_type, value: row.value }), row.profile_id]));
@@ -289,17 +299,19 @@ export class IdentityGraphStore {
     const params = [guarded.map((i) => i.type), guarded.map((i) => i.value)];
     const { rows: suspects } = await tx.query<{ identifier_type: string; value: string }>(
       `SELECT s.identifier_type, s.value FROM unnest($1::text[], $2::text[]) AS k(identifier_type, value)
-         JOIN suspect_values s ON s.identifier_type = k.identifier_type AND s.value = k.value`,
+         CROSS JOIN LATERAL (${PRIMARY_KEY_PROBE('suspect_values', 'identifier_type, value')}) s`,
       params,
     );
     for (const row of suspects) graph.loadSuspect({ type: row.identifier_type, value: row.value });
     // Suspect values never link again, so their (possibly long) user lists are not needed.
     const { rows: links } = await tx.query<{ identifier_type: string; value: string; user_ids: string[] }>(
-      `SELECT u.identifier_type, u.value, array_agg(u.user_id) AS user_ids
+      `SELECT k.identifier_type, k.value, u.user_ids
          FROM unnest($1::text[], $2::text[]) AS k(identifier_type, value)
-         JOIN identifier_user_ids u ON u.identifier_type = k.identifier_type AND u.value = k.value
-        WHERE NOT EXISTS (SELECT 1 FROM suspect_values s WHERE s.identifier_type = k.identifier_type AND s.value = k.value)
-        GROUP BY u.identifier_type, u.value`,
+         CROSS JOIN LATERAL (
+           SELECT array_agg(x.user_id) AS user_ids FROM identifier_user_ids x WHERE x.identifier_type = k.identifier_type AND x.value = k.value
+         ) u
+        WHERE u.user_ids IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM suspect_values s WHERE s.identifier_type = k.identifier_type AND s.value = k.value)`,
       params,
     );
     for (const row of links) graph.loadUserLinks({ type: row.identifier_type, value: row.value }, row.user_ids);
