@@ -12,6 +12,7 @@ const SUCCESS = { success: true } as const;
 /**
  * Segment's HTTP Tracking API. 200 `{ "success": true }` means the broker acknowledged every event (acks=all);
  * errors are JSON (see the README): 400 body, 401 write key, 429 rate limit, 503 broker (both with Retry-After).
+ * The one-letter paths (/v1/t, /v1/i, /v1/p, /v1/s, /v1/g, /v1/a, /v1/b) are the ones analytics.js posts to.
  */
 @ApiTags('tracking (Segment HTTP API)')
 @ApiOkResponse({ description: 'The broker acknowledged every event (acks=all)', schema: SUCCESS_SCHEMA })
@@ -23,7 +24,7 @@ const SUCCESS = { success: true } as const;
 export class TrackingController {
   constructor(private readonly tracking: TrackingService) {}
 
-  @Post('track')
+  @Post(['track', 't'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Record an action (Segment track)' })
   @ApiBody({ schema: SEGMENT_CALL_SCHEMA })
@@ -31,7 +32,7 @@ export class TrackingController {
     return this.single('track', req, reply, body);
   }
 
-  @Post('identify')
+  @Post(['identify', 'i'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Tie a user to their traits (Segment identify)' })
   @ApiBody({ schema: SEGMENT_CALL_SCHEMA })
@@ -39,7 +40,7 @@ export class TrackingController {
     return this.single('identify', req, reply, body);
   }
 
-  @Post('page')
+  @Post(['page', 'p'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a page view (Segment page)' })
   @ApiBody({ schema: SEGMENT_CALL_SCHEMA })
@@ -47,7 +48,7 @@ export class TrackingController {
     return this.single('page', req, reply, body);
   }
 
-  @Post('screen')
+  @Post(['screen', 's'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a mobile screen view (Segment screen)' })
   @ApiBody({ schema: SEGMENT_CALL_SCHEMA })
@@ -55,7 +56,7 @@ export class TrackingController {
     return this.single('screen', req, reply, body);
   }
 
-  @Post('group')
+  @Post(['group', 'g'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Associate a user with a group (Segment group)' })
   @ApiBody({ schema: SEGMENT_CALL_SCHEMA })
@@ -63,7 +64,7 @@ export class TrackingController {
     return this.single('group', req, reply, body);
   }
 
-  @Post('alias')
+  @Post(['alias', 'a'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Merge two user identities (Segment alias)' })
   @ApiBody({ schema: SEGMENT_CALL_SCHEMA })
@@ -71,7 +72,7 @@ export class TrackingController {
     return this.single('alias', req, reply, body);
   }
 
-  @Post(['batch', 'import'])
+  @Post(['batch', 'import', 'b'])
   @HttpCode(200)
   @ApiBody({ schema: SEGMENT_BATCH_SCHEMA })
   @ApiOperation({ summary: 'Send up to 2,500 calls (500 KB) at once: { batch: [...], context?, integrations?, sentAt? }' })

@@ -72,6 +72,16 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
     expect(JSON.stringify(landed.value)).not.toContain(web.writeKey);
   });
 
+  it('answers on the one-letter paths analytics.js uses, with the key in a text/plain body', async () => {
+    const messageId = `short-path-${Date.now()}`;
+    const res = await gateway.post('/v1/t', JSON.stringify({ writeKey: web.writeKey, anonymousId: 'browser-1', event: 'Clicked', messageId }), { 'content-type': 'text/plain;charset=UTF-8' });
+    expect(res).toMatchObject({ status: 200, json: { success: true } });
+    const batched = await gateway.post('/v1/b', { writeKey: web.writeKey, batch: [{ type: 'page', anonymousId: 'browser-1', messageId: `${messageId}-b` }] });
+    expect(batched.status).toBe(200);
+    const landed = await tail.waitFor(() => tail.eventsWith(messageId).length === 2 && tail.eventsWith(messageId), 'short-path events');
+    expect(landed.map((e) => e.value.type).sort()).toEqual(['page', 'track']);
+  });
+
   it('accepts the dev source key from TESSERA_DEV_WRITE_KEY', async () => {
     const res = await gateway.post('/v1/track', { userId: 'dev-user', event: 'Dev', messageId: 'dev-msg-1' }, { authorization: basicAuth('dev-write-key-for-tests') });
     expect(res.status).toBe(200);
