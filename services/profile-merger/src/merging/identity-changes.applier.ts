@@ -8,7 +8,7 @@ import { loadProfileSnapshots } from '../storage/profile-snapshot';
 import { RecentEventsWriter } from '../storage/recent-events-writer';
 import type { MergingMetrics } from './metrics';
 import type { ProfileInput } from './profile-input';
-import { publishProfileChanges } from './profile-change-publisher';
+import { beforeImages, publishProfileChanges } from './profile-change-publisher';
 import { ProfileSplitter } from './profile-splitter';
 
 /**
@@ -63,6 +63,6 @@ export class IdentityChangesApplier {
     await this.timeline.trim(ctx.tx, [survivor]);
     const after = await loadProfileSnapshots(ctx.tx, affected);
     metrics.identityChanges.inc({ kind: 'merge', outcome: 'applied' });
-    return publishProfileChanges(ctx, before, after, () => ({ causingMessageId: change.causingMessageId, changedAt: change.at }));
+    return publishProfileChanges(ctx, beforeImages(before), after, () => ({ causingMessageId: change.causingMessageId, changedAt: change.at }));
   }
 }

@@ -8,9 +8,19 @@ export interface ProfileChangeCause {
   changedAt: number;
 }
 
-function valuesOf(snapshot: ProfileSnapshot | undefined): Record<string, unknown> {
+export function valuesOf(snapshot: ProfileSnapshot | undefined): Record<string, unknown> {
   if (!snapshot || snapshot.status === 'merged') return {};
   return segmentableValues(snapshot.state, snapshot.bestEmail);
+}
+
+/** What a profile looked like before the slice: its segmentable values and status. */
+export interface BeforeImage {
+  values: Record<string, unknown>;
+  status: 'active' | 'merged';
+}
+
+export function beforeImages(snapshots: ReadonlyMap<string, ProfileSnapshot>): Map<string, BeforeImage> {
+  return new Map([...snapshots].map(([id, snapshot]) => [id, { values: valuesOf(snapshot), status: snapshot.status }]));
 }
 
 /**
@@ -20,7 +30,7 @@ function valuesOf(snapshot: ProfileSnapshot | undefined): Record<string, unknown
  */
 export async function publishProfileChanges<T>(
   ctx: ApplyContext<T>,
-  before: ReadonlyMap<string, ProfileSnapshot>,
+  before: ReadonlyMap<string, BeforeImage>,
   after: ReadonlyMap<string, ProfileSnapshot>,
   causeOf: (profileId: string) => ProfileChangeCause,
 ): Promise<number> {
@@ -28,7 +38,7 @@ export async function publishProfileChanges<T>(
   for (const [profileId, snapshot] of [...after].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const previous = before.get(profileId);
     const values = valuesOf(snapshot);
-    const changedFields = changedFieldNames(valuesOf(previous), values);
+    const changedFields = changedFieldNames(previous?.values ?? {}, values);
     const statusChanged = (previous?.status ?? 'active') !== snapshot.status;
     if (changedFields.length > 0 || statusChanged) changes.push({ snapshot, values, changedFields });
   }

@@ -13,7 +13,7 @@ import { observeItem } from '../survivorship/item-observer';
 import { emptyProfileState, type ProfileState } from '../survivorship/profile-state';
 import { joinProfileState } from '../survivorship/profile-state-join';
 import type { ProfileInput } from './profile-input';
-import { publishProfileChanges } from './profile-change-publisher';
+import { beforeImages, publishProfileChanges } from './profile-change-publisher';
 
 /**
  * The undo of a wrong merge (IdentityChange kind 'split'): the items named in movedMessageIds move from the
@@ -67,6 +67,6 @@ export class ProfileSplitter {
     await this.bestEmails.reassign(ctx.tx, emails, affected);
     await this.timeline.append(ctx.tx, timeline);
     const after = await loadProfileSnapshots(ctx.tx, affected);
-    return publishProfileChanges(ctx, before, after, () => ({ causingMessageId: change.causingMessageId, changedAt: change.at }));
+    return publishProfileChanges(ctx, beforeImages(before), after, () => ({ causingMessageId: change.causingMessageId, changedAt: change.at }));
   }
 }

@@ -6,13 +6,13 @@ import { PriorityRepository } from '../priorities/priority-repository';
 import { writeProfileDeltas } from '../storage/profile-delta-writer';
 import { resolveAndLockProfiles } from '../storage/profile-locks';
 import { ProfileItemLog, type LoggedItem } from '../storage/profile-item-log';
-import { loadProfileSnapshots } from '../storage/profile-snapshot';
+import { loadProfileSnapshots, refreshSnapshots } from '../storage/profile-snapshot';
 import { RecentEventsWriter } from '../storage/recent-events-writer';
 import { observeItem } from '../survivorship/item-observer';
 import { emptyProfileState, type ProfileState } from '../survivorship/profile-state';
 import { joinProfileState } from '../survivorship/profile-state-join';
 import type { ProfileInput } from './profile-input';
-import { publishProfileChanges } from './profile-change-publisher';
+import { beforeImages, publishProfileChanges } from './profile-change-publisher';
 
 /**
  * Folds a slice of cdp.events.resolved into profiles: the items are observed and folded per profile in code
@@ -48,12 +48,19 @@ export class ResolvedItemsApplier {
     const emailProfiles = await this.bestEmails.affectedProfiles(ctx.tx, emails);
     const affected = [...new Set([...deltas.keys(), ...emailProfiles])];
 
-    const before = await loadProfileSnapshots(ctx.tx, affected);
+    const snapshots = await loadProfileSnapshots(ctx.tx, affected, { identifiers: false });
+    const before = beforeImages(snapshots);
     await writeProfileDeltas(ctx.tx, deltas);
-    await this.bestEmails.reassign(ctx.tx, emails, [...new Set([...affected, ...deltas.keys()])]);
+    await this.bestEmails.reassign(ctx.tx, emails, affected);
     await this.timeline.append(ctx.tx, placed);
     await this.itemLog.append(ctx.tx, placed);
-    const after = await loadProfileSnapshots(ctx.tx, affected);
+    // The "after" state is the fold in code (the upserts do the same fold; storage-fold.int.spec proves it), so
+    // only what other profiles' data decide is read back: best emails and identifiers.
+    for (const [profileId, delta] of deltas) {
+      const snapshot = snapshots.get(profileId);
+      if (snapshot) joinProfileState(snapshot.state, delta);
+    }
+    const after = await refreshSnapshots(ctx.tx, snapshots);
 
     return publishProfileChanges(ctx, before, after, (profileId) => {
       const item = lastItem.get(profileId);

@@ -54,7 +54,11 @@ interface ProfileRow {
  * Reads whole profiles with one indexed query per table for the given ids (a batch's worth, never a scan):
  * each child table's primary key starts with profile_id, or has an index on it.
  */
-export async function loadProfileSnapshots(tx: SqlExecutor, profileIds: readonly string[]): Promise<Map<string, ProfileSnapshot>> {
+export async function loadProfileSnapshots(
+  tx: SqlExecutor,
+  profileIds: readonly string[],
+  options: { identifiers: boolean } = { identifiers: true },
+): Promise<Map<string, ProfileSnapshot>> {
   const snapshots = new Map<string, ProfileSnapshot>();
   if (profileIds.length === 0) return snapshots;
   const ids = [...new Set(profileIds)];
@@ -129,6 +133,37 @@ export async function loadProfileSnapshots(tx: SqlExecutor, profileIds: readonly
     stateOf(row.profile_id)?.emails.set(row.email, { sourceId: row.source_id, priority: row.priority, occurredAt: Number(row.occurred_at_ms), messageId: row.message_id });
   }
 
+  if (options.identifiers) await loadIdentifiers(tx, snapshots);
+  return snapshots;
+}
+
+/**
+ * Re-reads what a slice may have changed outside the profile's own fold: best emails (decided across profiles)
+ * and identifiers (the resolver may re-attribute one). Mutates and returns the snapshots.
+ */
+export async function refreshSnapshots(tx: SqlExecutor, snapshots: Map<string, ProfileSnapshot>): Promise<Map<string, ProfileSnapshot>> {
+  if (snapshots.size === 0) return snapshots;
+  const { rows } = await tx.query<{ profile_id: string; best_email: string | null; status: 'active' | 'merged'; merged_into: string | null }>(
+    'SELECT profile_id, best_email, status, merged_into FROM profiles WHERE profile_id = ANY($1::text[])',
+    [[...snapshots.keys()]],
+  );
+  for (const row of rows) {
+    const snapshot = snapshots.get(row.profile_id);
+    if (!snapshot) continue;
+    snapshot.bestEmail = row.best_email;
+    snapshot.status = row.status;
+    snapshot.mergedInto = row.merged_into;
+  }
+  await loadIdentifiers(tx, snapshots);
+  return snapshots;
+}
+
+async function loadIdentifiers(tx: SqlExecutor, snapshots: Map<string, ProfileSnapshot>): Promise<void> {
+  const ids = [...snapshots.keys()];
+  for (const snapshot of snapshots.values()) {
+    snapshot.identifiers = [];
+    snapshot.state.identifiers = new Set();
+  }
   const identifiers = await tx.query<{ profile_id: string; id_type: string; id_value: string }>(
     'SELECT profile_id, id_type, id_value FROM profile_identifiers WHERE profile_id = ANY($1::text[]) ORDER BY id_type, id_value',
     [ids],
@@ -139,5 +174,4 @@ export async function loadProfileSnapshots(tx: SqlExecutor, profileIds: readonly
     snapshot.identifiers.push({ type: row.id_type, value: row.id_value });
     snapshot.state.identifiers.add(`${row.id_type}:${row.id_value}`);
   }
-  return snapshots;
 }
