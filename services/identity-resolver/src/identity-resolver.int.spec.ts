@@ -90,6 +90,11 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     expect(after.value.identifiers).toEqual(expect.arrayContaining([{ type: 'user_id', value: u('jane') }, { type: 'email', value: `jane.${run}@example.com` }]));
     expect((await lookup(`user_id:${u('jane')}`)).body).toMatchObject({ profileId, firstMessageId: signup.messageId });
     expect((await lookup(`email:jane.${run}@example.com`)).body.profileId).toBe(profileId);
+    const phoneSignup = identify(u('joe'), null, { phone: '+33612340000' });
+    await send(phoneSignup);
+    const [joe] = await resolvedOf(phoneSignup);
+    // '+' left unencoded in the query string arrives as a space
+    expect((await api('GET', '/v1/identities?identifier=phone:+33612340000')).body.profileId).toBe(joe.key);
   });
 
   it('the same person on two devices: the profiles merge after login, and the merge log explains why', async () => {
@@ -141,6 +146,9 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     expect(guestResolved.value.droppedIdentifiers).toEqual([{ type: 'device_id', value: u('tablet'), reason: 'suspect_value' }]);
     expect(resolved.map((m) => m.key)).not.toContain(guestResolved.key);
     expect((await lookup(`device_id:${u('tablet')}`)).body.suspect).toMatchObject({ distinctUserIds: 4 });
+    expect((await api('GET', '/v1/suspect-values')).status).toBe(401);
+    const suspects = await api('GET', '/v1/suspect-values', undefined, auth);
+    expect(suspects.body.suspectValues).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'device_id', value: u('tablet'), distinctUserIds: 4, causingMessageId: guest.messageId })]));
   });
 
   it('two accounts with the same email and different user_ids are not merged', async () => {

@@ -85,6 +85,20 @@ export class IdentityGraphQueries {
     return row ? { distinctUserIds: row.distinct_user_ids, flaggedAt: row.flagged_at.toISOString() } : undefined;
   }
 
+  async suspects(db: SqlExecutor, limit: number): Promise<Array<Identifier & { distinctUserIds: number; causingMessageId: string; flaggedAt: string }>> {
+    const { rows } = await db.query<{ identifier_type: string; value: string; distinct_user_ids: number; causing_message_id: string; flagged_at: Date }>(
+      'SELECT * FROM suspect_values ORDER BY flagged_at DESC, identifier_type, value LIMIT $1',
+      [limit],
+    );
+    return rows.map((row) => ({
+      type: row.identifier_type,
+      value: row.value,
+      distinctUserIds: row.distinct_user_ids,
+      causingMessageId: row.causing_message_id,
+      flaggedAt: row.flagged_at.toISOString(),
+    }));
+  }
+
   async identifiers(db: SqlExecutor, profileId: string, limit: number): Promise<Array<Identifier & { firstMessageId: string; linkedAt: string }>> {
     const { rows } = await db.query<{ identifier_type: string; value: string; first_message_id: string; created_at: Date }>(
       `SELECT identifier_type, value, first_message_id, created_at FROM identifiers WHERE profile_id = $1

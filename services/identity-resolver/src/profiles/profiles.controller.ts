@@ -41,12 +41,21 @@ export class ProfilesController {
   @ApiOperation({ summary: 'Which profile an identifier belongs to (identifier=type:value, e.g. email:jane@example.com)' })
   @ApiQuery({ name: 'identifier', required: true, example: 'email:jane@example.com' })
   async lookup(@Query('identifier') raw: string | undefined) {
-    const identifier = raw ? parseIdentifier(raw) : undefined;
+    // An unencoded '+' of an E.164 phone arrives as a space; stored values never start with one (they are trimmed).
+    const identifier = raw ? parseIdentifier(raw.replace(/^([^:]+(?::[^:]+)?:) /, '$1+')) : undefined;
     if (!identifier) throw new BadRequestException('query parameter identifier=type:value is required, e.g. identifier=email:jane@example.com');
     const found = await this.queries.lookup(this.pool, identifier);
     const suspect = await this.queries.suspect(this.pool, identifier);
     if (!found) throw new NotFoundException(`no profile holds ${formatIdentifier(identifier)}${suspect ? ' (it is a suspect value that no longer links)' : ''}`);
     return { identifier, ...found, suspect: suspect ?? null };
+  }
+
+  @Get('suspect-values')
+  @AdminOnly()
+  @ApiOperation({ summary: 'Values that stopped linking because they were seen with too many distinct user_ids (shared devices, family emails), newest first' })
+  @ApiQuery({ name: 'limit', required: false })
+  async suspects(@Query('limit') limit?: string) {
+    return { suspectValues: await this.queries.suspects(this.pool, parseLimit(limit)) };
   }
 
   @Get('profiles/:id/identifiers')
