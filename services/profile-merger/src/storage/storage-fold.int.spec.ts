@@ -15,7 +15,8 @@ const config: PriorityConfig = { sources: new Map([['crm', 1], ['web', 5]]), fie
 
 /**
  * The SQL twins of the fold: items applied through the real appliers in random batches and orders, with a merge
- * at a random point, leave in Postgres exactly the profile the pure fold computes (including the 1:1 best email).
+ * at a random point and then its split, leave in Postgres exactly the profiles the pure fold computes (including
+ * the 1:1 best email).
  */
 describe('stored profiles equal the pure survivorship fold (Postgres)', () => {
   let harness: ApplierHarness;
@@ -35,7 +36,7 @@ describe('stored profiles equal the pure survivorship fold (Postgres)', () => {
 
   const fold = (list: readonly ResolvedItem[]): ProfileState => list.reduce((s, item) => joinProfileState(s, observeItem(item, config)), emptyProfileState());
 
-  it('random streams, random batches, an optional merge at a random point', async () => {
+  it('random streams, random batches, an optional merge at a random point, then its split', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.tuple(itemSpecArbitrary, fc.boolean()), { minLength: 1, maxLength: 16 }),
@@ -69,7 +70,20 @@ describe('stored profiles equal the pure survivorship fold (Postgres)', () => {
             if (state.itemCount === 0) continue;
             expect(snapshot && segmentableValues(snapshot.state, snapshot.bestEmail)).toEqual(segmentableValues(state, best.get(profileId) ?? null));
           }
-          if (mergeAt >= 0) expect(stored.get(right)?.status).toBe('merged');
+          if (mergeAt < 0) return;
+          expect(stored.get(right)?.status).toBe('merged');
+
+          // undo the merge: the right profile's items move back and both are rebuilt from the item log
+          const rightItems = all.filter((i) => i.profileId === right);
+          await applySlice(Topics.IdentityMerges, [{ kind: 'identity_change', change: { changeId: `r${run}-split`, kind: 'split', survivorProfileId: left, absorbedProfileId: right, rule: 'manual_split', causingMessageId: null, identifiers: [], movedMessageIds: rightItems.map((i) => i.messageId), detail: null, at: 0 } }]);
+          const split = await loadProfileSnapshots(harness.pool, [left, right]);
+          const separate = new Map([[left, fold(all.filter((i) => i.profileId === left))], [right, fold(rightItems)]]);
+          const splitBest = assignBestEmails([...separate].flatMap(([profileId, state]) => [...state.emails].map(([email, provenance]) => ({ email, profileId, provenance }))));
+          for (const [profileId, state] of separate) {
+            const snapshot = split.get(profileId);
+            expect(snapshot?.status).toBe('active');
+            expect(snapshot && segmentableValues(snapshot.state, snapshot.bestEmail)).toEqual(segmentableValues(state, splitBest.get(profileId) ?? null));
+          }
         },
       ),
       { numRuns: 25 },
