@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { encode, Topics, type ValidEvent } from '@tessera/contracts';
+import { startServiceForTest, type RunningService } from '@tessera/service-kit';
+import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { AppModule } from './app.module';
+import { eventually, TopicCollector } from './test-support/topic-collector';
+import { validEvent } from './test-support/valid-input.fixture';
+
+const REPO_ROOT = path.resolve(__dirname, '../../..');
+const PEOPLE = 600;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Five events per person, keyed to different partitions: browse on two devices, then log in on each (a merge). */
+function personEvents(p: number): ValidEvent[] {
+  return [
+    validEvent({ messageId: `crash-${p}-0`, anonymousId: `a-${p}`, context: JSON.stringify({ device: { id: `dev-${p}` } }) }),
+    validEvent({ messageId: `crash-${p}-1`, anonymousId: `a-${p}` }),
+    validEvent({ messageId: `crash-${p}-2`, anonymousId: `b-${p}` }),
+    validEvent({ messageId: `crash-${p}-3`, type: 'identify', event: null, userId: `u-${p}`, anonymousId: `a-${p}`, traits: JSON.stringify({ email: `p${p}@example.com` }) }),
+    validEvent({ messageId: `crash-${p}-4`, type: 'identify', event: null, userId: `u-${p}`, anonymousId: `b-${p}` }),
+  ];
+}
+
+/**
+ * kill -9 of a resolver process in the middle of a stream, then a new one on the same schema: every item is
+ * resolved exactly once, the graph ends with exactly one profile per person, and every messageId reaches
+ * cdp.events.resolved with one outbox id. Most of the time is the killed member's 30 s session timeout.
+ */
+describe('identity-resolver under kill -9 (embedded broker and Postgres)', () => {
+  let broker: TestBroker;
+  let schema: TestSchema;
+  let child: ChildProcess | undefined;
+  let service: RunningService | undefined;
+  let collector: TopicCollector;
+  let childLog = '';
+
+  const resolvedCount = async () => Number((await schema.pool.query('SELECT count(*)::int AS n FROM resolved_items').catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n);
+
+  beforeAll(async () => {
+    broker = await startTestBroker();
+    schema = await createTestSchema('identity_crash');
+    await createTestTopics(broker.brokers, [
+      { topic: Topics.EventsValid, numPartitions: 3 },
+      Topics.RecordsValid,
+      { topic: Topics.EventsResolved, numPartitions: 3 },
+      Topics.IdentityMerges,
+      Topics.EventsRejected,
+    ]);
+    collector = new TopicCollector(broker.brokers, [Topics.EventsResolved]);
+    await collector.start();
+  }, 60_000);
+
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await service?.close();
+    await collector?.stop();
+    await schema?.drop();
+    await broker?.stop();
+  });
+
+  it('resolves every item exactly once across a SIGKILL and a restart, into one profile per person', async () => {
+    const events = Array.from({ length: PEOPLE }, (_, p) => personEvents(p)).flat();
+    const producer = new Kafka({ clientId: 'identity-crash-producer', brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    for (let start = 0; start < events.length; start += 1_000) {
+      await producer.send({
+        topic: Topics.EventsValid,
+        acks: -1,
+        messages: events.slice(start, start + 1_000).map((e) => ({ key: e.userId ?? e.anonymousId, value: encode(Topics.EventsValid, e) })),
+      });
+    }
+    await producer.disconnect();
+
+    const port = await freePort();
+    child = spawn(process.execPath, [path.join(REPO_ROOT, 'tools', 'run-ts.js'), path.join(REPO_ROOT, 'services/identity-resolver/src/main.ts')], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NODE_ENV: 'test', PORT: String(port), DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema, KAFKA_BROKERS: broker.brokers.join(','), TESSERA_ADMIN_TOKEN: 'crash-admin-token', LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (childLog += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (childLog += chunk.toString()));
+    const exited = new Promise((resolve) => child!.once('exit', resolve));
+    await eventually(async () => {
+      if (child!.exitCode !== null) throw new Error(`identity-resolver exited early: ${childLog}`);
+      return (await resolvedCount()) > 0 ? true : undefined;
+    }, 60_000, 'the first applied slice');
+    child.kill('SIGKILL');
+    await exited;
+    const beforeRestart = await resolvedCount();
+
+    service = await startServiceForTest(AppModule, 'identity-resolver', { databaseUrl: schema.url, schema: schema.schema, kafkaBrokers: broker.brokers.join(','), logLevel: 'error' });
+    await eventually(async () => ((await resolvedCount()) >= events.length ? true : undefined), 90_000, `${events.length} resolved items`);
+    await collector.waitFor(Topics.EventsResolved, (v) => v.messageId.startsWith('crash-'), events.length, 60_000);
+    await new Promise((r) => setTimeout(r, 500));
+
+    const graph = (
+      await schema.pool.query(`SELECT
+         (SELECT count(*)::int FROM resolved_items) AS items,
+         (SELECT count(*)::int FROM profiles WHERE merged_into IS NULL) AS live,
+         (SELECT count(DISTINCT profile_id)::int FROM identifiers) AS owners,
+         (SELECT count(*)::int FROM identifiers) AS identifiers`)
+    ).rows[0];
+    // Per person: a-p, b-p, dev-p, u-p, email, email_sha256.
+    expect(graph).toEqual({ items: events.length, live: PEOPLE, owners: PEOPLE, identifiers: PEOPLE * 6 });
+    const { rows: split } = await schema.pool.query(
+      `SELECT value FROM identifiers i WHERE identifier_type = 'user_id'
+         AND (SELECT count(*) FROM identifiers j WHERE j.profile_id = i.profile_id) <> 6`,
+    );
+    expect(split).toEqual([]);
+
+    const copies = new Map<string, Set<string>>();
+    for (const m of collector.all(Topics.EventsResolved)) {
+      const ids = copies.get(m.value.messageId) ?? new Set<string>();
+      ids.add(m.headers['tessera-msg-id']);
+      copies.set(m.value.messageId, ids);
+    }
+    expect(copies.size).toBe(events.length);
+    expect(beforeRestart).toBeGreaterThan(0);
+    expect(beforeRestart).toBeLessThan(events.length); // the kill really landed mid-stream
+    expect([...copies.values()].every((ids) => ids.size === 1)).toBe(true);
+  }, 200_000);
+});
