@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { encode, Topics, type ResolvedItem } from '@tessera/contracts';
+import type { Pool } from '@tessera/persistence';
+import { Kafka, logLevel } from 'kafkajs';
+import { trackItem } from '../survivorship/test-items.fixture';
+
+const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
+const EVENTS = ['Viewed', 'Clicked', 'Order Completed'];
+
+export interface MergerProcess {
+  child: ChildProcess;
+  exited: Promise<NodeJS.Signals | number | null>;
+}
+
+/** Starts crash-merger.fixture.ts (the merger's consuming half, short session timeouts) in a child process. */
+export function startMergerProcess(database: { url: string; schema: string }, brokers: string[]): MergerProcess {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'tools', 'run-ts.js'), join(__dirname, 'crash-merger.fixture.ts')], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATABASE_URL: database.url, DATABASE_SCHEMA: database.schema, KAFKA_BROKERS: brokers.join(',') },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return { child, exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code))) };
+}
+
+export interface MergerWorkload {
+  items: ResolvedItem[];
+  /** `<final profile id>|<event name>` -> count, after the merges. */
+  expectedCounts: Map<string, number>;
+  merges: number;
+}
+
+/**
+ * `total` track events over `profiles` profiles, and merges of profile 2k+1 into 2k for the first `merges`
+ * pairs; produced half, then the merges, then the other half.
+ */
+export async function produceWorkload(brokers: string[], total: number, profiles: number, merges: number): Promise<MergerWorkload> {
+  const expectedCounts = new Map<string, number>();
+  const items = Array.from({ length: total }, (_, i) => {
+    const profile = i % profiles;
+    const name = EVENTS[i % EVENTS.length];
+    const survivor = profile % 2 === 1 && profile < merges * 2 ? profile - 1 : profile;
+    const key = `p-${survivor}|${name}`;
+    expectedCounts.set(key, (expectedCounts.get(key) ?? 0) + 1);
+    return trackItem({ profileId: `p-${profile}`, messageId: `m-${i}`, sourceId: 'web', at: Date.UTC(2026, 0, 1) + i, event: name, revenue: name === 'Order Completed' ? 1 : null });
+  });
+  const producer = new Kafka({ clientId: 'workload-seed', brokers, logLevel: logLevel.NOTHING }).producer();
+  await producer.connect();
+  const half = Math.floor(total / 2);
+  const send = (slice: ResolvedItem[]) => producer.send({ topic: Topics.EventsResolved, messages: slice.map((item) => ({ key: item.profileId, value: encode(Topics.EventsResolved, item) })) });
+  for (let i = 0; i < half; i += 500) await send(items.slice(i, Math.min(i + 500, half)));
+  await producer.send({
+    topic: Topics.IdentityMerges,
+    messages: Array.from({ length: merges }, (_, k) => {
+      const change = { changeId: `chg-${k}`, kind: 'merge' as const, survivorProfileId: `p-${2 * k}`, absorbedProfileId: `p-${2 * k + 1}`, rule: 'test', identifiers: [], at: Date.UTC(2026, 0, 2) };
+      return { key: change.survivorProfileId, value: encode(Topics.IdentityMerges, change) };
+    }),
+  });
+  for (let i = half; i < total; i += 500) await send(items.slice(i, Math.min(i + 500, total)));
+  await producer.disconnect();
+  return { items, expectedCounts, merges };
+}
+
+/** Items folded so far (0 before the migrations ran). */
+export async function appliedItems(pool: Pool): Promise<number> {
+  const exists = await pool.query<{ ok: boolean }>("SELECT to_regclass('profiles') IS NOT NULL AS ok");
+  if (!exists.rows[0].ok) return 0;
+  return Number((await pool.query<{ n: string }>('SELECT COALESCE(sum(item_count), 0) AS n FROM profiles')).rows[0].n);
+}
+
+/** Asserts the stored profiles against the workload: counts, merges, item log, orders. */
+export async function storedCounts(pool: Pool): Promise<{ counts: Record<string, number>; merged: number; loggedItems: number; orders: number }> {
+  const { rows } = await pool.query<{ profile_id: string; event_name: string; event_count: string }>('SELECT profile_id, event_name, event_count FROM profile_event_counts');
+  const merged = await pool.query<{ n: string }>("SELECT count(*) AS n FROM profiles WHERE status = 'merged'");
+  const logged = await pool.query<{ n: string }>('SELECT count(*) AS n FROM profile_items');
+  const orders = await pool.query<{ n: string }>('SELECT COALESCE(sum(order_count), 0) AS n FROM profiles');
+  return {
+    counts: Object.fromEntries(rows.map((row) => [`${row.profile_id}|${row.event_name}`, Number(row.event_count)])),
+    merged: Number(merged.rows[0].n),
+    loggedItems: Number(logged.rows[0].n),
+    orders: Number(orders.rows[0].n),
+  };
+}
