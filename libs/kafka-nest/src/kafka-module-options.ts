@@ -4,8 +4,10 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 
 export interface KafkaModuleOptions {
-  /** Service name: kafkajs clientId and the `tessera_<service>_` metric prefix. */
+  /** Service name: the `tessera_<service>_` metric prefix, and the kafkajs clientId unless `clientId` is set. */
   service: string;
+  /** kafkajs clientId (KAFKA_CLIENT_ID), which brokers show in logs, quotas and group descriptions; default `service`. */
+  clientId?: string;
   brokers: string[];
   registry: Registry;
   logger?: Logger;

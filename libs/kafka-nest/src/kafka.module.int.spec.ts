@@ -23,6 +23,19 @@ class DoublerConsumer implements KafkaBatchApplier<number> {
   }
 }
 
+/** The clientId a broker reports for a group's members is the one the kafkajs client was created with. */
+async function expectGroupClientIds(brokers: string[], groupId: string, clientId: string): Promise<void> {
+  const admin = new Kafka({ clientId: 'client-id-check', brokers, logLevel: logLevel.WARN }).admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([groupId]);
+    expect(groups[0].members.length).toBeGreaterThan(0);
+    expect(groups[0].members.map((member) => member.clientId)).toEqual(groups[0].members.map(() => clientId));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 describe('KafkaModule (Nest adapter over the embedded broker)', () => {
   let broker: TestBroker;
   let db: TestSchema;
@@ -43,7 +56,7 @@ describe('KafkaModule (Nest adapter over the embedded broker)', () => {
   it('starts the declared consumer, the relay and the producer with the app, and stops them with it', async () => {
     @Module({
       imports: [KafkaModule.forRoot({
-        service: 'nest_test', brokers: broker.brokers, registry: new Registry(), pool: db.pool,
+        service: 'nest_test', clientId: 'nest-test-client', brokers: broker.brokers, registry: new Registry(), pool: db.pool,
         consumerDefaults: { heartbeatIntervalMs: 500 },
         ensureTopics: [{ name: 'nest.in', partitions: 2 }, { name: 'nest.out', partitions: 1 }],
       })],
@@ -65,6 +78,7 @@ describe('KafkaModule (Nest adapter over the embedded broker)', () => {
     }
     expect(applied).toBe(100);
     expect(lifecycle.isReady()).toBe(true);
+    await expectGroupClientIds(broker.brokers, 'nest-doubler', 'nest-test-client');
 
     await app.close();
     app = undefined;

@@ -6,7 +6,7 @@ import { ResolvedServiceKitOptions, SERVICE_KIT_OPTIONS } from '../service-kit-o
 import { KafkaReadinessCheck } from './kafka-readiness.check';
 
 /**
- * Kafka for a catalog service: @tessera/kafka-nest's KafkaModule configured from KAFKA_BROKERS, the service's
+ * Kafka for a catalog service: @tessera/kafka-nest's KafkaModule configured from KAFKA_BROKERS and KAFKA_CLIENT_ID (default: the service name), the service's
  * metrics registry and logger, and its schema-bound pool (exactly-once consumers and the outbox relay), plus
  * the `kafka` readiness check. Needs DatabaseModule. Consumers stop in beforeApplicationShutdown, i.e. after
  * readiness turned 503 and before HTTP drains and the database closes.
@@ -21,7 +21,8 @@ export class MessagingModule {
           inject: [SERVICE_KIT_OPTIONS, SERVICE_PG_POOL],
           useFactory: (options: ResolvedServiceKitOptions, pool: Pool) => {
             if (!options.config) throw new Error('MessagingModule needs the service configuration (KAFKA_BROKERS)');
-            return { service: options.name, brokers: [...options.config.kafka.brokers], registry: options.registry, logger: options.logger, pool };
+            const { brokers, clientId } = options.config.kafka;
+            return { service: options.name, clientId, brokers: [...brokers], registry: options.registry, logger: options.logger, pool };
           },
         }),
       ],
