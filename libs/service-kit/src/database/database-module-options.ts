@@ -6,7 +6,7 @@ export interface DatabaseModuleOptions {
   /** TypeORM entity classes, if the service uses the repository API. */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
   entities?: Function[];
-  /** Connections per process; default from @tessera/persistence (10). */
+  /** Connections per process, for a service that must pin it; by default DATABASE_POOL_SIZE decides. */
   poolSize?: number;
 }
 

@@ -1,14 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { ServiceConfig } from '@tessera/config';
 import type { Logger } from '@tessera/observability';
-import { createServiceDataSource, type DataSource, type Pool } from '@tessera/persistence';
+import { createServiceDataSource, dataSourcePool, type DataSource, type Pool } from '@tessera/persistence';
 import { SERVICE_CONFIG, SERVICE_LOGGER } from '../service-kit-options';
 import { DatabaseLifecycle } from './database-lifecycle';
 import { DATABASE_MODULE_OPTIONS, DatabaseModuleOptions, SERVICE_PG_POOL } from './database-module-options';
 import { SERVICE_DATA_SOURCE } from './service-data-source.token';
 
 /**
- * The service's own Postgres schema: DATABASE_URL + DATABASE_SCHEMA from the validated config, the schema
+ * The service's own Postgres schema: DATABASE_URL, DATABASE_SCHEMA, DATABASE_POOL_SIZE and
+ * DATABASE_STATEMENT_TIMEOUT_MS from the validated config, the schema
  * created if missing and every migration applied before the app listens (so /readyz never reports ready on
  * an unmigrated schema). Global: feature modules inject SERVICE_DATA_SOURCE or SERVICE_PG_POOL.
  */
@@ -30,7 +31,8 @@ export class DatabaseModule {
               schema: config.database.schema,
               migrations: options.migrations,
               entities: options.entities,
-              poolSize: options.poolSize,
+              poolSize: options.poolSize ?? config.database.poolSize,
+              statementTimeoutMs: config.database.statementTimeoutMs,
               applicationName: `tessera:${config.service.name}`,
               logger,
             });
@@ -39,8 +41,8 @@ export class DatabaseModule {
         {
           provide: SERVICE_PG_POOL,
           inject: [SERVICE_DATA_SOURCE],
-          // TypeORM's postgres driver keeps its pg.Pool as `master`; sharing it avoids a second pool per process.
-          useFactory: (dataSource: DataSource): Pool => (dataSource.driver as unknown as { master: Pool }).master,
+          // Sharing the DataSource's own pool avoids a second pool (and a second schema binding) per process.
+          useFactory: (dataSource: DataSource): Pool => dataSourcePool(dataSource),
         },
         DatabaseLifecycle,
       ],
