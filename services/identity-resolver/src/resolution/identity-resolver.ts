@@ -69,7 +69,8 @@ export class IdentityResolver {
     if (userId === undefined) return { userLinks, newSuspects };
     for (const identifier of usable) {
       const threshold = this.rules.ruleFor(identifier.type).maxDistinctUserIds;
-      if (threshold === null || identifier.type === 'user_id') continue;
+      // A suspect value stops counting too: a kiosk seen by thousands of users must not grow identifier_user_ids forever.
+      if (threshold === null || identifier.type === 'user_id' || graph.isSuspect(identifier)) continue;
       if (graph.observeUserId(identifier, userId)) userLinks.push({ identifier, userId });
       const distinct = graph.distinctUserIds(identifier);
       if (distinct > threshold && !graph.isSuspect(identifier)) {
