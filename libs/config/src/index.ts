@@ -5,4 +5,7 @@ export * from './environment-validation';
 export * from './shared-environment';
 export * from './service-config';
 export * from './secret-values';
+export * from './service-environment/ingest-gateway-environment';
+export * from './service-environment/validation-environment';
+export * from './service-environment/service-environments';
 export { makeValidator, EnvError, type ValidatorSpec, type CleanedEnv } from 'envalid';

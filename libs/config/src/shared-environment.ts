@@ -51,9 +51,9 @@ function printable(value: unknown): string | undefined {
   return Array.isArray(value) ? value.join(',') : String(value);
 }
 
-export function describeSharedEnvironment(service: ServiceDescriptor): EnvironmentVariableDoc[] {
-  const spec = sharedEnvironmentSpec(service) as Record<string, { desc?: string; default?: unknown; devDefault?: unknown }>;
-  return Object.entries(spec).map(([name, variable]) => ({
+/** Documentation rows for any spec built with this lib's validators, in declaration order. */
+export function describeEnvironmentSpec(spec: object): EnvironmentVariableDoc[] {
+  return Object.entries(spec as Record<string, { desc?: string; default?: unknown; devDefault?: unknown }>).map(([name, variable]) => ({
     name,
     description: variable.desc ?? '',
     defaultValue: printable(variable.default),
@@ -61,6 +61,10 @@ export function describeSharedEnvironment(service: ServiceDescriptor): Environme
     // The admin token is optional to envalid (a dev token is generated) but checked for production in service-config.ts.
     requiredInProduction: name === 'TESSERA_ADMIN_TOKEN' || !('default' in variable),
   }));
+}
+
+export function describeSharedEnvironment(service: ServiceDescriptor): EnvironmentVariableDoc[] {
+  return describeEnvironmentSpec(sharedEnvironmentSpec(service));
 }
 
 /** The shared variable names, in documentation order (deploy files must set or knowingly default each). */
