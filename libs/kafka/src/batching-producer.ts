@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { installKafkajsFastPaths } from './kafkajs-fast-paths';
 import { MessageHeaders } from './message-headers';
 import { KafkaProducerMetrics } from './metrics';
 
@@ -76,6 +77,7 @@ export class BatchingProducer {
     if (opts.sender) {
       this.producer = opts.sender;
     } else if (opts.kafka) {
+      installKafkajsFastPaths();
       this.producer = opts.kafka.producer({
         idempotent: true,
         // One request in flight keeps per-partition order even when a request is retried.
