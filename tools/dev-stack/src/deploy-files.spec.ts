@@ -2,7 +2,17 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeSharedEnvironment, SERVICE_CATALOG, SERVICE_NAMES, SHARED_VARIABLE_NAMES, type ServiceName } from '@tessera/config';
+import {
+  describeServiceEnvironment,
+  describeSharedEnvironment,
+  loadServiceConfig,
+  SERVICE_CATALOG,
+  SERVICE_ENVIRONMENTS,
+  SERVICE_NAMES,
+  SHARED_VARIABLE_NAMES,
+  type EnvSource,
+  type ServiceName,
+} from '@tessera/config';
 import { parse, parseAllDocuments } from 'yaml';
 import { CREATE_TOPICS_ENVIRONMENT } from './create-topics-environment';
 import { REPO_ROOT } from './dev-stack-settings';
@@ -16,9 +26,21 @@ const read = (relative: string) => fs.readFileSync(path.join(REPO_ROOT, relative
 const yamlFile = (relative: string): Yaml => parse(read(relative), { merge: true }) as Yaml;
 const yamlDocuments = (relative: string): Yaml[] => parseAllDocuments(read(relative)).map((doc) => doc.toJS({ merge: true }) as Yaml);
 
-const KNOWN_SERVICE_VARIABLES = new Set<string>(SHARED_VARIABLE_NAMES);
+const SHARED_VARIABLES = new Set<string>(SHARED_VARIABLE_NAMES);
 const requiredInProduction = (name: ServiceName) =>
   describeSharedEnvironment(SERVICE_CATALOG[name]).filter((v) => v.requiredInProduction).map((v) => v.name);
+/** The service's own variables (libs/config SERVICE_ENVIRONMENTS) that production deploy files must set. */
+const ownDeployedVariables = (name: ServiceName) =>
+  describeServiceEnvironment(name).filter((v) => !v.developmentOnly).map((v) => v.name);
+/** What a service's deploy environment may set: the shared variables and its own, never a development-only one. */
+const knownVariables = (name: ServiceName) => new Set([...SHARED_VARIABLES, ...ownDeployedVariables(name)]);
+const unknownVariables = (name: ServiceName, variables: string[]) => variables.filter((variable) => !knownVariables(name).has(variable));
+/** Loads the service's configuration from a deploy file's environment, as the service would at start. */
+const expectValidEnvironment = (name: ServiceName, env: EnvSource) =>
+  expect(() => loadServiceConfig(name, SERVICE_ENVIRONMENTS[name].spec, env)).not.toThrow();
+/** Compose interpolation of the forms this file uses: ${VAR:-default} and ${VAR:?message} (a value from the shell). */
+const composeValue = (value: string) =>
+  value.replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, '$1').replace(/\$\{[A-Z0-9_]+:\?[^}]*\}/g, 'a-value-set-in-the-shell');
 
 describe('docker-compose.yml', () => {
   const compose = yamlFile('docker-compose.yml');
@@ -43,8 +65,9 @@ describe('docker-compose.yml', () => {
     expect(env.PORT).toBe(String(defaultPort));
     expect(env.DATABASE_SCHEMA).toBe(schema);
     expect(new URL(env.DATABASE_URL.replace(/\$\{[^}]*\}/g, 'x')).username).toBe(`${schema}_svc`);
-    expect(Object.keys(env).filter((variable) => !KNOWN_SERVICE_VARIABLES.has(variable))).toEqual([]);
-    for (const variable of requiredInProduction(name)) expect(env).toHaveProperty(variable);
+    expect(unknownVariables(name, Object.keys(env))).toEqual([]);
+    for (const variable of [...requiredInProduction(name), ...ownDeployedVariables(name)]) expect(env).toHaveProperty(variable);
+    expectValidEnvironment(name, Object.fromEntries(Object.entries(env).map(([variable, value]) => [variable, composeValue(String(value))])));
     expect(env.NODE_ENV).toBe('production');
     expect(service.healthcheck.test.join(' ')).toContain('/readyz');
     expect(service.depends_on).toMatchObject({ postgres: { condition: 'service_healthy' }, 'create-topics': { condition: 'service_completed_successfully' } });
@@ -80,8 +103,15 @@ describe('deploy/k8s', () => {
   const secrets = yamlDocuments('deploy/k8s/secrets.example.yaml');
   const secretKeys = new Map(secrets.map((secret) => [secret.metadata.name as string, Object.keys(secret.stringData)]));
 
-  it('only sets variables the config knows in the shared ConfigMap', () => {
-    expect(Object.keys(configMap.data).filter((variable) => !KNOWN_SERVICE_VARIABLES.has(variable))).toEqual([]);
+  // REPLACE_ME placeholders become a value long enough for the production checks (16+ character admin token).
+  const secretValues = new Map(
+    secrets.flatMap((secret) =>
+      Object.entries(secret.stringData as Record<string, string>).map(([key, value]) => [`${secret.metadata.name}/${key}`, value.replace('REPLACE_ME', 'replace-me-0123456789')]),
+    ),
+  );
+
+  it('only sets shared variables in the shared ConfigMap', () => {
+    expect(Object.keys(configMap.data).filter((variable) => !SHARED_VARIABLES.has(variable))).toEqual([]);
   });
 
   it('lists every manifest except the secrets template in kustomization.yaml', () => {
@@ -94,6 +124,7 @@ describe('deploy/k8s', () => {
     const { defaultPort, schema } = SERVICE_CATALOG[name];
     const docs = yamlDocuments(`deploy/k8s/${name}.yaml`);
     const deployment = docs.find((doc) => doc.kind === 'Deployment')!;
+    const ownConfigMaps = docs.filter((doc) => doc.kind === 'ConfigMap');
     const service = docs.find((doc) => doc.kind === 'Service')!;
     expect(deployment.metadata.name).toBe(name);
     const pod = deployment.spec.template;
@@ -110,12 +141,24 @@ describe('deploy/k8s', () => {
 
     const env = container.env as Array<{ name: string; value?: string; valueFrom?: Yaml }>;
     const setHere = env.map((variable) => variable.name);
-    expect(setHere.filter((variable) => !KNOWN_SERVICE_VARIABLES.has(variable))).toEqual([]);
+    expect(unknownVariables(name, setHere)).toEqual([]);
     expect(env.find((v) => v.name === 'PORT')?.value).toBe(String(defaultPort));
     expect(env.find((v) => v.name === 'DATABASE_SCHEMA')?.value).toBe(schema);
-    expect(container.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }]);
-    const available = new Set([...setHere, ...Object.keys(configMap.data)]);
-    for (const variable of requiredInProduction(name)) expect([variable, available.has(variable)]).toEqual([variable, true]);
+    // A service's own settings sit in a <service>-config ConfigMap beside its Deployment, so they reach only its pods.
+    const ownData: Record<string, string> = ownConfigMaps[0]?.data ?? {};
+    if (ownDeployedVariables(name).length === 0) {
+      expect(ownConfigMaps).toEqual([]);
+      expect(container.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }]);
+    } else {
+      expect(ownConfigMaps.map((doc) => doc.metadata.name)).toEqual([`${name}-config`]);
+      expect(Object.keys(ownData).sort()).toEqual([...ownDeployedVariables(name)].sort());
+      expect(container.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }, { configMapRef: { name: `${name}-config` } }]);
+    }
+    const available = new Set([...setHere, ...Object.keys(configMap.data), ...Object.keys(ownData)]);
+    for (const variable of [...requiredInProduction(name), ...ownDeployedVariables(name)]) expect([variable, available.has(variable)]).toEqual([variable, true]);
+    const secretValue = (ref: { name: string; key: string }) => secretValues.get(`${ref.name}/${ref.key}`);
+    const containerEnv = Object.fromEntries(env.map((v) => [v.name, v.value ?? secretValue(v.valueFrom!.secretKeyRef)]));
+    expectValidEnvironment(name, { ...configMap.data, ...ownData, ...containerEnv });
     for (const variable of env.filter((v) => v.valueFrom?.secretKeyRef)) {
       const { name: secretName, key } = variable.valueFrom!.secretKeyRef;
       expect(secretKeys.get(secretName)).toContain(key);
