@@ -1,6 +1,6 @@
 import type { ResolvedItem } from '@tessera/contracts';
 
-/** Test builders for resolved items (not shipped code: only specs import this). */
+/** Test builders for resolved items (not shipped code: only specs and bench/profile-merger import this). */
 export function identifyItem(opts: { messageId: string; sourceId: string; at: number; traits: Record<string, unknown>; profileId?: string; context?: object }): ResolvedItem {
   return {
     profileId: opts.profileId ?? 'p-1', kind: 'event', messageId: opts.messageId, sourceId: opts.sourceId, occurredAt: opts.at,
