@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { crc32c } from '@node-rs/crc32';
 import { fastRecordEncoder } from './fast-record-encoder';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs's untyped internal encoder, the reference
@@ -41,5 +42,19 @@ describe('fastRecordEncoder', () => {
     expect(() => kafkajsRecord(nullHeader)).toThrow();
     const repeated = { key: 'k', value: 'v', headers: { h: ['a', 'b'] } };
     expect(fast(repeated).buffer).toEqual(kafkajsRecord(repeated).buffer);
+  });
+});
+
+describe('the native CRC-32C swapped into kafkajs', () => {
+  it('gives the checksums of kafkajs for any bytes', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs's untyped JS implementation, the reference
+    const kafkajsCrc = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C') as (buffer: Buffer) => number;
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 5000 }), (bytes) => {
+        const buffer = Buffer.from(bytes);
+        expect(crc32c(buffer)).toBe(kafkajsCrc(buffer) >>> 0);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { crc32c } from '@node-rs/crc32';
 import { fastRecordEncoder } from './fast-record-encoder';
 
 type RecordEncoder = Parameters<typeof fastRecordEncoder>[0];
@@ -5,6 +6,9 @@ type RecordEncoder = Parameters<typeof fastRecordEncoder>[0];
 const RECORD_MODULE = 'kafkajs/src/protocol/recordBatch/record/v0';
 /** Loads (and captures) the record encoder; loaded lazily by kafkajs on the first produce. */
 const PRODUCE_REQUEST_MODULE = 'kafkajs/src/protocol/requests/produce/v3/request';
+const CRC32C_MODULE = 'kafkajs/src/protocol/recordBatch/crc32C';
+/** Loads (and captures) the checksum; loaded lazily on the first produce or fetch. */
+const RECORD_BATCH_MODULE = 'kafkajs/src/protocol/recordBatch/v0';
 
 /** Marks a module export as ours, so installing twice is harmless. */
 const FAST = Symbol.for('tessera.kafkajs-fast-path');
@@ -17,9 +21,14 @@ const FAST = Symbol.for('tessera.kafkajs-fast-path');
  * swap too, so the integration tests run the same bytes as production.
  */
 export function installKafkajsFastPaths(): boolean {
-  const producePath = require.resolve(PRODUCE_REQUEST_MODULE);
-  const alreadyLoaded = require.cache[producePath] !== undefined;
-  return swapModule(RECORD_MODULE, (original) => fastRecordEncoder(original as RecordEncoder), alreadyLoaded);
+  const record = swapModule(RECORD_MODULE, (original) => fastRecordEncoder(original as RecordEncoder), isLoaded(PRODUCE_REQUEST_MODULE));
+  // The record batch checksum: the same CRC-32C, computed natively instead of a byte-at-a-time JS table loop.
+  const checksum = swapModule(CRC32C_MODULE, () => (buffer: Buffer) => crc32c(buffer), isLoaded(RECORD_BATCH_MODULE));
+  return record && checksum;
+}
+
+function isLoaded(id: string): boolean {
+  return require.cache[require.resolve(id)] !== undefined;
 }
 
 function swapModule(id: string, replace: (original: unknown) => object, tooLate: boolean): boolean {
