@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     if (runBatch) await runLoad({ url: `${gatewayUrl}/v1/batch`, headers: auth, body: batchPayload, connections: batchConnections, seconds: warmup });
     if (runTrack) {
       await runLoad({ url: `${gatewayUrl}/v1/track`, headers: auth, body: trackPayload, connections: trackConnections, seconds: warmup });
-      await runLoad({ url: `http://127.0.0.1:${barePort}/v1/track`, headers: {}, body: trackPayload, connections: trackConnections, seconds: warmup });
+      await runLoad({ url: `http://127.0.0.1:${barePort}/v1/track`, headers: auth, body: trackPayload, connections: trackConnections, seconds: warmup });
     }
     const onTopicBefore = await eventsOnTopic(brokers);
     const none: LoadResult = { requestsPerSecond: 0, okRequests: 0, failedRequests: 0, p50Ms: 0, p99Ms: 0 };
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
       trackCpu = gateway.cpuSeconds() - cpuBefore;
       trackBrokerCpu = broker.cpuSeconds() - brokerBefore;
       cpuBefore = bare.cpuSeconds();
-      bareTrack = await runLoad({ url: `http://127.0.0.1:${barePort}/v1/track`, headers: {}, body: trackPayload, connections: trackConnections, seconds });
+      bareTrack = await runLoad({ url: `http://127.0.0.1:${barePort}/v1/track`, headers: auth, body: trackPayload, connections: trackConnections, seconds });
       bareCpu = bare.cpuSeconds() - cpuBefore;
     }
 
