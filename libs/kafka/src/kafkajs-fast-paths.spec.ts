@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { crc32c } from '@node-rs/crc32';
 import { fastRecordEncoder } from './fast-record-encoder';
+import { groupMessagesPerPartition } from './kafkajs-fast-paths';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs's untyped internal encoder, the reference
 const kafkajsRecord = require('kafkajs/src/protocol/recordBatch/record/v0') as (record: unknown) => { buffer: Buffer };
@@ -53,6 +54,28 @@ describe('the native CRC-32C swapped into kafkajs', () => {
       fc.property(fc.uint8Array({ maxLength: 5000 }), (bytes) => {
         const buffer = Buffer.from(bytes);
         expect(crc32c(buffer)).toBe(kafkajsCrc(buffer) >>> 0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('the message grouping swapped into kafkajs', () => {
+  it('calls the partitioner in the same order and groups as kafkajs does', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs's untyped grouping, the reference
+    const kafkajsGroup = require('kafkajs/src/producer/groupMessagesPerPartition') as typeof groupMessagesPerPartition;
+    fc.assert(
+      fc.property(fc.array(fc.record({ key: fc.string(), partition: fc.integer({ min: 0, max: 7 }) }), { maxLength: 200 }), fc.integer({ min: 0, max: 8 }), (messages, partitions) => {
+        const calls = (group: typeof groupMessagesPerPartition) => {
+          const seen: unknown[] = [];
+          const partitioner = ({ message }: { message: unknown }) => {
+            seen.push(message);
+            return (message as { partition: number }).partition;
+          };
+          const partitionMetadata = Array.from({ length: partitions }, (_, i) => ({ partitionId: i }));
+          return { result: group({ topic: 't', partitionMetadata, messages, partitioner }), seen };
+        };
+        expect(calls(groupMessagesPerPartition)).toEqual(calls(kafkajsGroup));
       }),
       { numRuns: 300 },
     );
