@@ -12,6 +12,8 @@ interface StackRun {
   child: ChildProcess;
   output: () => string;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Every holder of its stdout/stderr is gone, including the detached stack runner, which inherits them. */
+  closed: Promise<void>;
 }
 
 interface Banner {
@@ -24,6 +26,9 @@ interface Banner {
 }
 
 const STARTUP_TIMEOUT_MS = 150_000;
+const STOP_TIMEOUT_MS = 60_000;
+/** Every stack this file started, so a failed test cannot leave one running (see stopStack). */
+const startedStacks: StackRun[] = [];
 
 function startStack(dataDir: string, overrides: NodeJS.ProcessEnv = {}): StackRun {
   const env: NodeJS.ProcessEnv = { ...process.env, TESSERA_DATA_DIR: dataDir, TESSERA_DEV_EPHEMERAL_PORTS: '1', LOG_LEVEL: 'warn' };
@@ -34,7 +39,30 @@ function startStack(dataDir: string, overrides: NodeJS.ProcessEnv = {}): StackRu
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return { child, output: () => text, exit };
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const run = { child, output: () => text, exit, closed };
+  startedStacks.push(run);
+  return run;
+}
+
+function within(ms: number, done: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  return Promise.race([done.then(() => true), timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Stops a stack a failed test left behind, in order (SIGTERM), and waits until its output pipes close. Without
+ * this the detached runner kept Postgres, the broker and six services alive, and held this worker's pipes open,
+ * so jest had to force-exit the worker ("A worker process has failed to exit gracefully"). SIGKILL of the
+ * supervisor is the fallback: the runner then stops itself when its IPC channel closes.
+ */
+async function stopStack(run: StackRun): Promise<void> {
+  if (run.child.exitCode === null && run.child.signalCode === null) {
+    run.child.kill('SIGTERM');
+    if (!(await within(STOP_TIMEOUT_MS, run.exit))) run.child.kill('SIGKILL');
+  }
+  await within(STOP_TIMEOUT_MS, run.closed);
 }
 
 async function waitForBanner(run: StackRun): Promise<Banner> {
@@ -71,10 +99,10 @@ describe('npm start (dev stack as a child process)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-dev-stack-'));
   let running: StackRun | undefined;
 
-  afterAll(() => {
-    if (running && running.child.exitCode === null) running.child.kill('SIGKILL');
+  afterAll(async () => {
+    await Promise.all(startedStacks.map(stopStack));
     fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, 2 * STOP_TIMEOUT_MS + 10_000);
 
   it('starts everything, serves every /readyz, stops cleanly on SIGINT and keeps its data and keys', async () => {
     running = startStack(dataDir);
@@ -131,6 +159,8 @@ describe('npm start (dev stack as a child process)', () => {
       expect(fs.existsSync(path.join(externalDataDir, 'postgres'))).toBe(false);
       expect(fs.existsSync(path.join(externalDataDir, 'kafka'))).toBe(false);
     } finally {
+      // Stop a stack the test left running before its broker, or its services would drain against a dead Kafka.
+      if (running) await stopStack(running);
       await broker.stop();
       fs.rmSync(externalDataDir, { recursive: true, force: true });
     }
