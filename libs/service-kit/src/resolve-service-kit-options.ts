@@ -1,4 +1,4 @@
-import { isServiceName, loadServiceConfigOrExit, type ServiceConfig } from '@tessera/config';
+import { isServiceName, loadServiceConfigOrExit, SERVICE_ENVIRONMENTS, type ServiceConfig } from '@tessera/config';
 import { createLogger, createMetricsRegistry } from '@tessera/observability';
 import type { ResolvedServiceKitOptions, ServiceKitOptions } from './service-kit-options';
 
@@ -6,7 +6,9 @@ const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** Explicit options win over the validated environment; the environment wins over built-in defaults. */
 export function resolveServiceKitOptions(input: ServiceKitOptions): ResolvedServiceKitOptions {
-  const config: ServiceConfig | undefined = input.config ?? (isServiceName(input.name) ? loadServiceConfigOrExit(input.name) : undefined);
+  // A catalog service's own variables (libs/config SERVICE_ENVIRONMENTS) are validated with the shared ones.
+  const config: ServiceConfig | undefined =
+    input.config ?? (isServiceName(input.name) ? loadServiceConfigOrExit(input.name, SERVICE_ENVIRONMENTS[input.name].spec) : undefined);
   const logger = input.logger ?? createLogger({ service: input.name, level: config?.logLevel });
   if (config?.adminTokenSource === 'generated' && input.adminToken === undefined) {
     logger.warn('TESSERA_ADMIN_TOKEN is not set: admin APIs accept only a random token generated for this process');

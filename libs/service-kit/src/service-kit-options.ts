@@ -7,7 +7,8 @@ export interface ServiceKitOptions {
   /** The service's catalog name, e.g. "ingest-gateway". */
   name: string;
   /**
-   * The validated environment. Defaults to loadServiceConfigOrExit(name) for catalog services, so a wrong
+   * The validated environment. Defaults to loadServiceConfigOrExit(name, SERVICE_ENVIRONMENTS[name].spec) for
+   * catalog services (shared and the service's own variables), so a wrong
    * variable stops the process with a message naming it. Fixtures outside the catalog pass explicit options.
    */
   config?: ServiceConfig;

@@ -1,0 +1,16 @@
+import { resolveServiceKitOptions } from './resolve-service-kit-options';
+
+describe('resolveServiceKitOptions', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it("validates a catalog service's own variables with the shared ones when no config is given", () => {
+    process.env = { ...saved, NODE_ENV: 'test', TESSERA_ADMIN_TOKEN: 'test-admin-token', VALIDATION_DEDUPE_WINDOW_HOURS: '48', KAFKA_CLIENT_ID: 'validation-blue' };
+    const { config } = resolveServiceKitOptions({ name: 'validation', handleSignals: false });
+    expect(config?.kafka.clientId).toBe('validation-blue');
+    expect((config?.env as Record<string, unknown>).VALIDATION_DEDUPE_WINDOW_HOURS).toBe(48);
+    expect((config?.env as Record<string, unknown>).VALIDATION_DEFAULT_PHONE_REGION).toBe('');
+  });
+});
