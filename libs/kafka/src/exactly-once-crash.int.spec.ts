@@ -2,7 +2,7 @@ import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, t
 import { Kafka, logLevel } from 'kafkajs';
 import { BatchingProducer } from './batching-producer';
 import { installKafkaTables } from './test-support/kafka-test-schema';
-import { runFixture, waitFor } from './test-support/int-helpers';
+import { runFixture, stopFixtures, waitFor } from './test-support/int-helpers';
 
 const TOTAL = 5_000;
 const KILLS = 4;
@@ -36,6 +36,7 @@ describe('exactly-once effect under kill -9 (embedded broker + Postgres)', () =>
   }, 60_000);
 
   afterAll(async () => {
+    await stopFixtures();
     await db?.drop();
     await broker?.stop();
   });

@@ -8,7 +8,7 @@ import { OutboxRelay } from './outbox-relay';
 import { writeOutbox } from './outbox-writer';
 import { inTransaction } from './sql-client';
 import { ok } from './step-result';
-import { runFixture, waitFor } from './test-support/int-helpers';
+import { runFixture, stopFixtures, waitFor } from './test-support/int-helpers';
 import { installKafkaTables } from './test-support/kafka-test-schema';
 
 const ROWS = 1_000;
@@ -33,6 +33,7 @@ describe('outbox relay killed between publish and mark (embedded broker + Postgr
   });
 
   afterAll(async () => {
+    await stopFixtures();
     await db?.drop();
     await broker?.stop();
   });
