@@ -1,8 +1,11 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const FIXTURE = path.join(__dirname, 'test-fixtures', 'shutdown-fixture.main.ts');
+
+/** Fixtures still holding their pipes; a test that timed out waiting for READY must not leave one running. */
+const liveChildren = new Set<ChildProcess>();
 
 /** Starts the fixture service in its own process, sends it SIGTERM once it listens, and reports how it ended. */
 async function runAndTerminate(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
@@ -11,6 +14,8 @@ async function runAndTerminate(env: Record<string, string>): Promise<{ code: num
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  liveChildren.add(child);
+  child.once('close', () => liveChildren.delete(child));
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await new Promise<string>((resolve, reject) => {
@@ -27,6 +32,12 @@ async function runAndTerminate(env: Record<string, string>): Promise<{ code: num
 }
 
 describe('graceful shutdown on SIGTERM (child process)', () => {
+  afterAll(async () => {
+    const closed = [...liveChildren].map((child) => new Promise((resolve) => child.once('close', resolve)));
+    for (const child of liveChildren) child.kill('SIGKILL');
+    await Promise.all(closed);
+  });
+
   it('exits 0 once every hook has finished', async () => {
     const { code, output } = await runAndTerminate({ SHUTDOWN_TIMEOUT_MS: '10000' });
     expect(code).toBe(0);
