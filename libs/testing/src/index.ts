@@ -1,2 +1,4 @@
 export * from './test-database';
 export * from './test-broker';
+export * from './topic-collector';
+export * from './service-scaffold.spec-helper';

@@ -6,7 +6,7 @@ import { startServiceForTest, type RunningService } from '@tessera/service-kit';
 import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { AppModule } from './app.module';
-import { eventually, TopicCollector } from './test-support/topic-collector';
+import { eventually, TopicCollector } from '@tessera/testing';
 import { validEvent } from './test-support/valid-input.fixture';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');

@@ -4,7 +4,7 @@ import { startServiceForTest, type RunningService } from '@tessera/service-kit';
 import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { AppModule } from './app.module';
-import { TopicCollector } from './test-support/topic-collector';
+import { TopicCollector } from '@tessera/testing';
 import { validEvent, validRecord } from './test-support/valid-input.fixture';
 
 const ADMIN = 'identity-test-admin-token';

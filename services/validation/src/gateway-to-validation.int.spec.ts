@@ -5,7 +5,7 @@ import { Topics } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
 import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { AppModule } from './app.module';
-import { eventually, TopicCollector } from './test-support/topic-collector';
+import { eventually, TopicCollector } from '@tessera/testing';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const WRITE_KEY = 'e2e-dev-write-key';

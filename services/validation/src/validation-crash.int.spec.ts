@@ -7,7 +7,7 @@ import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, t
 import { Kafka, logLevel } from 'kafkajs';
 import { AppModule } from './app.module';
 import { rawEvent } from './pipeline/pipeline-samples.fixture';
-import { eventually, TopicCollector } from './test-support/topic-collector';
+import { eventually, TopicCollector } from '@tessera/testing';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const N = 3_000;

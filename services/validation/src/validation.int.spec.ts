@@ -5,7 +5,7 @@ import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, t
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { AppModule } from './app.module';
 import { rawEvent, rawRecord } from './pipeline/pipeline-samples.fixture';
-import { eventually, TopicCollector } from './test-support/topic-collector';
+import { eventually, TopicCollector } from '@tessera/testing';
 
 const ADMIN = 'validation-test-admin-token';
 const auth = { authorization: `Bearer ${ADMIN}` };

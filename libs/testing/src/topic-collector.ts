@@ -12,8 +12,8 @@ export class TopicCollector {
   private readonly consumer: Consumer;
   private readonly seen = new Map<string, Collected<unknown>[]>();
 
-  constructor(brokers: string[], private readonly topics: ContractTopic[]) {
-    const kafka = new Kafka({ clientId: 'identity-resolver-test-collector', brokers, logLevel: logLevel.NOTHING });
+  constructor(brokers: string[], private readonly topics: ContractTopic[], clientId = 'tessera-test-collector') {
+    const kafka = new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING });
     this.consumer = kafka.consumer({ groupId: `collector-${Date.now()}-${Math.random()}`, sessionTimeout: 6_000, heartbeatInterval: 500, maxWaitTimeInMs: 50 });
   }
 

@@ -1,0 +1,9 @@
+import { startServiceForTest } from '@tessera/service-kit';
+import { describeServiceScaffold } from '@tessera/testing';
+import { AppModule } from './app.module';
+
+describeServiceScaffold({
+  name: 'ingest-gateway',
+  start: (settings) => startServiceForTest(AppModule, 'ingest-gateway', settings),
+  openApiPaths: ['/v1/track', '/v1/batch', '/v1/records'],
+});
