@@ -1,6 +1,6 @@
 import { TOPIC_SPECS } from '@tessera/contracts';
 import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
-import { appliedItems, produceWorkload, startMergerProcess, storedCounts } from '../test-support/merger-process';
+import { appliedItems, produceWorkload, startMergerProcess, storedCounts, waitUntilCaughtUp } from '../test-support/merger-process';
 
 const TOTAL = 4_000;
 const PROFILES = 80;
@@ -42,8 +42,7 @@ describe('profile-merger under kill -9 (embedded broker + Postgres, child proces
       progress.push(await appliedItems(schema.pool));
     }
     const last = startMergerProcess(schema, broker.brokers);
-    const deadline = Date.now() + 120_000;
-    while ((await appliedItems(schema.pool)) < TOTAL && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await waitUntilCaughtUp(schema.pool, TOTAL, MERGES);
     // give a wrongly re-applied slice the chance to show up before stopping
     await new Promise((r) => setTimeout(r, 1_000));
     last.child.kill('SIGTERM');

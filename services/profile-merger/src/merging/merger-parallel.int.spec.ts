@@ -1,6 +1,6 @@
 import { TOPIC_SPECS } from '@tessera/contracts';
 import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
-import { appliedItems, produceWorkload, startMergerProcess, storedCounts } from '../test-support/merger-process';
+import { appliedItems, produceWorkload, startMergerProcess, storedCounts, waitUntilCaughtUp } from '../test-support/merger-process';
 
 const TOTAL = 4_000;
 const PROFILES = 80;
@@ -30,8 +30,7 @@ describe('two profile-merger instances in parallel (embedded broker + Postgres, 
     const first = startMergerProcess(schema, broker.brokers);
     const second = startMergerProcess(schema, broker.brokers);
     const workload = await produceWorkload(broker.brokers, TOTAL, PROFILES, MERGES);
-    const deadline = Date.now() + 120_000;
-    while ((await appliedItems(schema.pool)) < TOTAL && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await waitUntilCaughtUp(schema.pool, TOTAL, MERGES);
     await new Promise((r) => setTimeout(r, 1_000));
     first.child.kill('SIGTERM');
     second.child.kill('SIGTERM');

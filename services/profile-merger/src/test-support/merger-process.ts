@@ -81,3 +81,13 @@ export async function storedCounts(pool: Pool): Promise<{ counts: Record<string,
     orders: Number(orders.rows[0].n),
   };
 }
+
+/**
+ * Waits until every item and every merge has been applied. Merges arrive on their own topic, so items and merges
+ * finish independently and waiting for the items alone races the last merges.
+ */
+export async function waitUntilCaughtUp(pool: Pool, items: number, merges: number, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const caughtUp = async () => (await appliedItems(pool)) >= items && (await storedCounts(pool)).merged >= merges;
+  while (!(await caughtUp()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+}
