@@ -1,0 +1,294 @@
+import { ScenarioClient, type Json } from './scenario-client';
+import { ScenarioPipeline } from './scenario-pipeline';
+
+/**
+ * Customer 360 scenarios through the whole running pipeline: HTTP into the ingest gateway, then validation,
+ * the identity resolver and the profile merger as real processes on the embedded broker and Postgres.
+ * Every assertion reads a public HTTP API. One pipeline serves every scenario; each scenario has its own
+ * people (user ids, anonymous ids, emails), so they never see each other's data.
+ */
+
+const ADMIN_TOKEN = 'scenario-admin-token-0123456789';
+const DEV_WRITE_KEY = 'scenario-dev-write-key';
+const T0 = Date.UTC(2026, 0, 1);
+/** Event time `seconds` after T0, as a Segment client sends it. */
+const at = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString();
+
+const ids = (profile: Json): string[] => profile.identifiers.map((i: { type: string; value: string }) => `${i.type}:${i.value}`).sort();
+const countOf = (profile: Json, name: string): number | undefined => profile.summary.eventCounts[name]?.count;
+
+describe('Customer 360 scenarios through the HTTP gateway on the whole running pipeline', () => {
+  const pipeline = new ScenarioPipeline({ adminToken: ADMIN_TOKEN, devWriteKey: DEV_WRITE_KEY });
+  let client: ScenarioClient;
+  const send = (call: string, body: Json) => client.send(DEV_WRITE_KEY, call, body);
+
+  beforeAll(async () => {
+    await pipeline.start();
+    client = new ScenarioClient(
+      { gateway: pipeline.url('ingest-gateway'), validation: pipeline.url('validation'), resolver: pipeline.url('identity-resolver'), merger: pipeline.url('profile-merger') },
+      ADMIN_TOKEN,
+    );
+  }, 150_000);
+
+  afterAll(async () => {
+    await pipeline.stop();
+  }, 60_000);
+
+  it('an anonymous visitor signs up: the anonymous history carries over to the one profile', async () => {
+    const anon = 'anon-signup';
+    await send('page', { anonymousId: anon, name: 'Home', timestamp: at(0), messageId: 'signup-page' });
+    await send('track', { anonymousId: anon, event: 'Product Viewed', timestamp: at(1), messageId: 'signup-view-1' });
+    await send('track', { anonymousId: anon, event: 'Product Viewed', timestamp: at(2), messageId: 'signup-view-2' });
+    await send('identify', { anonymousId: anon, userId: 'u-signup', traits: { email: ' Signup@Example.com ', firstName: 'Sam' }, timestamp: at(3), messageId: 'signup-identify' });
+    await send('track', { userId: 'u-signup', event: 'Order Completed', properties: { revenue: 30, currency: 'USD', order_id: 'o-1' }, timestamp: at(4), messageId: 'signup-order' });
+
+    const profile = await client.waitForProfile('user_id', 'u-signup', (p) => p.summary.itemCount === 5);
+    expect(profile.summary.eventCounts).toEqual({
+      $page: { count: 1, firstAt: at(0), lastAt: at(0) },
+      'Product Viewed': { count: 2, firstAt: at(1), lastAt: at(2) },
+      $identify: { count: 1, firstAt: at(3), lastAt: at(3) },
+      'Order Completed': { count: 1, firstAt: at(4), lastAt: at(4) },
+    });
+    expect(profile.summary).toMatchObject({ firstSeen: at(0), lastSeen: at(4) });
+    expect(profile.transactions).toMatchObject({ revenueTotal: 30, orderCount: 1 });
+    expect(profile).toMatchObject({ bestEmail: 'signup@example.com', traits: { 'given-name': 'Sam', email: 'signup@example.com' } });
+    expect(ids(profile)).toEqual(expect.arrayContaining(['anonymous_id:anon-signup', 'user_id:u-signup', 'email:signup@example.com']));
+    // the anonymous id and the email lead to the same profile, and its timeline holds the anonymous history
+    expect((await client.profileByIdentifier('anonymous_id', anon)).body.profileId).toBe(profile.profileId);
+    expect((await client.profileByIdentifier('email', 'signup@example.com')).body.profileId).toBe(profile.profileId);
+    const timeline = await client.timeline(profile.profileId);
+    expect(timeline.map((e) => e.messageId)).toEqual(['signup-order', 'signup-identify', 'signup-view-2', 'signup-view-1', 'signup-page']);
+  });
+
+  it('one person on two devices: the two anonymous profiles merge at login, and the merge log says why', async () => {
+    const viewed = (anon: string, n: number, seconds: number) =>
+      send('track', { anonymousId: anon, event: 'Product Viewed', properties: { n }, timestamp: at(seconds), messageId: `${anon}-view-${n}` });
+    await viewed('anon-phone', 1, 10);
+    await viewed('anon-phone', 2, 11);
+    await viewed('anon-laptop', 1, 20);
+    await viewed('anon-laptop', 2, 21);
+    await viewed('anon-laptop', 3, 22);
+    // Both devices are known as separate visitors before the person logs in on either.
+    const phone = await client.waitForProfile('anonymous_id', 'anon-phone', (p) => p.summary.itemCount === 2);
+    const laptop = await client.waitForProfile('anonymous_id', 'anon-laptop', (p) => p.summary.itemCount === 3);
+    expect(phone.profileId).not.toBe(laptop.profileId);
+
+    await send('identify', { anonymousId: 'anon-phone', userId: 'u-two-devices', traits: { firstName: 'Dee' }, timestamp: at(30), messageId: 'login-phone' });
+    await client.waitForProfile('user_id', 'u-two-devices', (p) => p.summary.itemCount === 3);
+    await send('identify', { anonymousId: 'anon-laptop', userId: 'u-two-devices', timestamp: at(40), messageId: 'login-laptop' });
+
+    const merged = await client.waitForProfile('user_id', 'u-two-devices', (p) => p.summary.itemCount === 7);
+    expect(countOf(merged, 'Product Viewed')).toBe(5);
+    expect(countOf(merged, '$identify')).toBe(2);
+    expect(merged.summary).toMatchObject({ firstSeen: at(10), lastSeen: at(40) });
+    expect(ids(merged)).toEqual(['anonymous_id:anon-laptop', 'anonymous_id:anon-phone', 'user_id:u-two-devices']);
+    const absorbedId = merged.profileId === phone.profileId ? laptop.profileId : phone.profileId;
+    expect([phone.profileId, laptop.profileId]).toContain(merged.profileId);
+    // the absorbed profile redirects to the survivor
+    expect((await client.profile(absorbedId)).body).toMatchObject({ profileId: merged.profileId, redirectedFrom: absorbedId });
+
+    const why = await client.merges(merged.profileId);
+    expect(why.merges).toHaveLength(1);
+    expect(why.merges[0]).toMatchObject({
+      kind: 'merge',
+      survivorProfileId: merged.profileId,
+      absorbedProfileId: absorbedId,
+      causingMessageId: 'login-laptop',
+      rule: expect.stringMatching(/^shared_identifier:(user_id|anonymous_id)$/),
+    });
+    expect(why.merges[0].identifiers).toEqual(expect.arrayContaining([{ type: 'user_id', value: 'u-two-devices' }, { type: 'anonymous_id', value: 'anon-laptop' }]));
+    // asked about the absorbed id, the resolver explains the survivor
+    expect(await client.merges(absorbedId)).toMatchObject({ profileId: merged.profileId, requestedProfileId: absorbedId, mergedInto: merged.profileId });
+  });
+
+  it('a shared family tablet: three users logging in on one device stay three people', async () => {
+    const tablet = { anonymousId: 'anon-family-tablet', context: { device: { id: 'device-family-tablet' } } };
+    await send('track', { ...tablet, event: 'App Opened', timestamp: at(50), messageId: 'tablet-open' });
+    await client.waitForProfile('anonymous_id', 'anon-family-tablet', (p) => p.summary.itemCount === 1);
+    const users = ['u-mum', 'u-dad', 'u-kid'];
+    for (const [index, userId] of users.entries()) {
+      await send('identify', { ...tablet, userId, traits: { firstName: userId.slice(2) }, timestamp: at(60 + index), messageId: `tablet-login-${userId}` });
+      await send('track', { ...tablet, userId, event: 'Video Played', timestamp: at(70 + index), messageId: `tablet-play-${userId}` });
+    }
+
+    const profiles = await Promise.all(users.map((userId) => client.waitForProfile('user_id', userId, (p) => countOf(p, 'Video Played') === 1)));
+    expect(new Set(profiles.map((p) => p.profileId)).size).toBe(3);
+    for (const [index, profile] of profiles.entries()) {
+      expect(ids(profile).filter((id) => id.startsWith('user_id:'))).toEqual([`user_id:${users[index]}`]);
+      expect(profile.traits['given-name']).toBe(users[index].slice(2));
+      expect(countOf(profile, '$identify')).toBe(1);
+      expect((await client.merges(profile.profileId)).merges).toEqual([]);
+    }
+    // The tablet's identifiers belong to exactly one of them (whoever logged in first), never to several.
+    const holder = (await client.profileByIdentifier('anonymous_id', 'anon-family-tablet')).body.profileId;
+    expect(profiles.filter((p) => ids(p).includes('anonymous_id:anon-family-tablet')).map((p) => p.profileId)).toEqual([holder]);
+    expect(profiles.filter((p) => ids(p).includes('device_id:device-family-tablet'))).toHaveLength(1);
+  });
+
+  it('two accounts with the same email and different user_ids are not merged', async () => {
+    await send('identify', { userId: 'u-account-a', traits: { email: 'family@example.com', firstName: 'Alex' }, timestamp: at(100), messageId: 'family-a' });
+    await client.waitForProfile('user_id', 'u-account-a', (p) => p.summary.itemCount === 1);
+    await send('identify', { userId: 'u-account-b', traits: { email: 'family@example.com', firstName: 'Bo' }, timestamp: at(101), messageId: 'family-b' });
+
+    const b = await client.waitForProfile('user_id', 'u-account-b', (p) => p.summary.itemCount === 1);
+    const a = (await client.profileByIdentifier('user_id', 'u-account-a')).body;
+    expect(a.profileId).not.toBe(b.profileId);
+    expect(a.traits['given-name']).toBe('Alex');
+    expect(b.traits['given-name']).toBe('Bo');
+    expect(ids(a)).toContain('email:family@example.com');
+    expect(ids(b)).not.toContain('email:family@example.com');
+    // the resolver dropped the email on the second account and says why
+    const decisions = (await client.merges(b.profileId)).decisions;
+    expect(decisions).toEqual(expect.arrayContaining([expect.objectContaining({ messageId: 'family-b', type: 'email', value: 'family@example.com', reason: 'conflicting_user_id' })]));
+    expect((await client.merges(a.profileId)).merges).toEqual([]);
+    // Best email is 1:1: only one of the two accounts owns it (both observed it, as a trait; the newer one wins).
+    expect([a.bestEmail, b.bestEmail].filter((email) => email === 'family@example.com')).toHaveLength(1);
+    expect(a.traits.email).toBe('family@example.com');
+    expect(b.traits.email).toBe('family@example.com');
+  });
+
+  it('a blocked value such as "anonymous" never links profiles', async () => {
+    // Two different visitors whose SDK filled the device and advertising ids with placeholders.
+    const placeholders = { device: { id: 'anonymous', advertisingId: '00000000-0000-0000-0000-000000000000' } };
+    await send('track', { anonymousId: 'anon-blocked-1', event: 'App Opened', context: placeholders, timestamp: at(200), messageId: 'blocked-1' });
+    await send('track', { anonymousId: 'anon-blocked-2', event: 'App Opened', context: placeholders, timestamp: at(201), messageId: 'blocked-2' });
+    // Two signed-up users whose email trait is the placeholder: each keeps his own profile.
+    await send('identify', { userId: 'u-blocked-3', traits: { email: 'null' }, timestamp: at(202), messageId: 'blocked-3' });
+    await send('identify', { anonymousId: 'anon-blocked-4', traits: { email: 'null' }, timestamp: at(203), messageId: 'blocked-4' });
+    // A call whose only identifier is the placeholder itself is refused by validation, with a typed reason.
+    await send('track', { anonymousId: 'anonymous', event: 'App Opened', timestamp: at(204), messageId: 'blocked-5' });
+
+    const one = await client.waitForProfile('anonymous_id', 'anon-blocked-1', (p) => p.summary.itemCount === 1);
+    const two = await client.waitForProfile('anonymous_id', 'anon-blocked-2', (p) => p.summary.itemCount === 1);
+    const three = await client.waitForProfile('user_id', 'u-blocked-3', (p) => p.summary.itemCount === 1);
+    const four = await client.waitForProfile('anonymous_id', 'anon-blocked-4', (p) => p.summary.itemCount === 1);
+    expect(new Set([one, two, three, four].map((p) => p.profileId)).size).toBe(4);
+    expect(ids(one)).toEqual(['anonymous_id:anon-blocked-1']);
+    expect(ids(three)).toEqual(['user_id:u-blocked-3']);
+    for (const [type, value] of [['device_id', 'anonymous'], ['advertising_id', '00000000-0000-0000-0000-000000000000'], ['email', 'null'], ['anonymous_id', 'anonymous']]) {
+      expect({ type, value, status: (await client.profileByIdentifier(type, value)).status }).toEqual({ type, value, status: 404 });
+      expect({ type, value, status: (await client.identity(type, value)).status }).toEqual({ type, value, status: 404 });
+    }
+    const rejected = await eventuallyFind(() => client.rejections('dev'), (r) => r.messageId === 'blocked-5');
+    expect(rejected).toMatchObject({ reason: 'blocked_identifier', service: 'validation' });
+  });
+
+  it('a CRM record (priority 1) beats a web identify (priority 5) on given-name; a newer web identify wins plan, where web has field priority', async () => {
+    const crm = await client.createSource('crm');
+    const web = await client.createSource('web');
+    await client.setSourcePriority(crm.id, 1);
+    await client.setSourcePriority(web.id, 5, { plan: 1 });
+
+    await client.sendRecords(crm.writeKey, {
+      mapping: { Email: 'email', CustomerNo: 'user_id', First: 'given-name' },
+      records: [
+        {
+          recordId: 'crm-contact-jane',
+          objectType: 'contact',
+          observedAt: at(300),
+          attributes: { Email: 'jane@example.com', CustomerNo: 'u-jane', First: 'Jane', plan: 'enterprise' },
+        },
+      ],
+    });
+    await client.send(web.writeKey, 'identify', { userId: 'u-jane', traits: { firstName: 'Janey', plan: 'pro' }, timestamp: at(400), messageId: 'jane-web' });
+
+    const jane = await client.waitForProfile('user_id', 'u-jane', (p) => p.summary.itemCount === 2);
+    expect(jane.traits).toMatchObject({ 'given-name': 'Jane', plan: 'pro', email: 'jane@example.com' });
+    expect(jane.traitProvenance['given-name']).toMatchObject({ sourceId: crm.id, priority: 1 });
+    expect(jane.traitProvenance.plan).toMatchObject({ sourceId: web.id, priority: 1, messageId: 'jane-web', occurredAt: at(400) });
+    expect(countOf(jane, '$record:contact')).toBe(1);
+    // an older web identify does not take plan back: same field priority, and the newest wins
+    await client.send(web.writeKey, 'identify', { userId: 'u-jane', traits: { plan: 'free' }, timestamp: at(350), messageId: 'jane-web-old' });
+    const after = await client.waitForProfile('user_id', 'u-jane', (p) => p.summary.itemCount === 3);
+    expect(after.traits).toMatchObject({ 'given-name': 'Jane', plan: 'pro' });
+  });
+
+  it('out-of-order events give the same profile as in-order events', async () => {
+    const history = (userId: string) => [
+      { type: 'identify', userId, traits: { firstName: 'Ann', $set_once: { signup_source: 'ad' } }, timestamp: at(500), messageId: `${userId}-1` },
+      { type: 'track', userId, event: 'Order Completed', properties: { revenue: 12.5, currency: 'EUR', order_id: 'o1' }, context: { campaign: { source: 'google', name: 'spring' } }, timestamp: at(510), messageId: `${userId}-2` },
+      { type: 'identify', userId, traits: { firstName: 'Anne', nickname: 'annie', $set_once: { signup_source: 'late' } }, timestamp: at(520), messageId: `${userId}-3` },
+      { type: 'identify', userId, traits: { $unset: ['nickname'] }, timestamp: at(525), messageId: `${userId}-4` },
+      { type: 'track', userId, event: 'Order Completed', properties: { revenue: 7.25, currency: 'EUR', order_id: 'o2' }, timestamp: at(530), messageId: `${userId}-5` },
+      { type: 'page', userId, name: 'Thanks', context: { page: { url: 'https://shop.example.com/?utm_source=newsletter&utm_medium=email' } }, timestamp: at(540), messageId: `${userId}-6` },
+    ];
+    await send('batch', { batch: history('u-in-order') });
+    // the same history, newest first, and one call per request
+    for (const call of history('u-out-of-order').reverse()) await send(call.type, call);
+
+    const done = (p: Json) => p.summary.itemCount === 6;
+    const inOrder = await client.waitForProfile('user_id', 'u-in-order', done);
+    const outOfOrder = await client.waitForProfile('user_id', 'u-out-of-order', done);
+    const comparable = (p: Json) => ({
+      traits: p.traits,
+      summary: p.summary,
+      revenueTotal: p.transactions.revenueTotal,
+      orderCount: p.transactions.orderCount,
+      lastOrderId: p.transactions.lastOrder?.orderId,
+      campaigns: { touchCount: p.campaigns.touchCount, first: p.campaigns.firstTouch?.source, last: p.campaigns.lastTouch?.source },
+    });
+    expect(comparable(outOfOrder)).toEqual(comparable(inOrder));
+    expect(inOrder.traits).toEqual({ 'given-name': 'Anne', signup_source: 'ad' });
+    expect(inOrder.transactions).toMatchObject({ revenueTotal: 19.75, orderCount: 2, lastOrder: { orderId: 'o2' } });
+    expect(inOrder.campaigns).toMatchObject({ touchCount: 2, firstTouch: { source: 'google' }, lastTouch: { source: 'newsletter' } });
+  });
+
+  it('a split undoes a wrong merge, and the merger rebuilds both profiles', async () => {
+    // Bea browses anonymously on her own laptop; Al signs in on it once, which wrongly makes them one person.
+    await send('identify', { userId: 'u-al', traits: { firstName: 'Al' }, timestamp: at(600), messageId: 'al-signup' });
+    await send('track', { userId: 'u-al', event: 'Order Completed', properties: { revenue: 5, order_id: 'al-o1' }, timestamp: at(601), messageId: 'al-order' });
+    const al = await client.waitForProfile('user_id', 'u-al', (p) => p.summary.itemCount === 2);
+    await send('track', { anonymousId: 'anon-bea', event: 'Product Viewed', timestamp: at(610), messageId: 'bea-view-1' });
+    await send('track', { anonymousId: 'anon-bea', event: 'Product Viewed', timestamp: at(611), messageId: 'bea-view-2' });
+    await client.waitForProfile('anonymous_id', 'anon-bea', (p) => p.summary.itemCount === 2);
+    await send('track', { userId: 'u-al', anonymousId: 'anon-bea', event: 'Signed In', timestamp: at(620), messageId: 'al-on-bea-laptop' });
+
+    const wrong = await client.waitForProfile('user_id', 'u-al', (p) => p.summary.itemCount === 5);
+    expect(countOf(wrong, 'Product Viewed')).toBe(2);
+    // the oldest profile survives the merge: Al's
+    const survivorId: string = wrong.profileId;
+    expect(survivorId).toBe(al.profileId);
+    expect((await client.merges(survivorId)).merges).toHaveLength(1);
+
+    const split = await client.split(survivorId, ['anonymous_id:anon-bea'], 'support ticket 7: Bea is not Al');
+    expect(split.status).toBe(201);
+    expect(split.body).toMatchObject({ profileId: survivorId, identifiers: [{ type: 'anonymous_id', value: 'anon-bea' }] });
+    expect([...split.body.movedMessageIds].sort()).toEqual(['bea-view-1', 'bea-view-2']);
+    const beaId: string = split.body.newProfileId;
+
+    // Al keeps his own history and the sign-in that caused the wrong merge; Bea gets her browsing back.
+    const alAfter = await client.waitForProfileId(survivorId, (p) => p.summary.itemCount === 3);
+    expect(alAfter.summary.eventCounts).toEqual({
+      $identify: expect.objectContaining({ count: 1 }),
+      'Order Completed': expect.objectContaining({ count: 1 }),
+      'Signed In': expect.objectContaining({ count: 1 }),
+    });
+    expect(alAfter.traits['given-name']).toBe('Al');
+    expect(ids(alAfter)).not.toContain('anonymous_id:anon-bea');
+    const bea = await client.waitForProfileId(beaId, (p) => p.summary.itemCount === 2);
+    expect(bea).toMatchObject({ status: 'active', transactions: { orderCount: 0 } });
+    expect(bea.summary.eventCounts).toEqual({ 'Product Viewed': { count: 2, firstAt: at(610), lastAt: at(611) } });
+    expect((await client.profileByIdentifier('anonymous_id', 'anon-bea')).body.profileId).toBe(beaId);
+    expect((await client.merges(survivorId)).splits).toEqual([
+      expect.objectContaining({ kind: 'split', survivorProfileId: survivorId, absorbedProfileId: beaId, rule: 'manual_split', detail: 'support ticket 7: Bea is not Al' }),
+    ]);
+
+    // A split is final: Bea's next visit stays hers, and Al signing in on her laptop again does not re-merge them.
+    await send('track', { anonymousId: 'anon-bea', event: 'Product Viewed', timestamp: at(630), messageId: 'bea-view-3' });
+    await send('track', { userId: 'u-al', anonymousId: 'anon-bea', event: 'Signed In', timestamp: at(640), messageId: 'al-on-bea-laptop-again' });
+    await client.waitForProfileId(beaId, (p) => countOf(p, 'Product Viewed') === 3);
+    const alFinal = await client.waitForProfileId(survivorId, (p) => countOf(p, 'Signed In') === 2);
+    expect(alFinal.profileId).toBe(survivorId);
+    expect(countOf(alFinal, 'Product Viewed')).toBeUndefined();
+  });
+});
+
+async function eventuallyFind<T>(list: () => Promise<T[]>, match: (item: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await list()).find(match);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error('timed out waiting for a matching item');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

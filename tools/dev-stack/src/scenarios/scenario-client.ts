@@ -1,0 +1,145 @@
+import { eventually } from '@tessera/testing';
+
+/** A JSON answer as the public APIs give it; scenario assertions read it loosely. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export interface HttpAnswer {
+  status: number;
+  body: Json;
+}
+
+export interface ScenarioUrls {
+  gateway: string;
+  validation: string;
+  resolver: string;
+  merger: string;
+}
+
+export interface CreatedSource {
+  id: string;
+  writeKey: string;
+}
+
+const DEFAULT_WAIT_MS = 30_000;
+
+/**
+ * What a scenario may do to the pipeline, all through the services' public HTTP APIs: send Segment calls and
+ * connector records to the gateway with a write key, configure sources and priorities with the admin token,
+ * and read profiles, timelines and merge explanations back.
+ */
+export class ScenarioClient {
+  constructor(
+    private readonly urls: ScenarioUrls,
+    private readonly adminToken: string,
+  ) {}
+
+  /** POST /v1/<call> (track, identify, page, batch...) authenticated the Segment way (write key as Basic user). */
+  async send(writeKey: string, call: string, body: Json): Promise<void> {
+    const answer = await this.request('POST', `${this.urls.gateway}/v1/${call}`, body, `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`);
+    if (answer.status !== 200) throw new Error(`gateway answered ${answer.status} to /v1/${call}: ${JSON.stringify(answer.body)}`);
+  }
+
+  /** POST /v1/records with a source's write key; answers the number of records accepted. */
+  async sendRecords(writeKey: string, body: Json): Promise<number> {
+    await this.send(writeKey, 'records', body);
+    return body.records.length;
+  }
+
+  async createSource(name: string): Promise<CreatedSource> {
+    const answer = await this.admin('POST', `${this.urls.gateway}/admin/sources`, { name });
+    if (answer.status !== 201 && answer.status !== 200) throw new Error(`creating source ${name}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return { id: answer.body.source.id, writeKey: answer.body.writeKey };
+  }
+
+  /** Merger admin: a source's priority (1 is highest) and its field-level overrides. */
+  async setSourcePriority(sourceId: string, priority: number, fields: Record<string, number> = {}): Promise<void> {
+    const answer = await this.admin('PUT', `${this.urls.merger}/admin/priorities/sources/${encodeURIComponent(sourceId)}`, { priority, fields });
+    if (answer.status !== 200) throw new Error(`setting priority of ${sourceId}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
+
+  profile(profileId: string): Promise<HttpAnswer> {
+    return this.request('GET', `${this.urls.merger}/v1/profiles/${encodeURIComponent(profileId)}`);
+  }
+
+  profileByIdentifier(type: string, value: string): Promise<HttpAnswer> {
+    return this.request('GET', `${this.urls.merger}/v1/profiles?identifier=${encodeURIComponent(`${type}:${value}`)}`);
+  }
+
+  async timeline(profileId: string, limit = 100): Promise<Json[]> {
+    const answer = await this.request('GET', `${this.urls.merger}/v1/profiles/${encodeURIComponent(profileId)}/events?limit=${limit}`);
+    if (answer.status !== 200) throw new Error(`timeline of ${profileId}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body.events;
+  }
+
+  /** Resolver: why this is one person (merges, splits, dropped identifiers). */
+  async merges(profileId: string): Promise<Json> {
+    const answer = await this.request('GET', `${this.urls.resolver}/v1/profiles/${encodeURIComponent(profileId)}/merges`);
+    if (answer.status !== 200) throw new Error(`merges of ${profileId}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  }
+
+  identity(type: string, value: string): Promise<HttpAnswer> {
+    return this.request('GET', `${this.urls.resolver}/v1/identities?identifier=${encodeURIComponent(`${type}:${value}`)}`);
+  }
+
+  split(profileId: string, identifiers: string[], reason: string): Promise<HttpAnswer> {
+    return this.admin('POST', `${this.urls.resolver}/v1/profiles/${encodeURIComponent(profileId)}/split`, { identifiers, reason });
+  }
+
+  /** Validation admin: stored rejections of a source, newest first. */
+  async rejections(sourceId: string): Promise<Json[]> {
+    const answer = await this.admin('GET', `${this.urls.validation}/v1/rejections?sourceId=${encodeURIComponent(sourceId)}&limit=500`);
+    if (answer.status !== 200) throw new Error(`rejections: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body.rejections;
+  }
+
+  /** Polls the merger until the profile holding `type:value` satisfies `ready`, then answers it. */
+  waitForProfile(type: string, value: string, ready: (profile: Json) => boolean, timeoutMs = DEFAULT_WAIT_MS): Promise<Json> {
+    let last: HttpAnswer | undefined;
+    return eventually(
+      async () => {
+        last = await this.profileByIdentifier(type, value);
+        return last.status === 200 && ready(last.body) ? last.body : undefined;
+      },
+      timeoutMs,
+      `the profile holding ${type}:${value} (last answer ${JSON.stringify(last)})`,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; last answer: ${JSON.stringify(last)}`);
+    });
+  }
+
+  /** Polls the merger's GET /v1/profiles/:id until `ready`. */
+  waitForProfileId(profileId: string, ready: (profile: Json) => boolean, timeoutMs = DEFAULT_WAIT_MS): Promise<Json> {
+    let last: HttpAnswer | undefined;
+    return eventually(
+      async () => {
+        last = await this.profile(profileId);
+        return last.status === 200 && ready(last.body) ? last.body : undefined;
+      },
+      timeoutMs,
+      `profile ${profileId}`,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; last answer: ${JSON.stringify(last)}`);
+    });
+  }
+
+  private admin(method: string, url: string, body?: Json): Promise<HttpAnswer> {
+    return this.request(method, url, body, `Bearer ${this.adminToken}`);
+  }
+
+  private async request(method: string, url: string, body?: Json, authorization?: string): Promise<HttpAnswer> {
+    const headers: Record<string, string> = {};
+    if (authorization) headers.authorization = authorization;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    let parsed: Json = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: keep the text for the error message
+    }
+    return { status: res.status, body: parsed };
+  }
+}

@@ -1,0 +1,75 @@
+import type { ServiceName } from '@tessera/config';
+import { createKafkaClient } from '@tessera/kafka';
+import { createTestSchema, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { freePort } from '../free-port';
+import { waitUntilReady } from '../readiness-waiter';
+import { ServiceProcess } from '../service-process';
+import { provisionTopics } from '../topic-provisioner';
+
+/** The services a profile passes through, from the HTTP front door to the Customer 360. */
+export const PIPELINE_SERVICES = ['ingest-gateway', 'validation', 'identity-resolver', 'profile-merger'] as const satisfies readonly ServiceName[];
+export type PipelineServiceName = (typeof PIPELINE_SERVICES)[number];
+
+export interface ScenarioPipelineOptions {
+  adminToken: string;
+  devWriteKey: string;
+  readyTimeoutMs?: number;
+  logLevel?: string;
+}
+
+const SERVICE_STOP_GRACE_MS = 15_000;
+
+/**
+ * The real pipeline for scenario tests: the embedded broker (in the test process), every topic of the
+ * contracts catalog, and the four services as child processes started the way the dev stack starts them,
+ * each on its own fresh schema of the jest Postgres so parallel test files never share tables.
+ * Child processes, not in-process Nest apps: services may not import each other, and the children use both
+ * cores while the test process only polls HTTP.
+ */
+export class ScenarioPipeline {
+  private broker: TestBroker | undefined;
+  private readonly schemas: TestSchema[] = [];
+  private readonly services = new Map<PipelineServiceName, ServiceProcess>();
+
+  constructor(private readonly options: ScenarioPipelineOptions) {}
+
+  async start(): Promise<void> {
+    this.broker = await startTestBroker();
+    const kafka = createKafkaClient({ clientId: 'scenario-pipeline', brokers: this.broker.brokers });
+    await provisionTopics(kafka);
+    for (const name of PIPELINE_SERVICES) {
+      const port = await freePort();
+      const schema = await createTestSchema(`scenario_${name.replace(/-/g, '_')}`);
+      this.schemas.push(schema);
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: this.options.logLevel ?? 'warn',
+        PORT: String(port),
+        KAFKA_BROKERS: this.broker.brokers.join(','),
+        DATABASE_URL: schema.url,
+        DATABASE_SCHEMA: schema.schema,
+        TESSERA_ADMIN_TOKEN: this.options.adminToken,
+      };
+      if (name === 'ingest-gateway') env.TESSERA_DEV_WRITE_KEY = this.options.devWriteKey;
+      else delete env.TESSERA_DEV_WRITE_KEY;
+      const service = new ServiceProcess(name, port, env);
+      service.start();
+      this.services.set(name, service);
+    }
+    await Promise.all([...this.services.values()].map((service) => waitUntilReady(service, this.options.readyTimeoutMs ?? 120_000)));
+  }
+
+  url(name: PipelineServiceName): string {
+    const service = this.services.get(name);
+    if (!service) throw new Error(`${name} was not started`);
+    return service.url;
+  }
+
+  /** Services first (they drain into Kafka and Postgres), then the broker, then the schemas. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.services.values()].map((service) => service.stop(SERVICE_STOP_GRACE_MS)));
+    await this.broker?.stop();
+    await Promise.all(this.schemas.map((schema) => schema.drop()));
+  }
+}
