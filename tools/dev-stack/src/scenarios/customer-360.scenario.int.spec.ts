@@ -84,6 +84,10 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect(ids(merged)).toEqual(['anonymous_id:anon-laptop', 'anonymous_id:anon-phone', 'user_id:u-two-devices']);
     const absorbedId = merged.profileId === phone.profileId ? laptop.profileId : phone.profileId;
     expect([phone.profileId, laptop.profileId]).toContain(merged.profileId);
+    // one timeline: both devices' browsing and both logins, newest first
+    expect((await client.timeline(merged.profileId)).map((e) => e.messageId)).toEqual([
+      'login-laptop', 'login-phone', 'anon-laptop-view-3', 'anon-laptop-view-2', 'anon-laptop-view-1', 'anon-phone-view-2', 'anon-phone-view-1',
+    ]);
     // the absorbed profile redirects to the survivor
     expect((await client.profile(absorbedId)).body).toMatchObject({ profileId: merged.profileId, redirectedFrom: absorbedId });
 
@@ -269,6 +273,9 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect(bea).toMatchObject({ status: 'active', transactions: { orderCount: 0 } });
     expect(bea.summary.eventCounts).toEqual({ 'Product Viewed': { count: 2, firstAt: at(610), lastAt: at(611) } });
     expect((await client.profileByIdentifier('anonymous_id', 'anon-bea')).body.profileId).toBe(beaId);
+    expect((await client.identity('anonymous_id', 'anon-bea')).body.profileId).toBe(beaId);
+    expect((await client.timeline(beaId)).map((e) => e.messageId)).toEqual(['bea-view-2', 'bea-view-1']);
+    expect((await client.timeline(survivorId)).map((e) => e.messageId)).toEqual(['al-on-bea-laptop', 'al-order', 'al-signup']);
     expect((await client.merges(survivorId)).splits).toEqual([
       expect.objectContaining({ kind: 'split', survivorProfileId: survivorId, absorbedProfileId: beaId, rule: 'manual_split', detail: 'support ticket 7: Bea is not Al' }),
     ]);
