@@ -10,11 +10,19 @@ import { BodyParsingMetrics } from './metrics';
 
 const JSON_TYPES = ['application/json', 'text/plain'];
 
-/** Decompressed body size per request, for checks that only matter on large bodies (per-event size in a batch). */
-const bodySizes = new WeakMap<FastifyRequest, number>();
+/**
+ * The decompressed body of each parsed request: its size drives checks that only matter on large bodies (per-event
+ * size in a batch), and the tracking endpoints copy the JSON text of properties and context from it as sent.
+ */
+const rawBodies = new WeakMap<FastifyRequest, Buffer>();
 
 export function bodyBytesOf(request: FastifyRequest): number {
-  return bodySizes.get(request) ?? 0;
+  return rawBodies.get(request)?.length ?? 0;
+}
+
+/** The decompressed bytes JSON.parse read, when this parser parsed the request's body. */
+export function rawBodyOf(request: FastifyRequest): Buffer | undefined {
+  return rawBodies.get(request);
 }
 
 /**
@@ -48,7 +56,7 @@ export class IngestBodyParser implements OnModuleInit {
       const limit = bodyLimitFor(route);
       const body = await readBoundedBody(payload, header(request, 'content-encoding'), header(request, 'content-length'), limit);
       if (body.length === 0) throw new BodyRejected('empty', new BadRequestException('request body is empty; expected a JSON object'));
-      bodySizes.set(request, body.length);
+      rawBodies.set(request, body);
       try {
         return JSON.parse(body.toString('utf8'));
       } catch (error) {

@@ -1,5 +1,7 @@
 import type { RawEventInput } from '@tessera/contracts';
 import { randomUUID } from 'node:crypto';
+import { JSON_TEXT_FIELDS, type JsonFieldRanges } from './json-field-locator';
+import type { RawEventParts } from './raw-event-encoder';
 
 /** Segment call types with their own endpoint. */
 export const SEGMENT_CALL_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
@@ -34,6 +36,24 @@ export function toRawEvent(
   receivedAt: number,
   defaults?: BatchDefaults,
 ): StampedEvent {
+  const { key, parts } = toRawEventParts(item, type, sourceId, receivedAt, defaults, null);
+  return { key, value: parts.value };
+}
+
+/**
+ * toRawEvent for RawEventEncoder: given where the call's JSON-text values are in the request body (`ranges`, from
+ * json-field-locator), a value the call carries as sent is left null in `value` and taken from the body, byte for
+ * byte, instead of serialised again. A value the gateway built (a batch's context merged into the item's) is
+ * serialised. `ranges` is updated to say which fields come from the body.
+ */
+export function toRawEventParts(
+  item: Record<string, unknown>,
+  type: string,
+  sourceId: string,
+  receivedAt: number,
+  defaults: BatchDefaults | undefined,
+  ranges: JsonFieldRanges | null,
+): { key: string; parts: RawEventParts } {
   const messageId = text(item.messageId) || randomUUID();
   const userId = text(item.userId);
   const anonymousId = text(item.anonymousId);
@@ -52,13 +72,29 @@ export function toRawEvent(
     timestamp: text(item.timestamp),
     sentAt: text(item.sentAt ?? defaults?.sentAt),
     originalTimestamp: text(item.originalTimestamp),
-    properties: json(item.properties),
-    traits: json(item.traits),
-    context: json(merged(defaults?.context, item.context)),
-    integrations: json(merged(defaults?.integrations, item.integrations)),
+    properties: jsonText(item.properties, item.properties, ranges, PROPERTIES),
+    traits: jsonText(item.traits, item.traits, ranges, TRAITS),
+    context: jsonText(merged(defaults?.context, item.context), item.context, ranges, CONTEXT),
+    integrations: jsonText(merged(defaults?.integrations, item.integrations), item.integrations, ranges, INTEGRATIONS),
     extra: extraKeys(item),
   };
-  return { key: userId || anonymousId || messageId, value };
+  return { key: userId || anonymousId || messageId, parts: { value, ranges } };
+}
+
+const PROPERTIES = JSON_TEXT_FIELDS.indexOf('properties');
+const TRAITS = JSON_TEXT_FIELDS.indexOf('traits');
+const CONTEXT = JSON_TEXT_FIELDS.indexOf('context');
+const INTEGRATIONS = JSON_TEXT_FIELDS.indexOf('integrations');
+
+/**
+ * The JSON text of `value`: null when the body holds it as sent (`value` is the call's own, located in the body),
+ * else serialised here; the field's range is cleared unless the encoder is to copy it.
+ */
+function jsonText(value: unknown, own: unknown, ranges: JsonFieldRanges | null, field: number): string | null {
+  const fromBody = ranges !== null && ranges[2 * field] >= 0 && value === own && value !== undefined && value !== null;
+  if (fromBody) return null;
+  if (ranges !== null) ranges[2 * field] = -1;
+  return json(value);
 }
 
 /** The type a batch item declares, as sent (an unknown or missing type reaches validation, which rejects it). */

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { rejectionReason, setRetryAfter } from '../http/ingest-exceptions';
-import { bodyBytesOf } from '../http/ingest-body-parser';
+import { rawBodyOf } from '../http/ingest-body-parser';
 import { SEGMENT_BATCH_SCHEMA, SEGMENT_CALL_SCHEMA, SUCCESS_SCHEMA } from './segment-call.openapi';
 import type { SegmentCallType } from './segment-event-mapper';
 import { TrackingService, type IngestRequest } from './tracking.service';
@@ -85,7 +85,8 @@ export class TrackingController {
   }
 
   private ingestRequest(req: FastifyRequest, body: unknown): IngestRequest {
-    return { authorization: req.headers.authorization, body, bodyBytes: bodyBytesOf(req), receivedAt: Date.now() };
+    const rawBody = rawBodyOf(req);
+    return { authorization: req.headers.authorization, body, rawBody, bodyBytes: rawBody?.length ?? 0, receivedAt: Date.now() };
   }
 
   private async measured(endpoint: string, reply: FastifyReply, body: unknown, ingest: () => Promise<number>) {

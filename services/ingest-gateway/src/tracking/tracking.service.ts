@@ -1,5 +1,5 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
-import { Topics, encode } from '@tessera/contracts';
+import { Topics } from '@tessera/contracts';
 import type { Registry } from '@tessera/observability';
 import { METRICS_REGISTRY, SERVICE_KIT_OPTIONS, type ResolvedServiceKitOptions } from '@tessera/service-kit';
 import type { Message } from 'kafkajs';
@@ -8,12 +8,15 @@ import { SourceRateLimiter } from '../rate-limit/source-rate-limiter';
 import { WriteKeyAuthenticator } from '../sources/write-key-authenticator';
 import { checkBatch, checkEventSizes, describe } from './batch-payload';
 import { TrackingMetrics } from './metrics';
-import { batchItemType, isPlainObject, toRawEvent, type SegmentCallType, type StampedEvent } from './segment-event-mapper';
-
+import { locateBatchItemFields, locateCallFields } from './json-field-locator';
+import { RawEventEncoder, type RawEventParts } from './raw-event-encoder';
+import { batchItemType, isPlainObject, toRawEventParts, type SegmentCallType } from './segment-event-mapper';
 
 export interface IngestRequest {
   authorization: string | undefined;
   body: unknown;
+  /** The decompressed bytes `body` was parsed from, when known: JSON text is copied from it as sent. */
+  rawBody?: Buffer;
   /** Decompressed body size. */
   bodyBytes: number;
   receivedAt: number;
@@ -23,6 +26,7 @@ export interface IngestRequest {
 @Injectable()
 export class TrackingService {
   readonly metrics: TrackingMetrics;
+  private readonly encoder = new RawEventEncoder();
 
   constructor(
     private readonly authenticator: WriteKeyAuthenticator,
@@ -40,7 +44,9 @@ export class TrackingService {
     const { body } = request;
     if (!isPlainObject(body)) throw new BadRequestException(`body must be a JSON object (one ${type} call), got ${describe(body)}`);
     this.rateLimiter.charge(source, 1);
-    await this.publisher.publish(Topics.EventsRaw, toMessages([toRawEvent(body, type, source.id, request.receivedAt)]));
+    const ranges = request.rawBody ? locateCallFields(request.rawBody) : null;
+    const event = toRawEventParts(body, type, source.id, request.receivedAt, undefined, ranges);
+    await this.publisher.publish(Topics.EventsRaw, this.toMessages([event], request.rawBody));
     return 1;
   }
 
@@ -50,18 +56,24 @@ export class TrackingService {
     const { body } = request;
     if (!isPlainObject(body)) throw new BadRequestException(`body must be a JSON object { "batch": [...] }, got ${describe(body)}`);
     const { items, defaults } = checkBatch(body);
-    const messages = toMessages(items.map((item) => toRawEvent(item, batchItemType(item), source.id, request.receivedAt, defaults)));
+    const located = request.rawBody ? locateBatchItemFields(request.rawBody) : null;
+    const ranges = located?.length === items.length ? located : null;
+    const events = items.map((item, i) => toRawEventParts(item, batchItemType(item), source.id, request.receivedAt, defaults, ranges ? ranges[i] : null));
+    const messages = this.toMessages(events, request.rawBody);
     checkEventSizes(messages.map((m) => (m.value as Buffer).length), request.bodyBytes);
     this.rateLimiter.charge(source, messages.length);
     await this.publisher.publish(Topics.EventsRaw, messages);
     return messages.length;
   }
+
+  /**
+   * No informational contract headers (content-type, tessera-schema) on this hot path: the single-object value names
+   * its schema already, and each header costs kafkajs an encoder allocation per message.
+   */
+  private toMessages(events: { key: string; parts: RawEventParts }[], rawBody: Buffer | undefined): Message[] {
+    const values = this.encoder.encodeAll(events.map((e) => e.parts), rawBody);
+    return events.map(({ key }, i) => ({ key, value: values[i] }));
+  }
 }
 
-/**
- * No informational contract headers (content-type, tessera-schema) on this hot path: the single-object value names
- * its schema already, and each header costs kafkajs an encoder allocation per message.
- */
-function toMessages(events: StampedEvent[]): Message[] {
-  return events.map(({ key, value }) => ({ key, value: encode(Topics.EventsRaw, value) }));
-}
+
