@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { IdentityChange } from '@tessera/contracts';
 import type { ApplyContext, DecodedRecord } from '@tessera/kafka';
 import { BestEmailAssigner } from '../storage/best-email-assigner';
-import { foldProfileInto } from '../storage/profile-merge-writer';
+import { foldProfilesInto, type ProfileFold } from '../storage/profile-merge-writer';
 import { resolveAndLockProfiles } from '../storage/profile-locks';
 import { loadProfileSnapshots } from '../storage/profile-snapshot';
 import { RecentEventsWriter } from '../storage/recent-events-writer';
@@ -12,9 +12,9 @@ import { beforeImages, publishProfileChanges } from './profile-change-publisher'
 import { ProfileSplitter } from './profile-splitter';
 
 /**
- * Applies cdp.identity.merges. A merge folds the absorbed profile into the survivor (both first followed through
- * earlier redirects, so merges arriving in any order end in one profile); a split rebuilds both profiles from
- * their item logs (ProfileSplitter). Each change id is applied once (identity_changes_applied).
+ * Applies cdp.identity.merges. Consecutive merges of a slice are applied together (set-based, see
+ * applyMerges); a split rebuilds both profiles from their item logs (ProfileSplitter) and is applied in its
+ * place in the order, after the merges before it. Each change id is applied once (identity_changes_applied).
  */
 @Injectable()
 export class IdentityChangesApplier {
@@ -25,44 +25,83 @@ export class IdentityChangesApplier {
   ) {}
 
   async apply(ctx: ApplyContext<ProfileInput>, records: ReadonlyArray<DecodedRecord<ProfileInput>>, metrics: MergingMetrics): Promise<number> {
+    const changes = records.flatMap((record) => (record.value.kind === 'identity_change' ? [record.value.change] : []));
+    const fresh = await this.claim(ctx, changes);
+    const freshSet = new Set(fresh);
+    for (const change of changes) if (!freshSet.has(change)) metrics.identityChanges.inc({ kind: change.kind, outcome: 'already_applied' });
     let published = 0;
-    for (const record of records) {
-      if (record.value.kind !== 'identity_change') continue;
-      const change = record.value.change;
-      const logged = await ctx.tx.query('INSERT INTO identity_changes_applied (change_id, kind, payload) VALUES ($1, $2, $3) ON CONFLICT (change_id) DO NOTHING', [
-        change.changeId, change.kind, JSON.stringify(change),
-      ]);
-      if (logged.rowCount === 0) {
-        metrics.identityChanges.inc({ kind: change.kind, outcome: 'already_applied' });
+    let merges: IdentityChange[] = [];
+    for (const change of fresh) {
+      if (change.kind !== 'split') {
+        merges.push(change);
         continue;
       }
-      if (change.kind === 'split') {
-        published += await this.splitter.split(ctx, change);
-        metrics.identityChanges.inc({ kind: 'split', outcome: 'applied' });
-        continue;
-      }
-      published += await this.merge(ctx, change, metrics);
+      published += await this.applyMerges(ctx, merges, metrics);
+      merges = [];
+      published += await this.splitter.split(ctx, change);
+      metrics.identityChanges.inc({ kind: 'split', outcome: 'applied' });
     }
-    return published;
+    return published + (await this.applyMerges(ctx, merges, metrics));
   }
 
-  private async merge(ctx: ApplyContext<ProfileInput>, change: IdentityChange, metrics: MergingMetrics): Promise<number> {
-    const targets = await resolveAndLockProfiles(ctx.tx, [change.survivorProfileId, change.absorbedProfileId]);
-    const survivor = targets.get(change.survivorProfileId) ?? change.survivorProfileId;
-    const absorbed = targets.get(change.absorbedProfileId) ?? change.absorbedProfileId;
-    if (survivor === absorbed) {
-      metrics.identityChanges.inc({ kind: 'merge', outcome: 'already_applied' });
-      return 0;
+  /** The changes not applied before, in input order (a change id is logged once, in this transaction). */
+  private async claim(ctx: ApplyContext<ProfileInput>, changes: readonly IdentityChange[]): Promise<IdentityChange[]> {
+    if (changes.length === 0) return [];
+    const { rows } = await ctx.tx.query<{ change_id: string }>(
+      `INSERT INTO identity_changes_applied (change_id, kind, payload)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[]) ON CONFLICT (change_id) DO NOTHING RETURNING change_id`,
+      [changes.map((c) => c.changeId), changes.map((c) => c.kind), changes.map((c) => JSON.stringify(c))],
+    );
+    const claimed = new Set(rows.map((row) => row.change_id));
+    // A change id repeated inside the slice is claimed once: the first copy applies, the rest are duplicates.
+    return changes.filter((change) => claimed.delete(change.changeId));
+  }
+
+  /**
+   * Folds every absorbed profile straight into the profile that survives the whole run of merges: merges are
+   * chained in order in memory (a survivor absorbed by a later merge passes its absorbed profiles on), which
+   * the fold's commutativity makes equal to applying them one by one, at a fixed number of statements.
+   */
+  private async applyMerges(ctx: ApplyContext<ProfileInput>, merges: readonly IdentityChange[], metrics: MergingMetrics): Promise<number> {
+    if (merges.length === 0) return 0;
+    const targets = await resolveAndLockProfiles(ctx.tx, [...new Set(merges.flatMap((m) => [m.survivorProfileId, m.absorbedProfileId]))]);
+    const absorbedBy = new Map<string, string>();
+    const root = (id: string): string => {
+      let current = targets.get(id) ?? id;
+      for (let next = absorbedBy.get(current); next !== undefined; next = absorbedBy.get(current)) current = next;
+      return current;
+    };
+    const folds: ProfileFold[] = [];
+    const causeOf = new Map<string, IdentityChange>();
+    for (const change of merges) {
+      const survivor = root(change.survivorProfileId);
+      const absorbed = root(change.absorbedProfileId);
+      if (survivor === absorbed) {
+        metrics.identityChanges.inc({ kind: 'merge', outcome: 'already_applied' });
+        continue;
+      }
+      absorbedBy.set(absorbed, survivor);
+      folds.push({ survivorId: survivor, absorbedId: absorbed, changeId: change.changeId, at: change.at });
+      causeOf.set(survivor, change);
+      causeOf.set(absorbed, change);
+      metrics.identityChanges.inc({ kind: 'merge', outcome: 'applied' });
     }
-    const emailRows = await ctx.tx.query<{ email: string }>('SELECT email FROM email_observations WHERE profile_id = $1', [absorbed]);
+    if (folds.length === 0) return 0;
+    for (const fold of folds) fold.survivorId = root(fold.survivorId);
+
+    const absorbedIds = folds.map((fold) => fold.absorbedId);
+    const emailRows = await ctx.tx.query<{ email: string }>('SELECT DISTINCT email FROM email_observations WHERE profile_id = ANY($1::text[])', [absorbedIds]);
     const emails = emailRows.rows.map((row) => row.email);
-    const affected = [...new Set([survivor, absorbed, ...(await this.bestEmails.affectedProfiles(ctx.tx, emails))])];
+    const survivors = [...new Set(folds.map((fold) => fold.survivorId))];
+    const affected = [...new Set([...survivors, ...absorbedIds, ...(await this.bestEmails.affectedProfiles(ctx.tx, emails))])];
     const before = await loadProfileSnapshots(ctx.tx, affected);
-    await foldProfileInto(ctx.tx, survivor, absorbed, change.changeId, change.at);
+    await foldProfilesInto(ctx.tx, folds);
     await this.bestEmails.reassign(ctx.tx, emails, affected);
-    await this.timeline.trim(ctx.tx, [survivor]);
+    await this.timeline.trim(ctx.tx, survivors);
     const after = await loadProfileSnapshots(ctx.tx, affected);
-    metrics.identityChanges.inc({ kind: 'merge', outcome: 'applied' });
-    return publishProfileChanges(ctx, beforeImages(before), after, () => ({ causingMessageId: change.causingMessageId, changedAt: change.at }));
+    return publishProfileChanges(ctx, beforeImages(before), after, (profileId) => {
+      const change = causeOf.get(profileId) ?? causeOf.get(root(profileId));
+      return { causingMessageId: change?.causingMessageId ?? null, changedAt: change?.at ?? Date.now() };
+    });
   }
 }

@@ -1,14 +1,45 @@
 import type { SqlExecutor } from '@tessera/kafka';
 import { EMAIL_OBSERVATION_BEATS_STORED, ORDER_IS_LATER, TRAIT_BEATS_STORED } from './survivorship-sql';
 
+/** One absorbed profile folded into its survivor; both rows must be locked. */
+export interface ProfileFold {
+  survivorId: string;
+  absorbedId: string;
+  changeId: string;
+  at: number;
+}
+
 /**
- * Folds an absorbed profile into its survivor in SQL, the set-based twin of joinProfileState: counters add up,
- * first/last seen take min/max, traits and email observations are re-decided by survivorship, touches,
- * identifiers, the timeline and the item log move over. The absorbed profile keeps a narrow row with status 'merged' and a
- * redirect, so lookups by its id and late items keyed by it reach the survivor. Both rows must be locked.
+ * Splits folds into rounds in which no survivor appears twice, so every set-based upsert below touches each
+ * (survivor, key) row at most once per statement (ON CONFLICT may not update a row twice). Input order is kept.
  */
-export async function foldProfileInto(tx: SqlExecutor, survivorId: string, absorbedId: string, changeId: string, at: number): Promise<void> {
-  const ids = [survivorId, absorbedId];
+export function foldRounds(folds: readonly ProfileFold[]): ProfileFold[][] {
+  const rounds: ProfileFold[][] = [];
+  const roundOfSurvivor = new Map<string, number>();
+  for (const fold of folds) {
+    const round = roundOfSurvivor.get(fold.survivorId) ?? 0;
+    (rounds[round] ??= []).push(fold);
+    roundOfSurvivor.set(fold.survivorId, round + 1);
+  }
+  return rounds;
+}
+
+/**
+ * Folds absorbed profiles into their survivors in SQL, the set-based twin of joinProfileState: counters add up,
+ * first/last seen take min/max, traits and email observations are re-decided by survivorship, touches,
+ * identifiers, the timeline and the item log move over. The absorbed profile keeps a narrow row with status
+ * 'merged' and a redirect, so lookups by its id and late items keyed by it reach the survivor. Every row must be
+ * locked; no absorbed id may be a survivor of the same call. A slice of merges costs a fixed number of
+ * statements per round (see foldRounds), whatever the number of merges.
+ */
+export async function foldProfilesInto(tx: SqlExecutor, folds: readonly ProfileFold[]): Promise<void> {
+  for (const round of foldRounds(folds)) await foldRound(tx, round);
+}
+
+async function foldRound(tx: SqlExecutor, folds: readonly ProfileFold[]): Promise<void> {
+  const pairs = [folds.map((f) => f.survivorId), folds.map((f) => f.absorbedId)];
+  const absorbed = [pairs[1]];
+  const PAIRS = 'unnest($1::text[], $2::text[]) AS m(survivor, absorbed)';
   await tx.query(
     `UPDATE profiles p SET
        item_count = p.item_count + a.item_count,
@@ -22,62 +53,63 @@ export async function foldProfileInto(tx: SqlExecutor, survivorId: string, absor
        has_non_test_item = p.has_non_test_item OR a.has_non_test_item,
        campaign_touch_count = p.campaign_touch_count + a.campaign_touch_count,
        updated_at = now()
-     FROM profiles a WHERE p.profile_id = $1 AND a.profile_id = $2`,
-    ids,
+     FROM ${PAIRS} JOIN profiles a ON a.profile_id = m.absorbed WHERE p.profile_id = m.survivor`,
+    pairs,
   );
   await tx.query(
-    `UPDATE profiles SET status = 'merged', merged_into = $1, best_email = NULL, item_count = 0, first_seen_ms = NULL, last_seen_ms = NULL,
+    `UPDATE profiles SET status = 'merged', merged_into = m.survivor, best_email = NULL, item_count = 0, first_seen_ms = NULL, last_seen_ms = NULL,
        revenue_micros = 0, order_count = 0, campaign_touch_count = 0, last_order_message_id = NULL, last_order_at_ms = NULL, last_order_revenue_micros = NULL,
        last_order_currency = NULL, last_order_id = NULL, updated_at = now()
-     WHERE profile_id = $2`,
-    ids,
+       FROM ${PAIRS} WHERE profiles.profile_id = m.absorbed`,
+    pairs,
   );
   await tx.query(
     `INSERT INTO profile_traits AS t (profile_id, field, mode, value, tombstone, source_id, priority, occurred_at_ms, message_id)
-     SELECT $1, field, mode, value, tombstone, source_id, priority, occurred_at_ms, message_id FROM profile_traits WHERE profile_id = $2 ORDER BY field, mode
+     SELECT m.survivor, field, mode, value, tombstone, source_id, priority, occurred_at_ms, message_id FROM ${PAIRS} JOIN profile_traits x ON x.profile_id = m.absorbed ORDER BY 1, field, mode
      ON CONFLICT (profile_id, field, mode) DO UPDATE SET value = EXCLUDED.value, tombstone = EXCLUDED.tombstone, source_id = EXCLUDED.source_id,
        priority = EXCLUDED.priority, occurred_at_ms = EXCLUDED.occurred_at_ms, message_id = EXCLUDED.message_id
      WHERE ${TRAIT_BEATS_STORED}`,
-    ids,
+    pairs,
   );
   await tx.query(
     `INSERT INTO profile_event_counts AS c (profile_id, event_name, event_count, first_at_ms, last_at_ms)
-     SELECT $1, event_name, event_count, first_at_ms, last_at_ms FROM profile_event_counts WHERE profile_id = $2 ORDER BY event_name
+     SELECT m.survivor, event_name, event_count, first_at_ms, last_at_ms FROM ${PAIRS} JOIN profile_event_counts x ON x.profile_id = m.absorbed ORDER BY 1, event_name
      ON CONFLICT (profile_id, event_name) DO UPDATE SET event_count = c.event_count + EXCLUDED.event_count,
        first_at_ms = LEAST(c.first_at_ms, EXCLUDED.first_at_ms), last_at_ms = GREATEST(c.last_at_ms, EXCLUDED.last_at_ms)`,
-    ids,
+    pairs,
   );
   await tx.query(
     `INSERT INTO profile_campaign_touches (profile_id, message_id, occurred_at_ms, utm_source, utm_medium, utm_campaign, utm_term, utm_content)
-     SELECT $1, message_id, occurred_at_ms, utm_source, utm_medium, utm_campaign, utm_term, utm_content FROM profile_campaign_touches WHERE profile_id = $2
+     SELECT m.survivor, message_id, occurred_at_ms, utm_source, utm_medium, utm_campaign, utm_term, utm_content FROM ${PAIRS} JOIN profile_campaign_touches x ON x.profile_id = m.absorbed
      ON CONFLICT (profile_id, message_id) DO NOTHING`,
-    ids,
+    pairs,
   );
   await tx.query(
     `INSERT INTO email_observations AS t (email, profile_id, source_id, priority, occurred_at_ms, message_id)
-     SELECT email, $1, source_id, priority, occurred_at_ms, message_id FROM email_observations WHERE profile_id = $2 ORDER BY email
+     SELECT email, m.survivor, source_id, priority, occurred_at_ms, message_id FROM ${PAIRS} JOIN email_observations x ON x.profile_id = m.absorbed ORDER BY email, 2
      ON CONFLICT (email, profile_id) DO UPDATE SET source_id = EXCLUDED.source_id, priority = EXCLUDED.priority,
        occurred_at_ms = EXCLUDED.occurred_at_ms, message_id = EXCLUDED.message_id
      WHERE ${EMAIL_OBSERVATION_BEATS_STORED}`,
-    ids,
+    pairs,
   );
   await tx.query(
     `INSERT INTO profile_recent_events (profile_id, occurred_at_ms, message_id, kind, event_type, event_name, source_id, properties)
-     SELECT $1, occurred_at_ms, message_id, kind, event_type, event_name, source_id, properties FROM profile_recent_events WHERE profile_id = $2
+     SELECT m.survivor, occurred_at_ms, message_id, kind, event_type, event_name, source_id, properties FROM ${PAIRS} JOIN profile_recent_events x ON x.profile_id = m.absorbed
      ON CONFLICT DO NOTHING`,
-    ids,
+    pairs,
   );
   for (const table of ['profile_traits', 'profile_event_counts', 'profile_campaign_touches', 'email_observations', 'profile_recent_events']) {
-    await tx.query(`DELETE FROM ${table} WHERE profile_id = $1`, [absorbedId]);
+    await tx.query(`DELETE FROM ${table} WHERE profile_id = ANY($1::text[])`, absorbed);
   }
-  await tx.query('UPDATE profile_items SET profile_id = $1 WHERE profile_id = $2', ids);
-  await tx.query('UPDATE profile_identifiers SET profile_id = $1 WHERE profile_id = $2', ids);
-  await tx.query('UPDATE email_owners SET profile_id = $1 WHERE profile_id = $2', ids);
+  for (const table of ['profile_items', 'profile_identifiers', 'email_owners']) {
+    await tx.query(`UPDATE ${table} t SET profile_id = m.survivor FROM ${PAIRS} WHERE t.profile_id = m.absorbed`, pairs);
+  }
   // Path compression: ids absorbed earlier into the absorbed profile now point straight at the survivor.
-  await tx.query('UPDATE profile_redirects SET survivor_id = $1 WHERE survivor_id = $2', ids);
+  await tx.query(`UPDATE profile_redirects r SET survivor_id = m.survivor FROM ${PAIRS} WHERE r.survivor_id = m.absorbed`, pairs);
   await tx.query(
-    `INSERT INTO profile_redirects (absorbed_id, survivor_id, change_id, merged_at_ms) VALUES ($2, $1, $3, $4)
+    `INSERT INTO profile_redirects (absorbed_id, survivor_id, change_id, merged_at_ms)
+     SELECT absorbed, survivor, change_id, at FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS m(survivor, absorbed, change_id, at)
      ON CONFLICT (absorbed_id) DO UPDATE SET survivor_id = EXCLUDED.survivor_id, change_id = EXCLUDED.change_id, merged_at_ms = EXCLUDED.merged_at_ms`,
-    [survivorId, absorbedId, changeId, at],
+    [...pairs, folds.map((f) => f.changeId), folds.map((f) => f.at)],
   );
 }

@@ -89,4 +89,47 @@ describe('stored profiles equal the pure survivorship fold (Postgres)', () => {
       { numRuns: 25 },
     );
   }, 120_000);
+
+  it('a slice of chained merges in random order equals the pure fold of each resulting cluster', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(itemSpecArbitrary, fc.nat({ max: 4 })), { minLength: 1, maxLength: 14 }),
+        fc.array(fc.tuple(fc.nat({ max: 4 }), fc.nat({ max: 4 })), { minLength: 1, maxLength: 7 }),
+        async (specs, pairs) => {
+          run += 1;
+          const ids = [0, 1, 2, 3, 4].map((n) => `r${run}-p${n}`);
+          const all = specs.map(([spec, owner], index) => buildItem(spec, `r${run}-m${index.toString().padStart(2, '0')}`, ids[owner], `run${run}.io`));
+          await applySlice(Topics.EventsResolved, all.map((item) => ({ kind: 'item' as const, item })));
+          const merges = pairs.filter(([a, b]) => a !== b);
+          await applySlice(Topics.IdentityMerges, merges.map(([survivor, absorbed], k) => ({
+            kind: 'identity_change' as const,
+            change: { changeId: `r${run}-merge${k}`, kind: 'merge' as const, survivorProfileId: ids[survivor], absorbedProfileId: ids[absorbed], rule: 'test', causingMessageId: null, identifiers: [], movedMessageIds: [], detail: null, at: 0 },
+          })));
+
+          // The same merges applied one at a time, in order, in memory.
+          const parent = new Map<string, string>();
+          const root = (id: string): string => (parent.has(id) ? root(parent.get(id)!) : id);
+          for (const [survivor, absorbed] of merges) {
+            const [s, a] = [root(ids[survivor]), root(ids[absorbed])];
+            if (s !== a) parent.set(a, s);
+          }
+          const expectedStates = new Map<string, ProfileState>();
+          for (const id of ids) if (root(id) === id) expectedStates.set(id, fold(all.filter((item) => root(item.profileId) === id)));
+          const best = assignBestEmails([...expectedStates].flatMap(([profileId, state]) => [...state.emails].map(([email, provenance]) => ({ email, profileId, provenance }))));
+          const stored = await loadProfileSnapshots(harness.pool, ids);
+          for (const id of ids) {
+            const snapshot = stored.get(id);
+            if (root(id) !== id) {
+              if (snapshot) expect({ id, status: snapshot.status, into: snapshot.mergedInto }).toEqual({ id, status: 'merged', into: root(id) });
+              continue;
+            }
+            const state = expectedStates.get(id)!;
+            if (state.itemCount === 0) continue;
+            expect(snapshot && segmentableValues(snapshot.state, snapshot.bestEmail)).toEqual(segmentableValues(state, best.get(id) ?? null));
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  }, 120_000);
 });
