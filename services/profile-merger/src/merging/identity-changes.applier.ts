@@ -5,7 +5,6 @@ import { BestEmailAssigner } from '../storage/best-email-assigner';
 import { foldProfilesInto, type ProfileFold } from '../storage/profile-merge-writer';
 import { resolveAndLockProfiles } from '../storage/profile-locks';
 import { loadProfileSnapshots } from '../storage/profile-snapshot';
-import { RecentEventsWriter } from '../storage/recent-events-writer';
 import type { MergingMetrics } from './metrics';
 import type { ProfileInput } from './profile-input';
 import { beforeImages, publishProfileChanges } from './profile-change-publisher';
@@ -20,7 +19,6 @@ import { ProfileSplitter } from './profile-splitter';
 export class IdentityChangesApplier {
   constructor(
     private readonly bestEmails: BestEmailAssigner,
-    private readonly timeline: RecentEventsWriter,
     private readonly splitter: ProfileSplitter,
   ) {}
 
@@ -97,7 +95,6 @@ export class IdentityChangesApplier {
     const before = await loadProfileSnapshots(ctx.tx, affected);
     await foldProfilesInto(ctx.tx, folds);
     await this.bestEmails.reassign(ctx.tx, emails, affected);
-    await this.timeline.trim(ctx.tx, survivors);
     const after = await loadProfileSnapshots(ctx.tx, affected);
     return publishProfileChanges(ctx, beforeImages(before), after, (profileId) => {
       const change = causeOf.get(profileId) ?? causeOf.get(root(profileId));

@@ -8,7 +8,6 @@ import { ProfileItemLog } from '../storage/profile-item-log';
 import { resolveAndLockProfiles } from '../storage/profile-locks';
 import { clearDerivedState } from '../storage/profile-reset';
 import { loadProfileSnapshots } from '../storage/profile-snapshot';
-import { RECENT_EVENTS_PER_PROFILE, RecentEventsWriter } from '../storage/recent-events-writer';
 import { observeItem } from '../survivorship/item-observer';
 import { emptyProfileState, type ProfileState } from '../survivorship/profile-state';
 import { joinProfileState } from '../survivorship/profile-state-join';
@@ -25,7 +24,6 @@ export class ProfileSplitter {
   constructor(
     private readonly priorities: PriorityRepository,
     private readonly bestEmails: BestEmailAssigner,
-    private readonly timeline: RecentEventsWriter,
     private readonly itemLog: ProfileItemLog,
   ) {}
 
@@ -45,12 +43,10 @@ export class ProfileSplitter {
     await this.itemLog.move(ctx.tx, kept, created, change.movedMessageIds);
     await clearDerivedState(ctx.tx, ids);
     const deltas = new Map<string, ProfileState>();
-    const timeline: Array<{ profileId: string; item: Parameters<typeof observeItem>[0] }> = [];
     for (const profileId of ids) {
       const items = await this.itemLog.itemsOf(ctx.tx, profileId);
       const config = await this.priorities.forSources(ctx.tx, [...new Set(items.map((item) => item.sourceId))]);
       deltas.set(profileId, items.reduce((state, item) => joinProfileState(state, observeItem(item, config)), emptyProfileState()));
-      for (const item of items.slice(-RECENT_EVENTS_PER_PROFILE)) timeline.push({ profileId, item });
     }
     await writeProfileDeltas(ctx.tx, deltas);
     // The resolver moved these identifiers; items on both sides may carry them, and the resolver's word wins.
@@ -65,7 +61,6 @@ export class ProfileSplitter {
     const emails = [...new Set([...emailsBefore, ...[...deltas.values()].flatMap((delta) => [...delta.emails.keys()])])];
     const affected = [...new Set([...before.keys(), ...(await this.bestEmails.affectedProfiles(ctx.tx, emails))])];
     await this.bestEmails.reassign(ctx.tx, emails, affected);
-    await this.timeline.append(ctx.tx, timeline);
     const after = await loadProfileSnapshots(ctx.tx, affected);
     return publishProfileChanges(ctx, beforeImages(before), after, () => ({ causingMessageId: change.causingMessageId, changedAt: change.at }));
   }

@@ -7,7 +7,6 @@ import { writeProfileDeltas } from '../storage/profile-delta-writer';
 import { resolveAndLockProfiles } from '../storage/profile-locks';
 import { ProfileItemLog, type LoggedItem } from '../storage/profile-item-log';
 import { loadProfileSnapshots, refreshSnapshots } from '../storage/profile-snapshot';
-import { RecentEventsWriter } from '../storage/recent-events-writer';
 import { observeItem } from '../survivorship/item-observer';
 import { emptyProfileState, type ProfileState } from '../survivorship/profile-state';
 import { joinProfileState } from '../survivorship/profile-state-join';
@@ -24,7 +23,6 @@ export class ResolvedItemsApplier {
   constructor(
     private readonly priorities: PriorityRepository,
     private readonly bestEmails: BestEmailAssigner,
-    private readonly timeline: RecentEventsWriter,
     private readonly itemLog: ProfileItemLog,
   ) {}
 
@@ -52,7 +50,6 @@ export class ResolvedItemsApplier {
     const before = beforeImages(snapshots);
     await writeProfileDeltas(ctx.tx, deltas);
     await this.bestEmails.reassign(ctx.tx, emails, affected);
-    await this.timeline.append(ctx.tx, placed);
     await this.itemLog.append(ctx.tx, placed);
     // The "after" state is the fold in code (the upserts do the same fold; storage-fold.int.spec proves it), so
     // only what other profiles' data decide is read back: best emails and identifiers.

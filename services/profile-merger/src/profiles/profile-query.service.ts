@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from '@tessera/persistence';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import { loadProfileSnapshots, touchFromRow, type ProfileSnapshot, type TouchRow } from '../storage/profile-snapshot';
+import { decode, Topics } from '@tessera/contracts';
 import type { CampaignTouch } from '../survivorship/profile-state';
+import { timelineEntryOf } from './timeline-entry.mapper';
 
 export interface TimelineEntry {
   messageId: string;
@@ -49,14 +51,12 @@ export class ProfileQueryService {
     return rows.map(touchFromRow);
   }
 
+  /** The newest logged items, newest first: an index range scan on profile_items_timeline_idx. */
   async recentEvents(profileId: string, limit: number): Promise<TimelineEntry[]> {
-    const { rows } = await this.pool.query<{ message_id: string; occurred_at_ms: string; kind: string; event_type: string | null; event_name: string | null; source_id: string; properties: unknown }>(
-      `SELECT message_id, occurred_at_ms, kind, event_type, event_name, source_id, properties FROM profile_recent_events
-       WHERE profile_id = $1 ORDER BY occurred_at_ms DESC, message_id DESC LIMIT $2`,
+    const { rows } = await this.pool.query<{ payload: Buffer }>(
+      'SELECT payload FROM profile_items WHERE profile_id = $1 ORDER BY occurred_at_ms DESC, message_id DESC LIMIT $2',
       [profileId, limit],
     );
-    return rows.map((row) => ({
-      messageId: row.message_id, occurredAt: new Date(Number(row.occurred_at_ms)).toISOString(), kind: row.kind, type: row.event_type, name: row.event_name, sourceId: row.source_id, properties: row.properties,
-    }));
+    return rows.map((row) => timelineEntryOf(decode(Topics.EventsResolved, row.payload)));
   }
 }

@@ -1,8 +1,9 @@
 import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ProfileQueryService, type TimelineEntry } from './profile-query.service';
+import { parseIdentifierText } from '../survivorship/identifier-text';
 import { profileView, type ProfileView } from './profile-view';
-import { RECENT_EVENTS_PER_PROFILE } from '../storage/recent-events-writer';
+import { MAX_TIMELINE_LIMIT } from './timeline-entry.mapper';
 
 const DEFAULT_TIMELINE_LIMIT = 20;
 /** Campaign touches listed in the profile document (the newest; the history table keeps them all). */
@@ -18,13 +19,12 @@ export class ProfilesController {
   @ApiOperation({ summary: 'Find the profile holding an identifier, e.g. ?identifier=email:jane@example.com' })
   @ApiQuery({ name: 'identifier', required: true, description: '<type>:<value>; the type is any identifier type the resolver emits (user_id, email, anonymous_id, phone, crm_id, external:<type>...)' })
   async byIdentifier(@Query('identifier') identifier: string | undefined): Promise<ProfileView> {
-    const separator = identifier?.indexOf(':') ?? -1;
-    if (!identifier || separator <= 0 || separator === identifier.length - 1) {
-      throw new BadRequestException('identifier must be <type>:<value>, e.g. email:jane@example.com');
-    }
-    const type = identifier.slice(0, separator);
-    // The resolver stores emails trimmed and lower-cased; accept them as people type them.
-    const value = type === 'email' ? identifier.slice(separator + 1).trim().toLowerCase() : identifier.slice(separator + 1);
+    const parts = identifier === undefined ? undefined : parseIdentifierText(identifier);
+    if (!parts) throw new BadRequestException('identifier must be <type>:<value>, e.g. email:jane@example.com');
+    const { type } = parts;
+    // The resolver stores emails trimmed and lower-cased, and phones in E.164, whose unencoded '+' arrives as a
+    // space (the resolver's lookup restores it too); accept them as people type them.
+    const value = type === 'email' ? parts.value.trim().toLowerCase() : type === 'phone' ? parts.value.replace(/^ /, '+') : parts.value;
     const profileId = await this.profiles.profileByIdentifier(type, value);
     if (!profileId) throw new NotFoundException(`no profile has the identifier ${type}:${value}`);
     return this.view(profileId, profileId);
@@ -39,12 +39,12 @@ export class ProfilesController {
   }
 
   @Get(':id/events')
-  @ApiOperation({ summary: `The recent timeline, newest first (the last ${RECENT_EVENTS_PER_PROFILE} items are kept)` })
-  @ApiQuery({ name: 'limit', required: false, description: `1..${RECENT_EVENTS_PER_PROFILE}, default ${DEFAULT_TIMELINE_LIMIT}` })
+  @ApiOperation({ summary: 'The timeline, newest first, read from the item log' })
+  @ApiQuery({ name: 'limit', required: false, description: `1..${MAX_TIMELINE_LIMIT}, default ${DEFAULT_TIMELINE_LIMIT}` })
   async events(@Param('id') id: string, @Query('limit') limitText: string | undefined): Promise<{ profileId: string; events: TimelineEntry[] }> {
     const limit = limitText === undefined ? DEFAULT_TIMELINE_LIMIT : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > RECENT_EVENTS_PER_PROFILE) {
-      throw new BadRequestException(`limit must be an integer from 1 to ${RECENT_EVENTS_PER_PROFILE}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TIMELINE_LIMIT) {
+      throw new BadRequestException(`limit must be an integer from 1 to ${MAX_TIMELINE_LIMIT}`);
     }
     const profileId = await this.profiles.currentProfileId(id);
     if (!profileId) throw new NotFoundException(`profile ${id} is unknown`);

@@ -2,6 +2,7 @@ import type { SqlExecutor } from '@tessera/kafka';
 import { buildUnnestInsert } from '@tessera/persistence';
 import { runQuery } from './run-query';
 import type { ProfileState, TraitMode } from '../survivorship/profile-state';
+import { parseIdentifierText } from '../survivorship/identifier-text';
 import { compareText } from '../survivorship/provenance';
 import { EMAIL_OBSERVATION_BEATS_STORED, ORDER_IS_LATER, TRAIT_BEATS_STORED, TRAIT_COLUMNS } from './survivorship-sql';
 
@@ -69,8 +70,8 @@ export async function writeProfileDeltas(tx: SqlExecutor, deltas: ReadonlyMap<st
       touches.push({ profile_id: profileId, message_id: t.messageId, occurred_at_ms: t.occurredAt, utm_source: t.source, utm_medium: t.medium, utm_campaign: t.name, utm_term: t.term, utm_content: t.content });
     }
     for (const identifier of d.identifiers) {
-      const split = identifier.indexOf(':');
-      identifiers.push({ id_type: identifier.slice(0, split), id_value: identifier.slice(split + 1), profile_id: profileId, first_seen_ms: d.firstSeen ?? 0 });
+      const parts = parseIdentifierText(identifier);
+      if (parts) identifiers.push({ id_type: parts.type, id_value: parts.value, profile_id: profileId, first_seen_ms: d.firstSeen ?? 0 });
     }
     for (const [email, p] of d.emails) emails.push({ email, profile_id: profileId, source_id: p.sourceId, priority: p.priority, occurred_at_ms: p.occurredAt, message_id: p.messageId });
   }

@@ -27,7 +27,7 @@ export function foldRounds(folds: readonly ProfileFold[]): ProfileFold[][] {
 /**
  * Folds absorbed profiles into their survivors in SQL, the set-based twin of joinProfileState: counters add up,
  * first/last seen take min/max, traits and email observations are re-decided by survivorship, touches,
- * identifiers, the timeline and the item log move over. The absorbed profile keeps a narrow row with status
+ * identifiers and the item log (which is also the timeline) move over. The absorbed profile keeps a narrow row with status
  * 'merged' and a redirect, so lookups by its id and late items keyed by it reach the survivor. Every row must be
  * locked; no absorbed id may be a survivor of the same call. A slice of merges costs a fixed number of
  * statements per round (see foldRounds), whatever the number of merges.
@@ -92,13 +92,7 @@ async function foldRound(tx: SqlExecutor, folds: readonly ProfileFold[]): Promis
      WHERE ${EMAIL_OBSERVATION_BEATS_STORED}`,
     pairs,
   );
-  await tx.query(
-    `INSERT INTO profile_recent_events (profile_id, occurred_at_ms, message_id, kind, event_type, event_name, source_id, properties)
-     SELECT m.survivor, occurred_at_ms, message_id, kind, event_type, event_name, source_id, properties FROM ${PAIRS} JOIN profile_recent_events x ON x.profile_id = m.absorbed
-     ON CONFLICT DO NOTHING`,
-    pairs,
-  );
-  for (const table of ['profile_traits', 'profile_event_counts', 'profile_campaign_touches', 'email_observations', 'profile_recent_events']) {
+  for (const table of ['profile_traits', 'profile_event_counts', 'profile_campaign_touches', 'email_observations']) {
     await tx.query(`DELETE FROM ${table} WHERE profile_id = ANY($1::text[])`, absorbed);
   }
   for (const table of ['profile_items', 'profile_identifiers', 'email_owners']) {

@@ -2,7 +2,7 @@ import type { SqlExecutor } from '@tessera/kafka';
 
 /**
  * Empties everything derived from a profile's items (summary columns, traits, counters, touches, email
- * observations, timeline, identifiers), keeping its row, version and item log, so it can be rebuilt by folding
+ * observations, identifiers), keeping its row, version and item log, so it can be rebuilt by folding
  * its logged items again. The rows must be locked.
  */
 export async function clearDerivedState(tx: SqlExecutor, profileIds: readonly string[]): Promise<void> {
@@ -14,7 +14,7 @@ export async function clearDerivedState(tx: SqlExecutor, profileIds: readonly st
      WHERE profile_id = ANY($1::text[])`,
     [ids],
   );
-  for (const table of ['profile_traits', 'profile_event_counts', 'profile_campaign_touches', 'email_observations', 'profile_recent_events', 'profile_identifiers']) {
+  for (const table of ['profile_traits', 'profile_event_counts', 'profile_campaign_touches', 'email_observations', 'profile_identifiers']) {
     await tx.query(`DELETE FROM ${table} WHERE profile_id = ANY($1::text[])`, [ids]);
   }
   await tx.query('DELETE FROM email_owners WHERE profile_id = ANY($1::text[])', [ids]);

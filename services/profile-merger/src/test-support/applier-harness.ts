@@ -11,7 +11,6 @@ import { ResolvedItemsApplier } from '../merging/resolved-items.applier';
 import { PriorityRepository } from '../priorities/priority-repository';
 import { BestEmailAssigner } from '../storage/best-email-assigner';
 import { ProfileItemLog } from '../storage/profile-item-log';
-import { RecentEventsWriter } from '../storage/recent-events-writer';
 
 /** A fresh schema (the spec creates it with @tessera/testing's createTestSchema). */
 export interface HarnessSchema {
@@ -39,10 +38,9 @@ export class ApplierHarness {
     const pool = dataSourcePool(dataSource);
     const priorities = new PriorityRepository(pool);
     const emails = new BestEmailAssigner();
-    const timeline = new RecentEventsWriter();
     const log = new ProfileItemLog();
-    const items = new ResolvedItemsApplier(priorities, emails, timeline, log);
-    const changes = new IdentityChangesApplier(emails, timeline, new ProfileSplitter(priorities, emails, timeline, log));
+    const items = new ResolvedItemsApplier(priorities, emails, log);
+    const changes = new IdentityChangesApplier(emails, new ProfileSplitter(priorities, emails, log));
     return new ApplierHarness(schema, dataSource, pool, priorities, items, changes);
   }
 
