@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ScenarioClient, type Json } from './scenario-client';
 import { ScenarioPipeline } from './scenario-pipeline';
 
@@ -207,6 +208,72 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect(after.traits).toMatchObject({ 'given-name': 'Jane', plan: 'pro' });
   });
 
+  it('connector records and web calls meet on one person: a changed CRM email, a hashed email and a formatted phone', async () => {
+    const crm = await client.createSource('crm-contacts');
+    const ads = await client.createSource('ads-audiences');
+    const contact = (email: string, seconds: number) => ({
+      recordId: 'crm-contact-kim',
+      objectType: 'contact',
+      observedAt: at(seconds),
+      attributes: { Id: 'C-KIM', Email: email, Phone: '+1 (415) 555-0142', Name: 'Kim' },
+    });
+    const mapping = { Id: 'crm_id', Email: 'email', Phone: 'phone', Name: 'given-name' };
+    await client.sendRecords(crm.writeKey, { mapping, records: [contact('kim.old@example.com', 700)] });
+    await client.waitForProfile('crm_id', 'C-KIM', (p) => p.summary.itemCount === 1);
+    // the web app knows Kim by user id, with the phone typed differently
+    await send('identify', { userId: 'u-kim', traits: { phone: '+14155550142', email: 'KIM.OLD@example.com' }, timestamp: at(710), messageId: 'kim-web' });
+    // the CRM contact later changes its email: the record id keeps it on the same person
+    await client.sendRecords(crm.writeKey, { mapping, records: [contact('kim.new@example.com', 720)] });
+    // an audience export that only knows the SHA-256 of the new email
+    const hash = createHash('sha256').update('kim.new@example.com').digest('hex');
+    await client.sendRecords(ads.writeKey, { mapping: { EmailHash: 'email_sha256' }, records: [{ recordId: 'aud-1', objectType: 'audience_member', observedAt: at(730), attributes: { EmailHash: hash, Segment: 'high-value' } }] });
+
+    const kim = await client.waitForProfile('user_id', 'u-kim', (p) => p.summary.itemCount === 4);
+    expect(ids(kim)).toEqual(expect.arrayContaining([
+      'crm_id:C-KIM', 'user_id:u-kim', 'phone:+14155550142', 'email:kim.old@example.com', 'email:kim.new@example.com', `email_sha256:${hash}`,
+    ]));
+    expect(kim.summary.eventCounts).toMatchObject({ '$record:contact': { count: 2 }, '$record:audience_member': { count: 1 }, $identify: { count: 1 } });
+    expect(kim.traits).toMatchObject({ 'given-name': 'Kim', phone: '+14155550142', Segment: 'high-value' });
+    for (const [type, value] of [['crm_id', 'C-KIM'], ['email', 'kim.new@example.com'], ['email_sha256', hash], ['phone', '+14155550142']]) {
+      expect({ type, value, profileId: (await client.profileByIdentifier(type, value)).body.profileId }).toEqual({ type, value, profileId: kim.profileId });
+    }
+    // a phone typed into a URL unencoded: its `+` arrives as a space, in the merger as in the resolver
+    expect((await client.profileByRawQuery('identifier=phone:+14155550142')).body.profileId).toBe(kim.profileId);
+  });
+
+  it('Segment externalIds and a connector id:<type> tag are one identifier, found by type:value in both APIs', async () => {
+    const crm = await client.createSource('crm-accounts');
+    const externalIds = [{ id: 'GA1.2.345', type: 'ga_client_id', collection: 'users', encoding: 'none' }];
+    await send('identify', { userId: 'u-external', traits: { firstName: 'Eve' }, context: { externalIds }, timestamp: at(740), messageId: 'external-web' });
+    await client.waitForProfile('user_id', 'u-external', (p) => p.summary.itemCount === 1);
+    await client.sendRecords(crm.writeKey, {
+      mapping: { Ga: 'id:ga_client_id' },
+      records: [{ recordId: 'acct-eve', objectType: 'account', observedAt: at(750), attributes: { Ga: 'GA1.2.345', Tier: 'gold' } }],
+    });
+
+    const eve = await client.waitForProfile('user_id', 'u-external', (p) => p.summary.itemCount === 2);
+    // the merger lists the identifier as the resolver does: type external:ga_client_id
+    expect(eve.identifiers).toContainEqual({ type: 'external:ga_client_id', value: 'GA1.2.345' });
+    expect((await client.resolverIdentifiers(eve.profileId)).map((i: Json) => `${i.type}:${i.value}`).sort()).toEqual(ids(eve));
+    expect(eve.traits).toMatchObject({ 'given-name': 'Eve', Tier: 'gold' });
+    expect((await client.identity('external:ga_client_id', 'GA1.2.345')).body.profileId).toBe(eve.profileId);
+    const byExternalId = await client.profileByIdentifier('external:ga_client_id', 'GA1.2.345');
+    expect({ status: byExternalId.status, profileId: byExternalId.body.profileId }).toEqual({ status: 200, profileId: eve.profileId });
+  });
+
+  it('an alias call ties the pre-signup visitor to the new user, like an identify', async () => {
+    await send('track', { anonymousId: 'anon-alias', event: 'Pricing Viewed', timestamp: at(800), messageId: 'alias-view' });
+    await client.waitForProfile('anonymous_id', 'anon-alias', (p) => p.summary.itemCount === 1);
+    await send('track', { userId: 'u-alias', event: 'Signed Up', timestamp: at(810), messageId: 'alias-signup' });
+    await client.waitForProfile('user_id', 'u-alias', (p) => p.summary.itemCount === 1);
+    await send('alias', { userId: 'u-alias', previousId: 'anon-alias', timestamp: at(811), messageId: 'alias-call' });
+
+    const merged = await client.waitForProfile('user_id', 'u-alias', (p) => p.summary.itemCount === 3);
+    expect(merged.summary.eventCounts).toMatchObject({ 'Pricing Viewed': { count: 1 }, 'Signed Up': { count: 1 }, $alias: { count: 1 } });
+    expect((await client.profileByIdentifier('anonymous_id', 'anon-alias')).body.profileId).toBe(merged.profileId);
+    expect((await client.merges(merged.profileId)).merges).toEqual([expect.objectContaining({ kind: 'merge', causingMessageId: 'alias-call' })]);
+  });
+
   it('out-of-order events give the same profile as in-order events', async () => {
     const history = (userId: string) => [
       { type: 'identify', userId, traits: { firstName: 'Ann', $set_once: { signup_source: 'ad' } }, timestamp: at(500), messageId: `${userId}-1` },
@@ -242,10 +309,11 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     await send('identify', { userId: 'u-al', traits: { firstName: 'Al' }, timestamp: at(600), messageId: 'al-signup' });
     await send('track', { userId: 'u-al', event: 'Order Completed', properties: { revenue: 5, order_id: 'al-o1' }, timestamp: at(601), messageId: 'al-order' });
     const al = await client.waitForProfile('user_id', 'u-al', (p) => p.summary.itemCount === 2);
-    await send('track', { anonymousId: 'anon-bea', event: 'Product Viewed', timestamp: at(610), messageId: 'bea-view-1' });
-    await send('track', { anonymousId: 'anon-bea', event: 'Product Viewed', timestamp: at(611), messageId: 'bea-view-2' });
+    const beaBrowser = { anonymousId: 'anon-bea', context: { externalIds: [{ id: 'GA-bea', type: 'ga_client_id', collection: 'users', encoding: 'none' }] } };
+    await send('track', { ...beaBrowser, event: 'Product Viewed', timestamp: at(610), messageId: 'bea-view-1' });
+    await send('track', { ...beaBrowser, event: 'Product Viewed', timestamp: at(611), messageId: 'bea-view-2' });
     await client.waitForProfile('anonymous_id', 'anon-bea', (p) => p.summary.itemCount === 2);
-    await send('track', { userId: 'u-al', anonymousId: 'anon-bea', event: 'Signed In', timestamp: at(620), messageId: 'al-on-bea-laptop' });
+    await send('track', { ...beaBrowser, userId: 'u-al', event: 'Signed In', timestamp: at(620), messageId: 'al-on-bea-laptop' });
 
     const wrong = await client.waitForProfile('user_id', 'u-al', (p) => p.summary.itemCount === 5);
     expect(countOf(wrong, 'Product Viewed')).toBe(2);
@@ -254,9 +322,10 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect(survivorId).toBe(al.profileId);
     expect((await client.merges(survivorId)).merges).toHaveLength(1);
 
-    const split = await client.split(survivorId, ['anonymous_id:anon-bea'], 'support ticket 7: Bea is not Al');
+    const split = await client.split(survivorId, ['anonymous_id:anon-bea', 'external:ga_client_id:GA-bea'], 'support ticket 7: Bea is not Al');
     expect(split.status).toBe(201);
-    expect(split.body).toMatchObject({ profileId: survivorId, identifiers: [{ type: 'anonymous_id', value: 'anon-bea' }] });
+    expect(split.body).toMatchObject({ profileId: survivorId });
+    expect(split.body.identifiers).toEqual(expect.arrayContaining([{ type: 'anonymous_id', value: 'anon-bea' }, { type: 'external:ga_client_id', value: 'GA-bea' }]));
     expect([...split.body.movedMessageIds].sort()).toEqual(['bea-view-1', 'bea-view-2']);
     const beaId: string = split.body.newProfileId;
 
@@ -268,12 +337,14 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
       'Signed In': expect.objectContaining({ count: 1 }),
     });
     expect(alAfter.traits['given-name']).toBe('Al');
-    expect(ids(alAfter)).not.toContain('anonymous_id:anon-bea');
+    expect(ids(alAfter)).toEqual(['user_id:u-al']);
     const bea = await client.waitForProfileId(beaId, (p) => p.summary.itemCount === 2);
     expect(bea).toMatchObject({ status: 'active', transactions: { orderCount: 0 } });
     expect(bea.summary.eventCounts).toEqual({ 'Product Viewed': { count: 2, firstAt: at(610), lastAt: at(611) } });
     expect((await client.profileByIdentifier('anonymous_id', 'anon-bea')).body.profileId).toBe(beaId);
     expect((await client.identity('anonymous_id', 'anon-bea')).body.profileId).toBe(beaId);
+    expect((await client.profileByIdentifier('external:ga_client_id', 'GA-bea')).body.profileId).toBe(beaId);
+    expect(ids(bea)).toEqual(['anonymous_id:anon-bea', 'external:ga_client_id:GA-bea']);
     expect((await client.timeline(beaId)).map((e) => e.messageId)).toEqual(['bea-view-2', 'bea-view-1']);
     expect((await client.timeline(survivorId)).map((e) => e.messageId)).toEqual(['al-on-bea-laptop', 'al-order', 'al-signup']);
     expect((await client.merges(survivorId)).splits).toEqual([
@@ -282,7 +353,7 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
 
     // A split is final: Bea's next visit stays hers, and Al signing in on her laptop again does not re-merge them.
     await send('track', { anonymousId: 'anon-bea', event: 'Product Viewed', timestamp: at(630), messageId: 'bea-view-3' });
-    await send('track', { userId: 'u-al', anonymousId: 'anon-bea', event: 'Signed In', timestamp: at(640), messageId: 'al-on-bea-laptop-again' });
+    await send('track', { ...beaBrowser, userId: 'u-al', event: 'Signed In', timestamp: at(640), messageId: 'al-on-bea-laptop-again' });
     await client.waitForProfileId(beaId, (p) => countOf(p, 'Product Viewed') === 3);
     const alFinal = await client.waitForProfileId(survivorId, (p) => countOf(p, 'Signed In') === 2);
     expect(alFinal.profileId).toBe(survivorId);

@@ -66,6 +66,11 @@ export class ScenarioClient {
     return this.request('GET', `${this.urls.merger}/v1/profiles?identifier=${encodeURIComponent(`${type}:${value}`)}`);
   }
 
+  /** GET /v1/profiles?<query> with the query exactly as typed (e.g. an unencoded `+` of a phone, as curl users send it). */
+  profileByRawQuery(query: string): Promise<HttpAnswer> {
+    return this.request('GET', `${this.urls.merger}/v1/profiles?${query}`);
+  }
+
   async timeline(profileId: string, limit = 100): Promise<Json[]> {
     const answer = await this.request('GET', `${this.urls.merger}/v1/profiles/${encodeURIComponent(profileId)}/events?limit=${limit}`);
     if (answer.status !== 200) throw new Error(`timeline of ${profileId}: ${answer.status} ${JSON.stringify(answer.body)}`);
@@ -77,6 +82,13 @@ export class ScenarioClient {
     const answer = await this.request('GET', `${this.urls.resolver}/v1/profiles/${encodeURIComponent(profileId)}/merges`);
     if (answer.status !== 200) throw new Error(`merges of ${profileId}: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body;
+  }
+
+  /** Resolver: the identifiers of a profile (an absorbed id answers with its survivor's). */
+  async resolverIdentifiers(profileId: string): Promise<Json[]> {
+    const answer = await this.request('GET', `${this.urls.resolver}/v1/profiles/${encodeURIComponent(profileId)}/identifiers`);
+    if (answer.status !== 200) throw new Error(`identifiers of ${profileId}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body.identifiers;
   }
 
   identity(type: string, value: string): Promise<HttpAnswer> {
