@@ -18,6 +18,8 @@ import { beforeImages, publishProfileChanges } from './profile-change-publisher'
  * The undo of a wrong merge (IdentityChange kind 'split'): the items named in movedMessageIds move from the
  * survivor to the new profile (absorbedProfileId), then both profiles are rebuilt by folding their logged
  * items again with the current priorities, and the split's identifiers are attributed to the new profile.
+ * The other identifiers stay as they are: the item that caused the wrong merge stays with the survivor and
+ * still lists the identifiers that moved, in this split or an earlier one.
  */
 @Injectable()
 export class ProfileSplitter {
@@ -46,10 +48,13 @@ export class ProfileSplitter {
     for (const profileId of ids) {
       const items = await this.itemLog.itemsOf(ctx.tx, profileId);
       const config = await this.priorities.forSources(ctx.tx, [...new Set(items.map((item) => item.sourceId))]);
-      deltas.set(profileId, items.reduce((state, item) => joinProfileState(state, observeItem(item, config)), emptyProfileState()));
+      const rebuilt = items.reduce((state, item) => joinProfileState(state, observeItem(item, config)), emptyProfileState());
+      // Identifiers stay where the resolver put them (see clearDerivedState); only the split's own move, below.
+      rebuilt.identifiers.clear();
+      deltas.set(profileId, rebuilt);
     }
     await writeProfileDeltas(ctx.tx, deltas);
-    // The resolver moved these identifiers; items on both sides may carry them, and the resolver's word wins.
+    // The resolver moved these identifiers, and only these.
     if (change.identifiers.length > 0) {
       await ctx.tx.query(
         `INSERT INTO profile_identifiers (id_type, id_value, profile_id, first_seen_ms)

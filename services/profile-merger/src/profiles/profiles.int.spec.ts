@@ -144,6 +144,32 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
     expect((await harness.get('/v1/profiles?identifier=user_id:u-ada')).body.profileId).toBe('p-ada');
   });
 
+  it('a second split keeps the identifiers an earlier split moved away, though a kept item still lists them', async () => {
+    const viewed = (messageId: string, at: number, ...ids: Array<[string, string]>) => ({
+      ...trackItem({ profileId: 'p-cy', messageId, sourceId: 'web', at: T0 + at, event: 'Viewed' }),
+      identifiers: ids.map(([type, value]) => ({ type, value })),
+    });
+    await harness.sendItems([
+      viewed('cy-1', 1000, ['user_id', 'u-cy']),
+      viewed('cy-2', 2000, ['user_id', 'u-cy'], ['anonymous_id', 'a-dee']),
+      viewed('cy-3', 3000, ['anonymous_id', 'a-dee']),
+      viewed('cy-4', 4000, ['user_id', 'u-cy'], ['anonymous_id', 'a-cy-phone']),
+      viewed('cy-5', 5000, ['anonymous_id', 'a-cy-phone']),
+    ]);
+    await harness.waitFor('/v1/profiles/p-cy', (body) => body.summary?.itemCount === 5);
+    const split = (changeId: string, absorbedProfileId: string, value: string, moved: string, at: number) => ({
+      changeId, kind: 'split' as const, survivorProfileId: 'p-cy', absorbedProfileId, rule: 'manual_split', causingMessageId: null,
+      identifiers: [{ type: 'anonymous_id', value }], movedMessageIds: [moved], detail: null, at: T0 + at,
+    });
+    await harness.sendChange(split('chg-cy-1', 'p-dee', 'a-dee', 'cy-3', 6000));
+    await harness.waitFor('/v1/profiles/p-cy', (body) => body.summary?.itemCount === 4);
+    await harness.sendChange(split('chg-cy-2', 'p-cy-phone', 'a-cy-phone', 'cy-5', 7000));
+    const cy = await harness.waitFor('/v1/profiles/p-cy', (body) => body.summary?.itemCount === 3);
+    expect(cy.identifiers).toEqual([{ type: 'user_id', value: 'u-cy' }]);
+    expect((await harness.get('/v1/profiles?identifier=anonymous_id:a-dee')).body.profileId).toBe('p-dee');
+    expect((await harness.get('/v1/profiles?identifier=anonymous_id:a-cy-phone')).body.profileId).toBe('p-cy-phone');
+  });
+
   it('applies a republished item once (inbox dedupe by tessera-msg-id)', async () => {
     await harness.sendTwice(trackItem({ profileId: 'p-dup', messageId: 'dup-1', sourceId: 'web', at: T0, event: 'Order Completed', revenue: 3 }), 'outbox-dup-1');
     await harness.sendItems([{ ...trackItem({ profileId: 'p-dup', messageId: 'dup-2', sourceId: 'web', at: T0 + 1, event: 'Signed Up' }), identifiers: [{ type: 'email', value: 'dup@example.com' }] }]);

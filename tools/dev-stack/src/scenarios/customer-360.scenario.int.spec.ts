@@ -358,6 +358,21 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     const alFinal = await client.waitForProfileId(survivorId, (p) => countOf(p, 'Signed In') === 2);
     expect(alFinal.profileId).toBe(survivorId);
     expect(countOf(alFinal, 'Product Viewed')).toBeUndefined();
+
+    // Another split of Al's profile rebuilds it from its items again, the wrong sign-in among them: what the first
+    // split moved to Bea stays hers.
+    await send('track', { anonymousId: 'anon-al-phone', event: 'App Opened', timestamp: at(650), messageId: 'al-phone-open' });
+    await client.waitForProfile('anonymous_id', 'anon-al-phone', (p) => p.summary.itemCount === 1);
+    await send('track', { userId: 'u-al', anonymousId: 'anon-al-phone', event: 'Signed In', timestamp: at(660), messageId: 'al-phone-login' });
+    await client.waitForProfileId(survivorId, (p) => countOf(p, 'App Opened') === 1 && countOf(p, 'Signed In') === 3);
+    const second = await client.split(survivorId, ['anonymous_id:anon-al-phone'], 'support ticket 8');
+    expect(second.status).toBe(201);
+    expect(second.body.movedMessageIds).toEqual(['al-phone-open']);
+    await client.waitForProfileId(second.body.newProfileId, (p) => p.summary.itemCount === 1);
+    const alAgain = await client.waitForProfileId(survivorId, (p) => countOf(p, 'App Opened') === undefined);
+    expect(ids(alAgain)).toEqual(['user_id:u-al']);
+    expect((await client.profileByIdentifier('anonymous_id', 'anon-bea')).body.profileId).toBe(beaId);
+    expect((await client.profileByIdentifier('external:ga_client_id', 'GA-bea')).body.profileId).toBe(beaId);
   });
 });
 
