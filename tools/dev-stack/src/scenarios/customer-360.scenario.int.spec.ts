@@ -106,7 +106,7 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect(await client.merges(absorbedId)).toMatchObject({ profileId: merged.profileId, requestedProfileId: absorbedId, mergedInto: merged.profileId });
   });
 
-  it('a shared family tablet: three users logging in on one device stay three people', async () => {
+  it('a shared family tablet: three users logging in on one device stay three people; a fourth makes its ids stop linking', async () => {
     const tablet = { anonymousId: 'anon-family-tablet', context: { device: { id: 'device-family-tablet' } } };
     await send('track', { ...tablet, event: 'App Opened', timestamp: at(50), messageId: 'tablet-open' });
     await client.waitForProfile('anonymous_id', 'anon-family-tablet', (p) => p.summary.itemCount === 1);
@@ -128,6 +128,18 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     const holder = (await client.profileByIdentifier('anonymous_id', 'anon-family-tablet')).body.profileId;
     expect(profiles.filter((p) => ids(p).includes('anonymous_id:anon-family-tablet')).map((p) => p.profileId)).toEqual([holder]);
     expect(profiles.filter((p) => ids(p).includes('device_id:device-family-tablet'))).toHaveLength(1);
+
+    // A fourth user puts the tablet over the shared-value threshold (3 distinct user_ids): its ids stop linking.
+    await send('identify', { ...tablet, userId: 'u-gran', timestamp: at(80), messageId: 'tablet-login-u-gran' });
+    const gran = await client.waitForProfile('user_id', 'u-gran', (p) => p.summary.itemCount === 1);
+    expect(ids(gran)).toEqual(['user_id:u-gran']);
+    const suspects = await eventuallyFind(() => client.suspectValues(), (v) => v.value === 'anon-family-tablet');
+    expect(suspects).toMatchObject({ type: 'anonymous_id', distinctUserIds: 4, causingMessageId: 'tablet-login-u-gran' });
+    // an anonymous event on it can no longer be given to anyone: dead-lettered, replayable after a rule change
+    await send('track', { ...tablet, event: 'App Opened', timestamp: at(90), messageId: 'tablet-open-later' });
+    const rejected = await eventuallyFind(() => client.rejections('dev'), (r) => r.messageId === 'tablet-open-later');
+    expect(rejected).toMatchObject({ reason: 'blocked_identifier', service: 'identity-resolver' });
+    expect((await client.profileByIdentifier('anonymous_id', 'anon-family-tablet')).body.summary.eventCounts['App Opened'].count).toBe(1);
   });
 
   it('two accounts with the same email and different user_ids are not merged', async () => {

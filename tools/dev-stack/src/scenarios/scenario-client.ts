@@ -99,6 +99,13 @@ export class ScenarioClient {
     return this.admin('POST', `${this.urls.resolver}/v1/profiles/${encodeURIComponent(profileId)}/split`, { identifiers, reason });
   }
 
+  /** Resolver admin: values that stopped linking (shared devices, family emails), newest first. */
+  async suspectValues(): Promise<Json[]> {
+    const answer = await this.admin('GET', `${this.urls.resolver}/v1/suspect-values?limit=1000`);
+    if (answer.status !== 200) throw new Error(`suspect values: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body.suspectValues;
+  }
+
   /** Validation admin: stored rejections of a source, newest first. */
   async rejections(sourceId: string): Promise<Json[]> {
     const answer = await this.admin('GET', `${this.urls.validation}/v1/rejections?sourceId=${encodeURIComponent(sourceId)}&limit=500`);
