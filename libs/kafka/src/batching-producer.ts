@@ -42,7 +42,14 @@ const MESSAGE_OVERHEAD_BYTES = 70;
 
 function sizeOf(m: Message): number {
   let size = MESSAGE_OVERHEAD_BYTES + (m.key?.length ?? 0) + (m.value?.length ?? 0);
-  for (const [k, v] of Object.entries(m.headers ?? {})) size += k.length + (typeof v === 'string' || Buffer.isBuffer(v) ? v.length : 16);
+  const { headers } = m;
+  if (headers !== undefined) {
+    for (const k in headers) {
+      if (!Object.prototype.hasOwnProperty.call(headers, k)) continue;
+      const v = headers[k];
+      size += k.length + (typeof v === 'string' || Buffer.isBuffer(v) ? v.length : 16);
+    }
+  }
   return size;
 }
 
@@ -128,15 +135,17 @@ export class BatchingProducer {
     if (this.closing || !this.connected) return Promise.reject(new Error('BatchingProducer is not connected'));
     let bytes = 0;
     let count = 0;
-    const prepared = topicMessages.map(({ topic, messages }) => ({
-      topic,
-      messages: messages.map((m) => {
-        const stamped = this.stamp(m);
+    const prepared: TopicMessages[] = [];
+    for (const { topic, messages } of topicMessages) {
+      const stampedMessages = new Array<Message>(messages.length);
+      for (let i = 0; i < messages.length; i++) {
+        const stamped = this.stamp(messages[i]);
         bytes += sizeOf(stamped);
-        count += 1;
-        return stamped;
-      }),
-    }));
+        stampedMessages[i] = stamped;
+      }
+      count += messages.length;
+      prepared.push({ topic, messages: stampedMessages });
+    }
     if (count === 0) return Promise.resolve();
     // Admit synchronously when there is room, so a flush() or disconnect() right after send() includes it.
     if (this.hasRoomFor(bytes)) return this.enqueue(prepared, bytes, count);
@@ -158,7 +167,10 @@ export class BatchingProducer {
 
   private stamp(m: Message): Message {
     if (!this.stampMessageIds || m.headers?.[MessageHeaders.messageId] !== undefined) return m;
-    return { ...m, headers: { ...m.headers, [MessageHeaders.messageId]: randomUUID() } };
+    const stamped: Message = { ...m };
+    // A message with no headers, the usual case on hot paths, gets a fresh object without a spread of nothing.
+    stamped.headers = m.headers === undefined ? { [MessageHeaders.messageId]: randomUUID() } : { ...m.headers, [MessageHeaders.messageId]: randomUUID() };
+    return stamped;
   }
 
   /** Backpressure: a send fits if the buffer is empty (even when larger than the bound) or has room left. */

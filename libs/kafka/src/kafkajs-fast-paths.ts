@@ -1,4 +1,6 @@
 import { crc32c } from '@node-rs/crc32';
+import { createLegacyPartitioner, murmur2 } from './fast-default-partitioner';
+import { fastProduceRequest, frameRequest, type FastProduceDeps } from './fast-produce-request';
 import { fastRecordEncoder } from './fast-record-encoder';
 
 type RecordEncoder = Parameters<typeof fastRecordEncoder>[0];
@@ -12,6 +14,21 @@ const SEND_MESSAGES_MODULE = 'kafkajs/src/producer/sendMessages';
 const CRC32C_MODULE = 'kafkajs/src/protocol/recordBatch/crc32C';
 /** Loads (and captures) the checksum; loaded lazily on the first produce or fetch. */
 const RECORD_BATCH_MODULE = 'kafkajs/src/protocol/recordBatch/v0';
+
+const MURMUR2_MODULE = 'kafkajs/src/producer/partitioners/default/murmur2';
+const PARTITIONER_FACTORY_MODULE = 'kafkajs/src/producer/partitioners/legacy/partitioner';
+const RANDOM_BYTES_MODULE = 'kafkajs/src/producer/partitioners/legacy/randomBytes';
+/** Capture the hash and the factory as kafkajs loads, like the grouping. */
+const DEFAULT_PARTITIONER_MODULE = 'kafkajs/src/producer/partitioners/default/index';
+const LEGACY_PARTITIONER_MODULE = 'kafkajs/src/producer/partitioners/legacy/index';
+
+/** Loaded lazily, on the first produce, by the v4 to v7 requests, which reuse it. */
+const PRODUCE_V3_MODULE = 'kafkajs/src/protocol/requests/produce/v3/request';
+const PRODUCE_V4_MODULE = 'kafkajs/src/protocol/requests/produce/v4/request';
+const REQUEST_FRAMING_MODULE = 'kafkajs/src/protocol/request';
+/** Captures the framing as kafkajs loads. */
+const CONNECTION_MODULE = 'kafkajs/src/network/connection';
+const LONG_MODULE = 'kafkajs/src/utils/long';
 
 /** Marks a module export as ours, so installing twice is harmless. */
 const FAST = Symbol.for('tessera.kafkajs-fast-path');
@@ -29,7 +46,22 @@ export function installKafkajsFastPaths(): boolean {
   // The record batch checksum: the same CRC-32C, computed natively instead of a byte-at-a-time JS table loop.
   const checksum = swapModule(CRC32C_MODULE, () => (buffer: Buffer) => crc32c(buffer), isLoaded(RECORD_BATCH_MODULE));
   const grouping = swapModule(GROUP_MODULE, () => groupMessagesPerPartition, isLoaded(SEND_MESSAGES_MODULE));
-  return record && checksum && grouping;
+  // The partitioner: the same answers (Java's murmur2), in 32-bit arithmetic (see fast-default-partitioner.ts).
+  const hash = swapModule(MURMUR2_MODULE, () => murmur2, isLoaded(DEFAULT_PARTITIONER_MODULE));
+  const partitioner = swapModule(PARTITIONER_FACTORY_MODULE, () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs's own entropy source, as its partitioner uses
+    const randomBytes = require(RANDOM_BYTES_MODULE) as (size: number) => Buffer;
+    return (hashKey: (key: unknown) => number) => createLegacyPartitioner(hashKey, () => randomBytes(32).readUInt32BE(0));
+  }, isLoaded(DEFAULT_PARTITIONER_MODULE) || isLoaded(LEGACY_PARTITIONER_MODULE));
+  // After the record and checksum swaps: loading kafkajs's produce request loads their users.
+  const produce = swapModule(PRODUCE_V3_MODULE, (original) => fastProduceRequest({
+    original: original as FastProduceDeps['original'],
+    recordEncoder: () => current(RECORD_MODULE) as ReturnType<FastProduceDeps['recordEncoder']>,
+    crc32c: () => current(CRC32C_MODULE) as ReturnType<FastProduceDeps['crc32c']>,
+    Long: current(LONG_MODULE) as FastProduceDeps['Long'],
+  }), isLoaded(PRODUCE_V4_MODULE));
+  const framing = swapModule(REQUEST_FRAMING_MODULE, () => frameRequest, isLoaded(CONNECTION_MODULE));
+  return record && checksum && grouping && hash && partitioner && produce && framing;
 }
 
 interface GroupInput {
@@ -52,6 +84,12 @@ export function groupMessagesPerPartition({ topic, partitionMetadata, messages, 
     else result[partition] = [message];
   }
   return result;
+}
+
+/** What a kafkajs module exports now (the swapped code once swapped). */
+function current(id: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- untyped kafkajs internals, read from the module cache
+  return require(require.resolve(id));
 }
 
 function isLoaded(id: string): boolean {
