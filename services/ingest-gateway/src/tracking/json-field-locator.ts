@@ -44,7 +44,7 @@ const BATCH_KEY = Buffer.from('batch');
 export function locateCallFields(body: Buffer): JsonFieldRanges | null {
   if (!isUtf8(body)) return null;
   const start = skipWhitespace(body, 0);
-  return body[start] === OPEN_OBJECT ? fieldsOf(body, start) : null;
+  return body[start] === OPEN_OBJECT ? fieldsOf(body, start).ranges : null;
 }
 
 /** The ranges of each item of `{ "batch": [...] }`, in order; null for the whole batch or for one item when unsure. */
@@ -52,40 +52,62 @@ export function locateBatchItemFields(body: Buffer): (JsonFieldRanges | null)[] 
   if (!isUtf8(body)) return null;
   const start = skipWhitespace(body, 0);
   if (body[start] !== OPEN_OBJECT) return null;
-  let batchStart = -1;
+  let items: (JsonFieldRanges | null)[] | null = null;
   let i = start + 1;
   for (;;) {
     i = skipWhitespace(body, i);
-    if (body[i] === CLOSE_OBJECT) break;
+    if (body[i] === CLOSE_OBJECT) return items;
     const keyStart = i;
     i = stringEnd(body, i);
     const keyEnd = i;
     if (hasEscape(body, keyStart, keyEnd)) return null;
     i = skipWhitespace(body, i) + 1; // the colon
     i = skipWhitespace(body, i);
-    if (keyIs(body, keyStart, keyEnd, BATCH_KEY)) batchStart = i;
-    i = skipWhitespace(body, valueEnd(body, i));
-    if (body[i] === COMMA) i += 1;
-  }
-  if (batchStart < 0 || body[batchStart] !== OPEN_ARRAY) return null;
-  const items: (JsonFieldRanges | null)[] = [];
-  i = batchStart + 1;
-  for (;;) {
+    if (keyIs(body, keyStart, keyEnd, BATCH_KEY)) {
+      // Walked once, item by item; a later "batch" key replaces this one, as in JSON.parse.
+      const walked = body[i] === OPEN_ARRAY ? itemsOf(body, i) : null;
+      items = walked?.items ?? null;
+      i = walked?.end ?? valueEnd(body, i);
+    } else {
+      i = valueEnd(body, i);
+    }
     i = skipWhitespace(body, i);
-    if (body[i] === CLOSE_ARRAY) return items;
-    items.push(body[i] === OPEN_OBJECT ? fieldsOf(body, i) : null);
-    i = skipWhitespace(body, valueEnd(body, i));
     if (body[i] === COMMA) i += 1;
   }
 }
 
-/** Walks the object at `start` and notes where each JSON_TEXT_FIELDS value is. */
-function fieldsOf(body: Buffer, start: number): JsonFieldRanges | null {
-  const ranges = new Int32Array(2 * JSON_TEXT_FIELDS.length).fill(-1);
+/** The items of the array at `start` and the offset just past it. */
+function itemsOf(body: Buffer, start: number): { items: (JsonFieldRanges | null)[]; end: number } {
+  const items: (JsonFieldRanges | null)[] = [];
   let i = start + 1;
   for (;;) {
     i = skipWhitespace(body, i);
-    if (body[i] === CLOSE_OBJECT) return ranges;
+    if (body[i] === CLOSE_ARRAY) return { items, end: i + 1 };
+    const itemEnd = valueEndOrFields(body, i, items);
+    i = skipWhitespace(body, itemEnd);
+    if (body[i] === COMMA) i += 1;
+  }
+}
+
+/** Walks the value at i once: an object's fields go to `items`, anything else adds null. Returns its end. */
+function valueEndOrFields(body: Buffer, i: number, items: (JsonFieldRanges | null)[]): number {
+  if (body[i] !== OPEN_OBJECT) {
+    items.push(null);
+    return valueEnd(body, i);
+  }
+  const walked = fieldsOf(body, i);
+  items.push(walked.ranges);
+  return walked.end;
+}
+
+/** Walks the object at `start`, noting where each JSON_TEXT_FIELDS value is (null if a key has escapes). */
+function fieldsOf(body: Buffer, start: number): { ranges: JsonFieldRanges | null; end: number } {
+  const ranges = new Int32Array(2 * JSON_TEXT_FIELDS.length).fill(-1);
+  let escapedKey = false;
+  let i = start + 1;
+  for (;;) {
+    i = skipWhitespace(body, i);
+    if (body[i] === CLOSE_OBJECT) return { ranges: escapedKey ? null : ranges, end: i + 1 };
     const keyStart = i;
     i = stringEnd(body, i);
     const keyEnd = i;
@@ -94,7 +116,7 @@ function fieldsOf(body: Buffer, start: number): JsonFieldRanges | null {
     const valueStart = i;
     numberChangesMeaning = false;
     i = valueEnd(body, i);
-    if (hasEscape(body, keyStart, keyEnd)) return null;
+    if (hasEscape(body, keyStart, keyEnd)) escapedKey = true;
     for (let field = 0; field < FIELD_KEYS.length; field++) {
       if (keyIs(body, keyStart, keyEnd, FIELD_KEYS[field])) {
         ranges[2 * field] = numberChangesMeaning ? -1 : valueStart;
