@@ -59,6 +59,12 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect((await client.profileByIdentifier('email', 'signup@example.com')).body.profileId).toBe(profile.profileId);
     const timeline = await client.timeline(profile.profileId);
     expect(timeline.map((e) => e.messageId)).toEqual(['signup-order', 'signup-identify', 'signup-view-2', 'signup-view-1', 'signup-page']);
+    // An SDK retry of the order (same messageId) counts once; the call after it shows the retry had its turn.
+    await send('track', { userId: 'u-signup', event: 'Order Completed', properties: { revenue: 30, currency: 'USD', order_id: 'o-1' }, timestamp: at(4), messageId: 'signup-order' });
+    await send('track', { userId: 'u-signup', event: 'Product Viewed', timestamp: at(5), messageId: 'signup-view-3' });
+    const afterRetry = await client.waitForProfile('user_id', 'u-signup', (p) => countOf(p, 'Product Viewed') === 3);
+    expect(afterRetry.summary.itemCount).toBe(6);
+    expect(afterRetry.transactions).toMatchObject({ revenueTotal: 30, orderCount: 1 });
   });
 
   it('one person on two devices: the two anonymous profiles merge at login, and the merge log says why', async () => {
@@ -133,11 +139,11 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     await send('identify', { ...tablet, userId: 'u-gran', timestamp: at(80), messageId: 'tablet-login-u-gran' });
     const gran = await client.waitForProfile('user_id', 'u-gran', (p) => p.summary.itemCount === 1);
     expect(ids(gran)).toEqual(['user_id:u-gran']);
-    const suspects = await eventuallyFind(() => client.suspectValues(), (v) => v.value === 'anon-family-tablet');
+    const suspects = await client.waitForMatch(() => client.suspectValues(), (v) => v.value === 'anon-family-tablet');
     expect(suspects).toMatchObject({ type: 'anonymous_id', distinctUserIds: 4, causingMessageId: 'tablet-login-u-gran' });
     // an anonymous event on it can no longer be given to anyone: dead-lettered, replayable after a rule change
     await send('track', { ...tablet, event: 'App Opened', timestamp: at(90), messageId: 'tablet-open-later' });
-    const rejected = await eventuallyFind(() => client.rejections('dev'), (r) => r.messageId === 'tablet-open-later');
+    const rejected = await client.waitForMatch(() => client.rejections('dev'), (r) => r.messageId === 'tablet-open-later');
     expect(rejected).toMatchObject({ reason: 'blocked_identifier', service: 'identity-resolver' });
     expect((await client.profileByIdentifier('anonymous_id', 'anon-family-tablet')).body.summary.eventCounts['App Opened'].count).toBe(1);
   });
@@ -186,7 +192,7 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
       expect({ type, value, status: (await client.profileByIdentifier(type, value)).status }).toEqual({ type, value, status: 404 });
       expect({ type, value, status: (await client.identity(type, value)).status }).toEqual({ type, value, status: 404 });
     }
-    const rejected = await eventuallyFind(() => client.rejections('dev'), (r) => r.messageId === 'blocked-5');
+    const rejected = await client.waitForMatch(() => client.rejections('dev'), (r) => r.messageId === 'blocked-5');
     expect(rejected).toMatchObject({ reason: 'blocked_identifier', service: 'validation' });
   });
 
@@ -387,13 +393,3 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect((await client.profileByIdentifier('external:ga_client_id', 'GA-bea')).body.profileId).toBe(beaId);
   });
 });
-
-async function eventuallyFind<T>(list: () => Promise<T[]>, match: (item: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = (await list()).find(match);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error('timed out waiting for a matching item');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

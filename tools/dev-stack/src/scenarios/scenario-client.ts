@@ -128,6 +128,11 @@ export class ScenarioClient {
     });
   }
 
+  /** Polls `list` (an admin listing) until an entry matches, and answers it. */
+  waitForMatch(list: () => Promise<Json[]>, match: (entry: Json) => boolean, timeoutMs = DEFAULT_WAIT_MS): Promise<Json> {
+    return eventually(async () => (await list()).find(match), timeoutMs, 'a matching entry');
+  }
+
   /** Polls the merger's GET /v1/profiles/:id until `ready`. */
   waitForProfileId(profileId: string, ready: (profile: Json) => boolean, timeoutMs = DEFAULT_WAIT_MS): Promise<Json> {
     let last: HttpAnswer | undefined;
