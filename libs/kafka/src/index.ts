@@ -18,7 +18,7 @@ export { OutboxRelay, type OutboxRelayOptions, type OutboxPublisher } from './ou
 export { writeOutbox, laneOf, OUTBOX_LANES, OUTBOX_NOTIFY_CHANNEL, type OutboxEntry, type OutgoingMessage } from './outbox-writer';
 export { InboxDedupe } from './inbox-dedupe';
 export { OffsetFence } from './offset-fence';
-export { kafkaTablesDdl, dropKafkaTablesDdl, KafkaTables } from './kafka-tables.ddl';
+export { kafkaTablesDdl, dropKafkaTablesDdl, kafkaOutboxPackingDdl, dropKafkaOutboxPackingDdl, KafkaTables } from './kafka-tables.ddl';
 export { contractDlqEncoder, rawDlqRecord, toRejectionRecord, readDlqHeaders, type DlqEncoder, type Rejection } from './dlq-envelope';
 export {
   ok,
@@ -39,3 +39,5 @@ export { KafkaConsumerMetrics, KafkaProducerMetrics, OutboxRelayMetrics } from '
 export { inTransaction, withConnection, type SqlConnection, type SqlExecutor, type SqlPool } from './sql-client';
 export { isTransientError } from './transient-error';
 export { ensureTopics, type TopicRequirement } from './topic-provisioning';
+export { readOutboxMessages } from './outbox-rows';
+export type { PackedMessage } from './outbox-batch-codec';

@@ -45,6 +45,20 @@ export function kafkaTablesDdl(): string[] {
   ];
 }
 
+/**
+ * Second step of the tables, for a later migration: an outbox row may hold many messages (`packed`, see
+ * outbox-batch-codec.ts; `message_count` of them). Plain rows (packed IS NULL) keep their meaning.
+ */
+export function kafkaOutboxPackingDdl(): string[] {
+  return [
+    `ALTER TABLE ${KafkaTables.outbox} ADD COLUMN IF NOT EXISTS packed bytea, ADD COLUMN IF NOT EXISTS message_count integer NOT NULL DEFAULT 1`,
+  ];
+}
+
+export function dropKafkaOutboxPackingDdl(): string[] {
+  return [`ALTER TABLE ${KafkaTables.outbox} DROP COLUMN IF EXISTS packed, DROP COLUMN IF EXISTS message_count`];
+}
+
 /** Reverse of kafkaTablesDdl(), for a migration's down(). */
 export function dropKafkaTablesDdl(): string[] {
   return [

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { KafkaTables } from './kafka-tables.ddl';
 import { OutboxRelayMetrics } from './metrics';
+import { messagesOfRow, OUTBOX_ROW_COLUMNS, type OutboxRow } from './outbox-rows';
 import { OUTBOX_LANES, OUTBOX_NOTIFY_CHANNEL } from './outbox-writer';
 import type { SqlExecutor } from './sql-client';
 
@@ -16,7 +17,7 @@ export interface OutboxRelayOptions {
   /** Pool whose connections have the service schema on their search_path. */
   pool: Pool;
   publisher: OutboxPublisher;
-  /** Rows per round (default 1000). */
+  /** Messages per round (default 1000; a packed row is never split, so a round may take a few more). */
   batchSize?: number;
   /** Fallback poll when no NOTIFY arrives (default 1 s). */
   pollIntervalMs?: number;
@@ -25,13 +26,6 @@ export interface OutboxRelayOptions {
   logger?: Logger;
 }
 
-interface OutboxRow {
-  id: string;
-  topic: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: Record<string, string>;
-}
 
 /**
  * Publishes outbox rows and deletes them. Each round is one transaction: lock some ordering lanes (advisory
@@ -75,7 +69,7 @@ export class OutboxRelay {
     await this.unlisten();
   }
 
-  /** Publishes until the outbox is empty (or a round fails); returns the number of rows published. */
+  /** Publishes until the outbox is empty (or a round fails); returns the number of messages published. */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
@@ -85,20 +79,21 @@ export class OutboxRelay {
     }
   }
 
-  /** One claim-publish-delete round; returns how many rows it published. */
+  /** One claim-publish-delete round; returns how many messages it published. */
   async publishRound(): Promise<number> {
     const client = await this.opts.pool.connect();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const rows = await this.claim(client);
+      const messages = rows.flatMap(messagesOfRow);
       if (rows.length > 0) {
         await this.publish(rows);
         await this.markPublished(client, rows.map((r) => r.id));
       }
       await client.query('COMMIT');
-      for (const r of rows) this.metrics?.published.inc({ topic: r.topic });
-      return rows.length;
+      for (const m of messages) this.metrics?.published.inc({ topic: m.topic });
+      return messages.length;
     } catch (err) {
       await client.query('ROLLBACK').catch((e: Error) => (broken = e));
       throw err;
@@ -116,22 +111,26 @@ export class OutboxRelay {
     );
     if (lanes.length === 0) return [];
     const { rows } = await tx.query<OutboxRow>(
-      `SELECT id, topic, key, value, headers FROM ${KafkaTables.outbox}
+      `SELECT ${OUTBOX_ROW_COLUMNS} FROM ${KafkaTables.outbox}
        WHERE lane = ANY($1::smallint[])
        ORDER BY id
        LIMIT $2
        FOR UPDATE SKIP LOCKED`,
       [lanes.map((l) => l.lane), this.batchSize],
     );
-    return rows;
+    // A prefix (so each lane stays in order) that fills the message budget; the other rows stay for the next round.
+    let taken = 0;
+    let messages = 0;
+    while (taken < rows.length && messages < this.batchSize) messages += rows[taken++].message_count;
+    return rows.slice(0, taken);
   }
 
   protected async publish(rows: readonly OutboxRow[]): Promise<void> {
     const byTopic = new Map<string, Message[]>();
-    for (const r of rows) {
-      const list = byTopic.get(r.topic) ?? [];
-      if (!byTopic.has(r.topic)) byTopic.set(r.topic, list);
-      list.push({ key: r.key, value: r.value, headers: r.headers });
+    for (const m of rows.flatMap(messagesOfRow)) {
+      const list = byTopic.get(m.topic) ?? [];
+      if (!byTopic.has(m.topic)) byTopic.set(m.topic, list);
+      list.push({ key: m.key, value: m.value, headers: m.headers });
     }
     await this.opts.publisher.sendBatch([...byTopic].map(([topic, messages]) => ({ topic, messages })));
   }

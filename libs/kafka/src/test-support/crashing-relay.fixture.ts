@@ -2,15 +2,22 @@
  * Child process for the relay crash test: publishes one outbox round, then kills itself with SIGKILL after the
  * broker acknowledged and before the rows are deleted, the window that makes consumers dedupe on message id.
  */
-import type { SqlExecutor } from '../sql-client';
+import type { OutboxRow } from '../outbox-rows';
 import { BatchingProducer } from '../batching-producer';
 import { createKafkaClient } from '../kafka-client.factory';
 import { OutboxRelay } from '../outbox-relay';
 import { fixturePool, requireEnv } from './fixture-env';
 
 class KilledAfterPublishRelay extends OutboxRelay {
-  protected override async markPublished(_tx: SqlExecutor, ids: readonly string[]): Promise<void> {
-    process.stdout.write(`published ${ids.length}\n`);
+  private messages = 0;
+
+  protected override async publish(rows: readonly OutboxRow[]): Promise<void> {
+    await super.publish(rows);
+    this.messages = rows.reduce((sum, row) => sum + row.message_count, 0);
+  }
+
+  protected override async markPublished(): Promise<void> {
+    process.stdout.write(`published ${this.messages}\n`);
     process.kill(process.pid, 'SIGKILL');
     await new Promise(() => undefined);
   }
