@@ -128,6 +128,25 @@ export class ScenarioClient {
     });
   }
 
+  /** Validation admin: PUT /v1/tracking-plans/:sourceId (creates or replaces the source's plan). */
+  async putTrackingPlan(sourceId: string, plan: Json): Promise<void> {
+    const answer = await this.admin('PUT', `${this.urls.validation}/v1/tracking-plans/${encodeURIComponent(sourceId)}`, plan);
+    if (answer.status !== 200 && answer.status !== 201) throw new Error(`tracking plan of ${sourceId}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
+
+  /** Validation admin: re-publishes stored rejections (by ids or by filter) to their original topic. */
+  async replayRejections(selection: Json): Promise<{ replayed: number; rejectionIds: string[] }> {
+    const answer = await this.admin('POST', `${this.urls.validation}/v1/rejections/replay`, selection);
+    if (answer.status !== 200 && answer.status !== 201) throw new Error(`replay: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  }
+
+  /** Resolver admin: PUT /v1/identity-rules/:type. */
+  async putIdentityRule(type: string, rule: Json): Promise<void> {
+    const answer = await this.admin('PUT', `${this.urls.resolver}/v1/identity-rules/${encodeURIComponent(type)}`, rule);
+    if (answer.status !== 200) throw new Error(`identity rule ${type}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
+
   /** Polls `list` (an admin listing) until an entry matches, and answers it. */
   waitForMatch(list: () => Promise<Json[]>, match: (entry: Json) => boolean, timeoutMs = DEFAULT_WAIT_MS): Promise<Json> {
     return eventually(async () => (await list()).find(match), timeoutMs, 'a matching entry');
