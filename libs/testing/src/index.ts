@@ -2,3 +2,5 @@ export * from './test-database';
 export * from './test-broker';
 export * from './topic-collector';
 export * from './service-scaffold.spec-helper';
+export * from './service-child-process';
+export { freePort } from './free-port';

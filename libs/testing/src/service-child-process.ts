@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+const SHORT_SESSIONS_ENTRY = path.join(__dirname, 'short-kafka-sessions.entry.ts');
+/** short-kafka-sessions.entry.ts prints it to stderr for every consumer whose session it shortened. */
+export const SHORT_SESSIONS_MARKER = 'short-kafka-sessions:';
+/** Enough of a child's output to explain why it failed, without holding a long run's logs in memory. */
+const KEPT_OUTPUT_CHARS = 20_000;
+
+export interface ServiceExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface ServiceChildOptions {
+  /** Folder under services/: its src/main.ts is what runs. */
+  service: string;
+  /** Added to the parent's environment (DATABASE_URL, DATABASE_SCHEMA, KAFKA_BROKERS, PORT, ...). */
+  env: Record<string, string>;
+  /** Give every Kafka consumer a 5 s session so a killed member leaves its group fast (default true). */
+  shortKafkaSessions?: boolean;
+}
+
+/**
+ * A catalog service's real main.ts in a child process (through tools/run-ts.js), for kill -9 tests. Keeps the
+ * tail of its output for failure messages. `killAll()` in afterAll ends whatever a failed test left running.
+ */
+export class ServiceChildProcess {
+  private static readonly live = new Set<ServiceChildProcess>();
+
+  readonly exited: Promise<ServiceExit>;
+  private readonly child: ChildProcess;
+  private readonly closed: Promise<void>;
+  private outputTail = '';
+  private shortSessionsSeen = false;
+  private exitInfo: ServiceExit | undefined;
+
+  private constructor(readonly options: ServiceChildOptions) {
+    const main = path.join(REPO_ROOT, 'services', options.service, 'src', 'main.ts');
+    const entryArgs = options.shortKafkaSessions === false ? [main] : [SHORT_SESSIONS_ENTRY, main];
+    this.child = spawn(process.execPath, [path.join(REPO_ROOT, 'tools', 'run-ts.js'), ...entryArgs], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => {
+      this.outputTail = (this.outputTail + chunk.toString()).slice(-KEPT_OUTPUT_CHARS);
+      if (this.outputTail.includes(SHORT_SESSIONS_MARKER)) this.shortSessionsSeen = true;
+    };
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => {
+        this.exitInfo = { code, signal };
+        resolve(this.exitInfo);
+      }),
+    );
+    this.closed = new Promise((resolve) => this.child.once('close', () => resolve()));
+    ServiceChildProcess.live.add(this);
+    void this.closed.then(() => ServiceChildProcess.live.delete(this));
+  }
+
+  static start(options: ServiceChildOptions): ServiceChildProcess {
+    return new ServiceChildProcess(options);
+  }
+
+  /** SIGKILLs every child still running and waits for their pipes to close. */
+  static async killAll(): Promise<void> {
+    await Promise.all([...ServiceChildProcess.live].map((child) => child.kill('SIGKILL')));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Set once the process has exited, for whatever reason. */
+  get exitStatus(): ServiceExit | undefined {
+    return this.exitInfo;
+  }
+
+  /** Whether a consumer of this process has been created with the short session (shortKafkaSessions). */
+  get hasShortKafkaSessions(): boolean {
+    return this.shortSessionsSeen;
+  }
+
+  /** The last ~20 KB the process printed. */
+  output(): string {
+    return this.outputTail;
+  }
+
+  /** Sends the signal (SIGKILL by default) and waits until the process has exited and its pipes closed. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<ServiceExit> {
+    if (!this.exitInfo) this.child.kill(signal);
+    const exit = await this.exited;
+    await this.closed;
+    return exit;
+  }
+}
