@@ -1,18 +1,16 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { rejectionReason, setRetryAfter } from '../http/ingest-exceptions';
-import { rawBodyOf } from '../http/ingest-body-parser';
 import { SEGMENT_BATCH_SCHEMA, SEGMENT_CALL_SCHEMA, SUCCESS_SCHEMA } from './segment-call.openapi';
 import type { SegmentCallType } from './segment-event-mapper';
-import { TrackingService, type IngestRequest } from './tracking.service';
-
-const SUCCESS = { success: true } as const;
+import { TrackingEndpoints } from './tracking-endpoints';
 
 /**
  * Segment's HTTP Tracking API. 200 `{ "success": true }` means the broker acknowledged every event (acks=all);
  * errors are JSON (see the README): 400 body, 401 write key, 429 rate limit, 503 broker (both with Retry-After).
  * The one-letter paths (/v1/t, /v1/i, /v1/p, /v1/s, /v1/g, /v1/a, /v1/b) are the ones analytics.js posts to.
+ * These routes are declared here (for Nest and the OpenAPI document) but served by DirectTrackingRoutes, which
+ * hands the same TrackingEndpoints straight to Fastify.
  */
 @ApiTags('tracking (Segment HTTP API)')
 @ApiOkResponse({ description: 'The broker acknowledged every event (acks=all)', schema: SUCCESS_SCHEMA })
@@ -22,7 +20,7 @@ const SUCCESS = { success: true } as const;
 @ApiResponse({ status: 503, description: 'Broker unavailable or too slow; nothing accepted; Retry-After' })
 @Controller('v1')
 export class TrackingController {
-  constructor(private readonly tracking: TrackingService) {}
+  constructor(private readonly endpoints: TrackingEndpoints) {}
 
   @Post(['track', 't'])
   @HttpCode(200)
@@ -77,38 +75,10 @@ export class TrackingController {
   @ApiBody({ schema: SEGMENT_BATCH_SCHEMA })
   @ApiOperation({ summary: 'Send up to 2,500 calls (500 KB) at once: { batch: [...], context?, integrations?, sentAt? }' })
   async batch(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
-    return this.measured('batch', reply, body, () => this.tracking.ingestBatch(this.ingestRequest(req, body)));
+    return this.endpoints.batch(req, reply, body);
   }
 
   private single(type: SegmentCallType, req: FastifyRequest, reply: FastifyReply, body: unknown) {
-    return this.measured(type, reply, body, () => this.tracking.ingestSingle(type, this.ingestRequest(req, body)));
+    return this.endpoints.single(type, req, reply, body);
   }
-
-  private ingestRequest(req: FastifyRequest, body: unknown): IngestRequest {
-    const rawBody = rawBodyOf(req);
-    return { authorization: req.headers.authorization, body, rawBody, bodyBytes: rawBody?.length ?? 0, receivedAt: Date.now() };
-  }
-
-  private async measured(endpoint: string, reply: FastifyReply, body: unknown, ingest: () => Promise<number>) {
-    const { metrics } = this.tracking;
-    const started = process.hrtime.bigint();
-    try {
-      const events = await ingest();
-      metrics.accepted.inc({ endpoint }, events);
-      metrics.requestDuration.observe({ endpoint, outcome: 'accepted' }, Number(process.hrtime.bigint() - started) / 1e9);
-      return SUCCESS;
-    } catch (error) {
-      const reason = rejectionReason(error);
-      metrics.rejected.inc({ endpoint, reason }, countEvents(endpoint, body));
-      metrics.requestDuration.observe({ endpoint, outcome: reason }, Number(process.hrtime.bigint() - started) / 1e9);
-      setRetryAfter(reply, error);
-      throw error;
-    }
-  }
-}
-
-function countEvents(endpoint: string, body: unknown): number {
-  if (endpoint !== 'batch') return 1;
-  const batch = (body as { batch?: unknown } | null)?.batch;
-  return Array.isArray(batch) && batch.length > 0 ? batch.length : 1;
 }

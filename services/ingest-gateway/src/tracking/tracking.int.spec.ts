@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { GatewayHarness, RAW_TOPICS, basicAuth, type CreatedSource } from '../test-support/gateway-harness';
 import { TopicTail } from '../test-support/topic-tail';
+import { DirectTrackingRoutes } from './direct-tracking-routes';
 
 describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)', () => {
   let broker: TestBroker;
@@ -34,6 +35,12 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/track', '/v1/batch', '/v1/import', '/v1/records', '/admin/sources']));
     expect(JSON.stringify(openapi.paths['/v1/batch'].post?.requestBody)).toContain('"maxItems":2500');
     expect(JSON.stringify(openapi.paths['/v1/records'].post?.requestBody)).toContain('recordId');
+  });
+
+  it('serves every tracking route straight from Fastify (the controller declares them for Nest and OpenAPI)', () => {
+    const served = gateway.service.app.get(DirectTrackingRoutes).servedPaths;
+    const paths = ['track', 't', 'identify', 'i', 'page', 'p', 'screen', 's', 'group', 'g', 'alias', 'a', 'batch', 'import', 'b'];
+    expect([...served].sort()).toEqual(paths.map((path) => `/v1/${path}`).sort());
   });
 
   it.each([
