@@ -49,7 +49,9 @@ export class ResolvedItemsApplier {
     const snapshots = await loadProfileSnapshots(ctx.tx, affected, { identifiers: false });
     const before = beforeImages(snapshots);
     await writeProfileDeltas(ctx.tx, deltas);
-    await this.bestEmails.reassign(ctx.tx, emails, affected);
+    // Only a profile that observes one of these emails can see its best email change.
+    const observing = [...deltas].filter(([, delta]) => delta.emails.size > 0).map(([profileId]) => profileId);
+    await this.bestEmails.reassign(ctx.tx, emails, [...new Set([...observing, ...emailProfiles])]);
     await this.itemLog.append(ctx.tx, placed);
     // The "after" state is the fold in code (the upserts do the same fold; storage-fold.int.spec proves it), so
     // only what other profiles' data decide is read back: best emails and identifiers.
