@@ -76,6 +76,51 @@ describe('pipeline operations scenarios through the HTTP gateway on the whole ru
     expect(new Set(profiles.map((p) => p.profileId)).size).toBe(people.length);
   });
 
+  it('a person on two devices whose calls all arrive newest first ends like one whose calls arrive in order', async () => {
+    const history = (who: string) => [
+      { type: 'track', anonymousId: `anon-${who}-phone`, event: 'Product Viewed', context: { campaign: { source: 'instagram', medium: 'social' } }, timestamp: at(3000), messageId: `${who}-1` },
+      { type: 'identify', anonymousId: `anon-${who}-phone`, traits: { firstName: 'Ola', $set_once: { first_device: 'phone' } }, timestamp: at(3010), messageId: `${who}-2` },
+      { type: 'track', anonymousId: `anon-${who}-laptop`, event: 'Product Viewed', context: { consent: { categoryPreferences: { Advertising: false } } }, timestamp: at(3020), messageId: `${who}-3` },
+      { type: 'identify', userId: `u-${who}`, anonymousId: `anon-${who}-laptop`, traits: { firstName: 'Olaf', $set_once: { first_device: 'laptop' } }, timestamp: at(3030), messageId: `${who}-4` },
+      { type: 'track', userId: `u-${who}`, anonymousId: `anon-${who}-phone`, event: 'Order Completed', properties: { revenue: 99.99, order_id: `${who}-o1` }, context: { consent: { categoryPreferences: { Advertising: true } } }, timestamp: at(3040), messageId: `${who}-5` },
+      { type: 'identify', userId: `u-${who}`, traits: { $unset: ['first_device'], plan: 'gold' }, timestamp: at(3050), messageId: `${who}-6` },
+    ];
+    for (const call of history('ola-in')) await send(call.type, call);
+    for (const call of history('ola-rev').reverse()) await send(call.type, call);
+
+    const done = (p: Json) => p.summary.itemCount === 6;
+    const inOrder = await client.waitForProfile('user_id', 'u-ola-in', done);
+    const reversed = await client.waitForProfile('user_id', 'u-ola-rev', done);
+    const comparable = (p: Json) => ({
+      traits: p.traits,
+      consent: p.consent,
+      summary: p.summary,
+      transactions: { revenueTotal: p.transactions.revenueTotal, orderCount: p.transactions.orderCount },
+      campaigns: { touchCount: p.campaigns.touchCount, first: p.campaigns.firstTouch?.source },
+      identifierTypes: p.identifiers.map((i: Json) => i.type).sort(),
+    });
+    expect(comparable(reversed)).toEqual(comparable(inOrder));
+    expect(inOrder.traits).toEqual({ 'given-name': 'Olaf', plan: 'gold' });
+    expect(inOrder.consent).toEqual({ Advertising: true });
+    expect(inOrder.transactions).toMatchObject({ revenueTotal: 99.99, orderCount: 1 });
+    expect(ids(reversed)).toEqual(['anonymous_id:anon-ola-rev-laptop', 'anonymous_id:anon-ola-rev-phone', 'user_id:u-ola-rev']);
+  });
+
+  it("a national phone number from a source whose default region is the US links to the web's E.164 phone", async () => {
+    const store = await client.createSource('store-pos');
+    await client.putSourceSettings(store.id, { defaultRegion: 'US' });
+    await send('identify', { userId: 'u-phone', traits: { phone: '+1 415 555 0199' }, timestamp: at(4000), messageId: 'phone-web' });
+    await client.waitForProfile('user_id', 'u-phone', (p) => p.summary.itemCount === 1);
+    await client.sendRecords(store.writeKey, {
+      mapping: { Tel: 'phone' },
+      records: [{ recordId: 'pos-42', objectType: 'loyalty_member', observedAt: at(4010), attributes: { Tel: '(415) 555-0199', Points: 120 } }],
+    });
+    const profile = await client.waitForProfile('user_id', 'u-phone', (p) => p.summary.itemCount === 2);
+    expect(ids(profile)).toContain('phone:+14155550199');
+    expect(profile.traits).toMatchObject({ phone: '+14155550199', Points: 120 });
+    expect(countOf(profile, '$record:loyalty_member')).toBe(1);
+  });
+
   it('a tracking plan rejects an unplanned event; after the plan is fixed, a replay brings it to the profile as it was sent', async () => {
     const shop = await client.createSource('shop');
     await client.putTrackingPlan(shop.id, { mode: 'reject', allowUnplannedEvents: false, events: [{ name: 'Order Completed' }] });

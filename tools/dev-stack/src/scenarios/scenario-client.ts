@@ -134,6 +134,12 @@ export class ScenarioClient {
     if (answer.status !== 200 && answer.status !== 201) throw new Error(`tracking plan of ${sourceId}: ${answer.status} ${JSON.stringify(answer.body)}`);
   }
 
+  /** Validation admin: PUT /v1/sources/:sourceId/settings (default phone region, test-traffic rules). */
+  async putSourceSettings(sourceId: string, settings: Json): Promise<void> {
+    const answer = await this.admin('PUT', `${this.urls.validation}/v1/sources/${encodeURIComponent(sourceId)}/settings`, settings);
+    if (answer.status !== 200 && answer.status !== 201) throw new Error(`settings of ${sourceId}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
+
   /** Validation admin: re-publishes stored rejections (by ids or by filter) to their original topic. */
   async replayRejections(selection: Json): Promise<{ replayed: number; rejectionIds: string[] }> {
     const answer = await this.admin('POST', `${this.urls.validation}/v1/rejections/replay`, selection);
