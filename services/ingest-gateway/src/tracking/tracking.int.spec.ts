@@ -122,6 +122,22 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
     expect(byId.get(`${prefix}1`)!.key).toBe('b-anon');
     expect(byId.get(`${prefix}2`)!.value).toMatchObject({ type: '', userId: null, anonymousId: null });
     expect(byId.get(`${prefix}2`)!.key).toBe(`${prefix}2`);
+    // Each event carries its own tessera-msg-id (what consumers dedupe redeliveries on).
+    const msgIds = landed.map((e) => e.headers['tessera-msg-id']);
+    expect(new Set(msgIds).size).toBe(3);
+    msgIds.forEach((id) => expect(id).toMatch(/^[0-9a-f-]{36}$/));
+  });
+
+  it('gives an event without messageId a UUID, which is also its tessera-msg-id', async () => {
+    const marker = `no-id-${Date.now()}`;
+    const res = await gateway.post('/v1/batch', { batch: [{ type: 'track', userId: marker, event: 'A' }, { type: 'track', userId: marker, event: 'B' }] }, auth);
+    expect(res.status).toBe(200);
+    const landed = await tail.waitFor(() => { const found = tail.events.filter((e) => e.value.userId === marker); return found.length === 2 && found; }, 'stamped events');
+    for (const event of landed) {
+      expect(event.value.messageId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(event.headers['tessera-msg-id']).toBe(event.value.messageId);
+    }
+    expect(landed[0].value.messageId).not.toBe(landed[1].value.messageId);
   });
 
   it('refuses a batch with invalid items as a whole, naming each index, and produces none of it', async () => {

@@ -2,7 +2,9 @@ import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { Topics } from '@tessera/contracts';
 import type { Registry } from '@tessera/observability';
 import { METRICS_REGISTRY, SERVICE_KIT_OPTIONS, type ResolvedServiceKitOptions } from '@tessera/service-kit';
-import type { Message } from 'kafkajs';
+import { MessageHeaders } from '@tessera/kafka';
+import type { IHeaders, Message } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
 import { DurablePublisher } from '../publishing/durable-publisher';
 import { SourceRateLimiter } from '../rate-limit/source-rate-limiter';
 import { WriteKeyAuthenticator } from '../sources/write-key-authenticator';
@@ -68,11 +70,20 @@ export class TrackingService {
 
   /**
    * No informational contract headers (content-type, tessera-schema) on this hot path: the single-object value names
-   * its schema already, and each header costs kafkajs an encoder allocation per message.
+   * its schema already, and each header costs kafkajs an encoder allocation per message. The one header each message
+   * does carry, the unique tessera-msg-id consumers dedupe on, is set here rather than by BatchingProducer (which
+   * would copy each message to add it); a messageId the gateway stamped is such a fresh UUID already.
    */
-  private toMessages(events: { key: string; parts: RawEventParts }[], rawBody: Buffer | undefined): Message[] {
+  private toMessages(events: { key: string; parts: RawEventParts; stampedMessageId: boolean }[], rawBody: Buffer | undefined): Message[] {
     const values = this.encoder.encodeAll(events.map((e) => e.parts), rawBody);
-    return events.map(({ key }, i) => ({ key, value: values[i] }));
+    const messages = new Array<Message>(events.length);
+    for (let i = 0; i < events.length; i++) {
+      const { key, parts, stampedMessageId } = events[i];
+      const headers: IHeaders = {};
+      headers[MessageHeaders.messageId] = stampedMessageId ? parts.value.messageId : randomUUID();
+      messages[i] = { key, value: values[i], headers };
+    }
+    return messages;
   }
 }
 
