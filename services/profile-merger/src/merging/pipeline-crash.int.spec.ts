@@ -192,8 +192,9 @@ describe('identity-resolver + profile-merger under repeated kill -9 (50,000 even
       caughtUpMs = Date.now() - startedAt;
     } finally {
       clearInterval(sampler);
+      const merges = await probe.resolverMerges().catch(() => NaN);
       console.log(
-        `pipeline crash: ${TOTAL} events, ${PEOPLE} people, ${workload.eventsAtOrAfterMerges} events at or after a two-device merge; ` +
+        `pipeline crash: ${TOTAL} events, ${PEOPLE} people, ${merges} merges, ${workload.eventsAtOrAfterMerges} events at or after a two-device merge; ` +
           (caughtUpMs === undefined ? 'not caught up' : `caught up after ${(caughtUpMs / 1000).toFixed(1)} s (${Math.round(TOTAL / (caughtUpMs / 1000))} events/s including restarts)`) +
           `; kills: ${kills.map((k) => `${k.service} (up in ${(k.startupMs / 1000).toFixed(1)} s) at ${(k.atMs / 1000).toFixed(1)} s/${k.progressAtKill}`).join(', ')}` +
           `; resolved/folded: ${timeline.join(', ')}`,
