@@ -143,6 +143,25 @@ describe('pipeline operations scenarios through the HTTP gateway on the whole ru
     expect((await client.replayRejections({ sourceId: shop.id, reason: 'unplanned_event' })).replayed).toBe(0);
   });
 
+  it('a device id an admin blocks stops linking visitors from the next slice on', async () => {
+    const kiosk = (anonymousId: string, messageId: string, seconds: number) =>
+      send('track', { anonymousId, event: 'Catalog Browsed', context: { device: { id: 'kiosk-lobby-1' } }, timestamp: at(seconds), messageId });
+    // before the rule change, the kiosk's device id links two visitors into one profile
+    await kiosk('anon-kiosk-1', 'kiosk-1', 5000);
+    await client.waitForProfile('anonymous_id', 'anon-kiosk-1', (p) => p.summary.itemCount === 1);
+    await kiosk('anon-kiosk-2', 'kiosk-2', 5001);
+    const linked = await client.waitForProfile('anonymous_id', 'anon-kiosk-2', (p) => p.summary.itemCount === 2);
+    expect(ids(linked)).toEqual(['anonymous_id:anon-kiosk-1', 'anonymous_id:anon-kiosk-2', 'device_id:kiosk-lobby-1']);
+
+    await client.putIdentityRule('device_id', { priority: 7, maxPerProfile: null, maxDistinctUserIds: 3, blockedPatterns: ['^kiosk-lobby-'] });
+    await kiosk('anon-kiosk-3', 'kiosk-3', 5002);
+    const alone = await client.waitForProfile('anonymous_id', 'anon-kiosk-3', (p) => p.summary.itemCount === 1);
+    expect(alone.profileId).not.toBe(linked.profileId);
+    expect(ids(alone)).toEqual(['anonymous_id:anon-kiosk-3']);
+    // the rule never rewrites the past: the profile it linked before stays one
+    expect((await client.profileByIdentifier('anonymous_id', 'anon-kiosk-1')).body.profileId).toBe(linked.profileId);
+  });
+
   it('test traffic marks a profile as test until a real event arrives', async () => {
     await send('track', { userId: 'u-qa', event: 'Checkout Started', context: { test: true }, timestamp: at(2000), messageId: 'qa-1' });
     const test = await client.waitForProfile('user_id', 'u-qa', (p) => p.summary.itemCount === 1);
