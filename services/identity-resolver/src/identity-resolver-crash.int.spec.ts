@@ -1,27 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import path from 'node:path';
 import { encode, Topics, type ValidEvent } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { createTestSchema, createTestTopics, freePort, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { AppModule } from './app.module';
 import { eventually, TopicCollector } from '@tessera/testing';
 import { validEvent } from './test-support/valid-input.fixture';
 
-const REPO_ROOT = path.resolve(__dirname, '../../..');
 const PEOPLE = 600;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** Five events per person, keyed to different partitions: browse on two devices, then log in on each (a merge). */
 function personEvents(p: number): ValidEvent[] {
@@ -37,15 +22,14 @@ function personEvents(p: number): ValidEvent[] {
 /**
  * kill -9 of a resolver process in the middle of a stream, then a new one on the same schema: every item is
  * resolved exactly once, the graph ends with exactly one profile per person, and every messageId reaches
- * cdp.events.resolved with one outbox id. Most of the time is the killed member's 30 s session timeout.
+ * cdp.events.resolved with one outbox id. The child's consumer has a 5 s session (ServiceChildProcess), so the
+ * restarted instance gets the partitions seconds after the kill.
  */
 describe('identity-resolver under kill -9 (embedded broker and Postgres)', () => {
   let broker: TestBroker;
   let schema: TestSchema;
-  let child: ChildProcess | undefined;
   let service: RunningService | undefined;
   let collector: TopicCollector;
-  let childLog = '';
 
   const resolvedCount = async () => Number((await schema.pool.query('SELECT count(*)::int AS n FROM resolved_items').catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n);
 
@@ -64,7 +48,7 @@ describe('identity-resolver under kill -9 (embedded broker and Postgres)', () =>
   }, 60_000);
 
   afterAll(async () => {
-    child?.kill('SIGKILL');
+    await ServiceChildProcess.killAll();
     await service?.close();
     await collector?.stop();
     await schema?.drop();
@@ -84,21 +68,15 @@ describe('identity-resolver under kill -9 (embedded broker and Postgres)', () =>
     }
     await producer.disconnect();
 
-    const port = await freePort();
-    child = spawn(process.execPath, [path.join(REPO_ROOT, 'tools', 'run-ts.js'), path.join(REPO_ROOT, 'services/identity-resolver/src/main.ts')], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, NODE_ENV: 'test', PORT: String(port), DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema, KAFKA_BROKERS: broker.brokers.join(','), TESSERA_ADMIN_TOKEN: 'crash-admin-token', LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const child = ServiceChildProcess.start({
+      service: 'identity-resolver',
+      env: { NODE_ENV: 'test', PORT: String(await freePort()), DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema, KAFKA_BROKERS: broker.brokers.join(','), TESSERA_ADMIN_TOKEN: 'crash-admin-token', LOG_LEVEL: 'error' },
     });
-    child.stdout?.on('data', (chunk: Buffer) => (childLog += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (childLog += chunk.toString()));
-    const exited = new Promise((resolve) => child!.once('exit', resolve));
     await eventually(async () => {
-      if (child!.exitCode !== null) throw new Error(`identity-resolver exited early: ${childLog}`);
+      if (child.exitStatus) throw new Error(`identity-resolver exited early: ${child.output()}`);
       return (await resolvedCount()) > 0 ? true : undefined;
     }, 60_000, 'the first applied slice');
-    child.kill('SIGKILL');
-    await exited;
+    await child.kill('SIGKILL');
     const beforeRestart = await resolvedCount();
 
     service = await startServiceForTest(AppModule, 'identity-resolver', { databaseUrl: schema.url, schema: schema.schema, kafkaBrokers: broker.brokers.join(','), logLevel: 'error' });
