@@ -53,6 +53,22 @@ async function eventsOnTopic(brokers: string[]): Promise<number> {
   return offsets.reduce((sum, partition) => sum + Number(partition.high), 0);
 }
 
+/** Sum and count of the gateway's broker-acknowledgement histogram (cdp.events.raw, result ok), from /metrics. */
+async function ackDurations(gatewayUrl: string): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
+  const read = (suffix: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(`tessera_ingest_gateway_produce_ack_duration_seconds_${suffix}{`) && l.includes('topic="cdp.events.raw"') && l.includes('result="ok"'));
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+  };
+  return { sum: read('sum'), count: read('count') };
+}
+
+/** Mean broker-acknowledgement wait of the requests answered between two /metrics readings, in ms. */
+function meanAckMs(before: { sum: number; count: number }, after: { sum: number; count: number }): string {
+  const count = after.count - before.count;
+  return count > 0 ? fmt(((after.sum - before.sum) * 1000) / count, 1) : '-';
+}
+
 function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
@@ -146,24 +162,30 @@ async function main(): Promise<void> {
     let bareCpu = 0;
     let batchBrokerCpu = 0;
     let trackBrokerCpu = 0;
+    let batchAckMs = '-';
+    let trackAckMs = '-';
     if (runBatch) {
       process.stdout.write(`(a) /v1/batch x ${BATCH_SIZE} events, ${batchConnections} connections, ${seconds} s...\n`);
+      const acksBefore = await ackDurations(gatewayUrl);
       const cpuBefore = gateway.cpuSeconds();
       const brokerBefore = broker.cpuSeconds();
       batch = await runLoad({ url: `${gatewayUrl}/v1/batch`, headers: auth, body: batchPayload, connections: batchConnections, seconds });
       batchCpu = gateway.cpuSeconds() - cpuBefore;
       batchBrokerCpu = broker.cpuSeconds() - brokerBefore;
+      batchAckMs = meanAckMs(acksBefore, await ackDurations(gatewayUrl));
     }
     const onTopicAfterBatch = await eventsOnTopic(brokers);
     let track = none;
     let bareTrack = none;
     if (runTrack) {
       process.stdout.write(`(b) /v1/track, ${trackConnections} connections, ${seconds} s, gateway then bare Fastify...\n`);
+      const acksBefore = await ackDurations(gatewayUrl);
       let cpuBefore = gateway.cpuSeconds();
       const brokerBefore = broker.cpuSeconds();
       track = await runLoad({ url: `${gatewayUrl}/v1/track`, headers: auth, body: trackPayload, connections: trackConnections, seconds });
       trackCpu = gateway.cpuSeconds() - cpuBefore;
       trackBrokerCpu = broker.cpuSeconds() - brokerBefore;
+      trackAckMs = meanAckMs(acksBefore, await ackDurations(gatewayUrl));
       cpuBefore = bare.cpuSeconds();
       bareTrack = await runLoad({ url: `http://127.0.0.1:${barePort}/v1/track`, headers: auth, body: trackPayload, connections: trackConnections, seconds });
       bareCpu = bare.cpuSeconds() - cpuBefore;
@@ -185,6 +207,7 @@ async function main(): Promise<void> {
       '',
       `/v1/batch: ${fmt(batchEventsPerSecond)} events/s acknowledged (target >= 40,000): ${batchEventsPerSecond >= 40_000 ? 'MET' : 'NOT MET'}`,
       `/v1/track vs bare Fastify: ${fmt(ratio, 2)}x (target >= 0.5): ${ratio >= 0.5 ? 'MET' : 'NOT MET'}`,
+      `Gateway's mean wait for the broker's acknowledgement (produce_ack_duration): /v1/batch ${batchAckMs} ms, /v1/track ${trackAckMs} ms.`,
       `Broker check: ${fmt(onTopicAfterBatch - onTopicBefore)} events landed on cdp.events.raw during (a); ${fmt(batch.okRequests * BATCH_SIZE)} were acknowledged.`,
       '',
     ];
