@@ -37,16 +37,28 @@ export class ScenarioPipeline {
     this.broker = await startTestBroker();
     const kafka = createKafkaClient({ clientId: 'scenario-pipeline', brokers: this.broker.brokers });
     await provisionTopics(kafka);
+    const schemas = new Map<PipelineServiceName, TestSchema>();
     for (const name of PIPELINE_SERVICES) {
-      const port = await freePort();
       const schema = await createTestSchema(`scenario_${name.replace(/-/g, '_')}`);
       this.schemas.push(schema);
+      schemas.set(name, schema);
+    }
+    await Promise.all(PIPELINE_SERVICES.map((name) => this.startService(name, schemas.get(name)!)));
+  }
+
+  /**
+   * One service on a free port, once more on another port if it exits before it is ready: on a machine shared
+   * with other test runs, a port found free can be taken again before the service binds it.
+   */
+  private async startService(name: PipelineServiceName, schema: TestSchema): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
       const env: NodeJS.ProcessEnv = {
         ...process.env,
         NODE_ENV: 'test',
         LOG_LEVEL: this.options.logLevel ?? 'warn',
         PORT: String(port),
-        KAFKA_BROKERS: this.broker.brokers.join(','),
+        KAFKA_BROKERS: this.broker!.brokers.join(','),
         DATABASE_URL: schema.url,
         DATABASE_SCHEMA: schema.schema,
         TESSERA_ADMIN_TOKEN: this.options.adminToken,
@@ -56,8 +68,13 @@ export class ScenarioPipeline {
       const service = new ServiceProcess(name, port, env);
       service.start();
       this.services.set(name, service);
+      try {
+        await waitUntilReady(service, this.options.readyTimeoutMs ?? 120_000);
+        return;
+      } catch (error) {
+        if (attempt >= 2 || !service.exited) throw error;
+      }
     }
-    await Promise.all([...this.services.values()].map((service) => waitUntilReady(service, this.options.readyTimeoutMs ?? 120_000)));
   }
 
   url(name: PipelineServiceName): string {
