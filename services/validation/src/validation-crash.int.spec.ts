@@ -1,41 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import path from 'node:path';
 import { encode, Topics } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { createTestSchema, createTestTopics, freePort, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { AppModule } from './app.module';
 import { rawEvent } from './pipeline/pipeline-samples.fixture';
 import { eventually, TopicCollector } from '@tessera/testing';
 
-const REPO_ROOT = path.resolve(__dirname, '../../..');
 const N = 3_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /**
  * kill -9 of a validation process in the middle of a stream, then a new one on the same schema: every event is
  * accepted exactly once (report counters, dedupe keys), none is counted as a duplicate of itself, and every
  * messageId reaches cdp.events.valid (a republished copy carries the same tessera-msg-id, which consumers skip).
- * Most of its ~35 s is the killed member's 30 s session timeout before the new instance gets the partitions.
+ * The child's consumer has a 5 s session (ServiceChildProcess), so the new instance gets the partitions seconds
+ * after the kill.
  */
 describe('validation under kill -9 (embedded broker and Postgres)', () => {
   let broker: TestBroker;
   let schema: TestSchema;
-  let child: ChildProcess | undefined;
   let service: RunningService | undefined;
   let collector: TopicCollector;
-  let childLog = '';
 
   const accepted = async () => Number((await schema.pool.query('SELECT coalesce(sum(events_accepted), 0) AS n FROM input_quality_daily').catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n);
 
@@ -48,7 +32,7 @@ describe('validation under kill -9 (embedded broker and Postgres)', () => {
   }, 60_000);
 
   afterAll(async () => {
-    child?.kill('SIGKILL');
+    await ServiceChildProcess.killAll();
     await service?.close();
     await collector?.stop();
     await schema?.drop();
@@ -71,21 +55,15 @@ describe('validation under kill -9 (embedded broker and Postgres)', () => {
     }
     await producer.disconnect();
 
-    const port = await freePort();
-    child = spawn(process.execPath, [path.join(REPO_ROOT, 'tools', 'run-ts.js'), path.join(REPO_ROOT, 'services/validation/src/main.ts')], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, NODE_ENV: 'test', PORT: String(port), DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema, KAFKA_BROKERS: broker.brokers.join(','), TESSERA_ADMIN_TOKEN: 'crash-admin-token', LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const child = ServiceChildProcess.start({
+      service: 'validation',
+      env: { NODE_ENV: 'test', PORT: String(await freePort()), DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema, KAFKA_BROKERS: broker.brokers.join(','), TESSERA_ADMIN_TOKEN: 'crash-admin-token', LOG_LEVEL: 'error' },
     });
-    child.stdout?.on('data', (chunk: Buffer) => (childLog += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (childLog += chunk.toString()));
-    const exited = new Promise((resolve) => child!.once('exit', resolve));
     await eventually(async () => {
-      if (child!.exitCode !== null) throw new Error(`validation exited early: ${childLog}`);
+      if (child.exitStatus) throw new Error(`validation exited early: ${child.output()}`);
       return (await accepted()) > 0 ? true : undefined;
     }, 60_000, 'the first applied slice');
-    child.kill('SIGKILL');
-    await exited;
+    await child.kill('SIGKILL');
     const beforeRestart = await accepted();
 
     service = await startServiceForTest(AppModule, 'validation', { databaseUrl: schema.url, schema: schema.schema, kafkaBrokers: broker.brokers.join(','), logLevel: 'error' });
