@@ -89,6 +89,16 @@ export class ServiceChildProcess {
     return this.outputTail;
   }
 
+  /** Graceful stop: SIGTERM (the service drains and exits), then SIGKILL if it is still there after graceMs. */
+  async stop(graceMs = 15_000): Promise<ServiceExit> {
+    const forceKill = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    try {
+      return await this.kill('SIGTERM');
+    } finally {
+      clearTimeout(forceKill);
+    }
+  }
+
   /** Sends the signal (SIGKILL by default) and waits until the process has exited and its pipes closed. */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<ServiceExit> {
     if (!this.exitInfo) this.child.kill(signal);

@@ -1,25 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import path from 'node:path';
 import { Topics } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { createTestSchema, createTestTopics, freePort, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { AppModule } from './app.module';
 import { eventually, TopicCollector } from '@tessera/testing';
 
-const REPO_ROOT = path.resolve(__dirname, '../../..');
 const WRITE_KEY = 'e2e-dev-write-key';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /**
  * End to end through the real ingest gateway: it runs as its own process (services never import each other), the
@@ -29,9 +14,8 @@ describe('gateway -> validation end to end (real HTTP, embedded broker and Postg
   let broker: TestBroker;
   let gatewaySchema: TestSchema;
   let validationSchema: TestSchema;
-  let gateway: ChildProcess;
+  let gateway: ServiceChildProcess | undefined;
   let gatewayUrl: string;
-  let gatewayLog = '';
   let validation: RunningService;
   let collector: TopicCollector;
 
@@ -41,10 +25,10 @@ describe('gateway -> validation end to end (real HTTP, embedded broker and Postg
     [gatewaySchema, validationSchema] = await Promise.all([createTestSchema('e2e_gateway'), createTestSchema('e2e_validation')]);
     const port = await freePort();
     gatewayUrl = `http://127.0.0.1:${port}`;
-    gateway = spawn(process.execPath, [path.join(REPO_ROOT, 'tools', 'run-ts.js'), path.join(REPO_ROOT, 'services/ingest-gateway/src/main.ts')], {
-      cwd: REPO_ROOT,
+    gateway = ServiceChildProcess.start({
+      service: 'ingest-gateway',
+      shortKafkaSessions: false,
       env: {
-        ...process.env,
         NODE_ENV: 'test',
         PORT: String(port),
         DATABASE_URL: gatewaySchema.url,
@@ -54,10 +38,7 @@ describe('gateway -> validation end to end (real HTTP, embedded broker and Postg
         TESSERA_DEV_WRITE_KEY: WRITE_KEY,
         LOG_LEVEL: 'warn',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    gateway.stdout?.on('data', (chunk: Buffer) => (gatewayLog += chunk.toString()));
-    gateway.stderr?.on('data', (chunk: Buffer) => (gatewayLog += chunk.toString()));
     validation = await startServiceForTest(AppModule, 'validation', {
       databaseUrl: validationSchema.url,
       schema: validationSchema.schema,
@@ -67,7 +48,7 @@ describe('gateway -> validation end to end (real HTTP, embedded broker and Postg
     await collector.start();
     await eventually(
       async () => {
-        if (gateway.exitCode !== null) throw new Error(`gateway exited with ${gateway.exitCode}: ${gatewayLog}`);
+        if (gateway?.exitStatus) throw new Error(`gateway exited with ${JSON.stringify(gateway.exitStatus)}: ${gateway.output()}`);
         const res = await fetch(`${gatewayUrl}/readyz`).catch(() => undefined);
         return res?.status === 200 ? true : undefined;
       },
@@ -78,13 +59,7 @@ describe('gateway -> validation end to end (real HTTP, embedded broker and Postg
 
   afterAll(async () => {
     await collector?.stop();
-    if (gateway && gateway.exitCode === null) {
-      const exited = new Promise((resolve) => gateway.once('exit', resolve));
-      gateway.kill('SIGTERM');
-      const forceKill = setTimeout(() => gateway.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(forceKill);
-    }
+    await gateway?.stop(15_000);
     await validation?.close();
     await Promise.all([gatewaySchema?.drop(), validationSchema?.drop()]);
     await broker?.stop();
