@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { freePort } from './free-port';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const SHORT_SESSIONS_ENTRY = path.join(__dirname, 'short-kafka-sessions.entry.ts');
@@ -19,6 +20,17 @@ export interface ServiceChildOptions {
   /** Added to the parent's environment (DATABASE_URL, DATABASE_SCHEMA, KAFKA_BROKERS, PORT, ...). */
   env: Record<string, string>;
   /** Give every Kafka consumer a 5 s session so a killed member leaves its group fast (default true). */
+  shortKafkaSessions?: boolean;
+}
+
+export interface ServiceLaunchOptions {
+  /** Folder under services/: its src/main.ts is what runs. */
+  service: string;
+  /** Postgres URL and the service's schema (e.g. a createTestSchema()). */
+  database: { url: string; schema: string };
+  brokers: string[];
+  /** Added last, so they override the defaults (e.g. TESSERA_DEV_WRITE_KEY, LOG_LEVEL). */
+  env?: Record<string, string>;
   shortKafkaSessions?: boolean;
 }
 
@@ -63,6 +75,26 @@ export class ServiceChildProcess {
 
   static start(options: ServiceChildOptions): ServiceChildProcess {
     return new ServiceChildProcess(options);
+  }
+
+  /** start() with the environment every test sets: test mode, a free PORT, the database, the brokers, quiet logs. */
+  static async launch(options: ServiceLaunchOptions): Promise<ServiceChildProcess> {
+    const env = {
+      NODE_ENV: 'test',
+      PORT: String(await freePort()),
+      DATABASE_URL: options.database.url,
+      DATABASE_SCHEMA: options.database.schema,
+      KAFKA_BROKERS: options.brokers.join(','),
+      TESSERA_ADMIN_TOKEN: 'test-admin-token',
+      LOG_LEVEL: 'error',
+      ...options.env,
+    };
+    return new ServiceChildProcess({ service: options.service, env, shortKafkaSessions: options.shortKafkaSessions });
+  }
+
+  /** The HTTP port the service was given (PORT). */
+  get port(): number {
+    return Number(this.options.env.PORT);
   }
 
   /** SIGKILLs every child still running and waits for their pipes to close. */

@@ -1,6 +1,6 @@
 import { TOPIC_SPECS } from '@tessera/contracts';
-import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
-import { appliedItems, produceWorkload, startMergerProcess, storedCounts, waitUntilCaughtUp } from '../test-support/merger-process';
+import { createTestSchema, createTestTopics, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { appliedItems, produceWorkload, storedCounts, waitUntilCaughtUp } from '../test-support/merger-workload';
 
 const TOTAL = 4_000;
 const PROFILES = 80;
@@ -22,7 +22,11 @@ describe('profile-merger under kill -9 (embedded broker + Postgres, child proces
     schema = await createTestSchema('pm_crash');
   }, 60_000);
 
+  /** The merger's own main.ts in a child process, its consumers with 5 s sessions. */
+  const startMerger = () => ServiceChildProcess.launch({ service: 'profile-merger', database: schema, brokers: broker.brokers });
+
   afterAll(async () => {
+    await ServiceChildProcess.killAll();
     await schema?.drop();
     await broker?.stop();
   });
@@ -31,22 +35,20 @@ describe('profile-merger under kill -9 (embedded broker + Postgres, child proces
     const workload = await produceWorkload(broker.brokers, TOTAL, PROFILES, MERGES);
     const progress: number[] = [];
     for (let kill = 0; kill < KILLS; kill++) {
-      const merger = startMergerProcess(schema, broker.brokers);
+      const merger = await startMerger();
       const before = await appliedItems(schema.pool);
       // let it make some progress, then kill it at a random instant
       const deadline = Date.now() + 60_000;
       while ((await appliedItems(schema.pool)) <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 100 + Math.random() * 400));
-      merger.child.kill('SIGKILL');
-      expect(await merger.exited).toBe('SIGKILL');
+      expect((await merger.kill('SIGKILL')).signal).toBe('SIGKILL');
       progress.push(await appliedItems(schema.pool));
     }
-    const last = startMergerProcess(schema, broker.brokers);
+    const last = await startMerger();
     await waitUntilCaughtUp(schema.pool, TOTAL, MERGES);
     // give a wrongly re-applied slice the chance to show up before stopping
     await new Promise((r) => setTimeout(r, 1_000));
-    last.child.kill('SIGTERM');
-    await last.exited;
+    await last.stop();
 
     expect(progress.some((n) => n > 0 && n < TOTAL)).toBe(true);
     expect(await appliedItems(schema.pool)).toBe(TOTAL);

@@ -1,6 +1,6 @@
 import { TOPIC_SPECS } from '@tessera/contracts';
-import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
-import { appliedItems, produceWorkload, startMergerProcess, storedCounts, waitUntilCaughtUp } from '../test-support/merger-process';
+import { createTestSchema, createTestTopics, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { appliedItems, produceWorkload, storedCounts, waitUntilCaughtUp } from '../test-support/merger-workload';
 
 const TOTAL = 4_000;
 const PROFILES = 80;
@@ -21,20 +21,22 @@ describe('two profile-merger instances in parallel (embedded broker + Postgres, 
     schema = await createTestSchema('pm_parallel');
   }, 60_000);
 
+  /** The merger's own main.ts in a child process, its consumers with 5 s sessions. */
+  const startMerger = () => ServiceChildProcess.launch({ service: 'profile-merger', database: schema, brokers: broker.brokers });
+
   afterAll(async () => {
+    await ServiceChildProcess.killAll();
     await schema?.drop();
     await broker?.stop();
   });
 
   it('counts every event exactly once with two instances', async () => {
-    const first = startMergerProcess(schema, broker.brokers);
-    const second = startMergerProcess(schema, broker.brokers);
+    const first = await startMerger();
+    const second = await startMerger();
     const workload = await produceWorkload(broker.brokers, TOTAL, PROFILES, MERGES);
     await waitUntilCaughtUp(schema.pool, TOTAL, MERGES);
     await new Promise((r) => setTimeout(r, 1_000));
-    first.child.kill('SIGTERM');
-    second.child.kill('SIGTERM');
-    await Promise.all([first.exited, second.exited]);
+    await Promise.all([first.stop(), second.stop()]);
 
     expect(await appliedItems(schema.pool)).toBe(TOTAL);
     const stored = await storedCounts(schema.pool);

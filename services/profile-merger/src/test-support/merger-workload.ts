@@ -1,27 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { encode, Topics, type ResolvedItem } from '@tessera/contracts';
 import type { Pool } from '@tessera/persistence';
 import { Kafka, logLevel } from 'kafkajs';
 import { trackItem } from '../survivorship/test-items.fixture';
 
-const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 const EVENTS = ['Viewed', 'Clicked', 'Order Completed'];
-
-export interface MergerProcess {
-  child: ChildProcess;
-  exited: Promise<NodeJS.Signals | number | null>;
-}
-
-/** Starts crash-merger.fixture.ts (the merger's consuming half, short session timeouts) in a child process. */
-export function startMergerProcess(database: { url: string; schema: string }, brokers: string[]): MergerProcess {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'tools', 'run-ts.js'), join(__dirname, 'crash-merger.fixture.ts')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: database.url, DATABASE_SCHEMA: database.schema, KAFKA_BROKERS: brokers.join(',') },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return { child, exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code))) };
-}
 
 export interface MergerWorkload {
   items: ResolvedItem[];
