@@ -1,6 +1,6 @@
 import { encode, Topics, type ValidEvent } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestSchema, createTestTopics, freePort, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { createTestSchema, createTestTopics, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { AppModule } from './app.module';
 import { eventually, TopicCollector } from '@tessera/testing';
@@ -68,10 +68,7 @@ describe('identity-resolver under kill -9 (embedded broker and Postgres)', () =>
     }
     await producer.disconnect();
 
-    const child = ServiceChildProcess.start({
-      service: 'identity-resolver',
-      env: { NODE_ENV: 'test', PORT: String(await freePort()), DATABASE_URL: schema.url, DATABASE_SCHEMA: schema.schema, KAFKA_BROKERS: broker.brokers.join(','), TESSERA_ADMIN_TOKEN: 'crash-admin-token', LOG_LEVEL: 'error' },
-    });
+    const child = await ServiceChildProcess.launch({ service: 'identity-resolver', database: schema, brokers: broker.brokers });
     await eventually(async () => {
       if (child.exitStatus) throw new Error(`identity-resolver exited early: ${child.output()}`);
       return (await resolvedCount()) > 0 ? true : undefined;

@@ -1,6 +1,6 @@
 import { Topics } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestSchema, createTestTopics, freePort, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { createTestSchema, createTestTopics, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { AppModule } from './app.module';
 import { eventually, TopicCollector } from '@tessera/testing';
 
@@ -23,22 +23,14 @@ describe('gateway -> validation end to end (real HTTP, embedded broker and Postg
     broker = await startTestBroker();
     await createTestTopics(broker.brokers, [Topics.EventsRaw, Topics.RecordsRaw, Topics.EventsValid, Topics.RecordsValid, Topics.EventsRejected]);
     [gatewaySchema, validationSchema] = await Promise.all([createTestSchema('e2e_gateway'), createTestSchema('e2e_validation')]);
-    const port = await freePort();
-    gatewayUrl = `http://127.0.0.1:${port}`;
-    gateway = ServiceChildProcess.start({
+    gateway = await ServiceChildProcess.launch({
       service: 'ingest-gateway',
+      database: gatewaySchema,
+      brokers: broker.brokers,
+      env: { TESSERA_DEV_WRITE_KEY: WRITE_KEY, LOG_LEVEL: 'warn' },
       shortKafkaSessions: false,
-      env: {
-        NODE_ENV: 'test',
-        PORT: String(port),
-        DATABASE_URL: gatewaySchema.url,
-        DATABASE_SCHEMA: gatewaySchema.schema,
-        KAFKA_BROKERS: broker.brokers.join(','),
-        TESSERA_ADMIN_TOKEN: 'e2e-admin-token',
-        TESSERA_DEV_WRITE_KEY: WRITE_KEY,
-        LOG_LEVEL: 'warn',
-      },
     });
+    gatewayUrl = `http://127.0.0.1:${gateway.port}`;
     validation = await startServiceForTest(AppModule, 'validation', {
       databaseUrl: validationSchema.url,
       schema: validationSchema.schema,
