@@ -1,10 +1,12 @@
+import type { RecordInput, RecordPlan } from './fast-record-encoder';
+
 /**
  * A byte-for-byte replacement for kafkajs 2.2.4's Produce request v3 encoding (`protocol/requests/produce/v3/request`,
- * which v4 to v7 reuse) and its request framing (`protocol/request`), for uncompressed record batches.
+ * which v4 to v7 reuse), for uncompressed record batches. Its framing is in fast-request-framing.ts.
  *
  * WHY: kafkajs builds a produce request through five nested Encoders (record batch body, batch, record set,
  * partition, topic, request, frame), each starting at 512 zero-filled bytes, doubling with a copy as it grows, then
- * copied whole into the next. For a 1 MB request that is megabytes of zero-filling and copying, plus an object
+ * copied whole into the next (the framing adds two more). For a 1 MB request that is megabytes of zero-filling and copying, plus an object
  * spread per message. This sizes the request once and writes it into one buffer. Records are still encoded by
  * kafkajs's record module (whatever is in the module cache, i.e. fast-record-encoder.ts), the checksum by its
  * crc32C module, and compressed requests go to kafkajs's own code.
@@ -60,7 +62,7 @@ export interface KafkajsRequest {
 }
 
 /** What kafkajs's request framing and connection read from an encoded payload (an Encoder in kafkajs). */
-class EncodedPayload {
+export class EncodedPayload {
   constructor(readonly buf: Buffer) {}
 
   get buffer(): Buffer {
@@ -72,6 +74,12 @@ class EncodedPayload {
   }
 }
 
+/** The fast record encoder's two halves (fast-record-encoder.ts), when it is the one kafkajs uses. */
+export interface RecordWriter {
+  plan(record: RecordInput): RecordPlan | undefined;
+  write(buf: Buffer, offset: number, record: RecordInput, plan: RecordPlan): number;
+}
+
 export interface FastProduceDeps {
   /** kafkajs's produce v3 request factory, for compressed batches. */
   original: (args: ProduceRequestArgs) => KafkajsRequest;
@@ -79,6 +87,8 @@ export interface FastProduceDeps {
   recordEncoder: () => (record: object) => { buffer: Buffer };
   crc32c: () => (buffer: Buffer) => number;
   Long: LongStatics;
+  /** Writes records straight into the request instead of into a buffer each (same bytes as recordEncoder). */
+  recordWriter?: RecordWriter;
 }
 
 const MAGIC_BYTE = 2;
@@ -112,17 +122,21 @@ function encodeProduce(args: ProduceRequestArgs, deps: FastProduceDeps): Buffer 
       const timestamps = messageTimestamps.length === 0 ? [dateNow] : messageTimestamps;
       const firstTimestamp = timestamps[0];
       const maxTimestamp = timestamps[timestamps.length - 1];
-      const records = new Array<Buffer>(messages.length);
+      // Each record is either planned (written into the request in pass 2) or encoded now into a buffer of its own.
+      const records = new Array<RecordInput>(messages.length);
+      const plans = new Array<RecordPlan | Buffer>(messages.length);
       let recordBytes = 0;
       for (let i = 0; i < messages.length; i++) {
         const message = messages[i];
         const timestampDelta = ((message.timestamp || dateNow) as number) - (firstTimestamp as number);
-        const record = encodeRecord({ key: message.key, value: message.value, headers: message.headers, offsetDelta: i, timestampDelta }).buffer;
+        const record: RecordInput = { key: message.key as RecordInput['key'], value: message.value as RecordInput['value'], headers: message.headers as RecordInput['headers'], offsetDelta: i, timestampDelta };
+        const plan = deps.recordWriter?.plan(record) ?? encodeRecord(record).buffer;
         records[i] = record;
-        recordBytes += record.length;
+        plans[i] = plan;
+        recordBytes += isPlan(plan) ? plan.size : plan.length;
       }
       const batchLength = 4 + 1 + 4 + BATCH_BODY_FIXED + recordBytes;
-      return { data, records, firstTimestamp, maxTimestamp, batchLength };
+      return { data, records, plans, firstTimestamp, maxTimestamp, batchLength };
     }),
   }));
   let size = nullableStringSize(transactionalId) + 2 + 4 + 4;
@@ -140,7 +154,7 @@ function encodeProduce(args: ProduceRequestArgs, deps: FastProduceDeps): Buffer 
   for (const { topic, partitions } of topics) {
     pos = writeNullableString(buf, pos, topic);
     pos = buf.writeInt32BE(partitions.length, pos);
-    for (const { data, records, firstTimestamp, maxTimestamp, batchLength } of partitions) {
+    for (const { data, records, plans, firstTimestamp, maxTimestamp, batchLength } of partitions) {
       pos = buf.writeInt32BE(data.partition, pos);
       pos = buf.writeInt32BE(8 + 4 + batchLength, pos); // the record set: FirstOffset, Length, then the batch
       pos = writeInt64(buf, pos, deps.Long.fromInt(0));
@@ -158,35 +172,30 @@ function encodeProduce(args: ProduceRequestArgs, deps: FastProduceDeps): Buffer 
       pos = buf.writeInt16BE(producerEpoch, pos);
       pos = buf.writeInt32BE(data.firstSequence === undefined ? 0 : data.firstSequence, pos);
       pos = buf.writeInt32BE(records.length, pos);
-      for (const record of records) pos += record.copy(buf, pos);
+      for (let i = 0; i < records.length; i++) {
+        const plan = plans[i];
+        if (isPlan(plan)) {
+          pos = (deps.recordWriter as RecordWriter).write(buf, pos, records[i], plan);
+        } else {
+          buf.set(plan, pos);
+          pos += plan.length;
+        }
+      }
       buf.writeUInt32BE(deps.crc32c()(buf.subarray(bodyStart, pos)), crcAt);
     }
   }
   return buf;
 }
 
-/**
- * kafkajs's `protocol/request` framing: Size INT32, then ApiKey INT16, ApiVersion INT16, CorrelationId INT32,
- * ClientId NULLABLE_STRING and the encoded request, written once instead of through two growing Encoders.
- */
-export async function frameRequest({ correlationId, clientId, request }: { correlationId: number; clientId: string | null; request: KafkajsRequest }) {
-  const payload = (await request.encode()).buffer;
-  const size = 2 + 2 + 4 + nullableStringSize(clientId) + payload.length;
-  const buf = Buffer.allocUnsafe(4 + size);
-  let pos = buf.writeInt32BE(size, 0);
-  pos = buf.writeInt16BE(request.apiKey, pos);
-  pos = buf.writeInt16BE(request.apiVersion, pos);
-  pos = buf.writeInt32BE(correlationId, pos);
-  pos = writeNullableString(buf, pos, clientId);
-  payload.copy(buf, pos);
-  return new EncodedPayload(buf);
+function isPlan(plan: RecordPlan | Buffer): plan is RecordPlan {
+  return !Buffer.isBuffer(plan);
 }
 
-function nullableStringSize(value: string | null): number {
+export function nullableStringSize(value: string | null): number {
   return value == null ? 2 : 2 + Buffer.byteLength(value, 'utf8');
 }
 
-function writeNullableString(buf: Buffer, pos: number, value: string | null): number {
+export function writeNullableString(buf: Buffer, pos: number, value: string | null): number {
   if (value == null) return buf.writeInt16BE(-1, pos);
   const length = Buffer.byteLength(value, 'utf8');
   pos = buf.writeInt16BE(length, pos);

@@ -8,7 +8,7 @@
  * original encoder, so the output and the errors stay those of kafkajs.
  */
 
-interface RecordInput {
+export interface RecordInput {
   offsetDelta?: number;
   timestampDelta?: number;
   key?: Buffer | string | null;
@@ -67,7 +67,11 @@ function sizeOfBytes(length: number): number {
 function writeBytes(buf: Buffer, offset: number, value: unknown, length: number): number {
   offset = writeUVarInt(buf, offset, zigZag(length));
   if (length <= 0) return offset;
-  if (Buffer.isBuffer(value)) return offset + value.copy(buf, offset);
+  if (Buffer.isBuffer(value)) {
+    // TypedArray#set: a plain memcpy, without Buffer#copy's argument handling.
+    buf.set(value, offset);
+    return offset + length;
+  }
   return offset + buf.write(value as string, offset, length, 'utf8');
 }
 
@@ -75,46 +79,73 @@ function isSmallInt(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > -INT30 && value < INT30;
 }
 
+/** Everything writeRecord needs that sizing a record already computed. */
+export interface RecordPlan {
+  /** Bytes the whole record takes, its length prefix included. */
+  readonly size: number;
+  readonly lengthZigZag: number;
+  readonly timestampZigZag: number;
+  readonly offsetZigZag: number;
+  readonly keyLength: number;
+  readonly valueLength: number;
+  readonly headerKeys: string[];
+  readonly headerLengths: number[];
+}
+
+/** Sizes a record for the fast path, or answers undefined when kafkajs's own encoder must take it. */
+export function planRecord(record: RecordInput): RecordPlan | undefined {
+  const { offsetDelta = 0, timestampDelta = 0, key, value, headers = {} } = record;
+  const keyLength = bytesLength(key);
+  const valueLength = bytesLength(value);
+  if (!isSmallInt(offsetDelta) || !isSmallInt(timestampDelta) || keyLength === undefined || valueLength === undefined) return undefined;
+  const headerKeys = Object.keys(headers);
+  const headerLengths: number[] = [];
+  let headersSize = 0;
+  for (const headerKey of headerKeys) {
+    const headerValue = headers[headerKey];
+    // Arrays (repeated headers) and null values: rare, left to kafkajs.
+    if (headerValue === null || headerValue === undefined || Array.isArray(headerValue)) return undefined;
+    const headerValueLength = bytesLength(headerValue);
+    if (headerValueLength === undefined) return undefined;
+    const headerKeyLength = Buffer.byteLength(headerKey, 'utf8');
+    headerLengths.push(headerKeyLength, headerValueLength);
+    headersSize += sizeOfBytes(headerKeyLength) + sizeOfBytes(headerValueLength);
+  }
+  const timestampZigZag = zigZag(timestampDelta);
+  const offsetZigZag = zigZag(offsetDelta);
+  const bodySize =
+    1 + sizeOfUVarInt(timestampZigZag) + sizeOfUVarInt(offsetZigZag) + sizeOfBytes(keyLength) + sizeOfBytes(valueLength)
+    + sizeOfUVarInt(zigZag(headerKeys.length)) + headersSize;
+  const lengthZigZag = zigZag(bodySize);
+  const size = sizeOfUVarInt(lengthZigZag) + bodySize;
+  return { size, lengthZigZag, timestampZigZag, offsetZigZag, keyLength, valueLength, headerKeys, headerLengths };
+}
+
+/** Writes a planned record at `offset` of `buf` (which has plan.size bytes free there); returns the end offset. */
+export function writeRecord(buf: Buffer, offset: number, record: RecordInput, plan: RecordPlan): number {
+  const headers = record.headers ?? {};
+  offset = writeUVarInt(buf, offset, plan.lengthZigZag);
+  buf[offset++] = 0; // attributes: none per record
+  offset = writeUVarInt(buf, offset, plan.timestampZigZag);
+  offset = writeUVarInt(buf, offset, plan.offsetZigZag);
+  offset = writeBytes(buf, offset, record.key, plan.keyLength);
+  offset = writeBytes(buf, offset, record.value, plan.valueLength);
+  offset = writeUVarInt(buf, offset, zigZag(plan.headerKeys.length));
+  for (let i = 0; i < plan.headerKeys.length; i++) {
+    const headerKey = plan.headerKeys[i];
+    offset = writeBytes(buf, offset, headerKey, plan.headerLengths[2 * i]);
+    offset = writeBytes(buf, offset, headers[headerKey], plan.headerLengths[2 * i + 1]);
+  }
+  return offset;
+}
+
 /** Wraps kafkajs's own record encoder: the fast path for the usual records, the original for the rest. */
 export function fastRecordEncoder(original: RecordEncoder): RecordEncoder {
   return (record) => {
-    const { offsetDelta = 0, timestampDelta = 0, key, value, headers = {} } = record;
-    const keyLength = bytesLength(key);
-    const valueLength = bytesLength(value);
-    if (!isSmallInt(offsetDelta) || !isSmallInt(timestampDelta) || keyLength === undefined || valueLength === undefined) {
-      return original(record);
-    }
-    const headerKeys = Object.keys(headers);
-    const headerLengths: number[] = [];
-    let headersSize = 0;
-    for (const headerKey of headerKeys) {
-      const headerValue = headers[headerKey];
-      // Arrays (repeated headers) and null values: rare, left to kafkajs.
-      if (headerValue === null || headerValue === undefined || Array.isArray(headerValue)) return original(record);
-      const headerValueLength = bytesLength(headerValue);
-      if (headerValueLength === undefined) return original(record);
-      const headerKeyLength = Buffer.byteLength(headerKey, 'utf8');
-      headerLengths.push(headerKeyLength, headerValueLength);
-      headersSize += sizeOfBytes(headerKeyLength) + sizeOfBytes(headerValueLength);
-    }
-    const timestampZigZag = zigZag(timestampDelta);
-    const offsetZigZag = zigZag(offsetDelta);
-    const bodySize =
-      1 + sizeOfUVarInt(timestampZigZag) + sizeOfUVarInt(offsetZigZag) + sizeOfBytes(keyLength) + sizeOfBytes(valueLength)
-      + sizeOfUVarInt(zigZag(headerKeys.length)) + headersSize;
-    const lengthZigZag = zigZag(bodySize);
-    const buf = Buffer.allocUnsafe(sizeOfUVarInt(lengthZigZag) + bodySize);
-    let offset = writeUVarInt(buf, 0, lengthZigZag);
-    buf[offset++] = 0; // attributes: none per record
-    offset = writeUVarInt(buf, offset, timestampZigZag);
-    offset = writeUVarInt(buf, offset, offsetZigZag);
-    offset = writeBytes(buf, offset, key, keyLength);
-    offset = writeBytes(buf, offset, value, valueLength);
-    offset = writeUVarInt(buf, offset, zigZag(headerKeys.length));
-    headerKeys.forEach((headerKey, i) => {
-      offset = writeBytes(buf, offset, headerKey, headerLengths[2 * i]);
-      offset = writeBytes(buf, offset, headers[headerKey], headerLengths[2 * i + 1]);
-    });
+    const plan = planRecord(record);
+    if (!plan) return original(record);
+    const buf = Buffer.allocUnsafe(plan.size);
+    writeRecord(buf, 0, record, plan);
     return new EncodedRecord(buf);
   };
 }

@@ -1,7 +1,8 @@
 import { crc32c } from '@node-rs/crc32';
 import { createLegacyPartitioner, murmur2 } from './fast-default-partitioner';
-import { fastProduceRequest, frameRequest, type FastProduceDeps } from './fast-produce-request';
-import { fastRecordEncoder } from './fast-record-encoder';
+import { fastProduceRequest, type FastProduceDeps } from './fast-produce-request';
+import { frameRequest } from './fast-request-framing';
+import { fastRecordEncoder, planRecord, writeRecord } from './fast-record-encoder';
 
 type RecordEncoder = Parameters<typeof fastRecordEncoder>[0];
 
@@ -59,6 +60,8 @@ export function installKafkajsFastPaths(): boolean {
     recordEncoder: () => current(RECORD_MODULE) as ReturnType<FastProduceDeps['recordEncoder']>,
     crc32c: () => current(CRC32C_MODULE) as ReturnType<FastProduceDeps['crc32c']>,
     Long: current(LONG_MODULE) as FastProduceDeps['Long'],
+    // Only when the fast record encoder is kafkajs's: its records are then written straight into the request.
+    recordWriter: record ? { plan: planRecord, write: writeRecord } : undefined,
   }), isLoaded(PRODUCE_V4_MODULE));
   const framing = swapModule(REQUEST_FRAMING_MODULE, () => frameRequest, isLoaded(CONNECTION_MODULE));
   return record && checksum && grouping && hash && partitioner && produce && framing;
