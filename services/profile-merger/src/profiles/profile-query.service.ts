@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from '@tessera/persistence';
+import type { SqlExecutor } from '@tessera/kafka';
+import { withPgTransaction, type Pool } from '@tessera/persistence';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import { loadProfileSnapshots, touchFromRow, type ProfileSnapshot, type TouchRow } from '../storage/profile-snapshot';
 import { decode, Topics } from '@tessera/contracts';
@@ -37,14 +38,22 @@ export class ProfileQueryService {
     return owner ? this.currentProfileId(owner) : null;
   }
 
-  async snapshot(profileId: string): Promise<ProfileSnapshot | null> {
-    const snapshots = await loadProfileSnapshots(this.pool, [profileId]);
-    return snapshots.get(profileId) ?? null;
+  /**
+   * The profile and its newest campaign touches as of one moment. The reads share one REPEATABLE READ
+   * transaction: on separate pooled connections, a slice committing between them showed half of itself (the
+   * item count from before it, the counters from after).
+   */
+  async document(profileId: string, touchLimit: number): Promise<{ snapshot: ProfileSnapshot; touches: CampaignTouch[] } | null> {
+    return withPgTransaction(this.pool, async (client) => {
+      await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      const snapshot = (await loadProfileSnapshots(client, [profileId])).get(profileId);
+      return snapshot ? { snapshot, touches: await this.recentTouches(client, profileId, touchLimit) } : null;
+    });
   }
 
   /** The newest campaign touches, newest first (an index range scan on profile_campaign_touches_by_time). */
-  async recentTouches(profileId: string, limit: number): Promise<CampaignTouch[]> {
-    const { rows } = await this.pool.query<TouchRow>(
+  private async recentTouches(db: SqlExecutor, profileId: string, limit: number): Promise<CampaignTouch[]> {
+    const { rows } = await db.query<TouchRow>(
       'SELECT * FROM profile_campaign_touches WHERE profile_id = $1 ORDER BY occurred_at_ms DESC, message_id DESC LIMIT $2',
       [profileId, limit],
     );

@@ -52,8 +52,8 @@ export class ProfilesController {
   }
 
   private async view(profileId: string, requestedId: string): Promise<ProfileView> {
-    const snapshot = await this.profiles.snapshot(profileId);
-    if (!snapshot) throw new NotFoundException(`profile ${requestedId} is unknown`);
-    return profileView(snapshot, requestedId, await this.profiles.recentTouches(profileId, CAMPAIGN_TOUCHES_SHOWN));
+    const document = await this.profiles.document(profileId, CAMPAIGN_TOUCHES_SHOWN);
+    if (!document) throw new NotFoundException(`profile ${requestedId} is unknown`);
+    return profileView(document.snapshot, requestedId, document.touches);
   }
 }

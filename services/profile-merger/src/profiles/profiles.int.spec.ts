@@ -170,6 +170,27 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
     expect((await harness.get('/v1/profiles?identifier=anonymous_id:a-cy-phone')).body.profileId).toBe('p-cy-phone');
   });
 
+  it('answers every profile read as of one moment, while slices commit', async () => {
+    const ticks = Array.from({ length: 300 }, (_, n) => trackItem({ profileId: 'p-steady', messageId: `steady-${n}`, sourceId: 'web', at: T0 + n, event: n % 2 ? 'Tick' : 'Tock' }));
+    const sending = Promise.all([0, 1, 2].map((lane) => harness.sendItems(ticks.filter((_, n) => n % 3 === lane))));
+    const skewed: unknown[] = [];
+    let reads = 0;
+    const reader = async () => {
+      for (let done = false; !done; ) {
+        const { status, body } = await harness.get('/v1/profiles/p-steady');
+        if (status !== 200) continue;
+        reads++;
+        const counted = Object.values(body.summary.eventCounts as Record<string, { count: number }>).reduce((sum, c) => sum + c.count, 0);
+        if (counted !== body.summary.itemCount) skewed.push({ itemCount: body.summary.itemCount, counted });
+        done = body.summary.itemCount === ticks.length;
+      }
+    };
+    await Promise.all([reader(), reader(), reader()]);
+    await sending;
+    expect(skewed).toEqual([]);
+    expect(reads).toBeGreaterThan(3);
+  });
+
   it('applies a republished item once (inbox dedupe by tessera-msg-id)', async () => {
     await harness.sendTwice(trackItem({ profileId: 'p-dup', messageId: 'dup-1', sourceId: 'web', at: T0, event: 'Order Completed', revenue: 3 }), 'outbox-dup-1');
     await harness.sendItems([{ ...trackItem({ profileId: 'p-dup', messageId: 'dup-2', sourceId: 'web', at: T0 + 1, event: 'Signed Up' }), identifiers: [{ type: 'email', value: 'dup@example.com' }] }]);
