@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ScenarioClient, type Json } from './scenario-client';
-import { ScenarioPipeline } from './scenario-pipeline';
+import type { Json } from './scenario-client';
+import { eventCount, identifiersOf, timeAfter, useScenarioPipeline } from './scenario-suite.spec-helper';
 
 /**
  * Customer 360 scenarios through the whole running pipeline: HTTP into the ingest gateway, then validation,
@@ -9,31 +9,10 @@ import { ScenarioPipeline } from './scenario-pipeline';
  * people (user ids, anonymous ids, emails), so they never see each other's data.
  */
 
-const ADMIN_TOKEN = 'scenario-admin-token-0123456789';
-const DEV_WRITE_KEY = 'scenario-dev-write-key';
-const T0 = Date.UTC(2026, 0, 1);
-/** Event time `seconds` after T0, as a Segment client sends it. */
-const at = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString();
-
-const ids = (profile: Json): string[] => profile.identifiers.map((i: { type: string; value: string }) => `${i.type}:${i.value}`).sort();
-const countOf = (profile: Json, name: string): number | undefined => profile.summary.eventCounts[name]?.count;
+const at = timeAfter(Date.UTC(2026, 0, 1));
 
 describe('Customer 360 scenarios through the HTTP gateway on the whole running pipeline', () => {
-  const pipeline = new ScenarioPipeline({ adminToken: ADMIN_TOKEN, devWriteKey: DEV_WRITE_KEY });
-  let client: ScenarioClient;
-  const send = (call: string, body: Json) => client.send(DEV_WRITE_KEY, call, body);
-
-  beforeAll(async () => {
-    await pipeline.start();
-    client = new ScenarioClient(
-      { gateway: pipeline.url('ingest-gateway'), validation: pipeline.url('validation'), resolver: pipeline.url('identity-resolver'), merger: pipeline.url('profile-merger') },
-      ADMIN_TOKEN,
-    );
-  }, 150_000);
-
-  afterAll(async () => {
-    await pipeline.stop();
-  }, 60_000);
+  const { client, send } = useScenarioPipeline();
 
   it('an anonymous visitor signs up: the anonymous history carries over to the one profile', async () => {
     const anon = 'anon-signup';
@@ -53,7 +32,7 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect(profile.summary).toMatchObject({ firstSeen: at(0), lastSeen: at(4) });
     expect(profile.transactions).toMatchObject({ revenueTotal: 30, orderCount: 1 });
     expect(profile).toMatchObject({ bestEmail: 'signup@example.com', traits: { 'given-name': 'Sam', email: 'signup@example.com' } });
-    expect(ids(profile)).toEqual(expect.arrayContaining(['anonymous_id:anon-signup', 'user_id:u-signup', 'email:signup@example.com']));
+    expect(identifiersOf(profile)).toEqual(expect.arrayContaining(['anonymous_id:anon-signup', 'user_id:u-signup', 'email:signup@example.com']));
     // the anonymous id and the email lead to the same profile, and its timeline holds the anonymous history
     expect((await client.profileByIdentifier('anonymous_id', anon)).body.profileId).toBe(profile.profileId);
     expect((await client.profileByIdentifier('email', 'signup@example.com')).body.profileId).toBe(profile.profileId);
@@ -62,7 +41,7 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     // An SDK retry of the order (same messageId) counts once; the call after it shows the retry had its turn.
     await send('track', { userId: 'u-signup', event: 'Order Completed', properties: { revenue: 30, currency: 'USD', order_id: 'o-1' }, timestamp: at(4), messageId: 'signup-order' });
     await send('track', { userId: 'u-signup', event: 'Product Viewed', timestamp: at(5), messageId: 'signup-view-3' });
-    const afterRetry = await client.waitForProfile('user_id', 'u-signup', (p) => countOf(p, 'Product Viewed') === 3);
+    const afterRetry = await client.waitForProfile('user_id', 'u-signup', (p) => eventCount(p, 'Product Viewed') === 3);
     expect(afterRetry.summary.itemCount).toBe(6);
     expect(afterRetry.transactions).toMatchObject({ revenueTotal: 30, orderCount: 1 });
   });
@@ -85,10 +64,10 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     await send('identify', { anonymousId: 'anon-laptop', userId: 'u-two-devices', timestamp: at(40), messageId: 'login-laptop' });
 
     const merged = await client.waitForProfile('user_id', 'u-two-devices', (p) => p.summary.itemCount === 7);
-    expect(countOf(merged, 'Product Viewed')).toBe(5);
-    expect(countOf(merged, '$identify')).toBe(2);
+    expect(eventCount(merged, 'Product Viewed')).toBe(5);
+    expect(eventCount(merged, '$identify')).toBe(2);
     expect(merged.summary).toMatchObject({ firstSeen: at(10), lastSeen: at(40) });
-    expect(ids(merged)).toEqual(['anonymous_id:anon-laptop', 'anonymous_id:anon-phone', 'user_id:u-two-devices']);
+    expect(identifiersOf(merged)).toEqual(['anonymous_id:anon-laptop', 'anonymous_id:anon-phone', 'user_id:u-two-devices']);
     const absorbedId = merged.profileId === phone.profileId ? laptop.profileId : phone.profileId;
     expect([phone.profileId, laptop.profileId]).toContain(merged.profileId);
     // one timeline: both devices' browsing and both logins, newest first
@@ -122,23 +101,23 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
       await send('track', { ...tablet, userId, event: 'Video Played', timestamp: at(70 + index), messageId: `tablet-play-${userId}` });
     }
 
-    const profiles = await Promise.all(users.map((userId) => client.waitForProfile('user_id', userId, (p) => countOf(p, 'Video Played') === 1)));
+    const profiles = await Promise.all(users.map((userId) => client.waitForProfile('user_id', userId, (p) => eventCount(p, 'Video Played') === 1)));
     expect(new Set(profiles.map((p) => p.profileId)).size).toBe(3);
     for (const [index, profile] of profiles.entries()) {
-      expect(ids(profile).filter((id) => id.startsWith('user_id:'))).toEqual([`user_id:${users[index]}`]);
+      expect(identifiersOf(profile).filter((id) => id.startsWith('user_id:'))).toEqual([`user_id:${users[index]}`]);
       expect(profile.traits['given-name']).toBe(users[index].slice(2));
-      expect(countOf(profile, '$identify')).toBe(1);
+      expect(eventCount(profile, '$identify')).toBe(1);
       expect((await client.merges(profile.profileId)).merges).toEqual([]);
     }
     // The tablet's identifiers belong to exactly one of them (whoever logged in first), never to several.
     const holder = (await client.profileByIdentifier('anonymous_id', 'anon-family-tablet')).body.profileId;
-    expect(profiles.filter((p) => ids(p).includes('anonymous_id:anon-family-tablet')).map((p) => p.profileId)).toEqual([holder]);
-    expect(profiles.filter((p) => ids(p).includes('device_id:device-family-tablet'))).toHaveLength(1);
+    expect(profiles.filter((p) => identifiersOf(p).includes('anonymous_id:anon-family-tablet')).map((p) => p.profileId)).toEqual([holder]);
+    expect(profiles.filter((p) => identifiersOf(p).includes('device_id:device-family-tablet'))).toHaveLength(1);
 
     // A fourth user puts the tablet over the shared-value threshold (3 distinct user_ids): its ids stop linking.
     await send('identify', { ...tablet, userId: 'u-gran', timestamp: at(80), messageId: 'tablet-login-u-gran' });
     const gran = await client.waitForProfile('user_id', 'u-gran', (p) => p.summary.itemCount === 1);
-    expect(ids(gran)).toEqual(['user_id:u-gran']);
+    expect(identifiersOf(gran)).toEqual(['user_id:u-gran']);
     const suspects = await client.waitForMatch(() => client.suspectValues(), (v) => v.value === 'anon-family-tablet');
     expect(suspects).toMatchObject({ type: 'anonymous_id', distinctUserIds: 4, causingMessageId: 'tablet-login-u-gran' });
     // an anonymous event on it can no longer be given to anyone: dead-lettered, replayable after a rule change
@@ -158,8 +137,8 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect(a.profileId).not.toBe(b.profileId);
     expect(a.traits['given-name']).toBe('Alex');
     expect(b.traits['given-name']).toBe('Bo');
-    expect(ids(a)).toContain('email:family@example.com');
-    expect(ids(b)).not.toContain('email:family@example.com');
+    expect(identifiersOf(a)).toContain('email:family@example.com');
+    expect(identifiersOf(b)).not.toContain('email:family@example.com');
     // the resolver dropped the email on the second account and says why
     const decisions = (await client.merges(b.profileId)).decisions;
     expect(decisions).toEqual(expect.arrayContaining([expect.objectContaining({ messageId: 'family-b', type: 'email', value: 'family@example.com', reason: 'conflicting_user_id' })]));
@@ -186,8 +165,8 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     const three = await client.waitForProfile('user_id', 'u-blocked-3', (p) => p.summary.itemCount === 1);
     const four = await client.waitForProfile('anonymous_id', 'anon-blocked-4', (p) => p.summary.itemCount === 1);
     expect(new Set([one, two, three, four].map((p) => p.profileId)).size).toBe(4);
-    expect(ids(one)).toEqual(['anonymous_id:anon-blocked-1']);
-    expect(ids(three)).toEqual(['user_id:u-blocked-3']);
+    expect(identifiersOf(one)).toEqual(['anonymous_id:anon-blocked-1']);
+    expect(identifiersOf(three)).toEqual(['user_id:u-blocked-3']);
     for (const [type, value] of [['device_id', 'anonymous'], ['advertising_id', '00000000-0000-0000-0000-000000000000'], ['email', 'null'], ['anonymous_id', 'anonymous']]) {
       expect({ type, value, status: (await client.profileByIdentifier(type, value)).status }).toEqual({ type, value, status: 404 });
       expect({ type, value, status: (await client.identity(type, value)).status }).toEqual({ type, value, status: 404 });
@@ -219,7 +198,7 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect(jane.traits).toMatchObject({ 'given-name': 'Jane', plan: 'pro', email: 'jane@example.com' });
     expect(jane.traitProvenance['given-name']).toMatchObject({ sourceId: crm.id, priority: 1 });
     expect(jane.traitProvenance.plan).toMatchObject({ sourceId: web.id, priority: 1, messageId: 'jane-web', occurredAt: at(400) });
-    expect(countOf(jane, '$record:contact')).toBe(1);
+    expect(eventCount(jane, '$record:contact')).toBe(1);
     // an older web identify does not take plan back: same field priority, and the newest wins
     await client.send(web.writeKey, 'identify', { userId: 'u-jane', traits: { plan: 'free' }, timestamp: at(350), messageId: 'jane-web-old' });
     const after = await client.waitForProfile('user_id', 'u-jane', (p) => p.summary.itemCount === 3);
@@ -247,7 +226,7 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     await client.sendRecords(ads.writeKey, { mapping: { EmailHash: 'email_sha256' }, records: [{ recordId: 'aud-1', objectType: 'audience_member', observedAt: at(730), attributes: { EmailHash: hash, Segment: 'high-value' } }] });
 
     const kim = await client.waitForProfile('user_id', 'u-kim', (p) => p.summary.itemCount === 4);
-    expect(ids(kim)).toEqual(expect.arrayContaining([
+    expect(identifiersOf(kim)).toEqual(expect.arrayContaining([
       'crm_id:C-KIM', 'user_id:u-kim', 'phone:+14155550142', 'email:kim.old@example.com', 'email:kim.new@example.com', `email_sha256:${hash}`,
     ]));
     expect(kim.summary.eventCounts).toMatchObject({ '$record:contact': { count: 2 }, '$record:audience_member': { count: 1 }, $identify: { count: 1 } });
@@ -272,7 +251,7 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     const eve = await client.waitForProfile('user_id', 'u-external', (p) => p.summary.itemCount === 2);
     // the merger lists the identifier as the resolver does: type external:ga_client_id
     expect(eve.identifiers).toContainEqual({ type: 'external:ga_client_id', value: 'GA1.2.345' });
-    expect((await client.resolverIdentifiers(eve.profileId)).map((i: Json) => `${i.type}:${i.value}`).sort()).toEqual(ids(eve));
+    expect((await client.resolverIdentifiers(eve.profileId)).map((i: Json) => `${i.type}:${i.value}`).sort()).toEqual(identifiersOf(eve));
     expect(eve.traits).toMatchObject({ 'given-name': 'Eve', Tier: 'gold' });
     expect((await client.identity('external:ga_client_id', 'GA1.2.345')).body.profileId).toBe(eve.profileId);
     const byExternalId = await client.profileByIdentifier('external:ga_client_id', 'GA1.2.345');
@@ -334,7 +313,7 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     await send('track', { ...beaBrowser, userId: 'u-al', event: 'Signed In', timestamp: at(620), messageId: 'al-on-bea-laptop' });
 
     const wrong = await client.waitForProfile('user_id', 'u-al', (p) => p.summary.itemCount === 5);
-    expect(countOf(wrong, 'Product Viewed')).toBe(2);
+    expect(eventCount(wrong, 'Product Viewed')).toBe(2);
     // the oldest profile survives the merge: Al's
     const survivorId: string = wrong.profileId;
     expect(survivorId).toBe(al.profileId);
@@ -355,14 +334,14 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
       'Signed In': expect.objectContaining({ count: 1 }),
     });
     expect(alAfter.traits['given-name']).toBe('Al');
-    expect(ids(alAfter)).toEqual(['user_id:u-al']);
+    expect(identifiersOf(alAfter)).toEqual(['user_id:u-al']);
     const bea = await client.waitForProfileId(beaId, (p) => p.summary.itemCount === 2);
     expect(bea).toMatchObject({ status: 'active', transactions: { orderCount: 0 } });
     expect(bea.summary.eventCounts).toEqual({ 'Product Viewed': { count: 2, firstAt: at(610), lastAt: at(611) } });
     expect((await client.profileByIdentifier('anonymous_id', 'anon-bea')).body.profileId).toBe(beaId);
     expect((await client.identity('anonymous_id', 'anon-bea')).body.profileId).toBe(beaId);
     expect((await client.profileByIdentifier('external:ga_client_id', 'GA-bea')).body.profileId).toBe(beaId);
-    expect(ids(bea)).toEqual(['anonymous_id:anon-bea', 'external:ga_client_id:GA-bea']);
+    expect(identifiersOf(bea)).toEqual(['anonymous_id:anon-bea', 'external:ga_client_id:GA-bea']);
     expect((await client.timeline(beaId)).map((e) => e.messageId)).toEqual(['bea-view-2', 'bea-view-1']);
     expect((await client.timeline(survivorId)).map((e) => e.messageId)).toEqual(['al-on-bea-laptop', 'al-order', 'al-signup']);
     expect((await client.merges(survivorId)).splits).toEqual([
@@ -372,23 +351,23 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     // A split is final: Bea's next visit stays hers, and Al signing in on her laptop again does not re-merge them.
     await send('track', { anonymousId: 'anon-bea', event: 'Product Viewed', timestamp: at(630), messageId: 'bea-view-3' });
     await send('track', { ...beaBrowser, userId: 'u-al', event: 'Signed In', timestamp: at(640), messageId: 'al-on-bea-laptop-again' });
-    await client.waitForProfileId(beaId, (p) => countOf(p, 'Product Viewed') === 3);
-    const alFinal = await client.waitForProfileId(survivorId, (p) => countOf(p, 'Signed In') === 2);
+    await client.waitForProfileId(beaId, (p) => eventCount(p, 'Product Viewed') === 3);
+    const alFinal = await client.waitForProfileId(survivorId, (p) => eventCount(p, 'Signed In') === 2);
     expect(alFinal.profileId).toBe(survivorId);
-    expect(countOf(alFinal, 'Product Viewed')).toBeUndefined();
+    expect(eventCount(alFinal, 'Product Viewed')).toBeUndefined();
 
     // Another split of Al's profile rebuilds it from its items again, the wrong sign-in among them: what the first
     // split moved to Bea stays hers.
     await send('track', { anonymousId: 'anon-al-phone', event: 'App Opened', timestamp: at(650), messageId: 'al-phone-open' });
     await client.waitForProfile('anonymous_id', 'anon-al-phone', (p) => p.summary.itemCount === 1);
     await send('track', { userId: 'u-al', anonymousId: 'anon-al-phone', event: 'Signed In', timestamp: at(660), messageId: 'al-phone-login' });
-    await client.waitForProfileId(survivorId, (p) => countOf(p, 'App Opened') === 1 && countOf(p, 'Signed In') === 3);
+    await client.waitForProfileId(survivorId, (p) => eventCount(p, 'App Opened') === 1 && eventCount(p, 'Signed In') === 3);
     const second = await client.split(survivorId, ['anonymous_id:anon-al-phone'], 'support ticket 8');
     expect(second.status).toBe(201);
     expect(second.body.movedMessageIds).toEqual(['al-phone-open']);
     await client.waitForProfileId(second.body.newProfileId, (p) => p.summary.itemCount === 1);
-    const alAgain = await client.waitForProfileId(survivorId, (p) => countOf(p, 'App Opened') === undefined);
-    expect(ids(alAgain)).toEqual(['user_id:u-al']);
+    const alAgain = await client.waitForProfileId(survivorId, (p) => eventCount(p, 'App Opened') === undefined);
+    expect(identifiersOf(alAgain)).toEqual(['user_id:u-al']);
     expect((await client.profileByIdentifier('anonymous_id', 'anon-bea')).body.profileId).toBe(beaId);
     expect((await client.profileByIdentifier('external:ga_client_id', 'GA-bea')).body.profileId).toBe(beaId);
   });

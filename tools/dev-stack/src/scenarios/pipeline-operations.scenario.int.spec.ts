@@ -1,5 +1,5 @@
-import { ScenarioClient, type Json } from './scenario-client';
-import { ScenarioPipeline } from './scenario-pipeline';
+import type { Json } from './scenario-client';
+import { eventCount, identifiersOf, timeAfter, useScenarioPipeline } from './scenario-suite.spec-helper';
 
 /**
  * Operating scenarios through the whole running pipeline (gateway, validation, resolver, merger as processes on
@@ -7,12 +7,7 @@ import { ScenarioPipeline } from './scenario-pipeline';
  * after the fix, and test traffic. Assertions read the public HTTP APIs only.
  */
 
-const ADMIN_TOKEN = 'scenario-admin-token-0123456789';
-const DEV_WRITE_KEY = 'scenario-dev-write-key';
-const T0 = Date.UTC(2026, 1, 1);
-const at = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString();
-const ids = (profile: Json): string[] => profile.identifiers.map((i: { type: string; value: string }) => `${i.type}:${i.value}`).sort();
-const countOf = (profile: Json, name: string): number | undefined => profile.summary.eventCounts[name]?.count;
+const at = timeAfter(Date.UTC(2026, 1, 1));
 
 /** A fixed permutation (a linear congruential shuffle), so a failure replays the same interleaving. */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
@@ -27,21 +22,7 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 }
 
 describe('pipeline operations scenarios through the HTTP gateway on the whole running pipeline', () => {
-  const pipeline = new ScenarioPipeline({ adminToken: ADMIN_TOKEN, devWriteKey: DEV_WRITE_KEY });
-  let client: ScenarioClient;
-  const send = (call: string, body: Json) => client.send(DEV_WRITE_KEY, call, body);
-
-  beforeAll(async () => {
-    await pipeline.start();
-    client = new ScenarioClient(
-      { gateway: pipeline.url('ingest-gateway'), validation: pipeline.url('validation'), resolver: pipeline.url('identity-resolver'), merger: pipeline.url('profile-merger') },
-      ADMIN_TOKEN,
-    );
-  }, 150_000);
-
-  afterAll(async () => {
-    await pipeline.stop();
-  }, 60_000);
+  const { client, send } = useScenarioPipeline();
 
   it('people on three devices each, logging in right behind their anonymous browsing, end as one profile each with exact counts', async () => {
     const people = Array.from({ length: 15 }, (_, i) => ({ userId: `u-ops-${i}`, devices: [1, 2, 3].map((d) => `anon-ops-${i}-${d}`) }));
@@ -61,8 +42,8 @@ describe('pipeline operations scenarios through the HTTP gateway on the whole ru
     const profiles = await Promise.all(people.map((person) => client.waitForProfile('user_id', person.userId, (p) => p.summary.itemCount === 9, 60_000)));
     for (const [i, profile] of profiles.entries()) {
       const person = people[i];
-      expect({ person: person.userId, views: countOf(profile, 'Product Viewed'), identifies: countOf(profile, '$identify') }).toEqual({ person: person.userId, views: 6, identifies: 3 });
-      expect(ids(profile)).toEqual([...person.devices.map((anon) => `anonymous_id:${anon}`), `user_id:${person.userId}`].sort());
+      expect({ person: person.userId, views: eventCount(profile, 'Product Viewed'), identifies: eventCount(profile, '$identify') }).toEqual({ person: person.userId, views: 6, identifies: 3 });
+      expect(identifiersOf(profile)).toEqual([...person.devices.map((anon) => `anonymous_id:${anon}`), `user_id:${person.userId}`].sort());
       expect(profile.summary).toMatchObject({ firstSeen: at(i * 100), lastSeen: at(i * 100 + 52) });
       for (const anon of person.devices) {
         expect({ anon, merger: (await client.profileByIdentifier('anonymous_id', anon)).body.profileId, resolver: (await client.identity('anonymous_id', anon)).body.profileId })
@@ -103,7 +84,7 @@ describe('pipeline operations scenarios through the HTTP gateway on the whole ru
     expect(inOrder.traits).toEqual({ 'given-name': 'Olaf', plan: 'gold' });
     expect(inOrder.consent).toEqual({ Advertising: true });
     expect(inOrder.transactions).toMatchObject({ revenueTotal: 99.99, orderCount: 1 });
-    expect(ids(reversed)).toEqual(['anonymous_id:anon-ola-rev-laptop', 'anonymous_id:anon-ola-rev-phone', 'user_id:u-ola-rev']);
+    expect(identifiersOf(reversed)).toEqual(['anonymous_id:anon-ola-rev-laptop', 'anonymous_id:anon-ola-rev-phone', 'user_id:u-ola-rev']);
   });
 
   it("a national phone number from a source whose default region is the US links to the web's E.164 phone", async () => {
@@ -116,9 +97,9 @@ describe('pipeline operations scenarios through the HTTP gateway on the whole ru
       records: [{ recordId: 'pos-42', objectType: 'loyalty_member', observedAt: at(4010), attributes: { Tel: '(415) 555-0199', Points: 120 } }],
     });
     const profile = await client.waitForProfile('user_id', 'u-phone', (p) => p.summary.itemCount === 2);
-    expect(ids(profile)).toContain('phone:+14155550199');
+    expect(identifiersOf(profile)).toContain('phone:+14155550199');
     expect(profile.traits).toMatchObject({ phone: '+14155550199', Points: 120 });
-    expect(countOf(profile, '$record:loyalty_member')).toBe(1);
+    expect(eventCount(profile, '$record:loyalty_member')).toBe(1);
   });
 
   it('a tracking plan rejects an unplanned event; after the plan is fixed, a replay brings it to the profile as it was sent', async () => {
@@ -127,15 +108,15 @@ describe('pipeline operations scenarios through the HTTP gateway on the whole ru
     await client.send(shop.writeKey, 'track', { userId: 'u-plan', event: 'Coupon Applied', properties: { code: 'SPRING' }, timestamp: at(1000), messageId: 'plan-coupon' });
     await client.send(shop.writeKey, 'track', { userId: 'u-plan', event: 'Order Completed', properties: { revenue: 20, order_id: 'plan-o1' }, timestamp: at(1001), messageId: 'plan-order' });
 
-    const before = await client.waitForProfile('user_id', 'u-plan', (p) => countOf(p, 'Order Completed') === 1);
-    expect(countOf(before, 'Coupon Applied')).toBeUndefined();
+    const before = await client.waitForProfile('user_id', 'u-plan', (p) => eventCount(p, 'Order Completed') === 1);
+    expect(eventCount(before, 'Coupon Applied')).toBeUndefined();
     const rejection = await client.waitForMatch(() => client.rejections(shop.id), (r) => r.messageId === 'plan-coupon');
     expect(rejection).toMatchObject({ reason: 'unplanned_event', service: 'validation' });
 
     await client.putTrackingPlan(shop.id, { mode: 'reject', allowUnplannedEvents: false, events: [{ name: 'Order Completed' }, { name: 'Coupon Applied' }] });
     expect(await client.replayRejections({ sourceId: shop.id, reason: 'unplanned_event' })).toEqual({ replayed: 1, rejectionIds: [rejection.rejectionId] });
 
-    const after = await client.waitForProfile('user_id', 'u-plan', (p) => countOf(p, 'Coupon Applied') === 1);
+    const after = await client.waitForProfile('user_id', 'u-plan', (p) => eventCount(p, 'Coupon Applied') === 1);
     expect(after.profileId).toBe(before.profileId);
     expect(after.summary.eventCounts['Coupon Applied']).toEqual({ count: 1, firstAt: at(1000), lastAt: at(1000) });
     expect((await client.timeline(after.profileId)).map((e) => e.messageId)).toEqual(['plan-order', 'plan-coupon']);
@@ -151,13 +132,13 @@ describe('pipeline operations scenarios through the HTTP gateway on the whole ru
     await client.waitForProfile('anonymous_id', 'anon-kiosk-1', (p) => p.summary.itemCount === 1);
     await kiosk('anon-kiosk-2', 'kiosk-2', 5001);
     const linked = await client.waitForProfile('anonymous_id', 'anon-kiosk-2', (p) => p.summary.itemCount === 2);
-    expect(ids(linked)).toEqual(['anonymous_id:anon-kiosk-1', 'anonymous_id:anon-kiosk-2', 'device_id:kiosk-lobby-1']);
+    expect(identifiersOf(linked)).toEqual(['anonymous_id:anon-kiosk-1', 'anonymous_id:anon-kiosk-2', 'device_id:kiosk-lobby-1']);
 
     await client.putIdentityRule('device_id', { priority: 7, maxPerProfile: null, maxDistinctUserIds: 3, blockedPatterns: ['^kiosk-lobby-'] });
     await kiosk('anon-kiosk-3', 'kiosk-3', 5002);
     const alone = await client.waitForProfile('anonymous_id', 'anon-kiosk-3', (p) => p.summary.itemCount === 1);
     expect(alone.profileId).not.toBe(linked.profileId);
-    expect(ids(alone)).toEqual(['anonymous_id:anon-kiosk-3']);
+    expect(identifiersOf(alone)).toEqual(['anonymous_id:anon-kiosk-3']);
     // the rule never rewrites the past: the profile it linked before stays one
     expect((await client.profileByIdentifier('anonymous_id', 'anon-kiosk-1')).body.profileId).toBe(linked.profileId);
   });

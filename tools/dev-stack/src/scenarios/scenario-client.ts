@@ -29,10 +29,15 @@ const DEFAULT_WAIT_MS = 30_000;
  * and read profiles, timelines and merge explanations back.
  */
 export class ScenarioClient {
+  /** `urls` is read at each request, so a client can be made before the pipeline it talks to has started. */
   constructor(
-    private readonly urls: ScenarioUrls,
+    private readonly urlsOf: () => ScenarioUrls,
     private readonly adminToken: string,
   ) {}
+
+  private get urls(): ScenarioUrls {
+    return this.urlsOf();
+  }
 
   /** POST /v1/<call> (track, identify, page, batch...) authenticated the Segment way (write key as Basic user). */
   async send(writeKey: string, call: string, body: Json): Promise<void> {
