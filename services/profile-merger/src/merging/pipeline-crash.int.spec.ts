@@ -2,7 +2,6 @@ import { TOPIC_SPECS, Topics } from '@tessera/contracts';
 import {
   createTestSchema,
   createTestTopics,
-  freePort,
   ServiceChildProcess,
   startTestBroker,
   type TestBroker,
@@ -65,18 +64,9 @@ describe('identity-resolver + profile-merger under repeated kill -9 (50,000 even
   });
 
   async function start(service: ServiceName): Promise<void> {
-    const schema = service === 'identity-resolver' ? resolverSchema : mergerSchema;
-    const env = {
-      NODE_ENV: 'test',
-      PORT: String(await freePort()),
-      DATABASE_URL: schema.url,
-      DATABASE_SCHEMA: schema.schema,
-      KAFKA_BROKERS: broker.brokers.join(','),
-      TESSERA_ADMIN_TOKEN: 'pipeline-crash-admin-token',
-      LOG_LEVEL: 'error',
-    };
+    const database = service === 'identity-resolver' ? resolverSchema : mergerSchema;
     progressAtStart.set(service, await progress(service));
-    running.set(service, ServiceChildProcess.start({ service, env }));
+    running.set(service, await ServiceChildProcess.launch({ service, database, brokers: broker.brokers }));
   }
 
   /** Fails the test with the child's output when a service died without being killed by it. */
