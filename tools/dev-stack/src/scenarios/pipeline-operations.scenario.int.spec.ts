@@ -55,7 +55,7 @@ describe('pipeline operations scenarios through the HTTP gateway on the whole ru
       }
     }
     expect(new Set(profiles.map((p) => p.profileId)).size).toBe(people.length);
-  });
+  }, 120_000);
 
   it('a person on two devices whose calls all arrive newest first ends like one whose calls arrive in order', async () => {
     const history = (who: string) => [
