@@ -1,6 +1,7 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Pool } from '@tessera/persistence';
+import type { SqlExecutor } from '@tessera/kafka';
+import { withPgTransaction, type Pool } from '@tessera/persistence';
 import { AdminOnly, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { JsonBodyValidator } from '../http/json-body-validator';
 import { formatIdentifier, parseIdentifier, type Identifier } from '../resolution/identifier';
@@ -77,16 +78,20 @@ export class ProfilesController {
     splits: MergeLogEntry[];
     decisions: IdentifierDecision[];
   }> {
-    const { requested, live } = await this.resolveProfile(id);
     const max = parseLimit(limit);
-    return {
-      profileId: live,
-      requestedProfileId: requested.profileId,
-      mergedInto: requested.mergedInto,
-      merges: await this.queries.mergeHistory(this.pool, live, max),
-      splits: await this.queries.splits(this.pool, live, max),
-      decisions: await this.queries.decisions(this.pool, live, max),
-    };
+    // One REPEATABLE READ snapshot: on separate pooled reads, a merge committing in between showed half of itself.
+    return withPgTransaction(this.pool, async (client) => {
+      await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      const { requested, live } = await this.resolveProfile(id, client);
+      return {
+        profileId: live,
+        requestedProfileId: requested.profileId,
+        mergedInto: requested.mergedInto,
+        merges: await this.queries.mergeHistory(client, live, max),
+        splits: await this.queries.splits(client, live, max),
+        decisions: await this.queries.decisions(client, live, max),
+      };
+    });
   }
 
   @Post('profiles/:id/split')
@@ -106,9 +111,9 @@ export class ProfilesController {
     return this.splitter.split(id.toLowerCase(), identifiers, body.reason ?? null);
   }
 
-  private async resolveProfile(id: string) {
+  private async resolveProfile(id: string, db: SqlExecutor = this.pool) {
     if (!UUID.test(id)) throw new BadRequestException(`profile id must be a UUID, got "${id}"`);
-    const requested = await this.queries.profile(this.pool, id.toLowerCase());
+    const requested = await this.queries.profile(db, id.toLowerCase());
     if (!requested) throw new NotFoundException(`profile ${id} is unknown`);
     return { requested, live: requested.mergedInto ?? requested.profileId };
   }
