@@ -9,7 +9,7 @@ import {
 } from '@tessera/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { PipelineProbe } from '../test-support/pipeline-probe';
-import { buildPipelineWorkload, producePipelineEvents, seededRandom, type PipelineWorkload } from '../test-support/pipeline-workload';
+import { buildPipelineWorkload, producePipelineEvents, seededRandom, type PipelinePerson, type PipelineWorkload } from '../test-support/pipeline-workload';
 
 type ServiceName = 'identity-resolver' | 'profile-merger';
 
@@ -210,6 +210,8 @@ describe('identity-resolver + profile-merger under repeated kill -9 (50,000 even
     expect(merges).toBeGreaterThan(0);
     expect(await topicMessages(broker.brokers, Topics.EventsRejected)).toBe(0); // both services dead-letter there
     expect(await profileMismatches(probe, workload)).toEqual([]);
+    // The same, as the merger's API answers it for every 100th person, looked up by an anonymous id.
+    expect(await apiMismatches(running.get('profile-merger')!.port, workload.people.filter((person) => person.index % 100 === 0))).toEqual([]);
   }, TEST_TIMEOUT_MS);
 });
 
@@ -263,6 +265,21 @@ async function profileMismatches(probe: PipelineProbe, workload: PipelineWorkloa
     if (!owners.has(profileId) && profile.itemCount !== 0) problems.push(`profile ${profileId} belongs to nobody but holds ${profile.itemCount} items`);
   }
   return problems.slice(0, 20);
+}
+
+/** GET /v1/profiles?identifier=anonymous_id:a-<person>: the person's counts, items and orders (12.50 each). */
+async function apiMismatches(port: number, people: PipelinePerson[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const person of people) {
+    const response = await fetch(`http://127.0.0.1:${port}/v1/profiles?identifier=anonymous_id:a-${person.index}`);
+    const profile = (await response.json()) as { summary?: { itemCount: number; eventCounts: Record<string, { count: number }> }; transactions?: { orderCount: number; revenueTotal: number } };
+    const counts = Object.fromEntries(Object.entries(profile.summary?.eventCounts ?? {}).map(([name, counter]) => [name, counter.count]));
+    const orders = person.expectedCounts.get('Order Completed') ?? 0;
+    const actual = { status: response.status, counts: sortKeys(counts), items: profile.summary?.itemCount, orders: profile.transactions?.orderCount, revenue: profile.transactions?.revenueTotal };
+    const expected = { status: 200, counts: sortKeys(Object.fromEntries(person.expectedCounts)), items: person.expectedTotal, orders, revenue: orders * 12.5 };
+    if (JSON.stringify(actual) !== JSON.stringify(expected)) problems.push(`person ${person.index} (${person.kind}): API ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+  }
+  return problems;
 }
 
 function sortKeys(record: Record<string, number>): Record<string, number> {
