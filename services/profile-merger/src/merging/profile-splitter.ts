@@ -43,6 +43,7 @@ export class ProfileSplitter {
     const before = await loadProfileSnapshots(ctx.tx, [...new Set([...ids, ...(await this.bestEmails.affectedProfiles(ctx.tx, emailsBefore))])]);
 
     await this.itemLog.move(ctx.tx, kept, created, change.movedMessageIds);
+    await this.itemLog.rememberPendingMoves(ctx.tx, created, change.movedMessageIds, change.changeId);
     await clearDerivedState(ctx.tx, ids);
     const deltas = new Map<string, ProfileState>();
     for (const profileId of ids) {

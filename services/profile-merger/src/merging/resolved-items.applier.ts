@@ -30,14 +30,17 @@ export class ResolvedItemsApplier {
     const inputs = records.flatMap((record) => (record.value.kind === 'item' ? [{ item: record.value.item, payload: record.message.value }] : []));
     const items = inputs.map((input) => input.item);
     if (items.length === 0) return 0;
-    const targets = await resolveAndLockProfiles(ctx.tx, [...new Set(items.map((item) => item.profileId))]);
+    // An item a split moved before it arrived goes where the split sent it (it still carries the old key).
+    const splitTo = await this.itemLog.claimPendingMoves(ctx.tx, items.map((item) => item.messageId));
+    const keyOf = (item: ResolvedItem) => splitTo.get(item.messageId) ?? item.profileId;
+    const targets = await resolveAndLockProfiles(ctx.tx, [...new Set(items.map(keyOf))]);
     const config = await this.priorities.forSources(ctx.tx, [...new Set(items.map((item) => item.sourceId))]);
 
     const deltas = new Map<string, ProfileState>();
     const lastItem = new Map<string, ResolvedItem>();
     const placed: LoggedItem[] = [];
     for (const { item, payload } of inputs) {
-      const profileId = targets.get(item.profileId) ?? item.profileId;
+      const profileId = targets.get(keyOf(item)) ?? keyOf(item);
       deltas.set(profileId, joinProfileState(deltas.get(profileId) ?? emptyProfileState(), observeItem(item, config)));
       lastItem.set(profileId, item);
       placed.push({ profileId, item, payload: payload ?? Buffer.alloc(0) });

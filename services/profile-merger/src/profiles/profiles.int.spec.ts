@@ -144,6 +144,27 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
     expect((await harness.get('/v1/profiles?identifier=user_id:u-ada')).body.profileId).toBe('p-ada');
   });
 
+  it('an item a split moved before the merger received it lands on the new profile when it arrives', async () => {
+    await harness.sendItems([
+      trackItem({ profileId: 'p-eve', messageId: 'eve-1', sourceId: 'web', at: T0 + 1000, event: 'Viewed' }),
+      trackItem({ profileId: 'p-fay', messageId: 'fay-1', sourceId: 'web', at: T0 + 1100, event: 'Viewed' }),
+    ]);
+    await harness.waitFor('/v1/profiles/p-fay', (body) => body.summary?.itemCount === 1);
+    await harness.sendChange({ changeId: 'chg-eve-fay', kind: 'merge', survivorProfileId: 'p-eve', absorbedProfileId: 'p-fay', rule: 'shared_identifier:email', causingMessageId: 'fay-1', identifiers: [], at: T0 + 2000 });
+    await harness.waitFor('/v1/profiles/p-eve', (body) => body.summary?.itemCount === 2);
+    // The resolver split fay-1 and fay-2 away; fay-2 (resolved before the split, keyed by the survivor) is still in flight.
+    await harness.sendChange({
+      changeId: 'chg-eve-split', kind: 'split', survivorProfileId: 'p-eve', absorbedProfileId: 'p-fay', rule: 'manual_split', causingMessageId: null,
+      identifiers: [], movedMessageIds: ['fay-1', 'fay-2'], detail: null, at: T0 + 3000,
+    });
+    await harness.waitFor('/v1/profiles/p-fay', (body, status) => status === 200 && body.summary?.itemCount === 1);
+    await harness.sendItems([trackItem({ profileId: 'p-eve', messageId: 'fay-2', sourceId: 'web', at: T0 + 2500, event: 'Clicked' })]);
+    const fay = await harness.waitFor('/v1/profiles/p-fay', (body) => body.summary?.itemCount === 2);
+    expect(Object.keys(fay.summary.eventCounts).sort()).toEqual(['Clicked', 'Viewed']);
+    const eve = await harness.get('/v1/profiles/p-eve');
+    expect(eve.body.summary.itemCount).toBe(1);
+  });
+
   it('a second split keeps the identifiers an earlier split moved away, though a kept item still lists them', async () => {
     const viewed = (messageId: string, at: number, ...ids: Array<[string, string]>) => ({
       ...trackItem({ profileId: 'p-cy', messageId, sourceId: 'web', at: T0 + at, event: 'Viewed' }),

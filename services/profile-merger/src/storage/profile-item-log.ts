@@ -35,6 +35,30 @@ export class ProfileItemLog {
     return result.rowCount ?? 0;
   }
 
+  /**
+   * Remembers the moved items that are not in the new profile's log after the move: not received yet (they
+   * travel on another topic than the split), so claimPendingMoves re-routes them when they arrive.
+   */
+  async rememberPendingMoves(tx: SqlExecutor, toProfileId: string, messageIds: readonly string[], changeId: string): Promise<void> {
+    if (messageIds.length === 0) return;
+    await tx.query(
+      `INSERT INTO split_pending_moves (message_id, to_profile_id, change_id)
+       SELECT m, $2, $3 FROM unnest($1::text[]) AS m
+        WHERE NOT EXISTS (SELECT 1 FROM profile_items i WHERE i.profile_id = $2 AND i.message_id = m)
+       ON CONFLICT (message_id) DO UPDATE SET to_profile_id = EXCLUDED.to_profile_id, change_id = EXCLUDED.change_id`,
+      [messageIds, toProfileId, changeId],
+    );
+  }
+
+  /** Message id -> profile a split sent it to, for the given items that a split named before they arrived. */
+  async claimPendingMoves(tx: SqlExecutor, messageIds: readonly string[]): Promise<Map<string, string>> {
+    const { rows } = await tx.query<{ message_id: string; to_profile_id: string }>(
+      'DELETE FROM split_pending_moves WHERE message_id = ANY($1::text[]) RETURNING message_id, to_profile_id',
+      [messageIds],
+    );
+    return new Map(rows.map((row) => [row.message_id, row.to_profile_id]));
+  }
+
   /** Every item of the profile, oldest first (the order does not change the result; it keeps rebuilds readable). */
   async itemsOf(tx: SqlExecutor, profileId: string): Promise<ResolvedItem[]> {
     const { rows } = await tx.query<{ payload: Buffer }>('SELECT payload FROM profile_items WHERE profile_id = $1 ORDER BY occurred_at_ms, message_id', [profileId]);
