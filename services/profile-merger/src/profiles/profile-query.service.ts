@@ -22,11 +22,16 @@ export interface TimelineEntry {
 export class ProfileQueryService {
   constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool) {}
 
-  /** The profile that holds this id's data now (itself, or the survivor it was merged into); null if unknown. */
+  /**
+   * The profile that holds this id's data now (itself, or the survivor it was merged into); null if unknown. A
+   * row with neither items nor identifiers is only a lock placeholder; a split that moved identifiers alone
+   * leaves a profile with identifiers and no items, which is known.
+   */
   async currentProfileId(profileId: string): Promise<string | null> {
     const { rows } = await this.pool.query<{ profile_id: string }>(
       `SELECT COALESCE((SELECT survivor_id FROM profile_redirects WHERE absorbed_id = $1),
-                       (SELECT profile_id FROM profiles WHERE profile_id = $1 AND item_count > 0)) AS profile_id`,
+                       (SELECT profile_id FROM profiles p WHERE p.profile_id = $1
+                           AND (p.item_count > 0 OR EXISTS (SELECT 1 FROM profile_identifiers i WHERE i.profile_id = $1)))) AS profile_id`,
       [profileId],
     );
     return rows[0]?.profile_id ?? null;

@@ -165,6 +165,19 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
     expect(eve.body.summary.itemCount).toBe(1);
   });
 
+  it('a split that moves identifiers but no items leaves a known profile holding them', async () => {
+    await harness.sendItems([{ ...trackItem({ profileId: 'p-gil', messageId: 'gil-1', sourceId: 'web', at: T0 + 1000, event: 'Viewed' }), identifiers: [{ type: 'user_id', value: 'u-gil' }, { type: 'email', value: 'old@gil.io' }] }]);
+    await harness.waitFor('/v1/profiles/p-gil', (body) => body.summary?.itemCount === 1);
+    await harness.sendChange({
+      changeId: 'chg-gil-split', kind: 'split', survivorProfileId: 'p-gil', absorbedProfileId: 'p-gil-2', rule: 'manual_split', causingMessageId: null,
+      identifiers: [{ type: 'email', value: 'old@gil.io' }], movedMessageIds: [], detail: null, at: T0 + 2000,
+    });
+    const moved = await harness.waitFor('/v1/profiles/p-gil-2', (body, status) => status === 200);
+    expect(moved.identifiers).toEqual([{ type: 'email', value: 'old@gil.io' }]);
+    expect(moved.summary.itemCount).toBe(0);
+    expect((await harness.get('/v1/profiles?identifier=email:old@gil.io')).body.profileId).toBe('p-gil-2');
+  });
+
   it('a second split keeps the identifiers an earlier split moved away, though a kept item still lists them', async () => {
     const viewed = (messageId: string, at: number, ...ids: Array<[string, string]>) => ({
       ...trackItem({ profileId: 'p-cy', messageId, sourceId: 'web', at: T0 + at, event: 'Viewed' }),
