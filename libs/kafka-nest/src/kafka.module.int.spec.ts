@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { BatchingProducer, kafkaOutboxPackingDdl, kafkaTablesDdl, ok, type ApplyContext, type InboundMessage, type StepResult } from '@tessera/kafka';
+import { BatchingProducer, kafkaOutboxPackingDdl, kafkaTablesDdl, readOutboxMessages, ok, type ApplyContext, type InboundMessage, type StepResult } from '@tessera/kafka';
 import { createTestSchema, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
@@ -93,6 +93,6 @@ describe('KafkaModule (Nest adapter over the embedded broker)', () => {
     } finally {
       await admin.disconnect();
     }
-    expect((await db.pool.query('SELECT count(*)::int AS n FROM kafka_outbox')).rows[0].n).toBe(0);
+    expect(await readOutboxMessages(db.pool)).toEqual([]);
   }, 60_000);
 });

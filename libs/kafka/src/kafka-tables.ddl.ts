@@ -6,6 +6,7 @@ export const KafkaTables = {
   offsets: 'kafka_consumer_offsets',
   outbox: 'kafka_outbox',
   inbox: 'kafka_inbox',
+  outboxBatches: 'kafka_outbox_batches',
 } as const;
 
 /** Statements that create the offsets, outbox and inbox tables; idempotent (IF NOT EXISTS). */
@@ -46,20 +47,29 @@ export function kafkaTablesDdl(): string[] {
 }
 
 /**
- * Second step of the tables, for a later migration: an outbox row may hold many messages (`packed`, see
- * outbox-batch-codec.ts; `message_count` of them). Plain rows (packed IS NULL) keep their meaning.
+ * Second step of the tables, for a later migration: the packed outbox (outbox-batch-codec.ts), one row per lane
+ * per transaction holding up to 500 messages. A table of its own, not new columns on kafka_outbox: a relay of
+ * the previous release, still running during a rolling deploy, reads kafka_outbox only, so it can never take a
+ * packed row for a plain one (it would publish one null message and delete hundreds).
  */
 export function kafkaOutboxPackingDdl(): string[] {
   return [
-    `ALTER TABLE ${KafkaTables.outbox} ADD COLUMN IF NOT EXISTS packed bytea, ADD COLUMN IF NOT EXISTS message_count integer NOT NULL DEFAULT 1`,
-    // A packed row lives for a moment and holds Avro bytes that compress poorly: compressing them (TOAST's
-    // default for values over 2 kB) cost milliseconds per row for nothing. Large values still go out of line.
-    `ALTER TABLE ${KafkaTables.outbox} ALTER COLUMN packed SET STORAGE EXTERNAL`,
+    `CREATE TABLE IF NOT EXISTS ${KafkaTables.outboxBatches} (
+      id bigserial PRIMARY KEY,
+      lane smallint NOT NULL,
+      message_count integer NOT NULL,
+      packed bytea NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`,
+    // Short-lived Avro bytes compress poorly: compressing them (TOAST's default over 2 kB) cost milliseconds per
+    // row for nothing. Large values still go out of line.
+    `ALTER TABLE ${KafkaTables.outboxBatches} ALTER COLUMN packed SET STORAGE EXTERNAL`,
+    `CREATE INDEX IF NOT EXISTS ${KafkaTables.outboxBatches}_lane_id_idx ON ${KafkaTables.outboxBatches} (lane, id)`,
   ];
 }
 
 export function dropKafkaOutboxPackingDdl(): string[] {
-  return [`ALTER TABLE ${KafkaTables.outbox} DROP COLUMN IF EXISTS packed, DROP COLUMN IF EXISTS message_count`];
+  return [`DROP TABLE IF EXISTS ${KafkaTables.outboxBatches}`];
 }
 
 /** Reverse of kafkaTablesDdl(), for a migration's down(). */

@@ -2,9 +2,8 @@ import type { Message } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { KafkaTables } from './kafka-tables.ddl';
 import { OutboxRelayMetrics } from './metrics';
-import { messagesOfRow, OUTBOX_ROW_COLUMNS, type OutboxRow } from './outbox-rows';
+import { claimOutboxRows, deleteOutboxRows, type OutboxRow } from './outbox-rows';
 import { OUTBOX_LANES, OUTBOX_NOTIFY_CHANNEL } from './outbox-writer';
 import type { SqlExecutor } from './sql-client';
 
@@ -86,10 +85,10 @@ export class OutboxRelay {
     try {
       await client.query('BEGIN');
       const rows = await this.claim(client);
-      const messages = rows.flatMap(messagesOfRow);
+      const messages = rows.flatMap((row) => row.messages);
       if (rows.length > 0) {
         await this.publish(rows);
-        await this.markPublished(client, rows.map((r) => r.id));
+        await this.markPublished(client, rows);
       }
       await client.query('COMMIT');
       for (const m of messages) this.metrics?.published.inc({ topic: m.topic });
@@ -110,24 +109,12 @@ export class OutboxRelay {
       [OUTBOX_LANES],
     );
     if (lanes.length === 0) return [];
-    const { rows } = await tx.query<OutboxRow>(
-      `SELECT ${OUTBOX_ROW_COLUMNS} FROM ${KafkaTables.outbox}
-       WHERE lane = ANY($1::smallint[])
-       ORDER BY id
-       LIMIT $2
-       FOR UPDATE SKIP LOCKED`,
-      [lanes.map((l) => l.lane), this.batchSize],
-    );
-    // A prefix (so each lane stays in order) that fills the message budget; the other rows stay for the next round.
-    let taken = 0;
-    let messages = 0;
-    while (taken < rows.length && messages < this.batchSize) messages += rows[taken++].message_count;
-    return rows.slice(0, taken);
+    return claimOutboxRows(tx, lanes.map((l) => l.lane), this.batchSize);
   }
 
   protected async publish(rows: readonly OutboxRow[]): Promise<void> {
     const byTopic = new Map<string, Message[]>();
-    for (const m of rows.flatMap(messagesOfRow)) {
+    for (const m of rows.flatMap((row) => row.messages)) {
       const list = byTopic.get(m.topic) ?? [];
       if (!byTopic.has(m.topic)) byTopic.set(m.topic, list);
       list.push({ key: m.key, value: m.value, headers: m.headers });
@@ -135,8 +122,8 @@ export class OutboxRelay {
     await this.opts.publisher.sendBatch([...byTopic].map(([topic, messages]) => ({ topic, messages })));
   }
 
-  protected async markPublished(tx: SqlExecutor, ids: readonly string[]): Promise<void> {
-    await tx.query(`DELETE FROM ${KafkaTables.outbox} WHERE id = ANY($1::bigint[])`, [ids]);
+  protected async markPublished(tx: SqlExecutor, rows: readonly OutboxRow[]): Promise<void> {
+    await deleteOutboxRows(tx, rows);
   }
 
   private async run(): Promise<void> {

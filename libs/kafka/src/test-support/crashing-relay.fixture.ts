@@ -9,15 +9,8 @@ import { OutboxRelay } from '../outbox-relay';
 import { fixturePool, requireEnv } from './fixture-env';
 
 class KilledAfterPublishRelay extends OutboxRelay {
-  private messages = 0;
-
-  protected override async publish(rows: readonly OutboxRow[]): Promise<void> {
-    await super.publish(rows);
-    this.messages = rows.reduce((sum, row) => sum + row.message_count, 0);
-  }
-
-  protected override async markPublished(): Promise<void> {
-    process.stdout.write(`published ${this.messages}\n`);
+  protected override async markPublished(_tx: unknown, rows: readonly OutboxRow[]): Promise<void> {
+    process.stdout.write(`published ${rows.reduce((sum, row) => sum + row.message_count, 0)}\n`);
     process.kill(process.pid, 'SIGKILL');
     await new Promise(() => undefined);
   }

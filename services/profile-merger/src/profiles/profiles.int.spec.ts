@@ -172,7 +172,7 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
       changeId: 'chg-gil-split', kind: 'split', survivorProfileId: 'p-gil', absorbedProfileId: 'p-gil-2', rule: 'manual_split', causingMessageId: null,
       identifiers: [{ type: 'email', value: 'old@gil.io' }], movedMessageIds: [], detail: null, at: T0 + 2000,
     });
-    const moved = await harness.waitFor('/v1/profiles/p-gil-2', (body, status) => status === 200);
+    const moved = await harness.waitFor('/v1/profiles/p-gil-2', (_body, status) => status === 200);
     expect(moved.identifiers).toEqual([{ type: 'email', value: 'old@gil.io' }]);
     expect(moved.summary.itemCount).toBe(0);
     expect((await harness.get('/v1/profiles?identifier=email:old@gil.io')).body.profileId).toBe('p-gil-2');

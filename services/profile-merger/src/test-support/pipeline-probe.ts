@@ -28,7 +28,7 @@ export class PipelineProbe {
 
   /** Outgoing messages the resolver committed but its relay has not published yet. */
   resolverOutboxBacklog(): Promise<number> {
-    return this.count(this.resolver, 'SELECT count(*) AS n FROM kafka_outbox');
+    return this.count(this.resolver, 'SELECT (SELECT count(*) FROM kafka_outbox) + (SELECT coalesce(sum(message_count), 0) FROM kafka_outbox_batches) AS n');
   }
 
   /** Items the merger has folded into profiles. */
