@@ -20,15 +20,24 @@ export class TrackingEndpoints {
 
   /** /v1/track, /identify, ...: the endpoint fixes the type. */
   single(type: SegmentCallType, req: FastifyRequest, reply: FastifyReply, body: unknown): Promise<TrackingAnswer> {
-    return this.measured(type, reply, body, () => this.tracking.ingestSingle(type, ingestRequest(req, body)));
+    const request = ingestRequest(req, body);
+    return this.measured(type, reply, 1, () => this.tracking.ingestSingle(type, request));
   }
 
-  /** /v1/batch, /v1/import, /v1/b. */
+  /**
+   * /v1/batch, /v1/import, /v1/b. The parsed body is not captured here (only its event count, for the metrics of a
+   * refusal), and Fastify's reference to it is dropped once the events are encoded (see TrackingService).
+   */
   batch(req: FastifyRequest, reply: FastifyReply, body: unknown): Promise<TrackingAnswer> {
-    return this.measured('batch', reply, body, () => this.tracking.ingestBatch(ingestRequest(req, body)));
+    const eventCount = countBatchEvents(body);
+    const request = ingestRequest(req, body);
+    request.releaseBody = () => {
+      req.body = undefined;
+    };
+    return this.measured('batch', reply, eventCount, () => this.tracking.ingestBatch(request));
   }
 
-  private async measured(endpoint: string, reply: FastifyReply, body: unknown, ingest: () => Promise<number>): Promise<TrackingAnswer> {
+  private async measured(endpoint: string, reply: FastifyReply, eventCount: number, ingest: () => Promise<number>): Promise<TrackingAnswer> {
     const { metrics } = this.tracking;
     const started = process.hrtime.bigint();
     try {
@@ -38,7 +47,7 @@ export class TrackingEndpoints {
       return SUCCESS;
     } catch (error) {
       const reason = rejectionReason(error);
-      metrics.rejected.inc({ endpoint, reason }, countEvents(endpoint, body));
+      metrics.rejected.inc({ endpoint, reason }, eventCount);
       metrics.requestDuration.observe({ endpoint, outcome: reason }, Number(process.hrtime.bigint() - started) / 1e9);
       setRetryAfter(reply, error);
       throw error;
@@ -51,8 +60,8 @@ function ingestRequest(req: FastifyRequest, body: unknown): IngestRequest {
   return { authorization: req.headers.authorization, body, rawBody, bodyBytes: rawBody?.length ?? 0, receivedAt: Date.now() };
 }
 
-function countEvents(endpoint: string, body: unknown): number {
-  if (endpoint !== 'batch') return 1;
+/** What a refused batch counts in the metrics: its events, or 1 when it has none to count. */
+function countBatchEvents(body: unknown): number {
   const batch = (body as { batch?: unknown } | null)?.batch;
   return Array.isArray(batch) && batch.length > 0 ? batch.length : 1;
 }

@@ -22,6 +22,8 @@ export interface IngestRequest {
   /** Decompressed body size. */
   bodyBytes: number;
   receivedAt: number;
+  /** Called once the events are encoded, before waiting for the broker: the caller drops its parsed body then. */
+  releaseBody?: () => void;
 }
 
 /** Authenticate, check the shape, rate-limit, stamp, produce and wait for the broker's acknowledgement. */
@@ -55,17 +57,27 @@ export class TrackingService {
   /** /v1/batch and /v1/import: `{ batch: [...], context?, integrations?, sentAt? }`. Returns the event count. */
   async ingestBatch(request: IngestRequest): Promise<number> {
     const source = await this.authenticator.authenticate(request.authorization, request.body);
+    const messages = this.batchMessages(request, source.id);
+    this.rateLimiter.charge(source, messages.length);
+    // WHY: the parsed body (thousands of objects for a large batch) is not needed past this point. Dropped now, it
+    // dies young instead of being kept, and promoted to the old generation, while the broker is acknowledging.
+    request.body = undefined;
+    request.releaseBody?.();
+    await this.publisher.publish(Topics.EventsRaw, messages);
+    return messages.length;
+  }
+
+  /** The batch's events as messages, after the shape and size checks; the parsed items stay in this frame. */
+  private batchMessages(request: IngestRequest, sourceId: string): Message[] {
     const { body } = request;
     if (!isPlainObject(body)) throw new BadRequestException(`body must be a JSON object { "batch": [...] }, got ${describe(body)}`);
     const { items, defaults } = checkBatch(body);
     const located = request.rawBody ? locateBatchItemFields(request.rawBody) : null;
     const ranges = located?.length === items.length ? located : null;
-    const events = items.map((item, i) => toRawEventParts(item, batchItemType(item), source.id, request.receivedAt, defaults, ranges ? ranges[i] : null));
+    const events = items.map((item, i) => toRawEventParts(item, batchItemType(item), sourceId, request.receivedAt, defaults, ranges ? ranges[i] : null));
     const messages = this.toMessages(events, request.rawBody);
     checkEventSizes(messages.map((m) => (m.value as Buffer).length), request.bodyBytes);
-    this.rateLimiter.charge(source, messages.length);
-    await this.publisher.publish(Topics.EventsRaw, messages);
-    return messages.length;
+    return messages;
   }
 
   /**
