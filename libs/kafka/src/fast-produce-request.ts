@@ -107,7 +107,6 @@ export function fastProduceRequest(deps: FastProduceDeps) {
 
 function encodeProduce(args: ProduceRequestArgs, deps: FastProduceDeps): Buffer {
   const { acks, timeout, transactionalId = null, producerId = deps.Long.fromInt(-1), producerEpoch = 0, topicData } = args;
-  const encodeRecord = deps.recordEncoder();
   const producerIdLong = deps.Long.fromValue(producerId);
   const attributes = transactionalId ? TRANSACTIONAL_MASK : 0;
 
@@ -130,7 +129,7 @@ function encodeProduce(args: ProduceRequestArgs, deps: FastProduceDeps): Buffer 
         const message = messages[i];
         const timestampDelta = ((message.timestamp || dateNow) as number) - (firstTimestamp as number);
         const record: RecordInput = { key: message.key as RecordInput['key'], value: message.value as RecordInput['value'], headers: message.headers as RecordInput['headers'], offsetDelta: i, timestampDelta };
-        const plan = deps.recordWriter?.plan(record) ?? encodeRecord(record).buffer;
+        const plan = deps.recordWriter?.plan(record) ?? deps.recordEncoder()(record).buffer;
         records[i] = record;
         plans[i] = plan;
         recordBytes += isPlan(plan) ? plan.size : plan.length;

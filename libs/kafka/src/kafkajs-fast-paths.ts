@@ -57,9 +57,9 @@ export function installKafkajsFastPaths(): boolean {
   // After the record and checksum swaps: loading kafkajs's produce request loads their users.
   const produce = swapModule(PRODUCE_V3_MODULE, (original) => fastProduceRequest({
     original: original as FastProduceDeps['original'],
-    recordEncoder: () => current(RECORD_MODULE) as ReturnType<FastProduceDeps['recordEncoder']>,
-    crc32c: () => current(CRC32C_MODULE) as ReturnType<FastProduceDeps['crc32c']>,
-    Long: current(LONG_MODULE) as FastProduceDeps['Long'],
+    recordEncoder: currentExports(RECORD_MODULE) as FastProduceDeps['recordEncoder'],
+    crc32c: currentExports(CRC32C_MODULE) as FastProduceDeps['crc32c'],
+    Long: (currentExports(LONG_MODULE) as () => FastProduceDeps['Long'])(),
     // Only when the fast record encoder is kafkajs's: its records are then written straight into the request.
     recordWriter: record ? { plan: planRecord, write: writeRecord } : undefined,
   }), isLoaded(PRODUCE_V4_MODULE));
@@ -89,10 +89,17 @@ export function groupMessagesPerPartition({ topic, partitionMetadata, messages, 
   return result;
 }
 
-/** What a kafkajs module exports now (the swapped code once swapped). */
-function current(id: string): unknown {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- untyped kafkajs internals, read from the module cache
-  return require(require.resolve(id));
+/**
+ * A reader of what a kafkajs module exports now (the swapped code once swapped). It is read per produce request,
+ * so the path is resolved once here: require.resolve costs a path lookup on every call.
+ */
+function currentExports(id: string): () => unknown {
+  const path = require.resolve(id);
+  return () => {
+    const cached = require.cache[path];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- untyped kafkajs internals, loaded on first use
+    return cached ? cached.exports : require(path);
+  };
 }
 
 function isLoaded(id: string): boolean {
