@@ -20,4 +20,11 @@ describe('extractWriteKey', () => {
     expect(extractWriteKey(undefined, [1])).toMatchObject({ ok: false });
     expect(extractWriteKey(undefined, null)).toMatchObject({ ok: false });
   });
+
+  it('answers a repeated header the same way, however many different headers come by', () => {
+    for (let i = 0; i < 2_500; i++) expect(extractWriteKey(basic(`key-${i}:`), undefined)).toEqual({ ok: true, writeKey: `key-${i}` });
+    expect(extractWriteKey(basic('key-7:'), undefined)).toEqual({ ok: true, writeKey: 'key-7' });
+    expect(extractWriteKey(basic('key-2499:'), { writeKey: 'ignored' })).toEqual({ ok: true, writeKey: 'key-2499' });
+    expect(extractWriteKey(basic(':'), { writeKey: 'body-key' })).toEqual({ ok: true, writeKey: 'body-key' });
+  });
 });
