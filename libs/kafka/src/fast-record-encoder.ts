@@ -72,7 +72,13 @@ function writeBytes(buf: Buffer, offset: number, value: unknown, length: number)
     buf.set(value, offset);
     return offset + length;
   }
-  return offset + buf.write(value as string, offset, length, 'utf8');
+  const text = value as string;
+  // A short ASCII string (keys, header names, ids) is copied in a loop: Buffer#write's call costs more than that.
+  if (length === text.length && length <= 64) {
+    for (let i = 0; i < length; i++) buf[offset + i] = text.charCodeAt(i);
+    return offset + length;
+  }
+  return offset + buf.write(text, offset, length, 'utf8');
 }
 
 function isSmallInt(value: unknown): value is number {
