@@ -33,6 +33,8 @@ export async function publishProfileChanges<T>(
   before: ReadonlyMap<string, BeforeImage>,
   after: ReadonlyMap<string, ProfileSnapshot>,
   causeOf: (profileId: string) => ProfileChangeCause,
+  /** Profiles whose version this transaction already bumped once (writeProfileDeltas); `after` holds the old one. */
+  bumped: ReadonlySet<string> = new Set(),
 ): Promise<number> {
   const changes: Array<{ snapshot: ProfileSnapshot; values: Record<string, unknown>; changedFields: string[] }> = [];
   for (const [profileId, snapshot] of [...after].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -43,9 +45,10 @@ export async function publishProfileChanges<T>(
     if (changedFields.length > 0 || statusChanged) changes.push({ snapshot, values, changedFields });
   }
   if (changes.length === 0) return 0;
-  const { rows } = await ctx.tx.query<{ profile_id: string; version: string }>(
+  const toBump = changes.map((change) => change.snapshot.profileId).filter((profileId) => !bumped.has(profileId));
+  const { rows } = toBump.length === 0 ? { rows: [] } : await ctx.tx.query<{ profile_id: string; version: string }>(
     'UPDATE profiles SET version = version + 1 WHERE profile_id = ANY($1::text[]) RETURNING profile_id, version',
-    [changes.map((change) => change.snapshot.profileId)],
+    [toBump],
   );
   const versions = new Map(rows.map((row) => [row.profile_id, Number(row.version)]));
   for (const { snapshot, values, changedFields } of changes) {

@@ -67,6 +67,6 @@ export class ResolvedItemsApplier {
     return publishProfileChanges(ctx, before, after, (profileId) => {
       const item = lastItem.get(profileId);
       return { causingMessageId: item?.messageId ?? null, changedAt: item?.resolvedAt ?? Date.now() };
-    });
+    }, new Set(deltas.keys()));
   }
 }

@@ -263,7 +263,10 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
     expect(change.changedFields).not.toContain('traits.given-name');
     expect(JSON.parse(change.values)).toMatchObject({ email: 'jane@example.com', 'traits.plan': 'pro', 'event_count.$record:contact': 1 });
     const versions = changes.filter((c) => c.profileId === 'p-jane').map((c) => c.version);
+    expect(new Set(versions).size).toBe(versions.length);
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    // The newest message carries the version the profile has now.
+    expect((await harness.get('/v1/profiles/p-jane')).body.version).toBe(versions[versions.length - 1]);
   });
 
   async function waitForChange(match: (change: ProfileChange) => boolean, timeoutMs = 20_000): Promise<ProfileChange> {

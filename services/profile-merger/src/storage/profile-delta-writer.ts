@@ -45,6 +45,9 @@ export async function writeProfileDeltas(tx: SqlExecutor, deltas: ReadonlyMap<st
           })),
           { column: 'has_non_test_item', expression: 'p.has_non_test_item OR EXCLUDED.has_non_test_item' },
           { column: 'campaign_touch_count', expression: 'p.campaign_touch_count + EXCLUDED.campaign_touch_count' },
+          // Every profile a slice folds into gets its next version here, in the write it needs anyway, instead of
+          // a second UPDATE of the row when its change is published (versions may skip; they only ever grow).
+          { column: 'version', expression: 'p.version + 1' },
           { column: 'updated_at', expression: 'now()' },
         ],
       },
