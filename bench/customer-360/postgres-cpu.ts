@@ -1,14 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-function statFields(pid: string): string[] | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined; // gone meanwhile
-  }
-}
+import { cpuSecondsOf, statFields } from '../shared/proc-stat';
 
 /**
  * User + system CPU seconds of the Postgres server whose data directory is `dataDir`: the postmaster (first line
@@ -23,11 +15,10 @@ export function postgresCpuSeconds(dataDir: string | undefined): number {
   } catch {
     return 0;
   }
-  let ticks = 0;
+  let seconds = 0;
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    const fields = statFields(pid);
-    // After the ')': state, ppid, ... utime (index 11) and stime (index 12), in 1/100 s ticks on Linux.
-    if (fields && (pid === postmaster || fields[1] === postmaster)) ticks += Number(fields[11]) + Number(fields[12]);
+    // After the ')': state, then ppid.
+    if (pid === postmaster || statFields(pid)?.[1] === postmaster) seconds += cpuSecondsOf(pid) || 0;
   }
-  return ticks / 100;
+  return seconds;
 }

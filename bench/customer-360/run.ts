@@ -15,24 +15,16 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { BenchProcess } from '../ingest-gateway/bench-process';
+import { BenchProcess } from '../shared/bench-process';
+import { REPO_ROOT, startBenchBroker, startBenchPostgres } from '../shared/bench-infra';
+import { freePort } from '@tessera/testing';
 import { postgresCpuSeconds } from './postgres-cpu';
 import { ANONYMOUS_STEPS, encodedWorkload, EVENTS_PER_PERSON, MERGES_PER_PERSON } from './workload';
 
-const REPO_ROOT = resolve(__dirname, '../..');
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const RESOLVER_SCHEMA = 'bench_identity_resolver';
 const MERGER_SCHEMA = 'bench_profile_merger';
 
-interface EmbeddedPg {
-  startEmbeddedPostgres(options: { dataDir: string; port: number; persistent?: boolean; settings?: string[] }): Promise<{ url: string; stop(): Promise<void> }>;
-}
-interface FreePort {
-  freePort(): Promise<number>;
-}
-// Plain JS helpers shared with jest's global setup (no typings, hence require).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { freePort } = require(join(REPO_ROOT, 'libs/testing/src/free-port.js')) as FreePort;
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -107,32 +99,15 @@ async function main(): Promise<void> {
     let pgDataDir: string | undefined;
     if (!databaseUrl) {
       pgDataDir = join(work, 'pg');
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const embeddedPg = require(join(REPO_ROOT, 'libs/testing/src/embedded-pg.js')) as EmbeddedPg;
-      const pg = await embeddedPg.startEmbeddedPostgres({
-        dataDir: pgDataDir, port: await freePort(), persistent: false,
-        settings: values['pg-stats'] ? ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'] : [],
-      });
+      const pg = await startBenchPostgres(pgDataDir, values['pg-stats'] ? ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'] : []);
       databaseUrl = pg.url;
       stopPostgres = () => pg.stop();
     }
-    const kafkaPort = await freePort();
-    const broker = BenchProcess.start('embedded broker', REPO_ROOT, 'libs/embedded-kafka/src/cli.ts',
-      ['--port', String(kafkaPort), '--data-dir', join(work, 'kafka'), '--auto-create-topics', 'false', '--log-level', 'warn'], {}, logFd);
+    const { broker, brokers } = await startBenchBroker(work, logFd, TOPIC_SPECS.map((t) => ({ topic: t.name, numPartitions: t.partitions })));
     processes.push(broker);
-    const brokers = [`127.0.0.1:${kafkaPort}`];
     const kafka = new Kafka({ clientId: 'bench-c360', brokers, logLevel: logLevel.NOTHING });
     admin = kafka.admin();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await admin.connect();
-        await admin.createTopics({ waitForLeaders: true, topics: TOPIC_SPECS.map((t) => ({ topic: t.name, numPartitions: t.partitions })) });
-        break;
-      } catch (error) {
-        if (broker.exited || attempt > 120) throw error;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
+    await admin.connect();
 
     const profFlags = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : [];
     const service = async (name: string, schema: string) => {

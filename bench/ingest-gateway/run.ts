@@ -9,41 +9,19 @@
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { chmodSync, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BenchProcess } from './bench-process';
+import { BenchProcess } from '../shared/bench-process';
+import { REPO_ROOT, startBenchBroker, startBenchPostgres } from '../shared/bench-infra';
+import { freePort } from '@tessera/testing';
 import { runLoad, type LoadResult } from './load-generator';
 import { batchBody, sampleTrackCall } from './sample-events';
 
-const REPO_ROOT = resolve(__dirname, '../..');
 const WRITE_KEY = 'bench-write-key-0123456789abcdef';
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const BATCH_SIZE = 100;
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-interface EmbeddedPg {
-  startEmbeddedPostgres(options: { dataDir: string; port: number; persistent?: boolean }): Promise<{ url: string; stop(): Promise<void> }>;
-}
-
-async function createTopics(brokers: string[]): Promise<void> {
-  const admin = new Kafka({ clientId: 'bench-admin', brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  // The partition counts of libs/contracts' TOPIC_SPECS (6), as the dev stack creates them.
-  await admin.createTopics({ waitForLeaders: true, topics: ['cdp.events.raw', 'cdp.records.raw'].map((topic) => ({ topic, numPartitions: 6 })) });
-  await admin.disconnect();
-}
 
 async function eventsOnTopic(brokers: string[]): Promise<number> {
   const admin = new Kafka({ clientId: 'bench-admin', brokers, logLevel: logLevel.NOTHING }).admin();
@@ -97,27 +75,14 @@ async function main(): Promise<void> {
   try {
     let databaseUrl = values['database-url'];
     if (!databaseUrl) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const embeddedPg = require(join(REPO_ROOT, 'libs/testing/src/embedded-pg.js')) as EmbeddedPg;
-      const pg = await embeddedPg.startEmbeddedPostgres({ dataDir: join(work, 'pg'), port: await freePort(), persistent: false });
+      const pg = await startBenchPostgres(join(work, 'pg'));
       databaseUrl = pg.url;
       stopPostgres = () => pg.stop();
     }
 
-    const kafkaPort = await freePort();
-    const broker = BenchProcess.start('embedded broker', REPO_ROOT, 'libs/embedded-kafka/src/cli.ts',
-      ['--port', String(kafkaPort), '--data-dir', join(work, 'kafka'), '--auto-create-topics', 'false', '--log-level', 'warn'], {}, logFd);
+    // The partition counts of libs/contracts' TOPIC_SPECS (6), as the dev stack creates them.
+    const { broker, brokers } = await startBenchBroker(work, logFd, ['cdp.events.raw', 'cdp.records.raw'].map((topic) => ({ topic, numPartitions: 6 })));
     processes.push(broker);
-    const brokers = [`127.0.0.1:${kafkaPort}`];
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await createTopics(brokers);
-        break;
-      } catch (error) {
-        if (broker.exited || attempt > 120) throw error;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
 
     const gatewayPort = await freePort();
     const gateway = BenchProcess.start('ingest-gateway', REPO_ROOT, 'services/ingest-gateway/src/main.ts', [], {

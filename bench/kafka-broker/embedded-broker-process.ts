@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { stopChild } from '../shared/stop-child';
 import * as path from 'node:path';
 import { waitForPort, type BenchBroker } from './bench-broker';
 
@@ -52,12 +52,7 @@ export class EmbeddedBrokerProcess implements BenchBroker {
   }
 
   /** SIGTERM, as an operator would; the broker flushes and exits (and writes its CPU profile if asked to). */
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = once(this.child, 'exit');
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 20_000);
-    await exited;
-    clearTimeout(timer);
+  stop(): Promise<void> {
+    return stopChild(this.child);
   }
 }

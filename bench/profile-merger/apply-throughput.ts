@@ -11,23 +11,17 @@ import { Topics, type ResolvedItem } from '@tessera/contracts';
 import { createTestSchema } from '@tessera/testing';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { identifyItem, trackItem } from '../../services/profile-merger/src/survivorship/test-items.fixture';
 import { ApplierHarness } from '../../services/profile-merger/src/test-support/applier-harness';
+import { startBenchPostgres } from '../shared/bench-infra';
 
-const REPO_ROOT = resolve(__dirname, '../..');
 const ITEMS = Number(process.env.TESSERA_BENCH_ITEMS ?? 20_000);
 const PROFILES = Number(process.env.TESSERA_BENCH_PROFILES ?? 2_000);
 const SLICE = 500;
 const T0 = Date.UTC(2026, 0, 1);
 const TOP_STATEMENTS = 12;
 
-interface EmbeddedPg {
-  startEmbeddedPostgres(options: { dataDir: string; port: number; persistent?: boolean }): Promise<{ url: string; stop(): Promise<void> }>;
-}
-interface FreePort {
-  freePort(): Promise<number>;
-}
 
 /** Every fifth item an identify (traits, email, two sources of different priority), the rest tracks; spread over PROFILES. */
 function benchItems(): ResolvedItem[] {
@@ -79,12 +73,7 @@ async function main(): Promise<void> {
   try {
     let databaseUrl = process.env.TESSERA_BENCH_DATABASE_URL;
     if (!databaseUrl) {
-      // Plain JS helpers shared with jest's global setup (no typings, hence require).
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { startEmbeddedPostgres } = require(join(REPO_ROOT, 'libs/testing/src/embedded-pg.js')) as EmbeddedPg;
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { freePort } = require(join(REPO_ROOT, 'libs/testing/src/free-port.js')) as FreePort;
-      const pg = await startEmbeddedPostgres({ dataDir: join(work, 'pg'), port: await freePort(), persistent: false });
+      const pg = await startBenchPostgres(join(work, 'pg'));
       databaseUrl = pg.url;
       stopPostgres = () => pg.stop();
     }

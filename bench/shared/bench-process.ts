@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { cpuSecondsOf } from './proc-stat';
+import { stopChild } from './stop-child';
 
 /** A child process of the benchmark (broker, gateway, bare server), started with tools/run-ts.js. */
 export class BenchProcess {
@@ -42,26 +42,14 @@ export class BenchProcess {
 
   /** User + system CPU seconds the process has used so far (Linux /proc; 0 elsewhere). */
   cpuSeconds(): number {
-    try {
-      const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // Fields 14 and 15 of /proc/<pid>/stat (utime, stime), in clock ticks of 1/100 s on Linux.
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      return 0;
-    }
+    return (this.child.pid !== undefined && cpuSecondsOf(this.child.pid)) || 0;
   }
 
   get exited(): string | undefined {
     return this.exitReason;
   }
 
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = once(this.child, 'exit');
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 20_000);
-    await exited;
-    clearTimeout(timer);
+  stop(): Promise<void> {
+    return stopChild(this.child);
   }
 }
