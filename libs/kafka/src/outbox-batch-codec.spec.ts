@@ -16,6 +16,12 @@ describe('packed outbox rows', () => {
     }));
   });
 
+  it('keeps a header named __proto__ as a header', () => {
+    const headers = JSON.parse('{"__proto__":"x","a":"b"}') as Record<string, string>;
+    const [decoded] = decodeOutboxBatch(encodeOutboxBatch([{ topic: 't', key: null, value: null, headers }]));
+    expect(Object.entries(decoded.headers)).toEqual([['__proto__', 'x'], ['a', 'b']]);
+  });
+
   it('refuses a format it does not know rather than publishing garbage', () => {
     const packed = encodeOutboxBatch([{ topic: 't', key: null, value: Buffer.from('v'), headers: {} }]);
     packed[0] = 9;

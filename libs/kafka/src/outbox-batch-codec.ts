@@ -59,14 +59,15 @@ export function decodeOutboxBatch(packed: Buffer): PackedMessage[] {
     const topic = text(packed.readUInt16BE((at += 2) - 2));
     const key = nullable();
     const value = nullable();
-    const headers: Record<string, string> = {};
+    const entries: Array<[string, string]> = [];
     for (let h = packed.readUInt16BE((at += 2) - 2); h > 0; h--) {
       const name = text(packed.readUInt16BE((at += 2) - 2));
       const length = packed.readInt32BE(at);
       at += 4;
-      headers[name] = text(length);
+      entries.push([name, text(length)]);
     }
-    out.push({ topic, key, value, headers });
+    // fromEntries defines own properties, so a header named `__proto__` stays a header instead of a prototype.
+    out.push({ topic, key, value, headers: Object.fromEntries(entries) });
   }
   return out;
 }
