@@ -1,6 +1,6 @@
-import type { PackedMessage } from './outbox-batch-codec';
-import { decodeOutboxBatch } from './outbox-batch-codec';
+import { decodeOutboxBatch, type PackedMessage } from './outbox-batch-codec';
 import { KafkaTables } from './kafka-tables.ddl';
+import { OUTBOX_LANES } from './outbox-writer';
 import type { SqlExecutor } from './sql-client';
 
 /** A claimed outbox row: a plain one-message row (kafka_outbox, written by earlier releases) or a packed one. */
@@ -56,7 +56,7 @@ export async function deleteOutboxRows(tx: SqlExecutor, rows: readonly OutboxRow
 
 /** Every message still waiting in the outbox, in publishing order (for inspection and tests). */
 export async function readOutboxMessages(db: SqlExecutor): Promise<PackedMessage[]> {
-  const all = Array.from({ length: 16 }, (_, lane) => lane);
+  const all = Array.from({ length: OUTBOX_LANES }, (_, lane) => lane);
   const rows = await claimOutboxRows(db, all, Number.MAX_SAFE_INTEGER, '');
   return rows.flatMap((row) => row.messages);
 }

@@ -47,7 +47,7 @@ function withoutNul(headers: Record<string, string>): Record<string, string> {
 }
 
 /** Messages per packed row: bounded so one row stays a modest, evenly sized unit of relay work. */
-export const MAX_MESSAGES_PER_PACKED_ROW = 500;
+const MAX_MESSAGES_PER_PACKED_ROW = 500;
 
 /**
  * Writes the messages into the caller's transaction as packed outbox rows (outbox-batch-codec.ts): per lane, in

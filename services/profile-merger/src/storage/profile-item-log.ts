@@ -25,10 +25,6 @@ export class ProfileItemLog {
     );
   }
 
-  async moveAll(tx: SqlExecutor, fromProfileId: string, toProfileId: string): Promise<void> {
-    await tx.query('UPDATE profile_items SET profile_id = $1 WHERE profile_id = $2', [toProfileId, fromProfileId]);
-  }
-
   /** Moves the named items of one profile to another; returns how many moved. */
   async move(tx: SqlExecutor, fromProfileId: string, toProfileId: string, messageIds: readonly string[]): Promise<number> {
     const result = await tx.query('UPDATE profile_items SET profile_id = $1 WHERE profile_id = $2 AND message_id = ANY($3::text[])', [toProfileId, fromProfileId, messageIds]);
