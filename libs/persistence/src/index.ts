@@ -8,6 +8,7 @@ export * from './service-data-source';
 export * from './data-source-pool';
 export * from './snake-naming.strategy';
 export * from './unnest-parameters';
+export * from './array-literal';
 export * from './unnest-insert';
 export * from './unnest-update';
 export type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';

@@ -17,7 +17,8 @@ describe('buildUnnestInsert', () => {
       ],
     });
     expect(query.text).toBe('INSERT INTO "profiles" ("id", "seen", "traits") SELECT * FROM unnest($1::text[], $2::bigint[], $3::jsonb[])');
-    expect(query.values).toEqual([['p1', 'p2'], ['5', 7], ['{"plan":"pro"}', null]]);
+    // Array literals, as pg would have encoded [['p1', 'p2'], ['5', 7], ['{"plan":"pro"}', null]].
+    expect(query.values).toEqual(['{"p1","p2"}', '{"5","7"}', '{"{\\"plan\\":\\"pro\\"}",NULL}']);
   });
 
   it('adds conflict handling and RETURNING', () => {
@@ -47,6 +48,30 @@ describe('buildUnnestInsert', () => {
   it('accepts multi-word and parameterised types', () => {
     const query = buildUnnestInsert({ table: 't', columns: [{ name: 'a', type: 'double precision' }, { name: 'b', type: 'numeric(12, 2)' }], rows: [] });
     expect(query.text).toContain('unnest($1::double precision[], $2::numeric(12, 2)[])');
+  });
+
+  it('binds a bytea column as one blob with starts and lengths, sliced in SQL', () => {
+    const query = buildUnnestInsert({
+      table: 'items',
+      columns: [{ name: 'id', type: 'text' }, { name: 'payload', type: 'bytea' }],
+      rows: [
+        { id: 'a', payload: Buffer.from('xy') },
+        { id: 'b', payload: null },
+        { id: 'c', payload: new Uint8Array([1, 2, 3]) },
+      ],
+      onConflict: { target: ['id'], action: 'nothing' },
+    });
+    expect(query.text).toBe(
+      'INSERT INTO "items" ("id", "payload") SELECT "u"."c1" AS "id", substring($4::bytea FROM "u"."c2" FOR "u"."c3") AS "payload" ' +
+        'FROM unnest($1::text[], $2::integer[], $3::integer[]) AS "u"("c1", "c2", "c3") ON CONFLICT ("id") DO NOTHING',
+    );
+    expect(query.values).toEqual(['{"a","b","c"}', '{1,NULL,3}', '{2,NULL,3}', Buffer.from([0x78, 0x79, 1, 2, 3])]);
+  });
+
+  it('keeps a bytea column holding text (`\\x..`) as a text array, as pg encoded it', () => {
+    const query = buildUnnestInsert({ table: 'items', columns: [{ name: 'payload', type: 'bytea' }], rows: [{ payload: '\\x0102' }] });
+    expect(query.text).toBe('INSERT INTO "items" ("payload") SELECT * FROM unnest($1::bytea[])');
+    expect(query.values).toEqual(['{"\\\\x0102"}']);
   });
 });
 

@@ -1,11 +1,13 @@
 import { quoteIdentifier } from './sql-identifier';
-import { columnArrays, unnestArguments, type ParameterizedQuery, type UnnestColumn } from './unnest-parameters';
+import type { ParameterizedQuery, UnnestColumn } from './unnest-parameters';
+import { unnestRows } from './unnest-source';
 
 /**
  * Set-based writes: one statement for a whole batch, with one array parameter per column, e.g.
  *   INSERT INTO "t" ("id","n") SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT ("id") DO NOTHING
  * The statement text depends only on the columns, never on the row count, so Postgres can cache its plan
- * and a 10 000-row batch costs one round trip. Values are always bound parameters.
+ * and a 10 000-row batch costs one round trip. Values are always bound parameters (array literals built in
+ * unnest-source.ts; bytea columns go as one binary blob sliced in SQL, which changes the text but not the rows).
  * With ON CONFLICT DO UPDATE, a batch must not hold the same conflict key twice (Postgres refuses to touch a row
  * twice in one statement): fold duplicates first.
  */
@@ -37,10 +39,9 @@ export function buildUnnestInsert<Row extends Record<string, unknown>>(options: 
   const table = quoteIdentifier(options.table, 'table name');
   const alias = options.alias ? ` AS ${quoteIdentifier(options.alias, 'alias')}` : '';
   const columnList = options.columns.map((column) => quoteIdentifier(column.name, 'column name')).join(', ');
-  const arrays = unnestArguments(options.columns);
-  const values = columnArrays(options.columns, options.rows);
+  const { select, from, values } = unnestRows(options.columns, options.rows);
 
-  let text = `INSERT INTO ${table}${alias} (${columnList}) SELECT * FROM unnest(${arrays})`;
+  let text = `INSERT INTO ${table}${alias} (${columnList}) SELECT ${select} FROM ${from}`;
   if (options.onConflict) text += ` ${conflictClause(options.onConflict)}`;
   if (options.returning?.length) text += ` RETURNING ${options.returning.map((name) => quoteIdentifier(name, 'column name')).join(', ')}`;
   return { text, values };

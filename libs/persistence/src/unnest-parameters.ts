@@ -24,7 +24,11 @@ export function unnestArguments(columns: readonly UnnestColumn[], firstParameter
   return columns.map((column, index) => `$${firstParameter + index}::${elementType(column.type)}[]`).join(', ');
 }
 
-/** One array per column, in column order; undefined becomes NULL, json(b) values are serialised. */
+/**
+ * One JS array per column, in column order; undefined becomes NULL, json(b) values are serialised. The builders
+ * no longer bind these (pg's element-by-element encoding of them was costly; see unnest-source.ts): this is the
+ * reference encoding the equivalence test and the parameter benchmark compare against.
+ */
 export function columnArrays(columns: readonly UnnestColumn[], rows: readonly Record<string, unknown>[]): unknown[][] {
   return columns.map((column) => {
     const type = elementType(column.type);

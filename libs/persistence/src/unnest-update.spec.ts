@@ -19,13 +19,24 @@ describe('buildUnnestUpdate', () => {
         'FROM unnest($1::text[], $2::jsonb[], $3::integer[]) AS "v"("id", "traits", "order_count") ' +
         'WHERE "t"."id" = "v"."id" AND (v.order_count > 0) RETURNING "t"."id"',
     );
-    expect(query.values).toEqual([['p1'], ['{"a":1}'], [2]]);
+    expect(query.values).toEqual(['{"p1"}', '{"{\\"a\\":1}"}', '{"2"}']);
   });
 
   it('refuses overrides for columns it does not carry, and empty keys', () => {
     const base = { table: 't', key: [{ name: 'id', type: 'text' }], columns: [{ name: 'n', type: 'int' }], rows: [] };
     expect(() => buildUnnestUpdate({ ...base, set: { other: '1' } })).toThrow(/not in columns/);
     expect(() => buildUnnestUpdate({ ...base, key: [] })).toThrow(/key column/);
+  });
+});
+
+describe('bytea columns in UPDATE and DELETE', () => {
+  it('read the rows from a subquery that slices the blob', () => {
+    const query = buildUnnestUpdate({ table: 'blobs', key: [{ name: 'id', type: 'text' }], columns: [{ name: 'body', type: 'bytea' }], rows: [{ id: 'a', body: Buffer.from('z') }] });
+    expect(query.text).toBe(
+      'UPDATE "blobs" AS "t" SET "body" = "v"."body" FROM (SELECT "u"."c1" AS "id", substring($4::bytea FROM "u"."c2" FOR "u"."c3") AS "body" ' +
+        'FROM unnest($1::text[], $2::integer[], $3::integer[]) AS "u"("c1", "c2", "c3")) AS "v" WHERE "t"."id" = "v"."id"',
+    );
+    expect(query.values).toEqual(['{"a"}', '{1}', '{1}', Buffer.from('z')]);
   });
 });
 
@@ -40,6 +51,6 @@ describe('buildUnnestDelete', () => {
       'DELETE FROM "memberships" AS "t" USING unnest($1::text[], $2::text[]) AS "v"("segment_id", "profile_id") ' +
         'WHERE "t"."segment_id" = "v"."segment_id" AND "t"."profile_id" = "v"."profile_id"',
     );
-    expect(query.values).toEqual([['s1'], ['p1']]);
+    expect(query.values).toEqual(['{"s1"}', '{"p1"}']);
   });
 });

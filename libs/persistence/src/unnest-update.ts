@@ -1,5 +1,6 @@
 import { quoteIdentifier } from './sql-identifier';
-import { columnArrays, unnestArguments, type ParameterizedQuery, type UnnestColumn } from './unnest-parameters';
+import type { ParameterizedQuery, UnnestColumn } from './unnest-parameters';
+import { unnestRelation } from './unnest-source';
 
 /**
  * Set-based UPDATE and DELETE for a whole batch, the counterparts of buildUnnestInsert:
@@ -35,12 +36,13 @@ export function buildUnnestUpdate<Row extends Record<string, unknown>>(options: 
   for (const name of Object.keys(options.set ?? {})) {
     if (!options.columns.some((column) => column.name === name)) throw new Error(`set overrides "${name}", which is not in columns`);
   }
+  const incoming = unnestRelation(all, options.rows, '"v"');
   const text =
     `UPDATE ${quoteIdentifier(options.table, 'table name')} AS ${alias} SET ${assignments.join(', ')} ` +
-    `FROM unnest(${unnestArguments(all)}) AS "v"(${all.map((column) => quoteIdentifier(column.name, 'column name')).join(', ')}) ` +
+    `FROM ${incoming.from} ` +
     `WHERE ${keyJoin(alias, options.key)}${options.where ? ` AND (${options.where})` : ''}` +
     returning(alias, options.returning);
-  return { text, values: columnArrays(all, options.rows) };
+  return { text, values: incoming.values };
 }
 
 export interface UnnestDeleteOptions<Row> {
@@ -54,12 +56,13 @@ export interface UnnestDeleteOptions<Row> {
 export function buildUnnestDelete<Row extends Record<string, unknown>>(options: UnnestDeleteOptions<Row>): ParameterizedQuery {
   if (options.key.length === 0) throw new Error('buildUnnestDelete needs at least one key column');
   const alias = quoteIdentifier(options.alias ?? 't', 'alias');
+  const incoming = unnestRelation(options.key, options.rows, '"v"');
   const text =
     `DELETE FROM ${quoteIdentifier(options.table, 'table name')} AS ${alias} ` +
-    `USING unnest(${unnestArguments(options.key)}) AS "v"(${options.key.map((column) => quoteIdentifier(column.name, 'column name')).join(', ')}) ` +
+    `USING ${incoming.from} ` +
     `WHERE ${keyJoin(alias, options.key)}` +
     returning(alias, options.returning);
-  return { text, values: columnArrays(options.key, options.rows) };
+  return { text, values: incoming.values };
 }
 
 function keyJoin(alias: string, key: readonly UnnestColumn[]): string {
