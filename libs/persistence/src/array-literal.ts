@@ -15,8 +15,8 @@ const { prepareValue } = require('pg/lib/utils') as { prepareValue(value: unknow
 export type ElementEncoding = 'json' | 'instant' | 'plain';
 
 const NEEDS_ESCAPE = /["\\]/;
-const BACKSLASH = /\\/g;
-const DOUBLE_QUOTE = /"/g;
+const QUOTE_CODE = 0x22;
+const BACKSLASH_CODE = 0x5c;
 // Date#toISOString yields a year Postgres reads only within 0001..9999 (outside it writes +/-YYYYYY).
 const FIRST_ISO_INSTANT = Date.parse('0001-01-01T00:00:00.000Z');
 const LAST_ISO_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
@@ -32,12 +32,26 @@ export function elementEncoding(type: string): ElementEncoding {
 /** The array literal for one column, as node-postgres would send the equivalent JS array. */
 export function arrayLiteral(values: readonly unknown[], encoding: ElementEncoding): string {
   if (values.length === 0) return '{}';
+  const instant = encoding === 'instant';
   let literal = '{';
+  // A batch usually stamps every row with the same time: format it once (toISOString costs ~0.5 µs).
+  let lastDate: Date | undefined;
+  let lastDateText = '';
   for (let i = 0; i < values.length; i++) {
     if (i > 0) literal += ',';
-    literal += encoding === 'json' ? jsonElement(values[i]) : element(values[i], encoding === 'instant');
+    const value = values[i];
+    if (encoding === 'json') literal += jsonElement(value);
+    else if (instant && value instanceof Date && value === lastDate) literal += lastDateText;
+    else {
+      const text = element(value, instant);
+      literal += text;
+      if (instant && value instanceof Date) {
+        lastDate = value;
+        lastDateText = text;
+      }
+    }
   }
-  return literal + '}';
+  return `${literal}}`;
 }
 
 function element(value: unknown, instant: boolean): string {
@@ -68,7 +82,17 @@ function jsonElement(value: unknown): string {
 
 function quoted(text: string): string {
   if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
-  return `"${text.replace(BACKSLASH, '\\\\').replace(DOUBLE_QUOTE, '\\"')}"`;
+  // One scan instead of two regex replaces (JSON text is full of quotes, so this path is common for jsonb).
+  let out = '"';
+  let copied = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === QUOTE_CODE || code === BACKSLASH_CODE) {
+      out += `${text.slice(copied, i)}\\`;
+      copied = i;
+    }
+  }
+  return `${out}${text.slice(copied)}"`;
 }
 
 /** pg's own element form (Buffers, nested arrays, toPostgres objects, dates outside 1..9999, invalid dates). */
