@@ -6,7 +6,9 @@ import { contractDlqEncoder, type DlqEncoder } from './dlq-envelope';
 import { InboxDedupe } from './inbox-dedupe';
 import { MessageHeaders } from './message-headers';
 import { OffsetFence } from './offset-fence';
+import { parseOutboxSequence } from './outbox-sequence';
 import { writeOutbox } from './outbox-writer';
+import { SequenceDedupe } from './sequence-dedupe';
 import { inTransaction, withConnection, type SqlExecutor, type SqlPool } from './sql-client';
 import { DlqReasonCode, ok, type DlqReason, type StepResult } from './step-result';
 import { isTransientError } from './transient-error';
@@ -23,7 +25,7 @@ export interface ExactlyOnceProcessorOptions<T> {
   /** The state change for the whole batch, in the batch transaction. Throw only for failures worth a retry. */
   apply: (ctx: ApplyContext<T>) => Promise<void>;
   encodeDlq?: DlqEncoder;
-  /** Dedupe on the tessera-msg-id header (default true). */
+  /** Dedupe relayed messages on their tessera-seq header, others on tessera-msg-id (default true). */
   dedupeByMessageId?: boolean;
   /** How long applied message ids are remembered (default 24 h): must outlast the longest relay outage. */
   inboxRetentionMs?: number;
@@ -38,14 +40,16 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 
 /**
  * The exactly-once-effect pattern. Each batch is ONE Postgres transaction holding the handler's state change,
- * the consumed offset of the partition (locked, so replays are skipped and zombies fenced), the inbox of applied
- * message ids, and the outbox of outgoing messages and DLQ records. The runner commits the Kafka offset after.
+ * the consumed offset of the partition (locked, so replays are skipped and zombies fenced), the high-water marks
+ * of relayed sequences (and the inbox of applied message ids for messages without one), and the outbox of
+ * outgoing messages and DLQ records. The runner commits the Kafka offset after.
  * Use `handleBatch` as a BatchConsumerRunner handler.
  */
 export class ExactlyOnceProcessor<T = InboundMessage> {
   private readonly encodeDlq: DlqEncoder;
   private readonly dedupe: boolean;
   private readonly inbox: InboxDedupe;
+  private readonly sequences: SequenceDedupe;
   private readonly retentionMs: number;
   private readonly logger?: Logger;
   private lastPrune = Date.now();
@@ -54,6 +58,7 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
     this.encodeDlq = opts.encodeDlq ?? contractDlqEncoder;
     this.dedupe = opts.dedupeByMessageId ?? true;
     this.inbox = new InboxDedupe(opts.groupId);
+    this.sequences = new SequenceDedupe(opts.groupId);
     this.retentionMs = opts.inboxRetentionMs ?? 24 * 3600_000;
     this.logger = opts.logger?.child({ component: 'exactly-once', group: opts.groupId });
   }
@@ -103,7 +108,7 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
       outcome.skipped = messages.length - fresh.length;
       if (fresh.length === 0) return outcome;
 
-      const unseen = this.dedupe ? await this.dropDuplicates(tx, fresh, outcome) : fresh;
+      const unseen = this.dedupe ? await this.dropDuplicates(tx, batch, fresh, outcome) : fresh;
       const ctx = new BatchApplyContext<T>(tx, groupId, batch.topic, batch.partition, service, dlqTopic, this.encodeDlq);
       if (forced) {
         for (const m of unseen) ctx.reject(m, forced.reason);
@@ -121,13 +126,27 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
     });
   }
 
-  private async dropDuplicates(tx: SqlExecutor, fresh: readonly InboundMessage[], outcome: BatchOutcome): Promise<InboundMessage[]> {
-    const ids = fresh.map((m) => m.headers[MessageHeaders.messageId]).filter((id): id is string => id !== undefined);
+  /**
+   * Relayed messages (tessera-seq) are checked against the sequence marks, which costs no row per message;
+   * others with a tessera-msg-id (direct producers, relays of earlier releases) against the inbox.
+   */
+  private async dropDuplicates(tx: SqlExecutor, batch: ConsumedBatch, fresh: readonly InboundMessage[], outcome: BatchOutcome): Promise<InboundMessage[]> {
+    const sequences = fresh.map((m) => parseOutboxSequence(m.headers[MessageHeaders.sequence]));
+    const sequenced = sequences.some((seq) => seq !== undefined);
+    const repeated = sequenced ? await this.sequences.check(tx, batch.topic, batch.partition, sequences) : [];
+    const ids: string[] = [];
+    fresh.forEach((m, i) => {
+      const id = m.headers[MessageHeaders.messageId];
+      if (!sequences[i] && id !== undefined) ids.push(id);
+    });
     const claimed = await this.inbox.claim(tx, ids);
     const unseen: InboundMessage[] = [];
-    for (const m of fresh) {
+    for (const [i, m] of fresh.entries()) {
       const id = m.headers[MessageHeaders.messageId];
-      if (id === undefined) {
+      if (sequences[i]) {
+        if (repeated[i]) outcome.duplicate += 1;
+        else unseen.push(m);
+      } else if (id === undefined) {
         unseen.push(m);
       } else if (claimed.delete(id)) {
         // delete(): a second copy of the same id inside this batch is a duplicate too.

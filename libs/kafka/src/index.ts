@@ -17,8 +17,18 @@ export { BatchApplyContext, type ApplyContext, type DecodedRecord } from './appl
 export { OutboxRelay, type OutboxRelayOptions, type OutboxPublisher } from './outbox-relay';
 export { writeOutbox, laneOf, OUTBOX_LANES, OUTBOX_NOTIFY_CHANNEL, type OutboxEntry, type OutgoingMessage } from './outbox-writer';
 export { InboxDedupe } from './inbox-dedupe';
+export { SequenceDedupe } from './sequence-dedupe';
+export { parseOutboxSequence, formatOutboxSequence, type OutboxSequence } from './outbox-sequence';
 export { OffsetFence } from './offset-fence';
-export { kafkaTablesDdl, dropKafkaTablesDdl, kafkaOutboxPackingDdl, dropKafkaOutboxPackingDdl, KafkaTables } from './kafka-tables.ddl';
+export {
+  kafkaTablesDdl,
+  dropKafkaTablesDdl,
+  kafkaOutboxPackingDdl,
+  dropKafkaOutboxPackingDdl,
+  kafkaOutboxSequenceDdl,
+  dropKafkaOutboxSequenceDdl,
+  KafkaTables,
+} from './kafka-tables.ddl';
 export { contractDlqEncoder, rawDlqRecord, toRejectionRecord, readDlqHeaders, type DlqEncoder, type Rejection } from './dlq-envelope';
 export {
   ok,

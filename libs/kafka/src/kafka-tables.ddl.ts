@@ -7,6 +7,8 @@ export const KafkaTables = {
   outbox: 'kafka_outbox',
   inbox: 'kafka_inbox',
   outboxBatches: 'kafka_outbox_batches',
+  outboxOrigin: 'kafka_outbox_origin',
+  inboxSequences: 'kafka_inbox_sequences',
 } as const;
 
 /** Statements that create the offsets, outbox and inbox tables; idempotent (IF NOT EXISTS). */
@@ -70,6 +72,51 @@ export function kafkaOutboxPackingDdl(): string[] {
 
 export function dropKafkaOutboxPackingDdl(): string[] {
   return [`DROP TABLE IF EXISTS ${KafkaTables.outboxBatches}`];
+}
+
+/**
+ * Third step, for a later migration: the per-lane sequence that lets consumers dedupe relayed messages with a
+ * high-water mark instead of an inbox row per message (outbox-sequence.ts, sequence-dedupe.ts). Needs
+ * Postgres >= 13 (xid8, pg_current_xact_id, gen_random_uuid).
+ */
+export function kafkaOutboxSequenceDdl(): string[] {
+  const batches = KafkaTables.outboxBatches;
+  return [
+    // The writer transaction's id. The relay publishes only rows whose writer is older than every running
+    // transaction, in (xid, id) order: a transaction that commits later always has a larger xid, so each lane's
+    // publishing order only ever moves forward. Existing rows get the migration's xid and keep their id order.
+    `ALTER TABLE ${batches} ADD COLUMN IF NOT EXISTS xid xid8 NOT NULL DEFAULT pg_current_xact_id()`,
+    `CREATE INDEX IF NOT EXISTS ${batches}_lane_xid_id_idx ON ${batches} (lane, xid, id)`,
+    // Which outbox a sequence belongs to. Random, so a recreated database (whose xid counter starts again) is a new
+    // origin. Restoring a backup keeps the row: rotate it then (see libs/kafka README). `singleton` keeps it one row.
+    `CREATE TABLE IF NOT EXISTS ${KafkaTables.outboxOrigin} (
+      singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+      origin text NOT NULL
+    )`,
+    `INSERT INTO ${KafkaTables.outboxOrigin} (origin) VALUES (gen_random_uuid()::text) ON CONFLICT DO NOTHING`,
+    // Per consumer group and partition, the highest (xid, pos) applied per outbox lane. Bounded by
+    // origins x lanes x partitions, so it needs no pruning.
+    `CREATE TABLE IF NOT EXISTS ${KafkaTables.inboxSequences} (
+      group_id text NOT NULL,
+      topic text NOT NULL,
+      partition integer NOT NULL,
+      origin text NOT NULL,
+      lane smallint NOT NULL,
+      last_xid bigint NOT NULL,
+      last_pos bigint NOT NULL,
+      PRIMARY KEY (group_id, topic, partition, origin, lane)
+    )`,
+  ];
+}
+
+export function dropKafkaOutboxSequenceDdl(): string[] {
+  const batches = KafkaTables.outboxBatches;
+  return [
+    `DROP TABLE IF EXISTS ${KafkaTables.inboxSequences}`,
+    `DROP TABLE IF EXISTS ${KafkaTables.outboxOrigin}`,
+    `DROP INDEX IF EXISTS ${batches}_lane_xid_id_idx`,
+    `ALTER TABLE ${batches} DROP COLUMN IF EXISTS xid`,
+  ];
 }
 
 /** Reverse of kafkaTablesDdl(), for a migration's down(). */

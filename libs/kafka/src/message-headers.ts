@@ -1,7 +1,12 @@
 /** Header names shared by every Tessera producer and consumer. Kept in one place so DLQ tooling can rely on them. */
 export const MessageHeaders = {
-  /** Unique per logical message; consumers dedupe on it, so a relay that publishes a row twice has no double effect. */
+  /**
+   * Unique per logical message. Consumers dedupe on it (kafka_inbox) when a message has no `sequence` header: a
+   * producer that sends directly, or a relay of an earlier release.
+   */
   messageId: 'tessera-msg-id',
+  /** Set by the outbox relay: origin, lane and position of the message (outbox-sequence.ts); consumers dedupe on it. */
+  sequence: 'tessera-seq',
   dlqReason: 'tessera-dlq-reason',
   dlqDetail: 'tessera-dlq-detail',
   dlqPath: 'tessera-dlq-path',

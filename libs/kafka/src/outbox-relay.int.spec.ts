@@ -3,29 +3,13 @@ import type { Message } from 'kafkajs';
 import type { ConsumedBatch, InboundMessage } from './consumed-batch';
 import { ExactlyOnceProcessor } from './exactly-once-processor';
 import { headerToString, MessageHeaders } from './message-headers';
-import { OutboxRelay, type OutboxPublisher } from './outbox-relay';
-import { readOutboxMessages, type OutboxRow } from './outbox-rows';
+import { OutboxRelay } from './outbox-relay';
+import { readOutboxMessages } from './outbox-rows';
 import { writeOutbox, type OutboxEntry } from './outbox-writer';
-import { inTransaction, type SqlExecutor } from './sql-client';
+import { inTransaction } from './sql-client';
+import { CrashBeforeMarkRelay, roundWithRows } from './test-support/crash-before-mark-relay';
 import { installKafkaTables } from './test-support/kafka-test-schema';
-
-/** Records what a relay published, in order, like a single-partition-per-key topic would. */
-class RecordingPublisher implements OutboxPublisher {
-  readonly published: { topic: string; message: Message }[] = [];
-  async sendBatch(topicMessages: { topic: string; messages: Message[] }[]): Promise<void> {
-    await new Promise((r) => setTimeout(r, 2));
-    for (const { topic, messages } of topicMessages) for (const message of messages) this.published.push({ topic, message });
-  }
-}
-
-/** A relay that dies between publishing and deleting, the window the inbox dedupe exists for. */
-class CrashBeforeMarkRelay extends OutboxRelay {
-  crashes = 1;
-  protected override async markPublished(tx: SqlExecutor, rows: readonly OutboxRow[]): Promise<void> {
-    if (this.crashes-- > 0) throw new Error('simulated crash after publish, before mark');
-    await super.markPublished(tx, rows);
-  }
-}
+import { RecordingPublisher } from './test-support/recording-publisher';
 
 function entries(count: number, keys: number): OutboxEntry[] {
   return Array.from({ length: count }, (_, i) => ({ topic: 'out', message: { key: `k${i % keys}`, value: String(i) } }));
@@ -96,7 +80,7 @@ describe('OutboxRelay (Postgres)', () => {
     await inTransaction(db.pool, (tx) => writeOutbox(tx, entries(50, 5)));
     const publisher = new RecordingPublisher();
     const relay = new CrashBeforeMarkRelay({ pool: db.pool, publisher, batchSize: 20 });
-    await expect(relay.publishRound()).rejects.toThrow('simulated crash');
+    await expect(roundWithRows(relay)).rejects.toThrow('simulated crash');
     // The crashed round took whole packed rows until it had at least 20 messages; all of them go out again.
     const firstRound = publisher.published.length;
     expect(firstRound).toBeGreaterThanOrEqual(20);

@@ -3,7 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { OutboxRelayMetrics } from './metrics';
-import { claimOutboxRows, deleteOutboxRows, type OutboxRow } from './outbox-rows';
+import { claimOutboxRows, deleteOutboxRows, hasHeldBackRows, type OutboxRow } from './outbox-rows';
 import { OUTBOX_LANES, OUTBOX_NOTIFY_CHANNEL } from './outbox-writer';
 import type { SqlExecutor } from './sql-client';
 
@@ -20,6 +20,11 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Fallback poll when no NOTIFY arrives (default 1 s). */
   pollIntervalMs?: number;
+  /**
+   * Next round after one that left committed rows waiting behind an older, still-running transaction (default
+   * 20 ms). That transaction may write no outbox row, so no NOTIFY would announce its end.
+   */
+  heldBackRetryMs?: number;
   registry?: Registry;
   service?: string;
   logger?: Logger;
@@ -29,12 +34,16 @@ export interface OutboxRelayOptions {
 /**
  * Publishes outbox rows and deletes them. Each round is one transaction: lock some ordering lanes (advisory
  * locks, so several relay instances split the lanes and one key is never published by two at once), claim the
- * oldest rows of those lanes FOR UPDATE SKIP LOCKED, publish them in one acked batch, delete them, commit.
- * A crash after publishing and before commit publishes those rows again; consumers dedupe on tessera-msg-id.
+ * oldest settled rows of those lanes (outbox-rows.ts), publish them in one acked batch, delete them, commit.
+ * A crash after publishing and before commit publishes those rows again, with the same `tessera-seq` headers;
+ * consumers dedupe on them (sequence-dedupe.ts).
  */
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly heldBackRetryMs: number;
+  /** Whether the last round saw committed rows it could not publish yet (see SETTLED in outbox-rows.ts). */
+  private heldBack = false;
   private readonly metrics?: OutboxRelayMetrics;
   private readonly logger?: Logger;
   private listener: PoolClient | undefined;
@@ -48,6 +57,7 @@ export class OutboxRelay {
   constructor(private readonly opts: OutboxRelayOptions) {
     this.batchSize = opts.batchSize ?? 1000;
     this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
+    this.heldBackRetryMs = opts.heldBackRetryMs ?? 20;
     this.metrics = opts.registry ? new OutboxRelayMetrics(opts.registry, opts.service ?? 'app') : undefined;
     this.logger = opts.logger?.child({ component: 'outbox-relay' });
   }
@@ -68,13 +78,18 @@ export class OutboxRelay {
     await this.unlisten();
   }
 
-  /** Publishes until the outbox is empty (or a round fails); returns the number of messages published. */
+  /**
+   * Publishes until the outbox is empty (or a round fails); returns the number of messages published. Rows
+   * held back by a running transaction are waited for, so this does not return while one is open.
+   */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
       const n = await this.publishRound();
       total += n;
-      if (n < this.batchSize) return total;
+      if (n >= this.batchSize) continue;
+      if (!this.heldBack) return total;
+      await new Promise((resolve) => setTimeout(resolve, this.heldBackRetryMs));
     }
   }
 
@@ -108,8 +123,13 @@ export class OutboxRelay {
        WHERE pg_try_advisory_xact_lock(hashtext('tessera_outbox:' || current_schema()), lane)`,
       [OUTBOX_LANES],
     );
+    this.heldBack = false;
     if (lanes.length === 0) return [];
-    return claimOutboxRows(tx, lanes.map((l) => l.lane), this.batchSize);
+    const owned = lanes.map((l) => l.lane);
+    const rows = await claimOutboxRows(tx, owned, this.batchSize);
+    const claimed = rows.reduce((sum, row) => sum + row.message_count, 0);
+    if (claimed < this.batchSize) this.heldBack = await hasHeldBackRows(tx, owned);
+    return rows;
   }
 
   protected async publish(rows: readonly OutboxRow[]): Promise<void> {
@@ -133,6 +153,10 @@ export class OutboxRelay {
         const n = await this.publishRound();
         backoff = 200;
         if (n >= this.batchSize) continue;
+        if (this.heldBack) {
+          await this.sleep(this.heldBackRetryMs);
+          continue;
+        }
       } catch (err) {
         this.metrics?.failures.inc();
         this.logger?.warn({ err }, 'outbox relay round failed; retrying');

@@ -1,6 +1,7 @@
 import { decodeOutboxBatch, type PackedMessage } from './outbox-batch-codec';
 import { KafkaTables } from './kafka-tables.ddl';
-import { OUTBOX_LANES } from './outbox-writer';
+import { MessageHeaders } from './message-headers';
+import { formatOutboxSequence, sequencePosition } from './outbox-sequence';
 import type { SqlExecutor } from './sql-client';
 
 /** A claimed outbox row: a plain one-message row (kafka_outbox, written by earlier releases) or a packed one. */
@@ -21,29 +22,70 @@ interface PlainRow {
 
 interface PackedRow {
   id: string;
+  lane: number;
   message_count: number;
   packed: Buffer;
+  xid: string;
+  origin: string | null;
 }
 
-const LANE_FILTER = 'WHERE lane = ANY($1::smallint[]) ORDER BY id LIMIT $2';
+/**
+ * Rows whose writer transaction is older than every running transaction. Every transaction with a smaller xid
+ * has ended, and one that commits later has an xid at least this large: so rows become visible in (xid, id)
+ * order, and publishing only these, in that order, never publishes a row behind one that appears later.
+ */
+const SETTLED = 'xid < pg_snapshot_xmin(pg_current_snapshot())';
 
 /**
- * The oldest rows of the given lanes, up to about `budget` messages, locked for the caller's transaction:
- * plain rows first (they predate every packed row), then a prefix of the packed rows (so each lane stays in
- * order) that fills the budget. A packed row is never split, so a round may take a few more than the budget.
+ * The oldest rows of the given lanes, up to about `budget` messages: plain rows first (they predate every packed
+ * row), then a prefix, in (xid, id) order, of the settled packed rows (so each lane stays in order) that fills the
+ * budget. A packed row is never split, so a round may take a few more than the budget. Packed messages get their
+ * `tessera-seq` header; plain ones never carry one (they have no xid; consumers dedupe them on message id).
+ * No row locks: the relay's advisory lane locks already make it the only reader of these lanes, and a row lock
+ * would give the relay an xid for the whole publish, holding back every other outbox's settled horizon.
  */
-export async function claimOutboxRows(tx: SqlExecutor, lanes: readonly number[], budget: number, lock = 'FOR UPDATE SKIP LOCKED'): Promise<OutboxRow[]> {
-  const { rows: plain } = await tx.query<PlainRow>(`SELECT id, topic, key, value, headers FROM ${KafkaTables.outbox} ${LANE_FILTER} ${lock}`, [lanes, budget]);
-  const claimed: OutboxRow[] = plain.map((row) => ({ table: KafkaTables.outbox, id: row.id, message_count: 1, messages: [{ topic: row.topic, key: row.key, value: row.value, headers: row.headers }] }));
+export async function claimOutboxRows(tx: SqlExecutor, lanes: readonly number[], budget: number): Promise<OutboxRow[]> {
+  const { rows: plain } = await tx.query<PlainRow>(
+    `SELECT id, topic, key, value, headers FROM ${KafkaTables.outbox} WHERE lane = ANY($1::smallint[]) ORDER BY id LIMIT $2`,
+    [lanes, budget],
+  );
+  const claimed: OutboxRow[] = plain.map((row) => {
+    const headers = { ...row.headers };
+    delete headers[MessageHeaders.sequence];
+    return { table: KafkaTables.outbox, id: row.id, message_count: 1, messages: [{ topic: row.topic, key: row.key, value: row.value, headers }] };
+  });
   let messages = claimed.length;
   if (messages >= budget) return claimed;
-  const { rows: packed } = await tx.query<PackedRow>(`SELECT id, message_count, packed FROM ${KafkaTables.outboxBatches} ${LANE_FILTER} ${lock}`, [lanes, budget - messages]);
+  const { rows: packed } = await tx.query<PackedRow>(
+    `SELECT id, lane, message_count, packed, xid::text AS xid, (SELECT origin FROM ${KafkaTables.outboxOrigin}) AS origin
+     FROM ${KafkaTables.outboxBatches} WHERE lane = ANY($1::smallint[]) AND ${SETTLED} ORDER BY xid, id LIMIT $2`,
+    [lanes, budget - messages],
+  );
   for (const row of packed) {
     if (messages >= budget) break;
-    claimed.push({ table: KafkaTables.outboxBatches, id: row.id, message_count: row.message_count, messages: decodeOutboxBatch(row.packed) });
+    claimed.push({ table: KafkaTables.outboxBatches, id: row.id, message_count: row.message_count, messages: withSequences(row) });
     messages += row.message_count;
   }
   return claimed;
+}
+
+/** Stamps each message with its place in the outbox (a header copied from a consumed message is replaced). */
+function withSequences(row: PackedRow): PackedMessage[] {
+  const messages = decodeOutboxBatch(row.packed);
+  messages.forEach((m, index) => {
+    if (row.origin === null) delete m.headers[MessageHeaders.sequence];
+    else m.headers[MessageHeaders.sequence] = formatOutboxSequence({ origin: row.origin, lane: row.lane, xid: BigInt(row.xid), pos: sequencePosition(row.id, index) });
+  });
+  return messages;
+}
+
+/** Whether committed rows of these lanes wait behind a still-running older transaction (worth polling soon). */
+export async function hasHeldBackRows(tx: SqlExecutor, lanes: readonly number[]): Promise<boolean> {
+  const { rows } = await tx.query<{ held: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM ${KafkaTables.outboxBatches} WHERE lane = ANY($1::smallint[]) AND NOT (${SETTLED})) AS held`,
+    [lanes],
+  );
+  return rows[0].held;
 }
 
 /** Deletes published rows from the tables they came from. */
@@ -54,9 +96,12 @@ export async function deleteOutboxRows(tx: SqlExecutor, rows: readonly OutboxRow
   }
 }
 
-/** Every message still waiting in the outbox, in publishing order (for inspection and tests). */
+/**
+ * Every committed message still waiting in the outbox, settled or not, in publishing order and as written (no
+ * sequence header): for inspection and tests.
+ */
 export async function readOutboxMessages(db: SqlExecutor): Promise<PackedMessage[]> {
-  const all = Array.from({ length: OUTBOX_LANES }, (_, lane) => lane);
-  const rows = await claimOutboxRows(db, all, Number.MAX_SAFE_INTEGER, '');
-  return rows.flatMap((row) => row.messages);
+  const { rows: plain } = await db.query<PlainRow>(`SELECT topic, key, value, headers FROM ${KafkaTables.outbox} ORDER BY id`);
+  const { rows: packed } = await db.query<{ packed: Buffer }>(`SELECT packed FROM ${KafkaTables.outboxBatches} ORDER BY xid, id`);
+  return [...plain.map(({ topic, key, value, headers }) => ({ topic, key, value, headers })), ...packed.flatMap((row) => decodeOutboxBatch(row.packed))];
 }

@@ -1,0 +1,25 @@
+import { OutboxRelay } from '../outbox-relay';
+import type { OutboxRow } from '../outbox-rows';
+import type { SqlExecutor } from '../sql-client';
+
+/** A relay that dies between publishing and deleting (its first `crashes` rounds): the window dedupe exists for. */
+export class CrashBeforeMarkRelay extends OutboxRelay {
+  crashes = 1;
+
+  protected override async markPublished(tx: SqlExecutor, rows: readonly OutboxRow[]): Promise<void> {
+    if (this.crashes-- > 0) throw new Error('simulated crash after publish, before mark');
+    await super.markPublished(tx, rows);
+  }
+}
+
+/**
+ * One round that found rows. A round right after a commit may publish nothing: a transaction of another test
+ * running in the same Postgres can hold the rows back (outbox-rows.ts, SETTLED) for a moment.
+ */
+export async function roundWithRows(relay: OutboxRelay): Promise<number> {
+  for (;;) {
+    const n = await relay.publishRound();
+    if (n > 0) return n;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
