@@ -56,9 +56,10 @@ export async function claimOutboxRows(tx: SqlExecutor, lanes: readonly number[],
   });
   let messages = claimed.length;
   if (messages >= budget) return claimed;
+  // ORDER BY names the table's xid: a bare `xid` would mean the text output column and sort 1000 before 999.
   const { rows: packed } = await tx.query<PackedRow>(
     `SELECT id, lane, message_count, packed, xid::text AS xid, (SELECT origin FROM ${KafkaTables.outboxOrigin}) AS origin
-     FROM ${KafkaTables.outboxBatches} WHERE lane = ANY($1::smallint[]) AND ${SETTLED} ORDER BY xid, id LIMIT $2`,
+     FROM ${KafkaTables.outboxBatches} WHERE lane = ANY($1::smallint[]) AND ${SETTLED} ORDER BY ${KafkaTables.outboxBatches}.xid, id LIMIT $2`,
     [lanes, budget - messages],
   );
   for (const row of packed) {
