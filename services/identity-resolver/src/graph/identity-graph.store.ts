@@ -199,7 +199,8 @@ export class IdentityGraphStore {
             { name: 'resolved_at', type: 'timestamptz' },
           ],
           rows: changes.map((c) => ({ source_id: c.sourceId, message_id: c.messageId, kind: c.kind, identifier_keys: c.resolution.linked.map(itemIdentifierKey), resolved_at: at })),
-          onConflict: { target: ['source_id', 'message_id'], action: 'nothing' },
+          // The primary key leads with message_id (ResolvedItemsCheaperWrites1732700000200).
+          onConflict: { target: ['message_id', 'source_id'], action: 'nothing' },
         }),
       );
     }
