@@ -73,9 +73,11 @@ export async function claimOutboxRows(tx: SqlExecutor, lanes: readonly number[],
 /** Stamps each message with its place in the outbox (a header copied from a consumed message is replaced). */
 function withSequences(row: PackedRow): PackedMessage[] {
   const messages = decodeOutboxBatch(row.packed);
+  const { origin, lane } = row;
+  const xid = BigInt(row.xid);
   messages.forEach((m, index) => {
-    if (row.origin === null) delete m.headers[MessageHeaders.sequence];
-    else m.headers[MessageHeaders.sequence] = formatOutboxSequence({ origin: row.origin, lane: row.lane, xid: BigInt(row.xid), pos: sequencePosition(row.id, index) });
+    if (origin === null) delete m.headers[MessageHeaders.sequence];
+    else m.headers[MessageHeaders.sequence] = formatOutboxSequence({ origin, lane, xid, pos: sequencePosition(row.id, index) });
   });
   return messages;
 }
