@@ -11,5 +11,6 @@ export * from './unnest-parameters';
 export * from './array-literal';
 export * from './unnest-insert';
 export * from './unnest-update';
+export * from './index-plans';
 export type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 export type { Pool, PoolClient } from 'pg';

@@ -4,6 +4,7 @@ import { decode, encode, Topics } from '@tessera/contracts';
 import { ok, type ApplyContext, type DecodedRecord, type InboundMessage, type StepResult } from '@tessera/kafka';
 import { KafkaBatchConsumer, type KafkaBatchApplier } from '@tessera/kafka-nest';
 import type { Registry } from '@tessera/observability';
+import { preferIndexPlans } from '@tessera/persistence';
 import { METRICS_REGISTRY } from '@tessera/service-kit';
 import { IdentityGraphStore, type ResolvedChange } from '../graph/identity-graph.store';
 import { extractEventIdentifiers, extractRecordIdentifiers } from '../resolution/identifier-extractor';
@@ -50,6 +51,7 @@ export class ValidInputConsumer implements KafkaBatchApplier<ResolverInput> {
 
   async apply(ctx: ApplyContext<ResolverInput>): Promise<void> {
     const stopTimer = this.metrics.sliceDuration.startTimer();
+    await preferIndexPlans(ctx.tx);
     const rules = new RuleBook(await this.rulesRepository.list(ctx.tx));
     const resolver = new IdentityResolver(rules);
     const items: Extracted[] = ctx.records.map((record) => ({

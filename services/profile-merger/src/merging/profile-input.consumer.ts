@@ -3,6 +3,7 @@ import { decode, Topics } from '@tessera/contracts';
 import { ok, type ApplyContext, type InboundMessage, type StepResult } from '@tessera/kafka';
 import { KafkaBatchConsumer, type KafkaBatchApplier } from '@tessera/kafka-nest';
 import type { Registry } from '@tessera/observability';
+import { preferIndexPlans } from '@tessera/persistence';
 import { METRICS_REGISTRY } from '@tessera/service-kit';
 import { IdentityChangesApplier } from './identity-changes.applier';
 import { mergingMetrics, type MergingMetrics } from './metrics';
@@ -37,6 +38,7 @@ export class ProfileInputConsumer implements KafkaBatchApplier<ProfileInput> {
 
   async apply(ctx: ApplyContext<ProfileInput>): Promise<void> {
     const stopTimer = this.metrics.batchDuration.startTimer();
+    await preferIndexPlans(ctx.tx);
     const published = ctx.topic === Topics.IdentityMerges
       ? await this.identityChanges.apply(ctx, ctx.records, this.metrics)
       : await this.items.apply(ctx, ctx.records);

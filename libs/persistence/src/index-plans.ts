@@ -1,0 +1,15 @@
+/** Anything that runs a statement: a pg client, a pool or the exactly-once processor's transaction. */
+export interface StatementRunner {
+  query(text: string): Promise<unknown>;
+}
+
+/**
+ * Makes the rest of the caller's transaction plan key lookups as index probes. A consumer's slice binds a few
+ * hundred ids as `= ANY($1)` or `unnest(...)`; against a table of some tens of thousands of rows (or one whose
+ * statistics lag behind a fast-growing table, as autovacuum's analyze always does under ingest) the planner
+ * prefers a sequential scan or a hash join over the whole table, which costs milliseconds per statement and
+ * grows with the table. The penalty is a cost, not a ban: a statement with no usable index still runs.
+ */
+export async function preferIndexPlans(tx: StatementRunner): Promise<void> {
+  await tx.query('SET LOCAL enable_seqscan = off');
+}
