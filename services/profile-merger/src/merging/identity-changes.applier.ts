@@ -4,7 +4,8 @@ import type { ApplyContext, DecodedRecord } from '@tessera/kafka';
 import { BestEmailAssigner } from '../storage/best-email-assigner';
 import { foldProfilesInto, type ProfileFold } from '../storage/profile-merge-writer';
 import { resolveAndLockProfiles } from '../storage/profile-locks';
-import { loadProfileSnapshots } from '../storage/profile-snapshot';
+import { loadProfileSnapshots, setBestEmails } from '../storage/profile-snapshot';
+import { foldSnapshots } from '../storage/snapshot-fold';
 import type { MergingMetrics } from './metrics';
 import type { ProfileInput } from './profile-input';
 import { beforeImages, publishProfileChanges } from './profile-change-publisher';
@@ -92,11 +93,14 @@ export class IdentityChangesApplier {
     const emails = emailRows.rows.map((row) => row.email);
     const survivors = [...new Set(folds.map((fold) => fold.survivorId))];
     const affected = [...new Set([...survivors, ...absorbedIds, ...(await this.bestEmails.affectedProfiles(ctx.tx, emails))])];
-    const before = await loadProfileSnapshots(ctx.tx, affected);
+    const snapshots = await loadProfileSnapshots(ctx.tx, affected);
+    const before = beforeImages(snapshots);
     await foldProfilesInto(ctx.tx, folds);
-    await this.bestEmails.reassign(ctx.tx, emails, affected);
-    const after = await loadProfileSnapshots(ctx.tx, affected);
-    return publishProfileChanges(ctx, beforeImages(before), after, (profileId) => {
+    const bestEmails = await this.bestEmails.reassign(ctx.tx, emails, affected);
+    // The "after" state is computed from the snapshots, not read back (see foldSnapshots).
+    foldSnapshots(snapshots, folds);
+    setBestEmails(snapshots, bestEmails);
+    return publishProfileChanges(ctx, before, snapshots, (profileId) => {
       const change = causeOf.get(profileId) ?? causeOf.get(root(profileId));
       return { causingMessageId: change?.causingMessageId ?? null, changedAt: change?.at ?? Date.now() };
     });

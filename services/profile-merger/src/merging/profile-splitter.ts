@@ -34,6 +34,8 @@ export class ProfileSplitter {
     // The new profile may be an id absorbed earlier (the undo of that merge): it becomes itself again, so it is
     // locked as itself rather than followed to its survivor.
     await ctx.tx.query('DELETE FROM profile_redirects WHERE absorbed_id = $1', [created]);
+    // Its status as consumers last saw it: coming back from 'merged' must be announced even with no items.
+    const { rows: previous } = await ctx.tx.query<{ status: 'active' | 'merged' }>('SELECT status FROM profiles WHERE profile_id = $1 FOR UPDATE', [created]);
     await ctx.tx.query("UPDATE profiles SET status = 'active', merged_into = NULL WHERE profile_id = $1", [created]);
     const targets = await resolveAndLockProfiles(ctx.tx, [change.survivorProfileId, created]);
     const kept = targets.get(change.survivorProfileId) ?? change.survivorProfileId;
@@ -68,6 +70,9 @@ export class ProfileSplitter {
     const affected = [...new Set([...before.keys(), ...(await this.bestEmails.affectedProfiles(ctx.tx, emails))])];
     await this.bestEmails.reassign(ctx.tx, emails, affected);
     const after = await loadProfileSnapshots(ctx.tx, affected);
-    return publishProfileChanges(ctx, beforeImages(before), after, () => ({ causingMessageId: change.causingMessageId, changedAt: change.at }));
+    const beforeImage = beforeImages(before);
+    const createdBefore = beforeImage.get(created);
+    if (createdBefore && previous[0]) createdBefore.status = previous[0].status;
+    return publishProfileChanges(ctx, beforeImage, after, () => ({ causingMessageId: change.causingMessageId, changedAt: change.at }));
   }
 }

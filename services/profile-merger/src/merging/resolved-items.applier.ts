@@ -6,7 +6,7 @@ import { PriorityRepository } from '../priorities/priority-repository';
 import { writeProfileDeltas } from '../storage/profile-delta-writer';
 import { resolveAndLockProfiles } from '../storage/profile-locks';
 import { ProfileItemLog, type LoggedItem } from '../storage/profile-item-log';
-import { loadProfileSnapshots, refreshSnapshots } from '../storage/profile-snapshot';
+import { attributeIdentifiers, loadProfileSnapshots, setBestEmails } from '../storage/profile-snapshot';
 import { observeItem } from '../survivorship/item-observer';
 import { emptyProfileState, type ProfileState } from '../survivorship/profile-state';
 import { joinProfileState } from '../survivorship/profile-state-join';
@@ -49,22 +49,25 @@ export class ResolvedItemsApplier {
     const emailProfiles = await this.bestEmails.affectedProfiles(ctx.tx, emails);
     const affected = [...new Set([...deltas.keys(), ...emailProfiles])];
 
-    const snapshots = await loadProfileSnapshots(ctx.tx, affected, { identifiers: false });
+    const snapshots = await loadProfileSnapshots(ctx.tx, affected);
     const before = beforeImages(snapshots);
-    await writeProfileDeltas(ctx.tx, deltas);
+    const held = new Map([...snapshots].map(([profileId, snapshot]) => [profileId, new Set(snapshot.state.identifiers)]));
+    const attribution = await writeProfileDeltas(ctx.tx, deltas, held);
     // Only a profile that observes one of these emails can see its best email change.
     const observing = [...deltas].filter(([, delta]) => delta.emails.size > 0).map(([profileId]) => profileId);
-    await this.bestEmails.reassign(ctx.tx, emails, [...new Set([...observing, ...emailProfiles])]);
+    const bestEmails = await this.bestEmails.reassign(ctx.tx, emails, [...new Set([...observing, ...emailProfiles])]);
     await this.itemLog.append(ctx.tx, placed);
-    // The "after" state is the fold in code (the upserts do the same fold; storage-fold.int.spec proves it), so
-    // only what other profiles' data decide is read back: best emails and identifiers.
+    // The "after" state is computed, not read back: the fold in code (the upserts do the same fold;
+    // storage-fold.int.spec proves it), the identifiers as the slice attributed them, the best emails the
+    // reassignment returned. Status cannot change here: every profile of the slice is locked.
     for (const [profileId, delta] of deltas) {
       const snapshot = snapshots.get(profileId);
       if (snapshot) joinProfileState(snapshot.state, delta);
     }
-    const after = await refreshSnapshots(ctx.tx, snapshots);
+    attributeIdentifiers(snapshots, attribution);
+    setBestEmails(snapshots, bestEmails);
 
-    return publishProfileChanges(ctx, before, after, (profileId) => {
+    return publishProfileChanges(ctx, before, snapshots, (profileId) => {
       const item = lastItem.get(profileId);
       return { causingMessageId: item?.messageId ?? null, changedAt: item?.resolvedAt ?? Date.now() };
     }, new Set(deltas.keys()));

@@ -19,7 +19,8 @@ export class BestEmailAssigner {
     return rows.map((row) => row.profile_id);
   }
 
-  async reassign(tx: SqlExecutor, emails: readonly string[], profileIds: readonly string[]): Promise<void> {
+  /** Returns the profiles whose best email changed, with the new one (null: none left). */
+  async reassign(tx: SqlExecutor, emails: readonly string[], profileIds: readonly string[]): Promise<Map<string, string | null>> {
     if (emails.length > 0) {
       await tx.query(
         `WITH ranked AS (
@@ -32,8 +33,8 @@ export class BestEmailAssigner {
         [[...emails].sort()],
       );
     }
-    if (profileIds.length === 0) return;
-    await tx.query(
+    if (profileIds.length === 0) return new Map();
+    const { rows } = await tx.query<{ profile_id: string; best_email: string | null }>(
       `UPDATE profiles p SET best_email = b.email, updated_at = now()
        FROM (
          SELECT ids.profile_id, (
@@ -41,8 +42,10 @@ export class BestEmailAssigner {
            WHERE o.profile_id = ids.profile_id
            ORDER BY o.priority, o.occurred_at_ms DESC, o.message_id DESC LIMIT 1) AS email
          FROM unnest($1::text[]) AS ids(profile_id)) b
-       WHERE p.profile_id = b.profile_id AND p.best_email IS DISTINCT FROM b.email`,
+       WHERE p.profile_id = b.profile_id AND p.best_email IS DISTINCT FROM b.email
+       RETURNING p.profile_id, p.best_email`,
       [[...new Set(profileIds)].sort()],
     );
+    return new Map(rows.map((row) => [row.profile_id, row.best_email]));
   }
 }

@@ -8,14 +8,25 @@ import { EMAIL_OBSERVATION_BEATS_STORED, ORDER_IS_LATER, TRAIT_BEATS_STORED, TRA
 
 const byKey = <T>(key: (row: T) => string) => (a: T, b: T): number => compareText(key(a), key(b));
 
+/** Identifier text (`type:value`) -> the profile a slice attributed it to. */
+export type IdentifierAttribution = Map<string, string>;
+
 /**
  * Folds per-profile deltas (already folded in code, so no conflict key repeats) into storage with one set-based
  * upsert per table. Each ON CONFLICT does exactly what joinProfileState does, so stored state equals the fold of
  * every item ever applied. Rows are sorted by key so concurrent slices lock in the same order.
+ * `held` (profile id -> identifier texts it is known to hold) spares the upsert of identifiers already in
+ * place: most items repeat identifiers their profile has, and even a no-op ON CONFLICT locks (writes) the row.
+ * Returns where each identifier of the deltas now lives.
  */
-export async function writeProfileDeltas(tx: SqlExecutor, deltas: ReadonlyMap<string, ProfileState>): Promise<void> {
+export async function writeProfileDeltas(
+  tx: SqlExecutor,
+  deltas: ReadonlyMap<string, ProfileState>,
+  held: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+): Promise<IdentifierAttribution> {
   const entries = [...deltas].sort(byKey(([id]) => id));
-  if (entries.length === 0) return;
+  const attribution: IdentifierAttribution = new Map();
+  if (entries.length === 0) return attribution;
 
   await runQuery(tx,
     buildUnnestInsert({
@@ -74,7 +85,7 @@ export async function writeProfileDeltas(tx: SqlExecutor, deltas: ReadonlyMap<st
     }
     for (const identifier of d.identifiers) {
       const parts = parseIdentifierText(identifier);
-      if (parts) identifiers.push({ id_type: parts.type, id_value: parts.value, profile_id: profileId, first_seen_ms: d.firstSeen ?? 0 });
+      if (parts) identifiers.push({ id_type: parts.type, id_value: parts.value, profile_id: profileId, first_seen_ms: d.firstSeen ?? 0, text: identifier });
     }
     for (const [email, p] of d.emails) emails.push({ email, profile_id: profileId, source_id: p.sourceId, priority: p.priority, occurred_at_ms: p.occurredAt, message_id: p.messageId });
   }
@@ -121,19 +132,23 @@ export async function writeProfileDeltas(tx: SqlExecutor, deltas: ReadonlyMap<st
       }),
     );
   }
-  if (identifiers.length > 0) {
-    identifiers.sort(byKey((r) => `${String(r.id_type)}\u0000${String(r.id_value)}`));
+  identifiers.sort(byKey((r) => `${String(r.id_type)}\u0000${String(r.id_value)}`));
+  const attributed = dedupeBy(identifiers, (r) => `${String(r.id_type)}\u0000${String(r.id_value)}`);
+  for (const row of attributed) attribution.set(String(row.text), String(row.profile_id));
+  const moved = attributed.filter((row) => !held.get(String(row.profile_id))?.has(String(row.text)));
+  if (moved.length > 0) {
     await runQuery(tx,
       buildUnnestInsert({
         table: 'profile_identifiers', alias: 'i',
         columns: [{ name: 'id_type', type: 'text' }, { name: 'id_value', type: 'text' }, { name: 'profile_id', type: 'text' }, { name: 'first_seen_ms', type: 'bigint' }],
-        rows: dedupeBy(identifiers, (r) => `${String(r.id_type)}\u0000${String(r.id_value)}`),
+        rows: moved,
         // The resolver decides where an identifier lives; the latest attribution wins (a split moves identifiers).
         onConflict: { target: ['id_type', 'id_value'], update: ['profile_id'], where: 'i.profile_id <> EXCLUDED.profile_id' },
       }),
     );
   }
   if (emails.length > 0) await upsertEmailObservations(tx, emails);
+  return attribution;
 }
 
 export async function upsertEmailObservations(tx: SqlExecutor, rows: Array<Record<string, unknown>>): Promise<void> {

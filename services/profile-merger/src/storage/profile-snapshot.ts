@@ -1,4 +1,7 @@
 import type { SqlExecutor } from '@tessera/kafka';
+import type { IdentifierAttribution } from './profile-delta-writer';
+import { parseIdentifierText, type IdentifierParts } from '../survivorship/identifier-text';
+import { compareText } from '../survivorship/provenance';
 import { emptyProfileState, type CampaignTouch, type JsonValue, type ProfileState, type TraitMode } from '../survivorship/profile-state';
 
 /** A stored profile read back as survivorship state, plus what only storage knows. */
@@ -57,7 +60,6 @@ interface ProfileRow {
 export async function loadProfileSnapshots(
   tx: SqlExecutor,
   profileIds: readonly string[],
-  options: { identifiers: boolean } = { identifiers: true },
 ): Promise<Map<string, ProfileSnapshot>> {
   const snapshots = new Map<string, ProfileSnapshot>();
   if (profileIds.length === 0) return snapshots;
@@ -133,29 +135,42 @@ export async function loadProfileSnapshots(
     stateOf(row.profile_id)?.emails.set(row.email, { sourceId: row.source_id, priority: row.priority, occurredAt: Number(row.occurred_at_ms), messageId: row.message_id });
   }
 
-  if (options.identifiers) await loadIdentifiers(tx, snapshots);
+  await loadIdentifiers(tx, snapshots);
   return snapshots;
 }
 
 /**
- * Re-reads what a slice may have changed outside the profile's own fold: best emails (decided across profiles)
- * and identifiers (the resolver may re-attribute one). Mutates and returns the snapshots.
+ * Brings snapshots' identifiers in line with a slice's attribution without reading them back: an identifier
+ * the slice attributed to another profile leaves, one attributed to this profile joins. Call after joining the
+ * slice's deltas into the snapshots (a delta may carry an identifier the attribution gave to another profile).
  */
-export async function refreshSnapshots(tx: SqlExecutor, snapshots: Map<string, ProfileSnapshot>): Promise<Map<string, ProfileSnapshot>> {
-  if (snapshots.size === 0) return snapshots;
-  const { rows } = await tx.query<{ profile_id: string; best_email: string | null; status: 'active' | 'merged'; merged_into: string | null }>(
-    'SELECT profile_id, best_email, status, merged_into FROM profiles WHERE profile_id = ANY($1::text[])',
-    [[...snapshots.keys()]],
-  );
-  for (const row of rows) {
-    const snapshot = snapshots.get(row.profile_id);
-    if (!snapshot) continue;
-    snapshot.bestEmail = row.best_email;
-    snapshot.status = row.status;
-    snapshot.mergedInto = row.merged_into;
+export function attributeIdentifiers(snapshots: ReadonlyMap<string, ProfileSnapshot>, attribution: IdentifierAttribution): void {
+  const holders = new Map<string, ProfileSnapshot[]>();
+  for (const snapshot of snapshots.values()) {
+    for (const text of snapshot.state.identifiers) {
+      const list = holders.get(text);
+      if (list) list.push(snapshot);
+      else holders.set(text, [snapshot]);
+    }
   }
-  await loadIdentifiers(tx, snapshots);
-  return snapshots;
+  for (const [text, owner] of attribution) {
+    for (const holder of holders.get(text) ?? []) if (holder.profileId !== owner) holder.state.identifiers.delete(text);
+    snapshots.get(owner)?.state.identifiers.add(text);
+  }
+  for (const snapshot of snapshots.values()) {
+    snapshot.identifiers = [...snapshot.state.identifiers]
+      .map(parseIdentifierText)
+      .filter((parts): parts is IdentifierParts => parts !== undefined)
+      .sort((a, b) => compareText(a.type, b.type) || compareText(a.value, b.value));
+  }
+}
+
+/** Applies the best emails a reassignment changed (BestEmailAssigner.reassign's result). */
+export function setBestEmails(snapshots: ReadonlyMap<string, ProfileSnapshot>, changed: ReadonlyMap<string, string | null>): void {
+  for (const [profileId, email] of changed) {
+    const snapshot = snapshots.get(profileId);
+    if (snapshot) snapshot.bestEmail = email;
+  }
 }
 
 async function loadIdentifiers(tx: SqlExecutor, snapshots: Map<string, ProfileSnapshot>): Promise<void> {

@@ -34,19 +34,50 @@ describe('stored profiles equal the pure survivorship fold (Postgres)', () => {
 
   const applySlice = (topic: string, inputs: Parameters<ApplierHarness['applySlice']>[1]) => harness.applySlice(topic, inputs);
 
+  /**
+   * The appliers compute each profile's "after" state instead of reading it back: the latest
+   * cdp.profiles.changed of every profile must say exactly what storage now holds.
+   */
+  const expectPublishedToMatchStorage = async (profileIds: readonly string[]): Promise<void> => {
+    const stored = await loadProfileSnapshots(harness.pool, profileIds);
+    for (const profileId of profileIds) {
+      const published = harness.lastPublished.get(profileId);
+      const snapshot = stored.get(profileId);
+      if (!published || !snapshot) continue;
+      const active = snapshot.status === 'active';
+      expect({ profileId, status: published.status, into: published.mergedIntoProfileId, identifiers: published.identifiers, values: JSON.parse(published.values) }).toEqual({
+        profileId,
+        status: snapshot.status,
+        into: snapshot.mergedInto,
+        identifiers: active ? snapshot.identifiers : [],
+        values: active ? segmentableValues(snapshot.state, snapshot.bestEmail) : {},
+      });
+    }
+  };
+
+  /**
+   * Items carry a few identifiers of their own profile (never another's, so each profile's last message stays
+   * current: a profile that loses an identifier to another profile's slice is not re-announced).
+   */
+  const withIdentifiers = (item: ResolvedItem, picks: readonly number[]): ResolvedItem => ({
+    ...item,
+    identifiers: picks.map((k) => ({ type: k % 2 === 0 ? 'anonymous_id' : 'device_id', value: `${item.profileId}-${k}` })),
+  });
+  const identifierPicks = fc.subarray([0, 1, 2, 3]);
+
   const fold = (list: readonly ResolvedItem[]): ProfileState => list.reduce((s, item) => joinProfileState(s, observeItem(item, config)), emptyProfileState());
 
   it('random streams, random batches, an optional merge at a random point, then its split', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(itemSpecArbitrary, fc.boolean()), { minLength: 1, maxLength: 16 }),
+        fc.array(fc.tuple(itemSpecArbitrary, fc.boolean(), identifierPicks), { minLength: 1, maxLength: 16 }),
         fc.nat(),
         fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 16, maxLength: 16 }),
         fc.option(fc.nat(), { nil: null }),
         async (specs, seed, batchSizes, mergeAfter) => {
           run += 1;
           const [left, right] = [`r${run}-a`, `r${run}-b`];
-          const all = specs.map(([spec, onLeft], index) => buildItem(spec, `r${run}-m${index.toString().padStart(2, '0')}`, onLeft ? left : right, `run${run}.io`));
+          const all = specs.map(([spec, onLeft, picks], index) => withIdentifiers(buildItem(spec, `r${run}-m${index.toString().padStart(2, '0')}`, onLeft ? left : right, `run${run}.io`), picks));
           const order = shuffle(all, seed);
           const mergeAt = mergeAfter === null ? -1 : mergeAfter % (order.length + 1);
           let position = 0;
@@ -60,6 +91,7 @@ describe('stored profiles equal the pure survivorship fold (Postgres)', () => {
             position += size;
           }
 
+          await expectPublishedToMatchStorage([left, right]);
           const stored = await loadProfileSnapshots(harness.pool, [left, right]);
           const expectedStates = mergeAt >= 0
             ? new Map([[left, fold(all)]])
@@ -76,6 +108,7 @@ describe('stored profiles equal the pure survivorship fold (Postgres)', () => {
           // undo the merge: the right profile's items move back and both are rebuilt from the item log
           const rightItems = all.filter((i) => i.profileId === right);
           await applySlice(Topics.IdentityMerges, [{ kind: 'identity_change', change: { changeId: `r${run}-split`, kind: 'split', survivorProfileId: left, absorbedProfileId: right, rule: 'manual_split', causingMessageId: null, identifiers: [], movedMessageIds: rightItems.map((i) => i.messageId), detail: null, at: 0 } }]);
+          await expectPublishedToMatchStorage([left, right]);
           const split = await loadProfileSnapshots(harness.pool, [left, right]);
           const separate = new Map([[left, fold(all.filter((i) => i.profileId === left))], [right, fold(rightItems)]]);
           const splitBest = assignBestEmails([...separate].flatMap(([profileId, state]) => [...state.emails].map(([email, provenance]) => ({ email, profileId, provenance }))));
@@ -93,12 +126,12 @@ describe('stored profiles equal the pure survivorship fold (Postgres)', () => {
   it('a slice of chained merges in random order equals the pure fold of each resulting cluster', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(itemSpecArbitrary, fc.nat({ max: 4 })), { minLength: 1, maxLength: 14 }),
+        fc.array(fc.tuple(itemSpecArbitrary, fc.nat({ max: 4 }), identifierPicks), { minLength: 1, maxLength: 14 }),
         fc.array(fc.tuple(fc.nat({ max: 4 }), fc.nat({ max: 4 })), { minLength: 1, maxLength: 7 }),
         async (specs, pairs) => {
           run += 1;
           const ids = [0, 1, 2, 3, 4].map((n) => `r${run}-p${n}`);
-          const all = specs.map(([spec, owner], index) => buildItem(spec, `r${run}-m${index.toString().padStart(2, '0')}`, ids[owner], `run${run}.io`));
+          const all = specs.map(([spec, owner, picks], index) => withIdentifiers(buildItem(spec, `r${run}-m${index.toString().padStart(2, '0')}`, ids[owner], `run${run}.io`), picks));
           await applySlice(Topics.EventsResolved, all.map((item) => ({ kind: 'item' as const, item })));
           const merges = pairs.filter(([a, b]) => a !== b);
           await applySlice(Topics.IdentityMerges, merges.map(([survivor, absorbed], k) => ({
@@ -116,6 +149,7 @@ describe('stored profiles equal the pure survivorship fold (Postgres)', () => {
           const expectedStates = new Map<string, ProfileState>();
           for (const id of ids) if (root(id) === id) expectedStates.set(id, fold(all.filter((item) => root(item.profileId) === id)));
           const best = assignBestEmails([...expectedStates].flatMap(([profileId, state]) => [...state.emails].map(([email, provenance]) => ({ email, profileId, provenance }))));
+          await expectPublishedToMatchStorage(ids);
           const stored = await loadProfileSnapshots(harness.pool, ids);
           for (const id of ids) {
             const snapshot = stored.get(id);

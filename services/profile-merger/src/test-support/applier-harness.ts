@@ -1,4 +1,4 @@
-import { encode, Topics } from '@tessera/contracts';
+import { decode, encode, Topics, type ProfileChange } from '@tessera/contracts';
 import { BatchApplyContext, contractDlqEncoder, type DecodedRecord } from '@tessera/kafka';
 import { createServiceDataSource, dataSourcePool, withPgTransaction, type DataSource, type Pool } from '@tessera/persistence';
 import { Registry } from 'prom-client';
@@ -49,9 +49,12 @@ export class ApplierHarness {
     await this.schema.drop();
   }
 
-  /** Applies one slice of one topic in one transaction; returns how many profile changes it staged. */
   /** When set, the time spent per statement (by its first 60 characters) is added here. */
   statementTimes: Map<string, number> | undefined;
+  /** The latest cdp.profiles.changed staged for each profile, over every slice applied. */
+  readonly lastPublished = new Map<string, ProfileChange>();
+
+  /** Applies one slice of one topic in one transaction; returns how many profile changes it staged. */
 
   async applySlice(topic: string, inputs: readonly ProfileInput[]): Promise<number> {
     const metrics = mergingMetrics(new Registry());
@@ -76,7 +79,13 @@ export class ApplierHarness {
         value,
       }));
       ctx.records.push(...records);
-      return topic === Topics.IdentityMerges ? this.changes.apply(ctx, records, metrics) : this.items.apply(ctx, records);
+      const staged = topic === Topics.IdentityMerges ? await this.changes.apply(ctx, records, metrics) : await this.items.apply(ctx, records);
+      for (const entry of ctx.outboxEntries()) {
+        if (entry.topic !== Topics.ProfilesChanged || !Buffer.isBuffer(entry.message.value)) continue;
+        const change = decode(Topics.ProfilesChanged, entry.message.value);
+        this.lastPublished.set(change.profileId, change);
+      }
+      return staged;
     });
   }
 }
