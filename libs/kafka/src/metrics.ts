@@ -22,7 +22,7 @@ export class KafkaConsumerMetrics {
     this.lag = gauge(registry, metricName(service, 'consumer_lag', 'messages', 'gauge'),
       'Messages behind the partition high watermark after the last processed batch', ['group', 'topic', 'partition']);
     this.messages = counter(registry, metricName(service, 'consumer_messages', undefined, 'counter'),
-      'Consumed messages by outcome: ok, dlq, drop, skipped (offset already applied), duplicate (message id already applied)',
+      'Consumed messages by outcome: ok, dlq, drop, skipped (offset already applied), duplicate (outbox sequence or message id already applied)',
       ['group', 'topic', 'outcome']);
     this.batchFailures = counter(registry, metricName(service, 'consumer_batch_failures', undefined, 'counter'),
       'Batch handler attempts that failed and were retried', ['group', 'topic']);
@@ -56,11 +56,14 @@ export class KafkaProducerMetrics {
 export class OutboxRelayMetrics {
   readonly published: Counter<'topic'>;
   readonly failures: Counter;
+  readonly heldBack: Gauge;
 
   constructor(registry: Registry, service: string) {
     this.published = counter(registry, metricName(service, 'outbox_published_messages', undefined, 'counter'),
       'Outbox rows published to Kafka and removed', ['topic']);
     this.failures = counter(registry, metricName(service, 'outbox_publish_failures', undefined, 'counter'),
       'Relay rounds that failed and rolled back (their rows are retried)', []);
+    this.heldBack = gauge(registry, metricName(service, 'outbox_held_back', 'seconds', 'gauge'),
+      'How long committed outbox rows have waited behind an older, still-running transaction in the cluster (0 = none)', []);
   }
 }

@@ -30,6 +30,8 @@ export interface OutboxRelayOptions {
   logger?: Logger;
 }
 
+/** Held back this long, the relay logs a warning (again every as long while it lasts). */
+const HELD_BACK_WARNING_MS = 30_000;
 
 /**
  * Publishes outbox rows and deletes them. Each round is one transaction: lock some ordering lanes (advisory
@@ -44,6 +46,8 @@ export class OutboxRelay {
   private readonly heldBackRetryMs: number;
   /** Whether the last round saw committed rows it could not publish yet (see SETTLED in outbox-rows.ts). */
   private heldBack = false;
+  private heldBackSince: number | undefined;
+  private lastHeldBackWarning = 0;
   private readonly metrics?: OutboxRelayMetrics;
   private readonly logger?: Logger;
   private listener: PoolClient | undefined;
@@ -107,6 +111,7 @@ export class OutboxRelay {
       }
       await client.query('COMMIT');
       for (const m of messages) this.metrics?.published.inc({ topic: m.topic });
+      this.trackHeldBack();
       return messages.length;
     } catch (err) {
       await client.query('ROLLBACK').catch((e: Error) => (broken = e));
@@ -144,6 +149,26 @@ export class OutboxRelay {
 
   protected async markPublished(tx: SqlExecutor, rows: readonly OutboxRow[]): Promise<void> {
     await deleteOutboxRows(tx, rows);
+  }
+
+  /**
+   * A long-running writing transaction anywhere in the cluster holds back every outbox (the rows wait, nothing is
+   * lost): make that visible, since the cause is usually in another process entirely.
+   */
+  private trackHeldBack(): void {
+    const now = Date.now();
+    if (!this.heldBack) {
+      this.heldBackSince = undefined;
+      this.metrics?.heldBack.set(0);
+      return;
+    }
+    this.heldBackSince ??= now;
+    const waitedMs = now - this.heldBackSince;
+    this.metrics?.heldBack.set(waitedMs / 1000);
+    if (waitedMs >= HELD_BACK_WARNING_MS && now - this.lastHeldBackWarning >= HELD_BACK_WARNING_MS) {
+      this.lastHeldBackWarning = now;
+      this.logger?.warn({ waitedMs }, 'outbox rows are waiting behind an older transaction that is still running (see pg_stat_activity: backend_xid, xact_start)');
+    }
   }
 
   private async run(): Promise<void> {

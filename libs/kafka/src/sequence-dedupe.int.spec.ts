@@ -1,5 +1,6 @@
 import { createTestSchema, type TestSchema } from '@tessera/testing';
 import type { Pool, PoolClient } from 'pg';
+import { Registry } from 'prom-client';
 import type { ConsumedBatch, InboundMessage } from './consumed-batch';
 import { ExactlyOnceProcessor } from './exactly-once-processor';
 import { MessageHeaders } from './message-headers';
@@ -173,7 +174,9 @@ describe('sequence dedupe of relayed messages (Postgres)', () => {
 
   it('a running relay publishes held-back rows soon after the older writer ends, with no NOTIFY and a long poll', async () => {
     const publisher = new RecordingPublisher();
-    const relay = new OutboxRelay({ pool: db.pool, publisher, pollIntervalMs: 60_000 });
+    const registry = new Registry();
+    const relay = new OutboxRelay({ pool: db.pool, publisher, pollIntervalMs: 60_000, registry, service: 'seq_test' });
+    const heldBackSeconds = async () => (await registry.getSingleMetric('tessera_seq_test_outbox_held_back_seconds')!.get()).values[0]?.value ?? 0;
     await relay.start();
     const idle = await openTransaction(db.pool);
     try {
@@ -182,10 +185,12 @@ describe('sequence dedupe of relayed messages (Postgres)', () => {
       await inTransaction(db.pool, (tx) => writeOutbox(tx, entries([1, 2, 3])));
       await new Promise((r) => setTimeout(r, 200));
       expect(publisher.published).toHaveLength(0);
+      expect(await heldBackSeconds()).toBeGreaterThan(0.1);
       await idle.end('ROLLBACK');
       const started = Date.now();
       expect(await waitFor(() => publisher.published.length === 3, 5_000, 10)).toBe(true);
       expect(Date.now() - started).toBeLessThan(1_000);
+      expect(await waitFor(async () => (await heldBackSeconds()) === 0, 1_000, 10)).toBe(true);
     } finally {
       await relay.stop();
     }
