@@ -11,7 +11,7 @@ export interface KafkaBatchConsumerOptions
 
 /**
  * What a class decorated with @KafkaBatchConsumer implements. Its batches run through the ExactlyOnceProcessor:
- * `apply` gets the decoded records and the batch transaction; offsets, inbox and outbox are handled around it.
+ * `apply` gets the decoded records and the batch transaction; offsets, duplicate checks and outbox are handled around it.
  */
 export interface KafkaBatchApplier<T = InboundMessage> {
   decode?(message: InboundMessage): StepResult<T> | Promise<StepResult<T>>;

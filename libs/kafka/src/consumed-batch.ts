@@ -31,7 +31,7 @@ export interface BatchOutcome {
   drop: number;
   /** Offset already applied (redelivery after a crash or a rebalance). */
   skipped: number;
-  /** Message id already applied (a relay published the same outbox row twice). */
+  /** Already applied (a relay published the same outbox row twice): by outbox sequence, or by message id. */
   duplicate: number;
 }
 

@@ -2,8 +2,9 @@ import { KafkaTables } from './kafka-tables.ddl';
 import type { SqlExecutor } from './sql-client';
 
 /**
- * Remembers which message ids a group has applied. One set-based statement per batch: the ids that come back
- * from RETURNING are new; the others were applied before (a relay re-published them).
+ * Remembers which message ids a group has applied, for messages without a `tessera-seq` header (those are
+ * deduped by sequence-dedupe.ts): direct producer sends, relays of earlier releases. One set-based statement per
+ * batch: the ids that come back from RETURNING are new; the others were applied before (sent again).
  */
 export class InboxDedupe {
   constructor(private readonly groupId: string) {}
