@@ -1,4 +1,5 @@
 import { encode, Topics, type ValidEvent } from '@tessera/contracts';
+import { formatOutboxSequence, laneOf, MessageHeaders } from '@tessera/kafka';
 
 /** One person of the workload: three browsing devices, then a login that links them all. */
 export const EVENTS_PER_PERSON = 10;
@@ -93,7 +94,10 @@ export function encodedWorkload(people: number): EncodedEvent[] {
   for (let step = 0; step < EVENTS_PER_PERSON; step++) {
     for (let person = 0; person < people; person++) {
       const value = personEvent(person, step);
-      out.push({ key: value.userId ?? value.anonymousId ?? '', value: encode(Topics.EventsValid, value), headers: { 'tessera-msg-id': value.messageId } });
+      const key = value.userId ?? value.anonymousId ?? '';
+      // As validation's outbox relay stamps them: the resolver dedupes on the sequence, not on an inbox row.
+      const sequence = formatOutboxSequence({ origin: 'bench-validation', lane: laneOf(Buffer.from(key), value.messageId), xid: 1n, pos: BigInt(out.length) });
+      out.push({ key, value: encode(Topics.EventsValid, value), headers: { [MessageHeaders.messageId]: value.messageId, [MessageHeaders.sequence]: sequence } });
     }
   }
   return out;
