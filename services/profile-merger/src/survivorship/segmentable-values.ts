@@ -37,5 +37,12 @@ export function segmentableValues(state: ProfileState, bestEmail: string | null)
 /** Names whose value differs between two snapshots (added, removed or changed), sorted. */
 export function changedFieldNames(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...names].filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name])).sort();
+  return [...names].filter((name) => !sameValue(before[name], after[name])).sort();
+}
+
+/** Most values are strings and numbers: compared directly; only objects and arrays (traits) go through JSON. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
 }
