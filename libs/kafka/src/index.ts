@@ -27,6 +27,8 @@ export {
   dropKafkaOutboxPackingDdl,
   kafkaOutboxSequenceDdl,
   dropKafkaOutboxSequenceDdl,
+  kafkaOutboxPublishOrderDdl,
+  dropKafkaOutboxPublishOrderDdl,
   KafkaTables,
 } from './kafka-tables.ddl';
 export { contractDlqEncoder, rawDlqRecord, toRejectionRecord, readDlqHeaders, type DlqEncoder, type Rejection } from './dlq-envelope';

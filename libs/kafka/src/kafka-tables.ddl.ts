@@ -119,6 +119,22 @@ export function dropKafkaOutboxSequenceDdl(): string[] {
   ];
 }
 
+/**
+ * Fourth step: the index the relay's claim really needs. It publishes the settled rows of all its lanes in one
+ * (xid, id) order, which an index on (xid, id) hands over directly with the LIMIT; with (lane, xid, id) Postgres
+ * sorted the whole table each round (about 100 ms a round at 80,000 waiting rows). It also finds the newest xid
+ * (is anything held back?) with one backward index step.
+ */
+export function kafkaOutboxPublishOrderDdl(): string[] {
+  const batches = KafkaTables.outboxBatches;
+  return [`CREATE INDEX IF NOT EXISTS ${batches}_xid_id_idx ON ${batches} (xid, id)`, `DROP INDEX IF EXISTS ${batches}_lane_xid_id_idx`];
+}
+
+export function dropKafkaOutboxPublishOrderDdl(): string[] {
+  const batches = KafkaTables.outboxBatches;
+  return [`CREATE INDEX IF NOT EXISTS ${batches}_lane_xid_id_idx ON ${batches} (lane, xid, id)`, `DROP INDEX IF EXISTS ${batches}_xid_id_idx`];
+}
+
 /** Reverse of kafkaTablesDdl(), for a migration's down(). */
 export function dropKafkaTablesDdl(): string[] {
   return [

@@ -44,7 +44,7 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly heldBackRetryMs: number;
-  /** Whether the last round saw committed rows it could not publish yet (see SETTLED in outbox-rows.ts). */
+  /** Whether the last round saw committed rows it could not publish yet (see HORIZON in outbox-rows.ts). */
   private heldBack = false;
   private heldBackSince: number | undefined;
   private lastHeldBackWarning = 0;

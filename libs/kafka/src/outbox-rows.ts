@@ -25,16 +25,17 @@ interface PackedRow {
   lane: number;
   message_count: number;
   packed: Buffer;
-  xid: string;
+  writer_xid: string;
   origin: string | null;
 }
 
 /**
- * Rows whose writer transaction is older than every running transaction. Every transaction with a smaller xid
- * has ended, and one that commits later has an xid at least this large: so rows become visible in (xid, id)
- * order, and publishing only these, in that order, never publishes a row behind one that appears later.
+ * Rows with xid < HORIZON are settled: their writer is older than every running transaction. Every transaction
+ * with a smaller xid has ended, and one that commits later has an xid at least this large: so rows become visible
+ * in (xid, id) order, and publishing only these, in that order, never publishes a row behind one that appears
+ * later. As a subquery the horizon is computed once per statement (the function is only stable: per row otherwise).
  */
-const SETTLED = 'xid < pg_snapshot_xmin(pg_current_snapshot())';
+const HORIZON = '(SELECT pg_snapshot_xmin(pg_current_snapshot()))';
 
 /**
  * The oldest rows of the given lanes, up to about `budget` messages: plain rows first (they predate every packed
@@ -56,10 +57,11 @@ export async function claimOutboxRows(tx: SqlExecutor, lanes: readonly number[],
   });
   let messages = claimed.length;
   if (messages >= budget) return claimed;
-  // ORDER BY names the table's xid: a bare `xid` would mean the text output column and sort 1000 before 999.
+  // ORDER BY names the table's xid, and the text form has a name of its own: ordering by the text would put
+  // 1000 before 999, and consumers would then drop the later rows as duplicates.
   const { rows: packed } = await tx.query<PackedRow>(
-    `SELECT id, lane, message_count, packed, xid::text AS xid, (SELECT origin FROM ${KafkaTables.outboxOrigin}) AS origin
-     FROM ${KafkaTables.outboxBatches} WHERE lane = ANY($1::smallint[]) AND ${SETTLED} ORDER BY ${KafkaTables.outboxBatches}.xid, id LIMIT $2`,
+    `SELECT id, lane, message_count, packed, xid::text AS writer_xid, (SELECT origin FROM ${KafkaTables.outboxOrigin}) AS origin
+     FROM ${KafkaTables.outboxBatches} WHERE lane = ANY($1::smallint[]) AND xid < ${HORIZON} ORDER BY ${KafkaTables.outboxBatches}.xid, id LIMIT $2`,
     [lanes, budget - messages],
   );
   for (const row of packed) {
@@ -74,7 +76,7 @@ export async function claimOutboxRows(tx: SqlExecutor, lanes: readonly number[],
 function withSequences(row: PackedRow): PackedMessage[] {
   const messages = decodeOutboxBatch(row.packed);
   const { origin, lane } = row;
-  const xid = BigInt(row.xid);
+  const xid = BigInt(row.writer_xid);
   messages.forEach((m, index) => {
     if (origin === null) delete m.headers[MessageHeaders.sequence];
     else m.headers[MessageHeaders.sequence] = formatOutboxSequence({ origin, lane, xid, pos: sequencePosition(row.id, index) });
@@ -84,11 +86,13 @@ function withSequences(row: PackedRow): PackedMessage[] {
 
 /** Whether committed rows of these lanes wait behind a still-running older transaction (worth polling soon). */
 export async function hasHeldBackRows(tx: SqlExecutor, lanes: readonly number[]): Promise<boolean> {
+  // The newest row decides, found in one backward step of the (xid, id) index; EXISTS (... xid >= horizon) made
+  // the planner scan the whole table when nothing matched.
   const { rows } = await tx.query<{ held: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM ${KafkaTables.outboxBatches} WHERE lane = ANY($1::smallint[]) AND NOT (${SETTLED})) AS held`,
+    `SELECT xid >= ${HORIZON} AS held FROM ${KafkaTables.outboxBatches} WHERE lane = ANY($1::smallint[]) ORDER BY xid DESC LIMIT 1`,
     [lanes],
   );
-  return rows[0].held;
+  return rows[0]?.held ?? false;
 }
 
 /** Deletes published rows from the tables they came from. */

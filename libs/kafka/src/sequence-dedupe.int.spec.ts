@@ -172,6 +172,19 @@ describe('sequence dedupe of relayed messages (Postgres)', () => {
     expect(await applied()).toEqual({ n: 6, max: 1 });
   });
 
+  it('orders writer xids as numbers across a digit boundary (99 before 100), so nothing is dropped', async () => {
+    await inTransaction(db.pool, (tx) => writeOutbox(tx, entries([1, 2, 3], () => 'same-key')));
+    // Make the rows look written by transactions 100 (the older row id) and 99 (the newer): both settled, even in
+    // a fresh cluster (initdb alone uses several hundred xids).
+    await db.pool.query(`UPDATE kafka_outbox_batches SET xid = '100'`);
+    await inTransaction(db.pool, (tx) => writeOutbox(tx, entries([0], () => 'same-key')));
+    await db.pool.query(`UPDATE kafka_outbox_batches SET xid = '99' WHERE xid <> '100'`);
+    const publisher = new RecordingPublisher();
+    await new OutboxRelay({ pool: db.pool, publisher }).drain();
+    expect(publisher.published.map((p) => Number(String(p.message.value)))).toEqual([0, 1, 2, 3]);
+    expect(await processor().handleBatch(batch(publisher.asConsumed()))).toMatchObject({ ok: 4, duplicate: 0 });
+  });
+
   it('a running relay publishes held-back rows soon after the older writer ends, with no NOTIFY and a long poll', async () => {
     const publisher = new RecordingPublisher();
     const registry = new Registry();

@@ -14,7 +14,7 @@ export class CrashBeforeMarkRelay extends OutboxRelay {
 
 /**
  * One round that found rows. A round right after a commit may publish nothing: a transaction of another test
- * running in the same Postgres can hold the rows back (outbox-rows.ts, SETTLED) for a moment.
+ * running in the same Postgres can hold the rows back (outbox-rows.ts, HORIZON) for a moment.
  */
 export async function roundWithRows(relay: OutboxRelay): Promise<number> {
   for (;;) {
