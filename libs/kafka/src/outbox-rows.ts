@@ -57,11 +57,17 @@ export async function claimOutboxRows(tx: SqlExecutor, lanes: readonly number[],
   });
   let messages = claimed.length;
   if (messages >= budget) return claimed;
-  // ORDER BY names the table's xid, and the text form has a name of its own: ordering by the text would put
-  // 1000 before 999, and consumers would then drop the later rows as duplicates.
+  // `oldest` walks the (xid, id) index without touching the packed bytes; only the rows that fit the budget are
+  // then read whole (before, under a backlog, a round read up to `budget` rows and published two). The text form
+  // of xid has a name of its own: ordering by the text would put 1000 before 999, and consumers would then drop
+  // the later rows as duplicates.
   const { rows: packed } = await tx.query<PackedRow>(
-    `SELECT id, lane, message_count, packed, xid::text AS writer_xid, (SELECT origin FROM ${KafkaTables.outboxOrigin}) AS origin
-     FROM ${KafkaTables.outboxBatches} WHERE lane = ANY($1::smallint[]) AND xid < ${HORIZON} ORDER BY ${KafkaTables.outboxBatches}.xid, id LIMIT $2`,
+    `WITH head AS (
+       SELECT id, xid, sum(message_count) OVER (ORDER BY xid, id) - message_count AS before
+       FROM (SELECT id, xid, message_count FROM ${KafkaTables.outboxBatches}
+             WHERE lane = ANY($1::smallint[]) AND xid < ${HORIZON} ORDER BY xid, id LIMIT $2) AS oldest)
+     SELECT b.id, b.lane, b.message_count, b.packed, b.xid::text AS writer_xid, (SELECT origin FROM ${KafkaTables.outboxOrigin}) AS origin
+     FROM head JOIN ${KafkaTables.outboxBatches} b ON b.id = head.id WHERE head.before < $2 ORDER BY head.xid, head.id`,
     [lanes, budget - messages],
   );
   for (const row of packed) {
