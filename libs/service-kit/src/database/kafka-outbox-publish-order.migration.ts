@@ -1,15 +1,9 @@
 import { dropKafkaOutboxPublishOrderDdl, kafkaOutboxPublishOrderDdl } from '@tessera/kafka';
-import type { MigrationInterface, QueryRunner } from '@tessera/persistence';
+import { DdlMigration } from './ddl-migration';
 
 /** The relay's claim reads settled rows in (xid, id) order straight from an index (libs/kafka outbox-rows.ts). */
-export class KafkaOutboxPublishOrder1732700000300 implements MigrationInterface {
+export class KafkaOutboxPublishOrder1732700000300 extends DdlMigration {
   name = 'KafkaOutboxPublishOrder1732700000300';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    for (const statement of kafkaOutboxPublishOrderDdl()) await queryRunner.query(statement);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    for (const statement of dropKafkaOutboxPublishOrderDdl()) await queryRunner.query(statement);
-  }
+  protected upStatements = kafkaOutboxPublishOrderDdl;
+  protected downStatements = dropKafkaOutboxPublishOrderDdl;
 }
