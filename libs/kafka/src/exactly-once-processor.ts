@@ -6,6 +6,7 @@ import { contractDlqEncoder, type DlqEncoder } from './dlq-envelope';
 import { InboxDedupe } from './inbox-dedupe';
 import { MessageHeaders } from './message-headers';
 import { OffsetFence } from './offset-fence';
+import { preparingExecutor, type PreparingConnection } from './prepared-statements';
 import { parseOutboxSequence } from './outbox-sequence';
 import { writeOutbox } from './outbox-writer';
 import { SequenceDedupe } from './sequence-dedupe';
@@ -27,6 +28,8 @@ export interface ExactlyOnceProcessorOptions<T> {
   encodeDlq?: DlqEncoder;
   /** Dedupe relayed messages on their tessera-seq header, others on tessera-msg-id (default true). */
   dedupeByMessageId?: boolean;
+  /** Run the batch transaction's statements as prepared statements (default true; the pool must be a pg pool). */
+  preparedStatements?: boolean;
   /** How long applied message ids are remembered (default 24 h): must outlast the longest relay outage. */
   inboxRetentionMs?: number;
   logger?: Logger;
@@ -48,6 +51,7 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 export class ExactlyOnceProcessor<T = InboundMessage> {
   private readonly encodeDlq: DlqEncoder;
   private readonly dedupe: boolean;
+  private readonly prepared: boolean;
   private readonly inbox: InboxDedupe;
   private readonly sequences: SequenceDedupe;
   private readonly retentionMs: number;
@@ -57,6 +61,7 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
   constructor(private readonly opts: ExactlyOnceProcessorOptions<T>) {
     this.encodeDlq = opts.encodeDlq ?? contractDlqEncoder;
     this.dedupe = opts.dedupeByMessageId ?? true;
+    this.prepared = opts.preparedStatements ?? true;
     this.inbox = new InboxDedupe(opts.groupId);
     this.sequences = new SequenceDedupe(opts.groupId);
     this.retentionMs = opts.inboxRetentionMs ?? 24 * 3600_000;
@@ -100,7 +105,8 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
   private applyInTransaction(batch: ConsumedBatch, messages: readonly InboundMessage[], forced?: ForcedRejection): Promise<BatchOutcome> {
     const { groupId, service } = this.opts;
     const dlqTopic = this.opts.dlqTopic ?? Topics.EventsRejected;
-    return inTransaction(this.opts.pool, async (tx) => {
+    return inTransaction(this.opts.pool, async (connection) => {
+      const tx = this.prepared ? preparingExecutor(connection as unknown as PreparingConnection) : connection;
       const fence = new OffsetFence(groupId, batch.topic, batch.partition);
       const nextOffset = await fence.lock(tx);
       const outcome = emptyOutcome();

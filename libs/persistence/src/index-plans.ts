@@ -11,5 +11,7 @@ export interface StatementRunner {
  * grows with the table. The penalty is a cost, not a ban: a statement with no usable index still runs.
  */
 export async function preferIndexPlans(tx: StatementRunner): Promise<void> {
-  await tx.query('SET LOCAL enable_seqscan = off');
+  // Generic plans too: a prepared statement then stops being re-planned for the first executions on every
+  // connection, and these key lookups plan the same whatever the number of ids.
+  await tx.query(`SELECT set_config('enable_seqscan', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)`);
 }

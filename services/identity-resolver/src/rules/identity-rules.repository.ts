@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { SqlExecutor } from '@tessera/kafka';
 import type { IdentityRule } from '../resolution/identity-rule';
 
+/** Named, not `*`: consumers run these reads as prepared statements, and a later column must not change them. */
+const RULE_COLUMNS = 'identifier_type, priority, max_per_profile, blocked_values, blocked_patterns, max_distinct_user_ids, updated_at';
+
 interface RuleRow {
   identifier_type: string;
   priority: number;
@@ -20,12 +23,12 @@ export interface StoredIdentityRule extends IdentityRule {
 @Injectable()
 export class IdentityRulesRepository {
   async list(db: SqlExecutor): Promise<StoredIdentityRule[]> {
-    const { rows } = await db.query<RuleRow>('SELECT * FROM identity_rules ORDER BY priority, identifier_type');
+    const { rows } = await db.query<RuleRow>(`SELECT ${RULE_COLUMNS} FROM identity_rules ORDER BY priority, identifier_type`);
     return rows.map(toRule);
   }
 
   async get(db: SqlExecutor, identifierType: string): Promise<StoredIdentityRule | undefined> {
-    const { rows } = await db.query<RuleRow>('SELECT * FROM identity_rules WHERE identifier_type = $1', [identifierType]);
+    const { rows } = await db.query<RuleRow>(`SELECT ${RULE_COLUMNS} FROM identity_rules WHERE identifier_type = $1`, [identifierType]);
     return rows[0] ? toRule(rows[0]) : undefined;
   }
 
@@ -36,7 +39,7 @@ export class IdentityRulesRepository {
        ON CONFLICT (identifier_type) DO UPDATE SET priority = EXCLUDED.priority, max_per_profile = EXCLUDED.max_per_profile,
          blocked_values = EXCLUDED.blocked_values, blocked_patterns = EXCLUDED.blocked_patterns,
          max_distinct_user_ids = EXCLUDED.max_distinct_user_ids, updated_at = now()
-       RETURNING *`,
+       RETURNING ${RULE_COLUMNS}`,
       [rule.identifierType, rule.priority, rule.maxPerProfile, rule.blockedValues, rule.blockedPatterns, rule.maxDistinctUserIds],
     );
     return toRule(rows[0]);

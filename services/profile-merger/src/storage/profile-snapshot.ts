@@ -33,6 +33,12 @@ export function touchFromRow(row: TouchRow): CampaignTouch {
   return { messageId: row.message_id, occurredAt: Number(row.occurred_at_ms), source: row.utm_source, medium: row.utm_medium, name: row.utm_campaign, term: row.utm_term, content: row.utm_content };
 }
 
+/** Named, not `*`: the consumer runs these reads as prepared statements, and a later column must not change them. */
+const PROFILE_COLUMNS = `profile_id, status, merged_into, version, item_count, first_seen_ms, last_seen_ms, revenue_micros, order_count,
+  last_order_message_id, last_order_at_ms, last_order_revenue_micros, last_order_currency, last_order_id, best_email, has_non_test_item,
+  campaign_touch_count`;
+const TOUCH_COLUMNS = 'profile_id, message_id, occurred_at_ms, utm_source, utm_medium, utm_campaign, utm_term, utm_content';
+
 interface ProfileRow {
   profile_id: string;
   status: 'active' | 'merged';
@@ -64,7 +70,7 @@ export async function loadProfileSnapshots(
   const snapshots = new Map<string, ProfileSnapshot>();
   if (profileIds.length === 0) return snapshots;
   const ids = [...new Set(profileIds)];
-  const profiles = await tx.query<ProfileRow>('SELECT * FROM profiles WHERE profile_id = ANY($1::text[])', [ids]);
+  const profiles = await tx.query<ProfileRow>(`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE profile_id = ANY($1::text[])`, [ids]);
   for (const row of profiles.rows) {
     const state = emptyProfileState();
     state.itemCount = Number(row.item_count);
@@ -116,10 +122,10 @@ export async function loadProfileSnapshots(
   // First and last touch: two index probes per profile (profile_campaign_touches_by_time), never the history.
   const touches = await tx.query<TouchRow & { edge: 'first' | 'last' }>(
     `SELECT t.*, 'first' AS edge FROM unnest($1::text[]) AS ids(id)
-       CROSS JOIN LATERAL (SELECT * FROM profile_campaign_touches WHERE profile_id = ids.id ORDER BY occurred_at_ms, message_id LIMIT 1) t
+       CROSS JOIN LATERAL (SELECT ${TOUCH_COLUMNS} FROM profile_campaign_touches WHERE profile_id = ids.id ORDER BY occurred_at_ms, message_id LIMIT 1) t
      UNION ALL
      SELECT t.*, 'last' AS edge FROM unnest($1::text[]) AS ids(id)
-       CROSS JOIN LATERAL (SELECT * FROM profile_campaign_touches WHERE profile_id = ids.id ORDER BY occurred_at_ms DESC, message_id DESC LIMIT 1) t`,
+       CROSS JOIN LATERAL (SELECT ${TOUCH_COLUMNS} FROM profile_campaign_touches WHERE profile_id = ids.id ORDER BY occurred_at_ms DESC, message_id DESC LIMIT 1) t`,
     [ids],
   );
   for (const row of touches.rows) {

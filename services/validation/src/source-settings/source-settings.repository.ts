@@ -1,6 +1,9 @@
 import type { SqlExecutor } from '@tessera/kafka';
 import type { SourceSettings, SourceSettingsBody, TestTrafficRule } from './source-settings';
 
+/** Named, not `*`: consumers run these reads as prepared statements, and a later column must not change them. */
+const SETTINGS_COLUMNS = 'source_id, default_region, test_rules, updated_at';
+
 interface SettingsRow {
   source_id: string;
   default_region: string | null;
@@ -11,18 +14,18 @@ interface SettingsRow {
 /** Per-source normalization settings in validation's schema (phone region, test-traffic rules). */
 export class SourceSettingsRepository {
   async list(db: SqlExecutor): Promise<SourceSettings[]> {
-    const { rows } = await db.query<SettingsRow>('SELECT * FROM source_settings ORDER BY source_id');
+    const { rows } = await db.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM source_settings ORDER BY source_id`);
     return rows.map(toSettings);
   }
 
   async get(db: SqlExecutor, sourceId: string): Promise<SourceSettings | undefined> {
-    const { rows } = await db.query<SettingsRow>('SELECT * FROM source_settings WHERE source_id = $1', [sourceId]);
+    const { rows } = await db.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM source_settings WHERE source_id = $1`, [sourceId]);
     return rows[0] ? toSettings(rows[0]) : undefined;
   }
 
   async forSources(db: SqlExecutor, sourceIds: readonly string[]): Promise<Map<string, SourceSettings>> {
     if (sourceIds.length === 0) return new Map();
-    const { rows } = await db.query<SettingsRow>('SELECT * FROM source_settings WHERE source_id = ANY($1::text[])', [sourceIds]);
+    const { rows } = await db.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM source_settings WHERE source_id = ANY($1::text[])`, [sourceIds]);
     return new Map(rows.map((row) => [row.source_id, toSettings(row)]));
   }
 
@@ -30,7 +33,7 @@ export class SourceSettingsRepository {
     const { rows } = await db.query<SettingsRow>(
       `INSERT INTO source_settings (source_id, default_region, test_rules) VALUES ($1, $2, $3::jsonb)
        ON CONFLICT (source_id) DO UPDATE SET default_region = EXCLUDED.default_region, test_rules = EXCLUDED.test_rules, updated_at = now()
-       RETURNING *`,
+       RETURNING ${SETTINGS_COLUMNS}`,
       [sourceId, body.defaultRegion ? body.defaultRegion.toUpperCase() : null, JSON.stringify(body.testRules ?? [])],
     );
     return toSettings(rows[0]);
