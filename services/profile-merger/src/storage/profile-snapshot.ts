@@ -163,6 +163,11 @@ export function attributeIdentifiers(snapshots: ReadonlyMap<string, ProfileSnaps
     for (const holder of holders.get(text) ?? []) if (holder.profileId !== owner) holder.state.identifiers.delete(text);
     snapshots.get(owner)?.state.identifiers.add(text);
   }
+  listIdentifiers(snapshots);
+}
+
+/** Rebuilds each snapshot's sorted identifier list from its state's identifier set. */
+export function listIdentifiers(snapshots: ReadonlyMap<string, ProfileSnapshot>): void {
   for (const snapshot of snapshots.values()) {
     snapshot.identifiers = [...snapshot.state.identifiers]
       .map(parseIdentifierText)

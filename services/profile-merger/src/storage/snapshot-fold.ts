@@ -1,7 +1,7 @@
 import { emptyProfileState } from '../survivorship/profile-state';
 import { joinProfileState } from '../survivorship/profile-state-join';
 import type { ProfileFold } from './profile-merge-writer';
-import { attributeIdentifiers, type ProfileSnapshot } from './profile-snapshot';
+import { listIdentifiers, type ProfileSnapshot } from './profile-snapshot';
 
 /**
  * What foldProfilesInto leaves in storage, computed from the snapshots read before it instead of read back:
@@ -20,5 +20,5 @@ export function foldSnapshots(snapshots: ReadonlyMap<string, ProfileSnapshot>, f
     absorbed.mergedInto = survivor.profileId;
     absorbed.bestEmail = null;
   }
-  attributeIdentifiers(snapshots, new Map());
+  listIdentifiers(snapshots);
 }
