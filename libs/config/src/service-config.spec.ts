@@ -19,7 +19,7 @@ describe('loadServiceConfig', () => {
     expect(config.database.url).toBe('postgres://postgres:tessera@127.0.0.1:5432/postgres');
     expect(config.database.poolSize).toBe(10);
     expect(config.database.statementTimeoutMs).toBe(30000);
-    expect(config.kafka).toEqual({ brokers: ['localhost:9092'], clientId: 'profile-merger' });
+    expect(config.kafka).toEqual({ brokers: ['localhost:9092'], clientId: 'profile-merger', sliceMessages: 2000, fetchBytes: 4_194_304 });
     expect(config.shutdownTimeoutMs).toBe(10000);
     expect(config.logLevel).toBe('info');
     expect(config.adminTokenSource).toBe('generated');
@@ -38,10 +38,12 @@ describe('loadServiceConfig', () => {
       SHUTDOWN_TIMEOUT_MS: '2500',
       DATABASE_POOL_SIZE: '4',
       DATABASE_STATEMENT_TIMEOUT_MS: '0',
+      KAFKA_CONSUMER_SLICE_MESSAGES: '250',
+      KAFKA_CONSUMER_FETCH_BYTES: '65536',
     });
     expect(config.isProduction).toBe(true);
     expect(config.port).toBe(9000);
-    expect(config.kafka.brokers).toEqual(['k1:9092', 'k2:9093']);
+    expect(config.kafka).toEqual({ brokers: ['k1:9092', 'k2:9093'], clientId: 'ingest-gateway', sliceMessages: 250, fetchBytes: 65_536 });
     expect(config.database).toEqual({ url: 'postgres://ingest:pw@db:5432/tessera', schema: 'ingest_blue', poolSize: 4, statementTimeoutMs: 0 });
     expect(config.adminTokenSource).toBe('environment');
     expect(config.logLevel).toBe('debug');
@@ -120,5 +122,7 @@ describe('describeSharedEnvironment', () => {
     expect(byName.DATABASE_URL).toMatchObject({ defaultValue: undefined, developmentDefault: expect.stringMatching(/^postgres:\/\//), requiredInProduction: true });
     expect(byName.TESSERA_ADMIN_TOKEN).toMatchObject({ defaultValue: undefined, requiredInProduction: true });
     expect(byName.KAFKA_BROKERS.defaultValue).toBe('localhost:9092');
+    expect(byName.KAFKA_CONSUMER_SLICE_MESSAGES.defaultValue).toBe('2000');
+    expect(byName.KAFKA_CONSUMER_FETCH_BYTES.defaultValue).toBe('4194304');
   });
 });

@@ -17,7 +17,14 @@ export interface ServiceConfig<S extends EnvSpec = Record<never, never>> {
   readonly isProduction: boolean;
   readonly logLevel: LogLevel;
   readonly port: number;
-  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string };
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    readonly clientId: string;
+    /** Messages per consumer transaction (KAFKA_CONSUMER_SLICE_MESSAGES). */
+    readonly sliceMessages: number;
+    /** Bytes fetched per partition per request (KAFKA_CONSUMER_FETCH_BYTES). */
+    readonly fetchBytes: number;
+  };
   readonly database: { readonly url: string; readonly schema: string; readonly poolSize: number; readonly statementTimeoutMs: number };
   readonly adminToken: string;
   /** 'generated' outside production when TESSERA_ADMIN_TOKEN is unset: a random per-process token. */
@@ -56,7 +63,7 @@ export function loadServiceConfig<S extends EnvSpec = Record<never, never>>(
     isProduction: env.NODE_ENV === 'production',
     logLevel: env.LOG_LEVEL,
     port: env.PORT,
-    kafka: { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID },
+    kafka: { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, sliceMessages: env.KAFKA_CONSUMER_SLICE_MESSAGES, fetchBytes: env.KAFKA_CONSUMER_FETCH_BYTES },
     database: {
       url: env.DATABASE_URL,
       schema: env.DATABASE_SCHEMA,

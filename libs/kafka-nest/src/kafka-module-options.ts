@@ -20,7 +20,7 @@ export interface KafkaModuleOptions {
   /** Defaults for every consumer declared with @KafkaBatchConsumer. */
   consumerDefaults?: Pick<
     BatchConsumerRunnerOptions,
-    'fromBeginning' | 'maxMessagesPerCall' | 'partitionsConsumedConcurrently' | 'sessionTimeoutMs' | 'rebalanceTimeoutMs' | 'heartbeatIntervalMs'
+    'fromBeginning' | 'maxMessagesPerCall' | 'maxBytesPerPartition' | 'partitionsConsumedConcurrently' | 'sessionTimeoutMs' | 'rebalanceTimeoutMs' | 'heartbeatIntervalMs'
   >;
   /** Topics to create at bootstrap when missing (e.g. TOPIC_SPECS from @tessera/contracts). */
   ensureTopics?: readonly TopicRequirement[];

