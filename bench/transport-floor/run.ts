@@ -24,17 +24,20 @@ import { runMain } from '../shared/run-main';
 import { CpuMeter } from '../shared/cpu-meter';
 import { committed, endOffset, produceRange } from '../shared/kafka-progress';
 import { ITEM_LOGS, type ItemLogKind } from './item-log';
+import { fetchStageStats } from './stage-stats';
 
 interface StageSpec {
-  /** Process name, consumer group and (with _ for -) Postgres schema. */
+  /** Process name, consumer group, metric prefix and (with _ for -) Postgres schema. */
   service: string;
+  /** The catalog service whose configuration (pool, slice and fetch sizes...) the stage loads. */
+  standsFor: string;
   input: string;
   output: string;
   itemLog: ItemLogKind;
 }
 
-const STAGE_A: StageSpec = { service: 'floor-a', input: Topics.EventsValid, output: Topics.EventsResolved, itemLog: 'source-items' };
-const STAGE_B: StageSpec = { service: 'floor-b', input: Topics.EventsResolved, output: Topics.ProfilesChanged, itemLog: 'profile-items' };
+const STAGE_A: StageSpec = { service: 'floor-a', standsFor: 'identity-resolver', input: Topics.EventsValid, output: Topics.EventsResolved, itemLog: 'source-items' };
+const STAGE_B: StageSpec = { service: 'floor-b', standsFor: 'profile-merger', input: Topics.EventsResolved, output: Topics.ProfilesChanged, itemLog: 'profile-items' };
 
 async function caughtUp(admin: Admin, events: number): Promise<boolean> {
   if ((await committed(admin, STAGE_A.service, STAGE_A.input)) < events) return false;
@@ -67,11 +70,12 @@ async function main(): Promise<void> {
     const stage = async (spec: StageSpec) => {
       const port = await freePort();
       const child = rig.spawn(spec.service, 'bench/transport-floor/stage.ts', {
-        NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), SERVICE: spec.service, DATABASE_URL: rig.databaseUrl,
-        KAFKA_BROKERS: rig.brokers.join(','), IN_TOPIC: spec.input, OUT_TOPIC: spec.output, ITEM_LOG: values['item-log'] ? spec.itemLog : '',
+        NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: rig.databaseUrl, DATABASE_SCHEMA: schemaOf(spec),
+        KAFKA_BROKERS: rig.brokers.join(','), KAFKA_CLIENT_ID: spec.service, TESSERA_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
+        SERVICE: spec.service, STANDS_FOR: spec.standsFor, IN_TOPIC: spec.input, OUT_TOPIC: spec.output, ITEM_LOG: values['item-log'] ? spec.itemLog : '',
       });
       await child.waitForHttp(`http://127.0.0.1:${port}/readyz`);
-      return child;
+      return { child, stats: () => fetchStageStats(port, spec.service) };
     };
     const [a, b] = await Promise.all([stage(STAGE_A), stage(STAGE_B)]);
 
@@ -79,7 +83,7 @@ async function main(): Promise<void> {
     const workload = encodedWorkload(people);
     const producer = rig.kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
-    const meter = new CpuMeter({ a: () => a.cpuSeconds(), b: () => b.cpuSeconds(), broker: () => rig.broker.cpuSeconds(), postgres: () => postgresCpuSeconds(rig.pgDataDir) });
+    const meter = new CpuMeter({ a: () => a.child.cpuSeconds(), b: () => b.child.cpuSeconds(), broker: () => rig.broker.cpuSeconds(), postgres: () => postgresCpuSeconds(rig.pgDataDir) });
     const started = Date.now();
     await produceRange(producer, STAGE_A.input, workload);
     const producedSeconds = (Date.now() - started) / 1000;
@@ -88,6 +92,7 @@ async function main(): Promise<void> {
     await rig.waitFor(() => caughtUp(admin, events), Math.max(300_000, events * 5), 'not caught up');
     const seconds = (Date.now() - started) / 1000;
     const cpu = meter.used();
+    const stats = { A: await a.stats(), B: await b.stats() };
 
     // Stage B's relay publishes its last slices just after the clock stops. Once both outboxes are empty nothing
     // more can be published, and each output must hold every event exactly once (a lost event or a relay
@@ -109,6 +114,7 @@ async function main(): Promise<void> {
         [fmt(events), variant, seconds.toFixed(1), fmt(events / seconds), perEvent(cpu.a), perEvent(cpu.b), perEvent(cpu.postgres), perEvent(cpu.broker), perEvent(cpu.a + cpu.b + cpu.postgres + cpu.broker)],
       ),
       `transport floor (two exactly-once stages): ${fmt(events / seconds)} events/s (target >= 10,000 for the whole pipeline)`,
+      ...Object.entries(stats).map(([name, st]) => `stage ${name}: ${fmt(st.slices)} slices of ${fmt(events / st.slices)} events on average, ${fmt((1000 * st.sliceSeconds) / st.slices, 1)} ms each; ${fmt(st.producerSends)} relay sends of ${fmt(events / st.producerSends)}`),
       problems.length === 0 ? `check: ${STAGE_A.output} and ${STAGE_B.output} each hold exactly ${fmt(events)} records${values['item-log'] ? ', each item log as many rows' : ''}` : `CHECK FAILED: ${problems.join('; ')}`,
       '',
     ].join('\n'));

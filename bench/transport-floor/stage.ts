@@ -1,15 +1,19 @@
 /**
  * One stage of the transport-floor bench: consumes IN_TOPIC and, per event, emits its key and value bytes
  * unchanged to OUT_TOPIC, exactly once. Nothing else: no decoding, no domain state (with ITEM_LOG, one narrow row
- * per event, see item-log.ts). It is wired as a catalog service is (service-kit + kafka-nest KafkaLifecycle), with
- * the same defaults: the shared Kafka-table migrations in its own schema through createServiceDataSource (pool of
- * 10, statement timeout 30 s), a BatchingProducer, an OutboxRelay and a BatchConsumerRunner with their default
- * options, an ExactlyOnceProcessor with prepared statements and sequence dedupe, a pino logger and a metrics
- * registry with the default metrics. GET /readyz answers 200 once the consumer joined its group.
+ * per event, see item-log.ts). It is wired as a catalog service is (service-kit + kafka-nest KafkaLifecycle), from
+ * the configuration of the service it stands in for (STANDS_FOR, loaded from the same environment variables, so
+ * pool size, statement timeout, slice size and fetch size are that service's): the shared Kafka-table migrations in
+ * its own schema (DATABASE_SCHEMA) through createServiceDataSource, a BatchingProducer and an OutboxRelay with their
+ * default options, a BatchConsumerRunner with the service's consumer defaults, an ExactlyOnceProcessor with
+ * prepared statements and sequence dedupe, a pino logger and a metrics registry with the default metrics.
+ * GET /readyz answers 200 once the consumer joined its group; GET /metrics as a service's.
  *
- * Env: SERVICE (name, schema and consumer group), DATABASE_URL, KAFKA_BROKERS, PORT, IN_TOPIC, OUT_TOPIC,
- * ITEM_LOG (source-items | profile-items, optional), LOG_LEVEL (default warn).
+ * Env: SERVICE (metric prefix and consumer group), STANDS_FOR, IN_TOPIC, OUT_TOPIC, ITEM_LOG (source-items |
+ * profile-items, optional), and the services' own: NODE_ENV, PORT, DATABASE_URL, DATABASE_SCHEMA, KAFKA_BROKERS,
+ * KAFKA_CLIENT_ID, LOG_LEVEL...
  */
+import { loadServiceConfig, type ServiceName } from '@tessera/config';
 import { BatchConsumerRunner, BatchingProducer, createKafkaClient, ExactlyOnceProcessor, OutboxRelay } from '@tessera/kafka';
 import { createLogger, createMetricsRegistry } from '@tessera/observability';
 import { createServiceDataSource, dataSourcePool } from '@tessera/persistence';
@@ -26,12 +30,13 @@ function requireEnv(name: string): string {
 async function main(): Promise<void> {
   const service = requireEnv('SERVICE');
   const outTopic = requireEnv('OUT_TOPIC');
+  const config = loadServiceConfig(requireEnv('STANDS_FOR') as ServiceName);
   const itemLog = process.env.ITEM_LOG ? ITEM_LOGS[process.env.ITEM_LOG as ItemLogKind] : undefined;
-  const logger = createLogger({ service, level: process.env.LOG_LEVEL ?? 'warn' });
+  const logger = createLogger({ service, level: config.logLevel });
   const registry = createMetricsRegistry(service);
+  const { url, schema, poolSize, statementTimeoutMs } = config.database;
   const dataSource = await createServiceDataSource({
-    url: requireEnv('DATABASE_URL'),
-    schema: service.replace(/-/g, '_'),
+    url, schema, poolSize, statementTimeoutMs,
     // The Kafka tables exactly as every service's migrations create them, in the same order.
     migrations: [KafkaExactlyOnceTables1732230000000, KafkaOutboxPacking1732600000000, KafkaOutboxSequence1732700000000, KafkaOutboxPublishOrder1732700000300],
     applicationName: `tessera:${service}`,
@@ -40,7 +45,7 @@ async function main(): Promise<void> {
   const pool = dataSourcePool(dataSource);
   if (itemLog) await pool.query(itemLog.ddl);
 
-  const kafka = createKafkaClient({ clientId: service, brokers: requireEnv('KAFKA_BROKERS').split(','), logger });
+  const kafka = createKafkaClient({ clientId: config.kafka.clientId, brokers: [...config.kafka.brokers], logger });
   const producer = new BatchingProducer({ kafka, registry, service, logger });
   await producer.connect();
   const relay = new OutboxRelay({ pool, publisher: producer, registry, service, logger });
@@ -56,13 +61,20 @@ async function main(): Promise<void> {
       for (const m of messages) ctx.emit(outTopic, { key: m.key, value: m.value });
     },
   });
-  const runner = new BatchConsumerRunner({ kafka, groupId: service, topics: [requireEnv('IN_TOPIC')], service, registry, logger, handler: processor.handleBatch });
+  const runner = new BatchConsumerRunner({
+    kafka, groupId: service, topics: [requireEnv('IN_TOPIC')], service, registry, logger, handler: processor.handleBatch,
+    maxMessagesPerCall: config.kafka.sliceMessages, maxBytesPerPartition: config.kafka.fetchBytes,
+  });
   await runner.start();
 
-  const http = createServer((_req, res) => {
+  const http = createServer((req, res) => {
+    if (req.url === '/metrics') {
+      void registry.metrics().then((text) => res.end(text));
+      return;
+    }
     res.statusCode = runner.isReady() && producer.isConnected() ? 200 : 503;
     res.end();
-  }).listen(Number(requireEnv('PORT')), '127.0.0.1');
+  }).listen(config.port, '127.0.0.1');
   // As KafkaLifecycle stops a service: consumers first (finish and commit the slice in flight), then the relay,
   // then the producer flushes.
   process.once('SIGTERM', () => {
