@@ -103,19 +103,26 @@ export class IdentityGraphStore {
     if (merges.length > 0) {
       const absorbed = merges.map(({ merge }) => merge.absorbedProfileId);
       const roots = absorbed.map((id) => graph.liveId(id));
-      // `= ANY(array)` + array_position keeps these on the indexes; a join against unnest would be planned as a
-      // hash join over a full scan of the table while it is small enough, i.e. for most of its early life.
+      // `= ANY(array)` keeps these on the indexes (a bare join against unnest would be planned as a hash join over
+      // a full scan while the table is small); the join to unnest maps each absorbed id to its root in one hash
+      // probe, where array_position scanned the whole array per row (quadratic in the slice's merges).
       await tx.query(
-        'UPDATE identifiers SET profile_id = ($2::uuid[])[array_position($1::uuid[], profile_id)] WHERE profile_id = ANY($1::uuid[])',
+        `UPDATE identifiers i SET profile_id = m.root FROM unnest($1::uuid[], $2::uuid[]) AS m(absorbed, root)
+          WHERE i.profile_id = ANY($1::uuid[]) AND i.profile_id = m.absorbed`,
         [absorbed, roots],
       );
-      // Redirects stay one hop deep: profiles absorbed earlier into a now-absorbed profile point to the new root too.
       await tx.query(
-        `UPDATE profiles
-            SET merged_into = ($2::uuid[])[coalesce(array_position($1::uuid[], profile_id), array_position($1::uuid[], merged_into))],
-                merged_at = coalesce(merged_at, $3)
-          WHERE profile_id = ANY($1::uuid[]) OR merged_into = ANY($1::uuid[])`,
+        `UPDATE profiles p SET merged_into = m.root, merged_at = coalesce(p.merged_at, $3) FROM unnest($1::uuid[], $2::uuid[]) AS m(absorbed, root)
+          WHERE p.profile_id = ANY($1::uuid[]) AND p.profile_id = m.absorbed`,
         [absorbed, roots, at],
+      );
+      // Redirects stay one hop deep: profiles absorbed earlier into a now-absorbed profile point to the new root too.
+      // (After the statement above, no absorbed profile points into the list: roots are live.) One probe of the
+      // partial merged_into index per absorbed id: with `= ANY($1)` added, each probe would walk the whole array.
+      await tx.query(
+        `UPDATE profiles p SET merged_into = m.root FROM unnest($1::uuid[], $2::uuid[]) AS m(absorbed, root)
+          WHERE p.merged_into = m.absorbed AND p.merged_into IS NOT NULL`,
+        [absorbed, roots],
       );
       // Separations keyed by an absorbed profile move to its survivor (whose lock this transaction holds too).
       await tx.query(
