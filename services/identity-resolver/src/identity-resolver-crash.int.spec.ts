@@ -68,7 +68,8 @@ describe('identity-resolver under kill -9 (embedded broker and Postgres)', () =>
     }
     await producer.disconnect();
 
-    const child = await ServiceChildProcess.launch({ service: 'identity-resolver', database: schema, brokers: broker.brokers });
+    // Slices of 100 (the default is 2,000): the kill must land mid-stream, with transactions still to come.
+    const child = await ServiceChildProcess.launch({ service: 'identity-resolver', database: schema, brokers: broker.brokers, env: { KAFKA_CONSUMER_SLICE_MESSAGES: '100' } });
     await eventually(async () => {
       if (child.exitStatus) throw new Error(`identity-resolver exited early: ${child.output()}`);
       return (await resolvedCount()) > 0 ? true : undefined;

@@ -55,7 +55,8 @@ describe('validation under kill -9 (embedded broker and Postgres)', () => {
     }
     await producer.disconnect();
 
-    const child = await ServiceChildProcess.launch({ service: 'validation', database: schema, brokers: broker.brokers });
+    // Slices of 100 (the default is 2,000): the kill must land mid-stream, with transactions still to come.
+    const child = await ServiceChildProcess.launch({ service: 'validation', database: schema, brokers: broker.brokers, env: { KAFKA_CONSUMER_SLICE_MESSAGES: '100' } });
     await eventually(async () => {
       if (child.exitStatus) throw new Error(`validation exited early: ${child.output()}`);
       return (await accepted()) > 0 ? true : undefined;

@@ -23,7 +23,8 @@ describe('profile-merger under kill -9 (embedded broker + Postgres, child proces
   }, 60_000);
 
   /** The merger's own main.ts in a child process, its consumers with 5 s sessions. */
-  const startMerger = () => ServiceChildProcess.launch({ service: 'profile-merger', database: schema, brokers: broker.brokers });
+  // Slices of 100 (the default is 2,000, the whole test input in two slices): many transactions for the kills to land in.
+  const startMerger = () => ServiceChildProcess.launch({ service: 'profile-merger', database: schema, brokers: broker.brokers, env: { KAFKA_CONSUMER_SLICE_MESSAGES: '100' } });
 
   afterAll(async () => {
     await ServiceChildProcess.killAll();
