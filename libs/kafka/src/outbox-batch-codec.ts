@@ -16,28 +16,34 @@ const NULL_LENGTH = -1;
  * a row per few hundred messages, and the bytes travel as one binary parameter instead of a hex-escaped array.
  */
 export function encodeOutboxBatch(messages: readonly PackedMessage[]): Buffer {
-  const parts = messages.map((m) => ({ m, topic: Buffer.from(m.topic), headers: Object.entries(m.headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)] as const) }));
+  // Strings are measured, then written straight into the output: no intermediate Buffer per topic or header.
   let size = 5;
-  for (const { m, topic, headers } of parts) {
-    size += 2 + topic.length + 4 + (m.key?.length ?? 0) + 4 + (m.value?.length ?? 0) + 2;
-    for (const [k, v] of headers) size += 2 + k.length + 4 + v.length;
+  for (const m of messages) {
+    size += 2 + Buffer.byteLength(m.topic) + 4 + (m.key?.length ?? 0) + 4 + (m.value?.length ?? 0) + 2;
+    for (const name of Object.keys(m.headers)) size += 2 + Buffer.byteLength(name) + 4 + Buffer.byteLength(m.headers[name]);
   }
   const out = Buffer.allocUnsafe(size);
   let at = out.writeUInt8(FORMAT_VERSION, 0);
   at = out.writeUInt32BE(messages.length, at);
-  const bytes = (b: Buffer | null, lengthBytes: 2 | 4) => {
-    if (lengthBytes === 2) at = out.writeUInt16BE(b!.length, at);
-    else at = out.writeInt32BE(b === null ? NULL_LENGTH : b.length, at);
+  const text = (value: string, lengthBytes: 2 | 4) => {
+    const length = out.write(value, at + lengthBytes);
+    if (lengthBytes === 2) out.writeUInt16BE(length, at);
+    else out.writeInt32BE(length, at);
+    at += lengthBytes + length;
+  };
+  const bytes = (b: Buffer | null) => {
+    at = out.writeInt32BE(b === null ? NULL_LENGTH : b.length, at);
     if (b) at += b.copy(out, at);
   };
-  for (const { m, topic, headers } of parts) {
-    bytes(topic, 2);
-    bytes(m.key, 4);
-    bytes(m.value, 4);
-    at = out.writeUInt16BE(headers.length, at);
-    for (const [k, v] of headers) {
-      bytes(k, 2);
-      bytes(v, 4);
+  for (const m of messages) {
+    text(m.topic, 2);
+    bytes(m.key);
+    bytes(m.value);
+    const names = Object.keys(m.headers);
+    at = out.writeUInt16BE(names.length, at);
+    for (const name of names) {
+      text(name, 2);
+      text(m.headers[name], 4);
     }
   }
   return out;
@@ -51,8 +57,9 @@ export function decodeOutboxBatch(packed: Buffer): PackedMessage[] {
     const length = packed.readInt32BE(at);
     at += 4;
     if (length === NULL_LENGTH) return null;
-    // A copy: the rows' buffer is not retained while kafkajs holds the messages.
-    return Buffer.from(packed.subarray(at, (at += length)));
+    // A view, not a copy: the row's buffer is the relay's own (node-postgres allocates it per row), and it is
+    // released with the messages once the producer has sent them.
+    return packed.subarray(at, (at += length));
   };
   const out: PackedMessage[] = [];
   for (let n = packed.readUInt32BE(1); n > 0; n--) {
