@@ -27,6 +27,11 @@ export interface ApplyContext<T> {
   route<U>(record: DecodedRecord<T> | InboundMessage, result: StepResult<U>): U | undefined;
   reject(record: DecodedRecord<T> | InboundMessage, reason: DlqReason): void;
   drop(record: DecodedRecord<T> | InboundMessage, why: string): void;
+  /**
+   * Runs effect once this batch's transaction has committed (never if it rolls back): for effects outside the
+   * database, such as metrics, which a batch that is retried or isolated message by message must not repeat.
+   */
+  afterCommit(effect: () => void): void;
 }
 
 function messageOf<T>(record: DecodedRecord<T> | InboundMessage): InboundMessage {
@@ -38,6 +43,7 @@ export class BatchApplyContext<T> implements ApplyContext<T> {
   private readonly outbox: OutboxEntry[] = [];
   private readonly rejected = new Set<string>();
   private readonly dropped = new Set<string>();
+  private readonly committedEffects: Array<() => void> = [];
 
   constructor(
     readonly tx: SqlExecutor,
@@ -79,6 +85,15 @@ export class BatchApplyContext<T> implements ApplyContext<T> {
     const message = messageOf(record);
     if (this.rejected.has(message.offset)) return;
     this.dropped.add(message.offset);
+  }
+
+  afterCommit(effect: () => void): void {
+    this.committedEffects.push(effect);
+  }
+
+  /** The afterCommit effects, in registration order: the processor runs them once the transaction committed. */
+  effectsAfterCommit(): ReadonlyArray<() => void> {
+    return this.committedEffects;
   }
 
   outboxEntries(): readonly OutboxEntry[] {

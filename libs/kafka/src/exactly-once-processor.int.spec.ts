@@ -132,6 +132,21 @@ describe('ExactlyOnceProcessor (Postgres)', () => {
     expect(rows.map((r) => [r.headers[MessageHeaders.dlqReason], r.headers[MessageHeaders.dlqSourceOffset]])).toEqual([['processing_error', '7']]);
   });
 
+  it('runs afterCommit effects once per committed transaction: not for a batch that rolled back and was isolated', async () => {
+    const counted: number[] = [];
+    const p = processor(async (ctx) => {
+      ctx.afterCommit(() => counted.push(...ctx.records.map((r) => r.value)));
+      if (ctx.records.some((r) => r.value === 7)) throw new TypeError('cannot read properties of undefined');
+      await applyNumbers(ctx);
+    });
+    await p.handleBatch(batch(range(0, 10)));
+    // The whole batch rolled back (its effect never ran); each message then committed alone, 7 as a DLQ record
+    // without the handler, so 7 is not counted.
+    expect(counted).toEqual([0, 1, 2, 3, 4, 5, 6, 8, 9]);
+    await p.handleBatch(batch(range(0, 10)));
+    expect(counted).toHaveLength(9); // a redelivery of committed offsets runs nothing
+  });
+
   it('rethrows infrastructure errors without committing anything, so the batch is retried', async () => {
     let fail = true;
     const p = processor(async (ctx) => {

@@ -102,10 +102,11 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
     return total;
   }
 
-  private applyInTransaction(batch: ConsumedBatch, messages: readonly InboundMessage[], forced?: ForcedRejection): Promise<BatchOutcome> {
+  private async applyInTransaction(batch: ConsumedBatch, messages: readonly InboundMessage[], forced?: ForcedRejection): Promise<BatchOutcome> {
     const { groupId, service } = this.opts;
     const dlqTopic = this.opts.dlqTopic ?? Topics.EventsRejected;
-    return inTransaction(this.opts.pool, async (connection) => {
+    let applied: BatchApplyContext<T> | undefined;
+    const committed = await inTransaction(this.opts.pool, async (connection) => {
       const tx = this.prepared ? preparingExecutor(connection as unknown as PreparingConnection) : connection;
       const fence = new OffsetFence(groupId, batch.topic, batch.partition);
       const nextOffset = await fence.lock(tx);
@@ -116,6 +117,7 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
 
       const unseen = this.dedupe ? await this.dropDuplicates(tx, batch, fresh, outcome) : fresh;
       const ctx = new BatchApplyContext<T>(tx, groupId, batch.topic, batch.partition, service, dlqTopic, this.encodeDlq);
+      applied = ctx;
       if (forced) {
         for (const m of unseen) ctx.reject(m, forced.reason);
       } else {
@@ -130,6 +132,15 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
       await fence.advance(tx, BigInt(fresh[fresh.length - 1].offset) + 1n);
       return { ...outcome, ...ctx.outcome() };
     });
+    for (const effect of applied?.effectsAfterCommit() ?? []) {
+      try {
+        effect();
+      } catch (err) {
+        // Committed is committed: a failing side effect (a metric) must not make the runner retry the batch.
+        this.logger?.warn({ err, topic: batch.topic, partition: batch.partition }, 'after-commit effect failed');
+      }
+    }
+    return committed;
   }
 
   /**

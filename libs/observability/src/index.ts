@@ -5,3 +5,4 @@ export * from './metrics-registry';
 export * from './service-metrics';
 export { maskUrlPassword } from '@tessera/config';
 export type { Registry, Counter, Gauge, Histogram, Summary } from 'prom-client';
+export * from './counter-tally';

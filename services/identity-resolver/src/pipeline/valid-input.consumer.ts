@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decode, encode, Topics } from '@tessera/contracts';
 import { ok, type ApplyContext, type DecodedRecord, type InboundMessage, type StepResult } from '@tessera/kafka';
 import { KafkaBatchConsumer, type KafkaBatchApplier } from '@tessera/kafka-nest';
-import type { Registry } from '@tessera/observability';
+import { CounterTally, type Registry } from '@tessera/observability';
 import { preferIndexPlans } from '@tessera/persistence';
 import { METRICS_REGISTRY } from '@tessera/service-kit';
 import { IdentityGraphStore, type ResolvedChange } from '../graph/identity-graph.store';
@@ -51,6 +51,8 @@ export class ValidInputConsumer implements KafkaBatchApplier<ResolverInput> {
 
   async apply(ctx: ApplyContext<ResolverInput>): Promise<void> {
     const stopTimer = this.metrics.sliceDuration.startTimer();
+    const counts = new CounterTally();
+    ctx.afterCommit(() => counts.flush());
     await preferIndexPlans(ctx.tx);
     const rules = new RuleBook(await this.rulesRepository.list(ctx.tx));
     const resolver = new IdentityResolver(rules);
@@ -67,10 +69,10 @@ export class ValidInputConsumer implements KafkaBatchApplier<ResolverInput> {
     const changes: ResolvedChange[] = [];
     for (const item of items) {
       const resolution = resolver.resolve(item.identifiers, graph, { newProfileId: randomUUID, now });
-      for (const dropped of resolution.dropped) this.metrics.dropped.inc({ reason: dropped.reason });
-      this.metrics.suspects.inc(resolution.newSuspects.length);
+      for (const dropped of resolution.dropped) counts.add(this.metrics.dropped, { reason: dropped.reason });
+      counts.add(this.metrics.suspects, undefined, resolution.newSuspects.length);
       if (resolution.profileId === undefined) {
-        this.rejectUnresolvable(ctx, item, resolution);
+        this.rejectUnresolvable(ctx, item, resolution, counts);
         continue;
       }
       resolved.push({ item, resolution });
@@ -81,7 +83,7 @@ export class ValidInputConsumer implements KafkaBatchApplier<ResolverInput> {
 
     for (const change of changes) {
       change.resolution.merges.forEach((merge, index) => {
-        this.metrics.merges.inc({ rule: merge.rule });
+        counts.add(this.metrics.merges, { rule: merge.rule });
         const value = encode(Topics.IdentityMerges, toMergeChange(merge, change.mergeChangeIds[index], change.messageId, now));
         ctx.emit(Topics.IdentityMerges, { key: merge.survivorProfileId, value });
       });
@@ -91,13 +93,13 @@ export class ValidInputConsumer implements KafkaBatchApplier<ResolverInput> {
       const profileId = graph.liveId(resolution.profileId!);
       ctx.emit(Topics.EventsResolved, { key: profileId, value: encode(Topics.EventsResolved, toResolvedItem(item.record.value, resolution, profileId, now)) });
       const outcome = resolution.merges.length > 0 ? 'merged' : resolution.createdProfile ? 'created' : 'attached';
-      this.metrics.resolved.inc({ kind: item.record.value.kind, outcome });
+      counts.add(this.metrics.resolved, { kind: item.record.value.kind, outcome });
     }
     stopTimer();
   }
 
   /** Nothing usable to resolve on (every identifier blocked or suspect): dead-lettered, replayable after a rule change. */
-  private rejectUnresolvable(ctx: ApplyContext<ResolverInput>, item: Extracted, resolution: Resolution): void {
+  private rejectUnresolvable(ctx: ApplyContext<ResolverInput>, item: Extracted, resolution: Resolution, counts: CounterTally): void {
     const input = item.record.value;
     const reasons = resolution.dropped.map((d) => `${d.type}:${d.value} (${d.reason})`).join(', ');
     ctx.reject(item.record, {
@@ -105,6 +107,6 @@ export class ValidInputConsumer implements KafkaBatchApplier<ResolverInput> {
       detail: reasons ? `no usable identifier: ${reasons}` : 'the item carries no identifier',
       about: { itemKind: input.kind, sourceId: input.value.sourceId, messageId: input.value.messageId },
     });
-    this.metrics.resolved.inc({ kind: input.kind, outcome: 'unresolvable' });
+    counts.add(this.metrics.resolved, { kind: input.kind, outcome: 'unresolvable' });
   }
 }

@@ -27,7 +27,7 @@ export class IdentityChangesApplier {
     const changes = records.flatMap((record) => (record.value.kind === 'identity_change' ? [record.value.change] : []));
     const fresh = await this.claim(ctx, changes);
     const freshSet = new Set(fresh);
-    for (const change of changes) if (!freshSet.has(change)) metrics.identityChanges.inc({ kind: change.kind, outcome: 'already_applied' });
+    for (const change of changes) if (!freshSet.has(change)) ctx.afterCommit(() => metrics.identityChanges.inc({ kind: change.kind, outcome: 'already_applied' }));
     let published = 0;
     let merges: IdentityChange[] = [];
     for (const change of fresh) {
@@ -38,7 +38,7 @@ export class IdentityChangesApplier {
       published += await this.applyMerges(ctx, merges, metrics);
       merges = [];
       published += await this.splitter.split(ctx, change);
-      metrics.identityChanges.inc({ kind: 'split', outcome: 'applied' });
+      ctx.afterCommit(() => metrics.identityChanges.inc({ kind: 'split', outcome: 'applied' }));
     }
     return published + (await this.applyMerges(ctx, merges, metrics));
   }
@@ -76,14 +76,14 @@ export class IdentityChangesApplier {
       const survivor = root(change.survivorProfileId);
       const absorbed = root(change.absorbedProfileId);
       if (survivor === absorbed) {
-        metrics.identityChanges.inc({ kind: 'merge', outcome: 'already_applied' });
+        ctx.afterCommit(() => metrics.identityChanges.inc({ kind: 'merge', outcome: 'already_applied' }));
         continue;
       }
       absorbedBy.set(absorbed, survivor);
       folds.push({ survivorId: survivor, absorbedId: absorbed, changeId: change.changeId, at: change.at });
       causeOf.set(survivor, change);
       causeOf.set(absorbed, change);
-      metrics.identityChanges.inc({ kind: 'merge', outcome: 'applied' });
+      ctx.afterCommit(() => metrics.identityChanges.inc({ kind: 'merge', outcome: 'applied' }));
     }
     if (folds.length === 0) return 0;
     for (const fold of folds) fold.survivorId = root(fold.survivorId);

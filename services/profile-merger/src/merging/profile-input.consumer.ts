@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decode, Topics } from '@tessera/contracts';
 import { ok, type ApplyContext, type InboundMessage, type StepResult } from '@tessera/kafka';
 import { KafkaBatchConsumer, type KafkaBatchApplier } from '@tessera/kafka-nest';
-import type { Registry } from '@tessera/observability';
+import { CounterTally, type Registry } from '@tessera/observability';
 import { preferIndexPlans } from '@tessera/persistence';
 import { METRICS_REGISTRY } from '@tessera/service-kit';
 import { IdentityChangesApplier } from './identity-changes.applier';
@@ -42,8 +42,10 @@ export class ProfileInputConsumer implements KafkaBatchApplier<ProfileInput> {
     const published = ctx.topic === Topics.IdentityMerges
       ? await this.identityChanges.apply(ctx, ctx.records, this.metrics)
       : await this.items.apply(ctx, ctx.records);
-    for (const record of ctx.records) if (record.value.kind === 'item') this.metrics.items.inc({ kind: record.value.item.kind });
-    this.metrics.profileChanges.inc(published);
+    const counts = new CounterTally();
+    for (const record of ctx.records) if (record.value.kind === 'item') counts.add(this.metrics.items, { kind: record.value.item.kind });
+    counts.add(this.metrics.profileChanges, undefined, published);
+    ctx.afterCommit(() => counts.flush());
     stopTimer();
   }
 }

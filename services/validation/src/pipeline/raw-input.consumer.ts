@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decode, Topics, type RawEvent, type RawRecord, type ValidEventInput, type ValidRecordInput, encode } from '@tessera/contracts';
 import { ok, type ApplyContext, type DecodedRecord, type InboundMessage, type StepResult } from '@tessera/kafka';
 import { KafkaBatchConsumer, type KafkaBatchApplier } from '@tessera/kafka-nest';
-import type { Registry } from '@tessera/observability';
+import { CounterTally, type Registry } from '@tessera/observability';
 import { METRICS_REGISTRY } from '@tessera/service-kit';
 import { VALIDATION_SETTINGS, type ValidationSettings } from '../config/validation-settings';
 import { DedupeStore, dedupeKeyString } from '../dedupe/dedupe-store';
@@ -68,6 +68,8 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
     const plans = await this.plans.forSources(ctx.tx, sourceIds);
     const settings = await this.sourceSettings.forSources(ctx.tx, sourceIds);
     const tally = new QualityTally(ctx.partition);
+    const counts = new CounterTally();
+    ctx.afterCommit(() => counts.flush());
 
     const accepted: Accepted[] = [];
     for (const record of ctx.records) {
@@ -86,25 +88,25 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
       }
       ctx.route(record, result);
       if (result.kind === 'dlq') {
-        this.metrics.rejected.inc({ kind: record.value.kind, reason: result.reason.code });
-        if (isPlanReason(result.reason.code)) this.planMetrics.violations.inc({ reason: result.reason.code, mode: 'reject' });
+        counts.add(this.metrics.rejected, { kind: record.value.kind, reason: result.reason.code });
+        if (isPlanReason(result.reason.code)) counts.add(this.planMetrics.violations, { reason: result.reason.code, mode: 'reject' });
         tally.add(sourceId, receivedAt, { ...env.observations, rejected: 1 });
-        this.qualityMetrics.observe(env.observations);
+        this.qualityMetrics.observe(env.observations, counts);
       }
     }
 
-    const fresh = await this.claimDedupeKeys(ctx, accepted, tally);
+    const fresh = await this.claimDedupeKeys(ctx, accepted, tally, counts);
     for (const item of fresh) {
       const { sourceId, receivedAt } = item.value;
       if (item.kind === 'event') {
         ctx.emit(Topics.EventsValid, { key: validEventKey(item.value), value: encode(Topics.EventsValid, item.value) });
-        for (const violation of item.value.violations ?? []) this.planMetrics.violations.inc({ reason: violation.reason ?? 'other', mode: 'flag' });
+        for (const violation of item.value.violations ?? []) counts.add(this.planMetrics.violations, { reason: violation.reason ?? 'other', mode: 'flag' });
       } else {
         ctx.emit(Topics.RecordsValid, { key: validRecordKey(item.value), value: encode(Topics.RecordsValid, item.value) });
       }
-      this.metrics.accepted.inc({ kind: item.kind });
-      if (item.value.isTest) this.metrics.testTraffic.inc({ kind: item.kind });
-      this.qualityMetrics.observe(item.observations);
+      counts.add(this.metrics.accepted, { kind: item.kind });
+      if (item.value.isTest) counts.add(this.metrics.testTraffic, { kind: item.kind });
+      this.qualityMetrics.observe(item.observations, counts);
       tally.add(sourceId, receivedAt, {
         ...item.observations,
         eventsAccepted: item.kind === 'event' ? 1 : 0,
@@ -118,7 +120,7 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
   }
 
   /** Only accepted items take a dedupe key; the first copy in the slice wins, later ones and older keys are duplicates. */
-  private async claimDedupeKeys(ctx: ApplyContext<RawInput>, accepted: readonly Accepted[], tally: QualityTally): Promise<Accepted[]> {
+  private async claimDedupeKeys(ctx: ApplyContext<RawInput>, accepted: readonly Accepted[], tally: QualityTally, counts: CounterTally): Promise<Accepted[]> {
     const firstCopies = new Map<string, Accepted>();
     const duplicates: Accepted[] = [];
     for (const item of accepted) {
@@ -134,7 +136,7 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
     }
     for (const item of duplicates) {
       ctx.drop(item.record, `duplicate messageId ${item.value.messageId} of source ${item.value.sourceId}`);
-      this.dedupeMetrics.duplicates.inc({ kind: item.kind });
+      counts.add(this.dedupeMetrics.duplicates, { kind: item.kind });
       tally.add(item.value.sourceId, item.value.receivedAt, { duplicates: 1 });
     }
     // Offset order, so one key's valid items keep the order in which they were consumed.

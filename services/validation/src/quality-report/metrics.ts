@@ -1,4 +1,4 @@
-import { ServiceMetrics, type Registry } from '@tessera/observability';
+import { ServiceMetrics, type CounterTally, type Registry } from '@tessera/observability';
 import type { ItemObservations } from './item-observations';
 
 /** tessera_validation_input_values_total: the report's counters as a metric, for dashboards and alerts. */
@@ -11,18 +11,19 @@ export function inputQualityMetrics(registry: Registry) {
   });
   return {
     values,
-    observe(o: ItemObservations): void {
+    /** Tallies one item's observations (added to the counter when the consumer's transaction commits). */
+    observe(o: ItemObservations, counts: CounterTally): void {
       if (o.emailsSeen) {
-        values.inc({ field: 'email', verdict: 'valid' }, o.emailsValid);
-        values.inc({ field: 'email', verdict: 'invalid' }, o.emailsSeen - o.emailsValid);
+        counts.add(values, { field: 'email', verdict: 'valid' }, o.emailsValid);
+        counts.add(values, { field: 'email', verdict: 'invalid' }, o.emailsSeen - o.emailsValid);
       }
       if (o.phonesSeen) {
-        values.inc({ field: 'phone', verdict: 'valid' }, o.phonesValid);
-        values.inc({ field: 'phone', verdict: 'invalid' }, o.phonesSeen - o.phonesValid);
+        counts.add(values, { field: 'phone', verdict: 'valid' }, o.phonesValid);
+        counts.add(values, { field: 'phone', verdict: 'invalid' }, o.phonesSeen - o.phonesValid);
       }
       if (o.transactionsSeen) {
-        values.inc({ field: 'transaction', verdict: 'valid' }, o.transactionsWellFormed);
-        values.inc({ field: 'transaction', verdict: 'invalid' }, o.transactionsSeen - o.transactionsWellFormed);
+        counts.add(values, { field: 'transaction', verdict: 'valid' }, o.transactionsWellFormed);
+        counts.add(values, { field: 'transaction', verdict: 'invalid' }, o.transactionsSeen - o.transactionsWellFormed);
       }
     },
   };

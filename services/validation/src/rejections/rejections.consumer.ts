@@ -43,7 +43,7 @@ export class RejectionsConsumer implements KafkaBatchApplier<DlqInput> {
       else ctx.drop(record, record.value.why);
     }
     const stored = await this.store.insert(ctx.tx, rejections);
-    this.metrics.stored.inc(stored);
+    ctx.afterCommit(() => this.metrics.stored.inc(stored));
   }
 }
 
