@@ -20,3 +20,4 @@ export { KafkaOutboxPublishOrder1732700000300 } from './database/kafka-outbox-pu
 export { runService } from './run-service';
 export { startServiceForTest, type TestServiceOptions } from './start-service-for-test';
 export { MessagingModule } from './messaging/messaging.module';
+export * from './http/json-body-validator';

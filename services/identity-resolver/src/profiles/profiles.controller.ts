@@ -2,8 +2,7 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundE
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { SqlExecutor } from '@tessera/kafka';
 import { withPgTransaction, type Pool } from '@tessera/persistence';
-import { AdminOnly, SERVICE_PG_POOL } from '@tessera/service-kit';
-import { JsonBodyValidator } from '../http/json-body-validator';
+import { AdminOnly, JsonBodyValidator, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { formatIdentifier, parseIdentifier, type Identifier } from '../resolution/identifier';
 import { IdentityGraphQueries, type IdentifierDecision, type MergeLogEntry } from './identity-graph.queries';
 import { ProfileSplitService, type SplitResult } from './profile-split.service';

@@ -1,8 +1,7 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Pool } from '@tessera/persistence';
-import { AdminOnly, SERVICE_PG_POOL } from '@tessera/service-kit';
-import { JsonBodyValidator } from '../http/json-body-validator';
+import { AdminOnly, JsonBodyValidator, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { FALLBACK_RULE_TYPE } from '../resolution/identity-rule';
 import { IDENTIFIER_TYPE_PATTERN, IDENTITY_RULE_BODY_SCHEMA, type IdentityRuleBody } from './identity-rule-body';
 import { IdentityRulesRepository, type StoredIdentityRule } from './identity-rules.repository';

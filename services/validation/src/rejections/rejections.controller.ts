@@ -2,8 +2,7 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundE
 import { ApiBody, ApiOperation, ApiQuery, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { Registry } from '@tessera/observability';
 import type { Pool } from '@tessera/persistence';
-import { AdminOnly, METRICS_REGISTRY, SERVICE_PG_POOL } from '@tessera/service-kit';
-import { JsonBodyValidator } from '../http/json-body-validator';
+import { AdminOnly, JsonBodyValidator, METRICS_REGISTRY, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { parseInstant, parseLimit } from '../http/time-range';
 import { rejectionMetrics, type RejectionMetrics } from './metrics';
 import { RejectionReplayer } from './rejection-replayer';

@@ -1,9 +1,8 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Put } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { Pool } from '@tessera/persistence';
-import { AdminOnly, SERVICE_PG_POOL } from '@tessera/service-kit';
+import { AdminOnly, JsonBodyValidator, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { getCountries, type CountryCode } from 'libphonenumber-js';
-import { JsonBodyValidator } from '../http/json-body-validator';
 import { SOURCE_SETTINGS_BODY_SCHEMA, type SourceSettings, type SourceSettingsBody } from './source-settings';
 import { SourceSettingsRepository } from './source-settings.repository';
 

@@ -1,8 +1,7 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Put } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { Pool } from '@tessera/persistence';
-import { AdminOnly, SERVICE_PG_POOL } from '@tessera/service-kit';
-import { JsonBodyValidator } from '../http/json-body-validator';
+import { AdminOnly, JsonBodyValidator, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { PlanSchemaError, PlanValidatorCache } from './plan-validator-cache';
 import { TRACKING_PLAN_BODY_SCHEMA, type TrackingPlan, type TrackingPlanBody } from './tracking-plan';
 import { TrackingPlanRepository } from './tracking-plan.repository';
