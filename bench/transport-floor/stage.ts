@@ -1,7 +1,7 @@
 /**
  * One stage of the transport-floor bench: consumes IN_TOPIC and, per event, emits its key and value bytes
  * unchanged to OUT_TOPIC, exactly once. Nothing else: no decoding, no domain state (with ITEM_LOG, one narrow row
- * per event, see item-log.ts). It is wired as a catalog service is (service-kit + kafka-nest KafkaLifecycle), from
+ * per event, see item-log.ts). It builds the libs/kafka pieces kafka-nest's KafkaLifecycle builds for a service (without Nest), from
  * the configuration of the service it stands in for (STANDS_FOR, loaded from the same environment variables, so
  * pool size, statement timeout, slice size and fetch size are that service's): the shared Kafka-table migrations in
  * its own schema (DATABASE_SCHEMA) through createServiceDataSource, a BatchingProducer and an OutboxRelay with their
