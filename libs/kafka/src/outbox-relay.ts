@@ -3,7 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { OutboxRelayMetrics } from './metrics';
-import { claimOutboxRows, deleteOutboxRows, hasHeldBackRows, type OutboxRow } from './outbox-rows';
+import { claimOutboxRows, deleteOutboxRows, hasUnclaimedRows, type OutboxRow } from './outbox-rows';
 import { OUTBOX_LANES, OUTBOX_NOTIFY_CHANNEL } from './outbox-writer';
 import type { SqlExecutor } from './sql-client';
 
@@ -44,7 +44,7 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly heldBackRetryMs: number;
-  /** Whether the last round saw committed rows it could not publish yet (see HORIZON in outbox-rows.ts). */
+  /** Whether the last round left rows of its lanes unclaimed: held back by an older transaction (see HORIZON in outbox-rows.ts) or newer than its claim. */
   private heldBack = false;
   private heldBackSince: number | undefined;
   private lastHeldBackWarning = 0;
@@ -133,7 +133,7 @@ export class OutboxRelay {
     const owned = lanes.map((l) => l.lane);
     const rows = await claimOutboxRows(tx, owned, this.batchSize);
     const claimed = rows.reduce((sum, row) => sum + row.message_count, 0);
-    if (claimed < this.batchSize) this.heldBack = await hasHeldBackRows(tx, owned);
+    if (claimed < this.batchSize) this.heldBack = await hasUnclaimedRows(tx, owned, rows);
     return rows;
   }
 

@@ -90,15 +90,22 @@ function withSequences(row: PackedRow): PackedMessage[] {
   return messages;
 }
 
-/** Whether committed rows of these lanes wait behind a still-running older transaction (worth polling soon). */
-export async function hasHeldBackRows(tx: SqlExecutor, lanes: readonly number[]): Promise<boolean> {
-  // The newest row decides, found in one backward step of the (xid, id) index; EXISTS (... xid >= horizon) made
-  // the planner scan the whole table when nothing matched.
-  const { rows } = await tx.query<{ held: boolean }>(
-    `SELECT xid >= ${HORIZON} AS held FROM ${KafkaTables.outboxBatches} WHERE lane = ANY($1::smallint[]) ORDER BY xid DESC LIMIT 1`,
+/**
+ * Whether these lanes hold a packed row the round did not claim: one that waits behind a still-running older
+ * transaction, or one committed since the claim (worth polling soon either way). Asked as "is the newest row one
+ * of ours", not as "is the newest row past the horizon": the horizon may move between the claim and this
+ * statement (the older transaction ends in between), and the rows it held back would then look neither claimed
+ * nor held, and wait for the next poll. A claim takes every settled row up to its budget, in (xid, id) order, so
+ * when it took fewer than its budget, any row it left is newer than all it took.
+ */
+export async function hasUnclaimedRows(tx: SqlExecutor, lanes: readonly number[], claimed: readonly OutboxRow[]): Promise<boolean> {
+  // The newest row is found in one backward step of the (xid, id) index per lane.
+  const { rows } = await tx.query<{ id: string }>(
+    `SELECT id FROM ${KafkaTables.outboxBatches} WHERE lane = ANY($1::smallint[]) ORDER BY xid DESC, id DESC LIMIT 1`,
     [lanes],
   );
-  return rows[0]?.held ?? false;
+  if (rows.length === 0) return false;
+  return !claimed.some((row) => row.table === KafkaTables.outboxBatches && row.id === rows[0].id);
 }
 
 /** Deletes published rows from the tables they came from. */
