@@ -5,6 +5,7 @@ export * from './environment-validation';
 export * from './shared-environment';
 export * from './service-config';
 export * from './secret-values';
+export * from './api-tokens';
 export * from './service-environment/ingest-gateway-environment';
 export * from './service-environment/validation-environment';
 export * from './service-environment/service-environments';

@@ -79,6 +79,48 @@ describe('loadServiceConfig', () => {
     expect(short.message).not.toContain('hunter2');
   });
 
+  describe('API tokens', () => {
+    const PROD = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db/x' };
+
+    it('has no read token unless TESSERA_READ_TOKEN is set, and treats an empty one as unset', () => {
+      expect(loadServiceConfig('profile-merger', undefined, {}).readToken).toBeUndefined();
+      expect(loadServiceConfig('profile-merger', undefined, { TESSERA_READ_TOKEN: '' }).readToken).toBeUndefined();
+      expect(loadServiceConfig('profile-merger', undefined, { TESSERA_READ_TOKEN: 'reader-token' }).readToken).toBe('reader-token');
+    });
+
+    it('lets <SERVICE>_ADMIN_TOKEN and <SERVICE>_READ_TOKEN override the shared tokens for that service only', () => {
+      const env = {
+        ...PROD,
+        TESSERA_ADMIN_TOKEN: 'shared-admin-token-0123456789',
+        TESSERA_READ_TOKEN: 'shared-read-token-0123456789',
+        PROFILE_MERGER_ADMIN_TOKEN: 'merger-admin-token-0123456789',
+        PROFILE_MERGER_READ_TOKEN: 'merger-read-token-0123456789',
+      };
+      const merger = loadServiceConfig('profile-merger', undefined, env);
+      expect([merger.adminToken, merger.readToken, merger.adminTokenSource]).toEqual(['merger-admin-token-0123456789', 'merger-read-token-0123456789', 'environment']);
+      const resolver = loadServiceConfig('identity-resolver', undefined, env);
+      expect([resolver.adminToken, resolver.readToken]).toEqual(['shared-admin-token-0123456789', 'shared-read-token-0123456789']);
+    });
+
+    it('accepts a per-service admin token alone in production, and an empty override falls back to the shared one', () => {
+      expect(loadServiceConfig('validation', undefined, { ...PROD, VALIDATION_ADMIN_TOKEN: 'validation-admin-0123456789' }).adminToken).toBe('validation-admin-0123456789');
+      const fallback = loadServiceConfig('validation', undefined, { ...PROD, TESSERA_ADMIN_TOKEN: 'shared-admin-token-0123456789', VALIDATION_ADMIN_TOKEN: '' });
+      expect(fallback.adminToken).toBe('shared-admin-token-0123456789');
+      const missing = expectInvalid(() => loadServiceConfig('validation', undefined, PROD));
+      expect(missing.message).toContain('TESSERA_ADMIN_TOKEN is required in production (bearer token for the admin APIs; VALIDATION_ADMIN_TOKEN may replace it)');
+    });
+
+    it('holds read and per-service tokens to the production length, and never equal to the admin token', () => {
+      const short = expectInvalid(() =>
+        loadServiceConfig('profile-merger', undefined, { ...PROD, PROFILE_MERGER_ADMIN_TOKEN: 'short', TESSERA_ADMIN_TOKEN: 'shared-admin-token-0123456789', TESSERA_READ_TOKEN: 'tiny' }),
+      );
+      expect(short.issues.map((issue) => issue.variable).sort()).toEqual(['PROFILE_MERGER_ADMIN_TOKEN', 'TESSERA_READ_TOKEN']);
+      expect(short.message).not.toContain('tiny');
+      const same = expectInvalid(() => loadServiceConfig('profile-merger', undefined, { TESSERA_ADMIN_TOKEN: 'same-token', TESSERA_READ_TOKEN: 'same-token' }));
+      expect(same.message).toBe('Invalid environment: TESSERA_READ_TOKEN must differ from TESSERA_ADMIN_TOKEN');
+    });
+  });
+
   it('masks the database password when echoing a bad URL', () => {
     const error = expectInvalid(() => loadServiceConfig('validation', undefined, { DATABASE_URL: 'mysql://root:s3cret@db/x' }));
     expect(error.message).toContain('DATABASE_URL must be a postgres:// URL');
@@ -115,12 +157,14 @@ describe('service catalog', () => {
 describe('describeSharedEnvironment', () => {
   it('documents every shared variable with its defaults', () => {
     const rows = describeSharedEnvironment(SERVICE_CATALOG['segment-evaluator']);
-    expect(rows.map((row) => row.name)).toEqual([...SHARED_VARIABLE_NAMES]);
+    expect(rows.map((row) => row.name)).toEqual([...SHARED_VARIABLE_NAMES, 'SEGMENT_EVALUATOR_ADMIN_TOKEN', 'SEGMENT_EVALUATOR_READ_TOKEN']);
     const byName = Object.fromEntries(rows.map((row) => [row.name, row]));
     expect(byName.PORT).toMatchObject({ defaultValue: '8084', requiredInProduction: false });
     expect(byName.DATABASE_SCHEMA.defaultValue).toBe('segments');
     expect(byName.DATABASE_URL).toMatchObject({ defaultValue: undefined, developmentDefault: expect.stringMatching(/^postgres:\/\//), requiredInProduction: true });
     expect(byName.TESSERA_ADMIN_TOKEN).toMatchObject({ defaultValue: undefined, requiredInProduction: true });
+    expect(byName.TESSERA_READ_TOKEN).toMatchObject({ defaultValue: undefined, requiredInProduction: false });
+    expect(byName.SEGMENT_EVALUATOR_ADMIN_TOKEN).toMatchObject({ defaultValue: undefined, requiredInProduction: false });
     expect(byName.KAFKA_BROKERS.defaultValue).toBe('localhost:9092');
     expect(byName.KAFKA_CONSUMER_SLICE_MESSAGES.defaultValue).toBe('2000');
     expect(byName.KAFKA_CONSUMER_FETCH_BYTES.defaultValue).toBe('4194304');

@@ -1,15 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { CleanedEnv } from 'envalid';
-import { ConfigValidationError, type ConfigIssue } from './config-validation-error';
+import { optionalTokenVariables, resolveApiTokens, serviceTokenSpec, withoutEmptyValues } from './api-tokens';
+import { ConfigValidationError } from './config-validation-error';
 import { collectEnvironment, type EnvSource, type EnvSpec } from './environment-validation';
 import { getServiceDescriptor, type ServiceDescriptor, type ServiceName } from './service-catalog';
-import {
-  ADMIN_TOKEN_MIN_LENGTH_IN_PRODUCTION,
-  sharedEnvironmentSpec,
-  type LogLevel,
-  type NodeEnv,
-  type SharedEnvironmentSpec,
-} from './shared-environment';
+import { sharedEnvironmentSpec, type LogLevel, type NodeEnv, type SharedEnvironmentSpec } from './shared-environment';
 
 export interface ServiceConfig<S extends EnvSpec = Record<never, never>> {
   readonly service: ServiceDescriptor;
@@ -26,9 +20,12 @@ export interface ServiceConfig<S extends EnvSpec = Record<never, never>> {
     readonly fetchBytes: number;
   };
   readonly database: { readonly url: string; readonly schema: string; readonly poolSize: number; readonly statementTimeoutMs: number };
+  /** `<SERVICE>_ADMIN_TOKEN`, else TESSERA_ADMIN_TOKEN, else (outside production) a random per-process token. */
   readonly adminToken: string;
-  /** 'generated' outside production when TESSERA_ADMIN_TOKEN is unset: a random per-process token. */
+  /** 'generated' outside production when no admin token variable is set: a random per-process token. */
   readonly adminTokenSource: 'environment' | 'generated';
+  /** Accepted on GET and HEAD routes only: `<SERVICE>_READ_TOKEN`, else TESSERA_READ_TOKEN; undefined when neither is set. */
+  readonly readToken: string | undefined;
   readonly shutdownTimeoutMs: number;
   /** Every validated variable by its environment name, including the service's own (extraSpec) ones. */
   readonly env: CleanedEnv<SharedEnvironmentSpec & S>;
@@ -45,18 +42,17 @@ export function loadServiceConfig<S extends EnvSpec = Record<never, never>>(
   source: EnvSource = process.env,
 ): ServiceConfig<S> {
   const service = getServiceDescriptor(serviceName);
-  const shared = sharedEnvironmentSpec(service);
+  const shared = { ...sharedEnvironmentSpec(service), ...serviceTokenSpec(service) };
   const clash = Object.keys(extraSpec ?? {}).filter((name) => name in shared);
   if (clash.length > 0) throw new Error(`extraSpec redefines shared variables: ${clash.join(', ')}`);
 
   // envalid applies devDefaults only when NODE_ENV is set, so the documented default has to be filled in first.
-  const effectiveSource: EnvSource = { ...source, NODE_ENV: source.NODE_ENV ?? 'development' };
+  const effectiveSource: EnvSource = { ...withoutEmptyValues(source, optionalTokenVariables(service)), NODE_ENV: source.NODE_ENV ?? 'development' };
   const { env, issues } = collectEnvironment({ ...shared, ...(extraSpec as S) }, effectiveSource);
-  const adminIssue = checkAdminToken(env.NODE_ENV, env.TESSERA_ADMIN_TOKEN);
-  if (adminIssue) issues.push(adminIssue);
+  const { tokens, issues: tokenIssues } = resolveApiTokens(service, env, env.NODE_ENV === 'production');
+  issues.push(...tokenIssues);
   if (issues.length > 0) throw new ConfigValidationError(issues);
 
-  const adminTokenFromEnv = env.TESSERA_ADMIN_TOKEN;
   return {
     service,
     nodeEnv: env.NODE_ENV,
@@ -70,25 +66,12 @@ export function loadServiceConfig<S extends EnvSpec = Record<never, never>>(
       poolSize: env.DATABASE_POOL_SIZE,
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     },
-    adminToken: adminTokenFromEnv ?? randomBytes(24).toString('hex'),
-    adminTokenSource: adminTokenFromEnv ? 'environment' : 'generated',
+    adminToken: tokens.adminToken,
+    adminTokenSource: tokens.adminTokenSource,
+    readToken: tokens.readToken,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     env: env as CleanedEnv<SharedEnvironmentSpec & S>,
   };
-}
-
-function checkAdminToken(nodeEnv: NodeEnv, adminToken: string | undefined): ConfigIssue | undefined {
-  if (nodeEnv !== 'production') return undefined;
-  if (adminToken === undefined) {
-    return { variable: 'TESSERA_ADMIN_TOKEN', message: 'TESSERA_ADMIN_TOKEN is required in production (bearer token for the admin APIs)' };
-  }
-  if (adminToken.length < ADMIN_TOKEN_MIN_LENGTH_IN_PRODUCTION) {
-    return {
-      variable: 'TESSERA_ADMIN_TOKEN',
-      message: `TESSERA_ADMIN_TOKEN must be at least ${ADMIN_TOKEN_MIN_LENGTH_IN_PRODUCTION} characters in production, got a ${adminToken.length}-character value`,
-    };
-  }
-  return undefined;
 }
 
 /**

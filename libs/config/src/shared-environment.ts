@@ -1,3 +1,4 @@
+import { serviceTokenSpec } from './api-tokens';
 import type { ServiceDescriptor } from './service-catalog';
 import { durationMs, hostPortList, int, oneOf, port, postgresUrl, sqlIdentifier, str, token } from './env-validators';
 
@@ -10,7 +11,6 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** Matches the password the dev stack and jest give the embedded Postgres (libs/testing/src/embedded-pg.js). */
 export const DEV_DATABASE_URL = 'postgres://postgres:tessera@127.0.0.1:5432/postgres';
 export const DEFAULT_KAFKA_BROKERS = 'localhost:9092';
-export const ADMIN_TOKEN_MIN_LENGTH_IN_PRODUCTION = 16;
 
 /**
  * The variables every service reads. Defaults that would be unsafe in production (a well-known database
@@ -30,6 +30,7 @@ export function sharedEnvironmentSpec(service: ServiceDescriptor) {
     DATABASE_POOL_SIZE: int(1, 500)({ default: 10, desc: 'Postgres connections per process' }),
     DATABASE_STATEMENT_TIMEOUT_MS: int(0, 3_600_000)({ default: 30_000, desc: 'server-side cap per SQL statement; 0 disables' }),
     TESSERA_ADMIN_TOKEN: token({ default: undefined, desc: 'bearer token for the admin APIs; required in production' }),
+    TESSERA_READ_TOKEN: token({ default: undefined, desc: 'read-only bearer token: GET and HEAD routes only; unset or empty disables it' }),
     SHUTDOWN_TIMEOUT_MS: durationMs(100, 600_000)({ default: 10_000, desc: 'grace period for draining on SIGTERM' }),
   };
 }
@@ -60,13 +61,14 @@ export function describeEnvironmentSpec(spec: object): EnvironmentVariableDoc[] 
     description: variable.desc ?? '',
     defaultValue: printable(variable.default),
     developmentDefault: printable(variable.devDefault),
-    // The admin token is optional to envalid (a dev token is generated) but checked for production in service-config.ts.
+    // The admin token is optional to envalid (a dev token is generated) but checked for production in api-tokens.ts.
     requiredInProduction: name === 'TESSERA_ADMIN_TOKEN' || !('default' in variable),
   }));
 }
 
+/** The shared variables, then the service's own token overrides (`<SERVICE>_ADMIN_TOKEN`, `<SERVICE>_READ_TOKEN`). */
 export function describeSharedEnvironment(service: ServiceDescriptor): EnvironmentVariableDoc[] {
-  return describeEnvironmentSpec(sharedEnvironmentSpec(service));
+  return describeEnvironmentSpec({ ...sharedEnvironmentSpec(service), ...serviceTokenSpec(service) });
 }
 
 /** The shared variable names, in documentation order (deploy files must set or knowingly default each). */

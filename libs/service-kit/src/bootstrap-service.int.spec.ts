@@ -1,14 +1,18 @@
-import { Body, Controller, Get, Injectable, Module, OnApplicationShutdown, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Injectable, Module, OnApplicationShutdown, Post } from '@nestjs/common';
 import { createLogger, createMetricsRegistry } from '@tessera/observability';
-import { AdminOnly } from './admin/admin-only.decorator';
+import { AdminOnly } from './auth/admin-only.decorator';
+import { PublicRoute } from './auth/public-route.decorator';
 import { bootstrapService, RunningService } from './bootstrap-service';
 import { ReadinessRegistry } from './health/readiness-registry';
 
 const ADMIN_TOKEN = 'test-admin-token-123';
+const READ_TOKEN = 'test-read-token-456';
 const shutdownOrder: string[] = [];
 let dependencyUp = true;
 let releaseSlowRequest: () => void = () => {};
 
+// Public so the HTTP-layer tests below need no token; GuardFixtureController holds the protected routes.
+@PublicRoute()
 @Controller('v1')
 class FixtureController {
   constructor(readiness: ReadinessRegistry) {
@@ -41,6 +45,20 @@ class FixtureController {
   }
 }
 
+/** No marker: protected by default, as every service route is. */
+@Controller('v1/guarded')
+class GuardFixtureController {
+  @Get('reads')
+  reads(): { read: true } {
+    return { read: true };
+  }
+
+  @Delete('reads')
+  remove(): { removed: true } {
+    return { removed: true };
+  }
+}
+
 @Injectable()
 class FixtureDatabase implements OnApplicationShutdown {
   onApplicationShutdown(): void {
@@ -48,7 +66,7 @@ class FixtureDatabase implements OnApplicationShutdown {
   }
 }
 
-@Module({ controllers: [FixtureController], providers: [FixtureDatabase] })
+@Module({ controllers: [FixtureController, GuardFixtureController], providers: [FixtureDatabase] })
 class FixtureAppModule {}
 
 describe('bootstrapService (real HTTP)', () => {
@@ -60,6 +78,7 @@ describe('bootstrapService (real HTTP)', () => {
       port: 0,
       host: '127.0.0.1',
       adminToken: ADMIN_TOKEN,
+      readToken: READ_TOKEN,
       logger: createLogger({ service: 'fixture-service', level: 'silent' }),
       registry: createMetricsRegistry('fixture-service'),
       handleSignals: false,
@@ -105,34 +124,57 @@ describe('bootstrapService (real HTTP)', () => {
     expect(text).toContain('route="/healthz"');
   });
 
-  it('serves the OpenAPI document with the admin security scheme', async () => {
+  it('serves the OpenAPI document with both bearer schemes, stating each operation\'s security', async () => {
     const res = await fetch(`${service.url}/openapi.json`);
     expect(res.status).toBe(200);
-    const doc = (await res.json()) as { openapi: string; info: { title: string }; paths: Record<string, unknown>; components: { securitySchemes: object } };
+    type Operation = { security?: Array<Record<string, string[]>>; responses: Record<string, unknown> };
+    const doc = (await res.json()) as { openapi: string; info: { title: string }; paths: Record<string, Record<string, Operation>>; components: { securitySchemes: object } };
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.info.title).toBe('Tessera fixture-service');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/v1/admin/things']));
-    expect(doc.components.securitySchemes).toHaveProperty('admin-token');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/v1/admin/things', '/v1/guarded/reads']));
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['admin-token', 'read-token']);
+    expect(doc.paths['/healthz'].get.security).toEqual([]);
+    expect(doc.paths['/v1/guarded/reads'].get.security).toEqual([{ 'admin-token': [] }, { 'read-token': [] }]);
+    expect(doc.paths['/v1/guarded/reads'].delete.security).toEqual([{ 'admin-token': [] }]);
+    expect(doc.paths['/v1/guarded/reads'].delete.responses).toHaveProperty('403');
+    expect(doc.paths['/v1/admin/things'].get.security).toEqual([{ 'admin-token': [] }]);
+    expect(JSON.stringify(doc)).not.toContain('x-tessera-access');
   });
 
   it.each([
     ['no header', undefined, 'missing Authorization header'],
     ['wrong scheme', `Basic ${Buffer.from(`${ADMIN_TOKEN}:`).toString('base64')}`, 'Bearer scheme'],
-    ['wrong token', 'Bearer not-the-token', 'invalid admin token'],
-    ['token prefix', `Bearer ${ADMIN_TOKEN.slice(0, -1)}`, 'invalid admin token'],
-  ])('rejects admin calls with %s as 401 JSON', async (_case, authorization, message) => {
-    const res = await fetch(`${service.url}/v1/admin/things?x=1`, { headers: authorization ? { authorization } : {} });
-    expect(res.status).toBe(401);
-    expect(res.headers.get('content-type')).toContain('application/json');
-    expect(res.headers.get('www-authenticate')).toContain('Bearer');
-    const body = await res.json();
-    expect(body).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.stringContaining(message), path: '/v1/admin/things' });
+    ['wrong token', 'Bearer not-the-token', 'invalid token'],
+    ['token prefix', `Bearer ${ADMIN_TOKEN.slice(0, -1)}`, 'invalid token'],
+  ])('rejects calls with %s as 401 JSON', async (_case, authorization, message) => {
+    for (const path of ['/v1/admin/things', '/v1/guarded/reads']) {
+      const res = await fetch(`${service.url}${path}?x=1`, { headers: authorization ? { authorization } : {} });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toContain('application/json');
+      expect(res.headers.get('www-authenticate')).toContain('Bearer');
+      const body = await res.json();
+      expect(body).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.stringContaining(message), path });
+    }
   });
 
-  it('accepts the admin token', async () => {
-    const res = await fetch(`${service.url}/v1/admin/things`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  it('accepts the admin token on every protected route', async () => {
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const res = await fetch(`${service.url}/v1/admin/things`, { headers: admin });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ things: ['a'] });
+    expect((await fetch(`${service.url}/v1/guarded/reads`, { method: 'DELETE', headers: admin })).status).toBe(200);
+  });
+
+  it('accepts the read token on GET and HEAD, and answers 403 JSON elsewhere and on admin-only routes', async () => {
+    const read = { authorization: `Bearer ${READ_TOKEN}` };
+    expect(await (await fetch(`${service.url}/v1/guarded/reads`, { headers: read })).json()).toEqual({ read: true });
+    expect((await fetch(`${service.url}/v1/guarded/reads`, { method: 'HEAD', headers: read })).status).toBe(200);
+    expect((await fetch(`${service.url}/v1/guarded/reads`, { method: 'HEAD' })).status).toBe(401);
+    for (const [method, path] of [['DELETE', '/v1/guarded/reads'], ['GET', '/v1/admin/things']]) {
+      const res = await fetch(`${service.url}${path}`, { method, headers: read });
+      expect([method, res.status]).toEqual([method, 403]);
+      expect(await res.json()).toEqual({ statusCode: 403, error: 'Forbidden', message: expect.stringContaining('admin token'), path });
+    }
   });
 
   it('answers unknown routes with a JSON 404', async () => {

@@ -5,8 +5,12 @@ export { SERVICE_KIT_OPTIONS, SERVICE_CONFIG, SERVICE_LOGGER, METRICS_REGISTRY }
 export { ServiceKitModule } from './service-kit.module';
 export { ReadinessRegistry } from './health/readiness-registry';
 export type { ReadinessCheck, ReadinessReport, CheckResult } from './health/readiness-registry';
-export { AdminTokenGuard } from './admin/admin-token.guard';
-export { AdminOnly, ADMIN_SECURITY_SCHEME } from './admin/admin-only.decorator';
+export { ApiTokenGuard } from './auth/api-token.guard';
+export { AdminOnly } from './auth/admin-only.decorator';
+export { PublicRoute } from './auth/public-route.decorator';
+export { decideAccess, type AccessDecision, type PresentedCredential } from './auth/access-policy';
+export { READ_ONLY_METHODS, type RouteAccess } from './auth/route-access';
+export { ADMIN_SECURITY_SCHEME, READ_SECURITY_SCHEME } from './openapi/openapi-security';
 export { JsonExceptionFilter } from './errors/json-exception.filter';
 export type { ErrorBody } from './errors/error-body';
 export { OPENAPI_JSON_PATH, OPENAPI_YAML_PATH } from './openapi/openapi-document';

@@ -11,7 +11,7 @@ export function resolveServiceKitOptions(input: ServiceKitOptions): ResolvedServ
     input.config ?? (isServiceName(input.name) ? loadServiceConfigOrExit(input.name, SERVICE_ENVIRONMENTS[input.name].spec) : undefined);
   const logger = input.logger ?? createLogger({ service: input.name, level: config?.logLevel });
   if (config?.adminTokenSource === 'generated' && input.adminToken === undefined) {
-    logger.warn('TESSERA_ADMIN_TOKEN is not set: admin APIs accept only a random token generated for this process');
+    logger.warn('TESSERA_ADMIN_TOKEN is not set: protected routes accept only a random admin token generated for this process (or TESSERA_READ_TOKEN on GET)');
   }
   return {
     name: input.name,
@@ -19,6 +19,7 @@ export function resolveServiceKitOptions(input: ServiceKitOptions): ResolvedServ
     port: input.port ?? config?.port ?? 0,
     host: input.host ?? '0.0.0.0',
     adminToken: input.adminToken ?? config?.adminToken ?? '',
+    readToken: input.readToken ?? config?.readToken ?? '',
     shutdownTimeoutMs: input.shutdownTimeoutMs ?? config?.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
     version: input.version ?? '0.1.0',
     description: input.description ?? config?.service.description ?? input.name,

@@ -16,8 +16,10 @@ export interface ServiceKitOptions {
   port?: number;
   /** Interface to bind; defaults to 0.0.0.0 (containers). */
   host?: string;
-  /** Bearer token for admin APIs; defaults to TESSERA_ADMIN_TOKEN. Empty disables admin APIs (fail closed). */
+  /** Bearer token for every protected route; defaults to <SERVICE>_ADMIN_TOKEN, then TESSERA_ADMIN_TOKEN. Empty disables it (fail closed). */
   adminToken?: string;
+  /** Bearer token for GET and HEAD routes only; defaults to <SERVICE>_READ_TOKEN, then TESSERA_READ_TOKEN. Empty disables it. */
+  readToken?: string;
   /** Upper bound for graceful shutdown before the process exits anyway; defaults to SHUTDOWN_TIMEOUT_MS. */
   shutdownTimeoutMs?: number;
   /** Version shown in the OpenAPI document. */
@@ -38,6 +40,7 @@ export interface ResolvedServiceKitOptions {
   port: number;
   host: string;
   adminToken: string;
+  readToken: string;
   shutdownTimeoutMs: number;
   version: string;
   description: string;

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { AdminTokenGuard } from './admin/admin-token.guard';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ApiTokenGuard } from './auth/api-token.guard';
 import { JsonExceptionFilter } from './errors/json-exception.filter';
 import { HealthController } from './health/health.controller';
 import { ReadinessRegistry } from './health/readiness-registry';
@@ -8,7 +8,8 @@ import { MetricsController } from './metrics/metrics.controller';
 import { METRICS_REGISTRY, ResolvedServiceKitOptions, SERVICE_CONFIG, SERVICE_KIT_OPTIONS, SERVICE_LOGGER } from './service-kit-options';
 
 /**
- * The operational surface every service shares: probes, metrics, JSON errors, the admin guard.
+ * The operational surface every service shares: probes, metrics, JSON errors, the API token guard (global: every
+ * route needs a token unless marked @PublicRoute()).
  * Global, so feature modules inject ReadinessRegistry, the logger and the registry without importing it.
  */
 @Module({})
@@ -24,10 +25,10 @@ export class ServiceKitModule {
         { provide: SERVICE_LOGGER, useValue: options.logger },
         { provide: METRICS_REGISTRY, useValue: options.registry },
         { provide: ReadinessRegistry, useValue: new ReadinessRegistry() },
-        AdminTokenGuard,
+        { provide: APP_GUARD, useClass: ApiTokenGuard },
         { provide: APP_FILTER, useClass: JsonExceptionFilter },
       ],
-      exports: [SERVICE_KIT_OPTIONS, SERVICE_CONFIG, SERVICE_LOGGER, METRICS_REGISTRY, ReadinessRegistry, AdminTokenGuard],
+      exports: [SERVICE_KIT_OPTIONS, SERVICE_CONFIG, SERVICE_LOGGER, METRICS_REGISTRY, ReadinessRegistry],
     };
   }
 }

@@ -9,6 +9,8 @@ export interface TestServiceOptions {
   /** Comma-separated host:port list, e.g. of the embedded test broker. */
   kafkaBrokers: string;
   adminToken?: string;
+  /** The read-only (GET) token; none by default. */
+  readToken?: string;
   logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
 }
 
@@ -22,6 +24,7 @@ export async function startServiceForTest(appModule: ServiceAppModule, name: Ser
     DATABASE_URL: options.databaseUrl,
     DATABASE_SCHEMA: options.schema,
     TESSERA_ADMIN_TOKEN: options.adminToken ?? 'test-admin-token',
+    TESSERA_READ_TOKEN: options.readToken,
     KAFKA_BROKERS: options.kafkaBrokers,
     LOG_LEVEL: options.logLevel ?? 'warn',
   });

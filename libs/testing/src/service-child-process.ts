@@ -34,6 +34,9 @@ export interface ServiceLaunchOptions {
   shortKafkaSessions?: boolean;
 }
 
+/** The bearer tokens launch() gives every service: the admin token, and the read token for GET routes. */
+export const CHILD_SERVICE_TOKENS = { admin: 'test-admin-token', read: 'test-read-token' } as const;
+
 /**
  * A catalog service's real main.ts in a child process (through tools/run-ts.js), for kill -9 tests. Keeps the
  * tail of its output for failure messages. `killAll()` in afterAll ends whatever a failed test left running.
@@ -85,7 +88,8 @@ export class ServiceChildProcess {
       DATABASE_URL: options.database.url,
       DATABASE_SCHEMA: options.database.schema,
       KAFKA_BROKERS: options.brokers.join(','),
-      TESSERA_ADMIN_TOKEN: 'test-admin-token',
+      TESSERA_ADMIN_TOKEN: CHILD_SERVICE_TOKENS.admin,
+      TESSERA_READ_TOKEN: CHILD_SERVICE_TOKENS.read,
       LOG_LEVEL: 'error',
       ...options.env,
     };

@@ -1,6 +1,10 @@
 import { TOPIC_SPECS } from '@tessera/contracts';
 import { createTestSchema, type TestSchema } from './test-database';
 import { createTestTopics, startTestBroker, type TestBroker } from './test-broker';
+import { findRouteAccessProblems } from './route-access-check';
+
+const SCAFFOLD_ADMIN_TOKEN = 'scaffold-admin-token-0123456789';
+const SCAFFOLD_READ_TOKEN = 'scaffold-read-token-0123456789';
 
 export interface ScaffoldUnderTest {
   url: string;
@@ -11,9 +15,11 @@ export interface ServiceScaffoldSpec {
   /** Catalog name, e.g. `profile-merger`. */
   name: string;
   /** Starts the service against the given schema and broker (a `startServiceForTest(AppModule, ...)` call). */
-  start(settings: { databaseUrl: string; schema: string; kafkaBrokers: string }): Promise<ScaffoldUnderTest>;
+  start(settings: { databaseUrl: string; schema: string; kafkaBrokers: string; adminToken: string; readToken: string }): Promise<ScaffoldUnderTest>;
   /** OpenAPI paths the service must document, beyond the probes. */
   openApiPaths?: string[];
+  /** Paths served without a bearer token beyond the probes and /metrics: only ingest, which takes write keys. */
+  publicPaths?: RegExp[];
 }
 
 /**
@@ -32,7 +38,13 @@ export function describeServiceScaffold(spec: ServiceScaffoldSpec): void {
       // Every catalog topic, as the dev stack and the deploy files' create-topics provide them.
       await createTestTopics(broker.brokers, TOPIC_SPECS.map((topic) => ({ topic: topic.name, numPartitions: topic.partitions })));
       schema = await createTestSchema(spec.name.replace(/-/g, '_'));
-      service = await spec.start({ databaseUrl: schema.url, schema: schema.schema, kafkaBrokers: broker.brokers.join(',') });
+      service = await spec.start({
+        databaseUrl: schema.url,
+        schema: schema.schema,
+        kafkaBrokers: broker.brokers.join(','),
+        adminToken: SCAFFOLD_ADMIN_TOKEN,
+        readToken: SCAFFOLD_READ_TOKEN,
+      });
     });
 
     afterAll(async () => {
@@ -64,6 +76,10 @@ export function describeServiceScaffold(spec: ServiceScaffoldSpec): void {
       const openapi = (await (await fetch(`${service.url}/openapi.json`)).json()) as { info: { title: string }; paths: Record<string, unknown> };
       expect(openapi.info.title).toBe(`Tessera ${spec.name}`);
       expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(spec.openApiPaths ?? []));
+    });
+
+    it('refuses every route of its OpenAPI document without a token (401), and the read token on writes (403)', async () => {
+      expect(await findRouteAccessProblems(service.url, { adminToken: SCAFFOLD_ADMIN_TOKEN, readToken: SCAFFOLD_READ_TOKEN }, spec.publicPaths)).toEqual([]);
     });
   });
 }

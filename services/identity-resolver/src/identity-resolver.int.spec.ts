@@ -9,6 +9,7 @@ import { validEvent, validRecord } from './test-support/valid-input.fixture';
 
 const ADMIN = 'identity-test-admin-token';
 const auth = { authorization: `Bearer ${ADMIN}` };
+const READ = 'identity-test-read-token';
 
 describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
   let broker: TestBroker;
@@ -31,7 +32,8 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     const found = await collector.waitFor(Topics.EventsResolved, (v) => ids.has(v.messageId), ids.size);
     return events.map((e) => found.find((m) => m.value.messageId === e.messageId)!);
   };
-  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  // Reads go with the read token; writes name their credentials (none, to see the 401).
+  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = method === 'GET' ? { authorization: `Bearer ${READ}` } : {}) => {
     const res = await fetch(`${service.url}${path}`, {
       method,
       headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
@@ -59,6 +61,7 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
       schema: schema.schema,
       kafkaBrokers: broker.brokers.join(','),
       adminToken: ADMIN,
+      readToken: READ,
     });
     producer = new Kafka({ clientId: 'identity-test-producer', brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
@@ -146,7 +149,7 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     expect(guestResolved.value.droppedIdentifiers).toEqual([{ type: 'device_id', value: u('tablet'), reason: 'suspect_value' }]);
     expect(resolved.map((m) => m.key)).not.toContain(guestResolved.key);
     expect((await lookup(`device_id:${u('tablet')}`)).body.suspect).toMatchObject({ distinctUserIds: 4 });
-    expect((await api('GET', '/v1/suspect-values')).status).toBe(401);
+    expect((await api('GET', '/v1/suspect-values', undefined, {})).status).toBe(401);
     const suspects = await api('GET', '/v1/suspect-values', undefined, auth);
     expect(suspects.body.suspectValues).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'device_id', value: u('tablet'), distinctUserIds: 4, causingMessageId: guest.messageId })]));
   });
@@ -195,7 +198,7 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
   });
 
   it('edits identity rules through the admin API (bearer token), and the next slice applies them', async () => {
-    expect((await api('GET', '/v1/identity-rules')).status).toBe(401);
+    expect((await api('GET', '/v1/identity-rules', undefined, {})).status).toBe(401);
     const list = await api('GET', '/v1/identity-rules', undefined, auth);
     expect(list.body.rules).toEqual(expect.arrayContaining([expect.objectContaining({ identifierType: 'email', maxPerProfile: 5, priority: 2 })]));
     expect((await api('PUT', '/v1/identity-rules/phone', { priority: 3, maxPerProfile: 5, blockedPatterns: ['('] }, auth)).status).toBe(400);

@@ -32,8 +32,12 @@ const requiredInProduction = (name: ServiceName) =>
 /** The service's own variables (libs/config SERVICE_ENVIRONMENTS) that production deploy files must set. */
 const ownDeployedVariables = (name: ServiceName) =>
   describeServiceEnvironment(name).filter((v) => !v.developmentOnly).map((v) => v.name);
-/** What a service's deploy environment may set: the shared variables and its own, never a development-only one. */
-const knownVariables = (name: ServiceName) => new Set([...SHARED_VARIABLES, ...ownDeployedVariables(name)]);
+/**
+ * What a service's deploy environment may set: the shared variables (with its own `<SERVICE>_ADMIN_TOKEN` and
+ * `<SERVICE>_READ_TOKEN`) and its own, never a development-only one.
+ */
+const knownVariables = (name: ServiceName) =>
+  new Set([...SHARED_VARIABLES, ...describeSharedEnvironment(SERVICE_CATALOG[name]).map((v) => v.name), ...ownDeployedVariables(name)]);
 const unknownVariables = (name: ServiceName, variables: string[]) => variables.filter((variable) => !knownVariables(name).has(variable));
 /** Loads the service's configuration from a deploy file's environment, as the service would at start. */
 const expectValidEnvironment = (name: ServiceName, env: EnvSource) =>

@@ -25,6 +25,7 @@ describe('readDevStackSettings', () => {
       DATABASE_URL: 'postgres://u:p@db:5432/x',
       TESSERA_DEV_WRITE_KEY: 'wk',
       TESSERA_ADMIN_TOKEN: 'at',
+      TESSERA_READ_TOKEN: 'rt',
       VALIDATION_PORT: '9181',
       TESSERA_DATA_DIR: '/tmp/somewhere',
     });
@@ -33,6 +34,7 @@ describe('readDevStackSettings', () => {
       externalDatabaseUrl: 'postgres://u:p@db:5432/x',
       fixedWriteKey: 'wk',
       fixedAdminToken: 'at',
+      fixedReadToken: 'rt',
       dataDir: '/tmp/somewhere',
     });
     expect(settings.servicePorts.validation).toBe(9181);

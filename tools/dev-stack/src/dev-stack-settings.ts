@@ -1,4 +1,4 @@
-import { SERVICE_CATALOG, SERVICE_NAMES, type ServiceName } from '@tessera/config';
+import { SERVICE_CATALOG, SERVICE_NAMES, serviceVariableName, type ServiceName } from '@tessera/config';
 import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -18,6 +18,7 @@ export interface DevStackSettings {
   servicePorts: Record<ServiceName, number>;
   fixedWriteKey?: string;
   fixedAdminToken?: string;
+  fixedReadToken?: string;
   logLevel: string;
   /** How long to wait for every /readyz before giving up. */
   readyTimeoutMs: number;
@@ -25,7 +26,7 @@ export interface DevStackSettings {
 
 /** `ingest-gateway` -> `INGEST_GATEWAY_PORT`: overrides one service's port. */
 export function servicePortVariable(name: ServiceName): string {
-  return `${name.toUpperCase().replace(/-/g, '_')}_PORT`;
+  return serviceVariableName(name, 'PORT');
 }
 
 /**
@@ -53,6 +54,7 @@ export function readDevStackSettings(env: NodeJS.ProcessEnv = process.env): DevS
     servicePorts,
     fixedWriteKey: env.TESSERA_DEV_WRITE_KEY || undefined,
     fixedAdminToken: env.TESSERA_ADMIN_TOKEN || undefined,
+    fixedReadToken: env.TESSERA_READ_TOKEN || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     readyTimeoutMs: Number(env.TESSERA_DEV_READY_TIMEOUT_MS || 180_000),
   };

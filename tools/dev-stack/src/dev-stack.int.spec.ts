@@ -20,6 +20,7 @@ interface Banner {
   services: Record<string, string>;
   writeKey: string;
   adminToken: string;
+  readToken: string;
   postgresPort: number;
   kafka: string;
   postgres: string;
@@ -81,6 +82,7 @@ async function waitForBanner(run: StackRun): Promise<Banner> {
     services,
     writeKey: /^ {2}Dev write key\s+(\S+)$/m.exec(text)![1],
     adminToken: /^ {2}Admin token\s+(\S+)$/m.exec(text)![1],
+    readToken: /^ {2}Read token\s+(\S+)$/m.exec(text)![1],
     postgresPort: Number(/^ {2}Postgres\s+postgres:\/\/\S+:(\d+)\//m.exec(text)![1]),
     kafka: /^ {2}Kafka brokers\s+(.+)$/m.exec(text)![1],
     postgres: /^ {2}Postgres\s+(.+)$/m.exec(text)![1],
@@ -115,6 +117,10 @@ describe('npm start (dev stack as a child process)', () => {
     }
     expect(first.writeKey).toMatch(/^dev_[0-9a-f]{32}$/);
     expect(first.adminToken).toMatch(/^[0-9a-f]{48}$/);
+    // The printed read token reads the Customer 360; without it the profile API answers 401.
+    const profileUrl = `${first.services['profile-merger']}/v1/profiles/00000000-0000-4000-8000-000000000000`;
+    expect((await fetch(profileUrl)).status).toBe(401);
+    expect((await fetch(profileUrl, { headers: { authorization: `Bearer ${first.readToken}` } })).status).toBe(404);
     expect(running.output()).toContain('topics: 10 created, 0 already there');
 
     running.child.kill('SIGINT');
@@ -131,6 +137,7 @@ describe('npm start (dev stack as a child process)', () => {
     const second = await waitForBanner(running);
     expect(second.writeKey).toBe(first.writeKey);
     expect(second.adminToken).toBe(first.adminToken);
+    expect(second.readToken).toBe(first.readToken);
     expect(running.output()).toContain('topics: 0 created, 10 already there');
     running.child.kill('SIGTERM');
     expect(await running.exit).toEqual({ code: 0, signal: null });

@@ -42,7 +42,11 @@ export class DevStack {
 
   async start(): Promise<DevStackEndpoints> {
     const { settings } = this;
-    const secrets = loadOrCreateDevSecrets(settings.dataDir, { writeKey: settings.fixedWriteKey, adminToken: settings.fixedAdminToken });
+    const secrets = loadOrCreateDevSecrets(settings.dataDir, {
+      writeKey: settings.fixedWriteKey,
+      adminToken: settings.fixedAdminToken,
+      readToken: settings.fixedReadToken,
+    });
 
     const databaseUrl = settings.externalDatabaseUrl ?? (await this.startPostgres());
     this.throwIfStopping();
@@ -65,6 +69,7 @@ export class DevStack {
         DATABASE_URL: databaseUrl,
         DATABASE_SCHEMA: SERVICE_CATALOG[name].schema,
         TESSERA_ADMIN_TOKEN: secrets.adminToken,
+        TESSERA_READ_TOKEN: secrets.readToken,
         TESSERA_DEV_STACK_RUNNER: undefined,
       };
       // Only the ingest gateway accepts write keys; the other services never see it.

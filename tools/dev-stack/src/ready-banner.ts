@@ -17,8 +17,9 @@ export function formatReadyBanner(endpoints: DevStackEndpoints): string {
     row('Postgres', `${maskUrlPassword(endpoints.databaseUrl)}${endpoints.embeddedPostgres ? '  (embedded)' : '  (external)'}`),
     row('Dev write key', endpoints.secrets.writeKey),
     row('Admin token', endpoints.secrets.adminToken),
+    row('Read token', endpoints.secrets.readToken),
     '',
-    'Admin APIs take "Authorization: Bearer <admin token>". Press Ctrl-C to stop everything.',
+    'APIs take "Authorization: Bearer <admin token>", or the read token on GET. Press Ctrl-C to stop everything.',
     '',
   ].join('\n');
 }

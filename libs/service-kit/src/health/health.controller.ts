@@ -1,10 +1,12 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { PublicRoute } from '../auth/public-route.decorator';
 import { ResolvedServiceKitOptions, SERVICE_KIT_OPTIONS } from '../service-kit-options';
 import { ReadinessRegistry } from './readiness-registry';
 
 @ApiTags('operations')
+@PublicRoute()
 @Controller()
 export class HealthController {
   constructor(

@@ -2,8 +2,11 @@ import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
+import { PublicRoute } from '../auth/public-route.decorator';
 import { METRICS_REGISTRY } from '../service-kit-options';
 
+/** Public, as Prometheus scrapes it without credentials; it carries counts, never personal data. */
+@PublicRoute()
 @Controller()
 export class MetricsController {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}

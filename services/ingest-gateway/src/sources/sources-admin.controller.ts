@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '@tessera/service-kit';
 import { JsonSchemaValidator } from '../http/json-schema-validator';
 import type { Source } from './source';
 import { SourceRepository } from './source-repository';
@@ -21,7 +20,6 @@ const updateBody = new JsonSchemaValidator<UpdateSourceBody>(UPDATE_SOURCE_SCHEM
  * SHA-256 digest is stored.
  */
 @ApiTags('admin: sources')
-@AdminOnly()
 @Controller('admin/sources')
 export class SourcesAdminController {
   constructor(

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PublicRoute } from '@tessera/service-kit';
 import { SEGMENT_BATCH_SCHEMA, SEGMENT_CALL_SCHEMA, SUCCESS_SCHEMA } from './segment-call.openapi';
 import type { SegmentCallType } from './segment-event-mapper';
 import { TrackingEndpoints } from './tracking-endpoints';
@@ -18,6 +19,8 @@ import { TrackingEndpoints } from './tracking-endpoints';
 @ApiResponse({ status: 401, description: 'Missing, unknown or disabled write key (Basic-auth username, or writeKey in the body)' })
 @ApiResponse({ status: 429, description: 'Source over its rate limit; Retry-After' })
 @ApiResponse({ status: 503, description: 'Broker unavailable or too slow; nothing accepted; Retry-After' })
+// No bearer token: ingest authenticates by write key.
+@PublicRoute()
 @Controller('v1')
 export class TrackingController {
   constructor(private readonly endpoints: TrackingEndpoints) {}

@@ -2,6 +2,7 @@ import { TOPIC_SPECS, Topics } from '@tessera/contracts';
 import {
   createTestSchema,
   createTestTopics,
+  CHILD_SERVICE_TOKENS,
   ServiceChildProcess,
   startTestBroker,
   type TestBroker,
@@ -271,7 +272,9 @@ async function profileMismatches(probe: PipelineProbe, workload: PipelineWorkloa
 async function apiMismatches(port: number, people: PipelinePerson[]): Promise<string[]> {
   const problems: string[] = [];
   for (const person of people) {
-    const response = await fetch(`http://127.0.0.1:${port}/v1/profiles?identifier=anonymous_id:a-${person.index}`);
+    const response = await fetch(`http://127.0.0.1:${port}/v1/profiles?identifier=anonymous_id:a-${person.index}`, {
+      headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.read}` },
+    });
     const profile = (await response.json()) as { summary?: { itemCount: number; eventCounts: Record<string, { count: number }> }; transactions?: { orderCount: number; revenueTotal: number } };
     const counts = Object.fromEntries(Object.entries(profile.summary?.eventCounts ?? {}).map(([name, counter]) => [name, counter.count]));
     const orders = person.expectedCounts.get('Order Completed') ?? 0;

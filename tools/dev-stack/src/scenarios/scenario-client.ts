@@ -33,6 +33,8 @@ export class ScenarioClient {
   constructor(
     private readonly urlsOf: () => ScenarioUrls,
     private readonly adminToken: string,
+    /** Reads (GET) go with this token when given, so scenarios exercise the read-only token; else the admin token. */
+    private readonly readToken?: string,
   ) {}
 
   private get urls(): ScenarioUrls {
@@ -182,9 +184,8 @@ export class ScenarioClient {
     return this.request(method, url, body, `Bearer ${this.adminToken}`);
   }
 
-  private async request(method: string, url: string, body?: Json, authorization?: string): Promise<HttpAnswer> {
-    const headers: Record<string, string> = {};
-    if (authorization) headers.authorization = authorization;
+  private async request(method: string, url: string, body?: Json, authorization = `Bearer ${this.readToken ?? this.adminToken}`): Promise<HttpAnswer> {
+    const headers: Record<string, string> = { authorization };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();

@@ -12,6 +12,8 @@ export type PipelineServiceName = (typeof PIPELINE_SERVICES)[number];
 
 export interface ScenarioPipelineOptions {
   adminToken: string;
+  /** TESSERA_READ_TOKEN of every service (GET routes only); none when unset. */
+  readToken?: string;
   devWriteKey: string;
   readyTimeoutMs?: number;
   logLevel?: string;
@@ -62,6 +64,7 @@ export class ScenarioPipeline {
         DATABASE_URL: schema.url,
         DATABASE_SCHEMA: schema.schema,
         TESSERA_ADMIN_TOKEN: this.options.adminToken,
+        TESSERA_READ_TOKEN: this.options.readToken ?? '',
       };
       if (name === 'ingest-gateway') env.TESSERA_DEV_WRITE_KEY = this.options.devWriteKey;
       else delete env.TESSERA_DEV_WRITE_KEY;

@@ -2,6 +2,7 @@ import { ScenarioClient, type Json } from './scenario-client';
 import { ScenarioPipeline } from './scenario-pipeline';
 
 export const SCENARIO_ADMIN_TOKEN = 'scenario-admin-token-0123456789';
+export const SCENARIO_READ_TOKEN = 'scenario-read-token-0123456789';
 export const SCENARIO_DEV_WRITE_KEY = 'scenario-dev-write-key';
 
 export interface ScenarioSuite {
@@ -16,10 +17,11 @@ export interface ScenarioSuite {
  * file shares it, each with its own people.
  */
 export function useScenarioPipeline(): ScenarioSuite {
-  const pipeline = new ScenarioPipeline({ adminToken: SCENARIO_ADMIN_TOKEN, devWriteKey: SCENARIO_DEV_WRITE_KEY });
+  const pipeline = new ScenarioPipeline({ adminToken: SCENARIO_ADMIN_TOKEN, readToken: SCENARIO_READ_TOKEN, devWriteKey: SCENARIO_DEV_WRITE_KEY });
   const client = new ScenarioClient(
     () => ({ gateway: pipeline.url('ingest-gateway'), validation: pipeline.url('validation'), resolver: pipeline.url('identity-resolver'), merger: pipeline.url('profile-merger') }),
     SCENARIO_ADMIN_TOKEN,
+    SCENARIO_READ_TOKEN,
   );
   beforeAll(() => pipeline.start(), 150_000);
   afterAll(() => pipeline.stop(), 60_000);
