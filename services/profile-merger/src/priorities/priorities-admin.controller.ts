@@ -1,6 +1,7 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import Ajv from 'ajv';
+import { canonicalPriorityFields } from './priority-field-names';
 import { PriorityRepository, type SourcePrioritySetting } from './priority-repository';
 
 interface PutSourcePriorityBody {
@@ -35,13 +36,18 @@ export class PrioritiesAdminController {
   }
 
   @Put('sources/:sourceId')
-  @ApiOperation({ summary: 'Set a source priority (null: unlisted) and replace its field priorities, e.g. {"priority":5,"fields":{"plan":1}}' })
+  @ApiOperation({
+    summary: 'Set a source priority (null: unlisted) and replace its field priorities, e.g. {"priority":5,"fields":{"plan":1}}',
+    description: 'Field names are stored as the merger files traits: Segment aliases become their semantic tag (firstName -> given-name); consent, identifier tags and near-misses of a semantic tag (FirstName) get 400 naming the accepted fields.',
+  })
   async put(@Param('sourceId') sourceId: string, @Body() body: unknown): Promise<SourcePrioritySetting> {
     if (!validatePut(body)) {
       const error = validatePut.errors?.[0];
       throw new BadRequestException(`body${error?.instancePath ?? ''} ${error?.message ?? 'is invalid'}`);
     }
-    return this.priorities.put({ sourceId, priority: body.priority, fields: body.fields ?? {} });
+    const fields = canonicalPriorityFields(body.fields ?? {});
+    if (!fields.ok) throw new BadRequestException(fields.message);
+    return this.priorities.put({ sourceId, priority: body.priority, fields: fields.fields });
   }
 
   @Delete('sources/:sourceId')

@@ -14,6 +14,9 @@ const SEGMENT_TRAIT_TO_SEMANTIC: Readonly<Record<string, string>> = {
   address: 'address',
 };
 
+/** The descriptive semantic tags of the records contract (cdp.records.raw `mapping`): each is a trait field. */
+export const SEMANTIC_TRAIT_TAGS: readonly string[] = ['email', 'phone', 'given-name', 'surname', 'address', 'city', 'state', 'postal', 'birthdate', 'gender'];
+
 /** Record tags that name identifiers, not profile attributes: the resolver owns them. */
 const IDENTIFIER_TAGS = new Set(['user_id', 'crm_id', 'email_sha256', 'anonymous_id', 'device_id', 'advertising_id']);
 
@@ -21,10 +24,19 @@ export function canonicalTraitName(name: string): string {
   return SEGMENT_TRAIT_TO_SEMANTIC[name] ?? name;
 }
 
+/** The trait names canonicalTraitName rewrites, with the field each lands in. */
+export function traitAliases(): ReadonlyArray<readonly [alias: string, field: string]> {
+  return Object.entries(SEGMENT_TRAIT_TO_SEMANTIC).filter(([alias, field]) => alias !== field);
+}
+
+export function isIdentifierTag(tag: string): boolean {
+  return IDENTIFIER_TAGS.has(tag) || tag.startsWith('id:');
+}
+
 /** The trait field a record attribute feeds: its semantic tag, or its own name when untagged; null for identifier tags. */
 export function recordAttributeField(attribute: string, tag: string | undefined): string | null {
   if (tag === undefined) return attribute;
-  if (IDENTIFIER_TAGS.has(tag) || tag.startsWith('id:')) return null;
+  if (isIdentifierTag(tag)) return null;
   return tag;
 }
 
