@@ -13,4 +13,10 @@ describe('resolveServiceKitOptions', () => {
     expect((config?.env as Record<string, unknown>).VALIDATION_DEDUPE_WINDOW_HOURS).toBe(48);
     expect((config?.env as Record<string, unknown>).VALIDATION_DEFAULT_PHONE_REGION).toBe('');
   });
+
+  it("gives the guard the service's own tokens over the shared ones", () => {
+    process.env = { ...saved, NODE_ENV: 'test', TESSERA_ADMIN_TOKEN: 'shared-admin', TESSERA_READ_TOKEN: 'shared-read', VALIDATION_ADMIN_TOKEN: 'validation-admin' };
+    expect(resolveServiceKitOptions({ name: 'validation', handleSignals: false })).toMatchObject({ adminToken: 'validation-admin', readToken: 'shared-read' });
+    expect(resolveServiceKitOptions({ name: 'profile-merger', handleSignals: false })).toMatchObject({ adminToken: 'shared-admin', readToken: 'shared-read' });
+  });
 });
