@@ -76,7 +76,7 @@ export class ChildSupervisor {
   private scheduleRestart(what: string, ranMs: number): void {
     this.streak = crashStreak(this.streak, ranMs, this.policy);
     const delay = restartDelayMs(this.streak, this.policy);
-    this.hooks.log(`${what}; restarting in ${(delay / 1000).toFixed(1)} s (crash ${this.streak} in a row)`);
+    this.hooks.log(`${what}; restarting in ${delay < 1000 ? `${delay} ms` : `${(delay / 1000).toFixed(1)} s`} (crash ${this.streak} in a row)`);
     this.restartTimer = setTimeout(() => void this.relaunch(), delay);
   }
 
