@@ -173,6 +173,16 @@ describe('npm start supervises its children', () => {
     expect((await client.profileByIdentifier('user_id', 'after-broker-kill')).status).toBe(200);
   }, FAULT_TIMEOUT_MS);
 
+  it('restarts the orphan guard killed with kill -9 (the next test proves it was told every pid again)', async () => {
+    const before = children(runnerPid);
+    const mark = run.output().length;
+    process.kill(before['orphan-guard'], 'SIGKILL');
+    await eventually(async () => (/orphan guard restarted/.test(logAfter(mark)) ? true : undefined), 60_000, 'the orphan guard to restart');
+    const after = children(runnerPid);
+    expect(after['orphan-guard']).not.toBe(before['orphan-guard']);
+    expect({ ...after, 'orphan-guard': 0 }).toEqual({ ...before, 'orphan-guard': 0 });
+  }, FAULT_TIMEOUT_MS);
+
   it('leaves no child running when the runner itself is killed with kill -9', async () => {
     const left = descendants(runnerPid);
     const roles = children(runnerPid);
@@ -187,7 +197,7 @@ describe('npm start supervises its children', () => {
       'every child of the killed runner to exit',
     ).catch(() => left.filter((p) => isAlive(p.pid)).map((p) => `${p.pid} ${p.cmdline}`));
     expect(survivors).toEqual([]);
-    expect(run.output()).toContain('[orphan-guard] the stack runner went away');
+    expect(run.output()).toContain(`[orphan-guard] the stack runner went away; stopping ${SERVICE_NAMES.length + 2} processes it left`);
     await run.exit;
     expect(await portIsClosed(banner.postgresPort)).toBe(true);
     for (const url of Object.values(banner.services)) expect(await portIsClosed(Number(new URL(url).port))).toBe(true);
