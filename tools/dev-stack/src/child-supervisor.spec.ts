@@ -79,6 +79,18 @@ describe('ChildSupervisor', () => {
     await supervisor.stop();
   });
 
+  it('stops a child whose first launch was still under way when stop() was called', async () => {
+    const run = fakeRun();
+    let finishLaunch!: () => void;
+    const supervisor = new ChildSupervisor('postgres', () => new Promise<ChildRun>((resolve) => (finishLaunch = () => resolve(run))), { log: () => undefined }, fastPolicy);
+    const starting = supervisor.start();
+    const stopping = supervisor.stop();
+    finishLaunch();
+    await starting;
+    expect(await stopping).toEqual({ code: 0, signal: null });
+    expect(run.exitInfo).toEqual({ code: 0, signal: null });
+  });
+
   it('keeps retrying a launch that fails, and stop() ends the retries and the pending restart', async () => {
     let attempts = 0;
     const lines: string[] = [];

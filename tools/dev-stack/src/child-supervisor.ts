@@ -42,9 +42,16 @@ export class ChildSupervisor {
 
   /** Launches the first run; a failure to launch is thrown to the caller. */
   async start(): Promise<ChildRun> {
-    const run = await this.launch();
-    this.adopt(run);
-    return run;
+    const launching = this.launch();
+    // stop() during the first launch waits for it, then stops what it launched.
+    this.launching = launching.catch(() => undefined);
+    try {
+      const run = await launching;
+      this.adopt(run);
+      return run;
+    } finally {
+      this.launching = undefined;
+    }
   }
 
   /** From now on an exit is a crash: log it and relaunch after the backoff. */

@@ -28,6 +28,7 @@ export interface DevStackEndpoints {
 const SERVICE_STOP_GRACE_MS = 15_000;
 const BROKER_STOP_GRACE_MS = 10_000;
 const POSTGRES_STOP_GRACE_MS = 15_000;
+const READY_AGAIN_POLL_MS = 1_000;
 /** What the orphan guard does with each kind of child if the runner dies: same order as stop() below. */
 const GUARD = {
   service: { stage: 0, signal: 'SIGTERM', graceMs: SERVICE_STOP_GRACE_MS },
@@ -173,7 +174,8 @@ export class DevStack {
   }
 
   private logWhenReadyAgain(service: SupervisedService, run: ChildRun): void {
-    waitUntilReady(service, this.settings.readyTimeoutMs).then(
+    // Polled gently: a service logs each 503 it answers while it comes up.
+    waitUntilReady(service, this.settings.readyTimeoutMs, READY_AGAIN_POLL_MS).then(
       () => this.log(`${service.name} (pid ${run.pid}) is ready again`),
       () => undefined, // it exited again, or is stuck: the supervisor's own lines say so
     );

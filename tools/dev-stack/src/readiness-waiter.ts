@@ -13,7 +13,7 @@ export interface ReadinessTarget {
 const POLL_INTERVAL_MS = 250;
 
 /** Polls a service's /readyz until 200; fails fast if the process exits, or after timeoutMs. */
-export async function waitUntilReady(service: ReadinessTarget, timeoutMs: number): Promise<void> {
+export async function waitUntilReady(service: ReadinessTarget, timeoutMs: number, pollIntervalMs = POLL_INTERVAL_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastProblem = 'no answer yet';
   while (Date.now() < deadline) {
@@ -30,7 +30,7 @@ export async function waitUntilReady(service: ReadinessTarget, timeoutMs: number
     } catch (error) {
       lastProblem = error instanceof Error ? error.message : String(error);
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+    await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
   }
   throw new Error(`${service.name} was not ready after ${timeoutMs} ms (${lastProblem})`);
 }
