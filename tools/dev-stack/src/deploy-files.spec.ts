@@ -15,6 +15,7 @@ import {
 } from '@tessera/config';
 import { parse, parseAllDocuments } from 'yaml';
 import { CREATE_TOPICS_ENVIRONMENT } from './create-topics-environment';
+import { connectionAllowed, OUTSIDE, type NetworkPolicy, type Pod } from './network-policy.spec-helper';
 import { REPO_ROOT } from './dev-stack-settings';
 
 // No Docker engine or cluster here: these tests hold the deploy files to the code instead, so a port, schema or
@@ -42,6 +43,8 @@ const unknownVariables = (name: ServiceName, variables: string[]) => variables.f
 /** Loads the service's configuration from a deploy file's environment, as the service would at start. */
 const expectValidEnvironment = (name: ServiceName, env: EnvSource) =>
   expect(() => loadServiceConfig(name, SERVICE_ENVIRONMENTS[name].spec, env)).not.toThrow();
+/** `ingest-gateway` -> `INGEST_GATEWAY_DB_PASSWORD`: the compose variable holding that service's database password. */
+const dbPasswordVariable = (name: ServiceName) => `${name.toUpperCase().replace(/-/g, '_')}_DB_PASSWORD`;
 /** Compose interpolation of the forms this file uses: ${VAR:-default} and ${VAR:?message} (a value from the shell). */
 const composeValue = (value: string) =>
   value.replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, '$1').replace(/\$\{[A-Z0-9_]+:\?[^}]*\}/g, 'a-value-set-in-the-shell');
@@ -64,7 +67,8 @@ describe('docker-compose.yml', () => {
     const service = services[name];
     expect(service).toBeDefined();
     expect(service.command).toEqual([name]);
-    expect(service.ports).toEqual([`${defaultPort}:${defaultPort}`]);
+    // Only the gateway is public; the others serve admin APIs, published for the host's operator alone.
+    expect(service.ports).toEqual([name === 'ingest-gateway' ? `${defaultPort}:${defaultPort}` : `127.0.0.1:${defaultPort}:${defaultPort}`]);
     const env = service.environment as Record<string, string>;
     expect(env.PORT).toBe(String(defaultPort));
     expect(env.DATABASE_SCHEMA).toBe(schema);
@@ -94,11 +98,39 @@ describe('docker-compose.yml', () => {
     expect(createTopics.depends_on).toMatchObject({ kafka: { condition: 'service_healthy' } });
   });
 
-  it('gives each service schema its own Postgres role in the init script', () => {
+  it('gives each service schema its own Postgres role, with its own password, in the init script', () => {
     const script = read('deploy/postgres/init/01-service-roles.sh');
-    const schemas = /for pair in ([a-z_ ]+); do/.exec(script)![1].trim().split(/\s+/).sort();
-    expect(schemas).toEqual(SERVICE_NAMES.map((name) => SERVICE_CATALOG[name].schema).sort());
+    const entries = [...script.matchAll(/^ {2}([a-z_]+):([A-Z_]+)/gm)].map(([, schema, variable]) => [schema, variable]);
+    expect(Object.fromEntries(entries)).toEqual(Object.fromEntries(SERVICE_NAMES.map((name) => [SERVICE_CATALOG[name].schema, dbPasswordVariable(name)])));
     expect(services.postgres.volumes).toContain('./deploy/postgres/init:/docker-entrypoint-initdb.d:ro');
+    for (const name of SERVICE_NAMES) {
+      const variable = dbPasswordVariable(name);
+      // The role's password reaches Postgres (for the init script) and the service's URL from the same variable.
+      expect(services.postgres.environment[variable]).toMatch(new RegExp(`^\\$\\{${variable}:\\?`));
+      const url = services[name].environment.DATABASE_URL as string;
+      expect(url).toMatch(new RegExp(`^postgres://${SERVICE_CATALOG[name].schema}_svc:\\$\\{${variable}:\\?[^}]*\\}@postgres:5432/tessera$`));
+    }
+  });
+
+  it('has no default for any password or token: compose refuses to start without them', () => {
+    const text = read('docker-compose.yml');
+    // An empty default (`${X_ADMIN_TOKEN:-}`) leaves an optional secret unset; a non-empty one would be a default secret.
+    const defaulted = [...text.matchAll(/\$\{([A-Z0-9_]+):?-([^}]+)\}/g)].map(([, variable]) => variable);
+    expect(defaulted.filter((variable) => /PASSWORD|TOKEN|SECRET|KEY/.test(variable))).toEqual([]);
+    expect(services.postgres.environment.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
+    expect(text).not.toContain('TESSERA_SERVICE_DB_PASSWORD');
+  });
+
+  it('publishes Postgres, Kafka and Prometheus on 127.0.0.1 only, and never the PLAINTEXT listener the services use', () => {
+    for (const name of ['postgres', 'kafka', 'prometheus', 'create-topics']) {
+      for (const mapping of (services[name].ports ?? []) as string[]) expect([name, mapping]).toEqual([name, expect.stringMatching(/^127\.0\.0\.1:\d+:\d+$/)]);
+    }
+    const kafka = services.kafka.environment;
+    const listeners = Object.fromEntries((kafka.KAFKA_LISTENERS as string).split(',').map((entry) => entry.split('://')).map(([listener, address]) => [listener, Number(address.split(':').pop())]));
+    const published = (services.kafka.ports as string[]).map((mapping) => Number(mapping.split(':').pop()));
+    expect(published).not.toContain(listeners.PLAINTEXT);
+    expect(published).not.toContain(listeners.CONTROLLER);
+    expect(kafka.KAFKA_ADVERTISED_LISTENERS).toMatch(/EXTERNAL:\/\/(localhost|127\.0\.0\.1):/);
   });
 });
 
@@ -175,6 +207,62 @@ describe('deploy/k8s', () => {
     expect(service.metadata.name).toBe(name);
     expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': name });
     expect(service.spec.ports).toEqual([{ name: 'http', port: defaultPort, targetPort: 'http' }]);
+  });
+
+  describe('network-policy.yaml', () => {
+    const policies = yamlDocuments('deploy/k8s/network-policy.yaml') as NetworkPolicy[];
+    const podOf = (manifest: Yaml, namespace = 'tessera'): Pod => {
+      const template = manifest.spec.template;
+      const ports = (template.spec.containers as Yaml[]).flatMap((container) => (container.ports ?? []) as Array<{ name: string; containerPort: number }>);
+      return { namespace, labels: template.metadata.labels, namedPorts: Object.fromEntries(ports.map((port) => [port.name, port.containerPort])) };
+    };
+    // The pods as the manifests label them, so a renamed label breaks this test rather than the policy.
+    const servicePods = new Map(SERVICE_NAMES.map((name) => [name, podOf(yamlDocuments(`deploy/k8s/${name}.yaml`).find((doc) => doc.kind === 'Deployment')!)]));
+    const createTopics = podOf(yamlFile('deploy/k8s/create-topics-job.yaml'));
+    const postgres: Pod = { namespace: 'tessera', labels: { 'app.kubernetes.io/name': 'postgres' } };
+    const kafka: Pod = { namespace: 'tessera', labels: { 'app.kubernetes.io/name': 'kafka' } };
+    const prometheus: Pod = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+    const strangers: Pod[] = [
+      { namespace: 'tessera', labels: { run: 'debug-shell' } },
+      { namespace: 'other-team', labels: { 'app.kubernetes.io/name': 'validation' } },
+      { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'grafana' } },
+    ];
+    const allowed = (from: Pod | typeof OUTSIDE, to: Pod | typeof OUTSIDE, port: number, protocol: 'TCP' | 'UDP' = 'TCP') => connectionAllowed(policies, { from, to, port, protocol });
+    const httpPort = (name: ServiceName) => SERVICE_CATALOG[name].defaultPort;
+
+    it('is in the tessera namespace and denies everything it does not allow', () => {
+      expect(policies.every((policy) => policy.kind === 'NetworkPolicy' && policy.metadata.namespace === 'tessera')).toBe(true);
+      expect(policies).toContainEqual(expect.objectContaining({ spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } }));
+    });
+
+    it('lets only the gateway take traffic from outside, on its HTTP port', () => {
+      for (const name of SERVICE_NAMES) expect([name, allowed(OUTSIDE, servicePods.get(name)!, httpPort(name))]).toEqual([name, name === 'ingest-gateway']);
+      expect(allowed(OUTSIDE, servicePods.get('ingest-gateway')!, 9999)).toBe(false);
+      for (const target of [postgres, kafka, createTopics]) expect(allowed(OUTSIDE, target, 5432) || allowed(OUTSIDE, target, 9092)).toBe(false);
+      for (const stranger of strangers) {
+        for (const name of SERVICE_NAMES.filter((n) => n !== 'ingest-gateway')) expect([stranger, name, allowed(stranger, servicePods.get(name)!, httpPort(name))]).toEqual([stranger, name, false]);
+      }
+    });
+
+    it('lets only the services reach Postgres, and only they and create-topics reach Kafka', () => {
+      for (const [name, pod] of servicePods) {
+        expect([name, allowed(pod, postgres, 5432), allowed(pod, kafka, 9092)]).toEqual([name, true, true]);
+        expect([name, allowed(pod, { ...kafka, namespace: 'kafka' }, 9092)]).toEqual([name, true]);
+      }
+      expect([allowed(createTopics, kafka, 9092), allowed(createTopics, postgres, 5432)]).toEqual([true, false]);
+      for (const stranger of [...strangers, prometheus]) expect([stranger, allowed(stranger, postgres, 5432), allowed(stranger, kafka, 9092)]).toEqual([stranger, false, false]);
+      expect(allowed(OUTSIDE, postgres, 5432)).toBe(false);
+    });
+
+    it('keeps services from calling each other, lets Prometheus scrape them, and lets every pod resolve names', () => {
+      for (const [from, fromPod] of servicePods) {
+        for (const [to, toPod] of servicePods) if (from !== to && to !== 'ingest-gateway') expect([from, to, allowed(fromPod, toPod, httpPort(to))]).toEqual([from, to, false]);
+        expect([from, allowed(prometheus, fromPod, httpPort(from))]).toEqual([from, true]);
+        expect([from, allowed(fromPod, OUTSIDE, 443)]).toEqual([from, from === 'activation-dispatcher']);
+      }
+      const kubeDns: Pod = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+      for (const pod of [...servicePods.values(), createTopics]) expect(allowed(pod, kubeDns, 53, 'UDP')).toBe(true);
+    });
   });
 
   it('runs the create-topics Job with the compiled entry point and its known variables', () => {

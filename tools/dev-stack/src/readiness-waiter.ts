@@ -1,10 +1,19 @@
+import type { ServiceName } from '@tessera/config';
+import type { ChildExit } from './child-run';
 import { servicePortVariable } from './dev-stack-settings';
-import type { ServiceProcess } from './service-process';
+
+/** A service to wait for (a ServiceProcess, or the dev stack's supervised one): where it answers, and whether it died. */
+export interface ReadinessTarget {
+  readonly name: ServiceName;
+  readonly port: number;
+  readonly url: string;
+  readonly exited: ChildExit | undefined;
+}
 
 const POLL_INTERVAL_MS = 250;
 
 /** Polls a service's /readyz until 200; fails fast if the process exits, or after timeoutMs. */
-export async function waitUntilReady(service: ServiceProcess, timeoutMs: number): Promise<void> {
+export async function waitUntilReady(service: ReadinessTarget, timeoutMs: number, pollIntervalMs = POLL_INTERVAL_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastProblem = 'no answer yet';
   while (Date.now() < deadline) {
@@ -21,7 +30,7 @@ export async function waitUntilReady(service: ServiceProcess, timeoutMs: number)
     } catch (error) {
       lastProblem = error instanceof Error ? error.message : String(error);
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+    await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
   }
   throw new Error(`${service.name} was not ready after ${timeoutMs} ms (${lastProblem})`);
 }

@@ -28,6 +28,10 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get exited(): ServiceExit | undefined {
     return this.exitInfo;
   }
