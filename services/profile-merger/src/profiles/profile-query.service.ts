@@ -68,7 +68,7 @@ export class ProfileQueryService {
   /** The newest logged items, newest first: an index range scan on profile_items_timeline_idx. */
   async recentEvents(profileId: string, limit: number): Promise<TimelineEntry[]> {
     const { rows } = await this.pool.query<{ payload: Buffer }>(
-      'SELECT payload FROM profile_items WHERE profile_id = $1 ORDER BY occurred_at_ms DESC, message_id DESC LIMIT $2',
+      'SELECT payload FROM profile_items WHERE profile_id = $1 ORDER BY occurred_at_ms DESC, message_id DESC, source_id DESC LIMIT $2',
       [profileId, limit],
     );
     return rows.map((row) => timelineEntryOf(decode(Topics.EventsResolved, row.payload)));

@@ -10,7 +10,10 @@ export interface LoggedItem {
   payload: Buffer;
 }
 
-/** The per-profile item log (profile_items): what a split rebuilds profiles from. */
+/**
+ * The per-profile item log (profile_items): what a split rebuilds profiles from, and the timeline. An item is
+ * (source_id, message_id): two sources that reuse a messageId are two items.
+ */
 export class ProfileItemLog {
   async append(tx: SqlExecutor, items: readonly LoggedItem[]): Promise<void> {
     if (items.length === 0) return;
@@ -18,14 +21,20 @@ export class ProfileItemLog {
       tx,
       buildUnnestInsert({
         table: 'profile_items',
-        columns: [{ name: 'profile_id', type: 'text' }, { name: 'message_id', type: 'text' }, { name: 'occurred_at_ms', type: 'bigint' }, { name: 'payload', type: 'bytea' }],
-        rows: items.map(({ profileId, item, payload }) => ({ profile_id: profileId, message_id: item.messageId, occurred_at_ms: item.occurredAt, payload })),
-        onConflict: { target: ['profile_id', 'message_id'], action: 'nothing' },
+        columns: [
+          { name: 'profile_id', type: 'text' }, { name: 'source_id', type: 'text' }, { name: 'message_id', type: 'text' },
+          { name: 'occurred_at_ms', type: 'bigint' }, { name: 'payload', type: 'bytea' },
+        ],
+        rows: items.map(({ profileId, item, payload }) => ({ profile_id: profileId, source_id: item.sourceId, message_id: item.messageId, occurred_at_ms: item.occurredAt, payload })),
+        onConflict: { target: ['profile_id', 'source_id', 'message_id'], action: 'nothing' },
       }),
     );
   }
 
-  /** Moves the named items of one profile to another; returns how many moved. */
+  /**
+   * Moves the named items of one profile to another; returns how many moved. A split names its items by
+   * message id only (the cdp.identity.merges contract), so every source's item of that id on the profile moves.
+   */
   async move(tx: SqlExecutor, fromProfileId: string, toProfileId: string, messageIds: readonly string[]): Promise<number> {
     const result = await tx.query('UPDATE profile_items SET profile_id = $1 WHERE profile_id = $2 AND message_id = ANY($3::text[])', [toProfileId, fromProfileId, messageIds]);
     return result.rowCount ?? 0;
@@ -57,7 +66,7 @@ export class ProfileItemLog {
 
   /** Every item of the profile, oldest first (the order does not change the result; it keeps rebuilds readable). */
   async itemsOf(tx: SqlExecutor, profileId: string): Promise<ResolvedItem[]> {
-    const { rows } = await tx.query<{ payload: Buffer }>('SELECT payload FROM profile_items WHERE profile_id = $1 ORDER BY occurred_at_ms, message_id', [profileId]);
+    const { rows } = await tx.query<{ payload: Buffer }>('SELECT payload FROM profile_items WHERE profile_id = $1 ORDER BY occurred_at_ms, message_id, source_id', [profileId]);
     return rows.map((row) => decode(Topics.EventsResolved, row.payload));
   }
 }
