@@ -3,10 +3,12 @@ import type { ResolvedItem } from '@tessera/contracts';
 import type { ApplyContext, DecodedRecord } from '@tessera/kafka';
 import { BestEmailAssigner } from '../storage/best-email-assigner';
 import { PriorityRepository } from '../priorities/priority-repository';
+import { writeGroupMemberships } from '../storage/group-membership-writer';
 import { writeProfileDeltas } from '../storage/profile-delta-writer';
 import { resolveAndLockProfiles } from '../storage/profile-locks';
 import { ProfileItemLog, type LoggedItem } from '../storage/profile-item-log';
 import { attributeIdentifiers, loadProfileSnapshots, setBestEmails } from '../storage/profile-snapshot';
+import { foldGroupMemberships } from '../survivorship/group-membership';
 import { observeItem } from '../survivorship/item-observer';
 import { emptyProfileState, type ProfileState } from '../survivorship/profile-state';
 import { joinProfileState } from '../survivorship/profile-state-join';
@@ -57,6 +59,7 @@ export class ResolvedItemsApplier {
     const observing = [...deltas].filter(([, delta]) => delta.emails.size > 0).map(([profileId]) => profileId);
     const bestEmails = await this.bestEmails.reassign(ctx.tx, emails, [...new Set([...observing, ...emailProfiles])]);
     await this.itemLog.append(ctx.tx, placed);
+    await writeGroupMemberships(ctx.tx, foldGroupMemberships(placed));
     // The "after" state is computed, not read back: the fold in code (the upserts do the same fold;
     // storage-fold.int.spec proves it), the identifiers as the slice attributed them, the best emails the
     // reassignment returned. Status cannot change here: every profile of the slice is locked.

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { SqlExecutor } from '@tessera/kafka';
 import { withPgTransaction, type Pool } from '@tessera/persistence';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
+import { groupsOfProfile, type GroupMembershipView } from '../storage/group-membership-reader';
 import { loadProfileSnapshots, touchFromRow, type ProfileSnapshot, type TouchRow } from '../storage/profile-snapshot';
 import { decode, Topics } from '@tessera/contracts';
 import type { CampaignTouch } from '../survivorship/profile-state';
@@ -48,11 +49,11 @@ export class ProfileQueryService {
    * transaction: on separate pooled connections, a slice committing between them showed half of itself (the
    * item count from before it, the counters from after).
    */
-  async document(profileId: string, touchLimit: number): Promise<{ snapshot: ProfileSnapshot; touches: CampaignTouch[] } | null> {
+  async document(profileId: string, touchLimit: number): Promise<{ snapshot: ProfileSnapshot; touches: CampaignTouch[]; groups: GroupMembershipView[] } | null> {
     return withPgTransaction(this.pool, async (client) => {
       await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
       const snapshot = (await loadProfileSnapshots(client, [profileId])).get(profileId);
-      return snapshot ? { snapshot, touches: await this.recentTouches(client, profileId, touchLimit) } : null;
+      return snapshot ? { snapshot, touches: await this.recentTouches(client, profileId, touchLimit), groups: await groupsOfProfile(client, profileId) } : null;
     });
   }
 
