@@ -5,6 +5,7 @@ import { BestEmailAssigner } from '../storage/best-email-assigner';
 import { PriorityRepository } from '../priorities/priority-repository';
 import { writeGroupMemberships } from '../storage/group-membership-writer';
 import { writeProfileDeltas } from '../storage/profile-delta-writer';
+import { forgetRenamedUserIds, renamedUserIds, retireRenamedUserIds } from '../storage/renamed-user-ids';
 import { resolveAndLockProfiles } from '../storage/profile-locks';
 import { ProfileItemLog, type LoggedItem } from '../storage/profile-item-log';
 import { attributeIdentifiers, loadProfileSnapshots, setBestEmails } from '../storage/profile-snapshot';
@@ -55,6 +56,8 @@ export class ResolvedItemsApplier {
     const before = beforeImages(snapshots);
     const held = new Map([...snapshots].map(([profileId, snapshot]) => [profileId, new Set(snapshot.state.identifiers)]));
     const attribution = await writeProfileDeltas(ctx.tx, deltas, held);
+    const renamed = renamedUserIds(placed);
+    await retireRenamedUserIds(ctx.tx, renamed);
     // Only a profile that observes one of these emails can see its best email change.
     const observing = [...deltas].filter(([, delta]) => delta.emails.size > 0).map(([profileId]) => profileId);
     const bestEmails = await this.bestEmails.reassign(ctx.tx, emails, [...new Set([...observing, ...emailProfiles])]);
@@ -68,6 +71,7 @@ export class ResolvedItemsApplier {
       if (snapshot) joinProfileState(snapshot.state, delta);
     }
     attributeIdentifiers(snapshots, attribution);
+    forgetRenamedUserIds(snapshots, renamed);
     setBestEmails(snapshots, bestEmails);
 
     return publishProfileChanges(ctx, before, snapshots, (profileId) => {

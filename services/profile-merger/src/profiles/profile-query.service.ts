@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { SqlExecutor } from '@tessera/kafka';
 import { withPgTransaction, type Pool } from '@tessera/persistence';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
+import { PREVIOUS_USER_ID } from '../storage/renamed-user-ids';
 import { groupsOfProfile, type GroupMembershipView } from '../storage/group-membership-reader';
 import { loadProfileSnapshots, touchFromRow, type ProfileSnapshot, type TouchRow } from '../storage/profile-snapshot';
 import { decode, Topics } from '@tessera/contracts';
@@ -38,8 +39,13 @@ export class ProfileQueryService {
     return rows[0]?.profile_id ?? null;
   }
 
+  /** A user_id an alias renamed is held as previous_user_id: the lookup by the old user_id finds it there. */
   async profileByIdentifier(type: string, value: string): Promise<string | null> {
-    const { rows } = await this.pool.query<{ profile_id: string }>('SELECT profile_id FROM profile_identifiers WHERE id_type = $1 AND id_value = $2', [type, value]);
+    const types = type === 'user_id' ? [type, PREVIOUS_USER_ID] : [type];
+    const { rows } = await this.pool.query<{ profile_id: string }>(
+      'SELECT profile_id FROM profile_identifiers WHERE id_type = ANY($1::text[]) AND id_value = $2 ORDER BY id_type = $3 DESC LIMIT 1',
+      [types, value, type],
+    );
     const owner = rows[0]?.profile_id;
     return owner ? this.currentProfileId(owner) : null;
   }
