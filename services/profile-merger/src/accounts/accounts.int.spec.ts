@@ -41,6 +41,8 @@ describe('accounts (group membership) on the embedded broker and Postgres, throu
       groupItem({ profileId: 'acc-bob', messageId: 'bob-g1', at: T0 + 3_000, groupId: 'acme', traits: { name: 'Acme', plan: 'pro' } }),
       groupItem({ profileId: 'acc-ann', messageId: 'ann-g2', at: T0 + 2_000, groupId: 'acme', traits: null }),
     ]);
+    // the three items travel on two partitions (keyed by profile): wait for both members
+    await harness.waitFor('/v1/profiles/acc-bob', (body) => body.summary?.itemCount === 1);
     const ann = await harness.waitFor('/v1/profiles/acc-ann', (body) => body.summary?.itemCount === 2);
     expect(ann.groups).toEqual([{ groupId: 'acme', traits: { name: 'Acme', plan: 'pro' }, traitsUpdatedAt: iso(3_000), firstSeen: iso(1_000), lastSeen: iso(2_000) }]);
     expect(ann.traits).toEqual({});

@@ -46,7 +46,7 @@ export class ProfileSplitter {
     const emailsBefore = (await ctx.tx.query<{ email: string }>('SELECT email FROM email_observations WHERE profile_id = ANY($1::text[])', [ids])).rows.map((row) => row.email);
     const before = await loadProfileSnapshots(ctx.tx, [...new Set([...ids, ...(await this.bestEmails.affectedProfiles(ctx.tx, emailsBefore))])]);
 
-    await this.itemLog.move(ctx.tx, kept, created, change.movedMessageIds);
+    await this.itemLog.move(ctx.tx, kept, created, change.movedMessageIds, change.identifiers);
     await this.itemLog.rememberPendingMoves(ctx.tx, created, change.movedMessageIds, change.changeId);
     await clearDerivedState(ctx.tx, ids);
     await clearGroupMemberships(ctx.tx, ids);

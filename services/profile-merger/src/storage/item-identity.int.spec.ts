@@ -48,4 +48,21 @@ describe('one messageId from two sources is two items (Postgres)', () => {
     expect(await logged('ii-a')).toHaveLength(2);
     expect(await logged('ii-b')).toHaveLength(2);
   });
+
+  it("a split that moves one source's item of a shared messageId moves that one only", async () => {
+    const linked = (item: ResolvedItem, type: string, value: string): ResolvedItem => ({ ...item, identifiers: [{ type, value }] });
+    const visitor = linked(trackItem({ messageId: 'shared-3', sourceId: 'web', at: 1_000, event: 'Viewed', profileId: 'ii-c' }), 'anonymous_id', 'anon-c');
+    const user = linked(trackItem({ messageId: 'shared-3', sourceId: 'app', at: 2_000, event: 'Viewed', profileId: 'ii-c' }), 'user_id', 'u-c');
+    await harness.applySlice(Topics.EventsResolved, items([visitor, user]));
+    await harness.applySlice(Topics.IdentityMerges, [
+      {
+        kind: 'identity_change',
+        change: change({ changeId: 'ii-split-c', kind: 'split', survivorProfileId: 'ii-c', absorbedProfileId: 'ii-d', rule: 'manual_split', movedMessageIds: ['shared-3'], identifiers: [{ type: 'anonymous_id', value: 'anon-c' }] }),
+      },
+    ]);
+    expect(await logged('ii-c')).toEqual([{ source_id: 'app', message_id: 'shared-3' }]);
+    expect(await logged('ii-d')).toEqual([{ source_id: 'web', message_id: 'shared-3' }]);
+    const rebuilt = await loadProfileSnapshots(harness.pool, ['ii-c', 'ii-d']);
+    expect([rebuilt.get('ii-c')?.state.itemCount, rebuilt.get('ii-d')?.state.itemCount]).toEqual([1, 1]);
+  });
 });
