@@ -138,31 +138,19 @@ export class IdentityGraphStore {
         [absorbed, roots],
       );
       await tx.query('DELETE FROM profile_separations WHERE profile_id = ANY($1::uuid[])', [absorbed]);
-      await this.run(
+      await this.insertMergeLog(
         tx,
-        buildUnnestInsert({
-          table: 'merge_log',
-          columns: [
-            { name: 'change_id', type: 'uuid' },
-            { name: 'kind', type: 'text' },
-            { name: 'survivor_profile_id', type: 'uuid' },
-            { name: 'absorbed_profile_id', type: 'uuid' },
-            { name: 'rule', type: 'text' },
-            { name: 'causing_message_id', type: 'text' },
-            { name: 'identifiers', type: 'jsonb' },
-            { name: 'at', type: 'timestamptz' },
-          ],
-          rows: merges.map(({ change, merge, changeId }) => ({
-            change_id: changeId,
-            kind: 'merge',
-            survivor_profile_id: merge.survivorProfileId,
-            absorbed_profile_id: merge.absorbedProfileId,
-            rule: merge.rule,
-            causing_message_id: change.messageId,
-            identifiers: merge.identifiers.map(({ type, value }) => ({ type, value })),
-            at,
-          })),
-        }),
+        merges.map(({ change, merge, changeId }) => ({
+          change_id: changeId,
+          kind: 'merge',
+          survivor_profile_id: merge.survivorProfileId,
+          absorbed_profile_id: merge.absorbedProfileId,
+          rule: merge.rule,
+          causing_message_id: change.messageId,
+          identifiers: merge.identifiers.map(({ type, value }) => ({ type, value })),
+          detail: null,
+          at,
+        })),
       );
     }
 
@@ -272,6 +260,23 @@ export class IdentityGraphStore {
         at,
       ],
     );
+    await this.insertMergeLog(
+      tx,
+      renames.map(({ change, rename }) => ({
+        change_id: change.renameChangeId,
+        kind: 'alias',
+        survivor_profile_id: rename.profileId,
+        absorbed_profile_id: rename.profileId,
+        rule: 'alias_rename',
+        causing_message_id: change.messageId,
+        identifiers: [{ type: 'user_id', value: rename.previousUserId }, { type: 'user_id', value: rename.userId }],
+        detail: `user_id ${rename.previousUserId} renamed to ${rename.userId}; the old id stays as ${PREVIOUS_USER_ID}`,
+        at,
+      })),
+    );
+  }
+
+  private async insertMergeLog(tx: SqlExecutor, rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
     await this.run(
       tx,
       buildUnnestInsert({
@@ -287,17 +292,7 @@ export class IdentityGraphStore {
           { name: 'detail', type: 'text' },
           { name: 'at', type: 'timestamptz' },
         ],
-        rows: renames.map(({ change, rename }) => ({
-          change_id: change.renameChangeId,
-          kind: 'alias',
-          survivor_profile_id: rename.profileId,
-          absorbed_profile_id: rename.profileId,
-          rule: 'alias_rename',
-          causing_message_id: change.messageId,
-          identifiers: [{ type: 'user_id', value: rename.previousUserId }, { type: 'user_id', value: rename.userId }],
-          detail: `user_id ${rename.previousUserId} renamed to ${rename.userId}; the old id stays as ${PREVIOUS_USER_ID}`,
-          at,
-        })),
+        rows,
       }),
     );
   }
