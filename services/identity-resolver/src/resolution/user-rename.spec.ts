@@ -46,6 +46,26 @@ describe('alias of a known user_id: an explicit rename', () => {
     expect(graph.profileOf(user('old-user'))).toBeUndefined();
   });
 
+  it('a late event of the old user_id with another user\'s email stays the renamed user\'s (previous_user_id ranks like a user_id)', () => {
+    const { graph, resolve, alias } = harness();
+    resolve([user('old-user')]);
+    alias('old-user', 'new-user');
+    resolve([user('other'), id('email', 'shared@x.io')]);
+    const late = resolve([user('old-user'), id('email', 'shared@x.io')]);
+    expect(late).toMatchObject({ profileId: 'p1', dropped: [{ type: 'email', value: 'shared@x.io', reason: 'conflicting_user_id' }] });
+    expect(graph.profileOf(id('email', 'shared@x.io'))).toBe('p2');
+  });
+
+  it('a second alias of the old id to yet another user is not a second rename: the call stays with the renamed profile', () => {
+    const { graph, resolve, alias } = harness();
+    resolve([user('old-user')]);
+    alias('old-user', 'new-user');
+    const second = alias('old-user', 'third-user');
+    expect(second).toMatchObject({ profileId: 'p1', rename: undefined, dropped: [{ type: 'user_id', value: 'third-user', reason: 'conflicting_user_id' }] });
+    expect([...graph.profile('p1').userIds]).toEqual(['new-user']);
+    expect(graph.profileOf(user('third-user'))).toBeUndefined();
+  });
+
   it('refuses to rename onto a user_id another profile holds: two users never merge, the call lands on the new user', () => {
     const { graph, resolve, alias } = harness();
     resolve([user('old-user')]);
