@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { IdentityGraph } from './identity-graph';
 import { IdentityResolver } from './identity-resolver';
 import type { Identifier } from './identifier';
@@ -84,5 +85,40 @@ describe('alias of a known user_id: an explicit rename', () => {
     expect(graph.profileOf(user('u1'))).toBe('p1');
     expect(graph.profileOf(anon('visitor'))).toBe('p1');
     expect(graph.profileOf(previous('visitor'))).toBeUndefined();
+  });
+});
+
+describe('alias renames, any stream (fast-check)', () => {
+  const users = ['u0', 'u1', 'u2', 'u3'];
+  const anons = ['a0', 'a1', 'a2'];
+  const event = fc.oneof(
+    fc.record({ kind: fc.constant('identify' as const), user: fc.option(fc.constantFrom(...users), { nil: undefined }), anon: fc.option(fc.constantFrom(...anons), { nil: undefined }), email: fc.option(fc.constantFrom('e0@x.io', 'e1@x.io'), { nil: undefined }) }),
+    fc.record({ kind: fc.constant('alias' as const), previous: fc.constantFrom(...users, ...anons), user: fc.constantFrom(...users) }),
+  );
+
+  it('no profile ever holds two user_ids, an alias of a known user_id never creates its anonymous_id, and an old and new id of one value share a profile', () => {
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 40 }), (events) => {
+        const { graph, resolve, alias } = harness();
+        for (const e of events) {
+          if (e.kind === 'identify') {
+            const carried = [e.user && user(e.user), e.anon && anon(e.anon), e.email && id('email', e.email)].filter((i): i is Identifier => Boolean(i));
+            if (carried.length > 0) resolve(carried);
+            continue;
+          }
+          if (e.previous === e.user) continue;
+          const knownUser = graph.profileOf(user(e.previous)) !== undefined || graph.profileOf(previous(e.previous)) !== undefined;
+          const anonBefore = graph.profileOf(anon(e.previous));
+          alias(e.previous, e.user);
+          if (knownUser) expect(graph.profileOf(anon(e.previous))).toBe(anonBefore);
+        }
+        for (const profileId of graph.liveProfileIds()) expect(graph.profile(profileId).userIds.size).toBeLessThanOrEqual(1);
+        for (const value of users) {
+          const [current, old] = [graph.profileOf(user(value)), graph.profileOf(previous(value))];
+          if (current !== undefined && old !== undefined) expect(current).toBe(old);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -58,9 +58,12 @@ export function planRename(carried: readonly Identifier[], graph: IdentityGraph,
   const dropped: DroppedIdentifier[] = [];
   const live = request && graph.profileOf(userId(request.previousId));
   const holder = live ?? (request && graph.profileOf(previousUserId(request.previousId)));
+  const target = request && (graph.profileOf(userId(request.userId)) ?? graph.profileOf(previousUserId(request.userId)));
   const renaming = request !== undefined && holder !== undefined;
+  // Renaming onto a value the holder once had keeps it a user_id; everywhere else a retired user_id resolves through previous_user_id.
+  const keepLiteral = renaming && (target === undefined || target === holder) ? request.userId : undefined;
   let identifiers = carried.map((identifier) => {
-    if (identifier.type !== IdentifierTypes.UserId || (renaming && identifier.value === request.userId)) return identifier;
+    if (identifier.type !== IdentifierTypes.UserId || identifier.value === keepLiteral) return identifier;
     const retired = previousUserId(identifier.value);
     return graph.profileOf(identifier) === undefined && graph.profileOf(retired) !== undefined ? retired : identifier;
   });
@@ -68,7 +71,6 @@ export function planRename(carried: readonly Identifier[], graph: IdentityGraph,
 
   const asAnonymous = identifierKey({ type: IdentifierTypes.AnonymousId, value: request.previousId });
   identifiers = identifiers.filter((identifier) => identifierKey(identifier) !== asAnonymous);
-  const target = graph.profileOf(userId(request.userId)) ?? graph.profileOf(previousUserId(request.userId));
   if (target !== undefined && target !== holder) {
     dropped.push({ ...(live ? userId(request.previousId) : previousUserId(request.previousId)), reason: 'conflicting_user_id' });
     return { identifiers, rename: undefined, dropped };
