@@ -6,6 +6,7 @@ import { IdentityGraph, type ProfileState } from '../resolution/identity-graph';
 import { itemIdentifierKey } from '../resolution/item-identifier-key';
 import type { Resolution } from '../resolution/resolution';
 import type { RuleBook } from '../resolution/rule-book';
+import { PREVIOUS_USER_ID } from '../resolution/user-rename';
 import { IdentityLockContentionError } from './identity-lock-contention.error';
 import { identifierLockKey, profileLockKey, sortedDistinct } from './identity-lock-keys';
 
@@ -17,6 +18,8 @@ export interface ResolvedChange {
   readonly resolution: Resolution;
   /** Change ids for resolution.merges, same order. */
   readonly mergeChangeIds: readonly string[];
+  /** Merge-log change id of resolution.rename. */
+  readonly renameChangeId?: string;
 }
 
 const MAX_RELOCK_ROUNDS = 8;
@@ -75,8 +78,9 @@ export class IdentityGraphStore {
       await this.run(tx, buildUnnestInsert({ table: 'profiles', columns: [{ name: 'profile_id', type: 'uuid' }, { name: 'created_at', type: 'timestamptz' }], rows: newProfiles }));
     }
 
+    // A user_id attached and then renamed within the slice is written once, as the rename's previous_user_id.
     const attached = changes.flatMap((c) =>
-      c.resolution.attached.map((identifier) => ({
+      c.resolution.attached.filter((identifier) => graph.profileOf(identifier) !== undefined).map((identifier) => ({
         identifier_type: identifier.type,
         value: identifier.value,
         profile_id: graph.liveId(c.resolution.profileId!),
@@ -98,6 +102,8 @@ export class IdentityGraphStore {
         }),
       );
     }
+
+    await this.persistRenames(tx, changes, graph, at);
 
     const merges = changes.flatMap((c) => c.resolution.merges.map((merge, index) => ({ change: c, merge, changeId: c.mergeChangeIds[index] })));
     if (merges.length > 0) {
@@ -132,31 +138,19 @@ export class IdentityGraphStore {
         [absorbed, roots],
       );
       await tx.query('DELETE FROM profile_separations WHERE profile_id = ANY($1::uuid[])', [absorbed]);
-      await this.run(
+      await this.insertMergeLog(
         tx,
-        buildUnnestInsert({
-          table: 'merge_log',
-          columns: [
-            { name: 'change_id', type: 'uuid' },
-            { name: 'kind', type: 'text' },
-            { name: 'survivor_profile_id', type: 'uuid' },
-            { name: 'absorbed_profile_id', type: 'uuid' },
-            { name: 'rule', type: 'text' },
-            { name: 'causing_message_id', type: 'text' },
-            { name: 'identifiers', type: 'jsonb' },
-            { name: 'at', type: 'timestamptz' },
-          ],
-          rows: merges.map(({ change, merge, changeId }) => ({
-            change_id: changeId,
-            kind: 'merge',
-            survivor_profile_id: merge.survivorProfileId,
-            absorbed_profile_id: merge.absorbedProfileId,
-            rule: merge.rule,
-            causing_message_id: change.messageId,
-            identifiers: merge.identifiers.map(({ type, value }) => ({ type, value })),
-            at,
-          })),
-        }),
+        merges.map(({ change, merge, changeId }) => ({
+          change_id: changeId,
+          kind: 'merge',
+          survivor_profile_id: merge.survivorProfileId,
+          absorbed_profile_id: merge.absorbedProfileId,
+          rule: merge.rule,
+          causing_message_id: change.messageId,
+          identifiers: merge.identifiers.map(({ type, value }) => ({ type, value })),
+          detail: null,
+          at,
+        })),
       );
     }
 
@@ -242,6 +236,65 @@ export class IdentityGraphStore {
         }),
       );
     }
+  }
+
+  /**
+   * Renames (an alias of a known user_id): the user_id row becomes a previous_user_id row of the same profile,
+   * keeping when and by which message it was first linked, and the merge log records the alias.
+   */
+  private async persistRenames(tx: SqlExecutor, changes: readonly ResolvedChange[], graph: IdentityGraph, at: Date): Promise<void> {
+    const renames = changes.flatMap((c) => (c.resolution.rename ? [{ change: c, rename: c.resolution.rename }] : []));
+    if (renames.length === 0) return;
+    await tx.query(
+      `WITH gone AS (
+         DELETE FROM identifiers WHERE identifier_type = 'user_id' AND value = ANY($1::text[]) RETURNING value, first_message_id, created_at)
+       INSERT INTO identifiers (identifier_type, value, profile_id, first_message_id, created_at)
+       SELECT $4, r.value, r.profile_id, coalesce(g.first_message_id, r.message_id), coalesce(g.created_at, $5)
+         FROM unnest($1::text[], $2::uuid[], $3::text[]) AS r(value, profile_id, message_id) LEFT JOIN gone g ON g.value = r.value
+       ON CONFLICT (identifier_type, value) DO UPDATE SET profile_id = EXCLUDED.profile_id`,
+      [
+        renames.map(({ rename }) => rename.previousUserId),
+        renames.map(({ rename }) => graph.liveId(rename.profileId)),
+        renames.map(({ change }) => change.messageId),
+        PREVIOUS_USER_ID,
+        at,
+      ],
+    );
+    await this.insertMergeLog(
+      tx,
+      renames.map(({ change, rename }) => ({
+        change_id: change.renameChangeId,
+        kind: 'alias',
+        survivor_profile_id: rename.profileId,
+        absorbed_profile_id: rename.profileId,
+        rule: 'alias_rename',
+        causing_message_id: change.messageId,
+        identifiers: [{ type: 'user_id', value: rename.previousUserId }, { type: 'user_id', value: rename.userId }],
+        detail: `user_id ${rename.previousUserId} renamed to ${rename.userId}; the old id stays as ${PREVIOUS_USER_ID}`,
+        at,
+      })),
+    );
+  }
+
+  private async insertMergeLog(tx: SqlExecutor, rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+    await this.run(
+      tx,
+      buildUnnestInsert({
+        table: 'merge_log',
+        columns: [
+          { name: 'change_id', type: 'uuid' },
+          { name: 'kind', type: 'text' },
+          { name: 'survivor_profile_id', type: 'uuid' },
+          { name: 'absorbed_profile_id', type: 'uuid' },
+          { name: 'rule', type: 'text' },
+          { name: 'causing_message_id', type: 'text' },
+          { name: 'identifiers', type: 'jsonb' },
+          { name: 'detail', type: 'text' },
+          { name: 'at', type: 'timestamptz' },
+        ],
+        rows,
+      }),
+    );
   }
 
   private async lockAll(tx: SqlExecutor, keys: readonly bigint[]): Promise<void> {

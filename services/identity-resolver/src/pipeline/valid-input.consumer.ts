@@ -12,6 +12,7 @@ import type { Identifier } from '../resolution/identifier';
 import { IdentityResolver } from '../resolution/identity-resolver';
 import type { Resolution } from '../resolution/resolution';
 import { RuleBook } from '../resolution/rule-book';
+import { renameLookups, renameRequestOf, type RenameRequest } from '../resolution/user-rename';
 import { IdentityRulesRepository } from '../rules/identity-rules.repository';
 import { resolutionMetrics, type ResolutionMetrics } from './metrics';
 import { toMergeChange, toResolvedItem, type ResolverInput } from './resolved-item.mapper';
@@ -21,6 +22,8 @@ export const IDENTITY_RESOLVER_GROUP_ID = 'identity-resolver';
 interface Extracted {
   record: DecodedRecord<ResolverInput>;
   identifiers: Identifier[];
+  /** An alias call's previousId -> userId, a rename when previousId is a known user_id. */
+  rename: RenameRequest | undefined;
 }
 
 /**
@@ -59,8 +62,11 @@ export class ValidInputConsumer implements KafkaBatchApplier<ResolverInput> {
     const items: Extracted[] = ctx.records.map((record) => ({
       record,
       identifiers: record.value.kind === 'event' ? extractEventIdentifiers(record.value.value) : extractRecordIdentifiers(record.value.value),
+      rename: record.value.kind === 'event' ? renameRequestOf(record.value.value) : undefined,
     }));
-    const lockable = items.flatMap((item) => item.identifiers).filter((identifier) => !rules.isBlocked(identifier));
+    const lockable = items
+      .flatMap((item) => [...item.identifiers, ...renameLookups(item.identifiers, item.rename)])
+      .filter((identifier) => !rules.isBlocked(identifier));
     const graph = await this.store.lockAndLoad(ctx.tx, lockable, rules);
 
     const at = new Date();
@@ -68,7 +74,7 @@ export class ValidInputConsumer implements KafkaBatchApplier<ResolverInput> {
     const resolved: Array<{ item: Extracted; resolution: Resolution }> = [];
     const changes: ResolvedChange[] = [];
     for (const item of items) {
-      const resolution = resolver.resolve(item.identifiers, graph, { newProfileId: randomUUID, now });
+      const resolution = resolver.resolve(item.identifiers, graph, { newProfileId: randomUUID, now }, item.rename);
       for (const dropped of resolution.dropped) counts.add(this.metrics.dropped, { reason: dropped.reason });
       counts.add(this.metrics.suspects, undefined, resolution.newSuspects.length);
       if (resolution.profileId === undefined) {
@@ -77,7 +83,10 @@ export class ValidInputConsumer implements KafkaBatchApplier<ResolverInput> {
       }
       resolved.push({ item, resolution });
       const input = item.record.value;
-      changes.push({ sourceId: input.value.sourceId, kind: input.kind, messageId: input.value.messageId, resolution, mergeChangeIds: resolution.merges.map(() => randomUUID()) });
+      changes.push({
+        sourceId: input.value.sourceId, kind: input.kind, messageId: input.value.messageId, resolution,
+        mergeChangeIds: resolution.merges.map(() => randomUUID()), renameChangeId: resolution.rename ? randomUUID() : undefined,
+      });
     }
     await this.store.persist(ctx.tx, changes, graph, at);
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SqlExecutor } from '@tessera/kafka';
 import type { Identifier } from '../resolution/identifier';
+import { PREVIOUS_USER_ID } from '../resolution/user-rename';
 
 export interface ProfileRef {
   profileId: string;
@@ -11,7 +12,7 @@ export interface ProfileRef {
 
 export interface MergeLogEntry {
   changeId: string;
-  kind: 'merge' | 'split';
+  kind: 'merge' | 'split' | 'alias';
   survivorProfileId: string;
   absorbedProfileId: string;
   rule: string;
@@ -23,7 +24,7 @@ export interface MergeLogEntry {
 
 interface MergeLogRow {
   change_id: string;
-  kind: 'merge' | 'split';
+  kind: 'merge' | 'split' | 'alias';
   survivor_profile_id: string;
   absorbed_profile_id: string;
   rule: string;
@@ -67,13 +68,21 @@ export class IdentityGraphQueries {
     return row ? { profileId: row.profile_id, mergedInto: row.merged_into, createdAt: row.created_at.toISOString() } : undefined;
   }
 
-  async lookup(db: SqlExecutor, identifier: Identifier): Promise<{ profileId: string; firstMessageId: string; linkedAt: string } | undefined> {
-    const { rows } = await db.query<{ profile_id: string; first_message_id: string; created_at: Date }>(
-      'SELECT profile_id, first_message_id, created_at FROM identifiers WHERE identifier_type = $1 AND value = $2',
-      [identifier.type, identifier.value],
+  /**
+   * The profile holding the identifier. A user_id renamed by an alias is held as previous_user_id: a lookup by
+   * the old user_id finds it there (and says so in `heldAs`) unless another profile holds it as a user_id.
+   */
+  async lookup(db: SqlExecutor, identifier: Identifier): Promise<{ profileId: string; firstMessageId: string; linkedAt: string; heldAs?: Identifier } | undefined> {
+    const types = identifier.type === 'user_id' ? ['user_id', PREVIOUS_USER_ID] : [identifier.type];
+    const { rows } = await db.query<{ identifier_type: string; profile_id: string; first_message_id: string; created_at: Date }>(
+      `SELECT identifier_type, profile_id, first_message_id, created_at FROM identifiers
+        WHERE identifier_type = ANY($1::text[]) AND value = $2 ORDER BY identifier_type = $3 DESC LIMIT 1`,
+      [types, identifier.value, identifier.type],
     );
     const row = rows[0];
-    return row ? { profileId: row.profile_id, firstMessageId: row.first_message_id, linkedAt: row.created_at.toISOString() } : undefined;
+    if (!row) return undefined;
+    const found = { profileId: row.profile_id, firstMessageId: row.first_message_id, linkedAt: row.created_at.toISOString() };
+    return row.identifier_type === identifier.type ? found : { ...found, heldAs: { type: row.identifier_type, value: identifier.value } };
   }
 
   async suspect(db: SqlExecutor, identifier: Identifier): Promise<{ distinctUserIds: number; flaggedAt: string } | undefined> {
@@ -110,6 +119,16 @@ export class IdentityGraphQueries {
 
   /** Every merge that built this profile: into it, and (transitively) into the profiles it absorbed. */
   async mergeHistory(db: SqlExecutor, profileId: string, limit: number): Promise<MergeLogEntry[]> {
+    return this.historyOfMembers(db, profileId, 'merge', limit);
+  }
+
+  /** Aliases that renamed a user_id of this profile, or of a profile it absorbed (kind 'alias'). */
+  async aliases(db: SqlExecutor, profileId: string, limit: number): Promise<MergeLogEntry[]> {
+    return this.historyOfMembers(db, profileId, 'alias', limit);
+  }
+
+  /** Merge-log entries of one kind about the profile and (transitively) the profiles merged into it. */
+  private async historyOfMembers(db: SqlExecutor, profileId: string, kind: 'merge' | 'alias', limit: number): Promise<MergeLogEntry[]> {
     const { rows } = await db.query<MergeLogRow>(
       `WITH RECURSIVE members(profile_id) AS (
          SELECT $1::uuid
@@ -117,10 +136,10 @@ export class IdentityGraphQueries {
          SELECT m.absorbed_profile_id FROM merge_log m JOIN members ON m.survivor_profile_id = members.profile_id WHERE m.kind = 'merge'
        )
        SELECT m.* FROM merge_log m
-        WHERE m.kind = 'merge' AND m.survivor_profile_id IN (SELECT profile_id FROM members)
+        WHERE m.kind = $3 AND m.survivor_profile_id IN (SELECT profile_id FROM members)
         ORDER BY m.at, m.change_id
         LIMIT $2`,
-      [profileId, limit],
+      [profileId, limit, kind],
     );
     return rows.map(toMergeLogEntry);
   }

@@ -66,7 +66,7 @@ export class ProfilesController {
   }
 
   @Get('profiles/:id/merges')
-  @ApiOperation({ summary: 'Why this is one person: every merge that built the profile (rule, causing message, identifiers) and the identifiers dropped on the way' })
+  @ApiOperation({ summary: 'Why this is one person: every merge that built the profile (rule, causing message, identifiers), the aliases that renamed its user_id, and the identifiers dropped on the way' })
   @ApiQuery({ name: 'limit', required: false })
   async merges(@Param('id') id: string, @Query('limit') limit?: string): Promise<{
     profileId: string;
@@ -74,6 +74,7 @@ export class ProfilesController {
     mergedInto: string | null;
     merges: MergeLogEntry[];
     splits: MergeLogEntry[];
+    aliases: MergeLogEntry[];
     decisions: IdentifierDecision[];
   }> {
     const max = parseLimit(limit);
@@ -87,6 +88,7 @@ export class ProfilesController {
         mergedInto: requested.mergedInto,
         merges: await this.queries.mergeHistory(client, live, max),
         splits: await this.queries.splits(client, live, max),
+        aliases: await this.queries.aliases(client, live, max),
         decisions: await this.queries.decisions(client, live, max),
       };
     });

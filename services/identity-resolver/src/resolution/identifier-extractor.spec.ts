@@ -45,6 +45,19 @@ describe('identifier extraction', () => {
     ]);
   });
 
+  it("never takes a group call's traits (the account's) as the person's identifiers; its context.traits are the person's", () => {
+    const group = event({
+      type: 'group', userId: 'u1', groupId: 'acme', event: null,
+      traits: JSON.stringify({ email: 'billing@acme.com', phone: '+33612345678', email_sha256: 'a'.repeat(64) }),
+      context: JSON.stringify({ traits: { email: 'jane@acme.com' } }),
+    });
+    expect(extractEventIdentifiers(group)).toEqual([
+      { type: 'user_id', value: 'u1' },
+      { type: 'email', value: 'jane@acme.com' },
+      { type: 'email_sha256', value: createHash('sha256').update('jane@acme.com').digest('hex') },
+    ]);
+  });
+
   it('reads record identifiers through semantic tags, plus the record identity', () => {
     const record: ValidRecord = {
       messageId: 'm2', sourceId: 'crm', objectType: 'contact', recordId: 'c-9', observedAt: 1, receivedAt: 1, isTest: false,

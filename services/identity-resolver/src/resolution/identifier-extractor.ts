@@ -5,10 +5,14 @@ import { IdentifierTypes, identifierKey, type Identifier } from './identifier';
 type Json = Record<string, unknown>;
 
 /**
- * Identifiers of a valid event: userId, anonymousId, alias previousId (as anonymous_id), traits and
- * context.traits email/phone/email_sha256, context.device.id and advertisingId, and Segment's
- * context.externalIds ([{ id, type }] -> external:<type>). An email also yields its email_sha256, so sources
- * that only know the hash link to the same person. Values are trimmed; emails and hashes lower-cased.
+ * Identifiers of a valid event: userId, anonymousId, alias previousId (as anonymous_id; the resolver turns it
+ * into a rename when it is a known user_id, see user-rename.ts), traits and context.traits
+ * email/phone/email_sha256, context.device.id and advertisingId, and Segment's context.externalIds
+ * ([{ id, type }] -> external:<type>). An email also yields its email_sha256, so sources that only know the
+ * hash link to the same person. Values are trimmed; emails and hashes lower-cased.
+ *
+ * A group call's `traits` describe the account (Segment's group spec: the company's billing email, plan...),
+ * not the person, so they never yield person identifiers; its `context.traits` are still the person's.
  */
 export function extractEventIdentifiers(event: ValidEvent): Identifier[] {
   const found = new IdentifierSet();
@@ -16,7 +20,8 @@ export function extractEventIdentifiers(event: ValidEvent): Identifier[] {
   found.add(IdentifierTypes.AnonymousId, event.anonymousId);
   if (event.type === 'alias') found.add(IdentifierTypes.AnonymousId, event.previousId);
   const context = parseObject(event.context);
-  for (const traits of [parseObject(event.traits), asObject(context.traits)]) {
+  const personTraits = event.type === 'group' ? [asObject(context.traits)] : [parseObject(event.traits), asObject(context.traits)];
+  for (const traits of personTraits) {
     found.addEmail(traits.email);
     found.add(IdentifierTypes.Phone, traits.phone);
     found.add(IdentifierTypes.EmailSha256, lowerString(traits.email_sha256));

@@ -113,6 +113,22 @@ export class IdentityGraph {
     this.absorbedInto.set(absorbed.id, survivor.id);
   }
 
+  /**
+   * A rename: user_id:value stops being a user_id of its profile and is kept under `asType` (previous_user_id),
+   * still pointing to the profile. Its profile holds no user_id afterwards until the new one is attached.
+   */
+  retypeUserId(value: string, asType: string): void {
+    const key = identifierKey({ type: 'user_id', value });
+    const owner = this.owners.get(key);
+    if (owner === undefined) return;
+    const live = this.profile(owner);
+    this.owners.delete(key);
+    this.owners.set(identifierKey({ type: asType, value }), live.id);
+    live.userIds.delete(value);
+    live.counts.set('user_id', Math.max(0, (live.counts.get('user_id') ?? 1) - 1));
+    live.counts.set(asType, (live.counts.get(asType) ?? 0) + 1);
+  }
+
   /** Records that the value was seen together with a user_id; true when that pair is new. */
   observeUserId(identifier: Identifier, userId: string): boolean {
     const key = identifierKey(identifier);

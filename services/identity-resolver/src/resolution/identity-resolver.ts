@@ -2,6 +2,7 @@ import { identifierKey, type DroppedIdentifier, type DropReason, type Identifier
 import type { IdentityGraph, ProfileState } from './identity-graph';
 import type { MergeDecision, Resolution, SuspectDecision } from './resolution';
 import type { RuleBook } from './rule-book';
+import { planRename, type RenameRequest } from './user-rename';
 
 export interface ResolveOptions {
   /** Id for a profile this item creates (a UUID in production, a counter in tests). */
@@ -15,6 +16,8 @@ type Violation = { reason: DropReason; candidates: Identifier[] };
 /**
  * The deterministic identity-resolution core: no I/O, it reads and changes only the in-memory graph.
  *
+ * 0. An alias of a known user_id renames it (user-rename.ts); a user_id known only as a previous_user_id
+ *    resolves through it.
  * 1. Blocked values (global list, per-type values and patterns) are dropped.
  * 2. With a user_id on the item, every value of a guarded type (anonymous_id, device ids, email...) records that
  *    user_id; a value seen with more than the type's maxDistinctUserIds becomes suspect, and suspect values
@@ -28,14 +31,18 @@ type Violation = { reason: DropReason; candidates: Identifier[] };
 export class IdentityResolver {
   constructor(private readonly rules: RuleBook) {}
 
-  resolve(carried: readonly Identifier[], graph: IdentityGraph, options: ResolveOptions): Resolution {
-    const dropped: DroppedIdentifier[] = [];
+  resolve(carried: readonly Identifier[], graph: IdentityGraph, options: ResolveOptions, renameRequest?: RenameRequest): Resolution {
+    // A rename to a blocked user_id would leave the profile with none: the alias then reads as Segment's anonymous previousId.
+    const request = renameRequest && !this.rules.isBlocked({ type: 'user_id', value: renameRequest.userId }) ? renameRequest : undefined;
+    const plan = planRename(carried, graph, request);
+    const dropped: DroppedIdentifier[] = [...plan.dropped];
+    const rename = plan.rename;
     const drop = (identifier: Identifier, reason: DropReason): void => {
       dropped.push({ ...identifier, reason });
     };
 
     // The same identifier twice on one item is one identifier (it must not count twice against a limit).
-    const distinct = [...new Map(carried.map((identifier) => [identifierKey(identifier), identifier])).values()];
+    const distinct = [...new Map(plan.identifiers.map((identifier) => [identifierKey(identifier), identifier])).values()];
     let usable = distinct.sort(this.rules.compare).filter((identifier) => {
       if (!this.rules.isBlocked(identifier)) return true;
       drop(identifier, 'blocked_value');
@@ -56,9 +63,9 @@ export class IdentityResolver {
     }
 
     if (usable.length === 0) {
-      return { profileId: undefined, createdProfile: false, linked: [], attached: [], dropped, merges: [], userLinks, newSuspects };
+      return { profileId: undefined, createdProfile: false, linked: [], attached: [], dropped, merges: [], rename, userLinks, newSuspects };
     }
-    return { ...this.link(usable, graph, options), dropped, userLinks, newSuspects };
+    return { ...this.link(usable, graph, options), dropped, rename, userLinks, newSuspects };
   }
 
   private guardSharedValues(usable: readonly Identifier[], graph: IdentityGraph): Pick<Resolution, 'userLinks' | 'newSuspects'> {

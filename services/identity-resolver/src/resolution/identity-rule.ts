@@ -32,6 +32,8 @@ function rule(identifierType: string, priority: number, maxPerProfile: number | 
 /** The rules a fresh schema starts with (the migration seeds them). */
 export const DEFAULT_IDENTITY_RULES: readonly IdentityRule[] = [
   rule('user_id', 1, 1),
+  // A renamed user_id (alias of a known user): it still says who a late event of the old id is, like a user_id.
+  rule('previous_user_id', 1, null),
   rule('email', 2, 5, {
     blockedPatterns: ['^[^@]*$', '^(noreply|no-reply|donotreply|do-not-reply|test|null|none|unknown)@'],
     maxDistinctUserIds: SHARED_VALUE_THRESHOLD,

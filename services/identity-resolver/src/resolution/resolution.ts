@@ -1,4 +1,5 @@
 import type { DroppedIdentifier, Identifier } from './identifier';
+import type { RenameDecision } from './user-rename';
 
 /** One profile folded into another because an item linked them. */
 export interface MergeDecision {
@@ -26,6 +27,8 @@ export interface Resolution {
   readonly attached: readonly Identifier[];
   readonly dropped: readonly DroppedIdentifier[];
   readonly merges: readonly MergeDecision[];
+  /** The user_id rename an alias of a known user_id made (see user-rename.ts). */
+  readonly rename: RenameDecision | undefined;
   /** (identifier, user_id) pairs seen together for the first time, for the shared-value guard. */
   readonly userLinks: ReadonlyArray<{ identifier: Identifier; userId: string }>;
   readonly newSuspects: readonly SuspectDecision[];

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { IdentityChange } from '@tessera/contracts';
 import type { ApplyContext, DecodedRecord } from '@tessera/kafka';
 import { BestEmailAssigner } from '../storage/best-email-assigner';
+import { foldGroupMembershipsInto } from '../storage/group-membership-writer';
 import { foldProfilesInto, type ProfileFold } from '../storage/profile-merge-writer';
 import { resolveAndLockProfiles } from '../storage/profile-locks';
 import { loadProfileSnapshots, setBestEmails } from '../storage/profile-snapshot';
@@ -96,6 +97,7 @@ export class IdentityChangesApplier {
     const snapshots = await loadProfileSnapshots(ctx.tx, affected);
     const before = beforeImages(snapshots);
     await foldProfilesInto(ctx.tx, folds);
+    await foldGroupMembershipsInto(ctx.tx, folds);
     const bestEmails = await this.bestEmails.reassign(ctx.tx, emails, affected);
     // The "after" state is computed from the snapshots, not read back (see foldSnapshots).
     foldSnapshots(snapshots, folds);

@@ -3,11 +3,13 @@ import type { IdentityChange } from '@tessera/contracts';
 import type { ApplyContext } from '@tessera/kafka';
 import { PriorityRepository } from '../priorities/priority-repository';
 import { BestEmailAssigner } from '../storage/best-email-assigner';
+import { clearGroupMemberships, writeGroupMemberships } from '../storage/group-membership-writer';
 import { writeProfileDeltas } from '../storage/profile-delta-writer';
 import { ProfileItemLog } from '../storage/profile-item-log';
 import { resolveAndLockProfiles } from '../storage/profile-locks';
 import { clearDerivedState } from '../storage/profile-reset';
 import { loadProfileSnapshots } from '../storage/profile-snapshot';
+import { foldGroupMemberships } from '../survivorship/group-membership';
 import { observeItem } from '../survivorship/item-observer';
 import { emptyProfileState, type ProfileState } from '../survivorship/profile-state';
 import { joinProfileState } from '../survivorship/profile-state-join';
@@ -44,12 +46,14 @@ export class ProfileSplitter {
     const emailsBefore = (await ctx.tx.query<{ email: string }>('SELECT email FROM email_observations WHERE profile_id = ANY($1::text[])', [ids])).rows.map((row) => row.email);
     const before = await loadProfileSnapshots(ctx.tx, [...new Set([...ids, ...(await this.bestEmails.affectedProfiles(ctx.tx, emailsBefore))])]);
 
-    await this.itemLog.move(ctx.tx, kept, created, change.movedMessageIds);
+    await this.itemLog.move(ctx.tx, kept, created, change.movedMessageIds, change.identifiers);
     await this.itemLog.rememberPendingMoves(ctx.tx, created, change.movedMessageIds, change.changeId);
     await clearDerivedState(ctx.tx, ids);
+    await clearGroupMemberships(ctx.tx, ids);
     const deltas = new Map<string, ProfileState>();
     for (const profileId of ids) {
       const items = await this.itemLog.itemsOf(ctx.tx, profileId);
+      await writeGroupMemberships(ctx.tx, foldGroupMemberships(items.map((item) => ({ profileId, item }))));
       const config = await this.priorities.forSources(ctx.tx, [...new Set(items.map((item) => item.sourceId))]);
       const rebuilt = items.reduce((state, item) => joinProfileState(state, observeItem(item, config)), emptyProfileState());
       // Identifiers stay where the resolver put them (see clearDerivedState); only the split's own move, below.

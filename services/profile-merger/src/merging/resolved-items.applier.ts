@@ -3,10 +3,13 @@ import type { ResolvedItem } from '@tessera/contracts';
 import type { ApplyContext, DecodedRecord } from '@tessera/kafka';
 import { BestEmailAssigner } from '../storage/best-email-assigner';
 import { PriorityRepository } from '../priorities/priority-repository';
+import { writeGroupMemberships } from '../storage/group-membership-writer';
 import { writeProfileDeltas } from '../storage/profile-delta-writer';
+import { forgetRenamedUserIds, renamedUserIds, retireRenamedUserIds } from '../storage/renamed-user-ids';
 import { resolveAndLockProfiles } from '../storage/profile-locks';
 import { ProfileItemLog, type LoggedItem } from '../storage/profile-item-log';
 import { attributeIdentifiers, loadProfileSnapshots, setBestEmails } from '../storage/profile-snapshot';
+import { foldGroupMemberships } from '../survivorship/group-membership';
 import { observeItem } from '../survivorship/item-observer';
 import { emptyProfileState, type ProfileState } from '../survivorship/profile-state';
 import { joinProfileState } from '../survivorship/profile-state-join';
@@ -53,10 +56,13 @@ export class ResolvedItemsApplier {
     const before = beforeImages(snapshots);
     const held = new Map([...snapshots].map(([profileId, snapshot]) => [profileId, new Set(snapshot.state.identifiers)]));
     const attribution = await writeProfileDeltas(ctx.tx, deltas, held);
+    const renamed = renamedUserIds(placed);
+    await retireRenamedUserIds(ctx.tx, renamed);
     // Only a profile that observes one of these emails can see its best email change.
     const observing = [...deltas].filter(([, delta]) => delta.emails.size > 0).map(([profileId]) => profileId);
     const bestEmails = await this.bestEmails.reassign(ctx.tx, emails, [...new Set([...observing, ...emailProfiles])]);
     await this.itemLog.append(ctx.tx, placed);
+    await writeGroupMemberships(ctx.tx, foldGroupMemberships(placed));
     // The "after" state is computed, not read back: the fold in code (the upserts do the same fold;
     // storage-fold.int.spec proves it), the identifiers as the slice attributed them, the best emails the
     // reassignment returned. Status cannot change here: every profile of the slice is locked.
@@ -65,6 +71,7 @@ export class ResolvedItemsApplier {
       if (snapshot) joinProfileState(snapshot.state, delta);
     }
     attributeIdentifiers(snapshots, attribution);
+    forgetRenamedUserIds(snapshots, renamed);
     setBestEmails(snapshots, bestEmails);
 
     return publishProfileChanges(ctx, before, snapshots, (profileId) => {

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { SqlExecutor } from '@tessera/kafka';
 import { withPgTransaction, type Pool } from '@tessera/persistence';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
+import { PREVIOUS_USER_ID } from '../storage/renamed-user-ids';
+import { groupsOfProfile, type GroupMembershipView } from '../storage/group-membership-reader';
 import { loadProfileSnapshots, touchFromRow, type ProfileSnapshot, type TouchRow } from '../storage/profile-snapshot';
 import { decode, Topics } from '@tessera/contracts';
 import type { CampaignTouch } from '../survivorship/profile-state';
@@ -37,8 +39,13 @@ export class ProfileQueryService {
     return rows[0]?.profile_id ?? null;
   }
 
+  /** A user_id an alias renamed is held as previous_user_id: the lookup by the old user_id finds it there. */
   async profileByIdentifier(type: string, value: string): Promise<string | null> {
-    const { rows } = await this.pool.query<{ profile_id: string }>('SELECT profile_id FROM profile_identifiers WHERE id_type = $1 AND id_value = $2', [type, value]);
+    const types = type === 'user_id' ? [type, PREVIOUS_USER_ID] : [type];
+    const { rows } = await this.pool.query<{ profile_id: string }>(
+      'SELECT profile_id FROM profile_identifiers WHERE id_type = ANY($1::text[]) AND id_value = $2 ORDER BY id_type = $3 DESC LIMIT 1',
+      [types, value, type],
+    );
     const owner = rows[0]?.profile_id;
     return owner ? this.currentProfileId(owner) : null;
   }
@@ -48,11 +55,11 @@ export class ProfileQueryService {
    * transaction: on separate pooled connections, a slice committing between them showed half of itself (the
    * item count from before it, the counters from after).
    */
-  async document(profileId: string, touchLimit: number): Promise<{ snapshot: ProfileSnapshot; touches: CampaignTouch[] } | null> {
+  async document(profileId: string, touchLimit: number): Promise<{ snapshot: ProfileSnapshot; touches: CampaignTouch[]; groups: GroupMembershipView[] } | null> {
     return withPgTransaction(this.pool, async (client) => {
       await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
       const snapshot = (await loadProfileSnapshots(client, [profileId])).get(profileId);
-      return snapshot ? { snapshot, touches: await this.recentTouches(client, profileId, touchLimit) } : null;
+      return snapshot ? { snapshot, touches: await this.recentTouches(client, profileId, touchLimit), groups: await groupsOfProfile(client, profileId) } : null;
     });
   }
 
@@ -68,7 +75,7 @@ export class ProfileQueryService {
   /** The newest logged items, newest first: an index range scan on profile_items_timeline_idx. */
   async recentEvents(profileId: string, limit: number): Promise<TimelineEntry[]> {
     const { rows } = await this.pool.query<{ payload: Buffer }>(
-      'SELECT payload FROM profile_items WHERE profile_id = $1 ORDER BY occurred_at_ms DESC, message_id DESC LIMIT $2',
+      'SELECT payload FROM profile_items WHERE profile_id = $1 ORDER BY occurred_at_ms DESC, message_id DESC, source_id DESC LIMIT $2',
       [profileId, limit],
     );
     return rows.map((row) => timelineEntryOf(decode(Topics.EventsResolved, row.payload)));

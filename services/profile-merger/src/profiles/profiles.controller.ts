@@ -3,7 +3,11 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ProfileQueryService, type TimelineEntry } from './profile-query.service';
 import { parseIdentifierText } from '../survivorship/identifier-text';
 import { profileView, type ProfileView } from './profile-view';
+import type { GroupMembershipView } from '../storage/group-membership-reader';
 import { MAX_TIMELINE_LIMIT } from './timeline-entry.mapper';
+
+/** The profile document with its group (account) memberships. */
+type ProfileDocumentView = ProfileView & { groups: GroupMembershipView[] };
 
 const DEFAULT_TIMELINE_LIMIT = 20;
 /** Campaign touches listed in the profile document (the newest; the history table keeps them all). */
@@ -18,7 +22,7 @@ export class ProfilesController {
   @Get()
   @ApiOperation({ summary: 'Find the profile holding an identifier, e.g. ?identifier=email:jane@example.com' })
   @ApiQuery({ name: 'identifier', required: true, description: '<type>:<value>; the type is any identifier type the resolver emits (user_id, email, anonymous_id, phone, crm_id, external:<type>...)' })
-  async byIdentifier(@Query('identifier') identifier: string | undefined): Promise<ProfileView> {
+  async byIdentifier(@Query('identifier') identifier: string | undefined): Promise<ProfileDocumentView> {
     const parts = identifier === undefined ? undefined : parseIdentifierText(identifier);
     if (!parts) throw new BadRequestException('identifier must be <type>:<value>, e.g. email:jane@example.com');
     const { type } = parts;
@@ -32,7 +36,7 @@ export class ProfilesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'The Customer 360 profile: traits with provenance, identifiers, event summary, transactions, campaigns, consent, best email' })
-  async byId(@Param('id') id: string): Promise<ProfileView> {
+  async byId(@Param('id') id: string): Promise<ProfileDocumentView> {
     const profileId = await this.profiles.currentProfileId(id);
     if (!profileId) throw new NotFoundException(`profile ${id} is unknown`);
     return this.view(profileId, id);
@@ -51,9 +55,9 @@ export class ProfilesController {
     return { profileId, events: await this.profiles.recentEvents(profileId, limit) };
   }
 
-  private async view(profileId: string, requestedId: string): Promise<ProfileView> {
+  private async view(profileId: string, requestedId: string): Promise<ProfileDocumentView> {
     const document = await this.profiles.document(profileId, CAMPAIGN_TOUCHES_SHOWN);
     if (!document) throw new NotFoundException(`profile ${requestedId} is unknown`);
-    return profileView(document.snapshot, requestedId, document.touches);
+    return { ...profileView(document.snapshot, requestedId, document.touches), groups: document.groups };
   }
 }

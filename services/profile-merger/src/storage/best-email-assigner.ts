@@ -2,8 +2,8 @@ import type { SqlExecutor } from '@tessera/kafka';
 
 /**
  * The 1:1 best-email rule of survivorship/best-email-assignment.ts, in SQL, for the emails a slice touched:
- * 1. each email's owner is the profile with its best observation (priority, newest, greatest message id,
- *    smallest profile id), among active profiles;
+ * 1. each email's owner is the active profile holding it as an `email` identifier, else the one with its best
+ *    observation (priority, newest, greatest message id, smallest profile id), among active profiles;
  * 2. each affected profile's best email is the best-observed email it owns.
  * The UNIQUE (best_email) constraint is deferred to commit, so an email may move between profiles in one UPDATE.
  */
@@ -26,8 +26,9 @@ export class BestEmailAssigner {
         `WITH ranked AS (
            SELECT DISTINCT ON (o.email) o.email, o.profile_id
            FROM email_observations o JOIN profiles p ON p.profile_id = o.profile_id AND p.status = 'active'
+           LEFT JOIN profile_identifiers h ON h.id_type = 'email' AND h.id_value = o.email
            WHERE o.email = ANY($1::text[])
-           ORDER BY o.email, o.priority, o.occurred_at_ms DESC, o.message_id DESC, o.profile_id COLLATE "C")
+           ORDER BY o.email, (h.profile_id = o.profile_id) IS NOT TRUE, o.priority, o.occurred_at_ms DESC, o.message_id DESC, o.profile_id COLLATE "C")
          INSERT INTO email_owners AS w (email, profile_id) SELECT email, profile_id FROM ranked ORDER BY email
          ON CONFLICT (email) DO UPDATE SET profile_id = EXCLUDED.profile_id WHERE w.profile_id <> EXCLUDED.profile_id`,
         [[...emails].sort()],

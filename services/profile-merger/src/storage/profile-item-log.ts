@@ -1,7 +1,11 @@
 import { decode, Topics, type ResolvedItem } from '@tessera/contracts';
 import type { SqlExecutor } from '@tessera/kafka';
 import { buildUnnestInsert } from '@tessera/persistence';
+import type { IdentifierParts } from '../survivorship/identifier-text';
 import { runQuery } from './run-query';
+
+/** The identity of an identifier as a map key (a type never holds a NUL). */
+const identifierKey = (identifier: IdentifierParts): string => `${identifier.type}\u0000${identifier.value}`;
 
 export interface LoggedItem {
   profileId: string;
@@ -10,7 +14,10 @@ export interface LoggedItem {
   payload: Buffer;
 }
 
-/** The per-profile item log (profile_items): what a split rebuilds profiles from. */
+/**
+ * The per-profile item log (profile_items): what a split rebuilds profiles from, and the timeline. An item is
+ * (source_id, message_id): two sources that reuse a messageId are two items.
+ */
 export class ProfileItemLog {
   async append(tx: SqlExecutor, items: readonly LoggedItem[]): Promise<void> {
     if (items.length === 0) return;
@@ -18,16 +25,44 @@ export class ProfileItemLog {
       tx,
       buildUnnestInsert({
         table: 'profile_items',
-        columns: [{ name: 'profile_id', type: 'text' }, { name: 'message_id', type: 'text' }, { name: 'occurred_at_ms', type: 'bigint' }, { name: 'payload', type: 'bytea' }],
-        rows: items.map(({ profileId, item, payload }) => ({ profile_id: profileId, message_id: item.messageId, occurred_at_ms: item.occurredAt, payload })),
-        onConflict: { target: ['profile_id', 'message_id'], action: 'nothing' },
+        columns: [
+          { name: 'profile_id', type: 'text' }, { name: 'source_id', type: 'text' }, { name: 'message_id', type: 'text' },
+          { name: 'occurred_at_ms', type: 'bigint' }, { name: 'payload', type: 'bytea' },
+        ],
+        rows: items.map(({ profileId, item, payload }) => ({ profile_id: profileId, source_id: item.sourceId, message_id: item.messageId, occurred_at_ms: item.occurredAt, payload })),
+        onConflict: { target: ['profile_id', 'source_id', 'message_id'], action: 'nothing' },
       }),
     );
   }
 
-  /** Moves the named items of one profile to another; returns how many moved. */
-  async move(tx: SqlExecutor, fromProfileId: string, toProfileId: string, messageIds: readonly string[]): Promise<number> {
-    const result = await tx.query('UPDATE profile_items SET profile_id = $1 WHERE profile_id = $2 AND message_id = ANY($3::text[])', [toProfileId, fromProfileId, messageIds]);
+  /**
+   * Moves the named items of one profile to another; returns how many moved. A split names its items by message
+   * id only (the cdp.identity.merges contract), and two sources may reuse one: of the items sharing a named id,
+   * those whose linked identifiers all moved are the split's (the resolver's own rule), the others stay. With no
+   * such item (a change that lists no identifiers), every item of that id moves.
+   */
+  async move(tx: SqlExecutor, fromProfileId: string, toProfileId: string, messageIds: readonly string[], movedIdentifiers: readonly IdentifierParts[] = []): Promise<number> {
+    const { rows } = await tx.query<{ source_id: string; message_id: string; payload: Buffer }>(
+      'SELECT source_id, message_id, payload FROM profile_items WHERE profile_id = $1 AND message_id = ANY($2::text[])',
+      [fromProfileId, messageIds],
+    );
+    const moved = new Set(movedIdentifiers.map(identifierKey));
+    const byMessage = new Map<string, Array<{ sourceId: string; qualifies: boolean }>>();
+    for (const row of rows) {
+      const identifiers = decode(Topics.EventsResolved, row.payload).identifiers;
+      const qualifies = identifiers.length > 0 && identifiers.every((identifier) => moved.has(identifierKey(identifier)));
+      byMessage.set(row.message_id, [...(byMessage.get(row.message_id) ?? []), { sourceId: row.source_id, qualifies }]);
+    }
+    const keys = [...byMessage].flatMap(([messageId, items]) => {
+      const chosen = items.some((item) => item.qualifies) ? items.filter((item) => item.qualifies) : items;
+      return chosen.map((item) => ({ sourceId: item.sourceId, messageId }));
+    });
+    if (keys.length === 0) return 0;
+    const result = await tx.query(
+      `UPDATE profile_items i SET profile_id = $1 FROM unnest($3::text[], $4::text[]) AS k(source_id, message_id)
+        WHERE i.profile_id = $2 AND i.source_id = k.source_id AND i.message_id = k.message_id`,
+      [toProfileId, fromProfileId, keys.map((k) => k.sourceId), keys.map((k) => k.messageId)],
+    );
     return result.rowCount ?? 0;
   }
 
@@ -57,7 +92,7 @@ export class ProfileItemLog {
 
   /** Every item of the profile, oldest first (the order does not change the result; it keeps rebuilds readable). */
   async itemsOf(tx: SqlExecutor, profileId: string): Promise<ResolvedItem[]> {
-    const { rows } = await tx.query<{ payload: Buffer }>('SELECT payload FROM profile_items WHERE profile_id = $1 ORDER BY occurred_at_ms, message_id', [profileId]);
+    const { rows } = await tx.query<{ payload: Buffer }>('SELECT payload FROM profile_items WHERE profile_id = $1 ORDER BY occurred_at_ms, message_id, source_id', [profileId]);
     return rows.map((row) => decode(Topics.EventsResolved, row.payload));
   }
 }

@@ -100,6 +100,16 @@ describe('survivorship', () => {
     ]);
     expect(Object.fromEntries(best)).toEqual({ p2: 'a@x.io', p1: 'b@x.io', p3: 'c@x.io' });
   });
+
+  it('best email agrees with lookup: the profile holding the email identifier owns it, even against a better observation', () => {
+    const prov = (priority: number, occurredAt: number, messageId: string) => ({ sourceId: 's', priority, occurredAt, messageId });
+    const observations = [
+      { email: 'family@x.io', profileId: 'p1', provenance: prov(5, 100, 'm1') },
+      { email: 'family@x.io', profileId: 'p2', provenance: prov(1, 200, 'm2') },
+    ];
+    expect(Object.fromEntries(assignBestEmails(observations, new Map([['family@x.io', 'p1']])))).toEqual({ p1: 'family@x.io' });
+    expect(Object.fromEntries(assignBestEmails(observations))).toEqual({ p2: 'family@x.io' });
+  });
 });
 
 describe('survivorship property: arrival order never matters', () => {

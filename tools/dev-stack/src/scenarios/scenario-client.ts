@@ -73,6 +73,11 @@ export class ScenarioClient {
     return this.request('GET', `${this.urls.merger}/v1/profiles?identifier=${encodeURIComponent(`${type}:${value}`)}`);
   }
 
+  /** Merger: an account (Segment group) by groupId: the group's latest traits and its member profiles. */
+  account(groupId: string): Promise<HttpAnswer> {
+    return this.request('GET', `${this.urls.merger}/v1/accounts/${encodeURIComponent(groupId)}`);
+  }
+
   /** GET /v1/profiles?<query> with the query exactly as typed (e.g. an unencoded `+` of a phone, as curl users send it). */
   profileByRawQuery(query: string): Promise<HttpAnswer> {
     return this.request('GET', `${this.urls.merger}/v1/profiles?${query}`);

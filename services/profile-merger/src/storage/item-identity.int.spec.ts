@@ -1,0 +1,68 @@
+import { Topics, type IdentityChange, type ResolvedItem } from '@tessera/contracts';
+import { createTestSchema } from '@tessera/testing';
+import { trackItem } from '../survivorship/test-items.fixture';
+import { ApplierHarness } from '../test-support/applier-harness';
+import { loadProfileSnapshots } from './profile-snapshot';
+
+const change = (fields: Partial<IdentityChange> & Pick<IdentityChange, 'changeId' | 'kind' | 'survivorProfileId' | 'absorbedProfileId'>): IdentityChange => ({
+  rule: 'test', causingMessageId: null, identifiers: [], movedMessageIds: [], detail: null, at: 0, ...fields,
+});
+
+/** An item is (source_id, message_id): Segment's messageId is unique per source only. */
+describe('one messageId from two sources is two items (Postgres)', () => {
+  let harness: ApplierHarness;
+
+  beforeAll(async () => {
+    harness = await ApplierHarness.start(await createTestSchema('pm_item_identity'));
+  }, 60_000);
+
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  const items = (list: ResolvedItem[]) => list.map((item) => ({ kind: 'item' as const, item }));
+  const logged = async (profileId: string) =>
+    (await harness.pool.query<{ source_id: string; message_id: string }>('SELECT source_id, message_id FROM profile_items WHERE profile_id = $1 ORDER BY source_id, message_id', [profileId])).rows;
+
+  it('both are counted and both are logged, in one slice or two, and a split rebuilds the profile with both', async () => {
+    const web = trackItem({ messageId: 'shared-1', sourceId: 'web', at: 1_000, event: 'Viewed', profileId: 'ii-a' });
+    const app = trackItem({ messageId: 'shared-1', sourceId: 'app', at: 2_000, event: 'Viewed', profileId: 'ii-a' });
+    const other = trackItem({ messageId: 'shared-2', sourceId: 'web', at: 3_000, event: 'Viewed', profileId: 'ii-b' });
+    const otherApp = trackItem({ messageId: 'shared-2', sourceId: 'app', at: 3_500, event: 'Viewed', profileId: 'ii-b' });
+    await harness.applySlice(Topics.EventsResolved, items([web, app]));
+    await harness.applySlice(Topics.EventsResolved, items([other]));
+    await harness.applySlice(Topics.EventsResolved, items([otherApp]));
+    expect(await logged('ii-a')).toEqual([{ source_id: 'app', message_id: 'shared-1' }, { source_id: 'web', message_id: 'shared-1' }]);
+    expect(await logged('ii-b')).toEqual([{ source_id: 'app', message_id: 'shared-2' }, { source_id: 'web', message_id: 'shared-2' }]);
+
+    // a merge, then its split: both profiles are rebuilt from their logs
+    await harness.applySlice(Topics.IdentityMerges, [{ kind: 'identity_change', change: change({ changeId: 'ii-merge', kind: 'merge', survivorProfileId: 'ii-a', absorbedProfileId: 'ii-b' }) }]);
+    expect((await loadProfileSnapshots(harness.pool, ['ii-a'])).get('ii-a')?.state.counters.get('Viewed')?.count).toBe(4);
+    await harness.applySlice(Topics.IdentityMerges, [
+      { kind: 'identity_change', change: change({ changeId: 'ii-split', kind: 'split', survivorProfileId: 'ii-a', absorbedProfileId: 'ii-b', rule: 'manual_split', movedMessageIds: ['shared-2'] }) },
+    ]);
+    const rebuilt = await loadProfileSnapshots(harness.pool, ['ii-a', 'ii-b']);
+    for (const id of ['ii-a', 'ii-b']) {
+      expect({ id, items: rebuilt.get(id)?.state.itemCount, viewed: rebuilt.get(id)?.state.counters.get('Viewed')?.count }).toEqual({ id, items: 2, viewed: 2 });
+    }
+    expect(await logged('ii-a')).toHaveLength(2);
+    expect(await logged('ii-b')).toHaveLength(2);
+  });
+
+  it("a split that moves one source's item of a shared messageId moves that one only", async () => {
+    const linked = (item: ResolvedItem, type: string, value: string): ResolvedItem => ({ ...item, identifiers: [{ type, value }] });
+    const visitor = linked(trackItem({ messageId: 'shared-3', sourceId: 'web', at: 1_000, event: 'Viewed', profileId: 'ii-c' }), 'anonymous_id', 'anon-c');
+    const user = linked(trackItem({ messageId: 'shared-3', sourceId: 'app', at: 2_000, event: 'Viewed', profileId: 'ii-c' }), 'user_id', 'u-c');
+    await harness.applySlice(Topics.EventsResolved, items([visitor, user]));
+    await harness.applySlice(Topics.IdentityMerges, [
+      {
+        kind: 'identity_change',
+        change: change({ changeId: 'ii-split-c', kind: 'split', survivorProfileId: 'ii-c', absorbedProfileId: 'ii-d', rule: 'manual_split', movedMessageIds: ['shared-3'], identifiers: [{ type: 'anonymous_id', value: 'anon-c' }] }),
+      },
+    ]);
+    expect(await logged('ii-c')).toEqual([{ source_id: 'app', message_id: 'shared-3' }]);
+    expect(await logged('ii-d')).toEqual([{ source_id: 'web', message_id: 'shared-3' }]);
+    const rebuilt = await loadProfileSnapshots(harness.pool, ['ii-c', 'ii-d']);
+    expect([rebuilt.get('ii-c')?.state.itemCount, rebuilt.get('ii-d')?.state.itemCount]).toEqual([1, 1]);
+  });
+});
