@@ -19,5 +19,9 @@ export const GATEWAY_ENV_SPEC = {
     default: 10_000,
     desc: 'how long a write-key lookup is cached; a disabled or rotated key stops working on other instances within it',
   }),
+  INGEST_SOURCE_CACHE_STALE_MS: durationMs(0, 7 * 86_400_000)({
+    default: 3_600_000,
+    desc: 'while the database does not answer, a write key looked up successfully within this long is still served from the cache (0: never); other keys get 503',
+  }),
   TESSERA_DEV_WRITE_KEY: str({ default: '', desc: 'when set, a source with id "dev" and this write key is created or updated at start' }),
 };
