@@ -1,12 +1,13 @@
-import { TOPIC_SPECS } from '@tessera/contracts';
+import { TOPIC_SPECS, Topics } from '@tessera/contracts';
 import { startBroker, type RunningBroker } from '@tessera/embedded-kafka';
-import { createTestSchema, createTestTopics, freePort, ServiceChildProcess, type TestSchema } from '@tessera/testing';
+import { createTestSchema, createTestTopics, eventually, freePort, ServiceChildProcess, TopicCollector, type TestSchema } from '@tessera/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitForReadiness } from './outage-harness.spec-helper';
 
 const SERVICES = ['ingest-gateway', 'validation'] as const;
+const WRITE_KEY = 'broker-outage-write-key';
 /** How long /readyz may keep answering 200 after the broker stopped answering. */
 const DETECTION_BOUND_MS = 10_000;
 
@@ -14,7 +15,7 @@ const DETECTION_BOUND_MS = 10_000;
  * Issue 12, fault 2: /readyz answered 200 with "kafka": { "ok": true } while the broker was dead, because it read
  * the producer's connected flag. The gateway (a producer) and validation (consumers and a relay), as child
  * processes: stop the broker, each answers 503 naming kafka within the bound; start it again on the same port
- * and data directory, each is ready again without a restart.
+ * and data directory, each is ready again without a restart, and an event sent then goes through validation.
  */
 describe('broker outage: /readyz follows whether the broker answers', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'broker-outage-kafka-'));
@@ -35,7 +36,8 @@ describe('broker outage: /readyz follows whether the broker answers', () => {
     for (const name of SERVICES) {
       const schema = await createTestSchema(`broker_outage_${name.replace(/-/g, '_')}`);
       schemas.push(schema);
-      services.set(name, await ServiceChildProcess.launch({ service: name, database: schema, brokers }));
+      const env = name === 'ingest-gateway' ? { TESSERA_DEV_WRITE_KEY: WRITE_KEY } : {};
+      services.set(name, await ServiceChildProcess.launch({ service: name, database: schema, brokers, env }));
     }
     await Promise.all(SERVICES.map((name) => waitForReadiness(name, services.get(name)!, (a) => a.status === 200, 120_000, 'ready at start')));
   }, 180_000);
@@ -62,6 +64,25 @@ describe('broker outage: /readyz follows whether the broker answers', () => {
 
     await start();
     await Promise.all(SERVICES.map((name) => waitForReadiness(name, services.get(name)!, (a) => a.status === 200, 60_000, 'ready again after the broker came back')));
+
+    // Consuming again, not only answering probes: an event sent now comes out of validation.
+    const gateway = services.get('ingest-gateway')!;
+    const authorization = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+    await eventually(async () => {
+      const res = await fetch(`http://127.0.0.1:${gateway.port}/v1/track`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body: JSON.stringify({ event: 'After Outage', userId: 'u-1', messageId: 'after-broker-outage' }),
+      });
+      return res.status === 200 ? true : undefined;
+    }, 30_000, 'the gateway accepting an event after the broker came back');
+    const collector = new TopicCollector([`127.0.0.1:${port}`], [Topics.EventsValid]);
+    await collector.start();
+    try {
+      await collector.waitFor(Topics.EventsValid, (v) => v.messageId === 'after-broker-outage', 1, 60_000);
+    } finally {
+      await collector.stop();
+    }
     for (const name of SERVICES) expect(services.get(name)!.exitStatus).toBeUndefined();
   }, 120_000);
 });
