@@ -36,7 +36,7 @@ describe('broker outage: /readyz follows whether the broker answers', () => {
     for (const name of SERVICES) {
       const schema = await createTestSchema(`broker_outage_${name.replace(/-/g, '_')}`);
       schemas.push(schema);
-      const env = name === 'ingest-gateway' ? { TESSERA_DEV_WRITE_KEY: WRITE_KEY } : {};
+      const env: Record<string, string> = name === 'ingest-gateway' ? { TESSERA_DEV_WRITE_KEY: WRITE_KEY } : {};
       services.set(name, await ServiceChildProcess.launch({ service: name, database: schema, brokers, env }));
     }
     await Promise.all(SERVICES.map((name) => waitForReadiness(name, services.get(name)!, (a) => a.status === 200, 120_000, 'ready at start')));
