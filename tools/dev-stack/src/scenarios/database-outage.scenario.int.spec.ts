@@ -18,6 +18,8 @@ const EVENT = 'Outage Probe';
 const OUTAGE_MS = 20_000;
 /** Shorter than the outage, so the gateway's cache entry expires while the database is down. */
 const SOURCE_CACHE_TTL_MS = 3_000;
+/** Events the merger has counted before the kill (about 3 s into a stream of about 200 events/s). */
+const KILL_AFTER_MERGED = 500;
 
 /**
  * Issue 12, fault 1 (and 3): kill -9 of the Postgres postmaster while events stream through the gateway, the
@@ -71,13 +73,16 @@ describe('database outage under load (kill -9 of Postgres, restart after 20 s)',
     const gateway = services.get('ingest-gateway')!;
     const load = new IngestLoad(`http://127.0.0.1:${gateway.port}`, WRITE_KEY, EVENT, { users: 50, batchSize: 20, intervalMs: 100 });
     load.start();
+    const figures: Record<string, unknown> = {};
+    let restartedAt = 0;
     try {
-      // Under load: the merger is applying events when Postgres dies.
+      // Under load: events are streaming through every service when Postgres dies.
       await eventually(async () => {
         checkAlive();
-        return total(await mergerCounts()) > 0 ? true : undefined;
-      }, 60_000, 'the first events through the whole pipeline');
+        return total(await mergerCounts()) >= KILL_AFTER_MERGED ? true : undefined;
+      }, 60_000, `${KILL_AFTER_MERGED} events through the whole pipeline`);
 
+      const acceptedAtKill = load.accepted.length;
       await postgres.kill();
       const killedAt = Date.now();
 
@@ -90,6 +95,7 @@ describe('database outage under load (kill -9 of Postgres, restart after 20 s)',
       expect(gatewayDuringOutage.body.degraded).toEqual(['database']);
       await new Promise((resolve) => setTimeout(resolve, SOURCE_CACHE_TTL_MS + 500)); // the cached write key is past its TTL now
       const acceptedBeforeLateOutage = load.accepted.length;
+      figures.acceptedBeforeKill = acceptedAtKill;
       await eventually(async () => {
         checkAlive();
         return load.accepted.length > acceptedBeforeLateOutage ? true : undefined;
@@ -100,9 +106,12 @@ describe('database outage under load (kill -9 of Postgres, restart after 20 s)',
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
       checkAlive();
+      figures.acceptedDuringOutage = load.accepted.length - acceptedAtKill;
       await postgres.restart();
+      restartedAt = Date.now();
 
       await Promise.all(SERVICES.map((name) => waitForReadiness(name, services.get(name)!, (a) => a.status === 200 && (a.body.degraded as string[]).length === 0, 45_000, 'ready again after Postgres came back')));
+      figures.allReadyAfterRestartMs = Date.now() - restartedAt;
     } finally {
       await load.stop();
     }
@@ -113,7 +122,10 @@ describe('database outage under load (kill -9 of Postgres, restart after 20 s)',
       checkAlive();
       return total(await mergerCounts()) >= load.accepted.length ? true : undefined;
     }, 60_000, `${load.accepted.length} events counted by the merger`);
+    figures.caughtUpAfterRestartMs = Date.now() - restartedAt;
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // a doubled event would arrive right behind
+    Object.assign(figures, { accepted: load.accepted.length, gatewayAnswers: Object.fromEntries(load.answers) });
+    if (process.env.TESSERA_TEST_VERBOSE) console.log(figures);
 
     expect(Object.fromEntries(await mergerCounts())).toEqual(Object.fromEntries(expected));
     expect(load.accepted.length).toBeGreaterThan(0);
