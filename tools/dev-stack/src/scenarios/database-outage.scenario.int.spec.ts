@@ -90,6 +90,11 @@ describe('database outage under load (kill -9 of Postgres, restart after 20 s)',
       for (const name of ['validation', 'identity-resolver', 'profile-merger'] as const) {
         await waitForReadiness(name, services.get(name)!, (a) => a.status === 503 && a.failing.includes('database'), 10_000, '/readyz 503 naming the database');
       }
+      // A read that needs the database is a 503 to retry, not a 500.
+      const profile = await fetch(`http://127.0.0.1:${services.get('profile-merger')!.port}/v1/profiles/00000000-0000-4000-8000-000000000000`);
+      expect({ status: profile.status, retryAfter: profile.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '5' });
+      const sources = await fetch(`http://127.0.0.1:${gateway.port}/admin/sources`, { headers: { authorization: 'Bearer test-admin-token' } });
+      expect({ status: sources.status, retryAfter: sources.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '5' });
       const gatewayDuringOutage = await readyz(gateway);
       expect(gatewayDuringOutage.status).toBe(200);
       expect(gatewayDuringOutage.body.degraded).toEqual(['database']);
