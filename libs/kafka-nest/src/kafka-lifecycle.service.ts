@@ -23,7 +23,7 @@ export class KafkaLifecycle implements OnApplicationBootstrap, BeforeApplication
     private readonly discovery: DiscoveryService,
     private readonly reflector: Reflector,
   ) {
-    this.probe = new BrokerProbe({ kafka });
+    this.probe = new BrokerProbe({ client: { clientId: options.clientId ?? options.service, brokers: options.brokers } });
   }
 
   async onApplicationBootstrap(): Promise<void> {
