@@ -96,7 +96,8 @@ describe('database outage under load (kill -9 of Postgres, restart after 20 s)',
       const sources = await fetch(`http://127.0.0.1:${gateway.port}/admin/sources`, { headers: { authorization: 'Bearer test-admin-token' } });
       expect({ status: sources.status, retryAfter: sources.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '5' });
       const gatewayDuringOutage = await readyz(gateway);
-      expect(gatewayDuringOutage.status).toBe(200);
+      // The database does not take the gateway out of the load balancer (its kafka check is not this test's business).
+      expect(gatewayDuringOutage.failing).not.toContain('database');
       expect(gatewayDuringOutage.body.degraded).toEqual(['database']);
       await new Promise((resolve) => setTimeout(resolve, SOURCE_CACHE_TTL_MS + 500)); // the cached write key is past its TTL now
       const acceptedBeforeLateOutage = load.accepted.length;
