@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
-import { BatchConsumerRunner, BatchingProducer, ensureTopics, ExactlyOnceProcessor, OutboxRelay } from '@tessera/kafka';
+import { BatchConsumerRunner, BatchingProducer, BrokerProbe, ensureTopics, ExactlyOnceProcessor, OutboxRelay } from '@tessera/kafka';
 import type { Kafka } from 'kafkajs';
 import { KAFKA_BATCH_CONSUMER, type KafkaBatchApplier, type KafkaBatchConsumerOptions } from './kafka-batch-consumer.decorator';
 import { KAFKA_CLIENT, KAFKA_MODULE_OPTIONS, type KafkaModuleOptions } from './kafka-module-options';
@@ -14,6 +14,7 @@ import { KAFKA_CLIENT, KAFKA_MODULE_OPTIONS, type KafkaModuleOptions } from './k
 export class KafkaLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly runners: BatchConsumerRunner[] = [];
   private relay: OutboxRelay | undefined;
+  private readonly probe: BrokerProbe;
 
   constructor(
     @Inject(KAFKA_MODULE_OPTIONS) private readonly options: KafkaModuleOptions,
@@ -21,7 +22,9 @@ export class KafkaLifecycle implements OnApplicationBootstrap, BeforeApplication
     private readonly producer: BatchingProducer,
     private readonly discovery: DiscoveryService,
     private readonly reflector: Reflector,
-  ) {}
+  ) {
+    this.probe = new BrokerProbe({ client: { clientId: options.clientId ?? options.service, brokers: options.brokers } });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const { service, registry, logger, pool } = this.options;
@@ -61,10 +64,19 @@ export class KafkaLifecycle implements OnApplicationBootstrap, BeforeApplication
     await Promise.all(this.runners.map((r) => r.stop()));
     await this.relay?.stop();
     await this.producer.disconnect();
+    await this.probe.close();
   }
 
   /** For readiness probes: every consumer joined its group and the producer is connected. */
   isReady(): boolean {
     return this.producer.isConnected() && this.runners.every((r) => r.isReady());
+  }
+
+  /**
+   * For readiness probes: the broker answers a metadata request now (isReady's flags stay set for a while after
+   * the broker died). Throws saying why not.
+   */
+  async checkBroker(): Promise<void> {
+    await this.probe.check();
   }
 }

@@ -4,6 +4,7 @@ export { createKafkaClient, type KafkaClientOptions } from './kafka-client.facto
 export { pinoLogCreator } from './pino-log-creator';
 export { BatchingProducer, type BatchingProducerOptions } from './batching-producer';
 export { BatchConsumerRunner, type BatchConsumerRunnerOptions } from './batch-consumer-runner';
+export { BrokerProbe, type BrokerProbeOptions } from './broker-probe';
 export {
   emptyOutcome,
   toInboundMessage,

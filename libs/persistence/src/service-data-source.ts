@@ -1,6 +1,8 @@
 import { DataSource, MigrationExecutor, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import { buildSchemaPoolConfig, type SchemaConnectionOptions } from './connection-settings';
+import { dataSourcePool } from './data-source-pool';
+import { guardPoolClients } from './pool-client-guard';
 import { ensureSchema, withSchemaLock } from './schema-bootstrap';
 import { TypeormLogAdapter, type StructuredLogSink } from './typeorm-log-adapter';
 
@@ -68,6 +70,7 @@ export async function createServiceDataSource(options: ServiceDataSourceOptions)
   await withSchemaLock(options.url, options.schema, async (client) => {
     await ensureSchema(client, options.schema);
     await dataSource.initialize();
+    guardPoolClients(dataSourcePool(dataSource));
     if (options.runMigrations ?? true) {
       try {
         await runPendingMigrations(dataSource, options.migrationStatementTimeoutMs ?? 0);

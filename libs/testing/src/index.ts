@@ -4,3 +4,4 @@ export * from './topic-collector';
 export * from './service-scaffold.spec-helper';
 export * from './service-child-process';
 export { freePort } from './free-port';
+export * from './dedicated-postgres';

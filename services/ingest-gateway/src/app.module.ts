@@ -10,7 +10,8 @@ import { TrackingModule } from './tracking/tracking.module';
 /** ingest-gateway: Segment-spec tracking API and connector record intake. Wiring only; features live in their own modules. */
 @Module({
   imports: [
-    DatabaseModule.forService({ migrations: INGEST_GATEWAY_MIGRATIONS }),
+    // Known write keys are answered from the source cache while the database is down: stay in the load balancer.
+    DatabaseModule.forService({ migrations: INGEST_GATEWAY_MIGRATIONS, requiredForReadiness: false }),
     MessagingModule.forService(),
     GatewaySettingsModule,
     HttpModule,

@@ -15,6 +15,10 @@ export const GATEWAY_ENV_SPEC = {
     desc: 'default per-source sustained rate (token refill, events/s); 0 disables rate limiting',
   }),
   INGEST_RATE_LIMIT_BURST: int(1, 100_000_000)({ default: 40_000, desc: 'default per-source bucket size (events)' }),
+  INGEST_SOURCE_CACHE_STALE_MS: durationMs(0, 7 * 86_400_000)({
+    default: 3_600_000,
+    desc: 'while the database does not answer, a write key looked up successfully within this long is still served from the cache (0: never); other keys get 503',
+  }),
   INGEST_SOURCE_CACHE_TTL_MS: durationMs(0, 600_000)({
     default: 10_000,
     desc: 'how long a write-key lookup is cached; a disabled or rotated key stops working on other instances within it',

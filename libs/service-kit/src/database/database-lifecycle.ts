@@ -3,6 +3,7 @@ import type { Logger } from '@tessera/observability';
 import type { DataSource } from '@tessera/persistence';
 import { ReadinessRegistry } from '../health/readiness-registry';
 import { SERVICE_LOGGER } from '../service-kit-options';
+import { DATABASE_MODULE_OPTIONS, type DatabaseModuleOptions } from './database-module-options';
 import { SERVICE_DATA_SOURCE } from './service-data-source.token';
 
 /**
@@ -14,11 +15,16 @@ export class DatabaseLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(SERVICE_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+    @Inject(DATABASE_MODULE_OPTIONS) options: DatabaseModuleOptions,
     readiness: ReadinessRegistry,
   ) {
-    readiness.register('database', async () => {
-      await this.dataSource.query('SELECT 1');
-    });
+    readiness.register(
+      'database',
+      async () => {
+        await this.dataSource.query('SELECT 1');
+      },
+      { required: options.requiredForReadiness ?? true },
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

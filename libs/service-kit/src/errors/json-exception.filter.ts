@@ -2,11 +2,13 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Injec
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@tessera/observability';
 import { SERVICE_LOGGER } from '../service-kit-options';
+import { DEPENDENCY_RETRY_AFTER_SECONDS, isDependencyOutage } from './dependency-outage';
 import { ErrorBody, pathWithoutQuery, reasonPhrase } from './error-body';
 
 /**
  * Every HTTP error leaves as the same JSON shape, whether a controller threw an HttpException,
- * Fastify rejected the body, no route matched, or something crashed (then a 500 without internals).
+ * Fastify rejected the body, no route matched, a dependency is down (503 + Retry-After), or something crashed
+ * (then a 500 without internals).
  */
 @Catch()
 export class JsonExceptionFilter implements ExceptionFilter {
@@ -20,6 +22,9 @@ export class JsonExceptionFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception, method: request.method, path: body.path }, 'request failed');
     }
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE && !reply.hasHeader('retry-after')) {
+      void reply.header('retry-after', String(DEPENDENCY_RETRY_AFTER_SECONDS));
+    }
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
@@ -31,6 +36,10 @@ export class JsonExceptionFilter implements ExceptionFilter {
     const fastifyStatus = fastifyErrorStatus(exception);
     if (fastifyStatus !== undefined) {
       return { statusCode: fastifyStatus, error: reasonPhrase(fastifyStatus), message: (exception as Error).message, path };
+    }
+    if (isDependencyOutage(exception)) {
+      const statusCode = HttpStatus.SERVICE_UNAVAILABLE;
+      return { statusCode, error: reasonPhrase(statusCode), message: 'a dependency (database or broker) is unavailable; retry later', path };
     }
     const statusCode = HttpStatus.INTERNAL_SERVER_ERROR;
     return { statusCode, error: reasonPhrase(statusCode), message: 'unexpected server error; see the service log', path };

@@ -21,13 +21,16 @@ export class HealthController {
     return { status: 'ok', service: this.options.name, uptimeSeconds: Math.round(process.uptime()) };
   }
 
-  /** Readiness: every registered check passes and shutdown has not begun; otherwise 503 listing the failing checks. */
+  /**
+   * Readiness: every required check passes and shutdown has not begun; otherwise 503 listing the failing checks.
+   * Failing optional checks are listed under `degraded` with a 200.
+   */
   @Get('readyz')
   @ApiOkResponse({ description: 'Every readiness check passed' })
   @ApiServiceUnavailableResponse({ description: 'A check failed or the service is shutting down; the body lists each check' })
   async readyz(@Res({ passthrough: true }) reply: FastifyReply): Promise<object> {
     const report = await this.readiness.evaluate();
-    const failing = Object.entries(report.checks).filter(([, r]) => !r.ok).map(([name]) => name);
+    const failing = Object.entries(report.checks).filter(([, r]) => !r.ok && r.required !== false).map(([name]) => name);
     if (report.status !== 'ready') reply.status(503);
     return { service: this.options.name, ...report, failing };
   }

@@ -25,6 +25,18 @@ describe('ReadinessRegistry', () => {
     expect(report.checks.hangs).toMatchObject({ ok: false, error: 'check timed out after 20 ms' });
   });
 
+  it('reports a failing optional check as degraded without making the service unready', async () => {
+    const registry = new ReadinessRegistry();
+    registry.register('kafka', () => true);
+    registry.register('database', () => false, { required: false });
+    const report = await registry.evaluate();
+    expect(report.status).toBe('ready');
+    expect(report.degraded).toEqual(['database']);
+    expect(report.checks.database).toMatchObject({ ok: false, required: false });
+    registry.register('broken', () => false);
+    expect((await registry.evaluate()).status).toBe('not_ready');
+  });
+
   it('reports shutting_down once shutdown has begun, whatever the checks say', async () => {
     const registry = new ReadinessRegistry();
     registry.register('ok', () => true);

@@ -5,16 +5,31 @@ export interface CheckResult {
   ok: boolean;
   durationMs: number;
   error?: string;
+  /** Only on checks registered with required: false: this one failing does not make the service unready. */
+  required?: false;
 }
 
 export interface ReadinessReport {
   status: 'ready' | 'not_ready' | 'shutting_down';
   checks: Record<string, CheckResult>;
+  /** Failing checks that do not gate readiness (the service still does its job, in a degraded way). */
+  degraded: string[];
+}
+
+export interface CheckOptions {
+  timeoutMs?: number;
+  /**
+   * Default true. False for a dependency the service can do without for a while: the ingest gateway answers
+   * known write keys from its source cache while the database is down, and taking it out of the load balancer
+   * would turn that into lost traffic. Its failure is reported under `degraded`.
+   */
+  required?: boolean;
 }
 
 interface RegisteredCheck {
   check: ReadinessCheck;
   timeoutMs: number;
+  required: boolean;
 }
 
 const DEFAULT_CHECK_TIMEOUT_MS = 2000;
@@ -28,9 +43,9 @@ export class ReadinessRegistry {
   private readonly checks = new Map<string, RegisteredCheck>();
   private shuttingDown = false;
 
-  register(name: string, check: ReadinessCheck, options: { timeoutMs?: number } = {}): void {
+  register(name: string, check: ReadinessCheck, options: CheckOptions = {}): void {
     if (this.checks.has(name)) throw new Error(`readiness check "${name}" is already registered`);
-    this.checks.set(name, { check, timeoutMs: options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS });
+    this.checks.set(name, { check, timeoutMs: options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS, required: options.required ?? true });
   }
 
   unregister(name: string): void {
@@ -51,12 +66,16 @@ export class ReadinessRegistry {
 
   async evaluate(): Promise<ReadinessReport> {
     const entries = await Promise.all(
-      [...this.checks.entries()].map(async ([name, registered]) => [name, await runCheck(registered)] as const),
+      [...this.checks.entries()].map(async ([name, registered]) => {
+        const result = await runCheck(registered);
+        return [name, registered.required ? result : { ...result, required: false as const }] as const;
+      }),
     );
     const checks = Object.fromEntries(entries);
-    if (this.shuttingDown) return { status: 'shutting_down', checks };
-    const allOk = entries.every(([, result]) => result.ok);
-    return { status: allOk ? 'ready' : 'not_ready', checks };
+    const degraded = entries.filter(([, result]) => !result.ok && result.required === false).map(([name]) => name);
+    if (this.shuttingDown) return { status: 'shutting_down', checks, degraded };
+    const allOk = entries.every(([, result]) => result.ok || result.required === false);
+    return { status: allOk ? 'ready' : 'not_ready', checks, degraded };
   }
 }
 

@@ -7,6 +7,8 @@ export interface GatewaySettings {
   retryAfterSeconds: number;
   rateLimit: { eventsPerSecond: number; burst: number };
   sourceCacheTtlMs: number;
+  /** How long after its last successful lookup a write key is still served while the database is down. */
+  sourceCacheStaleMs: number;
   devWriteKey: string | undefined;
 }
 
@@ -18,6 +20,7 @@ export function loadGatewaySettings(source: EnvSource = process.env): GatewaySet
     retryAfterSeconds: env.INGEST_RETRY_AFTER_SECONDS,
     rateLimit: { eventsPerSecond: env.INGEST_RATE_LIMIT_EVENTS_PER_SECOND, burst: env.INGEST_RATE_LIMIT_BURST },
     sourceCacheTtlMs: env.INGEST_SOURCE_CACHE_TTL_MS,
+    sourceCacheStaleMs: env.INGEST_SOURCE_CACHE_STALE_MS,
     devWriteKey: env.TESSERA_DEV_WRITE_KEY || undefined,
   };
 }
