@@ -1,5 +1,6 @@
 import { TOPIC_SPECS } from '@tessera/contracts';
 import {
+  CHILD_SERVICE_TOKENS,
   createTestTopics,
   eventually,
   ServiceChildProcess,
@@ -91,9 +92,11 @@ describe('database outage under load (kill -9 of Postgres, restart after 20 s)',
         await waitForReadiness(name, services.get(name)!, (a) => a.status === 503 && a.failing.includes('database'), 10_000, '/readyz 503 naming the database');
       }
       // A read that needs the database is a 503 to retry, not a 500.
-      const profile = await fetch(`http://127.0.0.1:${services.get('profile-merger')!.port}/v1/profiles/00000000-0000-4000-8000-000000000000`);
+      const profile = await fetch(`http://127.0.0.1:${services.get('profile-merger')!.port}/v1/profiles/00000000-0000-4000-8000-000000000000`, {
+        headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.read}` },
+      });
       expect({ status: profile.status, retryAfter: profile.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '5' });
-      const sources = await fetch(`http://127.0.0.1:${gateway.port}/admin/sources`, { headers: { authorization: 'Bearer test-admin-token' } });
+      const sources = await fetch(`http://127.0.0.1:${gateway.port}/admin/sources`, { headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.admin}` } });
       expect({ status: sources.status, retryAfter: sources.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '5' });
       const gatewayDuringOutage = await readyz(gateway);
       // The database does not take the gateway out of the load balancer (its kafka check is not this test's business).
