@@ -6,6 +6,7 @@ import { ReadinessRegistry } from './health/readiness-registry';
 import { installRequestLogging } from './logging/request-logging';
 import { PinoNestLogger } from './logging/pino-nest-logger';
 import { createHttpRequestHistogram } from './metrics/http-metrics';
+import { HttpServerHardening } from './http/http-server-hardening';
 import { mountOpenApi } from './openapi/openapi-document';
 import { resolveServiceKitOptions } from './resolve-service-kit-options';
 import { ServiceKitModule } from './service-kit.module';
@@ -37,12 +38,14 @@ export async function bootstrapService(appModule: ServiceAppModule, input: Servi
   const options = resolveServiceKitOptions(input);
   const { logger } = options;
   const root: DynamicModule = { module: ServiceRootModule, imports: [ServiceKitModule.forRoot(options), appModule] };
-  const adapter = new FastifyAdapter({ logger: false, trustProxy: true, return503OnClosing: true });
+  const hardening = new HttpServerHardening(options.httpTimeouts);
+  const adapter = new FastifyAdapter({ logger: false, trustProxy: true, ...hardening.fastifyOptions() });
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
   const readiness = app.get(ReadinessRegistry);
+  hardening.install(app);
   installRequestLogging(app, logger, createHttpRequestHistogram(options.name, options.registry));
   installConnectionDraining(app, readiness);
   mountOpenApi(app, options);

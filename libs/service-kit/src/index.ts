@@ -25,3 +25,4 @@ export { runService } from './run-service';
 export { startServiceForTest, type TestServiceOptions } from './start-service-for-test';
 export { MessagingModule } from './messaging/messaging.module';
 export * from './http/json-body-validator';
+export { DEFAULT_HTTP_TIMEOUTS, type HttpServerTimeouts } from './http/http-server-hardening';

@@ -1,5 +1,6 @@
 import { isServiceName, loadServiceConfigOrExit, SERVICE_ENVIRONMENTS, type ServiceConfig } from '@tessera/config';
 import { createLogger, createMetricsRegistry } from '@tessera/observability';
+import { DEFAULT_HTTP_TIMEOUTS } from './http/http-server-hardening';
 import type { ResolvedServiceKitOptions, ServiceKitOptions } from './service-kit-options';
 
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -26,5 +27,10 @@ export function resolveServiceKitOptions(input: ServiceKitOptions): ResolvedServ
     logger,
     registry: input.registry ?? createMetricsRegistry(input.name),
     handleSignals: input.handleSignals ?? true,
+    httpTimeouts: { ...DEFAULT_HTTP_TIMEOUTS, ...definedOnly(input.httpTimeouts ?? {}) },
   };
+}
+
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -1,6 +1,7 @@
 import type { ServiceConfig } from '@tessera/config';
 import type { Logger } from '@tessera/observability';
 import type { Registry } from 'prom-client';
+import type { HttpServerTimeouts } from './http/http-server-hardening';
 
 /** What a service passes to bootstrapService; anything left out comes from its validated configuration. */
 export interface ServiceKitOptions {
@@ -30,6 +31,8 @@ export interface ServiceKitOptions {
   registry?: Registry;
   /** Install SIGTERM/SIGINT handlers (default true; tests that close the app themselves pass false). */
   handleSignals?: boolean;
+  /** How long the HTTP server waits for slow or idle clients; each one left out is DEFAULT_HTTP_TIMEOUTS'. */
+  httpTimeouts?: Partial<HttpServerTimeouts>;
 }
 
 /** The options after defaults are applied; injected as SERVICE_KIT_OPTIONS. */
@@ -47,6 +50,7 @@ export interface ResolvedServiceKitOptions {
   logger: Logger;
   registry: Registry;
   handleSignals: boolean;
+  httpTimeouts: HttpServerTimeouts;
 }
 
 export const SERVICE_KIT_OPTIONS = Symbol('SERVICE_KIT_OPTIONS');

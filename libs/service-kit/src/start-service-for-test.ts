@@ -1,5 +1,6 @@
 import { loadServiceConfig, type ServiceName } from '@tessera/config';
 import { createLogger } from '@tessera/observability';
+import type { HttpServerTimeouts } from './http/http-server-hardening';
 import { bootstrapService, type RunningService, type ServiceAppModule } from './bootstrap-service';
 
 export interface TestServiceOptions {
@@ -12,6 +13,8 @@ export interface TestServiceOptions {
   /** The read-only (GET) token; none by default. */
   readToken?: string;
   logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** The HTTP server's timeouts, as main.ts would pass them (e.g. from the service's own variables). */
+  httpTimeouts?: Partial<HttpServerTimeouts>;
 }
 
 /**
@@ -35,5 +38,6 @@ export async function startServiceForTest(appModule: ServiceAppModule, name: Ser
     host: '127.0.0.1',
     logger: createLogger({ service: name, level: config.logLevel }),
     handleSignals: false,
+    httpTimeouts: options.httpTimeouts,
   });
 }

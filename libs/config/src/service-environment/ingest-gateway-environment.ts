@@ -23,5 +23,17 @@ export const GATEWAY_ENV_SPEC = {
     default: 10_000,
     desc: 'how long a write-key lookup is cached; a disabled or rotated key stops working on other instances within it',
   }),
+  INGEST_REQUEST_TIMEOUT_MS: durationMs(100, 600_000)({
+    default: 30_000,
+    desc: 'a request whose headers and body have not all arrived this long after its first byte is answered 408 and its connection closed',
+  }),
+  INGEST_HEADERS_TIMEOUT_MS: durationMs(100, 600_000)({
+    default: 10_000,
+    desc: 'a request whose headers have not all arrived this long after its first byte is answered 408 (capped at INGEST_REQUEST_TIMEOUT_MS)',
+  }),
+  INGEST_KEEP_ALIVE_TIMEOUT_MS: durationMs(100, 600_000)({
+    default: 65_000,
+    desc: 'a keep-alive connection idle this long between requests is closed; keep it above the idle timeout of a load balancer in front',
+  }),
   TESSERA_DEV_WRITE_KEY: str({ default: '', desc: 'when set, a source with id "dev" and this write key is created or updated at start' }),
 };

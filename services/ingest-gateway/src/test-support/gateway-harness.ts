@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
 import { AppModule } from '../app.module';
+import { loadGatewaySettings } from '../config/gateway-settings';
 
 // Tests read deep into answers; a loose type keeps them short.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -49,6 +50,8 @@ export class GatewayHarness {
       kafkaBrokers: this.brokers.join(','),
       adminToken: ADMIN_TOKEN,
       logLevel,
+      // As main.ts passes them: the gateway's own HTTP timeouts from its variables.
+      httpTimeouts: loadGatewaySettings().http,
     });
     return this;
   }

@@ -1,10 +1,12 @@
 import { BadRequestException } from '@nestjs/common';
 import { BATCH_LIMIT_EVENTS, EVENT_LIMIT_BYTES, describeBytes } from '../http/body-limits';
-import { isPlainObject, type BatchDefaults } from './segment-event-mapper';
+import { isPlainObject, textKeyProblem, type BatchDefaults } from './segment-event-mapper';
 
 export interface ItemProblem {
   index: number;
   message: string;
+  /** JSON Pointer of the offending value, when it is inside the item. */
+  path?: string;
 }
 
 export interface CheckedBatch {
@@ -27,10 +29,17 @@ export function checkBatch(body: Record<string, unknown>): CheckedBatch {
   if (batch.length > BATCH_LIMIT_EVENTS) {
     throw new BadRequestException(`"batch" holds ${batch.length} events; the limit is ${BATCH_LIMIT_EVENTS} per request`);
   }
+  const batchLevel = textKeyProblem({ sentAt: body.sentAt });
+  if (batchLevel) throw new BadRequestException({ message: batchLevel.message, details: [batchLevel] });
   const problems: ItemProblem[] = [];
   for (let index = 0; index < batch.length && problems.length < MAX_LISTED_PROBLEMS; index++) {
     const item: unknown = batch[index];
-    if (!isPlainObject(item)) problems.push({ index, message: `batch[${index}] must be a JSON object, got ${describe(item)}` });
+    if (!isPlainObject(item)) {
+      problems.push({ index, message: `batch[${index}] must be a JSON object, got ${describe(item)}` });
+      continue;
+    }
+    const problem = textKeyProblem(item, `/batch/${index}`);
+    if (problem) problems.push({ index, path: problem.path, message: `batch[${index}]: ${problem.message}` });
   }
   if (problems.length > 0) throw batchProblems(problems);
   return {
@@ -62,6 +71,7 @@ function batchProblems(problems: ItemProblem[]): BadRequestException {
 }
 
 export function describe(value: unknown): string {
+  if (value === undefined) return 'no body';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value}`;

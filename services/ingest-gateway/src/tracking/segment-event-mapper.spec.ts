@@ -1,4 +1,4 @@
-import { toRawEvent } from './segment-event-mapper';
+import { textKeyProblem, toRawEvent } from './segment-event-mapper';
 
 describe('toRawEvent', () => {
   it('keeps values as sent: identifiers as strings, objects as JSON text, other keys in extra (never writeKey)', () => {
@@ -7,8 +7,18 @@ describe('toRawEvent', () => {
       'track', 'src', 1000,
     );
     expect(key).toBe('42');
-    expect(value).toMatchObject({ messageId: 'm1', sourceId: 'src', receivedAt: 1000, type: 'track', userId: '42', anonymousId: '[object Object]', properties: '{"p":1}', extra: '{"channel":"web"}' });
+    expect(value).toMatchObject({ messageId: 'm1', sourceId: 'src', receivedAt: 1000, type: 'track', userId: '42', anonymousId: '{"a":1}', properties: '{"p":1}', extra: '{"channel":"web"}' });
     expect(JSON.stringify(value)).not.toContain('secret');
+  });
+
+  it('names the first key that should be text and is an object or array (the endpoints answer 400 with it)', () => {
+    const hostile = JSON.parse('{"userId": {"toString": 1}, "event": "E"}') as Record<string, unknown>;
+    expect(() => String(hostile.userId)).toThrow(TypeError);
+    expect(textKeyProblem(hostile)).toEqual({ path: '/userId', message: '"userId" must be a string, got an object' });
+    expect(textKeyProblem({ userId: 'u', event: ['E'] }, '/batch/3')).toEqual({ path: '/batch/3/event', message: '"event" must be a string, got an array' });
+    expect(textKeyProblem({ userId: 42, anonymousId: true, event: null, properties: { a: {} }, context: [] })).toBeUndefined();
+    // Should one get through anyway, it becomes JSON text rather than a String() that throws.
+    expect(toRawEvent(hostile, 'track', 's', 1).value.userId).toBe('{"toString":1}');
   });
 
   it('keys by anonymousId, else by the (stamped) messageId', () => {

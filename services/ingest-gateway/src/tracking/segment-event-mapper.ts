@@ -13,6 +13,33 @@ const KNOWN_KEYS = new Set([
   'timestamp', 'sentAt', 'originalTimestamp', 'properties', 'traits', 'context', 'integrations', 'writeKey', 'receivedAt',
 ]);
 
+/**
+ * The keys RawEvent carries as text. A number or boolean is passed on as its string (SDKs send numeric user ids);
+ * an object or array is refused with a 400 naming it, since it has no text to pass on (and String() of an object
+ * from JSON may throw: `{"toString": 1}`).
+ */
+const TEXT_KEYS = [
+  'type', 'messageId', 'userId', 'anonymousId', 'event', 'name', 'category', 'groupId', 'previousId',
+  'timestamp', 'sentAt', 'originalTimestamp',
+] as const;
+
+export interface TextKeyProblem {
+  /** JSON Pointer from the call, e.g. "/userId". */
+  path: string;
+  message: string;
+}
+
+/** The first key of a call that should be text and is an object or array, if any. */
+export function textKeyProblem(item: Record<string, unknown>, where = ''): TextKeyProblem | undefined {
+  for (const key of TEXT_KEYS) {
+    const value = item[key];
+    if (typeof value === 'object' && value !== null) {
+      return { path: `${where}/${key}`, message: `"${key}" must be a string, got ${Array.isArray(value) ? 'an array' : 'an object'}` };
+    }
+  }
+  return undefined;
+}
+
 /** What a batch lends each of its items (the item's own keys win). */
 export interface BatchDefaults {
   context?: unknown;
@@ -103,10 +130,14 @@ export function batchItemType(item: Record<string, unknown>): string {
   return text(item.type) ?? '';
 }
 
-/** As the contract says: null/undefined -> null, strings as they are, anything else through String(). */
+/**
+ * As the contract says: null/undefined -> null, strings as they are, numbers and booleans through String(). Objects
+ * were refused before (textKeyProblem); should one get here, it is JSON text rather than a String() that may throw.
+ */
 function text(value: unknown): string | null {
   if (value === undefined || value === null) return null;
-  return typeof value === 'string' ? value : String(value);
+  if (typeof value === 'string') return value;
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
 function json(value: unknown): string | null {

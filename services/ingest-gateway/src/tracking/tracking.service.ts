@@ -12,7 +12,7 @@ import { checkBatch, checkEventSizes, describe } from './batch-payload';
 import { TrackingMetrics } from './metrics';
 import { locateBatchItemFields, locateCallFields } from './json-field-locator';
 import { RawEventEncoder, type RawEventParts } from './raw-event-encoder';
-import { batchItemType, isPlainObject, toRawEventParts, type SegmentCallType } from './segment-event-mapper';
+import { batchItemType, isPlainObject, textKeyProblem, toRawEventParts, type SegmentCallType } from './segment-event-mapper';
 
 export interface IngestRequest {
   authorization: string | undefined;
@@ -47,6 +47,8 @@ export class TrackingService {
     const source = await this.authenticator.authenticate(request.authorization, request.body);
     const { body } = request;
     if (!isPlainObject(body)) throw new BadRequestException(`body must be a JSON object (one ${type} call), got ${describe(body)}`);
+    const problem = textKeyProblem(body);
+    if (problem) throw new BadRequestException({ message: problem.message, details: [problem] });
     this.rateLimiter.charge(source, 1);
     const ranges = request.rawBody ? locateCallFields(request.rawBody) : null;
     const event = toRawEventParts(body, type, source.id, request.receivedAt, undefined, ranges);

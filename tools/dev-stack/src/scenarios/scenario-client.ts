@@ -41,6 +41,11 @@ export class ScenarioClient {
     return this.urlsOf();
   }
 
+  /** A service's base URL, for calls the methods below do not make (raw bodies, odd URLs). */
+  urlOf(service: keyof ScenarioUrls): string {
+    return this.urls[service];
+  }
+
   /** POST /v1/<call> (track, identify, page, batch...) authenticated the Segment way (write key as Basic user). */
   async send(writeKey: string, call: string, body: Json): Promise<void> {
     const answer = await this.request('POST', `${this.urls.gateway}/v1/${call}`, body, `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`);
