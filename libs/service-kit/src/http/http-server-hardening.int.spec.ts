@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Module, Param, Post, Query } from '@nestjs/common';
 import { createLogger, createMetricsRegistry } from '@tessera/observability';
 import { connect } from 'node:net';
+import { PublicRoute } from '../auth/public-route.decorator';
 import { bootstrapService, type RunningService } from '../bootstrap-service';
 
 /** Like a Postgres text parameter: a NUL character is an error the service did not expect (a 500 before the guard). */
@@ -9,6 +10,8 @@ function lookUp(value: string): { found: string } {
   return { found: value };
 }
 
+// Public: this file tests the HTTP layer, not the token guard (bootstrap-service.int.spec covers that).
+@PublicRoute()
 @Controller('v1')
 class LookupController {
   @Get('things/:id')
