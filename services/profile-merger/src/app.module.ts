@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule, MessagingModule } from '@tessera/service-kit';
+import { CurrencyRatesModule } from './currency-rates/currency-rates.module';
 import { PROFILE_MERGER_MIGRATIONS } from './database/migrations';
 import { MergingModule } from './merging/merging.module';
 import { PrioritiesModule } from './priorities/priorities.module';
@@ -13,6 +14,7 @@ import { ProfilesModule } from './profiles/profiles.module';
     PrioritiesModule,
     MergingModule,
     ProfilesModule,
+    CurrencyRatesModule,
   ],
 })
 export class AppModule {}

@@ -1,6 +1,7 @@
 import { encode, Topics } from '@tessera/contracts';
 import type { ApplyContext } from '@tessera/kafka';
 import type { ProfileSnapshot } from '../storage/profile-snapshot';
+import type { MoneyContext } from '../survivorship/lifetime-value';
 import { changedFieldNames, segmentableValues } from '../survivorship/segmentable-values';
 
 export interface ProfileChangeCause {
@@ -8,19 +9,24 @@ export interface ProfileChangeCause {
   changedAt: number;
 }
 
-export function valuesOf(snapshot: ProfileSnapshot | undefined): Record<string, unknown> {
+/** `money`: the rates read in the slice's transaction; revenue_total is the lifetime value at those rates. */
+export function valuesOf(snapshot: ProfileSnapshot | undefined, money: MoneyContext): Record<string, unknown> {
   if (!snapshot || snapshot.status === 'merged') return {};
-  return segmentableValues(snapshot.state, snapshot.bestEmail);
+  return segmentableValues(snapshot.state, snapshot.bestEmail, money);
 }
 
-/** What a profile looked like before the slice: its segmentable values and status. */
+/** What a profile looked like before the slice: its segmentable values, status and test label. */
 export interface BeforeImage {
   values: Record<string, unknown>;
   status: 'active' | 'merged';
+  isTest: boolean;
 }
 
-export function beforeImages(snapshots: ReadonlyMap<string, ProfileSnapshot>): Map<string, BeforeImage> {
-  return new Map([...snapshots].map(([id, snapshot]) => [id, { values: valuesOf(snapshot), status: snapshot.status }]));
+/** Built only from test traffic: test items add no values, so this label is all that tells segments about them. */
+const isTestProfile = (snapshot: ProfileSnapshot): boolean => snapshot.state.itemCount > 0 && !snapshot.state.hasNonTestItem;
+
+export function beforeImages(snapshots: ReadonlyMap<string, ProfileSnapshot>, money: MoneyContext): Map<string, BeforeImage> {
+  return new Map([...snapshots].map(([id, snapshot]) => [id, { values: valuesOf(snapshot, money), status: snapshot.status, isTest: isTestProfile(snapshot) }]));
 }
 
 /**
@@ -32,6 +38,7 @@ export async function publishProfileChanges<T>(
   ctx: ApplyContext<T>,
   before: ReadonlyMap<string, BeforeImage>,
   after: ReadonlyMap<string, ProfileSnapshot>,
+  money: MoneyContext,
   causeOf: (profileId: string) => ProfileChangeCause,
   /** Profiles whose version this transaction already bumped once (writeProfileDeltas); `after` holds the old one. */
   bumped: ReadonlySet<string> = new Set(),
@@ -39,10 +46,11 @@ export async function publishProfileChanges<T>(
   const changes: Array<{ snapshot: ProfileSnapshot; values: Record<string, unknown>; changedFields: string[] }> = [];
   for (const [profileId, snapshot] of [...after].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const previous = before.get(profileId);
-    const values = valuesOf(snapshot);
+    const values = valuesOf(snapshot, money);
     const changedFields = changedFieldNames(previous?.values ?? {}, values);
     const statusChanged = (previous?.status ?? 'active') !== snapshot.status;
-    if (changedFields.length > 0 || statusChanged) changes.push({ snapshot, values, changedFields });
+    const testLabelChanged = (previous?.isTest ?? false) !== isTestProfile(snapshot);
+    if (changedFields.length > 0 || statusChanged || testLabelChanged) changes.push({ snapshot, values, changedFields });
   }
   if (changes.length === 0) return 0;
   const toBump = changes.map((change) => change.snapshot.profileId).filter((profileId) => !bumped.has(profileId));
@@ -63,7 +71,7 @@ export async function publishProfileChanges<T>(
         changedFields,
         values: JSON.stringify(values),
         identifiers: snapshot.status === 'merged' ? [] : snapshot.identifiers,
-        isTest: snapshot.state.itemCount > 0 && !snapshot.state.hasNonTestItem,
+        isTest: isTestProfile(snapshot),
         causingMessageId: cause.causingMessageId,
         changedAt: cause.changedAt,
       }),

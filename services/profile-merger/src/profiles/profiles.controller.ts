@@ -54,6 +54,6 @@ export class ProfilesController {
   private async view(profileId: string, requestedId: string): Promise<ProfileView> {
     const document = await this.profiles.document(profileId, CAMPAIGN_TOUCHES_SHOWN);
     if (!document) throw new NotFoundException(`profile ${requestedId} is unknown`);
-    return profileView(document.snapshot, requestedId, document.touches);
+    return profileView(document.snapshot, requestedId, document.touches, document.money);
   }
 }
