@@ -37,5 +37,7 @@ describe('order facts (Segment e-commerce spec)', () => {
     expect(commerceOf('Order Completed', { order_id: 'o-1', revenue: 3 }, settings({ defaultCurrency: 'SEK' }))).toMatchObject({ currency: 'SEK', currencyOrigin: 'source_default' });
     expect(commerceOf('Order Completed', { order_id: 'o-1', revenue: 3 })).toMatchObject({ currency: null, currencyOrigin: 'missing' });
     expect(commerceOf('Order Completed', { order_id: 'o-1', revenue: 3, currency: 'JPY' }, settings({ defaultCurrency: 'SEK' }))).toMatchObject({ currency: 'JPY', currencyOrigin: 'event' });
+    // a refund without a currency is in its order's currency, which may not be the source's default
+    expect(commerceOf('Order Refunded', { order_id: 'o-1', total: 3 }, settings({ defaultCurrency: 'SEK' }))).toMatchObject({ currency: null, currencyOrigin: 'missing' });
   });
 });

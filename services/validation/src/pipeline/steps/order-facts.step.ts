@@ -20,7 +20,7 @@ function orderIdOf(properties: JsonObject | null): string | null {
  * is the source's setting, so the merger never needs validation's configuration. Runs after
  * commerce-normalization, which already normalized the currency and the amount (revenue, else total). An order
  * without a currency takes the source's default currency; with none, it is marked `missing` (the merger flags
- * it) rather than assumed. Every other event keeps `commerce: null`: its revenue never counts.
+ * it) rather than assumed. A refund without a currency stays `missing`: it refunds in its order's currency. Every other event keeps `commerce: null`: its revenue never counts.
  */
 export function orderFactsStep(): Step<EventDraft> {
   return (draft, env) => {
@@ -28,7 +28,8 @@ export function orderFactsStep(): Step<EventDraft> {
     const orderEvents = env.settings?.orderEvents ?? DEFAULT_ORDER_EVENTS;
     const kind: CommerceKind | null = orderEvents.includes(draft.event) ? 'order' : draft.event === REFUND_EVENT ? 'refund' : null;
     if (kind === null) return ok(draft);
-    const defaultCurrency = env.settings?.defaultCurrency ?? null;
+    // A refund without a currency is in its order's currency (the merger knows it); the source's default could differ.
+    const defaultCurrency = kind === 'order' ? (env.settings?.defaultCurrency ?? null) : null;
     const currency = draft.currency ?? defaultCurrency;
     const currencyOrigin: CurrencyOrigin = draft.currency !== null ? 'event' : defaultCurrency !== null ? 'source_default' : 'missing';
     draft.commerce = { kind, orderId: orderIdOf(draft.properties), amount: draft.revenue, currency, currencyOrigin };
