@@ -207,7 +207,7 @@ export interface ResolvedCommerceV2 {
   orderId: string | null;
   /** properties.revenue, else total, as a number; null when absent or not numeric (a refund without an amount refunds the whole order). */
   amount: number | null;
-  /** Upper-case ISO 4217: the event's currency, else the source's default currency; null when neither (currencyOrigin missing). */
+  /** Upper-case ISO 4217: the event's currency, else (orders only) the source's default currency; null when neither (currencyOrigin missing; a refund is then in its order's currency). */
   currency: string | null;
   currencyOrigin: ResolvedCurrencyOriginV2;
 }
@@ -220,7 +220,7 @@ export interface ResolvedCommerceV2Input {
   orderId?: string | null;
   /** properties.revenue, else total, as a number; null when absent or not numeric (a refund without an amount refunds the whole order). */
   amount?: number | null;
-  /** Upper-case ISO 4217: the event's currency, else the source's default currency; null when neither (currencyOrigin missing). */
+  /** Upper-case ISO 4217: the event's currency, else (orders only) the source's default currency; null when neither (currencyOrigin missing; a refund is then in its order's currency). */
   currency?: string | null;
   currencyOrigin: ResolvedCurrencyOriginV2;
 }
@@ -1011,7 +1011,7 @@ export const CDP_EVENTS_RESOLVED_VERSIONS: readonly ContractSchemaVersion[] = [
                           "string"
                         ],
                         "default": null,
-                        "doc": "Upper-case ISO 4217: the event's currency, else the source's default currency; null when neither (currencyOrigin missing)."
+                        "doc": "Upper-case ISO 4217: the event's currency, else (orders only) the source's default currency; null when neither (currencyOrigin missing; a refund is then in its order's currency)."
                       },
                       {
                         "name": "currencyOrigin",

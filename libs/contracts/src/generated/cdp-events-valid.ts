@@ -131,7 +131,7 @@ export interface CommerceFactsV2 {
   orderId: string | null;
   /** properties.revenue, else total, as a number; null when absent or not numeric (a refund without an amount refunds the whole order). */
   amount: number | null;
-  /** Upper-case ISO 4217: the event's currency, else the source's default currency; null when neither (currencyOrigin missing). */
+  /** Upper-case ISO 4217: the event's currency, else (orders only) the source's default currency; null when neither (currencyOrigin missing; a refund is then in its order's currency). */
   currency: string | null;
   currencyOrigin: CurrencyOriginV2;
 }
@@ -144,7 +144,7 @@ export interface CommerceFactsV2Input {
   orderId?: string | null;
   /** properties.revenue, else total, as a number; null when absent or not numeric (a refund without an amount refunds the whole order). */
   amount?: number | null;
-  /** Upper-case ISO 4217: the event's currency, else the source's default currency; null when neither (currencyOrigin missing). */
+  /** Upper-case ISO 4217: the event's currency, else (orders only) the source's default currency; null when neither (currencyOrigin missing; a refund is then in its order's currency). */
   currency?: string | null;
   currencyOrigin: CurrencyOriginV2;
 }
@@ -762,7 +762,7 @@ export const CDP_EVENTS_VALID_VERSIONS: readonly ContractSchemaVersion[] = [
                   "string"
                 ],
                 "default": null,
-                "doc": "Upper-case ISO 4217: the event's currency, else the source's default currency; null when neither (currencyOrigin missing)."
+                "doc": "Upper-case ISO 4217: the event's currency, else (orders only) the source's default currency; null when neither (currencyOrigin missing; a refund is then in its order's currency)."
               },
               {
                 "name": "currencyOrigin",
