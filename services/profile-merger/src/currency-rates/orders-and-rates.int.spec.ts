@@ -140,4 +140,17 @@ describe('orders, currencies and test traffic in the merger', () => {
     const published = await eventually(async () => changes.find((c) => c.profileId === 'p-qa'), 20_000, 'a change of p-qa');
     expect(published.isTest).toBe(true);
   });
+
+  it('a merge of two test-only profiles changes no values, and is still published with the identifiers it brings', async () => {
+    const testView = (profileId: string, messageId: string, device: string) => {
+      const item = trackItem({ profileId, messageId, sourceId: 'web', at: T0 + 6000, event: 'Viewed', isTest: true });
+      return { ...item, identifiers: [{ type: 'device_id', value: device }] };
+    };
+    await harness.sendItems([testView('p-qa-a', 'qa-a', 'dev-a'), testView('p-qa-b', 'qa-b', 'dev-b')]);
+    await harness.waitFor('/v1/profiles/p-qa-b', (body) => body.summary?.itemCount === 1);
+    await harness.waitFor('/v1/profiles/p-qa-a', (body) => body.summary?.itemCount === 1);
+    await harness.sendChange({ changeId: 'qa-merge', kind: 'merge', survivorProfileId: 'p-qa-a', absorbedProfileId: 'p-qa-b', rule: 'test', causingMessageId: null, identifiers: [], at: T0 + 7000 });
+    const published = await eventually(async () => changes.find((c) => c.profileId === 'p-qa-a' && c.identifiers.length === 2), 20_000, 'the merged test profile with both devices');
+    expect(published).toMatchObject({ isTest: true, identifiers: [{ type: 'device_id', value: 'dev-a' }, { type: 'device_id', value: 'dev-b' }] });
+  });
 });

@@ -15,18 +15,23 @@ export function valuesOf(snapshot: ProfileSnapshot | undefined, money: MoneyCont
   return segmentableValues(snapshot.state, snapshot.bestEmail, money);
 }
 
-/** What a profile looked like before the slice: its segmentable values, status and test label. */
+/** What a profile looked like before the slice: its segmentable values, status, test label and identifiers. */
 export interface BeforeImage {
   values: Record<string, unknown>;
   status: 'active' | 'merged';
   isTest: boolean;
+  identifiers: string;
 }
+
+/** The identifiers a change message lists, as one comparable text (a merged profile lists none). */
+const identifiersKey = (snapshot: ProfileSnapshot): string =>
+  snapshot.status === 'merged' ? '' : snapshot.identifiers.map((identifier) => `${identifier.type}:${identifier.value}`).join('\n');
 
 /** Built only from test traffic: test items add no values, so this label is all that tells segments about them. */
 const isTestProfile = (snapshot: ProfileSnapshot): boolean => snapshot.state.itemCount > 0 && !snapshot.state.hasNonTestItem;
 
 export function beforeImages(snapshots: ReadonlyMap<string, ProfileSnapshot>, money: MoneyContext): Map<string, BeforeImage> {
-  return new Map([...snapshots].map(([id, snapshot]) => [id, { values: valuesOf(snapshot, money), status: snapshot.status, isTest: isTestProfile(snapshot) }]));
+  return new Map([...snapshots].map(([id, snapshot]) => [id, { values: valuesOf(snapshot, money), status: snapshot.status, isTest: isTestProfile(snapshot), identifiers: identifiersKey(snapshot) }]));
 }
 
 /**
@@ -49,8 +54,10 @@ export async function publishProfileChanges<T>(
     const values = valuesOf(snapshot, money);
     const changedFields = changedFieldNames(previous?.values ?? {}, values);
     const statusChanged = (previous?.status ?? 'active') !== snapshot.status;
+    // Test items change no values, yet may bring identifiers (or merge two test-only profiles): still a change.
     const testLabelChanged = (previous?.isTest ?? false) !== isTestProfile(snapshot);
-    if (changedFields.length > 0 || statusChanged || testLabelChanged) changes.push({ snapshot, values, changedFields });
+    const identifiersChanged = (previous?.identifiers ?? '') !== identifiersKey(snapshot);
+    if (changedFields.length > 0 || statusChanged || testLabelChanged || identifiersChanged) changes.push({ snapshot, values, changedFields });
   }
   if (changes.length === 0) return 0;
   const toBump = changes.map((change) => change.snapshot.profileId).filter((profileId) => !bumped.has(profileId));
