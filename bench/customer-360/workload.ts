@@ -37,6 +37,7 @@ function event(person: number, step: number, fields: Partial<ValidEvent>): Valid
     revenue: null,
     currency: null,
     isTest: false,
+    commerce: null,
     violations: [],
     ...fields,
   };

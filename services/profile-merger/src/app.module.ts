@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule, MessagingModule } from '@tessera/service-kit';
 import { AccountsModule } from './accounts/accounts.module';
+import { CurrencyRatesModule } from './currency-rates/currency-rates.module';
 import { PROFILE_MERGER_MIGRATIONS } from './database/migrations';
 import { MergingModule } from './merging/merging.module';
 import { PrioritiesModule } from './priorities/priorities.module';
@@ -15,6 +16,7 @@ import { ProfilesModule } from './profiles/profiles.module';
     MergingModule,
     ProfilesModule,
     AccountsModule,
+    CurrencyRatesModule,
   ],
 })
 export class AppModule {}

@@ -276,4 +276,26 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
     expect((await api('GET', '/v1/reports/input-validation?from=yesterday')).status).toBe(400);
     expect(await (await fetch(`${service.url}/metrics`)).text()).toMatch(/tessera_validation_input_values_total\{[^}]*field="email"[^}]*verdict="invalid"[^}]*\} [1-9]/);
   }, 30_000);
+
+  it("marks order and refund events with the source's order event names and default currency", async () => {
+    const source = 'shop';
+    expect((await api('PUT', `/v1/sources/${source}/settings`, { defaultCurrency: 'EURO' })).status).toBe(400);
+    expect((await api('PUT', `/v1/sources/${source}/settings`, { defaultCurrency: 'ABC' })).status).toBe(400);
+    expect((await api('PUT', `/v1/sources/${source}/settings`, { orderEvents: [] })).status).toBe(400);
+    const put = await api('PUT', `/v1/sources/${source}/settings`, { orderEvents: ['Order Completed', 'Purchase'], defaultCurrency: 'sek' });
+    expect(put.body).toMatchObject({ orderEvents: ['Order Completed', 'Purchase'], defaultCurrency: 'SEK' });
+    expect((await api('GET', `/v1/sources/${source}/settings`)).body).toMatchObject({ orderEvents: ['Order Completed', 'Purchase'], defaultCurrency: 'SEK' });
+    await send([
+      event({ sourceId: source, event: 'Purchase', properties: JSON.stringify({ order_id: 'p-1', revenue: 20 }) }),
+      event({ sourceId: source, event: 'Order Refunded', properties: JSON.stringify({ order_id: 'p-1', currency: 'usd', total: 5 }) }),
+      event({ sourceId: source, event: 'Checkout Started', properties: JSON.stringify({ order_id: 'p-2', revenue: 99, currency: 'USD' }) }),
+      event({ sourceId: 'no-default', event: 'Order Completed', properties: JSON.stringify({ order_id: 'n-1', revenue: 1 }) }),
+    ]);
+    const valid = [...(await validFor(source, 3)), ...(await validFor('no-default'))].map((m) => m.value);
+    const byEvent = new Map(valid.map((v) => [v.event, v.commerce]));
+    expect(byEvent.get('Purchase')).toEqual({ kind: 'order', orderId: 'p-1', amount: 20, currency: 'SEK', currencyOrigin: 'source_default' });
+    expect(byEvent.get('Order Refunded')).toEqual({ kind: 'refund', orderId: 'p-1', amount: 5, currency: 'USD', currencyOrigin: 'event' });
+    expect(byEvent.get('Checkout Started')).toBeNull();
+    expect(byEvent.get('Order Completed')).toEqual({ kind: 'order', orderId: 'n-1', amount: 1, currency: null, currencyOrigin: 'missing' });
+  }, 30_000);
 });

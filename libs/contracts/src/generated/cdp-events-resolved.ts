@@ -159,21 +159,215 @@ export interface ResolvedItemV1Input {
   resolvedAt: number;
 }
 
-// ---- the newest version (v1): what consumers read into and producers write
+// ---- libs/contracts/schemas/cdp.events.resolved/v2.avsc
 
-export type ResolvedItem = ResolvedItemV1;
-export type ResolvedItemInput = ResolvedItemV1Input;
-export type ResolvedItemKind = ResolvedItemKindV1;
-export type ResolvedIdentifier = ResolvedIdentifierV1;
-export type ResolvedIdentifierInput = ResolvedIdentifierV1Input;
-export type DroppedIdentifier = DroppedIdentifierV1;
-export type DroppedIdentifierInput = DroppedIdentifierV1Input;
-export type IdentifierDropReason = IdentifierDropReasonV1;
-export type ResolvedEventBody = ResolvedEventBodyV1;
-export type ResolvedEventBodyInput = ResolvedEventBodyV1Input;
-export type ResolvedEventType = ResolvedEventTypeV1;
-export type ResolvedRecordBody = ResolvedRecordBodyV1;
-export type ResolvedRecordBodyInput = ResolvedRecordBodyV1Input;
+export type ResolvedItemKindV2 = 'event' | 'record';
+
+export interface ResolvedIdentifierV2 {
+  /** user_id, anonymous_id, email, phone, device_id, advertising_id, crm_id, email_sha256, or external:<type> from context.externalIds. */
+  type: string;
+  /** Normalized value. */
+  value: string;
+}
+
+/** What encode accepts for ResolvedIdentifierV2: fields with a schema default may be omitted. */
+export interface ResolvedIdentifierV2Input {
+  /** user_id, anonymous_id, email, phone, device_id, advertising_id, crm_id, email_sha256, or external:<type> from context.externalIds. */
+  type: string;
+  /** Normalized value. */
+  value: string;
+}
+
+export type IdentifierDropReasonV2 = 'blocked_value' | 'limit_exceeded' | 'suspect_value' | 'conflicting_user_id' | 'other';
+
+export interface DroppedIdentifierV2 {
+  type: string;
+  value: string;
+  reason: IdentifierDropReasonV2;
+}
+
+/** What encode accepts for DroppedIdentifierV2: fields with a schema default may be omitted. */
+export interface DroppedIdentifierV2Input {
+  type: string;
+  value: string;
+  reason: IdentifierDropReasonV2;
+}
+
+export type ResolvedEventTypeV2 = 'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias';
+
+export type ResolvedCommerceKindV2 = 'order' | 'refund' | 'other';
+
+export type ResolvedCurrencyOriginV2 = 'event' | 'source_default' | 'missing' | 'other';
+
+/** The CommerceFacts validation attached to the event, carried unchanged. */
+export interface ResolvedCommerceV2 {
+  /** order: an event named in the source's order events (default Order Completed); refund: Order Refunded. */
+  kind: ResolvedCommerceKindV2;
+  /** properties.order_id (or orderId); an order is counted once per order id. */
+  orderId: string | null;
+  /** properties.revenue, else total, as a number; null when absent or not numeric (a refund without an amount refunds the whole order). */
+  amount: number | null;
+  /** Upper-case ISO 4217: the event's currency, else (orders only) the source's default currency; null when neither (currencyOrigin missing; a refund is then in its order's currency). */
+  currency: string | null;
+  currencyOrigin: ResolvedCurrencyOriginV2;
+}
+
+/** What encode accepts for ResolvedCommerceV2: fields with a schema default may be omitted. */
+export interface ResolvedCommerceV2Input {
+  /** order: an event named in the source's order events (default Order Completed); refund: Order Refunded. */
+  kind: ResolvedCommerceKindV2;
+  /** properties.order_id (or orderId); an order is counted once per order id. */
+  orderId?: string | null;
+  /** properties.revenue, else total, as a number; null when absent or not numeric (a refund without an amount refunds the whole order). */
+  amount?: number | null;
+  /** Upper-case ISO 4217: the event's currency, else (orders only) the source's default currency; null when neither (currencyOrigin missing; a refund is then in its order's currency). */
+  currency?: string | null;
+  currencyOrigin: ResolvedCurrencyOriginV2;
+}
+
+/** The cdp.events.valid payload minus the fields lifted to the top level. */
+export interface ResolvedEventBodyV2 {
+  type: ResolvedEventTypeV2;
+  userId: string | null;
+  anonymousId: string | null;
+  event: string | null;
+  name: string | null;
+  category: string | null;
+  groupId: string | null;
+  previousId: string | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  originalTimestamp: number | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  sentAt: number | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  receivedAt: number;
+  /** JSON text. */
+  properties: string | null;
+  /** JSON text. */
+  traits: string | null;
+  /** JSON text. */
+  context: string | null;
+  /** JSON text. */
+  integrations: string | null;
+  revenue: number | null;
+  currency: string | null;
+  isTest: boolean;
+  /** Order or refund facts for lifetime value; null for every other event, whose revenue never counts. */
+  commerce: ResolvedCommerceV2 | null;
+}
+
+/** What encode accepts for ResolvedEventBodyV2: fields with a schema default may be omitted. */
+export interface ResolvedEventBodyV2Input {
+  type: ResolvedEventTypeV2;
+  userId?: string | null;
+  anonymousId?: string | null;
+  event?: string | null;
+  name?: string | null;
+  category?: string | null;
+  groupId?: string | null;
+  previousId?: string | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  originalTimestamp?: number | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  sentAt?: number | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  receivedAt: number;
+  /** JSON text. */
+  properties?: string | null;
+  /** JSON text. */
+  traits?: string | null;
+  /** JSON text. */
+  context?: string | null;
+  /** JSON text. */
+  integrations?: string | null;
+  revenue?: number | null;
+  currency?: string | null;
+  isTest?: boolean;
+  /** Order or refund facts for lifetime value; null for every other event, whose revenue never counts. */
+  commerce?: ResolvedCommerceV2Input | null;
+}
+
+/** The cdp.records.valid payload minus the fields lifted to the top level. */
+export interface ResolvedRecordBodyV2 {
+  objectType: string | null;
+  recordId: string;
+  mapping: Record<string, string>;
+  /** JSON text. */
+  attributes: string;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  receivedAt: number;
+  isTest: boolean;
+}
+
+/** What encode accepts for ResolvedRecordBodyV2: fields with a schema default may be omitted. */
+export interface ResolvedRecordBodyV2Input {
+  objectType?: string | null;
+  recordId: string;
+  mapping: Record<string, string>;
+  /** JSON text. */
+  attributes: string;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  receivedAt: number;
+  isTest?: boolean;
+}
+
+/** A valid event or record attributed to a profile by the identity resolver. Exactly one of event and record is set, as kind says. Key: profileId, so one profile's items stay in order. */
+export interface ResolvedItemV2 {
+  /** The surviving profile id at resolution time. */
+  profileId: string;
+  kind: ResolvedItemKindV2;
+  messageId: string;
+  sourceId: string;
+  /** Event timestamp or record observedAt: the time survivorship orders by. (timestamp-millis: UTC epoch milliseconds) */
+  occurredAt: number;
+  /** Identifiers extracted from the item that are now linked to profileId. */
+  identifiers: Array<ResolvedIdentifierV2>;
+  /** Identifiers the item carried that the resolver ignored, and why. */
+  droppedIdentifiers: Array<DroppedIdentifierV2>;
+  event: ResolvedEventBodyV2 | null;
+  record: ResolvedRecordBodyV2 | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  resolvedAt: number;
+}
+
+/** What encode accepts for ResolvedItemV2: fields with a schema default may be omitted. */
+export interface ResolvedItemV2Input {
+  /** The surviving profile id at resolution time. */
+  profileId: string;
+  kind: ResolvedItemKindV2;
+  messageId: string;
+  sourceId: string;
+  /** Event timestamp or record observedAt: the time survivorship orders by. (timestamp-millis: UTC epoch milliseconds) */
+  occurredAt: number;
+  /** Identifiers extracted from the item that are now linked to profileId. */
+  identifiers: Array<ResolvedIdentifierV2Input>;
+  /** Identifiers the item carried that the resolver ignored, and why. */
+  droppedIdentifiers?: Array<DroppedIdentifierV2Input>;
+  event?: ResolvedEventBodyV2Input | null;
+  record?: ResolvedRecordBodyV2Input | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  resolvedAt: number;
+}
+
+// ---- the newest version (v2): what consumers read into and producers write
+
+export type ResolvedItem = ResolvedItemV2;
+export type ResolvedItemInput = ResolvedItemV2Input;
+export type ResolvedItemKind = ResolvedItemKindV2;
+export type ResolvedIdentifier = ResolvedIdentifierV2;
+export type ResolvedIdentifierInput = ResolvedIdentifierV2Input;
+export type DroppedIdentifier = DroppedIdentifierV2;
+export type DroppedIdentifierInput = DroppedIdentifierV2Input;
+export type IdentifierDropReason = IdentifierDropReasonV2;
+export type ResolvedEventBody = ResolvedEventBodyV2;
+export type ResolvedEventBodyInput = ResolvedEventBodyV2Input;
+export type ResolvedEventType = ResolvedEventTypeV2;
+export type ResolvedCommerce = ResolvedCommerceV2;
+export type ResolvedCommerceInput = ResolvedCommerceV2Input;
+export type ResolvedCommerceKind = ResolvedCommerceKindV2;
+export type ResolvedCurrencyOrigin = ResolvedCurrencyOriginV2;
+export type ResolvedRecordBody = ResolvedRecordBodyV2;
+export type ResolvedRecordBodyInput = ResolvedRecordBodyV2Input;
 
 
 export const CDP_EVENTS_RESOLVED_VERSIONS: readonly ContractSchemaVersion[] = [
@@ -440,6 +634,404 @@ export const CDP_EVENTS_RESOLVED_VERSIONS: readonly ContractSchemaVersion[] = [
                 "name": "isTest",
                 "type": "boolean",
                 "default": false
+              }
+            ]
+          }
+        ],
+        "default": null
+      },
+      {
+        "name": "record",
+        "type": [
+          "null",
+          {
+            "type": "record",
+            "name": "ResolvedRecordBody",
+            "doc": "The cdp.records.valid payload minus the fields lifted to the top level.",
+            "fields": [
+              {
+                "name": "objectType",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "recordId",
+                "type": "string"
+              },
+              {
+                "name": "mapping",
+                "type": {
+                  "type": "map",
+                  "values": "string"
+                }
+              },
+              {
+                "name": "attributes",
+                "type": "string",
+                "doc": "JSON text."
+              },
+              {
+                "name": "receivedAt",
+                "type": {
+                  "type": "long",
+                  "logicalType": "timestamp-millis"
+                }
+              },
+              {
+                "name": "isTest",
+                "type": "boolean",
+                "default": false
+              }
+            ]
+          }
+        ],
+        "default": null
+      },
+      {
+        "name": "resolvedAt",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        }
+      }
+    ]
+  } },
+  { version: 2, schema: {
+    "type": "record",
+    "name": "ResolvedItem",
+    "namespace": "io.tessera.cdp",
+    "doc": "A valid event or record attributed to a profile by the identity resolver. Exactly one of event and record is set, as kind says. Key: profileId, so one profile's items stay in order.",
+    "fields": [
+      {
+        "name": "profileId",
+        "type": "string",
+        "doc": "The surviving profile id at resolution time."
+      },
+      {
+        "name": "kind",
+        "type": {
+          "type": "enum",
+          "name": "ResolvedItemKind",
+          "symbols": [
+            "event",
+            "record"
+          ]
+        }
+      },
+      {
+        "name": "messageId",
+        "type": "string"
+      },
+      {
+        "name": "sourceId",
+        "type": "string"
+      },
+      {
+        "name": "occurredAt",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "Event timestamp or record observedAt: the time survivorship orders by."
+      },
+      {
+        "name": "identifiers",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "ResolvedIdentifier",
+            "fields": [
+              {
+                "name": "type",
+                "type": "string",
+                "doc": "user_id, anonymous_id, email, phone, device_id, advertising_id, crm_id, email_sha256, or external:<type> from context.externalIds."
+              },
+              {
+                "name": "value",
+                "type": "string",
+                "doc": "Normalized value."
+              }
+            ]
+          }
+        },
+        "doc": "Identifiers extracted from the item that are now linked to profileId."
+      },
+      {
+        "name": "droppedIdentifiers",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "DroppedIdentifier",
+            "fields": [
+              {
+                "name": "type",
+                "type": "string"
+              },
+              {
+                "name": "value",
+                "type": "string"
+              },
+              {
+                "name": "reason",
+                "type": {
+                  "type": "enum",
+                  "name": "IdentifierDropReason",
+                  "symbols": [
+                    "blocked_value",
+                    "limit_exceeded",
+                    "suspect_value",
+                    "conflicting_user_id",
+                    "other"
+                  ],
+                  "default": "other"
+                }
+              }
+            ]
+          }
+        },
+        "default": [],
+        "doc": "Identifiers the item carried that the resolver ignored, and why."
+      },
+      {
+        "name": "event",
+        "type": [
+          "null",
+          {
+            "type": "record",
+            "name": "ResolvedEventBody",
+            "doc": "The cdp.events.valid payload minus the fields lifted to the top level.",
+            "fields": [
+              {
+                "name": "type",
+                "type": {
+                  "type": "enum",
+                  "name": "ResolvedEventType",
+                  "symbols": [
+                    "track",
+                    "identify",
+                    "page",
+                    "screen",
+                    "group",
+                    "alias"
+                  ]
+                }
+              },
+              {
+                "name": "userId",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "anonymousId",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "event",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "name",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "category",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "groupId",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "previousId",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "originalTimestamp",
+                "type": [
+                  "null",
+                  {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  }
+                ],
+                "default": null
+              },
+              {
+                "name": "sentAt",
+                "type": [
+                  "null",
+                  {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  }
+                ],
+                "default": null
+              },
+              {
+                "name": "receivedAt",
+                "type": {
+                  "type": "long",
+                  "logicalType": "timestamp-millis"
+                }
+              },
+              {
+                "name": "properties",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "JSON text."
+              },
+              {
+                "name": "traits",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "JSON text."
+              },
+              {
+                "name": "context",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "JSON text."
+              },
+              {
+                "name": "integrations",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "JSON text."
+              },
+              {
+                "name": "revenue",
+                "type": [
+                  "null",
+                  "double"
+                ],
+                "default": null
+              },
+              {
+                "name": "currency",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "isTest",
+                "type": "boolean",
+                "default": false
+              },
+              {
+                "name": "commerce",
+                "type": [
+                  "null",
+                  {
+                    "type": "record",
+                    "name": "ResolvedCommerce",
+                    "doc": "The CommerceFacts validation attached to the event, carried unchanged.",
+                    "fields": [
+                      {
+                        "name": "kind",
+                        "type": {
+                          "type": "enum",
+                          "name": "ResolvedCommerceKind",
+                          "symbols": [
+                            "order",
+                            "refund",
+                            "other"
+                          ],
+                          "default": "other"
+                        },
+                        "doc": "order: an event named in the source's order events (default Order Completed); refund: Order Refunded."
+                      },
+                      {
+                        "name": "orderId",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "properties.order_id (or orderId); an order is counted once per order id."
+                      },
+                      {
+                        "name": "amount",
+                        "type": [
+                          "null",
+                          "double"
+                        ],
+                        "default": null,
+                        "doc": "properties.revenue, else total, as a number; null when absent or not numeric (a refund without an amount refunds the whole order)."
+                      },
+                      {
+                        "name": "currency",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "Upper-case ISO 4217: the event's currency, else (orders only) the source's default currency; null when neither (currencyOrigin missing; a refund is then in its order's currency)."
+                      },
+                      {
+                        "name": "currencyOrigin",
+                        "type": {
+                          "type": "enum",
+                          "name": "ResolvedCurrencyOrigin",
+                          "symbols": [
+                            "event",
+                            "source_default",
+                            "missing",
+                            "other"
+                          ],
+                          "default": "other"
+                        }
+                      }
+                    ]
+                  }
+                ],
+                "default": null,
+                "doc": "Order or refund facts for lifetime value; null for every other event, whose revenue never counts."
               }
             ]
           }

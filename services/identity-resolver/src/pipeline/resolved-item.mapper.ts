@@ -49,6 +49,7 @@ export function toResolvedItem(input: ResolverInput, resolution: Resolution, pro
       revenue: e.revenue,
       currency: e.currency,
       isTest: e.isTest,
+      commerce: e.commerce,
     },
   };
 }

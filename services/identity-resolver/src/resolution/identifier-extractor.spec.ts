@@ -6,7 +6,7 @@ function event(overrides: Partial<ValidEvent>): ValidEvent {
   return {
     messageId: 'm1', sourceId: 's1', type: 'track', userId: null, anonymousId: null, event: 'Viewed', name: null, category: null,
     groupId: null, previousId: null, timestamp: 1, originalTimestamp: null, sentAt: null, receivedAt: 1, properties: null,
-    traits: null, context: null, integrations: null, extra: null, revenue: null, currency: null, isTest: false, violations: [],
+    traits: null, context: null, integrations: null, extra: null, revenue: null, currency: null, isTest: false, commerce: null, violations: [],
     ...overrides,
   };
 }

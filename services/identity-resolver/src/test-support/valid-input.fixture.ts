@@ -27,6 +27,7 @@ export function validEvent(overrides: Partial<ValidEvent> = {}): ValidEvent {
     revenue: null,
     currency: null,
     isTest: false,
+    commerce: null,
     violations: [],
     ...overrides,
   };

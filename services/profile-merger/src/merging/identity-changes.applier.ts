@@ -10,6 +10,7 @@ import { foldSnapshots } from '../storage/snapshot-fold';
 import type { MergingMetrics } from './metrics';
 import type { ProfileInput } from './profile-input';
 import { beforeImages, publishProfileChanges } from './profile-change-publisher';
+import { loadMoneyContext } from '../storage/money-context-reader';
 import { ProfileSplitter } from './profile-splitter';
 
 /**
@@ -95,14 +96,15 @@ export class IdentityChangesApplier {
     const survivors = [...new Set(folds.map((fold) => fold.survivorId))];
     const affected = [...new Set([...survivors, ...absorbedIds, ...(await this.bestEmails.affectedProfiles(ctx.tx, emails))])];
     const snapshots = await loadProfileSnapshots(ctx.tx, affected);
-    const before = beforeImages(snapshots);
+    const money = await loadMoneyContext(ctx.tx);
+    const before = beforeImages(snapshots, money);
     await foldProfilesInto(ctx.tx, folds);
     await foldGroupMembershipsInto(ctx.tx, folds);
     const bestEmails = await this.bestEmails.reassign(ctx.tx, emails, affected);
     // The "after" state is computed from the snapshots, not read back (see foldSnapshots).
     foldSnapshots(snapshots, folds);
     setBestEmails(snapshots, bestEmails);
-    return publishProfileChanges(ctx, before, snapshots, (profileId) => {
+    return publishProfileChanges(ctx, before, snapshots, money, (profileId) => {
       const change = causeOf.get(profileId) ?? causeOf.get(root(profileId));
       return { causingMessageId: change?.causingMessageId ?? null, changedAt: change?.at ?? Date.now() };
     });

@@ -15,6 +15,7 @@ import { emptyProfileState, type ProfileState } from '../survivorship/profile-st
 import { joinProfileState } from '../survivorship/profile-state-join';
 import type { ProfileInput } from './profile-input';
 import { beforeImages, publishProfileChanges } from './profile-change-publisher';
+import { loadMoneyContext } from '../storage/money-context-reader';
 
 /**
  * The undo of a wrong merge (IdentityChange kind 'split'): the items named in movedMessageIds move from the
@@ -74,9 +75,10 @@ export class ProfileSplitter {
     const affected = [...new Set([...before.keys(), ...(await this.bestEmails.affectedProfiles(ctx.tx, emails))])];
     await this.bestEmails.reassign(ctx.tx, emails, affected);
     const after = await loadProfileSnapshots(ctx.tx, affected);
-    const beforeImage = beforeImages(before);
+    const money = await loadMoneyContext(ctx.tx);
+    const beforeImage = beforeImages(before, money);
     const createdBefore = beforeImage.get(created);
     if (createdBefore && previous[0]) createdBefore.status = previous[0].status;
-    return publishProfileChanges(ctx, beforeImage, after, () => ({ causingMessageId: change.causingMessageId, changedAt: change.at }));
+    return publishProfileChanges(ctx, beforeImage, after, money, () => ({ causingMessageId: change.causingMessageId, changedAt: change.at }));
   }
 }

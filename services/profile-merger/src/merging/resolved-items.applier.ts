@@ -15,6 +15,7 @@ import { emptyProfileState, type ProfileState } from '../survivorship/profile-st
 import { joinProfileState } from '../survivorship/profile-state-join';
 import type { ProfileInput } from './profile-input';
 import { beforeImages, publishProfileChanges } from './profile-change-publisher';
+import { loadMoneyContext } from '../storage/money-context-reader';
 
 /**
  * Folds a slice of cdp.events.resolved into profiles: the items are observed and folded per profile in code
@@ -53,7 +54,8 @@ export class ResolvedItemsApplier {
     const affected = [...new Set([...deltas.keys(), ...emailProfiles])];
 
     const snapshots = await loadProfileSnapshots(ctx.tx, affected);
-    const before = beforeImages(snapshots);
+    const money = await loadMoneyContext(ctx.tx);
+    const before = beforeImages(snapshots, money);
     const held = new Map([...snapshots].map(([profileId, snapshot]) => [profileId, new Set(snapshot.state.identifiers)]));
     const attribution = await writeProfileDeltas(ctx.tx, deltas, held);
     const renamed = renamedUserIds(placed);
@@ -74,7 +76,7 @@ export class ResolvedItemsApplier {
     forgetRenamedUserIds(snapshots, renamed);
     setBestEmails(snapshots, bestEmails);
 
-    return publishProfileChanges(ctx, before, snapshots, (profileId) => {
+    return publishProfileChanges(ctx, before, snapshots, money, (profileId) => {
       const item = lastItem.get(profileId);
       return { causingMessageId: item?.messageId ?? null, changedAt: item?.resolvedAt ?? Date.now() };
     }, new Set(deltas.keys()));

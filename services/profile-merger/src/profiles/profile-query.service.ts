@@ -6,6 +6,8 @@ import { PREVIOUS_USER_ID } from '../storage/renamed-user-ids';
 import { groupsOfProfile, type GroupMembershipView } from '../storage/group-membership-reader';
 import { loadProfileSnapshots, touchFromRow, type ProfileSnapshot, type TouchRow } from '../storage/profile-snapshot';
 import { decode, Topics } from '@tessera/contracts';
+import { loadMoneyContext } from '../storage/money-context-reader';
+import type { MoneyContext } from '../survivorship/lifetime-value';
 import type { CampaignTouch } from '../survivorship/profile-state';
 import { timelineEntryOf } from './timeline-entry.mapper';
 
@@ -51,15 +53,17 @@ export class ProfileQueryService {
   }
 
   /**
-   * The profile and its newest campaign touches as of one moment. The reads share one REPEATABLE READ
+   * The profile, its newest campaign touches and the currency rates as of one moment (lifetime value is converted
+   * at read time, so a rate change shows on the next read). The reads share one REPEATABLE READ
    * transaction: on separate pooled connections, a slice committing between them showed half of itself (the
    * item count from before it, the counters from after).
    */
-  async document(profileId: string, touchLimit: number): Promise<{ snapshot: ProfileSnapshot; touches: CampaignTouch[]; groups: GroupMembershipView[] } | null> {
+  async document(profileId: string, touchLimit: number): Promise<{ snapshot: ProfileSnapshot; touches: CampaignTouch[]; groups: GroupMembershipView[]; money: MoneyContext } | null> {
     return withPgTransaction(this.pool, async (client) => {
       await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
       const snapshot = (await loadProfileSnapshots(client, [profileId])).get(profileId);
-      return snapshot ? { snapshot, touches: await this.recentTouches(client, profileId, touchLimit), groups: await groupsOfProfile(client, profileId) } : null;
+      if (!snapshot) return null;
+      return { snapshot, touches: await this.recentTouches(client, profileId, touchLimit), groups: await groupsOfProfile(client, profileId), money: await loadMoneyContext(client) };
     });
   }
 

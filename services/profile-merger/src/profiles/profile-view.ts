@@ -1,4 +1,7 @@
 import type { ProfileSnapshot } from '../storage/profile-snapshot';
+import { lifetimeValue, type MoneyContext } from '../survivorship/lifetime-value';
+import { orderIdOfKey } from '../survivorship/order-book';
+import { orderTotals } from '../survivorship/order-totals';
 import type { CampaignTouch } from '../survivorship/profile-state';
 import { effectiveTrait } from '../survivorship/profile-state-join';
 import { CONSENT_FIELD_PREFIX } from '../survivorship/trait-names';
@@ -14,8 +17,33 @@ export interface TraitProvenanceView {
   mode: 'set' | 'once';
 }
 
+const money = (micros: number): number => micros / 1_000_000;
+
+/**
+ * Orders and lifetime value: totals per currency (never summed raw), one total in the reporting currency at the
+ * rate table's newest rates, read now (so a rate change shows on the next read), and what could not be counted.
+ */
+function transactionsView(state: ProfileSnapshot['state'], rates: MoneyContext) {
+  const totals = orderTotals(state.orders);
+  const ltv = lifetimeValue(totals, rates);
+  const last = totals.lastOrder;
+  return {
+    orderCount: totals.orderCount,
+    revenueTotal: money(ltv.totalMicros),
+    lifetimeValue: { currency: ltv.currency, total: money(ltv.totalMicros), rates: ltv.ratesUsed },
+    byCurrency: Object.fromEntries([...totals.byCurrency].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, t]) => [
+      currency, { orders: t.orders, revenue: money(t.grossMicros), refunded: money(t.refundedMicros), net: money(t.netMicros) },
+    ])),
+    withoutCurrency: totals.withoutCurrency.orders > 0 ? { orders: totals.withoutCurrency.orders, net: money(totals.withoutCurrency.netMicros) } : null,
+    flags: ltv.flags,
+    lastOrder: last
+      ? { messageId: last.messageId, at: iso(last.occurredAt), revenue: money(last.amountMicros ?? 0), currency: last.currency, orderId: orderIdOfKey(last.orderId) }
+      : null,
+  };
+}
+
 /** The Customer 360 document of GET /v1/profiles/:id. */
-export function profileView(snapshot: ProfileSnapshot, requestedId: string, recentTouches: readonly CampaignTouch[]) {
+export function profileView(snapshot: ProfileSnapshot, requestedId: string, recentTouches: readonly CampaignTouch[], rates: MoneyContext) {
   const { state } = snapshot;
   const traits: Record<string, unknown> = {};
   const provenance: Record<string, TraitProvenanceView> = {};
@@ -49,13 +77,7 @@ export function profileView(snapshot: ProfileSnapshot, requestedId: string, rece
     traitProvenance: provenance,
     consent,
     summary: { firstSeen: iso(state.firstSeen), lastSeen: iso(state.lastSeen), itemCount: state.itemCount, eventCounts },
-    transactions: {
-      revenueTotal: state.revenueMicros / 1_000_000,
-      orderCount: state.orderCount,
-      lastOrder: state.lastOrder
-        ? { messageId: state.lastOrder.messageId, at: iso(state.lastOrder.occurredAt), revenue: state.lastOrder.revenueMicros / 1_000_000, currency: state.lastOrder.currency, orderId: state.lastOrder.orderId }
-        : null,
-    },
+    transactions: transactionsView(state, rates),
     campaigns: {
       touchCount: state.campaigns.touchCount,
       firstTouch: state.campaigns.first ? touchView(state.campaigns.first) : null,

@@ -58,6 +58,6 @@ export class ProfilesController {
   private async view(profileId: string, requestedId: string): Promise<ProfileDocumentView> {
     const document = await this.profiles.document(profileId, CAMPAIGN_TOUCHES_SHOWN);
     if (!document) throw new NotFoundException(`profile ${requestedId} is unknown`);
-    return { ...profileView(document.snapshot, requestedId, document.touches), groups: document.groups };
+    return { ...profileView(document.snapshot, requestedId, document.touches, document.money), groups: document.groups };
   }
 }

@@ -29,6 +29,8 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
     await tail.run({ eachMessage: async ({ message }) => void changes.push(decode(Topics.ProfilesChanged, message.value as Buffer)) });
     expect((await harness.admin('PUT', '/admin/priorities/sources/crm', { priority: 1 })).status).toBe(200);
     expect((await harness.admin('PUT', '/admin/priorities/sources/web', { priority: 5, fields: { plan: 1 } })).status).toBe(200);
+    // The fixtures' orders are in EUR: reported in EUR, revenueTotal is their plain sum.
+    expect((await harness.admin('PUT', '/admin/currency-rates', { reportingCurrency: 'EUR', rates: [] })).status).toBe(200);
   }, 60_000);
 
   afterAll(async () => {

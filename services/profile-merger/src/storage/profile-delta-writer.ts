@@ -4,7 +4,8 @@ import { runQuery } from './run-query';
 import type { ProfileState, TraitMode } from '../survivorship/profile-state';
 import { parseIdentifierText } from '../survivorship/identifier-text';
 import { compareText } from '../survivorship/provenance';
-import { EMAIL_OBSERVATION_BEATS_STORED, ORDER_IS_LATER, TRAIT_BEATS_STORED, TRAIT_COLUMNS } from './survivorship-sql';
+import { writeOrderBooks } from './order-book-writer';
+import { EMAIL_OBSERVATION_BEATS_STORED, TRAIT_BEATS_STORED, TRAIT_COLUMNS } from './survivorship-sql';
 
 const byKey = <T>(key: (row: T) => string) => (a: T, b: T): number => compareText(key(a), key(b));
 
@@ -33,14 +34,10 @@ export async function writeProfileDeltas(
       table: 'profiles', alias: 'p',
       columns: [
         { name: 'profile_id', type: 'text' }, { name: 'item_count', type: 'bigint' }, { name: 'first_seen_ms', type: 'bigint' }, { name: 'last_seen_ms', type: 'bigint' },
-        { name: 'revenue_micros', type: 'bigint' }, { name: 'order_count', type: 'bigint' }, { name: 'last_order_message_id', type: 'text' },
-        { name: 'last_order_at_ms', type: 'bigint' }, { name: 'last_order_revenue_micros', type: 'bigint' }, { name: 'last_order_currency', type: 'text' },
-        { name: 'last_order_id', type: 'text' }, { name: 'has_non_test_item', type: 'boolean' }, { name: 'campaign_touch_count', type: 'bigint' },
+        { name: 'has_non_test_item', type: 'boolean' }, { name: 'campaign_touch_count', type: 'bigint' },
       ],
       rows: entries.map(([profileId, d]) => ({
-        profile_id: profileId, item_count: d.itemCount, first_seen_ms: d.firstSeen, last_seen_ms: d.lastSeen, revenue_micros: d.revenueMicros,
-        order_count: d.orderCount, last_order_message_id: d.lastOrder?.messageId, last_order_at_ms: d.lastOrder?.occurredAt,
-        last_order_revenue_micros: d.lastOrder?.revenueMicros, last_order_currency: d.lastOrder?.currency, last_order_id: d.lastOrder?.orderId,
+        profile_id: profileId, item_count: d.itemCount, first_seen_ms: d.firstSeen, last_seen_ms: d.lastSeen,
         has_non_test_item: d.hasNonTestItem, campaign_touch_count: d.campaigns.touchCount,
       })),
       onConflict: {
@@ -49,11 +46,6 @@ export async function writeProfileDeltas(
           { column: 'item_count', expression: 'p.item_count + EXCLUDED.item_count' },
           { column: 'first_seen_ms', expression: 'LEAST(p.first_seen_ms, EXCLUDED.first_seen_ms)' },
           { column: 'last_seen_ms', expression: 'GREATEST(p.last_seen_ms, EXCLUDED.last_seen_ms)' },
-          { column: 'revenue_micros', expression: 'p.revenue_micros + EXCLUDED.revenue_micros' },
-          { column: 'order_count', expression: 'p.order_count + EXCLUDED.order_count' },
-          ...['last_order_message_id', 'last_order_at_ms', 'last_order_revenue_micros', 'last_order_currency', 'last_order_id'].map((column) => ({
-            column, expression: `CASE WHEN ${ORDER_IS_LATER} THEN EXCLUDED.${column} ELSE p.${column} END`,
-          })),
           { column: 'has_non_test_item', expression: 'p.has_non_test_item OR EXCLUDED.has_non_test_item' },
           { column: 'campaign_touch_count', expression: 'p.campaign_touch_count + EXCLUDED.campaign_touch_count' },
           // Every profile a slice folds into gets its next version here, in the write it needs anyway, instead of
@@ -148,6 +140,7 @@ export async function writeProfileDeltas(
     );
   }
   if (emails.length > 0) await upsertEmailObservations(tx, emails);
+  await writeOrderBooks(tx, entries);
   return attribution;
 }
 

@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '@tessera/kafka';
-import { EMAIL_OBSERVATION_BEATS_STORED, ORDER_IS_LATER, TRAIT_BEATS_STORED } from './survivorship-sql';
+import { EMAIL_OBSERVATION_BEATS_STORED, ORDER_FACT_IS_LATER, TRAIT_BEATS_STORED } from './survivorship-sql';
 
 /** One absorbed profile folded into its survivor; both rows must be locked. */
 export interface ProfileFold {
@@ -26,7 +26,7 @@ export function foldRounds(folds: readonly ProfileFold[]): ProfileFold[][] {
 
 /**
  * Folds absorbed profiles into their survivors in SQL, the set-based twin of joinProfileState: counters add up,
- * first/last seen take min/max, traits and email observations are re-decided by survivorship, touches,
+ * first/last seen take min/max, traits, email observations and order facts are re-decided by survivorship, touches,
  * identifiers and the item log (which is also the timeline) move over. The absorbed profile keeps a narrow row with status
  * 'merged' and a redirect, so lookups by its id and late items keyed by it reach the survivor. Every row must be
  * locked; no absorbed id may be a survivor of the same call. A slice of merges costs a fixed number of
@@ -45,11 +45,6 @@ async function foldRound(tx: SqlExecutor, folds: readonly ProfileFold[]): Promis
        item_count = p.item_count + a.item_count,
        first_seen_ms = LEAST(p.first_seen_ms, a.first_seen_ms),
        last_seen_ms = GREATEST(p.last_seen_ms, a.last_seen_ms),
-       revenue_micros = p.revenue_micros + a.revenue_micros,
-       order_count = p.order_count + a.order_count,
-       ${['last_order_message_id', 'last_order_at_ms', 'last_order_revenue_micros', 'last_order_currency', 'last_order_id']
-         .map((column) => `${column} = CASE WHEN ${ORDER_IS_LATER.replace(/EXCLUDED\./g, 'a.')} THEN a.${column} ELSE p.${column} END`)
-         .join(',\n       ')},
        has_non_test_item = p.has_non_test_item OR a.has_non_test_item,
        campaign_touch_count = p.campaign_touch_count + a.campaign_touch_count,
        updated_at = now()
@@ -58,8 +53,7 @@ async function foldRound(tx: SqlExecutor, folds: readonly ProfileFold[]): Promis
   );
   await tx.query(
     `UPDATE profiles SET status = 'merged', merged_into = m.survivor, best_email = NULL, item_count = 0, first_seen_ms = NULL, last_seen_ms = NULL,
-       revenue_micros = 0, order_count = 0, campaign_touch_count = 0, last_order_message_id = NULL, last_order_at_ms = NULL, last_order_revenue_micros = NULL,
-       last_order_currency = NULL, last_order_id = NULL, updated_at = now()
+       campaign_touch_count = 0, updated_at = now()
        FROM ${PAIRS} WHERE profiles.profile_id = m.absorbed`,
     pairs,
   );
@@ -92,7 +86,17 @@ async function foldRound(tx: SqlExecutor, folds: readonly ProfileFold[]): Promis
      WHERE ${EMAIL_OBSERVATION_BEATS_STORED}`,
     pairs,
   );
-  for (const table of ['profile_traits', 'profile_event_counts', 'profile_campaign_touches', 'email_observations']) {
+  // One order held by both profiles stays one order: the later fact of each kind survives (laterFact).
+  await tx.query(
+    `INSERT INTO profile_orders AS o (profile_id, order_key, kind, message_id, source_id, occurred_at_ms, amount_micros, currency, currency_origin)
+     SELECT m.survivor, order_key, kind, message_id, source_id, occurred_at_ms, amount_micros, currency, currency_origin
+       FROM ${PAIRS} JOIN profile_orders x ON x.profile_id = m.absorbed ORDER BY 1, order_key, kind
+     ON CONFLICT (profile_id, order_key, kind) DO UPDATE SET message_id = EXCLUDED.message_id, source_id = EXCLUDED.source_id,
+       occurred_at_ms = EXCLUDED.occurred_at_ms, amount_micros = EXCLUDED.amount_micros, currency = EXCLUDED.currency, currency_origin = EXCLUDED.currency_origin
+     WHERE ${ORDER_FACT_IS_LATER}`,
+    pairs,
+  );
+  for (const table of ['profile_traits', 'profile_event_counts', 'profile_campaign_touches', 'email_observations', 'profile_orders']) {
     await tx.query(`DELETE FROM ${table} WHERE profile_id = ANY($1::text[])`, absorbed);
   }
   for (const table of ['profile_items', 'profile_identifiers', 'email_owners']) {

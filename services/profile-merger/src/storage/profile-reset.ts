@@ -2,7 +2,7 @@ import type { SqlExecutor } from '@tessera/kafka';
 
 /**
  * Empties everything derived from a profile's items (summary columns, traits, counters, touches, email
- * observations), keeping its row, version, item log and identifiers, so it can be rebuilt by folding its
+ * observations, orders), keeping its row, version, item log and identifiers, so it can be rebuilt by folding its
  * logged items again. Identifiers are the resolver's word, not derived: an item keeps every identifier it
  * linked, even one a later split moved away, so rebuilding them from items would take those back.
  * The rows must be locked.
@@ -10,13 +10,11 @@ import type { SqlExecutor } from '@tessera/kafka';
 export async function clearDerivedState(tx: SqlExecutor, profileIds: readonly string[]): Promise<void> {
   const ids = [...profileIds].sort();
   await tx.query(
-    `UPDATE profiles SET item_count = 0, first_seen_ms = NULL, last_seen_ms = NULL, revenue_micros = 0, order_count = 0, campaign_touch_count = 0,
-       last_order_message_id = NULL, last_order_at_ms = NULL, last_order_revenue_micros = NULL, last_order_currency = NULL,
-       last_order_id = NULL, best_email = NULL, has_non_test_item = false, status = 'active', merged_into = NULL, updated_at = now()
+    `UPDATE profiles SET item_count = 0, first_seen_ms = NULL, last_seen_ms = NULL, campaign_touch_count = 0, best_email = NULL, has_non_test_item = false, status = 'active', merged_into = NULL, updated_at = now()
      WHERE profile_id = ANY($1::text[])`,
     [ids],
   );
-  for (const table of ['profile_traits', 'profile_event_counts', 'profile_campaign_touches', 'email_observations']) {
+  for (const table of ['profile_traits', 'profile_event_counts', 'profile_campaign_touches', 'email_observations', 'profile_orders']) {
     await tx.query(`DELETE FROM ${table} WHERE profile_id = ANY($1::text[])`, [ids]);
   }
   await tx.query('DELETE FROM email_owners WHERE profile_id = ANY($1::text[])', [ids]);

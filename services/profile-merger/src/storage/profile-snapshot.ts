@@ -1,6 +1,7 @@
 import type { SqlExecutor } from '@tessera/kafka';
 import type { IdentifierAttribution } from './profile-delta-writer';
 import { parseIdentifierText, type IdentifierParts } from '../survivorship/identifier-text';
+import { joinOrderBooks, type CurrencyOrigin, type OrderFact, type OrderFactKind } from '../survivorship/order-book';
 import { compareText } from '../survivorship/provenance';
 import { emptyProfileState, type CampaignTouch, type JsonValue, type ProfileState, type TraitMode } from '../survivorship/profile-state';
 
@@ -34,9 +35,7 @@ export function touchFromRow(row: TouchRow): CampaignTouch {
 }
 
 /** Named, not `*`: the consumer runs these reads as prepared statements, and a later column must not change them. */
-const PROFILE_COLUMNS = `profile_id, status, merged_into, version, item_count, first_seen_ms, last_seen_ms, revenue_micros, order_count,
-  last_order_message_id, last_order_at_ms, last_order_revenue_micros, last_order_currency, last_order_id, best_email, has_non_test_item,
-  campaign_touch_count`;
+const PROFILE_COLUMNS = 'profile_id, status, merged_into, version, item_count, first_seen_ms, last_seen_ms, best_email, has_non_test_item, campaign_touch_count';
 const TOUCH_COLUMNS = 'profile_id, message_id, occurred_at_ms, utm_source, utm_medium, utm_campaign, utm_term, utm_content';
 
 interface ProfileRow {
@@ -47,13 +46,6 @@ interface ProfileRow {
   item_count: string;
   first_seen_ms: string | null;
   last_seen_ms: string | null;
-  revenue_micros: string;
-  order_count: string;
-  last_order_message_id: string | null;
-  last_order_at_ms: string | null;
-  last_order_revenue_micros: string | null;
-  last_order_currency: string | null;
-  last_order_id: string | null;
   best_email: string | null;
   has_non_test_item: boolean;
   campaign_touch_count: string;
@@ -76,19 +68,8 @@ export async function loadProfileSnapshots(
     state.itemCount = Number(row.item_count);
     state.firstSeen = num(row.first_seen_ms);
     state.lastSeen = num(row.last_seen_ms);
-    state.revenueMicros = Number(row.revenue_micros);
-    state.orderCount = Number(row.order_count);
     state.hasNonTestItem = row.has_non_test_item;
     state.campaigns.touchCount = Number(row.campaign_touch_count);
-    if (row.last_order_message_id !== null && row.last_order_at_ms !== null) {
-      state.lastOrder = {
-        messageId: row.last_order_message_id,
-        occurredAt: Number(row.last_order_at_ms),
-        revenueMicros: Number(row.last_order_revenue_micros ?? 0),
-        currency: row.last_order_currency,
-        orderId: row.last_order_id,
-      };
-    }
     snapshots.set(row.profile_id, {
       profileId: row.profile_id, status: row.status, mergedInto: row.merged_into, version: Number(row.version), bestEmail: row.best_email, state, identifiers: [],
     });
@@ -141,8 +122,36 @@ export async function loadProfileSnapshots(
     stateOf(row.profile_id)?.emails.set(row.email, { sourceId: row.source_id, priority: row.priority, occurredAt: Number(row.occurred_at_ms), messageId: row.message_id });
   }
 
+  // The whole order book: a profile's orders are few, and its totals are derived from them (orderTotals).
+  const orders = await tx.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM profile_orders WHERE profile_id = ANY($1::text[])`, [ids]);
+  for (const row of orders.rows) {
+    const state = stateOf(row.profile_id);
+    if (state) joinOrderBooks(state.orders, new Map([[row.order_key, { [row.kind]: orderFactFromRow(row) }]]));
+  }
+
   await loadIdentifiers(tx, snapshots);
   return snapshots;
+}
+
+const ORDER_COLUMNS = 'profile_id, order_key, kind, message_id, source_id, occurred_at_ms, amount_micros, currency, currency_origin';
+
+interface OrderRow {
+  profile_id: string;
+  order_key: string;
+  kind: OrderFactKind;
+  message_id: string;
+  source_id: string;
+  occurred_at_ms: string;
+  amount_micros: string | null;
+  currency: string | null;
+  currency_origin: CurrencyOrigin;
+}
+
+function orderFactFromRow(row: OrderRow): OrderFact {
+  return {
+    messageId: row.message_id, sourceId: row.source_id, occurredAt: Number(row.occurred_at_ms), amountMicros: num(row.amount_micros),
+    currency: row.currency, currencyOrigin: row.currency_origin,
+  };
 }
 
 /**

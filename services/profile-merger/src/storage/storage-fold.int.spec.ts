@@ -6,6 +6,7 @@ import { observeItem } from '../survivorship/item-observer';
 import type { PriorityConfig } from '../survivorship/priority-config';
 import { emptyProfileState, type ProfileState } from '../survivorship/profile-state';
 import { joinProfileState } from '../survivorship/profile-state-join';
+import { NO_RATES } from '../survivorship/lifetime-value';
 import { segmentableValues } from '../survivorship/segmentable-values';
 import { createTestSchema } from '@tessera/testing';
 import { ApplierHarness } from '../test-support/applier-harness';
@@ -50,7 +51,7 @@ describe('stored profiles equal the pure survivorship fold (Postgres)', () => {
         status: snapshot.status,
         into: snapshot.mergedInto,
         identifiers: active ? snapshot.identifiers : [],
-        values: active ? segmentableValues(snapshot.state, snapshot.bestEmail) : {},
+        values: active ? segmentableValues(snapshot.state, snapshot.bestEmail, NO_RATES) : {},
       });
     }
   };
@@ -100,7 +101,7 @@ describe('stored profiles equal the pure survivorship fold (Postgres)', () => {
           for (const [profileId, state] of expectedStates) {
             const snapshot = stored.get(profileId);
             if (state.itemCount === 0) continue;
-            expect(snapshot && segmentableValues(snapshot.state, snapshot.bestEmail)).toEqual(segmentableValues(state, best.get(profileId) ?? null));
+            expect(snapshot && segmentableValues(snapshot.state, snapshot.bestEmail, NO_RATES)).toEqual(segmentableValues(state, best.get(profileId) ?? null, NO_RATES));
           }
           if (mergeAt < 0) return;
           expect(stored.get(right)?.status).toBe('merged');
@@ -115,7 +116,7 @@ describe('stored profiles equal the pure survivorship fold (Postgres)', () => {
           for (const [profileId, state] of separate) {
             const snapshot = split.get(profileId);
             expect(snapshot?.status).toBe('active');
-            expect(snapshot && segmentableValues(snapshot.state, snapshot.bestEmail)).toEqual(segmentableValues(state, splitBest.get(profileId) ?? null));
+            expect(snapshot && segmentableValues(snapshot.state, snapshot.bestEmail, NO_RATES)).toEqual(segmentableValues(state, splitBest.get(profileId) ?? null, NO_RATES));
           }
         },
       ),
@@ -159,7 +160,7 @@ describe('stored profiles equal the pure survivorship fold (Postgres)', () => {
             }
             const state = expectedStates.get(id)!;
             if (state.itemCount === 0) continue;
-            expect(snapshot && segmentableValues(snapshot.state, snapshot.bestEmail)).toEqual(segmentableValues(state, best.get(id) ?? null));
+            expect(snapshot && segmentableValues(snapshot.state, snapshot.bestEmail, NO_RATES)).toEqual(segmentableValues(state, best.get(id) ?? null, NO_RATES));
           }
         },
       ),

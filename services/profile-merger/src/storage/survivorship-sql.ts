@@ -8,8 +8,7 @@ export const TRAIT_BEATS_STORED = `CASE WHEN t.mode = 'set'
 
 export const EMAIL_OBSERVATION_BEATS_STORED = '(EXCLUDED.priority, t.occurred_at_ms, t.message_id) < (t.priority, EXCLUDED.occurred_at_ms, EXCLUDED.message_id)';
 
-/** The later order by (timestamp, message id); `p` is the stored profile. */
-export const ORDER_IS_LATER = `(EXCLUDED.last_order_at_ms IS NOT NULL AND (p.last_order_at_ms IS NULL
-  OR (EXCLUDED.last_order_at_ms, EXCLUDED.last_order_message_id) > (p.last_order_at_ms, p.last_order_message_id)))`;
+/** The SQL twin of laterFact (survivorship/order-book.ts): the incoming order fact is later than the stored one (`o`). */
+export const ORDER_FACT_IS_LATER = '(EXCLUDED.occurred_at_ms, EXCLUDED.message_id, EXCLUDED.source_id) > (o.occurred_at_ms, o.message_id, o.source_id)';
 
 export const TRAIT_COLUMNS = ['value', 'tombstone', 'source_id', 'priority', 'occurred_at_ms', 'message_id'] as const;

@@ -16,9 +16,13 @@ const traitBag = fc.record({
 export const itemSpecArbitrary = fc.oneof(
   fc.record({ kind: fc.constant('identify' as const), sourceId: sources, at, bag: traitBag }),
   fc.record({
-    kind: fc.constant('track' as const), sourceId: sources, at, event: fc.constantFrom('Viewed', 'Order Completed'),
+    kind: fc.constant('track' as const), sourceId: sources, at, event: fc.constantFrom('Viewed', 'Order Completed', 'Order Refunded', 'Checkout Started'),
     revenue: fc.option(fc.double({ min: 0, max: 500, noNaN: true }), { nil: null }), utm: fc.option(fc.constantFrom('google', 'news'), { nil: null }),
     consent: fc.option(fc.boolean(), { nil: null }),
+    // Few order ids and currencies, so resends, refunds before their order and shared orders happen.
+    orderId: fc.option(fc.constantFrom('A', 'B', 'C'), { nil: null }), currency: fc.constantFrom('EUR', 'USD', 'JPY', null),
+    // One track in ten is test traffic.
+    testRoll: fc.integer({ min: 0, max: 9 }),
   }),
   fc.record({ kind: fc.constant('record' as const), sourceId: sources, at, attributes: fc.dictionary(fc.constantFrom('fn', 'plan', 'mail'), value, { maxKeys: 3 }) }),
 );
@@ -36,7 +40,12 @@ export function buildItem(spec: ItemSpec, messageId: string, profileId: string, 
     const context: Record<string, unknown> = {};
     if (spec.utm) context.campaign = { source: spec.utm };
     if (spec.consent !== null) context.consent = { categoryPreferences: { Advertising: spec.consent } };
-    return trackItem({ profileId, messageId, sourceId: spec.sourceId, at: spec.at, event: spec.event, revenue: spec.revenue, context });
+    const kind = spec.event === 'Order Completed' ? ('order' as const) : spec.event === 'Order Refunded' ? ('refund' as const) : null;
+    const commerce = kind && { kind, orderId: spec.orderId, amount: spec.revenue, currency: spec.currency, currencyOrigin: spec.currency ? ('event' as const) : ('missing' as const) };
+    return trackItem({
+      profileId, messageId, sourceId: spec.sourceId, at: spec.at, event: spec.event, revenue: spec.revenue, context,
+      properties: spec.orderId ? { order_id: spec.orderId } : {}, commerce, isTest: spec.testRoll === 0,
+    });
   }
   const attributes = { ...spec.attributes, mail: typeof spec.attributes.mail === 'string' ? `${spec.attributes.mail}@${emailDomain}` : undefined };
   return recordItem({ profileId, messageId, sourceId: spec.sourceId, at: spec.at, attributes, mapping: { fn: 'given-name', mail: 'email' } });

@@ -1,13 +1,11 @@
 import type { ResolvedItem } from '@tessera/contracts';
-import { campaignTouch, consentPreferences, isObject, parseJsonObject, textOrNull, toMicros, type JsonObject } from './item-context';
+import { campaignTouch, consentPreferences, isObject, parseJsonObject, type JsonObject } from './item-context';
+import { observeOrder } from './order-observer';
 import { CONSENT_PRIORITY, effectivePriority, type PriorityConfig } from './priority-config';
 import { emptyProfileState, type JsonValue, type ProfileState, type TraitCell, type TraitMode } from './profile-state';
 import { betterCell } from './profile-state-join';
 import type { Provenance } from './provenance';
 import { canonicalTraitName, CONSENT_FIELD_PREFIX, recordAttributeField } from './trait-names';
-
-/** Segment's e-commerce spec: the event that makes an order. */
-export const ORDER_EVENT = 'Order Completed';
 
 /** Counter names of non-track items (track events count under their own name). */
 export function counterName(item: ResolvedItem): string {
@@ -76,17 +74,21 @@ function normalizeEmail(value: unknown): string | null {
 /**
  * What one resolved item says about its profile, as a profile-state delta. Pure: the same item and priority
  * configuration always give the same delta, and deltas fold in any order (see joinProfileState).
+ * Test traffic (isTest) is counted as an item and keeps its identifiers (the resolver linked them), and says
+ * nothing else: no counts, traits, emails, consent, campaigns, orders or first/last seen, so it never moves a
+ * real profile's KPIs. A profile of test items only shows as isTest.
  */
 export function observeItem(item: ResolvedItem, config: PriorityConfig): ProfileState {
   const state = emptyProfileState();
   const at = item.occurredAt;
   const provenanceFor = (field: string): Provenance => ({ sourceId: item.sourceId, priority: effectivePriority(config, item.sourceId, field), occurredAt: at, messageId: item.messageId });
-  state.firstSeen = at;
-  state.lastSeen = at;
   state.itemCount = 1;
-  state.counters.set(counterName(item), { count: 1, firstAt: at, lastAt: at });
   state.hasNonTestItem = !(item.event?.isTest ?? item.record?.isTest ?? false);
   for (const identifier of item.identifiers) state.identifiers.add(`${identifier.type}:${identifier.value}`);
+  if (!state.hasNonTestItem) return state;
+  state.firstSeen = at;
+  state.lastSeen = at;
+  state.counters.set(counterName(item), { count: 1, firstAt: at, lastAt: at });
 
   let ops: TraitOp[] = [];
   const event = item.event;
@@ -94,20 +96,8 @@ export function observeItem(item: ResolvedItem, config: PriorityConfig): Profile
     const context = parseJsonObject(event.context);
     if (event.type === 'identify') ops = traitOps(parseJsonObject(event.traits), true);
     else if (event.type === 'track') ops = traitOps(parseJsonObject(event.properties), false);
-    const properties = parseJsonObject(event.properties);
-    const isOrder = event.type === 'track' && event.event === ORDER_EVENT;
-    const revenue = event.revenue !== null ? toMicros(event.revenue) : isOrder ? (toMicros(properties?.revenue) ?? toMicros(properties?.total)) : null;
-    if (revenue !== null) state.revenueMicros = revenue;
-    if (isOrder) {
-      state.orderCount = 1;
-      state.lastOrder = {
-        messageId: item.messageId,
-        occurredAt: at,
-        revenueMicros: revenue ?? 0,
-        currency: event.currency ?? textOrNull(properties?.currency),
-        orderId: textOrNull(properties?.order_id) ?? textOrNull(properties?.orderId),
-      };
-    }
+    const orders = observeOrder(item, parseJsonObject(event.properties));
+    if (orders) state.orders = orders;
     const touch = campaignTouch(context, item.messageId, at);
     if (touch) state.campaigns = { touchCount: 1, first: touch, last: touch, pending: [touch] };
     for (const [category, granted] of consentPreferences(context)) {

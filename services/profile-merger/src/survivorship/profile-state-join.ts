@@ -1,4 +1,5 @@
-import type { CampaignTouch, OrderSummary, ProfileState, TraitCell, TraitMode, TraitRegisters } from './profile-state';
+import { joinOrderBooks } from './order-book';
+import type { CampaignTouch, ProfileState, TraitCell, TraitMode, TraitRegisters } from './profile-state';
 import { compareOnceRank, compareSetRank, compareText, type Provenance } from './provenance';
 
 /** The winner of two cells of one mode (either may be absent). */
@@ -7,14 +8,6 @@ export function betterCell(mode: TraitMode, a: TraitCell | undefined, b: TraitCe
   if (!b) return a;
   const compare = mode === 'set' ? compareSetRank : compareOnceRank;
   return compare(a.provenance, b.provenance) <= 0 ? a : b;
-}
-
-/** The later order (timestamp, then message id): "last order" must not depend on arrival order either. */
-export function laterOrder(a: OrderSummary | null, b: OrderSummary | null): OrderSummary | null {
-  if (!a) return b;
-  if (!b) return a;
-  if (a.occurredAt !== b.occurredAt) return a.occurredAt > b.occurredAt ? a : b;
-  return compareText(a.messageId, b.messageId) >= 0 ? a : b;
 }
 
 function minNullable(a: number | null, b: number | null): number | null {
@@ -46,9 +39,7 @@ export function joinProfileState(into: ProfileState, from: ProfileState): Profil
         : { ...counter },
     );
   }
-  into.revenueMicros += from.revenueMicros;
-  into.orderCount += from.orderCount;
-  into.lastOrder = laterOrder(into.lastOrder, from.lastOrder);
+  joinOrderBooks(into.orders, from.orders);
   for (const [field, registers] of from.traits) {
     const current: TraitRegisters = into.traits.get(field) ?? {};
     const next: TraitRegisters = {};

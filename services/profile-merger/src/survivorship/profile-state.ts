@@ -1,3 +1,4 @@
+import type { OrderBook } from './order-book';
 import type { Provenance } from './provenance';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -20,15 +21,6 @@ export interface EventCounter {
   count: number;
   firstAt: number;
   lastAt: number;
-}
-
-export interface OrderSummary {
-  messageId: string;
-  occurredAt: number;
-  /** Revenue in millionths of the currency unit: integer sums are exact whatever the order of addition. */
-  revenueMicros: number;
-  currency: string | null;
-  orderId: string | null;
 }
 
 export interface CampaignTouch {
@@ -64,9 +56,8 @@ export interface ProfileState {
   /** Items applied (events and records). */
   itemCount: number;
   counters: Map<string, EventCounter>;
-  revenueMicros: number;
-  orderCount: number;
-  lastOrder: OrderSummary | null;
+  /** Orders and refunds by order key; revenue, order count and last order are derived from it (orderTotals). */
+  orders: OrderBook;
   /** Canonical trait name (e.g. given-name, plan) or consent.<category> -> registers. */
   traits: Map<string, TraitRegisters>;
   campaigns: CampaignSummary;
@@ -74,7 +65,7 @@ export interface ProfileState {
   emails: Map<string, Provenance>;
   /** `type:value` of every identifier seen on the profile's items. */
   identifiers: Set<string>;
-  /** False as soon as one non-test item arrives. */
+  /** False as soon as one non-test item arrives. Test items add nothing else but their count and identifiers. */
   hasNonTestItem: boolean;
 }
 
@@ -84,9 +75,7 @@ export function emptyProfileState(): ProfileState {
     lastSeen: null,
     itemCount: 0,
     counters: new Map(),
-    revenueMicros: 0,
-    orderCount: 0,
-    lastOrder: null,
+    orders: new Map(),
     traits: new Map(),
     campaigns: { touchCount: 0, first: null, last: null, pending: [] },
     emails: new Map(),

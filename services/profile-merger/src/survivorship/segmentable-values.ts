@@ -1,3 +1,5 @@
+import { lifetimeValue, type MoneyContext } from './lifetime-value';
+import { orderTotals } from './order-totals';
 import type { ProfileState } from './profile-state';
 import { effectiveTrait } from './profile-state-join';
 import { CONSENT_FIELD_PREFIX } from './trait-names';
@@ -6,10 +8,11 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 
 /**
  * The flat snapshot of the fields segments may use (the `values` of cdp.profiles.changed): traits.<field>,
- * consent.<category>, email (the 1:1 best email), first_seen, last_seen, event_count.<name>, revenue_total,
- * order_count, last_order_at, campaign.*. An absent key means unset.
+ * consent.<category>, email (the 1:1 best email), first_seen, last_seen, event_count.<name>, revenue_total (lifetime
+ * value in the reporting currency, at the rates of `money`), revenue_currency, revenue.<CUR> (net per currency),
+ * revenue_without_currency, revenue_flags, order_count, last_order_at, campaign.*. An absent key means unset.
  */
-export function segmentableValues(state: ProfileState, bestEmail: string | null): Record<string, unknown> {
+export function segmentableValues(state: ProfileState, bestEmail: string | null, money: MoneyContext): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const field of [...state.traits.keys()].sort()) {
     const effective = effectiveTrait(state.traits.get(field) ?? {});
@@ -20,9 +23,15 @@ export function segmentableValues(state: ProfileState, bestEmail: string | null)
   if (state.firstSeen !== null) values.first_seen = iso(state.firstSeen);
   if (state.lastSeen !== null) values.last_seen = iso(state.lastSeen);
   for (const name of [...state.counters.keys()].sort()) values[`event_count.${name}`] = state.counters.get(name)?.count;
-  values.revenue_total = state.revenueMicros / 1_000_000;
-  values.order_count = state.orderCount;
-  if (state.lastOrder) values.last_order_at = iso(state.lastOrder.occurredAt);
+  const totals = orderTotals(state.orders);
+  const ltv = lifetimeValue(totals, money);
+  values.revenue_total = ltv.totalMicros / 1_000_000;
+  values.order_count = totals.orderCount;
+  if (totals.orderCount > 0) values.revenue_currency = ltv.currency;
+  for (const [currency, total] of [...totals.byCurrency].sort(([a], [b]) => (a < b ? -1 : 1))) values[`revenue.${currency}`] = total.netMicros / 1_000_000;
+  if (totals.withoutCurrency.orders > 0) values.revenue_without_currency = totals.withoutCurrency.netMicros / 1_000_000;
+  if (ltv.flags.length > 0) values.revenue_flags = ltv.flags;
+  if (totals.lastOrder) values.last_order_at = iso(totals.lastOrder.occurredAt);
   const { touchCount, first, last } = state.campaigns;
   if (touchCount > 0) values['campaign.touch_count'] = touchCount;
   if (first && last) {

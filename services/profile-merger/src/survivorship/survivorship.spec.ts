@@ -2,12 +2,16 @@ import * as fc from 'fast-check';
 import type { ResolvedItem } from '@tessera/contracts';
 import { assignBestEmails } from './best-email-assignment';
 import { observeItem } from './item-observer';
+import type { MoneyContext } from './lifetime-value';
 import type { PriorityConfig } from './priority-config';
 import { emptyProfileState, type ProfileState } from './profile-state';
 import { bestEmailCandidate, joinProfileState } from './profile-state-join';
 import { segmentableValues } from './segmentable-values';
 import { buildItem, itemSpecArbitrary, shuffle } from './item-arbitraries.fixture';
 import { identifyItem, recordItem, trackItem } from './test-items.fixture';
+
+/** The fixtures' orders are in EUR: reported in EUR, they need no rate. */
+const EUR_REPORTING: MoneyContext = { reportingCurrency: 'EUR', rates: new Map() };
 
 const config: PriorityConfig = {
   sources: new Map([['crm', 1], ['web', 5]]),
@@ -20,7 +24,7 @@ function fold(items: readonly ResolvedItem[], cfg: PriorityConfig = config): Pro
 
 const view = (items: readonly ResolvedItem[]): Record<string, unknown> => {
   const state = fold(items);
-  return segmentableValues(state, bestEmailCandidate(state.emails));
+  return segmentableValues(state, bestEmailCandidate(state.emails), EUR_REPORTING);
 };
 
 describe('survivorship', () => {
@@ -85,7 +89,7 @@ describe('survivorship', () => {
   it('merging two profiles folds counts and re-decides traits', () => {
     const left = fold([identifyItem({ messageId: 'm1', sourceId: 'web', at: 1000, traits: { firstName: 'Web' } }), trackItem({ messageId: 't1', sourceId: 'web', at: 1500, event: 'Viewed' })]);
     const right = fold([recordItem({ messageId: 'm2', sourceId: 'crm', at: 500, attributes: { fn: 'Crm' }, mapping: { fn: 'given-name' } }), trackItem({ messageId: 't2', sourceId: 'web', at: 2500, event: 'Viewed' })]);
-    const merged = segmentableValues(joinProfileState(left, right), null);
+    const merged = segmentableValues(joinProfileState(left, right), null, EUR_REPORTING);
     expect(merged).toMatchObject({ 'traits.given-name': 'Crm', 'event_count.Viewed': 2, first_seen: new Date(500).toISOString(), last_seen: new Date(2500).toISOString() });
   });
 
@@ -123,7 +127,7 @@ describe('survivorship property: arrival order never matters', () => {
         const merged = joinProfileState(fold(shuffled.slice(half)), fold(shuffled.slice(0, half)));
         const expected = view(items);
         expect(view(shuffled)).toEqual(expected);
-        expect(segmentableValues(merged, bestEmailCandidate(merged.emails))).toEqual(expected);
+        expect(segmentableValues(merged, bestEmailCandidate(merged.emails), EUR_REPORTING)).toEqual(expected);
       }),
       { numRuns: 300 },
     );

@@ -55,7 +55,7 @@ export async function storedCounts(pool: Pool): Promise<{ counts: Record<string,
   const { rows } = await pool.query<{ profile_id: string; event_name: string; event_count: string }>('SELECT profile_id, event_name, event_count FROM profile_event_counts');
   const merged = await pool.query<{ n: string }>("SELECT count(*) AS n FROM profiles WHERE status = 'merged'");
   const logged = await pool.query<{ n: string }>('SELECT count(*) AS n FROM profile_items');
-  const orders = await pool.query<{ n: string }>('SELECT COALESCE(sum(order_count), 0) AS n FROM profiles');
+  const orders = await pool.query<{ n: string }>("SELECT count(*) AS n FROM profile_orders WHERE kind = 'order'");
   return {
     counts: Object.fromEntries(rows.map((row) => [`${row.profile_id}|${row.event_name}`, Number(row.event_count)])),
     merged: Number(merged.rows[0].n),

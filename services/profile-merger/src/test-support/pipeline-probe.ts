@@ -65,7 +65,9 @@ export class PipelineProbe {
   }
 
   async mergerProfiles(): Promise<Map<string, StoredProfile>> {
-    const { rows } = await this.merger.query<{ profile_id: string; status: string; item_count: string; order_count: string }>('SELECT profile_id, status, item_count, order_count FROM profiles');
+    const { rows } = await this.merger.query<{ profile_id: string; status: string; item_count: string; order_count: string }>(
+      `SELECT profile_id, status, item_count, (SELECT count(*) FROM profile_orders o WHERE o.profile_id = p.profile_id AND o.kind = 'order') AS order_count FROM profiles p`,
+    );
     return new Map(rows.map((row) => [row.profile_id, { status: row.status, itemCount: Number(row.item_count), orderCount: Number(row.order_count) }]));
   }
 

@@ -80,6 +80,8 @@ function validEvent(messageId: string, step: Step, name: string, at: number): Va
     receivedAt: at,
     properties: identify ? null : JSON.stringify(name === 'Order Completed' ? { total: 12.5 } : {}),
     traits: identify ? JSON.stringify({ email: `${step.userId}@example.com`, plan: 'free' }) : null,
+    // What validation marks on an order (each its own order: no order id), in the default reporting currency.
+    ...(name === 'Order Completed' && !identify ? { revenue: 12.5, currency: 'USD', commerce: { kind: 'order' as const, orderId: null, amount: 12.5, currency: 'USD', currencyOrigin: 'event' as const } } : {}),
   };
 }
 

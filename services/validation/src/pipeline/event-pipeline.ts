@@ -4,6 +4,7 @@ import type { EventDraft, Step, StepEnvironment } from './pipeline-types';
 import { clockSkewStep } from './steps/clock-skew.step';
 import { commerceNormalizationStep } from './steps/commerce-normalization.step';
 import { contactNormalizationStep } from './steps/contact-normalization.step';
+import { orderFactsStep } from './steps/order-facts.step';
 import { parseJsonFieldsStep } from './steps/parse-json-fields.step';
 import { structuralChecksStep } from './steps/structural-checks.step';
 import { testTrafficStep } from './steps/test-traffic.step';
@@ -16,6 +17,7 @@ const EVENT_STEPS: readonly [string, Step<EventDraft>][] = [
   ['test-traffic', testTrafficStep()],
   ['contact-normalization', contactNormalizationStep()],
   ['commerce-normalization', commerceNormalizationStep()],
+  ['order-facts', orderFactsStep()],
   ['tracking-plan', trackingPlanStep()],
 ];
 
@@ -63,6 +65,7 @@ export function toValidEvent(draft: EventDraft): ValidEventInput {
     revenue: draft.revenue,
     currency: draft.currency,
     isTest: draft.isTest,
+    commerce: draft.commerce,
     violations: draft.violations,
   };
 }

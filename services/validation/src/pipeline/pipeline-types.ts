@@ -1,4 +1,4 @@
-import type { EventType, RawEvent, RawRecord, TrackingPlanViolationInput } from '@tessera/contracts';
+import type { CommerceFactsInput, EventType, RawEvent, RawRecord, TrackingPlanViolationInput } from '@tessera/contracts';
 import type { StepResult } from '@tessera/kafka';
 import type { SourceSettings } from '../source-settings/source-settings';
 import type { PlanValidatorCache } from '../tracking-plans/plan-validator-cache';
@@ -25,6 +25,8 @@ export interface EventDraft {
   revenue: number | null;
   currency: string | null;
   isTest: boolean;
+  /** Set on order and refund events only (order-facts step). */
+  commerce: CommerceFactsInput | null;
   violations: TrackingPlanViolationInput[];
 }
 

@@ -5,6 +5,7 @@ import { JsonBodyValidator, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { getCountries, type CountryCode } from 'libphonenumber-js';
 import { SOURCE_SETTINGS_BODY_SCHEMA, type SourceSettings, type SourceSettingsBody } from './source-settings';
 import { SourceSettingsRepository } from './source-settings.repository';
+import { isIsoCurrency } from '../pipeline/steps/commerce-normalization.step';
 
 const KNOWN_REGIONS = new Set<string>(getCountries());
 
@@ -34,12 +35,15 @@ export class SourceSettingsController {
   }
 
   @Put(':sourceId/settings')
-  @ApiOperation({ summary: "Set a source's default phone region and test-traffic rules" })
+  @ApiOperation({ summary: "Set a source's default phone region, test-traffic rules, order event names and default currency" })
   @ApiBody({ schema: SOURCE_SETTINGS_BODY_SCHEMA as unknown as SchemaObject })
   async put(@Param('sourceId') sourceId: string, @Body() raw: unknown): Promise<SourceSettings> {
     const body = this.body.parse(raw);
     if (body.defaultRegion && !KNOWN_REGIONS.has(body.defaultRegion.toUpperCase() as CountryCode)) {
       throw new BadRequestException(`defaultRegion ${body.defaultRegion} is not a region libphonenumber knows`);
+    }
+    if (body.defaultCurrency && !isIsoCurrency(body.defaultCurrency.toUpperCase())) {
+      throw new BadRequestException(`defaultCurrency ${body.defaultCurrency} is not an ISO 4217 code`);
     }
     for (const rule of body.testRules ?? []) {
       if (rule.pattern === undefined) continue;

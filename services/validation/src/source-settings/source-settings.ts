@@ -11,12 +11,19 @@ export interface SourceSettingsBody {
   /** ISO 3166-1 alpha-2 region used to read phone numbers without a +country prefix. */
   defaultRegion?: string | null;
   testRules?: TestTrafficRule[];
+  /** Track event names that are orders (Segment e-commerce spec); absent or null: ["Order Completed"]. */
+  orderEvents?: string[] | null;
+  /** ISO 4217 currency of this source's orders that carry none; null: such orders are flagged. */
+  defaultCurrency?: string | null;
 }
 
 export interface SourceSettings {
   sourceId: string;
   defaultRegion: string | null;
   testRules: TestTrafficRule[];
+  /** null: the default order events (DEFAULT_ORDER_EVENTS). Optional so older literals stay valid. */
+  orderEvents?: string[] | null;
+  defaultCurrency?: string | null;
   updatedAt: string;
 }
 
@@ -25,6 +32,8 @@ export const SOURCE_SETTINGS_BODY_SCHEMA = {
   additionalProperties: false,
   properties: {
     defaultRegion: { anyOf: [{ type: 'null' }, { type: 'string', pattern: '^[A-Za-z]{2}$' }] },
+    orderEvents: { anyOf: [{ type: 'null' }, { type: 'array', minItems: 1, maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 200 } }] },
+    defaultCurrency: { anyOf: [{ type: 'null' }, { type: 'string', pattern: '^[A-Za-z]{3}$' }] },
     testRules: {
       type: 'array',
       maxItems: 50,

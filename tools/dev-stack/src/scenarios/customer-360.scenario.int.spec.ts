@@ -297,7 +297,8 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     });
     expect(comparable(outOfOrder)).toEqual(comparable(inOrder));
     expect(inOrder.traits).toEqual({ 'given-name': 'Anne', signup_source: 'ad' });
-    expect(inOrder.transactions).toMatchObject({ revenueTotal: 19.75, orderCount: 2, lastOrder: { orderId: 'o2' } });
+    // EUR orders: kept in EUR; with no EUR rate in the table they stay out of the USD lifetime value, flagged
+    expect(inOrder.transactions).toMatchObject({ byCurrency: { EUR: { net: 19.75 } }, flags: ['missing_rate:EUR'], orderCount: 2, lastOrder: { orderId: 'o2' } });
     expect(inOrder.campaigns).toMatchObject({ touchCount: 2, firstTouch: { source: 'google' }, lastTouch: { source: 'newsletter' } });
   });
 

@@ -83,7 +83,8 @@ describe('pipeline operations scenarios through the HTTP gateway on the whole ru
     expect(comparable(reversed)).toEqual(comparable(inOrder));
     expect(inOrder.traits).toEqual({ 'given-name': 'Olaf', plan: 'gold' });
     expect(inOrder.consent).toEqual({ Advertising: true });
-    expect(inOrder.transactions).toMatchObject({ revenueTotal: 99.99, orderCount: 1 });
+    // no currency on the order and none as the dev source's default: counted apart and flagged
+    expect(inOrder.transactions).toMatchObject({ withoutCurrency: { orders: 1, net: 99.99 }, flags: ['missing_currency'], orderCount: 1 });
     expect(identifiersOf(reversed)).toEqual(['anonymous_id:anon-ola-rev-laptop', 'anonymous_id:anon-ola-rev-phone', 'user_id:u-ola-rev']);
   });
 

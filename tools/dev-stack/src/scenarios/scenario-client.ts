@@ -70,6 +70,13 @@ export class ScenarioClient {
     if (answer.status !== 200) throw new Error(`setting priority of ${sourceId}: ${answer.status} ${JSON.stringify(answer.body)}`);
   }
 
+  /** Merger admin: PUT /admin/currency-rates (reporting currency and dated rates); answers the rate table. */
+  async putCurrencyRates(body: Json): Promise<Json> {
+    const answer = await this.admin('PUT', `${this.urls.merger}/admin/currency-rates`, body);
+    if (answer.status !== 200) throw new Error(`currency rates: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  }
+
   profile(profileId: string): Promise<HttpAnswer> {
     return this.request('GET', `${this.urls.merger}/v1/profiles/${encodeURIComponent(profileId)}`);
   }

@@ -58,6 +58,7 @@ export function structuralChecksStep(): (raw: RawEvent) => StepResult<EventDraft
       revenue: null,
       currency: null,
       isTest: false,
+      commerce: null,
       violations: [],
     });
   };

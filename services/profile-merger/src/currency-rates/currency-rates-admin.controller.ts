@@ -1,0 +1,68 @@
+import { BadRequestException, Body, Controller, Get, Put } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '@tessera/service-kit';
+import Ajv from 'ajv';
+import { CurrencyRateRepository, type CurrencyRatesView, type PutCurrencyRates } from './currency-rate.repository';
+
+const ISO_4217: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+const CURRENCY = { type: 'string', pattern: '^[A-Z]{3}$' } as const;
+
+const validatePut = new Ajv({ strict: true }).compile<PutCurrencyRates>({
+  type: 'object',
+  additionalProperties: false,
+  required: ['rates'],
+  properties: {
+    reportingCurrency: CURRENCY,
+    rates: {
+      type: 'array',
+      maxItems: 10_000,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['currency', 'date', 'rate'],
+        properties: { currency: CURRENCY, date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }, rate: { type: 'number', exclusiveMinimum: 0 } },
+      },
+    },
+  },
+});
+
+function checkPut(body: unknown): PutCurrencyRates {
+  if (!validatePut(body)) {
+    const error = validatePut.errors?.[0];
+    throw new BadRequestException(`body${error?.instancePath ?? ''} ${error?.message ?? 'is invalid'}`);
+  }
+  for (const code of [body.reportingCurrency, ...body.rates.map((r) => r.currency)]) {
+    if (code !== undefined && !ISO_4217.has(code)) throw new BadRequestException(`${code} is not an ISO 4217 currency code`);
+  }
+  for (const rate of body.rates) {
+    const day = new Date(`${rate.date}T00:00:00Z`);
+    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== rate.date) throw new BadRequestException(`${rate.date} is not a calendar date`);
+  }
+  return body;
+}
+
+/**
+ * The rate table lifetime value is converted with: `rate` units of the reporting currency per unit of `currency`,
+ * for a day. The newest day of each currency is the rate in use, applied when a profile is read (so a new rate
+ * shows on every profile's next read) and when a profile's change is published.
+ */
+@ApiTags('admin: currency rates')
+@AdminOnly()
+@Controller('admin/currency-rates')
+export class CurrencyRatesAdminController {
+  constructor(private readonly rates: CurrencyRateRepository) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The reporting currency and every stored rate into it (current: the one in use)' })
+  async list(): Promise<CurrencyRatesView> {
+    return this.rates.view();
+  }
+
+  @Put()
+  @ApiOperation({ summary: 'Upsert rates, e.g. {"reportingCurrency":"USD","rates":[{"currency":"EUR","date":"2026-12-01","rate":1.08}]}' })
+  async put(@Body() body: unknown): Promise<CurrencyRatesView> {
+    const checked = checkPut(body);
+    if (checked.reportingCurrency === undefined && checked.rates.length === 0) throw new BadRequestException('body names no reporting currency and no rate');
+    return this.rates.put(checked);
+  }
+}
