@@ -30,8 +30,8 @@ describe('OrderBookBackfill migration', () => {
     ];
     await schema.pool.query("INSERT INTO profiles (profile_id) VALUES ('p-1'), ('p-2')");
     await schema.pool.query(
-      'INSERT INTO profile_items (profile_id, message_id, occurred_at_ms, payload) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[])',
-      [items.map((i) => i.profileId), items.map((i) => i.messageId), items.map((i) => i.occurredAt), items.map((i) => encode(Topics.EventsResolved, i))],
+      'INSERT INTO profile_items (profile_id, source_id, message_id, occurred_at_ms, payload) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bytea[])',
+      [items.map((i) => i.profileId), items.map((i) => i.sourceId), items.map((i) => i.messageId), items.map((i) => i.occurredAt), items.map((i) => encode(Topics.EventsResolved, i))],
     );
 
     const migrated = await createServiceDataSource({ url: schema.url, schema: schema.schema, migrations: PROFILE_MERGER_MIGRATIONS });
