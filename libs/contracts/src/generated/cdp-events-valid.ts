@@ -115,14 +115,127 @@ export interface ValidEventV1Input {
   violations?: Array<TrackingPlanViolationV1Input>;
 }
 
-// ---- the newest version (v1): what consumers read into and producers write
+// ---- libs/contracts/schemas/cdp.events.valid/v2.avsc
 
-export type ValidEvent = ValidEventV1;
-export type ValidEventInput = ValidEventV1Input;
-export type EventType = EventTypeV1;
-export type TrackingPlanViolation = TrackingPlanViolationV1;
-export type TrackingPlanViolationInput = TrackingPlanViolationV1Input;
-export type ViolationReason = ViolationReasonV1;
+export type EventTypeV2 = 'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias';
+
+/** v2 adds what validation repaired instead of rejecting: blocked_identifier (a placeholder identifier value removed), future_timestamp (a client timestamp too far ahead of receipt replaced by receivedAt), repaired_text (NUL bytes removed, lone UTF-16 surrogates replaced by U+FFFD). */
+export type ViolationReasonV2 = 'unplanned_event' | 'schema_violation' | 'naming_convention' | 'other' | 'blocked_identifier' | 'future_timestamp' | 'repaired_text';
+
+/** A tracking-plan violation that a plan in flag mode let through. */
+export interface TrackingPlanViolationV2 {
+  reason: ViolationReasonV2;
+  detail: string;
+  /** Dotted path of the offending field, e.g. properties.price. */
+  path: string | null;
+}
+
+/** What encode accepts for TrackingPlanViolationV2: fields with a schema default may be omitted. */
+export interface TrackingPlanViolationV2Input {
+  reason: ViolationReasonV2;
+  detail: string;
+  /** Dotted path of the offending field, e.g. properties.price. */
+  path?: string | null;
+}
+
+/** A Segment-spec event that passed validation: deduplicated, typed, normalized (UTC clock-skew-corrected timestamps, trimmed lower-case emails, E.164 phones, upper-case ISO 4217 currency). Key: the best identifier (userId, else anonymousId). */
+export interface ValidEventV2 {
+  /** Unique per (sourceId, messageId); replays keep the original value. */
+  messageId: string;
+  sourceId: string;
+  type: EventTypeV2;
+  userId: string | null;
+  /** At least one of userId and anonymousId is set. */
+  anonymousId: string | null;
+  /** Event name; set (non-empty) for every track call. */
+  event: string | null;
+  /** Page or screen name. */
+  name: string | null;
+  /** Page category. */
+  category: string | null;
+  groupId: string | null;
+  previousId: string | null;
+  /** When the event happened, UTC epoch ms, corrected for client clock skew: receivedAt - (sentAt - originalTimestamp). (timestamp-millis: UTC epoch milliseconds) */
+  timestamp: number;
+  /** The client's own clock reading for the event, uncorrected. (timestamp-millis: UTC epoch milliseconds) */
+  originalTimestamp: number | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  sentAt: number | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  receivedAt: number;
+  /** JSON text of the normalized properties object. */
+  properties: string | null;
+  /** JSON text of the normalized traits object. */
+  traits: string | null;
+  /** JSON text of the normalized context object. */
+  context: string | null;
+  /** JSON text of the integrations object. */
+  integrations: string | null;
+  /** JSON text of other top-level keys, passed through. */
+  extra: string | null;
+  /** properties.revenue (or total) as a number, when present. */
+  revenue: number | null;
+  /** Upper-case ISO 4217 code of the revenue, when present. */
+  currency: string | null;
+  /** Test traffic (context.test or a configured rule); activation excludes it. */
+  isTest: boolean;
+  /** What validation let through but flagged: tracking-plan violations of a plan in flag mode, and (v2) the values it removed or replaced (blocked identifiers, far-future timestamps, repaired text). */
+  violations: Array<TrackingPlanViolationV2>;
+}
+
+/** What encode accepts for ValidEventV2: fields with a schema default may be omitted. */
+export interface ValidEventV2Input {
+  /** Unique per (sourceId, messageId); replays keep the original value. */
+  messageId: string;
+  sourceId: string;
+  type: EventTypeV2;
+  userId?: string | null;
+  /** At least one of userId and anonymousId is set. */
+  anonymousId?: string | null;
+  /** Event name; set (non-empty) for every track call. */
+  event?: string | null;
+  /** Page or screen name. */
+  name?: string | null;
+  /** Page category. */
+  category?: string | null;
+  groupId?: string | null;
+  previousId?: string | null;
+  /** When the event happened, UTC epoch ms, corrected for client clock skew: receivedAt - (sentAt - originalTimestamp). (timestamp-millis: UTC epoch milliseconds) */
+  timestamp: number;
+  /** The client's own clock reading for the event, uncorrected. (timestamp-millis: UTC epoch milliseconds) */
+  originalTimestamp?: number | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  sentAt?: number | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  receivedAt: number;
+  /** JSON text of the normalized properties object. */
+  properties?: string | null;
+  /** JSON text of the normalized traits object. */
+  traits?: string | null;
+  /** JSON text of the normalized context object. */
+  context?: string | null;
+  /** JSON text of the integrations object. */
+  integrations?: string | null;
+  /** JSON text of other top-level keys, passed through. */
+  extra?: string | null;
+  /** properties.revenue (or total) as a number, when present. */
+  revenue?: number | null;
+  /** Upper-case ISO 4217 code of the revenue, when present. */
+  currency?: string | null;
+  /** Test traffic (context.test or a configured rule); activation excludes it. */
+  isTest?: boolean;
+  /** What validation let through but flagged: tracking-plan violations of a plan in flag mode, and (v2) the values it removed or replaced (blocked identifiers, far-future timestamps, repaired text). */
+  violations?: Array<TrackingPlanViolationV2Input>;
+}
+
+// ---- the newest version (v2): what consumers read into and producers write
+
+export type ValidEvent = ValidEventV2;
+export type ValidEventInput = ValidEventV2Input;
+export type EventType = EventTypeV2;
+export type TrackingPlanViolation = TrackingPlanViolationV2;
+export type TrackingPlanViolationInput = TrackingPlanViolationV2Input;
+export type ViolationReason = ViolationReasonV2;
 
 
 export const CDP_EVENTS_VALID_VERSIONS: readonly ContractSchemaVersion[] = [
@@ -364,6 +477,251 @@ export const CDP_EVENTS_VALID_VERSIONS: readonly ContractSchemaVersion[] = [
         },
         "default": [],
         "doc": "Empty unless the source's tracking plan is in flag mode and the event broke it."
+      }
+    ]
+  } },
+  { version: 2, schema: {
+    "type": "record",
+    "name": "ValidEvent",
+    "namespace": "io.tessera.cdp",
+    "doc": "A Segment-spec event that passed validation: deduplicated, typed, normalized (UTC clock-skew-corrected timestamps, trimmed lower-case emails, E.164 phones, upper-case ISO 4217 currency). Key: the best identifier (userId, else anonymousId).",
+    "fields": [
+      {
+        "name": "messageId",
+        "type": "string",
+        "doc": "Unique per (sourceId, messageId); replays keep the original value."
+      },
+      {
+        "name": "sourceId",
+        "type": "string"
+      },
+      {
+        "name": "type",
+        "type": {
+          "type": "enum",
+          "name": "EventType",
+          "symbols": [
+            "track",
+            "identify",
+            "page",
+            "screen",
+            "group",
+            "alias"
+          ]
+        }
+      },
+      {
+        "name": "userId",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null
+      },
+      {
+        "name": "anonymousId",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "At least one of userId and anonymousId is set."
+      },
+      {
+        "name": "event",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Event name; set (non-empty) for every track call."
+      },
+      {
+        "name": "name",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Page or screen name."
+      },
+      {
+        "name": "category",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Page category."
+      },
+      {
+        "name": "groupId",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null
+      },
+      {
+        "name": "previousId",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null
+      },
+      {
+        "name": "timestamp",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "When the event happened, UTC epoch ms, corrected for client clock skew: receivedAt - (sentAt - originalTimestamp)."
+      },
+      {
+        "name": "originalTimestamp",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "doc": "The client's own clock reading for the event, uncorrected."
+      },
+      {
+        "name": "sentAt",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null
+      },
+      {
+        "name": "receivedAt",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        }
+      },
+      {
+        "name": "properties",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "JSON text of the normalized properties object."
+      },
+      {
+        "name": "traits",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "JSON text of the normalized traits object."
+      },
+      {
+        "name": "context",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "JSON text of the normalized context object."
+      },
+      {
+        "name": "integrations",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "JSON text of the integrations object."
+      },
+      {
+        "name": "extra",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "JSON text of other top-level keys, passed through."
+      },
+      {
+        "name": "revenue",
+        "type": [
+          "null",
+          "double"
+        ],
+        "default": null,
+        "doc": "properties.revenue (or total) as a number, when present."
+      },
+      {
+        "name": "currency",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Upper-case ISO 4217 code of the revenue, when present."
+      },
+      {
+        "name": "isTest",
+        "type": "boolean",
+        "default": false,
+        "doc": "Test traffic (context.test or a configured rule); activation excludes it."
+      },
+      {
+        "name": "violations",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "TrackingPlanViolation",
+            "doc": "A tracking-plan violation that a plan in flag mode let through.",
+            "fields": [
+              {
+                "name": "reason",
+                "type": {
+                  "type": "enum",
+                  "name": "ViolationReason",
+                  "symbols": [
+                    "unplanned_event",
+                    "schema_violation",
+                    "naming_convention",
+                    "other",
+                    "blocked_identifier",
+                    "future_timestamp",
+                    "repaired_text"
+                  ],
+                  "default": "other",
+                  "doc": "v2 adds what validation repaired instead of rejecting: blocked_identifier (a placeholder identifier value removed), future_timestamp (a client timestamp too far ahead of receipt replaced by receivedAt), repaired_text (NUL bytes removed, lone UTF-16 surrogates replaced by U+FFFD)."
+                }
+              },
+              {
+                "name": "detail",
+                "type": "string"
+              },
+              {
+                "name": "path",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "Dotted path of the offending field, e.g. properties.price."
+              }
+            ]
+          }
+        },
+        "default": [],
+        "doc": "What validation let through but flagged: tracking-plan violations of a plan in flag mode, and (v2) the values it removed or replaced (blocked identifiers, far-future timestamps, repaired text)."
       }
     ]
   } },
