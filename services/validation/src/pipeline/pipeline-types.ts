@@ -13,6 +13,8 @@ export interface EventDraft {
   type: EventType;
   userId: string | null;
   anonymousId: string | null;
+  previousId: string | null;
+  groupId: string | null;
   event: string | null;
   properties: JsonObject | null;
   traits: JsonObject | null;

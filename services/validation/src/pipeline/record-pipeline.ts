@@ -22,7 +22,8 @@ function isIdentifierTag(tag: string): boolean {
 
 /**
  * Records from business systems: attributes must be a JSON object, the record needs an id, observedAt must parse,
- * and at least one attribute mapped to an identifier tag must hold a usable value. Mapped emails and phones are
+ * and at least one attribute mapped to an identifier tag must hold a usable value (one holding a blocked placeholder
+ * is left out of the mapping and counted, like a blocked id of an event). Mapped emails and phones are
  * normalized like events' ones; tags validation does not know are left out of the valid mapping.
  */
 export function runRecordPipeline(raw: RawRecord, env: StepEnvironment): StepResult<ValidRecordInput> {
@@ -42,8 +43,13 @@ export function runRecordPipeline(raw: RawRecord, env: StepEnvironment): StepRes
   let identifiers = 0;
   for (const [attribute, tag] of Object.entries(raw.mapping)) {
     if (!isKnownTag(tag)) continue;
-    draft.mapping[attribute] = tag;
     const value = draft.attributes[attribute];
+    if (isIdentifierTag(tag) && value !== undefined && value !== null && value !== '' && isBlockedIdentifier(String(value))) {
+      // A placeholder ("null", "0"...) identifies nobody: the attribute stops being an identifier, the record stays.
+      env.observations.blockedIdentifiersRemoved += 1;
+      continue;
+    }
+    draft.mapping[attribute] = tag;
     if (value === undefined || value === null || value === '') continue;
     if (tag === 'email') {
       const email = normalizeEmail(value);
@@ -56,14 +62,12 @@ export function runRecordPipeline(raw: RawRecord, env: StepEnvironment): StepRes
       env.observations.phonesSeen += 1;
       if (phone.valid) env.observations.phonesValid += 1;
     }
-    if (isIdentifierTag(tag)) {
-      if (isBlockedIdentifier(String(value))) {
-        return dlq('blocked_identifier', `attribute ${attribute} (${tag}) holds the blocked value "${String(value).slice(0, 100)}"`, `attributes.${attribute}`, about);
-      }
-      identifiers += 1;
-    }
+    if (isIdentifierTag(tag)) identifiers += 1;
   }
-  if (identifiers === 0) return dlq('missing_identity', 'no attribute mapped to an identifier tag holds a value', 'mapping', about);
+  if (identifiers === 0) {
+    const detail = env.observations.blockedIdentifiersRemoved > 0 ? 'no attribute mapped to an identifier tag holds a usable value (blocked placeholder values were removed)' : 'no attribute mapped to an identifier tag holds a value';
+    return dlq('missing_identity', detail, 'mapping', about);
+  }
   draft.isTest = draft.attributes.test === true || (env.settings?.testRules ?? []).some((rule) => matchesTestRule({ recordId: raw.recordId, objectType: raw.objectType, attributes: draft.attributes }, rule));
 
   return ok({
