@@ -78,6 +78,7 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
         plan: plans.get(sourceId),
         settings: settings.get(sourceId),
         defaultPhoneRegion: this.settings.defaultPhoneRegion,
+        maxFutureSkewMs: this.settings.maxFutureSkewMs,
         planValidators: this.planValidators,
         observations: emptyObservations(),
       };

@@ -2,6 +2,7 @@ import type { RawRecord, ValidRecordInput } from '@tessera/contracts';
 import { dlq, ok, type StepResult } from '@tessera/kafka';
 import type { RecordDraft, StepEnvironment } from './pipeline-types';
 import { aboutRecord } from './steps/about';
+import { boundedObservedAt } from './steps/clock-skew.step';
 import { isBlockedIdentifier } from './steps/blocked-identifiers';
 import { phoneRegion } from './steps/contact-normalization.step';
 import { normalizeEmail, normalizePhone } from './steps/contact-normalizers';
@@ -35,8 +36,10 @@ export function runRecordPipeline(raw: RawRecord, env: StepEnvironment): StepRes
   let observedAt = raw.receivedAt;
   if (raw.observedAt !== null && raw.observedAt.trim() !== '') {
     const value = parseIsoTimestamp(raw.observedAt);
-    if (value === undefined) return dlq('invalid_timestamp', `observedAt "${raw.observedAt.slice(0, 60)}" is not an ISO-8601 date-time`, 'observedAt', about);
-    observedAt = value;
+    if (value === undefined) return dlq('invalid_timestamp', `observedAt "${raw.observedAt.slice(0, 60)}" is not a valid ISO-8601 date-time`, 'observedAt', about);
+    const bounded = boundedObservedAt(value, raw.receivedAt, env.maxFutureSkewMs);
+    observedAt = bounded.value;
+    if (bounded.replaced) env.observations.futureTimestampsReplaced += 1;
   }
   const draft: RecordDraft = { raw, attributes: parsed.value, mapping: {}, observedAt, isTest: false };
 

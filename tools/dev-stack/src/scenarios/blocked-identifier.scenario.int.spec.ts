@@ -1,0 +1,46 @@
+import { identifiersOf, timeAfter, useScenarioPipeline } from './scenario-suite.spec-helper';
+
+/**
+ * Input that validation repairs instead of losing, through the whole running pipeline (HTTP into the gateway,
+ * validation, identity resolver, profile merger): placeholder identifier values, impossible and far-future
+ * timestamps, and values that used to be acknowledged with 200 and then dead-lettered.
+ */
+
+const at = timeAfter(Date.UTC(2026, 0, 1));
+
+describe('repaired input through the HTTP gateway on the whole running pipeline', () => {
+  const { client, send } = useScenarioPipeline();
+
+  it('identify {userId: "bob", anonymousId: "anonymous"}: Bob gets his profile and traits, the placeholder links nobody', async () => {
+    await send('identify', { userId: 'bob', anonymousId: 'anonymous', traits: { firstName: 'Bob', email: 'bob@example.com' }, timestamp: at(0), messageId: 'bob-identify' });
+    // A second visitor with the same placeholder must not be glued to Bob.
+    await send('identify', { userId: 'carol', anonymousId: 'anonymous', traits: { firstName: 'Carol' }, timestamp: at(1), messageId: 'carol-identify' });
+
+    const bob = await client.waitForProfile('user_id', 'bob', (p) => p.summary.itemCount === 1);
+    expect(bob.traits).toMatchObject({ 'given-name': 'Bob', email: 'bob@example.com' });
+    expect(identifiersOf(bob)).toEqual(expect.arrayContaining(['email:bob@example.com', 'user_id:bob']));
+    expect(identifiersOf(bob)).not.toContain('anonymous_id:anonymous');
+    const carol = await client.waitForProfile('user_id', 'carol', (p) => p.summary.itemCount === 1);
+    expect(carol.profileId).not.toBe(bob.profileId);
+    expect(identifiersOf(carol)).not.toContain('anonymous_id:anonymous');
+    expect((await client.profileByIdentifier('anonymous_id', 'anonymous')).status).toBe(404);
+    expect(await client.rejections('dev')).not.toContainEqual(expect.objectContaining({ messageId: 'bob-identify' }));
+  });
+
+  it('a device clock in 2099 does not set lastSeen to 2099, and 2026-02-30 is refused, not rolled over to March', async () => {
+    const before = Date.now();
+    await send('track', { userId: 'u-clock', event: 'App Opened', timestamp: at(10), messageId: 'clock-ok' });
+    await send('track', { userId: 'u-clock', event: 'App Opened', timestamp: '2099-06-01T00:00:00.000Z', messageId: 'clock-2099' });
+    await send('track', { userId: 'u-clock', event: 'App Opened', timestamp: '2026-02-30T10:00:00.000Z', messageId: 'clock-feb-30' });
+
+    const profile = await client.waitForProfile('user_id', 'u-clock', (p) => p.summary.eventCounts['App Opened']?.count === 2);
+    const lastSeen = Date.parse(profile.summary.lastSeen);
+    // The 2099 reading was replaced by the gateway's receipt time.
+    expect(lastSeen).toBeGreaterThanOrEqual(before - 1000);
+    expect(lastSeen).toBeLessThanOrEqual(Date.now());
+    expect(profile.summary.firstSeen).toBe(at(10));
+    const rejected = await client.waitForMatch(() => client.rejections('dev'), (r) => r.messageId === 'clock-feb-30');
+    expect(rejected).toMatchObject({ reason: 'invalid_timestamp', path: 'timestamp', service: 'validation' });
+    expect(profile.summary.eventCounts['App Opened'].lastAt).not.toMatch(/^2099|^2026-03-02/);
+  });
+});
