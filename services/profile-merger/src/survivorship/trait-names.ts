@@ -18,7 +18,8 @@ const SEGMENT_TRAIT_TO_SEMANTIC: Readonly<Record<string, string>> = {
 const IDENTIFIER_TAGS = new Set(['user_id', 'crm_id', 'email_sha256', 'anonymous_id', 'device_id', 'advertising_id']);
 
 export function canonicalTraitName(name: string): string {
-  return SEGMENT_TRAIT_TO_SEMANTIC[name] ?? name;
+  // hasOwn: a trait named "constructor" or "toString" must not map to an Object.prototype member.
+  return Object.hasOwn(SEGMENT_TRAIT_TO_SEMANTIC, name) ? SEGMENT_TRAIT_TO_SEMANTIC[name] : name;
 }
 
 /** The trait field a record attribute feeds: its semantic tag, or its own name when untagged; null for identifier tags. */

@@ -6,7 +6,9 @@ import { boundedObservedAt } from './steps/clock-skew.step';
 import { isBlockedIdentifier } from './steps/blocked-identifiers';
 import { phoneRegion } from './steps/contact-normalization.step';
 import { normalizeEmail, normalizePhone } from './steps/contact-normalizers';
-import { parseJsonObject } from './steps/parse-json-fields.step';
+import { parseJsonObject, repairJsonObject } from './steps/parse-json-fields.step';
+import { ownValue, setOwn } from './steps/own-properties';
+import { repairRawRecord } from './steps/raw-text-repair';
 import { matchesTestRule } from './steps/test-traffic.step';
 import { parseIsoTimestamp } from './steps/timestamps';
 
@@ -27,12 +29,18 @@ function isIdentifierTag(tag: string): boolean {
  * is left out of the mapping and counted, like a blocked id of an event). Mapped emails and phones are
  * normalized like events' ones; tags validation does not know are left out of the valid mapping.
  */
-export function runRecordPipeline(raw: RawRecord, env: StepEnvironment): StepResult<ValidRecordInput> {
+export function runRecordPipeline(input: RawRecord, env: StepEnvironment): StepResult<ValidRecordInput> {
+  const repairedRaw = repairRawRecord(input);
+  const raw = repairedRaw.raw;
   const about = aboutRecord(raw);
+  if (repairedRaw.nulIdentifier) return dlq('invalid_record', 'recordId contains a NUL byte', 'recordId', about);
+  env.observations.textsRepaired += repairedRaw.repaired.length;
   if (raw.recordId.trim() === '') return dlq('invalid_record', 'recordId must not be empty', 'recordId', about);
-  const parsed = parseJsonObject(raw.attributes);
+  const text = parseJsonObject(raw.attributes);
+  const parsed = 'error' in text ? text : repairJsonObject(text.value, 'attributes');
   if ('error' in parsed) return dlq('invalid_json', `attributes ${parsed.error}`, 'attributes', about);
   if (parsed.value === null) return dlq('invalid_record', 'attributes must be a JSON object', 'attributes', about);
+  env.observations.textsRepaired += parsed.repaired;
   let observedAt = raw.receivedAt;
   if (raw.observedAt !== null && raw.observedAt.trim() !== '') {
     const value = parseIsoTimestamp(raw.observedAt);
@@ -46,22 +54,22 @@ export function runRecordPipeline(raw: RawRecord, env: StepEnvironment): StepRes
   let identifiers = 0;
   for (const [attribute, tag] of Object.entries(raw.mapping)) {
     if (!isKnownTag(tag)) continue;
-    const value = draft.attributes[attribute];
+    const value = ownValue(draft.attributes, attribute);
     if (isIdentifierTag(tag) && value !== undefined && value !== null && value !== '' && isBlockedIdentifier(String(value))) {
       // A placeholder ("null", "0"...) identifies nobody: the attribute stops being an identifier, the record stays.
       env.observations.blockedIdentifiersRemoved += 1;
       continue;
     }
-    draft.mapping[attribute] = tag;
+    setOwn(draft.mapping, attribute, tag);
     if (value === undefined || value === null || value === '') continue;
     if (tag === 'email') {
       const email = normalizeEmail(value);
-      draft.attributes[attribute] = email.value;
+      setOwn(draft.attributes, attribute, email.value);
       env.observations.emailsSeen += 1;
       if (email.valid) env.observations.emailsValid += 1;
     } else if (tag === 'phone') {
       const phone = normalizePhone(value, phoneRegion(env));
-      draft.attributes[attribute] = phone.value;
+      setOwn(draft.attributes, attribute, phone.value);
       env.observations.phonesSeen += 1;
       if (phone.valid) env.observations.phonesValid += 1;
     }

@@ -43,4 +43,31 @@ describe('repaired input through the HTTP gateway on the whole running pipeline'
     expect(rejected).toMatchObject({ reason: 'invalid_timestamp', path: 'timestamp', service: 'validation' });
     expect(profile.summary.eventCounts['App Opened'].lastAt).not.toMatch(/^2099|^2026-03-02/);
   });
+
+  it('nothing is acknowledged that cannot be processed: prototype-named traits, NUL bytes, lone surrogates, huge revenue', async () => {
+    const traits = JSON.parse('{"constructor":"c","toString":"t","hasOwnProperty":"h","__proto__":{"x":1}}');
+    await send('identify', { userId: 'u-proto', traits, timestamp: at(20), messageId: 'hostile-proto' });
+    await send('identify', { userId: 'u-nul', traits: { name: 'a\u0000b', 'k\u0000ey': 'v' }, timestamp: at(21), messageId: 'hostile-nul-traits' });
+    await send('track', { userId: 'u-nul', event: 'Bad\u0000Event', timestamp: at(22), messageId: 'hostile-nul-event' });
+    await send('identify', { userId: 'u-surrogate', traits: { name: 'a\ud800b', email: 'x\udc00@example.com' }, timestamp: at(23), messageId: 'hostile-surrogate' });
+    await send('identify', { userId: 'u-nul\u0000id', timestamp: at(24), messageId: 'hostile-nul-userid' });
+    await send('track', { userId: 'u-big-spender', event: 'Order Completed', properties: { revenue: 9.3e12, currency: 'USD' }, timestamp: at(25), messageId: 'hostile-revenue-big' });
+    await send('track', { userId: 'u-big-spender', event: 'Order Completed', properties: { revenue: '1e400', currency: 'USD' }, timestamp: at(26), messageId: 'hostile-revenue-inf' });
+    await send('track', { userId: 'u-big-spender', event: 'Order Completed', properties: { revenue: 12.5, currency: 'USD' }, timestamp: at(27), messageId: 'hostile-revenue-ok' });
+
+    const proto = await client.waitForProfile('user_id', 'u-proto', (p) => p.summary.itemCount === 1);
+    expect(JSON.stringify(proto.traits)).toBe('{"__proto__":{"x":1},"constructor":"c","hasOwnProperty":"h","toString":"t"}');
+    const nul = await client.waitForProfile('user_id', 'u-nul', (p) => p.summary.itemCount === 2);
+    expect(nul.traits).toMatchObject({ name: 'ab', key: 'v' });
+    expect(Object.keys(nul.summary.eventCounts)).toContain('BadEvent');
+    const surrogate = await client.waitForProfile('user_id', 'u-surrogate', (p) => p.summary.itemCount === 1);
+    expect(surrogate.traits).toMatchObject({ name: 'a\ufffdb', email: 'x\ufffd@example.com' });
+    const spender = await client.waitForProfile('user_id', 'u-big-spender', (p) => p.summary.itemCount === 1);
+    expect(spender.transactions).toMatchObject({ revenueTotal: 12.5, orderCount: 1 });
+
+    const rejection = (messageId: string) => client.waitForMatch(() => client.rejections('dev'), (r) => r.messageId === messageId);
+    expect(await rejection('hostile-nul-userid')).toMatchObject({ service: 'validation', reason: 'invalid_identifier', path: 'userId' });
+    expect(await rejection('hostile-revenue-big')).toMatchObject({ service: 'validation', reason: 'invalid_revenue', path: 'properties.revenue' });
+    expect(await rejection('hostile-revenue-inf')).toMatchObject({ service: 'validation', reason: 'invalid_revenue', path: 'properties.revenue' });
+  });
 });

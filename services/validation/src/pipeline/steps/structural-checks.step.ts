@@ -3,9 +3,11 @@ import { dlq, ok, type StepResult } from '@tessera/kafka';
 import type { EventDraft, StepEnvironment } from '../pipeline-types';
 import { aboutEvent } from './about';
 import { isBlockedIdentifier, presentIdentifier } from './blocked-identifiers';
+import { EVENT_IDENTIFIER_FIELDS, repairRawEvent } from './raw-text-repair';
+import { repairedTextViolation } from './text-repair';
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>(['track', 'identify', 'page', 'screen', 'group', 'alias']);
-const IDENTIFIER_FIELDS = ['userId', 'anonymousId', 'previousId', 'groupId'] as const;
+const IDENTIFIER_FIELDS = EVENT_IDENTIFIER_FIELDS;
 type IdentifierField = (typeof IDENTIFIER_FIELDS)[number];
 
 /**
@@ -13,16 +15,21 @@ type IdentifierField = (typeof IDENTIFIER_FIELDS)[number];
  * track calls, and the ids alias and group need. Placeholder identifier values ("anonymous", "null", "0"...) are
  * removed, not fatal: `{userId: "bob", anonymousId: "anonymous"}` is still Bob's event. Each removal is a
  * violation on the valid event and a count in the report; the event is refused only when no usable id remains.
- * Turns the raw event into a draft.
+ * Text Postgres cannot store is repaired first (text-repair.ts), except a NUL in an identifier, which is refused.
+ * Turns the raw event into a draft, whose `raw` is the repaired copy.
  */
 export function structuralChecksStep(): (raw: RawEvent, env: StepEnvironment) => StepResult<EventDraft> {
-  return (raw, env) => {
+  return (input, env) => {
+    const repairedRaw = repairRawEvent(input);
+    const raw = repairedRaw.raw;
     const about = aboutEvent(raw);
+    if (repairedRaw.nulIdentifier) return dlq('invalid_identifier', `${repairedRaw.nulIdentifier} contains a NUL byte`, repairedRaw.nulIdentifier, about);
     if (!EVENT_TYPES.has(raw.type)) {
       return dlq('unknown_type', `type "${raw.type}" is not one of ${[...EVENT_TYPES].join(', ')}`, 'type', about);
     }
     const type = raw.type as EventType;
-    const violations: TrackingPlanViolationInput[] = [];
+    const violations: TrackingPlanViolationInput[] = repairedRaw.repaired.map((path) => repairedTextViolation(path, 1));
+    env.observations.textsRepaired += repairedRaw.repaired.length;
     const ids = {} as Record<IdentifierField, string | null>;
     for (const field of IDENTIFIER_FIELDS) {
       const value = presentIdentifier(raw[field]);
@@ -33,7 +40,7 @@ export function structuralChecksStep(): (raw: RawEvent, env: StepEnvironment) =>
       }
     }
     if (ids.userId === null && ids.anonymousId === null) {
-      const removed = violations.filter((v) => v.path === 'userId' || v.path === 'anonymousId');
+      const removed = violations.filter((v) => v.reason === 'blocked_identifier' && (v.path === 'userId' || v.path === 'anonymousId'));
       const detail = removed.length > 0 ? `no usable userId or anonymousId: ${removed.map((v) => v.detail).join('; ')}` : 'either userId or anonymousId is required';
       return dlq('missing_identity', detail, removed[0]?.path ?? 'userId', about);
     }
