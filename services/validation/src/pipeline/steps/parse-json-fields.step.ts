@@ -1,13 +1,15 @@
 import { dlq, ok } from '@tessera/kafka';
 import type { EventDraft, JsonObject, Step } from '../pipeline-types';
 import { aboutEvent } from './about';
-import { MAX_JSON_DEPTH, repairedTextViolation, repairJson, repairText } from './text-repair';
+import { jsonDepthExceeded, MAX_JSON_DEPTH, repairedTextViolation, repairJson, repairText } from './text-repair';
 
 const JSON_FIELDS = ['properties', 'traits', 'context', 'integrations', 'extra'] as const;
 
 /** Parses a JSON-text field; the contract says it must hold an object. Returns an error sentence otherwise. */
 export function parseJsonObject(text: string | null): { value: JsonObject | null } | { error: string } {
   if (text === null || text === '') return { value: null };
+  const tooDeepAt = jsonDepthExceeded(text);
+  if (tooDeepAt >= 0) return { error: `nests deeper than ${MAX_JSON_DEPTH} levels (at character ${tooDeepAt})` };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

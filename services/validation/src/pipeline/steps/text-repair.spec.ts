@@ -1,7 +1,7 @@
 import { rawEvent, rawRecord, stepEnvironment } from '../pipeline-samples.fixture';
 import { runEventPipeline } from '../event-pipeline';
 import { runRecordPipeline } from '../record-pipeline';
-import { MAX_JSON_DEPTH, repairJson, repairText } from './text-repair';
+import { jsonDepthExceeded, MAX_JSON_DEPTH, repairJson, repairText } from './text-repair';
 
 const nested = (depth: number): unknown => {
   let value: unknown = 'leaf';
@@ -25,6 +25,12 @@ describe('repairText / repairJson', () => {
     if ('tooDeep' in result) return;
     expect(JSON.stringify(result.value)).toBe('{"__proto__":{"n":["ok","x\uFFFD"]},"constructor":"c"}');
     expect(Object.getPrototypeOf(result.value)).toBe(Object.prototype);
+  });
+
+  it('finds where JSON text nests too deep without parsing it, ignoring brackets inside strings', () => {
+    expect(jsonDepthExceeded('[[["[[[[\\"[["]]]', 3)).toBe(-1);
+    expect(jsonDepthExceeded('{"a":[[1]]}', 3)).toBe(-1);
+    expect(jsonDepthExceeded('{"a":[[[1]]]}', 3)).toBe(7);
   });
 
   it(`refuses nesting deeper than ${MAX_JSON_DEPTH} and says where`, () => {
@@ -72,7 +78,7 @@ describe('events and records that Postgres could not store are repaired or refus
     const deepText = `{"deep":${'{"a":'.repeat(10_000)}"leaf"${'}'.repeat(10_000)}}`;
     const result = runEventPipeline(rawEvent({ properties: deepText }), stepEnvironment());
     expect(result).toMatchObject({ kind: 'dlq', reason: { code: 'invalid_json', path: 'properties' } });
-    if (result.kind === 'dlq') expect(result.reason.detail).toMatch(/^properties nests deeper than 64 levels \(at properties\.deep\.a\.a/);
+    if (result.kind === 'dlq') expect(result.reason.detail).toBe(`properties nests deeper than 64 levels (at character ${8 + 5 * 63})`);
   });
 
   it('repairs record attributes, mapping and objectType; refuses a NUL in recordId', () => {

@@ -13,6 +13,40 @@ const NEEDS_REPAIR = /[\u0000\uD800-\uDFFF]/;
 /** How deep user JSON may nest; deeper values are refused before any recursive walk can overflow the stack. */
 export const MAX_JSON_DEPTH = 64;
 
+/**
+ * Where JSON text first nests deeper than `max` (the character offset), or -1. A linear scan over the text, run
+ * before JSON.parse: V8 parses deep nesting slowly (about 5 ms for 5,000 levels), so a poison value is refused
+ * for the cost of reading it once.
+ */
+export function jsonDepthExceeded(text: string, max = MAX_JSON_DEPTH): number {
+  if (!hasMoreOpenings(text, max)) return -1;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return i;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return -1;
+}
+
+const OPENING = /[{[]/g;
+
+/** Fast path (native regex, about 3x quicker than the scan): fewer than `max` + 1 brackets cannot nest deeper. */
+function hasMoreOpenings(text: string, max: number): boolean {
+  OPENING.lastIndex = 0;
+  for (let count = 0; OPENING.exec(text) !== null; ) if (++count > max) return true;
+  return false;
+}
+
 export function hasNul(text: string): boolean {
   return text.includes('\u0000');
 }
