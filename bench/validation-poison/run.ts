@@ -7,7 +7,7 @@
  * committed offsets reach the end of cdp.events.raw and every valid event and rejection is published. Clean and
  * poisoned runs alternate, so both see the same machine load; the figure is the median slowdown.
  *
- * Usage: node tools/run-ts.js bench/validation-poison/run.ts [--events 20000] [--poison-share 0.01] [--rounds 3]
+ * Usage: node tools/run-ts.js bench/validation-poison/run.ts [--events 20000] [--poison-share 0.01] [--rounds 3] [--cpu-prof <dir>]
  */
 import { Topics } from '@tessera/contracts';
 import { freePort } from '@tessera/testing';
@@ -28,9 +28,9 @@ interface RunResult {
   cpuMicrosPerEvent: string;
 }
 
-async function runOnce(events: number, share: number): Promise<RunResult> {
+async function runOnce(events: number, share: number, cpuProfDir?: string): Promise<RunResult> {
   let result: RunResult | undefined;
-  await BenchRig.run({ workPrefix: 'tessera-bench-validation-', clientId: 'bench-validation' }, async (rig) => {
+  await BenchRig.run({ workPrefix: 'tessera-bench-validation-', clientId: 'bench-validation', cpuProfDir }, async (rig) => {
     const port = await freePort();
     const validation = rig.spawn('validation', 'services/validation/src/main.ts', {
       NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: rig.databaseUrl, DATABASE_SCHEMA: 'bench_validation',
@@ -62,7 +62,7 @@ async function runOnce(events: number, share: number): Promise<RunResult> {
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { events: { type: 'string', default: '20000' }, 'poison-share': { type: 'string', default: '0.01' }, rounds: { type: 'string', default: '3' } } });
+  const { values } = parseArgs({ options: { events: { type: 'string', default: '20000' }, 'poison-share': { type: 'string', default: '0.01' }, rounds: { type: 'string', default: '3' }, 'cpu-prof': { type: 'string' } } });
   const [events, share, rounds] = [Number(values.events), Number(values['poison-share']), Number(values.rounds)];
   if (!Number.isInteger(events) || events < 100) throw new Error(`--events must be an integer >= 100, got ${values.events}`);
   if (!(share > 0 && share < 1)) throw new Error(`--poison-share must be in (0, 1), got ${values['poison-share']}`);
@@ -72,8 +72,8 @@ async function main(): Promise<void> {
   const slowdowns: number[] = [];
   for (let round = 1; round <= rounds; round++) {
     process.stdout.write(`round ${round} of ${rounds}\n`);
-    clean.push(await runOnce(events, 0));
-    poisoned.push(await runOnce(events, share));
+    clean.push(await runOnce(events, 0, values['cpu-prof'] && `${values['cpu-prof']}/clean`));
+    poisoned.push(await runOnce(events, share, values['cpu-prof'] && `${values['cpu-prof']}/poisoned`));
     slowdowns.push(1 - poisoned[poisoned.length - 1].eventsPerSecond / clean[clean.length - 1].eventsPerSecond);
   }
   const slowdown = median(slowdowns);
