@@ -1,6 +1,6 @@
 /**
  * Poison input in validation (issue 12, item 7): events/s through the real validation service with no poison and
- * with 1 % of the events carrying a property nested 5,000 deep (the value that overflowed JSON.stringify's stack and
+ * with 1 % of the events carrying a property nested 5,000 deep (arrays, 10 KB; the value that overflowed JSON.stringify's stack and
  * made every slice holding one fall back to one transaction per message). Each run gets a fresh rig (durable
  * embedded broker, embedded Postgres) and a fresh validation process (main.ts, NODE_ENV=production); the workload
  * is produced to cdp.events.raw once it is ready, and the clock runs from the first produced event until its
@@ -37,7 +37,7 @@ async function runOnce(events: number, share: number, cpuProfDir?: string): Prom
       KAFKA_BROKERS: rig.brokers.join(','), TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
     });
     await validation.waitForHttp(`http://127.0.0.1:${port}/readyz`);
-    const { messages, poison } = encodedWorkload(events, share);
+    const { messages, poison, bytes } = encodedWorkload(events, share);
     const producer = rig.kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     const meter = new CpuMeter({ validation: () => validation.cpuSeconds() });
@@ -54,7 +54,7 @@ async function runOnce(events: number, share: number, cpuProfDir?: string): Prom
     const rejected = await endOffset(rig.admin, Topics.EventsRejected);
     if (valid !== events - poison || rejected !== poison) throw new Error(`expected ${events - poison} valid and ${poison} rejected, got ${valid} and ${rejected}`);
     result = { eventsPerSecond: events / seconds, cpuMicrosPerEvent: microsPerEvent(meter.used().validation, events) };
-    process.stdout.write(`  ${share > 0 ? 'poisoned' : 'clean   '}: ${fmt(events)} events (${fmt(poison)} poison) in ${seconds.toFixed(1)} s = ${fmt(events / seconds)} events/s, validation CPU ${result.cpuMicrosPerEvent} µs/event\n`);
+    process.stdout.write(`  ${share > 0 ? 'poisoned' : 'clean   '}: ${fmt(events)} events (${fmt(poison)} poison, ${fmt(bytes / 1e6, 1)} MB) in ${seconds.toFixed(1)} s = ${fmt(events / seconds)} events/s, validation CPU ${result.cpuMicrosPerEvent} µs/event\n`);
   });
   return result!;
 }

@@ -1,7 +1,10 @@
 import { encode, Topics, type RawEvent } from '@tessera/contracts';
 import type { Message } from 'kafkajs';
 
-/** How deep a poison event's property nests: JSON.stringify overflows Node 20's stack at about 5,000 (≈30 KB of text). */
+/**
+ * How deep a poison event's property nests: JSON.stringify overflows Node 20's stack at about 5,000. Arrays, the
+ * most compact nesting (10 KB of text), so the bytes a poison event adds stay small beside what its handling costs.
+ */
 export const POISON_DEPTH = 5_000;
 
 /** A typical analytics.js track call as the gateway puts it on cdp.events.raw (about 700 bytes of JSON fields). */
@@ -37,7 +40,7 @@ function rawTrack(index: number, receivedAt: number): RawEvent {
 
 /** The same call with a property nested POISON_DEPTH deep (built as text: JSON.stringify itself would overflow). */
 function poisoned(event: RawEvent): RawEvent {
-  const deep = `${'{"a":'.repeat(POISON_DEPTH)}1${'}'.repeat(POISON_DEPTH)}`;
+  const deep = `${'['.repeat(POISON_DEPTH)}1${']'.repeat(POISON_DEPTH)}`;
   return { ...event, properties: `{"orderId":"${event.messageId}","revenue":1,"deep":${deep}}` };
 }
 
@@ -47,7 +50,7 @@ export function isPoison(index: number, share: number): boolean {
 }
 
 /** `events` encoded RawEvents keyed like the gateway keys them (userId), `share` of them poison. */
-export function encodedWorkload(events: number, share: number): { messages: Message[]; poison: number } {
+export function encodedWorkload(events: number, share: number): { messages: Message[]; poison: number; bytes: number } {
   const receivedAt = Date.parse('2026-11-22T08:00:01.000Z');
   const messages: Message[] = [];
   let poison = 0;
@@ -59,5 +62,5 @@ export function encodedWorkload(events: number, share: number): { messages: Mess
     }
     messages.push({ key: event.userId, value: encode(Topics.EventsRaw, event) });
   }
-  return { messages, poison };
+  return { messages, poison, bytes: messages.reduce((n, m) => n + (m.value as Buffer).length, 0) };
 }
