@@ -27,6 +27,20 @@ describe('repaired input through the HTTP gateway on the whole running pipeline'
     expect(await client.rejections('dev')).not.toContainEqual(expect.objectContaining({ messageId: 'bob-identify' }));
   });
 
+  it("the resolver's own per-type blocked patterns still drop their identifiers, after validation's removals", async () => {
+    await client.putIdentityRule('anonymous_id', { priority: 10, maxPerProfile: null, maxDistinctUserIds: 3, blockedPatterns: ['^sdk-default-'] });
+    // validation removes the global placeholder (userId "null"); the resolver drops the anonymousId its rule blocks
+    await send('identify', { userId: 'u-pattern', anonymousId: 'sdk-default-7', groupId: 'null', traits: { firstName: 'Pat' }, timestamp: at(5), messageId: 'pattern-1' });
+    await send('identify', { userId: 'null', anonymousId: 'anon-pattern-2', timestamp: at(6), messageId: 'pattern-2' });
+
+    const pat = await client.waitForProfile('user_id', 'u-pattern', (p) => p.summary.itemCount === 1);
+    expect(identifiersOf(pat)).toEqual(['user_id:u-pattern']);
+    expect(pat.traits['given-name']).toBe('Pat');
+    const second = await client.waitForProfile('anonymous_id', 'anon-pattern-2', (p) => p.summary.itemCount === 1);
+    expect(identifiersOf(second)).toEqual(['anonymous_id:anon-pattern-2']);
+    expect((await client.profileByIdentifier('anonymous_id', 'sdk-default-7')).status).toBe(404);
+  });
+
   it('a device clock in 2099 does not set lastSeen to 2099, and 2026-02-30 is refused, not rolled over to March', async () => {
     const before = Date.now();
     await send('track', { userId: 'u-clock', event: 'App Opened', timestamp: at(10), messageId: 'clock-ok' });
