@@ -6,7 +6,7 @@ import { boundedObservedAt } from './steps/clock-skew.step';
 import { isBlockedIdentifier } from './steps/blocked-identifiers';
 import { phoneRegion } from './steps/contact-normalization.step';
 import { normalizeEmail, normalizePhone } from './steps/contact-normalizers';
-import { parseJsonObject, repairJsonObject } from './steps/parse-json-fields.step';
+import { parseJsonObject } from './steps/parse-json-fields.step';
 import { ownValue, setOwn } from './steps/own-properties';
 import { repairRawRecord } from './steps/raw-text-repair';
 import { matchesTestRule } from './steps/test-traffic.step';
@@ -36,8 +36,7 @@ export function runRecordPipeline(input: RawRecord, env: StepEnvironment): StepR
   if (repairedRaw.nulIdentifier) return dlq('invalid_record', 'recordId contains a NUL byte', 'recordId', about);
   env.observations.textsRepaired += repairedRaw.repaired.length;
   if (raw.recordId.trim() === '') return dlq('invalid_record', 'recordId must not be empty', 'recordId', about);
-  const text = parseJsonObject(raw.attributes);
-  const parsed = 'error' in text ? text : repairJsonObject(text.value, 'attributes');
+  const parsed = parseJsonObject(raw.attributes, 'attributes');
   if ('error' in parsed) return dlq('invalid_json', `attributes ${parsed.error}`, 'attributes', about);
   if (parsed.value === null) return dlq('invalid_record', 'attributes must be a JSON object', 'attributes', about);
   env.observations.textsRepaired += parsed.repaired;

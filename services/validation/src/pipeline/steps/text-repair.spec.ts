@@ -1,7 +1,7 @@
 import { rawEvent, rawRecord, stepEnvironment } from '../pipeline-samples.fixture';
 import { runEventPipeline } from '../event-pipeline';
 import { runRecordPipeline } from '../record-pipeline';
-import { jsonDepthExceeded, MAX_JSON_DEPTH, repairJson, repairText } from './text-repair';
+import { jsonDepthExceeded, jsonTextMayNeedRepair, MAX_JSON_DEPTH, repairJson, repairText } from './text-repair';
 
 const nested = (depth: number): unknown => {
   let value: unknown = 'leaf';
@@ -25,6 +25,13 @@ describe('repairText / repairJson', () => {
     if ('tooDeep' in result) return;
     expect(JSON.stringify(result.value)).toBe('{"__proto__":{"n":["ok","x\uFFFD"]},"constructor":"c"}');
     expect(Object.getPrototypeOf(result.value)).toBe(Object.prototype);
+  });
+
+  it('knows from the JSON text alone whether a walk can find anything to repair', () => {
+    expect(jsonTextMayNeedRepair(JSON.stringify({ a: 'plain', b: [1, { c: 'é' }] }))).toBe(false);
+    expect(jsonTextMayNeedRepair(JSON.stringify({ a: 'x\u0000' }))).toBe(true);
+    expect(jsonTextMayNeedRepair(JSON.stringify({ a: '\uDC00' }))).toBe(true);
+    expect(jsonTextMayNeedRepair('{"a":"\\uD83D\\uDE00"}')).toBe(true);
   });
 
   it('finds where JSON text nests too deep without parsing it, ignoring brackets inside strings', () => {

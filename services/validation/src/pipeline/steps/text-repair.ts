@@ -47,6 +47,15 @@ function hasMoreOpenings(text: string, max: number): boolean {
   return false;
 }
 
+/**
+ * Whether parsed JSON text can hold anything repairText changes: a NUL or a surrogate is either escaped in the text
+ * (`\u0000`, `\ud800`) or raw (a raw NUL is invalid JSON; a raw lone surrogate cannot survive the UTF-8 decoding
+ * of an Avro string, but a raw pair can). Most events have none, and skip the walk over every key and value.
+ */
+export function jsonTextMayNeedRepair(text: string): boolean {
+  return /\\u(?:0000|[dD][89a-fA-F])|[\uD800-\uDFFF]/.test(text);
+}
+
 export function hasNul(text: string): boolean {
   return text.includes('\u0000');
 }
