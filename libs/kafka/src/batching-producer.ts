@@ -229,6 +229,38 @@ export class BatchingProducer {
     return taken;
   }
 
+  /**
+   * One sendBatch per at most maxBatchBytes, one after the other (so order per partition holds). A single send() call
+   * may hold more (an outbox relay round of large DLQ records): sent as one request, its partition batches would pass
+   * the broker's message.max.bytes, fail with MESSAGE_TOO_LARGE on every retry, and stall the relay for good.
+   */
+  private async sendInRequests(topicMessages: TopicMessages[]): Promise<void> {
+    let request: TopicMessages[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (request.length > 0) await this.producer.sendBatch({ topicMessages: request, acks: -1, compression: this.compression });
+      request = [];
+      bytes = 0;
+    };
+    for (const { topic, messages } of topicMessages) {
+      let current: Message[] | undefined;
+      for (const message of messages) {
+        const size = sizeOf(message);
+        if (bytes > 0 && bytes + size > this.maxBatchBytes) {
+          await flush();
+          current = undefined;
+        }
+        if (!current) {
+          current = [];
+          request.push({ topic, messages: current });
+        }
+        current.push(message);
+        bytes += size;
+      }
+    }
+    await flush();
+  }
+
   private startBatch(): void {
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
     this.lingerTimer = undefined;
@@ -244,8 +276,7 @@ export class BatchingProducer {
     }
     const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     const bytes = sends.reduce((n, s) => n + s.bytes, 0);
-    this.inFlight = this.producer
-      .sendBatch({ topicMessages, acks: -1, compression: this.compression })
+    this.inFlight = this.sendInRequests(topicMessages)
       .then(
         () => {
           this.metrics?.batches.inc({ result: 'ok' });

@@ -87,6 +87,6 @@ describe('gateway -> validation end to end (real HTTP, embedded broker and Postg
     expect(order.receivedAt - order.timestamp).toBeLessThan(6_000);
     const identify = valid.find((m) => m.value.messageId === id('identify'))!.value;
     expect(JSON.parse(identify.traits!).email).toBe('ada@example.com');
-    expect(rejected[0].value).toMatchObject({ reason: 'blocked_identifier', path: 'userId', sourceId: 'dev' });
+    expect(rejected[0].value).toMatchObject({ reason: 'missing_identity', path: 'userId', sourceId: 'dev' });
   }, 60_000);
 });

@@ -82,14 +82,33 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
       ['unknown_type', 'type'],
       ['missing_identity', 'userId'],
       ['missing_event_name', 'event'],
-      ['blocked_identifier', 'userId'],
-      ['blocked_identifier', 'anonymousId'],
-      ['blocked_identifier', 'userId'],
+      ['missing_identity', 'userId'],
+      ['missing_identity', 'anonymousId'],
+      ['missing_identity', 'userId'],
     ]);
     expect(rejected[0].value).toMatchObject({ service: 'validation', itemKind: 'event', original: { topic: Topics.EventsRaw } });
     const [valid] = await validFor(source);
     expect(valid.key).toBe('anon-1');
     expect(valid.value).toMatchObject({ messageId: good.messageId, type: 'track', anonymousId: 'anon-1', violations: [] });
+  }, 30_000);
+
+  it('drops a blocked identifier value, not the event: the removal is a violation and a count in the report', async () => {
+    const source = 'blocked-ids';
+    const bob = event({ sourceId: source, type: 'identify', event: null, userId: 'bob', anonymousId: 'anonymous', traits: JSON.stringify({ firstName: 'Bob' }) });
+    const nobody = event({ sourceId: source, type: 'identify', event: null, userId: 'null', anonymousId: 'guest' });
+    await send([bob, nobody]);
+    const [valid] = await validFor(source);
+    expect(valid.key).toBe('bob');
+    expect(valid.value).toMatchObject({ messageId: bob.messageId, userId: 'bob', anonymousId: null });
+    expect(valid.value.violations).toEqual([{ reason: 'blocked_identifier', detail: 'anonymousId "anonymous" is a blocked placeholder value; removed', path: 'anonymousId' }]);
+    const [rejected] = await rejectedFor(source);
+    expect(rejected.value).toMatchObject({ reason: 'missing_identity', messageId: nobody.messageId });
+    const report = await eventually(async () => {
+      const entry = (await api('GET', `/v1/reports/input-validation?sourceId=${source}`)).body.sources[0];
+      return entry && entry.totals.eventsAccepted + entry.totals.rejected === 2 ? entry : undefined;
+    }, 20_000, 'both events in the report');
+    expect(report.totals).toMatchObject({ eventsAccepted: 1, rejected: 1, flagged: 1, blockedIdentifiersRemoved: 3 });
+    expect(await (await fetch(`${service.url}/metrics`)).text()).toMatch(/tessera_validation_repaired_values_total\{[^}]*what="blocked_identifier"[^}]*\} [1-9]/);
   }, 30_000);
 
   it('applies the clock-skew arithmetic and normalizes email, phone (source region), currency and revenue', async () => {
@@ -223,7 +242,7 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
     } while (cursor);
     expect(seen.sort()).toEqual(bad.map((e) => e.messageId).sort());
     expect((await api('GET', `/v1/rejections?sourceId=${source}&to=2020-01-01`)).body.rejections).toEqual([]);
-    expect((await api('GET', `/v1/rejections?sourceId=${source}&reason=blocked_identifier&from=${Date.now() - 60_000}`)).body.rejections).toHaveLength(5);
+    expect((await api('GET', `/v1/rejections?sourceId=${source}&reason=missing_identity&from=${Date.now() - 60_000}`)).body.rejections).toHaveLength(5);
     expect((await api('GET', '/v1/rejections?cursor=garbage')).status).toBe(400);
   }, 30_000);
 

@@ -90,16 +90,103 @@ export interface RejectionV1Input {
   rejectedAt: number;
 }
 
-// ---- the newest version (v1): what consumers read into and producers write
+// ---- libs/contracts/schemas/cdp.events.rejected/v2.avsc
 
-export type Rejection = RejectionV1;
-export type RejectionInput = RejectionV1Input;
-export type RejectionReason = RejectionReasonV1;
-export type RejectedItemKind = RejectedItemKindV1;
-export type OriginalMessage = OriginalMessageV1;
-export type OriginalMessageInput = OriginalMessageV1Input;
-export type OriginalHeader = OriginalHeaderV1;
-export type OriginalHeaderInput = OriginalHeaderV1Input;
+export type RejectionReasonV2 = 'undecodable' | 'unknown_type' | 'missing_identity' | 'missing_event_name' | 'blocked_identifier' | 'invalid_identifier' | 'invalid_timestamp' | 'invalid_json' | 'invalid_currency' | 'invalid_record' | 'unplanned_event' | 'schema_violation' | 'naming_convention' | 'processing_error' | 'other' | 'invalid_revenue';
+
+export type RejectedItemKindV2 = 'event' | 'record' | 'unknown';
+
+export interface OriginalHeaderV2 {
+  key: string;
+  value: Buffer | null;
+}
+
+/** What encode accepts for OriginalHeaderV2: fields with a schema default may be omitted. */
+export interface OriginalHeaderV2Input {
+  key: string;
+  value?: Buffer | null;
+}
+
+/** The consumed Kafka message exactly as read. */
+export interface OriginalMessageV2 {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: Buffer | null;
+  /** The original value bytes (normally an Avro single-object payload). */
+  value: Buffer;
+  /** Kafka record timestamp. (timestamp-millis: UTC epoch milliseconds) */
+  timestamp: number;
+  headers: Array<OriginalHeaderV2>;
+}
+
+/** What encode accepts for OriginalMessageV2: fields with a schema default may be omitted. */
+export interface OriginalMessageV2Input {
+  topic: string;
+  partition: number;
+  offset: number;
+  key?: Buffer | null;
+  /** The original value bytes (normally an Avro single-object payload). */
+  value: Buffer;
+  /** Kafka record timestamp. (timestamp-millis: UTC epoch milliseconds) */
+  timestamp: number;
+  headers?: Array<OriginalHeaderV2Input>;
+}
+
+/** Typed dead-letter entry: an event or record that a service refused, with why and the original Kafka message byte for byte, so it can be browsed and replayed to its original topic after a fix. Key: sourceId when known, else the original key. */
+export interface RejectionV2 {
+  /** Unique id of this rejection (UUID); stores upsert on it. */
+  rejectionId: string;
+  /** undecodable: bad magic, unknown schema fingerprint or corrupt Avro body. processing_error: the handler failed on this message alone (poison). invalid_revenue (v2): a revenue or total that is not finite or beyond ±1e12. Readers map symbols they do not know to other. */
+  reason: RejectionReasonV2;
+  /** Human-readable explanation. */
+  detail: string;
+  /** Dotted path of the offending field (e.g. properties.currency), when one field is at fault. */
+  path: string | null;
+  /** Service that rejected it (validation, identity-resolver...). */
+  service: string;
+  itemKind: RejectedItemKindV2;
+  /** Source of the item, when the payload could be decoded. */
+  sourceId: string | null;
+  /** messageId of the item, when the payload could be decoded; a replay keeps it. */
+  messageId: string | null;
+  original: OriginalMessageV2;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  rejectedAt: number;
+}
+
+/** What encode accepts for RejectionV2: fields with a schema default may be omitted. */
+export interface RejectionV2Input {
+  /** Unique id of this rejection (UUID); stores upsert on it. */
+  rejectionId: string;
+  /** undecodable: bad magic, unknown schema fingerprint or corrupt Avro body. processing_error: the handler failed on this message alone (poison). invalid_revenue (v2): a revenue or total that is not finite or beyond ±1e12. Readers map symbols they do not know to other. */
+  reason: RejectionReasonV2;
+  /** Human-readable explanation. */
+  detail: string;
+  /** Dotted path of the offending field (e.g. properties.currency), when one field is at fault. */
+  path?: string | null;
+  /** Service that rejected it (validation, identity-resolver...). */
+  service: string;
+  itemKind: RejectedItemKindV2;
+  /** Source of the item, when the payload could be decoded. */
+  sourceId?: string | null;
+  /** messageId of the item, when the payload could be decoded; a replay keeps it. */
+  messageId?: string | null;
+  original: OriginalMessageV2Input;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  rejectedAt: number;
+}
+
+// ---- the newest version (v2): what consumers read into and producers write
+
+export type Rejection = RejectionV2;
+export type RejectionInput = RejectionV2Input;
+export type RejectionReason = RejectionReasonV2;
+export type RejectedItemKind = RejectedItemKindV2;
+export type OriginalMessage = OriginalMessageV2;
+export type OriginalMessageInput = OriginalMessageV2Input;
+export type OriginalHeader = OriginalHeaderV2;
+export type OriginalHeaderInput = OriginalHeaderV2Input;
 
 
 export const CDP_EVENTS_REJECTED_VERSIONS: readonly ContractSchemaVersion[] = [
@@ -139,6 +226,171 @@ export const CDP_EVENTS_REJECTED_VERSIONS: readonly ContractSchemaVersion[] = [
           "default": "other"
         },
         "doc": "undecodable: bad magic, unknown schema fingerprint or corrupt Avro body. processing_error: the handler failed on this message alone (poison). Readers map symbols they do not know to other."
+      },
+      {
+        "name": "detail",
+        "type": "string",
+        "doc": "Human-readable explanation."
+      },
+      {
+        "name": "path",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Dotted path of the offending field (e.g. properties.currency), when one field is at fault."
+      },
+      {
+        "name": "service",
+        "type": "string",
+        "doc": "Service that rejected it (validation, identity-resolver...)."
+      },
+      {
+        "name": "itemKind",
+        "type": {
+          "type": "enum",
+          "name": "RejectedItemKind",
+          "symbols": [
+            "event",
+            "record",
+            "unknown"
+          ],
+          "default": "unknown"
+        }
+      },
+      {
+        "name": "sourceId",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Source of the item, when the payload could be decoded."
+      },
+      {
+        "name": "messageId",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "messageId of the item, when the payload could be decoded; a replay keeps it."
+      },
+      {
+        "name": "original",
+        "type": {
+          "type": "record",
+          "name": "OriginalMessage",
+          "doc": "The consumed Kafka message exactly as read.",
+          "fields": [
+            {
+              "name": "topic",
+              "type": "string"
+            },
+            {
+              "name": "partition",
+              "type": "int"
+            },
+            {
+              "name": "offset",
+              "type": "long"
+            },
+            {
+              "name": "key",
+              "type": [
+                "null",
+                "bytes"
+              ],
+              "default": null
+            },
+            {
+              "name": "value",
+              "type": "bytes",
+              "doc": "The original value bytes (normally an Avro single-object payload)."
+            },
+            {
+              "name": "timestamp",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "Kafka record timestamp."
+            },
+            {
+              "name": "headers",
+              "type": {
+                "type": "array",
+                "items": {
+                  "type": "record",
+                  "name": "OriginalHeader",
+                  "fields": [
+                    {
+                      "name": "key",
+                      "type": "string"
+                    },
+                    {
+                      "name": "value",
+                      "type": [
+                        "null",
+                        "bytes"
+                      ],
+                      "default": null
+                    }
+                  ]
+                }
+              },
+              "default": []
+            }
+          ]
+        }
+      },
+      {
+        "name": "rejectedAt",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        }
+      }
+    ]
+  } },
+  { version: 2, schema: {
+    "type": "record",
+    "name": "Rejection",
+    "namespace": "io.tessera.cdp",
+    "doc": "Typed dead-letter entry: an event or record that a service refused, with why and the original Kafka message byte for byte, so it can be browsed and replayed to its original topic after a fix. Key: sourceId when known, else the original key.",
+    "fields": [
+      {
+        "name": "rejectionId",
+        "type": "string",
+        "doc": "Unique id of this rejection (UUID); stores upsert on it."
+      },
+      {
+        "name": "reason",
+        "type": {
+          "type": "enum",
+          "name": "RejectionReason",
+          "symbols": [
+            "undecodable",
+            "unknown_type",
+            "missing_identity",
+            "missing_event_name",
+            "blocked_identifier",
+            "invalid_identifier",
+            "invalid_timestamp",
+            "invalid_json",
+            "invalid_currency",
+            "invalid_record",
+            "unplanned_event",
+            "schema_violation",
+            "naming_convention",
+            "processing_error",
+            "other",
+            "invalid_revenue"
+          ],
+          "default": "other"
+        },
+        "doc": "undecodable: bad magic, unknown schema fingerprint or corrupt Avro body. processing_error: the handler failed on this message alone (poison). invalid_revenue (v2): a revenue or total that is not finite or beyond ±1e12. Readers map symbols they do not know to other."
       },
       {
         "name": "detail",

@@ -149,7 +149,8 @@ export interface CommerceFactsV2Input {
   currencyOrigin: CurrencyOriginV2;
 }
 
-export type ViolationReasonV2 = 'unplanned_event' | 'schema_violation' | 'naming_convention' | 'other';
+/** v2 adds what validation repaired instead of rejecting: blocked_identifier (a placeholder identifier value removed), future_timestamp (a client timestamp too far ahead of receipt replaced by receivedAt), repaired_text (NUL bytes removed, lone UTF-16 surrogates replaced by U+FFFD). */
+export type ViolationReasonV2 = 'unplanned_event' | 'schema_violation' | 'naming_convention' | 'other' | 'blocked_identifier' | 'future_timestamp' | 'repaired_text';
 
 /** A tracking-plan violation that a plan in flag mode let through. */
 export interface TrackingPlanViolationV2 {
@@ -210,7 +211,7 @@ export interface ValidEventV2 {
   isTest: boolean;
   /** Order or refund facts for lifetime value; null for every other event, whose revenue never counts. */
   commerce: CommerceFactsV2 | null;
-  /** Empty unless the source's tracking plan is in flag mode and the event broke it. */
+  /** What validation let through but flagged: tracking-plan violations of a plan in flag mode, and (v2) the values it removed or replaced (blocked identifiers, far-future timestamps, repaired text). */
   violations: Array<TrackingPlanViolationV2>;
 }
 
@@ -257,7 +258,7 @@ export interface ValidEventV2Input {
   isTest?: boolean;
   /** Order or refund facts for lifetime value; null for every other event, whose revenue never counts. */
   commerce?: CommerceFactsV2Input | null;
-  /** Empty unless the source's tracking plan is in flag mode and the event broke it. */
+  /** What validation let through but flagged: tracking-plan violations of a plan in flag mode, and (v2) the values it removed or replaced (blocked identifiers, far-future timestamps, repaired text). */
   violations?: Array<TrackingPlanViolationV2Input>;
 }
 
@@ -802,9 +803,13 @@ export const CDP_EVENTS_VALID_VERSIONS: readonly ContractSchemaVersion[] = [
                     "unplanned_event",
                     "schema_violation",
                     "naming_convention",
-                    "other"
+                    "other",
+                    "blocked_identifier",
+                    "future_timestamp",
+                    "repaired_text"
                   ],
-                  "default": "other"
+                  "default": "other",
+                  "doc": "v2 adds what validation repaired instead of rejecting: blocked_identifier (a placeholder identifier value removed), future_timestamp (a client timestamp too far ahead of receipt replaced by receivedAt), repaired_text (NUL bytes removed, lone UTF-16 surrogates replaced by U+FFFD)."
                 }
               },
               {
@@ -824,7 +829,7 @@ export const CDP_EVENTS_VALID_VERSIONS: readonly ContractSchemaVersion[] = [
           }
         },
         "default": [],
-        "doc": "Empty unless the source's tracking plan is in flag mode and the event broke it."
+        "doc": "What validation let through but flagged: tracking-plan violations of a plan in flag mode, and (v2) the values it removed or replaced (blocked identifiers, far-future timestamps, repaired text)."
       }
     ]
   } },

@@ -4,7 +4,7 @@
 import type { ContractSchemaVersion } from '../registry/contract-schema-version';
 import { CDP_ACTIVATION_DELIVERIES_VERSIONS, type ActivationDeliveryV2, type ActivationDeliveryV2Input } from './cdp-activation-deliveries';
 import { CDP_EVENTS_RAW_VERSIONS, type RawEventV1, type RawEventV1Input } from './cdp-events-raw';
-import { CDP_EVENTS_REJECTED_VERSIONS, type RejectionV1, type RejectionV1Input } from './cdp-events-rejected';
+import { CDP_EVENTS_REJECTED_VERSIONS, type RejectionV2, type RejectionV2Input } from './cdp-events-rejected';
 import { CDP_EVENTS_RESOLVED_VERSIONS, type ResolvedItemV2, type ResolvedItemV2Input } from './cdp-events-resolved';
 import { CDP_EVENTS_VALID_VERSIONS, type ValidEventV2, type ValidEventV2Input } from './cdp-events-valid';
 import { CDP_IDENTITY_MERGES_VERSIONS, type IdentityChangeV1, type IdentityChangeV1Input } from './cdp-identity-merges';
@@ -44,7 +44,7 @@ export type ContractTopic = (typeof CONTRACT_TOPIC_NAMES)[number];
 export interface TopicValueMap {
   'cdp.activation.deliveries': ActivationDeliveryV2;
   'cdp.events.raw': RawEventV1;
-  'cdp.events.rejected': RejectionV1;
+  'cdp.events.rejected': RejectionV2;
   'cdp.events.resolved': ResolvedItemV2;
   'cdp.events.valid': ValidEventV2;
   'cdp.identity.merges': IdentityChangeV1;
@@ -58,7 +58,7 @@ export interface TopicValueMap {
 export interface TopicInputMap {
   'cdp.activation.deliveries': ActivationDeliveryV2Input;
   'cdp.events.raw': RawEventV1Input;
-  'cdp.events.rejected': RejectionV1Input;
+  'cdp.events.rejected': RejectionV2Input;
   'cdp.events.resolved': ResolvedItemV2Input;
   'cdp.events.valid': ValidEventV2Input;
   'cdp.identity.merges': IdentityChangeV1Input;

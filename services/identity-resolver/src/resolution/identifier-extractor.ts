@@ -70,7 +70,7 @@ export function extractRecordIdentifiers(record: ValidRecord): Identifier[] {
 }
 
 function identifierTypeOfTag(tag: string): string | undefined {
-  const direct = IDENTIFIER_TAGS[tag];
+  const direct = Object.hasOwn(IDENTIFIER_TAGS, tag) ? IDENTIFIER_TAGS[tag] : undefined;
   if (direct) return direct;
   const custom = /^id:(.+)$/.exec(tag);
   if (!custom) return undefined;

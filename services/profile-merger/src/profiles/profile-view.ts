@@ -45,9 +45,10 @@ function transactionsView(state: ProfileSnapshot['state'], rates: MoneyContext) 
 /** The Customer 360 document of GET /v1/profiles/:id. */
 export function profileView(snapshot: ProfileSnapshot, requestedId: string, recentTouches: readonly CampaignTouch[], rates: MoneyContext) {
   const { state } = snapshot;
-  const traits: Record<string, unknown> = {};
-  const provenance: Record<string, TraitProvenanceView> = {};
-  const consent: Record<string, unknown> = {};
+  // Null-prototype: the keys are users' trait and event names, and a "__proto__" one must stay a key.
+  const traits: Record<string, unknown> = Object.create(null);
+  const provenance: Record<string, TraitProvenanceView> = Object.create(null);
+  const consent: Record<string, unknown> = Object.create(null);
   for (const field of [...state.traits.keys()].sort()) {
     const effective = effectiveTrait(state.traits.get(field) ?? {});
     if (!effective) continue;
@@ -59,7 +60,7 @@ export function profileView(snapshot: ProfileSnapshot, requestedId: string, rece
     traits[field] = effective.value;
     provenance[field] = { sourceId: p.sourceId, priority: p.priority, occurredAt: new Date(p.occurredAt).toISOString(), messageId: p.messageId, mode: effective.cell === state.traits.get(field)?.set ? 'set' : 'once' };
   }
-  const eventCounts: Record<string, { count: number; firstAt: string | null; lastAt: string | null }> = {};
+  const eventCounts: Record<string, { count: number; firstAt: string | null; lastAt: string | null }> = Object.create(null);
   for (const name of [...state.counters.keys()].sort()) {
     const counter = state.counters.get(name);
     if (counter) eventCounts[name] = { count: counter.count, firstAt: iso(counter.firstAt), lastAt: iso(counter.lastAt) };

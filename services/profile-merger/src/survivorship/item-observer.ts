@@ -54,7 +54,7 @@ function recordOps(item: ResolvedItem): TraitOp[] {
   const ops: TraitOp[] = [];
   for (const [name, value] of Object.entries(attributes)) {
     if (value === null || value === undefined) continue;
-    const field = recordAttributeField(name, record.mapping[name]);
+    const field = recordAttributeField(name, Object.hasOwn(record.mapping, name) ? record.mapping[name] : undefined);
     if (field) ops.push({ field, mode: 'set', value: value as JsonValue, tombstone: false });
   }
   return ops;

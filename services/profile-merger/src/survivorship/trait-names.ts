@@ -21,7 +21,8 @@ export const SEMANTIC_TRAIT_TAGS: readonly string[] = ['email', 'phone', 'given-
 const IDENTIFIER_TAGS = new Set(['user_id', 'crm_id', 'email_sha256', 'anonymous_id', 'device_id', 'advertising_id']);
 
 export function canonicalTraitName(name: string): string {
-  return SEGMENT_TRAIT_TO_SEMANTIC[name] ?? name;
+  // hasOwn: a trait named "constructor" or "toString" must not map to an Object.prototype member.
+  return Object.hasOwn(SEGMENT_TRAIT_TO_SEMANTIC, name) ? SEGMENT_TRAIT_TO_SEMANTIC[name] : name;
 }
 
 /** The trait names canonicalTraitName rewrites, with the field each lands in. */

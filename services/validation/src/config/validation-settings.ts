@@ -9,6 +9,8 @@ export interface ValidationSettings {
   rejectionsRetentionMs: number;
   /** Empty when unset: phones then need a +country prefix unless the source configures a region. */
   defaultPhoneRegion: string;
+  /** An event time further than this ahead of receivedAt is replaced by receivedAt. */
+  maxFutureSkewMs: number;
 }
 
 export const VALIDATION_SETTINGS = Symbol('VALIDATION_SETTINGS');
@@ -20,5 +22,6 @@ export function loadValidationSettings(source: EnvSource = process.env): Validat
     dedupePruneIntervalMs: env.VALIDATION_DEDUPE_PRUNE_INTERVAL_SECONDS * 1000,
     rejectionsRetentionMs: env.VALIDATION_REJECTIONS_RETENTION_DAYS * 86_400_000,
     defaultPhoneRegion: env.VALIDATION_DEFAULT_PHONE_REGION,
+    maxFutureSkewMs: env.VALIDATION_MAX_FUTURE_SKEW_SECONDS * 1000,
   };
 }

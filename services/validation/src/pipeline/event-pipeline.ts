@@ -25,7 +25,7 @@ const structuralChecks = structuralChecksStep();
 
 /** Runs one raw event through validation and normalization (dedupe happens afterwards, set-based, per batch). */
 export function runEventPipeline(raw: RawEvent, env: StepEnvironment): StepResult<ValidEventInput> {
-  const start = structuralChecks(raw);
+  const start = structuralChecks(raw, env);
   if (start.kind !== 'ok') return start;
   let draft = start.value;
   for (const [, step] of EVENT_STEPS) {
@@ -51,8 +51,8 @@ export function toValidEvent(draft: EventDraft): ValidEventInput {
     event: draft.event,
     name: raw.name,
     category: raw.category,
-    groupId: raw.groupId,
-    previousId: raw.previousId,
+    groupId: draft.groupId,
+    previousId: draft.previousId,
     timestamp: draft.timestamp,
     originalTimestamp: draft.originalTimestamp,
     sentAt: draft.sentAt,

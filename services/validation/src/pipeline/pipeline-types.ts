@@ -13,6 +13,8 @@ export interface EventDraft {
   type: EventType;
   userId: string | null;
   anonymousId: string | null;
+  previousId: string | null;
+  groupId: string | null;
   event: string | null;
   properties: JsonObject | null;
   traits: JsonObject | null;
@@ -45,6 +47,8 @@ export interface StepEnvironment {
   readonly settings: SourceSettings | undefined;
   /** Service-wide default when the source sets no region; '' when none. */
   readonly defaultPhoneRegion: string;
+  /** How far ahead of receivedAt an event time may be before it is replaced by receivedAt. */
+  readonly maxFutureSkewMs: number;
   readonly planValidators: PlanValidatorCache;
   /** Data-quality observations of this item (for the input-validation report), filled in by the steps. */
   readonly observations: ItemObservations;

@@ -78,6 +78,7 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
         plan: plans.get(sourceId),
         settings: settings.get(sourceId),
         defaultPhoneRegion: this.settings.defaultPhoneRegion,
+        maxFutureSkewMs: this.settings.maxFutureSkewMs,
         planValidators: this.planValidators,
         observations: emptyObservations(),
       };
@@ -100,7 +101,9 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
       const { sourceId, receivedAt } = item.value;
       if (item.kind === 'event') {
         ctx.emit(Topics.EventsValid, { key: validEventKey(item.value), value: encode(Topics.EventsValid, item.value) });
-        for (const violation of item.value.violations ?? []) counts.add(this.planMetrics.violations, { reason: violation.reason ?? 'other', mode: 'flag' });
+        for (const violation of item.value.violations ?? []) {
+          if (isPlanReason(violation.reason ?? 'other')) counts.add(this.planMetrics.violations, { reason: violation.reason ?? 'other', mode: 'flag' });
+        }
       } else {
         ctx.emit(Topics.RecordsValid, { key: validRecordKey(item.value), value: encode(Topics.RecordsValid, item.value) });
       }

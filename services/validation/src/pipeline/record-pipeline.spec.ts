@@ -18,8 +18,15 @@ describe('runRecordPipeline', () => {
     [{ attributes: 'nope' }, 'invalid_json'],
     [{ observedAt: '22/11/2026' }, 'invalid_timestamp'],
     [{ mapping: { mail: 'given-name' } }, 'missing_identity'],
-    [{ attributes: JSON.stringify({ crmId: 'undefined' }), mapping: { crmId: 'crm_id' } }, 'blocked_identifier'],
+    [{ attributes: JSON.stringify({ crmId: 'undefined' }), mapping: { crmId: 'crm_id' } }, 'missing_identity'],
   ])('rejects %j as %s', (overrides, reason) => {
     expect(runRecordPipeline(rawRecord(overrides), stepEnvironment())).toMatchObject({ kind: 'dlq', reason: { code: reason, about: { itemKind: 'record' } } });
+  });
+
+  it('leaves a blocked identifier attribute out of the mapping, counts it, and keeps the record', () => {
+    const env = stepEnvironment();
+    const result = runRecordPipeline(rawRecord({ attributes: JSON.stringify({ mail: 'ada@example.com', crmId: 'null' }), mapping: { mail: 'email', crmId: 'crm_id' } }), env);
+    expect(result).toMatchObject({ kind: 'ok', value: { mapping: { mail: 'email' } } });
+    expect(env.observations.blockedIdentifiersRemoved).toBe(1);
   });
 });

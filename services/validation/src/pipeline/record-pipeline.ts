@@ -2,10 +2,13 @@ import type { RawRecord, ValidRecordInput } from '@tessera/contracts';
 import { dlq, ok, type StepResult } from '@tessera/kafka';
 import type { RecordDraft, StepEnvironment } from './pipeline-types';
 import { aboutRecord } from './steps/about';
+import { boundedObservedAt } from './steps/clock-skew.step';
 import { isBlockedIdentifier } from './steps/blocked-identifiers';
 import { phoneRegion } from './steps/contact-normalization.step';
 import { normalizeEmail, normalizePhone } from './steps/contact-normalizers';
 import { parseJsonObject } from './steps/parse-json-fields.step';
+import { ownValue, setOwn } from './steps/own-properties';
+import { repairRawRecord } from './steps/raw-text-repair';
 import { matchesTestRule } from './steps/test-traffic.step';
 import { parseIsoTimestamp } from './steps/timestamps';
 
@@ -22,48 +25,59 @@ function isIdentifierTag(tag: string): boolean {
 
 /**
  * Records from business systems: attributes must be a JSON object, the record needs an id, observedAt must parse,
- * and at least one attribute mapped to an identifier tag must hold a usable value. Mapped emails and phones are
+ * and at least one attribute mapped to an identifier tag must hold a usable value (one holding a blocked placeholder
+ * is left out of the mapping and counted, like a blocked id of an event). Mapped emails and phones are
  * normalized like events' ones; tags validation does not know are left out of the valid mapping.
  */
-export function runRecordPipeline(raw: RawRecord, env: StepEnvironment): StepResult<ValidRecordInput> {
+export function runRecordPipeline(input: RawRecord, env: StepEnvironment): StepResult<ValidRecordInput> {
+  const repairedRaw = repairRawRecord(input);
+  const raw = repairedRaw.raw;
   const about = aboutRecord(raw);
+  if (repairedRaw.nulIdentifier) return dlq('invalid_record', 'recordId contains a NUL byte', 'recordId', about);
+  env.observations.textsRepaired += repairedRaw.repaired.length;
   if (raw.recordId.trim() === '') return dlq('invalid_record', 'recordId must not be empty', 'recordId', about);
-  const parsed = parseJsonObject(raw.attributes);
+  const parsed = parseJsonObject(raw.attributes, 'attributes');
   if ('error' in parsed) return dlq('invalid_json', `attributes ${parsed.error}`, 'attributes', about);
   if (parsed.value === null) return dlq('invalid_record', 'attributes must be a JSON object', 'attributes', about);
+  env.observations.textsRepaired += parsed.repaired;
   let observedAt = raw.receivedAt;
   if (raw.observedAt !== null && raw.observedAt.trim() !== '') {
     const value = parseIsoTimestamp(raw.observedAt);
-    if (value === undefined) return dlq('invalid_timestamp', `observedAt "${raw.observedAt.slice(0, 60)}" is not an ISO-8601 date-time`, 'observedAt', about);
-    observedAt = value;
+    if (value === undefined) return dlq('invalid_timestamp', `observedAt "${raw.observedAt.slice(0, 60)}" is not a valid ISO-8601 date-time`, 'observedAt', about);
+    const bounded = boundedObservedAt(value, raw.receivedAt, env.maxFutureSkewMs);
+    observedAt = bounded.value;
+    if (bounded.replaced) env.observations.futureTimestampsReplaced += 1;
   }
   const draft: RecordDraft = { raw, attributes: parsed.value, mapping: {}, observedAt, isTest: false };
 
   let identifiers = 0;
   for (const [attribute, tag] of Object.entries(raw.mapping)) {
     if (!isKnownTag(tag)) continue;
-    draft.mapping[attribute] = tag;
-    const value = draft.attributes[attribute];
+    const value = ownValue(draft.attributes, attribute);
+    if (isIdentifierTag(tag) && value !== undefined && value !== null && value !== '' && isBlockedIdentifier(String(value))) {
+      // A placeholder ("null", "0"...) identifies nobody: the attribute stops being an identifier, the record stays.
+      env.observations.blockedIdentifiersRemoved += 1;
+      continue;
+    }
+    setOwn(draft.mapping, attribute, tag);
     if (value === undefined || value === null || value === '') continue;
     if (tag === 'email') {
       const email = normalizeEmail(value);
-      draft.attributes[attribute] = email.value;
+      setOwn(draft.attributes, attribute, email.value);
       env.observations.emailsSeen += 1;
       if (email.valid) env.observations.emailsValid += 1;
     } else if (tag === 'phone') {
       const phone = normalizePhone(value, phoneRegion(env));
-      draft.attributes[attribute] = phone.value;
+      setOwn(draft.attributes, attribute, phone.value);
       env.observations.phonesSeen += 1;
       if (phone.valid) env.observations.phonesValid += 1;
     }
-    if (isIdentifierTag(tag)) {
-      if (isBlockedIdentifier(String(value))) {
-        return dlq('blocked_identifier', `attribute ${attribute} (${tag}) holds the blocked value "${String(value).slice(0, 100)}"`, `attributes.${attribute}`, about);
-      }
-      identifiers += 1;
-    }
+    if (isIdentifierTag(tag)) identifiers += 1;
   }
-  if (identifiers === 0) return dlq('missing_identity', 'no attribute mapped to an identifier tag holds a value', 'mapping', about);
+  if (identifiers === 0) {
+    const detail = env.observations.blockedIdentifiersRemoved > 0 ? 'no attribute mapped to an identifier tag holds a usable value (blocked placeholder values were removed)' : 'no attribute mapped to an identifier tag holds a value';
+    return dlq('missing_identity', detail, 'mapping', about);
+  }
   draft.isTest = draft.attributes.test === true || (env.settings?.testRules ?? []).some((rule) => matchesTestRule({ recordId: raw.recordId, objectType: raw.objectType, attributes: draft.attributes }, rule));
 
   return ok({

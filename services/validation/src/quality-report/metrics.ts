@@ -9,8 +9,14 @@ export function inputQualityMetrics(registry: Registry) {
     help: 'Emails, phones and transactions seen in the input, by whether they were valid (well-formed for transactions)',
     labelNames: ['field', 'verdict'],
   });
+  const repaired = metrics.counter<'what'>({
+    what: 'repaired_values',
+    help: 'Values validation removed or replaced instead of rejecting the item: blocked identifiers, far-future timestamps, text with NUL bytes or lone surrogates',
+    labelNames: ['what'],
+  });
   return {
     values,
+    repaired,
     /** Tallies one item's observations (added to the counter when the consumer's transaction commits). */
     observe(o: ItemObservations, counts: CounterTally): void {
       if (o.emailsSeen) {
@@ -25,6 +31,9 @@ export function inputQualityMetrics(registry: Registry) {
         counts.add(values, { field: 'transaction', verdict: 'valid' }, o.transactionsWellFormed);
         counts.add(values, { field: 'transaction', verdict: 'invalid' }, o.transactionsSeen - o.transactionsWellFormed);
       }
+      if (o.blockedIdentifiersRemoved) counts.add(repaired, { what: 'blocked_identifier' }, o.blockedIdentifiersRemoved);
+      if (o.futureTimestampsReplaced) counts.add(repaired, { what: 'future_timestamp' }, o.futureTimestampsReplaced);
+      if (o.textsRepaired) counts.add(repaired, { what: 'text' }, o.textsRepaired);
     },
   };
 }

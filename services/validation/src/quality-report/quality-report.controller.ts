@@ -3,7 +3,8 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Pool } from '@tessera/persistence';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import { parseInstant } from '../http/time-range';
-import { QualityReportRepository, type DailyQuality, type QualityCounts } from './quality-report.repository';
+import { emptyQualityCounts, type QualityCounts } from './quality-counters';
+import { QualityReportRepository, type DailyQuality } from './quality-report.repository';
 
 export interface SourceQualityReport {
   sourceId: string;
@@ -47,10 +48,7 @@ function share(part: number, whole: number): number | null {
 }
 
 function summarize(sourceId: string, rows: DailyQuality[]): SourceQualityReport {
-  const totals: QualityCounts = {
-    eventsAccepted: 0, recordsAccepted: 0, rejected: 0, duplicates: 0, flagged: 0, testItems: 0,
-    emailsSeen: 0, emailsValid: 0, phonesSeen: 0, phonesValid: 0, transactionsSeen: 0, transactionsWellFormed: 0,
-  };
+  const totals = emptyQualityCounts();
   for (const row of rows) for (const key of Object.keys(totals) as (keyof QualityCounts)[]) totals[key] += row[key];
   const submitted = totals.eventsAccepted + totals.recordsAccepted + totals.rejected;
   return {

@@ -1,31 +1,15 @@
 import type { SqlExecutor } from '@tessera/kafka';
+import { QUALITY_COUNTERS, type QualityCounts } from './quality-counters';
 
-export interface QualityCounts {
-  eventsAccepted: number;
-  recordsAccepted: number;
-  rejected: number;
-  duplicates: number;
-  flagged: number;
-  testItems: number;
-  emailsSeen: number;
-  emailsValid: number;
-  phonesSeen: number;
-  phonesValid: number;
-  transactionsSeen: number;
-  transactionsWellFormed: number;
-}
+export type { QualityCounts } from './quality-counters';
 
 export interface DailyQuality extends QualityCounts {
   sourceId: string;
   day: string;
 }
 
-const COUNTER_COLUMNS = [
-  'events_accepted', 'records_accepted', 'rejected', 'duplicates', 'flagged', 'test_items',
-  'emails_seen', 'emails_valid', 'phones_seen', 'phones_valid', 'transactions_seen', 'transactions_well_formed',
-];
 /** Lanes (one per consumed partition) are summed back into one row per source and day. */
-const SUMS = COUNTER_COLUMNS.map((column) => `sum(${column})::bigint AS ${column}`).join(', ');
+const SUMS = QUALITY_COUNTERS.map(([column]) => `sum(${column})::bigint AS ${column}`).join(', ');
 
 type Row = Record<string, string | Date>;
 
@@ -43,18 +27,7 @@ export class QualityReportRepository {
     return rows.map((row) => ({
       sourceId: String(row.source_id),
       day: String(row.day),
-      eventsAccepted: Number(row.events_accepted),
-      recordsAccepted: Number(row.records_accepted),
-      rejected: Number(row.rejected),
-      duplicates: Number(row.duplicates),
-      flagged: Number(row.flagged),
-      testItems: Number(row.test_items),
-      emailsSeen: Number(row.emails_seen),
-      emailsValid: Number(row.emails_valid),
-      phonesSeen: Number(row.phones_seen),
-      phonesValid: Number(row.phones_valid),
-      transactionsSeen: Number(row.transactions_seen),
-      transactionsWellFormed: Number(row.transactions_well_formed),
+      ...(Object.fromEntries(QUALITY_COUNTERS.map(([column, field]) => [field, Number(row[column])])) as unknown as QualityCounts),
     }));
   }
 }

@@ -1,34 +1,9 @@
 import type { SqlExecutor } from '@tessera/kafka';
 import { buildUnnestInsert } from '@tessera/persistence';
-import type { ItemObservations } from './item-observations';
+import { emptyQualityCounts, QUALITY_COUNTERS as COUNTERS, type QualityCounts } from './quality-counters';
 
-export interface QualityDelta extends ItemObservations {
-  eventsAccepted: number;
-  recordsAccepted: number;
-  rejected: number;
-  duplicates: number;
-  flagged: number;
-  testItems: number;
-}
-
-const COUNTERS = [
-  ['events_accepted', 'eventsAccepted'],
-  ['records_accepted', 'recordsAccepted'],
-  ['rejected', 'rejected'],
-  ['duplicates', 'duplicates'],
-  ['flagged', 'flagged'],
-  ['test_items', 'testItems'],
-  ['emails_seen', 'emailsSeen'],
-  ['emails_valid', 'emailsValid'],
-  ['phones_seen', 'phonesSeen'],
-  ['phones_valid', 'phonesValid'],
-  ['transactions_seen', 'transactionsSeen'],
-  ['transactions_well_formed', 'transactionsWellFormed'],
-] as const satisfies readonly (readonly [string, keyof QualityDelta])[];
-
-function emptyDelta(): QualityDelta {
-  return Object.fromEntries(COUNTERS.map(([, field]) => [field, 0])) as unknown as QualityDelta;
-}
+/** What one item adds to its (source, day) counters. */
+export type QualityDelta = QualityCounts;
 
 /**
  * Per-batch tally of the daily input-quality counters, folded in memory by (source, UTC day of receipt, lane) and
@@ -45,7 +20,7 @@ export class QualityTally {
     const key = `${sourceId}\u0000${day}`;
     let entry = this.byKey.get(key);
     if (!entry) {
-      entry = { sourceId, day, delta: emptyDelta() };
+      entry = { sourceId, day, delta: emptyQualityCounts() };
       this.byKey.set(key, entry);
     }
     for (const [field, value] of Object.entries(delta) as [keyof QualityDelta, number][]) entry.delta[field] += value;

@@ -172,7 +172,7 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
       expect({ type, value, status: (await client.identity(type, value)).status }).toEqual({ type, value, status: 404 });
     }
     const rejected = await client.waitForMatch(() => client.rejections('dev'), (r) => r.messageId === 'blocked-5');
-    expect(rejected).toMatchObject({ reason: 'blocked_identifier', service: 'validation' });
+    expect(rejected).toMatchObject({ reason: 'missing_identity', service: 'validation' });
   });
 
   it('a CRM record (priority 1) beats a web identify (priority 5) on given-name; a newer web identify wins plan, where web has field priority', async () => {

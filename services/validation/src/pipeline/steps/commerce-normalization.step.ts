@@ -14,13 +14,26 @@ export function toAmount(value: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * The largest amount accepted, in either direction: far above any real order, and small enough that every service can
+ * hold it exactly in its money columns (the merger keeps micro-units in a bigint, which ends near 9.2e12).
+ */
+export const MAX_AMOUNT = 1e12;
+
+/** A numeric amount (number or numeric text) that is infinite ("1e400" parses to Infinity) or beyond ±MAX_AMOUNT. */
+function isOutOfRange(value: unknown): boolean {
+  const numeric = typeof value === 'number' ? value : typeof value === 'string' && NUMERIC_TEXT.test(value.trim()) ? Number(value.trim()) : undefined;
+  return numeric !== undefined && !(Math.abs(numeric) <= MAX_AMOUNT);
+}
+
 export function isIsoCurrency(code: string): boolean {
   return ISO_4217.has(code);
 }
 
 /**
  * Currency to upper-case ISO 4217 (an unknown code is a typed rejection: revenue in an unknown currency cannot be
- * summed), revenue (or total, as Segment's ecommerce spec allows) to a number. An event carrying either is a
+ * summed), revenue (or total, as Segment's ecommerce spec allows) to a number; an infinite or out-of-range amount
+ * is `invalid_revenue` (it would otherwise overflow a money column downstream, on every replay). An event carrying either is a
  * transaction for the report; it is well-formed when its amount is a number.
  */
 export function commerceNormalizationStep(): Step<EventDraft> {
@@ -41,7 +54,11 @@ export function commerceNormalizationStep(): Step<EventDraft> {
       draft.currency = code;
     }
     if (amountField) {
-      const amount = toAmount(properties[amountField]);
+      const value = properties[amountField];
+      if (isOutOfRange(value)) {
+        return dlq('invalid_revenue', `${amountField} ${JSON.stringify(value)?.slice(0, 60) ?? String(value)} is not a finite amount within ±${MAX_AMOUNT.toExponential()}`, `properties.${amountField}`, aboutEvent(draft.raw));
+      }
+      const amount = toAmount(value);
       if (amount !== undefined) {
         properties[amountField] = amount;
         draft.revenue = amount;

@@ -1,13 +1,14 @@
 import { ok } from '@tessera/kafka';
 import type { TestTrafficRule } from '../../source-settings/source-settings';
 import type { EventDraft, Step } from '../pipeline-types';
+import { ownValue } from './own-properties';
 
 /** Reads a dotted path (context.app.namespace) from a plain object. */
 export function valueAtPath(root: unknown, path: string): unknown {
   let current = root;
   for (const segment of path.split('.')) {
     if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[segment];
+    current = ownValue(current as Record<string, unknown>, segment);
   }
   return current;
 }
