@@ -137,7 +137,7 @@ export interface OriginalMessageV2Input {
 export interface RejectionV2 {
   /** Unique id of this rejection (UUID); stores upsert on it. */
   rejectionId: string;
-  /** undecodable: bad magic, unknown schema fingerprint or corrupt Avro body. processing_error: the handler failed on this message alone (poison). invalid_revenue (v2): a revenue or total that is not finite or beyond ±1e12. Readers map symbols they do not know to other. */
+  /** undecodable: bad magic, unknown schema fingerprint or corrupt Avro body. processing_error: the handler failed on this message alone (poison). invalid_revenue (v2): a revenue or total that is not finite or beyond ±1e9. Readers map symbols they do not know to other. */
   reason: RejectionReasonV2;
   /** Human-readable explanation. */
   detail: string;
@@ -159,7 +159,7 @@ export interface RejectionV2 {
 export interface RejectionV2Input {
   /** Unique id of this rejection (UUID); stores upsert on it. */
   rejectionId: string;
-  /** undecodable: bad magic, unknown schema fingerprint or corrupt Avro body. processing_error: the handler failed on this message alone (poison). invalid_revenue (v2): a revenue or total that is not finite or beyond ±1e12. Readers map symbols they do not know to other. */
+  /** undecodable: bad magic, unknown schema fingerprint or corrupt Avro body. processing_error: the handler failed on this message alone (poison). invalid_revenue (v2): a revenue or total that is not finite or beyond ±1e9. Readers map symbols they do not know to other. */
   reason: RejectionReasonV2;
   /** Human-readable explanation. */
   detail: string;
@@ -390,7 +390,7 @@ export const CDP_EVENTS_REJECTED_VERSIONS: readonly ContractSchemaVersion[] = [
           ],
           "default": "other"
         },
-        "doc": "undecodable: bad magic, unknown schema fingerprint or corrupt Avro body. processing_error: the handler failed on this message alone (poison). invalid_revenue (v2): a revenue or total that is not finite or beyond ±1e12. Readers map symbols they do not know to other."
+        "doc": "undecodable: bad magic, unknown schema fingerprint or corrupt Avro body. processing_error: the handler failed on this message alone (poison). invalid_revenue (v2): a revenue or total that is not finite or beyond ±1e9. Readers map symbols they do not know to other."
       },
       {
         "name": "detail",

@@ -15,10 +15,11 @@ export function toAmount(value: unknown): number | undefined {
 }
 
 /**
- * The largest amount accepted, in either direction: far above any real order, and small enough that every service can
- * hold it exactly in its money columns (the merger keeps micro-units in a bigint, which ends near 9.2e12).
+ * The largest amount accepted, in either direction: far above any real order, and small enough that every service holds
+ * it exactly: the merger keeps micro-units, and 1e9 units are 1e15 micro-units, inside a double's exact integers
+ * (2^53, about 9e15) and far inside its bigint columns (about 9.2e18), so even thousands of such orders sum safely.
  */
-export const MAX_AMOUNT = 1e12;
+export const MAX_AMOUNT = 1e9;
 
 /** A numeric amount (number or numeric text) that is infinite ("1e400" parses to Infinity) or beyond ±MAX_AMOUNT. */
 function isOutOfRange(value: unknown): boolean {

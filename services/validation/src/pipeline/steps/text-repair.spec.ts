@@ -121,6 +121,7 @@ describe('revenue beyond what money columns hold', () => {
   });
 
   it('accepts the largest amount allowed', () => {
-    expect(runEventPipeline(rawEvent({ properties: JSON.stringify({ revenue: 1e12, currency: 'USD' }) }), stepEnvironment())).toMatchObject({ kind: 'ok', value: { revenue: 1e12 } });
+    expect(runEventPipeline(rawEvent({ properties: JSON.stringify({ revenue: 1e9, currency: 'USD' }) }), stepEnvironment())).toMatchObject({ kind: 'ok', value: { revenue: 1e9 } });
+    expect(runEventPipeline(rawEvent({ properties: JSON.stringify({ revenue: 1.5e9, currency: 'USD' }) }), stepEnvironment())).toMatchObject({ kind: 'dlq', reason: { code: 'invalid_revenue' } });
   });
 });
