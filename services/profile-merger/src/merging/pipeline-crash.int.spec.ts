@@ -19,9 +19,11 @@ const PEOPLE = 3_000;
 const SEED = 20_260_105;
 /**
  * Each service is SIGKILLed (then restarted at once) once it has applied these shares of the stream, each time
- * after a further random 0.3-2.8 s; the two services' kills run independently, so they also overlap at times.
+ * after a further random 0.3-1.8 s; the two services' kills run independently, so they also overlap at times.
+ * The last kill leaves half the stream, so even a fast machine cannot finish it in that delay (with 0.65 and
+ * up to 2.8 s, a quiet machine's resolver sometimes had applied everything before its third kill).
  */
-const KILL_AT_SHARES = [0.15, 0.4, 0.65];
+const KILL_AT_SHARES = [0.1, 0.3, 0.5];
 const TEST_TIMEOUT_MS = 480_000;
 /** A restart recovers in well under this; longer without any progress means something is lost or stuck. */
 const STALL_MS = 60_000;
@@ -144,7 +146,7 @@ describe('identity-resolver + profile-merger under repeated kill -9 (50,000 even
       await waitUntil(async () => (await progress(service)) > progressAtStart.get(service)!, 120_000, `${service} to apply something after its start`);
       const startupMs = Date.now() - startedAtMs;
       await waitUntil(async () => (await share(service)) >= killAtShare, 300_000, `${service} to pass ${killAtShare * 100} % of the stream`);
-      await sleep(300 + random() * 2_500);
+      await sleep(300 + random() * 1_500);
       assertAlive();
       const child = running.get(service)!;
       running.delete(service); // an intended death: assertAlive must not report it
