@@ -10,6 +10,7 @@ const READ_TOKEN = 'test-read-token-456';
 const shutdownOrder: string[] = [];
 let dependencyUp = true;
 let releaseSlowRequest: () => void = () => {};
+let slowRequestEntered: () => void = () => {};
 
 // Public so the HTTP-layer tests below need no token; GuardFixtureController holds the protected routes.
 @PublicRoute()
@@ -39,7 +40,9 @@ class FixtureController {
 
   @Get('slow')
   async slow(): Promise<{ done: true }> {
-    await new Promise<void>((resolve) => (releaseSlowRequest = resolve));
+    const released = new Promise<void>((resolve) => (releaseSlowRequest = resolve));
+    slowRequestEntered();
+    await released;
     shutdownOrder.push('in-flight request finished');
     return { done: true };
   }
@@ -239,8 +242,10 @@ describe('bootstrapService shutdown', () => {
       registry: createMetricsRegistry('fixture-service'),
       handleSignals: false,
     });
+    // Close only once the request is in the handler: a fixed pause raced a loaded machine (the close came first).
+    const entered = new Promise<void>((resolve) => (slowRequestEntered = resolve));
     const inFlight = fetch(`${service.url}/v1/slow`).then(async (res) => ({ status: res.status, body: await res.json() }));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await entered;
 
     const readiness = service.app.get(ReadinessRegistry);
     const closing = service.close();
