@@ -110,4 +110,21 @@ describe('one messageId from two sources is two items (Postgres)', () => {
     await harness.applySlice(Topics.EventsResolved, items([trackItem({ messageId: 'late-8', sourceId: 'app', at: 1_000, event: 'Opened', profileId: 'ii-i' })]));
     expect(await logged('ii-j')).toEqual([{ source_id: 'app', message_id: 'late-8' }]);
   });
+
+  it('two sources\' campaign touches with one messageId are two history rows, counted and ordered as two', async () => {
+    const web = trackItem({ messageId: 'shared-9', sourceId: 'web', at: 1_000, event: 'Viewed', profileId: 'ii-k', context: { campaign: { source: 'google', medium: 'cpc' } } });
+    const app = trackItem({ messageId: 'shared-9', sourceId: 'app', at: 1_000, event: 'Viewed', profileId: 'ii-k', context: { campaign: { source: 'newsletter', medium: 'email' } } });
+    await harness.applySlice(Topics.EventsResolved, items([web]));
+    await harness.applySlice(Topics.EventsResolved, items([app]));
+    const { rows } = await harness.pool.query('SELECT source_id, message_id, utm_source FROM profile_campaign_touches WHERE profile_id = $1 ORDER BY source_id', ['ii-k']);
+    expect(rows).toEqual([{ source_id: 'app', message_id: 'shared-9', utm_source: 'newsletter' }, { source_id: 'web', message_id: 'shared-9', utm_source: 'google' }]);
+    const { campaigns } = (await loadProfileSnapshots(harness.pool, ['ii-k'])).get('ii-k')!.state;
+    // Same time and messageId: the source id orders them, in the fold as in the history index.
+    expect({ count: campaigns.touchCount, first: campaigns.first?.sourceId, last: campaigns.last?.sourceId }).toEqual({ count: 2, first: 'app', last: 'web' });
+
+    // a merge carries both rows to the survivor
+    await harness.applySlice(Topics.EventsResolved, items([trackItem({ messageId: 'other-9', sourceId: 'web', at: 500, event: 'Viewed', profileId: 'ii-l' })]));
+    await harness.applySlice(Topics.IdentityMerges, [{ kind: 'identity_change', change: change({ changeId: 'ii-merge-k', kind: 'merge', survivorProfileId: 'ii-l', absorbedProfileId: 'ii-k' }) }]);
+    expect((await harness.pool.query('SELECT count(*)::int AS n FROM profile_campaign_touches WHERE profile_id = $1', ['ii-l'])).rows[0].n).toBe(2);
+  });
 });
