@@ -41,6 +41,18 @@ describe('encode / decode', () => {
     expect(value).toMatchObject({ status: 'failed', attempt: 3, error: 'HTTP 500', httpStatus: null, durationMs: null });
   });
 
+  it('reads a v1 split into v2 with no movedItems, so the merger falls back to movedMessageIds', () => {
+    const v1Bytes = contractRegistry.encode('cdp.identity.merges', {
+      changeId: 'c', kind: 'split', survivorProfileId: 'p1', absorbedProfileId: 'p2', rule: 'manual_split', identifiers: [], movedMessageIds: ['m-1'], at: 5,
+    }, 1);
+    expect(decode('cdp.identity.merges', v1Bytes)).toMatchObject({ movedMessageIds: ['m-1'], movedItems: [] });
+    const v2 = decode('cdp.identity.merges', encode('cdp.identity.merges', {
+      changeId: 'c', kind: 'split', survivorProfileId: 'p1', absorbedProfileId: 'p2', rule: 'manual_split', identifiers: [],
+      movedMessageIds: ['m-1'], movedItems: [{ sourceId: 'src-a', messageId: 'm-1' }], at: 5,
+    }));
+    expect(v2.movedItems).toEqual([{ sourceId: 'src-a', messageId: 'm-1' }]);
+  });
+
   it('encodes values larger than its scratch buffer, and keeps encoding small ones after', () => {
     const properties = JSON.stringify({ blob: 'x'.repeat(300_000) });
     const big = decode('cdp.events.raw', encode('cdp.events.raw', { ...CONTRACT_SAMPLES['cdp.events.raw'], properties }));

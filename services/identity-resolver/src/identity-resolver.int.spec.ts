@@ -233,6 +233,10 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     await resolvedOf(wrongLink);
     const [merge] = await collector.waitFor(Topics.IdentityMerges, (v) => v.causingMessageId === wrongLink.messageId);
     expect(merge.value).toMatchObject({ survivorProfileId: r1.key, absorbedProfileId: r2.key });
+    // Another source reuses the moved item's messageId on an identifier that stays: its item must stay too.
+    const reused = validEvent({ sourceId: `app-${run}`, messageId: second.messageId, anonymousId: u('kiosk-s') });
+    await send(reused);
+    await collector.waitFor(Topics.EventsResolved, (v) => v.messageId === reused.messageId && v.sourceId === reused.sourceId);
 
     const moved = [`anonymous_id:${u('kiosk-t')}`, `email:t.${run}@example.com`, `email_sha256:${r2.value.identifiers.find((i) => i.type === 'email_sha256')!.value}`];
     expect((await api('POST', `/v1/profiles/${r1.key}/split`, { identifiers: moved })).status).toBe(401);
@@ -240,11 +244,14 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     expect((await api('POST', `/v1/profiles/${r2.key}/split`, { identifiers: moved }, auth)).status).toBe(409);
     const split = await api('POST', `/v1/profiles/${r1.key}/split`, { identifiers: moved, reason: 'kiosk alias linked two visitors' }, auth);
     expect(split.status).toBe(201);
+    const movedItems = [{ sourceId: second.sourceId, messageId: second.messageId }];
     expect(split.body).toMatchObject({ profileId: r1.key, movedMessageIds: [second.messageId] });
+    expect(split.body.movedItems).toEqual(movedItems);
     const newProfileId = split.body.newProfileId as string;
 
     const [change] = await collector.waitFor(Topics.IdentityMerges, (v) => v.kind === 'split' && v.survivorProfileId === r1.key);
     expect(change.value).toMatchObject({ absorbedProfileId: newProfileId, rule: 'manual_split', causingMessageId: null, movedMessageIds: [second.messageId], detail: 'kiosk alias linked two visitors' });
+    expect(change.value.movedItems).toEqual(movedItems);
     expect((await lookup(`email:t.${run}@example.com`)).body.profileId).toBe(newProfileId);
     expect((await lookup(`anonymous_id:${u('kiosk-s')}`)).body.profileId).toBe(r1.key);
 

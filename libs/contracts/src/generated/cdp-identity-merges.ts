@@ -60,13 +60,87 @@ export interface IdentityChangeV1Input {
   at: number;
 }
 
-// ---- the newest version (v1): what consumers read into and producers write
+// ---- libs/contracts/schemas/cdp.identity.merges/v2.avsc
 
-export type IdentityChange = IdentityChangeV1;
-export type IdentityChangeInput = IdentityChangeV1Input;
-export type IdentityChangeKind = IdentityChangeKindV1;
-export type ChangeIdentifier = ChangeIdentifierV1;
-export type ChangeIdentifierInput = ChangeIdentifierV1Input;
+export type IdentityChangeKindV2 = 'merge' | 'split';
+
+export interface ChangeIdentifierV2 {
+  type: string;
+  value: string;
+}
+
+/** What encode accepts for ChangeIdentifierV2: fields with a schema default may be omitted. */
+export interface ChangeIdentifierV2Input {
+  type: string;
+  value: string;
+}
+
+export interface MovedItemV2 {
+  sourceId: string;
+  messageId: string;
+}
+
+/** What encode accepts for MovedItemV2: fields with a schema default may be omitted. */
+export interface MovedItemV2Input {
+  sourceId: string;
+  messageId: string;
+}
+
+/** A change to the identity graph that moves identifiers between profiles, logged so that 'why are these one person' has an answer. merge: absorbedProfileId folds into survivorProfileId and stops existing. split (the undo of a wrong merge): survivorProfileId keeps its id and loses `identifiers`, which move with the items in movedItems (written as v1: movedMessageIds) to the newly created absorbedProfileId. Key: survivorProfileId. */
+export interface IdentityChangeV2 {
+  /** Unique id (UUID); consumers apply each change once. */
+  changeId: string;
+  kind: IdentityChangeKindV2;
+  survivorProfileId: string;
+  absorbedProfileId: string;
+  /** Rule that decided it, e.g. shared_identifier:email or manual_split. */
+  rule: string;
+  /** messageId of the event or record that linked the profiles; null for a manual split. */
+  causingMessageId: string | null;
+  /** merge: the identifiers that linked the two profiles. split: the identifiers moved to absorbedProfileId. */
+  identifiers: Array<ChangeIdentifierV2>;
+  /** split only: messageIds of the events and records that now belong to absorbedProfileId. Still filled for readers of v1; a messageId is unique only within its source, so v2 readers use movedItems. */
+  movedMessageIds: Array<string>;
+  /** split only: (sourceId, messageId) of every event and record that now belongs to absorbedProfileId, so the profile merger can rebuild both profiles; two sources may reuse a messageId. Empty in messages written as v1, which readers move by movedMessageIds. */
+  movedItems: Array<MovedItemV2>;
+  /** Free text, e.g. who requested a split and why. */
+  detail: string | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  at: number;
+}
+
+/** What encode accepts for IdentityChangeV2: fields with a schema default may be omitted. */
+export interface IdentityChangeV2Input {
+  /** Unique id (UUID); consumers apply each change once. */
+  changeId: string;
+  kind: IdentityChangeKindV2;
+  survivorProfileId: string;
+  absorbedProfileId: string;
+  /** Rule that decided it, e.g. shared_identifier:email or manual_split. */
+  rule: string;
+  /** messageId of the event or record that linked the profiles; null for a manual split. */
+  causingMessageId?: string | null;
+  /** merge: the identifiers that linked the two profiles. split: the identifiers moved to absorbedProfileId. */
+  identifiers: Array<ChangeIdentifierV2Input>;
+  /** split only: messageIds of the events and records that now belong to absorbedProfileId. Still filled for readers of v1; a messageId is unique only within its source, so v2 readers use movedItems. */
+  movedMessageIds?: Array<string>;
+  /** split only: (sourceId, messageId) of every event and record that now belongs to absorbedProfileId, so the profile merger can rebuild both profiles; two sources may reuse a messageId. Empty in messages written as v1, which readers move by movedMessageIds. */
+  movedItems?: Array<MovedItemV2Input>;
+  /** Free text, e.g. who requested a split and why. */
+  detail?: string | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  at: number;
+}
+
+// ---- the newest version (v2): what consumers read into and producers write
+
+export type IdentityChange = IdentityChangeV2;
+export type IdentityChangeInput = IdentityChangeV2Input;
+export type IdentityChangeKind = IdentityChangeKindV2;
+export type ChangeIdentifier = ChangeIdentifierV2;
+export type ChangeIdentifierInput = ChangeIdentifierV2Input;
+export type MovedItem = MovedItemV2;
+export type MovedItemInput = MovedItemV2Input;
 
 
 export const CDP_IDENTITY_MERGES_VERSIONS: readonly ContractSchemaVersion[] = [
@@ -143,6 +217,120 @@ export const CDP_IDENTITY_MERGES_VERSIONS: readonly ContractSchemaVersion[] = [
         },
         "default": [],
         "doc": "split only: messageIds of the events and records that now belong to absorbedProfileId, so the profile merger can rebuild both profiles."
+      },
+      {
+        "name": "detail",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Free text, e.g. who requested a split and why."
+      },
+      {
+        "name": "at",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        }
+      }
+    ]
+  } },
+  { version: 2, schema: {
+    "type": "record",
+    "name": "IdentityChange",
+    "namespace": "io.tessera.cdp",
+    "doc": "A change to the identity graph that moves identifiers between profiles, logged so that 'why are these one person' has an answer. merge: absorbedProfileId folds into survivorProfileId and stops existing. split (the undo of a wrong merge): survivorProfileId keeps its id and loses `identifiers`, which move with the items in movedItems (written as v1: movedMessageIds) to the newly created absorbedProfileId. Key: survivorProfileId.",
+    "fields": [
+      {
+        "name": "changeId",
+        "type": "string",
+        "doc": "Unique id (UUID); consumers apply each change once."
+      },
+      {
+        "name": "kind",
+        "type": {
+          "type": "enum",
+          "name": "IdentityChangeKind",
+          "symbols": [
+            "merge",
+            "split"
+          ]
+        }
+      },
+      {
+        "name": "survivorProfileId",
+        "type": "string"
+      },
+      {
+        "name": "absorbedProfileId",
+        "type": "string"
+      },
+      {
+        "name": "rule",
+        "type": "string",
+        "doc": "Rule that decided it, e.g. shared_identifier:email or manual_split."
+      },
+      {
+        "name": "causingMessageId",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "messageId of the event or record that linked the profiles; null for a manual split."
+      },
+      {
+        "name": "identifiers",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "ChangeIdentifier",
+            "fields": [
+              {
+                "name": "type",
+                "type": "string"
+              },
+              {
+                "name": "value",
+                "type": "string"
+              }
+            ]
+          }
+        },
+        "doc": "merge: the identifiers that linked the two profiles. split: the identifiers moved to absorbedProfileId."
+      },
+      {
+        "name": "movedMessageIds",
+        "type": {
+          "type": "array",
+          "items": "string"
+        },
+        "default": [],
+        "doc": "split only: messageIds of the events and records that now belong to absorbedProfileId. Still filled for readers of v1; a messageId is unique only within its source, so v2 readers use movedItems."
+      },
+      {
+        "name": "movedItems",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "MovedItem",
+            "fields": [
+              {
+                "name": "sourceId",
+                "type": "string"
+              },
+              {
+                "name": "messageId",
+                "type": "string"
+              }
+            ]
+          }
+        },
+        "default": [],
+        "doc": "split only: (sourceId, messageId) of every event and record that now belongs to absorbedProfileId, so the profile merger can rebuild both profiles; two sources may reuse a messageId. Empty in messages written as v1, which readers move by movedMessageIds."
       },
       {
         "name": "detail",

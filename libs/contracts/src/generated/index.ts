@@ -7,7 +7,7 @@ import { CDP_EVENTS_RAW_VERSIONS, type RawEventV1, type RawEventV1Input } from '
 import { CDP_EVENTS_REJECTED_VERSIONS, type RejectionV2, type RejectionV2Input } from './cdp-events-rejected';
 import { CDP_EVENTS_RESOLVED_VERSIONS, type ResolvedItemV2, type ResolvedItemV2Input } from './cdp-events-resolved';
 import { CDP_EVENTS_VALID_VERSIONS, type ValidEventV2, type ValidEventV2Input } from './cdp-events-valid';
-import { CDP_IDENTITY_MERGES_VERSIONS, type IdentityChangeV1, type IdentityChangeV1Input } from './cdp-identity-merges';
+import { CDP_IDENTITY_MERGES_VERSIONS, type IdentityChangeV2, type IdentityChangeV2Input } from './cdp-identity-merges';
 import { CDP_PROFILES_CHANGED_VERSIONS, type ProfileChangeV1, type ProfileChangeV1Input } from './cdp-profiles-changed';
 import { CDP_RECORDS_RAW_VERSIONS, type RawRecordV1, type RawRecordV1Input } from './cdp-records-raw';
 import { CDP_RECORDS_VALID_VERSIONS, type ValidRecordV1, type ValidRecordV1Input } from './cdp-records-valid';
@@ -47,7 +47,7 @@ export interface TopicValueMap {
   'cdp.events.rejected': RejectionV2;
   'cdp.events.resolved': ResolvedItemV2;
   'cdp.events.valid': ValidEventV2;
-  'cdp.identity.merges': IdentityChangeV1;
+  'cdp.identity.merges': IdentityChangeV2;
   'cdp.profiles.changed': ProfileChangeV1;
   'cdp.records.raw': RawRecordV1;
   'cdp.records.valid': ValidRecordV1;
@@ -61,7 +61,7 @@ export interface TopicInputMap {
   'cdp.events.rejected': RejectionV2Input;
   'cdp.events.resolved': ResolvedItemV2Input;
   'cdp.events.valid': ValidEventV2Input;
-  'cdp.identity.merges': IdentityChangeV1Input;
+  'cdp.identity.merges': IdentityChangeV2Input;
   'cdp.profiles.changed': ProfileChangeV1Input;
   'cdp.records.raw': RawRecordV1Input;
   'cdp.records.valid': ValidRecordV1Input;

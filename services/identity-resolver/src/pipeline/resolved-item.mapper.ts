@@ -65,6 +65,7 @@ export function toMergeChange(merge: MergeDecision, changeId: string, causingMes
     causingMessageId,
     identifiers: merge.identifiers.map(plain),
     movedMessageIds: [],
+    movedItems: [],
     detail: null,
     at,
   };

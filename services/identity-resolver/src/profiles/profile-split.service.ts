@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { encode, Topics } from '@tessera/contracts';
+import { encode, Topics, type MovedItem } from '@tessera/contracts';
 import { inTransaction, writeOutbox, type SqlExecutor } from '@tessera/kafka';
 import type { Pool } from '@tessera/persistence';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
@@ -13,6 +13,9 @@ export interface SplitResult {
   profileId: string;
   newProfileId: string;
   identifiers: Identifier[];
+  /** Each moved item as (sourceId, messageId): two sources may reuse a messageId. */
+  movedItems: MovedItem[];
+  /** The distinct messageIds of movedItems, for readers of cdp.identity.merges v1. */
   movedMessageIds: string[];
 }
 
@@ -20,7 +23,7 @@ export interface SplitResult {
  * POST /v1/profiles/:id/split: the undo of a wrong merge. In one transaction, under the same sorted locks the
  * resolver takes (identifiers, then the profile): the identifiers move to a new profile, the two profiles are
  * marked separated (no later item merges them again), the split is logged, and a `split` IdentityChange listing
- * the moved identifiers and the messageIds of the items that now belong to the new profile goes to the outbox,
+ * the moved identifiers and the (sourceId, messageId) of the items that now belong to the new profile goes to the outbox,
  * for the profile merger to rebuild both. An item moves when every identifier it linked moves; an item that
  * also linked an identifier that stays (typically the one that caused the wrong merge) stays.
  */
@@ -60,7 +63,8 @@ export class ProfileSplitService {
           WHERE identifiers.identifier_type = k.identifier_type AND identifiers.value = k.value`,
         [types, values, newProfileId],
       );
-      const movedMessageIds = await this.movedItems(tx, moved);
+      const movedItems = await this.movedItems(tx, moved);
+      const movedMessageIds = [...new Set(movedItems.map((item) => item.messageId))];
       await tx.query('INSERT INTO profile_separations (profile_id, other_profile_id) VALUES ($1, $2), ($2, $1)', [profileId, newProfileId]);
 
       const changeId = randomUUID();
@@ -79,23 +83,26 @@ export class ProfileSplitService {
         causingMessageId: null,
         identifiers: plain,
         movedMessageIds,
+        movedItems,
         detail,
         at: at.getTime(),
       });
       await writeOutbox(tx, [{ topic: Topics.IdentityMerges, message: { key: profileId, value: change } }]);
-      return { changeId, profileId, newProfileId, identifiers: plain, movedMessageIds };
+      return { changeId, profileId, newProfileId, identifiers: plain, movedItems, movedMessageIds };
     });
   }
 
   /** Items that linked at least one moved identifier and nothing that stays. */
-  private async movedItems(tx: SqlExecutor, moved: readonly Identifier[]): Promise<string[]> {
+  private async movedItems(tx: SqlExecutor, moved: readonly Identifier[]): Promise<MovedItem[]> {
     const movedKeys = moved.map(itemIdentifierKey);
     const movedSet = new Set(movedKeys);
-    const { rows } = await tx.query<{ message_id: string; identifier_keys: string[] }>(
-      'SELECT message_id, identifier_keys FROM resolved_items WHERE identifier_keys ?| $1::text[] ORDER BY resolved_at, message_id',
+    const { rows } = await tx.query<{ source_id: string; message_id: string; identifier_keys: string[] }>(
+      'SELECT source_id, message_id, identifier_keys FROM resolved_items WHERE identifier_keys ?| $1::text[] ORDER BY resolved_at, message_id, source_id',
       [movedKeys],
     );
-    return rows.filter((row) => row.identifier_keys.every((key) => movedSet.has(key))).map((row) => row.message_id);
+    return rows
+      .filter((row) => row.identifier_keys.every((key) => movedSet.has(key)))
+      .map((row) => ({ sourceId: row.source_id, messageId: row.message_id }));
   }
 
   private async lock(tx: SqlExecutor, keys: readonly bigint[]): Promise<void> {

@@ -5,7 +5,7 @@ import { PriorityRepository } from '../priorities/priority-repository';
 import { BestEmailAssigner } from '../storage/best-email-assigner';
 import { clearGroupMemberships, writeGroupMemberships } from '../storage/group-membership-writer';
 import { writeProfileDeltas } from '../storage/profile-delta-writer';
-import { ProfileItemLog } from '../storage/profile-item-log';
+import { ANY_SOURCE, ProfileItemLog } from '../storage/profile-item-log';
 import { resolveAndLockProfiles } from '../storage/profile-locks';
 import { clearDerivedState } from '../storage/profile-reset';
 import { loadProfileSnapshots } from '../storage/profile-snapshot';
@@ -18,8 +18,8 @@ import { beforeImages, publishProfileChanges } from './profile-change-publisher'
 import { loadMoneyContext } from '../storage/money-context-reader';
 
 /**
- * The undo of a wrong merge (IdentityChange kind 'split'): the items named in movedMessageIds move from the
- * survivor to the new profile (absorbedProfileId), then both profiles are rebuilt by folding their logged
+ * The undo of a wrong merge (IdentityChange kind 'split'): the items named in movedItems (a v1 change:
+ * movedMessageIds) move from the survivor to the new profile (absorbedProfileId), then both profiles are rebuilt by folding their logged
  * items again with the current priorities, and the split's identifiers are attributed to the new profile.
  * The other identifiers stay as they are: the item that caused the wrong merge stays with the survivor and
  * still lists the identifiers that moved, in this split or an earlier one.
@@ -47,8 +47,12 @@ export class ProfileSplitter {
     const emailsBefore = (await ctx.tx.query<{ email: string }>('SELECT email FROM email_observations WHERE profile_id = ANY($1::text[])', [ids])).rows.map((row) => row.email);
     const before = await loadProfileSnapshots(ctx.tx, [...new Set([...ids, ...(await this.bestEmails.affectedProfiles(ctx.tx, emailsBefore))])]);
 
-    await this.itemLog.move(ctx.tx, kept, created, change.movedMessageIds, change.identifiers);
-    await this.itemLog.rememberPendingMoves(ctx.tx, created, change.movedMessageIds, change.changeId);
+    // A v2 split names each item by (sourceId, messageId); a v1 split (no movedItems) by message id only.
+    const byId = change.movedItems.length === 0;
+    const moving = byId ? await this.itemLog.itemsNamedByMessageId(ctx.tx, kept, change.movedMessageIds, change.identifiers) : change.movedItems;
+    await this.itemLog.move(ctx.tx, kept, created, moving);
+    const named = byId ? change.movedMessageIds.map((messageId) => ({ sourceId: ANY_SOURCE, messageId })) : change.movedItems;
+    await this.itemLog.rememberPendingMoves(ctx.tx, created, named, change.changeId);
     await clearDerivedState(ctx.tx, ids);
     await clearGroupMemberships(ctx.tx, ids);
     const deltas = new Map<string, ProfileState>();

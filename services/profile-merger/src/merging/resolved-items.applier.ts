@@ -7,7 +7,7 @@ import { writeGroupMemberships } from '../storage/group-membership-writer';
 import { writeProfileDeltas } from '../storage/profile-delta-writer';
 import { forgetRenamedUserIds, renamedUserIds, retireRenamedUserIds } from '../storage/renamed-user-ids';
 import { resolveAndLockProfiles } from '../storage/profile-locks';
-import { ProfileItemLog, type LoggedItem } from '../storage/profile-item-log';
+import { itemKeyText, ProfileItemLog, type LoggedItem } from '../storage/profile-item-log';
 import { attributeIdentifiers, loadProfileSnapshots, setBestEmails } from '../storage/profile-snapshot';
 import { foldGroupMemberships } from '../survivorship/group-membership';
 import { observeItem } from '../survivorship/item-observer';
@@ -35,8 +35,8 @@ export class ResolvedItemsApplier {
     const items = inputs.map((input) => input.item);
     if (items.length === 0) return 0;
     // An item a split moved before it arrived goes where the split sent it (it still carries the old key).
-    const splitTo = await this.itemLog.claimPendingMoves(ctx.tx, items.map((item) => item.messageId));
-    const keyOf = (item: ResolvedItem) => splitTo.get(item.messageId) ?? item.profileId;
+    const splitTo = await this.itemLog.claimPendingMoves(ctx.tx, items);
+    const keyOf = (item: ResolvedItem) => splitTo.get(itemKeyText(item)) ?? item.profileId;
     const targets = await resolveAndLockProfiles(ctx.tx, [...new Set(items.map(keyOf))]);
     const config = await this.priorities.forSources(ctx.tx, [...new Set(items.map((item) => item.sourceId))]);
 

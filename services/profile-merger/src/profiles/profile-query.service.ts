@@ -70,7 +70,7 @@ export class ProfileQueryService {
   /** The newest campaign touches, newest first (an index range scan on profile_campaign_touches_by_time). */
   private async recentTouches(db: SqlExecutor, profileId: string, limit: number): Promise<CampaignTouch[]> {
     const { rows } = await db.query<TouchRow>(
-      'SELECT * FROM profile_campaign_touches WHERE profile_id = $1 ORDER BY occurred_at_ms DESC, message_id DESC LIMIT $2',
+      'SELECT * FROM profile_campaign_touches WHERE profile_id = $1 ORDER BY occurred_at_ms DESC, message_id DESC, source_id DESC LIMIT $2',
       [profileId, limit],
     );
     return rows.map(touchFromRow);

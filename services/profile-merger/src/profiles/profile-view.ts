@@ -65,7 +65,7 @@ export function profileView(snapshot: ProfileSnapshot, requestedId: string, rece
     const counter = state.counters.get(name);
     if (counter) eventCounts[name] = { count: counter.count, firstAt: iso(counter.firstAt), lastAt: iso(counter.lastAt) };
   }
-  const touchView = (t: CampaignTouch) => ({ messageId: t.messageId, at: iso(t.occurredAt), source: t.source, medium: t.medium, campaign: t.name, term: t.term, content: t.content });
+  const touchView = (t: CampaignTouch) => ({ sourceId: t.sourceId, messageId: t.messageId, at: iso(t.occurredAt), source: t.source, medium: t.medium, campaign: t.name, term: t.term, content: t.content });
   return {
     profileId: snapshot.profileId,
     ...(requestedId !== snapshot.profileId ? { redirectedFrom: requestedId } : {}),

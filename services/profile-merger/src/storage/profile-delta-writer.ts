@@ -73,7 +73,7 @@ export async function writeProfileDeltas(
     }
     for (const [name, c] of d.counters) counters.push({ profile_id: profileId, event_name: name, event_count: c.count, first_at_ms: c.firstAt, last_at_ms: c.lastAt });
     for (const t of d.campaigns.pending) {
-      touches.push({ profile_id: profileId, message_id: t.messageId, occurred_at_ms: t.occurredAt, utm_source: t.source, utm_medium: t.medium, utm_campaign: t.name, utm_term: t.term, utm_content: t.content });
+      touches.push({ profile_id: profileId, source_id: t.sourceId, message_id: t.messageId, occurred_at_ms: t.occurredAt, utm_source: t.source, utm_medium: t.medium, utm_campaign: t.name, utm_term: t.term, utm_content: t.content });
     }
     for (const identifier of d.identifiers) {
       const parts = parseIdentifierText(identifier);
@@ -118,9 +118,9 @@ export async function writeProfileDeltas(
     await runQuery(tx,
       buildUnnestInsert({
         table: 'profile_campaign_touches',
-        columns: ['profile_id', 'message_id', 'occurred_at_ms', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'].map((name) => ({ name, type: name === 'occurred_at_ms' ? 'bigint' : 'text' })),
+        columns: ['profile_id', 'source_id', 'message_id', 'occurred_at_ms', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'].map((name) => ({ name, type: name === 'occurred_at_ms' ? 'bigint' : 'text' })),
         rows: touches,
-        onConflict: { target: ['profile_id', 'message_id'], action: 'nothing' },
+        onConflict: { target: ['profile_id', 'source_id', 'message_id'], action: 'nothing' },
       }),
     );
   }

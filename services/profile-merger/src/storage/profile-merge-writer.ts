@@ -73,9 +73,9 @@ async function foldRound(tx: SqlExecutor, folds: readonly ProfileFold[]): Promis
     pairs,
   );
   await tx.query(
-    `INSERT INTO profile_campaign_touches (profile_id, message_id, occurred_at_ms, utm_source, utm_medium, utm_campaign, utm_term, utm_content)
-     SELECT m.survivor, message_id, occurred_at_ms, utm_source, utm_medium, utm_campaign, utm_term, utm_content FROM ${PAIRS} JOIN profile_campaign_touches x ON x.profile_id = m.absorbed
-     ON CONFLICT (profile_id, message_id) DO NOTHING`,
+    `INSERT INTO profile_campaign_touches (profile_id, source_id, message_id, occurred_at_ms, utm_source, utm_medium, utm_campaign, utm_term, utm_content)
+     SELECT m.survivor, source_id, message_id, occurred_at_ms, utm_source, utm_medium, utm_campaign, utm_term, utm_content FROM ${PAIRS} JOIN profile_campaign_touches x ON x.profile_id = m.absorbed
+     ON CONFLICT (profile_id, source_id, message_id) DO NOTHING`,
     pairs,
   );
   await tx.query(

@@ -21,6 +21,7 @@ const num = (value: string | number | null): number | null => (value === null ? 
 
 export interface TouchRow {
   profile_id: string;
+  source_id: string;
   message_id: string;
   occurred_at_ms: string;
   utm_source: string | null;
@@ -31,12 +32,12 @@ export interface TouchRow {
 }
 
 export function touchFromRow(row: TouchRow): CampaignTouch {
-  return { messageId: row.message_id, occurredAt: Number(row.occurred_at_ms), source: row.utm_source, medium: row.utm_medium, name: row.utm_campaign, term: row.utm_term, content: row.utm_content };
+  return { sourceId: row.source_id, messageId: row.message_id, occurredAt: Number(row.occurred_at_ms), source: row.utm_source, medium: row.utm_medium, name: row.utm_campaign, term: row.utm_term, content: row.utm_content };
 }
 
 /** Named, not `*`: the consumer runs these reads as prepared statements, and a later column must not change them. */
 const PROFILE_COLUMNS = 'profile_id, status, merged_into, version, item_count, first_seen_ms, last_seen_ms, best_email, has_non_test_item, campaign_touch_count';
-const TOUCH_COLUMNS = 'profile_id, message_id, occurred_at_ms, utm_source, utm_medium, utm_campaign, utm_term, utm_content';
+const TOUCH_COLUMNS = 'profile_id, source_id, message_id, occurred_at_ms, utm_source, utm_medium, utm_campaign, utm_term, utm_content';
 
 interface ProfileRow {
   profile_id: string;
@@ -103,10 +104,10 @@ export async function loadProfileSnapshots(
   // First and last touch: two index probes per profile (profile_campaign_touches_by_time), never the history.
   const touches = await tx.query<TouchRow & { edge: 'first' | 'last' }>(
     `SELECT t.*, 'first' AS edge FROM unnest($1::text[]) AS ids(id)
-       CROSS JOIN LATERAL (SELECT ${TOUCH_COLUMNS} FROM profile_campaign_touches WHERE profile_id = ids.id ORDER BY occurred_at_ms, message_id LIMIT 1) t
+       CROSS JOIN LATERAL (SELECT ${TOUCH_COLUMNS} FROM profile_campaign_touches WHERE profile_id = ids.id ORDER BY occurred_at_ms, message_id, source_id LIMIT 1) t
      UNION ALL
      SELECT t.*, 'last' AS edge FROM unnest($1::text[]) AS ids(id)
-       CROSS JOIN LATERAL (SELECT ${TOUCH_COLUMNS} FROM profile_campaign_touches WHERE profile_id = ids.id ORDER BY occurred_at_ms DESC, message_id DESC LIMIT 1) t`,
+       CROSS JOIN LATERAL (SELECT ${TOUCH_COLUMNS} FROM profile_campaign_touches WHERE profile_id = ids.id ORDER BY occurred_at_ms DESC, message_id DESC, source_id DESC LIMIT 1) t`,
     [ids],
   );
   for (const row of touches.rows) {

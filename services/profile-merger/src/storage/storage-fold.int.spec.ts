@@ -84,7 +84,7 @@ describe('stored profiles equal the pure survivorship fold (Postgres)', () => {
           let position = 0;
           for (let batch = 0; position <= order.length; batch++) {
             if (position === mergeAt) {
-              await applySlice(Topics.IdentityMerges, [{ kind: 'identity_change', change: { changeId: `r${run}-merge`, kind: 'merge', survivorProfileId: left, absorbedProfileId: right, rule: 'test', causingMessageId: null, identifiers: [], movedMessageIds: [], detail: null, at: 0 } }]);
+              await applySlice(Topics.IdentityMerges, [{ kind: 'identity_change', change: { changeId: `r${run}-merge`, kind: 'merge', survivorProfileId: left, absorbedProfileId: right, rule: 'test', causingMessageId: null, identifiers: [], movedMessageIds: [], movedItems: [], detail: null, at: 0 } }]);
             }
             if (position === order.length) break;
             const size = Math.min(batchSizes[batch % batchSizes.length], order.length - position, mergeAt > position ? mergeAt - position : Infinity);
@@ -108,7 +108,7 @@ describe('stored profiles equal the pure survivorship fold (Postgres)', () => {
 
           // undo the merge: the right profile's items move back and both are rebuilt from the item log
           const rightItems = all.filter((i) => i.profileId === right);
-          await applySlice(Topics.IdentityMerges, [{ kind: 'identity_change', change: { changeId: `r${run}-split`, kind: 'split', survivorProfileId: left, absorbedProfileId: right, rule: 'manual_split', causingMessageId: null, identifiers: [], movedMessageIds: rightItems.map((i) => i.messageId), detail: null, at: 0 } }]);
+          await applySlice(Topics.IdentityMerges, [{ kind: 'identity_change', change: { changeId: `r${run}-split`, kind: 'split', survivorProfileId: left, absorbedProfileId: right, rule: 'manual_split', causingMessageId: null, identifiers: [], movedMessageIds: rightItems.map((i) => i.messageId), movedItems: rightItems.map(({ sourceId, messageId }) => ({ sourceId, messageId })), detail: null, at: 0 } }]);
           await expectPublishedToMatchStorage([left, right]);
           const split = await loadProfileSnapshots(harness.pool, [left, right]);
           const separate = new Map([[left, fold(all.filter((i) => i.profileId === left))], [right, fold(rightItems)]]);
@@ -137,7 +137,7 @@ describe('stored profiles equal the pure survivorship fold (Postgres)', () => {
           const merges = pairs.filter(([a, b]) => a !== b);
           await applySlice(Topics.IdentityMerges, merges.map(([survivor, absorbed], k) => ({
             kind: 'identity_change' as const,
-            change: { changeId: `r${run}-merge${k}`, kind: 'merge' as const, survivorProfileId: ids[survivor], absorbedProfileId: ids[absorbed], rule: 'test', causingMessageId: null, identifiers: [], movedMessageIds: [], detail: null, at: 0 },
+            change: { changeId: `r${run}-merge${k}`, kind: 'merge' as const, survivorProfileId: ids[survivor], absorbedProfileId: ids[absorbed], rule: 'test', causingMessageId: null, identifiers: [], movedMessageIds: [], movedItems: [], detail: null, at: 0 },
           })));
 
           // The same merges applied one at a time, in order, in memory.

@@ -98,7 +98,7 @@ export function observeItem(item: ResolvedItem, config: PriorityConfig): Profile
     else if (event.type === 'track') ops = traitOps(parseJsonObject(event.properties), false);
     const orders = observeOrder(item, parseJsonObject(event.properties));
     if (orders) state.orders = orders;
-    const touch = campaignTouch(context, item.messageId, at);
+    const touch = campaignTouch(context, item, at);
     if (touch) state.campaigns = { touchCount: 1, first: touch, last: touch, pending: [touch] };
     for (const [category, granted] of consentPreferences(context)) {
       addTrait(state, { field: `${CONSENT_FIELD_PREFIX}${category}`, mode: 'set', value: granted, tombstone: false }, { ...provenanceFor(''), priority: CONSENT_PRIORITY });

@@ -83,9 +83,9 @@ export function bestEmailCandidate(emails: ReadonlyMap<string, Provenance>): str
   return best ? best[0] : null;
 }
 
-/** Touch order: timestamp, then message id. */
+/** Touch order: timestamp, then message id, then source id (the order of the history table's index). */
 function compareTouches(a: CampaignTouch, b: CampaignTouch): number {
-  return a.occurredAt - b.occurredAt || compareText(a.messageId, b.messageId);
+  return a.occurredAt - b.occurredAt || compareText(a.messageId, b.messageId) || compareText(a.sourceId, b.sourceId);
 }
 
 export function earlierTouch(a: CampaignTouch | null, b: CampaignTouch | null): CampaignTouch | null {

@@ -23,7 +23,9 @@ export interface EventCounter {
   lastAt: number;
 }
 
+/** A campaign touch is one item's: (sourceId, messageId), as two sources may reuse a messageId. */
 export interface CampaignTouch {
+  sourceId: string;
   messageId: string;
   occurredAt: number;
   source: string | null;
