@@ -4,7 +4,8 @@ export type TimedValue<V> = { value: V; nextChangeAt: number | null };
 /**
  * Walks the candidate instants (ascending; the only times the inputs of `valueAt` change) and stops at the first
  * where the value really differs: an occurrence leaving a window does not always change a max or a label, and the
- * evaluator should not wake up for nothing.
+ * evaluator should not wake up for nothing. `valueAt` is called with nondecreasing instants (now, then the candidates
+ * in order), so it may keep sliding state.
  */
 export function withNextChange<V>(valueAt: (t: number) => V, now: number, candidates: Iterable<number>, same: (a: V, b: V) => boolean = sameValue): TimedValue<V> {
   const value = valueAt(now);

@@ -1,4 +1,4 @@
-import { activeDays, type Instant } from './activity';
+import { activeDayCounter, type Instant } from './activity';
 import { withNextChange, type TimedValue } from './next-change';
 import type { PredictionConfig } from './prediction-config';
 import { DAY_MS, firstAfter, windowEdges, windowRange } from './time-window';
@@ -28,9 +28,9 @@ export function recencyScore(activity: ReadonlyArray<Instant>, now: number, conf
 
 /** F: distinct active UTC days in the last frequencyWindowDays; 1 plus each frequencyActiveDays threshold reached. */
 export function frequencyScore(activity: ReadonlyArray<Instant>, now: number, config: PredictionConfig): TimedValue<FrequencyScore> {
+  const countDays = activeDayCounter(activity);
   const valueAt = (t: number): FrequencyScore => {
-    const [from, to] = windowRange(activity, t, config.frequencyWindowDays);
-    const days = activeDays(activity, from, to).length;
+    const days = countDays(...windowRange(activity, t, config.frequencyWindowDays));
     return { score: thresholdScore(days, config.frequencyActiveDays), activeDays: days };
   };
   return withNextChange(valueAt, now, windowEdges(activity, now, [config.frequencyWindowDays]));

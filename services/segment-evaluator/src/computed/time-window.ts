@@ -32,14 +32,25 @@ export function windowRange<T extends { at: number }>(items: ReadonlyArray<T>, t
 }
 
 /**
- * The instants after `now` at which some item enters or leaves a window of `days` (its `at`, if still ahead, and its
- * `at + days`, if still ahead), ascending and without repeats. Between two of them the window's content is fixed.
+ * The instants after `now` at which some item enters or leaves a window of each of `daysList` (its `at`, if still
+ * ahead, and its `at + days`, if still ahead), ascending and without repeats. Between two of them every window's
+ * content is fixed. Lazy: a k-way merge of already sorted sequences, so a caller that stops at the first real change
+ * pays for the instants it looked at, not for the whole history.
  */
-export function windowEdges<T extends { at: number }>(items: ReadonlyArray<T>, now: number, daysList: ReadonlyArray<WindowDays>): number[] {
-  const edges = new Set<number>();
-  for (const { at } of items) {
-    if (at > now) edges.add(at);
-    for (const days of daysList) if (days !== null && at + days * DAY_MS > now) edges.add(at + days * DAY_MS);
+export function* windowEdges<T extends { at: number }>(items: ReadonlyArray<T>, now: number, daysList: ReadonlyArray<WindowDays>): Generator<number> {
+  const offsets = [0, ...daysList.filter((d): d is number => d !== null).map((d) => d * DAY_MS)];
+  // Per offset, the first item whose shifted time is after now; shifted times are ascending within each sequence.
+  const cursors = offsets.map((offset) => firstAfter(items, now - offset));
+  let last = Number.NEGATIVE_INFINITY;
+  for (;;) {
+    let best = -1;
+    for (let k = 0; k < offsets.length; k++) {
+      if (cursors[k] < items.length && (best < 0 || items[cursors[k]].at + offsets[k] < items[cursors[best]].at + offsets[best])) best = k;
+    }
+    if (best < 0) return;
+    const edge = items[cursors[best]].at + offsets[best];
+    cursors[best] += 1;
+    if (edge !== last) yield edge;
+    last = edge;
   }
-  return [...edges].sort((a, b) => a - b);
 }
