@@ -7,6 +7,7 @@ export type { EventHistory, EventOccurrence } from './event-history-shape';
 export type { TimedValue } from './next-change';
 export * from './prediction-config';
 export * from './predictions';
+export * from './profile-computed-values';
 export type { ChurnRisk } from './churn-risk';
 export type { ConversionLikelihood } from './conversion-likelihood';
 export type { EngagementMomentum } from './engagement-momentum';
