@@ -26,8 +26,16 @@ export function engagementMomentum(activity: ReadonlyArray<Instant>, now: number
     const previousEvents = recentFrom - from;
     if (previousEvents === 0) return { label: recentEvents === 0 ? 'inactive' : 'new', recentEvents, previousEvents, ratio: null };
     const ratio = recentEvents / recentDays / (previousEvents / previousDays);
-    const label = ratio >= rising ? 'rising' : ratio <= declining ? 'declining' : 'steady';
+    const label = atLeast(ratio, rising) ? 'rising' : atLeast(declining, ratio) ? 'declining' : 'steady';
     return { label, recentEvents, previousEvents, ratio };
   };
   return withNextChange(valueAt, now, windowEdges(activity, now, [recentDays, recentDays + previousDays]));
+}
+
+/**
+ * a >= b to 12 significant digits: ratios of small counts land a last-bit off their exact value (5/7 / (30/28) is
+ * 0.6666666666666667, 1 / 1.5 is 0.6666666666666666), and an exact threshold must count as reached.
+ */
+function atLeast(a: number, b: number): boolean {
+  return Number(a.toPrecision(12)) >= Number(b.toPrecision(12));
 }

@@ -45,7 +45,9 @@ function momentum(h: EventHistory, t: number) {
   const previous = within(h, t, 35).length - recent;
   if (!previous) return { label: recent ? 'new' : 'inactive', recentEvents: recent, previousEvents: 0, ratio: null };
   const ratio = recent / 7 / (previous / 28);
-  return { label: ratio >= 1.5 ? 'rising' : ratio <= 1 / 1.5 ? 'declining' : 'steady', recentEvents: recent, previousEvents: previous, ratio };
+  // Exact thresholds in integers: ratio = 4 recent / previous; rising at >= 3/2, declining at <= 2/3.
+  const label = 4 * recent * 2 >= 3 * previous ? 'rising' : 4 * recent * 3 <= 2 * previous ? 'declining' : 'steady';
+  return { label, recentEvents: recent, previousEvents: previous, ratio };
 }
 
 function conversion(h: EventHistory, t: number) {
@@ -59,8 +61,8 @@ function conversion(h: EventHistory, t: number) {
 }
 
 const atArb = (halfDays: number) => fc.tuple(fc.integer({ min: 0, max: halfDays }), fc.constantFrom(0, 0, 1, 7_777)).map(([q, ms]) => T0 + q * (DAY_MS / 2) + ms);
-const historyArb = (halfDays: number) =>
-  fc.array(fc.record({ name: fc.constantFrom(...NAMES), at: atArb(halfDays) }), { maxLength: 25 }).map((items): EventHistory => {
+const historyArb = (halfDays: number, maxLength = 25) =>
+  fc.array(fc.record({ name: fc.constantFrom(...NAMES), at: atArb(halfDays) }), { maxLength }).map((items): EventHistory => {
     const h = new Map<string, Array<{ at: number; properties: Record<string, unknown> }>>();
     for (const { name, at } of [...items].sort((a, b) => a.at - b.at)) h.set(name, [...(h.get(name) ?? []), { at, properties: {} }]);
     return h;
@@ -104,6 +106,15 @@ describe('predictions against brute-force references', () => {
         expectTimed(p.conversionLikelihood, (t) => conversion(h, t), now, checkpoints(h, now, spread(p.conversionLikelihood.nextChangeAt)));
         const times = [p.recency, p.frequency, p.churnRisk, p.engagementMomentum, p.conversionLikelihood].map((x) => x.nextChangeAt).filter((t) => t !== null);
         expect(p.nextChangeAt).toEqual(times.length ? Math.min(...(times as number[])) : null);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('momentum with up to 60 events (the exact 2/3 boundary is a unit test)', () => {
+    fc.assert(
+      fc.property(historyArb(80, 60), nowArb(200), (h, now) => {
+        expectTimed(evaluatePredictions(h, {}, now).engagementMomentum, (t) => momentum(h, t), now, checkpoints(h, now, []));
       }),
       { numRuns: 300 },
     );

@@ -98,6 +98,12 @@ describe('engagement momentum', () => {
     expect(engagementMomentum(a, day(41), config).value).toEqual({ label: 'steady', recentEvents: 3, previousEvents: 9, ratio: 4 / 3 });
   });
 
+  it('an exact 2/3 is declining although 5/7 / (30/28) is 0.6666666666666667 in floating point', () => {
+    const previous = Array.from({ length: 30 }, (_, i) => day(10) + i * HOUR);
+    const recent = Array.from({ length: 5 }, (_, i) => day(36) + i * HOUR);
+    expect(engagementMomentum(activity(...previous, ...recent), day(40), config).value).toMatchObject({ label: 'declining', recentEvents: 5, previousEvents: 30 });
+  });
+
   it('is new with only recent events and inactive with none', () => {
     expect(engagementMomentum(activity(day(1)), day(2), config).value).toEqual({ label: 'new', recentEvents: 1, previousEvents: 0, ratio: null });
     expect(engagementMomentum(activity(day(1)), day(100), config)).toEqual({
