@@ -21,13 +21,15 @@ export type ChurnRisk = {
 export function churnRisk(activity: ReadonlyArray<Instant>, now: number, config: PredictionConfig): TimedValue<ChurnRisk> {
   const valueAt = (t: number): ChurnRisk => churnRiskAt(activity, t, config);
   const candidates = new Set<number>();
-  // Each later activity (future-dated) starts a new rhythm; each rhythm changes its label at two instants.
-  for (let upTo = firstAfter(activity, now); upTo <= activity.length; upTo++) {
-    const at = upTo === 0 ? null : activity[upTo - 1].at;
-    if (upTo > firstAfter(activity, now) && at !== null) candidates.add(at);
+  // The activity up to now is one state; each future-dated activity (clock skew) starts another, at its own time.
+  // Each state's label changes at two instants: its last activity + medium and + high usual intervals.
+  const known = firstAfter(activity, now);
+  for (let upTo = Math.max(known, 1); upTo <= activity.length; upTo++) {
+    const last = activity[upTo - 1].at;
+    if (upTo > known) candidates.add(last);
     const usual = usualInterval(activity, upTo, config);
-    if (at === null || usual === null) continue;
-    for (const ratio of [config.churnRatios.medium, config.churnRatios.high]) candidates.add(Math.ceil(at + ratio * usual * DAY_MS));
+    if (usual === null) continue;
+    for (const ratio of [config.churnRatios.medium, config.churnRatios.high]) candidates.add(Math.ceil(last + ratio * usual * DAY_MS));
   }
   const ordered = [...candidates].sort((a, b) => a - b);
   return withNextChange(valueAt, now, ordered, (a, b) => a.risk === b.risk);
