@@ -36,6 +36,25 @@ describe('evaluateProfileComputedValues', () => {
     expect(nextChangeAt).toBe(day(27));
   });
 
+  it("the issue's story: orders in the last 30 days and the LTV band move as orders arrive and as time passes", () => {
+    const order = (...days: number[]): EventHistory => new Map([['Order Completed', occ(days.map(day))]]);
+    const keys = (r: { values: Record<string, unknown> }) => [r.values['computed.orders_30d'], r.values['prediction.ltv_band']];
+    // First order on day 0 (lifetime value 80): one order, band low.
+    const first = evaluateProfileComputedValues([orders30d], order(0), { revenue_total: 80, revenue_currency: 'USD' }, day(0));
+    expect(keys(first)).toEqual([1, 'low']);
+    expect(first.nextChangeAt).toBe(day(7)); // recency 5 -> 4 and momentum new -> declining
+    // Second order on day 10 (lifetime value 180): two orders, band medium.
+    const second = evaluateProfileComputedValues([orders30d], order(0, 10), { revenue_total: 180, revenue_currency: 'USD' }, day(10));
+    expect(keys(second)).toEqual([2, 'medium']);
+    expect(changedComputedKeys(first.values, second.values)).toContain('computed.orders_30d');
+    // No new event: the day-0 order leaves the 30 days at exactly day 30, the day-10 one at day 40; the band stays.
+    const orders30dOnly = (t: number) => evaluateProfileComputedValues([orders30d], order(0, 10), { revenue_total: 180 }, t);
+    expect(orders30dOnly(day(30) - 1).values['computed.orders_30d']).toBe(2);
+    expect(orders30dOnly(day(30)).values['computed.orders_30d']).toBe(1);
+    expect(orders30dOnly(day(40)).values['computed.orders_30d']).toBe(0);
+    expect(orders30dOnly(day(40)).values['prediction.ltv_band']).toBe('medium');
+  });
+
   it('announces only what changed', () => {
     expect(changedComputedKeys({ a: 1, b: 'x', c: null }, { a: 1, b: 'y', d: 2 })).toEqual(['b', 'c', 'd']);
   });
