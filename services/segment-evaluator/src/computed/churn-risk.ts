@@ -1,7 +1,7 @@
 import { activeDays, type Instant } from './activity';
 import { withNextChange, type TimedValue } from './next-change';
 import type { PredictionConfig } from './prediction-config';
-import { DAY_MS, firstAfter } from './time-window';
+import { DAY_MS, windowEdges, windowRange } from './time-window';
 
 export type ChurnRisk = {
   risk: 'low' | 'medium' | 'high' | 'unknown';
@@ -16,29 +16,43 @@ export type ChurnRisk = {
  * active UTC days (the median, so one long holiday does not make a weekly user look monthly). The ratio is the days
  * since the last activity over that interval: low below churnRatios.medium, medium below churnRatios.high, else
  * high. With fewer than churnMinIntervals gaps the rhythm is unknown and so is the risk: no guess from other people.
- * `nextChangeAt` is when the risk label changes (last activity + ratio x interval); the ratio itself moves every ms.
+ * Only the last `historyDays` count, as a window, so the answer does not depend on when the evaluator trims.
+ * `nextChangeAt` is when the risk label changes; the ratio itself moves every ms.
  */
 export function churnRisk(activity: ReadonlyArray<Instant>, now: number, config: PredictionConfig): TimedValue<ChurnRisk> {
   const valueAt = (t: number): ChurnRisk => churnRiskAt(activity, t, config);
-  const candidates = new Set<number>();
-  // The activity up to now is one state; each future-dated activity (clock skew) starts another, at its own time.
-  // Each state's label changes at two instants: its last activity + medium and + high usual intervals.
-  const known = firstAfter(activity, now);
-  for (let upTo = Math.max(known, 1); upTo <= activity.length; upTo++) {
-    const last = activity[upTo - 1].at;
-    if (upTo > known) candidates.add(last);
-    const usual = usualInterval(activity, upTo, config);
-    if (usual === null) continue;
-    for (const ratio of [config.churnRatios.medium, config.churnRatios.high]) candidates.add(Math.ceil(last + ratio * usual * DAY_MS));
+  return withNextChange(valueAt, now, churnCandidates(activity, now, config), (a, b) => a.risk === b.risk);
+}
+
+/**
+ * Between two edges of the history window (an activity entering, or leaving at its time + historyDays) the last
+ * activity and the usual interval are fixed, and the label can only change at last + medium and last + high
+ * intervals. Walked lazily in time order, so the common case (the next threshold comes first) stops at once.
+ */
+function* churnCandidates(activity: ReadonlyArray<Instant>, now: number, config: PredictionConfig): Generator<number> {
+  let from = now;
+  const edges = windowEdges(activity, now, [config.historyDays]);
+  for (;;) {
+    const next = edges.next();
+    const until = next.done ? Number.POSITIVE_INFINITY : next.value;
+    const [lo, hi] = windowRange(activity, from, config.historyDays);
+    const usual = usualInterval(activity, lo, hi, config);
+    if (hi > lo && usual !== null) {
+      for (const ratio of [config.churnRatios.medium, config.churnRatios.high]) {
+        const t = Math.ceil(activity[hi - 1].at + ratio * usual * DAY_MS);
+        if (t > from && t < until) yield t;
+      }
+    }
+    if (next.done) return;
+    yield until;
+    from = until;
   }
-  const ordered = [...candidates].sort((a, b) => a - b);
-  return withNextChange(valueAt, now, ordered, (a, b) => a.risk === b.risk);
 }
 
 function churnRiskAt(activity: ReadonlyArray<Instant>, t: number, config: PredictionConfig): ChurnRisk {
-  const upTo = firstAfter(activity, t);
-  const last = upTo > 0 ? activity[upTo - 1].at : null;
-  const usual = usualInterval(activity, upTo, config);
+  const [lo, hi] = windowRange(activity, t, config.historyDays);
+  const last = hi > lo ? activity[hi - 1].at : null;
+  const usual = usualInterval(activity, lo, hi, config);
   if (last === null || usual === null) return { risk: 'unknown', ratio: null, usualIntervalDays: usual, lastActivityAt: last };
   // Compared in ms, the same expression as the candidate instants, so a label flips exactly at its candidate.
   const since = t - last;
@@ -46,9 +60,9 @@ function churnRiskAt(activity: ReadonlyArray<Instant>, t: number, config: Predic
   return { risk, ratio: since / DAY_MS / usual, usualIntervalDays: usual, lastActivityAt: last };
 }
 
-/** Median gap in days between consecutive active days of activity[0, upTo); null with too few gaps. */
-export function usualInterval(activity: ReadonlyArray<Instant>, upTo: number, config: PredictionConfig): number | null {
-  const days = activeDays(activity, 0, upTo);
+/** Median gap in days between consecutive active days of activity[from, to); null with too few gaps. */
+export function usualInterval(activity: ReadonlyArray<Instant>, from: number, to: number, config: PredictionConfig): number | null {
+  const days = activeDays(activity, from, to);
   const gaps = days.slice(1).map((day, i) => day - days[i]);
   if (gaps.length < Math.max(1, config.churnMinIntervals)) return null;
   gaps.sort((a, b) => a - b);

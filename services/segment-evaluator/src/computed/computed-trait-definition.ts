@@ -50,6 +50,7 @@ export function computedTraitDefinitionSchema(maxWindowDays: number = DEFAULT_MA
   };
 }
 
-export function windowDaysOf(window: ComputedWindow): number | null {
-  return window === 'ever' ? null : window.days;
+/** "ever" is the whole kept history, read as a window so the value never depends on when the evaluator trims. */
+export function windowDaysOf(window: ComputedWindow, historyDays: number = DEFAULT_MAX_WINDOW_DAYS): number {
+  return window === 'ever' ? historyDays : window.days;
 }

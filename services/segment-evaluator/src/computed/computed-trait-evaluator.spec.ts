@@ -27,8 +27,9 @@ describe('evaluateComputedTrait', () => {
     expect(evaluateComputedTrait(def('count', { days: 7 }), history, day(12))).toEqual({ value: 0, nextChangeAt: null });
   });
 
-  it('counts ever with no time-driven change', () => {
-    expect(evaluateComputedTrait(def('count', 'ever'), history, now)).toEqual({ value: 3, nextChangeAt: null });
+  it('counts ever: the kept history (180 days), as a window, so the oldest leaves at its time + 180 days', () => {
+    expect(evaluateComputedTrait(def('count', 'ever'), history, now)).toEqual({ value: 3, nextChangeAt: day(180) });
+    expect(evaluateComputedTrait(def('count', 'ever'), history, day(181), 365)).toEqual({ value: 3, nextChangeAt: day(365) });
   });
 
   it('sums, averages, min and max over the window', () => {
@@ -54,7 +55,7 @@ describe('evaluateComputedTrait', () => {
 
   it('ignores occurrences without a usable value: missing, non-numeric for sums, objects', () => {
     const h = orders([day(0), { revenue: '12' }], [day(1), {}], [day(2), { revenue: 5, plan: { nested: true } }]);
-    expect(evaluateComputedTrait(def('sum', 'ever', 'revenue'), h, day(3))).toEqual({ value: 5, nextChangeAt: null });
+    expect(evaluateComputedTrait(def('sum', 'ever', 'revenue'), h, day(3))).toEqual({ value: 5, nextChangeAt: day(182) });
     expect(evaluateComputedTrait(def('last', 'ever', 'plan'), h, day(3))).toEqual({ value: null, nextChangeAt: null });
     expect(evaluateComputedTrait(def('last', 'ever', 'revenue'), h, day(3)).value).toBe(5);
   });

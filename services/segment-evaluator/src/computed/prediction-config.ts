@@ -4,6 +4,8 @@
  * looking at that profile alone. Tune these to the business (e.g. from a warehouse quantile query) and they stay put.
  */
 export type PredictionConfig = {
+  /** SEGMENTS_EVENT_HISTORY_DAYS: what predictions may see, as a window (so trimming time never matters). */
+  historyDays: number;
   /** Event names that count as activity; null: every event in the history. */
   activityEvents: string[] | null;
   /** Recency score: 5 if active in the last [0] days, 4 in the last [1], 3 in the last [2], 2 in the last [3], else 1. */
@@ -28,6 +30,7 @@ export type PredictionConfig = {
 };
 
 export const DEFAULT_PREDICTION_CONFIG: PredictionConfig = {
+  historyDays: 180,
   activityEvents: null,
   recencyDays: [7, 30, 90, 180],
   frequencyWindowDays: 90,

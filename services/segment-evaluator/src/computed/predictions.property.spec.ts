@@ -12,10 +12,12 @@ const NAMES = ['Page Viewed', 'Order Completed', ...FUNNEL];
 /** Naive references: plain filters over every occurrence, recomputed from scratch at t. */
 const all = (h: EventHistory) => [...h.values()].flat().map((o) => o.at);
 const upTo = (h: EventHistory, t: number) => all(h).filter((at) => at <= t).sort((a, b) => a - b);
+/** What the kept history holds at t: the last historyDays, as a window. */
+const kept = (h: EventHistory, t: number) => upTo(h, t).filter((at) => t - at < config.historyDays * DAY_MS);
 const within = (h: EventHistory, t: number, days: number) => upTo(h, t).filter((at) => t - at < days * DAY_MS);
 
 function recency(h: EventHistory, t: number) {
-  const ats = upTo(h, t);
+  const ats = kept(h, t);
   const last = ats.length ? ats[ats.length - 1] : null;
   return { score: 1 + config.recencyDays.filter((d) => last !== null && t - last < d * DAY_MS).length, lastActivityAt: last };
 }
@@ -33,7 +35,7 @@ function usual(ats: number[]): number | null {
 }
 
 function churn(h: EventHistory, t: number) {
-  const ats = upTo(h, t);
+  const ats = kept(h, t);
   const u = usual(ats);
   if (u === null || !ats.length) return 'unknown';
   const since = t - ats[ats.length - 1];
@@ -75,8 +77,11 @@ function checkpoints(h: EventHistory, now: number, extra: number[]): number[] {
   const ats = all(h);
   for (const at of ats) {
     for (const d of [0, 7, 30, 35, 90, 180]) for (const e of [-1, 0, 1]) out.add(at + d * DAY_MS + e);
-    const u = usual(ats.filter((x) => x <= at));
-    if (u !== null) for (const r of [config.churnRatios.medium, config.churnRatios.high]) for (const e of [-1, 0, 1]) out.add(at + r * u * DAY_MS + e);
+    // Churn thresholds of every rhythm the window can hold with `at` as its last activity.
+    for (const first of ats.filter((x) => x <= at && at - x < config.historyDays * DAY_MS)) {
+      const u = usual(ats.filter((x) => x >= first && x <= at));
+      if (u !== null) for (const r of [config.churnRatios.medium, config.churnRatios.high]) for (const e of [-1, 0, 1]) out.add(at + r * u * DAY_MS + e);
+    }
   }
   return [...out].filter((t) => t > now).sort((a, b) => a - b);
 }

@@ -22,8 +22,9 @@ describe('recency score', () => {
     expect(recencyScore(activity(day(0)), day(7), config)).toEqual({ value: { score: 4, lastActivityAt: day(0) }, nextChangeAt: day(30) });
   });
 
-  it('is 1 with no activity in 180 days, and stays there', () => {
-    expect(recencyScore(activity(day(0)), day(200), config)).toEqual({ value: { score: 1, lastActivityAt: day(0) }, nextChangeAt: null });
+  it('is 1 with no activity in 180 days (the kept history), and stays there', () => {
+    expect(recencyScore(activity(day(0)), day(179), config)).toEqual({ value: { score: 2, lastActivityAt: day(0) }, nextChangeAt: day(180) });
+    expect(recencyScore(activity(day(0)), day(200), config)).toEqual({ value: { score: 1, lastActivityAt: null }, nextChangeAt: null });
     expect(recencyScore(activity(), day(0), config)).toEqual({ value: { score: 1, lastActivityAt: null }, nextChangeAt: null });
   });
 });
@@ -74,7 +75,10 @@ describe('churn risk', () => {
     expect(atStart.value).toEqual({ risk: 'low', ratio: 0.25, usualIntervalDays: 2, lastActivityAt: day(7) });
     expect(atStart.nextChangeAt).toBe(day(11));
     expect(churnRisk(a, day(11), config)).toMatchObject({ value: { risk: 'medium', ratio: 2 }, nextChangeAt: day(15) });
-    expect(churnRisk(a, day(15), config)).toMatchObject({ value: { risk: 'high', ratio: 4 }, nextChangeAt: null });
+    // High until the history (180 days) no longer holds 2 gaps: day 0 leaves at day 180 (gaps 2, 3: still high),
+    // day 2 at day 182 (one gap): unknown.
+    expect(churnRisk(a, day(15), config)).toMatchObject({ value: { risk: 'high', ratio: 4 }, nextChangeAt: day(182) });
+    expect(churnRisk(a, day(182), config).value).toMatchObject({ risk: 'unknown', lastActivityAt: day(7) });
   });
 
   it('is unknown with fewer than 2 gaps: no guess', () => {

@@ -26,7 +26,7 @@ export function evaluateProfileComputedValues(
     if (t !== null && (nextChangeAt === null || t < nextChangeAt)) nextChangeAt = t;
   };
   for (const definition of definitions) {
-    const { value, nextChangeAt: t } = evaluateComputedTrait(definition, history, now);
+    const { value, nextChangeAt: t } = evaluateComputedTrait(definition, history, now, config.historyDays);
     values[`computed.${definition.key}`] = value;
     due(t);
   }

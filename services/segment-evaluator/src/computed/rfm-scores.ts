@@ -1,7 +1,7 @@
 import { activeDayCounter, type Instant } from './activity';
 import { withNextChange, type TimedValue } from './next-change';
 import type { PredictionConfig } from './prediction-config';
-import { DAY_MS, firstAfter, windowEdges, windowRange } from './time-window';
+import { DAY_MS, windowEdges, windowRange } from './time-window';
 
 export type RecencyScore = { score: number; lastActivityAt: number | null };
 export type FrequencyScore = { score: number; activeDays: number };
@@ -14,16 +14,17 @@ export function thresholdScore(amount: number, thresholds: ReadonlyArray<number>
 
 /**
  * R: 5 when the last activity is within the last recencyDays[0] days, down to 1 when there is none within the last
- * recencyDays[3]. Windows as everywhere here: (t - N days, t], so the score drops at the last activity + N days.
+ * recencyDays[3]. Windows as everywhere here: (t - N days, t], so the score drops at the last activity + N days;
+ * the last activity is looked for within the history (historyDays), as a window too.
  */
 export function recencyScore(activity: ReadonlyArray<Instant>, now: number, config: PredictionConfig): TimedValue<RecencyScore> {
   const valueAt = (t: number): RecencyScore => {
-    const upTo = firstAfter(activity, t);
-    const last = upTo > 0 ? activity[upTo - 1].at : null;
+    const [from, to] = windowRange(activity, t, config.historyDays);
+    const last = to > from ? activity[to - 1].at : null;
     const windows = config.recencyDays.filter((days) => last !== null && last > t - days * DAY_MS).length;
     return { score: 1 + windows, lastActivityAt: last };
   };
-  return withNextChange(valueAt, now, windowEdges(activity, now, config.recencyDays));
+  return withNextChange(valueAt, now, windowEdges(activity, now, [...config.recencyDays, config.historyDays]));
 }
 
 /** F: distinct active UTC days in the last frequencyWindowDays; 1 plus each frequencyActiveDays threshold reached. */
