@@ -1,4 +1,4 @@
-import { activeDays, type Instant } from './activity';
+import { activeDays, utcDay, type Instant } from './activity';
 import { withNextChange, type TimedValue } from './next-change';
 import type { PredictionConfig } from './prediction-config';
 import { DAY_MS, windowEdges, windowRange } from './time-window';
@@ -20,8 +20,26 @@ export type ChurnRisk = {
  * `nextChangeAt` is when the risk label changes; the ratio itself moves every ms.
  */
 export function churnRisk(activity: ReadonlyArray<Instant>, now: number, config: PredictionConfig): TimedValue<ChurnRisk> {
-  const valueAt = (t: number): ChurnRisk => churnRiskAt(activity, t, config);
-  return withNextChange(valueAt, now, churnCandidates(activity, now, config), (a, b) => a.risk === b.risk);
+  const usual = usualIntervalMemo(activity, config);
+  const valueAt = (t: number): ChurnRisk => churnRiskAt(activity, t, config, usual);
+  return withNextChange(valueAt, now, churnCandidates(activity, now, config, usual), (a, b) => a.risk === b.risk);
+}
+
+type UsualOf = (from: number, to: number) => number | null;
+
+/**
+ * The usual interval of activity[from, to), remembered by (first active day, to): an older event leaving changes the
+ * rhythm only when it was its day's last, so the many edges of a busy history mostly hit the memo (50 events a day
+ * over 180 days: 20 ms per evaluation without it).
+ */
+function usualIntervalMemo(activity: ReadonlyArray<Instant>, config: PredictionConfig): UsualOf {
+  const memo = new Map<string, number | null>();
+  return (from, to) => {
+    if (to <= from) return null;
+    const key = `${utcDay(activity[from].at)}:${to}`;
+    if (!memo.has(key)) memo.set(key, usualInterval(activity, from, to, config));
+    return memo.get(key) ?? null;
+  };
 }
 
 /**
@@ -29,14 +47,14 @@ export function churnRisk(activity: ReadonlyArray<Instant>, now: number, config:
  * activity and the usual interval are fixed, and the label can only change at last + medium and last + high
  * intervals. Walked lazily in time order, so the common case (the next threshold comes first) stops at once.
  */
-function* churnCandidates(activity: ReadonlyArray<Instant>, now: number, config: PredictionConfig): Generator<number> {
+function* churnCandidates(activity: ReadonlyArray<Instant>, now: number, config: PredictionConfig, usualOf: UsualOf): Generator<number> {
   let from = now;
   const edges = windowEdges(activity, now, [config.historyDays]);
   for (;;) {
     const next = edges.next();
     const until = next.done ? Number.POSITIVE_INFINITY : next.value;
     const [lo, hi] = windowRange(activity, from, config.historyDays);
-    const usual = usualInterval(activity, lo, hi, config);
+    const usual = usualOf(lo, hi);
     if (hi > lo && usual !== null) {
       for (const ratio of [config.churnRatios.medium, config.churnRatios.high]) {
         const t = Math.ceil(activity[hi - 1].at + ratio * usual * DAY_MS);
@@ -49,10 +67,10 @@ function* churnCandidates(activity: ReadonlyArray<Instant>, now: number, config:
   }
 }
 
-function churnRiskAt(activity: ReadonlyArray<Instant>, t: number, config: PredictionConfig): ChurnRisk {
+function churnRiskAt(activity: ReadonlyArray<Instant>, t: number, config: PredictionConfig, usualOf: UsualOf): ChurnRisk {
   const [lo, hi] = windowRange(activity, t, config.historyDays);
   const last = hi > lo ? activity[hi - 1].at : null;
-  const usual = usualInterval(activity, lo, hi, config);
+  const usual = usualOf(lo, hi);
   if (last === null || usual === null) return { risk: 'unknown', ratio: null, usualIntervalDays: usual, lastActivityAt: last };
   // Compared in ms, the same expression as the candidate instants, so a label flips exactly at its candidate.
   const since = t - last;
