@@ -1,7 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { computedTraitDefinitionSchema, DEFAULT_MAX_WINDOW_DAYS, type ComputedTraitDefinition } from './computed-trait-definition';
 
-/** One problem, with the JSON path (RFC 6901 pointer) of the offending value, for a 400 body. */
+/** One problem, with the JSON path of the offending value (`$.window.days`, as the rule errors name theirs), for a 400. */
 export type DefinitionError = { path: string; message: string };
 export type DefinitionParseResult = { ok: true; definition: ComputedTraitDefinition } | { ok: false; errors: DefinitionError[] };
 
@@ -32,13 +32,23 @@ function readableErrors(errors: ErrorObject[]): DefinitionError[] {
   const seen = new Set<string>();
   for (const e of errors) {
     if (e.keyword === 'if' || e.keyword === 'oneOf') continue;
-    const error = toDefinitionError(e);
+    const pointed = toDefinitionError(e);
+    const error = { ...pointed, path: jsonPath(pointed.path) };
     const id = `${error.path} ${error.message}`;
     if (!seen.has(id)) out.push(error);
     seen.add(id);
   }
   // A `oneOf` branch that failed on its type ("ever" vs an object) is noise beside a deeper error in the other branch.
-  return out.filter((error) => !out.some((other) => other.path.startsWith(`${error.path}/`)));
+  return out.filter((error) => !out.some((other) => other.path.startsWith(`${error.path}.`) || other.path.startsWith(`${error.path}[`)));
+}
+
+/** ajv's JSON pointer (`/window/days`) as a JSON path (`$.window.days`; array items as `[i]`). */
+function jsonPath(pointer: string): string {
+  const parts = pointer.split('/').slice(1).filter((part) => part !== '');
+  return parts.reduce((path, part) => {
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    return /^\d+$/.test(key) ? `${path}[${key}]` : `${path}.${key}`;
+  }, '$');
 }
 
 function toDefinitionError(e: ErrorObject): DefinitionError {
