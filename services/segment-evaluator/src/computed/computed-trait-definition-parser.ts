@@ -1,0 +1,61 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { computedTraitDefinitionSchema, DEFAULT_MAX_WINDOW_DAYS, type ComputedTraitDefinition } from './computed-trait-definition';
+
+/** One problem, with the JSON path of the offending value (`$.window.days`, as the rule errors name theirs), for a 400. */
+export type DefinitionError = { path: string; message: string };
+export type DefinitionParseResult = { ok: true; definition: ComputedTraitDefinition } | { ok: false; errors: DefinitionError[] };
+
+/**
+ * Validates admin-API JSON into a definition. Pure: the controller turns `errors` into its 400 (e.g. with
+ * service-kit's BadRequestException shape); nothing here knows about HTTP.
+ */
+export class ComputedTraitDefinitionParser {
+  private readonly validate: ValidateFunction;
+
+  constructor(maxWindowDays: number = DEFAULT_MAX_WINDOW_DAYS) {
+    this.validate = new Ajv({ allErrors: true, strict: true }).compile(computedTraitDefinitionSchema(maxWindowDays));
+  }
+
+  parse(json: unknown): DefinitionParseResult {
+    if (this.validate(json)) return { ok: true, definition: json as ComputedTraitDefinition };
+    return { ok: false, errors: readableErrors(this.validate.errors ?? []) };
+  }
+}
+
+/**
+ * ajv reports a failed `if`/`then` or `oneOf` both as the wrapper ("must match then schema") and as the branch's own
+ * errors; the wrappers say nothing a reader can act on, so only the leaf errors are kept, at the path they name,
+ * and of errors on a value and inside it, the inner ones.
+ */
+function readableErrors(errors: ErrorObject[]): DefinitionError[] {
+  const out: DefinitionError[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword === 'if' || e.keyword === 'oneOf') continue;
+    const pointed = toDefinitionError(e);
+    const error = { ...pointed, path: jsonPath(pointed.path) };
+    const id = `${error.path} ${error.message}`;
+    if (!seen.has(id)) out.push(error);
+    seen.add(id);
+  }
+  // A `oneOf` branch that failed on its type ("ever" vs an object) is noise beside a deeper error in the other branch.
+  return out.filter((error) => !out.some((other) => other.path.startsWith(`${error.path}.`) || other.path.startsWith(`${error.path}[`)));
+}
+
+/** ajv's JSON pointer (`/window/days`) as a JSON path (`$.window.days`; array items as `[i]`). */
+function jsonPath(pointer: string): string {
+  const parts = pointer.split('/').slice(1).filter((part) => part !== '');
+  return parts.reduce((path, part) => {
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    return /^\d+$/.test(key) ? `${path}[${key}]` : `${path}.${key}`;
+  }, '$');
+}
+
+function toDefinitionError(e: ErrorObject): DefinitionError {
+  if (e.keyword === 'required') return { path: `${e.instancePath}/${e.params.missingProperty}`, message: 'is required' };
+  if (e.keyword === 'additionalProperties') return { path: `${e.instancePath}/${e.params.additionalProperty}`, message: 'is not allowed' };
+  if (e.keyword === 'false schema' && e.instancePath === '/property') return { path: '/property', message: 'is not allowed with aggregate "count"' };
+  if (e.keyword === 'const' && e.instancePath === '/window') return { path: '/window', message: 'must be "ever" or {"days": N}' };
+  if (e.keyword === 'type' && e.instancePath === '/window') return { path: '/window', message: 'must be "ever" or {"days": N}' };
+  return { path: e.instancePath || '/', message: e.message ?? 'is invalid' };
+}
