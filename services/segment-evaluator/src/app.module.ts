@@ -3,6 +3,7 @@ import { DatabaseModule, MessagingModule } from '@tessera/service-kit';
 import { SegmentConfigModule } from './config/segment-config.module';
 import { SEGMENT_EVALUATOR_MIGRATIONS } from './database/migrations';
 import { EvaluationModule } from './evaluation/evaluation.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
 import { SegmentsModule } from './segments/segments.module';
 
 /** segment-evaluator: segment definitions and memberships. Wiring only; features live in their own modules. */
@@ -13,6 +14,7 @@ import { SegmentsModule } from './segments/segments.module';
     SegmentConfigModule,
     EvaluationModule,
     SegmentsModule,
+    SchedulerModule,
   ],
 })
 export class AppModule {}

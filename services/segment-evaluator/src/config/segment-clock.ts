@@ -2,23 +2,22 @@ import { Injectable } from '@nestjs/common';
 
 /**
  * The evaluator's notion of "now": every decision, due timer and message time reads it. In production it is the
- * system clock; tests move it (`set`, `advance`) to make relative dates and sliding windows pass in an instant,
- * instead of sleeping.
+ * system clock; tests pin it (`set`) and move it (`advance`) to make relative dates and sliding windows pass in an
+ * instant, instead of sleeping. A pinned clock stands still until it is moved again.
  */
 @Injectable()
 export class SegmentClock {
-  private offsetMs = 0;
+  private pinned: number | null = null;
 
   now(): number {
-    return Date.now() + this.offsetMs;
+    return this.pinned ?? Date.now();
   }
 
-  /** Makes now() return `ms` at this instant (and run on from there). */
   set(ms: number): void {
-    this.offsetMs = ms - Date.now();
+    this.pinned = ms;
   }
 
   advance(ms: number): void {
-    this.offsetMs += ms;
+    this.pinned = this.now() + ms;
   }
 }

@@ -3,7 +3,7 @@ import type { Rule } from './rule';
 
 export type RuleValidation = { ok: true; rule: Rule } | { ok: false; message: string; path: string };
 
-const ajv = new Ajv({ strict: true, strictRequired: false, allowUnionTypes: true, allErrors: false });
+const ajv = new Ajv({ strict: true, strictRequired: false, allowUnionTypes: true, allErrors: true });
 const name = { type: 'string', minLength: 1, maxLength: 200 };
 const days = { type: 'number', minimum: 0, maximum: 36_500 };
 const signedDays = { type: 'number', minimum: -36_500, maximum: 36_500 };
@@ -119,7 +119,8 @@ function check(node: unknown, path: string, depth: number): { message: string; p
 /** The most specific ajv error, as a JSON path (dots and [i]) and a message; oneOf/if noise is dropped. */
 function describe(errors: ErrorObject[], base: string): { message: string; path: string } {
   const useful = errors.filter((e) => !['if', 'oneOf', 'anyOf', 'allOf'].includes(e.keyword));
-  const error = useful[0] ?? errors[0];
+  // an unknown operator explains the rest (a missing value, say), so it is named first
+  const error = useful.find((e) => e.keyword === 'enum') ?? useful[0] ?? errors[0];
   const path = base + (error?.instancePath ?? '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.');
   if (!error) return { path, message: 'is invalid' };
   if (error.keyword === 'additionalProperties') return { path: `${path}.${String(error.params.additionalProperty)}`, message: 'is not a known key here' };

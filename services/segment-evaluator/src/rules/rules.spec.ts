@@ -44,6 +44,7 @@ describe('rule schema', () => {
     [{ trait: 'traits.a', op: 'eq', value: 1, extra: true }, '$.extra', 'is not a known key here'],
     [{ event: 'X', atLeast: 3, atMost: 1 }, '$.atMost', 'must be at least atLeast'],
     ['nope', '$', 'must be an object'],
+    [{ trait: 'traits.a', op: 'nope' }, '$.op', 'must be one of'],
   ])('refuses %j at %s', (rule, path, message) => {
     const result = validateRule(rule);
     expect(result.ok).toBe(false);

@@ -4,6 +4,7 @@ import { createTestSchema, createTestTopics, startTestBroker, TopicCollector, ty
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { AppModule } from '../app.module';
 import { SegmentClock } from '../config/segment-clock';
+import { SegmentWorkLoop } from '../scheduler/segment-work.loop';
 
 export type JsonBody = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -62,6 +63,21 @@ export class EvaluatorHarness {
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
+  }
+
+  /** Waits until the evaluator has applied some version of the profile (it answers its segments). */
+  async waitForDecided(profileId: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.http('GET', `/v1/profiles/${profileId}/segments`)).status !== 200) {
+      if (Date.now() > deadline) throw new Error(`the evaluator never saw ${profileId}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Moves the clock to `at` and runs one pass of due timers and backfills (the loop would within a poll). */
+  async clockTo(at: number): Promise<void> {
+    this.clock.set(at);
+    await this.service.app.get(SegmentWorkLoop).runOnce();
   }
 
   /** Membership messages of one profile, as "entered seg" / "exited seg", in arrival order. */
