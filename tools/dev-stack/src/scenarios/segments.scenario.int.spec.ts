@@ -1,0 +1,72 @@
+import { eventually } from '@tessera/testing';
+import type { Json } from './scenario-client';
+import { SCENARIO_ADMIN_TOKEN, useScenarioPipeline } from './scenario-suite.spec-helper';
+
+const DAY_MS = 86_400_000;
+/** Time-driven changes are looked for every 100 ms, so the real clock passing a date shows within a fraction of a second. */
+process.env.SEGMENTS_TIMER_POLL_MS = '100';
+
+/**
+ * Segments on the whole running pipeline (gateway, validation, resolver, merger and the segment evaluator as
+ * processes on the embedded broker and Postgres), through the public HTTP APIs only, on the real clock: dates and
+ * windows are placed a few seconds from now, so time passing (not a new input) makes the change.
+ */
+describe('segments through the HTTP gateway on the whole running pipeline', () => {
+  const { client, send, url } = useScenarioPipeline({ withServices: ['segment-evaluator'] });
+
+  const evaluator = async (method: string, path: string, body?: Json): Promise<{ status: number; body: Json }> => {
+    const res = await fetch(`${url('segment-evaluator')}${path}`, {
+      method, headers: { authorization: `Bearer ${SCENARIO_ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  const segmentsOf = (profileId: string, ready: (memberships: Json[]) => boolean, what: string) =>
+    eventually(async () => {
+      const answer = await evaluator('GET', `/v1/profiles/${encodeURIComponent(profileId)}/segments`);
+      return answer.status === 200 && ready(answer.body.memberships) ? (answer.body.memberships as Json[]) : undefined;
+    }, 60_000, what);
+
+  it("seed 002's churn case: a billing record enters when the date comes within 30 days, and leaves when renewal is confirmed", async () => {
+    const created = await evaluator('POST', '/v1/segments', {
+      id: 'contract-ending', name: 'Contract ends within 30 days and renewal not confirmed',
+      rule: { all: [{ trait: 'traits.contract_end_date', op: 'withinNextDays', days: 30 }, { trait: 'traits.renewal_status', op: 'neq', value: 'confirmed' }] },
+    });
+    expect(created.status).toBe(201);
+    const billing = await client.createSource('billing');
+    const mapping = { CustomerNo: 'user_id' };
+    // 30 days and 20 seconds away: outside the segment now, inside it in 20 seconds with no new record
+    const end = Date.now() + 30 * DAY_MS + 20_000;
+    const record = (renewal: string, recordAt: number) => ({
+      recordId: 'sub-1', objectType: 'subscription', observedAt: new Date(recordAt).toISOString(),
+      attributes: { CustomerNo: 'u-renewer', contract_end_date: new Date(end).toISOString(), renewal_status: renewal },
+    });
+    await client.sendRecords(billing.writeKey, { mapping, records: [record('pending', Date.now())] });
+    const profile = await client.waitForProfile('user_id', 'u-renewer', (p) => p.traits.renewal_status === 'pending');
+    expect(await segmentsOf(profile.profileId, () => true, 'the evaluator to see the profile')).toEqual([]);
+
+    const entered = await segmentsOf(profile.profileId, (m) => m.length === 1, 'the time-driven enter');
+    // entered at the instant the date came within 30 days, to the millisecond, not at the next input or poll
+    expect(entered).toEqual([expect.objectContaining({ segmentId: 'contract-ending', segmentVersion: 1, enteredAt: new Date(end - 30 * DAY_MS).toISOString() })]);
+    expect(entered[0].reason).toContain('traits.contract_end_date within the next 30 days');
+
+    await client.sendRecords(billing.writeKey, { mapping, records: [record('confirmed', Date.now())] });
+    await segmentsOf(profile.profileId, (m) => m.length === 0, 'the exit on renewal');
+    expect((await evaluator('GET', '/v1/segments/contract-ending/members')).body.members).toEqual([]);
+  });
+
+  it('the window case: enters on the second order, exits when 7 days have passed since the older one, with no new event', async () => {
+    expect((await evaluator('POST', '/v1/segments', { id: 'repeat-buyers', name: 'Ordered twice in 7 days', rule: { event: 'Order Completed', atLeast: 2, inLastDays: 7 } })).status).toBe(201);
+    const older = Date.now() - 7 * DAY_MS + 20_000;
+    await send('track', { userId: 'u-window', event: 'Order Completed', properties: { order_id: 'w-1', revenue: 10, currency: 'USD' }, timestamp: new Date(older).toISOString(), messageId: 'w-order-1' });
+    const first = await client.waitForProfile('user_id', 'u-window', (p) => p.transactions.orderCount === 1);
+    expect(await segmentsOf(first.profileId, () => true, 'the evaluator to see the profile')).toEqual([]);
+
+    await send('track', { userId: 'u-window', event: 'Order Completed', properties: { order_id: 'w-2', revenue: 10, currency: 'USD' }, timestamp: new Date().toISOString(), messageId: 'w-order-2' });
+    const entered = await segmentsOf(first.profileId, (m) => m.length === 1, 'the enter on the second order');
+    expect(entered[0]).toMatchObject({ segmentId: 'repeat-buyers', reason: expect.stringContaining('Order Completed at least 2 times in the last 7 days') });
+
+    await segmentsOf(first.profileId, (m) => m.length === 0, 'the time-driven exit');
+    expect(Date.now()).toBeGreaterThanOrEqual(older + 7 * DAY_MS);
+  });
+});
