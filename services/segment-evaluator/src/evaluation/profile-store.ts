@@ -33,10 +33,11 @@ export async function lockProfiles(tx: SqlExecutor, ids: readonly string[]): Pro
   return new Map(rows.map((r) => [r.profile_id, { profileId: r.profile_id, version: Number(r.version), status: r.status, mergedInto: r.merged_into, values: r.vals, identifiers: r.identifiers, isTest: r.is_test }]));
 }
 
-export async function loadEventHistories(tx: SqlExecutor, ids: readonly string[]): Promise<Map<string, EventHistory>> {
+/** The histories of `ids`; only the events named in `names` when given (a preview reads what its rule names). */
+export async function loadEventHistories(tx: SqlExecutor, ids: readonly string[], names?: readonly string[]): Promise<Map<string, EventHistory>> {
   const { rows } = await tx.query<{ profile_id: string; name: string; at_ms: string; properties: Record<string, unknown> }>(
-    'SELECT profile_id, name, at_ms, properties FROM profile_events WHERE profile_id = ANY($1::text[])',
-    [ids],
+    'SELECT profile_id, name, at_ms, properties FROM profile_events WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR name = ANY($2::text[]))',
+    [ids, names ?? null],
   );
   const byProfile = new Map<string, Array<{ name: string; at: number; properties: Record<string, unknown> }>>();
   for (const r of rows) {

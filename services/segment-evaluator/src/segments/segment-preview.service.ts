@@ -3,7 +3,7 @@ import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import { SegmentClock } from '../config/segment-clock';
 import { loadEventHistories, loadMemberships } from '../evaluation/profile-store';
-import { evaluateSegment, type Rule } from '../rules';
+import { evaluateSegment, ruleReferences, type Rule } from '../rules';
 
 const PAGE = 2000;
 
@@ -22,6 +22,9 @@ export class SegmentPreviewService {
     let count = 0;
     let total = 0;
     const sample: string[] = [];
+    // read only what the rule can look at: the events it names, memberships only if it references segments
+    const refs = ruleReferences(rule);
+    const eventNames = [...refs.events];
     for (;;) {
       const { rows } = await this.pool.query<{ profile_id: string; vals: Record<string, unknown>; is_test: boolean }>(
         "SELECT profile_id, vals, is_test FROM profiles WHERE status = 'active' AND profile_id > $1 ORDER BY profile_id LIMIT $2",
@@ -29,8 +32,8 @@ export class SegmentPreviewService {
       );
       if (rows.length === 0) break;
       const ids = rows.map((r) => r.profile_id);
-      const histories = await loadEventHistories(this.pool, ids);
-      const memberships = await loadMemberships(this.pool, ids);
+      const histories = eventNames.length > 0 ? await loadEventHistories(this.pool, ids, eventNames) : new Map();
+      const memberships = refs.segments.size > 0 ? await loadMemberships(this.pool, ids) : new Map();
       for (const row of rows) {
         const facts = { values: row.vals, isTest: row.is_test, events: histories.get(row.profile_id) ?? new Map() };
         const stored = memberships.get(row.profile_id);
