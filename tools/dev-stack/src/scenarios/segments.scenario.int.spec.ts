@@ -69,4 +69,28 @@ describe('segments through the HTTP gateway on the whole running pipeline', () =
     await segmentsOf(first.profileId, (m) => m.length === 0, 'the time-driven exit');
     expect(Date.now()).toBeGreaterThanOrEqual(older + 7 * DAY_MS);
   });
+
+  it('a merge: two profiles, each in a segment, merge; the survivor is re-decided into both and the absorbed one exits', async () => {
+    await evaluator('POST', '/v1/segments', { id: 'triallers', name: 'Started two trials', rule: { event: 'Trial Started', atLeast: 2 } });
+    await evaluator('POST', '/v1/segments', { id: 'pro-plan', name: 'On the pro plan', rule: { trait: 'traits.plan', op: 'eq', value: 'pro' } });
+    const now = Date.now();
+    await send('track', { anonymousId: 'anon-merge', event: 'Trial Started', timestamp: new Date(now - 60_000).toISOString(), messageId: 'm-trial-1' });
+    await send('track', { anonymousId: 'anon-merge', event: 'Trial Started', timestamp: new Date(now - 50_000).toISOString(), messageId: 'm-trial-2' });
+    await send('identify', { userId: 'u-merge', traits: { plan: 'pro' }, timestamp: new Date(now - 40_000).toISOString(), messageId: 'm-identify' });
+    const anonymous = await client.waitForProfile('anonymous_id', 'anon-merge', (p) => p.summary.itemCount === 2);
+    const known = await client.waitForProfile('user_id', 'u-merge', (p) => p.traits.plan === 'pro');
+    await segmentsOf(anonymous.profileId, (m) => m.length === 1 && m[0].segmentId === 'triallers', 'the anonymous profile in triallers');
+    await segmentsOf(known.profileId, (m) => m.length === 1 && m[0].segmentId === 'pro-plan', 'the known profile in pro-plan');
+
+    // the login links the anonymous id to the user: one person
+    await send('identify', { userId: 'u-merge', anonymousId: 'anon-merge', timestamp: new Date(now - 30_000).toISOString(), messageId: 'm-login' });
+    const merged = await client.waitForProfile('user_id', 'u-merge', (p) => p.summary.itemCount === 4);
+    const absorbed = merged.profileId === known.profileId ? anonymous.profileId : known.profileId;
+    const survivor = await segmentsOf(merged.profileId, (m) => m.length === 2, 'the survivor in both segments');
+    expect(survivor.map((m) => m.segmentId).sort()).toEqual(['pro-plan', 'triallers']);
+    await eventually(async () => {
+      const answer = await evaluator('GET', `/v1/profiles/${encodeURIComponent(absorbed)}/segments`);
+      return answer.body.mergedInto === merged.profileId && answer.body.memberships.length === 0 ? true : undefined;
+    }, 60_000, 'the absorbed profile to leave every segment');
+  });
 });
