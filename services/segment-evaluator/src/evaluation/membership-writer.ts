@@ -8,6 +8,8 @@ export interface DecidedProfile {
   decision: ProfileDecision;
   /** The instant decided: the message time of each flip. */
   at: number;
+  /** The profile's stored timers (segment id -> due ms), when known: only timers that moved are written. */
+  storedTimers?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -22,8 +24,9 @@ export async function writeDecisions(tx: SqlExecutor, decided: readonly DecidedP
   const clearTimer = { profile: [] as string[], segment: [] as string[] };
   const absorbed: string[] = [];
   const messages: OutboxEntry[] = [];
-  for (const { profile, decision, at } of decided) {
+  for (const { profile, decision, at, storedTimers } of decided) {
     if (decision.absorbed) absorbed.push(profile.profileId);
+    const values = decision.flips.length > 0 ? JSON.stringify(profile.values) : '';
     for (const flip of decision.flips) {
       if (flip.change === 'entered') {
         enter.segment.push(flip.segmentId); enter.profile.push(profile.profileId); enter.version.push(flip.segmentVersion); enter.at.push(at); enter.reason.push(flip.reason);
@@ -36,12 +39,14 @@ export async function writeDecisions(tx: SqlExecutor, decided: readonly DecidedP
           key: profile.profileId,
           value: encode(Topics.SegmentsMembership, {
             segmentId: flip.segmentId, profileId: profile.profileId, change: flip.change, version: profile.version, segmentVersion: flip.segmentVersion,
-            identifiers: profile.identifiers, values: JSON.stringify(profile.values), isTest: profile.isTest, at, reason: flip.reason,
+            identifiers: profile.identifiers, values, isTest: profile.isTest, at, reason: flip.reason,
           }),
         },
       });
     }
     for (const timer of decision.timers) {
+      // most decisions leave a timer where it was (or absent): no write for those
+      if (storedTimers && (storedTimers.get(timer.segmentId) ?? null) === timer.dueAt) continue;
       const target = timer.dueAt === null ? clearTimer : setTimer;
       target.profile.push(profile.profileId); target.segment.push(timer.segmentId);
       if (timer.dueAt !== null) setTimer.due.push(timer.dueAt);

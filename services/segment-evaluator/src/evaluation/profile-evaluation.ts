@@ -1,7 +1,7 @@
 import type { OutboxEntry, SqlExecutor } from '@tessera/kafka';
 import { decideProfile, type MembershipFlip } from './membership-decider';
 import { writeDecisions, type DecidedProfile } from './membership-writer';
-import { loadEventHistories, loadMemberships, type ProfileRow } from './profile-store';
+import { loadEventHistories, loadMemberships, loadTimers, type ProfileRow } from './profile-store';
 import type { SegmentCatalog } from './segment-catalog';
 
 export interface EvaluationRequest {
@@ -26,9 +26,11 @@ export async function evaluateProfiles(tx: SqlExecutor, catalog: SegmentCatalog,
   const ids = work.map((r) => r.profile.profileId);
   const histories = await loadEventHistories(tx, ids);
   const memberships = await loadMemberships(tx, ids);
+  const timers = await loadTimers(tx, ids);
   const decided: DecidedProfile[] = work.map((r) => ({
     profile: r.profile,
     at: r.at,
+    storedTimers: timers.get(r.profile.profileId),
     decision: decideProfile(catalog, r.profile, histories.get(r.profile.profileId) ?? new Map(), memberships.get(r.profile.profileId) ?? new Map(), r.scope, r.at),
   }));
   return { messages: await writeDecisions(tx, decided), flips: decided.flatMap((d) => d.decision.flips) };

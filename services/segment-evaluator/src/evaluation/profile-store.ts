@@ -57,3 +57,14 @@ export async function loadMemberships(tx: SqlExecutor, ids: readonly string[]): 
   for (const r of rows) out.get(r.profile_id)?.set(r.segment_id, { segmentVersion: r.segment_version, enteredAt: Number(r.entered_at_ms), reason: r.reason });
   return out;
 }
+
+/** Stored due timers of the profiles: profile id -> segment id -> due ms. */
+export async function loadTimers(tx: SqlExecutor, ids: readonly string[]): Promise<Map<string, Map<string, number>>> {
+  const { rows } = await tx.query<{ profile_id: string; segment_id: string; due_at_ms: string }>(
+    'SELECT profile_id, segment_id, due_at_ms FROM due_timers WHERE profile_id = ANY($1::text[])',
+    [ids],
+  );
+  const out = new Map<string, Map<string, number>>(ids.map((id) => [id, new Map()]));
+  for (const r of rows) out.get(r.profile_id)?.set(r.segment_id, Number(r.due_at_ms));
+  return out;
+}
