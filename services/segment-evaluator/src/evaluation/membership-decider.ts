@@ -49,11 +49,13 @@ export function decideProfile(
     if (wanted && !wanted.has(id)) continue;
     const segment = catalog.segments.get(id);
     if (!segment) continue;
-    const decision = evaluateSegment(segment, facts, now, lookup);
+    const decision = evaluateSegment(segment, facts, now, lookup, false);
     decided.set(id, decision);
     timers.push({ segmentId: id, dueAt: decision.next });
     if (decision.matched !== stored.has(id)) {
-      flips.push({ segmentId: id, segmentVersion: segment.version, change: decision.matched ? 'entered' : 'exited', reason: decision.decisive.join('; ') });
+      // the reason is built only for a flip: the same decision, explained
+      const reason = evaluateSegment(segment, facts, now, lookup, true).decisive.join('; ');
+      flips.push({ segmentId: id, segmentVersion: segment.version, change: decision.matched ? 'entered' : 'exited', reason });
     }
   }
   return { flips, timers, absorbed: false };

@@ -30,19 +30,24 @@ export interface SegmentRule {
   includeTestProfiles?: boolean;
 }
 
-export function evaluateSegment(segment: SegmentRule, facts: ProfileFacts, now: number, lookup: SegmentLookup = noSegments): Decision {
-  if (facts.isTest && !segment.includeTestProfiles) return { matched: false, next: null, decisive: ['test profile (the segment excludes test profiles)'] };
-  return evaluate(segment.rule, facts, now, lookup, '$');
+/**
+ * `explain: false` skips building `decisive` (paths and descriptions, most of the cost of a simple rule): callers
+ * that decide many segments ask for the explanation only of the decisions that flipped.
+ */
+export function evaluateSegment(segment: SegmentRule, facts: ProfileFacts, now: number, lookup: SegmentLookup = noSegments, explain = true): Decision {
+  if (facts.isTest && !segment.includeTestProfiles) return { matched: false, next: null, decisive: explain ? ['test profile (the segment excludes test profiles)'] : [] };
+  return evaluate(segment.rule, facts, now, lookup, explain ? '$' : null);
 }
 
 const noSegments: SegmentLookup = (id) => ({ matched: false, next: null, decisive: [`segment ${id} is unknown`] });
 
-export function evaluate(rule: Rule, facts: ProfileFacts, now: number, lookup: SegmentLookup, path: string): Decision {
+/** `path` null: no explanation wanted (decisive stays empty). */
+export function evaluate(rule: Rule, facts: ProfileFacts, now: number, lookup: SegmentLookup, path: string | null): Decision {
   if ('all' in rule || 'any' in rule) {
     const all = 'all' in rule;
     const list = all ? (rule as { all: Rule[] }).all : (rule as { any: Rule[] }).any;
     const key = all ? 'all' : 'any';
-    const results = list.map((child, i) => evaluate(child, facts, now, lookup, `${path}.${key}[${i}]`));
+    const results = list.map((child, i) => evaluate(child, facts, now, lookup, path === null ? null : `${path}.${key}[${i}]`));
     const matched = all ? results.every((r) => r.matched) : results.some((r) => r.matched);
     const next = earliest(results.map((r) => r.next));
     // all true / any false: every child decided it; otherwise the first child that broke (all) or made (any) it
@@ -50,27 +55,27 @@ export function evaluate(rule: Rule, facts: ProfileFacts, now: number, lookup: S
     return { matched, next, decisive };
   }
   if ('not' in rule) {
-    const inner = evaluate(rule.not, facts, now, lookup, `${path}.not`);
+    const inner = evaluate(rule.not, facts, now, lookup, path === null ? null : `${path}.not`);
     return { matched: !inner.matched, next: inner.next, decisive: inner.decisive.map((d) => `not ${d}`) };
   }
-  const text = `${path}: ${describeCondition(rule)}`;
+  const decisive = path === null ? [] : [`${path}: ${describeCondition(rule)}`];
   if ('segment' in rule) {
     const other = lookup(rule.segment);
-    return { matched: other.matched, next: other.next, decisive: [text] };
+    return { matched: other.matched, next: other.next, decisive };
   }
   if ('consent' in rule) {
     const value = facts.values[`consent.${rule.consent}`];
-    return { matched: rule.is === 'granted' ? value === true : value === false, next: null, decisive: [text] };
+    return { matched: rule.is === 'granted' ? value === true : value === false, next: null, decisive };
   }
   if ('trait' in rule) {
     const actual = facts.values[rule.trait];
-    if (!isRelativeDate(rule)) return { matched: compare(actual, rule), next: null, decisive: [text] };
+    if (!isRelativeDate(rule)) return { matched: compare(actual, rule), next: null, decisive };
     const date = instantOf(actual);
-    if (date === null) return { matched: false, next: null, decisive: [text] };
+    if (date === null) return { matched: false, next: null, decisive };
     const { holds, next } = intervalAt(holdsDuring(date, rule), now);
-    return { matched: holds, next, decisive: [text] };
+    return { matched: holds, next, decisive };
   }
-  return { ...evaluateEvent(rule, facts.events, now), decisive: [text] };
+  return { ...evaluateEvent(rule, facts.events, now), decisive };
 }
 
 function evaluateEvent(rule: EventCondition, history: EventHistory, now: number): { matched: boolean; next: number | null } {

@@ -85,6 +85,12 @@ describe('trait conditions', () => {
     expect(renewed).toMatchObject({ matched: false, decisive: ['$.all[1]: traits.renewal_status neq "confirmed"'] });
   });
 
+  it('without an explanation, the same decision and next change, and no reason built', () => {
+    const profile = facts({ 'traits.contract_end_date': new Date(NOW + 10 * DAY_MS).toISOString(), 'traits.renewal_status': 'pending' });
+    const explained = evaluateSegment({ rule: churn }, profile, NOW);
+    expect(evaluateSegment({ rule: churn }, profile, NOW, undefined, false)).toEqual({ matched: explained.matched, next: explained.next, decisive: [] });
+  });
+
   it('more than N days ago and between N and M days from now', () => {
     const date = new Date(NOW).toISOString();
     const ago: Rule = { trait: 'traits.d', op: 'moreThanDaysAgo', days: 10 };
