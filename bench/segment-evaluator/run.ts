@@ -8,7 +8,7 @@
  *
  * Then the latency phase: --rate changes/s (default 1,000) for --latency-seconds (15), each flipping one segment.
  *
- * Usage: node tools/run-ts.js bench/segment-evaluator/run.ts [--profiles 10000] [--versions 5] [--rate 1000] [--latency-seconds 15]
+ * Usage: node tools/run-ts.js bench/segment-evaluator/run.ts [--profiles 10000] [--versions 5] [--rate 1000] [--latency-seconds 15] [--cpu-prof <dir>]
  */
 import { decode, encode, Topics } from '@tessera/contracts';
 import { freePort } from '@tessera/testing';
@@ -75,12 +75,12 @@ function history(profiles: number, now: number): Message[] {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { profiles: { type: 'string', default: '10000' }, versions: { type: 'string', default: '5' }, rate: { type: 'string', default: '1000' }, 'latency-seconds': { type: 'string', default: '15' } } });
+  const { values } = parseArgs({ options: { profiles: { type: 'string', default: '10000' }, versions: { type: 'string', default: '5' }, rate: { type: 'string', default: '1000' }, 'latency-seconds': { type: 'string', default: '15' }, 'cpu-prof': { type: 'string' } } });
   const profiles = Number(values.profiles);
   const versions = Number(values.versions);
   const rate = Number(values.rate);
   const latencySeconds = Number(values['latency-seconds']);
-  await BenchRig.run({ workPrefix: 'tessera-bench-segments-', clientId: 'bench-segments' }, async (rig) => {
+  await BenchRig.run({ workPrefix: 'tessera-bench-segments-', clientId: 'bench-segments', cpuProfDir: values['cpu-prof'] }, async (rig) => {
     const port = await freePort();
     const evaluator = rig.spawn('segment-evaluator', 'services/segment-evaluator/src/main.ts', {
       NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: rig.databaseUrl, DATABASE_SCHEMA: SCHEMA,

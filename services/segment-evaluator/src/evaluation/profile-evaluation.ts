@@ -2,6 +2,7 @@ import type { OutboxEntry, SqlExecutor } from '@tessera/kafka';
 import { decideProfile, type MembershipFlip } from './membership-decider';
 import { writeDecisions, type DecidedProfile } from './membership-writer';
 import { loadEventHistories, loadMemberships, loadTimers, type ProfileRow } from './profile-store';
+import { ruleReferences } from '../rules';
 import type { SegmentCatalog } from './segment-catalog';
 
 export interface EvaluationRequest {
@@ -24,9 +25,10 @@ export async function evaluateProfiles(tx: SqlExecutor, catalog: SegmentCatalog,
   const work = requests.filter((r) => r.profile.status === 'merged' || r.scope === 'all' || r.scope.size > 0);
   if (work.length === 0) return { messages: [], flips: [] };
   const ids = work.map((r) => r.profile.profileId);
+  const segments = relevantSegments(catalog, work);
   const histories = await loadEventHistories(tx, ids);
-  const memberships = await loadMemberships(tx, ids);
-  const timers = await loadTimers(tx, ids);
+  const memberships = await loadMemberships(tx, ids, segments);
+  const timers = await loadTimers(tx, ids, segments);
   const decided: DecidedProfile[] = work.map((r) => ({
     profile: r.profile,
     at: r.at,
@@ -34,4 +36,24 @@ export async function evaluateProfiles(tx: SqlExecutor, catalog: SegmentCatalog,
     decision: decideProfile(catalog, r.profile, histories.get(r.profile.profileId) ?? new Map(), memberships.get(r.profile.profileId) ?? new Map(), r.scope, r.at),
   }));
   return { messages: await writeDecisions(tx, decided), flips: decided.flatMap((d) => d.decision.flips) };
+}
+
+/**
+ * The segments whose stored memberships and timers these decisions read: those decided (scope and dependents) and
+ * those they reference; null (all of them) when a profile is decided in full or absorbed. Reading only these keeps a
+ * change that touches two segments from reading the rows of a hundred.
+ */
+function relevantSegments(catalog: SegmentCatalog, requests: readonly EvaluationRequest[]): string[] | null {
+  const decided = new Set<string>();
+  for (const r of requests) {
+    if (r.profile.status === 'merged' || r.scope === 'all') return null;
+    for (const id of r.scope) decided.add(id);
+  }
+  const out = new Set<string>();
+  for (const id of catalog.index.withDependents(decided)) {
+    out.add(id);
+    const segment = catalog.segments.get(id);
+    if (segment) for (const ref of ruleReferences(segment.rule).segments) out.add(ref);
+  }
+  return [...out];
 }

@@ -48,10 +48,11 @@ export async function loadEventHistories(tx: SqlExecutor, ids: readonly string[]
   return new Map(ids.map((id) => [id, eventHistoryOf(byProfile.get(id) ?? [])]));
 }
 
-export async function loadMemberships(tx: SqlExecutor, ids: readonly string[]): Promise<Map<string, Map<string, StoredMembership>>> {
+/** Memberships of `ids`; only of `segments` when given (a decision reads the segments it decides or references). */
+export async function loadMemberships(tx: SqlExecutor, ids: readonly string[], segments?: readonly string[] | null): Promise<Map<string, Map<string, StoredMembership>>> {
   const { rows } = await tx.query<{ profile_id: string; segment_id: string; segment_version: number; entered_at_ms: string; reason: string | null }>(
-    'SELECT profile_id, segment_id, segment_version, entered_at_ms, reason FROM memberships WHERE profile_id = ANY($1::text[])',
-    [ids],
+    'SELECT profile_id, segment_id, segment_version, entered_at_ms, reason FROM memberships WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR segment_id = ANY($2::text[]))',
+    [ids, segments ?? null],
   );
   const out = new Map<string, Map<string, StoredMembership>>(ids.map((id) => [id, new Map()]));
   for (const r of rows) out.get(r.profile_id)?.set(r.segment_id, { segmentVersion: r.segment_version, enteredAt: Number(r.entered_at_ms), reason: r.reason });
@@ -59,10 +60,10 @@ export async function loadMemberships(tx: SqlExecutor, ids: readonly string[]): 
 }
 
 /** Stored due timers of the profiles: profile id -> segment id -> due ms. */
-export async function loadTimers(tx: SqlExecutor, ids: readonly string[]): Promise<Map<string, Map<string, number>>> {
+export async function loadTimers(tx: SqlExecutor, ids: readonly string[], segments?: readonly string[] | null): Promise<Map<string, Map<string, number>>> {
   const { rows } = await tx.query<{ profile_id: string; segment_id: string; due_at_ms: string }>(
-    'SELECT profile_id, segment_id, due_at_ms FROM due_timers WHERE profile_id = ANY($1::text[])',
-    [ids],
+    'SELECT profile_id, segment_id, due_at_ms FROM due_timers WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR segment_id = ANY($2::text[]))',
+    [ids, segments ?? null],
   );
   const out = new Map<string, Map<string, number>>(ids.map((id) => [id, new Map()]));
   for (const r of rows) out.get(r.profile_id)?.set(r.segment_id, Number(r.due_at_ms));
