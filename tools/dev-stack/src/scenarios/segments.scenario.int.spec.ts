@@ -93,4 +93,28 @@ describe('segments through the HTTP gateway on the whole running pipeline', () =
       return answer.body.mergedInto === merged.profileId && answer.body.memberships.length === 0 ? true : undefined;
     }, 60_000, 'the absorbed profile to leave every segment');
   });
+
+  it('backfill: a segment created after 1,000 profiles exist ends with the right members, its progress done', async () => {
+    const people = Array.from({ length: 1000 }, (_, i) => ({ type: 'identify', userId: `u-bf-${i}`, traits: { cohort: 'backfill', plan: i % 3 === 0 ? 'pro' : 'free' }, timestamp: new Date(Date.now() - 60_000).toISOString(), messageId: `bf-${i}` }));
+    for (let i = 0; i < people.length; i += 250) await send('batch', { batch: people.slice(i, i + 250) });
+    // every profile reached the evaluator: a preview of the cohort counts them all
+    await eventually(async () => {
+      const preview = await evaluator('POST', '/v1/segments/preview', { rule: { trait: 'traits.cohort', op: 'eq', value: 'backfill' }, sampleSize: 0 });
+      return preview.body.count === 1000 ? true : undefined;
+    }, 120_000, 'all 1,000 profiles in the evaluator');
+
+    const rule = { all: [{ trait: 'traits.cohort', op: 'eq', value: 'backfill' }, { trait: 'traits.plan', op: 'eq', value: 'pro' }] };
+    expect((await evaluator('POST', '/v1/segments', { id: 'backfilled-pros', name: 'pro plan, created late', rule })).status).toBe(201);
+    const done = await eventually(async () => {
+      const { body } = await evaluator('GET', '/v1/segments/backfilled-pros');
+      return body.backfill.state === 'done' ? body : undefined;
+    }, 120_000, 'the backfill');
+    expect(done).toMatchObject({ memberCount: 334, backfill: { version: 1, state: 'done' } });
+    expect(done.backfill.done).toBe(done.backfill.total);
+    expect(done.backfill.total).toBeGreaterThanOrEqual(1000);
+    const first = await evaluator('GET', '/v1/segments/backfilled-pros/members?limit=1000');
+    expect(first.body.members).toHaveLength(334);
+    const member = await client.waitForProfile('user_id', 'u-bf-0', (p) => p.traits.plan === 'pro');
+    expect(first.body.members.map((m: Json) => m.profileId)).toContain(member.profileId);
+  });
 });
