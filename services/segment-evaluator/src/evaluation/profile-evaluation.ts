@@ -26,7 +26,7 @@ export async function evaluateProfiles(tx: SqlExecutor, catalog: SegmentCatalog,
   if (work.length === 0) return { messages: [], flips: [] };
   const ids = work.map((r) => r.profile.profileId);
   const segments = relevantSegments(catalog, work);
-  const histories = await loadEventHistories(tx, ids);
+  const histories = await loadEventHistories(tx, ids, segments === null ? undefined : eventNamesOf(catalog, segments));
   const memberships = await loadMemberships(tx, ids, segments);
   const timers = await loadTimers(tx, ids, segments);
   const decided: DecidedProfile[] = work.map((r) => ({
@@ -56,4 +56,14 @@ function relevantSegments(catalog: SegmentCatalog, requests: readonly Evaluation
     if (segment) for (const ref of ruleReferences(segment.rule).segments) out.add(ref);
   }
   return [...out];
+}
+
+/** The event names the given segments' rules read: a change that decides only trait rules reads no history. */
+function eventNamesOf(catalog: SegmentCatalog, segments: readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const id of segments) {
+    const segment = catalog.segments.get(id);
+    if (segment) for (const name of ruleReferences(segment.rule).events) names.add(name);
+  }
+  return [...names];
 }
