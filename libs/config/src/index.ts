@@ -8,5 +8,6 @@ export * from './secret-values';
 export * from './api-tokens';
 export * from './service-environment/ingest-gateway-environment';
 export * from './service-environment/validation-environment';
+export * from './service-environment/segment-evaluator-environment';
 export * from './service-environment/service-environments';
 export { makeValidator, EnvError, type ValidatorSpec, type CleanedEnv } from 'envalid';

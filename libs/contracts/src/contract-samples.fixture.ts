@@ -53,6 +53,7 @@ export const CONTRACT_SAMPLES: { [T in keyof TopicInputMap]: TopicInputMap[T] } 
   'cdp.segments.membership': {
     segmentId: 'seg-buyers', profileId: 'prof-1', change: 'entered', version: 7,
     identifiers: [{ type: 'email', value: 'jane@example.com' }], values: JSON.stringify({ order_count: 1 }), at: AT,
+    segmentVersion: 3, reason: '$.all[0]: order_count gte 1',
   },
   'cdp.activation.deliveries': {
     deliveryId: 'del-1', destinationId: 'dst-webhook', segmentId: 'seg-buyers', profileId: 'prof-1', change: 'entered',

@@ -1,9 +1,20 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule, MessagingModule } from '@tessera/service-kit';
+import { SegmentConfigModule } from './config/segment-config.module';
 import { SEGMENT_EVALUATOR_MIGRATIONS } from './database/migrations';
+import { EvaluationModule } from './evaluation/evaluation.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
+import { SegmentsModule } from './segments/segments.module';
 
 /** segment-evaluator: segment definitions and memberships. Wiring only; features live in their own modules. */
 @Module({
-  imports: [DatabaseModule.forService({ migrations: SEGMENT_EVALUATOR_MIGRATIONS }), MessagingModule.forService()],
+  imports: [
+    DatabaseModule.forService({ migrations: SEGMENT_EVALUATOR_MIGRATIONS }),
+    MessagingModule.forService(),
+    SegmentConfigModule,
+    EvaluationModule,
+    SegmentsModule,
+    SchedulerModule,
+  ],
 })
 export class AppModule {}

@@ -2,6 +2,7 @@ import type { EnvSpec } from '../environment-validation';
 import type { ServiceName } from '../service-catalog';
 import { describeEnvironmentSpec, type EnvironmentVariableDoc } from '../shared-environment';
 import { GATEWAY_ENV_SPEC } from './ingest-gateway-environment';
+import { SEGMENT_EVALUATOR_ENV_SPEC } from './segment-evaluator-environment';
 import { VALIDATION_ENV_SPEC } from './validation-environment';
 
 export interface ServiceEnvironment {
@@ -22,7 +23,7 @@ export const SERVICE_ENVIRONMENTS: Readonly<Record<ServiceName, ServiceEnvironme
   validation: { spec: VALIDATION_ENV_SPEC, developmentOnly: [] },
   'identity-resolver': NONE,
   'profile-merger': NONE,
-  'segment-evaluator': NONE,
+  'segment-evaluator': { spec: SEGMENT_EVALUATOR_ENV_SPEC, developmentOnly: [] },
   'activation-dispatcher': NONE,
 };
 

@@ -48,13 +48,66 @@ export interface SegmentMembershipChangeV1Input {
   at: number;
 }
 
-// ---- the newest version (v1): what consumers read into and producers write
+// ---- libs/contracts/schemas/cdp.segments.membership/v2.avsc
 
-export type SegmentMembershipChange = SegmentMembershipChangeV1;
-export type SegmentMembershipChangeInput = SegmentMembershipChangeV1Input;
-export type MembershipChangeKind = MembershipChangeKindV1;
-export type MemberIdentifier = MemberIdentifierV1;
-export type MemberIdentifierInput = MemberIdentifierV1Input;
+export type MembershipChangeKindV2 = 'entered' | 'exited';
+
+export interface MemberIdentifierV2 {
+  type: string;
+  value: string;
+}
+
+/** What encode accepts for MemberIdentifierV2: fields with a schema default may be omitted. */
+export interface MemberIdentifierV2Input {
+  type: string;
+  value: string;
+}
+
+/** A profile entered or exited a segment. Carries the profile data activation needs, because the dispatcher cannot read the profile store. Key: profileId. */
+export interface SegmentMembershipChangeV2 {
+  segmentId: string;
+  profileId: string;
+  change: MembershipChangeKindV2;
+  /** The profile version that produced this decision; per (segmentId, profileId), consumers ignore a version not newer than the last they applied. */
+  version: number;
+  /** The segment definition's version that decided this change (0: written before v2). */
+  segmentVersion: number;
+  identifiers: Array<MemberIdentifierV2>;
+  /** JSON text of the profile's segmentable values at that version (see cdp.profiles.changed). */
+  values: string | null;
+  isTest: boolean;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  at: number;
+  /** Which conditions decided the change, as JSON paths into the rule with a description, e.g. '$.all[0]: traits.contract_end_date within the next 30 days'; or why the profile left (merged into another profile, segment deleted). */
+  reason: string | null;
+}
+
+/** What encode accepts for SegmentMembershipChangeV2: fields with a schema default may be omitted. */
+export interface SegmentMembershipChangeV2Input {
+  segmentId: string;
+  profileId: string;
+  change: MembershipChangeKindV2;
+  /** The profile version that produced this decision; per (segmentId, profileId), consumers ignore a version not newer than the last they applied. */
+  version: number;
+  /** The segment definition's version that decided this change (0: written before v2). */
+  segmentVersion?: number;
+  identifiers?: Array<MemberIdentifierV2Input>;
+  /** JSON text of the profile's segmentable values at that version (see cdp.profiles.changed). */
+  values?: string | null;
+  isTest?: boolean;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  at: number;
+  /** Which conditions decided the change, as JSON paths into the rule with a description, e.g. '$.all[0]: traits.contract_end_date within the next 30 days'; or why the profile left (merged into another profile, segment deleted). */
+  reason?: string | null;
+}
+
+// ---- the newest version (v2): what consumers read into and producers write
+
+export type SegmentMembershipChange = SegmentMembershipChangeV2;
+export type SegmentMembershipChangeInput = SegmentMembershipChangeV2Input;
+export type MembershipChangeKind = MembershipChangeKindV2;
+export type MemberIdentifier = MemberIdentifierV2;
+export type MemberIdentifierInput = MemberIdentifierV2Input;
 
 
 export const CDP_SEGMENTS_MEMBERSHIP_VERSIONS: readonly ContractSchemaVersion[] = [
@@ -129,6 +182,95 @@ export const CDP_SEGMENTS_MEMBERSHIP_VERSIONS: readonly ContractSchemaVersion[] 
           "type": "long",
           "logicalType": "timestamp-millis"
         }
+      }
+    ]
+  } },
+  { version: 2, schema: {
+    "type": "record",
+    "name": "SegmentMembershipChange",
+    "namespace": "io.tessera.cdp",
+    "doc": "A profile entered or exited a segment. Carries the profile data activation needs, because the dispatcher cannot read the profile store. Key: profileId.",
+    "fields": [
+      {
+        "name": "segmentId",
+        "type": "string"
+      },
+      {
+        "name": "profileId",
+        "type": "string"
+      },
+      {
+        "name": "change",
+        "type": {
+          "type": "enum",
+          "name": "MembershipChangeKind",
+          "symbols": [
+            "entered",
+            "exited"
+          ]
+        }
+      },
+      {
+        "name": "version",
+        "type": "long",
+        "doc": "The profile version that produced this decision; per (segmentId, profileId), consumers ignore a version not newer than the last they applied."
+      },
+      {
+        "name": "segmentVersion",
+        "type": "long",
+        "default": 0,
+        "doc": "The segment definition's version that decided this change (0: written before v2)."
+      },
+      {
+        "name": "identifiers",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "MemberIdentifier",
+            "fields": [
+              {
+                "name": "type",
+                "type": "string"
+              },
+              {
+                "name": "value",
+                "type": "string"
+              }
+            ]
+          }
+        },
+        "default": []
+      },
+      {
+        "name": "values",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "JSON text of the profile's segmentable values at that version (see cdp.profiles.changed)."
+      },
+      {
+        "name": "isTest",
+        "type": "boolean",
+        "default": false
+      },
+      {
+        "name": "at",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        }
+      },
+      {
+        "name": "reason",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Which conditions decided the change, as JSON paths into the rule with a description, e.g. '$.all[0]: traits.contract_end_date within the next 30 days'; or why the profile left (merged into another profile, segment deleted)."
       }
     ]
   } },

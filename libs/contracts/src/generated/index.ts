@@ -11,7 +11,7 @@ import { CDP_IDENTITY_MERGES_VERSIONS, type IdentityChangeV2, type IdentityChang
 import { CDP_PROFILES_CHANGED_VERSIONS, type ProfileChangeV1, type ProfileChangeV1Input } from './cdp-profiles-changed';
 import { CDP_RECORDS_RAW_VERSIONS, type RawRecordV1, type RawRecordV1Input } from './cdp-records-raw';
 import { CDP_RECORDS_VALID_VERSIONS, type ValidRecordV1, type ValidRecordV1Input } from './cdp-records-valid';
-import { CDP_SEGMENTS_MEMBERSHIP_VERSIONS, type SegmentMembershipChangeV1, type SegmentMembershipChangeV1Input } from './cdp-segments-membership';
+import { CDP_SEGMENTS_MEMBERSHIP_VERSIONS, type SegmentMembershipChangeV2, type SegmentMembershipChangeV2Input } from './cdp-segments-membership';
 
 export * from './cdp-activation-deliveries';
 export * from './cdp-events-raw';
@@ -51,7 +51,7 @@ export interface TopicValueMap {
   'cdp.profiles.changed': ProfileChangeV1;
   'cdp.records.raw': RawRecordV1;
   'cdp.records.valid': ValidRecordV1;
-  'cdp.segments.membership': SegmentMembershipChangeV1;
+  'cdp.segments.membership': SegmentMembershipChangeV2;
 }
 
 /** What encode accepts per topic. */
@@ -65,7 +65,7 @@ export interface TopicInputMap {
   'cdp.profiles.changed': ProfileChangeV1Input;
   'cdp.records.raw': RawRecordV1Input;
   'cdp.records.valid': ValidRecordV1Input;
-  'cdp.segments.membership': SegmentMembershipChangeV1Input;
+  'cdp.segments.membership': SegmentMembershipChangeV2Input;
 }
 
 /** Every published schema version per topic, oldest first. */

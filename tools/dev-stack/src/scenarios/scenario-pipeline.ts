@@ -8,7 +8,9 @@ import { provisionTopics } from '../topic-provisioner';
 
 /** The services a profile passes through, from the HTTP front door to the Customer 360. */
 export const PIPELINE_SERVICES = ['ingest-gateway', 'validation', 'identity-resolver', 'profile-merger'] as const satisfies readonly ServiceName[];
-export type PipelineServiceName = (typeof PIPELINE_SERVICES)[number];
+/** Services a scenario file may add to the pipeline (each costs a process, so only the files that need them do). */
+export type OptionalServiceName = 'segment-evaluator';
+export type PipelineServiceName = (typeof PIPELINE_SERVICES)[number] | OptionalServiceName;
 
 export interface ScenarioPipelineOptions {
   adminToken: string;
@@ -17,6 +19,8 @@ export interface ScenarioPipelineOptions {
   devWriteKey: string;
   readyTimeoutMs?: number;
   logLevel?: string;
+  /** Started after the four pipeline services, e.g. the segment evaluator. */
+  withServices?: readonly OptionalServiceName[];
 }
 
 const SERVICE_STOP_GRACE_MS = 15_000;
@@ -39,13 +43,14 @@ export class ScenarioPipeline {
     this.broker = await startTestBroker();
     const kafka = createKafkaClient({ clientId: 'scenario-pipeline', brokers: this.broker.brokers });
     await provisionTopics(kafka);
+    const names: PipelineServiceName[] = [...PIPELINE_SERVICES, ...(this.options.withServices ?? [])];
     const schemas = new Map<PipelineServiceName, TestSchema>();
-    for (const name of PIPELINE_SERVICES) {
+    for (const name of names) {
       const schema = await createTestSchema(`scenario_${name.replace(/-/g, '_')}`);
       this.schemas.push(schema);
       schemas.set(name, schema);
     }
-    await Promise.all(PIPELINE_SERVICES.map((name) => this.startService(name, schemas.get(name)!)));
+    await Promise.all(names.map((name) => this.startService(name, schemas.get(name)!)));
   }
 
   /**

@@ -1,5 +1,5 @@
 import { ScenarioClient, type Json } from './scenario-client';
-import { ScenarioPipeline } from './scenario-pipeline';
+import { ScenarioPipeline, type OptionalServiceName, type PipelineServiceName } from './scenario-pipeline';
 
 export const SCENARIO_ADMIN_TOKEN = 'scenario-admin-token-0123456789';
 export const SCENARIO_READ_TOKEN = 'scenario-read-token-0123456789';
@@ -10,14 +10,16 @@ export interface ScenarioSuite {
   client: ScenarioClient;
   /** A Segment call (track, identify, batch...) with the dev source's write key. */
   send(call: string, body: Json): Promise<void>;
+  /** A running service's base URL (for services the client has no methods for, e.g. the segment evaluator). */
+  url(name: PipelineServiceName): string;
 }
 
 /**
  * Boots one pipeline for the calling test file (beforeAll) and stops it after (afterAll); every scenario of the
  * file shares it, each with its own people.
  */
-export function useScenarioPipeline(): ScenarioSuite {
-  const pipeline = new ScenarioPipeline({ adminToken: SCENARIO_ADMIN_TOKEN, readToken: SCENARIO_READ_TOKEN, devWriteKey: SCENARIO_DEV_WRITE_KEY });
+export function useScenarioPipeline(options: { withServices?: readonly OptionalServiceName[] } = {}): ScenarioSuite {
+  const pipeline = new ScenarioPipeline({ adminToken: SCENARIO_ADMIN_TOKEN, readToken: SCENARIO_READ_TOKEN, devWriteKey: SCENARIO_DEV_WRITE_KEY, withServices: options.withServices });
   const client = new ScenarioClient(
     () => ({ gateway: pipeline.url('ingest-gateway'), validation: pipeline.url('validation'), resolver: pipeline.url('identity-resolver'), merger: pipeline.url('profile-merger') }),
     SCENARIO_ADMIN_TOKEN,
@@ -25,7 +27,7 @@ export function useScenarioPipeline(): ScenarioSuite {
   );
   beforeAll(() => pipeline.start(), 150_000);
   afterAll(() => pipeline.stop(), 60_000);
-  return { client, send: (call, body) => client.send(SCENARIO_DEV_WRITE_KEY, call, body) };
+  return { client, send: (call, body) => client.send(SCENARIO_DEV_WRITE_KEY, call, body), url: (name) => pipeline.url(name) };
 }
 
 /** Event time `seconds` after `base`, as a Segment client sends it. */

@@ -1,0 +1,179 @@
+/**
+ * Segment evaluator benchmark (issue 13): profile changes per second through the evaluator with 100 segments
+ * defined (40 trait, 30 event-window, 30 relative-date rules), and the CPU per change. The durable embedded broker,
+ * one embedded Postgres and the real evaluator (main.ts, NODE_ENV=production) run as separate processes. The
+ * changes are produced to cdp.profiles.changed once the evaluator is ready (its event history is seeded first, so
+ * window rules have something to count); the clock runs from the first change until the evaluator's committed
+ * offsets reach the end of the topic.
+ *
+ * Then the latency phase: --rate changes/s (default 1,000) for --latency-seconds (15), each flipping one segment.
+ *
+ * Usage: node tools/run-ts.js bench/segment-evaluator/run.ts [--profiles 10000] [--versions 5] [--rate 1000] [--latency-seconds 15] [--cpu-prof <dir>]
+ */
+import { decode, encode, Topics } from '@tessera/contracts';
+import { freePort } from '@tessera/testing';
+import type { Message } from 'kafkajs';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
+import { BenchRig } from '../shared/bench-rig';
+import { fmt, microsPerEvent, resultBlock } from '../shared/bench-report';
+import { CpuMeter } from '../shared/cpu-meter';
+import { committed, endOffset, produceRange } from '../shared/kafka-progress';
+import { runMain } from '../shared/run-main';
+
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+const SCHEMA = 'bench_segments';
+const DAY = 86_400_000;
+
+function segments(): Array<{ id: string; name: string; rule: unknown }> {
+  const out: Array<{ id: string; name: string; rule: unknown }> = [];
+  for (let i = 0; i < 40; i++) out.push({ id: `trait-${i}`, name: 'trait', rule: i % 2 === 0 ? { trait: `traits.f${i % 10}`, op: 'eq', value: `v${i % 4}` } : { trait: `traits.n${i % 10}`, op: 'gt', value: i } });
+  for (let i = 0; i < 30; i++) out.push({ id: `window-${i}`, name: 'window', rule: { event: `E${i % 10}`, atLeast: 1 + (i % 3), inLastDays: 7 } });
+  for (let i = 0; i < 29; i++) out.push({ id: `date-${i}`, name: 'date', rule: { all: [{ trait: `traits.d${i % 5}`, op: 'withinNextDays', days: 10 + i }, { trait: `traits.f${i % 10}`, op: 'neq', value: 'v0' }] } });
+  // the latency phase flips this one with every change
+  out.push({ id: 'flip', name: 'flip', rule: { trait: 'traits.flip', op: 'eq', value: true } });
+  return out;
+}
+
+function valuesOf(p: number, v: number, now: number): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (let f = 0; f < 10; f++) values[`traits.f${f}`] = `v${(p + f + v) % 4}`;
+  for (let f = 0; f < 10; f++) values[`traits.n${f}`] = (p * 7 + f * 3 + v * 11) % 50;
+  for (let d = 0; d < 5; d++) values[`traits.d${d}`] = new Date(now + (((p + d + v) % 60) - 10) * DAY).toISOString();
+  return values;
+}
+
+/** `versions` full snapshots per profile, each changing two trait fields and one date. */
+function workload(profiles: number, versions: number, now: number): Message[] {
+  const messages: Message[] = [];
+  for (let v = 1; v <= versions; v++) {
+    for (let p = 0; p < profiles; p++) {
+      const values = valuesOf(p, v, now);
+      const profileId = `bp-${p}`;
+      messages.push({ key: profileId, value: encode(Topics.ProfilesChanged, {
+        profileId, version: v, status: 'active', changedFields: v === 1 ? Object.keys(values) : [`traits.f${v % 10}`, `traits.n${v % 10}`, `traits.d${v % 5}`], values: JSON.stringify(values), changedAt: now,
+      }) });
+    }
+  }
+  return messages;
+}
+
+function history(profiles: number, now: number): Message[] {
+  const messages: Message[] = [];
+  for (let p = 0; p < profiles; p++) {
+    for (let e = 0; e < 5; e++) {
+      const profileId = `bp-${p}`;
+      const at = now - ((p + e) % 10) * DAY;
+      messages.push({ key: profileId, value: encode(Topics.EventsResolved, {
+        profileId, kind: 'event', messageId: `${profileId}-h${e}`, sourceId: 'bench', occurredAt: at, identifiers: [], resolvedAt: at,
+        event: { type: 'track', event: `E${(p + e) % 10}`, receivedAt: at, properties: '{}' },
+      }) });
+    }
+  }
+  return messages;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { profiles: { type: 'string', default: '10000' }, versions: { type: 'string', default: '5' }, rate: { type: 'string', default: '1000' }, 'latency-seconds': { type: 'string', default: '15' }, 'cpu-prof': { type: 'string' } } });
+  const profiles = Number(values.profiles);
+  const versions = Number(values.versions);
+  const rate = Number(values.rate);
+  const latencySeconds = Number(values['latency-seconds']);
+  await BenchRig.run({ workPrefix: 'tessera-bench-segments-', clientId: 'bench-segments', cpuProfDir: values['cpu-prof'] }, async (rig) => {
+    const port = await freePort();
+    const evaluator = rig.spawn('segment-evaluator', 'services/segment-evaluator/src/main.ts', {
+      NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: rig.databaseUrl, DATABASE_SCHEMA: SCHEMA,
+      KAFKA_BROKERS: rig.brokers.join(','), TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
+    });
+    await evaluator.waitForHttp(`http://127.0.0.1:${port}/readyz`);
+    for (const segment of segments()) {
+      const res = await fetch(`http://127.0.0.1:${port}/v1/segments`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(segment) });
+      if (res.status !== 201) throw new Error(`segment ${segment.id}: ${res.status} ${await res.text()}`);
+    }
+    const now = Date.now();
+    const producer = rig.kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    const seeded = history(profiles, now);
+    await produceRange(producer, Topics.EventsResolved, seeded);
+    await rig.waitFor(async () => (await committed(rig.admin, 'segment-evaluator', Topics.EventsResolved)) >= seeded.length, 600_000, 'history not applied');
+
+    const changes = workload(profiles, versions, now);
+    process.stdout.write(`producing ${fmt(changes.length)} profile changes (${fmt(profiles)} profiles x ${versions} versions), 100 segments...\n`);
+    const meter = new CpuMeter({ evaluator: () => evaluator.cpuSeconds(), broker: () => rig.broker.cpuSeconds(), postgres: () => postgresCpuSeconds(rig.pgDataDir) });
+    const started = Date.now();
+    await produceRange(producer, Topics.ProfilesChanged, changes);
+    await producer.disconnect();
+    await rig.waitFor(async () => (await committed(rig.admin, 'segment-evaluator', Topics.ProfilesChanged)) >= changes.length, 600_000, 'not caught up');
+    const seconds = (Date.now() - started) / 1000;
+    const cpu = meter.used();
+    const db = new Client({ connectionString: rig.databaseUrl });
+    await db.connect();
+    // the relay publishes the outbox after the consumer caught up: let it drain before counting and before the latency phase
+    await rig.waitFor(async () => Number((await db.query(`SELECT count(*) AS n FROM ${SCHEMA}.kafka_outbox_batches`)).rows[0].n) === 0, 600_000, 'outbox not drained');
+    const members = Number((await db.query(`SELECT count(*) AS n FROM ${SCHEMA}.memberships`)).rows[0].n);
+    const timers = Number((await db.query(`SELECT count(*) AS n FROM ${SCHEMA}.due_timers`)).rows[0].n);
+    await db.end();
+    const messages = await endOffset(rig.admin, Topics.SegmentsMembership);
+    const per = (s: number) => microsPerEvent(s, changes.length);
+    const latency = await measureLatency(rig, profiles, versions, now, rate, latencySeconds);
+    process.stdout.write([
+      ...resultBlock(
+        ['changes', 'seconds', 'changes/s', 'evaluator CPU µs/change', 'Postgres CPU µs/change', 'broker CPU µs/change', 'membership messages', 'members at the end', 'due timers'],
+        [fmt(changes.length), seconds.toFixed(1), fmt(changes.length / seconds), per(cpu.evaluator), cpu.postgres > 0 ? per(cpu.postgres) : '-', per(cpu.broker), fmt(messages), fmt(members), fmt(timers)],
+      ),
+      `changes/s (target >= 5,000): ${changes.length / seconds >= 5_000 ? 'MET' : 'NOT MET'}`,
+      `latency from a change to its membership message at ${fmt(rate)} changes/s for ${latencySeconds} s: ${fmt(latency.count)} measured, p50 ${fmt(latency.p50)} ms, p99 ${fmt(latency.p99)} ms, max ${fmt(latency.max)} ms (target p99 <= 200 ms: ${latency.p99 <= 200 ? 'MET' : 'NOT MET'})`,
+      '',
+    ].join('\n'));
+  });
+}
+
+/**
+ * Changes at `rate`/s (a batch every 10 ms) to profiles the throughput phase made, each flipping the `flip` segment,
+ * so each change has exactly one membership message; latency = its arrival at a consumer here minus its send time.
+ */
+async function measureLatency(rig: BenchRig, profiles: number, versions: number, now: number, rate: number, seconds: number): Promise<{ count: number; p50: number; p99: number; max: number }> {
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const consumer = rig.kafka.consumer({ groupId: `bench-latency-${Date.now()}`, maxWaitTimeInMs: 20 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: Topics.SegmentsMembership, fromBeginning: false });
+  let assigned = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => { assigned = true; });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      if (!message.value) return;
+      const change = decode(Topics.SegmentsMembership, message.value);
+      const sent = change.segmentId === 'flip' ? sentAt.get(`${change.profileId}:${change.version}`) : undefined;
+      if (sent !== undefined) latencies.push(Date.now() - sent);
+    },
+  });
+  while (!assigned) await new Promise((r) => setTimeout(r, 50));
+  const producer = rig.kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const perTick = Math.max(1, Math.round(rate / 100));
+  const total = rate * seconds;
+  const started = Date.now();
+  for (let i = 0; i < total; i += perTick) {
+    const due = started + (i / rate) * 1000;
+    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    const messages: Message[] = [];
+    for (let k = i; k < Math.min(i + perTick, total); k++) {
+      const p = k % profiles;
+      const v = versions + 1 + Math.floor(k / profiles);
+      const profileId = `bp-${p}`;
+      const values = { ...valuesOf(p, versions, now), 'traits.flip': v % 2 === 0 };
+      sentAt.set(`${profileId}:${v}`, Date.now());
+      messages.push({ key: profileId, value: encode(Topics.ProfilesChanged, { profileId, version: v, status: 'active', changedFields: ['traits.flip'], values: JSON.stringify(values), changedAt: Date.now() }) });
+    }
+    void producer.send({ topic: Topics.ProfilesChanged, acks: -1, messages });
+  }
+  await rig.waitFor(async () => latencies.length >= total * 0.999, 120_000, 'latency messages not all received');
+  await producer.disconnect();
+  await consumer.disconnect();
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { count: sorted.length, p50: sorted[Math.floor(sorted.length * 0.5)], p99: sorted[Math.floor(sorted.length * 0.99)], max: sorted[sorted.length - 1] };
+}
+
+runMain(main);

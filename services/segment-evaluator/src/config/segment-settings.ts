@@ -1,0 +1,21 @@
+import { SEGMENT_EVALUATOR_ENV_SPEC, validateEnvironment, type EnvSource } from '@tessera/config';
+
+export interface SegmentSettings {
+  /** Events older than this are not kept; "ever" in an event condition means "within this history". */
+  eventHistoryDays: number;
+  /** How often the due-timer scheduler and backfill worker look for work when nothing woke them earlier. */
+  timerPollMs: number;
+  /** Profiles per backfill transaction. */
+  backfillPageSize: number;
+}
+
+export const SEGMENT_SETTINGS = Symbol('SEGMENT_SETTINGS');
+
+export function loadSegmentSettings(source: EnvSource = process.env): SegmentSettings {
+  const env = validateEnvironment(SEGMENT_EVALUATOR_ENV_SPEC, source);
+  return {
+    eventHistoryDays: env.SEGMENTS_EVENT_HISTORY_DAYS,
+    timerPollMs: env.SEGMENTS_TIMER_POLL_MS,
+    backfillPageSize: env.SEGMENTS_BACKFILL_PAGE_SIZE,
+  };
+}

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { decode, Topics } from '@tessera/contracts';
+import { ok, type ApplyContext, type InboundMessage, type StepResult } from '@tessera/kafka';
+import { KafkaBatchConsumer, type KafkaBatchApplier } from '@tessera/kafka-nest';
+import { CounterTally, type Registry } from '@tessera/observability';
+import { METRICS_REGISTRY } from '@tessera/service-kit';
+import { SegmentClock } from '../config/segment-clock';
+import type { EvaluatorInput } from './evaluator-input';
+import { evaluationMetrics, type EvaluationMetrics } from './metrics';
+import { ProfileChangesApplier } from './profile-changes.applier';
+import { ResolvedEventsApplier } from './resolved-events.applier';
+import { SegmentCatalog } from './segment-catalog';
+
+export const SEGMENT_EVALUATOR_GROUP_ID = 'segment-evaluator';
+
+/**
+ * The evaluator's exactly-once consumer: each slice (one partition of one topic) updates the projection, the
+ * memberships and due timers, and stages the cdp.segments.membership messages, in the processor's transaction
+ * with the consumed offsets.
+ */
+@Injectable()
+@KafkaBatchConsumer({ groupId: SEGMENT_EVALUATOR_GROUP_ID, topics: [Topics.ProfilesChanged, Topics.EventsResolved] })
+export class EvaluatorInputConsumer implements KafkaBatchApplier<EvaluatorInput> {
+  private readonly metrics: EvaluationMetrics;
+
+  constructor(
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    private readonly clock: SegmentClock,
+    private readonly profileChanges: ProfileChangesApplier,
+    private readonly resolvedEvents: ResolvedEventsApplier,
+  ) {
+    this.metrics = evaluationMetrics(registry);
+  }
+
+  /** A payload that is not the topic's contract throws, and the processor dead-letters it as undecodable. */
+  decode(message: InboundMessage): StepResult<EvaluatorInput> {
+    if (!message.value) throw new Error('empty message value');
+    if (message.topic === Topics.ProfilesChanged) return ok({ kind: 'profile', change: decode(Topics.ProfilesChanged, message.value) });
+    return ok({ kind: 'item', item: decode(Topics.EventsResolved, message.value) });
+  }
+
+  async apply(ctx: ApplyContext<EvaluatorInput>): Promise<void> {
+    const stopTimer = this.metrics.sliceDuration.startTimer();
+    const catalog = await SegmentCatalog.load(ctx.tx);
+    const now = this.clock.now();
+    const inputs = ctx.records.map((r) => r.value);
+    const trigger = ctx.topic === Topics.ProfilesChanged ? 'profile_change' : 'event';
+    const result = ctx.topic === Topics.ProfilesChanged
+      ? await this.profileChanges.apply(ctx.tx, catalog, inputs.flatMap((i) => (i.kind === 'profile' ? [i.change] : [])), now)
+      : await this.resolvedEvents.apply(ctx.tx, catalog, inputs.flatMap((i) => (i.kind === 'item' ? [i.item] : [])), now);
+    for (const { topic, message } of result.messages) ctx.emit(topic, message);
+    const counts = new CounterTally();
+    for (const flip of result.flips) counts.add(this.metrics.membershipChanges, { trigger, change: flip.change });
+    ctx.afterCommit(() => counts.flush());
+    stopTimer();
+  }
+}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import type { ProfileChange } from '@tessera/contracts';
+import type { SqlExecutor } from '@tessera/kafka';
+import { evaluateProfiles, type EvaluationOutcome, type EvaluationRequest } from './profile-evaluation';
+import { lockProfiles, type ProfileRow } from './profile-store';
+import type { SegmentCatalog } from './segment-catalog';
+
+/**
+ * Folds cdp.profiles.changed into the projection and re-decides the segments whose rules read a changed field.
+ * A version not newer than the stored one is ignored (the topic is compacted and replays). A merged profile hands
+ * its event history to its survivor, exits every segment, and the survivor is re-decided in full.
+ */
+@Injectable()
+export class ProfileChangesApplier {
+  async apply(tx: SqlExecutor, catalog: SegmentCatalog, changes: readonly ProfileChange[], now: number): Promise<EvaluationOutcome> {
+    const latest = new Map<string, { change: ProfileChange; fields: Set<string> }>();
+    for (const change of changes) {
+      const seen = latest.get(change.profileId);
+      const fields = new Set([...(seen?.fields ?? []), ...change.changedFields]);
+      latest.set(change.profileId, { change: !seen || change.version > seen.change.version ? change : seen.change, fields });
+    }
+    const survivors = [...latest.values()].flatMap(({ change }) => (change.status === 'merged' && change.mergedIntoProfileId ? [change.mergedIntoProfileId] : []));
+    const rows = await lockProfiles(tx, [...latest.keys(), ...survivors]);
+
+    const requests = new Map<string, EvaluationRequest>();
+    const updated: ProfileRow[] = [];
+    const moves: Array<[absorbed: string, survivor: string]> = [];
+    for (const { change, fields } of latest.values()) {
+      const before = rows.get(change.profileId);
+      if (!before || change.version <= before.version) continue;
+      const after: ProfileRow = {
+        profileId: change.profileId, version: change.version, status: change.status, mergedInto: change.mergedIntoProfileId,
+        values: JSON.parse(change.values) as Record<string, unknown>, identifiers: change.identifiers, isTest: change.isTest,
+      };
+      rows.set(after.profileId, after);
+      updated.push(after);
+      if (after.status === 'merged' && after.mergedInto) moves.push([after.profileId, after.mergedInto]);
+      // a first sight, a split (merged -> active) or a new test label can change any segment
+      const everything = before.version === 0 || before.status !== after.status || before.isTest !== after.isTest;
+      requests.set(after.profileId, { profile: after, scope: everything ? 'all' : catalog.index.affected({ fields }), at: now });
+    }
+    await this.store(tx, updated);
+    if (moves.length > 0) {
+      await tx.query(
+        `INSERT INTO profile_events (profile_id, message_id, name, at_ms, properties)
+         SELECT x.survivor, e.message_id, e.name, e.at_ms, e.properties
+           FROM profile_events e JOIN unnest($1::text[], $2::text[]) AS x(absorbed, survivor) ON e.profile_id = x.absorbed
+         ON CONFLICT (profile_id, message_id) DO NOTHING`,
+        [moves.map(([a]) => a), moves.map(([, s]) => s)],
+      );
+      await tx.query('DELETE FROM profile_events WHERE profile_id = ANY($1::text[])', [moves.map(([a]) => a)]);
+      for (const [, survivorId] of moves) {
+        const survivor = rows.get(survivorId);
+        if (survivor && survivor.status === 'active') requests.set(survivorId, { profile: survivor, scope: 'all', at: now });
+      }
+    }
+    return evaluateProfiles(tx, catalog, [...requests.values()]);
+  }
+
+  private async store(tx: SqlExecutor, rows: readonly ProfileRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await tx.query(
+      `UPDATE profiles p SET version = x.version, status = x.status, merged_into = x.merged_into, vals = x.vals, identifiers = x.identifiers, is_test = x.is_test
+         FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::boolean[]) AS x(profile_id, version, status, merged_into, vals, identifiers, is_test)
+        WHERE p.profile_id = x.profile_id`,
+      [
+        rows.map((r) => r.profileId), rows.map((r) => r.version), rows.map((r) => r.status), rows.map((r) => r.mergedInto),
+        rows.map((r) => JSON.stringify(r.values)), rows.map((r) => JSON.stringify(r.identifiers)), rows.map((r) => r.isTest),
+      ],
+    );
+  }
+}

@@ -1,0 +1,71 @@
+import type { SqlExecutor } from '@tessera/kafka';
+import { eventHistoryOf, type EventHistory } from '../rules';
+
+export interface ProfileRow {
+  profileId: string;
+  version: number;
+  status: 'active' | 'merged';
+  mergedInto: string | null;
+  values: Record<string, unknown>;
+  identifiers: Array<{ type: string; value: string }>;
+  isTest: boolean;
+}
+
+export interface StoredMembership {
+  segmentVersion: number;
+  enteredAt: number;
+  reason: string | null;
+}
+
+/**
+ * Row-locks the profiles (creating empty rows for ids not seen yet) in id order, for the rest of the transaction.
+ * Every path that decides memberships (consumers, the due-timer scheduler, backfills) takes this lock first, so
+ * two decisions about one profile never interleave and a timer never fires past a fresher decision.
+ */
+export async function lockProfiles(tx: SqlExecutor, ids: readonly string[]): Promise<Map<string, ProfileRow>> {
+  const sorted = [...new Set(ids)].sort();
+  if (sorted.length === 0) return new Map();
+  await tx.query('INSERT INTO profiles (profile_id) SELECT unnest($1::text[]) ON CONFLICT (profile_id) DO NOTHING', [sorted]);
+  const { rows } = await tx.query<{ profile_id: string; version: string; status: 'active' | 'merged'; merged_into: string | null; vals: Record<string, unknown>; identifiers: ProfileRow['identifiers']; is_test: boolean }>(
+    'SELECT profile_id, version, status, merged_into, vals, identifiers, is_test FROM profiles WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE',
+    [sorted],
+  );
+  return new Map(rows.map((r) => [r.profile_id, { profileId: r.profile_id, version: Number(r.version), status: r.status, mergedInto: r.merged_into, values: r.vals, identifiers: r.identifiers, isTest: r.is_test }]));
+}
+
+/** The histories of `ids`; only the events named in `names` when given (a preview reads what its rule names). */
+export async function loadEventHistories(tx: SqlExecutor, ids: readonly string[], names?: readonly string[]): Promise<Map<string, EventHistory>> {
+  const { rows } = await tx.query<{ profile_id: string; name: string; at_ms: string; properties: Record<string, unknown> }>(
+    'SELECT profile_id, name, at_ms, properties FROM profile_events WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR name = ANY($2::text[]))',
+    [ids, names ?? null],
+  );
+  const byProfile = new Map<string, Array<{ name: string; at: number; properties: Record<string, unknown> }>>();
+  for (const r of rows) {
+    const list = byProfile.get(r.profile_id) ?? [];
+    if (list.length === 0) byProfile.set(r.profile_id, list);
+    list.push({ name: r.name, at: Number(r.at_ms), properties: r.properties });
+  }
+  return new Map(ids.map((id) => [id, eventHistoryOf(byProfile.get(id) ?? [])]));
+}
+
+/** Memberships of `ids`; only of `segments` when given (a decision reads the segments it decides or references). */
+export async function loadMemberships(tx: SqlExecutor, ids: readonly string[], segments?: readonly string[] | null): Promise<Map<string, Map<string, StoredMembership>>> {
+  const { rows } = await tx.query<{ profile_id: string; segment_id: string; segment_version: number; entered_at_ms: string; reason: string | null }>(
+    'SELECT profile_id, segment_id, segment_version, entered_at_ms, reason FROM memberships WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR segment_id = ANY($2::text[]))',
+    [ids, segments ?? null],
+  );
+  const out = new Map<string, Map<string, StoredMembership>>(ids.map((id) => [id, new Map()]));
+  for (const r of rows) out.get(r.profile_id)?.set(r.segment_id, { segmentVersion: r.segment_version, enteredAt: Number(r.entered_at_ms), reason: r.reason });
+  return out;
+}
+
+/** Stored due timers of the profiles: profile id -> segment id -> due ms. */
+export async function loadTimers(tx: SqlExecutor, ids: readonly string[], segments?: readonly string[] | null): Promise<Map<string, Map<string, number>>> {
+  const { rows } = await tx.query<{ profile_id: string; segment_id: string; due_at_ms: string }>(
+    'SELECT profile_id, segment_id, due_at_ms FROM due_timers WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR segment_id = ANY($2::text[]))',
+    [ids, segments ?? null],
+  );
+  const out = new Map<string, Map<string, number>>(ids.map((id) => [id, new Map()]));
+  for (const r of rows) out.get(r.profile_id)?.set(r.segment_id, Number(r.due_at_ms));
+  return out;
+}

@@ -1,0 +1,6 @@
+export * from './event-history';
+export * from './rule';
+export * from './rule-schema';
+export * from './rule-evaluator';
+export * from './rule-references';
+export * from './segment-graph';

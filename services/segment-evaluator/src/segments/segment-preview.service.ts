@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SERVICE_PG_POOL } from '@tessera/service-kit';
+import type { Pool } from 'pg';
+import { SegmentClock } from '../config/segment-clock';
+import { loadEventHistories, loadMemberships } from '../evaluation/profile-store';
+import { evaluateSegment, ruleReferences, type Rule } from '../rules';
+
+const PAGE = 2000;
+
+/**
+ * Counts the profiles an unsaved rule would hold now, with a sample, by evaluating it over every active profile
+ * in pages (read-only, nothing stored). Segment conditions read the stored memberships of the referenced segment.
+ */
+@Injectable()
+export class SegmentPreviewService {
+  constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool, private readonly clock: SegmentClock) {}
+
+  async preview(rule: Rule, includeTestProfiles: boolean, sampleSize: number): Promise<{ count: number; total: number; sample: string[]; at: string; tookMs: number }> {
+    const started = performance.now();
+    const now = this.clock.now();
+    let after = '';
+    let count = 0;
+    let total = 0;
+    const sample: string[] = [];
+    // read only what the rule can look at: the events it names, memberships only if it references segments
+    const refs = ruleReferences(rule);
+    const eventNames = [...refs.events];
+    for (;;) {
+      const { rows } = await this.pool.query<{ profile_id: string; vals: Record<string, unknown>; is_test: boolean }>(
+        "SELECT profile_id, vals, is_test FROM profiles WHERE status = 'active' AND profile_id > $1 ORDER BY profile_id LIMIT $2",
+        [after, PAGE],
+      );
+      if (rows.length === 0) break;
+      const ids = rows.map((r) => r.profile_id);
+      const histories = eventNames.length > 0 ? await loadEventHistories(this.pool, ids, eventNames) : new Map();
+      const memberships = refs.segments.size > 0 ? await loadMemberships(this.pool, ids) : new Map();
+      for (const row of rows) {
+        const facts = { values: row.vals, isTest: row.is_test, events: histories.get(row.profile_id) ?? new Map() };
+        const stored = memberships.get(row.profile_id);
+        const decision = evaluateSegment({ rule, includeTestProfiles }, facts, now, (id) => ({ matched: stored?.has(id) ?? false, next: null, decisive: [] }));
+        total++;
+        if (!decision.matched) continue;
+        count++;
+        if (sample.length < sampleSize) sample.push(row.profile_id);
+      }
+      after = ids[ids.length - 1];
+    }
+    return { count, total, sample, at: new Date(now).toISOString(), tookMs: Math.round(performance.now() - started) };
+  }
+}

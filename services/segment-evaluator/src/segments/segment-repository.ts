@@ -1,0 +1,159 @@
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { inTransaction, writeOutbox, type SqlExecutor } from '@tessera/kafka';
+import { SERVICE_PG_POOL } from '@tessera/service-kit';
+import type { Pool } from 'pg';
+import { writeDecisions } from '../evaluation/membership-writer';
+import { lockProfiles } from '../evaluation/profile-store';
+import { findCycle, ruleReferences, type Rule } from '../rules';
+import type { SegmentBody } from './segment-body';
+
+export interface SegmentView {
+  id: string;
+  name: string;
+  description: string | null;
+  rule: Rule;
+  includeTestProfiles: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  memberCount: number;
+  backfill: { version: number; state: string; done: number; total: number; startedAt: string; finishedAt: string | null } | null;
+}
+
+type DefinitionRow = { segment_id: string; name: string; description: string | null; rule: Rule; include_test_profiles: boolean; version: number; created_at: Date; updated_at: Date };
+
+const VIEW_SQL = `
+  SELECT d.segment_id, d.name, d.description, d.rule, d.include_test_profiles, d.version, d.created_at, d.updated_at,
+         (SELECT count(*) FROM memberships m WHERE m.segment_id = d.segment_id)::int AS member_count,
+         b.version AS b_version, b.state AS b_state, b.done AS b_done, b.total AS b_total, b.started_at AS b_started_at, b.finished_at AS b_finished_at
+    FROM segment_definitions d
+    LEFT JOIN LATERAL (SELECT * FROM segment_backfills b WHERE b.segment_id = d.segment_id ORDER BY b.version DESC LIMIT 1) b ON true
+   WHERE d.deleted_at IS NULL`;
+
+/**
+ * Segment definitions: every save is a new version (kept in segment_versions) and queues a backfill of that version
+ * over every existing profile. Saves are serialized by a table lock so that two concurrent edits cannot together
+ * form a reference cycle that neither alone would.
+ */
+@Injectable()
+export class SegmentRepository {
+  constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool) {}
+
+  async create(body: SegmentBody, id: string): Promise<SegmentView> {
+    await inTransaction(this.pool, async (tx) => {
+      await this.checkReferences(tx, id, body.rule);
+      const exists = await tx.query('SELECT 1 FROM segment_definitions WHERE segment_id = $1', [id]);
+      if (exists.rowCount) throw new ConflictException(`segment ${id} exists (ids are not reused, even after a delete)`);
+      await tx.query(
+        'INSERT INTO segment_definitions (segment_id, name, description, rule, include_test_profiles, version) VALUES ($1, $2, $3, $4, $5, 1)',
+        [id, body.name, body.description ?? null, JSON.stringify(body.rule), body.includeTestProfiles ?? false],
+      );
+      await this.recordVersion(tx, id);
+    });
+    return this.getOrThrow(id);
+  }
+
+  async update(id: string, body: SegmentBody): Promise<SegmentView> {
+    await inTransaction(this.pool, async (tx) => {
+      await this.checkReferences(tx, id, body.rule);
+      const updated = await tx.query(
+        `UPDATE segment_definitions SET name = $2, description = $3, rule = $4, include_test_profiles = $5, version = version + 1, updated_at = now()
+          WHERE segment_id = $1 AND deleted_at IS NULL`,
+        [id, body.name, body.description ?? null, JSON.stringify(body.rule), body.includeTestProfiles ?? false],
+      );
+      if (!updated.rowCount) throw new NotFoundException(`segment ${id} does not exist`);
+      await this.recordVersion(tx, id);
+    });
+    return this.getOrThrow(id);
+  }
+
+  /** Soft delete: its members exit (messages in the same transaction), its timers go; refused while referenced. */
+  async remove(id: string, now: number): Promise<void> {
+    await inTransaction(this.pool, async (tx) => {
+      await tx.query('LOCK TABLE segment_definitions IN SHARE ROW EXCLUSIVE MODE');
+      const live = await this.liveRules(tx);
+      const found = await tx.query<{ version: number }>('SELECT version FROM segment_definitions WHERE segment_id = $1 AND deleted_at IS NULL', [id]);
+      if (!found.rowCount) throw new NotFoundException(`segment ${id} does not exist`);
+      const users = [...live].filter(([other, rule]) => other !== id && ruleReferences(rule).segments.has(id)).map(([other]) => other);
+      if (users.length > 0) throw new ConflictException(`segment ${id} is referenced by ${users.sort().join(', ')}`);
+      await tx.query('UPDATE segment_definitions SET deleted_at = now() WHERE segment_id = $1', [id]);
+      await tx.query("UPDATE segment_backfills SET state = 'cancelled', finished_at = now() WHERE segment_id = $1 AND state IN ('pending', 'running')", [id]);
+      const members = await tx.query<{ profile_id: string }>('SELECT profile_id FROM memberships WHERE segment_id = $1', [id]);
+      const profiles = await lockProfiles(tx, members.rows.map((r) => r.profile_id));
+      const segmentVersion = found.rows[0].version;
+      const messages = await writeDecisions(tx, [...profiles.values()].map((profile) => ({
+        profile, at: now, decision: { absorbed: false, timers: [], flips: [{ segmentId: id, segmentVersion, change: 'exited' as const, reason: `segment ${id} deleted` }] },
+      })));
+      await tx.query('DELETE FROM due_timers WHERE segment_id = $1', [id]);
+      await writeOutbox(tx, messages);
+    });
+  }
+
+  async get(id: string): Promise<SegmentView | null> {
+    const { rows } = await this.pool.query(`${VIEW_SQL} AND d.segment_id = $1`, [id]);
+    return rows[0] ? toView(rows[0]) : null;
+  }
+
+  async getOrThrow(id: string): Promise<SegmentView> {
+    const view = await this.get(id);
+    if (!view) throw new NotFoundException(`segment ${id} does not exist`);
+    return view;
+  }
+
+  async list(limit: number, after: string | null): Promise<SegmentView[]> {
+    const { rows } = await this.pool.query(`${VIEW_SQL} AND ($1::text IS NULL OR d.segment_id > $1) ORDER BY d.segment_id LIMIT $2`, [after, limit]);
+    return rows.map(toView);
+  }
+
+  async versions(id: string): Promise<Array<{ version: number; name: string; description: string | null; rule: Rule; includeTestProfiles: boolean; savedAt: string }>> {
+    const { rows } = await this.pool.query<{ version: number; name: string; description: string | null; rule: Rule; include_test_profiles: boolean; saved_at: Date }>(
+      'SELECT version, name, description, rule, include_test_profiles, saved_at FROM segment_versions WHERE segment_id = $1 ORDER BY version',
+      [id],
+    );
+    if (rows.length === 0) throw new NotFoundException(`segment ${id} does not exist`);
+    return rows.map((r) => ({ version: r.version, name: r.name, description: r.description, rule: r.rule, includeTestProfiles: r.include_test_profiles, savedAt: r.saved_at.toISOString() }));
+  }
+
+  private async liveRules(tx: SqlExecutor): Promise<Map<string, Rule>> {
+    const { rows } = await tx.query<{ segment_id: string; rule: Rule }>('SELECT segment_id, rule FROM segment_definitions WHERE deleted_at IS NULL');
+    return new Map(rows.map((r) => [r.segment_id, r.rule]));
+  }
+
+  /** Referenced segments must exist, and the saved set must stay acyclic. */
+  private async checkReferences(tx: SqlExecutor, id: string, rule: Rule): Promise<void> {
+    await tx.query('LOCK TABLE segment_definitions IN SHARE ROW EXCLUSIVE MODE');
+    const live = await this.liveRules(tx);
+    const missing = [...ruleReferences(rule).segments].filter((ref) => ref !== id && !live.has(ref));
+    if (missing.length > 0) throw new BadRequestException({ message: `rule references unknown segment ${missing.sort().join(', ')}`, details: missing });
+    live.set(id, rule);
+    const cycle = findCycle(live);
+    if (cycle) throw new BadRequestException({ message: `rule would make a segment reference cycle: ${cycle.join(' -> ')}`, details: cycle });
+  }
+
+  /** Keeps the saved version and queues its backfill over the profiles that exist now. */
+  private async recordVersion(tx: SqlExecutor, id: string): Promise<void> {
+    await tx.query(
+      `INSERT INTO segment_versions (segment_id, version, name, description, rule, include_test_profiles)
+       SELECT segment_id, version, name, description, rule, include_test_profiles FROM segment_definitions WHERE segment_id = $1`,
+      [id],
+    );
+    // an older backfill still running is superseded: the new version's pass decides every profile again
+    await tx.query("UPDATE segment_backfills SET state = 'superseded', finished_at = now() WHERE segment_id = $1 AND state IN ('pending', 'running')", [id]);
+    await tx.query(
+      `INSERT INTO segment_backfills (segment_id, version, total)
+       SELECT $1, (SELECT version FROM segment_definitions WHERE segment_id = $1), count(*)::int FROM profiles WHERE status = 'active'`,
+      [id],
+    );
+  }
+}
+
+function toView(r: DefinitionRow & Record<string, unknown>): SegmentView {
+  return {
+    id: r.segment_id, name: r.name, description: r.description, rule: r.rule, includeTestProfiles: r.include_test_profiles, version: r.version,
+    createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(), memberCount: r.member_count as number,
+    backfill: r.b_version === null ? null : {
+      version: r.b_version as number, state: r.b_state as string, done: r.b_done as number, total: r.b_total as number,
+      startedAt: (r.b_started_at as Date).toISOString(), finishedAt: r.b_finished_at ? (r.b_finished_at as Date).toISOString() : null,
+    },
+  };
+}
