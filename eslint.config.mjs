@@ -31,7 +31,8 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', 'bench/**/*.ts'],
+    // Test code: specs, benches and services' test-support folders (harnesses only specs import).
+    files: ['**/*.spec.ts', '**/test-support/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints: depConstraints(['type:broker', 'type:testing']) }],
     },
