@@ -3,7 +3,7 @@ export * from './computed-trait-definition';
 export * from './computed-trait-definition-parser';
 export * from './computed-trait-evaluator';
 export * from './computed-trait-index';
-export type { EventHistory, EventOccurrence } from './event-history-shape';
+export type { EventHistory, HistoryEvent as EventOccurrence } from '../rules/event-history';
 export type { TimedValue } from './next-change';
 export * from './prediction-config';
 export * from './predictions';

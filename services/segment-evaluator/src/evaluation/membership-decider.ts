@@ -42,7 +42,7 @@ export function decideProfile(
   const wanted = scope === 'all' ? null : catalog.index.withDependents(scope);
   const decided = new Map<string, Decision>();
   const lookup = (id: string): Decision => decided.get(id) ?? { matched: stored.has(id), next: null, decisive: [] };
-  const facts = { values: profile.values, isTest: profile.isTest, events };
+  const facts = { values: profile.values, isTest: profile.isTest, events, historyDays: catalog.historyDays };
   const flips: MembershipFlip[] = [];
   const timers: ProfileDecision['timers'] = [];
   for (const id of catalog.order) {

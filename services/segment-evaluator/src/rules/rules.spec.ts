@@ -129,6 +129,19 @@ describe('event conditions', () => {
     expect(check({ event: 'Never Done', atMost: 0 })).toBe(true);
     expect(check({ event: 'Never Done', lastDone: { op: 'moreThanDaysAgo', days: 1 } })).toBe(false);
   });
+
+  it('"ever" and first / last done read the kept history as a window: an event leaves at its time + historyDays, trimmed or not', () => {
+    const old = NOW - 100 * DAY_MS;
+    const history = { ...facts({}, orders(old)), historyDays: 180 };
+    const ever: Rule = { event: 'Order Completed', atLeast: 1 };
+    expect(evaluateSegment({ rule: ever }, history, NOW)).toMatchObject({ matched: true, next: old + 180 * DAY_MS });
+    expect(evaluateSegment({ rule: ever }, history, old + 180 * DAY_MS - 1).matched).toBe(true);
+    expect(evaluateSegment({ rule: ever }, history, old + 180 * DAY_MS)).toMatchObject({ matched: false, next: null });
+    const lastDone: Rule = { event: 'Order Completed', lastDone: { op: 'moreThanDaysAgo', days: 30 } };
+    expect(evaluateSegment({ rule: lastDone }, history, NOW)).toMatchObject({ matched: true, next: old + 180 * DAY_MS });
+    expect(evaluateSegment({ rule: lastDone }, history, old + 180 * DAY_MS).matched).toBe(false);
+    expect(evaluateSegment({ rule: ever }, { ...history, historyDays: 90 }, NOW).matched).toBe(false);
+  });
 });
 
 describe('consent, test profiles, segment references', () => {

@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import { evaluateProfiles } from '../evaluation/profile-evaluation';
 import { lockProfiles } from '../evaluation/profile-store';
 import { SegmentCatalog } from '../evaluation/segment-catalog';
+import { SEGMENT_SETTINGS, type SegmentSettings } from '../config/segment-settings';
 import type { MembershipFlip } from '../evaluation/membership-decider';
 
 const PROFILES_PER_ROUND = 500;
@@ -18,7 +19,10 @@ const PROFILES_PER_ROUND = 500;
  */
 @Injectable()
 export class DueTimerScheduler {
-  constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(SERVICE_PG_POOL) private readonly pool: Pool,
+    @Inject(SEGMENT_SETTINGS) private readonly settings: SegmentSettings,
+  ) {}
 
   /** Fires every timer due at or before `now`, in due order per profile; resolves to the flips it caused. */
   async runDue(now: number): Promise<MembershipFlip[]> {
@@ -38,7 +42,7 @@ export class DueTimerScheduler {
       );
       if (candidates.rowCount === 0) return null;
       const profiles = await lockProfiles(tx, candidates.rows.map((r) => r.profile_id));
-      const catalog = await SegmentCatalog.load(tx);
+      const catalog = await SegmentCatalog.load(tx, this.settings.eventHistoryDays);
       const { rows } = await tx.query<{ profile_id: string; segment_id: string; due_at_ms: string }>(
         'SELECT profile_id, segment_id, due_at_ms FROM due_timers WHERE profile_id = ANY($1::text[]) AND due_at_ms <= $2',
         [[...profiles.keys()], now],

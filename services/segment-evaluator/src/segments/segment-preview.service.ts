@@ -3,6 +3,7 @@ import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import { SegmentClock } from '../config/segment-clock';
 import { loadEventHistories, loadMemberships } from '../evaluation/profile-store';
+import { SEGMENT_SETTINGS, type SegmentSettings } from '../config/segment-settings';
 import { evaluateSegment, ruleReferences, type Rule } from '../rules';
 
 const PAGE = 2000;
@@ -13,7 +14,11 @@ const PAGE = 2000;
  */
 @Injectable()
 export class SegmentPreviewService {
-  constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool, private readonly clock: SegmentClock) {}
+  constructor(
+    @Inject(SERVICE_PG_POOL) private readonly pool: Pool,
+    private readonly clock: SegmentClock,
+    @Inject(SEGMENT_SETTINGS) private readonly settings: SegmentSettings,
+  ) {}
 
   async preview(rule: Rule, includeTestProfiles: boolean, sampleSize: number): Promise<{ count: number; total: number; sample: string[]; at: string; tookMs: number }> {
     const started = performance.now();
@@ -35,7 +40,7 @@ export class SegmentPreviewService {
       const histories = eventNames.length > 0 ? await loadEventHistories(this.pool, ids, eventNames) : new Map();
       const memberships = refs.segments.size > 0 ? await loadMemberships(this.pool, ids) : new Map();
       for (const row of rows) {
-        const facts = { values: row.vals, isTest: row.is_test, events: histories.get(row.profile_id) ?? new Map() };
+        const facts = { values: row.vals, isTest: row.is_test, events: histories.get(row.profile_id) ?? new Map(), historyDays: this.settings.eventHistoryDays };
         const stored = memberships.get(row.profile_id);
         const decision = evaluateSegment({ rule, includeTestProfiles }, facts, now, (id) => ({ matched: stored?.has(id) ?? false, next: null, decisive: [] }));
         total++;
