@@ -4,6 +4,7 @@ import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import { evaluateProfiles } from '../evaluation/profile-evaluation';
 import { lockProfiles } from '../evaluation/profile-store';
+import { COMPUTED_TIMER } from '../evaluation/computed-values';
 import { SegmentCatalog } from '../evaluation/segment-catalog';
 import { SEGMENT_SETTINGS, type SegmentSettings } from '../config/segment-settings';
 import type { MembershipFlip } from '../evaluation/membership-decider';
@@ -48,12 +49,13 @@ export class DueTimerScheduler {
         [[...profiles.keys()], now],
       );
       // a timer of a deleted segment has nothing to decide
-      const orphans = rows.filter((r) => !catalog.segments.has(r.segment_id));
+      const live = (segmentId: string) => segmentId === COMPUTED_TIMER || catalog.segments.has(segmentId);
+      const orphans = rows.filter((r) => !live(r.segment_id));
       if (orphans.length > 0) {
         await tx.query('DELETE FROM due_timers t USING unnest($1::text[], $2::text[]) AS x(p, s) WHERE t.profile_id = x.p AND t.segment_id = x.s', [orphans.map((r) => r.profile_id), orphans.map((r) => r.segment_id)]);
       }
       const earliest = new Map<string, { at: number; segments: Set<string> }>();
-      for (const r of rows.filter((row) => catalog.segments.has(row.segment_id))) {
+      for (const r of rows.filter((row) => live(row.segment_id))) {
         const at = Number(r.due_at_ms);
         const seen = earliest.get(r.profile_id);
         if (!seen || at < seen.at) earliest.set(r.profile_id, { at, segments: new Set([r.segment_id]) });
@@ -61,7 +63,10 @@ export class DueTimerScheduler {
       }
       const requests = [...earliest].flatMap(([id, { at, segments }]) => {
         const profile = profiles.get(id);
-        return profile ? [{ profile, scope: segments, at }] : [];
+        if (!profile) return [];
+        // the computed values' timer recomputes them all; the segments that read a changed one follow
+        const computed = segments.delete(COMPUTED_TIMER) ? ('all' as const) : undefined;
+        return [{ profile, scope: segments, at, computed }];
       });
       const outcome = await evaluateProfiles(tx, catalog, requests);
       await writeOutbox(tx, outcome.messages);
