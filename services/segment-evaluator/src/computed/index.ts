@@ -13,3 +13,4 @@ export type { ConversionLikelihood } from './conversion-likelihood';
 export type { EngagementMomentum } from './engagement-momentum';
 export type { LtvBand } from './ltv-band';
 export type { FrequencyScore, MonetaryScore, RecencyScore } from './rfm-scores';
+export * from './prediction-names';

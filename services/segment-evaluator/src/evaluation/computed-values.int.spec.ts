@@ -27,6 +27,8 @@ describe('computed traits and predictions', () => {
   beforeAll(async () => {
     await h.start('segments_computed', T0);
     expect((await h.http('POST', '/v1/computed-traits', { key: 'orders_30d', event: 'Order Completed', aggregate: 'count', window: { days: 30 } })).status).toBe(201);
+    await h.http('POST', '/v1/segments', { id: 'repeat-buyers', name: '2+ orders in 30 days', rule: { computed: 'orders_30d', op: 'gte', value: 2 } });
+    await h.http('POST', '/v1/segments', { id: 'high-ltv', name: 'LTV band high', rule: { prediction: 'ltv_band', op: 'eq', value: 'high' } });
   }, 90_000);
   afterAll(() => h.stop());
 
@@ -58,6 +60,11 @@ describe('computed traits and predictions', () => {
 
     expect(seriesOf('p-c', 'computed.orders_30d')).toEqual([[0, T0], [1, T0], [2, T0 + 10 * DAY_MS], [1, T0 + 30 * DAY_MS], [0, T0 + 40 * DAY_MS]]);
     expect(values('p-c', 'prediction.ltv_band')).toEqual(['none', 'medium', 'high']);
+    // segments on them: re-decided when the value changes, by an event or by the computed values' due time
+    // (the second order is applied before the revenue change that makes the band high: the test waits for it)
+    await h.waitForChanges('p-c', ['entered repeat-buyers', 'entered high-ltv', 'exited repeat-buyers']);
+    const exit = h.collector.all(Topics.SegmentsMembership).find((m) => m.value.profileId === 'p-c' && m.value.change === 'exited');
+    expect(exit?.value).toMatchObject({ segmentId: 'repeat-buyers', at: T0 + 30 * DAY_MS, reason: '$: computed.orders_30d gte 2' });
     const view = await h.http('GET', '/v1/profiles/p-c/segments');
     expect(view.body).toMatchObject({ profileId: 'p-c', computedTraits: { orders_30d: 0 }, predictions: { ltv_band: 'high', monetary_score: 4 } });
     // every message announces a real change: each key's successive values differ

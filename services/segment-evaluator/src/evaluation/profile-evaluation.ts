@@ -45,6 +45,9 @@ export async function evaluateProfiles(tx: SqlExecutor, catalog: SegmentCatalog,
     .map((r): EvaluationRequest => (r.scope === 'all' || !changedKeys.get(r.profile.profileId)?.length ? r : { ...r, scope: new Set([...r.scope, ...catalog.index.affected({ fields: changedKeys.get(r.profile.profileId) })]) }))
     .filter((r) => r.profile.status === 'merged' || r.scope === 'all' || r.scope.size > 0);
   const computedMessages = await writeComputedValues(tx, computedDecided);
+  // an absorbed profile's values are the survivor's now (recomputed there with the moved history)
+  const absorbed = candidates.filter((r) => r.profile.status === 'merged').map((r) => r.profile.profileId);
+  if (absorbed.length > 0) await tx.query('DELETE FROM profile_computed_values WHERE profile_id = ANY($1::text[])', [absorbed]);
   if (work.length === 0) return { messages: computedMessages, flips: [] };
   const ids = work.map((r) => r.profile.profileId);
   const segments = relevantSegments(catalog, work);

@@ -1,7 +1,7 @@
 import { compare, instantOf, propertyAt } from './comparisons';
 import { DAY_MS, DEFAULT_EVENT_HISTORY_DAYS, type EventHistory, type HistoryEvent } from './event-history';
 import { holdsDuring, intervalAt } from './relative-dates';
-import { isRelativeDate, type EventCondition, type EventCountCondition, type PropertyFilter, type RelativeDate, type Rule } from './rule';
+import { computedField, isRelativeDate, type EventCondition, type EventCountCondition, type PropertyFilter, type RelativeDate, type Rule } from './rule';
 
 /** What a rule reads of one profile: the flat values of cdp.profiles.changed, the test label and the event history. */
 export interface ProfileFacts {
@@ -72,6 +72,7 @@ export function evaluate(rule: Rule, facts: ProfileFacts, now: number, lookup: S
     const value = facts.values[`consent.${rule.consent}`];
     return { matched: rule.is === 'granted' ? value === true : value === false, next: null, decisive };
   }
+  if ('computed' in rule || 'prediction' in rule) return { matched: compare(facts.values[computedField(rule)], rule), next: null, decisive };
   if ('trait' in rule) {
     const actual = facts.values[rule.trait];
     if (!isRelativeDate(rule)) return { matched: compare(actual, rule), next: null, decisive };
@@ -128,6 +129,7 @@ function earliest(times: Array<number | null>): number | null {
 export function describeCondition(rule: Rule): string {
   if ('segment' in rule) return `member of segment ${rule.segment}`;
   if ('consent' in rule) return `consent ${rule.consent} ${rule.is}`;
+  if ('computed' in rule || 'prediction' in rule) return `${computedField(rule)} ${rule.op}${'value' in rule ? ` ${JSON.stringify(rule.value)}` : ''}`;
   if ('trait' in rule) {
     if (isRelativeDate(rule)) return `${rule.trait} ${describeDate(rule)}`;
     return `${rule.trait} ${rule.op}${'value' in rule ? ` ${JSON.stringify(rule.value)}` : ''}`;

@@ -144,6 +144,18 @@ describe('event conditions', () => {
   });
 });
 
+describe('computed-trait and prediction conditions', () => {
+  it('compare the profile\'s computed values like traits, are indexed by their field, and name their path when wrong', () => {
+    const profile = facts({ 'computed.orders_30d': 2, 'prediction.ltv_band': 'high' });
+    expect(evaluateSegment({ rule: { computed: 'orders_30d', op: 'gte', value: 2 } }, profile, NOW)).toMatchObject({ matched: true, next: null });
+    expect(evaluateSegment({ rule: { prediction: 'ltv_band', op: 'eq', value: 'high' } }, profile, NOW).decisive).toEqual(['$: prediction.ltv_band eq "high"']);
+    expect(evaluateSegment({ rule: { computed: 'unknown_trait', op: 'exists', value: false } }, profile, NOW).matched).toBe(true);
+    expect(new RuleIndex([{ id: 's', rule: { all: [{ computed: 'orders_30d', op: 'gte', value: 2 }, { prediction: 'churn_risk', op: 'eq', value: 'high' }] } }]).affected({ fields: ['prediction.churn_risk'] })).toEqual(new Set(['s']));
+    expect(validateRule({ any: [{ prediction: 'ltv', op: 'eq', value: 'high' }] })).toMatchObject({ ok: false, path: '$.any[0].prediction' });
+    expect(validateRule({ computed: 'orders_30d', op: 'gte' })).toMatchObject({ ok: false, path: '$.value', message: 'is required' });
+  });
+});
+
 describe('consent, test profiles, segment references', () => {
   it('consent granted / denied / unknown', () => {
     const granted: Rule = { consent: 'marketing', is: 'granted' };

@@ -32,7 +32,10 @@ export class SegmentPreviewService {
     const eventNames = [...refs.events];
     for (;;) {
       const { rows } = await this.pool.query<{ profile_id: string; vals: Record<string, unknown>; is_test: boolean }>(
-        "SELECT profile_id, vals, is_test FROM profiles WHERE status = 'active' AND profile_id > $1 ORDER BY profile_id LIMIT $2",
+        // computed traits and predictions are segmentable values too (never stored among the profile's own)
+        `SELECT p.profile_id, p.vals || coalesce(c.vals, '{}'::jsonb) AS vals, p.is_test
+           FROM profiles p LEFT JOIN profile_computed_values c ON c.profile_id = p.profile_id
+          WHERE p.status = 'active' AND p.profile_id > $1 ORDER BY p.profile_id LIMIT $2`,
         [after, PAGE],
       );
       if (rows.length === 0) break;
