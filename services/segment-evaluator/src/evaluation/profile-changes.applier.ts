@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ProfileChange } from '@tessera/contracts';
 import type { SqlExecutor } from '@tessera/kafka';
-import { PREDICTION_INPUT_FIELDS, type ComputedTrigger } from './computed-values';
+import { PREDICTION_INPUT_FIELDS, type ComputedTrigger } from './computed-value-decider';
 import { evaluateProfiles, type EvaluationOutcome, type EvaluationRequest } from './profile-evaluation';
 import { lockProfiles, type ProfileRow } from './profile-store';
 import type { SegmentCatalog } from './segment-catalog';

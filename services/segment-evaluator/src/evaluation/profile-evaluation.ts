@@ -1,5 +1,6 @@
 import type { OutboxEntry, SqlExecutor } from '@tessera/kafka';
-import { decideComputedValues, loadComputedValues, writeComputedValues, type ComputedTrigger } from './computed-values';
+import { decideComputedValues, type ComputedTrigger } from './computed-value-decider';
+import { loadComputedValues, writeComputedValues } from './computed-value-store';
 import { decideProfile, type MembershipFlip } from './membership-decider';
 import { writeDecisions, type DecidedProfile } from './membership-writer';
 import { loadEventHistories, loadMemberships, loadTimers, type ProfileRow } from './profile-store';

@@ -4,7 +4,7 @@ import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import { evaluateProfiles } from '../evaluation/profile-evaluation';
 import { lockProfiles } from '../evaluation/profile-store';
-import { COMPUTED_TIMER } from '../evaluation/computed-values';
+import { COMPUTED_TIMER } from '../evaluation/computed-value-decider';
 import { SegmentCatalog } from '../evaluation/segment-catalog';
 import { SEGMENT_SETTINGS, type SegmentSettings } from '../config/segment-settings';
 import type { MembershipFlip } from '../evaluation/membership-decider';
