@@ -1,5 +1,5 @@
 import type { OutboxEntry, SqlExecutor } from '@tessera/kafka';
-import { decideComputedValues, type ComputedTrigger } from './computed-value-decider';
+import { decideComputedValues, type ComputedTrigger, type StoredComputed } from './computed-value-decider';
 import { loadComputedValues, writeComputedValues } from './computed-value-store';
 import { decideProfile, type MembershipFlip } from './membership-decider';
 import { writeDecisions, type DecidedProfile } from './membership-writer';
@@ -29,8 +29,9 @@ export async function evaluateProfiles(tx: SqlExecutor, catalog: SegmentCatalog,
   const recompute = (r: EvaluationRequest) => r.computed !== undefined && r.profile.status === 'active';
   const candidates = requests.filter((r) => r.profile.status === 'merged' || r.scope === 'all' || r.scope.size > 0 || recompute(r));
   if (candidates.length === 0) return { messages: [], flips: [] };
-  const active = candidates.filter((r) => r.profile.status === 'active').map((r) => r.profile.profileId);
-  const computed = await loadComputedValues(tx, active);
+  // stored values: those recomputed (to announce only changes) and, when some rule reads them, every decided profile's
+  const active = candidates.filter((r) => r.profile.status === 'active' && (catalog.readsComputed || recompute(r))).map((r) => r.profile.profileId);
+  const computed = active.length > 0 ? await loadComputedValues(tx, active) : new Map<string, StoredComputed>();
   // computed values read every event (predictions count any activity): load whole histories for those profiles once
   const fullHistoryIds = candidates.filter(recompute).map((r) => r.profile.profileId);
   const fullHistories = fullHistoryIds.length > 0 ? await loadEventHistories(tx, fullHistoryIds) : new Map<string, EventHistory>();

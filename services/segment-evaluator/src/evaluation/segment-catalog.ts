@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '@tessera/kafka';
 import { indexComputedTraitsByEvent, type ComputedTraitDefinition } from '../computed';
-import { DEFAULT_EVENT_HISTORY_DAYS, dependencyOrder, RuleIndex, type Rule } from '../rules';
+import { DEFAULT_EVENT_HISTORY_DAYS, dependencyOrder, RuleIndex, ruleReferences, type Rule } from '../rules';
 
 export interface LiveSegment {
   id: string;
@@ -19,6 +19,8 @@ export class SegmentCatalog {
   readonly order: string[];
   /** Event name -> keys of the computed traits that read it. */
   readonly computedByEvent: Map<string, string[]>;
+  /** Some live rule reads a computed trait or a prediction: only then do decisions load the stored values. */
+  readonly readsComputed: boolean;
 
   /** `historyDays`: SEGMENTS_EVENT_HISTORY_DAYS, the window "ever" and first / last done read. */
   constructor(
@@ -28,6 +30,7 @@ export class SegmentCatalog {
   ) {
     this.computedByEvent = indexComputedTraitsByEvent(computedTraits.values());
     this.index = new RuleIndex([...segments.values()]);
+    this.readsComputed = [...segments.values()].some((s) => [...ruleReferences(s.rule).fields].some((f) => f.startsWith('computed.') || f.startsWith('prediction.')));
     this.order = dependencyOrder(new Map([...segments].map(([id, s]) => [id, s.rule])));
   }
 
