@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { SegmentClock } from '../../services/segment-evaluator/src/config/segment-clock';
+import { loadSegmentSettings } from '../../services/segment-evaluator/src/config/segment-settings';
 import { SegmentTables1733400000000 } from '../../services/segment-evaluator/src/database/segment-tables.migration';
 import { SegmentPreviewService } from '../../services/segment-evaluator/src/segments/segment-preview.service';
 import type { Rule } from '../../services/segment-evaluator/src/rules';
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
     await pool.query('ANALYZE');
     const clock = new SegmentClock();
     clock.set(NOW);
-    const preview = new SegmentPreviewService(pool as never, clock);
+    const preview = new SegmentPreviewService(pool as never, clock, loadSegmentSettings({}));
     console.log(`| rule | profiles | matched | median latency |`);
     console.log(`|---|---|---|---|`);
     for (const [label, rule] of Object.entries(RULES)) {

@@ -55,6 +55,11 @@ export const CONTRACT_SAMPLES: { [T in keyof TopicInputMap]: TopicInputMap[T] } 
     identifiers: [{ type: 'email', value: 'jane@example.com' }], values: JSON.stringify({ order_count: 1 }), at: AT,
     segmentVersion: 3, reason: '$.all[0]: order_count gte 1',
   },
+  'cdp.profiles.computed': {
+    profileId: 'prof-1', version: 7, at: AT,
+    changes: [{ key: 'computed.orders_30d', value: '2', previous: '1' }, { key: 'prediction.ltv_band', value: '"medium"', previous: '"low"' }],
+    values: JSON.stringify({ 'computed.orders_30d': 2, 'prediction.ltv_band': 'medium' }),
+  },
   'cdp.activation.deliveries': {
     deliveryId: 'del-1', destinationId: 'dst-webhook', segmentId: 'seg-buyers', profileId: 'prof-1', change: 'entered',
     status: 'delivered', attempt: 1, httpStatus: 204, durationMs: 38, at: AT,

@@ -11,6 +11,7 @@ export const Topics = {
   IdentityMerges: 'cdp.identity.merges',
   ProfilesChanged: 'cdp.profiles.changed',
   SegmentsMembership: 'cdp.segments.membership',
+  ProfilesComputed: 'cdp.profiles.computed',
   ActivationDeliveries: 'cdp.activation.deliveries',
 } as const satisfies Record<string, ContractTopic>;
 
@@ -82,6 +83,11 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   spec(Topics.SegmentsMembership, {
     partitions: 6, cleanupPolicy: 'delete', retentionMs: 7 * DAY_MS,
     key: 'profileId', producedBy: ['segment-evaluator'], consumedBy: ['activation-dispatcher'],
+  }),
+  spec(Topics.ProfilesComputed, {
+    // Not compacted: each message lists only what changed, so the latest per profile is not a snapshot.
+    partitions: 6, cleanupPolicy: 'delete', retentionMs: 7 * DAY_MS,
+    key: 'profileId', producedBy: ['segment-evaluator'], consumedBy: [],
   }),
   spec(Topics.ActivationDeliveries, {
     partitions: 3, cleanupPolicy: 'delete', retentionMs: 7 * DAY_MS,

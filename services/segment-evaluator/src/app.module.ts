@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule, MessagingModule } from '@tessera/service-kit';
+import { ComputedTraitsModule } from './computed-traits/computed-traits.module';
 import { SegmentConfigModule } from './config/segment-config.module';
 import { SEGMENT_EVALUATOR_MIGRATIONS } from './database/migrations';
 import { EvaluationModule } from './evaluation/evaluation.module';
@@ -14,6 +15,7 @@ import { SegmentsModule } from './segments/segments.module';
     SegmentConfigModule,
     EvaluationModule,
     SegmentsModule,
+    ComputedTraitsModule,
     SchedulerModule,
   ],
 })

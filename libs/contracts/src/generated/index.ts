@@ -9,6 +9,7 @@ import { CDP_EVENTS_RESOLVED_VERSIONS, type ResolvedItemV2, type ResolvedItemV2I
 import { CDP_EVENTS_VALID_VERSIONS, type ValidEventV2, type ValidEventV2Input } from './cdp-events-valid';
 import { CDP_IDENTITY_MERGES_VERSIONS, type IdentityChangeV2, type IdentityChangeV2Input } from './cdp-identity-merges';
 import { CDP_PROFILES_CHANGED_VERSIONS, type ProfileChangeV1, type ProfileChangeV1Input } from './cdp-profiles-changed';
+import { CDP_PROFILES_COMPUTED_VERSIONS, type ComputedValuesChangeV1, type ComputedValuesChangeV1Input } from './cdp-profiles-computed';
 import { CDP_RECORDS_RAW_VERSIONS, type RawRecordV1, type RawRecordV1Input } from './cdp-records-raw';
 import { CDP_RECORDS_VALID_VERSIONS, type ValidRecordV1, type ValidRecordV1Input } from './cdp-records-valid';
 import { CDP_SEGMENTS_MEMBERSHIP_VERSIONS, type SegmentMembershipChangeV2, type SegmentMembershipChangeV2Input } from './cdp-segments-membership';
@@ -20,6 +21,7 @@ export * from './cdp-events-resolved';
 export * from './cdp-events-valid';
 export * from './cdp-identity-merges';
 export * from './cdp-profiles-changed';
+export * from './cdp-profiles-computed';
 export * from './cdp-records-raw';
 export * from './cdp-records-valid';
 export * from './cdp-segments-membership';
@@ -33,6 +35,7 @@ export const CONTRACT_TOPIC_NAMES = [
   'cdp.events.valid',
   'cdp.identity.merges',
   'cdp.profiles.changed',
+  'cdp.profiles.computed',
   'cdp.records.raw',
   'cdp.records.valid',
   'cdp.segments.membership',
@@ -49,6 +52,7 @@ export interface TopicValueMap {
   'cdp.events.valid': ValidEventV2;
   'cdp.identity.merges': IdentityChangeV2;
   'cdp.profiles.changed': ProfileChangeV1;
+  'cdp.profiles.computed': ComputedValuesChangeV1;
   'cdp.records.raw': RawRecordV1;
   'cdp.records.valid': ValidRecordV1;
   'cdp.segments.membership': SegmentMembershipChangeV2;
@@ -63,6 +67,7 @@ export interface TopicInputMap {
   'cdp.events.valid': ValidEventV2Input;
   'cdp.identity.merges': IdentityChangeV2Input;
   'cdp.profiles.changed': ProfileChangeV1Input;
+  'cdp.profiles.computed': ComputedValuesChangeV1Input;
   'cdp.records.raw': RawRecordV1Input;
   'cdp.records.valid': ValidRecordV1Input;
   'cdp.segments.membership': SegmentMembershipChangeV2Input;
@@ -77,6 +82,7 @@ export const CONTRACT_SCHEMAS: Readonly<Record<ContractTopic, readonly ContractS
   'cdp.events.valid': CDP_EVENTS_VALID_VERSIONS,
   'cdp.identity.merges': CDP_IDENTITY_MERGES_VERSIONS,
   'cdp.profiles.changed': CDP_PROFILES_CHANGED_VERSIONS,
+  'cdp.profiles.computed': CDP_PROFILES_COMPUTED_VERSIONS,
   'cdp.records.raw': CDP_RECORDS_RAW_VERSIONS,
   'cdp.records.valid': CDP_RECORDS_VALID_VERSIONS,
   'cdp.segments.membership': CDP_SEGMENTS_MEMBERSHIP_VERSIONS,

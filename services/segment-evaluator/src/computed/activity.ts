@@ -1,4 +1,4 @@
-import type { EventHistory } from './event-history-shape';
+import type { EventHistory } from '../rules/event-history';
 import { DAY_MS } from './time-window';
 
 export type Instant = { at: number };

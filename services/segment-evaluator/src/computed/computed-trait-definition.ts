@@ -1,3 +1,5 @@
+import { DEFAULT_EVENT_HISTORY_DAYS } from '../rules/event-history';
+
 export const COMPUTED_AGGREGATES = ['count', 'sum', 'min', 'max', 'avg', 'most_frequent', 'first', 'last'] as const;
 export type ComputedAggregate = (typeof COMPUTED_AGGREGATES)[number];
 
@@ -7,7 +9,7 @@ export type ComputedWindow = { days: number } | 'ever';
 /**
  * A computed trait as the admin API takes it, e.g.
  * `{ "key": "orders_30d", "event": "Order Completed", "aggregate": "count", "window": { "days": 30 } }`.
- * `property` names a top-level event property; it is required for every aggregate but `count`, and refused on it.
+ * `property` names an event property, a dotted path reaching nested ones (the rules' `propertyAt`); it is required for every aggregate but `count`, and refused on it.
  */
 export type ComputedTraitDefinition = {
   key: string;
@@ -18,7 +20,7 @@ export type ComputedTraitDefinition = {
   description?: string;
 };
 
-export const DEFAULT_MAX_WINDOW_DAYS = 180;
+export const DEFAULT_MAX_WINDOW_DAYS = DEFAULT_EVENT_HISTORY_DAYS;
 
 /** The JSON Schema of a definition; windows are capped at the history the evaluator keeps, or they would lie. */
 export function computedTraitDefinitionSchema(maxWindowDays: number = DEFAULT_MAX_WINDOW_DAYS): object {

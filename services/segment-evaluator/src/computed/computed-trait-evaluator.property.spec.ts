@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { COMPUTED_AGGREGATES, type ComputedTraitDefinition } from './computed-trait-definition';
 import { evaluateComputedTrait } from './computed-trait-evaluator';
-import type { EventHistory } from './event-history-shape';
+import type { EventHistory } from '../rules/event-history';
 import { DAY_MS } from './time-window';
 
 const T0 = Date.UTC(2026, 0, 1);

@@ -1,7 +1,7 @@
 import { ComputedTraitDefinition } from './computed-trait-definition';
 import { evaluateComputedTrait } from './computed-trait-evaluator';
 import { indexComputedTraitsByEvent } from './computed-trait-index';
-import type { EventHistory } from './event-history-shape';
+import type { EventHistory } from '../rules/event-history';
 import { DAY_MS } from './time-window';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -30,6 +30,11 @@ describe('evaluateComputedTrait', () => {
   it('counts ever: the kept history (180 days), as a window, so the oldest leaves at its time + 180 days', () => {
     expect(evaluateComputedTrait(def('count', 'ever'), history, now)).toEqual({ value: 3, nextChangeAt: day(180) });
     expect(evaluateComputedTrait(def('count', 'ever'), history, day(181), 365)).toEqual({ value: 3, nextChangeAt: day(365) });
+  });
+
+  it('reads dotted property paths into nested objects, as rule filters do', () => {
+    const nested = orders([day(0), { order: { total: 5 } }], [day(1), { 'order.total': 7 }]);
+    expect(evaluateComputedTrait(def('sum', { days: 7 }, 'order.total'), nested, day(2)).value).toBe(12);
   });
 
   it('sums, averages, min and max over the window', () => {

@@ -1,5 +1,6 @@
+import { propertyAt } from '../rules/comparisons';
 import { DEFAULT_MAX_WINDOW_DAYS, windowDaysOf, type ComputedTraitDefinition } from './computed-trait-definition';
-import type { EventHistory, EventOccurrence } from './event-history-shape';
+import type { EventHistory, HistoryEvent as EventOccurrence } from '../rules/event-history';
 import { withNextChange, type TimedValue } from './next-change';
 import { normalize, slidingAggregate, type ComputedValue, type Usable } from './sliding-aggregate';
 import { windowEdges, windowRange } from './time-window';
@@ -35,7 +36,7 @@ function usableOccurrences(definition: ComputedTraitDefinition, occurrences: Rea
   const numeric = NUMERIC.has(definition.aggregate);
   const out: Usable[] = [];
   for (const { at, properties } of occurrences) {
-    const value = properties[definition.property ?? ''];
+    const value = propertyAt(properties, definition.property ?? '');
     if (numeric ? typeof value === 'number' && Number.isFinite(value) : isPrimitive(value)) out.push({ at, value: normalize(value as ComputedValue) });
   }
   return out;

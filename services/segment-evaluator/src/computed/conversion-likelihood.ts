@@ -1,4 +1,4 @@
-import type { EventHistory } from './event-history-shape';
+import type { EventHistory } from '../rules/event-history';
 import { withNextChange, type TimedValue } from './next-change';
 import type { PredictionConfig } from './prediction-config';
 import { DAY_MS, firstAfter, windowEdges } from './time-window';

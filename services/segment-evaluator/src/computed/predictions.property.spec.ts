@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { EventHistory } from './event-history-shape';
+import type { EventHistory } from '../rules/event-history';
 import type { TimedValue } from './next-change';
 import { DEFAULT_PREDICTION_CONFIG as config } from './prediction-config';
 import { evaluatePredictions } from './predictions';

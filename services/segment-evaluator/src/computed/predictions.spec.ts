@@ -2,7 +2,7 @@ import { occurrencesOf } from './activity';
 import { churnRisk } from './churn-risk';
 import { conversionLikelihood } from './conversion-likelihood';
 import { engagementMomentum } from './engagement-momentum';
-import type { EventHistory } from './event-history-shape';
+import type { EventHistory } from '../rules/event-history';
 import { ltvBand } from './ltv-band';
 import { DEFAULT_PREDICTION_CONFIG as config } from './prediction-config';
 import { evaluatePredictions } from './predictions';

@@ -2,7 +2,7 @@ import { occurrencesOf } from './activity';
 import { churnRisk, type ChurnRisk } from './churn-risk';
 import { conversionLikelihood, type ConversionLikelihood } from './conversion-likelihood';
 import { engagementMomentum, type EngagementMomentum } from './engagement-momentum';
-import type { EventHistory } from './event-history-shape';
+import type { EventHistory } from '../rules/event-history';
 import { ltvBand, lifetimeValueOf, type LtvBand } from './ltv-band';
 import type { TimedValue } from './next-change';
 import { DEFAULT_PREDICTION_CONFIG, type PredictionConfig } from './prediction-config';

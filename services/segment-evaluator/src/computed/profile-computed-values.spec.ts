@@ -1,4 +1,4 @@
-import type { EventHistory } from './event-history-shape';
+import type { EventHistory } from '../rules/event-history';
 import { changedComputedKeys, evaluateProfileComputedValues } from './profile-computed-values';
 import { DAY_MS } from './time-window';
 

@@ -1,6 +1,6 @@
 import type { ComputedTraitDefinition } from './computed-trait-definition';
 import { evaluateComputedTrait } from './computed-trait-evaluator';
-import type { EventHistory } from './event-history-shape';
+import type { EventHistory } from '../rules/event-history';
 import { sameValue } from './next-change';
 import { DEFAULT_PREDICTION_CONFIG, type PredictionConfig } from './prediction-config';
 import { evaluatePredictions, type Predictions } from './predictions';

@@ -1,4 +1,6 @@
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from '../rules/event-history';
+
+export { DAY_MS };
 
 /** A window is "the last `days` days" or, with `days` null, everything in the history. */
 export type WindowDays = number | null;

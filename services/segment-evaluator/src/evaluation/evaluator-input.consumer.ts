@@ -5,6 +5,7 @@ import { KafkaBatchConsumer, type KafkaBatchApplier } from '@tessera/kafka-nest'
 import { CounterTally, type Registry } from '@tessera/observability';
 import { METRICS_REGISTRY } from '@tessera/service-kit';
 import { SegmentClock } from '../config/segment-clock';
+import { SEGMENT_SETTINGS, type SegmentSettings } from '../config/segment-settings';
 import type { EvaluatorInput } from './evaluator-input';
 import { evaluationMetrics, type EvaluationMetrics } from './metrics';
 import { ProfileChangesApplier } from './profile-changes.applier';
@@ -28,6 +29,7 @@ export class EvaluatorInputConsumer implements KafkaBatchApplier<EvaluatorInput>
     private readonly clock: SegmentClock,
     private readonly profileChanges: ProfileChangesApplier,
     private readonly resolvedEvents: ResolvedEventsApplier,
+    @Inject(SEGMENT_SETTINGS) private readonly settings: SegmentSettings,
   ) {
     this.metrics = evaluationMetrics(registry);
   }
@@ -41,7 +43,7 @@ export class EvaluatorInputConsumer implements KafkaBatchApplier<EvaluatorInput>
 
   async apply(ctx: ApplyContext<EvaluatorInput>): Promise<void> {
     const stopTimer = this.metrics.sliceDuration.startTimer();
-    const catalog = await SegmentCatalog.load(ctx.tx);
+    const catalog = await SegmentCatalog.load(ctx.tx, this.settings.eventHistoryDays);
     const now = this.clock.now();
     const inputs = ctx.records.map((r) => r.value);
     const trigger = ctx.topic === Topics.ProfilesChanged ? 'profile_change' : 'event';

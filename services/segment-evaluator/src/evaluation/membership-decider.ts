@@ -29,6 +29,7 @@ export function decideProfile(
   stored: ReadonlyMap<string, StoredMembership>,
   scope: ReadonlySet<string> | 'all',
   now: number,
+  computed?: Readonly<Record<string, unknown>>,
 ): ProfileDecision {
   if (profile.status === 'merged') {
     const flips = [...stored.keys()].sort().map((segmentId): MembershipFlip => ({
@@ -42,7 +43,9 @@ export function decideProfile(
   const wanted = scope === 'all' ? null : catalog.index.withDependents(scope);
   const decided = new Map<string, Decision>();
   const lookup = (id: string): Decision => decided.get(id) ?? { matched: stored.has(id), next: null, decisive: [] };
-  const facts = { values: profile.values, isTest: profile.isTest, events };
+  // computed traits and predictions are segmentable values (computed.<key>, prediction.<name>), never profile values
+  const values = computed ? { ...profile.values, ...computed } : profile.values;
+  const facts = { values, isTest: profile.isTest, events, historyDays: catalog.historyDays };
   const flips: MembershipFlip[] = [];
   const timers: ProfileDecision['timers'] = [];
   for (const id of catalog.order) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ProfileChange } from '@tessera/contracts';
 import type { SqlExecutor } from '@tessera/kafka';
+import { PREDICTION_INPUT_FIELDS, type ComputedTrigger } from './computed-value-decider';
 import { evaluateProfiles, type EvaluationOutcome, type EvaluationRequest } from './profile-evaluation';
 import { lockProfiles, type ProfileRow } from './profile-store';
 import type { SegmentCatalog } from './segment-catalog';
@@ -37,7 +38,9 @@ export class ProfileChangesApplier {
       if (after.status === 'merged' && after.mergedInto) moves.push([after.profileId, after.mergedInto]);
       // a first sight, a split (merged -> active) or a new test label can change any segment
       const everything = before.version === 0 || before.status !== after.status || before.isTest !== after.isTest;
-      requests.set(after.profileId, { profile: after, scope: everything ? 'all' : catalog.index.affected({ fields }), at: now });
+      // computed values: all of them on a first sight or a split, the predictions alone when a revenue value changed
+      const computed: ComputedTrigger | undefined = everything ? 'all' : [...fields].some((f) => PREDICTION_INPUT_FIELDS.has(f)) ? new Set<string>() : undefined;
+      requests.set(after.profileId, { profile: after, scope: everything ? 'all' : catalog.index.affected({ fields }), at: now, computed });
     }
     await this.store(tx, updated);
     if (moves.length > 0) {
@@ -51,7 +54,7 @@ export class ProfileChangesApplier {
       await tx.query('DELETE FROM profile_events WHERE profile_id = ANY($1::text[])', [moves.map(([a]) => a)]);
       for (const [, survivorId] of moves) {
         const survivor = rows.get(survivorId);
-        if (survivor && survivor.status === 'active') requests.set(survivorId, { profile: survivor, scope: 'all', at: now });
+        if (survivor && survivor.status === 'active') requests.set(survivorId, { profile: survivor, scope: 'all', at: now, computed: 'all' });
       }
     }
     return evaluateProfiles(tx, catalog, [...requests.values()]);

@@ -67,6 +67,6 @@ describe('segment-evaluator real-time evaluation', () => {
     await h.waitForChanges('p-left', ['entered trials-2x']);
     const exit = h.collector.all(Topics.SegmentsMembership).filter((m) => m.value.profileId === 'p-right')[1];
     expect(exit.value.reason).toBe('profile merged into p-left');
-    expect((await h.http('GET', '/v1/profiles/p-right/segments')).body).toEqual({ profileId: 'p-right', mergedInto: 'p-left', memberships: [] });
+    expect((await h.http('GET', '/v1/profiles/p-right/segments')).body).toEqual({ profileId: 'p-right', mergedInto: 'p-left', memberships: [], computedTraits: {}, predictions: {}, computedAt: null });
   });
 });

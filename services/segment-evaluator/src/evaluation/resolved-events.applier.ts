@@ -48,7 +48,7 @@ export class ResolvedEventsApplier {
     for (const r of inserted.rows) names.set(r.profile_id, (names.get(r.profile_id) ?? new Set()).add(r.name));
     const requests = [...names].flatMap(([id, set]) => {
       const profile = rows.get(id);
-      return profile && profile.status === 'active' ? [{ profile, scope: catalog.index.affected({ events: set }), at: now }] : [];
+      return profile && profile.status === 'active' ? [{ profile, scope: catalog.index.affected({ events: set }), at: now, computed: set }] : [];
     });
     return evaluateProfiles(tx, catalog, requests);
   }

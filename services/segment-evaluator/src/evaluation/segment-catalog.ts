@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '@tessera/kafka';
-import { dependencyOrder, RuleIndex, type Rule } from '../rules';
+import { indexComputedTraitsByEvent, type ComputedTraitDefinition } from '../computed';
+import { DEFAULT_EVENT_HISTORY_DAYS, dependencyOrder, RuleIndex, ruleReferences, type Rule } from '../rules';
 
 export interface LiveSegment {
   id: string;
@@ -8,22 +9,41 @@ export interface LiveSegment {
   includeTestProfiles: boolean;
 }
 
-/** The live segment definitions, with the rule index and the dependency order evaluation needs. */
+/**
+ * The live segment and computed-trait definitions, with the rule index, the dependency order and the computed-trait
+ * event index evaluation needs.
+ */
 export class SegmentCatalog {
   readonly index: RuleIndex;
   /** Every live id, each after the segments it references. */
   readonly order: string[];
+  /** Event name -> keys of the computed traits that read it. */
+  readonly computedByEvent: Map<string, string[]>;
+  /** Some live rule reads a computed trait or a prediction: only then do decisions load the stored values. */
+  readonly readsComputed: boolean;
 
-  constructor(readonly segments: ReadonlyMap<string, LiveSegment>) {
+  /** `historyDays`: SEGMENTS_EVENT_HISTORY_DAYS, the window "ever" and first / last done read. */
+  constructor(
+    readonly segments: ReadonlyMap<string, LiveSegment>,
+    readonly historyDays: number = DEFAULT_EVENT_HISTORY_DAYS,
+    readonly computedTraits: ReadonlyMap<string, ComputedTraitDefinition> = new Map(),
+  ) {
+    this.computedByEvent = indexComputedTraitsByEvent(computedTraits.values());
     this.index = new RuleIndex([...segments.values()]);
+    this.readsComputed = [...segments.values()].some((s) => [...ruleReferences(s.rule).fields].some((f) => f.startsWith('computed.') || f.startsWith('prediction.')));
     this.order = dependencyOrder(new Map([...segments].map(([id, s]) => [id, s.rule])));
   }
 
   /** Read inside the caller's transaction, so a slice sees one consistent set of definitions. */
-  static async load(tx: SqlExecutor): Promise<SegmentCatalog> {
+  static async load(tx: SqlExecutor, historyDays: number = DEFAULT_EVENT_HISTORY_DAYS): Promise<SegmentCatalog> {
     const { rows } = await tx.query<{ segment_id: string; version: number; rule: Rule; include_test_profiles: boolean }>(
       'SELECT segment_id, version, rule, include_test_profiles FROM segment_definitions WHERE deleted_at IS NULL',
     );
-    return new SegmentCatalog(new Map(rows.map((r) => [r.segment_id, { id: r.segment_id, version: r.version, rule: r.rule, includeTestProfiles: r.include_test_profiles }])));
+    const traits = await tx.query<{ definition: ComputedTraitDefinition }>('SELECT definition FROM computed_trait_definitions WHERE deleted_at IS NULL ORDER BY trait_key');
+    return new SegmentCatalog(
+      new Map(rows.map((r) => [r.segment_id, { id: r.segment_id, version: r.version, rule: r.rule, includeTestProfiles: r.include_test_profiles }])),
+      historyDays,
+      new Map(traits.rows.map((r) => [r.definition.key, r.definition])),
+    );
   }
 }

@@ -14,6 +14,10 @@ export interface ProfileSegmentsView {
   /** Set when the id was absorbed: its memberships are the survivor's (the absorbed id is in no segment). */
   mergedInto: string | null;
   memberships: Array<{ segmentId: string; segmentName: string | null; segmentVersion: number; enteredAt: string; reason: string | null }>;
+  /** Computed traits by key and predictions by name, as last recomputed (`computedAt`); exact, as timers recompute at each change. */
+  computedTraits: Record<string, unknown>;
+  predictions: Record<string, unknown>;
+  computedAt: string | null;
 }
 
 /** Read side of memberships: a segment's members (keyset pages by profile id) and a profile's memberships. */
@@ -43,10 +47,19 @@ export class MembershipQueryService {
         WHERE m.profile_id = $1 ORDER BY m.entered_at_ms, m.segment_id`,
       [profileId],
     );
+    const computed = await this.pool.query<{ vals: Record<string, unknown>; computed_at_ms: string }>('SELECT vals, computed_at_ms FROM profile_computed_values WHERE profile_id = $1', [profileId]);
+    const vals = computed.rows[0]?.vals ?? {};
     return {
       profileId,
       mergedInto: profile.rows[0].status === 'merged' ? profile.rows[0].merged_into : null,
       memberships: rows.map((r) => ({ segmentId: r.segment_id, segmentName: r.name, segmentVersion: r.segment_version, enteredAt: new Date(Number(r.entered_at_ms)).toISOString(), reason: r.reason })),
+      computedTraits: withPrefix(vals, 'computed.'),
+      predictions: withPrefix(vals, 'prediction.'),
+      computedAt: computed.rows[0] ? new Date(Number(computed.rows[0].computed_at_ms)).toISOString() : null,
     };
   }
+}
+
+function withPrefix(values: Record<string, unknown>, prefix: string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
 }

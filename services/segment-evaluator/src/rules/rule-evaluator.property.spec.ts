@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { compare, instantOf, propertyAt } from './comparisons';
 import { DAY_MS, eventHistoryOf } from './event-history';
-import type { RelativeDate, Rule } from './rule';
+import { computedField, type RelativeDate, type Rule } from './rule';
 import { evaluateSegment, type Decision, type ProfileFacts } from './rule-evaluator';
 
 /**
@@ -32,7 +32,8 @@ function reference(rule: Rule, values: Record<string, unknown>, events: Array<{ 
     const date = instantOf(values[rule.trait]);
     return date !== null && dateHolds(date, rule as RelativeDate, now);
   }
-  const done = events.filter((e) => e.name === rule.event && e.at <= now && (rule.where ?? []).every((f) => compare(propertyAt(e.properties, f.property), f)));
+  if ('computed' in rule || 'prediction' in rule) return compare(values[computedField(rule)], rule);
+  const done = events.filter((e) => e.name === rule.event && e.at <= now && e.at > now - 180 * DAY_MS && (rule.where ?? []).every((f) => compare(propertyAt(e.properties, f.property), f)));
   if ('firstDone' in rule && rule.firstDone) return done.length > 0 && dateHolds(Math.min(...done.map((e) => e.at)), rule.firstDone, now);
   if ('lastDone' in rule && rule.lastDone) return done.length > 0 && dateHolds(Math.max(...done.map((e) => e.at)), rule.lastDone, now);
   const c = rule as { atLeast?: number; atMost?: number; exactly?: number; inLastDays?: number };

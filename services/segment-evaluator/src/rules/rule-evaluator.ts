@@ -1,13 +1,18 @@
 import { compare, instantOf, propertyAt } from './comparisons';
-import { DAY_MS, type EventHistory, type HistoryEvent } from './event-history';
+import { DAY_MS, DEFAULT_EVENT_HISTORY_DAYS, type EventHistory, type HistoryEvent } from './event-history';
 import { holdsDuring, intervalAt } from './relative-dates';
-import { isRelativeDate, type EventCondition, type EventCountCondition, type PropertyFilter, type RelativeDate, type Rule } from './rule';
+import { computedField, isRelativeDate, type EventCondition, type EventCountCondition, type PropertyFilter, type RelativeDate, type Rule } from './rule';
 
 /** What a rule reads of one profile: the flat values of cdp.profiles.changed, the test label and the event history. */
 export interface ProfileFacts {
   values: Readonly<Record<string, unknown>>;
   isTest: boolean;
   events: EventHistory;
+  /**
+   * SEGMENTS_EVENT_HISTORY_DAYS (default 180). "Ever" and first / last done read the events of the last this many
+   * days, as a window: an event leaves at its time + this many days, exactly, whether or not it was trimmed yet.
+   */
+  historyDays?: number;
 }
 
 /** The decision of another segment for the same profile at the same instant (segment conditions). */
@@ -67,6 +72,7 @@ export function evaluate(rule: Rule, facts: ProfileFacts, now: number, lookup: S
     const value = facts.values[`consent.${rule.consent}`];
     return { matched: rule.is === 'granted' ? value === true : value === false, next: null, decisive };
   }
+  if ('computed' in rule || 'prediction' in rule) return { matched: compare(facts.values[computedField(rule)], rule), next: null, decisive };
   if ('trait' in rule) {
     const actual = facts.values[rule.trait];
     if (!isRelativeDate(rule)) return { matched: compare(actual, rule), next: null, decisive };
@@ -75,22 +81,22 @@ export function evaluate(rule: Rule, facts: ProfileFacts, now: number, lookup: S
     const { holds, next } = intervalAt(holdsDuring(date, rule), now);
     return { matched: holds, next, decisive };
   }
-  return { ...evaluateEvent(rule, facts.events, now), decisive };
+  return { ...evaluateEvent(rule, facts.events, now, (facts.historyDays ?? DEFAULT_EVENT_HISTORY_DAYS) * DAY_MS), decisive };
 }
 
-function evaluateEvent(rule: EventCondition, history: EventHistory, now: number): { matched: boolean; next: number | null } {
+function evaluateEvent(rule: EventCondition, history: EventHistory, now: number, historyMs: number): { matched: boolean; next: number | null } {
   const events = matchingEvents(history.get(rule.event) ?? [], rule.where);
   if ('firstDone' in rule || 'lastDone' in rule) {
     const rel = ('firstDone' in rule ? rule.firstDone : rule.lastDone) as RelativeDate;
     const nextArrival = events.find((e) => e.at > now)?.at ?? null;
-    const done = events.filter((e) => e.at <= now);
+    const done = events.filter((e) => e.at <= now && now < e.at + historyMs);
     if (done.length === 0) return { matched: false, next: nextArrival };
     const at = 'firstDone' in rule ? done[0].at : done[done.length - 1].at;
     const interval = intervalAt(holdsDuring(at, rel), now);
-    // a later event changes "last done" when it arrives; "first done" is already fixed
-    return { matched: interval.holds, next: 'lastDone' in rule ? earliest([interval.next, nextArrival]) : interval.next };
+    // a later event changes "last done" when it arrives; either changes when its event leaves the kept history
+    return { matched: interval.holds, next: earliest([interval.next, at + historyMs, 'lastDone' in rule ? nextArrival : null]) };
   }
-  const window = 'inLastDays' in rule && rule.inLastDays !== undefined ? rule.inLastDays * DAY_MS : Infinity;
+  const window = 'inLastDays' in rule && rule.inLastDays !== undefined ? rule.inLastDays * DAY_MS : historyMs;
   let count = 0;
   let next: number | null = null;
   for (const { at } of events) {
@@ -123,6 +129,7 @@ function earliest(times: Array<number | null>): number | null {
 export function describeCondition(rule: Rule): string {
   if ('segment' in rule) return `member of segment ${rule.segment}`;
   if ('consent' in rule) return `consent ${rule.consent} ${rule.is}`;
+  if ('computed' in rule || 'prediction' in rule) return `${computedField(rule)} ${rule.op}${'value' in rule ? ` ${JSON.stringify(rule.value)}` : ''}`;
   if ('trait' in rule) {
     if (isRelativeDate(rule)) return `${rule.trait} ${describeDate(rule)}`;
     return `${rule.trait} ${rule.op}${'value' in rule ? ` ${JSON.stringify(rule.value)}` : ''}`;

@@ -1,4 +1,4 @@
-import type { Rule } from './rule';
+import { computedField, type Rule } from './rule';
 
 /** What a rule reads: the `values` keys (traits, consent), event names and other segments. The real-time index. */
 export interface RuleReferences {
@@ -14,6 +14,7 @@ export function ruleReferences(rule: Rule, into: RuleReferences = { fields: new 
   else if ('segment' in rule) into.segments.add(rule.segment);
   else if ('consent' in rule) into.fields.add(`consent.${rule.consent}`);
   else if ('trait' in rule) into.fields.add(rule.trait);
+  else if ('computed' in rule || 'prediction' in rule) into.fields.add(computedField(rule));
   else into.events.add(rule.event);
   return into;
 }

@@ -1,4 +1,5 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { PREDICTION_NAMES } from '../computed/prediction-names';
 import type { Rule } from './rule';
 
 export type RuleValidation = { ok: true; rule: Rule } | { ok: false; message: string; path: string };
@@ -72,6 +73,20 @@ const NODE_SCHEMAS: Record<string, ValidateFunction> = {
     ],
   }),
   consent: ajv.compile({ type: 'object', required: ['consent', 'is'], properties: { consent: name, is: { enum: ['granted', 'denied'] } }, additionalProperties: false }),
+  computed: ajv.compile({
+    type: 'object',
+    required: ['computed', 'op'],
+    properties: { computed: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' }, op: { enum: comparisonOps }, value: {} },
+    additionalProperties: false,
+    ...comparisonRules,
+  }),
+  prediction: ajv.compile({
+    type: 'object',
+    required: ['prediction', 'op'],
+    properties: { prediction: { enum: [...PREDICTION_NAMES] }, op: { enum: comparisonOps }, value: {} },
+    additionalProperties: false,
+    ...comparisonRules,
+  }),
   segment: ajv.compile({ type: 'object', required: ['segment'], properties: { segment: name }, additionalProperties: false }),
 };
 

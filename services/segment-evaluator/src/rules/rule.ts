@@ -52,6 +52,10 @@ export interface ConsentCondition {
   is: 'granted' | 'denied';
 }
 
+/** A computed trait (`computed.<key>`) or a prediction (`prediction.<name>`) of the profile, compared like a trait. */
+export type ComputedCondition = { computed: string } & Comparison;
+export type PredictionCondition = { prediction: string } & Comparison;
+
 export interface SegmentCondition {
   segment: string;
 }
@@ -63,10 +67,17 @@ export type Rule =
   | TraitCondition
   | EventCondition
   | ConsentCondition
+  | ComputedCondition
+  | PredictionCondition
   | SegmentCondition;
 
 export const RELATIVE_DATE_OPS: readonly RelativeDateOp[] = ['withinNextDays', 'withinLastDays', 'moreThanDaysAgo', 'betweenDaysFromNow'];
 
 export function isRelativeDate(condition: { op: string }): condition is RelativeDate {
   return (RELATIVE_DATE_OPS as readonly string[]).includes(condition.op);
+}
+
+/** The segmentable value a computed-trait or prediction condition reads (also its key in the rule index). */
+export function computedField(rule: ComputedCondition | PredictionCondition): string {
+  return 'computed' in rule ? `computed.${rule.computed}` : `prediction.${rule.prediction}`;
 }

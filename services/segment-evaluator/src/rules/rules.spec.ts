@@ -129,6 +129,31 @@ describe('event conditions', () => {
     expect(check({ event: 'Never Done', atMost: 0 })).toBe(true);
     expect(check({ event: 'Never Done', lastDone: { op: 'moreThanDaysAgo', days: 1 } })).toBe(false);
   });
+
+  it('"ever" and first / last done read the kept history as a window: an event leaves at its time + historyDays, trimmed or not', () => {
+    const old = NOW - 100 * DAY_MS;
+    const history = { ...facts({}, orders(old)), historyDays: 180 };
+    const ever: Rule = { event: 'Order Completed', atLeast: 1 };
+    expect(evaluateSegment({ rule: ever }, history, NOW)).toMatchObject({ matched: true, next: old + 180 * DAY_MS });
+    expect(evaluateSegment({ rule: ever }, history, old + 180 * DAY_MS - 1).matched).toBe(true);
+    expect(evaluateSegment({ rule: ever }, history, old + 180 * DAY_MS)).toMatchObject({ matched: false, next: null });
+    const lastDone: Rule = { event: 'Order Completed', lastDone: { op: 'moreThanDaysAgo', days: 30 } };
+    expect(evaluateSegment({ rule: lastDone }, history, NOW)).toMatchObject({ matched: true, next: old + 180 * DAY_MS });
+    expect(evaluateSegment({ rule: lastDone }, history, old + 180 * DAY_MS).matched).toBe(false);
+    expect(evaluateSegment({ rule: ever }, { ...history, historyDays: 90 }, NOW).matched).toBe(false);
+  });
+});
+
+describe('computed-trait and prediction conditions', () => {
+  it('compare the profile\'s computed values like traits, are indexed by their field, and name their path when wrong', () => {
+    const profile = facts({ 'computed.orders_30d': 2, 'prediction.ltv_band': 'high' });
+    expect(evaluateSegment({ rule: { computed: 'orders_30d', op: 'gte', value: 2 } }, profile, NOW)).toMatchObject({ matched: true, next: null });
+    expect(evaluateSegment({ rule: { prediction: 'ltv_band', op: 'eq', value: 'high' } }, profile, NOW).decisive).toEqual(['$: prediction.ltv_band eq "high"']);
+    expect(evaluateSegment({ rule: { computed: 'unknown_trait', op: 'exists', value: false } }, profile, NOW).matched).toBe(true);
+    expect(new RuleIndex([{ id: 's', rule: { all: [{ computed: 'orders_30d', op: 'gte', value: 2 }, { prediction: 'churn_risk', op: 'eq', value: 'high' }] } }]).affected({ fields: ['prediction.churn_risk'] })).toEqual(new Set(['s']));
+    expect(validateRule({ any: [{ prediction: 'ltv', op: 'eq', value: 'high' }] })).toMatchObject({ ok: false, path: '$.any[0].prediction' });
+    expect(validateRule({ computed: 'orders_30d', op: 'gte' })).toMatchObject({ ok: false, path: '$.value', message: 'is required' });
+  });
 });
 
 describe('consent, test profiles, segment references', () => {

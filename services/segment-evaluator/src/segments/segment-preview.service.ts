@@ -3,6 +3,7 @@ import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import { SegmentClock } from '../config/segment-clock';
 import { loadEventHistories, loadMemberships } from '../evaluation/profile-store';
+import { SEGMENT_SETTINGS, type SegmentSettings } from '../config/segment-settings';
 import { evaluateSegment, ruleReferences, type Rule } from '../rules';
 
 const PAGE = 2000;
@@ -13,7 +14,11 @@ const PAGE = 2000;
  */
 @Injectable()
 export class SegmentPreviewService {
-  constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool, private readonly clock: SegmentClock) {}
+  constructor(
+    @Inject(SERVICE_PG_POOL) private readonly pool: Pool,
+    private readonly clock: SegmentClock,
+    @Inject(SEGMENT_SETTINGS) private readonly settings: SegmentSettings,
+  ) {}
 
   async preview(rule: Rule, includeTestProfiles: boolean, sampleSize: number): Promise<{ count: number; total: number; sample: string[]; at: string; tookMs: number }> {
     const started = performance.now();
@@ -27,7 +32,10 @@ export class SegmentPreviewService {
     const eventNames = [...refs.events];
     for (;;) {
       const { rows } = await this.pool.query<{ profile_id: string; vals: Record<string, unknown>; is_test: boolean }>(
-        "SELECT profile_id, vals, is_test FROM profiles WHERE status = 'active' AND profile_id > $1 ORDER BY profile_id LIMIT $2",
+        // computed traits and predictions are segmentable values too (never stored among the profile's own)
+        `SELECT p.profile_id, p.vals || coalesce(c.vals, '{}'::jsonb) AS vals, p.is_test
+           FROM profiles p LEFT JOIN profile_computed_values c ON c.profile_id = p.profile_id
+          WHERE p.status = 'active' AND p.profile_id > $1 ORDER BY p.profile_id LIMIT $2`,
         [after, PAGE],
       );
       if (rows.length === 0) break;
@@ -35,7 +43,7 @@ export class SegmentPreviewService {
       const histories = eventNames.length > 0 ? await loadEventHistories(this.pool, ids, eventNames) : new Map();
       const memberships = refs.segments.size > 0 ? await loadMemberships(this.pool, ids) : new Map();
       for (const row of rows) {
-        const facts = { values: row.vals, isTest: row.is_test, events: histories.get(row.profile_id) ?? new Map() };
+        const facts = { values: row.vals, isTest: row.is_test, events: histories.get(row.profile_id) ?? new Map(), historyDays: this.settings.eventHistoryDays };
         const stored = memberships.get(row.profile_id);
         const decision = evaluateSegment({ rule, includeTestProfiles }, facts, now, (id) => ({ matched: stored?.has(id) ?? false, next: null, decisive: [] }));
         total++;

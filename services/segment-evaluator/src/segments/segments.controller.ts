@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { JsonBodyValidator } from '@tessera/service-kit';
 import { SegmentClock } from '../config/segment-clock';
 import { MembershipQueryService, type MemberView } from '../memberships/membership-query.service';
+import { pageLimit } from './page-limit';
 import { parseRule, parseSegmentBody } from './segment-body';
 import { SegmentPreviewService } from './segment-preview.service';
 import { SegmentRepository, type SegmentView } from './segment-repository';
@@ -14,13 +15,6 @@ const previewBody = new JsonBodyValidator<{ rule: unknown; includeTestProfiles?:
   required: ['rule'],
   properties: { rule: { type: 'object' }, includeTestProfiles: { type: 'boolean' }, sampleSize: { type: 'integer', minimum: 0, maximum: 100 } },
 });
-
-function pageLimit(raw: string | undefined, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new BadRequestException('limit must be an integer from 1 to 1000');
-  return limit;
-}
 
 /** Segment definitions (versioned on every edit), their members, and previews of unsaved rules. */
 @ApiTags('segments')

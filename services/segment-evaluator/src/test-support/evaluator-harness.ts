@@ -29,7 +29,7 @@ export class EvaluatorHarness {
     this.clock.set(at);
     this.producer = new Kafka({ clientId: 'evaluator-test', brokers: this.broker.brokers, logLevel: logLevel.NOTHING }).producer();
     await this.producer.connect();
-    this.collector = new TopicCollector(this.broker.brokers, [Topics.SegmentsMembership]);
+    this.collector = new TopicCollector(this.broker.brokers, [Topics.SegmentsMembership, Topics.ProfilesComputed]);
     await this.collector.start();
   }
 

@@ -70,6 +70,32 @@ describe('segments through the HTTP gateway on the whole running pipeline', () =
     expect(Date.now()).toBeGreaterThanOrEqual(older + 7 * DAY_MS);
   });
 
+  it('a computed "orders in the last 30 days" and the LTV band change as orders arrive and as time passes; a segment reads them', async () => {
+    expect((await evaluator('POST', '/v1/computed-traits', { key: 'orders_30d', event: 'Order Completed', aggregate: 'count', window: { days: 30 } })).status).toBe(201);
+    expect((await evaluator('POST', '/v1/segments', { id: 'frequent-buyers', name: '2+ orders in 30 days', rule: { computed: 'orders_30d', op: 'gte', value: 2 } })).status).toBe(201);
+    const computedOf = (profileId: string, ready: (body: Json) => boolean, what: string) =>
+      eventually(async () => {
+        const answer = await evaluator('GET', `/v1/profiles/${encodeURIComponent(profileId)}/segments`);
+        return answer.status === 200 && ready(answer.body) ? answer.body : undefined;
+      }, 60_000, what);
+    // the older order leaves the 30 days 20 seconds from now, with no new event
+    const older = Date.now() - 30 * DAY_MS + 20_000;
+    await send('track', { userId: 'u-computed', event: 'Order Completed', properties: { order_id: 'c-1', revenue: 150, currency: 'USD' }, timestamp: new Date(older).toISOString(), messageId: 'c-order-1' });
+    const profile = await client.waitForProfile('user_id', 'u-computed', (p) => p.transactions.orderCount === 1);
+    const one = await computedOf(profile.profileId, (b) => b.computedTraits.orders_30d === 1 && b.predictions.ltv_band === 'medium', 'one order, band medium');
+    expect(one.memberships).toEqual([]);
+
+    await send('track', { userId: 'u-computed', event: 'Order Completed', properties: { order_id: 'c-2', revenue: 600, currency: 'USD' }, timestamp: new Date().toISOString(), messageId: 'c-order-2' });
+    const two = await computedOf(profile.profileId, (b) => b.computedTraits.orders_30d === 2 && b.predictions.ltv_band === 'high', 'two orders, band high');
+    expect(two.memberships).toEqual([expect.objectContaining({ segmentId: 'frequent-buyers', reason: expect.stringContaining('computed.orders_30d gte 2') })]);
+
+    const later = await computedOf(profile.profileId, (b) => b.computedTraits.orders_30d === 1, 'the older order leaving the 30 days');
+    expect(Date.now()).toBeGreaterThanOrEqual(older + 30 * DAY_MS);
+    // the lifetime value does not leave a window: the band stays; the segment on the count exits
+    expect(later.predictions.ltv_band).toBe('high');
+    await computedOf(profile.profileId, (b) => b.memberships.length === 0, 'the exit from frequent-buyers');
+  });
+
   it('a merge: two profiles, each in a segment, merge; the survivor is re-decided into both and the absorbed one exits', async () => {
     await evaluator('POST', '/v1/segments', { id: 'triallers', name: 'Started two trials', rule: { event: 'Trial Started', atLeast: 2 } });
     await evaluator('POST', '/v1/segments', { id: 'pro-plan', name: 'On the pro plan', rule: { trait: 'traits.plan', op: 'eq', value: 'pro' } });

@@ -1,0 +1,58 @@
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { SERVICE_PG_POOL } from '@tessera/service-kit';
+import type { Pool } from 'pg';
+import type { ComputedTraitDefinition } from '../computed';
+
+export interface ComputedTraitView extends ComputedTraitDefinition {
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+type Row = { trait_key: string; definition: ComputedTraitDefinition; version: number; created_at: Date; updated_at: Date };
+
+const VIEW_SQL = 'SELECT trait_key, definition, version, created_at, updated_at FROM computed_trait_definitions WHERE deleted_at IS NULL';
+
+/** Computed-trait definitions by key; every save bumps the version. Keys are not reused after a delete. */
+@Injectable()
+export class ComputedTraitRepository {
+  constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool) {}
+
+  async create(definition: ComputedTraitDefinition): Promise<ComputedTraitView> {
+    const inserted = await this.pool.query(
+      'INSERT INTO computed_trait_definitions (trait_key, definition, version) VALUES ($1, $2, 1) ON CONFLICT (trait_key) DO NOTHING',
+      [definition.key, JSON.stringify(definition)],
+    );
+    if (!inserted.rowCount) throw new ConflictException(`computed trait ${definition.key} exists (keys are not reused, even after a delete)`);
+    return this.getOrThrow(definition.key);
+  }
+
+  async update(definition: ComputedTraitDefinition): Promise<ComputedTraitView> {
+    const updated = await this.pool.query(
+      'UPDATE computed_trait_definitions SET definition = $2, version = version + 1, updated_at = now() WHERE trait_key = $1 AND deleted_at IS NULL',
+      [definition.key, JSON.stringify(definition)],
+    );
+    if (!updated.rowCount) throw new NotFoundException(`computed trait ${definition.key} does not exist`);
+    return this.getOrThrow(definition.key);
+  }
+
+  async remove(key: string): Promise<void> {
+    const removed = await this.pool.query('UPDATE computed_trait_definitions SET deleted_at = now() WHERE trait_key = $1 AND deleted_at IS NULL', [key]);
+    if (!removed.rowCount) throw new NotFoundException(`computed trait ${key} does not exist`);
+  }
+
+  async getOrThrow(key: string): Promise<ComputedTraitView> {
+    const { rows } = await this.pool.query<Row>(`${VIEW_SQL} AND trait_key = $1`, [key]);
+    if (rows.length === 0) throw new NotFoundException(`computed trait ${key} does not exist`);
+    return view(rows[0]);
+  }
+
+  async list(limit: number, after: string | null): Promise<ComputedTraitView[]> {
+    const { rows } = await this.pool.query<Row>(`${VIEW_SQL} AND trait_key > $1 ORDER BY trait_key LIMIT $2`, [after ?? '', limit]);
+    return rows.map(view);
+  }
+}
+
+function view(row: Row): ComputedTraitView {
+  return { ...row.definition, version: row.version, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString() };
+}
