@@ -1,3 +1,4 @@
+import { TOPIC_SPECS } from '@tessera/contracts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,7 +29,7 @@ describe('npm start (dev stack as a child process)', () => {
     const profileUrl = `${first.services['profile-merger']}/v1/profiles/00000000-0000-4000-8000-000000000000`;
     expect((await fetch(profileUrl)).status).toBe(401);
     expect((await fetch(profileUrl, { headers: { authorization: `Bearer ${first.readToken}` } })).status).toBe(404);
-    expect(running.output()).toContain('topics: 10 created, 0 already there');
+    expect(running.output()).toContain(`topics: ${TOPIC_SPECS.length} created, 0 already there`);
 
     running.child.kill('SIGINT');
     expect(await running.exit).toEqual({ code: 0, signal: null });
@@ -45,7 +46,7 @@ describe('npm start (dev stack as a child process)', () => {
     expect(second.writeKey).toBe(first.writeKey);
     expect(second.adminToken).toBe(first.adminToken);
     expect(second.readToken).toBe(first.readToken);
-    expect(running.output()).toContain('topics: 0 created, 10 already there');
+    expect(running.output()).toContain(`topics: 0 created, ${TOPIC_SPECS.length} already there`);
     running.child.kill('SIGTERM');
     expect(await running.exit).toEqual({ code: 0, signal: null });
   }, 2 * STARTUP_TIMEOUT_MS + 60_000);
