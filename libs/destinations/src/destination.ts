@@ -76,3 +76,11 @@ export interface ConfigProblem {
   path: string;
   message: string;
 }
+
+/** Every kind the dispatcher can deliver to: validates a spec for the API, and builds its adapter. */
+export interface DestinationCatalog {
+  readonly kinds: readonly DestinationKind[];
+  /** Problems with the config and secrets for a 400 (empty when the spec is valid). */
+  validate(kind: string, config: unknown, secrets: unknown): ConfigProblem[];
+  create(spec: DestinationSpec): DestinationAdapter;
+}

@@ -5,6 +5,7 @@ import type { MigrationInterface, QueryRunner } from '@tessera/persistence';
  * - destinations (config returned by the API; secrets write-only) and syncs (segment -> destination, mode, mapping);
  * - profiles: the projection of cdp.profiles.changed that sends are checked against (identifiers, traits, consent,
  *   test label, merge status);
+ * - segment_members: the projection of cdp.segments.membership (who is in each segment now), for upserts and mirrors;
  * - sync_members: what Tessera last told each destination per sync, so mirrors can diff and a consent withdrawal can
  *   send a remove for destinations that cannot list their contents;
  * - suppressions: per-destination do-not-send lists;
@@ -57,6 +58,15 @@ export class ActivationTables1733500000000 implements MigrationInterface {
         consent jsonb NOT NULL DEFAULT '{}',
         is_test boolean NOT NULL DEFAULT false
       )`);
+    await q.query(`
+      CREATE TABLE segment_members (
+        segment_id text COLLATE "C" NOT NULL,
+        profile_id text COLLATE "C" NOT NULL,
+        segment_version integer NOT NULL,
+        entered_at timestamptz NOT NULL,
+        PRIMARY KEY (segment_id, profile_id)
+      )`);
+    await q.query('CREATE INDEX segment_members_profile_idx ON segment_members (profile_id)');
     await q.query(`
       CREATE TABLE sync_members (
         sync_id text COLLATE "C" NOT NULL,
@@ -112,7 +122,7 @@ export class ActivationTables1733500000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['delivery_attempts', 'deliveries', 'suppressions', 'sync_members', 'profiles', 'syncs', 'destinations']) {
+    for (const table of ['delivery_attempts', 'deliveries', 'suppressions', 'sync_members', 'segment_members', 'profiles', 'syncs', 'destinations']) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }
