@@ -1,9 +1,34 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { DestinationCatalog } from '@tessera/destinations';
 import { DatabaseModule, MessagingModule } from '@tessera/service-kit';
+import { DestinationCatalogModule } from './catalog/destination-catalog.module';
+import { noDestinationCatalog } from './catalog/no-destination-catalog';
 import { ACTIVATION_DISPATCHER_MIGRATIONS } from './database/migrations';
+import { DeliveryLogModule } from './delivery-log/delivery-log.module';
+import { DestinationsModule } from './destinations/destinations.module';
+import { MirrorModule } from './mirror/mirror.module';
+import { ProjectionModule } from './projection/projection.module';
+import { SuppressionsModule } from './suppressions/suppressions.module';
+import { SyncsModule } from './syncs/syncs.module';
+
+const FEATURES = [
+  DatabaseModule.forService({ migrations: ACTIVATION_DISPATCHER_MIGRATIONS }),
+  MessagingModule.forService(),
+  ProjectionModule,
+  DestinationsModule,
+  SyncsModule,
+  MirrorModule,
+  SuppressionsModule,
+  DeliveryLogModule,
+];
 
 /** activation-dispatcher: destinations, syncs and the delivery log. Wiring only; features live in their own modules. */
-@Module({
-  imports: [DatabaseModule.forService({ migrations: ACTIVATION_DISPATCHER_MIGRATIONS }), MessagingModule.forService()],
-})
+@Module({ imports: [...FEATURES, DestinationCatalogModule.forRoot(noDestinationCatalog)] })
 export class AppModule {}
+
+class ActivationDispatcherWithCatalog {}
+
+/** The same service with another destination catalog (tests deliver to local servers through their own). */
+export function appModuleWithCatalog(catalog: () => DestinationCatalog): DynamicModule {
+  return { module: ActivationDispatcherWithCatalog, imports: [...FEATURES, DestinationCatalogModule.forRoot(catalog)] };
+}

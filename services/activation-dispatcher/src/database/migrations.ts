@@ -1,4 +1,5 @@
 import { KafkaExactlyOnceTables1732230000000, KafkaOutboxPacking1732600000000, KafkaOutboxSequence1732700000000, KafkaOutboxPublishOrder1732700000300 } from '@tessera/service-kit';
+import { ActivationCore1733600000000 } from './activation-core.migration';
 import { ActivationTables1733500000000 } from './activation-tables.migration';
 
 /** Applied in order at start, inside this service's own schema. Append new migrations; never edit applied ones. */
@@ -8,4 +9,5 @@ export const ACTIVATION_DISPATCHER_MIGRATIONS = [
   KafkaOutboxSequence1732700000000,
   KafkaOutboxPublishOrder1732700000300,
   ActivationTables1733500000000,
+  ActivationCore1733600000000,
 ];

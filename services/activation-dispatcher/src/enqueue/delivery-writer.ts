@@ -1,0 +1,81 @@
+import type { SqlExecutor } from '@tessera/kafka';
+import { runQuery } from '../database/run-query';
+import { buildUnnestDelete, buildUnnestInsert } from '@tessera/persistence';
+import type { DeliveryPlanner } from './delivery-planner';
+
+export interface WriteSummary {
+  pending: number;
+  suppressed: number;
+  /** Pending adds and upserts turned suppressed because their profile may no longer be sent to. */
+  pendingSuppressed: number;
+}
+
+/**
+ * Writes a plan in the caller's transaction, set-based: pending sends that lost their permission become
+ * suppressed first, then the new deliveries (ON CONFLICT DO NOTHING on the idempotency key, so a replayed input
+ * adds nothing), what each sync was last sent (sync_members) and the segment membership projection.
+ */
+export async function writePlan(tx: SqlExecutor, plan: DeliveryPlanner): Promise<WriteSummary> {
+  let pendingSuppressed = 0;
+  const blocked = [...plan.suppressPending.values()];
+  if (blocked.length > 0) {
+    const result = await tx.query(
+      `UPDATE deliveries d SET status = 'suppressed', reason = x.reason, updated_at = now(), finished_at = now()
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS x(destination_id, profile_id, reason)
+        WHERE d.destination_id = x.destination_id AND d.profile_id = x.profile_id AND d.status = 'pending' AND d.action IN ('add', 'upsert')`,
+      [blocked.map((b) => b.destinationId), blocked.map((b) => b.profileId), blocked.map((b) => b.reason)],
+    );
+    pendingSuppressed = result.rowCount ?? 0;
+  }
+  const deliveries = plan.deliveries;
+  let inserted: Array<{ status: string }> = [];
+  if (deliveries.length > 0) {
+    const result = await runQuery<{ status: string }>(tx, buildUnnestInsert({
+      table: 'deliveries',
+      columns: [
+        { name: 'delivery_id', type: 'text' }, { name: 'destination_id', type: 'text' }, { name: 'sync_id', type: 'text' }, { name: 'profile_id', type: 'text' },
+        { name: 'segment_id', type: 'text' }, { name: 'action', type: 'text' }, { name: 'payload', type: 'jsonb' }, { name: 'status', type: 'text' },
+        { name: 'reason', type: 'text' }, { name: 'finished_at', type: 'timestamptz' },
+      ],
+      rows: deliveries.map((d) => ({
+        delivery_id: d.deliveryId, destination_id: d.destinationId, sync_id: d.syncId, profile_id: d.profileId, segment_id: d.segmentId,
+        action: d.action, payload: d.payload, status: d.status, reason: d.reason, finished_at: d.status === 'suppressed' ? new Date() : null,
+      })),
+      onConflict: { target: ['delivery_id'], action: 'nothing' },
+      returning: ['status'],
+    }));
+    inserted = result.rows;
+  }
+  const presence = [...plan.presence.values()];
+  if (presence.length > 0) {
+    await runQuery(tx, buildUnnestInsert({
+      table: 'sync_members',
+      columns: [{ name: 'sync_id', type: 'text' }, { name: 'profile_id', type: 'text' }, { name: 'present', type: 'boolean' }],
+      rows: presence.map((p) => ({ sync_id: p.syncId, profile_id: p.profileId, present: p.present })),
+      onConflict: { target: ['sync_id', 'profile_id'], update: ['present', { column: 'updated_at', expression: 'now()' }] },
+    }));
+  }
+  const memberships = [...plan.memberships.values()];
+  const entered = memberships.filter((m) => m.entered);
+  const exited = memberships.filter((m) => !m.entered);
+  if (exited.length > 0) {
+    await runQuery(tx, buildUnnestDelete({
+      table: 'segment_members',
+      key: [{ name: 'segment_id', type: 'text' }, { name: 'profile_id', type: 'text' }],
+      rows: exited.map((m) => ({ segment_id: m.segmentId, profile_id: m.profileId })),
+    }));
+  }
+  if (entered.length > 0) {
+    await runQuery(tx, buildUnnestInsert({
+      table: 'segment_members',
+      columns: [{ name: 'segment_id', type: 'text' }, { name: 'profile_id', type: 'text' }, { name: 'segment_version', type: 'integer' }, { name: 'entered_at', type: 'timestamptz' }],
+      rows: entered.map((m) => ({ segment_id: m.segmentId, profile_id: m.profileId, segment_version: m.segmentVersion, entered_at: new Date(m.at) })),
+      onConflict: { target: ['segment_id', 'profile_id'], update: ['segment_version'] },
+    }));
+  }
+  return {
+    pending: inserted.filter((r) => r.status === 'pending').length,
+    suppressed: inserted.filter((r) => r.status === 'suppressed').length,
+    pendingSuppressed,
+  };
+}

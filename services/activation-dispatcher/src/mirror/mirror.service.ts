@@ -1,0 +1,92 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import type { DestinationCatalog } from '@tessera/destinations';
+import { inTransaction, type SqlExecutor } from '@tessera/kafka';
+import { SERVICE_PG_POOL } from '@tessera/service-kit';
+import type { Pool } from 'pg';
+import { randomUUID } from 'node:crypto';
+import { DESTINATION_CATALOG } from '../catalog/destination-catalog.token';
+import { DeliveryPlanner, memberKey, presentKey, type SyncTarget } from '../enqueue/delivery-planner';
+import { writePlan } from '../enqueue/delivery-writer';
+import { loadSyncTargets } from '../enqueue/plan-context.loader';
+import { suppressionIndex } from '../enqueue/suppression-index';
+import { DestinationRepository } from '../destinations/destination-repository';
+import { lockProfiles } from '../projection/profile-store';
+import { mirrorDiff, withPending } from './mirror-diff';
+
+export interface MirrorReport {
+  syncId: string;
+  runId: string;
+  /** destination: the adapter listed its contents; last_sent: what Tessera last sent (sync_members). */
+  source: 'destination' | 'last_sent';
+  members: number;
+  added: number;
+  removed: number;
+  suppressed: number;
+}
+
+const LIST_TIMEOUT_MS = 60_000;
+
+/**
+ * The mirror of a sync: diffs the segment's members (the projection) against the destination's contents (listed by
+ * the adapter when it can, else the last state Tessera sent, with pending deliveries applied on top either way)
+ * and enqueues exactly the adds and removes that make them equal, in one transaction under the profiles' locks.
+ */
+@Injectable()
+export class MirrorService {
+  constructor(
+    @Inject(SERVICE_PG_POOL) private readonly pool: Pool,
+    @Inject(DESTINATION_CATALOG) private readonly catalog: DestinationCatalog,
+    private readonly destinations: DestinationRepository,
+  ) {}
+
+  /** `lastSentOnly`: never ask the destination (a new sync's first diff: only adds). */
+  async run(syncId: string, lastSentOnly = false): Promise<MirrorReport> {
+    const sync = (await loadSyncTargets(this.pool, 's.sync_id = $1', [syncId]))[0];
+    if (!sync) throw new NotFoundException(`no enabled sync ${syncId} with a live destination`);
+    const listed = lastSentOnly ? null : await this.listDestination(sync);
+    const runId = randomUUID();
+    return inTransaction(this.pool, async (tx) => {
+      const members = new Set(await this.column(tx, 'SELECT profile_id FROM segment_members WHERE segment_id = $1', [sync.segmentId]));
+      const sent = listed ?? (await this.column(tx, 'SELECT profile_id FROM sync_members WHERE sync_id = $1 AND present', [syncId]));
+      const pending = await tx.query<{ profile_id: string; action: string }>(`SELECT profile_id, action FROM deliveries WHERE sync_id = $1 AND status = 'pending' ORDER BY seq`, [syncId]);
+      const current = listed ? withPending(sent, pending.rows.map((r) => ({ profileId: r.profile_id, action: r.action }))) : new Set(sent);
+      const profiles = await lockProfiles(tx, [...members, ...current]);
+      const planner = new DeliveryPlanner({
+        syncs: [sync], profiles, before: profiles,
+        members: new Set([...members].map((id) => memberKey(sync.segmentId, id))),
+        present: new Map([...current].map((id) => [presentKey(syncId, id), true])),
+        suppression: await suppressionIndex(tx, [...profiles.values()], [sync.destinationId]),
+      });
+      const now = Date.now();
+      const state = (id: string) => {
+        const profile = profiles.get(id);
+        if (!profile) throw new Error(`profile ${id} was not locked`);
+        return profile;
+      };
+      const diff = mirrorDiff(members, current, (id) => planner.verdict(sync, state(id)));
+      for (const id of diff.add) planner.enqueue(sync, state(id), sync.mode === 'upsert' ? 'upsert' : 'add', { send: true }, ['mirror', runId], now);
+      for (const id of diff.remove) planner.enqueue(sync, state(id), 'remove', { send: true }, ['mirror', runId], now);
+      // a member that stays blocked is logged once per profile version, not once per run
+      for (const { profileId, reason } of diff.suppressed) planner.enqueue(sync, state(profileId), 'add', { send: false, reason }, ['mirror-suppressed', state(profileId).version], now);
+      const changed = new Set([...diff.add, ...diff.remove]);
+      for (const id of members) if (current.has(id) && !changed.has(id)) planner.presence.set(presentKey(syncId, id), { syncId, profileId: id, present: true });
+      await writePlan(tx, planner);
+      await tx.query('UPDATE syncs SET last_mirrored_at = now() WHERE sync_id = $1', [syncId]);
+      return { syncId, runId, source: listed ? 'destination' : 'last_sent', members: members.size, added: diff.add.length, removed: diff.remove.length, suppressed: diff.suppressed.length };
+    });
+  }
+
+  private async listDestination(sync: SyncTarget): Promise<string[] | null> {
+    const adapter = this.catalog.create(await this.destinations.spec(sync.destinationId));
+    try {
+      // the audience a sync fills is keyed by the sync id; the adapter answers the profile ids it holds
+      return adapter.listMembers ? await adapter.listMembers(sync.syncId, { signal: AbortSignal.timeout(LIST_TIMEOUT_MS) }) : null;
+    } finally {
+      await adapter.close?.();
+    }
+  }
+
+  private async column(tx: SqlExecutor, sql: string, values: unknown[]): Promise<string[]> {
+    return (await tx.query<{ profile_id: string }>(sql, values)).rows.map((r) => r.profile_id);
+  }
+}

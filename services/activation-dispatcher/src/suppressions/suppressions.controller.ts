@@ -1,0 +1,35 @@
+import { BadRequestException, Body, Controller, Delete, Get, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '@tessera/service-kit';
+import { pageLimit } from '../delivery-log/page-limit';
+import { parseSuppressionKey } from './suppression-body';
+import { SuppressionRepository } from './suppression-repository';
+
+/** Per-destination suppression lists: a suppressed profile is never sent an add or upsert, and is removed where it was sent one. */
+@ApiTags('suppressions')
+@AdminOnly()
+@Controller('v1/suppressions')
+export class SuppressionsController {
+  constructor(private readonly suppressions: SuppressionRepository) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Suppress {destinationId, profileId | identifierType + identifierValue, reason?}: removes where the profile was sent an add, suppresses its pending sends (the answer counts them)' })
+  async add(@Body() body: unknown) {
+    const key = parseSuppressionKey(body);
+    return this.suppressions.add(key, key.reason);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List suppressions (?destinationId=&limit=100&after=<offset>)' })
+  async list(@Query('destinationId') destinationId?: string, @Query('limit') limit?: string, @Query('after') after?: string) {
+    const offset = after === undefined ? 0 : Number(after);
+    if (!Number.isInteger(offset) || offset < 0) throw new BadRequestException('after must be the next value of a previous page');
+    return this.suppressions.list(destinationId ?? null, pageLimit(limit, 100), offset);
+  }
+
+  @Delete()
+  @ApiOperation({ summary: 'Lift a suppression (?destinationId=&profileId= or &identifierType=&identifierValue=): a current member gets the add it was refused' })
+  async remove(@Query() query: Record<string, string>) {
+    return { effect: await this.suppressions.remove(parseSuppressionKey({ ...query })) };
+  }
+}

@@ -1,0 +1,59 @@
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '@tessera/service-kit';
+import { randomUUID } from 'node:crypto';
+import { pageLimit } from '../delivery-log/page-limit';
+import { MirrorService, type MirrorReport } from '../mirror/mirror.service';
+import { parseSyncBody } from './sync-body';
+import { SyncRepository, type SyncView } from './sync-repository';
+
+/** Syncs: a segment linked to a destination with a mode (add_remove, upsert, mirror) and a field mapping. */
+@ApiTags('syncs')
+@AdminOnly()
+@Controller('v1/syncs')
+export class SyncsController {
+  constructor(private readonly syncs: SyncRepository, private readonly mirrors: MirrorService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a sync {id?, segmentId, destinationId, mode, mapping?, scheduleSeconds?, enabled?}; the segment\'s current members are enqueued at once (a first diff against nothing sent)' })
+  async create(@Body() body: unknown): Promise<SyncView & { initial: MirrorReport | null }> {
+    const sync = parseSyncBody(body);
+    const created = await this.syncs.create(sync, sync.id ?? randomUUID());
+    return { ...created, initial: created.enabled ? await this.mirrors.run(created.id, true) : null };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List syncs by id (?segmentId=&destinationId=&limit=100&after=<id>)' })
+  async list(@Query('segmentId') segmentId?: string, @Query('destinationId') destinationId?: string, @Query('limit') limit?: string, @Query('after') after?: string) {
+    return this.syncs.list({ segmentId, destinationId }, pageLimit(limit, 100), after ?? null);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A sync' })
+  async get(@Param('id') id: string): Promise<SyncView> {
+    return this.syncs.getOrThrow(id);
+  }
+
+  @Put(':id')
+  @ApiOperation({ summary: 'Replace a sync\'s mode, mapping, schedule and enabled flag (its segment and destination stay)' })
+  async update(@Param('id') id: string, @Body() body: unknown): Promise<SyncView> {
+    const sync = parseSyncBody(body);
+    if (sync.id !== undefined && sync.id !== id) throw new BadRequestException('the body id must match the path id');
+    return this.syncs.update(id, sync);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a sync: nothing more is enqueued for it (what the destination holds stays there)' })
+  async remove(@Param('id') id: string): Promise<void> {
+    await this.syncs.remove(id);
+  }
+
+  @Post(':id/mirror')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Diff the segment against the destination (listed by the adapter, else what Tessera last sent) and enqueue exactly the adds and removes that make them equal' })
+  async mirror(@Param('id') id: string): Promise<MirrorReport> {
+    await this.syncs.getOrThrow(id);
+    return this.mirrors.run(id);
+  }
+}

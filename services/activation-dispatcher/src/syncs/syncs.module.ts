@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { MirrorModule } from '../mirror/mirror.module';
+import { SyncRepository } from './sync-repository';
+import { SyncsController } from './syncs.controller';
+
+/** The syncs admin API. */
+@Module({ imports: [MirrorModule], controllers: [SyncsController], providers: [SyncRepository] })
+export class SyncsModule {}
