@@ -130,7 +130,7 @@ export class DeliveryPlanner {
 
   /** A delivery decided elsewhere (a mirror's diff), checked and recorded like the others. */
   enqueue(sync: SyncTarget, profile: ProfileState, action: DeliveryAction, verdict: GateVerdict, identity: ReadonlyArray<string | number>, at: number, note?: string): void {
-    const id = deliveryId([sync.syncId, action, ...identity]);
+    const id = deliveryId([sync.syncId, profile.profileId, action, ...identity]);
     const payload: DeliveryItem = {
       deliveryId: id, profileId: profile.profileId, action, segmentId: sync.segmentId, syncId: sync.syncId,
       occurredAt: new Date(at).toISOString(), identifiers: profile.identifiers, fields: mapFields(sync.mapping, profile),

@@ -29,9 +29,10 @@ export class ActivationInputApplier {
     }
     const changed = changedProfiles(before, after);
     await storeProfiles(tx, changed);
+    const lastAt = new Map(changes.map((c) => [c.profileId, c.at]));
     return enqueueDeliveries(tx, { profiles: after, before, segmentIds: [...new Set(changes.map((c) => c.segmentId))] }, (plan) => {
       for (const c of changes) plan.membership({ segmentId: c.segmentId, profileId: c.profileId, change: c.change, version: c.version, segmentVersion: c.segmentVersion, at: c.at });
-      for (const p of changed) plan.reconcile(p.profileId, ['profile', p.version], changes.find((c) => c.profileId === p.profileId)?.at ?? Date.now());
+      for (const p of changed) plan.reconcile(p.profileId, ['profile', p.version], lastAt.get(p.profileId) ?? Date.now());
     });
   }
 

@@ -39,7 +39,7 @@ export class TestReceiver {
 
   private async handle(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
-    if (req.method === 'GET' && url.pathname === '/members') {
+    if (req.method === 'GET' && url.pathname.endsWith('/members')) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ members: [...this.audience(url.searchParams.get('audience') ?? '')].sort() }));
       return;
     }
