@@ -5,6 +5,7 @@ import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import { DESTINATION_CATALOG } from '../catalog/destination-catalog.token';
 import { checkWithCatalog, type DestinationBody, type DestinationSettings } from './destination-body';
+import { recheckDestination } from './destination-recheck';
 
 /** A destination as the API shows it: config and settings, and only the names of the secrets that are set. */
 export interface DestinationView extends DestinationSettings {
@@ -48,11 +49,14 @@ export class DestinationRepository {
       if (rows[0].kind !== body.kind) throw new BadRequestException({ message: `the kind of destination ${id} is ${rows[0].kind}; create a new destination for another kind`, details: [{ path: '$.kind', message: `must stay ${rows[0].kind}` }] });
       const secrets = withoutNulls({ ...rows[0].secrets, ...body.secrets });
       checkWithCatalog(this.catalog, body.kind, body.config, secrets);
-      await tx.query(
+      const updated = await tx.query<{ updated_at: Date }>(
         `UPDATE destinations SET name = $2, config = $3, secrets = $4, required_consent = $5, max_attempts = $6, max_age_seconds = $7, concurrency = $8,
-                rate_per_second = $9, batch_size = $10, updated_at = now() WHERE destination_id = $1`,
+                rate_per_second = $9, batch_size = $10, updated_at = now() WHERE destination_id = $1 RETURNING updated_at`,
         [id, body.name, JSON.stringify(body.config), JSON.stringify(secrets), body.requiredConsent, body.maxAttempts, body.maxAgeSeconds, body.concurrency, body.ratePerSecond, body.batchSize],
       );
+      if (JSON.stringify([...rows[0].required_consent].sort()) !== JSON.stringify([...body.requiredConsent].sort())) {
+        await recheckDestination(tx, id, updated.rows[0].updated_at.getTime());
+      }
     });
     return this.getOrThrow(id);
   }

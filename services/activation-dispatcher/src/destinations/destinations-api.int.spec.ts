@@ -60,4 +60,22 @@ describe('destinations API', () => {
     }
     expect((await h.http('POST', '/v1/destinations/nope/test')).status).toBe(404);
   });
+
+  it('requiring a consent category re-checks the destination\'s audience: removes where it is missing, adds back when lifted', async () => {
+    await h.webhook('ads');
+    await h.sync('s-ads', 'aud', 'ads', 'add_remove');
+    await h.profile('c1', {});
+    await h.profile('c2', { 'consent.marketing': true });
+    await h.membership('aud', 'c1', 'entered');
+    await h.membership('aud', 'c2', 'entered');
+    await h.waitForLog('c1', ['s-ads add pending']);
+    await h.waitForLog('c2', ['s-ads add pending']);
+    await h.schema.pool.query(`UPDATE deliveries SET status = 'delivered' WHERE sync_id = 's-ads'`);
+    const config = { name: 'ads', kind: 'webhook', config: { url: `${h.receiver.url}/hook` } };
+    expect((await h.http('PUT', '/v1/destinations/ads', { ...config, requiredConsent: ['marketing'] })).status).toBe(200);
+    expect(await h.log('c1')).toEqual(['s-ads add delivered', 's-ads remove pending']);
+    expect(await h.log('c2')).toEqual(['s-ads add delivered']);
+    await h.http('PUT', '/v1/destinations/ads', { ...config, requiredConsent: [] });
+    expect(await h.log('c1')).toEqual(['s-ads add delivered', 's-ads remove pending', 's-ads add pending']);
+  });
 });
