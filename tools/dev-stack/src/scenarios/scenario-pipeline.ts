@@ -9,7 +9,7 @@ import { provisionTopics } from '../topic-provisioner';
 /** The services a profile passes through, from the HTTP front door to the Customer 360. */
 export const PIPELINE_SERVICES = ['ingest-gateway', 'validation', 'identity-resolver', 'profile-merger'] as const satisfies readonly ServiceName[];
 /** Services a scenario file may add to the pipeline (each costs a process, so only the files that need them do). */
-export type OptionalServiceName = 'segment-evaluator';
+export type OptionalServiceName = 'segment-evaluator' | 'activation-dispatcher';
 export type PipelineServiceName = (typeof PIPELINE_SERVICES)[number] | OptionalServiceName;
 
 export interface ScenarioPipelineOptions {
@@ -35,6 +35,7 @@ const SERVICE_STOP_GRACE_MS = 15_000;
 export class ScenarioPipeline {
   private broker: TestBroker | undefined;
   private readonly schemas: TestSchema[] = [];
+  private readonly schemaOf = new Map<PipelineServiceName, TestSchema>();
   private readonly services = new Map<PipelineServiceName, ServiceProcess>();
 
   constructor(private readonly options: ScenarioPipelineOptions) {}
@@ -48,6 +49,7 @@ export class ScenarioPipeline {
     for (const name of names) {
       const schema = await createTestSchema(`scenario_${name.replace(/-/g, '_')}`);
       this.schemas.push(schema);
+      this.schemaOf.set(name, schema);
       schemas.set(name, schema);
     }
     await Promise.all(names.map((name) => this.startService(name, schemas.get(name)!)));
@@ -89,6 +91,13 @@ export class ScenarioPipeline {
     const service = this.services.get(name);
     if (!service) throw new Error(`${name} was not started`);
     return service.url;
+  }
+
+  /** A running service's own schema, for seeding what its API cannot take yet (e.g. destinations without adapters). */
+  schema(name: PipelineServiceName): TestSchema {
+    const schema = this.schemaOf.get(name);
+    if (!schema) throw new Error(`${name} was not started`);
+    return schema;
   }
 
   /** Services first (they drain into Kafka and Postgres), then the broker, then the schemas. */

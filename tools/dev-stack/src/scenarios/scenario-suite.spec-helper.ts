@@ -1,3 +1,4 @@
+import type { TestSchema } from '@tessera/testing';
 import { ScenarioClient, type Json } from './scenario-client';
 import { ScenarioPipeline, type OptionalServiceName, type PipelineServiceName } from './scenario-pipeline';
 
@@ -12,6 +13,8 @@ export interface ScenarioSuite {
   send(call: string, body: Json): Promise<void>;
   /** A running service's base URL (for services the client has no methods for, e.g. the segment evaluator). */
   url(name: PipelineServiceName): string;
+  /** A running service's own schema (a pool on it), for seeding rows its API cannot take yet. */
+  schema(name: PipelineServiceName): TestSchema;
 }
 
 /**
@@ -27,7 +30,7 @@ export function useScenarioPipeline(options: { withServices?: readonly OptionalS
   );
   beforeAll(() => pipeline.start(), 150_000);
   afterAll(() => pipeline.stop(), 60_000);
-  return { client, send: (call, body) => client.send(SCENARIO_DEV_WRITE_KEY, call, body), url: (name) => pipeline.url(name) };
+  return { client, send: (call, body) => client.send(SCENARIO_DEV_WRITE_KEY, call, body), url: (name) => pipeline.url(name), schema: (name) => pipeline.schema(name) };
 }
 
 /** Event time `seconds` after `base`, as a Segment client sends it. */
