@@ -6,14 +6,9 @@ import type { SyncMode } from '../enqueue/delivery-planner';
 import type { FieldMapping } from '../enqueue/field-mapping';
 import type { SyncBody } from './sync-body';
 
-export interface SyncView {
+/** A sync as the API shows it: its body with every default filled, and when its mirror last ran. */
+export interface SyncView extends Omit<SyncBody, 'id'> {
   id: string;
-  segmentId: string;
-  destinationId: string;
-  mode: SyncMode;
-  mapping: FieldMapping;
-  scheduleSeconds: number | null;
-  enabled: boolean;
   lastMirroredAt: string | null;
   createdAt: string;
   updatedAt: string;
