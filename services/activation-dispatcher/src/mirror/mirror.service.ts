@@ -1,7 +1,8 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { DestinationCatalog } from '@tessera/destinations';
 import { inTransaction, type SqlExecutor } from '@tessera/kafka';
-import { SERVICE_PG_POOL } from '@tessera/service-kit';
+import type { Registry } from '@tessera/observability';
+import { METRICS_REGISTRY, SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { DESTINATION_CATALOG } from '../catalog/destination-catalog.token';
@@ -11,6 +12,7 @@ import { loadSyncTargets } from '../enqueue/plan-context.loader';
 import { suppressionIndex } from '../enqueue/suppression-index';
 import { DestinationRepository } from '../destinations/destination-repository';
 import { lockProfiles } from '../projection/profile-store';
+import { mirrorMetrics, type MirrorMetrics } from './metrics';
 import { mirrorDiff, withPending } from './mirror-diff';
 
 export interface MirrorReport {
@@ -33,11 +35,16 @@ const LIST_TIMEOUT_MS = 60_000;
  */
 @Injectable()
 export class MirrorService {
+  private readonly metrics: MirrorMetrics;
+
   constructor(
     @Inject(SERVICE_PG_POOL) private readonly pool: Pool,
     @Inject(DESTINATION_CATALOG) private readonly catalog: DestinationCatalog,
     private readonly destinations: DestinationRepository,
-  ) {}
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.metrics = mirrorMetrics(registry);
+  }
 
   /** `lastSentOnly`: never ask the destination (a new sync's first diff: only adds). */
   async run(syncId: string, lastSentOnly = false): Promise<MirrorReport> {
@@ -45,7 +52,7 @@ export class MirrorService {
     if (!sync) throw new NotFoundException(`no enabled sync ${syncId} with a live destination`);
     const listed = lastSentOnly ? null : await this.listDestination(sync);
     const runId = randomUUID();
-    return inTransaction(this.pool, async (tx) => {
+    const report = await inTransaction(this.pool, async (tx): Promise<MirrorReport> => {
       const members = new Set(await this.column(tx, 'SELECT profile_id FROM segment_members WHERE segment_id = $1', [sync.segmentId]));
       const sent = listed ?? (await this.column(tx, 'SELECT profile_id FROM sync_members WHERE sync_id = $1 AND present', [syncId]));
       const pending = await tx.query<{ profile_id: string; action: string }>(`SELECT profile_id, action FROM deliveries WHERE sync_id = $1 AND status = 'pending' ORDER BY seq`, [syncId]);
@@ -74,6 +81,11 @@ export class MirrorService {
       await tx.query('UPDATE syncs SET last_mirrored_at = now() WHERE sync_id = $1', [syncId]);
       return { syncId, runId, source: listed ? 'destination' : 'last_sent', members: members.size, added: diff.add.length, removed: diff.remove.length, suppressed: diff.suppressed.length };
     });
+    this.metrics.runs.inc({ source: report.source });
+    this.metrics.enqueued.inc({ action: 'add' }, report.added);
+    this.metrics.enqueued.inc({ action: 'remove' }, report.removed);
+    this.metrics.enqueued.inc({ action: 'suppressed' }, report.suppressed);
+    return report;
   }
 
   private async listDestination(sync: SyncTarget): Promise<string[] | null> {

@@ -39,6 +39,8 @@ describe('activation enqueue (embedded broker, real Postgres)', () => {
     await h.waitForLog('t1', ['churn-ads add suppressed', 'churn-hook add suppressed']);
     expect((await h.deliveries('p2')).find((d) => d.sync_id === 'churn-ads')?.reason).toBe('consent marketing not granted (no choice recorded)');
     expect((await h.deliveries('t1'))[0].reason).toMatch(/^test profile/);
+    const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
+    expect(metrics).toMatch(/tessera_activation_dispatcher_deliveries_enqueued_total\{[^}]*topic="cdp.segments.membership"[^}]*status="suppressed"[^}]*\} [1-9]/);
   });
 
   it('withdrawing consent while in the audience: a remove where an add was sent, and the pending add suppressed; granting it again re-adds', async () => {

@@ -52,6 +52,8 @@ describe('syncs API and mirror', () => {
     expect(run.body).toMatchObject({ source: 'last_sent', members: 3, added: 1, removed: 1 });
     expect(await pendingOf('s-mirror')).toEqual(['add m1', 'add m2', 'add m3', 'add m4', 'remove m3']);
     expect((await h.http('POST', '/v1/syncs/s-mirror/mirror')).body).toMatchObject({ added: 0, removed: 0 });
+    const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
+    expect(metrics).toMatch(/tessera_activation_dispatcher_mirror_runs_total\{[^}]*source="last_sent"[^}]*\} [1-9]/);
   });
 
   it('mirror of a destination that lists its contents: after drift by hand, exactly the adds and removes that make it equal', async () => {
