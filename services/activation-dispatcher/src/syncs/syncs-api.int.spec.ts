@@ -41,6 +41,18 @@ describe('syncs API and mirror', () => {
     expect(await pendingOf('s-existing')).toEqual(['add e1', 'add e2']);
   });
 
+  it('a sync switched off misses the enters meanwhile, and catches up when switched on again', async () => {
+    await members('paused', ['q1']);
+    await h.sync('s-paused', 'paused', 'hook', 'add_remove');
+    await h.http('PUT', '/v1/syncs/s-paused', { segmentId: 'paused', destinationId: 'hook', mode: 'add_remove', enabled: false });
+    await h.membership('paused', 'q2', 'entered');
+    await h.waitFor(async () => (await h.schema.pool.query(`SELECT 1 FROM segment_members WHERE segment_id = 'paused' AND profile_id = 'q2'`)).rowCount === 1, 20_000, async () => 'q2 never entered');
+    expect(await pendingOf('s-paused')).toEqual(['add q1']);
+    const resumed = await h.http('PUT', '/v1/syncs/s-paused', { segmentId: 'paused', destinationId: 'hook', mode: 'add_remove', enabled: true });
+    expect(resumed.body.catchUp).toMatchObject({ added: 1, removed: 0 });
+    expect(await pendingOf('s-paused')).toEqual(['add q1', 'add q2']);
+  });
+
   it('mirror without a listing diffs against what Tessera last sent, and a second run enqueues nothing', async () => {
     await members('m', ['m1', 'm2', 'm3']);
     await h.sync('s-mirror', 'm', 'hook', 'mirror');

@@ -35,11 +35,15 @@ export class SyncsController {
   }
 
   @Put(':id')
-  @ApiOperation({ summary: 'Replace a sync\'s mode, mapping, schedule and enabled flag (its segment and destination stay)' })
-  async update(@Param('id') id: string, @Body() body: unknown): Promise<SyncView> {
+  @ApiOperation({ summary: 'Replace a sync\'s mode, mapping, schedule and enabled flag (its segment and destination stay); switched on again or out of mirror mode, it enqueues the members it missed (catchUp)' })
+  async update(@Param('id') id: string, @Body() body: unknown): Promise<SyncView & { catchUp: MirrorReport | null }> {
     const sync = parseSyncBody(body);
     if (sync.id !== undefined && sync.id !== id) throw new BadRequestException('the body id must match the path id');
-    return this.syncs.update(id, sync);
+    const before = await this.syncs.getOrThrow(id);
+    const after = await this.syncs.update(id, sync);
+    // a sync switched on again, or out of mirror mode, catches up with the members that entered meanwhile
+    const resumed = after.enabled && after.mode !== 'mirror' && (!before.enabled || before.mode === 'mirror');
+    return { ...after, catchUp: resumed ? await this.mirrors.run(id, true) : null };
   }
 
   @Delete(':id')
