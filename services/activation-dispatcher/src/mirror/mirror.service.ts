@@ -53,11 +53,13 @@ export class MirrorService {
     const listed = lastSentOnly ? null : await this.listDestination(sync);
     const runId = randomUUID();
     const report = await inTransaction(this.pool, async (tx): Promise<MirrorReport> => {
-      const members = new Set(await this.column(tx, 'SELECT profile_id FROM segment_members WHERE segment_id = $1', [sync.segmentId]));
-      const sent = listed ?? (await this.column(tx, 'SELECT profile_id FROM sync_members WHERE sync_id = $1 AND present', [syncId]));
-      const pending = await tx.query<{ profile_id: string; action: string }>(`SELECT profile_id, action FROM deliveries WHERE sync_id = $1 AND status = 'pending' ORDER BY seq`, [syncId]);
-      const current = listed ? withPending(sent, pending.rows.map((r) => ({ profileId: r.profile_id, action: r.action }))) : new Set(sent);
-      const profiles = await lockProfiles(tx, [...members, ...current]);
+      // read, lock those profiles, read again: a consumer slice that changed one of them in between has committed by
+      // then, and a profile that appeared meanwhile is the consumer's to handle, not this diff's
+      const first = await this.sides(tx, sync, listed);
+      const profiles = await lockProfiles(tx, [...first.members, ...first.current]);
+      const locked = await this.sides(tx, sync, listed);
+      const members = new Set([...locked.members].filter((id) => profiles.has(id)));
+      const current = new Set([...locked.current].filter((id) => profiles.has(id)));
       const planner = new DeliveryPlanner({
         syncs: [sync], profiles, before: profiles,
         members: new Set([...members].map((id) => memberKey(sync.segmentId, id))),
@@ -96,6 +98,14 @@ export class MirrorService {
     } finally {
       await adapter.close?.();
     }
+  }
+
+  /** The segment's members, and the destination's contents (listed, or last sent) with pending deliveries on top. */
+  private async sides(tx: SqlExecutor, sync: SyncTarget, listed: string[] | null): Promise<{ members: Set<string>; current: Set<string> }> {
+    const members = new Set(await this.column(tx, 'SELECT profile_id FROM segment_members WHERE segment_id = $1', [sync.segmentId]));
+    if (!listed) return { members, current: new Set(await this.column(tx, 'SELECT profile_id FROM sync_members WHERE sync_id = $1 AND present', [sync.syncId])) };
+    const pending = await tx.query<{ profile_id: string; action: string }>(`SELECT profile_id, action FROM deliveries WHERE sync_id = $1 AND status = 'pending' ORDER BY seq`, [sync.syncId]);
+    return { members, current: withPending(listed, pending.rows.map((r) => ({ profileId: r.profile_id, action: r.action }))) };
   }
 
   private async column(tx: SqlExecutor, sql: string, values: unknown[]): Promise<string[]> {
