@@ -1,7 +1,9 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
+import { inTransaction } from '@tessera/kafka';
 import type { ComputedTraitDefinition } from '../computed';
+import { ruleReferences, type Rule } from '../rules';
 
 export interface ComputedTraitView extends ComputedTraitDefinition {
   version: number;
@@ -36,9 +38,17 @@ export class ComputedTraitRepository {
     return this.getOrThrow(definition.key);
   }
 
+  /** Refused (409) while a live segment reads the trait: it would silently stop matching. */
   async remove(key: string): Promise<void> {
-    const removed = await this.pool.query('UPDATE computed_trait_definitions SET deleted_at = now() WHERE trait_key = $1 AND deleted_at IS NULL', [key]);
-    if (!removed.rowCount) throw new NotFoundException(`computed trait ${key} does not exist`);
+    await inTransaction(this.pool, async (tx) => {
+      // the lock segment saves take, so no save can start reading the trait between this check and the delete
+      await tx.query('LOCK TABLE segment_definitions IN SHARE ROW EXCLUSIVE MODE');
+      const { rows } = await tx.query<{ segment_id: string; rule: Rule }>('SELECT segment_id, rule FROM segment_definitions WHERE deleted_at IS NULL ORDER BY segment_id');
+      const readers = rows.filter((r) => ruleReferences(r.rule).fields.has(`computed.${key}`)).map((r) => r.segment_id);
+      if (readers.length > 0) throw new ConflictException(`computed trait ${key} is read by segment ${readers.join(', ')}`);
+      const removed = await tx.query('UPDATE computed_trait_definitions SET deleted_at = now() WHERE trait_key = $1 AND deleted_at IS NULL', [key]);
+      if (!removed.rowCount) throw new NotFoundException(`computed trait ${key} does not exist`);
+    });
   }
 
   async getOrThrow(key: string): Promise<ComputedTraitView> {
