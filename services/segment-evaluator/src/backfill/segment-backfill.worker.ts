@@ -35,7 +35,7 @@ export class SegmentBackfillWorker {
       );
       if (job.rowCount === 0) return null;
       const { segment_id: segmentId, version, cursor_profile_id: cursor } = job.rows[0];
-      const catalog = await SegmentCatalog.load(tx, this.settings.eventHistoryDays);
+      const catalog = await SegmentCatalog.load(tx, this.settings);
       if (catalog.segments.get(segmentId)?.version !== version) {
         await tx.query("UPDATE segment_backfills SET state = 'superseded', finished_at = now() WHERE segment_id = $1 AND version = $2", [segmentId, version]);
         return [];
