@@ -1,4 +1,4 @@
-import { encode, TOPIC_SPECS, Topics, type ProfileChangeInput, type ResolvedItemInput } from '@tessera/contracts';
+import { encode, TOPIC_SPECS, Topics, type IdentityChangeInput, type ProfileChangeInput, type ResolvedItemInput } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
 import { createTestSchema, createTestTopics, startTestBroker, TopicCollector, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
@@ -57,6 +57,11 @@ export class EvaluatorHarness {
       event: { type: 'track', event, receivedAt: at, properties: JSON.stringify(properties) },
     };
     await this.producer.send({ topic: Topics.EventsResolved, messages: [{ key: profileId, value: encode(Topics.EventsResolved, item) }] });
+  }
+
+  /** Publishes a change of the identity graph (a split, as the identity resolver writes it). */
+  async identityChange(change: IdentityChangeInput): Promise<void> {
+    await this.producer.send({ topic: Topics.IdentityMerges, messages: [{ key: change.survivorProfileId, value: encode(Topics.IdentityMerges, change) }] });
   }
 
   async http(method: string, path: string, body?: unknown, token = ADMIN): Promise<{ status: number; body: JsonBody }> {
