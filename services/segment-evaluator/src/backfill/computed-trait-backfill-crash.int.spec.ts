@@ -1,6 +1,7 @@
 import { encode, TOPIC_SPECS, Topics, type ResolvedItemInput } from '@tessera/contracts';
 import { CHILD_SERVICE_TOKENS, createTestSchema, createTestTopics, eventually, ServiceChildProcess, startTestBroker, TopicCollector, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel } from 'kafkajs';
+import { outboxDrained } from '../test-support/outbox-drained';
 
 const PROFILES = 1000;
 const KILLS = 3;
@@ -87,7 +88,7 @@ describe('computed-trait backfill under kill -9 (embedded broker + Postgres, chi
       return unique;
     };
     await eventually(async () => (announced().size === PROFILES ? true : undefined), 60_000, 'every value announced');
-    await eventually(async () => ((await count('SELECT ((SELECT count(*) FROM kafka_outbox) + (SELECT count(*) FROM kafka_outbox_batches))::int AS n')) === 0 ? true : undefined), 30_000, 'outbox drained');
+    await outboxDrained(schema.pool);
     await running.stop();
     const values = announced();
     expect(ids.filter((id, i) => JSON.stringify(values.get(id)) !== JSON.stringify([String(orders(i))]))).toEqual([]);

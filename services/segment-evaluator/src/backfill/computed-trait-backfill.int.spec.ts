@@ -2,6 +2,7 @@ import { Topics } from '@tessera/contracts';
 import { eventually } from '@tessera/testing';
 import { DAY_MS } from '../rules';
 import { EvaluatorHarness } from '../test-support/evaluator-harness';
+import { outboxDrained } from '../test-support/outbox-drained';
 
 const T0 = Date.UTC(2026, 5, 1);
 const PROFILES = 200;
@@ -73,7 +74,7 @@ describe('computed-trait backfill', () => {
     await h.http('PUT', '/v1/computed-traits/orders_30d', { ...orders30d, window: { days: 15 } });
     await waitForBackfill(3);
     // whatever the third pass staged has left the outbox (published) before the count
-    await eventually(async () => ((await h.schema.pool.query('SELECT (SELECT count(*) FROM kafka_outbox) + (SELECT count(*) FROM kafka_outbox_batches) AS n')).rows[0].n === '0' ? true : undefined), 20_000, 'outbox drained');
+    await outboxDrained(h.schema.pool);
     expect(announced().length).toBe(before + threes.length);
   });
 });

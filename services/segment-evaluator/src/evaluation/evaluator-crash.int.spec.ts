@@ -1,6 +1,7 @@
 import { encode, TOPIC_SPECS, Topics, type ProfileChangeInput, type ResolvedItemInput } from '@tessera/contracts';
 import { CHILD_SERVICE_TOKENS, createTestSchema, createTestTopics, eventually, ServiceChildProcess, startTestBroker, TopicCollector, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { outboxDrained } from '../test-support/outbox-drained';
 
 const PROFILES = 500;
 const WAVES = 20;
@@ -191,7 +192,7 @@ describe('segment-evaluator under kill -9 (embedded broker + Postgres, child pro
     };
     // caught up: the second round of timers fired, every message published and collected
     await eventually(async () => ((await count("SELECT count(*)::int AS n FROM memberships WHERE segment_id = 'deadline-passed'")) === PROFILES ? true : undefined), 60_000, 'second deadlines passed');
-    await eventually(async () => ((await count('SELECT ((SELECT count(*) FROM kafka_outbox) + (SELECT count(*) FROM kafka_outbox_batches))::int AS n')) === 0 ? true : undefined), 60_000, 'outbox drained');
+    await outboxDrained(schema.pool);
     await eventually(async () => (observed().unique >= expectedMessages ? true : undefined), 60_000, `${expectedMessages} messages`);
     await running.stop();
 
