@@ -40,20 +40,22 @@ export class SegmentBackfillWorker {
       if (job.rowCount === 0) return null;
       const { segment_id: jobId, version, cursor_profile_id: cursor } = job.rows[0];
       const target = backfillTargetOf(jobId);
+      const ids = await tx.query<{ profile_id: string }>(
+        "SELECT profile_id FROM profiles WHERE status = 'active' AND ($1::text IS NULL OR profile_id > $1) ORDER BY profile_id LIMIT $2",
+        [cursor, this.settings.backfillPageSize],
+      );
+      const profiles = await lockProfiles(tx, ids.rows.map((r) => r.profile_id));
+      // the definitions are read once the profiles are locked: a segment deleted (or edited) while this page waited
+      // for a lock the delete held is seen as such, never decided from a copy read before
       const catalog = await SegmentCatalog.load(tx, this.settings);
       if ((await liveVersion(tx, catalog, target)) !== version) {
         await tx.query("UPDATE segment_backfills SET state = 'superseded', finished_at = now() WHERE segment_id = $1 AND version = $2", [jobId, version]);
         return [];
       }
-      const ids = await tx.query<{ profile_id: string }>(
-        "SELECT profile_id FROM profiles WHERE status = 'active' AND ($1::text IS NULL OR profile_id > $1) ORDER BY profile_id LIMIT $2",
-        [cursor, this.settings.backfillPageSize],
-      );
       if (ids.rowCount === 0) {
         await tx.query("UPDATE segment_backfills SET state = 'done', finished_at = now() WHERE segment_id = $1 AND version = $2", [jobId, version]);
         return [];
       }
-      const profiles = await lockProfiles(tx, ids.rows.map((r) => r.profile_id));
       const at = now();
       const active = [...profiles.values()].filter((p) => p.status === 'active');
       const outcome = await evaluateProfiles(tx, catalog, active.map((profile) => request(target, profile, at)));

@@ -50,6 +50,7 @@ describe('computed traits API', () => {
     expect(prediction.status).toBe(400);
     expect(prediction.body.details).toEqual([{ path: '$.computed', message: expect.stringContaining('{ "prediction": "ltv_band"') }]);
     expect((await h.http('POST', '/v1/segments', { id: 'ltv', name: 'ltv', rule: { prediction: 'ltv_band', op: 'eq', value: 'high' } })).status).toBe(201);
+    expect((await h.http('POST', '/v1/segments/preview', { rule: { computed: 'nope_7d', op: 'exists' } })).body.details).toEqual([{ path: '$.computed', message: expect.stringContaining('nope_7d is not defined') }]);
 
     const weekly = { key: 'orders_7d', event: 'Order Completed', aggregate: 'count', window: { days: 7 } };
     expect((await h.http('POST', '/v1/computed-traits', weekly)).status).toBe(201);

@@ -5,8 +5,8 @@ import type { Pool } from 'pg';
 import { BACKFILL_COLUMNS_SQL, backfillView, cancelBackfill, latestBackfillSql, queueBackfill, type BackfillView } from '../backfill/backfill-queue';
 import { writeDecisions } from '../evaluation/membership-writer';
 import { lockProfiles } from '../evaluation/profile-store';
-import { computedConditions, findCycle, ruleReferences, type Rule } from '../rules';
-import { PREDICTION_NAMES } from '../computed/prediction-names';
+import { findCycle, ruleReferences, type Rule } from '../rules';
+import { checkComputedKeys } from './computed-key-check';
 import type { SegmentBody } from './segment-body';
 
 export interface SegmentView {
@@ -127,29 +127,15 @@ export class SegmentRepository {
     const live = await this.liveRules(tx);
     const missing = [...ruleReferences(rule).segments].filter((ref) => ref !== id && !live.has(ref));
     if (missing.length > 0) throw new BadRequestException({ message: `rule references unknown segment ${missing.sort().join(', ')}`, details: missing });
-    await this.checkComputedKeys(tx, rule);
+    await checkComputedKeys(tx, rule);
     live.set(id, rule);
     const cycle = findCycle(live);
     if (cycle) throw new BadRequestException({ message: `rule would make a segment reference cycle: ${cycle.join(' -> ')}`, details: cycle });
   }
 
-  /**
-   * Every `computed` condition must name a live computed-trait definition: an unknown key would be a segment that
-   * silently never matches. Read under the segment_definitions lock that a trait delete also takes, so a delete
-   * and a save that reads the trait cannot both commit.
-   */
-  private async checkComputedKeys(tx: SqlExecutor, rule: Rule): Promise<void> {
-    const conditions = computedConditions(rule);
-    if (conditions.length === 0) return;
-    const { rows } = await tx.query<{ trait_key: string }>('SELECT trait_key FROM computed_trait_definitions WHERE deleted_at IS NULL AND trait_key = ANY($1::text[])', [conditions.map((c) => c.key)]);
-    const defined = new Set(rows.map((r) => r.trait_key));
-    const details = conditions.filter((c) => !defined.has(c.key)).map(({ path, key }) => ({
-      path,
-      message: (PREDICTION_NAMES as readonly string[]).includes(key)
-        ? `names no computed trait: ${key} is a built-in prediction, written { "prediction": "${key}", ... }`
-        : `names no computed trait: ${key} is not defined (POST /v1/computed-traits)`,
-    }));
-    if (details.length > 0) throw new BadRequestException({ message: `rule ${details[0].path} ${details[0].message}`, details });
+  /** The 400 a save gives for an undefined computed trait, for a preview of an unsaved rule too. */
+  async checkComputedKeys(rule: Rule): Promise<void> {
+    await checkComputedKeys(this.pool, rule);
   }
 
   /** Keeps the saved version and queues its backfill over the profiles that exist now. */

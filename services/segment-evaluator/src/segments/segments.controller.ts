@@ -47,7 +47,9 @@ export class SegmentsController {
   @ApiOperation({ summary: 'Count and sample the profiles an unsaved rule would hold now: {rule, includeTestProfiles?, sampleSize?}' })
   async preview(@Body() body: unknown) {
     const parsed = previewBody.parse(body);
-    return this.previews.preview(parseRule(parsed.rule), parsed.includeTestProfiles ?? false, parsed.sampleSize ?? 10);
+    const rule = parseRule(parsed.rule);
+    await this.segments.checkComputedKeys(rule);
+    return this.previews.preview(rule, parsed.includeTestProfiles ?? false, parsed.sampleSize ?? 10);
   }
 
   @Get(':id')

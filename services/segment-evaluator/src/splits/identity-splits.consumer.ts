@@ -5,9 +5,7 @@ import { KafkaBatchConsumer, type KafkaBatchApplier } from '@tessera/kafka-nest'
 import { CounterTally, type Registry } from '@tessera/observability';
 import { METRICS_REGISTRY } from '@tessera/service-kit';
 import { SegmentClock } from '../config/segment-clock';
-import { SEGMENT_SETTINGS, type SegmentSettings } from '../config/segment-settings';
 import { evaluationMetrics, type EvaluationMetrics } from '../evaluation/metrics';
-import { SegmentCatalog } from '../evaluation/segment-catalog';
 import { SplitApplier } from './split.applier';
 
 export const SEGMENT_EVALUATOR_SPLITS_GROUP_ID = 'segment-evaluator-splits';
@@ -26,7 +24,6 @@ export class IdentitySplitsConsumer implements KafkaBatchApplier<IdentityChange>
     @Inject(METRICS_REGISTRY) registry: Registry,
     private readonly clock: SegmentClock,
     private readonly splits: SplitApplier,
-    @Inject(SEGMENT_SETTINGS) private readonly settings: SegmentSettings,
   ) {
     this.metrics = evaluationMetrics(registry);
   }
@@ -40,8 +37,7 @@ export class IdentitySplitsConsumer implements KafkaBatchApplier<IdentityChange>
   async apply(ctx: ApplyContext<IdentityChange>): Promise<void> {
     const splits = ctx.records.map((r) => r.value).filter((change) => change.kind === 'split');
     if (splits.length === 0) return;
-    const catalog = await SegmentCatalog.load(ctx.tx, this.settings);
-    const result = await this.splits.apply(ctx.tx, catalog, splits, this.clock.now());
+    const result = await this.splits.apply(ctx.tx, splits, this.clock.now());
     for (const { topic, message } of result.messages) ctx.emit(topic, message);
     const counts = new CounterTally();
     for (const flip of result.flips) counts.add(this.metrics.membershipChanges, { trigger: 'split', change: flip.change });

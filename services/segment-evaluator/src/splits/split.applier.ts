@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { IdentityChange } from '@tessera/contracts';
 import type { SqlExecutor } from '@tessera/kafka';
 import { evaluateProfiles, type EvaluationOutcome } from '../evaluation/profile-evaluation';
 import { lockProfiles, type ProfileRow } from '../evaluation/profile-store';
-import type { SegmentCatalog } from '../evaluation/segment-catalog';
+import { SEGMENT_SETTINGS, type SegmentSettings } from '../config/segment-settings';
+import { SegmentCatalog } from '../evaluation/segment-catalog';
 import { moveSplitEvents, recordSplitMoves, type NamedItem } from './split-moved-items';
 
 /** More hops than any chain of merges: a cycle in stored redirects cannot loop forever. */
@@ -20,7 +21,9 @@ const MAX_HOPS = 32;
  */
 @Injectable()
 export class SplitApplier {
-  async apply(tx: SqlExecutor, catalog: SegmentCatalog, splits: readonly IdentityChange[], now: number): Promise<EvaluationOutcome> {
+  constructor(@Inject(SEGMENT_SETTINGS) private readonly settings: SegmentSettings) {}
+
+  async apply(tx: SqlExecutor, splits: readonly IdentityChange[], now: number): Promise<EvaluationOutcome> {
     const touched = new Set<string>();
     for (const split of splits) {
       const created = split.absorbedProfileId;
@@ -34,6 +37,8 @@ export class SplitApplier {
       touched.add(kept).add(created);
     }
     const rows = await lockProfiles(tx, [...touched]);
+    // read once the profiles are locked: a segment deleted while this waited for a lock is not decided again
+    const catalog = await SegmentCatalog.load(tx, this.settings);
     const requests = [...rows.values()].filter((p) => p.status === 'active').map((profile) => ({ profile, scope: 'all' as const, at: now, computed: 'all' as const }));
     return evaluateProfiles(tx, catalog, requests);
   }
