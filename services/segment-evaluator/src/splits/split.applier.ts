@@ -16,8 +16,8 @@ const MAX_HOPS = 32;
  * the evaluator reads the split itself: the named events leave the survivor's history for the split-off profile's,
  * the items are remembered (one still on its way keyed to the survivor goes to its profile), and both profiles are
  * re-decided in full, computed values included. The survivor is followed through later merges, as the profile
- * merger does. A split-off profile the evaluator still knows as merged keeps the events until its own change
- * (merged -> active) arrives, which re-decides it in full.
+ * merger does. A split-off profile the evaluator still knows as merged loses its redirect and keeps the events
+ * (and new ones) until its own change (merged -> active) arrives, which re-decides it in full.
  */
 @Injectable()
 export class SplitApplier {
@@ -32,6 +32,9 @@ export class SplitApplier {
       if (kept === created) continue;
       // v2 names (source, message id); a v1 split only message ids, which then match any source
       const named: NamedItem[] = split.movedItems.length > 0 ? split.movedItems : split.movedMessageIds.map((messageId) => ({ sourceId: '', messageId }));
+      // it is its own profile again from this split on: an event keyed to it before its own change (merged ->
+      // active) arrives stays with it instead of following the stale redirect to the survivor
+      await tx.query("UPDATE profiles SET merged_into = NULL WHERE profile_id = $1 AND status = 'merged'", [created]);
       await recordSplitMoves(tx, created, named);
       await moveSplitEvents(tx, kept, created, named);
       touched.add(kept).add(created);

@@ -47,6 +47,11 @@ describe('splits', () => {
     expect(await historyOf('p-b')).toEqual(['b-o1', 'b-v1']);
     await eventually(async () => ((await ordersOf('p-a')) === 2 ? true : undefined), 20_000, 'p-a counts its own 2 orders');
 
+    // an event keyed to p-b before the merger's change for it arrives stays with p-b, not with its former survivor
+    await h.track('p-b', 'b-v2', 'Product Viewed', T0);
+    await eventually(async () => ((await historyOf('p-b')).includes('b-v2') ? true : undefined), 20_000, 'b-v2 stored');
+    expect(await historyOf('p-a')).toEqual(['a-o1', 'a-o2']);
+
     // the merger then announces p-b active again: decided in full with its own events
     await h.profile('p-b', { 'traits.plan': 'free' });
     await h.waitForChanges('p-b', ['entered viewer', 'exited viewer', 'entered viewer']);
@@ -58,7 +63,7 @@ describe('splits', () => {
     await h.waitForChanges('p-b', ['entered viewer', 'exited viewer', 'entered viewer', 'entered buyer-2x']);
     await eventually(async () => ((await ordersOf('p-b')) === 2 ? true : undefined), 20_000, 'p-b counts b-o2');
     expect(await historyOf('p-a')).toEqual(['a-o1', 'a-o2']);
-    expect(await historyOf('p-b')).toEqual(['b-o1', 'b-o2', 'b-v1']);
+    expect(await historyOf('p-b')).toEqual(['b-o1', 'b-o2', 'b-v1', 'b-v2']);
     expect(await ordersOf('p-a')).toBe(2);
     expect(h.changes('p-a')).toEqual(['entered buyer-2x', 'entered viewer', 'exited viewer']);
     const exit = h.collector.all(Topics.SegmentsMembership).find((m) => m.value.profileId === 'p-a' && m.value.change === 'exited');
