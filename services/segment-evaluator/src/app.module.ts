@@ -6,6 +6,7 @@ import { SEGMENT_EVALUATOR_MIGRATIONS } from './database/migrations';
 import { EvaluationModule } from './evaluation/evaluation.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { SegmentsModule } from './segments/segments.module';
+import { SplitsModule } from './splits/splits.module';
 
 /** segment-evaluator: segment definitions and memberships. Wiring only; features live in their own modules. */
 @Module({
@@ -14,6 +15,7 @@ import { SegmentsModule } from './segments/segments.module';
     MessagingModule.forService(),
     SegmentConfigModule,
     EvaluationModule,
+    SplitsModule,
     SegmentsModule,
     ComputedTraitsModule,
     SchedulerModule,

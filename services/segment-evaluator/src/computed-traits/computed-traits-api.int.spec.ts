@@ -41,6 +41,28 @@ describe('computed traits API', () => {
     ]));
   });
 
+  it('a segment must name a defined computed trait (400 with the JSON path), and a trait a live segment reads cannot be deleted (409)', async () => {
+    const unknown = await h.http('POST', '/v1/segments', { id: 'u', name: 'u', rule: { all: [{ trait: 'traits.plan', op: 'exists' }, { not: { computed: 'nope_7d', op: 'gt', value: 1 } }] } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toBe('rule $.all[1].not.computed names no computed trait: nope_7d is not defined (POST /v1/computed-traits)');
+    expect(unknown.body.details).toEqual([{ path: '$.all[1].not.computed', message: expect.stringContaining('nope_7d') }]);
+    const prediction = await h.http('POST', '/v1/segments', { id: 'u', name: 'u', rule: { computed: 'ltv_band', op: 'eq', value: 'high' } });
+    expect(prediction.status).toBe(400);
+    expect(prediction.body.details).toEqual([{ path: '$.computed', message: expect.stringContaining('{ "prediction": "ltv_band"') }]);
+    expect((await h.http('POST', '/v1/segments', { id: 'ltv', name: 'ltv', rule: { prediction: 'ltv_band', op: 'eq', value: 'high' } })).status).toBe(201);
+    expect((await h.http('POST', '/v1/segments/preview', { rule: { computed: 'nope_7d', op: 'exists' } })).body.details).toEqual([{ path: '$.computed', message: expect.stringContaining('nope_7d is not defined') }]);
+
+    const weekly = { key: 'orders_7d', event: 'Order Completed', aggregate: 'count', window: { days: 7 } };
+    expect((await h.http('POST', '/v1/computed-traits', weekly)).status).toBe(201);
+    for (const id of ['weekly-b', 'weekly-a']) expect((await h.http('POST', '/v1/segments', { id, name: id, rule: { any: [{ computed: 'orders_7d', op: 'gte', value: 1 }] } })).status).toBe(201);
+    const refused = await h.http('DELETE', '/v1/computed-traits/orders_7d');
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toBe('computed trait orders_7d is read by segment weekly-a, weekly-b');
+    expect((await h.http('PUT', '/v1/segments/weekly-a', { name: 'a', rule: { trait: 'traits.plan', op: 'exists' } })).status).toBe(200);
+    expect((await h.http('DELETE', '/v1/segments/weekly-b')).status).toBe(204);
+    expect((await h.http('DELETE', '/v1/computed-traits/orders_7d')).status).toBe(204);
+  });
+
   it('needs the admin token on every route', async () => {
     for (const [method, path] of [['GET', '/v1/computed-traits'], ['POST', '/v1/computed-traits'], ['GET', '/v1/computed-traits/orders_30d'], ['PUT', '/v1/computed-traits/orders_30d'], ['DELETE', '/v1/computed-traits/orders_30d']]) {
       expect((await fetch(`${h.service.url}${path}`, { method })).status).toBe(401);

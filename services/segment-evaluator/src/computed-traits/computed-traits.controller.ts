@@ -1,5 +1,6 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '@tessera/service-kit';
 import { ComputedTraitDefinitionParser } from '../computed';
 import { SEGMENT_SETTINGS, type SegmentSettings } from '../config/segment-settings';
 import { pageLimit } from '../segments/page-limit';
@@ -7,6 +8,8 @@ import { parseComputedTraitBody } from './computed-trait-body';
 import { ComputedTraitRepository, type ComputedTraitView } from './computed-trait-repository';
 
 /** Computed-trait definitions (count / sum / min / max / avg / most frequent / first / last of an event in a window). */
+// admin token only, even on GET: memberships and computed values are customer data the read token must not see
+@AdminOnly()
 @ApiTags('computed-traits')
 @Controller('v1/computed-traits')
 export class ComputedTraitsController {

@@ -1,4 +1,6 @@
 import { SEGMENT_EVALUATOR_ENV_SPEC, validateEnvironment, type EnvSource } from '@tessera/config';
+import type { PredictionConfig } from '../computed';
+import { predictionConfigFromEnv } from './prediction-settings';
 
 export interface SegmentSettings {
   /** Events older than this are not kept; "ever" in an event condition means "within this history". */
@@ -7,6 +9,8 @@ export interface SegmentSettings {
   timerPollMs: number;
   /** Profiles per backfill transaction. */
   backfillPageSize: number;
+  /** The prediction thresholds (SEGMENTS_RECENCY_DAYS, SEGMENTS_LTV_BANDS, ...), checked at start-up. */
+  predictions: PredictionConfig;
 }
 
 export const SEGMENT_SETTINGS = Symbol('SEGMENT_SETTINGS');
@@ -17,5 +21,6 @@ export function loadSegmentSettings(source: EnvSource = process.env): SegmentSet
     eventHistoryDays: env.SEGMENTS_EVENT_HISTORY_DAYS,
     timerPollMs: env.SEGMENTS_TIMER_POLL_MS,
     backfillPageSize: env.SEGMENTS_BACKFILL_PAGE_SIZE,
+    predictions: predictionConfigFromEnv(env),
   };
 }

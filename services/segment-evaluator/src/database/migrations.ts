@@ -2,6 +2,7 @@ import { KafkaExactlyOnceTables1732230000000, KafkaOutboxPacking1732600000000, K
 import { ComputedTraitTables1733500000000 } from './computed-trait-tables.migration';
 import { ComputedValueTables1733500000100 } from './computed-value-tables.migration';
 import { SegmentTables1733400000000 } from './segment-tables.migration';
+import { SplitMoves1733600000000 } from './split-moves.migration';
 
 /** Applied in order at start, inside this service's own schema. Append new migrations; never edit applied ones. */
 export const SEGMENT_EVALUATOR_MIGRATIONS = [
@@ -12,4 +13,5 @@ export const SEGMENT_EVALUATOR_MIGRATIONS = [
   SegmentTables1733400000000,
   ComputedTraitTables1733500000000,
   ComputedValueTables1733500000100,
+  SplitMoves1733600000000,
 ];

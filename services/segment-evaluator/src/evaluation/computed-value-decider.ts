@@ -1,4 +1,4 @@
-import { changedComputedKeys, DEFAULT_PREDICTION_CONFIG, evaluateProfileComputedValues, type ComputedTraitDefinition, type ComputedValue } from '../computed';
+import { changedComputedKeys, evaluateProfileComputedValues, type ComputedTraitDefinition, type ComputedValue } from '../computed';
 import type { EventHistory } from '../rules';
 import type { ProfileRow } from './profile-store';
 import type { SegmentCatalog } from './segment-catalog';
@@ -32,11 +32,10 @@ export interface ComputedDecision {
  * never late, at worst one early firing, which recomputes everything and sets the exact time.
  */
 export function decideComputedValues(catalog: SegmentCatalog, profile: ProfileRow, history: EventHistory, stored: StoredComputed | undefined, trigger: ComputedTrigger, at: number): ComputedDecision {
-  const config = { ...DEFAULT_PREDICTION_CONFIG, historyDays: catalog.historyDays };
   const live = catalog.computedTraits;
   const partial = trigger !== 'all' && stored !== undefined;
   const wanted: ComputedTraitDefinition[] = partial ? selectDefinitions(catalog, stored.values, trigger) : [...live.values()];
-  const fresh = evaluateProfileComputedValues(wanted, history, profile.values, at, config);
+  const fresh = evaluateProfileComputedValues(wanted, history, profile.values, at, catalog.predictions);
   const values: ComputedMap = {};
   if (partial) {
     // keep the stored traits still defined; a deleted definition's value goes (and is announced as gone)

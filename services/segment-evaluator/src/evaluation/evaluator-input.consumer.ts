@@ -43,7 +43,7 @@ export class EvaluatorInputConsumer implements KafkaBatchApplier<EvaluatorInput>
 
   async apply(ctx: ApplyContext<EvaluatorInput>): Promise<void> {
     const stopTimer = this.metrics.sliceDuration.startTimer();
-    const catalog = await SegmentCatalog.load(ctx.tx, this.settings.eventHistoryDays);
+    const catalog = await SegmentCatalog.load(ctx.tx, this.settings);
     const now = this.clock.now();
     const inputs = ctx.records.map((r) => r.value);
     const trigger = ctx.topic === Topics.ProfilesChanged ? 'profile_change' : 'event';

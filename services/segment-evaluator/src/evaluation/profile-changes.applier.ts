@@ -45,8 +45,8 @@ export class ProfileChangesApplier {
     await this.store(tx, updated);
     if (moves.length > 0) {
       await tx.query(
-        `INSERT INTO profile_events (profile_id, message_id, name, at_ms, properties)
-         SELECT x.survivor, e.message_id, e.name, e.at_ms, e.properties
+        `INSERT INTO profile_events (profile_id, message_id, name, at_ms, properties, source_id)
+         SELECT x.survivor, e.message_id, e.name, e.at_ms, e.properties, e.source_id
            FROM profile_events e JOIN unnest($1::text[], $2::text[]) AS x(absorbed, survivor) ON e.profile_id = x.absorbed
          ON CONFLICT (profile_id, message_id) DO NOTHING`,
         [moves.map(([a]) => a), moves.map(([, s]) => s)],

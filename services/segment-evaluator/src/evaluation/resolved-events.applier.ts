@@ -5,6 +5,7 @@ import { SEGMENT_SETTINGS, type SegmentSettings } from '../config/segment-settin
 import { historyHorizon } from '../rules';
 import { evaluateProfiles, type EvaluationOutcome } from './profile-evaluation';
 import { lockProfiles } from './profile-store';
+import { redirectSplitItems } from '../splits/split-moved-items';
 import type { SegmentCatalog } from './segment-catalog';
 
 /** The name event conditions use: a track event's name; other calls as `$page`, `$screen`, `$identify`, ... */
@@ -17,7 +18,8 @@ export function historyEventName(item: ResolvedItem): string | null {
 /**
  * Adds resolved events to the history (test events and records never count; events older than the history are
  * not kept) and re-decides the segments whose rules name one of the new events. An item attributed to an id that
- * has since been absorbed goes to its survivor. A replayed message id is not added twice.
+ * has since been absorbed goes to its survivor, one a split gave to another profile to that profile. A replayed
+ * message id is not added twice.
  */
 @Injectable()
 export class ResolvedEventsApplier {
@@ -28,19 +30,20 @@ export class ResolvedEventsApplier {
     const events = items.flatMap((item) => {
       const name = historyEventName(item);
       if (!name || item.kind !== 'event' || item.event?.isTest || item.occurredAt < horizon) return [];
-      return [{ profileId: item.profileId, messageId: item.messageId, name, at: item.occurredAt, properties: item.event?.properties ?? '{}' }];
+      return [{ profileId: item.profileId, messageId: item.messageId, sourceId: item.sourceId, name, at: item.occurredAt, properties: item.event?.properties ?? '{}' }];
     });
     if (events.length === 0) return { messages: [], flips: [] };
+    await redirectSplitItems(tx, events);
     let rows = await lockProfiles(tx, events.map((e) => e.profileId));
     const redirect = new Map([...rows.values()].filter((r) => r.status === 'merged' && r.mergedInto).map((r) => [r.profileId, r.mergedInto as string]));
     if (redirect.size > 0) rows = new Map([...rows, ...(await lockProfiles(tx, [...redirect.values()]))]);
     for (const e of events) e.profileId = redirect.get(e.profileId) ?? e.profileId;
 
     const inserted = await tx.query<{ profile_id: string; name: string }>(
-      `INSERT INTO profile_events (profile_id, message_id, name, at_ms, properties)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::jsonb[])
+      `INSERT INTO profile_events (profile_id, message_id, name, at_ms, properties, source_id)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::jsonb[], $6::text[])
        ON CONFLICT (profile_id, message_id) DO NOTHING RETURNING profile_id, name`,
-      [events.map((e) => e.profileId), events.map((e) => e.messageId), events.map((e) => e.name), events.map((e) => e.at), events.map((e) => e.properties)],
+      [events.map((e) => e.profileId), events.map((e) => e.messageId), events.map((e) => e.name), events.map((e) => e.at), events.map((e) => e.properties), events.map((e) => e.sourceId)],
     );
     const ids = [...new Set(events.map((e) => e.profileId))];
     await tx.query('DELETE FROM profile_events WHERE profile_id = ANY($1::text[]) AND at_ms < $2', [ids, horizon]);

@@ -1,7 +1,10 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '@tessera/service-kit';
 import { MembershipQueryService, type ProfileSegmentsView } from './membership-query.service';
 
+// admin token only, even on GET: memberships and computed values are customer data the read token must not see
+@AdminOnly()
 @ApiTags('profiles')
 @Controller('v1/profiles')
 export class ProfileSegmentsController {

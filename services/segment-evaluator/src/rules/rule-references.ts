@@ -19,6 +19,15 @@ export function ruleReferences(rule: Rule, into: RuleReferences = { fields: new 
   return into;
 }
 
+/** Each `{ computed: K }` condition of the rule with its JSON path (`$.all[1].computed`), for the check on save. */
+export function computedConditions(rule: Rule, path = '$', into: Array<{ path: string; key: string }> = []): Array<{ path: string; key: string }> {
+  if ('all' in rule) rule.all.forEach((child, i) => computedConditions(child, `${path}.all[${i}]`, into));
+  else if ('any' in rule) rule.any.forEach((child, i) => computedConditions(child, `${path}.any[${i}]`, into));
+  else if ('not' in rule) computedConditions(rule.not, `${path}.not`, into);
+  else if ('computed' in rule) into.push({ path: `${path}.computed`, key: rule.computed });
+  return into;
+}
+
 /**
  * Which segments a change touches: those whose rules read a changed field or event name, plus, transitively,
  * the segments that reference one of those. Built once per set of segment definitions.

@@ -43,7 +43,7 @@ export class DueTimerScheduler {
       );
       if (candidates.rowCount === 0) return null;
       const profiles = await lockProfiles(tx, candidates.rows.map((r) => r.profile_id));
-      const catalog = await SegmentCatalog.load(tx, this.settings.eventHistoryDays);
+      const catalog = await SegmentCatalog.load(tx, this.settings);
       const { rows } = await tx.query<{ profile_id: string; segment_id: string; due_at_ms: string }>(
         'SELECT profile_id, segment_id, due_at_ms FROM due_timers WHERE profile_id = ANY($1::text[]) AND due_at_ms <= $2',
         [[...profiles.keys()], now],

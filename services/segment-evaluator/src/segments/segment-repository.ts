@@ -2,9 +2,11 @@ import { BadRequestException, ConflictException, Inject, Injectable, NotFoundExc
 import { inTransaction, writeOutbox, type SqlExecutor } from '@tessera/kafka';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
+import { BACKFILL_COLUMNS_SQL, backfillView, cancelBackfill, latestBackfillSql, queueBackfill, type BackfillView } from '../backfill/backfill-queue';
 import { writeDecisions } from '../evaluation/membership-writer';
 import { lockProfiles } from '../evaluation/profile-store';
 import { findCycle, ruleReferences, type Rule } from '../rules';
+import { checkComputedKeys } from './computed-key-check';
 import type { SegmentBody } from './segment-body';
 
 export interface SegmentView {
@@ -17,7 +19,7 @@ export interface SegmentView {
   createdAt: string;
   updatedAt: string;
   memberCount: number;
-  backfill: { version: number; state: string; done: number; total: number; startedAt: string; finishedAt: string | null } | null;
+  backfill: BackfillView | null;
 }
 
 type DefinitionRow = { segment_id: string; name: string; description: string | null; rule: Rule; include_test_profiles: boolean; version: number; created_at: Date; updated_at: Date };
@@ -25,9 +27,9 @@ type DefinitionRow = { segment_id: string; name: string; description: string | n
 const VIEW_SQL = `
   SELECT d.segment_id, d.name, d.description, d.rule, d.include_test_profiles, d.version, d.created_at, d.updated_at,
          (SELECT count(*) FROM memberships m WHERE m.segment_id = d.segment_id)::int AS member_count,
-         b.version AS b_version, b.state AS b_state, b.done AS b_done, b.total AS b_total, b.started_at AS b_started_at, b.finished_at AS b_finished_at
+         ${BACKFILL_COLUMNS_SQL}
     FROM segment_definitions d
-    LEFT JOIN LATERAL (SELECT * FROM segment_backfills b WHERE b.segment_id = d.segment_id ORDER BY b.version DESC LIMIT 1) b ON true
+    ${latestBackfillSql('d.segment_id')}
    WHERE d.deleted_at IS NULL`;
 
 /**
@@ -77,7 +79,7 @@ export class SegmentRepository {
       const users = [...live].filter(([other, rule]) => other !== id && ruleReferences(rule).segments.has(id)).map(([other]) => other);
       if (users.length > 0) throw new ConflictException(`segment ${id} is referenced by ${users.sort().join(', ')}`);
       await tx.query('UPDATE segment_definitions SET deleted_at = now() WHERE segment_id = $1', [id]);
-      await tx.query("UPDATE segment_backfills SET state = 'cancelled', finished_at = now() WHERE segment_id = $1 AND state IN ('pending', 'running')", [id]);
+      await cancelBackfill(tx, { kind: 'segment', segmentId: id });
       const members = await tx.query<{ profile_id: string }>('SELECT profile_id FROM memberships WHERE segment_id = $1', [id]);
       const profiles = await lockProfiles(tx, members.rows.map((r) => r.profile_id));
       const segmentVersion = found.rows[0].version;
@@ -125,25 +127,25 @@ export class SegmentRepository {
     const live = await this.liveRules(tx);
     const missing = [...ruleReferences(rule).segments].filter((ref) => ref !== id && !live.has(ref));
     if (missing.length > 0) throw new BadRequestException({ message: `rule references unknown segment ${missing.sort().join(', ')}`, details: missing });
+    await checkComputedKeys(tx, rule);
     live.set(id, rule);
     const cycle = findCycle(live);
     if (cycle) throw new BadRequestException({ message: `rule would make a segment reference cycle: ${cycle.join(' -> ')}`, details: cycle });
   }
 
+  /** The 400 a save gives for an undefined computed trait, for a preview of an unsaved rule too. */
+  async checkComputedKeys(rule: Rule): Promise<void> {
+    await checkComputedKeys(this.pool, rule);
+  }
+
   /** Keeps the saved version and queues its backfill over the profiles that exist now. */
   private async recordVersion(tx: SqlExecutor, id: string): Promise<void> {
-    await tx.query(
+    const { rows } = await tx.query<{ version: number }>(
       `INSERT INTO segment_versions (segment_id, version, name, description, rule, include_test_profiles)
-       SELECT segment_id, version, name, description, rule, include_test_profiles FROM segment_definitions WHERE segment_id = $1`,
+       SELECT segment_id, version, name, description, rule, include_test_profiles FROM segment_definitions WHERE segment_id = $1 RETURNING version`,
       [id],
     );
-    // an older backfill still running is superseded: the new version's pass decides every profile again
-    await tx.query("UPDATE segment_backfills SET state = 'superseded', finished_at = now() WHERE segment_id = $1 AND state IN ('pending', 'running')", [id]);
-    await tx.query(
-      `INSERT INTO segment_backfills (segment_id, version, total)
-       SELECT $1, (SELECT version FROM segment_definitions WHERE segment_id = $1), count(*)::int FROM profiles WHERE status = 'active'`,
-      [id],
-    );
+    await queueBackfill(tx, { kind: 'segment', segmentId: id }, rows[0].version);
   }
 }
 
@@ -151,9 +153,6 @@ function toView(r: DefinitionRow & Record<string, unknown>): SegmentView {
   return {
     id: r.segment_id, name: r.name, description: r.description, rule: r.rule, includeTestProfiles: r.include_test_profiles, version: r.version,
     createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(), memberCount: r.member_count as number,
-    backfill: r.b_version === null ? null : {
-      version: r.b_version as number, state: r.b_state as string, done: r.b_done as number, total: r.b_total as number,
-      startedAt: (r.b_started_at as Date).toISOString(), finishedAt: r.b_finished_at ? (r.b_finished_at as Date).toISOString() : null,
-    },
+    backfill: backfillView(r),
   };
 }

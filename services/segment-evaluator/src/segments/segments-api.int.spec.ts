@@ -1,5 +1,5 @@
 import { Topics } from '@tessera/contracts';
-import { EvaluatorHarness } from '../test-support/evaluator-harness';
+import { EvaluatorHarness, READ_TOKEN } from '../test-support/evaluator-harness';
 
 const T0 = Date.UTC(2026, 5, 1);
 
@@ -23,6 +23,14 @@ describe('segments API', () => {
     for (const [method, path] of [['GET', '/v1/segments'], ['POST', '/v1/segments/preview'], ['GET', '/v1/segments/pro/members'], ['GET', '/v1/profiles/p/segments']]) {
       expect((await fetch(`${h.service.url}${path}`, { method })).status).toBe(401);
     }
+  });
+
+  it('refuses the read token even on GET: every evaluator route takes the admin token only', async () => {
+    for (const path of ['/v1/segments', '/v1/segments/pro', '/v1/segments/pro/members', '/v1/segments/pro/versions', '/v1/profiles/p/segments', '/v1/computed-traits', '/v1/computed-traits/x']) {
+      const res = await h.http('GET', path, undefined, READ_TOKEN);
+      expect([path, res.status, res.body.message]).toEqual([path, 403, expect.stringContaining('admin token only')]);
+    }
+    expect((await h.http('GET', '/v1/segments/pro')).status).toBe(200);
   });
 
   it('a bad rule is 400 with a message and the JSON path into the rule', async () => {

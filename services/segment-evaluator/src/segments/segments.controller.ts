@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { JsonBodyValidator } from '@tessera/service-kit';
+import { AdminOnly, JsonBodyValidator } from '@tessera/service-kit';
 import { SegmentClock } from '../config/segment-clock';
 import { MembershipQueryService, type MemberView } from '../memberships/membership-query.service';
 import { pageLimit } from './page-limit';
@@ -17,6 +17,8 @@ const previewBody = new JsonBodyValidator<{ rule: unknown; includeTestProfiles?:
 });
 
 /** Segment definitions (versioned on every edit), their members, and previews of unsaved rules. */
+// admin token only, even on GET: memberships and computed values are customer data the read token must not see
+@AdminOnly()
 @ApiTags('segments')
 @Controller('v1/segments')
 export class SegmentsController {
@@ -45,7 +47,9 @@ export class SegmentsController {
   @ApiOperation({ summary: 'Count and sample the profiles an unsaved rule would hold now: {rule, includeTestProfiles?, sampleSize?}' })
   async preview(@Body() body: unknown) {
     const parsed = previewBody.parse(body);
-    return this.previews.preview(parseRule(parsed.rule), parsed.includeTestProfiles ?? false, parsed.sampleSize ?? 10);
+    const rule = parseRule(parsed.rule);
+    await this.segments.checkComputedKeys(rule);
+    return this.previews.preview(rule, parsed.includeTestProfiles ?? false, parsed.sampleSize ?? 10);
   }
 
   @Get(':id')

@@ -1,4 +1,4 @@
-import { encode, TOPIC_SPECS, Topics, type ProfileChangeInput, type ResolvedItemInput } from '@tessera/contracts';
+import { encode, TOPIC_SPECS, Topics, type IdentityChangeInput, type ProfileChangeInput, type ResolvedItemInput } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
 import { createTestSchema, createTestTopics, startTestBroker, TopicCollector, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
@@ -9,6 +9,8 @@ import { SegmentWorkLoop } from '../scheduler/segment-work.loop';
 export type JsonBody = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const ADMIN = 'test-admin-token';
+/** The read-only token, configured so tests can show the evaluator refuses it (every route is admin only). */
+export const READ_TOKEN = 'test-read-token';
 
 /** The evaluator in-process on the embedded broker and a fresh schema, its inputs as a producer, its output collected. */
 export class EvaluatorHarness {
@@ -24,7 +26,7 @@ export class EvaluatorHarness {
     this.broker = await startTestBroker();
     await createTestTopics(this.broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
     this.schema = await createTestSchema(schemaName);
-    this.service = await startServiceForTest(AppModule, 'segment-evaluator', { databaseUrl: this.schema.url, schema: this.schema.schema, kafkaBrokers: this.broker.brokers.join(','), adminToken: ADMIN });
+    this.service = await startServiceForTest(AppModule, 'segment-evaluator', { databaseUrl: this.schema.url, schema: this.schema.schema, kafkaBrokers: this.broker.brokers.join(','), adminToken: ADMIN, readToken: READ_TOKEN });
     this.clock = this.service.app.get(SegmentClock);
     this.clock.set(at);
     this.producer = new Kafka({ clientId: 'evaluator-test', brokers: this.broker.brokers, logLevel: logLevel.NOTHING }).producer();
@@ -57,9 +59,14 @@ export class EvaluatorHarness {
     await this.producer.send({ topic: Topics.EventsResolved, messages: [{ key: profileId, value: encode(Topics.EventsResolved, item) }] });
   }
 
-  async http(method: string, path: string, body?: unknown): Promise<{ status: number; body: JsonBody }> {
+  /** Publishes a change of the identity graph (a split, as the identity resolver writes it). */
+  async identityChange(change: IdentityChangeInput): Promise<void> {
+    await this.producer.send({ topic: Topics.IdentityMerges, messages: [{ key: change.survivorProfileId, value: encode(Topics.IdentityMerges, change) }] });
+  }
+
+  async http(method: string, path: string, body?: unknown, token = ADMIN): Promise<{ status: number; body: JsonBody }> {
     const res = await fetch(`${this.service.url}${path}`, {
-      method, headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
+      method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };

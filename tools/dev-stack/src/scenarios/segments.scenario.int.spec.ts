@@ -1,6 +1,7 @@
 import { eventually } from '@tessera/testing';
 import type { Json } from './scenario-client';
-import { SCENARIO_ADMIN_TOKEN, useScenarioPipeline } from './scenario-suite.spec-helper';
+import { evaluatorApi } from './evaluator-api.spec-helper';
+import { useScenarioPipeline } from './scenario-suite.spec-helper';
 
 const DAY_MS = 86_400_000;
 /** Time-driven changes are looked for every 100 ms, so the real clock passing a date shows within a fraction of a second. */
@@ -14,18 +15,9 @@ process.env.SEGMENTS_TIMER_POLL_MS = '100';
 describe('segments through the HTTP gateway on the whole running pipeline', () => {
   const { client, send, url } = useScenarioPipeline({ withServices: ['segment-evaluator'] });
 
-  const evaluator = async (method: string, path: string, body?: Json): Promise<{ status: number; body: Json }> => {
-    const res = await fetch(`${url('segment-evaluator')}${path}`, {
-      method, headers: { authorization: `Bearer ${SCENARIO_ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
-  const segmentsOf = (profileId: string, ready: (memberships: Json[]) => boolean, what: string) =>
-    eventually(async () => {
-      const answer = await evaluator('GET', `/v1/profiles/${encodeURIComponent(profileId)}/segments`);
-      return answer.status === 200 && ready(answer.body.memberships) ? (answer.body.memberships as Json[]) : undefined;
-    }, 60_000, what);
+  const { evaluator, profileSegments } = evaluatorApi(() => url('segment-evaluator'));
+  const segmentsOf = async (profileId: string, ready: (memberships: Json[]) => boolean, what: string): Promise<Json[]> =>
+    (await profileSegments(profileId, (body) => ready(body.memberships), what)).memberships;
 
   it("seed 002's churn case: a billing record enters when the date comes within 30 days, and leaves when renewal is confirmed", async () => {
     const created = await evaluator('POST', '/v1/segments', {
@@ -73,11 +65,7 @@ describe('segments through the HTTP gateway on the whole running pipeline', () =
   it('a computed "orders in the last 30 days" and the LTV band change as orders arrive and as time passes; a segment reads them', async () => {
     expect((await evaluator('POST', '/v1/computed-traits', { key: 'orders_30d', event: 'Order Completed', aggregate: 'count', window: { days: 30 } })).status).toBe(201);
     expect((await evaluator('POST', '/v1/segments', { id: 'frequent-buyers', name: '2+ orders in 30 days', rule: { computed: 'orders_30d', op: 'gte', value: 2 } })).status).toBe(201);
-    const computedOf = (profileId: string, ready: (body: Json) => boolean, what: string) =>
-      eventually(async () => {
-        const answer = await evaluator('GET', `/v1/profiles/${encodeURIComponent(profileId)}/segments`);
-        return answer.status === 200 && ready(answer.body) ? answer.body : undefined;
-      }, 60_000, what);
+    const computedOf = profileSegments;
     // the older order leaves the 30 days 20 seconds from now, with no new event
     const older = Date.now() - 30 * DAY_MS + 20_000;
     await send('track', { userId: 'u-computed', event: 'Order Completed', properties: { order_id: 'c-1', revenue: 150, currency: 'USD' }, timestamp: new Date(older).toISOString(), messageId: 'c-order-1' });
