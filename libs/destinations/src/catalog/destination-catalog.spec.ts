@@ -49,7 +49,12 @@ describe('createDestinationCatalog', () => {
     expect(catalog.validate('meta_audience', { audienceId: '1', defaultCountry: 'ZZ' }, { accessToken: 'EAAB-long-token' })).toEqual([{ path: '$.config.defaultCountry', message: 'is not a country libphonenumber knows: ZZ' }]);
     expect(catalog.validate('google_customer_match', { customerId: '123-456-7890', userListId: '5' }, { developerToken: 'dev-token-123' })).toEqual([
       { path: '$.config.customerId', message: 'must match pattern "^\\d{10}$"' },
-      { path: '$.secrets.accessToken', message: 'is required' },
+    ]);
+    expect(catalog.validate('google_customer_match', { customerId: '1234567890', userListId: '5' }, { developerToken: 'dev-token-123' })).toEqual([
+      { path: '$.secrets.accessToken', message: 'is required (or oauthClientId, oauthClientSecret and oauthRefreshToken)' },
+    ]);
+    expect(catalog.validate('google_customer_match', { customerId: '1234567890', userListId: '5' }, { developerToken: 'dev-token-123', oauthClientId: 'c', oauthRefreshToken: 'r' })).toEqual([
+      { path: '$.secrets.oauthClientSecret', message: 'is required with the other OAuth refresh-token secrets' },
     ]);
     expect(catalog.validate('sms', {}, {})).toEqual([{ path: '$.kind', message: 'must be one of webhook, file, kafka, meta_audience, google_customer_match' }]);
   });

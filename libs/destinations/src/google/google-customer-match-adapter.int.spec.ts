@@ -106,4 +106,43 @@ describe('GoogleCustomerMatchAdapter against a local Google Ads API stand-in', (
     server.respondWith(() => ({ status: 429, body: { error: { code: 429, status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '42s' }] } } }));
     expect(await google().send(deliveryBatch('gb-5', itemsFrom(1, 2)), noAbort())).toMatchObject({ outcome: 'retry', status: 429, retryAfterMs: 42_000 });
   });
+
+  describe('with the OAuth refresh-token grant', () => {
+    const refreshing = () =>
+      new GoogleCustomerMatchAdapter(
+        { customerId: '1234567890', userListId: '555', baseUrl: server.url(''), tokenUrl: server.url('/token') },
+        { developerToken: 'dev-token-123', oauthClientId: 'client-1', oauthClientSecret: 'shh', oauthRefreshToken: 'refresh-1' },
+        { fetch, now: () => Date.now() },
+      );
+
+    it('exchanges the refresh token once, caches the access token, and renews it after a 401', async () => {
+      let issued = 0;
+      let revoked = false;
+      const ads = googleAds();
+      server.respondWith((r) => {
+        if (r.path === '/token') return { status: 200, body: { access_token: `tok-${++issued}`, expires_in: 3599, token_type: 'Bearer' } };
+        if (revoked && r.headers.authorization === 'Bearer tok-1') return { status: 401, body: { error: { code: 401, status: 'UNAUTHENTICATED' } } };
+        return ads(r);
+      });
+      const google = refreshing();
+      expect((await google.send(deliveryBatch('gr-1', itemsFrom(1, 1)), noAbort())).outcome).toBe('delivered');
+      expect((await google.send(deliveryBatch('gr-2', itemsFrom(2, 1)), noAbort())).outcome).toBe('delivered');
+      const tokenCalls = server.requests.filter((r) => r.path === '/token');
+      expect(tokenCalls).toHaveLength(1);
+      expect(Object.fromEntries(new URLSearchParams(tokenCalls[0].body))).toEqual({ grant_type: 'refresh_token', client_id: 'client-1', client_secret: 'shh', refresh_token: 'refresh-1' });
+      expect(server.requests.filter((r) => r.path !== '/token').every((r) => r.headers.authorization === 'Bearer tok-1')).toBe(true);
+
+      revoked = true;
+      expect((await google.send(deliveryBatch('gr-3', itemsFrom(3, 1)), noAbort())).outcome).toBe('delivered');
+      expect(server.requests.filter((r) => r.path === '/token')).toHaveLength(2);
+      expect(server.requests.at(-1)!.headers.authorization).toBe('Bearer tok-2');
+    });
+
+    it('reports a refused refresh token as an auth failure', async () => {
+      server.respondWith((r) => (r.path === '/token' ? { status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } } : { status: 500 }));
+      const result = await refreshing().send(deliveryBatch('gr-4', itemsFrom(1, 2)), noAbort());
+      expect(result).toMatchObject({ outcome: 'auth_failed', status: 400 });
+      expect((result as { error: string }).error).toMatch(/^destination rejected the credentials: Google refused the OAuth refresh token: 400 .*invalid_grant/);
+    });
+  });
 });

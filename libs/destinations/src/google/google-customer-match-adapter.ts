@@ -3,6 +3,7 @@ import type { DestinationDeps } from '../catalog/destination-kind';
 import { AudienceOutcome, chunks, sendSplitting, type CallOutcome } from '../audience/audience-outcome';
 import { httpCall, isHttpReply } from '../http/http-call';
 import type { HttpReply } from '../http/http-reply';
+import { GOOGLE_TOKEN_URL, GoogleAccessToken } from './google-access-token';
 import { classifyGoogleReply } from './google-ads-reply';
 import { GOOGLE_DEFAULTS, type GoogleCustomerMatchConfig, type GoogleCustomerMatchSecrets } from './google-customer-match-config';
 import { googleOperations, googleRejections, type GoogleOperation, type PartialFailureError } from './google-payload';
@@ -17,6 +18,7 @@ export class GoogleCustomerMatchAdapter implements DestinationAdapter {
   readonly kind = 'google_customer_match' as const;
   readonly maxBatchSize: number;
   private readonly base: string;
+  private readonly accessToken: GoogleAccessToken;
 
   constructor(
     private readonly config: GoogleCustomerMatchConfig,
@@ -24,6 +26,7 @@ export class GoogleCustomerMatchAdapter implements DestinationAdapter {
     private readonly deps: DestinationDeps,
   ) {
     this.maxBatchSize = config.batchSize ?? GOOGLE_DEFAULTS.maxBatchSize;
+    this.accessToken = new GoogleAccessToken(secrets, config.tokenUrl ?? GOOGLE_TOKEN_URL, deps);
     this.base = `${(config.baseUrl ?? GOOGLE_DEFAULTS.baseUrl).replace(/\/+$/, '')}/${config.apiVersion ?? GOOGLE_DEFAULTS.apiVersion}`;
   }
 
@@ -68,13 +71,15 @@ export class GoogleCustomerMatchAdapter implements DestinationAdapter {
     return { kind: 'done', rejected, status: ran.reply.status, note };
   }
 
-  private async post(url: string, body: unknown, context: SendContext): Promise<{ kind: 'ok'; reply: HttpReply } | { kind: 'failed'; result: SendResult }> {
+  private async post(url: string, body: unknown, context: SendContext, renewed = false): Promise<{ kind: 'ok'; reply: HttpReply } | { kind: 'failed'; result: SendResult }> {
+    const token = await this.accessToken.get(context);
+    if ('failed' in token) return { kind: 'failed', result: token.failed };
     const reply = await httpCall(this.deps.fetch, {
       url,
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        authorization: `Bearer ${this.secrets.accessToken}`,
+        authorization: `Bearer ${token.token}`,
         'developer-token': this.secrets.developerToken,
         ...(this.config.loginCustomerId ? { 'login-customer-id': this.config.loginCustomerId } : {}),
       },
@@ -83,6 +88,11 @@ export class GoogleCustomerMatchAdapter implements DestinationAdapter {
       signal: context.signal,
     });
     if (!isHttpReply(reply)) return { kind: 'failed', result: reply };
+    if (reply.status === 401 && this.accessToken.refreshable && !renewed) {
+      // the cached token was revoked or expired early: renew once before calling it an auth failure
+      this.accessToken.invalidate();
+      return this.post(url, body, context, true);
+    }
     const result = classifyGoogleReply(reply, this.deps.now());
     return result.outcome === 'delivered' ? { kind: 'ok', reply } : { kind: 'failed', result };
   }

@@ -1,3 +1,5 @@
+import type { ConfigProblem } from '../destination';
+
 export interface GoogleCustomerMatchConfig {
   /** The Google Ads customer id that owns the list, digits only (no dashes). */
   customerId: string;
@@ -16,12 +18,18 @@ export interface GoogleCustomerMatchConfig {
   /** Operations per request. Default 10,000. */
   batchSize?: number;
   timeoutMs?: number;
+  /** Where refresh tokens are exchanged. Default https://oauth2.googleapis.com/token. */
+  tokenUrl?: string;
 }
 
 export interface GoogleCustomerMatchSecrets {
   developerToken: string;
-  /** An OAuth 2 access token with the adwords scope. */
-  accessToken: string;
+  /** A current OAuth 2 access token with the adwords scope (lapses after an hour)... */
+  accessToken?: string;
+  /** ...or the refresh-token grant's three values, from which access tokens are obtained and renewed. */
+  oauthClientId?: string;
+  oauthClientSecret?: string;
+  oauthRefreshToken?: string;
 }
 
 export const GOOGLE_DEFAULTS = { apiVersion: 'v21', baseUrl: 'https://googleads.googleapis.com', maxBatchSize: 10_000, timeoutMs: 60_000 } as const;
@@ -47,15 +55,30 @@ export const googleCustomerMatchConfigSchema = {
     },
     batchSize: { type: 'integer', minimum: 1, maximum: GOOGLE_DEFAULTS.maxBatchSize },
     timeoutMs: { type: 'integer', minimum: 1_000, maximum: 300_000 },
+    tokenUrl: { type: 'string', format: 'uri', pattern: '^https?://' },
   },
 } as const;
 
 export const googleCustomerMatchSecretsSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['developerToken', 'accessToken'],
+  required: ['developerToken'],
   properties: {
     developerToken: { type: 'string', minLength: 10 },
     accessToken: { type: 'string', minLength: 10 },
+    oauthClientId: { type: 'string', minLength: 1 },
+    oauthClientSecret: { type: 'string', minLength: 1 },
+    oauthRefreshToken: { type: 'string', minLength: 1 },
   },
 } as const;
+
+const REFRESH_SECRETS = ['oauthClientId', 'oauthClientSecret', 'oauthRefreshToken'] as const;
+
+/** Either a fixed access token or all three refresh-grant values. */
+export function googleSecretsProblems(secrets: GoogleCustomerMatchSecrets): ConfigProblem[] {
+  const given = REFRESH_SECRETS.filter((k) => secrets[k]);
+  if (given.length === 0) {
+    return secrets.accessToken ? [] : [{ path: '$.secrets.accessToken', message: 'is required (or oauthClientId, oauthClientSecret and oauthRefreshToken)' }];
+  }
+  return REFRESH_SECRETS.filter((k) => !secrets[k]).map((k) => ({ path: `$.secrets.${k}`, message: 'is required with the other OAuth refresh-token secrets' }));
+}

@@ -4,6 +4,7 @@ import { GoogleCustomerMatchAdapter } from './google-customer-match-adapter';
 import {
   googleCustomerMatchConfigSchema,
   googleCustomerMatchSecretsSchema,
+  googleSecretsProblems,
   type GoogleCustomerMatchConfig,
   type GoogleCustomerMatchSecrets,
 } from './google-customer-match-config';
@@ -12,6 +13,6 @@ export const googleCustomerMatchDestination: DestinationKindDefinition<GoogleCus
   kind: 'google_customer_match',
   configSchema: googleCustomerMatchConfigSchema,
   secretsSchema: googleCustomerMatchSecretsSchema,
-  extraProblems: (config) => countryProblems(config.defaultCountry),
+  extraProblems: (config, secrets) => [...countryProblems(config.defaultCountry), ...googleSecretsProblems(secrets)],
   create: (spec, deps) => new GoogleCustomerMatchAdapter(spec.config, spec.secrets, deps),
 };

@@ -1,5 +1,5 @@
 import type { DeliveryItem, ItemRejection } from '../destination';
-import { firstNormalized, normalizeEmailForGoogle, normalizePhoneForGoogle, sha256Hex } from '../hashing/identifier-normalization';
+import { matchKeys, normalizeEmailForGoogle, normalizePhoneForGoogle, sha256Hex } from '../hashing/identifier-normalization';
 
 /** A Google Ads UserIdentifier: exactly one of its fields is set; a person with email and phone has two. */
 export type UserIdentifier = { hashedEmail: string } | { hashedPhoneNumber: string };
@@ -16,9 +16,9 @@ export interface GoogleOperation {
 export function googleOperations(items: DeliveryItem[], defaultCountry?: string): { operations: GoogleOperation[]; rejected: ItemRejection[] } {
   const operations: GoogleOperation[] = [];
   const rejected: ItemRejection[] = [];
+  const normalize = { email: normalizeEmailForGoogle, phone: (raw: string) => normalizePhoneForGoogle(raw, defaultCountry) };
   for (const item of items) {
-    const email = firstNormalized(item.identifiers.email, normalizeEmailForGoogle);
-    const phone = firstNormalized(item.identifiers.phone, (raw) => normalizePhoneForGoogle(raw, defaultCountry));
+    const { email, phone } = matchKeys(item.identifiers, normalize);
     const userIdentifiers: UserIdentifier[] = [];
     if (email !== undefined) userIdentifiers.push({ hashedEmail: sha256Hex(email) });
     if (phone !== undefined) userIdentifiers.push({ hashedPhoneNumber: sha256Hex(phone) });

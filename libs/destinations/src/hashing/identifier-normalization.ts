@@ -65,3 +65,13 @@ export function firstNormalized(values: readonly string[] | undefined, normalize
   }
   return undefined;
 }
+
+export interface Normalizers {
+  email: (raw: string) => string | undefined;
+  phone: (raw: string) => string | undefined;
+}
+
+/** The person's first usable email and phone under a platform's rules; both undefined when nothing can match. */
+export function matchKeys(identifiers: Record<string, string[]>, normalize: Normalizers): { email?: string; phone?: string } {
+  return { email: firstNormalized(identifiers.email, normalize.email), phone: firstNormalized(identifiers.phone, normalize.phone) };
+}

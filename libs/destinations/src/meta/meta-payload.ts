@@ -1,5 +1,5 @@
 import type { DeliveryItem, ItemRejection } from '../destination';
-import { firstNormalized, normalizeEmailForMeta, normalizePhoneForMeta, sha256Hex } from '../hashing/identifier-normalization';
+import { matchKeys, normalizeEmailForMeta, normalizePhoneForMeta, sha256Hex } from '../hashing/identifier-normalization';
 
 export const META_SCHEMA = ['EMAIL', 'PHONE'] as const;
 
@@ -21,9 +21,9 @@ export interface MetaUsersBody {
 export function metaRows(items: DeliveryItem[], defaultCountry?: string): { rows: MetaRow[]; rejected: ItemRejection[] } {
   const rows: MetaRow[] = [];
   const rejected: ItemRejection[] = [];
+  const normalize = { email: normalizeEmailForMeta, phone: (raw: string) => normalizePhoneForMeta(raw, defaultCountry) };
   for (const item of items) {
-    const email = firstNormalized(item.identifiers.email, normalizeEmailForMeta);
-    const phone = firstNormalized(item.identifiers.phone, (raw) => normalizePhoneForMeta(raw, defaultCountry));
+    const { email, phone } = matchKeys(item.identifiers, normalize);
     if (email === undefined && phone === undefined) {
       rejected.push({ deliveryId: item.deliveryId, error: 'no email or phone number Meta can match on' });
       continue;
