@@ -6,20 +6,33 @@ export type CallOutcome =
   | { kind: 'failed'; result: SendResult };
 
 /**
+ * Extra calls one batch may spend on splitting. A single bad record among 10,000 costs 2 x 14 calls to find; a
+ * refusal that is about the request, not a record (a deleted audience), must not cost 20,000 calls before it is
+ * reported, so when the budget runs out the remaining refused part is rejected as a whole.
+ */
+export const SPLIT_CALL_BUDGET = 64;
+
+/**
  * Sends `items` with `call`; when the platform refuses the whole request as malformed (terminal) the items are split
  * in halves and retried, down to single records, so one bad record never takes the batch down with it.
  * Auth failures and retries are not split: they are about the request, not about a record.
  */
-export async function sendSplitting(items: DeliveryItem[], call: (items: DeliveryItem[]) => Promise<CallOutcome>, outcome: AudienceOutcome): Promise<void> {
+export async function sendSplitting(
+  items: DeliveryItem[],
+  call: (items: DeliveryItem[]) => Promise<CallOutcome>,
+  outcome: AudienceOutcome,
+  budget = { calls: SPLIT_CALL_BUDGET },
+): Promise<void> {
   const result = await call(items);
   if (result.kind === 'done') {
     outcome.done(items, result.rejected, result.status, result.note);
     return;
   }
-  if (result.result.outcome === 'terminal' && items.length > 1) {
+  if (result.result.outcome === 'terminal' && items.length > 1 && budget.calls >= 2) {
+    budget.calls -= 2;
     const half = Math.ceil(items.length / 2);
-    await sendSplitting(items.slice(0, half), call, outcome);
-    await sendSplitting(items.slice(half), call, outcome);
+    await sendSplitting(items.slice(0, half), call, outcome, budget);
+    await sendSplitting(items.slice(half), call, outcome, budget);
     return;
   }
   outcome.failed(items, result.result);
