@@ -121,6 +121,14 @@ describe('FileExportAdapter', () => {
     expect(ndjsonRows(dir)).toHaveLength(3);
   });
 
+  it('publishes a file a crash left open on time, without waiting for another batch', async () => {
+    const crashed = new FileExportAdapter('dest-1', { directory: dir, format: 'ndjson' }, () => Date.now());
+    await crashed.send(deliveryBatch('b1', itemsFrom(1, 2)), noAbort());
+    adapter({ rotateAfterSeconds: 0.3 });
+    await until(() => (visibleFiles(dir).length === 1 ? true : undefined), 'the recovered file to be sealed');
+    expect(ndjsonRows(dir).map((r) => r.deliveryId)).toEqual(['dlv-1', 'dlv-2']);
+  });
+
   it('survives kill -9 at arbitrary points: every batch exactly once, no torn rows', async () => {
     const runChild = (from: number, to: number, killAfterAcks?: number) =>
       new Promise<number>((resolve, reject) => {

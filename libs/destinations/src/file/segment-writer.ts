@@ -67,6 +67,8 @@ export class SegmentWriter {
 
   /** Seals the open file if it is older than rotateAfterMs (the adapter calls this on a timer). */
   async rotateIfDue(): Promise<void> {
+    // recovering here too means a file left open by a crash is published on time even if no batch ever comes
+    await this.recover();
     if (!this.openSegment) return;
     if (this.opts.now() - this.openSegment.openedAt >= this.opts.rotateAfterMs) await this.seal();
   }
