@@ -1,5 +1,5 @@
 import { createKafkaClient } from '@tessera/kafka';
-import type { KafkaConfig, Message, Producer } from 'kafkajs';
+import { Partitioners, type KafkaConfig, type Message, type Producer } from 'kafkajs';
 import type { DeliveryBatch, DestinationAdapter, SendContext, SendResult } from '../destination';
 import { DELIVERY_RECORD_CONTENT_TYPE, deliveryRecordOf, encodeDeliveryRecord } from './delivery-record-schema';
 import { classifyKafkaError } from './kafka-error-classification';
@@ -92,7 +92,8 @@ export class KafkaTopicAdapter implements DestinationAdapter {
         // the dispatcher owns retries and backoff; kafkajs only rides out a leader change inside one attempt
         retry: { initialRetryTime: 200, maxRetryTime: 2_000, retries: 3 },
       });
-      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      // the Java client's murmur2 partitioner, so a key lands where any other Kafka producer would put it
+      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
       try {
         await producer.connect();
       } catch (error) {
