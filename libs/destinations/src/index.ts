@@ -14,7 +14,7 @@ export {
   type DeliveryRecord,
 } from './kafka/delivery-record-schema';
 export type { MetaAudienceConfig, MetaAudienceSecrets } from './meta/meta-audience-config';
-export type { MetaUsersBody, MetaUsersResponse } from './meta/meta-payload';
+export { parseMetaUsersForm, type MetaUsersBody, type MetaUsersResponse } from './meta/meta-payload';
 export type { GoogleCustomerMatchConfig, GoogleCustomerMatchSecrets } from './google/google-customer-match-config';
 export type { OfflineUserDataJobOperation, UserIdentifier } from './google/google-payload';
 export {

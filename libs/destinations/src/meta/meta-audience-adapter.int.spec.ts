@@ -2,10 +2,11 @@ import { sha256Hex } from '../hashing/identifier-normalization';
 import { RecordingHttpServer } from '../test-support/recording-http-server';
 import { deliveryBatch, deliveryItem, itemsFrom, noAbort } from '../test-support/delivery-fixtures';
 import { MetaAudienceAdapter } from './meta-audience-adapter';
-import type { MetaUsersBody } from './meta-payload';
+import { createHmac } from 'node:crypto';
+import { parseMetaUsersForm } from './meta-payload';
 
 const ok = (n: number) => ({ status: 200, body: { audience_id: '1234', session_id: '9', num_received: n, num_invalid_entries: 0, invalid_entry_samples: {} } });
-const bodyOf = (r: { body: string }) => JSON.parse(r.body) as MetaUsersBody;
+const bodyOf = (r: { body: string }) => parseMetaUsersForm(r.body);
 
 describe('MetaAudienceAdapter against a local Graph API stand-in', () => {
   let server: RecordingHttpServer;
@@ -15,8 +16,8 @@ describe('MetaAudienceAdapter against a local Graph API stand-in', () => {
   afterEach(async () => {
     await server.stop();
   });
-  const meta = (batchSize?: number) =>
-    new MetaAudienceAdapter({ audienceId: '1234', baseUrl: server.url(''), defaultCountry: 'US', batchSize }, { accessToken: 'EAAB-test-token' }, { fetch, now: () => Date.now() });
+  const meta = (batchSize?: number, appSecret?: string) =>
+    new MetaAudienceAdapter({ audienceId: '1234', baseUrl: server.url(''), defaultCountry: 'US', batchSize }, { accessToken: 'EAAB-test-token', appSecret }, { fetch, now: () => Date.now() });
 
   it('POSTs adds and DELETEs removes with correctly hashed email and phone, schema [EMAIL, PHONE]', async () => {
     const items = [
@@ -28,6 +29,7 @@ describe('MetaAudienceAdapter against a local Graph API stand-in', () => {
     const [add, remove] = server.requests;
     expect([add.method, add.path, remove.method, remove.path]).toEqual(['POST', '/v21.0/1234/users', 'DELETE', '/v21.0/1234/users']);
     expect(add.headers.authorization).toBe('Bearer EAAB-test-token');
+    expect(add.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(bodyOf(add)).toEqual({
       payload: {
         schema: ['EMAIL', 'PHONE'],
@@ -38,6 +40,11 @@ describe('MetaAudienceAdapter against a local Graph API stand-in', () => {
       },
     });
     expect(bodyOf(remove).payload.data).toEqual([['', sha256Hex('442070313000')]]);
+  });
+
+  it('adds appsecret_proof when the app secret is configured', async () => {
+    await meta(undefined, 'app-secret-1').send(deliveryBatch('mb-8', itemsFrom(1, 1)), noAbort());
+    expect(bodyOf(server.requests[0]).appsecret_proof).toBe(createHmac('sha256', 'app-secret-1').update('EAAB-test-token').digest('hex'));
   });
 
   it('returns partial when Meta reports invalid entries: the sampled record terminal, the rest delivered', async () => {

@@ -4,7 +4,8 @@ import { AudienceOutcome, chunks, sendSplitting, type CallOutcome } from '../aud
 import { httpCall, isHttpReply } from '../http/http-call';
 import { classifyGraphReply } from './graph-api-error';
 import { META_DEFAULTS, type MetaAudienceConfig, type MetaAudienceSecrets } from './meta-audience-config';
-import { metaRejections, metaRows, metaUsersBody, type MetaRow, type MetaUsersResponse } from './meta-payload';
+import { createHmac } from 'node:crypto';
+import { metaRejections, metaRows, metaUsersForm, type MetaRow, type MetaUsersResponse } from './meta-payload';
 
 /**
  * Meta Custom Audiences: adds (add, upsert) are POSTed and removes DELETEd on /{audience_id}/users, each call at most
@@ -15,6 +16,7 @@ export class MetaAudienceAdapter implements DestinationAdapter {
   readonly kind = 'meta_audience' as const;
   readonly maxBatchSize: number;
   private readonly url: string;
+  private readonly appsecretProof: string | undefined;
 
   constructor(
     private readonly config: MetaAudienceConfig,
@@ -23,6 +25,7 @@ export class MetaAudienceAdapter implements DestinationAdapter {
   ) {
     this.maxBatchSize = config.batchSize ?? META_DEFAULTS.maxBatchSize;
     const base = (config.baseUrl ?? META_DEFAULTS.baseUrl).replace(/\/+$/, '');
+    this.appsecretProof = secrets.appSecret ? createHmac('sha256', secrets.appSecret).update(secrets.accessToken).digest('hex') : undefined;
     this.url = `${base}/${config.apiVersion ?? META_DEFAULTS.apiVersion}/${config.audienceId}/users`;
   }
 
@@ -45,8 +48,8 @@ export class MetaAudienceAdapter implements DestinationAdapter {
     const reply = await httpCall(this.deps.fetch, {
       url: this.url,
       method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.secrets.accessToken}` },
-      body: JSON.stringify(metaUsersBody(rows)),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${this.secrets.accessToken}` },
+      body: metaUsersForm(rows, this.appsecretProof),
       timeoutMs: this.config.timeoutMs ?? META_DEFAULTS.timeoutMs,
       signal: context.signal,
     });

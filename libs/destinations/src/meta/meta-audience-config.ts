@@ -14,6 +14,8 @@ export interface MetaAudienceConfig {
 
 export interface MetaAudienceSecrets {
   accessToken: string;
+  /** Set when the Meta app requires appsecret_proof on server calls. */
+  appSecret?: string;
 }
 
 export const META_DEFAULTS = { apiVersion: 'v21.0', baseUrl: 'https://graph.facebook.com', maxBatchSize: 10_000, timeoutMs: 30_000 } as const;
@@ -36,5 +38,5 @@ export const metaAudienceSecretsSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['accessToken'],
-  properties: { accessToken: { type: 'string', minLength: 10 } },
+  properties: { accessToken: { type: 'string', minLength: 10 }, appSecret: { type: 'string', minLength: 8 } },
 } as const;

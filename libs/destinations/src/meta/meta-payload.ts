@@ -37,6 +37,24 @@ export function metaUsersBody(rows: MetaRow[]): MetaUsersBody {
   return { payload: { schema: META_SCHEMA, data: rows.map((r) => r.row) } };
 }
 
+/**
+ * The request body as Meta's reference shows it: form-encoded, `payload` a JSON string. Form parameters work for
+ * POST and DELETE alike on the Graph API. `appsecret_proof` (HMAC-SHA256 of the token with the app secret) is added
+ * when the app requires it.
+ */
+export function metaUsersForm(rows: MetaRow[], appsecretProof?: string): string {
+  const form = new URLSearchParams({ payload: JSON.stringify(metaUsersBody(rows).payload) });
+  if (appsecretProof) form.set('appsecret_proof', appsecretProof);
+  return form.toString();
+}
+
+/** Reads a form body back (tests and receivers). */
+export function parseMetaUsersForm(body: string): MetaUsersBody & { appsecret_proof?: string } {
+  const form = new URLSearchParams(body);
+  const proof = form.get('appsecret_proof');
+  return { payload: JSON.parse(form.get('payload') ?? '{}') as MetaUsersBody['payload'], ...(proof ? { appsecret_proof: proof } : {}) };
+}
+
 /** Meta's answer to a users call (Graph API "Custom Audience Users" reference). */
 export interface MetaUsersResponse {
   audience_id?: string;
