@@ -37,11 +37,11 @@ export interface DeliveryBatch {
  * did not take this time (retry); everything else in the batch was delivered.
  */
 export type SendResult =
-  | { outcome: 'delivered'; status?: number }
+  | { outcome: 'delivered'; status?: number; note?: string }
   | { outcome: 'retry'; error: string; status?: number; retryAfterMs?: number }
   | { outcome: 'terminal'; error: string; status?: number }
   | { outcome: 'auth_failed'; error: string; status?: number }
-  | { outcome: 'partial'; status?: number; rejected: ItemRejection[]; retry: string[] };
+  | { outcome: 'partial'; status?: number; rejected: ItemRejection[]; retry: string[]; retryAfterMs?: number; note?: string };
 
 export interface ItemRejection {
   deliveryId: string;
