@@ -1,0 +1,34 @@
+import { Module, type Type } from '@nestjs/common';
+import { DatabaseModule } from '@tessera/service-kit';
+import { ACTIVATION_DISPATCHER_MIGRATIONS } from '../database/migrations';
+import { DeliveryModule } from '../delivery/delivery.module';
+import type { DeliverySettings } from '../delivery/delivery-settings';
+import { DestinationCatalogModule } from '../destinations/destination-catalog.module';
+import { DlqModule } from '../dlq/dlq.module';
+import { createTestDestinationCatalog } from './test-destination-catalog';
+
+/** Quick enough for tests: polls every 20 ms, backoff of 10 ms doubling to 100 ms, 2 s attempt timeout. */
+export const FAST_DELIVERY_SETTINGS: Partial<DeliverySettings> = {
+  pollMs: 20,
+  attemptTimeoutMs: 2_000,
+  leaseMs: 10_000,
+  backoffBaseMs: 10,
+  backoffMaxMs: 100,
+  breakerThreshold: 5,
+  breakerHalfOpenMs: 500,
+  queueDepthRefreshMs: 100,
+};
+
+/** The dispatcher's delivery side alone (no Kafka), on the test catalog: what the delivery tests start. */
+export function deliveryTestModule(settings: Partial<DeliverySettings> = FAST_DELIVERY_SETTINGS): Type {
+  @Module({
+    imports: [
+      DatabaseModule.forService({ migrations: ACTIVATION_DISPATCHER_MIGRATIONS }),
+      DestinationCatalogModule.forRoot(createTestDestinationCatalog),
+      DeliveryModule.forRoot(settings),
+      DlqModule,
+    ],
+  })
+  class DeliveryTestModule {}
+  return DeliveryTestModule;
+}
