@@ -55,6 +55,7 @@ describe('delivery isolation (embedded Postgres, real HTTP destinations)', () =>
       const res = await h.http('GET', '/v1/destinations/d-hang/status');
       return res.body.worker.breaker === 'open' ? res.body : undefined;
     }, 30_000, "d-hang's breaker open");
+    expect(receiver.maxConcurrent('/hang')).toBe(2); // its concurrency limit: the rest of its queue waited
     expect(status.lastError).toMatchObject({ kind: 'retry' });
     expect(status.lastError.message).toMatch(/timed out/);
     expect(status.counts.pending).toBe(200);
@@ -66,4 +67,16 @@ describe('delivery isolation (embedded Postgres, real HTTP destinations)', () =>
     expect(metrics).toMatch(/tessera_activation_dispatcher_send_duration_seconds_count\{[^}]*destination="d-fast"[^}]*\} 60/);
     expect(metrics).toMatch(/tessera_activation_dispatcher_queue_depth_deliveries\{[^}]*destination="d-hang"[^}]*\} 200/);
   }, 60_000);
+
+  it('paces a destination to its rate limit (send calls per second)', async () => {
+    receiver.respond('/paced', () => ({ status: 200 }));
+    await h.destination('d-paced', { url: receiver.url('/paced'), ratePerSecond: 5, batchSize: 1 });
+    const ids = await h.enqueue('d-paced', Array.from({ length: 10 }, (_, i) => ({ profileId: `r${i}` })));
+    await h.waitForStatus(ids, 'delivered');
+    const times = receiver.requests('/paced').map((r) => r.at);
+    // a burst of 5, then one every 200 ms
+    expect(times[9] - times[0]).toBeGreaterThanOrEqual(800);
+    expect(times[9] - times[0]).toBeLessThan(3_000);
+    for (let i = 6; i < 10; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(150);
+  });
 });

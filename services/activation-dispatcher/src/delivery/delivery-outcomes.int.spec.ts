@@ -1,5 +1,5 @@
 import { eventually } from '@tessera/testing';
-import { DeliveryHarness } from '../test-support/delivery-harness';
+import { DeliveryHarness, READ_TOKEN } from '../test-support/delivery-harness';
 import { TestReceiver } from '../test-support/test-receiver';
 
 /** From a pending row to its final status, against a real local HTTP destination and real Postgres. */
@@ -112,5 +112,15 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     expect((await h.http('POST', '/v1/destinations/d-dlq/dlq/replay', {})).body.replayed).toBe(1);
     await h.waitForStatus([other], 'delivered');
     expect((await h.http('GET', '/v1/destinations/nope/dlq')).status).toBe(404);
+    expect((await h.http('POST', '/v1/destinations/nope/dlq/replay', {})).status).toBe(404);
+    expect((await h.http('POST', '/v1/destinations/d-dlq/dlq/replay', { deliveryIds: [] })).status).toBe(400);
+  });
+
+  it('serves the DLQ and the status to the admin token only, even for reads', async () => {
+    for (const path of ['/v1/destinations/d-dlq/dlq', '/v1/destinations/d-dlq/status']) {
+      expect((await h.http('GET', path, undefined, READ_TOKEN)).status).toBe(403);
+      expect((await h.http('GET', path, undefined, 'wrong')).status).toBe(401);
+    }
+    expect((await h.http('GET', '/v1/destinations/nope/status')).status).toBe(404);
   });
 });

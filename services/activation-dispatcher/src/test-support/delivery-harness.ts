@@ -9,6 +9,8 @@ import { deliveryTestModule } from './delivery-test.module';
 export type JsonBody = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const ADMIN = 'test-admin-token';
+/** The read-only token the harness gives the service: admin-only routes refuse it. */
+export const READ_TOKEN = 'test-read-token';
 
 export interface TestDestination {
   url: string;
@@ -39,7 +41,7 @@ export class DeliveryHarness {
   async start(schemaName: string, settings?: Partial<DeliverySettings>): Promise<void> {
     this.schema = await createTestSchema(schemaName);
     this.service = await startServiceForTest(deliveryTestModule(settings), 'activation-dispatcher', {
-      databaseUrl: this.schema.url, schema: this.schema.schema, kafkaBrokers: '127.0.0.1:9', adminToken: ADMIN,
+      databaseUrl: this.schema.url, schema: this.schema.schema, kafkaBrokers: '127.0.0.1:9', adminToken: ADMIN, readToken: READ_TOKEN,
     });
     this.clock = this.service.app.get(DeliveryClock);
     this.worker = this.service.app.get(DeliveryWorker);
@@ -89,9 +91,9 @@ export class DeliveryHarness {
     }, timeoutMs, `${ids.length} deliveries ${status}`);
   }
 
-  async http(method: string, path: string, body?: unknown): Promise<{ status: number; body: JsonBody }> {
+  async http(method: string, path: string, body?: unknown, token = ADMIN): Promise<{ status: number; body: JsonBody }> {
     const res = await fetch(`${this.service.url}${path}`, {
-      method, headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
+      method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };

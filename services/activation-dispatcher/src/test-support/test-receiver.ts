@@ -27,6 +27,8 @@ export class TestReceiver {
   private readonly received: ReceivedRequest[] = [];
   private readonly responders = new Map<string, Responder>();
   private readonly counts = new Map<string, number>();
+  private readonly open = new Map<string, number>();
+  private readonly maxOpen = new Map<string, number>();
 
   private constructor(private readonly server: Server) {}
 
@@ -57,6 +59,11 @@ export class TestReceiver {
     return keys;
   }
 
+  /** The most requests on the path that were open (unanswered) at once. */
+  maxConcurrent(path: string): number {
+    return this.maxOpen.get(path) ?? 0;
+  }
+
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -67,6 +74,10 @@ export class TestReceiver {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { items?: DeliveryItem[] };
     const path = req.url ?? '/';
+    const open = (this.open.get(path) ?? 0) + 1;
+    this.open.set(path, open);
+    this.maxOpen.set(path, Math.max(open, this.maxOpen.get(path) ?? 0));
+    res.on('close', () => this.open.set(path, (this.open.get(path) ?? 1) - 1));
     const request: ReceivedRequest = { path, idempotencyKey: String(req.headers['idempotency-key']), items: body.items ?? [], at: Date.now() };
     this.received.push(request);
     const n = this.counts.get(path) ?? 0;
