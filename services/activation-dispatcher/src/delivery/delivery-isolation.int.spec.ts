@@ -68,6 +68,25 @@ describe('delivery isolation (embedded Postgres, real HTTP destinations)', () =>
     expect(metrics).toMatch(/tessera_activation_dispatcher_queue_depth_deliveries\{[^}]*destination="d-hang"[^}]*\} 200/);
   }, 60_000);
 
+  it('opens the breaker of a destination that keeps failing, then lets a test call through and resumes when it recovers', async () => {
+    let healthy = false;
+    receiver.respond('/flaky', () => (healthy ? { status: 200 } : { status: 503 }));
+    await h.destination('d-flaky', { url: receiver.url('/flaky'), concurrency: 1, batchSize: 1 });
+    const ids = await h.enqueue('d-flaky', Array.from({ length: 20 }, (_, i) => ({ profileId: `f${i}` })));
+
+    await eventually(async () => ((await h.http('GET', '/v1/destinations/d-flaky/status')).body.worker.breaker === 'open' ? true : undefined), 10_000, 'breaker open');
+    // while open, no calls: the next one is the half-open test call, a breakerHalfOpenMs (500 ms) later; it fails, so it opens again
+    const probe = await eventually(async () => receiver.requests('/flaky')[5], 10_000, 'the half-open test call');
+    expect(probe.at - receiver.requests('/flaky')[4].at).toBeGreaterThanOrEqual(450);
+    healthy = true;
+    await h.waitForStatus(ids, 'delivered');
+    const status = (await h.http('GET', '/v1/destinations/d-flaky/status')).body;
+    expect(status.worker.breaker).toBe('closed');
+    expect(status.lastSuccessAt).not.toBeNull();
+    const failed = receiver.requests('/flaky').filter((r) => r.status === 503);
+    for (let i = 5; i < failed.length; i++) expect(failed[i].at - failed[i - 1].at).toBeGreaterThanOrEqual(450);
+  });
+
   it('paces a destination to its rate limit (send calls per second)', async () => {
     receiver.respond('/paced', () => ({ status: 200 }));
     await h.destination('d-paced', { url: receiver.url('/paced'), ratePerSecond: 5, batchSize: 1 });
