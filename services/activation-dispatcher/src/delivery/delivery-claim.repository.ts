@@ -34,7 +34,8 @@ const ABANDONED = 'the worker that held the lease stopped before recording an ou
  *   deliveries wait until its earlier one has finished, while other profiles go ahead;
  * - the claim sets a lease (lease_until, lease_token), counts the attempt and writes an `in_flight` attempt row:
  *   kill -9 at any instant leaves either no claim, or a lease that runs out and a batch that is sent again whole.
- * One claimer per destination at a time (a transaction advisory lock), so two replicas never split a batch.
+ * One claimer per destination at a time (a transaction advisory lock), so two replicas never split a batch nor claim
+ * the same rows.
  */
 @Injectable()
 export class DeliveryClaimRepository {
@@ -66,14 +67,15 @@ export class DeliveryClaimRepository {
         ids = rows.rows.map((r) => r.delivery_id);
       } else {
         batchId = randomUUID();
+        // each profile's head (lowest seq pending row) in one pass over the pending-order index: linear in the
+        // pending rows whatever the planner's statistics say, and a profile with a long tail holds back only itself
         const heads = await tx.query<{ delivery_id: string }>(
-          `SELECT d.delivery_id FROM deliveries d
-            WHERE d.destination_id = $1 AND d.status = 'pending' AND d.batch_id IS NULL AND d.next_attempt_at <= to_timestamp($2)
-              AND NOT EXISTS (
-                SELECT 1 FROM deliveries e
-                 WHERE e.destination_id = d.destination_id AND e.profile_id = d.profile_id AND e.status = 'pending' AND e.seq < d.seq)
-            ORDER BY d.seq LIMIT $3
-            FOR UPDATE OF d SKIP LOCKED`,
+          `SELECT h.delivery_id FROM (
+             SELECT DISTINCT ON (profile_id) delivery_id, seq, batch_id, next_attempt_at FROM deliveries
+              WHERE destination_id = $1 AND status = 'pending'
+              ORDER BY profile_id, seq) h
+            WHERE h.batch_id IS NULL AND h.next_attempt_at <= to_timestamp($2)
+            ORDER BY h.seq LIMIT $3`,
           [destinationId, now, maxItems],
         );
         ids = heads.rows.map((r) => r.delivery_id);
@@ -105,7 +107,7 @@ export class DeliveryClaimRepository {
     const { rows } = await tx.query<ClaimedRow>(
       `UPDATE deliveries
           SET batch_id = $2, attempts = attempts + 1, lease_until = to_timestamp($3), lease_token = $4, updated_at = now()
-        WHERE delivery_id = ANY($1::text[])
+        WHERE delivery_id = ANY($1::text[]) AND status = 'pending'
         RETURNING delivery_id, payload, attempts, attempts_at_replay, seq,
                   (extract(epoch FROM coalesce(replayed_at, created_at)) * 1000)::bigint AS age_start_ms`,
       [ids, batchId, (nowMs + leaseMs) / 1000, leaseToken],
