@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { inTransaction, type SqlExecutor } from '@tessera/kafka';
+import { inTransaction, writeOutbox, type SqlExecutor } from '@tessera/kafka';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import type { ClaimedBatch } from './delivery-claim.repository';
+import { deliveryEvents } from './delivery-events';
 import type { DeliveryStatus, OutcomePlan } from './outcome-plan';
 
 /** How many rows of the batch each status got: only rows still under this claim's lease count. */
@@ -11,27 +12,25 @@ export type AppliedCounts = Partial<Record<DeliveryStatus, number>>;
 /**
  * Writes what one attempt decided, in one transaction: each row's new status (only while the row is still leased
  * to this claim: a worker whose lease ran out and was claimed again by another has its late word dropped), its
- * attempt row, and the destination's last error or success.
+ * attempt row, the destination's last error or success, and a cdp.activation.deliveries message per record (outbox).
  */
 @Injectable()
 export class DeliveryOutcomeRepository {
   constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool) {}
 
-  record(batch: ClaimedBatch, plan: OutcomePlan, nowMs: number): Promise<AppliedCounts> {
+  record(batch: ClaimedBatch, plan: OutcomePlan, nowMs: number, durationMs: number): Promise<AppliedCounts> {
     return inTransaction(this.pool, async (tx) => {
       const u = plan.updates;
-      const { rows } = await tx.query<{ status: DeliveryStatus; n: number }>(
-        `WITH applied AS (
-           UPDATE deliveries d
-              SET status = u.status, reason = u.reason,
-                  next_attempt_at = coalesce(to_timestamp(u.next_ms / 1000.0), d.next_attempt_at),
-                  batch_id = CASE WHEN u.keep_batch THEN d.batch_id ELSE NULL END,
-                  lease_until = NULL, lease_token = NULL, updated_at = now(),
-                  finished_at = CASE WHEN u.status = 'pending' THEN NULL ELSE to_timestamp($6) END
-             FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::bool[]) AS u(id, status, reason, next_ms, keep_batch)
-            WHERE d.delivery_id = u.id AND d.lease_token = $7 AND d.status = 'pending'
-           RETURNING d.status)
-         SELECT status, count(*)::int AS n FROM applied GROUP BY status`,
+      const { rows } = await tx.query<{ delivery_id: string; status: DeliveryStatus }>(
+        `UPDATE deliveries d
+            SET status = u.status, reason = u.reason,
+                next_attempt_at = coalesce(to_timestamp(u.next_ms / 1000.0), d.next_attempt_at),
+                batch_id = CASE WHEN u.keep_batch THEN d.batch_id ELSE NULL END,
+                lease_until = NULL, lease_token = NULL, updated_at = now(),
+                finished_at = CASE WHEN u.status = 'pending' THEN NULL ELSE to_timestamp($6) END
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::bool[]) AS u(id, status, reason, next_ms, keep_batch)
+          WHERE d.delivery_id = u.id AND d.lease_token = $7 AND d.status = 'pending'
+          RETURNING d.delivery_id, d.status`,
         [u.map((x) => x.deliveryId), u.map((x) => x.status), u.map((x) => x.reason), u.map((x) => x.nextAttemptAt), u.map((x) => x.keepBatch), nowMs / 1000, batch.leaseToken],
       );
       const a = plan.attempts;
@@ -42,7 +41,10 @@ export class DeliveryOutcomeRepository {
         [a.map((x) => x.deliveryId), a.map((x) => x.attempt), a.map((x) => x.outcome), a.map((x) => x.httpStatus), a.map((x) => x.error), nowMs / 1000],
       );
       await this.recordDestinationState(tx, batch.destinationId, plan, nowMs);
-      return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+      await writeOutbox(tx, deliveryEvents(batch.destinationId, batch.items, plan, new Set(rows.map((r) => r.delivery_id)), durationMs, nowMs));
+      const counts: AppliedCounts = {};
+      for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
+      return counts;
     });
   }
 

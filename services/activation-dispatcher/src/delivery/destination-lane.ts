@@ -161,11 +161,12 @@ export class DestinationLane {
       }
       [result, label] = this.failedSend(err);
     }
-    metrics.latency.observe({ destination }, (performance.now() - started) / 1000);
+    const durationMs = performance.now() - started;
+    metrics.latency.observe({ destination }, durationMs / 1000);
     metrics.attempts.inc({ destination, outcome: label });
     const nowMs = this.deps.clock.now();
     const plan = planOutcome(batch.rows, result, { nowMs, limits: this.destination.limits, backoff: { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs }, random: Math.random });
-    const applied = await this.deps.outcomes.record(batch, plan, nowMs);
+    const applied = await this.deps.outcomes.record(batch, plan, nowMs, durationMs);
     if (applied.delivered) metrics.sent.inc({ destination }, applied.delivered);
     if (applied.failed) metrics.failed.inc({ destination, status: 'failed' }, applied.failed);
     if (applied.dead) metrics.failed.inc({ destination, status: 'dead' }, applied.dead);

@@ -38,10 +38,11 @@ export class DeliveryHarness {
   worker!: DeliveryWorker;
   private next = 0;
 
-  async start(schemaName: string, settings?: Partial<DeliverySettings>): Promise<void> {
+  /** Starts on a fresh schema; with `brokers`, Kafka (the outbox relay) too. */
+  async start(schemaName: string, settings?: Partial<DeliverySettings>, brokers?: string[]): Promise<void> {
     this.schema = await createTestSchema(schemaName);
-    this.service = await startServiceForTest(deliveryTestModule(settings), 'activation-dispatcher', {
-      databaseUrl: this.schema.url, schema: this.schema.schema, kafkaBrokers: '127.0.0.1:9', adminToken: ADMIN, readToken: READ_TOKEN,
+    this.service = await startServiceForTest(deliveryTestModule(settings, brokers !== undefined), 'activation-dispatcher', {
+      databaseUrl: this.schema.url, schema: this.schema.schema, kafkaBrokers: brokers?.join(',') ?? '127.0.0.1:9', adminToken: ADMIN, readToken: READ_TOKEN,
     });
     this.clock = this.service.app.get(DeliveryClock);
     this.worker = this.service.app.get(DeliveryWorker);

@@ -1,5 +1,5 @@
 import { Module, type Type } from '@nestjs/common';
-import { DatabaseModule } from '@tessera/service-kit';
+import { DatabaseModule, MessagingModule } from '@tessera/service-kit';
 import { ACTIVATION_DISPATCHER_MIGRATIONS } from '../database/migrations';
 import { DeliveryModule } from '../delivery/delivery.module';
 import type { DeliverySettings } from '../delivery/delivery-settings';
@@ -19,11 +19,15 @@ export const FAST_DELIVERY_SETTINGS: Partial<DeliverySettings> = {
   queueDepthRefreshMs: 100,
 };
 
-/** The dispatcher's delivery side alone (no Kafka), on the test catalog: what the delivery tests start. */
-export function deliveryTestModule(settings: Partial<DeliverySettings> = FAST_DELIVERY_SETTINGS): Type {
+/**
+ * The dispatcher's delivery side on the test catalog: what the delivery tests start. Without Kafka unless asked (the
+ * outbox then only fills up); with it, the relay publishes cdp.activation.deliveries.
+ */
+export function deliveryTestModule(settings: Partial<DeliverySettings> = FAST_DELIVERY_SETTINGS, withKafka = false): Type {
   @Module({
     imports: [
       DatabaseModule.forService({ migrations: ACTIVATION_DISPATCHER_MIGRATIONS }),
+      ...(withKafka ? [MessagingModule.forService()] : []),
       DestinationCatalogModule.forRoot(createTestDestinationCatalog),
       DeliveryModule.forRoot(settings),
       DlqModule,
