@@ -29,3 +29,12 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   breakerHalfOpenMs: 10_000,
   queueDepthRefreshMs: 5_000,
 };
+
+/** The defaults with `overrides`; a lease that could run out while its own attempt is still allowed to run is refused. */
+export function resolveDeliverySettings(overrides: Partial<DeliverySettings> = {}): DeliverySettings {
+  const settings = { ...DEFAULT_DELIVERY_SETTINGS, ...overrides };
+  if (settings.leaseMs <= settings.attemptTimeoutMs) {
+    throw new Error(`delivery leaseMs (${settings.leaseMs}) must exceed attemptTimeoutMs (${settings.attemptTimeoutMs}): a lease running out mid-send lets another worker send the batch too`);
+  }
+  return settings;
+}

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DeliveryClaimRepository } from './delivery-claim.repository';
 import { DeliveryClock } from './delivery-clock';
 import { DeliveryOutcomeRepository } from './delivery-outcome.repository';
-import { DEFAULT_DELIVERY_SETTINGS, DELIVERY_SETTINGS, type DeliverySettings } from './delivery-settings';
+import { DELIVERY_SETTINGS, resolveDeliverySettings, type DeliverySettings } from './delivery-settings';
 import { DeliveryStatusController } from './delivery-status.controller';
 import { DeliveryStatusService } from './delivery-status.service';
 import { DeliveryWorker } from './delivery.worker';
@@ -16,7 +16,7 @@ export class DeliveryModule {
       global: true,
       controllers: [DeliveryStatusController],
       providers: [
-        { provide: DELIVERY_SETTINGS, useValue: { ...DEFAULT_DELIVERY_SETTINGS, ...settings } },
+        { provide: DELIVERY_SETTINGS, useFactory: () => resolveDeliverySettings(settings) },
         DeliveryClock,
         DeliveryClaimRepository,
         DeliveryOutcomeRepository,
