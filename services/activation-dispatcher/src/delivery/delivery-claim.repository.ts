@@ -102,26 +102,30 @@ export class DeliveryClaimRepository {
     });
   }
 
-  private async lease(tx: SqlExecutor, destinationId: string, batchId: string, ids: string[], nowMs: number, leaseMs: number): Promise<ClaimedBatch> {
+  private async lease(tx: SqlExecutor, destinationId: string, batchId: string, ids: string[], nowMs: number, leaseMs: number): Promise<ClaimedBatch | null> {
     const leaseToken = randomUUID();
     const { rows } = await tx.query<ClaimedRow>(
       `UPDATE deliveries
           SET batch_id = $2, attempts = attempts + 1, lease_until = to_timestamp($3), lease_token = $4, updated_at = now()
         WHERE delivery_id = ANY($1::text[]) AND status = 'pending'
+          -- the advisory lock already keeps claimers apart; this keeps a row from ever being leased twice regardless
+          AND (batch_id IS NULL OR batch_id = $2) AND (lease_until IS NULL OR lease_until <= to_timestamp($5))
         RETURNING delivery_id, payload, attempts, attempts_at_replay, seq,
                   (extract(epoch FROM coalesce(replayed_at, created_at)) * 1000)::bigint AS age_start_ms`,
-      [ids, batchId, (nowMs + leaseMs) / 1000, leaseToken],
+      [ids, batchId, (nowMs + leaseMs) / 1000, leaseToken, nowMs / 1000],
     );
+    if (rows.length === 0) return null;
     rows.sort((a, b) => Number(a.seq) - Number(b.seq));
+    const leased = rows.map((r) => r.delivery_id);
     await tx.query(
       `UPDATE delivery_attempts SET outcome = 'abandoned', error = $2, finished_at = greatest(started_at, now())
         WHERE delivery_id = ANY($1::text[]) AND outcome = 'in_flight'`,
-      [ids, ABANDONED],
+      [leased, ABANDONED],
     );
     await tx.query(
       `INSERT INTO delivery_attempts (delivery_id, attempt, batch_id, started_at, finished_at, outcome)
        SELECT u.id, u.attempt, $3, to_timestamp($4), to_timestamp($4), 'in_flight' FROM unnest($1::text[], $2::int[]) AS u(id, attempt)`,
-      [rows.map((r) => r.delivery_id), rows.map((r) => r.attempts), batchId, nowMs / 1000],
+      [leased, rows.map((r) => r.attempts), batchId, nowMs / 1000],
     );
     return {
       batchId,
