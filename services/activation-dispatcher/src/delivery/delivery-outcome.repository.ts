@@ -48,6 +48,28 @@ export class DeliveryOutcomeRepository {
     });
   }
 
+  /**
+   * Sends pending deliveries older than their destination's max age (since queued or replayed) to the DLQ, attempted
+   * or not: a destination that has been down, or without a working adapter, for longer than that does not get a
+   * day-old backlog when it comes back. Answers how many per destination.
+   */
+  async expireOverAge(nowMs: number): Promise<Array<{ destinationId: string; expired: number }>> {
+    const { rows } = await this.pool.query<{ destination_id: string; n: number }>(
+      `WITH expired AS (
+         UPDATE deliveries x
+            SET status = 'dead', finished_at = to_timestamp($1), updated_at = now(),
+                reason = 'gave up after ' || d.max_age_seconds || ' s (max age), ' || x.attempts || ' attempt(s)' || coalesce('; last error: ' || x.reason, '')
+           FROM destinations d
+          WHERE d.destination_id = x.destination_id AND x.status = 'pending'
+            AND (x.lease_until IS NULL OR x.lease_until <= to_timestamp($1))
+            AND coalesce(x.replayed_at, x.created_at) + make_interval(secs => d.max_age_seconds) <= to_timestamp($1)
+          RETURNING x.destination_id)
+       SELECT destination_id, count(*)::int AS n FROM expired GROUP BY destination_id`,
+      [nowMs / 1000],
+    );
+    return rows.map((r) => ({ destinationId: r.destination_id, expired: r.n }));
+  }
+
   private async recordDestinationState(tx: SqlExecutor, destinationId: string, plan: OutcomePlan, nowMs: number): Promise<void> {
     const error = plan.destinationError;
     await tx.query(

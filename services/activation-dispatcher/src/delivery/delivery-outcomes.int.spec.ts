@@ -116,6 +116,23 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     expect((await h.http('POST', '/v1/destinations/d-dlq/dlq/replay', { deliveryIds: [] })).status).toBe(400);
   });
 
+  it('sends deliveries past their max age to the DLQ even when never attempted (here: a destination without a working adapter)', async () => {
+    await h.destination('d-broken', { url: receiver.url('/never'), maxAgeSeconds: 600, kind: 'carrier_pigeon' });
+    const [id] = await h.enqueue('d-broken', [{ profileId: 'p1' }]);
+    const status = await eventually(async () => {
+      const res = await h.http('GET', '/v1/destinations/d-broken/status');
+      return res.body.worker.error ? res.body : undefined;
+    });
+    expect(status.worker).toMatchObject({ running: false, error: expect.stringMatching(/^the carrier_pigeon adapter could not be built/) });
+    expect(status.counts.pending).toBe(1);
+
+    h.clock.advance(601_000);
+    await h.waitForStatus([id], 'dead');
+    expect((await h.row(id)).reason).toBe('gave up after 600 s (max age), 0 attempt(s)');
+    expect(receiver.requests('/never')).toHaveLength(0);
+    expect((await h.http('GET', '/v1/destinations/d-broken/dlq')).body.items.map((i: { deliveryId: string }) => i.deliveryId)).toEqual([id]);
+  });
+
   it('serves the DLQ and the status to the admin token only, even for reads', async () => {
     for (const path of ['/v1/destinations/d-dlq/dlq', '/v1/destinations/d-dlq/status']) {
       expect((await h.http('GET', path, undefined, READ_TOKEN)).status).toBe(403);

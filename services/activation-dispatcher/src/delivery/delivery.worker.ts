@@ -110,7 +110,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       const lane = this.laneFor(row);
       if (lane && row.due) lane.wake();
     }
-    await this.refreshQueueDepth();
+    await this.housekeeping();
   }
 
   private laneFor(row: DestinationRow): DestinationLane | undefined {
@@ -149,9 +149,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     this.retiring.add(stopping);
   }
 
-  private async refreshQueueDepth(): Promise<void> {
+  /** Every queueDepthRefreshMs: deliveries past their max age to the DLQ, then the queue-depth gauge. */
+  private async housekeeping(): Promise<void> {
     if (Date.now() - this.depthRefreshedAt < this.settings.queueDepthRefreshMs) return;
     this.depthRefreshedAt = Date.now();
+    for (const { destinationId, expired } of await this.deps.outcomes.expireOverAge(this.deps.clock.now())) {
+      this.deps.metrics.failed.inc({ destination: destinationId, status: 'dead' }, expired);
+    }
     const { rows } = await this.pool.query<{ destination_id: string; n: number }>(
       `SELECT d.destination_id, (SELECT count(*)::int FROM deliveries x WHERE x.destination_id = d.destination_id AND x.status = 'pending') AS n
          FROM destinations d WHERE d.deleted_at IS NULL`,

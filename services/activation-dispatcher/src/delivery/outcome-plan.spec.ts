@@ -14,11 +14,14 @@ describe('planOutcome', () => {
     expect(plan.destinationError).toEqual({ kind: 'retry', message: 'HTTP 503', httpStatus: 503 });
   });
 
-  it('sends a row out of attempts, or past its max age, to dead; a wait past the max age is cut to the deadline', () => {
-    const plan = planOutcome([row('spent', 5), row('old', 1, NOW - 3_600_000), row('late', 1, NOW - 3_599_000)], { outcome: 'retry', error: 'HTTP 500', retryAfterMs: 5000 }, ctx);
-    expect(plan.updates.map((u) => [u.deliveryId, u.status, u.nextAttemptAt])).toEqual([['spent', 'dead', null], ['old', 'dead', null], ['late', 'pending', NOW + 1000]]);
-    expect(plan.updates[0].reason).toBe('gave up after 5 attempt(s); last error: HTTP 500');
-    expect(plan.updates[1].reason).toBe('gave up after 3600 s (max age); last error: HTTP 500');
+  it('sends a row out of attempts, or whose next attempt would fall past its max age, to dead', () => {
+    const spent = planOutcome([row('spent', 5), row('fresh', 1)], { outcome: 'retry', error: 'HTTP 500' }, ctx);
+    expect(spent.updates.map((u) => [u.deliveryId, u.status])).toEqual([['spent', 'dead'], ['fresh', 'pending']]);
+    expect(spent.updates[0].reason).toBe('gave up after 5 attempt(s); last error: HTTP 500');
+    // Retry-After 5 s: past the deadline of a delivery with less than 5 s of its hour left
+    const plan = planOutcome([row('old', 1, NOW - 3_600_000), row('late', 1, NOW - 3_596_000), row('young', 1, NOW - 3_594_000)], { outcome: 'retry', error: 'HTTP 500', retryAfterMs: 5000 }, ctx);
+    expect(plan.updates.map((u) => [u.deliveryId, u.status, u.nextAttemptAt])).toEqual([['old', 'dead', null], ['late', 'dead', null], ['young', 'pending', NOW + 5000]]);
+    expect(plan.updates[0].reason).toBe('gave up after 3600 s (max age); last error: HTTP 500');
   });
 
   it('fails a terminal answer and names an auth failure as such', () => {

@@ -142,11 +142,11 @@ function retryOrDead(d: ClaimedDelivery, error: string, delayMs: number, keepBat
   if (d.budgetAttempts >= ctx.limits.maxAttempts) {
     return { deliveryId: d.deliveryId, status: 'dead', reason: `gave up after ${d.budgetAttempts} attempt(s); last error: ${error}`, nextAttemptAt: null, keepBatch };
   }
-  if (ctx.nowMs >= deadline) {
+  if (ctx.nowMs + delayMs >= deadline) {
+    // waiting would only end past the max age, where the sweep sends it to the DLQ anyway
     return { deliveryId: d.deliveryId, status: 'dead', reason: `gave up after ${Math.round(ctx.limits.maxAgeMs / 1000)} s (max age); last error: ${error}`, nextAttemptAt: null, keepBatch };
   }
-  // a wait past the max age would only end in `dead`: try once more at the deadline instead
-  return { deliveryId: d.deliveryId, status: 'pending', reason: error, nextAttemptAt: Math.min(ctx.nowMs + delayMs, deadline), keepBatch };
+  return { deliveryId: d.deliveryId, status: 'pending', reason: error, nextAttemptAt: ctx.nowMs + delayMs, keepBatch };
 }
 
 function attempt(d: ClaimedDelivery, outcome: AttemptOutcome, httpStatus: number | null, error: string | null): AttemptRecord {

@@ -14,6 +14,8 @@ export const READ_TOKEN = 'test-read-token';
 
 export interface TestDestination {
   url: string;
+  /** 'webhook' (the test catalog's one kind) unless a test wants one it cannot build. */
+  kind?: string;
   concurrency?: number;
   ratePerSecond?: number;
   maxAttempts?: number;
@@ -56,8 +58,8 @@ export class DeliveryHarness {
   async destination(id: string, d: TestDestination): Promise<void> {
     await this.schema.pool.query(
       `INSERT INTO destinations (destination_id, name, kind, config, concurrency, rate_per_second, max_attempts, max_age_seconds)
-       VALUES ($1, $1, 'webhook', $2, $3, $4, $5, $6)`,
-      [id, JSON.stringify({ url: d.url, batchSize: d.batchSize ?? 100 }), d.concurrency ?? 4, d.ratePerSecond ?? null, d.maxAttempts ?? 20, d.maxAgeSeconds ?? 86_400],
+       VALUES ($1, $1, $7, $2, $3, $4, $5, $6)`,
+      [id, JSON.stringify({ url: d.url, batchSize: d.batchSize ?? 100 }), d.concurrency ?? 4, d.ratePerSecond ?? null, d.maxAttempts ?? 20, d.maxAgeSeconds ?? 86_400, d.kind ?? 'webhook'],
     );
   }
 

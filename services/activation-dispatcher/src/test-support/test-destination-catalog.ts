@@ -10,7 +10,10 @@ export function createTestDestinationCatalog(): DestinationCatalog {
   return {
     kinds: ['webhook'],
     validate: (kind, config) => (kind === 'webhook' && typeof (config as { url?: unknown })?.url === 'string' ? [] : [{ path: 'config.url', message: 'a url is required' }]),
-    create: (spec) => testWebhookAdapter(String(spec.config.url), Number(spec.config.batchSize ?? 100)),
+    create: (spec) => {
+      if (spec.kind !== 'webhook') throw new Error(`the test catalog has no ${spec.kind} adapter`);
+      return testWebhookAdapter(String(spec.config.url), Number(spec.config.batchSize ?? 100));
+    },
   };
 }
 
