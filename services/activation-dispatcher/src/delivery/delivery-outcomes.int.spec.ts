@@ -83,6 +83,23 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     expect(status.body.counts).toMatchObject({ failed: 1, pending: 0 });
   });
 
+  it('splits a partially rejected batch: the rejected record fails, the one not taken is retried alone in a new batch, the rest is delivered', async () => {
+    let ids: string[] = [];
+    receiver.respond('/partial', (_req, n) => (n === 0 ? { status: 207, body: { rejected: [{ deliveryId: ids[1], error: 'invalid phone' }], retry: [ids[2]] } } : { status: 200 }));
+    await h.destination('d-partial', { url: receiver.url('/partial') });
+    ids = await h.enqueue('d-partial', [{ profileId: 'p1' }, { profileId: 'p2' }, { profileId: 'p3' }]);
+
+    await h.waitForStatus([ids[0], ids[2]], 'delivered');
+    const rejected = await h.row(ids[1]);
+    expect(rejected.status).toBe('failed');
+    expect(rejected.reason).toBe('rejected by the destination (HTTP 207): invalid phone');
+    const requests = receiver.requests('/partial');
+    expect(requests.map((r) => r.items.map((i) => i.deliveryId))).toEqual([ids, [ids[2]]]);
+    expect(requests[1].idempotencyKey).not.toBe(requests[0].idempotencyKey);
+    expect((await h.attempts(ids[2])).map((a) => a.outcome)).toEqual(['retry', 'delivered']);
+    expect((await h.http('GET', '/v1/destinations/d-partial/status')).body.lastError).toMatchObject({ kind: 'rejected', httpStatus: 207 });
+  });
+
   it('sends a delivery out of attempts to the DLQ; replay delivers it and keeps its attempt history', async () => {
     let healthy = false;
     receiver.respond('/dlq', () => (healthy ? { status: 200 } : { status: 503 }));
