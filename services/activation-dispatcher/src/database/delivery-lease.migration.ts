@@ -10,8 +10,8 @@ import type { MigrationInterface, QueryRunner } from '@tessera/persistence';
  * - destination_delivery_state: the last error and last success per destination, written with each outcome, so the
  *   status API answers the same on every replica.
  */
-export class DeliveryLease1733600000000 implements MigrationInterface {
-  name = 'DeliveryLease1733600000000';
+export class DeliveryLease1733700000000 implements MigrationInterface {
+  name = 'DeliveryLease1733700000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

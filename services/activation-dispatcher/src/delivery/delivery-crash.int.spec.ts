@@ -1,5 +1,5 @@
 import { createTestSchema, eventually, ServiceChildProcess, type TestSchema } from '@tessera/testing';
-import { TestReceiver } from '../test-support/test-receiver';
+import { ScriptedReceiver } from '../test-support/scripted-receiver';
 
 const PROFILES = 100;
 const CHANGES_PER_PROFILE = 10;
@@ -14,11 +14,11 @@ const KILLS = 4;
  */
 describe('delivery worker under kill -9 (embedded Postgres, child process, real HTTP destination)', () => {
   let schema: TestSchema;
-  let receiver: TestReceiver;
+  let receiver: ScriptedReceiver;
 
   beforeAll(async () => {
     schema = await createTestSchema('act_crash');
-    receiver = await TestReceiver.start();
+    receiver = await ScriptedReceiver.start();
     receiver.respond('/crash', () => ({ status: 200, delayMs: 50 + Math.random() * 200 }));
   });
 

@@ -2,19 +2,19 @@ import { TOPIC_SPECS, Topics } from '@tessera/contracts';
 import { createTestTopics, eventually, startTestBroker, TopicCollector, type TestBroker } from '@tessera/testing';
 import { DeliveryHarness } from '../test-support/delivery-harness';
 import { FAST_DELIVERY_SETTINGS } from '../test-support/delivery-test.module';
-import { TestReceiver } from '../test-support/test-receiver';
+import { ScriptedReceiver } from '../test-support/scripted-receiver';
 
 /** Every attempt of a membership delivery goes out on cdp.activation.deliveries (through the outbox). */
 describe('delivery events (embedded broker + Postgres, real HTTP destination)', () => {
   const h = new DeliveryHarness();
   let broker: TestBroker;
-  let receiver: TestReceiver;
+  let receiver: ScriptedReceiver;
   let collector: TopicCollector;
 
   beforeAll(async () => {
     broker = await startTestBroker();
     await createTestTopics(broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
-    receiver = await TestReceiver.start();
+    receiver = await ScriptedReceiver.start();
     await h.start('act_events', FAST_DELIVERY_SETTINGS, broker.brokers);
     collector = new TopicCollector(broker.brokers, [Topics.ActivationDeliveries]);
     await collector.start();

@@ -1,6 +1,6 @@
 import { eventually } from '@tessera/testing';
 import { DeliveryHarness } from '../test-support/delivery-harness';
-import { TestReceiver } from '../test-support/test-receiver';
+import { ScriptedReceiver } from '../test-support/scripted-receiver';
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -10,10 +10,10 @@ function percentile(values: number[], p: number): number {
 /** One destination hangs; another keeps its normal latency (each destination has its own lane, slots and breaker). */
 describe('delivery isolation (embedded Postgres, real HTTP destinations)', () => {
   const h = new DeliveryHarness();
-  let receiver: TestReceiver;
+  let receiver: ScriptedReceiver;
 
   beforeAll(async () => {
-    receiver = await TestReceiver.start();
+    receiver = await ScriptedReceiver.start();
     await h.start('act_isolation');
   });
 

@@ -1,5 +1,5 @@
 import { DeliveryHarness } from '../test-support/delivery-harness';
-import { TestReceiver, type ReceivedRequest } from '../test-support/test-receiver';
+import { ScriptedReceiver, type ReceivedRequest } from '../test-support/scripted-receiver';
 
 /** The delivery ids a destination took, in the order it took them (a 207 takes all but the ones it lists). */
 function accepted(requests: ReceivedRequest[], refusedBy: Map<ReceivedRequest, string[]>): string[] {
@@ -19,10 +19,10 @@ function byProfile(ids: string[], profileOf: Map<string, string>): Map<string, s
 /** Ordering per (destination, profile), without a failing profile holding up the others. */
 describe('delivery order (embedded Postgres, real HTTP destination)', () => {
   const h = new DeliveryHarness();
-  let receiver: TestReceiver;
+  let receiver: ScriptedReceiver;
 
   beforeAll(async () => {
-    receiver = await TestReceiver.start();
+    receiver = await ScriptedReceiver.start();
     await h.start('act_order');
   });
 

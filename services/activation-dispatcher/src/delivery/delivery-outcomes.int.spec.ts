@@ -1,14 +1,14 @@
 import { eventually } from '@tessera/testing';
 import { DeliveryHarness, READ_TOKEN } from '../test-support/delivery-harness';
-import { TestReceiver } from '../test-support/test-receiver';
+import { ScriptedReceiver } from '../test-support/scripted-receiver';
 
 /** From a pending row to its final status, against a real local HTTP destination and real Postgres. */
 describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
   const h = new DeliveryHarness();
-  let receiver: TestReceiver;
+  let receiver: ScriptedReceiver;
 
   beforeAll(async () => {
-    receiver = await TestReceiver.start();
+    receiver = await ScriptedReceiver.start();
     await h.start('act_outcomes');
   });
 

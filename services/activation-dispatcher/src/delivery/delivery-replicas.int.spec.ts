@@ -1,7 +1,7 @@
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
 import { DeliveryHarness } from '../test-support/delivery-harness';
 import { deliveryTestModule } from '../test-support/delivery-test.module';
-import { TestReceiver } from '../test-support/test-receiver';
+import { ScriptedReceiver } from '../test-support/scripted-receiver';
 
 async function sentBy(service: RunningService): Promise<number> {
   const text = await (await fetch(`${service.url}/metrics`)).text();
@@ -13,10 +13,10 @@ async function sentBy(service: RunningService): Promise<number> {
 describe('delivery with two replicas (embedded Postgres, real HTTP destination)', () => {
   const h = new DeliveryHarness();
   let second: RunningService;
-  let receiver: TestReceiver;
+  let receiver: ScriptedReceiver;
 
   beforeAll(async () => {
-    receiver = await TestReceiver.start();
+    receiver = await ScriptedReceiver.start();
     await h.start('act_replicas');
     second = await startServiceForTest(deliveryTestModule(), 'activation-dispatcher', { databaseUrl: h.schema.url, schema: h.schema.schema, kafkaBrokers: '127.0.0.1:9' });
   });

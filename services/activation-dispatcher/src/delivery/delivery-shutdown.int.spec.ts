@@ -1,15 +1,15 @@
 import { eventually } from '@tessera/testing';
 import { DeliveryHarness } from '../test-support/delivery-harness';
 import { FAST_DELIVERY_SETTINGS } from '../test-support/delivery-test.module';
-import { TestReceiver } from '../test-support/test-receiver';
+import { ScriptedReceiver } from '../test-support/scripted-receiver';
 
 /** A graceful stop aborts the sends in flight and records them, so nothing waits for a lease to run out. */
 describe('delivery at shutdown (embedded Postgres, real HTTP destination)', () => {
   const h = new DeliveryHarness();
-  let receiver: TestReceiver;
+  let receiver: ScriptedReceiver;
 
   beforeAll(async () => {
-    receiver = await TestReceiver.start();
+    receiver = await ScriptedReceiver.start();
     await h.start('act_shutdown', { ...FAST_DELIVERY_SETTINGS, attemptTimeoutMs: 30_000, leaseMs: 60_000 });
   });
 

@@ -18,6 +18,8 @@ export interface LaneDestination {
   version: string;
   concurrency: number;
   ratePerSecond: number | null;
+  /** Items per send: the destination's batch size within its adapter's maximum. */
+  batchSize: number;
   limits: DestinationLimits;
 }
 
@@ -121,7 +123,7 @@ export class DestinationLane {
           this.wakeAfter(wait);
           return;
         }
-        const batch = await this.deps.claims.claim(this.destination.destinationId, this.adapter.maxBatchSize, this.deps.clock.now(), this.deps.settings.leaseMs);
+        const batch = await this.deps.claims.claim(this.destination.destinationId, this.destination.batchSize, this.deps.clock.now(), this.deps.settings.leaseMs);
         if (!batch) {
           this.bucket?.putBack();
           break;

@@ -1,3 +1,4 @@
+import type { SendResult } from '@tessera/destinations';
 import { planOutcome, type ClaimedDelivery, type OutcomeContext } from './outcome-plan';
 
 const NOW = 1_000_000_000;
@@ -37,5 +38,10 @@ describe('planOutcome', () => {
     expect(plan.attempts.map((a) => a.outcome)).toEqual(['delivered', 'rejected', 'retry']);
     expect(plan.anyDelivered).toBe(true);
     expect(plan.destinationError?.kind).toBe('rejected');
+  });
+
+  it('holds the retried part of a partial answer back for its Retry-After', () => {
+    const result = { outcome: 'partial', status: 429, rejected: [], retry: ['again'], retryAfterMs: 30_000 } as SendResult;
+    expect(planOutcome([row('ok'), row('again')], result, ctx).updates[1]).toMatchObject({ status: 'pending', nextAttemptAt: NOW + 30_000, keepBatch: false });
   });
 });

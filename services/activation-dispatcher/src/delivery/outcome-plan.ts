@@ -111,7 +111,9 @@ function planPartial(batch: readonly ClaimedDelivery[], result: Extract<SendResu
   const rejected = new Map(result.rejected.map((r) => [r.deliveryId, r.error]));
   const retry = new Set(result.retry.filter((id) => !rejected.has(id)));
   const retried = batch.filter((d) => retry.has(d.deliveryId));
-  const delay = retried.length > 0 ? retryDelayMs(Math.max(...retried.map((d) => d.budgetAttempts)), ctx.backoff, ctx.random) : 0;
+  // a partial answer may carry a Retry-After for the part it did not take
+  const retryAfterMs = (result as { retryAfterMs?: number }).retryAfterMs;
+  const delay = retried.length > 0 ? retryDelayMs(Math.max(...retried.map((d) => d.budgetAttempts)), ctx.backoff, ctx.random, retryAfterMs) : 0;
   const retryError = 'the destination did not take this record this time (partial batch)';
   const updates: DeliveryUpdate[] = [];
   const attempts: AttemptRecord[] = [];

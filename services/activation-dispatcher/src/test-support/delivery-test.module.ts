@@ -3,9 +3,9 @@ import { DatabaseModule, MessagingModule } from '@tessera/service-kit';
 import { ACTIVATION_DISPATCHER_MIGRATIONS } from '../database/migrations';
 import { DeliveryModule } from '../delivery/delivery.module';
 import type { DeliverySettings } from '../delivery/delivery-settings';
-import { DestinationCatalogModule } from '../destinations/destination-catalog.module';
+import { DestinationCatalogModule } from '../catalog/destination-catalog.module';
 import { DlqModule } from '../dlq/dlq.module';
-import { createTestDestinationCatalog } from './test-destination-catalog';
+import { createWebhookTestCatalog } from './webhook-test-catalog';
 
 /** Quick enough for tests: polls every 20 ms, backoff of 10 ms doubling to 100 ms, 2 s attempt timeout. */
 export const FAST_DELIVERY_SETTINGS: Partial<DeliverySettings> = {
@@ -28,7 +28,7 @@ export function deliveryTestModule(settings: Partial<DeliverySettings> = FAST_DE
     imports: [
       DatabaseModule.forService({ migrations: ACTIVATION_DISPATCHER_MIGRATIONS }),
       ...(withKafka ? [MessagingModule.forService()] : []),
-      DestinationCatalogModule.forRoot(createTestDestinationCatalog),
+      DestinationCatalogModule.forRoot(createWebhookTestCatalog),
       DeliveryModule.forRoot(settings),
       DlqModule,
     ],

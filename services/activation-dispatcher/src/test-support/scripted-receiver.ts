@@ -23,7 +23,7 @@ export interface ScriptedAnswer {
 export type Responder = (request: ReceivedRequest, n: number) => ScriptedAnswer | 'hang';
 
 /** A real local HTTP destination: records every request and answers as the test scripts it (200 by default). */
-export class TestReceiver {
+export class ScriptedReceiver {
   private readonly received: ReceivedRequest[] = [];
   private readonly responders = new Map<string, Responder>();
   private readonly counts = new Map<string, number>();
@@ -32,9 +32,9 @@ export class TestReceiver {
 
   private constructor(private readonly server: Server) {}
 
-  static async start(): Promise<TestReceiver> {
+  static async start(): Promise<ScriptedReceiver> {
     const server = createServer();
-    const receiver = new TestReceiver(server);
+    const receiver = new ScriptedReceiver(server);
     server.on('request', (req, res) => void receiver.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return receiver;

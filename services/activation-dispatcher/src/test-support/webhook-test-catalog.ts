@@ -6,7 +6,7 @@ import type { DeliveryBatch, DestinationAdapter, DestinationCatalog, SendResult 
  * answer the way a real adapter does (2xx delivered; 207 `{rejected, retry}` partial; 401/403 auth; 408, 429 and 5xx
  * retry with Retry-After; other 4xx terminal).
  */
-export function createTestDestinationCatalog(): DestinationCatalog {
+export function createWebhookTestCatalog(): DestinationCatalog {
   return {
     kinds: ['webhook'],
     validate: (kind, config) => (kind === 'webhook' && typeof (config as { url?: unknown })?.url === 'string' ? [] : [{ path: 'config.url', message: 'a url is required' }]),
