@@ -62,7 +62,7 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
 
     await h.waitForStatus([id], 'failed');
     const row = await h.row(id);
-    expect(row.reason).toMatch(/^rejected by the destination \(HTTP 400\): HTTP 400: .*email is not valid/);
+    expect(row.reason).toMatch(/^rejected by the destination \(HTTP 400\): .*email is not valid/);
     expect(receiver.requests('/bad')).toHaveLength(1);
     expect((await h.attempts(id)).map((a) => a.outcome)).toEqual(['terminal']);
   });
@@ -107,7 +107,7 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     const [id, other] = await h.enqueue('d-dlq', [{ profileId: 'p1' }, { profileId: 'p2' }]);
 
     await h.waitForStatus([id, other], 'dead');
-    expect((await h.row(id)).reason).toMatch(/^gave up after 3 attempt\(s\); last error: HTTP 503/);
+    expect((await h.row(id)).reason).toMatch(/^gave up after 3 attempt\(s\); last error: .*503/);
     const dlq = await h.http('GET', '/v1/destinations/d-dlq/dlq?limit=1');
     expect(dlq.status).toBe(200);
     expect(dlq.body.items).toHaveLength(1);
