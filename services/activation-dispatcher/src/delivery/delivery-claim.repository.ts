@@ -24,14 +24,17 @@ interface ClaimedRow {
   seq: string;
 }
 
+/** How many unbatched rows per batch slot the bounded head search looks at before the full pass. */
+const HEAD_WINDOW = 4;
+
 const ABANDONED = 'the worker that held the lease stopped before recording an outcome (crash or lost connection)';
 
 /**
  * Claims due deliveries of one destination in batches, in a short transaction that commits before the send:
  * - a batch formed earlier (a retry, or a claim whose worker died) is claimed whole, with its batch_id, so every
  *   attempt carries the same idempotency key and the same records; a batch only ever shrinks (rows that finish);
- * - otherwise a new batch takes the head (lowest seq) pending row of as many profiles as fit: a profile's later
- *   deliveries wait until its earlier one has finished, while other profiles go ahead;
+ * - otherwise a new batch takes the head (lowest seq) pending row of as many profiles as fit (`heads`): a profile's
+ *   later deliveries wait until its earlier one has finished, while other profiles go ahead;
  * - the claim sets a lease (lease_until, lease_token), counts the attempt and writes an `in_flight` attempt row:
  *   kill -9 at any instant leaves either no claim, or a lease that runs out and a batch that is sent again whole.
  * One claimer per destination at a time (a transaction advisory lock), so two replicas never split a batch nor claim
@@ -67,22 +70,45 @@ export class DeliveryClaimRepository {
         ids = rows.rows.map((r) => r.delivery_id);
       } else {
         batchId = randomUUID();
-        // each profile's head (lowest seq pending row) in one pass over the pending-order index: linear in the
-        // pending rows whatever the planner's statistics say, and a profile with a long tail holds back only itself
-        const heads = await tx.query<{ delivery_id: string }>(
-          `SELECT h.delivery_id FROM (
-             SELECT DISTINCT ON (profile_id) delivery_id, seq, batch_id, next_attempt_at FROM deliveries
-              WHERE destination_id = $1 AND status = 'pending'
-              ORDER BY profile_id, seq) h
-            WHERE h.batch_id IS NULL AND h.next_attempt_at <= to_timestamp($2)
-            ORDER BY h.seq LIMIT $3`,
-          [destinationId, now, maxItems],
-        );
-        ids = heads.rows.map((r) => r.delivery_id);
+        ids = await this.heads(tx, destinationId, now, maxItems);
       }
       if (ids.length === 0) return null;
       return this.lease(tx, destinationId, batchId, ids, nowMs, leaseMs);
     });
+  }
+
+  /**
+   * Up to `maxItems` due, unbatched rows that are their profile's head (lowest seq pending row), oldest first. The
+   * oldest few times maxItems unbatched rows are looked at first, each checked against its profile's head through
+   * the pending-order index: bounded work however long the backlog. When they hold too few heads (a profile with a
+   * long tail at the front) one DISTINCT ON pass over all pending rows finds the rest, so that profile holds back
+   * only itself. (A NOT EXISTS anti-join was planned as a nested loop on a freshly filled table: seconds per claim.)
+   */
+  private async heads(tx: SqlExecutor, destinationId: string, now: number, maxItems: number): Promise<string[]> {
+    const window = maxItems * HEAD_WINDOW;
+    const { rows } = await tx.query<{ delivery_id: string; head: boolean }>(
+      `SELECT c.delivery_id,
+              c.seq = (SELECT e.seq FROM deliveries e
+                        WHERE e.destination_id = $1 AND e.profile_id = c.profile_id AND e.status = 'pending'
+                        ORDER BY e.seq LIMIT 1) AS head
+         FROM (SELECT delivery_id, profile_id, seq FROM deliveries
+                WHERE destination_id = $1 AND status = 'pending' AND batch_id IS NULL AND next_attempt_at <= to_timestamp($2)
+                ORDER BY seq LIMIT $3) c
+        ORDER BY c.seq`,
+      [destinationId, now, window],
+    );
+    const heads = rows.filter((r) => r.head).map((r) => r.delivery_id);
+    if (heads.length >= maxItems || rows.length < window) return heads.slice(0, maxItems);
+    const all = await tx.query<{ delivery_id: string }>(
+      `SELECT h.delivery_id FROM (
+         SELECT DISTINCT ON (profile_id) delivery_id, seq, batch_id, next_attempt_at FROM deliveries
+          WHERE destination_id = $1 AND status = 'pending'
+          ORDER BY profile_id, seq) h
+        WHERE h.batch_id IS NULL AND h.next_attempt_at <= to_timestamp($2)
+        ORDER BY h.seq LIMIT $3`,
+      [destinationId, now, maxItems],
+    );
+    return all.rows.map((r) => r.delivery_id);
   }
 
   /** Gives a claimed batch back unsent (its breaker refused it): the attempt is not counted, the batch stays formed. */

@@ -90,4 +90,28 @@ describe('delivery order (embedded Postgres, real HTTP destination)', () => {
     expect(receiver.requests('/chaos').some((r) => r.status === 500)).toBe(true);
     expect(refusedBy.size).toBeGreaterThan(0);
   });
+
+  it('lets other profiles through while a profile with a long queue at the front has its first delivery retried', async () => {
+    const refusedBy = new Map<ReceivedRequest, string[]>();
+    let x1 = '';
+    let refusals = 0;
+    receiver.respond('/tail', (req) => {
+      if (req.items.some((i) => i.deliveryId === x1) && refusals < 3) {
+        refusals += 1;
+        refusedBy.set(req, [x1]);
+        return { status: 207, body: { rejected: [], retry: [x1] } };
+      }
+      return { status: 200 };
+    });
+    await h.destination('d-tail', { url: receiver.url('/tail'), batchSize: 5 });
+    // 50 of X's changes come first: more than the bounded head search looks at (4 x the batch size)
+    const ids = await h.enqueue('d-tail', [...Array.from({ length: 50 }, () => ({ profileId: 'X' })), ...Array.from({ length: 10 }, (_, i) => ({ profileId: `Y${i}` }))]);
+    x1 = ids[0];
+    const ys = ids.slice(50);
+
+    await h.waitForStatus(ids, 'delivered', 30_000);
+    const order = accepted(receiver.requests('/tail'), refusedBy);
+    expect(Math.max(...ys.map((id) => order.indexOf(id)))).toBeLessThan(order.indexOf(x1)); // every Y before X's first
+    expect(order.filter((id) => !ys.includes(id))).toEqual(ids.slice(0, 50)); // X in order
+  });
 });
