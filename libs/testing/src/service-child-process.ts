@@ -17,6 +17,8 @@ export interface ServiceExit {
 export interface ServiceChildOptions {
   /** Folder under services/: its src/main.ts is what runs. */
   service: string;
+  /** Another entry point under the service's src/ than main.ts (e.g. a test wiring of it). */
+  entry?: string;
   /** Added to the parent's environment (DATABASE_URL, DATABASE_SCHEMA, KAFKA_BROKERS, PORT, ...). */
   env: Record<string, string>;
   /** Give every Kafka consumer a 5 s session so a killed member leaves its group fast (default true). */
@@ -26,6 +28,8 @@ export interface ServiceChildOptions {
 export interface ServiceLaunchOptions {
   /** Folder under services/: its src/main.ts is what runs. */
   service: string;
+  /** Another entry point under the service's src/ than main.ts (e.g. a test wiring of it). */
+  entry?: string;
   /** Postgres URL and the service's schema (e.g. a createTestSchema()). */
   database: { url: string; schema: string };
   brokers: string[];
@@ -52,7 +56,7 @@ export class ServiceChildProcess {
   private exitInfo: ServiceExit | undefined;
 
   private constructor(readonly options: ServiceChildOptions) {
-    const main = path.join(REPO_ROOT, 'services', options.service, 'src', 'main.ts');
+    const main = path.join(REPO_ROOT, 'services', options.service, 'src', options.entry ?? 'main.ts');
     const entryArgs = options.shortKafkaSessions === false ? [main] : [SHORT_SESSIONS_ENTRY, main];
     this.child = spawn(process.execPath, [path.join(REPO_ROOT, 'tools', 'run-ts.js'), ...entryArgs], {
       cwd: REPO_ROOT,
@@ -93,7 +97,7 @@ export class ServiceChildProcess {
       LOG_LEVEL: 'error',
       ...options.env,
     };
-    return new ServiceChildProcess({ service: options.service, env, shortKafkaSessions: options.shortKafkaSessions });
+    return new ServiceChildProcess({ service: options.service, entry: options.entry, env, shortKafkaSessions: options.shortKafkaSessions });
   }
 
   /** The HTTP port the service was given (PORT). */

@@ -1,11 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { DestinationCatalog } from '@tessera/destinations';
+import { createDestinationCatalog, type DestinationCatalog } from '@tessera/destinations';
 import { DatabaseModule, MessagingModule } from '@tessera/service-kit';
 import { DestinationCatalogModule } from './catalog/destination-catalog.module';
-import { noDestinationCatalog } from './catalog/no-destination-catalog';
 import { ACTIVATION_DISPATCHER_MIGRATIONS } from './database/migrations';
+import { DeliveryModule } from './delivery/delivery.module';
 import { DeliveryLogModule } from './delivery-log/delivery-log.module';
 import { DestinationsModule } from './destinations/destinations.module';
+import { DlqModule } from './dlq/dlq.module';
 import { MirrorModule } from './mirror/mirror.module';
 import { ProjectionModule } from './projection/projection.module';
 import { SuppressionsModule } from './suppressions/suppressions.module';
@@ -20,10 +21,12 @@ const FEATURES = [
   MirrorModule,
   SuppressionsModule,
   DeliveryLogModule,
+  DeliveryModule.forRoot(),
+  DlqModule,
 ];
 
-/** activation-dispatcher: destinations, syncs and the delivery log. Wiring only; features live in their own modules. */
-@Module({ imports: [...FEATURES, DestinationCatalogModule.forRoot(noDestinationCatalog)] })
+/** activation-dispatcher: destinations, syncs, delivery and the delivery log. Wiring only; features live in their own modules. */
+@Module({ imports: [...FEATURES, DestinationCatalogModule.forRoot(() => createDestinationCatalog())] })
 export class AppModule {}
 
 class ActivationDispatcherWithCatalog {}

@@ -1,0 +1,160 @@
+import { eventually } from '@tessera/testing';
+import { DeliveryHarness, READ_TOKEN } from '../test-support/delivery-harness';
+import { ScriptedReceiver } from '../test-support/scripted-receiver';
+
+/** From a pending row to its final status, against a real local HTTP destination and real Postgres. */
+describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
+  const h = new DeliveryHarness();
+  let receiver: ScriptedReceiver;
+
+  beforeAll(async () => {
+    receiver = await ScriptedReceiver.start();
+    await h.start('act_outcomes');
+  });
+
+  afterAll(async () => {
+    await h.stop();
+    await receiver?.close();
+  });
+
+  it('retries 500 three times, then delivers once, with the same idempotency key on every attempt', async () => {
+    receiver.respond('/retry', (_req, n) => (n < 3 ? { status: 500, body: { error: 'boom' } } : { status: 200 }));
+    await h.destination('d-retry', { url: receiver.url('/retry') });
+    const [id] = await h.enqueue('d-retry', [{ profileId: 'p1' }]);
+
+    await h.waitForStatus([id], 'delivered');
+    const requests = receiver.requests('/retry');
+    expect(requests.map((r) => r.status)).toEqual([500, 500, 500, 200]);
+    expect(new Set(requests.map((r) => r.idempotencyKey)).size).toBe(1);
+    expect(requests.every((r) => r.items.length === 1 && r.items[0].deliveryId === id)).toBe(true);
+    const row = await h.row(id);
+    expect(row.batch_id).toBe(requests[0].idempotencyKey);
+    expect(row.finished_at).not.toBeNull();
+    expect((await h.attempts(id)).map((a) => [a.attempt, a.outcome, a.http_status, a.batch_id])).toEqual([
+      [1, 'retry', 500, row.batch_id], [2, 'retry', 500, row.batch_id], [3, 'retry', 500, row.batch_id], [4, 'delivered', 200, row.batch_id],
+    ]);
+  });
+
+  it('honours Retry-After: the next attempt waits as long as the destination asked, then carries the same key', async () => {
+    receiver.respond('/busy', (_req, n) => (n === 0 ? { status: 429, headers: { 'retry-after': '120' } } : { status: 200 }));
+    await h.destination('d-busy', { url: receiver.url('/busy') });
+    const [id] = await h.enqueue('d-busy', [{ profileId: 'p1' }]);
+
+    const retrying = await eventually(async () => ((await h.attempts(id))[0]?.outcome === 'retry' ? h.row(id) : undefined));
+    const firstAttempt = (await h.attempts(id))[0];
+    // the test backoff is at most 100 ms: a wait of two minutes is the Retry-After
+    expect(retrying.next_attempt_at.getTime() - firstAttempt.finished_at.getTime()).toBeGreaterThanOrEqual(119_000);
+    await h.worker.runOnce();
+    await h.worker.runOnce();
+    expect(receiver.requests('/busy')).toHaveLength(1);
+
+    h.clock.advance(121_000);
+    await h.waitForStatus([id], 'delivered');
+    const requests = receiver.requests('/busy');
+    expect(requests.map((r) => r.status)).toEqual([429, 200]);
+    expect(requests[1].idempotencyKey).toBe(requests[0].idempotencyKey);
+  });
+
+  it('treats a 400 as terminal: failed with the reason, never retried', async () => {
+    receiver.respond('/bad', () => ({ status: 400, body: { error: 'email is not valid' } }));
+    await h.destination('d-bad', { url: receiver.url('/bad') });
+    const [id] = await h.enqueue('d-bad', [{ profileId: 'p1' }]);
+
+    await h.waitForStatus([id], 'failed');
+    const row = await h.row(id);
+    expect(row.reason).toMatch(/^rejected by the destination \(HTTP 400\): .*email is not valid/);
+    expect(receiver.requests('/bad')).toHaveLength(1);
+    expect((await h.attempts(id)).map((a) => a.outcome)).toEqual(['terminal']);
+  });
+
+  it('reports a 401 as an authentication failure, on the delivery and on the destination status', async () => {
+    receiver.respond('/auth', () => ({ status: 401, body: { error: 'token expired' } }));
+    await h.destination('d-auth', { url: receiver.url('/auth') });
+    const [id] = await h.enqueue('d-auth', [{ profileId: 'p1' }]);
+
+    await h.waitForStatus([id], 'failed');
+    expect((await h.row(id)).reason).toMatch(/^authentication failed \(HTTP 401\): .*token expired.*check the destination's credentials/);
+    expect((await h.attempts(id)).map((a) => a.outcome)).toEqual(['auth_failed']);
+    const status = await h.http('GET', '/v1/destinations/d-auth/status');
+    expect(status.status).toBe(200);
+    expect(status.body.authFailing).toBe(true);
+    expect(status.body.lastError).toMatchObject({ kind: 'auth_failed', httpStatus: 401 });
+    expect(status.body.lastError.message).toMatch(/^authentication failed/);
+    expect(status.body.counts).toMatchObject({ failed: 1, pending: 0 });
+  });
+
+  it('splits a partially rejected batch: the rejected record fails, the one not taken is retried alone in a new batch, the rest is delivered', async () => {
+    let ids: string[] = [];
+    receiver.respond('/partial', (_req, n) => (n === 0 ? { status: 207, body: { rejected: [{ deliveryId: ids[1], error: 'invalid phone' }], retry: [ids[2]] } } : { status: 200 }));
+    await h.destination('d-partial', { url: receiver.url('/partial') });
+    ids = await h.enqueue('d-partial', [{ profileId: 'p1' }, { profileId: 'p2' }, { profileId: 'p3' }]);
+
+    await h.waitForStatus([ids[0], ids[2]], 'delivered');
+    const rejected = await h.row(ids[1]);
+    expect(rejected.status).toBe('failed');
+    expect(rejected.reason).toBe('rejected by the destination (HTTP 207): invalid phone');
+    const requests = receiver.requests('/partial');
+    expect(requests.map((r) => r.items.map((i) => i.deliveryId))).toEqual([ids, [ids[2]]]);
+    expect(requests[1].idempotencyKey).not.toBe(requests[0].idempotencyKey);
+    expect((await h.attempts(ids[2])).map((a) => a.outcome)).toEqual(['retry', 'delivered']);
+    expect((await h.http('GET', '/v1/destinations/d-partial/status')).body.lastError).toMatchObject({ kind: 'rejected', httpStatus: 207 });
+  });
+
+  it('sends a delivery out of attempts to the DLQ; replay delivers it and keeps its attempt history', async () => {
+    let healthy = false;
+    receiver.respond('/dlq', () => (healthy ? { status: 200 } : { status: 503 }));
+    await h.destination('d-dlq', { url: receiver.url('/dlq'), maxAttempts: 3 });
+    const [id, other] = await h.enqueue('d-dlq', [{ profileId: 'p1' }, { profileId: 'p2' }]);
+
+    await h.waitForStatus([id, other], 'dead');
+    expect((await h.row(id)).reason).toMatch(/^gave up after 3 attempt\(s\); last error: .*503/);
+    const dlq = await h.http('GET', '/v1/destinations/d-dlq/dlq?limit=1');
+    expect(dlq.status).toBe(200);
+    expect(dlq.body.items).toHaveLength(1);
+    expect(dlq.body.items[0]).toMatchObject({ deliveryId: id, profileId: 'p1', attempts: 3 });
+    expect(dlq.body.items[0].attemptHistory.map((a: { outcome: string }) => a.outcome)).toEqual(['retry', 'retry', 'retry']);
+    const secondPage = await h.http('GET', `/v1/destinations/d-dlq/dlq?limit=1&after=${dlq.body.next}`);
+    expect(secondPage.body.items.map((i: { deliveryId: string }) => i.deliveryId)).toEqual([other]);
+    expect(secondPage.body.next).toBeNull();
+    expect((await h.http('GET', '/v1/destinations/d-dlq/status')).body.counts).toMatchObject({ dead: 2 });
+
+    healthy = true;
+    const replay = await h.http('POST', '/v1/destinations/d-dlq/dlq/replay', { deliveryIds: [id] });
+    expect(replay).toMatchObject({ status: 200, body: { replayed: 1, deliveryIds: [id] } });
+    await h.waitForStatus([id], 'delivered');
+    expect((await h.row(other)).status).toBe('dead');
+    expect((await h.attempts(id)).map((a) => a.outcome)).toEqual(['retry', 'retry', 'retry', 'delivered']);
+    expect((await h.http('GET', '/v1/destinations/d-dlq/dlq')).body.items.map((i: { deliveryId: string }) => i.deliveryId)).toEqual([other]);
+
+    expect((await h.http('POST', '/v1/destinations/d-dlq/dlq/replay', {})).body.replayed).toBe(1);
+    await h.waitForStatus([other], 'delivered');
+    expect((await h.http('GET', '/v1/destinations/nope/dlq')).status).toBe(404);
+    expect((await h.http('POST', '/v1/destinations/nope/dlq/replay', {})).status).toBe(404);
+    expect((await h.http('POST', '/v1/destinations/d-dlq/dlq/replay', { deliveryIds: [] })).status).toBe(400);
+  });
+
+  it('sends deliveries past their max age to the DLQ even when never attempted (here: a destination without a working adapter)', async () => {
+    await h.destination('d-broken', { url: receiver.url('/never'), maxAgeSeconds: 600, kind: 'carrier_pigeon' });
+    const [id] = await h.enqueue('d-broken', [{ profileId: 'p1' }]);
+    const status = await eventually(async () => {
+      const res = await h.http('GET', '/v1/destinations/d-broken/status');
+      return res.body.worker.error ? res.body : undefined;
+    });
+    expect(status.worker).toMatchObject({ running: false, error: expect.stringMatching(/^the carrier_pigeon adapter could not be built/) });
+    expect(status.counts.pending).toBe(1);
+
+    h.clock.advance(601_000);
+    await h.waitForStatus([id], 'dead');
+    expect((await h.row(id)).reason).toBe('gave up after 600 s (max age), 0 attempt(s)');
+    expect(receiver.requests('/never')).toHaveLength(0);
+    expect((await h.http('GET', '/v1/destinations/d-broken/dlq')).body.items.map((i: { deliveryId: string }) => i.deliveryId)).toEqual([id]);
+  });
+
+  it('serves the DLQ and the status to the admin token only, even for reads', async () => {
+    for (const path of ['/v1/destinations/d-dlq/dlq', '/v1/destinations/d-dlq/status']) {
+      expect((await h.http('GET', path, undefined, READ_TOKEN)).status).toBe(403);
+      expect((await h.http('GET', path, undefined, 'wrong')).status).toBe(401);
+    }
+    expect((await h.http('GET', '/v1/destinations/nope/status')).status).toBe(404);
+  });
+});

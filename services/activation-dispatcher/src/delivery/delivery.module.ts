@@ -1,0 +1,29 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DeliveryClaimRepository } from './delivery-claim.repository';
+import { DeliveryClock } from './delivery-clock';
+import { DeliveryOutcomeRepository } from './delivery-outcome.repository';
+import { DELIVERY_SETTINGS, resolveDeliverySettings, type DeliverySettings } from './delivery-settings';
+import { DeliveryStatusController } from './delivery-status.controller';
+import { DeliveryStatusService } from './delivery-status.service';
+import { DeliveryWorker } from './delivery.worker';
+
+/** From a pending delivery row to its final status: the per-destination lanes, outcomes, and the status API. Needs DESTINATION_CATALOG. */
+@Module({})
+export class DeliveryModule {
+  static forRoot(settings: Partial<DeliverySettings> = {}): DynamicModule {
+    return {
+      module: DeliveryModule,
+      global: true,
+      controllers: [DeliveryStatusController],
+      providers: [
+        { provide: DELIVERY_SETTINGS, useFactory: () => resolveDeliverySettings(settings) },
+        DeliveryClock,
+        DeliveryClaimRepository,
+        DeliveryOutcomeRepository,
+        DeliveryWorker,
+        DeliveryStatusService,
+      ],
+      exports: [DeliveryWorker, DeliveryClock],
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly, JsonBodyValidator } from '@tessera/service-kit';
+import { DeliveryClock } from '../delivery/delivery-clock';
+import { DeliveryWorker } from '../delivery/delivery.worker';
+import { DeadDeliveryRepository, type DeadDeliveryView } from './dead-delivery.repository';
+
+const replayBody = new JsonBodyValidator<{ deliveryIds?: string[] }>({
+  type: 'object',
+  additionalProperties: false,
+  properties: { deliveryIds: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, maxItems: 10_000 } },
+});
+
+/** A destination's dead-letter queue: deliveries that ran out of attempts or age, browsed and replayed. */
+@ApiTags('deliveries')
+@AdminOnly()
+@Controller('v1/destinations/:id/dlq')
+export class DlqController {
+  constructor(
+    private readonly dead: DeadDeliveryRepository,
+    private readonly worker: DeliveryWorker,
+    private readonly clock: DeliveryClock,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "The destination's dead deliveries in queue order, each with its reason (last error) and attempts (?limit=100&after=<seq>; the answer gives next)" })
+  async list(@Param('id') id: string, @Query('limit') limit?: string, @Query('after') after?: string): Promise<{ destinationId: string; items: DeadDeliveryView[]; next: string | null }> {
+    if (after !== undefined && !/^\d{1,18}$/.test(after)) throw new BadRequestException('after must be the seq of the last item of the previous page');
+    return { destinationId: id, ...(await this.dead.page(id, pageLimit(limit), after ?? null)) };
+  }
+
+  @Post('replay')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send dead deliveries again: all of them, or {deliveryIds}; they become pending with a fresh attempt budget, their history kept' })
+  async replay(@Param('id') id: string, @Body() body: unknown): Promise<{ destinationId: string; replayed: number; deliveryIds: string[] }> {
+    const parsed = replayBody.parse(body ?? {});
+    const ids = await this.dead.replay(id, parsed.deliveryIds ?? null, this.clock.now());
+    this.worker.wake(id);
+    return { destinationId: id, replayed: ids.length, deliveryIds: ids };
+  }
+}
+
+function pageLimit(raw: string | undefined): number {
+  if (raw === undefined) return 100;
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new BadRequestException('limit must be an integer from 1 to 1000');
+  return limit;
+}
