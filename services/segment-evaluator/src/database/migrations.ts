@@ -1,6 +1,7 @@
 import { KafkaExactlyOnceTables1732230000000, KafkaOutboxPacking1732600000000, KafkaOutboxSequence1732700000000, KafkaOutboxPublishOrder1732700000300 } from '@tessera/service-kit';
 import { ComputedTraitTables1733500000000 } from './computed-trait-tables.migration';
 import { ComputedValueTables1733500000100 } from './computed-value-tables.migration';
+import { EvaluatorCaches1733600000000 } from './evaluator-caches.migration';
 import { SegmentTables1733400000000 } from './segment-tables.migration';
 
 /** Applied in order at start, inside this service's own schema. Append new migrations; never edit applied ones. */
@@ -12,4 +13,5 @@ export const SEGMENT_EVALUATOR_MIGRATIONS = [
   SegmentTables1733400000000,
   ComputedTraitTables1733500000000,
   ComputedValueTables1733500000100,
+  EvaluatorCaches1733600000000,
 ];

@@ -5,12 +5,11 @@ import { KafkaBatchConsumer, type KafkaBatchApplier } from '@tessera/kafka-nest'
 import { CounterTally, type Registry } from '@tessera/observability';
 import { METRICS_REGISTRY } from '@tessera/service-kit';
 import { SegmentClock } from '../config/segment-clock';
-import { SEGMENT_SETTINGS, type SegmentSettings } from '../config/segment-settings';
 import type { EvaluatorInput } from './evaluator-input';
 import { evaluationMetrics, type EvaluationMetrics } from './metrics';
 import { ProfileChangesApplier } from './profile-changes.applier';
 import { ResolvedEventsApplier } from './resolved-events.applier';
-import { SegmentCatalog } from './segment-catalog';
+import { SegmentCatalogCache } from './segment-catalog.cache';
 
 export const SEGMENT_EVALUATOR_GROUP_ID = 'segment-evaluator';
 
@@ -29,7 +28,7 @@ export class EvaluatorInputConsumer implements KafkaBatchApplier<EvaluatorInput>
     private readonly clock: SegmentClock,
     private readonly profileChanges: ProfileChangesApplier,
     private readonly resolvedEvents: ResolvedEventsApplier,
-    @Inject(SEGMENT_SETTINGS) private readonly settings: SegmentSettings,
+    private readonly catalogs: SegmentCatalogCache,
   ) {
     this.metrics = evaluationMetrics(registry);
   }
@@ -43,7 +42,7 @@ export class EvaluatorInputConsumer implements KafkaBatchApplier<EvaluatorInput>
 
   async apply(ctx: ApplyContext<EvaluatorInput>): Promise<void> {
     const stopTimer = this.metrics.sliceDuration.startTimer();
-    const catalog = await SegmentCatalog.load(ctx.tx, this.settings.eventHistoryDays);
+    const catalog = await this.catalogs.load(ctx.tx);
     const now = this.clock.now();
     const inputs = ctx.records.map((r) => r.value);
     const trigger = ctx.topic === Topics.ProfilesChanged ? 'profile_change' : 'event';

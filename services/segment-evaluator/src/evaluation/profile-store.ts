@@ -9,6 +9,11 @@ export interface ProfileRow {
   values: Record<string, unknown>;
   identifiers: Array<{ type: string; value: string }>;
   isTest: boolean;
+  /**
+   * The earliest instant any of the profile's decisions or computed values could change with no new input (null:
+   * none): its one due timer. Read under the row lock, so always the latest committed one.
+   */
+  dueAt: number | null;
 }
 
 export interface StoredMembership {
@@ -26,11 +31,14 @@ export async function lockProfiles(tx: SqlExecutor, ids: readonly string[]): Pro
   const sorted = [...new Set(ids)].sort();
   if (sorted.length === 0) return new Map();
   await tx.query('INSERT INTO profiles (profile_id) SELECT unnest($1::text[]) ON CONFLICT (profile_id) DO NOTHING', [sorted]);
-  const { rows } = await tx.query<{ profile_id: string; version: string; status: 'active' | 'merged'; merged_into: string | null; vals: Record<string, unknown>; identifiers: ProfileRow['identifiers']; is_test: boolean }>(
-    'SELECT profile_id, version, status, merged_into, vals, identifiers, is_test FROM profiles WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE',
+  const { rows } = await tx.query<{ profile_id: string; version: string; status: 'active' | 'merged'; merged_into: string | null; vals: Record<string, unknown>; identifiers: ProfileRow['identifiers']; is_test: boolean; due_at_ms: string | null }>(
+    'SELECT profile_id, version, status, merged_into, vals, identifiers, is_test, due_at_ms FROM profiles WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE',
     [sorted],
   );
-  return new Map(rows.map((r) => [r.profile_id, { profileId: r.profile_id, version: Number(r.version), status: r.status, mergedInto: r.merged_into, values: r.vals, identifiers: r.identifiers, isTest: r.is_test }]));
+  return new Map(rows.map((r) => [r.profile_id, {
+    profileId: r.profile_id, version: Number(r.version), status: r.status, mergedInto: r.merged_into, values: r.vals, identifiers: r.identifiers, isTest: r.is_test,
+    dueAt: r.due_at_ms === null ? null : Number(r.due_at_ms),
+  }]));
 }
 
 /** The histories of `ids`; only the events named in `names` when given (a preview reads what its rule names). */
@@ -59,13 +67,32 @@ export async function loadMemberships(tx: SqlExecutor, ids: readonly string[], s
   return out;
 }
 
-/** Stored due timers of the profiles: profile id -> segment id -> due ms. */
-export async function loadTimers(tx: SqlExecutor, ids: readonly string[], segments?: readonly string[] | null): Promise<Map<string, Map<string, number>>> {
-  const { rows } = await tx.query<{ profile_id: string; segment_id: string; due_at_ms: string }>(
-    'SELECT profile_id, segment_id, due_at_ms FROM due_timers WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR segment_id = ANY($2::text[]))',
-    [ids, segments ?? null],
+/**
+ * One statement for a slice's profile rows: the projection rows the slice changed (every column, with the due time
+ * decided now or the stored one) and the due times that moved on rows it did not change.
+ */
+export async function writeProfiles(tx: SqlExecutor, changed: readonly ProfileRow[], dues: ReadonlyMap<string, number | null>): Promise<void> {
+  const rows = changed.map((row) => ({ row, due: dues.has(row.profileId) ? (dues.get(row.profileId) as number | null) : row.dueAt }));
+  const full = new Set(changed.map((r) => r.profileId));
+  const moved = [...dues].filter(([id]) => !full.has(id));
+  if (rows.length === 0 && moved.length === 0) return;
+  const none = moved.map(() => null);
+  await tx.query(
+    `UPDATE profiles p SET version = coalesce(x.version, p.version), status = coalesce(x.status, p.status),
+            merged_into = CASE WHEN x.version IS NULL THEN p.merged_into ELSE x.merged_into END,
+            vals = coalesce(x.vals, p.vals), identifiers = coalesce(x.identifiers, p.identifiers), is_test = coalesce(x.is_test, p.is_test), due_at_ms = x.due_at_ms
+       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::boolean[], $8::bigint[])
+            AS x(profile_id, version, status, merged_into, vals, identifiers, is_test, due_at_ms)
+      WHERE p.profile_id = x.profile_id`,
+    [
+      [...rows.map((r) => r.row.profileId), ...moved.map(([id]) => id)],
+      [...rows.map((r) => r.row.version), ...none],
+      [...rows.map((r) => r.row.status), ...none],
+      [...rows.map((r) => r.row.mergedInto), ...none],
+      [...rows.map((r) => JSON.stringify(r.row.values)), ...none],
+      [...rows.map((r) => JSON.stringify(r.row.identifiers)), ...none],
+      [...rows.map((r) => r.row.isTest), ...none],
+      [...rows.map((r) => r.due), ...moved.map(([, due]) => due)],
+    ],
   );
-  const out = new Map<string, Map<string, number>>(ids.map((id) => [id, new Map()]));
-  for (const r of rows) out.get(r.profile_id)?.set(r.segment_id, Number(r.due_at_ms));
-  return out;
 }
