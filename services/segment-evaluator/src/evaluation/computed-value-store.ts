@@ -2,10 +2,11 @@ import { encode, Topics } from '@tessera/contracts';
 import type { OutboxEntry, SqlExecutor } from '@tessera/kafka';
 import type { ComputedDecision, ComputedMap, StoredComputed } from './computed-value-decider';
 import type { ProfileRow } from './profile-store';
+import { arrayLiteral } from '@tessera/persistence';
 
 /** Stored computed values of `ids` (their due time is the profile's, ProfileRow.dueAt). */
 export async function loadComputedValues(tx: SqlExecutor, ids: readonly string[]): Promise<Map<string, ComputedMap>> {
-  const { rows } = await tx.query<{ profile_id: string; vals: ComputedMap }>('SELECT profile_id, vals FROM profile_computed_values WHERE profile_id = ANY($1::text[])', [ids]);
+  const { rows } = await tx.query<{ profile_id: string; vals: ComputedMap }>('SELECT profile_id, vals FROM profile_computed_values WHERE profile_id = ANY($1::text[])', [arrayLiteral(ids, 'plain')]);
   return new Map(rows.map((r) => [r.profile_id, r.vals]));
 }
 
@@ -42,7 +43,7 @@ export async function writeComputedValues(
     await tx.query(
       `INSERT INTO profile_computed_values (profile_id, vals, computed_at_ms) SELECT * FROM unnest($1::text[], $2::jsonb[], $3::bigint[])
        ON CONFLICT (profile_id) DO UPDATE SET vals = EXCLUDED.vals, computed_at_ms = EXCLUDED.computed_at_ms`,
-      [upsert.id, upsert.vals, upsert.at],
+      [arrayLiteral(upsert.id, 'plain'), arrayLiteral(upsert.vals, 'plain'), arrayLiteral(upsert.at, 'plain')],
     );
   }
   return messages;

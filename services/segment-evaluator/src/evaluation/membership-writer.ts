@@ -2,6 +2,7 @@ import { encode, Topics } from '@tessera/contracts';
 import type { OutboxEntry, SqlExecutor } from '@tessera/kafka';
 import type { ProfileDecision } from './membership-decider';
 import type { ProfileRow } from './profile-store';
+import { arrayLiteral } from '@tessera/persistence';
 
 export interface DecidedProfile {
   profile: ProfileRow;
@@ -40,14 +41,14 @@ export async function writeDecisions(tx: SqlExecutor, decided: readonly DecidedP
     }
   }
   if (exit.profile.length > 0) {
-    await tx.query('DELETE FROM memberships m USING unnest($1::text[], $2::text[]) AS x(segment_id, profile_id) WHERE m.segment_id = x.segment_id AND m.profile_id = x.profile_id', [exit.segment, exit.profile]);
+    await tx.query('DELETE FROM memberships m USING unnest($1::text[], $2::text[]) AS x(segment_id, profile_id) WHERE m.segment_id = x.segment_id AND m.profile_id = x.profile_id', [arrayLiteral(exit.segment, 'plain'), arrayLiteral(exit.profile, 'plain')]);
   }
   if (enter.profile.length > 0) {
     await tx.query(
       `INSERT INTO memberships (segment_id, profile_id, segment_version, entered_at_ms, reason)
        SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::text[])
        ON CONFLICT (segment_id, profile_id) DO NOTHING`,
-      [enter.segment, enter.profile, enter.version, enter.at, enter.reason],
+      [enter.segment, enter.profile, enter.version, enter.at, enter.reason].map((column) => arrayLiteral(column, 'plain')),
     );
   }
   return messages;

@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '@tessera/kafka';
 import { eventHistoryOf, type EventHistory } from '../rules';
+import { arrayLiteral } from '@tessera/persistence';
 
 export interface ProfileRow {
   profileId: string;
@@ -30,10 +31,11 @@ export interface StoredMembership {
 export async function lockProfiles(tx: SqlExecutor, ids: readonly string[]): Promise<Map<string, ProfileRow>> {
   const sorted = [...new Set(ids)].sort();
   if (sorted.length === 0) return new Map();
-  await tx.query('INSERT INTO profiles (profile_id) SELECT unnest($1::text[]) ON CONFLICT (profile_id) DO NOTHING', [sorted]);
+  const idList = arrayLiteral(sorted, 'plain');
+  await tx.query('INSERT INTO profiles (profile_id) SELECT unnest($1::text[]) ON CONFLICT (profile_id) DO NOTHING', [idList]);
   const { rows } = await tx.query<{ profile_id: string; version: string; status: 'active' | 'merged'; merged_into: string | null; vals: Record<string, unknown>; identifiers: ProfileRow['identifiers']; is_test: boolean; due_at_ms: string | null }>(
     'SELECT profile_id, version, status, merged_into, vals, identifiers, is_test, due_at_ms FROM profiles WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE',
-    [sorted],
+    [idList],
   );
   return new Map(rows.map((r) => [r.profile_id, {
     profileId: r.profile_id, version: Number(r.version), status: r.status, mergedInto: r.merged_into, values: r.vals, identifiers: r.identifiers, isTest: r.is_test,
@@ -45,7 +47,7 @@ export async function lockProfiles(tx: SqlExecutor, ids: readonly string[]): Pro
 export async function loadEventHistories(tx: SqlExecutor, ids: readonly string[], names?: readonly string[]): Promise<Map<string, EventHistory>> {
   const { rows } = await tx.query<{ profile_id: string; name: string; at_ms: string; properties: Record<string, unknown> }>(
     'SELECT profile_id, name, at_ms, properties FROM profile_events WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR name = ANY($2::text[]))',
-    [ids, names ?? null],
+    [arrayLiteral(ids, 'plain'), names ? arrayLiteral(names, 'plain') : null],
   );
   const byProfile = new Map<string, Array<{ name: string; at: number; properties: Record<string, unknown> }>>();
   for (const r of rows) {
@@ -60,7 +62,7 @@ export async function loadEventHistories(tx: SqlExecutor, ids: readonly string[]
 export async function loadMemberships(tx: SqlExecutor, ids: readonly string[], segments?: readonly string[] | null): Promise<Map<string, Map<string, StoredMembership>>> {
   const { rows } = await tx.query<{ profile_id: string; segment_id: string; segment_version: number; entered_at_ms: string; reason: string | null }>(
     'SELECT profile_id, segment_id, segment_version, entered_at_ms, reason FROM memberships WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR segment_id = ANY($2::text[]))',
-    [ids, segments ?? null],
+    [arrayLiteral(ids, 'plain'), segments ? arrayLiteral(segments, 'plain') : null],
   );
   const out = new Map<string, Map<string, StoredMembership>>(ids.map((id) => [id, new Map()]));
   for (const r of rows) out.get(r.profile_id)?.set(r.segment_id, { segmentVersion: r.segment_version, enteredAt: Number(r.entered_at_ms), reason: r.reason });
@@ -85,14 +87,14 @@ export async function writeProfiles(tx: SqlExecutor, changed: readonly ProfileRo
             AS x(profile_id, version, status, merged_into, vals, identifiers, is_test, due_at_ms)
       WHERE p.profile_id = x.profile_id`,
     [
-      [...rows.map((r) => r.row.profileId), ...moved.map(([id]) => id)],
-      [...rows.map((r) => r.row.version), ...none],
-      [...rows.map((r) => r.row.status), ...none],
-      [...rows.map((r) => r.row.mergedInto), ...none],
-      [...rows.map((r) => JSON.stringify(r.row.values)), ...none],
-      [...rows.map((r) => JSON.stringify(r.row.identifiers)), ...none],
-      [...rows.map((r) => r.row.isTest), ...none],
-      [...rows.map((r) => r.due), ...moved.map(([, due]) => due)],
+      arrayLiteral([...rows.map((r) => r.row.profileId), ...moved.map(([id]) => id)], 'plain'),
+      arrayLiteral([...rows.map((r) => r.row.version), ...none], 'plain'),
+      arrayLiteral([...rows.map((r) => r.row.status), ...none], 'plain'),
+      arrayLiteral([...rows.map((r) => r.row.mergedInto), ...none], 'plain'),
+      arrayLiteral([...rows.map((r) => r.row.values), ...none], 'json'),
+      arrayLiteral([...rows.map((r) => r.row.identifiers), ...none], 'json'),
+      arrayLiteral([...rows.map((r) => r.row.isTest), ...none], 'plain'),
+      arrayLiteral([...rows.map((r) => r.due), ...moved.map(([, due]) => due)], 'plain'),
     ],
   );
 }
