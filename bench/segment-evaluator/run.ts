@@ -11,8 +11,10 @@
  * on a rig of its own (its stages use the evaluator's input topics), printed beside the evaluator's CPU per change.
  * --pg-stats prints the statements with the most execution time during the throughput phase.
  *
- * Usage: node tools/run-ts.js bench/segment-evaluator/run.ts [--profiles 10000] [--versions 5] [--rate 1000] [--latency-seconds 15]
- *          [--floor-people 5000] [--pg-stats] [--cpu-prof <dir>]
+ * --workload steady (a second workload, see measureEvaluator) applies every first sight before the clock starts.
+ *
+ * Usage: node tools/run-ts.js bench/segment-evaluator/run.ts [--profiles 10000] [--versions 5] [--workload first-sight|steady]
+ *          [--rate 1000] [--latency-seconds 15] [--floor-people 5000] [--pg-stats] [--cpu-prof <dir>]
  */
 import { decode, encode, Topics } from '@tessera/contracts';
 import { freePort } from '@tessera/testing';
@@ -51,10 +53,10 @@ function valuesOf(p: number, v: number, now: number): Record<string, unknown> {
   return values;
 }
 
-/** `versions` full snapshots per profile, each changing two trait fields and one date. */
-function workload(profiles: number, versions: number, now: number): Message[] {
+/** Versions `from`..`to` of every profile: full snapshots, the first a first sight, later ones changing two trait fields and one date. */
+function workload(profiles: number, from: number, to: number, now: number): Message[] {
   const messages: Message[] = [];
-  for (let v = 1; v <= versions; v++) {
+  for (let v = from; v <= to; v++) {
     for (let p = 0; p < profiles; p++) {
       const values = valuesOf(p, v, now);
       const profileId = `bp-${p}`;
@@ -84,6 +86,7 @@ function history(profiles: number, now: number): Message[] {
 const load1 = (): string => loadavg()[0].toFixed(1);
 
 interface Throughput {
+  workload: string;
   changes: number;
   seconds: number;
   load: string;
@@ -96,15 +99,17 @@ interface Throughput {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
-    profiles: { type: 'string', default: '10000' }, versions: { type: 'string', default: '5' }, rate: { type: 'string', default: '1000' }, 'latency-seconds': { type: 'string', default: '15' },
+    profiles: { type: 'string', default: '10000' }, workload: { type: 'string', default: 'first-sight' }, versions: { type: 'string', default: '5' }, rate: { type: 'string', default: '1000' }, 'latency-seconds': { type: 'string', default: '15' },
     'floor-people': { type: 'string', default: '5000' }, 'pg-stats': { type: 'boolean' }, 'cpu-prof': { type: 'string' },
   } });
   const profiles = Number(values.profiles);
   const versions = Number(values.versions);
   const pgStats = values['pg-stats'] ?? false;
+  if (values.workload !== 'first-sight' && values.workload !== 'steady') throw new Error('--workload is first-sight or steady');
+  const steady = values.workload === 'steady';
   let evaluator: Throughput | undefined;
   await BenchRig.run({ workPrefix: 'tessera-bench-segments-', clientId: 'bench-segments', cpuProfDir: values['cpu-prof'], pgSettings: pgStats ? PG_STATS_SETTINGS : [] }, async (rig) => {
-    evaluator = await measureEvaluator(rig, profiles, versions, Number(values.rate), Number(values['latency-seconds']), pgStats);
+    evaluator = await measureEvaluator(rig, profiles, versions, steady, Number(values.rate), Number(values['latency-seconds']), pgStats);
   });
   let floor: FloorResult | undefined;
   let floorLoad = '';
@@ -118,7 +123,12 @@ async function main(): Promise<void> {
   if (floor.problems.length > 0) process.exitCode = 1;
 }
 
-async function measureEvaluator(rig: BenchRig, profiles: number, versions: number, rate: number, latencySeconds: number, pgStats: boolean): Promise<Throughput> {
+/**
+ * `steady`: the second workload. Every profile's first sight (version 1, deciding all 100 segments) is applied
+ * before the clock starts; the clock then runs over versions 2..versions+1, changes to known profiles only, as a
+ * running installation mostly sees. The first-sight workload (the default, issue 13's figure) keeps them in.
+ */
+async function measureEvaluator(rig: BenchRig, profiles: number, versions: number, steady: boolean, rate: number, latencySeconds: number, pgStats: boolean): Promise<Throughput> {
   const port = await freePort();
   const evaluator = rig.spawn('segment-evaluator', 'services/segment-evaluator/src/main.ts', {
     NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: rig.databaseUrl, DATABASE_SCHEMA: SCHEMA,
@@ -140,16 +150,27 @@ async function measureEvaluator(rig: BenchRig, profiles: number, versions: numbe
   const count = async (sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0].n);
   // the 100 segments' backfills page over the profiles the history created: let them finish before the clock starts
   await rig.waitFor(async () => (await count(`SELECT count(*) AS n FROM ${SCHEMA}.segment_backfills WHERE state IN ('pending', 'running')`)) === 0, 600_000, 'backfills not done');
+  const first = steady ? 2 : 1;
+  const last = versions + first - 1;
+  if (steady) {
+    const warm = workload(profiles, 1, 1, now);
+    process.stdout.write(`steady workload: applying ${fmt(warm.length)} first sights before the clock...\n`);
+    await produceRange(producer, Topics.ProfilesChanged, warm);
+    await rig.waitFor(async () => (await committed(rig.admin, 'segment-evaluator', Topics.ProfilesChanged)) >= warm.length, 600_000, 'first sights not applied');
+    await rig.waitFor(async () => (await count(`SELECT count(*) AS n FROM ${SCHEMA}.kafka_outbox_batches`)) === 0, 600_000, 'outbox not drained');
+  }
+  const offsetBefore = steady ? profiles : 0;
+  const messagesBefore = await endOffset(rig.admin, Topics.SegmentsMembership);
   if (pgStats) await resetPgStats(rig.databaseUrl);
 
-  const changes = workload(profiles, versions, now);
-  process.stdout.write(`producing ${fmt(changes.length)} profile changes (${fmt(profiles)} profiles x ${versions} versions), 100 segments...\n`);
+  const changes = workload(profiles, first, last, now);
+  process.stdout.write(`producing ${fmt(changes.length)} profile changes (${fmt(profiles)} profiles x versions ${first}..${last}), 100 segments...\n`);
   const meter = new CpuMeter({ evaluator: () => evaluator.cpuSeconds(), broker: () => rig.broker.cpuSeconds(), postgres: () => postgresCpuSeconds(rig.pgDataDir) });
   const loadBefore = load1();
   const started = Date.now();
   await produceRange(producer, Topics.ProfilesChanged, changes);
   await producer.disconnect();
-  await rig.waitFor(async () => (await committed(rig.admin, 'segment-evaluator', Topics.ProfilesChanged)) >= changes.length, 600_000, 'not caught up');
+  await rig.waitFor(async () => (await committed(rig.admin, 'segment-evaluator', Topics.ProfilesChanged)) >= offsetBefore + changes.length, 600_000, 'not caught up');
   const seconds = (Date.now() - started) / 1000;
   const cpu = meter.used();
   const load = `${loadBefore} → ${load1()}`;
@@ -161,10 +182,10 @@ async function measureEvaluator(rig: BenchRig, profiles: number, versions: numbe
   const perProfile = await count(`SELECT count(*) AS n FROM information_schema.columns WHERE table_schema = '${SCHEMA}' AND table_name = 'profiles' AND column_name = 'due_at_ms'`);
   const dueTimes = await count(perProfile > 0 ? `SELECT count(*) AS n FROM ${SCHEMA}.profiles WHERE due_at_ms IS NOT NULL` : `SELECT count(*) AS n FROM ${SCHEMA}.due_timers`);
   await db.end();
-  const messages = await endOffset(rig.admin, Topics.SegmentsMembership);
+  const messages = (await endOffset(rig.admin, Topics.SegmentsMembership)) - messagesBefore;
   const latencyLoad = load1();
-  const latency = await measureLatency(rig, profiles, versions, now, rate, latencySeconds);
-  return { changes: changes.length, seconds, load, cpu, messages, members, dueTimes, latency: { ...latency, load: `${latencyLoad} → ${load1()}` } };
+  const latency = await measureLatency(rig, profiles, last, now, rate, latencySeconds);
+  return { workload: steady ? `steady (first sights applied before the clock; versions ${first}..${last})` : `first sight (versions ${first}..${last})`, changes: changes.length, seconds, load, cpu, messages, members, dueTimes, latency: { ...latency, load: `${latencyLoad} → ${load1()}` } };
 }
 
 /** The evaluator's figures, then its CPU per change beside the transport floor's per stage, both from this run. */
@@ -175,6 +196,7 @@ function report(t: Throughput, floor: FloorResult, floorLoad: string, rate: numb
   const stageMean = (micro(floor.cpu.a, floor.events) + micro(floor.cpu.b, floor.events)) / 2;
   const above = (mine: number, floorPer: number) => fmt(mine - floorPer);
   return [
+    `workload: ${t.workload}`,
     ...resultBlock(
       ['changes', 'seconds', 'changes/s', 'load average (1 min)', 'evaluator CPU µs/change', 'Postgres CPU µs/change', 'broker CPU µs/change', 'membership messages', 'members at the end', 'due times'],
       [fmt(t.changes), t.seconds.toFixed(1), fmt(t.changes / t.seconds), t.load, per(t.cpu.evaluator), t.cpu.postgres > 0 ? per(t.cpu.postgres) : '-', per(t.cpu.broker), fmt(t.messages), fmt(t.members), fmt(t.dueTimes)],
