@@ -218,7 +218,8 @@ function report(t: Throughput, floor: FloorResult, floorLoad: string, rate: numb
 }
 
 /**
- * Changes at `rate`/s (a batch every 10 ms) to profiles the throughput phase made, each flipping the `flip` segment,
+ * Changes at `rate`/s (a batch every 10 ms) to profiles the throughput phase made (its last version: `versions`),
+ * each flipping the `flip` segment (the first one sets it),
  * so each change has exactly one membership message; latency = its arrival at a consumer here minus its send time.
  */
 async function measureLatency(rig: BenchRig, profiles: number, versions: number, now: number, rate: number, seconds: number): Promise<{ count: number; p50: number; p99: number; max: number }> {
@@ -251,7 +252,7 @@ async function measureLatency(rig: BenchRig, profiles: number, versions: number,
       const p = k % profiles;
       const v = versions + 1 + Math.floor(k / profiles);
       const profileId = `bp-${p}`;
-      const values = { ...valuesOf(p, versions, now), 'traits.flip': v % 2 === 0 };
+      const values = { ...valuesOf(p, versions, now), 'traits.flip': (v - versions) % 2 === 1 };
       sentAt.set(`${profileId}:${v}`, Date.now());
       messages.push({ key: profileId, value: encode(Topics.ProfilesChanged, { profileId, version: v, status: 'active', changedFields: ['traits.flip'], values: JSON.stringify(values), changedAt: Date.now() }) });
     }
