@@ -17,10 +17,9 @@ export interface ProfileRow {
   dueAt: number | null;
 }
 
+/** What a decision reads of a stored membership (the API reads entered-at and reason itself). */
 export interface StoredMembership {
   segmentVersion: number;
-  enteredAt: number;
-  reason: string | null;
 }
 
 /**
@@ -33,14 +32,24 @@ export async function lockProfiles(tx: SqlExecutor, ids: readonly string[]): Pro
   if (sorted.length === 0) return new Map();
   const idList = arrayLiteral(sorted, 'plain');
   await tx.query('INSERT INTO profiles (profile_id) SELECT unnest($1::text[]) ON CONFLICT (profile_id) DO NOTHING', [idList]);
-  const { rows } = await tx.query<{ profile_id: string; version: string; status: 'active' | 'merged'; merged_into: string | null; vals: Record<string, unknown>; identifiers: ProfileRow['identifiers']; is_test: boolean; due_at_ms: string | null }>(
-    'SELECT profile_id, version, status, merged_into, vals, identifiers, is_test, due_at_ms FROM profiles WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE',
+  // values as text, parsed on first use: a profile change replaces them unread, and most of a row is its values
+  const { rows } = await tx.query<{ profile_id: string; version: string; status: 'active' | 'merged'; merged_into: string | null; vals: string; identifiers: ProfileRow['identifiers']; is_test: boolean; due_at_ms: string | null }>(
+    'SELECT profile_id, version, status, merged_into, vals::text AS vals, identifiers, is_test, due_at_ms FROM profiles WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE',
     [idList],
   );
-  return new Map(rows.map((r) => [r.profile_id, {
-    profileId: r.profile_id, version: Number(r.version), status: r.status, mergedInto: r.merged_into, values: r.vals, identifiers: r.identifiers, isTest: r.is_test,
+  return new Map(rows.map((r) => [r.profile_id, lazyValues({
+    profileId: r.profile_id, version: Number(r.version), status: r.status, mergedInto: r.merged_into, identifiers: r.identifiers, isTest: r.is_test,
     dueAt: r.due_at_ms === null ? null : Number(r.due_at_ms),
-  }]));
+  }, r.vals)]));
+}
+
+/** The row with `values` parsed from `json` when first read (and kept). */
+function lazyValues(row: Omit<ProfileRow, 'values'>, json: string): ProfileRow {
+  let parsed: Record<string, unknown> | undefined;
+  return Object.defineProperty(row, 'values', {
+    enumerable: true,
+    get: () => (parsed ??= JSON.parse(json) as Record<string, unknown>),
+  }) as ProfileRow;
 }
 
 /** The histories of `ids`; only the events named in `names` when given (a preview reads what its rule names). */
@@ -60,12 +69,12 @@ export async function loadEventHistories(tx: SqlExecutor, ids: readonly string[]
 
 /** Memberships of `ids`; only of `segments` when given (a decision reads the segments it decides or references). */
 export async function loadMemberships(tx: SqlExecutor, ids: readonly string[], segments?: readonly string[] | null): Promise<Map<string, Map<string, StoredMembership>>> {
-  const { rows } = await tx.query<{ profile_id: string; segment_id: string; segment_version: number; entered_at_ms: string; reason: string | null }>(
-    'SELECT profile_id, segment_id, segment_version, entered_at_ms, reason FROM memberships WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR segment_id = ANY($2::text[]))',
+  const { rows } = await tx.query<{ profile_id: string; segment_id: string; segment_version: number }>(
+    'SELECT profile_id, segment_id, segment_version FROM memberships WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR segment_id = ANY($2::text[]))',
     [arrayLiteral(ids, 'plain'), segments ? arrayLiteral(segments, 'plain') : null],
   );
   const out = new Map<string, Map<string, StoredMembership>>(ids.map((id) => [id, new Map()]));
-  for (const r of rows) out.get(r.profile_id)?.set(r.segment_id, { segmentVersion: r.segment_version, enteredAt: Number(r.entered_at_ms), reason: r.reason });
+  for (const r of rows) out.get(r.profile_id)?.set(r.segment_id, { segmentVersion: r.segment_version });
   return out;
 }
 
