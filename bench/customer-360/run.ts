@@ -16,6 +16,7 @@ import { fmt, microsPerEvent, resultBlock } from '../shared/bench-report';
 import { BenchRig } from '../shared/bench-rig';
 import { runMain } from '../shared/run-main';
 import { CpuMeter } from '../shared/cpu-meter';
+import { PG_STATS_SETTINGS, resetPgStats, topStatements } from '../shared/pg-stats';
 import { committed, endOffset, produceRange } from '../shared/kafka-progress';
 import { freePort } from '@tessera/testing';
 import { postgresCpuSeconds } from './postgres-cpu';
@@ -56,21 +57,6 @@ async function verify(databaseUrl: string, people: number): Promise<string[]> {
   }
 }
 
-/** The 15 statements with the most execution time (pg_stat_statements, --pg-stats), for finding hot spots. */
-async function topStatements(databaseUrl: string): Promise<string> {
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    const { rows } = await db.query<{ ms: number; calls: string; row_count: string; query: string }>(
-      `SELECT total_exec_time AS ms, calls, rows AS row_count, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
-         FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`,
-    );
-    return ['', 'top statements by execution time (pg_stat_statements):', ...rows.map((r) => `${fmt(r.ms).padStart(8)} ms ${fmt(Number(r.calls)).padStart(8)} calls ${fmt(Number(r.row_count)).padStart(9)} rows  ${r.query}`), ''].join('\n');
-  } finally {
-    await db.end();
-  }
-}
-
 interface Options {
   people: number;
   cpuProf?: string;
@@ -85,7 +71,7 @@ async function runRound(values: Options): Promise<number | undefined> {
   let result: number | undefined;
   const rigOptions = {
     workPrefix: 'tessera-bench-c360-', clientId: 'bench-c360', databaseUrl: values.databaseUrl, cpuProfDir: values.cpuProf,
-    pgSettings: values.pgStats ? ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'] : [],
+    pgSettings: values.pgStats ? PG_STATS_SETTINGS : [],
   };
   await BenchRig.run(rigOptions, async (rig) => {
     const { admin, databaseUrl } = rig;
@@ -106,13 +92,7 @@ async function runRound(values: Options): Promise<number | undefined> {
     const workload = encodedWorkload(people);
     const producer = rig.kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
-    if (values.pgStats) {
-      const db = new Client({ connectionString: databaseUrl });
-      await db.connect();
-      await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-      await db.query('SELECT pg_stat_statements_reset()');
-      await db.end();
-    }
+    if (values.pgStats) await resetPgStats(databaseUrl);
     const meter = new CpuMeter({ resolver: () => resolver.child.cpuSeconds(), merger: () => merger.child.cpuSeconds(), broker: () => rig.broker.cpuSeconds(), postgres: () => postgresCpuSeconds(rig.pgDataDir) });
     const started = Date.now();
     // The browsing phase must be resolved before the logins, or a login processed first (it sits on another

@@ -1,6 +1,7 @@
 import { KafkaExactlyOnceTables1732230000000, KafkaOutboxPacking1732600000000, KafkaOutboxSequence1732700000000, KafkaOutboxPublishOrder1732700000300 } from '@tessera/service-kit';
 import { ComputedTraitTables1733500000000 } from './computed-trait-tables.migration';
 import { ComputedValueTables1733500000100 } from './computed-value-tables.migration';
+import { EvaluatorCaches1733600000100 } from './evaluator-caches.migration';
 import { SegmentTables1733400000000 } from './segment-tables.migration';
 import { SplitMoves1733600000000 } from './split-moves.migration';
 
@@ -14,4 +15,5 @@ export const SEGMENT_EVALUATOR_MIGRATIONS = [
   ComputedTraitTables1733500000000,
   ComputedValueTables1733500000100,
   SplitMoves1733600000000,
+  EvaluatorCaches1733600000100,
 ];

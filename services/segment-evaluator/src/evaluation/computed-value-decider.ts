@@ -3,9 +3,6 @@ import type { EventHistory } from '../rules';
 import type { ProfileRow } from './profile-store';
 import type { SegmentCatalog } from './segment-catalog';
 
-/** The due_timers "segment" of a profile's computed values: no segment id can start with `$`. */
-export const COMPUTED_TIMER = '$computed';
-
 /** The profile values predictions read (LTV band, monetary score): a change of any other field cannot move them. */
 export const PREDICTION_INPUT_FIELDS: ReadonlySet<string> = new Set(['revenue_total', 'revenue_currency', 'revenue_flags']);
 

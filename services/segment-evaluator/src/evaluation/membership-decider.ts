@@ -11,8 +11,8 @@ export interface MembershipFlip {
 
 export interface ProfileDecision {
   flips: MembershipFlip[];
-  /** Per evaluated segment, the next instant its decision could change with no new input (null: never). */
-  timers: Array<{ segmentId: string; dueAt: number | null }>;
+  /** The earliest instant one of the decided segments could change with no new input (null: never). */
+  next: number | null;
   /** The profile was absorbed: every membership exits and every timer goes. */
   absorbed: boolean;
 }
@@ -38,7 +38,7 @@ export function decideProfile(
       change: 'exited',
       reason: `profile merged into ${profile.mergedInto ?? 'another profile'}`,
     }));
-    return { flips, timers: [], absorbed: true };
+    return { flips, next: null, absorbed: true };
   }
   const wanted = scope === 'all' ? null : catalog.index.withDependents(scope);
   const decided = new Map<string, Decision>();
@@ -47,19 +47,19 @@ export function decideProfile(
   const values = computed ? { ...profile.values, ...computed } : profile.values;
   const facts = { values, isTest: profile.isTest, events, historyDays: catalog.historyDays };
   const flips: MembershipFlip[] = [];
-  const timers: ProfileDecision['timers'] = [];
+  let next: number | null = null;
   for (const id of catalog.order) {
     if (wanted && !wanted.has(id)) continue;
     const segment = catalog.segments.get(id);
     if (!segment) continue;
     const decision = evaluateSegment(segment, facts, now, lookup, false);
     decided.set(id, decision);
-    timers.push({ segmentId: id, dueAt: decision.next });
+    if (decision.next !== null && (next === null || decision.next < next)) next = decision.next;
     if (decision.matched !== stored.has(id)) {
       // the reason is built only for a flip: the same decision, explained
       const reason = evaluateSegment(segment, facts, now, lookup, true).decisive.join('; ');
       flips.push({ segmentId: id, segmentVersion: segment.version, change: decision.matched ? 'entered' : 'exited', reason });
     }
   }
-  return { flips, timers, absorbed: false };
+  return { flips, next, absorbed: false };
 }

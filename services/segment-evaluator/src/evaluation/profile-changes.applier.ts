@@ -31,7 +31,7 @@ export class ProfileChangesApplier {
       if (!before || change.version <= before.version) continue;
       const after: ProfileRow = {
         profileId: change.profileId, version: change.version, status: change.status, mergedInto: change.mergedIntoProfileId,
-        values: JSON.parse(change.values) as Record<string, unknown>, identifiers: change.identifiers, isTest: change.isTest,
+        values: JSON.parse(change.values) as Record<string, unknown>, identifiers: change.identifiers, isTest: change.isTest, dueAt: before.dueAt,
       };
       rows.set(after.profileId, after);
       updated.push(after);
@@ -42,7 +42,6 @@ export class ProfileChangesApplier {
       const computed: ComputedTrigger | undefined = everything ? 'all' : [...fields].some((f) => PREDICTION_INPUT_FIELDS.has(f)) ? new Set<string>() : undefined;
       requests.set(after.profileId, { profile: after, scope: everything ? 'all' : catalog.index.affected({ fields }), at: now, computed });
     }
-    await this.store(tx, updated);
     if (moves.length > 0) {
       await tx.query(
         `INSERT INTO profile_events (profile_id, message_id, name, at_ms, properties, source_id)
@@ -57,19 +56,6 @@ export class ProfileChangesApplier {
         if (survivor && survivor.status === 'active') requests.set(survivorId, { profile: survivor, scope: 'all', at: now, computed: 'all' });
       }
     }
-    return evaluateProfiles(tx, catalog, [...requests.values()]);
-  }
-
-  private async store(tx: SqlExecutor, rows: readonly ProfileRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await tx.query(
-      `UPDATE profiles p SET version = x.version, status = x.status, merged_into = x.merged_into, vals = x.vals, identifiers = x.identifiers, is_test = x.is_test
-         FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::boolean[]) AS x(profile_id, version, status, merged_into, vals, identifiers, is_test)
-        WHERE p.profile_id = x.profile_id`,
-      [
-        rows.map((r) => r.profileId), rows.map((r) => r.version), rows.map((r) => r.status), rows.map((r) => r.mergedInto),
-        rows.map((r) => JSON.stringify(r.values)), rows.map((r) => JSON.stringify(r.identifiers)), rows.map((r) => r.isTest),
-      ],
-    );
+    return evaluateProfiles(tx, catalog, [...requests.values()], updated);
   }
 }

@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '@tessera/kafka';
 import { eventHistoryOf, type EventHistory } from '../rules';
+import { arrayLiteral } from '@tessera/persistence';
 
 export interface ProfileRow {
   profileId: string;
@@ -9,12 +10,16 @@ export interface ProfileRow {
   values: Record<string, unknown>;
   identifiers: Array<{ type: string; value: string }>;
   isTest: boolean;
+  /**
+   * The earliest instant any of the profile's decisions or computed values could change with no new input (null:
+   * none): its one due timer. Read under the row lock, so always the latest committed one.
+   */
+  dueAt: number | null;
 }
 
+/** What a decision reads of a stored membership (the API reads entered-at and reason itself). */
 export interface StoredMembership {
   segmentVersion: number;
-  enteredAt: number;
-  reason: string | null;
 }
 
 /**
@@ -25,19 +30,33 @@ export interface StoredMembership {
 export async function lockProfiles(tx: SqlExecutor, ids: readonly string[]): Promise<Map<string, ProfileRow>> {
   const sorted = [...new Set(ids)].sort();
   if (sorted.length === 0) return new Map();
-  await tx.query('INSERT INTO profiles (profile_id) SELECT unnest($1::text[]) ON CONFLICT (profile_id) DO NOTHING', [sorted]);
-  const { rows } = await tx.query<{ profile_id: string; version: string; status: 'active' | 'merged'; merged_into: string | null; vals: Record<string, unknown>; identifiers: ProfileRow['identifiers']; is_test: boolean }>(
-    'SELECT profile_id, version, status, merged_into, vals, identifiers, is_test FROM profiles WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE',
-    [sorted],
+  const idList = arrayLiteral(sorted, 'plain');
+  await tx.query('INSERT INTO profiles (profile_id) SELECT unnest($1::text[]) ON CONFLICT (profile_id) DO NOTHING', [idList]);
+  // values as text, parsed on first use: a profile change replaces them unread, and most of a row is its values
+  const { rows } = await tx.query<{ profile_id: string; version: string; status: 'active' | 'merged'; merged_into: string | null; vals: string; identifiers: ProfileRow['identifiers']; is_test: boolean; due_at_ms: string | null }>(
+    'SELECT profile_id, version, status, merged_into, vals::text AS vals, identifiers, is_test, due_at_ms FROM profiles WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE',
+    [idList],
   );
-  return new Map(rows.map((r) => [r.profile_id, { profileId: r.profile_id, version: Number(r.version), status: r.status, mergedInto: r.merged_into, values: r.vals, identifiers: r.identifiers, isTest: r.is_test }]));
+  return new Map(rows.map((r) => [r.profile_id, lazyValues({
+    profileId: r.profile_id, version: Number(r.version), status: r.status, mergedInto: r.merged_into, identifiers: r.identifiers, isTest: r.is_test,
+    dueAt: r.due_at_ms === null ? null : Number(r.due_at_ms),
+  }, r.vals)]));
+}
+
+/** The row with `values` parsed from `json` when first read (and kept). */
+function lazyValues(row: Omit<ProfileRow, 'values'>, json: string): ProfileRow {
+  let parsed: Record<string, unknown> | undefined;
+  return Object.defineProperty(row, 'values', {
+    enumerable: true,
+    get: () => (parsed ??= JSON.parse(json) as Record<string, unknown>),
+  }) as ProfileRow;
 }
 
 /** The histories of `ids`; only the events named in `names` when given (a preview reads what its rule names). */
 export async function loadEventHistories(tx: SqlExecutor, ids: readonly string[], names?: readonly string[]): Promise<Map<string, EventHistory>> {
   const { rows } = await tx.query<{ profile_id: string; name: string; at_ms: string; properties: Record<string, unknown> }>(
     'SELECT profile_id, name, at_ms, properties FROM profile_events WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR name = ANY($2::text[]))',
-    [ids, names ?? null],
+    [arrayLiteral(ids, 'plain'), names ? arrayLiteral(names, 'plain') : null],
   );
   const byProfile = new Map<string, Array<{ name: string; at: number; properties: Record<string, unknown> }>>();
   for (const r of rows) {
@@ -50,22 +69,41 @@ export async function loadEventHistories(tx: SqlExecutor, ids: readonly string[]
 
 /** Memberships of `ids`; only of `segments` when given (a decision reads the segments it decides or references). */
 export async function loadMemberships(tx: SqlExecutor, ids: readonly string[], segments?: readonly string[] | null): Promise<Map<string, Map<string, StoredMembership>>> {
-  const { rows } = await tx.query<{ profile_id: string; segment_id: string; segment_version: number; entered_at_ms: string; reason: string | null }>(
-    'SELECT profile_id, segment_id, segment_version, entered_at_ms, reason FROM memberships WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR segment_id = ANY($2::text[]))',
-    [ids, segments ?? null],
+  const { rows } = await tx.query<{ profile_id: string; segment_id: string; segment_version: number }>(
+    'SELECT profile_id, segment_id, segment_version FROM memberships WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR segment_id = ANY($2::text[]))',
+    [arrayLiteral(ids, 'plain'), segments ? arrayLiteral(segments, 'plain') : null],
   );
   const out = new Map<string, Map<string, StoredMembership>>(ids.map((id) => [id, new Map()]));
-  for (const r of rows) out.get(r.profile_id)?.set(r.segment_id, { segmentVersion: r.segment_version, enteredAt: Number(r.entered_at_ms), reason: r.reason });
+  for (const r of rows) out.get(r.profile_id)?.set(r.segment_id, { segmentVersion: r.segment_version });
   return out;
 }
 
-/** Stored due timers of the profiles: profile id -> segment id -> due ms. */
-export async function loadTimers(tx: SqlExecutor, ids: readonly string[], segments?: readonly string[] | null): Promise<Map<string, Map<string, number>>> {
-  const { rows } = await tx.query<{ profile_id: string; segment_id: string; due_at_ms: string }>(
-    'SELECT profile_id, segment_id, due_at_ms FROM due_timers WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR segment_id = ANY($2::text[]))',
-    [ids, segments ?? null],
+/**
+ * One statement for a slice's profile rows: the projection rows the slice changed (every column, with the due time
+ * decided now or the stored one) and the due times that moved on rows it did not change.
+ */
+export async function writeProfiles(tx: SqlExecutor, changed: readonly ProfileRow[], dues: ReadonlyMap<string, number | null>): Promise<void> {
+  const rows = changed.map((row) => ({ row, due: dues.has(row.profileId) ? (dues.get(row.profileId) as number | null) : row.dueAt }));
+  const full = new Set(changed.map((r) => r.profileId));
+  const moved = [...dues].filter(([id]) => !full.has(id));
+  if (rows.length === 0 && moved.length === 0) return;
+  const none = moved.map(() => null);
+  await tx.query(
+    `UPDATE profiles p SET version = coalesce(x.version, p.version), status = coalesce(x.status, p.status),
+            merged_into = CASE WHEN x.version IS NULL THEN p.merged_into ELSE x.merged_into END,
+            vals = coalesce(x.vals, p.vals), identifiers = coalesce(x.identifiers, p.identifiers), is_test = coalesce(x.is_test, p.is_test), due_at_ms = x.due_at_ms
+       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::boolean[], $8::bigint[])
+            AS x(profile_id, version, status, merged_into, vals, identifiers, is_test, due_at_ms)
+      WHERE p.profile_id = x.profile_id`,
+    [
+      arrayLiteral([...rows.map((r) => r.row.profileId), ...moved.map(([id]) => id)], 'plain'),
+      arrayLiteral([...rows.map((r) => r.row.version), ...none], 'plain'),
+      arrayLiteral([...rows.map((r) => r.row.status), ...none], 'plain'),
+      arrayLiteral([...rows.map((r) => r.row.mergedInto), ...none], 'plain'),
+      arrayLiteral([...rows.map((r) => r.row.values), ...none], 'json'),
+      arrayLiteral([...rows.map((r) => r.row.identifiers), ...none], 'json'),
+      arrayLiteral([...rows.map((r) => r.row.isTest), ...none], 'plain'),
+      arrayLiteral([...rows.map((r) => r.due), ...moved.map(([, due]) => due)], 'plain'),
+    ],
   );
-  const out = new Map<string, Map<string, number>>(ids.map((id) => [id, new Map()]));
-  for (const r of rows) out.get(r.profile_id)?.set(r.segment_id, Number(r.due_at_ms));
-  return out;
 }

@@ -7,6 +7,7 @@ import { evaluateProfiles, type EvaluationOutcome } from './profile-evaluation';
 import { lockProfiles } from './profile-store';
 import { redirectSplitItems } from '../splits/split-moved-items';
 import type { SegmentCatalog } from './segment-catalog';
+import { arrayLiteral } from '@tessera/persistence';
 
 /** The name event conditions use: a track event's name; other calls as `$page`, `$screen`, `$identify`, ... */
 export function historyEventName(item: ResolvedItem): string | null {
@@ -43,10 +44,10 @@ export class ResolvedEventsApplier {
       `INSERT INTO profile_events (profile_id, message_id, name, at_ms, properties, source_id)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::jsonb[], $6::text[])
        ON CONFLICT (profile_id, message_id) DO NOTHING RETURNING profile_id, name`,
-      [events.map((e) => e.profileId), events.map((e) => e.messageId), events.map((e) => e.name), events.map((e) => e.at), events.map((e) => e.properties), events.map((e) => e.sourceId)],
+      [events.map((e) => e.profileId), events.map((e) => e.messageId), events.map((e) => e.name), events.map((e) => e.at), events.map((e) => e.properties), events.map((e) => e.sourceId)].map((column) => arrayLiteral(column, 'plain')),
     );
     const ids = [...new Set(events.map((e) => e.profileId))];
-    await tx.query('DELETE FROM profile_events WHERE profile_id = ANY($1::text[]) AND at_ms < $2', [ids, horizon]);
+    await tx.query('DELETE FROM profile_events WHERE profile_id = ANY($1::text[]) AND at_ms < $2', [arrayLiteral(ids, 'plain'), horizon]);
     const names = new Map<string, Set<string>>();
     for (const r of inserted.rows) names.set(r.profile_id, (names.get(r.profile_id) ?? new Set()).add(r.name));
     const requests = [...names].flatMap(([id, set]) => {

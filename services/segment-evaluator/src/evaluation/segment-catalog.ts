@@ -3,6 +3,8 @@ import { DEFAULT_PREDICTION_CONFIG, indexComputedTraitsByEvent, type ComputedTra
 import type { SegmentSettings } from '../config/segment-settings';
 import { DEFAULT_EVENT_HISTORY_DAYS, dependencyOrder, RuleIndex, ruleReferences, type Rule } from '../rules';
 
+type CatalogSettings = Pick<SegmentSettings, 'eventHistoryDays' | 'predictions'>;
+
 export interface LiveSegment {
   id: string;
   version: number;
@@ -38,16 +40,30 @@ export class SegmentCatalog {
   }
 
   /** Read inside the caller's transaction, so a slice sees one consistent set of definitions. */
-  static async load(tx: SqlExecutor, settings: Pick<SegmentSettings, 'eventHistoryDays' | 'predictions'>): Promise<SegmentCatalog> {
-    const { rows } = await tx.query<{ segment_id: string; version: number; rule: Rule; include_test_profiles: boolean }>(
-      'SELECT segment_id, version, rule, include_test_profiles FROM segment_definitions WHERE deleted_at IS NULL',
+  static async load(tx: SqlExecutor, settings: CatalogSettings): Promise<SegmentCatalog> {
+    return (await SegmentCatalog.loadVersioned(tx, settings)).catalog;
+  }
+
+  /**
+   * The definitions with the `definitions_epoch` they belong to, in one statement (one snapshot): a cache keyed on
+   * the epoch never holds definitions older than its key.
+   */
+  static async loadVersioned(tx: SqlExecutor, settings: CatalogSettings): Promise<{ epoch: string; catalog: SegmentCatalog }> {
+    const { rows } = await tx.query<{ epoch: string; segments: LiveSegment[]; traits: ComputedTraitDefinition[] }>(
+      `SELECT (SELECT epoch FROM definitions_epoch)::text AS epoch,
+              (SELECT coalesce(json_agg(json_build_object('id', segment_id, 'version', version, 'rule', rule, 'includeTestProfiles', include_test_profiles)), '[]')
+                 FROM segment_definitions WHERE deleted_at IS NULL) AS segments,
+              (SELECT coalesce(json_agg(definition ORDER BY trait_key), '[]') FROM computed_trait_definitions WHERE deleted_at IS NULL) AS traits`,
     );
-    const traits = await tx.query<{ definition: ComputedTraitDefinition }>('SELECT definition FROM computed_trait_definitions WHERE deleted_at IS NULL ORDER BY trait_key');
-    return new SegmentCatalog(
-      new Map(rows.map((r) => [r.segment_id, { id: r.segment_id, version: r.version, rule: r.rule, includeTestProfiles: r.include_test_profiles }])),
-      settings.eventHistoryDays,
-      new Map(traits.rows.map((r) => [r.definition.key, r.definition])),
-      { ...settings.predictions, historyDays: settings.eventHistoryDays },
-    );
+    const { epoch, segments, traits } = rows[0];
+    return {
+      epoch,
+      catalog: new SegmentCatalog(
+        new Map(segments.map((s) => [s.id, s])),
+        settings.eventHistoryDays,
+        new Map(traits.map((t) => [t.key, t])),
+        { ...settings.predictions, historyDays: settings.eventHistoryDays },
+      ),
+    };
   }
 }

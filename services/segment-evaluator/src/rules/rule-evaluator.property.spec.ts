@@ -7,7 +7,8 @@ import { evaluateSegment, type Decision, type ProfileFacts } from './rule-evalua
 /**
  * The incremental evaluator (decide at each input, then only at each decision's `next`) against a reference that
  * decides every rule from scratch at any instant. Random event streams, trait changes and clock advances; at
- * random instants between timer firings the incremental membership must equal the reference's.
+ * random instants between timer firings the incremental membership must equal the reference's. Decisions are made
+ * unexplained (as the service makes them) and checked against the explained path.
  */
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -89,7 +90,10 @@ describe('incremental evaluation with next-change timers equals evaluation from 
           const facts: ProfileFacts = { values, isTest: false, events: eventHistoryOf(events) };
           const decisions: Record<string, Decision> = {};
           for (const id of ['a', 'b']) {
-            decisions[id] = evaluateSegment({ rule: segments[id] }, facts, at, (ref) => decisions[ref]);
+            // unexplained, as the service decides; the explained evaluation must reach the same decision
+            decisions[id] = evaluateSegment({ rule: segments[id] }, facts, at, (ref) => decisions[ref], false);
+            const explained = evaluateSegment({ rule: segments[id] }, facts, at, (ref) => decisions[ref], true);
+            expect([explained.matched, explained.next]).toEqual([decisions[id].matched, decisions[id].next]);
             member[id] = decisions[id].matched;
             timer[id] = decisions[id].next;
             if (timer[id] !== null) expect(timer[id]).toBeGreaterThan(at);

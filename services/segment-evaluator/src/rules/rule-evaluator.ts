@@ -48,11 +48,12 @@ const noSegments: SegmentLookup = (id) => ({ matched: false, next: null, decisiv
 
 /** `path` null: no explanation wanted (decisive stays empty). */
 export function evaluate(rule: Rule, facts: ProfileFacts, now: number, lookup: SegmentLookup, path: string | null): Decision {
+  if (path === null) return decide(rule, facts, now, lookup);
   if ('all' in rule || 'any' in rule) {
     const all = 'all' in rule;
     const list = all ? (rule as { all: Rule[] }).all : (rule as { any: Rule[] }).any;
     const key = all ? 'all' : 'any';
-    const results = list.map((child, i) => evaluate(child, facts, now, lookup, path === null ? null : `${path}.${key}[${i}]`));
+    const results = list.map((child, i) => evaluate(child, facts, now, lookup, `${path}.${key}[${i}]`));
     const matched = all ? results.every((r) => r.matched) : results.some((r) => r.matched);
     const next = earliest(results.map((r) => r.next));
     // all true / any false: every child decided it; otherwise the first child that broke (all) or made (any) it
@@ -60,28 +61,63 @@ export function evaluate(rule: Rule, facts: ProfileFacts, now: number, lookup: S
     return { matched, next, decisive };
   }
   if ('not' in rule) {
-    const inner = evaluate(rule.not, facts, now, lookup, path === null ? null : `${path}.not`);
+    const inner = evaluate(rule.not, facts, now, lookup, `${path}.not`);
     return { matched: !inner.matched, next: inner.next, decisive: inner.decisive.map((d) => `not ${d}`) };
   }
-  const decisive = path === null ? [] : [`${path}: ${describeCondition(rule)}`];
+  return { ...condition(rule as LeafCondition, facts, now, lookup), decisive: [`${path}: ${describeCondition(rule)}`] };
+}
+
+// Shared by every unexplained decision: nothing appends to a decision's `decisive`.
+const NO_REASON: string[] = [];
+
+/**
+ * The same decision as `evaluate` without an explanation, in plain loops: a profile's first sight decides every
+ * segment, so this runs ~100 times per change and its allocations were a good part of the evaluator's GC time.
+ * Every child is evaluated, as `evaluate` does, because `next` is the earliest change of any of them.
+ */
+function decide(rule: Rule, facts: ProfileFacts, now: number, lookup: SegmentLookup): Decision {
+  if ('all' in rule || 'any' in rule) {
+    const all = 'all' in rule;
+    const list = all ? (rule as { all: Rule[] }).all : (rule as { any: Rule[] }).any;
+    let matched = all;
+    let next: number | null = null;
+    for (const child of list) {
+      const r = decide(child, facts, now, lookup);
+      if (r.matched !== all) matched = !all;
+      if (r.next !== null && (next === null || r.next < next)) next = r.next;
+    }
+    return { matched, next, decisive: NO_REASON };
+  }
+  if ('not' in rule) {
+    const inner = decide(rule.not, facts, now, lookup);
+    return { matched: !inner.matched, next: inner.next, decisive: NO_REASON };
+  }
+  const { matched, next } = condition(rule as LeafCondition, facts, now, lookup);
+  return { matched, next, decisive: NO_REASON };
+}
+
+type LeafCondition = Exclude<Rule, { all: Rule[] } | { any: Rule[] } | { not: Rule }>;
+
+/** One leaf condition (not a combinator). */
+function condition(rule: LeafCondition, facts: ProfileFacts, now: number, lookup: SegmentLookup): { matched: boolean; next: number | null } {
   if ('segment' in rule) {
     const other = lookup(rule.segment);
-    return { matched: other.matched, next: other.next, decisive };
+    return { matched: other.matched, next: other.next };
   }
   if ('consent' in rule) {
     const value = facts.values[`consent.${rule.consent}`];
-    return { matched: rule.is === 'granted' ? value === true : value === false, next: null, decisive };
+    return { matched: rule.is === 'granted' ? value === true : value === false, next: null };
   }
-  if ('computed' in rule || 'prediction' in rule) return { matched: compare(facts.values[computedField(rule)], rule), next: null, decisive };
+  if ('computed' in rule || 'prediction' in rule) return { matched: compare(facts.values[computedField(rule)], rule), next: null };
   if ('trait' in rule) {
     const actual = facts.values[rule.trait];
-    if (!isRelativeDate(rule)) return { matched: compare(actual, rule), next: null, decisive };
+    if (!isRelativeDate(rule)) return { matched: compare(actual, rule), next: null };
     const date = instantOf(actual);
-    if (date === null) return { matched: false, next: null, decisive };
+    if (date === null) return { matched: false, next: null };
     const { holds, next } = intervalAt(holdsDuring(date, rule), now);
-    return { matched: holds, next, decisive };
+    return { matched: holds, next };
   }
-  return { ...evaluateEvent(rule, facts.events, now, (facts.historyDays ?? DEFAULT_EVENT_HISTORY_DAYS) * DAY_MS), decisive };
+  return evaluateEvent(rule, facts.events, now, (facts.historyDays ?? DEFAULT_EVENT_HISTORY_DAYS) * DAY_MS);
 }
 
 function evaluateEvent(rule: EventCondition, history: EventHistory, now: number, historyMs: number): { matched: boolean; next: number | null } {

@@ -69,7 +69,10 @@ export class SegmentRepository {
     return this.getOrThrow(id);
   }
 
-  /** Soft delete: its members exit (messages in the same transaction), its timers go; refused while referenced. */
+  /**
+   * Soft delete: its members exit (messages in the same transaction); refused while referenced. A profile's due time
+   * that came from it fires once for nothing and moves on.
+   */
   async remove(id: string, now: number): Promise<void> {
     await inTransaction(this.pool, async (tx) => {
       await tx.query('LOCK TABLE segment_definitions IN SHARE ROW EXCLUSIVE MODE');
@@ -84,9 +87,8 @@ export class SegmentRepository {
       const profiles = await lockProfiles(tx, members.rows.map((r) => r.profile_id));
       const segmentVersion = found.rows[0].version;
       const messages = await writeDecisions(tx, [...profiles.values()].map((profile) => ({
-        profile, at: now, decision: { absorbed: false, timers: [], flips: [{ segmentId: id, segmentVersion, change: 'exited' as const, reason: `segment ${id} deleted` }] },
+        profile, at: now, decision: { absorbed: false, next: null, flips: [{ segmentId: id, segmentVersion, change: 'exited' as const, reason: `segment ${id} deleted` }] },
       })));
-      await tx.query('DELETE FROM due_timers WHERE segment_id = $1', [id]);
       await writeOutbox(tx, messages);
     });
   }
