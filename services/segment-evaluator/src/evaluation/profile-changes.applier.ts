@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ProfileChange } from '@tessera/contracts';
 import type { SqlExecutor } from '@tessera/kafka';
 import { PREDICTION_INPUT_FIELDS, type ComputedTrigger } from './computed-value-decider';
+import { combine, fireOverdue } from './overdue-profiles';
 import { evaluateProfiles, type EvaluationOutcome, type EvaluationRequest } from './profile-evaluation';
 import { lockProfiles, type ProfileRow } from './profile-store';
 import type { SegmentCatalog } from './segment-catalog';
@@ -22,6 +23,8 @@ export class ProfileChangesApplier {
     }
     const survivors = [...latest.values()].flatMap(({ change }) => (change.status === 'merged' && change.mergedIntoProfileId ? [change.mergedIntoProfileId] : []));
     const rows = await lockProfiles(tx, [...latest.keys(), ...survivors]);
+    // time-driven changes the scheduler has not fired yet come first, decided on the values before these changes
+    const overdue = await fireOverdue(tx, catalog, rows, now);
 
     const requests = new Map<string, EvaluationRequest>();
     const updated: ProfileRow[] = [];
@@ -56,6 +59,6 @@ export class ProfileChangesApplier {
         if (survivor && survivor.status === 'active') requests.set(survivorId, { profile: survivor, scope: 'all', at: now, computed: 'all' });
       }
     }
-    return evaluateProfiles(tx, catalog, [...requests.values()], updated);
+    return combine(overdue, await evaluateProfiles(tx, catalog, [...requests.values()], updated));
   }
 }

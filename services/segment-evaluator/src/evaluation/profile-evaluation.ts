@@ -23,6 +23,8 @@ export interface EvaluationRequest {
 export interface EvaluationOutcome {
   messages: OutboxEntry[];
   flips: MembershipFlip[];
+  /** The due times that moved (profile id -> new due time, null for none). */
+  dues?: ReadonlyMap<string, number | null>;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function evaluateProfiles(tx: SqlExecutor, catalog: SegmentCatalog,
   const candidates = requests.filter(decidesSomething).map(catchUp);
   const outcome = candidates.length > 0 ? await decide(tx, catalog, candidates) : { messages: [], flips: [], dues: new Map<string, number | null>() };
   await writeProfiles(tx, changed, outcome.dues);
-  return { messages: outcome.messages, flips: outcome.flips };
+  return { messages: outcome.messages, flips: outcome.flips, dues: outcome.dues };
 }
 
 const recompute = (r: EvaluationRequest) => r.computed !== undefined && r.profile.status === 'active';

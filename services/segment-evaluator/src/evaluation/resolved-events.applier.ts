@@ -3,6 +3,7 @@ import type { ResolvedItem } from '@tessera/contracts';
 import type { SqlExecutor } from '@tessera/kafka';
 import { SEGMENT_SETTINGS, type SegmentSettings } from '../config/segment-settings';
 import { historyHorizon } from '../rules';
+import { combine, fireOverdue } from './overdue-profiles';
 import { evaluateProfiles, type EvaluationOutcome } from './profile-evaluation';
 import { lockProfiles } from './profile-store';
 import { redirectSplitItems } from '../splits/split-moved-items';
@@ -39,6 +40,8 @@ export class ResolvedEventsApplier {
     const redirect = new Map([...rows.values()].filter((r) => r.status === 'merged' && r.mergedInto).map((r) => [r.profileId, r.mergedInto as string]));
     if (redirect.size > 0) rows = new Map([...rows, ...(await lockProfiles(tx, [...redirect.values()]))]);
     for (const e of events) e.profileId = redirect.get(e.profileId) ?? e.profileId;
+    // time-driven changes the scheduler has not fired yet come first, decided before these events existed
+    const overdue = await fireOverdue(tx, catalog, rows, now);
 
     const inserted = await tx.query<{ profile_id: string; name: string }>(
       `INSERT INTO profile_events (profile_id, message_id, name, at_ms, properties, source_id)
@@ -54,6 +57,6 @@ export class ResolvedEventsApplier {
       const profile = rows.get(id);
       return profile && profile.status === 'active' ? [{ profile, scope: catalog.index.affected({ events: set }), at: now, computed: set }] : [];
     });
-    return evaluateProfiles(tx, catalog, requests);
+    return combine(overdue, await evaluateProfiles(tx, catalog, requests));
   }
 }

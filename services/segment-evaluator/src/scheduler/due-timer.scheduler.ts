@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { inTransaction, writeOutbox } from '@tessera/kafka';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
-import { evaluateProfiles } from '../evaluation/profile-evaluation';
+import { fireOverdue } from '../evaluation/overdue-profiles';
 import { lockProfiles } from '../evaluation/profile-store';
 import { SegmentCatalogCache } from '../evaluation/segment-catalog.cache';
 import type { MembershipFlip } from '../evaluation/membership-decider';
@@ -40,12 +40,7 @@ export class DueTimerScheduler {
       if (candidates.rowCount === 0) return null;
       const profiles = await lockProfiles(tx, candidates.rows.map((r) => r.profile_id));
       const catalog = await this.catalogs.load(tx);
-      // an absorbed profile has nothing left to decide: its due time goes with it
-      const requests = [...profiles.values()].flatMap((profile) => {
-        if (profile.dueAt === null || profile.dueAt > now) return [];
-        return [{ profile, scope: profile.status === 'active' ? ('all' as const) : new Set<string>(), at: profile.dueAt, computed: 'all' as const }];
-      });
-      const outcome = await evaluateProfiles(tx, catalog, requests);
+      const outcome = await fireOverdue(tx, catalog, profiles, now);
       await writeOutbox(tx, outcome.messages);
       return outcome.flips;
     });

@@ -56,4 +56,19 @@ describe('due times, one per profile', () => {
     await h.waitForChanges('p-moved', ['entered gold', 'entered ends-30d']);
     expect(atOf('p-moved')[1]).toBe(moved - 30 * DAY_MS);
   });
+  it('an input that reaches a profile before the scheduler fired its passed due time: the time-driven enter is stamped with its due instant, then the input is decided', async () => {
+    await h.clockTo(T0);
+    const end = T0 + 70 * DAY_MS;
+    await h.profile('p-overdue', { 'traits.contract_end_date': iso(end), 'traits.tier': 'silver' });
+    await h.waitForDecided('p-overdue');
+    const due = end - 30 * DAY_MS;
+    expect(await dueOf('p-overdue')).toBe(due);
+    // the clock passes the due time and an unrelated change arrives before the scheduler's next pass
+    const now = due + 2 * DAY_MS;
+    h.clock.set(now);
+    await h.profile('p-overdue', { 'traits.contract_end_date': iso(end), 'traits.tier': 'gold' });
+    await h.waitForChanges('p-overdue', ['entered ends-30d', 'entered gold']);
+    expect(atOf('p-overdue')).toEqual([due, now]);
+    expect(await dueOf('p-overdue')).toBe(end - 10 * DAY_MS);
+  });
 });
