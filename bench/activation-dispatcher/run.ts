@@ -9,7 +9,8 @@
  * 2. End-to-end latency: --profiles people are identified once (not in the segment), then --rate changes/s for
  *    --seconds go to the gateway (`/v1/batch`, a request every 10 ms), each flipping the person in or out of the
  *    `flip` segment; latency = the webhook receiving the enter or exit minus the gateway request's send time, split
- *    per stage by the Kafka timestamps each service gave its output (see stage-clock.ts). A person changes every
+ *    per stage by the Kafka timestamps each service gave its output (see stage-clock.ts), and the dispatcher's part
+ *    into its consumer (membership message to delivery row) and its worker (row to the webhook). A person changes every
  *    profiles/rate seconds (10 s by default), so a lagging stage does not fold an enter and its exit into one slice.
  *
  * Usage: node tools/run-ts.js bench/activation-dispatcher/run.ts [--deliveries 20000] [--profiles 5000] [--rate 500] [--seconds 20]
@@ -19,6 +20,7 @@ import { freePort } from '@tessera/testing';
 import type { Message } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { Client } from 'pg';
 import { ScriptedReceiver } from '../../services/activation-dispatcher/src/test-support/scripted-receiver';
 import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
 import { fmt, microsPerEvent, resultBlock } from '../shared/bench-report';
@@ -113,10 +115,10 @@ async function measureDeliveries(p: Pipeline, deliveries: number): Promise<strin
  * exits on odd n, so its k-th add is n = 2k and its k-th remove n = 2k + 1. (An item's fields are the latest state
  * the dispatcher saw, which under lag can be a later change's: the person and the action are what identify it.)
  */
-function receiptsBySeq(receiver: ScriptedReceiver, people: number): Map<number, number> {
+function receiptsBySeq(receiver: ScriptedReceiver, people: number): Map<number, { at: number; deliveryId: string }> {
   const seen = new Set<string>();
   const counts = new Map<string, number>();
-  const out = new Map<number, number>();
+  const out = new Map<number, { at: number; deliveryId: string }>();
   for (const r of receiver.requests('/latency')) {
     for (const item of r.items) {
       if (seen.has(item.deliveryId)) continue;
@@ -124,10 +126,22 @@ function receiptsBySeq(receiver: ScriptedReceiver, people: number): Map<number, 
       const key = `${item.fields.user} ${item.action}`;
       const k = counts.get(key) ?? 0;
       counts.set(key, k + 1);
-      out.set(Number(String(item.fields.user).slice(2)) + (2 * k + (item.action === 'remove' ? 1 : 0)) * people, r.at);
+      out.set(Number(String(item.fields.user).slice(2)) + (2 * k + (item.action === 'remove' ? 1 : 0)) * people, { at: r.at, deliveryId: item.deliveryId });
     }
   }
   return out;
+}
+
+/** When the dispatcher's consumer wrote each delivery row (its transaction's start, Postgres's clock on this machine). */
+async function rowTimes(databaseUrl: string, deliveryIds: string[]): Promise<Map<string, number>> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ delivery_id: string; ms: string }>('SELECT delivery_id, (extract(epoch FROM created_at) * 1000)::bigint AS ms FROM bench_activation_dispatcher.deliveries WHERE delivery_id = ANY($1::text[])', [deliveryIds]);
+    return new Map(rows.map((r) => [r.delivery_id, Number(r.ms)]));
+  } finally {
+    await db.end();
+  }
 }
 
 async function caughtUp(p: Pipeline, group: string, topic: string): Promise<boolean> {
@@ -168,12 +182,12 @@ async function measureLatency(p: Pipeline, people: number, rate: number, seconds
   }
   const sendSeconds = (Date.now() - started) / 1000;
   const cpu = meter.used(); // while the changes were coming in at the rate
-  const received = new Map<number, number>();
+  const received = new Map<number, { at: number; deliveryId: string }>();
   let lastGrowth = Date.now();
   await p.rig.waitFor(async () => {
     const before = received.size;
     received.clear();
-    for (const [seq, at] of receiptsBySeq(p.receiver, people)) received.set(seq, at);
+    for (const [seq, receipt] of receiptsBySeq(p.receiver, people)) received.set(seq, receipt);
     if (received.size > before) lastGrowth = Date.now();
     // a profile's enter and exit decided in one evaluator slice cancel out (it decides on the latest version): such a
     // change never reaches the webhook, so the wait ends when nothing more arrives for QUIET_MS
@@ -182,10 +196,12 @@ async function measureLatency(p: Pipeline, people: number, rate: number, seconds
   await clock.stop();
   if (failures.length > 0) throw new Error(`the gateway refused requests: ${failures[0]}`);
 
-  const endToEnd = percentiles([...received].map(([seq, at]) => at - sentAt.get(seq)!));
+  const endToEnd = percentiles([...received].map(([seq, { at }]) => at - sentAt.get(seq)!));
+  const enqueuedAt = await rowTimes(p.rig.databaseUrl, [...received.values()].map((r) => r.deliveryId));
   const stages: Array<[string, number[]]> = STAGE_TOPICS.map(() => [] as number[]).map((list, i) => [STAGE_TOPICS[i].stage, list]);
-  const dispatcherStage: number[] = [];
-  for (const [seq, at] of received) {
+  const consumerStage: number[] = [];
+  const workerStage: number[] = [];
+  for (const [seq, { at, deliveryId }] of received) {
     const times = clock.at.get(seq);
     if (!times || STAGE_TOPICS.some((s) => times[s.topic] === undefined)) continue;
     let previous = sentAt.get(seq)!;
@@ -193,13 +209,16 @@ async function measureLatency(p: Pipeline, people: number, rate: number, seconds
       stages[i][1].push(times[s.topic]! - previous);
       previous = times[s.topic]!;
     });
-    dispatcherStage.push(at - previous);
+    const row = enqueuedAt.get(deliveryId);
+    if (row === undefined) continue;
+    consumerStage.push(row - previous);
+    workerStage.push(at - row);
   }
-  stages.push(['activation-dispatcher', dispatcherStage]);
+  stages.push(['activation-dispatcher', consumerStage], ['(its delivery worker)', workerStage]);
   const rows = stages.map(([stage, sample]) => {
     const q = percentiles(sample);
-    const cpuShare = (cpu[stage as Service] / sendSeconds) * 100;
-    return `| ${stage} | ${fmt(q.p50)} | ${fmt(q.p99)} | ${fmt(q.max)} | ${fmt(cpuShare)} % |`;
+    const cpuShare = stage in cpu ? `${fmt((cpu[stage as Service] / sendSeconds) * 100)} %` : '';
+    return `| ${stage} | ${fmt(q.p50)} | ${fmt(q.p99)} | ${fmt(q.max)} | ${cpuShare} |`;
   });
   return [
     ...resultBlock(

@@ -1,9 +1,8 @@
 import { eventually } from '@tessera/testing';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Json } from './scenario-client';
-import { DestinationFake, webhookItems, type FakeRequest } from './destination-fake.spec-helper';
-import { evaluatorApi } from './evaluator-api.spec-helper';
-import { useScenarioPipeline } from './scenario-suite.spec-helper';
+import { webhookItems, type FakeRequest } from './destination-fake.spec-helper';
+import { useActivationScenario } from './activation-scenario.spec-helper';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
@@ -16,20 +15,7 @@ const MARY_SHA256 = 'f1904cf1a9d73a55fa5de0ac823c4403ded71afd4c3248d00bdcd086655
  * Audience (a local fake Graph API behind the configurable base URL) taking hashed rows, one record refused.
  */
 describe('activation audiences through the HTTP gateway: mirror and the Meta shape', () => {
-  const { client, send, url } = useScenarioPipeline({ withServices: ['segment-evaluator', 'activation-dispatcher'] });
-  const { evaluator } = evaluatorApi(() => url('segment-evaluator'));
-  const { evaluator: dispatcher } = evaluatorApi(() => url('activation-dispatcher'));
-  let fake: DestinationFake;
-  beforeAll(async () => {
-    fake = await DestinationFake.start();
-  });
-  afterAll(() => fake?.close());
-
-  const created = async (call: typeof dispatcher, path: string, body: Json): Promise<Json> => {
-    const answer = await call('POST', path, body);
-    if (answer.status !== 201 && answer.status !== 200) throw new Error(`POST ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
-    return answer.body;
-  };
+  const { client, send, evaluator, dispatcher, fake, created } = useActivationScenario();
   const segment = (id: string) => created(evaluator, '/v1/segments', { id, name: id, rule: { trait: 'traits.scenario', op: 'eq', value: id } });
   const identify = async (userId: string, traits: Json): Promise<Json> => {
     await send('identify', { userId, traits, timestamp: new Date().toISOString() });

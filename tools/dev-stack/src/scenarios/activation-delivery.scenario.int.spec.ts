@@ -2,9 +2,8 @@ import { eventually } from '@tessera/testing';
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { Json } from './scenario-client';
-import { acceptedKeysByDelivery, DestinationFake, webhookItems, type FakeRequest, type WebhookItem } from './destination-fake.spec-helper';
-import { evaluatorApi } from './evaluator-api.spec-helper';
-import { useScenarioPipeline } from './scenario-suite.spec-helper';
+import { acceptedKeysByDelivery, webhookItems, type FakeRequest, type WebhookItem } from './destination-fake.spec-helper';
+import { useActivationScenario } from './activation-scenario.spec-helper';
 
 const DAY_MS = 86_400_000;
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
@@ -16,20 +15,7 @@ process.env.SEGMENTS_TIMER_POLL_MS = '100';
  * configured through the public admin APIs only, delivering to real local HTTP servers.
  */
 describe('activation delivery through the HTTP gateway to real local destinations', () => {
-  const { client, send, url } = useScenarioPipeline({ withServices: ['segment-evaluator', 'activation-dispatcher'] });
-  const { evaluator } = evaluatorApi(() => url('segment-evaluator'));
-  const { evaluator: dispatcher } = evaluatorApi(() => url('activation-dispatcher'));
-  let fake: DestinationFake;
-  beforeAll(async () => {
-    fake = await DestinationFake.start();
-  });
-  afterAll(() => fake?.close());
-
-  const created = async (call: typeof dispatcher, path: string, body: Json): Promise<Json> => {
-    const answer = await call('POST', path, body);
-    if (answer.status !== 201) throw new Error(`POST ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
-    return answer.body;
-  };
+  const { client, send, evaluator, dispatcher, fake, created } = useActivationScenario();
   const webhook = (id: string, path: string, settings: Json = {}) =>
     created(dispatcher, '/v1/destinations', { id, name: id, kind: 'webhook', config: { url: fake.url(path) }, secrets: { signingSecret: SECRET }, ...settings });
   /** A segment of the people identified with `traits.scenario = <id>`, synced add/remove to the destinations. */

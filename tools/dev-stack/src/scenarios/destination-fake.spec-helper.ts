@@ -41,26 +41,27 @@ export class DestinationFake {
   private readonly responders = new Map<string, FakeResponder>();
   private readonly audiences = new Map<string, Set<string>>();
 
-  private constructor(private readonly server: Server) {}
+  private readonly server: Server = createServer();
 
-  static async start(): Promise<DestinationFake> {
-    const server = createServer();
-    const fake = new DestinationFake(server);
-    server.on('request', (req, res) => {
+  /** Made at once (a suite can hand it out before its beforeAll), listening once `listen()` resolves. */
+  constructor() {
+    this.server.on('request', (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const url = new URL(req.url ?? '/', 'http://fake');
         const request: FakeRequest = { method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
-        const answer = fake.answer(request);
+        const answer = this.answer(request);
         if (answer === 'hang') return;
         request.status = answer.status;
         res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
         res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return fake;
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
   }
 
   url(path: string): string {
