@@ -111,4 +111,16 @@ describe('WebhookAdapter against a real local HTTP server', () => {
     expect((refused as { error: string }).error).toMatch(/could not reach the destination \(ECONNREFUSED/);
     server = await new RecordingHttpServer().start();
   });
+
+  it('lists an audience from membersUrl when configured, and has no listing without it', async () => {
+    expect(adapter().listMembers).toBeUndefined();
+    server.respondWith((r) => (r.path.startsWith('/members') ? { status: 200, body: { profileIds: ['p-1', 'p-2'] } } : { status: 200 }));
+    const listing = adapter({ membersUrl: server.url('/members?tenant=acme') });
+    expect(await listing.listMembers!('sync-1', noAbort())).toEqual(['p-1', 'p-2']);
+    expect(server.requests[0]).toMatchObject({ method: 'GET', path: '/members?tenant=acme&audience=sync-1' });
+    server.respondWith(() => ({ status: 503 }));
+    await expect(listing.listMembers!('sync-1', noAbort())).rejects.toThrow(/HTTP 503/);
+    server.respondWith(() => ({ status: 200, body: { members: [] } }));
+    await expect(listing.listMembers!('sync-1', noAbort())).rejects.toThrow(/profileIds/);
+  });
 });

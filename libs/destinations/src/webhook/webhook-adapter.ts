@@ -14,6 +14,8 @@ import { webhookBody } from './webhook-body';
 export class WebhookAdapter implements DestinationAdapter {
   readonly kind = 'webhook' as const;
   readonly maxBatchSize: number;
+  /** Only when the receiver can list an audience (config `membersUrl`). */
+  readonly listMembers?: (audienceKey: string, context: SendContext) => Promise<string[]>;
   private readonly signer: Webhook;
   private readonly timeoutMs: number;
 
@@ -25,6 +27,8 @@ export class WebhookAdapter implements DestinationAdapter {
     this.maxBatchSize = config.batchSize ?? WEBHOOK_DEFAULTS.batchSize;
     this.timeoutMs = config.timeoutMs ?? WEBHOOK_DEFAULTS.timeoutMs;
     this.signer = new Webhook(secrets.signingSecret);
+    const membersUrl = config.membersUrl;
+    if (membersUrl) this.listMembers = (audienceKey, context) => this.list(membersUrl, audienceKey, context);
   }
 
   async send(batch: DeliveryBatch, context: SendContext): Promise<SendResult> {
@@ -39,6 +43,19 @@ export class WebhookAdapter implements DestinationAdapter {
       signal: context.signal,
     });
     return isHttpReply(reply) ? classifyHttpReply(reply, this.deps.now()) : reply;
+  }
+
+  /** A mirror needs the truth or nothing: any answer but a 200 with a list of ids throws, and the mirror run fails. */
+  private async list(membersUrl: string, audienceKey: string, context: SendContext): Promise<string[]> {
+    const url = new URL(membersUrl);
+    url.searchParams.set('audience', audienceKey);
+    const headers = { ...this.config.headers, accept: 'application/json', ...(this.secrets.bearerToken ? { authorization: `Bearer ${this.secrets.bearerToken}` } : {}) };
+    const reply = await httpCall(this.deps.fetch, { url: url.toString(), method: 'GET', headers, timeoutMs: this.timeoutMs, signal: context.signal });
+    if (!isHttpReply(reply)) throw new Error(`listing the receiver's members: ${'error' in reply ? reply.error : reply.outcome}`);
+    if (reply.status !== 200) throw new Error(`listing the receiver's members: HTTP ${reply.status}`);
+    const ids = (JSON.parse(reply.bodyText) as { profileIds?: unknown }).profileIds;
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw new Error(`listing the receiver's members: no "profileIds" array of strings in the answer`);
+    return ids;
   }
 
   private headers(batchId: string, nowMs: number, body: string): Record<string, string> {

@@ -8,6 +8,11 @@ export interface WebhookConfig {
   batchSize?: number;
   /** Per-attempt timeout. Default 10 s. */
   timeoutMs?: number;
+  /**
+   * A receiver that keeps an audience per sync can say what it holds: `GET <membersUrl>?audience=<sync id>` answers
+   * `{"profileIds": [...]}`, and mirror syncs diff against that instead of against what Tessera last sent.
+   */
+  membersUrl?: string;
 }
 
 export interface WebhookSecrets {
@@ -28,6 +33,7 @@ export const webhookConfigSchema = {
     headers: { type: 'object', additionalProperties: { type: 'string' }, propertyNames: { pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" } },
     batchSize: { type: 'integer', minimum: 1, maximum: WEBHOOK_DEFAULTS.maxBatchSize },
     timeoutMs: { type: 'integer', minimum: 100, maximum: 120_000 },
+    membersUrl: { type: 'string', format: 'uri', pattern: '^https?://' },
   },
 } as const;
 

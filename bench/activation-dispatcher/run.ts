@@ -1,0 +1,256 @@
+/**
+ * Activation dispatcher benchmark (issue 14). The durable embedded broker, one embedded Postgres and all six
+ * pipeline services (main.ts, NODE_ENV=production, the dispatcher with libs/destinations' real catalog) run as
+ * separate processes; the webhook receiver runs in this process.
+ *
+ * 1. Deliveries per second: --deliveries membership changes (half the profiles enter, then exit) are produced to
+ *    cdp.segments.membership; the clock runs from the first produced change until the receiver holds every
+ *    delivery (batch size 100, concurrency 4, counted by deliveryId).
+ * 2. End-to-end latency: --profiles people are identified once (not in the segment), then --rate changes/s for
+ *    --seconds go to the gateway (`/v1/batch`, a request every 10 ms), each flipping the person in or out of the
+ *    `flip` segment; latency = the webhook receiving the enter or exit minus the gateway request's send time, split
+ *    per stage by the Kafka timestamps each service gave its output (see stage-clock.ts), and the dispatcher's part
+ *    into its consumer (membership message to delivery row) and its worker (row to the webhook). A person changes every
+ *    profiles/rate seconds (10 s by default), so a lagging stage does not fold an enter and its exit into one slice.
+ *
+ * Usage: node tools/run-ts.js bench/activation-dispatcher/run.ts [--deliveries 20000] [--profiles 5000] [--rate 500] [--seconds 20]
+ */
+import { encode, Topics } from '@tessera/contracts';
+import { freePort } from '@tessera/testing';
+import type { Message } from 'kafkajs';
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { ScriptedReceiver } from '../../services/activation-dispatcher/src/test-support/scripted-receiver';
+import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
+import { fmt, microsPerEvent, resultBlock } from '../shared/bench-report';
+import { BenchRig } from '../shared/bench-rig';
+import type { BenchProcess } from '../shared/bench-process';
+import { CpuMeter } from '../shared/cpu-meter';
+import { committed, endOffset, produceRange } from '../shared/kafka-progress';
+import { runMain } from '../shared/run-main';
+import { percentiles, StageClock, STAGE_TOPICS } from './stage-clock';
+
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+const WRITE_KEY = 'bench-dev-write-key';
+/** With no new receipt for this long, the latency phase's changes still missing are counted as never delivered. */
+const QUIET_MS = 15_000;
+const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+const SERVICES = ['ingest-gateway', 'validation', 'identity-resolver', 'profile-merger', 'segment-evaluator', 'activation-dispatcher'] as const;
+type Service = (typeof SERVICES)[number];
+
+interface Pipeline {
+  rig: BenchRig;
+  receiver: ScriptedReceiver;
+  process: Record<Service, BenchProcess>;
+  call(service: Service, method: string, path: string, body?: unknown, auth?: string): Promise<unknown>;
+}
+
+async function startPipeline(rig: BenchRig, receiver: ScriptedReceiver): Promise<Pipeline> {
+  const ports = {} as Record<Service, number>;
+  const children = {} as Record<Service, BenchProcess>;
+  for (const name of SERVICES) {
+    ports[name] = await freePort();
+    children[name] = rig.spawn(name, `services/${name}/src/main.ts`, {
+      NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(ports[name]), DATABASE_URL: rig.databaseUrl, DATABASE_SCHEMA: `bench_${name.replace(/-/g, '_')}`,
+      KAFKA_BROKERS: rig.brokers.join(','), TESSERA_ADMIN_TOKEN: ADMIN_TOKEN, ...(name === 'ingest-gateway' ? { TESSERA_DEV_WRITE_KEY: WRITE_KEY } : {}),
+    });
+  }
+  for (const name of SERVICES) await children[name].waitForHttp(`http://127.0.0.1:${ports[name]}/readyz`, 300_000);
+  const call = async (service: Service, method: string, path: string, body?: unknown, auth = `Bearer ${ADMIN_TOKEN}`) => {
+    const res = await fetch(`http://127.0.0.1:${ports[service]}${path}`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`${service} ${method} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  return { rig, receiver, process: children, call };
+}
+
+/** A webhook destination at the receiver's `path`, synced add/remove from `segmentId`. */
+async function webhookSync(p: Pipeline, id: string, segmentId: string, mapping: Record<string, string> = {}): Promise<void> {
+  await p.call('activation-dispatcher', 'POST', '/v1/destinations', { id, name: id, kind: 'webhook', config: { url: p.receiver.url(`/${id}`), batchSize: 100 }, secrets: { signingSecret: SECRET }, batchSize: 100 });
+  await p.call('activation-dispatcher', 'POST', '/v1/syncs', { id: `${id}-sync`, segmentId, destinationId: id, mode: 'add_remove', mapping });
+}
+
+async function measureDeliveries(p: Pipeline, deliveries: number): Promise<string[]> {
+  await webhookSync(p, 'throughput', 'tp');
+  const profiles = Math.ceil(deliveries / 2);
+  const now = Date.now();
+  const messages: Message[] = [];
+  for (let round = 0; round < 2; round++) {
+    for (let i = 0; i < profiles && messages.length < deliveries; i++) {
+      const profileId = `tp-${i}`;
+      messages.push({ key: profileId, value: encode(Topics.SegmentsMembership, {
+        segmentId: 'tp', profileId, change: round === 0 ? 'entered' : 'exited', version: round + 1, segmentVersion: 1,
+        identifiers: [{ type: 'email', value: `${profileId}@example.com` }], values: '{}', at: now + round,
+      }) });
+    }
+  }
+  const producer = p.rig.kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const dispatcher = p.process['activation-dispatcher'];
+  const meter = new CpuMeter({ dispatcher: () => dispatcher.cpuSeconds(), broker: () => p.rig.broker.cpuSeconds(), postgres: () => postgresCpuSeconds(p.rig.pgDataDir) });
+  const started = Date.now();
+  const base = await committed(p.rig.admin, 'activation-dispatcher', Topics.SegmentsMembership);
+  await produceRange(producer, Topics.SegmentsMembership, messages);
+  await producer.disconnect();
+  let enqueuedAfter = 0;
+  await p.rig.waitFor(async () => {
+    if (!enqueuedAfter && (await committed(p.rig.admin, 'activation-dispatcher', Topics.SegmentsMembership)) - base >= deliveries) enqueuedAfter = (Date.now() - started) / 1000;
+    return p.receiver.keysByDelivery('/throughput').size >= deliveries;
+  }, 600_000, 'not every delivery received');
+  const seconds = (Date.now() - started) / 1000;
+  const cpu = meter.used();
+  const requests = p.receiver.requests('/throughput').length;
+  return [
+    ...resultBlock(
+      ['deliveries', 'seconds', 'deliveries/s', 'consumed and enqueued after', 'requests (batch 100)', 'dispatcher CPU µs/delivery', 'Postgres CPU µs/delivery', 'broker CPU µs/delivery'],
+      [fmt(deliveries), seconds.toFixed(1), fmt(deliveries / seconds), `${enqueuedAfter.toFixed(1)} s`, fmt(requests), microsPerEvent(cpu.dispatcher, deliveries), cpu.postgres > 0 ? microsPerEvent(cpu.postgres, deliveries) : '-', microsPerEvent(cpu.broker, deliveries)],
+    ),
+  ];
+}
+
+/**
+ * When each change reached the webhook. Person u-i's n-th change is seq i + n * people; it enters on even n and
+ * exits on odd n, so its k-th add is n = 2k and its k-th remove n = 2k + 1. (An item's fields are the latest state
+ * the dispatcher saw, which under lag can be a later change's: the person and the action are what identify it.)
+ */
+function receiptsBySeq(receiver: ScriptedReceiver, people: number): Map<number, { at: number; deliveryId: string }> {
+  const seen = new Set<string>();
+  const counts = new Map<string, number>();
+  const out = new Map<number, { at: number; deliveryId: string }>();
+  for (const r of receiver.requests('/latency')) {
+    for (const item of r.items) {
+      if (seen.has(item.deliveryId)) continue;
+      seen.add(item.deliveryId);
+      const key = `${item.fields.user} ${item.action}`;
+      const k = counts.get(key) ?? 0;
+      counts.set(key, k + 1);
+      out.set(Number(String(item.fields.user).slice(2)) + (2 * k + (item.action === 'remove' ? 1 : 0)) * people, { at: r.at, deliveryId: item.deliveryId });
+    }
+  }
+  return out;
+}
+
+/** When the dispatcher's consumer wrote each delivery row (its transaction's start, Postgres's clock on this machine). */
+async function rowTimes(databaseUrl: string, deliveryIds: string[]): Promise<Map<string, number>> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ delivery_id: string; ms: string }>('SELECT delivery_id, (extract(epoch FROM created_at) * 1000)::bigint AS ms FROM bench_activation_dispatcher.deliveries WHERE delivery_id = ANY($1::text[])', [deliveryIds]);
+    return new Map(rows.map((r) => [r.delivery_id, Number(r.ms)]));
+  } finally {
+    await db.end();
+  }
+}
+
+async function caughtUp(p: Pipeline, group: string, topic: string): Promise<boolean> {
+  return (await committed(p.rig.admin, group, topic)) >= (await endOffset(p.rig.admin, topic));
+}
+
+async function measureLatency(p: Pipeline, people: number, rate: number, seconds: number): Promise<string[]> {
+  await p.call('segment-evaluator', 'POST', '/v1/segments', { id: 'flip', name: 'flip', rule: { trait: 'traits.flip', op: 'eq', value: true } });
+  await webhookSync(p, 'latency', 'flip', { user: 'identifier.user_id' });
+  const basic = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+  const identify = (i: number, flip: boolean, seq: number, messageId: string) => ({ type: 'identify', userId: `u-${i}`, messageId, traits: { flip, seq }, timestamp: new Date().toISOString() });
+  for (let i = 0; i < people; i += 100) {
+    await p.call('ingest-gateway', 'POST', '/v1/batch', { batch: Array.from({ length: Math.min(100, people - i) }, (_, k) => identify(i + k, false, -1, `warm-${i + k}`)) }, basic);
+  }
+  await p.rig.waitFor(async () => (await endOffset(p.rig.admin, Topics.ProfilesChanged)) >= people && (await caughtUp(p, 'segment-evaluator', Topics.ProfilesChanged)) && (await caughtUp(p, 'activation-dispatcher', Topics.ProfilesChanged)), 600_000, 'warm-up profiles not through the pipeline');
+
+  const clock = new StageClock();
+  await clock.start(p.rig.kafka);
+  const meter = new CpuMeter({
+    ...Object.fromEntries(SERVICES.map((s) => [s, () => p.process[s].cpuSeconds()])) as Record<Service, () => number>,
+    broker: () => p.rig.broker.cpuSeconds(), postgres: () => postgresCpuSeconds(p.rig.pgDataDir),
+  });
+  const sentAt = new Map<number, number>();
+  const failures: string[] = [];
+  const perTick = Math.max(1, Math.round(rate / 100));
+  const total = rate * seconds;
+  const started = Date.now();
+  for (let seq = 0; seq < total; seq += perTick) {
+    const due = started + (seq / rate) * 1000;
+    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    const batch = [];
+    const at = Date.now();
+    for (let k = seq; k < Math.min(seq + perTick, total); k++) {
+      batch.push(identify(k % people, Math.floor(k / people) % 2 === 0, k, `lat-${k}`));
+      sentAt.set(k, at);
+    }
+    void p.call('ingest-gateway', 'POST', '/v1/batch', { batch }, basic).catch((e: Error) => failures.push(e.message));
+  }
+  const sendSeconds = (Date.now() - started) / 1000;
+  const cpu = meter.used(); // while the changes were coming in at the rate
+  const received = new Map<number, { at: number; deliveryId: string }>();
+  let lastGrowth = Date.now();
+  await p.rig.waitFor(async () => {
+    const before = received.size;
+    received.clear();
+    for (const [seq, receipt] of receiptsBySeq(p.receiver, people)) received.set(seq, receipt);
+    if (received.size > before) lastGrowth = Date.now();
+    // a profile's enter and exit decided in one evaluator slice cancel out (it decides on the latest version): such a
+    // change never reaches the webhook, so the wait ends when nothing more arrives for QUIET_MS
+    return received.size >= total || failures.length > 0 || Date.now() - lastGrowth > QUIET_MS;
+  }, 300_000, 'the changes reaching the webhook');
+  await clock.stop();
+  if (failures.length > 0) throw new Error(`the gateway refused requests: ${failures[0]}`);
+
+  const endToEnd = percentiles([...received].map(([seq, { at }]) => at - sentAt.get(seq)!));
+  const enqueuedAt = await rowTimes(p.rig.databaseUrl, [...received.values()].map((r) => r.deliveryId));
+  const stages: Array<[string, number[]]> = STAGE_TOPICS.map(() => [] as number[]).map((list, i) => [STAGE_TOPICS[i].stage, list]);
+  const consumerStage: number[] = [];
+  const workerStage: number[] = [];
+  for (const [seq, { at, deliveryId }] of received) {
+    const times = clock.at.get(seq);
+    if (!times || STAGE_TOPICS.some((s) => times[s.topic] === undefined)) continue;
+    let previous = sentAt.get(seq)!;
+    STAGE_TOPICS.forEach((s, i) => {
+      stages[i][1].push(times[s.topic]! - previous);
+      previous = times[s.topic]!;
+    });
+    const row = enqueuedAt.get(deliveryId);
+    if (row === undefined) continue;
+    consumerStage.push(row - previous);
+    workerStage.push(at - row);
+  }
+  stages.push(['activation-dispatcher', consumerStage], ['(its delivery worker)', workerStage]);
+  const rows = stages.map(([stage, sample]) => {
+    const q = percentiles(sample);
+    const cpuShare = stage in cpu ? `${fmt((cpu[stage as Service] / sendSeconds) * 100)} %` : '';
+    return `| ${stage} | ${fmt(q.p50)} | ${fmt(q.p99)} | ${fmt(q.max)} | ${cpuShare} |`;
+  });
+  return [
+    ...resultBlock(
+      ['changes sent', 'rate (sent)', 'reached the webhook', 'p50 ms', 'p99 ms', 'max ms', 'Postgres CPU', 'broker CPU'],
+      [fmt(total), `${fmt(total / sendSeconds)}/s`, fmt(received.size), fmt(endToEnd.p50), fmt(endToEnd.p99), fmt(endToEnd.max), `${fmt((cpu.postgres / sendSeconds) * 100)} %`, `${fmt((cpu.broker / sendSeconds) * 100)} %`],
+    ),
+    `per stage (time from the previous stage's output to this one's; ${fmt(stages[0][1].length)} changes seen on every topic), and each process's CPU while the changes came in (${sendSeconds.toFixed(0)} s):`,
+    '',
+    '| stage | p50 ms | p99 ms | max ms | CPU (one core = 100 %) |',
+    '|---|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    `end to end p99 at ${fmt(rate)} changes/s (target <= 1,000 ms): ${endToEnd.p99 <= 1_000 ? 'MET' : 'NOT MET'}`,
+  ];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { deliveries: { type: 'string', default: '20000' }, profiles: { type: 'string', default: '5000' }, rate: { type: 'string', default: '500' }, seconds: { type: 'string', default: '20' } } });
+  const receiver = await ScriptedReceiver.start();
+  try {
+    await BenchRig.run({ workPrefix: 'tessera-bench-activation-', clientId: 'bench-activation' }, async (rig) => {
+      process.stdout.write('starting the broker, Postgres and six services...\n');
+      const pipeline = await startPipeline(rig, receiver);
+      process.stdout.write(`1. ${fmt(Number(values.deliveries))} deliveries to a local webhook (batch size 100)...\n`);
+      const throughput = await measureDeliveries(pipeline, Number(values.deliveries));
+      process.stdout.write(`${throughput.join('\n')}\n2. ${fmt(Number(values.rate))} changes/s for ${values.seconds} s at the gateway, to the webhook...\n`);
+      const latency = await measureLatency(pipeline, Number(values.profiles), Number(values.rate), Number(values.seconds));
+      process.stdout.write(`${latency.join('\n')}\n\n`);
+    });
+  } finally {
+    await receiver.close();
+  }
+}
+
+runMain(main);
