@@ -44,7 +44,8 @@ export class EvaluatorInputConsumer implements KafkaBatchApplier<EvaluatorInput>
 
   async apply(ctx: ApplyContext<EvaluatorInput>): Promise<void> {
     const stopTimer = this.metrics.sliceDuration.startTimer();
-    const catalog = await this.catalogs.load(ctx.tx);
+    // read after the slice's profile locks, so a definition edit committed while a lock was awaited is seen
+    const catalog = () => this.catalogs.load(ctx.tx);
     const now = this.clock.now();
     const inputs = ctx.records.map((r) => r.value);
     const trigger = ctx.topic === Topics.ProfilesChanged ? 'profile_change' : 'event';

@@ -14,7 +14,7 @@ import type { SegmentCatalog } from './segment-catalog';
  */
 @Injectable()
 export class ProfileChangesApplier {
-  async apply(tx: SqlExecutor, catalog: SegmentCatalog, changes: readonly ProfileChange[], now: number): Promise<EvaluationOutcome> {
+  async apply(tx: SqlExecutor, loadCatalog: () => Promise<SegmentCatalog>, changes: readonly ProfileChange[], now: number): Promise<EvaluationOutcome> {
     const latest = new Map<string, { change: ProfileChange; fields: Set<string> }>();
     for (const change of changes) {
       const seen = latest.get(change.profileId);
@@ -23,6 +23,7 @@ export class ProfileChangesApplier {
     }
     const survivors = [...latest.values()].flatMap(({ change }) => (change.status === 'merged' && change.mergedIntoProfileId ? [change.mergedIntoProfileId] : []));
     const rows = await lockProfiles(tx, [...latest.keys(), ...survivors]);
+    const catalog = await loadCatalog();
     // time-driven changes the scheduler has not fired yet come first, decided on the values before these changes
     const overdue = await fireOverdue(tx, catalog, rows, now);
 

@@ -27,7 +27,7 @@ export function historyEventName(item: ResolvedItem): string | null {
 export class ResolvedEventsApplier {
   constructor(@Inject(SEGMENT_SETTINGS) private readonly settings: SegmentSettings) {}
 
-  async apply(tx: SqlExecutor, catalog: SegmentCatalog, items: readonly ResolvedItem[], now: number): Promise<EvaluationOutcome> {
+  async apply(tx: SqlExecutor, loadCatalog: () => Promise<SegmentCatalog>, items: readonly ResolvedItem[], now: number): Promise<EvaluationOutcome> {
     const horizon = historyHorizon(now, this.settings.eventHistoryDays);
     const events = items.flatMap((item) => {
       const name = historyEventName(item);
@@ -40,6 +40,7 @@ export class ResolvedEventsApplier {
     const redirect = new Map([...rows.values()].filter((r) => r.status === 'merged' && r.mergedInto).map((r) => [r.profileId, r.mergedInto as string]));
     if (redirect.size > 0) rows = new Map([...rows, ...(await lockProfiles(tx, [...redirect.values()]))]);
     for (const e of events) e.profileId = redirect.get(e.profileId) ?? e.profileId;
+    const catalog = await loadCatalog();
     // time-driven changes the scheduler has not fired yet come first, decided before these events existed
     const overdue = await fireOverdue(tx, catalog, rows, now);
 
