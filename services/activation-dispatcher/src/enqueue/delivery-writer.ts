@@ -13,33 +13,33 @@ export interface WriteSummary {
 }
 
 /**
- * Writes a plan in the caller's transaction, set-based: pending sends that lost their permission become
- * suppressed first (or, while a worker is sending them under a live lease, are marked withdrawn: the send finishes,
- * and if it does not deliver the row becomes suppressed then; see delivery-withdrawal.migration.ts), then the new deliveries (ON CONFLICT DO NOTHING on the idempotency key, so a replayed input
- * adds nothing), what each sync was last sent (sync_members) and the segment membership projection.
+ * Writes a plan in the caller's transaction, set-based: pending sends that lost their permission become suppressed
+ * first (or, while a worker sends them under a live lease, are marked withdrawn: the send finishes, and if it does not
+ * deliver the row becomes suppressed then; see delivery-withdrawal.migration.ts), then the new deliveries (ON CONFLICT
+ * DO NOTHING on the idempotency key, so a replayed input adds nothing), what each sync was last sent (sync_members)
+ * and the segment membership projection.
  */
 export async function writePlan(tx: SqlExecutor, plan: DeliveryPlanner): Promise<WriteSummary> {
   let pendingSuppressed = 0;
   const blocked = [...plan.suppressPending.values()];
   if (blocked.length > 0) {
     // a row leased to a worker may be on the wire: suppressing it would hide a send that happened and let the remove
-    // planned behind it overtake it. (A claim committing meanwhile makes this UPDATE re-check the row and see its lease.)
-    const result = await tx.query<{ suppressed: number }>(
-      `WITH x AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS x(destination_id, profile_id, reason)),
-       suppressed AS (
-         UPDATE deliveries d SET status = 'suppressed', reason = x.reason, updated_at = now(), finished_at = now()
-           FROM x WHERE d.destination_id = x.destination_id AND d.profile_id = x.profile_id AND d.status = 'pending' AND d.action IN ('add', 'upsert')
-            AND (d.lease_until IS NULL OR d.lease_until <= now())
-         RETURNING 1),
-       withdrawn AS (
-         UPDATE deliveries d SET withdrawn_reason = x.reason, updated_at = now()
-           FROM x WHERE d.destination_id = x.destination_id AND d.profile_id = x.profile_id AND d.status = 'pending' AND d.action IN ('add', 'upsert')
-            AND d.lease_until > now()
-         RETURNING 1)
-       SELECT (SELECT count(*) FROM suppressed)::int AS suppressed, (SELECT count(*) FROM withdrawn)::int AS withdrawn`,
+    // planned behind it overtake it, so it is marked withdrawn instead (a NULL lease is no lease: CASE takes ELSE).
+    // One statement decides per row: if a claim or an outcome commits while it waits for the row's lock, Postgres
+    // re-evaluates it on the row as committed.
+    const { rows } = await tx.query<{ status: string }>(
+      `UPDATE deliveries d
+          SET status = CASE WHEN d.lease_until > now() THEN d.status ELSE 'suppressed' END,
+              reason = CASE WHEN d.lease_until > now() THEN d.reason ELSE x.reason END,
+              withdrawn_reason = CASE WHEN d.lease_until > now() THEN x.reason ELSE d.withdrawn_reason END,
+              finished_at = CASE WHEN d.lease_until > now() THEN d.finished_at ELSE now() END,
+              updated_at = now()
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS x(destination_id, profile_id, reason)
+        WHERE d.destination_id = x.destination_id AND d.profile_id = x.profile_id AND d.status = 'pending' AND d.action IN ('add', 'upsert')
+        RETURNING d.status`,
       [blocked.map((b) => b.destinationId), blocked.map((b) => b.profileId), blocked.map((b) => b.reason)],
     );
-    pendingSuppressed = result.rows[0].suppressed;
+    pendingSuppressed = rows.filter((r) => r.status === 'suppressed').length;
   }
   const deliveries = plan.deliveries;
   let inserted: Array<{ status: string; destination_id: string }> = [];

@@ -101,7 +101,8 @@ describe('activation enqueue (embedded broker, real Postgres, real webhook adapt
       await h.waitFor(async () => (await h.log('p7')).includes('churn-ads remove pending'), 20_000, async () => `no remove: ${JSON.stringify(await h.log('p7'))}`);
       // the add is still out: its row stays pending under its lease, so the remove (behind it) cannot overtake it
       expect(await h.log('p7')).toEqual(['churn-ads add pending', 'churn-hook add delivered', 'churn-ads remove pending']);
-      expect(h.receiver.items('churn-ads').filter((x) => x.endsWith(' p7'))).toEqual(['add p7']);
+      const arrived = h.receiver.calls.flatMap((c) => c.body.items).filter((i) => i.profileId === 'p7' && i.syncId === 'churn-ads');
+      expect(arrived.map((i) => i.action)).toEqual(['add']); // held unanswered; the remove has not been sent
     } finally {
       h.receiver.release();
     }
@@ -110,6 +111,24 @@ describe('activation enqueue (embedded broker, real Postgres, real webhook adapt
     expect(h.receiver.audience('churn-ads').has('p7')).toBe(false);
     const { rows } = await h.schema.pool.query(`SELECT present FROM sync_members WHERE sync_id = 'churn-ads' AND profile_id = 'p7'`);
     expect(rows).toEqual([{ present: false }]);
+  });
+
+  it('withdrawing consent while the add is being sent, and that send fails: the add ends suppressed, not retried', async () => {
+    await h.profile('p8', { 'consent.marketing': true });
+    h.receiver.hold((call) => call.body.items.some((i) => i.profileId === 'p8' && i.syncId === 'churn-ads'));
+    try {
+      await h.membership('churn', 'p8', 'entered');
+      await h.waitFor(async () => h.receiver.calls.some((c) => c.body.items.some((i) => i.profileId === 'p8' && i.syncId === 'churn-ads')), 20_000, async () => 'the add never reached the receiver');
+      await h.profile('p8', { 'consent.marketing': false });
+      await h.waitFor(async () => (await h.log('p8')).includes('churn-ads remove pending'), 20_000, async () => `no remove: ${JSON.stringify(await h.log('p8'))}`);
+    } finally {
+      h.receiver.release(503);
+    }
+    await h.waitForLog('p8', ['churn-ads add suppressed', 'churn-hook add delivered', 'churn-ads remove delivered']);
+    expect((await h.deliveries('p8'))[0].reason).toBe('consent marketing denied');
+    const attempts = await h.schema.pool.query(`SELECT a.outcome FROM delivery_attempts a JOIN deliveries d USING (delivery_id) WHERE d.profile_id = 'p8' AND d.sync_id = 'churn-ads' AND d.action = 'add'`);
+    expect(attempts.rows).toEqual([{ outcome: 'retry' }]); // the one failed attempt, never tried again
+    expect(h.receiver.items('churn-ads').filter((x) => x.endsWith(' p8'))).toEqual(['remove p8']);
   });
 
   it('upsert: the mapped fields on enter and whenever they change, nothing when an unmapped field changes', async () => {

@@ -22,6 +22,7 @@ describe('suppressions API', () => {
       const added = await h.http('POST', '/v1/suppressions', { destinationId: 'hook', profileId: 'p1', reason: 'asked to be forgotten' });
       expect(added.status).toBe(201);
       expect(added.body).toMatchObject({ destinationId: 'hook', kind: 'profile_id', value: 'p1', reason: 'asked to be forgotten', effect: { pending: 1, suppressed: 0, pendingSuppressed: 1 } });
+      expect(added.body.effect).toEqual({ pending: 1, suppressed: 0, pendingSuppressed: 1 });
       expect(await h.log('p1')).toEqual(['s-hook add suppressed', 's-other add delivered', 's-hook remove pending']);
       expect((await h.deliveries('p1'))[0].reason).toBe("on the destination's suppression list: asked to be forgotten");
     } finally {

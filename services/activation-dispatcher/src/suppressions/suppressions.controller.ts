@@ -2,6 +2,7 @@ import { BadRequestException, Body, Controller, Delete, Get, Post, Query } from 
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '@tessera/service-kit';
 import { DeliveryWorker } from '../delivery/delivery.worker';
+import type { WriteSummary } from '../enqueue/delivery-writer';
 import { pageLimit } from '../delivery-log/page-limit';
 import { parseSuppressionKey } from './suppression-body';
 import { SuppressionRepository } from './suppression-repository';
@@ -17,9 +18,9 @@ export class SuppressionsController {
   @ApiOperation({ summary: 'Suppress {destinationId, profileId | identifierType + identifierValue, reason?}: removes where the profile was sent an add, suppresses its pending sends (the answer counts them)' })
   async add(@Body() body: unknown) {
     const key = parseSuppressionKey(body);
-    const added = await this.suppressions.add(key, key.reason);
+    const { effect, ...added } = await this.suppressions.add(key, key.reason);
     this.worker.wake(key.destinationId);
-    return added;
+    return { ...added, effect: counts(effect) };
   }
 
   @Get()
@@ -36,6 +37,11 @@ export class SuppressionsController {
     const key = parseSuppressionKey({ ...query });
     const effect = await this.suppressions.remove(key);
     this.worker.wake(key.destinationId);
-    return { effect };
+    return { effect: counts(effect) };
   }
+}
+
+/** What the answer's `effect` says: the counts (which destinations were woken is the worker's business). */
+function counts({ pending, suppressed, pendingSuppressed }: WriteSummary): Omit<WriteSummary, 'destinations'> {
+  return { pending, suppressed, pendingSuppressed };
 }

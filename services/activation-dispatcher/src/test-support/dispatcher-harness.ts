@@ -52,12 +52,18 @@ export class DispatcherHarness {
   }
 
   /**
-   * Lets a Retry-After or backoff pass at once: waits until no delivery is leased (moving the clock past a live lease
-   * would let another claim send that batch again), moves the worker's clock forward, then polls.
+   * Lets a Retry-After or backoff pass at once: waits until every pending delivery waits for a later attempt (none
+   * leased, none due: moving the clock past a live lease, or past one a claim is taking now, would let another claim
+   * send that batch again), moves the worker's clock forward, then polls.
    */
   async advanceClock(ms: number): Promise<void> {
-    await this.waitFor(async () => (await this.schema.pool.query(`SELECT 1 FROM deliveries WHERE status = 'pending' AND lease_token IS NOT NULL`)).rowCount === 0, 20_000, async () => 'a delivery stayed leased');
-    this.service.app.get(DeliveryClock).advance(ms);
+    const clock = this.service.app.get(DeliveryClock);
+    await this.waitFor(
+      async () => (await this.schema.pool.query(`SELECT 1 FROM deliveries WHERE status = 'pending' AND (lease_token IS NOT NULL OR next_attempt_at <= to_timestamp($1))`, [clock.now() / 1000])).rowCount === 0,
+      20_000,
+      async () => 'a delivery stayed leased or due',
+    );
+    clock.advance(ms);
     await this.service.app.get(DeliveryWorker).runOnce();
   }
 

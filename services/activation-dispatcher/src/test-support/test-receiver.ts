@@ -12,9 +12,10 @@ export interface ReceivedCall {
   body: DeliveryBatch;
   /** Whether the Standard Webhooks signature verified with TEST_SIGNING_SECRET. */
   verified: boolean;
-  /** When the request arrived, and when it was answered (its items applied). */
+  /** When the request arrived, and when it was answered: 200 applies its items, another status (a held one) does not. */
   receivedAt: number;
   answeredAt?: number;
+  status?: number;
 }
 
 /**
@@ -30,7 +31,7 @@ export class TestReceiver {
   /** path -> the status that path answers instead of `status` (one destination failing while others work; 429 with Retry-After: 3600). */
   readonly statusByPath = new Map<string, number>();
   private readonly webhook = new Webhook(TEST_SIGNING_SECRET);
-  private readonly held: Array<() => void> = [];
+  private readonly held: Array<(status: number) => void> = [];
   private holding: ((call: ReceivedCall) => boolean) | undefined;
   private server!: Server;
   url = '';
@@ -58,14 +59,15 @@ export class TestReceiver {
     this.holding = which;
   }
 
-  release(): void {
+  /** Answers the held requests with `status` (200: taken) and stops holding. */
+  release(status = 200): void {
     this.holding = undefined;
-    for (const answer of this.held.splice(0)) answer();
+    for (const answer of this.held.splice(0)) answer(status);
   }
 
-  /** `action profile` of every item received, in arrival order. */
+  /** `action profile` of every item taken (answered 200), in arrival order. */
   items(syncId?: string): string[] {
-    return this.calls.flatMap((c) => c.body.items.filter((i) => syncId === undefined || i.syncId === syncId).map((i) => `${i.action} ${i.profileId}`));
+    return this.calls.filter((c) => c.status === 200).flatMap((c) => c.body.items.filter((i) => syncId === undefined || i.syncId === syncId).map((i) => `${i.action} ${i.profileId}`));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -85,16 +87,21 @@ export class TestReceiver {
     const raw = Buffer.concat(chunks).toString('utf8');
     const call: ReceivedCall = { path: url.pathname, headers: req.headers, body: JSON.parse(raw) as DeliveryBatch, verified: this.verify(raw, req.headers), receivedAt: Date.now() };
     this.calls.push(call);
-    const answer = () => {
+    const answer = (status: number) => {
+      call.answeredAt = Date.now();
+      call.status = status;
+      if (status !== 200) {
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'failed' }));
+        return;
+      }
       for (const item of call.body.items) {
         if (item.action === 'remove') this.audience(item.syncId).delete(item.profileId);
         else this.audience(item.syncId).add(item.profileId);
       }
-      call.answeredAt = Date.now();
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     };
     if (this.holding?.(call)) this.held.push(answer);
-    else answer();
+    else answer(200);
   }
 
   private verify(raw: string, headers: IncomingMessage['headers']): boolean {
