@@ -134,7 +134,7 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
 
     healthy = true;
     const replay = await h.http('POST', '/v1/destinations/d-dlq/dlq/replay', { deliveryIds: [id] });
-    expect(replay).toMatchObject({ status: 200, body: { replayed: 1, deliveryIds: [id] } });
+    expect(replay).toMatchObject({ status: 200, body: { replayed: 1, deliveryIds: [id], outOfOrder: [] } });
     await h.waitForStatus([id], 'delivered');
     expect((await h.row(other)).status).toBe('dead');
     expect((await h.attempts(id)).map((a) => a.outcome)).toEqual(['retry', 'retry', 'retry', 'delivered']);
@@ -145,6 +145,24 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     expect((await h.http('GET', '/v1/destinations/nope/dlq')).status).toBe(404);
     expect((await h.http('POST', '/v1/destinations/nope/dlq/replay', {})).status).toBe(404);
     expect((await h.http('POST', '/v1/destinations/d-dlq/dlq/replay', { deliveryIds: [] })).status).toBe(400);
+  });
+
+  it('a replayed delivery goes out after its profile\'s later deliveries, and the replay says so (outOfOrder)', async () => {
+    let healthy = false;
+    receiver.respond('/late', () => (healthy ? { status: 200 } : { status: 503 }));
+    await h.destination('d-late', { url: receiver.url('/late'), maxAttempts: 1 });
+    const [add] = await h.enqueue('d-late', [{ profileId: 'p1', action: 'add' }]);
+    await h.waitForStatus([add], 'dead');
+    healthy = true;
+    // the dead add no longer holds p1 back: the exit that followed it is delivered
+    const [remove] = await h.enqueue('d-late', [{ profileId: 'p1', action: 'remove' }]);
+    await h.waitForStatus([remove], 'delivered');
+
+    const replay = await h.http('POST', '/v1/destinations/d-late/dlq/replay', {});
+    expect(replay.body).toMatchObject({ replayed: 1, deliveryIds: [add], outOfOrder: [add] });
+    await h.waitForStatus([add], 'delivered');
+    const taken = receiver.requests('/late').filter((r) => r.status === 200).flatMap((r) => r.items.map((i) => i.action));
+    expect(taken).toEqual(['remove', 'add']); // the destination now holds p1 although p1 left: replay with care
   });
 
   it('sends deliveries past their max age to the DLQ even when never attempted (here: a destination without a working adapter)', async () => {

@@ -32,11 +32,11 @@ export class DlqController {
 
   @Post('replay')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Send dead deliveries again: all of them, or {deliveryIds}; they become pending with a fresh attempt budget, their history kept' })
-  async replay(@Param('id') id: string, @Body() body: unknown): Promise<{ destinationId: string; replayed: number; deliveryIds: string[] }> {
+  @ApiOperation({ summary: 'Send dead deliveries again: all of them, or {deliveryIds}; they become pending with a fresh attempt budget, their history kept. outOfOrder names those whose sync already delivered a later delivery about the same profile: they go out after it' })
+  async replay(@Param('id') id: string, @Body() body: unknown): Promise<{ destinationId: string; replayed: number; deliveryIds: string[]; outOfOrder: string[] }> {
     const parsed = replayBody.parse(body ?? {});
-    const ids = await this.dead.replay(id, parsed.deliveryIds ?? null, this.clock.now());
+    const { replayed, outOfOrder } = await this.dead.replay(id, parsed.deliveryIds ?? null, this.clock.now());
     this.worker.wake(id);
-    return { destinationId: id, replayed: ids.length, deliveryIds: ids };
+    return { destinationId: id, replayed: replayed.length, deliveryIds: replayed, outOfOrder };
   }
 }
