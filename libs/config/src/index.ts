@@ -9,5 +9,6 @@ export * from './api-tokens';
 export * from './service-environment/ingest-gateway-environment';
 export * from './service-environment/validation-environment';
 export * from './service-environment/segment-evaluator-environment';
+export * from './service-environment/activation-dispatcher-environment';
 export * from './service-environment/service-environments';
 export { makeValidator, EnvError, type ValidatorSpec, type CleanedEnv } from 'envalid';

@@ -4,6 +4,7 @@ import { DatabaseModule, MessagingModule } from '@tessera/service-kit';
 import { DestinationCatalogModule } from './catalog/destination-catalog.module';
 import { ACTIVATION_DISPATCHER_MIGRATIONS } from './database/migrations';
 import { DeliveryModule } from './delivery/delivery.module';
+import type { DeliverySettings } from './delivery/delivery-settings';
 import { DeliveryLogModule } from './delivery-log/delivery-log.module';
 import { DestinationsModule } from './destinations/destinations.module';
 import { DlqModule } from './dlq/dlq.module';
@@ -12,7 +13,7 @@ import { ProjectionModule } from './projection/projection.module';
 import { SuppressionsModule } from './suppressions/suppressions.module';
 import { SyncsModule } from './syncs/syncs.module';
 
-const FEATURES = [
+const features = (delivery: Partial<DeliverySettings> = {}) => [
   DatabaseModule.forService({ migrations: ACTIVATION_DISPATCHER_MIGRATIONS }),
   MessagingModule.forService(),
   ProjectionModule,
@@ -21,17 +22,17 @@ const FEATURES = [
   MirrorModule,
   SuppressionsModule,
   DeliveryLogModule,
-  DeliveryModule.forRoot(),
+  DeliveryModule.forRoot(delivery),
   DlqModule,
 ];
 
 /** activation-dispatcher: destinations, syncs, delivery and the delivery log. Wiring only; features live in their own modules. */
-@Module({ imports: [...FEATURES, DestinationCatalogModule.forRoot(() => createDestinationCatalog())] })
+@Module({ imports: [...features(), DestinationCatalogModule.forRoot(() => createDestinationCatalog())] })
 export class AppModule {}
 
 class ActivationDispatcherWithCatalog {}
 
-/** The same service with another destination catalog (tests deliver to local servers through their own). */
-export function appModuleWithCatalog(catalog: () => DestinationCatalog): DynamicModule {
-  return { module: ActivationDispatcherWithCatalog, imports: [...FEATURES, DestinationCatalogModule.forRoot(catalog)] };
+/** The same service with another destination catalog and delivery settings (tests: local receivers, short polls). */
+export function appModuleWithCatalog(catalog: () => DestinationCatalog, delivery: Partial<DeliverySettings> = {}): DynamicModule {
+  return { module: ActivationDispatcherWithCatalog, imports: [...features(delivery), DestinationCatalogModule.forRoot(catalog)] };
 }

@@ -1,5 +1,5 @@
 import { sha256Hex } from '../hashing/identifier-normalization';
-import { RecordingHttpServer, type RecordedRequest, type ScriptedReply } from '../test-support/recording-http-server';
+import { RecordingHttpServer, type RecordedRequest, type ScriptedReply } from '@tessera/testing';
 import { deliveryBatch, deliveryItem, itemsFrom, noAbort } from '../test-support/delivery-fixtures';
 import { GoogleCustomerMatchAdapter } from './google-customer-match-adapter';
 import type { OfflineUserDataJobOperation } from './google-payload';

@@ -1,5 +1,5 @@
 import { sha256Hex } from '../hashing/identifier-normalization';
-import { RecordingHttpServer } from '../test-support/recording-http-server';
+import { RecordingHttpServer } from '@tessera/testing';
 import { deliveryBatch, deliveryItem, itemsFrom, noAbort } from '../test-support/delivery-fixtures';
 import { MetaAudienceAdapter } from './meta-audience-adapter';
 import { createHmac } from 'node:crypto';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import { RecordingHttpServer } from '../test-support/recording-http-server';
+import { RecordingHttpServer } from '@tessera/testing';
 import { deliveryBatch, itemsFrom, noAbort } from '../test-support/delivery-fixtures';
 import { WebhookAdapter } from './webhook-adapter';
 import type { WebhookBody } from './webhook-body';

@@ -2,6 +2,7 @@ import { KafkaExactlyOnceTables1732230000000, KafkaOutboxPacking1732600000000, K
 import { ActivationCore1733600000000 } from './activation-core.migration';
 import { ActivationTables1733500000000 } from './activation-tables.migration';
 import { DeliveryLease1733700000000 } from './delivery-lease.migration';
+import { DeliveryWithdrawal1733800000000 } from './delivery-withdrawal.migration';
 
 /** Applied in order at start, inside this service's own schema. Append new migrations; never edit applied ones. */
 export const ACTIVATION_DISPATCHER_MIGRATIONS = [
@@ -12,4 +13,5 @@ export const ACTIVATION_DISPATCHER_MIGRATIONS = [
   ActivationTables1733500000000,
   ActivationCore1733600000000,
   DeliveryLease1733700000000,
+  DeliveryWithdrawal1733800000000,
 ];

@@ -130,6 +130,12 @@ export class DeliveryClaimRepository {
 
   private async lease(tx: SqlExecutor, destinationId: string, batchId: string, ids: string[], nowMs: number, leaseMs: number): Promise<ClaimedBatch | null> {
     const leaseToken = randomUUID();
+    // a withdrawn row whose worker died mid-send is not sent again (delivery-withdrawal.migration.ts)
+    await tx.query(
+      `UPDATE deliveries SET status = 'suppressed', reason = withdrawn_reason, lease_until = NULL, lease_token = NULL, updated_at = now(), finished_at = now()
+        WHERE delivery_id = ANY($1::text[]) AND status = 'pending' AND withdrawn_reason IS NOT NULL AND (lease_until IS NULL OR lease_until <= to_timestamp($2))`,
+      [ids, nowMs / 1000],
+    );
     const { rows } = await tx.query<ClaimedRow>(
       `UPDATE deliveries
           SET batch_id = $2, attempts = attempts + 1, lease_until = to_timestamp($3), lease_token = $4, updated_at = now()

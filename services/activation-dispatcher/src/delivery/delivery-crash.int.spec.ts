@@ -1,5 +1,6 @@
 import { createTestSchema, eventually, ServiceChildProcess, type TestSchema } from '@tessera/testing';
 import { ScriptedReceiver } from '../test-support/scripted-receiver';
+import { TEST_SIGNING_SECRET } from '../test-support/test-receiver';
 
 const PROFILES = 100;
 const CHANGES_PER_PROFILE = 10;
@@ -37,7 +38,9 @@ describe('delivery worker under kill -9 (embedded Postgres, child process, real 
 
   it('delivers every delivery exactly once by idempotency key across repeated SIGKILLs, in order per profile', async () => {
     let running = await startWorker();
-    await schema.pool.query(`INSERT INTO destinations (destination_id, name, kind, config, concurrency) VALUES ('d-crash', 'crash', 'webhook', $1, 2)`, [JSON.stringify({ url: receiver.url('/crash'), batchSize: 10 })]);
+    await schema.pool.query(`INSERT INTO destinations (destination_id, name, kind, config, secrets, concurrency, batch_size) VALUES ('d-crash', 'crash', 'webhook', $1, $2, 2, 10)`, [
+      JSON.stringify({ url: receiver.url('/crash'), batchSize: 10 }), JSON.stringify({ signingSecret: TEST_SIGNING_SECRET }),
+    ]);
     const ids: string[] = [];
     const profiles: string[] = [];
     for (let change = 0; change < CHANGES_PER_PROFILE; change++) {

@@ -7,7 +7,7 @@ import { deliveryEvents } from './delivery-events';
 import type { DeliveryStatus, OutcomePlan } from './outcome-plan';
 
 /** How many rows of the batch each status got: only rows still under this claim's lease count. */
-export type AppliedCounts = Partial<Record<DeliveryStatus, number>>;
+export type AppliedCounts = Partial<Record<DeliveryStatus | 'suppressed', number>>;
 
 /**
  * Writes what one attempt decided, in one transaction: each row's new status (only while the row is still leased
@@ -21,13 +21,19 @@ export class DeliveryOutcomeRepository {
   record(batch: ClaimedBatch, plan: OutcomePlan, nowMs: number, durationMs: number): Promise<AppliedCounts> {
     return inTransaction(this.pool, async (tx) => {
       const u = plan.updates;
-      const { rows } = await tx.query<{ delivery_id: string; status: DeliveryStatus }>(
+      const { rows } = await tx.query<{ delivery_id: string; status: DeliveryStatus | 'suppressed' }>(
+        // withdrawn: the profile lost its permission during this send; what did not get through is suppressed, not
+        // retried nor dead-lettered (delivery-withdrawal.migration.ts)
         `UPDATE deliveries d
-            SET status = u.status, reason = u.reason,
+            SET status = CASE WHEN d.withdrawn_reason IS NOT NULL AND u.status IN ('pending', 'dead') THEN 'suppressed' ELSE u.status END,
+                reason = CASE WHEN d.withdrawn_reason IS NOT NULL AND u.status IN ('pending', 'dead') THEN d.withdrawn_reason
+                              -- a delivered row keeps the note it was planned with (removed: consent ... denied) unless a retry's error replaced it
+                              WHEN u.status = 'delivered' AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.delivery_id AND a.outcome = 'retry') THEN d.reason
+                              ELSE u.reason END,
                 next_attempt_at = coalesce(to_timestamp(u.next_ms / 1000.0), d.next_attempt_at),
                 batch_id = CASE WHEN u.keep_batch THEN d.batch_id ELSE NULL END,
                 lease_until = NULL, lease_token = NULL, updated_at = now(),
-                finished_at = CASE WHEN u.status = 'pending' THEN NULL ELSE to_timestamp($6) END
+                finished_at = CASE WHEN u.status = 'pending' AND d.withdrawn_reason IS NULL THEN NULL ELSE to_timestamp($6) END
            FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::bool[]) AS u(id, status, reason, next_ms, keep_batch)
           WHERE d.delivery_id = u.id AND d.lease_token = $7 AND d.status = 'pending'
           RETURNING d.delivery_id, d.status`,
@@ -41,7 +47,7 @@ export class DeliveryOutcomeRepository {
         [a.map((x) => x.deliveryId), a.map((x) => x.attempt), a.map((x) => x.outcome), a.map((x) => x.httpStatus), a.map((x) => x.error), nowMs / 1000],
       );
       await this.recordDestinationState(tx, batch.destinationId, plan, nowMs);
-      await writeOutbox(tx, deliveryEvents(batch.destinationId, batch.items, plan, new Set(rows.map((r) => r.delivery_id)), durationMs, nowMs));
+      await writeOutbox(tx, deliveryEvents(batch.destinationId, batch.items, plan, new Set(rows.filter((r) => r.status !== 'suppressed').map((r) => r.delivery_id)), durationMs, nowMs));
       const counts: AppliedCounts = {};
       for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
       return counts;

@@ -1,4 +1,5 @@
-import { eventually } from '@tessera/testing';
+import { parseMetaUsersForm, sha256Hex } from '@tessera/destinations';
+import { eventually, RecordingHttpServer } from '@tessera/testing';
 import { DeliveryHarness, READ_TOKEN } from '../test-support/delivery-harness';
 import { ScriptedReceiver } from '../test-support/scripted-receiver';
 
@@ -83,21 +84,34 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     expect(status.body.counts).toMatchObject({ failed: 1, pending: 0 });
   });
 
-  it('splits a partially rejected batch: the rejected record fails, the one not taken is retried alone in a new batch, the rest is delivered', async () => {
+  it('splits a partially rejected batch (the real Meta adapter, a local Graph API stand-in): the rejected record fails, the one not taken is retried alone in a new batch, the rest is delivered', async () => {
     let ids: string[] = [];
-    receiver.respond('/partial', (_req, n) => (n === 0 ? { status: 207, body: { rejected: [{ deliveryId: ids[1], error: 'invalid phone' }], retry: [ids[2]] } } : { status: 200 }));
-    await h.destination('d-partial', { url: receiver.url('/partial') });
-    ids = await h.enqueue('d-partial', [{ profileId: 'p1' }, { profileId: 'p2' }, { profileId: 'p3' }]);
+    const hash = (id: string) => sha256Hex(`${id}@example.com`);
+    let deletes = 0;
+    const graph = await new RecordingHttpServer((req) => {
+      const rows = parseMetaUsersForm(req.body).payload.data;
+      if (req.method === 'DELETE' && deletes++ === 0) return { status: 503, body: { error: { message: 'Service temporarily unavailable', code: 2 } } };
+      const invalid = rows.filter((row) => row[0] === hash(ids[1]));
+      return { status: 200, body: { audience_id: '1234', num_received: rows.length, num_invalid_entries: invalid.length, invalid_entry_samples: Object.fromEntries(invalid.map((row) => [row[0], 'Invalid EMAIL'])) } };
+    }).start();
+    try {
+      await h.destination('d-partial', { kind: 'meta_audience', config: { audienceId: '1234', baseUrl: graph.url('') }, secrets: { accessToken: 'EAAB-test-token' } });
+      ids = await h.enqueue('d-partial', [{ profileId: 'p1' }, { profileId: 'p2' }, { profileId: 'p3', action: 'remove' }]);
 
-    await h.waitForStatus([ids[0], ids[2]], 'delivered');
-    const rejected = await h.row(ids[1]);
-    expect(rejected.status).toBe('failed');
-    expect(rejected.reason).toBe('rejected by the destination (HTTP 207): invalid phone');
-    const requests = receiver.requests('/partial');
-    expect(requests.map((r) => r.items.map((i) => i.deliveryId))).toEqual([ids, [ids[2]]]);
-    expect(requests[1].idempotencyKey).not.toBe(requests[0].idempotencyKey);
-    expect((await h.attempts(ids[2])).map((a) => a.outcome)).toEqual(['retry', 'delivered']);
-    expect((await h.http('GET', '/v1/destinations/d-partial/status')).body.lastError).toMatchObject({ kind: 'rejected', httpStatus: 207 });
+      await h.waitForStatus([ids[0], ids[2]], 'delivered');
+      const rejected = await h.row(ids[1]);
+      expect(rejected.status).toBe('failed');
+      expect(rejected.reason).toMatch(/^rejected by the destination \(HTTP \d+\): Meta rejected the entry: Invalid EMAIL$/);
+      const calls = graph.requests.map((r) => `${r.method} ${parseMetaUsersForm(r.body).payload.data.map((row) => (row[0] === hash(ids[0]) ? 'p1' : row[0] === hash(ids[1]) ? 'p2' : 'p3')).join(',')}`);
+      expect(calls).toEqual(['POST p1,p2', 'DELETE p3', 'DELETE p3']);
+      const attempts = await h.attempts(ids[2]);
+      expect(attempts.map((a) => a.outcome)).toEqual(['retry', 'delivered']);
+      expect(attempts[1].batch_id).not.toBe(attempts[0].batch_id); // the retried rest is a batch of its own
+      expect((await h.attempts(ids[0])).map((a) => a.outcome)).toEqual(['delivered']);
+      expect((await h.http('GET', '/v1/destinations/d-partial/status')).body.lastError).toMatchObject({ kind: 'rejected' });
+    } finally {
+      await graph.stop();
+    }
   });
 
   it('sends a delivery out of attempts to the DLQ; replay delivers it and keeps its attempt history', async () => {
@@ -120,7 +134,7 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
 
     healthy = true;
     const replay = await h.http('POST', '/v1/destinations/d-dlq/dlq/replay', { deliveryIds: [id] });
-    expect(replay).toMatchObject({ status: 200, body: { replayed: 1, deliveryIds: [id] } });
+    expect(replay).toMatchObject({ status: 200, body: { replayed: 1, deliveryIds: [id], outOfOrder: [] } });
     await h.waitForStatus([id], 'delivered');
     expect((await h.row(other)).status).toBe('dead');
     expect((await h.attempts(id)).map((a) => a.outcome)).toEqual(['retry', 'retry', 'retry', 'delivered']);
@@ -131,6 +145,24 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     expect((await h.http('GET', '/v1/destinations/nope/dlq')).status).toBe(404);
     expect((await h.http('POST', '/v1/destinations/nope/dlq/replay', {})).status).toBe(404);
     expect((await h.http('POST', '/v1/destinations/d-dlq/dlq/replay', { deliveryIds: [] })).status).toBe(400);
+  });
+
+  it('a replayed delivery goes out after its profile\'s later deliveries, and the replay says so (outOfOrder)', async () => {
+    let healthy = false;
+    receiver.respond('/late', () => (healthy ? { status: 200 } : { status: 503 }));
+    await h.destination('d-late', { url: receiver.url('/late'), maxAttempts: 1 });
+    const [add] = await h.enqueue('d-late', [{ profileId: 'p1', action: 'add' }]);
+    await h.waitForStatus([add], 'dead');
+    healthy = true;
+    // the dead add no longer holds p1 back: the exit that followed it is delivered
+    const [remove] = await h.enqueue('d-late', [{ profileId: 'p1', action: 'remove' }]);
+    await h.waitForStatus([remove], 'delivered');
+
+    const replay = await h.http('POST', '/v1/destinations/d-late/dlq/replay', {});
+    expect(replay.body).toMatchObject({ replayed: 1, deliveryIds: [add], outOfOrder: [add] });
+    await h.waitForStatus([add], 'delivered');
+    const taken = receiver.requests('/late').filter((r) => r.status === 200).flatMap((r) => r.items.map((i) => i.action));
+    expect(taken).toEqual(['remove', 'add']); // the destination now holds p1 although p1 left: replay with care
   });
 
   it('sends deliveries past their max age to the DLQ even when never attempted (here: a destination without a working adapter)', async () => {

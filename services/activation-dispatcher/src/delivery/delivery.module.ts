@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DeliveryClaimRepository } from './delivery-claim.repository';
 import { DeliveryClock } from './delivery-clock';
 import { DeliveryOutcomeRepository } from './delivery-outcome.repository';
-import { DELIVERY_SETTINGS, resolveDeliverySettings, type DeliverySettings } from './delivery-settings';
+import { DELIVERY_SETTINGS, loadDeliverySettings, resolveDeliverySettings, type DeliverySettings } from './delivery-settings';
 import { DeliveryStatusController } from './delivery-status.controller';
 import { DeliveryStatusService } from './delivery-status.service';
 import { DeliveryWorker } from './delivery.worker';
@@ -10,13 +10,14 @@ import { DeliveryWorker } from './delivery.worker';
 /** From a pending delivery row to its final status: the per-destination lanes, outcomes, and the status API. Needs DESTINATION_CATALOG. */
 @Module({})
 export class DeliveryModule {
+  /** Settings from the ACTIVATION_* environment, with `settings` on top (tests). */
   static forRoot(settings: Partial<DeliverySettings> = {}): DynamicModule {
     return {
       module: DeliveryModule,
       global: true,
       controllers: [DeliveryStatusController],
       providers: [
-        { provide: DELIVERY_SETTINGS, useFactory: () => resolveDeliverySettings(settings) },
+        { provide: DELIVERY_SETTINGS, useFactory: () => resolveDeliverySettings(settings, loadDeliverySettings()) },
         DeliveryClock,
         DeliveryClaimRepository,
         DeliveryOutcomeRepository,

@@ -20,7 +20,7 @@ interface DestinationRow {
   rate_per_second: number | null;
   max_attempts: number;
   max_age_seconds: number;
-  batch_size: number | null;
+  batch_size: number;
   version: string;
   due: boolean;
 }
@@ -96,8 +96,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const now = this.deps.clock.now() / 1000;
     const { rows } = await this.pool.query<DestinationRow>(
       `SELECT d.destination_id, d.kind, d.config, d.secrets, d.concurrency, d.rate_per_second, d.max_attempts, d.max_age_seconds,
-              -- batch_size comes with the destinations API's migration; read so that this also runs without it
-              (to_jsonb(d) ->> 'batch_size')::int AS batch_size, d.updated_at::text AS version,
+              d.batch_size, d.updated_at::text AS version,
               EXISTS (SELECT 1 FROM deliveries x
                        WHERE x.destination_id = d.destination_id AND x.status = 'pending' AND x.next_attempt_at <= to_timestamp($1)
                          AND (x.lease_until IS NULL OR x.lease_until <= to_timestamp($1))) AS due
@@ -128,7 +127,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
           version: row.version,
           concurrency: row.concurrency,
           ratePerSecond: row.rate_per_second,
-          batchSize: Math.max(1, Math.min(adapter.maxBatchSize, row.batch_size ?? adapter.maxBatchSize)),
+          batchSize: Math.max(1, Math.min(adapter.maxBatchSize, row.batch_size)),
           limits: { maxAttempts: row.max_attempts, maxAgeMs: row.max_age_seconds * 1000 },
         },
         adapter,

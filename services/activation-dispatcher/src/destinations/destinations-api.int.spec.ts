@@ -1,27 +1,32 @@
 import { DispatcherHarness } from '../test-support/dispatcher-harness';
+import { TEST_SIGNING_SECRET } from '../test-support/test-receiver';
 
-/** The destinations admin API over HTTP, on real Postgres, with the test catalog aimed at a local receiver. */
+/** The destinations admin API over HTTP, on real Postgres, with libs/destinations' real catalog aimed at a local receiver. */
 describe('destinations API', () => {
   const h = new DispatcherHarness();
   beforeAll(() => h.start('activation_destinations'), 90_000);
   afterAll(() => h.stop());
 
   it('creates, reads, lists, updates and deletes; secrets are accepted but only their names come back', async () => {
-    const created = await h.http('POST', '/v1/destinations', { id: 'crm', name: 'CRM hook', kind: 'webhook', config: { url: `${h.receiver.url}/hook` }, secrets: { token: 's3cret' }, requiredConsent: ['Marketing'], batchSize: 50 });
+    const created = await h.http('POST', '/v1/destinations', { id: 'crm', name: 'CRM hook', kind: 'webhook', config: { url: `${h.receiver.url}/hook` }, secrets: { signingSecret: TEST_SIGNING_SECRET, bearerToken: 's3cret' }, requiredConsent: ['Marketing'], batchSize: 50 });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
-      id: 'crm', name: 'CRM hook', kind: 'webhook', config: { url: `${h.receiver.url}/hook` }, secretsSet: ['token'],
+      id: 'crm', name: 'CRM hook', kind: 'webhook', config: { url: `${h.receiver.url}/hook` }, secretsSet: ['bearerToken', 'signingSecret'],
       requiredConsent: ['marketing'], maxAttempts: 20, maxAgeSeconds: 86_400, concurrency: 4, ratePerSecond: null, batchSize: 50,
     });
     expect(JSON.stringify(created.body)).not.toContain('s3cret');
+    expect(JSON.stringify(created.body)).not.toContain(TEST_SIGNING_SECRET);
     expect(JSON.stringify((await h.http('GET', '/v1/destinations/crm')).body)).not.toContain('s3cret');
     expect((await h.http('GET', '/v1/destinations')).body.destinations.map((d: { id: string }) => d.id)).toEqual(['crm']);
 
     const updated = await h.http('PUT', '/v1/destinations/crm', { name: 'CRM', kind: 'webhook', config: { url: `${h.receiver.url}/v2` }, maxAttempts: 5 });
-    expect(updated.body).toMatchObject({ name: 'CRM', secretsSet: ['token'], maxAttempts: 5, requiredConsent: [] });
-    expect((await h.http('PUT', '/v1/destinations/crm', { name: 'CRM', kind: 'webhook', config: { url: `${h.receiver.url}/v2` }, secrets: { token: null } })).body.secretsSet).toEqual([]);
+    expect(updated.body).toMatchObject({ name: 'CRM', secretsSet: ['bearerToken', 'signingSecret'], maxAttempts: 5, requiredConsent: [] });
+    expect((await h.http('PUT', '/v1/destinations/crm', { name: 'CRM', kind: 'webhook', config: { url: `${h.receiver.url}/v2` }, secrets: { bearerToken: null } })).body.secretsSet).toEqual(['signingSecret']);
     expect((await h.http('PUT', '/v1/destinations/crm', { name: 'CRM', kind: 'kafka', config: {} })).status).toBe(400);
-    expect((await h.http('POST', '/v1/destinations', { id: 'crm', name: 'again', kind: 'webhook', config: { url: 'http://x' } })).status).toBe(409);
+    expect((await h.http('PUT', '/v1/destinations/crm', { name: 'CRM', kind: 'webhook', config: { url: `${h.receiver.url}/v2` }, secrets: { signingSecret: null } })).body.details).toEqual([
+      { path: '$.secrets.signingSecret', message: 'is required' },
+    ]);
+    expect((await h.http('POST', '/v1/destinations', { id: 'crm', name: 'again', kind: 'webhook', config: { url: 'http://x' }, secrets: { signingSecret: TEST_SIGNING_SECRET } })).status).toBe(409);
 
     await h.sync('s-crm', 'seg', 'crm', 'add_remove');
     expect((await h.http('DELETE', '/v1/destinations/crm')).status).toBe(409);
@@ -34,11 +39,11 @@ describe('destinations API', () => {
   });
 
   it('a config the catalog refuses is 400 with the JSON paths', async () => {
-    const bad = await h.http('POST', '/v1/destinations', { name: 'bad', kind: 'webhook', config: { url: 'ftp://nope', listable: 'yes' } });
+    const bad = await h.http('POST', '/v1/destinations', { name: 'bad', kind: 'webhook', config: { url: 'ftp://nope', batchSize: 0 }, secrets: { signingSecret: 'not-whsec' } });
     expect(bad.status).toBe(400);
-    expect(bad.body.details).toEqual([{ path: '$.config.url', message: 'must be an http(s) URL' }, { path: '$.config.listable', message: 'must be a boolean' }]);
+    expect(bad.body.details.map((d: { path: string }) => d.path)).toEqual(['$.config.url', '$.config.batchSize', '$.secrets.signingSecret']);
     const unknown = await h.http('POST', '/v1/destinations', { name: 'bad', kind: 'carrier_pigeon', config: {} });
-    expect(unknown.body.details).toEqual([{ path: '$.kind', message: expect.stringContaining('one of: webhook') }]);
+    expect(unknown.body.details).toEqual([{ path: '$.kind', message: expect.stringContaining('webhook') }]);
     const shape = await h.http('POST', '/v1/destinations', { name: 'bad', kind: 'webhook', config: { url: 'http://x' }, maxAttempts: 0 });
     expect(shape.status).toBe(400);
     expect(shape.body.details).toEqual(['/maxAttempts must be >= 1']);
@@ -51,6 +56,7 @@ describe('destinations API', () => {
     expect(ok.body).toMatchObject({ outcome: 'delivered', status: 200, item: { profileId: 'tessera-test-profile', action: 'add' } });
     const call = h.receiver.calls.at(-1);
     expect(call?.headers.authorization).toBe('Bearer secret-token');
+    expect(call?.verified).toBe(true);
     expect(call?.body.items[0].deliveryId).toBe(ok.body.item.deliveryId);
     h.receiver.status = 401;
     try {
@@ -68,14 +74,16 @@ describe('destinations API', () => {
     await h.profile('c2', { 'consent.marketing': true });
     await h.membership('aud', 'c1', 'entered');
     await h.membership('aud', 'c2', 'entered');
-    await h.waitForLog('c1', ['s-ads add pending']);
-    await h.waitForLog('c2', ['s-ads add pending']);
-    await h.schema.pool.query(`UPDATE deliveries SET status = 'delivered' WHERE sync_id = 's-ads'`);
+    await h.waitForLog('c1', ['s-ads add delivered']);
+    await h.waitForLog('c2', ['s-ads add delivered']);
     const config = { name: 'ads', kind: 'webhook', config: { url: `${h.receiver.url}/hook` } };
     expect((await h.http('PUT', '/v1/destinations/ads', { ...config, requiredConsent: ['marketing'] })).status).toBe(200);
-    expect(await h.log('c1')).toEqual(['s-ads add delivered', 's-ads remove pending']);
+    expect((await h.deliveries('c1')).map((d) => `${d.action} ${d.reason}`)).toEqual(['add null', 'remove removed: consent marketing not granted (no choice recorded)']);
+    await h.waitForLog('c1', ['s-ads add delivered', 's-ads remove delivered']);
     expect(await h.log('c2')).toEqual(['s-ads add delivered']);
     await h.http('PUT', '/v1/destinations/ads', { ...config, requiredConsent: [] });
-    expect(await h.log('c1')).toEqual(['s-ads add delivered', 's-ads remove pending', 's-ads add pending']);
+    await h.waitForLog('c1', ['s-ads add delivered', 's-ads remove delivered', 's-ads add delivered']);
+    expect(h.receiver.items('s-ads').filter((x) => x.endsWith(' c1'))).toEqual(['add c1', 'remove c1', 'add c1']);
+    expect([...h.receiver.audience('s-ads')].sort()).toEqual(['c1', 'c2']);
   });
 });

@@ -2,6 +2,7 @@ import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Po
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '@tessera/service-kit';
 import { randomUUID } from 'node:crypto';
+import { DeliveryWorker } from '../delivery/delivery.worker';
 import { pageLimit } from '../delivery-log/page-limit';
 import { parseDestinationBody } from './destination-body';
 import { DestinationRepository, type DestinationView } from './destination-repository';
@@ -12,7 +13,7 @@ import { DestinationTestSendService, type TestSendReport } from './destination-t
 @AdminOnly()
 @Controller('v1/destinations')
 export class DestinationsController {
-  constructor(private readonly destinations: DestinationRepository, private readonly testSends: DestinationTestSendService) {}
+  constructor(private readonly destinations: DestinationRepository, private readonly testSends: DestinationTestSendService, private readonly worker: DeliveryWorker) {}
 
   @Post()
   @ApiOperation({ summary: 'Create a destination {id?, name, kind, config, secrets?, requiredConsent?, maxAttempts?, maxAgeSeconds?, concurrency?, ratePerSecond?, batchSize?}; a bad config is 400 with JSON paths' })
@@ -38,7 +39,9 @@ export class DestinationsController {
   async update(@Param('id') id: string, @Body() body: unknown): Promise<DestinationView> {
     const destination = parseDestinationBody(body);
     if (destination.id !== undefined && destination.id !== id) throw new BadRequestException('the body id must match the path id');
-    return this.destinations.update(id, destination);
+    const updated = await this.destinations.update(id, destination);
+    this.worker.wake(id); // a changed required consent may have queued removes and adds
+    return updated;
   }
 
   @Delete(':id')

@@ -78,8 +78,12 @@ export class DeadDeliveryRepository {
     };
   }
 
-  /** Puts all, or the given, dead deliveries of the destination back to pending; answers the ids replayed. */
-  async replay(destinationId: string, deliveryIds: readonly string[] | null, nowMs: number): Promise<string[]> {
+  /**
+   * Puts all, or the given, dead deliveries of the destination back to pending; answers the ids replayed, and those
+   * of them that go out of order: their sync already delivered a later delivery about the same profile, which they
+   * will follow (a replayed add after a delivered remove puts the person back).
+   */
+  async replay(destinationId: string, deliveryIds: readonly string[] | null, nowMs: number): Promise<{ replayed: string[]; outOfOrder: string[] }> {
     await this.assertDestination(destinationId);
     const { rows } = await this.pool.query<{ delivery_id: string }>(
       `UPDATE deliveries
@@ -89,7 +93,16 @@ export class DeadDeliveryRepository {
         RETURNING delivery_id`,
       [destinationId, deliveryIds, nowMs / 1000],
     );
-    return rows.map((r) => r.delivery_id);
+    const replayed = rows.map((r) => r.delivery_id);
+    const late = await this.pool.query<{ delivery_id: string }>(
+      `SELECT r.delivery_id FROM deliveries r
+        WHERE r.delivery_id = ANY($1::text[])
+          AND EXISTS (SELECT 1 FROM deliveries l WHERE l.destination_id = r.destination_id AND l.profile_id = r.profile_id AND l.sync_id = r.sync_id
+                       AND l.seq > r.seq AND l.status = 'delivered')
+        ORDER BY r.seq`,
+      [replayed],
+    );
+    return { replayed, outOfOrder: late.rows.map((r) => r.delivery_id) };
   }
 
   private async assertDestination(destinationId: string): Promise<void> {

@@ -2,6 +2,7 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Quer
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, JsonBodyValidator } from '@tessera/service-kit';
 import { DeliveryClock } from '../delivery/delivery-clock';
+import { pageLimit } from '../delivery-log/page-limit';
 import { DeliveryWorker } from '../delivery/delivery.worker';
 import { DeadDeliveryRepository, type DeadDeliveryView } from './dead-delivery.repository';
 
@@ -26,23 +27,16 @@ export class DlqController {
   @ApiOperation({ summary: "The destination's dead deliveries in queue order, each with its reason (last error) and attempts (?limit=100&after=<seq>; the answer gives next)" })
   async list(@Param('id') id: string, @Query('limit') limit?: string, @Query('after') after?: string): Promise<{ destinationId: string; items: DeadDeliveryView[]; next: string | null }> {
     if (after !== undefined && !/^\d{1,18}$/.test(after)) throw new BadRequestException('after must be the seq of the last item of the previous page');
-    return { destinationId: id, ...(await this.dead.page(id, pageLimit(limit), after ?? null)) };
+    return { destinationId: id, ...(await this.dead.page(id, pageLimit(limit, 100), after ?? null)) };
   }
 
   @Post('replay')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Send dead deliveries again: all of them, or {deliveryIds}; they become pending with a fresh attempt budget, their history kept' })
-  async replay(@Param('id') id: string, @Body() body: unknown): Promise<{ destinationId: string; replayed: number; deliveryIds: string[] }> {
+  @ApiOperation({ summary: 'Send dead deliveries again: all of them, or {deliveryIds}; they become pending with a fresh attempt budget, their history kept. outOfOrder names those whose sync already delivered a later delivery about the same profile: they go out after it' })
+  async replay(@Param('id') id: string, @Body() body: unknown): Promise<{ destinationId: string; replayed: number; deliveryIds: string[]; outOfOrder: string[] }> {
     const parsed = replayBody.parse(body ?? {});
-    const ids = await this.dead.replay(id, parsed.deliveryIds ?? null, this.clock.now());
+    const { replayed, outOfOrder } = await this.dead.replay(id, parsed.deliveryIds ?? null, this.clock.now());
     this.worker.wake(id);
-    return { destinationId: id, replayed: ids.length, deliveryIds: ids };
+    return { destinationId: id, replayed: replayed.length, deliveryIds: replayed, outOfOrder };
   }
-}
-
-function pageLimit(raw: string | undefined): number {
-  if (raw === undefined) return 100;
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new BadRequestException('limit must be an integer from 1 to 1000');
-  return limit;
 }

@@ -8,29 +8,43 @@ export interface WriteSummary {
   suppressed: number;
   /** Pending adds and upserts turned suppressed because their profile may no longer be sent to. */
   pendingSuppressed: number;
+  /** The destinations that got new pending rows: the caller wakes their lanes once its transaction commits. */
+  destinations: string[];
 }
 
 /**
- * Writes a plan in the caller's transaction, set-based: pending sends that lost their permission become
- * suppressed first, then the new deliveries (ON CONFLICT DO NOTHING on the idempotency key, so a replayed input
- * adds nothing), what each sync was last sent (sync_members) and the segment membership projection.
+ * Writes a plan in the caller's transaction, set-based: pending sends that lost their permission become suppressed
+ * first (or, while a worker sends them under a live lease, are marked withdrawn: the send finishes, and if it does not
+ * deliver the row becomes suppressed then; see delivery-withdrawal.migration.ts), then the new deliveries (ON CONFLICT
+ * DO NOTHING on the idempotency key, so a replayed input adds nothing), what each sync was last sent (sync_members)
+ * and the segment membership projection.
  */
 export async function writePlan(tx: SqlExecutor, plan: DeliveryPlanner): Promise<WriteSummary> {
   let pendingSuppressed = 0;
   const blocked = [...plan.suppressPending.values()];
   if (blocked.length > 0) {
-    const result = await tx.query(
-      `UPDATE deliveries d SET status = 'suppressed', reason = x.reason, updated_at = now(), finished_at = now()
+    // a row leased to a worker may be on the wire: suppressing it would hide a send that happened and let the remove
+    // planned behind it overtake it, so it is marked withdrawn instead (a NULL lease is no lease: CASE takes ELSE).
+    // One statement decides per row: if a claim or an outcome commits while it waits for the row's lock, Postgres
+    // re-evaluates it on the row as committed.
+    const { rows } = await tx.query<{ status: string }>(
+      `UPDATE deliveries d
+          SET status = CASE WHEN d.lease_until > now() THEN d.status ELSE 'suppressed' END,
+              reason = CASE WHEN d.lease_until > now() THEN d.reason ELSE x.reason END,
+              withdrawn_reason = CASE WHEN d.lease_until > now() THEN x.reason ELSE d.withdrawn_reason END,
+              finished_at = CASE WHEN d.lease_until > now() THEN d.finished_at ELSE now() END,
+              updated_at = now()
          FROM unnest($1::text[], $2::text[], $3::text[]) AS x(destination_id, profile_id, reason)
-        WHERE d.destination_id = x.destination_id AND d.profile_id = x.profile_id AND d.status = 'pending' AND d.action IN ('add', 'upsert')`,
+        WHERE d.destination_id = x.destination_id AND d.profile_id = x.profile_id AND d.status = 'pending' AND d.action IN ('add', 'upsert')
+        RETURNING d.status`,
       [blocked.map((b) => b.destinationId), blocked.map((b) => b.profileId), blocked.map((b) => b.reason)],
     );
-    pendingSuppressed = result.rowCount ?? 0;
+    pendingSuppressed = rows.filter((r) => r.status === 'suppressed').length;
   }
   const deliveries = plan.deliveries;
-  let inserted: Array<{ status: string }> = [];
+  let inserted: Array<{ status: string; destination_id: string }> = [];
   if (deliveries.length > 0) {
-    const result = await runQuery<{ status: string }>(tx, buildUnnestInsert({
+    const result = await runQuery<{ status: string; destination_id: string }>(tx, buildUnnestInsert({
       table: 'deliveries',
       columns: [
         { name: 'delivery_id', type: 'text' }, { name: 'destination_id', type: 'text' }, { name: 'sync_id', type: 'text' }, { name: 'profile_id', type: 'text' },
@@ -42,7 +56,7 @@ export async function writePlan(tx: SqlExecutor, plan: DeliveryPlanner): Promise
         action: d.action, payload: d.payload, status: d.status, reason: d.reason, finished_at: d.status === 'suppressed' ? new Date() : null,
       })),
       onConflict: { target: ['delivery_id'], action: 'nothing' },
-      returning: ['status'],
+      returning: ['status', 'destination_id'],
     }));
     inserted = result.rows;
   }
@@ -77,5 +91,6 @@ export async function writePlan(tx: SqlExecutor, plan: DeliveryPlanner): Promise
     pending: inserted.filter((r) => r.status === 'pending').length,
     suppressed: inserted.filter((r) => r.status === 'suppressed').length,
     pendingSuppressed,
+    destinations: [...new Set(inserted.filter((r) => r.status === 'pending').map((r) => r.destination_id))],
   };
 }

@@ -10,6 +10,7 @@ import { DeliveryPlanner, memberKey, presentKey, type SyncTarget } from '../enqu
 import { writePlan } from '../enqueue/delivery-writer';
 import { loadSyncTargets } from '../enqueue/plan-context.loader';
 import { suppressionIndex } from '../enqueue/suppression-index';
+import { DeliveryWorker } from '../delivery/delivery.worker';
 import { DestinationRepository } from '../destinations/destination-repository';
 import { lockProfiles } from '../projection/profile-store';
 import { mirrorMetrics, type MirrorMetrics } from './metrics';
@@ -41,6 +42,7 @@ export class MirrorService {
     @Inject(SERVICE_PG_POOL) private readonly pool: Pool,
     @Inject(DESTINATION_CATALOG) private readonly catalog: DestinationCatalog,
     private readonly destinations: DestinationRepository,
+    private readonly worker: DeliveryWorker,
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.metrics = mirrorMetrics(registry);
@@ -83,6 +85,7 @@ export class MirrorService {
       await tx.query('UPDATE syncs SET last_mirrored_at = now() WHERE sync_id = $1', [syncId]);
       return { syncId, runId, source: listed ? 'destination' : 'last_sent', members: members.size, added: diff.add.length, removed: diff.remove.length, suppressed: diff.suppressed.length };
     });
+    if (report.added + report.removed > 0) this.worker.wake(sync.destinationId);
     this.metrics.runs.inc({ source: report.source });
     this.metrics.enqueued.inc({ action: 'add' }, report.added);
     this.metrics.enqueued.inc({ action: 'remove' }, report.removed);

@@ -4,6 +4,7 @@ import { ok, type ApplyContext, type InboundMessage, type StepResult } from '@te
 import { KafkaBatchConsumer, type KafkaBatchApplier } from '@tessera/kafka-nest';
 import type { Registry } from '@tessera/observability';
 import { METRICS_REGISTRY } from '@tessera/service-kit';
+import { DeliveryWorker } from '../delivery/delivery.worker';
 import type { WriteSummary } from '../enqueue/delivery-writer';
 import type { ActivationInput } from './activation-input';
 import { ActivationInputApplier } from './activation-input.applier';
@@ -21,7 +22,7 @@ export const ACTIVATION_DISPATCHER_GROUP_ID = 'activation-dispatcher';
 export class ActivationInputConsumer implements KafkaBatchApplier<ActivationInput> {
   private readonly metrics: EnqueueMetrics;
 
-  constructor(@Inject(METRICS_REGISTRY) registry: Registry, private readonly applier: ActivationInputApplier) {
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry, private readonly applier: ActivationInputApplier, private readonly worker: DeliveryWorker) {
     this.metrics = enqueueMetrics(registry);
   }
 
@@ -44,6 +45,8 @@ export class ActivationInputConsumer implements KafkaBatchApplier<ActivationInpu
       this.metrics.enqueued.inc({ topic: ctx.topic, status: 'pending' }, summary.pending);
       this.metrics.enqueued.inc({ topic: ctx.topic, status: 'suppressed' }, summary.suppressed);
       this.metrics.enqueued.inc({ topic: ctx.topic, status: 'pending_suppressed' }, summary.pendingSuppressed);
+      // the new rows go out now rather than at the worker's next poll
+      for (const destinationId of summary.destinations) this.worker.wake(destinationId);
     });
     stopTimer();
   }

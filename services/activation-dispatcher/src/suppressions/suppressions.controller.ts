@@ -1,6 +1,8 @@
 import { BadRequestException, Body, Controller, Delete, Get, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '@tessera/service-kit';
+import { DeliveryWorker } from '../delivery/delivery.worker';
+import type { WriteSummary } from '../enqueue/delivery-writer';
 import { pageLimit } from '../delivery-log/page-limit';
 import { parseSuppressionKey } from './suppression-body';
 import { SuppressionRepository } from './suppression-repository';
@@ -10,13 +12,15 @@ import { SuppressionRepository } from './suppression-repository';
 @AdminOnly()
 @Controller('v1/suppressions')
 export class SuppressionsController {
-  constructor(private readonly suppressions: SuppressionRepository) {}
+  constructor(private readonly suppressions: SuppressionRepository, private readonly worker: DeliveryWorker) {}
 
   @Post()
   @ApiOperation({ summary: 'Suppress {destinationId, profileId | identifierType + identifierValue, reason?}: removes where the profile was sent an add, suppresses its pending sends (the answer counts them)' })
   async add(@Body() body: unknown) {
     const key = parseSuppressionKey(body);
-    return this.suppressions.add(key, key.reason);
+    const { effect, ...added } = await this.suppressions.add(key, key.reason);
+    this.worker.wake(key.destinationId);
+    return { ...added, effect: counts(effect) };
   }
 
   @Get()
@@ -30,6 +34,14 @@ export class SuppressionsController {
   @Delete()
   @ApiOperation({ summary: 'Lift a suppression (?destinationId=&profileId= or &identifierType=&identifierValue=): a current member gets the add it was refused' })
   async remove(@Query() query: Record<string, string>) {
-    return { effect: await this.suppressions.remove(parseSuppressionKey({ ...query })) };
+    const key = parseSuppressionKey({ ...query });
+    const effect = await this.suppressions.remove(key);
+    this.worker.wake(key.destinationId);
+    return { effect: counts(effect) };
   }
+}
+
+/** What the answer's `effect` says: the counts (which destinations were woken is the worker's business). */
+function counts({ pending, suppressed, pendingSuppressed }: WriteSummary): Omit<WriteSummary, 'destinations'> {
+  return { pending, suppressed, pendingSuppressed };
 }

@@ -11,12 +11,17 @@ describe('syncs API and mirror', () => {
     }
     await h.waitFor(async () => (await h.schema.pool.query('SELECT 1 FROM segment_members WHERE segment_id = $1', [segmentId])).rowCount === profileIds.length, 20_000, async () => `${segmentId} members never arrived`);
   };
-  const pendingOf = async (syncId: string) => (await h.deliveries()).filter((d) => d.sync_id === syncId && d.status === 'pending').map((d) => `${d.action} ${d.profile_id}`);
+  /** `action profile` of every delivery the sync planned, in order, whatever its status now. */
+  const planned = async (syncId: string) => (await h.deliveries()).filter((d) => d.sync_id === syncId).map((d) => `${d.action} ${d.profile_id}`);
+  /** Waits until the worker has delivered every delivery of the sync. */
+  const delivered = (syncId: string) =>
+    h.waitFor(async () => (await h.deliveries()).filter((d) => d.sync_id === syncId).every((d) => d.status === 'delivered'), 20_000, async () => `${syncId}: ${JSON.stringify((await h.deliveries()).filter((d) => d.sync_id === syncId).map((d) => d.status))}`);
+  const audience = (syncId: string) => [...h.receiver.audience(syncId)].sort();
 
   beforeAll(async () => {
     await h.start('activation_syncs');
     await h.webhook('hook');
-    await h.webhook('listable', {}, { listable: true });
+    await h.webhook('listable', {}, {}, true);
   }, 90_000);
   afterAll(() => h.stop());
 
@@ -38,7 +43,9 @@ describe('syncs API and mirror', () => {
     await members('existing', ['e1', 'e2']);
     const created = await h.sync('s-existing', 'existing', 'hook', 'add_remove');
     expect(created.initial).toMatchObject({ source: 'last_sent', members: 2, added: 2, removed: 0 });
-    expect(await pendingOf('s-existing')).toEqual(['add e1', 'add e2']);
+    expect(await planned('s-existing')).toEqual(['add e1', 'add e2']);
+    await delivered('s-existing');
+    expect(audience('s-existing')).toEqual(['e1', 'e2']);
   });
 
   it('a sync switched off misses the enters meanwhile, and catches up when switched on again', async () => {
@@ -47,10 +54,12 @@ describe('syncs API and mirror', () => {
     await h.http('PUT', '/v1/syncs/s-paused', { segmentId: 'paused', destinationId: 'hook', mode: 'add_remove', enabled: false });
     await h.membership('paused', 'q2', 'entered');
     await h.waitFor(async () => (await h.schema.pool.query(`SELECT 1 FROM segment_members WHERE segment_id = 'paused' AND profile_id = 'q2'`)).rowCount === 1, 20_000, async () => 'q2 never entered');
-    expect(await pendingOf('s-paused')).toEqual(['add q1']);
+    expect(await planned('s-paused')).toEqual(['add q1']);
     const resumed = await h.http('PUT', '/v1/syncs/s-paused', { segmentId: 'paused', destinationId: 'hook', mode: 'add_remove', enabled: true });
     expect(resumed.body.catchUp).toMatchObject({ added: 1, removed: 0 });
-    expect(await pendingOf('s-paused')).toEqual(['add q1', 'add q2']);
+    expect(await planned('s-paused')).toEqual(['add q1', 'add q2']);
+    await delivered('s-paused');
+    expect(audience('s-paused')).toEqual(['q1', 'q2']);
   });
 
   it('mirror without a listing diffs against what Tessera last sent, and a second run enqueues nothing', async () => {
@@ -59,11 +68,13 @@ describe('syncs API and mirror', () => {
     await h.membership('m', 'm3', 'exited');
     await h.membership('m', 'm4', 'entered');
     await h.waitFor(async () => (await h.schema.pool.query(`SELECT 1 FROM segment_members WHERE segment_id = 'm' AND profile_id = 'm4'`)).rowCount === 1, 20_000, async () => 'm4 never entered');
-    expect(await pendingOf('s-mirror')).toEqual(['add m1', 'add m2', 'add m3']); // mirror mode sends nothing in real time
+    expect(await planned('s-mirror')).toEqual(['add m1', 'add m2', 'add m3']); // mirror mode sends nothing in real time
     const run = await h.http('POST', '/v1/syncs/s-mirror/mirror');
     expect(run.body).toMatchObject({ source: 'last_sent', members: 3, added: 1, removed: 1 });
-    expect(await pendingOf('s-mirror')).toEqual(['add m1', 'add m2', 'add m3', 'add m4', 'remove m3']);
+    expect(await planned('s-mirror')).toEqual(['add m1', 'add m2', 'add m3', 'add m4', 'remove m3']);
     expect((await h.http('POST', '/v1/syncs/s-mirror/mirror')).body).toMatchObject({ added: 0, removed: 0 });
+    await delivered('s-mirror');
+    expect(audience('s-mirror')).toEqual(['m1', 'm2', 'm4']);
     const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
     expect(metrics).toMatch(/tessera_activation_dispatcher_mirror_runs_total\{[^}]*source="last_sent"[^}]*\} [1-9]/);
   });
@@ -71,15 +82,18 @@ describe('syncs API and mirror', () => {
   it('mirror of a destination that lists its contents: after drift by hand, exactly the adds and removes that make it equal', async () => {
     await members('d', ['d1', 'd2', 'd3']);
     await h.sync('s-drift', 'd', 'listable', 'add_remove');
-    // the worker is not part of this test: mark the initial adds delivered and fill the fake as they would have
-    await h.schema.pool.query(`UPDATE deliveries SET status = 'delivered' WHERE sync_id = 's-drift'`);
-    const audience = h.receiver.audience('s-drift');
-    for (const id of ['d1', 'd3', 'stranger']) audience.add(id); // d2 removed by hand, a stranger added by hand
+    await delivered('s-drift');
+    expect(audience('s-drift')).toEqual(['d1', 'd2', 'd3']);
+    const fake = h.receiver.audience('s-drift');
+    fake.delete('d2'); // removed by hand
+    fake.add('stranger'); // added by hand
     const run = await h.http('POST', '/v1/syncs/s-drift/mirror');
     expect(run.body).toMatchObject({ source: 'destination', members: 3, added: 1, removed: 1 });
-    expect(await pendingOf('s-drift')).toEqual(['add d2', 'remove stranger']);
-    // pending deliveries count as sent: running again before the worker delivers enqueues nothing more
+    expect((await planned('s-drift')).slice(3)).toEqual(['add d2', 'remove stranger']);
+    // pending deliveries count as sent, and delivered ones are listed: running again enqueues nothing more
     expect((await h.http('POST', '/v1/syncs/s-drift/mirror')).body).toMatchObject({ added: 0, removed: 0 });
+    await delivered('s-drift');
+    expect(audience('s-drift')).toEqual(['d1', 'd2', 'd3']);
   });
 
   it('the scheduler runs the mirror of a sync whose schedule is due', async () => {
@@ -91,6 +105,8 @@ describe('syncs API and mirror', () => {
     await h.schema.pool.query(`UPDATE syncs SET last_mirrored_at = now() - interval '1 minute' WHERE sync_id = 's-sched'`);
     const reports = await h.service.app.get(MirrorScheduler).runDue();
     expect(reports.find((r) => r.syncId === 's-sched')).toMatchObject({ added: 1, removed: 0 });
-    expect(await pendingOf('s-sched')).toEqual(['add x1', 'add x2']);
+    expect(await planned('s-sched')).toEqual(['add x1', 'add x2']);
+    await delivered('s-sched');
+    expect(audience('s-sched')).toEqual(['x1', 'x2']);
   });
 });

@@ -5,6 +5,7 @@ import { DeliveryClock } from '../delivery/delivery-clock';
 import type { DeliverySettings } from '../delivery/delivery-settings';
 import { DeliveryWorker } from '../delivery/delivery.worker';
 import { deliveryTestModule } from './delivery-test.module';
+import { TEST_SIGNING_SECRET } from './test-receiver';
 
 export type JsonBody = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -13,9 +14,12 @@ const ADMIN = 'test-admin-token';
 export const READ_TOKEN = 'test-read-token';
 
 export interface TestDestination {
-  url: string;
-  /** 'webhook' (the test catalog's one kind) unless a test wants one it cannot build. */
+  /** A webhook's url (signed with TEST_SIGNING_SECRET); other kinds give `config` and `secrets`. */
+  url?: string;
+  /** 'webhook' unless a test wants another kind of libs/destinations (or one the catalog cannot build). */
   kind?: string;
+  config?: Record<string, unknown>;
+  secrets?: Record<string, string>;
   concurrency?: number;
   ratePerSecond?: number;
   maxAttempts?: number;
@@ -27,6 +31,8 @@ export interface QueuedDelivery {
   profileId: string;
   deliveryId?: string;
   action?: DeliveryAction;
+  /** Default: the profile id as user_id, and an email of its own per delivery (`<delivery id>@example.com`). */
+  identifiers?: Record<string, string[]>;
 }
 
 /**
@@ -56,19 +62,22 @@ export class DeliveryHarness {
   }
 
   async destination(id: string, d: TestDestination): Promise<void> {
+    const config = d.config ?? { url: d.url, batchSize: d.batchSize ?? 100 };
+    const secrets = d.secrets ?? { signingSecret: TEST_SIGNING_SECRET };
     await this.schema.pool.query(
-      `INSERT INTO destinations (destination_id, name, kind, config, concurrency, rate_per_second, max_attempts, max_age_seconds)
-       VALUES ($1, $1, $7, $2, $3, $4, $5, $6)`,
-      [id, JSON.stringify({ url: d.url, batchSize: d.batchSize ?? 100 }), d.concurrency ?? 4, d.ratePerSecond ?? null, d.maxAttempts ?? 20, d.maxAgeSeconds ?? 86_400, d.kind ?? 'webhook'],
+      `INSERT INTO destinations (destination_id, name, kind, config, secrets, concurrency, rate_per_second, max_attempts, max_age_seconds, batch_size)
+       VALUES ($1, $1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [id, d.kind ?? 'webhook', JSON.stringify(config), JSON.stringify(secrets), d.concurrency ?? 4, d.ratePerSecond ?? null, d.maxAttempts ?? 20, d.maxAgeSeconds ?? 86_400, d.batchSize ?? 100],
     );
   }
 
   /** Queues deliveries in the given order (their seq follows it); answers their ids. */
   async enqueue(destinationId: string, deliveries: QueuedDelivery[]): Promise<string[]> {
-    const items: DeliveryItem[] = deliveries.map((d) => ({
-      deliveryId: d.deliveryId ?? `${destinationId}-${d.profileId}-${++this.next}`,
-      profileId: d.profileId, action: d.action ?? 'add', segmentId: 'seg', syncId: 'sync', occurredAt: new Date().toISOString(), identifiers: { user_id: [d.profileId] }, fields: {},
-    }));
+    const items: DeliveryItem[] = deliveries.map((d) => {
+      const deliveryId = d.deliveryId ?? `${destinationId}-${d.profileId}-${++this.next}`;
+      const identifiers = d.identifiers ?? { user_id: [d.profileId], email: [`${deliveryId}@example.com`] };
+      return { deliveryId, profileId: d.profileId, action: d.action ?? 'add', segmentId: 'seg', syncId: 'sync', occurredAt: new Date().toISOString(), identifiers, fields: {} };
+    });
     await this.schema.pool.query(
       `INSERT INTO deliveries (delivery_id, destination_id, sync_id, profile_id, segment_id, action, payload)
        SELECT u.id, $1, 'sync', u.profile, 'seg', u.action, u.payload FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS u(id, profile, action, payload, n)

@@ -1,11 +1,11 @@
 import { Module, type Type } from '@nestjs/common';
+import { createDestinationCatalog } from '@tessera/destinations';
 import { DatabaseModule, MessagingModule } from '@tessera/service-kit';
 import { ACTIVATION_DISPATCHER_MIGRATIONS } from '../database/migrations';
 import { DeliveryModule } from '../delivery/delivery.module';
 import type { DeliverySettings } from '../delivery/delivery-settings';
 import { DestinationCatalogModule } from '../catalog/destination-catalog.module';
 import { DlqModule } from '../dlq/dlq.module';
-import { createWebhookTestCatalog } from './webhook-test-catalog';
 
 /** Quick enough for tests: polls every 20 ms, backoff of 10 ms doubling to 100 ms, 2 s attempt timeout. */
 export const FAST_DELIVERY_SETTINGS: Partial<DeliverySettings> = {
@@ -20,7 +20,7 @@ export const FAST_DELIVERY_SETTINGS: Partial<DeliverySettings> = {
 };
 
 /**
- * The dispatcher's delivery side on the test catalog: what the delivery tests start. Without Kafka unless asked (the
+ * The dispatcher's delivery side with libs/destinations' real catalog: what the delivery tests start. Without Kafka unless asked (the
  * outbox then only fills up); with it, the relay publishes cdp.activation.deliveries.
  */
 export function deliveryTestModule(settings: Partial<DeliverySettings> = FAST_DELIVERY_SETTINGS, withKafka = false): Type {
@@ -28,7 +28,7 @@ export function deliveryTestModule(settings: Partial<DeliverySettings> = FAST_DE
     imports: [
       DatabaseModule.forService({ migrations: ACTIVATION_DISPATCHER_MIGRATIONS }),
       ...(withKafka ? [MessagingModule.forService()] : []),
-      DestinationCatalogModule.forRoot(createWebhookTestCatalog),
+      DestinationCatalogModule.forRoot(() => createDestinationCatalog()),
       DeliveryModule.forRoot(settings),
       DlqModule,
     ],

@@ -4,8 +4,11 @@ import { startServiceForTest, type RunningService } from '@tessera/service-kit';
 import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { appModuleWithCatalog } from '../app.module';
-import { testDestinationCatalog } from './test-destination-catalog';
-import { TestReceiver } from './test-receiver';
+import { DeliveryClock } from '../delivery/delivery-clock';
+import type { DeliverySettings } from '../delivery/delivery-settings';
+import { DeliveryWorker } from '../delivery/delivery.worker';
+import { listingDestinationCatalog } from './listing-destination-catalog';
+import { TEST_SIGNING_SECRET, TestReceiver } from './test-receiver';
 
 export type JsonBody = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -22,26 +25,46 @@ export interface DeliveryRecord {
   payload: DeliveryItem;
 }
 
-/** The dispatcher in-process on the embedded broker and a fresh schema, a test catalog aimed at a local receiver, its inputs as a producer. */
+/**
+ * The dispatcher in-process on the embedded broker and a fresh schema, its inputs as a producer, delivering through
+ * libs/destinations' real adapters to a local receiver (`listable` destinations can also list it).
+ */
 export class DispatcherHarness {
   broker!: TestBroker;
   schema!: TestSchema;
   service!: RunningService;
   receiver = new TestReceiver();
   private producer!: Producer;
+  private readonly listing = new Map<string, string>();
   private readonly versions = new Map<string, number>();
   private readonly states = new Map<string, { values: Record<string, unknown>; identifiers: Array<{ type: string; value: string }>; isTest: boolean }>();
 
-  async start(schemaName: string): Promise<void> {
+  async start(schemaName: string, delivery: Partial<DeliverySettings> = {}): Promise<void> {
     this.broker = await startTestBroker();
     await createTestTopics(this.broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
     this.schema = await createTestSchema(schemaName);
     await this.receiver.start();
-    this.service = await startServiceForTest(appModuleWithCatalog(testDestinationCatalog), 'activation-dispatcher', {
+    this.service = await startServiceForTest(appModuleWithCatalog(() => listingDestinationCatalog(this.listing), delivery), 'activation-dispatcher', {
       databaseUrl: this.schema.url, schema: this.schema.schema, kafkaBrokers: this.broker.brokers.join(','), adminToken: ADMIN,
     });
     this.producer = new Kafka({ clientId: 'dispatcher-test', brokers: this.broker.brokers, logLevel: logLevel.NOTHING }).producer();
     await this.producer.connect();
+  }
+
+  /**
+   * Lets a Retry-After or backoff pass at once: waits until every pending delivery waits for a later attempt (none
+   * leased, none due: moving the clock past a live lease, or past one a claim is taking now, would let another claim
+   * send that batch again), moves the worker's clock forward, then polls.
+   */
+  async advanceClock(ms: number): Promise<void> {
+    const clock = this.service.app.get(DeliveryClock);
+    await this.waitFor(
+      async () => (await this.schema.pool.query(`SELECT 1 FROM deliveries WHERE status = 'pending' AND (lease_token IS NOT NULL OR next_attempt_at <= to_timestamp($1))`, [clock.now() / 1000])).rowCount === 0,
+      20_000,
+      async () => 'a delivery stayed leased or due',
+    );
+    clock.advance(ms);
+    await this.service.app.get(DeliveryWorker).runOnce();
   }
 
   async stop(): Promise<void> {
@@ -85,9 +108,14 @@ export class DispatcherHarness {
     return { status: res.status, body: text ? JSON.parse(text) : null };
   }
 
-  /** A webhook destination at the local receiver; `extra` sets settings (requiredConsent ...) or config. */
-  async webhook(id: string, extra: Record<string, unknown> = {}, config: Record<string, unknown> = {}): Promise<void> {
-    const res = await this.http('POST', '/v1/destinations', { id, name: id, kind: 'webhook', config: { url: `${this.receiver.url}/hook`, ...config }, secrets: { token: 'secret-token' }, ...extra });
+  /**
+   * A webhook destination at the local receiver, signing with TEST_SIGNING_SECRET; `extra` sets settings
+   * (requiredConsent ...), `config` the webhook config; a `listable` one lists the receiver's audience for mirrors.
+   */
+  async webhook(id: string, extra: Record<string, unknown> = {}, config: Record<string, unknown> = {}, listable = false): Promise<void> {
+    if (listable) this.listing.set(id, `${this.receiver.url}/members`);
+    const secrets = { signingSecret: TEST_SIGNING_SECRET, bearerToken: 'secret-token' };
+    const res = await this.http('POST', '/v1/destinations', { id, name: id, kind: 'webhook', config: { url: `${this.receiver.url}/hook`, ...config }, secrets, ...extra });
     if (res.status !== 201) throw new Error(`destination ${id}: ${res.status} ${JSON.stringify(res.body)}`);
   }
 

@@ -17,7 +17,7 @@ export type ScriptedReply =
 
 export type Responder = (request: RecordedRequest, index: number) => ScriptedReply;
 
-/** A real HTTP server on a free port that records what it receives and answers as scripted: the tests' destination. */
+/** A real HTTP server on a free port that records what it receives and answers as scripted: a destination (webhook, ad-platform API) for tests. */
 export class RecordingHttpServer {
   readonly requests: RecordedRequest[] = [];
   private readonly server: Server;
