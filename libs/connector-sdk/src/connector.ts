@@ -1,0 +1,58 @@
+/** A JSON Schema (draft-07, as ajv reads it). Properties marked `"secret": true` or `"writeOnly": true` are secrets. */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+/** Where a read stands: opaque to the caller, saved as JSON and handed back on the next read. `null` = from the start. */
+export type Cursor = Readonly<Record<string, unknown>> | null;
+
+export interface ConfigProblem {
+  /** JSONPath into the config, e.g. `$.auth.token`. */
+  path: string;
+  message: string;
+}
+
+export type CheckResult = { ok: true } | { ok: false; message: string; problems?: ConfigProblem[] };
+
+export interface StreamDescriptor {
+  name: string;
+  /** JSON Schema of one record's `data` (an object schema whose properties are the stream's fields). */
+  schema: JsonSchema;
+  /** Fields an incremental read can be ordered and resumed by (e.g. `updated_at`). */
+  cursorCandidates: string[];
+  /** The field(s) that identify a row in the source. */
+  primaryKey: string[];
+}
+
+export interface RecordMessage {
+  type: 'record';
+  stream: string;
+  data: Record<string, unknown>;
+  /** Stable identity of the source row (for dedupe and for tracing a trait back to its row). */
+  rowKey: string;
+}
+
+/**
+ * Every record emitted before a checkpoint is covered by its cursor: resuming from it re-reads none of them and
+ * skips none of the later ones. The caller commits the records and the cursor together.
+ */
+export interface CheckpointMessage {
+  type: 'checkpoint';
+  cursor: Cursor;
+}
+
+export type ReadMessage = RecordMessage | CheckpointMessage;
+
+export interface ReadOptions {
+  /** Stops the read when aborted (a cancelled run); the iterable then ends or throws an AbortError. */
+  signal?: AbortSignal;
+}
+
+export interface Connector<C = Record<string, unknown>> {
+  readonly name: string;
+  readonly configSchema: JsonSchema;
+  /** Problems of a config against `configSchema`, each at a JSONPath; [] when valid. */
+  validateConfig(config: unknown): ConfigProblem[];
+  /** Can the source be reached with these settings? Never throws: failures are `{ ok: false, message }`. */
+  check(config: C): Promise<CheckResult>;
+  discover(config: C): Promise<StreamDescriptor[]>;
+  read(config: C, stream: string, cursor: Cursor, options?: ReadOptions): AsyncIterable<ReadMessage>;
+}
