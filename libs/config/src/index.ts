@@ -6,6 +6,7 @@ export * from './shared-environment';
 export * from './service-config';
 export * from './secret-values';
 export * from './api-tokens';
+export * from './json-schema-problems';
 export * from './service-environment/ingest-gateway-environment';
 export * from './service-environment/validation-environment';
 export * from './service-environment/segment-evaluator-environment';

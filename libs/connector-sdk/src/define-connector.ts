@@ -1,4 +1,4 @@
-import { compileSchema, problemsOf } from './config/config-validation';
+import { compileJsonSchema, jsonSchemaProblems } from '@tessera/config';
 import type {
   CheckResult,
   ConfigProblem,
@@ -35,8 +35,8 @@ export class InvalidConfigError extends Error {
  * config the schema does not accept: the author writes only the source-specific parts.
  */
 export function defineConnector<C>(definition: ConnectorDefinition<C>): Connector<C> {
-  const validate = compileSchema(definition.configSchema);
-  const validateConfig = (config: unknown): ConfigProblem[] => problemsOf(validate, config);
+  const validate = compileJsonSchema(definition.configSchema);
+  const validateConfig = (config: unknown): ConfigProblem[] => jsonSchemaProblems(validate, config);
   const assertValid = (config: C): void => {
     const problems = validateConfig(config);
     if (problems.length > 0) throw new InvalidConfigError(definition.name, problems);

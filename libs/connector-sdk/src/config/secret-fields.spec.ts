@@ -1,4 +1,4 @@
-import { compileSchema, problemsOf } from './config-validation';
+import { compileJsonSchema as compileSchema, jsonSchemaProblems as problemsOf } from '@tessera/config';
 import { redactSecrets, secretPaths } from './secret-fields';
 
 const schema = {
