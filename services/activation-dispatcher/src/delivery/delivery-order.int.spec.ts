@@ -64,8 +64,13 @@ describe('delivery order (embedded Postgres, real HTTP destinations)', () => {
     let seed = 42;
     const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
     const answered = new Map<number, number>();
-    const graph = await new RecordingHttpServer((_req, n) => {
-      const status = random() < 0.2 ? 500 : 200;
+    // every remove call is refused the first time it is seen (so a batch mixing adds and removes is a partial answer),
+    // and any call a fifth of the time
+    const refusedOnce = new Set<string>();
+    const graph = await new RecordingHttpServer((req, n) => {
+      const firstRemove = req.method === 'DELETE' && !refusedOnce.has(req.body);
+      if (firstRemove) refusedOnce.add(req.body);
+      const status = random() < 0.2 || firstRemove ? 500 : 200;
       answered.set(n, status);
       return status === 500 ? { status, body: { error: { message: 'An unknown error occurred', code: 1 } } } : { status, body: { num_received: 1, num_invalid_entries: 0 } };
     }).start();
