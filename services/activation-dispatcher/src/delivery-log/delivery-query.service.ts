@@ -2,6 +2,7 @@ import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type { DeliveryItem } from '@tessera/destinations';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
+import { toAttemptView, type AttemptRow, type AttemptView } from './attempt-view';
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'suppressed', 'dead'] as const;
 
@@ -10,16 +11,6 @@ export interface DeliveryFilter {
   syncId?: string;
   profileId?: string;
   status?: string;
-}
-
-export interface AttemptView {
-  attempt: number;
-  batchId: string | null;
-  startedAt: string;
-  finishedAt: string;
-  outcome: string;
-  httpStatus: number | null;
-  error: string | null;
 }
 
 export interface DeliveryView {
@@ -44,7 +35,7 @@ export interface DeliveryView {
 type DeliveryRow = {
   delivery_id: string; seq: string; destination_id: string; name: string | null; kind: string | null; sync_id: string; segment_id: string | null; profile_id: string;
   action: string; status: string; reason: string | null; attempts: number; payload: DeliveryItem; created_at: Date; updated_at: Date; finished_at: Date | null;
-  attempt_log: Array<{ attempt: number; batch_id: string | null; started_at: string; finished_at: string; outcome: string; http_status: number | null; error: string | null }>;
+  attempt_log: AttemptRow[];
 };
 
 /**
@@ -80,7 +71,7 @@ function toView(r: DeliveryRow): DeliveryView {
   return {
     deliveryId: r.delivery_id, seq: Number(r.seq), destination: { id: r.destination_id, name: r.name, kind: r.kind }, syncId: r.sync_id, segmentId: r.segment_id,
     profileId: r.profile_id, action: r.action, status: r.status, reason: r.reason, attemptCount: r.attempts,
-    attempts: r.attempt_log.map((a) => ({ attempt: a.attempt, batchId: a.batch_id, startedAt: new Date(a.started_at).toISOString(), finishedAt: new Date(a.finished_at).toISOString(), outcome: a.outcome, httpStatus: a.http_status, error: a.error })),
+    attempts: r.attempt_log.map(toAttemptView),
     item: r.payload, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(), finishedAt: r.finished_at?.toISOString() ?? null,
   };
 }

@@ -1,16 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
-
-export interface AttemptView {
-  attempt: number;
-  batchId: string | null;
-  startedAt: string;
-  finishedAt: string;
-  outcome: string;
-  httpStatus: number | null;
-  error: string | null;
-}
+import { toAttemptView, type AttemptRow, type AttemptView } from '../delivery-log/attempt-view';
 
 export interface DeadDeliveryView {
   deliveryId: string;
@@ -59,14 +50,14 @@ export class DeadDeliveryRepository {
       [destinationId, afterSeq ?? '0', limit + 1],
     );
     const page = rows.slice(0, limit);
-    const attempts = await this.pool.query<{ delivery_id: string; attempt: number; batch_id: string | null; started_at: Date; finished_at: Date; outcome: string; http_status: number | null; error: string | null }>(
+    const attempts = await this.pool.query<AttemptRow & { delivery_id: string }>(
       'SELECT delivery_id, attempt, batch_id, started_at, finished_at, outcome, http_status, error FROM delivery_attempts WHERE delivery_id = ANY($1::text[]) ORDER BY delivery_id, attempt',
       [page.map((r) => r.delivery_id)],
     );
     const history = new Map<string, AttemptView[]>();
     for (const a of attempts.rows) {
       const list = history.get(a.delivery_id) ?? [];
-      list.push({ attempt: a.attempt, batchId: a.batch_id, startedAt: a.started_at.toISOString(), finishedAt: a.finished_at.toISOString(), outcome: a.outcome, httpStatus: a.http_status, error: a.error });
+      list.push(toAttemptView(a));
       history.set(a.delivery_id, list);
     }
     return {

@@ -1,6 +1,7 @@
-import { encode, TOPIC_SPECS, Topics, type SegmentMembershipChangeInput } from '@tessera/contracts';
+import { TOPIC_SPECS } from '@tessera/contracts';
 import { CHILD_SERVICE_TOKENS, createTestSchema, createTestTopics, eventually, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel } from 'kafkajs';
+import { membershipRound } from '../test-support/membership-round';
 import { randomBytes } from 'node:crypto';
 import { ScriptedReceiver } from '../test-support/scripted-receiver';
 
@@ -61,16 +62,7 @@ describe('activation-dispatcher end to end under kill -9 (embedded broker + Post
     const start = Date.now();
     const produced = (async () => {
       for (let round = 0; round < CHANGES_PER_PROFILE; round++) {
-        await producer.send({
-          topic: Topics.SegmentsMembership,
-          messages: ids.map((profileId) => {
-            const change: SegmentMembershipChangeInput = {
-              segmentId: 'seg', profileId, change: round % 2 === 0 ? 'entered' : 'exited', version: round + 1, segmentVersion: 1,
-              identifiers: [{ type: 'email', value: `${profileId}@example.com` }], values: '{}', at: start + round,
-            };
-            return { key: profileId, value: encode(Topics.SegmentsMembership, change) };
-          }),
-        });
+        await producer.send(membershipRound(ids, round, start + round));
         await new Promise((r) => setTimeout(r, ROUND_EVERY_MS));
       }
     })();

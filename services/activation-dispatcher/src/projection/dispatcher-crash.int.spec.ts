@@ -1,6 +1,7 @@
-import { encode, TOPIC_SPECS, Topics, type SegmentMembershipChangeInput } from '@tessera/contracts';
+import { TOPIC_SPECS } from '@tessera/contracts';
 import { createTestSchema, createTestTopics, eventually, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel } from 'kafkajs';
+import { membershipRound } from '../test-support/membership-round';
 
 const PROFILES = 1_000;
 const CHANGES_PER_PROFILE = 10;
@@ -43,16 +44,7 @@ describe('activation-dispatcher consumer under kill -9 (embedded broker + Postgr
     const ids = Array.from({ length: PROFILES }, (_, i) => `cp-${i}`);
     const now = Date.now();
     for (let round = 0; round < CHANGES_PER_PROFILE; round++) {
-      await producer.send({
-        topic: Topics.SegmentsMembership,
-        messages: ids.map((profileId) => {
-          const change: SegmentMembershipChangeInput = {
-            segmentId: 'seg', profileId, change: round % 2 === 0 ? 'entered' : 'exited', version: round + 1, segmentVersion: 1,
-            identifiers: [{ type: 'email', value: `${profileId}@example.com` }], values: '{}', at: now + round,
-          };
-          return { key: profileId, value: encode(Topics.SegmentsMembership, change) };
-        }),
-      });
+      await producer.send(membershipRound(ids, round, now + round));
     }
     await producer.disconnect();
 
