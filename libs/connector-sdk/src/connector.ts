@@ -39,7 +39,13 @@ export interface CheckpointMessage {
   cursor: Cursor;
 }
 
-export type ReadMessage = RecordMessage | CheckpointMessage;
+/** How many records this read will emit in all, when the source knows (a row count, a file size): the run's ETA. */
+export interface EstimateMessage {
+  type: 'estimate';
+  total: number;
+}
+
+export type ReadMessage = RecordMessage | CheckpointMessage | EstimateMessage;
 
 export interface ReadOptions {
   /** Stops the read when aborted (a cancelled run); the iterable then ends or throws an AbortError. */

@@ -29,6 +29,7 @@ export async function readCommitted<C>(
       pending.push(message);
       continue;
     }
+    if (message.type === 'estimate') continue;
     committed.push(...pending);
     pending = [];
     saved = message.cursor;

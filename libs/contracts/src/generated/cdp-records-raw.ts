@@ -45,10 +45,89 @@ export interface RawRecordV1Input {
   observedAt?: string | null;
 }
 
-// ---- the newest version (v1): what consumers read into and producers write
+// ---- libs/contracts/schemas/cdp.records.raw/v2.avsc
 
-export type RawRecord = RawRecordV1;
-export type RawRecordInput = RawRecordV1Input;
+export interface RecordOriginV2 {
+  /** The connectors-service connection that read the record. */
+  connectionId: string;
+  /** The sync run that read it. */
+  runId: string;
+  /** The source stream (table, file set, API resource) it came from. */
+  stream: string;
+  /** Stable key of the source row (primary key, or file name and row number) so a trait can be traced back to the row that set it. */
+  rowKey: string;
+}
+
+/** What encode accepts for RecordOriginV2: fields with a schema default may be omitted. */
+export interface RecordOriginV2Input {
+  /** The connectors-service connection that read the record. */
+  connectionId: string;
+  /** The sync run that read it. */
+  runId: string;
+  /** The source stream (table, file set, API resource) it came from. */
+  stream: string;
+  /** Stable key of the source row (primary key, or file name and row number) so a trait can be traced back to the row that set it. */
+  rowKey: string;
+}
+
+/** One profile record from a business system (CRM, billing, commerce, support, warehouse) as POST /v1/records accepted it, before validation. Key: sourceId + ':' + recordId, so updates to one record stay in order. v2 adds custom attribute names (renames), type casts and the connector origin. */
+export interface RawRecordV2 {
+  /** The connector's message id for this record version, or a UUID the gateway stamped. Validation dedupes on (sourceId, messageId). */
+  messageId: string;
+  /** Id of the source whose write key authenticated the call; survivorship priorities are set per source. */
+  sourceId: string;
+  /** Gateway clock when the request arrived (UTC epoch milliseconds). (timestamp-millis: UTC epoch milliseconds) */
+  receivedAt: number;
+  /** Kind of object in the source system (contact, account, customer...), when a connector sends several. */
+  objectType: string | null;
+  /** Id of the record in the source system, unique within (sourceId, objectType). */
+  recordId: string;
+  /** Attribute name -> semantic tag: email, phone, given-name, surname, address, city, state, postal, birthdate, gender, or an identifier tag such as user_id, crm_id, email_sha256 or id:<type> for any other identifier. Attributes absent from the map are kept but carry no semantics. */
+  mapping: Record<string, string>;
+  /** JSON text of the record's attributes object (name -> any JSON value), as sent. */
+  attributes: string;
+  /** When the source system last changed the record, as sent (ISO-8601 expected); survivorship orders by it. */
+  observedAt: string | null;
+  /** Source attribute name -> the profile attribute name it lands in (a custom mapping such as Tier -> loyalty_tier). Validation applies it after the casts; attributes tagged in `mapping` keep their source names. */
+  renames: Record<string, string>;
+  /** Source attribute name -> date | number | boolean. Validation converts the value before anything else and rejects the record (path attributes.<name>) when it cannot; an empty value stays absent. */
+  casts: Record<string, string>;
+  /** Set by the connectors service (null for POST /v1/records): which connection, run and source row produced the record. */
+  origin: RecordOriginV2 | null;
+}
+
+/** What encode accepts for RawRecordV2: fields with a schema default may be omitted. */
+export interface RawRecordV2Input {
+  /** The connector's message id for this record version, or a UUID the gateway stamped. Validation dedupes on (sourceId, messageId). */
+  messageId: string;
+  /** Id of the source whose write key authenticated the call; survivorship priorities are set per source. */
+  sourceId: string;
+  /** Gateway clock when the request arrived (UTC epoch milliseconds). (timestamp-millis: UTC epoch milliseconds) */
+  receivedAt: number;
+  /** Kind of object in the source system (contact, account, customer...), when a connector sends several. */
+  objectType?: string | null;
+  /** Id of the record in the source system, unique within (sourceId, objectType). */
+  recordId: string;
+  /** Attribute name -> semantic tag: email, phone, given-name, surname, address, city, state, postal, birthdate, gender, or an identifier tag such as user_id, crm_id, email_sha256 or id:<type> for any other identifier. Attributes absent from the map are kept but carry no semantics. */
+  mapping: Record<string, string>;
+  /** JSON text of the record's attributes object (name -> any JSON value), as sent. */
+  attributes: string;
+  /** When the source system last changed the record, as sent (ISO-8601 expected); survivorship orders by it. */
+  observedAt?: string | null;
+  /** Source attribute name -> the profile attribute name it lands in (a custom mapping such as Tier -> loyalty_tier). Validation applies it after the casts; attributes tagged in `mapping` keep their source names. */
+  renames?: Record<string, string>;
+  /** Source attribute name -> date | number | boolean. Validation converts the value before anything else and rejects the record (path attributes.<name>) when it cannot; an empty value stays absent. */
+  casts?: Record<string, string>;
+  /** Set by the connectors service (null for POST /v1/records): which connection, run and source row produced the record. */
+  origin?: RecordOriginV2Input | null;
+}
+
+// ---- the newest version (v2): what consumers read into and producers write
+
+export type RawRecord = RawRecordV2;
+export type RawRecordInput = RawRecordV2Input;
+export type RecordOrigin = RecordOriginV2;
+export type RecordOriginInput = RecordOriginV2Input;
 
 
 export const CDP_RECORDS_RAW_VERSIONS: readonly ContractSchemaVersion[] = [
@@ -111,6 +190,120 @@ export const CDP_RECORDS_RAW_VERSIONS: readonly ContractSchemaVersion[] = [
         ],
         "default": null,
         "doc": "When the source system last changed the record, as sent (ISO-8601 expected); survivorship orders by it."
+      }
+    ]
+  } },
+  { version: 2, schema: {
+    "type": "record",
+    "name": "RawRecord",
+    "namespace": "io.tessera.cdp",
+    "doc": "One profile record from a business system (CRM, billing, commerce, support, warehouse) as POST /v1/records accepted it, before validation. Key: sourceId + ':' + recordId, so updates to one record stay in order. v2 adds custom attribute names (renames), type casts and the connector origin.",
+    "fields": [
+      {
+        "name": "messageId",
+        "type": "string",
+        "doc": "The connector's message id for this record version, or a UUID the gateway stamped. Validation dedupes on (sourceId, messageId)."
+      },
+      {
+        "name": "sourceId",
+        "type": "string",
+        "doc": "Id of the source whose write key authenticated the call; survivorship priorities are set per source."
+      },
+      {
+        "name": "receivedAt",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "Gateway clock when the request arrived (UTC epoch milliseconds)."
+      },
+      {
+        "name": "objectType",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Kind of object in the source system (contact, account, customer...), when a connector sends several."
+      },
+      {
+        "name": "recordId",
+        "type": "string",
+        "doc": "Id of the record in the source system, unique within (sourceId, objectType)."
+      },
+      {
+        "name": "mapping",
+        "type": {
+          "type": "map",
+          "values": "string"
+        },
+        "doc": "Attribute name -> semantic tag: email, phone, given-name, surname, address, city, state, postal, birthdate, gender, or an identifier tag such as user_id, crm_id, email_sha256 or id:<type> for any other identifier. Attributes absent from the map are kept but carry no semantics."
+      },
+      {
+        "name": "attributes",
+        "type": "string",
+        "doc": "JSON text of the record's attributes object (name -> any JSON value), as sent."
+      },
+      {
+        "name": "observedAt",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "When the source system last changed the record, as sent (ISO-8601 expected); survivorship orders by it."
+      },
+      {
+        "name": "renames",
+        "type": {
+          "type": "map",
+          "values": "string"
+        },
+        "default": {},
+        "doc": "Source attribute name -> the profile attribute name it lands in (a custom mapping such as Tier -> loyalty_tier). Validation applies it after the casts; attributes tagged in `mapping` keep their source names."
+      },
+      {
+        "name": "casts",
+        "type": {
+          "type": "map",
+          "values": "string"
+        },
+        "default": {},
+        "doc": "Source attribute name -> date | number | boolean. Validation converts the value before anything else and rejects the record (path attributes.<name>) when it cannot; an empty value stays absent."
+      },
+      {
+        "name": "origin",
+        "type": [
+          "null",
+          {
+            "type": "record",
+            "name": "RecordOrigin",
+            "fields": [
+              {
+                "name": "connectionId",
+                "type": "string",
+                "doc": "The connectors-service connection that read the record."
+              },
+              {
+                "name": "runId",
+                "type": "string",
+                "doc": "The sync run that read it."
+              },
+              {
+                "name": "stream",
+                "type": "string",
+                "doc": "The source stream (table, file set, API resource) it came from."
+              },
+              {
+                "name": "rowKey",
+                "type": "string",
+                "doc": "Stable key of the source row (primary key, or file name and row number) so a trait can be traced back to the row that set it."
+              }
+            ]
+          }
+        ],
+        "default": null,
+        "doc": "Set by the connectors service (null for POST /v1/records): which connection, run and source row produced the record."
       }
     ]
   } },

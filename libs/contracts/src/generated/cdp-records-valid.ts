@@ -39,10 +39,75 @@ export interface ValidRecordV1Input {
   isTest?: boolean;
 }
 
-// ---- the newest version (v1): what consumers read into and producers write
+// ---- libs/contracts/schemas/cdp.records.valid/v2.avsc
 
-export type ValidRecord = ValidRecordV1;
-export type ValidRecordInput = ValidRecordV1Input;
+export interface ValidRecordOriginV2 {
+  /** The connectors-service connection that read the record. */
+  connectionId: string;
+  /** The sync run that read it. */
+  runId: string;
+  /** The source stream (table, file set, API resource) it came from. */
+  stream: string;
+  /** Stable key of the source row (primary key, or file name and row number) so a trait can be traced back to the row that set it. */
+  rowKey: string;
+}
+
+/** What encode accepts for ValidRecordOriginV2: fields with a schema default may be omitted. */
+export interface ValidRecordOriginV2Input {
+  /** The connectors-service connection that read the record. */
+  connectionId: string;
+  /** The sync run that read it. */
+  runId: string;
+  /** The source stream (table, file set, API resource) it came from. */
+  stream: string;
+  /** Stable key of the source row (primary key, or file name and row number) so a trait can be traced back to the row that set it. */
+  rowKey: string;
+}
+
+/** A profile record that passed validation: deduplicated, with normalized mapped values (emails trimmed and lower-cased, phones E.164) and a UTC observedAt. Key: sourceId + ':' + recordId. v2 adds the connector origin; renames and casts are already applied. */
+export interface ValidRecordV2 {
+  messageId: string;
+  sourceId: string;
+  objectType: string | null;
+  recordId: string;
+  /** Attribute name -> semantic tag, only tags validation knows (see cdp.records.raw). */
+  mapping: Record<string, string>;
+  /** JSON text of the normalized attributes object. */
+  attributes: string;
+  /** When the source changed the record (receivedAt if the connector sent none), UTC epoch ms. (timestamp-millis: UTC epoch milliseconds) */
+  observedAt: number;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  receivedAt: number;
+  isTest: boolean;
+  /** Set by the connectors service (null for POST /v1/records): which connection, run and source row produced the record. */
+  origin: ValidRecordOriginV2 | null;
+}
+
+/** What encode accepts for ValidRecordV2: fields with a schema default may be omitted. */
+export interface ValidRecordV2Input {
+  messageId: string;
+  sourceId: string;
+  objectType?: string | null;
+  recordId: string;
+  /** Attribute name -> semantic tag, only tags validation knows (see cdp.records.raw). */
+  mapping: Record<string, string>;
+  /** JSON text of the normalized attributes object. */
+  attributes: string;
+  /** When the source changed the record (receivedAt if the connector sent none), UTC epoch ms. (timestamp-millis: UTC epoch milliseconds) */
+  observedAt: number;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  receivedAt: number;
+  isTest?: boolean;
+  /** Set by the connectors service (null for POST /v1/records): which connection, run and source row produced the record. */
+  origin?: ValidRecordOriginV2Input | null;
+}
+
+// ---- the newest version (v2): what consumers read into and producers write
+
+export type ValidRecord = ValidRecordV2;
+export type ValidRecordInput = ValidRecordV2Input;
+export type ValidRecordOrigin = ValidRecordOriginV2;
+export type ValidRecordOriginInput = ValidRecordOriginV2Input;
 
 
 export const CDP_RECORDS_VALID_VERSIONS: readonly ContractSchemaVersion[] = [
@@ -104,6 +169,101 @@ export const CDP_RECORDS_VALID_VERSIONS: readonly ContractSchemaVersion[] = [
         "name": "isTest",
         "type": "boolean",
         "default": false
+      }
+    ]
+  } },
+  { version: 2, schema: {
+    "type": "record",
+    "name": "ValidRecord",
+    "namespace": "io.tessera.cdp",
+    "doc": "A profile record that passed validation: deduplicated, with normalized mapped values (emails trimmed and lower-cased, phones E.164) and a UTC observedAt. Key: sourceId + ':' + recordId. v2 adds the connector origin; renames and casts are already applied.",
+    "fields": [
+      {
+        "name": "messageId",
+        "type": "string"
+      },
+      {
+        "name": "sourceId",
+        "type": "string"
+      },
+      {
+        "name": "objectType",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null
+      },
+      {
+        "name": "recordId",
+        "type": "string"
+      },
+      {
+        "name": "mapping",
+        "type": {
+          "type": "map",
+          "values": "string"
+        },
+        "doc": "Attribute name -> semantic tag, only tags validation knows (see cdp.records.raw)."
+      },
+      {
+        "name": "attributes",
+        "type": "string",
+        "doc": "JSON text of the normalized attributes object."
+      },
+      {
+        "name": "observedAt",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "When the source changed the record (receivedAt if the connector sent none), UTC epoch ms."
+      },
+      {
+        "name": "receivedAt",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        }
+      },
+      {
+        "name": "isTest",
+        "type": "boolean",
+        "default": false
+      },
+      {
+        "name": "origin",
+        "type": [
+          "null",
+          {
+            "type": "record",
+            "name": "ValidRecordOrigin",
+            "fields": [
+              {
+                "name": "connectionId",
+                "type": "string",
+                "doc": "The connectors-service connection that read the record."
+              },
+              {
+                "name": "runId",
+                "type": "string",
+                "doc": "The sync run that read it."
+              },
+              {
+                "name": "stream",
+                "type": "string",
+                "doc": "The source stream (table, file set, API resource) it came from."
+              },
+              {
+                "name": "rowKey",
+                "type": "string",
+                "doc": "Stable key of the source row (primary key, or file name and row number) so a trait can be traced back to the row that set it."
+              }
+            ]
+          }
+        ],
+        "default": null,
+        "doc": "Set by the connectors service (null for POST /v1/records): which connection, run and source row produced the record."
       }
     ]
   } },

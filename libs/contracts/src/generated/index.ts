@@ -10,8 +10,8 @@ import { CDP_EVENTS_VALID_VERSIONS, type ValidEventV2, type ValidEventV2Input } 
 import { CDP_IDENTITY_MERGES_VERSIONS, type IdentityChangeV2, type IdentityChangeV2Input } from './cdp-identity-merges';
 import { CDP_PROFILES_CHANGED_VERSIONS, type ProfileChangeV1, type ProfileChangeV1Input } from './cdp-profiles-changed';
 import { CDP_PROFILES_COMPUTED_VERSIONS, type ComputedValuesChangeV1, type ComputedValuesChangeV1Input } from './cdp-profiles-computed';
-import { CDP_RECORDS_RAW_VERSIONS, type RawRecordV1, type RawRecordV1Input } from './cdp-records-raw';
-import { CDP_RECORDS_VALID_VERSIONS, type ValidRecordV1, type ValidRecordV1Input } from './cdp-records-valid';
+import { CDP_RECORDS_RAW_VERSIONS, type RawRecordV2, type RawRecordV2Input } from './cdp-records-raw';
+import { CDP_RECORDS_VALID_VERSIONS, type ValidRecordV2, type ValidRecordV2Input } from './cdp-records-valid';
 import { CDP_SEGMENTS_MEMBERSHIP_VERSIONS, type SegmentMembershipChangeV2, type SegmentMembershipChangeV2Input } from './cdp-segments-membership';
 
 export * from './cdp-activation-deliveries';
@@ -53,8 +53,8 @@ export interface TopicValueMap {
   'cdp.identity.merges': IdentityChangeV2;
   'cdp.profiles.changed': ProfileChangeV1;
   'cdp.profiles.computed': ComputedValuesChangeV1;
-  'cdp.records.raw': RawRecordV1;
-  'cdp.records.valid': ValidRecordV1;
+  'cdp.records.raw': RawRecordV2;
+  'cdp.records.valid': ValidRecordV2;
   'cdp.segments.membership': SegmentMembershipChangeV2;
 }
 
@@ -68,8 +68,8 @@ export interface TopicInputMap {
   'cdp.identity.merges': IdentityChangeV2Input;
   'cdp.profiles.changed': ProfileChangeV1Input;
   'cdp.profiles.computed': ComputedValuesChangeV1Input;
-  'cdp.records.raw': RawRecordV1Input;
-  'cdp.records.valid': ValidRecordV1Input;
+  'cdp.records.raw': RawRecordV2Input;
+  'cdp.records.valid': ValidRecordV2Input;
   'cdp.segments.membership': SegmentMembershipChangeV2Input;
 }
 

@@ -60,7 +60,7 @@ describe('identifier extraction', () => {
 
   it('reads record identifiers through semantic tags, plus the record identity', () => {
     const record: ValidRecord = {
-      messageId: 'm2', sourceId: 'crm', objectType: 'contact', recordId: 'c-9', observedAt: 1, receivedAt: 1, isTest: false,
+      messageId: 'm2', sourceId: 'crm', objectType: 'contact', recordId: 'c-9', observedAt: 1, receivedAt: 1, isTest: false, origin: null,
       mapping: { Email: 'email', CrmId: 'crm_id', Hash: 'email_sha256', Zendesk: 'id:zendesk_id', Uid: 'id:user_id', FirstName: 'given-name' },
       attributes: JSON.stringify({ Email: 'A@B.io', CrmId: 77, Hash: 'ABC', Zendesk: 'z-1', Uid: 'u9', FirstName: 'Ann' }),
     };

@@ -45,6 +45,7 @@ export function validRecord(overrides: Partial<ValidRecord> = {}): ValidRecord {
     observedAt: now,
     receivedAt: now,
     isTest: false,
+    origin: null,
     ...overrides,
   };
 }

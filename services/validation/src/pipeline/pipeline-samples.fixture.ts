@@ -39,6 +39,9 @@ export function rawRecord(overrides: Partial<RawRecord> = {}): RawRecord {
     mapping: { mail: 'email', mobile: 'phone', crmId: 'crm_id' },
     attributes: JSON.stringify({ mail: ' Ada@Example.COM ', mobile: '030 1234567', crmId: 'C-1' }),
     observedAt: null,
+    renames: {},
+    casts: {},
+    origin: null,
     ...overrides,
   };
 }
