@@ -89,7 +89,7 @@ describe('encode / decode', () => {
     const bytes = encode('cdp.records.raw', CONTRACT_SAMPLES['cdp.records.raw']);
     const error = decodeError(() => decode('cdp.events.raw', bytes));
     expect(error.code).toBe('unknown_fingerprint');
-    expect(error.message).toContain('cdp.records.raw v1');
+    expect(error.message).toContain('cdp.records.raw v2');
   });
 
   it.each([
