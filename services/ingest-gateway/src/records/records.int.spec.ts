@@ -42,7 +42,7 @@ describe('POST /v1/records (real HTTP, embedded broker and Postgres)', () => {
     const landed = await tail.waitFor(() => tail.records.length === 2 && tail.records, 'two records');
     const first = landed.find((r) => r.value.recordId === 'c-1')!;
     expect(first.key).toBe(`${crm.source.id}:c-1`);
-    expect(first.headers['tessera-schema']).toBe('cdp.records.raw/v1');
+    expect(first.headers['tessera-schema']).toBe('cdp.records.raw/v2');
     expect(first.value).toMatchObject({
       messageId: 'rec-msg-1',
       sourceId: crm.source.id,
