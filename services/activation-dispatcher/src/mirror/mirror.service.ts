@@ -13,6 +13,7 @@ import { suppressionIndex } from '../enqueue/suppression-index';
 import { DeliveryWorker } from '../delivery/delivery.worker';
 import { DestinationRepository } from '../destinations/destination-repository';
 import { lockProfiles } from '../projection/profile-store';
+import { lockSegments } from '../projection/segment-lock';
 import { mirrorMetrics, type MirrorMetrics } from './metrics';
 import { mirrorDiff, withPending } from './mirror-diff';
 
@@ -55,6 +56,7 @@ export class MirrorService {
     const listed = lastSentOnly ? null : await this.listDestination(sync);
     const runId = randomUUID();
     const report = await inTransaction(this.pool, async (tx): Promise<MirrorReport> => {
+      await lockSegments(tx, [sync.segmentId], 'exclusive');
       // read, lock those profiles, read again: a consumer slice that changed one of them in between has committed by
       // then, and a profile that appeared meanwhile is the consumer's to handle, not this diff's
       const first = await this.sides(tx, sync, listed);

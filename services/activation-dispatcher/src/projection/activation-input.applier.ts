@@ -5,6 +5,7 @@ import type { WriteSummary } from '../enqueue/delivery-writer';
 import { enqueueDeliveries } from '../enqueue/enqueue-transaction';
 import { applySnapshot, type ProfileState } from './profile-state';
 import { lockProfiles, storeProfiles } from './profile-store';
+import { lockSegments } from './segment-lock';
 
 /**
  * Folds each input into the projections and enqueues what it causes, in the consumer's transaction:
@@ -19,6 +20,7 @@ import { lockProfiles, storeProfiles } from './profile-store';
 @Injectable()
 export class ActivationInputApplier {
   async memberships(tx: SqlExecutor, changes: readonly SegmentMembershipChange[]): Promise<WriteSummary> {
+    await lockSegments(tx, changes.map((c) => c.segmentId), 'shared');
     const before = await lockProfiles(tx, changes.map((c) => c.profileId));
     const after = new Map(before);
     for (const c of changes) {

@@ -1,4 +1,5 @@
 import { MirrorScheduler } from '../mirror/mirror.scheduler';
+import { ActivationInputApplier } from '../projection/activation-input.applier';
 import { DispatcherHarness } from '../test-support/dispatcher-harness';
 
 /** The syncs admin API and mirror diffs, on real Postgres and the embedded broker, against a local receiver. */
@@ -46,6 +47,29 @@ describe('syncs API and mirror', () => {
     expect(await planned('s-existing')).toEqual(['add e1', 'add e2']);
     await delivered('s-existing');
     expect(audience('s-existing')).toEqual(['e1', 'e2']);
+  });
+
+  it('a member entering while the sync is created is enqueued exactly once: the first diff waits for the slice in flight', async () => {
+    // a consumer slice applying p-race's enter, its transaction still open when the sync is created
+    const slice = await h.schema.pool.connect();
+    try {
+      await slice.query('BEGIN');
+      await new ActivationInputApplier().memberships(slice, [{
+        segmentId: 'racing', profileId: 'p-race', change: 'entered', version: 1, segmentVersion: 1, identifiers: [{ type: 'email', value: 'race@example.com' }],
+        values: '{}', isTest: false, at: Date.now(), reason: null,
+      }]);
+      const creating = h.sync('s-racing', 'racing', 'hook', 'add_remove');
+      const lockWaiters = async () => (await h.schema.pool.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rowCount ?? 0;
+      let settled = false;
+      void creating.finally(() => (settled = true));
+      // either the diff waits for the slice (the fix), or it finishes without the uncommitted member (the race)
+      await h.waitFor(async () => settled || (await lockWaiters()) > 0, 20_000, async () => 'the sync was neither created nor waiting');
+      await slice.query('COMMIT');
+      expect((await creating).initial).toMatchObject({ members: 1, added: 1 });
+    } finally {
+      slice.release();
+    }
+    expect(await planned('s-racing')).toEqual(['add p-race']);
   });
 
   it('a sync switched off misses the enters meanwhile, and catches up when switched on again', async () => {
