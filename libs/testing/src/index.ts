@@ -6,3 +6,4 @@ export * from './service-child-process';
 export * from './recording-http-server';
 export { freePort } from './free-port';
 export * from './dedicated-postgres';
+export * from './apache-kafka';

@@ -1,0 +1,52 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { eventually } from '../topic-collector';
+import { startApacheKafka, type ApacheKafkaCluster } from './apache-kafka-cluster';
+
+/**
+ * The launcher itself on a 3-broker Apache Kafka cluster: replication 3 with min.insync.replicas 2 from the
+ * defaults, acks=all writes surviving a kill -9 of the partition leader, and the killed node rejoining the ISR.
+ */
+describe('Apache Kafka launcher (3 brokers, KRaft)', () => {
+  let cluster: ApacheKafkaCluster;
+  beforeAll(async () => {
+    cluster = await startApacheKafka({ nodes: 3 });
+  }, 300_000);
+  afterAll(() => cluster?.stop());
+
+  it('keeps every acknowledged write through a kill -9 of the leader, and the node rejoins the ISR', async () => {
+    const kafka = new Kafka({ clientId: 'launcher-test', brokers: cluster.brokers, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    await Promise.all([admin.connect(), producer.connect()]);
+    try {
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'failover', numPartitions: 1 }] });
+      const [metadata] = (await admin.fetchTopicMetadata({ topics: ['failover'] })).topics;
+      expect(metadata.partitions[0].replicas).toHaveLength(3);
+      const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'failover' }] });
+      expect(configs.resources[0].configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue).toBe('2');
+
+      const send = (i: number) => producer.send({ topic: 'failover', acks: -1, messages: [{ key: 'k', value: String(i) }] });
+      for (let i = 0; i < 100; i++) await send(i);
+      const leader = cluster.nodes.find((n) => n.id === metadata.partitions[0].leader)!;
+      await leader.kill();
+      for (let i = 100; i < 200; i++) await send(i);
+
+      await leader.start();
+      await eventually(async () => {
+        const [after] = (await admin.fetchTopicMetadata({ topics: ['failover'] })).topics;
+        return after.partitions[0].isr.length === 3 ? true : undefined;
+      }, 120_000, 'the restarted node to rejoin the ISR');
+
+      const consumer = kafka.consumer({ groupId: 'launcher-test' });
+      const seen: string[] = [];
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'failover', fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void seen.push(String(message.value)) });
+      await eventually(async () => (seen.length >= 200 ? true : undefined), 60_000, 'all 200 acknowledged messages');
+      await consumer.disconnect();
+      expect(seen).toEqual(Array.from({ length: 200 }, (_, i) => String(i)));
+    } finally {
+      await Promise.all([admin.disconnect(), producer.disconnect()]);
+    }
+  }, 300_000);
+});

@@ -1,0 +1,2 @@
+export * from './apache-kafka-distribution';
+export * from './apache-kafka-cluster';
