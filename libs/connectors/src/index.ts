@@ -1,5 +1,6 @@
 import type { Connector } from '@tessera/connector-sdk';
 import { filesConnector } from './files/files.connector';
+import { postgresConnector } from './postgres/postgres.connector';
 
 /**
  * The built-in connectors (plain TypeScript on @tessera/connector-sdk, no Nest): files, Postgres, HTTP JSON API and
@@ -8,8 +9,11 @@ import { filesConnector } from './files/files.connector';
 export function builtinConnectors(): ReadonlyArray<Connector<never>> {
   return [
     filesConnector as Connector<never>,
+    postgresConnector as Connector<never>,
   ];
 }
 
 export { filesConnector } from './files/files.connector';
 export type { FilesConfig, FileStreamConfig } from './files/files-config';
+export { postgresConnector } from './postgres/postgres.connector';
+export type { PostgresConfig, PostgresStreamConfig } from './postgres/postgres-config';
