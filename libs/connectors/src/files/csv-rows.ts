@@ -48,7 +48,7 @@ export async function* csvRows(bytes: Readable, options: CsvOptions, encoding: F
 
   for await (const record of records) {
     goodRecords += 1;
-    yield* skippedBefore(goodRecords);
+    if (skipped.length > 0) yield* skippedBefore(goodRecords);
     if (header && goodRecords === 1) {
       columns ??= record;
       continue;

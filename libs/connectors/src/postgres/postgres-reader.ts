@@ -1,4 +1,4 @@
-import type { Client } from 'pg';
+import type { Client, QueryArrayResult } from 'pg';
 import type { Cursor, ReadMessage } from '@tessera/connector-sdk';
 import { connectSource } from './postgres-client';
 import { DEFAULT_PAGE_SIZE, findPostgresStream, type PostgresConfig, type PostgresStreamConfig } from './postgres-config';
@@ -17,7 +17,8 @@ export interface PostgresCursor {
 /**
  * Reads a stream in (replication key, primary key) order, one keyset page at a time, with a checkpoint after each
  * page: its cursor is the last row's keys, so a resumed read starts right after it even when many rows share one
- * replication-key value. An estimate of the rows to read comes first.
+ * replication-key value. An estimate of the rows to read comes first. The next page is requested as soon as a page
+ * arrives (its last row gives the keys), so the source reads it while this one is consumed.
  */
 export async function* readPostgres(config: PostgresConfig, streamName: string, cursor: Cursor, signal?: AbortSignal): AsyncGenerator<ReadMessage> {
   const stream = findPostgresStream(config, streamName);
@@ -30,23 +31,31 @@ export async function* readPostgres(config: PostgresConfig, streamName: string, 
     const pageSize = config.pageSize ?? DEFAULT_PAGE_SIZE;
     yield { type: 'estimate', total: await estimateRows(client, stream, keys, after) };
 
+    const fetchPage = (from: string[] | null): Promise<QueryArrayResult<unknown[]>> => {
+      const query = client.query<unknown[]>({ ...pageQuery(stream, keys, from, pageSize), rowMode: 'array' });
+      // Handled here too: if the consumer stops while it is in flight, client.end() rejects it unobserved.
+      query.catch(() => undefined);
+      return query;
+    };
+    let next = fetchPage(after);
     for (;;) {
+      const page = await next;
       signal?.throwIfAborted();
-      const page = await client.query<unknown[]>({ ...pageQuery(stream, keys, after, pageSize), rowMode: 'array' });
+      if (page.rows.length === 0) return;
       const names = page.fields.map((f) => f.name);
       const dataWidth = names.length - keys.length;
-      let last: string[] | null = null;
+      after = page.rows[page.rows.length - 1].slice(dataWidth) as string[];
+      // The next page's query goes out before this page's records are handed over: Postgres reads it meanwhile.
+      const more = page.rows.length === pageSize;
+      if (more) next = fetchPage(after);
       for (const row of page.rows) {
         const data: Record<string, unknown> = {};
         for (let i = 0; i < dataWidth; i += 1) data[names[i]] = row[i];
-        last = row.slice(dataWidth) as string[];
-        const pk = keyOfRow.map((k) => last![k]);
+        const pk = keyOfRow.map((k) => row[dataWidth + k] as string);
         yield { type: 'record', stream: stream.name, data, rowKey: pk.length === 1 ? pk[0] : JSON.stringify(pk) };
       }
-      if (last === null) return;
-      after = last;
       yield { type: 'checkpoint', cursor: { keys, after } satisfies PostgresCursor };
-      if (page.rows.length < pageSize) return;
+      if (!more) return;
     }
   } finally {
     await client.end().catch(() => undefined);
@@ -65,12 +74,10 @@ function savedKeys(cursor: Cursor, keys: string[], stream: PostgresStreamConfig)
 }
 
 async function estimateRows(client: Client, stream: PostgresStreamConfig, keys: string[], after: string[] | null): Promise<number> {
-  const plan = await client.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>({
-    ...remainingQuery(stream, keys, after, '1'),
-    text: `EXPLAIN (FORMAT JSON) ${remainingQuery(stream, keys, after, '1').text}`,
-  });
+  const rows = remainingQuery(stream, keys, after, '1');
+  const plan = await client.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>({ text: `EXPLAIN (FORMAT JSON) ${rows.text}`, values: rows.values });
   const guess = plan.rows[0]['QUERY PLAN'][0].Plan['Plan Rows'];
   if (guess >= EXACT_COUNT_BELOW) return guess;
-  const { rows } = await client.query<{ n: number }>(remainingQuery(stream, keys, after, 'count(*)::int AS n'));
-  return rows[0].n;
+  const counted = await client.query<{ n: number }>(remainingQuery(stream, keys, after, 'count(*)::int AS n'));
+  return counted.rows[0].n;
 }
