@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Pool } from 'pg';
-import { testDatabaseUrl } from './test-database';
+import { Pool } from 'pg';
+import { runAsAdmin, testDatabaseUrl } from './test-database';
 
 export interface TestSourceDatabase {
   /** A URL to the new database (same server, user and password as the embedded Postgres). */
@@ -38,12 +38,3 @@ export async function createTestSourceDatabase(prefix = 'connector_src'): Promis
   };
 }
 
-async function runAsAdmin(url: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
