@@ -142,6 +142,21 @@ describe('files connector: checkpoints and estimates', () => {
   });
 });
 
+describe('files connector: cancelling', () => {
+  it('stops a read when its signal is aborted (a cancelled run)', async () => {
+    writeFileSync(join(directory, 'a.csv'), `id\n${Array.from({ length: 1_000 }, (_, i) => i).join('\n')}\n`);
+    const controller = new AbortController();
+    let seen = 0;
+    const consume = async (): Promise<void> => {
+      for await (const m of filesConnector.read(oneStream({}), 's', null, { signal: controller.signal })) {
+        if (m.type === 'record' && ++seen === 10) controller.abort();
+      }
+    };
+    await expect(consume()).rejects.toThrow(/aborted/);
+    expect(seen).toBe(10);
+  });
+});
+
 describe('files connector: a file over HTTP', () => {
   let server: Server;
   let url: string;

@@ -145,6 +145,24 @@ describe('postgres connector', () => {
     expect(first).toEqual([{ type: 'estimate', total: (await allKeys()).length }]);
   });
 
+  it('stops between pages when its signal is aborted (a cancelled run), closing its connection', async () => {
+    const controller = new AbortController();
+    let seen = 0;
+    const consume = async (): Promise<void> => {
+      for await (const m of postgresConnector.read(connectionConfig(), 'billing', null, { signal: controller.signal })) {
+        if (m.type === 'record' && ++seen === 2) controller.abort();
+      }
+    };
+    await expect(consume()).rejects.toThrow(/aborted/);
+    expect(seen).toBe(4);
+    // The backend leaves pg_stat_activity a moment after the client has closed its socket.
+    const openConnections = async (): Promise<number> =>
+      (await source.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'tessera-connector' AND datname = $1`, [source.database])).rows[0].n;
+    const deadline = Date.now() + 5_000;
+    while ((await openConnections()) > 0 && Date.now() < deadline);
+    expect(await openConnections()).toBe(0);
+  });
+
   it('refuses a cursor saved for other key columns', async () => {
     const read = readCommitted(postgresConnector, connectionConfig(), 'billing', { keys: ['id'], after: ['1'] });
     await expect(read).rejects.toThrow('the saved cursor is ordered by (id), the stream now by (updated_at, customer_id): request a full refresh');
