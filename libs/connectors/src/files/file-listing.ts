@@ -16,9 +16,15 @@ export interface SourceFile {
   discard(): void;
 }
 
+export interface ListingOptions {
+  signal?: AbortSignal;
+  /** A URL's file is only fetched when modified after this time (ms; `If-Modified-Since`): none when it was not. */
+  modifiedAfter?: number;
+}
+
 /** The files of a stream, sorted by name (code-unit order, as `ls` in the C locale). */
-export async function listSourceFiles(config: FilesConfig, stream: FileStreamConfig, signal?: AbortSignal): Promise<SourceFile[]> {
-  if (stream.url !== undefined) return [await fetchUrlFile(stream.url, config.httpAuthorization, signal)];
+export async function listSourceFiles(config: FilesConfig, stream: FileStreamConfig, options: ListingOptions = {}): Promise<SourceFile[]> {
+  if (stream.url !== undefined) return fetchUrlFile(stream.url, config.httpAuthorization, options);
   const directory = config.directory!;
   const matches = fileNameMatcher(stream.pattern!);
   const entries = await readdir(directory, { withFileTypes: true });
@@ -50,8 +56,14 @@ export function fileNameMatcher(pattern: string): (name: string) => boolean {
   return (name) => regex.test(name);
 }
 
-async function fetchUrlFile(url: string, authorization: string | undefined, signal?: AbortSignal): Promise<SourceFile> {
-  const response = await fetch(url, { headers: authorization ? { authorization } : {}, signal });
+async function fetchUrlFile(url: string, authorization: string | undefined, { signal, modifiedAfter }: ListingOptions): Promise<SourceFile[]> {
+  const headers: Record<string, string> = authorization ? { authorization } : {};
+  if (modifiedAfter !== undefined) headers['if-modified-since'] = new Date(modifiedAfter).toUTCString();
+  const response = await fetch(url, { headers, signal });
+  if (response.status === 304) {
+    await response.body?.cancel();
+    return [];
+  }
   if (!response.ok || !response.body) {
     await response.body?.cancel();
     throw new Error(`${redactUrl(url)} answered ${response.status} ${response.statusText}`.trim());
@@ -59,7 +71,7 @@ async function fetchUrlFile(url: string, authorization: string | undefined, sign
   const lastModified = Date.parse(response.headers.get('last-modified') ?? '');
   const length = Number(response.headers.get('content-length') ?? NaN);
   const body = response.body;
-  return {
+  const file: SourceFile = {
     name: decodeURIComponent(new URL(url).pathname.split('/').pop() || new URL(url).hostname),
     modifiedAt: Number.isFinite(lastModified) ? lastModified : Date.now(),
     // fetch decodes a Content-Encoding: gzip itself, and Content-Length is then the compressed size.
@@ -67,6 +79,7 @@ async function fetchUrlFile(url: string, authorization: string | undefined, sign
     open: () => Readable.fromWeb(body as never),
     discard: () => void body.cancel().catch(() => undefined),
   };
+  return [file];
 }
 
 /** A URL as messages may show it: without user info or query (either may carry a credential). */

@@ -161,12 +161,16 @@ describe('files connector: a file over HTTP', () => {
   let server: Server;
   let url: string;
   const seen: (string | undefined)[] = [];
+  const bodiesSent: string[] = [];
+  const lastModified = 'Thu, 01 Jan 2026 00:00:00 GMT';
   beforeAll(async () => {
     server = createServer((req, res) => {
       seen.push(req.headers.authorization);
       if (req.headers.authorization !== 'Bearer s3cret') return void res.writeHead(401).end();
+      if (req.headers['if-modified-since'] === lastModified) return void res.writeHead(304).end();
+      bodiesSent.push(req.url!);
       const body = gzipSync('id,email\n1,a@example.com\n2,b@example.com\n');
-      res.writeHead(200, { 'content-type': 'text/csv', 'content-length': body.length, 'last-modified': 'Thu, 01 Jan 2026 00:00:00 GMT' });
+      res.writeHead(200, { 'content-type': 'text/csv', 'content-length': body.length, 'last-modified': lastModified });
       res.end(body);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -185,11 +189,13 @@ describe('files connector: a file over HTTP', () => {
     expect(seen.at(-1)).toBe('Bearer s3cret');
   });
 
-  it('by modification time (the default for a URL), an unchanged Last-Modified reads nothing the next time', async () => {
+  it('by modification time (the default for a URL), an unchanged file is not downloaded again (If-Modified-Since)', async () => {
     const first = await readCommitted(filesConnector, urlConfig('Bearer s3cret'), 's', null);
+    const downloads = bodiesSent.length;
     const again = await readCommitted(filesConnector, urlConfig('Bearer s3cret'), 's', first.cursor);
     expect(first.records).toHaveLength(2);
     expect(again.records).toEqual([]);
+    expect(bodiesSent).toHaveLength(downloads);
   });
 
   it('check reports the refusal without the credential', async () => {

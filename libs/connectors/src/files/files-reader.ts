@@ -33,8 +33,10 @@ export async function* readFiles(config: FilesConfig, streamName: string, cursor
   const setting = cursorSetting(stream);
   const saved = parseFilesCursor(cursor, setting);
   const every = stream.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
-  const files = sortForMode(setting.mode, await listSourceFiles(config, stream, signal));
   const position = saved?.position;
+  // A URL read whole at its Last-Modified time is not downloaded again unless it changed since.
+  const modifiedAfter = setting.mode === 'modified-time' && position?.complete ? position.modifiedAt : undefined;
+  const files = sortForMode(setting.mode, await listSourceFiles(config, stream, { signal, modifiedAfter }));
   const todo: { file: SourceFile; skip: number }[] = [];
   for (const file of files) {
     const order = position ? fileOrder(setting.mode, file, position) : 1;
