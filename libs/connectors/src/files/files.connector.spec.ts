@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeConnectorConformance } from '@tessera/connector-sdk';
@@ -110,6 +112,38 @@ describe('column cursor (NDJSON, records with updated_at greater than the saved 
       writeFileSync(join(directory, 'tickets-1.ndjson'), [1, 2, 3, 4, 5].map((i) => line(i, i === 3 ? day(20) : day(i))).join('\n') + '\n');
       writeFileSync(join(directory, 'tickets-3.ndjson'), line(9, day(21)) + '\n');
       return ['T-3', 'T-9'];
+    },
+  });
+});
+
+describe('a URL by modification time (CSV over HTTP, Last-Modified and If-Modified-Since)', () => {
+  let server: Server;
+  let body = csv(customers(1, 10));
+  let lastModified = at(0);
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const since = Date.parse(req.headers['if-modified-since'] ?? '');
+      if (since >= lastModified.getTime()) return void res.writeHead(304).end();
+      res.writeHead(200, { 'content-type': 'text/csv', 'last-modified': lastModified.toUTCString() }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const config = (path = '/exports/crm.csv'): FilesConfig => ({
+    streams: [{ name: 'crm', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, format: 'csv', primaryKey: 'customer_id', checkpointEvery: 3 }],
+  });
+
+  describeConnectorConformance(filesConnector, {
+    stream: 'crm',
+    goodConfig: () => config(),
+    unreachableConfig: (): FilesConfig => ({ streams: [{ name: 'crm', url: 'http://127.0.0.1:1/crm.csv', format: 'csv' }] }),
+    invalidConfig: { config: { streams: [{ name: 'crm', url: 'ftp://host/crm.csv', format: 'csv' }] }, problemAt: '$.streams[0].url' },
+    rowKeys: async () => body.trim().split('\n').slice(1).map((line) => line.split(',')[0]),
+    changeRows: async () => {
+      // The export is regenerated a minute later with two more customers: the file is read whole again.
+      body = csv(customers(1, 12));
+      lastModified = at(60);
+      return Array.from({ length: 12 }, (_, i) => `C-${i + 1}`);
     },
   });
 });
