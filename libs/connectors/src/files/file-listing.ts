@@ -59,7 +59,12 @@ export function fileNameMatcher(pattern: string): (name: string) => boolean {
 async function fetchUrlFile(url: string, authorization: string | undefined, { signal, modifiedAfter }: ListingOptions): Promise<SourceFile[]> {
   const headers: Record<string, string> = authorization ? { authorization } : {};
   if (modifiedAfter !== undefined) headers['if-modified-since'] = new Date(modifiedAfter).toUTCString();
-  const response = await fetch(url, { headers, signal });
+  const response = await fetch(url, { headers, signal }).catch((error: Error) => {
+    if (error.name === 'AbortError') throw error;
+    // undici says only "fetch failed"; the reason (ECONNREFUSED, a DNS failure) is its cause.
+    const cause = (error.cause as { message?: string } | undefined)?.message ?? error.message;
+    throw new Error(`could not reach ${redactUrl(url)}: ${cause.split(url).join(redactUrl(url))}`);
+  });
   if (response.status === 304) {
     await response.body?.cancel();
     return [];

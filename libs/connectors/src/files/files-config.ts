@@ -69,7 +69,8 @@ export const FILES_CONFIG_SCHEMA: JsonSchema = {
         properties: {
           name: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' },
           pattern: { type: 'string', minLength: 1, pattern: '^[^/\\\\]+$' },
-          url: { type: 'string', format: 'uri', pattern: '^https?://' },
+          // No user:password@ (fetch refuses it, and the URL is not a secret): use httpAuthorization.
+          url: { type: 'string', format: 'uri', pattern: '^https?://[^/?#@]+([/?#].*)?$' },
           format: { type: 'string', enum: ['csv', 'ndjson'] },
           csv: {
             type: 'object',

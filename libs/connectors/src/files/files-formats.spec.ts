@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { readCommitted, type ReadMessage, type RecordMessage } from '@tessera/connector-sdk';
+import { freePort } from '@tessera/testing';
 import type { FilesConfig, FileStreamConfig } from './files-config';
 import { filesConnector } from './files.connector';
 
@@ -225,6 +226,17 @@ describe('files connector: config and check', () => {
         '$.streams[1].checkpointEvery',
       ].sort(),
     );
+  });
+
+  it('check says which address cannot be reached, and why', async () => {
+    const port = await freePort();
+    await expect(filesConnector.check({ streams: [{ name: 's', url: `http://127.0.0.1:${port}/crm.csv?token=t0k`, format: 'csv' }] })).resolves.toEqual({
+      ok: false,
+      message: `could not reach http://127.0.0.1:${port}/crm.csv: connect ECONNREFUSED 127.0.0.1:${port}`,
+    });
+    const withUserInfo = await filesConnector.check({ streams: [{ name: 's', url: 'http://user:pw@127.0.0.1:1/crm.csv', format: 'csv' }] });
+    expect(withUserInfo).toMatchObject({ ok: false, problems: [{ path: '$.streams[0].url' }] });
+    expect(JSON.stringify(withUserInfo)).not.toContain('pw');
   });
 
   it('check says which folder is missing', async () => {

@@ -50,10 +50,13 @@ export function scrubSecrets(message: string, config: PostgresConfig): string {
   return secrets.sort((a, b) => b.length - a.length).reduce((text, secret) => text.split(secret).join('***'), message);
 }
 
+/** An error's words; duck-typed, as errors from node:net (another realm under jest) fail `instanceof Error`. */
 export function messageOf(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) return error.errors.map(messageOf).join('; ');
-  if (error instanceof Error) return error.message || (error as NodeJS.ErrnoException).code || error.name;
-  return String(error);
+  if (typeof error !== 'object' || error === null) return String(error);
+  const { errors, message, code, name } = error as { errors?: unknown[]; message?: string; code?: string; name?: string };
+  // An AggregateError (localhost tried as ::1 and 127.0.0.1) has no message of its own.
+  if (Array.isArray(errors) && errors.length > 0) return errors.map(messageOf).join('; ');
+  return message || code || name || String(error);
 }
 
 /** The password of a connection string as written (percent-encoded) and decoded. */
