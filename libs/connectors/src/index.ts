@@ -1,9 +1,19 @@
 import type { Connector } from '@tessera/connector-sdk';
+import { filesConnector } from './files/files.connector';
+import { postgresConnector } from './postgres/postgres.connector';
 
 /**
  * The built-in connectors (plain TypeScript on @tessera/connector-sdk, no Nest): files, Postgres, HTTP JSON API and
  * the Singer tap runner. services/connectors resolves a connection's `connector` name here.
  */
 export function builtinConnectors(): ReadonlyArray<Connector<never>> {
-  return [];
+  return [
+    filesConnector as Connector<never>,
+    postgresConnector as Connector<never>,
+  ];
 }
+
+export { filesConnector } from './files/files.connector';
+export type { FilesConfig, FileStreamConfig } from './files/files-config';
+export { postgresConnector } from './postgres/postgres.connector';
+export type { PostgresConfig, PostgresStreamConfig } from './postgres/postgres-config';

@@ -1,4 +1,5 @@
 export * from './test-database';
+export * from './test-source-database';
 export * from './test-broker';
 export * from './topic-collector';
 export * from './service-scaffold.spec-helper';

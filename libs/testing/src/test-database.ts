@@ -46,7 +46,8 @@ export async function createTestSchema(prefix = 'test'): Promise<TestSchema> {
   };
 }
 
-async function runAsAdmin(url: string, sql: string): Promise<void> {
+/** Runs one statement on its own connection (CREATE/DROP SCHEMA or DATABASE, which a pool's session should not hold). */
+export async function runAsAdmin(url: string, sql: string): Promise<void> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
