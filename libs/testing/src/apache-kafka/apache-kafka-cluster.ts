@@ -16,6 +16,8 @@ export interface ApacheKafkaOptions {
   /** Root of the nodes' log dirs (a restart reuses it); by default a temp dir that stop() deletes. */
   dataDir?: string;
   heapMb?: number;
+  /** The brokers' PLAINTEXT ports (a dev stack that restarts on the same address); free ports by default. */
+  brokerPorts?: readonly number[];
   /** Server settings on top of the defaults below (server.properties names). */
   settings?: Readonly<Record<string, string | number | boolean>>;
 }
@@ -38,7 +40,8 @@ export interface ApacheKafkaCluster {
   readonly nodes: ApacheKafkaNode[];
   readonly dataDir: string;
   readonly version: string;
-  stop(): Promise<void>;
+  /** kill -9 of every node by default (test data is thrown away); `graceful` = a controlled shutdown of each. */
+  stop(options?: { graceful?: boolean }): Promise<void>;
 }
 
 const STARTUP_TIMEOUT_MS = 120_000;
@@ -56,7 +59,7 @@ export async function startApacheKafka(options: ApacheKafkaOptions = {}): Promis
   const classPath = await apacheKafkaClassPath();
   const ownsDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tessera-apache-kafka-'));
-  const ports = await Promise.all(Array.from({ length: count }, async () => ({ broker: await freePort(), controller: await freePort() })));
+  const ports = await Promise.all(Array.from({ length: count }, async (_, i) => ({ broker: options.brokerPorts?.[i] ?? (await freePort()), controller: await freePort() })));
   const voters = ports.map((p, i) => `${i + 1}@127.0.0.1:${p.controller}`).join(',');
   const clusterId = existsSync(join(dataDir, 'cluster-id')) ? undefined : randomBytes(16).toString('base64url');
   if (clusterId) {
@@ -106,11 +109,11 @@ export async function startApacheKafka(options: ApacheKafkaOptions = {}): Promis
     nodes,
     dataDir,
     version: APACHE_KAFKA_VERSION,
-    async stop() {
+    async stop({ graceful = false } = {}) {
       if (stopped) return;
       stopped = true;
       // kill -9 at the end of a test: its data is thrown away, and a controlled shutdown of a cluster takes seconds
-      await Promise.all(nodes.map((n) => n.kill()));
+      await Promise.all(nodes.map((n) => (graceful ? n.stop() : n.kill())));
       if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
