@@ -1,9 +1,15 @@
 import type { Connector } from '@tessera/connector-sdk';
+import { httpApiConnector } from './http/http-api.connector';
 
 /**
  * The built-in connectors (plain TypeScript on @tessera/connector-sdk, no Nest): files, Postgres, HTTP JSON API and
  * the Singer tap runner. services/connectors resolves a connection's `connector` name here.
  */
 export function builtinConnectors(): ReadonlyArray<Connector<never>> {
-  return [];
+  return [
+    httpApiConnector,
+  ];
 }
+
+export { httpApiConnector } from './http/http-api.connector';
+export type { HttpApiConfig, HttpAuth, HttpPagination, HttpStreamConfig } from './http/http-config';
