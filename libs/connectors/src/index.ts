@@ -1,5 +1,6 @@
 import type { Connector } from '@tessera/connector-sdk';
 import { httpApiConnector } from './http/http-api.connector';
+import { singerTapConnector } from './singer/singer-tap.connector';
 
 /**
  * The built-in connectors (plain TypeScript on @tessera/connector-sdk, no Nest): files, Postgres, HTTP JSON API and
@@ -8,8 +9,12 @@ import { httpApiConnector } from './http/http-api.connector';
 export function builtinConnectors(): ReadonlyArray<Connector<never>> {
   return [
     httpApiConnector,
+    singerTapConnector,
   ];
 }
 
 export { httpApiConnector } from './http/http-api.connector';
 export type { HttpApiConfig, HttpAuth, HttpPagination, HttpStreamConfig } from './http/http-config';
+export { singerTapConnector } from './singer/singer-tap.connector';
+export { SingerTapError } from './singer/tap-run';
+export type { SingerConfig, SingerStateCommit } from './singer/singer-config';

@@ -4,7 +4,8 @@ import { HTTP_CONFIG_SCHEMA, HTTP_DEFAULTS, retryPolicyOf, type HttpApiConfig, t
 import { fetchJson, type FetchPolicy, type JsonResponse } from './fetch-json';
 import { advance, compareCursorValues, cursorValueOf, incrementalPositionOf, isNewer, type CursorValue, type IncrementalPosition } from './incremental-cursor';
 import { firstPageUrl, nextPageUrl } from './pagination';
-import { extractRecords, rowKeyOf } from './record-extraction';
+import { rowKeyOf } from '../row-key';
+import { extractRecords } from './record-extraction';
 import { inferSchema } from './schema-inference';
 
 /**

@@ -18,13 +18,3 @@ export function valueAt(body: unknown, path: string): unknown {
   const matches = JSONPath({ path, json: body as object, wrap: true, eval: false }) as unknown[];
   return matches[0];
 }
-
-/** One key field: its value as a string; several: a JSON array of their values (unambiguous when a value has commas). */
-export function rowKeyOf(record: SourceRecord, primaryKey: string[]): string {
-  const values = primaryKey.map((field) => {
-    const value = record[field];
-    if (value === undefined || value === null || value === '') throw new Error(`a record has no primary key field ${field}: ${JSON.stringify(record).slice(0, 120)}`);
-    return value;
-  });
-  return values.length === 1 ? String(values[0]) : JSON.stringify(values);
-}
