@@ -5,7 +5,7 @@ import { fetchJson, type FetchPolicy, type JsonResponse } from './fetch-json';
 import { advance, compareCursorValues, cursorValueOf, incrementalPositionOf, isNewer, type CursorValue, type IncrementalPosition } from './incremental-cursor';
 import { firstPageUrl, nextPageUrl } from './pagination';
 import { rowKeyOf } from '../row-key';
-import { extractRecords } from './record-extraction';
+import { extractRecords, valueAt } from './record-extraction';
 import { inferSchema } from './schema-inference';
 
 /**
@@ -34,9 +34,13 @@ async function* readStream(config: HttpApiConfig, stream: HttpStreamConfig, curs
   let position = stream.cursorField ? incrementalPositionOf(cursor) : null;
   let previous: CursorValue | undefined;
   let url = firstUrl(config, stream, cursor);
+  let first = true;
   for (;;) {
     const page = await fetchPage(config, url, policy);
     const records = extractRecords(page.body, stream.recordsPath);
+    const total = stream.totalPath && first ? valueAt(page.body, stream.totalPath) : undefined;
+    if (typeof total === 'number' && total >= 0) yield { type: 'estimate', total };
+    first = false;
     let emitted = 0;
     for (const data of records) {
       const rowKey = rowKeyOf(data, stream.primaryKey);

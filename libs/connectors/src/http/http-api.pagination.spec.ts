@@ -66,6 +66,15 @@ describe('http connector pagination', () => {
     expect(messages.filter((m) => m.type === 'record').map((m) => m.type === 'record' && m.rowKey)).toEqual(['C-009', 'C-010']);
   });
 
+  it('announces the total the first page states, once, for the run\'s ETA', async () => {
+    const byCursor: Partial<HttpStreamConfig> = { query: { paging: 'cursor', per_page: '4' }, totalPath: '$.meta.total', pagination: { type: 'cursor', nextCursorPath: '$.meta.next', cursorParam: 'after' } };
+    const messages = await collect(config(byCursor));
+
+    expect(messages[0]).toEqual({ type: 'estimate', total: 10 });
+    expect(messages.filter((m) => m.type === 'estimate')).toHaveLength(1);
+    expect(messages.filter((m) => m.type === 'record')).toHaveLength(10);
+  });
+
   it('follows a relative Link rel="next" and stops when there is none', async () => {
     const messages = await collect(config({ query: { paging: 'link', per_page: '4' }, recordsPath: '$[*]', pagination: { type: 'link' } }));
 

@@ -29,6 +29,8 @@ export interface HttpStreamConfig {
   /** Query parameter sent the saved cursor value, so the API filters (it must be inclusive: `>=`). */
   sinceParam?: string;
   pagination?: HttpPagination;
+  /** JSONPath to the number of records the read will return, on the first page (`$.meta.total`): the run's ETA. */
+  totalPath?: string;
   /** The JSON Schema of a record; without one, discover infers it from the first page. */
   schema?: JsonSchema;
 }
@@ -121,6 +123,7 @@ export const HTTP_CONFIG_SCHEMA: JsonSchema = {
           cursorField: { type: 'string', minLength: 1 },
           sinceParam: { type: 'string', minLength: 1 },
           pagination: PAGINATION_SCHEMA,
+          totalPath: { type: 'string', pattern: '^\\$' },
           schema: { type: 'object' },
         },
       },

@@ -44,7 +44,7 @@ export class FakeCustomersApi {
       case 'cursor': {
         const from = Number(Buffer.from(url.searchParams.get('after') ?? 'MA', 'base64url').toString() || 0);
         const next = from + size < rows.length ? Buffer.from(String(from + size)).toString('base64url') : null;
-        return { status: 200, body: { data: rows.slice(from, from + size), meta: { next } } };
+        return { status: 200, body: { data: rows.slice(from, from + size), meta: { next, total: rows.length } } };
       }
       case 'page': {
         const page = Number(url.searchParams.get('page') ?? 1);
