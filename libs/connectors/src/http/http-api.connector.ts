@@ -19,7 +19,9 @@ export const httpApiConnector = defineConnector<HttpApiConfig>({
   configSchema: HTTP_CONFIG_SCHEMA,
   async check(config) {
     const [stream] = config.streams;
-    await fetchPage(config, firstUrl(config, stream, null), policyOf(config));
+    // a check answers someone waiting at a form: one retry, not a run's patience
+    const policy = policyOf(config);
+    await fetchPage(config, firstUrl(config, stream, null), { ...policy, retry: { ...policy.retry, maxAttempts: Math.min(2, policy.retry.maxAttempts) } });
   },
   async discover(config) {
     return Promise.all(config.streams.map((stream) => describeStream(config, stream)));

@@ -80,6 +80,14 @@ describe('http connector under rate limits and failures', () => {
     expect(server.requests).toHaveLength(4);
   });
 
+  it('check retries once, not maxAttempts times: someone is waiting for its answer', async () => {
+    await serve({ 0: { status: 503 }, 1: { status: 503 } });
+    const result = await httpApiConnector.check(config());
+
+    expect(result).toEqual({ ok: false, message: expect.stringContaining('answered 503 Service Unavailable, still after 2 attempts') });
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('times out a request that never answers and tries again', async () => {
     await serve({ 0: 'hang' });
     const started = Date.now();

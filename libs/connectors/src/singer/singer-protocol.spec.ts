@@ -29,6 +29,13 @@ describe('linesOf', () => {
     for await (const line of linesOf(Readable.from(chunks))) lines.push(line);
     expect(lines).toEqual(['{"a":"é"}', '{"b":1}', '', 'last']);
   });
+
+  it('refuses a line longer than its bound instead of holding it all', async () => {
+    const read = async (): Promise<void> => {
+      for await (const _ of linesOf(Readable.from([Buffer.from('ok\n'), Buffer.from('x'.repeat(50)), Buffer.from('y'.repeat(50))]), 80)) void _;
+    };
+    await expect(read()).rejects.toThrow('a line longer than 80 characters');
+  });
 });
 
 describe('Singer catalog', () => {
