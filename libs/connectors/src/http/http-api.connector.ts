@@ -66,7 +66,9 @@ async function* readStream(config: HttpApiConfig, stream: HttpStreamConfig, curs
 }
 
 function firstUrl(config: HttpApiConfig, stream: HttpStreamConfig, cursor: Cursor): URL {
-  if (!stream.cursorField && typeof cursor?.nextUrl === 'string') return new URL(cursor.nextUrl);
+  const resume = !stream.cursorField && typeof cursor?.nextUrl === 'string' ? new URL(cursor.nextUrl) : null;
+  // a cursor saved before baseUrl changed must not send the credentials to the old host
+  if (resume && resume.origin === new URL(config.baseUrl).origin) return resume;
   const position = stream.cursorField ? incrementalPositionOf(cursor) : null;
   const url = firstPageUrl(config.baseUrl, stream.path, stream.query ?? {}, stream.pagination ?? { type: 'none' });
   if (position && stream.sinceParam) url.searchParams.set(stream.sinceParam, String(position.value));

@@ -58,6 +58,13 @@ describe('http connector pagination', () => {
     expect(nextRun.records).toHaveLength(10); // a completed full read starts over
   });
 
+  it('starts a full read over when its saved next page is on another origin than baseUrl (the API moved)', async () => {
+    const moved = { nextUrl: 'http://old-host.example/v1/customers?paging=page&page=3&per_page=4' };
+    const read = await readCommitted(httpApiConnector, config(byPage), 'customers', moved);
+    expect(read.records).toHaveLength(10);
+    expect(paths()[0]).toBe('/v1/customers?paging=page&page=1&per_page=4');
+  });
+
   it('sends the saved cursor value as the since parameter', async () => {
     const cursor = { value: '2026-03-01T00:00:08.000Z', rowKeysAtValue: ['C-008'] };
     const messages = await collect(config({ cursorField: 'updated_at', sinceParam: 'updated_since' }), cursor);
