@@ -1,6 +1,8 @@
 import type { Connector } from '@tessera/connector-sdk';
 import { filesConnector } from './files/files.connector';
 import { postgresConnector } from './postgres/postgres.connector';
+import { httpApiConnector } from './http/http-api.connector';
+import { singerTapConnector } from './singer/singer-tap.connector';
 
 /**
  * The built-in connectors (plain TypeScript on @tessera/connector-sdk, no Nest): files, Postgres, HTTP JSON API and
@@ -10,6 +12,8 @@ export function builtinConnectors(): ReadonlyArray<Connector<never>> {
   return [
     filesConnector as Connector<never>,
     postgresConnector as Connector<never>,
+    httpApiConnector,
+    singerTapConnector,
   ];
 }
 
@@ -17,3 +21,8 @@ export { filesConnector } from './files/files.connector';
 export type { FilesConfig, FileStreamConfig } from './files/files-config';
 export { postgresConnector } from './postgres/postgres.connector';
 export type { PostgresConfig, PostgresStreamConfig } from './postgres/postgres-config';
+export { httpApiConnector } from './http/http-api.connector';
+export type { HttpApiConfig, HttpAuth, HttpPagination, HttpStreamConfig } from './http/http-config';
+export { singerTapConnector } from './singer/singer-tap.connector';
+export { SingerTapError } from './singer/tap-run';
+export type { SingerConfig, SingerStateCommit } from './singer/singer-config';
