@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '@tessera/kafka';
+import { whereClause } from '../rejections/rejection-store';
 
 export interface RejectionTally {
   rejected: number;
@@ -40,15 +41,7 @@ function tally(target: RejectionTally, reason: string, n: number): void {
 /** Rejections of one connection's records counted by run and reason, from the rejections store (same retention). */
 export class ConnectionReportRepository {
   async rejections(db: SqlExecutor, connectionId: string, filter: ConnectionReportFilter): Promise<ConnectionRejections> {
-    const params: unknown[] = [connectionId];
-    const where = ['connection_id = $1'];
-    const add = (sql: (n: number) => string, value: unknown) => {
-      params.push(value);
-      where.push(sql(params.length));
-    };
-    if (filter.runId !== undefined) add((n) => `run_id = $${n}`, filter.runId);
-    if (filter.from !== undefined) add((n) => `rejected_at >= $${n}`, new Date(filter.from));
-    if (filter.to !== undefined) add((n) => `rejected_at < $${n}`, new Date(filter.to));
+    const { where, params } = whereClause({ connectionId, runId: filter.runId, from: filter.from, to: filter.to });
     const { rows } = await db.query<Row>(
       `SELECT run_id, reason, count(*)::bigint AS n, min(rejected_at) AS first_at, max(rejected_at) AS last_at
          FROM rejections WHERE ${where.join(' AND ')} GROUP BY run_id, reason`,

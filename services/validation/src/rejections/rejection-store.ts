@@ -183,7 +183,8 @@ export class RejectionStore {
   }
 }
 
-function whereClause(filter: RejectionFilter): { where: string[]; params: unknown[] } {
+/** The WHERE terms of a filter, with their parameters ($1..$n); more may be appended. */
+export function whereClause(filter: RejectionFilter): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: (n: number) => string, value: unknown) => {
