@@ -61,4 +61,12 @@ describe('runRecordPipeline', () => {
     const result = runRecordPipeline(rawRecord({ casts: { mail: 'uuid' } }), stepEnvironment());
     expect(result).toMatchObject({ kind: 'dlq', reason: { code: 'invalid_record', path: 'attributes.mail' } });
   });
+
+  it('accepts a retraction (every attribute null) without an identifier value; a record that sets something still needs one', () => {
+    const retraction = runRecordPipeline(rawRecord({ attributes: JSON.stringify({ mail: null, Tier: null }), renames: { Tier: 'loyalty_tier' } }), stepEnvironment());
+    expect(retraction).toMatchObject({ kind: 'ok', value: { mapping: { mail: 'email' } } });
+    expect(retraction.kind === 'ok' && JSON.parse(retraction.value.attributes)).toEqual({ mail: null, loyalty_tier: null });
+    expect(runRecordPipeline(rawRecord({ attributes: JSON.stringify({ mail: null, Tier: 'gold' }) }), stepEnvironment())).toMatchObject({ kind: 'dlq', reason: { code: 'missing_identity' } });
+    expect(runRecordPipeline(rawRecord({ attributes: '{}' }), stepEnvironment())).toMatchObject({ kind: 'dlq', reason: { code: 'missing_identity' } });
+  });
 });

@@ -32,9 +32,10 @@ function isIdentifierTag(tag: string): boolean {
 
 /**
  * Records from business systems: attributes must be a JSON object, the record needs an id, observedAt must parse,
- * the record's casts and renames apply (a value that cannot be cast rejects it), and at least one attribute mapped to an identifier tag must hold a usable value (one holding a blocked placeholder
- * is left out of the mapping and counted, like a blocked id of an event). Mapped emails and phones are
- * normalized like events' ones; tags validation does not know are left out of the valid mapping.
+ * the record's casts and renames apply (a value that cannot be cast rejects it), and at least one attribute mapped
+ * to an identifier tag must hold a usable value, unless every attribute is null (a retraction). One holding a
+ * blocked placeholder is left out of the mapping and counted, like a blocked id of an event. Mapped emails and
+ * phones are normalized like events' ones; tags validation does not know are left out of the valid mapping.
  */
 export function runRecordPipeline(input: RawRecord, env: StepEnvironment): StepResult<ValidRecordInput> {
   const repairedRaw = repairRawRecord(input);
@@ -83,7 +84,7 @@ export function runRecordPipeline(input: RawRecord, env: StepEnvironment): StepR
     }
     if (isIdentifierTag(tag)) identifiers += 1;
   }
-  if (identifiers === 0) {
+  if (identifiers === 0 && !isRetraction(draft.attributes)) {
     const detail = env.observations.blockedIdentifiersRemoved > 0 ? 'no attribute mapped to an identifier tag holds a usable value (blocked placeholder values were removed)' : 'no attribute mapped to an identifier tag holds a value';
     return dlq('missing_identity', detail, 'mapping', about);
   }
@@ -101,6 +102,16 @@ export function runRecordPipeline(input: RawRecord, env: StepEnvironment): StepR
     isTest: draft.isTest,
     origin: raw.origin,
   });
+}
+
+/**
+ * Every attribute null: the source says the row is gone (a connector's full refresh) and sets nothing. It needs no
+ * identifier value: the identity resolver finds the profile by the record's own identity (sourceId, objectType,
+ * recordId), which the row's earlier versions linked.
+ */
+function isRetraction(attributes: Record<string, unknown>): boolean {
+  const values = Object.values(attributes);
+  return values.length > 0 && values.every((value) => value === null);
 }
 
 export function validRecordKey(record: Pick<ValidRecordInput, 'sourceId' | 'recordId'>): string {

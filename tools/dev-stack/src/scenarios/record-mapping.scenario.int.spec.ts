@@ -102,8 +102,9 @@ describe('record mapping: custom attribute names, casts and connector origin, on
       runs: [{ runId: 'run-rm-1', rejected: 1, byReason: { invalid_record: 1 } }],
     });
 
-    // A full refresh finds the row gone: null for each attribute it brought; the profile falls back to the web value.
-    await publishAsConnector([row('rm-k-1', { Email: 'bo.rm@example.com', Tier: null, End: null }, 'run-rm-2', 2, 120)]);
+    // A full refresh finds the row gone: null for each attribute it brought, the identifier included (the resolver
+    // finds the profile by the record's own id); the profile falls back to the web value.
+    await publishAsConnector([row('rm-k-1', { Email: null, Tier: null, End: null }, 'run-rm-2', 2, 120)]);
     const after = await client.waitForProfile('email', 'bo.rm@example.com', (p) => p.traits.loyalty_tier === 'bronze');
     expect(after.traits).not.toHaveProperty('contract_end_date');
     expect(after.traitProvenance.loyalty_tier).toMatchObject({ messageId: 'rm-web-bo', origin: null });
