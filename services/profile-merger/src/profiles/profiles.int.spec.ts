@@ -80,6 +80,8 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
     expect(after.traits.loyalty_tier).toBe('silver');
     expect(after.traits).not.toHaveProperty('contract_end_date');
     expect(after.traitProvenance.loyalty_tier).toMatchObject({ sourceId: 'web', messageId: 'tier-web-1', origin: null });
+    const timeline = await harness.get('/v1/profiles/p-tier/events');
+    expect(timeline.body.events.map((e: { messageId: string; origin: unknown }) => [e.messageId, e.origin])).toEqual([['tier-crm-2', refresh], ['tier-web-1', null], ['tier-crm-1', origin]]);
   });
 
   it('out-of-order events give the same profile as in-order events', async () => {
