@@ -217,6 +217,38 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
     expect(rejected.value).toMatchObject({ itemKind: 'record', reason: 'invalid_json', path: 'attributes' });
   }, 30_000);
 
+  it("finds a connector's rejected records by connection and run, with their origin, and counts them per run", async () => {
+    const origin = (runId: string, rowKey: string) => ({ connectionId: 'conn-crm', runId, stream: 'contacts', rowKey });
+    const record = (recordId: string, attributes: object, runId: string) =>
+      rawRecord({ sourceId: 'connector-src', messageId: randomUUID(), receivedAt: Date.now(), recordId, attributes: JSON.stringify(attributes), mapping: { mail: 'email' }, renames: { End: 'contract_end_date' }, casts: { End: 'date' }, origin: origin(runId, `contacts.csv:${recordId}`) });
+    const good = record('r-ok', { mail: 'ok@x.io', End: '2027-03-31T23:30:00-02:00' }, 'run-1');
+    const badCast = record('r-cast', { mail: 'cast@x.io', End: '31/03/2027' }, 'run-1');
+    const noId = record('r-noid', { End: '2027-01-01' }, 'run-1');
+    const laterRun = record('r-later', { mail: 'later@x.io', End: 'soon' }, 'run-2');
+    await sendRecords([good, badCast, noId, laterRun]);
+    const [valid] = await collector.waitFor(Topics.RecordsValid, (v) => v.messageId === good.messageId);
+    expect(valid.value.origin).toEqual(origin('run-1', 'contacts.csv:r-ok'));
+    expect(JSON.parse(valid.value.attributes)).toEqual({ mail: 'ok@x.io', contract_end_date: '2027-04-01T01:30:00.000Z' });
+
+    const listed = await eventually(async () => {
+      const res = await api('GET', '/v1/rejections?connectionId=conn-crm&runId=run-1');
+      return res.body.rejections.length === 2 ? res.body.rejections : undefined;
+    }, 20_000, "run-1's two rejections");
+    const byRecord = new Map(listed.map((r: { messageId: string }) => [r.messageId, r]));
+    expect(byRecord.get(badCast.messageId)).toMatchObject({ reason: 'invalid_record', path: 'attributes.End', detail: expect.stringContaining('cannot be cast to date'), origin: origin('run-1', 'contacts.csv:r-cast') });
+    expect(byRecord.get(noId.messageId)).toMatchObject({ reason: 'missing_identity', origin: origin('run-1', 'contacts.csv:r-noid') });
+    expect((await api('GET', '/v1/rejections?connectionId=conn-crm')).body.rejections).toHaveLength(3);
+    expect((await api('GET', '/v1/rejections?connectionId=other')).body.rejections).toEqual([]);
+
+    const report = (await api('GET', '/v1/reports/input-validation/connections/conn-crm')).body;
+    expect(report).toMatchObject({ connectionId: 'conn-crm', rejected: 3, byReason: { invalid_record: 2, missing_identity: 1 } });
+    expect(report.runs.map((run: { runId: string; rejected: number; byReason: object }) => [run.runId, run.rejected, run.byReason]).sort()).toEqual([
+      ['run-1', 2, { invalid_record: 1, missing_identity: 1 }],
+      ['run-2', 1, { invalid_record: 1 }],
+    ]);
+    expect((await api('GET', '/v1/reports/input-validation/connections/conn-crm?runId=run-2')).body).toMatchObject({ rejected: 1, runs: [{ runId: 'run-2' }] });
+  }, 30_000);
+
   it('serves tracking-plan and source-settings CRUD, and pages rejections by keyset', async () => {
     expect((await api('PUT', '/v1/tracking-plans/crud', { mode: 'flag', events: [] })).body).toMatchObject({ version: 1 });
     expect((await api('PUT', '/v1/tracking-plans/crud', { mode: 'reject', events: [{ name: 'A' }, { name: 'A' }] })).status).toBe(400);

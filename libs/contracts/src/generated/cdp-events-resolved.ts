@@ -349,25 +349,244 @@ export interface ResolvedItemV2Input {
   resolvedAt: number;
 }
 
-// ---- the newest version (v2): what consumers read into and producers write
+// ---- libs/contracts/schemas/cdp.events.resolved/v3.avsc
 
-export type ResolvedItem = ResolvedItemV2;
-export type ResolvedItemInput = ResolvedItemV2Input;
-export type ResolvedItemKind = ResolvedItemKindV2;
-export type ResolvedIdentifier = ResolvedIdentifierV2;
-export type ResolvedIdentifierInput = ResolvedIdentifierV2Input;
-export type DroppedIdentifier = DroppedIdentifierV2;
-export type DroppedIdentifierInput = DroppedIdentifierV2Input;
-export type IdentifierDropReason = IdentifierDropReasonV2;
-export type ResolvedEventBody = ResolvedEventBodyV2;
-export type ResolvedEventBodyInput = ResolvedEventBodyV2Input;
-export type ResolvedEventType = ResolvedEventTypeV2;
-export type ResolvedCommerce = ResolvedCommerceV2;
-export type ResolvedCommerceInput = ResolvedCommerceV2Input;
-export type ResolvedCommerceKind = ResolvedCommerceKindV2;
-export type ResolvedCurrencyOrigin = ResolvedCurrencyOriginV2;
-export type ResolvedRecordBody = ResolvedRecordBodyV2;
-export type ResolvedRecordBodyInput = ResolvedRecordBodyV2Input;
+export type ResolvedItemKindV3 = 'event' | 'record';
+
+export interface ResolvedIdentifierV3 {
+  /** user_id, anonymous_id, email, phone, device_id, advertising_id, crm_id, email_sha256, or external:<type> from context.externalIds. */
+  type: string;
+  /** Normalized value. */
+  value: string;
+}
+
+/** What encode accepts for ResolvedIdentifierV3: fields with a schema default may be omitted. */
+export interface ResolvedIdentifierV3Input {
+  /** user_id, anonymous_id, email, phone, device_id, advertising_id, crm_id, email_sha256, or external:<type> from context.externalIds. */
+  type: string;
+  /** Normalized value. */
+  value: string;
+}
+
+export type IdentifierDropReasonV3 = 'blocked_value' | 'limit_exceeded' | 'suspect_value' | 'conflicting_user_id' | 'other';
+
+export interface DroppedIdentifierV3 {
+  type: string;
+  value: string;
+  reason: IdentifierDropReasonV3;
+}
+
+/** What encode accepts for DroppedIdentifierV3: fields with a schema default may be omitted. */
+export interface DroppedIdentifierV3Input {
+  type: string;
+  value: string;
+  reason: IdentifierDropReasonV3;
+}
+
+export type ResolvedEventTypeV3 = 'track' | 'identify' | 'page' | 'screen' | 'group' | 'alias';
+
+export type ResolvedCommerceKindV3 = 'order' | 'refund' | 'other';
+
+export type ResolvedCurrencyOriginV3 = 'event' | 'source_default' | 'missing' | 'other';
+
+/** The CommerceFacts validation attached to the event, carried unchanged. */
+export interface ResolvedCommerceV3 {
+  /** order: an event named in the source's order events (default Order Completed); refund: Order Refunded. */
+  kind: ResolvedCommerceKindV3;
+  /** properties.order_id (or orderId); an order is counted once per order id. */
+  orderId: string | null;
+  /** properties.revenue, else total, as a number; null when absent or not numeric (a refund without an amount refunds the whole order). */
+  amount: number | null;
+  /** Upper-case ISO 4217: the event's currency, else (orders only) the source's default currency; null when neither (currencyOrigin missing; a refund is then in its order's currency). */
+  currency: string | null;
+  currencyOrigin: ResolvedCurrencyOriginV3;
+}
+
+/** What encode accepts for ResolvedCommerceV3: fields with a schema default may be omitted. */
+export interface ResolvedCommerceV3Input {
+  /** order: an event named in the source's order events (default Order Completed); refund: Order Refunded. */
+  kind: ResolvedCommerceKindV3;
+  /** properties.order_id (or orderId); an order is counted once per order id. */
+  orderId?: string | null;
+  /** properties.revenue, else total, as a number; null when absent or not numeric (a refund without an amount refunds the whole order). */
+  amount?: number | null;
+  /** Upper-case ISO 4217: the event's currency, else (orders only) the source's default currency; null when neither (currencyOrigin missing; a refund is then in its order's currency). */
+  currency?: string | null;
+  currencyOrigin: ResolvedCurrencyOriginV3;
+}
+
+/** The cdp.events.valid payload minus the fields lifted to the top level. */
+export interface ResolvedEventBodyV3 {
+  type: ResolvedEventTypeV3;
+  userId: string | null;
+  anonymousId: string | null;
+  event: string | null;
+  name: string | null;
+  category: string | null;
+  groupId: string | null;
+  previousId: string | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  originalTimestamp: number | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  sentAt: number | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  receivedAt: number;
+  /** JSON text. */
+  properties: string | null;
+  /** JSON text. */
+  traits: string | null;
+  /** JSON text. */
+  context: string | null;
+  /** JSON text. */
+  integrations: string | null;
+  revenue: number | null;
+  currency: string | null;
+  isTest: boolean;
+  /** Order or refund facts for lifetime value; null for every other event, whose revenue never counts. */
+  commerce: ResolvedCommerceV3 | null;
+}
+
+/** What encode accepts for ResolvedEventBodyV3: fields with a schema default may be omitted. */
+export interface ResolvedEventBodyV3Input {
+  type: ResolvedEventTypeV3;
+  userId?: string | null;
+  anonymousId?: string | null;
+  event?: string | null;
+  name?: string | null;
+  category?: string | null;
+  groupId?: string | null;
+  previousId?: string | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  originalTimestamp?: number | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  sentAt?: number | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  receivedAt: number;
+  /** JSON text. */
+  properties?: string | null;
+  /** JSON text. */
+  traits?: string | null;
+  /** JSON text. */
+  context?: string | null;
+  /** JSON text. */
+  integrations?: string | null;
+  revenue?: number | null;
+  currency?: string | null;
+  isTest?: boolean;
+  /** Order or refund facts for lifetime value; null for every other event, whose revenue never counts. */
+  commerce?: ResolvedCommerceV3Input | null;
+}
+
+export interface ResolvedRecordOriginV3 {
+  /** The connectors-service connection that read the record. */
+  connectionId: string;
+  /** The sync run that read it. */
+  runId: string;
+  /** The source stream (table, file set, API resource) it came from. */
+  stream: string;
+  /** Stable key of the source row, so a trait can be traced back to the row that set it. */
+  rowKey: string;
+}
+
+/** What encode accepts for ResolvedRecordOriginV3: fields with a schema default may be omitted. */
+export interface ResolvedRecordOriginV3Input {
+  /** The connectors-service connection that read the record. */
+  connectionId: string;
+  /** The sync run that read it. */
+  runId: string;
+  /** The source stream (table, file set, API resource) it came from. */
+  stream: string;
+  /** Stable key of the source row, so a trait can be traced back to the row that set it. */
+  rowKey: string;
+}
+
+/** The cdp.records.valid payload minus the fields lifted to the top level. */
+export interface ResolvedRecordBodyV3 {
+  objectType: string | null;
+  recordId: string;
+  mapping: Record<string, string>;
+  /** JSON text. */
+  attributes: string;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  receivedAt: number;
+  isTest: boolean;
+  /** From cdp.records.valid v2: which connection, run and source row produced the record (null for POST /v1/records). */
+  origin: ResolvedRecordOriginV3 | null;
+}
+
+/** What encode accepts for ResolvedRecordBodyV3: fields with a schema default may be omitted. */
+export interface ResolvedRecordBodyV3Input {
+  objectType?: string | null;
+  recordId: string;
+  mapping: Record<string, string>;
+  /** JSON text. */
+  attributes: string;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  receivedAt: number;
+  isTest?: boolean;
+  /** From cdp.records.valid v2: which connection, run and source row produced the record (null for POST /v1/records). */
+  origin?: ResolvedRecordOriginV3Input | null;
+}
+
+/** A valid event or record attributed to a profile by the identity resolver. Exactly one of event and record is set, as kind says. Key: profileId, so one profile's items stay in order. v3 adds the record's connector origin. */
+export interface ResolvedItemV3 {
+  /** The surviving profile id at resolution time. */
+  profileId: string;
+  kind: ResolvedItemKindV3;
+  messageId: string;
+  sourceId: string;
+  /** Event timestamp or record observedAt: the time survivorship orders by. (timestamp-millis: UTC epoch milliseconds) */
+  occurredAt: number;
+  /** Identifiers extracted from the item that are now linked to profileId. */
+  identifiers: Array<ResolvedIdentifierV3>;
+  /** Identifiers the item carried that the resolver ignored, and why. */
+  droppedIdentifiers: Array<DroppedIdentifierV3>;
+  event: ResolvedEventBodyV3 | null;
+  record: ResolvedRecordBodyV3 | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  resolvedAt: number;
+}
+
+/** What encode accepts for ResolvedItemV3: fields with a schema default may be omitted. */
+export interface ResolvedItemV3Input {
+  /** The surviving profile id at resolution time. */
+  profileId: string;
+  kind: ResolvedItemKindV3;
+  messageId: string;
+  sourceId: string;
+  /** Event timestamp or record observedAt: the time survivorship orders by. (timestamp-millis: UTC epoch milliseconds) */
+  occurredAt: number;
+  /** Identifiers extracted from the item that are now linked to profileId. */
+  identifiers: Array<ResolvedIdentifierV3Input>;
+  /** Identifiers the item carried that the resolver ignored, and why. */
+  droppedIdentifiers?: Array<DroppedIdentifierV3Input>;
+  event?: ResolvedEventBodyV3Input | null;
+  record?: ResolvedRecordBodyV3Input | null;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  resolvedAt: number;
+}
+
+// ---- the newest version (v3): what consumers read into and producers write
+
+export type ResolvedItem = ResolvedItemV3;
+export type ResolvedItemInput = ResolvedItemV3Input;
+export type ResolvedItemKind = ResolvedItemKindV3;
+export type ResolvedIdentifier = ResolvedIdentifierV3;
+export type ResolvedIdentifierInput = ResolvedIdentifierV3Input;
+export type DroppedIdentifier = DroppedIdentifierV3;
+export type DroppedIdentifierInput = DroppedIdentifierV3Input;
+export type IdentifierDropReason = IdentifierDropReasonV3;
+export type ResolvedEventBody = ResolvedEventBodyV3;
+export type ResolvedEventBodyInput = ResolvedEventBodyV3Input;
+export type ResolvedEventType = ResolvedEventTypeV3;
+export type ResolvedCommerce = ResolvedCommerceV3;
+export type ResolvedCommerceInput = ResolvedCommerceV3Input;
+export type ResolvedCommerceKind = ResolvedCommerceKindV3;
+export type ResolvedCurrencyOrigin = ResolvedCurrencyOriginV3;
+export type ResolvedRecordBody = ResolvedRecordBodyV3;
+export type ResolvedRecordBodyInput = ResolvedRecordBodyV3Input;
+export type ResolvedRecordOrigin = ResolvedRecordOriginV3;
+export type ResolvedRecordOriginInput = ResolvedRecordOriginV3Input;
 
 
 export const CDP_EVENTS_RESOLVED_VERSIONS: readonly ContractSchemaVersion[] = [
@@ -1082,6 +1301,438 @@ export const CDP_EVENTS_RESOLVED_VERSIONS: readonly ContractSchemaVersion[] = [
                 "name": "isTest",
                 "type": "boolean",
                 "default": false
+              }
+            ]
+          }
+        ],
+        "default": null
+      },
+      {
+        "name": "resolvedAt",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        }
+      }
+    ]
+  } },
+  { version: 3, schema: {
+    "type": "record",
+    "name": "ResolvedItem",
+    "namespace": "io.tessera.cdp",
+    "doc": "A valid event or record attributed to a profile by the identity resolver. Exactly one of event and record is set, as kind says. Key: profileId, so one profile's items stay in order. v3 adds the record's connector origin.",
+    "fields": [
+      {
+        "name": "profileId",
+        "type": "string",
+        "doc": "The surviving profile id at resolution time."
+      },
+      {
+        "name": "kind",
+        "type": {
+          "type": "enum",
+          "name": "ResolvedItemKind",
+          "symbols": [
+            "event",
+            "record"
+          ]
+        }
+      },
+      {
+        "name": "messageId",
+        "type": "string"
+      },
+      {
+        "name": "sourceId",
+        "type": "string"
+      },
+      {
+        "name": "occurredAt",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "Event timestamp or record observedAt: the time survivorship orders by."
+      },
+      {
+        "name": "identifiers",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "ResolvedIdentifier",
+            "fields": [
+              {
+                "name": "type",
+                "type": "string",
+                "doc": "user_id, anonymous_id, email, phone, device_id, advertising_id, crm_id, email_sha256, or external:<type> from context.externalIds."
+              },
+              {
+                "name": "value",
+                "type": "string",
+                "doc": "Normalized value."
+              }
+            ]
+          }
+        },
+        "doc": "Identifiers extracted from the item that are now linked to profileId."
+      },
+      {
+        "name": "droppedIdentifiers",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "DroppedIdentifier",
+            "fields": [
+              {
+                "name": "type",
+                "type": "string"
+              },
+              {
+                "name": "value",
+                "type": "string"
+              },
+              {
+                "name": "reason",
+                "type": {
+                  "type": "enum",
+                  "name": "IdentifierDropReason",
+                  "symbols": [
+                    "blocked_value",
+                    "limit_exceeded",
+                    "suspect_value",
+                    "conflicting_user_id",
+                    "other"
+                  ],
+                  "default": "other"
+                }
+              }
+            ]
+          }
+        },
+        "default": [],
+        "doc": "Identifiers the item carried that the resolver ignored, and why."
+      },
+      {
+        "name": "event",
+        "type": [
+          "null",
+          {
+            "type": "record",
+            "name": "ResolvedEventBody",
+            "doc": "The cdp.events.valid payload minus the fields lifted to the top level.",
+            "fields": [
+              {
+                "name": "type",
+                "type": {
+                  "type": "enum",
+                  "name": "ResolvedEventType",
+                  "symbols": [
+                    "track",
+                    "identify",
+                    "page",
+                    "screen",
+                    "group",
+                    "alias"
+                  ]
+                }
+              },
+              {
+                "name": "userId",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "anonymousId",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "event",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "name",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "category",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "groupId",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "previousId",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "originalTimestamp",
+                "type": [
+                  "null",
+                  {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  }
+                ],
+                "default": null
+              },
+              {
+                "name": "sentAt",
+                "type": [
+                  "null",
+                  {
+                    "type": "long",
+                    "logicalType": "timestamp-millis"
+                  }
+                ],
+                "default": null
+              },
+              {
+                "name": "receivedAt",
+                "type": {
+                  "type": "long",
+                  "logicalType": "timestamp-millis"
+                }
+              },
+              {
+                "name": "properties",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "JSON text."
+              },
+              {
+                "name": "traits",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "JSON text."
+              },
+              {
+                "name": "context",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "JSON text."
+              },
+              {
+                "name": "integrations",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null,
+                "doc": "JSON text."
+              },
+              {
+                "name": "revenue",
+                "type": [
+                  "null",
+                  "double"
+                ],
+                "default": null
+              },
+              {
+                "name": "currency",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "isTest",
+                "type": "boolean",
+                "default": false
+              },
+              {
+                "name": "commerce",
+                "type": [
+                  "null",
+                  {
+                    "type": "record",
+                    "name": "ResolvedCommerce",
+                    "doc": "The CommerceFacts validation attached to the event, carried unchanged.",
+                    "fields": [
+                      {
+                        "name": "kind",
+                        "type": {
+                          "type": "enum",
+                          "name": "ResolvedCommerceKind",
+                          "symbols": [
+                            "order",
+                            "refund",
+                            "other"
+                          ],
+                          "default": "other"
+                        },
+                        "doc": "order: an event named in the source's order events (default Order Completed); refund: Order Refunded."
+                      },
+                      {
+                        "name": "orderId",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "properties.order_id (or orderId); an order is counted once per order id."
+                      },
+                      {
+                        "name": "amount",
+                        "type": [
+                          "null",
+                          "double"
+                        ],
+                        "default": null,
+                        "doc": "properties.revenue, else total, as a number; null when absent or not numeric (a refund without an amount refunds the whole order)."
+                      },
+                      {
+                        "name": "currency",
+                        "type": [
+                          "null",
+                          "string"
+                        ],
+                        "default": null,
+                        "doc": "Upper-case ISO 4217: the event's currency, else (orders only) the source's default currency; null when neither (currencyOrigin missing; a refund is then in its order's currency)."
+                      },
+                      {
+                        "name": "currencyOrigin",
+                        "type": {
+                          "type": "enum",
+                          "name": "ResolvedCurrencyOrigin",
+                          "symbols": [
+                            "event",
+                            "source_default",
+                            "missing",
+                            "other"
+                          ],
+                          "default": "other"
+                        }
+                      }
+                    ]
+                  }
+                ],
+                "default": null,
+                "doc": "Order or refund facts for lifetime value; null for every other event, whose revenue never counts."
+              }
+            ]
+          }
+        ],
+        "default": null
+      },
+      {
+        "name": "record",
+        "type": [
+          "null",
+          {
+            "type": "record",
+            "name": "ResolvedRecordBody",
+            "doc": "The cdp.records.valid payload minus the fields lifted to the top level.",
+            "fields": [
+              {
+                "name": "objectType",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              },
+              {
+                "name": "recordId",
+                "type": "string"
+              },
+              {
+                "name": "mapping",
+                "type": {
+                  "type": "map",
+                  "values": "string"
+                }
+              },
+              {
+                "name": "attributes",
+                "type": "string",
+                "doc": "JSON text."
+              },
+              {
+                "name": "receivedAt",
+                "type": {
+                  "type": "long",
+                  "logicalType": "timestamp-millis"
+                }
+              },
+              {
+                "name": "isTest",
+                "type": "boolean",
+                "default": false
+              },
+              {
+                "name": "origin",
+                "type": [
+                  "null",
+                  {
+                    "type": "record",
+                    "name": "ResolvedRecordOrigin",
+                    "fields": [
+                      {
+                        "name": "connectionId",
+                        "type": "string",
+                        "doc": "The connectors-service connection that read the record."
+                      },
+                      {
+                        "name": "runId",
+                        "type": "string",
+                        "doc": "The sync run that read it."
+                      },
+                      {
+                        "name": "stream",
+                        "type": "string",
+                        "doc": "The source stream (table, file set, API resource) it came from."
+                      },
+                      {
+                        "name": "rowKey",
+                        "type": "string",
+                        "doc": "Stable key of the source row, so a trait can be traced back to the row that set it."
+                      }
+                    ]
+                  }
+                ],
+                "default": null,
+                "doc": "From cdp.records.valid v2: which connection, run and source row produced the record (null for POST /v1/records)."
               }
             ]
           }

@@ -5,7 +5,7 @@ import type { ContractSchemaVersion } from '../registry/contract-schema-version'
 import { CDP_ACTIVATION_DELIVERIES_VERSIONS, type ActivationDeliveryV2, type ActivationDeliveryV2Input } from './cdp-activation-deliveries';
 import { CDP_EVENTS_RAW_VERSIONS, type RawEventV1, type RawEventV1Input } from './cdp-events-raw';
 import { CDP_EVENTS_REJECTED_VERSIONS, type RejectionV2, type RejectionV2Input } from './cdp-events-rejected';
-import { CDP_EVENTS_RESOLVED_VERSIONS, type ResolvedItemV2, type ResolvedItemV2Input } from './cdp-events-resolved';
+import { CDP_EVENTS_RESOLVED_VERSIONS, type ResolvedItemV3, type ResolvedItemV3Input } from './cdp-events-resolved';
 import { CDP_EVENTS_VALID_VERSIONS, type ValidEventV2, type ValidEventV2Input } from './cdp-events-valid';
 import { CDP_IDENTITY_MERGES_VERSIONS, type IdentityChangeV2, type IdentityChangeV2Input } from './cdp-identity-merges';
 import { CDP_PROFILES_CHANGED_VERSIONS, type ProfileChangeV1, type ProfileChangeV1Input } from './cdp-profiles-changed';
@@ -48,7 +48,7 @@ export interface TopicValueMap {
   'cdp.activation.deliveries': ActivationDeliveryV2;
   'cdp.events.raw': RawEventV1;
   'cdp.events.rejected': RejectionV2;
-  'cdp.events.resolved': ResolvedItemV2;
+  'cdp.events.resolved': ResolvedItemV3;
   'cdp.events.valid': ValidEventV2;
   'cdp.identity.merges': IdentityChangeV2;
   'cdp.profiles.changed': ProfileChangeV1;
@@ -63,7 +63,7 @@ export interface TopicInputMap {
   'cdp.activation.deliveries': ActivationDeliveryV2Input;
   'cdp.events.raw': RawEventV1Input;
   'cdp.events.rejected': RejectionV2Input;
-  'cdp.events.resolved': ResolvedItemV2Input;
+  'cdp.events.resolved': ResolvedItemV3Input;
   'cdp.events.valid': ValidEventV2Input;
   'cdp.identity.merges': IdentityChangeV2Input;
   'cdp.profiles.changed': ProfileChangeV1Input;

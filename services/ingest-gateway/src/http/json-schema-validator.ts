@@ -20,17 +20,42 @@ export class JsonSchemaValidator<T> {
   /** Returns the body typed, or throws BadRequestException with `details: SchemaViolation[]`. */
   check(body: unknown, what = 'body'): T {
     if (this.validate(body)) return body;
-    const details = (this.validate.errors ?? []).map(toViolation);
+    const details = mostSpecific((this.validate.errors ?? []).map(toViolation));
     const first = details[0];
     const message = first ? `${what}${first.path || ''} ${first.message}` : `${what} is invalid`;
     throw new BadRequestException({ message, details });
   }
 }
 
-function toViolation(error: ErrorObject): SchemaViolation {
+interface KeyedViolation extends SchemaViolation {
+  keyword: string;
+}
+
+/**
+ * An anyOf that fails reports every branch's error plus its own summary; what helps the sender is the branch that
+ * got furthest: the deepest path, and a branch whose type matched over one that failed on type (a mapping entry
+ * `{ "to": "x", "cast": "uuid" }` is about `cast`, not "must be string"). Failures of several branches at one path
+ * are joined ("must match pattern A or must match pattern B"). With a single error this is the identity.
+ */
+function mostSpecific(violations: KeyedViolation[]): SchemaViolation[] {
+  if (violations.length <= 1) return violations.map(({ path, message }) => ({ path, message }));
+  let kept = violations.filter((v) => v.keyword !== 'anyOf');
+  if (kept.some((v) => v.keyword !== 'type')) kept = kept.filter((v) => v.keyword !== 'type');
+  if (kept.length === 0) kept = violations;
+  const depth = (path: string) => path.split('/').length;
+  const byPath = new Map<string, string[]>();
+  for (const v of [...kept].sort((a, b) => depth(b.path) - depth(a.path))) {
+    const messages = byPath.get(v.path) ?? [];
+    if (!messages.includes(v.message)) messages.push(v.message);
+    byPath.set(v.path, messages);
+  }
+  return [...byPath].map(([path, messages]) => ({ path, message: messages.join(' or ') }));
+}
+
+function toViolation(error: ErrorObject): KeyedViolation {
   let path = error.instancePath;
   if (error.keyword === 'additionalProperties') path += `/${String(error.params.additionalProperty)}`;
   if (error.keyword === 'required') path += `/${String(error.params.missingProperty)}`;
   const message = error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
-  return { path, message };
+  return { path, message, keyword: error.keyword };
 }

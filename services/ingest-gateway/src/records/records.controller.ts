@@ -6,7 +6,7 @@ import { rejectionReason, setRetryAfter } from '../http/ingest-exceptions';
 import { RECORDS_BODY_SCHEMA } from './records.schema';
 import { RecordsService } from './records.service';
 
-/** The connectors' seam: batches of profile records with their field -> semantic-tag mapping. */
+/** The connectors' seam: batches of profile records with their field mapping (tags, custom attribute names, casts). */
 @ApiTags('records (connectors)')
 // No bearer token: connectors authenticate by a source's write key, as ingest does.
 @PublicRoute()

@@ -56,11 +56,38 @@ describe('POST /v1/records (real HTTP, embedded broker and Postgres)', () => {
     expect(second.value.mapping.LoyaltyNo).toBe('id:loyalty_number');
   });
 
+  it('takes custom attribute names and casts, per-record entries winning over the batch ones field by field', async () => {
+    const res = await gateway.post(
+      '/v1/records',
+      {
+        mapping: { Email: 'email', Tier: 'loyalty_tier', End: { to: 'contract_end_date', cast: 'date' }, Spend: { to: 'Spend', cast: 'number' } },
+        records: [
+          { recordId: 'm-1', attributes: { Email: 'm@x.io', Tier: 'gold', End: '2027-03-31', Spend: '12.5' } },
+          { recordId: 'm-2', attributes: { Email: 'n@x.io', Tier: 'silver', End: '31/03/2027' }, mapping: { Tier: 'tier', End: 'contract_end_text' } },
+        ],
+      },
+      auth,
+    );
+    expect(res).toMatchObject({ status: 200, json: { success: true, records: 2 } });
+    const landed = await tail.waitFor(() => {
+      const found = tail.records.filter((r) => r.value.recordId === 'm-1' || r.value.recordId === 'm-2');
+      return found.length === 2 && found;
+    }, 'the two mapped records');
+    const first = landed.find((r) => r.value.recordId === 'm-1')!.value;
+    expect(first).toMatchObject({ mapping: { Email: 'email' }, renames: { Tier: 'loyalty_tier', End: 'contract_end_date' }, casts: { End: 'date', Spend: 'number' }, origin: null });
+    const second = landed.find((r) => r.value.recordId === 'm-2')!.value;
+    expect(second).toMatchObject({ mapping: { Email: 'email' }, renames: { Tier: 'tier', End: 'contract_end_text' } });
+    expect(second.casts).toEqual({ Spend: 'number' });
+  });
+
   it.each([
     [{ records: [] }, '/records', 'must NOT have fewer than 1 items'],
     [{ records: [{ attributes: {} }] }, '/records/0/recordId', 'is required'],
     [{ records: [{ recordId: 'r', attributes: [] }] }, '/records/0/attributes', 'must be object'],
     [{ records: [{ recordId: 'r', attributes: {}, mapping: { a: 'favourite-colour' } }] }, '/records/0/mapping/a', 'must match pattern'],
+    [{ records: [{ recordId: 'r', attributes: {} }], mapping: { End: { to: 'end_date', cast: 'uuid' } } }, '/mapping/End/cast', 'must be equal to one of the allowed values'],
+    [{ records: [{ recordId: 'r', attributes: {}, mapping: { End: { cast: 'date' } } }] }, '/records/0/mapping/End/to', 'is required'],
+    [{ records: [{ recordId: 'r', attributes: {}, mapping: { Tier: 'loyalty tier' } }] }, '/records/0/mapping/Tier', 'or must match pattern'],
     [{ records: [{ recordId: 'r', attributes: {} }], surprise: true }, '/surprise', 'must NOT have additional properties'],
     [{ records: 'nope' }, '/records', 'must be array'],
   ])('400 with the path for a bad body (%#)', async (body, path, message) => {

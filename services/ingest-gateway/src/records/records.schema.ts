@@ -1,16 +1,11 @@
-/**
- * JSON Schema of POST /v1/records. A record names its attributes' meaning through `mapping`
- * (attribute -> semantic tag); a batch-level `mapping` applies to every record and a record's own entries win.
- */
-export const SEMANTIC_TAG_PATTERN =
-  '^(email|phone|given-name|surname|address|city|state|postal|birthdate|gender|user_id|anonymous_id|crm_id|email_sha256|id:[a-z][a-z0-9_]{0,62})$';
+import { FIELD_MAPPING_SCHEMA, type FieldMapping } from '@tessera/record-mapping';
 
-const mapping = {
-  type: 'object',
-  maxProperties: 500,
-  propertyNames: { minLength: 1, maxLength: 200 },
-  additionalProperties: { type: 'string', pattern: SEMANTIC_TAG_PATTERN },
-} as const;
+/**
+ * JSON Schema of POST /v1/records. A record's `mapping` says where each attribute goes, as a connection's field
+ * mapping does (@tessera/record-mapping): a semantic or identifier tag, any profile attribute name, optionally
+ * with a cast. A batch-level `mapping` applies to every record and a record's own entries win, field by field.
+ */
+const mapping = FIELD_MAPPING_SCHEMA;
 
 const optionalText = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
 
@@ -19,7 +14,7 @@ export interface RecordInput {
   objectType?: string;
   messageId?: string;
   observedAt?: string;
-  mapping?: Record<string, string>;
+  mapping?: FieldMapping;
   attributes: Record<string, unknown>;
 }
 
@@ -27,7 +22,7 @@ export interface RecordsBody {
   writeKey?: string;
   /** Free-form name of the sending system (e.g. "salesforce"); the authenticated source id is what the pipeline uses. */
   source?: string;
-  mapping?: Record<string, string>;
+  mapping?: FieldMapping;
   records: RecordInput[];
 }
 

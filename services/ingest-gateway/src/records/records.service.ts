@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Topics, contractHeaders, encode } from '@tessera/contracts';
 import type { Registry } from '@tessera/observability';
 import { METRICS_REGISTRY, SERVICE_KIT_OPTIONS, type ResolvedServiceKitOptions } from '@tessera/service-kit';
+import { splitFieldMapping } from '@tessera/record-mapping';
 import { randomUUID } from 'node:crypto';
 import type { Message } from 'kafkajs';
 import { JsonSchemaValidator } from '../http/json-schema-validator';
@@ -42,9 +43,10 @@ export class RecordsService {
         receivedAt,
         objectType: record.objectType ?? null,
         recordId: record.recordId,
-        mapping: { ...input.mapping, ...record.mapping },
+        ...splitFieldMapping({ ...input.mapping, ...record.mapping }),
         attributes: JSON.stringify(record.attributes),
         observedAt: record.observedAt ?? null,
+        origin: null,
       }),
       headers: RAW_RECORD_HEADERS,
     }));

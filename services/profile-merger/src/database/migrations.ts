@@ -11,6 +11,7 @@ import { ProfileTables1732500000000 } from './profile-tables.migration';
 import { SplitPendingMoves1732600000002 } from './split-pending-moves.migration';
 import { SplitPendingMovesBySource1733500000100 } from './split-pending-moves-by-source.migration';
 import { TimelineFromItemLog1732500000003 } from './timeline-from-item-log.migration';
+import { TraitOriginAndSourceRegisters1733800000100 } from './trait-origin-and-source-registers.migration';
 
 /** Applied in order at start, inside this service's own schema. Append new migrations; never edit applied ones. */
-export const PROFILE_MERGER_MIGRATIONS = [KafkaExactlyOnceTables1732230000000, ProfileTables1732500000000, ProfileItemsTable1732500000001, CampaignSummary1732500000002, TimelineFromItemLog1732500000003, KafkaOutboxPacking1732600000000, ExternalIdentifierTypes1732600000001, SplitPendingMoves1732600000002, KafkaOutboxSequence1732700000000, KafkaOutboxPublishOrder1732700000300, ItemIdentityBySource1732800000100, GroupMemberships1732800000200, OrderBook1733400000000, OrderBookBackfill1733400000001, SplitPendingMovesBySource1733500000100, CampaignTouchesBySource1733500000101];
+export const PROFILE_MERGER_MIGRATIONS = [KafkaExactlyOnceTables1732230000000, ProfileTables1732500000000, ProfileItemsTable1732500000001, CampaignSummary1732500000002, TimelineFromItemLog1732500000003, KafkaOutboxPacking1732600000000, ExternalIdentifierTypes1732600000001, SplitPendingMoves1732600000002, KafkaOutboxSequence1732700000000, KafkaOutboxPublishOrder1732700000300, ItemIdentityBySource1732800000100, GroupMemberships1732800000200, OrderBook1733400000000, OrderBookBackfill1733400000001, SplitPendingMovesBySource1733500000100, CampaignTouchesBySource1733500000101, TraitOriginAndSourceRegisters1733800000100];

@@ -9,6 +9,7 @@ import { decode, Topics } from '@tessera/contracts';
 import { loadMoneyContext } from '../storage/money-context-reader';
 import type { MoneyContext } from '../survivorship/lifetime-value';
 import type { CampaignTouch } from '../survivorship/profile-state';
+import type { ItemOrigin } from '../survivorship/provenance';
 import { timelineEntryOf } from './timeline-entry.mapper';
 
 export interface TimelineEntry {
@@ -19,6 +20,8 @@ export interface TimelineEntry {
   name: string | null;
   sourceId: string;
   properties: unknown;
+  /** A connector record's connection, run, stream and source row key; null otherwise. */
+  origin: ItemOrigin | null;
 }
 
 /** Read side of the HTTP API: redirects followed, whole profiles read by primary-key prefixes. */

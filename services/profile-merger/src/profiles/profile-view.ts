@@ -4,6 +4,7 @@ import { orderIdOfKey } from '../survivorship/order-book';
 import { orderTotals } from '../survivorship/order-totals';
 import type { CampaignTouch } from '../survivorship/profile-state';
 import { effectiveTrait } from '../survivorship/profile-state-join';
+import type { ItemOrigin } from '../survivorship/provenance';
 import { CONSENT_FIELD_PREFIX } from '../survivorship/trait-names';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -15,6 +16,8 @@ export interface TraitProvenanceView {
   messageId: string;
   /** set: the $set winner; once: a $set_once value showing because no $set applies. */
   mode: 'set' | 'once';
+  /** The connector sync that set the value: connection, run, stream and source row key; null otherwise. */
+  origin: ItemOrigin | null;
 }
 
 const money = (micros: number): number => micros / 1_000_000;
@@ -58,7 +61,7 @@ export function profileView(snapshot: ProfileSnapshot, requestedId: string, rece
     }
     const p = effective.cell.provenance;
     traits[field] = effective.value;
-    provenance[field] = { sourceId: p.sourceId, priority: p.priority, occurredAt: new Date(p.occurredAt).toISOString(), messageId: p.messageId, mode: effective.cell === state.traits.get(field)?.set ? 'set' : 'once' };
+    provenance[field] = { sourceId: p.sourceId, priority: p.priority, occurredAt: new Date(p.occurredAt).toISOString(), messageId: p.messageId, mode: effective.mode, origin: p.origin ?? null };
   }
   const eventCounts: Record<string, { count: number; firstAt: string | null; lastAt: string | null }> = Object.create(null);
   for (const name of [...state.counters.keys()].sort()) {

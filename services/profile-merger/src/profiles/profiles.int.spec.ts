@@ -63,6 +63,27 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
     expect(profile.bestEmail).toBe('jane@example.com');
   });
 
+  it("shows a connector record's origin (connection, run, stream, row) in a trait's provenance; a later null from it falls back to the next source", async () => {
+    const origin = { connectionId: 'conn-crm', runId: 'run-1', stream: 'contacts', rowKey: 'contacts.csv:7' };
+    await harness.sendItems([
+      recordItem({ profileId: 'p-tier', messageId: 'tier-crm-1', sourceId: 'crm', at: T0 + 1000, attributes: { loyalty_tier: 'gold', contract_end_date: '2027-03-31' }, mapping: {}, origin }),
+      identifyItem({ profileId: 'p-tier', messageId: 'tier-web-1', sourceId: 'web', at: T0 + 2000, traits: { loyalty_tier: 'silver' } }),
+    ]);
+    const before = await harness.waitFor('/v1/profiles/p-tier', (body) => body.summary?.itemCount === 2);
+    expect(before.traits).toMatchObject({ loyalty_tier: 'gold', contract_end_date: '2027-03-31' });
+    expect(before.traitProvenance.loyalty_tier).toEqual({ sourceId: 'crm', priority: 1, occurredAt: new Date(T0 + 1000).toISOString(), messageId: 'tier-crm-1', mode: 'set', origin });
+    expect(before.traitProvenance.contract_end_date.origin).toEqual(origin);
+
+    const refresh = { ...origin, runId: 'run-2' };
+    await harness.sendItems([recordItem({ profileId: 'p-tier', messageId: 'tier-crm-2', sourceId: 'crm', at: T0 + 3000, attributes: { loyalty_tier: null, contract_end_date: null }, mapping: {}, origin: refresh })]);
+    const after = await harness.waitFor('/v1/profiles/p-tier', (body) => body.summary?.itemCount === 3);
+    expect(after.traits.loyalty_tier).toBe('silver');
+    expect(after.traits).not.toHaveProperty('contract_end_date');
+    expect(after.traitProvenance.loyalty_tier).toMatchObject({ sourceId: 'web', messageId: 'tier-web-1', origin: null });
+    const timeline = await harness.get('/v1/profiles/p-tier/events');
+    expect(timeline.body.events.map((e: { messageId: string; origin: unknown }) => [e.messageId, e.origin])).toEqual([['tier-crm-2', refresh], ['tier-web-1', null], ['tier-crm-1', origin]]);
+  });
+
   it('out-of-order events give the same profile as in-order events', async () => {
     const stream = (profileId: string) => [
       identifyItem({ profileId, messageId: `${profileId}-1`, sourceId: 'web', at: T0 + 1000, traits: { firstName: 'Ann', $set_once: { signup_source: 'ad' } } }),

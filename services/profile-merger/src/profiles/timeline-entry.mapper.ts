@@ -24,5 +24,6 @@ export function timelineEntryOf(item: ResolvedItem): TimelineEntry {
     name: item.event ? (item.event.event ?? item.event.name) : (item.record?.objectType ?? null),
     sourceId: item.sourceId,
     properties: payloadOf(item),
+    origin: item.record?.origin ? { ...item.record.origin } : null,
   };
 }

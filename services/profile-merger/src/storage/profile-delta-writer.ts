@@ -1,11 +1,12 @@
 import type { SqlExecutor } from '@tessera/kafka';
 import { buildUnnestInsert } from '@tessera/persistence';
 import { runQuery } from './run-query';
-import type { ProfileState, TraitMode } from '../survivorship/profile-state';
+import type { ProfileState } from '../survivorship/profile-state';
 import { parseIdentifierText } from '../survivorship/identifier-text';
 import { compareText } from '../survivorship/provenance';
 import { writeOrderBooks } from './order-book-writer';
 import { EMAIL_OBSERVATION_BEATS_STORED, TRAIT_BEATS_STORED, TRAIT_COLUMNS } from './survivorship-sql';
+import { traitRows, type TraitRow } from './trait-rows';
 
 const byKey = <T>(key: (row: T) => string) => (a: T, b: T): number => compareText(key(a), key(b));
 
@@ -57,20 +58,13 @@ export async function writeProfileDeltas(
     }),
   );
 
-  const traits: Array<Record<string, unknown>> = [];
+  const traits: TraitRow[] = [];
   const counters: Array<Record<string, unknown>> = [];
   const touches: Array<Record<string, unknown>> = [];
   const identifiers: Array<Record<string, unknown>> = [];
   const emails: Array<Record<string, unknown>> = [];
   for (const [profileId, d] of entries) {
-    for (const [field, registers] of d.traits) {
-      for (const mode of ['set', 'once'] as TraitMode[]) {
-        const cell = registers[mode];
-        if (!cell) continue;
-        const p = cell.provenance;
-        traits.push({ profile_id: profileId, field, mode, value: cell.tombstone ? null : cell.value, tombstone: cell.tombstone, source_id: p.sourceId, priority: p.priority, occurred_at_ms: p.occurredAt, message_id: p.messageId });
-      }
-    }
+    for (const [field, registers] of d.traits) traits.push(...traitRows(profileId, field, registers));
     for (const [name, c] of d.counters) counters.push({ profile_id: profileId, event_name: name, event_count: c.count, first_at_ms: c.firstAt, last_at_ms: c.lastAt });
     for (const t of d.campaigns.pending) {
       touches.push({ profile_id: profileId, source_id: t.sourceId, message_id: t.messageId, occurred_at_ms: t.occurredAt, utm_source: t.source, utm_medium: t.medium, utm_campaign: t.name, utm_term: t.term, utm_content: t.content });
@@ -90,9 +84,9 @@ export async function writeProfileDeltas(
         columns: [
           { name: 'profile_id', type: 'text' }, { name: 'field', type: 'text' }, { name: 'mode', type: 'text' }, { name: 'value', type: 'jsonb' },
           { name: 'tombstone', type: 'boolean' }, { name: 'source_id', type: 'text' }, { name: 'priority', type: 'integer' },
-          { name: 'occurred_at_ms', type: 'bigint' }, { name: 'message_id', type: 'text' },
+          { name: 'occurred_at_ms', type: 'bigint' }, { name: 'message_id', type: 'text' }, { name: 'origin', type: 'jsonb' },
         ],
-        rows: traits,
+        rows: traits as unknown as Array<Record<string, unknown>>,
         onConflict: { target: ['profile_id', 'field', 'mode'], update: [...TRAIT_COLUMNS], where: TRAIT_BEATS_STORED },
       }),
     );

@@ -58,10 +58,10 @@ async function foldRound(tx: SqlExecutor, folds: readonly ProfileFold[]): Promis
     pairs,
   );
   await tx.query(
-    `INSERT INTO profile_traits AS t (profile_id, field, mode, value, tombstone, source_id, priority, occurred_at_ms, message_id)
-     SELECT m.survivor, field, mode, value, tombstone, source_id, priority, occurred_at_ms, message_id FROM ${PAIRS} JOIN profile_traits x ON x.profile_id = m.absorbed ORDER BY 1, field, mode
+    `INSERT INTO profile_traits AS t (profile_id, field, mode, value, tombstone, source_id, priority, occurred_at_ms, message_id, origin)
+     SELECT m.survivor, field, mode, value, tombstone, source_id, priority, occurred_at_ms, message_id, origin FROM ${PAIRS} JOIN profile_traits x ON x.profile_id = m.absorbed ORDER BY 1, field, mode
      ON CONFLICT (profile_id, field, mode) DO UPDATE SET value = EXCLUDED.value, tombstone = EXCLUDED.tombstone, source_id = EXCLUDED.source_id,
-       priority = EXCLUDED.priority, occurred_at_ms = EXCLUDED.occurred_at_ms, message_id = EXCLUDED.message_id
+       priority = EXCLUDED.priority, occurred_at_ms = EXCLUDED.occurred_at_ms, message_id = EXCLUDED.message_id, origin = EXCLUDED.origin
      WHERE ${TRAIT_BEATS_STORED}`,
     pairs,
   );

@@ -3,7 +3,8 @@ import type { IdentifierAttribution } from './profile-delta-writer';
 import { parseIdentifierText, type IdentifierParts } from '../survivorship/identifier-text';
 import { joinOrderBooks, type CurrencyOrigin, type OrderFact, type OrderFactKind } from '../survivorship/order-book';
 import { compareText } from '../survivorship/provenance';
-import { emptyProfileState, type CampaignTouch, type JsonValue, type ProfileState, type TraitMode } from '../survivorship/profile-state';
+import { emptyProfileState, type CampaignTouch, type ProfileState } from '../survivorship/profile-state';
+import { addTraitRow, type TraitRow } from './trait-rows';
 
 /** A stored profile read back as survivorship state, plus what only storage knows. */
 export interface ProfileSnapshot {
@@ -77,19 +78,15 @@ export async function loadProfileSnapshots(
   }
   const stateOf = (id: string): ProfileState | undefined => snapshots.get(id)?.state;
 
-  const traits = await tx.query<{ profile_id: string; field: string; mode: TraitMode; value: JsonValue; tombstone: boolean; source_id: string; priority: number; occurred_at_ms: string; message_id: string }>(
-    'SELECT profile_id, field, mode, value, tombstone, source_id, priority, occurred_at_ms, message_id FROM profile_traits WHERE profile_id = ANY($1::text[])',
+  const traits = await tx.query<TraitRow>(
+    'SELECT profile_id, field, mode, value, tombstone, source_id, priority, occurred_at_ms, message_id, origin FROM profile_traits WHERE profile_id = ANY($1::text[])',
     [ids],
   );
   for (const row of traits.rows) {
     const state = stateOf(row.profile_id);
     if (!state) continue;
     const registers = state.traits.get(row.field) ?? {};
-    registers[row.mode] = {
-      value: row.value,
-      tombstone: row.tombstone,
-      provenance: { sourceId: row.source_id, priority: row.priority, occurredAt: Number(row.occurred_at_ms), messageId: row.message_id },
-    };
+    addTraitRow(registers, row);
     state.traits.set(row.field, registers);
   }
 

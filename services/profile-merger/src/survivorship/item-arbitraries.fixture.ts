@@ -24,7 +24,8 @@ export const itemSpecArbitrary = fc.oneof(
     // One track in ten is test traffic.
     testRoll: fc.integer({ min: 0, max: 9 }),
   }),
-  fc.record({ kind: fc.constant('record' as const), sourceId: sources, at, attributes: fc.dictionary(fc.constantFrom('fn', 'plan', 'mail'), value, { maxKeys: 3 }) }),
+  // null: the source retracts its value (a row gone from a connector's full refresh).
+  fc.record({ kind: fc.constant('record' as const), sourceId: sources, at, attributes: fc.dictionary(fc.constantFrom('fn', 'plan', 'mail'), fc.oneof(value, fc.constant(null)), { maxKeys: 3 }) }),
 );
 
 export type ItemSpec = typeof itemSpecArbitrary extends fc.Arbitrary<infer T> ? T : never;

@@ -18,7 +18,8 @@ export function counterName(item: ResolvedItem): string {
 
 interface TraitOp {
   field: string;
-  mode: TraitMode;
+  /** `source`: the item's source's own register (record attributes, see TraitRegisters). */
+  mode: TraitMode | 'source';
   value: JsonValue;
   tombstone: boolean;
 }
@@ -47,23 +48,34 @@ function traitOps(bag: JsonObject | null, plainKeysAreSet: boolean): TraitOp[] {
   return ops;
 }
 
+/**
+ * A record's attributes go to its source's register. null is the source saying the value is gone (a connector's
+ * full refresh sends null for each attribute of a row that disappeared): it retracts that source's value, and the
+ * field falls back to the other sources.
+ */
 function recordOps(item: ResolvedItem): TraitOp[] {
   const record = item.record;
   const attributes = parseJsonObject(record?.attributes);
   if (!record || !attributes) return [];
   const ops: TraitOp[] = [];
   for (const [name, value] of Object.entries(attributes)) {
-    if (value === null || value === undefined) continue;
+    if (value === undefined) continue;
     const field = recordAttributeField(name, Object.hasOwn(record.mapping, name) ? record.mapping[name] : undefined);
-    if (field) ops.push({ field, mode: 'set', value: value as JsonValue, tombstone: false });
+    if (field) ops.push({ field, mode: 'source', value: value as JsonValue, tombstone: value === null });
   }
   return ops;
 }
 
 function addTrait(state: ProfileState, op: TraitOp, provenance: Provenance): void {
   const registers = state.traits.get(op.field) ?? {};
-  const cell: TraitCell = { value: op.value, tombstone: op.tombstone, provenance };
-  registers[op.mode] = betterCell(op.mode, registers[op.mode], cell);
+  const cell: TraitCell = { value: op.tombstone ? null : op.value, tombstone: op.tombstone, provenance };
+  if (op.mode === 'source') {
+    const sources = registers.sources ?? new Map<string, TraitCell>();
+    sources.set(provenance.sourceId, betterCell('set', sources.get(provenance.sourceId), cell) ?? cell);
+    registers.sources = sources;
+  } else {
+    registers[op.mode] = betterCell(op.mode, registers[op.mode], cell);
+  }
   state.traits.set(op.field, registers);
 }
 
@@ -81,7 +93,8 @@ function normalizeEmail(value: unknown): string | null {
 export function observeItem(item: ResolvedItem, config: PriorityConfig): ProfileState {
   const state = emptyProfileState();
   const at = item.occurredAt;
-  const provenanceFor = (field: string): Provenance => ({ sourceId: item.sourceId, priority: effectivePriority(config, item.sourceId, field), occurredAt: at, messageId: item.messageId });
+  const origin = item.record?.origin;
+  const provenanceFor = (field: string): Provenance => ({ sourceId: item.sourceId, priority: effectivePriority(config, item.sourceId, field), occurredAt: at, messageId: item.messageId, ...(origin ? { origin: { ...origin } } : {}) });
   state.itemCount = 1;
   state.hasNonTestItem = !(item.event?.isTest ?? item.record?.isTest ?? false);
   for (const identifier of item.identifiers) state.identifiers.add(`${identifier.type}:${identifier.value}`);

@@ -47,6 +47,10 @@ export function joinProfileState(into: ProfileState, from: ProfileState): Profil
     const once = betterCell('once', current.once, registers.once);
     if (set) next.set = set;
     if (once) next.once = once;
+    if (current.sources || registers.sources) {
+      next.sources = new Map(current.sources);
+      for (const [sourceId, cell] of registers.sources ?? []) next.sources.set(sourceId, betterCell('set', next.sources.get(sourceId), cell) ?? cell);
+    }
     into.traits.set(field, next);
   }
   into.campaigns = {
@@ -65,14 +69,25 @@ export function joinProfileState(into: ProfileState, from: ProfileState): Profil
 }
 
 /**
+ * The $set candidate of a field: the best of the events' `set` register and of each source's record register that
+ * holds a value (a retracted source competes no more, so the next source by priority shows).
+ */
+function setCandidate(registers: TraitRegisters): TraitCell | undefined {
+  let best = registers.set;
+  for (const cell of registers.sources?.values() ?? []) if (!cell.tombstone) best = betterCell('set', best, cell);
+  return best;
+}
+
+/**
  * The value a field shows. $set (or its $unset tombstone) decides when present; a $set_once value shows when
  * no $set ever arrived, or when it came after the latest $unset (the field was empty again, so "set once"
  * applies). Absent: undefined.
  */
-export function effectiveTrait(registers: TraitRegisters): { value: unknown; cell: TraitCell } | undefined {
-  const { set, once } = registers;
-  if (set && !set.tombstone) return { value: set.value, cell: set };
-  if (once && (!set || once.provenance.occurredAt > set.provenance.occurredAt)) return { value: once.value, cell: once };
+export function effectiveTrait(registers: TraitRegisters): { value: unknown; cell: TraitCell; mode: TraitMode } | undefined {
+  const { once } = registers;
+  const set = setCandidate(registers);
+  if (set && !set.tombstone) return { value: set.value, cell: set, mode: 'set' };
+  if (once && (!set || once.provenance.occurredAt > set.provenance.occurredAt)) return { value: once.value, cell: once, mode: 'once' };
   return undefined;
 }
 

@@ -12,9 +12,17 @@ export interface TraitCell {
   provenance: Provenance;
 }
 
+/**
+ * A field's registers. Events' plain traits, `$set` and `$unset` share `set`; `$set_once` has `once`. Record
+ * attributes keep one register per source (`sources`, by source id), ranked like `$set`: a record whose attribute
+ * is null retracts that source's value (a tombstone in its register) and the field falls back to the best value of
+ * the other sources and of `set`. A register per source is what makes that fallback possible; they only hold
+ * record values, so an event's `$unset` still erases every lower-ranked value as it always did.
+ */
 export interface TraitRegisters {
   set?: TraitCell;
   once?: TraitCell;
+  sources?: Map<string, TraitCell>;
 }
 
 export interface EventCounter {

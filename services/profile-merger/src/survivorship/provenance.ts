@@ -1,9 +1,21 @@
+export interface ItemOrigin {
+  connectionId: string;
+  runId: string;
+  stream: string;
+  rowKey: string;
+}
+
 /**
  * Where a value came from. Survivorship decides between candidate values by comparing provenances only, so
  * keeping it beside every stored value is what makes the result independent of arrival order.
  */
 export interface Provenance {
   sourceId: string;
+  /**
+   * The connector run and source row of a record a connectors-service sync read (cdp.events.resolved v3); absent
+   * for events and POST /v1/records. Carried with the value, never ranked.
+   */
+  origin?: ItemOrigin;
   /** Effective priority when observed: field priority if configured, else source priority, else 999. 1 is highest. */
   priority: number;
   /** Event timestamp or record observedAt (UTC epoch ms). */

@@ -64,6 +64,29 @@ describe('survivorship', () => {
     expect(view([set, unset])).not.toHaveProperty('traits.plan2');
   });
 
+  it("a record's null retracts its source's value: the field falls back to the next source by priority, in any order", () => {
+    const crm = recordItem({ messageId: 'c1', sourceId: 'crm', at: 1000, attributes: { tier: 'gold' }, mapping: {} });
+    const web = identifyItem({ messageId: 'w1', sourceId: 'web', at: 2000, traits: { tier: 'silver' } });
+    const crmGone = recordItem({ messageId: 'c2', sourceId: 'crm', at: 3000, attributes: { tier: null }, mapping: {} });
+    expect(view([crm, web])['traits.tier']).toBe('gold');
+    for (const order of [[crm, web, crmGone], [crmGone, web, crm], [web, crmGone, crm]]) expect(view(order)['traits.tier']).toBe('silver');
+    // only the CRM had it: gone altogether
+    expect(view([crm, crmGone])).not.toHaveProperty('traits.tier');
+    // a later CRM value sets it again; an older one arriving late does not
+    const crmBack = recordItem({ messageId: 'c3', sourceId: 'crm', at: 4000, attributes: { tier: 'platinum' }, mapping: {} });
+    expect(view([crmBack, crmGone, crm, web])['traits.tier']).toBe('platinum');
+    expect(view([crmGone, crm])).not.toHaveProperty('traits.tier');
+  });
+
+  it("a record's null retracts only its own source: another record source's value stays, and a web $unset still erases lower ranks", () => {
+    const crm = recordItem({ messageId: 'c1', sourceId: 'crm', at: 1000, attributes: { tier: 'gold' }, mapping: {} });
+    const billingGone = recordItem({ messageId: 'b1', sourceId: 'billing', at: 5000, attributes: { tier: null }, mapping: {} });
+    expect(view([crm, billingGone])['traits.tier']).toBe('gold');
+    const webUnset = identifyItem({ messageId: 'w1', sourceId: 'web', at: 2000, traits: { $unset: ['city'] } });
+    const crmCity = recordItem({ messageId: 'c2', sourceId: 'mystery', at: 1000, attributes: { city: 'Oslo' }, mapping: {} });
+    expect(view([crmCity, webUnset])).not.toHaveProperty('traits.city');
+  });
+
   it('$set_once keeps the first value by event timestamp; $set overrides it', () => {
     const late = identifyItem({ messageId: 'm2', sourceId: 'web', at: 2000, traits: { $set_once: { signup: 'late' } } });
     const early = identifyItem({ messageId: 'm1', sourceId: 'web', at: 1000, traits: { $set_once: { signup: 'early' } } });

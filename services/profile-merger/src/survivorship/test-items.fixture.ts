@@ -1,4 +1,4 @@
-import type { ResolvedEventBody, ResolvedItem } from '@tessera/contracts';
+import type { ResolvedEventBody, ResolvedItem, ResolvedRecordOrigin } from '@tessera/contracts';
 
 /** Test builders for resolved items (not shipped code: only specs and bench/profile-merger import this). */
 export function identifyItem(opts: { messageId: string; sourceId: string; at: number; traits: Record<string, unknown>; profileId?: string; context?: object }): ResolvedItem {
@@ -43,10 +43,10 @@ export function trackItem(opts: {
   };
 }
 
-export function recordItem(opts: { messageId: string; sourceId: string; at: number; attributes: Record<string, unknown>; mapping: Record<string, string>; profileId?: string }): ResolvedItem {
+export function recordItem(opts: { messageId: string; sourceId: string; at: number; attributes: Record<string, unknown>; mapping: Record<string, string>; profileId?: string; origin?: ResolvedRecordOrigin }): ResolvedItem {
   return {
     profileId: opts.profileId ?? 'p-1', kind: 'record', messageId: opts.messageId, sourceId: opts.sourceId, occurredAt: opts.at,
     identifiers: [], droppedIdentifiers: [], resolvedAt: opts.at + 5, event: null,
-    record: { objectType: 'contact', recordId: `r-${opts.messageId}`, mapping: opts.mapping, attributes: JSON.stringify(opts.attributes), receivedAt: opts.at, isTest: false },
+    record: { objectType: 'contact', recordId: `r-${opts.messageId}`, mapping: opts.mapping, attributes: JSON.stringify(opts.attributes), receivedAt: opts.at, isTest: false, origin: opts.origin ?? null },
   };
 }

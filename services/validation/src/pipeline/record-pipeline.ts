@@ -1,5 +1,6 @@
 import type { RawRecord, ValidRecordInput } from '@tessera/contracts';
 import { dlq, ok, type StepResult } from '@tessera/kafka';
+import { IDENTIFIER_TAGS, SEMANTIC_TAGS } from '@tessera/record-mapping';
 import type { RecordDraft, StepEnvironment } from './pipeline-types';
 import { aboutRecord } from './steps/about';
 import { boundedObservedAt } from './steps/clock-skew.step';
@@ -9,25 +10,32 @@ import { normalizeEmail, normalizePhone } from './steps/contact-normalizers';
 import { parseJsonObject } from './steps/parse-json-fields.step';
 import { ownValue, setOwn } from './steps/own-properties';
 import { repairRawRecord } from './steps/raw-text-repair';
+import { applyRenamesAndCasts } from './steps/renames-and-casts.step';
 import { matchesTestRule } from './steps/test-traffic.step';
 import { parseIsoTimestamp } from './steps/timestamps';
 
-const DESCRIPTIVE_TAGS = new Set(['email', 'phone', 'given-name', 'surname', 'address', 'city', 'state', 'postal', 'birthdate', 'gender']);
-const IDENTIFIER_TAGS = new Set(['email', 'phone', 'user_id', 'anonymous_id', 'crm_id', 'email_sha256']);
+const FIXED_TAGS = new Set<string>([...SEMANTIC_TAGS, ...IDENTIFIER_TAGS]);
+/** `email` and `phone` are descriptive and identifying. */
+const IDENTIFYING = new Set<string>(['email', 'phone', ...IDENTIFIER_TAGS]);
 
+/**
+ * The tags of @tessera/record-mapping. `id:<type>` is read a little wider than the gateway writes it (dots and
+ * dashes, any first character), as validation always has: records published before the shared pattern stay valid.
+ */
 export function isKnownTag(tag: string): boolean {
-  return DESCRIPTIVE_TAGS.has(tag) || IDENTIFIER_TAGS.has(tag) || /^id:[a-z0-9_.-]+$/.test(tag);
+  return FIXED_TAGS.has(tag) || /^id:[a-z0-9_.-]+$/.test(tag);
 }
 
 function isIdentifierTag(tag: string): boolean {
-  return IDENTIFIER_TAGS.has(tag) || tag.startsWith('id:');
+  return IDENTIFYING.has(tag) || tag.startsWith('id:');
 }
 
 /**
  * Records from business systems: attributes must be a JSON object, the record needs an id, observedAt must parse,
- * and at least one attribute mapped to an identifier tag must hold a usable value (one holding a blocked placeholder
- * is left out of the mapping and counted, like a blocked id of an event). Mapped emails and phones are
- * normalized like events' ones; tags validation does not know are left out of the valid mapping.
+ * the record's casts and renames apply (a value that cannot be cast rejects it), and at least one attribute mapped
+ * to an identifier tag must hold a usable value, unless every attribute is null (a retraction). One holding a
+ * blocked placeholder is left out of the mapping and counted, like a blocked id of an event. Mapped emails and
+ * phones are normalized like events' ones; tags validation does not know are left out of the valid mapping.
  */
 export function runRecordPipeline(input: RawRecord, env: StepEnvironment): StepResult<ValidRecordInput> {
   const repairedRaw = repairRawRecord(input);
@@ -48,7 +56,9 @@ export function runRecordPipeline(input: RawRecord, env: StepEnvironment): StepR
     observedAt = bounded.value;
     if (bounded.replaced) env.observations.futureTimestampsReplaced += 1;
   }
-  const draft: RecordDraft = { raw, attributes: parsed.value, mapping: {}, observedAt, isTest: false };
+  const mapped = applyRenamesAndCasts(parsed.value, raw, about);
+  if (mapped.kind !== 'ok') return mapped;
+  const draft: RecordDraft = { raw, attributes: mapped.value, mapping: {}, observedAt, isTest: false };
 
   let identifiers = 0;
   for (const [attribute, tag] of Object.entries(raw.mapping)) {
@@ -74,7 +84,7 @@ export function runRecordPipeline(input: RawRecord, env: StepEnvironment): StepR
     }
     if (isIdentifierTag(tag)) identifiers += 1;
   }
-  if (identifiers === 0) {
+  if (identifiers === 0 && !isRetraction(draft.attributes)) {
     const detail = env.observations.blockedIdentifiersRemoved > 0 ? 'no attribute mapped to an identifier tag holds a usable value (blocked placeholder values were removed)' : 'no attribute mapped to an identifier tag holds a value';
     return dlq('missing_identity', detail, 'mapping', about);
   }
@@ -90,7 +100,18 @@ export function runRecordPipeline(input: RawRecord, env: StepEnvironment): StepR
     observedAt: draft.observedAt,
     receivedAt: raw.receivedAt,
     isTest: draft.isTest,
+    origin: raw.origin,
   });
+}
+
+/**
+ * Every attribute null: the source says the row is gone (a connector's full refresh) and sets nothing. It needs no
+ * identifier value: the identity resolver finds the profile by the record's own identity (sourceId, objectType,
+ * recordId), which the row's earlier versions linked.
+ */
+function isRetraction(attributes: Record<string, unknown>): boolean {
+  const values = Object.values(attributes);
+  return values.length > 0 && values.every((value) => value === null);
 }
 
 export function validRecordKey(record: Pick<ValidRecordInput, 'sourceId' | 'recordId'>): string {

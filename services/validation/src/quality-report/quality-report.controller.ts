@@ -1,8 +1,9 @@
-import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Pool } from '@tessera/persistence';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import { parseInstant } from '../http/time-range';
+import { ConnectionReportRepository, type ConnectionRejections } from './connection-report.repository';
 import { emptyQualityCounts, type QualityCounts } from './quality-counters';
 import { QualityReportRepository, type DailyQuality } from './quality-report.repository';
 
@@ -21,6 +22,7 @@ const MAX_DAYS = 366;
 @Controller('v1/reports')
 export class QualityReportController {
   private readonly repository = new QualityReportRepository();
+  private readonly connections = new ConnectionReportRepository();
 
   constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool) {}
 
@@ -40,6 +42,15 @@ export class QualityReportController {
     const bySource = new Map<string, DailyQuality[]>();
     for (const day of days) bySource.set(day.sourceId, [...(bySource.get(day.sourceId) ?? []), day]);
     return { from: fromDay, to: toDay, sources: [...bySource].map(([sourceId, rows]) => summarize(sourceId, rows)) };
+  }
+
+  @Get('input-validation/connections/:connectionId')
+  @ApiOperation({ summary: "A connectors-service connection's rejected records, counted by reason, per sync run (newest first)" })
+  @ApiQuery({ name: 'runId', required: false })
+  @ApiQuery({ name: 'from', required: false, description: 'ISO-8601 or epoch ms, inclusive' })
+  @ApiQuery({ name: 'to', required: false, description: 'ISO-8601 or epoch ms, exclusive' })
+  async connection(@Param('connectionId') connectionId: string, @Query() query: Record<string, string | undefined>): Promise<ConnectionRejections> {
+    return this.connections.rejections(this.pool, connectionId, { runId: query.runId || undefined, from: parseInstant('from', query.from), to: parseInstant('to', query.to) });
   }
 }
 

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Rejection } from '@tessera/contracts';
+import { encode, Topics, type Rejection } from '@tessera/contracts';
 import { createTestSchema, type TestSchema } from '@tessera/testing';
+import { RejectionOrigin1733800000000 } from '../database/rejection-origin.migration';
 import { ValidationTables1732300000000 } from '../database/validation-tables.migration';
+import { rawRecord } from '../pipeline/pipeline-samples.fixture';
 import { RejectionStore } from './rejection-store';
 
 const rejection = (rejectedAt: number, overrides: Partial<Rejection> = {}): Rejection => ({
@@ -24,7 +26,9 @@ describe('RejectionStore (Postgres)', () => {
 
   beforeAll(async () => {
     db = await createTestSchema('validation_rejections');
-    await new ValidationTables1732300000000().up({ query: (sql: string) => db.pool.query(sql) } as never);
+    const runner = { query: (sql: string) => db.pool.query(sql) } as never;
+    await new ValidationTables1732300000000().up(runner);
+    await new RejectionOrigin1733800000000().up(runner);
   });
 
   afterAll(async () => {
@@ -47,5 +51,16 @@ describe('RejectionStore (Postgres)', () => {
     await store.insert(db.pool, [ancient, recent]);
     expect(await store.prune(db.pool, 30 * 86_400_000, 1)).toBe(1);
     expect((await store.browse(db.pool, { sourceId: 'prune' }, 10)).map((r) => r.rejectionId)).toEqual([recent.rejectionId]);
+  });
+
+  it("keeps a rejected connector record's origin (read from its original bytes) and finds it by connection and run", async () => {
+    const origin = { connectionId: 'conn-1', runId: 'run-\u00009', stream: 'contacts', rowKey: 'contacts.csv:4' };
+    const fromConnector = rejection(Date.now(), { itemKind: 'record', sourceId: 'crm', original: { ...rejection(0).original, topic: Topics.RecordsRaw, value: encode(Topics.RecordsRaw, rawRecord({ origin })) } });
+    const fromGateway = rejection(Date.now(), { itemKind: 'record', sourceId: 'crm', original: { ...rejection(0).original, topic: Topics.RecordsRaw, value: encode(Topics.RecordsRaw, rawRecord()) } });
+    await store.insert(db.pool, [fromConnector, fromGateway]);
+    const found = await store.browse(db.pool, { connectionId: 'conn-1', runId: 'run-\uFFFD9' }, 10);
+    expect(found.map((r) => [r.rejectionId, r.origin])).toEqual([[fromConnector.rejectionId, { ...origin, runId: 'run-\uFFFD9' }]]);
+    expect((await store.get(db.pool, fromGateway.rejectionId))?.origin).toBeNull();
+    expect(await store.browse(db.pool, { connectionId: 'conn-1', runId: 'run-2' }, 10)).toEqual([]);
   });
 });

@@ -1,9 +1,13 @@
 import type { Rejection } from '@tessera/contracts';
 import type { SqlExecutor } from '@tessera/kafka';
 import { buildUnnestInsert } from '@tessera/persistence';
+import { rejectedOrigin, type RejectedOrigin } from './rejected-origin';
 
 export interface RejectionFilter {
   sourceId?: string;
+  /** The connectors-service connection (and sync run) whose record was rejected. */
+  connectionId?: string;
+  runId?: string;
   reason?: string;
   service?: string;
   /** Inclusive lower bound on rejectedAt (epoch ms). */
@@ -30,6 +34,8 @@ export interface StoredRejection {
   itemKind: string;
   sourceId: string | null;
   messageId: string | null;
+  /** Which connection, run and source row the rejected record came from; null unless a connector sent it. */
+  origin: RejectedOrigin | null;
   original: { topic: string; partition: number; offset: string; timestamp: string; key: string | null; headers: Record<string, string> };
   /** The original value bytes, base64: what a replay re-sends. */
   originalValueBase64: string;
@@ -55,6 +61,7 @@ interface RejectionRow {
   item_kind: string;
   source_id: string | null;
   message_id: string | null;
+  origin: RejectedOrigin | null;
   original_topic: string;
   original_partition: number;
   original_offset: string;
@@ -75,6 +82,7 @@ export class RejectionStore {
   async insert(tx: SqlExecutor, rejections: readonly Rejection[]): Promise<number> {
     if (rejections.length === 0) return 0;
     const rows = rejections.map((r) => ({
+      ...originColumns(rejectedOrigin(r)),
       rejection_id: r.rejectionId,
       reason: r.reason,
       detail: r.detail.replace(NUL, '\uFFFD'),
@@ -112,6 +120,9 @@ export class RejectionStore {
         { name: 'original_timestamp', type: 'timestamptz' },
         { name: 'original_headers', type: 'jsonb' },
         { name: 'rejected_at', type: 'timestamptz' },
+        { name: 'connection_id', type: 'text' },
+        { name: 'run_id', type: 'text' },
+        { name: 'origin', type: 'jsonb' },
       ],
       rows,
       onConflict: { target: ['rejection_id'], action: 'nothing' },
@@ -172,7 +183,8 @@ export class RejectionStore {
   }
 }
 
-function whereClause(filter: RejectionFilter): { where: string[]; params: unknown[] } {
+/** The WHERE terms of a filter, with their parameters ($1..$n); more may be appended. */
+export function whereClause(filter: RejectionFilter): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: (n: number) => string, value: unknown) => {
@@ -180,6 +192,8 @@ function whereClause(filter: RejectionFilter): { where: string[]; params: unknow
     where.push(sql(params.length));
   };
   if (filter.sourceId !== undefined) add((n) => `source_id = $${n}`, filter.sourceId);
+  if (filter.connectionId !== undefined) add((n) => `connection_id = $${n}`, filter.connectionId);
+  if (filter.runId !== undefined) add((n) => `run_id = $${n}`, filter.runId);
   if (filter.reason !== undefined) add((n) => `reason = $${n}`, filter.reason);
   if (filter.service !== undefined) add((n) => `service = $${n}`, filter.service);
   if (filter.from !== undefined) add((n) => `rejected_at >= $${n}`, new Date(filter.from));
@@ -187,6 +201,12 @@ function whereClause(filter: RejectionFilter): { where: string[]; params: unknow
   if (filter.rejectionIds !== undefined) add((n) => `rejection_id = ANY($${n}::text[])`, filter.rejectionIds);
   if (filter.notReplayed) where.push('replay_count = 0');
   return { where, params };
+}
+
+function originColumns(found: RejectedOrigin | null): { connection_id: string | null; run_id: string | null; origin: RejectedOrigin | null } {
+  // text and jsonb refuse U+0000 (the rejected bytes are as sent, before validation's repair).
+  const origin = found && { connectionId: found.connectionId.replace(NUL, '\uFFFD'), runId: found.runId.replace(NUL, '\uFFFD'), stream: found.stream.replace(NUL, '\uFFFD'), rowKey: found.rowKey.replace(NUL, '\uFFFD') };
+  return { connection_id: origin?.connectionId ?? null, run_id: origin?.runId ?? null, origin };
 }
 
 function toStored(row: RejectionRow): StoredRejection {
@@ -199,6 +219,7 @@ function toStored(row: RejectionRow): StoredRejection {
     itemKind: row.item_kind,
     sourceId: row.source_id,
     messageId: row.message_id,
+    origin: row.origin,
     original: {
       topic: row.original_topic,
       partition: row.original_partition,

@@ -11,6 +11,8 @@ import { RejectionStore, type RejectionCursor, type RejectionFilter, type Stored
 interface ReplayBody {
   rejectionIds?: string[];
   sourceId?: string;
+  connectionId?: string;
+  runId?: string;
   reason?: string;
   service?: string;
   from?: string;
@@ -26,6 +28,8 @@ const REPLAY_BODY_SCHEMA = {
   properties: {
     rejectionIds: { type: 'array', minItems: 1, maxItems: 10_000, items: { type: 'string', minLength: 1 } },
     sourceId: { type: 'string', minLength: 1 },
+    connectionId: { type: 'string', minLength: 1 },
+    runId: { type: 'string', minLength: 1 },
     reason: { type: 'string', minLength: 1 },
     service: { type: 'string', minLength: 1 },
     from: { type: 'string' },
@@ -33,7 +37,7 @@ const REPLAY_BODY_SCHEMA = {
     onlyNotReplayed: { type: 'boolean' },
     limit: { type: 'integer', minimum: 1, maximum: 10_000 },
   },
-  anyOf: [{ required: ['rejectionIds'] }, { required: ['sourceId'] }, { required: ['reason'] }, { required: ['service'] }, { required: ['from'] }, { required: ['to'] }],
+  anyOf: [{ required: ['rejectionIds'] }, { required: ['sourceId'] }, { required: ['connectionId'] }, { required: ['runId'] }, { required: ['reason'] }, { required: ['service'] }, { required: ['from'] }, { required: ['to'] }],
 } as const;
 
 /** Browse the typed DLQ and replay a selection after a fix (Snowplow-style failed events). */
@@ -54,8 +58,10 @@ export class RejectionsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Browse rejections, newest first, by source, reason, service and time (keyset pagination)' })
+  @ApiOperation({ summary: 'Browse rejections, newest first, by source, connection, run, reason, service and time (keyset pagination)' })
   @ApiQuery({ name: 'sourceId', required: false })
+  @ApiQuery({ name: 'connectionId', required: false, description: "a connectors-service connection: its records' rejections" })
+  @ApiQuery({ name: 'runId', required: false, description: 'one sync run of a connection' })
   @ApiQuery({ name: 'reason', required: false })
   @ApiQuery({ name: 'service', required: false })
   @ApiQuery({ name: 'from', required: false, description: 'ISO-8601 or epoch ms, inclusive' })
@@ -65,6 +71,8 @@ export class RejectionsController {
   async browse(@Query() query: Record<string, string | undefined>): Promise<{ rejections: StoredRejection[]; nextCursor: string | null }> {
     const filter: RejectionFilter = {
       sourceId: query.sourceId || undefined,
+      connectionId: query.connectionId || undefined,
+      runId: query.runId || undefined,
       reason: query.reason || undefined,
       service: query.service || undefined,
       from: parseInstant('from', query.from),
@@ -94,6 +102,8 @@ export class RejectionsController {
     const filter: RejectionFilter = {
       rejectionIds: body.rejectionIds,
       sourceId: body.sourceId,
+      connectionId: body.connectionId,
+      runId: body.runId,
       reason: body.reason,
       service: body.service,
       from: parseInstant('from', body.from),

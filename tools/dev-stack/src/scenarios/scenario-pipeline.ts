@@ -87,6 +87,12 @@ export class ScenarioPipeline {
     }
   }
 
+  /** The embedded broker's addresses, for scenarios that publish what a service not in the pipeline would. */
+  brokers(): string[] {
+    if (!this.broker) throw new Error('the pipeline was not started');
+    return this.broker.brokers;
+  }
+
   url(name: PipelineServiceName): string {
     const service = this.services.get(name);
     if (!service) throw new Error(`${name} was not started`);

@@ -15,6 +15,8 @@ export interface ScenarioSuite {
   url(name: PipelineServiceName): string;
   /** A running service's own schema (a pool on it), for seeding rows its API cannot take yet. */
   schema(name: PipelineServiceName): TestSchema;
+  /** The embedded broker's addresses (e.g. to publish as the connectors service does). */
+  brokers(): string[];
 }
 
 /**
@@ -30,7 +32,7 @@ export function useScenarioPipeline(options: { withServices?: readonly OptionalS
   );
   beforeAll(() => pipeline.start(), 150_000);
   afterAll(() => pipeline.stop(), 60_000);
-  return { client, send: (call, body) => client.send(SCENARIO_DEV_WRITE_KEY, call, body), url: (name) => pipeline.url(name), schema: (name) => pipeline.schema(name) };
+  return { client, send: (call, body) => client.send(SCENARIO_DEV_WRITE_KEY, call, body), url: (name) => pipeline.url(name), schema: (name) => pipeline.schema(name), brokers: () => pipeline.brokers() };
 }
 
 /** Event time `seconds` after `base`, as a Segment client sends it. */

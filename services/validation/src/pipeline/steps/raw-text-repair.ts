@@ -36,14 +36,26 @@ export function repairRawEvent(raw: RawEvent): RepairedRaw<RawEvent> {
   return nulIdentifier ? { ...result, nulIdentifier } : result;
 }
 
+/** A name -> name map (mapping, renames, casts) with both sides repaired. */
+function repairMap(map: Record<string, string>, field: string, repaired: string[]): Record<string, string> {
+  const fixed: Record<string, string> = {};
+  for (const [key, value] of Object.entries(map)) {
+    const [fixedKey, fixedValue] = [repairText(key), repairText(value)];
+    if (fixedKey !== key || fixedValue !== value) repaired.push(field);
+    setOwn(fixed, fixedKey, fixedValue);
+  }
+  return fixed;
+}
+
 export function repairRawRecord(raw: RawRecord): RepairedRaw<RawRecord> {
   const result = repairFields(raw, RECORD_TEXT_FIELDS);
-  const mapping: Record<string, string> = {};
-  for (const [attribute, tag] of Object.entries(raw.mapping)) {
-    const [fixedAttribute, fixedTag] = [repairText(attribute), repairText(tag)];
-    if (fixedAttribute !== attribute || fixedTag !== tag) result.repaired.push('mapping');
-    setOwn(mapping, fixedAttribute, fixedTag);
+  result.raw.mapping = repairMap(raw.mapping, 'mapping', result.repaired);
+  result.raw.renames = repairMap(raw.renames, 'renames', result.repaired);
+  result.raw.casts = repairMap(raw.casts, 'casts', result.repaired);
+  if (raw.origin) {
+    const origin = repairFields(raw.origin, ['connectionId', 'runId', 'stream', 'rowKey']);
+    result.raw.origin = origin.raw;
+    if (origin.repaired.length > 0) result.repaired.push('origin');
   }
-  result.raw.mapping = mapping;
   return hasNul(raw.recordId) ? { ...result, nulIdentifier: 'recordId' } : result;
 }

@@ -1,0 +1,59 @@
+import { castValue } from './cast-value';
+
+describe('castValue', () => {
+  it.each([
+    ['2027-03-31', '2027-03-31'],
+    [' 2027/03/31 ', '2027-03-31'],
+    ['2027-03-31T10:00:00+02:00', '2027-03-31T08:00:00.000Z'],
+    ['2027-03-31 10:00', '2027-03-31T10:00:00.000Z'],
+    ['2027-03-31T10:00:00.5Z', '2027-03-31T10:00:00.500Z'],
+    [1_806_400_000_000, '2027-03-30T09:46:40.000Z'],
+  ])('date %j -> %j', (input, expected) => {
+    expect(castValue(input, 'date')).toEqual({ ok: true, value: expected });
+  });
+
+  it.each(['31/03/2027', '03/31/2027', '2027-02-30', '2027-13-01', 'next tuesday', true])('refuses %j as a date, saying why', (input) => {
+    expect(castValue(input, 'date')).toEqual({ ok: false, detail: expect.stringContaining(JSON.stringify(input)) });
+  });
+
+  it.each([
+    ['42', 42],
+    [' -1.5e3 ', -1500],
+    ['1,234.5', 1234.5],
+    ['1,234,567', 1234567],
+    ['.5', 0.5],
+    [7.25, 7.25],
+  ])('number %j -> %j', (input, expected) => {
+    expect(castValue(input, 'number')).toEqual({ ok: true, value: expected });
+  });
+
+  it.each(['12,5', '1,23', 'ten', '1e400', '0x10', true, [1]])('refuses %j as a number', (input) => {
+    expect(castValue(input, 'number')).toMatchObject({ ok: false });
+  });
+
+  it.each([
+    ['TRUE', true],
+    ['yes', true],
+    ['Y', true],
+    ['1', true],
+    [1, true],
+    ['false', false],
+    [' No ', false],
+    ['n', false],
+    [0, false],
+    [false, false],
+  ])('boolean %j -> %j', (input, expected) => {
+    expect(castValue(input, 'boolean')).toEqual({ ok: true, value: expected });
+  });
+
+  it.each(['maybe', 2, 'on'])('refuses %j as a boolean', (input) => {
+    expect(castValue(input, 'boolean')).toMatchObject({ ok: false, detail: expect.stringContaining('not a boolean') });
+  });
+
+  it('keeps null (the source has no value any more) and treats an empty value as absent, whatever the cast', () => {
+    for (const cast of ['date', 'number', 'boolean'] as const) {
+      expect(castValue(null, cast)).toEqual({ ok: true, value: null });
+      expect(castValue('  ', cast)).toEqual({ ok: true, absent: true });
+    }
+  });
+});

@@ -1,0 +1,67 @@
+import type { FieldCast } from '@tessera/record-mapping';
+import { parseIsoTimestamp } from './timestamps';
+
+/** A cast's outcome: the converted value, `absent` (an empty value: no information), or why it cannot be cast. */
+export type CastOutcome = { ok: true; value: unknown } | { ok: true; absent: true } | { ok: false; detail: string };
+
+const DATE_ONLY = /^(\d{4})[-/](\d{2})[-/](\d{2})$/;
+const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** Thousands grouped by commas, a dot for decimals ("1,234.5"); "12,5" is ambiguous and refused. */
+const GROUPED_NUMBER = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
+const BOOLEANS: Readonly<Record<string, boolean>> = { true: true, yes: true, y: true, '1': true, false: false, no: false, n: false, '0': false };
+
+function shown(value: unknown): string {
+  return JSON.stringify(value).slice(0, 60);
+}
+
+/**
+ * date: an ISO-8601 date (`2027-03-31`, also `2027/03/31`) stays a date, `YYYY-MM-DD`; an ISO-8601 date-time (T or
+ * space, optional seconds and fraction, offset or Z, none read as UTC) becomes the full ISO instant in UTC; a JSON
+ * number is epoch milliseconds. Day-first or month-first forms (`31/03/2027`, `03/31/2027`) are refused: which one
+ * a source meant cannot be known. Every field is range-checked (`2027-02-30` is refused).
+ */
+function castDate(value: unknown): CastOutcome {
+  if (typeof value === 'number') {
+    return Number.isFinite(value) && Math.abs(value) <= 8.64e15 ? { ok: true, value: new Date(value).toISOString() } : { ok: false, detail: `${shown(value)} is not a date (epoch milliseconds out of range)` };
+  }
+  if (typeof value !== 'string') return { ok: false, detail: `${shown(value)} is not a date` };
+  const text = value.trim();
+  const dateOnly = DATE_ONLY.exec(text);
+  if (dateOnly) {
+    const iso = `${dateOnly[1]}-${dateOnly[2]}-${dateOnly[3]}`;
+    return parseIsoTimestamp(iso) === undefined ? { ok: false, detail: `${shown(value)} is not a real date` } : { ok: true, value: iso };
+  }
+  const instant = parseIsoTimestamp(text);
+  if (instant === undefined) return { ok: false, detail: `${shown(value)} is not an ISO-8601 date or date-time (YYYY-MM-DD, YYYY-MM-DDTHH:mm:ssZ)` };
+  return { ok: true, value: new Date(instant).toISOString() };
+}
+
+/** number: a finite JSON number, or a numeric string (`"42"`, `"-1.5e3"`, `"1,234.5"` with comma thousands). */
+function castNumber(value: unknown): CastOutcome {
+  if (typeof value === 'number') return Number.isFinite(value) ? { ok: true, value } : { ok: false, detail: `${shown(value)} is not a finite number` };
+  if (typeof value !== 'string') return { ok: false, detail: `${shown(value)} is not a number` };
+  const text = value.trim();
+  if (!PLAIN_NUMBER.test(text) && !GROUPED_NUMBER.test(text)) return { ok: false, detail: `${shown(value)} is not a number (digits, optional sign, "." for decimals, "," only between thousands)` };
+  const number = Number(text.replace(/,/g, ''));
+  return Number.isFinite(number) ? { ok: true, value: number } : { ok: false, detail: `${shown(value)} is not a finite number` };
+}
+
+/** boolean: a JSON boolean, 1 / 0, or true/false/yes/no/y/n/1/0 in any case. */
+function castBoolean(value: unknown): CastOutcome {
+  if (typeof value === 'boolean') return { ok: true, value };
+  const key = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+  if (key !== undefined && Object.hasOwn(BOOLEANS, key)) return { ok: true, value: BOOLEANS[key] };
+  return { ok: false, detail: `${shown(value)} is not a boolean (true/false, yes/no, y/n, 1/0)` };
+}
+
+/**
+ * Converts one attribute value as its mapping's cast says. null stays null (a source saying "no value any more"), and
+ * an empty or blank string is absent (an empty cell says nothing), so neither is ever an error.
+ */
+export function castValue(value: unknown, cast: FieldCast): CastOutcome {
+  if (value === null) return { ok: true, value: null };
+  if (value === undefined || (typeof value === 'string' && value.trim() === '')) return { ok: true, absent: true };
+  if (cast === 'date') return castDate(value);
+  if (cast === 'number') return castNumber(value);
+  return castBoolean(value);
+}
