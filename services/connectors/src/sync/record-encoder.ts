@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { RecordMessage } from '@tessera/connector-sdk';
 import type { RawRecordInput } from '@tessera/contracts';
 import type { StreamPlan } from '../connections/stream-plan';
@@ -25,7 +25,8 @@ export interface EncodedRecord {
  * read twice within a run (it changed meanwhile) gets two ids.
  */
 export function recordMessageId(origin: RunOrigin, stream: string, rowKey: string, batch: number): string {
-  const hex = createHash('sha256').update(`${origin.connectionId}\u0000${origin.runId}\u0000${stream}\u0000${rowKey}\u0000${batch}`).digest('hex');
+  // a name-based (v5-style, SHA-1) UUID: one-shot hash() costs about half of a createHash() per record
+  const hex = hash('sha1', `${origin.connectionId}\u0000${origin.runId}\u0000${stream}\u0000${rowKey}\u0000${batch}`, 'hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
