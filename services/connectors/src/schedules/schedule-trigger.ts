@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { ConnectorClock } from '../config/connector-clock';
 import { CONNECTOR_SETTINGS, type ConnectorSettings } from '../config/connector-settings';
+import { PollLoop } from '../config/poll-loop';
 import type { StreamSettings } from '../connections/stream-plan';
 import { queueRun } from '../runs/run-repository';
 import { RunWorker } from '../sync/run-worker';
@@ -28,39 +29,32 @@ interface DueRow {
  */
 @Injectable()
 export class ScheduleTrigger implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
-  private stopped = false;
+  private readonly loop: PollLoop<number>;
 
   constructor(
     @Inject(SERVICE_PG_POOL) private readonly pool: Pool,
-    @Inject(CONNECTOR_SETTINGS) private readonly settings: ConnectorSettings,
+    @Inject(CONNECTOR_SETTINGS) settings: ConnectorSettings,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     private readonly clock: ConnectorClock,
     private readonly worker: RunWorker,
-  ) {}
+  ) {
+    this.loop = new PollLoop(settings.pollMs, () => this.rounds(), (err) => {
+      this.logger.warn({ err }, 'schedule round failed; retrying on the next poll');
+      return 0;
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /** Queues every due scheduled run (at the clock's now); resolves to how many were queued. */
   runDue(): Promise<number> {
-    this.running ??= this.rounds()
-      .catch((err: unknown) => {
-        this.logger.warn({ err }, 'schedule round failed; retrying on the next poll');
-        return 0;
-      })
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
+    return this.loop.runOnce();
   }
 
   private async rounds(): Promise<number> {
@@ -91,11 +85,5 @@ export class ScheduleTrigger implements OnApplicationBootstrap, BeforeApplicatio
       }
       return queued;
     });
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => void this.runDue().finally(() => this.schedule()), this.settings.pollMs);
-    this.timer.unref();
   }
 }

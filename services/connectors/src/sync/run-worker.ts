@@ -7,6 +7,7 @@ import type { Pool } from 'pg';
 import { ConnectorCatalog } from '../catalog/connector-catalog';
 import { CONNECTOR_CATALOG } from '../catalog/connector-catalog.token';
 import { CONNECTOR_SETTINGS, type ConnectorSettings } from '../config/connector-settings';
+import { PollLoop } from '../config/poll-loop';
 import { ConnectionRepository } from '../connections/connection-repository';
 import type { Run } from '../runs/run-repository';
 import { RunLostError, type RunLease } from './checkpoint-writer';
@@ -26,9 +27,7 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly owner = `${process.pid}-${randomUUID()}`;
   private readonly active = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private readonly metrics: SyncMetrics;
-  private timer: NodeJS.Timeout | undefined;
-  private polling: Promise<void> | undefined;
-  private stopped = false;
+  private readonly loop: PollLoop<void>;
 
   constructor(
     @Inject(SERVICE_PG_POOL) private readonly pool: Pool,
@@ -39,16 +38,19 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly connections: ConnectionRepository,
   ) {
     this.metrics = syncMetrics(registry);
+    this.loop = new PollLoop(settings.pollMs, () => this.claim(), (err) => this.logger.warn({ err }, 'run claim failed; retrying on the next poll'));
+  }
+
+  private get stopped(): boolean {
+    return this.loop.isStopped;
   }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.polling;
+    await this.loop.stop();
     for (const { abort } of this.active.values()) abort.abort(new Error('the service is stopping'));
     await Promise.all([...this.active.values()].map((a) => a.done));
     await releaseLeases(this.pool, this.owner).catch((err: unknown) => this.logger.warn({ err }, 'could not give run leases back'));
@@ -56,12 +58,7 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Claims and starts what is due now (tests and the API call it so a run starts without waiting for the poll). */
   poll(): Promise<void> {
-    this.polling ??= this.claim()
-      .catch((err: unknown) => this.logger.warn({ err }, 'run claim failed; retrying on the next poll'))
-      .finally(() => {
-        this.polling = undefined;
-      });
-    return this.polling;
+    return this.loop.runOnce();
   }
 
   /** Stops a run this process executes (after a cancel), at once rather than at its next heartbeat. */
@@ -124,11 +121,5 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   private async stillOurs(lease: RunLease): Promise<boolean> {
     const { rows } = await this.pool.query(`SELECT 1 FROM runs WHERE run_id = $1 AND lease_owner = $2 AND state = 'running'`, [lease.runId, lease.owner]);
     return rows.length > 0;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => void this.poll().finally(() => this.schedule()), this.settings.pollMs);
-    this.timer.unref();
   }
 }
