@@ -7,7 +7,7 @@
  *
  * The clock runs from POST /runs until the topic holds every row; "committed" is until the run succeeded.
  *
- * Usage: node tools/run-ts.js bench/connectors/run.ts [--rows 1000000] [--checkpoint-every 5000]
+ * Usage: node tools/run-ts.js bench/connectors/run.ts [--rows 1000000] [--checkpoint-every 5000] [--cpu-prof DIR]
  */
 import { Topics } from '@tessera/contracts';
 import { freePort } from '@tessera/testing';
@@ -21,10 +21,10 @@ const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const TARGET_ROWS_PER_SECOND = 50_000;
 
 runMain(async () => {
-  const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, 'checkpoint-every': { type: 'string', default: '5000' } } });
+  const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, 'checkpoint-every': { type: 'string', default: '5000' }, 'cpu-prof': { type: 'string' } } });
   const rows = Number(values.rows);
   const checkpointEvery = Number(values['checkpoint-every']);
-  await BenchRig.run({ workPrefix: 'tessera-bench-connectors-', clientId: 'bench-connectors' }, async (rig) => {
+  await BenchRig.run({ workPrefix: 'tessera-bench-connectors-', clientId: 'bench-connectors', cpuProfDir: values['cpu-prof'] }, async (rig) => {
     const port = await freePort();
     const service = rig.spawn('connectors', 'services/connectors/src/test-support/generated-connectors.main.ts', {
       NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: rig.databaseUrl, DATABASE_SCHEMA: 'bench_connectors',
