@@ -12,6 +12,7 @@
 import { Topics } from '@tessera/contracts';
 import { freePort } from '@tessera/testing';
 import { parseArgs } from 'node:util';
+import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
 import { fmt, microsPerEvent, resultBlock } from '../shared/bench-report';
 import { BenchRig } from '../shared/bench-rig';
 import { endOffset } from '../shared/kafka-progress';
@@ -42,6 +43,8 @@ runMain(async () => {
     });
     const before = await endOffset(rig.admin, Topics.RecordsRaw);
     const cpuBefore = service.cpuSeconds();
+    const pgBefore = postgresCpuSeconds(rig.pgDataDir);
+    const brokerBefore = rig.broker.cpuSeconds();
     const started = Date.now();
     const run = await call('POST', '/v1/connections/bench/runs', {});
     let committedAt = 0;
@@ -51,12 +54,14 @@ runMain(async () => {
     }, 1_800_000, 'every row on cdp.records.raw');
     const onTopicAt = Date.now();
     const cpu = service.cpuSeconds() - cpuBefore;
+    const pgCpu = postgresCpuSeconds(rig.pgDataDir) - pgBefore;
+    const brokerCpu = rig.broker.cpuSeconds() - brokerBefore;
     const final = await call('GET', `/v1/runs/${String(run.id)}`);
     if (final.state !== 'succeeded' || final.recordsEmitted !== rows) throw new Error(`run ended ${JSON.stringify(final)}`);
     const perSecond = rows / ((onTopicAt - started) / 1000);
     for (const line of resultBlock(
-      ['rows', 'checkpoint every', 'committed (s)', 'on the topic (s)', 'rows/s into cdp.records.raw', 'service CPU µs/row'],
-      [fmt(rows), fmt(checkpointEvery), fmt(((committedAt || onTopicAt) - started) / 1000, 1), fmt((onTopicAt - started) / 1000, 1), fmt(perSecond), microsPerEvent(cpu, rows)],
+      ['rows', 'checkpoint every', 'committed (s)', 'on the topic (s)', 'rows/s into cdp.records.raw', 'CPU µs/row: service', 'Postgres', 'broker'],
+      [fmt(rows), fmt(checkpointEvery), fmt(((committedAt || onTopicAt) - started) / 1000, 1), fmt((onTopicAt - started) / 1000, 1), fmt(perSecond), microsPerEvent(cpu, rows), microsPerEvent(pgCpu, rows), microsPerEvent(brokerCpu, rows)],
     )) console.log(line);
     console.log(`Target (issue 15): >= ${fmt(TARGET_ROWS_PER_SECOND)} rows/s: ${perSecond >= TARGET_ROWS_PER_SECOND ? 'met' : 'NOT met'}`);
   });
