@@ -85,7 +85,8 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
         .then((held) => (held ? undefined : abort.abort(new RunLostError(run.id))))
         .catch((err: unknown) => this.logger.warn({ err, runId: run.id }, 'lease renewal failed'));
     }, Math.max(50, Math.floor(this.settings.leaseMs / 3)));
-    const done = this.execute(run, lease, abort.signal).finally(() => {
+    // A failure to record the outcome (the database went away) leaves the run leased: it resumes once the lease ends.
+    const done = this.execute(run, lease, abort.signal).catch((err: unknown) => this.logger.warn({ err, runId: run.id }, 'run outcome not recorded; it resumes after its lease')).finally(() => {
       clearInterval(heartbeat);
       this.active.delete(run.id);
       this.metrics.active.set(this.active.size);
