@@ -69,7 +69,7 @@ describe('connections admin API (embedded broker + Postgres)', () => {
     await h.http('POST', '/v1/connections', body({ id: 'probe' }));
     expect((await h.http('POST', '/v1/connections/probe/check')).body).toEqual({ ok: true });
     const streams = (await h.http('GET', '/v1/connections/probe/discover')).body;
-    expect(streams.map((s: { name: string; primaryKey: string[] }) => [s.name, s.primaryKey])).toEqual([['rows', ['id']]]);
+    expect(streams.map((s: { name: string; primaryKey: string[] }) => [s.name, s.primaryKey])).toEqual([['rows', ['id']], ['extras', ['id']]]);
   });
 
   it('refuses every route without the admin token', async () => {

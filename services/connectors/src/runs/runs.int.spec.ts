@@ -98,4 +98,21 @@ describe('runs (embedded broker + Postgres, generated-rows connector)', () => {
     expect(run).toMatchObject({ state: 'succeeded', recordsEmitted: 20, attempts: 2, cursorAfter: { rows: { next: 20 } } });
     expect(rowIds(await h.recordsOf('orphan-run', 10))).toEqual(range(10, 20));
   });
+
+  it('reads every chosen stream, and a resumed run skips the streams it finished', async () => {
+    const streams = ['rows', 'extras'].map((name) => ({ name, mapping: { email: 'email' }, identifierField: 'id' }));
+    await h.connection('two', { rows: 6, checkpointEvery: 4 }, { streams });
+    const run = await h.waitForRun((await h.runNow('two')).id);
+    expect(run).toMatchObject({ state: 'succeeded', recordsEmitted: 12, streamsDone: ['rows', 'extras'], cursorAfter: { rows: { next: 6 }, extras: { next: 6 } } });
+    expect((await h.recordsOf(run.id, 12)).map((r) => r.origin!.rowKey).sort()).toEqual([...range(0, 6), ...range(0, 6).map((k) => k.replace('r-', 'x-'))].sort());
+
+    await h.connection('two-orphan', { rows: 6, checkpointEvery: 4 }, { streams });
+    await h.schema.pool.query(
+      `INSERT INTO runs (run_id, connection_id, state, trigger, full_refresh, cursor_before, cursor_after, streams_done, records_read, records_emitted, checkpoints, started_at, lease_owner, lease_until, attempts)
+       VALUES ('two-orphan-run', 'two-orphan', 'running', 'manual', true, '{"rows": null, "extras": null}', '{"rows": {"next": 6}, "extras": {"next": 4}}', '{rows}', 10, 10, 3, now(), 'dead', now() - interval '1 second', 1)`,
+    );
+    const resumed = await h.waitForRun('two-orphan-run');
+    expect(resumed).toMatchObject({ state: 'succeeded', recordsEmitted: 12, streamsDone: ['rows', 'extras'] });
+    expect((await h.recordsOf('two-orphan-run', 2)).map((r) => r.origin!.rowKey).sort()).toEqual(['x-4', 'x-5']);
+  });
 });

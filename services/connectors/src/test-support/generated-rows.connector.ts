@@ -1,7 +1,8 @@
 import { defineConnector, type ReadMessage } from '@tessera/connector-sdk';
 
 /**
- * A connector over rows it makes up: row i is `{ id: "r-<i>", email, tier, brand, n }`, rows `from` to `rows - 1`,
+ * A connector over rows it makes up: row i of stream `rows` is `{ id: "r-<i>", email, tier, brand, n }` (`x-<i>` in
+ * stream `extras`), rows `from` to `rows - 1`,
  * a checkpoint `{ next: i + 1 }` after every `checkpointEvery` rows and at the end, an estimate first. `delayMs`
  * waits (abortably) before each checkpoint so a run lasts long enough to be cancelled or killed; `version` changes
  * the tier of every row (an "update" the next full refresh sees). For the service's tests and the bench.
@@ -55,15 +56,16 @@ export const generatedRowsConnector = defineConnector<GeneratedRowsConfig>({
   },
   async discover() {
     const schema = { type: 'object', properties: Object.fromEntries(GENERATED_FIELDS.map((f) => [f, { type: f === 'n' ? 'integer' : 'string' }])) };
-    return [{ name: 'rows', schema, cursorCandidates: ['n'], primaryKey: ['id'] }];
+    return ['rows', 'extras'].map((name) => ({ name, schema, cursorCandidates: ['n'], primaryKey: ['id'] }));
   },
   async *read(config, stream, cursor, { signal }): AsyncIterable<ReadMessage> {
-    if (stream !== 'rows') throw new Error(`generated-rows has no stream ${stream}`);
+    if (stream !== 'rows' && stream !== 'extras') throw new Error(`generated-rows has no stream ${stream}`);
+    const prefix = stream === 'rows' ? 'r' : 'x';
     const start = Math.max(config.from ?? 0, cursor ? Number(cursor.next) : 0);
     yield { type: 'estimate', total: Math.max(0, config.rows - start) };
     const aborted = signal ?? new AbortController().signal;
     for (let i = start; i < config.rows; i++) {
-      const id = `r-${i}`;
+      const id = `${prefix}-${i}`;
       yield { type: 'record', stream, rowKey: id, data: { id, email: `${id}@example.com`, tier: `tier-${(i + (config.version ?? 0)) % 4}`, brand: i % 2 === 0 ? 'north' : 'south', n: i } };
       if ((i + 1) % config.checkpointEvery === 0 && !config.noCheckpoints) {
         if (config.delayMs) await sleep(config.delayMs, aborted);
