@@ -35,6 +35,6 @@ COPY --from=production-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY deploy/docker/start-service.js ./deploy/docker/start-service.js
 USER node
-EXPOSE 8080 8081 8082 8083 8084 8085
+EXPOSE 8080 8081 8082 8083 8084 8085 8086
 # node is PID 1 and handles SIGTERM itself (readiness 503, consumers stop, HTTP drains, DB closes).
 ENTRYPOINT ["node", "deploy/docker/start-service.js"]

@@ -17,6 +17,7 @@ const depConstraints = (extraForTests = []) => [
   { sourceTag: 'scope:profile', onlyDependOnLibsWithTags: ['scope:profile', 'scope:shared'] },
   { sourceTag: 'scope:segments', onlyDependOnLibsWithTags: ['scope:segments', 'scope:shared'] },
   { sourceTag: 'scope:activation', onlyDependOnLibsWithTags: ['scope:activation', 'scope:shared'] },
+  { sourceTag: 'scope:connectors', onlyDependOnLibsWithTags: ['scope:connectors', 'scope:shared'] },
 ];
 
 export default [

@@ -13,7 +13,8 @@ for entry in \
   identity:IDENTITY_RESOLVER_DB_PASSWORD \
   profile:PROFILE_MERGER_DB_PASSWORD \
   segments:SEGMENT_EVALUATOR_DB_PASSWORD \
-  activation:ACTIVATION_DISPATCHER_DB_PASSWORD; do
+  activation:ACTIVATION_DISPATCHER_DB_PASSWORD \
+  connectors:CONNECTORS_DB_PASSWORD; do
   schema="${entry%%:*}"
   variable="${entry#*:}"
   password="$(printenv "$variable" || true)"

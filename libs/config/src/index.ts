@@ -11,5 +11,6 @@ export * from './service-environment/ingest-gateway-environment';
 export * from './service-environment/validation-environment';
 export * from './service-environment/segment-evaluator-environment';
 export * from './service-environment/activation-dispatcher-environment';
+export * from './service-environment/connectors-environment';
 export * from './service-environment/service-environments';
 export { makeValidator, EnvError, type ValidatorSpec, type CleanedEnv } from 'envalid';

@@ -49,6 +49,12 @@ export const SERVICE_CATALOG = {
     schema: 'activation',
     description: 'Destinations (webhook, file export, Kafka topic), syncs and the delivery log',
   },
+  connectors: {
+    name: 'connectors',
+    defaultPort: 8086,
+    schema: 'connectors',
+    description: 'Connections to business systems, scheduled exactly-once syncs into cdp.records.raw, run history',
+  },
 } as const satisfies Record<string, ServiceDescriptor>;
 
 export type ServiceName = keyof typeof SERVICE_CATALOG;
@@ -61,6 +67,7 @@ export const SERVICE_NAMES: readonly ServiceName[] = [
   'profile-merger',
   'segment-evaluator',
   'activation-dispatcher',
+  'connectors',
 ];
 
 export function isServiceName(value: string): value is ServiceName {

@@ -144,12 +144,12 @@ describe('loadServiceConfig', () => {
 });
 
 describe('service catalog', () => {
-  it('lists six services with distinct ports and schemas', () => {
-    expect(SERVICE_NAMES).toHaveLength(6);
+  it('lists seven services with distinct ports and schemas', () => {
+    expect(SERVICE_NAMES).toHaveLength(7);
     const ports = SERVICE_NAMES.map((name) => SERVICE_CATALOG[name].defaultPort);
     const schemas = SERVICE_NAMES.map((name) => SERVICE_CATALOG[name].schema);
-    expect(ports).toEqual([8080, 8081, 8082, 8083, 8084, 8085]);
-    expect(schemas).toEqual(['ingest', 'validation', 'identity', 'profile', 'segments', 'activation']);
+    expect(ports).toEqual([8080, 8081, 8082, 8083, 8084, 8085, 8086]);
+    expect(schemas).toEqual(['ingest', 'validation', 'identity', 'profile', 'segments', 'activation', 'connectors']);
     expect(Object.keys(SERVICE_CATALOG).sort()).toEqual([...SERVICE_NAMES].sort());
   });
 });

@@ -53,7 +53,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   }),
   spec(Topics.RecordsRaw, {
     partitions: 6, cleanupPolicy: 'delete', retentionMs: 7 * DAY_MS,
-    key: 'sourceId:recordId', producedBy: ['ingest-gateway', 'validation (replay)'], consumedBy: ['validation'],
+    key: 'sourceId:recordId', producedBy: ['ingest-gateway', 'connectors', 'validation (replay)'], consumedBy: ['validation'],
   }),
   spec(Topics.EventsValid, {
     partitions: 6, cleanupPolicy: 'delete', retentionMs: 7 * DAY_MS,

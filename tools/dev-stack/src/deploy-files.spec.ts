@@ -258,7 +258,7 @@ describe('deploy/k8s', () => {
       for (const [from, fromPod] of servicePods) {
         for (const [to, toPod] of servicePods) if (from !== to && to !== 'ingest-gateway') expect([from, to, allowed(fromPod, toPod, httpPort(to))]).toEqual([from, to, false]);
         expect([from, allowed(prometheus, fromPod, httpPort(from))]).toEqual([from, true]);
-        expect([from, allowed(fromPod, OUTSIDE, 443)]).toEqual([from, from === 'activation-dispatcher']);
+        expect([from, allowed(fromPod, OUTSIDE, 443)]).toEqual([from, from === 'activation-dispatcher' || from === 'connectors']);
       }
       const kubeDns: Pod = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
       for (const pod of [...servicePods.values(), createTopics]) expect(allowed(pod, kubeDns, 53, 'UDP')).toBe(true);

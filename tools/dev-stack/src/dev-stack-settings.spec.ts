@@ -16,6 +16,7 @@ describe('readDevStackSettings', () => {
       'profile-merger': 8083,
       'segment-evaluator': 8084,
       'activation-dispatcher': 8085,
+      connectors: 8086,
     });
   });
 

@@ -17,7 +17,7 @@ describe('npm start (dev stack as a child process)', () => {
   it('starts everything, serves every /readyz, stops cleanly on SIGINT and keeps its data and keys', async () => {
     running = startStack(dataDir);
     const first = await waitForBanner(running);
-    expect(Object.keys(first.services)).toHaveLength(6);
+    expect(Object.keys(first.services)).toHaveLength(7);
     for (const [name, url] of Object.entries(first.services)) {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const res = await fetch(`${url}/readyz`);

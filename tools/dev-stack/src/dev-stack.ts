@@ -42,7 +42,7 @@ interface SupervisedService extends ReadinessTarget {
 
 /**
  * The whole platform on one machine: embedded broker and Postgres (unless KAFKA_BROKERS / DATABASE_URL point
- * elsewhere), every topic from the contracts catalog, then the six services, each a child process.
+ * elsewhere), every topic from the contracts catalog, then the seven services, each a child process.
  * Every child is supervised: one that dies is restarted with backoff (child-supervisor.ts); the broker and
  * Postgres on the same port and data directory, so the services reconnect to them by themselves. If the runner
  * itself dies, the orphan guard stops the children (orphan-guard.ts).

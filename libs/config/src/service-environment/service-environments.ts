@@ -2,6 +2,7 @@ import type { EnvSpec } from '../environment-validation';
 import type { ServiceName } from '../service-catalog';
 import { describeEnvironmentSpec, type EnvironmentVariableDoc } from '../shared-environment';
 import { ACTIVATION_DISPATCHER_ENV_SPEC } from './activation-dispatcher-environment';
+import { CONNECTORS_ENV_SPEC } from './connectors-environment';
 import { GATEWAY_ENV_SPEC } from './ingest-gateway-environment';
 import { SEGMENT_EVALUATOR_ENV_SPEC } from './segment-evaluator-environment';
 import { VALIDATION_ENV_SPEC } from './validation-environment';
@@ -26,6 +27,7 @@ export const SERVICE_ENVIRONMENTS: Readonly<Record<ServiceName, ServiceEnvironme
   'profile-merger': NONE,
   'segment-evaluator': { spec: SEGMENT_EVALUATOR_ENV_SPEC, developmentOnly: [] },
   'activation-dispatcher': { spec: ACTIVATION_DISPATCHER_ENV_SPEC, developmentOnly: [] },
+  connectors: { spec: CONNECTORS_ENV_SPEC, developmentOnly: [] },
 };
 
 /** The service's own variables (not the shared ones), with what each means and defaults to. */

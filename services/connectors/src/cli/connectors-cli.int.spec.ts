@@ -1,0 +1,37 @@
+import { ConnectorsHarness } from '../test-support/connectors-harness';
+import { runCli } from './connectors-cli';
+
+describe('connectors CLI against the service (embedded broker + Postgres)', () => {
+  const h = new ConnectorsHarness();
+  beforeAll(() => h.start('conn_cli'), 120_000);
+  afterAll(() => h.stop());
+
+  const cli = async (...args: string[]) => {
+    let output = '';
+    const code = await runCli(args, { baseUrl: h.service.url, token: 'test-admin-token', write: (t) => (output += t), isTty: false, pollMs: 50 });
+    return { code, output };
+  };
+
+  it('lists, checks, discovers, runs and follows a run to its end with counts', async () => {
+    await h.connection('cli', { rows: 300, checkpointEvery: 50, delayMs: 20 }, { schedule: { kind: 'hourly', minute: 15 } });
+    const list = await cli('list');
+    expect(list.code).toBe(0);
+    expect(list.output).toMatch(/^cli {2}generated-rows {2}streams: rows {2}schedule: \{"kind":"hourly","minute":15\} UTC/m);
+    expect(await cli('check', 'cli')).toEqual({ code: 0, output: 'ok: the source can be reached\n' });
+    expect((await cli('discover', 'cli')).output).toContain('rows  primary key: id  cursor candidates: n\n  id: string');
+    const run = await cli('run', 'cli');
+    expect(run.code).toBe(0);
+    expect(run.output).toMatch(/run \S+ queued \(full refresh\)/);
+    expect(run.output).toMatch(/succeeded \[#+\] 100% {2}300\/300 records/);
+    expect(run.output).toMatch(/run \S+ succeeded: read 300, emitted 300, rejected 0, disappeared 0\n$/);
+  });
+
+  it('exits non-zero with the reason for a failed check, an unknown connection and an unknown command', async () => {
+    await h.connection('cli-bad', { rows: 1, checkpointEvery: 1, apiKey: 'wrong' });
+    expect(await cli('check', 'cli-bad')).toEqual({ code: 1, output: 'failed: the generator rejected the api key\n' });
+    const missing = await cli('run', 'nope');
+    expect(missing.code).toBe(1);
+    expect(missing.output).toContain('error: 404');
+    expect((await cli('frobnicate')).code).toBe(2);
+  });
+});

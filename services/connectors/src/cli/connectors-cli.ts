@@ -1,0 +1,112 @@
+import { progressLine, recordsPerSecond, type ProgressSample } from './progress-line';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface CliOptions {
+  /** The connectors service, e.g. http://127.0.0.1:8086 (CONNECTORS_URL). */
+  baseUrl: string;
+  /** The admin token (TESSERA_ADMIN_TOKEN). */
+  token: string;
+  write(text: string): void;
+  /** Redraw one progress line in place (a terminal), or print a line every few seconds (a log). */
+  isTty: boolean;
+  pollMs?: number;
+}
+
+export const USAGE = `usage: npm run connectors -- <command>
+  list                         connections with their connector, streams, schedule and next run
+  check <connectionId>         can the source be reached with the connection's config?
+  discover <connectionId>      the source's streams and fields
+  run <connectionId> [--full-refresh] [--no-follow]
+                               start a run now and follow it
+  follow <runId>               follow a run until it ends (progress, records/s, ETA)
+environment: CONNECTORS_URL (default http://127.0.0.1:8086), TESSERA_ADMIN_TOKEN`;
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** The data engineers' command line over the service's HTTP API. Resolves to the process exit code. */
+export async function runCli(args: string[], options: CliOptions): Promise<number> {
+  const [command, target, ...flags] = args;
+  const out = (line = '') => options.write(`${line}\n`);
+  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> => {
+    const res = await fetch(`${options.baseUrl.replace(/\/$/, '')}${path}`, {
+      method, headers: { authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  const ok = (res: { status: number; body: Json }) => {
+    if (res.status >= 400) throw new Error(`${res.status}: ${res.body?.message ?? JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const needTarget = (what: string) => {
+    if (!target) throw new Error(`${command} needs a ${what}\n${USAGE}`);
+    return encodeURIComponent(target);
+  };
+
+  try {
+    switch (command) {
+      case 'list': {
+        const connections: Json[] = ok(await call('GET', '/v1/connections?limit=1000'));
+        if (connections.length === 0) out('no connections');
+        for (const c of connections) {
+          const schedule = c.schedule ? `${JSON.stringify(c.schedule)} ${c.timezone}` : 'manual';
+          out(`${c.id}  ${c.connector}  streams: ${c.streams.map((s: Json) => s.name).join(', ')}  schedule: ${schedule}  next: ${c.nextRunAt ?? '-'}${c.enabled ? '' : '  (disabled)'}`);
+        }
+        return 0;
+      }
+      case 'check': {
+        const result = ok(await call('POST', `/v1/connections/${needTarget('connection id')}/check`));
+        out(result.ok ? 'ok: the source can be reached' : `failed: ${result.message}`);
+        return result.ok ? 0 : 1;
+      }
+      case 'discover': {
+        const streams: Json[] = ok(await call('GET', `/v1/connections/${needTarget('connection id')}/discover`));
+        for (const s of streams) {
+          out(`${s.name}  primary key: ${s.primaryKey.join(', ')}  cursor candidates: ${s.cursorCandidates.join(', ') || '-'}`);
+          for (const [field, schema] of Object.entries<Json>(s.schema?.properties ?? {})) out(`  ${field}: ${[schema.type].flat().join('|')}${schema.format ? ` (${schema.format})` : ''}`);
+        }
+        return 0;
+      }
+      case 'run': {
+        const run = ok(await call('POST', `/v1/connections/${needTarget('connection id')}/runs`, { fullRefresh: flags.includes('--full-refresh') }));
+        out(`run ${run.id} queued (${run.fullRefresh ? 'full refresh' : 'incremental'})`);
+        return flags.includes('--no-follow') ? 0 : await follow(run.id, call, options, out);
+      }
+      case 'follow':
+        return await follow(needTarget('run id'), call, options, out);
+      default:
+        out(USAGE);
+        return command === undefined || command === 'help' ? 0 : 2;
+    }
+  } catch (error) {
+    out(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+async function follow(runId: string, call: (method: string, path: string) => Promise<{ status: number; body: Json }>, options: CliOptions, out: (line?: string) => void): Promise<number> {
+  const samples: ProgressSample[] = [];
+  let lastPrinted = 0;
+  for (;;) {
+    const res = await call('GET', `/v1/runs/${runId}`);
+    if (res.status >= 400) throw new Error(`${res.status}: ${res.body?.message}`);
+    const run = res.body;
+    samples.push({ atMs: Date.now(), read: run.recordsRead });
+    if (samples.length > 200) samples.shift();
+    const line = `${run.state.padEnd(9)} ${progressLine(run.recordsRead, run.estimatedTotal, recordsPerSecond(samples))}`;
+    if (options.isTty) options.write(`\r\u001b[2K${line}`);
+    else if (Date.now() - lastPrinted >= 5_000 || TERMINAL.has(run.state)) {
+      out(line);
+      lastPrinted = Date.now();
+    }
+    if (TERMINAL.has(run.state)) {
+      if (options.isTty) out();
+      out(`run ${run.id} ${run.state}: read ${run.recordsRead}, emitted ${run.recordsEmitted}, rejected ${run.recordsRejected}${run.disappeared === null ? '' : `, disappeared ${run.disappeared}`}`);
+      if (run.error) out(`error: ${run.error}`);
+      return run.state === 'succeeded' ? 0 : 1;
+    }
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
+  }
+}

@@ -1,0 +1,97 @@
+import type { Cursor } from '@tessera/connector-sdk';
+import { contractHeaders, encode, Topics } from '@tessera/contracts';
+import { MessageHeaders, writeOutbox, type OutboxEntry, type SqlExecutor } from '@tessera/kafka';
+import type { EncodedRecord } from './record-encoder';
+
+const RAW_RECORD_HEADERS = contractHeaders(Topics.RecordsRaw);
+
+/** Who holds a run: the lease owner of this process. A checkpoint of a run someone else holds commits nothing. */
+export interface RunLease {
+  runId: string;
+  connectionId: string;
+  owner: string;
+  leaseMs: number;
+}
+
+/** The run's counters as of this checkpoint (they include the records it commits). */
+export interface RunProgress {
+  read: number;
+  emitted: number;
+  rejected: number;
+  estimatedTotal: number | null;
+}
+
+export interface Checkpoint {
+  stream: string;
+  cursor: Cursor;
+  records: EncodedRecord[];
+  progress: RunProgress;
+  /** The stream's read has ended: a resumed run skips it. */
+  streamDone: boolean;
+}
+
+/** The run was cancelled, or its lease went to another process: this process must stop without committing. */
+export class RunLostError extends Error {
+  constructor(runId: string) {
+    super(`run ${runId} is no longer held by this process (cancelled, or its lease ran out and another took it)`);
+    this.name = 'RunLostError';
+  }
+}
+
+export function outboxEntries(records: readonly EncodedRecord[]): OutboxEntry[] {
+  return records.map((r) => ({
+    topic: Topics.RecordsRaw,
+    message: { key: r.key, value: encode(Topics.RecordsRaw, r.value), headers: { ...RAW_RECORD_HEADERS, [MessageHeaders.messageId]: r.value.messageId } },
+  }));
+}
+
+/**
+ * Locks the run row if this process still holds it (and it is running), renewing the lease; throws RunLostError
+ * otherwise. The first statement of every run transaction: the row lock serializes it with a cancel or a takeover.
+ */
+export async function fenceRun(tx: SqlExecutor, lease: RunLease): Promise<void> {
+  const { rows } = await tx.query(
+    `UPDATE runs SET lease_until = now() + $3 * interval '1 millisecond' WHERE run_id = $1 AND lease_owner = $2 AND state = 'running' RETURNING run_id`,
+    [lease.runId, lease.owner, lease.leaseMs],
+  );
+  if (rows.length === 0) throw new RunLostError(lease.runId);
+}
+
+/** The last occurrence of each row key (an upsert may not touch one row twice). */
+function lastPerRowKey(records: readonly EncodedRecord[]): EncodedRecord[] {
+  const byKey = new Map<string, EncodedRecord>();
+  for (const r of records) byKey.set(r.rowKey, r);
+  return [...byKey.values()];
+}
+
+/**
+ * One checkpoint, in the caller's transaction: the run's progress and cursor (fenced by its lease), the stream's
+ * saved cursor, the row keys seen (for a later full refresh) and the records, into the outbox. Either all of it
+ * commits or none: a crash before COMMIT re-reads these records from the previous cursor, with the same message ids.
+ */
+export async function writeCheckpoint(tx: SqlExecutor, lease: RunLease, checkpoint: Checkpoint): Promise<void> {
+  const { stream, cursor, records, progress, streamDone } = checkpoint;
+  const updated = await tx.query(
+    `UPDATE runs SET records_read = $3, records_emitted = $4, records_rejected = $5, estimated_total = $6, checkpoints = checkpoints + 1,
+            cursor_after = jsonb_set(cursor_after, ARRAY[$7::text], $8::jsonb),
+            streams_done = CASE WHEN $9 THEN array_append(streams_done, $7::text) ELSE streams_done END,
+            lease_until = now() + $10 * interval '1 millisecond'
+      WHERE run_id = $1 AND lease_owner = $2 AND state = 'running' RETURNING run_id`,
+    [lease.runId, lease.owner, progress.read, progress.emitted, progress.rejected, progress.estimatedTotal, stream, JSON.stringify(cursor), streamDone, lease.leaseMs],
+  );
+  if (updated.rows.length === 0) throw new RunLostError(lease.runId);
+  await tx.query(
+    `INSERT INTO stream_cursors (connection_id, stream, cursor) VALUES ($1, $2, $3::jsonb)
+     ON CONFLICT (connection_id, stream) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
+    [lease.connectionId, stream, JSON.stringify(cursor)],
+  );
+  if (records.length === 0) return;
+  const rows = lastPerRowKey(records);
+  await tx.query(
+    `INSERT INTO row_keys (connection_id, stream, row_key, last_seen_run, identifier, brand)
+     SELECT $1, $2, k, $3, i, b FROM unnest($4::text[], $5::text[], $6::text[]) AS t(k, i, b)
+     ON CONFLICT (connection_id, stream, row_key) DO UPDATE SET last_seen_run = EXCLUDED.last_seen_run, identifier = EXCLUDED.identifier, brand = EXCLUDED.brand`,
+    [lease.connectionId, stream, lease.runId, rows.map((r) => r.rowKey), rows.map((r) => r.identifier), rows.map((r) => r.brand)],
+  );
+  await writeOutbox(tx, outboxEntries(records));
+}

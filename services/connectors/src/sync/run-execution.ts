@@ -1,0 +1,112 @@
+import type { Connector, Cursor } from '@tessera/connector-sdk';
+import { inTransaction } from '@tessera/kafka';
+import type { Logger } from '@tessera/observability';
+import type { Pool } from 'pg';
+import type { Connection } from '../connections/connection-repository';
+import { compileStreamPlan, type StreamPlan } from '../connections/stream-plan';
+import type { Run } from '../runs/run-repository';
+import { writeCheckpoint, type RunLease, type RunProgress } from './checkpoint-writer';
+import type { SyncMetrics } from './metrics';
+import { encodeRecord, type EncodedRecord, type RunOrigin } from './record-encoder';
+import { markSucceeded, settleDisappeared } from './run-finisher';
+
+export interface RunExecutionDeps {
+  pool: Pool;
+  logger: Logger;
+  metrics: SyncMetrics;
+  maxUncheckpointedRecords: number;
+}
+
+/** A connector that emits more records without a checkpoint than the service holds in memory. */
+export class CheckpointTooFarError extends Error {
+  constructor(connector: string, limit: number) {
+    super(`the ${connector} connector emitted more than ${limit} records without a checkpoint (CONNECTORS_MAX_UNCHECKPOINTED_RECORDS); records are only committed with a cursor, so it must checkpoint more often`);
+    this.name = 'CheckpointTooFarError';
+  }
+}
+
+/**
+ * Executes one claimed run: each stream not done yet is read from the run's last committed cursor; the records
+ * read since the previous checkpoint are committed with each checkpoint (checkpoint-writer.ts), the end of a stream
+ * is a last checkpoint, and a full refresh ends by settling the rows that disappeared. Resuming after a crash is
+ * the same code: the run row holds every stream's committed cursor and counters.
+ */
+export class RunExecution {
+  private readonly origin: RunOrigin;
+  private readonly progress: RunProgress;
+  private batchNumber: number;
+
+  constructor(
+    private readonly run: Run,
+    private readonly connection: Connection,
+    private readonly connector: Connector<Record<string, unknown>>,
+    private readonly lease: RunLease,
+    private readonly signal: AbortSignal,
+    private readonly deps: RunExecutionDeps,
+  ) {
+    this.origin = { connectionId: connection.id, runId: run.id, sourceId: connection.sourceId };
+    this.progress = { read: run.recordsRead, emitted: run.recordsEmitted, rejected: run.recordsRejected, estimatedTotal: run.estimatedTotal };
+    this.batchNumber = run.checkpoints;
+  }
+
+  async execute(): Promise<void> {
+    const plans = this.connection.streams.map((s) => {
+      const compiled = compileStreamPlan(s, s.name);
+      if ('problem' in compiled) throw new Error(`stream ${s.name}: ${compiled.problem.message}`);
+      return compiled.plan;
+    });
+    for (const plan of plans) {
+      if (this.run.streamsDone.includes(plan.settings.name)) continue;
+      await this.readStream(plan, this.run.cursorAfter[plan.settings.name] ?? null);
+    }
+    this.signal.throwIfAborted();
+    await inTransaction(this.deps.pool, async (tx) => {
+      const disappeared = this.run.fullRefresh ? await settleDisappeared(tx, this.origin, plans, this.connection.unsetMissingOnFullRefresh, Date.now()) : null;
+      await markSucceeded(tx, this.lease, disappeared);
+    });
+  }
+
+  private async readStream(plan: StreamPlan, from: Cursor): Promise<void> {
+    const stream = plan.settings.name;
+    const readBefore = this.progress.read;
+    let cursor = from;
+    let batch: EncodedRecord[] = [];
+    let rejected = 0;
+    for await (const message of this.connector.read(this.connection.config, stream, from, { signal: this.signal })) {
+      this.signal.throwIfAborted();
+      if (message.type === 'record') {
+        this.progress.read++;
+        if (message.stream !== stream || typeof message.rowKey !== 'string' || message.rowKey === '') {
+          rejected++;
+          continue;
+        }
+        batch.push(encodeRecord(plan, this.origin, message, this.batchNumber, Date.now()));
+        if (batch.length > this.deps.maxUncheckpointedRecords) throw new CheckpointTooFarError(this.connector.name, this.deps.maxUncheckpointedRecords);
+      } else if (message.type === 'estimate') {
+        this.progress.estimatedTotal = readBefore + message.total;
+      } else {
+        cursor = message.cursor;
+        await this.commit(stream, cursor, batch, rejected, false);
+        batch = [];
+        rejected = 0;
+      }
+    }
+    this.signal.throwIfAborted();
+    // Records after the last checkpoint are committed with the stream's end (the SDK asks connectors to end with a
+    // checkpoint; one that does not gets them at most once per run and again from the old cursor next time).
+    if (batch.length > 0) this.deps.logger.warn({ runId: this.run.id, stream, records: batch.length }, 'connector ended a read without a final checkpoint');
+    await this.commit(stream, cursor, batch, rejected, true);
+  }
+
+  private async commit(stream: string, cursor: Cursor, records: EncodedRecord[], rejected: number, streamDone: boolean): Promise<void> {
+    const stop = this.deps.metrics.checkpoint.startTimer({ connector: this.connector.name });
+    const progress = { ...this.progress, emitted: this.progress.emitted + records.length, rejected: this.progress.rejected + rejected };
+    await inTransaction(this.deps.pool, (tx) => writeCheckpoint(tx, this.lease, { stream, cursor, records, progress, streamDone }));
+    stop();
+    this.progress.emitted = progress.emitted;
+    this.progress.rejected = progress.rejected;
+    this.batchNumber++;
+    this.deps.metrics.records.inc({ connector: this.connector.name, outcome: 'emitted' }, records.length);
+    if (rejected > 0) this.deps.metrics.records.inc({ connector: this.connector.name, outcome: 'rejected' }, rejected);
+  }
+}
