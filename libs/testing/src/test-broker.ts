@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBroker, type BrokerOptions } from '@tessera/embedded-kafka';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { startApacheKafka } from './apache-kafka/apache-kafka-cluster';
 
 export interface TestBroker {
@@ -57,6 +57,15 @@ export async function startTestBroker(opts: TestBrokerOptions = {}): Promise<Tes
       if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A producer of test input: idempotent, because a plain kafkajs producer retries a whole request when one of its
+ * partitions fails (Apache Kafka answers NOT_LEADER_OR_FOLLOWER for a while after a topic is created) and so writes
+ * the partitions that had succeeded twice: 4,436 messages in the topic for 4,000 sent, measured.
+ */
+export function createTestProducer(brokers: string[], clientId: string): Producer {
+  return new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
 }
 
 /** Creates topics (waiting for their leaders), one partition each unless told otherwise. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { encode, Topics, type ValidEvent } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestSchema, createTestTopics, startTestBroker, TopicCollector, type TestBroker, type TestSchema } from '@tessera/testing';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { createTestProducer, createTestSchema, createTestTopics, startTestBroker, TopicCollector, type TestBroker, type TestSchema } from '@tessera/testing';
+import { type Producer } from 'kafkajs';
 import { AppModule } from './app.module';
 import { validEvent } from './test-support/valid-input.fixture';
 
@@ -36,7 +36,7 @@ describe('identity edge cases (embedded broker and Postgres, real HTTP)', () => 
     schema = await createTestSchema('identity_edge_it');
     await createTestTopics(broker.brokers, [{ topic: Topics.EventsValid, numPartitions: 2 }, Topics.RecordsValid, { topic: Topics.EventsResolved, numPartitions: 2 }, Topics.IdentityMerges, Topics.EventsRejected]);
     service = await startServiceForTest(AppModule, 'identity-resolver', { databaseUrl: schema.url, schema: schema.schema, kafkaBrokers: broker.brokers.join(','), adminToken: ADMIN });
-    producer = new Kafka({ clientId: 'identity-edge-producer', brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer();
+    producer = createTestProducer(broker.brokers, 'identity-edge-producer');
     await producer.connect();
     collector = new TopicCollector(broker.brokers, [Topics.EventsResolved, Topics.IdentityMerges]);
     await collector.start();

@@ -1,7 +1,6 @@
 import { encode, Topics, type ValidEvent } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestSchema, createTestTopics, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { createTestProducer, createTestSchema, createTestTopics, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { AppModule } from './app.module';
 import { eventually, TopicCollector } from '@tessera/testing';
 import { validEvent } from './test-support/valid-input.fixture';
@@ -57,7 +56,7 @@ describe('identity-resolver under kill -9 (embedded broker and Postgres)', () =>
 
   it('resolves every item exactly once across a SIGKILL and a restart, into one profile per person', async () => {
     const events = Array.from({ length: PEOPLE }, (_, p) => personEvents(p)).flat();
-    const producer = new Kafka({ clientId: 'identity-crash-producer', brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer();
+    const producer = createTestProducer(broker.brokers, 'identity-crash-producer');
     await producer.connect();
     for (let start = 0; start < events.length; start += 1_000) {
       await producer.send({

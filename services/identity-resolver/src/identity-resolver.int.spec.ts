@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { encode, Topics, type ValidEvent, type ValidRecord } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { createTestProducer, createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { type Producer } from 'kafkajs';
 import { AppModule } from './app.module';
 import { TopicCollector } from '@tessera/testing';
 import { validEvent, validRecord } from './test-support/valid-input.fixture';
@@ -63,7 +63,7 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
       adminToken: ADMIN,
       readToken: READ,
     });
-    producer = new Kafka({ clientId: 'identity-test-producer', brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer();
+    producer = createTestProducer(broker.brokers, 'identity-test-producer');
     await producer.connect();
     collector = new TopicCollector(broker.brokers, [Topics.EventsResolved, Topics.IdentityMerges, Topics.EventsRejected]);
     await collector.start();

@@ -1,7 +1,6 @@
 import { encode, Topics } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestSchema, createTestTopics, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { createTestProducer, createTestSchema, createTestTopics, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { AppModule } from './app.module';
 import { rawEvent } from './pipeline/pipeline-samples.fixture';
 import { eventually, TopicCollector } from '@tessera/testing';
@@ -40,7 +39,7 @@ describe('validation under kill -9 (embedded broker and Postgres)', () => {
   });
 
   it('accepts every event exactly once across a SIGKILL and a restart', async () => {
-    const producer = new Kafka({ clientId: 'crash-producer', brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer();
+    const producer = createTestProducer(broker.brokers, 'crash-producer');
     await producer.connect();
     const now = Date.now();
     for (let start = 0; start < N; start += 1_000) {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { encode, Topics, type RawEvent, type RawRecord } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { createTestProducer, createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { type Producer } from 'kafkajs';
 import { AppModule } from './app.module';
 import { rawEvent, rawRecord } from './pipeline/pipeline-samples.fixture';
 import { eventually, TopicCollector } from '@tessera/testing';
@@ -50,7 +50,7 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
       Topics.EventsRejected,
     ]);
     service = await start();
-    producer = new Kafka({ clientId: 'validation-test-producer', brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer();
+    producer = createTestProducer(broker.brokers, 'validation-test-producer');
     await producer.connect();
     collector = new TopicCollector(broker.brokers, [Topics.EventsValid, Topics.RecordsValid, Topics.EventsRejected]);
     await collector.start();

@@ -1,6 +1,5 @@
 import { TOPIC_SPECS } from '@tessera/contracts';
-import { CHILD_SERVICE_TOKENS, createTestSchema, createTestTopics, eventually, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { createTestProducer, CHILD_SERVICE_TOKENS, createTestSchema, createTestTopics, eventually, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { membershipRound } from '../test-support/membership-round';
 import { randomBytes } from 'node:crypto';
 import { ScriptedReceiver } from '../test-support/scripted-receiver';
@@ -56,7 +55,7 @@ describe('activation-dispatcher end to end under kill -9 (embedded broker + Post
     await admin(running.port, '/v1/destinations', { id: 'hook', name: 'crash hook', kind: 'webhook', config: { url: receiver.url('/hook'), batchSize: 100 }, secrets: { signingSecret: `whsec_${randomBytes(32).toString('base64')}` }, batchSize: 100 });
     await admin(running.port, '/v1/syncs', { id: 's', segmentId: 'seg', destinationId: 'hook', mode: 'add_remove' });
 
-    const producer = new Kafka({ clientId: 'act-e2e-crash', brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer();
+    const producer = createTestProducer(broker.brokers, 'act-e2e-crash');
     await producer.connect();
     const ids = Array.from({ length: PROFILES }, (_, i) => `cp-${i}`);
     const start = Date.now();

@@ -1,6 +1,5 @@
 import { TOPIC_SPECS } from '@tessera/contracts';
-import { createTestSchema, createTestTopics, eventually, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { createTestProducer, createTestSchema, createTestTopics, eventually, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { membershipRound } from '../test-support/membership-round';
 
 const PROFILES = 1_000;
@@ -39,7 +38,7 @@ describe('activation-dispatcher consumer under kill -9 (embedded broker + Postgr
     await schema.pool.query(`INSERT INTO destinations (destination_id, name, kind, config) VALUES ('hook', 'hook', 'webhook', '{"url":"http://127.0.0.1:9/"}')`);
     await schema.pool.query(`INSERT INTO syncs (sync_id, segment_id, destination_id, mode) VALUES ('s', 'seg', 'hook', 'add_remove')`);
 
-    const producer = new Kafka({ clientId: 'act-crash', brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer();
+    const producer = createTestProducer(broker.brokers, 'act-crash');
     await producer.connect();
     const ids = Array.from({ length: PROFILES }, (_, i) => `cp-${i}`);
     const now = Date.now();

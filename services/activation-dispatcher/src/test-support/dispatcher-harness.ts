@@ -1,8 +1,8 @@
 import { encode, TOPIC_SPECS, Topics, type ProfileChangeInput, type SegmentMembershipChangeInput } from '@tessera/contracts';
 import type { DeliveryItem } from '@tessera/destinations';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { createTestProducer, createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { type Producer } from 'kafkajs';
 import { appModuleWithCatalog } from '../app.module';
 import { DeliveryClock } from '../delivery/delivery-clock';
 import type { DeliverySettings } from '../delivery/delivery-settings';
@@ -47,7 +47,7 @@ export class DispatcherHarness {
     this.service = await startServiceForTest(appModuleWithCatalog(() => listingDestinationCatalog(this.listing), delivery), 'activation-dispatcher', {
       databaseUrl: this.schema.url, schema: this.schema.schema, kafkaBrokers: this.broker.brokers.join(','), adminToken: ADMIN,
     });
-    this.producer = new Kafka({ clientId: 'dispatcher-test', brokers: this.broker.brokers, logLevel: logLevel.NOTHING }).producer();
+    this.producer = createTestProducer(this.broker.brokers, 'dispatcher-test');
     await this.producer.connect();
   }
 

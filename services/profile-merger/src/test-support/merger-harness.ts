@@ -1,5 +1,6 @@
+import { createTestProducer } from '@tessera/testing';
 import { encode, Topics, type IdentityChangeInput, type ResolvedItem } from '@tessera/contracts';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { type Producer } from 'kafkajs';
 
 /** Loosely typed JSON answers: tests assert their shape with expect(). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test helper: bodies are checked by expect(), not by types
@@ -16,7 +17,7 @@ export class MergerHarness {
   ) {}
 
   async start(): Promise<void> {
-    this.producer = new Kafka({ clientId: 'merger-test', brokers: this.brokers, logLevel: logLevel.NOTHING }).producer();
+    this.producer = createTestProducer(this.brokers, 'merger-test');
     await this.producer.connect();
   }
 

@@ -1,6 +1,6 @@
+import { createTestProducer } from '@tessera/testing';
 import { encode, Topics, type ResolvedItem } from '@tessera/contracts';
 import type { Pool } from '@tessera/persistence';
-import { Kafka, logLevel } from 'kafkajs';
 import { trackItem } from '../survivorship/test-items.fixture';
 
 const EVENTS = ['Viewed', 'Clicked', 'Order Completed'];
@@ -26,7 +26,7 @@ export async function produceWorkload(brokers: string[], total: number, profiles
     expectedCounts.set(key, (expectedCounts.get(key) ?? 0) + 1);
     return trackItem({ profileId: `p-${profile}`, messageId: `m-${i}`, sourceId: 'web', at: Date.UTC(2026, 0, 1) + i, event: name, revenue: name === 'Order Completed' ? 1 : null });
   });
-  const producer = new Kafka({ clientId: 'workload-seed', brokers, logLevel: logLevel.NOTHING }).producer();
+  const producer = createTestProducer(brokers, 'workload-seed');
   await producer.connect();
   const half = Math.floor(total / 2);
   const send = (slice: ResolvedItem[]) => producer.send({ topic: Topics.EventsResolved, messages: slice.map((item) => ({ key: item.profileId, value: encode(Topics.EventsResolved, item) })) });

@@ -1,5 +1,5 @@
+import { createTestProducer } from '@tessera/testing';
 import { encode, Topics, type ValidEventInput } from '@tessera/contracts';
-import { Kafka, logLevel } from 'kafkajs';
 
 const TRACK_NAMES = ['Page Viewed', 'Product Viewed', 'Added to Cart', 'Order Completed', 'Signed Up'] as const;
 const START_MS = Date.UTC(2026, 0, 1);
@@ -135,7 +135,7 @@ export function buildPipelineWorkload(total: number, peopleCount: number, seed: 
  * id) as validation keys them, so one person's events spread over several partitions.
  */
 export async function producePipelineEvents(brokers: string[], events: ValidEventInput[], batchSize = 1_000, pauseMs = 100): Promise<void> {
-  const producer = new Kafka({ clientId: 'pipeline-crash-producer', brokers, logLevel: logLevel.NOTHING }).producer();
+  const producer = createTestProducer(brokers, 'pipeline-crash-producer');
   await producer.connect();
   try {
     for (let start = 0; start < events.length; start += batchSize) {

@@ -1,6 +1,5 @@
 import { encode, TOPIC_SPECS, Topics, type ResolvedItemInput } from '@tessera/contracts';
-import { CHILD_SERVICE_TOKENS, createTestSchema, createTestTopics, eventually, ServiceChildProcess, startTestBroker, TopicCollector, type TestBroker, type TestSchema } from '@tessera/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { createTestProducer, CHILD_SERVICE_TOKENS, createTestSchema, createTestTopics, eventually, ServiceChildProcess, startTestBroker, TopicCollector, type TestBroker, type TestSchema } from '@tessera/testing';
 import { outboxDrained } from '../test-support/outbox-drained';
 
 const PROFILES = 1000;
@@ -41,7 +40,7 @@ describe('computed-trait backfill under kill -9 (embedded broker + Postgres, chi
     const ids = Array.from({ length: PROFILES }, (_, i) => `ct-${String(i).padStart(4, '0')}`);
     const orders = (i: number) => 1 + (i % 3);
     const now = Date.now();
-    const producer = new Kafka({ clientId: 'seg-ct-crash', brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer();
+    const producer = createTestProducer(broker.brokers, 'seg-ct-crash');
     await producer.connect();
     await producer.send({
       topic: Topics.EventsResolved,

@@ -1,6 +1,6 @@
 import { encode, TOPIC_SPECS, Topics, type ProfileChangeInput, type ResolvedItemInput } from '@tessera/contracts';
-import { CHILD_SERVICE_TOKENS, createTestSchema, createTestTopics, eventually, ServiceChildProcess, startTestBroker, TopicCollector, type TestBroker, type TestSchema } from '@tessera/testing';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { createTestProducer, CHILD_SERVICE_TOKENS, createTestSchema, createTestTopics, eventually, ServiceChildProcess, startTestBroker, TopicCollector, type TestBroker, type TestSchema } from '@tessera/testing';
+import { type Producer } from 'kafkajs';
 import { outboxDrained } from '../test-support/outbox-drained';
 
 const PROFILES = 500;
@@ -80,7 +80,7 @@ describe('segment-evaluator under kill -9 (embedded broker + Postgres, child pro
     schema = await createTestSchema('seg_crash');
     collector = new TopicCollector(broker.brokers, [Topics.SegmentsMembership]);
     await collector.start();
-    producer = new Kafka({ clientId: 'seg-crash', brokers: broker.brokers, logLevel: logLevel.NOTHING }).producer();
+    producer = createTestProducer(broker.brokers, 'seg-crash');
     await producer.connect();
   }, 60_000);
 

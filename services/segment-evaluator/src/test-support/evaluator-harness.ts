@@ -1,7 +1,7 @@
 import { encode, TOPIC_SPECS, Topics, type IdentityChangeInput, type ProfileChangeInput, type ResolvedItemInput } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestSchema, createTestTopics, startTestBroker, TopicCollector, type TestBroker, type TestSchema } from '@tessera/testing';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { createTestProducer, createTestSchema, createTestTopics, startTestBroker, TopicCollector, type TestBroker, type TestSchema } from '@tessera/testing';
+import { type Producer } from 'kafkajs';
 import { AppModule } from '../app.module';
 import { SegmentClock } from '../config/segment-clock';
 import { SegmentWorkLoop } from '../scheduler/segment-work.loop';
@@ -29,7 +29,7 @@ export class EvaluatorHarness {
     this.service = await startServiceForTest(AppModule, 'segment-evaluator', { databaseUrl: this.schema.url, schema: this.schema.schema, kafkaBrokers: this.broker.brokers.join(','), adminToken: ADMIN, readToken: READ_TOKEN });
     this.clock = this.service.app.get(SegmentClock);
     this.clock.set(at);
-    this.producer = new Kafka({ clientId: 'evaluator-test', brokers: this.broker.brokers, logLevel: logLevel.NOTHING }).producer();
+    this.producer = createTestProducer(this.broker.brokers, 'evaluator-test');
     await this.producer.connect();
     this.collector = new TopicCollector(this.broker.brokers, [Topics.SegmentsMembership, Topics.ProfilesComputed]);
     await this.collector.start();

@@ -1,7 +1,6 @@
 import { encode, Topics, type RawRecordInput } from '@tessera/contracts';
-import { createKafkaClient } from '@tessera/kafka';
-import { eventually } from '@tessera/testing';
-import { Partitioners, type Producer } from 'kafkajs';
+import { createTestProducer, eventually } from '@tessera/testing';
+import type { Producer } from 'kafkajs';
 import type { Json } from './scenario-client';
 import { SCENARIO_ADMIN_TOKEN, timeAfter, useScenarioPipeline } from './scenario-suite.spec-helper';
 
@@ -18,7 +17,7 @@ describe('record mapping: custom attribute names, casts and connector origin, on
   let producer: Producer;
 
   beforeAll(async () => {
-    producer = createKafkaClient({ clientId: 'scenario-connector', brokers: brokers() }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    producer = createTestProducer(brokers(), 'scenario-connector');
     await producer.connect();
   });
 
