@@ -10,6 +10,8 @@ export interface BrokerRun extends ChildRun {
 }
 
 export interface BrokerLaunchOptions {
+  /** The embedded broker (`npm run kafka`), or Apache Kafka itself (`npm run kafka:apache`, TESSERA_KAFKA=apache). */
+  kind?: 'embedded' | 'apache';
   port: number;
   dataDir: string;
   logLevel: string;
@@ -19,18 +21,20 @@ export interface BrokerLaunchOptions {
   stopGraceMs?: number;
 }
 
-const LISTENING = /^embedded kafka listening on (\S+?)(,|$)/;
+const LISTENING = /^(?:embedded|apache) kafka (?:\S+ )?listening on ([^\s,]+)/;
 
 /**
  * The embedded broker as a child process (`npm run kafka`), so that it can die and be restarted on its own, on the
  * same port and data directory, without taking the dev stack down. Resolves once it listens.
  */
 export function launchBroker(options: BrokerLaunchOptions): Promise<BrokerRun> {
-  const args = [
-    path.join(REPO_ROOT, 'tools', 'run-ts.js'),
-    path.join('libs', 'embedded-kafka', 'src', 'cli.ts'),
-    ...['--port', String(options.port), '--data-dir', options.dataDir, '--auto-create-topics', 'false', '--log-level', options.logLevel],
-  ];
+  const args = options.kind === 'apache'
+    ? [path.join(REPO_ROOT, 'tools', 'run-ts.js'), path.join('libs', 'testing', 'src', 'apache-kafka', 'apache-kafka-cli.ts'), '--port', String(options.port), '--data-dir', options.dataDir]
+    : [
+        path.join(REPO_ROOT, 'tools', 'run-ts.js'),
+        path.join('libs', 'embedded-kafka', 'src', 'cli.ts'),
+        ...['--port', String(options.port), '--data-dir', options.dataDir, '--auto-create-topics', 'false', '--log-level', options.logLevel],
+      ];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const recent: string[] = [];
   let exitInfo: ChildExit | undefined;

@@ -8,6 +8,7 @@ describe('readDevStackSettings', () => {
     expect(settings.externalKafkaBrokers).toBeUndefined();
     expect(settings.externalDatabaseUrl).toBeUndefined();
     expect(settings.kafkaPort).toBe(9092);
+    expect(settings.kafkaKind).toBe('embedded');
     expect(settings.postgresPort).toBe(5432);
     expect(settings.servicePorts).toEqual({
       'ingest-gateway': 8080,
@@ -18,6 +19,11 @@ describe('readDevStackSettings', () => {
       'activation-dispatcher': 8085,
       connectors: 8086,
     });
+  });
+
+  it('runs Apache Kafka itself with TESSERA_KAFKA=apache, and refuses another value', () => {
+    expect(readDevStackSettings({ TESSERA_KAFKA: 'apache' }).kafkaKind).toBe('apache');
+    expect(() => readDevStackSettings({ TESSERA_KAFKA: 'confluent' })).toThrow('TESSERA_KAFKA must be embedded or apache, got "confluent"');
   });
 
   it('uses external Kafka and Postgres, fixed secrets and per-service ports when given', () => {

@@ -12,6 +12,8 @@ export interface DevStackSettings {
   externalDatabaseUrl?: string;
   /** Port for the embedded broker (0 = free port). */
   kafkaPort: number;
+  /** TESSERA_KAFKA: the broker `npm start` runs (embedded by default; apache needs Java 17+ and Maven). */
+  kafkaKind: 'embedded' | 'apache';
   /** Port for the embedded Postgres (0 = free port). */
   postgresPort: number;
   /** HTTP port per service (0 = free port). */
@@ -50,6 +52,7 @@ export function readDevStackSettings(env: NodeJS.ProcessEnv = process.env): DevS
     externalKafkaBrokers: env.KAFKA_BROKERS || undefined,
     externalDatabaseUrl: env.DATABASE_URL || undefined,
     kafkaPort: portFrom('TESSERA_KAFKA_PORT', 9092),
+    kafkaKind: kafkaKindFrom(env.TESSERA_KAFKA),
     postgresPort: portFrom('TESSERA_POSTGRES_PORT', 5432),
     servicePorts,
     fixedWriteKey: env.TESSERA_DEV_WRITE_KEY || undefined,
@@ -58,4 +61,10 @@ export function readDevStackSettings(env: NodeJS.ProcessEnv = process.env): DevS
     logLevel: env.LOG_LEVEL || 'info',
     readyTimeoutMs: Number(env.TESSERA_DEV_READY_TIMEOUT_MS || 180_000),
   };
+}
+
+function kafkaKindFrom(raw: string | undefined): 'embedded' | 'apache' {
+  if (raw === undefined || raw === '' || raw === 'embedded') return 'embedded';
+  if (raw === 'apache') return 'apache';
+  throw new Error(`TESSERA_KAFKA must be embedded or apache, got ${JSON.stringify(raw)}`);
 }

@@ -22,6 +22,7 @@ export interface DevStackEndpoints {
   secrets: DevSecrets;
   services: Array<{ name: string; url: string }>;
   embeddedKafka: boolean;
+  kafkaKind: 'embedded' | 'apache';
   embeddedPostgres: boolean;
 }
 
@@ -120,6 +121,7 @@ export class DevStack {
       secrets,
       services: this.services.map((service) => ({ name: service.name, url: service.url })),
       embeddedKafka: this.broker !== undefined,
+      kafkaKind: this.settings.kafkaKind,
       embeddedPostgres: this.postgres !== undefined,
     };
   }
@@ -137,7 +139,7 @@ export class DevStack {
     }
     if (this.broker) {
       await this.broker.stop();
-      this.log('embedded Kafka broker stopped');
+      this.log(`${this.settings.kafkaKind === 'apache' ? 'Apache' : 'embedded'} Kafka broker stopped`);
     }
     if (this.postgres) {
       await this.postgres.stop();
@@ -217,18 +219,22 @@ export class DevStack {
   private async startBroker(): Promise<string> {
     // A free port is chosen once: a restarted broker must come back where the services look for it.
     const port = this.settings.kafkaPort || (await freePort());
-    const dataDir = path.join(this.settings.dataDir, 'kafka');
+    const kind = this.settings.kafkaKind;
+    const name = kind === 'apache' ? 'Apache Kafka broker' : 'embedded Kafka broker';
+    const dataDir = path.join(this.settings.dataDir, kind === 'apache' ? 'apache-kafka' : 'kafka');
     const logLevel = process.env.TESSERA_BROKER_LOG_LEVEL ?? 'warn';
-    this.broker = new ChildSupervisor('embedded Kafka broker', () => launchBroker({ port, dataDir, logLevel, stopGraceMs: BROKER_STOP_GRACE_MS }), this.guarded('kafka', 'broker'));
+    // Apache Kafka's first start resolves it with Maven (a download of about 40 MB)
+    const startTimeoutMs = kind === 'apache' ? 600_000 : undefined;
+    this.broker = new ChildSupervisor(name, () => launchBroker({ kind, port, dataDir, logLevel, startTimeoutMs, stopGraceMs: BROKER_STOP_GRACE_MS }), this.guarded('kafka', 'broker'));
     let bootstrap: string;
     try {
       bootstrap = ((await this.broker.start()) as ChildRun & { bootstrap: string }).bootstrap;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`embedded Kafka broker did not start on port ${port} (${reason}); if the port is taken, set TESSERA_KAFKA_PORT, or KAFKA_BROKERS to use a running Kafka`);
+      throw new Error(`${name} did not start on port ${port} (${reason}); if the port is taken, set TESSERA_KAFKA_PORT, or KAFKA_BROKERS to use a running Kafka`);
     }
     this.broker.keepAlive();
-    this.log(`embedded Kafka broker on ${bootstrap} (pid ${this.broker.current?.pid}, data in ${dataDir})`);
+    this.log(`${name} on ${bootstrap} (pid ${this.broker.current?.pid}, data in ${dataDir})`);
     return bootstrap;
   }
 }
