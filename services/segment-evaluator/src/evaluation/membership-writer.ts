@@ -49,10 +49,14 @@ export async function writeDecisions(tx: SqlExecutor, decided: readonly DecidedP
     await tx.query('DELETE FROM memberships m USING unnest($1::text[], $2::text[]) AS x(segment_id, profile_id) WHERE m.segment_id = x.segment_id AND m.profile_id = x.profile_id', [arrayLiteral(exit.segment, 'plain'), arrayLiteral(exit.profile, 'plain')]);
   }
   if (enter.profile.length > 0) {
+    // No ON CONFLICT: an enter is decided against the stored memberships, read under the profile's row lock that
+    // every writer of its memberships holds, so the row cannot exist; if it did, a bug would have sent a second
+    // enter, and failing the slice (bisected to the DLQ with the error) says so where DO NOTHING hid it. A
+    // speculative insertion (ON CONFLICT) also cost ~35 % more per row, on the statement that was half of the
+    // evaluator's Postgres time on the bench (docs/benchmarks.md).
     await tx.query(
       `INSERT INTO memberships (segment_id, profile_id, segment_version, entered_at_ms, reason)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::text[])
-       ON CONFLICT (segment_id, profile_id) DO NOTHING`,
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::text[])`,
       [enter.segment, enter.profile, enter.version, enter.at, enter.reason].map((column) => arrayLiteral(column, 'plain')),
     );
   }
