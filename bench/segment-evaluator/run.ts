@@ -14,7 +14,11 @@
  * --workload steady (a second workload, see measureEvaluator) applies every first sight before the clock starts.
  *
  * Usage: node tools/run-ts.js bench/segment-evaluator/run.ts [--profiles 10000] [--versions 5] [--workload first-sight|steady]
- *          [--rate 1000] [--latency-seconds 15] [--floor-people 5000] [--pg-stats] [--cpu-prof <dir>]
+ *          [--rate 1000] [--latency-seconds 15] [--floor-people 5000] [--pg-stats] [--cpu-prof <dir>] [--entry <main.ts>]
+ *
+ * --entry runs another copy of the service (default services/segment-evaluator/src/main.ts), e.g. a base commit's
+ * (`git archive <commit> services/segment-evaluator | tar -x -C tmp/base`, then --entry
+ * tmp/base/services/segment-evaluator/src/main.ts), so before and after run back to back from one checkout.
  */
 import { decode, encode, Topics } from '@tessera/contracts';
 import { freePort } from '@tessera/testing';
@@ -101,6 +105,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
     profiles: { type: 'string', default: '10000' }, workload: { type: 'string', default: 'first-sight' }, versions: { type: 'string', default: '5' }, rate: { type: 'string', default: '1000' }, 'latency-seconds': { type: 'string', default: '15' },
     'floor-people': { type: 'string', default: '5000' }, 'pg-stats': { type: 'boolean' }, 'cpu-prof': { type: 'string' },
+    entry: { type: 'string', default: 'services/segment-evaluator/src/main.ts' },
   } });
   const profiles = Number(values.profiles);
   const versions = Number(values.versions);
@@ -109,7 +114,7 @@ async function main(): Promise<void> {
   const steady = values.workload === 'steady';
   let evaluator: Throughput | undefined;
   await BenchRig.run({ workPrefix: 'tessera-bench-segments-', clientId: 'bench-segments', cpuProfDir: values['cpu-prof'], pgSettings: pgStats ? PG_STATS_SETTINGS : [] }, async (rig) => {
-    evaluator = await measureEvaluator(rig, profiles, versions, steady, Number(values.rate), Number(values['latency-seconds']), pgStats);
+    evaluator = await measureEvaluator(rig, values.entry, profiles, versions, steady, Number(values.rate), Number(values['latency-seconds']), pgStats);
   });
   let floor: FloorResult | undefined;
   let floorLoad = '';
@@ -128,9 +133,9 @@ async function main(): Promise<void> {
  * before the clock starts; the clock then runs over versions 2..versions+1, changes to known profiles only, as a
  * running installation mostly sees. The first-sight workload (the default, issue 13's figure) keeps them in.
  */
-async function measureEvaluator(rig: BenchRig, profiles: number, versions: number, steady: boolean, rate: number, latencySeconds: number, pgStats: boolean): Promise<Throughput> {
+async function measureEvaluator(rig: BenchRig, entry: string, profiles: number, versions: number, steady: boolean, rate: number, latencySeconds: number, pgStats: boolean): Promise<Throughput> {
   const port = await freePort();
-  const evaluator = rig.spawn('segment-evaluator', 'services/segment-evaluator/src/main.ts', {
+  const evaluator = rig.spawn('segment-evaluator', entry, {
     NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: rig.databaseUrl, DATABASE_SCHEMA: SCHEMA,
     KAFKA_BROKERS: rig.brokers.join(','), TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
   });

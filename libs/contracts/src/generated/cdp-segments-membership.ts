@@ -101,13 +101,72 @@ export interface SegmentMembershipChangeV2Input {
   reason?: string | null;
 }
 
-// ---- the newest version (v2): what consumers read into and producers write
+// ---- libs/contracts/schemas/cdp.segments.membership/v3.avsc
 
-export type SegmentMembershipChange = SegmentMembershipChangeV2;
-export type SegmentMembershipChangeInput = SegmentMembershipChangeV2Input;
-export type MembershipChangeKind = MembershipChangeKindV2;
-export type MemberIdentifier = MemberIdentifierV2;
-export type MemberIdentifierInput = MemberIdentifierV2Input;
+export type MembershipChangeKindV3 = 'entered' | 'exited';
+
+export interface MemberIdentifierV3 {
+  type: string;
+  value: string;
+}
+
+/** What encode accepts for MemberIdentifierV3: fields with a schema default may be omitted. */
+export interface MemberIdentifierV3Input {
+  type: string;
+  value: string;
+}
+
+/** A profile entered or exited a segment. Carries the profile data activation needs, because the dispatcher cannot read the profile store: since v3 once per profile version and transaction (see snapshotOmitted). Key: profileId. */
+export interface SegmentMembershipChangeV3 {
+  segmentId: string;
+  profileId: string;
+  change: MembershipChangeKindV3;
+  /** The profile version that produced this decision; per (segmentId, profileId), consumers ignore a version not newer than the last they applied. */
+  version: number;
+  /** The segment definition's version that decided this change (0: written before v2). */
+  segmentVersion: number;
+  /** The profile's identifiers at that version; empty when snapshotOmitted. */
+  identifiers: Array<MemberIdentifierV3>;
+  /** JSON text of the profile's segmentable values at that version (see cdp.profiles.changed); null when snapshotOmitted. */
+  values: string | null;
+  /** v3. True: this message leaves the profile snapshot out (values null, identifiers empty) because an earlier message of the same profile and version, before it in the partition, carried it: the evaluator sends a profile's snapshot once per version and transaction, not with each of its enters and exits. A reader that has not applied that version's snapshot must not take this message as the profile's state at that version. False in every message written before v3. */
+  snapshotOmitted: boolean;
+  isTest: boolean;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  at: number;
+  /** Which conditions decided the change, as JSON paths into the rule with a description, e.g. '$.all[0]: traits.contract_end_date within the next 30 days'; or why the profile left (merged into another profile, segment deleted). */
+  reason: string | null;
+}
+
+/** What encode accepts for SegmentMembershipChangeV3: fields with a schema default may be omitted. */
+export interface SegmentMembershipChangeV3Input {
+  segmentId: string;
+  profileId: string;
+  change: MembershipChangeKindV3;
+  /** The profile version that produced this decision; per (segmentId, profileId), consumers ignore a version not newer than the last they applied. */
+  version: number;
+  /** The segment definition's version that decided this change (0: written before v2). */
+  segmentVersion?: number;
+  /** The profile's identifiers at that version; empty when snapshotOmitted. */
+  identifiers?: Array<MemberIdentifierV3Input>;
+  /** JSON text of the profile's segmentable values at that version (see cdp.profiles.changed); null when snapshotOmitted. */
+  values?: string | null;
+  /** v3. True: this message leaves the profile snapshot out (values null, identifiers empty) because an earlier message of the same profile and version, before it in the partition, carried it: the evaluator sends a profile's snapshot once per version and transaction, not with each of its enters and exits. A reader that has not applied that version's snapshot must not take this message as the profile's state at that version. False in every message written before v3. */
+  snapshotOmitted?: boolean;
+  isTest?: boolean;
+  /** (timestamp-millis: UTC epoch milliseconds) */
+  at: number;
+  /** Which conditions decided the change, as JSON paths into the rule with a description, e.g. '$.all[0]: traits.contract_end_date within the next 30 days'; or why the profile left (merged into another profile, segment deleted). */
+  reason?: string | null;
+}
+
+// ---- the newest version (v3): what consumers read into and producers write
+
+export type SegmentMembershipChange = SegmentMembershipChangeV3;
+export type SegmentMembershipChangeInput = SegmentMembershipChangeV3Input;
+export type MembershipChangeKind = MembershipChangeKindV3;
+export type MemberIdentifier = MemberIdentifierV3;
+export type MemberIdentifierInput = MemberIdentifierV3Input;
 
 
 export const CDP_SEGMENTS_MEMBERSHIP_VERSIONS: readonly ContractSchemaVersion[] = [
@@ -250,6 +309,102 @@ export const CDP_SEGMENTS_MEMBERSHIP_VERSIONS: readonly ContractSchemaVersion[] 
         ],
         "default": null,
         "doc": "JSON text of the profile's segmentable values at that version (see cdp.profiles.changed)."
+      },
+      {
+        "name": "isTest",
+        "type": "boolean",
+        "default": false
+      },
+      {
+        "name": "at",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        }
+      },
+      {
+        "name": "reason",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "Which conditions decided the change, as JSON paths into the rule with a description, e.g. '$.all[0]: traits.contract_end_date within the next 30 days'; or why the profile left (merged into another profile, segment deleted)."
+      }
+    ]
+  } },
+  { version: 3, schema: {
+    "type": "record",
+    "name": "SegmentMembershipChange",
+    "namespace": "io.tessera.cdp",
+    "doc": "A profile entered or exited a segment. Carries the profile data activation needs, because the dispatcher cannot read the profile store: since v3 once per profile version and transaction (see snapshotOmitted). Key: profileId.",
+    "fields": [
+      {
+        "name": "segmentId",
+        "type": "string"
+      },
+      {
+        "name": "profileId",
+        "type": "string"
+      },
+      {
+        "name": "change",
+        "type": {
+          "type": "enum",
+          "name": "MembershipChangeKind",
+          "symbols": [
+            "entered",
+            "exited"
+          ]
+        }
+      },
+      {
+        "name": "version",
+        "type": "long",
+        "doc": "The profile version that produced this decision; per (segmentId, profileId), consumers ignore a version not newer than the last they applied."
+      },
+      {
+        "name": "segmentVersion",
+        "type": "long",
+        "default": 0,
+        "doc": "The segment definition's version that decided this change (0: written before v2)."
+      },
+      {
+        "name": "identifiers",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "MemberIdentifier",
+            "fields": [
+              {
+                "name": "type",
+                "type": "string"
+              },
+              {
+                "name": "value",
+                "type": "string"
+              }
+            ]
+          }
+        },
+        "default": [],
+        "doc": "The profile's identifiers at that version; empty when snapshotOmitted."
+      },
+      {
+        "name": "values",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "JSON text of the profile's segmentable values at that version (see cdp.profiles.changed); null when snapshotOmitted."
+      },
+      {
+        "name": "snapshotOmitted",
+        "type": "boolean",
+        "default": false,
+        "doc": "v3. True: this message leaves the profile snapshot out (values null, identifiers empty) because an earlier message of the same profile and version, before it in the partition, carried it: the evaluator sends a profile's snapshot once per version and transaction, not with each of its enters and exits. A reader that has not applied that version's snapshot must not take this message as the profile's state at that version. False in every message written before v3."
       },
       {
         "name": "isTest",

@@ -12,7 +12,7 @@ import { CDP_PROFILES_CHANGED_VERSIONS, type ProfileChangeV1, type ProfileChange
 import { CDP_PROFILES_COMPUTED_VERSIONS, type ComputedValuesChangeV1, type ComputedValuesChangeV1Input } from './cdp-profiles-computed';
 import { CDP_RECORDS_RAW_VERSIONS, type RawRecordV2, type RawRecordV2Input } from './cdp-records-raw';
 import { CDP_RECORDS_VALID_VERSIONS, type ValidRecordV2, type ValidRecordV2Input } from './cdp-records-valid';
-import { CDP_SEGMENTS_MEMBERSHIP_VERSIONS, type SegmentMembershipChangeV2, type SegmentMembershipChangeV2Input } from './cdp-segments-membership';
+import { CDP_SEGMENTS_MEMBERSHIP_VERSIONS, type SegmentMembershipChangeV3, type SegmentMembershipChangeV3Input } from './cdp-segments-membership';
 
 export * from './cdp-activation-deliveries';
 export * from './cdp-events-raw';
@@ -55,7 +55,7 @@ export interface TopicValueMap {
   'cdp.profiles.computed': ComputedValuesChangeV1;
   'cdp.records.raw': RawRecordV2;
   'cdp.records.valid': ValidRecordV2;
-  'cdp.segments.membership': SegmentMembershipChangeV2;
+  'cdp.segments.membership': SegmentMembershipChangeV3;
 }
 
 /** What encode accepts per topic. */
@@ -70,7 +70,7 @@ export interface TopicInputMap {
   'cdp.profiles.computed': ComputedValuesChangeV1Input;
   'cdp.records.raw': RawRecordV2Input;
   'cdp.records.valid': ValidRecordV2Input;
-  'cdp.segments.membership': SegmentMembershipChangeV2Input;
+  'cdp.segments.membership': SegmentMembershipChangeV3Input;
 }
 
 /** Every published schema version per topic, oldest first. */

@@ -15,7 +15,8 @@ import { lockSegments } from './segment-lock';
  *   the profile: consent withdrawn, merged or test -> removes where it was present; an upsert sync's fields;
  * - computed values replace the profile's computed map and feed upsert syncs that map them.
  * Membership messages carry the same profile state as cdp.profiles.changed, so whichever arrives first applies it
- * and the reconciliation runs once.
+ * and the reconciliation runs once; since v3 only the first message of a profile version carries it
+ * (`snapshotOmitted` on the others).
  */
 @Injectable()
 export class ActivationInputApplier {
@@ -26,6 +27,9 @@ export class ActivationInputApplier {
     for (const c of changes) {
       const current = after.get(c.profileId);
       if (!current || c.version <= current.version) continue;
+      // v3: this version's snapshot came with an earlier message that was not applied here (dead-lettered, say);
+      // taking this one as the version would shadow that version's cdp.profiles.changed with stale values
+      if (c.snapshotOmitted) continue;
       const status = c.change === 'entered' ? 'active' : current.status;
       after.set(c.profileId, applySnapshot(current, { profileId: c.profileId, version: c.version, status, mergedInto: status === 'active' ? null : current.mergedInto, values: c.values || null, identifiers: c.identifiers, isTest: c.isTest }));
     }

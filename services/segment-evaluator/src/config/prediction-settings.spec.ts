@@ -44,7 +44,7 @@ describe('prediction thresholds as SEGMENTS_* settings', () => {
   it('are what the evaluator computes predictions with', () => {
     const settings = loadSegmentSettings({ SEGMENTS_LTV_BANDS: 'small:1,big:40', SEGMENTS_RECENCY_DAYS: '1,2,3,4' });
     const catalog = new SegmentCatalog(new Map(), settings.eventHistoryDays, new Map(), settings.predictions);
-    const profile: ProfileRow = { profileId: 'p', version: 1, status: 'active', mergedInto: null, values: { revenue_total: 50 }, identifiers: [], isTest: false, dueAt: null };
+    const profile: ProfileRow = { profileId: 'p', version: 1, status: 'active', mergedInto: null, values: { revenue_total: 50 }, valuesJson: '{"revenue_total":50}', identifiers: [], isTest: false, dueAt: null };
     const decision = decideComputedValues(catalog, profile, eventHistoryOf([{ name: 'Login', at: T0, properties: {} }]), undefined, 'all', T0 + 2.5 * DAY_MS);
     expect(decision.values).toMatchObject({ 'prediction.ltv_band': 'big', 'prediction.recency_score': 3 });
   });

@@ -4,7 +4,7 @@ import type { SqlExecutor } from '@tessera/kafka';
 import { PREDICTION_INPUT_FIELDS, type ComputedTrigger } from './computed-value-decider';
 import { combine, fireOverdue } from './overdue-profiles';
 import { evaluateProfiles, type EvaluationOutcome, type EvaluationRequest } from './profile-evaluation';
-import { lockProfiles, type ProfileRow } from './profile-store';
+import { lockProfiles, withValuesJson, type ProfileRow } from './profile-store';
 import type { SegmentCatalog } from './segment-catalog';
 
 /**
@@ -33,10 +33,10 @@ export class ProfileChangesApplier {
     for (const { change, fields } of latest.values()) {
       const before = rows.get(change.profileId);
       if (!before || change.version <= before.version) continue;
-      const after: ProfileRow = {
+      const after = withValuesJson({
         profileId: change.profileId, version: change.version, status: change.status, mergedInto: change.mergedIntoProfileId,
-        values: JSON.parse(change.values) as Record<string, unknown>, identifiers: change.identifiers, isTest: change.isTest, dueAt: before.dueAt,
-      };
+        identifiers: change.identifiers, isTest: change.isTest, dueAt: before.dueAt,
+      }, change.values);
       rows.set(after.profileId, after);
       updated.push(after);
       if (after.status === 'merged' && after.mergedInto) moves.push([after.profileId, after.mergedInto]);

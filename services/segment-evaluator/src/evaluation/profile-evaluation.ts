@@ -86,7 +86,9 @@ async function decide(tx: SqlExecutor, catalog: SegmentCatalog, candidates: read
     for (const r of work) {
       const id = r.profile.profileId;
       const history = fullHistories.get(id) ?? histories.get(id) ?? new Map();
-      decided.push({ profile: r.profile, at: r.at, decision: decideProfile(catalog, r.profile, history, memberships.get(id) ?? new Map(), r.scope, r.at, computed.get(id)?.values) });
+      // computed values join the profile's values only when some rule reads them (a merged copy per profile otherwise)
+      const values = catalog.readsComputed ? computed.get(id)?.values : undefined;
+      decided.push({ profile: r.profile, at: r.at, decision: decideProfile(catalog, r.profile, history, memberships.get(id) ?? new Map(), r.scope, r.at, values) });
     }
   }
   const decisions = new Map(decided.map((d) => [d.profile.profileId, d.decision]));

@@ -8,6 +8,8 @@ export interface ProfileRow {
   status: 'active' | 'merged';
   mergedInto: string | null;
   values: Record<string, unknown>;
+  /** `values` as JSON text: what the row stores and the membership messages carry, serialised once per profile. */
+  valuesJson: string;
   identifiers: Array<{ type: string; value: string }>;
   isTest: boolean;
   /**
@@ -37,19 +39,26 @@ export async function lockProfiles(tx: SqlExecutor, ids: readonly string[]): Pro
     'SELECT profile_id, version, status, merged_into, vals::text AS vals, identifiers, is_test, due_at_ms FROM profiles WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE',
     [idList],
   );
-  return new Map(rows.map((r) => [r.profile_id, lazyValues({
+  return new Map(rows.map((r) => [r.profile_id, withValuesJson({
     profileId: r.profile_id, version: Number(r.version), status: r.status, mergedInto: r.merged_into, identifiers: r.identifiers, isTest: r.is_test,
     dueAt: r.due_at_ms === null ? null : Number(r.due_at_ms),
   }, r.vals)]));
 }
 
-/** The row with `values` parsed from `json` when first read (and kept). */
-function lazyValues(row: Omit<ProfileRow, 'values'>, json: string): ProfileRow {
+/**
+ * The row with its values as the JSON text `json`, parsed when first read (and kept): a decision that reads no
+ * value never parses them, and the text is written and sent as it came, never serialised again.
+ */
+export function withValuesJson(row: Omit<ProfileRow, 'values' | 'valuesJson'>, json: string): ProfileRow {
   let parsed: Record<string, unknown> | undefined;
-  return Object.defineProperty(row, 'values', {
-    enumerable: true,
-    get: () => (parsed ??= JSON.parse(json) as Record<string, unknown>),
-  }) as ProfileRow;
+  // one object literal with a getter: Object.defineProperties on each row cost ~2.5 % of the evaluator's CPU on the bench
+  return {
+    profileId: row.profileId, version: row.version, status: row.status, mergedInto: row.mergedInto, identifiers: row.identifiers, isTest: row.isTest, dueAt: row.dueAt,
+    valuesJson: json,
+    get values() {
+      return (parsed ??= JSON.parse(json) as Record<string, unknown>);
+    },
+  };
 }
 
 /** The histories of `ids`; only the events named in `names` when given (a preview reads what its rule names). */
@@ -100,7 +109,7 @@ export async function writeProfiles(tx: SqlExecutor, changed: readonly ProfileRo
       arrayLiteral([...rows.map((r) => r.row.version), ...none], 'plain'),
       arrayLiteral([...rows.map((r) => r.row.status), ...none], 'plain'),
       arrayLiteral([...rows.map((r) => r.row.mergedInto), ...none], 'plain'),
-      arrayLiteral([...rows.map((r) => r.row.values), ...none], 'json'),
+      arrayLiteral([...rows.map((r) => r.row.valuesJson), ...none], 'plain'),
       arrayLiteral([...rows.map((r) => r.row.identifiers), ...none], 'json'),
       arrayLiteral([...rows.map((r) => r.row.isTest), ...none], 'plain'),
       arrayLiteral([...rows.map((r) => r.due), ...moved.map(([, due]) => due)], 'plain'),

@@ -42,7 +42,7 @@ describe('segment-evaluator real-time evaluation', () => {
     expect((await h.http('GET', '/v1/profiles/p-churn/segments')).body.memberships).toEqual([]);
   });
 
-  it('the window case enters on the second order, and a segment of segments follows; a replayed event counts once', async () => {
+  it('the window case enters on the second order, and a segment of segments follows; a replayed event counts once; the snapshot goes once per decision', async () => {
     await h.profile('p-buyer', { 'traits.contract_end_date': iso(T0 + 5 * DAY_MS) });
     await h.waitForChanges('p-buyer', ['entered churn-risk']);
     await h.track('p-buyer', 'o-1', 'Order Completed', T0 - DAY_MS, { total: 10 });
@@ -52,6 +52,10 @@ describe('segment-evaluator real-time evaluation', () => {
     await h.track('p-buyer', 'v-1', 'Page Viewed', T0);
     await h.track('p-buyer', 'o-2', 'Order Completed', T0, { total: 20 });
     await h.waitForChanges('p-buyer', ['entered churn-risk', 'entered one-order', 'entered buyers-2x-7d', 'entered churning-buyers', 'exited one-order']);
+    // one decision, three messages: the profile's snapshot rides on the first only, the others omit it (contract v3)
+    const decided = h.collector.all(Topics.SegmentsMembership).filter((m) => m.value.profileId === 'p-buyer').slice(2);
+    expect(decided.map((m) => [m.value.snapshotOmitted, m.value.values === null, m.value.identifiers.length])).toEqual([[false, false, 1], [true, true, 0], [true, true, 0]]);
+    expect(JSON.parse(decided[0].value.values as string)).toEqual({ 'traits.contract_end_date': iso(T0 + 5 * DAY_MS) });
     const members = await h.http('GET', '/v1/segments/churning-buyers/members');
     expect(members.body).toEqual({ segmentId: 'churning-buyers', members: [expect.objectContaining({ profileId: 'p-buyer', segmentVersion: 1 })], next: null });
   });
