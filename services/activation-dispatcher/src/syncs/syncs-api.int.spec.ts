@@ -56,7 +56,7 @@ describe('syncs API and mirror', () => {
       await slice.query('BEGIN');
       await new ActivationInputApplier().memberships(slice, [{
         segmentId: 'racing', profileId: 'p-race', change: 'entered', version: 1, segmentVersion: 1, identifiers: [{ type: 'email', value: 'race@example.com' }],
-        values: '{}', isTest: false, at: Date.now(), reason: null,
+        values: '{}', isTest: false, at: Date.now(), reason: null, snapshotOmitted: false,
       }]);
       const creating = h.sync('s-racing', 'racing', 'hook', 'add_remove');
       const lockWaiters = async () => (await h.schema.pool.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rowCount ?? 0;
