@@ -2,12 +2,12 @@ import { DispatcherHarness } from '../test-support/dispatcher-harness';
 
 /**
  * The consumer: memberships and profile changes on the embedded broker become deliveries rows in real Postgres, and
- * the worker delivers them through the real webhook adapter to a local receiver. The worker polls only every second
+ * the worker delivers them through the real webhook adapter to a local receiver. The worker polls only every 5 s
  * here, so a delivery reaching the receiver sooner proves the consumer woke its destination's lane.
  */
 describe('activation enqueue (embedded broker, real Postgres, real webhook adapter)', () => {
   const h = new DispatcherHarness();
-  const POLL_MS = 1_000;
+  const POLL_MS = 5_000;
   beforeAll(async () => {
     await h.start('activation_enqueue', { pollMs: POLL_MS });
     await h.webhook('hook');
