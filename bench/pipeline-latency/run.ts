@@ -24,7 +24,8 @@ import { runMain } from '../shared/run-main';
 import { percentiles, StageClock, STAGE_TOPICS, type StageTopic } from '../shared/stage-clock';
 
 const SEGMENT = 'new-users';
-const QUIET_MS = 30_000;
+/** With no user reaching the end for this long (after every one was sent), the missing ones count as lost. */
+const QUIET_MS = 90_000;
 
 interface Options {
   rate: number;
@@ -51,7 +52,9 @@ async function sendAtRate(p: Pipeline, prefix: string, rate: number, total: numb
       batch.push(identify(prefix === 'lat-' ? k : -1, `${prefix}${k}`));
       sentAt[k] = at;
     }
-    void p.call('ingest-gateway', 'POST', '/v1/batch', { batch }, WRITE_KEY_AUTH).catch((e: Error) => failures.push(e.message));
+    const refused = batch.length;
+    // A refused call (a 408 or 503 on a starved machine) delivered nothing: counted and reported, not waited for.
+    void p.call('ingest-gateway', 'POST', '/v1/batch', { batch }, WRITE_KEY_AUTH).catch((e: Error) => failures.push(...Array<string>(refused).fill(e.message)));
   }
   return { sentAt, seconds: (Date.now() - started) / 1000 };
 }
@@ -81,18 +84,19 @@ const row = (stage: string, sample: number[]) => {
 function hopBreakdown(clock: StageClock, topics: readonly StageTopic[]): string[] {
   const lines: string[] = [];
   for (let i = 1; i < topics.length; i++) {
-    const parts: Record<string, number[]> = { 'fetched after': [], 'slice waited': [], 'transaction until outbox write': [], 'outbox write to relay publish': [] };
+    const parts: Record<string, number[]> = { 'fetched after': [], 'slice waited': [], 'transaction until outbox write': [], 'outbox write to relay claim': [], 'relay claim to publish': [] };
     for (const [seq, times] of clock.at) {
       const trace = clock.traces.get(seq)?.[topics[i]];
       const previous = times[topics[i - 1]];
       const own = times[topics[i]];
       if (!trace || previous === undefined || own === undefined) continue;
-      const [received, started, written] = trace.split(',').map(Number);
-      if (!received) continue;
+      const [received, started, written, claimed] = trace.split(',').map(Number);
+      if (!received || !claimed) continue;
       parts['fetched after'].push(received - previous);
       parts['slice waited'].push(started - received);
       parts['transaction until outbox write'].push(written - started);
-      parts['outbox write to relay publish'].push(own - written);
+      parts['outbox write to relay claim'].push(claimed - written);
+      parts['relay claim to publish'].push(own - claimed);
     }
     if (parts['fetched after'].length === 0) continue;
     const stage = STAGE_TOPICS.find((s) => s.topic === topics[i])!.stage;
@@ -111,7 +115,7 @@ async function measure(p: Pipeline, o: Options): Promise<string[]> {
   const warmTotal = Math.round(o.rate * o.warmup);
   if (warmTotal > 0) {
     process.stdout.write(`warm-up: ${fmt(o.rate)} new users/s for ${o.warmup} s (not counted)...\n`);
-    await sendAtRate(p, 'warm-', o.rate, warmTotal, failures);
+    await sendAtRate(p, 'warm-', o.rate, warmTotal, []);
   }
   const clock = new StageClock(SEGMENT);
   await clock.start(p.rig.kafka);
@@ -131,10 +135,9 @@ async function measure(p: Pipeline, o: Options): Promise<string[]> {
     const reached = [...clock.at.values()].filter((t) => t[last] !== undefined).length;
     const done = o.activation ? webhookReceipts(p.receiver).size : reached;
     if (done > seen) [seen, lastGrowth] = [done, Date.now()];
-    return done >= total || failures.length > 0 || Date.now() - lastGrowth > QUIET_MS;
+    return done >= total - failures.length || Date.now() - lastGrowth > QUIET_MS;
   }, 600_000, 'the users reaching the end of the pipeline');
   await clock.stop();
-  if (failures.length > 0) throw new Error(`the gateway refused requests: ${failures[0]}`);
 
   const receipts = o.activation ? webhookReceipts(p.receiver) : new Map<number, number>();
   const fromCall: Array<[string, number[]]> = topics.map((t) => [STAGE_TOPICS.find((s) => s.topic === t)!.stage, []]);
@@ -185,6 +188,7 @@ async function measure(p: Pipeline, o: Options): Promise<string[]> {
     ...(o.activation ? [row('activation-dispatcher (membership to webhook)', worker)] : []),
     ...hopBreakdown(clock, topics),
     '',
+    ...(failures.length > 0 ? [`the gateway refused ${fmt(failures.length)} events (not counted): ${failures[0]}`, ''] : []),
     `CPU while the users came in (one core = 100 %): ${cpuCells.join(', ')}`,
     `to profile p99 at ${fmt(o.rate)} users/s (target <= 250 ms at 1,000/s): ${profileP99 <= 250 ? 'MET' : 'NOT MET'}`,
     '',
