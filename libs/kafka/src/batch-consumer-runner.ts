@@ -10,12 +10,6 @@ import { KafkaConsumerMetrics } from './metrics';
  */
 const DEFAULT_SLICE_MESSAGES = 2_000;
 const DEFAULT_FETCH_BYTES = 4 * 1_048_576;
-/**
- * kafkajs fetches again only once every partition of the last fetch was handled, so with two at a time a message
- * that arrives just after a fetch waits for three rounds of slice transactions and offset commits over six
- * partitions (the contract topics have six): ~1 s a hop at 100 events/s on a loaded machine, ~0.2 s with six.
- */
-const DEFAULT_CONCURRENCY = 6;
 
 export interface BatchConsumerRunnerOptions {
   kafka: Kafka;
@@ -30,7 +24,6 @@ export interface BatchConsumerRunnerOptions {
   fromBeginning?: boolean;
   /** A fetched batch is handed over in slices of at most this many messages, each its own transaction. */
   maxMessagesPerCall?: number;
-  /** Partitions handled at once (default 6): each slice is its own transaction on its own pool connection. */
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
   rebalanceTimeoutMs?: number;
@@ -101,7 +94,7 @@ export class BatchConsumerRunner {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? DEFAULT_CONCURRENCY,
+      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 2,
       eachBatch: (payload) => this.onBatch(payload),
     });
   }
