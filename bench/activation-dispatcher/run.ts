@@ -26,7 +26,7 @@ import { BenchRig } from '../shared/bench-rig';
 import { CpuMeter } from '../shared/cpu-meter';
 import { committed, endOffset, produceRange } from '../shared/kafka-progress';
 import { runMain } from '../shared/run-main';
-import { SERVICES, startPipeline, webhookSync, WRITE_KEY_AUTH, type Pipeline, type Service } from '../shared/pipeline-stack';
+import { sendAtRate, SERVICES, startPipeline, webhookSync, WRITE_KEY_AUTH, type Pipeline, type Service } from '../shared/pipeline-stack';
 import { percentiles, StageClock, STAGE_TOPICS } from '../shared/stage-clock';
 
 /** With no new receipt for this long, the latency phase's changes still missing are counted as never delivered. */
@@ -124,23 +124,11 @@ async function measureLatency(p: Pipeline, people: number, rate: number, seconds
     ...Object.fromEntries(SERVICES.map((s) => [s, () => p.process[s]!.cpuSeconds()])) as Record<Service, () => number>,
     broker: () => p.rig.broker.cpuSeconds(), postgres: () => postgresCpuSeconds(p.rig.pgDataDir),
   });
-  const sentAt = new Map<number, number>();
   const failures: string[] = [];
-  const perTick = Math.max(1, Math.round(rate / 100));
   const total = rate * seconds;
-  const started = Date.now();
-  for (let seq = 0; seq < total; seq += perTick) {
-    const due = started + (seq / rate) * 1000;
-    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    const batch = [];
-    const at = Date.now();
-    for (let k = seq; k < Math.min(seq + perTick, total); k++) {
-      batch.push(identify(k % people, Math.floor(k / people) % 2 === 0, k, `lat-${k}`));
-      sentAt.set(k, at);
-    }
-    void p.call('ingest-gateway', 'POST', '/v1/batch', { batch }, basic).catch((e: Error) => failures.push(e.message));
-  }
-  const sendSeconds = (Date.now() - started) / 1000;
+  const sent = await sendAtRate(p, rate, total, (k) => identify(k % people, Math.floor(k / people) % 2 === 0, k, `lat-${k}`), failures);
+  const sentAt = new Map(sent.sentAt.map((at, seq) => [seq, at]));
+  const sendSeconds = sent.seconds;
   const cpu = meter.used(); // while the changes were coming in at the rate
   const received = new Map<number, { at: number; deliveryId: string }>();
   let lastGrowth = Date.now();

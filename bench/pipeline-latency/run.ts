@@ -19,7 +19,7 @@ import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
 import { fmt, resultBlock } from '../shared/bench-report';
 import { BenchRig } from '../shared/bench-rig';
 import { CpuMeter } from '../shared/cpu-meter';
-import { SERVICES, startPipeline, webhookSync, WRITE_KEY_AUTH, type Pipeline, type Service } from '../shared/pipeline-stack';
+import { sendAtRate, SERVICES, startPipeline, webhookSync, type Pipeline, type Service } from '../shared/pipeline-stack';
 import { runMain } from '../shared/run-main';
 import { percentiles, StageClock, STAGE_TOPICS, type StageTopic } from '../shared/stage-clock';
 
@@ -37,27 +37,6 @@ interface Options {
 const identify = (seq: number, messageId: string) => ({
   type: 'identify', userId: `n-${messageId}`, messageId, traits: { fresh: true, seq }, timestamp: new Date().toISOString(),
 });
-
-/** Sends `total` new users at `rate`/s, numbered from 0, with messageIds `<prefix><seq>`; returns each one's send time. */
-async function sendAtRate(p: Pipeline, prefix: string, rate: number, total: number, failures: string[]): Promise<{ sentAt: number[]; seconds: number }> {
-  const sentAt: number[] = [];
-  const perTick = Math.max(1, Math.round(rate / 100));
-  const started = Date.now();
-  for (let seq = 0; seq < total; seq += perTick) {
-    const due = started + (seq / rate) * 1000;
-    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    const batch = [];
-    const at = Date.now();
-    for (let k = seq; k < Math.min(seq + perTick, total); k++) {
-      batch.push(identify(prefix === 'lat-' ? k : -1, `${prefix}${k}`));
-      sentAt[k] = at;
-    }
-    const refused = batch.length;
-    // A refused call (a 408 or 503 on a starved machine) delivered nothing: counted and reported, not waited for.
-    void p.call('ingest-gateway', 'POST', '/v1/batch', { batch }, WRITE_KEY_AUTH).catch((e: Error) => failures.push(...Array<string>(refused).fill(e.message)));
-  }
-  return { sentAt, seconds: (Date.now() - started) / 1000 };
-}
 
 /** When each user's add reached the webhook, by sequence number (the sync maps `user` to the user id `n-lat-<seq>`). */
 function webhookReceipts(receiver: ScriptedReceiver): Map<number, number> {
@@ -115,7 +94,7 @@ async function measure(p: Pipeline, o: Options): Promise<string[]> {
   const warmTotal = Math.round(o.rate * o.warmup);
   if (warmTotal > 0) {
     process.stdout.write(`warm-up: ${fmt(o.rate)} new users/s for ${o.warmup} s (not counted)...\n`);
-    await sendAtRate(p, 'warm-', o.rate, warmTotal, []);
+    await sendAtRate(p, o.rate, warmTotal, (k) => identify(-1, `warm-${k}`), []);
   }
   const clock = new StageClock(SEGMENT);
   await clock.start(p.rig.kafka);
@@ -126,7 +105,8 @@ async function measure(p: Pipeline, o: Options): Promise<string[]> {
   const total = o.rate * o.seconds;
   process.stdout.write(`measuring: ${fmt(o.rate)} new users/s for ${o.seconds} s...\n`);
   const started = Date.now();
-  const { sentAt, seconds: sendSeconds } = await sendAtRate(p, 'lat-', o.rate, total, failures);
+  // A refused call (a 408 or 503 on a starved machine) delivered nothing: counted and reported, not waited for.
+  const { sentAt, seconds: sendSeconds } = await sendAtRate(p, o.rate, total, (k) => identify(k, `lat-${k}`), failures);
   const cpu = meter.used();
   const topics = STAGE_TOPICS.map((s) => s.topic).filter((t) => o.activation || t !== Topics.SegmentsMembership);
   let seen = 0;

@@ -51,3 +51,27 @@ export async function webhookSync(p: Pipeline, id: string, segmentId: string, ma
   await p.call('activation-dispatcher', 'POST', '/v1/destinations', { id, name: id, kind: 'webhook', config: { url: p.receiver.url(`/${id}`), batchSize: 100 }, secrets: { signingSecret: SECRET }, batchSize: 100 });
   await p.call('activation-dispatcher', 'POST', '/v1/syncs', { id: `${id}-sync`, segmentId, destinationId: id, mode: 'add_remove', mapping });
 }
+
+/**
+ * Calls the gateway's `/v1/batch` every 10 ms with the events due by then, `rate` events/s until `total` were sent:
+ * `event(seq)` makes event number seq. Returns each event's send time and how long sending took; a refused call's
+ * error is pushed to `failures` once per event it carried (none of them was accepted).
+ */
+export async function sendAtRate(p: Pipeline, rate: number, total: number, event: (seq: number) => unknown, failures: string[]): Promise<{ sentAt: number[]; seconds: number }> {
+  const sentAt: number[] = [];
+  const perTick = Math.max(1, Math.round(rate / 100));
+  const started = Date.now();
+  for (let seq = 0; seq < total; seq += perTick) {
+    const due = started + (seq / rate) * 1000;
+    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    const batch = [];
+    const at = Date.now();
+    for (let k = seq; k < Math.min(seq + perTick, total); k++) {
+      batch.push(event(k));
+      sentAt[k] = at;
+    }
+    const count = batch.length;
+    void p.call('ingest-gateway', 'POST', '/v1/batch', { batch }, WRITE_KEY_AUTH).catch((e: Error) => failures.push(...Array<string>(count).fill(e.message)));
+  }
+  return { sentAt, seconds: (Date.now() - started) / 1000 };
+}
