@@ -16,61 +16,21 @@
  * Usage: node tools/run-ts.js bench/activation-dispatcher/run.ts [--deliveries 20000] [--profiles 5000] [--rate 500] [--seconds 20]
  */
 import { encode, Topics } from '@tessera/contracts';
-import { freePort } from '@tessera/testing';
 import type { Message } from 'kafkajs';
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { ScriptedReceiver } from '../../services/activation-dispatcher/src/test-support/scripted-receiver';
 import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
 import { fmt, microsPerEvent, resultBlock } from '../shared/bench-report';
 import { BenchRig } from '../shared/bench-rig';
-import type { BenchProcess } from '../shared/bench-process';
 import { CpuMeter } from '../shared/cpu-meter';
 import { committed, endOffset, produceRange } from '../shared/kafka-progress';
 import { runMain } from '../shared/run-main';
-import { percentiles, StageClock, STAGE_TOPICS } from './stage-clock';
+import { sendAtRate, SERVICES, startPipeline, webhookSync, WRITE_KEY_AUTH, type Pipeline, type Service } from '../shared/pipeline-stack';
+import { percentiles, StageClock, STAGE_TOPICS } from '../shared/stage-clock';
 
-const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
-const WRITE_KEY = 'bench-dev-write-key';
 /** With no new receipt for this long, the latency phase's changes still missing are counted as never delivered. */
 const QUIET_MS = 15_000;
-const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
-const SERVICES = ['ingest-gateway', 'validation', 'identity-resolver', 'profile-merger', 'segment-evaluator', 'activation-dispatcher'] as const;
-type Service = (typeof SERVICES)[number];
-
-interface Pipeline {
-  rig: BenchRig;
-  receiver: ScriptedReceiver;
-  process: Record<Service, BenchProcess>;
-  call(service: Service, method: string, path: string, body?: unknown, auth?: string): Promise<unknown>;
-}
-
-async function startPipeline(rig: BenchRig, receiver: ScriptedReceiver): Promise<Pipeline> {
-  const ports = {} as Record<Service, number>;
-  const children = {} as Record<Service, BenchProcess>;
-  for (const name of SERVICES) {
-    ports[name] = await freePort();
-    children[name] = rig.spawn(name, `services/${name}/src/main.ts`, {
-      NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(ports[name]), DATABASE_URL: rig.databaseUrl, DATABASE_SCHEMA: `bench_${name.replace(/-/g, '_')}`,
-      KAFKA_BROKERS: rig.brokers.join(','), TESSERA_ADMIN_TOKEN: ADMIN_TOKEN, ...(name === 'ingest-gateway' ? { TESSERA_DEV_WRITE_KEY: WRITE_KEY } : {}),
-    });
-  }
-  for (const name of SERVICES) await children[name].waitForHttp(`http://127.0.0.1:${ports[name]}/readyz`, 300_000);
-  const call = async (service: Service, method: string, path: string, body?: unknown, auth = `Bearer ${ADMIN_TOKEN}`) => {
-    const res = await fetch(`http://127.0.0.1:${ports[service]}${path}`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`${service} ${method} ${path}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
-  return { rig, receiver, process: children, call };
-}
-
-/** A webhook destination at the receiver's `path`, synced add/remove from `segmentId`. */
-async function webhookSync(p: Pipeline, id: string, segmentId: string, mapping: Record<string, string> = {}): Promise<void> {
-  await p.call('activation-dispatcher', 'POST', '/v1/destinations', { id, name: id, kind: 'webhook', config: { url: p.receiver.url(`/${id}`), batchSize: 100 }, secrets: { signingSecret: SECRET }, batchSize: 100 });
-  await p.call('activation-dispatcher', 'POST', '/v1/syncs', { id: `${id}-sync`, segmentId, destinationId: id, mode: 'add_remove', mapping });
-}
 
 async function measureDeliveries(p: Pipeline, deliveries: number): Promise<string[]> {
   await webhookSync(p, 'throughput', 'tp');
@@ -88,7 +48,7 @@ async function measureDeliveries(p: Pipeline, deliveries: number): Promise<strin
   }
   const producer = p.rig.kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
-  const dispatcher = p.process['activation-dispatcher'];
+  const dispatcher = p.process['activation-dispatcher']!;
   const meter = new CpuMeter({ dispatcher: () => dispatcher.cpuSeconds(), broker: () => p.rig.broker.cpuSeconds(), postgres: () => postgresCpuSeconds(p.rig.pgDataDir) });
   const started = Date.now();
   const base = await committed(p.rig.admin, 'activation-dispatcher', Topics.SegmentsMembership);
@@ -151,7 +111,7 @@ async function caughtUp(p: Pipeline, group: string, topic: string): Promise<bool
 async function measureLatency(p: Pipeline, people: number, rate: number, seconds: number): Promise<string[]> {
   await p.call('segment-evaluator', 'POST', '/v1/segments', { id: 'flip', name: 'flip', rule: { trait: 'traits.flip', op: 'eq', value: true } });
   await webhookSync(p, 'latency', 'flip', { user: 'identifier.user_id' });
-  const basic = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+  const basic = WRITE_KEY_AUTH;
   const identify = (i: number, flip: boolean, seq: number, messageId: string) => ({ type: 'identify', userId: `u-${i}`, messageId, traits: { flip, seq }, timestamp: new Date().toISOString() });
   for (let i = 0; i < people; i += 100) {
     await p.call('ingest-gateway', 'POST', '/v1/batch', { batch: Array.from({ length: Math.min(100, people - i) }, (_, k) => identify(i + k, false, -1, `warm-${i + k}`)) }, basic);
@@ -161,26 +121,14 @@ async function measureLatency(p: Pipeline, people: number, rate: number, seconds
   const clock = new StageClock();
   await clock.start(p.rig.kafka);
   const meter = new CpuMeter({
-    ...Object.fromEntries(SERVICES.map((s) => [s, () => p.process[s].cpuSeconds()])) as Record<Service, () => number>,
+    ...Object.fromEntries(SERVICES.map((s) => [s, () => p.process[s]!.cpuSeconds()])) as Record<Service, () => number>,
     broker: () => p.rig.broker.cpuSeconds(), postgres: () => postgresCpuSeconds(p.rig.pgDataDir),
   });
-  const sentAt = new Map<number, number>();
   const failures: string[] = [];
-  const perTick = Math.max(1, Math.round(rate / 100));
   const total = rate * seconds;
-  const started = Date.now();
-  for (let seq = 0; seq < total; seq += perTick) {
-    const due = started + (seq / rate) * 1000;
-    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    const batch = [];
-    const at = Date.now();
-    for (let k = seq; k < Math.min(seq + perTick, total); k++) {
-      batch.push(identify(k % people, Math.floor(k / people) % 2 === 0, k, `lat-${k}`));
-      sentAt.set(k, at);
-    }
-    void p.call('ingest-gateway', 'POST', '/v1/batch', { batch }, basic).catch((e: Error) => failures.push(e.message));
-  }
-  const sendSeconds = (Date.now() - started) / 1000;
+  const sent = await sendAtRate(p, rate, total, (k) => identify(k % people, Math.floor(k / people) % 2 === 0, k, `lat-${k}`), failures);
+  const sentAt = new Map(sent.sentAt.map((at, seq) => [seq, at]));
+  const sendSeconds = sent.seconds;
   const cpu = meter.used(); // while the changes were coming in at the rate
   const received = new Map<number, { at: number; deliveryId: string }>();
   let lastGrowth = Date.now();

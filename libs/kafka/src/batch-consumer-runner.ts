@@ -119,6 +119,7 @@ export class BatchConsumerRunner {
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const receivedAt = Date.now();
     const { batch } = payload;
     const { topic, partition } = batch;
     const labels = { group: this.opts.groupId, topic };
@@ -143,6 +144,7 @@ export class BatchConsumerRunner {
           partition,
           highWatermark: batch.highWatermark,
           messages: slice,
+          receivedAt,
           heartbeat,
         };
         const stopTimer = this.metrics.batchDuration.startTimer(labels);

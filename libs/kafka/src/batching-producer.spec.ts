@@ -63,6 +63,18 @@ describe('BatchingProducer', () => {
     await Promise.all(later);
   });
 
+  it('starts an immediate send at once instead of lingering, taking what was queued before it along', async () => {
+    const sender = new ControlledSender();
+    const producer = await connected(sender, { lingerMs: 60_000 });
+    const queued = producer.send('t', [{ value: '1' }]);
+    const relayed = producer.sendBatch([{ topic: 't', messages: [{ value: '2' }] }], { immediate: true });
+    // synchronously: no timer (the linger is a minute) had to fire
+    expect(sender.batches).toHaveLength(1);
+    expect(sender.batches[0].topicMessages?.[0].messages.map((m) => m.value)).toEqual(['1', '2']);
+    sender.ack();
+    await Promise.all([queued, relayed]);
+  });
+
   it('rejects every caller of a failed batch with the broker error', async () => {
     const sender = new ControlledSender();
     const producer = await connected(sender);

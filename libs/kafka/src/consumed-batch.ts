@@ -20,6 +20,8 @@ export interface ConsumedBatch {
   readonly partition: number;
   readonly highWatermark: string;
   readonly messages: readonly InboundMessage[];
+  /** When the runner was handed the fetched batch this slice belongs to (ms since the epoch). */
+  readonly receivedAt?: number;
   /** Keeps the group membership alive during long work; the runner also heartbeats on a timer. */
   heartbeat(): Promise<void>;
 }

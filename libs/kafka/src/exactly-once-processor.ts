@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { BatchApplyContext, type ApplyContext } from './apply-context';
 import { emptyOutcome, type BatchOutcome, type ConsumedBatch, type InboundMessage } from './consumed-batch';
 import { contractDlqEncoder, type DlqEncoder } from './dlq-envelope';
+import { hopTraceEnabled, stampHopTrace } from './hop-trace';
 import { InboxDedupe } from './inbox-dedupe';
 import { MessageHeaders } from './message-headers';
 import { OffsetFence } from './offset-fence';
@@ -118,6 +119,7 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
     const { groupId, service } = this.opts;
     const dlqTopic = this.opts.dlqTopic ?? Topics.EventsRejected;
     let applied: BatchApplyContext<T> | undefined;
+    const startedAt = Date.now();
     const committed = await inTransaction(this.opts.pool, async (connection) => {
       const tx = this.prepared ? preparingExecutor(connection as unknown as PreparingConnection) : connection;
       const fence = new OffsetFence(groupId, batch.topic, batch.partition);
@@ -140,7 +142,9 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
         }
         if (ctx.records.length > 0) await this.opts.apply(ctx);
       }
-      await writeOutbox(tx, ctx.outboxEntries());
+      const entries = ctx.outboxEntries();
+      if (hopTraceEnabled) stampHopTrace(entries, batch.receivedAt, startedAt);
+      await writeOutbox(tx, entries);
       await fence.advance(tx, BigInt(fresh[fresh.length - 1].offset) + 1n);
       return { ...outcome, ...ctx.outcome() };
     });

@@ -2,6 +2,7 @@ import type { Message } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { appendClaimTime, hopTraceEnabled } from './hop-trace';
 import { OutboxRelayMetrics } from './metrics';
 import { claimOutboxRows, deleteOutboxRows, hasUnclaimedRows, type OutboxRow } from './outbox-rows';
 import { OUTBOX_LANES, OUTBOX_NOTIFY_CHANNEL } from './outbox-writer';
@@ -9,7 +10,8 @@ import type { SqlExecutor } from './sql-client';
 
 /** What the relay publishes with: a BatchingProducer fits (acks=-1, idempotent). */
 export interface OutboxPublisher {
-  sendBatch(topicMessages: { topic: string; messages: Message[] }[]): Promise<void>;
+  /** `immediate`: the relay waits for the answer and nobody joins its request, so the producer need not linger. */
+  sendBatch(topicMessages: { topic: string; messages: Message[] }[], options?: { immediate?: boolean }): Promise<void>;
 }
 
 export interface OutboxRelayOptions {
@@ -105,6 +107,10 @@ export class OutboxRelay {
       await client.query('BEGIN');
       const rows = await this.claim(client);
       const messages = rows.flatMap((row) => row.messages);
+      if (hopTraceEnabled) {
+        const claimedAt = Date.now();
+        for (const m of messages) appendClaimTime(m.headers, claimedAt);
+      }
       if (rows.length > 0) {
         await this.publish(rows);
         await this.markPublished(client, rows);
@@ -144,7 +150,7 @@ export class OutboxRelay {
       if (!byTopic.has(m.topic)) byTopic.set(m.topic, list);
       list.push({ key: m.key, value: m.value, headers: m.headers });
     }
-    await this.opts.publisher.sendBatch([...byTopic].map(([topic, messages]) => ({ topic, messages })));
+    await this.opts.publisher.sendBatch([...byTopic].map(([topic, messages]) => ({ topic, messages })), { immediate: true });
   }
 
   protected async markPublished(tx: SqlExecutor, rows: readonly OutboxRow[]): Promise<void> {

@@ -31,7 +31,7 @@ describe('GroupOffsetManager and GroupDescriber', () => {
   afterAll(() => coordinator.shutdown());
 
   it('accepts simple commits (generation -1) for a group without members and fetches them back', () => {
-    const outcome = offsets.commit({ groupId: 'simple', generationId: -1, memberId: '', groupInstanceId: null }, [
+    const { outcomes: outcome } = offsets.commit({ groupId: 'simple', generationId: -1, memberId: '', groupInstanceId: null }, [
       { topic: 't', partition: 0, offset: 42n, leaderEpoch: -1, metadata: 'm' },
       { topic: 't', partition: 7, offset: 1n, leaderEpoch: -1, metadata: null },
       { topic: 't', partition: 1, offset: 1n, leaderEpoch: -1, metadata: 'x'.repeat(5000) },
@@ -56,7 +56,7 @@ describe('GroupOffsetManager and GroupDescriber', () => {
       requireKnownMemberId: false,
     });
     const entry = { topic: 't', partition: 0, offset: 5n, leaderEpoch: 0, metadata: null };
-    const commit = (generationId: number, memberId: string) => offsets.commit({ groupId: 'live', generationId, memberId, groupInstanceId: null }, [entry])[0].errorCode;
+    const commit = (generationId: number, memberId: string) => offsets.commit({ groupId: 'live', generationId, memberId, groupInstanceId: null }, [entry]).outcomes[0].errorCode;
     expect(commit(1, joined.memberId)).toBe(E.REBALANCE_IN_PROGRESS); // CompletingRebalance: the assignment is not known yet
     await coordinator.sync({
       groupId: 'live', generationId: 1, memberId: joined.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range',

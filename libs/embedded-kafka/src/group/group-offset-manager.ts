@@ -25,18 +25,17 @@ export class GroupOffsetManager {
     private readonly partitionExists: (topic: string, partition: number) => boolean,
   ) {}
 
-  commit(identity: MemberIdentity, entries: OffsetCommitEntry[]): OffsetCommitOutcome[] {
+  /** The outcome per entry, and when the accepted ones are durable (answer the client only then). */
+  commit(identity: MemberIdentity, entries: OffsetCommitEntry[]): { outcomes: OffsetCommitOutcome[]; durable: Promise<void> } {
     const groupError = this.coordinator.validateOffsetCommit(identity);
-    if (groupError !== E.NONE) return entries.map((e) => ({ ...e, errorCode: groupError }));
+    if (groupError !== E.NONE) return { outcomes: entries.map((e) => ({ ...e, errorCode: groupError })), durable: Promise.resolve() };
     const outcomes = entries.map((e) => ({ ...e, errorCode: this.entryError(e) }));
     const accepted = outcomes.filter((o) => o.errorCode === E.NONE);
-    if (accepted.length > 0) {
-      this.store.commit(
-        identity.groupId,
-        accepted.map(({ topic, partition, offset, leaderEpoch, metadata }) => ({ topic, partition, offset, leaderEpoch, metadata })),
-      );
-    }
-    return outcomes;
+    const durable =
+      accepted.length > 0
+        ? this.store.commit(identity.groupId, accepted.map(({ topic, partition, offset, leaderEpoch, metadata }) => ({ topic, partition, offset, leaderEpoch, metadata })))
+        : undefined;
+    return { outcomes, durable: Promise.resolve(durable) };
   }
 
   /**

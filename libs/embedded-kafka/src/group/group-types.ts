@@ -107,7 +107,7 @@ export interface CommittedOffsetStore {
   commit(
     group: string,
     entries: Array<{ topic: string; partition: number; offset: bigint; leaderEpoch: number; metadata: string | null }>,
-  ): void;
+  ): void | Promise<void>;
   fetch(group: string): Map<string, Map<number, CommittedOffset>>;
   groups(): string[];
 }

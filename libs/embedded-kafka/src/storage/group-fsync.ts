@@ -17,6 +17,11 @@ export class GroupFsync {
 
   constructor(private readonly currentFd: () => number) {}
 
+  /** Whether an fdatasync is running on the thread pool now. */
+  get busy(): boolean {
+    return this.running;
+  }
+
   /** Resolves once everything written before this call is on disk. */
   request(): Promise<void> {
     return new Promise<void>((resolve, reject) => {

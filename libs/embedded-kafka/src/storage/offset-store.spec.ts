@@ -60,4 +60,25 @@ describe('OffsetStore', () => {
     reopened.close();
     expect(OffsetStore.open(file).groups()).toEqual([]);
   });
+
+  it('acknowledges commits after a shared fdatasync on the thread pool, never blocking the event loop on the disk', async () => {
+    const store = OffsetStore.open(file);
+    const blocking = jest.spyOn(fs, 'fdatasyncSync');
+    const pooled = jest.spyOn(fs, 'fdatasync');
+    try {
+      const commits = Array.from({ length: 100 }, (_, i) => store.commit('g', [{ topic: 'a', partition: i % 3, offset: BigInt(i), leaderEpoch: 0, metadata: null }]));
+      expect(commits.every((c) => c instanceof Promise)).toBe(true);
+      // visible to fetches at once; acknowledged (resolved) once on disk
+      expect(store.fetch('g').get('a')?.get(0)?.offset).toBe(99n);
+      await Promise.all(commits);
+      expect(blocking).not.toHaveBeenCalled();
+      // the first commit starts an fdatasync, the other 99 share the next one
+      expect(pooled.mock.calls.length).toBeLessThanOrEqual(2);
+    } finally {
+      blocking.mockRestore();
+      pooled.mockRestore();
+    }
+    expect(OffsetStore.open(file).fetch('g').get('a')?.get(2)?.offset).toBe(98n);
+    store.close();
+  });
 });

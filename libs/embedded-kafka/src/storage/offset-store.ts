@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { crc32c } from '@node-rs/crc32';
 import type { Logger } from 'pino';
 import { readFullySync, writeFileAtomicSync, writeFullySync } from './atomic-file';
+import { GroupFsync } from './group-fsync';
 
 export interface CommittedOffset {
   offset: bigint;
@@ -26,11 +27,15 @@ const COMPACT_AFTER_RECORDS = 100_000;
 
 /**
  * Durable committed group offsets (what Kafka keeps in __consumer_offsets): an append-only file of CRC-checked
- * records, fsynced on every commit, replayed and compacted when opened. A torn last record is dropped, which only
- * loses a commit that was never acknowledged.
+ * records, replayed and compacted when opened. A commit is durable when the promise `commit` returns resolves:
+ * its record is written at once and fdatasynced on the thread pool, one fdatasync shared by every commit written
+ * meanwhile (group commit), so the broker's event loop never waits for the disk and a busy broker pays one fsync
+ * per round of commits, not one per commit. A torn last record is dropped, which only loses a commit that was
+ * never acknowledged.
  */
 export class OffsetStore {
   private readonly groupsByName = new Map<string, Map<string, Map<number, CommittedOffset>>>();
+  private readonly fsync = new GroupFsync(() => this.fd);
   private fd = -1;
   private size = 0;
   private recordsSinceCompaction = 0;
@@ -47,9 +52,14 @@ export class OffsetStore {
     return store;
   }
 
-  commit(group: string, entries: OffsetCommitEntry[]): void {
-    if (entries.length === 0) return;
-    this.apply({
+  /**
+   * Applies the commit (fetch sees it at once) and resolves once it is on disk: answer the client only then. A
+   * commit fetched before its fsync and lost in a crash regresses the group's position, which consumers see as
+   * a redelivery (at-least-once, as with any uncommitted offset).
+   */
+  commit(group: string, entries: OffsetCommitEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return this.apply({
       type: 'commit',
       group,
       entries: entries.map((e) => ({ t: e.topic, p: e.partition, o: e.offset.toString(), e: e.leaderEpoch, m: e.metadata })),
@@ -67,33 +77,53 @@ export class OffsetStore {
     return [...this.groupsByName.keys()];
   }
 
+  /** Rare (topic or group deletion): durable before it returns. */
   deleteGroup(group: string): void {
-    if (this.groupsByName.has(group)) this.apply({ type: 'delete-group', group });
+    if (this.groupsByName.has(group)) this.applySync({ type: 'delete-group', group });
   }
 
   deleteTopic(topic: string): void {
     const used = [...this.groupsByName.values()].some((topics) => topics.has(topic));
-    if (used) this.apply({ type: 'delete-topic', topic });
+    if (used) this.applySync({ type: 'delete-topic', topic });
   }
 
   close(): void {
     if (this.fd >= 0) {
       fs.fsyncSync(this.fd);
+      this.fsync.close();
       fs.closeSync(this.fd);
       this.fd = -1;
     }
   }
 
-  private apply(record: OffsetRecord): void {
+  private apply(record: OffsetRecord): Promise<void> {
     this.write(record);
     this.applyInMemory(record);
-    if (++this.recordsSinceCompaction >= COMPACT_AFTER_RECORDS) this.compact();
+    const durable = this.fsync.request();
+    this.compactIfDue();
+    return durable;
+  }
+
+  private applySync(record: OffsetRecord): void {
+    this.write(record);
+    fs.fdatasyncSync(this.fd);
+    this.fsync.settleAll();
+    this.applyInMemory(record);
+    this.compactIfDue();
+  }
+
+  /** Not while an fdatasync runs on the thread pool: compaction replaces (closes) the file it works on. */
+  private compactIfDue(): void {
+    if (++this.recordsSinceCompaction >= COMPACT_AFTER_RECORDS && !this.fsync.busy) {
+      this.compact();
+      // The rewrite holds every commit and is fsynced: whoever still waits is durable.
+      this.fsync.settleAll();
+    }
   }
 
   private write(record: OffsetRecord): void {
     const bytes = OffsetStore.encode(record);
     writeFullySync(this.fd, bytes, this.size);
-    fs.fdatasyncSync(this.fd);
     this.size += bytes.length;
   }
 

@@ -10,7 +10,9 @@ export const STAGE_TOPICS = [
   { topic: Topics.SegmentsMembership, stage: 'segment-evaluator' },
 ] as const;
 
-type StageTopic = (typeof STAGE_TOPICS)[number]['topic'];
+const TRACE_HEADER = 'tessera-trace';
+
+export type StageTopic = (typeof STAGE_TOPICS)[number]['topic'];
 
 /**
  * When each change (by its sequence number) reached each topic: the Kafka timestamp the producing service gave the
@@ -19,7 +21,12 @@ type StageTopic = (typeof STAGE_TOPICS)[number]['topic'];
  */
 export class StageClock {
   readonly at = new Map<number, Partial<Record<StageTopic, number>>>();
+  /** The `tessera-trace` header of each change's message on each topic, when the services stamp it (see hop-trace). */
+  readonly traces = new Map<number, Partial<Record<StageTopic, string>>>();
   private stopConsumer: (() => Promise<void>) | undefined;
+
+  /** `segmentId`: the segment whose membership messages are timed. */
+  constructor(private readonly segmentId = 'flip') {}
 
   async start(kafka: Kafka): Promise<void> {
     const consumer = kafka.consumer({ groupId: `bench-stage-clock-${Date.now()}`, maxWaitTimeInMs: 20 });
@@ -32,11 +39,17 @@ export class StageClock {
     await consumer.run({
       eachMessage: async ({ topic, message }) => {
         if (!message.value) return;
-        const seq = sequenceOf(topic as StageTopic, message.value);
+        const seq = sequenceOf(topic as StageTopic, message.value, this.segmentId);
         if (seq === undefined) return;
         const times = this.at.get(seq) ?? {};
         times[topic as StageTopic] ??= Number(message.timestamp);
         this.at.set(seq, times);
+        const trace = message.headers?.[TRACE_HEADER];
+        if (trace !== undefined) {
+          const traces = this.traces.get(seq) ?? {};
+          traces[topic as StageTopic] ??= String(trace);
+          this.traces.set(seq, traces);
+        }
       },
     });
     while (!joined) await new Promise((r) => setTimeout(r, 50));
@@ -48,10 +61,10 @@ export class StageClock {
   }
 }
 
-function sequenceOf(topic: StageTopic, value: Buffer): number | undefined {
+function sequenceOf(topic: StageTopic, value: Buffer, segmentId: string): number | undefined {
   if (topic === Topics.ProfilesChanged || topic === Topics.SegmentsMembership) {
     const change = decode(topic, value) as { values: string; segmentId?: string };
-    if (topic === Topics.SegmentsMembership && change.segmentId !== 'flip') return undefined;
+    if (topic === Topics.SegmentsMembership && change.segmentId !== segmentId) return undefined;
     const seq = (JSON.parse(change.values) as Record<string, unknown>)['traits.seq'];
     return typeof seq === 'number' && seq >= 0 ? seq : undefined;
   }
