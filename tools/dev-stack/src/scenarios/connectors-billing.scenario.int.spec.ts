@@ -29,7 +29,7 @@ describe('connectors: seed 002 billing table synced from Postgres, on the whole 
   });
 
   it('the initial sync sets the billing traits; an updated row is the only record of the incremental sync and the profile shows its new renewal_status', async () => {
-    await connectors.createConnection({
+    const connection = await connectors.createConnection({
       id: 'billing',
       name: 'Billing accounts',
       connector: 'postgres',
@@ -41,9 +41,15 @@ describe('connectors: seed 002 billing table synced from Postgres, on the whole 
         identifierField: 'customer_id',
         observedAtField: 'updated_at',
       }],
-      schedule: { kind: 'daily', at: '02:30' },
+      schedule: { kind: 'daily', at: '06:00' },
       timezone: 'Europe/Berlin',
     });
+
+    // the daily schedule is armed: its next run is the next 06:00 on Berlin's clock (an hour that exists every day, DST or not)
+    const nextRunAt = Date.parse(connection.nextRunAt);
+    expect(nextRunAt).toBeGreaterThan(Date.now());
+    expect(nextRunAt - Date.now()).toBeLessThanOrEqual(25 * 3_600_000);
+    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' }).format(nextRunAt)).toBe('06:00');
 
     const initial = await connectors.runToEnd('billing');
     expect(initial).toMatchObject({ state: 'succeeded', recordsEmitted: 3, error: null });

@@ -70,6 +70,8 @@ describe('connectors: CSV files, a paginated HTTP API and a Singer tap, on the w
       return page.rejections.length > 0 ? page.rejections : undefined;
     }, 30_000, "the bad row's rejection");
     expect(rejections).toEqual([expect.objectContaining({ reason: 'missing_identity', origin: { connectionId: 'crm-bad-rows', runId: run.id, stream: 'customers', rowKey: 'bad-rows.csv:3' } })]);
+    const report = await fetch(`${client.urlOf('validation')}/v1/reports/input-validation/connections/crm-bad-rows`, { headers: { authorization: `Bearer ${SCENARIO_ADMIN_TOKEN}` } });
+    expect(await report.json()).toMatchObject({ rejected: 1, byReason: { missing_identity: 1 }, runs: [{ runId: run.id, rejected: 1 }] });
 
     for (const [id, tier] of [['K-1', 'gold'], ['K-2', 'silver'], ['K-4', 'gold']]) {
       const profile = await client.waitForProfile('crm_id', id, (p) => p.traits.loyalty_tier === tier);
