@@ -70,5 +70,5 @@ describe('connectors: seed 002 billing table synced from Postgres, on the whole 
     const untouched = await client.waitForProfile('crm_id', 'C-1003', () => true);
     expect(untouched.traits.renewal_status).toBe('at_risk');
     expect(untouched.traitProvenance.renewal_status.origin.runId).toBe(initial.id);
-  });
+  }, 120_000);
 });

@@ -49,7 +49,7 @@ describe('connectors: CSV files, a paginated HTTP API and a Singer tap, on the w
     const benAfter = await client.waitForProfile('user_id', 'u-csv-ben', (p) => p.traits.loyalty_tier === 'silver');
     expect(benAfter.profileId).toBe(ben.profileId);
     expect(benAfter.traits).toMatchObject({ 'given-name': 'Ben', loyalty_tier: 'silver', brand: 'globex' });
-  });
+  }, 120_000);
 
   it('a CSV row without an identifier is rejected by validation with its connection, run and row number; the rest of the file lands', async () => {
     write('bad-rows.csv', ['customer_id,email,Tier', 'K-1,kim.bad@example.com,gold', 'K-2,lee.bad@example.com,silver', ',nobody.bad@example.com,bronze', 'K-4,max.bad@example.com,gold', ''].join('\n'));
@@ -79,7 +79,7 @@ describe('connectors: CSV files, a paginated HTTP API and a Singer tap, on the w
     }
     // the unmapped email column never reached a profile (only mapped fields are sent)
     expect((await client.profileByIdentifier('email', 'kim.bad@example.com')).status).toBe(404);
-  });
+  }, 120_000);
 
   it('a paginated HTTP API that answers 429 with Retry-After: 1 in the middle: every record lands exactly once', async () => {
     const customers = Array.from({ length: 7 }, (_, i) => ({ id: `H-${i + 1}`, email: `h${i + 1}.api@example.com`, plan: i % 2 === 0 ? 'pro' : 'free' }));
@@ -126,7 +126,7 @@ describe('connectors: CSV files, a paginated HTTP API and a Singer tap, on the w
       await raw.stop();
       await api.stop();
     }
-  });
+  }, 120_000);
 
   it('the fake Singer tap runs twice with state: the second run emits only the new records, and the profiles show them', async () => {
     const dataFile = path.join(folder, 'singer-source.json');
@@ -157,5 +157,5 @@ describe('connectors: CSV files, a paginated HTTP API and a Singer tap, on the w
     }
     const old = await client.waitForProfile('crm_id', 'S-1', () => true);
     expect(old.traitProvenance.loyalty_tier.origin.runId).toBe(first.id);
-  });
+  }, 120_000);
 });
