@@ -6,18 +6,15 @@
  *
  * Usage: npm run bench:connectors-read [-- rows [rounds]]   (default 1,000,000 rows, 2 rounds, best round reported)
  */
-import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
-import { createGzip } from 'node:zlib';
-import { Pool } from 'pg';
 import type { Connector, Cursor } from '@tessera/connector-sdk';
 import { filesConnector, postgresConnector, type FilesConfig, type PostgresConfig } from '@tessera/connectors';
 import { startBenchPostgres } from '../shared/bench-infra';
 import { fmt, machineLine } from '../shared/bench-report';
 import { runMain } from '../shared/run-main';
+import { BILLING_TABLE, createBillingTable, writeCrmCsv } from './bench-sources';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const ROUNDS = Number(process.argv[3] ?? 2);
@@ -54,19 +51,6 @@ async function measure<C>(connector: Connector<C>, config: C, stream: string): P
   };
 }
 
-function* csvLines(rows: number): Generator<string> {
-  yield 'customer_id,email,first_name,last_name,tier,brand,contract_end_date,updated_at\n';
-  const batch: string[] = [];
-  for (let i = 1; i <= rows; i += 1) {
-    batch.push(`C-${i},user${i}@example.com,"Given ${i % 97}",Surname${i % 1013},${['gold', 'silver', 'bronze'][i % 3]},${i % 2 ? 'acme' : 'globex'},2026-${String((i % 12) + 1).padStart(2, '0')}-28,2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z\n`);
-    if (batch.length === 10_000) {
-      yield batch.join('');
-      batch.length = 0;
-    }
-  }
-  if (batch.length > 0) yield batch.join('');
-}
-
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'connectors-read-bench-'));
   chmodSync(work, 0o777);
@@ -84,27 +68,16 @@ async function main(): Promise<void> {
     const csv = join(work, 'files', 'crm-0001.csv');
     const gz = join(work, 'gz', 'crm-0001.csv.gz');
     for (const dir of ['files', 'gz']) mkdirSync(join(work, dir));
-    await pipeline(Readable.from(csvLines(ROWS)), createWriteStream(csv));
-    await pipeline(Readable.from(csvLines(ROWS)), createGzip({ level: 6 }), createWriteStream(gz));
+    await writeCrmCsv(csv, ROWS);
+    await writeCrmCsv(gz, ROWS, true);
 
-    const pool = new Pool({ connectionString: pg.url, max: 2 });
-    await pool.query(`CREATE TABLE billing_accounts (
-      customer_id text PRIMARY KEY, email text, contract_end_date date, renewal_status text, tier text, mrr numeric(10,2), updated_at timestamptz NOT NULL)`);
-    await pool.query(
-      `INSERT INTO billing_accounts SELECT 'C-' || i, 'user' || i || '@example.com', DATE '2026-01-01' + (i % 365), (ARRAY['pending','confirmed','churned'])[1 + i % 3],
-              (ARRAY['gold','silver','bronze'])[1 + i % 3], (i % 1000) * 1.5, TIMESTAMPTZ '2026-01-01 00:00:00Z' + ((i / 7) || ' milliseconds')::interval
-         FROM generate_series(1, $1::int) i`,
-      [ROWS],
-    );
-    await pool.query('CREATE INDEX billing_accounts_sync ON billing_accounts (updated_at, customer_id)');
-    await pool.query('VACUUM ANALYZE billing_accounts');
-    await pool.end();
+    await createBillingTable(pg.url, ROWS);
 
     console.log(`| source | size | records | checkpoints | seconds | rows/s (best) | CPU µs/row | rows/s per round |`);
     console.log(`|---|---:|---:|---:|---:|---:|---:|---|`);
     const mib = (path: string): string => `${fmt(statSync(path).size / 2 ** 20, 1)} MiB`;
     const filesConfig = (directory: string): FilesConfig => ({ directory, streams: [{ name: 'crm', pattern: 'crm-*', format: 'csv', primaryKey: 'customer_id' }] });
-    const pgConfig: PostgresConfig = { connectionString: pg.url, streams: [{ name: 'billing', table: 'billing_accounts', replicationKey: 'updated_at' }] };
+    const pgConfig: PostgresConfig = { connectionString: pg.url, streams: [{ name: 'billing', table: BILLING_TABLE, replicationKey: 'updated_at' }] };
     const rounds = async <C>(connector: Connector<C>, config: C, stream: string): Promise<Measured[]> => {
       const runs: Measured[] = [];
       for (let r = 0; r < ROUNDS; r += 1) runs.push(await measure(connector, config, stream));

@@ -1,32 +1,75 @@
 /**
  * Connectors benchmark (issue 15): rows/s from a connector into cdp.records.raw through the real service (its own
- * process, NODE_ENV=production) on the durable embedded broker and one embedded Postgres. The connector is the
- * service's generated-rows test connector (no source I/O), so the figure is the service's own ceiling: encoding,
- * the checkpoint transaction (records into the outbox with the cursor, row keys, run progress) and the relay. The
- * CSV and Postgres connectors' figures come from their own benches.
+ * process, NODE_ENV=production) on the durable embedded broker and one embedded Postgres. Sources:
+ * - `csv`: the built-in files connector over a generated CRM CSV (bench/connectors-read/bench-sources.ts);
+ * - `postgres`: the built-in postgres connector over a generated billing table, in a database of its own
+ *   (`bench_source`) on the same Postgres (so the Postgres CPU figure includes the source reads);
+ * - `generated`: the service's generated-rows test connector (no source I/O): the service's own ceiling.
+ * Each source is one connection and one run, measured in turn.
  *
  * The clock runs from POST /runs until the topic holds every row; "committed" is until the run succeeded.
  *
- * Usage: node tools/run-ts.js bench/connectors/run.ts [--rows 1000000] [--checkpoint-every 5000] [--cpu-prof DIR]
+ * Usage: node tools/run-ts.js bench/connectors/run.ts [--sources csv,postgres,generated] [--rows 1000000]
+ *        [--checkpoint-every 5000] [--cpu-prof DIR]
  */
 import { Topics } from '@tessera/contracts';
 import { freePort } from '@tessera/testing';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Pool } from 'pg';
+import { BILLING_TABLE, createBillingTable, writeCrmCsv } from '../connectors-read/bench-sources';
 import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
-import { fmt, microsPerEvent, resultBlock } from '../shared/bench-report';
+import { fmt, machineLine, microsPerEvent } from '../shared/bench-report';
 import { BenchRig } from '../shared/bench-rig';
 import { endOffset } from '../shared/kafka-progress';
 import { runMain } from '../shared/run-main';
 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const TARGET_ROWS_PER_SECOND = 50_000;
+const SOURCES = ['csv', 'postgres', 'generated'] as const;
+type Source = (typeof SOURCES)[number];
+
+/** The connection each source gets (connector, config, one stream and its mapping). */
+async function connectionFor(source: Source, rig: BenchRig, rows: number, checkpointEvery: number): Promise<Record<string, unknown>> {
+  if (source === 'generated') {
+    return {
+      connector: 'generated-rows', config: { rows, checkpointEvery },
+      streams: [{ name: 'rows', mapping: { email: 'email', tier: 'loyalty_tier', n: { to: 'n', cast: 'number' } }, identifierField: 'id' }],
+    };
+  }
+  if (source === 'csv') {
+    const directory = join(rig.work, 'csv');
+    mkdirSync(directory, { recursive: true });
+    await writeCrmCsv(join(directory, 'crm-0001.csv'), rows);
+    return {
+      connector: 'files', config: { directory, streams: [{ name: 'crm', pattern: 'crm-*', format: 'csv', primaryKey: 'customer_id', checkpointEvery }] },
+      streams: [{ name: 'crm', mapping: { email: 'email', first_name: 'given-name', last_name: 'surname', tier: 'loyalty_tier', contract_end_date: { to: 'contract_end_date', cast: 'date' } }, identifierField: 'customer_id' }],
+    };
+  }
+  const admin = new Pool({ connectionString: rig.databaseUrl, max: 1 });
+  await admin.query('CREATE DATABASE bench_source').finally(() => admin.end());
+  const url = new URL(rig.databaseUrl);
+  url.pathname = '/bench_source';
+  await createBillingTable(url.toString(), rows);
+  return {
+    connector: 'postgres', config: { connectionString: url.toString(), pageSize: checkpointEvery, streams: [{ name: 'billing', table: BILLING_TABLE, replicationKey: 'updated_at' }] },
+    streams: [{ name: 'billing', mapping: { email: 'email', renewal_status: 'renewal_status', tier: 'loyalty_tier', contract_end_date: { to: 'contract_end_date', cast: 'date' } }, identifierField: 'customer_id' }],
+  };
+}
 
 runMain(async () => {
-  const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, 'checkpoint-every': { type: 'string', default: '5000' }, 'cpu-prof': { type: 'string' } } });
+  const { values } = parseArgs({ options: {
+    sources: { type: 'string', default: SOURCES.join(',') }, rows: { type: 'string', default: '1000000' },
+    'checkpoint-every': { type: 'string', default: '5000' }, 'cpu-prof': { type: 'string' },
+  } });
   const rows = Number(values.rows);
   const checkpointEvery = Number(values['checkpoint-every']);
+  const sources = values.sources.split(',') as Source[];
+  for (const s of sources) if (!SOURCES.includes(s)) throw new Error(`--sources: ${s} is not one of ${SOURCES.join(', ')}`);
   await BenchRig.run({ workPrefix: 'tessera-bench-connectors-', clientId: 'bench-connectors', cpuProfDir: values['cpu-prof'] }, async (rig) => {
     const port = await freePort();
+    // The service's test entry: the built-in connectors plus generated-rows.
     const service = rig.spawn('connectors', 'services/connectors/src/test-support/generated-connectors.main.ts', {
       NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: rig.databaseUrl, DATABASE_SCHEMA: 'bench_connectors',
       KAFKA_BROKERS: rig.brokers.join(','), TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -37,32 +80,36 @@ runMain(async () => {
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
       return res.json() as Promise<Record<string, unknown>>;
     };
-    await call('POST', '/v1/connections', {
-      id: 'bench', connector: 'generated-rows', config: { rows, checkpointEvery }, sourceId: 'bench',
-      streams: [{ name: 'rows', mapping: { email: 'email', tier: 'loyalty_tier', n: { to: 'n', cast: 'number' } }, identifierField: 'id' }],
-    });
-    const before = await endOffset(rig.admin, Topics.RecordsRaw);
-    const cpuBefore = service.cpuSeconds();
-    const pgBefore = postgresCpuSeconds(rig.pgDataDir);
-    const brokerBefore = rig.broker.cpuSeconds();
-    const started = Date.now();
-    const run = await call('POST', '/v1/connections/bench/runs', {});
-    let committedAt = 0;
-    await rig.waitFor(async () => {
-      if (!committedAt && (await call('GET', `/v1/runs/${String(run.id)}`)).state === 'succeeded') committedAt = Date.now();
-      return (await endOffset(rig.admin, Topics.RecordsRaw)) - before >= rows;
-    }, 1_800_000, 'every row on cdp.records.raw');
-    const onTopicAt = Date.now();
-    const cpu = service.cpuSeconds() - cpuBefore;
-    const pgCpu = postgresCpuSeconds(rig.pgDataDir) - pgBefore;
-    const brokerCpu = rig.broker.cpuSeconds() - brokerBefore;
-    const final = await call('GET', `/v1/runs/${String(run.id)}`);
-    if (final.state !== 'succeeded' || final.recordsEmitted !== rows) throw new Error(`run ended ${JSON.stringify(final)}`);
-    const perSecond = rows / ((onTopicAt - started) / 1000);
-    for (const line of resultBlock(
-      ['rows', 'checkpoint every', 'committed (s)', 'on the topic (s)', 'rows/s into cdp.records.raw', 'CPU µs/row: service', 'Postgres', 'broker'],
-      [fmt(rows), fmt(checkpointEvery), fmt(((committedAt || onTopicAt) - started) / 1000, 1), fmt((onTopicAt - started) / 1000, 1), fmt(perSecond), microsPerEvent(cpu, rows), microsPerEvent(pgCpu, rows), microsPerEvent(brokerCpu, rows)],
-    )) console.log(line);
-    console.log(`Target (issue 15): >= ${fmt(TARGET_ROWS_PER_SECOND)} rows/s: ${perSecond >= TARGET_ROWS_PER_SECOND ? 'met' : 'NOT met'}`);
+    const lines: string[][] = [];
+    for (const source of sources) {
+      await call('POST', '/v1/connections', { id: `bench-${source}`, sourceId: `bench-${source}`, ...(await connectionFor(source, rig, rows, checkpointEvery)) });
+      const before = await endOffset(rig.admin, Topics.RecordsRaw);
+      const cpuBefore = service.cpuSeconds();
+      const pgBefore = postgresCpuSeconds(rig.pgDataDir);
+      const brokerBefore = rig.broker.cpuSeconds();
+      const started = Date.now();
+      const run = await call('POST', `/v1/connections/bench-${source}/runs`, {});
+      let committedAt = 0;
+      await rig.waitFor(async () => {
+        if (!committedAt && (await call('GET', `/v1/runs/${String(run.id)}`)).state === 'succeeded') committedAt = Date.now();
+        return (await endOffset(rig.admin, Topics.RecordsRaw)) - before >= rows;
+      }, 1_800_000, `every ${source} row on cdp.records.raw`);
+      const onTopicAt = Date.now();
+      const cpu = service.cpuSeconds() - cpuBefore;
+      const pgCpu = postgresCpuSeconds(rig.pgDataDir) - pgBefore;
+      const brokerCpu = rig.broker.cpuSeconds() - brokerBefore;
+      const final = await call('GET', `/v1/runs/${String(run.id)}`);
+      if (final.state !== 'succeeded' || final.recordsEmitted !== rows) throw new Error(`${source} run ended ${JSON.stringify(final)}`);
+      const perSecond = rows / ((onTopicAt - started) / 1000);
+      lines.push([source, fmt(rows), fmt(((committedAt || onTopicAt) - started) / 1000, 1), fmt((onTopicAt - started) / 1000, 1), fmt(perSecond),
+        microsPerEvent(cpu, rows), microsPerEvent(pgCpu, rows), microsPerEvent(brokerCpu, rows), perSecond >= TARGET_ROWS_PER_SECOND ? 'met' : 'NOT met']);
+      console.log(`${source}: ${fmt(perSecond)} rows/s`);
+    }
+    const heads = ['source', 'rows', 'committed (s)', 'on the topic (s)', 'rows/s into cdp.records.raw', 'CPU µs/row: service', 'Postgres', 'broker', `target ${fmt(TARGET_ROWS_PER_SECOND)}/s`];
+    console.log(`\ncheckpoint every ${fmt(checkpointEvery)} rows`);
+    console.log(`| ${heads.join(' | ')} |`);
+    console.log(`|${heads.map(() => '---').join('|')}|`);
+    for (const l of lines) console.log(`| ${l.join(' | ')} |`);
+    console.log(machineLine());
   });
 });

@@ -7,6 +7,7 @@ import { compileStreamPlan, type StreamPlan } from '../connections/stream-plan';
 import type { Run } from '../runs/run-repository';
 import { writeCheckpoint, type RunLease, type RunProgress } from './checkpoint-writer';
 import type { SyncMetrics } from './metrics';
+import { CommitPipeline } from './commit-pipeline';
 import { encodeRecord, type EncodedRecord, type RunOrigin } from './record-encoder';
 import { markSucceeded, settleDisappeared } from './run-finisher';
 
@@ -69,44 +70,58 @@ export class RunExecution {
   private async readStream(plan: StreamPlan, from: Cursor): Promise<void> {
     const stream = plan.settings.name;
     const readBefore = this.progress.read;
+    const commits = new CommitPipeline();
     let cursor = from;
     let batch: EncodedRecord[] = [];
     let rejected = 0;
-    for await (const message of this.connector.read(this.connection.config, stream, from, { signal: this.signal })) {
-      this.signal.throwIfAborted();
-      if (message.type === 'record') {
-        this.progress.read++;
-        if (message.stream !== stream || typeof message.rowKey !== 'string' || message.rowKey === '') {
-          rejected++;
-          continue;
+    try {
+      for await (const message of this.connector.read(this.connection.config, stream, from, { signal: this.signal })) {
+        this.signal.throwIfAborted();
+        if (message.type === 'record') {
+          this.progress.read++;
+          if (message.stream !== stream || typeof message.rowKey !== 'string' || message.rowKey === '') {
+            rejected++;
+            continue;
+          }
+          batch.push(encodeRecord(plan, this.origin, message, this.batchNumber, Date.now()));
+          if (batch.length > this.deps.maxUncheckpointedRecords) throw new CheckpointTooFarError(this.connector.name, this.deps.maxUncheckpointedRecords);
+        } else if (message.type === 'estimate') {
+          this.progress.estimatedTotal = readBefore + message.total;
+        } else {
+          cursor = message.cursor;
+          await commits.next(this.commit(stream, cursor, batch, rejected, false));
+          batch = [];
+          rejected = 0;
         }
-        batch.push(encodeRecord(plan, this.origin, message, this.batchNumber, Date.now()));
-        if (batch.length > this.deps.maxUncheckpointedRecords) throw new CheckpointTooFarError(this.connector.name, this.deps.maxUncheckpointedRecords);
-      } else if (message.type === 'estimate') {
-        this.progress.estimatedTotal = readBefore + message.total;
-      } else {
-        cursor = message.cursor;
-        await this.commit(stream, cursor, batch, rejected, false);
-        batch = [];
-        rejected = 0;
       }
+    } catch (error) {
+      // Not leaving a checkpoint transaction running behind a failed read: the worker settles the run next.
+      await commits.drain().catch(() => undefined);
+      throw error;
     }
+    await commits.drain();
     this.signal.throwIfAborted();
     // Records after the last checkpoint are committed with the stream's end (the SDK asks connectors to end with a
     // checkpoint; one that does not gets them at most once per run and again from the old cursor next time).
     if (batch.length > 0) this.deps.logger.warn({ runId: this.run.id, stream, records: batch.length }, 'connector ended a read without a final checkpoint');
-    await this.commit(stream, cursor, batch, rejected, true);
+    await this.commit(stream, cursor, batch, rejected, true)();
   }
 
-  private async commit(stream: string, cursor: Cursor, records: EncodedRecord[], rejected: number, streamDone: boolean): Promise<void> {
-    const stop = this.deps.metrics.checkpoint.startTimer({ connector: this.connector.name });
+  /**
+   * Takes the checkpoint now (its counters, and the checkpoint number the records read after it carry, which is
+   * what a resumed run derives from the committed count) and returns its transaction, to be started by the caller.
+   */
+  private commit(stream: string, cursor: Cursor, records: EncodedRecord[], rejected: number, streamDone: boolean): () => Promise<void> {
     const progress = { ...this.progress, emitted: this.progress.emitted + records.length, rejected: this.progress.rejected + rejected };
-    await inTransaction(this.deps.pool, (tx) => writeCheckpoint(tx, this.lease, { stream, cursor, records, progress, streamDone }));
-    stop();
     this.progress.emitted = progress.emitted;
     this.progress.rejected = progress.rejected;
     this.batchNumber++;
-    this.deps.metrics.records.inc({ connector: this.connector.name, outcome: 'emitted' }, records.length);
-    if (rejected > 0) this.deps.metrics.records.inc({ connector: this.connector.name, outcome: 'rejected' }, rejected);
+    return async () => {
+      const stop = this.deps.metrics.checkpoint.startTimer({ connector: this.connector.name });
+      await inTransaction(this.deps.pool, (tx) => writeCheckpoint(tx, this.lease, { stream, cursor, records, progress, streamDone }));
+      stop();
+      this.deps.metrics.records.inc({ connector: this.connector.name, outcome: 'emitted' }, records.length);
+      if (rejected > 0) this.deps.metrics.records.inc({ connector: this.connector.name, outcome: 'rejected' }, rejected);
+    };
   }
 }
