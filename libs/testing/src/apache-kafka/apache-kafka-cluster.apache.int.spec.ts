@@ -14,7 +14,8 @@ describe('Apache Kafka launcher (3 brokers, KRaft)', () => {
   afterAll(() => cluster?.stop());
 
   it('keeps every acknowledged write through a kill -9 of the leader, and the node rejoins the ISR', async () => {
-    const kafka = new Kafka({ clientId: 'launcher-test', brokers: cluster.brokers, logLevel: logLevel.NOTHING });
+    // retries outlast a failover: the controller fences a killed broker after its session timeout (9 s by default)
+    const kafka = new Kafka({ clientId: 'launcher-test', brokers: cluster.brokers, logLevel: logLevel.NOTHING, retry: { retries: 30, maxRetryTime: 2_000 } });
     const admin = kafka.admin();
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     await Promise.all([admin.connect(), producer.connect()]);

@@ -135,8 +135,9 @@ class JvmNode implements ApacheKafkaNode {
     return this.child !== null;
   }
 
+  /** `--cluster-id=` in one argument: a base64url id may start with '-', which the tool would read as an option. */
   async format(clusterId: string): Promise<void> {
-    await run('java', ['-cp', this.classPath, `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.properties')}`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(this.dir, 'server.properties')], { timeout: 60_000 });
+    await run('java', ['-cp', this.classPath, `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.properties')}`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', join(this.dir, 'server.properties')], { timeout: 60_000 });
   }
 
   async launch(): Promise<void> {
