@@ -6,13 +6,18 @@
  * committed offsets reach the end of cdp.events.resolved and cdp.identity.merges, after the resolver's reached the
  * end of cdp.events.valid. The stored profiles are then checked against the input.
  *
- * Usage: node tools/run-ts.js bench/customer-360/run.ts [--people 10000] [--cpu-prof <dir>] [--database-url <url>]
+ * With `--kafka apache` the same rounds run on the durable embedded broker and then on one Apache Kafka node (from
+ * Maven Central, libs/testing's launcher), and the figures are printed side by side.
+ *
+ * Usage: node tools/run-ts.js bench/customer-360/run.ts [--people 10000] [--rounds 1] [--kafka embedded|apache]
+ *        [--cpu-prof <dir>] [--database-url <url>] [--pg-stats]
  */
 import { Topics } from '@tessera/contracts';
 import type { Admin } from 'kafkajs';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { fmt, microsPerEvent, resultBlock } from '../shared/bench-report';
+import { parseKafkaKind, type BenchKafkaKind } from '../shared/bench-infra';
 import { BenchRig } from '../shared/bench-rig';
 import { runMain } from '../shared/run-main';
 import { CpuMeter } from '../shared/cpu-meter';
@@ -62,6 +67,7 @@ interface Options {
   cpuProf?: string;
   databaseUrl?: string;
   pgStats?: boolean;
+  kafka: BenchKafkaKind;
 }
 
 /** One measurement on a fresh rig (broker, Postgres, both services); returns events/s, or undefined if the check failed. */
@@ -71,7 +77,7 @@ async function runRound(values: Options): Promise<number | undefined> {
   let result: number | undefined;
   const rigOptions = {
     workPrefix: 'tessera-bench-c360-', clientId: 'bench-c360', databaseUrl: values.databaseUrl, cpuProfDir: values.cpuProf,
-    pgSettings: values.pgStats ? PG_STATS_SETTINGS : [],
+    pgSettings: values.pgStats ? PG_STATS_SETTINGS : [], kafka: values.kafka,
   };
   await BenchRig.run(rigOptions, async (rig) => {
     const { admin, databaseUrl } = rig;
@@ -125,24 +131,36 @@ async function runRound(values: Options): Promise<number | undefined> {
   return result;
 }
 
+const median = (results: readonly number[]) => [...results].sort((a, b) => a - b)[Math.floor((results.length - 1) / 2)];
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { people: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '1' }, 'cpu-prof': { type: 'string' }, 'database-url': { type: 'string' }, 'pg-stats': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { people: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '1' }, kafka: { type: 'string' }, 'cpu-prof': { type: 'string' }, 'database-url': { type: 'string' }, 'pg-stats': { type: 'boolean' } } });
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
+  // Apache Kafka's figures mean something only beside the embedded broker's, measured on the same machine in the same run.
+  const kinds: BenchKafkaKind[] = parseKafkaKind(values.kafka) === 'apache' ? ['embedded', 'apache'] : ['embedded'];
   // Each round needs empty service schemas: only the embedded Postgres of a fresh rig gives them.
-  if (rounds > 1 && values['database-url']) throw new Error('--rounds > 1 needs the embedded Postgres (drop --database-url)');
-  const options: Options = { people: Number(values.people), cpuProf: values['cpu-prof'], databaseUrl: values['database-url'], pgStats: values['pg-stats'] };
-  const results: number[] = [];
-  for (let round = 1; round <= rounds; round++) {
-    if (rounds > 1) process.stdout.write(`\n== round ${round} of ${rounds}\n`);
-    const eventsPerSecond = await runRound(options);
-    if (eventsPerSecond === undefined) return; // the failed check already set the exit code
-    results.push(eventsPerSecond);
+  if ((rounds > 1 || kinds.length > 1) && values['database-url']) throw new Error('several rounds need the embedded Postgres (drop --database-url)');
+  const results = new Map<BenchKafkaKind, number[]>();
+  for (const kind of kinds) {
+    const options: Options = { people: Number(values.people), cpuProf: values['cpu-prof'], databaseUrl: values['database-url'], pgStats: values['pg-stats'], kafka: kind };
+    const perRound: number[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      if (rounds > 1 || kinds.length > 1) process.stdout.write(`\n== ${kind === 'apache' ? 'Apache Kafka' : 'embedded broker'}: round ${round} of ${rounds}\n`);
+      const eventsPerSecond = await runRound(options);
+      if (eventsPerSecond === undefined) return; // the failed check already set the exit code
+      perRound.push(eventsPerSecond);
+    }
+    results.set(kind, perRound);
   }
-  if (rounds === 1) return;
+  if (rounds === 1 && kinds.length === 1) return;
   // The machine is shared and noisy (±20 % between identical runs): the median of several rounds is the figure.
-  const median = [...results].sort((a, b) => a - b)[Math.floor((results.length - 1) / 2)];
-  process.stdout.write(`\nmedian of ${rounds} rounds: ${fmt(median)} events/s (rounds: ${results.map((r) => fmt(r)).join(', ')}; target >= 10,000: ${median >= 10_000 ? 'MET' : 'NOT MET'})\n`);
+  process.stdout.write('\n| broker | median events/s | rounds |\n|---|---:|---|\n');
+  for (const [kind, perRound] of results) {
+    process.stdout.write(`| ${kind === 'apache' ? 'Apache Kafka' : 'embedded broker'} | ${fmt(median(perRound))} | ${perRound.map((r) => fmt(r)).join(', ')} |\n`);
+  }
+  const embedded = median(results.get('embedded') ?? []);
+  process.stdout.write(`embedded broker: median ${fmt(embedded)} events/s (target >= 10,000: ${embedded >= 10_000 ? 'MET' : 'NOT MET'})\n`);
 }
 
 runMain(main);

@@ -5,8 +5,11 @@
  *      the same JSON and returns 200, in the same run with the same load generator (autocannon) -> ratio.
  * Everything runs as separate processes the way users start them (tools/run-ts.js), gateway with NODE_ENV=production
  * and LOG_LEVEL=warn. The three phases alternate for --rounds rounds; the targets are judged on the medians.
+ * With `--kafka apache` all of it runs on the durable embedded broker and then again on one Apache Kafka node, and
+ * the medians are printed side by side.
  * Usage: node tools/run-ts.js bench/ingest-gateway/run.ts [--rounds 3] [--seconds 10] [--batch-connections 16]
- * [--track-connections 64] [--warmup-seconds 3] [--only batch|track] [--cpu-prof <dir>] [--database-url postgres://...]
+ * [--track-connections 64] [--warmup-seconds 3] [--only batch|track] [--kafka embedded|apache] [--cpu-prof <dir>]
+ * [--database-url postgres://...]
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { chmodSync, mkdtempSync, openSync, rmSync } from 'node:fs';
@@ -14,7 +17,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchProcess } from '../shared/bench-process';
-import { REPO_ROOT, startBenchBroker, startBenchPostgres } from '../shared/bench-infra';
+import { parseKafkaKind, REPO_ROOT, startBenchBroker, startBenchPostgres, type BenchChild, type BenchKafkaKind } from '../shared/bench-infra';
 import { freePort } from '@tessera/testing';
 import { runLoad, type LoadResult } from './load-generator';
 import { batchBody, sampleTrackCall } from './sample-events';
@@ -52,19 +55,39 @@ function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
+const OPTIONS = {
+  seconds: { type: 'string', default: '10' },
+  rounds: { type: 'string', default: '3' },
+  'batch-connections': { type: 'string', default: '16' },
+  'track-connections': { type: 'string', default: '64' },
+  'warmup-seconds': { type: 'string', default: '3' },
+  'database-url': { type: 'string' },
+  'cpu-prof': { type: 'string' },
+  only: { type: 'string' },
+  kafka: { type: 'string' },
+} as const;
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+
+interface Medians {
+  batchEventsPerSecond: number;
+  trackVsBare: number;
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      seconds: { type: 'string', default: '10' },
-      rounds: { type: 'string', default: '3' },
-      'batch-connections': { type: 'string', default: '16' },
-      'track-connections': { type: 'string', default: '64' },
-      'warmup-seconds': { type: 'string', default: '3' },
-      'database-url': { type: 'string' },
-      'cpu-prof': { type: 'string' },
-      only: { type: 'string' },
-    },
-  });
+  const { values } = parseArgs({ options: OPTIONS });
+  // Apache Kafka's figures mean something only beside the embedded broker's, measured on the same machine in the same run.
+  const kinds: BenchKafkaKind[] = parseKafkaKind(values.kafka) === 'apache' ? ['embedded', 'apache'] : ['embedded'];
+  const medians = new Map<BenchKafkaKind, Medians>();
+  for (const kind of kinds) {
+    if (kinds.length > 1) process.stdout.write(`\n== on ${kind === 'apache' ? 'Apache Kafka' : 'the embedded broker'}\n`);
+    medians.set(kind, await measureOn(kind, values));
+  }
+  if (kinds.length === 1) return;
+  process.stdout.write('\n| broker | /v1/batch median events/s | /v1/track vs bare Fastify (median) |\n|---|---:|---:|\n');
+  for (const [kind, m] of medians) process.stdout.write(`| ${kind === 'apache' ? 'Apache Kafka' : 'embedded broker'} | ${fmt(m.batchEventsPerSecond)} | ${fmt(m.trackVsBare, 2)}x |\n`);
+}
+
+async function measureOn(kind: BenchKafkaKind, values: Values): Promise<Medians> {
   const seconds = Number(values.seconds);
   const roundCount = Math.max(1, Number(values.rounds));
   const warmup = Number(values['warmup-seconds']);
@@ -73,7 +96,7 @@ async function main(): Promise<void> {
   chmodSync(work, 0o755);
   const logPath = join(work, 'processes.log');
   const logFd = openSync(logPath, 'a');
-  const processes: BenchProcess[] = [];
+  const processes: BenchChild[] = [];
   let stopPostgres: (() => Promise<void>) | undefined;
   try {
     let databaseUrl = values['database-url'];
@@ -84,7 +107,7 @@ async function main(): Promise<void> {
     }
 
     // The partition counts of libs/contracts' TOPIC_SPECS (6), as the dev stack creates them.
-    const { broker, brokers } = await startBenchBroker(work, logFd, ['cdp.events.raw', 'cdp.records.raw'].map((topic) => ({ topic, numPartitions: 6 })));
+    const { broker, brokers } = await startBenchBroker(work, logFd, ['cdp.events.raw', 'cdp.records.raw'].map((topic) => ({ topic, numPartitions: 6 })), kind);
     processes.push(broker);
 
     const gatewayPort = await freePort();
@@ -123,7 +146,7 @@ async function main(): Promise<void> {
     }
     const none: LoadResult = { requestsPerSecond: 0, okRequests: 0, failedRequests: 0, p50Ms: 0, p99Ms: 0 };
     interface Phase { load: LoadResult; cpu: number; brokerCpu?: number; ackMs?: string }
-    const measure = async (server: BenchProcess, url: string, body: string, connections: number, withBroker: boolean): Promise<Phase> => {
+    const measure = async (server: BenchChild, url: string, body: string, connections: number, withBroker: boolean): Promise<Phase> => {
       const acksBefore = withBroker ? await ackDurations(gatewayUrl) : undefined;
       const cpuBefore = server.cpuSeconds();
       const brokerBefore = broker.cpuSeconds();
@@ -159,7 +182,7 @@ async function main(): Promise<void> {
     };
     const lines = [
       '',
-      `Machine: ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${roundCount} rounds, ${seconds} s per phase after a ${warmup} s warm-up.`,
+      `Broker: ${broker.name}. Machine: ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${roundCount} rounds, ${seconds} s per phase after a ${warmup} s warm-up.`,
       '',
       '| Round, phase | requests/s | events/s | p50 ms | p99 ms | non-2xx/errors | server CPU (cores) | server CPU µs/request | broker CPU (cores) | mean ack wait ms |',
       '|---|---|---|---|---|---|---|---|---|---|',
@@ -176,6 +199,7 @@ async function main(): Promise<void> {
       '',
     ];
     process.stdout.write(lines.join('\n'));
+    return { batchEventsPerSecond, trackVsBare: ratio };
   } finally {
     for (const child of processes.reverse()) await child.stop().catch(() => undefined);
     await stopPostgres?.().catch(() => undefined);

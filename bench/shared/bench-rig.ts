@@ -3,7 +3,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { chmodSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { REPO_ROOT, startBenchBroker, startBenchPostgres } from './bench-infra';
+import { REPO_ROOT, startBenchBroker, startBenchPostgres, type BenchChild, type BenchKafkaKind } from './bench-infra';
 import { BenchProcess } from './bench-process';
 
 export interface BenchRigOptions {
@@ -17,12 +17,14 @@ export interface BenchRigOptions {
   pgSettings?: string[];
   /** Where child processes write V8 CPU profiles (--cpu-prof), if anywhere. */
   cpuProfDir?: string;
+  /** The broker (default: the durable embedded broker). */
+  kafka?: BenchKafkaKind;
 }
 
 /**
  * What a pipeline benchmark runs on: a work directory with one log file for every child process, one embedded
- * Postgres, the durable embedded broker with every contract topic, and an admin client. `BenchRig.run` tears it
- * all down afterwards, whatever happened, and keeps the log.
+ * Postgres, the broker (the durable embedded one unless told otherwise) with every contract topic, and an admin
+ * client. `BenchRig.run` tears it all down afterwards, whatever happened, and keeps the log.
  */
 export class BenchRig {
   readonly work: string;
@@ -33,9 +35,9 @@ export class BenchRig {
   brokers: string[] = [];
   kafka!: Kafka;
   admin!: Admin;
-  broker!: BenchProcess;
+  broker!: BenchChild;
   private readonly logFd: number;
-  private readonly processes: BenchProcess[] = [];
+  private readonly processes: BenchChild[] = [];
   private stopPostgres: (() => Promise<void>) | undefined;
   private adminConnected = false;
 
@@ -82,7 +84,7 @@ export class BenchRig {
       this.databaseUrl = pg.url;
       this.stopPostgres = () => pg.stop();
     }
-    const { broker, brokers } = await startBenchBroker(this.work, this.logFd, TOPIC_SPECS.map((t) => ({ topic: t.name, numPartitions: t.partitions })));
+    const { broker, brokers } = await startBenchBroker(this.work, this.logFd, TOPIC_SPECS.map((t) => ({ topic: t.name, numPartitions: t.partitions })), this.options.kafka);
     this.processes.push(broker);
     this.broker = broker;
     this.brokers = brokers;

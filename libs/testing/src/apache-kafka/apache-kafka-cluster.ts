@@ -27,6 +27,8 @@ export interface ApacheKafkaNode {
   /** `127.0.0.1:<port>` of its PLAINTEXT listener; stays the same across restarts. */
   readonly address: string;
   readonly running: boolean;
+  /** The JVM's process id while it runs (a benchmark reads its CPU time from /proc). */
+  readonly pid: number | undefined;
   /** SIGTERM: a controlled shutdown (leadership moves first). */
   stop(): Promise<void>;
   /** kill -9: no shutdown at all. */
@@ -133,6 +135,10 @@ class JvmNode implements ApacheKafkaNode {
 
   get running(): boolean {
     return this.child !== null;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** `--cluster-id=` in one argument: a base64url id may start with '-', which the tool would read as an option. */
