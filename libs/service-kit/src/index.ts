@@ -26,3 +26,4 @@ export { startServiceForTest, type TestServiceOptions } from './start-service-fo
 export { MessagingModule } from './messaging/messaging.module';
 export * from './http/json-body-validator';
 export { DEFAULT_HTTP_TIMEOUTS, type HttpServerTimeouts } from './http/http-server-hardening';
+export { OffsetClock } from './time/offset-clock';

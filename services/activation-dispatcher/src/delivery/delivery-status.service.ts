@@ -1,7 +1,6 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { SERVICE_PG_POOL } from '@tessera/service-kit';
+import { OffsetClock, SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
-import { DeliveryClock } from './delivery-clock';
 import { DeliveryWorker } from './delivery.worker';
 import type { BreakerStateName } from './destination-lane';
 
@@ -24,7 +23,7 @@ export class DeliveryStatusService {
   constructor(
     @Inject(SERVICE_PG_POOL) private readonly pool: Pool,
     private readonly worker: DeliveryWorker,
-    private readonly clock: DeliveryClock,
+    private readonly clock: OffsetClock,
   ) {}
 
   async status(destinationId: string): Promise<DestinationDeliveryStatus> {

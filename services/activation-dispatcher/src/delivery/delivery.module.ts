@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DeliveryClaimRepository } from './delivery-claim.repository';
-import { DeliveryClock } from './delivery-clock';
+import { OffsetClock } from '@tessera/service-kit';
 import { DeliveryOutcomeRepository } from './delivery-outcome.repository';
 import { DELIVERY_SETTINGS, loadDeliverySettings, resolveDeliverySettings, type DeliverySettings } from './delivery-settings';
 import { DeliveryStatusController } from './delivery-status.controller';
@@ -18,13 +18,13 @@ export class DeliveryModule {
       controllers: [DeliveryStatusController],
       providers: [
         { provide: DELIVERY_SETTINGS, useFactory: () => resolveDeliverySettings(settings, loadDeliverySettings()) },
-        DeliveryClock,
+        OffsetClock,
         DeliveryClaimRepository,
         DeliveryOutcomeRepository,
         DeliveryWorker,
         DeliveryStatusService,
       ],
-      exports: [DeliveryWorker, DeliveryClock],
+      exports: [DeliveryWorker, OffsetClock],
     };
   }
 }

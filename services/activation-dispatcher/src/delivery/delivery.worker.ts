@@ -1,11 +1,10 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { DestinationCatalog, DestinationKind } from '@tessera/destinations';
 import type { Logger, Registry } from '@tessera/observability';
-import { METRICS_REGISTRY, SERVICE_LOGGER, SERVICE_PG_POOL } from '@tessera/service-kit';
+import { METRICS_REGISTRY, OffsetClock, SERVICE_LOGGER, SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import { DESTINATION_CATALOG } from '../catalog/destination-catalog.token';
 import { DeliveryClaimRepository } from './delivery-claim.repository';
-import { DeliveryClock } from './delivery-clock';
 import { DeliveryOutcomeRepository } from './delivery-outcome.repository';
 import { DELIVERY_SETTINGS, type DeliverySettings } from './delivery-settings';
 import { DestinationLane, type LaneDeps } from './destination-lane';
@@ -49,7 +48,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     @Inject(METRICS_REGISTRY) registry: Registry,
     claims: DeliveryClaimRepository,
     outcomes: DeliveryOutcomeRepository,
-    clock: DeliveryClock,
+    clock: OffsetClock,
   ) {
     this.deps = { claims, outcomes, clock, settings, metrics: deliveryMetrics(registry), logger };
   }

@@ -5,7 +5,7 @@ import {
   type BulkheadPolicy, type CircuitBreakerPolicy, type IPolicy,
 } from 'cockatiel';
 import type { DeliveryClaimRepository, ClaimedBatch } from './delivery-claim.repository';
-import type { DeliveryClock } from './delivery-clock';
+import type { OffsetClock } from '@tessera/service-kit';
 import type { DeliveryOutcomeRepository } from './delivery-outcome.repository';
 import type { DeliverySettings } from './delivery-settings';
 import type { DeliveryMetrics } from './metrics';
@@ -26,7 +26,7 @@ export interface LaneDestination {
 export interface LaneDeps {
   claims: DeliveryClaimRepository;
   outcomes: DeliveryOutcomeRepository;
-  clock: DeliveryClock;
+  clock: OffsetClock;
   settings: DeliverySettings;
   metrics: DeliveryMetrics;
   logger: Logger;

@@ -1,7 +1,6 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, JsonBodyValidator } from '@tessera/service-kit';
-import { DeliveryClock } from '../delivery/delivery-clock';
+import { AdminOnly, JsonBodyValidator, OffsetClock } from '@tessera/service-kit';
 import { pageLimit } from '../delivery-log/page-limit';
 import { DeliveryWorker } from '../delivery/delivery.worker';
 import { DeadDeliveryRepository, type DeadDeliveryView } from './dead-delivery.repository';
@@ -20,7 +19,7 @@ export class DlqController {
   constructor(
     private readonly dead: DeadDeliveryRepository,
     private readonly worker: DeliveryWorker,
-    private readonly clock: DeliveryClock,
+    private readonly clock: OffsetClock,
   ) {}
 
   @Get()

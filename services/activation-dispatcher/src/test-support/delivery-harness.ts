@@ -1,7 +1,6 @@
 import type { DeliveryAction, DeliveryItem } from '@tessera/destinations';
-import { startServiceForTest, type RunningService } from '@tessera/service-kit';
+import { OffsetClock, type RunningService, startServiceForTest } from '@tessera/service-kit';
 import { createTestSchema, eventually, type TestSchema } from '@tessera/testing';
-import { DeliveryClock } from '../delivery/delivery-clock';
 import type { DeliverySettings } from '../delivery/delivery-settings';
 import { DeliveryWorker } from '../delivery/delivery.worker';
 import { deliveryTestModule } from './delivery-test.module';
@@ -42,7 +41,7 @@ export interface QueuedDelivery {
 export class DeliveryHarness {
   schema!: TestSchema;
   service!: RunningService;
-  clock!: DeliveryClock;
+  clock!: OffsetClock;
   worker!: DeliveryWorker;
   private next = 0;
 
@@ -52,7 +51,7 @@ export class DeliveryHarness {
     this.service = await startServiceForTest(deliveryTestModule(settings, brokers !== undefined), 'activation-dispatcher', {
       databaseUrl: this.schema.url, schema: this.schema.schema, kafkaBrokers: brokers?.join(',') ?? '127.0.0.1:9', adminToken: ADMIN, readToken: READ_TOKEN,
     });
-    this.clock = this.service.app.get(DeliveryClock);
+    this.clock = this.service.app.get(OffsetClock);
     this.worker = this.service.app.get(DeliveryWorker);
   }
 

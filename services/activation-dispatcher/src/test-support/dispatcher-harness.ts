@@ -1,10 +1,9 @@
 import { encode, TOPIC_SPECS, Topics, type ProfileChangeInput, type SegmentMembershipChangeInput } from '@tessera/contracts';
 import type { DeliveryItem } from '@tessera/destinations';
-import { startServiceForTest, type RunningService } from '@tessera/service-kit';
+import { OffsetClock, type RunningService, startServiceForTest } from '@tessera/service-kit';
 import { createTestProducer, createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { type Producer } from 'kafkajs';
 import { appModuleWithCatalog } from '../app.module';
-import { DeliveryClock } from '../delivery/delivery-clock';
 import type { DeliverySettings } from '../delivery/delivery-settings';
 import { DeliveryWorker } from '../delivery/delivery.worker';
 import { listingDestinationCatalog } from './listing-destination-catalog';
@@ -57,7 +56,7 @@ export class DispatcherHarness {
    * send that batch again), moves the worker's clock forward, then polls.
    */
   async advanceClock(ms: number): Promise<void> {
-    const clock = this.service.app.get(DeliveryClock);
+    const clock = this.service.app.get(OffsetClock);
     await this.waitFor(
       async () => (await this.schema.pool.query(`SELECT 1 FROM deliveries WHERE status = 'pending' AND (lease_token IS NOT NULL OR next_attempt_at <= to_timestamp($1))`, [clock.now() / 1000])).rowCount === 0,
       20_000,

@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { ConnectorClock } from './connector-clock';
+import { OffsetClock } from '@tessera/service-kit';
 import { CONNECTOR_SETTINGS, loadConnectorSettings, type ConnectorSettings } from './connector-settings';
 
 /** The service's settings (CONNECTORS_* variables, or a test's overrides) and its clock. */
@@ -9,8 +9,8 @@ export class ConnectorConfigModule {
   static forRoot(overrides: Partial<ConnectorSettings> = {}): DynamicModule {
     return {
       module: ConnectorConfigModule,
-      providers: [ConnectorClock, { provide: CONNECTOR_SETTINGS, useFactory: () => ({ ...loadConnectorSettings(), ...overrides }) }],
-      exports: [ConnectorClock, CONNECTOR_SETTINGS],
+      providers: [OffsetClock, { provide: CONNECTOR_SETTINGS, useFactory: () => ({ ...loadConnectorSettings(), ...overrides }) }],
+      exports: [OffsetClock, CONNECTOR_SETTINGS],
     };
   }
 }

@@ -3,7 +3,7 @@ import { redactSecrets, type CheckResult, type StreamDescriptor } from '@tessera
 import type { Connector } from '@tessera/connector-sdk';
 import { ConnectorCatalog } from '../catalog/connector-catalog';
 import { CONNECTOR_CATALOG } from '../catalog/connector-catalog.token';
-import { ConnectorClock } from '../config/connector-clock';
+import { OffsetClock } from '@tessera/service-kit';
 import { nextRunAt } from '../schedules/schedule';
 import { badRequest, parseConnectionBody, type ConnectionBody } from './connection-body';
 import { ConnectionRepository, type Connection } from './connection-repository';
@@ -22,7 +22,7 @@ export class ConnectionsService {
   constructor(
     private readonly connections: ConnectionRepository,
     @Inject(CONNECTOR_CATALOG) private readonly catalog: ConnectorCatalog,
-    private readonly clock: ConnectorClock,
+    private readonly clock: OffsetClock,
   ) {}
 
   connectorOf(connection: Pick<Connection, 'connector' | 'id'>): Connector<Record<string, unknown>> {

@@ -1,10 +1,9 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { inTransaction } from '@tessera/kafka';
 import type { Logger } from '@tessera/observability';
-import { SERVICE_LOGGER, SERVICE_PG_POOL } from '@tessera/service-kit';
+import { OffsetClock, SERVICE_LOGGER, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { ConnectorClock } from '../config/connector-clock';
 import { CONNECTOR_SETTINGS, type ConnectorSettings } from '../config/connector-settings';
 import { PollLoop } from '../config/poll-loop';
 import type { StreamSettings } from '../connections/stream-plan';
@@ -35,7 +34,7 @@ export class ScheduleTrigger implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(SERVICE_PG_POOL) private readonly pool: Pool,
     @Inject(CONNECTOR_SETTINGS) settings: ConnectorSettings,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
-    private readonly clock: ConnectorClock,
+    private readonly clock: OffsetClock,
     private readonly worker: RunWorker,
   ) {
     this.loop = new PollLoop(settings.pollMs, () => this.rounds(), (err) => {

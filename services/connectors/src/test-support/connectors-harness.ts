@@ -1,10 +1,9 @@
 import type { Connector } from '@tessera/connector-sdk';
 import { TOPIC_SPECS } from '@tessera/contracts';
-import { startServiceForTest, type RunningService } from '@tessera/service-kit';
+import { OffsetClock, type RunningService, startServiceForTest } from '@tessera/service-kit';
 import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { appModuleWithCatalog } from '../app.module';
 import type { ConnectorSettings } from '../config/connector-settings';
-import { ConnectorClock } from '../config/connector-clock';
 import { ScheduleTrigger } from '../schedules/schedule-trigger';
 import { generatedRowsConnector } from './generated-rows.connector';
 import { RawRecordsReader } from './raw-records-reader';
@@ -38,8 +37,8 @@ export class ConnectorsHarness {
     await this.broker?.stop();
   }
 
-  get clock(): ConnectorClock {
-    return this.service.app.get(ConnectorClock);
+  get clock(): OffsetClock {
+    return this.service.app.get(OffsetClock);
   }
 
   get scheduler(): ScheduleTrigger {
