@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelayMs } from './backoff';
+import { backoffDelayMs, parseRetryAfter } from '@tessera/http-retry';
 import type { HttpRetryConfig } from './http-config';
-import { retryAfterMs } from './retry-after';
 
 export interface JsonRequest {
   url: string;
@@ -56,7 +55,7 @@ export async function fetchJson(request: JsonRequest, policy: FetchPolicy): Prom
     if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > retry.maxRetryAfterMs) {
       throw new HttpApiError(`${outcome.error.message}: Retry-After asks for ${outcome.retryAfterMs} ms, more than maxRetryAfterMs`, outcome.error.status);
     }
-    await sleep(outcome.retryAfterMs ?? backoffDelayMs(attempt, retry, policy.random), undefined, { signal });
+    await sleep(outcome.retryAfterMs ?? backoffDelayMs(attempt, { baseMs: retry.baseDelayMs, maxMs: retry.maxDelayMs }, policy.random), undefined, { signal });
   }
 }
 
@@ -95,7 +94,7 @@ function classify(response: Response, text: string, where: string, nowMs: number
     return { kind: 'fatal', error: new HttpApiError(`${where}: the API rejected the credentials (${status})`, status) };
   }
   if (status === 429 || status === 408 || status >= 500) {
-    return { kind: 'retry', error, retryAfterMs: retryAfterMs(response.headers.get('retry-after'), nowMs) };
+    return { kind: 'retry', error, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), nowMs) };
   }
   if (status >= 300 && status < 400) {
     const to = response.headers.get('location');

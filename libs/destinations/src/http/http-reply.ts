@@ -1,5 +1,5 @@
 import type { SendResult } from '../destination';
-import { parseRetryAfter } from './retry-after';
+import { parseRetryAfter } from '@tessera/http-retry';
 
 /** What a destination answered, read fully so the connection goes back to the pool. */
 export interface HttpReply {

@@ -1,6 +1,6 @@
 import type { SendResult } from '../destination';
 import { bodySnippet, classifyHttpReply, type HttpReply } from '../http/http-reply';
-import { parseRetryAfter } from '../http/retry-after';
+import { parseRetryAfter } from '@tessera/http-retry';
 
 /** Graph API error codes (developers.facebook.com/docs/graph-api/guides/error-handling). */
 const AUTH_CODES = new Set([102, 190, 10, 200, 294]);

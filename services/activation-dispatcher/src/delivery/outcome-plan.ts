@@ -1,5 +1,5 @@
 import type { SendResult } from '@tessera/destinations';
-import { retryDelayMs, type BackoffPolicy } from './backoff';
+import { backoffDelayMs, type BackoffPolicy } from '@tessera/http-retry';
 
 /** A row of a claimed batch, as the outcome decision needs it. */
 export interface ClaimedDelivery {
@@ -75,7 +75,7 @@ export function planOutcome(batch: readonly ClaimedDelivery[], result: SendResul
         anyDelivered: true,
       };
     case 'retry': {
-      const delay = retryDelayMs(Math.max(...batch.map((d) => d.budgetAttempts)), ctx.backoff, ctx.random, result.retryAfterMs);
+      const delay = backoffDelayMs(Math.max(...batch.map((d) => d.budgetAttempts)), ctx.backoff, ctx.random, result.retryAfterMs);
       return {
         updates: batch.map((d) => retryOrDead(d, result.error, delay, true, ctx)),
         attempts: batch.map((d) => attempt(d, 'retry', status, result.error)),
@@ -113,7 +113,7 @@ function planPartial(batch: readonly ClaimedDelivery[], result: Extract<SendResu
   const retried = batch.filter((d) => retry.has(d.deliveryId));
   // a partial answer may carry a Retry-After for the part it did not take
   const retryAfterMs = (result as { retryAfterMs?: number }).retryAfterMs;
-  const delay = retried.length > 0 ? retryDelayMs(Math.max(...retried.map((d) => d.budgetAttempts)), ctx.backoff, ctx.random, retryAfterMs) : 0;
+  const delay = retried.length > 0 ? backoffDelayMs(Math.max(...retried.map((d) => d.budgetAttempts)), ctx.backoff, ctx.random, retryAfterMs) : 0;
   const retryError = 'the destination did not take this record this time (partial batch)';
   const updates: DeliveryUpdate[] = [];
   const attempts: AttemptRecord[] = [];

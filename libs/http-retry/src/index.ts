@@ -1,0 +1,2 @@
+export { parseRetryAfter } from './retry-after';
+export { backoffDelayMs, type BackoffPolicy } from './backoff';
