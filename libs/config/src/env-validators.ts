@@ -69,19 +69,6 @@ export const postgresUrl = makeValidator<string>((input) => {
   return value;
 });
 
-/** An http(s) URL. */
-export const httpUrl = makeValidator<string>((input) => {
-  const value = input.trim();
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(value);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) fail('an http:// or https:// URL');
-  return value;
-});
-
 /**
  * A lowercase SQL identifier, safe to splice into DDL unquoted (schema names, search_path).
  * `pg_` is reserved by Postgres for system schemas.

@@ -7,7 +7,6 @@ export * from './typeorm-log-adapter';
 export * from './service-data-source';
 export * from './data-source-pool';
 export * from './pool-client-guard';
-export * from './snake-naming.strategy';
 export * from './unnest-parameters';
 export * from './array-literal';
 export * from './unnest-insert';

@@ -139,38 +139,6 @@ describe('createServiceDataSource (embedded Postgres)', () => {
     expect(rows).toEqual([{ path: schema, n: 0 }]);
   });
 
-  it('works with entities through repositories', async () => {
-    const { EntitySchema } = await import('typeorm');
-    const Widget = new EntitySchema<{ id: string; size: number; colour: string }>({
-      name: 'Widget',
-      tableName: 'widgets',
-      columns: { id: { type: 'text', primary: true }, size: { type: 'integer' }, colour: { type: 'text' } },
-    });
-    const dataSource = await start(uniqueSchema('svc_e'), { entities: [Widget] });
-    const repository = dataSource.getRepository(Widget);
-    await repository.save({ id: 'w9', size: 9, colour: 'red' });
-    expect(await repository.findOneByOrFail({ id: 'w9' })).toEqual({ id: 'w9', size: 9, colour: 'red' });
-  });
-
-  it('maps camelCase entity properties to snake_case tables and columns', async () => {
-    const { EntitySchema } = await import('typeorm');
-    class CreateWidgetStats1700000000003 implements MigrationInterface {
-      name = 'CreateWidgetStats1700000000003';
-      async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query('CREATE TABLE widget_stat (widget_id text PRIMARY KEY, last_seen_at timestamptz NOT NULL, order_count integer NOT NULL)');
-      }
-      async down(): Promise<void> {}
-    }
-    const WidgetStat = new EntitySchema<{ widgetId: string; lastSeenAt: Date; orderCount: number }>({
-      name: 'WidgetStat',
-      columns: { widgetId: { type: 'text', primary: true }, lastSeenAt: { type: 'timestamptz' }, orderCount: { type: 'integer' } },
-    });
-    const dataSource = await start(uniqueSchema('svc_h'), { entities: [WidgetStat], migrations: [...migrations, CreateWidgetStats1700000000003] });
-    const seen = new Date('2026-03-04T05:06:07.000Z');
-    await dataSource.getRepository(WidgetStat).save({ widgetId: 'w1', lastSeenAt: seen, orderCount: 2 });
-    expect(await dataSource.query('SELECT widget_id, last_seen_at, order_count FROM widget_stat')).toEqual([{ widget_id: 'w1', last_seen_at: seen, order_count: 2 }]);
-  });
-
   it('fails start-up with the migration error and leaves no half-applied migration', async () => {
     class Broken1700000000002 implements MigrationInterface {
       name = 'Broken1700000000002';

@@ -1,5 +1,4 @@
-import { DataSource, MigrationExecutor, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
-import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { DataSource, MigrationExecutor, type DataSourceOptions, type MixedList } from 'typeorm';
 import { buildSchemaPoolConfig, type SchemaConnectionOptions } from './connection-settings';
 import { dataSourcePool } from './data-source-pool';
 import { guardPoolClients } from './pool-client-guard';
@@ -12,8 +11,6 @@ type ClassList = MixedList<Function | string>;
 export interface ServiceDataSourceOptions extends SchemaConnectionOptions {
   /** Migration classes (or globs); they run at start, in order, each in its own transaction. */
   migrations: ClassList;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
-  entities?: MixedList<Function | string | EntitySchema>;
   /** Structured logger (pino) for migrations, failed and slow queries. */
   logger?: StructuredLogSink;
   /** Queries slower than this are logged as warnings (ms); default 1000. */
@@ -40,8 +37,9 @@ export function buildServiceDataSourceOptions(options: ServiceDataSourceOptions)
     url: connectionString,
     // Qualifies entity tables and the migrations table with the schema; search_path covers raw SQL.
     schema: options.schema,
-    entities: options.entities ?? [],
-    namingStrategy: new SnakeNamingStrategy(),
+    // No entities: services write plain, parameterized SQL through the pool (dataSourcePool); TypeORM runs the
+    // migrations and owns the connections.
+    entities: [],
     migrations: options.migrations,
     migrationsTableName: options.migrationsTableName ?? DEFAULT_MIGRATIONS_TABLE,
     migrationsTransactionMode: 'each',

@@ -3,9 +3,6 @@ import type { MigrationInterface } from '@tessera/persistence';
 export interface DatabaseModuleOptions {
   /** Migration classes, applied in order at start inside the service's own schema. */
   migrations: Array<new () => MigrationInterface>;
-  /** TypeORM entity classes, if the service uses the repository API. */
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
-  entities?: Function[];
   /** Connections per process, for a service that must pin it; by default DATABASE_POOL_SIZE decides. */
   poolSize?: number;
   /**

@@ -30,7 +30,6 @@ export class DatabaseModule {
               url: config.database.url,
               schema: config.database.schema,
               migrations: options.migrations,
-              entities: options.entities,
               poolSize: options.poolSize ?? config.database.poolSize,
               statementTimeoutMs: config.database.statementTimeoutMs,
               applicationName: `tessera:${config.service.name}`,

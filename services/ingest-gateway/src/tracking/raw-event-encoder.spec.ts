@@ -2,7 +2,8 @@ import { Topics, decode, encode } from '@tessera/contracts';
 import fc from 'fast-check';
 import { locateBatchItemFields, locateCallFields } from './json-field-locator';
 import { RawEventEncoder } from './raw-event-encoder';
-import { toRawEvent, toRawEventParts } from './segment-event-mapper';
+import { stampEvent } from '../test-support/stamp-event';
+import { toRawEventParts } from './segment-event-mapper';
 
 const encoder = new RawEventEncoder();
 const JSON_FIELDS = ['properties', 'traits', 'context', 'integrations', 'extra'] as const;
@@ -34,7 +35,7 @@ function spaced(value: unknown, style: number): string {
 }
 
 function oldWay(item: Record<string, unknown>, defaults?: Record<string, unknown>): Buffer {
-  return encode(Topics.EventsRaw, toRawEvent(item, 'track', 'src', 1_763_800_000_123, defaults).value);
+  return encode(Topics.EventsRaw, stampEvent(item, 'track', 'src', 1_763_800_000_123, defaults).value);
 }
 
 function parsedFields(payload: Buffer): Record<string, unknown> {

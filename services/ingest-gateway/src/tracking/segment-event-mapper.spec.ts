@@ -1,8 +1,9 @@
-import { textKeyProblem, toRawEvent } from './segment-event-mapper';
+import { stampEvent } from '../test-support/stamp-event';
+import { textKeyProblem } from './segment-event-mapper';
 
-describe('toRawEvent', () => {
+describe('toRawEventParts', () => {
   it('keeps values as sent: identifiers as strings, objects as JSON text, other keys in extra (never writeKey)', () => {
-    const { key, value } = toRawEvent(
+    const { key, value } = stampEvent(
       { userId: 42, anonymousId: { a: 1 }, event: 'E', properties: { p: 1 }, writeKey: 'secret', channel: 'web', messageId: 'm1' },
       'track', 'src', 1000,
     );
@@ -18,19 +19,19 @@ describe('toRawEvent', () => {
     expect(textKeyProblem({ userId: 'u', event: ['E'] }, '/batch/3')).toEqual({ path: '/batch/3/event', message: '"event" must be a string, got an array' });
     expect(textKeyProblem({ userId: 42, anonymousId: true, event: null, properties: { a: {} }, context: [] })).toBeUndefined();
     // Should one get through anyway, it becomes JSON text rather than a String() that throws.
-    expect(toRawEvent(hostile, 'track', 's', 1).value.userId).toBe('{"toString":1}');
+    expect(stampEvent(hostile, 'track', 's', 1).value.userId).toBe('{"toString":1}');
   });
 
   it('keys by anonymousId, else by the (stamped) messageId', () => {
-    expect(toRawEvent({ anonymousId: 'a' }, 'page', 's', 1).key).toBe('a');
-    const stamped = toRawEvent({}, 'page', 's', 1);
+    expect(stampEvent({ anonymousId: 'a' }, 'page', 's', 1).key).toBe('a');
+    const stamped = stampEvent({}, 'page', 's', 1);
     expect(stamped.key).toBe(stamped.value.messageId);
     expect(stamped.value.messageId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('merges batch context shallowly (item keys win) and keeps a __proto__ key as data', () => {
     const item = JSON.parse('{"context": {"locale": "fr", "__proto__": {"polluted": true}}}') as Record<string, unknown>;
-    const { value } = toRawEvent(item, 'track', 's', 1, { context: { locale: 'en', ip: '1.1.1.1' }, sentAt: 'T' });
+    const { value } = stampEvent(item, 'track', 's', 1, { context: { locale: 'en', ip: '1.1.1.1' }, sentAt: 'T' });
     expect(JSON.parse(value.context!)).toEqual(JSON.parse('{"locale":"fr","ip":"1.1.1.1","__proto__":{"polluted":true}}'));
     expect(value.sentAt).toBe('T');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

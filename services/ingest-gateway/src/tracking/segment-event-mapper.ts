@@ -47,28 +47,10 @@ export interface BatchDefaults {
   sentAt?: unknown;
 }
 
-export interface StampedEvent {
-  key: string;
-  value: RawEventInput;
-}
-
 /**
- * One Segment call -> RawEvent: stamped with the source, receivedAt and a messageId if it had none; values kept as
- * sent (identifiers and clocks as strings, objects as JSON text) so validation decides what is acceptable.
- */
-export function toRawEvent(
-  item: Record<string, unknown>,
-  type: string,
-  sourceId: string,
-  receivedAt: number,
-  defaults?: BatchDefaults,
-): StampedEvent {
-  const { key, parts } = toRawEventParts(item, type, sourceId, receivedAt, defaults, null);
-  return { key, value: parts.value };
-}
-
-/**
- * toRawEvent for RawEventEncoder: given where the call's JSON-text values are in the request body (`ranges`, from
+ * One Segment call -> RawEvent, stamped with the source, receivedAt and a messageId if it had none; values kept as
+ * sent (identifiers and clocks as strings, objects as JSON text) so validation decides what is acceptable. For
+ * RawEventEncoder: given where the call's JSON-text values are in the request body (`ranges`, from
  * json-field-locator), a value the call carries as sent is left null in `value` and taken from the body, byte for
  * byte, instead of serialised again. A value the gateway built (a batch's context merged into the item's) is
  * serialised. `ranges` is updated to say which fields come from the body.
