@@ -54,7 +54,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    // The first poll at once: deliveries left due by a restart go out now, not pollMs later.
+    void this.runOnce().finally(() => this.schedule());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -78,7 +79,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   /** Wakes a destination's lane now (after queueing or replaying deliveries) rather than at the next poll. */
   wake(destinationId: string): void {
-    this.lanes.get(destinationId)?.wake();
+    const lane = this.lanes.get(destinationId);
+    if (lane) lane.wake();
+    // No lane here yet (a destination created since the last poll): a poll now builds it and wakes it.
+    else if (!this.broken.has(destinationId) && !this.stopped) void this.runOnce();
   }
 
   /** One poll; concurrent calls share the one in flight. Tests call it after moving the clock. */
