@@ -8,9 +8,12 @@
  * Each source is one connection and one run, measured in turn.
  *
  * The clock runs from POST /runs until the topic holds every row; "committed" is until the run succeeded.
+ * With --profiles, validation, the identity resolver and the profile merger run too (main.ts, each its own process),
+ * and the clock also stops when every profile reflects its row: the three services have committed every record
+ * and as many active profiles as rows carry the source's own trait (given-name, renewal_status or n).
  *
  * Usage: node tools/run-ts.js bench/connectors/run.ts [--sources csv,postgres,generated] [--rows 1000000]
- *        [--checkpoint-every 5000] [--cpu-prof DIR]
+ *        [--checkpoint-every 5000] [--profiles] [--cpu-prof DIR]
  */
 import { Topics } from '@tessera/contracts';
 import { freePort } from '@tessera/testing';
@@ -22,13 +25,35 @@ import { BILLING_TABLE, createBillingTable, writeCrmCsv } from '../connectors-re
 import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
 import { fmt, machineLine, microsPerEvent } from '../shared/bench-report';
 import { BenchRig } from '../shared/bench-rig';
-import { endOffset } from '../shared/kafka-progress';
+import { committed, endOffset } from '../shared/kafka-progress';
 import { runMain } from '../shared/run-main';
 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const TARGET_ROWS_PER_SECOND = 50_000;
 const SOURCES = ['csv', 'postgres', 'generated'] as const;
 type Source = (typeof SOURCES)[number];
+
+/** A trait only this source's mapping sets: a profile carrying it reflects the source's row. */
+const OWN_TRAIT: Record<Source, string> = { csv: 'given-name', postgres: 'renewal_status', generated: 'n' };
+const DOWNSTREAM = ['validation', 'identity-resolver', 'profile-merger'] as const;
+const MERGER_SCHEMA = 'bench_profile_merger';
+
+/** Every record on its way to the profiles was committed by the service that reads it. */
+async function recordsCaughtUp(rig: BenchRig): Promise<boolean> {
+  for (const [group, topic] of [['validation', Topics.RecordsRaw], ['identity-resolver', Topics.RecordsValid], ['profile-merger', Topics.EventsResolved]] as const) {
+    if ((await committed(rig.admin, group, topic)) < (await endOffset(rig.admin, topic))) return false;
+  }
+  return true;
+}
+
+async function profilesWithTrait(pool: Pool, field: string): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT count(DISTINCT t.profile_id)::int AS n FROM ${MERGER_SCHEMA}.profile_traits t JOIN ${MERGER_SCHEMA}.profiles p USING (profile_id)
+      WHERE p.status = 'active' AND t.field = $1 AND t.value IS NOT NULL`,
+    [field],
+  );
+  return rows[0].n;
+}
 
 /** The connection each source gets (connector, config, one stream and its mapping). */
 async function connectionFor(source: Source, rig: BenchRig, rows: number, checkpointEvery: number): Promise<Record<string, unknown>> {
@@ -61,7 +86,7 @@ async function connectionFor(source: Source, rig: BenchRig, rows: number, checkp
 runMain(async () => {
   const { values } = parseArgs({ options: {
     sources: { type: 'string', default: SOURCES.join(',') }, rows: { type: 'string', default: '1000000' },
-    'checkpoint-every': { type: 'string', default: '5000' }, 'cpu-prof': { type: 'string' },
+    'checkpoint-every': { type: 'string', default: '5000' }, 'cpu-prof': { type: 'string' }, profiles: { type: 'boolean', default: false },
   } });
   const rows = Number(values.rows);
   const checkpointEvery = Number(values['checkpoint-every']);
@@ -75,6 +100,15 @@ runMain(async () => {
       KAFKA_BROKERS: rig.brokers.join(','), TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
     });
     await service.waitForHttp(`http://127.0.0.1:${port}/readyz`, 300_000);
+    for (const name of values.profiles ? DOWNSTREAM : []) {
+      const servicePort = await freePort();
+      const child = rig.spawn(name, `services/${name}/src/main.ts`, {
+        NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(servicePort), DATABASE_URL: rig.databaseUrl, DATABASE_SCHEMA: `bench_${name.replace(/-/g, '_')}`,
+        KAFKA_BROKERS: rig.brokers.join(','), TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
+      });
+      await child.waitForHttp(`http://127.0.0.1:${servicePort}/readyz`, 300_000);
+    }
+    const merger = new Pool({ connectionString: rig.databaseUrl, max: 1 });
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
@@ -101,15 +135,21 @@ runMain(async () => {
       const final = await call('GET', `/v1/runs/${String(run.id)}`);
       if (final.state !== 'succeeded' || final.recordsEmitted !== rows) throw new Error(`${source} run ended ${JSON.stringify(final)}`);
       const perSecond = rows / ((onTopicAt - started) / 1000);
+      let inProfiles = '-';
+      if (values.profiles) {
+        await rig.waitFor(async () => (await recordsCaughtUp(rig)) && (await profilesWithTrait(merger, OWN_TRAIT[source])) >= rows, 7_200_000, `every ${source} row in a profile`);
+        inProfiles = fmt((Date.now() - started) / 1000, 1);
+      }
       lines.push([source, fmt(rows), fmt(((committedAt || onTopicAt) - started) / 1000, 1), fmt((onTopicAt - started) / 1000, 1), fmt(perSecond),
-        microsPerEvent(cpu, rows), microsPerEvent(pgCpu, rows), microsPerEvent(brokerCpu, rows), perSecond >= TARGET_ROWS_PER_SECOND ? 'met' : 'NOT met']);
-      console.log(`${source}: ${fmt(perSecond)} rows/s`);
+        microsPerEvent(cpu, rows), microsPerEvent(pgCpu, rows), microsPerEvent(brokerCpu, rows), perSecond >= TARGET_ROWS_PER_SECOND ? 'met' : 'NOT met', inProfiles]);
+      console.log(`${source}: ${fmt(perSecond)} rows/s${values.profiles ? `; every profile reflects its row after ${inProfiles} s` : ''}`);
     }
-    const heads = ['source', 'rows', 'committed (s)', 'on the topic (s)', 'rows/s into cdp.records.raw', 'CPU µs/row: service', 'Postgres', 'broker', `target ${fmt(TARGET_ROWS_PER_SECOND)}/s`];
+    const heads = ['source', 'rows', 'committed (s)', 'on the topic (s)', 'rows/s into cdp.records.raw', 'CPU µs/row: service', 'Postgres', 'broker', `target ${fmt(TARGET_ROWS_PER_SECOND)}/s`, 'every profile reflects its row (s)'];
     console.log(`\ncheckpoint every ${fmt(checkpointEvery)} rows`);
     console.log(`| ${heads.join(' | ')} |`);
     console.log(`|${heads.map(() => '---').join('|')}|`);
     for (const l of lines) console.log(`| ${l.join(' | ')} |`);
     console.log(machineLine());
+    await merger.end();
   });
 });
