@@ -1,4 +1,4 @@
-import { inTransaction, MessageHeaders, writeOutbox, type SqlPool } from '@tessera/kafka';
+import { inTransaction, lockWriterLane, MessageHeaders, writeOutbox, type SqlPool } from '@tessera/kafka';
 import type { RejectionFilter, RejectionStore } from './rejection-store';
 
 /** Header naming the rejection a replayed message re-submits (for tracing; consumers do not need it). */
@@ -25,6 +25,7 @@ export class RejectionReplayer {
       if (selection.length === 0) return { replayed: 0, rejectionIds: [] };
       await writeOutbox(
         tx,
+        await lockWriterLane(tx, 'rejection-replay'),
         selection.map((item) => ({
           topic: item.topic,
           message: { key: item.key, value: item.value, headers: { ...replayableHeaders(item.headers), [REPLAY_OF_HEADER]: item.rejectionId } },
