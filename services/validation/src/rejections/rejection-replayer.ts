@@ -9,8 +9,8 @@ const DROPPED_HEADER_PREFIX = 'tessera-dlq-';
 /**
  * Re-submits rejected messages to their original topic, byte for byte (so a RawEvent keeps its messageId), through
  * the outbox in the same transaction that marks them replayed: a replay is published once even if the service dies
- * halfway. The old tessera-msg-id header is left out on purpose: it is in consumers' inboxes already, and the replay
- * must be processed again, not skipped as a redelivery. Validation's dedupe key does not block it either, since only
+ * halfway. The old tessera-msg-id header is left out on purpose: the replay is a new message, to be processed again,
+ * not skipped as a redelivery. Validation's dedupe key does not block it either, since only
  * accepted items hold one.
  */
 export class RejectionReplayer {
