@@ -70,7 +70,7 @@ describe('outbox relay beside a long transaction in another schema (embedded bro
         latencies.push(clock.ackedAt.get(value)! - committedAt);
         await new Promise((r) => setTimeout(r, 250));
       }
-      // Still open and holding its transaction id, so it would have held back a horizon the whole time.
+      // It was open, holding a transaction id, the whole time.
       const { rows: still } = await db.pool.query<{ xid: string | null; state: string }>(
         'SELECT backend_xid::text AS xid, state FROM pg_stat_activity WHERE pid = $1',
         [rows[0].pid],

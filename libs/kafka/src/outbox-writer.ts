@@ -60,7 +60,7 @@ export async function writeOutbox(tx: SqlExecutor, lane: OutboxLane, entries: re
   for (let start = 0; start < messages.length; start += MAX_MESSAGES_PER_PACKED_ROW) {
     const chunk = messages.slice(start, start + MAX_MESSAGES_PER_PACKED_ROW);
     const at = values.push(chunk.length, encodeOutboxBatch(chunk)) - 2;
-    tuples.push(`($1, $${at + 1}::int, $${at + 2}::bytea)`);
+    tuples.push(`($1::text, $${at + 1}::int, $${at + 2}::bytea)`);
   }
   await tx.query(`INSERT INTO ${KafkaTables.outboxBatches} (lane, message_count, packed) VALUES ${tuples.join(', ')}`, values);
   await tx.query('SELECT pg_notify($1, current_schema())', [OUTBOX_NOTIFY_CHANNEL]);
