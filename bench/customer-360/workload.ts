@@ -1,5 +1,5 @@
 import { encode, Topics, type ValidEvent } from '@tessera/contracts';
-import { formatOutboxSequence, laneOf, MessageHeaders } from '@tessera/kafka';
+import { formatOutboxSequence, MessageHeaders } from '@tessera/kafka';
 
 /** One person of the workload: three browsing devices, then a login that links them all. */
 export const EVENTS_PER_PERSON = 10;
@@ -96,8 +96,9 @@ export function encodedWorkload(people: number): EncodedEvent[] {
     for (let person = 0; person < people; person++) {
       const value = personEvent(person, step);
       const key = value.userId ?? value.anonymousId ?? '';
-      // As validation's outbox relay stamps them: the resolver dedupes on the sequence, not on an inbox row.
-      const sequence = formatOutboxSequence({ origin: 'bench-validation', lane: laneOf(Buffer.from(key), value.messageId), xid: 1n, pos: BigInt(out.length) });
+      // As validation's outbox relay stamps them (a lane per input partition, positions growing in each): the
+      // resolver dedupes on the sequence, not on an inbox row.
+      const sequence = formatOutboxSequence({ origin: 'bench-validation', lane: `c:validation:${Topics.EventsRaw}:${person % 4}`, pos: BigInt(out.length) });
       out.push({ key, value: encode(Topics.EventsValid, value), headers: { [MessageHeaders.messageId]: value.messageId, [MessageHeaders.sequence]: sequence } });
     }
   }

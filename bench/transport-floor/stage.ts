@@ -17,7 +17,7 @@ import { loadServiceConfig, type ServiceName } from '@tessera/config';
 import { BatchConsumerRunner, BatchingProducer, createKafkaClient, ExactlyOnceProcessor, OutboxRelay } from '@tessera/kafka';
 import { createLogger, createMetricsRegistry } from '@tessera/observability';
 import { createServiceDataSource, dataSourcePool } from '@tessera/persistence';
-import { KafkaExactlyOnceTables1732230000000, KafkaOutboxPacking1732600000000, KafkaOutboxPublishOrder1732700000300, KafkaOutboxSequence1732700000000 } from '@tessera/service-kit';
+import { KafkaRuntimeTables1732230000000 } from '@tessera/service-kit';
 import { createServer } from 'node:http';
 import { ITEM_LOGS, type ItemLogKind } from './item-log';
 
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const dataSource = await createServiceDataSource({
     url, schema, poolSize, statementTimeoutMs,
     // The Kafka tables exactly as every service's migrations create them, in the same order.
-    migrations: [KafkaExactlyOnceTables1732230000000, KafkaOutboxPacking1732600000000, KafkaOutboxSequence1732700000000, KafkaOutboxPublishOrder1732700000300],
+    migrations: [KafkaRuntimeTables1732230000000],
     applicationName: `tessera:${service}`,
     logger,
   });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { BatchingProducer, kafkaOutboxPackingDdl, kafkaOutboxSequenceDdl, kafkaOutboxPublishOrderDdl, kafkaTablesDdl, readOutboxMessages, ok, type ApplyContext, type InboundMessage, type StepResult } from '@tessera/kafka';
+import { BatchingProducer, kafkaRuntimeDdl, readOutboxMessages, ok, type ApplyContext, type InboundMessage, type StepResult } from '@tessera/kafka';
 import { createTestSchema, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
@@ -44,7 +44,7 @@ describe('KafkaModule (Nest adapter over the embedded broker)', () => {
   beforeAll(async () => {
     broker = await startTestBroker();
     db = await createTestSchema('kafka_nest');
-    for (const statement of [...kafkaTablesDdl(), ...kafkaOutboxPackingDdl(), ...kafkaOutboxSequenceDdl(), ...kafkaOutboxPublishOrderDdl(), 'CREATE TABLE doubled (n integer PRIMARY KEY, twice integer NOT NULL)']) await db.pool.query(statement);
+    for (const statement of [...kafkaRuntimeDdl(), 'CREATE TABLE doubled (n integer PRIMARY KEY, twice integer NOT NULL)']) await db.pool.query(statement);
   });
 
   afterAll(async () => {

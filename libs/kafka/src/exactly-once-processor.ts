@@ -9,6 +9,7 @@ import { MessageHeaders } from './message-headers';
 import { OffsetFence } from './offset-fence';
 import { preparingExecutor, type PreparingConnection } from './prepared-statements';
 import { parseOutboxSequence } from './outbox-sequence';
+import { consumerLane } from './outbox-lane';
 import { writeOutbox } from './outbox-writer';
 import { SequenceDedupe } from './sequence-dedupe';
 import { inTransaction, withConnection, type SqlExecutor, type SqlPool } from './sql-client';
@@ -144,7 +145,7 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
       }
       const entries = ctx.outboxEntries();
       if (hopTraceEnabled) stampHopTrace(entries, batch.receivedAt, startedAt);
-      await writeOutbox(tx, entries);
+      await writeOutbox(tx, consumerLane(fence), entries);
       await fence.advance(tx, BigInt(fresh[fresh.length - 1].offset) + 1n);
       return { ...outcome, ...ctx.outcome() };
     });

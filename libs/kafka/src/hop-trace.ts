@@ -6,7 +6,7 @@ import type { OutboxEntry } from './outbox-writer';
  * times (ms since the epoch) its runner was handed the fetched batch, its slice transaction started and its outbox
  * rows were written; the relay appends `,<claimed>` when it claims the row. With the message's Kafka timestamp
  * (set when the relay's produce request is built) and the input's, a hop splits into fetch wait, wait behind
- * earlier slices, transaction, commit-to-claim (incl. rows held back behind older transactions) and publishing.
+ * earlier slices, transaction, commit-to-claim (commit, NOTIFY, the relay round in flight) and publishing.
  */
 export const HOP_TRACE_HEADER = 'tessera-trace';
 

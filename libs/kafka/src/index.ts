@@ -16,22 +16,13 @@ export {
 export { ExactlyOnceProcessor, type ExactlyOnceProcessorOptions } from './exactly-once-processor';
 export { BatchApplyContext, type ApplyContext, type DecodedRecord } from './apply-context';
 export { OutboxRelay, type OutboxRelayOptions, type OutboxPublisher } from './outbox-relay';
-export { writeOutbox, laneOf, OUTBOX_LANES, OUTBOX_NOTIFY_CHANNEL, type OutboxEntry, type OutgoingMessage } from './outbox-writer';
+export { writeOutbox, OUTBOX_NOTIFY_CHANNEL, type OutboxEntry, type OutgoingMessage } from './outbox-writer';
+export { consumerLane, lockWriterLane, type OutboxLane } from './outbox-lane';
 export { InboxDedupe } from './inbox-dedupe';
 export { SequenceDedupe } from './sequence-dedupe';
 export { parseOutboxSequence, formatOutboxSequence, type OutboxSequence } from './outbox-sequence';
 export { OffsetFence } from './offset-fence';
-export {
-  kafkaTablesDdl,
-  dropKafkaTablesDdl,
-  kafkaOutboxPackingDdl,
-  dropKafkaOutboxPackingDdl,
-  kafkaOutboxSequenceDdl,
-  dropKafkaOutboxSequenceDdl,
-  kafkaOutboxPublishOrderDdl,
-  dropKafkaOutboxPublishOrderDdl,
-  KafkaTables,
-} from './kafka-tables.ddl';
+export { kafkaRuntimeDdl, dropKafkaRuntimeDdl, KafkaTables } from './kafka-tables.ddl';
 export { contractDlqEncoder, rawDlqRecord, toRejectionRecord, readDlqHeaders, type DlqEncoder, type Rejection } from './dlq-envelope';
 export {
   ok,

@@ -56,14 +56,11 @@ export class KafkaProducerMetrics {
 export class OutboxRelayMetrics {
   readonly published: Counter<'topic'>;
   readonly failures: Counter;
-  readonly heldBack: Gauge;
 
   constructor(registry: Registry, service: string) {
     this.published = counter(registry, metricName(service, 'outbox_published_messages', undefined, 'counter'),
       'Outbox rows published to Kafka and removed', ['topic']);
     this.failures = counter(registry, metricName(service, 'outbox_publish_failures', undefined, 'counter'),
       'Relay rounds that failed and rolled back (their rows are retried)', []);
-    this.heldBack = gauge(registry, metricName(service, 'outbox_held_back', 'seconds', 'gauge'),
-      'How long committed outbox rows have waited behind an older, still-running transaction in the cluster (0 = none)', []);
   }
 }

@@ -7,10 +7,13 @@ import type { SqlExecutor } from './sql-client';
  * new owner's transaction ends, then sees the advanced offset and skips what was already applied.
  */
 export class OffsetFence {
+  /** The transaction that holds the row lock (its outbox lane is consumerLane(this)). */
+  lockedBy: SqlExecutor | undefined;
+
   constructor(
-    private readonly groupId: string,
-    private readonly topic: string,
-    private readonly partition: number,
+    readonly groupId: string,
+    readonly topic: string,
+    readonly partition: number,
   ) {}
 
   /** Returns the next offset to apply (0 when the partition was never applied by this group). */
@@ -23,6 +26,7 @@ export class OffsetFence {
        RETURNING next_offset`,
       [this.groupId, this.topic, this.partition],
     );
+    this.lockedBy = tx;
     return BigInt(rows[0].next_offset);
   }
 

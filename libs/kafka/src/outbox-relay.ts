@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { appendClaimTime, hopTraceEnabled } from './hop-trace';
 import { OutboxRelayMetrics } from './metrics';
-import { claimOutboxRows, deleteOutboxRows, hasUnclaimedRows, type OutboxRow } from './outbox-rows';
-import { OUTBOX_LANES, OUTBOX_NOTIFY_CHANNEL } from './outbox-writer';
+import { claimOutboxRows, deleteOutboxRows, type OutboxRow } from './outbox-rows';
+import { OUTBOX_NOTIFY_CHANNEL } from './outbox-writer';
 import type { SqlExecutor } from './sql-client';
 
 /** What the relay publishes with: a BatchingProducer fits (acks=-1, idempotent). */
@@ -22,34 +22,21 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Fallback poll when no NOTIFY arrives (default 1 s). */
   pollIntervalMs?: number;
-  /**
-   * Next round after one that left committed rows waiting behind an older, still-running transaction (default
-   * 20 ms). That transaction may write no outbox row, so no NOTIFY would announce its end.
-   */
-  heldBackRetryMs?: number;
   registry?: Registry;
   service?: string;
   logger?: Logger;
 }
 
-/** Held back this long, the relay logs a warning (again every as long while it lasts). */
-const HELD_BACK_WARNING_MS = 30_000;
-
 /**
- * Publishes outbox rows and deletes them. Each round is one transaction: lock some ordering lanes (advisory
- * locks, so several relay instances split the lanes and one key is never published by two at once), claim the
- * oldest settled rows of those lanes (outbox-rows.ts), publish them in one acked batch, delete them, commit.
- * A crash after publishing and before commit publishes those rows again, with the same `tessera-seq` headers;
- * consumers dedupe on them (sequence-dedupe.ts).
+ * Publishes outbox rows and deletes them. Each round is one transaction: take the schema's relay lock (a
+ * transaction-scoped advisory try-lock, so of several relay instances one publishes at a time and the others wait
+ * for the next poll or NOTIFY), claim the oldest committed rows in id order (outbox-rows.ts), publish them in one
+ * acked batch, delete them, commit. A crash after publishing and before commit publishes those rows again, with
+ * the same `tessera-seq` headers; consumers dedupe on them (sequence-dedupe.ts).
  */
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
-  private readonly heldBackRetryMs: number;
-  /** Whether the last round left rows of its lanes unclaimed: held back by an older transaction (see HORIZON in outbox-rows.ts) or newer than its claim. */
-  private heldBack = false;
-  private heldBackSince: number | undefined;
-  private lastHeldBackWarning = 0;
   private readonly metrics?: OutboxRelayMetrics;
   private readonly logger?: Logger;
   private listener: PoolClient | undefined;
@@ -63,7 +50,6 @@ export class OutboxRelay {
   constructor(private readonly opts: OutboxRelayOptions) {
     this.batchSize = opts.batchSize ?? 1000;
     this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
-    this.heldBackRetryMs = opts.heldBackRetryMs ?? 20;
     this.metrics = opts.registry ? new OutboxRelayMetrics(opts.registry, opts.service ?? 'app') : undefined;
     this.logger = opts.logger?.child({ component: 'outbox-relay' });
   }
@@ -85,17 +71,15 @@ export class OutboxRelay {
   }
 
   /**
-   * Publishes until the outbox is empty (or a round fails); returns the number of messages published. Rows
-   * held back by a running transaction are waited for, so this does not return while one is open.
+   * Publishes until a round finds less than its budget (or fails); returns the number of messages published. A
+   * round that finds another relay holding the lock publishes nothing, and ends this too.
    */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
       const n = await this.publishRound();
       total += n;
-      if (n >= this.batchSize) continue;
-      if (!this.heldBack) return total;
-      await new Promise((resolve) => setTimeout(resolve, this.heldBackRetryMs));
+      if (n < this.batchSize) return total;
     }
   }
 
@@ -117,7 +101,6 @@ export class OutboxRelay {
       }
       await client.query('COMMIT');
       for (const m of messages) this.metrics?.published.inc({ topic: m.topic });
-      this.trackHeldBack();
       return messages.length;
     } catch (err) {
       await client.query('ROLLBACK').catch((e: Error) => (broken = e));
@@ -128,19 +111,10 @@ export class OutboxRelay {
   }
 
   protected async claim(tx: SqlExecutor): Promise<OutboxRow[]> {
-    // Lanes this round owns; transaction-scoped advisory locks keyed by schema, released at COMMIT/ROLLBACK.
-    const { rows: lanes } = await tx.query<{ lane: number }>(
-      `SELECT lane FROM generate_series(0, $1::int - 1) AS lane
-       WHERE pg_try_advisory_xact_lock(hashtext('tessera_outbox:' || current_schema()), lane)`,
-      [OUTBOX_LANES],
-    );
-    this.heldBack = false;
-    if (lanes.length === 0) return [];
-    const owned = lanes.map((l) => l.lane);
-    const rows = await claimOutboxRows(tx, owned, this.batchSize);
-    const claimed = rows.reduce((sum, row) => sum + row.message_count, 0);
-    if (claimed < this.batchSize) this.heldBack = await hasUnclaimedRows(tx, owned, rows);
-    return rows;
+    // One relay per schema at a time, so rows go out in one id order; released at COMMIT/ROLLBACK.
+    const { rows } = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext('tessera_outbox:' || current_schema())) AS locked`);
+    if (!rows[0].locked) return [];
+    return claimOutboxRows(tx, this.batchSize);
   }
 
   protected async publish(rows: readonly OutboxRow[]): Promise<void> {
@@ -157,26 +131,6 @@ export class OutboxRelay {
     await deleteOutboxRows(tx, rows);
   }
 
-  /**
-   * A long-running writing transaction anywhere in the cluster holds back every outbox (the rows wait, nothing is
-   * lost): make that visible, since the cause is usually in another process entirely.
-   */
-  private trackHeldBack(): void {
-    const now = Date.now();
-    if (!this.heldBack) {
-      this.heldBackSince = undefined;
-      this.metrics?.heldBack.set(0);
-      return;
-    }
-    this.heldBackSince ??= now;
-    const waitedMs = now - this.heldBackSince;
-    this.metrics?.heldBack.set(waitedMs / 1000);
-    if (waitedMs >= HELD_BACK_WARNING_MS && now - this.lastHeldBackWarning >= HELD_BACK_WARNING_MS) {
-      this.lastHeldBackWarning = now;
-      this.logger?.warn({ waitedMs }, 'outbox rows are waiting behind an older transaction that is still running (see pg_stat_activity: backend_xid, xact_start)');
-    }
-  }
-
   private async run(): Promise<void> {
     let backoff = 200;
     while (this.running) {
@@ -184,10 +138,6 @@ export class OutboxRelay {
         const n = await this.publishRound();
         backoff = 200;
         if (n >= this.batchSize) continue;
-        if (this.heldBack) {
-          await this.sleep(this.heldBackRetryMs);
-          continue;
-        }
       } catch (err) {
         this.metrics?.failures.inc();
         this.logger?.warn({ err }, 'outbox relay round failed; retrying');

@@ -1,22 +1,26 @@
 import { createTestSchema, type TestSchema } from '@tessera/testing';
 import type { Pool, PoolClient } from 'pg';
-import { Registry } from 'prom-client';
 import type { ConsumedBatch, InboundMessage } from './consumed-batch';
 import { ExactlyOnceProcessor } from './exactly-once-processor';
 import { MessageHeaders } from './message-headers';
+import { consumerLane } from './outbox-lane';
+import { OffsetFence } from './offset-fence';
 import { OutboxRelay } from './outbox-relay';
 import { formatOutboxSequence, parseOutboxSequence, type OutboxSequence } from './outbox-sequence';
 import { writeOutbox, type OutboxEntry } from './outbox-writer';
-import { inTransaction } from './sql-client';
+import { inTransaction, type SqlExecutor } from './sql-client';
 import { ok } from './step-result';
-import { CrashBeforeMarkRelay, roundWithRows } from './test-support/crash-before-mark-relay';
+import { CrashBeforeMarkRelay } from './test-support/crash-before-mark-relay';
 import { waitFor } from './test-support/int-helpers';
 import { installKafkaTables } from './test-support/kafka-test-schema';
+import { writeLane, writeOutboxAs } from './test-support/outbox-writes';
 import { RecordingPublisher } from './test-support/recording-publisher';
 
 function entries(values: number[], key = (n: number) => `k${n % 5}`): OutboxEntry[] {
   return values.map((n) => ({ topic: 'out', message: { key: key(n), value: String(n) } }));
 }
+
+const sameKey = () => 'customer-1';
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from }, (_, i) => from + i);
@@ -43,6 +47,19 @@ async function openTransaction(pool: Pool): Promise<{ client: PoolClient; end: (
       client.release();
     },
   };
+}
+
+/** Whether some session waits for a lock that the session `pid` holds. */
+async function waitsOnLock(pool: Pool, pid: number): Promise<boolean> {
+  const { rows } = await pool.query<{ waiting: boolean }>('SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))) AS waiting', [pid]);
+  return rows[0].waiting;
+}
+
+/** Writes as the slice of input partition `partition` of group upstream, topic in would: under its offset fence. */
+async function writeAsConsumer(tx: SqlExecutor, partition: number, values: number[]): Promise<void> {
+  const fence = new OffsetFence('upstream', 'in', partition);
+  await fence.lock(tx);
+  await writeOutbox(tx, consumerLane(fence), entries(values, sameKey));
 }
 
 describe('sequence dedupe of relayed messages (Postgres)', () => {
@@ -81,10 +98,10 @@ describe('sequence dedupe of relayed messages (Postgres)', () => {
   }
 
   it('applies a round republished after a relay crash once, with no inbox row per message', async () => {
-    await inTransaction(db.pool, (tx) => writeOutbox(tx, entries(range(0, 60))));
+    for (let at = 0; at < 60; at += 10) await writeOutboxAs(db.pool, entries(range(at, at + 10)));
     const publisher = new RecordingPublisher();
     const relay = new CrashBeforeMarkRelay({ pool: db.pool, publisher, batchSize: 20 });
-    await expect(roundWithRows(relay)).rejects.toThrow('simulated crash');
+    await expect(relay.publishRound()).rejects.toThrow('simulated crash');
     const firstRound = publisher.published.length;
     expect(firstRound).toBeGreaterThanOrEqual(20);
     await relay.drain();
@@ -99,22 +116,22 @@ describe('sequence dedupe of relayed messages (Postgres)', () => {
     expect(duplicate).toBe(firstRound);
     expect(await applied()).toEqual({ n: 60, max: 1 });
     expect(await count('kafka_inbox')).toBe(0);
-    // One mark per lane the messages used (keys k0..k4), however many messages.
-    expect(await count('kafka_inbox_sequences')).toBeLessThanOrEqual(5);
+    // One mark for the one lane, however many messages.
+    expect(await count('kafka_inbox_sequences')).toBe(1);
   });
 
   it('catches a replay inside one batch (..., 98, 99, 100, 50, 51, ...)', async () => {
-    const seq = (pos: number): OutboxSequence => ({ origin: 'o1', lane: 3, xid: 900n, pos: BigInt(pos) });
+    const seq = (pos: number): OutboxSequence => ({ origin: 'o1', lane: 'c:g:t:3', pos: BigInt(pos) });
     const messages = [...range(95, 101), ...range(50, 53), 101].map((n, offset) => relayed(offset, n, seq(n)));
     const outcome = await processor().handleBatch(batch(messages));
     expect(outcome).toMatchObject({ ok: 7, duplicate: 3 });
     expect((await db.pool.query('SELECT n FROM applied ORDER BY n')).rows.map((r) => r.n)).toEqual([...range(95, 102)]);
-    const marks = await db.pool.query('SELECT origin, lane, last_xid, last_pos FROM kafka_inbox_sequences');
-    expect(marks.rows).toEqual([{ origin: 'o1', lane: 3, last_xid: '900', last_pos: '101' }]);
+    const marks = await db.pool.query('SELECT origin, lane, last_pos FROM kafka_inbox_sequences');
+    expect(marks.rows).toEqual([{ origin: 'o1', lane: 'c:g:t:3', last_pos: '101' }]);
   });
 
   it('still dedupes messages without a sequence header on their message id, in the same batch as relayed ones', async () => {
-    const seq = (xid: bigint): OutboxSequence => ({ origin: 'o1', lane: 0, xid, pos: 1n });
+    const seq = (pos: bigint): OutboxSequence => ({ origin: 'o1', lane: 'w:a', pos });
     const p = processor();
     await p.handleBatch(batch([relayed(0, 1, seq(10n)), relayed(1, 2, undefined), relayed(2, 3, undefined)]));
     // Replays of both kinds, mixed with new messages of both kinds.
@@ -124,110 +141,83 @@ describe('sequence dedupe of relayed messages (Postgres)', () => {
     expect((await db.pool.query('SELECT message_id FROM kafka_inbox ORDER BY message_id')).rows.map((r) => r.message_id)).toEqual(['id-2', 'id-3', 'id-5']);
   });
 
-  it('keeps a mark per origin: lower xids of another outbox are not duplicates', async () => {
+  it('keeps a mark per origin and lane: lower positions of another outbox or lane are not duplicates', async () => {
     const p = processor();
-    await p.handleBatch(batch([relayed(0, 1, { origin: 'old', lane: 2, xid: 5_000_000n, pos: 10_240n })]));
-    // A recreated database (new origin) starts its xid counter again, and its row ids too.
-    const outcome = await p.handleBatch(batch([relayed(1, 2, { origin: 'new', lane: 2, xid: 700n, pos: 1_024n }), relayed(2, 3, { origin: 'new', lane: 2, xid: 701n, pos: 0n })]));
+    await p.handleBatch(batch([relayed(0, 1, { origin: 'old', lane: 'w:a', pos: 10_240n })]));
+    // A recreated database (new origin) starts its row ids again; another lane has positions of its own.
+    const outcome = await p.handleBatch(batch([relayed(1, 2, { origin: 'new', lane: 'w:a', pos: 1_024n }), relayed(2, 3, { origin: 'old', lane: 'w:b', pos: 0n })]));
     expect(outcome).toMatchObject({ ok: 2, duplicate: 0 });
     expect(await applied()).toEqual({ n: 3, max: 1 });
   });
 
   it('does not dedupe at all when dedupeByMessageId is off', async () => {
     const p = new ExactlyOnceProcessor<number>({ pool: db.pool, groupId: 'downstream', service: 'test', dedupeByMessageId: false, apply: async () => undefined });
-    const seq: OutboxSequence = { origin: 'o1', lane: 0, xid: 10n, pos: 1n };
+    const seq: OutboxSequence = { origin: 'o1', lane: 'w:a', pos: 1n };
     const outcome = await p.handleBatch(batch([relayed(0, 1, seq), relayed(1, 1, seq)]));
     expect(outcome).toMatchObject({ ok: 2, duplicate: 0 });
     expect(await count('kafka_inbox_sequences')).toBe(0);
   });
 
-  it('holds back rows committed behind a running older writer, then publishes both in (xid, id) order and drops nothing', async () => {
-    const sameKey = () => 'customer-1';
-    // A takes its xid and writes first (lower id, lower xid), but commits last.
-    const a = await openTransaction(db.pool);
-    await writeOutbox(a.client, entries([1, 2], sameKey));
-    await inTransaction(db.pool, (tx) => writeOutbox(tx, entries([3, 4], sameKey)));
+  it('two transactions of one writer lane (a slow one, a fast one after it) lose nothing to the marks', async () => {
     const publisher = new RecordingPublisher();
     const relay = new OutboxRelay({ pool: db.pool, publisher });
-    expect(await relay.publishRound()).toBe(0); // B is committed, but ordered after A, which may still commit
-    await a.end('COMMIT');
-    expect(await relay.drain()).toBe(4);
-    expect(publisher.published.map((p) => Number(String(p.message.value)))).toEqual([1, 2, 3, 4]);
-
-    // Then a writer that commits out of id order: C gets its xid first, D writes and commits, C writes last.
-    const c = await openTransaction(db.pool);
-    await c.client.query('SELECT pg_current_xact_id()');
-    await inTransaction(db.pool, (tx) => writeOutbox(tx, entries([6], sameKey)));
-    expect(await relay.publishRound()).toBe(0);
-    await writeOutbox(c.client, entries([5], sameKey));
-    await c.end('COMMIT');
+    // The slow one locks the lane and writes, and stays open.
+    const slow = await openTransaction(db.pool);
+    const { rows } = await slow.client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    await writeLane(slow.client, entries([1, 2], sameKey), 'replay');
+    // The fast one of the same lane must wait for the lane: rows it wrote now would go out before the slow one's
+    // and raise the consumer's mark above them.
+    let fastDone = false;
+    const fast = writeOutboxAs(db.pool, entries([3, 4], sameKey), 'replay').then(() => (fastDone = true));
+    expect(await waitFor(async () => fastDone || (await waitsOnLock(db.pool, rows[0].pid)), 10_000, 10)).toBe(true);
+    // Another lane meanwhile flows.
+    await writeOutboxAs(db.pool, entries([9], sameKey), 'other');
     await relay.drain();
-    // C's row has the larger id but the smaller xid: published first, so its sequence is below D's.
-    expect(publisher.published.map((p) => Number(String(p.message.value)))).toEqual([1, 2, 3, 4, 5, 6]);
-    const seqs = publisher.asConsumed().map((m) => parseOutboxSequence(m.headers[MessageHeaders.sequence])!);
-    expect(new Set(seqs.map((s) => `${s.origin}:${s.lane}`)).size).toBe(1);
+    await slow.end('COMMIT');
+    await fast;
+    await relay.drain();
 
-    const outcome = await processor().handleBatch(batch(publisher.asConsumed()));
-    expect(outcome).toMatchObject({ ok: 6, duplicate: 0 });
-    expect(await applied()).toEqual({ n: 6, max: 1 });
+    // Delivered as a consumer would see them: each relay round in a slice of its own.
+    const consumer = processor();
+    const consumed = publisher.asConsumed();
+    let duplicate = 0;
+    for (const one of consumed) duplicate += (await consumer.handleBatch(batch([one]))).duplicate;
+    expect(duplicate).toBe(0);
+    expect(await applied()).toEqual({ n: 5, max: 1 });
+    expect(fastDone).toBe(true);
+    expect(publisher.published.map((p) => Number(String(p.message.value)))).toEqual([9, 1, 2, 3, 4]);
   });
 
-  it('orders writer xids as numbers across a digit boundary (99 before 100), so nothing is dropped', async () => {
-    await inTransaction(db.pool, (tx) => writeOutbox(tx, entries([1, 2, 3], () => 'same-key')));
-    // Make the rows look written by transactions 100 (the older row id) and 99 (the newer): both settled, even in
-    // a fresh cluster (initdb alone uses several hundred xids).
-    await db.pool.query(`UPDATE kafka_outbox_batches SET xid = '100'`);
-    await inTransaction(db.pool, (tx) => writeOutbox(tx, entries([0], () => 'same-key')));
-    await db.pool.query(`UPDATE kafka_outbox_batches SET xid = '99' WHERE xid <> '100'`);
+  it('rows of different consumer lanes that commit out of id order are all delivered once', async () => {
     const publisher = new RecordingPublisher();
-    await new OutboxRelay({ pool: db.pool, publisher }).drain();
-    expect(publisher.published.map((p) => Number(String(p.message.value)))).toEqual([0, 1, 2, 3]);
-    expect(await processor().handleBatch(batch(publisher.asConsumed()))).toMatchObject({ ok: 4, duplicate: 0 });
+    const relay = new OutboxRelay({ pool: db.pool, publisher });
+    // Partition 0's slice writes first (smaller ids) and commits last; partition 1's writes and commits between.
+    const first = await openTransaction(db.pool);
+    await writeAsConsumer(first.client, 0, [1, 2]);
+    await inTransaction(db.pool, (tx) => writeAsConsumer(tx, 1, [3, 4]));
+    expect(await relay.drain()).toBe(2);
+    await first.end('COMMIT');
+    await inTransaction(db.pool, (tx) => writeAsConsumer(tx, 1, [5]));
+    expect(await relay.drain()).toBe(3);
+    expect(publisher.published.map((p) => Number(String(p.message.value)))).toEqual([3, 4, 1, 2, 5]);
+    const lanes = publisher.asConsumed().map((m) => parseOutboxSequence(m.headers[MessageHeaders.sequence])!.lane);
+    expect(lanes).toEqual(['c:upstream:in:1', 'c:upstream:in:1', 'c:upstream:in:0', 'c:upstream:in:0', 'c:upstream:in:1']);
+
+    const consumer = processor();
+    const consumed = publisher.asConsumed();
+    let applies = 0;
+    for (const one of consumed) applies += (await consumer.handleBatch(batch([one]))).ok;
+    expect(applies).toBe(5);
+    expect(await applied()).toEqual({ n: 5, max: 1 });
   });
 
-  it('a running relay publishes held-back rows soon after the older writer ends, with no NOTIFY and a long poll', async () => {
-    const publisher = new RecordingPublisher();
-    const registry = new Registry();
-    const relay = new OutboxRelay({ pool: db.pool, publisher, pollIntervalMs: 60_000, registry, service: 'seq_test' });
-    const heldBackSeconds = async () => (await registry.getSingleMetric('tessera_seq_test_outbox_held_back_seconds')!.get()).values[0]?.value ?? 0;
-    await relay.start();
-    const idle = await openTransaction(db.pool);
-    try {
-      // An older transaction that writes no outbox row: its end announces nothing.
-      await idle.client.query('SELECT pg_current_xact_id()');
-      await inTransaction(db.pool, (tx) => writeOutbox(tx, entries([1, 2, 3])));
-      await new Promise((r) => setTimeout(r, 200));
-      expect(publisher.published).toHaveLength(0);
-      expect(await heldBackSeconds()).toBeGreaterThan(0.1);
-      const { rows } = await db.pool.query<{ xid: string }>('SELECT max(xid)::text AS xid FROM kafka_outbox_batches');
-      await idle.end('ROLLBACK');
-      // The horizon is cluster-wide: a transaction of another test file sharing this Postgres may hold the rows
-      // back a little longer. "Soon" is measured from the moment nothing older than them is running any more.
-      const settled = async () => (await db.pool.query<{ settled: boolean }>(
-        'SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::xid8 AS settled', [rows[0].xid],
-      )).rows[0].settled;
-      expect(await waitFor(settled, 60_000, 10)).toBe(true);
-      const started = Date.now();
-      expect(await waitFor(() => publisher.published.length === 3, 5_000, 10)).toBe(true);
-      expect(Date.now() - started).toBeLessThan(1_000);
-      expect(await waitFor(async () => (await heldBackSeconds()) === 0, 1_000, 10)).toBe(true);
-    } finally {
-      await relay.stop();
-    }
-  }, 90_000);
-
-  it('publishes legacy plain rows without a sequence header, and replaces a sequence header copied into a packed row', async () => {
-    await db.pool.query(
-      `INSERT INTO kafka_outbox (message_id, topic, lane, key, value, headers)
-       VALUES ('legacy-1', 'out', 3, 'k', 'old', '{"tessera-msg-id":"legacy-1","tessera-seq":"stale:3:1:1"}')`,
-    );
-    await inTransaction(db.pool, (tx) => writeOutbox(tx, [{ topic: 'out', message: { key: 'k', value: 'new', headers: { [MessageHeaders.sequence]: 'stale:3:1:1' } } }]));
+  it('replaces a sequence header copied into an outbox message with its own', async () => {
+    await writeOutboxAs(db.pool, [{ topic: 'out', message: { key: 'k', value: 'new', headers: { [MessageHeaders.sequence]: 'stale:w:x:1' } } }]);
     const publisher = new RecordingPublisher();
     await new OutboxRelay({ pool: db.pool, publisher }).drain();
-    const [legacy, packed] = publisher.asConsumed();
-    expect(legacy.headers[MessageHeaders.sequence]).toBeUndefined();
+    const [packed] = publisher.asConsumed();
     const { rows } = await db.pool.query('SELECT origin FROM kafka_outbox_origin');
-    expect(parseOutboxSequence(packed.headers[MessageHeaders.sequence])).toMatchObject({ origin: rows[0].origin });
+    expect(parseOutboxSequence(packed.headers[MessageHeaders.sequence])).toMatchObject({ origin: rows[0].origin, lane: 'w:test' });
     expect(rows[0].origin).not.toBe('stale');
   });
 });

@@ -17,10 +17,7 @@ export { OPENAPI_JSON_PATH, OPENAPI_YAML_PATH } from './openapi/openapi-document
 export { DatabaseModule } from './database/database.module';
 export { SERVICE_PG_POOL, type DatabaseModuleOptions } from './database/database-module-options';
 export { SERVICE_DATA_SOURCE } from './database/service-data-source.token';
-export { KafkaExactlyOnceTables1732230000000 } from './database/kafka-exactly-once-tables.migration';
-export { KafkaOutboxPacking1732600000000 } from './database/kafka-outbox-packing.migration';
-export { KafkaOutboxSequence1732700000000 } from './database/kafka-outbox-sequence.migration';
-export { KafkaOutboxPublishOrder1732700000300 } from './database/kafka-outbox-publish-order.migration';
+export { KafkaRuntimeTables1732230000000 } from './database/kafka-runtime-tables.migration';
 export { runService } from './run-service';
 export { startServiceForTest, type TestServiceOptions } from './start-service-for-test';
 export { MessagingModule } from './messaging/messaging.module';

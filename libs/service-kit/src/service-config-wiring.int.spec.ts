@@ -7,10 +7,10 @@ import { createTestSchema, startTestBroker, type TestBroker, type TestSchema } f
 import { bootstrapService, type RunningService } from './bootstrap-service';
 import { DatabaseModule } from './database/database.module';
 import { SERVICE_PG_POOL } from './database/database-module-options';
-import { KafkaExactlyOnceTables1732230000000 } from './database/kafka-exactly-once-tables.migration';
+import { KafkaRuntimeTables1732230000000 } from './database/kafka-runtime-tables.migration';
 import { MessagingModule } from './messaging/messaging.module';
 
-@Module({ imports: [DatabaseModule.forService({ migrations: [KafkaExactlyOnceTables1732230000000] }), MessagingModule.forService()] })
+@Module({ imports: [DatabaseModule.forService({ migrations: [KafkaRuntimeTables1732230000000] }), MessagingModule.forService()] })
 class WiredAppModule {}
 
 // The shared variables are validated by libs/config; this holds DatabaseModule and MessagingModule to actually use them.

@@ -11,15 +11,3 @@ export class CrashBeforeMarkRelay extends OutboxRelay {
     await super.markPublished(tx, rows);
   }
 }
-
-/**
- * One round that found rows. A round right after a commit may publish nothing: a transaction of another test
- * running in the same Postgres can hold the rows back (outbox-rows.ts, HORIZON) for a moment.
- */
-export async function roundWithRows(relay: OutboxRelay): Promise<number> {
-  for (;;) {
-    const n = await relay.publishRound();
-    if (n > 0) return n;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -1,4 +1,4 @@
-import { KafkaExactlyOnceTables1732230000000, KafkaOutboxPacking1732600000000, KafkaOutboxSequence1732700000000, KafkaOutboxPublishOrder1732700000300 } from '@tessera/service-kit';
+import { KafkaRuntimeTables1732230000000 } from '@tessera/service-kit';
 import { ActivationCore1733600000000 } from './activation-core.migration';
 import { ActivationTables1733500000000 } from './activation-tables.migration';
 import { DeliveryLease1733700000000 } from './delivery-lease.migration';
@@ -6,10 +6,7 @@ import { DeliveryWithdrawal1733800000000 } from './delivery-withdrawal.migration
 
 /** Applied in order at start, inside this service's own schema. Append new migrations; never edit applied ones. */
 export const ACTIVATION_DISPATCHER_MIGRATIONS = [
-  KafkaExactlyOnceTables1732230000000,
-  KafkaOutboxPacking1732600000000,
-  KafkaOutboxSequence1732700000000,
-  KafkaOutboxPublishOrder1732700000300,
+  KafkaRuntimeTables1732230000000,
   ActivationTables1733500000000,
   ActivationCore1733600000000,
   DeliveryLease1733700000000,

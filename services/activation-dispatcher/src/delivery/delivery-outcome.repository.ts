@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { inTransaction, writeOutbox, type SqlExecutor } from '@tessera/kafka';
+import { inTransaction, lockWriterLane, writeOutbox, type SqlExecutor } from '@tessera/kafka';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import type { ClaimedBatch } from './delivery-claim.repository';
@@ -47,7 +47,8 @@ export class DeliveryOutcomeRepository {
         [a.map((x) => x.deliveryId), a.map((x) => x.attempt), a.map((x) => x.outcome), a.map((x) => x.httpStatus), a.map((x) => x.error), nowMs / 1000],
       );
       await this.recordDestinationState(tx, batch.destinationId, plan, nowMs);
-      await writeOutbox(tx, deliveryEvents(batch.destinationId, batch.items, plan, new Set(rows.filter((r) => r.status !== 'suppressed').map((r) => r.delivery_id)), durationMs, nowMs));
+      // a lane per destination: outcomes of different destinations commit side by side
+      await writeOutbox(tx, await lockWriterLane(tx, `outcomes:${batch.destinationId}`), deliveryEvents(batch.destinationId, batch.items, plan, new Set(rows.filter((r) => r.status !== 'suppressed').map((r) => r.delivery_id)), durationMs, nowMs));
       const counts: AppliedCounts = {};
       for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
       return counts;

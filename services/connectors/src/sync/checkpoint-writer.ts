@@ -1,6 +1,6 @@
 import type { Cursor } from '@tessera/connector-sdk';
 import { contractHeaders, encode, Topics } from '@tessera/contracts';
-import { MessageHeaders, writeOutbox, type OutboxEntry, type SqlExecutor } from '@tessera/kafka';
+import { lockWriterLane, MessageHeaders, writeOutbox, type OutboxLane, type OutboxEntry, type SqlExecutor } from '@tessera/kafka';
 import type { EncodedRecord } from './record-encoder';
 
 const RAW_RECORD_HEADERS = contractHeaders(Topics.RecordsRaw);
@@ -93,5 +93,13 @@ export async function writeCheckpoint(tx: SqlExecutor, lease: RunLease, checkpoi
      ON CONFLICT (connection_id, stream, row_key) DO UPDATE SET last_seen_run = EXCLUDED.last_seen_run, identifier = EXCLUDED.identifier, brand = EXCLUDED.brand`,
     [lease.connectionId, stream, lease.runId, rows.map((r) => r.rowKey), rows.map((r) => r.identifier), rows.map((r) => r.brand)],
   );
-  await writeOutbox(tx, outboxEntries(records));
+  await writeOutbox(tx, await connectionLane(tx, lease.connectionId), outboxEntries(records));
+}
+
+/**
+ * A connection's runs write one outbox lane. Taken after the run's row lock (fenceRun, or the checkpoint's UPDATE of
+ * runs), as every writer of the lane does, so a checkpoint and the run's end never wait on each other crosswise.
+ */
+export function connectionLane(tx: SqlExecutor, connectionId: string): Promise<OutboxLane> {
+  return lockWriterLane(tx, `connection:${connectionId}`);
 }

@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import type { Connection } from '../connections/connection-repository';
 import { compileStreamPlan, type StreamPlan } from '../connections/stream-plan';
 import type { Run } from '../runs/run-repository';
-import { writeCheckpoint, type RunLease, type RunProgress } from './checkpoint-writer';
+import { fenceRun, writeCheckpoint, type RunLease, type RunProgress } from './checkpoint-writer';
 import type { SyncMetrics } from './metrics';
 import { CommitPipeline } from './commit-pipeline';
 import { encodeRecord, type EncodedRecord, type RunOrigin } from './record-encoder';
@@ -62,6 +62,7 @@ export class RunExecution {
     }
     this.signal.throwIfAborted();
     await inTransaction(this.deps.pool, async (tx) => {
+      await fenceRun(tx, this.lease);
       const disappeared = this.run.fullRefresh ? await settleDisappeared(tx, this.origin, plans, this.connection.unsetMissingOnFullRefresh, Date.now()) : null;
       await markSucceeded(tx, this.lease, disappeared);
     });

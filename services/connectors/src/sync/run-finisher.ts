@@ -1,6 +1,6 @@
 import { writeOutbox, type SqlExecutor } from '@tessera/kafka';
 import type { StreamPlan } from '../connections/stream-plan';
-import { fenceRun, outboxEntries, type RunLease } from './checkpoint-writer';
+import { connectionLane, fenceRun, outboxEntries, type RunLease } from './checkpoint-writer';
 import { encodeUnset, type RunOrigin } from './record-encoder';
 
 interface GoneRow {
@@ -14,7 +14,7 @@ interface GoneRow {
  * The end of a full refresh, in the caller's transaction: every row key of the run's streams that this run did not
  * see is gone from the source. It is listed on the run (run_disappeared), forgotten (so the next full refresh does
  * not report it again) and, when the connection asks, unset: one record per row with the identifier and every
- * other mapped field as null. Returns how many disappeared.
+ * other mapped field as null. Returns how many disappeared. The caller holds the run (fenceRun) already.
  */
 export async function settleDisappeared(tx: SqlExecutor, origin: RunOrigin, plans: readonly StreamPlan[], unset: boolean, receivedAt: number): Promise<number> {
   const { rows } = await tx.query<GoneRow>(
@@ -29,7 +29,7 @@ export async function settleDisappeared(tx: SqlExecutor, origin: RunOrigin, plan
   if (unset) {
     const planOf = new Map(plans.map((p) => [p.settings.name, p]));
     const records = rows.map((r) => encodeUnset(planOf.get(r.stream)!, origin, { stream: r.stream, rowKey: r.row_key, identifier: r.identifier, brand: r.brand }, receivedAt));
-    await writeOutbox(tx, outboxEntries(records));
+    await writeOutbox(tx, await connectionLane(tx, origin.connectionId), outboxEntries(records));
   }
   return rows.length;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { encode, Topics, type MovedItem } from '@tessera/contracts';
-import { inTransaction, writeOutbox, type SqlExecutor } from '@tessera/kafka';
+import { inTransaction, lockWriterLane, writeOutbox, type SqlExecutor } from '@tessera/kafka';
 import type { Pool } from '@tessera/persistence';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import { identifierLockKey, profileLockKey, sortedDistinct } from '../graph/identity-lock-keys';
@@ -87,7 +87,7 @@ export class ProfileSplitService {
         detail,
         at: at.getTime(),
       });
-      await writeOutbox(tx, [{ topic: Topics.IdentityMerges, message: { key: profileId, value: change } }]);
+      await writeOutbox(tx, await lockWriterLane(tx, 'profile-split'), [{ topic: Topics.IdentityMerges, message: { key: profileId, value: change } }]);
       return { changeId, profileId, newProfileId, identifiers: plain, movedItems, movedMessageIds };
     });
   }

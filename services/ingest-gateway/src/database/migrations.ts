@@ -1,5 +1,5 @@
-import { KafkaExactlyOnceTables1732230000000, KafkaOutboxPacking1732600000000, KafkaOutboxSequence1732700000000, KafkaOutboxPublishOrder1732700000300 } from '@tessera/service-kit';
+import { KafkaRuntimeTables1732230000000 } from '@tessera/service-kit';
 import { SourcesTable1732400000000 } from './sources-table.migration';
 
 /** Applied in order at start, inside this service's own schema. Append new migrations; never edit applied ones. */
-export const INGEST_GATEWAY_MIGRATIONS = [KafkaExactlyOnceTables1732230000000, SourcesTable1732400000000, KafkaOutboxPacking1732600000000, KafkaOutboxSequence1732700000000, KafkaOutboxPublishOrder1732700000300];
+export const INGEST_GATEWAY_MIGRATIONS = [KafkaRuntimeTables1732230000000, SourcesTable1732400000000];

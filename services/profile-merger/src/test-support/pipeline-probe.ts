@@ -28,7 +28,7 @@ export class PipelineProbe {
 
   /** Outgoing messages the resolver committed but its relay has not published yet. */
   resolverOutboxBacklog(): Promise<number> {
-    return this.count(this.resolver, 'SELECT (SELECT count(*) FROM kafka_outbox) + (SELECT coalesce(sum(message_count), 0) FROM kafka_outbox_batches) AS n');
+    return this.count(this.resolver, 'SELECT coalesce(sum(message_count), 0) AS n FROM kafka_outbox_batches');
   }
 
   /** Items the merger has folded into profiles. */

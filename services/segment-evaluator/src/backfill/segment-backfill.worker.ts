@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { inTransaction, writeOutbox, type SqlExecutor } from '@tessera/kafka';
+import { inTransaction, lockWriterLane, writeOutbox, type SqlExecutor } from '@tessera/kafka';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import { SEGMENT_SETTINGS, type SegmentSettings } from '../config/segment-settings';
@@ -59,7 +59,7 @@ export class SegmentBackfillWorker {
       const at = now();
       const active = [...profiles.values()].filter((p) => p.status === 'active');
       const outcome = await evaluateProfiles(tx, catalog, active.map((profile) => request(target, profile, at)));
-      await writeOutbox(tx, outcome.messages);
+      await writeOutbox(tx, await lockWriterLane(tx, 'backfill'), outcome.messages);
       await tx.query(
         `UPDATE segment_backfills SET state = 'running', cursor_profile_id = $3, done = done + $4, total = greatest(total, done + $4)
           WHERE segment_id = $1 AND version = $2`,

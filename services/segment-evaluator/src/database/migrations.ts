@@ -1,4 +1,4 @@
-import { KafkaExactlyOnceTables1732230000000, KafkaOutboxPacking1732600000000, KafkaOutboxSequence1732700000000, KafkaOutboxPublishOrder1732700000300 } from '@tessera/service-kit';
+import { KafkaRuntimeTables1732230000000 } from '@tessera/service-kit';
 import { ComputedTraitTables1733500000000 } from './computed-trait-tables.migration';
 import { ComputedValueTables1733500000100 } from './computed-value-tables.migration';
 import { EvaluatorCaches1733600000100 } from './evaluator-caches.migration';
@@ -7,10 +7,7 @@ import { SplitMoves1733600000000 } from './split-moves.migration';
 
 /** Applied in order at start, inside this service's own schema. Append new migrations; never edit applied ones. */
 export const SEGMENT_EVALUATOR_MIGRATIONS = [
-  KafkaExactlyOnceTables1732230000000,
-  KafkaOutboxPacking1732600000000,
-  KafkaOutboxSequence1732700000000,
-  KafkaOutboxPublishOrder1732700000300,
+  KafkaRuntimeTables1732230000000,
   SegmentTables1733400000000,
   ComputedTraitTables1733500000000,
   ComputedValueTables1733500000100,

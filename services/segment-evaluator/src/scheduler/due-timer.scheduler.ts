@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { inTransaction, writeOutbox } from '@tessera/kafka';
+import { inTransaction, lockWriterLane, writeOutbox } from '@tessera/kafka';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import { fireOverdue } from '../evaluation/overdue-profiles';
@@ -41,7 +41,7 @@ export class DueTimerScheduler {
       const profiles = await lockProfiles(tx, candidates.rows.map((r) => r.profile_id));
       const catalog = await this.catalogs.load(tx);
       const outcome = await fireOverdue(tx, catalog, profiles, now);
-      await writeOutbox(tx, outcome.messages);
+      await writeOutbox(tx, await lockWriterLane(tx, 'due-timers'), outcome.messages);
       return outcome.flips;
     });
   }

@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { inTransaction, writeOutbox, type SqlExecutor } from '@tessera/kafka';
+import { inTransaction, lockWriterLane, writeOutbox, type SqlExecutor } from '@tessera/kafka';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import { BACKFILL_COLUMNS_SQL, backfillView, cancelBackfill, latestBackfillSql, queueBackfill, type BackfillView } from '../backfill/backfill-queue';
@@ -89,7 +89,7 @@ export class SegmentRepository {
       const messages = await writeDecisions(tx, [...profiles.values()].map((profile) => ({
         profile, at: now, decision: { absorbed: false, next: null, flips: [{ segmentId: id, segmentVersion, change: 'exited' as const, reason: `segment ${id} deleted` }] },
       })));
-      await writeOutbox(tx, messages);
+      await writeOutbox(tx, await lockWriterLane(tx, 'segment-removal'), messages);
     });
   }
 

@@ -1,4 +1,4 @@
-import { inTransaction, MessageHeaders, writeOutbox, type SqlPool } from '@tessera/kafka';
+import { inTransaction, lockWriterLane, MessageHeaders, writeOutbox, type SqlPool } from '@tessera/kafka';
 import type { RejectionFilter, RejectionStore } from './rejection-store';
 
 /** Header naming the rejection a replayed message re-submits (for tracing; consumers do not need it). */
@@ -9,8 +9,8 @@ const DROPPED_HEADER_PREFIX = 'tessera-dlq-';
 /**
  * Re-submits rejected messages to their original topic, byte for byte (so a RawEvent keeps its messageId), through
  * the outbox in the same transaction that marks them replayed: a replay is published once even if the service dies
- * halfway. The old tessera-msg-id header is left out on purpose: it is in consumers' inboxes already, and the replay
- * must be processed again, not skipped as a redelivery. Validation's dedupe key does not block it either, since only
+ * halfway. The old tessera-msg-id header is left out on purpose: the replay is a new message, to be processed again,
+ * not skipped as a redelivery. Validation's dedupe key does not block it either, since only
  * accepted items hold one.
  */
 export class RejectionReplayer {
@@ -25,6 +25,7 @@ export class RejectionReplayer {
       if (selection.length === 0) return { replayed: 0, rejectionIds: [] };
       await writeOutbox(
         tx,
+        await lockWriterLane(tx, 'rejection-replay'),
         selection.map((item) => ({
           topic: item.topic,
           message: { key: item.key, value: item.value, headers: { ...replayableHeaders(item.headers), [REPLAY_OF_HEADER]: item.rejectionId } },
