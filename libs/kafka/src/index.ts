@@ -28,7 +28,6 @@ export {
   ok,
   dlq,
   drop,
-  andThen,
   DlqReasonCode,
   type StepResult,
   type StepOk,

@@ -64,8 +64,3 @@ export function dlq(code: RejectionReason, detail: string, path?: string, about?
 export function drop(why: string): StepDrop {
   return { kind: 'drop', why };
 }
-
-/** Chains a step after an ok result; dlq and drop short-circuit unchanged. */
-export function andThen<T, U>(result: StepResult<T>, step: (value: T) => StepResult<U>): StepResult<U> {
-  return result.kind === 'ok' ? step(result.value) : result;
-}
