@@ -58,6 +58,18 @@ export class ProgressSampler {
   }
 }
 
+/**
+ * One sampler per partition of a group's topic, reading the offsets the service committed in its own schema
+ * (kafka_consumer_offsets, written in the same transaction as its state): a partition whose owner died stands
+ * still until the group hands it to a survivor, however busy the other partitions are.
+ */
+export function partitionSamplers(pool: Pool, groupId: string, topic: string, partitions: number): ProgressSampler[] {
+  return Array.from({ length: partitions }, (_, partition) => new ProgressSampler(async () => {
+    const { rows } = await pool.query<{ next_offset: string }>('SELECT next_offset FROM kafka_consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3', [groupId, topic, partition]);
+    return rows.length === 0 ? 0 : Number(rows[0].next_offset);
+  }, 200));
+}
+
 /** `<user id>/<event name>` -> how many of those events the merger counted on the user's profile. */
 export async function mergerEventCounts(merger: Pool, eventNames: readonly string[]): Promise<Map<string, number>> {
   const { rows } = await merger.query<{ user_id: string; event_name: string; n: string }>(
