@@ -1,6 +1,7 @@
 import { crc32c } from '@node-rs/crc32';
 import { createLegacyPartitioner, murmur2 } from './fast-default-partitioner';
 import { fastProduceRequest, type FastProduceDeps } from './fast-produce-request';
+import { createSendMessages, type SendMessagesDeps } from './kafkajs-send-messages';
 import { frameRequest } from './fast-request-framing';
 import { fastRecordEncoder, planRecord, writeRecord } from './fast-record-encoder';
 
@@ -12,6 +13,8 @@ const PRODUCE_REQUEST_MODULE = 'kafkajs/src/protocol/requests/produce/v3/request
 const GROUP_MODULE = 'kafkajs/src/producer/groupMessagesPerPartition';
 /** Captures the grouping at load, which kafkajs does eagerly: only an install before kafkajs loads can swap it. */
 const SEND_MESSAGES_MODULE = 'kafkajs/src/producer/sendMessages';
+/** Captures sendMessages at load, which kafkajs does eagerly. */
+const MESSAGE_PRODUCER_MODULE = 'kafkajs/src/producer/messageProducer';
 const CRC32C_MODULE = 'kafkajs/src/protocol/recordBatch/crc32C';
 /** Loads (and captures) the checksum; loaded lazily on the first produce or fetch. */
 const RECORD_BATCH_MODULE = 'kafkajs/src/protocol/recordBatch/v0';
@@ -47,6 +50,19 @@ export function installKafkajsFastPaths(): boolean {
   // The record batch checksum: the same CRC-32C, computed natively instead of a byte-at-a-time JS table loop.
   const checksum = swapModule(CRC32C_MODULE, () => (buffer: Buffer) => crc32c(buffer), isLoaded(RECORD_BATCH_MODULE));
   const grouping = swapModule(GROUP_MODULE, () => groupMessagesPerPartition, isLoaded(SEND_MESSAGES_MODULE));
+  // Not for speed: kafkajs's retry skips partitions whose leader moved to a broker that had answered (kafkajs-send-messages.ts).
+  const send = swapModule(SEND_MESSAGES_MODULE, () => {
+    const group = currentExports(GROUP_MODULE) as () => SendMessagesDeps['groupMessagesPerPartition'];
+    /* eslint-disable @typescript-eslint/no-require-imports -- kafkajs's own helpers, as its sendMessages uses them */
+    return createSendMessages({
+      KafkaJSMetadataNotLoaded: (require('kafkajs/src/errors') as Pick<SendMessagesDeps, 'KafkaJSMetadataNotLoaded'>).KafkaJSMetadataNotLoaded,
+      staleMetadata: (require('kafkajs/src/protocol/error') as Pick<SendMessagesDeps, 'staleMetadata'>).staleMetadata,
+      groupMessagesPerPartition: (input) => group()(input),
+      createTopicData: require('kafkajs/src/producer/createTopicData') as SendMessagesDeps['createTopicData'],
+      responseSerializer: require('kafkajs/src/producer/responseSerializer') as SendMessagesDeps['responseSerializer'],
+    });
+    /* eslint-enable @typescript-eslint/no-require-imports */
+  }, isLoaded(MESSAGE_PRODUCER_MODULE));
   // The partitioner: the same answers (Java's murmur2), in 32-bit arithmetic (see fast-default-partitioner.ts).
   const hash = swapModule(MURMUR2_MODULE, () => murmur2, isLoaded(DEFAULT_PARTITIONER_MODULE));
   const partitioner = swapModule(PARTITIONER_FACTORY_MODULE, () => {
@@ -64,7 +80,7 @@ export function installKafkajsFastPaths(): boolean {
     recordWriter: record ? { plan: planRecord, write: writeRecord } : undefined,
   }), isLoaded(PRODUCE_V4_MODULE));
   const framing = swapModule(REQUEST_FRAMING_MODULE, () => frameRequest, isLoaded(CONNECTION_MODULE));
-  return record && checksum && grouping && hash && partitioner && produce && framing;
+  return record && checksum && grouping && send && hash && partitioner && produce && framing;
 }
 
 interface GroupInput {

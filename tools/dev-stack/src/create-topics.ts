@@ -10,7 +10,10 @@ import { provisionTopics } from './topic-provisioner';
 async function main(): Promise<void> {
   const env = validateEnvironment(CREATE_TOPICS_ENVIRONMENT);
   const kafka = createKafkaClient({ clientId: 'tessera-create-topics', brokers: env.KAFKA_BROKERS });
-  const result = await provisionTopics(kafka, { replicationFactor: env.TOPIC_REPLICATION_FACTOR });
+  const result = await provisionTopics(kafka, {
+    replicationFactor: env.TOPIC_REPLICATION_FACTOR,
+    minInsyncReplicas: env.TOPIC_MIN_INSYNC_REPLICAS > 0 ? env.TOPIC_MIN_INSYNC_REPLICAS : undefined,
+  });
   process.stdout.write(`topics created: ${result.created.join(', ') || 'none'}; already there: ${result.existing.join(', ') || 'none'}\n`);
 }
 

@@ -11,7 +11,14 @@ export interface ProvisionedTopics {
  * topics that already exist are left alone (partition counts are never changed after creation, since that
  * would remap keys and break per-key order).
  */
-export async function provisionTopics(kafka: Kafka, options: { replicationFactor?: number } = {}): Promise<ProvisionedTopics> {
+export interface ProvisionOptions {
+  /** Replicas per partition: 1 on a single broker, 3 on a production cluster. */
+  replicationFactor?: number;
+  /** The topics' own `min.insync.replicas` (2 with 3 replicas); the broker default when unset. */
+  minInsyncReplicas?: number;
+}
+
+export async function provisionTopics(kafka: Kafka, options: ProvisionOptions = {}): Promise<ProvisionedTopics> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -24,7 +31,7 @@ export async function provisionTopics(kafka: Kafka, options: { replicationFactor
           topic: spec.name,
           numPartitions: spec.partitions,
           replicationFactor: options.replicationFactor ?? 1,
-          configEntries: topicConfig(spec),
+          configEntries: topicConfig(spec, options),
         })),
       });
     }
@@ -34,8 +41,10 @@ export async function provisionTopics(kafka: Kafka, options: { replicationFactor
   }
 }
 
-function topicConfig(spec: TopicSpec): Array<{ name: string; value: string }> {
+function topicConfig(spec: TopicSpec, options: ProvisionOptions): Array<{ name: string; value: string }> {
   const entries: Array<{ name: string; value: string }> = [{ name: 'cleanup.policy', value: spec.cleanupPolicy }];
   if (spec.retentionMs !== null) entries.push({ name: 'retention.ms', value: String(spec.retentionMs) });
+  // acks=all then means "on at least this many replicas": with 3 replicas and 2, one broker may fail without loss or refusal
+  if (options.minInsyncReplicas !== undefined) entries.push({ name: 'min.insync.replicas', value: String(options.minInsyncReplicas) });
   return entries;
 }

@@ -41,6 +41,13 @@ export interface TrackedEvent {
   messageId: string;
 }
 
+/** One gateway call as the client saw it: when it was sent, how long the answer took, its status (0: no answer). */
+export interface IngestCall {
+  at: number;
+  ms: number;
+  status: number;
+}
+
 /**
  * A steady stream of Segment batch calls to the gateway. A call answered with anything but 200 is sent again
  * (same messageIds) until accepted, the way an SDK retries: so every event ends accepted exactly once as far
@@ -49,6 +56,7 @@ export interface TrackedEvent {
 export class IngestLoad {
   readonly accepted: TrackedEvent[] = [];
   readonly answers = new Map<number, number>();
+  readonly calls: IngestCall[] = [];
   private running = false;
   private loop: Promise<void> | undefined;
   private sequence = 0;
@@ -57,7 +65,7 @@ export class IngestLoad {
     private readonly gatewayUrl: string,
     private readonly writeKey: string,
     private readonly eventName: string,
-    private readonly options: { users: number; batchSize: number; intervalMs: number },
+    private readonly options: { users: number; batchSize: number; intervalMs: number; userPrefix?: string },
   ) {}
 
   start(): void {
@@ -75,7 +83,7 @@ export class IngestLoad {
     while (this.running) {
       const batch = Array.from({ length: this.options.batchSize }, () => {
         const n = this.sequence++;
-        return { userId: `outage-user-${n % this.options.users}`, messageId: `${this.eventName}-${n}` };
+        return { userId: `${this.options.userPrefix ?? 'outage-user'}-${n % this.options.users}`, messageId: `${this.eventName}-${n}` };
       });
       await this.sendUntilAccepted(batch);
       await new Promise((resolve) => setTimeout(resolve, this.options.intervalMs));
@@ -87,6 +95,7 @@ export class IngestLoad {
     const authorization = `Basic ${Buffer.from(`${this.writeKey}:`).toString('base64')}`;
     for (;;) {
       let status = 0;
+      const at = Date.now();
       try {
         const res = await fetch(`${this.gatewayUrl}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body, signal: AbortSignal.timeout(15_000) });
         status = res.status;
@@ -95,6 +104,7 @@ export class IngestLoad {
         status = 0;
       }
       this.answers.set(status, (this.answers.get(status) ?? 0) + 1);
+      this.calls.push({ at, ms: Date.now() - at, status });
       if (status === 200) {
         this.accepted.push(...batch);
         return;

@@ -1,0 +1,119 @@
+import { Topics } from '@tessera/contracts';
+import { eventually } from '@tessera/testing';
+import { ApachePipeline } from './apache-pipeline.spec-helper';
+import { mergerEventCounts, mergerEventTotal, ProgressSampler } from './progress-sampler.spec-helper';
+import { apiMismatches, callStats, SteadyLoad } from './steady-load.spec-helper';
+
+const WRITE_KEY = 'broker-failover-write-key';
+/** Events through the whole pipeline before the kill: the load is flowing end to end. */
+const FLOWING_AFTER = 400;
+/** Events the gateway must accept after the kill while the node is still down. */
+const ACCEPTED_WHILE_DOWN = 300;
+
+/**
+ * Issue 16, item 4: kill -9 of the broker leading most of cdp.events.raw and cdp.events.resolved, on a 3-broker
+ * Apache Kafka cluster (replication 3, min.insync.replicas 2), while a steady Segment load flows through the
+ * gateway, validation, the identity resolver and the profile merger; the node starts again later. Every call the
+ * gateway answered 200 is counted exactly once on its user's profile, the pipeline kept flowing while the node
+ * was down, and the gateway answered nothing but 200 or 503 (never 200 for what it could not store, never 500).
+ */
+describe('broker failover under load (3-broker Apache Kafka, kill -9 of the busiest leader)', () => {
+  let pipeline: ApachePipeline;
+  let sampler: ProgressSampler;
+
+  beforeAll(async () => {
+    pipeline = await ApachePipeline.start({ writeKey: WRITE_KEY });
+  }, 300_000);
+
+  afterAll(async () => {
+    await sampler?.stop();
+    await pipeline?.stop();
+  }, 60_000);
+
+  it('keeps flowing while the leader is down and counts every accepted event exactly once', async () => {
+    expect(await pipeline.replicaCounts(Topics.EventsRaw)).toEqual([3, 3, 3, 3, 3, 3]);
+    const config = await pipeline.admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: Topics.EventsRaw }] });
+    expect(config.resources[0].configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue).toBe('2');
+
+    const load = new SteadyLoad(pipeline.url('ingest-gateway#1'), WRITE_KEY, { streams: 3, users: 30, batchSize: 8, intervalMs: 150, userPrefix: 'failover-user' });
+    const merger = pipeline.schema('profile-merger').pool;
+    sampler = new ProgressSampler(() => mergerEventTotal(merger, load.eventNames));
+    sampler.start();
+    const startedAt = Date.now();
+    const figures: Record<string, unknown> = {};
+    let killedAt = 0;
+    let restartedAt = 0;
+    let stoppedAt = 0;
+    const marks: string[] = [];
+    const timeline = setInterval(() => marks.push(`${Math.round((Date.now() - startedAt) / 1000)}: ${load.accepted}/${sampler.value}`), 5_000);
+    load.start();
+    try {
+      await eventually(async () => {
+        pipeline.assertAlive();
+        return sampler.value >= FLOWING_AFTER ? true : undefined;
+      }, 120_000, `${FLOWING_AFTER} events through the whole pipeline`);
+
+      const { node, led, of } = await pipeline.busiestLeader();
+      const acceptedAtKill = load.accepted;
+      await node.kill();
+      killedAt = Date.now();
+      Object.assign(figures, { killedNode: node.id, ledPartitions: `${led} of ${of} (events.raw + events.resolved)`, loadRunningMs: killedAt - startedAt });
+
+      // Flowing while the node is down: the gateway accepts new calls and the merger counts past everything
+      // accepted before the kill.
+      await eventually(async () => {
+        pipeline.assertAlive();
+        return load.accepted >= acceptedAtKill + ACCEPTED_WHILE_DOWN && sampler.value > acceptedAtKill ? true : undefined;
+      }, 150_000, 'the pipeline flowing again with the node down');
+      figures.flowingAgainAfterKillMs = Date.now() - killedAt;
+      expect(node.running).toBe(false);
+
+      await node.start();
+      restartedAt = Date.now();
+      await eventually(async () => ((await pipeline.underReplicated()) === 0 ? true : undefined), 120_000, 'every partition back to 3 in-sync replicas');
+      figures.isrFullAfterRestartMs = Date.now() - restartedAt;
+      const mergedAtRejoin = sampler.value;
+      await eventually(async () => {
+        pipeline.assertAlive();
+        return sampler.value >= mergedAtRejoin + FLOWING_AFTER ? true : undefined;
+      }, 120_000, 'the pipeline flowing after the node rejoined');
+    } finally {
+      await load.stop();
+      stoppedAt = Date.now();
+      clearInterval(timeline);
+      console.log(`broker failover timeline (s: accepted/merged): ${marks.join(', ')}`);
+    }
+
+    const expected = load.expectedCounts();
+    await eventually(async () => {
+      pipeline.assertAlive();
+      return sampler.value >= load.accepted ? true : undefined;
+    }, 120_000, `${load.accepted} events counted by the merger`).catch(async (error: Error) => {
+      throw new Error(`${error.message} (counted ${sampler.value})\n${await pipeline.diagnose()}`);
+    });
+    const caughtUpAt = Date.now();
+    // a doubled event would arrive right behind the last one; this waits on nothing else
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await sampler.stop();
+
+    Object.assign(figures, {
+      accepted: load.accepted,
+      eventsPerSecond: Math.round(load.accepted / ((stoppedAt - startedAt) / 1000)),
+      // up to the catch-up: once everything is counted, standing still is no stall
+      mergerStallAfterKill: sampler.longestGap(killedAt, restartedAt),
+      mergerStallAfterRestart: sampler.longestGap(restartedAt, caughtUpAt),
+      mergerLongestStallBeforeKillMs: sampler.longestGap(startedAt + 10_000, killedAt).ms,
+      gatewayBeforeKill: callStats(load.calls.filter((c) => c.at + c.ms < killedAt), startedAt, killedAt),
+      // sent before the kill, answered after it: these wait for the new leader, up to INGEST_ACK_TIMEOUT_MS
+      gatewayInFlightAtKill: callStats(load.calls.filter((c) => c.at + c.ms >= killedAt), startedAt, killedAt),
+      gatewayWhileNodeDown: callStats(load.calls, killedAt, restartedAt),
+      gatewayAfterRestart: callStats(load.calls, restartedAt, stoppedAt),
+    });
+    console.log(`broker failover: ${JSON.stringify(figures, null, 1)}`);
+
+    const statuses = Object.keys(callStats(load.calls, 0, Date.now()).statuses).map(Number);
+    expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+    expect(Object.fromEntries(await mergerEventCounts(merger, load.eventNames))).toEqual(Object.fromEntries(expected));
+    expect(await apiMismatches(pipeline.url('profile-merger#1'), load.users(), load.eventNames, expected)).toEqual([]);
+  }, 420_000);
+});
