@@ -51,6 +51,26 @@ describe('OutboxRelay (Postgres)', () => {
     expect(await readOutboxMessages(db.pool)).toEqual([]);
   });
 
+  it('under a steady flow of commits, takes several transactions in one round (coalesceMs after a busy round)', async () => {
+    const publisher = new RecordingPublisher();
+    const relay = new OutboxRelay({ pool: db.pool, publisher, pollIntervalMs: 60_000, coalesceMs: 500 });
+    await relay.start();
+    try {
+      await writeOutboxAs(db.pool, entries(1, 1));
+      const deadline = Date.now() + 10_000;
+      while (publisher.published.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      // Ten commits one after the other while the relay waits out its coalescing window after the first round.
+      for (let i = 0; i < 10; i++) await writeOutboxAs(db.pool, [{ topic: 'out', message: { key: `t${i}`, value: String(i) } }]);
+      while (publisher.published.length < 11 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      expect(publisher.published).toHaveLength(11);
+      // One round each would be 11; the window gathers the ten (two rounds if the commits outlast it on a busy machine).
+      expect(publisher.batchSizes.length).toBeLessThanOrEqual(3);
+      expect(publisher.batchSizes[0]).toBe(1);
+    } finally {
+      await relay.stop();
+    }
+  });
+
   it('wakes up on NOTIFY without waiting for the poll interval', async () => {
     const publisher = new RecordingPublisher();
     const relay = new OutboxRelay({ pool: db.pool, publisher, pollIntervalMs: 60_000 });

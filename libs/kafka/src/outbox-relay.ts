@@ -22,6 +22,12 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Fallback poll when no NOTIFY arrives (default 1 s). */
   pollIntervalMs?: number;
+  /**
+   * After a round that published something, the next starts no sooner than this (default 5 ms), so under a steady
+   * flow of commits a round takes several transactions' rows at once instead of one each. An idle relay still wakes
+   * at once on a NOTIFY: the first message after a quiet spell does not wait.
+   */
+  coalesceMs?: number;
   registry?: Registry;
   service?: string;
   logger?: Logger;
@@ -37,6 +43,7 @@ export interface OutboxRelayOptions {
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly coalesceMs: number;
   private readonly metrics?: OutboxRelayMetrics;
   private readonly logger?: Logger;
   private listener: PoolClient | undefined;
@@ -50,6 +57,7 @@ export class OutboxRelay {
   constructor(private readonly opts: OutboxRelayOptions) {
     this.batchSize = opts.batchSize ?? 1000;
     this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
+    this.coalesceMs = opts.coalesceMs ?? 5;
     this.metrics = opts.registry ? new OutboxRelayMetrics(opts.registry, opts.service ?? 'app') : undefined;
     this.logger = opts.logger?.child({ component: 'outbox-relay' });
   }
@@ -138,6 +146,7 @@ export class OutboxRelay {
         const n = await this.publishRound();
         backoff = 200;
         if (n >= this.batchSize) continue;
+        if (n > 0 && this.coalesceMs > 0) await new Promise((resolve) => setTimeout(resolve, this.coalesceMs));
       } catch (err) {
         this.metrics?.failures.inc();
         this.logger?.warn({ err }, 'outbox relay round failed; retrying');

@@ -6,9 +6,12 @@ import type { OutboxPublisher } from '../outbox-relay';
 /** Records what a relay published, in order, like a single-partition-per-key topic would. */
 export class RecordingPublisher implements OutboxPublisher {
   readonly published: { topic: string; message: Message }[] = [];
+  /** Messages per sendBatch call, in call order. */
+  readonly batchSizes: number[] = [];
 
   async sendBatch(topicMessages: { topic: string; messages: Message[] }[]): Promise<void> {
     await new Promise((r) => setTimeout(r, 2));
+    this.batchSizes.push(topicMessages.reduce((n, t) => n + t.messages.length, 0));
     for (const { topic, messages } of topicMessages) for (const message of messages) this.published.push({ topic, message });
   }
 
