@@ -1,6 +1,5 @@
-import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { createTestSchema, createTestTopics, OpenWritingTransaction, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import type { PoolClient } from 'pg';
 import { BatchingProducer } from './batching-producer';
 import { OutboxRelay, type OutboxPublisher } from './outbox-relay';
 import { waitFor } from './test-support/int-helpers';
@@ -40,7 +39,6 @@ describe('outbox relay beside a long transaction in another schema (embedded bro
     db = await createTestSchema('kafka_open_tx');
     other = await createTestSchema('kafka_other');
     await installKafkaTables(db.pool);
-    await other.pool.query('CREATE TABLE busy (n integer)');
     await createTestTopics(broker.brokers, [{ topic: 'open-tx.out', numPartitions: 2 }]);
   });
 
@@ -56,11 +54,8 @@ describe('outbox relay beside a long transaction in another schema (embedded bro
     const clock = new AckClock(producer);
     const relay = new OutboxRelay({ pool: db.pool, publisher: clock, pollIntervalMs: POLL_MS });
     await relay.start();
-    let open: PoolClient | undefined = await other.pool.connect();
+    const open = await OpenWritingTransaction.begin(other.pool, 'busy');
     try {
-      await open.query('BEGIN');
-      await open.query('INSERT INTO busy VALUES (1)');
-      const { rows } = await open.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       const latencies: number[] = [];
       for (let i = 0; i < WRITES; i++) {
         const value = `m${i}`;
@@ -71,20 +66,10 @@ describe('outbox relay beside a long transaction in another schema (embedded bro
         await new Promise((r) => setTimeout(r, 250));
       }
       // It was open, holding a transaction id, the whole time.
-      const { rows: still } = await db.pool.query<{ xid: string | null; state: string }>(
-        'SELECT backend_xid::text AS xid, state FROM pg_stat_activity WHERE pid = $1',
-        [rows[0].pid],
-      );
-      expect(still[0]).toMatchObject({ state: 'idle in transaction', xid: expect.stringMatching(/^\d+$/) });
+      expect(await open.stillOpen(db.pool)).toBe(true);
       expect(Math.max(...latencies)).toBeLessThan(POLL_MS);
-      await open.query('ROLLBACK');
-      open.release();
-      open = undefined;
     } finally {
-      if (open) {
-        await open.query('ROLLBACK').catch(() => undefined);
-        open.release();
-      }
+      await open.rollback();
       await relay.stop();
       await producer.disconnect();
     }

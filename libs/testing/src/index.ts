@@ -8,3 +8,4 @@ export * from './recording-http-server';
 export { freePort } from './free-port';
 export * from './dedicated-postgres';
 export * from './apache-kafka';
+export { OpenWritingTransaction } from './open-writing-transaction';

@@ -82,6 +82,16 @@ export class ApachePipeline {
   }
 
   /** Throws with the output of any instance that died without being killed by the test. */
+  /** Until `counted()` reaches `accepted`, every instance alive meanwhile; a timeout's error carries diagnose(). */
+  async waitUntilCounted(counted: () => number, accepted: number, timeoutMs = 120_000): Promise<void> {
+    await eventually(async () => {
+      this.assertAlive();
+      return counted() >= accepted ? true : undefined;
+    }, timeoutMs, `${accepted} events counted by the merger`).catch(async (error: Error) => {
+      throw new Error(`${error.message} (counted ${counted()})\n${await this.diagnose()}`);
+    });
+  }
+
   assertAlive(): void {
     for (const instance of this.live.values()) assertAlive(instance.label, instance.process);
   }

@@ -85,12 +85,7 @@ describe('broker failover under load (3-broker Apache Kafka, kill -9 of the busi
     }
 
     const expected = load.expectedCounts();
-    await eventually(async () => {
-      pipeline.assertAlive();
-      return sampler.value >= load.accepted ? true : undefined;
-    }, 120_000, `${load.accepted} events counted by the merger`).catch(async (error: Error) => {
-      throw new Error(`${error.message} (counted ${sampler.value})\n${await pipeline.diagnose()}`);
-    });
+    await pipeline.waitUntilCounted(() => sampler.value, load.accepted);
     const caughtUpAt = Date.now();
     // a doubled event would arrive right behind the last one; this waits on nothing else
     await new Promise((resolve) => setTimeout(resolve, 2_000));

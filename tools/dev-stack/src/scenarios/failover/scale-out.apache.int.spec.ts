@@ -90,12 +90,7 @@ describe('scale-out: two resolvers and two mergers, one of each killed mid-strea
     }
 
     const expected = load.expectedCounts();
-    await eventually(async () => {
-      pipeline.assertAlive();
-      return sampler.value >= load.accepted ? true : undefined;
-    }, 120_000, `${load.accepted} events counted by the merger`).catch(async (error: Error) => {
-      throw new Error(`${error.message} (counted ${sampler.value})\n${await pipeline.diagnose()}`);
-    });
+    await pipeline.waitUntilCounted(() => sampler.value, load.accepted);
     await new Promise((resolve) => setTimeout(resolve, 2_000)); // a doubled event would arrive right behind
     await sampler.stop();
 
