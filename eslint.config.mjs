@@ -1,5 +1,6 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 
 // Who may import whom. Services never import each other (scope) and never import the broker (type);
 // only tests, the testing lib and the dev stack may reach the embedded broker.
@@ -23,6 +24,8 @@ const depConstraints = (extraForTests = []) => [
 export default [
   { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', '.nx/**', 'bench/.build/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
   ...tseslint.configs.recommended,
+  // Formatting is Prettier's (npm run format); eslint keeps to correctness and boundaries.
+  prettier,
   {
     files: ['**/*.ts'],
     plugins: { '@nx': nx },
@@ -35,7 +38,10 @@ export default [
     // Test code: specs, benches and services' test-support folders (harnesses only specs import).
     files: ['**/*.spec.ts', '**/test-support/**/*.ts', 'bench/**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints: depConstraints(['type:broker', 'type:testing']) }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allow: [], depConstraints: depConstraints(['type:broker', 'type:testing']) },
+      ],
     },
   },
 ];

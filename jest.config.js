@@ -12,16 +12,20 @@ module.exports = {
   roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/tools'],
   testMatch: ['**/*.spec.ts'],
   // *.apache.int.spec.ts need Apache Kafka itself (a 3-broker cluster, failover): they run in `npm run test:apache`
-  testPathIgnorePatterns: process.env.TESSERA_TEST_KAFKA === 'apache' ? ['/node_modules/'] : ['/node_modules/', '\\.apache\\.int\\.spec\\.ts$'],
+  testPathIgnorePatterns:
+    process.env.TESSERA_TEST_KAFKA === 'apache' ? ['/node_modules/'] : ['/node_modules/', '\\.apache\\.int\\.spec\\.ts$'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', {
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true },
-        target: 'es2022',
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true },
+          target: 'es2022',
+        },
+        module: { type: 'commonjs' },
       },
-      module: { type: 'commonjs' },
-    }],
+    ],
   },
   moduleNameMapper,
   globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.js',

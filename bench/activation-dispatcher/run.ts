@@ -40,32 +40,68 @@ async function measureDeliveries(p: Pipeline, deliveries: number): Promise<strin
   for (let round = 0; round < 2; round++) {
     for (let i = 0; i < profiles && messages.length < deliveries; i++) {
       const profileId = `tp-${i}`;
-      messages.push({ key: profileId, value: encode(Topics.SegmentsMembership, {
-        segmentId: 'tp', profileId, change: round === 0 ? 'entered' : 'exited', version: round + 1, segmentVersion: 1,
-        identifiers: [{ type: 'email', value: `${profileId}@example.com` }], values: '{}', at: now + round,
-      }) });
+      messages.push({
+        key: profileId,
+        value: encode(Topics.SegmentsMembership, {
+          segmentId: 'tp',
+          profileId,
+          change: round === 0 ? 'entered' : 'exited',
+          version: round + 1,
+          segmentVersion: 1,
+          identifiers: [{ type: 'email', value: `${profileId}@example.com` }],
+          values: '{}',
+          at: now + round,
+        }),
+      });
     }
   }
   const producer = p.rig.kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const dispatcher = p.process['activation-dispatcher']!;
-  const meter = new CpuMeter({ dispatcher: () => dispatcher.cpuSeconds(), broker: () => p.rig.broker.cpuSeconds(), postgres: () => postgresCpuSeconds(p.rig.pgDataDir) });
+  const meter = new CpuMeter({
+    dispatcher: () => dispatcher.cpuSeconds(),
+    broker: () => p.rig.broker.cpuSeconds(),
+    postgres: () => postgresCpuSeconds(p.rig.pgDataDir),
+  });
   const started = Date.now();
   const base = await committed(p.rig.admin, 'activation-dispatcher', Topics.SegmentsMembership);
   await produceRange(producer, Topics.SegmentsMembership, messages);
   await producer.disconnect();
   let enqueuedAfter = 0;
-  await p.rig.waitFor(async () => {
-    if (!enqueuedAfter && (await committed(p.rig.admin, 'activation-dispatcher', Topics.SegmentsMembership)) - base >= deliveries) enqueuedAfter = (Date.now() - started) / 1000;
-    return p.receiver.keysByDelivery('/throughput').size >= deliveries;
-  }, 600_000, 'not every delivery received');
+  await p.rig.waitFor(
+    async () => {
+      if (!enqueuedAfter && (await committed(p.rig.admin, 'activation-dispatcher', Topics.SegmentsMembership)) - base >= deliveries)
+        enqueuedAfter = (Date.now() - started) / 1000;
+      return p.receiver.keysByDelivery('/throughput').size >= deliveries;
+    },
+    600_000,
+    'not every delivery received',
+  );
   const seconds = (Date.now() - started) / 1000;
   const cpu = meter.used();
   const requests = p.receiver.requests('/throughput').length;
   return [
     ...resultBlock(
-      ['deliveries', 'seconds', 'deliveries/s', 'consumed and enqueued after', 'requests (batch 100)', 'dispatcher CPU µs/delivery', 'Postgres CPU µs/delivery', 'broker CPU µs/delivery'],
-      [fmt(deliveries), seconds.toFixed(1), fmt(deliveries / seconds), `${enqueuedAfter.toFixed(1)} s`, fmt(requests), microsPerEvent(cpu.dispatcher, deliveries), cpu.postgres > 0 ? microsPerEvent(cpu.postgres, deliveries) : '-', microsPerEvent(cpu.broker, deliveries)],
+      [
+        'deliveries',
+        'seconds',
+        'deliveries/s',
+        'consumed and enqueued after',
+        'requests (batch 100)',
+        'dispatcher CPU µs/delivery',
+        'Postgres CPU µs/delivery',
+        'broker CPU µs/delivery',
+      ],
+      [
+        fmt(deliveries),
+        seconds.toFixed(1),
+        fmt(deliveries / seconds),
+        `${enqueuedAfter.toFixed(1)} s`,
+        fmt(requests),
+        microsPerEvent(cpu.dispatcher, deliveries),
+        cpu.postgres > 0 ? microsPerEvent(cpu.postgres, deliveries) : '-',
+        microsPerEvent(cpu.broker, deliveries),
+      ],
     ),
   ];
 }
@@ -86,7 +122,10 @@ function receiptsBySeq(receiver: ScriptedReceiver, people: number): Map<number, 
       const key = `${item.fields.user} ${item.action}`;
       const k = counts.get(key) ?? 0;
       counts.set(key, k + 1);
-      out.set(Number(String(item.fields.user).slice(2)) + (2 * k + (item.action === 'remove' ? 1 : 0)) * people, { at: r.at, deliveryId: item.deliveryId });
+      out.set(Number(String(item.fields.user).slice(2)) + (2 * k + (item.action === 'remove' ? 1 : 0)) * people, {
+        at: r.at,
+        deliveryId: item.deliveryId,
+      });
     }
   }
   return out;
@@ -97,7 +136,10 @@ async function rowTimes(databaseUrl: string, deliveryIds: string[]): Promise<Map
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    const { rows } = await db.query<{ delivery_id: string; ms: string }>('SELECT delivery_id, (extract(epoch FROM created_at) * 1000)::bigint AS ms FROM bench_activation_dispatcher.deliveries WHERE delivery_id = ANY($1::text[])', [deliveryIds]);
+    const { rows } = await db.query<{ delivery_id: string; ms: string }>(
+      'SELECT delivery_id, (extract(epoch FROM created_at) * 1000)::bigint AS ms FROM bench_activation_dispatcher.deliveries WHERE delivery_id = ANY($1::text[])',
+      [deliveryIds],
+    );
     return new Map(rows.map((r) => [r.delivery_id, Number(r.ms)]));
   } finally {
     await db.end();
@@ -109,20 +151,44 @@ async function caughtUp(p: Pipeline, group: string, topic: string): Promise<bool
 }
 
 async function measureLatency(p: Pipeline, people: number, rate: number, seconds: number): Promise<string[]> {
-  await p.call('segment-evaluator', 'POST', '/v1/segments', { id: 'flip', name: 'flip', rule: { trait: 'traits.flip', op: 'eq', value: true } });
+  await p.call('segment-evaluator', 'POST', '/v1/segments', {
+    id: 'flip',
+    name: 'flip',
+    rule: { trait: 'traits.flip', op: 'eq', value: true },
+  });
   await webhookSync(p, 'latency', 'flip', { user: 'identifier.user_id' });
   const basic = WRITE_KEY_AUTH;
-  const identify = (i: number, flip: boolean, seq: number, messageId: string) => ({ type: 'identify', userId: `u-${i}`, messageId, traits: { flip, seq }, timestamp: new Date().toISOString() });
+  const identify = (i: number, flip: boolean, seq: number, messageId: string) => ({
+    type: 'identify',
+    userId: `u-${i}`,
+    messageId,
+    traits: { flip, seq },
+    timestamp: new Date().toISOString(),
+  });
   for (let i = 0; i < people; i += 100) {
-    await p.call('ingest-gateway', 'POST', '/v1/batch', { batch: Array.from({ length: Math.min(100, people - i) }, (_, k) => identify(i + k, false, -1, `warm-${i + k}`)) }, basic);
+    await p.call(
+      'ingest-gateway',
+      'POST',
+      '/v1/batch',
+      { batch: Array.from({ length: Math.min(100, people - i) }, (_, k) => identify(i + k, false, -1, `warm-${i + k}`)) },
+      basic,
+    );
   }
-  await p.rig.waitFor(async () => (await endOffset(p.rig.admin, Topics.ProfilesChanged)) >= people && (await caughtUp(p, 'segment-evaluator', Topics.ProfilesChanged)) && (await caughtUp(p, 'activation-dispatcher', Topics.ProfilesChanged)), 600_000, 'warm-up profiles not through the pipeline');
+  await p.rig.waitFor(
+    async () =>
+      (await endOffset(p.rig.admin, Topics.ProfilesChanged)) >= people &&
+      (await caughtUp(p, 'segment-evaluator', Topics.ProfilesChanged)) &&
+      (await caughtUp(p, 'activation-dispatcher', Topics.ProfilesChanged)),
+    600_000,
+    'warm-up profiles not through the pipeline',
+  );
 
   const clock = new StageClock();
   await clock.start(p.rig.kafka);
   const meter = new CpuMeter({
-    ...Object.fromEntries(SERVICES.map((s) => [s, () => p.process[s]!.cpuSeconds()])) as Record<Service, () => number>,
-    broker: () => p.rig.broker.cpuSeconds(), postgres: () => postgresCpuSeconds(p.rig.pgDataDir),
+    ...(Object.fromEntries(SERVICES.map((s) => [s, () => p.process[s]!.cpuSeconds()])) as Record<Service, () => number>),
+    broker: () => p.rig.broker.cpuSeconds(),
+    postgres: () => postgresCpuSeconds(p.rig.pgDataDir),
   });
   const failures: string[] = [];
   const total = rate * seconds;
@@ -132,20 +198,27 @@ async function measureLatency(p: Pipeline, people: number, rate: number, seconds
   const cpu = meter.used(); // while the changes were coming in at the rate
   const received = new Map<number, { at: number; deliveryId: string }>();
   let lastGrowth = Date.now();
-  await p.rig.waitFor(async () => {
-    const before = received.size;
-    received.clear();
-    for (const [seq, receipt] of receiptsBySeq(p.receiver, people)) received.set(seq, receipt);
-    if (received.size > before) lastGrowth = Date.now();
-    // a profile's enter and exit decided in one evaluator slice cancel out (it decides on the latest version): such a
-    // change never reaches the webhook, so the wait ends when nothing more arrives for QUIET_MS
-    return received.size >= total || failures.length > 0 || Date.now() - lastGrowth > QUIET_MS;
-  }, 300_000, 'the changes reaching the webhook');
+  await p.rig.waitFor(
+    async () => {
+      const before = received.size;
+      received.clear();
+      for (const [seq, receipt] of receiptsBySeq(p.receiver, people)) received.set(seq, receipt);
+      if (received.size > before) lastGrowth = Date.now();
+      // a profile's enter and exit decided in one evaluator slice cancel out (it decides on the latest version): such a
+      // change never reaches the webhook, so the wait ends when nothing more arrives for QUIET_MS
+      return received.size >= total || failures.length > 0 || Date.now() - lastGrowth > QUIET_MS;
+    },
+    300_000,
+    'the changes reaching the webhook',
+  );
   await clock.stop();
   if (failures.length > 0) throw new Error(`the gateway refused requests: ${failures[0]}`);
 
   const endToEnd = percentiles([...received].map(([seq, { at }]) => at - sentAt.get(seq)!));
-  const enqueuedAt = await rowTimes(p.rig.databaseUrl, [...received.values()].map((r) => r.deliveryId));
+  const enqueuedAt = await rowTimes(
+    p.rig.databaseUrl,
+    [...received.values()].map((r) => r.deliveryId),
+  );
   const stages: Array<[string, number[]]> = STAGE_TOPICS.map(() => [] as number[]).map((list, i) => [STAGE_TOPICS[i].stage, list]);
   const consumerStage: number[] = [];
   const workerStage: number[] = [];
@@ -171,7 +244,16 @@ async function measureLatency(p: Pipeline, people: number, rate: number, seconds
   return [
     ...resultBlock(
       ['changes sent', 'rate (sent)', 'reached the webhook', 'p50 ms', 'p99 ms', 'max ms', 'Postgres CPU', 'broker CPU'],
-      [fmt(total), `${fmt(total / sendSeconds)}/s`, fmt(received.size), fmt(endToEnd.p50), fmt(endToEnd.p99), fmt(endToEnd.max), `${fmt((cpu.postgres / sendSeconds) * 100)} %`, `${fmt((cpu.broker / sendSeconds) * 100)} %`],
+      [
+        fmt(total),
+        `${fmt(total / sendSeconds)}/s`,
+        fmt(received.size),
+        fmt(endToEnd.p50),
+        fmt(endToEnd.p99),
+        fmt(endToEnd.max),
+        `${fmt((cpu.postgres / sendSeconds) * 100)} %`,
+        `${fmt((cpu.broker / sendSeconds) * 100)} %`,
+      ],
     ),
     `per stage (time from the previous stage's output to this one's; ${fmt(stages[0][1].length)} changes seen on every topic), and each process's CPU while the changes came in (${sendSeconds.toFixed(0)} s):`,
     '',
@@ -184,7 +266,14 @@ async function measureLatency(p: Pipeline, people: number, rate: number, seconds
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { deliveries: { type: 'string', default: '20000' }, profiles: { type: 'string', default: '5000' }, rate: { type: 'string', default: '500' }, seconds: { type: 'string', default: '20' } } });
+  const { values } = parseArgs({
+    options: {
+      deliveries: { type: 'string', default: '20000' },
+      profiles: { type: 'string', default: '5000' },
+      rate: { type: 'string', default: '500' },
+      seconds: { type: 'string', default: '20' },
+    },
+  });
   const receiver = await ScriptedReceiver.start();
   try {
     await BenchRig.run({ workPrefix: 'tessera-bench-activation-', clientId: 'bench-activation' }, async (rig) => {
@@ -192,7 +281,9 @@ async function main(): Promise<void> {
       const pipeline = await startPipeline(rig, receiver);
       process.stdout.write(`1. ${fmt(Number(values.deliveries))} deliveries to a local webhook (batch size 100)...\n`);
       const throughput = await measureDeliveries(pipeline, Number(values.deliveries));
-      process.stdout.write(`${throughput.join('\n')}\n2. ${fmt(Number(values.rate))} changes/s for ${values.seconds} s at the gateway, to the webhook...\n`);
+      process.stdout.write(
+        `${throughput.join('\n')}\n2. ${fmt(Number(values.rate))} changes/s for ${values.seconds} s at the gateway, to the webhook...\n`,
+      );
       const latency = await measureLatency(pipeline, Number(values.profiles), Number(values.rate), Number(values.seconds));
       process.stdout.write(`${latency.join('\n')}\n\n`);
     });

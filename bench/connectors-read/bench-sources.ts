@@ -15,7 +15,9 @@ function* csvLines(rows: number): Generator<string> {
   yield `${CSV_COLUMNS.join(',')}\n`;
   const batch: string[] = [];
   for (let i = 1; i <= rows; i += 1) {
-    batch.push(`C-${i},user${i}@example.com,"Given ${i % 97}",Surname${i % 1013},${['gold', 'silver', 'bronze'][i % 3]},${i % 2 ? 'acme' : 'globex'},2026-${String((i % 12) + 1).padStart(2, '0')}-28,2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z\n`);
+    batch.push(
+      `C-${i},user${i}@example.com,"Given ${i % 97}",Surname${i % 1013},${['gold', 'silver', 'bronze'][i % 3]},${i % 2 ? 'acme' : 'globex'},2026-${String((i % 12) + 1).padStart(2, '0')}-28,2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z\n`,
+    );
     if (batch.length === 10_000) {
       yield batch.join('');
       batch.length = 0;

@@ -76,8 +76,14 @@ async function main(): Promise<void> {
     console.log(`| source | size | records | checkpoints | seconds | rows/s (best) | CPU µs/row | rows/s per round |`);
     console.log(`|---|---:|---:|---:|---:|---:|---:|---|`);
     const mib = (path: string): string => `${fmt(statSync(path).size / 2 ** 20, 1)} MiB`;
-    const filesConfig = (directory: string): FilesConfig => ({ directory, streams: [{ name: 'crm', pattern: 'crm-*', format: 'csv', primaryKey: 'customer_id' }] });
-    const pgConfig: PostgresConfig = { connectionString: pg.url, streams: [{ name: 'billing', table: BILLING_TABLE, replicationKey: 'updated_at' }] };
+    const filesConfig = (directory: string): FilesConfig => ({
+      directory,
+      streams: [{ name: 'crm', pattern: 'crm-*', format: 'csv', primaryKey: 'customer_id' }],
+    });
+    const pgConfig: PostgresConfig = {
+      connectionString: pg.url,
+      streams: [{ name: 'billing', table: BILLING_TABLE, replicationKey: 'updated_at' }],
+    };
     const rounds = async <C>(connector: Connector<C>, config: C, stream: string): Promise<Measured[]> => {
       const runs: Measured[] = [];
       for (let r = 0; r < ROUNDS; r += 1) runs.push(await measure(connector, config, stream));

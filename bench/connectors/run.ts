@@ -40,7 +40,11 @@ const MERGER_SCHEMA = 'bench_profile_merger';
 
 /** Every record on its way to the profiles was committed by the service that reads it. */
 async function recordsCaughtUp(rig: BenchRig): Promise<boolean> {
-  for (const [group, topic] of [['validation', Topics.RecordsRaw], ['identity-resolver', Topics.RecordsValid], ['profile-merger', Topics.EventsResolved]] as const) {
+  for (const [group, topic] of [
+    ['validation', Topics.RecordsRaw],
+    ['identity-resolver', Topics.RecordsValid],
+    ['profile-merger', Topics.EventsResolved],
+  ] as const) {
     if ((await committed(rig.admin, group, topic)) < (await endOffset(rig.admin, topic))) return false;
   }
   return true;
@@ -59,7 +63,8 @@ async function profilesWithTrait(pool: Pool, field: string): Promise<number> {
 async function connectionFor(source: Source, rig: BenchRig, rows: number, checkpointEvery: number): Promise<Record<string, unknown>> {
   if (source === 'generated') {
     return {
-      connector: 'generated-rows', config: { rows, checkpointEvery },
+      connector: 'generated-rows',
+      config: { rows, checkpointEvery },
       streams: [{ name: 'rows', mapping: { email: 'email', tier: 'loyalty_tier', n: { to: 'n', cast: 'number' } }, identifierField: 'id' }],
     };
   }
@@ -68,8 +73,21 @@ async function connectionFor(source: Source, rig: BenchRig, rows: number, checkp
     mkdirSync(directory, { recursive: true });
     await writeCrmCsv(join(directory, 'crm-0001.csv'), rows);
     return {
-      connector: 'files', config: { directory, streams: [{ name: 'crm', pattern: 'crm-*', format: 'csv', primaryKey: 'customer_id', checkpointEvery }] },
-      streams: [{ name: 'crm', mapping: { email: 'email', first_name: 'given-name', last_name: 'surname', tier: 'loyalty_tier', contract_end_date: { to: 'contract_end_date', cast: 'date' } }, identifierField: 'customer_id' }],
+      connector: 'files',
+      config: { directory, streams: [{ name: 'crm', pattern: 'crm-*', format: 'csv', primaryKey: 'customer_id', checkpointEvery }] },
+      streams: [
+        {
+          name: 'crm',
+          mapping: {
+            email: 'email',
+            first_name: 'given-name',
+            last_name: 'surname',
+            tier: 'loyalty_tier',
+            contract_end_date: { to: 'contract_end_date', cast: 'date' },
+          },
+          identifierField: 'customer_id',
+        },
+      ],
     };
   }
   const admin = new Pool({ connectionString: rig.databaseUrl, max: 1 });
@@ -78,78 +96,151 @@ async function connectionFor(source: Source, rig: BenchRig, rows: number, checkp
   url.pathname = '/bench_source';
   await createBillingTable(url.toString(), rows);
   return {
-    connector: 'postgres', config: { connectionString: url.toString(), pageSize: checkpointEvery, streams: [{ name: 'billing', table: BILLING_TABLE, replicationKey: 'updated_at' }] },
-    streams: [{ name: 'billing', mapping: { email: 'email', renewal_status: 'renewal_status', tier: 'loyalty_tier', contract_end_date: { to: 'contract_end_date', cast: 'date' } }, identifierField: 'customer_id' }],
+    connector: 'postgres',
+    config: {
+      connectionString: url.toString(),
+      pageSize: checkpointEvery,
+      streams: [{ name: 'billing', table: BILLING_TABLE, replicationKey: 'updated_at' }],
+    },
+    streams: [
+      {
+        name: 'billing',
+        mapping: {
+          email: 'email',
+          renewal_status: 'renewal_status',
+          tier: 'loyalty_tier',
+          contract_end_date: { to: 'contract_end_date', cast: 'date' },
+        },
+        identifierField: 'customer_id',
+      },
+    ],
   };
 }
 
 runMain(async () => {
-  const { values } = parseArgs({ options: {
-    sources: { type: 'string', default: SOURCES.join(',') }, rows: { type: 'string', default: '1000000' },
-    'checkpoint-every': { type: 'string', default: '5000' }, 'cpu-prof': { type: 'string' }, profiles: { type: 'boolean', default: false },
-  } });
+  const { values } = parseArgs({
+    options: {
+      sources: { type: 'string', default: SOURCES.join(',') },
+      rows: { type: 'string', default: '1000000' },
+      'checkpoint-every': { type: 'string', default: '5000' },
+      'cpu-prof': { type: 'string' },
+      profiles: { type: 'boolean', default: false },
+    },
+  });
   const rows = Number(values.rows);
   const checkpointEvery = Number(values['checkpoint-every']);
   const sources = values.sources.split(',') as Source[];
   for (const s of sources) if (!SOURCES.includes(s)) throw new Error(`--sources: ${s} is not one of ${SOURCES.join(', ')}`);
-  await BenchRig.run({ workPrefix: 'tessera-bench-connectors-', clientId: 'bench-connectors', cpuProfDir: values['cpu-prof'] }, async (rig) => {
-    const port = await freePort();
-    // The service's test entry: the built-in connectors plus generated-rows.
-    const service = rig.spawn('connectors', 'services/connectors/src/test-support/generated-connectors.main.ts', {
-      NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: rig.databaseUrl, DATABASE_SCHEMA: 'bench_connectors',
-      KAFKA_BROKERS: rig.brokers.join(','), TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
-    });
-    await service.waitForHttp(`http://127.0.0.1:${port}/readyz`, 300_000);
-    for (const name of values.profiles ? DOWNSTREAM : []) {
-      const servicePort = await freePort();
-      const child = rig.spawn(name, `services/${name}/src/main.ts`, {
-        NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(servicePort), DATABASE_URL: rig.databaseUrl, DATABASE_SCHEMA: `bench_${name.replace(/-/g, '_')}`,
-        KAFKA_BROKERS: rig.brokers.join(','), TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
+  await BenchRig.run(
+    { workPrefix: 'tessera-bench-connectors-', clientId: 'bench-connectors', cpuProfDir: values['cpu-prof'] },
+    async (rig) => {
+      const port = await freePort();
+      // The service's test entry: the built-in connectors plus generated-rows.
+      const service = rig.spawn('connectors', 'services/connectors/src/test-support/generated-connectors.main.ts', {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        PORT: String(port),
+        DATABASE_URL: rig.databaseUrl,
+        DATABASE_SCHEMA: 'bench_connectors',
+        KAFKA_BROKERS: rig.brokers.join(','),
+        TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
       });
-      await child.waitForHttp(`http://127.0.0.1:${servicePort}/readyz`, 300_000);
-    }
-    const merger = new Pool({ connectionString: rig.databaseUrl, max: 1 });
-    const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      return res.json() as Promise<Record<string, unknown>>;
-    };
-    const lines: string[][] = [];
-    for (const source of sources) {
-      await call('POST', '/v1/connections', { id: `bench-${source}`, sourceId: `bench-${source}`, ...(await connectionFor(source, rig, rows, checkpointEvery)) });
-      const before = await endOffset(rig.admin, Topics.RecordsRaw);
-      const cpuBefore = service.cpuSeconds();
-      const pgBefore = postgresCpuSeconds(rig.pgDataDir);
-      const brokerBefore = rig.broker.cpuSeconds();
-      const started = Date.now();
-      const run = await call('POST', `/v1/connections/bench-${source}/runs`, {});
-      let committedAt = 0;
-      await rig.waitFor(async () => {
-        if (!committedAt && (await call('GET', `/v1/runs/${String(run.id)}`)).state === 'succeeded') committedAt = Date.now();
-        return (await endOffset(rig.admin, Topics.RecordsRaw)) - before >= rows;
-      }, 1_800_000, `every ${source} row on cdp.records.raw`);
-      const onTopicAt = Date.now();
-      const cpu = service.cpuSeconds() - cpuBefore;
-      const pgCpu = postgresCpuSeconds(rig.pgDataDir) - pgBefore;
-      const brokerCpu = rig.broker.cpuSeconds() - brokerBefore;
-      const final = await call('GET', `/v1/runs/${String(run.id)}`);
-      if (final.state !== 'succeeded' || final.recordsEmitted !== rows) throw new Error(`${source} run ended ${JSON.stringify(final)}`);
-      const perSecond = rows / ((onTopicAt - started) / 1000);
-      let inProfiles = '-';
-      if (values.profiles) {
-        await rig.waitFor(async () => (await recordsCaughtUp(rig)) && (await profilesWithTrait(merger, OWN_TRAIT[source])) >= rows, 7_200_000, `every ${source} row in a profile`);
-        inProfiles = fmt((Date.now() - started) / 1000, 1);
+      await service.waitForHttp(`http://127.0.0.1:${port}/readyz`, 300_000);
+      for (const name of values.profiles ? DOWNSTREAM : []) {
+        const servicePort = await freePort();
+        const child = rig.spawn(name, `services/${name}/src/main.ts`, {
+          NODE_ENV: 'production',
+          LOG_LEVEL: 'warn',
+          PORT: String(servicePort),
+          DATABASE_URL: rig.databaseUrl,
+          DATABASE_SCHEMA: `bench_${name.replace(/-/g, '_')}`,
+          KAFKA_BROKERS: rig.brokers.join(','),
+          TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
+        });
+        await child.waitForHttp(`http://127.0.0.1:${servicePort}/readyz`, 300_000);
       }
-      lines.push([source, fmt(rows), fmt(((committedAt || onTopicAt) - started) / 1000, 1), fmt((onTopicAt - started) / 1000, 1), fmt(perSecond),
-        microsPerEvent(cpu, rows), microsPerEvent(pgCpu, rows), microsPerEvent(brokerCpu, rows), perSecond >= TARGET_ROWS_PER_SECOND ? 'met' : 'NOT met', inProfiles]);
-      console.log(`${source}: ${fmt(perSecond)} rows/s${values.profiles ? `; every profile reflects its row after ${inProfiles} s` : ''}`);
-    }
-    const heads = ['source', 'rows', 'committed (s)', 'on the topic (s)', 'rows/s into cdp.records.raw', 'CPU µs/row: service', 'Postgres', 'broker', `target ${fmt(TARGET_ROWS_PER_SECOND)}/s`, 'every profile reflects its row (s)'];
-    console.log(`\ncheckpoint every ${fmt(checkpointEvery)} rows`);
-    console.log(`| ${heads.join(' | ')} |`);
-    console.log(`|${heads.map(() => '---').join('|')}|`);
-    for (const l of lines) console.log(`| ${l.join(' | ')} |`);
-    console.log(machineLine());
-    await merger.end();
-  });
+      const merger = new Pool({ connectionString: rig.databaseUrl, max: 1 });
+      const call = async (method: string, path: string, body?: unknown) => {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+        return res.json() as Promise<Record<string, unknown>>;
+      };
+      const lines: string[][] = [];
+      for (const source of sources) {
+        await call('POST', '/v1/connections', {
+          id: `bench-${source}`,
+          sourceId: `bench-${source}`,
+          ...(await connectionFor(source, rig, rows, checkpointEvery)),
+        });
+        const before = await endOffset(rig.admin, Topics.RecordsRaw);
+        const cpuBefore = service.cpuSeconds();
+        const pgBefore = postgresCpuSeconds(rig.pgDataDir);
+        const brokerBefore = rig.broker.cpuSeconds();
+        const started = Date.now();
+        const run = await call('POST', `/v1/connections/bench-${source}/runs`, {});
+        let committedAt = 0;
+        await rig.waitFor(
+          async () => {
+            if (!committedAt && (await call('GET', `/v1/runs/${String(run.id)}`)).state === 'succeeded') committedAt = Date.now();
+            return (await endOffset(rig.admin, Topics.RecordsRaw)) - before >= rows;
+          },
+          1_800_000,
+          `every ${source} row on cdp.records.raw`,
+        );
+        const onTopicAt = Date.now();
+        const cpu = service.cpuSeconds() - cpuBefore;
+        const pgCpu = postgresCpuSeconds(rig.pgDataDir) - pgBefore;
+        const brokerCpu = rig.broker.cpuSeconds() - brokerBefore;
+        const final = await call('GET', `/v1/runs/${String(run.id)}`);
+        if (final.state !== 'succeeded' || final.recordsEmitted !== rows) throw new Error(`${source} run ended ${JSON.stringify(final)}`);
+        const perSecond = rows / ((onTopicAt - started) / 1000);
+        let inProfiles = '-';
+        if (values.profiles) {
+          await rig.waitFor(
+            async () => (await recordsCaughtUp(rig)) && (await profilesWithTrait(merger, OWN_TRAIT[source])) >= rows,
+            7_200_000,
+            `every ${source} row in a profile`,
+          );
+          inProfiles = fmt((Date.now() - started) / 1000, 1);
+        }
+        lines.push([
+          source,
+          fmt(rows),
+          fmt(((committedAt || onTopicAt) - started) / 1000, 1),
+          fmt((onTopicAt - started) / 1000, 1),
+          fmt(perSecond),
+          microsPerEvent(cpu, rows),
+          microsPerEvent(pgCpu, rows),
+          microsPerEvent(brokerCpu, rows),
+          perSecond >= TARGET_ROWS_PER_SECOND ? 'met' : 'NOT met',
+          inProfiles,
+        ]);
+        console.log(
+          `${source}: ${fmt(perSecond)} rows/s${values.profiles ? `; every profile reflects its row after ${inProfiles} s` : ''}`,
+        );
+      }
+      const heads = [
+        'source',
+        'rows',
+        'committed (s)',
+        'on the topic (s)',
+        'rows/s into cdp.records.raw',
+        'CPU µs/row: service',
+        'Postgres',
+        'broker',
+        `target ${fmt(TARGET_ROWS_PER_SECOND)}/s`,
+        'every profile reflects its row (s)',
+      ];
+      console.log(`\ncheckpoint every ${fmt(checkpointEvery)} rows`);
+      console.log(`| ${heads.join(' | ')} |`);
+      console.log(`|${heads.map(() => '---').join('|')}|`);
+      for (const l of lines) console.log(`| ${l.join(' | ')} |`);
+      console.log(machineLine());
+      await merger.end();
+    },
+  );
 });

@@ -76,16 +76,25 @@ async function runRound(values: Options): Promise<number | undefined> {
   const events = people * EVENTS_PER_PERSON;
   let result: number | undefined;
   const rigOptions = {
-    workPrefix: 'tessera-bench-c360-', clientId: 'bench-c360', databaseUrl: values.databaseUrl, cpuProfDir: values.cpuProf,
-    pgSettings: values.pgStats ? PG_STATS_SETTINGS : [], kafka: values.kafka,
+    workPrefix: 'tessera-bench-c360-',
+    clientId: 'bench-c360',
+    databaseUrl: values.databaseUrl,
+    cpuProfDir: values.cpuProf,
+    pgSettings: values.pgStats ? PG_STATS_SETTINGS : [],
+    kafka: values.kafka,
   };
   await BenchRig.run(rigOptions, async (rig) => {
     const { admin, databaseUrl } = rig;
     const service = async (name: string, schema: string) => {
       const port = await freePort();
       const child = rig.spawn(name, `services/${name}/src/main.ts`, {
-        NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema,
-        KAFKA_BROKERS: rig.brokers.join(','), TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        PORT: String(port),
+        DATABASE_URL: databaseUrl,
+        DATABASE_SCHEMA: schema,
+        KAFKA_BROKERS: rig.brokers.join(','),
+        TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
       });
       return { child, readyz: `http://127.0.0.1:${port}/readyz` };
     };
@@ -94,12 +103,19 @@ async function runRound(values: Options): Promise<number | undefined> {
     await resolver.child.waitForHttp(resolver.readyz);
     await merger.child.waitForHttp(merger.readyz);
 
-    process.stdout.write(`encoding ${fmt(events)} events (${fmt(people)} people x ${EVENTS_PER_PERSON}, ${MERGES_PER_PERSON} merging each)...\n`);
+    process.stdout.write(
+      `encoding ${fmt(events)} events (${fmt(people)} people x ${EVENTS_PER_PERSON}, ${MERGES_PER_PERSON} merging each)...\n`,
+    );
     const workload = encodedWorkload(people);
     const producer = rig.kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     if (values.pgStats) await resetPgStats(databaseUrl);
-    const meter = new CpuMeter({ resolver: () => resolver.child.cpuSeconds(), merger: () => merger.child.cpuSeconds(), broker: () => rig.broker.cpuSeconds(), postgres: () => postgresCpuSeconds(rig.pgDataDir) });
+    const meter = new CpuMeter({
+      resolver: () => resolver.child.cpuSeconds(),
+      merger: () => merger.child.cpuSeconds(),
+      broker: () => rig.broker.cpuSeconds(),
+      postgres: () => postgresCpuSeconds(rig.pgDataDir),
+    });
     const started = Date.now();
     // The browsing phase must be resolved before the logins, or a login processed first (it sits on another
     // partition) would make the later anonymous events attach instead of merge: the clock keeps running meanwhile.
@@ -109,22 +125,46 @@ async function runRound(values: Options): Promise<number | undefined> {
     await produceRange(producer, Topics.EventsValid, workload, browsing);
     const producedSeconds = (Date.now() - started) / 1000;
     await producer.disconnect();
-    process.stdout.write(`browsing phase resolved and logins produced after ${producedSeconds.toFixed(1)} s; waiting for the merger to catch up...\n`);
+    process.stdout.write(
+      `browsing phase resolved and logins produced after ${producedSeconds.toFixed(1)} s; waiting for the merger to catch up...\n`,
+    );
     await rig.waitFor(() => caughtUp(admin, events), Math.max(300_000, events * 5), 'not caught up');
     const seconds = (Date.now() - started) / 1000;
     const cpu = meter.used();
     const problems = await verify(databaseUrl, people);
     if (values.pgStats) process.stdout.write(await topStatements(databaseUrl));
     const perEvent = (s: number) => microsPerEvent(s, events);
-    process.stdout.write([
-      ...resultBlock(
-        ['events', 'merging', 'seconds', 'events/s', 'resolver CPU µs/event', 'merger CPU µs/event', 'Postgres CPU µs/event', 'broker CPU µs/event'],
-        [fmt(events), `${fmt(people * MERGES_PER_PERSON)} (${fmt((100 * MERGES_PER_PERSON) / EVENTS_PER_PERSON)} %)`, seconds.toFixed(1), fmt(events / seconds), perEvent(cpu.resolver), perEvent(cpu.merger), cpu.postgres > 0 ? perEvent(cpu.postgres) : '-', perEvent(cpu.broker)],
-      ),
-      `resolver + merger: ${fmt(events / seconds)} events/s (target >= 10,000): ${events / seconds >= 10_000 ? 'MET' : 'NOT MET'}`,
-      problems.length === 0 ? 'check: every event stored once, every merge logged, every profile counts 10 events' : `CHECK FAILED: ${problems.join('; ')}`,
-      '',
-    ].join('\n'));
+    process.stdout.write(
+      [
+        ...resultBlock(
+          [
+            'events',
+            'merging',
+            'seconds',
+            'events/s',
+            'resolver CPU µs/event',
+            'merger CPU µs/event',
+            'Postgres CPU µs/event',
+            'broker CPU µs/event',
+          ],
+          [
+            fmt(events),
+            `${fmt(people * MERGES_PER_PERSON)} (${fmt((100 * MERGES_PER_PERSON) / EVENTS_PER_PERSON)} %)`,
+            seconds.toFixed(1),
+            fmt(events / seconds),
+            perEvent(cpu.resolver),
+            perEvent(cpu.merger),
+            cpu.postgres > 0 ? perEvent(cpu.postgres) : '-',
+            perEvent(cpu.broker),
+          ],
+        ),
+        `resolver + merger: ${fmt(events / seconds)} events/s (target >= 10,000): ${events / seconds >= 10_000 ? 'MET' : 'NOT MET'}`,
+        problems.length === 0
+          ? 'check: every event stored once, every merge logged, every profile counts 10 events'
+          : `CHECK FAILED: ${problems.join('; ')}`,
+        '',
+      ].join('\n'),
+    );
     if (problems.length > 0) process.exitCode = 1;
     else result = events / seconds;
   });
@@ -134,19 +174,36 @@ async function runRound(values: Options): Promise<number | undefined> {
 const median = (results: readonly number[]) => [...results].sort((a, b) => a - b)[Math.floor((results.length - 1) / 2)];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { people: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '1' }, kafka: { type: 'string' }, 'cpu-prof': { type: 'string' }, 'database-url': { type: 'string' }, 'pg-stats': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: {
+      people: { type: 'string', default: '10000' },
+      rounds: { type: 'string', default: '1' },
+      kafka: { type: 'string' },
+      'cpu-prof': { type: 'string' },
+      'database-url': { type: 'string' },
+      'pg-stats': { type: 'boolean' },
+    },
+  });
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
   // Apache Kafka's figures mean something only beside the embedded broker's, measured on the same machine in the same run.
   const kinds: BenchKafkaKind[] = parseKafkaKind(values.kafka) === 'apache' ? ['embedded', 'apache'] : ['embedded'];
   // Each round needs empty service schemas: only the embedded Postgres of a fresh rig gives them.
-  if ((rounds > 1 || kinds.length > 1) && values['database-url']) throw new Error('several rounds need the embedded Postgres (drop --database-url)');
+  if ((rounds > 1 || kinds.length > 1) && values['database-url'])
+    throw new Error('several rounds need the embedded Postgres (drop --database-url)');
   const results = new Map<BenchKafkaKind, number[]>();
   for (const kind of kinds) {
-    const options: Options = { people: Number(values.people), cpuProf: values['cpu-prof'], databaseUrl: values['database-url'], pgStats: values['pg-stats'], kafka: kind };
+    const options: Options = {
+      people: Number(values.people),
+      cpuProf: values['cpu-prof'],
+      databaseUrl: values['database-url'],
+      pgStats: values['pg-stats'],
+      kafka: kind,
+    };
     const perRound: number[] = [];
     for (let round = 1; round <= rounds; round++) {
-      if (rounds > 1 || kinds.length > 1) process.stdout.write(`\n== ${kind === 'apache' ? 'Apache Kafka' : 'embedded broker'}: round ${round} of ${rounds}\n`);
+      if (rounds > 1 || kinds.length > 1)
+        process.stdout.write(`\n== ${kind === 'apache' ? 'Apache Kafka' : 'embedded broker'}: round ${round} of ${rounds}\n`);
       const eventsPerSecond = await runRound(options);
       if (eventsPerSecond === undefined) return; // the failed check already set the exit code
       perRound.push(eventsPerSecond);
@@ -157,7 +214,9 @@ async function main(): Promise<void> {
   // The machine is shared and noisy (±20 % between identical runs): the median of several rounds is the figure.
   process.stdout.write('\n| broker | median events/s | rounds |\n|---|---:|---|\n');
   for (const [kind, perRound] of results) {
-    process.stdout.write(`| ${kind === 'apache' ? 'Apache Kafka' : 'embedded broker'} | ${fmt(median(perRound))} | ${perRound.map((r) => fmt(r)).join(', ')} |\n`);
+    process.stdout.write(
+      `| ${kind === 'apache' ? 'Apache Kafka' : 'embedded broker'} | ${fmt(median(perRound))} | ${perRound.map((r) => fmt(r)).join(', ')} |\n`,
+    );
   }
   const embedded = median(results.get('embedded') ?? []);
   process.stdout.write(`embedded broker: median ${fmt(embedded)} events/s (target >= 10,000: ${embedded >= 10_000 ? 'MET' : 'NOT MET'})\n`);

@@ -31,7 +31,10 @@ function event(person: number, step: number, fields: Partial<ValidEvent>): Valid
     properties: `{"sku":"sku-${step}","price":19.99}`,
     traits: null,
     // analytics.js sends context.campaign only on a landing with UTM parameters: here each device's first event.
-    context: step % 2 === 0 && step < ANONYMOUS_STEPS ? '{"campaign":{"source":"newsletter","medium":"email","name":"autumn"},"page":{"path":"/p"}}' : '{"page":{"path":"/p"}}',
+    context:
+      step % 2 === 0 && step < ANONYMOUS_STEPS
+        ? '{"campaign":{"source":"newsletter","medium":"email","name":"autumn"},"page":{"path":"/p"}}'
+        : '{"page":{"path":"/p"}}',
     integrations: null,
     extra: null,
     revenue: null,
@@ -75,7 +78,13 @@ export function personEvent(person: number, step: number): ValidEvent {
     case 8:
       return event(person, step, { userId, anonymousId: anonymous('c'), event: 'Signed In' });
     default:
-      return event(person, step, { userId, event: 'Order Completed', revenue: 42.5, currency: 'USD', properties: '{"orderId":"o-1","total":42.5}' });
+      return event(person, step, {
+        userId,
+        event: 'Order Completed',
+        revenue: 42.5,
+        currency: 'USD',
+        properties: '{"orderId":"o-1","total":42.5}',
+      });
   }
 }
 
@@ -98,8 +107,16 @@ export function encodedWorkload(people: number): EncodedEvent[] {
       const key = value.userId ?? value.anonymousId ?? '';
       // As validation's outbox relay stamps them (a lane per input partition, positions growing in each): the
       // resolver dedupes on the sequence, not on an inbox row.
-      const sequence = formatOutboxSequence({ origin: 'bench-validation', lane: `c:validation:${Topics.EventsRaw}:${person % 4}`, pos: BigInt(out.length) });
-      out.push({ key, value: encode(Topics.EventsValid, value), headers: { [MessageHeaders.messageId]: value.messageId, [MessageHeaders.sequence]: sequence } });
+      const sequence = formatOutboxSequence({
+        origin: 'bench-validation',
+        lane: `c:validation:${Topics.EventsRaw}:${person % 4}`,
+        pos: BigInt(out.length),
+      });
+      out.push({
+        key,
+        value: encode(Topics.EventsValid, value),
+        headers: { [MessageHeaders.messageId]: value.messageId, [MessageHeaders.sequence]: sequence },
+      });
     }
   }
   return out;

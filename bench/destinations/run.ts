@@ -30,7 +30,8 @@ async function receiver(): Promise<{ url: string; close: () => Promise<void> }> 
 
 async function measure(name: string, adapter: DestinationAdapter, total: number, batchSize: number, concurrency: number): Promise<void> {
   const batches: DeliveryBatch[] = [];
-  for (let i = 0; i < total; i += batchSize) batches.push({ batchId: `b-${i}`, destinationId: 'bench', items: Array.from({ length: batchSize }, (_, k) => item(i + k)) });
+  for (let i = 0; i < total; i += batchSize)
+    batches.push({ batchId: `b-${i}`, destinationId: 'bench', items: Array.from({ length: batchSize }, (_, k) => item(i + k)) });
   const latencies: number[] = [];
   const signal = new AbortController().signal;
   let next = 0;
@@ -49,7 +50,11 @@ async function measure(name: string, adapter: DestinationAdapter, total: number,
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(1);
-  console.log(`${name.padEnd(42)} ${Math.round(total / seconds).toLocaleString('en').padStart(8)} deliveries/s   batch p50 ${p(0.5)} ms  p99 ${p(0.99)} ms`);
+  console.log(
+    `${name.padEnd(42)} ${Math.round(total / seconds)
+      .toLocaleString('en')
+      .padStart(8)} deliveries/s   batch p50 ${p(0.5)} ms  p99 ${p(0.99)} ms`,
+  );
   await adapter.close?.();
 }
 
@@ -59,12 +64,29 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-files-'));
   try {
     const signingSecret = `whsec_${randomBytes(32).toString('base64')}`;
-    const webhook = () => catalog.create({ destinationId: 'w', kind: 'webhook', config: { url: `${rx.url}/hook`, batchSize: 100 }, secrets: { signingSecret } });
+    const webhook = () =>
+      catalog.create({
+        destinationId: 'w',
+        kind: 'webhook',
+        config: { url: `${rx.url}/hook`, batchSize: 100 },
+        secrets: { signingSecret },
+      });
     await measure('warm-up', webhook(), 5_000, 100, 4);
     await measure('webhook, batch 100, 1 in flight', webhook(), 50_000, 100, 1);
     await measure('webhook, batch 100, 4 in flight', webhook(), 50_000, 100, 4);
-    await measure('file ndjson (fsync per batch), batch 100', catalog.create({ destinationId: 'f', kind: 'file', config: { directory: dir, format: 'ndjson' }, secrets: {} }), 50_000, 100, 4);
-    const meta = catalog.create({ destinationId: 'm', kind: 'meta_audience', config: { audienceId: '1', baseUrl: rx.url, defaultCountry: 'US' }, secrets: { accessToken: 'EAAB-bench-token' } });
+    await measure(
+      'file ndjson (fsync per batch), batch 100',
+      catalog.create({ destinationId: 'f', kind: 'file', config: { directory: dir, format: 'ndjson' }, secrets: {} }),
+      50_000,
+      100,
+      4,
+    );
+    const meta = catalog.create({
+      destinationId: 'm',
+      kind: 'meta_audience',
+      config: { audienceId: '1', baseUrl: rx.url, defaultCountry: 'US' },
+      secrets: { accessToken: 'EAAB-bench-token' },
+    });
     await measure('meta (hash email + phone), batch 10,000', meta, 50_000, 10_000, 1);
   } finally {
     await rx.close();

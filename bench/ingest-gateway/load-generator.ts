@@ -31,7 +31,13 @@ export interface LoadResult {
 }
 
 /** One autocannon run (Fastify's standard load tool): fixed body, keep-alive connections, for `seconds`. */
-export async function runLoad(options: { url: string; headers: Record<string, string>; body: string; connections: number; seconds: number }): Promise<LoadResult> {
+export async function runLoad(options: {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  connections: number;
+  seconds: number;
+}): Promise<LoadResult> {
   const result = await autocannon({
     url: options.url,
     method: 'POST',

@@ -17,7 +17,14 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchProcess } from '../shared/bench-process';
-import { parseKafkaKind, REPO_ROOT, startBenchBroker, startBenchPostgres, type BenchChild, type BenchKafkaKind } from '../shared/bench-infra';
+import {
+  parseKafkaKind,
+  REPO_ROOT,
+  startBenchBroker,
+  startBenchPostgres,
+  type BenchChild,
+  type BenchKafkaKind,
+} from '../shared/bench-infra';
 import { freePort } from '@tessera/testing';
 import { runLoad, type LoadResult } from './load-generator';
 import { batchBody, sampleTrackCall } from './sample-events';
@@ -25,7 +32,6 @@ import { batchBody, sampleTrackCall } from './sample-events';
 const WRITE_KEY = 'bench-write-key-0123456789abcdef';
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const BATCH_SIZE = 100;
-
 
 async function eventsOnTopic(brokers: string[]): Promise<number> {
   const admin = new Kafka({ clientId: 'bench-admin', brokers, logLevel: logLevel.NOTHING }).admin();
@@ -39,7 +45,14 @@ async function eventsOnTopic(brokers: string[]): Promise<number> {
 async function ackDurations(gatewayUrl: string): Promise<{ sum: number; count: number }> {
   const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
   const read = (suffix: string) => {
-    const line = text.split('\n').find((l) => l.startsWith(`tessera_ingest_gateway_produce_ack_duration_seconds_${suffix}{`) && l.includes('topic="cdp.events.raw"') && l.includes('result="ok"'));
+    const line = text
+      .split('\n')
+      .find(
+        (l) =>
+          l.startsWith(`tessera_ingest_gateway_produce_ack_duration_seconds_${suffix}{`) &&
+          l.includes('topic="cdp.events.raw"') &&
+          l.includes('result="ok"'),
+      );
     return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
   };
   return { sum: read('sum'), count: read('count') };
@@ -84,7 +97,10 @@ async function main(): Promise<void> {
   }
   if (kinds.length === 1) return;
   process.stdout.write('\n| broker | /v1/batch median events/s | /v1/track vs bare Fastify (median) |\n|---|---:|---:|\n');
-  for (const [kind, m] of medians) process.stdout.write(`| ${kind === 'apache' ? 'Apache Kafka' : 'embedded broker'} | ${fmt(m.batchEventsPerSecond)} | ${fmt(m.trackVsBare, 2)}x |\n`);
+  for (const [kind, m] of medians)
+    process.stdout.write(
+      `| ${kind === 'apache' ? 'Apache Kafka' : 'embedded broker'} | ${fmt(m.batchEventsPerSecond)} | ${fmt(m.trackVsBare, 2)}x |\n`,
+    );
 }
 
 async function measureOn(kind: BenchKafkaKind, values: Values): Promise<Medians> {
@@ -107,24 +123,44 @@ async function measureOn(kind: BenchKafkaKind, values: Values): Promise<Medians>
     }
 
     // The partition counts of libs/contracts' TOPIC_SPECS (6), as the dev stack creates them.
-    const { broker, brokers } = await startBenchBroker(work, logFd, ['cdp.events.raw', 'cdp.records.raw'].map((topic) => ({ topic, numPartitions: 6 })), kind);
+    const { broker, brokers } = await startBenchBroker(
+      work,
+      logFd,
+      ['cdp.events.raw', 'cdp.records.raw'].map((topic) => ({ topic, numPartitions: 6 })),
+      kind,
+    );
     processes.push(broker);
 
     const gatewayPort = await freePort();
-    const gateway = BenchProcess.start('ingest-gateway', REPO_ROOT, 'services/ingest-gateway/src/main.ts', [], {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      PORT: String(gatewayPort),
-      DATABASE_URL: databaseUrl,
-      DATABASE_SCHEMA: `bench_gateway_${Date.now()}`,
-      KAFKA_BROKERS: brokers.join(','),
-      TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
-      TESSERA_DEV_WRITE_KEY: WRITE_KEY,
-      INGEST_RATE_LIMIT_EVENTS_PER_SECOND: '0',
-    }, logFd, values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : []);
+    const gateway = BenchProcess.start(
+      'ingest-gateway',
+      REPO_ROOT,
+      'services/ingest-gateway/src/main.ts',
+      [],
+      {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        PORT: String(gatewayPort),
+        DATABASE_URL: databaseUrl,
+        DATABASE_SCHEMA: `bench_gateway_${Date.now()}`,
+        KAFKA_BROKERS: brokers.join(','),
+        TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
+        TESSERA_DEV_WRITE_KEY: WRITE_KEY,
+        INGEST_RATE_LIMIT_EVENTS_PER_SECOND: '0',
+      },
+      logFd,
+      values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : [],
+    );
     processes.push(gateway);
     const barePort = await freePort();
-    const bare = BenchProcess.start('bare fastify', REPO_ROOT, 'bench/ingest-gateway/bare-fastify-server.ts', [], { PORT: String(barePort), NODE_ENV: 'production' }, logFd);
+    const bare = BenchProcess.start(
+      'bare fastify',
+      REPO_ROOT,
+      'bench/ingest-gateway/bare-fastify-server.ts',
+      [],
+      { PORT: String(barePort), NODE_ENV: 'production' },
+      logFd,
+    );
     processes.push(bare);
     await gateway.waitForHttp(`http://127.0.0.1:${gatewayPort}/readyz`);
     await bare.waitForHttp(`http://127.0.0.1:${barePort}/healthz`);
@@ -139,13 +175,25 @@ async function measureOn(kind: BenchKafkaKind, values: Values): Promise<Medians>
     const runBatch = values.only !== 'track';
     const runTrack = values.only !== 'batch';
     process.stdout.write(`warming up (${warmup} s each)...\n`);
-    if (runBatch) await runLoad({ url: `${gatewayUrl}/v1/batch`, headers: auth, body: batchPayload, connections: batchConnections, seconds: warmup });
+    if (runBatch)
+      await runLoad({ url: `${gatewayUrl}/v1/batch`, headers: auth, body: batchPayload, connections: batchConnections, seconds: warmup });
     if (runTrack) {
       await runLoad({ url: `${gatewayUrl}/v1/track`, headers: auth, body: trackPayload, connections: trackConnections, seconds: warmup });
-      await runLoad({ url: `http://127.0.0.1:${barePort}/v1/track`, headers: auth, body: trackPayload, connections: trackConnections, seconds: warmup });
+      await runLoad({
+        url: `http://127.0.0.1:${barePort}/v1/track`,
+        headers: auth,
+        body: trackPayload,
+        connections: trackConnections,
+        seconds: warmup,
+      });
     }
     const none: LoadResult = { requestsPerSecond: 0, okRequests: 0, failedRequests: 0, p50Ms: 0, p99Ms: 0 };
-    interface Phase { load: LoadResult; cpu: number; brokerCpu?: number; ackMs?: string }
+    interface Phase {
+      load: LoadResult;
+      cpu: number;
+      brokerCpu?: number;
+      ackMs?: string;
+    }
     const measure = async (server: BenchChild, url: string, body: string, connections: number, withBroker: boolean): Promise<Phase> => {
       const acksBefore = withBroker ? await ackDurations(gatewayUrl) : undefined;
       const cpuBefore = server.cpuSeconds();
@@ -161,19 +209,26 @@ async function measureOn(kind: BenchKafkaKind, values: Values): Promise<Medians>
     // judged on the medians, which a single noisy phase on this shared machine cannot swing.
     const rounds: Array<{ batch: Phase; track: Phase; bare: Phase; landed: number }> = [];
     for (let round = 1; round <= roundCount; round++) {
-      process.stdout.write(`round ${round}/${roundCount}: (a) /v1/batch x ${BATCH_SIZE} events, ${batchConnections} connections; (b) /v1/track, ${trackConnections} connections, gateway then bare Fastify; ${seconds} s each...\n`);
+      process.stdout.write(
+        `round ${round}/${roundCount}: (a) /v1/batch x ${BATCH_SIZE} events, ${batchConnections} connections; (b) /v1/track, ${trackConnections} connections, gateway then bare Fastify; ${seconds} s each...\n`,
+      );
       const onTopicBefore = await eventsOnTopic(brokers);
       const batch = runBatch ? await measure(gateway, `${gatewayUrl}/v1/batch`, batchPayload, batchConnections, true) : skipped;
       const landed = (await eventsOnTopic(brokers)) - onTopicBefore;
-      if (landed < batch.load.okRequests * BATCH_SIZE) throw new Error(`round ${round}: ${landed} events on the topic, fewer than the ${batch.load.okRequests * BATCH_SIZE} acknowledged`);
+      if (landed < batch.load.okRequests * BATCH_SIZE)
+        throw new Error(`round ${round}: ${landed} events on the topic, fewer than the ${batch.load.okRequests * BATCH_SIZE} acknowledged`);
       const track = runTrack ? await measure(gateway, `${gatewayUrl}/v1/track`, trackPayload, trackConnections, true) : skipped;
-      const bareTrack = runTrack ? await measure(bare, `http://127.0.0.1:${barePort}/v1/track`, trackPayload, trackConnections, false) : skipped;
+      const bareTrack = runTrack
+        ? await measure(bare, `http://127.0.0.1:${barePort}/v1/track`, trackPayload, trackConnections, false)
+        : skipped;
       rounds.push({ batch, track, bare: bareTrack, landed });
     }
 
     const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
     const eventsPerSecond = rounds.map((r) => r.batch.load.requestsPerSecond * BATCH_SIZE);
-    const ratios = rounds.map((r) => (r.bare.load.requestsPerSecond > 0 ? r.track.load.requestsPerSecond / r.bare.load.requestsPerSecond : 0));
+    const ratios = rounds.map((r) =>
+      r.bare.load.requestsPerSecond > 0 ? r.track.load.requestsPerSecond / r.bare.load.requestsPerSecond : 0,
+    );
     const batchEventsPerSecond = median(eventsPerSecond);
     const ratio = median(ratios);
     const row = (name: string, phase: Phase, events: number) => {
@@ -182,12 +237,18 @@ async function measureOn(kind: BenchKafkaKind, values: Values): Promise<Medians>
     };
     const lines = [
       '',
-      `Broker: ${broker.name}. Machine: ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${roundCount} rounds, ${seconds} s per phase after a ${warmup} s warm-up.`,
+      `Broker: ${broker.name}. Machine: ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, Node ${process.version}, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}; ${roundCount} rounds, ${seconds} s per phase after a ${warmup} s warm-up.`,
       '',
       '| Round, phase | requests/s | events/s | p50 ms | p99 ms | non-2xx/errors | server CPU (cores) | server CPU µs/request | broker CPU (cores) | mean ack wait ms |',
       '|---|---|---|---|---|---|---|---|---|---|',
       ...rounds.flatMap((r, i) => [
-        row(`${i + 1}: gateway /v1/batch (${BATCH_SIZE} events, ${batchConnections} conns)`, r.batch, r.batch.load.requestsPerSecond * BATCH_SIZE),
+        row(
+          `${i + 1}: gateway /v1/batch (${BATCH_SIZE} events, ${batchConnections} conns)`,
+          r.batch,
+          r.batch.load.requestsPerSecond * BATCH_SIZE,
+        ),
         row(`${i + 1}: gateway /v1/track (${trackConnections} conns)`, r.track, r.track.load.requestsPerSecond),
         row(`${i + 1}: bare Fastify parse + 200 (${trackConnections} conns)`, r.bare, r.bare.load.requestsPerSecond),
       ]),

@@ -5,7 +5,15 @@ export function sampleTrackCall(index: number): Record<string, unknown> {
     userId: `user-${index % 5000}`,
     anonymousId: `anon-${index % 7919}-4f1c-9b0e-5d2a7c8e`,
     event: 'Order Completed',
-    properties: { orderId: `o-${index}`, revenue: 42.5, currency: 'usd', products: [{ sku: 'sku-1', price: 20, quantity: 1 }, { sku: 'sku-2', price: 22.5, quantity: 1 }] },
+    properties: {
+      orderId: `o-${index}`,
+      revenue: 42.5,
+      currency: 'usd',
+      products: [
+        { sku: 'sku-1', price: 20, quantity: 1 },
+        { sku: 'sku-2', price: 22.5, quantity: 1 },
+      ],
+    },
     context: {
       library: { name: 'analytics.js', version: '5.2.0' },
       page: { path: '/checkout', url: 'https://shop.example.com/checkout', referrer: 'https://shop.example.com/cart' },

@@ -64,7 +64,10 @@ function main(): void {
     }
   };
   console.log(`${file}: ${totalMs.toFixed(0)} ms profiled, ${totalSamples} samples`);
-  print('self time', [...self].sort((a, b) => b[1] - a[1]));
+  print(
+    'self time',
+    [...self].sort((a, b) => b[1] - a[1]),
+  );
   print(
     'inclusive time, project code',
     [...inclusive].filter(([name]) => name.includes('libs/')).sort((a, b) => b[1] - a[1]),

@@ -57,8 +57,18 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startBroker(kind: BrokerKind, options: BenchOptions, topics: string[], partitions: number, dataDirs: string[]): Promise<BenchBroker> {
-  if (kind === 'mock') return MockClusterBroker.start(options.mockLauncher, topics.map((topic) => `${topic}:${partitions}`));
+async function startBroker(
+  kind: BrokerKind,
+  options: BenchOptions,
+  topics: string[],
+  partitions: number,
+  dataDirs: string[],
+): Promise<BenchBroker> {
+  if (kind === 'mock')
+    return MockClusterBroker.start(
+      options.mockLauncher,
+      topics.map((topic) => `${topic}:${partitions}`),
+    );
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `tessera-bench-p${partitions}-`));
   dataDirs.push(dataDir);
   const logFd = openSync(path.join(BUILD_DIR, `embedded-broker-p${partitions}.log`), 'w');
@@ -78,7 +88,15 @@ async function startBroker(kind: BrokerKind, options: BenchOptions, topics: stri
   }
 }
 
-async function measure(kind: BrokerKind, broker: BenchBroker, topic: string, file: string, options: BenchOptions, partitions: number, run: number): Promise<RunResult> {
+async function measure(
+  kind: BrokerKind,
+  broker: BenchBroker,
+  topic: string,
+  file: string,
+  options: BenchOptions,
+  partitions: number,
+  run: number,
+): Promise<RunResult> {
   const cpuBefore = cpuSecondsOf(broker.pid);
   const kcatCpuBefore = reapedChildrenCpuSeconds();
   const produced = await kcatProduce(broker.bootstrap, topic, file);
@@ -129,7 +147,10 @@ function describeMachine(dataRoot: string): string[] {
   }
   return [
     `machine: ${cpus.length} x ${cpus[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Linux ${os.release()}, node ${process.version}`,
-    `data dir filesystem: ${filesystem} (${dataRoot}); load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `data dir filesystem: ${filesystem} (${dataRoot}); load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   ];
 }
 
@@ -187,11 +208,16 @@ async function main(): Promise<void> {
         `${ratio.produceBest.toFixed(2)} on best runs`,
     );
   }
-  console.log(`load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average at end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   if (missed && options.strict) process.exitCode = 3;
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exitCode = 1;
 });

@@ -71,7 +71,18 @@ const decimal = (value: number, digits = 1): string => (Number.isFinite(value) ?
 /** @param embeddedNote e.g. the extra broker CLI arguments, shown next to the embedded broker's name */
 export function formatTable(rows: SummaryRow[], records: number, embeddedNote = ''): string {
   const label = (broker: BrokerKind) => (broker === 'embedded' && embeddedNote ? `${LABELS[broker]} ${embeddedNote}` : LABELS[broker]);
-  const header = ['partitions', 'broker', 'produce msgs/s', 'best', 'produce MB/s', 'consume msgs/s', 'consume MB/s', 'consumed', 'broker CPU s P/C', 'kcat -P CPU s'];
+  const header = [
+    'partitions',
+    'broker',
+    'produce msgs/s',
+    'best',
+    'produce MB/s',
+    'consume msgs/s',
+    'consume MB/s',
+    'consumed',
+    'broker CPU s P/C',
+    'kcat -P CPU s',
+  ];
   const body = rows.map((row) => [
     String(row.partitions),
     label(row.broker),
@@ -97,11 +108,13 @@ export function ratios(rows: SummaryRow[]): Array<{ partitions: number; produce:
     const mock = rows.find((row) => row.partitions === partitions && row.broker === 'mock');
     const embedded = rows.find((row) => row.partitions === partitions && row.broker === 'embedded');
     if (!mock || !embedded) return [];
-    return [{
-      partitions,
-      produce: embedded.produceMsgsPerSecond / mock.produceMsgsPerSecond,
-      produceBest: embedded.bestProduceMsgsPerSecond / mock.bestProduceMsgsPerSecond,
-      consume: embedded.consumeMsgsPerSecond / mock.consumeMsgsPerSecond,
-    }];
+    return [
+      {
+        partitions,
+        produce: embedded.produceMsgsPerSecond / mock.produceMsgsPerSecond,
+        produceBest: embedded.bestProduceMsgsPerSecond / mock.bestProduceMsgsPerSecond,
+        consume: embedded.consumeMsgsPerSecond / mock.consumeMsgsPerSecond,
+      },
+    ];
   });
 }

@@ -35,7 +35,11 @@ interface Options {
 }
 
 const identify = (seq: number, messageId: string) => ({
-  type: 'identify', userId: `n-${messageId}`, messageId, traits: { fresh: true, seq }, timestamp: new Date().toISOString(),
+  type: 'identify',
+  userId: `n-${messageId}`,
+  messageId,
+  traits: { fresh: true, seq },
+  timestamp: new Date().toISOString(),
 });
 
 /** When each user's add reached the webhook, by sequence number (the sync maps `user` to the user id `n-lat-<seq>`). */
@@ -63,7 +67,13 @@ const row = (stage: string, sample: number[]) => {
 function hopBreakdown(clock: StageClock, topics: readonly StageTopic[]): string[] {
   const lines: string[] = [];
   for (let i = 1; i < topics.length; i++) {
-    const parts: Record<string, number[]> = { 'fetched after': [], 'slice waited': [], 'transaction until outbox write': [], 'outbox write to relay claim': [], 'relay claim to publish': [] };
+    const parts: Record<string, number[]> = {
+      'fetched after': [],
+      'slice waited': [],
+      'transaction until outbox write': [],
+      'outbox write to relay claim': [],
+      'relay claim to publish': [],
+    };
     for (const [seq, times] of clock.at) {
       const trace = clock.traces.get(seq)?.[topics[i]];
       const previous = times[topics[i - 1]];
@@ -86,7 +96,11 @@ function hopBreakdown(clock: StageClock, topics: readonly StageTopic[]): string[
 
 async function measure(p: Pipeline, o: Options): Promise<string[]> {
   if (o.activation) {
-    await p.call('segment-evaluator', 'POST', '/v1/segments', { id: SEGMENT, name: SEGMENT, rule: { trait: 'traits.fresh', op: 'eq', value: true } });
+    await p.call('segment-evaluator', 'POST', '/v1/segments', {
+      id: SEGMENT,
+      name: SEGMENT,
+      rule: { trait: 'traits.fresh', op: 'eq', value: true },
+    });
     await webhookSync(p, SEGMENT, SEGMENT, { user: 'identifier.user_id' });
   }
   const failures: string[] = [];
@@ -100,7 +114,8 @@ async function measure(p: Pipeline, o: Options): Promise<string[]> {
   await clock.start(p.rig.kafka);
   const meter = new CpuMeter({
     ...(Object.fromEntries(p.services.map((s) => [s, () => p.process[s]!.cpuSeconds()])) as Record<Service, () => number>),
-    broker: () => p.rig.broker.cpuSeconds(), postgres: () => postgresCpuSeconds(p.rig.pgDataDir),
+    broker: () => p.rig.broker.cpuSeconds(),
+    postgres: () => postgresCpuSeconds(p.rig.pgDataDir),
   });
   const total = o.rate * o.seconds;
   process.stdout.write(`measuring: ${fmt(o.rate)} new users/s for ${o.seconds} s...\n`);
@@ -111,12 +126,16 @@ async function measure(p: Pipeline, o: Options): Promise<string[]> {
   const topics = STAGE_TOPICS.map((s) => s.topic).filter((t) => o.activation || t !== Topics.SegmentsMembership);
   let seen = 0;
   let lastGrowth = Date.now();
-  await p.rig.waitFor(async () => {
-    const reached = [...clock.at.values()].filter((t) => t[last] !== undefined).length;
-    const done = o.activation ? webhookReceipts(p.receiver).size : reached;
-    if (done > seen) [seen, lastGrowth] = [done, Date.now()];
-    return done >= total - failures.length || Date.now() - lastGrowth > QUIET_MS;
-  }, 600_000, 'the users reaching the end of the pipeline');
+  await p.rig.waitFor(
+    async () => {
+      const reached = [...clock.at.values()].filter((t) => t[last] !== undefined).length;
+      const done = o.activation ? webhookReceipts(p.receiver).size : reached;
+      if (done > seen) [seen, lastGrowth] = [done, Date.now()];
+      return done >= total - failures.length || Date.now() - lastGrowth > QUIET_MS;
+    },
+    600_000,
+    'the users reaching the end of the pipeline',
+  );
   await clock.stop();
 
   const receipts = o.activation ? webhookReceipts(p.receiver) : new Map<number, number>();
@@ -145,13 +164,34 @@ async function measure(p: Pipeline, o: Options): Promise<string[]> {
   }
   const profiles = fromCall[topics.indexOf(Topics.ProfilesChanged)][1];
   const throughput = profiles.length / ((lastProfile - started) / 1000);
-  const cpuCells = [...p.services, 'postgres', 'broker'].map((name) => `${name} ${fmt(((cpu as Record<string, number>)[name] / sendSeconds) * 100)} %`);
+  const cpuCells = [...p.services, 'postgres', 'broker'].map(
+    (name) => `${name} ${fmt(((cpu as Record<string, number>)[name] / sendSeconds) * 100)} %`,
+  );
   const profileP99 = percentiles(profiles).p99;
   const lines = [
     ...resultBlock(
-      ['rate asked', 'users sent', 'sent at', 'profiles created', 'profiles/s (first call to last profile)', 'to profile p50 ms', 'p99 ms', 'max ms', ...(o.activation ? ['to webhook p50 ms', 'p99 ms'] : [])],
-      [`${fmt(o.rate)}/s`, fmt(total), `${fmt(total / sendSeconds)}/s`, fmt(profiles.length), fmt(throughput), fmt(percentiles(profiles).p50), fmt(profileP99), fmt(percentiles(profiles).max),
-        ...(o.activation ? [fmt(percentiles(webhook).p50), fmt(percentiles(webhook).p99)] : [])],
+      [
+        'rate asked',
+        'users sent',
+        'sent at',
+        'profiles created',
+        'profiles/s (first call to last profile)',
+        'to profile p50 ms',
+        'p99 ms',
+        'max ms',
+        ...(o.activation ? ['to webhook p50 ms', 'p99 ms'] : []),
+      ],
+      [
+        `${fmt(o.rate)}/s`,
+        fmt(total),
+        `${fmt(total / sendSeconds)}/s`,
+        fmt(profiles.length),
+        fmt(throughput),
+        fmt(percentiles(profiles).p50),
+        fmt(profileP99),
+        fmt(percentiles(profiles).max),
+        ...(o.activation ? [fmt(percentiles(webhook).p50), fmt(percentiles(webhook).p99)] : []),
+      ],
     ),
     'from the gateway call to each point (ms):',
     '',
@@ -160,7 +200,7 @@ async function measure(p: Pipeline, o: Options): Promise<string[]> {
     ...fromCall.map(([stage, sample]) => row(`${stage} output`, sample)),
     ...(o.activation ? [row('webhook receipt', webhook)] : []),
     '',
-    'per stage, from the previous stage\'s output (ms):',
+    "per stage, from the previous stage's output (ms):",
     '',
     '| stage | changes | p50 | p95 | p99 | max |',
     '|---|---:|---:|---:|---:|---:|',
@@ -177,8 +217,20 @@ async function measure(p: Pipeline, o: Options): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rate: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '30' }, warmup: { type: 'string', default: '5' }, 'profile-only': { type: 'boolean', default: false } } });
-  const options: Options = { rate: Number(values.rate), seconds: Number(values.seconds), warmup: Number(values.warmup), activation: !values['profile-only'] };
+  const { values } = parseArgs({
+    options: {
+      rate: { type: 'string', default: '1000' },
+      seconds: { type: 'string', default: '30' },
+      warmup: { type: 'string', default: '5' },
+      'profile-only': { type: 'boolean', default: false },
+    },
+  });
+  const options: Options = {
+    rate: Number(values.rate),
+    seconds: Number(values.seconds),
+    warmup: Number(values.warmup),
+    activation: !values['profile-only'],
+  };
   const services = options.activation ? SERVICES : SERVICES.slice(0, 4);
   const receiver = await ScriptedReceiver.start();
   try {

@@ -22,7 +22,6 @@ const SLICE = 500;
 const T0 = Date.UTC(2026, 0, 1);
 const TOP_STATEMENTS = 12;
 
-
 /** Every fifth item an identify (traits, email, two sources of different priority), the rest tracks; spread over PROFILES. */
 function benchItems(): ResolvedItem[] {
   const items: ResolvedItem[] = [];
@@ -32,8 +31,22 @@ function benchItems(): ResolvedItem[] {
     const messageId = `m-${i.toString().padStart(8, '0')}`;
     items.push(
       i % 5 === 0
-        ? identifyItem({ profileId, messageId, sourceId: i % 2 ? 'web' : 'crm', at, traits: { firstName: `n${i % 7}`, plan: `plan${i % 3}`, email: `u${i % PROFILES}@x.io` } })
-        : trackItem({ profileId, messageId, sourceId: 'web', at, event: i % 10 === 1 ? 'Order Completed' : 'Product Viewed', revenue: i % 10 === 1 ? 9.99 : null, context: { campaign: { source: 'google' } } }),
+        ? identifyItem({
+            profileId,
+            messageId,
+            sourceId: i % 2 ? 'web' : 'crm',
+            at,
+            traits: { firstName: `n${i % 7}`, plan: `plan${i % 3}`, email: `u${i % PROFILES}@x.io` },
+          })
+        : trackItem({
+            profileId,
+            messageId,
+            sourceId: 'web',
+            at,
+            event: i % 10 === 1 ? 'Order Completed' : 'Product Viewed',
+            revenue: i % 10 === 1 ? 9.99 : null,
+            context: { campaign: { source: 'google' } },
+          }),
     );
   }
   return items;
@@ -51,12 +64,17 @@ async function measure(harness: ApplierHarness): Promise<void> {
   const started = process.hrtime.bigint();
   let changes = 0;
   for (let start = 0; start < items.length; start += SLICE) {
-    changes += await harness.applySlice(Topics.EventsResolved, items.slice(start, start + SLICE).map((item) => ({ kind: 'item' as const, item })));
+    changes += await harness.applySlice(
+      Topics.EventsResolved,
+      items.slice(start, start + SLICE).map((item) => ({ kind: 'item' as const, item })),
+    );
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const statementMs = [...harness.statementTimes.values()].reduce((sum, ms) => sum + ms, 0);
-  console.log(`profile-merger apply: ${fmt(ITEMS)} items, ${fmt(PROFILES)} profiles, slices of ${SLICE}: ${seconds.toFixed(2)} s, ` +
-    `${fmt(ITEMS / seconds)} items/s, ${fmt(changes)} profile changes`);
+  console.log(
+    `profile-merger apply: ${fmt(ITEMS)} items, ${fmt(PROFILES)} profiles, slices of ${SLICE}: ${seconds.toFixed(2)} s, ` +
+      `${fmt(ITEMS / seconds)} items/s, ${fmt(changes)} profile changes`,
+  );
   console.log(`time inside SQL statements: ${fmt(statementMs)} ms (${fmt((100 * statementMs) / (seconds * 1000))} % of wall time)`);
   console.log(`top ${TOP_STATEMENTS} statements by total time (first 60 characters):`);
   const top = [...harness.statementTimes].sort((a, b) => b[1] - a[1]).slice(0, TOP_STATEMENTS);

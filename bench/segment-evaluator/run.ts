@@ -41,9 +41,25 @@ const DAY = 86_400_000;
 
 function segments(): Array<{ id: string; name: string; rule: unknown }> {
   const out: Array<{ id: string; name: string; rule: unknown }> = [];
-  for (let i = 0; i < 40; i++) out.push({ id: `trait-${i}`, name: 'trait', rule: i % 2 === 0 ? { trait: `traits.f${i % 10}`, op: 'eq', value: `v${i % 4}` } : { trait: `traits.n${i % 10}`, op: 'gt', value: i } });
-  for (let i = 0; i < 30; i++) out.push({ id: `window-${i}`, name: 'window', rule: { event: `E${i % 10}`, atLeast: 1 + (i % 3), inLastDays: 7 } });
-  for (let i = 0; i < 29; i++) out.push({ id: `date-${i}`, name: 'date', rule: { all: [{ trait: `traits.d${i % 5}`, op: 'withinNextDays', days: 10 + i }, { trait: `traits.f${i % 10}`, op: 'neq', value: 'v0' }] } });
+  for (let i = 0; i < 40; i++)
+    out.push({
+      id: `trait-${i}`,
+      name: 'trait',
+      rule: i % 2 === 0 ? { trait: `traits.f${i % 10}`, op: 'eq', value: `v${i % 4}` } : { trait: `traits.n${i % 10}`, op: 'gt', value: i },
+    });
+  for (let i = 0; i < 30; i++)
+    out.push({ id: `window-${i}`, name: 'window', rule: { event: `E${i % 10}`, atLeast: 1 + (i % 3), inLastDays: 7 } });
+  for (let i = 0; i < 29; i++)
+    out.push({
+      id: `date-${i}`,
+      name: 'date',
+      rule: {
+        all: [
+          { trait: `traits.d${i % 5}`, op: 'withinNextDays', days: 10 + i },
+          { trait: `traits.f${i % 10}`, op: 'neq', value: 'v0' },
+        ],
+      },
+    });
   // the latency phase flips this one with every change
   out.push({ id: 'flip', name: 'flip', rule: { trait: 'traits.flip', op: 'eq', value: true } });
   return out;
@@ -64,9 +80,17 @@ function workload(profiles: number, from: number, to: number, now: number): Mess
     for (let p = 0; p < profiles; p++) {
       const values = valuesOf(p, v, now);
       const profileId = `bp-${p}`;
-      messages.push({ key: profileId, value: encode(Topics.ProfilesChanged, {
-        profileId, version: v, status: 'active', changedFields: v === 1 ? Object.keys(values) : [`traits.f${v % 10}`, `traits.n${v % 10}`, `traits.d${v % 5}`], values: JSON.stringify(values), changedAt: now,
-      }) });
+      messages.push({
+        key: profileId,
+        value: encode(Topics.ProfilesChanged, {
+          profileId,
+          version: v,
+          status: 'active',
+          changedFields: v === 1 ? Object.keys(values) : [`traits.f${v % 10}`, `traits.n${v % 10}`, `traits.d${v % 5}`],
+          values: JSON.stringify(values),
+          changedAt: now,
+        }),
+      });
     }
   }
   return messages;
@@ -78,10 +102,19 @@ function history(profiles: number, now: number): Message[] {
     for (let e = 0; e < 5; e++) {
       const profileId = `bp-${p}`;
       const at = now - ((p + e) % 10) * DAY;
-      messages.push({ key: profileId, value: encode(Topics.EventsResolved, {
-        profileId, kind: 'event', messageId: `${profileId}-h${e}`, sourceId: 'bench', occurredAt: at, identifiers: [], resolvedAt: at,
-        event: { type: 'track', event: `E${(p + e) % 10}`, receivedAt: at, properties: '{}' },
-      }) });
+      messages.push({
+        key: profileId,
+        value: encode(Topics.EventsResolved, {
+          profileId,
+          kind: 'event',
+          messageId: `${profileId}-h${e}`,
+          sourceId: 'bench',
+          occurredAt: at,
+          identifiers: [],
+          resolvedAt: at,
+          event: { type: 'track', event: `E${(p + e) % 10}`, receivedAt: at, properties: '{}' },
+        }),
+      });
     }
   }
   return messages;
@@ -102,20 +135,45 @@ interface Throughput {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: {
-    profiles: { type: 'string', default: '10000' }, workload: { type: 'string', default: 'first-sight' }, versions: { type: 'string', default: '5' }, rate: { type: 'string', default: '1000' }, 'latency-seconds': { type: 'string', default: '15' },
-    'floor-people': { type: 'string', default: '5000' }, 'pg-stats': { type: 'boolean' }, 'cpu-prof': { type: 'string' },
-    entry: { type: 'string', default: 'services/segment-evaluator/src/main.ts' },
-  } });
+  const { values } = parseArgs({
+    options: {
+      profiles: { type: 'string', default: '10000' },
+      workload: { type: 'string', default: 'first-sight' },
+      versions: { type: 'string', default: '5' },
+      rate: { type: 'string', default: '1000' },
+      'latency-seconds': { type: 'string', default: '15' },
+      'floor-people': { type: 'string', default: '5000' },
+      'pg-stats': { type: 'boolean' },
+      'cpu-prof': { type: 'string' },
+      entry: { type: 'string', default: 'services/segment-evaluator/src/main.ts' },
+    },
+  });
   const profiles = Number(values.profiles);
   const versions = Number(values.versions);
   const pgStats = values['pg-stats'] ?? false;
   if (values.workload !== 'first-sight' && values.workload !== 'steady') throw new Error('--workload is first-sight or steady');
   const steady = values.workload === 'steady';
   let evaluator: Throughput | undefined;
-  await BenchRig.run({ workPrefix: 'tessera-bench-segments-', clientId: 'bench-segments', cpuProfDir: values['cpu-prof'], pgSettings: pgStats ? PG_STATS_SETTINGS : [] }, async (rig) => {
-    evaluator = await measureEvaluator(rig, values.entry, profiles, versions, steady, Number(values.rate), Number(values['latency-seconds']), pgStats);
-  });
+  await BenchRig.run(
+    {
+      workPrefix: 'tessera-bench-segments-',
+      clientId: 'bench-segments',
+      cpuProfDir: values['cpu-prof'],
+      pgSettings: pgStats ? PG_STATS_SETTINGS : [],
+    },
+    async (rig) => {
+      evaluator = await measureEvaluator(
+        rig,
+        values.entry,
+        profiles,
+        versions,
+        steady,
+        Number(values.rate),
+        Number(values['latency-seconds']),
+        pgStats,
+      );
+    },
+  );
   let floor: FloorResult | undefined;
   let floorLoad = '';
   await BenchRig.run({ workPrefix: 'tessera-bench-floor-', clientId: 'bench-floor' }, async (rig) => {
@@ -133,15 +191,33 @@ async function main(): Promise<void> {
  * before the clock starts; the clock then runs over versions 2..versions+1, changes to known profiles only, as a
  * running installation mostly sees. The first-sight workload (the default, issue 13's figure) keeps them in.
  */
-async function measureEvaluator(rig: BenchRig, entry: string, profiles: number, versions: number, steady: boolean, rate: number, latencySeconds: number, pgStats: boolean): Promise<Throughput> {
+async function measureEvaluator(
+  rig: BenchRig,
+  entry: string,
+  profiles: number,
+  versions: number,
+  steady: boolean,
+  rate: number,
+  latencySeconds: number,
+  pgStats: boolean,
+): Promise<Throughput> {
   const port = await freePort();
   const evaluator = rig.spawn('segment-evaluator', entry, {
-    NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: rig.databaseUrl, DATABASE_SCHEMA: SCHEMA,
-    KAFKA_BROKERS: rig.brokers.join(','), TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    PORT: String(port),
+    DATABASE_URL: rig.databaseUrl,
+    DATABASE_SCHEMA: SCHEMA,
+    KAFKA_BROKERS: rig.brokers.join(','),
+    TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
   });
   await evaluator.waitForHttp(`http://127.0.0.1:${port}/readyz`);
   for (const segment of segments()) {
-    const res = await fetch(`http://127.0.0.1:${port}/v1/segments`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(segment) });
+    const res = await fetch(`http://127.0.0.1:${port}/v1/segments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(segment),
+    });
     if (res.status !== 201) throw new Error(`segment ${segment.id}: ${res.status} ${await res.text()}`);
   }
   const now = Date.now();
@@ -149,48 +225,96 @@ async function measureEvaluator(rig: BenchRig, entry: string, profiles: number, 
   await producer.connect();
   const seeded = history(profiles, now);
   await produceRange(producer, Topics.EventsResolved, seeded);
-  await rig.waitFor(async () => (await committed(rig.admin, 'segment-evaluator', Topics.EventsResolved)) >= seeded.length, 600_000, 'history not applied');
+  await rig.waitFor(
+    async () => (await committed(rig.admin, 'segment-evaluator', Topics.EventsResolved)) >= seeded.length,
+    600_000,
+    'history not applied',
+  );
   const db = new Client({ connectionString: rig.databaseUrl });
   await db.connect();
   const count = async (sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0].n);
   // the 100 segments' backfills page over the profiles the history created: let them finish before the clock starts
-  await rig.waitFor(async () => (await count(`SELECT count(*) AS n FROM ${SCHEMA}.segment_backfills WHERE state IN ('pending', 'running')`)) === 0, 600_000, 'backfills not done');
+  await rig.waitFor(
+    async () => (await count(`SELECT count(*) AS n FROM ${SCHEMA}.segment_backfills WHERE state IN ('pending', 'running')`)) === 0,
+    600_000,
+    'backfills not done',
+  );
   const first = steady ? 2 : 1;
   const last = versions + first - 1;
   if (steady) {
     const warm = workload(profiles, 1, 1, now);
     process.stdout.write(`steady workload: applying ${fmt(warm.length)} first sights before the clock...\n`);
     await produceRange(producer, Topics.ProfilesChanged, warm);
-    await rig.waitFor(async () => (await committed(rig.admin, 'segment-evaluator', Topics.ProfilesChanged)) >= warm.length, 600_000, 'first sights not applied');
-    await rig.waitFor(async () => (await count(`SELECT count(*) AS n FROM ${SCHEMA}.kafka_outbox_batches`)) === 0, 600_000, 'outbox not drained');
+    await rig.waitFor(
+      async () => (await committed(rig.admin, 'segment-evaluator', Topics.ProfilesChanged)) >= warm.length,
+      600_000,
+      'first sights not applied',
+    );
+    await rig.waitFor(
+      async () => (await count(`SELECT count(*) AS n FROM ${SCHEMA}.kafka_outbox_batches`)) === 0,
+      600_000,
+      'outbox not drained',
+    );
   }
   const offsetBefore = steady ? profiles : 0;
   const messagesBefore = await endOffset(rig.admin, Topics.SegmentsMembership);
   if (pgStats) await resetPgStats(rig.databaseUrl);
 
   const changes = workload(profiles, first, last, now);
-  process.stdout.write(`producing ${fmt(changes.length)} profile changes (${fmt(profiles)} profiles x versions ${first}..${last}), 100 segments...\n`);
-  const meter = new CpuMeter({ evaluator: () => evaluator.cpuSeconds(), broker: () => rig.broker.cpuSeconds(), postgres: () => postgresCpuSeconds(rig.pgDataDir) });
+  process.stdout.write(
+    `producing ${fmt(changes.length)} profile changes (${fmt(profiles)} profiles x versions ${first}..${last}), 100 segments...\n`,
+  );
+  const meter = new CpuMeter({
+    evaluator: () => evaluator.cpuSeconds(),
+    broker: () => rig.broker.cpuSeconds(),
+    postgres: () => postgresCpuSeconds(rig.pgDataDir),
+  });
   const loadBefore = load1();
   const started = Date.now();
   await produceRange(producer, Topics.ProfilesChanged, changes);
   await producer.disconnect();
-  await rig.waitFor(async () => (await committed(rig.admin, 'segment-evaluator', Topics.ProfilesChanged)) >= offsetBefore + changes.length, 600_000, 'not caught up');
+  await rig.waitFor(
+    async () => (await committed(rig.admin, 'segment-evaluator', Topics.ProfilesChanged)) >= offsetBefore + changes.length,
+    600_000,
+    'not caught up',
+  );
   const seconds = (Date.now() - started) / 1000;
   const cpu = meter.used();
   const load = `${loadBefore} → ${load1()}`;
   if (pgStats) process.stdout.write(await topStatements(rig.databaseUrl));
   // the relay publishes the outbox after the consumer caught up: let it drain before counting and before the latency phase
-  await rig.waitFor(async () => (await count(`SELECT count(*) AS n FROM ${SCHEMA}.kafka_outbox_batches`)) === 0, 600_000, 'outbox not drained');
+  await rig.waitFor(
+    async () => (await count(`SELECT count(*) AS n FROM ${SCHEMA}.kafka_outbox_batches`)) === 0,
+    600_000,
+    'outbox not drained',
+  );
   const members = await count(`SELECT count(*) AS n FROM ${SCHEMA}.memberships`);
   // one due time per profile since EvaluatorCaches1733600000100; one row per (profile, segment) before it
-  const perProfile = await count(`SELECT count(*) AS n FROM information_schema.columns WHERE table_schema = '${SCHEMA}' AND table_name = 'profiles' AND column_name = 'due_at_ms'`);
-  const dueTimes = await count(perProfile > 0 ? `SELECT count(*) AS n FROM ${SCHEMA}.profiles WHERE due_at_ms IS NOT NULL` : `SELECT count(*) AS n FROM ${SCHEMA}.due_timers`);
+  const perProfile = await count(
+    `SELECT count(*) AS n FROM information_schema.columns WHERE table_schema = '${SCHEMA}' AND table_name = 'profiles' AND column_name = 'due_at_ms'`,
+  );
+  const dueTimes = await count(
+    perProfile > 0
+      ? `SELECT count(*) AS n FROM ${SCHEMA}.profiles WHERE due_at_ms IS NOT NULL`
+      : `SELECT count(*) AS n FROM ${SCHEMA}.due_timers`,
+  );
   await db.end();
   const messages = (await endOffset(rig.admin, Topics.SegmentsMembership)) - messagesBefore;
   const latencyLoad = load1();
   const latency = await measureLatency(rig, profiles, last, now, rate, latencySeconds);
-  return { workload: steady ? `steady (first sights applied before the clock; versions ${first}..${last})` : `first sight (versions ${first}..${last})`, changes: changes.length, seconds, load, cpu, messages, members, dueTimes, latency: { ...latency, load: `${latencyLoad} → ${load1()}` } };
+  return {
+    workload: steady
+      ? `steady (first sights applied before the clock; versions ${first}..${last})`
+      : `first sight (versions ${first}..${last})`,
+    changes: changes.length,
+    seconds,
+    load,
+    cpu,
+    messages,
+    members,
+    dueTimes,
+    latency: { ...latency, load: `${latencyLoad} → ${load1()}` },
+  };
 }
 
 /** The evaluator's figures, then its CPU per change beside the transport floor's per stage, both from this run. */
@@ -203,8 +327,30 @@ function report(t: Throughput, floor: FloorResult, floorLoad: string, rate: numb
   return [
     `workload: ${t.workload}`,
     ...resultBlock(
-      ['changes', 'seconds', 'changes/s', 'load average (1 min)', 'evaluator CPU µs/change', 'Postgres CPU µs/change', 'broker CPU µs/change', 'membership messages', 'members at the end', 'due times'],
-      [fmt(t.changes), t.seconds.toFixed(1), fmt(t.changes / t.seconds), t.load, per(t.cpu.evaluator), t.cpu.postgres > 0 ? per(t.cpu.postgres) : '-', per(t.cpu.broker), fmt(t.messages), fmt(t.members), fmt(t.dueTimes)],
+      [
+        'changes',
+        'seconds',
+        'changes/s',
+        'load average (1 min)',
+        'evaluator CPU µs/change',
+        'Postgres CPU µs/change',
+        'broker CPU µs/change',
+        'membership messages',
+        'members at the end',
+        'due times',
+      ],
+      [
+        fmt(t.changes),
+        t.seconds.toFixed(1),
+        fmt(t.changes / t.seconds),
+        t.load,
+        per(t.cpu.evaluator),
+        t.cpu.postgres > 0 ? per(t.cpu.postgres) : '-',
+        per(t.cpu.broker),
+        fmt(t.messages),
+        fmt(t.members),
+        fmt(t.dueTimes),
+      ],
     ),
     `changes/s (target >= 5,000): ${t.changes / t.seconds >= 5_000 ? 'MET' : 'NOT MET'}`,
     `latency from a change to its membership message at ${fmt(rate)} changes/s for ${latencySeconds} s (load average ${t.latency.load}): ${fmt(t.latency.count)} measured, p50 ${fmt(t.latency.p50)} ms, p99 ${fmt(t.latency.p99)} ms, max ${fmt(t.latency.max)} ms (target p99 <= 200 ms: ${t.latency.p99 <= 200 ? 'MET' : 'NOT MET'})`,
@@ -217,7 +363,9 @@ function report(t: Throughput, floor: FloorResult, floorLoad: string, rate: numb
     `| transport floor stage B (same) | ${perEvent(floor.cpu.b)} | ${fmt(micro(floor.cpu.postgres, floor.events) / 2)} | ${fmt(micro(floor.cpu.broker, floor.events) / 2)} | 1 |`,
     `| segment evaluator, per profile change | ${per(t.cpu.evaluator)} | ${per(t.cpu.postgres)} | ${per(t.cpu.broker)} | ${fmt(t.messages / t.changes, 1)} |`,
     `| evaluator above the floor's mean stage | ${above(micro(t.cpu.evaluator, t.changes), stageMean)} | ${above(micro(t.cpu.postgres, t.changes), micro(floor.cpu.postgres, floor.events) / 2)} | ${above(micro(t.cpu.broker, t.changes), micro(floor.cpu.broker, floor.events) / 2)} | |`,
-    floor.problems.length === 0 ? 'floor check: every floor output holds each event exactly once' : `FLOOR CHECK FAILED: ${floor.problems.join('; ')}`,
+    floor.problems.length === 0
+      ? 'floor check: every floor output holds each event exactly once'
+      : `FLOOR CHECK FAILED: ${floor.problems.join('; ')}`,
     '',
   ].join('\n');
 }
@@ -227,14 +375,23 @@ function report(t: Throughput, floor: FloorResult, floorLoad: string, rate: numb
  * each flipping the `flip` segment (the first one sets it),
  * so each change has exactly one membership message; latency = its arrival at a consumer here minus its send time.
  */
-async function measureLatency(rig: BenchRig, profiles: number, versions: number, now: number, rate: number, seconds: number): Promise<{ count: number; p50: number; p99: number; max: number }> {
+async function measureLatency(
+  rig: BenchRig,
+  profiles: number,
+  versions: number,
+  now: number,
+  rate: number,
+  seconds: number,
+): Promise<{ count: number; p50: number; p99: number; max: number }> {
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const consumer = rig.kafka.consumer({ groupId: `bench-latency-${Date.now()}`, maxWaitTimeInMs: 20 });
   await consumer.connect();
   await consumer.subscribe({ topic: Topics.SegmentsMembership, fromBeginning: false });
   let assigned = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => { assigned = true; });
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    assigned = true;
+  });
   await consumer.run({
     eachMessage: async ({ message }) => {
       if (!message.value) return;
@@ -259,7 +416,17 @@ async function measureLatency(rig: BenchRig, profiles: number, versions: number,
       const profileId = `bp-${p}`;
       const values = { ...valuesOf(p, versions, now), 'traits.flip': (v - versions) % 2 === 1 };
       sentAt.set(`${profileId}:${v}`, Date.now());
-      messages.push({ key: profileId, value: encode(Topics.ProfilesChanged, { profileId, version: v, status: 'active', changedFields: ['traits.flip'], values: JSON.stringify(values), changedAt: Date.now() }) });
+      messages.push({
+        key: profileId,
+        value: encode(Topics.ProfilesChanged, {
+          profileId,
+          version: v,
+          status: 'active',
+          changedFields: ['traits.flip'],
+          values: JSON.stringify(values),
+          changedAt: Date.now(),
+        }),
+      });
     }
     void producer.send({ topic: Topics.ProfilesChanged, acks: -1, messages });
   }
@@ -267,7 +434,12 @@ async function measureLatency(rig: BenchRig, profiles: number, versions: number,
   await producer.disconnect();
   await consumer.disconnect();
   const sorted = [...latencies].sort((a, b) => a - b);
-  return { count: sorted.length, p50: sorted[Math.floor(sorted.length * 0.5)], p99: sorted[Math.floor(sorted.length * 0.99)], max: sorted[sorted.length - 1] };
+  return {
+    count: sorted.length,
+    p50: sorted[Math.floor(sorted.length * 0.5)],
+    p99: sorted[Math.floor(sorted.length * 0.99)],
+    max: sorted[sorted.length - 1],
+  };
 }
 
 runMain(main);

@@ -22,7 +22,12 @@ const DAY = 86_400_000;
 
 const RULES: Record<string, Rule> = {
   'trait eq': { trait: 'traits.plan', op: 'eq', value: 'pro' },
-  'seed 002 churn': { all: [{ trait: 'traits.contract_end_date', op: 'withinNextDays', days: 30 }, { trait: 'traits.renewal_status', op: 'neq', value: 'confirmed' }] },
+  'seed 002 churn': {
+    all: [
+      { trait: 'traits.contract_end_date', op: 'withinNextDays', days: 30 },
+      { trait: 'traits.renewal_status', op: 'neq', value: 'confirmed' },
+    ],
+  },
   'event window + filter': { event: 'Order Completed', where: [{ property: 'total', op: 'gte', value: 50 }], atLeast: 2, inLastDays: 30 },
 };
 
@@ -66,7 +71,9 @@ async function main(): Promise<void> {
         count = result.count;
       }
       samples.sort((a, b) => a - b);
-      console.log(`| ${label} | ${PROFILES.toLocaleString('en-US')} | ${count.toLocaleString('en-US')} | ${(samples[2] / 1000).toFixed(2)} s |`);
+      console.log(
+        `| ${label} | ${PROFILES.toLocaleString('en-US')} | ${count.toLocaleString('en-US')} | ${(samples[2] / 1000).toFixed(2)} s |`,
+      );
     }
   } finally {
     await pool.end();

@@ -23,7 +23,12 @@ export interface BenchChild {
 export const REPO_ROOT = resolve(__dirname, '../..');
 
 interface EmbeddedPg {
-  startEmbeddedPostgres(options: { dataDir: string; port: number; persistent?: boolean; settings?: string[] }): Promise<{ url: string; stop(): Promise<void> }>;
+  startEmbeddedPostgres(options: {
+    dataDir: string;
+    port: number;
+    persistent?: boolean;
+    settings?: string[];
+  }): Promise<{ url: string; stop(): Promise<void> }>;
 }
 
 /** A throwaway embedded Postgres in `dataDir` (server settings as `name=value`), the one jest's global setup uses. */
@@ -63,7 +68,12 @@ class ApacheBenchBroker implements BenchChild {
  * node. Apache Kafka flushes to disk when the OS does (log.flush.* unset), the embedded broker on its fsync policy:
  * that is each broker's production default, so the figures compare what users run.
  */
-export async function startBenchBroker(work: string, logFd: number, topics: Array<{ topic: string; numPartitions: number }>, kind: BenchKafkaKind = 'embedded'): Promise<{ broker: BenchChild; brokers: string[] }> {
+export async function startBenchBroker(
+  work: string,
+  logFd: number,
+  topics: Array<{ topic: string; numPartitions: number }>,
+  kind: BenchKafkaKind = 'embedded',
+): Promise<{ broker: BenchChild; brokers: string[] }> {
   if (kind === 'apache') {
     const cluster = await startApacheKafka({ nodes: 1, dataDir: join(work, 'kafka'), heapMb: 1024 });
     const broker = new ApacheBenchBroker(cluster);
@@ -76,8 +86,14 @@ export async function startBenchBroker(work: string, logFd: number, topics: Arra
     return { broker, brokers: cluster.brokers };
   }
   const port = await freePort();
-  const broker = BenchProcess.start('embedded broker', REPO_ROOT, 'libs/embedded-kafka/src/cli.ts',
-    ['--port', String(port), '--data-dir', join(work, 'kafka'), '--auto-create-topics', 'false', '--log-level', 'warn'], {}, logFd);
+  const broker = BenchProcess.start(
+    'embedded broker',
+    REPO_ROOT,
+    'libs/embedded-kafka/src/cli.ts',
+    ['--port', String(port), '--data-dir', join(work, 'kafka'), '--auto-create-topics', 'false', '--log-level', 'warn'],
+    {},
+    logFd,
+  );
   const brokers = [`127.0.0.1:${port}`];
   for (let attempt = 0; ; attempt++) {
     try {

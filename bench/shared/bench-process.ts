@@ -15,7 +15,15 @@ export class BenchProcess {
     });
   }
 
-  static start(name: string, repoRoot: string, entry: string, args: string[], env: NodeJS.ProcessEnv, logFd: number, nodeFlags: string[] = []): BenchProcess {
+  static start(
+    name: string,
+    repoRoot: string,
+    entry: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    logFd: number,
+    nodeFlags: string[] = [],
+  ): BenchProcess {
     const child = spawn(process.execPath, [...nodeFlags, `${repoRoot}/tools/run-ts.js`, entry, ...args], {
       cwd: repoRoot,
       env: { ...process.env, ...env },

@@ -1,11 +1,14 @@
 import { cpus, loadavg } from 'node:os';
 
 /** A number with thousands separators and a fixed number of decimals (en-US), as the bench tables print them. */
-export const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** The line under a result: CPU count and model, Node version and the load average (other work on the machine). */
 export function machineLine(): string {
-  return `Machine: ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+  return `Machine: ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, Node ${process.version}, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`;
 }
 
 /** CPU seconds per event as whole microseconds, formatted. */

@@ -61,7 +61,15 @@ export class BenchRig {
   /** Starts `entry` (TypeScript, through tools/run-ts.js) as a child process logging to the shared log. */
   spawn(name: string, entry: string, env: NodeJS.ProcessEnv): BenchProcess {
     const dir = this.options.cpuProfDir;
-    const child = BenchProcess.start(name, REPO_ROOT, entry, [], env, this.logFd, dir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`] : []);
+    const child = BenchProcess.start(
+      name,
+      REPO_ROOT,
+      entry,
+      [],
+      env,
+      this.logFd,
+      dir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`] : [],
+    );
     this.processes.push(child);
     return child;
   }
@@ -84,7 +92,12 @@ export class BenchRig {
       this.databaseUrl = pg.url;
       this.stopPostgres = () => pg.stop();
     }
-    const { broker, brokers } = await startBenchBroker(this.work, this.logFd, TOPIC_SPECS.map((t) => ({ topic: t.name, numPartitions: t.partitions })), this.options.kafka);
+    const { broker, brokers } = await startBenchBroker(
+      this.work,
+      this.logFd,
+      TOPIC_SPECS.map((t) => ({ topic: t.name, numPartitions: t.partitions })),
+      this.options.kafka,
+    );
     this.processes.push(broker);
     this.broker = broker;
     this.brokers = brokers;

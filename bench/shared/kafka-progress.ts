@@ -12,6 +12,12 @@ export async function endOffset(admin: Admin, topic: string): Promise<number> {
 }
 
 /** Produces messages[from, to) to `topic` in acknowledged (acks=-1) requests of 2,000, one after the other. */
-export async function produceRange(producer: Producer, topic: string, messages: readonly Message[], from = 0, to = messages.length): Promise<void> {
+export async function produceRange(
+  producer: Producer,
+  topic: string,
+  messages: readonly Message[],
+  from = 0,
+  to = messages.length,
+): Promise<void> {
   for (let i = from; i < to; i += 2000) await producer.send({ topic, acks: -1, messages: messages.slice(i, Math.min(i + 2000, to)) });
 }

@@ -30,6 +30,14 @@ export function topStatements(databaseUrl: string, limit = 15): Promise<string> 
          FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT $1`,
       [limit],
     );
-    return ['', 'top statements by execution time (pg_stat_statements):', ...rows.map((r) => `${fmt(r.ms).padStart(8)} ms ${fmt(Number(r.calls)).padStart(8)} calls ${fmt(Number(r.row_count)).padStart(9)} rows  ${r.query}`), ''].join('\n');
+    return [
+      '',
+      'top statements by execution time (pg_stat_statements):',
+      ...rows.map(
+        (r) =>
+          `${fmt(r.ms).padStart(8)} ms ${fmt(Number(r.calls)).padStart(8)} calls ${fmt(Number(r.row_count)).padStart(9)} rows  ${r.query}`,
+      ),
+      '',
+    ].join('\n');
   });
 }

@@ -25,8 +25,20 @@ interface StageSpec {
   itemLog: ItemLogKind;
 }
 
-const STAGE_A: StageSpec = { service: 'floor-a', standsFor: 'identity-resolver', input: Topics.EventsValid, output: Topics.EventsResolved, itemLog: 'source-items' };
-const STAGE_B: StageSpec = { service: 'floor-b', standsFor: 'profile-merger', input: Topics.EventsResolved, output: Topics.ProfilesChanged, itemLog: 'profile-items' };
+const STAGE_A: StageSpec = {
+  service: 'floor-a',
+  standsFor: 'identity-resolver',
+  input: Topics.EventsValid,
+  output: Topics.EventsResolved,
+  itemLog: 'source-items',
+};
+const STAGE_B: StageSpec = {
+  service: 'floor-b',
+  standsFor: 'profile-merger',
+  input: Topics.EventsResolved,
+  output: Topics.ProfilesChanged,
+  itemLog: 'profile-items',
+};
 
 async function caughtUp(admin: Admin, events: number): Promise<boolean> {
   if ((await committed(admin, STAGE_A.service, STAGE_A.input)) < events) return false;
@@ -61,16 +73,31 @@ export interface FloorResult {
 }
 
 /** Runs both stages on `rig` over customer-360's workload of `people` (EVENTS_PER_PERSON events each). */
-export async function measureTransportFloor(rig: BenchRig, people: number, itemLog: boolean, log: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<FloorResult> {
+export async function measureTransportFloor(
+  rig: BenchRig,
+  people: number,
+  itemLog: boolean,
+  log: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<FloorResult> {
   const events = people * EVENTS_PER_PERSON;
   const variant = itemLog ? 'item log' : 'plain';
   const { admin } = rig;
   const stage = async (spec: StageSpec) => {
     const port = await freePort();
     const child = rig.spawn(spec.service, 'bench/transport-floor/stage.ts', {
-      NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: rig.databaseUrl, DATABASE_SCHEMA: schemaOf(spec),
-      KAFKA_BROKERS: rig.brokers.join(','), KAFKA_CLIENT_ID: spec.service, TESSERA_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
-      SERVICE: spec.service, STANDS_FOR: spec.standsFor, IN_TOPIC: spec.input, OUT_TOPIC: spec.output, ITEM_LOG: itemLog ? spec.itemLog : '',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      DATABASE_URL: rig.databaseUrl,
+      DATABASE_SCHEMA: schemaOf(spec),
+      KAFKA_BROKERS: rig.brokers.join(','),
+      KAFKA_CLIENT_ID: spec.service,
+      TESSERA_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
+      SERVICE: spec.service,
+      STANDS_FOR: spec.standsFor,
+      IN_TOPIC: spec.input,
+      OUT_TOPIC: spec.output,
+      ITEM_LOG: itemLog ? spec.itemLog : '',
     });
     await child.waitForHttp(`http://127.0.0.1:${port}/readyz`);
     return { child, stats: () => fetchStageStats(port, spec.service) };
@@ -81,7 +108,12 @@ export async function measureTransportFloor(rig: BenchRig, people: number, itemL
   const workload = encodedWorkload(people);
   const producer = rig.kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
-  const meter = new CpuMeter({ a: () => a.child.cpuSeconds(), b: () => b.child.cpuSeconds(), broker: () => rig.broker.cpuSeconds(), postgres: () => postgresCpuSeconds(rig.pgDataDir) });
+  const meter = new CpuMeter({
+    a: () => a.child.cpuSeconds(),
+    b: () => b.child.cpuSeconds(),
+    broker: () => rig.broker.cpuSeconds(),
+    postgres: () => postgresCpuSeconds(rig.pgDataDir),
+  });
   const started = Date.now();
   await produceRange(producer, STAGE_A.input, workload);
   const producedSeconds = (Date.now() - started) / 1000;
@@ -95,7 +127,11 @@ export async function measureTransportFloor(rig: BenchRig, people: number, itemL
   // Stage B's relay publishes its last slices just after the clock stops. Once both outboxes are empty nothing
   // more can be published, and each output must hold every event exactly once (a lost event or a relay
   // republish would show here).
-  await rig.waitFor(async () => (await rowCounts(rig.databaseUrl, () => 'kafka_outbox_batches')).every((n) => n === 0), 60_000, 'outboxes not drained');
+  await rig.waitFor(
+    async () => (await rowCounts(rig.databaseUrl, () => 'kafka_outbox_batches')).every((n) => n === 0),
+    60_000,
+    'outboxes not drained',
+  );
   const problems: string[] = [];
   for (const topic of [STAGE_A.output, STAGE_B.output]) {
     const held = await endOffset(admin, topic);
@@ -103,7 +139,8 @@ export async function measureTransportFloor(rig: BenchRig, people: number, itemL
   }
   if (itemLog) {
     const logged = await rowCounts(rig.databaseUrl, (s) => ITEM_LOGS[s.itemLog].table);
-    if (logged.some((n) => n !== events)) problems.push(`item logs hold ${logged.map((n) => fmt(n)).join(' and ')} rows, expected ${fmt(events)} each`);
+    if (logged.some((n) => n !== events))
+      problems.push(`item logs hold ${logged.map((n) => fmt(n)).join(' and ')} rows, expected ${fmt(events)} each`);
   }
   return { events, variant, seconds, cpu, stats, problems };
 }

@@ -32,12 +32,18 @@ export const ITEM_LOGS: Record<ItemLogKind, ItemLog> = {
     // The workload's input carries the event's message id as a header, and every event's source is `web`: the
     // floor reads neither from the Avro body, which it never decodes.
     append: (tx, messages) =>
-      run(tx, buildUnnestInsert({
-        table: 'source_items',
-        columns: [{ name: 'message_id', type: 'text' }, { name: 'source_id', type: 'text' }],
-        rows: messages.map((m) => ({ message_id: messageIdOf(m), source_id: 'web' })),
-        onConflict: { target: ['message_id', 'source_id'], action: 'nothing' },
-      })),
+      run(
+        tx,
+        buildUnnestInsert({
+          table: 'source_items',
+          columns: [
+            { name: 'message_id', type: 'text' },
+            { name: 'source_id', type: 'text' },
+          ],
+          rows: messages.map((m) => ({ message_id: messageIdOf(m), source_id: 'web' })),
+          onConflict: { target: ['message_id', 'source_id'], action: 'nothing' },
+        }),
+      ),
   },
   'profile-items': {
     table: 'profile_items',
@@ -46,11 +52,18 @@ export const ITEM_LOGS: Record<ItemLogKind, ItemLog> = {
     // Keyed as stage A emitted it (the event's user or anonymous id stands for the profile id); the message id is
     // the one stage A's outbox stamped.
     append: (tx, messages) =>
-      run(tx, buildUnnestInsert({
-        table: 'profile_items',
-        columns: [{ name: 'profile_id', type: 'text' }, { name: 'message_id', type: 'text' }, { name: 'payload', type: 'bytea' }],
-        rows: messages.map((m) => ({ profile_id: m.key?.toString() ?? '', message_id: messageIdOf(m), payload: m.value })),
-        onConflict: { target: ['profile_id', 'message_id'], action: 'nothing' },
-      })),
+      run(
+        tx,
+        buildUnnestInsert({
+          table: 'profile_items',
+          columns: [
+            { name: 'profile_id', type: 'text' },
+            { name: 'message_id', type: 'text' },
+            { name: 'payload', type: 'bytea' },
+          ],
+          rows: messages.map((m) => ({ profile_id: m.key?.toString() ?? '', message_id: messageIdOf(m), payload: m.value })),
+          onConflict: { target: ['profile_id', 'message_id'], action: 'nothing' },
+        }),
+      ),
   },
 };

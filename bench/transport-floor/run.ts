@@ -19,20 +19,53 @@ import { runMain } from '../shared/run-main';
 import { measureTransportFloor } from './floor';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { people: { type: 'string', default: '5000' }, 'item-log': { type: 'boolean' }, 'cpu-prof': { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { people: { type: 'string', default: '5000' }, 'item-log': { type: 'boolean' }, 'cpu-prof': { type: 'string' } },
+  });
   await BenchRig.run({ workPrefix: 'tessera-bench-floor-', clientId: 'bench-floor', cpuProfDir: values['cpu-prof'] }, async (rig) => {
-    const { events, variant, seconds, cpu, stats, problems } = await measureTransportFloor(rig, Number(values.people), values['item-log'] ?? false);
+    const { events, variant, seconds, cpu, stats, problems } = await measureTransportFloor(
+      rig,
+      Number(values.people),
+      values['item-log'] ?? false,
+    );
     const perEvent = (s: number) => microsPerEvent(s, events);
-    process.stdout.write([
-      ...resultBlock(
-        ['events', 'variant', 'seconds', 'events/s', 'stage A CPU µs/event', 'stage B CPU µs/event', 'Postgres CPU µs/event', 'broker CPU µs/event', 'total CPU µs/event'],
-        [fmt(events), variant, seconds.toFixed(1), fmt(events / seconds), perEvent(cpu.a), perEvent(cpu.b), perEvent(cpu.postgres), perEvent(cpu.broker), perEvent(cpu.a + cpu.b + cpu.postgres + cpu.broker)],
-      ),
-      `transport floor (two exactly-once stages): ${fmt(events / seconds)} events/s (target >= 10,000 for the whole pipeline)`,
-      ...Object.entries(stats).map(([name, st]) => `stage ${name}: ${fmt(st.slices)} slices of ${fmt(events / st.slices)} events on average, ${fmt((1000 * st.sliceSeconds) / st.slices, 1)} ms each; ${fmt(st.producerSends)} relay sends of ${fmt(events / st.producerSends)}`),
-      problems.length === 0 ? `check: ${Topics.EventsResolved} and ${Topics.ProfilesChanged} each hold exactly ${fmt(events)} records${values['item-log'] ? ', each item log as many rows' : ''}` : `CHECK FAILED: ${problems.join('; ')}`,
-      '',
-    ].join('\n'));
+    process.stdout.write(
+      [
+        ...resultBlock(
+          [
+            'events',
+            'variant',
+            'seconds',
+            'events/s',
+            'stage A CPU µs/event',
+            'stage B CPU µs/event',
+            'Postgres CPU µs/event',
+            'broker CPU µs/event',
+            'total CPU µs/event',
+          ],
+          [
+            fmt(events),
+            variant,
+            seconds.toFixed(1),
+            fmt(events / seconds),
+            perEvent(cpu.a),
+            perEvent(cpu.b),
+            perEvent(cpu.postgres),
+            perEvent(cpu.broker),
+            perEvent(cpu.a + cpu.b + cpu.postgres + cpu.broker),
+          ],
+        ),
+        `transport floor (two exactly-once stages): ${fmt(events / seconds)} events/s (target >= 10,000 for the whole pipeline)`,
+        ...Object.entries(stats).map(
+          ([name, st]) =>
+            `stage ${name}: ${fmt(st.slices)} slices of ${fmt(events / st.slices)} events on average, ${fmt((1000 * st.sliceSeconds) / st.slices, 1)} ms each; ${fmt(st.producerSends)} relay sends of ${fmt(events / st.producerSends)}`,
+        ),
+        problems.length === 0
+          ? `check: ${Topics.EventsResolved} and ${Topics.ProfilesChanged} each hold exactly ${fmt(events)} records${values['item-log'] ? ', each item log as many rows' : ''}`
+          : `CHECK FAILED: ${problems.join('; ')}`,
+        '',
+      ].join('\n'),
+    );
     if (problems.length > 0) process.exitCode = 1;
   });
 }

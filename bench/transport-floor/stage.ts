@@ -36,7 +36,10 @@ async function main(): Promise<void> {
   const registry = createMetricsRegistry(service);
   const { url, schema, poolSize, statementTimeoutMs } = config.database;
   const dataSource = await createServiceDataSource({
-    url, schema, poolSize, statementTimeoutMs,
+    url,
+    schema,
+    poolSize,
+    statementTimeoutMs,
     // The Kafka tables exactly as every service's migrations create them, in the same order.
     migrations: [KafkaRuntimeTables1732230000000],
     applicationName: `tessera:${service}`,
@@ -62,8 +65,15 @@ async function main(): Promise<void> {
     },
   });
   const runner = new BatchConsumerRunner({
-    kafka, groupId: service, topics: [requireEnv('IN_TOPIC')], service, registry, logger, handler: processor.handleBatch,
-    maxMessagesPerCall: config.kafka.sliceMessages, maxBytesPerPartition: config.kafka.fetchBytes,
+    kafka,
+    groupId: service,
+    topics: [requireEnv('IN_TOPIC')],
+    service,
+    registry,
+    logger,
+    handler: processor.handleBatch,
+    maxMessagesPerCall: config.kafka.sliceMessages,
+    maxBytesPerPartition: config.kafka.fetchBytes,
   });
   await runner.start();
 

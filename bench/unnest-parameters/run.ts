@@ -24,7 +24,10 @@ const { prepareValue } = require('pg/lib/utils') as { prepareValue(value: unknow
 type Variant = { label: string; build(slice: BenchSlice): ParameterizedQuery };
 const VARIANTS: Variant[] = [
   { label: 'old (JS arrays)', build: referenceInsert },
-  { label: 'new (literals, bytea blob)', build: (slice) => buildUnnestInsert({ table: slice.table, columns: slice.columns, rows: slice.rows }) },
+  {
+    label: 'new (literals, bytea blob)',
+    build: (slice) => buildUnnestInsert({ table: slice.table, columns: slice.columns, rows: slice.rows }),
+  },
 ];
 
 const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)];
@@ -47,7 +50,10 @@ function measureEncoding(slice: BenchSlice, rounds = 15, perRound = 40): string[
       samples[v].push(us(process.hrtime.bigint() - started) / perRound);
     });
   }
-  return VARIANTS.map((variant, v) => `| client encode | ${slice.name} | ${variant.label} | ${fmt(median(samples[v]))} µs | ${fmt(bindBytes[v] / 1024)} KiB Bind |`);
+  return VARIANTS.map(
+    (variant, v) =>
+      `| client encode | ${slice.name} | ${variant.label} | ${fmt(median(samples[v]))} µs | ${fmt(bindBytes[v] / 1024)} KiB Bind |`,
+  );
 }
 
 async function measureStatement(db: Client, slice: BenchSlice, rounds = 25): Promise<string[]> {
@@ -83,7 +89,9 @@ async function measureSlicing(db: Client, sizes: number[], payloadBytes = 400): 
       );
       times.push((rows[0]['QUERY PLAN'][0] as { 'Execution Time': number })['Execution Time']);
     }
-    lines.push(`| bytea slicing, server | ${fmt(size)} slices of ${payloadBytes} B from one ${fmt((size * payloadBytes) / 1e6, 1)} MB blob | new | ${fmt((Math.min(...times) * 1000) / size, 2)} µs/row | |`);
+    lines.push(
+      `| bytea slicing, server | ${fmt(size)} slices of ${payloadBytes} B from one ${fmt((size * payloadBytes) / 1e6, 1)} MB blob | new | ${fmt((Math.min(...times) * 1000) / size, 2)} µs/row | |`,
+    );
   }
   return lines;
 }

@@ -33,8 +33,13 @@ async function runOnce(events: number, share: number, cpuProfDir?: string): Prom
   await BenchRig.run({ workPrefix: 'tessera-bench-validation-', clientId: 'bench-validation', cpuProfDir }, async (rig) => {
     const port = await freePort();
     const validation = rig.spawn('validation', 'services/validation/src/main.ts', {
-      NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: rig.databaseUrl, DATABASE_SCHEMA: 'bench_validation',
-      KAFKA_BROKERS: rig.brokers.join(','), TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      DATABASE_URL: rig.databaseUrl,
+      DATABASE_SCHEMA: 'bench_validation',
+      KAFKA_BROKERS: rig.brokers.join(','),
+      TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
     });
     await validation.waitForHttp(`http://127.0.0.1:${port}/readyz`);
     const { messages, poison, bytes } = encodedWorkload(events, share);
@@ -52,9 +57,12 @@ async function runOnce(events: number, share: number, cpuProfDir?: string): Prom
     const seconds = (Date.now() - started) / 1000;
     const valid = await endOffset(rig.admin, Topics.EventsValid);
     const rejected = await endOffset(rig.admin, Topics.EventsRejected);
-    if (valid !== events - poison || rejected !== poison) throw new Error(`expected ${events - poison} valid and ${poison} rejected, got ${valid} and ${rejected}`);
+    if (valid !== events - poison || rejected !== poison)
+      throw new Error(`expected ${events - poison} valid and ${poison} rejected, got ${valid} and ${rejected}`);
     result = { eventsPerSecond: events / seconds, cpuMicrosPerEvent: microsPerEvent(meter.used().validation, events) };
-    process.stdout.write(`  ${share > 0 ? 'poisoned' : 'clean   '}: ${fmt(events)} events (${fmt(poison)} poison, ${fmt(bytes / 1e6, 1)} MB) in ${seconds.toFixed(1)} s = ${fmt(events / seconds)} events/s, validation CPU ${result.cpuMicrosPerEvent} µs/event\n`);
+    process.stdout.write(
+      `  ${share > 0 ? 'poisoned' : 'clean   '}: ${fmt(events)} events (${fmt(poison)} poison, ${fmt(bytes / 1e6, 1)} MB) in ${seconds.toFixed(1)} s = ${fmt(events / seconds)} events/s, validation CPU ${result.cpuMicrosPerEvent} µs/event\n`,
+    );
   });
   return result!;
 }
@@ -62,7 +70,14 @@ async function runOnce(events: number, share: number, cpuProfDir?: string): Prom
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { events: { type: 'string', default: '20000' }, 'poison-share': { type: 'string', default: '0.01' }, rounds: { type: 'string', default: '3' }, 'cpu-prof': { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      events: { type: 'string', default: '20000' },
+      'poison-share': { type: 'string', default: '0.01' },
+      rounds: { type: 'string', default: '3' },
+      'cpu-prof': { type: 'string' },
+    },
+  });
   const [events, share, rounds] = [Number(values.events), Number(values['poison-share']), Number(values.rounds)];
   if (!Number.isInteger(events) || events < 100) throw new Error(`--events must be an integer >= 100, got ${values.events}`);
   if (!(share > 0 && share < 1)) throw new Error(`--poison-share must be in (0, 1), got ${values['poison-share']}`);
@@ -77,17 +92,19 @@ async function main(): Promise<void> {
     slowdowns.push(1 - poisoned[poisoned.length - 1].eventsPerSecond / clean[clean.length - 1].eventsPerSecond);
   }
   const slowdown = median(slowdowns);
-  process.stdout.write([
-    '',
-    machineLine(),
-    '',
-    '| events | poison | clean events/s | poisoned events/s | slowdown (median of rounds) | rounds |',
-    '|---:|---:|---:|---:|---:|---:|',
-    `| ${fmt(events)} | ${fmt(share * 100, 1)} % (depth ${fmt(POISON_DEPTH)}) | ${fmt(median(clean.map((r) => r.eventsPerSecond)))} | ${fmt(median(poisoned.map((r) => r.eventsPerSecond)))} | ${fmt(slowdown * 100, 1)} % | ${slowdowns.map((s) => `${fmt(s * 100, 1)} %`).join(', ')} |`,
-    '',
-    `slowdown with ${fmt(share * 100, 1)} % poison: ${fmt(slowdown * 100, 1)} % (target <= ${MAX_SLOWDOWN * 100} %): ${slowdown <= MAX_SLOWDOWN ? 'MET' : 'NOT MET'}`,
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      '',
+      machineLine(),
+      '',
+      '| events | poison | clean events/s | poisoned events/s | slowdown (median of rounds) | rounds |',
+      '|---:|---:|---:|---:|---:|---:|',
+      `| ${fmt(events)} | ${fmt(share * 100, 1)} % (depth ${fmt(POISON_DEPTH)}) | ${fmt(median(clean.map((r) => r.eventsPerSecond)))} | ${fmt(median(poisoned.map((r) => r.eventsPerSecond)))} | ${fmt(slowdown * 100, 1)} % | ${slowdowns.map((s) => `${fmt(s * 100, 1)} %`).join(', ')} |`,
+      '',
+      `slowdown with ${fmt(share * 100, 1)} % poison: ${fmt(slowdown * 100, 1)} % (target <= ${MAX_SLOWDOWN * 100} %): ${slowdown <= MAX_SLOWDOWN ? 'MET' : 'NOT MET'}`,
+      '',
+    ].join('\n'),
+  );
   if (slowdown > MAX_SLOWDOWN) process.exitCode = 1;
 }
 

@@ -24,7 +24,15 @@ function rawTrack(index: number, receivedAt: number): RawEvent {
     timestamp: '2026-11-22T08:00:00.000Z',
     sentAt: '2026-11-22T08:00:00.120Z',
     originalTimestamp: null,
-    properties: JSON.stringify({ orderId: `o-${index}`, revenue: 42.5, currency: 'usd', products: [{ sku: 'sku-1', price: 20, quantity: 1 }, { sku: 'sku-2', price: 22.5, quantity: 1 }] }),
+    properties: JSON.stringify({
+      orderId: `o-${index}`,
+      revenue: 42.5,
+      currency: 'usd',
+      products: [
+        { sku: 'sku-1', price: 20, quantity: 1 },
+        { sku: 'sku-2', price: 22.5, quantity: 1 },
+      ],
+    }),
     traits: null,
     context: JSON.stringify({
       library: { name: 'analytics.js', version: '5.2.0' },

@@ -48,8 +48,12 @@ export function oneOf<const T extends string>(choices: readonly T[]) {
 
 /** A comma-separated list of host:port pairs, e.g. Kafka bootstrap brokers. */
 export const hostPortList = makeValidator<string[]>((input) => {
-  const items = input.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
-  const valid = items.length > 0 && items.every((item) => /^[A-Za-z0-9._-]+:\d{1,5}$/.test(item) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(item));
+  const items = input
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+  const valid =
+    items.length > 0 && items.every((item) => /^[A-Za-z0-9._-]+:\d{1,5}$/.test(item) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(item));
   if (!valid) fail('a comma-separated list of host:port (e.g. kafka-1:9092,kafka-2:9092)');
   return items;
 });

@@ -23,6 +23,8 @@ describe('JSON Schema problems', () => {
   });
 
   it('puts the paths under the given base', () => {
-    expect(jsonSchemaProblems(compileJsonSchema(schema), { host: 'db' }, '$.config')).toEqual([{ path: '$.config.auth', message: 'is required' }]);
+    expect(jsonSchemaProblems(compileJsonSchema(schema), { host: 'db' }, '$.config')).toEqual([
+      { path: '$.config.auth', message: 'is required' },
+    ]);
   });
 });

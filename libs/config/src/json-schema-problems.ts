@@ -51,7 +51,8 @@ function pathSegment(key: string): string {
 function toProblem(e: ErrorObject, base: string): JsonSchemaProblem {
   const path = jsonPath(base, e.instancePath);
   if (e.keyword === 'required') return { path: path + pathSegment(String(e.params.missingProperty)), message: 'is required' };
-  if (e.keyword === 'additionalProperties') return { path: path + pathSegment(String(e.params.additionalProperty)), message: 'is not a known setting' };
+  if (e.keyword === 'additionalProperties')
+    return { path: path + pathSegment(String(e.params.additionalProperty)), message: 'is not a known setting' };
   if (e.keyword === 'enum') return { path, message: `must be one of ${(e.params.allowedValues as unknown[]).join(', ')}` };
   return { path, message: e.message ?? 'is invalid' };
 }

@@ -1,4 +1,13 @@
-import { ConfigValidationError, describeSharedEnvironment, int, SHARED_VARIABLE_NAMES, loadServiceConfig, oneOf, SERVICE_CATALOG, SERVICE_NAMES } from './index';
+import {
+  ConfigValidationError,
+  describeSharedEnvironment,
+  int,
+  SHARED_VARIABLE_NAMES,
+  loadServiceConfig,
+  oneOf,
+  SERVICE_CATALOG,
+  SERVICE_NAMES,
+} from './index';
 
 function expectInvalid(run: () => unknown): ConfigValidationError {
   try {
@@ -44,7 +53,12 @@ describe('loadServiceConfig', () => {
     expect(config.isProduction).toBe(true);
     expect(config.port).toBe(9000);
     expect(config.kafka).toEqual({ brokers: ['k1:9092', 'k2:9093'], clientId: 'ingest-gateway', sliceMessages: 250, fetchBytes: 65_536 });
-    expect(config.database).toEqual({ url: 'postgres://ingest:pw@db:5432/tessera', schema: 'ingest_blue', poolSize: 4, statementTimeoutMs: 0 });
+    expect(config.database).toEqual({
+      url: 'postgres://ingest:pw@db:5432/tessera',
+      schema: 'ingest_blue',
+      poolSize: 4,
+      statementTimeoutMs: 0,
+    });
     expect(config.adminTokenSource).toBe('environment');
     expect(config.logLevel).toBe('debug');
     expect(config.shutdownTimeoutMs).toBe(2500);
@@ -58,9 +72,19 @@ describe('loadServiceConfig', () => {
 
   it('reports every bad variable at once', () => {
     const error = expectInvalid(() =>
-      loadServiceConfig('validation', undefined, { LOG_LEVEL: 'loud', KAFKA_BROKERS: 'nope', DATABASE_SCHEMA: 'Bad-Name', SHUTDOWN_TIMEOUT_MS: '5' }),
+      loadServiceConfig('validation', undefined, {
+        LOG_LEVEL: 'loud',
+        KAFKA_BROKERS: 'nope',
+        DATABASE_SCHEMA: 'Bad-Name',
+        SHUTDOWN_TIMEOUT_MS: '5',
+      }),
     );
-    expect(error.issues.map((issue) => issue.variable).sort()).toEqual(['DATABASE_SCHEMA', 'KAFKA_BROKERS', 'LOG_LEVEL', 'SHUTDOWN_TIMEOUT_MS']);
+    expect(error.issues.map((issue) => issue.variable).sort()).toEqual([
+      'DATABASE_SCHEMA',
+      'KAFKA_BROKERS',
+      'LOG_LEVEL',
+      'SHUTDOWN_TIMEOUT_MS',
+    ]);
     expect(error.message).toContain('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"');
     expect(error.message).toContain('KAFKA_BROKERS must be a comma-separated list of host:port');
     expect(error.message).toContain('SHUTDOWN_TIMEOUT_MS must be an integer 100-600000, got "5"');
@@ -73,9 +97,15 @@ describe('loadServiceConfig', () => {
     expect(missing.message).toContain('TESSERA_ADMIN_TOKEN is required in production');
 
     const short = expectInvalid(() =>
-      loadServiceConfig('segment-evaluator', undefined, { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db/x', TESSERA_ADMIN_TOKEN: 'hunter2' }),
+      loadServiceConfig('segment-evaluator', undefined, {
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://u:p@db/x',
+        TESSERA_ADMIN_TOKEN: 'hunter2',
+      }),
     );
-    expect(short.message).toBe('Invalid environment: TESSERA_ADMIN_TOKEN must be at least 16 characters in production, got a 7-character value');
+    expect(short.message).toBe(
+      'Invalid environment: TESSERA_ADMIN_TOKEN must be at least 16 characters in production, got a 7-character value',
+    );
     expect(short.message).not.toContain('hunter2');
   });
 
@@ -97,26 +127,45 @@ describe('loadServiceConfig', () => {
         PROFILE_MERGER_READ_TOKEN: 'merger-read-token-0123456789',
       };
       const merger = loadServiceConfig('profile-merger', undefined, env);
-      expect([merger.adminToken, merger.readToken, merger.adminTokenSource]).toEqual(['merger-admin-token-0123456789', 'merger-read-token-0123456789', 'environment']);
+      expect([merger.adminToken, merger.readToken, merger.adminTokenSource]).toEqual([
+        'merger-admin-token-0123456789',
+        'merger-read-token-0123456789',
+        'environment',
+      ]);
       const resolver = loadServiceConfig('identity-resolver', undefined, env);
       expect([resolver.adminToken, resolver.readToken]).toEqual(['shared-admin-token-0123456789', 'shared-read-token-0123456789']);
     });
 
     it('accepts a per-service admin token alone in production, and an empty override falls back to the shared one', () => {
-      expect(loadServiceConfig('validation', undefined, { ...PROD, VALIDATION_ADMIN_TOKEN: 'validation-admin-0123456789' }).adminToken).toBe('validation-admin-0123456789');
-      const fallback = loadServiceConfig('validation', undefined, { ...PROD, TESSERA_ADMIN_TOKEN: 'shared-admin-token-0123456789', VALIDATION_ADMIN_TOKEN: '' });
+      expect(
+        loadServiceConfig('validation', undefined, { ...PROD, VALIDATION_ADMIN_TOKEN: 'validation-admin-0123456789' }).adminToken,
+      ).toBe('validation-admin-0123456789');
+      const fallback = loadServiceConfig('validation', undefined, {
+        ...PROD,
+        TESSERA_ADMIN_TOKEN: 'shared-admin-token-0123456789',
+        VALIDATION_ADMIN_TOKEN: '',
+      });
       expect(fallback.adminToken).toBe('shared-admin-token-0123456789');
       const missing = expectInvalid(() => loadServiceConfig('validation', undefined, PROD));
-      expect(missing.message).toContain('TESSERA_ADMIN_TOKEN is required in production (bearer token for the admin APIs; VALIDATION_ADMIN_TOKEN may replace it)');
+      expect(missing.message).toContain(
+        'TESSERA_ADMIN_TOKEN is required in production (bearer token for the admin APIs; VALIDATION_ADMIN_TOKEN may replace it)',
+      );
     });
 
     it('holds read and per-service tokens to the production length, and never equal to the admin token', () => {
       const short = expectInvalid(() =>
-        loadServiceConfig('profile-merger', undefined, { ...PROD, PROFILE_MERGER_ADMIN_TOKEN: 'short', TESSERA_ADMIN_TOKEN: 'shared-admin-token-0123456789', TESSERA_READ_TOKEN: 'tiny' }),
+        loadServiceConfig('profile-merger', undefined, {
+          ...PROD,
+          PROFILE_MERGER_ADMIN_TOKEN: 'short',
+          TESSERA_ADMIN_TOKEN: 'shared-admin-token-0123456789',
+          TESSERA_READ_TOKEN: 'tiny',
+        }),
       );
       expect(short.issues.map((issue) => issue.variable).sort()).toEqual(['PROFILE_MERGER_ADMIN_TOKEN', 'TESSERA_READ_TOKEN']);
       expect(short.message).not.toContain('tiny');
-      const same = expectInvalid(() => loadServiceConfig('profile-merger', undefined, { TESSERA_ADMIN_TOKEN: 'same-token', TESSERA_READ_TOKEN: 'same-token' }));
+      const same = expectInvalid(() =>
+        loadServiceConfig('profile-merger', undefined, { TESSERA_ADMIN_TOKEN: 'same-token', TESSERA_READ_TOKEN: 'same-token' }),
+      );
       expect(same.message).toBe('Invalid environment: TESSERA_READ_TOKEN must differ from TESSERA_ADMIN_TOKEN');
     });
   });
@@ -157,11 +206,19 @@ describe('service catalog', () => {
 describe('describeSharedEnvironment', () => {
   it('documents every shared variable with its defaults', () => {
     const rows = describeSharedEnvironment(SERVICE_CATALOG['segment-evaluator']);
-    expect(rows.map((row) => row.name)).toEqual([...SHARED_VARIABLE_NAMES, 'SEGMENT_EVALUATOR_ADMIN_TOKEN', 'SEGMENT_EVALUATOR_READ_TOKEN']);
+    expect(rows.map((row) => row.name)).toEqual([
+      ...SHARED_VARIABLE_NAMES,
+      'SEGMENT_EVALUATOR_ADMIN_TOKEN',
+      'SEGMENT_EVALUATOR_READ_TOKEN',
+    ]);
     const byName = Object.fromEntries(rows.map((row) => [row.name, row]));
     expect(byName.PORT).toMatchObject({ defaultValue: '8084', requiredInProduction: false });
     expect(byName.DATABASE_SCHEMA.defaultValue).toBe('segments');
-    expect(byName.DATABASE_URL).toMatchObject({ defaultValue: undefined, developmentDefault: expect.stringMatching(/^postgres:\/\//), requiredInProduction: true });
+    expect(byName.DATABASE_URL).toMatchObject({
+      defaultValue: undefined,
+      developmentDefault: expect.stringMatching(/^postgres:\/\//),
+      requiredInProduction: true,
+    });
     expect(byName.TESSERA_ADMIN_TOKEN).toMatchObject({ defaultValue: undefined, requiredInProduction: true });
     expect(byName.TESSERA_READ_TOKEN).toMatchObject({ defaultValue: undefined, requiredInProduction: false });
     expect(byName.SEGMENT_EVALUATOR_ADMIN_TOKEN).toMatchObject({ defaultValue: undefined, requiredInProduction: false });

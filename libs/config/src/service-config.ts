@@ -47,7 +47,10 @@ export function loadServiceConfig<S extends EnvSpec = Record<never, never>>(
   if (clash.length > 0) throw new Error(`extraSpec redefines shared variables: ${clash.join(', ')}`);
 
   // envalid applies devDefaults only when NODE_ENV is set, so the documented default has to be filled in first.
-  const effectiveSource: EnvSource = { ...withoutEmptyValues(source, optionalTokenVariables(service)), NODE_ENV: source.NODE_ENV ?? 'development' };
+  const effectiveSource: EnvSource = {
+    ...withoutEmptyValues(source, optionalTokenVariables(service)),
+    NODE_ENV: source.NODE_ENV ?? 'development',
+  };
   const { env, issues } = collectEnvironment({ ...shared, ...(extraSpec as S) }, effectiveSource);
   const { tokens, issues: tokenIssues } = resolveApiTokens(service, env, env.NODE_ENV === 'production');
   issues.push(...tokenIssues);
@@ -59,7 +62,12 @@ export function loadServiceConfig<S extends EnvSpec = Record<never, never>>(
     isProduction: env.NODE_ENV === 'production',
     logLevel: env.LOG_LEVEL,
     port: env.PORT,
-    kafka: { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, sliceMessages: env.KAFKA_CONSUMER_SLICE_MESSAGES, fetchBytes: env.KAFKA_CONSUMER_FETCH_BYTES },
+    kafka: {
+      brokers: env.KAFKA_BROKERS,
+      clientId: env.KAFKA_CLIENT_ID,
+      sliceMessages: env.KAFKA_CONSUMER_SLICE_MESSAGES,
+      fetchBytes: env.KAFKA_CONSUMER_FETCH_BYTES,
+    },
     database: {
       url: env.DATABASE_URL,
       schema: env.DATABASE_SCHEMA,

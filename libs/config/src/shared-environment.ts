@@ -23,8 +23,14 @@ export function sharedEnvironmentSpec(service: ServiceDescriptor) {
     PORT: port({ default: service.defaultPort, desc: 'HTTP port for the API, /metrics, /healthz and /readyz' }),
     KAFKA_BROKERS: hostPortList({ default: [DEFAULT_KAFKA_BROKERS], desc: 'comma-separated Kafka bootstrap brokers' }),
     KAFKA_CLIENT_ID: str({ default: service.name, desc: 'Kafka client id' }),
-    KAFKA_CONSUMER_SLICE_MESSAGES: int(1, 100_000)({ default: 2_000, desc: 'messages per consumer transaction (one Postgres transaction each)' }),
-    KAFKA_CONSUMER_FETCH_BYTES: int(1_024, 256 * 1_048_576)({ default: 4 * 1_048_576, desc: 'bytes a consumer fetches per partition per request' }),
+    KAFKA_CONSUMER_SLICE_MESSAGES: int(
+      1,
+      100_000,
+    )({ default: 2_000, desc: 'messages per consumer transaction (one Postgres transaction each)' }),
+    KAFKA_CONSUMER_FETCH_BYTES: int(
+      1_024,
+      256 * 1_048_576,
+    )({ default: 4 * 1_048_576, desc: 'bytes a consumer fetches per partition per request' }),
     DATABASE_URL: postgresUrl({ devDefault: DEV_DATABASE_URL, desc: 'PostgreSQL connection URL' }),
     DATABASE_SCHEMA: sqlIdentifier({ default: service.schema, desc: 'Postgres schema this service owns' }),
     DATABASE_POOL_SIZE: int(1, 500)({ default: 10, desc: 'Postgres connections per process' }),

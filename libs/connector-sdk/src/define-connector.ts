@@ -1,14 +1,5 @@
 import { compileJsonSchema, jsonSchemaProblems } from '@tessera/config';
-import type {
-  CheckResult,
-  ConfigProblem,
-  Connector,
-  Cursor,
-  JsonSchema,
-  ReadMessage,
-  ReadOptions,
-  StreamDescriptor,
-} from './connector';
+import type { CheckResult, ConfigProblem, Connector, Cursor, JsonSchema, ReadMessage, ReadOptions, StreamDescriptor } from './connector';
 
 export interface ConnectorDefinition<C> {
   name: string;

@@ -9,12 +9,7 @@ import { singerTapConnector } from './singer/singer-tap.connector';
  * the Singer tap runner. services/connectors resolves a connection's `connector` name here.
  */
 export function builtinConnectors(): ReadonlyArray<Connector<never>> {
-  return [
-    filesConnector as Connector<never>,
-    postgresConnector as Connector<never>,
-    httpApiConnector,
-    singerTapConnector,
-  ];
+  return [filesConnector as Connector<never>, postgresConnector as Connector<never>, httpApiConnector, singerTapConnector];
 }
 
 export { filesConnector } from './files/files.connector';

@@ -33,23 +33,56 @@ describe('encode / decode', () => {
   });
 
   it('reads a payload written with an older version into the newest one', () => {
-    const v1Bytes = contractRegistry.encode('cdp.activation.deliveries', {
-      deliveryId: 'd', destinationId: 'x', segmentId: 's', profileId: 'p', change: 'exited', status: 'failed', attempt: 3, error: 'HTTP 500', at: 5,
-    }, 1);
+    const v1Bytes = contractRegistry.encode(
+      'cdp.activation.deliveries',
+      {
+        deliveryId: 'd',
+        destinationId: 'x',
+        segmentId: 's',
+        profileId: 'p',
+        change: 'exited',
+        status: 'failed',
+        attempt: 3,
+        error: 'HTTP 500',
+        at: 5,
+      },
+      1,
+    );
     expect(v1Bytes.subarray(2, 10).equals(contractRegistry.versions('cdp.activation.deliveries')[0].fingerprint)).toBe(true);
     const value = decode('cdp.activation.deliveries', v1Bytes);
     expect(value).toMatchObject({ status: 'failed', attempt: 3, error: 'HTTP 500', httpStatus: null, durationMs: null });
   });
 
   it('reads a v1 split into v2 with no movedItems, so the merger falls back to movedMessageIds', () => {
-    const v1Bytes = contractRegistry.encode('cdp.identity.merges', {
-      changeId: 'c', kind: 'split', survivorProfileId: 'p1', absorbedProfileId: 'p2', rule: 'manual_split', identifiers: [], movedMessageIds: ['m-1'], at: 5,
-    }, 1);
+    const v1Bytes = contractRegistry.encode(
+      'cdp.identity.merges',
+      {
+        changeId: 'c',
+        kind: 'split',
+        survivorProfileId: 'p1',
+        absorbedProfileId: 'p2',
+        rule: 'manual_split',
+        identifiers: [],
+        movedMessageIds: ['m-1'],
+        at: 5,
+      },
+      1,
+    );
     expect(decode('cdp.identity.merges', v1Bytes)).toMatchObject({ movedMessageIds: ['m-1'], movedItems: [] });
-    const v2 = decode('cdp.identity.merges', encode('cdp.identity.merges', {
-      changeId: 'c', kind: 'split', survivorProfileId: 'p1', absorbedProfileId: 'p2', rule: 'manual_split', identifiers: [],
-      movedMessageIds: ['m-1'], movedItems: [{ sourceId: 'src-a', messageId: 'm-1' }], at: 5,
-    }));
+    const v2 = decode(
+      'cdp.identity.merges',
+      encode('cdp.identity.merges', {
+        changeId: 'c',
+        kind: 'split',
+        survivorProfileId: 'p1',
+        absorbedProfileId: 'p2',
+        rule: 'manual_split',
+        identifiers: [],
+        movedMessageIds: ['m-1'],
+        movedItems: [{ sourceId: 'src-a', messageId: 'm-1' }],
+        at: 5,
+      }),
+    );
     expect(v2.movedItems).toEqual([{ sourceId: 'src-a', messageId: 'm-1' }]);
   });
 
@@ -64,7 +97,10 @@ describe('encode / decode', () => {
   });
 
   it('rejects a value that does not match the schema with the offending paths', () => {
-    const bad = { ...CONTRACT_SAMPLES['cdp.events.rejected'], original: { ...CONTRACT_SAMPLES['cdp.events.rejected'].original, partition: 'four' } };
+    const bad = {
+      ...CONTRACT_SAMPLES['cdp.events.rejected'],
+      original: { ...CONTRACT_SAMPLES['cdp.events.rejected'].original, partition: 'four' },
+    };
     expect(() => encode('cdp.events.rejected', bad as never)).toThrow(ContractEncodeError);
     try {
       encode('cdp.events.rejected', bad as never);

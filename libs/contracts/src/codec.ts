@@ -18,9 +18,7 @@ export function decode<T extends ContractTopic>(topic: T, bytes: Uint8Array): To
   return contractRegistry.decode(topic, bytes) as TopicValueMap[T];
 }
 
-export type DecodeResult<T extends ContractTopic> =
-  | { ok: true; value: TopicValueMap[T] }
-  | { ok: false; error: ContractDecodeError };
+export type DecodeResult<T extends ContractTopic> = { ok: true; value: TopicValueMap[T] } | { ok: false; error: ContractDecodeError };
 
 /** decode without throwing, for pipeline steps that turn failures into DLQ results. */
 export function tryDecode<T extends ContractTopic>(topic: T, bytes: Uint8Array): DecodeResult<T> {

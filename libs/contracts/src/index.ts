@@ -7,10 +7,5 @@ export type { ContractSchemaVersion } from './registry/contract-schema-version';
 export { ContractDecodeError, isContractDecodeError, type ContractDecodeErrorCode } from './errors/contract-decode-error';
 export { ContractEncodeError } from './errors/contract-encode-error';
 export { ContractHeaders, AVRO_SINGLE_OBJECT_CONTENT_TYPE, contractHeaders } from './headers';
-export {
-  SINGLE_OBJECT_MAGIC,
-  SINGLE_OBJECT_HEADER_LENGTH,
-  parseSingleObject,
-  type SingleObjectParts,
-} from './avro/single-object-encoding';
+export { SINGLE_OBJECT_MAGIC, SINGLE_OBJECT_HEADER_LENGTH, parseSingleObject, type SingleObjectParts } from './avro/single-object-encoding';
 export { rabinFingerprint64, rabinFingerprintBytes } from './avro/rabin-fingerprint';

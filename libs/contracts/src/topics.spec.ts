@@ -19,7 +19,13 @@ describe('topics', () => {
   });
 
   it('keys everything from the identity resolver onward by profile id', () => {
-    for (const name of [Topics.EventsResolved, Topics.ProfilesChanged, Topics.SegmentsMembership, Topics.ProfilesComputed, Topics.ActivationDeliveries]) {
+    for (const name of [
+      Topics.EventsResolved,
+      Topics.ProfilesChanged,
+      Topics.SegmentsMembership,
+      Topics.ProfilesComputed,
+      Topics.ActivationDeliveries,
+    ]) {
       expect(topicSpec(name).key).toBe('profileId');
     }
   });

@@ -131,7 +131,14 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         await store.close();
         logger.info({ port }, 'embedded kafka broker stopped');
       })());
-    return { host: config.advertisedHost, port, bootstrap: `${config.advertisedHost}:${port}`, metricsPort, clusterId: config.clusterId, stop };
+    return {
+      host: config.advertisedHost,
+      port,
+      bootstrap: `${config.advertisedHost}:${port}`,
+      metricsPort,
+      clusterId: config.clusterId,
+      stop,
+    };
   } catch (error) {
     await store.close();
     throw error;

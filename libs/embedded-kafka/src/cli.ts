@@ -11,9 +11,13 @@ const OPTIONS = {
   'broker-id': { type: 'string', default: '1', help: 'node.id reported to clients' },
   'auto-create-topics': { type: 'string', default: 'true', help: 'auto.create.topics.enable: true|false' },
   'default-partitions': { type: 'string', default: '1', help: 'num.partitions for auto-created topics' },
-  'max-request-bytes': { type: 'string', default: String(KAFKA_DEFAULT_MAX_REQUEST_BYTES), help: 'socket.request.max.bytes; larger frames close the connection' },
+  'max-request-bytes': {
+    type: 'string',
+    default: String(KAFKA_DEFAULT_MAX_REQUEST_BYTES),
+    help: 'socket.request.max.bytes; larger frames close the connection',
+  },
   'metrics-port': { type: 'string', help: 'serve Prometheus /metrics on this port (off by default)' },
-  fsync: { type: 'string', default: 'acks-all', help: "when to fsync appends: always | acks-all | os | <interval-ms>" },
+  fsync: { type: 'string', default: 'acks-all', help: 'when to fsync appends: always | acks-all | os | <interval-ms>' },
   'retention-ms': { type: 'string', help: 'log.retention.ms (default 604800000; -1 keeps forever)' },
   'retention-bytes': { type: 'string', help: 'log.retention.bytes per partition (default -1)' },
   'segment-bytes': { type: 'string', help: 'log.segment.bytes (default 268435456)' },
@@ -33,7 +37,15 @@ function usage(): string {
     const def = 'default' in o ? ` (default: ${o.default})` : '';
     return `  ${flag.padEnd(50)}${o.help}${def}`;
   });
-  return ['Usage: npm run kafka -- --data-dir <dir> [options]', '', 'Runs the Tessera embedded Kafka broker in the foreground.', '', 'Options:', ...lines, ''].join('\n');
+  return [
+    'Usage: npm run kafka -- --data-dir <dir> [options]',
+    '',
+    'Runs the Tessera embedded Kafka broker in the foreground.',
+    '',
+    'Options:',
+    ...lines,
+    '',
+  ].join('\n');
 }
 
 function integer(name: string, raw: string | undefined): number | undefined {
@@ -81,12 +93,18 @@ function toOptions(values: Record<string, string | boolean | undefined>): Broker
 
 async function main(): Promise<void> {
   const parseOptions = Object.fromEntries(
-    Object.entries(OPTIONS).map(([name, o]) => [name, { type: o.type, ...('short' in o ? { short: o.short } : {}), ...('default' in o ? { default: o.default } : {}) }]),
+    Object.entries(OPTIONS).map(([name, o]) => [
+      name,
+      { type: o.type, ...('short' in o ? { short: o.short } : {}), ...('default' in o ? { default: o.default } : {}) },
+    ]),
   );
   let values: Record<string, string | boolean | undefined>;
   let options: BrokerOptions;
   try {
-    values = parseArgs({ options: parseOptions, allowPositionals: false, strict: true }).values as Record<string, string | boolean | undefined>;
+    values = parseArgs({ options: parseOptions, allowPositionals: false, strict: true }).values as Record<
+      string,
+      string | boolean | undefined
+    >;
     if (values.help) {
       process.stdout.write(usage());
       return;
@@ -99,7 +117,9 @@ async function main(): Promise<void> {
   }
   const logger = pino({ name: 'embedded-kafka', level: values['log-level'] as string });
   const broker = await startBroker({ ...options, logger });
-  process.stdout.write(`embedded kafka listening on ${broker.bootstrap}${broker.metricsPort !== undefined ? `, metrics on :${broker.metricsPort}/metrics` : ''}\n`);
+  process.stdout.write(
+    `embedded kafka listening on ${broker.bootstrap}${broker.metricsPort !== undefined ? `, metrics on :${broker.metricsPort}/metrics` : ''}\n`,
+  );
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;

@@ -5,8 +5,16 @@ import type { LogStore } from './storage';
 /** The broker's own prom-client registry (never the global one, so several brokers can share a process). */
 export class BrokerMetrics {
   readonly registry = new Registry();
-  readonly bytesIn = new Counter({ name: 'tessera_broker_bytes_in_total', help: 'Request bytes received, frames included', registers: [this.registry] });
-  readonly bytesOut = new Counter({ name: 'tessera_broker_bytes_out_total', help: 'Response bytes sent, frames included', registers: [this.registry] });
+  readonly bytesIn = new Counter({
+    name: 'tessera_broker_bytes_in_total',
+    help: 'Request bytes received, frames included',
+    registers: [this.registry],
+  });
+  readonly bytesOut = new Counter({
+    name: 'tessera_broker_bytes_out_total',
+    help: 'Response bytes sent, frames included',
+    registers: [this.registry],
+  });
   readonly requests = new Counter({
     name: 'tessera_broker_requests_total',
     help: 'Requests handled, by API name',

@@ -3,8 +3,9 @@ import type { ApplyContext, BatchConsumerRunnerOptions, InboundMessage, StepResu
 
 export const KAFKA_BATCH_CONSUMER = Symbol('KAFKA_BATCH_CONSUMER');
 
-export interface KafkaBatchConsumerOptions
-  extends Partial<Pick<BatchConsumerRunnerOptions, 'fromBeginning' | 'maxMessagesPerCall' | 'partitionsConsumedConcurrently'>> {
+export interface KafkaBatchConsumerOptions extends Partial<
+  Pick<BatchConsumerRunnerOptions, 'fromBeginning' | 'maxMessagesPerCall' | 'partitionsConsumedConcurrently'>
+> {
   groupId: string;
   topics: string[];
 }

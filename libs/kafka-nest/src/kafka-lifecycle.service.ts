@@ -50,12 +50,19 @@ export class KafkaLifecycle implements OnApplicationBootstrap, BeforeApplication
         logger,
       });
       const { groupId, topics, ...perConsumer } = declared;
-      this.runners.push(new BatchConsumerRunner({
-        kafka: this.kafka, groupId, topics, service, registry, logger,
-        handler: processor.handleBatch,
-        ...this.options.consumerDefaults,
-        ...perConsumer,
-      }));
+      this.runners.push(
+        new BatchConsumerRunner({
+          kafka: this.kafka,
+          groupId,
+          topics,
+          service,
+          registry,
+          logger,
+          handler: processor.handleBatch,
+          ...this.options.consumerDefaults,
+          ...perConsumer,
+        }),
+      );
     }
     await Promise.all(this.runners.map((r) => r.start()));
   }

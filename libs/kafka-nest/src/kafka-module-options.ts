@@ -20,7 +20,13 @@ export interface KafkaModuleOptions {
   /** Defaults for every consumer declared with @KafkaBatchConsumer. */
   consumerDefaults?: Pick<
     BatchConsumerRunnerOptions,
-    'fromBeginning' | 'maxMessagesPerCall' | 'maxBytesPerPartition' | 'partitionsConsumedConcurrently' | 'sessionTimeoutMs' | 'rebalanceTimeoutMs' | 'heartbeatIntervalMs'
+    | 'fromBeginning'
+    | 'maxMessagesPerCall'
+    | 'maxBytesPerPartition'
+    | 'partitionsConsumedConcurrently'
+    | 'sessionTimeoutMs'
+    | 'rebalanceTimeoutMs'
+    | 'heartbeatIntervalMs'
   >;
   /** Topics to create at bootstrap when missing (e.g. TOPIC_SPECS from @tessera/contracts). */
   ensureTopics?: readonly TopicRequirement[];

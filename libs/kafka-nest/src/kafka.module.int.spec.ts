@@ -1,7 +1,15 @@
 import 'reflect-metadata';
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { BatchingProducer, kafkaRuntimeDdl, readOutboxMessages, ok, type ApplyContext, type InboundMessage, type StepResult } from '@tessera/kafka';
+import {
+  BatchingProducer,
+  kafkaRuntimeDdl,
+  readOutboxMessages,
+  ok,
+  type ApplyContext,
+  type InboundMessage,
+  type StepResult,
+} from '@tessera/kafka';
 import { createTestSchema, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
@@ -44,7 +52,8 @@ describe('KafkaModule (Nest adapter over the embedded broker)', () => {
   beforeAll(async () => {
     broker = await startTestBroker();
     db = await createTestSchema('kafka_nest');
-    for (const statement of [...kafkaRuntimeDdl(), 'CREATE TABLE doubled (n integer PRIMARY KEY, twice integer NOT NULL)']) await db.pool.query(statement);
+    for (const statement of [...kafkaRuntimeDdl(), 'CREATE TABLE doubled (n integer PRIMARY KEY, twice integer NOT NULL)'])
+      await db.pool.query(statement);
   });
 
   afterAll(async () => {
@@ -55,11 +64,20 @@ describe('KafkaModule (Nest adapter over the embedded broker)', () => {
 
   it('starts the declared consumer, the relay and the producer with the app, and stops them with it', async () => {
     @Module({
-      imports: [KafkaModule.forRoot({
-        service: 'nest_test', clientId: 'nest-test-client', brokers: broker.brokers, registry: new Registry(), pool: db.pool,
-        consumerDefaults: { heartbeatIntervalMs: 500 },
-        ensureTopics: [{ name: 'nest.in', partitions: 2 }, { name: 'nest.out', partitions: 1 }],
-      })],
+      imports: [
+        KafkaModule.forRoot({
+          service: 'nest_test',
+          clientId: 'nest-test-client',
+          brokers: broker.brokers,
+          registry: new Registry(),
+          pool: db.pool,
+          consumerDefaults: { heartbeatIntervalMs: 500 },
+          ensureTopics: [
+            { name: 'nest.in', partitions: 2 },
+            { name: 'nest.out', partitions: 1 },
+          ],
+        }),
+      ],
       providers: [DoublerConsumer],
     })
     class AppModule {}

@@ -27,7 +27,8 @@ export class KafkaModule {
         {
           provide: KAFKA_CLIENT,
           inject: [KAFKA_MODULE_OPTIONS],
-          useFactory: (o: KafkaModuleOptions): Kafka => createKafkaClient({ clientId: o.clientId ?? o.service, brokers: o.brokers, logger: o.logger }),
+          useFactory: (o: KafkaModuleOptions): Kafka =>
+            createKafkaClient({ clientId: o.clientId ?? o.service, brokers: o.brokers, logger: o.logger }),
         },
         {
           provide: BatchingProducer,

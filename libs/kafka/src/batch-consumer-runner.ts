@@ -177,7 +177,10 @@ export class BatchConsumerRunner {
         return await this.opts.handler(batch);
       } catch (err) {
         this.metrics.batchFailures.inc({ group: this.opts.groupId, topic: batch.topic });
-        this.logger?.error({ err, topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0]?.offset }, 'batch handler failed; retrying');
+        this.logger?.error(
+          { err, topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0]?.offset },
+          'batch handler failed; retrying',
+        );
         // Not committed, so whoever owns the partition next starts again from this slice.
         if (!payload.isRunning() || payload.isStale() || rebalancing()) return 'abandoned';
         await this.sleep(delay);
@@ -201,7 +204,14 @@ export class BatchConsumerRunner {
     });
   }
 
-  private record(topic: string, partition: number, highWatermark: string, nextOffset: string, size: number, outcome: BatchOutcome | void): void {
+  private record(
+    topic: string,
+    partition: number,
+    highWatermark: string,
+    nextOffset: string,
+    size: number,
+    outcome: BatchOutcome | void,
+  ): void {
     const group = this.opts.groupId;
     const lag = BigInt(highWatermark) - BigInt(nextOffset);
     this.metrics.lag.set({ group, topic, partition: String(partition) }, Number(lag > 0n ? lag : 0n));

@@ -39,7 +39,10 @@ describe('BatchingProducer', () => {
     await tick();
     expect(sender.batches).toHaveLength(1);
     expect(sender.batches[0].acks).toBe(-1);
-    expect(sender.batches[0].topicMessages?.map((t) => [t.topic, t.messages.length])).toEqual([['b', 50], ['a', 50]]);
+    expect(sender.batches[0].topicMessages?.map((t) => [t.topic, t.messages.length])).toEqual([
+      ['b', 50],
+      ['a', 50],
+    ]);
     expect(settled).toBe(0); // nobody resolves before the broker answers
     sender.ack();
     await Promise.all(sends);
@@ -87,10 +90,7 @@ describe('BatchingProducer', () => {
   it('splits by the size limits without splitting one caller', async () => {
     const sender = new ControlledSender();
     const producer = await connected(sender, { maxBatchMessages: 3 });
-    const sends = [
-      producer.send('t', [{ value: 'a' }, { value: 'b' }]),
-      producer.send('t', [{ value: 'c' }, { value: 'd' }]),
-    ];
+    const sends = [producer.send('t', [{ value: 'a' }, { value: 'b' }]), producer.send('t', [{ value: 'c' }, { value: 'd' }])];
     await tick();
     expect(sender.batches).toHaveLength(1);
     expect(sender.batches[0].topicMessages?.[0].messages).toHaveLength(2);

@@ -176,7 +176,8 @@ export class BatchingProducer {
     if (!this.stampMessageIds || m.headers?.[MessageHeaders.messageId] !== undefined) return m;
     const stamped: Message = { ...m };
     // A message with no headers, the usual case on hot paths, gets a fresh object without a spread of nothing.
-    stamped.headers = m.headers === undefined ? { [MessageHeaders.messageId]: randomUUID() } : { ...m.headers, [MessageHeaders.messageId]: randomUUID() };
+    stamped.headers =
+      m.headers === undefined ? { [MessageHeaders.messageId]: randomUUID() } : { ...m.headers, [MessageHeaders.messageId]: randomUUID() };
     return stamped;
   }
 

@@ -27,7 +27,10 @@ describe('rebalance-safe consumption (embedded broker + Postgres)', () => {
     await createTestTopics(broker.brokers, [{ topic: 'rb.in', numPartitions: 4 }, 'slow.in']);
     const producer = new BatchingProducer({ kafka });
     await producer.connect();
-    await producer.send('rb.in', Array.from({ length: TOTAL }, (_, n) => ({ key: `u${n % 31}`, value: String(n) })));
+    await producer.send(
+      'rb.in',
+      Array.from({ length: TOTAL }, (_, n) => ({ key: `u${n % 31}`, value: String(n) })),
+    );
     await producer.disconnect();
   });
 
@@ -51,8 +54,16 @@ describe('rebalance-safe consumption (embedded broker + Postgres)', () => {
       },
     });
     return new BatchConsumerRunner({
-      kafka, groupId: 'rb', topics: ['rb.in'], service: 'rb_test', registry, handler: processor.handleBatch,
-      maxMessagesPerCall: 20, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 300, rebalanceTimeoutMs: 10_000,
+      kafka,
+      groupId: 'rb',
+      topics: ['rb.in'],
+      service: 'rb_test',
+      registry,
+      handler: processor.handleBatch,
+      maxMessagesPerCall: 20,
+      sessionTimeoutMs: 6_000,
+      heartbeatIntervalMs: 300,
+      rebalanceTimeoutMs: 10_000,
     });
   }
 
@@ -91,12 +102,21 @@ describe('rebalance-safe consumption (embedded broker + Postgres)', () => {
   it('keeps its membership through a slice that takes longer than the session timeout', async () => {
     const producer = new BatchingProducer({ kafka });
     await producer.connect();
-    await producer.send('slow.in', Array.from({ length: 20 }, (_, n) => ({ value: String(n) })));
+    await producer.send(
+      'slow.in',
+      Array.from({ length: 20 }, (_, n) => ({ value: String(n) })),
+    );
     await producer.disconnect();
     const seen: string[] = [];
     const runner = new BatchConsumerRunner({
-      kafka, groupId: 'slow', topics: ['slow.in'], service: 'slow_test', registry: new Registry(),
-      sessionTimeoutMs: 1_500, heartbeatIntervalMs: 300, maxMessagesPerCall: 10,
+      kafka,
+      groupId: 'slow',
+      topics: ['slow.in'],
+      service: 'slow_test',
+      registry: new Registry(),
+      sessionTimeoutMs: 1_500,
+      heartbeatIntervalMs: 300,
+      maxMessagesPerCall: 10,
       handler: async (batch) => {
         for (const m of batch.messages) seen.push(m.offset);
         await new Promise((r) => setTimeout(r, 2_500)); // longer than the session: only heartbeats keep it alive

@@ -59,7 +59,10 @@ describe('typed DLQ routing (embedded broker + Postgres)', () => {
       '{"id":4,"currency":"GBP"}',
       '{"id":5,"currency":"JPY"}',
     ];
-    await producer.send('orders', values.map((value, i) => ({ key: `o${i}`, value })));
+    await producer.send(
+      'orders',
+      values.map((value, i) => ({ key: `o${i}`, value })),
+    );
 
     const registry = new Registry();
     const processor = new ExactlyOnceProcessor<Order>({
@@ -82,8 +85,14 @@ describe('typed DLQ routing (embedded broker + Postgres)', () => {
       },
     });
     const runner = new BatchConsumerRunner({
-      kafka, groupId: 'orders-app', topics: ['orders'], service: 'dlq_test', registry,
-      handler: processor.handleBatch, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500,
+      kafka,
+      groupId: 'orders-app',
+      topics: ['orders'],
+      service: 'dlq_test',
+      registry,
+      handler: processor.handleBatch,
+      sessionTimeoutMs: 6_000,
+      heartbeatIntervalMs: 500,
     });
     const relay = new OutboxRelay({ pool: db.pool, publisher: producer, pollIntervalMs: 200 });
     await relay.start();
@@ -94,7 +103,9 @@ describe('typed DLQ routing (embedded broker + Postgres)', () => {
     const reader = kafka.consumer({ groupId: 'dlq-reader', maxWaitTimeInMs: 200 });
     await reader.connect();
     await reader.subscribe({ topics: [Topics.EventsRejected, 'orders.accepted'], fromBeginning: true });
-    await reader.run({ eachMessage: async ({ topic, message }) => void (topic === Topics.EventsRejected ? rejected : accepted).push(message) });
+    await reader.run({
+      eachMessage: async ({ topic, message }) => void (topic === Topics.EventsRejected ? rejected : accepted).push(message),
+    });
     try {
       expect(await waitFor(() => rejected.length >= 2 && accepted.length >= 4, 30_000)).toBe(true);
     } finally {

@@ -26,12 +26,20 @@ describe('exactly-once effect under kill -9 (embedded broker + Postgres)', () =>
     broker = await startTestBroker();
     db = await createTestSchema('kafka');
     await installKafkaTables(db.pool, ['CREATE TABLE applied (n integer PRIMARY KEY, times integer NOT NULL)']);
-    await createTestTopics(broker.brokers, [{ topic: 'eo.in', numPartitions: 3 }, { topic: 'eo.out', numPartitions: 3 }]);
+    await createTestTopics(broker.brokers, [
+      { topic: 'eo.in', numPartitions: 3 },
+      { topic: 'eo.out', numPartitions: 3 },
+    ]);
     const producer = new BatchingProducer({ kafka: new Kafka({ clientId: 'seed', brokers: broker.brokers, logLevel: logLevel.WARN }) });
     await producer.connect();
     const sends: Promise<void>[] = [];
     for (let n = 0; n < TOTAL; n += 250) {
-      sends.push(producer.send('eo.in', Array.from({ length: 250 }, (_, i) => ({ key: `user-${(n + i) % 97}`, value: String(n + i) }))));
+      sends.push(
+        producer.send(
+          'eo.in',
+          Array.from({ length: 250 }, (_, i) => ({ key: `user-${(n + i) % 97}`, value: String(n + i) })),
+        ),
+      );
     }
     await Promise.all(sends);
     await producer.disconnect();
@@ -88,8 +96,11 @@ describe('exactly-once effect under kill -9 (embedded broker + Postgres)', () =>
     expect(rows[0]).toEqual({ n: TOTAL, max_times: 1, total: String((TOTAL * (TOTAL - 1)) / 2) });
     const outbox = await readOutboxMessages(db.pool);
     const distinct = (list: readonly unknown[]) => new Set(list).size;
-    expect({ n: outbox.length, values: distinct(outbox.map((m) => m.value?.toString())), ids: distinct(outbox.map((m) => m.headers[MessageHeaders.messageId])) })
-      .toEqual({ n: TOTAL, values: TOTAL, ids: TOTAL });
+    expect({
+      n: outbox.length,
+      values: distinct(outbox.map((m) => m.value?.toString())),
+      ids: distinct(outbox.map((m) => m.headers[MessageHeaders.messageId])),
+    }).toEqual({ n: TOTAL, values: TOTAL, ids: TOTAL });
     const offsets = await db.pool.query("SELECT sum(next_offset)::int AS n FROM kafka_consumer_offsets WHERE group_id = 'eo-consumer'");
     expect(offsets.rows[0].n).toBe(TOTAL);
 

@@ -101,7 +101,14 @@ describe('ExactlyOnceProcessor (Postgres)', () => {
     const replayed = [message(5, '3', withId(3)), message(6, '4', withId(4)), message(7, '5', withId(5)), message(8, '5', withId(5))];
     const outcome = await p.handleBatch(batch(replayed));
     expect(outcome).toEqual({ ok: 1, dlq: 0, drop: 0, skipped: 0, duplicate: 3 });
-    expect((await appliedRows()).map((r) => [r.n, r.times])).toEqual([[0, 1], [1, 1], [2, 1], [3, 1], [4, 1], [5, 1]]);
+    expect((await appliedRows()).map((r) => [r.n, r.times])).toEqual([
+      [0, 1],
+      [1, 1],
+      [2, 1],
+      [3, 1],
+      [4, 1],
+      [5, 1],
+    ]);
   });
 
   it('dead-letters undecodable bytes with the original message and lets the rest of the batch through', async () => {
@@ -129,7 +136,9 @@ describe('ExactlyOnceProcessor (Postgres)', () => {
     expect(outcome).toEqual({ ok: 9, dlq: 1, drop: 0, skipped: 0, duplicate: 0 });
     expect((await appliedRows()).map((r) => r.n)).toEqual([0, 1, 2, 3, 4, 5, 6, 8, 9]);
     const rows = (await readOutboxMessages(db.pool)).filter((m) => m.topic === 'cdp.events.rejected');
-    expect(rows.map((r) => [r.headers[MessageHeaders.dlqReason], r.headers[MessageHeaders.dlqSourceOffset]])).toEqual([['processing_error', '7']]);
+    expect(rows.map((r) => [r.headers[MessageHeaders.dlqReason], r.headers[MessageHeaders.dlqSourceOffset]])).toEqual([
+      ['processing_error', '7'],
+    ]);
   });
 
   it('runs afterCommit effects once per committed transaction: not for a batch that rolled back and was isolated', async () => {
@@ -183,12 +192,19 @@ describe('ExactlyOnceProcessor (Postgres)', () => {
     await db.pool.query("INSERT INTO kafka_inbox (group_id, message_id) VALUES ('g', 'fresh')");
     expect(await new InboxDedupe('g').prune(db.pool, 24 * 3600_000, 10)).toBe(25);
     const { rows } = await db.pool.query('SELECT group_id, count(*)::int AS n FROM kafka_inbox GROUP BY group_id ORDER BY group_id');
-    expect(rows).toEqual([{ group_id: 'g', n: 1 }, { group_id: 'other', n: 25 }]);
+    expect(rows).toEqual([
+      { group_id: 'g', n: 1 },
+      { group_id: 'other', n: 25 },
+    ]);
   });
 
   it('falls back to a raw DLQ record when the envelope cannot be encoded, so poison still moves on', async () => {
     const p = new ExactlyOnceProcessor<number>({
-      pool: db.pool, groupId: 'g', service: 'test', decode: decodeNumber, apply: applyNumbers,
+      pool: db.pool,
+      groupId: 'g',
+      service: 'test',
+      decode: decodeNumber,
+      apply: applyNumbers,
       encodeDlq: () => {
         throw new Error('envelope broken');
       },

@@ -90,7 +90,10 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
    * the offset fence advances as it would for the whole slice.
    */
   private async isolate(batch: ConsumedBatch, cause: Error): Promise<BatchOutcome> {
-    this.logger?.warn({ err: cause, topic: batch.topic, partition: batch.partition, size: batch.messages.length }, 'batch failed; isolating messages by bisection');
+    this.logger?.warn(
+      { err: cause, topic: batch.topic, partition: batch.partition, size: batch.messages.length },
+      'batch failed; isolating messages by bisection',
+    );
     const total = emptyOutcome();
     const add = (one: BatchOutcome) => {
       for (const key of Object.keys(total) as (keyof BatchOutcome)[]) total[key] += one[key];
@@ -116,7 +119,11 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
     return total;
   }
 
-  private async applyInTransaction(batch: ConsumedBatch, messages: readonly InboundMessage[], forced?: ForcedRejection): Promise<BatchOutcome> {
+  private async applyInTransaction(
+    batch: ConsumedBatch,
+    messages: readonly InboundMessage[],
+    forced?: ForcedRejection,
+  ): Promise<BatchOutcome> {
     const { groupId, service } = this.opts;
     const dlqTopic = this.opts.dlqTopic ?? Topics.EventsRejected;
     let applied: BatchApplyContext<T> | undefined;
@@ -164,7 +171,12 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
    * Relayed messages (tessera-seq) are checked against the sequence marks, which costs no row per message;
    * others with a tessera-msg-id (direct producers, relays of earlier releases) against the inbox.
    */
-  private async dropDuplicates(tx: SqlExecutor, batch: ConsumedBatch, fresh: readonly InboundMessage[], outcome: BatchOutcome): Promise<InboundMessage[]> {
+  private async dropDuplicates(
+    tx: SqlExecutor,
+    batch: ConsumedBatch,
+    fresh: readonly InboundMessage[],
+    outcome: BatchOutcome,
+  ): Promise<InboundMessage[]> {
     const sequences = fresh.map((m) => parseOutboxSequence(m.headers[MessageHeaders.sequence]));
     const sequenced = sequences.some((seq) => seq !== undefined);
     const repeated = sequenced ? await this.sequences.check(tx, batch.topic, batch.partition, sequences) : [];

@@ -17,7 +17,7 @@ type Factory = (hash: (key: unknown) => number) => () => (args: unknown) => numb
 const kafkajsFactory = kafkajsOriginal<Factory>('kafkajs/src/producer/partitioners/legacy/partitioner.js');
 
 describe('fast default partitioner', () => {
-  it('is compared with kafkajs\'s own code, not with the swapped-in copy', () => {
+  it("is compared with kafkajs's own code, not with the swapped-in copy", () => {
     expect(kafkajsMurmur2.toString()).toContain('Long');
     expect(kafkajsFactory.toString()).toContain('availablePartitions');
   });
@@ -29,7 +29,10 @@ describe('fast default partitioner', () => {
       fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)),
       fc.integer(),
     );
-    fc.assert(fc.property(key, (k) => expect(murmur2(k)).toBe(kafkajsMurmur2(k))), { numRuns: 1000 });
+    fc.assert(
+      fc.property(key, (k) => expect(murmur2(k)).toBe(kafkajsMurmur2(k))),
+      { numRuns: 1000 },
+    );
   });
 
   it('picks the same partition as kafkajs for keyed messages and for explicit partitions', () => {
@@ -49,6 +52,8 @@ describe('fast default partitioner', () => {
     const partitionMetadata = [0, 1, 2].map((partitionId) => ({ partitionId, leader: partitionId === 1 ? -1 : 7 }));
     const picked = Array.from({ length: 4 }, () => partitioner({ topic: 't', partitionMetadata, message: {} }));
     expect(picked).toEqual([2, 0, 2, 0]);
-    expect(partitioner({ topic: 'u', partitionMetadata: partitionMetadata.map((p) => ({ ...p, leader: -1 })), message: { key: null } })).toBe(1);
+    expect(
+      partitioner({ topic: 'u', partitionMetadata: partitionMetadata.map((p) => ({ ...p, leader: -1 })), message: { key: null } }),
+    ).toBe(1);
   });
 });

@@ -28,13 +28,21 @@ const fastest = fastProduceRequest({
   recordWriter: { plan: planRecord, write: writeRecord },
 });
 
-const bytes = fc.oneof(fc.constant(null), fc.string({ maxLength: 50 }), fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)));
+const bytes = fc.oneof(
+  fc.constant(null),
+  fc.string({ maxLength: 50 }),
+  fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
+);
 const message = fc.record(
   {
     key: bytes,
     value: bytes,
     // Repeated headers (arrays) are left to kafkajs's record encoder: partitions mix both kinds of record.
-    headers: fc.dictionary(fc.string({ maxLength: 10 }), fc.oneof(fc.string({ maxLength: 20 }), fc.array(fc.string({ maxLength: 5 }), { maxLength: 2 })), { maxKeys: 2 }),
+    headers: fc.dictionary(
+      fc.string({ maxLength: 10 }),
+      fc.oneof(fc.string({ maxLength: 20 }), fc.array(fc.string({ maxLength: 5 }), { maxLength: 2 })),
+      { maxKeys: 2 },
+    ),
     timestamp: fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }),
   },
   { requiredKeys: ['value'] },
@@ -43,13 +51,20 @@ const args = fc.record({
   acks: fc.constantFrom(-1, 0, 1),
   timeout: fc.integer({ min: 0, max: 60_000 }),
   transactionalId: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
-  producerId: fc.option(fc.integer({ min: -1, max: 2 ** 31 - 1 }).map((id) => Long.fromValue(id)), { nil: undefined }),
+  producerId: fc.option(
+    fc.integer({ min: -1, max: 2 ** 31 - 1 }).map((id) => Long.fromValue(id)),
+    { nil: undefined },
+  ),
   producerEpoch: fc.option(fc.integer({ min: 0, max: 32_000 }), { nil: undefined }),
   topicData: fc.array(
     fc.record({
       topic: fc.string({ minLength: 1, maxLength: 30 }),
       partitions: fc.array(
-        fc.record({ partition: fc.nat(100), firstSequence: fc.option(fc.nat(100_000), { nil: undefined }), messages: fc.array(message, { maxLength: 8 }) }),
+        fc.record({
+          partition: fc.nat(100),
+          firstSequence: fc.option(fc.nat(100_000), { nil: undefined }),
+          messages: fc.array(message, { maxLength: 8 }),
+        }),
         { maxLength: 4 },
       ),
     }),
@@ -66,7 +81,7 @@ describe('fastProduceRequest', () => {
   beforeAll(() => jest.useFakeTimers({ now: 1_763_800_000_000 }));
   afterAll(() => jest.useRealTimers());
 
-  it('is compared with kafkajs\'s own code', () => {
+  it("is compared with kafkajs's own code", () => {
     expect(kafkajsProduce.toString()).toContain('encode');
     expect(kafkajsFraming.toString()).toContain('new Encoder()');
   });
@@ -76,7 +91,12 @@ describe('fastProduceRequest', () => {
       fc.asyncProperty(args, async (produceArgs: ProduceRequestArgs) => {
         const ours = fast(produceArgs);
         const theirs = kafkajsProduce(produceArgs);
-        expect([ours.apiKey, ours.apiVersion, ours.apiName, ours.expectResponse()]).toEqual([theirs.apiKey, theirs.apiVersion, theirs.apiName, theirs.expectResponse()]);
+        expect([ours.apiKey, ours.apiVersion, ours.apiName, ours.expectResponse()]).toEqual([
+          theirs.apiKey,
+          theirs.apiVersion,
+          theirs.apiName,
+          theirs.expectResponse(),
+        ]);
         expect((await bytesOf(ours)).equals(await bytesOf(theirs))).toBe(true);
         expect((await bytesOf(fastest(produceArgs))).equals(await bytesOf(theirs))).toBe(true);
       }),
@@ -85,7 +105,27 @@ describe('fastProduceRequest', () => {
   });
 
   it('writes the same request as kafkajs for a typical gateway batch', async () => {
-    const produceArgs = { acks: -1, timeout: 30_000, producerId: Long.fromValue(7), producerEpoch: 1, topicData: [{ topic: 'cdp.events.raw', partitions: [{ partition: 3, firstSequence: 42, messages: [{ key: 'user-1', value: Buffer.alloc(700, 1), headers: { 'tessera-msg-id': 'id-1' } }, { key: 'user-2', value: Buffer.alloc(20, 2) }] }] }] };
+    const produceArgs = {
+      acks: -1,
+      timeout: 30_000,
+      producerId: Long.fromValue(7),
+      producerEpoch: 1,
+      topicData: [
+        {
+          topic: 'cdp.events.raw',
+          partitions: [
+            {
+              partition: 3,
+              firstSequence: 42,
+              messages: [
+                { key: 'user-1', value: Buffer.alloc(700, 1), headers: { 'tessera-msg-id': 'id-1' } },
+                { key: 'user-2', value: Buffer.alloc(20, 2) },
+              ],
+            },
+          ],
+        },
+      ],
+    };
     expect((await bytesOf(fast(produceArgs))).equals(await bytesOf(kafkajsProduce(produceArgs)))).toBe(true);
     expect((await bytesOf(fastest(produceArgs))).equals(await bytesOf(kafkajsProduce(produceArgs)))).toBe(true);
   });
@@ -97,12 +137,17 @@ describe('fastProduceRequest', () => {
 
   it('frames any request as kafkajs does', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.option(fc.string({ maxLength: 40 })), args, async (correlationId, clientId, produceArgs: ProduceRequestArgs) => {
-        const request = kafkajsProduce(produceArgs);
-        const ours = await frameRequest({ correlationId, clientId, request });
-        const theirs = await kafkajsFraming({ correlationId, clientId, request });
-        expect(ours.buffer.equals(theirs.buffer)).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.option(fc.string({ maxLength: 40 })),
+        args,
+        async (correlationId, clientId, produceArgs: ProduceRequestArgs) => {
+          const request = kafkajsProduce(produceArgs);
+          const ours = await frameRequest({ correlationId, clientId, request });
+          const theirs = await kafkajsFraming({ correlationId, clientId, request });
+          expect(ours.buffer.equals(theirs.buffer)).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });

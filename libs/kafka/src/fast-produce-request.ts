@@ -117,7 +117,10 @@ function encodeProduce(args: ProduceRequestArgs, deps: FastProduceDeps): Buffer 
       const { messages } = data;
       const dateNow = Date.now();
       // kafkajs's own timestamp rule, default (string) sort included.
-      const messageTimestamps = messages.map((m) => m.timestamp).filter((timestamp) => timestamp != null).sort() as unknown[];
+      const messageTimestamps = messages
+        .map((m) => m.timestamp)
+        .filter((timestamp) => timestamp != null)
+        .sort() as unknown[];
       const timestamps = messageTimestamps.length === 0 ? [dateNow] : messageTimestamps;
       const firstTimestamp = timestamps[0];
       const maxTimestamp = timestamps[timestamps.length - 1];
@@ -128,7 +131,13 @@ function encodeProduce(args: ProduceRequestArgs, deps: FastProduceDeps): Buffer 
       for (let i = 0; i < messages.length; i++) {
         const message = messages[i];
         const timestampDelta = ((message.timestamp || dateNow) as number) - (firstTimestamp as number);
-        const record: RecordInput = { key: message.key as RecordInput['key'], value: message.value as RecordInput['value'], headers: message.headers as RecordInput['headers'], offsetDelta: i, timestampDelta };
+        const record: RecordInput = {
+          key: message.key as RecordInput['key'],
+          value: message.value as RecordInput['value'],
+          headers: message.headers as RecordInput['headers'],
+          offsetDelta: i,
+          timestampDelta,
+        };
         const plan = deps.recordWriter?.plan(record) ?? deps.recordEncoder()(record).buffer;
         records[i] = record;
         plans[i] = plan;

@@ -120,8 +120,13 @@ export function planRecord(record: RecordInput): RecordPlan | undefined {
   const timestampZigZag = zigZag(timestampDelta);
   const offsetZigZag = zigZag(offsetDelta);
   const bodySize =
-    1 + sizeOfUVarInt(timestampZigZag) + sizeOfUVarInt(offsetZigZag) + sizeOfBytes(keyLength) + sizeOfBytes(valueLength)
-    + sizeOfUVarInt(zigZag(headerKeys.length)) + headersSize;
+    1 +
+    sizeOfUVarInt(timestampZigZag) +
+    sizeOfUVarInt(offsetZigZag) +
+    sizeOfBytes(keyLength) +
+    sizeOfBytes(valueLength) +
+    sizeOfUVarInt(zigZag(headerKeys.length)) +
+    headersSize;
   const lengthZigZag = zigZag(bodySize);
   const size = sizeOfUVarInt(lengthZigZag) + bodySize;
   return { size, lengthZigZag, timestampZigZag, offsetZigZag, keyLength, valueLength, headerKeys, headerLengths };

@@ -22,7 +22,13 @@ describe('fastRecordEncoder', () => {
           timestampDelta: fc.oneof(fc.integer({ min: -5_000_000, max: 5_000_000 }), fc.constant(2 ** 40)),
           key: bytes,
           value: bytes,
-          headers: fc.dictionary(fc.string({ unit: 'binary', maxLength: 20 }), fc.oneof(fc.string({ maxLength: 40 }), fc.uint8Array().map((a) => Buffer.from(a)))),
+          headers: fc.dictionary(
+            fc.string({ unit: 'binary', maxLength: 20 }),
+            fc.oneof(
+              fc.string({ maxLength: 40 }),
+              fc.uint8Array().map((a) => Buffer.from(a)),
+            ),
+          ),
         }),
         (record) => {
           expect(fast(record).buffer.equals(kafkajsRecord(record).buffer)).toBe(true);
@@ -33,7 +39,13 @@ describe('fastRecordEncoder', () => {
   });
 
   it('encodes a typical gateway record (key, Avro value, tessera-msg-id header) as kafkajs does', () => {
-    const record = { offsetDelta: 3, timestampDelta: 0, key: 'user-1', value: Buffer.alloc(700, 7), headers: { 'tessera-msg-id': 'a-uuid' } };
+    const record = {
+      offsetDelta: 3,
+      timestampDelta: 0,
+      key: 'user-1',
+      value: Buffer.alloc(700, 7),
+      headers: { 'tessera-msg-id': 'a-uuid' },
+    };
     expect(fast(record).buffer).toEqual(kafkajsRecord(record).buffer);
   });
 
@@ -65,18 +77,22 @@ describe('the message grouping swapped into kafkajs', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs's untyped grouping, the reference
     const kafkajsGroup = require('kafkajs/src/producer/groupMessagesPerPartition') as typeof groupMessagesPerPartition;
     fc.assert(
-      fc.property(fc.array(fc.record({ key: fc.string(), partition: fc.integer({ min: 0, max: 7 }) }), { maxLength: 200 }), fc.integer({ min: 0, max: 8 }), (messages, partitions) => {
-        const calls = (group: typeof groupMessagesPerPartition) => {
-          const seen: unknown[] = [];
-          const partitioner = ({ message }: { message: unknown }) => {
-            seen.push(message);
-            return (message as { partition: number }).partition;
+      fc.property(
+        fc.array(fc.record({ key: fc.string(), partition: fc.integer({ min: 0, max: 7 }) }), { maxLength: 200 }),
+        fc.integer({ min: 0, max: 8 }),
+        (messages, partitions) => {
+          const calls = (group: typeof groupMessagesPerPartition) => {
+            const seen: unknown[] = [];
+            const partitioner = ({ message }: { message: unknown }) => {
+              seen.push(message);
+              return (message as { partition: number }).partition;
+            };
+            const partitionMetadata = Array.from({ length: partitions }, (_, i) => ({ partitionId: i }));
+            return { result: group({ topic: 't', partitionMetadata, messages, partitioner }), seen };
           };
-          const partitionMetadata = Array.from({ length: partitions }, (_, i) => ({ partitionId: i }));
-          return { result: group({ topic: 't', partitionMetadata, messages, partitioner }), seen };
-        };
-        expect(calls(groupMessagesPerPartition)).toEqual(calls(kafkajsGroup));
-      }),
+          expect(calls(groupMessagesPerPartition)).toEqual(calls(kafkajsGroup));
+        },
+      ),
       { numRuns: 300 },
     );
   });

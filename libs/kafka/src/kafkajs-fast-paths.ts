@@ -51,34 +51,48 @@ export function installKafkajsFastPaths(): boolean {
   const checksum = swapModule(CRC32C_MODULE, () => (buffer: Buffer) => crc32c(buffer), isLoaded(RECORD_BATCH_MODULE));
   const grouping = swapModule(GROUP_MODULE, () => groupMessagesPerPartition, isLoaded(SEND_MESSAGES_MODULE));
   // Not for speed: kafkajs's retry skips partitions whose leader moved to a broker that had answered (kafkajs-send-messages.ts).
-  const send = swapModule(SEND_MESSAGES_MODULE, () => {
-    const group = currentExports(GROUP_MODULE) as () => SendMessagesDeps['groupMessagesPerPartition'];
-    /* eslint-disable @typescript-eslint/no-require-imports -- kafkajs's own helpers, as its sendMessages uses them */
-    return createSendMessages({
-      KafkaJSMetadataNotLoaded: (require('kafkajs/src/errors') as Pick<SendMessagesDeps, 'KafkaJSMetadataNotLoaded'>).KafkaJSMetadataNotLoaded,
-      staleMetadata: (require('kafkajs/src/protocol/error') as Pick<SendMessagesDeps, 'staleMetadata'>).staleMetadata,
-      groupMessagesPerPartition: (input) => group()(input),
-      createTopicData: require('kafkajs/src/producer/createTopicData') as SendMessagesDeps['createTopicData'],
-      responseSerializer: require('kafkajs/src/producer/responseSerializer') as SendMessagesDeps['responseSerializer'],
-    });
-    /* eslint-enable @typescript-eslint/no-require-imports */
-  }, isLoaded(MESSAGE_PRODUCER_MODULE));
+  const send = swapModule(
+    SEND_MESSAGES_MODULE,
+    () => {
+      const group = currentExports(GROUP_MODULE) as () => SendMessagesDeps['groupMessagesPerPartition'];
+      /* eslint-disable @typescript-eslint/no-require-imports -- kafkajs's own helpers, as its sendMessages uses them */
+      return createSendMessages({
+        KafkaJSMetadataNotLoaded: (require('kafkajs/src/errors') as Pick<SendMessagesDeps, 'KafkaJSMetadataNotLoaded'>)
+          .KafkaJSMetadataNotLoaded,
+        staleMetadata: (require('kafkajs/src/protocol/error') as Pick<SendMessagesDeps, 'staleMetadata'>).staleMetadata,
+        groupMessagesPerPartition: (input) => group()(input),
+        createTopicData: require('kafkajs/src/producer/createTopicData') as SendMessagesDeps['createTopicData'],
+        responseSerializer: require('kafkajs/src/producer/responseSerializer') as SendMessagesDeps['responseSerializer'],
+      });
+      /* eslint-enable @typescript-eslint/no-require-imports */
+    },
+    isLoaded(MESSAGE_PRODUCER_MODULE),
+  );
   // The partitioner: the same answers (Java's murmur2), in 32-bit arithmetic (see fast-default-partitioner.ts).
   const hash = swapModule(MURMUR2_MODULE, () => murmur2, isLoaded(DEFAULT_PARTITIONER_MODULE));
-  const partitioner = swapModule(PARTITIONER_FACTORY_MODULE, () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs's own entropy source, as its partitioner uses
-    const randomBytes = require(RANDOM_BYTES_MODULE) as (size: number) => Buffer;
-    return (hashKey: (key: unknown) => number) => createLegacyPartitioner(hashKey, () => randomBytes(32).readUInt32BE(0));
-  }, isLoaded(DEFAULT_PARTITIONER_MODULE) || isLoaded(LEGACY_PARTITIONER_MODULE));
+  const partitioner = swapModule(
+    PARTITIONER_FACTORY_MODULE,
+    () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs's own entropy source, as its partitioner uses
+      const randomBytes = require(RANDOM_BYTES_MODULE) as (size: number) => Buffer;
+      return (hashKey: (key: unknown) => number) => createLegacyPartitioner(hashKey, () => randomBytes(32).readUInt32BE(0));
+    },
+    isLoaded(DEFAULT_PARTITIONER_MODULE) || isLoaded(LEGACY_PARTITIONER_MODULE),
+  );
   // After the record and checksum swaps: loading kafkajs's produce request loads their users.
-  const produce = swapModule(PRODUCE_V3_MODULE, (original) => fastProduceRequest({
-    original: original as FastProduceDeps['original'],
-    recordEncoder: currentExports(RECORD_MODULE) as FastProduceDeps['recordEncoder'],
-    crc32c: currentExports(CRC32C_MODULE) as FastProduceDeps['crc32c'],
-    Long: (currentExports(LONG_MODULE) as () => FastProduceDeps['Long'])(),
-    // Only when the fast record encoder is kafkajs's: its records are then written straight into the request.
-    recordWriter: record ? { plan: planRecord, write: writeRecord } : undefined,
-  }), isLoaded(PRODUCE_V4_MODULE));
+  const produce = swapModule(
+    PRODUCE_V3_MODULE,
+    (original) =>
+      fastProduceRequest({
+        original: original as FastProduceDeps['original'],
+        recordEncoder: currentExports(RECORD_MODULE) as FastProduceDeps['recordEncoder'],
+        crc32c: currentExports(CRC32C_MODULE) as FastProduceDeps['crc32c'],
+        Long: (currentExports(LONG_MODULE) as () => FastProduceDeps['Long'])(),
+        // Only when the fast record encoder is kafkajs's: its records are then written straight into the request.
+        recordWriter: record ? { plan: planRecord, write: writeRecord } : undefined,
+      }),
+    isLoaded(PRODUCE_V4_MODULE),
+  );
   const framing = swapModule(REQUEST_FRAMING_MODULE, () => frameRequest, isLoaded(CONNECTION_MODULE));
   return record && checksum && grouping && send && hash && partitioner && produce && framing;
 }

@@ -27,13 +27,27 @@ function failoverCluster() {
   let broker2Dead = false;
   const broker = (nodeId: number) => ({
     nodeId,
-    async produce({ topicData }: { topicData: Array<{ topic: string; partitions: Array<{ partition: number; firstSequence: number; messages: Array<{ value: string }> }> }> }) {
+    async produce({
+      topicData,
+    }: {
+      topicData: Array<{
+        topic: string;
+        partitions: Array<{ partition: number; firstSequence: number; messages: Array<{ value: string }> }>;
+      }>;
+    }) {
       if (nodeId === 2) {
         broker2Dead = true;
         throw Object.assign(new Error('Connection error: read ECONNRESET'), { name: 'KafkaJSConnectionError', retriable: true });
       }
-      for (const { partitions } of topicData) for (const p of partitions) produced.push({ broker: nodeId, partition: p.partition, firstSequence: p.firstSequence, values: p.messages.map((m) => m.value) });
-      return { topics: topicData.map(({ topic, partitions }) => ({ topicName: topic, partitions: partitions.map((p) => ({ partition: p.partition, errorCode: 0, baseOffset: '0' })) })) };
+      for (const { partitions } of topicData)
+        for (const p of partitions)
+          produced.push({ broker: nodeId, partition: p.partition, firstSequence: p.firstSequence, values: p.messages.map((m) => m.value) });
+      return {
+        topics: topicData.map(({ topic, partitions }) => ({
+          topicName: topic,
+          partitions: partitions.map((p) => ({ partition: p.partition, errorCode: 0, baseOffset: '0' })),
+        })),
+      };
     },
   });
   const brokers = new Map([1, 2].map((id) => [id, broker(id)]));
@@ -45,7 +59,10 @@ function failoverCluster() {
     async addMultipleTargetTopics() {},
     findTopicPartitionMetadata: () => [0, 1].map((partitionId) => ({ partitionId, leader: leaders[partitionId] })),
     findLeaderForPartitions: (_topic: string, partitions: string[]) =>
-      partitions.reduce<Record<number, number[]>>((result, id) => ({ ...result, [leaders[Number(id)]]: [...(result[leaders[Number(id)]] ?? []), Number(id)] }), {}),
+      partitions.reduce<Record<number, number[]>>(
+        (result, id) => ({ ...result, [leaders[Number(id)]]: [...(result[leaders[Number(id)]] ?? []), Number(id)] }),
+        {},
+      ),
     findBroker: async ({ nodeId }: { nodeId: number | string }) => brokers.get(Number(nodeId))!,
     removeBroker() {},
     isConnected: () => true,
@@ -79,7 +96,21 @@ function failoverCluster() {
   return { produced, options: { logger, cluster, partitioner, eosManager, retrier } };
 }
 
-const send = { acks: -1, timeout: 30_000, compression: 0, topicMessages: [{ topic: 't', messages: [{ key: '0', value: 'a' }, { key: '1', value: 'b' }, { key: '0', value: 'c' }] }] };
+const send = {
+  acks: -1,
+  timeout: 30_000,
+  compression: 0,
+  topicMessages: [
+    {
+      topic: 't',
+      messages: [
+        { key: '0', value: 'a' },
+        { key: '1', value: 'b' },
+        { key: '0', value: 'c' },
+      ],
+    },
+  ],
+};
 
 describe('sendMessages across a leader failover', () => {
   it('kafkajs 2.2.4: resolves without ever writing the partition whose leader moved to a broker that had answered', async () => {

@@ -4,8 +4,15 @@
 export interface SendMessagesDeps {
   KafkaJSMetadataNotLoaded: new (message: string) => Error;
   staleMetadata: (error: unknown) => boolean;
-  groupMessagesPerPartition: (input: { topic: string; partitionMetadata: unknown[]; messages: unknown[]; partitioner: unknown }) => Record<string, unknown[]>;
-  createTopicData: (input: Array<{ topic: string; partitions: number[]; messagesPerPartition: Record<string, unknown[]> }>) => Array<{ topic: string; partitions: Array<{ partition: number; messages: unknown[]; firstSequence?: number }> }>;
+  groupMessagesPerPartition: (input: {
+    topic: string;
+    partitionMetadata: unknown[];
+    messages: unknown[];
+    partitioner: unknown;
+  }) => Record<string, unknown[]>;
+  createTopicData: (
+    input: Array<{ topic: string; partitions: number[]; messagesPerPartition: Record<string, unknown[]> }>,
+  ) => Array<{ topic: string; partitions: Array<{ partition: number; messages: unknown[]; firstSequence?: number }> }>;
   responseSerializer: (response: any) => Array<{ topicName: string; partition: number }>;
 }
 
@@ -28,7 +35,19 @@ interface SendArgs {
  * can never race the resend of the same partition.
  */
 export function createSendMessages(deps: SendMessagesDeps) {
-  return ({ logger, cluster, partitioner, eosManager, retrier }: { logger: any; cluster: any; partitioner: unknown; eosManager: any; retrier: any }) =>
+  return ({
+      logger,
+      cluster,
+      partitioner,
+      eosManager,
+      retrier,
+    }: {
+      logger: any;
+      cluster: any;
+      partitioner: unknown;
+      eosManager: any;
+      retrier: any;
+    }) =>
     async ({ acks, timeout, compression, topicMessages }: SendArgs) => {
       /** `topic/partition` -> the broker's answer for it. */
       const acknowledged = new Map<string, { topicName: string; partition: number }>();
@@ -37,7 +56,10 @@ export function createSendMessages(deps: SendMessagesDeps) {
 
       const sendPending = async (): Promise<void> => {
         await cluster.refreshMetadataIfNecessary();
-        const perLeader = new Map<number, Array<{ topic: string; partitions: number[]; messagesPerPartition: Record<string, unknown[]> }>>();
+        const perLeader = new Map<
+          number,
+          Array<{ topic: string; partitions: number[]; messagesPerPartition: Record<string, unknown[]> }>
+        >();
         for (const { topic, messages } of topicMessages) {
           let messagesPerPartition = planned.get(topic);
           if (!messagesPerPartition) {
@@ -54,11 +76,17 @@ export function createSendMessages(deps: SendMessagesDeps) {
             perLeader.set(Number(leader), list);
           }
         }
-        const results = await Promise.allSettled([...perLeader].map(([nodeId, topicDataForBroker]) => produceTo(nodeId, deps.createTopicData(topicDataForBroker))));
+        const results = await Promise.allSettled(
+          [...perLeader].map(([nodeId, topicDataForBroker]) => produceTo(nodeId, deps.createTopicData(topicDataForBroker))),
+        );
         const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed) throw failed.reason;
         // kafkajs's leader lookup silently leaves out a partition it has no metadata for: never resolve without it
-        const unsent = [...planned].flatMap(([topic, perPartition]) => Object.keys(perPartition).filter((p) => !acknowledged.has(`${topic}/${p}`)).map((p) => `${topic}/${p}`));
+        const unsent = [...planned].flatMap(([topic, perPartition]) =>
+          Object.keys(perPartition)
+            .filter((p) => !acknowledged.has(`${topic}/${p}`))
+            .map((p) => `${topic}/${p}`),
+        );
         if (unsent.length > 0) throw new deps.KafkaJSMetadataNotLoaded(`no leader known for ${unsent.join(', ')}`);
       };
 
@@ -86,11 +114,14 @@ export function createSendMessages(deps: SendMessagesDeps) {
             });
           } catch (error) {
             // not written (or written and then deduplicated by its sequence on the resend)
-            for (const { topic, partitions } of topicData) for (const entry of partitions) eosManager.updateSequence(topic, entry.partition, -entry.messages.length);
+            for (const { topic, partitions } of topicData)
+              for (const entry of partitions) eosManager.updateSequence(topic, entry.partition, -entry.messages.length);
             throw error;
           }
           if (acks === 0) {
-            for (const { topic, partitions } of topicData) for (const entry of partitions) acknowledged.set(`${topic}/${entry.partition}`, { topicName: topic, partition: entry.partition });
+            for (const { topic, partitions } of topicData)
+              for (const entry of partitions)
+                acknowledged.set(`${topic}/${entry.partition}`, { topicName: topic, partition: entry.partition });
           } else {
             for (const answer of deps.responseSerializer(response)) acknowledged.set(`${answer.topicName}/${answer.partition}`, answer);
           }

@@ -19,15 +19,27 @@ export class KafkaConsumerMetrics {
   readonly batchDuration: Histogram<'group' | 'topic'>;
 
   constructor(registry: Registry, service: string) {
-    this.lag = gauge(registry, metricName(service, 'consumer_lag', 'messages', 'gauge'),
-      'Messages behind the partition high watermark after the last processed batch', ['group', 'topic', 'partition']);
-    this.messages = counter(registry, metricName(service, 'consumer_messages', undefined, 'counter'),
+    this.lag = gauge(
+      registry,
+      metricName(service, 'consumer_lag', 'messages', 'gauge'),
+      'Messages behind the partition high watermark after the last processed batch',
+      ['group', 'topic', 'partition'],
+    );
+    this.messages = counter(
+      registry,
+      metricName(service, 'consumer_messages', undefined, 'counter'),
       'Consumed messages by outcome: ok, dlq, drop, skipped (offset already applied), duplicate (outbox sequence or message id already applied)',
-      ['group', 'topic', 'outcome']);
-    this.batchFailures = counter(registry, metricName(service, 'consumer_batch_failures', undefined, 'counter'),
-      'Batch handler attempts that failed and were retried', ['group', 'topic']);
+      ['group', 'topic', 'outcome'],
+    );
+    this.batchFailures = counter(
+      registry,
+      metricName(service, 'consumer_batch_failures', undefined, 'counter'),
+      'Batch handler attempts that failed and were retried',
+      ['group', 'topic'],
+    );
     const durationName = metricName(service, 'consumer_batch_duration', 'seconds', 'histogram');
-    this.batchDuration = (registry.getSingleMetric(durationName) as Histogram<'group' | 'topic'> | undefined) ??
+    this.batchDuration =
+      (registry.getSingleMetric(durationName) as Histogram<'group' | 'topic'> | undefined) ??
       new Histogram({
         name: durationName,
         help: 'Time to apply one batch slice, transaction and Kafka offset commit included',
@@ -44,12 +56,24 @@ export class KafkaProducerMetrics {
   readonly bufferedBytes: Gauge;
 
   constructor(registry: Registry, service: string) {
-    this.messages = counter(registry, metricName(service, 'producer_messages', undefined, 'counter'),
-      'Messages acknowledged by the broker', ['topic']);
-    this.batches = counter(registry, metricName(service, 'producer_batches', undefined, 'counter'),
-      'sendBatch calls by result (ok, error)', ['result']);
-    this.bufferedBytes = gauge(registry, metricName(service, 'producer_buffered', 'bytes', 'gauge'),
-      'Bytes buffered in the producer, queued or in flight', []);
+    this.messages = counter(
+      registry,
+      metricName(service, 'producer_messages', undefined, 'counter'),
+      'Messages acknowledged by the broker',
+      ['topic'],
+    );
+    this.batches = counter(
+      registry,
+      metricName(service, 'producer_batches', undefined, 'counter'),
+      'sendBatch calls by result (ok, error)',
+      ['result'],
+    );
+    this.bufferedBytes = gauge(
+      registry,
+      metricName(service, 'producer_buffered', 'bytes', 'gauge'),
+      'Bytes buffered in the producer, queued or in flight',
+      [],
+    );
   }
 }
 
@@ -58,9 +82,17 @@ export class OutboxRelayMetrics {
   readonly failures: Counter;
 
   constructor(registry: Registry, service: string) {
-    this.published = counter(registry, metricName(service, 'outbox_published_messages', undefined, 'counter'),
-      'Outbox rows published to Kafka and removed', ['topic']);
-    this.failures = counter(registry, metricName(service, 'outbox_publish_failures', undefined, 'counter'),
-      'Relay rounds that failed and rolled back (their rows are retried)', []);
+    this.published = counter(
+      registry,
+      metricName(service, 'outbox_published_messages', undefined, 'counter'),
+      'Outbox rows published to Kafka and removed',
+      ['topic'],
+    );
+    this.failures = counter(
+      registry,
+      metricName(service, 'outbox_publish_failures', undefined, 'counter'),
+      'Relay rounds that failed and rolled back (their rows are retried)',
+      [],
+    );
   }
 }

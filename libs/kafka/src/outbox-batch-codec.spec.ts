@@ -1,7 +1,10 @@
 import * as fc from 'fast-check';
 import { decodeOutboxBatch, encodeOutboxBatch, type PackedMessage } from './outbox-batch-codec';
 
-const bytes = fc.option(fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)), { nil: null });
+const bytes = fc.option(
+  fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)),
+  { nil: null },
+);
 const message: fc.Arbitrary<PackedMessage> = fc.record({
   topic: fc.string({ minLength: 1, maxLength: 40 }),
   key: bytes,
@@ -11,15 +14,20 @@ const message: fc.Arbitrary<PackedMessage> = fc.record({
 
 describe('packed outbox rows', () => {
   it('decode(encode(messages)) gives the messages back, in order, nulls and empty buffers kept apart', () => {
-    fc.assert(fc.property(fc.array(message, { maxLength: 20 }), (messages) => {
-      expect(decodeOutboxBatch(encodeOutboxBatch(messages))).toEqual(messages);
-    }));
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 20 }), (messages) => {
+        expect(decodeOutboxBatch(encodeOutboxBatch(messages))).toEqual(messages);
+      }),
+    );
   });
 
   it('keeps a header named __proto__ as a header', () => {
     const headers = JSON.parse('{"__proto__":"x","a":"b"}') as Record<string, string>;
     const [decoded] = decodeOutboxBatch(encodeOutboxBatch([{ topic: 't', key: null, value: null, headers }]));
-    expect(Object.entries(decoded.headers)).toEqual([['__proto__', 'x'], ['a', 'b']]);
+    expect(Object.entries(decoded.headers)).toEqual([
+      ['__proto__', 'x'],
+      ['a', 'b'],
+    ]);
   });
 
   it('refuses a format it does not know rather than publishing garbage', () => {

@@ -32,7 +32,6 @@ export function consumerLane(fence: OffsetFence): OutboxLane {
   return new OutboxLane(ISSUED, `c:${fence.groupId}:${fence.topic}:${fence.partition}`, tx);
 }
 
-
 /**
  * The lane of a writer that is not a consumer (an HTTP handler, a timer, a connector run), `w:<name>`: locks its
  * counter row in kafka_outbox_lanes until the transaction ends, so the lane's transactions write their outbox rows

@@ -84,13 +84,21 @@ describe('outbox relay killed between publish and mark (embedded broker + Postgr
       },
     });
     const runner = new BatchConsumerRunner({
-      kafka, groupId: 'downstream', topics: ['relay.out'], service: 'relay_test', registry,
-      handler: processor.handleBatch, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500,
+      kafka,
+      groupId: 'downstream',
+      topics: ['relay.out'],
+      service: 'relay_test',
+      registry,
+      handler: processor.handleBatch,
+      sessionTimeoutMs: 6_000,
+      heartbeatIntervalMs: 500,
     });
     await runner.start();
     try {
       const consumed = await waitFor(async () => {
-        const { rows } = await db.pool.query("SELECT coalesce(sum(next_offset), 0)::int AS n FROM kafka_consumer_offsets WHERE group_id = 'downstream'");
+        const { rows } = await db.pool.query(
+          "SELECT coalesce(sum(next_offset), 0)::int AS n FROM kafka_consumer_offsets WHERE group_id = 'downstream'",
+        );
         return rows[0].n === onTopic;
       }, 30_000);
       expect(consumed).toBe(true);

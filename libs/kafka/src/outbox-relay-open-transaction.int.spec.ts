@@ -1,4 +1,11 @@
-import { createTestSchema, createTestTopics, OpenWritingTransaction, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import {
+  createTestSchema,
+  createTestTopics,
+  OpenWritingTransaction,
+  startTestBroker,
+  type TestBroker,
+  type TestSchema,
+} from '@tessera/testing';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { BatchingProducer } from './batching-producer';
 import { OutboxRelay, type OutboxPublisher } from './outbox-relay';

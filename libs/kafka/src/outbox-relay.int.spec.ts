@@ -120,7 +120,14 @@ describe('OutboxRelay (Postgres)', () => {
       headers: { [MessageHeaders.messageId]: idOf(message) },
       timestamp: '0',
     }));
-    const batch: ConsumedBatch = { groupId: 'downstream', topic: 'out', partition: 0, highWatermark: '70', messages: consumed, heartbeat: async () => undefined };
+    const batch: ConsumedBatch = {
+      groupId: 'downstream',
+      topic: 'out',
+      partition: 0,
+      highWatermark: '70',
+      messages: consumed,
+      heartbeat: async () => undefined,
+    };
     const outcome = await processor.handleBatch(batch);
     expect(outcome.ok).toBe(50);
     expect(outcome.duplicate).toBe(20);

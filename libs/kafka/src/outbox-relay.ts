@@ -120,7 +120,9 @@ export class OutboxRelay {
 
   protected async claim(tx: SqlExecutor): Promise<OutboxRow[]> {
     // One relay per schema at a time, so rows go out in one id order; released at COMMIT/ROLLBACK.
-    const { rows } = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext('tessera_outbox:' || current_schema())) AS locked`);
+    const { rows } = await tx.query<{ locked: boolean }>(
+      `SELECT pg_try_advisory_xact_lock(hashtext('tessera_outbox:' || current_schema())) AS locked`,
+    );
     if (!rows[0].locked) return [];
     return claimOutboxRows(tx, this.batchSize);
   }
@@ -132,7 +134,10 @@ export class OutboxRelay {
       if (!byTopic.has(m.topic)) byTopic.set(m.topic, list);
       list.push({ key: m.key, value: m.value, headers: m.headers });
     }
-    await this.opts.publisher.sendBatch([...byTopic].map(([topic, messages]) => ({ topic, messages })), { immediate: true });
+    await this.opts.publisher.sendBatch(
+      [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      { immediate: true },
+    );
   }
 
   protected async markPublished(tx: SqlExecutor, rows: readonly OutboxRow[]): Promise<void> {

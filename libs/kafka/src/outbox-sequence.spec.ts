@@ -4,7 +4,9 @@ import { formatOutboxSequence, parseOutboxSequence, sequencePosition } from './o
 describe('outbox sequence header', () => {
   it('round-trips any sequence, whatever the lane holds (consumer lanes contain ":")', () => {
     const lane = fc.oneof(
-      fc.tuple(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), fc.nat()).map(([group, topic, partition]) => `c:${group}:${topic}:${partition}`),
+      fc
+        .tuple(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), fc.nat())
+        .map(([group, topic, partition]) => `c:${group}:${topic}:${partition}`),
       fc.string({ minLength: 1 }).map((name) => `w:${name}`),
     );
     fc.assert(
@@ -15,7 +17,8 @@ describe('outbox sequence header', () => {
   });
 
   it('reads a malformed or missing header as no sequence, so the consumer falls back to the message id', () => {
-    for (const value of [undefined, '', 'o:1', 'o::2', 'o:w:x', ':w:3', 'o:w:-3', 'o:w:3x']) expect(parseOutboxSequence(value)).toBeUndefined();
+    for (const value of [undefined, '', 'o:1', 'o::2', 'o:w:x', ':w:3', 'o:w:-3', 'o:w:3x'])
+      expect(parseOutboxSequence(value)).toBeUndefined();
   });
 
   it('positions of consecutive rows never overlap', () => {

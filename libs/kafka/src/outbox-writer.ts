@@ -53,7 +53,12 @@ export async function writeOutbox(tx: SqlExecutor, lane: OutboxLane, entries: re
   for (const { topic, message } of entries) {
     const id = message.headers?.[MessageHeaders.messageId] ?? randomUUID();
     ids.push(id);
-    messages.push({ topic, key: toBuffer(message.key), value: toBuffer(message.value), headers: withoutNul({ ...message.headers, [MessageHeaders.messageId]: id }) });
+    messages.push({
+      topic,
+      key: toBuffer(message.key),
+      value: toBuffer(message.value),
+      headers: withoutNul({ ...message.headers, [MessageHeaders.messageId]: id }),
+    });
   }
   const values: unknown[] = [lane.id];
   const tuples: string[] = [];

@@ -41,10 +41,25 @@ describe('pinoLogCreator', () => {
   it('logs a retriable error response at info (kafkajs retries it), any other at error', () => {
     const { lines, logger } = capture();
     const log = pinoLogCreator(logger)(logLevel.INFO);
-    const response = (error: string) => ({ message: 'Response GroupCoordinator(key: 10, version: 2)', timestamp: 'x', error, correlationId: 2 });
+    const response = (error: string) => ({
+      message: 'Response GroupCoordinator(key: 10, version: 2)',
+      timestamp: 'x',
+      error,
+      correlationId: 2,
+    });
     log({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: response('The group coordinator is not available') });
-    log({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: response("The coordinator is loading and hence can't process requests for this group") });
-    log({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: response('Not authorized to access group: Group authorization failed') });
+    log({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: response("The coordinator is loading and hence can't process requests for this group"),
+    });
+    log({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: response('Not authorized to access group: Group authorization failed'),
+    });
     expect(lines.map((l) => [l.level, l.error])).toEqual([
       [30, 'The group coordinator is not available'],
       [30, "The coordinator is loading and hence can't process requests for this group"],

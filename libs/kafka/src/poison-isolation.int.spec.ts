@@ -31,8 +31,23 @@ describe('ExactlyOnceProcessor isolates poison messages by bisection (Postgres)'
     await db.drop();
   });
 
-  const message = (n: number): InboundMessage => ({ topic: 'in', partition: 0, offset: String(n), key: null, value: Buffer.from(String(n)), headers: {}, timestamp: '0' });
-  const batch = (messages: InboundMessage[]): ConsumedBatch => ({ groupId: 'g', topic: 'in', partition: 0, highWatermark: String(messages.length), messages, heartbeat: async () => undefined });
+  const message = (n: number): InboundMessage => ({
+    topic: 'in',
+    partition: 0,
+    offset: String(n),
+    key: null,
+    value: Buffer.from(String(n)),
+    headers: {},
+    timestamp: '0',
+  });
+  const batch = (messages: InboundMessage[]): ConsumedBatch => ({
+    groupId: 'g',
+    topic: 'in',
+    partition: 0,
+    highWatermark: String(messages.length),
+    messages,
+    heartbeat: async () => undefined,
+  });
 
   function processor(poison: ReadonlySet<number>): ExactlyOnceProcessor<number> {
     return new ExactlyOnceProcessor<number>({
@@ -42,7 +57,10 @@ describe('ExactlyOnceProcessor isolates poison messages by bisection (Postgres)'
       decode: (m) => ok(Number(m.value!.toString())),
       apply: async (ctx: ApplyContext<number>) => {
         const values = ctx.records.map((r) => r.value);
-        await ctx.tx.query('INSERT INTO applied (n, times) SELECT unnest($1::int[]), 1 ON CONFLICT (n) DO UPDATE SET times = applied.times + 1', [values]);
+        await ctx.tx.query(
+          'INSERT INTO applied (n, times) SELECT unnest($1::int[]), 1 ON CONFLICT (n) DO UPDATE SET times = applied.times + 1',
+          [values],
+        );
         const bad = values.find((n) => poison.has(n));
         if (bad !== undefined) throw new RangeError(`poison value ${bad}`);
         for (const record of ctx.records) ctx.emit('out', { key: null, value: String(record.value) });
@@ -61,9 +79,18 @@ describe('ExactlyOnceProcessor isolates poison messages by bisection (Postgres)'
     const outbox = await readOutboxMessages(db.pool);
     const rejected = outbox.filter((m) => m.topic === Topics.EventsRejected);
     expect(rejected.map((m) => Number(m.headers[MessageHeaders.dlqSourceOffset]))).toEqual([...poison].sort((a, b) => a - b));
-    for (const m of rejected) expect(decode(Topics.EventsRejected, m.value!)).toMatchObject({ reason: 'processing_error', detail: `poison value ${m.headers[MessageHeaders.dlqSourceOffset]}` });
+    for (const m of rejected)
+      expect(decode(Topics.EventsRejected, m.value!)).toMatchObject({
+        reason: 'processing_error',
+        detail: `poison value ${m.headers[MessageHeaders.dlqSourceOffset]}`,
+      });
     // Valid output: each message once.
-    expect(outbox.filter((m) => m.topic === 'out').map((m) => Number(m.value!.toString())).sort((a, b) => a - b)).toEqual(applied.map((r) => r.n));
+    expect(
+      outbox
+        .filter((m) => m.topic === 'out')
+        .map((m) => Number(m.value!.toString()))
+        .sort((a, b) => a - b),
+    ).toEqual(applied.map((r) => r.n));
     const { rows } = await db.pool.query<{ next_offset: string }>('SELECT next_offset FROM kafka_consumer_offsets');
     expect(rows).toEqual([{ next_offset: String(n) }]);
 

@@ -27,6 +27,7 @@ function nameOf(text: string): string | undefined {
  */
 export function preparingExecutor(connection: PreparingConnection): SqlExecutor {
   return {
-    query: <R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]) => connection.query<R>({ name: nameOf(text), text, values }),
+    query: <R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]) =>
+      connection.query<R>({ name: nameOf(text), text, values }),
   };
 }

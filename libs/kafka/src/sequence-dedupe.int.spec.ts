@@ -27,7 +27,14 @@ function range(from: number, to: number): number[] {
 }
 
 function batch(messages: readonly InboundMessage[]): ConsumedBatch {
-  return { groupId: 'downstream', topic: 'out', partition: 0, highWatermark: String(messages.length), messages, heartbeat: async () => undefined };
+  return {
+    groupId: 'downstream',
+    topic: 'out',
+    partition: 0,
+    highWatermark: String(messages.length),
+    messages,
+    heartbeat: async () => undefined,
+  };
 }
 
 function relayed(offset: number, value: number, seq: OutboxSequence | undefined, id = `id-${value}`): InboundMessage {
@@ -51,7 +58,10 @@ async function openTransaction(pool: Pool): Promise<{ client: PoolClient; end: (
 
 /** Whether some session waits for a lock that the session `pid` holds. */
 async function waitsOnLock(pool: Pool, pid: number): Promise<boolean> {
-  const { rows } = await pool.query<{ waiting: boolean }>('SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))) AS waiting', [pid]);
+  const { rows } = await pool.query<{ waiting: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))) AS waiting',
+    [pid],
+  );
   return rows[0].waiting;
 }
 
@@ -135,23 +145,43 @@ describe('sequence dedupe of relayed messages (Postgres)', () => {
     const p = processor();
     await p.handleBatch(batch([relayed(0, 1, seq(10n)), relayed(1, 2, undefined), relayed(2, 3, undefined)]));
     // Replays of both kinds, mixed with new messages of both kinds.
-    const outcome = await p.handleBatch(batch([relayed(3, 1, seq(10n)), relayed(4, 2, undefined), relayed(5, 4, seq(11n)), relayed(6, 5, undefined), relayed(7, 3, undefined)]));
+    const outcome = await p.handleBatch(
+      batch([
+        relayed(3, 1, seq(10n)),
+        relayed(4, 2, undefined),
+        relayed(5, 4, seq(11n)),
+        relayed(6, 5, undefined),
+        relayed(7, 3, undefined),
+      ]),
+    );
     expect(outcome).toMatchObject({ ok: 2, duplicate: 3 });
     expect(await applied()).toEqual({ n: 5, max: 1 });
-    expect((await db.pool.query('SELECT message_id FROM kafka_inbox ORDER BY message_id')).rows.map((r) => r.message_id)).toEqual(['id-2', 'id-3', 'id-5']);
+    expect((await db.pool.query('SELECT message_id FROM kafka_inbox ORDER BY message_id')).rows.map((r) => r.message_id)).toEqual([
+      'id-2',
+      'id-3',
+      'id-5',
+    ]);
   });
 
   it('keeps a mark per origin and lane: lower positions of another outbox or lane are not duplicates', async () => {
     const p = processor();
     await p.handleBatch(batch([relayed(0, 1, { origin: 'old', lane: 'w:a', pos: 10_240n })]));
     // A recreated database (new origin) starts its row ids again; another lane has positions of its own.
-    const outcome = await p.handleBatch(batch([relayed(1, 2, { origin: 'new', lane: 'w:a', pos: 1_024n }), relayed(2, 3, { origin: 'old', lane: 'w:b', pos: 0n })]));
+    const outcome = await p.handleBatch(
+      batch([relayed(1, 2, { origin: 'new', lane: 'w:a', pos: 1_024n }), relayed(2, 3, { origin: 'old', lane: 'w:b', pos: 0n })]),
+    );
     expect(outcome).toMatchObject({ ok: 2, duplicate: 0 });
     expect(await applied()).toEqual({ n: 3, max: 1 });
   });
 
   it('does not dedupe at all when dedupeByMessageId is off', async () => {
-    const p = new ExactlyOnceProcessor<number>({ pool: db.pool, groupId: 'downstream', service: 'test', dedupeByMessageId: false, apply: async () => undefined });
+    const p = new ExactlyOnceProcessor<number>({
+      pool: db.pool,
+      groupId: 'downstream',
+      service: 'test',
+      dedupeByMessageId: false,
+      apply: async () => undefined,
+    });
     const seq: OutboxSequence = { origin: 'o1', lane: 'w:a', pos: 1n };
     const outcome = await p.handleBatch(batch([relayed(0, 1, seq), relayed(1, 1, seq)]));
     expect(outcome).toMatchObject({ ok: 2, duplicate: 0 });
@@ -212,7 +242,9 @@ describe('sequence dedupe of relayed messages (Postgres)', () => {
   });
 
   it('replaces a sequence header copied into an outbox message with its own', async () => {
-    await writeOutboxAs(db.pool, [{ topic: 'out', message: { key: 'k', value: 'new', headers: { [MessageHeaders.sequence]: 'stale:w:x:1' } } }]);
+    await writeOutboxAs(db.pool, [
+      { topic: 'out', message: { key: 'k', value: 'new', headers: { [MessageHeaders.sequence]: 'stale:w:x:1' } } },
+    ]);
     const publisher = new RecordingPublisher();
     await new OutboxRelay({ pool: db.pool, publisher }).drain();
     const [packed] = publisher.asConsumed();

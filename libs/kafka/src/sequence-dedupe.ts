@@ -39,7 +39,12 @@ export class SequenceDedupe {
       marks.set(key, { origin: seq.origin, lane: seq.lane, pos: seq.pos, changed: true });
       return false;
     });
-    await this.writeMarks(tx, topic, partition, [...marks.values()].filter((m) => m.changed));
+    await this.writeMarks(
+      tx,
+      topic,
+      partition,
+      [...marks.values()].filter((m) => m.changed),
+    );
     return duplicates;
   }
 
@@ -50,7 +55,8 @@ export class SequenceDedupe {
       [this.groupId, topic, partition],
     );
     const marks = new Map<string, Mark>();
-    for (const row of rows) marks.set(markKey(row.origin, row.lane), { origin: row.origin, lane: row.lane, pos: BigInt(row.last_pos), changed: false });
+    for (const row of rows)
+      marks.set(markKey(row.origin, row.lane), { origin: row.origin, lane: row.lane, pos: BigInt(row.last_pos), changed: false });
     return marks;
   }
 

@@ -14,7 +14,10 @@ export function isTransientError(err: unknown): boolean {
     if (TRANSIENT_NODE_CODES.has(e.code)) return true;
   }
   if (typeof e.name === 'string' && e.name.startsWith('KafkaJS')) return true;
-  if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message)) {
+  if (
+    typeof e.message === 'string' &&
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message)
+  ) {
     return true;
   }
   return false;

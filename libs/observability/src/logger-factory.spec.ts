@@ -11,7 +11,12 @@ function captureLogger(options: { level?: string; extraSecretKeys?: string[] } =
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter((line: string) => line.length > 0));
+      lines.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((line: string) => line.length > 0),
+      );
       done();
     },
   });
@@ -41,7 +46,10 @@ describe('createLogger', () => {
       {
         password: 'pw-top-1',
         writeKey: 'wk-top-2',
-        req: { method: 'POST', headers: { authorization: 'Basic d2stc2VjcmV0LTM6', cookie: 'session=ck-4', 'x-api-key': 'ak-5', host: 'example.com' } },
+        req: {
+          method: 'POST',
+          headers: { authorization: 'Basic d2stc2VjcmV0LTM6', cookie: 'session=ck-4', 'x-api-key': 'ak-5', host: 'example.com' },
+        },
         source: { settings: { writeKey: 'wk-nested-6', token: 'tk-nested-7', name: 'web' } },
         destination: { config: { auth: { password: 'pw-deep-8' } } },
         TESSERA_ADMIN_TOKEN: 'admin-9',
@@ -49,7 +57,17 @@ describe('createLogger', () => {
       'request',
     );
     const output = raw();
-    for (const secret of ['pw-top-1', 'wk-top-2', 'd2stc2VjcmV0LTM6', 'ck-4', 'ak-5', 'wk-nested-6', 'tk-nested-7', 'pw-deep-8', 'admin-9']) {
+    for (const secret of [
+      'pw-top-1',
+      'wk-top-2',
+      'd2stc2VjcmV0LTM6',
+      'ck-4',
+      'ak-5',
+      'wk-nested-6',
+      'tk-nested-7',
+      'pw-deep-8',
+      'admin-9',
+    ]) {
       expect(output).not.toContain(secret);
     }
     const [record] = records();
@@ -61,7 +79,10 @@ describe('createLogger', () => {
 
   it('keeps database URLs readable but hides their password', () => {
     const { logger, raw, records } = captureLogger();
-    logger.info({ DATABASE_URL: 'postgres://profile:s3cr3t-pw@db.internal:5432/tessera', db: { connectionString: 'postgresql://u:other-pw@h/db' } }, 'connecting');
+    logger.info(
+      { DATABASE_URL: 'postgres://profile:s3cr3t-pw@db.internal:5432/tessera', db: { connectionString: 'postgresql://u:other-pw@h/db' } },
+      'connecting',
+    );
     expect(raw()).not.toContain('s3cr3t-pw');
     expect(raw()).not.toContain('other-pw');
     const [record] = records();

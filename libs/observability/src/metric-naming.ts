@@ -6,7 +6,24 @@
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';
 
 /** Scaled units that Prometheus conventions forbid: use seconds and bytes. */
-const NON_BASE_UNITS = new Set(['ms', 'milliseconds', 'millis', 'us', 'microseconds', 'ns', 'nanoseconds', 'minutes', 'hours', 'days', 'kb', 'kilobytes', 'mb', 'megabytes', 'gb', 'percent']);
+const NON_BASE_UNITS = new Set([
+  'ms',
+  'milliseconds',
+  'millis',
+  'us',
+  'microseconds',
+  'ns',
+  'nanoseconds',
+  'minutes',
+  'hours',
+  'days',
+  'kb',
+  'kilobytes',
+  'mb',
+  'megabytes',
+  'gb',
+  'percent',
+]);
 const SNAKE_PART = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 
 export class MetricNameError extends Error {

@@ -42,14 +42,23 @@ export class ServiceMetrics {
 
   counter<L extends string = string>(definition: CounterDefinition<L>): Counter<L> {
     const name = metricName(this.service, definition.what, definition.unit, 'counter');
-    return this.existing(name, 'counter', Counter) ?? new Counter<L>({ name, help: definition.help, labelNames: definition.labelNames ?? [], registers: [this.registry] });
+    return (
+      this.existing(name, 'counter', Counter) ??
+      new Counter<L>({ name, help: definition.help, labelNames: definition.labelNames ?? [], registers: [this.registry] })
+    );
   }
 
   gauge<L extends string = string>(definition: GaugeDefinition<L>): Gauge<L> {
     const name = metricName(this.service, definition.what, definition.unit, 'gauge');
     return (
       this.existing(name, 'gauge', Gauge) ??
-      new Gauge<L>({ name, help: definition.help, labelNames: definition.labelNames ?? [], collect: definition.collect, registers: [this.registry] })
+      new Gauge<L>({
+        name,
+        help: definition.help,
+        labelNames: definition.labelNames ?? [],
+        collect: definition.collect,
+        registers: [this.registry],
+      })
     );
   }
 
@@ -58,7 +67,13 @@ export class ServiceMetrics {
     return (
       this.existing(name, 'histogram', Histogram) ??
       // prom-client replaces its defaults with an explicit `buckets: undefined` and then fails: pass only what is set.
-      new Histogram<L>({ name, help: definition.help, labelNames: definition.labelNames ?? [], ...(definition.buckets ? { buckets: definition.buckets } : {}), registers: [this.registry] })
+      new Histogram<L>({
+        name,
+        help: definition.help,
+        labelNames: definition.labelNames ?? [],
+        ...(definition.buckets ? { buckets: definition.buckets } : {}),
+        registers: [this.registry],
+      })
     );
   }
 
@@ -66,7 +81,13 @@ export class ServiceMetrics {
     const name = metricName(this.service, definition.what, definition.unit, 'summary');
     return (
       this.existing(name, 'summary', Summary) ??
-      new Summary<L>({ name, help: definition.help, labelNames: definition.labelNames ?? [], ...(definition.percentiles ? { percentiles: definition.percentiles } : {}), registers: [this.registry] })
+      new Summary<L>({
+        name,
+        help: definition.help,
+        labelNames: definition.labelNames ?? [],
+        ...(definition.percentiles ? { percentiles: definition.percentiles } : {}),
+        registers: [this.registry],
+      })
     );
   }
 

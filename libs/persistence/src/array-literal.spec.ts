@@ -18,7 +18,11 @@ describe('arrayLiteral', () => {
   );
 
   it('is the literal pg builds from the same JS array, for text, numbers, bigints, booleans and nulls', () => {
-    fc.assert(fc.property(fc.array(scalar), (values) => expect(arrayLiteral(values, 'plain')).toBe(values.length === 0 ? '{}' : prepareValue(values))));
+    fc.assert(
+      fc.property(fc.array(scalar), (values) =>
+        expect(arrayLiteral(values, 'plain')).toBe(values.length === 0 ? '{}' : prepareValue(values)),
+      ),
+    );
   });
 
   it('hands Buffers, nested arrays, objects and dates in plain columns to pg unchanged', () => {
@@ -45,8 +49,8 @@ describe('arrayLiteral', () => {
   });
 
   it('picks the encoding from the element type', () => {
-    expect(['jsonb', 'json', 'timestamptz', 'timestamptz(3)', 'timestamp with time zone', 'timestamp', 'date', 'text'].map(elementEncoding)).toEqual([
-      'json', 'json', 'instant', 'instant', 'instant', 'plain', 'plain', 'plain',
-    ]);
+    expect(
+      ['jsonb', 'json', 'timestamptz', 'timestamptz(3)', 'timestamp with time zone', 'timestamp', 'date', 'text'].map(elementEncoding),
+    ).toEqual(['json', 'json', 'instant', 'instant', 'instant', 'plain', 'plain', 'plain']);
   });
 });

@@ -26,13 +26,22 @@ describe('pool clients across a Postgres kill -9 (dedicated embedded Postgres)',
     const held = await pool.connect();
     await held.query('BEGIN'); // checked out, inside a transaction, no query in flight (the relay while it publishes)
     const busy = await pool.connect();
-    const running = busy.query('SELECT pg_sleep(30)').then(() => 'finished', (error: Error) => error);
+    const running = busy.query('SELECT pg_sleep(30)').then(
+      () => 'finished',
+      (error: Error) => error,
+    );
     return { held, busy, running };
   }
 
   it('keeps the process, rejects what was in flight, and serves queries again after a restart', async () => {
     const raw = createServicePool({ url: postgres.url, schema: 'guard_raw', poolSize: 4, connectionTimeoutMs: 2_000 });
-    const dataSource = await createServiceDataSource({ url: postgres.url, schema: 'guard_orm', migrations: [], poolSize: 4, connectionTimeoutMs: 2_000 });
+    const dataSource = await createServiceDataSource({
+      url: postgres.url,
+      schema: 'guard_orm',
+      migrations: [],
+      poolSize: 4,
+      connectionTimeoutMs: 2_000,
+    });
     const orm = dataSourcePool(dataSource);
     try {
       const rawClients = await holdClients(raw);

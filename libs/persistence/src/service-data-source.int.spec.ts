@@ -75,7 +75,11 @@ describe('createServiceDataSource (embedded Postgres)', () => {
       { table_schema: schema, table_name: 'typeorm_migrations' },
       { table_schema: schema, table_name: 'widgets' },
     ]);
-    const columns = await adminQuery(url, "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'widgets' ORDER BY ordinal_position", [schema]);
+    const columns = await adminQuery(
+      url,
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'widgets' ORDER BY ordinal_position",
+      [schema],
+    );
     expect(columns.map((row) => row.column_name)).toEqual(['id', 'size', 'colour']);
   });
 
@@ -105,7 +109,10 @@ describe('createServiceDataSource (embedded Postgres)', () => {
     await profile.query("INSERT INTO widgets (id, size) VALUES ('only-in-profile', 1)");
     expect(await profile.query('SELECT count(*)::int AS n FROM widgets')).toEqual([{ n: 1 }]);
     expect(await segments.query('SELECT count(*)::int AS n FROM widgets')).toEqual([{ n: 0 }]);
-    const inPublic = await adminQuery(url, "SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'widgets'");
+    const inPublic = await adminQuery(
+      url,
+      "SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'widgets'",
+    );
     expect(inPublic).toEqual([]);
   });
 
@@ -113,7 +120,11 @@ describe('createServiceDataSource (embedded Postgres)', () => {
     const schema = uniqueSchema('svc_d');
     const dataSource = await start(schema, { statementTimeoutMs: 200, applicationName: 'tessera-test-app' });
     const settings = await Promise.all(
-      [1, 2, 3].map(() => dataSource.query("SELECT current_setting('search_path') AS path, current_setting('application_name') AS app, current_setting('statement_timeout') AS timeout")),
+      [1, 2, 3].map(() =>
+        dataSource.query(
+          "SELECT current_setting('search_path') AS path, current_setting('application_name') AS app, current_setting('statement_timeout') AS timeout",
+        ),
+      ),
     );
     for (const [row] of settings) expect(row).toEqual({ path: schema, app: 'tessera-test-app', timeout: '200ms' });
     await expect(dataSource.query('SELECT pg_sleep(2)')).rejects.toMatchObject({ driverError: expect.objectContaining({ code: '57014' }) });
@@ -127,7 +138,11 @@ describe('createServiceDataSource (embedded Postgres)', () => {
       }
       async down(): Promise<void> {}
     }
-    const dataSource = await start(uniqueSchema('svc_i'), { statementTimeoutMs: 150, migrations: [...migrations, SlowMigration1700000000004], poolSize: 1 });
+    const dataSource = await start(uniqueSchema('svc_i'), {
+      statementTimeoutMs: 150,
+      migrations: [...migrations, SlowMigration1700000000004],
+      poolSize: 1,
+    });
     expect(await dataSource.query("SELECT current_setting('statement_timeout') AS timeout")).toEqual([{ timeout: '150ms' }]);
   });
 
@@ -154,10 +169,17 @@ describe('createServiceDataSource (embedded Postgres)', () => {
     const sink = Object.fromEntries(
       ['debug', 'info', 'warn', 'error'].map((level) => [level, (_fields: object, message?: string) => logged.push({ level, message })]),
     ) as unknown as StructuredLogSink;
-    await expect(createServiceDataSource({ url, schema, migrations: [...migrations, Broken1700000000002], logger: sink })).rejects.toThrow(/no_such_table/);
+    await expect(createServiceDataSource({ url, schema, migrations: [...migrations, Broken1700000000002], logger: sink })).rejects.toThrow(
+      /no_such_table/,
+    );
     expect(logged).toContainEqual({ level: 'error', message: expect.stringMatching(/Migration "Broken1700000000002" failed/) });
-    expect(logged).toContainEqual({ level: 'info', message: expect.stringMatching(/Migration CreateWidgets1700000000000 has been executed successfully/) });
-    const tables = await adminQuery(url, 'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema]);
+    expect(logged).toContainEqual({
+      level: 'info',
+      message: expect.stringMatching(/Migration CreateWidgets1700000000000 has been executed successfully/),
+    });
+    const tables = await adminQuery(url, 'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [
+      schema,
+    ]);
     expect(tables.map((row) => row.table_name)).toEqual(['typeorm_migrations', 'widgets']);
   });
 });
@@ -187,14 +209,19 @@ describe('createServicePool (embedded Postgres)', () => {
     const pool = poolFor(first.schema);
     await pool.query('CREATE TABLE offsets (topic text, partition int, next_offset bigint)');
     await pool.query('INSERT INTO offsets VALUES ($1, $2, $3)', ['cdp.events.raw', 0, '42']);
-    const located = await pool.query("SELECT table_schema FROM information_schema.tables WHERE table_name = 'offsets' AND table_schema = ANY($1)", [[first.schema, second.schema, 'public']]);
+    const located = await pool.query(
+      "SELECT table_schema FROM information_schema.tables WHERE table_name = 'offsets' AND table_schema = ANY($1)",
+      [[first.schema, second.schema, 'public']],
+    );
     expect(located.rows).toEqual([{ table_schema: first.schema }]);
     await expect(poolFor(second.schema).query('SELECT * FROM offsets')).rejects.toMatchObject({ code: '42P01' });
   });
 
   it('keeps the schema binding when the URL carries its own options', async () => {
     const url = `${first.url}?options=${encodeURIComponent('-c lock_timeout=1234')}`;
-    const { rows } = await poolFor(second.schema, url).query("SELECT current_setting('search_path') AS path, current_setting('lock_timeout') AS lock");
+    const { rows } = await poolFor(second.schema, url).query(
+      "SELECT current_setting('search_path') AS path, current_setting('lock_timeout') AS lock",
+    );
     expect(rows).toEqual([{ path: second.schema, lock: '1234ms' }]);
   });
 

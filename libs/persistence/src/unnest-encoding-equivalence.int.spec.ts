@@ -28,9 +28,29 @@ const TABLE = `(i integer PRIMARY KEY, t text, n bigint, f double precision, num
 
 // Postgres text cannot hold NUL; everything else, including lone surrogates pg turns into U+FFFD, is fair game.
 const noNul = (text: string) => !text.includes('\u0000');
-const tricky = fc.constantFrom('', ' ', 'NULL', 'null', ' NULL ', '{', '}', '{}', ',', '"', '\\', '\\\\"', 'a"b\\c', '{"a","b"}', "it's", '\t\n');
+const tricky = fc.constantFrom(
+  '',
+  ' ',
+  'NULL',
+  'null',
+  ' NULL ',
+  '{',
+  '}',
+  '{}',
+  ',',
+  '"',
+  '\\',
+  '\\\\"',
+  'a"b\\c',
+  '{"a","b"}',
+  "it's",
+  '\t\n',
+);
 const text = fc.oneof(fc.string({ unit: 'binary' }).filter(noNul), fc.string({ unit: 'grapheme' }).filter(noNul), tricky);
-const json = fc.jsonValue().map((value) => JSON.parse(JSON.stringify(value)) as unknown).filter((value) => !JSON.stringify(value).includes('\\u0000'));
+const json = fc
+  .jsonValue()
+  .map((value) => JSON.parse(JSON.stringify(value)) as unknown)
+  .filter((value) => !JSON.stringify(value).includes('\\u0000'));
 
 function rowArbitrary(dates: fc.Arbitrary<Date>) {
   return fc.record({
@@ -43,13 +63,22 @@ function rowArbitrary(dates: fc.Arbitrary<Date>) {
     ts: fc.option(dates),
     day: fc.option(dates),
     j: fc.option(fc.oneof(json, fc.object(), fc.constantFrom({ quote: 'it\'s "odd" \\ {}' }, { 'k"\\': ['NULL', null] }))),
-    bin: fc.option(fc.oneof(fc.uint8Array({ maxLength: 600 }).map((bytes) => Buffer.from(bytes)), fc.uint8Array({ maxLength: 20 }))),
+    bin: fc.option(
+      fc.oneof(
+        fc.uint8Array({ maxLength: 600 }).map((bytes) => Buffer.from(bytes)),
+        fc.uint8Array({ maxLength: 20 }),
+      ),
+    ),
   });
 }
 
 const ISO_RANGE = fc.date({ min: new Date('0001-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true });
 // Outside 0001..9999 toISOString is not Postgres syntax; the builders hand those to pg's encoder.
-const OUTSIDE = fc.constantFrom(new Date('-000100-06-01T12:00:00.000Z'), new Date('+012000-01-01T00:00:00.000Z'), new Date('0000-12-31T23:59:59.999Z'));
+const OUTSIDE = fc.constantFrom(
+  new Date('-000100-06-01T12:00:00.000Z'),
+  new Date('+012000-01-01T00:00:00.000Z'),
+  new Date('0000-12-31T23:59:59.999Z'),
+);
 
 describe('array literals store exactly what pg stored from JS arrays', () => {
   let db: TestSchema;
@@ -66,17 +95,21 @@ describe('array literals store exactly what pg stored from JS arrays', () => {
     return rows.map((row) => row.row);
   }
 
-  const sameStored = (db: Queryable) => async (rows: Record<string, unknown>[]): Promise<void> => {
-    await db.query('TRUNCATE reference, literal');
-    const indexed = rows.map((row, i) => ({ ...row, i }));
-    const reference = `INSERT INTO reference SELECT * FROM unnest(${unnestArguments(COLUMNS)})`;
-    await db.query(reference, columnArrays(COLUMNS, indexed));
-    await db.query(buildUnnestInsert({ table: 'literal', columns: COLUMNS, rows: indexed }));
-    expect(await storedText(db, 'literal')).toEqual(await storedText(db, 'reference'));
-  };
+  const sameStored =
+    (db: Queryable) =>
+    async (rows: Record<string, unknown>[]): Promise<void> => {
+      await db.query('TRUNCATE reference, literal');
+      const indexed = rows.map((row, i) => ({ ...row, i }));
+      const reference = `INSERT INTO reference SELECT * FROM unnest(${unnestArguments(COLUMNS)})`;
+      await db.query(reference, columnArrays(COLUMNS, indexed));
+      await db.query(buildUnnestInsert({ table: 'literal', columns: COLUMNS, rows: indexed }));
+      expect(await storedText(db, 'literal')).toEqual(await storedText(db, 'reference'));
+    };
 
   it('for random rows of every column kind', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(rowArbitrary(fc.oneof(ISO_RANGE, OUTSIDE)), { maxLength: 40 }), sameStored(db.pool)), { numRuns: 150 });
+    await fc.assert(fc.asyncProperty(fc.array(rowArbitrary(fc.oneof(ISO_RANGE, OUTSIDE)), { maxLength: 40 }), sameStored(db.pool)), {
+      numRuns: 150,
+    });
   });
 
   it('with Node and the session in other half-hour time zones, and with parseInputDatesAsUTC', async () => {
@@ -101,13 +134,30 @@ describe('array literals store exactly what pg stored from JS arrays', () => {
 
   it('updates rows through the bytea-slicing subquery like the reference', async () => {
     await db.pool.query('TRUNCATE literal');
-    await db.pool.query(buildUnnestInsert({ table: 'literal', columns: COLUMNS.slice(0, 2), rows: [{ i: 1, t: 'a' }, { i: 2, t: 'b' }, { i: 3, t: 'c' }] }));
+    await db.pool.query(
+      buildUnnestInsert({
+        table: 'literal',
+        columns: COLUMNS.slice(0, 2),
+        rows: [
+          { i: 1, t: 'a' },
+          { i: 2, t: 'b' },
+          { i: 3, t: 'c' },
+        ],
+      }),
+    );
     await db.pool.query(
       buildUnnestUpdate({
         table: 'literal',
         key: [{ name: 'i', type: 'integer' }],
-        columns: [{ name: 'bin', type: 'bytea' }, { name: 't', type: 'text' }],
-        rows: [{ i: 1, bin: Buffer.from([0, 255]), t: 'x' }, { i: 3, bin: null, t: null }, { i: 2, bin: Buffer.alloc(0), t: '"' }],
+        columns: [
+          { name: 'bin', type: 'bytea' },
+          { name: 't', type: 'text' },
+        ],
+        rows: [
+          { i: 1, bin: Buffer.from([0, 255]), t: 'x' },
+          { i: 3, bin: null, t: null },
+          { i: 2, bin: Buffer.alloc(0), t: '"' },
+        ],
       }),
     );
     const { rows } = await db.pool.query('SELECT i, t, bin FROM literal ORDER BY i');

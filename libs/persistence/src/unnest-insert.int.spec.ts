@@ -30,7 +30,7 @@ describe('set-based writes against the embedded Postgres', () => {
       props: i === 0 ? { quote: `it's "odd" \\ {}`, list: [1, 2] } : null,
     }));
     await db.pool.query(buildUnnestInsert({ table: 'event_counts', columns, rows }));
-    const { rows: stored } = await db.pool.query("SELECT count(*)::int AS n, sum(n)::int AS total FROM event_counts");
+    const { rows: stored } = await db.pool.query('SELECT count(*)::int AS n, sum(n)::int AS total FROM event_counts');
     expect(stored).toEqual([{ n: 5000, total: 5000 }]);
     const { rows: odd } = await db.pool.query("SELECT props FROM event_counts WHERE profile_id = 'p0'");
     expect(odd[0].props).toEqual({ quote: `it's "odd" \\ {}`, list: [1, 2] });
@@ -53,7 +53,9 @@ describe('set-based writes against the embedded Postgres', () => {
     });
     const result = await db.pool.query(upsert);
     expect(result.rows.map((row) => row.profile_id).sort()).toEqual(['new', 'p1']);
-    const { rows: after } = await db.pool.query("SELECT profile_id, n::int AS n FROM event_counts WHERE profile_id IN ('p1', 'p2', 'new') ORDER BY profile_id");
+    const { rows: after } = await db.pool.query(
+      "SELECT profile_id, n::int AS n FROM event_counts WHERE profile_id IN ('p1', 'p2', 'new') ORDER BY profile_id",
+    );
     expect(after).toEqual([
       { profile_id: 'new', n: 1 },
       { profile_id: 'p1', n: 3 },
@@ -68,7 +70,11 @@ describe('set-based writes against the embedded Postgres', () => {
     await db.pool.query(
       buildUnnestInsert({
         table: 'stock',
-        columns: [{ name: 'sku', type: 'text' }, { name: 'qty', type: 'integer' }, { name: 'updated_at', type: 'timestamptz' }],
+        columns: [
+          { name: 'sku', type: 'text' },
+          { name: 'qty', type: 'integer' },
+          { name: 'updated_at', type: 'timestamptz' },
+        ],
         rows: ['a', 'b', 'c', 'd'].map((sku) => ({ sku, qty: 10, updated_at: t1 })),
       }),
     );
@@ -76,7 +82,10 @@ describe('set-based writes against the embedded Postgres', () => {
       buildUnnestUpdate({
         table: 'stock',
         key: [{ name: 'sku', type: 'text' }],
-        columns: [{ name: 'qty', type: 'integer' }, { name: 'updated_at', type: 'timestamptz' }],
+        columns: [
+          { name: 'qty', type: 'integer' },
+          { name: 'updated_at', type: 'timestamptz' },
+        ],
         set: { qty: 't.qty + v.qty' },
         where: 'v.updated_at >= t.updated_at',
         rows: [
@@ -88,10 +97,15 @@ describe('set-based writes against the embedded Postgres', () => {
       }),
     );
     expect(updated.rows).toEqual([{ sku: 'a' }]);
-    const deleted = await db.pool.query(buildUnnestDelete({ table: 'stock', key: [{ name: 'sku', type: 'text' }], rows: [{ sku: 'c' }, { sku: 'd' }, { sku: 'nope' }] }));
+    const deleted = await db.pool.query(
+      buildUnnestDelete({ table: 'stock', key: [{ name: 'sku', type: 'text' }], rows: [{ sku: 'c' }, { sku: 'd' }, { sku: 'nope' }] }),
+    );
     expect(deleted.rowCount).toBe(2);
     const { rows } = await db.pool.query('SELECT sku, qty FROM stock ORDER BY sku');
-    expect(rows).toEqual([{ sku: 'a', qty: 15 }, { sku: 'b', qty: 10 }]);
+    expect(rows).toEqual([
+      { sku: 'a', qty: 15 },
+      { sku: 'b', qty: 10 },
+    ]);
   });
 
   it('withPgTransaction commits on success and rolls back on failure', async () => {

@@ -27,33 +27,51 @@ describe('buildUnnestInsert', () => {
       alias: 'p',
       columns,
       rows: [],
-      onConflict: { target: ['id'], update: ['traits', { column: 'seen', expression: 'p.seen + EXCLUDED.seen' }], where: 'EXCLUDED.seen > 0' },
+      onConflict: {
+        target: ['id'],
+        update: ['traits', { column: 'seen', expression: 'p.seen + EXCLUDED.seen' }],
+        where: 'EXCLUDED.seen > 0',
+      },
       returning: ['id'],
     });
     expect(query.text).toBe(
       'INSERT INTO "profiles" AS "p" ("id", "seen", "traits") SELECT * FROM unnest($1::text[], $2::bigint[], $3::jsonb[]) ' +
         'ON CONFLICT ("id") DO UPDATE SET "traits" = EXCLUDED."traits", "seen" = p.seen + EXCLUDED.seen WHERE EXCLUDED.seen > 0 RETURNING "id"',
     );
-    expect(buildUnnestInsert({ table: 't', columns, rows: [], onConflict: { target: ['id'], action: 'nothing' } }).text).toMatch(/ON CONFLICT \("id"\) DO NOTHING$/);
+    expect(buildUnnestInsert({ table: 't', columns, rows: [], onConflict: { target: ['id'], action: 'nothing' } }).text).toMatch(
+      /ON CONFLICT \("id"\) DO NOTHING$/,
+    );
   });
 
   it('refuses identifiers and types that could smuggle SQL', () => {
     expect(() => buildUnnestInsert({ table: 'x"; DROP TABLE y; --', columns, rows: [] })).toThrow(/Invalid table name/);
     expect(() => buildUnnestInsert({ table: 't', columns: [{ name: 'Id', type: 'text' }], rows: [] })).toThrow(/Invalid column name/);
-    expect(() => buildUnnestInsert({ table: 't', columns: [{ name: 'id', type: 'text[]' }], rows: [] })).toThrow(/Unsupported unnest column type/);
+    expect(() => buildUnnestInsert({ table: 't', columns: [{ name: 'id', type: 'text[]' }], rows: [] })).toThrow(
+      /Unsupported unnest column type/,
+    );
     expect(() => buildUnnestInsert({ table: 't', columns: [{ name: 'id', type: 'text); DROP' }], rows: [] })).toThrow(/Unsupported/);
     expect(() => buildUnnestInsert({ table: 't', columns: [], rows: [] })).toThrow(/at least one column/);
   });
 
   it('accepts multi-word and parameterised types', () => {
-    const query = buildUnnestInsert({ table: 't', columns: [{ name: 'a', type: 'double precision' }, { name: 'b', type: 'numeric(12, 2)' }], rows: [] });
+    const query = buildUnnestInsert({
+      table: 't',
+      columns: [
+        { name: 'a', type: 'double precision' },
+        { name: 'b', type: 'numeric(12, 2)' },
+      ],
+      rows: [],
+    });
     expect(query.text).toContain('unnest($1::double precision[], $2::numeric(12, 2)[])');
   });
 
   it('binds a bytea column as one blob with starts and lengths, sliced in SQL', () => {
     const query = buildUnnestInsert({
       table: 'items',
-      columns: [{ name: 'id', type: 'text' }, { name: 'payload', type: 'bytea' }],
+      columns: [
+        { name: 'id', type: 'text' },
+        { name: 'payload', type: 'bytea' },
+      ],
       rows: [
         { id: 'a', payload: Buffer.from('xy') },
         { id: 'b', payload: null },

@@ -52,7 +52,11 @@ export function unnestRows(columns: readonly UnnestColumn[], rows: readonly Reco
 }
 
 /** The rows as a FROM item named `alias` with one column per UnnestColumn, for UPDATE ... FROM and DELETE ... USING. */
-export function unnestRelation(columns: readonly UnnestColumn[], rows: readonly Record<string, unknown>[], alias: string): { from: string; values: unknown[] } {
+export function unnestRelation(
+  columns: readonly UnnestColumn[],
+  rows: readonly Record<string, unknown>[],
+  alias: string,
+): { from: string; values: unknown[] } {
   const { select, from, values } = unnestRows(columns, rows);
   if (select !== '*') return { from: `(SELECT ${select} FROM ${from}) AS ${alias}`, values };
   const names = columns.map((column) => quoteIdentifier(column.name, 'column name')).join(', ');

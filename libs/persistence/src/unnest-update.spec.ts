@@ -31,7 +31,12 @@ describe('buildUnnestUpdate', () => {
 
 describe('bytea columns in UPDATE and DELETE', () => {
   it('read the rows from a subquery that slices the blob', () => {
-    const query = buildUnnestUpdate({ table: 'blobs', key: [{ name: 'id', type: 'text' }], columns: [{ name: 'body', type: 'bytea' }], rows: [{ id: 'a', body: Buffer.from('z') }] });
+    const query = buildUnnestUpdate({
+      table: 'blobs',
+      key: [{ name: 'id', type: 'text' }],
+      columns: [{ name: 'body', type: 'bytea' }],
+      rows: [{ id: 'a', body: Buffer.from('z') }],
+    });
     expect(query.text).toBe(
       'UPDATE "blobs" AS "t" SET "body" = "v"."body" FROM (SELECT "u"."c1" AS "id", substring($4::bytea FROM "u"."c2" FOR "u"."c3") AS "body" ' +
         'FROM unnest($1::text[], $2::integer[], $3::integer[]) AS "u"("c1", "c2", "c3")) AS "v" WHERE "t"."id" = "v"."id"',
@@ -44,7 +49,10 @@ describe('buildUnnestDelete', () => {
   it('deletes the rows whose composite key is in the batch', () => {
     const query = buildUnnestDelete({
       table: 'memberships',
-      key: [{ name: 'segment_id', type: 'text' }, { name: 'profile_id', type: 'text' }],
+      key: [
+        { name: 'segment_id', type: 'text' },
+        { name: 'profile_id', type: 'text' },
+      ],
       rows: [{ segment_id: 's1', profile_id: 'p1' }],
     });
     expect(query.text).toBe(

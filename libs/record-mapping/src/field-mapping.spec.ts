@@ -5,7 +5,14 @@ describe('field mapping', () => {
   const validate = compileJsonSchema(FIELD_MAPPING_SCHEMA);
 
   it('splits tags, custom attribute names and casts into the records contract maps', () => {
-    const fields = { Email: 'email', CustomerId: 'crm_id', Zd: 'id:zendesk', Tier: 'loyalty_tier', End: { to: 'contract_end_date', cast: 'date' as const }, Spend: { to: 'Spend', cast: 'number' as const } };
+    const fields = {
+      Email: 'email',
+      CustomerId: 'crm_id',
+      Zd: 'id:zendesk',
+      Tier: 'loyalty_tier',
+      End: { to: 'contract_end_date', cast: 'date' as const },
+      Spend: { to: 'Spend', cast: 'number' as const },
+    };
     expect(jsonSchemaProblems(validate, fields)).toEqual([]);
     expect(splitFieldMapping(fields)).toEqual({
       mapping: { Email: 'email', CustomerId: 'crm_id', Zd: 'id:zendesk' },

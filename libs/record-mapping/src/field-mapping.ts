@@ -1,5 +1,16 @@
 /** Descriptive semantic tags: each is one profile trait field, whatever the source calls it. */
-export const SEMANTIC_TAGS = ['email', 'phone', 'given-name', 'surname', 'address', 'city', 'state', 'postal', 'birthdate', 'gender'] as const;
+export const SEMANTIC_TAGS = [
+  'email',
+  'phone',
+  'given-name',
+  'surname',
+  'address',
+  'city',
+  'state',
+  'postal',
+  'birthdate',
+  'gender',
+] as const;
 /** Identifier tags (plus `id:<type>` for any other identifier): the identity resolver keys profiles on them. */
 export const IDENTIFIER_TAGS = ['user_id', 'anonymous_id', 'crm_id', 'email_sha256'] as const;
 export const FIELD_CASTS = ['date', 'number', 'boolean'] as const;
@@ -25,7 +36,12 @@ export interface RecordMappingParts {
 }
 
 const TAG = new RegExp(TAG_PATTERN);
-const target = { anyOf: [{ type: 'string', pattern: TAG_PATTERN }, { type: 'string', pattern: ATTRIBUTE_NAME_PATTERN }] } as const;
+const target = {
+  anyOf: [
+    { type: 'string', pattern: TAG_PATTERN },
+    { type: 'string', pattern: ATTRIBUTE_NAME_PATTERN },
+  ],
+} as const;
 
 /** JSON Schema of a field mapping (source field -> target), shared by POST /v1/records and connections. */
 export const FIELD_MAPPING_SCHEMA = {

@@ -127,11 +127,16 @@ describe('bootstrapService (real HTTP)', () => {
     expect(text).toContain('route="/healthz"');
   });
 
-  it('serves the OpenAPI document with both bearer schemes, stating each operation\'s security', async () => {
+  it("serves the OpenAPI document with both bearer schemes, stating each operation's security", async () => {
     const res = await fetch(`${service.url}/openapi.json`);
     expect(res.status).toBe(200);
     type Operation = { security?: Array<Record<string, string[]>>; responses: Record<string, unknown> };
-    const doc = (await res.json()) as { openapi: string; info: { title: string }; paths: Record<string, Record<string, Operation>>; components: { securitySchemes: object } };
+    const doc = (await res.json()) as {
+      openapi: string;
+      info: { title: string };
+      paths: Record<string, Record<string, Operation>>;
+      components: { securitySchemes: object };
+    };
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.info.title).toBe('Tessera fixture-service');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/v1/admin/things', '/v1/guarded/reads']));
@@ -173,7 +178,10 @@ describe('bootstrapService (real HTTP)', () => {
     expect(await (await fetch(`${service.url}/v1/guarded/reads`, { headers: read })).json()).toEqual({ read: true });
     expect((await fetch(`${service.url}/v1/guarded/reads`, { method: 'HEAD', headers: read })).status).toBe(200);
     expect((await fetch(`${service.url}/v1/guarded/reads`, { method: 'HEAD' })).status).toBe(401);
-    for (const [method, path] of [['DELETE', '/v1/guarded/reads'], ['GET', '/v1/admin/things']]) {
+    for (const [method, path] of [
+      ['DELETE', '/v1/guarded/reads'],
+      ['GET', '/v1/admin/things'],
+    ]) {
       const res = await fetch(`${service.url}${path}`, { method, headers: read });
       expect([method, res.status]).toEqual([method, 403]);
       expect(await res.json()).toEqual({ statusCode: 403, error: 'Forbidden', message: expect.stringContaining('admin token'), path });
@@ -216,7 +224,11 @@ describe('bootstrapService request log', () => {
     });
     try {
       await fetch(`${service.url}/v1/admin/things?writeKey=query-secret`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-      await fetch(`${service.url}/v1/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"body-secret@example.com"}' });
+      await fetch(`${service.url}/v1/echo`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"email":"body-secret@example.com"}',
+      });
     } finally {
       await service.close();
     }

@@ -12,7 +12,9 @@ export function resolveServiceKitOptions(input: ServiceKitOptions): ResolvedServ
     input.config ?? (isServiceName(input.name) ? loadServiceConfigOrExit(input.name, SERVICE_ENVIRONMENTS[input.name].spec) : undefined);
   const logger = input.logger ?? createLogger({ service: input.name, level: config?.logLevel });
   if (config?.adminTokenSource === 'generated' && input.adminToken === undefined) {
-    logger.warn('TESSERA_ADMIN_TOKEN is not set: protected routes accept only a random admin token generated for this process (or TESSERA_READ_TOKEN on GET)');
+    logger.warn(
+      'TESSERA_ADMIN_TOKEN is not set: protected routes accept only a random admin token generated for this process (or TESSERA_READ_TOKEN on GET)',
+    );
   }
   return {
     name: input.name,

@@ -21,7 +21,11 @@ export interface TestServiceOptions {
  * Starts a catalog service in-process the way main.ts does, but on a free port, against the given schema,
  * without signal handlers, so a test can run several and close each itself.
  */
-export async function startServiceForTest(appModule: ServiceAppModule, name: ServiceName, options: TestServiceOptions): Promise<RunningService> {
+export async function startServiceForTest(
+  appModule: ServiceAppModule,
+  name: ServiceName,
+  options: TestServiceOptions,
+): Promise<RunningService> {
   const config = loadServiceConfig(name, undefined, {
     NODE_ENV: 'test',
     DATABASE_URL: options.databaseUrl,

@@ -31,7 +31,10 @@ export class OpenWritingTransaction {
 
   /** Seen from another session: still idle in its transaction, holding its transaction id. */
   async stillOpen(observer: Pool): Promise<boolean> {
-    const { rows } = await observer.query<{ xid: string | null; state: string }>('SELECT backend_xid::text AS xid, state FROM pg_stat_activity WHERE pid = $1', [this.pid]);
+    const { rows } = await observer.query<{ xid: string | null; state: string }>(
+      'SELECT backend_xid::text AS xid, state FROM pg_stat_activity WHERE pid = $1',
+      [this.pid],
+    );
     return rows[0]?.state === 'idle in transaction' && /^\d+$/.test(rows[0].xid ?? '');
   }
 

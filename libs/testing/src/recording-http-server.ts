@@ -29,7 +29,12 @@ export class RecordingHttpServer {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const recorded: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        const recorded: RecordedRequest = {
+          method: req.method ?? '',
+          path: req.url ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        };
         const index = this.requests.push(recorded) - 1;
         this.reply(res, this.responder(recorded, index));
       });
@@ -66,7 +71,10 @@ export class RecordingHttpServer {
       return;
     }
     const body = scripted.body === undefined ? '' : typeof scripted.body === 'string' ? scripted.body : JSON.stringify(scripted.body);
-    res.writeHead(scripted.status, { 'content-type': typeof scripted.body === 'string' ? 'text/plain' : 'application/json', ...scripted.headers });
+    res.writeHead(scripted.status, {
+      'content-type': typeof scripted.body === 'string' ? 'text/plain' : 'application/json',
+      ...scripted.headers,
+    });
     res.end(body);
   }
 }

@@ -22,7 +22,11 @@ const PROBE_PATHS = ['/healthz', '/readyz'];
  * on the GET operations that declare it and refused (403 JSON) on every other; the document declares what the
  * service enforces. No call reaches a handler that writes: a write either lacks a token or holds the read token.
  */
-export async function findRouteAccessProblems(baseUrl: string, tokens: RouteAccessTokens, publicPaths: readonly RegExp[] = []): Promise<string[]> {
+export async function findRouteAccessProblems(
+  baseUrl: string,
+  tokens: RouteAccessTokens,
+  publicPaths: readonly RegExp[] = [],
+): Promise<string[]> {
   const problems: string[] = [];
   const document = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as OpenApiDocument;
   const isPublic = (path: string) => PROBE_PATHS.includes(path) || publicPaths.some((pattern) => pattern.test(path));
@@ -36,18 +40,22 @@ export async function findRouteAccessProblems(baseUrl: string, tokens: RouteAcce
         if (schemes.length > 0) problems.push(`${label} is public but its document asks for ${schemes.join(', ')}`);
         continue;
       }
-      if (!schemes.includes('admin-token')) problems.push(`${label} does not declare the admin-token scheme (security: ${JSON.stringify(operation.security)})`);
+      if (!schemes.includes('admin-token'))
+        problems.push(`${label} does not declare the admin-token scheme (security: ${JSON.stringify(operation.security)})`);
       const url = `${baseUrl}${path.replace(/\{[^}]+\}/g, PLACEHOLDER_ID)}`;
       const call = (authorization?: string) => callOnce(method, url, authorization);
 
       const anonymous = await call();
-      if (anonymous.status !== 401 || anonymous.body?.statusCode !== 401) problems.push(`${label} without a token answered ${anonymous.status} ${anonymous.text.slice(0, 120)}`);
+      if (anonymous.status !== 401 || anonymous.body?.statusCode !== 401)
+        problems.push(`${label} without a token answered ${anonymous.status} ${anonymous.text.slice(0, 120)}`);
 
       const readable = method === 'get' && schemes.includes('read-token');
       if (method !== 'get' && schemes.includes('read-token')) problems.push(`${label} declares the read-token scheme on a write`);
       const read = await call(`Bearer ${tokens.readToken}`);
-      if (readable && (read.status === 401 || read.status === 403)) problems.push(`${label} refused the read token: ${read.status} ${read.text.slice(0, 120)}`);
-      if (!readable && (read.status !== 403 || read.body?.statusCode !== 403)) problems.push(`${label} with the read token answered ${read.status}, expected 403 JSON`);
+      if (readable && (read.status === 401 || read.status === 403))
+        problems.push(`${label} refused the read token: ${read.status} ${read.text.slice(0, 120)}`);
+      if (!readable && (read.status !== 403 || read.body?.statusCode !== 403))
+        problems.push(`${label} with the read token answered ${read.status}, expected 403 JSON`);
       if (readable) {
         const admin = await call(`Bearer ${tokens.adminToken}`);
         if (admin.status === 401 || admin.status === 403) problems.push(`${label} refused the admin token: ${admin.status}`);
@@ -61,7 +69,11 @@ export async function findRouteAccessProblems(baseUrl: string, tokens: RouteAcce
   return problems;
 }
 
-async function callOnce(method: string, url: string, authorization?: string): Promise<{ status: number; text: string; body: { statusCode?: number } | undefined }> {
+async function callOnce(
+  method: string,
+  url: string,
+  authorization?: string,
+): Promise<{ status: number; text: string; body: { statusCode?: number } | undefined }> {
   const headers: Record<string, string> = {};
   if (authorization) headers.authorization = authorization;
   const hasBody = method !== 'get' && method !== 'delete';

@@ -15,7 +15,13 @@ export interface ServiceScaffoldSpec {
   /** Catalog name, e.g. `profile-merger`. */
   name: string;
   /** Starts the service against the given schema and broker (a `startServiceForTest(AppModule, ...)` call). */
-  start(settings: { databaseUrl: string; schema: string; kafkaBrokers: string; adminToken: string; readToken: string }): Promise<ScaffoldUnderTest>;
+  start(settings: {
+    databaseUrl: string;
+    schema: string;
+    kafkaBrokers: string;
+    adminToken: string;
+    readToken: string;
+  }): Promise<ScaffoldUnderTest>;
   /** OpenAPI paths the service must document, beyond the probes. */
   openApiPaths?: string[];
   /** Paths served without a bearer token beyond the probes and /metrics: only ingest, which takes write keys. */
@@ -36,7 +42,10 @@ export function describeServiceScaffold(spec: ServiceScaffoldSpec): void {
     beforeAll(async () => {
       broker = await startTestBroker();
       // Every catalog topic, as the dev stack and the deploy files' create-topics provide them.
-      await createTestTopics(broker.brokers, TOPIC_SPECS.map((topic) => ({ topic: topic.name, numPartitions: topic.partitions })));
+      await createTestTopics(
+        broker.brokers,
+        TOPIC_SPECS.map((topic) => ({ topic: topic.name, numPartitions: topic.partitions })),
+      );
       schema = await createTestSchema(spec.name.replace(/-/g, '_'));
       service = await spec.start({
         databaseUrl: schema.url,
@@ -59,27 +68,42 @@ export function describeServiceScaffold(spec: ServiceScaffoldSpec): void {
         [schema.schema],
       );
       expect(rows.map((row) => row.table_name)).toEqual(
-        expect.arrayContaining(['kafka_consumer_offsets', 'kafka_inbox', 'kafka_outbox_batches', 'kafka_inbox_sequences', 'typeorm_migrations']),
+        expect.arrayContaining([
+          'kafka_consumer_offsets',
+          'kafka_inbox',
+          'kafka_outbox_batches',
+          'kafka_inbox_sequences',
+          'typeorm_migrations',
+        ]),
       );
     });
 
     it('is ready, with the database and Kafka checks passing', async () => {
       const res = await fetch(`${service.url}/readyz`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ service: spec.name, status: 'ready', checks: { database: { ok: true }, kafka: { ok: true } } });
+      expect(await res.json()).toMatchObject({
+        service: spec.name,
+        status: 'ready',
+        checks: { database: { ok: true }, kafka: { ok: true } },
+      });
     });
 
     it('serves liveness, metrics and its OpenAPI document', async () => {
       expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
       const metrics = await (await fetch(`${service.url}/metrics`)).text();
       expect(metrics).toContain(`service="${spec.name}"`);
-      const openapi = (await (await fetch(`${service.url}/openapi.json`)).json()) as { info: { title: string }; paths: Record<string, unknown> };
+      const openapi = (await (await fetch(`${service.url}/openapi.json`)).json()) as {
+        info: { title: string };
+        paths: Record<string, unknown>;
+      };
       expect(openapi.info.title).toBe(`Tessera ${spec.name}`);
       expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(spec.openApiPaths ?? []));
     });
 
     it('refuses every route of its OpenAPI document without a token (401), and the read token on writes (403)', async () => {
-      expect(await findRouteAccessProblems(service.url, { adminToken: SCAFFOLD_ADMIN_TOKEN, readToken: SCAFFOLD_READ_TOKEN }, spec.publicPaths)).toEqual([]);
+      expect(
+        await findRouteAccessProblems(service.url, { adminToken: SCAFFOLD_ADMIN_TOKEN, readToken: SCAFFOLD_READ_TOKEN }, spec.publicPaths),
+      ).toEqual([]);
     });
   });
 }

@@ -26,7 +26,8 @@ export interface TestTopic {
 /** Which broker the suites run on: `TESSERA_TEST_KAFKA=embedded` (the default) or `apache` (Apache Kafka itself). */
 export function testKafkaKind(): 'embedded' | 'apache' {
   const kind = process.env.TESSERA_TEST_KAFKA ?? 'embedded';
-  if (kind !== 'embedded' && kind !== 'apache') throw new Error(`TESSERA_TEST_KAFKA must be embedded or apache, not ${JSON.stringify(kind)}`);
+  if (kind !== 'embedded' && kind !== 'apache')
+    throw new Error(`TESSERA_TEST_KAFKA must be embedded or apache, not ${JSON.stringify(kind)}`);
   return kind;
 }
 
@@ -65,7 +66,11 @@ export async function startTestBroker(opts: TestBrokerOptions = {}): Promise<Tes
  * the partitions that had succeeded twice: 4,436 messages in the topic for 4,000 sent, measured.
  */
 export function createTestProducer(brokers: string[], clientId: string): Producer {
-  return new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  return new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING }).producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
 }
 
 /** Creates topics (waiting for their leaders), one partition each unless told otherwise. */
@@ -75,7 +80,9 @@ export async function createTestTopics(brokers: string[], topics: (string | Test
   try {
     await admin.createTopics({
       waitForLeaders: true,
-      topics: topics.map((t) => (typeof t === 'string' ? { topic: t, numPartitions: 1 } : { topic: t.topic, numPartitions: t.numPartitions ?? 1 })),
+      topics: topics.map((t) =>
+        typeof t === 'string' ? { topic: t, numPartitions: 1 } : { topic: t.topic, numPartitions: t.numPartitions ?? 1 },
+      ),
     });
   } finally {
     await admin.disconnect();

@@ -25,7 +25,11 @@ export function testDatabaseUrl(): string {
  */
 export async function createTestSchema(prefix = 'test'): Promise<TestSchema> {
   const url = testDatabaseUrl();
-  const cleanPrefix = prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z_]/, '_').slice(0, 40);
+  const cleanPrefix = prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .replace(/^[^a-z_]/, '_')
+    .slice(0, 40);
   const schema = `${cleanPrefix}_${randomBytes(6).toString('hex')}`;
   await runAsAdmin(url, `CREATE SCHEMA "${schema}"`);
   // Plain pg rather than @tessera/persistence's pool factory, so persistence's own tests can use this helper

@@ -18,7 +18,10 @@ export interface TestSourceDatabase {
  */
 export async function createTestSourceDatabase(prefix = 'connector_src'): Promise<TestSourceDatabase> {
   const adminUrl = testDatabaseUrl();
-  const database = `${prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 40)}_${randomBytes(6).toString('hex')}`;
+  const database = `${prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 40)}_${randomBytes(6).toString('hex')}`;
   await runAsAdmin(adminUrl, `CREATE DATABASE "${database}"`);
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
@@ -37,4 +40,3 @@ export async function createTestSourceDatabase(prefix = 'connector_src'): Promis
     },
   };
 }
-

@@ -12,9 +12,18 @@ export class TopicCollector {
   private readonly consumer: Consumer;
   private readonly seen = new Map<string, Collected<unknown>[]>();
 
-  constructor(brokers: string[], private readonly topics: ContractTopic[], clientId = 'tessera-test-collector') {
+  constructor(
+    brokers: string[],
+    private readonly topics: ContractTopic[],
+    clientId = 'tessera-test-collector',
+  ) {
     const kafka = new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING });
-    this.consumer = kafka.consumer({ groupId: `collector-${Date.now()}-${Math.random()}`, sessionTimeout: 6_000, heartbeatInterval: 500, maxWaitTimeInMs: 50 });
+    this.consumer = kafka.consumer({
+      groupId: `collector-${Date.now()}-${Math.random()}`,
+      sessionTimeout: 6_000,
+      heartbeatInterval: 500,
+      maxWaitTimeInMs: 50,
+    });
   }
 
   async start(): Promise<void> {
@@ -40,7 +49,12 @@ export class TopicCollector {
   }
 
   /** Waits until `count` messages of `topic` match, then returns them. */
-  async waitFor<T extends ContractTopic>(topic: T, match: (value: TopicValueMap[T]) => boolean, count = 1, timeoutMs = 20_000): Promise<Collected<TopicValueMap[T]>[]> {
+  async waitFor<T extends ContractTopic>(
+    topic: T,
+    match: (value: TopicValueMap[T]) => boolean,
+    count = 1,
+    timeoutMs = 20_000,
+  ): Promise<Collected<TopicValueMap[T]>[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.all(topic).filter((m) => match(m.value));

@@ -5,5 +5,15 @@ import { AppModule } from './app.module';
 describeServiceScaffold({
   name: 'activation-dispatcher',
   start: (settings) => startServiceForTest(AppModule, 'activation-dispatcher', settings),
-  openApiPaths: ['/v1/destinations', '/v1/destinations/{id}', '/v1/destinations/{id}/test', '/v1/syncs', '/v1/syncs/{id}', '/v1/syncs/{id}/mirror', '/v1/suppressions', '/v1/deliveries', '/v1/profiles/{id}/deliveries'],
+  openApiPaths: [
+    '/v1/destinations',
+    '/v1/destinations/{id}',
+    '/v1/destinations/{id}/test',
+    '/v1/syncs',
+    '/v1/syncs/{id}',
+    '/v1/syncs/{id}/mirror',
+    '/v1/suppressions',
+    '/v1/deliveries',
+    '/v1/profiles/{id}/deliveries',
+  ],
 });

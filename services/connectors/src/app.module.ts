@@ -28,6 +28,9 @@ export class AppModule {}
 class ConnectorsWithCatalog {}
 
 /** The same service with another connector catalog and settings (tests: a generated-rows connector, short leases). */
-export function appModuleWithCatalog(connectors: () => ReadonlyArray<Connector<never>>, settings: Partial<ConnectorSettings> = {}): DynamicModule {
+export function appModuleWithCatalog(
+  connectors: () => ReadonlyArray<Connector<never>>,
+  settings: Partial<ConnectorSettings> = {},
+): DynamicModule {
   return { module: ConnectorsWithCatalog, imports: [...features(settings), ConnectorCatalogModule.forRoot(connectors)] };
 }

@@ -1,6 +1,14 @@
 import { encode, Topics, type ValidEvent } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestProducer, createTestSchema, createTestTopics, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import {
+  createTestProducer,
+  createTestSchema,
+  createTestTopics,
+  ServiceChildProcess,
+  startTestBroker,
+  type TestBroker,
+  type TestSchema,
+} from '@tessera/testing';
 import { AppModule } from './app.module';
 import { eventually, TopicCollector } from '@tessera/testing';
 import { validEvent } from './test-support/valid-input.fixture';
@@ -13,7 +21,14 @@ function personEvents(p: number): ValidEvent[] {
     validEvent({ messageId: `crash-${p}-0`, anonymousId: `a-${p}`, context: JSON.stringify({ device: { id: `dev-${p}` } }) }),
     validEvent({ messageId: `crash-${p}-1`, anonymousId: `a-${p}` }),
     validEvent({ messageId: `crash-${p}-2`, anonymousId: `b-${p}` }),
-    validEvent({ messageId: `crash-${p}-3`, type: 'identify', event: null, userId: `u-${p}`, anonymousId: `a-${p}`, traits: JSON.stringify({ email: `p${p}@example.com` }) }),
+    validEvent({
+      messageId: `crash-${p}-3`,
+      type: 'identify',
+      event: null,
+      userId: `u-${p}`,
+      anonymousId: `a-${p}`,
+      traits: JSON.stringify({ email: `p${p}@example.com` }),
+    }),
     validEvent({ messageId: `crash-${p}-4`, type: 'identify', event: null, userId: `u-${p}`, anonymousId: `b-${p}` }),
   ];
 }
@@ -30,7 +45,8 @@ describe('identity-resolver under kill -9 (embedded broker and Postgres)', () =>
   let service: RunningService | undefined;
   let collector: TopicCollector;
 
-  const resolvedCount = async () => Number((await schema.pool.query('SELECT count(*)::int AS n FROM resolved_items').catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n);
+  const resolvedCount = async () =>
+    Number((await schema.pool.query('SELECT count(*)::int AS n FROM resolved_items').catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n);
 
   beforeAll(async () => {
     broker = await startTestBroker();
@@ -68,15 +84,29 @@ describe('identity-resolver under kill -9 (embedded broker and Postgres)', () =>
     await producer.disconnect();
 
     // Slices of 100 (the default is 2,000): the kill must land mid-stream, with transactions still to come.
-    const child = await ServiceChildProcess.launch({ service: 'identity-resolver', database: schema, brokers: broker.brokers, env: { KAFKA_CONSUMER_SLICE_MESSAGES: '100' } });
-    await eventually(async () => {
-      if (child.exitStatus) throw new Error(`identity-resolver exited early: ${child.output()}`);
-      return (await resolvedCount()) > 0 ? true : undefined;
-    }, 60_000, 'the first applied slice');
+    const child = await ServiceChildProcess.launch({
+      service: 'identity-resolver',
+      database: schema,
+      brokers: broker.brokers,
+      env: { KAFKA_CONSUMER_SLICE_MESSAGES: '100' },
+    });
+    await eventually(
+      async () => {
+        if (child.exitStatus) throw new Error(`identity-resolver exited early: ${child.output()}`);
+        return (await resolvedCount()) > 0 ? true : undefined;
+      },
+      60_000,
+      'the first applied slice',
+    );
     await child.kill('SIGKILL');
     const beforeRestart = await resolvedCount();
 
-    service = await startServiceForTest(AppModule, 'identity-resolver', { databaseUrl: schema.url, schema: schema.schema, kafkaBrokers: broker.brokers.join(','), logLevel: 'error' });
+    service = await startServiceForTest(AppModule, 'identity-resolver', {
+      databaseUrl: schema.url,
+      schema: schema.schema,
+      kafkaBrokers: broker.brokers.join(','),
+      logLevel: 'error',
+    });
     await eventually(async () => ((await resolvedCount()) >= events.length ? true : undefined), 90_000, `${events.length} resolved items`);
     await collector.waitFor(Topics.EventsResolved, (v) => v.messageId.startsWith('crash-'), events.length, 60_000);
     await new Promise((r) => setTimeout(r, 500));

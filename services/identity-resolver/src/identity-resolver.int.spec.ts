@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { encode, Topics, type ValidEvent, type ValidRecord } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestProducer, createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import {
+  createTestProducer,
+  createTestSchema,
+  createTestTopics,
+  startTestBroker,
+  type TestBroker,
+  type TestSchema,
+} from '@tessera/testing';
 import { type Producer } from 'kafkajs';
 import { AppModule } from './app.module';
 import { TopicCollector } from '@tessera/testing';
@@ -22,10 +29,18 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
 
   /** Produces the events keyed like validation does (userId, else anonymousId): spread over partitions. */
   const send = async (...events: ValidEvent[]) => {
-    await producer.send({ topic: Topics.EventsValid, acks: -1, messages: events.map((e) => ({ key: e.userId ?? e.anonymousId, value: encode(Topics.EventsValid, e) })) });
+    await producer.send({
+      topic: Topics.EventsValid,
+      acks: -1,
+      messages: events.map((e) => ({ key: e.userId ?? e.anonymousId, value: encode(Topics.EventsValid, e) })),
+    });
   };
   const sendRecord = async (record: ValidRecord) => {
-    await producer.send({ topic: Topics.RecordsValid, acks: -1, messages: [{ key: `${record.sourceId}:${record.recordId}`, value: encode(Topics.RecordsValid, record) }] });
+    await producer.send({
+      topic: Topics.RecordsValid,
+      acks: -1,
+      messages: [{ key: `${record.sourceId}:${record.recordId}`, value: encode(Topics.RecordsValid, record) }],
+    });
   };
   const resolvedOf = async (...events: Array<ValidEvent | ValidRecord>) => {
     const ids = new Set(events.map((e) => e.messageId));
@@ -33,7 +48,12 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     return events.map((e) => found.find((m) => m.value.messageId === e.messageId)!);
   };
   // Reads go with the read token; writes name their credentials (none, to see the 401).
-  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = method === 'GET' ? { authorization: `Bearer ${READ}` } : {}) => {
+  const api = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = method === 'GET' ? { authorization: `Bearer ${READ}` } : {},
+  ) => {
     const res = await fetch(`${service.url}${path}`, {
       method,
       headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
@@ -90,7 +110,12 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     expect(before.map((m) => m.key)).toEqual([profileId, profileId]);
     expect(after.key).toBe(profileId);
     expect(after.value.profileId).toBe(profileId);
-    expect(after.value.identifiers).toEqual(expect.arrayContaining([{ type: 'user_id', value: u('jane') }, { type: 'email', value: `jane.${run}@example.com` }]));
+    expect(after.value.identifiers).toEqual(
+      expect.arrayContaining([
+        { type: 'user_id', value: u('jane') },
+        { type: 'email', value: `jane.${run}@example.com` },
+      ]),
+    );
     expect((await lookup(`user_id:${u('jane')}`)).body).toMatchObject({ profileId, firstMessageId: signup.messageId });
     expect((await lookup(`email:jane.${run}@example.com`)).body.profileId).toBe(profileId);
     const phoneSignup = identify(u('joe'), null, { phone: '+33612340000' });
@@ -114,9 +139,19 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     const [merged] = await resolvedOf(phoneLogin);
     const [change] = await collector.waitFor(Topics.IdentityMerges, (v) => v.causingMessageId === phoneLogin.messageId);
     // The oldest profile survives: the phone's, created first.
-    expect(change.value).toMatchObject({ kind: 'merge', survivorProfileId: phoneResolved.key, absorbedProfileId: laptopResolved.key, rule: 'shared_identifier:user_id' });
+    expect(change.value).toMatchObject({
+      kind: 'merge',
+      survivorProfileId: phoneResolved.key,
+      absorbedProfileId: laptopResolved.key,
+      rule: 'shared_identifier:user_id',
+    });
     expect(change.key).toBe(phoneResolved.key);
-    expect(change.value.identifiers).toEqual(expect.arrayContaining([{ type: 'user_id', value: u('max') }, { type: 'anonymous_id', value: u('phone') }]));
+    expect(change.value.identifiers).toEqual(
+      expect.arrayContaining([
+        { type: 'user_id', value: u('max') },
+        { type: 'anonymous_id', value: u('phone') },
+      ]),
+    );
     expect(merged.key).toBe(phoneResolved.key);
     expect((await lookup(`anonymous_id:${u('laptop')}`)).body.profileId).toBe(phoneResolved.key);
     expect((await lookup(`device_id:${u('phone-device')}`)).body.profileId).toBe(phoneResolved.key);
@@ -124,10 +159,21 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     const why = await api('GET', `/v1/profiles/${laptopResolved.key}/merges`);
     expect(why.status).toBe(200);
     expect(why.body).toMatchObject({ profileId: phoneResolved.key, requestedProfileId: laptopResolved.key, mergedInto: phoneResolved.key });
-    expect(why.body.merges).toEqual([expect.objectContaining({ changeId: change.value.changeId, causingMessageId: phoneLogin.messageId, rule: 'shared_identifier:user_id' })]);
+    expect(why.body.merges).toEqual([
+      expect.objectContaining({
+        changeId: change.value.changeId,
+        causingMessageId: phoneLogin.messageId,
+        rule: 'shared_identifier:user_id',
+      }),
+    ]);
     const ids = await api('GET', `/v1/profiles/${phoneResolved.key}/identifiers`);
     expect(ids.body.identifiers.map((i: { type: string; value: string }) => `${i.type}:${i.value}`)).toEqual(
-      expect.arrayContaining([`anonymous_id:${u('laptop')}`, `anonymous_id:${u('phone')}`, `user_id:${u('max')}`, `device_id:${u('phone-device')}`]),
+      expect.arrayContaining([
+        `anonymous_id:${u('laptop')}`,
+        `anonymous_id:${u('phone')}`,
+        `user_id:${u('max')}`,
+        `device_id:${u('phone-device')}`,
+      ]),
     );
   });
 
@@ -151,7 +197,11 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     expect((await lookup(`device_id:${u('tablet')}`)).body.suspect).toMatchObject({ distinctUserIds: 4 });
     expect((await api('GET', '/v1/suspect-values', undefined, {})).status).toBe(401);
     const suspects = await api('GET', '/v1/suspect-values', undefined, auth);
-    expect(suspects.body.suspectValues).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'device_id', value: u('tablet'), distinctUserIds: 4, causingMessageId: guest.messageId })]));
+    expect(suspects.body.suspectValues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'device_id', value: u('tablet'), distinctUserIds: 4, causingMessageId: guest.messageId }),
+      ]),
+    );
   });
 
   it('two accounts with the same email and different user_ids are not merged', async () => {
@@ -166,7 +216,11 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     expect(b.value.droppedIdentifiers).toEqual(expect.arrayContaining([{ type: 'email', value: email, reason: 'conflicting_user_id' }]));
     expect((await lookup(`email:${email}`)).body.profileId).toBe(a.key);
     const why = await api('GET', `/v1/profiles/${b.key}/merges`);
-    expect(why.body.decisions).toEqual(expect.arrayContaining([expect.objectContaining({ messageId: second.messageId, type: 'email', value: email, reason: 'conflicting_user_id' })]));
+    expect(why.body.decisions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ messageId: second.messageId, type: 'email', value: email, reason: 'conflicting_user_id' }),
+      ]),
+    );
   });
 
   it("ignores a blocked value such as 'anonymous', and dead-letters an item with nothing else", async () => {
@@ -181,7 +235,12 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     const nobody = validEvent({ sourceId: `blocked-${run}`, anonymousId: 'anonymous' });
     await send(nobody);
     const [rejection] = await collector.waitFor(Topics.EventsRejected, (v) => v.messageId === nobody.messageId);
-    expect(rejection.value).toMatchObject({ reason: 'blocked_identifier', service: 'identity-resolver', itemKind: 'event', sourceId: `blocked-${run}` });
+    expect(rejection.value).toMatchObject({
+      reason: 'blocked_identifier',
+      service: 'identity-resolver',
+      itemKind: 'event',
+      sourceId: `blocked-${run}`,
+    });
   });
 
   it('links a CRM record to the profile holding its email, through the semantic-tag mapping', async () => {
@@ -200,10 +259,22 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
   it('edits identity rules through the admin API (bearer token), and the next slice applies them', async () => {
     expect((await api('GET', '/v1/identity-rules', undefined, {})).status).toBe(401);
     const list = await api('GET', '/v1/identity-rules', undefined, auth);
-    expect(list.body.rules).toEqual(expect.arrayContaining([expect.objectContaining({ identifierType: 'email', maxPerProfile: 5, priority: 2 })]));
-    expect((await api('PUT', '/v1/identity-rules/phone', { priority: 3, maxPerProfile: 5, blockedPatterns: ['('] }, auth)).status).toBe(400);
-    const put = await api('PUT', '/v1/identity-rules/external:loyalty_id', { priority: 4, maxPerProfile: 1, blockedValues: [`void-${run}`] }, auth);
-    expect(put).toMatchObject({ status: 200, body: { identifierType: 'external:loyalty_id', maxPerProfile: 1, blockedValues: [`void-${run}`] } });
+    expect(list.body.rules).toEqual(
+      expect.arrayContaining([expect.objectContaining({ identifierType: 'email', maxPerProfile: 5, priority: 2 })]),
+    );
+    expect((await api('PUT', '/v1/identity-rules/phone', { priority: 3, maxPerProfile: 5, blockedPatterns: ['('] }, auth)).status).toBe(
+      400,
+    );
+    const put = await api(
+      'PUT',
+      '/v1/identity-rules/external:loyalty_id',
+      { priority: 4, maxPerProfile: 1, blockedValues: [`void-${run}`] },
+      auth,
+    );
+    expect(put).toMatchObject({
+      status: 200,
+      body: { identifierType: 'external:loyalty_id', maxPerProfile: 1, blockedValues: [`void-${run}`] },
+    });
 
     const loyalty = (id: string) => ({ externalIds: [{ id, type: 'loyalty_id', collection: 'users', encoding: 'none' }] });
     const first = identify(u('lou'), null, {}, loyalty(u('L1')));
@@ -238,11 +309,22 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     await send(reused);
     await collector.waitFor(Topics.EventsResolved, (v) => v.messageId === reused.messageId && v.sourceId === reused.sourceId);
 
-    const moved = [`anonymous_id:${u('kiosk-t')}`, `email:t.${run}@example.com`, `email_sha256:${r2.value.identifiers.find((i) => i.type === 'email_sha256')!.value}`];
+    const moved = [
+      `anonymous_id:${u('kiosk-t')}`,
+      `email:t.${run}@example.com`,
+      `email_sha256:${r2.value.identifiers.find((i) => i.type === 'email_sha256')!.value}`,
+    ];
     expect((await api('POST', `/v1/profiles/${r1.key}/split`, { identifiers: moved })).status).toBe(401);
-    expect((await api('POST', `/v1/profiles/${r1.key}/split`, { identifiers: [`email:nobody.${run}@example.com`] }, auth)).status).toBe(400);
+    expect((await api('POST', `/v1/profiles/${r1.key}/split`, { identifiers: [`email:nobody.${run}@example.com`] }, auth)).status).toBe(
+      400,
+    );
     expect((await api('POST', `/v1/profiles/${r2.key}/split`, { identifiers: moved }, auth)).status).toBe(409);
-    const split = await api('POST', `/v1/profiles/${r1.key}/split`, { identifiers: moved, reason: 'kiosk alias linked two visitors' }, auth);
+    const split = await api(
+      'POST',
+      `/v1/profiles/${r1.key}/split`,
+      { identifiers: moved, reason: 'kiosk alias linked two visitors' },
+      auth,
+    );
     expect(split.status).toBe(201);
     const movedItems = [{ sourceId: second.sourceId, messageId: second.messageId }];
     expect(split.body).toMatchObject({ profileId: r1.key, movedMessageIds: [second.messageId] });
@@ -250,7 +332,13 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     const newProfileId = split.body.newProfileId as string;
 
     const [change] = await collector.waitFor(Topics.IdentityMerges, (v) => v.kind === 'split' && v.survivorProfileId === r1.key);
-    expect(change.value).toMatchObject({ absorbedProfileId: newProfileId, rule: 'manual_split', causingMessageId: null, movedMessageIds: [second.messageId], detail: 'kiosk alias linked two visitors' });
+    expect(change.value).toMatchObject({
+      absorbedProfileId: newProfileId,
+      rule: 'manual_split',
+      causingMessageId: null,
+      movedMessageIds: [second.messageId],
+      detail: 'kiosk alias linked two visitors',
+    });
     expect(change.value.movedItems).toEqual(movedItems);
     expect((await lookup(`email:t.${run}@example.com`)).body.profileId).toBe(newProfileId);
     expect((await lookup(`anonymous_id:${u('kiosk-s')}`)).body.profileId).toBe(r1.key);
@@ -261,7 +349,9 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     expect(relinked.key).toBe(r1.key);
     expect(relinked.value.droppedIdentifiers).toEqual([{ type: 'anonymous_id', value: u('kiosk-t'), reason: 'other' }]);
     const history = await api('GET', `/v1/profiles/${r1.key}/merges`);
-    expect(history.body.splits).toEqual([expect.objectContaining({ changeId: change.value.changeId, absorbedProfileId: newProfileId, rule: 'manual_split' })]);
+    expect(history.body.splits).toEqual([
+      expect.objectContaining({ changeId: change.value.changeId, absorbedProfileId: newProfileId, rule: 'manual_split' }),
+    ]);
   });
 
   it('answers 400 and 404 with clear messages', async () => {

@@ -5,5 +5,11 @@ import { AppModule } from './app.module';
 describeServiceScaffold({
   name: 'validation',
   start: (settings) => startServiceForTest(AppModule, 'validation', settings),
-  openApiPaths: ['/v1/tracking-plans/{sourceId}', '/v1/sources/{sourceId}/settings', '/v1/rejections', '/v1/rejections/replay', '/v1/reports/input-validation'],
+  openApiPaths: [
+    '/v1/tracking-plans/{sourceId}',
+    '/v1/sources/{sourceId}/settings',
+    '/v1/rejections',
+    '/v1/rejections/replay',
+    '/v1/reports/input-validation',
+  ],
 });

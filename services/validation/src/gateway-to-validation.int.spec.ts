@@ -1,6 +1,13 @@
 import { Topics } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestSchema, createTestTopics, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import {
+  createTestSchema,
+  createTestTopics,
+  ServiceChildProcess,
+  startTestBroker,
+  type TestBroker,
+  type TestSchema,
+} from '@tessera/testing';
 import { AppModule } from './app.module';
 import { eventually, TopicCollector } from '@tessera/testing';
 
@@ -21,7 +28,13 @@ describe('gateway -> validation end to end (real HTTP, embedded broker and Postg
 
   beforeAll(async () => {
     broker = await startTestBroker();
-    await createTestTopics(broker.brokers, [Topics.EventsRaw, Topics.RecordsRaw, Topics.EventsValid, Topics.RecordsValid, Topics.EventsRejected]);
+    await createTestTopics(broker.brokers, [
+      Topics.EventsRaw,
+      Topics.RecordsRaw,
+      Topics.EventsValid,
+      Topics.RecordsValid,
+      Topics.EventsRejected,
+    ]);
     [gatewaySchema, validationSchema] = await Promise.all([createTestSchema('e2e_gateway'), createTestSchema('e2e_validation')]);
     gateway = await ServiceChildProcess.launch({
       service: 'ingest-gateway',
@@ -66,7 +79,14 @@ describe('gateway -> validation end to end (real HTTP, embedded broker and Postg
       body: JSON.stringify({
         sentAt: new Date(Date.now() + 3_600_000 + 5_000).toISOString(), // device clock one hour fast
         batch: [
-          { type: 'track', messageId: id('order'), userId: 'u-1', event: 'Order Completed', timestamp: new Date(Date.now() + 3_600_000).toISOString(), properties: { revenue: '9.99', currency: 'eur' } },
+          {
+            type: 'track',
+            messageId: id('order'),
+            userId: 'u-1',
+            event: 'Order Completed',
+            timestamp: new Date(Date.now() + 3_600_000).toISOString(),
+            properties: { revenue: '9.99', currency: 'eur' },
+          },
           { type: 'track', messageId: id('order'), userId: 'u-1', event: 'Order Completed', properties: { revenue: 9.99 } },
           { type: 'identify', messageId: id('identify'), userId: 'u-1', traits: { email: '  Ada@Example.COM' } },
           { type: 'identify', messageId: id('blocked'), userId: 'undefined' },

@@ -1,6 +1,14 @@
 import { encode, Topics } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestProducer, createTestSchema, createTestTopics, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import {
+  createTestProducer,
+  createTestSchema,
+  createTestTopics,
+  ServiceChildProcess,
+  startTestBroker,
+  type TestBroker,
+  type TestSchema,
+} from '@tessera/testing';
 import { AppModule } from './app.module';
 import { rawEvent } from './pipeline/pipeline-samples.fixture';
 import { eventually, TopicCollector } from '@tessera/testing';
@@ -20,12 +28,25 @@ describe('validation under kill -9 (embedded broker and Postgres)', () => {
   let service: RunningService | undefined;
   let collector: TopicCollector;
 
-  const accepted = async () => Number((await schema.pool.query('SELECT coalesce(sum(events_accepted), 0) AS n FROM input_quality_daily').catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n);
+  const accepted = async () =>
+    Number(
+      (
+        await schema.pool
+          .query('SELECT coalesce(sum(events_accepted), 0) AS n FROM input_quality_daily')
+          .catch(() => ({ rows: [{ n: 0 }] }))
+      ).rows[0].n,
+    );
 
   beforeAll(async () => {
     broker = await startTestBroker();
     schema = await createTestSchema('validation_crash');
-    await createTestTopics(broker.brokers, [{ topic: Topics.EventsRaw, numPartitions: 3 }, Topics.RecordsRaw, { topic: Topics.EventsValid, numPartitions: 3 }, Topics.RecordsValid, Topics.EventsRejected]);
+    await createTestTopics(broker.brokers, [
+      { topic: Topics.EventsRaw, numPartitions: 3 },
+      Topics.RecordsRaw,
+      { topic: Topics.EventsValid, numPartitions: 3 },
+      Topics.RecordsValid,
+      Topics.EventsRejected,
+    ]);
     collector = new TopicCollector(broker.brokers, [Topics.EventsValid]);
     await collector.start();
   }, 60_000);
@@ -47,7 +68,12 @@ describe('validation under kill -9 (embedded broker and Postgres)', () => {
         topic: Topics.EventsRaw,
         acks: -1,
         messages: Array.from({ length: 1_000 }, (_, j) => {
-          const event = rawEvent({ messageId: `crash-${start + j}`, userId: `u-${(start + j) % 97}`, receivedAt: now, properties: JSON.stringify({ n: start + j }) });
+          const event = rawEvent({
+            messageId: `crash-${start + j}`,
+            userId: `u-${(start + j) % 97}`,
+            receivedAt: now,
+            properties: JSON.stringify({ n: start + j }),
+          });
           return { key: event.userId, value: encode(Topics.EventsRaw, event) };
         }),
       });
@@ -55,20 +81,36 @@ describe('validation under kill -9 (embedded broker and Postgres)', () => {
     await producer.disconnect();
 
     // Slices of 100 (the default is 2,000): the kill must land mid-stream, with transactions still to come.
-    const child = await ServiceChildProcess.launch({ service: 'validation', database: schema, brokers: broker.brokers, env: { KAFKA_CONSUMER_SLICE_MESSAGES: '100' } });
-    await eventually(async () => {
-      if (child.exitStatus) throw new Error(`validation exited early: ${child.output()}`);
-      return (await accepted()) > 0 ? true : undefined;
-    }, 60_000, 'the first applied slice');
+    const child = await ServiceChildProcess.launch({
+      service: 'validation',
+      database: schema,
+      brokers: broker.brokers,
+      env: { KAFKA_CONSUMER_SLICE_MESSAGES: '100' },
+    });
+    await eventually(
+      async () => {
+        if (child.exitStatus) throw new Error(`validation exited early: ${child.output()}`);
+        return (await accepted()) > 0 ? true : undefined;
+      },
+      60_000,
+      'the first applied slice',
+    );
     await child.kill('SIGKILL');
     const beforeRestart = await accepted();
 
-    service = await startServiceForTest(AppModule, 'validation', { databaseUrl: schema.url, schema: schema.schema, kafkaBrokers: broker.brokers.join(','), logLevel: 'error' });
+    service = await startServiceForTest(AppModule, 'validation', {
+      databaseUrl: schema.url,
+      schema: schema.schema,
+      kafkaBrokers: broker.brokers.join(','),
+      logLevel: 'error',
+    });
     await eventually(async () => ((await accepted()) >= N ? true : undefined), 60_000, `${N} accepted events`);
     await collector.waitFor(Topics.EventsValid, (v) => v.messageId.startsWith('crash-'), N, 60_000);
     await new Promise((r) => setTimeout(r, 500));
 
-    const totals = (await schema.pool.query('SELECT sum(events_accepted)::int AS accepted, sum(duplicates)::int AS duplicates FROM input_quality_daily')).rows[0];
+    const totals = (
+      await schema.pool.query('SELECT sum(events_accepted)::int AS accepted, sum(duplicates)::int AS duplicates FROM input_quality_daily')
+    ).rows[0];
     const keys = (await schema.pool.query('SELECT count(*)::int AS n FROM dedupe_keys')).rows[0].n;
     expect({ ...totals, keys }).toEqual({ accepted: N, duplicates: 0, keys: N });
     const copies = new Map<string, Set<string>>();

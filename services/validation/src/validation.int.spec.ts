@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { encode, Topics, type RawEvent, type RawRecord } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestProducer, createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import {
+  createTestProducer,
+  createTestSchema,
+  createTestTopics,
+  startTestBroker,
+  type TestBroker,
+  type TestSchema,
+} from '@tessera/testing';
 import { type Producer } from 'kafkajs';
 import { AppModule } from './app.module';
 import { rawEvent, rawRecord } from './pipeline/pipeline-samples.fixture';
@@ -18,13 +25,26 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
   let collector: TopicCollector;
 
   const start = () =>
-    startServiceForTest(AppModule, 'validation', { databaseUrl: schema.url, schema: schema.schema, kafkaBrokers: broker.brokers.join(','), adminToken: ADMIN });
+    startServiceForTest(AppModule, 'validation', {
+      databaseUrl: schema.url,
+      schema: schema.schema,
+      kafkaBrokers: broker.brokers.join(','),
+      adminToken: ADMIN,
+    });
 
   const send = async (events: RawEvent[]) => {
-    await producer.send({ topic: Topics.EventsRaw, acks: -1, messages: events.map((e) => ({ key: e.userId ?? e.anonymousId ?? e.messageId, value: encode(Topics.EventsRaw, e) })) });
+    await producer.send({
+      topic: Topics.EventsRaw,
+      acks: -1,
+      messages: events.map((e) => ({ key: e.userId ?? e.anonymousId ?? e.messageId, value: encode(Topics.EventsRaw, e) })),
+    });
   };
   const sendRecords = async (records: RawRecord[]) => {
-    await producer.send({ topic: Topics.RecordsRaw, acks: -1, messages: records.map((r) => ({ key: `${r.sourceId}:${r.recordId}`, value: encode(Topics.RecordsRaw, r) })) });
+    await producer.send({
+      topic: Topics.RecordsRaw,
+      acks: -1,
+      messages: records.map((r) => ({ key: `${r.sourceId}:${r.recordId}`, value: encode(Topics.RecordsRaw, r) })),
+    });
   };
   const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = auth) => {
     const res = await fetch(`${service.url}${path}`, {
@@ -94,26 +114,48 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
 
   it('drops a blocked identifier value, not the event: the removal is a violation and a count in the report', async () => {
     const source = 'blocked-ids';
-    const bob = event({ sourceId: source, type: 'identify', event: null, userId: 'bob', anonymousId: 'anonymous', traits: JSON.stringify({ firstName: 'Bob' }) });
+    const bob = event({
+      sourceId: source,
+      type: 'identify',
+      event: null,
+      userId: 'bob',
+      anonymousId: 'anonymous',
+      traits: JSON.stringify({ firstName: 'Bob' }),
+    });
     const nobody = event({ sourceId: source, type: 'identify', event: null, userId: 'null', anonymousId: 'guest' });
     await send([bob, nobody]);
     const [valid] = await validFor(source);
     expect(valid.key).toBe('bob');
     expect(valid.value).toMatchObject({ messageId: bob.messageId, userId: 'bob', anonymousId: null });
-    expect(valid.value.violations).toEqual([{ reason: 'blocked_identifier', detail: 'anonymousId "anonymous" is a blocked placeholder value; removed', path: 'anonymousId' }]);
+    expect(valid.value.violations).toEqual([
+      { reason: 'blocked_identifier', detail: 'anonymousId "anonymous" is a blocked placeholder value; removed', path: 'anonymousId' },
+    ]);
     const [rejected] = await rejectedFor(source);
     expect(rejected.value).toMatchObject({ reason: 'missing_identity', messageId: nobody.messageId });
-    const report = await eventually(async () => {
-      const entry = (await api('GET', `/v1/reports/input-validation?sourceId=${source}`)).body.sources[0];
-      return entry && entry.totals.eventsAccepted + entry.totals.rejected === 2 ? entry : undefined;
-    }, 20_000, 'both events in the report');
+    const report = await eventually(
+      async () => {
+        const entry = (await api('GET', `/v1/reports/input-validation?sourceId=${source}`)).body.sources[0];
+        return entry && entry.totals.eventsAccepted + entry.totals.rejected === 2 ? entry : undefined;
+      },
+      20_000,
+      'both events in the report',
+    );
     expect(report.totals).toMatchObject({ eventsAccepted: 1, rejected: 1, flagged: 1, blockedIdentifiersRemoved: 3 });
-    expect(await (await fetch(`${service.url}/metrics`)).text()).toMatch(/tessera_validation_repaired_values_total\{[^}]*what="blocked_identifier"[^}]*\} [1-9]/);
+    expect(await (await fetch(`${service.url}/metrics`)).text()).toMatch(
+      /tessera_validation_repaired_values_total\{[^}]*what="blocked_identifier"[^}]*\} [1-9]/,
+    );
   }, 30_000);
 
   it('applies the clock-skew arithmetic and normalizes email, phone (source region), currency and revenue', async () => {
     const source = 'normalize';
-    expect((await api('PUT', `/v1/sources/${source}/settings`, { defaultRegion: 'de', testRules: [{ path: 'context.app.namespace', equals: 'com.example.qa' }] })).status).toBe(200);
+    expect(
+      (
+        await api('PUT', `/v1/sources/${source}/settings`, {
+          defaultRegion: 'de',
+          testRules: [{ path: 'context.app.namespace', equals: 'com.example.qa' }],
+        })
+      ).status,
+    ).toBe(200);
     const receivedAt = Date.parse('2026-11-22T10:00:00.000Z');
     const order = event({
       sourceId: source,
@@ -142,12 +184,18 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
     expect((await api('PUT', '/v1/tracking-plans/strict', { mode: 'reject', ...plan })).status).toBe(200);
     expect((await api('PUT', '/v1/tracking-plans/lenient', { mode: 'flag', ...plan })).status).toBe(200);
     expect((await api('PUT', '/v1/tracking-plans/strict', { mode: 'maybe', events: [] })).status).toBe(400);
-    expect((await api('PUT', '/v1/tracking-plans/strict', { mode: 'reject', events: [{ name: 'X', schema: { type: 'nope' } }] })).status).toBe(400);
+    expect(
+      (await api('PUT', '/v1/tracking-plans/strict', { mode: 'reject', events: [{ name: 'X', schema: { type: 'nope' } }] })).status,
+    ).toBe(400);
     expect((await api('GET', '/v1/tracking-plans/strict', undefined, {})).status).toBe(401);
     expect((await api('GET', '/v1/tracking-plans/strict')).body).toMatchObject({ sourceId: 'strict', version: 1, mode: 'reject' });
 
     const missingOrderId = { properties: JSON.stringify({ total: 3 }) };
-    await send([event({ sourceId: 'strict', ...missingOrderId }), event({ sourceId: 'strict', event: 'order_viewed' }), event({ sourceId: 'lenient', ...missingOrderId })]);
+    await send([
+      event({ sourceId: 'strict', ...missingOrderId }),
+      event({ sourceId: 'strict', event: 'order_viewed' }),
+      event({ sourceId: 'lenient', ...missingOrderId }),
+    ]);
     const rejected = await rejectedFor('strict', 2);
     expect(rejected.map((r) => [r.value.reason, r.value.path]).sort()).toEqual([
       ['naming_convention', 'event'],
@@ -163,11 +211,21 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
     const original = event({ sourceId: source, event: 'Signed Up' });
     await send([original]);
     await rejectedFor(source);
-    const page = await eventually(async () => {
-      const res = await api('GET', `/v1/rejections?sourceId=${source}&reason=unplanned_event`);
-      return res.body.rejections.length > 0 ? res.body : undefined;
-    }, 20_000, 'the rejection in the store');
-    expect(page.rejections[0]).toMatchObject({ sourceId: source, messageId: original.messageId, reason: 'unplanned_event', replayCount: 0, original: { topic: Topics.EventsRaw } });
+    const page = await eventually(
+      async () => {
+        const res = await api('GET', `/v1/rejections?sourceId=${source}&reason=unplanned_event`);
+        return res.body.rejections.length > 0 ? res.body : undefined;
+      },
+      20_000,
+      'the rejection in the store',
+    );
+    expect(page.rejections[0]).toMatchObject({
+      sourceId: source,
+      messageId: original.messageId,
+      reason: 'unplanned_event',
+      replayCount: 0,
+      original: { topic: Topics.EventsRaw },
+    });
 
     await api('PUT', `/v1/tracking-plans/${source}`, { mode: 'reject', events: [{ name: 'Order Completed' }, { name: 'Signed Up' }] });
     const replay = await api('POST', '/v1/rejections/replay', { sourceId: source });
@@ -196,14 +254,20 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
     await send([{ ...first }, { ...later }, afterRestart]);
     const valid = await validFor(source, 3);
     await new Promise((r) => setTimeout(r, 500));
-    expect(collector.all(Topics.EventsValid).filter((m) => m.value.sourceId === source).map((m) => m.value.messageId).sort()).toEqual(
-      [first.messageId, later.messageId, afterRestart.messageId].sort(),
-    );
+    expect(
+      collector
+        .all(Topics.EventsValid)
+        .filter((m) => m.value.sourceId === source)
+        .map((m) => m.value.messageId)
+        .sort(),
+    ).toEqual([first.messageId, later.messageId, afterRestart.messageId].sort());
     expect(valid).toHaveLength(3);
     const { rows } = await schema.pool.query('SELECT duplicates FROM input_quality_daily WHERE source_id = $1', [source]);
     expect(rows.reduce((sum, row) => sum + Number(row.duplicates), 0)).toBe(4);
     // The restarted process counts what it saw itself.
-    expect(await (await fetch(`${service.url}/metrics`)).text()).toMatch(/tessera_validation_dedupe_duplicates_total\{[^}]*kind="event"[^}]*\} 2/);
+    expect(await (await fetch(`${service.url}/metrics`)).text()).toMatch(
+      /tessera_validation_dedupe_duplicates_total\{[^}]*kind="event"[^}]*\} 2/,
+    );
   }, 60_000);
 
   it('validates profile records to cdp.records.valid', async () => {
@@ -220,7 +284,17 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
   it("finds a connector's rejected records by connection and run, with their origin, and counts them per run", async () => {
     const origin = (runId: string, rowKey: string) => ({ connectionId: 'conn-crm', runId, stream: 'contacts', rowKey });
     const record = (recordId: string, attributes: object, runId: string) =>
-      rawRecord({ sourceId: 'connector-src', messageId: randomUUID(), receivedAt: Date.now(), recordId, attributes: JSON.stringify(attributes), mapping: { mail: 'email' }, renames: { End: 'contract_end_date' }, casts: { End: 'date' }, origin: origin(runId, `contacts.csv:${recordId}`) });
+      rawRecord({
+        sourceId: 'connector-src',
+        messageId: randomUUID(),
+        receivedAt: Date.now(),
+        recordId,
+        attributes: JSON.stringify(attributes),
+        mapping: { mail: 'email' },
+        renames: { End: 'contract_end_date' },
+        casts: { End: 'date' },
+        origin: origin(runId, `contacts.csv:${recordId}`),
+      });
     const good = record('r-ok', { mail: 'ok@x.io', End: '2027-03-31T23:30:00-02:00' }, 'run-1');
     const badCast = record('r-cast', { mail: 'cast@x.io', End: '31/03/2027' }, 'run-1');
     const noId = record('r-noid', { End: '2027-01-01' }, 'run-1');
@@ -230,51 +304,80 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
     expect(valid.value.origin).toEqual(origin('run-1', 'contacts.csv:r-ok'));
     expect(JSON.parse(valid.value.attributes)).toEqual({ mail: 'ok@x.io', contract_end_date: '2027-04-01T01:30:00.000Z' });
 
-    const listed = await eventually(async () => {
-      const res = await api('GET', '/v1/rejections?connectionId=conn-crm&runId=run-1');
-      return res.body.rejections.length === 2 ? res.body.rejections : undefined;
-    }, 20_000, "run-1's two rejections");
+    const listed = await eventually(
+      async () => {
+        const res = await api('GET', '/v1/rejections?connectionId=conn-crm&runId=run-1');
+        return res.body.rejections.length === 2 ? res.body.rejections : undefined;
+      },
+      20_000,
+      "run-1's two rejections",
+    );
     const byRecord = new Map(listed.map((r: { messageId: string }) => [r.messageId, r]));
-    expect(byRecord.get(badCast.messageId)).toMatchObject({ reason: 'invalid_record', path: 'attributes.End', detail: expect.stringContaining('cannot be cast to date'), origin: origin('run-1', 'contacts.csv:r-cast') });
+    expect(byRecord.get(badCast.messageId)).toMatchObject({
+      reason: 'invalid_record',
+      path: 'attributes.End',
+      detail: expect.stringContaining('cannot be cast to date'),
+      origin: origin('run-1', 'contacts.csv:r-cast'),
+    });
     expect(byRecord.get(noId.messageId)).toMatchObject({ reason: 'missing_identity', origin: origin('run-1', 'contacts.csv:r-noid') });
     expect((await api('GET', '/v1/rejections?connectionId=conn-crm')).body.rejections).toHaveLength(3);
     expect((await api('GET', '/v1/rejections?connectionId=other')).body.rejections).toEqual([]);
 
     const report = (await api('GET', '/v1/reports/input-validation/connections/conn-crm')).body;
     expect(report).toMatchObject({ connectionId: 'conn-crm', rejected: 3, byReason: { invalid_record: 2, missing_identity: 1 } });
-    expect(report.runs.map((run: { runId: string; rejected: number; byReason: object }) => [run.runId, run.rejected, run.byReason]).sort()).toEqual([
+    expect(
+      report.runs.map((run: { runId: string; rejected: number; byReason: object }) => [run.runId, run.rejected, run.byReason]).sort(),
+    ).toEqual([
       ['run-1', 2, { invalid_record: 1, missing_identity: 1 }],
       ['run-2', 1, { invalid_record: 1 }],
     ]);
-    expect((await api('GET', '/v1/reports/input-validation/connections/conn-crm?runId=run-2')).body).toMatchObject({ rejected: 1, runs: [{ runId: 'run-2' }] });
+    expect((await api('GET', '/v1/reports/input-validation/connections/conn-crm?runId=run-2')).body).toMatchObject({
+      rejected: 1,
+      runs: [{ runId: 'run-2' }],
+    });
   }, 30_000);
 
   it('serves tracking-plan and source-settings CRUD, and pages rejections by keyset', async () => {
     expect((await api('PUT', '/v1/tracking-plans/crud', { mode: 'flag', events: [] })).body).toMatchObject({ version: 1 });
     expect((await api('PUT', '/v1/tracking-plans/crud', { mode: 'reject', events: [{ name: 'A' }, { name: 'A' }] })).status).toBe(400);
-    expect((await api('PUT', '/v1/tracking-plans/crud', { mode: 'reject', namingConvention: 'snake_case', events: [{ name: 'a_b' }] })).body).toMatchObject({ version: 2, mode: 'reject' });
+    expect(
+      (await api('PUT', '/v1/tracking-plans/crud', { mode: 'reject', namingConvention: 'snake_case', events: [{ name: 'a_b' }] })).body,
+    ).toMatchObject({ version: 2, mode: 'reject' });
     expect((await api('GET', '/v1/tracking-plans')).body.plans.map((p: { sourceId: string }) => p.sourceId)).toContain('crud');
     expect((await api('DELETE', '/v1/tracking-plans/crud')).status).toBe(204);
     expect((await api('GET', '/v1/tracking-plans/crud')).status).toBe(404);
     expect((await api('PUT', '/v1/sources/crud/settings', { defaultRegion: 'ZZ' })).status).toBe(400);
     expect((await api('PUT', '/v1/sources/crud/settings', { testRules: [{ path: 'userId' }] })).status).toBe(400);
-    expect((await api('PUT', '/v1/sources/crud/settings', { defaultRegion: 'fr' })).body).toMatchObject({ sourceId: 'crud', defaultRegion: 'FR', testRules: [] });
+    expect((await api('PUT', '/v1/sources/crud/settings', { defaultRegion: 'fr' })).body).toMatchObject({
+      sourceId: 'crud',
+      defaultRegion: 'FR',
+      testRules: [],
+    });
     expect((await api('DELETE', '/v1/sources/crud/settings')).status).toBe(204);
 
     const source = 'paging';
     const bad = Array.from({ length: 5 }, () => event({ sourceId: source, userId: 'null' }));
     await send(bad);
-    await eventually(async () => ((await api('GET', `/v1/rejections?sourceId=${source}`)).body.rejections.length === 5 ? true : undefined), 20_000, 'five rejections');
+    await eventually(
+      async () => ((await api('GET', `/v1/rejections?sourceId=${source}`)).body.rejections.length === 5 ? true : undefined),
+      20_000,
+      'five rejections',
+    );
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { rejections: { messageId: string }[]; nextCursor: string | null } } = await api('GET', `/v1/rejections?sourceId=${source}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { body: { rejections: { messageId: string }[]; nextCursor: string | null } } = await api(
+        'GET',
+        `/v1/rejections?sourceId=${source}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       seen.push(...page.body.rejections.map((r) => r.messageId));
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(seen.sort()).toEqual(bad.map((e) => e.messageId).sort());
     expect((await api('GET', `/v1/rejections?sourceId=${source}&to=2020-01-01`)).body.rejections).toEqual([]);
-    expect((await api('GET', `/v1/rejections?sourceId=${source}&reason=missing_identity&from=${Date.now() - 60_000}`)).body.rejections).toHaveLength(5);
+    expect(
+      (await api('GET', `/v1/rejections?sourceId=${source}&reason=missing_identity&from=${Date.now() - 60_000}`)).body.rejections,
+    ).toHaveLength(5);
     expect((await api('GET', '/v1/rejections?cursor=garbage')).status).toBe(400);
   }, 30_000);
 
@@ -282,24 +385,30 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
     const original = event({ sourceId: 'foreign' });
     await producer.send({
       topic: Topics.EventsRejected,
-      messages: [{
-        key: 'foreign',
-        value: encode(Topics.EventsRaw, original),
-        headers: {
-          'tessera-dlq-reason': 'processing_error',
-          'tessera-dlq-detail': 'boom',
-          'tessera-dlq-source-topic': Topics.EventsRaw,
-          'tessera-dlq-source-partition': '0',
-          'tessera-dlq-source-offset': '7',
-          'tessera-dlq-service': 'identity-resolver',
-          'tessera-dlq-envelope-error': 'could not encode',
+      messages: [
+        {
+          key: 'foreign',
+          value: encode(Topics.EventsRaw, original),
+          headers: {
+            'tessera-dlq-reason': 'processing_error',
+            'tessera-dlq-detail': 'boom',
+            'tessera-dlq-source-topic': Topics.EventsRaw,
+            'tessera-dlq-source-partition': '0',
+            'tessera-dlq-source-offset': '7',
+            'tessera-dlq-service': 'identity-resolver',
+            'tessera-dlq-envelope-error': 'could not encode',
+          },
         },
-      }],
+      ],
     });
-    const stored = await eventually(async () => {
-      const res = await api('GET', '/v1/rejections?service=identity-resolver');
-      return res.body.rejections[0];
-    }, 20_000, 'the raw DLQ record in the store');
+    const stored = await eventually(
+      async () => {
+        const res = await api('GET', '/v1/rejections?service=identity-resolver');
+        return res.body.rejections[0];
+      },
+      20_000,
+      'the raw DLQ record in the store',
+    );
     expect(stored).toMatchObject({ reason: 'processing_error', detail: 'boom', original: { topic: Topics.EventsRaw, offset: '7' } });
     expect((await api('POST', '/v1/rejections/replay', { rejectionIds: [stored.rejectionId] })).body.replayed).toBe(1);
     const [valid] = await validFor('foreign');
@@ -310,22 +419,42 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
     const source = 'report';
     await api('PUT', `/v1/sources/${source}/settings`, { defaultRegion: 'US' });
     await send([
-      event({ sourceId: source, type: 'identify', event: null, traits: JSON.stringify({ email: 'a@example.com', phone: '(415) 555-2671' }) }),
+      event({
+        sourceId: source,
+        type: 'identify',
+        event: null,
+        traits: JSON.stringify({ email: 'a@example.com', phone: '(415) 555-2671' }),
+      }),
       event({ sourceId: source, type: 'identify', event: null, traits: JSON.stringify({ email: 'not an email', phone: '5' }) }),
       event({ sourceId: source, properties: JSON.stringify({ revenue: 10, currency: 'EUR' }) }),
       event({ sourceId: source, properties: JSON.stringify({ revenue: 'ten', currency: 'EUR' }) }),
       event({ sourceId: source, properties: JSON.stringify({ revenue: 5, currency: 'XXXX' }) }),
       event({ sourceId: source, properties: JSON.stringify({ total: '7.5' }) }),
     ]);
-    const report = await eventually(async () => {
-      const res = await api('GET', `/v1/reports/input-validation?sourceId=${source}`);
-      const entry = res.body.sources[0];
-      return entry && entry.totals.eventsAccepted + entry.totals.rejected === 6 ? entry : undefined;
-    }, 20_000, 'six events in the report');
-    expect(report.totals).toMatchObject({ eventsAccepted: 5, rejected: 1, emailsSeen: 2, emailsValid: 1, phonesSeen: 2, phonesValid: 1, transactionsSeen: 4, transactionsWellFormed: 2 });
+    const report = await eventually(
+      async () => {
+        const res = await api('GET', `/v1/reports/input-validation?sourceId=${source}`);
+        const entry = res.body.sources[0];
+        return entry && entry.totals.eventsAccepted + entry.totals.rejected === 6 ? entry : undefined;
+      },
+      20_000,
+      'six events in the report',
+    );
+    expect(report.totals).toMatchObject({
+      eventsAccepted: 5,
+      rejected: 1,
+      emailsSeen: 2,
+      emailsValid: 1,
+      phonesSeen: 2,
+      phonesValid: 1,
+      transactionsSeen: 4,
+      transactionsWellFormed: 2,
+    });
     expect(report.shares).toEqual({ validEmails: 0.5, validPhones: 0.5, wellFormedTransactions: 0.5, rejected: 0.1667 });
     expect((await api('GET', '/v1/reports/input-validation?from=yesterday')).status).toBe(400);
-    expect(await (await fetch(`${service.url}/metrics`)).text()).toMatch(/tessera_validation_input_values_total\{[^}]*field="email"[^}]*verdict="invalid"[^}]*\} [1-9]/);
+    expect(await (await fetch(`${service.url}/metrics`)).text()).toMatch(
+      /tessera_validation_input_values_total\{[^}]*field="email"[^}]*verdict="invalid"[^}]*\} [1-9]/,
+    );
   }, 30_000);
 
   it("marks order and refund events with the source's order event names and default currency", async () => {
@@ -333,9 +462,15 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
     expect((await api('PUT', `/v1/sources/${source}/settings`, { defaultCurrency: 'EURO' })).status).toBe(400);
     expect((await api('PUT', `/v1/sources/${source}/settings`, { defaultCurrency: 'ABC' })).status).toBe(400);
     expect((await api('PUT', `/v1/sources/${source}/settings`, { orderEvents: [] })).status).toBe(400);
-    const put = await api('PUT', `/v1/sources/${source}/settings`, { orderEvents: ['Order Completed', 'Purchase'], defaultCurrency: 'sek' });
+    const put = await api('PUT', `/v1/sources/${source}/settings`, {
+      orderEvents: ['Order Completed', 'Purchase'],
+      defaultCurrency: 'sek',
+    });
     expect(put.body).toMatchObject({ orderEvents: ['Order Completed', 'Purchase'], defaultCurrency: 'SEK' });
-    expect((await api('GET', `/v1/sources/${source}/settings`)).body).toMatchObject({ orderEvents: ['Order Completed', 'Purchase'], defaultCurrency: 'SEK' });
+    expect((await api('GET', `/v1/sources/${source}/settings`)).body).toMatchObject({
+      orderEvents: ['Order Completed', 'Purchase'],
+      defaultCurrency: 'SEK',
+    });
     await send([
       event({ sourceId: source, event: 'Purchase', properties: JSON.stringify({ order_id: 'p-1', revenue: 20 }) }),
       event({ sourceId: source, event: 'Order Refunded', properties: JSON.stringify({ order_id: 'p-1', currency: 'usd', total: 5 }) }),
@@ -344,7 +479,13 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
     ]);
     const valid = [...(await validFor(source, 3)), ...(await validFor('no-default'))].map((m) => m.value);
     const byEvent = new Map(valid.map((v) => [v.event, v.commerce]));
-    expect(byEvent.get('Purchase')).toEqual({ kind: 'order', orderId: 'p-1', amount: 20, currency: 'SEK', currencyOrigin: 'source_default' });
+    expect(byEvent.get('Purchase')).toEqual({
+      kind: 'order',
+      orderId: 'p-1',
+      amount: 20,
+      currency: 'SEK',
+      currencyOrigin: 'source_default',
+    });
     expect(byEvent.get('Order Refunded')).toEqual({ kind: 'refund', orderId: 'p-1', amount: 5, currency: 'USD', currencyOrigin: 'event' });
     expect(byEvent.get('Checkout Started')).toBeNull();
     expect(byEvent.get('Order Completed')).toEqual({ kind: 'order', orderId: 'n-1', amount: 1, currency: null, currencyOrigin: 'missing' });

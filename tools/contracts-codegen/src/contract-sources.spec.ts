@@ -34,20 +34,27 @@ const record = (name: string, fields: object[]) => ({ type: 'record', name, name
 describe('generateContractSources', () => {
   it('types values and inputs: defaulted fields are optional only in inputs', () => {
     const source = generateContractSources([
-      topic('cdp.t', record('T', [
-        { name: 'id', type: 'string', doc: 'The id.' },
-        { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
-        { name: 'note', type: ['null', 'string'], default: null },
-        { name: 'tags', type: { type: 'map', values: 'bytes' }, default: {} },
-        { name: 'kind', type: { type: 'enum', name: 'Kind', symbols: ['a', 'b'] } },
-        { name: 'child', type: ['null', record('Child', [{ name: 'n', type: 'int', default: 0 }])], default: null },
-        { name: 'again', type: { type: 'array', items: 'Child' } },
-      ])),
+      topic(
+        'cdp.t',
+        record('T', [
+          { name: 'id', type: 'string', doc: 'The id.' },
+          { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
+          { name: 'note', type: ['null', 'string'], default: null },
+          { name: 'tags', type: { type: 'map', values: 'bytes' }, default: {} },
+          { name: 'kind', type: { type: 'enum', name: 'Kind', symbols: ['a', 'b'] } },
+          { name: 'child', type: ['null', record('Child', [{ name: 'n', type: 'int', default: 0 }])], default: null },
+          { name: 'again', type: { type: 'array', items: 'Child' } },
+        ]),
+      ),
     ]).get(`${GENERATED_DIR}/cdp-t.ts`)!;
     expect(source).toContain("export type KindV1 = 'a' | 'b';");
     expect(source).toContain('  /** The id. */\n  id: string;');
-    expect(source).toContain('export interface TV1 {\n  /** The id. */\n  id: string;\n  /** (timestamp-millis: UTC epoch milliseconds) */\n  at: number;\n  note: string | null;\n  tags: Record<string, Buffer>;\n  kind: KindV1;\n  child: ChildV1 | null;\n  again: Array<ChildV1>;\n}');
-    expect(source).toContain('  note?: string | null;\n  tags?: Record<string, Buffer>;\n  kind: KindV1;\n  child?: ChildV1Input | null;\n  again: Array<ChildV1Input>;');
+    expect(source).toContain(
+      'export interface TV1 {\n  /** The id. */\n  id: string;\n  /** (timestamp-millis: UTC epoch milliseconds) */\n  at: number;\n  note: string | null;\n  tags: Record<string, Buffer>;\n  kind: KindV1;\n  child: ChildV1 | null;\n  again: Array<ChildV1>;\n}',
+    );
+    expect(source).toContain(
+      '  note?: string | null;\n  tags?: Record<string, Buffer>;\n  kind: KindV1;\n  child?: ChildV1Input | null;\n  again: Array<ChildV1Input>;',
+    );
     expect(source).toContain('export type T = TV1;\nexport type TInput = TV1Input;\nexport type Kind = KindV1;');
   });
 
@@ -60,8 +67,9 @@ describe('generateContractSources', () => {
   });
 
   it('names the newest version in the topic maps', () => {
-    const index = generateContractSources([topic('cdp.v', record('V', []), record('V', [{ name: 'n', type: ['null', 'int'], default: null }]))])
-      .get(`${GENERATED_DIR}/index.ts`)!;
+    const index = generateContractSources([
+      topic('cdp.v', record('V', []), record('V', [{ name: 'n', type: ['null', 'int'], default: null }])),
+    ]).get(`${GENERATED_DIR}/index.ts`)!;
     expect(index).toContain("  'cdp.v': VV2;");
     expect(index).toContain("  'cdp.v': CDP_V_VERSIONS,");
   });
@@ -78,7 +86,13 @@ describe('updateFingerprintLock', () => {
 
   it('refuses a published version whose canonical form changed', () => {
     const lock = updateFingerprintLock([v1], {});
-    const edited = topic('cdp.l', record('L', [{ name: 'a', type: 'string' }, { name: 'b', type: 'int', default: 0 }]));
+    const edited = topic(
+      'cdp.l',
+      record('L', [
+        { name: 'a', type: 'string' },
+        { name: 'b', type: 'int', default: 0 },
+      ]),
+    );
     expect(() => updateFingerprintLock([edited], lock)).toThrow(/edited in place/);
   });
 });

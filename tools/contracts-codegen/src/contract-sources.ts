@@ -45,9 +45,10 @@ function topicModule(topic: CatalogTopic): TopicModule {
   const latestVersion = topic.versions[topic.versions.length - 1].version;
   const aliases = [...latest.emitter.namedTypes()]
     .filter(([, kind]) => kind !== 'fixed')
-    .map(([name, kind]) =>
-      `export type ${name} = ${name}V${latestVersion};\n` +
-      (kind === 'record' ? `export type ${name}Input = ${name}V${latestVersion}Input;\n` : ''),
+    .map(
+      ([name, kind]) =>
+        `export type ${name} = ${name}V${latestVersion};\n` +
+        (kind === 'record' ? `export type ${name}Input = ${name}V${latestVersion}Input;\n` : ''),
     );
   parts.push(`// ---- the newest version (v${latestVersion}): what consumers read into and producers write\n\n${aliases.join('')}`);
   const versions = topic.versions

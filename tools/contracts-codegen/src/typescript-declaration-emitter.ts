@@ -115,7 +115,9 @@ export class TypeScriptDeclarationEmitter {
     const inputLines = fields.map((f) => this.fieldLine(f, 'input', `${at}.${String(f.name)}`));
     const name = `${short}${this.suffix}`;
     this.declarations.push(`${docComment(node.doc, '')}export interface ${name} {\n${valueLines.join('')}}\n`);
-    this.declarations.push(`/** What encode accepts for ${name}: fields with a schema default may be omitted. */\nexport interface ${name}Input {\n${inputLines.join('')}}\n`);
+    this.declarations.push(
+      `/** What encode accepts for ${name}: fields with a schema default may be omitted. */\nexport interface ${name}Input {\n${inputLines.join('')}}\n`,
+    );
     return mode === 'input' ? `${name}Input` : name;
   }
 

@@ -28,13 +28,30 @@ const LISTENING = /^(?:embedded|apache) kafka (?:\S+ )?listening on ([^\s,]+)/;
  * same port and data directory, without taking the dev stack down. Resolves once it listens.
  */
 export function launchBroker(options: BrokerLaunchOptions): Promise<BrokerRun> {
-  const args = options.kind === 'apache'
-    ? [path.join(REPO_ROOT, 'tools', 'run-ts.js'), path.join('libs', 'testing', 'src', 'apache-kafka', 'apache-kafka-cli.ts'), '--port', String(options.port), '--data-dir', options.dataDir]
-    : [
-        path.join(REPO_ROOT, 'tools', 'run-ts.js'),
-        path.join('libs', 'embedded-kafka', 'src', 'cli.ts'),
-        ...['--port', String(options.port), '--data-dir', options.dataDir, '--auto-create-topics', 'false', '--log-level', options.logLevel],
-      ];
+  const args =
+    options.kind === 'apache'
+      ? [
+          path.join(REPO_ROOT, 'tools', 'run-ts.js'),
+          path.join('libs', 'testing', 'src', 'apache-kafka', 'apache-kafka-cli.ts'),
+          '--port',
+          String(options.port),
+          '--data-dir',
+          options.dataDir,
+        ]
+      : [
+          path.join(REPO_ROOT, 'tools', 'run-ts.js'),
+          path.join('libs', 'embedded-kafka', 'src', 'cli.ts'),
+          ...[
+            '--port',
+            String(options.port),
+            '--data-dir',
+            options.dataDir,
+            '--auto-create-topics',
+            'false',
+            '--log-level',
+            options.logLevel,
+          ],
+        ];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const recent: string[] = [];
   let exitInfo: ChildExit | undefined;

@@ -68,7 +68,12 @@ describe('ChildSupervisor', () => {
 
   it('leaves an exit before keepAlive() to the caller, and restarts it once kept alive', async () => {
     const runs: FakeRun[] = [];
-    const supervisor = new ChildSupervisor('broker', async () => (runs.push(fakeRun()), runs[runs.length - 1]), { log: () => undefined }, fastPolicy);
+    const supervisor = new ChildSupervisor(
+      'broker',
+      async () => (runs.push(fakeRun()), runs[runs.length - 1]),
+      { log: () => undefined },
+      fastPolicy,
+    );
     await supervisor.start();
     runs[0].die({ code: 1, signal: null });
     await runs[0].exited;
@@ -82,7 +87,12 @@ describe('ChildSupervisor', () => {
   it('stops a child whose first launch was still under way when stop() was called', async () => {
     const run = fakeRun();
     let finishLaunch!: () => void;
-    const supervisor = new ChildSupervisor('postgres', () => new Promise<ChildRun>((resolve) => (finishLaunch = () => resolve(run))), { log: () => undefined }, fastPolicy);
+    const supervisor = new ChildSupervisor(
+      'postgres',
+      () => new Promise<ChildRun>((resolve) => (finishLaunch = () => resolve(run))),
+      { log: () => undefined },
+      fastPolicy,
+    );
     const starting = supervisor.start();
     const stopping = supervisor.stop();
     finishLaunch();

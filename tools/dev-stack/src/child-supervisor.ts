@@ -58,7 +58,8 @@ export class ChildSupervisor {
   keepAlive(): void {
     this.keepingAlive = true;
     const run = this.run;
-    if (run?.exitInfo && !this.restartTimer && !this.launching) this.scheduleRestart(`${this.name} (pid ${run.pid}) ${describeExit(run.exitInfo)}`, 0);
+    if (run?.exitInfo && !this.restartTimer && !this.launching)
+      this.scheduleRestart(`${this.name} (pid ${run.pid}) ${describeExit(run.exitInfo)}`, 0);
   }
 
   async stop(): Promise<ChildExit | undefined> {
@@ -83,7 +84,9 @@ export class ChildSupervisor {
   private scheduleRestart(what: string, ranMs: number): void {
     this.streak = crashStreak(this.streak, ranMs, this.policy);
     const delay = restartDelayMs(this.streak, this.policy);
-    this.hooks.log(`${what}; restarting in ${delay < 1000 ? `${delay} ms` : `${(delay / 1000).toFixed(1)} s`} (crash ${this.streak} in a row)`);
+    this.hooks.log(
+      `${what}; restarting in ${delay < 1000 ? `${delay} ms` : `${(delay / 1000).toFixed(1)} s`} (crash ${this.streak} in a row)`,
+    );
     this.restartTimer = setTimeout(() => void this.relaunch(), delay);
   }
 

@@ -29,10 +29,14 @@ const yamlDocuments = (relative: string): Yaml[] => parseAllDocuments(read(relat
 
 const SHARED_VARIABLES = new Set<string>(SHARED_VARIABLE_NAMES);
 const requiredInProduction = (name: ServiceName) =>
-  describeSharedEnvironment(SERVICE_CATALOG[name]).filter((v) => v.requiredInProduction).map((v) => v.name);
+  describeSharedEnvironment(SERVICE_CATALOG[name])
+    .filter((v) => v.requiredInProduction)
+    .map((v) => v.name);
 /** The service's own variables (libs/config SERVICE_ENVIRONMENTS) that production deploy files must set. */
 const ownDeployedVariables = (name: ServiceName) =>
-  describeServiceEnvironment(name).filter((v) => !v.developmentOnly).map((v) => v.name);
+  describeServiceEnvironment(name)
+    .filter((v) => !v.developmentOnly)
+    .map((v) => v.name);
 /**
  * What a service's deploy environment may set: the shared variables (with its own `<SERVICE>_ADMIN_TOKEN` and
  * `<SERVICE>_READ_TOKEN`) and its own, never a development-only one.
@@ -68,17 +72,25 @@ describe('docker-compose.yml', () => {
     expect(service).toBeDefined();
     expect(service.command).toEqual([name]);
     // Only the gateway is public; the others serve admin APIs, published for the host's operator alone.
-    expect(service.ports).toEqual([name === 'ingest-gateway' ? `${defaultPort}:${defaultPort}` : `127.0.0.1:${defaultPort}:${defaultPort}`]);
+    expect(service.ports).toEqual([
+      name === 'ingest-gateway' ? `${defaultPort}:${defaultPort}` : `127.0.0.1:${defaultPort}:${defaultPort}`,
+    ]);
     const env = service.environment as Record<string, string>;
     expect(env.PORT).toBe(String(defaultPort));
     expect(env.DATABASE_SCHEMA).toBe(schema);
     expect(new URL(env.DATABASE_URL.replace(/\$\{[^}]*\}/g, 'x')).username).toBe(`${schema}_svc`);
     expect(unknownVariables(name, Object.keys(env))).toEqual([]);
     for (const variable of [...requiredInProduction(name), ...ownDeployedVariables(name)]) expect(env).toHaveProperty(variable);
-    expectValidEnvironment(name, Object.fromEntries(Object.entries(env).map(([variable, value]) => [variable, composeValue(String(value))])));
+    expectValidEnvironment(
+      name,
+      Object.fromEntries(Object.entries(env).map(([variable, value]) => [variable, composeValue(String(value))])),
+    );
     expect(env.NODE_ENV).toBe('production');
     expect(service.healthcheck.test.join(' ')).toContain('/readyz');
-    expect(service.depends_on).toMatchObject({ postgres: { condition: 'service_healthy' }, 'create-topics': { condition: 'service_completed_successfully' } });
+    expect(service.depends_on).toMatchObject({
+      postgres: { condition: 'service_healthy' },
+      'create-topics': { condition: 'service_completed_successfully' },
+    });
     expect(services.prometheus.depends_on).toContain(name);
   });
 
@@ -101,14 +113,18 @@ describe('docker-compose.yml', () => {
   it('gives each service schema its own Postgres role, with its own password, in the init script', () => {
     const script = read('deploy/postgres/init/01-service-roles.sh');
     const entries = [...script.matchAll(/^ {2}([a-z_]+):([A-Z_]+)/gm)].map(([, schema, variable]) => [schema, variable]);
-    expect(Object.fromEntries(entries)).toEqual(Object.fromEntries(SERVICE_NAMES.map((name) => [SERVICE_CATALOG[name].schema, dbPasswordVariable(name)])));
+    expect(Object.fromEntries(entries)).toEqual(
+      Object.fromEntries(SERVICE_NAMES.map((name) => [SERVICE_CATALOG[name].schema, dbPasswordVariable(name)])),
+    );
     expect(services.postgres.volumes).toContain('./deploy/postgres/init:/docker-entrypoint-initdb.d:ro');
     for (const name of SERVICE_NAMES) {
       const variable = dbPasswordVariable(name);
       // The role's password reaches Postgres (for the init script) and the service's URL from the same variable.
       expect(services.postgres.environment[variable]).toMatch(new RegExp(`^\\$\\{${variable}:\\?`));
       const url = services[name].environment.DATABASE_URL as string;
-      expect(url).toMatch(new RegExp(`^postgres://${SERVICE_CATALOG[name].schema}_svc:\\$\\{${variable}:\\?[^}]*\\}@postgres:5432/tessera$`));
+      expect(url).toMatch(
+        new RegExp(`^postgres://${SERVICE_CATALOG[name].schema}_svc:\\$\\{${variable}:\\?[^}]*\\}@postgres:5432/tessera$`),
+      );
     }
   });
 
@@ -123,10 +139,16 @@ describe('docker-compose.yml', () => {
 
   it('publishes Postgres, Kafka and Prometheus on 127.0.0.1 only, and never the PLAINTEXT listener the services use', () => {
     for (const name of ['postgres', 'kafka', 'prometheus', 'create-topics']) {
-      for (const mapping of (services[name].ports ?? []) as string[]) expect([name, mapping]).toEqual([name, expect.stringMatching(/^127\.0\.0\.1:\d+:\d+$/)]);
+      for (const mapping of (services[name].ports ?? []) as string[])
+        expect([name, mapping]).toEqual([name, expect.stringMatching(/^127\.0\.0\.1:\d+:\d+$/)]);
     }
     const kafka = services.kafka.environment;
-    const listeners = Object.fromEntries((kafka.KAFKA_LISTENERS as string).split(',').map((entry) => entry.split('://')).map(([listener, address]) => [listener, Number(address.split(':').pop())]));
+    const listeners = Object.fromEntries(
+      (kafka.KAFKA_LISTENERS as string)
+        .split(',')
+        .map((entry) => entry.split('://'))
+        .map(([listener, address]) => [listener, Number(address.split(':').pop())]),
+    );
     const published = (services.kafka.ports as string[]).map((mapping) => Number(mapping.split(':').pop()));
     expect(published).not.toContain(listeners.PLAINTEXT);
     expect(published).not.toContain(listeners.CONTROLLER);
@@ -142,7 +164,10 @@ describe('deploy/k8s', () => {
   // REPLACE_ME placeholders become a value long enough for the production checks (16+ character admin token).
   const secretValues = new Map(
     secrets.flatMap((secret) =>
-      Object.entries(secret.stringData as Record<string, string>).map(([key, value]) => [`${secret.metadata.name}/${key}`, value.replace('REPLACE_ME', 'replace-me-0123456789')]),
+      Object.entries(secret.stringData as Record<string, string>).map(([key, value]) => [
+        `${secret.metadata.name}/${key}`,
+        value.replace('REPLACE_ME', 'replace-me-0123456789'),
+      ]),
     ),
   );
 
@@ -152,7 +177,9 @@ describe('deploy/k8s', () => {
 
   it('lists every manifest except the secrets template in kustomization.yaml', () => {
     const kustomization = yamlFile('deploy/k8s/kustomization.yaml');
-    const manifests = fs.readdirSync(path.join(REPO_ROOT, 'deploy/k8s')).filter((file) => file.endsWith('.yaml') && !['kustomization.yaml', 'secrets.example.yaml'].includes(file));
+    const manifests = fs
+      .readdirSync(path.join(REPO_ROOT, 'deploy/k8s'))
+      .filter((file) => file.endsWith('.yaml') && !['kustomization.yaml', 'secrets.example.yaml'].includes(file));
     expect([...kustomization.resources].sort()).toEqual(manifests.sort());
   });
 
@@ -188,10 +215,14 @@ describe('deploy/k8s', () => {
     } else {
       expect(ownConfigMaps.map((doc) => doc.metadata.name)).toEqual([`${name}-config`]);
       expect(Object.keys(ownData).sort()).toEqual([...ownDeployedVariables(name)].sort());
-      expect(container.envFrom).toEqual([{ configMapRef: { name: configMap.metadata.name } }, { configMapRef: { name: `${name}-config` } }]);
+      expect(container.envFrom).toEqual([
+        { configMapRef: { name: configMap.metadata.name } },
+        { configMapRef: { name: `${name}-config` } },
+      ]);
     }
     const available = new Set([...setHere, ...Object.keys(configMap.data), ...Object.keys(ownData)]);
-    for (const variable of [...requiredInProduction(name), ...ownDeployedVariables(name)]) expect([variable, available.has(variable)]).toEqual([variable, true]);
+    for (const variable of [...requiredInProduction(name), ...ownDeployedVariables(name)])
+      expect([variable, available.has(variable)]).toEqual([variable, true]);
     const secretValue = (ref: { name: string; key: string }) => secretValues.get(`${ref.name}/${ref.key}`);
     const containerEnv = Object.fromEntries(env.map((v) => [v.name, v.value ?? secretValue(v.valueFrom!.secretKeyRef)]));
     expectValidEnvironment(name, { ...configMap.data, ...ownData, ...containerEnv });
@@ -202,7 +233,9 @@ describe('deploy/k8s', () => {
 
     // The drain (SHUTDOWN_TIMEOUT_MS) plus the preStop pause must end before Kubernetes sends SIGKILL.
     const preStopSeconds = Number(container.lifecycle.preStop.exec.command[1]);
-    expect(pod.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(Number(configMap.data.SHUTDOWN_TIMEOUT_MS) + preStopSeconds * 1000);
+    expect(pod.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(
+      Number(configMap.data.SHUTDOWN_TIMEOUT_MS) + preStopSeconds * 1000,
+    );
 
     expect(service.metadata.name).toBe(name);
     expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': name });
@@ -213,11 +246,19 @@ describe('deploy/k8s', () => {
     const policies = yamlDocuments('deploy/k8s/network-policy.yaml') as NetworkPolicy[];
     const podOf = (manifest: Yaml, namespace = 'tessera'): Pod => {
       const template = manifest.spec.template;
-      const ports = (template.spec.containers as Yaml[]).flatMap((container) => (container.ports ?? []) as Array<{ name: string; containerPort: number }>);
-      return { namespace, labels: template.metadata.labels, namedPorts: Object.fromEntries(ports.map((port) => [port.name, port.containerPort])) };
+      const ports = (template.spec.containers as Yaml[]).flatMap(
+        (container) => (container.ports ?? []) as Array<{ name: string; containerPort: number }>,
+      );
+      return {
+        namespace,
+        labels: template.metadata.labels,
+        namedPorts: Object.fromEntries(ports.map((port) => [port.name, port.containerPort])),
+      };
     };
     // The pods as the manifests label them, so a renamed label breaks this test rather than the policy.
-    const servicePods = new Map(SERVICE_NAMES.map((name) => [name, podOf(yamlDocuments(`deploy/k8s/${name}.yaml`).find((doc) => doc.kind === 'Deployment')!)]));
+    const servicePods = new Map(
+      SERVICE_NAMES.map((name) => [name, podOf(yamlDocuments(`deploy/k8s/${name}.yaml`).find((doc) => doc.kind === 'Deployment')!)]),
+    );
     const createTopics = podOf(yamlFile('deploy/k8s/create-topics-job.yaml'));
     const postgres: Pod = { namespace: 'tessera', labels: { 'app.kubernetes.io/name': 'postgres' } };
     const kafka: Pod = { namespace: 'tessera', labels: { 'app.kubernetes.io/name': 'kafka' } };
@@ -227,7 +268,8 @@ describe('deploy/k8s', () => {
       { namespace: 'other-team', labels: { 'app.kubernetes.io/name': 'validation' } },
       { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'grafana' } },
     ];
-    const allowed = (from: Pod | typeof OUTSIDE, to: Pod | typeof OUTSIDE, port: number, protocol: 'TCP' | 'UDP' = 'TCP') => connectionAllowed(policies, { from, to, port, protocol });
+    const allowed = (from: Pod | typeof OUTSIDE, to: Pod | typeof OUTSIDE, port: number, protocol: 'TCP' | 'UDP' = 'TCP') =>
+      connectionAllowed(policies, { from, to, port, protocol });
     const httpPort = (name: ServiceName) => SERVICE_CATALOG[name].defaultPort;
 
     it('is in the tessera namespace and denies everything it does not allow', () => {
@@ -236,11 +278,14 @@ describe('deploy/k8s', () => {
     });
 
     it('lets only the gateway take traffic from outside, on its HTTP port', () => {
-      for (const name of SERVICE_NAMES) expect([name, allowed(OUTSIDE, servicePods.get(name)!, httpPort(name))]).toEqual([name, name === 'ingest-gateway']);
+      for (const name of SERVICE_NAMES)
+        expect([name, allowed(OUTSIDE, servicePods.get(name)!, httpPort(name))]).toEqual([name, name === 'ingest-gateway']);
       expect(allowed(OUTSIDE, servicePods.get('ingest-gateway')!, 9999)).toBe(false);
-      for (const target of [postgres, kafka, createTopics]) expect(allowed(OUTSIDE, target, 5432) || allowed(OUTSIDE, target, 9092)).toBe(false);
+      for (const target of [postgres, kafka, createTopics])
+        expect(allowed(OUTSIDE, target, 5432) || allowed(OUTSIDE, target, 9092)).toBe(false);
       for (const stranger of strangers) {
-        for (const name of SERVICE_NAMES.filter((n) => n !== 'ingest-gateway')) expect([stranger, name, allowed(stranger, servicePods.get(name)!, httpPort(name))]).toEqual([stranger, name, false]);
+        for (const name of SERVICE_NAMES.filter((n) => n !== 'ingest-gateway'))
+          expect([stranger, name, allowed(stranger, servicePods.get(name)!, httpPort(name))]).toEqual([stranger, name, false]);
       }
     });
 
@@ -250,13 +295,15 @@ describe('deploy/k8s', () => {
         expect([name, allowed(pod, { ...kafka, namespace: 'kafka' }, 9092)]).toEqual([name, true]);
       }
       expect([allowed(createTopics, kafka, 9092), allowed(createTopics, postgres, 5432)]).toEqual([true, false]);
-      for (const stranger of [...strangers, prometheus]) expect([stranger, allowed(stranger, postgres, 5432), allowed(stranger, kafka, 9092)]).toEqual([stranger, false, false]);
+      for (const stranger of [...strangers, prometheus])
+        expect([stranger, allowed(stranger, postgres, 5432), allowed(stranger, kafka, 9092)]).toEqual([stranger, false, false]);
       expect(allowed(OUTSIDE, postgres, 5432)).toBe(false);
     });
 
     it('keeps services from calling each other, lets Prometheus scrape them, and lets every pod resolve names', () => {
       for (const [from, fromPod] of servicePods) {
-        for (const [to, toPod] of servicePods) if (from !== to && to !== 'ingest-gateway') expect([from, to, allowed(fromPod, toPod, httpPort(to))]).toEqual([from, to, false]);
+        for (const [to, toPod] of servicePods)
+          if (from !== to && to !== 'ingest-gateway') expect([from, to, allowed(fromPod, toPod, httpPort(to))]).toEqual([from, to, false]);
         expect([from, allowed(prometheus, fromPod, httpPort(from))]).toEqual([from, true]);
         expect([from, allowed(fromPod, OUTSIDE, 443)]).toEqual([from, from === 'activation-dispatcher' || from === 'connectors']);
       }

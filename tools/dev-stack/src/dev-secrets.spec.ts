@@ -19,7 +19,11 @@ describe('loadOrCreateDevSecrets', () => {
 
   it('lets the environment fix either value without overwriting the stored ones', () => {
     const stored = loadOrCreateDevSecrets(dir, {});
-    expect(loadOrCreateDevSecrets(dir, { writeKey: 'my-key', adminToken: 'my-token', readToken: 'my-read' })).toEqual({ writeKey: 'my-key', adminToken: 'my-token', readToken: 'my-read' });
+    expect(loadOrCreateDevSecrets(dir, { writeKey: 'my-key', adminToken: 'my-token', readToken: 'my-read' })).toEqual({
+      writeKey: 'my-key',
+      adminToken: 'my-token',
+      readToken: 'my-read',
+    });
     expect(loadOrCreateDevSecrets(dir, { adminToken: 'only-token' })).toEqual({ ...stored, adminToken: 'only-token' });
     expect(loadOrCreateDevSecrets(dir, {})).toEqual(stored);
   });

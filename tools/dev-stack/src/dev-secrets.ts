@@ -28,13 +28,21 @@ export function loadOrCreateDevSecrets(dataDir: string, fixed: Partial<DevSecret
     fs.mkdirSync(dataDir, { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
   }
-  return { writeKey: fixed.writeKey ?? stored.writeKey, adminToken: fixed.adminToken ?? stored.adminToken, readToken: fixed.readToken ?? stored.readToken };
+  return {
+    writeKey: fixed.writeKey ?? stored.writeKey,
+    adminToken: fixed.adminToken ?? stored.adminToken,
+    readToken: fixed.readToken ?? stored.readToken,
+  };
 }
 
 function readStored(file: string): (Omit<DevSecrets, 'readToken'> & { readToken?: string }) | undefined {
   if (!fs.existsSync(file)) return undefined;
   const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<DevSecrets>;
-  if (typeof parsed.writeKey !== 'string' || typeof parsed.adminToken !== 'string' || !['string', 'undefined'].includes(typeof parsed.readToken)) {
+  if (
+    typeof parsed.writeKey !== 'string' ||
+    typeof parsed.adminToken !== 'string' ||
+    !['string', 'undefined'].includes(typeof parsed.readToken)
+  ) {
     throw new Error(`${file} is malformed; delete it to generate new dev secrets`);
   }
   return { writeKey: parsed.writeKey, adminToken: parsed.adminToken, readToken: parsed.readToken };

@@ -31,13 +31,20 @@ export const startedStacks: StackRun[] = [];
 
 export function startStack(dataDir: string, overrides: NodeJS.ProcessEnv = {}): StackRun {
   const env: NodeJS.ProcessEnv = { ...process.env, TESSERA_DATA_DIR: dataDir, TESSERA_DEV_EPHEMERAL_PORTS: '1', LOG_LEVEL: 'warn' };
-  for (const name of ['KAFKA_BROKERS', 'DATABASE_URL', 'TESSERA_ADMIN_TOKEN', 'TESSERA_READ_TOKEN', 'TESSERA_DEV_WRITE_KEY', 'NODE_ENV']) delete env[name];
+  for (const name of ['KAFKA_BROKERS', 'DATABASE_URL', 'TESSERA_ADMIN_TOKEN', 'TESSERA_READ_TOKEN', 'TESSERA_DEV_WRITE_KEY', 'NODE_ENV'])
+    delete env[name];
   Object.assign(env, overrides);
-  const child = spawn(process.execPath, ['tools/run-ts.js', 'tools/dev-stack/src/main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['tools/run-ts.js', 'tools/dev-stack/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const run = { child, output: () => text, exit, closed };
   startedStacks.push(run);

@@ -56,6 +56,8 @@ describe('readDevStackSettings', () => {
   });
 
   it('names the variable of a bad port', () => {
-    expect(() => readDevStackSettings({ TESSERA_KAFKA_PORT: 'abc' })).toThrow('TESSERA_KAFKA_PORT must be a port number 0-65535, got "abc"');
+    expect(() => readDevStackSettings({ TESSERA_KAFKA_PORT: 'abc' })).toThrow(
+      'TESSERA_KAFKA_PORT must be a port number 0-65535, got "abc"',
+    );
   });
 });

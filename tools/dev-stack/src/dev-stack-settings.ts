@@ -41,7 +41,8 @@ export function readDevStackSettings(env: NodeJS.ProcessEnv = process.env): DevS
     const raw = env[variable];
     if (raw === undefined || raw === '') return ephemeral ? 0 : fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${variable} must be a port number 0-65535, got ${JSON.stringify(raw)}`);
+    if (!Number.isInteger(value) || value < 0 || value > 65535)
+      throw new Error(`${variable} must be a port number 0-65535, got ${JSON.stringify(raw)}`);
     return value;
   };
   const servicePorts = Object.fromEntries(

@@ -4,7 +4,17 @@ import path from 'node:path';
 import { SERVICE_CATALOG, SERVICE_NAMES } from '@tessera/config';
 import { eventually } from '@tessera/testing';
 import { Client } from 'pg';
-import { portIsClosed, startedStacks, startStack, STARTUP_TIMEOUT_MS, stopStack, STOP_TIMEOUT_MS, waitForBanner, type Banner, type StackRun } from './dev-stack-run.spec-helper';
+import {
+  portIsClosed,
+  startedStacks,
+  startStack,
+  STARTUP_TIMEOUT_MS,
+  stopStack,
+  STOP_TIMEOUT_MS,
+  waitForBanner,
+  type Banner,
+  type StackRun,
+} from './dev-stack-run.spec-helper';
 import { ScenarioClient } from './scenarios/scenario-client';
 
 // kill -9 of each part of a running `npm start`: a service, the broker, Postgres, and the runner itself.
@@ -80,7 +90,14 @@ describe('npm start supervises its children', () => {
   const allReady = () =>
     eventually(
       async () => {
-        const statuses = await Promise.all(Object.values(banner.services).map((url) => fetch(`${url}/readyz`).then((res) => res.status, () => 0)));
+        const statuses = await Promise.all(
+          Object.values(banner.services).map((url) =>
+            fetch(`${url}/readyz`).then(
+              (res) => res.status,
+              () => 0,
+            ),
+          ),
+        );
         return statuses.every((status) => status === 200) ? true : undefined;
       },
       FAULT_TIMEOUT_MS / 2,
@@ -90,7 +107,11 @@ describe('npm start supervises its children', () => {
   /** One event through the gateway (retried while the gateway answers 503) until the merger's profile shows it. */
   const flowsEndToEnd = async (userId: string) => {
     await eventually(
-      () => client.send(banner.writeKey, 'track', { userId, event: 'Supervised', messageId: `msg-${userId}` }).then(() => true, () => undefined),
+      () =>
+        client.send(banner.writeKey, 'track', { userId, event: 'Supervised', messageId: `msg-${userId}` }).then(
+          () => true,
+          () => undefined,
+        ),
       60_000,
       'the gateway to accept an event',
     );
@@ -112,10 +133,13 @@ describe('npm start supervises its children', () => {
     client = new ScenarioClient(urls, banner.adminToken);
   }, STARTUP_TIMEOUT_MS + 10_000);
 
-  afterAll(async () => {
-    await Promise.all(startedStacks.map(stopStack));
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }, 2 * STOP_TIMEOUT_MS + 10_000);
+  afterAll(
+    async () => {
+      await Promise.all(startedStacks.map(stopStack));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+    2 * STOP_TIMEOUT_MS + 10_000,
+  );
 
   it('connects each service as its own Postgres role, which cannot read another service schema', async () => {
     const admin = new Client({ connectionString: `postgres://postgres:tessera@127.0.0.1:${banner.postgresPort}/postgres` });
@@ -125,9 +149,12 @@ describe('npm start supervises its children', () => {
         "SELECT application_name AS app, array_agg(DISTINCT usename::text) AS roles FROM pg_stat_activity WHERE application_name LIKE 'tessera:%' GROUP BY 1",
       );
       const rolesByService = Object.fromEntries(rows.map((row) => [row.app, row.roles]));
-      for (const name of SERVICE_NAMES) expect([name, rolesByService[`tessera:${name}`]]).toEqual([name, [`${SERVICE_CATALOG[name].schema}_svc`]]);
+      for (const name of SERVICE_NAMES)
+        expect([name, rolesByService[`tessera:${name}`]]).toEqual([name, [`${SERVICE_CATALOG[name].schema}_svc`]]);
 
-      const { rows: tables } = await admin.query<{ name: string }>("SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname = 'identity' LIMIT 1");
+      const { rows: tables } = await admin.query<{ name: string }>(
+        "SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname = 'identity' LIMIT 1",
+      );
       expect(tables).toHaveLength(1);
       await admin.query('SET ROLE validation_svc');
       await expect(admin.query(`SELECT * FROM ${tables[0].name} LIMIT 1`)).rejects.toMatchObject({ code: '42501' });
@@ -136,70 +163,102 @@ describe('npm start supervises its children', () => {
     }
   });
 
-  it('restarts a service killed with kill -9, with a log line, and keeps the others running', async () => {
-    const before = children(runnerPid);
-    const mark = run.output().length;
-    process.kill(before.validation, 'SIGKILL');
-    await eventually(async () => (/validation \(pid \d+\) is ready again/.test(logAfter(mark)) ? true : undefined), FAULT_TIMEOUT_MS / 2, 'validation to be ready again');
-    expect(logAfter(mark)).toContain(`validation (pid ${before.validation}) killed by SIGKILL; restarting in 1.0 s (crash 1 in a row)`);
-    const after = children(runnerPid);
-    expect(after.validation).not.toBe(before.validation);
-    for (const name of SERVICE_NAMES.filter((n) => n !== 'validation')) expect([name, after[name]]).toEqual([name, before[name]]);
-    await allReady();
-  }, FAULT_TIMEOUT_MS);
+  it(
+    'restarts a service killed with kill -9, with a log line, and keeps the others running',
+    async () => {
+      const before = children(runnerPid);
+      const mark = run.output().length;
+      process.kill(before.validation, 'SIGKILL');
+      await eventually(
+        async () => (/validation \(pid \d+\) is ready again/.test(logAfter(mark)) ? true : undefined),
+        FAULT_TIMEOUT_MS / 2,
+        'validation to be ready again',
+      );
+      expect(logAfter(mark)).toContain(`validation (pid ${before.validation}) killed by SIGKILL; restarting in 1.0 s (crash 1 in a row)`);
+      const after = children(runnerPid);
+      expect(after.validation).not.toBe(before.validation);
+      for (const name of SERVICE_NAMES.filter((n) => n !== 'validation')) expect([name, after[name]]).toEqual([name, before[name]]);
+      await allReady();
+    },
+    FAULT_TIMEOUT_MS,
+  );
 
-  it('restarts the broker killed with kill -9 on the same port; the services reconnect without restarting', async () => {
-    const before = children(runnerPid);
-    const mark = run.output().length;
-    process.kill(before.kafka, 'SIGKILL');
-    await eventually(async () => (/embedded Kafka broker restarted/.test(logAfter(mark)) ? true : undefined), 60_000, 'the broker to restart');
-    expect(logAfter(mark)).toContain(`[kafka] embedded kafka listening on ${banner.kafka.split(' ')[0]}`);
-    await allReady();
-    await flowsEndToEnd('after-broker-kill');
-    const after = children(runnerPid);
-    expect(after.kafka).not.toBe(before.kafka);
-    for (const name of SERVICE_NAMES) expect([name, after[name]]).toEqual([name, before[name]]);
-  }, FAULT_TIMEOUT_MS);
+  it(
+    'restarts the broker killed with kill -9 on the same port; the services reconnect without restarting',
+    async () => {
+      const before = children(runnerPid);
+      const mark = run.output().length;
+      process.kill(before.kafka, 'SIGKILL');
+      await eventually(
+        async () => (/embedded Kafka broker restarted/.test(logAfter(mark)) ? true : undefined),
+        60_000,
+        'the broker to restart',
+      );
+      expect(logAfter(mark)).toContain(`[kafka] embedded kafka listening on ${banner.kafka.split(' ')[0]}`);
+      await allReady();
+      await flowsEndToEnd('after-broker-kill');
+      const after = children(runnerPid);
+      expect(after.kafka).not.toBe(before.kafka);
+      for (const name of SERVICE_NAMES) expect([name, after[name]]).toEqual([name, before[name]]);
+    },
+    FAULT_TIMEOUT_MS,
+  );
 
-  it('restarts Postgres killed with kill -9 on the same port and data; the stack serves again', async () => {
-    const before = children(runnerPid);
-    const mark = run.output().length;
-    process.kill(before.postgres, 'SIGKILL');
-    await eventually(async () => (/embedded Postgres restarted/.test(logAfter(mark)) ? true : undefined), 90_000, 'Postgres to restart');
-    await allReady();
-    await flowsEndToEnd('after-postgres-kill');
-    expect(children(runnerPid).postgres).not.toBe(before.postgres);
-    // The profile written before the kill is still there: same data directory.
-    expect((await client.profileByIdentifier('user_id', 'after-broker-kill')).status).toBe(200);
-  }, FAULT_TIMEOUT_MS);
+  it(
+    'restarts Postgres killed with kill -9 on the same port and data; the stack serves again',
+    async () => {
+      const before = children(runnerPid);
+      const mark = run.output().length;
+      process.kill(before.postgres, 'SIGKILL');
+      await eventually(async () => (/embedded Postgres restarted/.test(logAfter(mark)) ? true : undefined), 90_000, 'Postgres to restart');
+      await allReady();
+      await flowsEndToEnd('after-postgres-kill');
+      expect(children(runnerPid).postgres).not.toBe(before.postgres);
+      // The profile written before the kill is still there: same data directory.
+      expect((await client.profileByIdentifier('user_id', 'after-broker-kill')).status).toBe(200);
+    },
+    FAULT_TIMEOUT_MS,
+  );
 
-  it('restarts the orphan guard killed with kill -9 (the next test proves it was told every pid again)', async () => {
-    const before = children(runnerPid);
-    const mark = run.output().length;
-    process.kill(before['orphan-guard'], 'SIGKILL');
-    await eventually(async () => (/orphan guard restarted/.test(logAfter(mark)) ? true : undefined), 60_000, 'the orphan guard to restart');
-    const after = children(runnerPid);
-    expect(after['orphan-guard']).not.toBe(before['orphan-guard']);
-    expect({ ...after, 'orphan-guard': 0 }).toEqual({ ...before, 'orphan-guard': 0 });
-  }, FAULT_TIMEOUT_MS);
+  it(
+    'restarts the orphan guard killed with kill -9 (the next test proves it was told every pid again)',
+    async () => {
+      const before = children(runnerPid);
+      const mark = run.output().length;
+      process.kill(before['orphan-guard'], 'SIGKILL');
+      await eventually(
+        async () => (/orphan guard restarted/.test(logAfter(mark)) ? true : undefined),
+        60_000,
+        'the orphan guard to restart',
+      );
+      const after = children(runnerPid);
+      expect(after['orphan-guard']).not.toBe(before['orphan-guard']);
+      expect({ ...after, 'orphan-guard': 0 }).toEqual({ ...before, 'orphan-guard': 0 });
+    },
+    FAULT_TIMEOUT_MS,
+  );
 
-  it('leaves no child running when the runner itself is killed with kill -9', async () => {
-    const left = descendants(runnerPid);
-    const roles = children(runnerPid);
-    expect(Object.keys(roles).sort()).toEqual([...SERVICE_NAMES, 'kafka', 'orphan-guard', 'postgres'].sort());
-    process.kill(runnerPid, 'SIGKILL');
-    const survivors = await eventually(
-      async () => {
-        const alive = left.filter((p) => isAlive(p.pid));
-        return alive.length === 0 ? alive : undefined;
-      },
-      90_000,
-      'every child of the killed runner to exit',
-    ).catch(() => left.filter((p) => isAlive(p.pid)).map((p) => `${p.pid} ${p.cmdline}`));
-    expect(survivors).toEqual([]);
-    expect(run.output()).toContain(`[orphan-guard] the stack runner went away; stopping ${SERVICE_NAMES.length + 2} processes it left`);
-    await run.exit;
-    expect(await portIsClosed(banner.postgresPort)).toBe(true);
-    for (const url of Object.values(banner.services)) expect(await portIsClosed(Number(new URL(url).port))).toBe(true);
-  }, FAULT_TIMEOUT_MS);
+  it(
+    'leaves no child running when the runner itself is killed with kill -9',
+    async () => {
+      const left = descendants(runnerPid);
+      const roles = children(runnerPid);
+      expect(Object.keys(roles).sort()).toEqual([...SERVICE_NAMES, 'kafka', 'orphan-guard', 'postgres'].sort());
+      process.kill(runnerPid, 'SIGKILL');
+      const survivors = await eventually(
+        async () => {
+          const alive = left.filter((p) => isAlive(p.pid));
+          return alive.length === 0 ? alive : undefined;
+        },
+        90_000,
+        'every child of the killed runner to exit',
+      ).catch(() => left.filter((p) => isAlive(p.pid)).map((p) => `${p.pid} ${p.cmdline}`));
+      expect(survivors).toEqual([]);
+      expect(run.output()).toContain(`[orphan-guard] the stack runner went away; stopping ${SERVICE_NAMES.length + 2} processes it left`);
+      await run.exit;
+      expect(await portIsClosed(banner.postgresPort)).toBe(true);
+      for (const url of Object.values(banner.services)) expect(await portIsClosed(Number(new URL(url).port))).toBe(true);
+    },
+    FAULT_TIMEOUT_MS,
+  );
 });

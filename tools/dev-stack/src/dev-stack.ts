@@ -225,13 +225,19 @@ export class DevStack {
     const logLevel = process.env.TESSERA_BROKER_LOG_LEVEL ?? 'warn';
     // Apache Kafka's first start resolves it with Maven (a download of about 40 MB)
     const startTimeoutMs = kind === 'apache' ? 600_000 : undefined;
-    this.broker = new ChildSupervisor(name, () => launchBroker({ kind, port, dataDir, logLevel, startTimeoutMs, stopGraceMs: BROKER_STOP_GRACE_MS }), this.guarded('kafka', 'broker'));
+    this.broker = new ChildSupervisor(
+      name,
+      () => launchBroker({ kind, port, dataDir, logLevel, startTimeoutMs, stopGraceMs: BROKER_STOP_GRACE_MS }),
+      this.guarded('kafka', 'broker'),
+    );
     let bootstrap: string;
     try {
       bootstrap = ((await this.broker.start()) as ChildRun & { bootstrap: string }).bootstrap;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`${name} did not start on port ${port} (${reason}); if the port is taken, set TESSERA_KAFKA_PORT, or KAFKA_BROKERS to use a running Kafka`);
+      throw new Error(
+        `${name} did not start on port ${port} (${reason}); if the port is taken, set TESSERA_KAFKA_PORT, or KAFKA_BROKERS to use a running Kafka`,
+      );
     }
     this.broker.keepAlive();
     this.log(`${name} on ${bootstrap} (pid ${this.broker.current?.pid}, data in ${dataDir})`);

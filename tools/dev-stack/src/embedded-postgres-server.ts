@@ -57,7 +57,9 @@ export async function startDevPostgres(dataDir: string, port: number): Promise<R
 function asChildRun(started: Awaited<ReturnType<EmbeddedPgModule['startEmbeddedPostgres']>>): RunningPostgres {
   const postmaster = started.pg.process!;
   let exitInfo: ChildExit | undefined =
-    postmaster.exitCode !== null || postmaster.signalCode !== null ? { code: postmaster.exitCode, signal: postmaster.signalCode } : undefined;
+    postmaster.exitCode !== null || postmaster.signalCode !== null
+      ? { code: postmaster.exitCode, signal: postmaster.signalCode }
+      : undefined;
   const exited = exitInfo
     ? Promise.resolve(exitInfo)
     : new Promise<ChildExit>((resolve) =>

@@ -70,7 +70,9 @@ const namespaceLabels = (pod: Pod): Labels => ({ 'kubernetes.io/metadata.name': 
 function peerMatches(peer: PolicyPeer, policyNamespace: string, other: Endpoint): boolean {
   if (peer.ipBlock) return other === OUTSIDE && peer.ipBlock.cidr === '0.0.0.0/0';
   if (other === OUTSIDE) return false;
-  const namespaceOk = peer.namespaceSelector ? selectorMatches(peer.namespaceSelector, namespaceLabels(other)) : other.namespace === policyNamespace;
+  const namespaceOk = peer.namespaceSelector
+    ? selectorMatches(peer.namespaceSelector, namespaceLabels(other))
+    : other.namespace === policyNamespace;
   const podOk = peer.podSelector ? selectorMatches(peer.podSelector, other.labels) : true;
   return namespaceOk && podOk;
 }
@@ -106,5 +108,7 @@ function directionAllows(policies: NetworkPolicy[], direction: 'Ingress' | 'Egre
 
 /** Whether the policies let this connection open: the source's egress and the destination's ingress both allow it. */
 export function connectionAllowed(policies: NetworkPolicy[], connection: Connection): boolean {
-  return directionAllows(policies, 'Egress', connection.from, connection) && directionAllows(policies, 'Ingress', connection.to, connection);
+  return (
+    directionAllows(policies, 'Egress', connection.from, connection) && directionAllows(policies, 'Ingress', connection.to, connection)
+  );
 }

@@ -93,6 +93,8 @@ function launchGuard(): Promise<GuardRun> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the orphan guard did not start within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
     child.once('message', () => (clearTimeout(timer), resolve(run)));
-    void exited.then((exit) => (clearTimeout(timer), reject(new Error(`the orphan guard exited while starting (${JSON.stringify(exit)})`))));
+    void exited.then(
+      (exit) => (clearTimeout(timer), reject(new Error(`the orphan guard exited while starting (${JSON.stringify(exit)})`))),
+    );
   });
 }

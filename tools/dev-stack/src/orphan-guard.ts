@@ -63,7 +63,10 @@ async function stopOrphans(): Promise<void> {
     const children = [...watched.values()].filter((child) => child.stage === stage);
     for (const child of children) signal(child.pid, child.signal);
     const graceMs = Math.max(...children.map((child) => child.graceMs));
-    const stubborn = await goneWithin(children.map((child) => child.pid), graceMs);
+    const stubborn = await goneWithin(
+      children.map((child) => child.pid),
+      graceMs,
+    );
     for (const pid of stubborn) {
       say(`${watched.get(pid)?.name} (pid ${pid}) did not stop within ${graceMs} ms; SIGKILL`);
       signal(pid, 'SIGKILL');

@@ -14,7 +14,14 @@ import { REPO_ROOT } from './dev-stack-settings';
 const SCRIPT = path.join(REPO_ROOT, 'deploy', 'postgres', 'init', '01-service-roles.sh');
 const passwordVariable = (name: string) => `${name.toUpperCase().replace(/-/g, '_')}_DB_PASSWORD`;
 /** Quotes, a backslash, a dollar and an attempt to end the literal and run a statement of its own. */
-const HOSTILE_PASSWORDS = [`it's`, `x'; CREATE ROLE injected SUPERUSER LOGIN; --`, `back\\slash'"`, `$1 '' $$ :'password'`, `plain-0123`, `tab\there`];
+const HOSTILE_PASSWORDS = [
+  `it's`,
+  `x'; CREATE ROLE injected SUPERUSER LOGIN; --`,
+  `back\\slash'"`,
+  `$1 '' $$ :'password'`,
+  `plain-0123`,
+  `tab\there`,
+];
 
 const exec = promisify(execFile);
 
@@ -95,6 +102,8 @@ describe('deploy/postgres/init/01-service-roles.sh', () => {
 
   it('refuses to run when a service password is missing', async () => {
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, POSTGRES_USER: 'postgres', POSTGRES_DB: database };
-    await expect(exec('sh', [SCRIPT], { env })).rejects.toMatchObject({ stderr: expect.stringContaining('INGEST_GATEWAY_DB_PASSWORD must be set') });
+    await expect(exec('sh', [SCRIPT], { env })).rejects.toMatchObject({
+      stderr: expect.stringContaining('INGEST_GATEWAY_DB_PASSWORD must be set'),
+    });
   });
 });

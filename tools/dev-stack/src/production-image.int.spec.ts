@@ -83,7 +83,10 @@ describe('production image layout (compiled JS, no Docker)', () => {
     try {
       let status = 0;
       for (let attempt = 0; attempt < 200 && status !== 200 && child.exitCode === null; attempt += 1) {
-        status = await fetch(`http://127.0.0.1:${port}/readyz`).then((res) => res.status, () => 0);
+        status = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (res) => res.status,
+          () => 0,
+        );
         if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 150));
       }
       expect({ status, output }).toEqual({ status: 200, output: '' });

@@ -13,7 +13,10 @@ export function formatReadyBanner(endpoints: DevStackEndpoints): string {
     '',
     ...endpoints.services.map((s) => row(s.name, `${s.url}  (/readyz /metrics /openapi.json)`)),
     '',
-    row('Kafka brokers', `${endpoints.kafkaBrokers}${!endpoints.embeddedKafka ? '  (external)' : endpoints.kafkaKind === 'apache' ? '  (Apache Kafka, local)' : '  (embedded)'}`),
+    row(
+      'Kafka brokers',
+      `${endpoints.kafkaBrokers}${!endpoints.embeddedKafka ? '  (external)' : endpoints.kafkaKind === 'apache' ? '  (Apache Kafka, local)' : '  (embedded)'}`,
+    ),
     row('Postgres', `${maskUrlPassword(endpoints.databaseUrl)}${endpoints.embeddedPostgres ? '  (embedded)' : '  (external)'}`),
     row('Dev write key', endpoints.secrets.writeKey),
     row('Admin token', endpoints.secrets.adminToken),

@@ -4,7 +4,9 @@ const policy: RestartPolicy = { initialDelayMs: 1_000, maxDelayMs: 30_000, healt
 
 describe('restart backoff', () => {
   it('doubles the delay with each crash in a row, up to the cap', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 50].map((streak) => restartDelayMs(streak, policy))).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 50].map((streak) => restartDelayMs(streak, policy))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000,
+    ]);
   });
 
   it('starts over after a run that lasted long enough to count as healthy', () => {

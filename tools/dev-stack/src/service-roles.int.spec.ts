@@ -5,7 +5,11 @@ import { provisionServiceRoles, serviceDatabaseUrl, type ServiceRole } from './s
 
 // Unique role and schema names: roles are cluster-wide on jest's shared Postgres.
 const suffix = randomBytes(4).toString('hex');
-const role = (schema: string, password: string): ServiceRole => ({ schema: `${schema}_${suffix}`, role: `${schema}_${suffix}_svc`, password });
+const role = (schema: string, password: string): ServiceRole => ({
+  schema: `${schema}_${suffix}`,
+  role: `${schema}_${suffix}_svc`,
+  password,
+});
 
 async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
@@ -52,7 +56,9 @@ describe('provisionServiceRoles (the dev stack connects each service with its ow
     await withClient(admin, async (client) => {
       await client.query(`CREATE SCHEMA "${legacy.schema}"`);
       await client.query(`CREATE TYPE "${legacy.schema}".tier AS ENUM ('gold', 'silver')`);
-      await client.query(`CREATE TABLE "${legacy.schema}".profiles (id bigserial PRIMARY KEY, seq_id int GENERATED ALWAYS AS IDENTITY, tier "${legacy.schema}".tier)`);
+      await client.query(
+        `CREATE TABLE "${legacy.schema}".profiles (id bigserial PRIMARY KEY, seq_id int GENERATED ALWAYS AS IDENTITY, tier "${legacy.schema}".tier)`,
+      );
       await client.query(`CREATE SEQUENCE "${legacy.schema}".free_standing`);
       await client.query(`CREATE VIEW "${legacy.schema}".gold AS SELECT id FROM "${legacy.schema}".profiles WHERE tier = 'gold'`);
       await client.query(`CREATE FUNCTION "${legacy.schema}".twice(x int) RETURNS int LANGUAGE sql AS 'SELECT x * 2'`);
@@ -64,7 +70,9 @@ describe('provisionServiceRoles (the dev stack connects each service with its ow
     await withClient(serviceDatabaseUrl(admin, { ...legacy, password: 'rotated-4567' }), async (client) => {
       await client.query(`INSERT INTO "${legacy.schema}".profiles (tier) VALUES ('gold')`);
       expect((await client.query(`SELECT count(*)::int AS n FROM "${legacy.schema}".gold`)).rows).toEqual([{ n: 1 }]);
-      expect((await client.query(`SELECT nextval('"${legacy.schema}".free_standing')::int AS n, "${legacy.schema}".twice(21) AS t`)).rows).toEqual([{ n: 1, t: 42 }]);
+      expect(
+        (await client.query(`SELECT nextval('"${legacy.schema}".free_standing')::int AS n, "${legacy.schema}".twice(21) AS t`)).rows,
+      ).toEqual([{ n: 1, t: 42 }]);
       await client.query(`ALTER TABLE "${legacy.schema}".profiles ADD COLUMN note text`);
       await client.query(`DROP SCHEMA "${legacy.schema}" CASCADE`);
     });

@@ -16,7 +16,14 @@ interface LintMessage {
 async function boundaryErrors(relativePath: string, code: string): Promise<string[]> {
   const run = spawnSync(
     process.execPath,
-    [path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), '--stdin', '--stdin-filename', path.join(ROOT, relativePath), '--format', 'json'],
+    [
+      path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'),
+      '--stdin',
+      '--stdin-filename',
+      path.join(ROOT, relativePath),
+      '--format',
+      'json',
+    ],
     { cwd: ROOT, input: code, encoding: 'utf8' },
   );
   const [result] = JSON.parse(run.stdout) as Array<{ messages: LintMessage[] }>;

@@ -18,7 +18,11 @@ describe('SERVICE_ENVIRONMENTS', () => {
 
   it('describes the gateway variables with their defaults and marks the dev write key development-only', () => {
     const docs = describeServiceEnvironment('ingest-gateway');
-    expect(docs.find((doc) => doc.name === 'INGEST_ACK_TIMEOUT_MS')).toMatchObject({ defaultValue: '10000', developmentOnly: false, requiredInProduction: false });
+    expect(docs.find((doc) => doc.name === 'INGEST_ACK_TIMEOUT_MS')).toMatchObject({
+      defaultValue: '10000',
+      developmentOnly: false,
+      requiredInProduction: false,
+    });
     expect(docs.filter((doc) => doc.developmentOnly).map((doc) => doc.name)).toEqual(['TESSERA_DEV_WRITE_KEY']);
   });
 

@@ -16,9 +16,18 @@ const phoneRegion = makeValidator<string>((input) => {
  * test (tools may not import services) can hold docker-compose.yml and deploy/k8s to them.
  */
 export const VALIDATION_ENV_SPEC = {
-  VALIDATION_DEDUPE_WINDOW_HOURS: int(1, 24 * 90)({ default: 24 * 7, desc: 'How long an accepted (sourceId, messageId) blocks a duplicate' }),
+  VALIDATION_DEDUPE_WINDOW_HOURS: int(
+    1,
+    24 * 90,
+  )({ default: 24 * 7, desc: 'How long an accepted (sourceId, messageId) blocks a duplicate' }),
   VALIDATION_DEDUPE_PRUNE_INTERVAL_SECONDS: int(1, 86_400)({ default: 600, desc: 'How often expired dedupe keys are deleted' }),
   VALIDATION_REJECTIONS_RETENTION_DAYS: int(1, 3650)({ default: 30, desc: 'How long stored rejections stay browsable and replayable' }),
-  VALIDATION_DEFAULT_PHONE_REGION: phoneRegion({ default: '', desc: 'ISO 3166 region for phones without a country code, unless the source sets one' }),
-  VALIDATION_MAX_FUTURE_SKEW_SECONDS: int(0, 365 * 86_400)({ default: 86_400, desc: 'How far ahead of receivedAt an event time may be before it is replaced by receivedAt' }),
+  VALIDATION_DEFAULT_PHONE_REGION: phoneRegion({
+    default: '',
+    desc: 'ISO 3166 region for phones without a country code, unless the source sets one',
+  }),
+  VALIDATION_MAX_FUTURE_SKEW_SECONDS: int(
+    0,
+    365 * 86_400,
+  )({ default: 86_400, desc: 'How far ahead of receivedAt an event time may be before it is replaced by receivedAt' }),
 };

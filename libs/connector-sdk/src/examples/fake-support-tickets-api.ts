@@ -53,7 +53,9 @@ export class FakeSupportTicketsApi {
     if (req.headers.authorization !== `Bearer ${this.token}`) return reply(res, 401, { error: 'unauthorized' });
     if (url.pathname !== '/tickets') return reply(res, 404, { error: 'not found' });
     const token = url.searchParams.get('page_token');
-    const query = token ? (JSON.parse(Buffer.from(token, 'base64url').toString()) as Record<string, string>) : Object.fromEntries(url.searchParams);
+    const query = token
+      ? (JSON.parse(Buffer.from(token, 'base64url').toString()) as Record<string, string>)
+      : Object.fromEntries(url.searchParams);
     const limit = Number(query.limit ?? 100);
     const after = [query.updated_after ?? '', query.after_id ?? ''] as const;
     const newer = [...this.tickets.values()]

@@ -2,9 +2,20 @@ import { defineConnector } from '../define-connector';
 import type { ReadMessage } from '../connector';
 
 // The worked example of the README: a help desk's HTTP API, read by updated_at (id breaks ties), page by page.
-export interface SupportTicketsConfig { baseUrl: string; apiToken: string; pageSize?: number }
-interface Ticket { id: string; updated_at: string; [field: string]: unknown }
-interface TicketsPage { tickets: Ticket[]; next_page: string | null }
+export interface SupportTicketsConfig {
+  baseUrl: string;
+  apiToken: string;
+  pageSize?: number;
+}
+interface Ticket {
+  id: string;
+  updated_at: string;
+  [field: string]: unknown;
+}
+interface TicketsPage {
+  tickets: Ticket[];
+  next_page: string | null;
+}
 
 const TICKET_SCHEMA = {
   type: 'object',

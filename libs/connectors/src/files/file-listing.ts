@@ -56,7 +56,11 @@ export function fileNameMatcher(pattern: string): (name: string) => boolean {
   return (name) => regex.test(name);
 }
 
-async function fetchUrlFile(url: string, authorization: string | undefined, { signal, modifiedAfter }: ListingOptions): Promise<SourceFile[]> {
+async function fetchUrlFile(
+  url: string,
+  authorization: string | undefined,
+  { signal, modifiedAfter }: ListingOptions,
+): Promise<SourceFile[]> {
   const headers: Record<string, string> = authorization ? { authorization } : {};
   if (modifiedAfter !== undefined) headers['if-modified-since'] = new Date(modifiedAfter).toUTCString();
   const response = await fetch(url, { headers, signal }).catch((error: Error) => {

@@ -99,7 +99,10 @@ export const FILES_CONFIG_SCHEMA: JsonSchema = {
           checkpointEvery: { type: 'integer', minimum: 1 },
         },
         // Exactly one of pattern and url.
-        anyOf: [{ properties: { pattern: true }, required: ['pattern'] }, { properties: { url: true }, required: ['url'] }],
+        anyOf: [
+          { properties: { pattern: true }, required: ['pattern'] },
+          { properties: { url: true }, required: ['url'] },
+        ],
         allOf: [
           { if: { properties: { pattern: true }, required: ['pattern'] }, then: { properties: { url: { not: {} } } } },
           {
@@ -107,7 +110,10 @@ export const FILES_CONFIG_SCHEMA: JsonSchema = {
             then: { properties: { cursor: { type: 'object', properties: { column: true }, required: ['column'] } } },
           },
           {
-            if: { required: ['csv'], properties: { csv: { type: 'object', required: ['header'], properties: { header: { const: false } } } } },
+            if: {
+              required: ['csv'],
+              properties: { csv: { type: 'object', required: ['header'], properties: { header: { const: false } } } },
+            },
             then: { properties: { csv: { type: 'object', properties: { columns: true }, required: ['columns'] } } },
           },
         ],
@@ -115,7 +121,11 @@ export const FILES_CONFIG_SCHEMA: JsonSchema = {
     },
   },
   // A folder is needed as soon as one stream reads by pattern.
-  if: { properties: { streams: { type: 'array', contains: { type: 'object', properties: { pattern: { type: 'string' } }, required: ['pattern'] } } } },
+  if: {
+    properties: {
+      streams: { type: 'array', contains: { type: 'object', properties: { pattern: { type: 'string' } }, required: ['pattern'] } },
+    },
+  },
   then: { properties: { directory: true }, required: ['directory'] },
 };
 

@@ -25,7 +25,9 @@ export function parseFilesCursor(cursor: Cursor, setting: FileCursorSetting): Fi
   if (cursor === null) return null;
   const parsed = cursor as unknown as FilesCursor;
   if (parsed.mode !== setting.mode) {
-    throw new Error(`the saved cursor was made in cursor mode ${String(parsed.mode)}, the stream now reads by ${setting.mode}: request a full refresh`);
+    throw new Error(
+      `the saved cursor was made in cursor mode ${String(parsed.mode)}, the stream now reads by ${setting.mode}: request a full refresh`,
+    );
   }
   return parsed;
 }

@@ -36,7 +36,9 @@ async function describeStream(config: FilesConfig, stream: FileStreamConfig): Pr
   const first = files[0];
   let properties: Record<string, JsonSchema> = {};
   if (stream.format === 'csv') {
-    const names = first ? await csvColumns(openFileBytes(first, stream, { bytes: 0 }), stream.csv ?? {}, stream.encoding ?? 'utf-8') : (stream.csv?.columns ?? []);
+    const names = first
+      ? await csvColumns(openFileBytes(first, stream, { bytes: 0 }), stream.csv ?? {}, stream.encoding ?? 'utf-8')
+      : (stream.csv?.columns ?? []);
     // Every CSV value is text; an empty cell is null.
     properties = Object.fromEntries(names.map((name) => [name, { type: ['string', 'null'] }]));
   } else if (first) {

@@ -39,7 +39,9 @@ describe('files connector: CSV dialects and encodings', () => {
 
   it('takes another delimiter, quote and escape character', async () => {
     writeFileSync(join(directory, 'a.csv'), "id;name\n1;'O\\'Brien; Pat'\n");
-    await expect(dataOf(oneStream({ csv: { delimiter: ';', quote: "'", escape: '\\' } }))).resolves.toEqual([{ id: '1', name: "O'Brien; Pat" }]);
+    await expect(dataOf(oneStream({ csv: { delimiter: ';', quote: "'", escape: '\\' } }))).resolves.toEqual([
+      { id: '1', name: "O'Brien; Pat" },
+    ]);
   });
 
   it('names the columns itself for a file without a header row, or renames a header', async () => {
@@ -80,7 +82,10 @@ describe('files connector: CSV dialects and encodings', () => {
 describe('files connector: rows it cannot read', () => {
   it('emits a bad row in its place as { _error } keyed by file and row number, and reads on', async () => {
     writeFileSync(join(directory, 'crm.csv'), 'id,email,tier\n1,a@example.com,gold\n2,"b@example.com,silver\n');
-    writeFileSync(join(directory, 'crm2.csv'), 'id,email,tier\n1,a@example.com,gold\n2,b@example.com\n3,c@example.com,5" gold\n4,d@example.com,silver,x\n5,e@example.com,silver\n');
+    writeFileSync(
+      join(directory, 'crm2.csv'),
+      'id,email,tier\n1,a@example.com,gold\n2,b@example.com\n3,c@example.com,5" gold\n4,d@example.com,silver,x\n5,e@example.com,silver\n',
+    );
     const read = await records(oneStream({}));
     expect(read.map((r) => [r.rowKey, r.data._error === undefined ? r.data : 'bad'])).toEqual([
       ['crm.csv:1', { id: '1', email: 'a@example.com', tier: 'gold' }],
@@ -114,7 +119,11 @@ describe('files connector: rows it cannot read', () => {
       ['a.ndjson:5', { id: 3, nested: { x: true } }],
     ]);
     const [stream] = await filesConnector.discover(oneStream({ format: 'ndjson' }));
-    expect(stream.schema.properties).toEqual({ id: { type: ['integer', 'null'] }, tags: { type: ['array', 'null'] }, nested: { type: ['null', 'object'] } });
+    expect(stream.schema.properties).toEqual({
+      id: { type: ['integer', 'null'] },
+      tags: { type: ['array', 'null'] },
+      nested: { type: ['null', 'object'] },
+    });
   });
 });
 
@@ -179,7 +188,10 @@ describe('files connector: a file over HTTP', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const urlConfig = (authorization: string): FilesConfig => ({ httpAuthorization: authorization, streams: [{ name: 's', url, format: 'csv' }] });
+  const urlConfig = (authorization: string): FilesConfig => ({
+    httpAuthorization: authorization,
+    streams: [{ name: 's', url, format: 'csv' }],
+  });
 
   it('reads a gzipped CSV from a URL with the configured Authorization, keyed by the URL file name', async () => {
     const read = await records(urlConfig('Bearer s3cret'));
@@ -230,7 +242,9 @@ describe('files connector: config and check', () => {
 
   it('check says which address cannot be reached, and why', async () => {
     const port = await freePort();
-    await expect(filesConnector.check({ streams: [{ name: 's', url: `http://127.0.0.1:${port}/crm.csv?token=t0k`, format: 'csv' }] })).resolves.toEqual({
+    await expect(
+      filesConnector.check({ streams: [{ name: 's', url: `http://127.0.0.1:${port}/crm.csv?token=t0k`, format: 'csv' }] }),
+    ).resolves.toEqual({
       ok: false,
       message: `could not reach http://127.0.0.1:${port}/crm.csv: connect ECONNREFUSED 127.0.0.1:${port}`,
     });

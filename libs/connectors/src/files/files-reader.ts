@@ -28,7 +28,12 @@ export function parseRows(file: SourceFile, stream: FileStreamConfig, counter: B
  * file's start but emits nothing before that row). In `column` mode a pass reads every file and keeps the records
  * whose column is greater than the saved value; its last checkpoint saves the greatest value seen.
  */
-export async function* readFiles(config: FilesConfig, streamName: string, cursor: Cursor, signal?: AbortSignal): AsyncGenerator<ReadMessage> {
+export async function* readFiles(
+  config: FilesConfig,
+  streamName: string,
+  cursor: Cursor,
+  signal?: AbortSignal,
+): AsyncGenerator<ReadMessage> {
   const stream = findFileStream(config, streamName);
   const setting = cursorSetting(stream);
   const saved = parseFilesCursor(cursor, setting);
@@ -79,7 +84,8 @@ export async function* readFiles(config: FilesConfig, streamName: string, cursor
       if (column) {
         const value = data[column.name];
         if (after !== null) keep = (compareColumnValues(value, after, column.type) ?? 0) > 0;
-        if (comparable(value, column.type) !== undefined && (max === null || compareColumnValues(value, max, column.type)! > 0)) max = value;
+        if (comparable(value, column.type) !== undefined && (max === null || compareColumnValues(value, max, column.type)! > 0))
+          max = value;
       }
       if (keep) {
         emitted += 1;

@@ -61,7 +61,9 @@ describe('modified-time cursor (CSV, rows keyed by the primary key column)', () 
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
   const config = (dir = directory): FilesConfig => ({
     directory: dir,
-    streams: [{ name: 'crm', pattern: '*.csv', format: 'csv', primaryKey: 'customer_id', cursor: { mode: 'modified-time' }, checkpointEvery: 5 }],
+    streams: [
+      { name: 'crm', pattern: '*.csv', format: 'csv', primaryKey: 'customer_id', cursor: { mode: 'modified-time' }, checkpointEvery: 5 },
+    ],
   });
 
   describeConnectorConformance(filesConnector, {
@@ -85,7 +87,8 @@ describe('modified-time cursor (CSV, rows keyed by the primary key column)', () 
 describe('column cursor (NDJSON, records with updated_at greater than the saved value)', () => {
   let directory: string;
   let changed = false;
-  const line = (id: number, updatedAt: string): string => JSON.stringify({ id: `T-${id}`, email: `t${id}@example.com`, updated_at: updatedAt });
+  const line = (id: number, updatedAt: string): string =>
+    JSON.stringify({ id: `T-${id}`, email: `t${id}@example.com`, updated_at: updatedAt });
   const day = (d: number): string => `2026-01-${String(d).padStart(2, '0')}T00:00:00Z`;
   beforeAll(() => {
     directory = mkdtempSync(join(tmpdir(), 'files-by-column-'));
@@ -96,7 +99,14 @@ describe('column cursor (NDJSON, records with updated_at greater than the saved 
   const config = (dir = directory): FilesConfig => ({
     directory: dir,
     streams: [
-      { name: 'tickets', pattern: 'tickets-*.ndjson', format: 'ndjson', primaryKey: 'id', cursor: { mode: 'column', column: 'updated_at', type: 'timestamp' }, checkpointEvery: 2 },
+      {
+        name: 'tickets',
+        pattern: 'tickets-*.ndjson',
+        format: 'ndjson',
+        primaryKey: 'id',
+        cursor: { mode: 'column', column: 'updated_at', type: 'timestamp' },
+        checkpointEvery: 2,
+      },
     ],
   });
 
@@ -104,7 +114,10 @@ describe('column cursor (NDJSON, records with updated_at greater than the saved 
     stream: 'tickets',
     goodConfig: () => config(),
     unreachableConfig: () => config(join(directory, 'gone')),
-    invalidConfig: { config: { directory: '/x', streams: [{ name: 't', pattern: '*', format: 'ndjson', cursor: { mode: 'column' } }] }, problemAt: '$.streams[0].cursor.column' },
+    invalidConfig: {
+      config: { directory: '/x', streams: [{ name: 't', pattern: '*', format: 'ndjson', cursor: { mode: 'column' } }] },
+      problemAt: '$.streams[0].cursor.column',
+    },
     rowKeys: async () => Array.from({ length: changed ? 9 : 8 }, (_, i) => `T-${i + 1}`),
     changeRows: async () => {
       changed = true;
@@ -130,7 +143,15 @@ describe('a URL by modification time (CSV over HTTP, Last-Modified and If-Modifi
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const config = (path = '/exports/crm.csv'): FilesConfig => ({
-    streams: [{ name: 'crm', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, format: 'csv', primaryKey: 'customer_id', checkpointEvery: 3 }],
+    streams: [
+      {
+        name: 'crm',
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`,
+        format: 'csv',
+        primaryKey: 'customer_id',
+        checkpointEvery: 3,
+      },
+    ],
   });
 
   describeConnectorConformance(filesConnector, {
@@ -138,7 +159,12 @@ describe('a URL by modification time (CSV over HTTP, Last-Modified and If-Modifi
     goodConfig: () => config(),
     unreachableConfig: (): FilesConfig => ({ streams: [{ name: 'crm', url: 'http://127.0.0.1:1/crm.csv', format: 'csv' }] }),
     invalidConfig: { config: { streams: [{ name: 'crm', url: 'ftp://host/crm.csv', format: 'csv' }] }, problemAt: '$.streams[0].url' },
-    rowKeys: async () => body.trim().split('\n').slice(1).map((line) => line.split(',')[0]),
+    rowKeys: async () =>
+      body
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(',')[0]),
     changeRows: async () => {
       // The export is regenerated a minute later with two more customers: the file is read whole again.
       body = csv(customers(1, 12));

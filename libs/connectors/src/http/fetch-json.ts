@@ -53,9 +53,16 @@ export async function fetchJson(request: JsonRequest, policy: FetchPolicy): Prom
       throw new HttpApiError(`${outcome.error.message}, still after ${attempt} attempts`, outcome.error.status);
     }
     if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > retry.maxRetryAfterMs) {
-      throw new HttpApiError(`${outcome.error.message}: Retry-After asks for ${outcome.retryAfterMs} ms, more than maxRetryAfterMs`, outcome.error.status);
+      throw new HttpApiError(
+        `${outcome.error.message}: Retry-After asks for ${outcome.retryAfterMs} ms, more than maxRetryAfterMs`,
+        outcome.error.status,
+      );
     }
-    await sleep(outcome.retryAfterMs ?? backoffDelayMs(attempt, { baseMs: retry.baseDelayMs, maxMs: retry.maxDelayMs }, policy.random), undefined, { signal });
+    await sleep(
+      outcome.retryAfterMs ?? backoffDelayMs(attempt, { baseMs: retry.baseDelayMs, maxMs: retry.maxDelayMs }, policy.random),
+      undefined,
+      { signal },
+    );
   }
 }
 

@@ -23,7 +23,12 @@ const customers = (paging: Partial<HttpStreamConfig>): HttpStreamConfig => ({
   schema: {
     type: 'object',
     required: ['id', 'email', 'updated_at'],
-    properties: { id: { type: 'string' }, email: { type: 'string', format: 'email' }, tier: { type: 'string' }, updated_at: { type: 'string', format: 'date-time' } },
+    properties: {
+      id: { type: 'string' },
+      email: { type: 'string', format: 'email' },
+      tier: { type: 'string' },
+      updated_at: { type: 'string', format: 'date-time' },
+    },
   },
   ...paging,
 });
@@ -46,10 +51,29 @@ const rowKeys = async (): Promise<string[]> => [...api.rows.keys()];
 
 const kinds: Array<[string, HttpStreamConfig]> = [
   // the API filters by `updated_since`
-  ['cursor pagination, server-side since', customers({ query: { paging: 'cursor', per_page: '4' }, sinceParam: 'updated_since', pagination: { type: 'cursor', nextCursorPath: '$.meta.next', cursorParam: 'after' } })],
+  [
+    'cursor pagination, server-side since',
+    customers({
+      query: { paging: 'cursor', per_page: '4' },
+      sinceParam: 'updated_since',
+      pagination: { type: 'cursor', nextCursorPath: '$.meta.next', cursorParam: 'after' },
+    }),
+  ],
   // no `since`: every page is read again and filtered client-side
-  ['page numbers, client-side filter', customers({ query: { paging: 'page' }, pagination: { type: 'page', pageParam: 'page', sizeParam: 'per_page', pageSize: 4 } })],
-  ['Link header, a bare array, schema inferred', customers({ query: { paging: 'link', per_page: '4' }, recordsPath: '$[*]', sinceParam: 'updated_since', pagination: { type: 'link' }, schema: undefined })],
+  [
+    'page numbers, client-side filter',
+    customers({ query: { paging: 'page' }, pagination: { type: 'page', pageParam: 'page', sizeParam: 'per_page', pageSize: 4 } }),
+  ],
+  [
+    'Link header, a bare array, schema inferred',
+    customers({
+      query: { paging: 'link', per_page: '4' },
+      recordsPath: '$[*]',
+      sinceParam: 'updated_since',
+      pagination: { type: 'link' },
+      schema: undefined,
+    }),
+  ],
 ];
 
 describe.each(kinds)('http connector, %s', (_kind, stream) => {

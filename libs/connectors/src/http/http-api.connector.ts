@@ -2,7 +2,15 @@ import { defineConnector, type Cursor, type JsonSchema, type ReadMessage, type S
 import { authHeaders } from './http-auth';
 import { HTTP_CONFIG_SCHEMA, HTTP_DEFAULTS, retryPolicyOf, type HttpApiConfig, type HttpStreamConfig } from './http-config';
 import { fetchJson, type FetchPolicy, type JsonResponse } from './fetch-json';
-import { advance, compareCursorValues, cursorValueOf, incrementalPositionOf, isNewer, type CursorValue, type IncrementalPosition } from './incremental-cursor';
+import {
+  advance,
+  compareCursorValues,
+  cursorValueOf,
+  incrementalPositionOf,
+  isNewer,
+  type CursorValue,
+  type IncrementalPosition,
+} from './incremental-cursor';
 import { firstPageUrl, nextPageUrl } from './pagination';
 import { rowKeyOf } from '../row-key';
 import { extractRecords, valueAt } from './record-extraction';
@@ -21,7 +29,10 @@ export const httpApiConnector = defineConnector<HttpApiConfig>({
     const [stream] = config.streams;
     // a check answers someone waiting at a form: one retry, not a run's patience
     const policy = policyOf(config);
-    await fetchPage(config, firstUrl(config, stream, null), { ...policy, retry: { ...policy.retry, maxAttempts: Math.min(2, policy.retry.maxAttempts) } });
+    await fetchPage(config, firstUrl(config, stream, null), {
+      ...policy,
+      retry: { ...policy.retry, maxAttempts: Math.min(2, policy.retry.maxAttempts) },
+    });
   },
   async discover(config) {
     return Promise.all(config.streams.map((stream) => describeStream(config, stream)));
@@ -31,7 +42,12 @@ export const httpApiConnector = defineConnector<HttpApiConfig>({
   },
 });
 
-async function* readStream(config: HttpApiConfig, stream: HttpStreamConfig, cursor: Cursor, policy: FetchPolicy): AsyncIterable<ReadMessage> {
+async function* readStream(
+  config: HttpApiConfig,
+  stream: HttpStreamConfig,
+  cursor: Cursor,
+  policy: FetchPolicy,
+): AsyncIterable<ReadMessage> {
   const pagination = stream.pagination ?? { type: 'none' };
   let position = stream.cursorField ? incrementalPositionOf(cursor) : null;
   let previous: CursorValue | undefined;

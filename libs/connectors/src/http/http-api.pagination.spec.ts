@@ -31,10 +31,15 @@ async function collect(cfg: HttpApiConfig, cursor: Cursor = null): Promise<ReadM
 }
 
 describe('http connector pagination', () => {
-  const byPage: Partial<HttpStreamConfig> = { query: { paging: 'page' }, pagination: { type: 'page', pageParam: 'page', sizeParam: 'per_page', pageSize: 4 } };
+  const byPage: Partial<HttpStreamConfig> = {
+    query: { paging: 'page' },
+    pagination: { type: 'page', pageParam: 'page', sizeParam: 'per_page', pageSize: 4 },
+  };
 
   it('counts pages up from firstPage and stops at the first empty one', async () => {
-    const messages = await collect(config({ ...byPage, pagination: { type: 'page', pageParam: 'page', sizeParam: 'per_page', pageSize: 5 } }));
+    const messages = await collect(
+      config({ ...byPage, pagination: { type: 'page', pageParam: 'page', sizeParam: 'per_page', pageSize: 5 } }),
+    );
 
     expect(messages.filter((m) => m.type === 'record')).toHaveLength(10);
     expect(paths()).toEqual([1, 2, 3].map((page) => `/v1/customers?paging=page&page=${page}&per_page=5`));
@@ -73,8 +78,12 @@ describe('http connector pagination', () => {
     expect(messages.filter((m) => m.type === 'record').map((m) => m.type === 'record' && m.rowKey)).toEqual(['C-009', 'C-010']);
   });
 
-  it('announces the total the first page states, once, for the run\'s ETA', async () => {
-    const byCursor: Partial<HttpStreamConfig> = { query: { paging: 'cursor', per_page: '4' }, totalPath: '$.meta.total', pagination: { type: 'cursor', nextCursorPath: '$.meta.next', cursorParam: 'after' } };
+  it("announces the total the first page states, once, for the run's ETA", async () => {
+    const byCursor: Partial<HttpStreamConfig> = {
+      query: { paging: 'cursor', per_page: '4' },
+      totalPath: '$.meta.total',
+      pagination: { type: 'cursor', nextCursorPath: '$.meta.next', cursorParam: 'after' },
+    };
     const messages = await collect(config(byCursor));
 
     expect(messages[0]).toEqual({ type: 'estimate', total: 10 });
@@ -86,25 +95,45 @@ describe('http connector pagination', () => {
     const messages = await collect(config({ query: { paging: 'link', per_page: '4' }, recordsPath: '$[*]', pagination: { type: 'link' } }));
 
     expect(messages.filter((m) => m.type === 'record')).toHaveLength(10);
-    expect(paths()).toEqual(['/v1/customers?paging=link&per_page=4', '/v1/customers?paging=link&per_page=4&page=2', '/v1/customers?paging=link&per_page=4&page=3']);
+    expect(paths()).toEqual([
+      '/v1/customers?paging=link&per_page=4',
+      '/v1/customers?paging=link&per_page=4&page=2',
+      '/v1/customers?paging=link&per_page=4&page=3',
+    ]);
   });
 
   it('refuses a Link to another origin: the credentials are for this one', async () => {
-    override = () => ({ status: 200, headers: { link: '<https://elsewhere.example/v1/customers?page=2>; rel="next"' }, body: [{ id: 'C-001' }] });
+    override = () => ({
+      status: 200,
+      headers: { link: '<https://elsewhere.example/v1/customers?page=2>; rel="next"' },
+      body: [{ id: 'C-001' }],
+    });
     const read = collect(config({ recordsPath: '$[*]', pagination: { type: 'link' } }));
     await expect(read).rejects.toThrow(`the Link header's next page https://elsewhere.example is on another origin`);
   });
 
   it('stops an API that answers the same next cursor for ever', async () => {
     override = () => ({ status: 200, body: { data: [{ id: 'C-001' }], meta: { next: 'same' } } });
-    const read = collect(config({ query: { after: 'same' }, pagination: { type: 'cursor', nextCursorPath: '$.meta.next', cursorParam: 'after' } }));
+    const read = collect(
+      config({ query: { after: 'same' }, pagination: { type: 'cursor', nextCursorPath: '$.meta.next', cursorParam: 'after' } }),
+    );
     await expect(read).rejects.toThrow('pagination loops');
   });
 
   it('fails an incremental read whose records are not in ascending cursor order, rather than lose rows on resume', async () => {
-    override = () => ({ status: 200, body: { data: [{ id: 'b', updated_at: '2026-02-02' }, { id: 'a', updated_at: '2026-01-01' }] } });
+    override = () => ({
+      status: 200,
+      body: {
+        data: [
+          { id: 'b', updated_at: '2026-02-02' },
+          { id: 'a', updated_at: '2026-01-01' },
+        ],
+      },
+    });
     const read = collect(config({ cursorField: 'updated_at' }));
-    await expect(read).rejects.toThrow('updated_at "2026-01-01" came after "2026-02-02"; an incremental stream needs the API to list records in ascending updated_at order');
+    await expect(read).rejects.toThrow(
+      'updated_at "2026-01-01" came after "2026-02-02"; an incremental stream needs the API to list records in ascending updated_at order',
+    );
   });
 
   it('builds a composite row key from several key fields, and refuses a record without one', async () => {
@@ -124,7 +153,12 @@ describe('http connector pagination', () => {
       cursorCandidates: ['updated_at'],
       schema: {
         type: 'object',
-        properties: { id: { type: ['null', 'string'] }, email: { type: ['null', 'string'] }, tier: { type: ['null', 'string'] }, updated_at: { type: ['null', 'string'] } },
+        properties: {
+          id: { type: ['null', 'string'] },
+          email: { type: ['null', 'string'] },
+          tier: { type: ['null', 'string'] },
+          updated_at: { type: ['null', 'string'] },
+        },
       },
     });
   });

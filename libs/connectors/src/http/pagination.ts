@@ -47,7 +47,8 @@ export function nextLink(header: string | null, current: URL): URL | null {
   const [next] = LinkHeader.parse(header).rel('next');
   if (!next) return null;
   const url = new URL(next.uri, current);
-  if (url.origin !== current.origin) throw new Error(`the Link header's next page ${url.origin} is on another origin than ${current.origin}`);
+  if (url.origin !== current.origin)
+    throw new Error(`the Link header's next page ${url.origin} is on another origin than ${current.origin}`);
   return url;
 }
 

@@ -21,7 +21,12 @@ export function keyColumns(replicationKey: string, primaryKey: string[]): string
  * types each parameter from the column it is compared with. A NULL replication key never compares greater, and
  * the first page leaves such rows out too, so they are never read.
  */
-export function pageQuery(stream: PostgresStreamConfig, keys: string[], after: string[] | null, pageSize: number): { text: string; values: string[] } {
+export function pageQuery(
+  stream: PostgresStreamConfig,
+  keys: string[],
+  after: string[] | null,
+  pageSize: number,
+): { text: string; values: string[] } {
   const columns = keyRefs(keys);
   const keyText = columns.map((c, i) => `${c}::text AS ${escapeIdentifier(`${KEY_ALIAS}${i}`)}`).join(', ');
   return {
@@ -31,7 +36,12 @@ export function pageQuery(stream: PostgresStreamConfig, keys: string[], after: s
 }
 
 /** The rows a read from `after` will return, for the estimate (same filter as the pages). */
-export function remainingQuery(stream: PostgresStreamConfig, keys: string[], after: string[] | null, select: string): { text: string; values: string[] } {
+export function remainingQuery(
+  stream: PostgresStreamConfig,
+  keys: string[],
+  after: string[] | null,
+  select: string,
+): { text: string; values: string[] } {
   return { text: `SELECT ${select} FROM ${sourceSql(stream)} WHERE ${keysetWhere(keyRefs(keys), after)}`, values: after ?? [] };
 }
 

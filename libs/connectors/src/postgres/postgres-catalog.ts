@@ -20,12 +20,16 @@ export async function streamColumns(client: Client, stream: PostgresStreamConfig
         WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
       [stream.schema ?? 'public', stream.table],
     );
-    if (rows.length === 0) throw new Error(`stream ${stream.name}: the table ${qualifiedName(stream)} does not exist or cannot be seen by this user`);
+    if (rows.length === 0)
+      throw new Error(`stream ${stream.name}: the table ${qualifiedName(stream)} does not exist or cannot be seen by this user`);
     return rows.map((r) => ({ name: r.column_name, typeName: r.udt_name, nullable: r.is_nullable === 'YES' }));
   }
   const described = await client.query(`SELECT * FROM ${sourceSql(stream)} LIMIT 0`);
   const oids = [...new Set(described.fields.map((f) => f.dataTypeID))];
-  const { rows } = await client.query<{ oid: number; typname: string }>('SELECT oid::int AS oid, typname FROM pg_type WHERE oid = ANY($1::oid[])', [oids]);
+  const { rows } = await client.query<{ oid: number; typname: string }>(
+    'SELECT oid::int AS oid, typname FROM pg_type WHERE oid = ANY($1::oid[])',
+    [oids],
+  );
   const names = new Map(rows.map((r) => [r.oid, r.typname]));
   return described.fields.map((f) => ({ name: f.name, typeName: names.get(f.dataTypeID) ?? 'text', nullable: true }));
 }
@@ -40,7 +44,10 @@ export async function streamPrimaryKey(client: Client, stream: PostgresStreamCon
       ORDER BY array_position(i.indkey::int2[], a.attnum)`,
     [qualifiedName(stream)],
   );
-  if (rows.length === 0) throw new Error(`stream ${stream.name}: the table ${qualifiedName(stream)} has no primary key; set primaryKey (the tie-breaker and row key)`);
+  if (rows.length === 0)
+    throw new Error(
+      `stream ${stream.name}: the table ${qualifiedName(stream)} has no primary key; set primaryKey (the tie-breaker and row key)`,
+    );
   return rows.map((r) => r.attname);
 }
 

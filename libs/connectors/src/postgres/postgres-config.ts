@@ -60,10 +60,16 @@ export const POSTGRES_CONFIG_SCHEMA: JsonSchema = {
           primaryKey: { type: 'array', minItems: 1, items: identifier },
         },
         // Exactly one of table and query; a query names its primary key.
-        anyOf: [{ properties: { table: true }, required: ['table'] }, { properties: { query: true }, required: ['query'] }],
+        anyOf: [
+          { properties: { table: true }, required: ['table'] },
+          { properties: { query: true }, required: ['query'] },
+        ],
         allOf: [
           { if: { properties: { table: true }, required: ['table'] }, then: { properties: { query: { not: {} } } } },
-          { if: { properties: { query: true }, required: ['query'] }, then: { properties: { primaryKey: true, schema: { not: {} } }, required: ['primaryKey'] } },
+          {
+            if: { properties: { query: true }, required: ['query'] },
+            then: { properties: { primaryKey: true, schema: { not: {} } }, required: ['primaryKey'] },
+          },
         ],
       },
     },
@@ -79,6 +85,7 @@ export const POSTGRES_CONFIG_SCHEMA: JsonSchema = {
 
 export function findPostgresStream(config: PostgresConfig, name: string): PostgresStreamConfig {
   const stream = config.streams.find((s) => s.name === name);
-  if (!stream) throw new Error(`the postgres connector has no stream ${name} (configured: ${config.streams.map((s) => s.name).join(', ')})`);
+  if (!stream)
+    throw new Error(`the postgres connector has no stream ${name} (configured: ${config.streams.map((s) => s.name).join(', ')})`);
   return stream;
 }

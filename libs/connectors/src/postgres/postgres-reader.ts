@@ -20,7 +20,12 @@ export interface PostgresCursor {
  * replication-key value. An estimate of the rows to read comes first. The next page is requested as soon as a page
  * arrives (its last row gives the keys), so the source reads it while this one is consumed.
  */
-export async function* readPostgres(config: PostgresConfig, streamName: string, cursor: Cursor, signal?: AbortSignal): AsyncGenerator<ReadMessage> {
+export async function* readPostgres(
+  config: PostgresConfig,
+  streamName: string,
+  cursor: Cursor,
+  signal?: AbortSignal,
+): AsyncGenerator<ReadMessage> {
   const stream = findPostgresStream(config, streamName);
   const client = await connectSource(config);
   try {
@@ -75,7 +80,10 @@ function savedKeys(cursor: Cursor, keys: string[], stream: PostgresStreamConfig)
 
 async function estimateRows(client: Client, stream: PostgresStreamConfig, keys: string[], after: string[] | null): Promise<number> {
   const rows = remainingQuery(stream, keys, after, '1');
-  const plan = await client.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>({ text: `EXPLAIN (FORMAT JSON) ${rows.text}`, values: rows.values });
+  const plan = await client.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>({
+    text: `EXPLAIN (FORMAT JSON) ${rows.text}`,
+    values: rows.values,
+  });
   const guess = plan.rows[0]['QUERY PLAN'][0].Plan['Plan Rows'];
   if (guess >= EXACT_COUNT_BELOW) return guess;
   const counted = await client.query<{ n: number }>(remainingQuery(stream, keys, after, 'count(*)::int AS n'));

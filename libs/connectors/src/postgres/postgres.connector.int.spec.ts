@@ -35,16 +35,32 @@ afterAll(() => source.drop());
 const billingStream: PostgresStreamConfig = { name: 'billing', table: 'billing_accounts', replicationKey: 'updated_at' };
 const connectionConfig = (password = 'tessera'): PostgresConfig => {
   const url = new URL(source.url);
-  return { host: url.hostname, port: Number(url.port), database: source.database, user: url.username, password, streams: [billingStream], pageSize: 4 };
+  return {
+    host: url.hostname,
+    port: Number(url.port),
+    database: source.database,
+    user: url.username,
+    password,
+    streams: [billingStream],
+    pageSize: 4,
+  };
 };
-const urlConfig = (url: string, streams: PostgresStreamConfig[], pageSize = 4): PostgresConfig => ({ connectionString: url, streams, pageSize });
-const allKeys = async (): Promise<string[]> => (await source.pool.query<{ customer_id: string }>('SELECT customer_id FROM billing_accounts')).rows.map((r) => r.customer_id);
+const urlConfig = (url: string, streams: PostgresStreamConfig[], pageSize = 4): PostgresConfig => ({
+  connectionString: url,
+  streams,
+  pageSize,
+});
+const allKeys = async (): Promise<string[]> =>
+  (await source.pool.query<{ customer_id: string }>('SELECT customer_id FROM billing_accounts')).rows.map((r) => r.customer_id);
 
 describeConnectorConformance(postgresConnector, {
   stream: 'billing',
   goodConfig: () => connectionConfig(),
   unreachableConfig: () => connectionConfig('not-the-password'),
-  invalidConfig: { config: { connectionString: 'postgres://x@localhost/db', streams: [{ name: 'billing', table: 'billing_accounts' }] }, problemAt: '$.streams[0].replicationKey' },
+  invalidConfig: {
+    config: { connectionString: 'postgres://x@localhost/db', streams: [{ name: 'billing', table: 'billing_accounts' }] },
+    problemAt: '$.streams[0].replicationKey',
+  },
   rowKeys: allKeys,
   changeRows: async () => {
     await source.pool.query(
@@ -59,7 +75,9 @@ describeConnectorConformance(postgresConnector, {
 
 describe('postgres connector', () => {
   it("seed 002's billing case: an update of one row is picked up by the next incremental read, exactly once", async () => {
-    await source.pool.query(`CREATE TABLE billing_002 (customer_id text PRIMARY KEY, email text, contract_end_date date, renewal_status text, updated_at timestamptz NOT NULL DEFAULT now())`);
+    await source.pool.query(
+      `CREATE TABLE billing_002 (customer_id text PRIMARY KEY, email text, contract_end_date date, renewal_status text, updated_at timestamptz NOT NULL DEFAULT now())`,
+    );
     await source.pool.query(
       `INSERT INTO billing_002 (customer_id, email, contract_end_date, renewal_status, updated_at)
        SELECT 'B-' || i, 'b' || i || '@example.com', DATE '2026-09-30', 'pending', TIMESTAMPTZ '2026-03-01 00:00:00Z' FROM generate_series(1, 10) i`,
@@ -106,7 +124,8 @@ describe('postgres connector', () => {
       [
         {
           name: 'eu',
-          query: "SELECT substr(customer_id, 6)::int AS id, customer_id, attributes->>'region' AS region FROM billing_accounts WHERE customer_id <= 'CUST-005';",
+          query:
+            "SELECT substr(customer_id, 6)::int AS id, customer_id, attributes->>'region' AS region FROM billing_accounts WHERE customer_id <= 'CUST-005';",
           replicationKey: 'id',
           primaryKey: ['id'],
         },
@@ -157,7 +176,12 @@ describe('postgres connector', () => {
     expect(seen).toBe(4);
     // The backend leaves pg_stat_activity a moment after the client has closed its socket.
     const openConnections = async (): Promise<number> =>
-      (await source.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'tessera-connector' AND datname = $1`, [source.database])).rows[0].n;
+      (
+        await source.pool.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'tessera-connector' AND datname = $1`,
+          [source.database],
+        )
+      ).rows[0].n;
     const deadline = Date.now() + 5_000;
     while ((await openConnections()) > 0 && Date.now() < deadline);
     expect(await openConnections()).toBe(0);
@@ -165,14 +189,21 @@ describe('postgres connector', () => {
 
   it('refuses a cursor saved for other key columns', async () => {
     const read = readCommitted(postgresConnector, connectionConfig(), 'billing', { keys: ['id'], after: ['1'] });
-    await expect(read).rejects.toThrow('the saved cursor is ordered by (id), the stream now by (updated_at, customer_id): request a full refresh');
+    await expect(read).rejects.toThrow(
+      'the saved cursor is ordered by (id), the stream now by (updated_at, customer_id): request a full refresh',
+    );
   });
 });
 
 describe('postgres connector: check and config problems', () => {
   it('a wrong password fails in words, without the password, given as parts or in a connection string', async () => {
     const parts = await postgresConnector.check(connectionConfig('hunter2-wrong'));
-    expect(parts).toEqual({ ok: false, message: expect.stringMatching(/^could not connect to Postgres at 127\.0\.0\.1:\d+\/connector_src_\w+ as postgres: password authentication failed/) });
+    expect(parts).toEqual({
+      ok: false,
+      message: expect.stringMatching(
+        /^could not connect to Postgres at 127\.0\.0\.1:\d+\/connector_src_\w+ as postgres: password authentication failed/,
+      ),
+    });
     const url = new URL(source.url);
     url.password = 'p@ss word/wrong';
     const fromUrl = await postgresConnector.check(urlConfig(url.toString(), [billingStream]));
@@ -184,8 +215,15 @@ describe('postgres connector: check and config problems', () => {
 
   it('a closed port, a missing table and a missing key column each say what is wrong', async () => {
     const closed = await postgresConnector.check({ ...connectionConfig(), port: await freePort() });
-    expect(closed).toEqual({ ok: false, message: expect.stringMatching(/^could not connect to Postgres at 127\.0\.0\.1:\d+\/connector_src_\w+ as postgres: connect ECONNREFUSED/) });
-    await expect(postgresConnector.check(urlConfig(source.url, [{ name: 'x', table: 'nope', replicationKey: 'updated_at' }]))).resolves.toEqual({
+    expect(closed).toEqual({
+      ok: false,
+      message: expect.stringMatching(
+        /^could not connect to Postgres at 127\.0\.0\.1:\d+\/connector_src_\w+ as postgres: connect ECONNREFUSED/,
+      ),
+    });
+    await expect(
+      postgresConnector.check(urlConfig(source.url, [{ name: 'x', table: 'nope', replicationKey: 'updated_at' }])),
+    ).resolves.toEqual({
       ok: false,
       message: 'stream x: the table "public"."nope" does not exist or cannot be seen by this user',
     });

@@ -18,7 +18,8 @@ export interface SingerCatalogEntry {
 
 export const streamIdOf = (entry: SingerCatalogEntry): string => String(entry.tap_stream_id ?? entry.stream);
 /** The names a tap's RECORDs for this entry may carry: taps differ on `stream` or `tap_stream_id`. */
-export const recordStreamsOf = (entry: SingerCatalogEntry): string[] => [entry.stream, entry.tap_stream_id].filter((n): n is string => typeof n === 'string');
+export const recordStreamsOf = (entry: SingerCatalogEntry): string[] =>
+  [entry.stream, entry.tap_stream_id].filter((n): n is string => typeof n === 'string');
 
 /** A catalog stream as the SDK sees it: keys from key_properties (or table-key-properties), cursors from valid-replication-keys. */
 export function toStreamDescriptor(entry: SingerCatalogEntry): StreamDescriptor {

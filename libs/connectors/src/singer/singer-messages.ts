@@ -50,7 +50,8 @@ export function parseSingerLine(text: string, line: number): SingerMessage {
       if (!isObject(message.value)) fail('a STATE value must be a JSON object (it is our cursor)');
       break;
     case 'ACTIVATE_VERSION':
-      if (typeof message.stream !== 'string' || typeof message.version !== 'number') fail('an ACTIVATE_VERSION needs a stream and a version');
+      if (typeof message.stream !== 'string' || typeof message.version !== 'number')
+        fail('an ACTIVATE_VERSION needs a stream and a version');
       break;
     default:
       fail(`unknown message type ${JSON.stringify(message.type)}`);

@@ -32,7 +32,8 @@ describe('linesOf', () => {
 
   it('refuses a line longer than its bound instead of holding it all', async () => {
     const read = async (): Promise<void> => {
-      for await (const _ of linesOf(Readable.from([Buffer.from('ok\n'), Buffer.from('x'.repeat(50)), Buffer.from('y'.repeat(50))]), 80)) void _;
+      for await (const _ of linesOf(Readable.from([Buffer.from('ok\n'), Buffer.from('x'.repeat(50)), Buffer.from('y'.repeat(50))]), 80))
+        void _;
     };
     await expect(read()).rejects.toThrow('a line longer than 80 characters');
   });
@@ -46,16 +47,26 @@ describe('Singer catalog', () => {
         stream: 'accounts',
         schema: { type: 'object', properties: { id: { type: 'integer' }, updated_at: { type: 'string' } } },
         metadata: [
-          { breadcrumb: [], metadata: { 'table-key-properties': ['id'], 'valid-replication-keys': ['updated_at', 'gone'], selected: false } },
+          {
+            breadcrumb: [],
+            metadata: { 'table-key-properties': ['id'], 'valid-replication-keys': ['updated_at', 'gone'], selected: false },
+          },
           { breadcrumb: ['properties', 'id'], metadata: { inclusion: 'automatic' } },
         ],
       },
-      { tap_stream_id: 'deals', schema: { type: 'object', properties: { deal_id: {} } }, key_properties: ['deal_id'], replication_key: 'deal_id' },
+      {
+        tap_stream_id: 'deals',
+        schema: { type: 'object', properties: { deal_id: {} } },
+        key_properties: ['deal_id'],
+        replication_key: 'deal_id',
+      },
     ],
   };
 
   it('maps streams: the tap_stream_id names it, keys and replication keys from metadata, only fields the schema has', () => {
-    expect(catalog.streams.map(toStreamDescriptor).map(({ name, primaryKey, cursorCandidates }) => ({ name, primaryKey, cursorCandidates }))).toEqual([
+    expect(
+      catalog.streams.map(toStreamDescriptor).map(({ name, primaryKey, cursorCandidates }) => ({ name, primaryKey, cursorCandidates })),
+    ).toEqual([
       { name: 'crm-public-accounts', primaryKey: ['id'], cursorCandidates: ['updated_at'] },
       { name: 'deals', primaryKey: ['deal_id'], cursorCandidates: ['deal_id'] },
     ]);
@@ -64,7 +75,10 @@ describe('Singer catalog', () => {
   it('selects only the stream read, in its top metadata and the legacy schema.selected, keeping field metadata', () => {
     const selected = selectOnly(catalog, 'deals');
     expect(selected.streams.map((s) => [s.metadata?.[0], s.schema.selected])).toEqual([
-      [{ breadcrumb: [], metadata: { 'table-key-properties': ['id'], 'valid-replication-keys': ['updated_at', 'gone'], selected: false } }, false],
+      [
+        { breadcrumb: [], metadata: { 'table-key-properties': ['id'], 'valid-replication-keys': ['updated_at', 'gone'], selected: false } },
+        false,
+      ],
       [{ breadcrumb: [], metadata: { selected: true } }, true],
     ]);
     expect(selected.streams[0].metadata?.[1]).toEqual({ breadcrumb: ['properties', 'id'], metadata: { inclusion: 'automatic' } });

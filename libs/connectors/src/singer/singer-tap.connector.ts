@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { defineConnector, type Cursor, type ReadMessage } from '@tessera/connector-sdk';
 import { rowKeyOf } from '../row-key';
-import { findEntry, parseCatalog, recordStreamsOf, selectOnly, toStreamDescriptor, type SingerCatalog, type SingerCatalogEntry } from './singer-catalog';
+import {
+  findEntry,
+  parseCatalog,
+  recordStreamsOf,
+  selectOnly,
+  toStreamDescriptor,
+  type SingerCatalog,
+  type SingerCatalogEntry,
+} from './singer-catalog';
 import { SINGER_CONFIG_SCHEMA, type SingerConfig } from './singer-config';
 import { parseSingerLine, SingerProtocolError } from './singer-messages';
 import { runTap, tapConfigOf } from './tap-run';
@@ -85,7 +93,12 @@ async function* toReadMessages(
 }
 
 async function discoverCatalog(config: SingerConfig, signal?: AbortSignal): Promise<SingerCatalog> {
-  const run = { files: { config: tapConfigOf(config) }, args: (files: { path(name: string): string }) => ['--config', files.path('config'), '--discover'], doing: 'discovering its catalog', signal };
+  const run = {
+    files: { config: tapConfigOf(config) },
+    args: (files: { path(name: string): string }) => ['--config', files.path('config'), '--discover'],
+    doing: 'discovering its catalog',
+    signal,
+  };
   const whole = async function* (lines: AsyncIterable<string>): AsyncGenerator<string, string> {
     const chunks: string[] = [];
     for await (const text of lines) chunks.push(text);

@@ -13,7 +13,11 @@ beforeEach(() => {
 afterEach(() => source.remove());
 
 /** Every message of a read, and what it threw (if it did). */
-async function consume(config: SingerConfig, stream = 'customers', cursor: Cursor = null): Promise<{ messages: ReadMessage[]; error?: Error }> {
+async function consume(
+  config: SingerConfig,
+  stream = 'customers',
+  cursor: Cursor = null,
+): Promise<{ messages: ReadMessage[]; error?: Error }> {
   const messages: ReadMessage[] = [];
   try {
     for await (const message of singerTapConnector.read(config, stream, cursor)) messages.push(message);
@@ -38,7 +42,9 @@ describe('singer tap runner', () => {
   it('passes the saved STATE back with --state: the second run emits only the new records', async () => {
     const first = await readCommitted(singerTapConnector, source.config(), 'customers', null);
     expect(first.records.map((r) => r.rowKey)).toEqual(['C-1', 'C-2', 'C-3', 'C-4', 'C-5', 'C-6', 'C-7']);
-    expect(first.cursor).toEqual({ bookmarks: { customers: { updated_at: source.customers.get('C-7')!.updated_at, key: '000000000C-7' } } });
+    expect(first.cursor).toEqual({
+      bookmarks: { customers: { updated_at: source.customers.get('C-7')!.updated_at, key: '000000000C-7' } },
+    });
 
     source.upsertCustomer('C-8');
     source.upsertCustomer('C-2', { tier: 'gold' });
@@ -55,7 +61,10 @@ describe('singer tap runner', () => {
     expect(shapeOf(messages)).toBe('rrCrrCrrCrC');
     messages.forEach((message, i) => {
       if (message.type !== 'checkpoint') return;
-      const lastRecord = messages.slice(0, i).filter((m) => m.type === 'record').at(-1)!;
+      const lastRecord = messages
+        .slice(0, i)
+        .filter((m) => m.type === 'record')
+        .at(-1)!;
       const bookmark = (message.cursor as { bookmarks: { customers: { updated_at: string } } }).bookmarks.customers;
       expect(bookmark.updated_at).toBe(lastRecord.type === 'record' && lastRecord.data.updated_at);
     });
@@ -70,7 +79,9 @@ describe('singer tap runner', () => {
     const { messages, error } = await consume(source.config({ stateEvery: 2, failAfter: 5 }));
 
     expect(shapeOf(messages)).toBe('rrrrr');
-    expect(error?.message).toBe('the Singer tap exited with code 2 while reading customers; its stderr ends:\nfake-tap: lost the connection (password=***)\nfake-tap: giving up');
+    expect(error?.message).toBe(
+      'the Singer tap exited with code 2 while reading customers; its stderr ends:\nfake-tap: lost the connection (password=***)\nfake-tap: giving up',
+    );
     expect(error?.message).not.toContain(TAP_PASSWORD);
 
     const rerun = await readCommitted(singerTapConnector, source.config(), 'customers', null); // from the old (here: no) state
@@ -84,7 +95,12 @@ describe('singer tap runner', () => {
     expect(error?.name).toBe('SingerTapError');
 
     const lastCheckpoint = messages.filter((m) => m.type === 'checkpoint').at(-1)!;
-    const resumed = await readCommitted(singerTapConnector, source.config(), 'customers', lastCheckpoint.type === 'checkpoint' ? lastCheckpoint.cursor : null);
+    const resumed = await readCommitted(
+      singerTapConnector,
+      source.config(),
+      'customers',
+      lastCheckpoint.type === 'checkpoint' ? lastCheckpoint.cursor : null,
+    );
     expect(resumed.records.map((r) => r.rowKey)).toEqual(['C-5', 'C-6', 'C-7']);
   });
 
@@ -106,7 +122,10 @@ describe('singer tap runner', () => {
       ['orders', '1001', 25.5],
       ['orders', '1002', 10],
     ]);
-    expect(messages.at(-1)).toEqual({ type: 'checkpoint', cursor: { bookmarks: { orders: expect.objectContaining({ key: '000000001002' }) } } });
+    expect(messages.at(-1)).toEqual({
+      type: 'checkpoint',
+      cursor: { bookmarks: { orders: expect.objectContaining({ key: '000000001002' }) } },
+    });
   });
 
   it('discovers streams with their key properties and replication keys', async () => {

@@ -64,7 +64,10 @@ export class TapProcess {
   static start(command: string, args: string[], env: Record<string, string>, secrets: string[]): TapProcess {
     const passed = Object.fromEntries(PASSED_ENV.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
     const child = spawn(command, args, { env: { ...passed, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    return new TapProcess(child, secrets.filter((s) => s.length >= 3));
+    return new TapProcess(
+      child,
+      secrets.filter((s) => s.length >= 3),
+    );
   }
 
   get pid(): number | undefined {

@@ -29,7 +29,11 @@ export interface TapRun {
  * once the tap has exited 0. A non-zero exit throws SingerTapError; an abort kills the tap and throws the abort.
  * Whatever happens (the consumer stopping early included), the tap is killed and its files removed.
  */
-export async function* runTap<T>(config: SingerConfig, run: TapRun, consume: (lines: AsyncIterable<string>) => AsyncGenerator<T, T | undefined>): AsyncGenerator<T> {
+export async function* runTap<T>(
+  config: SingerConfig,
+  run: TapRun,
+  consume: (lines: AsyncIterable<string>) => AsyncGenerator<T, T | undefined>,
+): AsyncGenerator<T> {
   const files = await TapFiles.create(run.files);
   const secrets = [...stringsIn(config.tapSecrets), ...stringsIn(config.secretEnv)];
   const args = [...(config.args ?? []), ...run.args(files)];

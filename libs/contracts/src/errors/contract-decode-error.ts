@@ -2,12 +2,7 @@
  * Why a payload could not be decoded. Consumers route every one of these to the DLQ as "undecodable"
  * rather than retrying: no retry can make the bytes readable.
  */
-export type ContractDecodeErrorCode =
-  | 'bad_magic'
-  | 'truncated'
-  | 'unknown_fingerprint'
-  | 'malformed_body'
-  | 'unknown_topic';
+export type ContractDecodeErrorCode = 'bad_magic' | 'truncated' | 'unknown_fingerprint' | 'malformed_body' | 'unknown_topic';
 
 export class ContractDecodeError extends Error {
   override readonly name = 'ContractDecodeError';

@@ -28,7 +28,10 @@ describe('published schema versions', () => {
 
 describe('backwardCompatibilityProblems', () => {
   const record = (fields: object[]) => Type.forSchema({ type: 'record', name: 'io.tessera.cdp.T', fields } as never);
-  const v1 = record([{ name: 'id', type: 'string' }, { name: 'kind', type: { type: 'enum', name: 'K', symbols: ['a', 'b'] } }]);
+  const v1 = record([
+    { name: 'id', type: 'string' },
+    { name: 'kind', type: { type: 'enum', name: 'K', symbols: ['a', 'b'] } },
+  ]);
 
   it('accepts an added field with a default', () => {
     const v2 = record([
@@ -40,14 +43,36 @@ describe('backwardCompatibilityProblems', () => {
   });
 
   it('accepts a removed enum symbol when the enum has a default', () => {
-    const v2 = record([{ name: 'id', type: 'string' }, { name: 'kind', type: { type: 'enum', name: 'K', symbols: ['a', 'other'], default: 'other' } }]);
+    const v2 = record([
+      { name: 'id', type: 'string' },
+      { name: 'kind', type: { type: 'enum', name: 'K', symbols: ['a', 'other'], default: 'other' } },
+    ]);
     expect(backwardCompatibilityProblems(v2, v1)).toEqual([]);
   });
 
   it.each([
-    ['an added field without a default', [{ name: 'id', type: 'string' }, { name: 'kind', type: { type: 'enum', name: 'K', symbols: ['a', 'b'] } }, { name: 'n', type: 'int' }]],
-    ['a changed field type', [{ name: 'id', type: 'int' }, { name: 'kind', type: { type: 'enum', name: 'K', symbols: ['a', 'b'] } }]],
-    ['a removed enum symbol without a default', [{ name: 'id', type: 'string' }, { name: 'kind', type: { type: 'enum', name: 'K', symbols: ['a'] } }]],
+    [
+      'an added field without a default',
+      [
+        { name: 'id', type: 'string' },
+        { name: 'kind', type: { type: 'enum', name: 'K', symbols: ['a', 'b'] } },
+        { name: 'n', type: 'int' },
+      ],
+    ],
+    [
+      'a changed field type',
+      [
+        { name: 'id', type: 'int' },
+        { name: 'kind', type: { type: 'enum', name: 'K', symbols: ['a', 'b'] } },
+      ],
+    ],
+    [
+      'a removed enum symbol without a default',
+      [
+        { name: 'id', type: 'string' },
+        { name: 'kind', type: { type: 'enum', name: 'K', symbols: ['a'] } },
+      ],
+    ],
   ])('refuses %s', (_name, fields) => {
     expect(backwardCompatibilityProblems(record(fields), v1, 200)).not.toEqual([]);
   });

@@ -35,7 +35,5 @@ function sharedFieldsWithSameType(reader: Type, writer: Type): string[] {
   const fieldsOf = (t: Type) =>
     new Map(((t as unknown as { fields?: { name: string; type: Type }[] }).fields ?? []).map((f) => [f.name, f.type]));
   const writerFields = fieldsOf(writer);
-  return [...fieldsOf(reader)]
-    .filter(([name, type]) => writerFields.get(name)?.equals(type))
-    .map(([name]) => name);
+  return [...fieldsOf(reader)].filter(([name, type]) => writerFields.get(name)?.equals(type)).map(([name]) => name);
 }

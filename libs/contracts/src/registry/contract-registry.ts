@@ -87,7 +87,12 @@ export class ContractRegistry {
     if (!reader) {
       const owner = this.fingerprintOwners.get(fingerprintHex);
       const hint = owner ? ` (it is ${owner.topic} v${owner.version})` : '';
-      throw new ContractDecodeError('unknown_fingerprint', `writer schema ${fingerprintHex} is not a known version of ${topic}${hint}`, topic, fingerprintHex);
+      throw new ContractDecodeError(
+        'unknown_fingerprint',
+        `writer schema ${fingerprintHex} is not a known version of ${topic}${hint}`,
+        topic,
+        fingerprintHex,
+      );
     }
     try {
       return reader.resolver ? entry.latest.type.fromBuffer(body, reader.resolver) : entry.latest.type.fromBuffer(body);
@@ -117,7 +122,15 @@ function register(topic: string, version: ContractSchemaVersion): RegisteredSche
   const type = Type.forSchema(version.schema as never);
   const canonicalForm = JSON.stringify(type.schema());
   const fingerprint = rabinFingerprintBytes(canonicalForm);
-  return { topic, version: version.version, type, canonicalForm, fingerprint, fingerprintHex: fingerprint.toString('hex'), header: singleObjectHeader(fingerprint) };
+  return {
+    topic,
+    version: version.version,
+    type,
+    canonicalForm,
+    fingerprint,
+    fingerprintHex: fingerprint.toString('hex'),
+    header: singleObjectHeader(fingerprint),
+  };
 }
 
 function invalidPaths(type: Type, value: unknown): string[] {

@@ -2,8 +2,7 @@ import type { DeliveryItem, ItemRejection, SendResult } from '../destination';
 
 /** What one platform call did with the items it carried. */
 export type CallOutcome =
-  | { kind: 'done'; rejected: ItemRejection[]; status?: number; note?: string }
-  | { kind: 'failed'; result: SendResult };
+  { kind: 'done'; rejected: ItemRejection[]; status?: number; note?: string } | { kind: 'failed'; result: SendResult };
 
 /**
  * Extra calls one batch may spend on splitting. A single bad record among 10,000 costs 2 x 14 calls to find; a
@@ -83,7 +82,12 @@ export class AudienceOutcome {
     if (this.rejected.length === 0 && this.retry.length === 0) return { outcome: 'delivered', ...status, ...(note ? { note } : {}) };
     if (this.delivered === 0 && this.rejected.length === 0) {
       if (this.auth) return this.auth;
-      return { outcome: 'retry', ...status, error: this.retryError ?? 'retry', ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }) };
+      return {
+        outcome: 'retry',
+        ...status,
+        error: this.retryError ?? 'retry',
+        ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+      };
     }
     if (this.total === 1 && this.rejected.length === 1) return { outcome: 'terminal', ...status, error: this.rejected[0].error };
     const authNote = this.auth && 'error' in this.auth ? this.auth.error : undefined;

@@ -13,23 +13,50 @@ describe('createDestinationCatalog', () => {
   });
 
   it('accepts a valid spec of each kind', () => {
-    expect(catalog.validate('webhook', { url: 'https://example.com/hook', headers: { 'X-Team': 'growth' }, batchSize: 100 }, { signingSecret: secret })).toEqual([]);
+    expect(
+      catalog.validate(
+        'webhook',
+        { url: 'https://example.com/hook', headers: { 'X-Team': 'growth' }, batchSize: 100 },
+        { signingSecret: secret },
+      ),
+    ).toEqual([]);
     expect(catalog.validate('file', { directory: '/var/exports', format: 'csv', csvColumns: ['plan'] }, {})).toEqual([]);
-    expect(catalog.validate('kafka', { brokers: ['kafka-1:9092'], topic: 'crm.audience', format: 'avro', saslMechanism: 'scram-sha-512' }, { saslUsername: 'u', saslPassword: 'p' })).toEqual([]);
-    expect(catalog.validate('meta_audience', { audienceId: '23851234567890', defaultCountry: 'US' }, { accessToken: 'EAAB-long-token' })).toEqual([]);
-    expect(catalog.validate('google_customer_match', { customerId: '1234567890', userListId: '555' }, { developerToken: 'dev-token-123', accessToken: 'ya29.something' })).toEqual([]);
+    expect(
+      catalog.validate(
+        'kafka',
+        { brokers: ['kafka-1:9092'], topic: 'crm.audience', format: 'avro', saslMechanism: 'scram-sha-512' },
+        { saslUsername: 'u', saslPassword: 'p' },
+      ),
+    ).toEqual([]);
+    expect(
+      catalog.validate('meta_audience', { audienceId: '23851234567890', defaultCountry: 'US' }, { accessToken: 'EAAB-long-token' }),
+    ).toEqual([]);
+    expect(
+      catalog.validate(
+        'google_customer_match',
+        { customerId: '1234567890', userListId: '555' },
+        { developerToken: 'dev-token-123', accessToken: 'ya29.something' },
+      ),
+    ).toEqual([]);
   });
 
   it('reports problems at JSON paths into config and secrets', () => {
-    expect(catalog.validate('webhook', { url: 'ftp://x', headers: { 'webhook-signature': 'forged' }, batchSize: 0 }, { signingSecret: 'plain' })).toEqual(
+    expect(
+      catalog.validate('webhook', { url: 'ftp://x', headers: { 'webhook-signature': 'forged' }, batchSize: 0 }, { signingSecret: 'plain' }),
+    ).toEqual(
       expect.arrayContaining([
         { path: '$.config.url', message: 'must match pattern "^https?://"' },
         { path: '$.config.batchSize', message: 'must be >= 1' },
         { path: '$.secrets.signingSecret', message: 'must match pattern "^whsec_[A-Za-z0-9+/]{32,88}={0,2}$"' },
       ]),
     );
-    expect(catalog.validate('webhook', { url: 'https://x.example', headers: { 'Webhook-Signature': 'forged' } }, { signingSecret: secret })).toEqual([
-      { path: "$.config.headers['Webhook-Signature']", message: 'is set by Tessera (signature, idempotency, auth) and cannot be configured' },
+    expect(
+      catalog.validate('webhook', { url: 'https://x.example', headers: { 'Webhook-Signature': 'forged' } }, { signingSecret: secret }),
+    ).toEqual([
+      {
+        path: "$.config.headers['Webhook-Signature']",
+        message: 'is set by Tessera (signature, idempotency, auth) and cannot be configured',
+      },
     ]);
     expect(catalog.validate('webhook', {}, {})).toEqual([
       { path: '$.config.url', message: 'is required' },
@@ -46,17 +73,25 @@ describe('createDestinationCatalog', () => {
       { path: '$.secrets.saslUsername', message: 'is required with saslMechanism plain' },
       { path: '$.secrets.saslPassword', message: 'is required with saslMechanism plain' },
     ]);
-    expect(catalog.validate('meta_audience', { audienceId: '1', defaultCountry: 'ZZ' }, { accessToken: 'EAAB-long-token' })).toEqual([{ path: '$.config.defaultCountry', message: 'is not a country libphonenumber knows: ZZ' }]);
-    expect(catalog.validate('google_customer_match', { customerId: '123-456-7890', userListId: '5' }, { developerToken: 'dev-token-123' })).toEqual([
-      { path: '$.config.customerId', message: 'must match pattern "^\\d{10}$"' },
+    expect(catalog.validate('meta_audience', { audienceId: '1', defaultCountry: 'ZZ' }, { accessToken: 'EAAB-long-token' })).toEqual([
+      { path: '$.config.defaultCountry', message: 'is not a country libphonenumber knows: ZZ' },
     ]);
-    expect(catalog.validate('google_customer_match', { customerId: '1234567890', userListId: '5' }, { developerToken: 'dev-token-123' })).toEqual([
-      { path: '$.secrets.accessToken', message: 'is required (or oauthClientId, oauthClientSecret and oauthRefreshToken)' },
+    expect(
+      catalog.validate('google_customer_match', { customerId: '123-456-7890', userListId: '5' }, { developerToken: 'dev-token-123' }),
+    ).toEqual([{ path: '$.config.customerId', message: 'must match pattern "^\\d{10}$"' }]);
+    expect(
+      catalog.validate('google_customer_match', { customerId: '1234567890', userListId: '5' }, { developerToken: 'dev-token-123' }),
+    ).toEqual([{ path: '$.secrets.accessToken', message: 'is required (or oauthClientId, oauthClientSecret and oauthRefreshToken)' }]);
+    expect(
+      catalog.validate(
+        'google_customer_match',
+        { customerId: '1234567890', userListId: '5' },
+        { developerToken: 'dev-token-123', oauthClientId: 'c', oauthRefreshToken: 'r' },
+      ),
+    ).toEqual([{ path: '$.secrets.oauthClientSecret', message: 'is required with the other OAuth refresh-token secrets' }]);
+    expect(catalog.validate('sms', {}, {})).toEqual([
+      { path: '$.kind', message: 'must be one of webhook, file, kafka, meta_audience, google_customer_match' },
     ]);
-    expect(catalog.validate('google_customer_match', { customerId: '1234567890', userListId: '5' }, { developerToken: 'dev-token-123', oauthClientId: 'c', oauthRefreshToken: 'r' })).toEqual([
-      { path: '$.secrets.oauthClientSecret', message: 'is required with the other OAuth refresh-token secrets' },
-    ]);
-    expect(catalog.validate('sms', {}, {})).toEqual([{ path: '$.kind', message: 'must be one of webhook, file, kafka, meta_audience, google_customer_match' }]);
   });
 
   it('builds an adapter of the right kind, and refuses an invalid spec', async () => {
@@ -65,10 +100,24 @@ describe('createDestinationCatalog', () => {
       const file = catalog.create({ destinationId: 'd1', kind: 'file', config: { directory: dir, format: 'ndjson' }, secrets: {} });
       expect([file.kind, file.maxBatchSize]).toEqual(['file', 10_000]);
       await file.close?.();
-      const hook = catalog.create({ destinationId: 'd2', kind: 'webhook', config: { url: 'https://x.example', batchSize: 50 }, secrets: { signingSecret: secret } });
+      const hook = catalog.create({
+        destinationId: 'd2',
+        kind: 'webhook',
+        config: { url: 'https://x.example', batchSize: 50 },
+        secrets: { signingSecret: secret },
+      });
       expect([hook.kind, hook.maxBatchSize, hook.listMembers]).toEqual(['webhook', 50, undefined]);
-      expect(catalog.create({ destinationId: 'd3', kind: 'meta_audience', config: { audienceId: '1' }, secrets: { accessToken: 'EAAB-long-token' } }).maxBatchSize).toBe(10_000);
-      expect(() => catalog.create({ destinationId: 'd4', kind: 'webhook', config: {}, secrets: {} })).toThrow('destination d4 (webhook) is misconfigured: $.config.url is required; $.secrets.signingSecret is required');
+      expect(
+        catalog.create({
+          destinationId: 'd3',
+          kind: 'meta_audience',
+          config: { audienceId: '1' },
+          secrets: { accessToken: 'EAAB-long-token' },
+        }).maxBatchSize,
+      ).toBe(10_000);
+      expect(() => catalog.create({ destinationId: 'd4', kind: 'webhook', config: {}, secrets: {} })).toThrow(
+        'destination d4 (webhook) is misconfigured: $.config.url is required; $.secrets.signingSecret is required',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -31,14 +31,20 @@ export function createDestinationCatalog(deps: Partial<DestinationDeps> = {}): D
   const kinds = new Map<string, CompiledKind>(
     DEFINITIONS.map((d) => {
       const definition = d as unknown as DestinationKindDefinition<unknown, unknown>;
-      return [definition.kind, { definition, config: compileSchema(definition.configSchema), secrets: compileSchema(definition.secretsSchema) }];
+      return [
+        definition.kind,
+        { definition, config: compileSchema(definition.configSchema), secrets: compileSchema(definition.secretsSchema) },
+      ];
     }),
   );
 
   function validate(kind: string, config: unknown, secrets: unknown): ConfigProblem[] {
     const compiled = kinds.get(kind);
     if (!compiled) return [{ path: '$.kind', message: `must be one of ${[...kinds.keys()].join(', ')}` }];
-    const problems = [...problemsOf(compiled.config, config ?? {}, '$.config'), ...problemsOf(compiled.secrets, secrets ?? {}, '$.secrets')];
+    const problems = [
+      ...problemsOf(compiled.config, config ?? {}, '$.config'),
+      ...problemsOf(compiled.secrets, secrets ?? {}, '$.secrets'),
+    ];
     if (problems.length > 0) return problems;
     return compiled.definition.extraProblems?.(config ?? {}, secrets ?? {}) ?? [];
   }
@@ -49,7 +55,9 @@ export function createDestinationCatalog(deps: Partial<DestinationDeps> = {}): D
     create(spec: DestinationSpec): DestinationAdapter {
       const problems = validate(spec.kind, spec.config, spec.secrets);
       if (problems.length > 0) {
-        throw new Error(`destination ${spec.destinationId} (${spec.kind}) is misconfigured: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+        throw new Error(
+          `destination ${spec.destinationId} (${spec.kind}) is misconfigured: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+        );
       }
       return kinds.get(spec.kind)!.definition.create(spec as ValidSpec<unknown, unknown>, resolved);
     },

@@ -8,8 +8,17 @@ import { FileExportAdapter } from './file-export-adapter';
 import type { FileExportConfig } from './file-export-config';
 import { STAGING_DIR } from './segment-writer';
 
-const visibleFiles = (dir: string) => readdirSync(dir).filter((n) => !n.startsWith('.')).sort();
-const ndjsonRows = (dir: string) => visibleFiles(dir).flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+const visibleFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((n) => !n.startsWith('.'))
+    .sort();
+const ndjsonRows = (dir: string) =>
+  visibleFiles(dir).flatMap((f) =>
+    readFileSync(join(dir, f), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l)),
+  );
 
 async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -45,8 +54,17 @@ describe('FileExportAdapter', () => {
     await files.close();
     const [name] = visibleFiles(dir);
     expect(name).toMatch(/^dest-1-\d{8}T\d{9}Z-00000001\.ndjson$/);
-    expect(ndjsonRows(dir).map((r) => [r.batchId, r.deliveryId])).toEqual([['b1', 'dlv-1'], ['b1', 'dlv-2'], ['b2', 'dlv-3']]);
-    expect(ndjsonRows(dir)[0]).toMatchObject({ profileId: 'prof-1', action: 'add', identifiers: { email: ['person1@example.com'] }, fields: { plan: 'pro' } });
+    expect(ndjsonRows(dir).map((r) => [r.batchId, r.deliveryId])).toEqual([
+      ['b1', 'dlv-1'],
+      ['b1', 'dlv-2'],
+      ['b2', 'dlv-3'],
+    ]);
+    expect(ndjsonRows(dir)[0]).toMatchObject({
+      profileId: 'prof-1',
+      action: 'add',
+      identifiers: { email: ['person1@example.com'] },
+      fields: { plan: 'pro' },
+    });
   });
 
   it('rotates by size without splitting a batch, and names sort in write order', async () => {
@@ -56,7 +74,10 @@ describe('FileExportAdapter', () => {
     const names = visibleFiles(dir);
     expect(names.length).toBeGreaterThan(5);
     for (const name of names) {
-      const rows = readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      const rows = readFileSync(join(dir, name), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
       expect(rows.length % 3).toBe(0);
       expect(readFileSync(join(dir, name)).length).toBeLessThanOrEqual(2048);
     }
@@ -84,7 +105,10 @@ describe('FileExportAdapter', () => {
           const text = await readFile(join(dir, name), 'utf8');
           reads++;
           expect(text.endsWith('\n')).toBe(true);
-          const rows = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { batchId: string });
+          const rows = text
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as { batchId: string });
           expect(rows.length % 4).toBe(0);
           if (seen.has(name)) expect(seen.get(name)).toBe(rows.length);
           seen.set(name, rows.length);
@@ -109,14 +133,20 @@ describe('FileExportAdapter', () => {
     await appendFile(join(dir, STAGING_DIR, part), '{"batchId":"b2","deliv');
 
     const second = adapter();
-    expect(await second.send(deliveryBatch('b1', itemsFrom(1, 2)), noAbort())).toEqual({ outcome: 'delivered', note: 'batch already written (a retry of an unacknowledged write)' });
+    expect(await second.send(deliveryBatch('b1', itemsFrom(1, 2)), noAbort())).toEqual({
+      outcome: 'delivered',
+      note: 'batch already written (a retry of an unacknowledged write)',
+    });
     expect(await second.send(deliveryBatch('b2', itemsFrom(3, 1)), noAbort())).toEqual({ outcome: 'delivered' });
     await second.close();
     expect(ndjsonRows(dir).map((r) => r.deliveryId)).toEqual(['dlv-1', 'dlv-2', 'dlv-3']);
 
     // after rotation the id is still remembered
     const third = adapter();
-    expect(await third.send(deliveryBatch('b2', itemsFrom(3, 1)), noAbort())).toMatchObject({ outcome: 'delivered', note: expect.any(String) });
+    expect(await third.send(deliveryBatch('b2', itemsFrom(3, 1)), noAbort())).toMatchObject({
+      outcome: 'delivered',
+      note: expect.any(String),
+    });
     await third.close();
     expect(ndjsonRows(dir)).toHaveLength(3);
   });
@@ -132,13 +162,20 @@ describe('FileExportAdapter', () => {
   it('survives kill -9 at arbitrary points: every batch exactly once, no torn rows', async () => {
     const runChild = (from: number, to: number, killAfterAcks?: number) =>
       new Promise<number>((resolve, reject) => {
-        const child = spawn(process.execPath, [join(__dirname, '../../../../tools/run-ts.js'), join(__dirname, 'test-support/file-export-child.ts')], {
-          env: { ...process.env, EXPORT_DIR: dir, FROM: String(from), TO: String(to) },
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
+        const child = spawn(
+          process.execPath,
+          [join(__dirname, '../../../../tools/run-ts.js'), join(__dirname, 'test-support/file-export-child.ts')],
+          {
+            env: { ...process.env, EXPORT_DIR: dir, FROM: String(from), TO: String(to) },
+            stdio: ['ignore', 'pipe', 'inherit'],
+          },
+        );
         let acks = 0;
         child.stdout.on('data', (chunk: Buffer) => {
-          acks += chunk.toString().split('\n').filter((l) => l.startsWith('acked')).length;
+          acks += chunk
+            .toString()
+            .split('\n')
+            .filter((l) => l.startsWith('acked')).length;
           if (killAfterAcks !== undefined && acks >= killAfterAcks) child.kill('SIGKILL');
         });
         child.on('error', reject);
@@ -151,13 +188,21 @@ describe('FileExportAdapter', () => {
     }
     expect(await runChild(0, 59)).toBe(60);
     const rows = ndjsonRows(dir);
-    expect(rows.map((r) => r.deliveryId)).toEqual(Array.from({ length: 60 }, (_, n) => itemsFrom(n * 10, 5).map((i) => i.deliveryId)).flat());
+    expect(rows.map((r) => r.deliveryId)).toEqual(
+      Array.from({ length: 60 }, (_, n) => itemsFrom(n * 10, 5).map((i) => i.deliveryId)).flat(),
+    );
     expect(readdirSync(join(dir, STAGING_DIR)).filter((n) => n.endsWith('.part'))).toEqual([]);
   }, 120_000);
 
   it('writes CSV with one header per file, chosen field columns and proper quoting', async () => {
     const files = adapter({ format: 'csv', csvColumns: ['plan', 'note'] });
-    await files.send(deliveryBatch('b1', [deliveryItem(1, { fields: { plan: 'pro', note: 'says "hi", twice' } }), deliveryItem(2, { segmentId: undefined, fields: { plan: 'free' } })]), noAbort());
+    await files.send(
+      deliveryBatch('b1', [
+        deliveryItem(1, { fields: { plan: 'pro', note: 'says "hi", twice' } }),
+        deliveryItem(2, { segmentId: undefined, fields: { plan: 'free' } }),
+      ]),
+      noAbort(),
+    );
     await files.close();
     const [name] = visibleFiles(dir);
     expect(name).toMatch(/\.csv$/);

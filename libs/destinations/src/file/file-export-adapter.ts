@@ -29,7 +29,10 @@ export class FileExportAdapter implements DestinationAdapter {
       now,
     });
     // time-based rotation must happen even when no batch arrives to trigger it
-    this.timer = setInterval(() => void this.serial(() => this.writer.rotateIfDue()).catch(() => undefined), Math.min(rotateAfterMs, 1_000));
+    this.timer = setInterval(
+      () => void this.serial(() => this.writer.rotateIfDue()).catch(() => undefined),
+      Math.min(rotateAfterMs, 1_000),
+    );
     this.timer.unref();
   }
 
@@ -37,7 +40,9 @@ export class FileExportAdapter implements DestinationAdapter {
     if (context.signal.aborted) return { outcome: 'retry', error: 'attempt aborted by the dispatcher' };
     try {
       const written = await this.serial(() => this.writer.write(batch));
-      return written === 'duplicate' ? { outcome: 'delivered', note: 'batch already written (a retry of an unacknowledged write)' } : { outcome: 'delivered' };
+      return written === 'duplicate'
+        ? { outcome: 'delivered', note: 'batch already written (a retry of an unacknowledged write)' }
+        : { outcome: 'delivered' };
     } catch (error) {
       const err = error as NodeJS.ErrnoException;
       const message = `could not write the export file (${err.code ?? err.name}: ${err.message})`;

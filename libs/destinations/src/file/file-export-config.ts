@@ -16,7 +16,12 @@ export interface FileExportConfig {
   dedupeWindowHours?: number;
 }
 
-export const FILE_DEFAULTS = { maxFileBytes: 64 * 1024 * 1024, rotateAfterSeconds: 300, dedupeWindowHours: 48, maxBatchSize: 10_000 } as const;
+export const FILE_DEFAULTS = {
+  maxFileBytes: 64 * 1024 * 1024,
+  rotateAfterSeconds: 300,
+  dedupeWindowHours: 48,
+  maxBatchSize: 10_000,
+} as const;
 
 export const fileExportConfigSchema = {
   type: 'object',

@@ -12,7 +12,15 @@ export interface RecordEncoder {
 const FIXED_COLUMNS = ['batchId', 'deliveryId', 'profileId', 'action', 'segmentId', 'syncId', 'occurredAt'] as const;
 
 function fixedValues(batch: DeliveryBatch, item: DeliveryItem): Record<string, unknown> {
-  return { batchId: batch.batchId, deliveryId: item.deliveryId, profileId: item.profileId, action: item.action, segmentId: item.segmentId ?? null, syncId: item.syncId, occurredAt: item.occurredAt };
+  return {
+    batchId: batch.batchId,
+    deliveryId: item.deliveryId,
+    profileId: item.profileId,
+    action: item.action,
+    segmentId: item.segmentId ?? null,
+    syncId: item.syncId,
+    occurredAt: item.occurredAt,
+  };
 }
 
 /** One JSON object per line: the record as the dispatcher shaped it, plus its batch id. */
@@ -22,7 +30,9 @@ export class NdjsonEncoder implements RecordEncoder {
     return '';
   }
   encode(batch: DeliveryBatch): string {
-    return batch.items.map((item) => `${JSON.stringify({ ...fixedValues(batch, item), identifiers: item.identifiers, fields: item.fields })}\n`).join('');
+    return batch.items
+      .map((item) => `${JSON.stringify({ ...fixedValues(batch, item), identifiers: item.identifiers, fields: item.fields })}\n`)
+      .join('');
   }
 }
 

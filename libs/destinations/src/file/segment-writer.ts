@@ -104,7 +104,15 @@ export class SegmentWriter {
     const fh = await open(partPath, 'w+');
     const header = Buffer.from(this.opts.encoder.header(), 'utf8');
     if (header.length > 0) await fh.write(header, 0, header.length, 0);
-    this.openSegment = { name, partPath, ledgerPath: join(this.staging, `${name}.ledger`), fh, size: header.length, openedAt: this.opts.now(), batchIds: new Set() };
+    this.openSegment = {
+      name,
+      partPath,
+      ledgerPath: join(this.staging, `${name}.ledger`),
+      fh,
+      size: header.length,
+      openedAt: this.opts.now(),
+      batchIds: new Set(),
+    };
     return this.openSegment;
   }
 
@@ -146,7 +154,10 @@ export class SegmentWriter {
   }
 
   private async compactSealed(): Promise<void> {
-    await rewriteLedger(this.sealedLedgerPath, [...this.sealed].map(([b, at]) => ({ b, at })));
+    await rewriteLedger(
+      this.sealedLedgerPath,
+      [...this.sealed].map(([b, at]) => ({ b, at })),
+    );
   }
 
   /** Rebuilds the writer's state from disk once per process (and after a failed write). */

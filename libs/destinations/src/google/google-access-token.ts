@@ -57,8 +57,20 @@ export class GoogleAccessToken {
     }
     // invalid_grant (revoked or expired refresh token) and invalid_client come back as 400/401
     if (reply.status === 400 || reply.status === 401 || reply.status === 403) {
-      return { failed: { outcome: 'auth_failed', status: reply.status, error: `destination rejected the credentials: Google refused the OAuth refresh token: ${reply.status} ${bodySnippet(reply.bodyText)}` } };
+      return {
+        failed: {
+          outcome: 'auth_failed',
+          status: reply.status,
+          error: `destination rejected the credentials: Google refused the OAuth refresh token: ${reply.status} ${bodySnippet(reply.bodyText)}`,
+        },
+      };
     }
-    return { failed: { outcome: 'retry', status: reply.status, error: `Google's token endpoint answered ${reply.status} ${bodySnippet(reply.bodyText)}` } };
+    return {
+      failed: {
+        outcome: 'retry',
+        status: reply.status,
+        error: `Google's token endpoint answered ${reply.status} ${bodySnippet(reply.bodyText)}`,
+      },
+    };
   }
 }

@@ -12,7 +12,8 @@ const identifiersOf = (op: OfflineUserDataJobOperation) => ('create' in op ? op.
 function googleAds(onAdd: (b: AddBody) => ScriptedReply = () => ({ status: 200, body: {} })) {
   let jobs = 0;
   return (r: RecordedRequest): ScriptedReply => {
-    if (r.path.endsWith('/offlineUserDataJobs:create')) return { status: 200, body: { resourceName: `customers/1234567890/offlineUserDataJobs/${++jobs}` } };
+    if (r.path.endsWith('/offlineUserDataJobs:create'))
+      return { status: 200, body: { resourceName: `customers/1234567890/offlineUserDataJobs/${++jobs}` } };
     if (r.path.endsWith(':addOperations')) return onAdd(body<AddBody>(r));
     if (r.path.endsWith(':run')) return { status: 200, body: { name: 'customers/1234567890/operations/abc' } };
     return { status: 404 };
@@ -29,7 +30,14 @@ describe('GoogleCustomerMatchAdapter against a local Google Ads API stand-in', (
   });
   const google = () =>
     new GoogleCustomerMatchAdapter(
-      { customerId: '1234567890', userListId: '555', loginCustomerId: '9999999999', baseUrl: server.url(''), defaultCountry: 'US', consent: { adUserData: 'GRANTED', adPersonalization: 'GRANTED' } },
+      {
+        customerId: '1234567890',
+        userListId: '555',
+        loginCustomerId: '9999999999',
+        baseUrl: server.url(''),
+        defaultCountry: 'US',
+        consent: { adUserData: 'GRANTED', adPersonalization: 'GRANTED' },
+      },
       { developerToken: 'dev-token-123', accessToken: 'ya29.test-token' },
       { fetch, now: () => Date.now() },
     );
@@ -49,15 +57,33 @@ describe('GoogleCustomerMatchAdapter against a local Google Ads API stand-in', (
       '/v21/customers/1234567890/offlineUserDataJobs/2:run',
     ]);
     const [create, add, , , removeAdd] = server.requests;
-    expect(create.headers).toMatchObject({ authorization: 'Bearer ya29.test-token', 'developer-token': 'dev-token-123', 'login-customer-id': '9999999999' });
+    expect(create.headers).toMatchObject({
+      authorization: 'Bearer ya29.test-token',
+      'developer-token': 'dev-token-123',
+      'login-customer-id': '9999999999',
+    });
     expect(body(create)).toEqual({
-      job: { type: 'CUSTOMER_MATCH_USER_LIST', customerMatchUserListMetadata: { userList: 'customers/1234567890/userLists/555', consent: { adUserData: 'GRANTED', adPersonalization: 'GRANTED' } } },
+      job: {
+        type: 'CUSTOMER_MATCH_USER_LIST',
+        customerMatchUserListMetadata: {
+          userList: 'customers/1234567890/userLists/555',
+          consent: { adUserData: 'GRANTED', adPersonalization: 'GRANTED' },
+        },
+      },
     });
     expect(body(add)).toEqual({
       enablePartialFailure: true,
-      operations: [{ create: { userIdentifiers: [{ hashedEmail: sha256Hex('cloudysanfrancisco@gmail.com') }, { hashedPhoneNumber: sha256Hex('+18005550100') }] } }],
+      operations: [
+        {
+          create: {
+            userIdentifiers: [{ hashedEmail: sha256Hex('cloudysanfrancisco@gmail.com') }, { hashedPhoneNumber: sha256Hex('+18005550100') }],
+          },
+        },
+      ],
     });
-    expect(body<AddBody>(removeAdd).operations).toEqual([{ remove: { userIdentifiers: [{ hashedEmail: sha256Hex('user.name+nyc@example.com') }] } }]);
+    expect(body<AddBody>(removeAdd).operations).toEqual([
+      { remove: { userIdentifiers: [{ hashedEmail: sha256Hex('user.name+nyc@example.com') }] } },
+    ]);
   });
 
   it('returns partial when Google names failed operations: those terminal, the rest applied', async () => {
@@ -71,7 +97,13 @@ describe('GoogleCustomerMatchAdapter against a local Google Ads API stand-in', (
             details: [
               {
                 '@type': 'type.googleapis.com/google.ads.googleads.v21.errors.GoogleAdsFailure',
-                errors: [{ errorCode: { offlineUserDataJobError: 'INVALID_SHA256_FORMAT' }, message: 'Not a valid SHA256 hash.', location: { fieldPathElements: [{ fieldName: 'operations', index: 1 }, { fieldName: 'create' }] } }],
+                errors: [
+                  {
+                    errorCode: { offlineUserDataJobError: 'INVALID_SHA256_FORMAT' },
+                    message: 'Not a valid SHA256 hash.',
+                    location: { fieldPathElements: [{ fieldName: 'operations', index: 1 }, { fieldName: 'create' }] },
+                  },
+                ],
               },
             ],
           },
@@ -91,20 +123,42 @@ describe('GoogleCustomerMatchAdapter against a local Google Ads API stand-in', (
   it('splits a request Google refuses as a whole until only the bad record is refused', async () => {
     const poison = sha256Hex('person3@example.com');
     server.respondWith(
-      googleAds((b) => (b.operations.some((op) => identifiersOf(op).some((id) => 'hashedEmail' in id && id.hashedEmail === poison)) ? { status: 400, body: { error: { code: 400, status: 'INVALID_ARGUMENT', message: 'Request contains an invalid argument.' } } } : { status: 200, body: {} })),
+      googleAds((b) =>
+        b.operations.some((op) => identifiersOf(op).some((id) => 'hashedEmail' in id && id.hashedEmail === poison))
+          ? { status: 400, body: { error: { code: 400, status: 'INVALID_ARGUMENT', message: 'Request contains an invalid argument.' } } }
+          : { status: 200, body: {} },
+      ),
     );
     const result = await google().send(deliveryBatch('gb-3', itemsFrom(1, 5)), noAbort());
     expect(result).toMatchObject({ outcome: 'partial', rejected: [{ deliveryId: 'dlv-3' }], retry: [] });
   });
 
   it('reports a refused token as an auth failure and a throttle with RetryInfo as a retry', async () => {
-    server.respondWith(() => ({ status: 401, body: { error: { code: 401, status: 'UNAUTHENTICATED', message: 'Request had invalid authentication credentials.' } } }));
+    server.respondWith(() => ({
+      status: 401,
+      body: { error: { code: 401, status: 'UNAUTHENTICATED', message: 'Request had invalid authentication credentials.' } },
+    }));
     const auth = await google().send(deliveryBatch('gb-4', itemsFrom(1, 2)), noAbort());
     expect(auth).toMatchObject({ outcome: 'auth_failed', status: 401 });
-    expect((auth as { error: string }).error).toMatch(/^destination rejected the credentials: 401 Unauthorized: .*invalid authentication credentials/);
+    expect((auth as { error: string }).error).toMatch(
+      /^destination rejected the credentials: 401 Unauthorized: .*invalid authentication credentials/,
+    );
 
-    server.respondWith(() => ({ status: 429, body: { error: { code: 429, status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '42s' }] } } }));
-    expect(await google().send(deliveryBatch('gb-5', itemsFrom(1, 2)), noAbort())).toMatchObject({ outcome: 'retry', status: 429, retryAfterMs: 42_000 });
+    server.respondWith(() => ({
+      status: 429,
+      body: {
+        error: {
+          code: 429,
+          status: 'RESOURCE_EXHAUSTED',
+          details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '42s' }],
+        },
+      },
+    }));
+    expect(await google().send(deliveryBatch('gb-5', itemsFrom(1, 2)), noAbort())).toMatchObject({
+      outcome: 'retry',
+      status: 429,
+      retryAfterMs: 42_000,
+    });
   });
 
   describe('with the OAuth refresh-token grant', () => {
@@ -121,7 +175,8 @@ describe('GoogleCustomerMatchAdapter against a local Google Ads API stand-in', (
       const ads = googleAds();
       server.respondWith((r) => {
         if (r.path === '/token') return { status: 200, body: { access_token: `tok-${++issued}`, expires_in: 3599, token_type: 'Bearer' } };
-        if (revoked && r.headers.authorization === 'Bearer tok-1') return { status: 401, body: { error: { code: 401, status: 'UNAUTHENTICATED' } } };
+        if (revoked && r.headers.authorization === 'Bearer tok-1')
+          return { status: 401, body: { error: { code: 401, status: 'UNAUTHENTICATED' } } };
         return ads(r);
       });
       const google = refreshing();
@@ -129,7 +184,12 @@ describe('GoogleCustomerMatchAdapter against a local Google Ads API stand-in', (
       expect((await google.send(deliveryBatch('gr-2', itemsFrom(2, 1)), noAbort())).outcome).toBe('delivered');
       const tokenCalls = server.requests.filter((r) => r.path === '/token');
       expect(tokenCalls).toHaveLength(1);
-      expect(Object.fromEntries(new URLSearchParams(tokenCalls[0].body))).toEqual({ grant_type: 'refresh_token', client_id: 'client-1', client_secret: 'shh', refresh_token: 'refresh-1' });
+      expect(Object.fromEntries(new URLSearchParams(tokenCalls[0].body))).toEqual({
+        grant_type: 'refresh_token',
+        client_id: 'client-1',
+        client_secret: 'shh',
+        refresh_token: 'refresh-1',
+      });
       expect(server.requests.filter((r) => r.path !== '/token').every((r) => r.headers.authorization === 'Bearer tok-1')).toBe(true);
 
       revoked = true;
@@ -139,10 +199,16 @@ describe('GoogleCustomerMatchAdapter against a local Google Ads API stand-in', (
     });
 
     it('reports a refused refresh token as an auth failure', async () => {
-      server.respondWith((r) => (r.path === '/token' ? { status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } } : { status: 500 }));
+      server.respondWith((r) =>
+        r.path === '/token'
+          ? { status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } }
+          : { status: 500 },
+      );
       const result = await refreshing().send(deliveryBatch('gr-4', itemsFrom(1, 2)), noAbort());
       expect(result).toMatchObject({ outcome: 'auth_failed', status: 400 });
-      expect((result as { error: string }).error).toMatch(/^destination rejected the credentials: Google refused the OAuth refresh token: 400 .*invalid_grant/);
+      expect((result as { error: string }).error).toMatch(
+        /^destination rejected the credentials: Google refused the OAuth refresh token: 400 .*invalid_grant/,
+      );
     });
   });
 });

@@ -39,7 +39,15 @@ export class GoogleCustomerMatchAdapter implements DestinationAdapter {
     const removes = operations.filter((o) => 'remove' in o.operation).map((o) => o.item);
     for (const items of [creates, removes]) {
       for (const chunk of chunks(items, this.maxBatchSize)) {
-        await sendSplitting(chunk, (part) => this.runJob(part.map((i) => byItem.get(i)!), context), outcome);
+        await sendSplitting(
+          chunk,
+          (part) =>
+            this.runJob(
+              part.map((i) => byItem.get(i)!),
+              context,
+            ),
+          outcome,
+        );
       }
     }
     return outcome.result();
@@ -47,20 +55,32 @@ export class GoogleCustomerMatchAdapter implements DestinationAdapter {
 
   private async runJob(operations: GoogleOperation[], context: SendContext): Promise<CallOutcome> {
     const customer = this.config.customerId;
-    const created = await this.post(`${this.base}/customers/${customer}/offlineUserDataJobs:create`, {
-      job: {
-        type: 'CUSTOMER_MATCH_USER_LIST',
-        customerMatchUserListMetadata: {
-          userList: `customers/${customer}/userLists/${this.config.userListId}`,
-          ...(this.config.consent ? { consent: this.config.consent } : {}),
+    const created = await this.post(
+      `${this.base}/customers/${customer}/offlineUserDataJobs:create`,
+      {
+        job: {
+          type: 'CUSTOMER_MATCH_USER_LIST',
+          customerMatchUserListMetadata: {
+            userList: `customers/${customer}/userLists/${this.config.userListId}`,
+            ...(this.config.consent ? { consent: this.config.consent } : {}),
+          },
         },
       },
-    }, context);
+      context,
+    );
     if (created.kind === 'failed') return created;
     const resourceName = (parse(created.reply.bodyText) as { resourceName?: string }).resourceName;
-    if (!resourceName) return { kind: 'failed', result: { outcome: 'retry', status: created.reply.status, error: 'Google created a job but returned no resourceName' } };
+    if (!resourceName)
+      return {
+        kind: 'failed',
+        result: { outcome: 'retry', status: created.reply.status, error: 'Google created a job but returned no resourceName' },
+      };
 
-    const added = await this.post(`${this.base}/${resourceName}:addOperations`, { enablePartialFailure: true, operations: operations.map((o) => o.operation) }, context);
+    const added = await this.post(
+      `${this.base}/${resourceName}:addOperations`,
+      { enablePartialFailure: true, operations: operations.map((o) => o.operation) },
+      context,
+    );
     if (added.kind === 'failed') return added;
     const failure = (parse(added.reply.bodyText) as { partialFailureError?: PartialFailureError }).partialFailureError;
     const { rejected, note } = googleRejections(operations, failure);
@@ -71,7 +91,12 @@ export class GoogleCustomerMatchAdapter implements DestinationAdapter {
     return { kind: 'done', rejected, status: ran.reply.status, note };
   }
 
-  private async post(url: string, body: unknown, context: SendContext, renewed = false): Promise<{ kind: 'ok'; reply: HttpReply } | { kind: 'failed'; result: SendResult }> {
+  private async post(
+    url: string,
+    body: unknown,
+    context: SendContext,
+    renewed = false,
+  ): Promise<{ kind: 'ok'; reply: HttpReply } | { kind: 'failed'; result: SendResult }> {
     const token = await this.accessToken.get(context);
     if ('failed' in token) return { kind: 'failed', result: token.failed };
     const reply = await httpCall(this.deps.fetch, {

@@ -32,7 +32,12 @@ export interface GoogleCustomerMatchSecrets {
   oauthRefreshToken?: string;
 }
 
-export const GOOGLE_DEFAULTS = { apiVersion: 'v21', baseUrl: 'https://googleads.googleapis.com', maxBatchSize: 10_000, timeoutMs: 60_000 } as const;
+export const GOOGLE_DEFAULTS = {
+  apiVersion: 'v21',
+  baseUrl: 'https://googleads.googleapis.com',
+  maxBatchSize: 10_000,
+  timeoutMs: 60_000,
+} as const;
 
 const consentValue = { type: 'string', enum: ['GRANTED', 'DENIED'] } as const;
 
@@ -78,7 +83,12 @@ const REFRESH_SECRETS = ['oauthClientId', 'oauthClientSecret', 'oauthRefreshToke
 export function googleSecretsProblems(secrets: GoogleCustomerMatchSecrets): ConfigProblem[] {
   const given = REFRESH_SECRETS.filter((k) => secrets[k]);
   if (given.length === 0) {
-    return secrets.accessToken ? [] : [{ path: '$.secrets.accessToken', message: 'is required (or oauthClientId, oauthClientSecret and oauthRefreshToken)' }];
+    return secrets.accessToken
+      ? []
+      : [{ path: '$.secrets.accessToken', message: 'is required (or oauthClientId, oauthClientSecret and oauthRefreshToken)' }];
   }
-  return REFRESH_SECRETS.filter((k) => !secrets[k]).map((k) => ({ path: `$.secrets.${k}`, message: 'is required with the other OAuth refresh-token secrets' }));
+  return REFRESH_SECRETS.filter((k) => !secrets[k]).map((k) => ({
+    path: `$.secrets.${k}`,
+    message: 'is required with the other OAuth refresh-token secrets',
+  }));
 }

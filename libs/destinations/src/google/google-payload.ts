@@ -5,7 +5,8 @@ import { matchKeys, normalizeEmailForGoogle, normalizePhoneForGoogle, sha256Hex 
 export type UserIdentifier = { hashedEmail: string } | { hashedPhoneNumber: string };
 
 /** OfflineUserDataJobOperation: `create` adds the person to the list, `remove` takes them off. */
-export type OfflineUserDataJobOperation = { create: { userIdentifiers: UserIdentifier[] } } | { remove: { userIdentifiers: UserIdentifier[] } };
+export type OfflineUserDataJobOperation =
+  { create: { userIdentifiers: UserIdentifier[] } } | { remove: { userIdentifiers: UserIdentifier[] } };
 
 export interface GoogleOperation {
   item: DeliveryItem;
@@ -13,7 +14,10 @@ export interface GoogleOperation {
 }
 
 /** Hashes each item's first usable email (Google's rules) and phone (E.164 with +); an item with neither is rejected. */
-export function googleOperations(items: DeliveryItem[], defaultCountry?: string): { operations: GoogleOperation[]; rejected: ItemRejection[] } {
+export function googleOperations(
+  items: DeliveryItem[],
+  defaultCountry?: string,
+): { operations: GoogleOperation[]; rejected: ItemRejection[] } {
   const operations: GoogleOperation[] = [];
   const rejected: ItemRejection[] = [];
   const normalize = { email: normalizeEmailForGoogle, phone: (raw: string) => normalizePhoneForGoogle(raw, defaultCountry) };
@@ -49,7 +53,10 @@ export interface PartialFailureError {
  * `operations`. Those records are terminal; every other operation was applied. Errors without an index (none are
  * expected) are reported in a note rather than failing records that may have been applied.
  */
-export function googleRejections(operations: GoogleOperation[], failure: PartialFailureError | undefined): { rejected: ItemRejection[]; note?: string } {
+export function googleRejections(
+  operations: GoogleOperation[],
+  failure: PartialFailureError | undefined,
+): { rejected: ItemRejection[]; note?: string } {
   if (!failure) return { rejected: [] };
   const byIndex = new Map<number, string[]>();
   const unplaced: string[] = [];
@@ -61,6 +68,10 @@ export function googleRejections(operations: GoogleOperation[], failure: Partial
       else byIndex.set(index, [...(byIndex.get(index) ?? []), text]);
     }
   }
-  const rejected = [...byIndex].sort(([a], [b]) => a - b).map(([index, texts]) => ({ deliveryId: operations[index].item.deliveryId, error: `Google rejected the record: ${texts.join('; ')}` }));
-  return unplaced.length > 0 ? { rejected, note: `Google reported errors it did not tie to a record: ${unplaced.join('; ')}` } : { rejected };
+  const rejected = [...byIndex]
+    .sort(([a], [b]) => a - b)
+    .map(([index, texts]) => ({ deliveryId: operations[index].item.deliveryId, error: `Google rejected the record: ${texts.join('; ')}` }));
+  return unplaced.length > 0
+    ? { rejected, note: `Google reported errors it did not tie to a record: ${unplaced.join('; ')}` }
+    : { rejected };
 }

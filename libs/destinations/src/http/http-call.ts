@@ -39,6 +39,6 @@ function describeFailure(error: unknown, call: HttpCall): string {
   if (err?.name === 'TimeoutError') return `no answer within ${call.timeoutMs} ms`;
   if (err?.name === 'AbortError') return `no answer within ${call.timeoutMs} ms`;
   const cause = err?.cause;
-  const detail = cause ? `${cause.code ?? cause.name}: ${cause.message}` : err?.message ?? String(error);
+  const detail = cause ? `${cause.code ?? cause.name}: ${cause.message}` : (err?.message ?? String(error));
   return `could not reach the destination (${detail})`;
 }

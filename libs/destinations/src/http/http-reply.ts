@@ -38,7 +38,12 @@ export function classifyHttpReply(reply: HttpReply, nowMs: number): SendResult {
   if (status >= 200 && status < 300) return { outcome: 'delivered', status };
   if (isRetryableStatus(status)) {
     const retryAfterMs = parseRetryAfter(reply.headers.get('retry-after'), nowMs);
-    return { outcome: 'retry', status, error: `destination answered ${describe(reply)}`, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+    return {
+      outcome: 'retry',
+      status,
+      error: `destination answered ${describe(reply)}`,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    };
   }
   if (status === 401 || status === 403) {
     return { outcome: 'auth_failed', status, error: `destination rejected the credentials: ${describe(reply)}` };

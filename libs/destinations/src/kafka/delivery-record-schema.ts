@@ -69,6 +69,7 @@ export function encodeDeliveryRecord(record: DeliveryRecord): Buffer {
 
 /** For consumers and tests: refuses a payload written with any other schema. */
 export function decodeDeliveryRecord(bytes: Buffer): DeliveryRecord {
-  if (!bytes.subarray(0, header.length).equals(header)) throw new Error('not a single-object encoded io.tessera.destinations.DeliveryRecord');
+  if (!bytes.subarray(0, header.length).equals(header))
+    throw new Error('not a single-object encoded io.tessera.destinations.DeliveryRecord');
   return deliveryRecordType.fromBuffer(bytes.subarray(header.length)) as DeliveryRecord;
 }

@@ -1,13 +1,27 @@
-import { KafkaJSAggregateError, KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSSASLAuthenticationError } from 'kafkajs';
+import {
+  KafkaJSAggregateError,
+  KafkaJSConnectionError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+  KafkaJSSASLAuthenticationError,
+} from 'kafkajs';
 import { classifyKafkaError } from './kafka-error-classification';
 
 const protocol = (type: string) => new KafkaJSProtocolError({ type, code: 0, retriable: false, message: `${type} from broker` } as never);
 
 describe('classifyKafkaError', () => {
   it('names refused SASL credentials and missing ACLs as auth failures, even when wrapped by retries', () => {
-    expect(classifyKafkaError(new (KafkaJSSASLAuthenticationError as unknown as new (m: string) => Error)('SASL PLAIN authentication failed'))).toMatchObject({ outcome: 'auth_failed', error: expect.stringMatching(/^the Kafka cluster rejected the credentials/) });
-    expect(classifyKafkaError(new KafkaJSNumberOfRetriesExceeded(protocol('TOPIC_AUTHORIZATION_FAILED'), { retryCount: 3, retryTime: 100 } as never)).outcome).toBe('auth_failed');
-    expect(classifyKafkaError(new KafkaJSAggregateError('many', [protocol('CLUSTER_AUTHORIZATION_FAILED')] as never)).outcome).toBe('auth_failed');
+    expect(
+      classifyKafkaError(new (KafkaJSSASLAuthenticationError as unknown as new (m: string) => Error)('SASL PLAIN authentication failed')),
+    ).toMatchObject({ outcome: 'auth_failed', error: expect.stringMatching(/^the Kafka cluster rejected the credentials/) });
+    expect(
+      classifyKafkaError(
+        new KafkaJSNumberOfRetriesExceeded(protocol('TOPIC_AUTHORIZATION_FAILED'), { retryCount: 3, retryTime: 100 } as never),
+      ).outcome,
+    ).toBe('auth_failed');
+    expect(classifyKafkaError(new KafkaJSAggregateError('many', [protocol('CLUSTER_AUTHORIZATION_FAILED')] as never)).outcome).toBe(
+      'auth_failed',
+    );
   });
   it('treats records the broker will never take as terminal', () => {
     expect(classifyKafkaError(protocol('MESSAGE_TOO_LARGE')).outcome).toBe('terminal');

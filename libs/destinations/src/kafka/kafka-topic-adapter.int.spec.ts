@@ -56,7 +56,13 @@ describe('KafkaTopicAdapter against the embedded broker', () => {
     expect([...byDelivery.keys()].sort()).toEqual(items.map((i) => i.deliveryId).sort());
     const seven = byDelivery.get('dlv-7')!;
     expect(seven.key!.toString()).toBe('prof-1');
-    expect(JSON.parse(seven.value!.toString())).toMatchObject({ deliveryId: 'dlv-7', profileId: 'prof-1', action: 'remove', batchId: 'kb-1', destinationId: 'dest-k' });
+    expect(JSON.parse(seven.value!.toString())).toMatchObject({
+      deliveryId: 'dlv-7',
+      profileId: 'prof-1',
+      action: 'remove',
+      batchId: 'kb-1',
+      destinationId: 'dest-k',
+    });
     expect(seven.headers!['content-type']!.toString()).toBe('application/json');
     expect(seven.headers!['tessera-batch-id']!.toString()).toBe('kb-1');
   });
@@ -68,7 +74,14 @@ describe('KafkaTopicAdapter against the embedded broker', () => {
     const [message] = await readBack('crm.audience.avro', 1);
     expect(message.value!.subarray(0, 2)).toEqual(Buffer.from([0xc3, 0x01]));
     const record = decodeDeliveryRecord(message.value!);
-    expect(record).toMatchObject({ deliveryId: 'dlv-42', batchId: 'kb-2', profileId: 'prof-42', action: 'add', segmentId: 'seg-churn', identifiers: item.identifiers });
+    expect(record).toMatchObject({
+      deliveryId: 'dlv-42',
+      batchId: 'kb-2',
+      profileId: 'prof-42',
+      action: 'add',
+      segmentId: 'seg-churn',
+      identifiers: item.identifiers,
+    });
     expect(new Date(record.occurredAt).toISOString()).toBe(item.occurredAt);
     expect(JSON.parse(record.fields)).toEqual({ plan: 'pro', score: 0.5 });
     expect(message.headers!['content-type']!.toString()).toBe('application/avro; encoding=single-object');

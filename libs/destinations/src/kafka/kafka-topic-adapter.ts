@@ -8,8 +8,18 @@ import { KAFKA_DEFAULTS, type KafkaTopicConfig, type KafkaTopicSecrets } from '.
 /** kafkajs connection settings from the destination's config and secrets. */
 export function kafkaConnection(config: KafkaTopicConfig, secrets: KafkaTopicSecrets): Pick<KafkaConfig, 'ssl' | 'sasl'> {
   const tlsFiles = secrets.sslCa || secrets.sslCert;
-  const ssl = tlsFiles ? { ca: secrets.sslCa ? [secrets.sslCa] : undefined, cert: secrets.sslCert, key: secrets.sslKey } : config.ssl ? true : undefined;
-  const sasl = config.saslMechanism ? ({ mechanism: config.saslMechanism, username: secrets.saslUsername ?? '', password: secrets.saslPassword ?? '' } as KafkaConfig['sasl']) : undefined;
+  const ssl = tlsFiles
+    ? { ca: secrets.sslCa ? [secrets.sslCa] : undefined, cert: secrets.sslCert, key: secrets.sslKey }
+    : config.ssl
+      ? true
+      : undefined;
+  const sasl = config.saslMechanism
+    ? ({
+        mechanism: config.saslMechanism,
+        username: secrets.saslUsername ?? '',
+        password: secrets.saslPassword ?? '',
+      } as KafkaConfig['sasl'])
+    : undefined;
   return { ssl, sasl };
 }
 
@@ -68,7 +78,9 @@ export class KafkaTopicAdapter implements DestinationAdapter {
 
   private message(batch: DeliveryBatch, item: DeliveryBatch['items'][number]): Message {
     const avro = this.config.format === 'avro';
-    const value = avro ? encodeDeliveryRecord(deliveryRecordOf(batch, item)) : JSON.stringify({ ...item, batchId: batch.batchId, destinationId: batch.destinationId });
+    const value = avro
+      ? encodeDeliveryRecord(deliveryRecordOf(batch, item))
+      : JSON.stringify({ ...item, batchId: batch.batchId, destinationId: batch.destinationId });
     return {
       key: item.profileId,
       value,
@@ -93,7 +105,12 @@ export class KafkaTopicAdapter implements DestinationAdapter {
         retry: { initialRetryTime: 200, maxRetryTime: 2_000, retries: 3 },
       });
       // the Java client's murmur2 partitioner, so a key lands where any other Kafka producer would put it
-      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+      const producer = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       try {
         await producer.connect();
       } catch (error) {

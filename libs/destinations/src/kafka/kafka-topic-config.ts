@@ -60,13 +60,18 @@ export const kafkaTopicSecretsSchema = {
 export function kafkaTopicExtraProblems(config: KafkaTopicConfig, secrets: KafkaTopicSecrets): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (config.saslMechanism) {
-    if (!secrets.saslUsername) problems.push({ path: '$.secrets.saslUsername', message: `is required with saslMechanism ${config.saslMechanism}` });
-    if (!secrets.saslPassword) problems.push({ path: '$.secrets.saslPassword', message: `is required with saslMechanism ${config.saslMechanism}` });
+    if (!secrets.saslUsername)
+      problems.push({ path: '$.secrets.saslUsername', message: `is required with saslMechanism ${config.saslMechanism}` });
+    if (!secrets.saslPassword)
+      problems.push({ path: '$.secrets.saslPassword', message: `is required with saslMechanism ${config.saslMechanism}` });
   } else if (secrets.saslUsername || secrets.saslPassword) {
     problems.push({ path: '$.config.saslMechanism', message: 'is required when SASL credentials are given' });
   }
   if (Boolean(secrets.sslCert) !== Boolean(secrets.sslKey)) {
-    problems.push({ path: secrets.sslCert ? '$.secrets.sslKey' : '$.secrets.sslCert', message: 'a client certificate needs both sslCert and sslKey' });
+    problems.push({
+      path: secrets.sslCert ? '$.secrets.sslKey' : '$.secrets.sslCert',
+      message: 'a client certificate needs both sslCert and sslKey',
+    });
   }
   return problems;
 }

@@ -1,6 +1,12 @@
 import type { DestinationKindDefinition } from '../catalog/destination-kind';
 import { KafkaTopicAdapter } from './kafka-topic-adapter';
-import { kafkaTopicConfigSchema, kafkaTopicExtraProblems, kafkaTopicSecretsSchema, type KafkaTopicConfig, type KafkaTopicSecrets } from './kafka-topic-config';
+import {
+  kafkaTopicConfigSchema,
+  kafkaTopicExtraProblems,
+  kafkaTopicSecretsSchema,
+  type KafkaTopicConfig,
+  type KafkaTopicSecrets,
+} from './kafka-topic-config';
 
 export const kafkaTopicDestination: DestinationKindDefinition<KafkaTopicConfig, KafkaTopicSecrets> = {
   kind: 'kafka',

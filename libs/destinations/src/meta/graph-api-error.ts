@@ -31,10 +31,16 @@ export function classifyGraphReply(reply: HttpReply, nowMs: number): SendResult 
   const error = graphError(reply);
   if (reply.status < 300 || !error || error.code === undefined) return classifyHttpReply(reply, nowMs);
   const text = `${reply.status} (code ${error.code}${error.error_subcode ? `/${error.error_subcode}` : ''}): ${bodySnippet(error.error_user_msg ?? error.message ?? '')}`;
-  if (AUTH_CODES.has(error.code)) return { outcome: 'auth_failed', status: reply.status, error: `destination rejected the credentials: ${text}` };
+  if (AUTH_CODES.has(error.code))
+    return { outcome: 'auth_failed', status: reply.status, error: `destination rejected the credentials: ${text}` };
   if (THROTTLE_CODES.has(error.code) || TRANSIENT_CODES.has(error.code) || reply.status >= 500) {
     const retryAfterMs = parseRetryAfter(reply.headers.get('retry-after'), nowMs);
-    return { outcome: 'retry', status: reply.status, error: `Meta asked to retry: ${text}`, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+    return {
+      outcome: 'retry',
+      status: reply.status,
+      error: `Meta asked to retry: ${text}`,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    };
   }
   return { outcome: 'terminal', status: reply.status, error: `Meta refused the request: ${text}` };
 }

@@ -5,7 +5,10 @@ import { MetaAudienceAdapter } from './meta-audience-adapter';
 import { createHmac } from 'node:crypto';
 import { parseMetaUsersForm } from './meta-payload';
 
-const ok = (n: number) => ({ status: 200, body: { audience_id: '1234', session_id: '9', num_received: n, num_invalid_entries: 0, invalid_entry_samples: {} } });
+const ok = (n: number) => ({
+  status: 200,
+  body: { audience_id: '1234', session_id: '9', num_received: n, num_invalid_entries: 0, invalid_entry_samples: {} },
+});
 const bodyOf = (r: { body: string }) => parseMetaUsersForm(r.body);
 
 describe('MetaAudienceAdapter against a local Graph API stand-in', () => {
@@ -17,7 +20,11 @@ describe('MetaAudienceAdapter against a local Graph API stand-in', () => {
     await server.stop();
   });
   const meta = (batchSize?: number, appSecret?: string) =>
-    new MetaAudienceAdapter({ audienceId: '1234', baseUrl: server.url(''), defaultCountry: 'US', batchSize }, { accessToken: 'EAAB-test-token', appSecret }, { fetch, now: () => Date.now() });
+    new MetaAudienceAdapter(
+      { audienceId: '1234', baseUrl: server.url(''), defaultCountry: 'US', batchSize },
+      { accessToken: 'EAAB-test-token', appSecret },
+      { fetch, now: () => Date.now() },
+    );
 
   it('POSTs adds and DELETEs removes with correctly hashed email and phone, schema [EMAIL, PHONE]', async () => {
     const items = [
@@ -49,15 +56,27 @@ describe('MetaAudienceAdapter against a local Graph API stand-in', () => {
 
   it('returns partial when Meta reports invalid entries: the sampled record terminal, the rest delivered', async () => {
     const bad = sha256Hex('person2@example.com');
-    server.respondWith(() => ({ status: 200, body: { num_received: 3, num_invalid_entries: 1, invalid_entry_samples: { [bad]: 'Invalid EMAIL' } } }));
+    server.respondWith(() => ({
+      status: 200,
+      body: { num_received: 3, num_invalid_entries: 1, invalid_entry_samples: { [bad]: 'Invalid EMAIL' } },
+    }));
     const result = await meta().send(deliveryBatch('mb-2', itemsFrom(1, 3)), noAbort());
-    expect(result).toEqual({ outcome: 'partial', status: 200, rejected: [{ deliveryId: 'dlv-2', error: 'Meta rejected the entry: Invalid EMAIL' }], retry: [] });
+    expect(result).toEqual({
+      outcome: 'partial',
+      status: 200,
+      rejected: [{ deliveryId: 'dlv-2', error: 'Meta rejected the entry: Invalid EMAIL' }],
+      retry: [],
+    });
   });
 
   it('rejects a record with nothing to match on before sending, and sends the rest', async () => {
     const items = [deliveryItem(1), deliveryItem(2, { identifiers: { email: ['not an email'], user_id: ['u2'] } })];
     const result = await meta().send(deliveryBatch('mb-3', items), noAbort());
-    expect(result).toMatchObject({ outcome: 'partial', rejected: [{ deliveryId: 'dlv-2', error: 'no email or phone number Meta can match on' }], retry: [] });
+    expect(result).toMatchObject({
+      outcome: 'partial',
+      rejected: [{ deliveryId: 'dlv-2', error: 'no email or phone number Meta can match on' }],
+      retry: [],
+    });
     expect(bodyOf(server.requests[0]).payload.data).toHaveLength(1);
   });
 
@@ -65,11 +84,15 @@ describe('MetaAudienceAdapter against a local Graph API stand-in', () => {
     const poison = sha256Hex('person5@example.com');
     server.respondWith((r) => {
       const rows = bodyOf(r).payload.data;
-      return rows.some((row) => row[0] === poison) ? { status: 400, body: { error: { message: 'Invalid parameter', type: 'OAuthException', code: 100 } } } : ok(rows.length);
+      return rows.some((row) => row[0] === poison)
+        ? { status: 400, body: { error: { message: 'Invalid parameter', type: 'OAuthException', code: 100 } } }
+        : ok(rows.length);
     });
     const result = await meta().send(deliveryBatch('mb-4', itemsFrom(1, 8)), noAbort());
     expect(result).toMatchObject({ outcome: 'partial', rejected: [{ deliveryId: 'dlv-5' }], retry: [] });
-    const accepted = server.requests.filter((r) => !bodyOf(r).payload.data.some((row) => row[0] === poison)).flatMap((r) => bodyOf(r).payload.data);
+    const accepted = server.requests
+      .filter((r) => !bodyOf(r).payload.data.some((row) => row[0] === poison))
+      .flatMap((r) => bodyOf(r).payload.data);
     expect(accepted).toHaveLength(7);
   });
 
@@ -80,7 +103,12 @@ describe('MetaAudienceAdapter against a local Graph API stand-in', () => {
   });
 
   it('names an expired token as an auth failure and a throttle as a retry', async () => {
-    server.respondWith(() => ({ status: 400, body: { error: { message: 'Error validating access token: Session has expired', type: 'OAuthException', code: 190, error_subcode: 463 } } }));
+    server.respondWith(() => ({
+      status: 400,
+      body: {
+        error: { message: 'Error validating access token: Session has expired', type: 'OAuthException', code: 190, error_subcode: 463 },
+      },
+    }));
     expect(await meta().send(deliveryBatch('mb-6', itemsFrom(1, 2)), noAbort())).toEqual({
       outcome: 'auth_failed',
       status: 400,
@@ -91,8 +119,15 @@ describe('MetaAudienceAdapter against a local Graph API stand-in', () => {
   });
 
   it('keeps the adds it delivered and retries only the removes when the DELETE fails', async () => {
-    server.respondWith((r) => (r.method === 'DELETE' ? { status: 503, headers: { 'retry-after': '30' } } : ok(bodyOf(r).payload.data.length)));
+    server.respondWith((r) =>
+      r.method === 'DELETE' ? { status: 503, headers: { 'retry-after': '30' } } : ok(bodyOf(r).payload.data.length),
+    );
     const items = [deliveryItem(1), deliveryItem(2, { action: 'remove' }), deliveryItem(3, { action: 'remove' })];
-    expect(await meta().send(deliveryBatch('mb-7', items), noAbort())).toMatchObject({ outcome: 'partial', rejected: [], retry: ['dlv-2', 'dlv-3'], retryAfterMs: 30_000 });
+    expect(await meta().send(deliveryBatch('mb-7', items), noAbort())).toMatchObject({
+      outcome: 'partial',
+      rejected: [],
+      retry: ['dlv-2', 'dlv-3'],
+      retryAfterMs: 30_000,
+    });
   });
 });

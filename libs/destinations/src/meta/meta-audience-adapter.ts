@@ -36,9 +36,21 @@ export class MetaAudienceAdapter implements DestinationAdapter {
     const byItem = new Map(rows.map((r) => [r.item, r]));
     const adds = rows.filter((r) => r.item.action !== 'remove').map((r) => r.item);
     const removes = rows.filter((r) => r.item.action === 'remove').map((r) => r.item);
-    for (const [method, items] of [['POST', adds], ['DELETE', removes]] as const) {
+    for (const [method, items] of [
+      ['POST', adds],
+      ['DELETE', removes],
+    ] as const) {
       for (const chunk of chunks(items, this.maxBatchSize)) {
-        await sendSplitting(chunk, (part) => this.call(method, part.map((i) => byItem.get(i)!), context), outcome);
+        await sendSplitting(
+          chunk,
+          (part) =>
+            this.call(
+              method,
+              part.map((i) => byItem.get(i)!),
+              context,
+            ),
+          outcome,
+        );
       }
     }
     return outcome.result();
@@ -68,4 +80,3 @@ function parseJson(text: string): MetaUsersResponse {
     return {};
   }
 }
-

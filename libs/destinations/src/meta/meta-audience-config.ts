@@ -18,7 +18,12 @@ export interface MetaAudienceSecrets {
   appSecret?: string;
 }
 
-export const META_DEFAULTS = { apiVersion: 'v21.0', baseUrl: 'https://graph.facebook.com', maxBatchSize: 10_000, timeoutMs: 30_000 } as const;
+export const META_DEFAULTS = {
+  apiVersion: 'v21.0',
+  baseUrl: 'https://graph.facebook.com',
+  maxBatchSize: 10_000,
+  timeoutMs: 30_000,
+} as const;
 
 export const metaAudienceConfigSchema = {
   type: 'object',

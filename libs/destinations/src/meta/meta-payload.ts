@@ -79,10 +79,13 @@ export function metaRejections(rows: MetaRow[], response: MetaUsersResponse): { 
   for (const [entry, reason] of entries) {
     for (const r of rows) {
       if (r.row.includes(entry) || r.row.join(',') === entry) {
-        if (!rejected.some((x) => x.deliveryId === r.item.deliveryId)) rejected.push({ deliveryId: r.item.deliveryId, error: `Meta rejected the entry: ${reason}` });
+        if (!rejected.some((x) => x.deliveryId === r.item.deliveryId))
+          rejected.push({ deliveryId: r.item.deliveryId, error: `Meta rejected the entry: ${reason}` });
       }
     }
   }
   const unattributed = invalid - rejected.length;
-  return unattributed > 0 ? { rejected, note: `Meta counted ${invalid} invalid entries; ${unattributed} could not be matched to a record` } : { rejected };
+  return unattributed > 0
+    ? { rejected, note: `Meta counted ${invalid} invalid entries; ${unattributed} could not be matched to a record` }
+    : { rejected };
 }

@@ -18,7 +18,8 @@ describe('WebhookAdapter against a real local HTTP server', () => {
     await server.stop();
   });
 
-  const adapter = (config: Partial<WebhookConfig> = {}) => new WebhookAdapter({ url: server.url('/hooks'), ...config }, { signingSecret: secret }, deps);
+  const adapter = (config: Partial<WebhookConfig> = {}) =>
+    new WebhookAdapter({ url: server.url('/hooks'), ...config }, { signingSecret: secret }, deps);
 
   it('signs so that a standardwebhooks receiver verifies it, with webhook-id = Idempotency-Key = batch id', async () => {
     const result = await adapter({ headers: { 'x-tenant': 'acme' } }).send(deliveryBatch('batch-1', itemsFrom(1, 3)), noAbort());
@@ -36,7 +37,9 @@ describe('WebhookAdapter against a real local HTTP server', () => {
     const tampered = request.body.replace('dlv-1', 'dlv-9');
     expect(() => new Webhook(secret).verify(tampered, request.headers as Record<string, string>)).toThrow(WebhookVerificationError);
     const otherSecret = `whsec_${randomBytes(32).toString('base64')}`;
-    expect(() => new Webhook(otherSecret).verify(request.body, request.headers as Record<string, string>)).toThrow(WebhookVerificationError);
+    expect(() => new Webhook(otherSecret).verify(request.body, request.headers as Record<string, string>)).toThrow(
+      WebhookVerificationError,
+    );
   });
 
   it('keeps the same idempotency key on every attempt and re-signs each one', async () => {

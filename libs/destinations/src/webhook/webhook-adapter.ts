@@ -49,12 +49,23 @@ export class WebhookAdapter implements DestinationAdapter {
   private async list(membersUrl: string, audienceKey: string, context: SendContext): Promise<string[]> {
     const url = new URL(membersUrl);
     url.searchParams.set('audience', audienceKey);
-    const headers = { ...this.config.headers, accept: 'application/json', ...(this.secrets.bearerToken ? { authorization: `Bearer ${this.secrets.bearerToken}` } : {}) };
-    const reply = await httpCall(this.deps.fetch, { url: url.toString(), method: 'GET', headers, timeoutMs: this.timeoutMs, signal: context.signal });
+    const headers = {
+      ...this.config.headers,
+      accept: 'application/json',
+      ...(this.secrets.bearerToken ? { authorization: `Bearer ${this.secrets.bearerToken}` } : {}),
+    };
+    const reply = await httpCall(this.deps.fetch, {
+      url: url.toString(),
+      method: 'GET',
+      headers,
+      timeoutMs: this.timeoutMs,
+      signal: context.signal,
+    });
     if (!isHttpReply(reply)) throw new Error(`listing the receiver's members: ${'error' in reply ? reply.error : reply.outcome}`);
     if (reply.status !== 200) throw new Error(`listing the receiver's members: HTTP ${reply.status}`);
     const ids = (JSON.parse(reply.bodyText) as { profileIds?: unknown }).profileIds;
-    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw new Error(`listing the receiver's members: no "profileIds" array of strings in the answer`);
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))
+      throw new Error(`listing the receiver's members: no "profileIds" array of strings in the answer`);
     return ids;
   }
 

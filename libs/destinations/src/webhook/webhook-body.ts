@@ -13,5 +13,11 @@ export interface WebhookBody {
 }
 
 export function webhookBody(batch: DeliveryBatch, nowMs: number): WebhookBody {
-  return { type: 'tessera.deliveries', timestamp: new Date(nowMs).toISOString(), batchId: batch.batchId, destinationId: batch.destinationId, items: batch.items };
+  return {
+    type: 'tessera.deliveries',
+    timestamp: new Date(nowMs).toISOString(),
+    batchId: batch.batchId,
+    destinationId: batch.destinationId,
+    items: batch.items,
+  };
 }

@@ -49,10 +49,22 @@ export const webhookSecretsSchema = {
 } as const;
 
 /** Headers the adapter owns: letting config set them would forge or break the signature and the idempotency key. */
-const RESERVED_HEADERS = new Set(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'idempotency-key', 'content-type', 'content-length', 'host', 'authorization']);
+const RESERVED_HEADERS = new Set([
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'idempotency-key',
+  'content-type',
+  'content-length',
+  'host',
+  'authorization',
+]);
 
 export function webhookExtraProblems(config: WebhookConfig): ConfigProblem[] {
   return Object.keys(config.headers ?? {})
     .filter((name) => RESERVED_HEADERS.has(name.toLowerCase()))
-    .map((name) => ({ path: `$.config.headers['${name}']`, message: 'is set by Tessera (signature, idempotency, auth) and cannot be configured' }));
+    .map((name) => ({
+      path: `$.config.headers['${name}']`,
+      message: 'is set by Tessera (signature, idempotency, auth) and cannot be configured',
+    }));
 }

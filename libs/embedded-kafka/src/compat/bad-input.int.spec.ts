@@ -94,12 +94,22 @@ describe('bad input', () => {
   it('sends nothing back for acks=0, and closes the connection when an acks=0 produce fails', async () => {
     const client = await RawKafkaClient.connect(fixture.bootstrap);
     const ok = await buildBatch({ records: makeRecords(2) });
-    client.write(encodeRequest({ apiKey: ApiKey.Produce, apiVersion: 7, correlationId: 500, clientId: 'acks0' }, { ...produceBody('acks0', ok), acks: 0 }));
+    client.write(
+      encodeRequest(
+        { apiKey: ApiKey.Produce, apiVersion: 7, correlationId: 500, clientId: 'acks0' },
+        { ...produceBody('acks0', ok), acks: 0 },
+      ),
+    );
     const versions = await client.request(ApiKey.ApiVersions, 0, {}); // the next frame answers this, not the produce
     expect(versions.errorCode).toBe(ErrorCode.NONE);
     const corrupt = await buildBatch({ records: makeRecords(2) });
     corrupt[corrupt.length - 1] ^= 0xff;
-    client.write(encodeRequest({ apiKey: ApiKey.Produce, apiVersion: 7, correlationId: 501, clientId: 'acks0' }, { ...produceBody('acks0', corrupt), acks: 0 }));
+    client.write(
+      encodeRequest(
+        { apiKey: ApiKey.Produce, apiVersion: 7, correlationId: 501, clientId: 'acks0' },
+        { ...produceBody('acks0', corrupt), acks: 0 },
+      ),
+    );
     await client.closed;
   });
 
@@ -107,12 +117,20 @@ describe('bad input', () => {
     const client = await RawKafkaClient.connect(fixture.bootstrap);
     const init = await client.request(ApiKey.InitProducerId, 1, { transactionalId: null, transactionTimeoutMs: 60000 });
     expect(init.errorCode).toBe(ErrorCode.NONE);
-    const batch = await buildBatch({ records: makeRecords(4), producerId: init.producerId, producerEpoch: init.producerEpoch, firstSequence: 0 });
+    const batch = await buildBatch({
+      records: makeRecords(4),
+      producerId: init.producerId,
+      producerEpoch: init.producerEpoch,
+      firstSequence: 0,
+    });
     const first = await client.request(ApiKey.Produce, 7, produceBody('dedup', Buffer.from(batch)));
     const replay = await client.request(ApiKey.Produce, 7, produceBody('dedup', Buffer.from(batch)));
     expect(first.responses[0].partitionResponses[0]).toMatchObject({ errorCode: ErrorCode.NONE, baseOffset: 0n });
     expect(replay.responses[0].partitionResponses[0]).toMatchObject({ errorCode: ErrorCode.NONE, baseOffset: 0n });
-    const offsets = await client.request(ApiKey.ListOffsets, 1, { replicaId: -1, topics: [{ name: 'dedup', partitions: [{ partitionIndex: 0, timestamp: -1n }] }] });
+    const offsets = await client.request(ApiKey.ListOffsets, 1, {
+      replicaId: -1,
+      topics: [{ name: 'dedup', partitions: [{ partitionIndex: 0, timestamp: -1n }] }],
+    });
     expect(offsets.topics[0].partitions[0].offset).toBe(4n);
     client.close();
   });

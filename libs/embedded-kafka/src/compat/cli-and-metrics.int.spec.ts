@@ -14,16 +14,28 @@ describe('CLI and /metrics', () => {
     child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
-    for (const flag of ['--port', '--data-dir', '--metrics-port', '--fsync', '--auto-create-topics', '--group-initial-rebalance-delay-ms', '--max-request-bytes']) {
+    for (const flag of [
+      '--port',
+      '--data-dir',
+      '--metrics-port',
+      '--fsync',
+      '--auto-create-topics',
+      '--group-initial-rebalance-delay-ms',
+      '--max-request-bytes',
+    ]) {
       expect(out).toContain(flag);
     }
   });
 
   it('runs in the foreground and exits cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-cli-'));
-    const child = spawn(process.execPath, ['tools/run-ts.js', 'libs/embedded-kafka/src/cli.ts', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
-      cwd: REPO_ROOT,
-    });
+    const child = spawn(
+      process.execPath,
+      ['tools/run-ts.js', 'libs/embedded-kafka/src/cli.ts', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
+      {
+        cwd: REPO_ROOT,
+      },
+    );
     try {
       let out = '';
       child.stdout.setEncoding('utf8');

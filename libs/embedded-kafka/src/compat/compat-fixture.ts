@@ -50,7 +50,13 @@ export async function startCompatBroker(options: Partial<BrokerOptions> = {}): P
     dataDir,
     bootstrap: broker.bootstrap,
     kafka: (clientId, extra = {}) =>
-      new Kafka({ clientId, brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 50 }, ...extra }),
+      new Kafka({
+        clientId,
+        brokers: [broker.bootstrap],
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 5, initialRetryTime: 50 },
+        ...extra,
+      }),
     async restart() {
       const port = broker.port;
       await broker.stop();

@@ -38,7 +38,9 @@ describe('consumer groups with kafkajs', () => {
   });
 
   function trackedConsumer(groupId: string, topic: string, seen: string[] = []) {
-    const consumer = fixture.kafka(`member-${consumers.length}`).consumer({ groupId, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 200, maxWaitTimeInMs: 200 });
+    const consumer = fixture
+      .kafka(`member-${consumers.length}`)
+      .consumer({ groupId, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 200, maxWaitTimeInMs: 200 });
     consumers.push(consumer);
     const state = { partitions: [] as number[] };
     consumer.on(consumer.events.GROUP_JOIN, (e) => (state.partitions = e.payload.memberAssignment[topic] ?? []));
@@ -50,7 +52,7 @@ describe('consumer groups with kafkajs', () => {
     return { consumer, state, started };
   }
 
-  it('splits partitions between three members and hands a dead member\'s partitions to the others', async () => {
+  it("splits partitions between three members and hands a dead member's partitions to the others", async () => {
     const topic = 'group-split';
     const admin = fixture.kafka('admin').admin();
     await admin.connect();

@@ -39,7 +39,11 @@ describe('kafkajs 2.2.4 against the embedded broker', () => {
     ['lz4', CompressionTypes.LZ4],
   ])('round-trips keys, values and headers with %s compression', async (name, compression) => {
     const topic = `kafkajs-${name}`;
-    const messages = Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: `value ${i} ${name}`, headers: { trace: `t${i}`, kind: name } }));
+    const messages = Array.from({ length: 20 }, (_, i) => ({
+      key: `k${i}`,
+      value: `value ${i} ${name}`,
+      headers: { trace: `t${i}`, kind: name },
+    }));
     const [sent] = await producer.send({ topic, compression, acks: -1, messages });
     expect(sent).toMatchObject({ errorCode: 0, baseOffset: '0' });
     const seen = await consumeAll(topic, 20);
@@ -67,7 +71,9 @@ describe('kafkajs 2.2.4 against the embedded broker', () => {
     try {
       expect(await admin.createTopics({ topics: [{ topic: 'admin-a', numPartitions: 3 }], waitForLeaders: true })).toBe(true);
       expect(await admin.createTopics({ topics: [{ topic: 'admin-a', numPartitions: 3 }] })).toBe(false); // exists
-      const rejected = await admin.createTopics({ topics: [{ topic: 'admin-rf', replicationFactor: 3 }] }).catch((error: { errors?: Array<{ type: string }> }) => error);
+      const rejected = await admin
+        .createTopics({ topics: [{ topic: 'admin-rf', replicationFactor: 3 }] })
+        .catch((error: { errors?: Array<{ type: string }> }) => error);
       expect((rejected as { errors: Array<{ type: string }> }).errors.map((e) => e.type)).toEqual(['INVALID_REPLICATION_FACTOR']);
       expect(await admin.listTopics()).toEqual(expect.arrayContaining(['admin-a']));
       const metadata = await admin.fetchTopicMetadata({ topics: ['admin-a'] });
@@ -85,7 +91,9 @@ describe('kafkajs 2.2.4 against the embedded broker', () => {
       expect(offsets[0].partitions.reduce((sum, p) => sum + Number(p.offset === '-1' ? 0 : p.offset), 0)).toBe(1);
 
       const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'admin-a' }] });
-      expect(configs.resources[0].configEntries.map((e) => e.configName)).toEqual(expect.arrayContaining(['retention.ms', 'cleanup.policy']));
+      expect(configs.resources[0].configEntries.map((e) => e.configName)).toEqual(
+        expect.arrayContaining(['retention.ms', 'cleanup.policy']),
+      );
       const broker = await admin.describeCluster();
       expect(broker).toMatchObject({ controller: 1, brokers: [{ nodeId: 1, host: '127.0.0.1', port: fixture.broker.port }] });
 

@@ -23,7 +23,10 @@ describe('kcat (librdkafka) against the embedded broker', () => {
   it.each(['none', 'gzip', 'snappy', 'lz4', 'zstd'])('produces and consumes %s batches with keys and headers', async (codec) => {
     const topic = `kcat-${codec}`;
     const lines = Array.from({ length: 50 }, (_, i) => `key${i}:value-${codec}-${i}`);
-    await kcat(['-b', fixture.bootstrap, '-P', '-t', topic, '-p', '0', '-K:', '-z', codec, '-H', 'origin=kcat', '-X', 'acks=all'], `${lines.join('\n')}\n`);
+    await kcat(
+      ['-b', fixture.bootstrap, '-P', '-t', topic, '-p', '0', '-K:', '-z', codec, '-H', 'origin=kcat', '-X', 'acks=all'],
+      `${lines.join('\n')}\n`,
+    );
     const out = await kcat(['-b', fixture.bootstrap, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%k:%s|%h|%o\n']);
     expect(out.trim().split('\n')).toEqual(lines.map((line, i) => `${line}|origin=kcat|${i}`));
   });
@@ -31,9 +34,29 @@ describe('kcat (librdkafka) against the embedded broker', () => {
   it('consumes kafkajs-produced batches and a kcat consumer group commits its position', async () => {
     const producer = fixture.kafka('mixed').producer();
     await producer.connect();
-    await producer.send({ topic: 'kcat-mixed', messages: [{ key: 'a', value: '1', partition: 0 }, { key: 'b', value: '2', partition: 0 }] });
+    await producer.send({
+      topic: 'kcat-mixed',
+      messages: [
+        { key: 'a', value: '1', partition: 0 },
+        { key: 'b', value: '2', partition: 0 },
+      ],
+    });
     await producer.disconnect();
-    const group = ['-b', fixture.bootstrap, '-G', 'kcat-group', '-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=6000', '-e', '-q', '-f', '%s\n', 'kcat-mixed'];
+    const group = [
+      '-b',
+      fixture.bootstrap,
+      '-G',
+      'kcat-group',
+      '-X',
+      'auto.offset.reset=earliest',
+      '-X',
+      'session.timeout.ms=6000',
+      '-e',
+      '-q',
+      '-f',
+      '%s\n',
+      'kcat-mixed',
+    ];
     expect((await kcat(group)).trim().split('\n').sort()).toEqual(['1', '2']);
     const admin = fixture.kafka('mixed-admin').admin();
     await admin.connect();

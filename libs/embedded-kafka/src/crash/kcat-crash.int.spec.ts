@@ -33,14 +33,21 @@ const GROUP = 'crash-group';
 const GROUP_CONSUMED = 5_000;
 
 const PRODUCER_ARGS = [
-  '-X', 'acks=all', // request.required.acks=-1
-  '-X', 'enable.idempotence=false',
-  '-X', 'retries=0',
-  '-X', 'linger.ms=5',
+  '-X',
+  'acks=all', // request.required.acks=-1
+  '-X',
+  'enable.idempotence=false',
+  '-X',
+  'retries=0',
+  '-X',
+  'linger.ms=5',
   // Long enough for records queued while the broker is down to wait for the restart instead of failing.
-  '-X', 'message.timeout.ms=40000',
-  '-X', 'reconnect.backoff.ms=20',
-  '-X', 'reconnect.backoff.max.ms=200',
+  '-X',
+  'message.timeout.ms=40000',
+  '-X',
+  'reconnect.backoff.ms=20',
+  '-X',
+  'reconnect.backoff.max.ms=200',
 ];
 
 const started = Date.now();
@@ -120,7 +127,9 @@ describe('kcat crash test: kill -9 while kcat produces with acks=-1', () => {
   async function crashScenario(): Promise<void> {
     broker = await BrokerChildProcess.start(brokerOptions);
     progress('broker started');
-    await withAdmin(bootstrap, (client) => client.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS }], waitForLeaders: true }));
+    await withAdmin(bootstrap, (client) =>
+      client.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS }], waitForLeaders: true }),
+    );
 
     const acknowledgedChunks: number[] = [];
     const failedChunkLog: string[] = [];
@@ -217,7 +226,9 @@ describe('kcat crash test: kill -9 while kcat produces with acks=-1', () => {
     }
 
     const crashFailures = crashResult.reports.filter((report) => !report.delivered).length;
-    const crashFailedPresent = crashResult.reports.filter((report, index) => !report.delivered && locations.has(crashFirstId + index)).length;
+    const crashFailedPresent = crashResult.reports.filter(
+      (report, index) => !report.delivered && locations.has(crashFirstId + index),
+    ).length;
     console.info(
       `crash test: ${consumed.length} records in the log; ${acknowledgedChunks.length}/${CHUNKS - 1} steady chunks acknowledged; ` +
         `crash chunk: ${reportsAtKill} reports before the kill, ${linesWrittenAtKill < 0 ? 'all' : linesWrittenAtKill} lines fed by then, ` +

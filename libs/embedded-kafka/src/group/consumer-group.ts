@@ -7,13 +7,7 @@ const VALID_PREVIOUS_STATES: Record<GroupState, GroupState[]> = {
   [GroupState.PreparingRebalance]: [GroupState.Empty, GroupState.Stable, GroupState.CompletingRebalance],
   [GroupState.CompletingRebalance]: [GroupState.PreparingRebalance],
   [GroupState.Stable]: [GroupState.CompletingRebalance],
-  [GroupState.Dead]: [
-    GroupState.Empty,
-    GroupState.PreparingRebalance,
-    GroupState.CompletingRebalance,
-    GroupState.Stable,
-    GroupState.Dead,
-  ],
+  [GroupState.Dead]: [GroupState.Empty, GroupState.PreparingRebalance, GroupState.CompletingRebalance, GroupState.Stable, GroupState.Dead],
 };
 
 /** Membership bookkeeping of one classic group; the coordinator drives its transitions and timers. */

@@ -53,7 +53,12 @@ describe('GroupCoordinator', () => {
     expect(joined.members).toEqual([{ memberId: joined.memberId, groupInstanceId: null, metadata: meta('m') }]);
 
     const synced = await coordinator.sync({
-      groupId: 'g', generationId: 1, memberId: joined.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range',
+      groupId: 'g',
+      generationId: 1,
+      memberId: joined.memberId,
+      groupInstanceId: null,
+      protocolType: 'consumer',
+      protocolName: 'range',
       assignments: [{ memberId: joined.memberId, assignment: meta('all') }],
     });
     expect(synced).toMatchObject({ errorCode: E.NONE, assignment: meta('all') });
@@ -97,10 +102,20 @@ describe('GroupCoordinator', () => {
 
   it('rebalances when a member joins a stable group; old members learn it through heartbeats', async () => {
     const a = await joinedMember(coordinator, { clientId: 'a' });
-    await coordinator.sync({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
+    await coordinator.sync({
+      groupId: 'g',
+      generationId: 1,
+      memberId: a.memberId,
+      groupInstanceId: null,
+      protocolType: null,
+      protocolName: null,
+      assignments: [],
+    });
     const bJoin = joinedMember(coordinator, { clientId: 'b' });
     await flush();
-    expect(coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null })).toBe(E.REBALANCE_IN_PROGRESS);
+    expect(coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null })).toBe(
+      E.REBALANCE_IN_PROGRESS,
+    );
     const aRejoin = await coordinator.join(joinParams({ memberId: a.memberId }));
     const b = await bJoin;
     expect(aRejoin.generationId).toBe(2);
@@ -109,21 +124,49 @@ describe('GroupCoordinator', () => {
     expect(aRejoin.members.map((m) => m.memberId).sort()).toEqual([a.memberId, b.memberId].sort());
 
     // The follower's sync parks until the leader's arrives.
-    const bSync = coordinator.sync({ groupId: 'g', generationId: 2, memberId: b.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
+    const bSync = coordinator.sync({
+      groupId: 'g',
+      generationId: 2,
+      memberId: b.memberId,
+      groupInstanceId: null,
+      protocolType: null,
+      protocolName: null,
+      assignments: [],
+    });
     const aSync = await coordinator.sync({
-      groupId: 'g', generationId: 2, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null,
-      assignments: [{ memberId: a.memberId, assignment: meta('p0') }, { memberId: b.memberId, assignment: meta('p1') }],
+      groupId: 'g',
+      generationId: 2,
+      memberId: a.memberId,
+      groupInstanceId: null,
+      protocolType: null,
+      protocolName: null,
+      assignments: [
+        { memberId: a.memberId, assignment: meta('p0') },
+        { memberId: b.memberId, assignment: meta('p1') },
+      ],
     });
     expect(aSync.assignment).toEqual(meta('p0'));
     expect((await bSync).assignment).toEqual(meta('p1'));
-    expect(coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null })).toBe(E.ILLEGAL_GENERATION);
+    expect(coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null })).toBe(
+      E.ILLEGAL_GENERATION,
+    );
     expect(coordinator.heartbeat({ groupId: 'g', generationId: 2, memberId: 'nobody', groupInstanceId: null })).toBe(E.UNKNOWN_MEMBER_ID);
-    expect(coordinator.heartbeat({ groupId: 'other', generationId: 2, memberId: a.memberId, groupInstanceId: null })).toBe(E.UNKNOWN_MEMBER_ID);
+    expect(coordinator.heartbeat({ groupId: 'other', generationId: 2, memberId: a.memberId, groupInstanceId: null })).toBe(
+      E.UNKNOWN_MEMBER_ID,
+    );
   });
 
   it('removes members that do not rejoin within the rebalance timeout', async () => {
     const a = await joinedMember(coordinator, { clientId: 'a', sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 5000 });
-    await coordinator.sync({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
+    await coordinator.sync({
+      groupId: 'g',
+      generationId: 1,
+      memberId: a.memberId,
+      groupInstanceId: null,
+      protocolType: null,
+      protocolName: null,
+      assignments: [],
+    });
     const b = joinedMember(coordinator, { clientId: 'b', sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 5000 });
     await flush();
     jest.advanceTimersByTime(5000);
@@ -136,16 +179,29 @@ describe('GroupCoordinator', () => {
 
   it('expires a silent member after its session timeout and rebalances the rest', async () => {
     coordinator = new GroupCoordinator({ initialRebalanceDelayMs: 100, minSessionTimeoutMs: 1000 });
-    const joins = [coordinator.join(joinParams({ clientId: 'a', sessionTimeoutMs: 2000 })), coordinator.join(joinParams({ clientId: 'b', sessionTimeoutMs: 2000 }))];
+    const joins = [
+      coordinator.join(joinParams({ clientId: 'a', sessionTimeoutMs: 2000 })),
+      coordinator.join(joinParams({ clientId: 'b', sessionTimeoutMs: 2000 })),
+    ];
     jest.advanceTimersByTime(200);
     const [a, b] = await Promise.all(joins);
     const syncs = [a, b].map((m) =>
-      coordinator.sync({ groupId: 'g', generationId: 1, memberId: m.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] }),
+      coordinator.sync({
+        groupId: 'g',
+        generationId: 1,
+        memberId: m.memberId,
+        groupInstanceId: null,
+        protocolType: null,
+        protocolName: null,
+        assignments: [],
+      }),
     );
     await Promise.all(syncs);
     for (let t = 0; t < 3; t++) {
       jest.advanceTimersByTime(900);
-      expect(coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null })).toBe(t < 2 ? E.NONE : E.REBALANCE_IN_PROGRESS);
+      expect(coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null })).toBe(
+        t < 2 ? E.NONE : E.REBALANCE_IN_PROGRESS,
+      );
     }
     expect(coordinator.group('g')?.members.has(b.memberId)).toBe(false);
     const rejoin = await coordinator.join(joinParams({ memberId: a.memberId }));
@@ -174,10 +230,26 @@ describe('GroupCoordinator', () => {
     const joins = [coordinator.join(joinParams()), coordinator.join(joinParams())];
     jest.advanceTimersByTime(200); // the second member extended the initial delay once
     const [leader, follower] = await Promise.all(joins);
-    const parked = coordinator.sync({ groupId: 'g', generationId: 1, memberId: follower.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
+    const parked = coordinator.sync({
+      groupId: 'g',
+      generationId: 1,
+      memberId: follower.memberId,
+      groupInstanceId: null,
+      protocolType: null,
+      protocolName: null,
+      assignments: [],
+    });
     coordinator.leave('g', [{ memberId: leader.memberId, groupInstanceId: null }]);
     expect((await parked).errorCode).toBe(E.REBALANCE_IN_PROGRESS);
-    const stale = await coordinator.sync({ groupId: 'g', generationId: 0, memberId: follower.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
+    const stale = await coordinator.sync({
+      groupId: 'g',
+      generationId: 0,
+      memberId: follower.memberId,
+      groupInstanceId: null,
+      protocolType: null,
+      protocolName: null,
+      assignments: [],
+    });
     expect(stale.errorCode).toBe(E.ILLEGAL_GENERATION);
   });
 
@@ -191,20 +263,43 @@ describe('GroupCoordinator', () => {
     const first = await coordinator.join(joinParams({ groupInstanceId: 'instance-1', requireKnownMemberId: true }));
     expect(first.errorCode).toBe(E.NONE); // static members skip MEMBER_ID_REQUIRED
     await coordinator.sync({
-      groupId: 'g', generationId: 1, memberId: first.memberId, groupInstanceId: 'instance-1', protocolType: null, protocolName: null,
+      groupId: 'g',
+      generationId: 1,
+      memberId: first.memberId,
+      groupInstanceId: 'instance-1',
+      protocolType: null,
+      protocolName: null,
       assignments: [{ memberId: first.memberId, assignment: meta('p0') }],
     });
     const again = await coordinator.join(joinParams({ groupInstanceId: 'instance-1' }));
     expect(again).toMatchObject({ errorCode: E.NONE, generationId: 1 });
     expect(again.memberId).not.toBe(first.memberId);
-    expect(coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: first.memberId, groupInstanceId: 'instance-1' })).toBe(E.FENCED_INSTANCE_ID);
-    const synced = await coordinator.sync({ groupId: 'g', generationId: 1, memberId: again.memberId, groupInstanceId: 'instance-1', protocolType: null, protocolName: null, assignments: [] });
+    expect(coordinator.heartbeat({ groupId: 'g', generationId: 1, memberId: first.memberId, groupInstanceId: 'instance-1' })).toBe(
+      E.FENCED_INSTANCE_ID,
+    );
+    const synced = await coordinator.sync({
+      groupId: 'g',
+      generationId: 1,
+      memberId: again.memberId,
+      groupInstanceId: 'instance-1',
+      protocolType: null,
+      protocolName: null,
+      assignments: [],
+    });
     expect(synced.assignment).toEqual(meta('p0'));
   });
 
   it('drops a pending member id that never comes back, so the join completes without it', async () => {
     const a = await joinedMember(coordinator, { clientId: 'a', sessionTimeoutMs: 3000 });
-    await coordinator.sync({ groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
+    await coordinator.sync({
+      groupId: 'g',
+      generationId: 1,
+      memberId: a.memberId,
+      groupInstanceId: null,
+      protocolType: null,
+      protocolName: null,
+      assignments: [],
+    });
     const pending = await coordinator.join(joinParams({ requireKnownMemberId: true }));
     expect(pending.errorCode).toBe(E.MEMBER_ID_REQUIRED);
     const rejoin = coordinator.join(joinParams({ memberId: a.memberId, sessionTimeoutMs: 3000 }));

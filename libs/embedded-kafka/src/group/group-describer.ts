@@ -15,7 +15,14 @@ export class GroupDescriber {
     if (!group) {
       // Kafka answers an unknown group with state Dead and no error; a group known only by its offsets is Empty.
       const state = this.store.groups().includes(groupId) ? GroupState.Empty : GroupState.Dead;
-      return { errorCode: E.NONE, groupId, groupState: state, protocolType: state === GroupState.Empty ? 'consumer' : '', protocolData: '', members: [] };
+      return {
+        errorCode: E.NONE,
+        groupId,
+        groupState: state,
+        protocolType: state === GroupState.Empty ? 'consumer' : '',
+        protocolData: '',
+        members: [],
+      };
     }
     const stable = group.is(GroupState.Stable);
     const protocolName = group.protocolName;

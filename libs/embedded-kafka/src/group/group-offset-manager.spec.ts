@@ -51,15 +51,28 @@ describe('GroupOffsetManager and GroupDescriber', () => {
 
   it('validates member commits against the live group', async () => {
     const joined = await coordinator.join({
-      groupId: 'live', memberId: '', groupInstanceId: null, sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000,
-      protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.from('meta') }], clientId: 'c', clientHost: '/127.0.0.1',
+      groupId: 'live',
+      memberId: '',
+      groupInstanceId: null,
+      sessionTimeoutMs: 10_000,
+      rebalanceTimeoutMs: 10_000,
+      protocolType: 'consumer',
+      protocols: [{ name: 'range', metadata: Buffer.from('meta') }],
+      clientId: 'c',
+      clientHost: '/127.0.0.1',
       requireKnownMemberId: false,
     });
     const entry = { topic: 't', partition: 0, offset: 5n, leaderEpoch: 0, metadata: null };
-    const commit = (generationId: number, memberId: string) => offsets.commit({ groupId: 'live', generationId, memberId, groupInstanceId: null }, [entry]).outcomes[0].errorCode;
+    const commit = (generationId: number, memberId: string) =>
+      offsets.commit({ groupId: 'live', generationId, memberId, groupInstanceId: null }, [entry]).outcomes[0].errorCode;
     expect(commit(1, joined.memberId)).toBe(E.REBALANCE_IN_PROGRESS); // CompletingRebalance: the assignment is not known yet
     await coordinator.sync({
-      groupId: 'live', generationId: 1, memberId: joined.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range',
+      groupId: 'live',
+      generationId: 1,
+      memberId: joined.memberId,
+      groupInstanceId: null,
+      protocolType: 'consumer',
+      protocolName: 'range',
       assignments: [{ memberId: joined.memberId, assignment: Buffer.from('a') }],
     });
     expect(commit(1, joined.memberId)).toBe(E.NONE);
@@ -69,10 +82,23 @@ describe('GroupOffsetManager and GroupDescriber', () => {
 
     const described = describer.describe('live');
     expect(described).toMatchObject({ groupState: 'Stable', protocolType: 'consumer', protocolData: 'range' });
-    expect(described.members[0]).toMatchObject({ memberId: joined.memberId, clientId: 'c', memberAssignment: Buffer.from('a'), memberMetadata: Buffer.from('meta') });
+    expect(described.members[0]).toMatchObject({
+      memberId: joined.memberId,
+      clientId: 'c',
+      memberAssignment: Buffer.from('a'),
+      memberMetadata: Buffer.from('meta'),
+    });
     expect(describer.describe('never')).toMatchObject({ errorCode: E.NONE, groupState: 'Dead', members: [] });
     expect(describer.describe('simple')).toMatchObject({ groupState: 'Empty' });
-    expect(describer.list().map((g) => [g.groupId, g.groupState]).sort()).toEqual([['live', 'Stable'], ['simple', 'Empty']]);
+    expect(
+      describer
+        .list()
+        .map((g) => [g.groupId, g.groupState])
+        .sort(),
+    ).toEqual([
+      ['live', 'Stable'],
+      ['simple', 'Empty'],
+    ]);
     expect(describer.list(['empty']).map((g) => g.groupId)).toEqual(['simple']);
   });
 });

@@ -33,7 +33,10 @@ export class GroupOffsetManager {
     const accepted = outcomes.filter((o) => o.errorCode === E.NONE);
     const durable =
       accepted.length > 0
-        ? this.store.commit(identity.groupId, accepted.map(({ topic, partition, offset, leaderEpoch, metadata }) => ({ topic, partition, offset, leaderEpoch, metadata })))
+        ? this.store.commit(
+            identity.groupId,
+            accepted.map(({ topic, partition, offset, leaderEpoch, metadata }) => ({ topic, partition, offset, leaderEpoch, metadata })),
+          )
         : undefined;
     return { outcomes, durable: Promise.resolve(durable) };
   }

@@ -17,7 +17,12 @@ describe('API_VERSIONS', () => {
   });
 
   it('keeps record batch v2 only: Produce from v3, Fetch from v4', () => {
-    expect([isVersionSupported(0, 2), isVersionSupported(0, 3), isVersionSupported(1, 3), isVersionSupported(1, 4)]).toEqual([false, true, false, true]);
+    expect([isVersionSupported(0, 2), isVersionSupported(0, 3), isVersionSupported(1, 3), isVersionSupported(1, 4)]).toEqual([
+      false,
+      true,
+      false,
+      true,
+    ]);
   });
 
   it('is what the ApiVersions response lists', () => {

@@ -12,10 +12,13 @@ describe('golden request bytes', () => {
     const frame = framed(
       hex(
         '0012 0003 00000001', // api key 18, version 3, correlation id 1
-        '000d', ascii('adminclient-1'), // client id stays a classic int16-length string
+        '000d',
+        ascii('adminclient-1'), // client id stays a classic int16-length string
         '00', // header tagged fields
-        '12', ascii('apache-kafka-java'), // compact string: length + 1
-        '06', ascii('3.9.0'),
+        '12',
+        ascii('apache-kafka-java'), // compact string: length + 1
+        '06',
+        ascii('3.9.0'),
         '00', // body tagged fields
       ),
     );
@@ -47,14 +50,18 @@ describe('golden request bytes', () => {
   it('Fetch v12 with the ClusterId tagged field and an empty rack id', () => {
     const frame = framed(
       hex(
-        '0001 000c 0000002a 0004', ascii('java'), '00',
+        '0001 000c 0000002a 0004',
+        ascii('java'),
+        '00',
         'ffffffff 000001f4 00000001 03200000 00 00000000 ffffffff', // replica, wait, min, max, isolation, session, epoch
-        '02 02', ascii('t'), // one topic "t"
+        '02 02',
+        ascii('t'), // one topic "t"
         '02 00000000 ffffffff 000000000000000a ffffffff ffffffffffffffff 00100000 00', // one partition
         '00', // topic tagged fields
         '01', // no forgotten topics
         '01', // rack id ""
-        '01 00 03 03', ascii('id'), // tagged: tag 0 (ClusterId), 3 bytes, compact string "id"
+        '01 00 03 03',
+        ascii('id'), // tagged: tag 0 (ClusterId), 3 bytes, compact string "id"
       ),
     );
     const { header, body } = decodeRequest(frame.subarray(4));
@@ -78,9 +85,7 @@ describe('golden response bytes', () => {
   };
 
   it('ApiVersions v3 uses response header v0 (no header tag buffer, KIP-511)', () => {
-    const expected = framed(
-      hex('00000001', '0000', '03', '0000 0003 000b 00', '0012 0000 0004 00', '00000000', '00'),
-    );
+    const expected = framed(hex('00000001', '0000', '03', '0000 0003 000b 00', '0012 0000 0004 00', '00000000', '00'));
     const frame = encodeResponse({ apiKey: 18, apiVersion: 3, correlationId: 1, clientId: null }, apiVersionsBody);
     expect(frame.toString('hex')).toBe(expected.toString('hex'));
   });
@@ -113,7 +118,9 @@ describe('golden response bytes', () => {
           name: 't',
           topicId: Buffer.alloc(16, 0xab),
           isInternal: false,
-          partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }],
+          partitions: [
+            { errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] },
+          ],
           topicAuthorizedOperations: -2147483648,
         },
       ],
@@ -122,10 +129,16 @@ describe('golden response bytes', () => {
       hex(
         '00000005 00', // correlation id, header tagged fields
         '00000000', // throttle
-        '02 00000001 02', ascii('h'), '00002384 00 00', // one broker: id, host, port, null rack, tags
-        '02', ascii('c'), // cluster id
+        '02 00000001 02',
+        ascii('h'),
+        '00002384 00 00', // one broker: id, host, port, null rack, tags
+        '02',
+        ascii('c'), // cluster id
         '00000001', // controller id
-        '02 0000 02', ascii('t'), 'ab'.repeat(16), '00', // topic: error, name, id, internal
+        '02 0000 02',
+        ascii('t'),
+        'ab'.repeat(16),
+        '00', // topic: error, name, id, internal
         '02 0000 00000000 00000001 00000000 02 00000001 02 00000001 01 00', // one partition
         '80000000 00', // authorized operations, topic tags
         '00', // body tags
@@ -142,7 +155,16 @@ describe('golden response bytes', () => {
         {
           name: 't',
           partitionResponses: [
-            { index: 0, errorCode: 6, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage: null, currentLeader: { leaderId: 2, leaderEpoch: 7 } },
+            {
+              index: 0,
+              errorCode: 6,
+              baseOffset: -1n,
+              logAppendTimeMs: -1n,
+              logStartOffset: -1n,
+              recordErrors: [],
+              errorMessage: null,
+              currentLeader: { leaderId: 2, leaderEpoch: 7 },
+            },
           ],
         },
       ],
@@ -152,12 +174,17 @@ describe('golden response bytes', () => {
     const expected = framed(
       hex(
         '00000009 00',
-        '02 02', ascii('t'),
-        '02 00000000 0006', 'ff'.repeat(24), '01 00', // index, error, 3 x int64 -1, no record errors, null message
+        '02 02',
+        ascii('t'),
+        '02 00000000 0006',
+        'ff'.repeat(24),
+        '01 00', // index, error, 3 x int64 -1, no record errors, null message
         '01 00 09 00000002 00000007 00', // tagged CurrentLeader (tag 0, 9 bytes)
         '00', // topic tags
         '00000000',
-        '01 00 0e 02 00000002 03', ascii('b2'), '00002385 00 00', // tagged NodeEndpoints (tag 0, 14 bytes)
+        '01 00 0e 02 00000002 03',
+        ascii('b2'),
+        '00002385 00 00', // tagged NodeEndpoints (tag 0, 14 bytes)
       ),
     );
     const frame = encodeResponse({ apiKey: 0, apiVersion: 10, correlationId: 9, clientId: null }, body);

@@ -3,12 +3,7 @@
  * Handlers get/return bodies named after Kafka's JSON fields in lowerCamelCase (see MessageBody).
  */
 export { ApiKey } from './api-keys';
-export {
-  API_VERSIONS,
-  apiVersionsResponseBody,
-  isVersionSupported,
-  supportedVersions,
-} from './api-versions-table';
+export { API_VERSIONS, apiVersionsResponseBody, isVersionSupported, supportedVersions } from './api-versions-table';
 export type { ApiVersionRange } from './api-versions-table';
 export { ErrorCode } from './error-codes';
 export type { RequestHeader } from './headers/request-header';

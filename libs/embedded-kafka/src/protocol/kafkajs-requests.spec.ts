@@ -98,7 +98,12 @@ const cases: Case[] = [
   {
     dir: 'syncGroup',
     apiKey: ApiKey.SyncGroup,
-    args: { groupId: 'group-1', generationId: 3, memberId: 'm1', groupAssignment: [{ memberId: 'm1', memberAssignment: Buffer.from('a') }] },
+    args: {
+      groupId: 'group-1',
+      generationId: 3,
+      memberId: 'm1',
+      groupAssignment: [{ memberId: 'm1', memberAssignment: Buffer.from('a') }],
+    },
     check: (b) => {
       expect([b.groupId, b.generationId, b.memberId]).toEqual(['group-1', 3, 'm1']);
       expect(b.assignments).toEqual([{ memberId: 'm1', assignment: Buffer.from('a') }]);
@@ -145,7 +150,9 @@ const cases: Case[] = [
     dir: 'createTopics',
     apiKey: ApiKey.CreateTopics,
     args: {
-      topics: [{ topic: 'new-topic', numPartitions: 3, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
+      topics: [
+        { topic: 'new-topic', numPartitions: 3, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+      ],
       validateOnly: true,
       timeout: 5000,
     },

@@ -74,7 +74,10 @@ const cases: Case[] = [
               lastStableOffset: 10n,
               logStartOffset: 0n,
               abortedTransactions: null,
-              records: await kafkajsRecordBatch([{ key: 'k1', value: 'hello' }, { key: 'k2', value: 'world' }]),
+              records: await kafkajsRecordBatch([
+                { key: 'k1', value: 'hello' },
+                { key: 'k2', value: 'world' },
+              ]),
             },
           ],
         },
@@ -107,7 +110,12 @@ const cases: Case[] = [
     }),
     expected: (v) => ({
       responses: [
-        { topic: 'orders-é', partitions: [v === 0 ? { partition: 1, errorCode: 0, offsets: ['5'] } : { partition: 1, errorCode: 0, timestamp: '-1', offset: '5' }] },
+        {
+          topic: 'orders-é',
+          partitions: [
+            v === 0 ? { partition: 1, errorCode: 0, offsets: ['5'] } : { partition: 1, errorCode: 0, timestamp: '-1', offset: '5' },
+          ],
+        },
       ],
     }),
   },
@@ -188,7 +196,15 @@ const cases: Case[] = [
           groupState: 'Stable',
           protocolType: 'consumer',
           protocolData: 'RoundRobinAssigner',
-          members: [{ memberId: 'm1', clientId: 'c1', clientHost: '/127.0.0.1', memberMetadata: Buffer.from('md'), memberAssignment: Buffer.from('as') }],
+          members: [
+            {
+              memberId: 'm1',
+              clientId: 'c1',
+              clientHost: '/127.0.0.1',
+              memberMetadata: Buffer.from('md'),
+              memberAssignment: Buffer.from('as'),
+            },
+          ],
         },
       ],
     }),
@@ -200,7 +216,15 @@ const cases: Case[] = [
           state: 'Stable',
           protocolType: 'consumer',
           protocol: 'RoundRobinAssigner',
-          members: [{ memberId: 'm1', clientId: 'c1', clientHost: '/127.0.0.1', memberMetadata: Buffer.from('md'), memberAssignment: Buffer.from('as') }],
+          members: [
+            {
+              memberId: 'm1',
+              clientId: 'c1',
+              clientHost: '/127.0.0.1',
+              memberMetadata: Buffer.from('md'),
+              memberAssignment: Buffer.from('as'),
+            },
+          ],
         },
       ],
     }),
@@ -221,7 +245,9 @@ const cases: Case[] = [
           errorMessage: null,
           resourceType: 2,
           resourceName: 'orders-é',
-          configs: [{ name: 'retention.ms', value: '1000', readOnly: false, isDefault: false, configSource: 1, isSensitive: false, synonyms: [] }],
+          configs: [
+            { name: 'retention.ms', value: '1000', readOnly: false, isDefault: false, configSource: 1, isSensitive: false, synonyms: [] },
+          ],
         },
       ],
     }),
@@ -231,7 +257,15 @@ const cases: Case[] = [
           errorCode: 0,
           resourceType: 2,
           resourceName: 'orders-é',
-          configEntries: [expect.objectContaining({ configName: 'retention.ms', configValue: '1000', readOnly: false, isDefault: false, isSensitive: false })],
+          configEntries: [
+            expect.objectContaining({
+              configName: 'retention.ms',
+              configValue: '1000',
+              readOnly: false,
+              isDefault: false,
+              isSensitive: false,
+            }),
+          ],
         },
       ],
     }),

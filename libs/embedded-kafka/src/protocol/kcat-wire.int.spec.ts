@@ -63,21 +63,34 @@ class ScriptedResponder {
             errorCode: 0,
             name: t.name,
             topicId: TOPIC_ID,
-            partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }],
+            partitions: [
+              { errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] },
+            ],
           })),
         };
       case ApiKey.Produce: {
         const topic = body.topicData[0];
         this.stored = Buffer.from(topic.partitionData[0].records);
         return {
-          responses: [{ name: topic.name, partitionResponses: [{ index: 0, errorCode: 0, baseOffset: 0n, logAppendTimeMs: -1n, logStartOffset: 0n }] }],
+          responses: [
+            {
+              name: topic.name,
+              partitionResponses: [{ index: 0, errorCode: 0, baseOffset: 0n, logAppendTimeMs: -1n, logStartOffset: 0n }],
+            },
+          ],
         };
       }
       case ApiKey.ListOffsets:
         return {
           topics: body.topics.map((t: MessageBody) => ({
             name: t.name,
-            partitions: t.partitions.map((p: MessageBody) => ({ partitionIndex: p.partitionIndex, errorCode: 0, timestamp: -1n, offset: p.timestamp === -1n ? 1n : 0n, oldStyleOffsets: [0n] })),
+            partitions: t.partitions.map((p: MessageBody) => ({
+              partitionIndex: p.partitionIndex,
+              errorCode: 0,
+              timestamp: -1n,
+              offset: p.timestamp === -1n ? 1n : 0n,
+              oldStyleOffsets: [0n],
+            })),
           })),
         };
       case ApiKey.Fetch:
@@ -85,7 +98,16 @@ class ScriptedResponder {
           responses: body.topics.map((t: MessageBody) => ({
             topic: t.topic,
             topicId: t.topicId,
-            partitions: [{ partitionIndex: 0, errorCode: 0, highWatermark: 1n, lastStableOffset: 1n, logStartOffset: 0n, records: t.partitions[0].fetchOffset === 0n ? this.stored : null }],
+            partitions: [
+              {
+                partitionIndex: 0,
+                errorCode: 0,
+                highWatermark: 1n,
+                lastStableOffset: 1n,
+                logStartOffset: 0n,
+                records: t.partitions[0].fetchOffset === 0n ? this.stored : null,
+              },
+            ],
           })),
         };
       default:
@@ -113,7 +135,10 @@ describe('librdkafka (kcat) speaks to this codec', () => {
     const metadata = JSON.parse(stdout);
     expect(metadata.brokers).toEqual([{ id: 1, name: broker }]);
     expect(metadata.topics).toEqual([
-      expect.objectContaining({ topic: 'orders', partitions: [expect.objectContaining({ partition: 0, leader: 1, replicas: [{ id: 1 }], isrs: [{ id: 1 }] })] }),
+      expect.objectContaining({
+        topic: 'orders',
+        partitions: [expect.objectContaining({ partition: 0, leader: 1, replicas: [{ id: 1 }], isrs: [{ id: 1 }] })],
+      }),
     ]);
     const apiVersions = responder.seen.find((s) => s.apiKey === ApiKey.ApiVersions);
     expect(apiVersions?.apiVersion).toBeGreaterThanOrEqual(3);
@@ -121,7 +146,9 @@ describe('librdkafka (kcat) speaks to this codec', () => {
 
   it('produces a message and consumes it back', async () => {
     await run('sh', ['-c', `printf 'hello-librdkafka' | ${KCAT} -b ${broker} -P -t orders -p 0`], { timeout: 20000 });
-    const { stdout } = await run(KCAT, ['-b', broker, '-C', '-t', 'orders', '-p', '0', '-o', 'beginning', '-c', '1', '-e', '-f', '%s'], { timeout: 20000 });
+    const { stdout } = await run(KCAT, ['-b', broker, '-C', '-t', 'orders', '-p', '0', '-o', 'beginning', '-c', '1', '-e', '-f', '%s'], {
+      timeout: 20000,
+    });
     expect(stdout).toBe('hello-librdkafka');
     const used = new Map(responder.seen.map((s) => [ApiKey[s.apiKey], s.apiVersion]));
     expect([...used.keys()]).toEqual(expect.arrayContaining(['ApiVersions', 'Metadata', 'Produce', 'Fetch']));

@@ -46,7 +46,12 @@ describe('MalformedRequestError', () => {
       'Produce v9',
       encodeRequest(
         { apiKey: 0, apiVersion: 9, correlationId: 1, clientId: 'p' },
-        { transactionalId: null, acks: -1, timeoutMs: 1000, topicData: [{ name: 't', partitionData: [{ index: 0, records: Buffer.alloc(70, 1) }] }] },
+        {
+          transactionalId: null,
+          acks: -1,
+          timeoutMs: 1000,
+          topicData: [{ name: 't', partitionData: [{ index: 0, records: Buffer.alloc(70, 1) }] }],
+        },
       ),
     ],
     ['Metadata v1', encodeRequest({ apiKey: 3, apiVersion: 1, correlationId: 1, clientId: 'k' }, { topics: [{ name: 'topic' }] })],
@@ -54,7 +59,13 @@ describe('MalformedRequestError', () => {
       'JoinGroup v5',
       encodeRequest(
         { apiKey: 11, apiVersion: 5, correlationId: 1, clientId: null },
-        { groupId: 'g', sessionTimeoutMs: 1, memberId: '', protocolType: 'consumer', protocols: [{ name: 'rr', metadata: Buffer.from('m') }] },
+        {
+          groupId: 'g',
+          sessionTimeoutMs: 1,
+          memberId: '',
+          protocolType: 'consumer',
+          protocols: [{ name: 'rr', metadata: Buffer.from('m') }],
+        },
       ),
     ],
   ];
@@ -74,14 +85,20 @@ describe('MalformedRequestError', () => {
     ['bytes longer than the frame', '000e 0003 00000001 ffff 0001 67 00000001 0001 6d ffff 00000001 0001 6d 00001000 00'],
     ['a compact string running past the frame (ApiVersions v3)', '0012 0003 00000001 ffff 00 7f 61'],
     ['a tagged field running past the frame', '0012 0003 00000001 ffff 00 02 61 02 62 01 05 40 00'],
-    ['a known tagged field whose size disagrees with its value', '0001 000c 00000001 ffff 00 ffffffff 00000000 00000000 00000000 00 00000000 ffffffff 01 01 01 01 00 04 02 61 00 00'],
+    [
+      'a known tagged field whose size disagrees with its value',
+      '0001 000c 00000001 ffff 00 ffffffff 00000000 00000000 00000000 00 00000000 ffffffff 01 01 01 01 00 04 02 61 00 00',
+    ],
     ['a varint longer than five bytes', '0012 0003 00000001 ffff 00 ff ff ff ff ff ff 01'],
   ])('for %s', (_what, bytes) => {
     expect(decodeError(hex(bytes))).toBeInstanceOf(MalformedRequestError);
   });
 
   it('ignores trailing bytes after a complete body, as Kafka does', () => {
-    const frame = encodeRequest({ apiKey: 12, apiVersion: 0, correlationId: 1, clientId: 'c' }, { groupId: 'g', generationId: 1, memberId: 'm' });
+    const frame = encodeRequest(
+      { apiKey: 12, apiVersion: 0, correlationId: 1, clientId: 'c' },
+      { groupId: 'g', generationId: 1, memberId: 'm' },
+    );
     const { body } = decodeRequest(Buffer.concat([frame.subarray(4), hex('dead')]));
     expect(body).toEqual({ groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: null });
   });

@@ -70,4 +70,3 @@ function definitionOrThrow(header: RequestHeader): ApiDefinition {
   }
   return definition;
 }
-

@@ -7,17 +7,34 @@ describe('encodeResponse defaults', () => {
   it('ignores fields the version does not have', () => {
     const full = {
       throttleTimeMs: 100,
-      responses: [{ name: 't', partitionResponses: [{ index: 0, errorCode: 0, baseOffset: 5n, logAppendTimeMs: -1n, logStartOffset: 0n, errorMessage: 'x' }] }],
+      responses: [
+        {
+          name: 't',
+          partitionResponses: [{ index: 0, errorCode: 0, baseOffset: 5n, logAppendTimeMs: -1n, logStartOffset: 0n, errorMessage: 'x' }],
+        },
+      ],
     };
     const v3 = encodeResponse(header(0, 3), full);
     expect(v3.length).toBe(4 + 4 + 4 + 3 + 4 + 4 + 2 + 8 + 8 + 4);
-    expect(decodeResponse(0, 3, v3.subarray(4)).body.responses[0].partitionResponses[0]).toMatchObject({ baseOffset: 5n, logStartOffset: -1n });
+    expect(decodeResponse(0, 3, v3.subarray(4)).body.responses[0].partitionResponses[0]).toMatchObject({
+      baseOffset: 5n,
+      logStartOffset: -1n,
+    });
   });
 
   it('writes spec defaults for missing fields', () => {
     const frame = encodeResponse(header(0, 8), { responses: [{ name: 't', partitionResponses: [{ index: 1 }] }] });
     const p = decodeResponse(0, 8, frame.subarray(4)).body.responses[0].partitionResponses[0];
-    expect(p).toEqual({ index: 1, errorCode: 0, baseOffset: 0n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage: null, currentLeader: { leaderId: -1, leaderEpoch: -1 } });
+    expect(p).toEqual({
+      index: 1,
+      errorCode: 0,
+      baseOffset: 0n,
+      logAppendTimeMs: -1n,
+      logStartOffset: -1n,
+      recordErrors: [],
+      errorMessage: null,
+      currentLeader: { leaderId: -1, leaderEpoch: -1 },
+    });
   });
 
   it('accepts plain numbers for int64 fields and null for non-nullable ones', () => {

@@ -5,7 +5,12 @@ import { findFirstRecordAtOrAfter } from './record-timestamp-search';
 
 describe('RecordBatchView', () => {
   it('reads the header kafkajs writes and verifies its CRC-32C', async () => {
-    const bytes = await buildBatch({ records: makeRecords(3, 'v', 1_700_000_000_000), producerId: 42n, producerEpoch: 3, firstSequence: 7 });
+    const bytes = await buildBatch({
+      records: makeRecords(3, 'v', 1_700_000_000_000),
+      producerId: 42n,
+      producerEpoch: 3,
+      firstSequence: 7,
+    });
     const view = new RecordBatchView(bytes);
     expect(view.baseOffset).toBe(0n);
     expect(view.sizeInBytes).toBe(bytes.length);

@@ -37,7 +37,10 @@ describe('Fetch long poll', () => {
   async function produce(count: number): Promise<void> {
     const records = await buildBatch({ records: makeRecords(count) });
     await producer.request(ApiKey.Produce, 7, {
-      transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name: 'poll', partitionData: [{ index: 0, records }] }],
+      transactionalId: null,
+      acks: 1,
+      timeoutMs: 1000,
+      topicData: [{ name: 'poll', partitionData: [{ index: 0, records }] }],
     });
   }
 
@@ -85,7 +88,11 @@ describe('Fetch long poll', () => {
   });
 
   it('respects partitionMaxBytes and maxBytes, but always returns at least one batch (KIP-74)', async () => {
-    await producer.request(ApiKey.CreateTopics, 4, { topics: [{ name: 'sized', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    await producer.request(ApiKey.CreateTopics, 4, {
+      topics: [{ name: 'sized', numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }],
+      timeoutMs: 5000,
+      validateOnly: false,
+    });
     const big = (prefix: string) => Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: `${prefix}-${i}-${'x'.repeat(100)}` }));
     const batchSizes: number[] = [];
     for (const partition of [0, 1]) {
@@ -93,7 +100,10 @@ describe('Fetch long poll', () => {
         const records = await buildBatch({ records: big(`p${partition}b${b}`) });
         batchSizes.push(records.length);
         await producer.request(ApiKey.Produce, 7, {
-          transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name: 'sized', partitionData: [{ index: partition, records }] }],
+          transactionalId: null,
+          acks: 1,
+          timeoutMs: 1000,
+          topicData: [{ name: 'sized', partitionData: [{ index: partition, records }] }],
         });
       }
     }
@@ -102,10 +112,17 @@ describe('Fetch long poll', () => {
       consumer.request(ApiKey.Fetch, 11, {
         ...fetchBody(0, 1),
         maxBytes,
-        topics: [{ topic: 'sized', partitions: [0, 1].map((partition) => ({ partition, fetchOffset: 0n, partitionMaxBytes, logStartOffset: -1n })) }],
+        topics: [
+          {
+            topic: 'sized',
+            partitions: [0, 1].map((partition) => ({ partition, fetchOffset: 0n, partitionMaxBytes, logStartOffset: -1n })),
+          },
+        ],
       });
     const sizes = async (maxBytes: number, partitionMaxBytes: number) =>
-      ((await fetchSized(maxBytes, partitionMaxBytes)).responses[0].partitions as Array<{ records: Buffer | null }>).map((p) => p.records?.length ?? 0);
+      ((await fetchSized(maxBytes, partitionMaxBytes)).responses[0].partitions as Array<{ records: Buffer | null }>).map(
+        (p) => p.records?.length ?? 0,
+      );
 
     expect(await sizes(1 << 20, 1 << 20)).toEqual([3 * batch, 3 * batch]);
     expect(await sizes(1 << 20, 2 * batch)).toEqual([2 * batch, 2 * batch]); // per-partition limit

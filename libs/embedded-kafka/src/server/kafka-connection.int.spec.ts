@@ -18,7 +18,14 @@ describe('KafkaConnection ordering', () => {
     for (let i = 0; i < 12; i++) {
       const header = { apiKey: ApiKey.Produce, apiVersion: 7, correlationId: 100 + i, clientId: 'pipeline' };
       const records = await buildBatch({ records: makeRecords(2, `batch-${i}`) });
-      frames.push(encodeRequest(header, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: 'pipelined', partitionData: [{ index: 0, records }] }] }));
+      frames.push(
+        encodeRequest(header, {
+          transactionalId: null,
+          acks: -1,
+          timeoutMs: 5000,
+          topicData: [{ name: 'pipelined', partitionData: [{ index: 0, records }] }],
+        }),
+      );
       if (i === 5) frames.push(encodeRequest({ apiKey: ApiKey.ApiVersions, apiVersion: 0, correlationId: 500, clientId: 'pipeline' }, {}));
     }
     const answers = frames.map(() => client.nextFrame());

@@ -105,7 +105,10 @@ export class KafkaConnection {
     }
     if (result instanceof DeferredResponse) {
       this.deferredResponses++;
-      this.queueResponse(header, result.body.finally(() => this.deferredResponses--));
+      this.queueResponse(
+        header,
+        result.body.finally(() => this.deferredResponses--),
+      );
       if (this.deferredResponses >= MAX_DEFERRED_RESPONSES) await this.responses;
       return;
     }
@@ -125,7 +128,10 @@ export class KafkaConnection {
 
   private handlerFailed(header: RequestHeader, error: unknown): void {
     // Kafka would answer UNKNOWN_SERVER_ERROR; without a generic error body per API, closing is the honest signal.
-    this.ctx.logger.error({ remote: this.remote, api: API_NAMES.get(header.apiKey), err: error }, 'request handler failed; closing connection');
+    this.ctx.logger.error(
+      { remote: this.remote, api: API_NAMES.get(header.apiKey), err: error },
+      'request handler failed; closing connection',
+    );
     this.close();
   }
 

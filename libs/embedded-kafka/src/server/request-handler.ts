@@ -14,10 +14,7 @@ export class CloseConnection {
 }
 
 /** Holds one API's semantics. Returns the response body, or null when no response is due (Produce acks=0). */
-export type RequestHandler = (
-  ctx: BrokerContext,
-  request: HandlerRequest,
-) => HandlerResult | Promise<HandlerResult>;
+export type RequestHandler = (ctx: BrokerContext, request: HandlerRequest) => HandlerResult | Promise<HandlerResult>;
 
 export type HandlerResult = MessageBody | null | CloseConnection | DeferredResponse;
 

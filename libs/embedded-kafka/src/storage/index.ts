@@ -3,5 +3,13 @@ export { PartitionLog, type AppendOptions, type AppendResult, type ReadResult } 
 export { OffsetStore, type CommittedOffset, type OffsetCommitEntry } from './offset-store';
 export { ProducerIdAllocator } from './producer-id-allocator';
 export type { TopicInfo } from './topic-metadata-store';
-export { DEFAULT_LOG_CONFIG, describeTopicConfigs, resolveLogConfig, validateTopicConfigs, type FsyncPolicy, type LogConfig, type TopicConfigEntry } from './log-config';
+export {
+  DEFAULT_LOG_CONFIG,
+  describeTopicConfigs,
+  resolveLogConfig,
+  validateTopicConfigs,
+  type FsyncPolicy,
+  type LogConfig,
+  type TopicConfigEntry,
+} from './log-config';
 export { InvalidTopicError, TopicExistsError, UnknownTopicError } from './storage-errors';

@@ -78,7 +78,9 @@ export function validateTopicConfigs(topicConfigs: Record<string, string>): stri
 
 /** The configs DescribeConfigs reports for a topic: the honoured ones (overridden or default) plus any others set. */
 export function describeTopicConfigs(defaults: LogConfig, topicConfigs: Record<string, string>): TopicConfigEntry[] {
-  const entries: TopicConfigEntry[] = [{ name: 'cleanup.policy', value: topicConfigs['cleanup.policy'] ?? 'delete', isDefault: topicConfigs['cleanup.policy'] === undefined }];
+  const entries: TopicConfigEntry[] = [
+    { name: 'cleanup.policy', value: topicConfigs['cleanup.policy'] ?? 'delete', isDefault: topicConfigs['cleanup.policy'] === undefined },
+  ];
   for (const [name, field] of Object.entries(TOPIC_CONFIG_KEYS)) {
     const override = topicConfigs[name];
     entries.push({ name, value: override ?? String(defaults[field]), isDefault: override === undefined });

@@ -133,7 +133,9 @@ export class LogSegment {
     let offsetIndex = SparseIndex.load(offsetPath, OFFSET_INDEX_LAYOUT);
     let timeIndex = SparseIndex.load(timePath, TIME_INDEX_LAYOUT);
     const consistent =
-      offsetIndex !== null && timeIndex !== null && LogSegment.indexMatchesLog(fd, fileSize, baseOffset, offsetIndex) &&
+      offsetIndex !== null &&
+      timeIndex !== null &&
+      LogSegment.indexMatchesLog(fd, fileSize, baseOffset, offsetIndex) &&
       (timeIndex.count === 0 || (timeIndex.lastValue as number) < nextOffset - baseOffset);
     if (!consistent) {
       offsetIndex = new SparseIndex(offsetPath, OFFSET_INDEX_LAYOUT);
@@ -146,11 +148,18 @@ export class LogSegment {
     if (consistent) {
       segment.adoptTimeIndexMax();
       const tailStart = offsetIndex!.count > 0 ? (offsetIndex!.lastValue as number) : 0;
-      scanSegment(fd, tailStart, fileSize, false, (batch) => {
-        const ts = batch.maxTimestampNumber;
-        if (ts > segment.maxTimestamp) segment.maxTimestamp = ts;
-        return true;
-      }, LOOKUP_CHUNK_BYTES);
+      scanSegment(
+        fd,
+        tailStart,
+        fileSize,
+        false,
+        (batch) => {
+          const ts = batch.maxTimestampNumber;
+          if (ts > segment.maxTimestamp) segment.maxTimestamp = ts;
+          return true;
+        },
+        LOOKUP_CHUNK_BYTES,
+      );
     } else {
       scanSegment(fd, 0, fileSize, false, (batch, position) => {
         const base = batch.baseOffsetNumber;
@@ -286,13 +295,26 @@ export class LogSegment {
 
   private walkFrom(start: number, matches: (b: LocatedBatch) => boolean): LocatedBatch | undefined {
     let found: LocatedBatch | undefined;
-    scanSegment(this.fd, start, this.size, false, (batch, position) => {
-      const base = batch.baseOffsetNumber;
-      const candidate = { position, size: batch.sizeInBytes, baseOffset: base, lastOffset: base + batch.lastOffsetDelta, maxTimestamp: batch.maxTimestampNumber };
-      if (!matches(candidate)) return true;
-      found = candidate;
-      return false;
-    }, LOOKUP_CHUNK_BYTES);
+    scanSegment(
+      this.fd,
+      start,
+      this.size,
+      false,
+      (batch, position) => {
+        const base = batch.baseOffsetNumber;
+        const candidate = {
+          position,
+          size: batch.sizeInBytes,
+          baseOffset: base,
+          lastOffset: base + batch.lastOffsetDelta,
+          maxTimestamp: batch.maxTimestampNumber,
+        };
+        if (!matches(candidate)) return true;
+        found = candidate;
+        return false;
+      },
+      LOOKUP_CHUNK_BYTES,
+    );
     return found;
   }
 

@@ -3,7 +3,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from 'pino';
 import { fsyncDirectory, writeFileAtomicSync } from './atomic-file';
-import { DEFAULT_LOG_CONFIG, describeTopicConfigs, LogConfig, resolveLogConfig, TopicConfigEntry, validateTopicConfigs } from './log-config';
+import {
+  DEFAULT_LOG_CONFIG,
+  describeTopicConfigs,
+  LogConfig,
+  resolveLogConfig,
+  TopicConfigEntry,
+  validateTopicConfigs,
+} from './log-config';
 import { OffsetStore } from './offset-store';
 import { PartitionLog } from './partition-log';
 import { ProducerIdAllocator } from './producer-id-allocator';

@@ -66,7 +66,9 @@ describe('OffsetStore', () => {
     const blocking = jest.spyOn(fs, 'fdatasyncSync');
     const pooled = jest.spyOn(fs, 'fdatasync');
     try {
-      const commits = Array.from({ length: 100 }, (_, i) => store.commit('g', [{ topic: 'a', partition: i % 3, offset: BigInt(i), leaderEpoch: 0, metadata: null }]));
+      const commits = Array.from({ length: 100 }, (_, i) =>
+        store.commit('g', [{ topic: 'a', partition: i % 3, offset: BigInt(i), leaderEpoch: 0, metadata: null }]),
+      );
       expect(commits.every((c) => c instanceof Promise)).toBe(true);
       // visible to fetches at once; acknowledged (resolved) once on disk
       expect(store.fetch('g').get('a')?.get(0)?.offset).toBe(99n);

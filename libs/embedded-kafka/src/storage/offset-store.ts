@@ -177,7 +177,11 @@ export class OffsetStore {
         this.applyInMemory(record);
         at += RECORD_HEADER_BYTES + length;
       }
-      if (at < total) this.logger?.warn({ file: this.filePath, droppedBytes: total - at }, 'dropped a torn or corrupt tail of the committed offsets file');
+      if (at < total)
+        this.logger?.warn(
+          { file: this.filePath, droppedBytes: total - at },
+          'dropped a torn or corrupt tail of the committed offsets file',
+        );
     } finally {
       fs.closeSync(fd);
     }
@@ -190,7 +194,11 @@ export class OffsetStore {
       const entries: OffsetCommitEntry[] = [];
       for (const [topic, partitions] of topics) for (const [partition, c] of partitions) entries.push({ topic, partition, ...c });
       chunks.push(
-        OffsetStore.encode({ type: 'commit', group, entries: entries.map((e) => ({ t: e.topic, p: e.partition, o: e.offset.toString(), e: e.leaderEpoch, m: e.metadata })) }),
+        OffsetStore.encode({
+          type: 'commit',
+          group,
+          entries: entries.map((e) => ({ t: e.topic, p: e.partition, o: e.offset.toString(), e: e.leaderEpoch, m: e.metadata })),
+        }),
       );
     }
     if (this.fd >= 0) fs.closeSync(this.fd);

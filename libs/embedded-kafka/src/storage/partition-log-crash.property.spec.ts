@@ -8,7 +8,13 @@ import { PartitionLog } from './partition-log';
 import { batchesOf, makeTempDir, removeDir } from './storage.test-helper';
 
 function openLog(dir: string, config: Partial<LogConfig>): PartitionLog {
-  return PartitionLog.open({ dir, topic: 't', partition: 0, config: { ...DEFAULT_LOG_CONFIG, fsync: 'os', ...config }, onAppended: () => undefined });
+  return PartitionLog.open({
+    dir,
+    topic: 't',
+    partition: 0,
+    config: { ...DEFAULT_LOG_CONFIG, fsync: 'os', ...config },
+    onAppended: () => undefined,
+  });
 }
 
 describe('PartitionLog crash property', () => {
@@ -42,7 +48,11 @@ describe('PartitionLog crash property', () => {
               countByBase.set(Number(result.baseOffset), new RecordBatchIterator(pool[i]).next().value!.recordCount);
             }
             // Crash: no close; then tear the active segment at an arbitrary byte.
-            const active = fs.readdirSync(dir).filter((f) => f.endsWith('.log')).sort().pop()!;
+            const active = fs
+              .readdirSync(dir)
+              .filter((f) => f.endsWith('.log'))
+              .sort()
+              .pop()!;
             const activePath = path.join(dir, active);
             const original = fs.readFileSync(activePath);
             const cut = Math.floor(original.length * cutFraction);
@@ -58,7 +68,10 @@ describe('PartitionLog crash property', () => {
             expect(reopened.logEndOffset).toBe(expectedEnd);
             for (let offset = reopened.logStartOffset; offset < reopened.logEndOffset; offset++) {
               const [batch] = batchesOf(reopened.read(BigInt(offset), 1).records);
-              if (!(batch.baseOffset <= offset && offset < batch.baseOffset + batch.count) || countByBase.get(batch.baseOffset) !== batch.count) {
+              if (
+                !(batch.baseOffset <= offset && offset < batch.baseOffset + batch.count) ||
+                countByBase.get(batch.baseOffset) !== batch.count
+              ) {
                 throw new Error(`offset ${offset} read ${JSON.stringify(batch)}`);
               }
             }

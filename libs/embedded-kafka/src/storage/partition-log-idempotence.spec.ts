@@ -7,12 +7,20 @@ import { ErrorCode } from '../protocol/error-codes';
 import { makeTempDir, removeDir } from './storage.test-helper';
 
 function openLog(dir: string, overrides: Partial<LogConfig> = {}): PartitionLog {
-  return PartitionLog.open({ dir, topic: 't', partition: 0, config: { ...DEFAULT_LOG_CONFIG, fsync: 'os', ...overrides }, onAppended: () => undefined });
+  return PartitionLog.open({
+    dir,
+    topic: 't',
+    partition: 0,
+    config: { ...DEFAULT_LOG_CONFIG, fsync: 'os', ...overrides },
+    onAppended: () => undefined,
+  });
 }
 
 const PID = 4000n;
 const send = (log: PartitionLog, epoch: number, firstSequence: number, count = 2) =>
-  buildBatch({ records: makeRecords(count), producerId: PID, producerEpoch: epoch, firstSequence }).then((b) => log.append(b, { acks: -1 }));
+  buildBatch({ records: makeRecords(count), producerId: PID, producerEpoch: epoch, firstSequence }).then((b) =>
+    log.append(b, { acks: -1 }),
+  );
 
 describe('PartitionLog idempotent producers', () => {
   let dir: string;

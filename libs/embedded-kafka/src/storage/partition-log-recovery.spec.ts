@@ -6,7 +6,12 @@ import { PartitionLog } from './partition-log';
 import { batchesOf, makeTempDir, removeDir } from './storage.test-helper';
 
 const warnings: Array<Record<string, unknown>> = [];
-const logger = { warn: (obj: Record<string, unknown>) => warnings.push(obj), info: () => undefined, debug: () => undefined, error: () => undefined };
+const logger = {
+  warn: (obj: Record<string, unknown>) => warnings.push(obj),
+  info: () => undefined,
+  debug: () => undefined,
+  error: () => undefined,
+};
 
 function openLog(dir: string, overrides: Partial<LogConfig> = {}): PartitionLog {
   return PartitionLog.open({

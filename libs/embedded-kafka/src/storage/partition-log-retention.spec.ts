@@ -7,7 +7,13 @@ import { ErrorCode } from '../protocol/error-codes';
 import { makeTempDir, removeDir } from './storage.test-helper';
 
 function openLog(dir: string, overrides: Partial<LogConfig> = {}): PartitionLog {
-  return PartitionLog.open({ dir, topic: 't', partition: 0, config: { ...DEFAULT_LOG_CONFIG, fsync: 'os', ...overrides }, onAppended: () => undefined });
+  return PartitionLog.open({
+    dir,
+    topic: 't',
+    partition: 0,
+    config: { ...DEFAULT_LOG_CONFIG, fsync: 'os', ...overrides },
+    onAppended: () => undefined,
+  });
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -92,7 +98,10 @@ describe('PartitionLog offsetForTimestamp', () => {
     }
     expect(log.segmentCount).toBeGreaterThan(2);
     for (const i of [0, 3, 7, 11]) {
-      expect(log.offsetForTimestamp(BigInt(NOW + i * 1000 + 150))).toEqual({ offset: BigInt(i * 4 + 2), timestamp: BigInt(NOW + i * 1000 + 200) });
+      expect(log.offsetForTimestamp(BigInt(NOW + i * 1000 + 150))).toEqual({
+        offset: BigInt(i * 4 + 2),
+        timestamp: BigInt(NOW + i * 1000 + 200),
+      });
       expect(log.offsetForTimestamp(BigInt(NOW + i * 1000 - 500))).toEqual({ offset: BigInt(i * 4), timestamp: BigInt(NOW + i * 1000) });
     }
     expect(log.offsetForTimestamp(BigInt(NOW - 5))).toEqual({ offset: 0n, timestamp: BigInt(NOW) });

@@ -9,11 +9,20 @@ import { ErrorCode } from '../protocol/error-codes';
 import { batchesOf, makeTempDir, removeDir } from './storage.test-helper';
 
 function openLog(dir: string, overrides: Partial<LogConfig> = {}): PartitionLog {
-  return PartitionLog.open({ dir, topic: 't', partition: 0, config: { ...DEFAULT_LOG_CONFIG, fsync: 'os', ...overrides }, onAppended: () => undefined });
+  return PartitionLog.open({
+    dir,
+    topic: 't',
+    partition: 0,
+    config: { ...DEFAULT_LOG_CONFIG, fsync: 'os', ...overrides },
+    onAppended: () => undefined,
+  });
 }
 
 function logFiles(dir: string): string[] {
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.log')).sort();
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .sort();
 }
 
 describe('PartitionLog append and read', () => {
@@ -150,7 +159,10 @@ describe('PartitionLog validation', () => {
   });
 
   it('accepts one batch per append from clients, as Kafka, and several when asked', async () => {
-    const two = Buffer.concat([await buildBatch({ records: makeRecords(2) }), await buildBatch({ records: makeRecords(3), compression: 'gzip' })]);
+    const two = Buffer.concat([
+      await buildBatch({ records: makeRecords(2) }),
+      await buildBatch({ records: makeRecords(3), compression: 'gzip' }),
+    ]);
     expect(log.append(Buffer.from(two), { acks: 1 }).errorCode).toBe(ErrorCode.INVALID_RECORD);
     expect(log.append(two, { acks: -1, singleBatch: false }).baseOffset).toBe(0n);
     expect(log.logEndOffset).toBe(5);
@@ -164,7 +176,13 @@ describe('PartitionLog validation', () => {
 describe('PartitionLog deferred fsync (group commit)', () => {
   it('returns a durable promise only when the policy wants an fsync, and settles it', async () => {
     const dir = path.join(makeTempDir('defer'), 't-0');
-    const log = PartitionLog.open({ dir, topic: 't', partition: 0, config: { ...DEFAULT_LOG_CONFIG, fsync: 'acks-all', segmentBytes: 600 }, onAppended: () => undefined });
+    const log = PartitionLog.open({
+      dir,
+      topic: 't',
+      partition: 0,
+      config: { ...DEFAULT_LOG_CONFIG, fsync: 'acks-all', segmentBytes: 600 },
+      onAppended: () => undefined,
+    });
     const batches = await Promise.all(Array.from({ length: 8 }, () => buildBatch({ records: makeRecords(3) })));
     const results = batches.map((b) => log.append(b, { acks: -1, deferFsync: true }));
     expect(results.map((r) => r.baseOffset)).toEqual([0n, 3n, 6n, 9n, 12n, 15n, 18n, 21n]);

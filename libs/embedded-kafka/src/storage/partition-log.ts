@@ -108,7 +108,9 @@ export class PartitionLog {
       let replayFrom = bases[0];
       if (snapshotBase !== undefined) {
         try {
-          producers = ProducerStateManager.fromSnapshot(fs.readFileSync(path.join(dir, segmentFileName(snapshotBase, '.snapshot')), 'utf8'));
+          producers = ProducerStateManager.fromSnapshot(
+            fs.readFileSync(path.join(dir, segmentFileName(snapshotBase, '.snapshot')), 'utf8'),
+          );
           replayFrom = snapshotBase;
         } catch (error) {
           logger?.warn({ dir, error: String(error) }, 'unreadable producer snapshot; replaying the whole log');
@@ -132,7 +134,10 @@ export class PartitionLog {
       }
       const { segment, truncation } = LogSegment.recover(dir, activeBase, config.indexIntervalBytes, args.verifyCrc ?? true, replay);
       if (truncation) {
-        logger?.warn({ topic: args.topic, partition: args.partition, segment: segment.logPath, reason: truncation }, 'truncated a torn or corrupt log tail at start-up');
+        logger?.warn(
+          { topic: args.topic, partition: args.partition, segment: segment.logPath, reason: truncation },
+          'truncated a torn or corrupt log tail at start-up',
+        );
       }
       segments.push(segment);
     }
@@ -175,7 +180,12 @@ export class PartitionLog {
     if (producerBatches.length > 0) {
       const verdict = this.producers.verify(producerBatches);
       if (verdict.kind === 'duplicate') {
-        return { errorCode: ErrorCode.NONE, baseOffset: BigInt(verdict.firstOffset), logAppendTimeMs: -1n, logStartOffset: BigInt(this.logStartOffset) };
+        return {
+          errorCode: ErrorCode.NONE,
+          baseOffset: BigInt(verdict.firstOffset),
+          logAppendTimeMs: -1n,
+          logStartOffset: BigInt(this.logStartOffset),
+        };
       }
       if (verdict.kind === 'reject') return this.failure(verdict.errorCode, verdict.message);
     }
@@ -206,7 +216,12 @@ export class PartitionLog {
       return this.failure(ErrorCode.KAFKA_STORAGE_ERROR, `Disk error while syncing: ${String(error)}`);
     }
     this.onAppended();
-    const result: AppendResult = { errorCode: ErrorCode.NONE, baseOffset: BigInt(leo), logAppendTimeMs: -1n, logStartOffset: BigInt(this.logStartOffset) };
+    const result: AppendResult = {
+      errorCode: ErrorCode.NONE,
+      baseOffset: BigInt(leo),
+      logAppendTimeMs: -1n,
+      logStartOffset: BigInt(this.logStartOffset),
+    };
     if (durable) result.durable = durable;
     return result;
   }
@@ -283,9 +298,13 @@ export class PartitionLog {
   offsetForTimestamp(timestamp: bigint): { offset: bigint; timestamp: bigint } | undefined {
     if (this.state !== 'open') return undefined;
     if (timestamp === LATEST_TIMESTAMP) return { offset: BigInt(this.logEndOffset), timestamp: -1n };
-    if (timestamp === EARLIEST_TIMESTAMP || timestamp === EARLIEST_LOCAL_TIMESTAMP) return { offset: BigInt(this.logStartOffset), timestamp: -1n };
+    if (timestamp === EARLIEST_TIMESTAMP || timestamp === EARLIEST_LOCAL_TIMESTAMP)
+      return { offset: BigInt(this.logStartOffset), timestamp: -1n };
     if (timestamp === MAX_TIMESTAMP) {
-      const newest = this.segments.reduce<LogSegment | undefined>((best, s) => (s.maxTimestamp >= 0 && (!best || s.maxTimestamp > best.maxTimestamp) ? s : best), undefined);
+      const newest = this.segments.reduce<LogSegment | undefined>(
+        (best, s) => (s.maxTimestamp >= 0 && (!best || s.maxTimestamp > best.maxTimestamp) ? s : best),
+        undefined,
+      );
       return newest ? this.findInSegment(newest, newest.maxTimestamp) : undefined;
     }
     if (timestamp < 0n) return undefined;
@@ -306,7 +325,10 @@ export class PartitionLog {
       const exact = findFirstRecordAtOrAfter(bytes, BigInt(target));
       if (exact) return exact;
     } catch (error) {
-      this.logger?.warn({ topic: this.topic, partition: this.partition, error: String(error) }, 'could not search batch records by timestamp');
+      this.logger?.warn(
+        { topic: this.topic, partition: this.partition, error: String(error) },
+        'could not search batch records by timestamp',
+      );
     }
     return { offset: BigInt(batch.baseOffset), timestamp: BigInt(batch.maxTimestamp) };
   }
@@ -327,7 +349,13 @@ export class PartitionLog {
       total -= oldest.size;
       removed++;
       this.logger?.info(
-        { topic: this.topic, partition: this.partition, baseOffset: oldest.baseOffset, reason: expired ? 'retention.ms' : 'retention.bytes', logStartOffset: this.logStartOffset },
+        {
+          topic: this.topic,
+          partition: this.partition,
+          baseOffset: oldest.baseOffset,
+          reason: expired ? 'retention.ms' : 'retention.bytes',
+          logStartOffset: this.logStartOffset,
+        },
         'deleted log segment past retention',
       );
     }

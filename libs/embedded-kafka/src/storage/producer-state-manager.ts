@@ -21,9 +21,7 @@ export interface ProducerBatch extends ProducerBatchMetadata {
 }
 
 export type ProducerVerdict =
-  | { kind: 'append' }
-  | { kind: 'duplicate'; firstOffset: number }
-  | { kind: 'reject'; errorCode: number; message: string };
+  { kind: 'append' } | { kind: 'duplicate'; firstOffset: number } | { kind: 'reject'; errorCode: number; message: string };
 
 /** Kafka keeps the metadata of the last 5 batches per producer, matching max.in.flight.requests for idempotence. */
 const BATCHES_TO_RETAIN = 5;
@@ -47,7 +45,9 @@ export class ProducerStateManager {
       }
       const problem = this.checkBatch(current, batch);
       if (problem) return problem;
-      const next: ProducerEntry = current ? { epoch: current.epoch, batches: [...current.batches] } : { epoch: NO_PRODUCER_EPOCH, batches: [] };
+      const next: ProducerEntry = current
+        ? { epoch: current.epoch, batches: [...current.batches] }
+        : { epoch: NO_PRODUCER_EPOCH, batches: [] };
       ProducerStateManager.addBatch(next, batch);
       pending.set(batch.producerId, next);
     }
@@ -116,7 +116,10 @@ export class ProducerStateManager {
   }
 
   static fromSnapshot(json: string): ProducerStateManager {
-    const parsed = JSON.parse(json) as { version: number; producers: Array<{ id: string; epoch: number; batches: ProducerBatchMetadata[] }> };
+    const parsed = JSON.parse(json) as {
+      version: number;
+      producers: Array<{ id: string; epoch: number; batches: ProducerBatchMetadata[] }>;
+    };
     if (parsed.version !== 1 || !Array.isArray(parsed.producers)) throw new Error('unknown producer snapshot version');
     const manager = new ProducerStateManager();
     for (const p of parsed.producers) manager.entries.set(BigInt(p.id), { epoch: p.epoch, batches: p.batches });

@@ -24,11 +24,21 @@ export class TopicMetadataStore {
     if (!fs.existsSync(this.filePath)) return [];
     const parsed = JSON.parse(fs.readFileSync(this.filePath, 'utf8')) as { version: number; topics: StoredTopic[] };
     if (parsed.version !== 1) throw new Error(`${this.filePath}: unsupported version ${parsed.version}`);
-    return parsed.topics.map((t) => ({ name: t.name, topicId: Buffer.from(t.topicId, 'hex'), partitions: t.partitions, configs: t.configs }));
+    return parsed.topics.map((t) => ({
+      name: t.name,
+      topicId: Buffer.from(t.topicId, 'hex'),
+      partitions: t.partitions,
+      configs: t.configs,
+    }));
   }
 
   save(topics: Iterable<TopicInfo>): void {
-    const stored: StoredTopic[] = [...topics].map((t) => ({ name: t.name, topicId: t.topicId.toString('hex'), partitions: t.partitions, configs: t.configs }));
+    const stored: StoredTopic[] = [...topics].map((t) => ({
+      name: t.name,
+      topicId: t.topicId.toString('hex'),
+      partitions: t.partitions,
+      configs: t.configs,
+    }));
     writeFileAtomicSync(this.filePath, JSON.stringify({ version: 1, topics: stored }, null, 2));
   }
 }

@@ -17,7 +17,9 @@ class KilledAfterPublishRelay extends OutboxRelay {
 }
 
 async function main(): Promise<void> {
-  const producer = new BatchingProducer({ kafka: createKafkaClient({ clientId: 'relay-fixture', brokers: requireEnv('BROKERS').split(',') }) });
+  const producer = new BatchingProducer({
+    kafka: createKafkaClient({ clientId: 'relay-fixture', brokers: requireEnv('BROKERS').split(',') }),
+  });
   await producer.connect();
   const relay = new KilledAfterPublishRelay({ pool: fixturePool(), publisher: producer, batchSize: Number(requireEnv('BATCH_SIZE')) });
   await relay.publishRound();

@@ -52,7 +52,10 @@ async function main(): Promise<void> {
     },
   });
   process.on('SIGTERM', () => {
-    void runner.stop().then(() => pool.end()).then(() => process.exit(0));
+    void runner
+      .stop()
+      .then(() => pool.end())
+      .then(() => process.exit(0));
   });
   await runner.start();
   process.stdout.write('started\n');

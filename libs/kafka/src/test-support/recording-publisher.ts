@@ -20,7 +20,15 @@ export class RecordingPublisher implements OutboxPublisher {
     return this.published.map(({ topic, message }, offset) => {
       const headers: Record<string, string | undefined> = {};
       for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = headerToString(value);
-      return { topic, partition, offset: String(offset), key: message.key ? Buffer.from(message.key) : null, value: message.value ? Buffer.from(message.value) : null, headers, timestamp: '0' };
+      return {
+        topic,
+        partition,
+        offset: String(offset),
+        key: message.key ? Buffer.from(message.key) : null,
+        value: message.value ? Buffer.from(message.value) : null,
+        headers,
+        timestamp: '0',
+      };
     });
   }
 }

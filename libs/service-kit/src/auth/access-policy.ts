@@ -31,7 +31,8 @@ export function decideAccess({ access, method, presented, tokensConfigured }: Ac
       return ALLOW;
     case 'read':
       if (access === 'admin') return deny(403, 'this route takes the admin token only; the read token cannot call it');
-      if (!READ_ONLY_METHODS.has(method.toUpperCase())) return deny(403, `the read token is accepted on GET and HEAD only; ${method.toUpperCase()} needs the admin token`);
+      if (!READ_ONLY_METHODS.has(method.toUpperCase()))
+        return deny(403, `the read token is accepted on GET and HEAD only; ${method.toUpperCase()} needs the admin token`);
       return ALLOW;
   }
 }

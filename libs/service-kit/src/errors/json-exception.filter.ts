@@ -39,7 +39,12 @@ export class JsonExceptionFilter implements ExceptionFilter {
     }
     if (isDependencyOutage(exception)) {
       const statusCode = HttpStatus.SERVICE_UNAVAILABLE;
-      return { statusCode, error: reasonPhrase(statusCode), message: 'a dependency (database or broker) is unavailable; retry later', path };
+      return {
+        statusCode,
+        error: reasonPhrase(statusCode),
+        message: 'a dependency (database or broker) is unavailable; retry later',
+        path,
+      };
     }
     const statusCode = HttpStatus.INTERNAL_SERVER_ERROR;
     return { statusCode, error: reasonPhrase(statusCode), message: 'unexpected server error; see the service log', path };

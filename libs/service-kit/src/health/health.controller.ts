@@ -30,7 +30,9 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'A check failed or the service is shutting down; the body lists each check' })
   async readyz(@Res({ passthrough: true }) reply: FastifyReply): Promise<object> {
     const report = await this.readiness.evaluate();
-    const failing = Object.entries(report.checks).filter(([, r]) => !r.ok && r.required !== false).map(([name]) => name);
+    const failing = Object.entries(report.checks)
+      .filter(([, r]) => !r.ok && r.required !== false)
+      .map(([name]) => name);
     if (report.status !== 'ready') reply.status(503);
     return { service: this.options.name, ...report, failing };
   }

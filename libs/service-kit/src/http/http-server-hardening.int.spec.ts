@@ -98,26 +98,51 @@ describe('every error has the shared JSON shape, framework-level ones included, 
   it('answers a URL that does not decode with the shared shape', async () => {
     expect(await get('/v1/things/%E0%A4%A?token=secret')).toEqual({
       status: 400,
-      body: { statusCode: 400, error: 'Bad Request', message: expect.stringContaining('the URL is not valid'), path: '/v1/things/%E0%A4%A' },
+      body: {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: expect.stringContaining('the URL is not valid'),
+        path: '/v1/things/%E0%A4%A',
+      },
     });
   });
 
   it('answers a path parameter over the router limit with the shared shape', async () => {
     const id = 'x'.repeat(150);
-    expect(await get(`/v1/things/${id}`)).toEqual({ status: 414, body: { statusCode: 414, error: 'URI Too Long', message: expect.any(String), path: `/v1/things/${id}` } });
+    expect(await get(`/v1/things/${id}`)).toEqual({
+      status: 414,
+      body: { statusCode: 414, error: 'URI Too Long', message: expect.any(String), path: `/v1/things/${id}` },
+    });
   });
 
   it("answers Node's parser errors (header overflow, bytes that are not HTTP) with the shared shape", async () => {
-    const overflow = await rawExchange(service.port, `GET /v1/things/a?secret=1 HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
-    expect(overflow).toMatchObject({ status: 431, body: { statusCode: 431, error: 'Request Header Fields Too Large', message: expect.stringContaining('KB limit'), path: '/v1/things/a' } });
+    const overflow = await rawExchange(
+      service.port,
+      `GET /v1/things/a?secret=1 HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
+    expect(overflow).toMatchObject({
+      status: 431,
+      body: {
+        statusCode: 431,
+        error: 'Request Header Fields Too Large',
+        message: expect.stringContaining('KB limit'),
+        path: '/v1/things/a',
+      },
+    });
     expect(overflow.headers).toContain('Content-Type: application/json');
     const garbage = await rawExchange(service.port, 'NOT HTTP AT ALL\r\n\r\n');
-    expect(garbage).toMatchObject({ status: 400, body: { statusCode: 400, error: 'Bad Request', message: expect.stringContaining('malformed HTTP request'), path: '/' } });
+    expect(garbage).toMatchObject({
+      status: 400,
+      body: { statusCode: 400, error: 'Bad Request', message: expect.stringContaining('malformed HTTP request'), path: '/' },
+    });
   });
 
   it('answers a request that does not arrive in time with 408 in the shared shape (httpTimeouts)', async () => {
     const started = Date.now();
-    const stalled = await rawExchange(service.port, 'POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{"a"');
+    const stalled = await rawExchange(
+      service.port,
+      'POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{"a"',
+    );
     expect(stalled).toMatchObject({ status: 408, body: { statusCode: 408, error: 'Request Timeout', path: '/v1/echo' } });
     expect(Date.now() - started).toBeLessThan(800 + 1_500);
     const noHeaders = await rawExchange(service.port, 'GET /v1/search HTTP/1.1\r\n');

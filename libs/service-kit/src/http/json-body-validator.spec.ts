@@ -22,7 +22,9 @@ describe('JsonBodyValidator', () => {
     }
     expect(caught).toBeInstanceOf(BadRequestException);
     const body = (caught as BadRequestException).getResponse() as { message: string; details: string[] };
-    expect(body.details).toEqual(expect.arrayContaining(['/name must be string', '/size must be >= 1', '/ must NOT have additional properties']));
+    expect(body.details).toEqual(
+      expect.arrayContaining(['/name must be string', '/size must be >= 1', '/ must NOT have additional properties']),
+    );
     expect(body.message).toBe(`invalid request body: ${body.details.join('; ')}`);
   });
 });

@@ -23,7 +23,12 @@ export class MessagingModule {
             if (!options.config) throw new Error('MessagingModule needs the service configuration (KAFKA_BROKERS)');
             const { brokers, clientId, sliceMessages, fetchBytes } = options.config.kafka;
             return {
-              service: options.name, clientId, brokers: [...brokers], registry: options.registry, logger: options.logger, pool,
+              service: options.name,
+              clientId,
+              brokers: [...brokers],
+              registry: options.registry,
+              logger: options.logger,
+              pool,
               consumerDefaults: { maxMessagesPerCall: sliceMessages, maxBytesPerPartition: fetchBytes },
             };
           },

@@ -12,8 +12,14 @@ export function mountOpenApi(app: INestApplication, options: ResolvedServiceKitO
     .setTitle(`Tessera ${options.name}`)
     .setDescription(options.description)
     .setVersion(options.version)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'TESSERA_ADMIN_TOKEN (or <SERVICE>_ADMIN_TOKEN): every protected operation' }, ADMIN_SECURITY_SCHEME)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'TESSERA_READ_TOKEN (or <SERVICE>_READ_TOKEN): GET and HEAD operations only' }, READ_SECURITY_SCHEME)
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'TESSERA_ADMIN_TOKEN (or <SERVICE>_ADMIN_TOKEN): every protected operation' },
+      ADMIN_SECURITY_SCHEME,
+    )
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'TESSERA_READ_TOKEN (or <SERVICE>_READ_TOKEN): GET and HEAD operations only' },
+      READ_SECURITY_SCHEME,
+    )
     .build();
   // The document is built lazily on first request, after every module has registered its routes.
   SwaggerModule.setup('docs', app, () => applyRouteSecurity(SwaggerModule.createDocument(app, config)), {

@@ -32,7 +32,8 @@ export function applyRouteSecurity(document: OpenAPIObject): OpenAPIObject {
       operation.security = readable ? [{ [ADMIN_SECURITY_SCHEME]: [] }, { [READ_SECURITY_SCHEME]: [] }] : [{ [ADMIN_SECURITY_SCHEME]: [] }];
       const responses = (operation.responses ??= {});
       responses['401'] ??= { description: 'Missing or invalid bearer token (JSON error body)' };
-      if (!readable) responses['403'] ??= { description: 'The read token was presented; this operation takes the admin token (JSON error body)' };
+      if (!readable)
+        responses['403'] ??= { description: 'The read token was presented; this operation takes the admin token (JSON error body)' };
     }
   }
   return document;

@@ -6,8 +6,11 @@ import type { ReadinessRegistry } from '../health/readiness-registry';
  * finished an in-flight request sits idle until the keep-alive timeout and holds the HTTP server open.
  */
 export function installConnectionDraining(app: NestFastifyApplication, readiness: ReadinessRegistry): void {
-  app.getHttpAdapter().getInstance().addHook('onSend', (_request, reply, payload, done) => {
-    if (readiness.isShuttingDown()) reply.header('connection', 'close');
-    done(null, payload);
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', (_request, reply, payload, done) => {
+      if (readiness.isShuttingDown()) reply.header('connection', 'close');
+      done(null, payload);
+    });
 }

@@ -10,12 +10,7 @@ export const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
  * HTTP server close (in-flight requests drain), onApplicationShutdown (database pools close).
  * A watchdog bounds the whole sequence so a stuck dependency cannot keep the pod alive forever.
  */
-export function installGracefulShutdown(
-  app: INestApplication,
-  readiness: ReadinessRegistry,
-  logger: Logger,
-  timeoutMs: number,
-): void {
+export function installGracefulShutdown(app: INestApplication, readiness: ReadinessRegistry, logger: Logger, timeoutMs: number): void {
   const onSignal = (signal: NodeJS.Signals) => {
     readiness.markShuttingDown();
     logger.info({ signal, timeoutMs }, 'shutdown started: readiness now 503, draining');

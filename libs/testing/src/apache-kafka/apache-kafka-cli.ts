@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   const dataDir = arg('data-dir');
   if (!dataDir) throw new Error('--data-dir is required');
   const cluster = await startApacheKafka({ dataDir, brokerPorts: [port] });
-  console.log(`apache kafka ${cluster.version} listening on ${cluster.brokers.join(',')} (data in ${dataDir}, log in ${dataDir}/node-1/server.log)`);
+  console.log(
+    `apache kafka ${cluster.version} listening on ${cluster.brokers.join(',')} (data in ${dataDir}, log in ${dataDir}/node-1/server.log)`,
+  );
   const shutdown = () => void cluster.stop({ graceful: true }).then(() => process.exit(0));
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

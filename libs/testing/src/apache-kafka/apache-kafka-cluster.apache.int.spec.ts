@@ -15,7 +15,12 @@ describe('Apache Kafka launcher (3 brokers, KRaft)', () => {
 
   it('keeps every acknowledged write through a kill -9 of the leader, and the node rejoins the ISR', async () => {
     // retries outlast a failover: the controller fences a killed broker after its session timeout (9 s by default)
-    const kafka = new Kafka({ clientId: 'launcher-test', brokers: cluster.brokers, logLevel: logLevel.NOTHING, retry: { retries: 30, maxRetryTime: 2_000 } });
+    const kafka = new Kafka({
+      clientId: 'launcher-test',
+      brokers: cluster.brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 30, maxRetryTime: 2_000 },
+    });
     const admin = kafka.admin();
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     await Promise.all([admin.connect(), producer.connect()]);
@@ -33,10 +38,14 @@ describe('Apache Kafka launcher (3 brokers, KRaft)', () => {
       for (let i = 100; i < 200; i++) await send(i);
 
       await leader.start();
-      await eventually(async () => {
-        const [after] = (await admin.fetchTopicMetadata({ topics: ['failover'] })).topics;
-        return after.partitions[0].isr.length === 3 ? true : undefined;
-      }, 120_000, 'the restarted node to rejoin the ISR');
+      await eventually(
+        async () => {
+          const [after] = (await admin.fetchTopicMetadata({ topics: ['failover'] })).topics;
+          return after.partitions[0].isr.length === 3 ? true : undefined;
+        },
+        120_000,
+        'the restarted node to rejoin the ISR',
+      );
 
       const consumer = kafka.consumer({ groupId: 'launcher-test' });
       const seen: string[] = [];

@@ -61,7 +61,12 @@ export async function startApacheKafka(options: ApacheKafkaOptions = {}): Promis
   const classPath = await apacheKafkaClassPath();
   const ownsDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tessera-apache-kafka-'));
-  const ports = await Promise.all(Array.from({ length: count }, async (_, i) => ({ broker: options.brokerPorts?.[i] ?? (await freePort()), controller: await freePort() })));
+  const ports = await Promise.all(
+    Array.from({ length: count }, async (_, i) => ({
+      broker: options.brokerPorts?.[i] ?? (await freePort()),
+      controller: await freePort(),
+    })),
+  );
   const voters = ports.map((p, i) => `${i + 1}@127.0.0.1:${p.controller}`).join(',');
   const clusterId = existsSync(join(dataDir, 'cluster-id')) ? undefined : randomBytes(16).toString('base64url');
   if (clusterId) {
@@ -93,7 +98,12 @@ export async function startApacheKafka(options: ApacheKafkaOptions = {}): Promis
       'group.initial.rebalance.delay.ms': 0,
       ...options.settings,
     };
-    writeFileSync(join(dir, 'server.properties'), Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'server.properties'),
+      Object.entries(settings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n') + '\n',
+    );
     writeFileSync(join(dir, 'log4j2.properties'), log4jConfig(join(dir, 'server.log')));
     return new JvmNode(id, addresses[i], dir, classPath, options.heapMb ?? 512, addresses);
   });
@@ -143,16 +153,40 @@ class JvmNode implements ApacheKafkaNode {
 
   /** `--cluster-id=` in one argument: a base64url id may start with '-', which the tool would read as an option. */
   async format(clusterId: string): Promise<void> {
-    await run('java', ['-cp', this.classPath, `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.properties')}`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', join(this.dir, 'server.properties')], { timeout: 60_000 });
+    await run(
+      'java',
+      [
+        '-cp',
+        this.classPath,
+        `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.properties')}`,
+        'kafka.tools.StorageTool',
+        'format',
+        `--cluster-id=${clusterId}`,
+        '-c',
+        join(this.dir, 'server.properties'),
+      ],
+      { timeout: 60_000 },
+    );
   }
 
   async launch(): Promise<void> {
     if (this.child) return;
     const out = openSync(join(this.dir, 'stdout.log'), 'a');
-    const child = spawn('java', [
-      `-Xms${Math.min(256, this.heapMb)}m`, `-Xmx${this.heapMb}m`, '-XX:+UseG1GC', '-Djava.awt.headless=true',
-      `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.properties')}`, '-cp', this.classPath, 'kafka.Kafka', join(this.dir, 'server.properties'),
-    ], { stdio: ['ignore', out, out] });
+    const child = spawn(
+      'java',
+      [
+        `-Xms${Math.min(256, this.heapMb)}m`,
+        `-Xmx${this.heapMb}m`,
+        '-XX:+UseG1GC',
+        '-Djava.awt.headless=true',
+        `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.properties')}`,
+        '-cp',
+        this.classPath,
+        'kafka.Kafka',
+        join(this.dir, 'server.properties'),
+      ],
+      { stdio: ['ignore', out, out] },
+    );
     closeSync(out);
     running.add(child);
     this.child = child;
@@ -188,7 +222,12 @@ class JvmNode implements ApacheKafkaNode {
 
 /** Until `count` brokers are registered (and, when given, node `id` among them), as a client sees the cluster. */
 async function waitForBrokers(addresses: string[], count: number, id?: number): Promise<void> {
-  const admin = new Kafka({ clientId: 'apache-kafka-launcher', brokers: addresses, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  const admin = new Kafka({
+    clientId: 'apache-kafka-launcher',
+    brokers: addresses,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+  }).admin();
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   try {
     for (;;) {
@@ -199,7 +238,8 @@ async function waitForBrokers(addresses: string[], count: number, id?: number): 
       } catch {
         // not up yet
       }
-      if (Date.now() > deadline) throw new Error(`Apache Kafka did not come up within ${STARTUP_TIMEOUT_MS / 1000} s (see server.log under the data dir)`);
+      if (Date.now() > deadline)
+        throw new Error(`Apache Kafka did not come up within ${STARTUP_TIMEOUT_MS / 1000} s (see server.log under the data dir)`);
       await new Promise((r) => setTimeout(r, 250));
     }
   } finally {

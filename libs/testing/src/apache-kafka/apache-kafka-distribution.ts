@@ -24,19 +24,27 @@ export async function apacheKafkaClassPath(version = APACHE_KAFKA_VERSION): Prom
   const dir = apacheKafkaCacheDir(version);
   const libs = join(dir, 'libs');
   const complete = join(dir, '.complete');
-  if (!existsSync(complete)) await withDirLock(join(dir, '.lock'), async () => {
-    if (existsSync(complete)) return;
-    rmSync(libs, { recursive: true, force: true });
-    writeFileSync(join(dir, 'pom.xml'), pom(version));
-    try {
-      await run('mvn', ['-q', '-B', '-f', join(dir, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, '-DincludeScope=runtime'], { timeout: 600_000, maxBuffer: 16 * 1024 * 1024 });
-    } catch (error) {
-      const output = error as { stdout?: string; stderr?: string };
-      throw new Error(`Maven could not resolve org.apache.kafka:kafka_2.13:${version} from Maven Central: ${(output.stdout ?? '').slice(-2000)}${(output.stderr ?? '').slice(-2000)}`);
-    }
-    if (!readdirSync(libs).some((f) => f.startsWith(`kafka_2.13-${version}`))) throw new Error(`Maven resolved no kafka_2.13-${version} jar into ${libs}`);
-    writeFileSync(complete, new Date().toISOString());
-  });
+  if (!existsSync(complete))
+    await withDirLock(join(dir, '.lock'), async () => {
+      if (existsSync(complete)) return;
+      rmSync(libs, { recursive: true, force: true });
+      writeFileSync(join(dir, 'pom.xml'), pom(version));
+      try {
+        await run(
+          'mvn',
+          ['-q', '-B', '-f', join(dir, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, '-DincludeScope=runtime'],
+          { timeout: 600_000, maxBuffer: 16 * 1024 * 1024 },
+        );
+      } catch (error) {
+        const output = error as { stdout?: string; stderr?: string };
+        throw new Error(
+          `Maven could not resolve org.apache.kafka:kafka_2.13:${version} from Maven Central: ${(output.stdout ?? '').slice(-2000)}${(output.stderr ?? '').slice(-2000)}`,
+        );
+      }
+      if (!readdirSync(libs).some((f) => f.startsWith(`kafka_2.13-${version}`)))
+        throw new Error(`Maven resolved no kafka_2.13-${version} jar into ${libs}`);
+      writeFileSync(complete, new Date().toISOString());
+    });
   return `${libs}/*`;
 }
 

@@ -7,6 +7,10 @@ import { DESTINATION_CATALOG } from './destination-catalog.token';
 @Module({})
 export class DestinationCatalogModule {
   static forRoot(catalog: () => DestinationCatalog): DynamicModule {
-    return { module: DestinationCatalogModule, providers: [{ provide: DESTINATION_CATALOG, useFactory: catalog }], exports: [DESTINATION_CATALOG] };
+    return {
+      module: DestinationCatalogModule,
+      providers: [{ provide: DESTINATION_CATALOG, useFactory: catalog }],
+      exports: [DESTINATION_CATALOG],
+    };
   }
 }

@@ -122,7 +122,16 @@ export class ActivationTables1733500000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['delivery_attempts', 'deliveries', 'suppressions', 'sync_members', 'segment_members', 'profiles', 'syncs', 'destinations']) {
+    for (const table of [
+      'delivery_attempts',
+      'deliveries',
+      'suppressions',
+      'sync_members',
+      'segment_members',
+      'profiles',
+      'syncs',
+      'destinations',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }

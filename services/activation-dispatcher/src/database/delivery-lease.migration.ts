@@ -23,7 +23,9 @@ export class DeliveryLease1733700000000 implements MigrationInterface {
     // the claim looks for the head (lowest seq) pending row of each (destination, profile)
     await q.query(`CREATE INDEX deliveries_pending_order_idx ON deliveries (destination_id, profile_id, seq) WHERE status = 'pending'`);
     // the oldest unbatched pending rows of a destination, where a new batch starts looking
-    await q.query(`CREATE INDEX deliveries_unbatched_idx ON deliveries (destination_id, seq) WHERE status = 'pending' AND batch_id IS NULL`);
+    await q.query(
+      `CREATE INDEX deliveries_unbatched_idx ON deliveries (destination_id, seq) WHERE status = 'pending' AND batch_id IS NULL`,
+    );
     await q.query(`CREATE INDEX deliveries_batch_idx ON deliveries (batch_id) WHERE status = 'pending' AND batch_id IS NOT NULL`);
     await q.query(`
       CREATE TABLE destination_delivery_state (
@@ -41,6 +43,8 @@ export class DeliveryLease1733700000000 implements MigrationInterface {
     await q.query('DROP INDEX IF EXISTS deliveries_batch_idx');
     await q.query('DROP INDEX IF EXISTS deliveries_unbatched_idx');
     await q.query('DROP INDEX IF EXISTS deliveries_pending_order_idx');
-    await q.query('ALTER TABLE deliveries DROP COLUMN lease_until, DROP COLUMN lease_token, DROP COLUMN replayed_at, DROP COLUMN attempts_at_replay');
+    await q.query(
+      'ALTER TABLE deliveries DROP COLUMN lease_until, DROP COLUMN lease_token, DROP COLUMN replayed_at, DROP COLUMN attempts_at_replay',
+    );
   }
 }

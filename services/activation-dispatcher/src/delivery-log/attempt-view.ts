@@ -22,7 +22,12 @@ export interface AttemptRow {
 
 export function toAttemptView(a: AttemptRow): AttemptView {
   return {
-    attempt: a.attempt, batchId: a.batch_id, startedAt: new Date(a.started_at).toISOString(), finishedAt: new Date(a.finished_at).toISOString(),
-    outcome: a.outcome, httpStatus: a.http_status, error: a.error,
+    attempt: a.attempt,
+    batchId: a.batch_id,
+    startedAt: new Date(a.started_at).toISOString(),
+    finishedAt: new Date(a.finished_at).toISOString(),
+    outcome: a.outcome,
+    httpStatus: a.http_status,
+    error: a.error,
   };
 }

@@ -19,17 +19,30 @@ export class DeliveriesController {
   constructor(private readonly deliveries: DeliveryQueryService) {}
 
   @Get('deliveries')
-  @ApiOperation({ summary: 'Deliveries newest first with their attempts (?destinationId=&syncId=&profileId=&status=&limit=100&before=<seq>)' })
+  @ApiOperation({
+    summary: 'Deliveries newest first with their attempts (?destinationId=&syncId=&profileId=&status=&limit=100&before=<seq>)',
+  })
   async list(
-    @Query('destinationId') destinationId?: string, @Query('syncId') syncId?: string, @Query('profileId') profileId?: string, @Query('status') status?: string,
-    @Query('limit') limit?: string, @Query('before') before?: string,
+    @Query('destinationId') destinationId?: string,
+    @Query('syncId') syncId?: string,
+    @Query('profileId') profileId?: string,
+    @Query('status') status?: string,
+    @Query('limit') limit?: string,
+    @Query('before') before?: string,
   ) {
     return this.deliveries.list({ destinationId, syncId, profileId, status }, pageLimit(limit, 100), cursor(before));
   }
 
   @Get('profiles/:id/deliveries')
-  @ApiOperation({ summary: 'What was sent about a person, where, with which status and attempts, newest first (?status=&limit=100&before=<seq>)' })
-  async forProfile(@Param('id') id: string, @Query('status') status?: string, @Query('limit') limit?: string, @Query('before') before?: string) {
+  @ApiOperation({
+    summary: 'What was sent about a person, where, with which status and attempts, newest first (?status=&limit=100&before=<seq>)',
+  })
+  async forProfile(
+    @Param('id') id: string,
+    @Query('status') status?: string,
+    @Query('limit') limit?: string,
+    @Query('before') before?: string,
+  ) {
     return { profileId: id, ...(await this.deliveries.list({ profileId: id, status }, pageLimit(limit, 100), cursor(before))) };
   }
 }

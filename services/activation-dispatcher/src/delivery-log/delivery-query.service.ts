@@ -33,8 +33,22 @@ export interface DeliveryView {
 }
 
 type DeliveryRow = {
-  delivery_id: string; seq: string; destination_id: string; name: string | null; kind: string | null; sync_id: string; segment_id: string | null; profile_id: string;
-  action: string; status: string; reason: string | null; attempts: number; payload: DeliveryItem; created_at: Date; updated_at: Date; finished_at: Date | null;
+  delivery_id: string;
+  seq: string;
+  destination_id: string;
+  name: string | null;
+  kind: string | null;
+  sync_id: string;
+  segment_id: string | null;
+  profile_id: string;
+  action: string;
+  status: string;
+  reason: string | null;
+  attempts: number;
+  payload: DeliveryItem;
+  created_at: Date;
+  updated_at: Date;
+  finished_at: Date | null;
   attempt_log: AttemptRow[];
 };
 
@@ -69,9 +83,20 @@ export class DeliveryQueryService {
 
 function toView(r: DeliveryRow): DeliveryView {
   return {
-    deliveryId: r.delivery_id, seq: Number(r.seq), destination: { id: r.destination_id, name: r.name, kind: r.kind }, syncId: r.sync_id, segmentId: r.segment_id,
-    profileId: r.profile_id, action: r.action, status: r.status, reason: r.reason, attemptCount: r.attempts,
+    deliveryId: r.delivery_id,
+    seq: Number(r.seq),
+    destination: { id: r.destination_id, name: r.name, kind: r.kind },
+    syncId: r.sync_id,
+    segmentId: r.segment_id,
+    profileId: r.profile_id,
+    action: r.action,
+    status: r.status,
+    reason: r.reason,
+    attemptCount: r.attempts,
     attempts: r.attempt_log.map(toAttemptView),
-    item: r.payload, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(), finishedAt: r.finished_at?.toISOString() ?? null,
+    item: r.payload,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    finishedAt: r.finished_at?.toISOString() ?? null,
   };
 }

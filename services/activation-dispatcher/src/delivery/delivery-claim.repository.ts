@@ -128,7 +128,14 @@ export class DeliveryClaimRepository {
     });
   }
 
-  private async lease(tx: SqlExecutor, destinationId: string, batchId: string, ids: string[], nowMs: number, leaseMs: number): Promise<ClaimedBatch | null> {
+  private async lease(
+    tx: SqlExecutor,
+    destinationId: string,
+    batchId: string,
+    ids: string[],
+    nowMs: number,
+    leaseMs: number,
+  ): Promise<ClaimedBatch | null> {
     const leaseToken = randomUUID();
     // a withdrawn row whose worker died mid-send is not sent again (delivery-withdrawal.migration.ts)
     await tx.query(
@@ -164,7 +171,12 @@ export class DeliveryClaimRepository {
       destinationId,
       leaseToken,
       items: rows.map((r) => ({ ...r.payload, deliveryId: r.delivery_id })),
-      rows: rows.map((r) => ({ deliveryId: r.delivery_id, attempt: r.attempts, budgetAttempts: r.attempts - r.attempts_at_replay, ageStartMs: Number(r.age_start_ms) })),
+      rows: rows.map((r) => ({
+        deliveryId: r.delivery_id,
+        attempt: r.attempts,
+        budgetAttempts: r.attempts - r.attempts_at_replay,
+        ageStartMs: Number(r.age_start_ms),
+      })),
     };
   }
 }

@@ -30,17 +30,29 @@ describe('delivery worker under kill -9 (embedded Postgres, child process, real 
   });
 
   const startWorker = async () => {
-    const child = await ServiceChildProcess.launch({ service: 'activation-dispatcher', entry: 'test-support/delivery-worker.main.ts', database: schema, brokers: ['127.0.0.1:9'], shortKafkaSessions: false });
-    await eventually(async () => ((await fetch(`http://127.0.0.1:${child.port}/readyz`).catch(() => null))?.status === 200 ? true : undefined), 60_000, `worker ready (${child.output()})`);
+    const child = await ServiceChildProcess.launch({
+      service: 'activation-dispatcher',
+      entry: 'test-support/delivery-worker.main.ts',
+      database: schema,
+      brokers: ['127.0.0.1:9'],
+      shortKafkaSessions: false,
+    });
+    await eventually(
+      async () => ((await fetch(`http://127.0.0.1:${child.port}/readyz`).catch(() => null))?.status === 200 ? true : undefined),
+      60_000,
+      `worker ready (${child.output()})`,
+    );
     return child;
   };
-  const delivered = async () => Number((await schema.pool.query(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered'`)).rows[0].n);
+  const delivered = async () =>
+    Number((await schema.pool.query(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered'`)).rows[0].n);
 
   it('delivers every delivery exactly once by idempotency key across repeated SIGKILLs, in order per profile', async () => {
     let running = await startWorker();
-    await schema.pool.query(`INSERT INTO destinations (destination_id, name, kind, config, secrets, concurrency, batch_size) VALUES ('d-crash', 'crash', 'webhook', $1, $2, 2, 10)`, [
-      JSON.stringify({ url: receiver.url('/crash'), batchSize: 10 }), JSON.stringify({ signingSecret: TEST_SIGNING_SECRET }),
-    ]);
+    await schema.pool.query(
+      `INSERT INTO destinations (destination_id, name, kind, config, secrets, concurrency, batch_size) VALUES ('d-crash', 'crash', 'webhook', $1, $2, 2, 10)`,
+      [JSON.stringify({ url: receiver.url('/crash'), batchSize: 10 }), JSON.stringify({ signingSecret: TEST_SIGNING_SECRET })],
+    );
     const ids: string[] = [];
     const profiles: string[] = [];
     for (let change = 0; change < CHANGES_PER_PROFILE; change++) {
@@ -81,8 +93,12 @@ describe('delivery worker under kill -9 (embedded Postgres, child process, real 
       itemsByKey.set(r.idempotencyKey, items);
     }
     const resent = requests.length - itemsByKey.size;
-    const abandoned = Number((await schema.pool.query(`SELECT count(*)::int AS n FROM delivery_attempts WHERE outcome = 'abandoned'`)).rows[0].n);
-    console.log(`delivery crash: ${TOTAL} deliveries in ${itemsByKey.size} batches, ${requests.length} requests (${resent} resent after a kill), ${abandoned} attempts abandoned by a killed worker; delivered at each kill: ${progress.join(', ')}`);
+    const abandoned = Number(
+      (await schema.pool.query(`SELECT count(*)::int AS n FROM delivery_attempts WHERE outcome = 'abandoned'`)).rows[0].n,
+    );
+    console.log(
+      `delivery crash: ${TOTAL} deliveries in ${itemsByKey.size} batches, ${requests.length} requests (${resent} resent after a kill), ${abandoned} attempts abandoned by a killed worker; delivered at each kill: ${progress.join(', ')}`,
+    );
     expect(progress.some((n) => n > 0 && n < TOTAL)).toBe(true);
     expect(abandoned).toBeGreaterThan(0); // a kill did land mid-batch
 

@@ -11,7 +11,14 @@ const CHANGE = { add: 'entered', remove: 'exited' } as const;
  * written in the outcome's transaction (so a crash never loses or doubles one). The contract describes membership
  * changes: upserts (no enter or exit) and records without a segment have no message.
  */
-export function deliveryEvents(destinationId: string, items: readonly DeliveryItem[], plan: OutcomePlan, applied: ReadonlySet<string>, durationMs: number, nowMs: number): OutboxEntry[] {
+export function deliveryEvents(
+  destinationId: string,
+  items: readonly DeliveryItem[],
+  plan: OutcomePlan,
+  applied: ReadonlySet<string>,
+  durationMs: number,
+  nowMs: number,
+): OutboxEntry[] {
   const byId = new Map(items.map((i) => [i.deliveryId, i]));
   const attempts = new Map(plan.attempts.map((a) => [a.deliveryId, a]));
   const entries: OutboxEntry[] = [];
@@ -24,9 +31,17 @@ export function deliveryEvents(destinationId: string, items: readonly DeliveryIt
       message: {
         key: item.profileId,
         value: encode(Topics.ActivationDeliveries, {
-          deliveryId: item.deliveryId, destinationId, segmentId: item.segmentId, profileId: item.profileId, change: CHANGE[item.action],
-          status: EVENT_STATUS[update.status], attempt: attempt.attempt, error: update.reason ?? attempt.error, httpStatus: attempt.httpStatus,
-          durationMs: Math.round(durationMs), at: nowMs,
+          deliveryId: item.deliveryId,
+          destinationId,
+          segmentId: item.segmentId,
+          profileId: item.profileId,
+          change: CHANGE[item.action],
+          status: EVENT_STATUS[update.status],
+          attempt: attempt.attempt,
+          error: update.reason ?? attempt.error,
+          httpStatus: attempt.httpStatus,
+          durationMs: Math.round(durationMs),
+          at: nowMs,
         }),
       },
     });

@@ -28,7 +28,11 @@ describe('delivery isolation (embedded Postgres, real HTTP destinations)', () =>
     for (let i = 0; i < n; i++) {
       const queuedAt = Date.now();
       const [id] = await h.enqueue('d-fast', [{ profileId: `${tag}-${i}` }]);
-      const request = await eventually(async () => receiver.requests('/fast').find((r) => r.items.some((item) => item.deliveryId === id)), 10_000, `delivery ${id}`);
+      const request = await eventually(
+        async () => receiver.requests('/fast').find((r) => r.items.some((item) => item.deliveryId === id)),
+        10_000,
+        `delivery ${id}`,
+      );
       latencies.push(request.at - queuedAt);
     }
     return latencies;
@@ -41,20 +45,33 @@ describe('delivery isolation (embedded Postgres, real HTTP destinations)', () =>
     await h.destination('d-hang', { url: receiver.url('/hang'), concurrency: 2, batchSize: 10 });
 
     const baseline = await fastLatencies(20, 'before');
-    await h.enqueue('d-hang', Array.from({ length: 200 }, (_, i) => ({ profileId: `h${i}` })));
+    await h.enqueue(
+      'd-hang',
+      Array.from({ length: 200 }, (_, i) => ({ profileId: `h${i}` })),
+    );
     await eventually(async () => (receiver.requests('/hang').length >= 2 ? true : undefined), 10_000, 'd-hang holding both its slots');
     const during = await fastLatencies(40, 'during');
 
-    const figures = { baselineP50: percentile(baseline, 50), baselineMax: Math.max(...baseline), hangingP50: percentile(during, 50), hangingP95: percentile(during, 95), hangingMax: Math.max(...during) };
+    const figures = {
+      baselineP50: percentile(baseline, 50),
+      baselineMax: Math.max(...baseline),
+      hangingP50: percentile(during, 50),
+      hangingP95: percentile(during, 95),
+      hangingMax: Math.max(...during),
+    };
     console.log(`delivery isolation: d-fast latency (queued -> received, ms) ${JSON.stringify(figures)}`);
     expect(figures.hangingP95).toBeLessThan(1_000);
     expect(figures.hangingP50).toBeLessThan(figures.baselineP50 + 250);
 
     // five timed-out attempts (2 s each, two at a time) open d-hang's breaker; its deliveries wait, none is lost
-    const status = await eventually(async () => {
-      const res = await h.http('GET', '/v1/destinations/d-hang/status');
-      return res.body.worker.breaker === 'open' ? res.body : undefined;
-    }, 30_000, "d-hang's breaker open");
+    const status = await eventually(
+      async () => {
+        const res = await h.http('GET', '/v1/destinations/d-hang/status');
+        return res.body.worker.breaker === 'open' ? res.body : undefined;
+      },
+      30_000,
+      "d-hang's breaker open",
+    );
     expect(receiver.maxConcurrent('/hang')).toBe(2); // its concurrency limit: the rest of its queue waited
     expect(status.lastError).toMatchObject({ kind: 'retry' });
     expect(status.lastError.message).toMatch(/timed out/);
@@ -72,9 +89,16 @@ describe('delivery isolation (embedded Postgres, real HTTP destinations)', () =>
     let healthy = false;
     receiver.respond('/flaky', () => (healthy ? { status: 200 } : { status: 503 }));
     await h.destination('d-flaky', { url: receiver.url('/flaky'), concurrency: 1, batchSize: 1 });
-    const ids = await h.enqueue('d-flaky', Array.from({ length: 20 }, (_, i) => ({ profileId: `f${i}` })));
+    const ids = await h.enqueue(
+      'd-flaky',
+      Array.from({ length: 20 }, (_, i) => ({ profileId: `f${i}` })),
+    );
 
-    await eventually(async () => ((await h.http('GET', '/v1/destinations/d-flaky/status')).body.worker.breaker === 'open' ? true : undefined), 10_000, 'breaker open');
+    await eventually(
+      async () => ((await h.http('GET', '/v1/destinations/d-flaky/status')).body.worker.breaker === 'open' ? true : undefined),
+      10_000,
+      'breaker open',
+    );
     // while open, no calls: the next one is the half-open test call, a breakerHalfOpenMs (500 ms) later; it fails, so it opens again
     const probe = await eventually(async () => receiver.requests('/flaky')[5], 10_000, 'the half-open test call');
     expect(probe.at - receiver.requests('/flaky')[4].at).toBeGreaterThanOrEqual(450);
@@ -90,7 +114,10 @@ describe('delivery isolation (embedded Postgres, real HTTP destinations)', () =>
   it('paces a destination to its rate limit (send calls per second)', async () => {
     receiver.respond('/paced', () => ({ status: 200 }));
     await h.destination('d-paced', { url: receiver.url('/paced'), ratePerSecond: 5, batchSize: 1 });
-    const ids = await h.enqueue('d-paced', Array.from({ length: 10 }, (_, i) => ({ profileId: `r${i}` })));
+    const ids = await h.enqueue(
+      'd-paced',
+      Array.from({ length: 10 }, (_, i) => ({ profileId: `r${i}` })),
+    );
     await h.waitForStatus(ids, 'delivered');
     const times = receiver.requests('/paced').map((r) => r.at);
     // a burst of 5, then one every 200 ms: the i-th send no sooner than (i - 4) refills after the first (slack: the

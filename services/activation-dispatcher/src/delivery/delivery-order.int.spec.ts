@@ -43,7 +43,13 @@ describe('delivery order (embedded Postgres, real HTTP destinations)', () => {
     });
     // one record per call: A's first delivery fails alone
     await h.destination('d-order', { url: receiver.url('/order'), batchSize: 1 });
-    const ids = await h.enqueue('d-order', [{ profileId: 'A' }, { profileId: 'B' }, { profileId: 'A' }, { profileId: 'B' }, { profileId: 'A' }]);
+    const ids = await h.enqueue('d-order', [
+      { profileId: 'A' },
+      { profileId: 'B' },
+      { profileId: 'A' },
+      { profileId: 'B' },
+      { profileId: 'A' },
+    ]);
     a1 = ids[0];
     b2 = ids[3];
     const [, b1, a2, , a3] = ids;
@@ -62,7 +68,7 @@ describe('delivery order (embedded Postgres, real HTTP destinations)', () => {
 
   it('delivers 12 profiles x 6 changes each exactly once and in order per profile, under random 500s and partial answers (Meta: adds taken, removes refused)', async () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const answered = new Map<number, number>();
     // every remove call is refused the first time it is seen (so a batch mixing adds and removes is a partial answer),
     // and any call a fifth of the time
@@ -72,30 +78,44 @@ describe('delivery order (embedded Postgres, real HTTP destinations)', () => {
       if (firstRemove) refusedOnce.add(req.body);
       const status = random() < 0.2 || firstRemove ? 500 : 200;
       answered.set(n, status);
-      return status === 500 ? { status, body: { error: { message: 'An unknown error occurred', code: 1 } } } : { status, body: { num_received: 1, num_invalid_entries: 0 } };
+      return status === 500
+        ? { status, body: { error: { message: 'An unknown error occurred', code: 1 } } }
+        : { status, body: { num_received: 1, num_invalid_entries: 0 } };
     }).start();
     try {
-      await h.destination('d-chaos', { kind: 'meta_audience', config: { audienceId: '42', baseUrl: graph.url('') }, secrets: { accessToken: 'EAAB-test-token' }, batchSize: 5, maxAttempts: 100 });
+      await h.destination('d-chaos', {
+        kind: 'meta_audience',
+        config: { audienceId: '42', baseUrl: graph.url('') },
+        secrets: { accessToken: 'EAAB-test-token' },
+        batchSize: 5,
+        maxAttempts: 100,
+      });
       // each profile enters and exits three times: a batch of heads mixes adds (POST) and removes (DELETE), so one call
       // failing while the other succeeds is a partial answer
-      const queued = Array.from({ length: 6 }, (_, change) => Array.from({ length: 12 }, (__, p) => ({ profileId: `p${p}`, action: change % 2 === 0 ? ('add' as const) : ('remove' as const) }))).flat();
+      const queued = Array.from({ length: 6 }, (_, change) =>
+        Array.from({ length: 12 }, (__, p) => ({ profileId: `p${p}`, action: change % 2 === 0 ? ('add' as const) : ('remove' as const) })),
+      ).flat();
       const ids = await h.enqueue('d-chaos', queued);
       const profileOf = new Map(ids.map((id, i) => [id, queued[i].profileId]));
       const byHash = new Map(ids.map((id) => [sha256Hex(`${id}@example.com`), id]));
 
       await h.waitForStatus(ids, 'delivered', 60_000);
-      const order = graph.requests.flatMap((r, n) => (answered.get(n) === 200 ? parseMetaUsersForm(r.body).payload.data.map((row) => byHash.get(row[0]) as string) : []));
+      const order = graph.requests.flatMap((r, n) =>
+        answered.get(n) === 200 ? parseMetaUsersForm(r.body).payload.data.map((row) => byHash.get(row[0]) as string) : [],
+      );
       expect(order.length).toBe(ids.length);
       expect(new Set(order).size).toBe(ids.length);
       const expected = byProfile(ids, profileOf);
       const actual = byProfile(order, profileOf);
       for (const [profile, sequence] of expected) expect([profile, actual.get(profile)]).toEqual([profile, sequence]);
       expect([...answered.values()]).toContain(500);
-      const partial = (await h.schema.pool.query(
-        `SELECT count(*)::int AS n FROM (
+      const partial = (
+        await h.schema.pool.query(
+          `SELECT count(*)::int AS n FROM (
            SELECT a.batch_id FROM delivery_attempts a JOIN deliveries d USING (delivery_id) WHERE d.destination_id = 'd-chaos'
             GROUP BY a.batch_id, a.started_at HAVING bool_or(a.outcome = 'retry') AND bool_or(a.outcome = 'delivered')) x`,
-      )).rows[0].n;
+        )
+      ).rows[0].n;
       expect(partial).toBeGreaterThan(0); // some batches delivered part and retried the rest
     } finally {
       await graph.stop();
@@ -112,7 +132,10 @@ describe('delivery order (embedded Postgres, real HTTP destinations)', () => {
     });
     await h.destination('d-tail', { url: receiver.url('/tail'), batchSize: 1 });
     // 50 of X's changes come first: more than the bounded head search looks at (4 x the batch size)
-    const ids = await h.enqueue('d-tail', [...Array.from({ length: 50 }, () => ({ profileId: 'X' })), ...Array.from({ length: 10 }, (_, i) => ({ profileId: `Y${i}` }))]);
+    const ids = await h.enqueue('d-tail', [
+      ...Array.from({ length: 50 }, () => ({ profileId: 'X' })),
+      ...Array.from({ length: 10 }, (_, i) => ({ profileId: `Y${i}` })),
+    ]);
     x1 = ids[0];
     ys = ids.slice(50);
 

@@ -37,18 +37,44 @@ export class DeliveryOutcomeRepository {
            FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::bool[]) AS u(id, status, reason, next_ms, keep_batch)
           WHERE d.delivery_id = u.id AND d.lease_token = $7 AND d.status = 'pending'
           RETURNING d.delivery_id, d.status`,
-        [u.map((x) => x.deliveryId), u.map((x) => x.status), u.map((x) => x.reason), u.map((x) => x.nextAttemptAt), u.map((x) => x.keepBatch), nowMs / 1000, batch.leaseToken],
+        [
+          u.map((x) => x.deliveryId),
+          u.map((x) => x.status),
+          u.map((x) => x.reason),
+          u.map((x) => x.nextAttemptAt),
+          u.map((x) => x.keepBatch),
+          nowMs / 1000,
+          batch.leaseToken,
+        ],
       );
       const a = plan.attempts;
       await tx.query(
         `UPDATE delivery_attempts t SET outcome = u.outcome, http_status = u.http_status, error = u.error, finished_at = greatest(t.started_at, to_timestamp($6))
            FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[]) AS u(id, attempt, outcome, http_status, error)
           WHERE t.delivery_id = u.id AND t.attempt = u.attempt`,
-        [a.map((x) => x.deliveryId), a.map((x) => x.attempt), a.map((x) => x.outcome), a.map((x) => x.httpStatus), a.map((x) => x.error), nowMs / 1000],
+        [
+          a.map((x) => x.deliveryId),
+          a.map((x) => x.attempt),
+          a.map((x) => x.outcome),
+          a.map((x) => x.httpStatus),
+          a.map((x) => x.error),
+          nowMs / 1000,
+        ],
       );
       await this.recordDestinationState(tx, batch.destinationId, plan, nowMs);
       // a lane per destination: outcomes of different destinations commit side by side
-      await writeOutbox(tx, await lockWriterLane(tx, `outcomes:${batch.destinationId}`), deliveryEvents(batch.destinationId, batch.items, plan, new Set(rows.filter((r) => r.status !== 'suppressed').map((r) => r.delivery_id)), durationMs, nowMs));
+      await writeOutbox(
+        tx,
+        await lockWriterLane(tx, `outcomes:${batch.destinationId}`),
+        deliveryEvents(
+          batch.destinationId,
+          batch.items,
+          plan,
+          new Set(rows.filter((r) => r.status !== 'suppressed').map((r) => r.delivery_id)),
+          durationMs,
+          nowMs,
+        ),
+      );
       const counts: AppliedCounts = {};
       for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
       return counts;

@@ -32,7 +32,10 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     expect(row.batch_id).toBe(requests[0].idempotencyKey);
     expect(row.finished_at).not.toBeNull();
     expect((await h.attempts(id)).map((a) => [a.attempt, a.outcome, a.http_status, a.batch_id])).toEqual([
-      [1, 'retry', 500, row.batch_id], [2, 'retry', 500, row.batch_id], [3, 'retry', 500, row.batch_id], [4, 'delivered', 200, row.batch_id],
+      [1, 'retry', 500, row.batch_id],
+      [2, 'retry', 500, row.batch_id],
+      [3, 'retry', 500, row.batch_id],
+      [4, 'delivered', 200, row.batch_id],
     ]);
   });
 
@@ -90,19 +93,37 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     let deletes = 0;
     const graph = await new RecordingHttpServer((req) => {
       const rows = parseMetaUsersForm(req.body).payload.data;
-      if (req.method === 'DELETE' && deletes++ === 0) return { status: 503, body: { error: { message: 'Service temporarily unavailable', code: 2 } } };
+      if (req.method === 'DELETE' && deletes++ === 0)
+        return { status: 503, body: { error: { message: 'Service temporarily unavailable', code: 2 } } };
       const invalid = rows.filter((row) => row[0] === hash(ids[1]));
-      return { status: 200, body: { audience_id: '1234', num_received: rows.length, num_invalid_entries: invalid.length, invalid_entry_samples: Object.fromEntries(invalid.map((row) => [row[0], 'Invalid EMAIL'])) } };
+      return {
+        status: 200,
+        body: {
+          audience_id: '1234',
+          num_received: rows.length,
+          num_invalid_entries: invalid.length,
+          invalid_entry_samples: Object.fromEntries(invalid.map((row) => [row[0], 'Invalid EMAIL'])),
+        },
+      };
     }).start();
     try {
-      await h.destination('d-partial', { kind: 'meta_audience', config: { audienceId: '1234', baseUrl: graph.url('') }, secrets: { accessToken: 'EAAB-test-token' } });
+      await h.destination('d-partial', {
+        kind: 'meta_audience',
+        config: { audienceId: '1234', baseUrl: graph.url('') },
+        secrets: { accessToken: 'EAAB-test-token' },
+      });
       ids = await h.enqueue('d-partial', [{ profileId: 'p1' }, { profileId: 'p2' }, { profileId: 'p3', action: 'remove' }]);
 
       await h.waitForStatus([ids[0], ids[2]], 'delivered');
       const rejected = await h.row(ids[1]);
       expect(rejected.status).toBe('failed');
       expect(rejected.reason).toMatch(/^rejected by the destination \(HTTP \d+\): Meta rejected the entry: Invalid EMAIL$/);
-      const calls = graph.requests.map((r) => `${r.method} ${parseMetaUsersForm(r.body).payload.data.map((row) => (row[0] === hash(ids[0]) ? 'p1' : row[0] === hash(ids[1]) ? 'p2' : 'p3')).join(',')}`);
+      const calls = graph.requests.map(
+        (r) =>
+          `${r.method} ${parseMetaUsersForm(r.body)
+            .payload.data.map((row) => (row[0] === hash(ids[0]) ? 'p1' : row[0] === hash(ids[1]) ? 'p2' : 'p3'))
+            .join(',')}`,
+      );
       expect(calls).toEqual(['POST p1,p2', 'DELETE p3', 'DELETE p3']);
       const attempts = await h.attempts(ids[2]);
       expect(attempts.map((a) => a.outcome)).toEqual(['retry', 'delivered']);
@@ -138,7 +159,9 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     await h.waitForStatus([id], 'delivered');
     expect((await h.row(other)).status).toBe('dead');
     expect((await h.attempts(id)).map((a) => a.outcome)).toEqual(['retry', 'retry', 'retry', 'delivered']);
-    expect((await h.http('GET', '/v1/destinations/d-dlq/dlq')).body.items.map((i: { deliveryId: string }) => i.deliveryId)).toEqual([other]);
+    expect((await h.http('GET', '/v1/destinations/d-dlq/dlq')).body.items.map((i: { deliveryId: string }) => i.deliveryId)).toEqual([
+      other,
+    ]);
 
     expect((await h.http('POST', '/v1/destinations/d-dlq/dlq/replay', {})).body.replayed).toBe(1);
     await h.waitForStatus([other], 'delivered');
@@ -147,7 +170,7 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     expect((await h.http('POST', '/v1/destinations/d-dlq/dlq/replay', { deliveryIds: [] })).status).toBe(400);
   });
 
-  it('a replayed delivery goes out after its profile\'s later deliveries, and the replay says so (outOfOrder)', async () => {
+  it("a replayed delivery goes out after its profile's later deliveries, and the replay says so (outOfOrder)", async () => {
     let healthy = false;
     receiver.respond('/late', () => (healthy ? { status: 200 } : { status: 503 }));
     await h.destination('d-late', { url: receiver.url('/late'), maxAttempts: 1 });
@@ -161,7 +184,10 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     const replay = await h.http('POST', '/v1/destinations/d-late/dlq/replay', {});
     expect(replay.body).toMatchObject({ replayed: 1, deliveryIds: [add], outOfOrder: [add] });
     await h.waitForStatus([add], 'delivered');
-    const taken = receiver.requests('/late').filter((r) => r.status === 200).flatMap((r) => r.items.map((i) => i.action));
+    const taken = receiver
+      .requests('/late')
+      .filter((r) => r.status === 200)
+      .flatMap((r) => r.items.map((i) => i.action));
     expect(taken).toEqual(['remove', 'add']); // the destination now holds p1 although p1 left: replay with care
   });
 
@@ -179,7 +205,9 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     await h.waitForStatus([id], 'dead');
     expect((await h.row(id)).reason).toBe('gave up after 600 s (max age), 0 attempt(s)');
     expect(receiver.requests('/never')).toHaveLength(0);
-    expect((await h.http('GET', '/v1/destinations/d-broken/dlq')).body.items.map((i: { deliveryId: string }) => i.deliveryId)).toEqual([id]);
+    expect((await h.http('GET', '/v1/destinations/d-broken/dlq')).body.items.map((i: { deliveryId: string }) => i.deliveryId)).toEqual([
+      id,
+    ]);
   });
 
   it('serves the DLQ and the status to the admin token only, even for reads', async () => {

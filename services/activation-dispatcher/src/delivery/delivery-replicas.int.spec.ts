@@ -5,7 +5,9 @@ import { ScriptedReceiver } from '../test-support/scripted-receiver';
 
 async function sentBy(service: RunningService): Promise<number> {
   const text = await (await fetch(`${service.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('tessera_activation_dispatcher_deliveries_sent_total{') && l.includes('destination="d-shared"'));
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith('tessera_activation_dispatcher_deliveries_sent_total{') && l.includes('destination="d-shared"'));
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
@@ -18,7 +20,11 @@ describe('delivery with two replicas (embedded Postgres, real HTTP destination)'
   beforeAll(async () => {
     receiver = await ScriptedReceiver.start();
     await h.start('act_replicas');
-    second = await startServiceForTest(deliveryTestModule(), 'activation-dispatcher', { databaseUrl: h.schema.url, schema: h.schema.schema, kafkaBrokers: '127.0.0.1:9' });
+    second = await startServiceForTest(deliveryTestModule(), 'activation-dispatcher', {
+      databaseUrl: h.schema.url,
+      schema: h.schema.schema,
+      kafkaBrokers: '127.0.0.1:9',
+    });
   });
 
   afterAll(async () => {

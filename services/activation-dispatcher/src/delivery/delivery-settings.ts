@@ -46,10 +46,15 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = loadDeliverySettings(
  * `base` (the environment's, or the defaults) with `overrides` (tests); a lease that could run out while its own
  * attempt is still allowed to run is refused.
  */
-export function resolveDeliverySettings(overrides: Partial<DeliverySettings> = {}, base: DeliverySettings = DEFAULT_DELIVERY_SETTINGS): DeliverySettings {
+export function resolveDeliverySettings(
+  overrides: Partial<DeliverySettings> = {},
+  base: DeliverySettings = DEFAULT_DELIVERY_SETTINGS,
+): DeliverySettings {
   const settings = { ...base, ...overrides };
   if (settings.leaseMs <= settings.attemptTimeoutMs) {
-    throw new Error(`delivery leaseMs (${settings.leaseMs}) must exceed attemptTimeoutMs (${settings.attemptTimeoutMs}): a lease running out mid-send lets another worker send the batch too`);
+    throw new Error(
+      `delivery leaseMs (${settings.leaseMs}) must exceed attemptTimeoutMs (${settings.attemptTimeoutMs}): a lease running out mid-send lets another worker send the batch too`,
+    );
   }
   return settings;
 }

@@ -29,7 +29,15 @@ describe('delivery at shutdown (embedded Postgres, real HTTP destination)', () =
     expect(Date.now() - closing).toBeLessThan(10_000); // not the 30 s attempt timeout
 
     const row = await h.row(id);
-    expect(row).toMatchObject({ status: 'pending', lease_until: null, lease_token: null, attempts: 1, reason: 'interrupted: the dispatcher was stopping' });
-    expect((await h.attempts(id)).map((a) => [a.attempt, a.outcome, a.error])).toEqual([[1, 'retry', 'interrupted: the dispatcher was stopping']]);
+    expect(row).toMatchObject({
+      status: 'pending',
+      lease_until: null,
+      lease_token: null,
+      attempts: 1,
+      reason: 'interrupted: the dispatcher was stopping',
+    });
+    expect((await h.attempts(id)).map((a) => [a.attempt, a.outcome, a.error])).toEqual([
+      [1, 'retry', 'interrupted: the dispatcher was stopping'],
+    ]);
   });
 });

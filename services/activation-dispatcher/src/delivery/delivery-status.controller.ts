@@ -10,7 +10,10 @@ export class DeliveryStatusController {
   constructor(private readonly statuses: DeliveryStatusService) {}
 
   @Get(':id/status')
-  @ApiOperation({ summary: "A destination's delivery status: queue depth, in flight, breaker state, last error (auth failures named as such), counts by status" })
+  @ApiOperation({
+    summary:
+      "A destination's delivery status: queue depth, in flight, breaker state, last error (auth failures named as such), counts by status",
+  })
   status(@Param('id') id: string): Promise<DestinationDeliveryStatus> {
     return this.statuses.status(id);
   }

@@ -31,7 +31,10 @@ export class DeliveryStatusService {
     if (exists.rowCount === 0) throw new NotFoundException(`no destination ${destinationId}`);
     const now = this.clock.now() / 1000;
     const [counts, queue, state] = await Promise.all([
-      this.pool.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM deliveries WHERE destination_id = $1 GROUP BY status', [destinationId]),
+      this.pool.query<{ status: string; n: number }>(
+        'SELECT status, count(*)::int AS n FROM deliveries WHERE destination_id = $1 GROUP BY status',
+        [destinationId],
+      ),
       this.pool.query<{ due: number; waiting: number; leased: number }>(
         `SELECT count(*) FILTER (WHERE next_attempt_at <= to_timestamp($2) AND (lease_until IS NULL OR lease_until <= to_timestamp($2)))::int AS due,
                 count(*) FILTER (WHERE next_attempt_at > to_timestamp($2) AND (lease_until IS NULL OR lease_until <= to_timestamp($2)))::int AS waiting,
@@ -39,7 +42,13 @@ export class DeliveryStatusService {
            FROM deliveries WHERE destination_id = $1 AND status = 'pending'`,
         [destinationId, now],
       ),
-      this.pool.query<{ last_error: string | null; last_error_kind: string | null; last_error_status: number | null; last_error_at: Date | null; last_success_at: Date | null }>(
+      this.pool.query<{
+        last_error: string | null;
+        last_error_kind: string | null;
+        last_error_status: number | null;
+        last_error_at: Date | null;
+        last_success_at: Date | null;
+      }>(
         'SELECT last_error, last_error_kind, last_error_status, last_error_at, last_success_at FROM destination_delivery_state WHERE destination_id = $1',
         [destinationId],
       ),
@@ -47,14 +56,27 @@ export class DeliveryStatusService {
     const byStatus = { pending: 0, delivered: 0, failed: 0, suppressed: 0, dead: 0 };
     for (const r of counts.rows) if (r.status in byStatus) byStatus[r.status as keyof typeof byStatus] = r.n;
     const s = state.rows[0];
-    const lastError = s?.last_error && s.last_error_at ? { kind: s.last_error_kind ?? 'unknown', message: s.last_error, httpStatus: s.last_error_status, at: s.last_error_at.toISOString() } : null;
+    const lastError =
+      s?.last_error && s.last_error_at
+        ? {
+            kind: s.last_error_kind ?? 'unknown',
+            message: s.last_error,
+            httpStatus: s.last_error_status,
+            at: s.last_error_at.toISOString(),
+          }
+        : null;
     const lane = this.worker.lane(destinationId);
     const q = queue.rows[0];
     return {
       destinationId,
       queue: { depth: byStatus.pending, due: q.due, waitingForRetry: q.waiting, inFlight: q.leased },
       counts: byStatus,
-      worker: { running: lane !== undefined, breaker: lane?.breakerState ?? null, batchesInFlight: lane?.inFlight ?? 0, error: this.worker.laneError(destinationId) ?? null },
+      worker: {
+        running: lane !== undefined,
+        breaker: lane?.breakerState ?? null,
+        batchesInFlight: lane?.inFlight ?? 0,
+        error: this.worker.laneError(destinationId) ?? null,
+      },
       lastError,
       lastSuccessAt: s?.last_success_at?.toISOString() ?? null,
       authFailing: lastError?.kind === 'auth_failed' && (!s?.last_success_at || s.last_success_at < (s.last_error_at as Date)),

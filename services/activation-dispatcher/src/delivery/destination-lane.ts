@@ -1,8 +1,20 @@
 import type { Logger } from '@tessera/observability';
 import type { DestinationAdapter, SendResult } from '@tessera/destinations';
 import {
-  BrokenCircuitError, bulkhead, circuitBreaker, CircuitState, ConsecutiveBreaker, handleAll, IsolatedCircuitError, TaskCancelledError, timeout, TimeoutStrategy, wrap,
-  type BulkheadPolicy, type CircuitBreakerPolicy, type IPolicy,
+  BrokenCircuitError,
+  bulkhead,
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  handleAll,
+  IsolatedCircuitError,
+  TaskCancelledError,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+  type BulkheadPolicy,
+  type CircuitBreakerPolicy,
+  type IPolicy,
 } from 'cockatiel';
 import type { DeliveryClaimRepository, ClaimedBatch } from './delivery-claim.repository';
 import type { OffsetClock } from '@tessera/service-kit';
@@ -34,7 +46,10 @@ export interface LaneDeps {
 
 export type BreakerStateName = 'closed' | 'open' | 'half_open' | 'isolated';
 const BREAKER_STATES: Record<CircuitState, BreakerStateName> = {
-  [CircuitState.Closed]: 'closed', [CircuitState.Open]: 'open', [CircuitState.HalfOpen]: 'half_open', [CircuitState.Isolated]: 'isolated',
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Isolated]: 'isolated',
 };
 
 /**
@@ -65,10 +80,13 @@ export class DestinationLane {
     const { settings } = deps;
     this.bulkhead = bulkhead(Math.max(1, destination.concurrency), 0);
     // retryable answers count as failures too: a destination that answers 503 quickly is as down as one that hangs
-    this.breaker = circuitBreaker(handleAll.orWhenResult((r) => (r as SendResult).outcome === 'retry'), {
-      halfOpenAfter: settings.breakerHalfOpenMs,
-      breaker: new ConsecutiveBreaker(settings.breakerThreshold),
-    });
+    this.breaker = circuitBreaker(
+      handleAll.orWhenResult((r) => (r as SendResult).outcome === 'retry'),
+      {
+        halfOpenAfter: settings.breakerHalfOpenMs,
+        breaker: new ConsecutiveBreaker(settings.breakerThreshold),
+      },
+    );
     this.policy = wrap(this.bulkhead, this.breaker, timeout(settings.attemptTimeoutMs, TimeoutStrategy.Aggressive));
     this.bucket = destination.ratePerSecond ? new TokenBucket(destination.ratePerSecond) : null;
     this.breaker.onBreak(() => {
@@ -92,7 +110,12 @@ export class DestinationLane {
     if (this.closed) return;
     this.wakeRequested = true;
     this.pumping ??= this.pump()
-      .catch((err: unknown) => this.deps.logger.warn({ err, destinationId: this.destination.destinationId }, 'claiming deliveries failed; retrying on the next poll'))
+      .catch((err: unknown) =>
+        this.deps.logger.warn(
+          { err, destinationId: this.destination.destinationId },
+          'claiming deliveries failed; retrying on the next poll',
+        ),
+      )
       .finally(() => {
         this.pumping = undefined;
       });
@@ -123,7 +146,12 @@ export class DestinationLane {
           this.wakeAfter(wait);
           return;
         }
-        const batch = await this.deps.claims.claim(this.destination.destinationId, this.destination.batchSize, this.deps.clock.now(), this.deps.settings.leaseMs);
+        const batch = await this.deps.claims.claim(
+          this.destination.destinationId,
+          this.destination.batchSize,
+          this.deps.clock.now(),
+          this.deps.settings.leaseMs,
+        );
         if (!batch) {
           this.bucket?.putBack();
           break;
@@ -137,7 +165,12 @@ export class DestinationLane {
     this.inFlightBatches += 1;
     this.deps.metrics.inFlight.inc({ destination: this.destination.destinationId });
     const sending = this.send(batch)
-      .catch((err: unknown) => this.deps.logger.warn({ err, destinationId: this.destination.destinationId, batchId: batch.batchId }, 'recording a delivery outcome failed; the lease will run out and the batch is sent again'))
+      .catch((err: unknown) =>
+        this.deps.logger.warn(
+          { err, destinationId: this.destination.destinationId, batchId: batch.batchId },
+          'recording a delivery outcome failed; the lease will run out and the batch is sent again',
+        ),
+      )
       .finally(() => {
         this.inFlightBatches -= 1;
         this.deps.metrics.inFlight.dec({ destination: this.destination.destinationId });
@@ -154,7 +187,10 @@ export class DestinationLane {
     let result: SendResult;
     let label: string;
     try {
-      result = (await this.policy.execute(({ signal }) => this.adapter.send({ batchId: batch.batchId, destinationId: destination, items: batch.items }, { signal }), this.stopping.signal)) as SendResult;
+      result = (await this.policy.execute(
+        ({ signal }) => this.adapter.send({ batchId: batch.batchId, destinationId: destination, items: batch.items }, { signal }),
+        this.stopping.signal,
+      )) as SendResult;
       label = result.outcome;
     } catch (err) {
       if (err instanceof BrokenCircuitError || err instanceof IsolatedCircuitError) {
@@ -167,7 +203,12 @@ export class DestinationLane {
     metrics.latency.observe({ destination }, durationMs / 1000);
     metrics.attempts.inc({ destination, outcome: label });
     const nowMs = this.deps.clock.now();
-    const plan = planOutcome(batch.rows, result, { nowMs, limits: this.destination.limits, backoff: { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs }, random: Math.random });
+    const plan = planOutcome(batch.rows, result, {
+      nowMs,
+      limits: this.destination.limits,
+      backoff: { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs },
+      random: Math.random,
+    });
     const applied = await this.deps.outcomes.record(batch, plan, nowMs, durationMs);
     if (applied.delivered) metrics.sent.inc({ destination }, applied.delivered);
     if (applied.failed) metrics.failed.inc({ destination, status: 'failed' }, applied.failed);
@@ -176,7 +217,8 @@ export class DestinationLane {
 
   private failedSend(err: unknown): [SendResult, string] {
     if (this.stopping.signal.aborted) return [{ outcome: 'retry', error: 'interrupted: the dispatcher was stopping' }, 'error'];
-    if (err instanceof TaskCancelledError) return [{ outcome: 'retry', error: `no answer within ${this.deps.settings.attemptTimeoutMs} ms (attempt timed out)` }, 'timeout'];
+    if (err instanceof TaskCancelledError)
+      return [{ outcome: 'retry', error: `no answer within ${this.deps.settings.attemptTimeoutMs} ms (attempt timed out)` }, 'timeout'];
     return [{ outcome: 'retry', error: `send failed: ${err instanceof Error ? err.message : String(err)}` }, 'error'];
   }
 

@@ -18,7 +18,9 @@ describe('first delivery to a new destination (embedded broker, real Postgres, r
     await h.membership('late', 'f1', 'entered');
     await h.waitForLog('f1', ['late-sync add delivered'], POLL_MS / 4);
     const call = h.receiver.calls.find((c) => c.body.items.some((i) => i.profileId === 'f1'));
-    console.log(`membership -> receiver for a destination created after start, pollMs ${POLL_MS}: ${(call?.receivedAt ?? Infinity) - sent} ms`);
+    console.log(
+      `membership -> receiver for a destination created after start, pollMs ${POLL_MS}: ${(call?.receivedAt ?? Infinity) - sent} ms`,
+    );
     expect((call?.receivedAt ?? Infinity) - sent).toBeLessThan(POLL_MS / 4);
   });
 });

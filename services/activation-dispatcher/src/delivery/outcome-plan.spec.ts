@@ -2,8 +2,18 @@ import type { SendResult } from '@tessera/destinations';
 import { planOutcome, type ClaimedDelivery, type OutcomeContext } from './outcome-plan';
 
 const NOW = 1_000_000_000;
-const ctx: OutcomeContext = { nowMs: NOW, limits: { maxAttempts: 5, maxAgeMs: 3_600_000 }, backoff: { baseMs: 1000, maxMs: 60_000 }, random: () => 0.5 };
-const row = (deliveryId: string, budgetAttempts = 1, ageStartMs = NOW - 1000): ClaimedDelivery => ({ deliveryId, attempt: budgetAttempts, budgetAttempts, ageStartMs });
+const ctx: OutcomeContext = {
+  nowMs: NOW,
+  limits: { maxAttempts: 5, maxAgeMs: 3_600_000 },
+  backoff: { baseMs: 1000, maxMs: 60_000 },
+  random: () => 0.5,
+};
+const row = (deliveryId: string, budgetAttempts = 1, ageStartMs = NOW - 1000): ClaimedDelivery => ({
+  deliveryId,
+  attempt: budgetAttempts,
+  budgetAttempts,
+  ageStartMs,
+});
 
 describe('planOutcome', () => {
   it('keeps a retried batch together under its batch id, due after the backoff', () => {
@@ -17,24 +27,49 @@ describe('planOutcome', () => {
 
   it('sends a row out of attempts, or whose next attempt would fall past its max age, to dead', () => {
     const spent = planOutcome([row('spent', 5), row('fresh', 1)], { outcome: 'retry', error: 'HTTP 500' }, ctx);
-    expect(spent.updates.map((u) => [u.deliveryId, u.status])).toEqual([['spent', 'dead'], ['fresh', 'pending']]);
+    expect(spent.updates.map((u) => [u.deliveryId, u.status])).toEqual([
+      ['spent', 'dead'],
+      ['fresh', 'pending'],
+    ]);
     expect(spent.updates[0].reason).toBe('gave up after 5 attempt(s); last error: HTTP 500');
     // Retry-After 5 s: past the deadline of a delivery with less than 5 s of its hour left
-    const plan = planOutcome([row('old', 1, NOW - 3_600_000), row('late', 1, NOW - 3_596_000), row('young', 1, NOW - 3_594_000)], { outcome: 'retry', error: 'HTTP 500', retryAfterMs: 5000 }, ctx);
-    expect(plan.updates.map((u) => [u.deliveryId, u.status, u.nextAttemptAt])).toEqual([['old', 'dead', null], ['late', 'dead', null], ['young', 'pending', NOW + 5000]]);
+    const plan = planOutcome(
+      [row('old', 1, NOW - 3_600_000), row('late', 1, NOW - 3_596_000), row('young', 1, NOW - 3_594_000)],
+      { outcome: 'retry', error: 'HTTP 500', retryAfterMs: 5000 },
+      ctx,
+    );
+    expect(plan.updates.map((u) => [u.deliveryId, u.status, u.nextAttemptAt])).toEqual([
+      ['old', 'dead', null],
+      ['late', 'dead', null],
+      ['young', 'pending', NOW + 5000],
+    ]);
     expect(plan.updates[0].reason).toBe('gave up after 3600 s (max age); last error: HTTP 500');
   });
 
   it('fails a terminal answer and names an auth failure as such', () => {
-    expect(planOutcome([row('a')], { outcome: 'terminal', error: 'bad email', status: 400 }, ctx).updates[0]).toMatchObject({ status: 'failed', reason: 'rejected by the destination (HTTP 400): bad email' });
+    expect(planOutcome([row('a')], { outcome: 'terminal', error: 'bad email', status: 400 }, ctx).updates[0]).toMatchObject({
+      status: 'failed',
+      reason: 'rejected by the destination (HTTP 400): bad email',
+    });
     const auth = planOutcome([row('a')], { outcome: 'auth_failed', error: 'token expired', status: 401 }, ctx);
-    expect(auth.updates[0]).toMatchObject({ status: 'failed', reason: "authentication failed (HTTP 401): token expired (check the destination's credentials)" });
+    expect(auth.updates[0]).toMatchObject({
+      status: 'failed',
+      reason: "authentication failed (HTTP 401): token expired (check the destination's credentials)",
+    });
     expect(auth.destinationError?.kind).toBe('auth_failed');
   });
 
   it('splits a partial answer: rejected rows fail, the retry rows leave the batch, the rest is delivered', () => {
-    const plan = planOutcome([row('ok'), row('bad'), row('again')], { outcome: 'partial', status: 200, rejected: [{ deliveryId: 'bad', error: 'invalid phone' }], retry: ['again'] }, ctx);
-    expect(plan.updates.map((u) => [u.deliveryId, u.status, u.keepBatch])).toEqual([['ok', 'delivered', true], ['bad', 'failed', true], ['again', 'pending', false]]);
+    const plan = planOutcome(
+      [row('ok'), row('bad'), row('again')],
+      { outcome: 'partial', status: 200, rejected: [{ deliveryId: 'bad', error: 'invalid phone' }], retry: ['again'] },
+      ctx,
+    );
+    expect(plan.updates.map((u) => [u.deliveryId, u.status, u.keepBatch])).toEqual([
+      ['ok', 'delivered', true],
+      ['bad', 'failed', true],
+      ['again', 'pending', false],
+    ]);
     expect(plan.attempts.map((a) => a.outcome)).toEqual(['delivered', 'rejected', 'retry']);
     expect(plan.anyDelivered).toBe(true);
     expect(plan.destinationError?.kind).toBe('rejected');
@@ -42,6 +77,10 @@ describe('planOutcome', () => {
 
   it('holds the retried part of a partial answer back for its Retry-After', () => {
     const result = { outcome: 'partial', status: 429, rejected: [], retry: ['again'], retryAfterMs: 30_000 } as SendResult;
-    expect(planOutcome([row('ok'), row('again')], result, ctx).updates[1]).toMatchObject({ status: 'pending', nextAttemptAt: NOW + 30_000, keepBatch: false });
+    expect(planOutcome([row('ok'), row('again')], result, ctx).updates[1]).toMatchObject({
+      status: 'pending',
+      nextAttemptAt: NOW + 30_000,
+      keepBatch: false,
+    });
   });
 });

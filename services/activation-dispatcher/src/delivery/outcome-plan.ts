@@ -106,21 +106,32 @@ export function planOutcome(batch: readonly ClaimedDelivery[], result: SendResul
   }
 }
 
-function planPartial(batch: readonly ClaimedDelivery[], result: Extract<SendResult, { outcome: 'partial' }>, ctx: OutcomeContext): OutcomePlan {
+function planPartial(
+  batch: readonly ClaimedDelivery[],
+  result: Extract<SendResult, { outcome: 'partial' }>,
+  ctx: OutcomeContext,
+): OutcomePlan {
   const status = result.status ?? null;
   const rejected = new Map(result.rejected.map((r) => [r.deliveryId, r.error]));
   const retry = new Set(result.retry.filter((id) => !rejected.has(id)));
   const retried = batch.filter((d) => retry.has(d.deliveryId));
   // a partial answer may carry a Retry-After for the part it did not take
   const retryAfterMs = (result as { retryAfterMs?: number }).retryAfterMs;
-  const delay = retried.length > 0 ? backoffDelayMs(Math.max(...retried.map((d) => d.budgetAttempts)), ctx.backoff, ctx.random, retryAfterMs) : 0;
+  const delay =
+    retried.length > 0 ? backoffDelayMs(Math.max(...retried.map((d) => d.budgetAttempts)), ctx.backoff, ctx.random, retryAfterMs) : 0;
   const retryError = 'the destination did not take this record this time (partial batch)';
   const updates: DeliveryUpdate[] = [];
   const attempts: AttemptRecord[] = [];
   for (const d of batch) {
     const error = rejected.get(d.deliveryId);
     if (error !== undefined) {
-      updates.push({ deliveryId: d.deliveryId, status: 'failed', reason: `rejected by the destination${httpPart(status)}: ${error}`, nextAttemptAt: null, keepBatch: true });
+      updates.push({
+        deliveryId: d.deliveryId,
+        status: 'failed',
+        reason: `rejected by the destination${httpPart(status)}: ${error}`,
+        nextAttemptAt: null,
+        keepBatch: true,
+      });
       attempts.push(attempt(d, 'rejected', status, error));
     } else if (retry.has(d.deliveryId)) {
       updates.push(retryOrDead(d, retryError, delay, false, ctx));
@@ -134,7 +145,15 @@ function planPartial(batch: readonly ClaimedDelivery[], result: Extract<SendResu
   return {
     updates,
     attempts,
-    destinationError: firstRejection ? { kind: 'rejected', message: `${rejected.size} record(s) rejected, e.g. ${firstRejection.deliveryId}: ${firstRejection.error}`, httpStatus: status } : retried.length > 0 ? { kind: 'retry', message: retryError, httpStatus: status } : null,
+    destinationError: firstRejection
+      ? {
+          kind: 'rejected',
+          message: `${rejected.size} record(s) rejected, e.g. ${firstRejection.deliveryId}: ${firstRejection.error}`,
+          httpStatus: status,
+        }
+      : retried.length > 0
+        ? { kind: 'retry', message: retryError, httpStatus: status }
+        : null,
     anyDelivered: updates.some((u) => u.status === 'delivered'),
   };
 }
@@ -142,11 +161,23 @@ function planPartial(batch: readonly ClaimedDelivery[], result: Extract<SendResu
 function retryOrDead(d: ClaimedDelivery, error: string, delayMs: number, keepBatch: boolean, ctx: OutcomeContext): DeliveryUpdate {
   const deadline = d.ageStartMs + ctx.limits.maxAgeMs;
   if (d.budgetAttempts >= ctx.limits.maxAttempts) {
-    return { deliveryId: d.deliveryId, status: 'dead', reason: `gave up after ${d.budgetAttempts} attempt(s); last error: ${error}`, nextAttemptAt: null, keepBatch };
+    return {
+      deliveryId: d.deliveryId,
+      status: 'dead',
+      reason: `gave up after ${d.budgetAttempts} attempt(s); last error: ${error}`,
+      nextAttemptAt: null,
+      keepBatch,
+    };
   }
   if (ctx.nowMs + delayMs >= deadline) {
     // waiting would only end past the max age, where the sweep sends it to the DLQ anyway
-    return { deliveryId: d.deliveryId, status: 'dead', reason: `gave up after ${Math.round(ctx.limits.maxAgeMs / 1000)} s (max age); last error: ${error}`, nextAttemptAt: null, keepBatch };
+    return {
+      deliveryId: d.deliveryId,
+      status: 'dead',
+      reason: `gave up after ${Math.round(ctx.limits.maxAgeMs / 1000)} s (max age); last error: ${error}`,
+      nextAttemptAt: null,
+      keepBatch,
+    };
   }
   return { deliveryId: d.deliveryId, status: 'pending', reason: error, nextAttemptAt: ctx.nowMs + delayMs, keepBatch };
 }

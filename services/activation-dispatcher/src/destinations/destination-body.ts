@@ -15,7 +15,14 @@ export interface DestinationSettings {
   batchSize: number;
 }
 
-export const DEFAULT_SETTINGS: DestinationSettings = { requiredConsent: [], maxAttempts: 20, maxAgeSeconds: 86_400, concurrency: 4, ratePerSecond: null, batchSize: 100 };
+export const DEFAULT_SETTINGS: DestinationSettings = {
+  requiredConsent: [],
+  maxAttempts: 20,
+  maxAgeSeconds: 86_400,
+  concurrency: 4,
+  ratePerSecond: null,
+  batchSize: 100,
+};
 
 export interface DestinationBody extends DestinationSettings {
   id?: string;
@@ -64,7 +71,15 @@ export function parseDestinationBody(input: unknown): DestinationBody {
 export function checkWithCatalog(catalog: DestinationCatalog, kind: string, config: unknown, secrets: Record<string, string>): void {
   const problems: ConfigProblem[] = catalog.kinds.includes(kind as never)
     ? catalog.validate(kind, config, secrets)
-    : [{ path: '$.kind', message: `unknown destination kind ${JSON.stringify(kind)}; one of: ${catalog.kinds.join(', ') || '(none installed)'}` }];
+    : [
+        {
+          path: '$.kind',
+          message: `unknown destination kind ${JSON.stringify(kind)}; one of: ${catalog.kinds.join(', ') || '(none installed)'}`,
+        },
+      ];
   if (problems.length === 0) return;
-  throw new BadRequestException({ message: `invalid destination: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, details: problems });
+  throw new BadRequestException({
+    message: `invalid destination: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+    details: problems,
+  });
 }

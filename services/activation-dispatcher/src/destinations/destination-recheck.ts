@@ -15,7 +15,10 @@ export async function recheckDestination(tx: SqlExecutor, destinationId: string,
      SELECT p.profile_id FROM sync_members p JOIN syncs s ON s.sync_id = p.sync_id WHERE s.destination_id = $1 AND p.present`,
     [destinationId],
   );
-  const profiles = await lockProfiles(tx, rows.map((r) => r.profile_id));
+  const profiles = await lockProfiles(
+    tx,
+    rows.map((r) => r.profile_id),
+  );
   const now = Date.now();
   return enqueueDeliveries(tx, { profiles }, (plan) => {
     for (const id of profiles.keys()) plan.reconcile(id, ['destination', stamp], now, destinationId);

@@ -19,16 +19,31 @@ export interface DestinationView extends DestinationSettings {
 }
 
 type DestinationRow = {
-  destination_id: string; name: string; kind: string; config: Record<string, unknown>; secrets: Record<string, string>; required_consent: string[];
-  max_attempts: number; max_age_seconds: number; concurrency: number; rate_per_second: number | null; batch_size: number; created_at: Date; updated_at: Date;
+  destination_id: string;
+  name: string;
+  kind: string;
+  config: Record<string, unknown>;
+  secrets: Record<string, string>;
+  required_consent: string[];
+  max_attempts: number;
+  max_age_seconds: number;
+  concurrency: number;
+  rate_per_second: number | null;
+  batch_size: number;
+  created_at: Date;
+  updated_at: Date;
 };
 
-const COLUMNS = 'destination_id, name, kind, config, secrets, required_consent, max_attempts, max_age_seconds, concurrency, rate_per_second, batch_size, created_at, updated_at';
+const COLUMNS =
+  'destination_id, name, kind, config, secrets, required_consent, max_attempts, max_age_seconds, concurrency, rate_per_second, batch_size, created_at, updated_at';
 
 /** Destinations: created, replaced and soft-deleted (ids are never reused); secrets never leave this class but as specs. */
 @Injectable()
 export class DestinationRepository {
-  constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool, @Inject(DESTINATION_CATALOG) private readonly catalog: DestinationCatalog) {}
+  constructor(
+    @Inject(SERVICE_PG_POOL) private readonly pool: Pool,
+    @Inject(DESTINATION_CATALOG) private readonly catalog: DestinationCatalog,
+  ) {}
 
   async create(body: DestinationBody, id: string): Promise<DestinationView> {
     const secrets = withoutNulls(body.secrets);
@@ -36,7 +51,19 @@ export class DestinationRepository {
     const { rowCount } = await this.pool.query(
       `INSERT INTO destinations (destination_id, name, kind, config, secrets, required_consent, max_attempts, max_age_seconds, concurrency, rate_per_second, batch_size)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (destination_id) DO NOTHING`,
-      [id, body.name, body.kind, JSON.stringify(body.config), JSON.stringify(secrets), body.requiredConsent, body.maxAttempts, body.maxAgeSeconds, body.concurrency, body.ratePerSecond, body.batchSize],
+      [
+        id,
+        body.name,
+        body.kind,
+        JSON.stringify(body.config),
+        JSON.stringify(secrets),
+        body.requiredConsent,
+        body.maxAttempts,
+        body.maxAgeSeconds,
+        body.concurrency,
+        body.ratePerSecond,
+        body.batchSize,
+      ],
     );
     if (!rowCount) throw new ConflictException(`destination ${id} exists (ids are not reused, even after a delete)`);
     return this.getOrThrow(id);
@@ -44,15 +71,33 @@ export class DestinationRepository {
 
   async update(id: string, body: DestinationBody): Promise<DestinationView> {
     await inTransaction(this.pool, async (tx) => {
-      const { rows } = await tx.query<DestinationRow>(`SELECT ${COLUMNS} FROM destinations WHERE destination_id = $1 AND deleted_at IS NULL FOR UPDATE`, [id]);
+      const { rows } = await tx.query<DestinationRow>(
+        `SELECT ${COLUMNS} FROM destinations WHERE destination_id = $1 AND deleted_at IS NULL FOR UPDATE`,
+        [id],
+      );
       if (rows.length === 0) throw new NotFoundException(`no destination ${id}`);
-      if (rows[0].kind !== body.kind) throw new BadRequestException({ message: `the kind of destination ${id} is ${rows[0].kind}; create a new destination for another kind`, details: [{ path: '$.kind', message: `must stay ${rows[0].kind}` }] });
+      if (rows[0].kind !== body.kind)
+        throw new BadRequestException({
+          message: `the kind of destination ${id} is ${rows[0].kind}; create a new destination for another kind`,
+          details: [{ path: '$.kind', message: `must stay ${rows[0].kind}` }],
+        });
       const secrets = withoutNulls({ ...rows[0].secrets, ...body.secrets });
       checkWithCatalog(this.catalog, body.kind, body.config, secrets);
       const updated = await tx.query<{ updated_at: Date }>(
         `UPDATE destinations SET name = $2, config = $3, secrets = $4, required_consent = $5, max_attempts = $6, max_age_seconds = $7, concurrency = $8,
                 rate_per_second = $9, batch_size = $10, updated_at = now() WHERE destination_id = $1 RETURNING updated_at`,
-        [id, body.name, JSON.stringify(body.config), JSON.stringify(secrets), body.requiredConsent, body.maxAttempts, body.maxAgeSeconds, body.concurrency, body.ratePerSecond, body.batchSize],
+        [
+          id,
+          body.name,
+          JSON.stringify(body.config),
+          JSON.stringify(secrets),
+          body.requiredConsent,
+          body.maxAttempts,
+          body.maxAgeSeconds,
+          body.concurrency,
+          body.ratePerSecond,
+          body.batchSize,
+        ],
       );
       if (JSON.stringify([...rows[0].required_consent].sort()) !== JSON.stringify([...body.requiredConsent].sort())) {
         await recheckDestination(tx, id, updated.rows[0].updated_at.getTime());
@@ -64,9 +109,16 @@ export class DestinationRepository {
   /** Soft delete; refused while a sync still sends to it. */
   async remove(id: string): Promise<void> {
     await inTransaction(this.pool, async (tx) => {
-      const { rows } = await tx.query<{ sync_id: string }>('SELECT sync_id FROM syncs WHERE destination_id = $1 AND deleted_at IS NULL ORDER BY sync_id', [id]);
-      if (rows.length > 0) throw new ConflictException(`destination ${id} is used by syncs ${rows.map((r) => r.sync_id).join(', ')}; delete them first`);
-      const { rowCount } = await tx.query('UPDATE destinations SET deleted_at = now(), updated_at = now() WHERE destination_id = $1 AND deleted_at IS NULL', [id]);
+      const { rows } = await tx.query<{ sync_id: string }>(
+        'SELECT sync_id FROM syncs WHERE destination_id = $1 AND deleted_at IS NULL ORDER BY sync_id',
+        [id],
+      );
+      if (rows.length > 0)
+        throw new ConflictException(`destination ${id} is used by syncs ${rows.map((r) => r.sync_id).join(', ')}; delete them first`);
+      const { rowCount } = await tx.query(
+        'UPDATE destinations SET deleted_at = now(), updated_at = now() WHERE destination_id = $1 AND deleted_at IS NULL',
+        [id],
+      );
       if (!rowCount) throw new NotFoundException(`no destination ${id}`);
     });
   }
@@ -91,7 +143,10 @@ export class DestinationRepository {
   }
 
   private async row(id: string): Promise<DestinationRow> {
-    const { rows } = await this.pool.query<DestinationRow>(`SELECT ${COLUMNS} FROM destinations WHERE destination_id = $1 AND deleted_at IS NULL`, [id]);
+    const { rows } = await this.pool.query<DestinationRow>(
+      `SELECT ${COLUMNS} FROM destinations WHERE destination_id = $1 AND deleted_at IS NULL`,
+      [id],
+    );
     if (rows.length === 0) throw new NotFoundException(`no destination ${id}`);
     return rows[0];
   }
@@ -103,8 +158,18 @@ function withoutNulls(secrets: Record<string, string | null>): Record<string, st
 
 function toView(r: DestinationRow): DestinationView {
   return {
-    id: r.destination_id, name: r.name, kind: r.kind, config: r.config, secretsSet: Object.keys(r.secrets).sort(), requiredConsent: r.required_consent,
-    maxAttempts: r.max_attempts, maxAgeSeconds: r.max_age_seconds, concurrency: r.concurrency, ratePerSecond: r.rate_per_second, batchSize: r.batch_size,
-    createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+    id: r.destination_id,
+    name: r.name,
+    kind: r.kind,
+    config: r.config,
+    secretsSet: Object.keys(r.secrets).sort(),
+    requiredConsent: r.required_consent,
+    maxAttempts: r.max_attempts,
+    maxAgeSeconds: r.max_age_seconds,
+    concurrency: r.concurrency,
+    ratePerSecond: r.rate_per_second,
+    batchSize: r.batch_size,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
   };
 }

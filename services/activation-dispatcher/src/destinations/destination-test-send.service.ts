@@ -15,20 +15,31 @@ const TEST_SEND_TIMEOUT_MS = 15_000;
  */
 @Injectable()
 export class DestinationTestSendService {
-  constructor(private readonly destinations: DestinationRepository, @Inject(DESTINATION_CATALOG) private readonly catalog: DestinationCatalog) {}
+  constructor(
+    private readonly destinations: DestinationRepository,
+    @Inject(DESTINATION_CATALOG) private readonly catalog: DestinationCatalog,
+  ) {}
 
   async testSend(id: string): Promise<TestSendReport> {
     const spec = await this.destinations.spec(id);
     const item: DeliveryItem = {
-      deliveryId: `test_${randomUUID()}`, profileId: 'tessera-test-profile', action: 'add', syncId: 'test-send', occurredAt: new Date().toISOString(),
-      identifiers: { email: ['test@example.com'], phone: ['+14155550100'] }, fields: { test: true },
+      deliveryId: `test_${randomUUID()}`,
+      profileId: 'tessera-test-profile',
+      action: 'add',
+      syncId: 'test-send',
+      occurredAt: new Date().toISOString(),
+      identifiers: { email: ['test@example.com'], phone: ['+14155550100'] },
+      fields: { test: true },
     };
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
       const adapter = this.catalog.create(spec);
       try {
-        const result = await adapter.send({ batchId: item.deliveryId, destinationId: id, items: [item] }, { signal: AbortSignal.timeout(TEST_SEND_TIMEOUT_MS) });
+        const result = await adapter.send(
+          { batchId: item.deliveryId, destinationId: id, items: [item] },
+          { signal: AbortSignal.timeout(TEST_SEND_TIMEOUT_MS) },
+        );
         return { ...result, durationMs: elapsed(), item };
       } finally {
         await adapter.close?.();

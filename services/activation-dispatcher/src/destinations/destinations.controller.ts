@@ -13,10 +13,17 @@ import { DestinationTestSendService, type TestSendReport } from './destination-t
 @AdminOnly()
 @Controller('v1/destinations')
 export class DestinationsController {
-  constructor(private readonly destinations: DestinationRepository, private readonly testSends: DestinationTestSendService, private readonly worker: DeliveryWorker) {}
+  constructor(
+    private readonly destinations: DestinationRepository,
+    private readonly testSends: DestinationTestSendService,
+    private readonly worker: DeliveryWorker,
+  ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a destination {id?, name, kind, config, secrets?, requiredConsent?, maxAttempts?, maxAgeSeconds?, concurrency?, ratePerSecond?, batchSize?}; a bad config is 400 with JSON paths' })
+  @ApiOperation({
+    summary:
+      'Create a destination {id?, name, kind, config, secrets?, requiredConsent?, maxAttempts?, maxAgeSeconds?, concurrency?, ratePerSecond?, batchSize?}; a bad config is 400 with JSON paths',
+  })
   async create(@Body() body: unknown): Promise<DestinationView> {
     const destination = parseDestinationBody(body);
     return this.destinations.create(destination, destination.id ?? randomUUID());
@@ -53,7 +60,10 @@ export class DestinationsController {
 
   @Post(':id/test')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Send one synthetic item through the adapter now and say what happened (delivered, auth_failed with the reason, retry, terminal, partial, error)' })
+  @ApiOperation({
+    summary:
+      'Send one synthetic item through the adapter now and say what happened (delivered, auth_failed with the reason, retry, terminal, partial, error)',
+  })
   async test(@Param('id') id: string): Promise<TestSendReport> {
     return this.testSends.testSend(id);
   }

@@ -4,5 +4,9 @@ import { DestinationTestSendService } from './destination-test-send.service';
 import { DestinationsController } from './destinations.controller';
 
 /** The destinations admin API. */
-@Module({ controllers: [DestinationsController], providers: [DestinationRepository, DestinationTestSendService], exports: [DestinationRepository] })
+@Module({
+  controllers: [DestinationsController],
+  providers: [DestinationRepository, DestinationTestSendService],
+  exports: [DestinationRepository],
+})
 export class DestinationsModule {}

@@ -62,8 +62,18 @@ export class DeadDeliveryRepository {
     }
     return {
       items: page.map((r) => ({
-        deliveryId: r.delivery_id, seq: r.seq, syncId: r.sync_id, profileId: r.profile_id, segmentId: r.segment_id, action: r.action, reason: r.reason,
-        attempts: r.attempts, createdAt: r.created_at.toISOString(), deadAt: r.finished_at?.toISOString() ?? null, payload: r.payload, attemptHistory: history.get(r.delivery_id) ?? [],
+        deliveryId: r.delivery_id,
+        seq: r.seq,
+        syncId: r.sync_id,
+        profileId: r.profile_id,
+        segmentId: r.segment_id,
+        action: r.action,
+        reason: r.reason,
+        attempts: r.attempts,
+        createdAt: r.created_at.toISOString(),
+        deadAt: r.finished_at?.toISOString() ?? null,
+        payload: r.payload,
+        attemptHistory: history.get(r.delivery_id) ?? [],
       })),
       next: rows.length > limit ? page[page.length - 1].seq : null,
     };
@@ -74,7 +84,11 @@ export class DeadDeliveryRepository {
    * of them that go out of order: their sync already delivered a later delivery about the same profile, which they
    * will follow (a replayed add after a delivered remove puts the person back).
    */
-  async replay(destinationId: string, deliveryIds: readonly string[] | null, nowMs: number): Promise<{ replayed: string[]; outOfOrder: string[] }> {
+  async replay(
+    destinationId: string,
+    deliveryIds: readonly string[] | null,
+    nowMs: number,
+  ): Promise<{ replayed: string[]; outOfOrder: string[] }> {
     await this.assertDestination(destinationId);
     const { rows } = await this.pool.query<{ delivery_id: string }>(
       `UPDATE deliveries

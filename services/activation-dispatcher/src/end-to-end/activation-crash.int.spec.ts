@@ -1,5 +1,15 @@
 import { TOPIC_SPECS } from '@tessera/contracts';
-import { createTestProducer, CHILD_SERVICE_TOKENS, createTestSchema, createTestTopics, eventually, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import {
+  createTestProducer,
+  CHILD_SERVICE_TOKENS,
+  createTestSchema,
+  createTestTopics,
+  eventually,
+  ServiceChildProcess,
+  startTestBroker,
+  type TestBroker,
+  type TestSchema,
+} from '@tessera/testing';
 import { membershipRound } from '../test-support/membership-round';
 import { randomBytes } from 'node:crypto';
 import { ScriptedReceiver } from '../test-support/scripted-receiver';
@@ -26,7 +36,10 @@ describe('activation-dispatcher end to end under kill -9 (embedded broker + Post
 
   beforeAll(async () => {
     broker = await startTestBroker();
-    await createTestTopics(broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
+    await createTestTopics(
+      broker.brokers,
+      TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })),
+    );
     schema = await createTestSchema('act_e2e_crash');
     receiver = await ScriptedReceiver.start();
     receiver.respond('/hook', () => ({ status: 200, delayMs: 20 + Math.random() * 60 }));
@@ -40,19 +53,39 @@ describe('activation-dispatcher end to end under kill -9 (embedded broker + Post
   });
 
   const startDispatcher = async () => {
-    const child = await ServiceChildProcess.launch({ service: 'activation-dispatcher', database: schema, brokers: broker.brokers, env: { KAFKA_CONSUMER_SLICE_MESSAGES: '100' } });
-    await eventually(async () => ((await fetch(`http://127.0.0.1:${child.port}/readyz`).catch(() => null))?.status === 200 ? true : undefined), 90_000, `dispatcher ready (${child.output()})`);
+    const child = await ServiceChildProcess.launch({
+      service: 'activation-dispatcher',
+      database: schema,
+      brokers: broker.brokers,
+      env: { KAFKA_CONSUMER_SLICE_MESSAGES: '100' },
+    });
+    await eventually(
+      async () => ((await fetch(`http://127.0.0.1:${child.port}/readyz`).catch(() => null))?.status === 200 ? true : undefined),
+      90_000,
+      `dispatcher ready (${child.output()})`,
+    );
     return child;
   };
   const admin = async (port: number, path: string, body: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
   };
   const received = () => receiver.keysByDelivery('/hook').size;
 
   it('delivers every enter and exit exactly once by idempotency key, in order per profile, across repeated SIGKILLs', async () => {
     let running = await startDispatcher();
-    await admin(running.port, '/v1/destinations', { id: 'hook', name: 'crash hook', kind: 'webhook', config: { url: receiver.url('/hook'), batchSize: 100 }, secrets: { signingSecret: `whsec_${randomBytes(32).toString('base64')}` }, batchSize: 100 });
+    await admin(running.port, '/v1/destinations', {
+      id: 'hook',
+      name: 'crash hook',
+      kind: 'webhook',
+      config: { url: receiver.url('/hook'), batchSize: 100 },
+      secrets: { signingSecret: `whsec_${randomBytes(32).toString('base64')}` },
+      batchSize: 100,
+    });
     await admin(running.port, '/v1/syncs', { id: 's', segmentId: 'seg', destinationId: 'hook', mode: 'add_remove' });
 
     const producer = createTestProducer(broker.brokers, 'act-e2e-crash');
@@ -81,7 +114,8 @@ describe('activation-dispatcher end to end under kill -9 (embedded broker + Post
 
     // rows a killed worker held leased come back when the lease (60 s in main.ts) runs out
     await eventually(async () => (received() >= TOTAL ? true : undefined), 240_000, `every change delivered (have ${received()})`);
-    const delivered = async () => Number((await schema.pool.query(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered'`)).rows[0].n);
+    const delivered = async () =>
+      Number((await schema.pool.query(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered'`)).rows[0].n);
     await eventually(async () => ((await delivered()) === TOTAL ? true : undefined), 120_000, 'every row delivered');
     await new Promise((r) => setTimeout(r, 1_000)); // a wrongly repeated delivery would show up now
     await running.stop();
@@ -92,7 +126,9 @@ describe('activation-dispatcher end to end under kill -9 (embedded broker + Post
     expect(twice).toEqual([]);
     expect(keys.size).toBe(TOTAL);
     const resent = requests.length - new Set(requests.map((r) => r.idempotencyKey)).size;
-    console.log(`activation crash, end to end: ${TOTAL} changes in ${requests.length} requests (${resent} resent under their key after a kill); at each kill: ${progress.join('; ')}`);
+    console.log(
+      `activation crash, end to end: ${TOTAL} changes in ${requests.length} requests (${resent} resent under their key after a kill); at each kill: ${progress.join('; ')}`,
+    );
     expect(progress.filter((p) => !p.startsWith(`${TOTAL} enqueued`)).length).toBeGreaterThan(0); // a kill landed while the consumer still had work
 
     // per profile: the first receipt of each delivery, in order, alternates add / remove, five of each
@@ -106,7 +142,9 @@ describe('activation-dispatcher end to end under kill -9 (embedded broker + Post
       }
     }
     const expected = Array.from({ length: CHANGES_PER_PROFILE }, (_, i) => (i % 2 === 0 ? 'add' : 'remove'));
-    const broken = [...firstSeen].filter(([, actions]) => JSON.stringify(actions) !== JSON.stringify(expected)).map(([p, a]) => `${p}: ${a.join(',')}`);
+    const broken = [...firstSeen]
+      .filter(([, actions]) => JSON.stringify(actions) !== JSON.stringify(expected))
+      .map(([p, a]) => `${p}: ${a.join(',')}`);
     expect(broken).toEqual([]);
     expect(firstSeen.size).toBe(PROFILES);
   }, 600_000);

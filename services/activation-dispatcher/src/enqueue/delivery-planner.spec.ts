@@ -1,13 +1,33 @@
 import { applySnapshot, emptyProfile, type ProfileState } from '../projection/profile-state';
 import { DeliveryPlanner, memberKey, presentKey, type PlanContext, type SyncTarget } from './delivery-planner';
 
-const sync = (syncId: string, mode: SyncTarget['mode'], extra: Partial<SyncTarget> = {}): SyncTarget => ({ syncId, segmentId: 'seg', destinationId: `d-${syncId}`, mode, mapping: { plan: 'traits.plan' }, requiredConsent: [], ...extra });
+const sync = (syncId: string, mode: SyncTarget['mode'], extra: Partial<SyncTarget> = {}): SyncTarget => ({
+  syncId,
+  segmentId: 'seg',
+  destinationId: `d-${syncId}`,
+  mode,
+  mapping: { plan: 'traits.plan' },
+  requiredConsent: [],
+  ...extra,
+});
 const profile = (id: string, values: Record<string, unknown>, extra: Partial<ProfileState> = {}): ProfileState => ({
-  ...applySnapshot(emptyProfile(id), { profileId: id, version: 2, status: 'active', mergedInto: null, values: JSON.stringify(values), identifiers: [{ type: 'email', value: `${id}@x.io` }], isTest: false }),
+  ...applySnapshot(emptyProfile(id), {
+    profileId: id,
+    version: 2,
+    status: 'active',
+    mergedInto: null,
+    values: JSON.stringify(values),
+    identifiers: [{ type: 'email', value: `${id}@x.io` }],
+    isTest: false,
+  }),
   ...extra,
 });
 
-function planner(syncs: SyncTarget[], profiles: ProfileState[], state: { members?: string[]; present?: string[]; before?: ProfileState[]; suppressed?: string[] } = {}): DeliveryPlanner {
+function planner(
+  syncs: SyncTarget[],
+  profiles: ProfileState[],
+  state: { members?: string[]; present?: string[]; before?: ProfileState[]; suppressed?: string[] } = {},
+): DeliveryPlanner {
   const context: PlanContext = {
     syncs,
     profiles: new Map(profiles.map((p) => [p.profileId, p])),
@@ -19,12 +39,16 @@ function planner(syncs: SyncTarget[], profiles: ProfileState[], state: { members
   return new DeliveryPlanner(context);
 }
 
-const lines = (p: DeliveryPlanner) => p.deliveries.map((d) => `${d.syncId} ${d.profileId} ${d.action} ${d.status}${d.reason ? ` (${d.reason})` : ''}`);
+const lines = (p: DeliveryPlanner) =>
+  p.deliveries.map((d) => `${d.syncId} ${d.profileId} ${d.action} ${d.status}${d.reason ? ` (${d.reason})` : ''}`);
 const enter = { segmentId: 'seg', change: 'entered' as const, version: 2, segmentVersion: 1, at: 1_000 };
 
 describe('DeliveryPlanner', () => {
   it('enter: an add per add_remove sync, an upsert per upsert sync, nothing for mirror syncs; distinct ids per profile', () => {
-    const p = planner([sync('a', 'add_remove'), sync('u', 'upsert'), sync('m', 'mirror')], [profile('p1', { 'traits.plan': 'pro' }), profile('p2', {})]);
+    const p = planner(
+      [sync('a', 'add_remove'), sync('u', 'upsert'), sync('m', 'mirror')],
+      [profile('p1', { 'traits.plan': 'pro' }), profile('p2', {})],
+    );
     p.membership({ ...enter, profileId: 'p1' });
     p.membership({ ...enter, profileId: 'p2' });
     expect(lines(p)).toEqual(['a p1 add pending', 'u p1 upsert pending', 'a p2 add pending', 'u p2 upsert pending']);
@@ -43,7 +67,10 @@ describe('DeliveryPlanner', () => {
   });
 
   it('exit: a remove only where the profile was sent an add', () => {
-    const p = planner([sync('a', 'add_remove'), sync('b', 'add_remove')], [profile('p1', {})], { members: ['p1'], present: [presentKey('a', 'p1')] });
+    const p = planner([sync('a', 'add_remove'), sync('b', 'add_remove')], [profile('p1', {})], {
+      members: ['p1'],
+      present: [presentKey('a', 'p1')],
+    });
     p.membership({ ...enter, profileId: 'p1', change: 'exited' });
     expect(lines(p)).toEqual(['a p1 remove pending']);
   });
@@ -64,12 +91,16 @@ describe('DeliveryPlanner', () => {
 
   it('reconcile: a member allowed again gets its add; an upsert sync sends only when its mapped fields changed', () => {
     const p = planner([sync('a', 'add_remove'), sync('u', 'upsert')], [profile('p1', { 'traits.plan': 'team', 'traits.city': 'Paris' })], {
-      members: ['p1'], present: [presentKey('u', 'p1')], before: [profile('p1', { 'traits.plan': 'pro', 'traits.city': 'Paris' })],
+      members: ['p1'],
+      present: [presentKey('u', 'p1')],
+      before: [profile('p1', { 'traits.plan': 'pro', 'traits.city': 'Paris' })],
     });
     p.reconcile('p1', ['profile', 3], 2_000);
     expect(lines(p)).toEqual(['a p1 add pending', 'u p1 upsert pending']);
     const q = planner([sync('u', 'upsert')], [profile('p1', { 'traits.plan': 'pro', 'traits.city': 'Lyon' })], {
-      members: ['p1'], present: [presentKey('u', 'p1')], before: [profile('p1', { 'traits.plan': 'pro', 'traits.city': 'Paris' })],
+      members: ['p1'],
+      present: [presentKey('u', 'p1')],
+      before: [profile('p1', { 'traits.plan': 'pro', 'traits.city': 'Paris' })],
     });
     q.reconcile('p1', ['profile', 3], 2_000);
     expect(lines(q)).toEqual([]);

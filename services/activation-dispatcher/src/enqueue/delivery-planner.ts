@@ -87,7 +87,13 @@ export class DeliveryPlanner {
     const key = memberKey(event.segmentId, event.profileId);
     if (event.change === 'entered') this.members.add(key);
     else this.members.delete(key);
-    this.memberships.set(key, { segmentId: event.segmentId, profileId: event.profileId, entered: event.change === 'entered', segmentVersion: event.segmentVersion, at: event.at });
+    this.memberships.set(key, {
+      segmentId: event.segmentId,
+      profileId: event.profileId,
+      entered: event.change === 'entered',
+      segmentVersion: event.segmentVersion,
+      at: event.at,
+    });
     const profile = this.context.profiles.get(event.profileId);
     if (!profile) return;
     const identity = ['membership', event.segmentId, event.profileId, event.change, event.version, event.at];
@@ -116,29 +122,58 @@ export class DeliveryPlanner {
       if (!member && !present) continue;
       const verdict = this.verdict(sync, profile);
       if (!verdict.send) {
-        this.suppressPending.set(presentKey(sync.destinationId, profileId), { destinationId: sync.destinationId, profileId, reason: verdict.reason });
+        this.suppressPending.set(presentKey(sync.destinationId, profileId), {
+          destinationId: sync.destinationId,
+          profileId,
+          reason: verdict.reason,
+        });
         if (present) this.enqueue(sync, profile, 'remove', { send: true }, identity, at, `removed: ${verdict.reason}`);
         continue;
       }
       if (!member || sync.mode === 'mirror') continue;
       if (!present) this.enqueue(sync, profile, sync.mode === 'upsert' ? 'upsert' : 'add', verdict, identity, at);
-      else if (sync.mode === 'upsert' && !this.sentHere.has(presentKey(sync.syncId, profileId)) && mappedFieldsChanged(sync.mapping, before, profile)) {
+      else if (
+        sync.mode === 'upsert' &&
+        !this.sentHere.has(presentKey(sync.syncId, profileId)) &&
+        mappedFieldsChanged(sync.mapping, before, profile)
+      ) {
         this.enqueue(sync, profile, 'upsert', verdict, identity, at);
       }
     }
   }
 
   /** A delivery decided elsewhere (a mirror's diff), checked and recorded like the others. */
-  enqueue(sync: SyncTarget, profile: ProfileState, action: DeliveryAction, verdict: GateVerdict, identity: ReadonlyArray<string | number>, at: number, note?: string): void {
+  enqueue(
+    sync: SyncTarget,
+    profile: ProfileState,
+    action: DeliveryAction,
+    verdict: GateVerdict,
+    identity: ReadonlyArray<string | number>,
+    at: number,
+    note?: string,
+  ): void {
     const id = deliveryId([sync.syncId, profile.profileId, action, ...identity]);
     const payload: DeliveryItem = {
-      deliveryId: id, profileId: profile.profileId, action, segmentId: sync.segmentId, syncId: sync.syncId,
-      occurredAt: new Date(at).toISOString(), identifiers: profile.identifiers, fields: mapFields(sync.mapping, profile),
+      deliveryId: id,
+      profileId: profile.profileId,
+      action,
+      segmentId: sync.segmentId,
+      syncId: sync.syncId,
+      occurredAt: new Date(at).toISOString(),
+      identifiers: profile.identifiers,
+      fields: mapFields(sync.mapping, profile),
     };
     const status = verdict.send ? 'pending' : 'suppressed';
     this.deliveries.push({
-      deliveryId: id, destinationId: sync.destinationId, syncId: sync.syncId, profileId: profile.profileId, segmentId: sync.segmentId,
-      action, status, reason: verdict.send ? (note ?? null) : verdict.reason, payload,
+      deliveryId: id,
+      destinationId: sync.destinationId,
+      syncId: sync.syncId,
+      profileId: profile.profileId,
+      segmentId: sync.segmentId,
+      action,
+      status,
+      reason: verdict.send ? (note ?? null) : verdict.reason,
+      payload,
     });
     if (!verdict.send) return;
     const key = presentKey(sync.syncId, profile.profileId);

@@ -44,48 +44,92 @@ export async function writePlan(tx: SqlExecutor, plan: DeliveryPlanner): Promise
   const deliveries = plan.deliveries;
   let inserted: Array<{ status: string; destination_id: string }> = [];
   if (deliveries.length > 0) {
-    const result = await runQuery<{ status: string; destination_id: string }>(tx, buildUnnestInsert({
-      table: 'deliveries',
-      columns: [
-        { name: 'delivery_id', type: 'text' }, { name: 'destination_id', type: 'text' }, { name: 'sync_id', type: 'text' }, { name: 'profile_id', type: 'text' },
-        { name: 'segment_id', type: 'text' }, { name: 'action', type: 'text' }, { name: 'payload', type: 'jsonb' }, { name: 'status', type: 'text' },
-        { name: 'reason', type: 'text' }, { name: 'finished_at', type: 'timestamptz' },
-      ],
-      rows: deliveries.map((d) => ({
-        delivery_id: d.deliveryId, destination_id: d.destinationId, sync_id: d.syncId, profile_id: d.profileId, segment_id: d.segmentId,
-        action: d.action, payload: d.payload, status: d.status, reason: d.reason, finished_at: d.status === 'suppressed' ? new Date() : null,
-      })),
-      onConflict: { target: ['delivery_id'], action: 'nothing' },
-      returning: ['status', 'destination_id'],
-    }));
+    const result = await runQuery<{ status: string; destination_id: string }>(
+      tx,
+      buildUnnestInsert({
+        table: 'deliveries',
+        columns: [
+          { name: 'delivery_id', type: 'text' },
+          { name: 'destination_id', type: 'text' },
+          { name: 'sync_id', type: 'text' },
+          { name: 'profile_id', type: 'text' },
+          { name: 'segment_id', type: 'text' },
+          { name: 'action', type: 'text' },
+          { name: 'payload', type: 'jsonb' },
+          { name: 'status', type: 'text' },
+          { name: 'reason', type: 'text' },
+          { name: 'finished_at', type: 'timestamptz' },
+        ],
+        rows: deliveries.map((d) => ({
+          delivery_id: d.deliveryId,
+          destination_id: d.destinationId,
+          sync_id: d.syncId,
+          profile_id: d.profileId,
+          segment_id: d.segmentId,
+          action: d.action,
+          payload: d.payload,
+          status: d.status,
+          reason: d.reason,
+          finished_at: d.status === 'suppressed' ? new Date() : null,
+        })),
+        onConflict: { target: ['delivery_id'], action: 'nothing' },
+        returning: ['status', 'destination_id'],
+      }),
+    );
     inserted = result.rows;
   }
   const presence = [...plan.presence.values()];
   if (presence.length > 0) {
-    await runQuery(tx, buildUnnestInsert({
-      table: 'sync_members',
-      columns: [{ name: 'sync_id', type: 'text' }, { name: 'profile_id', type: 'text' }, { name: 'present', type: 'boolean' }],
-      rows: presence.map((p) => ({ sync_id: p.syncId, profile_id: p.profileId, present: p.present })),
-      onConflict: { target: ['sync_id', 'profile_id'], update: ['present', { column: 'updated_at', expression: 'now()' }] },
-    }));
+    await runQuery(
+      tx,
+      buildUnnestInsert({
+        table: 'sync_members',
+        columns: [
+          { name: 'sync_id', type: 'text' },
+          { name: 'profile_id', type: 'text' },
+          { name: 'present', type: 'boolean' },
+        ],
+        rows: presence.map((p) => ({ sync_id: p.syncId, profile_id: p.profileId, present: p.present })),
+        onConflict: { target: ['sync_id', 'profile_id'], update: ['present', { column: 'updated_at', expression: 'now()' }] },
+      }),
+    );
   }
   const memberships = [...plan.memberships.values()];
   const entered = memberships.filter((m) => m.entered);
   const exited = memberships.filter((m) => !m.entered);
   if (exited.length > 0) {
-    await runQuery(tx, buildUnnestDelete({
-      table: 'segment_members',
-      key: [{ name: 'segment_id', type: 'text' }, { name: 'profile_id', type: 'text' }],
-      rows: exited.map((m) => ({ segment_id: m.segmentId, profile_id: m.profileId })),
-    }));
+    await runQuery(
+      tx,
+      buildUnnestDelete({
+        table: 'segment_members',
+        key: [
+          { name: 'segment_id', type: 'text' },
+          { name: 'profile_id', type: 'text' },
+        ],
+        rows: exited.map((m) => ({ segment_id: m.segmentId, profile_id: m.profileId })),
+      }),
+    );
   }
   if (entered.length > 0) {
-    await runQuery(tx, buildUnnestInsert({
-      table: 'segment_members',
-      columns: [{ name: 'segment_id', type: 'text' }, { name: 'profile_id', type: 'text' }, { name: 'segment_version', type: 'integer' }, { name: 'entered_at', type: 'timestamptz' }],
-      rows: entered.map((m) => ({ segment_id: m.segmentId, profile_id: m.profileId, segment_version: m.segmentVersion, entered_at: new Date(m.at) })),
-      onConflict: { target: ['segment_id', 'profile_id'], update: ['segment_version'] },
-    }));
+    await runQuery(
+      tx,
+      buildUnnestInsert({
+        table: 'segment_members',
+        columns: [
+          { name: 'segment_id', type: 'text' },
+          { name: 'profile_id', type: 'text' },
+          { name: 'segment_version', type: 'integer' },
+          { name: 'entered_at', type: 'timestamptz' },
+        ],
+        rows: entered.map((m) => ({
+          segment_id: m.segmentId,
+          profile_id: m.profileId,
+          segment_version: m.segmentVersion,
+          entered_at: new Date(m.at),
+        })),
+        onConflict: { target: ['segment_id', 'profile_id'], update: ['segment_version'] },
+      }),
+    );
   }
   return {
     pending: inserted.filter((r) => r.status === 'pending').length,

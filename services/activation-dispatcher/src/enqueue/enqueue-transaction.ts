@@ -14,7 +14,11 @@ export interface EnqueueInput {
 }
 
 /** Loads what the planner needs, lets `decide` plan, and writes the plan: one call per transaction. */
-export async function enqueueDeliveries(tx: SqlExecutor, input: EnqueueInput, decide: (planner: DeliveryPlanner) => void): Promise<WriteSummary> {
+export async function enqueueDeliveries(
+  tx: SqlExecutor,
+  input: EnqueueInput,
+  decide: (planner: DeliveryPlanner) => void,
+): Promise<WriteSummary> {
   const context = await loadPlanContext(tx, input.profiles, input.before ?? input.profiles, input.segmentIds ?? []);
   const planner = new DeliveryPlanner(context);
   decide(planner);

@@ -4,16 +4,36 @@ import { mapFields, validateMapping } from './field-mapping';
 describe('field mapping', () => {
   const profile = {
     ...applySnapshot(emptyProfile('p'), {
-      profileId: 'p', version: 1, status: 'active', mergedInto: null, isTest: false,
+      profileId: 'p',
+      version: 1,
+      status: 'active',
+      mergedInto: null,
+      isTest: false,
       values: JSON.stringify({ 'traits.plan': 'pro', email: 'a@x.io', 'consent.Marketing': true, 'event_count.Order Completed': 2 }),
-      identifiers: [{ type: 'email', value: 'a@x.io' }, { type: 'email', value: 'b@x.io' }],
+      identifiers: [
+        { type: 'email', value: 'a@x.io' },
+        { type: 'email', value: 'b@x.io' },
+      ],
     }),
     computed: { 'computed.orders_30d': 4 },
   };
 
   it('reads traits, values, computed traits, identifiers and consent under the mapped names; unset sources are left out', () => {
-    expect(mapFields({ plan: 'traits.plan', mail: 'identifier.email', mails: 'identifiers.email', orders: 'computed.orders_30d', mkt: 'consent.marketing', n: 'event_count.Order Completed', gone: 'traits.nope', proto: 'traits.constructor' }, profile))
-      .toEqual({ plan: 'pro', mail: 'a@x.io', mails: ['a@x.io', 'b@x.io'], orders: 4, mkt: true, n: 2 });
+    expect(
+      mapFields(
+        {
+          plan: 'traits.plan',
+          mail: 'identifier.email',
+          mails: 'identifiers.email',
+          orders: 'computed.orders_30d',
+          mkt: 'consent.marketing',
+          n: 'event_count.Order Completed',
+          gone: 'traits.nope',
+          proto: 'traits.constructor',
+        },
+        profile,
+      ),
+    ).toEqual({ plan: 'pro', mail: 'a@x.io', mails: ['a@x.io', 'b@x.io'], orders: 4, mkt: true, n: 2 });
   });
 
   it('names the path of every problem', () => {

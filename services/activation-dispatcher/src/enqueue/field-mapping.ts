@@ -17,21 +17,35 @@ export interface MappingProblem {
 }
 
 const OUTPUT_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
-const PLAIN_VALUES = new Set(['email', 'first_seen', 'last_seen', 'revenue_total', 'revenue_currency', 'revenue_without_currency', 'order_count', 'last_order_at']);
+const PLAIN_VALUES = new Set([
+  'email',
+  'first_seen',
+  'last_seen',
+  'revenue_total',
+  'revenue_currency',
+  'revenue_without_currency',
+  'order_count',
+  'last_order_at',
+]);
 const PREFIXED = /^(traits|computed|prediction|identifier|identifiers|consent|event_count|revenue|campaign)\.(.{1,200})$/s;
 
 /** Problems with a mapping, as JSON paths under `base` (empty when valid). */
 export function validateMapping(mapping: unknown, base = '$.mapping'): MappingProblem[] {
-  if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) return [{ path: base, message: 'must be an object of output name -> source' }];
+  if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping))
+    return [{ path: base, message: 'must be an object of output name -> source' }];
   const problems: MappingProblem[] = [];
   const entries = Object.entries(mapping);
   if (entries.length > 200) problems.push({ path: base, message: 'must map at most 200 fields' });
   for (const [name, source] of entries) {
     const path = `${base}.${name}`;
-    if (!OUTPUT_NAME.test(name)) problems.push({ path, message: 'output names start with a letter or _ and hold letters, digits, _ . - (at most 100)' });
+    if (!OUTPUT_NAME.test(name))
+      problems.push({ path, message: 'output names start with a letter or _ and hold letters, digits, _ . - (at most 100)' });
     if (typeof source !== 'string') problems.push({ path, message: 'must be a source name (string)' });
     else if (!PLAIN_VALUES.has(source) && !PREFIXED.test(source)) {
-      problems.push({ path, message: `unknown source ${JSON.stringify(source)}: use traits.<name>, computed.<key>, prediction.<name>, identifier.<type>, identifiers.<type>, consent.<category>, event_count.<event>, revenue.<CUR>, campaign.<field> or one of ${[...PLAIN_VALUES].join(', ')}` });
+      problems.push({
+        path,
+        message: `unknown source ${JSON.stringify(source)}: use traits.<name>, computed.<key>, prediction.<name>, identifier.<type>, identifiers.<type>, consent.<category>, event_count.<event>, revenue.<CUR>, campaign.<field> or one of ${[...PLAIN_VALUES].join(', ')}`,
+      });
     }
   }
   return problems;

@@ -3,7 +3,14 @@ import type { ProfileState } from '../projection/profile-state';
 import { memberKey, presentKey, type PlanContext, type SyncTarget } from './delivery-planner';
 import { suppressionIndex } from './suppression-index';
 
-type SyncRecord = { sync_id: string; segment_id: string; destination_id: string; mode: SyncTarget['mode']; mapping: SyncTarget['mapping']; required_consent: string[] };
+type SyncRecord = {
+  sync_id: string;
+  segment_id: string;
+  destination_id: string;
+  mode: SyncTarget['mode'];
+  mapping: SyncTarget['mapping'];
+  required_consent: string[];
+};
 
 /** The enabled syncs (of live destinations) matching a WHERE condition on `s`, with what their destination requires. */
 export async function loadSyncTargets(tx: SqlExecutor, where: string, values: unknown[]): Promise<SyncTarget[]> {
@@ -14,7 +21,14 @@ export async function loadSyncTargets(tx: SqlExecutor, where: string, values: un
       ORDER BY s.sync_id`,
     values,
   );
-  return rows.map((r) => ({ syncId: r.sync_id, segmentId: r.segment_id, destinationId: r.destination_id, mode: r.mode, mapping: r.mapping, requiredConsent: r.required_consent }));
+  return rows.map((r) => ({
+    syncId: r.sync_id,
+    segmentId: r.segment_id,
+    destinationId: r.destination_id,
+    mode: r.mode,
+    mapping: r.mapping,
+    requiredConsent: r.required_consent,
+  }));
 }
 
 /**
@@ -35,8 +49,14 @@ export async function loadPlanContext(
      OR s.sync_id IN (SELECT sync_id FROM sync_members WHERE profile_id = ANY($2::text[]) AND present)`,
     [segmentIds, ids],
   );
-  const members = await tx.query<{ segment_id: string; profile_id: string }>('SELECT segment_id, profile_id FROM segment_members WHERE profile_id = ANY($1::text[])', [ids]);
-  const present = await tx.query<{ sync_id: string; profile_id: string; present: boolean }>('SELECT sync_id, profile_id, present FROM sync_members WHERE profile_id = ANY($1::text[])', [ids]);
+  const members = await tx.query<{ segment_id: string; profile_id: string }>(
+    'SELECT segment_id, profile_id FROM segment_members WHERE profile_id = ANY($1::text[])',
+    [ids],
+  );
+  const present = await tx.query<{ sync_id: string; profile_id: string; present: boolean }>(
+    'SELECT sync_id, profile_id, present FROM sync_members WHERE profile_id = ANY($1::text[])',
+    [ids],
+  );
   return {
     syncs,
     profiles,

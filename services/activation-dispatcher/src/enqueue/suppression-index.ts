@@ -12,12 +12,17 @@ export function normalizeSuppressionValue(kind: string, value: string): string {
 /** What a profile is known by, for suppression lookups: its id, and each identifier as (type, value). */
 export function suppressionKeys(profile: ProfileState): Array<[kind: string, value: string]> {
   const keys: Array<[string, string]> = [[PROFILE_SUPPRESSION_KIND, profile.profileId]];
-  for (const [type, values] of Object.entries(profile.identifiers)) for (const value of values) keys.push([type, normalizeSuppressionValue(type, value)]);
+  for (const [type, values] of Object.entries(profile.identifiers))
+    for (const value of values) keys.push([type, normalizeSuppressionValue(type, value)]);
   return keys;
 }
 
 /** Loads the suppressions at `destinations` matching the profiles, and answers (destination, profile) -> reason or null. */
-export async function suppressionIndex(tx: SqlExecutor, profiles: readonly ProfileState[], destinations: readonly string[]): Promise<(destinationId: string, profile: ProfileState) => string | null> {
+export async function suppressionIndex(
+  tx: SqlExecutor,
+  profiles: readonly ProfileState[],
+  destinations: readonly string[],
+): Promise<(destinationId: string, profile: ProfileState) => string | null> {
   const keys = profiles.flatMap(suppressionKeys);
   const entries = new Map<string, string>();
   if (keys.length > 0 && destinations.length > 0) {

@@ -11,7 +11,11 @@ export interface MirrorDiff {
  * What makes a destination equal to a segment: every member that may be sent and is missing is added, everything
  * in the destination that is not a member (or may no longer be sent) is removed. Sorted, so runs are reproducible.
  */
-export function mirrorDiff(members: ReadonlySet<string>, current: ReadonlySet<string>, verdict: (profileId: string) => GateVerdict): MirrorDiff {
+export function mirrorDiff(
+  members: ReadonlySet<string>,
+  current: ReadonlySet<string>,
+  verdict: (profileId: string) => GateVerdict,
+): MirrorDiff {
   const diff: MirrorDiff = { add: [], remove: [], suppressed: [] };
   for (const profileId of [...members].sort()) {
     const v = verdict(profileId);

@@ -16,7 +16,11 @@ export class MirrorScheduler implements OnApplicationBootstrap, BeforeApplicatio
   private running: Promise<MirrorReport[]> | undefined;
   private stopped = false;
 
-  constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool, private readonly mirrors: MirrorService, @Inject(SERVICE_LOGGER) private readonly logger: Logger) {}
+  constructor(
+    @Inject(SERVICE_PG_POOL) private readonly pool: Pool,
+    private readonly mirrors: MirrorService,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.schedule();

@@ -65,7 +65,9 @@ export class MirrorService {
       const members = new Set([...locked.members].filter((id) => profiles.has(id)));
       const current = new Set([...locked.current].filter((id) => profiles.has(id)));
       const planner = new DeliveryPlanner({
-        syncs: [sync], profiles, before: profiles,
+        syncs: [sync],
+        profiles,
+        before: profiles,
         members: new Set([...members].map((id) => memberKey(sync.segmentId, id))),
         present: new Map([...current].map((id) => [presentKey(syncId, id), true])),
         suppression: await suppressionIndex(tx, [...profiles.values()], [sync.destinationId]),
@@ -77,15 +79,26 @@ export class MirrorService {
         return profile;
       };
       const diff = mirrorDiff(members, current, (id) => planner.verdict(sync, state(id)));
-      for (const id of diff.add) planner.enqueue(sync, state(id), sync.mode === 'upsert' ? 'upsert' : 'add', { send: true }, ['mirror', runId], now);
+      for (const id of diff.add)
+        planner.enqueue(sync, state(id), sync.mode === 'upsert' ? 'upsert' : 'add', { send: true }, ['mirror', runId], now);
       for (const id of diff.remove) planner.enqueue(sync, state(id), 'remove', { send: true }, ['mirror', runId], now);
       // a member that stays blocked is logged once per profile version, not once per run
-      for (const { profileId, reason } of diff.suppressed) planner.enqueue(sync, state(profileId), 'add', { send: false, reason }, ['mirror-suppressed', state(profileId).version], now);
+      for (const { profileId, reason } of diff.suppressed)
+        planner.enqueue(sync, state(profileId), 'add', { send: false, reason }, ['mirror-suppressed', state(profileId).version], now);
       const changed = new Set([...diff.add, ...diff.remove]);
-      for (const id of members) if (current.has(id) && !changed.has(id)) planner.presence.set(presentKey(syncId, id), { syncId, profileId: id, present: true });
+      for (const id of members)
+        if (current.has(id) && !changed.has(id)) planner.presence.set(presentKey(syncId, id), { syncId, profileId: id, present: true });
       await writePlan(tx, planner);
       await tx.query('UPDATE syncs SET last_mirrored_at = now() WHERE sync_id = $1', [syncId]);
-      return { syncId, runId, source: listed ? 'destination' : 'last_sent', members: members.size, added: diff.add.length, removed: diff.remove.length, suppressed: diff.suppressed.length };
+      return {
+        syncId,
+        runId,
+        source: listed ? 'destination' : 'last_sent',
+        members: members.size,
+        added: diff.add.length,
+        removed: diff.remove.length,
+        suppressed: diff.suppressed.length,
+      };
     });
     if (report.added + report.removed > 0) this.worker.wake(sync.destinationId);
     this.metrics.runs.inc({ source: report.source });
@@ -108,9 +121,22 @@ export class MirrorService {
   /** The segment's members, and the destination's contents (listed, or last sent) with pending deliveries on top. */
   private async sides(tx: SqlExecutor, sync: SyncTarget, listed: string[] | null): Promise<{ members: Set<string>; current: Set<string> }> {
     const members = new Set(await this.column(tx, 'SELECT profile_id FROM segment_members WHERE segment_id = $1', [sync.segmentId]));
-    if (!listed) return { members, current: new Set(await this.column(tx, 'SELECT profile_id FROM sync_members WHERE sync_id = $1 AND present', [sync.syncId])) };
-    const pending = await tx.query<{ profile_id: string; action: string }>(`SELECT profile_id, action FROM deliveries WHERE sync_id = $1 AND status = 'pending' ORDER BY seq`, [sync.syncId]);
-    return { members, current: withPending(listed, pending.rows.map((r) => ({ profileId: r.profile_id, action: r.action }))) };
+    if (!listed)
+      return {
+        members,
+        current: new Set(await this.column(tx, 'SELECT profile_id FROM sync_members WHERE sync_id = $1 AND present', [sync.syncId])),
+      };
+    const pending = await tx.query<{ profile_id: string; action: string }>(
+      `SELECT profile_id, action FROM deliveries WHERE sync_id = $1 AND status = 'pending' ORDER BY seq`,
+      [sync.syncId],
+    );
+    return {
+      members,
+      current: withPending(
+        listed,
+        pending.rows.map((r) => ({ profileId: r.profile_id, action: r.action })),
+      ),
+    };
   }
 
   private async column(tx: SqlExecutor, sql: string, values: unknown[]): Promise<string[]> {

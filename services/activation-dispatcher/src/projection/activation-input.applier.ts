@@ -21,8 +21,15 @@ import { lockSegments } from './segment-lock';
 @Injectable()
 export class ActivationInputApplier {
   async memberships(tx: SqlExecutor, changes: readonly SegmentMembershipChange[]): Promise<WriteSummary> {
-    await lockSegments(tx, changes.map((c) => c.segmentId), 'shared');
-    const before = await lockProfiles(tx, changes.map((c) => c.profileId));
+    await lockSegments(
+      tx,
+      changes.map((c) => c.segmentId),
+      'shared',
+    );
+    const before = await lockProfiles(
+      tx,
+      changes.map((c) => c.profileId),
+    );
     const after = new Map(before);
     for (const c of changes) {
       const current = after.get(c.profileId);
@@ -31,25 +38,58 @@ export class ActivationInputApplier {
       // taking this one as the version would shadow that version's cdp.profiles.changed with stale values
       if (c.snapshotOmitted) continue;
       const status = c.change === 'entered' ? 'active' : current.status;
-      after.set(c.profileId, applySnapshot(current, { profileId: c.profileId, version: c.version, status, mergedInto: status === 'active' ? null : current.mergedInto, values: c.values || null, identifiers: c.identifiers, isTest: c.isTest }));
+      after.set(
+        c.profileId,
+        applySnapshot(current, {
+          profileId: c.profileId,
+          version: c.version,
+          status,
+          mergedInto: status === 'active' ? null : current.mergedInto,
+          values: c.values || null,
+          identifiers: c.identifiers,
+          isTest: c.isTest,
+        }),
+      );
     }
     const changed = changedProfiles(before, after);
     await storeProfiles(tx, changed);
     const lastAt = new Map(changes.map((c) => [c.profileId, c.at]));
     return enqueueDeliveries(tx, { profiles: after, before, segmentIds: [...new Set(changes.map((c) => c.segmentId))] }, (plan) => {
-      for (const c of changes) plan.membership({ segmentId: c.segmentId, profileId: c.profileId, change: c.change, version: c.version, segmentVersion: c.segmentVersion, at: c.at });
+      for (const c of changes)
+        plan.membership({
+          segmentId: c.segmentId,
+          profileId: c.profileId,
+          change: c.change,
+          version: c.version,
+          segmentVersion: c.segmentVersion,
+          at: c.at,
+        });
       for (const p of changed) plan.reconcile(p.profileId, ['profile', p.version], lastAt.get(p.profileId) ?? Date.now());
     });
   }
 
   async profileChanges(tx: SqlExecutor, changes: readonly ProfileChange[]): Promise<WriteSummary> {
-    const before = await lockProfiles(tx, changes.map((c) => c.profileId));
+    const before = await lockProfiles(
+      tx,
+      changes.map((c) => c.profileId),
+    );
     const after = new Map(before);
     const at = new Map<string, number>();
     for (const c of changes) {
       const current = after.get(c.profileId);
       if (!current || c.version <= current.version) continue;
-      after.set(c.profileId, applySnapshot(current, { profileId: c.profileId, version: c.version, status: c.status, mergedInto: c.mergedIntoProfileId, values: c.values, identifiers: c.identifiers, isTest: c.isTest }));
+      after.set(
+        c.profileId,
+        applySnapshot(current, {
+          profileId: c.profileId,
+          version: c.version,
+          status: c.status,
+          mergedInto: c.mergedIntoProfileId,
+          values: c.values,
+          identifiers: c.identifiers,
+          isTest: c.isTest,
+        }),
+      );
       at.set(c.profileId, c.changedAt);
     }
     const changed = changedProfiles(before, after);
@@ -64,7 +104,10 @@ export class ActivationInputApplier {
   }
 
   async computedChanges(tx: SqlExecutor, changes: readonly ComputedValuesChange[]): Promise<WriteSummary> {
-    const before = await lockProfiles(tx, changes.map((c) => c.profileId));
+    const before = await lockProfiles(
+      tx,
+      changes.map((c) => c.profileId),
+    );
     const after = new Map(before);
     const latest = new Map<string, ComputedValuesChange>();
     for (const c of changes) {

@@ -18,18 +18,26 @@ export const ACTIVATION_DISPATCHER_GROUP_ID = 'activation-dispatcher';
  * and the deterministic delivery ids make the replay insert nothing twice.
  */
 @Injectable()
-@KafkaBatchConsumer({ groupId: ACTIVATION_DISPATCHER_GROUP_ID, topics: [Topics.SegmentsMembership, Topics.ProfilesChanged, Topics.ProfilesComputed] })
+@KafkaBatchConsumer({
+  groupId: ACTIVATION_DISPATCHER_GROUP_ID,
+  topics: [Topics.SegmentsMembership, Topics.ProfilesChanged, Topics.ProfilesComputed],
+})
 export class ActivationInputConsumer implements KafkaBatchApplier<ActivationInput> {
   private readonly metrics: EnqueueMetrics;
 
-  constructor(@Inject(METRICS_REGISTRY) registry: Registry, private readonly applier: ActivationInputApplier, private readonly worker: DeliveryWorker) {
+  constructor(
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    private readonly applier: ActivationInputApplier,
+    private readonly worker: DeliveryWorker,
+  ) {
     this.metrics = enqueueMetrics(registry);
   }
 
   /** A payload that is not the topic's contract throws, and the processor dead-letters it as undecodable. */
   decode(message: InboundMessage): StepResult<ActivationInput> {
     if (!message.value) throw new Error('empty message value');
-    if (message.topic === Topics.SegmentsMembership) return ok({ kind: 'membership', change: decode(Topics.SegmentsMembership, message.value) });
+    if (message.topic === Topics.SegmentsMembership)
+      return ok({ kind: 'membership', change: decode(Topics.SegmentsMembership, message.value) });
     if (message.topic === Topics.ProfilesComputed) return ok({ kind: 'computed', change: decode(Topics.ProfilesComputed, message.value) });
     return ok({ kind: 'profile', change: decode(Topics.ProfilesChanged, message.value) });
   }
@@ -38,9 +46,21 @@ export class ActivationInputConsumer implements KafkaBatchApplier<ActivationInpu
     const stopTimer = this.metrics.sliceDuration.startTimer();
     const inputs = ctx.records.map((r) => r.value);
     let summary: WriteSummary;
-    if (ctx.topic === Topics.SegmentsMembership) summary = await this.applier.memberships(ctx.tx, inputs.flatMap((i) => (i.kind === 'membership' ? [i.change] : [])));
-    else if (ctx.topic === Topics.ProfilesComputed) summary = await this.applier.computedChanges(ctx.tx, inputs.flatMap((i) => (i.kind === 'computed' ? [i.change] : [])));
-    else summary = await this.applier.profileChanges(ctx.tx, inputs.flatMap((i) => (i.kind === 'profile' ? [i.change] : [])));
+    if (ctx.topic === Topics.SegmentsMembership)
+      summary = await this.applier.memberships(
+        ctx.tx,
+        inputs.flatMap((i) => (i.kind === 'membership' ? [i.change] : [])),
+      );
+    else if (ctx.topic === Topics.ProfilesComputed)
+      summary = await this.applier.computedChanges(
+        ctx.tx,
+        inputs.flatMap((i) => (i.kind === 'computed' ? [i.change] : [])),
+      );
+    else
+      summary = await this.applier.profileChanges(
+        ctx.tx,
+        inputs.flatMap((i) => (i.kind === 'profile' ? [i.change] : [])),
+      );
     ctx.afterCommit(() => {
       this.metrics.enqueued.inc({ topic: ctx.topic, status: 'pending' }, summary.pending);
       this.metrics.enqueued.inc({ topic: ctx.topic, status: 'suppressed' }, summary.suppressed);

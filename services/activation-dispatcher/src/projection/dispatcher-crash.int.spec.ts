@@ -1,5 +1,14 @@
 import { TOPIC_SPECS } from '@tessera/contracts';
-import { createTestProducer, createTestSchema, createTestTopics, eventually, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import {
+  createTestProducer,
+  createTestSchema,
+  createTestTopics,
+  eventually,
+  ServiceChildProcess,
+  startTestBroker,
+  type TestBroker,
+  type TestSchema,
+} from '@tessera/testing';
 import { membershipRound } from '../test-support/membership-round';
 
 const PROFILES = 1_000;
@@ -18,7 +27,10 @@ describe('activation-dispatcher consumer under kill -9 (embedded broker + Postgr
 
   beforeAll(async () => {
     broker = await startTestBroker();
-    await createTestTopics(broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
+    await createTestTopics(
+      broker.brokers,
+      TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })),
+    );
     schema = await createTestSchema('act_crash');
   }, 60_000);
 
@@ -28,14 +40,26 @@ describe('activation-dispatcher consumer under kill -9 (embedded broker + Postgr
     await broker?.stop();
   });
 
-  const startDispatcher = () => ServiceChildProcess.launch({ service: 'activation-dispatcher', database: schema, brokers: broker.brokers, env: { KAFKA_CONSUMER_SLICE_MESSAGES: '100' } });
+  const startDispatcher = () =>
+    ServiceChildProcess.launch({
+      service: 'activation-dispatcher',
+      database: schema,
+      brokers: broker.brokers,
+      env: { KAFKA_CONSUMER_SLICE_MESSAGES: '100' },
+    });
   const enqueued = async () => Number((await schema.pool.query('SELECT count(*)::int AS n FROM deliveries')).rows[0].n);
 
   it('enqueues every enter and exit exactly once across repeated SIGKILLs', async () => {
     let running = await startDispatcher();
-    await eventually(async () => ((await fetch(`http://127.0.0.1:${running.port}/readyz`).catch(() => null))?.status === 200 ? true : undefined), 60_000, 'dispatcher ready');
+    await eventually(
+      async () => ((await fetch(`http://127.0.0.1:${running.port}/readyz`).catch(() => null))?.status === 200 ? true : undefined),
+      60_000,
+      'dispatcher ready',
+    );
     // main.ts has no adapters until libs/destinations lands, so the destination and sync are seeded as rows
-    await schema.pool.query(`INSERT INTO destinations (destination_id, name, kind, config) VALUES ('hook', 'hook', 'webhook', '{"url":"http://127.0.0.1:9/"}')`);
+    await schema.pool.query(
+      `INSERT INTO destinations (destination_id, name, kind, config) VALUES ('hook', 'hook', 'webhook', '{"url":"http://127.0.0.1:9/"}')`,
+    );
     await schema.pool.query(`INSERT INTO syncs (sync_id, segment_id, destination_id, mode) VALUES ('s', 'seg', 'hook', 'add_remove')`);
 
     const producer = createTestProducer(broker.brokers, 'act-crash');
@@ -64,9 +88,13 @@ describe('activation-dispatcher consumer under kill -9 (embedded broker + Postgr
     await running.stop();
 
     expect(progress.some((n) => n > 0 && n < total)).toBe(true);
-    const { rows } = await schema.pool.query<{ profile_id: string; actions: string[] }>(`SELECT profile_id, array_agg(action ORDER BY seq) AS actions FROM deliveries GROUP BY profile_id`);
+    const { rows } = await schema.pool.query<{ profile_id: string; actions: string[] }>(
+      `SELECT profile_id, array_agg(action ORDER BY seq) AS actions FROM deliveries GROUP BY profile_id`,
+    );
     const expected = Array.from({ length: CHANGES_PER_PROFILE }, (_, i) => (i % 2 === 0 ? 'add' : 'remove'));
-    const broken = rows.filter((r) => JSON.stringify(r.actions) !== JSON.stringify(expected)).map((r) => `${r.profile_id}: ${r.actions.join(',')}`);
+    const broken = rows
+      .filter((r) => JSON.stringify(r.actions) !== JSON.stringify(expected))
+      .map((r) => `${r.profile_id}: ${r.actions.join(',')}`);
     expect(broken).toEqual([]);
     expect(rows).toHaveLength(PROFILES);
     expect(await enqueued()).toBe(total);

@@ -12,24 +12,48 @@ describe('activation enqueue (embedded broker, real Postgres, real webhook adapt
     await h.start('activation_enqueue', { pollMs: POLL_MS });
     await h.webhook('hook');
     await h.webhook('ads', { requiredConsent: ['Marketing'] }, { url: `${h.receiver.url}/ads` });
-    await h.sync('churn-hook', 'churn', 'hook', 'add_remove', { plan: 'traits.plan', email: 'identifier.email', orders: 'computed.orders_30d' });
+    await h.sync('churn-hook', 'churn', 'hook', 'add_remove', {
+      plan: 'traits.plan',
+      email: 'identifier.email',
+      orders: 'computed.orders_30d',
+    });
     await h.sync('churn-ads', 'churn', 'ads', 'add_remove');
     await h.sync('vip-upsert', 'vip', 'hook', 'upsert', { plan: 'traits.plan' });
   }, 90_000);
   afterAll(() => h.stop());
 
   it('enter -> an add whose payload is the DeliveryItem, delivered signed; exit -> a remove; a redelivered message adds no row', async () => {
-    await h.profile('p1', { 'traits.plan': 'pro', 'consent.Marketing': true }, { identifiers: [{ type: 'email', value: 'ann@example.com' }, { type: 'user_id', value: 'u1' }] });
+    await h.profile(
+      'p1',
+      { 'traits.plan': 'pro', 'consent.Marketing': true },
+      {
+        identifiers: [
+          { type: 'email', value: 'ann@example.com' },
+          { type: 'user_id', value: 'u1' },
+        ],
+      },
+    );
     await h.computed('p1', { 'computed.orders_30d': 3 });
-    await h.waitFor(async () => (await h.schema.pool.query(`SELECT 1 FROM profiles WHERE profile_id = 'p1' AND computed ? 'computed.orders_30d'`)).rowCount === 1, 20_000, async () => 'computed values never applied');
+    await h.waitFor(
+      async () =>
+        (await h.schema.pool.query(`SELECT 1 FROM profiles WHERE profile_id = 'p1' AND computed ? 'computed.orders_30d'`)).rowCount === 1,
+      20_000,
+      async () => 'computed values never applied',
+    );
     const at = Date.UTC(2026, 5, 1);
     await h.membership('churn', 'p1', 'entered', { at });
     await h.membership('churn', 'p1', 'entered', { at }); // the same message again
     await h.waitForLog('p1', ['churn-ads add delivered', 'churn-hook add delivered']);
     const add = (await h.deliveries('p1')).find((d) => d.sync_id === 'churn-hook');
     const item = {
-      deliveryId: add?.delivery_id, profileId: 'p1', action: 'add', segmentId: 'churn', syncId: 'churn-hook', occurredAt: new Date(at).toISOString(),
-      identifiers: { email: ['ann@example.com'], user_id: ['u1'] }, fields: { plan: 'pro', email: 'ann@example.com', orders: 3 },
+      deliveryId: add?.delivery_id,
+      profileId: 'p1',
+      action: 'add',
+      segmentId: 'churn',
+      syncId: 'churn-hook',
+      occurredAt: new Date(at).toISOString(),
+      identifiers: { email: ['ann@example.com'], user_id: ['u1'] },
+      fields: { plan: 'pro', email: 'ann@example.com', orders: 3 },
     };
     expect(add?.payload).toEqual(item);
     const received = h.receiver.calls.filter((c) => c.body.items.some((i) => i.profileId === 'p1' && i.syncId === 'churn-hook'));
@@ -38,7 +62,12 @@ describe('activation enqueue (embedded broker, real Postgres, real webhook adapt
     expect(received[0].body.items).toEqual([item]);
 
     await h.membership('churn', 'p1', 'exited');
-    await h.waitForLog('p1', ['churn-ads add delivered', 'churn-hook add delivered', 'churn-ads remove delivered', 'churn-hook remove delivered']);
+    await h.waitForLog('p1', [
+      'churn-ads add delivered',
+      'churn-hook add delivered',
+      'churn-ads remove delivered',
+      'churn-hook remove delivered',
+    ]);
     expect(h.receiver.items('churn-hook').filter((x) => x.endsWith(' p1'))).toEqual(['add p1', 'remove p1']);
     expect(h.receiver.audience('churn-ads').has('p1')).toBe(false);
   });
@@ -50,12 +79,16 @@ describe('activation enqueue (embedded broker, real Postgres, real webhook adapt
     await h.membership('churn', 't1', 'entered');
     await h.waitForLog('p2', ['churn-ads add suppressed', 'churn-hook add delivered']);
     await h.waitForLog('t1', ['churn-ads add suppressed', 'churn-hook add suppressed']);
-    expect((await h.deliveries('p2')).find((d) => d.sync_id === 'churn-ads')?.reason).toBe('consent marketing not granted (no choice recorded)');
+    expect((await h.deliveries('p2')).find((d) => d.sync_id === 'churn-ads')?.reason).toBe(
+      'consent marketing not granted (no choice recorded)',
+    );
     expect((await h.deliveries('t1'))[0].reason).toMatch(/^test profile/);
     expect(h.receiver.items('churn-ads').filter((x) => x.endsWith(' p2'))).toEqual([]);
     expect(h.receiver.items().filter((x) => x.endsWith(' t1'))).toEqual([]);
     const metrics = await (await fetch(`${h.service.url}/metrics`)).text();
-    expect(metrics).toMatch(/tessera_activation_dispatcher_deliveries_enqueued_total\{[^}]*topic="cdp.segments.membership"[^}]*status="suppressed"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(
+      /tessera_activation_dispatcher_deliveries_enqueued_total\{[^}]*topic="cdp.segments.membership"[^}]*status="suppressed"[^}]*\} [1-9]/,
+    );
   });
 
   it('withdrawing consent while in the audience: the destination gets a remove; granting it again re-adds', async () => {
@@ -67,7 +100,12 @@ describe('activation enqueue (embedded broker, real Postgres, real webhook adapt
     expect((await h.deliveries('p3'))[2].reason).toBe('removed: consent marketing denied');
     expect(h.receiver.audience('churn-ads').has('p3')).toBe(false);
     await h.profile('p3', { 'consent.marketing': true });
-    await h.waitForLog('p3', ['churn-ads add delivered', 'churn-hook add delivered', 'churn-ads remove delivered', 'churn-ads add delivered']);
+    await h.waitForLog('p3', [
+      'churn-ads add delivered',
+      'churn-hook add delivered',
+      'churn-ads remove delivered',
+      'churn-ads add delivered',
+    ]);
     expect(h.receiver.items('churn-ads').filter((x) => x.endsWith(' p3'))).toEqual(['add p3', 'remove p3', 'add p3']);
     expect(h.receiver.audience('churn-ads').has('p3')).toBe(true);
   });
@@ -78,7 +116,16 @@ describe('activation enqueue (embedded broker, real Postgres, real webhook adapt
       await h.profile('p6', { 'consent.marketing': true });
       await h.membership('churn', 'p6', 'entered');
       await h.waitForLog('p6', ['churn-ads add pending', 'churn-hook add delivered']);
-      await h.waitFor(async () => (await h.schema.pool.query(`SELECT 1 FROM deliveries WHERE profile_id = 'p6' AND sync_id = 'churn-ads' AND attempts > 0 AND lease_token IS NULL AND next_attempt_at > now() + interval '1 minute'`)).rowCount === 1, 20_000, async () => 'the add was never attempted');
+      await h.waitFor(
+        async () =>
+          (
+            await h.schema.pool.query(
+              `SELECT 1 FROM deliveries WHERE profile_id = 'p6' AND sync_id = 'churn-ads' AND attempts > 0 AND lease_token IS NULL AND next_attempt_at > now() + interval '1 minute'`,
+            )
+          ).rowCount === 1,
+        20_000,
+        async () => 'the add was never attempted',
+      );
       await h.profile('p6', { 'consent.marketing': false });
       await h.waitForLog('p6', ['churn-ads add suppressed', 'churn-hook add delivered', 'churn-ads remove pending']);
       expect((await h.deliveries('p6'))[0].reason).toBe('consent marketing denied');
@@ -95,10 +142,18 @@ describe('activation enqueue (embedded broker, real Postgres, real webhook adapt
     h.receiver.hold((call) => call.body.items.some((i) => i.profileId === 'p7' && i.syncId === 'churn-ads'));
     try {
       await h.membership('churn', 'p7', 'entered');
-      await h.waitFor(async () => h.receiver.calls.some((c) => c.body.items.some((i) => i.profileId === 'p7' && i.syncId === 'churn-ads')), 20_000, async () => 'the add never reached the receiver');
+      await h.waitFor(
+        async () => h.receiver.calls.some((c) => c.body.items.some((i) => i.profileId === 'p7' && i.syncId === 'churn-ads')),
+        20_000,
+        async () => 'the add never reached the receiver',
+      );
       const v = await h.profile('p7', { 'consent.marketing': false });
       await h.waitForVersion('p7', v);
-      await h.waitFor(async () => (await h.log('p7')).includes('churn-ads remove pending'), 20_000, async () => `no remove: ${JSON.stringify(await h.log('p7'))}`);
+      await h.waitFor(
+        async () => (await h.log('p7')).includes('churn-ads remove pending'),
+        20_000,
+        async () => `no remove: ${JSON.stringify(await h.log('p7'))}`,
+      );
       // the add is still out: its row stays pending under its lease, so the remove (behind it) cannot overtake it
       expect(await h.log('p7')).toEqual(['churn-ads add pending', 'churn-hook add delivered', 'churn-ads remove pending']);
       const arrived = h.receiver.calls.flatMap((c) => c.body.items).filter((i) => i.profileId === 'p7' && i.syncId === 'churn-ads');
@@ -118,15 +173,25 @@ describe('activation enqueue (embedded broker, real Postgres, real webhook adapt
     h.receiver.hold((call) => call.body.items.some((i) => i.profileId === 'p8' && i.syncId === 'churn-ads'));
     try {
       await h.membership('churn', 'p8', 'entered');
-      await h.waitFor(async () => h.receiver.calls.some((c) => c.body.items.some((i) => i.profileId === 'p8' && i.syncId === 'churn-ads')), 20_000, async () => 'the add never reached the receiver');
+      await h.waitFor(
+        async () => h.receiver.calls.some((c) => c.body.items.some((i) => i.profileId === 'p8' && i.syncId === 'churn-ads')),
+        20_000,
+        async () => 'the add never reached the receiver',
+      );
       await h.profile('p8', { 'consent.marketing': false });
-      await h.waitFor(async () => (await h.log('p8')).includes('churn-ads remove pending'), 20_000, async () => `no remove: ${JSON.stringify(await h.log('p8'))}`);
+      await h.waitFor(
+        async () => (await h.log('p8')).includes('churn-ads remove pending'),
+        20_000,
+        async () => `no remove: ${JSON.stringify(await h.log('p8'))}`,
+      );
     } finally {
       h.receiver.release(503);
     }
     await h.waitForLog('p8', ['churn-ads add suppressed', 'churn-hook add delivered', 'churn-ads remove delivered']);
     expect((await h.deliveries('p8'))[0].reason).toBe('consent marketing denied');
-    const attempts = await h.schema.pool.query(`SELECT a.outcome FROM delivery_attempts a JOIN deliveries d USING (delivery_id) WHERE d.profile_id = 'p8' AND d.sync_id = 'churn-ads' AND d.action = 'add'`);
+    const attempts = await h.schema.pool.query(
+      `SELECT a.outcome FROM delivery_attempts a JOIN deliveries d USING (delivery_id) WHERE d.profile_id = 'p8' AND d.sync_id = 'churn-ads' AND d.action = 'add'`,
+    );
     expect(attempts.rows).toEqual([{ outcome: 'retry' }]); // the one failed attempt, never tried again
     expect(h.receiver.items('churn-ads').filter((x) => x.endsWith(' p8'))).toEqual(['remove p8']);
   });
@@ -141,7 +206,10 @@ describe('activation enqueue (embedded broker, real Postgres, real webhook adapt
     await h.waitForLog('p4', ['vip-upsert upsert delivered', 'vip-upsert upsert delivered']);
     expect((await h.deliveries('p4')).map((d) => d.payload.fields)).toEqual([{ plan: 'pro' }, { plan: 'team' }]);
     const sent = h.receiver.calls.flatMap((c) => c.body.items).filter((i) => i.profileId === 'p4');
-    expect(sent.map((i) => [i.action, i.fields])).toEqual([['upsert', { plan: 'pro' }], ['upsert', { plan: 'team' }]]);
+    expect(sent.map((i) => [i.action, i.fields])).toEqual([
+      ['upsert', { plan: 'pro' }],
+      ['upsert', { plan: 'team' }],
+    ]);
   });
 
   it('a merged profile is removed from every destination it was in', async () => {
@@ -149,21 +217,29 @@ describe('activation enqueue (embedded broker, real Postgres, real webhook adapt
     await h.membership('churn', 'p5', 'entered');
     await h.waitForLog('p5', ['churn-ads add delivered', 'churn-hook add delivered']);
     await h.profile('p5', {}, { status: 'merged', mergedIntoProfileId: 'p1', identifiers: [] });
-    await h.waitForLog('p5', ['churn-ads add delivered', 'churn-hook add delivered', 'churn-ads remove delivered', 'churn-hook remove delivered']);
+    await h.waitForLog('p5', [
+      'churn-ads add delivered',
+      'churn-hook add delivered',
+      'churn-ads remove delivered',
+      'churn-hook remove delivered',
+    ]);
     const removes = (await h.deliveries('p5')).filter((d) => d.action === 'remove');
     expect(removes.map((d) => d.reason)).toEqual(['removed: profile merged into p1', 'removed: profile merged into p1']);
     expect(removes[0].payload.identifiers).toEqual({ email: ['p5@example.com'] });
     for (const sync of ['churn-ads', 'churn-hook']) expect(h.receiver.audience(sync).has('p5')).toBe(false);
   });
 
-  it('a new row is delivered without waiting for the worker\'s next poll (the consumer wakes its lane)', async () => {
+  it("a new row is delivered without waiting for the worker's next poll (the consumer wakes its lane)", async () => {
     const latencies: number[] = [];
     for (let n = 0; n < 10; n++) {
       const id = `lat${n}`;
       await h.profile(id, {});
       await h.membership('churn', id, 'entered');
       await h.waitForLog(id, ['churn-ads add suppressed', 'churn-hook add delivered']);
-      const { rows } = await h.schema.pool.query<{ created: Date }>(`SELECT created_at AS created FROM deliveries WHERE profile_id = $1 AND sync_id = 'churn-hook'`, [id]);
+      const { rows } = await h.schema.pool.query<{ created: Date }>(
+        `SELECT created_at AS created FROM deliveries WHERE profile_id = $1 AND sync_id = 'churn-hook'`,
+        [id],
+      );
       const call = h.receiver.calls.find((c) => c.body.items.some((i) => i.profileId === id));
       latencies.push((call?.receivedAt ?? Infinity) - rows[0].created.getTime());
     }

@@ -28,9 +28,12 @@ describe('membership messages without the profile snapshot (contract v3)', () =>
     await h.waitForLog('q2', ['eu-hook add delivered']);
     await h.profile('q2', { 'traits.plan': 'silver' }, { version: 3, identifiers: [{ type: 'email', value: 'q2@example.com' }] });
     await h.waitFor(
-      async () => (await h.schema.pool.query(`SELECT 1 FROM profiles WHERE profile_id = 'q2' AND version = 3 AND traits->>'traits.plan' = 'silver'`)).rowCount === 1,
+      async () =>
+        (await h.schema.pool.query(`SELECT 1 FROM profiles WHERE profile_id = 'q2' AND version = 3 AND traits->>'traits.plan' = 'silver'`))
+          .rowCount === 1,
       20_000,
-      async () => `q2 is ${JSON.stringify((await h.schema.pool.query(`SELECT version, traits FROM profiles WHERE profile_id = 'q2'`)).rows)}`,
+      async () =>
+        `q2 is ${JSON.stringify((await h.schema.pool.query(`SELECT version, traits FROM profiles WHERE profile_id = 'q2'`)).rows)}`,
     );
   });
 });

@@ -31,7 +31,17 @@ export interface ProfileSnapshot {
 const CONSENT_PREFIX = 'consent.';
 
 export function emptyProfile(profileId: string): ProfileState {
-  return { profileId, version: 0, status: 'active', mergedInto: null, traits: {}, identifiers: {}, consent: {}, computed: {}, isTest: false };
+  return {
+    profileId,
+    version: 0,
+    status: 'active',
+    mergedInto: null,
+    traits: {},
+    identifiers: {},
+    consent: {},
+    computed: {},
+    isTest: false,
+  };
 }
 
 /** The state a snapshot describes; computed values are not part of it and carry over from `before`. */

@@ -4,8 +4,15 @@ import { buildUnnestUpdate } from '@tessera/persistence';
 import type { ProfileState } from './profile-state';
 
 type ProfileRecord = {
-  profile_id: string; version: string; status: 'active' | 'merged'; merged_into: string | null; traits: Record<string, unknown>;
-  identifiers: Record<string, string[]>; consent: Record<string, boolean>; computed: Record<string, unknown>; is_test: boolean;
+  profile_id: string;
+  version: string;
+  status: 'active' | 'merged';
+  merged_into: string | null;
+  traits: Record<string, unknown>;
+  identifiers: Record<string, string[]>;
+  consent: Record<string, boolean>;
+  computed: Record<string, unknown>;
+  is_test: boolean;
 };
 
 /**
@@ -22,24 +29,52 @@ export async function lockProfiles(tx: SqlExecutor, ids: Iterable<string>): Prom
        FROM profiles WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE`,
     [sorted],
   );
-  return new Map(rows.map((r) => [r.profile_id, {
-    profileId: r.profile_id, version: Number(r.version), status: r.status, mergedInto: r.merged_into, traits: r.traits,
-    identifiers: r.identifiers, consent: r.consent, computed: r.computed, isTest: r.is_test,
-  }]));
+  return new Map(
+    rows.map((r) => [
+      r.profile_id,
+      {
+        profileId: r.profile_id,
+        version: Number(r.version),
+        status: r.status,
+        mergedInto: r.merged_into,
+        traits: r.traits,
+        identifiers: r.identifiers,
+        consent: r.consent,
+        computed: r.computed,
+        isTest: r.is_test,
+      },
+    ]),
+  );
 }
 
 export async function storeProfiles(tx: SqlExecutor, profiles: readonly ProfileState[]): Promise<void> {
   if (profiles.length === 0) return;
-  await runQuery(tx, buildUnnestUpdate({
-    table: 'profiles',
-    key: [{ name: 'profile_id', type: 'text' }],
-    columns: [
-      { name: 'version', type: 'bigint' }, { name: 'status', type: 'text' }, { name: 'merged_into', type: 'text' }, { name: 'traits', type: 'jsonb' },
-      { name: 'identifiers', type: 'jsonb' }, { name: 'consent', type: 'jsonb' }, { name: 'computed', type: 'jsonb' }, { name: 'is_test', type: 'boolean' },
-    ],
-    rows: profiles.map((p) => ({
-      profile_id: p.profileId, version: p.version, status: p.status, merged_into: p.mergedInto, traits: p.traits,
-      identifiers: p.identifiers, consent: p.consent, computed: p.computed, is_test: p.isTest,
-    })),
-  }));
+  await runQuery(
+    tx,
+    buildUnnestUpdate({
+      table: 'profiles',
+      key: [{ name: 'profile_id', type: 'text' }],
+      columns: [
+        { name: 'version', type: 'bigint' },
+        { name: 'status', type: 'text' },
+        { name: 'merged_into', type: 'text' },
+        { name: 'traits', type: 'jsonb' },
+        { name: 'identifiers', type: 'jsonb' },
+        { name: 'consent', type: 'jsonb' },
+        { name: 'computed', type: 'jsonb' },
+        { name: 'is_test', type: 'boolean' },
+      ],
+      rows: profiles.map((p) => ({
+        profile_id: p.profileId,
+        version: p.version,
+        status: p.status,
+        merged_into: p.mergedInto,
+        traits: p.traits,
+        identifiers: p.identifiers,
+        consent: p.consent,
+        computed: p.computed,
+        is_test: p.isTest,
+      })),
+    }),
+  );
 }

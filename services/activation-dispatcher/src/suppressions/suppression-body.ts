@@ -9,7 +9,13 @@ export interface SuppressionKey {
   value: string;
 }
 
-const body = new JsonBodyValidator<{ destinationId: string; profileId?: string; identifierType?: string; identifierValue?: string; reason?: string }>({
+const body = new JsonBodyValidator<{
+  destinationId: string;
+  profileId?: string;
+  identifierType?: string;
+  identifierValue?: string;
+  reason?: string;
+}>({
   type: 'object',
   additionalProperties: false,
   required: ['destinationId'],
@@ -26,11 +32,22 @@ const body = new JsonBodyValidator<{ destinationId: string; profileId?: string; 
 export function parseSuppressionKey(input: unknown): SuppressionKey & { reason: string | null } {
   const parsed = body.parse(input);
   const byIdentifier = parsed.identifierType !== undefined || parsed.identifierValue !== undefined;
-  if (byIdentifier === (parsed.profileId !== undefined)) throw new BadRequestException({ message: 'give either profileId or identifierType and identifierValue', details: [{ path: '$', message: 'exactly one of profileId, identifierType + identifierValue' }] });
+  if (byIdentifier === (parsed.profileId !== undefined))
+    throw new BadRequestException({
+      message: 'give either profileId or identifierType and identifierValue',
+      details: [{ path: '$', message: 'exactly one of profileId, identifierType + identifierValue' }],
+    });
   if (byIdentifier && (parsed.identifierType === undefined || parsed.identifierValue === undefined)) {
-    throw new BadRequestException({ message: 'identifierType and identifierValue go together', details: [{ path: parsed.identifierType === undefined ? '$.identifierType' : '$.identifierValue', message: 'is required' }] });
+    throw new BadRequestException({
+      message: 'identifierType and identifierValue go together',
+      details: [{ path: parsed.identifierType === undefined ? '$.identifierType' : '$.identifierValue', message: 'is required' }],
+    });
   }
-  if (parsed.identifierType === PROFILE_SUPPRESSION_KIND) throw new BadRequestException({ message: 'use profileId to suppress a profile', details: [{ path: '$.identifierType', message: `must not be ${PROFILE_SUPPRESSION_KIND}` }] });
+  if (parsed.identifierType === PROFILE_SUPPRESSION_KIND)
+    throw new BadRequestException({
+      message: 'use profileId to suppress a profile',
+      details: [{ path: '$.identifierType', message: `must not be ${PROFILE_SUPPRESSION_KIND}` }],
+    });
   const kind = parsed.profileId !== undefined ? PROFILE_SUPPRESSION_KIND : (parsed.identifierType as string);
   const value = parsed.profileId ?? normalizeSuppressionValue(kind, parsed.identifierValue as string);
   return { destinationId: parsed.destinationId, kind, value, reason: parsed.reason ?? null };

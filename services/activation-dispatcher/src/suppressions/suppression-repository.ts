@@ -30,8 +30,14 @@ export class SuppressionRepository {
 
   async add(key: SuppressionKey, reason: string | null): Promise<SuppressionView & { effect: WriteSummary }> {
     return inTransaction(this.pool, async (tx) => {
-      const destination = await tx.query('SELECT 1 FROM destinations WHERE destination_id = $1 AND deleted_at IS NULL FOR SHARE', [key.destinationId]);
-      if (!destination.rowCount) throw new BadRequestException({ message: `no destination ${key.destinationId}`, details: [{ path: '$.destinationId', message: 'no such destination' }] });
+      const destination = await tx.query('SELECT 1 FROM destinations WHERE destination_id = $1 AND deleted_at IS NULL FOR SHARE', [
+        key.destinationId,
+      ]);
+      if (!destination.rowCount)
+        throw new BadRequestException({
+          message: `no destination ${key.destinationId}`,
+          details: [{ path: '$.destinationId', message: 'no such destination' }],
+        });
       const { rows } = await tx.query<SuppressionRow>(
         `INSERT INTO suppressions (destination_id, kind, value, reason) VALUES ($1, $2, $3, $4)
          ON CONFLICT (destination_id, kind, value) DO UPDATE SET reason = EXCLUDED.reason
@@ -45,13 +51,20 @@ export class SuppressionRepository {
 
   async remove(key: SuppressionKey): Promise<WriteSummary> {
     return inTransaction(this.pool, async (tx) => {
-      const { rows } = await tx.query<{ created_at: Date }>('DELETE FROM suppressions WHERE destination_id = $1 AND kind = $2 AND value = $3 RETURNING created_at', [key.destinationId, key.kind, key.value]);
+      const { rows } = await tx.query<{ created_at: Date }>(
+        'DELETE FROM suppressions WHERE destination_id = $1 AND kind = $2 AND value = $3 RETURNING created_at',
+        [key.destinationId, key.kind, key.value],
+      );
       if (rows.length === 0) throw new NotFoundException('no such suppression');
       return this.recheck(tx, key, -rows[0].created_at.getTime());
     });
   }
 
-  async list(destinationId: string | null, limit: number, after: number): Promise<{ suppressions: SuppressionView[]; next: number | null }> {
+  async list(
+    destinationId: string | null,
+    limit: number,
+    after: number,
+  ): Promise<{ suppressions: SuppressionView[]; next: number | null }> {
     const { rows } = await this.pool.query<SuppressionRow>(
       `SELECT destination_id, kind, value, reason, created_at FROM suppressions WHERE ($1::text IS NULL OR destination_id = $1)
         ORDER BY destination_id, kind, value OFFSET $2 LIMIT $3`,

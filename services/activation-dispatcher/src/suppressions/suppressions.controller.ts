@@ -12,10 +12,16 @@ import { SuppressionRepository } from './suppression-repository';
 @AdminOnly()
 @Controller('v1/suppressions')
 export class SuppressionsController {
-  constructor(private readonly suppressions: SuppressionRepository, private readonly worker: DeliveryWorker) {}
+  constructor(
+    private readonly suppressions: SuppressionRepository,
+    private readonly worker: DeliveryWorker,
+  ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Suppress {destinationId, profileId | identifierType + identifierValue, reason?}: removes where the profile was sent an add, suppresses its pending sends (the answer counts them)' })
+  @ApiOperation({
+    summary:
+      'Suppress {destinationId, profileId | identifierType + identifierValue, reason?}: removes where the profile was sent an add, suppresses its pending sends (the answer counts them)',
+  })
   async add(@Body() body: unknown) {
     const key = parseSuppressionKey(body);
     const { effect, ...added } = await this.suppressions.add(key, key.reason);
@@ -32,7 +38,10 @@ export class SuppressionsController {
   }
 
   @Delete()
-  @ApiOperation({ summary: 'Lift a suppression (?destinationId=&profileId= or &identifierType=&identifierValue=): a current member gets the add it was refused' })
+  @ApiOperation({
+    summary:
+      'Lift a suppression (?destinationId=&profileId= or &identifierType=&identifierValue=): a current member gets the add it was refused',
+  })
   async remove(@Query() query: Record<string, string>) {
     const key = parseSuppressionKey({ ...query });
     const effect = await this.suppressions.remove(key);

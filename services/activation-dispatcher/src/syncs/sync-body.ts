@@ -34,6 +34,10 @@ export function parseSyncBody(input: unknown): SyncBody {
   const parsed = body.parse(input);
   const mapping = parsed.mapping ?? {};
   const problems = validateMapping(mapping);
-  if (problems.length > 0) throw new BadRequestException({ message: `invalid mapping: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, details: problems });
+  if (problems.length > 0)
+    throw new BadRequestException({
+      message: `invalid mapping: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+      details: problems,
+    });
   return { ...parsed, mapping: mapping as FieldMapping, scheduleSeconds: parsed.scheduleSeconds ?? null, enabled: parsed.enabled ?? true };
 }

@@ -15,8 +15,16 @@ export interface SyncView extends Omit<SyncBody, 'id'> {
 }
 
 type SyncRow = {
-  sync_id: string; segment_id: string; destination_id: string; mode: SyncMode; mapping: FieldMapping; schedule_seconds: number | null; enabled: boolean;
-  last_mirrored_at: Date | null; created_at: Date; updated_at: Date;
+  sync_id: string;
+  segment_id: string;
+  destination_id: string;
+  mode: SyncMode;
+  mapping: FieldMapping;
+  schedule_seconds: number | null;
+  enabled: boolean;
+  last_mirrored_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
 };
 
 const COLUMNS = 'sync_id, segment_id, destination_id, mode, mapping, schedule_seconds, enabled, last_mirrored_at, created_at, updated_at';
@@ -28,8 +36,14 @@ export class SyncRepository {
 
   async create(body: SyncBody, id: string): Promise<SyncView> {
     await inTransaction(this.pool, async (tx) => {
-      const destination = await tx.query('SELECT 1 FROM destinations WHERE destination_id = $1 AND deleted_at IS NULL FOR SHARE', [body.destinationId]);
-      if (!destination.rowCount) throw new BadRequestException({ message: `no destination ${body.destinationId}`, details: [{ path: '$.destinationId', message: 'no such destination' }] });
+      const destination = await tx.query('SELECT 1 FROM destinations WHERE destination_id = $1 AND deleted_at IS NULL FOR SHARE', [
+        body.destinationId,
+      ]);
+      if (!destination.rowCount)
+        throw new BadRequestException({
+          message: `no destination ${body.destinationId}`,
+          details: [{ path: '$.destinationId', message: 'no such destination' }],
+        });
       const { rowCount } = await tx.query(
         `INSERT INTO syncs (sync_id, segment_id, destination_id, mode, mapping, schedule_seconds, enabled) VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (sync_id) DO NOTHING`,
@@ -42,9 +56,15 @@ export class SyncRepository {
 
   async update(id: string, body: SyncBody): Promise<SyncView> {
     const current = await this.getOrThrow(id);
-    const moved = [['segmentId', current.segmentId, body.segmentId], ['destinationId', current.destinationId, body.destinationId]].filter(([, was, is]) => was !== is);
+    const moved = [
+      ['segmentId', current.segmentId, body.segmentId],
+      ['destinationId', current.destinationId, body.destinationId],
+    ].filter(([, was, is]) => was !== is);
     if (moved.length > 0) {
-      throw new BadRequestException({ message: 'a sync keeps its segment and destination; create another sync for a new pairing', details: moved.map(([field, was]) => ({ path: `$.${field}`, message: `must stay ${was}` })) });
+      throw new BadRequestException({
+        message: 'a sync keeps its segment and destination; create another sync for a new pairing',
+        details: moved.map(([field, was]) => ({ path: `$.${field}`, message: `must stay ${was}` })),
+      });
     }
     await this.pool.query(
       'UPDATE syncs SET mode = $2, mapping = $3, schedule_seconds = $4, enabled = $5, updated_at = now() WHERE sync_id = $1 AND deleted_at IS NULL',
@@ -54,11 +74,18 @@ export class SyncRepository {
   }
 
   async remove(id: string): Promise<void> {
-    const { rowCount } = await this.pool.query('UPDATE syncs SET deleted_at = now(), updated_at = now() WHERE sync_id = $1 AND deleted_at IS NULL', [id]);
+    const { rowCount } = await this.pool.query(
+      'UPDATE syncs SET deleted_at = now(), updated_at = now() WHERE sync_id = $1 AND deleted_at IS NULL',
+      [id],
+    );
     if (!rowCount) throw new NotFoundException(`no sync ${id}`);
   }
 
-  async list(filter: { segmentId?: string; destinationId?: string }, limit: number, after: string | null): Promise<{ syncs: SyncView[]; next: string | null }> {
+  async list(
+    filter: { segmentId?: string; destinationId?: string },
+    limit: number,
+    after: string | null,
+  ): Promise<{ syncs: SyncView[]; next: string | null }> {
     const { rows } = await this.pool.query<SyncRow>(
       `SELECT ${COLUMNS} FROM syncs WHERE deleted_at IS NULL AND ($1::text IS NULL OR sync_id > $1) AND ($2::text IS NULL OR segment_id = $2) AND ($3::text IS NULL OR destination_id = $3)
         ORDER BY sync_id LIMIT $4`,
@@ -77,7 +104,15 @@ export class SyncRepository {
 
 function toView(r: SyncRow): SyncView {
   return {
-    id: r.sync_id, segmentId: r.segment_id, destinationId: r.destination_id, mode: r.mode, mapping: r.mapping, scheduleSeconds: r.schedule_seconds, enabled: r.enabled,
-    lastMirroredAt: r.last_mirrored_at?.toISOString() ?? null, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+    id: r.sync_id,
+    segmentId: r.segment_id,
+    destinationId: r.destination_id,
+    mode: r.mode,
+    mapping: r.mapping,
+    scheduleSeconds: r.schedule_seconds,
+    enabled: r.enabled,
+    lastMirroredAt: r.last_mirrored_at?.toISOString() ?? null,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
   };
 }

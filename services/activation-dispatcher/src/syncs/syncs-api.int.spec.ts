@@ -10,13 +10,23 @@ describe('syncs API and mirror', () => {
       await h.profile(id, { 'traits.plan': 'pro' });
       await h.membership(segmentId, id, 'entered');
     }
-    await h.waitFor(async () => (await h.schema.pool.query('SELECT 1 FROM segment_members WHERE segment_id = $1', [segmentId])).rowCount === profileIds.length, 20_000, async () => `${segmentId} members never arrived`);
+    await h.waitFor(
+      async () =>
+        (await h.schema.pool.query('SELECT 1 FROM segment_members WHERE segment_id = $1', [segmentId])).rowCount === profileIds.length,
+      20_000,
+      async () => `${segmentId} members never arrived`,
+    );
   };
   /** `action profile` of every delivery the sync planned, in order, whatever its status now. */
-  const planned = async (syncId: string) => (await h.deliveries()).filter((d) => d.sync_id === syncId).map((d) => `${d.action} ${d.profile_id}`);
+  const planned = async (syncId: string) =>
+    (await h.deliveries()).filter((d) => d.sync_id === syncId).map((d) => `${d.action} ${d.profile_id}`);
   /** Waits until the worker has delivered every delivery of the sync. */
   const delivered = (syncId: string) =>
-    h.waitFor(async () => (await h.deliveries()).filter((d) => d.sync_id === syncId).every((d) => d.status === 'delivered'), 20_000, async () => `${syncId}: ${JSON.stringify((await h.deliveries()).filter((d) => d.sync_id === syncId).map((d) => d.status))}`);
+    h.waitFor(
+      async () => (await h.deliveries()).filter((d) => d.sync_id === syncId).every((d) => d.status === 'delivered'),
+      20_000,
+      async () => `${syncId}: ${JSON.stringify((await h.deliveries()).filter((d) => d.sync_id === syncId).map((d) => d.status))}`,
+    );
   const audience = (syncId: string) => [...h.receiver.audience(syncId)].sort();
 
   beforeAll(async () => {
@@ -27,20 +37,33 @@ describe('syncs API and mirror', () => {
   afterAll(() => h.stop());
 
   it('a bad field mapping is 400 with a path per problem; a sync keeps its segment and destination', async () => {
-    const bad = await h.http('POST', '/v1/syncs', { segmentId: 's', destinationId: 'hook', mode: 'upsert', mapping: { plan: 'traits.plan', '9x': 'email', age: 'favourite.colour', n: 5 } });
+    const bad = await h.http('POST', '/v1/syncs', {
+      segmentId: 's',
+      destinationId: 'hook',
+      mode: 'upsert',
+      mapping: { plan: 'traits.plan', '9x': 'email', age: 'favourite.colour', n: 5 },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { path: string }) => d.path)).toEqual(['$.mapping.9x', '$.mapping.age', '$.mapping.n']);
-    expect((await h.http('POST', '/v1/syncs', { segmentId: 's', destinationId: 'nope', mode: 'add_remove' })).body.details).toEqual([{ path: '$.destinationId', message: 'no such destination' }]);
+    expect((await h.http('POST', '/v1/syncs', { segmentId: 's', destinationId: 'nope', mode: 'add_remove' })).body.details).toEqual([
+      { path: '$.destinationId', message: 'no such destination' },
+    ]);
     expect((await h.http('POST', '/v1/syncs', { segmentId: 's', destinationId: 'hook', mode: 'sometimes' })).status).toBe(400);
     await h.sync('s1', 's', 'hook', 'add_remove');
     const moved = await h.http('PUT', '/v1/syncs/s1', { segmentId: 'other', destinationId: 'hook', mode: 'add_remove' });
     expect(moved.body.details).toEqual([{ path: '$.segmentId', message: 'must stay s' }]);
-    const edited = await h.http('PUT', '/v1/syncs/s1', { segmentId: 's', destinationId: 'hook', mode: 'upsert', mapping: { plan: 'traits.plan' }, scheduleSeconds: 60 });
+    const edited = await h.http('PUT', '/v1/syncs/s1', {
+      segmentId: 's',
+      destinationId: 'hook',
+      mode: 'upsert',
+      mapping: { plan: 'traits.plan' },
+      scheduleSeconds: 60,
+    });
     expect(edited.body).toMatchObject({ id: 's1', mode: 'upsert', mapping: { plan: 'traits.plan' }, scheduleSeconds: 60, enabled: true });
     expect((await h.http('GET', '/v1/syncs?destinationId=hook')).body.syncs.map((s: { id: string }) => s.id)).toEqual(['s1']);
   });
 
-  it('a new sync enqueues the segment\'s current members at once', async () => {
+  it("a new sync enqueues the segment's current members at once", async () => {
     await members('existing', ['e1', 'e2']);
     const created = await h.sync('s-existing', 'existing', 'hook', 'add_remove');
     expect(created.initial).toMatchObject({ source: 'last_sent', members: 2, added: 2, removed: 0 });
@@ -54,16 +77,32 @@ describe('syncs API and mirror', () => {
     const slice = await h.schema.pool.connect();
     try {
       await slice.query('BEGIN');
-      await new ActivationInputApplier().memberships(slice, [{
-        segmentId: 'racing', profileId: 'p-race', change: 'entered', version: 1, segmentVersion: 1, identifiers: [{ type: 'email', value: 'race@example.com' }],
-        values: '{}', isTest: false, at: Date.now(), reason: null, snapshotOmitted: false,
-      }]);
+      await new ActivationInputApplier().memberships(slice, [
+        {
+          segmentId: 'racing',
+          profileId: 'p-race',
+          change: 'entered',
+          version: 1,
+          segmentVersion: 1,
+          identifiers: [{ type: 'email', value: 'race@example.com' }],
+          values: '{}',
+          isTest: false,
+          at: Date.now(),
+          reason: null,
+          snapshotOmitted: false,
+        },
+      ]);
       const creating = h.sync('s-racing', 'racing', 'hook', 'add_remove');
-      const lockWaiters = async () => (await h.schema.pool.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rowCount ?? 0;
+      const lockWaiters = async () =>
+        (await h.schema.pool.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rowCount ?? 0;
       let settled = false;
       void creating.finally(() => (settled = true));
       // either the diff waits for the slice (the fix), or it finishes without the uncommitted member (the race)
-      await h.waitFor(async () => settled || (await lockWaiters()) > 0, 20_000, async () => 'the sync was neither created nor waiting');
+      await h.waitFor(
+        async () => settled || (await lockWaiters()) > 0,
+        20_000,
+        async () => 'the sync was neither created nor waiting',
+      );
       await slice.query('COMMIT');
       expect((await creating).initial).toMatchObject({ members: 1, added: 1 });
     } finally {
@@ -77,9 +116,19 @@ describe('syncs API and mirror', () => {
     await h.sync('s-paused', 'paused', 'hook', 'add_remove');
     await h.http('PUT', '/v1/syncs/s-paused', { segmentId: 'paused', destinationId: 'hook', mode: 'add_remove', enabled: false });
     await h.membership('paused', 'q2', 'entered');
-    await h.waitFor(async () => (await h.schema.pool.query(`SELECT 1 FROM segment_members WHERE segment_id = 'paused' AND profile_id = 'q2'`)).rowCount === 1, 20_000, async () => 'q2 never entered');
+    await h.waitFor(
+      async () =>
+        (await h.schema.pool.query(`SELECT 1 FROM segment_members WHERE segment_id = 'paused' AND profile_id = 'q2'`)).rowCount === 1,
+      20_000,
+      async () => 'q2 never entered',
+    );
     expect(await planned('s-paused')).toEqual(['add q1']);
-    const resumed = await h.http('PUT', '/v1/syncs/s-paused', { segmentId: 'paused', destinationId: 'hook', mode: 'add_remove', enabled: true });
+    const resumed = await h.http('PUT', '/v1/syncs/s-paused', {
+      segmentId: 'paused',
+      destinationId: 'hook',
+      mode: 'add_remove',
+      enabled: true,
+    });
     expect(resumed.body.catchUp).toMatchObject({ added: 1, removed: 0 });
     expect(await planned('s-paused')).toEqual(['add q1', 'add q2']);
     await delivered('s-paused');
@@ -91,7 +140,11 @@ describe('syncs API and mirror', () => {
     await h.sync('s-mirror', 'm', 'hook', 'mirror');
     await h.membership('m', 'm3', 'exited');
     await h.membership('m', 'm4', 'entered');
-    await h.waitFor(async () => (await h.schema.pool.query(`SELECT 1 FROM segment_members WHERE segment_id = 'm' AND profile_id = 'm4'`)).rowCount === 1, 20_000, async () => 'm4 never entered');
+    await h.waitFor(
+      async () => (await h.schema.pool.query(`SELECT 1 FROM segment_members WHERE segment_id = 'm' AND profile_id = 'm4'`)).rowCount === 1,
+      20_000,
+      async () => 'm4 never entered',
+    );
     expect(await planned('s-mirror')).toEqual(['add m1', 'add m2', 'add m3']); // mirror mode sends nothing in real time
     const run = await h.http('POST', '/v1/syncs/s-mirror/mirror');
     expect(run.body).toMatchObject({ source: 'last_sent', members: 3, added: 1, removed: 1 });
@@ -125,7 +178,12 @@ describe('syncs API and mirror', () => {
     await h.sync('s-sched', 'sched', 'hook', 'mirror');
     await h.http('PUT', '/v1/syncs/s-sched', { segmentId: 'sched', destinationId: 'hook', mode: 'mirror', scheduleSeconds: 10 });
     await h.membership('sched', 'x2', 'entered');
-    await h.waitFor(async () => (await h.schema.pool.query(`SELECT 1 FROM segment_members WHERE segment_id = 'sched' AND profile_id = 'x2'`)).rowCount === 1, 20_000, async () => 'x2 never entered');
+    await h.waitFor(
+      async () =>
+        (await h.schema.pool.query(`SELECT 1 FROM segment_members WHERE segment_id = 'sched' AND profile_id = 'x2'`)).rowCount === 1,
+      20_000,
+      async () => 'x2 never entered',
+    );
     await h.schema.pool.query(`UPDATE syncs SET last_mirrored_at = now() - interval '1 minute' WHERE sync_id = 's-sched'`);
     const reports = await h.service.app.get(MirrorScheduler).runDue();
     expect(reports.find((r) => r.syncId === 's-sched')).toMatchObject({ added: 1, removed: 0 });

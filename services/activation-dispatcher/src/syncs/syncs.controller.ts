@@ -12,10 +12,16 @@ import { SyncRepository, type SyncView } from './sync-repository';
 @AdminOnly()
 @Controller('v1/syncs')
 export class SyncsController {
-  constructor(private readonly syncs: SyncRepository, private readonly mirrors: MirrorService) {}
+  constructor(
+    private readonly syncs: SyncRepository,
+    private readonly mirrors: MirrorService,
+  ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a sync {id?, segmentId, destinationId, mode, mapping?, scheduleSeconds?, enabled?}; the segment\'s current members are enqueued at once (a first diff against nothing sent)' })
+  @ApiOperation({
+    summary:
+      "Create a sync {id?, segmentId, destinationId, mode, mapping?, scheduleSeconds?, enabled?}; the segment's current members are enqueued at once (a first diff against nothing sent)",
+  })
   async create(@Body() body: unknown): Promise<SyncView & { initial: MirrorReport | null }> {
     const sync = parseSyncBody(body);
     const created = await this.syncs.create(sync, sync.id ?? randomUUID());
@@ -24,7 +30,12 @@ export class SyncsController {
 
   @Get()
   @ApiOperation({ summary: 'List syncs by id (?segmentId=&destinationId=&limit=100&after=<id>)' })
-  async list(@Query('segmentId') segmentId?: string, @Query('destinationId') destinationId?: string, @Query('limit') limit?: string, @Query('after') after?: string) {
+  async list(
+    @Query('segmentId') segmentId?: string,
+    @Query('destinationId') destinationId?: string,
+    @Query('limit') limit?: string,
+    @Query('after') after?: string,
+  ) {
     return this.syncs.list({ segmentId, destinationId }, pageLimit(limit, 100), after ?? null);
   }
 
@@ -35,7 +46,10 @@ export class SyncsController {
   }
 
   @Put(':id')
-  @ApiOperation({ summary: 'Replace a sync\'s mode, mapping, schedule and enabled flag (its segment and destination stay); switched on again or out of mirror mode, it enqueues the members it missed (catchUp)' })
+  @ApiOperation({
+    summary:
+      "Replace a sync's mode, mapping, schedule and enabled flag (its segment and destination stay); switched on again or out of mirror mode, it enqueues the members it missed (catchUp)",
+  })
   async update(@Param('id') id: string, @Body() body: unknown): Promise<SyncView & { catchUp: MirrorReport | null }> {
     const sync = parseSyncBody(body);
     if (sync.id !== undefined && sync.id !== id) throw new BadRequestException('the body id must match the path id');
@@ -55,7 +69,10 @@ export class SyncsController {
 
   @Post(':id/mirror')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Diff the segment against the destination (listed by the adapter, else what Tessera last sent) and enqueue exactly the adds and removes that make them equal' })
+  @ApiOperation({
+    summary:
+      'Diff the segment against the destination (listed by the adapter, else what Tessera last sent) and enqueue exactly the adds and removes that make them equal',
+  })
   async mirror(@Param('id') id: string): Promise<MirrorReport> {
     await this.syncs.getOrThrow(id);
     return this.mirrors.run(id);

@@ -49,7 +49,11 @@ export class DeliveryHarness {
   async start(schemaName: string, settings?: Partial<DeliverySettings>, brokers?: string[]): Promise<void> {
     this.schema = await createTestSchema(schemaName);
     this.service = await startServiceForTest(deliveryTestModule(settings, brokers !== undefined), 'activation-dispatcher', {
-      databaseUrl: this.schema.url, schema: this.schema.schema, kafkaBrokers: brokers?.join(',') ?? '127.0.0.1:9', adminToken: ADMIN, readToken: READ_TOKEN,
+      databaseUrl: this.schema.url,
+      schema: this.schema.schema,
+      kafkaBrokers: brokers?.join(',') ?? '127.0.0.1:9',
+      adminToken: ADMIN,
+      readToken: READ_TOKEN,
     });
     this.clock = this.service.app.get(OffsetClock);
     this.worker = this.service.app.get(DeliveryWorker);
@@ -66,7 +70,17 @@ export class DeliveryHarness {
     await this.schema.pool.query(
       `INSERT INTO destinations (destination_id, name, kind, config, secrets, concurrency, rate_per_second, max_attempts, max_age_seconds, batch_size)
        VALUES ($1, $1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [id, d.kind ?? 'webhook', JSON.stringify(config), JSON.stringify(secrets), d.concurrency ?? 4, d.ratePerSecond ?? null, d.maxAttempts ?? 20, d.maxAgeSeconds ?? 86_400, d.batchSize ?? 100],
+      [
+        id,
+        d.kind ?? 'webhook',
+        JSON.stringify(config),
+        JSON.stringify(secrets),
+        d.concurrency ?? 4,
+        d.ratePerSecond ?? null,
+        d.maxAttempts ?? 20,
+        d.maxAgeSeconds ?? 86_400,
+        d.batchSize ?? 100,
+      ],
     );
   }
 
@@ -75,13 +89,28 @@ export class DeliveryHarness {
     const items: DeliveryItem[] = deliveries.map((d) => {
       const deliveryId = d.deliveryId ?? `${destinationId}-${d.profileId}-${++this.next}`;
       const identifiers = d.identifiers ?? { user_id: [d.profileId], email: [`${deliveryId}@example.com`] };
-      return { deliveryId, profileId: d.profileId, action: d.action ?? 'add', segmentId: 'seg', syncId: 'sync', occurredAt: new Date().toISOString(), identifiers, fields: {} };
+      return {
+        deliveryId,
+        profileId: d.profileId,
+        action: d.action ?? 'add',
+        segmentId: 'seg',
+        syncId: 'sync',
+        occurredAt: new Date().toISOString(),
+        identifiers,
+        fields: {},
+      };
     });
     await this.schema.pool.query(
       `INSERT INTO deliveries (delivery_id, destination_id, sync_id, profile_id, segment_id, action, payload)
        SELECT u.id, $1, 'sync', u.profile, 'seg', u.action, u.payload FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS u(id, profile, action, payload, n)
         ORDER BY u.n`,
-      [destinationId, items.map((i) => i.deliveryId), items.map((i) => i.profileId), items.map((i) => i.action), items.map((i) => JSON.stringify(i))],
+      [
+        destinationId,
+        items.map((i) => i.deliveryId),
+        items.map((i) => i.profileId),
+        items.map((i) => i.action),
+        items.map((i) => JSON.stringify(i)),
+      ],
     );
     return items.map((i) => i.deliveryId);
   }
@@ -96,15 +125,24 @@ export class DeliveryHarness {
 
   /** Waits until every given delivery has the status. */
   async waitForStatus(ids: string[], status: string, timeoutMs = 20_000): Promise<void> {
-    await eventually(async () => {
-      const { rows } = await this.schema.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM deliveries WHERE delivery_id = ANY($1::text[]) AND status = $2', [ids, status]);
-      return rows[0].n === ids.length ? true : undefined;
-    }, timeoutMs, `${ids.length} deliveries ${status}`);
+    await eventually(
+      async () => {
+        const { rows } = await this.schema.pool.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM deliveries WHERE delivery_id = ANY($1::text[]) AND status = $2',
+          [ids, status],
+        );
+        return rows[0].n === ids.length ? true : undefined;
+      },
+      timeoutMs,
+      `${ids.length} deliveries ${status}`,
+    );
   }
 
   async http(method: string, path: string, body?: unknown, token = ADMIN): Promise<{ status: number; body: JsonBody }> {
     const res = await fetch(`${this.service.url}${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };

@@ -9,8 +9,14 @@ export function membershipRound(profileIds: readonly string[], round: number, at
     topic: Topics.SegmentsMembership,
     messages: profileIds.map((profileId) => {
       const change: SegmentMembershipChangeInput = {
-        segmentId: 'seg', profileId, change: round % 2 === 0 ? 'entered' : 'exited', version: round + 1, segmentVersion: 1,
-        identifiers: [{ type: 'email', value: `${profileId}@example.com` }], values: '{}', at,
+        segmentId: 'seg',
+        profileId,
+        change: round % 2 === 0 ? 'entered' : 'exited',
+        version: round + 1,
+        segmentVersion: 1,
+        identifiers: [{ type: 'email', value: `${profileId}@example.com` }],
+        values: '{}',
+        at,
       };
       return { key: profileId, value: encode(Topics.SegmentsMembership, change) };
     }),

@@ -55,7 +55,8 @@ export class ScriptedReceiver {
   /** Delivery ids by the idempotency keys that carried them, counting each key once (as a receiver deduplicating would). */
   keysByDelivery(path?: string): Map<string, Set<string>> {
     const keys = new Map<string, Set<string>>();
-    for (const r of this.requests(path)) for (const item of r.items) keys.set(item.deliveryId, (keys.get(item.deliveryId) ?? new Set()).add(r.idempotencyKey));
+    for (const r of this.requests(path))
+      for (const item of r.items) keys.set(item.deliveryId, (keys.get(item.deliveryId) ?? new Set()).add(r.idempotencyKey));
     return keys;
   }
 
@@ -78,7 +79,12 @@ export class ScriptedReceiver {
     this.open.set(path, open);
     this.maxOpen.set(path, Math.max(open, this.maxOpen.get(path) ?? 0));
     res.on('close', () => this.open.set(path, (this.open.get(path) ?? 1) - 1));
-    const request: ReceivedRequest = { path, idempotencyKey: String(req.headers['idempotency-key']), items: body.items ?? [], at: Date.now() };
+    const request: ReceivedRequest = {
+      path,
+      idempotencyKey: String(req.headers['idempotency-key']),
+      items: body.items ?? [],
+      at: Date.now(),
+    };
     this.received.push(request);
     const n = this.counts.get(path) ?? 0;
     this.counts.set(path, n + 1);

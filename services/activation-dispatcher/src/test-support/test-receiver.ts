@@ -67,13 +67,17 @@ export class TestReceiver {
 
   /** `action profile` of every item taken (answered 200), in arrival order. */
   items(syncId?: string): string[] {
-    return this.calls.filter((c) => c.status === 200).flatMap((c) => c.body.items.filter((i) => syncId === undefined || i.syncId === syncId).map((i) => `${i.action} ${i.profileId}`));
+    return this.calls
+      .filter((c) => c.status === 200)
+      .flatMap((c) => c.body.items.filter((i) => syncId === undefined || i.syncId === syncId).map((i) => `${i.action} ${i.profileId}`));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     if (req.method === 'GET' && url.pathname.endsWith('/members')) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ members: [...this.audience(url.searchParams.get('audience') ?? '')].sort() }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ members: [...this.audience(url.searchParams.get('audience') ?? '')].sort() }));
       return;
     }
     const chunks: Buffer[] = [];
@@ -81,11 +85,19 @@ export class TestReceiver {
     const status = this.statusByPath.get(url.pathname) ?? this.status;
     if (status !== 200) {
       // a 429 asks for an hour: the delivery waits, unleased, until the test moves on
-      res.writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': '3600' } : {}) }).end(JSON.stringify({ error: status === 401 ? 'invalid token' : 'failed' }));
+      res
+        .writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': '3600' } : {}) })
+        .end(JSON.stringify({ error: status === 401 ? 'invalid token' : 'failed' }));
       return;
     }
     const raw = Buffer.concat(chunks).toString('utf8');
-    const call: ReceivedCall = { path: url.pathname, headers: req.headers, body: JSON.parse(raw) as DeliveryBatch, verified: this.verify(raw, req.headers), receivedAt: Date.now() };
+    const call: ReceivedCall = {
+      path: url.pathname,
+      headers: req.headers,
+      body: JSON.parse(raw) as DeliveryBatch,
+      verified: this.verify(raw, req.headers),
+      receivedAt: Date.now(),
+    };
     this.calls.push(call);
     const answer = (status: number) => {
       call.answeredAt = Date.now();

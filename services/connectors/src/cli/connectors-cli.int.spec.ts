@@ -8,7 +8,13 @@ describe('connectors CLI against the service (embedded broker + Postgres)', () =
 
   const cli = async (...args: string[]) => {
     let output = '';
-    const code = await runCli(args, { baseUrl: h.service.url, token: 'test-admin-token', write: (t) => (output += t), isTty: false, pollMs: 50 });
+    const code = await runCli(args, {
+      baseUrl: h.service.url,
+      token: 'test-admin-token',
+      write: (t) => (output += t),
+      isTty: false,
+      pollMs: 50,
+    });
     return { code, output };
   };
 

@@ -30,7 +30,8 @@ export async function runCli(args: string[], options: CliOptions): Promise<numbe
   const out = (line = '') => options.write(`${line}\n`);
   const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> => {
     const res = await fetch(`${options.baseUrl.replace(/\/$/, '')}${path}`, {
-      method, headers: { authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      method,
+      headers: { authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -52,7 +53,9 @@ export async function runCli(args: string[], options: CliOptions): Promise<numbe
         if (connections.length === 0) out('no connections');
         for (const c of connections) {
           const schedule = c.schedule ? `${JSON.stringify(c.schedule)} ${c.timezone}` : 'manual';
-          out(`${c.id}  ${c.connector}  streams: ${c.streams.map((s: Json) => s.name).join(', ')}  schedule: ${schedule}  next: ${c.nextRunAt ?? '-'}${c.enabled ? '' : '  (disabled)'}`);
+          out(
+            `${c.id}  ${c.connector}  streams: ${c.streams.map((s: Json) => s.name).join(', ')}  schedule: ${schedule}  next: ${c.nextRunAt ?? '-'}${c.enabled ? '' : '  (disabled)'}`,
+          );
         }
         return 0;
       }
@@ -65,12 +68,15 @@ export async function runCli(args: string[], options: CliOptions): Promise<numbe
         const streams: Json[] = ok(await call('GET', `/v1/connections/${needTarget('connection id')}/discover`));
         for (const s of streams) {
           out(`${s.name}  primary key: ${s.primaryKey.join(', ')}  cursor candidates: ${s.cursorCandidates.join(', ') || '-'}`);
-          for (const [field, schema] of Object.entries<Json>(s.schema?.properties ?? {})) out(`  ${field}: ${[schema.type].flat().join('|')}${schema.format ? ` (${schema.format})` : ''}`);
+          for (const [field, schema] of Object.entries<Json>(s.schema?.properties ?? {}))
+            out(`  ${field}: ${[schema.type].flat().join('|')}${schema.format ? ` (${schema.format})` : ''}`);
         }
         return 0;
       }
       case 'run': {
-        const run = ok(await call('POST', `/v1/connections/${needTarget('connection id')}/runs`, { fullRefresh: flags.includes('--full-refresh') }));
+        const run = ok(
+          await call('POST', `/v1/connections/${needTarget('connection id')}/runs`, { fullRefresh: flags.includes('--full-refresh') }),
+        );
         out(`run ${run.id} queued (${run.fullRefresh ? 'full refresh' : 'incremental'})`);
         return flags.includes('--no-follow') ? 0 : await follow(run.id, call, options, out);
       }
@@ -86,7 +92,12 @@ export async function runCli(args: string[], options: CliOptions): Promise<numbe
   }
 }
 
-async function follow(runId: string, call: (method: string, path: string) => Promise<{ status: number; body: Json }>, options: CliOptions, out: (line?: string) => void): Promise<number> {
+async function follow(
+  runId: string,
+  call: (method: string, path: string) => Promise<{ status: number; body: Json }>,
+  options: CliOptions,
+  out: (line?: string) => void,
+): Promise<number> {
   const samples: ProgressSample[] = [];
   let lastPrinted = 0;
   for (;;) {
@@ -103,7 +114,9 @@ async function follow(runId: string, call: (method: string, path: string) => Pro
     }
     if (TERMINAL.has(run.state)) {
       if (options.isTty) out();
-      out(`run ${run.id} ${run.state}: read ${run.recordsRead}, emitted ${run.recordsEmitted}, rejected ${run.recordsRejected}${run.disappeared === null ? '' : `, disappeared ${run.disappeared}`}`);
+      out(
+        `run ${run.id} ${run.state}: read ${run.recordsRead}, emitted ${run.recordsEmitted}, rejected ${run.recordsRejected}${run.disappeared === null ? '' : `, disappeared ${run.disappeared}`}`,
+      );
       if (run.error) out(`error: ${run.error}`);
       return run.state === 'succeeded' ? 0 : 1;
     }

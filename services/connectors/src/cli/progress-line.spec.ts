@@ -4,7 +4,14 @@ describe('recordsPerSecond', () => {
   it('measures over the last five seconds of samples', () => {
     expect(recordsPerSecond([])).toBe(0);
     expect(recordsPerSecond([{ atMs: 0, read: 0 }])).toBe(0);
-    expect(recordsPerSecond([{ atMs: 0, read: 0 }, { atMs: 6_000, read: 60_000 }, { atMs: 8_000, read: 70_000 }, { atMs: 10_000, read: 90_000 }])).toBe(7_500);
+    expect(
+      recordsPerSecond([
+        { atMs: 0, read: 0 },
+        { atMs: 6_000, read: 60_000 },
+        { atMs: 8_000, read: 70_000 },
+        { atMs: 10_000, read: 90_000 },
+      ]),
+    ).toBe(7_500);
   });
 });
 

@@ -38,13 +38,24 @@ interface ConnectionRow {
   updated_at: Date;
 }
 
-const COLUMNS = 'connection_id, name, connector, config, source_id, streams, schedule, timezone, unset_missing, enabled, next_run_at, created_at, updated_at';
+const COLUMNS =
+  'connection_id, name, connector, config, source_id, streams, schedule, timezone, unset_missing, enabled, next_run_at, created_at, updated_at';
 
 function toConnection(row: ConnectionRow): Connection {
   return {
-    id: row.connection_id, name: row.name, connector: row.connector, config: row.config, sourceId: row.source_id, streams: row.streams,
-    schedule: row.schedule, timezone: row.timezone, unsetMissingOnFullRefresh: row.unset_missing, enabled: row.enabled,
-    nextRunAt: row.next_run_at?.toISOString() ?? null, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
+    id: row.connection_id,
+    name: row.name,
+    connector: row.connector,
+    config: row.config,
+    sourceId: row.source_id,
+    streams: row.streams,
+    schedule: row.schedule,
+    timezone: row.timezone,
+    unsetMissingOnFullRefresh: row.unset_missing,
+    enabled: row.enabled,
+    nextRunAt: row.next_run_at?.toISOString() ?? null,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
   };
 }
 
@@ -52,8 +63,17 @@ export type ConnectionWrite = Omit<Connection, 'nextRunAt' | 'createdAt' | 'upda
 
 function writeParams(c: ConnectionWrite): unknown[] {
   return [
-    c.id, c.name, c.connector, JSON.stringify(c.config), c.sourceId, JSON.stringify(c.streams), c.schedule === null ? null : JSON.stringify(c.schedule),
-    c.timezone, c.unsetMissingOnFullRefresh, c.enabled, c.nextRunAtMs === null ? null : new Date(c.nextRunAtMs),
+    c.id,
+    c.name,
+    c.connector,
+    JSON.stringify(c.config),
+    c.sourceId,
+    JSON.stringify(c.streams),
+    c.schedule === null ? null : JSON.stringify(c.schedule),
+    c.timezone,
+    c.unsetMissingOnFullRefresh,
+    c.enabled,
+    c.nextRunAtMs === null ? null : new Date(c.nextRunAtMs),
   ];
 }
 
@@ -104,10 +124,17 @@ export class ConnectionRepository {
   /** Deletes a connection with its cursors and row keys (its run history stays); refused while a run is active. */
   async remove(id: string): Promise<void> {
     await inTransaction(this.pool, async (tx) => {
-      const { rows } = await tx.query<{ connection_id: string }>('SELECT connection_id FROM connections WHERE connection_id = $1 FOR UPDATE', [id]);
+      const { rows } = await tx.query<{ connection_id: string }>(
+        'SELECT connection_id FROM connections WHERE connection_id = $1 FOR UPDATE',
+        [id],
+      );
       if (rows.length === 0) throw new NotFoundException(`no connection ${id}`);
-      const active = await tx.query<{ run_id: string }>(`SELECT run_id FROM runs WHERE connection_id = $1 AND state IN ('queued', 'running')`, [id]);
-      if (active.rows.length > 0) throw new ConflictException(`connection ${id} has an active run ${active.rows[0].run_id}: cancel it first`);
+      const active = await tx.query<{ run_id: string }>(
+        `SELECT run_id FROM runs WHERE connection_id = $1 AND state IN ('queued', 'running')`,
+        [id],
+      );
+      if (active.rows.length > 0)
+        throw new ConflictException(`connection ${id} has an active run ${active.rows[0].run_id}: cancel it first`);
       await tx.query('DELETE FROM row_keys WHERE connection_id = $1', [id]);
       await tx.query('DELETE FROM stream_cursors WHERE connection_id = $1', [id]);
       await tx.query('DELETE FROM connections WHERE connection_id = $1', [id]);

@@ -17,7 +17,11 @@ function read(config: unknown, keys: string[]): unknown {
  * Secrets are write-only: an API client sends back what it read, with `***` where a secret was. Each secret the
  * incoming config leaves at `***` keeps its stored value (a new one replaces it; an absent one is removed).
  */
-export function restoreSecrets(schema: JsonSchema, incoming: Record<string, unknown>, stored: Record<string, unknown> | null): Record<string, unknown> {
+export function restoreSecrets(
+  schema: JsonSchema,
+  incoming: Record<string, unknown>,
+  stored: Record<string, unknown> | null,
+): Record<string, unknown> {
   const config = structuredClone(incoming);
   for (const path of secretPaths(schema)) {
     const keys = segments(path);

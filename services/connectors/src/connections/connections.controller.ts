@@ -12,10 +12,16 @@ import { pageLimit } from './page-limit';
 @AdminOnly()
 @Controller('v1/connections')
 export class ConnectionsController {
-  constructor(private readonly service: ConnectionsService, private readonly connections: ConnectionRepository) {}
+  constructor(
+    private readonly service: ConnectionsService,
+    private readonly connections: ConnectionRepository,
+  ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a connection {id?, name?, connector, config, sourceId?, streams: [{name, mapping, identifierField, brandField?, observedAtField?}], schedule?, timezone?, unsetMissingOnFullRefresh?, enabled?}' })
+  @ApiOperation({
+    summary:
+      'Create a connection {id?, name?, connector, config, sourceId?, streams: [{name, mapping, identifierField, brandField?, observedAtField?}], schedule?, timezone?, unsetMissingOnFullRefresh?, enabled?}',
+  })
   async create(@Body() body: unknown): Promise<ConnectionView> {
     return this.service.create(body, randomUUID());
   }

@@ -4,5 +4,9 @@ import { ConnectionsController } from './connections.controller';
 import { ConnectionsService } from './connections.service';
 
 /** The connections admin API. */
-@Module({ controllers: [ConnectionsController], providers: [ConnectionRepository, ConnectionsService], exports: [ConnectionRepository, ConnectionsService] })
+@Module({
+  controllers: [ConnectionsController],
+  providers: [ConnectionRepository, ConnectionsService],
+  exports: [ConnectionRepository, ConnectionsService],
+})
 export class ConnectionsModule {}

@@ -27,7 +27,10 @@ export class ConnectionsService {
 
   connectorOf(connection: Pick<Connection, 'connector' | 'id'>): Connector<Record<string, unknown>> {
     const connector = this.catalog.find(connection.connector);
-    if (!connector) throw new BadRequestException(`connection ${connection.id} uses the connector ${connection.connector}, which this service does not have`);
+    if (!connector)
+      throw new BadRequestException(
+        `connection ${connection.id} uses the connector ${connection.connector}, which this service does not have`,
+      );
     return connector;
   }
 
@@ -66,8 +69,16 @@ export class ConnectionsService {
 
   private toWrite(id: string, body: ConnectionBody, config: Record<string, unknown>) {
     return {
-      id, name: body.name ?? id, connector: body.connector, config, sourceId: body.sourceId ?? id, streams: body.streams,
-      schedule: body.schedule, timezone: body.timezone, unsetMissingOnFullRefresh: body.unsetMissingOnFullRefresh, enabled: body.enabled,
+      id,
+      name: body.name ?? id,
+      connector: body.connector,
+      config,
+      sourceId: body.sourceId ?? id,
+      streams: body.streams,
+      schedule: body.schedule,
+      timezone: body.timezone,
+      unsetMissingOnFullRefresh: body.unsetMissingOnFullRefresh,
+      enabled: body.enabled,
       nextRunAtMs: body.schedule && body.enabled ? nextRunAt(body.schedule, body.timezone, this.clock.now()) : null,
     };
   }
@@ -75,16 +86,27 @@ export class ConnectionsService {
   /** The config to store (secrets restored), valid for the connector; stream names checked when the source answers. */
   private async checkedConfig(body: ConnectionBody, stored: Record<string, unknown> | null): Promise<Record<string, unknown>> {
     const connector = this.catalog.find(body.connector);
-    if (!connector) throw badRequest('invalid connection', [{ path: '$.connector', message: `is not a known connector (${this.catalog.names().join(', ') || 'none'})` }]);
+    if (!connector)
+      throw badRequest('invalid connection', [
+        { path: '$.connector', message: `is not a known connector (${this.catalog.names().join(', ') || 'none'})` },
+      ]);
     const config = restoreSecrets(connector.configSchema, body.config, stored);
     const problems = connector.validateConfig(config).map((p) => ({ path: p.path.replace(/^\$/, '$.config'), message: p.message }));
     if (problems.length > 0) throw badRequest('invalid connector config', problems);
     if ((await connector.check(config)).ok) {
       const streams = new Set((await connector.discover(config)).map((s) => s.name));
       const unknown = body.streams
-        .map((s, i) => ({ path: `$.streams[${i}].name`, message: `is not a stream of this source (${[...streams].join(', ')})`, name: s.name }))
+        .map((s, i) => ({
+          path: `$.streams[${i}].name`,
+          message: `is not a stream of this source (${[...streams].join(', ')})`,
+          name: s.name,
+        }))
         .filter((p) => !streams.has(p.name));
-      if (unknown.length > 0) throw badRequest('invalid connection', unknown.map(({ path, message }) => ({ path, message })));
+      if (unknown.length > 0)
+        throw badRequest(
+          'invalid connection',
+          unknown.map(({ path, message }) => ({ path, message })),
+        );
     }
     return config;
   }

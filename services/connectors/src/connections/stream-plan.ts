@@ -52,14 +52,28 @@ export function targetOf(spec: FieldMapping[string]): string {
 }
 
 /** Where the identifier field stands in a (schema-valid) stream: a problem at a JSON path, or the compiled plan. */
-export function compileStreamPlan(settings: StreamSettings, at: string): { plan: StreamPlan } | { problem: { path: string; message: string } } {
+export function compileStreamPlan(
+  settings: StreamSettings,
+  at: string,
+): { plan: StreamPlan } | { problem: { path: string; message: string } } {
   const declared = settings.mapping[settings.identifierField];
   if (declared !== undefined && !(isTag(targetOf(declared)) && isIdentifierTag(targetOf(declared)))) {
-    return { problem: { path: `${at}.identifierField`, message: `maps ${settings.identifierField} to ${targetOf(declared)}, which is not an identifier tag (crm_id, user_id, email, phone, email_sha256, id:<type>)` } };
+    return {
+      problem: {
+        path: `${at}.identifierField`,
+        message: `maps ${settings.identifierField} to ${targetOf(declared)}, which is not an identifier tag (crm_id, user_id, email, phone, email_sha256, id:<type>)`,
+      },
+    };
   }
   const mapping: FieldMapping = declared === undefined ? { ...settings.mapping, [settings.identifierField]: 'crm_id' } : settings.mapping;
   const identifierTag = targetOf(mapping[settings.identifierField]);
   return {
-    plan: { settings, fields: Object.keys(mapping), parts: splitFieldMapping(mapping), identifierTag, brandScopedIdentifier: isBrandScoped(identifierTag) },
+    plan: {
+      settings,
+      fields: Object.keys(mapping),
+      parts: splitFieldMapping(mapping),
+      identifierTag,
+      brandScopedIdentifier: isBrandScoped(identifierTag),
+    },
   };
 }

@@ -75,6 +75,7 @@ export class ConnectorsTables1735000000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['run_disappeared', 'row_keys', 'runs', 'stream_cursors', 'connections']) await q.query(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of ['run_disappeared', 'row_keys', 'runs', 'stream_cursors', 'connections'])
+      await q.query(`DROP TABLE IF EXISTS ${table}`);
   }
 }

@@ -1,5 +1,14 @@
 import { TOPIC_SPECS } from '@tessera/contracts';
-import { CHILD_SERVICE_TOKENS, createTestSchema, createTestTopics, eventually, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import {
+  CHILD_SERVICE_TOKENS,
+  createTestSchema,
+  createTestTopics,
+  eventually,
+  ServiceChildProcess,
+  startTestBroker,
+  type TestBroker,
+  type TestSchema,
+} from '@tessera/testing';
 import { RawRecordsReader } from '../test-support/raw-records-reader';
 
 const ROWS = 200_000;
@@ -19,7 +28,10 @@ describe('connectors sync under kill -9 (embedded broker + Postgres, child proce
 
   beforeAll(async () => {
     broker = await startTestBroker();
-    await createTestTopics(broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
+    await createTestTopics(
+      broker.brokers,
+      TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })),
+    );
     schema = await createTestSchema('conn_crash');
     reader = new RawRecordsReader(broker.brokers);
     await reader.start();
@@ -34,24 +46,43 @@ describe('connectors sync under kill -9 (embedded broker + Postgres, child proce
 
   const launch = async () => {
     const child = await ServiceChildProcess.launch({
-      service: 'connectors', entry: 'test-support/generated-connectors.main.ts', database: schema, brokers: broker.brokers,
+      service: 'connectors',
+      entry: 'test-support/generated-connectors.main.ts',
+      database: schema,
+      brokers: broker.brokers,
       env: { CONNECTORS_LEASE_MS: '1500', CONNECTORS_POLL_MS: '100' },
     });
-    await eventually(async () => ((await fetch(`http://127.0.0.1:${child.port}/readyz`).catch(() => null))?.status === 200 ? true : undefined), 90_000, `connectors ready (${child.output()})`);
+    await eventually(
+      async () => ((await fetch(`http://127.0.0.1:${child.port}/readyz`).catch(() => null))?.status === 200 ? true : undefined),
+      90_000,
+      `connectors ready (${child.output()})`,
+    );
     return child;
   };
   const api = async (port: number, path: string, body: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<{ id: string }>;
   };
   const runRow = async (runId: string) =>
-    (await schema.pool.query<{ state: string; records_emitted: string; attempts: number; checkpoints: number }>('SELECT state, records_emitted, attempts, checkpoints FROM runs WHERE run_id = $1', [runId])).rows[0];
+    (
+      await schema.pool.query<{ state: string; records_emitted: string; attempts: number; checkpoints: number }>(
+        'SELECT state, records_emitted, attempts, checkpoints FROM runs WHERE run_id = $1',
+        [runId],
+      )
+    ).rows[0];
 
   it('puts each of 200,000 rows on cdp.records.raw exactly once across repeated SIGKILLs, and completes the run from its checkpoints', async () => {
     let running = await launch();
     await api(running.port, '/v1/connections', {
-      id: 'big', connector: 'generated-rows', config: { rows: ROWS, checkpointEvery: 1_000, delayMs: 15 }, sourceId: 'warehouse',
+      id: 'big',
+      connector: 'generated-rows',
+      config: { rows: ROWS, checkpointEvery: 1_000, delayMs: 15 },
+      sourceId: 'warehouse',
       streams: [{ name: 'rows', mapping: { email: 'email', tier: 'loyalty_tier' }, identifierField: 'id' }],
     });
     const run = await api(running.port, '/v1/connections/big/runs', {});
@@ -61,14 +92,22 @@ describe('connectors sync under kill -9 (embedded broker + Postgres, child proce
       const before = Number((await runRow(run.id)).records_emitted);
       // spread the kills over the run: each lands after another 5,000-35,000 rows, between two checkpoints or in one
       const target = before + 5_000 + Math.floor(Math.random() * 30_000);
-      await eventually(async () => (Number((await runRow(run.id)).records_emitted) >= target ? true : undefined), 120_000, 'progress before the kill');
+      await eventually(
+        async () => (Number((await runRow(run.id)).records_emitted) >= target ? true : undefined),
+        120_000,
+        'progress before the kill',
+      );
       await new Promise((r) => setTimeout(r, Math.random() * 100));
       expect((await running.kill('SIGKILL')).signal).toBe('SIGKILL');
       progress.push(`${(await runRow(run.id)).records_emitted}`);
       running = await launch();
     }
 
-    await eventually(async () => ((await runRow(run.id)).state === 'succeeded' ? true : undefined), 300_000, `the run to succeed (${JSON.stringify(await runRow(run.id))})`);
+    await eventually(
+      async () => ((await runRow(run.id)).state === 'succeeded' ? true : undefined),
+      300_000,
+      `the run to succeed (${JSON.stringify(await runRow(run.id))})`,
+    );
     const keys = () => new Set(reader.ofRun(run.id).map((r) => r.origin!.rowKey)).size;
     await eventually(async () => (keys() >= ROWS ? true : undefined), 120_000, `every row on the topic (have ${keys()})`);
     await new Promise((r) => setTimeout(r, 1_000)); // a row committed twice would show up now
@@ -91,6 +130,8 @@ describe('connectors sync under kill -9 (embedded broker + Postgres, child proce
     // a repeated message is a relay republish: same tessera-seq, so consumers drop it
     expect([...seqByMessage].filter(([, seqs]) => seqs.size !== 1).map(([id]) => id)).toEqual([]);
     const onTopic = reader.ofRun(run.id).length;
-    console.log(`connectors crash: ${ROWS} rows, ${final.attempts} attempts, ${final.checkpoints} checkpoints; emitted at each kill: ${progress.join(', ')}; ${onTopic - ROWS} relay republishes on the topic`);
+    console.log(
+      `connectors crash: ${ROWS} rows, ${final.attempts} attempts, ${final.checkpoints} checkpoints; emitted at each kill: ${progress.join(', ')}; ${onTopic - ROWS} relay republishes on the topic`,
+    );
   }, 600_000);
 });

@@ -57,11 +57,25 @@ export const RUN_COLUMNS = `run_id, connection_id, state, trigger, full_refresh,
 
 export function toRun(row: RunRow): Run {
   return {
-    id: row.run_id, connectionId: row.connection_id, state: row.state, trigger: row.trigger, fullRefresh: row.full_refresh,
-    queuedAt: row.queued_at.toISOString(), startedAt: row.started_at?.toISOString() ?? null, finishedAt: row.finished_at?.toISOString() ?? null,
-    recordsRead: Number(row.records_read), recordsEmitted: Number(row.records_emitted), recordsRejected: Number(row.records_rejected),
-    estimatedTotal: row.estimated_total === null ? null : Number(row.estimated_total), disappeared: row.disappeared, checkpoints: row.checkpoints,
-    cursorBefore: row.cursor_before, cursorAfter: row.cursor_after, streamsDone: row.streams_done, error: row.error, attempts: row.attempts,
+    id: row.run_id,
+    connectionId: row.connection_id,
+    state: row.state,
+    trigger: row.trigger,
+    fullRefresh: row.full_refresh,
+    queuedAt: row.queued_at.toISOString(),
+    startedAt: row.started_at?.toISOString() ?? null,
+    finishedAt: row.finished_at?.toISOString() ?? null,
+    recordsRead: Number(row.records_read),
+    recordsEmitted: Number(row.records_emitted),
+    recordsRejected: Number(row.records_rejected),
+    estimatedTotal: row.estimated_total === null ? null : Number(row.estimated_total),
+    disappeared: row.disappeared,
+    checkpoints: row.checkpoints,
+    cursorBefore: row.cursor_before,
+    cursorAfter: row.cursor_after,
+    streamsDone: row.streams_done,
+    error: row.error,
+    attempts: row.attempts,
   };
 }
 
@@ -72,8 +86,17 @@ export type RunRowOf = RunRow;
  * unique index runs_one_active_idx): then null. Streams with a saved cursor start from it, unless `fullRefresh`;
  * a run whose every stream starts from the beginning is a full refresh (it reports disappeared rows).
  */
-export async function queueRun(tx: SqlExecutor, runId: string, connectionId: string, streams: string[], requestedFull: boolean, trigger: 'manual' | 'schedule'): Promise<Run | null> {
-  const saved = await tx.query<{ stream: string; cursor: Cursor }>('SELECT stream, cursor FROM stream_cursors WHERE connection_id = $1', [connectionId]);
+export async function queueRun(
+  tx: SqlExecutor,
+  runId: string,
+  connectionId: string,
+  streams: string[],
+  requestedFull: boolean,
+  trigger: 'manual' | 'schedule',
+): Promise<Run | null> {
+  const saved = await tx.query<{ stream: string; cursor: Cursor }>('SELECT stream, cursor FROM stream_cursors WHERE connection_id = $1', [
+    connectionId,
+  ]);
   const known = new Map(saved.rows.map((r) => [r.stream, r.cursor]));
   const cursors = Object.fromEntries(streams.map((s) => [s, requestedFull ? null : (known.get(s) ?? null)]));
   const full = Object.values(cursors).every((c) => c === null);
@@ -95,8 +118,14 @@ export class RunRepository {
     return inTransaction(this.pool, async (tx) => {
       const run = await queueRun(tx, runId, connectionId, streams, fullRefresh, 'manual');
       if (run) return run;
-      const active = await tx.query<{ run_id: string }>(`SELECT run_id FROM runs WHERE connection_id = $1 AND state IN ('queued', 'running')`, [connectionId]);
-      throw new ConflictException({ message: `connection ${connectionId} already has an active run ${active.rows[0]?.run_id}`, activeRunId: active.rows[0]?.run_id });
+      const active = await tx.query<{ run_id: string }>(
+        `SELECT run_id FROM runs WHERE connection_id = $1 AND state IN ('queued', 'running')`,
+        [connectionId],
+      );
+      throw new ConflictException({
+        message: `connection ${connectionId} already has an active run ${active.rows[0]?.run_id}`,
+        activeRunId: active.rows[0]?.run_id,
+      });
     });
   }
 
@@ -130,7 +159,11 @@ export class RunRepository {
   }
 
   /** The rows a full refresh did not see, by stream and row key. */
-  async disappeared(runId: string, limit: number, after: { stream: string; rowKey: string } | null): Promise<Array<{ stream: string; rowKey: string }>> {
+  async disappeared(
+    runId: string,
+    limit: number,
+    after: { stream: string; rowKey: string } | null,
+  ): Promise<Array<{ stream: string; rowKey: string }>> {
     await this.getOrThrow(runId);
     const { rows } = await this.pool.query<{ stream: string; row_key: string }>(
       `SELECT stream, row_key FROM run_disappeared WHERE run_id = $1 AND ($2::text IS NULL OR (stream, row_key) > ($2, $3))

@@ -13,14 +13,23 @@ import { RunRepository, type Run } from './run-repository';
 @AdminOnly()
 @Controller('v1')
 export class RunsController {
-  constructor(private readonly runs: RunRepository, private readonly connections: ConnectionRepository, private readonly worker: RunWorker) {}
+  constructor(
+    private readonly runs: RunRepository,
+    private readonly connections: ConnectionRepository,
+    private readonly worker: RunWorker,
+  ) {}
 
   @Post('connections/:id/runs')
   @ApiOperation({ summary: 'Start a run now {fullRefresh?}: 201 with the queued run, 409 when the connection has an active run' })
   async start(@Param('id') id: string, @Body() body: unknown): Promise<Run> {
     const { fullRefresh } = parseRunBody(body);
     const connection = await this.connections.getOrThrow(id);
-    const run = await this.runs.start(randomUUID(), id, connection.streams.map((s) => s.name), fullRefresh);
+    const run = await this.runs.start(
+      randomUUID(),
+      id,
+      connection.streams.map((s) => s.name),
+      fullRefresh,
+    );
     void this.worker.poll();
     return run;
   }

@@ -1,6 +1,7 @@
 import { ConnectorsHarness } from '../test-support/connectors-harness';
 
-const rowIds = (records: Array<{ origin: { rowKey: string } | null }>) => records.map((r) => r.origin!.rowKey).sort((a, b) => Number(a.slice(2)) - Number(b.slice(2)));
+const rowIds = (records: Array<{ origin: { rowKey: string } | null }>) =>
+  records.map((r) => r.origin!.rowKey).sort((a, b) => Number(a.slice(2)) - Number(b.slice(2)));
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `r-${from + i}`);
 
 describe('runs (embedded broker + Postgres, generated-rows connector)', () => {
@@ -10,13 +11,25 @@ describe('runs (embedded broker + Postgres, generated-rows connector)', () => {
 
   it('emits exactly the rows as RawRecord v2 (origin, renames, casts, key sourceId:recordId) and records the run', async () => {
     await h.http('POST', '/v1/connections', {
-      id: 'full', connector: 'generated-rows', config: { rows: 12, checkpointEvery: 5 }, sourceId: 'crm',
+      id: 'full',
+      connector: 'generated-rows',
+      config: { rows: 12, checkpointEvery: 5 },
+      sourceId: 'crm',
       streams: [{ name: 'rows', mapping: { email: 'email', tier: 'loyalty_tier', n: { to: 'n', cast: 'number' } }, identifierField: 'id' }],
     });
     const run = await h.runNow('full');
     expect(run).toMatchObject({ state: 'queued', fullRefresh: true, trigger: 'manual', cursorBefore: { rows: null } });
     const done = await h.waitForRun(run.id);
-    expect(done).toMatchObject({ state: 'succeeded', recordsRead: 12, recordsEmitted: 12, recordsRejected: 0, estimatedTotal: 12, cursorAfter: { rows: { next: 12 } }, streamsDone: ['rows'], error: null });
+    expect(done).toMatchObject({
+      state: 'succeeded',
+      recordsRead: 12,
+      recordsEmitted: 12,
+      recordsRejected: 0,
+      estimatedTotal: 12,
+      cursorAfter: { rows: { next: 12 } },
+      streamsDone: ['rows'],
+      error: null,
+    });
     expect(Date.parse(done.finishedAt)).toBeGreaterThanOrEqual(Date.parse(done.startedAt));
     const records = await h.recordsOf(run.id, 12);
     await new Promise((r) => setTimeout(r, 300)); // a duplicate would arrive now
@@ -24,7 +37,12 @@ describe('runs (embedded broker + Postgres, generated-rows connector)', () => {
     const first = h.reader.records.find((r) => r.value.origin?.rowKey === 'r-3')!;
     expect(first.key).toBe('crm:r-3');
     expect(first.value).toMatchObject({
-      sourceId: 'crm', recordId: 'r-3', objectType: 'rows', mapping: { email: 'email', id: 'crm_id' }, renames: { tier: 'loyalty_tier' }, casts: { n: 'number' },
+      sourceId: 'crm',
+      recordId: 'r-3',
+      objectType: 'rows',
+      mapping: { email: 'email', id: 'crm_id' },
+      renames: { tier: 'loyalty_tier' },
+      casts: { n: 'number' },
       origin: { connectionId: 'full', runId: run.id, stream: 'rows', rowKey: 'r-3' },
     });
     expect(JSON.parse(first.value.attributes)).toEqual({ id: 'r-3', email: 'r-3@example.com', tier: 'tier-3', n: 3 });
@@ -34,9 +52,21 @@ describe('runs (embedded broker + Postgres, generated-rows connector)', () => {
   it('continues incrementally from the saved cursor, then re-reads everything on a full refresh', async () => {
     await h.connection('incr', { rows: 10, checkpointEvery: 4 });
     const first = await h.waitForRun((await h.runNow('incr')).id);
-    await h.http('PUT', '/v1/connections/incr', { connector: 'generated-rows', config: { rows: 15, checkpointEvery: 4 }, sourceId: 'src-incr', streams: [{ name: 'rows', mapping: { email: 'email' }, identifierField: 'id' }] });
+    await h.http('PUT', '/v1/connections/incr', {
+      connector: 'generated-rows',
+      config: { rows: 15, checkpointEvery: 4 },
+      sourceId: 'src-incr',
+      streams: [{ name: 'rows', mapping: { email: 'email' }, identifierField: 'id' }],
+    });
     const second = await h.waitForRun((await h.runNow('incr')).id);
-    expect(second).toMatchObject({ state: 'succeeded', fullRefresh: false, cursorBefore: { rows: { next: 10 } }, cursorAfter: { rows: { next: 15 } }, recordsEmitted: 5, estimatedTotal: 5 });
+    expect(second).toMatchObject({
+      state: 'succeeded',
+      fullRefresh: false,
+      cursorBefore: { rows: { next: 10 } },
+      cursorAfter: { rows: { next: 15 } },
+      recordsEmitted: 5,
+      estimatedTotal: 5,
+    });
     expect(rowIds(await h.recordsOf(second.id, 5))).toEqual(range(10, 15));
     const full = await h.waitForRun((await h.runNow('incr', { fullRefresh: true })).id);
     expect(full).toMatchObject({ fullRefresh: true, cursorBefore: { rows: null }, recordsEmitted: 15, disappeared: 0 });
@@ -56,7 +86,11 @@ describe('runs (embedded broker + Postgres, generated-rows connector)', () => {
   it('cancels a running run: it stops, and nothing after its last checkpoint is committed', async () => {
     await h.connection('slow', { rows: 1_000, checkpointEvery: 10, delayMs: 100 });
     const run = await h.runNow('slow');
-    await h.waitFor(async () => ((await h.http('GET', `/v1/runs/${run.id}`)).body.checkpoints >= 2 ? true : undefined), 20_000, 'two checkpoints');
+    await h.waitFor(
+      async () => ((await h.http('GET', `/v1/runs/${run.id}`)).body.checkpoints >= 2 ? true : undefined),
+      20_000,
+      'two checkpoints',
+    );
     const cancelled = await h.http('POST', `/v1/runs/${run.id}/cancel`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.state).toBe('cancelled');
@@ -64,7 +98,9 @@ describe('runs (embedded broker + Postgres, generated-rows connector)', () => {
     const after = (await h.http('GET', `/v1/runs/${run.id}`)).body;
     expect(after.state).toBe('cancelled');
     expect(after.recordsEmitted).toBeLessThan(1_000);
-    const committed = Number((await h.schema.pool.query(`SELECT cursor->>'next' AS next FROM stream_cursors WHERE connection_id = 'slow'`)).rows[0].next);
+    const committed = Number(
+      (await h.schema.pool.query(`SELECT cursor->>'next' AS next FROM stream_cursors WHERE connection_id = 'slow'`)).rows[0].next,
+    );
     expect(after.recordsEmitted).toBe(committed);
     expect(rowIds(await h.recordsOf(run.id, committed))).toEqual(range(0, committed));
     expect((await h.http('POST', `/v1/runs/${run.id}/cancel`)).status).toBe(409);
@@ -79,7 +115,11 @@ describe('runs (embedded broker + Postgres, generated-rows connector)', () => {
   });
 
   it('namespaces record ids and crm ids by the brand column and writes the brand attribute', async () => {
-    await h.connection('brands', { rows: 2, checkpointEvery: 10 }, { streams: [{ name: 'rows', mapping: { email: 'email' }, identifierField: 'id', brandField: 'brand' }] });
+    await h.connection(
+      'brands',
+      { rows: 2, checkpointEvery: 10 },
+      { streams: [{ name: 'rows', mapping: { email: 'email' }, identifierField: 'id', brandField: 'brand' }] },
+    );
     const run = await h.waitForRun((await h.runNow('brands')).id);
     const records = await h.recordsOf(run.id, 2);
     const r1 = records.find((r) => r.origin!.rowKey === 'r-1')!;
@@ -103,8 +143,15 @@ describe('runs (embedded broker + Postgres, generated-rows connector)', () => {
     const streams = ['rows', 'extras'].map((name) => ({ name, mapping: { email: 'email' }, identifierField: 'id' }));
     await h.connection('two', { rows: 6, checkpointEvery: 4 }, { streams });
     const run = await h.waitForRun((await h.runNow('two')).id);
-    expect(run).toMatchObject({ state: 'succeeded', recordsEmitted: 12, streamsDone: ['rows', 'extras'], cursorAfter: { rows: { next: 6 }, extras: { next: 6 } } });
-    expect((await h.recordsOf(run.id, 12)).map((r) => r.origin!.rowKey).sort()).toEqual([...range(0, 6), ...range(0, 6).map((k) => k.replace('r-', 'x-'))].sort());
+    expect(run).toMatchObject({
+      state: 'succeeded',
+      recordsEmitted: 12,
+      streamsDone: ['rows', 'extras'],
+      cursorAfter: { rows: { next: 6 }, extras: { next: 6 } },
+    });
+    expect((await h.recordsOf(run.id, 12)).map((r) => r.origin!.rowKey).sort()).toEqual(
+      [...range(0, 6), ...range(0, 6).map((k) => k.replace('r-', 'x-'))].sort(),
+    );
 
     await h.connection('two-orphan', { rows: 6, checkpointEvery: 4 }, { streams });
     await h.schema.pool.query(

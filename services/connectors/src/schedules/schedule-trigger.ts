@@ -37,10 +37,14 @@ export class ScheduleTrigger implements OnApplicationBootstrap, BeforeApplicatio
     private readonly clock: OffsetClock,
     private readonly worker: RunWorker,
   ) {
-    this.loop = new PollLoop(settings.pollMs, () => this.rounds(), (err) => {
-      this.logger.warn({ err }, 'schedule round failed; retrying on the next poll');
-      return 0;
-    });
+    this.loop = new PollLoop(
+      settings.pollMs,
+      () => this.rounds(),
+      (err) => {
+        this.logger.warn({ err }, 'schedule round failed; retrying on the next poll');
+        return 0;
+      },
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -77,10 +81,20 @@ export class ScheduleTrigger implements OnApplicationBootstrap, BeforeApplicatio
       if (rows.length === 0) return null;
       let queued = 0;
       for (const row of rows) {
-        const run = await queueRun(tx, randomUUID(), row.connection_id, row.streams.map((s) => s.name), false, 'schedule');
+        const run = await queueRun(
+          tx,
+          randomUUID(),
+          row.connection_id,
+          row.streams.map((s) => s.name),
+          false,
+          'schedule',
+        );
         if (run) queued++;
         else this.logger.info({ connectionId: row.connection_id }, 'scheduled run skipped: the previous run is still active');
-        await tx.query('UPDATE connections SET next_run_at = $2 WHERE connection_id = $1', [row.connection_id, new Date(nextRunAt(row.schedule, row.timezone, now))]);
+        await tx.query('UPDATE connections SET next_run_at = $2 WHERE connection_id = $1', [
+          row.connection_id,
+          new Date(nextRunAt(row.schedule, row.timezone, now)),
+        ]);
       }
       return queued;
     });

@@ -19,7 +19,9 @@ describe('nextRunAt', () => {
   });
 
   it('follows a cron expression in the timezone', () => {
-    expect(nextRunAt({ kind: 'cron', expression: '0 9 * * 1' }, 'America/New_York', at('2026-03-04T00:00:00Z'))).toBe(at('2026-03-09T13:00:00Z'));
+    expect(nextRunAt({ kind: 'cron', expression: '0 9 * * 1' }, 'America/New_York', at('2026-03-04T00:00:00Z'))).toBe(
+      at('2026-03-09T13:00:00Z'),
+    );
   });
 
   it('is strictly after the instant it is computed from (a run due now is not due again now)', () => {

@@ -10,10 +10,30 @@ export type Schedule =
 export const SCHEDULE_SCHEMA = {
   oneOf: [
     { type: 'null' },
-    { type: 'object', additionalProperties: false, required: ['kind', 'minutes'], properties: { kind: { const: 'interval' }, minutes: { type: 'integer', minimum: 1, maximum: 527_040 } } },
-    { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'hourly' }, minute: { type: 'integer', minimum: 0, maximum: 59 } } },
-    { type: 'object', additionalProperties: false, required: ['kind', 'at'], properties: { kind: { const: 'daily' }, at: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' } } },
-    { type: 'object', additionalProperties: false, required: ['kind', 'expression'], properties: { kind: { const: 'cron' }, expression: { type: 'string', minLength: 1, maxLength: 200 } } },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'minutes'],
+      properties: { kind: { const: 'interval' }, minutes: { type: 'integer', minimum: 1, maximum: 527_040 } },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind'],
+      properties: { kind: { const: 'hourly' }, minute: { type: 'integer', minimum: 0, maximum: 59 } },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'at'],
+      properties: { kind: { const: 'daily' }, at: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' } },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'expression'],
+      properties: { kind: { const: 'cron' }, expression: { type: 'string', minLength: 1, maxLength: 200 } },
+    },
   ],
 } as const;
 
@@ -40,7 +60,9 @@ function cronOf(schedule: Schedule): string | null {
 export function nextRunAt(schedule: Schedule, timezone: string, fromMs: number): number {
   const cron = cronOf(schedule);
   if (cron === null) return fromMs + (schedule as { minutes: number }).minutes * 60_000;
-  return parseExpression(cron, { currentDate: new Date(fromMs), tz: timezone }).next().getTime();
+  return parseExpression(cron, { currentDate: new Date(fromMs), tz: timezone })
+    .next()
+    .getTime();
 }
 
 /** Why a schedule or timezone cannot be used (a bad cron expression, an unknown zone), or null. */
@@ -55,6 +77,9 @@ export function scheduleProblem(schedule: Schedule | null, timezone: string): { 
     nextRunAt(schedule, timezone, Date.now());
     return null;
   } catch (error) {
-    return { path: '$.schedule.expression', message: `is not a cron expression: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      path: '$.schedule.expression',
+      message: `is not a cron expression: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }

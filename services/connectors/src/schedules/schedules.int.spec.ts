@@ -11,7 +11,8 @@ describe('scheduled runs (embedded broker + Postgres, injected clock)', () => {
   beforeAll(() => h.start('conn_sched', undefined, { pollMs: 60_000 }), 120_000);
   afterAll(() => h.stop());
 
-  const runsOf = async (id: string) => (await h.http('GET', `/v1/connections/${id}/runs`)).body as Array<{ id: string; state: string; trigger: string }>;
+  const runsOf = async (id: string) =>
+    (await h.http('GET', `/v1/connections/${id}/runs`)).body as Array<{ id: string; state: string; trigger: string }>;
 
   it('runs a connection that missed many runs during downtime once, then schedules the next from now', async () => {
     const created = await h.connection('hourly', { rows: 3, checkpointEvery: 2 }, { schedule: { kind: 'hourly', minute: 0 } });
@@ -42,12 +43,33 @@ describe('scheduled runs (embedded broker + Postgres, injected clock)', () => {
   });
 
   it('lets replicas claim due connections concurrently without queueing one twice', async () => {
-    await h.http('PUT', '/v1/connections/hourly', { connector: 'generated-rows', config: { rows: 3, checkpointEvery: 2 }, streams: [{ name: 'rows', mapping: {}, identifierField: 'id' }], enabled: false });
-    await h.http('PUT', '/v1/connections/overlap', { connector: 'generated-rows', config: { rows: 3, checkpointEvery: 2 }, streams: [{ name: 'rows', mapping: {}, identifierField: 'id' }], schedule: null });
-    for (const id of ['a', 'b', 'c', 'd']) await h.connection(`multi-${id}`, { rows: 1, checkpointEvery: 1 }, { schedule: { kind: 'daily', at: '03:00' }, timezone: 'Asia/Tokyo' });
+    await h.http('PUT', '/v1/connections/hourly', {
+      connector: 'generated-rows',
+      config: { rows: 3, checkpointEvery: 2 },
+      streams: [{ name: 'rows', mapping: {}, identifierField: 'id' }],
+      enabled: false,
+    });
+    await h.http('PUT', '/v1/connections/overlap', {
+      connector: 'generated-rows',
+      config: { rows: 3, checkpointEvery: 2 },
+      streams: [{ name: 'rows', mapping: {}, identifierField: 'id' }],
+      schedule: null,
+    });
+    for (const id of ['a', 'b', 'c', 'd'])
+      await h.connection(
+        `multi-${id}`,
+        { rows: 1, checkpointEvery: 1 },
+        { schedule: { kind: 'daily', at: '03:00' }, timezone: 'Asia/Tokyo' },
+      );
     h.clock.advance(25 * HOUR);
     // a second trigger on the same database: what another replica runs
-    const replica = new ScheduleTrigger(h.schema.pool, { pollMs: 60_000, leaseMs: 3_000, maxConcurrentRuns: 1, maxUncheckpointedRecords: 1_000 }, h.service.app.get(SERVICE_LOGGER), h.clock, h.service.app.get(RunWorker));
+    const replica = new ScheduleTrigger(
+      h.schema.pool,
+      { pollMs: 60_000, leaseMs: 3_000, maxConcurrentRuns: 1, maxUncheckpointedRecords: 1_000 },
+      h.service.app.get(SERVICE_LOGGER),
+      h.clock,
+      h.service.app.get(RunWorker),
+    );
     const [x, y] = await Promise.all([h.scheduler.runDue(), replica.runDue()]);
     expect(x + y).toBe(4);
     for (const id of ['a', 'b', 'c', 'd']) expect(await runsOf(`multi-${id}`)).toHaveLength(1);

@@ -41,7 +41,11 @@ export class RunLostError extends Error {
 export function outboxEntries(records: readonly EncodedRecord[]): OutboxEntry[] {
   return records.map((r) => ({
     topic: Topics.RecordsRaw,
-    message: { key: r.key, value: encode(Topics.RecordsRaw, r.value), headers: { ...RAW_RECORD_HEADERS, [MessageHeaders.messageId]: r.value.messageId } },
+    message: {
+      key: r.key,
+      value: encode(Topics.RecordsRaw, r.value),
+      headers: { ...RAW_RECORD_HEADERS, [MessageHeaders.messageId]: r.value.messageId },
+    },
   }));
 }
 
@@ -77,7 +81,18 @@ export async function writeCheckpoint(tx: SqlExecutor, lease: RunLease, checkpoi
             streams_done = CASE WHEN $9 THEN array_append(streams_done, $7::text) ELSE streams_done END,
             lease_until = now() + $10 * interval '1 millisecond'
       WHERE run_id = $1 AND lease_owner = $2 AND state = 'running' RETURNING run_id`,
-    [lease.runId, lease.owner, progress.read, progress.emitted, progress.rejected, progress.estimatedTotal, stream, JSON.stringify(cursor), streamDone, lease.leaseMs],
+    [
+      lease.runId,
+      lease.owner,
+      progress.read,
+      progress.emitted,
+      progress.rejected,
+      progress.estimatedTotal,
+      stream,
+      JSON.stringify(cursor),
+      streamDone,
+      lease.leaseMs,
+    ],
   );
   if (updated.rows.length === 0) throw new RunLostError(lease.runId);
   await tx.query(

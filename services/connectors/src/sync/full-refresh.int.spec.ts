@@ -1,6 +1,10 @@
 import { ConnectorsHarness } from '../test-support/connectors-harness';
 
-const config = (rows: number) => ({ connector: 'generated-rows', config: { rows, checkpointEvery: 4 }, streams: [{ name: 'rows', mapping: { email: 'email', tier: { to: 'loyalty_tier' } }, identifierField: 'id', brandField: 'brand' }] });
+const config = (rows: number) => ({
+  connector: 'generated-rows',
+  config: { rows, checkpointEvery: 4 },
+  streams: [{ name: 'rows', mapping: { email: 'email', tier: { to: 'loyalty_tier' } }, identifierField: 'id', brandField: 'brand' }],
+});
 
 describe('full refresh: disappeared rows (embedded broker + Postgres)', () => {
   const h = new ConnectorsHarness();
@@ -17,14 +21,25 @@ describe('full refresh: disappeared rows (embedded broker + Postgres)', () => {
     const run = await h.waitForRun((await h.runNow('shrink', { fullRefresh: true })).id);
     expect(run).toMatchObject({ state: 'succeeded', fullRefresh: true, recordsEmitted: 7, disappeared: 3 });
     const page1 = (await h.http('GET', `/v1/runs/${run.id}/disappeared?limit=2`)).body;
-    expect(page1).toEqual([{ stream: 'rows', rowKey: 'r-7' }, { stream: 'rows', rowKey: 'r-8' }]);
-    expect((await h.http('GET', `/v1/runs/${run.id}/disappeared?limit=2&after=rows:r-8`)).body).toEqual([{ stream: 'rows', rowKey: 'r-9' }]);
+    expect(page1).toEqual([
+      { stream: 'rows', rowKey: 'r-7' },
+      { stream: 'rows', rowKey: 'r-8' },
+    ]);
+    expect((await h.http('GET', `/v1/runs/${run.id}/disappeared?limit=2&after=rows:r-8`)).body).toEqual([
+      { stream: 'rows', rowKey: 'r-9' },
+    ]);
 
     const records = await h.recordsOf(run.id, 10);
     const unset = records.filter((r) => ['r-7', 'r-8', 'r-9'].includes(r.origin!.rowKey));
     expect(unset).toHaveLength(3);
     const r8 = unset.find((r) => r.origin!.rowKey === 'r-8')!;
-    expect(r8).toMatchObject({ sourceId: 'billing', recordId: 'north:r-8', mapping: { email: 'email', id: 'crm_id' }, renames: { tier: 'loyalty_tier' }, casts: {} });
+    expect(r8).toMatchObject({
+      sourceId: 'billing',
+      recordId: 'north:r-8',
+      mapping: { email: 'email', id: 'crm_id' },
+      renames: { tier: 'loyalty_tier' },
+      casts: {},
+    });
     expect(JSON.parse(r8.attributes)).toEqual({ id: 'north:r-8', email: null, tier: null, brand: 'north' });
 
     const again = await h.waitForRun((await h.runNow('shrink', { fullRefresh: true })).id);

@@ -3,7 +3,15 @@ import { encodeRecord, encodeUnset, recordMessageId } from './record-encoder';
 
 const origin = { connectionId: 'crm', runId: 'run-1', sourceId: 'crm-src' };
 const plan = (settings: Partial<StreamSettings>): StreamPlan => {
-  const compiled = compileStreamPlan({ name: 'contacts', mapping: { Email: 'email', Tier: 'loyalty_tier', End: { to: 'contract_end', cast: 'date' } }, identifierField: 'Id', ...settings }, '$');
+  const compiled = compileStreamPlan(
+    {
+      name: 'contacts',
+      mapping: { Email: 'email', Tier: 'loyalty_tier', End: { to: 'contract_end', cast: 'date' } },
+      identifierField: 'Id',
+      ...settings,
+    },
+    '$',
+  );
   if (!('plan' in compiled)) throw new Error(compiled.problem.message);
   return compiled.plan;
 };
@@ -14,16 +22,33 @@ describe('recordMessageId', () => {
     const id = recordMessageId(origin, 'contacts', '42', 3);
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(recordMessageId(origin, 'contacts', '42', 3)).toBe(id);
-    for (const other of [recordMessageId(origin, 'contacts', '42', 4), recordMessageId(origin, 'contacts', '43', 3), recordMessageId({ ...origin, runId: 'run-2' }, 'contacts', '42', 3)]) expect(other).not.toBe(id);
+    for (const other of [
+      recordMessageId(origin, 'contacts', '42', 4),
+      recordMessageId(origin, 'contacts', '43', 3),
+      recordMessageId({ ...origin, runId: 'run-2' }, 'contacts', '42', 3),
+    ])
+      expect(other).not.toBe(id);
   });
 });
 
 describe('encodeRecord', () => {
   it('sends only the mapped fields, adds the identifier as crm_id, and splits the mapping into the contract maps', () => {
-    const encoded = encodeRecord(plan({}), origin, record({ Id: 42, Email: 'a@x.io', Tier: 'gold', End: '2027-01-31', Secret: 'no' }), 0, 1000);
+    const encoded = encodeRecord(
+      plan({}),
+      origin,
+      record({ Id: 42, Email: 'a@x.io', Tier: 'gold', End: '2027-01-31', Secret: 'no' }),
+      0,
+      1000,
+    );
     expect(encoded.key).toBe('crm-src:42');
     expect(JSON.parse(encoded.value.attributes)).toEqual({ Id: 42, Email: 'a@x.io', Tier: 'gold', End: '2027-01-31' });
-    expect(encoded.value).toMatchObject({ recordId: '42', objectType: 'contacts', mapping: { Email: 'email', Id: 'crm_id' }, renames: { Tier: 'loyalty_tier', End: 'contract_end' }, casts: { End: 'date' } });
+    expect(encoded.value).toMatchObject({
+      recordId: '42',
+      objectType: 'contacts',
+      mapping: { Email: 'email', Id: 'crm_id' },
+      renames: { Tier: 'loyalty_tier', End: 'contract_end' },
+      casts: { End: 'date' },
+    });
     expect(encoded.value.origin).toEqual({ connectionId: 'crm', runId: 'run-1', stream: 'contacts', rowKey: '42' });
   });
 
@@ -31,19 +56,32 @@ describe('encodeRecord', () => {
     const crm = encodeRecord(plan({ brandField: 'Brand' }), origin, record({ Id: 7, Email: 'a@x.io', Brand: 'north' }), 0, 1000);
     expect(crm.value.recordId).toBe('north:7');
     expect(JSON.parse(crm.value.attributes)).toMatchObject({ Id: 'north:7', brand: 'north' });
-    const byEmail = encodeRecord(plan({ brandField: 'Brand', identifierField: 'Email' }), origin, { ...record({ Id: 7, Email: 'a@x.io', Brand: 'north' }) }, 0, 1000);
+    const byEmail = encodeRecord(
+      plan({ brandField: 'Brand', identifierField: 'Email' }),
+      origin,
+      { ...record({ Id: 7, Email: 'a@x.io', Brand: 'north' }) },
+      0,
+      1000,
+    );
     expect(byEmail.value.recordId).toBe('north:7');
     expect(JSON.parse(byEmail.value.attributes)).toMatchObject({ Email: 'a@x.io', brand: 'north' });
   });
 
   it('takes observedAt from the named field', () => {
-    expect(encodeRecord(plan({ observedAtField: 'updated' }), origin, record({ Id: 1, updated: '2026-01-01T00:00:00Z' }), 0, 1).value.observedAt).toBe('2026-01-01T00:00:00Z');
+    expect(
+      encodeRecord(plan({ observedAtField: 'updated' }), origin, record({ Id: 1, updated: '2026-01-01T00:00:00Z' }), 0, 1).value.observedAt,
+    ).toBe('2026-01-01T00:00:00Z');
   });
 });
 
 describe('encodeUnset', () => {
   it('keeps the identifier and brand, nulls every other mapped field, and drops casts', () => {
-    const unset = encodeUnset(plan({ brandField: 'Brand' }), origin, { stream: 'contacts', rowKey: '7', identifier: 'north:7', brand: 'north' }, 1);
+    const unset = encodeUnset(
+      plan({ brandField: 'Brand' }),
+      origin,
+      { stream: 'contacts', rowKey: '7', identifier: 'north:7', brand: 'north' },
+      1,
+    );
     expect(unset.value.recordId).toBe('north:7');
     expect(JSON.parse(unset.value.attributes)).toEqual({ Id: 'north:7', Email: null, Tier: null, End: null, brand: 'north' });
     expect(unset.value.casts).toEqual({});

@@ -77,7 +77,12 @@ export function encodeRecord(plan: StreamPlan, origin: RunOrigin, record: Record
  * The record a full refresh emits for a row that disappeared from the source: the identifier (so the profile is
  * found) and every other field the mapping brings, as null. No casts: a cast turns null into "absent".
  */
-export function encodeUnset(plan: StreamPlan, origin: RunOrigin, row: { stream: string; rowKey: string; identifier: string | null; brand: string | null }, receivedAt: number): EncodedRecord {
+export function encodeUnset(
+  plan: StreamPlan,
+  origin: RunOrigin,
+  row: { stream: string; rowKey: string; identifier: string | null; brand: string | null },
+  receivedAt: number,
+): EncodedRecord {
   const { stream, rowKey, identifier, brand } = row;
   const attributes: Record<string, unknown> = {};
   for (const field of plan.fields) attributes[field] = field === plan.settings.identifierField ? identifier : null;

@@ -13,7 +13,9 @@ export async function claimRuns(pool: Pool, owner: string, leaseMs: number, limi
       WHERE r.run_id IN (SELECT run_id FROM runs
                           WHERE state = 'queued' OR (state = 'running' AND (lease_until IS NULL OR lease_until < now()))
                           ORDER BY queued_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-      RETURNING ${RUN_COLUMNS.split(',').map((c) => `r.${c.trim()}`).join(', ')}`,
+      RETURNING ${RUN_COLUMNS.split(',')
+        .map((c) => `r.${c.trim()}`)
+        .join(', ')}`,
     [owner, leaseMs, limit],
   );
   return rows.map(toRun);

@@ -21,7 +21,9 @@ export interface RunExecutionDeps {
 /** A connector that emits more records without a checkpoint than the service holds in memory. */
 export class CheckpointTooFarError extends Error {
   constructor(connector: string, limit: number) {
-    super(`the ${connector} connector emitted more than ${limit} records without a checkpoint (CONNECTORS_MAX_UNCHECKPOINTED_RECORDS); records are only committed with a cursor, so it must checkpoint more often`);
+    super(
+      `the ${connector} connector emitted more than ${limit} records without a checkpoint (CONNECTORS_MAX_UNCHECKPOINTED_RECORDS); records are only committed with a cursor, so it must checkpoint more often`,
+    );
     this.name = 'CheckpointTooFarError';
   }
 }
@@ -46,7 +48,12 @@ export class RunExecution {
     private readonly deps: RunExecutionDeps,
   ) {
     this.origin = { connectionId: connection.id, runId: run.id, sourceId: connection.sourceId };
-    this.progress = { read: run.recordsRead, emitted: run.recordsEmitted, rejected: run.recordsRejected, estimatedTotal: run.estimatedTotal };
+    this.progress = {
+      read: run.recordsRead,
+      emitted: run.recordsEmitted,
+      rejected: run.recordsRejected,
+      estimatedTotal: run.estimatedTotal,
+    };
     this.batchNumber = run.checkpoints;
   }
 
@@ -63,7 +70,9 @@ export class RunExecution {
     this.signal.throwIfAborted();
     await inTransaction(this.deps.pool, async (tx) => {
       await fenceRun(tx, this.lease);
-      const disappeared = this.run.fullRefresh ? await settleDisappeared(tx, this.origin, plans, this.connection.unsetMissingOnFullRefresh, Date.now()) : null;
+      const disappeared = this.run.fullRefresh
+        ? await settleDisappeared(tx, this.origin, plans, this.connection.unsetMissingOnFullRefresh, Date.now())
+        : null;
       await markSucceeded(tx, this.lease, disappeared);
     });
   }
@@ -85,7 +94,8 @@ export class RunExecution {
             continue;
           }
           batch.push(encodeRecord(plan, this.origin, message, this.batchNumber, Date.now()));
-          if (batch.length > this.deps.maxUncheckpointedRecords) throw new CheckpointTooFarError(this.connector.name, this.deps.maxUncheckpointedRecords);
+          if (batch.length > this.deps.maxUncheckpointedRecords)
+            throw new CheckpointTooFarError(this.connector.name, this.deps.maxUncheckpointedRecords);
         } else if (message.type === 'estimate') {
           this.progress.estimatedTotal = readBefore + message.total;
         } else {
@@ -104,7 +114,8 @@ export class RunExecution {
     this.signal.throwIfAborted();
     // Records after the last checkpoint are committed with the stream's end (the SDK asks connectors to end with a
     // checkpoint; one that does not gets them at most once per run and again from the old cursor next time).
-    if (batch.length > 0) this.deps.logger.warn({ runId: this.run.id, stream, records: batch.length }, 'connector ended a read without a final checkpoint');
+    if (batch.length > 0)
+      this.deps.logger.warn({ runId: this.run.id, stream, records: batch.length }, 'connector ended a read without a final checkpoint');
     await this.commit(stream, cursor, batch, rejected, true)();
   }
 

@@ -16,7 +16,13 @@ interface GoneRow {
  * not report it again) and, when the connection asks, unset: one record per row with the identifier and every
  * other mapped field as null. Returns how many disappeared. The caller holds the run (fenceRun) already.
  */
-export async function settleDisappeared(tx: SqlExecutor, origin: RunOrigin, plans: readonly StreamPlan[], unset: boolean, receivedAt: number): Promise<number> {
+export async function settleDisappeared(
+  tx: SqlExecutor,
+  origin: RunOrigin,
+  plans: readonly StreamPlan[],
+  unset: boolean,
+  receivedAt: number,
+): Promise<number> {
   const { rows } = await tx.query<GoneRow>(
     `DELETE FROM row_keys WHERE connection_id = $1 AND stream = ANY($2::text[]) AND last_seen_run <> $3 RETURNING stream, row_key, identifier, brand`,
     [origin.connectionId, plans.map((p) => p.settings.name), origin.runId],
@@ -28,7 +34,14 @@ export async function settleDisappeared(tx: SqlExecutor, origin: RunOrigin, plan
   );
   if (unset) {
     const planOf = new Map(plans.map((p) => [p.settings.name, p]));
-    const records = rows.map((r) => encodeUnset(planOf.get(r.stream)!, origin, { stream: r.stream, rowKey: r.row_key, identifier: r.identifier, brand: r.brand }, receivedAt));
+    const records = rows.map((r) =>
+      encodeUnset(
+        planOf.get(r.stream)!,
+        origin,
+        { stream: r.stream, rowKey: r.row_key, identifier: r.identifier, brand: r.brand },
+        receivedAt,
+      ),
+    );
     await writeOutbox(tx, await connectionLane(tx, origin.connectionId), outboxEntries(records));
   }
   return rows.length;

@@ -38,7 +38,11 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly connections: ConnectionRepository,
   ) {
     this.metrics = syncMetrics(registry);
-    this.loop = new PollLoop(settings.pollMs, () => this.claim(), (err) => this.logger.warn({ err }, 'run claim failed; retrying on the next poll'));
+    this.loop = new PollLoop(
+      settings.pollMs,
+      () => this.claim(),
+      (err) => this.logger.warn({ err }, 'run claim failed; retrying on the next poll'),
+    );
   }
 
   private get stopped(): boolean {
@@ -80,18 +84,23 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   private start(run: Run): void {
     const abort = new AbortController();
     const lease: RunLease = { runId: run.id, connectionId: run.connectionId, owner: this.owner, leaseMs: this.settings.leaseMs };
-    const heartbeat = setInterval(() => {
-      void renewLease(this.pool, run.id, this.owner, this.settings.leaseMs)
-        .then((held) => (held ? undefined : abort.abort(new RunLostError(run.id))))
-        .catch((err: unknown) => this.logger.warn({ err, runId: run.id }, 'lease renewal failed'));
-    }, Math.max(50, Math.floor(this.settings.leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        void renewLease(this.pool, run.id, this.owner, this.settings.leaseMs)
+          .then((held) => (held ? undefined : abort.abort(new RunLostError(run.id))))
+          .catch((err: unknown) => this.logger.warn({ err, runId: run.id }, 'lease renewal failed'));
+      },
+      Math.max(50, Math.floor(this.settings.leaseMs / 3)),
+    );
     // A failure to record the outcome (the database went away) leaves the run leased: it resumes once the lease ends.
-    const done = this.execute(run, lease, abort.signal).catch((err: unknown) => this.logger.warn({ err, runId: run.id }, 'run outcome not recorded; it resumes after its lease')).finally(() => {
-      clearInterval(heartbeat);
-      this.active.delete(run.id);
-      this.metrics.active.set(this.active.size);
-      if (!this.stopped) setImmediate(() => void this.poll());
-    });
+    const done = this.execute(run, lease, abort.signal)
+      .catch((err: unknown) => this.logger.warn({ err, runId: run.id }, 'run outcome not recorded; it resumes after its lease'))
+      .finally(() => {
+        clearInterval(heartbeat);
+        this.active.delete(run.id);
+        this.metrics.active.set(this.active.size);
+        if (!this.stopped) setImmediate(() => void this.poll());
+      });
     this.active.set(run.id, { abort, done });
     this.metrics.active.set(this.active.size);
   }
@@ -104,11 +113,19 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
       const found = this.catalog.find(connection.connector);
       if (!found) throw new Error(`the connector ${connection.connector} is not in this service's catalog`);
       await new RunExecution(run, connection, found, lease, signal, {
-        pool: this.pool, logger: this.logger, metrics: this.metrics, maxUncheckpointedRecords: this.settings.maxUncheckpointedRecords,
+        pool: this.pool,
+        logger: this.logger,
+        metrics: this.metrics,
+        maxUncheckpointedRecords: this.settings.maxUncheckpointedRecords,
       }).execute();
       this.metrics.runs.inc({ connector, state: 'succeeded' });
     } catch (error) {
-      if (this.stopped || error instanceof RunLostError || signal.reason instanceof RunLostError || (signal.aborted && !(await this.stillOurs(lease)))) {
+      if (
+        this.stopped ||
+        error instanceof RunLostError ||
+        signal.reason instanceof RunLostError ||
+        (signal.aborted && !(await this.stillOurs(lease)))
+      ) {
         this.logger.info({ runId: run.id }, 'run stopped without committing further (cancelled, taken over, or the service is stopping)');
         if (!this.stopped) this.metrics.runs.inc({ connector, state: 'cancelled' });
         return;
@@ -120,7 +137,10 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private async stillOurs(lease: RunLease): Promise<boolean> {
-    const { rows } = await this.pool.query(`SELECT 1 FROM runs WHERE run_id = $1 AND lease_owner = $2 AND state = 'running'`, [lease.runId, lease.owner]);
+    const { rows } = await this.pool.query(`SELECT 1 FROM runs WHERE run_id = $1 AND lease_owner = $2 AND state = 'running'`, [
+      lease.runId,
+      lease.owner,
+    ]);
     return rows.length > 0;
   }
 }

@@ -19,13 +19,27 @@ export class ConnectorsHarness {
   service!: RunningService;
   reader!: RawRecordsReader;
 
-  async start(schemaName: string, connectors: ReadonlyArray<Connector<never>> = [generatedRowsConnector as Connector<never>], settings: Partial<ConnectorSettings> = {}): Promise<void> {
+  async start(
+    schemaName: string,
+    connectors: ReadonlyArray<Connector<never>> = [generatedRowsConnector as Connector<never>],
+    settings: Partial<ConnectorSettings> = {},
+  ): Promise<void> {
     this.broker = await startTestBroker();
-    await createTestTopics(this.broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
+    await createTestTopics(
+      this.broker.brokers,
+      TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })),
+    );
     this.schema = await createTestSchema(schemaName);
-    this.service = await startServiceForTest(appModuleWithCatalog(() => connectors, { pollMs: 50, leaseMs: 3_000, ...settings }), 'connectors', {
-      databaseUrl: this.schema.url, schema: this.schema.schema, kafkaBrokers: this.broker.brokers.join(','), adminToken: ADMIN,
-    });
+    this.service = await startServiceForTest(
+      appModuleWithCatalog(() => connectors, { pollMs: 50, leaseMs: 3_000, ...settings }),
+      'connectors',
+      {
+        databaseUrl: this.schema.url,
+        schema: this.schema.schema,
+        kafkaBrokers: this.broker.brokers.join(','),
+        adminToken: ADMIN,
+      },
+    );
     this.reader = new RawRecordsReader(this.broker.brokers);
     await this.reader.start();
   }
@@ -47,7 +61,9 @@ export class ConnectorsHarness {
 
   async http(method: string, path: string, body?: unknown): Promise<{ status: number; body: JsonBody }> {
     const res = await fetch(`${this.service.url}${path}`, {
-      method, headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
@@ -56,8 +72,12 @@ export class ConnectorsHarness {
   /** A generated-rows connection on stream `rows`: email as email, tier as loyalty_tier, id as the crm_id. */
   async connection(id: string, config: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<JsonBody> {
     const res = await this.http('POST', '/v1/connections', {
-      id, connector: 'generated-rows', config, sourceId: `src-${id}`,
-      streams: [{ name: 'rows', mapping: { email: 'email', tier: 'loyalty_tier' }, identifierField: 'id' }], ...extra,
+      id,
+      connector: 'generated-rows',
+      config,
+      sourceId: `src-${id}`,
+      streams: [{ name: 'rows', mapping: { email: 'email', tier: 'loyalty_tier' }, identifierField: 'id' }],
+      ...extra,
     });
     if (res.status !== 201) throw new Error(`connection ${id}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
@@ -70,18 +90,26 @@ export class ConnectorsHarness {
   }
 
   async waitForRun(runId: string, states: string[] = ['succeeded', 'failed', 'cancelled'], timeoutMs = 60_000): Promise<JsonBody> {
-    return this.waitFor(async () => {
-      const run = (await this.http('GET', `/v1/runs/${runId}`)).body;
-      return states.includes(run.state) ? run : undefined;
-    }, timeoutMs, `run ${runId} in ${states.join('|')}`);
+    return this.waitFor(
+      async () => {
+        const run = (await this.http('GET', `/v1/runs/${runId}`)).body;
+        return states.includes(run.state) ? run : undefined;
+      },
+      timeoutMs,
+      `run ${runId} in ${states.join('|')}`,
+    );
   }
 
   /** Waits until `count` records of the run are on cdp.records.raw (and returns them). */
   async recordsOf(runId: string, count: number, timeoutMs = 30_000) {
-    return this.waitFor(async () => {
-      const records = this.reader.ofRun(runId);
-      return records.length >= count ? records : undefined;
-    }, timeoutMs, `${count} records of run ${runId} (have ${this.reader.ofRun(runId).length})`);
+    return this.waitFor(
+      async () => {
+        const records = this.reader.ofRun(runId);
+        return records.length >= count ? records : undefined;
+      },
+      timeoutMs,
+      `${count} records of run ${runId} (have ${this.reader.ofRun(runId).length})`,
+    );
   }
 
   async waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {

@@ -55,7 +55,10 @@ export const generatedRowsConnector = defineConnector<GeneratedRowsConfig>({
     if (config.apiKey === 'wrong') throw new Error('the generator rejected the api key');
   },
   async discover() {
-    const schema = { type: 'object', properties: Object.fromEntries(GENERATED_FIELDS.map((f) => [f, { type: f === 'n' ? 'integer' : 'string' }])) };
+    const schema = {
+      type: 'object',
+      properties: Object.fromEntries(GENERATED_FIELDS.map((f) => [f, { type: f === 'n' ? 'integer' : 'string' }])),
+    };
     return ['rows', 'extras'].map((name) => ({ name, schema, cursorCandidates: ['n'], primaryKey: ['id'] }));
   },
   async *read(config, stream, cursor, { signal }): AsyncIterable<ReadMessage> {
@@ -66,7 +69,18 @@ export const generatedRowsConnector = defineConnector<GeneratedRowsConfig>({
     const aborted = signal ?? new AbortController().signal;
     for (let i = start; i < config.rows; i++) {
       const id = `${prefix}-${i}`;
-      yield { type: 'record', stream, rowKey: id, data: { id, email: `${id}@example.com`, tier: `tier-${(i + (config.version ?? 0)) % 4}`, brand: i % 2 === 0 ? 'north' : 'south', n: i } };
+      yield {
+        type: 'record',
+        stream,
+        rowKey: id,
+        data: {
+          id,
+          email: `${id}@example.com`,
+          tier: `tier-${(i + (config.version ?? 0)) % 4}`,
+          brand: i % 2 === 0 ? 'north' : 'south',
+          n: i,
+        },
+      };
       if ((i + 1) % config.checkpointEvery === 0 && !config.noCheckpoints) {
         if (config.delayMs) await sleep(config.delayMs, aborted);
         yield { type: 'checkpoint', cursor: { next: i + 1 } };

@@ -14,8 +14,12 @@ export class RawRecordsReader {
   private readonly consumer: Consumer;
 
   constructor(brokers: string[]) {
-    this.consumer = new Kafka({ clientId: 'connectors-test-reader', brokers, logLevel: logLevel.NOTHING })
-      .consumer({ groupId: `raw-reader-${Date.now()}-${Math.random()}`, sessionTimeout: 6_000, heartbeatInterval: 500, maxWaitTimeInMs: 50 });
+    this.consumer = new Kafka({ clientId: 'connectors-test-reader', brokers, logLevel: logLevel.NOTHING }).consumer({
+      groupId: `raw-reader-${Date.now()}-${Math.random()}`,
+      sessionTimeout: 6_000,
+      heartbeatInterval: 500,
+      maxWaitTimeInMs: 50,
+    });
   }
 
   async start(): Promise<void> {
@@ -25,7 +29,11 @@ export class RawRecordsReader {
       eachBatch: async ({ batch }) => {
         for (const m of batch.messages) {
           if (!m.value) continue;
-          this.records.push({ key: m.key?.toString() ?? '', value: decode(Topics.RecordsRaw, m.value), seq: m.headers?.['tessera-seq']?.toString() });
+          this.records.push({
+            key: m.key?.toString() ?? '',
+            value: decode(Topics.RecordsRaw, m.value),
+            seq: m.headers?.['tessera-seq']?.toString(),
+          });
         }
       },
     });

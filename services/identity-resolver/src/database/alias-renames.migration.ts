@@ -11,7 +11,9 @@ export class AliasRenames1732800000300 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('ALTER TABLE merge_log DROP CONSTRAINT merge_log_kind_check');
     await queryRunner.query("ALTER TABLE merge_log ADD CONSTRAINT merge_log_kind_check CHECK (kind IN ('merge', 'split', 'alias'))");
-    await queryRunner.query("INSERT INTO identity_rules (identifier_type, priority, max_per_profile) VALUES ('previous_user_id', 1, NULL) ON CONFLICT DO NOTHING");
+    await queryRunner.query(
+      "INSERT INTO identity_rules (identifier_type, priority, max_per_profile) VALUES ('previous_user_id', 1, NULL) ON CONFLICT DO NOTHING",
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

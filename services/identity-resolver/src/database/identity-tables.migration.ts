@@ -94,7 +94,15 @@ export class IdentityTables1732400000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['identifier_decisions', 'merge_log', 'suspect_values', 'identifier_user_ids', 'identifiers', 'profiles', 'identity_rules']) {
+    for (const table of [
+      'identifier_decisions',
+      'merge_log',
+      'suspect_values',
+      'identifier_user_ids',
+      'identifiers',
+      'profiles',
+      'identity_rules',
+    ]) {
       await queryRunner.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }

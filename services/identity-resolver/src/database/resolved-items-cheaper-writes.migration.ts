@@ -16,12 +16,16 @@ export class ResolvedItemsCheaperWrites1732700000200 implements MigrationInterfa
   name = 'ResolvedItemsCheaperWrites1732700000200';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('ALTER TABLE resolved_items DROP CONSTRAINT resolved_items_pkey, ADD CONSTRAINT resolved_items_pkey PRIMARY KEY (message_id, source_id)');
+    await queryRunner.query(
+      'ALTER TABLE resolved_items DROP CONSTRAINT resolved_items_pkey, ADD CONSTRAINT resolved_items_pkey PRIMARY KEY (message_id, source_id)',
+    );
     await queryRunner.query('DROP INDEX IF EXISTS resolved_items_resolved_at_idx');
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('CREATE INDEX IF NOT EXISTS resolved_items_resolved_at_idx ON resolved_items (resolved_at)');
-    await queryRunner.query('ALTER TABLE resolved_items DROP CONSTRAINT resolved_items_pkey, ADD CONSTRAINT resolved_items_pkey PRIMARY KEY (source_id, message_id)');
+    await queryRunner.query(
+      'ALTER TABLE resolved_items DROP CONSTRAINT resolved_items_pkey, ADD CONSTRAINT resolved_items_pkey PRIMARY KEY (source_id, message_id)',
+    );
   }
 }

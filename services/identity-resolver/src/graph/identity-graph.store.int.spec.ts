@@ -43,25 +43,38 @@ describe('IdentityGraphStore under parallel instances (Postgres)', () => {
   });
 
   beforeEach(async () => {
-    await db.pool.query('TRUNCATE identifiers, profiles, merge_log, identifier_user_ids, suspect_values, identifier_decisions, resolved_items, profile_separations');
+    await db.pool.query(
+      'TRUNCATE identifiers, profiles, merge_log, identifier_user_ids, suspect_values, identifier_decisions, resolved_items, profile_separations',
+    );
   });
 
   /** One resolver instance: slices of its own queue, each in one transaction, retried on lock contention. */
   async function instance(queue: Item[], sliceSize: number, stats: { retries: number; deadlocks: number }): Promise<void> {
     const client: PoolClient = await db.pool.connect();
     try {
-      for (let start = 0; start < queue.length; ) {
+      for (let start = 0; start < queue.length;) {
         const slice = queue.slice(start, start + sliceSize);
         try {
           await client.query('BEGIN');
           const rules = new RuleBook(await rulesRepository.list(client));
           const resolver = new IdentityResolver(rules);
-          const graph = await store.lockAndLoad(client, slice.flatMap((item) => item.identifiers).filter((i) => !rules.isBlocked(i)), rules);
+          const graph = await store.lockAndLoad(
+            client,
+            slice.flatMap((item) => item.identifiers).filter((i) => !rules.isBlocked(i)),
+            rules,
+          );
           const at = new Date();
           const changes: ResolvedChange[] = [];
           for (const item of slice) {
             const resolution = resolver.resolve(item.identifiers, graph, { newProfileId: randomUUID, now: at.getTime() });
-            if (resolution.profileId !== undefined) changes.push({ sourceId: 'test', kind: 'event', messageId: item.messageId, resolution, mergeChangeIds: resolution.merges.map(() => randomUUID()) });
+            if (resolution.profileId !== undefined)
+              changes.push({
+                sourceId: 'test',
+                kind: 'event',
+                messageId: item.messageId,
+                resolution,
+                mergeChangeIds: resolution.merges.map(() => randomUUID()),
+              });
           }
           await store.persist(client, changes, graph, at);
           await client.query('COMMIT');
@@ -81,9 +94,12 @@ describe('IdentityGraphStore under parallel instances (Postgres)', () => {
   }
 
   async function partition(): Promise<string[]> {
-    const { rows } = await db.pool.query<{ identifier_type: string; value: string; profile_id: string }>('SELECT identifier_type, value, profile_id FROM identifiers');
+    const { rows } = await db.pool.query<{ identifier_type: string; value: string; profile_id: string }>(
+      'SELECT identifier_type, value, profile_id FROM identifiers',
+    );
     const classes = new Map<string, string[]>();
-    for (const row of rows) classes.set(row.profile_id, [...(classes.get(row.profile_id) ?? []), identifierKey({ type: row.identifier_type, value: row.value })]);
+    for (const row of rows)
+      classes.set(row.profile_id, [...(classes.get(row.profile_id) ?? []), identifierKey({ type: row.identifier_type, value: row.value })]);
     return [...classes.values()].map((members) => members.sort().join(' | ')).sort();
   }
 
@@ -130,7 +146,9 @@ describe('IdentityGraphStore under parallel instances (Postgres)', () => {
       'SELECT p.profile_id FROM profiles p JOIN profiles q ON q.profile_id = p.merged_into WHERE q.merged_into IS NOT NULL',
     );
     expect(chains).toEqual([]); // redirects stay one hop deep
-    const { rows: dangling } = await db.pool.query('SELECT i.value FROM identifiers i JOIN profiles p USING (profile_id) WHERE p.merged_into IS NOT NULL');
+    const { rows: dangling } = await db.pool.query(
+      'SELECT i.value FROM identifiers i JOIN profiles p USING (profile_id) WHERE p.merged_into IS NOT NULL',
+    );
     expect(dangling).toEqual([]); // every identifier points to a live profile
   });
 
@@ -139,7 +157,11 @@ describe('IdentityGraphStore under parallel instances (Postgres)', () => {
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
     const users = Array.from({ length: 8 }, (_, i) => ({ type: 'user_id', value: `u${i}` }));
     const emails = Array.from({ length: 12 }, (_, i) => ({ type: 'email', value: `e${i}@example.com` }));
-    const shared = [{ type: 'device_id', value: 'family-tablet' }, { type: 'anonymous_id', value: 'kiosk' }, { type: 'email', value: 'family@example.com' }];
+    const shared = [
+      { type: 'device_id', value: 'family-tablet' },
+      { type: 'anonymous_id', value: 'kiosk' },
+      { type: 'email', value: 'family@example.com' },
+    ];
     const anons = Array.from({ length: 10 }, (_, i) => ({ type: 'anonymous_id', value: `a${i}` }));
     const items: Item[] = Array.from({ length: 300 }, () => {
       const identifiers = new Map<string, Identifier>();
@@ -168,8 +190,14 @@ describe('IdentityGraphStore under parallel instances (Postgres)', () => {
     const moved = { type: 'anonymous_id', value: 'moved-by-merge' };
 
     beforeEach(async () => {
-      await db.pool.query(`INSERT INTO profiles (profile_id, created_at) VALUES ($1, now() - interval '1 day'), ($2, now())`, [survivor, absorbed]);
-      await db.pool.query(`INSERT INTO identifiers (identifier_type, value, profile_id, first_message_id) VALUES ('anonymous_id', 'moved-by-merge', $1, 'm0'), ('user_id', 'u-s', $2, 'm0')`, [absorbed, survivor]);
+      await db.pool.query(`INSERT INTO profiles (profile_id, created_at) VALUES ($1, now() - interval '1 day'), ($2, now())`, [
+        survivor,
+        absorbed,
+      ]);
+      await db.pool.query(
+        `INSERT INTO identifiers (identifier_type, value, profile_id, first_message_id) VALUES ('anonymous_id', 'moved-by-merge', $1, 'm0'), ('user_id', 'u-s', $2, 'm0')`,
+        [absorbed, survivor],
+      );
     });
 
     /** Another instance holding the absorbed profile's lock merges it into the survivor, and commits when told. */
@@ -212,7 +240,10 @@ describe('IdentityGraphStore under parallel instances (Postgres)', () => {
       const client = await db.pool.connect();
       try {
         await client.query('BEGIN');
-        const failure = store.lockAndLoad(client, [moved], new RuleBook()).then(() => undefined, (err: unknown) => err);
+        const failure = store.lockAndLoad(client, [moved], new RuleBook()).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
         await new Promise((resolve) => setTimeout(resolve, 100));
         await merge.commit();
         const error = await failure;

@@ -67,25 +67,43 @@ export class IdentityGraphStore {
       if (owner !== undefined) graph.loadIdentifier(identifier, owner);
     }
     for (const profile of await this.readProfiles(tx, [...new Set(owners.values())], rules)) graph.loadProfile(profile);
-    await this.loadSharedValueGuard(tx, graph, distinct.filter((identifier) => rules.ruleFor(identifier.type).maxDistinctUserIds !== null));
+    await this.loadSharedValueGuard(
+      tx,
+      graph,
+      distinct.filter((identifier) => rules.ruleFor(identifier.type).maxDistinctUserIds !== null),
+    );
     return graph;
   }
 
   /** Writes a slice's resolutions. Profile ids are written as they are at the end of the slice (graph.liveId). */
   async persist(tx: SqlExecutor, changes: readonly ResolvedChange[], graph: IdentityGraph, at: Date): Promise<void> {
-    const newProfiles = changes.filter((c) => c.resolution.createdProfile).map((c) => ({ profile_id: c.resolution.profileId, created_at: at }));
+    const newProfiles = changes
+      .filter((c) => c.resolution.createdProfile)
+      .map((c) => ({ profile_id: c.resolution.profileId, created_at: at }));
     if (newProfiles.length > 0) {
-      await this.run(tx, buildUnnestInsert({ table: 'profiles', columns: [{ name: 'profile_id', type: 'uuid' }, { name: 'created_at', type: 'timestamptz' }], rows: newProfiles }));
+      await this.run(
+        tx,
+        buildUnnestInsert({
+          table: 'profiles',
+          columns: [
+            { name: 'profile_id', type: 'uuid' },
+            { name: 'created_at', type: 'timestamptz' },
+          ],
+          rows: newProfiles,
+        }),
+      );
     }
 
     // A user_id attached and then renamed within the slice is written once, as the rename's previous_user_id.
     const attached = changes.flatMap((c) =>
-      c.resolution.attached.filter((identifier) => graph.profileOf(identifier) !== undefined).map((identifier) => ({
-        identifier_type: identifier.type,
-        value: identifier.value,
-        profile_id: graph.liveId(c.resolution.profileId!),
-        first_message_id: c.messageId,
-      })),
+      c.resolution.attached
+        .filter((identifier) => graph.profileOf(identifier) !== undefined)
+        .map((identifier) => ({
+          identifier_type: identifier.type,
+          value: identifier.value,
+          profile_id: graph.liveId(c.resolution.profileId!),
+          first_message_id: c.messageId,
+        })),
     );
     if (attached.length > 0) {
       await this.run(
@@ -105,7 +123,9 @@ export class IdentityGraphStore {
 
     await this.persistRenames(tx, changes, graph, at);
 
-    const merges = changes.flatMap((c) => c.resolution.merges.map((merge, index) => ({ change: c, merge, changeId: c.mergeChangeIds[index] })));
+    const merges = changes.flatMap((c) =>
+      c.resolution.merges.map((merge, index) => ({ change: c, merge, changeId: c.mergeChangeIds[index] })),
+    );
     if (merges.length > 0) {
       const absorbed = merges.map(({ merge }) => merge.absorbedProfileId);
       const roots = absorbed.map((id) => graph.liveId(id));
@@ -154,13 +174,23 @@ export class IdentityGraphStore {
       );
     }
 
-    const userLinks = changes.flatMap((c) => c.resolution.userLinks.map(({ identifier, userId }) => ({ identifier_type: identifier.type, value: identifier.value, user_id: userId })));
+    const userLinks = changes.flatMap((c) =>
+      c.resolution.userLinks.map(({ identifier, userId }) => ({
+        identifier_type: identifier.type,
+        value: identifier.value,
+        user_id: userId,
+      })),
+    );
     if (userLinks.length > 0) {
       await this.run(
         tx,
         buildUnnestInsert({
           table: 'identifier_user_ids',
-          columns: [{ name: 'identifier_type', type: 'text' }, { name: 'value', type: 'text' }, { name: 'user_id', type: 'text' }],
+          columns: [
+            { name: 'identifier_type', type: 'text' },
+            { name: 'value', type: 'text' },
+            { name: 'user_id', type: 'text' },
+          ],
           rows: userLinks,
           onConflict: { target: ['identifier_type', 'value', 'user_id'], action: 'nothing' },
         }),
@@ -168,7 +198,12 @@ export class IdentityGraphStore {
     }
 
     const suspects = changes.flatMap((c) =>
-      c.resolution.newSuspects.map(({ identifier, distinctUserIds }) => ({ identifier_type: identifier.type, value: identifier.value, distinct_user_ids: distinctUserIds, causing_message_id: c.messageId })),
+      c.resolution.newSuspects.map(({ identifier, distinctUserIds }) => ({
+        identifier_type: identifier.type,
+        value: identifier.value,
+        distinct_user_ids: distinctUserIds,
+        causing_message_id: c.messageId,
+      })),
     );
     if (suspects.length > 0) {
       await this.run(
@@ -199,7 +234,13 @@ export class IdentityGraphStore {
             { name: 'identifier_keys', type: 'jsonb' },
             { name: 'resolved_at', type: 'timestamptz' },
           ],
-          rows: changes.map((c) => ({ source_id: c.sourceId, message_id: c.messageId, kind: c.kind, identifier_keys: c.resolution.linked.map(itemIdentifierKey), resolved_at: at })),
+          rows: changes.map((c) => ({
+            source_id: c.sourceId,
+            message_id: c.messageId,
+            kind: c.kind,
+            identifier_keys: c.resolution.linked.map(itemIdentifierKey),
+            resolved_at: at,
+          })),
           // The primary key leads with message_id (ResolvedItemsCheaperWrites1732700000200).
           onConflict: { target: ['message_id', 'source_id'], action: 'nothing' },
         }),
@@ -269,7 +310,10 @@ export class IdentityGraphStore {
         absorbed_profile_id: rename.profileId,
         rule: 'alias_rename',
         causing_message_id: change.messageId,
-        identifiers: [{ type: 'user_id', value: rename.previousUserId }, { type: 'user_id', value: rename.userId }],
+        identifiers: [
+          { type: 'user_id', value: rename.previousUserId },
+          { type: 'user_id', value: rename.userId },
+        ],
         detail: `user_id ${rename.previousUserId} renamed to ${rename.userId}; the old id stays as ${PREVIOUS_USER_ID}`,
         at,
       })),
@@ -305,7 +349,9 @@ export class IdentityGraphStore {
 
   private async tryLockAll(tx: SqlExecutor, profileIds: readonly string[]): Promise<boolean> {
     const keys = sortedDistinct(profileIds.map(profileLockKey)).map(String);
-    const { rows } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(k) AS locked FROM unnest($1::bigint[]) AS k', [keys]);
+    const { rows } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(k) AS locked FROM unnest($1::bigint[]) AS k', [
+      keys,
+    ]);
     return rows.every((row) => row.locked);
   }
 
@@ -322,14 +368,20 @@ export class IdentityGraphStore {
   /** Age, per-type counts of the limited types only (unlimited anonymous ids are never counted), and user_ids. */
   private async readProfiles(tx: SqlExecutor, profileIds: readonly string[], rules: RuleBook): Promise<ProfileState[]> {
     if (profileIds.length === 0) return [];
-    const limitedTypes = rules.rules().filter((rule) => rule.maxPerProfile !== null && rule.identifierType !== '*').map((rule) => rule.identifierType);
+    const limitedTypes = rules
+      .rules()
+      .filter((rule) => rule.maxPerProfile !== null && rule.identifierType !== '*')
+      .map((rule) => rule.identifierType);
     if (!limitedTypes.includes('user_id')) limitedTypes.push('user_id');
     const { rows: profiles } = await tx.query<{ profile_id: string; created_at: Date }>(
       'SELECT profile_id, created_at FROM profiles WHERE profile_id = ANY($1::uuid[])',
       [profileIds],
     );
     const states = new Map<string, ProfileState>(
-      profiles.map((row) => [row.profile_id, { id: row.profile_id, createdAt: row.created_at.getTime(), counts: new Map(), userIds: new Set(), separatedFrom: new Set() }]),
+      profiles.map((row) => [
+        row.profile_id,
+        { id: row.profile_id, createdAt: row.created_at.getTime(), counts: new Map(), userIds: new Set(), separatedFrom: new Set() },
+      ]),
     );
     const { rows: separations } = await tx.query<{ profile_id: string; other: string }>(
       `SELECT s.profile_id, coalesce(p.merged_into, s.other_profile_id) AS other

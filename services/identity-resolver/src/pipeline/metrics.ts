@@ -10,9 +10,17 @@ export function resolutionMetrics(registry: Registry) {
       labelNames: ['kind', 'outcome'],
     }),
     merges: metrics.counter<'rule'>({ what: 'profile_merges', help: 'Profiles absorbed into a survivor, by rule', labelNames: ['rule'] }),
-    dropped: metrics.counter<'reason'>({ what: 'identifiers_dropped', help: 'Identifiers an item carried that did not link, by reason', labelNames: ['reason'] }),
+    dropped: metrics.counter<'reason'>({
+      what: 'identifiers_dropped',
+      help: 'Identifiers an item carried that did not link, by reason',
+      labelNames: ['reason'],
+    }),
     suspects: metrics.counter({ what: 'suspect_values', help: 'Values newly flagged as suspect (seen with too many distinct user_ids)' }),
-    sliceDuration: metrics.histogram({ what: 'slice_resolution_duration', unit: 'seconds', help: 'Lock, load, resolve and persist time of one consumed slice' }),
+    sliceDuration: metrics.histogram({
+      what: 'slice_resolution_duration',
+      unit: 'seconds',
+      help: 'Lock, load, resolve and persist time of one consumed slice',
+    }),
   };
 }
 

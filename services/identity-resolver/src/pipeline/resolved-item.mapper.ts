@@ -22,7 +22,15 @@ export function toResolvedItem(input: ResolverInput, resolution: Resolution, pro
       ...common,
       kind: 'record',
       occurredAt: r.observedAt,
-      record: { objectType: r.objectType, recordId: r.recordId, mapping: r.mapping, attributes: r.attributes, receivedAt: r.receivedAt, isTest: r.isTest, origin: r.origin },
+      record: {
+        objectType: r.objectType,
+        recordId: r.recordId,
+        mapping: r.mapping,
+        attributes: r.attributes,
+        receivedAt: r.receivedAt,
+        isTest: r.isTest,
+        origin: r.origin,
+      },
     };
   }
   const e = input.value;

@@ -61,7 +61,8 @@ export class ValidInputConsumer implements KafkaBatchApplier<ResolverInput> {
     const resolver = new IdentityResolver(rules);
     const items: Extracted[] = ctx.records.map((record) => ({
       record,
-      identifiers: record.value.kind === 'event' ? extractEventIdentifiers(record.value.value) : extractRecordIdentifiers(record.value.value),
+      identifiers:
+        record.value.kind === 'event' ? extractEventIdentifiers(record.value.value) : extractRecordIdentifiers(record.value.value),
       rename: record.value.kind === 'event' ? renameRequestOf(record.value.value) : undefined,
     }));
     const lockable = items
@@ -84,8 +85,12 @@ export class ValidInputConsumer implements KafkaBatchApplier<ResolverInput> {
       resolved.push({ item, resolution });
       const input = item.record.value;
       changes.push({
-        sourceId: input.value.sourceId, kind: input.kind, messageId: input.value.messageId, resolution,
-        mergeChangeIds: resolution.merges.map(() => randomUUID()), renameChangeId: resolution.rename ? randomUUID() : undefined,
+        sourceId: input.value.sourceId,
+        kind: input.kind,
+        messageId: input.value.messageId,
+        resolution,
+        mergeChangeIds: resolution.merges.map(() => randomUUID()),
+        renameChangeId: resolution.rename ? randomUUID() : undefined,
       });
     }
     await this.store.persist(ctx.tx, changes, graph, at);
@@ -100,7 +105,10 @@ export class ValidInputConsumer implements KafkaBatchApplier<ResolverInput> {
     for (const { item, resolution } of resolved) {
       // Keyed by the profile as it stands at the end of the slice: a later item of the slice may have merged it.
       const profileId = graph.liveId(resolution.profileId!);
-      ctx.emit(Topics.EventsResolved, { key: profileId, value: encode(Topics.EventsResolved, toResolvedItem(item.record.value, resolution, profileId, now)) });
+      ctx.emit(Topics.EventsResolved, {
+        key: profileId,
+        value: encode(Topics.EventsResolved, toResolvedItem(item.record.value, resolution, profileId, now)),
+      });
       const outcome = resolution.merges.length > 0 ? 'merged' : resolution.createdProfile ? 'created' : 'attached';
       counts.add(this.metrics.resolved, { kind: item.record.value.kind, outcome });
     }

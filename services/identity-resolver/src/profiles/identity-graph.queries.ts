@@ -72,7 +72,10 @@ export class IdentityGraphQueries {
    * The profile holding the identifier. A user_id renamed by an alias is held as previous_user_id: a lookup by
    * the old user_id finds it there (and says so in `heldAs`) unless another profile holds it as a user_id.
    */
-  async lookup(db: SqlExecutor, identifier: Identifier): Promise<{ profileId: string; firstMessageId: string; linkedAt: string; heldAs?: Identifier } | undefined> {
+  async lookup(
+    db: SqlExecutor,
+    identifier: Identifier,
+  ): Promise<{ profileId: string; firstMessageId: string; linkedAt: string; heldAs?: Identifier } | undefined> {
     const types = identifier.type === 'user_id' ? ['user_id', PREVIOUS_USER_ID] : [identifier.type];
     const { rows } = await db.query<{ identifier_type: string; profile_id: string; first_message_id: string; created_at: Date }>(
       `SELECT identifier_type, profile_id, first_message_id, created_at FROM identifiers
@@ -94,11 +97,17 @@ export class IdentityGraphQueries {
     return row ? { distinctUserIds: row.distinct_user_ids, flaggedAt: row.flagged_at.toISOString() } : undefined;
   }
 
-  async suspects(db: SqlExecutor, limit: number): Promise<Array<Identifier & { distinctUserIds: number; causingMessageId: string; flaggedAt: string }>> {
-    const { rows } = await db.query<{ identifier_type: string; value: string; distinct_user_ids: number; causing_message_id: string; flagged_at: Date }>(
-      'SELECT * FROM suspect_values ORDER BY flagged_at DESC, identifier_type, value LIMIT $1',
-      [limit],
-    );
+  async suspects(
+    db: SqlExecutor,
+    limit: number,
+  ): Promise<Array<Identifier & { distinctUserIds: number; causingMessageId: string; flaggedAt: string }>> {
+    const { rows } = await db.query<{
+      identifier_type: string;
+      value: string;
+      distinct_user_ids: number;
+      causing_message_id: string;
+      flagged_at: Date;
+    }>('SELECT * FROM suspect_values ORDER BY flagged_at DESC, identifier_type, value LIMIT $1', [limit]);
     return rows.map((row) => ({
       type: row.identifier_type,
       value: row.value,
@@ -108,13 +117,22 @@ export class IdentityGraphQueries {
     }));
   }
 
-  async identifiers(db: SqlExecutor, profileId: string, limit: number): Promise<Array<Identifier & { firstMessageId: string; linkedAt: string }>> {
+  async identifiers(
+    db: SqlExecutor,
+    profileId: string,
+    limit: number,
+  ): Promise<Array<Identifier & { firstMessageId: string; linkedAt: string }>> {
     const { rows } = await db.query<{ identifier_type: string; value: string; first_message_id: string; created_at: Date }>(
       `SELECT identifier_type, value, first_message_id, created_at FROM identifiers WHERE profile_id = $1
         ORDER BY identifier_type, value LIMIT $2`,
       [profileId, limit],
     );
-    return rows.map((row) => ({ type: row.identifier_type, value: row.value, firstMessageId: row.first_message_id, linkedAt: row.created_at.toISOString() }));
+    return rows.map((row) => ({
+      type: row.identifier_type,
+      value: row.value,
+      firstMessageId: row.first_message_id,
+      linkedAt: row.created_at.toISOString(),
+    }));
   }
 
   /** Every merge that built this profile: into it, and (transitively) into the profiles it absorbed. */
@@ -158,6 +176,12 @@ export class IdentityGraphQueries {
       `SELECT message_id, identifier_type, value, reason, at FROM identifier_decisions WHERE profile_id = $1 ORDER BY at DESC, decision_id DESC LIMIT $2`,
       [profileId, limit],
     );
-    return rows.map((row) => ({ messageId: row.message_id, type: row.identifier_type, value: row.value, reason: row.reason, at: row.at.toISOString() }));
+    return rows.map((row) => ({
+      messageId: row.message_id,
+      type: row.identifier_type,
+      value: row.value,
+      reason: row.reason,
+      at: row.at.toISOString(),
+    }));
   }
 }

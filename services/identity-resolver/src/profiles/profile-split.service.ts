@@ -38,9 +38,12 @@ export class ProfileSplitService {
       await this.lock(tx, sortedDistinct(moved.map(identifierLockKey)));
       await this.lock(tx, [profileLockKey(profileId)]);
 
-      const { rows: profiles } = await tx.query<{ merged_into: string | null }>('SELECT merged_into FROM profiles WHERE profile_id = $1', [profileId]);
+      const { rows: profiles } = await tx.query<{ merged_into: string | null }>('SELECT merged_into FROM profiles WHERE profile_id = $1', [
+        profileId,
+      ]);
       if (!profiles[0]) throw new NotFoundException(`profile ${profileId} is unknown`);
-      if (profiles[0].merged_into) throw new ConflictException(`profile ${profileId} was merged into ${profiles[0].merged_into}; split that profile instead`);
+      if (profiles[0].merged_into)
+        throw new ConflictException(`profile ${profileId} was merged into ${profiles[0].merged_into}; split that profile instead`);
 
       const types = moved.map((i) => i.type);
       const values = moved.map((i) => i.value);
@@ -51,8 +54,11 @@ export class ProfileSplitService {
       );
       const ownedKeys = new Set(owned.map((row) => identifierKey({ type: row.identifier_type, value: row.value })));
       const foreign = moved.filter((identifier) => !ownedKeys.has(identifierKey(identifier)));
-      if (foreign.length > 0) throw new BadRequestException(`not identifiers of profile ${profileId}: ${foreign.map(formatIdentifier).join(', ')}`);
-      const { rows: counts } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM identifiers WHERE profile_id = $1', [profileId]);
+      if (foreign.length > 0)
+        throw new BadRequestException(`not identifiers of profile ${profileId}: ${foreign.map(formatIdentifier).join(', ')}`);
+      const { rows: counts } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM identifiers WHERE profile_id = $1', [
+        profileId,
+      ]);
       if (counts[0].n <= moved.length) throw new BadRequestException('a split must leave at least one identifier on the profile');
 
       const newProfileId = randomUUID();
@@ -87,7 +93,9 @@ export class ProfileSplitService {
         detail,
         at: at.getTime(),
       });
-      await writeOutbox(tx, await lockWriterLane(tx, 'profile-split'), [{ topic: Topics.IdentityMerges, message: { key: profileId, value: change } }]);
+      await writeOutbox(tx, await lockWriterLane(tx, 'profile-split'), [
+        { topic: Topics.IdentityMerges, message: { key: profileId, value: change } },
+      ]);
       return { changeId, profileId, newProfileId, identifiers: plain, movedItems, movedMessageIds };
     });
   }

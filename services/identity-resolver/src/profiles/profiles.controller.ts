@@ -43,15 +43,22 @@ export class ProfilesController {
   async lookup(@Query('identifier') raw: string | undefined) {
     // An unencoded '+' of an E.164 phone arrives as a space; stored values never start with one (they are trimmed).
     const identifier = raw ? parseIdentifier(raw.replace(/^([^:]+(?::[^:]+)?:) /, '$1+')) : undefined;
-    if (!identifier) throw new BadRequestException('query parameter identifier=type:value is required, e.g. identifier=email:jane@example.com');
+    if (!identifier)
+      throw new BadRequestException('query parameter identifier=type:value is required, e.g. identifier=email:jane@example.com');
     const found = await this.queries.lookup(this.pool, identifier);
     const suspect = await this.queries.suspect(this.pool, identifier);
-    if (!found) throw new NotFoundException(`no profile holds ${formatIdentifier(identifier)}${suspect ? ' (it is a suspect value that no longer links)' : ''}`);
+    if (!found)
+      throw new NotFoundException(
+        `no profile holds ${formatIdentifier(identifier)}${suspect ? ' (it is a suspect value that no longer links)' : ''}`,
+      );
     return { identifier, ...found, suspect: suspect ?? null };
   }
 
   @Get('suspect-values')
-  @ApiOperation({ summary: 'Values that stopped linking because they were seen with too many distinct user_ids (shared devices, family emails), newest first' })
+  @ApiOperation({
+    summary:
+      'Values that stopped linking because they were seen with too many distinct user_ids (shared devices, family emails), newest first',
+  })
   @ApiQuery({ name: 'limit', required: false })
   async suspects(@Query('limit') limit?: string) {
     return { suspectValues: await this.queries.suspects(this.pool, parseLimit(limit)) };
@@ -62,13 +69,23 @@ export class ProfilesController {
   @ApiQuery({ name: 'limit', required: false })
   async identifiers(@Param('id') id: string, @Query('limit') limit?: string) {
     const { requested, live } = await this.resolveProfile(id);
-    return { profileId: live, requestedProfileId: requested.profileId, identifiers: await this.queries.identifiers(this.pool, live, parseLimit(limit)) };
+    return {
+      profileId: live,
+      requestedProfileId: requested.profileId,
+      identifiers: await this.queries.identifiers(this.pool, live, parseLimit(limit)),
+    };
   }
 
   @Get('profiles/:id/merges')
-  @ApiOperation({ summary: 'Why this is one person: every merge that built the profile (rule, causing message, identifiers), the aliases that renamed its user_id, and the identifiers dropped on the way' })
+  @ApiOperation({
+    summary:
+      'Why this is one person: every merge that built the profile (rule, causing message, identifiers), the aliases that renamed its user_id, and the identifiers dropped on the way',
+  })
   @ApiQuery({ name: 'limit', required: false })
-  async merges(@Param('id') id: string, @Query('limit') limit?: string): Promise<{
+  async merges(
+    @Param('id') id: string,
+    @Query('limit') limit?: string,
+  ): Promise<{
     profileId: string;
     requestedProfileId: string;
     mergedInto: string | null;
@@ -97,7 +114,8 @@ export class ProfilesController {
   @Post('profiles/:id/split')
   @HttpCode(201)
   @ApiOperation({
-    summary: 'Undo a wrong merge: move identifiers (type:value) and the items they alone brought to a new profile; the two never merge again',
+    summary:
+      'Undo a wrong merge: move identifiers (type:value) and the items they alone brought to a new profile; the two never merge again',
   })
   async split(@Param('id') id: string, @Body() raw: unknown): Promise<SplitResult> {
     if (!UUID.test(id)) throw new BadRequestException(`profile id must be a UUID, got "${id}"`);
@@ -121,6 +139,7 @@ export class ProfilesController {
 function parseLimit(raw: string | undefined): number {
   if (raw === undefined) return 100;
   const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new BadRequestException(`limit must be an integer from 1 to ${MAX_LIMIT}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+    throw new BadRequestException(`limit must be an integer from 1 to ${MAX_LIMIT}`);
   return limit;
 }

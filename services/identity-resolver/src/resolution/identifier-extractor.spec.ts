@@ -4,9 +4,30 @@ import { extractEventIdentifiers, extractRecordIdentifiers } from './identifier-
 
 function event(overrides: Partial<ValidEvent>): ValidEvent {
   return {
-    messageId: 'm1', sourceId: 's1', type: 'track', userId: null, anonymousId: null, event: 'Viewed', name: null, category: null,
-    groupId: null, previousId: null, timestamp: 1, originalTimestamp: null, sentAt: null, receivedAt: 1, properties: null,
-    traits: null, context: null, integrations: null, extra: null, revenue: null, currency: null, isTest: false, commerce: null, violations: [],
+    messageId: 'm1',
+    sourceId: 's1',
+    type: 'track',
+    userId: null,
+    anonymousId: null,
+    event: 'Viewed',
+    name: null,
+    category: null,
+    groupId: null,
+    previousId: null,
+    timestamp: 1,
+    originalTimestamp: null,
+    sentAt: null,
+    receivedAt: 1,
+    properties: null,
+    traits: null,
+    context: null,
+    integrations: null,
+    extra: null,
+    revenue: null,
+    currency: null,
+    isTest: false,
+    commerce: null,
+    violations: [],
     ...overrides,
   };
 }
@@ -47,7 +68,10 @@ describe('identifier extraction', () => {
 
   it("never takes a group call's traits (the account's) as the person's identifiers; its context.traits are the person's", () => {
     const group = event({
-      type: 'group', userId: 'u1', groupId: 'acme', event: null,
+      type: 'group',
+      userId: 'u1',
+      groupId: 'acme',
+      event: null,
       traits: JSON.stringify({ email: 'billing@acme.com', phone: '+33612345678', email_sha256: 'a'.repeat(64) }),
       context: JSON.stringify({ traits: { email: 'jane@acme.com' } }),
     });
@@ -60,8 +84,22 @@ describe('identifier extraction', () => {
 
   it('reads record identifiers through semantic tags, plus the record identity', () => {
     const record: ValidRecord = {
-      messageId: 'm2', sourceId: 'crm', objectType: 'contact', recordId: 'c-9', observedAt: 1, receivedAt: 1, isTest: false, origin: null,
-      mapping: { Email: 'email', CrmId: 'crm_id', Hash: 'email_sha256', Zendesk: 'id:zendesk_id', Uid: 'id:user_id', FirstName: 'given-name' },
+      messageId: 'm2',
+      sourceId: 'crm',
+      objectType: 'contact',
+      recordId: 'c-9',
+      observedAt: 1,
+      receivedAt: 1,
+      isTest: false,
+      origin: null,
+      mapping: {
+        Email: 'email',
+        CrmId: 'crm_id',
+        Hash: 'email_sha256',
+        Zendesk: 'id:zendesk_id',
+        Uid: 'id:user_id',
+        FirstName: 'given-name',
+      },
       attributes: JSON.stringify({ Email: 'A@B.io', CrmId: 77, Hash: 'ABC', Zendesk: 'z-1', Uid: 'u9', FirstName: 'Ann' }),
     };
     expect(extractRecordIdentifiers(record)).toEqual([

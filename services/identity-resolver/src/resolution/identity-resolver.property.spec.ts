@@ -50,7 +50,10 @@ function eventsArb(people: Person[]): fc.Arbitrary<Identifier[][]> {
   const event = fc
     .integer({ min: 0, max: people.length - 1 })
     .chain((person) =>
-      fc.tuple(fc.subarray(people[person].identifiers, { minLength: 1, maxLength: Math.min(4, people[person].identifiers.length) }), fc.subarray(BLOCKED_NOISE, { maxLength: 2 })),
+      fc.tuple(
+        fc.subarray(people[person].identifiers, { minLength: 1, maxLength: Math.min(4, people[person].identifiers.length) }),
+        fc.subarray(BLOCKED_NOISE, { maxLength: 2 }),
+      ),
     )
     .map(([own, noise]) => [...own, ...noise]);
   return fc.array(event, { minLength: 1, maxLength: 40 });
@@ -96,7 +99,10 @@ function expectedComponents(events: readonly Identifier[][]): string[] {
 }
 
 function shuffled<T>(items: readonly T[], keys: readonly number[]): T[] {
-  return items.map((item, index) => ({ item, key: keys[index % keys.length] ?? 0, index })).sort((a, b) => a.key - b.key || a.index - b.index).map(({ item }) => item);
+  return items
+    .map((item, index) => ({ item, key: keys[index % keys.length] ?? 0, index }))
+    .sort((a, b) => a.key - b.key || a.index - b.index)
+    .map(({ item }) => item);
 }
 
 describe('identity resolution (property-based)', () => {
@@ -144,17 +150,33 @@ describe('identity resolution (property-based)', () => {
 
   it('regression: an identifier repeated on one item counts once against its limit', () => {
     const graph = replay([
-      [{ type: 'email', value: 'e0@example.com' }, { type: 'email', value: 'e0@example.com' }, { type: 'anonymous_id', value: 'a4' }],
-      ...['e1', 'e2', 'e3', 'e4', 'e5'].map((e) => [{ type: 'anonymous_id', value: 'a4' }, { type: 'email', value: `${e}@example.com` }]),
+      [
+        { type: 'email', value: 'e0@example.com' },
+        { type: 'email', value: 'e0@example.com' },
+        { type: 'anonymous_id', value: 'a4' },
+      ],
+      ...['e1', 'e2', 'e3', 'e4', 'e5'].map((e) => [
+        { type: 'anonymous_id', value: 'a4' },
+        { type: 'email', value: `${e}@example.com` },
+      ]),
     ]);
     expect(graph.profile(graph.liveProfileIds()[0]).counts.get('email')).toBe(5);
   });
 
   it('regression: a merge through an item without emails still respects the email limit', () => {
     const graph = replay([
-      [{ type: 'anonymous_id', value: 'a0' }, { type: 'email', value: 'e0@example.com' }],
-      [{ type: 'device_id', value: 'tablet' }, ...['e1', 'e2', 'e3', 'e4', 'e5'].map((e) => ({ type: 'email', value: `${e}@example.com` }))],
-      [{ type: 'device_id', value: 'tablet' }, { type: 'anonymous_id', value: 'a0' }],
+      [
+        { type: 'anonymous_id', value: 'a0' },
+        { type: 'email', value: 'e0@example.com' },
+      ],
+      [
+        { type: 'device_id', value: 'tablet' },
+        ...['e1', 'e2', 'e3', 'e4', 'e5'].map((e) => ({ type: 'email', value: `${e}@example.com` })),
+      ],
+      [
+        { type: 'device_id', value: 'tablet' },
+        { type: 'anonymous_id', value: 'a0' },
+      ],
     ]);
     expect(graph.liveProfileIds()).toHaveLength(2);
   });

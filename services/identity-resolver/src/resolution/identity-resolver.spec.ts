@@ -15,7 +15,8 @@ function harness(rules = new RuleBook()) {
   const resolver = new IdentityResolver(rules);
   let next = 0;
   let clock = 1_000;
-  const resolve = (...identifiers: Identifier[]) => resolver.resolve(identifiers, graph, { newProfileId: () => `p${++next}`, now: clock++ });
+  const resolve = (...identifiers: Identifier[]) =>
+    resolver.resolve(identifiers, graph, { newProfileId: () => `p${++next}`, now: clock++ });
   return { graph, resolve };
 }
 
@@ -71,7 +72,17 @@ describe('IdentityResolver', () => {
     const b = resolve(anon('anonymous'), user('u2'));
     expect(a.profileId).not.toBe(b.profileId);
     expect(b.dropped).toEqual([{ ...anon('anonymous'), reason: 'blocked_value' }]);
-    for (const value of ['null', 'undefined', '0', '-1', 'Guest', '[object Object]', 'NaN', '0000-00', '00000000-0000-0000-0000-000000000000']) {
+    for (const value of [
+      'null',
+      'undefined',
+      '0',
+      '-1',
+      'Guest',
+      '[object Object]',
+      'NaN',
+      '0000-00',
+      '00000000-0000-0000-0000-000000000000',
+    ]) {
       expect(resolve(device(value)).profileId).toBeUndefined();
     }
     expect(resolve(email('not-an-email')).dropped).toEqual([{ ...email('not-an-email'), reason: 'blocked_value' }]);
@@ -99,12 +110,16 @@ describe('IdentityResolver', () => {
 
   it('takes rules from the rule book (custom limit and blocked pattern)', () => {
     const rules = new RuleBook(
-      DEFAULT_IDENTITY_RULES.map((rule) => (rule.identifierType === 'phone' ? { ...rule, maxPerProfile: 1, blockedPatterns: ['^\\+1555'] } : rule)),
+      DEFAULT_IDENTITY_RULES.map((rule) =>
+        rule.identifierType === 'phone' ? { ...rule, maxPerProfile: 1, blockedPatterns: ['^\\+1555'] } : rule,
+      ),
     );
     const { resolve } = harness(rules);
     expect(resolve(id('phone', '+15550100')).profileId).toBeUndefined();
     resolve(user('u1'), id('phone', '+33600000001'));
-    expect(resolve(user('u1'), id('phone', '+33600000002')).dropped).toEqual([{ ...id('phone', '+33600000002'), reason: 'limit_exceeded' }]);
+    expect(resolve(user('u1'), id('phone', '+33600000002')).dropped).toEqual([
+      { ...id('phone', '+33600000002'), reason: 'limit_exceeded' },
+    ]);
   });
 
   it('never re-joins profiles that a manual split separated', () => {

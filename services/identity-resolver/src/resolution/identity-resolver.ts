@@ -136,7 +136,11 @@ export class IdentityResolver {
     return undefined;
   }
 
-  private link(usable: readonly Identifier[], graph: IdentityGraph, options: ResolveOptions): Pick<Resolution, 'profileId' | 'createdProfile' | 'linked' | 'attached' | 'merges'> {
+  private link(
+    usable: readonly Identifier[],
+    graph: IdentityGraph,
+    options: ResolveOptions,
+  ): Pick<Resolution, 'profileId' | 'createdProfile' | 'linked' | 'attached' | 'merges'> {
     const sources = usable.map((identifier) => graph.profileOf(identifier));
     const involved = [...new Set(sources.filter((source): source is string => source !== undefined))]
       .map((id) => graph.profile(id))
@@ -155,7 +159,12 @@ export class IdentityResolver {
     for (const absorbed of involved.slice(1)) {
       const linking = usable.filter((_, index) => sources[index] === absorbed.id || sources[index] === survivor.id);
       const trigger = usable.find((_, index) => sources[index] === absorbed.id)!;
-      merges.push({ survivorProfileId: survivor.id, absorbedProfileId: absorbed.id, rule: `shared_identifier:${trigger.type}`, identifiers: linking });
+      merges.push({
+        survivorProfileId: survivor.id,
+        absorbedProfileId: absorbed.id,
+        rule: `shared_identifier:${trigger.type}`,
+        identifiers: linking,
+      });
       graph.merge(survivor.id, absorbed.id);
     }
 

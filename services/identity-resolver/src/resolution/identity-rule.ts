@@ -40,7 +40,9 @@ export const DEFAULT_IDENTITY_RULES: readonly IdentityRule[] = [
   }),
   rule('phone', 3, 5, { blockedPatterns: ['^\\+?(\\d)\\1+$', '^\\+?1234567890?$'] }),
   rule('crm_id', 4, null),
-  rule('email_sha256', 5, null, { blockedPatterns: ['^(?![0-9a-f]{64}$)', '^e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855$'] }),
+  rule('email_sha256', 5, null, {
+    blockedPatterns: ['^(?![0-9a-f]{64}$)', '^e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855$'],
+  }),
   rule('device_id', 7, null, { maxDistinctUserIds: SHARED_VALUE_THRESHOLD }),
   rule('advertising_id', 8, null, { maxDistinctUserIds: SHARED_VALUE_THRESHOLD }),
   rule('record_id', 9, null),

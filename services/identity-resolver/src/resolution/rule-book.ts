@@ -1,4 +1,10 @@
-import { DEFAULT_IDENTITY_RULES, FALLBACK_RULE_TYPE, GLOBAL_BLOCKED_PATTERNS, GLOBAL_BLOCKED_VALUES, type IdentityRule } from './identity-rule';
+import {
+  DEFAULT_IDENTITY_RULES,
+  FALLBACK_RULE_TYPE,
+  GLOBAL_BLOCKED_PATTERNS,
+  GLOBAL_BLOCKED_VALUES,
+  type IdentityRule,
+} from './identity-rule';
 import type { Identifier } from './identifier';
 
 /**
@@ -14,7 +20,14 @@ export class RuleBook {
   constructor(rules: readonly IdentityRule[] = DEFAULT_IDENTITY_RULES) {
     for (const rule of rules) this.byType.set(rule.identifierType, rule);
     if (!this.byType.has(FALLBACK_RULE_TYPE)) {
-      this.byType.set(FALLBACK_RULE_TYPE, { identifierType: FALLBACK_RULE_TYPE, priority: 100, maxPerProfile: null, blockedValues: [], blockedPatterns: [], maxDistinctUserIds: null });
+      this.byType.set(FALLBACK_RULE_TYPE, {
+        identifierType: FALLBACK_RULE_TYPE,
+        priority: 100,
+        maxPerProfile: null,
+        blockedValues: [],
+        blockedPatterns: [],
+        maxDistinctUserIds: null,
+      });
     }
   }
 

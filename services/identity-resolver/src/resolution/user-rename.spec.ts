@@ -15,7 +15,8 @@ function harness() {
   const resolver = new IdentityResolver(new RuleBook());
   let next = 0;
   let clock = 1_000;
-  const resolve = (identifiers: Identifier[], rename?: RenameRequest) => resolver.resolve(identifiers, graph, { newProfileId: () => `p${++next}`, now: clock++ }, rename);
+  const resolve = (identifiers: Identifier[], rename?: RenameRequest) =>
+    resolver.resolve(identifiers, graph, { newProfileId: () => `p${++next}`, now: clock++ }, rename);
   /** An alias call as the extractor reads it: userId, and previousId as an anonymous_id. */
   const alias = (previousId: string, userId: string) => resolve([user(userId), anon(previousId)], { previousId, userId });
   return { graph, resolve, alias };
@@ -26,7 +27,13 @@ describe('alias of a known user_id: an explicit rename', () => {
     const { graph, resolve, alias } = harness();
     resolve([user('old-user'), anon('a1')]);
     const renamed = alias('old-user', 'new-user');
-    expect(renamed).toMatchObject({ profileId: 'p1', createdProfile: false, merges: [], dropped: [], rename: { profileId: 'p1', previousUserId: 'old-user', userId: 'new-user' } });
+    expect(renamed).toMatchObject({
+      profileId: 'p1',
+      createdProfile: false,
+      merges: [],
+      dropped: [],
+      rename: { profileId: 'p1', previousUserId: 'old-user', userId: 'new-user' },
+    });
     expect(renamed.attached).toEqual([user('new-user')]);
     expect(renamed.linked).toEqual(expect.arrayContaining([user('new-user'), previous('old-user')]));
     expect(graph.profileOf(anon('old-user'))).toBeUndefined();
@@ -47,7 +54,7 @@ describe('alias of a known user_id: an explicit rename', () => {
     expect(graph.profileOf(user('old-user'))).toBeUndefined();
   });
 
-  it('a late event of the old user_id with another user\'s email stays the renamed user\'s (previous_user_id ranks like a user_id)', () => {
+  it("a late event of the old user_id with another user's email stays the renamed user's (previous_user_id ranks like a user_id)", () => {
     const { graph, resolve, alias } = harness();
     resolve([user('old-user')]);
     alias('old-user', 'new-user');
@@ -62,7 +69,11 @@ describe('alias of a known user_id: an explicit rename', () => {
     resolve([user('old-user')]);
     alias('old-user', 'new-user');
     const second = alias('old-user', 'third-user');
-    expect(second).toMatchObject({ profileId: 'p1', rename: undefined, dropped: [{ type: 'user_id', value: 'third-user', reason: 'conflicting_user_id' }] });
+    expect(second).toMatchObject({
+      profileId: 'p1',
+      rename: undefined,
+      dropped: [{ type: 'user_id', value: 'third-user', reason: 'conflicting_user_id' }],
+    });
     expect([...graph.profile('p1').userIds]).toEqual(['new-user']);
     expect(graph.profileOf(user('third-user'))).toBeUndefined();
   });
@@ -72,7 +83,12 @@ describe('alias of a known user_id: an explicit rename', () => {
     resolve([user('old-user')]);
     resolve([user('taken')]);
     const refused = alias('old-user', 'taken');
-    expect(refused).toMatchObject({ profileId: 'p2', rename: undefined, merges: [], dropped: [{ type: 'user_id', value: 'old-user', reason: 'conflicting_user_id' }] });
+    expect(refused).toMatchObject({
+      profileId: 'p2',
+      rename: undefined,
+      merges: [],
+      dropped: [{ type: 'user_id', value: 'old-user', reason: 'conflicting_user_id' }],
+    });
     expect(graph.profileOf(user('old-user'))).toBe('p1');
     expect(graph.profileOf(anon('old-user'))).toBeUndefined();
   });
@@ -92,7 +108,12 @@ describe('alias renames, any stream (fast-check)', () => {
   const users = ['u0', 'u1', 'u2', 'u3'];
   const anons = ['a0', 'a1', 'a2'];
   const event = fc.oneof(
-    fc.record({ kind: fc.constant('identify' as const), user: fc.option(fc.constantFrom(...users), { nil: undefined }), anon: fc.option(fc.constantFrom(...anons), { nil: undefined }), email: fc.option(fc.constantFrom('e0@x.io', 'e1@x.io'), { nil: undefined }) }),
+    fc.record({
+      kind: fc.constant('identify' as const),
+      user: fc.option(fc.constantFrom(...users), { nil: undefined }),
+      anon: fc.option(fc.constantFrom(...anons), { nil: undefined }),
+      email: fc.option(fc.constantFrom('e0@x.io', 'e1@x.io'), { nil: undefined }),
+    }),
     fc.record({ kind: fc.constant('alias' as const), previous: fc.constantFrom(...users, ...anons), user: fc.constantFrom(...users) }),
   );
 
@@ -102,7 +123,9 @@ describe('alias renames, any stream (fast-check)', () => {
         const { graph, resolve, alias } = harness();
         for (const e of events) {
           if (e.kind === 'identify') {
-            const carried = [e.user && user(e.user), e.anon && anon(e.anon), e.email && id('email', e.email)].filter((i): i is Identifier => Boolean(i));
+            const carried = [e.user && user(e.user), e.anon && anon(e.anon), e.email && id('email', e.email)].filter((i): i is Identifier =>
+              Boolean(i),
+            );
             if (carried.length > 0) resolve(carried);
             continue;
           }

@@ -32,9 +32,13 @@ export class IdentityRulesController {
   }
 
   @Put(':type')
-  @ApiOperation({ summary: "Create or replace an identifier type's rule: priority, limit per profile, blocked values and patterns, shared-value threshold" })
+  @ApiOperation({
+    summary:
+      "Create or replace an identifier type's rule: priority, limit per profile, blocked values and patterns, shared-value threshold",
+  })
   async put(@Param('type') type: string, @Body() raw: unknown): Promise<StoredIdentityRule> {
-    if (!IDENTIFIER_TYPE_PATTERN.test(type)) throw new BadRequestException(`invalid identifier type "${type}": expected * , snake_case or external:<name>`);
+    if (!IDENTIFIER_TYPE_PATTERN.test(type))
+      throw new BadRequestException(`invalid identifier type "${type}": expected * , snake_case or external:<name>`);
     const body = this.body.parse(raw);
     for (const pattern of body.blockedPatterns ?? []) {
       try {
@@ -57,7 +61,8 @@ export class IdentityRulesController {
   @HttpCode(204)
   @ApiOperation({ summary: "Delete a type's own rule (the * rule then applies); the * rule itself cannot be deleted" })
   async remove(@Param('type') type: string): Promise<void> {
-    if (type === FALLBACK_RULE_TYPE) throw new BadRequestException('the * rule is the fallback for every other type and cannot be deleted; PUT it instead');
+    if (type === FALLBACK_RULE_TYPE)
+      throw new BadRequestException('the * rule is the fallback for every other type and cannot be deleted; PUT it instead');
     if (!(await this.rules.delete(this.pool, type))) throw new NotFoundException(`identifier type ${type} has no rule of its own`);
   }
 }

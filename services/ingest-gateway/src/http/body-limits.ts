@@ -7,8 +7,18 @@ export const DEFAULT_LIMIT_BYTES = 64 * 1024;
 
 const BATCH_ROUTES = new Set(['/v1/batch', '/v1/import', '/v1/b', '/v1/records']);
 const SINGLE_EVENT_ROUTES = new Set([
-  '/v1/track', '/v1/identify', '/v1/page', '/v1/screen', '/v1/group', '/v1/alias',
-  '/v1/t', '/v1/i', '/v1/p', '/v1/s', '/v1/g', '/v1/a',
+  '/v1/track',
+  '/v1/identify',
+  '/v1/page',
+  '/v1/screen',
+  '/v1/group',
+  '/v1/alias',
+  '/v1/t',
+  '/v1/i',
+  '/v1/p',
+  '/v1/s',
+  '/v1/g',
+  '/v1/a',
 ]);
 
 /** The decompressed body limit of a route (its pattern, e.g. "/v1/batch"). */

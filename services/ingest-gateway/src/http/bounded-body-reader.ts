@@ -26,7 +26,13 @@ type Decompress = (raw: Buffer, options: ZlibOptions, callback: (error: Error | 
 const DECOMPRESSORS = new Map<string, Decompress>([
   ['gzip', gunzip],
   ['x-gzip', gunzip],
-  ['deflate', (raw, options, callback) => inflate(raw, options, (error, result) => (error && !tooLargeError(error) ? inflateRaw(raw, options, callback) : callback(error, result)))],
+  [
+    'deflate',
+    (raw, options, callback) =>
+      inflate(raw, options, (error, result) =>
+        error && !tooLargeError(error) ? inflateRaw(raw, options, callback) : callback(error, result),
+      ),
+  ],
   ['br', (raw, options, callback) => brotliDecompress(raw, { maxOutputLength: options.maxOutputLength }, callback)],
 ]);
 
@@ -50,7 +56,9 @@ export async function readBoundedBody(
   if (decompress === undefined && encoding !== 'identity' && encoding !== '') {
     throw new BodyRejected(
       'bad_encoding',
-      new UnsupportedMediaTypeException(`Content-Encoding "${encoding.slice(0, 40)}" is not supported; send gzip, deflate, br or no encoding`),
+      new UnsupportedMediaTypeException(
+        `Content-Encoding "${encoding.slice(0, 40)}" is not supported; send gzip, deflate, br or no encoding`,
+      ),
     );
   }
   const rawLimit = decompress ? limit + COMPRESSED_SLACK_BYTES : limit;
@@ -96,7 +104,9 @@ function readAtMost(payload: Readable, rawLimit: number, limit: number): Promise
     // this answer, but the request ends as a 400 rather than an unexplained 500 in the logs and metrics.
     const onError = () => {
       cleanup();
-      reject(new BodyRejected('incomplete', new BadRequestException(`the request body ended after ${received} bytes, before it was complete`)));
+      reject(
+        new BodyRejected('incomplete', new BadRequestException(`the request body ended after ${received} bytes, before it was complete`)),
+      );
     };
     const onClose = () => {
       if (!payload.readableEnded) onError();

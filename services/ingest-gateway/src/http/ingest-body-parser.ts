@@ -56,7 +56,8 @@ export class IngestBodyParser implements OnModuleInit {
     fastify.addHook('onRequest', (request, _reply, done) => {
       const { headers } = request.raw;
       const length = headers['content-length'];
-      if (headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')) headers['content-type'] = 'application/json';
+      if (headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0'))
+        headers['content-type'] = 'application/json';
       else delete headers['content-type'];
       done();
     });

@@ -14,8 +14,22 @@ interface FuzzCase {
 const FUZZ_CASES = 10_000;
 const CONCURRENCY = 16;
 const INGEST_PATHS = [
-  '/v1/track', '/v1/identify', '/v1/page', '/v1/screen', '/v1/group', '/v1/alias', '/v1/batch', '/v1/import', '/v1/records',
-  '/v1/t', '/v1/i', '/v1/p', '/v1/s', '/v1/g', '/v1/a', '/v1/b',
+  '/v1/track',
+  '/v1/identify',
+  '/v1/page',
+  '/v1/screen',
+  '/v1/group',
+  '/v1/alias',
+  '/v1/batch',
+  '/v1/import',
+  '/v1/records',
+  '/v1/t',
+  '/v1/i',
+  '/v1/p',
+  '/v1/s',
+  '/v1/g',
+  '/v1/a',
+  '/v1/b',
 ];
 const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 });
 
@@ -35,52 +49,151 @@ function fuzzCases(writeKey: string): fc.Arbitrary<FuzzCase> {
   const path = fc.constantFrom(...INGEST_PATHS);
   const validEvent = fc.record({ userId: fc.string(), event: fc.string(), type: fc.constant('track') });
   return fc.oneof(
-    fc.record({ path, bytes: fc.uint8Array({ maxLength: 300 }) })
+    fc
+      .record({ path, bytes: fc.uint8Array({ maxLength: 300 }) })
       .filter(({ bytes }) => bytes.length > 0 && !parsesToObject(bytes))
       .map(({ path, bytes }) => ({ label: 'random bytes', method: 'POST', path, headers: { ...auth, ...json }, body: bytes })),
-    fc.record({ path, text: fc.string({ maxLength: 200 }) })
+    fc
+      .record({ path, text: fc.string({ maxLength: 200 }) })
       .filter(({ text }) => text.length > 0 && !parsesToObject(text))
       .map(({ path, text }) => ({ label: 'random text', method: 'POST', path, headers: { ...auth, ...json }, body: text })),
-    fc.record({ path, value: fc.jsonValue({ maxDepth: 3 }) })
+    fc
+      .record({ path, value: fc.jsonValue({ maxDepth: 3 }) })
       .filter(({ value }) => typeof value !== 'object' || value === null || Array.isArray(value))
-      .map(({ path, value }) => ({ label: 'JSON that is not an object', method: 'POST', path, headers: { ...auth, ...json }, body: JSON.stringify(value) })),
-    fc.record({ batch: fc.jsonValue({ maxDepth: 3 }), extra: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }) })
-      .filter(({ batch }) => !(Array.isArray(batch) && batch.length > 0 && batch.every((item) => typeof item === 'object' && item !== null && !Array.isArray(item))))
-      .map(({ batch, extra }) => ({ label: 'bad batch shape', method: 'POST', path: '/v1/batch', headers: { ...auth, ...json }, body: JSON.stringify({ ...extra, batch }) })),
-    fc.record({ records: fc.jsonValue({ maxDepth: 3 }) })
-      .map(({ records }) => ({ label: 'bad records', method: 'POST', path: '/v1/records', headers: { ...auth, ...json }, body: JSON.stringify({ records, junk: 1 }) })),
-    fc.record({ path, event: validEvent, authorization: fc.option(printable, { nil: undefined }), bodyKey: fc.option(fc.jsonValue({ maxDepth: 1 }), { nil: undefined }) })
+      .map(({ path, value }) => ({
+        label: 'JSON that is not an object',
+        method: 'POST',
+        path,
+        headers: { ...auth, ...json },
+        body: JSON.stringify(value),
+      })),
+    fc
+      .record({
+        batch: fc.jsonValue({ maxDepth: 3 }),
+        extra: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }),
+      })
+      .filter(
+        ({ batch }) =>
+          !(
+            Array.isArray(batch) &&
+            batch.length > 0 &&
+            batch.every((item) => typeof item === 'object' && item !== null && !Array.isArray(item))
+          ),
+      )
+      .map(({ batch, extra }) => ({
+        label: 'bad batch shape',
+        method: 'POST',
+        path: '/v1/batch',
+        headers: { ...auth, ...json },
+        body: JSON.stringify({ ...extra, batch }),
+      })),
+    fc.record({ records: fc.jsonValue({ maxDepth: 3 }) }).map(({ records }) => ({
+      label: 'bad records',
+      method: 'POST',
+      path: '/v1/records',
+      headers: { ...auth, ...json },
+      body: JSON.stringify({ records, junk: 1 }),
+    })),
+    fc
+      .record({
+        path,
+        event: validEvent,
+        authorization: fc.option(printable, { nil: undefined }),
+        bodyKey: fc.option(fc.jsonValue({ maxDepth: 1 }), { nil: undefined }),
+      })
       .map(({ path, event, authorization, bodyKey }) => ({
         label: 'bad credentials',
         method: 'POST',
         path,
         headers: { ...json, ...(authorization === undefined ? {} : { authorization }) },
-        body: JSON.stringify(path === '/v1/batch' ? { batch: [event], writeKey: bodyKey } : path === '/v1/records' ? { records: [{ recordId: 'r', attributes: {} }], writeKey: bodyKey } : { ...event, writeKey: bodyKey }),
+        body: JSON.stringify(
+          path === '/v1/batch'
+            ? { batch: [event], writeKey: bodyKey }
+            : path === '/v1/records'
+              ? { records: [{ recordId: 'r', attributes: {} }], writeKey: bodyKey }
+              : { ...event, writeKey: bodyKey },
+        ),
       })),
     fc.record({ path, username: printable }).map(({ path, username }) => ({
-      label: 'unknown Basic key', method: 'POST', path, headers: { ...json, authorization: basicAuth(`nope-${username}`) }, body: '{"userId":"u","event":"E"}',
+      label: 'unknown Basic key',
+      method: 'POST',
+      path,
+      headers: { ...json, authorization: basicAuth(`nope-${username}`) },
+      body: '{"userId":"u","event":"E"}',
     })),
-    fc.record({ path, encoding: fc.stringMatching(/^[a-z0-9-]{1,12}$/) })
+    fc
+      .record({ path, encoding: fc.stringMatching(/^[a-z0-9-]{1,12}$/) })
       .filter(({ encoding }) => encoding !== 'gzip' && encoding !== 'identity')
-      .map(({ path, encoding }) => ({ label: 'unsupported Content-Encoding', method: 'POST', path, headers: { ...auth, ...json, 'content-encoding': encoding }, body: '{"userId":"u","event":"E"}' })),
+      .map(({ path, encoding }) => ({
+        label: 'unsupported Content-Encoding',
+        method: 'POST',
+        path,
+        headers: { ...auth, ...json, 'content-encoding': encoding },
+        body: '{"userId":"u","event":"E"}',
+      })),
     fc.record({ path, bytes: fc.uint8Array({ minLength: 1, maxLength: 200 }) }).map(({ path, bytes }) => ({
-      label: 'corrupt gzip', method: 'POST', path, headers: { ...auth, ...json, 'content-encoding': 'gzip' }, body: bytes,
+      label: 'corrupt gzip',
+      method: 'POST',
+      path,
+      headers: { ...auth, ...json, 'content-encoding': 'gzip' },
+      body: bytes,
     })),
-    fc.record({ path, value: fc.oneof(fc.jsonValue({ maxDepth: 2 }).filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)), fc.constant('{')) }).map(({ path, value }) => ({
-      label: 'gzip of a non-object', method: 'POST', path, headers: { ...auth, ...json, 'content-encoding': 'gzip' }, body: gzipSync(typeof value === 'string' && value === '{' ? value : JSON.stringify(value)),
-    })),
-    fc.record({ path: fc.constantFrom('/v1/track', '/v1/identify', '/v1/alias'), size: fc.integer({ min: 33 * 1024, max: 40 * 1024 }) }).map(({ path, size }) => ({
-      label: 'oversized call', method: 'POST', path, headers: { ...auth, ...json }, body: JSON.stringify({ userId: 'u', event: 'E', properties: { pad: 'p'.repeat(size) } }),
-    })),
-    fc.record({ path, contentType: fc.stringMatching(/^[a-z]{1,10}\/[a-z0-9.+-]{1,15}$/) })
+    fc
+      .record({
+        path,
+        value: fc.oneof(
+          fc.jsonValue({ maxDepth: 2 }).filter((v) => typeof v !== 'object' || v === null || Array.isArray(v)),
+          fc.constant('{'),
+        ),
+      })
+      .map(({ path, value }) => ({
+        label: 'gzip of a non-object',
+        method: 'POST',
+        path,
+        headers: { ...auth, ...json, 'content-encoding': 'gzip' },
+        body: gzipSync(typeof value === 'string' && value === '{' ? value : JSON.stringify(value)),
+      })),
+    fc
+      .record({ path: fc.constantFrom('/v1/track', '/v1/identify', '/v1/alias'), size: fc.integer({ min: 33 * 1024, max: 40 * 1024 }) })
+      .map(({ path, size }) => ({
+        label: 'oversized call',
+        method: 'POST',
+        path,
+        headers: { ...auth, ...json },
+        body: JSON.stringify({ userId: 'u', event: 'E', properties: { pad: 'p'.repeat(size) } }),
+      })),
+    fc
+      .record({ path, contentType: fc.stringMatching(/^[a-z]{1,10}\/[a-z0-9.+-]{1,15}$/) })
       .filter(({ contentType }) => contentType !== 'application/json' && contentType !== 'text/plain')
-      .map(({ path, contentType }) => ({ label: 'other content type', method: 'POST', path, headers: { ...auth, 'content-type': contentType }, body: '[1]' })),
-    fc.record({ segment: fc.stringMatching(/^[a-z0-9_-]{1,20}$/), method: fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH', 'POST') })
+      .map(({ path, contentType }) => ({
+        label: 'other content type',
+        method: 'POST',
+        path,
+        headers: { ...auth, 'content-type': contentType },
+        body: '[1]',
+      })),
+    fc
+      .record({ segment: fc.stringMatching(/^[a-z0-9_-]{1,20}$/), method: fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH', 'POST') })
       .filter(({ segment, method }) => !(method === 'POST' && INGEST_PATHS.includes(`/v1/${segment}`)))
-      .map(({ segment, method }) => ({ label: 'unknown route or method', method, path: `/v1/${segment}`, headers: { ...auth, ...json }, body: method === 'GET' ? undefined : '{}' })),
-    fc.record({ path: fc.constantFrom('/admin/sources', '/admin/sources/x/disable'), authorization: fc.option(printable, { nil: undefined }) }).map(({ path, authorization }) => ({
-      label: 'admin without token', method: 'POST', path, headers: { ...json, ...(authorization === undefined ? {} : { authorization }) }, body: '{"name":"x"}',
-    })),
+      .map(({ segment, method }) => ({
+        label: 'unknown route or method',
+        method,
+        path: `/v1/${segment}`,
+        headers: { ...auth, ...json },
+        body: method === 'GET' ? undefined : '{}',
+      })),
+    fc
+      .record({
+        path: fc.constantFrom('/admin/sources', '/admin/sources/x/disable'),
+        authorization: fc.option(printable, { nil: undefined }),
+      })
+      .map(({ path, authorization }) => ({
+        label: 'admin without token',
+        method: 'POST',
+        path,
+        headers: { ...json, ...(authorization === undefined ? {} : { authorization }) },
+        body: '{"name":"x"}',
+      })),
   );
 }
 
@@ -121,8 +234,12 @@ describe('fuzz: ~10,000 malformed requests over real HTTP', () => {
           } catch {
             body = undefined;
           }
-          const ok = res.status >= 400 && res.status < 500 && (res.headers.get('content-type') ?? '').startsWith('application/json') &&
-            body?.statusCode === res.status && typeof body.message === 'string';
+          const ok =
+            res.status >= 400 &&
+            res.status < 500 &&
+            (res.headers.get('content-type') ?? '').startsWith('application/json') &&
+            body?.statusCode === res.status &&
+            typeof body.message === 'string';
           if (!ok) failures.push(`#${index} ${fuzz.label} ${fuzz.method} ${fuzz.path} -> ${res.status} ${text.slice(0, 200)}`);
         } catch (error) {
           failures.push(`#${index} ${fuzz.label} ${fuzz.method} ${fuzz.path} -> request failed: ${(error as Error).message}`);

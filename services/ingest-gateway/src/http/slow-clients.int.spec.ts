@@ -25,10 +25,12 @@ class RawClient {
       this.received += chunk.toString('latin1');
     });
     this.socket.on('error', () => undefined);
-    this.closed = new Promise((resolve) => this.socket.on('close', () => {
-      this.closedAt = Date.now();
-      resolve();
-    }));
+    this.closed = new Promise((resolve) =>
+      this.socket.on('close', () => {
+        this.closedAt = Date.now();
+        resolve();
+      }),
+    );
   }
 
   write(text: string): void {
@@ -91,11 +93,17 @@ describe('ingest-gateway cuts slow clients off (real sockets, small timeouts)', 
     await broker?.stop();
   });
 
-  const head = (length: number) => `POST /v1/track HTTP/1.1\r\nHost: gateway\r\nAuthorization: ${auth}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+  const head = (length: number) =>
+    `POST /v1/track HTTP/1.1\r\nHost: gateway\r\nAuthorization: ${auth}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
   const event = JSON.stringify({ userId: 'slow', event: 'Trickled' });
 
   it('defaults to 30 s for a request, 10 s for its headers and 65 s for an idle keep-alive connection', () => {
-    expect(loadGatewaySettings({}).http).toEqual({ requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 65_000, connectionTimeoutMs: 70_000 });
+    expect(loadGatewaySettings({}).http).toEqual({
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 65_000,
+      connectionTimeoutMs: 70_000,
+    });
     // The headers deadline never outlasts the request deadline.
     expect(loadGatewaySettings({ INGEST_REQUEST_TIMEOUT_MS: '5000', INGEST_HEADERS_TIMEOUT_MS: '9000' }).http.headersTimeoutMs).toBe(5_000);
   });
@@ -105,7 +113,17 @@ describe('ingest-gateway cuts slow clients off (real sockets, small timeouts)', 
     slow.write(head(event.length * 10));
     await slow.trickle(event.repeat(10), 50);
     await slow.closed;
-    expect(slow.answers()).toEqual([{ status: 408, body: { statusCode: 408, error: 'Request Timeout', path: '/v1/track', message: expect.stringContaining(`whole body within ${REQUEST_TIMEOUT_MS} ms`) } }]);
+    expect(slow.answers()).toEqual([
+      {
+        status: 408,
+        body: {
+          statusCode: 408,
+          error: 'Request Timeout',
+          path: '/v1/track',
+          message: expect.stringContaining(`whole body within ${REQUEST_TIMEOUT_MS} ms`),
+        },
+      },
+    ]);
     expect(slow.firstByteAt! - slow.opened).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 50);
     expect(slow.closedAt! - slow.opened).toBeLessThan(REQUEST_TIMEOUT_MS + SLACK_MS);
   });

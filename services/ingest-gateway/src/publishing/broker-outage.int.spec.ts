@@ -34,10 +34,13 @@ describe('broker outage: 503 with Retry-After, then recovery without restarting 
     await start();
     const brokers = [`127.0.0.1:${port}`];
     await createTestTopics(brokers, RAW_TOPICS);
-    gateway = await new GatewayHarness(brokers, await createTestSchema('ingest_gateway')).start({
-      INGEST_ACK_TIMEOUT_MS: '1500',
-      INGEST_RETRY_AFTER_SECONDS: '2',
-    }, 'silent');
+    gateway = await new GatewayHarness(brokers, await createTestSchema('ingest_gateway')).start(
+      {
+        INGEST_ACK_TIMEOUT_MS: '1500',
+        INGEST_RETRY_AFTER_SECONDS: '2',
+      },
+      'silent',
+    );
     auth = { authorization: basicAuth((await gateway.createSource('outage')).writeKey) };
   });
 
@@ -79,7 +82,10 @@ describe('broker outage: 503 with Retry-After, then recovery without restarting 
     const tail = new TopicTail();
     await tail.start([`127.0.0.1:${port}`]);
     try {
-      await tail.waitFor(() => tail.eventsWith('outage-before').length === 1 && tail.eventsWith('outage-after-').length >= 1, 'acknowledged events');
+      await tail.waitFor(
+        () => tail.eventsWith('outage-before').length === 1 && tail.eventsWith('outage-after-').length >= 1,
+        'acknowledged events',
+      );
     } finally {
       await tail.stop();
     }

@@ -8,7 +8,10 @@ import { PublishingMetrics } from './metrics';
 
 /** Thrown as a 503; the caller sets Retry-After from `retryAfterSeconds`. */
 export class BrokerUnavailable extends HttpException {
-  constructor(readonly retryAfterSeconds: number, cause: 'timeout' | 'error') {
+  constructor(
+    readonly retryAfterSeconds: number,
+    cause: 'timeout' | 'error',
+  ) {
     super(
       cause === 'timeout'
         ? 'the event broker did not acknowledge in time; nothing was accepted, retry later'

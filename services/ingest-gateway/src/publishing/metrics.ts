@@ -11,7 +11,7 @@ export class PublishingMetrics {
     this.ackDuration = metrics.histogram({
       what: 'produce_ack_duration',
       unit: 'seconds',
-      help: 'Time from handing a request\'s events to the producer until the broker acknowledged them (acks=all)',
+      help: "Time from handing a request's events to the producer until the broker acknowledged them (acks=all)",
       labelNames: ['topic', 'result'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     });

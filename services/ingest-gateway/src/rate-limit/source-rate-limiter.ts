@@ -8,7 +8,10 @@ import { TokenBucket } from './token-bucket';
 
 /** Thrown as a 429; the caller sets Retry-After from `retryAfterSeconds`. */
 export class RateLimitExceeded extends HttpException {
-  constructor(readonly retryAfterSeconds: number, limit: { eventsPerSecond: number; burst: number }) {
+  constructor(
+    readonly retryAfterSeconds: number,
+    limit: { eventsPerSecond: number; burst: number },
+  ) {
     super(
       `rate limit exceeded: this source may send ${limit.eventsPerSecond} events/s (bursts up to ${limit.burst}); retry after ${retryAfterSeconds} s`,
       HttpStatus.TOO_MANY_REQUESTS,

@@ -17,7 +17,10 @@ export class RecordsController {
   @Post('records')
   @HttpCode(200)
   @ApiBody({ schema: RECORDS_BODY_SCHEMA as unknown as SchemaObject })
-  @ApiOperation({ summary: 'Send up to 2,500 profile records (500 KB): { records: [{ recordId, attributes, mapping?, objectType?, observedAt?, messageId? }], mapping?, source? }' })
+  @ApiOperation({
+    summary:
+      'Send up to 2,500 profile records (500 KB): { records: [{ recordId, attributes, mapping?, objectType?, observedAt?, messageId? }], mapping?, source? }',
+  })
   async ingest(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
     try {
       const count = await this.records.ingest(req.headers.authorization, body, Date.now());
@@ -25,7 +28,10 @@ export class RecordsController {
       return { success: true, records: count };
     } catch (error) {
       const records = (body as { records?: unknown } | null)?.records;
-      this.records.metrics.rejected.inc({ reason: rejectionReason(error) }, Array.isArray(records) && records.length > 0 ? records.length : 1);
+      this.records.metrics.rejected.inc(
+        { reason: rejectionReason(error) },
+        Array.isArray(records) && records.length > 0 ? records.length : 1,
+      );
       setRetryAfter(reply, error);
       throw error;
     }

@@ -32,7 +32,14 @@ describe('POST /v1/records (real HTTP, embedded broker and Postgres)', () => {
         source: 'salesforce',
         mapping: { Email: 'email', Phone: 'phone', CrmId: 'crm_id' },
         records: [
-          { recordId: 'c-1', objectType: 'contact', observedAt: '2026-01-02T03:04:05Z', messageId: 'rec-msg-1', attributes: { Email: 'A@x.io', Phone: '+1 415 555 0100', CrmId: 'c-1', First: 'Ada' }, mapping: { First: 'given-name' } },
+          {
+            recordId: 'c-1',
+            objectType: 'contact',
+            observedAt: '2026-01-02T03:04:05Z',
+            messageId: 'rec-msg-1',
+            attributes: { Email: 'A@x.io', Phone: '+1 415 555 0100', CrmId: 'c-1', First: 'Ada' },
+            mapping: { First: 'given-name' },
+          },
           { recordId: 'c-2', attributes: { Email: 'b@x.io', LoyaltyNo: 'L-9' }, mapping: { LoyaltyNo: 'id:loyalty_number' } },
         ],
       },
@@ -60,10 +67,19 @@ describe('POST /v1/records (real HTTP, embedded broker and Postgres)', () => {
     const res = await gateway.post(
       '/v1/records',
       {
-        mapping: { Email: 'email', Tier: 'loyalty_tier', End: { to: 'contract_end_date', cast: 'date' }, Spend: { to: 'Spend', cast: 'number' } },
+        mapping: {
+          Email: 'email',
+          Tier: 'loyalty_tier',
+          End: { to: 'contract_end_date', cast: 'date' },
+          Spend: { to: 'Spend', cast: 'number' },
+        },
         records: [
           { recordId: 'm-1', attributes: { Email: 'm@x.io', Tier: 'gold', End: '2027-03-31', Spend: '12.5' } },
-          { recordId: 'm-2', attributes: { Email: 'n@x.io', Tier: 'silver', End: '31/03/2027' }, mapping: { Tier: 'tier', End: 'contract_end_text' } },
+          {
+            recordId: 'm-2',
+            attributes: { Email: 'n@x.io', Tier: 'silver', End: '31/03/2027' },
+            mapping: { Tier: 'tier', End: 'contract_end_text' },
+          },
         ],
       },
       auth,
@@ -74,7 +90,12 @@ describe('POST /v1/records (real HTTP, embedded broker and Postgres)', () => {
       return found.length === 2 && found;
     }, 'the two mapped records');
     const first = landed.find((r) => r.value.recordId === 'm-1')!.value;
-    expect(first).toMatchObject({ mapping: { Email: 'email' }, renames: { Tier: 'loyalty_tier', End: 'contract_end_date' }, casts: { End: 'date', Spend: 'number' }, origin: null });
+    expect(first).toMatchObject({
+      mapping: { Email: 'email' },
+      renames: { Tier: 'loyalty_tier', End: 'contract_end_date' },
+      casts: { End: 'date', Spend: 'number' },
+      origin: null,
+    });
     const second = landed.find((r) => r.value.recordId === 'm-2')!.value;
     expect(second).toMatchObject({ mapping: { Email: 'email' }, renames: { Tier: 'tier', End: 'contract_end_text' } });
     expect(second.casts).toEqual({ Spend: 'number' });
@@ -85,9 +106,17 @@ describe('POST /v1/records (real HTTP, embedded broker and Postgres)', () => {
     [{ records: [{ attributes: {} }] }, '/records/0/recordId', 'is required'],
     [{ records: [{ recordId: 'r', attributes: [] }] }, '/records/0/attributes', 'must be object'],
     [{ records: [{ recordId: 'r', attributes: {}, mapping: { a: 'favourite-colour' } }] }, '/records/0/mapping/a', 'must match pattern'],
-    [{ records: [{ recordId: 'r', attributes: {} }], mapping: { End: { to: 'end_date', cast: 'uuid' } } }, '/mapping/End/cast', 'must be equal to one of the allowed values'],
+    [
+      { records: [{ recordId: 'r', attributes: {} }], mapping: { End: { to: 'end_date', cast: 'uuid' } } },
+      '/mapping/End/cast',
+      'must be equal to one of the allowed values',
+    ],
     [{ records: [{ recordId: 'r', attributes: {}, mapping: { End: { cast: 'date' } } }] }, '/records/0/mapping/End/to', 'is required'],
-    [{ records: [{ recordId: 'r', attributes: {}, mapping: { Tier: 'loyalty tier' } }] }, '/records/0/mapping/Tier', 'or must match pattern'],
+    [
+      { records: [{ recordId: 'r', attributes: {}, mapping: { Tier: 'loyalty tier' } }] },
+      '/records/0/mapping/Tier',
+      'or must match pattern',
+    ],
     [{ records: [{ recordId: 'r', attributes: {} }], surprise: true }, '/surprise', 'must NOT have additional properties'],
     [{ records: 'nope' }, '/records', 'must be array'],
   ])('400 with the path for a bad body (%#)', async (body, path, message) => {

@@ -60,7 +60,10 @@ export class SourceCache {
     if (!loading) {
       loading = load().finally(() => this.pending.delete(credential));
       this.pending.set(credential, loading);
-      void loading.then((lookup) => this.put(credential, lookup), () => undefined);
+      void loading.then(
+        (lookup) => this.put(credential, lookup),
+        () => undefined,
+      );
     }
     try {
       return (await loading).source;

@@ -1,4 +1,11 @@
-import { createTestTopics, eventually, startDedicatedPostgres, startTestBroker, type DedicatedPostgres, type TestBroker } from '@tessera/testing';
+import {
+  createTestTopics,
+  eventually,
+  startDedicatedPostgres,
+  startTestBroker,
+  type DedicatedPostgres,
+  type TestBroker,
+} from '@tessera/testing';
 import { Pool } from 'pg';
 import { GatewayHarness, RAW_TOPICS, basicAuth, type CreatedSource } from '../test-support/gateway-harness';
 
@@ -23,7 +30,11 @@ describe('ingest-gateway with its database stopped (dedicated embedded Postgres)
     const pool = new Pool({ connectionString: postgres.url, max: 1 });
     pool.on('error', () => undefined);
     const schema = { url: postgres.url, schema: 'gateway_outage', pool, drop: () => pool.end() };
-    gateway = await new GatewayHarness(broker.brokers, schema).start({ INGEST_SOURCE_CACHE_TTL_MS: String(TTL_MS), INGEST_SOURCE_CACHE_STALE_MS: '600000', INGEST_RETRY_AFTER_SECONDS: '7' });
+    gateway = await new GatewayHarness(broker.brokers, schema).start({
+      INGEST_SOURCE_CACHE_TTL_MS: String(TTL_MS),
+      INGEST_SOURCE_CACHE_STALE_MS: '600000',
+      INGEST_RETRY_AFTER_SECONDS: '7',
+    });
     known = await gateway.createSource('known before the outage');
     neverUsed = await gateway.createSource('never used before the outage');
   }, 60_000);
@@ -56,7 +67,11 @@ describe('ingest-gateway with its database stopped (dedicated embedded Postgres)
     expect(await ready.json()).toMatchObject({ status: 'ready', degraded: ['database'], failing: [] });
 
     await postgres.restart();
-    await eventually(async () => ((await track(neverUsed.writeKey, 'after')).status === 200 ? true : undefined), 20_000, 'the unknown key accepted after the restart');
+    await eventually(
+      async () => ((await track(neverUsed.writeKey, 'after')).status === 200 ? true : undefined),
+      20_000,
+      'the unknown key accepted after the restart',
+    );
     const readyAgain = await fetch(`${gateway.url}/readyz`);
     expect(await readyAgain.json()).toMatchObject({ status: 'ready', degraded: [] });
   }, 90_000);

@@ -61,16 +61,18 @@ export class SourceRepository {
 
   /** One unique-index probe; the digest is returned so the caller can compare it in constant time. */
   async findByKeyDigest(keyDigest: Buffer): Promise<(AuthenticatedSource & { digest: Buffer }) | undefined> {
-    const { rows } = await this.pool.query<SourceRow>(
-      `SELECT ${COLUMNS}, write_key_sha256 FROM sources WHERE write_key_sha256 = $1`,
-      [keyDigest],
-    );
+    const { rows } = await this.pool.query<SourceRow>(`SELECT ${COLUMNS}, write_key_sha256 FROM sources WHERE write_key_sha256 = $1`, [
+      keyDigest,
+    ]);
     const row = rows[0];
     if (!row?.write_key_sha256) return undefined;
     return { id: row.id, enabled: row.enabled, rateLimit: rateLimitOf(row), digest: row.write_key_sha256 };
   }
 
-  async update(id: string, changes: { name?: string; enabled?: boolean; rateLimit?: RateLimitOverride | null }): Promise<Source | undefined> {
+  async update(
+    id: string,
+    changes: { name?: string; enabled?: boolean; rateLimit?: RateLimitOverride | null },
+  ): Promise<Source | undefined> {
     const { rows } = await this.pool.query<SourceRow>(
       `UPDATE sources SET
          name = COALESCE($2, name),
@@ -95,7 +97,9 @@ export class SourceRepository {
     const { rows } = await this.pool.query<SourceRow & { previous: Buffer }>(
       `UPDATE sources s SET write_key_sha256 = $2, key_rotated_at = now(), updated_at = now()
        FROM (SELECT id, write_key_sha256 AS previous FROM sources WHERE id = $1 FOR UPDATE) old
-       WHERE s.id = old.id RETURNING ${COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')}, old.previous`,
+       WHERE s.id = old.id RETURNING ${COLUMNS.split(', ')
+         .map((c) => `s.${c}`)
+         .join(', ')}, old.previous`,
       [id, keyDigest],
     );
     return rows[0] ? { source: toSource(rows[0]), previousDigest: rows[0].previous } : undefined;

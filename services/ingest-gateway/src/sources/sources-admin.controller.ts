@@ -3,12 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JsonSchemaValidator } from '../http/json-schema-validator';
 import type { Source } from './source';
 import { SourceRepository } from './source-repository';
-import {
-  CREATE_SOURCE_SCHEMA,
-  UPDATE_SOURCE_SCHEMA,
-  type CreateSourceBody,
-  type UpdateSourceBody,
-} from './sources-admin.schemas';
+import { CREATE_SOURCE_SCHEMA, UPDATE_SOURCE_SCHEMA, type CreateSourceBody, type UpdateSourceBody } from './sources-admin.schemas';
 import { WriteKeyAuthenticator } from './write-key-authenticator';
 import { generateWriteKey, writeKeyDigest } from './write-key';
 

@@ -46,12 +46,14 @@ export class WriteKeyAuthenticator {
   async authenticate(authorization: string | undefined, body: unknown): Promise<AuthenticatedSource> {
     const extracted = extractWriteKey(authorization, body);
     if (!extracted.ok) throw new UnauthorizedException(extracted.message);
-    const source = await this.cache.get(extracted.writeKey, () => this.lookup(extracted.writeKey)).catch((error: unknown) => {
-      if (!isTransientError(error)) throw error;
-      this.metrics.outcomes.inc({ outcome: 'unavailable' });
-      this.logOutage(error, 'answering 503 to write keys the source cache cannot answer');
-      throw new SourceLookupUnavailable(this.settings.retryAfterSeconds);
-    });
+    const source = await this.cache
+      .get(extracted.writeKey, () => this.lookup(extracted.writeKey))
+      .catch((error: unknown) => {
+        if (!isTransientError(error)) throw error;
+        this.metrics.outcomes.inc({ outcome: 'unavailable' });
+        this.logOutage(error, 'answering 503 to write keys the source cache cannot answer');
+        throw new SourceLookupUnavailable(this.settings.retryAfterSeconds);
+      });
     if (!source) throw new UnauthorizedException('invalid write key');
     if (!source.enabled) throw new UnauthorizedException('the source of this write key is disabled');
     return source;
@@ -70,7 +72,8 @@ export class WriteKeyAuthenticator {
     const digest = writeKeyDigest(writeKey);
     const found = await this.repository.findByKeyDigest(digest);
     // The index probe already matched; the constant-time compare keeps the check itself free of timing signals.
-    const source = found && digestsEqual(found.digest, digest) ? { id: found.id, enabled: found.enabled, rateLimit: found.rateLimit } : null;
+    const source =
+      found && digestsEqual(found.digest, digest) ? { id: found.id, enabled: found.enabled, rateLimit: found.rateLimit } : null;
     return { source, digestHex: digest.toString('hex') };
   }
 

@@ -76,7 +76,11 @@ export class GatewayHarness {
     return json as CreatedSource;
   }
 
-  async post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: LooseJson; headers: Headers }> {
+  async post(
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; json: LooseJson; headers: Headers }> {
     const res = await fetch(`${this.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },

@@ -59,7 +59,10 @@ export function checkEventSizes(encodedSizes: readonly number[], bodyBytes: numb
   const problems: ItemProblem[] = [];
   for (let index = 0; index < encodedSizes.length && problems.length < MAX_LISTED_PROBLEMS; index++) {
     if (encodedSizes[index] > EVENT_LIMIT_BYTES) {
-      problems.push({ index, message: `batch[${index}] is over the ${describeBytes(EVENT_LIMIT_BYTES)} per event limit (${encodedSizes[index]} bytes encoded)` });
+      problems.push({
+        index,
+        message: `batch[${index}] is over the ${describeBytes(EVENT_LIMIT_BYTES)} per event limit (${encodedSizes[index]} bytes encoded)`,
+      });
     }
   }
   if (problems.length > 0) throw batchProblems(problems);

@@ -7,12 +7,18 @@ import { TrackingEndpoints, type TrackingAnswer } from './tracking-endpoints';
 type DirectHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<TrackingAnswer>;
 
 const SINGLE_CALL_PATHS = new Map<string, SegmentCallType>([
-  ['/v1/track', 'track'], ['/v1/t', 'track'],
-  ['/v1/identify', 'identify'], ['/v1/i', 'identify'],
-  ['/v1/page', 'page'], ['/v1/p', 'page'],
-  ['/v1/screen', 'screen'], ['/v1/s', 'screen'],
-  ['/v1/group', 'group'], ['/v1/g', 'group'],
-  ['/v1/alias', 'alias'], ['/v1/a', 'alias'],
+  ['/v1/track', 'track'],
+  ['/v1/t', 'track'],
+  ['/v1/identify', 'identify'],
+  ['/v1/i', 'identify'],
+  ['/v1/page', 'page'],
+  ['/v1/p', 'page'],
+  ['/v1/screen', 'screen'],
+  ['/v1/s', 'screen'],
+  ['/v1/group', 'group'],
+  ['/v1/g', 'group'],
+  ['/v1/alias', 'alias'],
+  ['/v1/a', 'alias'],
 ]);
 const BATCH_PATHS = new Set(['/v1/batch', '/v1/import', '/v1/b']);
 
@@ -30,7 +36,10 @@ const BATCH_PATHS = new Set(['/v1/batch', '/v1/import', '/v1/b']);
 export class DirectTrackingRoutes {
   private readonly served: string[] = [];
 
-  constructor(adapterHost: HttpAdapterHost, private readonly endpoints: TrackingEndpoints) {
+  constructor(
+    adapterHost: HttpAdapterHost,
+    private readonly endpoints: TrackingEndpoints,
+  ) {
     const fastify = adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify || typeof fastify.addHook !== 'function') return;
     fastify.addHook('onRoute', (route: RouteOptions) => {

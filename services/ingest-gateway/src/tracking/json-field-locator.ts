@@ -191,7 +191,8 @@ function valueEnd(body: Buffer, i: number): number {
 function literalEnd(body: Buffer, i: number): number {
   for (;;) {
     const c = body[i];
-    if (c === undefined || c === COMMA || c === CLOSE_OBJECT || c === CLOSE_ARRAY || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) return i;
+    if (c === undefined || c === COMMA || c === CLOSE_OBJECT || c === CLOSE_ARRAY || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
+      return i;
     i += 1;
   }
 }

@@ -9,7 +9,22 @@ const encoder = new RawEventEncoder();
 const JSON_FIELDS = ['properties', 'traits', 'context', 'integrations', 'extra'] as const;
 
 /** Keys a Segment call may carry, plus a few unknown ones (they go to extra). */
-const callKey = fc.constantFrom('userId', 'anonymousId', 'event', 'name', 'timestamp', 'sentAt', 'properties', 'traits', 'context', 'integrations', 'channel', 'type', '__proto__', 'prop\\u0065rties');
+const callKey = fc.constantFrom(
+  'userId',
+  'anonymousId',
+  'event',
+  'name',
+  'timestamp',
+  'sentAt',
+  'properties',
+  'traits',
+  'context',
+  'integrations',
+  'channel',
+  'type',
+  '__proto__',
+  'prop\\u0065rties',
+);
 /** Objects with their own toString or valueOf cannot go through String() (the mapper's rule for identifiers). */
 const call = fc
   .dictionary(callKey, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 10 })
@@ -62,23 +77,33 @@ describe('RawEventEncoder with JSON text from the body', () => {
 
   it('carries the same values as encode() whatever the spacing, for single calls and batches', () => {
     fc.assert(
-      fc.property(fc.array(call, { minLength: 1, maxLength: 5 }), fc.integer({ min: 0, max: 2 }), fc.option(call), (items, style, batchContext) => {
-        const batch = items.map((item, i) => ({ ...item, messageId: `m${i}` }));
-        const bodyValue = batchContext === null ? { batch } : { batch, context: batchContext, sentAt: 'T' };
-        const body = Buffer.from(spaced(bodyValue, style));
-        const parsed = JSON.parse(body.toString()) as { batch: Record<string, unknown>[]; context?: unknown; sentAt?: unknown };
-        const defaults = { context: parsed.context, sentAt: parsed.sentAt };
-        const located = locateBatchItemFields(body);
-        expect(located).toHaveLength(batch.length);
-        const events = parsed.batch.map((item, i) => toRawEventParts(item, 'track', 'src', 1_763_800_000_123, defaults, located![i]).parts);
-        const payloads = encoder.encodeAll(events, body);
-        payloads.forEach((payload, i) => expect(parsedFields(payload)).toEqual(parsedFields(oldWay(parsed.batch[i], defaults))));
+      fc.property(
+        fc.array(call, { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 0, max: 2 }),
+        fc.option(call),
+        (items, style, batchContext) => {
+          const batch = items.map((item, i) => ({ ...item, messageId: `m${i}` }));
+          const bodyValue = batchContext === null ? { batch } : { batch, context: batchContext, sentAt: 'T' };
+          const body = Buffer.from(spaced(bodyValue, style));
+          const parsed = JSON.parse(body.toString()) as { batch: Record<string, unknown>[]; context?: unknown; sentAt?: unknown };
+          const defaults = { context: parsed.context, sentAt: parsed.sentAt };
+          const located = locateBatchItemFields(body);
+          expect(located).toHaveLength(batch.length);
+          const events = parsed.batch.map(
+            (item, i) => toRawEventParts(item, 'track', 'src', 1_763_800_000_123, defaults, located![i]).parts,
+          );
+          const payloads = encoder.encodeAll(events, body);
+          payloads.forEach((payload, i) => expect(parsedFields(payload)).toEqual(parsedFields(oldWay(parsed.batch[i], defaults))));
 
-        const single = Buffer.from(spaced(batch[0], style));
-        const item = JSON.parse(single.toString()) as Record<string, unknown>;
-        const [payload] = encoder.encodeAll([toRawEventParts(item, 'track', 'src', 1_763_800_000_123, undefined, locateCallFields(single)).parts], single);
-        expect(parsedFields(payload)).toEqual(parsedFields(oldWay(item)));
-      }),
+          const single = Buffer.from(spaced(batch[0], style));
+          const item = JSON.parse(single.toString()) as Record<string, unknown>;
+          const [payload] = encoder.encodeAll(
+            [toRawEventParts(item, 'track', 'src', 1_763_800_000_123, undefined, locateCallFields(single)).parts],
+            single,
+          );
+          expect(parsedFields(payload)).toEqual(parsedFields(oldWay(item)));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -102,11 +127,19 @@ describe('RawEventEncoder with JSON text from the body', () => {
   });
 
   it('writes long, non-ASCII strings and many events into views of one buffer', () => {
-    const items = Array.from({ length: 300 }, (_, i) => ({ messageId: `m-${i}`, userId: 'ü'.repeat(i), event: 'x'.repeat(i * 10), properties: { i } }));
+    const items = Array.from({ length: 300 }, (_, i) => ({
+      messageId: `m-${i}`,
+      userId: 'ü'.repeat(i),
+      event: 'x'.repeat(i * 10),
+      properties: { i },
+    }));
     const body = Buffer.from(JSON.stringify({ batch: items }));
     const located = locateBatchItemFields(body)!;
     const parsed = (JSON.parse(body.toString()) as { batch: Record<string, unknown>[] }).batch;
-    const payloads = encoder.encodeAll(parsed.map((item, i) => toRawEventParts(item, 'track', 'src', 1_763_800_000_123, {}, located[i]).parts), body);
+    const payloads = encoder.encodeAll(
+      parsed.map((item, i) => toRawEventParts(item, 'track', 'src', 1_763_800_000_123, {}, located[i]).parts),
+      body,
+    );
     payloads.forEach((payload, i) => expect([i, payload.toString('hex')]).toEqual([i, oldWay(parsed[i], {}).toString('hex')]));
   });
 });

@@ -10,8 +10,21 @@ export interface RawEventParts {
 
 /** RawEvent's fields in schema order, after the three leading required ones (and type, the fourth). */
 const NULLABLE_STRING_FIELDS = [
-  'userId', 'anonymousId', 'event', 'name', 'category', 'groupId', 'previousId', 'timestamp', 'sentAt', 'originalTimestamp',
-  'properties', 'traits', 'context', 'integrations', 'extra',
+  'userId',
+  'anonymousId',
+  'event',
+  'name',
+  'category',
+  'groupId',
+  'previousId',
+  'timestamp',
+  'sentAt',
+  'originalTimestamp',
+  'properties',
+  'traits',
+  'context',
+  'integrations',
+  'extra',
 ] as const;
 const REQUIRED_FIELDS = ['messageId', 'sourceId', 'receivedAt', 'type'] as const;
 
@@ -36,9 +49,13 @@ export class RawEventEncoder {
     const expected = [...REQUIRED_FIELDS, ...NULLABLE_STRING_FIELDS].join(',');
     const actual = fields.map((f) => f.name).join(',');
     const types = fields.map((f) => JSON.stringify(f.type)).join(',');
-    const expectedTypes = ['"string"', '"string"', '"long"', '"string"', ...NULLABLE_STRING_FIELDS.map(() => '["null","string"]')].join(',');
+    const expectedTypes = ['"string"', '"string"', '"long"', '"string"', ...NULLABLE_STRING_FIELDS.map(() => '["null","string"]')].join(
+      ',',
+    );
     if (actual !== expected || types !== expectedTypes) {
-      throw new Error(`RawEventEncoder was written for cdp.events.raw fields ${expected}; the newest schema (v${latest.version}) differs: update it`);
+      throw new Error(
+        `RawEventEncoder was written for cdp.events.raw fields ${expected}; the newest schema (v${latest.version}) differs: update it`,
+      );
     }
     this.header = latest.header;
   }
@@ -69,10 +86,25 @@ export class RawEventEncoder {
   /** At most the bytes write() takes: 3 bytes per UTF-16 unit, the JSON ranges, and the framing. */
   private sizeBound({ value: v, ranges }: RawEventParts): number {
     const bound = this.header.length + 4 * MAX_VARINT_BYTES + NULLABLE_STRING_FIELDS.length * (1 + MAX_VARINT_BYTES);
-    const texts = v.messageId.length + v.sourceId.length + v.type.length + lengthOf(v.userId) + lengthOf(v.anonymousId) + lengthOf(v.event)
-      + lengthOf(v.name) + lengthOf(v.category) + lengthOf(v.groupId) + lengthOf(v.previousId) + lengthOf(v.timestamp) + lengthOf(v.sentAt)
-      + lengthOf(v.originalTimestamp) + lengthOf(v.properties) + lengthOf(v.traits) + lengthOf(v.context) + lengthOf(v.integrations)
-      + lengthOf(v.extra);
+    const texts =
+      v.messageId.length +
+      v.sourceId.length +
+      v.type.length +
+      lengthOf(v.userId) +
+      lengthOf(v.anonymousId) +
+      lengthOf(v.event) +
+      lengthOf(v.name) +
+      lengthOf(v.category) +
+      lengthOf(v.groupId) +
+      lengthOf(v.previousId) +
+      lengthOf(v.timestamp) +
+      lengthOf(v.sentAt) +
+      lengthOf(v.originalTimestamp) +
+      lengthOf(v.properties) +
+      lengthOf(v.traits) +
+      lengthOf(v.context) +
+      lengthOf(v.integrations) +
+      lengthOf(v.extra);
     let copied = 0;
     if (ranges) for (let f = 0; f < ranges.length; f += 2) if (ranges[f] >= 0) copied += ranges[f + 1] - ranges[f];
     return bound + 3 * texts + copied;
@@ -124,7 +156,14 @@ function writeNullable(buf: Buffer, pos: number, text: string | null | undefined
 }
 
 /** A JSON-text field: the text in `value` when there is one, else the body's bytes at its range, else null. */
-function writeJsonText(buf: Buffer, pos: number, text: string | null | undefined, ranges: JsonFieldRanges | null, field: number, body: Buffer | undefined): number {
+function writeJsonText(
+  buf: Buffer,
+  pos: number,
+  text: string | null | undefined,
+  ranges: JsonFieldRanges | null,
+  field: number,
+  body: Buffer | undefined,
+): number {
   const start = ranges && body ? ranges[2 * field] : -1;
   if (text != null || start < 0 || !ranges || !body) return writeNullable(buf, pos, text);
   const end = ranges[2 * field + 1];

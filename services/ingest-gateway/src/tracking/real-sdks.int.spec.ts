@@ -1,7 +1,16 @@
 import RudderAnalytics from '@rudderstack/rudder-sdk-node';
 import { Analytics as SegmentAnalytics } from '@segment/analytics-node';
 import { Topics } from '@tessera/contracts';
-import { createTestSchema, createTestTopics, eventually, ServiceChildProcess, startTestBroker, TopicCollector, type TestBroker, type TestSchema } from '@tessera/testing';
+import {
+  createTestSchema,
+  createTestTopics,
+  eventually,
+  ServiceChildProcess,
+  startTestBroker,
+  TopicCollector,
+  type TestBroker,
+  type TestSchema,
+} from '@tessera/testing';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GatewayHarness, basicAuth, type CreatedSource } from '../test-support/gateway-harness';
@@ -27,7 +36,9 @@ function recordingProxy(target: () => string, seen: SeenRequest[]): Promise<{ se
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
+  );
 }
 
 /**
@@ -49,11 +60,22 @@ describe('real SDKs -> gateway -> validation -> cdp.events.valid (embedded broke
 
   beforeAll(async () => {
     broker = await startTestBroker();
-    await createTestTopics(broker.brokers, [Topics.EventsRaw, Topics.RecordsRaw, Topics.EventsValid, Topics.RecordsValid, Topics.EventsRejected]);
+    await createTestTopics(broker.brokers, [
+      Topics.EventsRaw,
+      Topics.RecordsRaw,
+      Topics.EventsValid,
+      Topics.RecordsValid,
+      Topics.EventsRejected,
+    ]);
     gateway = await new GatewayHarness(broker.brokers, await createTestSchema('sdk_gateway')).start();
     source = await gateway.createSource('sdk apps');
     validationSchema = await createTestSchema('sdk_validation');
-    validation = await ServiceChildProcess.launch({ service: 'validation', database: validationSchema, brokers: broker.brokers, shortKafkaSessions: false });
+    validation = await ServiceChildProcess.launch({
+      service: 'validation',
+      database: validationSchema,
+      brokers: broker.brokers,
+      shortKafkaSessions: false,
+    });
     collector = new TopicCollector(broker.brokers, [Topics.EventsValid, Topics.EventsRejected]);
     await collector.start();
     proxy = await recordingProxy(() => gateway.url, seen);
@@ -80,7 +102,14 @@ describe('real SDKs -> gateway -> validation -> cdp.events.valid (embedded broke
   it('@rudderstack/rudder-sdk-node: gzipped form-urlencoded batches are taken, and every call type comes out valid', async () => {
     const errors: unknown[] = [];
     // No persistence queue (that one needs Redis): the in-memory queue, flushed by hand.
-    const rudder = new RudderAnalytics(source.writeKey, { dataPlaneUrl: proxy.url, flushAt: 100, flushInterval: 60_000, retryCount: 0, logLevel: 'error', errorHandler: (error) => errors.push(error) });
+    const rudder = new RudderAnalytics(source.writeKey, {
+      dataPlaneUrl: proxy.url,
+      flushAt: 100,
+      flushInterval: 60_000,
+      retryCount: 0,
+      logLevel: 'error',
+      errorHandler: (error) => errors.push(error),
+    });
     const user = `rs-user-${run}`;
     const anon = `rs-anon-${run}`;
     rudder.identify({ userId: user, anonymousId: anon, traits: { email: `rs-${run}@example.com`, plan: 'pro' } });
@@ -95,7 +124,15 @@ describe('real SDKs -> gateway -> validation -> cdp.events.valid (embedded broke
     const batches = seen.filter((r) => r.url === '/v1/batch' && r.headers['user-agent']?.startsWith('analytics-node/'));
     expect(batches.length).toBeGreaterThan(0);
     for (const batch of batches) {
-      expect(batch).toMatchObject({ method: 'POST', status: 200, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip', authorization: basicAuth(source.writeKey) } });
+      expect(batch).toMatchObject({
+        method: 'POST',
+        status: 200,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-encoding': 'gzip',
+          authorization: basicAuth(source.writeKey),
+        },
+      });
     }
 
     const valid = await collector.waitFor(Topics.EventsValid, (e) => e.userId === user, 6, 30_000);
@@ -105,11 +142,19 @@ describe('real SDKs -> gateway -> validation -> cdp.events.valid (embedded broke
     expect(order).toMatchObject({ event: 'Order Completed', revenue: 42.5, currency: 'EUR' });
     const identify = valid.find((m) => m.value.type === 'identify')!.value;
     expect(JSON.parse(identify.traits!)).toMatchObject({ email: `rs-${run}@example.com`, plan: 'pro' });
-    expect(collector.all(Topics.EventsRejected).filter((m) => m.value.messageId && valid.some((v) => v.value.messageId === m.value.messageId))).toEqual([]);
+    expect(
+      collector.all(Topics.EventsRejected).filter((m) => m.value.messageId && valid.some((v) => v.value.messageId === m.value.messageId)),
+    ).toEqual([]);
   }, 60_000);
 
   it('@segment/analytics-node: every call type comes out valid', async () => {
-    const segment = new SegmentAnalytics({ writeKey: source.writeKey, host: proxy.url, flushAt: 100, flushInterval: 60_000, maxRetries: 0 });
+    const segment = new SegmentAnalytics({
+      writeKey: source.writeKey,
+      host: proxy.url,
+      flushAt: 100,
+      flushInterval: 60_000,
+      maxRetries: 0,
+    });
     const errors: unknown[] = [];
     segment.on('error', (error) => errors.push(error));
     const user = `seg-user-${run}`;
@@ -123,7 +168,9 @@ describe('real SDKs -> gateway -> validation -> cdp.events.valid (embedded broke
     segment.alias({ userId: user, previousId: anon, messageId: id('alias') });
     await segment.closeAndFlush({ timeout: 20_000 });
     expect(errors).toEqual([]);
-    expect(seen.filter((r) => r.url === '/v1/batch' && r.headers['user-agent']?.startsWith('analytics-node-next')).map((r) => r.status)).toEqual([200]);
+    expect(
+      seen.filter((r) => r.url === '/v1/batch' && r.headers['user-agent']?.startsWith('analytics-node-next')).map((r) => r.status),
+    ).toEqual([200]);
 
     const valid = await collector.waitFor(Topics.EventsValid, (e) => e.messageId.startsWith(`seg-${run}-`), 6, 30_000);
     expect(valid.map((m) => m.value.messageId).sort()).toEqual(['alias', 'group', 'identify', 'page', 'screen', 'track'].map(id));

@@ -35,7 +35,7 @@ export const SEGMENT_BATCH_SCHEMA: SchemaObject = {
   properties: {
     writeKey: { type: 'string' },
     batch: { type: 'array', minItems: 1, maxItems: 2500, items: SEGMENT_CALL_SCHEMA },
-    context: { type: 'object', additionalProperties: true, description: 'Merged into each item (the item\'s keys win)' },
+    context: { type: 'object', additionalProperties: true, description: "Merged into each item (the item's keys win)" },
     integrations: { type: 'object', additionalProperties: true },
     sentAt: { type: 'string', format: 'date-time' },
   },

@@ -5,10 +5,21 @@ describe('toRawEventParts', () => {
   it('keeps values as sent: identifiers as strings, objects as JSON text, other keys in extra (never writeKey)', () => {
     const { key, value } = stampEvent(
       { userId: 42, anonymousId: { a: 1 }, event: 'E', properties: { p: 1 }, writeKey: 'secret', channel: 'web', messageId: 'm1' },
-      'track', 'src', 1000,
+      'track',
+      'src',
+      1000,
     );
     expect(key).toBe('42');
-    expect(value).toMatchObject({ messageId: 'm1', sourceId: 'src', receivedAt: 1000, type: 'track', userId: '42', anonymousId: '{"a":1}', properties: '{"p":1}', extra: '{"channel":"web"}' });
+    expect(value).toMatchObject({
+      messageId: 'm1',
+      sourceId: 'src',
+      receivedAt: 1000,
+      type: 'track',
+      userId: '42',
+      anonymousId: '{"a":1}',
+      properties: '{"p":1}',
+      extra: '{"channel":"web"}',
+    });
     expect(JSON.stringify(value)).not.toContain('secret');
   });
 
@@ -16,7 +27,10 @@ describe('toRawEventParts', () => {
     const hostile = JSON.parse('{"userId": {"toString": 1}, "event": "E"}') as Record<string, unknown>;
     expect(() => String(hostile.userId)).toThrow(TypeError);
     expect(textKeyProblem(hostile)).toEqual({ path: '/userId', message: '"userId" must be a string, got an object' });
-    expect(textKeyProblem({ userId: 'u', event: ['E'] }, '/batch/3')).toEqual({ path: '/batch/3/event', message: '"event" must be a string, got an array' });
+    expect(textKeyProblem({ userId: 'u', event: ['E'] }, '/batch/3')).toEqual({
+      path: '/batch/3/event',
+      message: '"event" must be a string, got an array',
+    });
     expect(textKeyProblem({ userId: 42, anonymousId: true, event: null, properties: { a: {} }, context: [] })).toBeUndefined();
     // Should one get through anyway, it becomes JSON text rather than a String() that throws.
     expect(stampEvent(hostile, 'track', 's', 1).value.userId).toBe('{"toString":1}');

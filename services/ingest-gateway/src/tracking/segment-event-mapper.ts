@@ -9,8 +9,24 @@ export type SegmentCallType = (typeof SEGMENT_CALL_TYPES)[number];
 
 /** Keys with a field of their own in RawEvent; every other key (except writeKey) goes to `extra`. */
 const KNOWN_KEYS = new Set([
-  'type', 'messageId', 'userId', 'anonymousId', 'event', 'name', 'category', 'groupId', 'previousId',
-  'timestamp', 'sentAt', 'originalTimestamp', 'properties', 'traits', 'context', 'integrations', 'writeKey', 'receivedAt',
+  'type',
+  'messageId',
+  'userId',
+  'anonymousId',
+  'event',
+  'name',
+  'category',
+  'groupId',
+  'previousId',
+  'timestamp',
+  'sentAt',
+  'originalTimestamp',
+  'properties',
+  'traits',
+  'context',
+  'integrations',
+  'writeKey',
+  'receivedAt',
 ]);
 
 /**
@@ -19,8 +35,18 @@ const KNOWN_KEYS = new Set([
  * from JSON may throw: `{"toString": 1}`).
  */
 const TEXT_KEYS = [
-  'type', 'messageId', 'userId', 'anonymousId', 'event', 'name', 'category', 'groupId', 'previousId',
-  'timestamp', 'sentAt', 'originalTimestamp',
+  'type',
+  'messageId',
+  'userId',
+  'anonymousId',
+  'event',
+  'name',
+  'category',
+  'groupId',
+  'previousId',
+  'timestamp',
+  'sentAt',
+  'originalTimestamp',
 ] as const;
 
 export interface TextKeyProblem {

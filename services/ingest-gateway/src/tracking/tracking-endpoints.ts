@@ -37,7 +37,12 @@ export class TrackingEndpoints {
     return this.measured('batch', reply, eventCount, () => this.tracking.ingestBatch(request));
   }
 
-  private async measured(endpoint: string, reply: FastifyReply, eventCount: number, ingest: () => Promise<number>): Promise<TrackingAnswer> {
+  private async measured(
+    endpoint: string,
+    reply: FastifyReply,
+    eventCount: number,
+    ingest: () => Promise<number>,
+  ): Promise<TrackingAnswer> {
     const { metrics } = this.tracking;
     const started = process.hrtime.bigint();
     try {

@@ -15,7 +15,10 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
   beforeAll(async () => {
     broker = await startTestBroker();
     await createTestTopics(broker.brokers, RAW_TOPICS);
-    gateway = await new GatewayHarness(broker.brokers, await createTestSchema('ingest_gateway')).start({ TESSERA_DEV_WRITE_KEY: 'dev-write-key-for-tests', INGEST_SOURCE_CACHE_TTL_MS: '60000' });
+    gateway = await new GatewayHarness(broker.brokers, await createTestSchema('ingest_gateway')).start({
+      TESSERA_DEV_WRITE_KEY: 'dev-write-key-for-tests',
+      INGEST_SOURCE_CACHE_TTL_MS: '60000',
+    });
     tail = new TopicTail();
     await tail.start(broker.brokers);
     web = await gateway.createSource('web app');
@@ -31,8 +34,12 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
   it('is ready and serves its OpenAPI document with the tracking routes', async () => {
     const ready = await fetch(`${gateway.url}/readyz`);
     expect(ready.status).toBe(200);
-    const openapi = (await (await fetch(`${gateway.url}/openapi.json`)).json()) as { paths: Record<string, { post?: { requestBody?: unknown } }> };
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/track', '/v1/batch', '/v1/import', '/v1/records', '/admin/sources']));
+    const openapi = (await (await fetch(`${gateway.url}/openapi.json`)).json()) as {
+      paths: Record<string, { post?: { requestBody?: unknown } }>;
+    };
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/v1/track', '/v1/batch', '/v1/import', '/v1/records', '/admin/sources']),
+    );
     expect(JSON.stringify(openapi.paths['/v1/batch'].post?.requestBody)).toContain('"maxItems":2500');
     expect(JSON.stringify(openapi.paths['/v1/records'].post?.requestBody)).toContain('recordId');
   });
@@ -52,7 +59,11 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
     ['alias', { userId: 'u-1', previousId: 'anon-1' }],
   ])('POST /v1/%s answers { success: true } only once the event is on cdp.events.raw', async (type, payload) => {
     const messageId = `endpoint-${type}-${Date.now()}`;
-    const res = await gateway.post(`/v1/${type}`, { ...payload, messageId, context: { ip: '1.2.3.4' }, timestamp: '2026-01-01T00:00:00Z', channel: 'server' }, auth);
+    const res = await gateway.post(
+      `/v1/${type}`,
+      { ...payload, messageId, context: { ip: '1.2.3.4' }, timestamp: '2026-01-01T00:00:00Z', channel: 'server' },
+      auth,
+    );
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ success: true });
     const [landed] = await tail.waitFor(() => tail.eventsWith(messageId).length > 0 && tail.eventsWith(messageId), `${type} event`);
@@ -81,16 +92,27 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
 
   it('answers on the one-letter paths analytics.js uses, with the key in a text/plain body', async () => {
     const messageId = `short-path-${Date.now()}`;
-    const res = await gateway.post('/v1/t', JSON.stringify({ writeKey: web.writeKey, anonymousId: 'browser-1', event: 'Clicked', messageId }), { 'content-type': 'text/plain;charset=UTF-8' });
+    const res = await gateway.post(
+      '/v1/t',
+      JSON.stringify({ writeKey: web.writeKey, anonymousId: 'browser-1', event: 'Clicked', messageId }),
+      { 'content-type': 'text/plain;charset=UTF-8' },
+    );
     expect(res).toMatchObject({ status: 200, json: { success: true } });
-    const batched = await gateway.post('/v1/b', { writeKey: web.writeKey, batch: [{ type: 'page', anonymousId: 'browser-1', messageId: `${messageId}-b` }] });
+    const batched = await gateway.post('/v1/b', {
+      writeKey: web.writeKey,
+      batch: [{ type: 'page', anonymousId: 'browser-1', messageId: `${messageId}-b` }],
+    });
     expect(batched.status).toBe(200);
     const landed = await tail.waitFor(() => tail.eventsWith(messageId).length === 2 && tail.eventsWith(messageId), 'short-path events');
     expect(landed.map((e) => e.value.type).sort()).toEqual(['page', 'track']);
   });
 
   it('accepts the dev source key from TESSERA_DEV_WRITE_KEY', async () => {
-    const res = await gateway.post('/v1/track', { userId: 'dev-user', event: 'Dev', messageId: 'dev-msg-1' }, { authorization: basicAuth('dev-write-key-for-tests') });
+    const res = await gateway.post(
+      '/v1/track',
+      { userId: 'dev-user', event: 'Dev', messageId: 'dev-msg-1' },
+      { authorization: basicAuth('dev-write-key-for-tests') },
+    );
     expect(res.status).toBe(200);
     const landed = await tail.waitFor(() => tail.events.find((e) => e.value.messageId === 'dev-msg-1'), 'dev event');
     expect(landed.value.sourceId).toBe('dev');
@@ -130,9 +152,21 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
 
   it('gives an event without messageId a UUID, which is also its tessera-msg-id', async () => {
     const marker = `no-id-${Date.now()}`;
-    const res = await gateway.post('/v1/batch', { batch: [{ type: 'track', userId: marker, event: 'A' }, { type: 'track', userId: marker, event: 'B' }] }, auth);
+    const res = await gateway.post(
+      '/v1/batch',
+      {
+        batch: [
+          { type: 'track', userId: marker, event: 'A' },
+          { type: 'track', userId: marker, event: 'B' },
+        ],
+      },
+      auth,
+    );
     expect(res.status).toBe(200);
-    const landed = await tail.waitFor(() => { const found = tail.events.filter((e) => e.value.userId === marker); return found.length === 2 && found; }, 'stamped events');
+    const landed = await tail.waitFor(() => {
+      const found = tail.events.filter((e) => e.value.userId === marker);
+      return found.length === 2 && found;
+    }, 'stamped events');
     for (const event of landed) {
       expect(event.value.messageId).toMatch(/^[0-9a-f-]{36}$/);
       expect(event.headers['tessera-msg-id']).toBe(event.value.messageId);
@@ -144,7 +178,14 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
     const prefix = `mixed-${Date.now()}-`;
     const res = await gateway.post(
       '/v1/batch',
-      { batch: [{ type: 'track', userId: 'ok', event: 'Fine', messageId: `${prefix}0` }, 'not an event', { type: 'track', userId: 'u', event: 'Fine too', messageId: `${prefix}2` }, null] },
+      {
+        batch: [
+          { type: 'track', userId: 'ok', event: 'Fine', messageId: `${prefix}0` },
+          'not an event',
+          { type: 'track', userId: 'u', event: 'Fine too', messageId: `${prefix}2` },
+          null,
+        ],
+      },
       auth,
     );
     expect(res.status).toBe(400);
@@ -158,7 +199,12 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
     const big = 'x'.repeat(33 * 1024);
     const oversized = await gateway.post(
       '/v1/batch',
-      { batch: [{ type: 'track', userId: 'ok', event: 'Fine', messageId: `${prefix}3` }, { type: 'track', userId: 'u', event: 'Big', properties: { big } }] },
+      {
+        batch: [
+          { type: 'track', userId: 'ok', event: 'Fine', messageId: `${prefix}3` },
+          { type: 'track', userId: 'u', event: 'Big', properties: { big } },
+        ],
+      },
       auth,
     );
     expect(oversized.status).toBe(400);
@@ -211,7 +257,9 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
       expect(rotated.json.writeKey).not.toBe(created.writeKey);
       expect(rotated.json.source.keyRotatedAt).toEqual(expect.any(String));
       expect((await gateway.post('/v1/track', { userId: 'd', event: 'E' }, key)).status).toBe(401);
-      expect((await gateway.post('/v1/track', { userId: 'd', event: 'E' }, { authorization: basicAuth(rotated.json.writeKey) })).status).toBe(200);
+      expect(
+        (await gateway.post('/v1/track', { userId: 'd', event: 'E' }, { authorization: basicAuth(rotated.json.writeKey) })).status,
+      ).toBe(200);
     });
   });
 
@@ -229,8 +277,18 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
       const ids = (listed.json.sources as { id: string }[]).map((s) => s.id);
       expect(ids).toEqual(expect.arrayContaining(['dev', web.source.id]));
       expect(JSON.stringify(listed.json)).not.toContain(web.writeKey);
-      expect(Object.keys(listed.json.sources[0]).sort()).toEqual(['createdAt', 'enabled', 'id', 'keyRotatedAt', 'name', 'rateLimit', 'updatedAt']);
-      const { rows } = await gateway.schema.pool.query<{ digest: Buffer }>('SELECT write_key_sha256 AS digest FROM sources WHERE id = $1', [web.source.id]);
+      expect(Object.keys(listed.json.sources[0]).sort()).toEqual([
+        'createdAt',
+        'enabled',
+        'id',
+        'keyRotatedAt',
+        'name',
+        'rateLimit',
+        'updatedAt',
+      ]);
+      const { rows } = await gateway.schema.pool.query<{ digest: Buffer }>('SELECT write_key_sha256 AS digest FROM sources WHERE id = $1', [
+        web.source.id,
+      ]);
       expect(rows[0].digest.toString('hex')).toBe(createHash('sha256').update(web.writeKey).digest('hex'));
     });
 
@@ -251,7 +309,12 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
     });
 
     it('400 for a batch over 500 KB', async () => {
-      const batch = Array.from({ length: 40 }, () => ({ type: 'track', userId: 'u', event: 'E', properties: { blob: 'y'.repeat(14 * 1024) } }));
+      const batch = Array.from({ length: 40 }, () => ({
+        type: 'track',
+        userId: 'u',
+        event: 'E',
+        properties: { blob: 'y'.repeat(14 * 1024) },
+      }));
       const res = await gateway.post('/v1/batch', { batch }, auth);
       expect(res.status).toBe(400);
       expect(res.json.message).toContain('500 KB limit');

@@ -76,9 +76,14 @@ export class TrackingService {
     const { items, defaults } = checkBatch(body);
     const located = request.rawBody ? locateBatchItemFields(request.rawBody) : null;
     const ranges = located?.length === items.length ? located : null;
-    const events = items.map((item, i) => toRawEventParts(item, batchItemType(item), sourceId, request.receivedAt, defaults, ranges ? ranges[i] : null));
+    const events = items.map((item, i) =>
+      toRawEventParts(item, batchItemType(item), sourceId, request.receivedAt, defaults, ranges ? ranges[i] : null),
+    );
     const messages = this.toMessages(events, request.rawBody);
-    checkEventSizes(messages.map((m) => (m.value as Buffer).length), request.bodyBytes);
+    checkEventSizes(
+      messages.map((m) => (m.value as Buffer).length),
+      request.bodyBytes,
+    );
     return messages;
   }
 
@@ -89,7 +94,10 @@ export class TrackingService {
    * would copy each message to add it); a messageId the gateway stamped is such a fresh UUID already.
    */
   private toMessages(events: { key: string; parts: RawEventParts; stampedMessageId: boolean }[], rawBody: Buffer | undefined): Message[] {
-    const values = this.encoder.encodeAll(events.map((e) => e.parts), rawBody);
+    const values = this.encoder.encodeAll(
+      events.map((e) => e.parts),
+      rawBody,
+    );
     const messages = new Array<Message>(events.length);
     for (let i = 0; i < events.length; i++) {
       const { key, parts, stampedMessageId } = events[i];
@@ -100,5 +108,3 @@ export class TrackingService {
     return messages;
   }
 }
-
-

@@ -18,7 +18,8 @@ export class AccountsController {
   @ApiQuery({ name: 'limit', required: false, description: `members listed, 1..${MAX_MEMBER_LIMIT}, default ${DEFAULT_MEMBER_LIMIT}` })
   async byGroupId(@Param('groupId') groupId: string, @Query('limit') limitText: string | undefined): Promise<AccountView> {
     const limit = limitText === undefined ? DEFAULT_MEMBER_LIMIT : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_MEMBER_LIMIT) throw new BadRequestException(`limit must be an integer from 1 to ${MAX_MEMBER_LIMIT}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_MEMBER_LIMIT)
+      throw new BadRequestException(`limit must be an integer from 1 to ${MAX_MEMBER_LIMIT}`);
     const account = await accountOf(this.pool, groupId.trim(), limit);
     if (!account) throw new NotFoundException(`no profile is a member of the group ${groupId}`);
     return account;

@@ -31,7 +31,12 @@ export class CurrencyRateRepository {
       );
       return {
         reportingCurrency: money.reportingCurrency,
-        rates: rows.map((row) => ({ currency: row.currency, rate: Number(row.rate), date: row.rate_date, current: money.rates.get(row.currency)?.date === row.rate_date })),
+        rates: rows.map((row) => ({
+          currency: row.currency,
+          rate: Number(row.rate),
+          date: row.rate_date,
+          current: money.rates.get(row.currency)?.date === row.rate_date,
+        })),
       };
     });
   }

@@ -20,7 +20,11 @@ const validatePut = new Ajv({ strict: true }).compile<PutCurrencyRates>({
         type: 'object',
         additionalProperties: false,
         required: ['currency', 'date', 'rate'],
-        properties: { currency: CURRENCY, date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }, rate: { type: 'number', exclusiveMinimum: 0 } },
+        properties: {
+          currency: CURRENCY,
+          date: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+          rate: { type: 'number', exclusiveMinimum: 0 },
+        },
       },
     },
   },
@@ -36,7 +40,8 @@ function checkPut(body: unknown): PutCurrencyRates {
   }
   for (const rate of body.rates) {
     const day = new Date(`${rate.date}T00:00:00Z`);
-    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== rate.date) throw new BadRequestException(`${rate.date} is not a calendar date`);
+    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== rate.date)
+      throw new BadRequestException(`${rate.date} is not a calendar date`);
   }
   return body;
 }
@@ -62,7 +67,8 @@ export class CurrencyRatesAdminController {
   @ApiOperation({ summary: 'Upsert rates, e.g. {"reportingCurrency":"USD","rates":[{"currency":"EUR","date":"2026-12-01","rate":1.08}]}' })
   async put(@Body() body: unknown): Promise<CurrencyRatesView> {
     const checked = checkPut(body);
-    if (checked.reportingCurrency === undefined && checked.rates.length === 0) throw new BadRequestException('body names no reporting currency and no rate');
+    if (checked.reportingCurrency === undefined && checked.rates.length === 0)
+      throw new BadRequestException('body names no reporting currency and no rate');
     return this.rates.put(checked);
   }
 }

@@ -9,12 +9,30 @@ import { MergerHarness, type JsonBody } from '../test-support/merger-harness';
 const T0 = Date.UTC(2026, 11, 1);
 type Commerce = NonNullable<Parameters<typeof trackItem>[0]['commerce']>;
 
-const order = (profileId: string, messageId: string, at: number, orderId: string, amount: number, currency: string | null, isTest = false) =>
+const order = (
+  profileId: string,
+  messageId: string,
+  at: number,
+  orderId: string,
+  amount: number,
+  currency: string | null,
+  isTest = false,
+) =>
   trackItem({
-    profileId, messageId, sourceId: 'web', at: T0 + at, event: 'Order Completed', revenue: amount, properties: { order_id: orderId }, isTest,
+    profileId,
+    messageId,
+    sourceId: 'web',
+    at: T0 + at,
+    event: 'Order Completed',
+    revenue: amount,
+    properties: { order_id: orderId },
+    isTest,
     commerce: { kind: 'order', orderId, amount, currency, currencyOrigin: currency ? 'event' : 'missing' } satisfies Commerce,
   });
-const withUser = <T extends { identifiers: unknown[] }>(item: T, userId: string): T => ({ ...item, identifiers: [{ type: 'user_id', value: userId }] });
+const withUser = <T extends { identifiers: unknown[] }>(item: T, userId: string): T => ({
+  ...item,
+  identifiers: [{ type: 'user_id', value: userId }],
+});
 
 /**
  * Orders, refunds, currencies and test traffic through the real merger (embedded broker and Postgres, HTTP):
@@ -31,12 +49,21 @@ describe('orders, currencies and test traffic in the merger', () => {
 
   beforeAll(async () => {
     broker = await startTestBroker();
-    await createTestTopics(broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
+    await createTestTopics(
+      broker.brokers,
+      TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })),
+    );
     schema = await createTestSchema('profile_merger_orders');
-    service = await startServiceForTest(AppModule, 'profile-merger', { databaseUrl: schema.url, schema: schema.schema, kafkaBrokers: broker.brokers.join(',') });
+    service = await startServiceForTest(AppModule, 'profile-merger', {
+      databaseUrl: schema.url,
+      schema: schema.schema,
+      kafkaBrokers: broker.brokers.join(','),
+    });
     harness = new MergerHarness(broker.brokers, service.url);
     await harness.start();
-    tail = new Kafka({ clientId: 'merger-orders-tail', brokers: broker.brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: 'merger-orders-tail' });
+    tail = new Kafka({ clientId: 'merger-orders-tail', brokers: broker.brokers, logLevel: logLevel.NOTHING }).consumer({
+      groupId: 'merger-orders-tail',
+    });
     await tail.connect();
     await tail.subscribe({ topic: Topics.ProfilesChanged, fromBeginning: true });
     await tail.run({ eachMessage: async ({ message }) => void changes.push(decode(Topics.ProfilesChanged, message.value as Buffer)) });
@@ -66,18 +93,43 @@ describe('orders, currencies and test traffic in the merger', () => {
   });
 
   it('counts each order once, keeps currencies apart, converts with the rate table and flags what it cannot convert', async () => {
-    const put = await harness.admin('PUT', '/admin/currency-rates', { reportingCurrency: 'USD', rates: [{ currency: 'EUR', date: '2026-11-30', rate: 1.05 }, { currency: 'EUR', date: '2026-12-01', rate: 1.1 }] });
+    const put = await harness.admin('PUT', '/admin/currency-rates', {
+      reportingCurrency: 'USD',
+      rates: [
+        { currency: 'EUR', date: '2026-11-30', rate: 1.05 },
+        { currency: 'EUR', date: '2026-12-01', rate: 1.1 },
+      ],
+    });
     expect(await put.json()).toEqual({
       reportingCurrency: 'USD',
-      rates: [{ currency: 'EUR', date: '2026-12-01', rate: 1.1, current: true }, { currency: 'EUR', date: '2026-11-30', rate: 1.05, current: false }],
+      rates: [
+        { currency: 'EUR', date: '2026-12-01', rate: 1.1, current: true },
+        { currency: 'EUR', date: '2026-11-30', rate: 1.05, current: false },
+      ],
     });
     const p = 'p-shop';
     await harness.sendItems([
       withUser(order(p, 'shop-1', 1000, 'o-1', 100, 'EUR'), 'u-shop'),
       order(p, 'shop-1-resend', 1000, 'o-1', 100, 'EUR'),
-      trackItem({ profileId: p, messageId: 'shop-checkout', sourceId: 'web', at: T0 + 1500, event: 'Checkout Started', revenue: 500, properties: { order_id: 'o-2' } }),
+      trackItem({
+        profileId: p,
+        messageId: 'shop-checkout',
+        sourceId: 'web',
+        at: T0 + 1500,
+        event: 'Checkout Started',
+        revenue: 500,
+        properties: { order_id: 'o-2' },
+      }),
       order(p, 'shop-2', 2000, 'o-2', 20, 'USD'),
-      trackItem({ profileId: p, messageId: 'shop-refund', sourceId: 'web', at: T0 + 2500, event: 'Order Refunded', properties: { order_id: 'o-2' }, commerce: { kind: 'refund', orderId: 'o-2', amount: 5, currency: 'USD', currencyOrigin: 'event' } }),
+      trackItem({
+        profileId: p,
+        messageId: 'shop-refund',
+        sourceId: 'web',
+        at: T0 + 2500,
+        event: 'Order Refunded',
+        properties: { order_id: 'o-2' },
+        commerce: { kind: 'refund', orderId: 'o-2', amount: 5, currency: 'USD', currencyOrigin: 'event' },
+      }),
       order(p, 'shop-3', 3000, 'o-3', 1000, 'JPY'),
       order(p, 'shop-4', 4000, 'o-4', 7, null),
       order(p, 'shop-test', 5000, 'o-5', 999, 'USD', true),
@@ -101,11 +153,32 @@ describe('orders, currencies and test traffic in the merger', () => {
     expect(profile.summary.eventCounts['Order Completed'].count).toBe(5);
     expect(profile.summary.lastSeen).toBe(new Date(T0 + 4000).toISOString());
 
-    const change = await eventually(async () => changes.filter((c) => c.profileId === p).map((c) => JSON.parse(c.values) as JsonBody).find((v) => v.order_count === 4), 20_000, 'the change with 4 orders');
-    expect(change).toMatchObject({ revenue_total: 125, revenue_currency: 'USD', 'revenue.EUR': 100, 'revenue.USD': 15, 'revenue.JPY': 1000, revenue_without_currency: 7, revenue_flags: ['missing_rate:JPY', 'missing_currency'] });
+    const change = await eventually(
+      async () =>
+        changes
+          .filter((c) => c.profileId === p)
+          .map((c) => JSON.parse(c.values) as JsonBody)
+          .find((v) => v.order_count === 4),
+      20_000,
+      'the change with 4 orders',
+    );
+    expect(change).toMatchObject({
+      revenue_total: 125,
+      revenue_currency: 'USD',
+      'revenue.EUR': 100,
+      'revenue.USD': 15,
+      'revenue.JPY': 1000,
+      revenue_without_currency: 7,
+      revenue_flags: ['missing_rate:JPY', 'missing_currency'],
+    });
 
     // A new rate applies at the next read, retroactively; adding a JPY rate lifts the flag.
-    await harness.admin('PUT', '/admin/currency-rates', { rates: [{ currency: 'EUR', date: '2026-12-02', rate: 1.2 }, { currency: 'JPY', date: '2026-12-02', rate: 0.0065 }] });
+    await harness.admin('PUT', '/admin/currency-rates', {
+      rates: [
+        { currency: 'EUR', date: '2026-12-02', rate: 1.2 },
+        { currency: 'JPY', date: '2026-12-02', rate: 0.0065 },
+      ],
+    });
     const reread = (await harness.get(`/v1/profiles/${p}`)).body;
     expect(reread.transactions).toMatchObject({ revenueTotal: 141.5, flags: ['missing_currency'] });
   });
@@ -118,12 +191,28 @@ describe('orders, currencies and test traffic in the merger', () => {
     ]);
     await harness.waitFor('/v1/profiles/p-left', (body) => body.summary?.itemCount === 1);
     await harness.waitFor('/v1/profiles/p-right', (body) => body.summary?.itemCount === 2);
-    await harness.sendChange({ changeId: 'orders-merge', kind: 'merge', survivorProfileId: 'p-left', absorbedProfileId: 'p-right', rule: 'test', causingMessageId: null, identifiers: [], at: T0 + 2000 });
+    await harness.sendChange({
+      changeId: 'orders-merge',
+      kind: 'merge',
+      survivorProfileId: 'p-left',
+      absorbedProfileId: 'p-right',
+      rule: 'test',
+      causingMessageId: null,
+      identifiers: [],
+      at: T0 + 2000,
+    });
     const merged = await harness.waitFor('/v1/profiles/p-left', (body) => body.summary?.itemCount === 3);
     expect(merged.transactions).toMatchObject({ orderCount: 2, revenueTotal: 40, byCurrency: { USD: { orders: 2, net: 40 } } });
     await harness.sendChange({
-      changeId: 'orders-split', kind: 'split', survivorProfileId: 'p-left', absorbedProfileId: 'p-right', rule: 'manual_split', causingMessageId: null,
-      identifiers: [{ type: 'user_id', value: 'u-right' }], movedMessageIds: ['right-1', 'right-2'], at: T0 + 3000,
+      changeId: 'orders-split',
+      kind: 'split',
+      survivorProfileId: 'p-left',
+      absorbedProfileId: 'p-right',
+      rule: 'manual_split',
+      causingMessageId: null,
+      identifiers: [{ type: 'user_id', value: 'u-right' }],
+      movedMessageIds: ['right-1', 'right-2'],
+      at: T0 + 3000,
     });
     const left = await harness.waitFor('/v1/profiles/p-left', (body) => body.summary?.itemCount === 1);
     expect(left.transactions).toMatchObject({ orderCount: 1, revenueTotal: 30 });
@@ -132,11 +221,22 @@ describe('orders, currencies and test traffic in the merger', () => {
   });
 
   it('a profile of test items only stays visible, marked isTest, with no KPIs', async () => {
-    const qa = (messageId: string, at: number) => ({ ...identifyItem({ profileId: 'p-qa', messageId, sourceId: 'web', at: T0 + at, traits: { plan: 'qa' } }), identifiers: [{ type: 'user_id', value: 'qa-1' }] });
+    const qa = (messageId: string, at: number) => ({
+      ...identifyItem({ profileId: 'p-qa', messageId, sourceId: 'web', at: T0 + at, traits: { plan: 'qa' } }),
+      identifiers: [{ type: 'user_id', value: 'qa-1' }],
+    });
     const testIdentify = qa('qa-1', 1000);
-    await harness.sendItems([{ ...testIdentify, event: { ...testIdentify.event!, isTest: true } }, order('p-qa', 'qa-order', 2000, 'qa-o', 50, 'USD', true)]);
+    await harness.sendItems([
+      { ...testIdentify, event: { ...testIdentify.event!, isTest: true } },
+      order('p-qa', 'qa-order', 2000, 'qa-o', 50, 'USD', true),
+    ]);
     const profile = await harness.waitFor('/v1/profiles?identifier=user_id:qa-1', (body) => body.summary?.itemCount === 2);
-    expect(profile).toMatchObject({ isTest: true, traits: {}, transactions: { orderCount: 0, revenueTotal: 0 }, summary: { eventCounts: {} } });
+    expect(profile).toMatchObject({
+      isTest: true,
+      traits: {},
+      transactions: { orderCount: 0, revenueTotal: 0 },
+      summary: { eventCounts: {} },
+    });
     const published = await eventually(async () => changes.find((c) => c.profileId === 'p-qa'), 20_000, 'a change of p-qa');
     expect(published.isTest).toBe(true);
   });
@@ -149,8 +249,27 @@ describe('orders, currencies and test traffic in the merger', () => {
     await harness.sendItems([testView('p-qa-a', 'qa-a', 'dev-a'), testView('p-qa-b', 'qa-b', 'dev-b')]);
     await harness.waitFor('/v1/profiles/p-qa-b', (body) => body.summary?.itemCount === 1);
     await harness.waitFor('/v1/profiles/p-qa-a', (body) => body.summary?.itemCount === 1);
-    await harness.sendChange({ changeId: 'qa-merge', kind: 'merge', survivorProfileId: 'p-qa-a', absorbedProfileId: 'p-qa-b', rule: 'test', causingMessageId: null, identifiers: [], at: T0 + 7000 });
-    const published = await eventually(async () => changes.find((c) => c.profileId === 'p-qa-a' && c.identifiers.length === 2), 20_000, 'the merged test profile with both devices');
-    expect(published).toMatchObject({ isTest: true, identifiers: [{ type: 'device_id', value: 'dev-a' }, { type: 'device_id', value: 'dev-b' }] });
+    await harness.sendChange({
+      changeId: 'qa-merge',
+      kind: 'merge',
+      survivorProfileId: 'p-qa-a',
+      absorbedProfileId: 'p-qa-b',
+      rule: 'test',
+      causingMessageId: null,
+      identifiers: [],
+      at: T0 + 7000,
+    });
+    const published = await eventually(
+      async () => changes.find((c) => c.profileId === 'p-qa-a' && c.identifiers.length === 2),
+      20_000,
+      'the merged test profile with both devices',
+    );
+    expect(published).toMatchObject({
+      isTest: true,
+      identifiers: [
+        { type: 'device_id', value: 'dev-a' },
+        { type: 'device_id', value: 'dev-b' },
+      ],
+    });
   });
 });

@@ -9,7 +9,9 @@ export class CampaignSummary1732500000002 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('ALTER TABLE profiles ADD COLUMN campaign_touch_count bigint NOT NULL DEFAULT 0');
-    await queryRunner.query('CREATE INDEX profile_campaign_touches_by_time ON profile_campaign_touches (profile_id, occurred_at_ms, message_id)');
+    await queryRunner.query(
+      'CREATE INDEX profile_campaign_touches_by_time ON profile_campaign_touches (profile_id, occurred_at_ms, message_id)',
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

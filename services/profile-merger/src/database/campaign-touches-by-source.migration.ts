@@ -20,16 +20,26 @@ export class CampaignTouchesBySource1733500000101 implements MigrationInterface 
                ORDER BY t.profile_id, t.message_id, (i.occurred_at_ms = t.occurred_at_ms) DESC, i.source_id) i
        WHERE t.profile_id = i.profile_id AND t.message_id = i.message_id`);
     await queryRunner.query('ALTER TABLE profile_campaign_touches ALTER COLUMN source_id DROP DEFAULT');
-    await queryRunner.query('ALTER TABLE profile_campaign_touches DROP CONSTRAINT profile_campaign_touches_pkey, ADD PRIMARY KEY (profile_id, source_id, message_id)');
+    await queryRunner.query(
+      'ALTER TABLE profile_campaign_touches DROP CONSTRAINT profile_campaign_touches_pkey, ADD PRIMARY KEY (profile_id, source_id, message_id)',
+    );
     await queryRunner.query('DROP INDEX profile_campaign_touches_by_time');
-    await queryRunner.query('CREATE INDEX profile_campaign_touches_by_time ON profile_campaign_touches (profile_id, occurred_at_ms, message_id, source_id)');
+    await queryRunner.query(
+      'CREATE INDEX profile_campaign_touches_by_time ON profile_campaign_touches (profile_id, occurred_at_ms, message_id, source_id)',
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DELETE FROM profile_campaign_touches a USING profile_campaign_touches b WHERE a.profile_id = b.profile_id AND a.message_id = b.message_id AND a.source_id > b.source_id');
+    await queryRunner.query(
+      'DELETE FROM profile_campaign_touches a USING profile_campaign_touches b WHERE a.profile_id = b.profile_id AND a.message_id = b.message_id AND a.source_id > b.source_id',
+    );
     await queryRunner.query('DROP INDEX profile_campaign_touches_by_time');
-    await queryRunner.query('CREATE INDEX profile_campaign_touches_by_time ON profile_campaign_touches (profile_id, occurred_at_ms, message_id)');
-    await queryRunner.query('ALTER TABLE profile_campaign_touches DROP CONSTRAINT profile_campaign_touches_pkey, ADD PRIMARY KEY (profile_id, message_id)');
+    await queryRunner.query(
+      'CREATE INDEX profile_campaign_touches_by_time ON profile_campaign_touches (profile_id, occurred_at_ms, message_id)',
+    );
+    await queryRunner.query(
+      'ALTER TABLE profile_campaign_touches DROP CONSTRAINT profile_campaign_touches_pkey, ADD PRIMARY KEY (profile_id, message_id)',
+    );
     await queryRunner.query('ALTER TABLE profile_campaign_touches DROP COLUMN source_id');
   }
 }

@@ -14,7 +14,7 @@ describe('ExternalIdentifierTypes migration', () => {
     await schema?.drop();
   });
 
-  it('rewrites external ids stored split at the first colon to the resolver form, keeping a split\'s row where both exist', async () => {
+  it("rewrites external ids stored split at the first colon to the resolver form, keeping a split's row where both exist", async () => {
     const before = PROFILE_MERGER_MIGRATIONS.filter((migration) => migration !== ExternalIdentifierTypes1732600000001);
     const old = await createServiceDataSource({ url: schema.url, schema: schema.schema, migrations: before });
     await old.destroy();

@@ -13,7 +13,7 @@ export class ItemIdentityBySource1732800000100 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE profile_items ADD COLUMN source_id text COLLATE "C" NOT NULL DEFAULT ''`);
-    for (let after: [string, string] | undefined; ; ) {
+    for (let after: [string, string] | undefined; ;) {
       const rows: Array<{ profile_id: string; message_id: string; payload: Buffer }> = await queryRunner.query(
         `SELECT profile_id, message_id, payload FROM profile_items
           WHERE source_id = '' AND ($1::text IS NULL OR (profile_id, message_id) > ($1::text, $2::text COLLATE "C"))
@@ -30,11 +30,15 @@ export class ItemIdentityBySource1732800000100 implements MigrationInterface {
       after = [last.profile_id, last.message_id];
     }
     await queryRunner.query('ALTER TABLE profile_items ALTER COLUMN source_id DROP DEFAULT');
-    await queryRunner.query('ALTER TABLE profile_items DROP CONSTRAINT profile_items_pkey, ADD PRIMARY KEY (profile_id, source_id, message_id)');
+    await queryRunner.query(
+      'ALTER TABLE profile_items DROP CONSTRAINT profile_items_pkey, ADD PRIMARY KEY (profile_id, source_id, message_id)',
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DELETE FROM profile_items a USING profile_items b WHERE a.profile_id = b.profile_id AND a.message_id = b.message_id AND a.source_id > b.source_id');
+    await queryRunner.query(
+      'DELETE FROM profile_items a USING profile_items b WHERE a.profile_id = b.profile_id AND a.message_id = b.message_id AND a.source_id > b.source_id',
+    );
     await queryRunner.query('ALTER TABLE profile_items DROP CONSTRAINT profile_items_pkey, ADD PRIMARY KEY (profile_id, message_id)');
     await queryRunner.query('ALTER TABLE profile_items DROP COLUMN source_id');
   }

@@ -14,4 +14,19 @@ import { TimelineFromItemLog1732500000003 } from './timeline-from-item-log.migra
 import { TraitOriginAndSourceRegisters1733800000100 } from './trait-origin-and-source-registers.migration';
 
 /** Applied in order at start, inside this service's own schema. Append new migrations; never edit applied ones. */
-export const PROFILE_MERGER_MIGRATIONS = [KafkaRuntimeTables1732230000000, ProfileTables1732500000000, ProfileItemsTable1732500000001, CampaignSummary1732500000002, TimelineFromItemLog1732500000003, ExternalIdentifierTypes1732600000001, SplitPendingMoves1732600000002, ItemIdentityBySource1732800000100, GroupMemberships1732800000200, OrderBook1733400000000, OrderBookBackfill1733400000001, SplitPendingMovesBySource1733500000100, CampaignTouchesBySource1733500000101, TraitOriginAndSourceRegisters1733800000100];
+export const PROFILE_MERGER_MIGRATIONS = [
+  KafkaRuntimeTables1732230000000,
+  ProfileTables1732500000000,
+  ProfileItemsTable1732500000001,
+  CampaignSummary1732500000002,
+  TimelineFromItemLog1732500000003,
+  ExternalIdentifierTypes1732600000001,
+  SplitPendingMoves1732600000002,
+  ItemIdentityBySource1732800000100,
+  GroupMemberships1732800000200,
+  OrderBook1733400000000,
+  OrderBookBackfill1733400000001,
+  SplitPendingMovesBySource1733500000100,
+  CampaignTouchesBySource1733500000101,
+  TraitOriginAndSourceRegisters1733800000100,
+];

@@ -51,7 +51,17 @@ async function writeRound(queryRunner: QueryRunner, books: ReadonlyMap<string, O
       for (const kind of ['order', 'refund'] as const) {
         const fact = entry[kind];
         if (!fact) continue;
-        const values = [profileId, key, kind, fact.messageId, fact.sourceId, fact.occurredAt, fact.amountMicros, fact.currency, fact.currencyOrigin];
+        const values = [
+          profileId,
+          key,
+          kind,
+          fact.messageId,
+          fact.sourceId,
+          fact.occurredAt,
+          fact.amountMicros,
+          fact.currency,
+          fact.currencyOrigin,
+        ];
         values.forEach((value, i) => columns[i].push(value));
       }
     }

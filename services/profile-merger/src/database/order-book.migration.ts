@@ -44,6 +44,7 @@ export class OrderBook1733400000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['reporting_currency', 'currency_rates', 'profile_orders']) await queryRunner.query(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of ['reporting_currency', 'currency_rates', 'profile_orders'])
+      await queryRunner.query(`DROP TABLE IF EXISTS ${table}`);
   }
 }

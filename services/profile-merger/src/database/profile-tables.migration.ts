@@ -129,8 +129,18 @@ export class ProfileTables1732500000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of [
-      'field_priorities', 'source_priorities', 'identity_changes_applied', 'profile_redirects', 'profile_recent_events', 'email_owners',
-      'email_observations', 'profile_identifiers', 'profile_campaign_touches', 'profile_event_counts', 'profile_traits', 'profiles',
+      'field_priorities',
+      'source_priorities',
+      'identity_changes_applied',
+      'profile_redirects',
+      'profile_recent_events',
+      'email_owners',
+      'email_observations',
+      'profile_identifiers',
+      'profile_campaign_touches',
+      'profile_event_counts',
+      'profile_traits',
+      'profiles',
     ]) {
       await queryRunner.query(`DROP TABLE IF EXISTS ${table}`);
     }

@@ -12,11 +12,15 @@ export class SplitPendingMovesBySource1733500000100 implements MigrationInterfac
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE split_pending_moves ADD COLUMN source_id text COLLATE "C" NOT NULL DEFAULT ''`);
     await queryRunner.query('ALTER TABLE split_pending_moves ALTER COLUMN source_id DROP DEFAULT');
-    await queryRunner.query('ALTER TABLE split_pending_moves DROP CONSTRAINT split_pending_moves_pkey, ADD PRIMARY KEY (source_id, message_id)');
+    await queryRunner.query(
+      'ALTER TABLE split_pending_moves DROP CONSTRAINT split_pending_moves_pkey, ADD PRIMARY KEY (source_id, message_id)',
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DELETE FROM split_pending_moves a USING split_pending_moves b WHERE a.message_id = b.message_id AND a.source_id > b.source_id');
+    await queryRunner.query(
+      'DELETE FROM split_pending_moves a USING split_pending_moves b WHERE a.message_id = b.message_id AND a.source_id > b.source_id',
+    );
     await queryRunner.query('ALTER TABLE split_pending_moves DROP CONSTRAINT split_pending_moves_pkey, ADD PRIMARY KEY (message_id)');
     await queryRunner.query('ALTER TABLE split_pending_moves DROP COLUMN source_id');
   }

@@ -12,7 +12,9 @@ export class TraitOriginAndSourceRegisters1733800000100 implements MigrationInte
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('ALTER TABLE profile_traits ADD COLUMN origin jsonb NULL');
     await queryRunner.query('ALTER TABLE profile_traits DROP CONSTRAINT IF EXISTS profile_traits_mode_check');
-    await queryRunner.query(`ALTER TABLE profile_traits ADD CONSTRAINT profile_traits_mode_check CHECK (mode IN ('set', 'once') OR mode LIKE 'source:%')`);
+    await queryRunner.query(
+      `ALTER TABLE profile_traits ADD CONSTRAINT profile_traits_mode_check CHECK (mode IN ('set', 'once') OR mode LIKE 'source:%')`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -25,11 +25,16 @@ export class IdentityChangesApplier {
     private readonly splitter: ProfileSplitter,
   ) {}
 
-  async apply(ctx: ApplyContext<ProfileInput>, records: ReadonlyArray<DecodedRecord<ProfileInput>>, metrics: MergingMetrics): Promise<number> {
+  async apply(
+    ctx: ApplyContext<ProfileInput>,
+    records: ReadonlyArray<DecodedRecord<ProfileInput>>,
+    metrics: MergingMetrics,
+  ): Promise<number> {
     const changes = records.flatMap((record) => (record.value.kind === 'identity_change' ? [record.value.change] : []));
     const fresh = await this.claim(ctx, changes);
     const freshSet = new Set(fresh);
-    for (const change of changes) if (!freshSet.has(change)) ctx.afterCommit(() => metrics.identityChanges.inc({ kind: change.kind, outcome: 'already_applied' }));
+    for (const change of changes)
+      if (!freshSet.has(change)) ctx.afterCommit(() => metrics.identityChanges.inc({ kind: change.kind, outcome: 'already_applied' }));
     let published = 0;
     let merges: IdentityChange[] = [];
     for (const change of fresh) {
@@ -91,7 +96,10 @@ export class IdentityChangesApplier {
     for (const fold of folds) fold.survivorId = root(fold.survivorId);
 
     const absorbedIds = folds.map((fold) => fold.absorbedId);
-    const emailRows = await ctx.tx.query<{ email: string }>('SELECT DISTINCT email FROM email_observations WHERE profile_id = ANY($1::text[])', [absorbedIds]);
+    const emailRows = await ctx.tx.query<{ email: string }>(
+      'SELECT DISTINCT email FROM email_observations WHERE profile_id = ANY($1::text[])',
+      [absorbedIds],
+    );
     const emails = emailRows.rows.map((row) => row.email);
     const survivors = [...new Set(folds.map((fold) => fold.survivorId))];
     const affected = [...new Set([...survivors, ...absorbedIds, ...(await this.bestEmails.affectedProfiles(ctx.tx, emails))])];

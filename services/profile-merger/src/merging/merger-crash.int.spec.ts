@@ -1,5 +1,12 @@
 import { TOPIC_SPECS } from '@tessera/contracts';
-import { createTestSchema, createTestTopics, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import {
+  createTestSchema,
+  createTestTopics,
+  ServiceChildProcess,
+  startTestBroker,
+  type TestBroker,
+  type TestSchema,
+} from '@tessera/testing';
 import { appliedItems, produceWorkload, storedCounts, waitUntilCaughtUp } from '../test-support/merger-workload';
 
 const TOTAL = 4_000;
@@ -18,13 +25,22 @@ describe('profile-merger under kill -9 (embedded broker + Postgres, child proces
 
   beforeAll(async () => {
     broker = await startTestBroker();
-    await createTestTopics(broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
+    await createTestTopics(
+      broker.brokers,
+      TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })),
+    );
     schema = await createTestSchema('pm_crash');
   }, 60_000);
 
   /** The merger's own main.ts in a child process, its consumers with 5 s sessions. */
   // Slices of 100 (the default is 2,000, the whole test input in two slices): many transactions for the kills to land in.
-  const startMerger = () => ServiceChildProcess.launch({ service: 'profile-merger', database: schema, brokers: broker.brokers, env: { KAFKA_CONSUMER_SLICE_MESSAGES: '100' } });
+  const startMerger = () =>
+    ServiceChildProcess.launch({
+      service: 'profile-merger',
+      database: schema,
+      brokers: broker.brokers,
+      env: { KAFKA_CONSUMER_SLICE_MESSAGES: '100' },
+    });
 
   afterAll(async () => {
     await ServiceChildProcess.killAll();
@@ -55,6 +71,10 @@ describe('profile-merger under kill -9 (embedded broker + Postgres, child proces
     expect(await appliedItems(schema.pool)).toBe(TOTAL);
     const stored = await storedCounts(schema.pool);
     expect(stored.counts).toEqual(Object.fromEntries(workload.expectedCounts));
-    expect(stored).toMatchObject({ merged: MERGES, loggedItems: TOTAL, orders: workload.items.filter((i) => i.event?.event === 'Order Completed').length });
+    expect(stored).toMatchObject({
+      merged: MERGES,
+      loggedItems: TOTAL,
+      orders: workload.items.filter((i) => i.event?.event === 'Order Completed').length,
+    });
   }, 300_000);
 });

@@ -1,5 +1,12 @@
 import { TOPIC_SPECS } from '@tessera/contracts';
-import { createTestSchema, createTestTopics, ServiceChildProcess, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import {
+  createTestSchema,
+  createTestTopics,
+  ServiceChildProcess,
+  startTestBroker,
+  type TestBroker,
+  type TestSchema,
+} from '@tessera/testing';
 import { appliedItems, produceWorkload, storedCounts, waitUntilCaughtUp } from '../test-support/merger-workload';
 
 const TOTAL = 4_000;
@@ -17,7 +24,10 @@ describe('two profile-merger instances in parallel (embedded broker + Postgres, 
 
   beforeAll(async () => {
     broker = await startTestBroker();
-    await createTestTopics(broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
+    await createTestTopics(
+      broker.brokers,
+      TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })),
+    );
     schema = await createTestSchema('pm_parallel');
   }, 60_000);
 
@@ -41,6 +51,10 @@ describe('two profile-merger instances in parallel (embedded broker + Postgres, 
     expect(await appliedItems(schema.pool)).toBe(TOTAL);
     const stored = await storedCounts(schema.pool);
     expect(stored.counts).toEqual(Object.fromEntries(workload.expectedCounts));
-    expect(stored).toMatchObject({ merged: MERGES, loggedItems: TOTAL, orders: workload.items.filter((i) => i.event?.event === 'Order Completed').length });
+    expect(stored).toMatchObject({
+      merged: MERGES,
+      loggedItems: TOTAL,
+      orders: workload.items.filter((i) => i.event?.event === 'Order Completed').length,
+    });
   }, 300_000);
 });

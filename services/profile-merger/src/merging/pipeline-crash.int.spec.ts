@@ -10,7 +10,13 @@ import {
 } from '@tessera/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { PipelineProbe } from '../test-support/pipeline-probe';
-import { buildPipelineWorkload, producePipelineEvents, seededRandom, type PipelinePerson, type PipelineWorkload } from '../test-support/pipeline-workload';
+import {
+  buildPipelineWorkload,
+  producePipelineEvents,
+  seededRandom,
+  type PipelinePerson,
+  type PipelineWorkload,
+} from '../test-support/pipeline-workload';
 
 type ServiceName = 'identity-resolver' | 'profile-merger';
 
@@ -53,7 +59,10 @@ describe('identity-resolver + profile-merger under repeated kill -9 (50,000 even
 
   beforeAll(async () => {
     broker = await startTestBroker();
-    await createTestTopics(broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
+    await createTestTopics(
+      broker.brokers,
+      TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })),
+    );
     resolverSchema = await createTestSchema('pipeline_crash_resolver');
     mergerSchema = await createTestSchema('pipeline_crash_merger');
     probe = new PipelineProbe(resolverSchema.pool, mergerSchema.pool);
@@ -117,12 +126,21 @@ describe('identity-resolver + profile-merger under repeated kill -9 (50,000 even
   async function waitForCatchUp(timeoutMs: number): Promise<void> {
     let lastSignature = '';
     let lastChange = Date.now();
-    await waitUntil(async () => {
-      const signature = [await probe.resolvedItems(), await probe.resolverOutboxBacklog(), await probe.mergerItems(), await probe.mergerChanges()].join('/');
-      if (signature !== lastSignature) [lastSignature, lastChange] = [signature, Date.now()];
-      if (Date.now() - lastChange > STALL_MS) throw new Error(`nothing moved for ${STALL_MS / 1000} s; ${await pipelineState()}`);
-      return caughtUp();
-    }, timeoutMs, 'both services to catch up');
+    await waitUntil(
+      async () => {
+        const signature = [
+          await probe.resolvedItems(),
+          await probe.resolverOutboxBacklog(),
+          await probe.mergerItems(),
+          await probe.mergerChanges(),
+        ].join('/');
+        if (signature !== lastSignature) [lastSignature, lastChange] = [signature, Date.now()];
+        if (Date.now() - lastChange > STALL_MS) throw new Error(`nothing moved for ${STALL_MS / 1000} s; ${await pipelineState()}`);
+        return caughtUp();
+      },
+      timeoutMs,
+      'both services to catch up',
+    );
   }
 
   async function caughtUp(): Promise<boolean> {
@@ -143,9 +161,17 @@ describe('identity-resolver + profile-merger under repeated kill -9 (50,000 even
   async function killRepeatedly(service: ServiceName, random: () => number, startedAt: number, records: KillRecord[]): Promise<void> {
     for (const killAtShare of KILL_AT_SHARES) {
       const startedAtMs = Date.now();
-      await waitUntil(async () => (await progress(service)) > progressAtStart.get(service)!, 120_000, `${service} to apply something after its start`);
+      await waitUntil(
+        async () => (await progress(service)) > progressAtStart.get(service)!,
+        120_000,
+        `${service} to apply something after its start`,
+      );
       const startupMs = Date.now() - startedAtMs;
-      await waitUntil(async () => (await share(service)) >= killAtShare, 300_000, `${service} to pass ${killAtShare * 100} % of the stream`);
+      await waitUntil(
+        async () => (await share(service)) >= killAtShare,
+        300_000,
+        `${service} to pass ${killAtShare * 100} % of the stream`,
+      );
       await sleep(300 + random() * 1_500);
       assertAlive();
       const child = running.get(service)!;
@@ -159,63 +185,75 @@ describe('identity-resolver + profile-merger under repeated kill -9 (50,000 even
     }
   }
 
-  it('counts every event exactly once on the right profile across repeated SIGKILLs of both services', async () => {
-    const workload = buildPipelineWorkload(TOTAL, PEOPLE, SEED);
-    const startedAt = Date.now();
-    await start('identity-resolver');
-    await start('profile-merger');
-    const producing = producePipelineEvents(broker.brokers, workload.events);
-    // resolved/folded items every 10 s, for the log line below
-    const timeline: string[] = [];
-    const sampler = setInterval(() => {
-      void Promise.all([probe.resolvedItems(), probe.mergerItems()])
-        .then(([resolved, folded]) => timeline.push(`${Math.round((Date.now() - startedAt) / 1000)}s ${resolved}/${folded}`))
-        .catch(() => undefined);
-    }, 10_000);
+  it(
+    'counts every event exactly once on the right profile across repeated SIGKILLs of both services',
+    async () => {
+      const workload = buildPipelineWorkload(TOTAL, PEOPLE, SEED);
+      const startedAt = Date.now();
+      await start('identity-resolver');
+      await start('profile-merger');
+      const producing = producePipelineEvents(broker.brokers, workload.events);
+      // resolved/folded items every 10 s, for the log line below
+      const timeline: string[] = [];
+      const sampler = setInterval(() => {
+        void Promise.all([probe.resolvedItems(), probe.mergerItems()])
+          .then(([resolved, folded]) => timeline.push(`${Math.round((Date.now() - startedAt) / 1000)}s ${resolved}/${folded}`))
+          .catch(() => undefined);
+      }, 10_000);
 
-    const kills: KillRecord[] = [];
-    let caughtUpMs: number | undefined;
-    try {
-      await Promise.all([
-        killRepeatedly('identity-resolver', seededRandom(SEED + 1), startedAt, kills),
-        killRepeatedly('profile-merger', seededRandom(SEED + 2), startedAt, kills),
-      ]);
-      await producing;
-      await waitForCatchUp(TEST_TIMEOUT_MS - 30_000 - (Date.now() - startedAt));
-      caughtUpMs = Date.now() - startedAt;
-    } finally {
-      clearInterval(sampler);
-      const merges = await probe.resolverMerges().catch(() => NaN);
-      console.log(
-        `pipeline crash: ${TOTAL} events, ${PEOPLE} people, ${merges} merges, ${workload.eventsAtOrAfterMerges} events at or after a two-device merge; ` +
-          (caughtUpMs === undefined ? 'not caught up' : `caught up after ${(caughtUpMs / 1000).toFixed(1)} s (${Math.round(TOTAL / (caughtUpMs / 1000))} events/s including restarts)`) +
-          `; kills: ${kills.map((k) => `${k.service} (up in ${(k.startupMs / 1000).toFixed(1)} s) at ${(k.atMs / 1000).toFixed(1)} s/${k.progressAtKill}`).join(', ')}` +
-          `; resolved/folded: ${timeline.join(', ')}`,
-      );
-    }
-    // Give a wrongly re-applied slice (a replay after a kill) the chance to land before the counts are read.
-    await sleep(2_000);
-    await waitUntil(caughtUp, 30_000, 'both services to stay caught up');
-    const merges = await probe.resolverMerges();
+      const kills: KillRecord[] = [];
+      let caughtUpMs: number | undefined;
+      try {
+        await Promise.all([
+          killRepeatedly('identity-resolver', seededRandom(SEED + 1), startedAt, kills),
+          killRepeatedly('profile-merger', seededRandom(SEED + 2), startedAt, kills),
+        ]);
+        await producing;
+        await waitForCatchUp(TEST_TIMEOUT_MS - 30_000 - (Date.now() - startedAt));
+        caughtUpMs = Date.now() - startedAt;
+      } finally {
+        clearInterval(sampler);
+        const merges = await probe.resolverMerges().catch(() => NaN);
+        console.log(
+          `pipeline crash: ${TOTAL} events, ${PEOPLE} people, ${merges} merges, ${workload.eventsAtOrAfterMerges} events at or after a two-device merge; ` +
+            (caughtUpMs === undefined
+              ? 'not caught up'
+              : `caught up after ${(caughtUpMs / 1000).toFixed(1)} s (${Math.round(TOTAL / (caughtUpMs / 1000))} events/s including restarts)`) +
+            `; kills: ${kills.map((k) => `${k.service} (up in ${(k.startupMs / 1000).toFixed(1)} s) at ${(k.atMs / 1000).toFixed(1)} s/${k.progressAtKill}`).join(', ')}` +
+            `; resolved/folded: ${timeline.join(', ')}`,
+        );
+      }
+      // Give a wrongly re-applied slice (a replay after a kill) the chance to land before the counts are read.
+      await sleep(2_000);
+      await waitUntil(caughtUp, 30_000, 'both services to stay caught up');
+      const merges = await probe.resolverMerges();
 
-    // Every kill landed mid-stream: after the service had applied something, before it had applied everything.
-    for (const service of ['identity-resolver', 'profile-merger'] as const) {
-      const own = kills.filter((k) => k.service === service);
-      expect(own.length).toBeGreaterThanOrEqual(3);
-      const goal = service === 'identity-resolver' ? TOTAL : TOTAL + merges;
-      for (const kill of own) expect({ ...kill, midStream: kill.progressAtKill > 0 && kill.progressAtKill < goal }).toEqual({ ...kill, midStream: true });
-    }
+      // Every kill landed mid-stream: after the service had applied something, before it had applied everything.
+      for (const service of ['identity-resolver', 'profile-merger'] as const) {
+        const own = kills.filter((k) => k.service === service);
+        expect(own.length).toBeGreaterThanOrEqual(3);
+        const goal = service === 'identity-resolver' ? TOTAL : TOTAL + merges;
+        for (const kill of own)
+          expect({ ...kill, midStream: kill.progressAtKill > 0 && kill.progressAtKill < goal }).toEqual({ ...kill, midStream: true });
+      }
 
-    expect(await probe.resolvedItems()).toBe(TOTAL);
-    expect(await probe.mergerItems()).toBe(TOTAL);
-    expect(await probe.mergerLoggedItems()).toBe(TOTAL);
-    expect(await probe.mergerChanges()).toBe(merges);
-    expect(merges).toBeGreaterThan(0);
-    expect(await topicMessages(broker.brokers, Topics.EventsRejected)).toBe(0); // both services dead-letter there
-    expect(await profileMismatches(probe, workload)).toEqual([]);
-    // The same, as the merger's API answers it for every 100th person, looked up by an anonymous id.
-    expect(await apiMismatches(running.get('profile-merger')!.port, workload.people.filter((person) => person.index % 100 === 0))).toEqual([]);
-  }, TEST_TIMEOUT_MS);
+      expect(await probe.resolvedItems()).toBe(TOTAL);
+      expect(await probe.mergerItems()).toBe(TOTAL);
+      expect(await probe.mergerLoggedItems()).toBe(TOTAL);
+      expect(await probe.mergerChanges()).toBe(merges);
+      expect(merges).toBeGreaterThan(0);
+      expect(await topicMessages(broker.brokers, Topics.EventsRejected)).toBe(0); // both services dead-letter there
+      expect(await profileMismatches(probe, workload)).toEqual([]);
+      // The same, as the merger's API answers it for every 100th person, looked up by an anonymous id.
+      expect(
+        await apiMismatches(
+          running.get('profile-merger')!.port,
+          workload.people.filter((person) => person.index % 100 === 0),
+        ),
+      ).toEqual([]);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
 
 /** Messages on a topic, over all its partitions. */
@@ -253,19 +291,25 @@ async function profileMismatches(probe: PipelineProbe, workload: PipelineWorkloa
     const profile = profiles.get(profileId);
     const expectedOrders = person.expectedCounts.get('Order Completed') ?? 0;
     if (profile?.status !== 'active' || profile.itemCount !== person.expectedTotal || profile.orderCount !== expectedOrders) {
-      problems.push(`person ${person.index} (${person.kind}) profile ${profileId}: ${JSON.stringify(profile)}, expected ${person.expectedTotal} items, ${expectedOrders} orders`);
+      problems.push(
+        `person ${person.index} (${person.kind}) profile ${profileId}: ${JSON.stringify(profile)}, expected ${person.expectedTotal} items, ${expectedOrders} orders`,
+      );
     }
     const actual = Object.fromEntries(counts.get(profileId) ?? []);
     const expected = Object.fromEntries(person.expectedCounts);
     if (JSON.stringify(sortKeys(actual)) !== JSON.stringify(sortKeys(expected))) {
-      problems.push(`person ${person.index} (${person.kind}) profile ${profileId}: counts ${JSON.stringify(sortKeys(actual))}, expected ${JSON.stringify(sortKeys(expected))}`);
+      problems.push(
+        `person ${person.index} (${person.kind}) profile ${profileId}: counts ${JSON.stringify(sortKeys(actual))}, expected ${JSON.stringify(sortKeys(expected))}`,
+      );
     }
   }
   for (const [profileId, names] of counts) {
-    if (!owners.has(profileId)) problems.push(`profile ${profileId} belongs to nobody but holds counts ${JSON.stringify(Object.fromEntries(names))}`);
+    if (!owners.has(profileId))
+      problems.push(`profile ${profileId} belongs to nobody but holds counts ${JSON.stringify(Object.fromEntries(names))}`);
   }
   for (const [profileId, profile] of profiles) {
-    if (!owners.has(profileId) && profile.itemCount !== 0) problems.push(`profile ${profileId} belongs to nobody but holds ${profile.itemCount} items`);
+    if (!owners.has(profileId) && profile.itemCount !== 0)
+      problems.push(`profile ${profileId} belongs to nobody but holds ${profile.itemCount} items`);
   }
   return problems.slice(0, 20);
 }
@@ -277,12 +321,28 @@ async function apiMismatches(port: number, people: PipelinePerson[]): Promise<st
     const response = await fetch(`http://127.0.0.1:${port}/v1/profiles?identifier=anonymous_id:a-${person.index}`, {
       headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.read}` },
     });
-    const profile = (await response.json()) as { summary?: { itemCount: number; eventCounts: Record<string, { count: number }> }; transactions?: { orderCount: number; revenueTotal: number } };
+    const profile = (await response.json()) as {
+      summary?: { itemCount: number; eventCounts: Record<string, { count: number }> };
+      transactions?: { orderCount: number; revenueTotal: number };
+    };
     const counts = Object.fromEntries(Object.entries(profile.summary?.eventCounts ?? {}).map(([name, counter]) => [name, counter.count]));
     const orders = person.expectedCounts.get('Order Completed') ?? 0;
-    const actual = { status: response.status, counts: sortKeys(counts), items: profile.summary?.itemCount, orders: profile.transactions?.orderCount, revenue: profile.transactions?.revenueTotal };
-    const expected = { status: 200, counts: sortKeys(Object.fromEntries(person.expectedCounts)), items: person.expectedTotal, orders, revenue: orders * 12.5 };
-    if (JSON.stringify(actual) !== JSON.stringify(expected)) problems.push(`person ${person.index} (${person.kind}): API ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+    const actual = {
+      status: response.status,
+      counts: sortKeys(counts),
+      items: profile.summary?.itemCount,
+      orders: profile.transactions?.orderCount,
+      revenue: profile.transactions?.revenueTotal,
+    };
+    const expected = {
+      status: 200,
+      counts: sortKeys(Object.fromEntries(person.expectedCounts)),
+      items: person.expectedTotal,
+      orders,
+      revenue: orders * 12.5,
+    };
+    if (JSON.stringify(actual) !== JSON.stringify(expected))
+      problems.push(`person ${person.index} (${person.kind}): API ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
   }
   return problems;
 }

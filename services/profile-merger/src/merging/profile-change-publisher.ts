@@ -31,7 +31,17 @@ const identifiersKey = (snapshot: ProfileSnapshot): string =>
 const isTestProfile = (snapshot: ProfileSnapshot): boolean => snapshot.state.itemCount > 0 && !snapshot.state.hasNonTestItem;
 
 export function beforeImages(snapshots: ReadonlyMap<string, ProfileSnapshot>, money: MoneyContext): Map<string, BeforeImage> {
-  return new Map([...snapshots].map(([id, snapshot]) => [id, { values: valuesOf(snapshot, money), status: snapshot.status, isTest: isTestProfile(snapshot), identifiers: identifiersKey(snapshot) }]));
+  return new Map(
+    [...snapshots].map(([id, snapshot]) => [
+      id,
+      {
+        values: valuesOf(snapshot, money),
+        status: snapshot.status,
+        isTest: isTestProfile(snapshot),
+        identifiers: identifiersKey(snapshot),
+      },
+    ]),
+  );
 }
 
 /**
@@ -57,14 +67,18 @@ export async function publishProfileChanges<T>(
     // Test items change no values, yet may bring identifiers (or merge two test-only profiles): still a change.
     const testLabelChanged = (previous?.isTest ?? false) !== isTestProfile(snapshot);
     const identifiersChanged = (previous?.identifiers ?? '') !== identifiersKey(snapshot);
-    if (changedFields.length > 0 || statusChanged || testLabelChanged || identifiersChanged) changes.push({ snapshot, values, changedFields });
+    if (changedFields.length > 0 || statusChanged || testLabelChanged || identifiersChanged)
+      changes.push({ snapshot, values, changedFields });
   }
   if (changes.length === 0) return 0;
   const toBump = changes.map((change) => change.snapshot.profileId).filter((profileId) => !bumped.has(profileId));
-  const { rows } = toBump.length === 0 ? { rows: [] } : await ctx.tx.query<{ profile_id: string; version: string }>(
-    'UPDATE profiles SET version = version + 1 WHERE profile_id = ANY($1::text[]) RETURNING profile_id, version',
-    [toBump],
-  );
+  const { rows } =
+    toBump.length === 0
+      ? { rows: [] }
+      : await ctx.tx.query<{ profile_id: string; version: string }>(
+          'UPDATE profiles SET version = version + 1 WHERE profile_id = ANY($1::text[]) RETURNING profile_id, version',
+          [toBump],
+        );
   const versions = new Map(rows.map((row) => [row.profile_id, Number(row.version)]));
   for (const { snapshot, values, changedFields } of changes) {
     const cause = causeOf(snapshot.profileId);

@@ -32,16 +32,18 @@ export class ProfileInputConsumer implements KafkaBatchApplier<ProfileInput> {
   /** A payload that is not the topic's contract throws, and the processor dead-letters it as undecodable. */
   decode(message: InboundMessage): StepResult<ProfileInput> {
     if (!message.value) throw new Error('empty message value');
-    if (message.topic === Topics.IdentityMerges) return ok({ kind: 'identity_change', change: decode(Topics.IdentityMerges, message.value) });
+    if (message.topic === Topics.IdentityMerges)
+      return ok({ kind: 'identity_change', change: decode(Topics.IdentityMerges, message.value) });
     return ok({ kind: 'item', item: decode(Topics.EventsResolved, message.value) });
   }
 
   async apply(ctx: ApplyContext<ProfileInput>): Promise<void> {
     const stopTimer = this.metrics.batchDuration.startTimer();
     await preferIndexPlans(ctx.tx);
-    const published = ctx.topic === Topics.IdentityMerges
-      ? await this.identityChanges.apply(ctx, ctx.records, this.metrics)
-      : await this.items.apply(ctx, ctx.records);
+    const published =
+      ctx.topic === Topics.IdentityMerges
+        ? await this.identityChanges.apply(ctx, ctx.records, this.metrics)
+        : await this.items.apply(ctx, ctx.records);
     const counts = new CounterTally();
     for (const record of ctx.records) if (record.value.kind === 'item') counts.add(this.metrics.items, { kind: record.value.item.kind });
     counts.add(this.metrics.profileChanges, undefined, published);

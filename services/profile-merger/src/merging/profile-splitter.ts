@@ -38,18 +38,27 @@ export class ProfileSplitter {
     // locked as itself rather than followed to its survivor.
     await ctx.tx.query('DELETE FROM profile_redirects WHERE absorbed_id = $1', [created]);
     // Its status as consumers last saw it: coming back from 'merged' must be announced even with no items.
-    const { rows: previous } = await ctx.tx.query<{ status: 'active' | 'merged' }>('SELECT status FROM profiles WHERE profile_id = $1 FOR UPDATE', [created]);
+    const { rows: previous } = await ctx.tx.query<{ status: 'active' | 'merged' }>(
+      'SELECT status FROM profiles WHERE profile_id = $1 FOR UPDATE',
+      [created],
+    );
     await ctx.tx.query("UPDATE profiles SET status = 'active', merged_into = NULL WHERE profile_id = $1", [created]);
     const targets = await resolveAndLockProfiles(ctx.tx, [change.survivorProfileId, created]);
     const kept = targets.get(change.survivorProfileId) ?? change.survivorProfileId;
     if (kept === created) return 0;
     const ids = [kept, created];
-    const emailsBefore = (await ctx.tx.query<{ email: string }>('SELECT email FROM email_observations WHERE profile_id = ANY($1::text[])', [ids])).rows.map((row) => row.email);
-    const before = await loadProfileSnapshots(ctx.tx, [...new Set([...ids, ...(await this.bestEmails.affectedProfiles(ctx.tx, emailsBefore))])]);
+    const emailsBefore = (
+      await ctx.tx.query<{ email: string }>('SELECT email FROM email_observations WHERE profile_id = ANY($1::text[])', [ids])
+    ).rows.map((row) => row.email);
+    const before = await loadProfileSnapshots(ctx.tx, [
+      ...new Set([...ids, ...(await this.bestEmails.affectedProfiles(ctx.tx, emailsBefore))]),
+    ]);
 
     // A v2 split names each item by (sourceId, messageId); a v1 split (no movedItems) by message id only.
     const byId = change.movedItems.length === 0;
-    const moving = byId ? await this.itemLog.itemsNamedByMessageId(ctx.tx, kept, change.movedMessageIds, change.identifiers) : change.movedItems;
+    const moving = byId
+      ? await this.itemLog.itemsNamedByMessageId(ctx.tx, kept, change.movedMessageIds, change.identifiers)
+      : change.movedItems;
     await this.itemLog.move(ctx.tx, kept, created, moving);
     const named = byId ? change.movedMessageIds.map((messageId) => ({ sourceId: ANY_SOURCE, messageId })) : change.movedItems;
     await this.itemLog.rememberPendingMoves(ctx.tx, created, named, change.changeId);
@@ -83,6 +92,9 @@ export class ProfileSplitter {
     const beforeImage = beforeImages(before, money);
     const createdBefore = beforeImage.get(created);
     if (createdBefore && previous[0]) createdBefore.status = previous[0].status;
-    return publishProfileChanges(ctx, beforeImage, after, money, () => ({ causingMessageId: change.causingMessageId, changedAt: change.at }));
+    return publishProfileChanges(ctx, beforeImage, after, money, () => ({
+      causingMessageId: change.causingMessageId,
+      changedAt: change.at,
+    }));
   }
 }

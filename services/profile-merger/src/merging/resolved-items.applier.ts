@@ -31,7 +31,9 @@ export class ResolvedItemsApplier {
   ) {}
 
   async apply(ctx: ApplyContext<ProfileInput>, records: ReadonlyArray<DecodedRecord<ProfileInput>>): Promise<number> {
-    const inputs = records.flatMap((record) => (record.value.kind === 'item' ? [{ item: record.value.item, payload: record.message.value }] : []));
+    const inputs = records.flatMap((record) =>
+      record.value.kind === 'item' ? [{ item: record.value.item, payload: record.message.value }] : [],
+    );
     const items = inputs.map((input) => input.item);
     if (items.length === 0) return 0;
     // An item a split moved before it arrived goes where the split sent it (it still carries the old key).
@@ -76,9 +78,16 @@ export class ResolvedItemsApplier {
     forgetRenamedUserIds(snapshots, renamed);
     setBestEmails(snapshots, bestEmails);
 
-    return publishProfileChanges(ctx, before, snapshots, money, (profileId) => {
-      const item = lastItem.get(profileId);
-      return { causingMessageId: item?.messageId ?? null, changedAt: item?.resolvedAt ?? Date.now() };
-    }, new Set(deltas.keys()));
+    return publishProfileChanges(
+      ctx,
+      before,
+      snapshots,
+      money,
+      (profileId) => {
+        const item = lastItem.get(profileId);
+        return { causingMessageId: item?.messageId ?? null, changedAt: item?.resolvedAt ?? Date.now() };
+      },
+      new Set(deltas.keys()),
+    );
   }
 }

@@ -15,9 +15,16 @@ describe('field priorities name real fields (admin API, embedded broker and Post
 
   beforeAll(async () => {
     broker = await startTestBroker();
-    await createTestTopics(broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
+    await createTestTopics(
+      broker.brokers,
+      TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })),
+    );
     schema = await createTestSchema('field_priorities_it');
-    service = await startServiceForTest(AppModule, 'profile-merger', { databaseUrl: schema.url, schema: schema.schema, kafkaBrokers: broker.brokers.join(',') });
+    service = await startServiceForTest(AppModule, 'profile-merger', {
+      databaseUrl: schema.url,
+      schema: schema.schema,
+      kafkaBrokers: broker.brokers.join(','),
+    });
     harness = new MergerHarness(broker.brokers, service.url);
     await harness.start();
   }, 60_000);
@@ -39,8 +46,21 @@ describe('field priorities name real fields (admin API, embedded broker and Post
 
     // The shop's older identify beats the CRM's newer record on given-name only through the field priority.
     await harness.sendItems([
-      identifyItem({ profileId: 'p-bob', messageId: 'shop-1', sourceId: 'shop', at: T0 + 1000, traits: { firstName: 'Bob', lastName: 'Shopper' } }),
-      recordItem({ profileId: 'p-bob', messageId: 'crm-1', sourceId: 'crm', at: T0 + 2000, attributes: { first: 'Robert', last: 'Crm' }, mapping: { first: 'given-name', last: 'surname' } }),
+      identifyItem({
+        profileId: 'p-bob',
+        messageId: 'shop-1',
+        sourceId: 'shop',
+        at: T0 + 1000,
+        traits: { firstName: 'Bob', lastName: 'Shopper' },
+      }),
+      recordItem({
+        profileId: 'p-bob',
+        messageId: 'crm-1',
+        sourceId: 'crm',
+        at: T0 + 2000,
+        attributes: { first: 'Robert', last: 'Crm' },
+        mapping: { first: 'given-name', last: 'surname' },
+      }),
     ]);
     const bob = await harness.waitFor('/v1/profiles/p-bob', (body) => body.summary?.itemCount === 2);
     expect(bob.traits).toMatchObject({ 'given-name': 'Bob', surname: 'Crm' });
@@ -59,7 +79,10 @@ describe('field priorities name real fields (admin API, embedded broker and Post
     expect(answer.status).toBe(400);
     const body = (await answer.json()) as { message: string };
     expect(body.message).toContain(reason);
-    if (!reason.startsWith('both')) expect(body.message).toContain('Accepted: a trait or untagged record attribute as sources send it (e.g. plan), a semantic tag (email, phone, given-name');
+    if (!reason.startsWith('both'))
+      expect(body.message).toContain(
+        'Accepted: a trait or untagged record attribute as sources send it (e.g. plan), a semantic tag (email, phone, given-name',
+      );
     const listed = (await (await harness.admin('GET', '/admin/priorities')).json()) as { sources: unknown[] };
     expect(listed.sources).toContainEqual({ sourceId: 'kiosk', priority: 7, fields: { 'given-name': 2 } });
   });

@@ -38,7 +38,8 @@ export class PrioritiesAdminController {
   @Put('sources/:sourceId')
   @ApiOperation({
     summary: 'Set a source priority (null: unlisted) and replace its field priorities, e.g. {"priority":5,"fields":{"plan":1}}',
-    description: 'Field names are stored as the merger files traits: Segment aliases become their semantic tag (firstName -> given-name); consent, identifier tags and near-misses of a semantic tag (FirstName) get 400 naming the accepted fields.',
+    description:
+      'Field names are stored as the merger files traits: Segment aliases become their semantic tag (firstName -> given-name); consent, identifier tags and near-misses of a semantic tag (FirstName) get 400 naming the accepted fields.',
   })
   async put(@Param('sourceId') sourceId: string, @Body() body: unknown): Promise<SourcePrioritySetting> {
     if (!validatePut(body)) {

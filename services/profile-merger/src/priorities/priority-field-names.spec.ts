@@ -2,7 +2,10 @@ import { canonicalPriorityFields } from './priority-field-names';
 
 describe('canonicalPriorityFields', () => {
   it('stores Segment trait aliases under the semantic tag the merger files them under', () => {
-    expect(canonicalPriorityFields({ firstName: 1, last_name: 2, birthday: 3 })).toEqual({ ok: true, fields: { 'given-name': 1, surname: 2, birthdate: 3 } });
+    expect(canonicalPriorityFields({ firstName: 1, last_name: 2, birthday: 3 })).toEqual({
+      ok: true,
+      fields: { 'given-name': 1, surname: 2, birthdate: 3 },
+    });
   });
 
   it('keeps semantic tags and any other trait name as they are, and reads the segments spelling traits.<name>', () => {
@@ -13,7 +16,10 @@ describe('canonicalPriorityFields', () => {
   });
 
   it('refuses two names of one field with different priorities, and takes them with the same', () => {
-    expect(canonicalPriorityFields({ firstName: 1, 'given-name': 2 })).toEqual({ ok: false, message: 'fields: "firstName" and "given-name" both name the field "given-name", with different priorities' });
+    expect(canonicalPriorityFields({ firstName: 1, 'given-name': 2 })).toEqual({
+      ok: false,
+      message: 'fields: "firstName" and "given-name" both name the field "given-name", with different priorities',
+    });
     expect(canonicalPriorityFields({ firstName: 1, first_name: 1 })).toEqual({ ok: true, fields: { 'given-name': 1 } });
   });
 

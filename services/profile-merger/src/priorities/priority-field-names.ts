@@ -16,7 +16,9 @@ const NEAR_MISSES: ReadonlyMap<string, string> = new Map([
 
 const ACCEPTED =
   `a trait or untagged record attribute as sources send it (e.g. plan), a semantic tag (${SEMANTIC_TRAIT_TAGS.join(', ')}), ` +
-  `or a Segment trait that maps to one (${traitAliases().map(([alias, field]) => `${alias} -> ${field}`).join(', ')})`;
+  `or a Segment trait that maps to one (${traitAliases()
+    .map(([alias, field]) => `${alias} -> ${field}`)
+    .join(', ')})`;
 
 /** Why a name can never hold a trait value the merger ranks by priority; undefined when it can. */
 function refusal(field: string): string | undefined {

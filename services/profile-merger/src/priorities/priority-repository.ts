@@ -23,7 +23,10 @@ export class PriorityRepository {
 
   /** The configuration of the given sources, read inside the batch transaction. */
   async forSources(tx: SqlExecutor, sourceIds: readonly string[]): Promise<PriorityConfig> {
-    const sources = await tx.query<{ source_id: string; priority: number }>('SELECT source_id, priority FROM source_priorities WHERE source_id = ANY($1::text[])', [sourceIds]);
+    const sources = await tx.query<{ source_id: string; priority: number }>(
+      'SELECT source_id, priority FROM source_priorities WHERE source_id = ANY($1::text[])',
+      [sourceIds],
+    );
     const fields = await tx.query<{ source_id: string; field: string; priority: number }>(
       'SELECT source_id, field, priority FROM field_priorities WHERE source_id = ANY($1::text[])',
       [sourceIds],
@@ -39,7 +42,9 @@ export class PriorityRepository {
 
   async list(): Promise<SourcePrioritySetting[]> {
     const sources = await this.pool.query<{ source_id: string; priority: number }>('SELECT source_id, priority FROM source_priorities');
-    const fields = await this.pool.query<{ source_id: string; field: string; priority: number }>('SELECT source_id, field, priority FROM field_priorities ORDER BY field');
+    const fields = await this.pool.query<{ source_id: string; field: string; priority: number }>(
+      'SELECT source_id, field, priority FROM field_priorities ORDER BY field',
+    );
     const settings = new Map<string, SourcePrioritySetting>();
     const settingOf = (sourceId: string): SourcePrioritySetting => {
       const existing = settings.get(sourceId) ?? { sourceId, priority: null, fields: {} };
@@ -64,9 +69,10 @@ export class PriorityRepository {
       await client.query('DELETE FROM field_priorities WHERE source_id = $1', [setting.sourceId]);
       const entries = Object.entries(setting.fields);
       if (entries.length > 0) {
-        await client.query('INSERT INTO field_priorities (source_id, field, priority) SELECT $1, f, p FROM unnest($2::text[], $3::int[]) AS x(f, p)', [
-          setting.sourceId, entries.map(([field]) => field), entries.map(([, priority]) => priority),
-        ]);
+        await client.query(
+          'INSERT INTO field_priorities (source_id, field, priority) SELECT $1, f, p FROM unnest($2::text[], $3::int[]) AS x(f, p)',
+          [setting.sourceId, entries.map(([field]) => field), entries.map(([, priority]) => priority)],
+        );
       }
     });
     return setting;

@@ -61,12 +61,20 @@ export class ProfileQueryService {
    * transaction: on separate pooled connections, a slice committing between them showed half of itself (the
    * item count from before it, the counters from after).
    */
-  async document(profileId: string, touchLimit: number): Promise<{ snapshot: ProfileSnapshot; touches: CampaignTouch[]; groups: GroupMembershipView[]; money: MoneyContext } | null> {
+  async document(
+    profileId: string,
+    touchLimit: number,
+  ): Promise<{ snapshot: ProfileSnapshot; touches: CampaignTouch[]; groups: GroupMembershipView[]; money: MoneyContext } | null> {
     return withPgTransaction(this.pool, async (client) => {
       await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
       const snapshot = (await loadProfileSnapshots(client, [profileId])).get(profileId);
       if (!snapshot) return null;
-      return { snapshot, touches: await this.recentTouches(client, profileId, touchLimit), groups: await groupsOfProfile(client, profileId), money: await loadMoneyContext(client) };
+      return {
+        snapshot,
+        touches: await this.recentTouches(client, profileId, touchLimit),
+        groups: await groupsOfProfile(client, profileId),
+        money: await loadMoneyContext(client),
+      };
     });
   }
 

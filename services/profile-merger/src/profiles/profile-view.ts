@@ -34,13 +34,25 @@ function transactionsView(state: ProfileSnapshot['state'], rates: MoneyContext) 
     orderCount: totals.orderCount,
     revenueTotal: money(ltv.totalMicros),
     lifetimeValue: { currency: ltv.currency, total: money(ltv.totalMicros), rates: ltv.ratesUsed },
-    byCurrency: Object.fromEntries([...totals.byCurrency].sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, t]) => [
-      currency, { orders: t.orders, revenue: money(t.grossMicros), refunded: money(t.refundedMicros), net: money(t.netMicros) },
-    ])),
-    withoutCurrency: totals.withoutCurrency.orders > 0 ? { orders: totals.withoutCurrency.orders, net: money(totals.withoutCurrency.netMicros) } : null,
+    byCurrency: Object.fromEntries(
+      [...totals.byCurrency]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([currency, t]) => [
+          currency,
+          { orders: t.orders, revenue: money(t.grossMicros), refunded: money(t.refundedMicros), net: money(t.netMicros) },
+        ]),
+    ),
+    withoutCurrency:
+      totals.withoutCurrency.orders > 0 ? { orders: totals.withoutCurrency.orders, net: money(totals.withoutCurrency.netMicros) } : null,
     flags: ltv.flags,
     lastOrder: last
-      ? { messageId: last.messageId, at: iso(last.occurredAt), revenue: money(last.amountMicros ?? 0), currency: last.currency, orderId: orderIdOfKey(last.orderId) }
+      ? {
+          messageId: last.messageId,
+          at: iso(last.occurredAt),
+          revenue: money(last.amountMicros ?? 0),
+          currency: last.currency,
+          orderId: orderIdOfKey(last.orderId),
+        }
       : null,
   };
 }
@@ -61,14 +73,30 @@ export function profileView(snapshot: ProfileSnapshot, requestedId: string, rece
     }
     const p = effective.cell.provenance;
     traits[field] = effective.value;
-    provenance[field] = { sourceId: p.sourceId, priority: p.priority, occurredAt: new Date(p.occurredAt).toISOString(), messageId: p.messageId, mode: effective.mode, origin: p.origin ?? null };
+    provenance[field] = {
+      sourceId: p.sourceId,
+      priority: p.priority,
+      occurredAt: new Date(p.occurredAt).toISOString(),
+      messageId: p.messageId,
+      mode: effective.mode,
+      origin: p.origin ?? null,
+    };
   }
   const eventCounts: Record<string, { count: number; firstAt: string | null; lastAt: string | null }> = Object.create(null);
   for (const name of [...state.counters.keys()].sort()) {
     const counter = state.counters.get(name);
     if (counter) eventCounts[name] = { count: counter.count, firstAt: iso(counter.firstAt), lastAt: iso(counter.lastAt) };
   }
-  const touchView = (t: CampaignTouch) => ({ sourceId: t.sourceId, messageId: t.messageId, at: iso(t.occurredAt), source: t.source, medium: t.medium, campaign: t.name, term: t.term, content: t.content });
+  const touchView = (t: CampaignTouch) => ({
+    sourceId: t.sourceId,
+    messageId: t.messageId,
+    at: iso(t.occurredAt),
+    source: t.source,
+    medium: t.medium,
+    campaign: t.name,
+    term: t.term,
+    content: t.content,
+  });
   return {
     profileId: snapshot.profileId,
     ...(requestedId !== snapshot.profileId ? { redirectedFrom: requestedId } : {}),

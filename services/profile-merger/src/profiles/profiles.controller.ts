@@ -21,7 +21,12 @@ export class ProfilesController {
 
   @Get()
   @ApiOperation({ summary: 'Find the profile holding an identifier, e.g. ?identifier=email:jane@example.com' })
-  @ApiQuery({ name: 'identifier', required: true, description: '<type>:<value>; the type is any identifier type the resolver emits (user_id, email, anonymous_id, phone, crm_id, external:<type>...)' })
+  @ApiQuery({
+    name: 'identifier',
+    required: true,
+    description:
+      '<type>:<value>; the type is any identifier type the resolver emits (user_id, email, anonymous_id, phone, crm_id, external:<type>...)',
+  })
   async byIdentifier(@Query('identifier') identifier: string | undefined): Promise<ProfileDocumentView> {
     const parts = identifier === undefined ? undefined : parseIdentifierText(identifier);
     if (!parts) throw new BadRequestException('identifier must be <type>:<value>, e.g. email:jane@example.com');
@@ -35,7 +40,9 @@ export class ProfilesController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'The Customer 360 profile: traits with provenance, identifiers, event summary, transactions, campaigns, consent, best email' })
+  @ApiOperation({
+    summary: 'The Customer 360 profile: traits with provenance, identifiers, event summary, transactions, campaigns, consent, best email',
+  })
   async byId(@Param('id') id: string): Promise<ProfileDocumentView> {
     const profileId = await this.profiles.currentProfileId(id);
     if (!profileId) throw new NotFoundException(`profile ${id} is unknown`);
@@ -45,7 +52,10 @@ export class ProfilesController {
   @Get(':id/events')
   @ApiOperation({ summary: 'The timeline, newest first, read from the item log' })
   @ApiQuery({ name: 'limit', required: false, description: `1..${MAX_TIMELINE_LIMIT}, default ${DEFAULT_TIMELINE_LIMIT}` })
-  async events(@Param('id') id: string, @Query('limit') limitText: string | undefined): Promise<{ profileId: string; events: TimelineEntry[] }> {
+  async events(
+    @Param('id') id: string,
+    @Query('limit') limitText: string | undefined,
+  ): Promise<{ profileId: string; events: TimelineEntry[] }> {
     const limit = limitText === undefined ? DEFAULT_TIMELINE_LIMIT : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TIMELINE_LIMIT) {
       throw new BadRequestException(`limit must be an integer from 1 to ${MAX_TIMELINE_LIMIT}`);

@@ -18,12 +18,21 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
 
   beforeAll(async () => {
     broker = await startTestBroker();
-    await createTestTopics(broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
+    await createTestTopics(
+      broker.brokers,
+      TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })),
+    );
     schema = await createTestSchema('profile_merger_it');
-    service = await startServiceForTest(AppModule, 'profile-merger', { databaseUrl: schema.url, schema: schema.schema, kafkaBrokers: broker.brokers.join(',') });
+    service = await startServiceForTest(AppModule, 'profile-merger', {
+      databaseUrl: schema.url,
+      schema: schema.schema,
+      kafkaBrokers: broker.brokers.join(','),
+    });
     harness = new MergerHarness(broker.brokers, service.url);
     await harness.start();
-    tail = new Kafka({ clientId: 'merger-test-tail', brokers: broker.brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: 'merger-test-tail' });
+    tail = new Kafka({ clientId: 'merger-test-tail', brokers: broker.brokers, logLevel: logLevel.NOTHING }).consumer({
+      groupId: 'merger-test-tail',
+    });
     await tail.connect();
     await tail.subscribe({ topic: Topics.ProfilesChanged, fromBeginning: true });
     await tail.run({ eachMessage: async ({ message }) => void changes.push(decode(Topics.ProfilesChanged, message.value as Buffer)) });
@@ -53,8 +62,21 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
 
   it('a CRM record (priority 1) beats a web identify (priority 5) on given-name; a newer web identify wins plan, where web has field priority', async () => {
     await harness.sendItems([
-      recordItem({ profileId: 'p-jane', messageId: 'crm-1', sourceId: 'crm', at: T0 + 1000, attributes: { first: 'Jane', plan: 'enterprise' }, mapping: { first: 'given-name' } }),
-      identifyItem({ profileId: 'p-jane', messageId: 'web-1', sourceId: 'web', at: T0 + 2000, traits: { firstName: 'Janey', plan: 'pro', email: 'jane@example.com' } }),
+      recordItem({
+        profileId: 'p-jane',
+        messageId: 'crm-1',
+        sourceId: 'crm',
+        at: T0 + 1000,
+        attributes: { first: 'Jane', plan: 'enterprise' },
+        mapping: { first: 'given-name' },
+      }),
+      identifyItem({
+        profileId: 'p-jane',
+        messageId: 'web-1',
+        sourceId: 'web',
+        at: T0 + 2000,
+        traits: { firstName: 'Janey', plan: 'pro', email: 'jane@example.com' },
+      }),
     ]);
     const profile = await harness.waitFor('/v1/profiles/p-jane', (body) => body.summary?.itemCount === 2);
     expect(profile.traits).toMatchObject({ 'given-name': 'Jane', plan: 'pro', email: 'jane@example.com' });
@@ -66,38 +88,104 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
   it("shows a connector record's origin (connection, run, stream, row) in a trait's provenance; a later null from it falls back to the next source", async () => {
     const origin = { connectionId: 'conn-crm', runId: 'run-1', stream: 'contacts', rowKey: 'contacts.csv:7' };
     await harness.sendItems([
-      recordItem({ profileId: 'p-tier', messageId: 'tier-crm-1', sourceId: 'crm', at: T0 + 1000, attributes: { loyalty_tier: 'gold', contract_end_date: '2027-03-31' }, mapping: {}, origin }),
+      recordItem({
+        profileId: 'p-tier',
+        messageId: 'tier-crm-1',
+        sourceId: 'crm',
+        at: T0 + 1000,
+        attributes: { loyalty_tier: 'gold', contract_end_date: '2027-03-31' },
+        mapping: {},
+        origin,
+      }),
       identifyItem({ profileId: 'p-tier', messageId: 'tier-web-1', sourceId: 'web', at: T0 + 2000, traits: { loyalty_tier: 'silver' } }),
     ]);
     const before = await harness.waitFor('/v1/profiles/p-tier', (body) => body.summary?.itemCount === 2);
     expect(before.traits).toMatchObject({ loyalty_tier: 'gold', contract_end_date: '2027-03-31' });
-    expect(before.traitProvenance.loyalty_tier).toEqual({ sourceId: 'crm', priority: 1, occurredAt: new Date(T0 + 1000).toISOString(), messageId: 'tier-crm-1', mode: 'set', origin });
+    expect(before.traitProvenance.loyalty_tier).toEqual({
+      sourceId: 'crm',
+      priority: 1,
+      occurredAt: new Date(T0 + 1000).toISOString(),
+      messageId: 'tier-crm-1',
+      mode: 'set',
+      origin,
+    });
     expect(before.traitProvenance.contract_end_date.origin).toEqual(origin);
 
     const refresh = { ...origin, runId: 'run-2' };
-    await harness.sendItems([recordItem({ profileId: 'p-tier', messageId: 'tier-crm-2', sourceId: 'crm', at: T0 + 3000, attributes: { loyalty_tier: null, contract_end_date: null }, mapping: {}, origin: refresh })]);
+    await harness.sendItems([
+      recordItem({
+        profileId: 'p-tier',
+        messageId: 'tier-crm-2',
+        sourceId: 'crm',
+        at: T0 + 3000,
+        attributes: { loyalty_tier: null, contract_end_date: null },
+        mapping: {},
+        origin: refresh,
+      }),
+    ]);
     const after = await harness.waitFor('/v1/profiles/p-tier', (body) => body.summary?.itemCount === 3);
     expect(after.traits.loyalty_tier).toBe('silver');
     expect(after.traits).not.toHaveProperty('contract_end_date');
     expect(after.traitProvenance.loyalty_tier).toMatchObject({ sourceId: 'web', messageId: 'tier-web-1', origin: null });
     const timeline = await harness.get('/v1/profiles/p-tier/events');
-    expect(timeline.body.events.map((e: { messageId: string; origin: unknown }) => [e.messageId, e.origin])).toEqual([['tier-crm-2', refresh], ['tier-web-1', null], ['tier-crm-1', origin]]);
+    expect(timeline.body.events.map((e: { messageId: string; origin: unknown }) => [e.messageId, e.origin])).toEqual([
+      ['tier-crm-2', refresh],
+      ['tier-web-1', null],
+      ['tier-crm-1', origin],
+    ]);
   });
 
   it('out-of-order events give the same profile as in-order events', async () => {
     const stream = (profileId: string) => [
-      identifyItem({ profileId, messageId: `${profileId}-1`, sourceId: 'web', at: T0 + 1000, traits: { firstName: 'Ann', $set_once: { signup_source: 'ad' } } }),
-      trackItem({ profileId, messageId: `${profileId}-2`, sourceId: 'web', at: T0 + 2000, event: 'Order Completed', revenue: 12.5, properties: { order_id: 'o1' }, context: { campaign: { source: 'google', name: 'spring' } } }),
-      identifyItem({ profileId, messageId: `${profileId}-3`, sourceId: 'web', at: T0 + 3000, traits: { firstName: 'Anne', $set_once: { signup_source: 'late' }, $unset: ['nickname'] } }),
+      identifyItem({
+        profileId,
+        messageId: `${profileId}-1`,
+        sourceId: 'web',
+        at: T0 + 1000,
+        traits: { firstName: 'Ann', $set_once: { signup_source: 'ad' } },
+      }),
+      trackItem({
+        profileId,
+        messageId: `${profileId}-2`,
+        sourceId: 'web',
+        at: T0 + 2000,
+        event: 'Order Completed',
+        revenue: 12.5,
+        properties: { order_id: 'o1' },
+        context: { campaign: { source: 'google', name: 'spring' } },
+      }),
+      identifyItem({
+        profileId,
+        messageId: `${profileId}-3`,
+        sourceId: 'web',
+        at: T0 + 3000,
+        traits: { firstName: 'Anne', $set_once: { signup_source: 'late' }, $unset: ['nickname'] },
+      }),
       identifyItem({ profileId, messageId: `${profileId}-4`, sourceId: 'web', at: T0 + 2500, traits: { nickname: 'annie' } }),
-      trackItem({ profileId, messageId: `${profileId}-5`, sourceId: 'web', at: T0 + 4000, event: 'Order Completed', revenue: 7.25, properties: { order_id: 'o2' }, context: { consent: { categoryPreferences: { Advertising: true } } } }),
+      trackItem({
+        profileId,
+        messageId: `${profileId}-5`,
+        sourceId: 'web',
+        at: T0 + 4000,
+        event: 'Order Completed',
+        revenue: 7.25,
+        properties: { order_id: 'o2' },
+        context: { consent: { categoryPreferences: { Advertising: true } } },
+      }),
     ];
     await harness.sendItems(stream('p-inorder'));
     await harness.sendItems(stream('p-shuffled').reverse());
     const done = (body: JsonBody) => body.summary?.itemCount === 5;
     const inOrder = await harness.waitFor('/v1/profiles/p-inorder', done);
     const shuffled = await harness.waitFor('/v1/profiles/p-shuffled', done);
-    const comparable = (p: JsonBody) => ({ traits: p.traits, consent: p.consent, summary: p.summary, revenue: p.transactions.revenueTotal, orders: p.transactions.orderCount, touches: p.campaigns.touchCount });
+    const comparable = (p: JsonBody) => ({
+      traits: p.traits,
+      consent: p.consent,
+      summary: p.summary,
+      revenue: p.transactions.revenueTotal,
+      orders: p.transactions.orderCount,
+      touches: p.campaigns.touchCount,
+    });
     expect(comparable(shuffled)).toEqual(comparable(inOrder));
     expect(inOrder.traits).toEqual({ 'given-name': 'Anne', signup_source: 'ad' });
     expect(inOrder.consent).toEqual({ Advertising: true });
@@ -107,20 +195,40 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
   });
 
   it('a merge folds counts, re-decides traits and redirects the absorbed id and its identifiers', async () => {
-    const viewed = (profileId: string, n: number, at: number) => trackItem({ profileId, messageId: `${profileId}-v${n}`, sourceId: 'web', at, event: 'Product Viewed' });
-    const withId = <T extends { identifiers: unknown[] }>(item: T, type: string, value: string): T => ({ ...item, identifiers: [{ type, value }] });
+    const viewed = (profileId: string, n: number, at: number) =>
+      trackItem({ profileId, messageId: `${profileId}-v${n}`, sourceId: 'web', at, event: 'Product Viewed' });
+    const withId = <T extends { identifiers: unknown[] }>(item: T, type: string, value: string): T => ({
+      ...item,
+      identifiers: [{ type, value }],
+    });
     await harness.sendItems([
       withId(viewed('p-phone', 1, T0 + 1000), 'anonymous_id', 'anon-phone'),
       viewed('p-phone', 2, T0 + 2000),
       withId(viewed('p-laptop', 1, T0 + 500), 'anonymous_id', 'anon-laptop'),
       viewed('p-laptop', 2, T0 + 3000),
       viewed('p-laptop', 3, T0 + 3500),
-      recordItem({ profileId: 'p-laptop', messageId: 'crm-laptop', sourceId: 'crm', at: T0 + 100, attributes: { fn: 'Max' }, mapping: { fn: 'given-name' } }),
+      recordItem({
+        profileId: 'p-laptop',
+        messageId: 'crm-laptop',
+        sourceId: 'crm',
+        at: T0 + 100,
+        attributes: { fn: 'Max' },
+        mapping: { fn: 'given-name' },
+      }),
       identifyItem({ profileId: 'p-phone', messageId: 'web-phone', sourceId: 'web', at: T0 + 5000, traits: { firstName: 'Maxi' } }),
     ]);
     await harness.waitFor('/v1/profiles/p-laptop', (body) => body.summary?.itemCount === 4);
     await harness.waitFor('/v1/profiles/p-phone', (body) => body.summary?.itemCount === 3);
-    await harness.sendChange({ changeId: 'chg-1', kind: 'merge', survivorProfileId: 'p-phone', absorbedProfileId: 'p-laptop', rule: 'shared_identifier:user_id', causingMessageId: 'm-login', identifiers: [{ type: 'user_id', value: 'u-max' }], at: T0 + 6000 });
+    await harness.sendChange({
+      changeId: 'chg-1',
+      kind: 'merge',
+      survivorProfileId: 'p-phone',
+      absorbedProfileId: 'p-laptop',
+      rule: 'shared_identifier:user_id',
+      causingMessageId: 'm-login',
+      identifiers: [{ type: 'user_id', value: 'u-max' }],
+      at: T0 + 6000,
+    });
     const merged = await harness.waitFor('/v1/profiles/p-phone', (body) => body.summary?.itemCount === 7);
     expect(merged.summary.eventCounts['Product Viewed'].count).toBe(5);
     expect(merged.summary.firstSeen).toBe(new Date(T0 + 100).toISOString());
@@ -149,13 +257,30 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
     ]);
     await harness.waitFor('/v1/profiles/p-bob', (body) => body.summary?.itemCount === 2);
     await harness.waitFor('/v1/profiles/p-ada', (body) => body.summary?.itemCount === 2);
-    await harness.sendChange({ changeId: 'chg-wrong', kind: 'merge', survivorProfileId: 'p-ada', absorbedProfileId: 'p-bob', rule: 'shared_identifier:email', causingMessageId: 'bob-1', identifiers: [], at: T0 + 3000 });
+    await harness.sendChange({
+      changeId: 'chg-wrong',
+      kind: 'merge',
+      survivorProfileId: 'p-ada',
+      absorbedProfileId: 'p-bob',
+      rule: 'shared_identifier:email',
+      causingMessageId: 'bob-1',
+      identifiers: [],
+      at: T0 + 3000,
+    });
     const wrong = await harness.waitFor('/v1/profiles/p-ada', (body) => body.summary?.itemCount === 4);
     expect(wrong.traits['given-name']).toBe('Bob');
     expect(wrong.transactions.orderCount).toBe(2);
     await harness.sendChange({
-      changeId: 'chg-split', kind: 'split', survivorProfileId: 'p-ada', absorbedProfileId: 'p-bob', rule: 'manual_split', causingMessageId: null,
-      identifiers: [{ type: 'user_id', value: 'u-bob' }], movedMessageIds: ['bob-1', 'bob-2'], detail: 'support ticket 42', at: T0 + 4000,
+      changeId: 'chg-split',
+      kind: 'split',
+      survivorProfileId: 'p-ada',
+      absorbedProfileId: 'p-bob',
+      rule: 'manual_split',
+      causingMessageId: null,
+      identifiers: [{ type: 'user_id', value: 'u-bob' }],
+      movedMessageIds: ['bob-1', 'bob-2'],
+      detail: 'support ticket 42',
+      at: T0 + 4000,
     });
     const ada = await harness.waitFor('/v1/profiles/p-ada', (body) => body.summary?.itemCount === 2);
     expect(ada.traits['given-name']).toBe('Ada');
@@ -173,12 +298,29 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
       trackItem({ profileId: 'p-fay', messageId: 'fay-1', sourceId: 'web', at: T0 + 1100, event: 'Viewed' }),
     ]);
     await harness.waitFor('/v1/profiles/p-fay', (body) => body.summary?.itemCount === 1);
-    await harness.sendChange({ changeId: 'chg-eve-fay', kind: 'merge', survivorProfileId: 'p-eve', absorbedProfileId: 'p-fay', rule: 'shared_identifier:email', causingMessageId: 'fay-1', identifiers: [], at: T0 + 2000 });
+    await harness.sendChange({
+      changeId: 'chg-eve-fay',
+      kind: 'merge',
+      survivorProfileId: 'p-eve',
+      absorbedProfileId: 'p-fay',
+      rule: 'shared_identifier:email',
+      causingMessageId: 'fay-1',
+      identifiers: [],
+      at: T0 + 2000,
+    });
     await harness.waitFor('/v1/profiles/p-eve', (body) => body.summary?.itemCount === 2);
     // The resolver split fay-1 and fay-2 away; fay-2 (resolved before the split, keyed by the survivor) is still in flight.
     await harness.sendChange({
-      changeId: 'chg-eve-split', kind: 'split', survivorProfileId: 'p-eve', absorbedProfileId: 'p-fay', rule: 'manual_split', causingMessageId: null,
-      identifiers: [], movedMessageIds: ['fay-1', 'fay-2'], detail: null, at: T0 + 3000,
+      changeId: 'chg-eve-split',
+      kind: 'split',
+      survivorProfileId: 'p-eve',
+      absorbedProfileId: 'p-fay',
+      rule: 'manual_split',
+      causingMessageId: null,
+      identifiers: [],
+      movedMessageIds: ['fay-1', 'fay-2'],
+      detail: null,
+      at: T0 + 3000,
     });
     await harness.waitFor('/v1/profiles/p-fay', (body, status) => status === 200 && body.summary?.itemCount === 1);
     await harness.sendItems([trackItem({ profileId: 'p-eve', messageId: 'fay-2', sourceId: 'web', at: T0 + 2500, event: 'Clicked' })]);
@@ -189,11 +331,27 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
   });
 
   it('a split that moves identifiers but no items leaves a known profile holding them', async () => {
-    await harness.sendItems([{ ...trackItem({ profileId: 'p-gil', messageId: 'gil-1', sourceId: 'web', at: T0 + 1000, event: 'Viewed' }), identifiers: [{ type: 'user_id', value: 'u-gil' }, { type: 'email', value: 'old@gil.io' }] }]);
+    await harness.sendItems([
+      {
+        ...trackItem({ profileId: 'p-gil', messageId: 'gil-1', sourceId: 'web', at: T0 + 1000, event: 'Viewed' }),
+        identifiers: [
+          { type: 'user_id', value: 'u-gil' },
+          { type: 'email', value: 'old@gil.io' },
+        ],
+      },
+    ]);
     await harness.waitFor('/v1/profiles/p-gil', (body) => body.summary?.itemCount === 1);
     await harness.sendChange({
-      changeId: 'chg-gil-split', kind: 'split', survivorProfileId: 'p-gil', absorbedProfileId: 'p-gil-2', rule: 'manual_split', causingMessageId: null,
-      identifiers: [{ type: 'email', value: 'old@gil.io' }], movedMessageIds: [], detail: null, at: T0 + 2000,
+      changeId: 'chg-gil-split',
+      kind: 'split',
+      survivorProfileId: 'p-gil',
+      absorbedProfileId: 'p-gil-2',
+      rule: 'manual_split',
+      causingMessageId: null,
+      identifiers: [{ type: 'email', value: 'old@gil.io' }],
+      movedMessageIds: [],
+      detail: null,
+      at: T0 + 2000,
     });
     const moved = await harness.waitFor('/v1/profiles/p-gil-2', (_body, status) => status === 200);
     expect(moved.identifiers).toEqual([{ type: 'email', value: 'old@gil.io' }]);
@@ -215,8 +373,16 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
     ]);
     await harness.waitFor('/v1/profiles/p-cy', (body) => body.summary?.itemCount === 5);
     const split = (changeId: string, absorbedProfileId: string, value: string, moved: string, at: number) => ({
-      changeId, kind: 'split' as const, survivorProfileId: 'p-cy', absorbedProfileId, rule: 'manual_split', causingMessageId: null,
-      identifiers: [{ type: 'anonymous_id', value }], movedMessageIds: [moved], detail: null, at: T0 + at,
+      changeId,
+      kind: 'split' as const,
+      survivorProfileId: 'p-cy',
+      absorbedProfileId,
+      rule: 'manual_split',
+      causingMessageId: null,
+      identifiers: [{ type: 'anonymous_id', value }],
+      movedMessageIds: [moved],
+      detail: null,
+      at: T0 + at,
     });
     await harness.sendChange(split('chg-cy-1', 'p-dee', 'a-dee', 'cy-3', 6000));
     await harness.waitFor('/v1/profiles/p-cy', (body) => body.summary?.itemCount === 4);
@@ -228,12 +394,14 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
   });
 
   it('answers every profile read as of one moment, while slices commit', async () => {
-    const ticks = Array.from({ length: 300 }, (_, n) => trackItem({ profileId: 'p-steady', messageId: `steady-${n}`, sourceId: 'web', at: T0 + n, event: n % 2 ? 'Tick' : 'Tock' }));
+    const ticks = Array.from({ length: 300 }, (_, n) =>
+      trackItem({ profileId: 'p-steady', messageId: `steady-${n}`, sourceId: 'web', at: T0 + n, event: n % 2 ? 'Tick' : 'Tock' }),
+    );
     const sending = Promise.all([0, 1, 2].map((lane) => harness.sendItems(ticks.filter((_, n) => n % 3 === lane))));
     const skewed: unknown[] = [];
     let reads = 0;
     const reader = async () => {
-      for (let done = false; !done; ) {
+      for (let done = false; !done;) {
         const { status, body } = await harness.get('/v1/profiles/p-steady');
         if (status !== 200) continue;
         reads++;
@@ -249,17 +417,31 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
   });
 
   it('applies a republished item once (inbox dedupe by tessera-msg-id)', async () => {
-    await harness.sendTwice(trackItem({ profileId: 'p-dup', messageId: 'dup-1', sourceId: 'web', at: T0, event: 'Order Completed', revenue: 3 }), 'outbox-dup-1');
-    await harness.sendItems([{ ...trackItem({ profileId: 'p-dup', messageId: 'dup-2', sourceId: 'web', at: T0 + 1, event: 'Signed Up' }), identifiers: [{ type: 'email', value: 'dup@example.com' }] }]);
+    await harness.sendTwice(
+      trackItem({ profileId: 'p-dup', messageId: 'dup-1', sourceId: 'web', at: T0, event: 'Order Completed', revenue: 3 }),
+      'outbox-dup-1',
+    );
+    await harness.sendItems([
+      {
+        ...trackItem({ profileId: 'p-dup', messageId: 'dup-2', sourceId: 'web', at: T0 + 1, event: 'Signed Up' }),
+        identifiers: [{ type: 'email', value: 'dup@example.com' }],
+      },
+    ]);
     const profile = await harness.waitFor('/v1/profiles/p-dup', (body) => body.summary?.eventCounts?.['Signed Up']?.count === 1);
     expect(profile.transactions).toMatchObject({ revenueTotal: 3, orderCount: 1 });
     expect(profile.summary.itemCount).toBe(2);
-    expect((await harness.get('/v1/profiles?identifier=email:%20DUP@example.com')).body).toMatchObject({ profileId: 'p-dup', bestEmail: 'dup@example.com' });
+    expect((await harness.get('/v1/profiles?identifier=email:%20DUP@example.com')).body).toMatchObject({
+      profileId: 'p-dup',
+      bestEmail: 'dup@example.com',
+    });
   });
 
   it('answers 404 JSON for unknown ids and identifiers, 400 for a malformed identifier', async () => {
     const unknown = await harness.get('/v1/profiles?identifier=email:nobody@example.com');
-    expect(unknown).toEqual({ status: 404, body: expect.objectContaining({ message: 'no profile has the identifier email:nobody@example.com' }) });
+    expect(unknown).toEqual({
+      status: 404,
+      body: expect.objectContaining({ message: 'no profile has the identifier email:nobody@example.com' }),
+    });
     expect((await harness.get('/v1/profiles/nope')).status).toBe(404);
     expect((await harness.get('/v1/profiles?identifier=nocolon')).status).toBe(400);
   });
@@ -267,7 +449,14 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
   it('gives an email to at most one profile as best email, by priority', async () => {
     await harness.sendItems([
       identifyItem({ profileId: 'p-web-sam', messageId: 'sam-web', sourceId: 'web', at: T0 + 9000, traits: { email: 'sam@example.com' } }),
-      recordItem({ profileId: 'p-crm-sam', messageId: 'sam-crm', sourceId: 'crm', at: T0 + 1000, attributes: { mail: 'sam@example.com' }, mapping: { mail: 'email' } }),
+      recordItem({
+        profileId: 'p-crm-sam',
+        messageId: 'sam-crm',
+        sourceId: 'crm',
+        at: T0 + 1000,
+        attributes: { mail: 'sam@example.com' },
+        mapping: { mail: 'email' },
+      }),
     ]);
     const crm = await harness.waitFor('/v1/profiles/p-crm-sam', (body) => body.bestEmail === 'sam@example.com');
     expect(crm.bestEmail).toBe('sam@example.com');

@@ -21,7 +21,11 @@ describe('best email agrees with the email identifier (Postgres)', () => {
     await harness?.stop();
   });
 
-  const apply = (list: ResolvedItem[]) => harness.applySlice(Topics.EventsResolved, list.map((item) => ({ kind: 'item' as const, item })));
+  const apply = (list: ResolvedItem[]) =>
+    harness.applySlice(
+      Topics.EventsResolved,
+      list.map((item) => ({ kind: 'item' as const, item })),
+    );
   const bestEmails = async (ids: string[]) => {
     const snapshots = await loadProfileSnapshots(harness.pool, ids);
     return ids.map((id) => snapshots.get(id)?.bestEmail ?? null);
@@ -29,7 +33,13 @@ describe('best email agrees with the email identifier (Postgres)', () => {
 
   const accounts = (run: string) => {
     const email = `family-${run}@example.com`;
-    const holder = { ...identifyItem({ messageId: `${run}-a`, sourceId: 'web', at: 1_000, traits: { email }, profileId: `${run}-holder` }), identifiers: [{ type: 'user_id', value: `${run}-a` }, { type: 'email', value: email }] };
+    const holder = {
+      ...identifyItem({ messageId: `${run}-a`, sourceId: 'web', at: 1_000, traits: { email }, profileId: `${run}-holder` }),
+      identifiers: [
+        { type: 'user_id', value: `${run}-a` },
+        { type: 'email', value: email },
+      ],
+    };
     // newer, and from a higher-priority source: it would win the email on observation alone
     const other = {
       ...identifyItem({ messageId: `${run}-b`, sourceId: 'crm', at: 2_000, traits: { email }, profileId: `${run}-other` }),

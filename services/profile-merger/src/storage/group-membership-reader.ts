@@ -44,7 +44,13 @@ export async function groupsOfProfile(db: SqlExecutor, profileId: string): Promi
       WHERE g.profile_id = $1 ORDER BY g.last_seen_ms DESC, g.group_id`,
     [profileId],
   );
-  return rows.map((row) => ({ groupId: row.group_id, traits: row.traits, traitsUpdatedAt: iso(row.traits_at_ms), firstSeen: iso(row.first_seen_ms), lastSeen: iso(row.last_seen_ms) }));
+  return rows.map((row) => ({
+    groupId: row.group_id,
+    traits: row.traits,
+    traitsUpdatedAt: iso(row.traits_at_ms),
+    firstSeen: iso(row.first_seen_ms),
+    lastSeen: iso(row.last_seen_ms),
+  }));
 }
 
 export async function accountOf(db: SqlExecutor, groupId: string, memberLimit: number): Promise<AccountView | null> {

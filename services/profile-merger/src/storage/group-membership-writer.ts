@@ -17,7 +17,10 @@ const FOLD_ON_CONFLICT = `ON CONFLICT (profile_id, group_id) DO UPDATE SET
   traits_at_ms = CASE WHEN ${TRAITS_ARE_NEWER} THEN EXCLUDED.traits_at_ms ELSE g.traits_at_ms END`;
 
 /** Folds memberships (one per profile and group, already joined in code) into profile_groups; rows must be locked. */
-export async function writeGroupMemberships(tx: SqlExecutor, byProfile: ReadonlyMap<string, ReadonlyMap<string, GroupMembership>>): Promise<void> {
+export async function writeGroupMemberships(
+  tx: SqlExecutor,
+  byProfile: ReadonlyMap<string, ReadonlyMap<string, GroupMembership>>,
+): Promise<void> {
   const rows = [...byProfile].flatMap(([profileId, groups]) =>
     [...groups.values()].map((m) => ({
       profile_id: profileId,
@@ -32,10 +35,17 @@ export async function writeGroupMemberships(tx: SqlExecutor, byProfile: Readonly
   );
   if (rows.length === 0) return;
   const insert = buildUnnestInsert({
-    table: 'profile_groups', alias: 'g',
+    table: 'profile_groups',
+    alias: 'g',
     columns: [
-      { name: 'profile_id', type: 'text' }, { name: 'group_id', type: 'text' }, { name: 'first_seen_ms', type: 'bigint' }, { name: 'last_seen_ms', type: 'bigint' },
-      { name: 'traits', type: 'jsonb' }, { name: 'traits_at_ms', type: 'bigint' }, { name: 'traits_source_id', type: 'text' }, { name: 'traits_message_id', type: 'text' },
+      { name: 'profile_id', type: 'text' },
+      { name: 'group_id', type: 'text' },
+      { name: 'first_seen_ms', type: 'bigint' },
+      { name: 'last_seen_ms', type: 'bigint' },
+      { name: 'traits', type: 'jsonb' },
+      { name: 'traits_at_ms', type: 'bigint' },
+      { name: 'traits_source_id', type: 'text' },
+      { name: 'traits_message_id', type: 'text' },
     ],
     rows,
   });

@@ -15,6 +15,8 @@ export async function loadMoneyContext(db: SqlExecutor): Promise<MoneyContext> {
     [DEFAULT_REPORTING_CURRENCY],
   );
   const rates = new Map<string, CurrencyRate>();
-  for (const row of rows) if (row.currency !== null && row.rate !== null && row.rate_date !== null) rates.set(row.currency, { currency: row.currency, rate: Number(row.rate), date: row.rate_date });
+  for (const row of rows)
+    if (row.currency !== null && row.rate !== null && row.rate_date !== null)
+      rates.set(row.currency, { currency: row.currency, rate: Number(row.rate), date: row.rate_date });
   return { reportingCurrency: rows[0]?.reporting ?? DEFAULT_REPORTING_CURRENCY, rates };
 }

@@ -17,19 +17,34 @@ export async function writeOrderBooks(tx: SqlExecutor, entries: ReadonlyArray<re
         const fact = entry[kind];
         if (!fact) continue;
         rows.push({
-          profile_id: profileId, order_key: key, kind, message_id: fact.messageId, source_id: fact.sourceId, occurred_at_ms: fact.occurredAt,
-          amount_micros: fact.amountMicros, currency: fact.currency, currency_origin: fact.currencyOrigin,
+          profile_id: profileId,
+          order_key: key,
+          kind,
+          message_id: fact.messageId,
+          source_id: fact.sourceId,
+          occurred_at_ms: fact.occurredAt,
+          amount_micros: fact.amountMicros,
+          currency: fact.currency,
+          currency_origin: fact.currencyOrigin,
         });
       }
     }
   }
   if (rows.length === 0) return;
-  await runQuery(tx,
+  await runQuery(
+    tx,
     buildUnnestInsert({
-      table: 'profile_orders', alias: 'o',
+      table: 'profile_orders',
+      alias: 'o',
       columns: [
-        { name: 'profile_id', type: 'text' }, { name: 'order_key', type: 'text' }, { name: 'kind', type: 'text' }, { name: 'message_id', type: 'text' },
-        { name: 'source_id', type: 'text' }, { name: 'occurred_at_ms', type: 'bigint' }, { name: 'amount_micros', type: 'bigint' }, { name: 'currency', type: 'text' },
+        { name: 'profile_id', type: 'text' },
+        { name: 'order_key', type: 'text' },
+        { name: 'kind', type: 'text' },
+        { name: 'message_id', type: 'text' },
+        { name: 'source_id', type: 'text' },
+        { name: 'occurred_at_ms', type: 'bigint' },
+        { name: 'amount_micros', type: 'bigint' },
+        { name: 'currency', type: 'text' },
         { name: 'currency_origin', type: 'text' },
       ],
       rows,

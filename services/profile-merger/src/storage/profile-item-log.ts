@@ -38,10 +38,19 @@ export class ProfileItemLog {
       buildUnnestInsert({
         table: 'profile_items',
         columns: [
-          { name: 'profile_id', type: 'text' }, { name: 'source_id', type: 'text' }, { name: 'message_id', type: 'text' },
-          { name: 'occurred_at_ms', type: 'bigint' }, { name: 'payload', type: 'bytea' },
+          { name: 'profile_id', type: 'text' },
+          { name: 'source_id', type: 'text' },
+          { name: 'message_id', type: 'text' },
+          { name: 'occurred_at_ms', type: 'bigint' },
+          { name: 'payload', type: 'bytea' },
         ],
-        rows: items.map(({ profileId, item, payload }) => ({ profile_id: profileId, source_id: item.sourceId, message_id: item.messageId, occurred_at_ms: item.occurredAt, payload })),
+        rows: items.map(({ profileId, item, payload }) => ({
+          profile_id: profileId,
+          source_id: item.sourceId,
+          message_id: item.messageId,
+          occurred_at_ms: item.occurredAt,
+          payload,
+        })),
         onConflict: { target: ['profile_id', 'source_id', 'message_id'], action: 'nothing' },
       }),
     );
@@ -52,7 +61,12 @@ export class ProfileItemLog {
    * sharing a named id, those whose linked identifiers all moved are the split's (the resolver's own rule), the
    * others stay. With no such item (a change that lists no identifiers), every item of that id moves.
    */
-  async itemsNamedByMessageId(tx: SqlExecutor, profileId: string, messageIds: readonly string[], movedIdentifiers: readonly IdentifierParts[]): Promise<ItemKey[]> {
+  async itemsNamedByMessageId(
+    tx: SqlExecutor,
+    profileId: string,
+    messageIds: readonly string[],
+    movedIdentifiers: readonly IdentifierParts[],
+  ): Promise<ItemKey[]> {
     const { rows } = await tx.query<{ source_id: string; message_id: string; payload: Buffer }>(
       'SELECT source_id, message_id, payload FROM profile_items WHERE profile_id = $1 AND message_id = ANY($2::text[])',
       [profileId, messageIds],
@@ -118,7 +132,10 @@ export class ProfileItemLog {
 
   /** Every item of the profile, oldest first (the order does not change the result; it keeps rebuilds readable). */
   async itemsOf(tx: SqlExecutor, profileId: string): Promise<ResolvedItem[]> {
-    const { rows } = await tx.query<{ payload: Buffer }>('SELECT payload FROM profile_items WHERE profile_id = $1 ORDER BY occurred_at_ms, message_id, source_id', [profileId]);
+    const { rows } = await tx.query<{ payload: Buffer }>(
+      'SELECT payload FROM profile_items WHERE profile_id = $1 ORDER BY occurred_at_ms, message_id, source_id',
+      [profileId],
+    );
     return rows.map((row) => decode(Topics.EventsResolved, row.payload));
   }
 }

@@ -33,11 +33,21 @@ export interface TouchRow {
 }
 
 export function touchFromRow(row: TouchRow): CampaignTouch {
-  return { sourceId: row.source_id, messageId: row.message_id, occurredAt: Number(row.occurred_at_ms), source: row.utm_source, medium: row.utm_medium, name: row.utm_campaign, term: row.utm_term, content: row.utm_content };
+  return {
+    sourceId: row.source_id,
+    messageId: row.message_id,
+    occurredAt: Number(row.occurred_at_ms),
+    source: row.utm_source,
+    medium: row.utm_medium,
+    name: row.utm_campaign,
+    term: row.utm_term,
+    content: row.utm_content,
+  };
 }
 
 /** Named, not `*`: the consumer runs these reads as prepared statements, and a later column must not change them. */
-const PROFILE_COLUMNS = 'profile_id, status, merged_into, version, item_count, first_seen_ms, last_seen_ms, best_email, has_non_test_item, campaign_touch_count';
+const PROFILE_COLUMNS =
+  'profile_id, status, merged_into, version, item_count, first_seen_ms, last_seen_ms, best_email, has_non_test_item, campaign_touch_count';
 const TOUCH_COLUMNS = 'profile_id, source_id, message_id, occurred_at_ms, utm_source, utm_medium, utm_campaign, utm_term, utm_content';
 
 interface ProfileRow {
@@ -57,10 +67,7 @@ interface ProfileRow {
  * Reads whole profiles with one indexed query per table for the given ids (a batch's worth, never a scan):
  * each child table's primary key starts with profile_id, or has an index on it.
  */
-export async function loadProfileSnapshots(
-  tx: SqlExecutor,
-  profileIds: readonly string[],
-): Promise<Map<string, ProfileSnapshot>> {
+export async function loadProfileSnapshots(tx: SqlExecutor, profileIds: readonly string[]): Promise<Map<string, ProfileSnapshot>> {
   const snapshots = new Map<string, ProfileSnapshot>();
   if (profileIds.length === 0) return snapshots;
   const ids = [...new Set(profileIds)];
@@ -73,7 +80,13 @@ export async function loadProfileSnapshots(
     state.hasNonTestItem = row.has_non_test_item;
     state.campaigns.touchCount = Number(row.campaign_touch_count);
     snapshots.set(row.profile_id, {
-      profileId: row.profile_id, status: row.status, mergedInto: row.merged_into, version: Number(row.version), bestEmail: row.best_email, state, identifiers: [],
+      profileId: row.profile_id,
+      status: row.status,
+      mergedInto: row.merged_into,
+      version: Number(row.version),
+      bestEmail: row.best_email,
+      state,
+      identifiers: [],
     });
   }
   const stateOf = (id: string): ProfileState | undefined => snapshots.get(id)?.state;
@@ -95,7 +108,11 @@ export async function loadProfileSnapshots(
     [ids],
   );
   for (const row of counters.rows) {
-    stateOf(row.profile_id)?.counters.set(row.event_name, { count: Number(row.event_count), firstAt: Number(row.first_at_ms), lastAt: Number(row.last_at_ms) });
+    stateOf(row.profile_id)?.counters.set(row.event_name, {
+      count: Number(row.event_count),
+      firstAt: Number(row.first_at_ms),
+      lastAt: Number(row.last_at_ms),
+    });
   }
 
   // First and last touch: two index probes per profile (profile_campaign_touches_by_time), never the history.
@@ -112,12 +129,24 @@ export async function loadProfileSnapshots(
     if (state) state.campaigns[row.edge] = touchFromRow(row);
   }
 
-  const emails = await tx.query<{ email: string; profile_id: string; source_id: string; priority: number; occurred_at_ms: string; message_id: string }>(
+  const emails = await tx.query<{
+    email: string;
+    profile_id: string;
+    source_id: string;
+    priority: number;
+    occurred_at_ms: string;
+    message_id: string;
+  }>(
     'SELECT email, profile_id, source_id, priority, occurred_at_ms, message_id FROM email_observations WHERE profile_id = ANY($1::text[])',
     [ids],
   );
   for (const row of emails.rows) {
-    stateOf(row.profile_id)?.emails.set(row.email, { sourceId: row.source_id, priority: row.priority, occurredAt: Number(row.occurred_at_ms), messageId: row.message_id });
+    stateOf(row.profile_id)?.emails.set(row.email, {
+      sourceId: row.source_id,
+      priority: row.priority,
+      occurredAt: Number(row.occurred_at_ms),
+      messageId: row.message_id,
+    });
   }
 
   // The whole order book: a profile's orders are few, and its totals are derived from them (orderTotals).
@@ -147,8 +176,12 @@ interface OrderRow {
 
 function orderFactFromRow(row: OrderRow): OrderFact {
   return {
-    messageId: row.message_id, sourceId: row.source_id, occurredAt: Number(row.occurred_at_ms), amountMicros: num(row.amount_micros),
-    currency: row.currency, currencyOrigin: row.currency_origin,
+    messageId: row.message_id,
+    sourceId: row.source_id,
+    occurredAt: Number(row.occurred_at_ms),
+    amountMicros: num(row.amount_micros),
+    currency: row.currency,
+    currencyOrigin: row.currency_origin,
   };
 }
 

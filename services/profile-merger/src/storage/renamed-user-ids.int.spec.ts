@@ -21,15 +21,42 @@ describe('a renamed user_id (Postgres)', () => {
     ...trackItem({ messageId, sourceId: 'web', at, event: 'Viewed', profileId }),
     identifiers: identifiers.map(([type, value]) => ({ type, value })),
   });
-  const apply = (list: ResolvedItem[]) => harness.applySlice(Topics.EventsResolved, list.map((i) => ({ kind: 'item' as const, item: i })));
-  const identifiersOf = async (profileId: string) => (await loadProfileSnapshots(harness.pool, [profileId])).get(profileId)?.identifiers.map((i) => `${i.type}:${i.value}`);
+  const apply = (list: ResolvedItem[]) =>
+    harness.applySlice(
+      Topics.EventsResolved,
+      list.map((i) => ({ kind: 'item' as const, item: i })),
+    );
+  const identifiersOf = async (profileId: string) =>
+    (await loadProfileSnapshots(harness.pool, [profileId])).get(profileId)?.identifiers.map((i) => `${i.type}:${i.value}`);
 
   it('holds the new user_id and the old one as previous_user_id; lookups by either id find it; the published change agrees', async () => {
-    await apply([item('rn-1', 1_000, [['user_id', 'old-user'], ['anonymous_id', 'a-1']], 'rn-p')]);
-    await apply([item('rn-2', 2_000, [['user_id', 'new-user'], ['previous_user_id', 'old-user']], 'rn-p')]);
+    await apply([
+      item(
+        'rn-1',
+        1_000,
+        [
+          ['user_id', 'old-user'],
+          ['anonymous_id', 'a-1'],
+        ],
+        'rn-p',
+      ),
+    ]);
+    await apply([
+      item(
+        'rn-2',
+        2_000,
+        [
+          ['user_id', 'new-user'],
+          ['previous_user_id', 'old-user'],
+        ],
+        'rn-p',
+      ),
+    ]);
     expect(await identifiersOf('rn-p')).toEqual(['anonymous_id:a-1', 'previous_user_id:old-user', 'user_id:new-user']);
     expect(harness.lastPublished.get('rn-p')?.identifiers).toEqual([
-      { type: 'anonymous_id', value: 'a-1' }, { type: 'previous_user_id', value: 'old-user' }, { type: 'user_id', value: 'new-user' },
+      { type: 'anonymous_id', value: 'a-1' },
+      { type: 'previous_user_id', value: 'old-user' },
+      { type: 'user_id', value: 'new-user' },
     ]);
     const queries = new ProfileQueryService(harness.pool);
     expect(await queries.profileByIdentifier('user_id', 'new-user')).toBe('rn-p');
@@ -40,9 +67,20 @@ describe('a renamed user_id (Postgres)', () => {
   it('also when the old user id and the alias arrive in one slice', async () => {
     await apply([
       item('rs-1', 1_000, [['user_id', 'old-slice']], 'rs-p'),
-      item('rs-2', 2_000, [['user_id', 'new-slice'], ['previous_user_id', 'old-slice']], 'rs-p'),
+      item(
+        'rs-2',
+        2_000,
+        [
+          ['user_id', 'new-slice'],
+          ['previous_user_id', 'old-slice'],
+        ],
+        'rs-p',
+      ),
     ]);
     expect(await identifiersOf('rs-p')).toEqual(['previous_user_id:old-slice', 'user_id:new-slice']);
-    expect(harness.lastPublished.get('rs-p')?.identifiers).toEqual([{ type: 'previous_user_id', value: 'old-slice' }, { type: 'user_id', value: 'new-slice' }]);
+    expect(harness.lastPublished.get('rs-p')?.identifiers).toEqual([
+      { type: 'previous_user_id', value: 'old-slice' },
+      { type: 'user_id', value: 'new-slice' },
+    ]);
   });
 });

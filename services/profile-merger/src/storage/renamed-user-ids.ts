@@ -15,7 +15,9 @@ export interface RenamedUserId {
  * a known user_id): X stays findable as previous_user_id, and is no longer the profile's user_id.
  */
 export function renamedUserIds(placed: readonly Pick<LoggedItem, 'profileId' | 'item'>[]): RenamedUserId[] {
-  return placed.flatMap(({ profileId, item }) => item.identifiers.filter((i) => i.type === PREVIOUS_USER_ID).map((i) => ({ profileId, value: i.value })));
+  return placed.flatMap(({ profileId, item }) =>
+    item.identifiers.filter((i) => i.type === PREVIOUS_USER_ID).map((i) => ({ profileId, value: i.value })),
+  );
 }
 
 /** Drops user_id:X from the profiles that now hold X as previous_user_id (rows of locked profiles only). */

@@ -19,7 +19,18 @@ export interface TraitRow {
 
 function row(profileId: string, field: string, mode: string, cell: TraitCell): TraitRow {
   const p = cell.provenance;
-  return { profile_id: profileId, field, mode, value: cell.tombstone ? null : cell.value, tombstone: cell.tombstone, source_id: p.sourceId, priority: p.priority, occurred_at_ms: p.occurredAt, message_id: p.messageId, origin: p.origin ?? null };
+  return {
+    profile_id: profileId,
+    field,
+    mode,
+    value: cell.tombstone ? null : cell.value,
+    tombstone: cell.tombstone,
+    source_id: p.sourceId,
+    priority: p.priority,
+    occurred_at_ms: p.occurredAt,
+    message_id: p.messageId,
+    origin: p.origin ?? null,
+  };
 }
 
 /** The profile_traits rows of one field's registers (one per register). */
@@ -33,8 +44,15 @@ export function traitRows(profileId: string, field: string, registers: TraitRegi
 
 /** Puts a stored row back into its field's registers. */
 export function addTraitRow(registers: TraitRegisters, stored: TraitRow): void {
-  const provenance = { sourceId: stored.source_id, priority: stored.priority, occurredAt: Number(stored.occurred_at_ms), messageId: stored.message_id, ...(stored.origin ? { origin: stored.origin } : {}) };
+  const provenance = {
+    sourceId: stored.source_id,
+    priority: stored.priority,
+    occurredAt: Number(stored.occurred_at_ms),
+    messageId: stored.message_id,
+    ...(stored.origin ? { origin: stored.origin } : {}),
+  };
   const cell: TraitCell = { value: stored.value, tombstone: stored.tombstone, provenance };
   if (stored.mode === 'set' || stored.mode === 'once') registers[stored.mode] = cell;
-  else if (stored.mode.startsWith(SOURCE_MODE_PREFIX)) (registers.sources ??= new Map()).set(stored.mode.slice(SOURCE_MODE_PREFIX.length), cell);
+  else if (stored.mode.startsWith(SOURCE_MODE_PREFIX))
+    (registers.sources ??= new Map()).set(stored.mode.slice(SOURCE_MODE_PREFIX.length), cell);
 }

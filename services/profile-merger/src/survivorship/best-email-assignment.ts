@@ -35,7 +35,8 @@ export function assignBestEmails(observations: readonly EmailObservation[], hold
   const best = new Map<string, EmailObservation>();
   for (const owned of owners.values()) {
     const current = best.get(owned.profileId);
-    if (!current || (compareSetRank(owned.provenance, current.provenance) || compareText(owned.profileId, current.profileId)) < 0) best.set(owned.profileId, owned);
+    if (!current || (compareSetRank(owned.provenance, current.provenance) || compareText(owned.profileId, current.profileId)) < 0)
+      best.set(owned.profileId, owned);
   }
   return new Map([...best].map(([profileId, observation]) => [profileId, observation.email]));
 }

@@ -15,7 +15,12 @@ describe('group membership', () => {
     const forward = foldGroupMemberships(calls.map((item) => ({ profileId: 'p', item }))).get('p');
     const backward = foldGroupMemberships([...calls].reverse().map((item) => ({ profileId: 'p', item }))).get('p');
     expect(forward).toEqual(backward);
-    expect(forward?.get('acme')).toEqual({ groupId: 'acme', firstSeen: 100, lastSeen: 500, latest: { traits: { plan: 'pro', email: 'billing@acme.com' }, occurredAt: 300, sourceId: 'web', messageId: 'g1' } });
+    expect(forward?.get('acme')).toEqual({
+      groupId: 'acme',
+      firstSeen: 100,
+      lastSeen: 500,
+      latest: { traits: { plan: 'pro', email: 'billing@acme.com' }, occurredAt: 300, sourceId: 'web', messageId: 'g1' },
+    });
     expect(forward?.get('globex')?.latest?.traits).toEqual({ name: 'Globex' });
   });
 

@@ -34,7 +34,10 @@ export function observeGroupMembership(item: ResolvedItem): GroupMembership | nu
   const groupId = event?.type === 'group' ? event.groupId?.trim() : undefined;
   if (!event || !groupId) return null;
   const traits = parseJsonObject(event.traits);
-  const latest = traits && isObject(traits) && Object.keys(traits).length > 0 ? { traits, occurredAt: item.occurredAt, sourceId: item.sourceId, messageId: item.messageId } : null;
+  const latest =
+    traits && isObject(traits) && Object.keys(traits).length > 0
+      ? { traits, occurredAt: item.occurredAt, sourceId: item.sourceId, messageId: item.messageId }
+      : null;
   return { groupId, firstSeen: item.occurredAt, lastSeen: item.occurredAt, latest };
 }
 
@@ -45,7 +48,9 @@ export function joinGroupMembership(a: GroupMembership, b: GroupMembership): Gro
 }
 
 /** profile id -> group id -> membership, folded over the given items placed on their profiles. */
-export function foldGroupMemberships(placed: Iterable<{ profileId: string; item: ResolvedItem }>): Map<string, Map<string, GroupMembership>> {
+export function foldGroupMemberships(
+  placed: Iterable<{ profileId: string; item: ResolvedItem }>,
+): Map<string, Map<string, GroupMembership>> {
   const byProfile = new Map<string, Map<string, GroupMembership>>();
   for (const { profileId, item } of placed) {
     const observed = observeGroupMembership(item);

@@ -40,12 +40,25 @@ function utmFromPage(context: JsonObject): Partial<Record<UtmKey, string>> {
 }
 
 /** Segment's `context.campaign` (name/source/medium/term/content), else utm_* of the page URL; null when neither. */
-export function campaignTouch(context: JsonObject | null, item: { sourceId: string; messageId: string }, occurredAt: number): CampaignTouch | null {
+export function campaignTouch(
+  context: JsonObject | null,
+  item: { sourceId: string; messageId: string },
+  occurredAt: number,
+): CampaignTouch | null {
   if (!context) return null;
   const campaign = isObject(context.campaign) ? context.campaign : {};
   const fromPage = utmFromPage(context);
   const pick = (key: UtmKey): string | null => text(campaign[key]) ?? fromPage[key] ?? null;
-  const touch: CampaignTouch = { sourceId: item.sourceId, messageId: item.messageId, occurredAt, source: pick('source'), medium: pick('medium'), name: pick('name'), term: pick('term'), content: pick('content') };
+  const touch: CampaignTouch = {
+    sourceId: item.sourceId,
+    messageId: item.messageId,
+    occurredAt,
+    source: pick('source'),
+    medium: pick('medium'),
+    name: pick('name'),
+    term: pick('term'),
+    content: pick('content'),
+  };
   return UTM_KEYS.some((key) => touch[key] !== null) ? touch : null;
 }
 

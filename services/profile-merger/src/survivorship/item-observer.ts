@@ -43,7 +43,8 @@ function traitOps(bag: JsonObject | null, plainKeysAreSet: boolean): TraitOp[] {
   addAll(bag.$set, 'set');
   addAll(bag.$set_once, 'once');
   if (Array.isArray(bag.$unset)) {
-    for (const name of bag.$unset) if (typeof name === 'string') ops.push({ field: canonicalTraitName(name), mode: 'set', value: null, tombstone: true });
+    for (const name of bag.$unset)
+      if (typeof name === 'string') ops.push({ field: canonicalTraitName(name), mode: 'set', value: null, tombstone: true });
   }
   return ops;
 }
@@ -94,7 +95,13 @@ export function observeItem(item: ResolvedItem, config: PriorityConfig): Profile
   const state = emptyProfileState();
   const at = item.occurredAt;
   const origin = item.record?.origin;
-  const provenanceFor = (field: string): Provenance => ({ sourceId: item.sourceId, priority: effectivePriority(config, item.sourceId, field), occurredAt: at, messageId: item.messageId, ...(origin ? { origin: { ...origin } } : {}) });
+  const provenanceFor = (field: string): Provenance => ({
+    sourceId: item.sourceId,
+    priority: effectivePriority(config, item.sourceId, field),
+    occurredAt: at,
+    messageId: item.messageId,
+    ...(origin ? { origin: { ...origin } } : {}),
+  });
   state.itemCount = 1;
   state.hasNonTestItem = !(item.event?.isTest ?? item.record?.isTest ?? false);
   for (const identifier of item.identifiers) state.identifiers.add(`${identifier.type}:${identifier.value}`);
@@ -114,7 +121,11 @@ export function observeItem(item: ResolvedItem, config: PriorityConfig): Profile
     const touch = campaignTouch(context, item, at);
     if (touch) state.campaigns = { touchCount: 1, first: touch, last: touch, pending: [touch] };
     for (const [category, granted] of consentPreferences(context)) {
-      addTrait(state, { field: `${CONSENT_FIELD_PREFIX}${category}`, mode: 'set', value: granted, tombstone: false }, { ...provenanceFor(''), priority: CONSENT_PRIORITY });
+      addTrait(
+        state,
+        { field: `${CONSENT_FIELD_PREFIX}${category}`, mode: 'set', value: granted, tombstone: false },
+        { ...provenanceFor(''), priority: CONSENT_PRIORITY },
+      );
     }
   } else {
     ops = recordOps(item);
@@ -123,10 +134,11 @@ export function observeItem(item: ResolvedItem, config: PriorityConfig): Profile
 
   const emails = new Set<string>();
   for (const identifier of item.identifiers) if (identifier.type === 'email') emails.add(identifier.value.trim().toLowerCase());
-  for (const op of ops) if (op.field === 'email' && !op.tombstone) {
-    const email = normalizeEmail(op.value);
-    if (email) emails.add(email);
-  }
+  for (const op of ops)
+    if (op.field === 'email' && !op.tombstone) {
+      const email = normalizeEmail(op.value);
+      if (email) emails.add(email);
+    }
   for (const email of emails) state.emails.set(email, provenanceFor('email'));
   return state;
 }

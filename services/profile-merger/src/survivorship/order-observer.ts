@@ -17,7 +17,10 @@ interface OrderObservation {
  * them (v1, commerce null) is read the old way, Order Completed only. Everything else, Checkout Started or
  * Product Added with a revenue included, says nothing about orders.
  */
-function observation(item: ResolvedItem, properties: JsonObject | null): (OrderObservation & { origin: OrderFact['currencyOrigin'] }) | null {
+function observation(
+  item: ResolvedItem,
+  properties: JsonObject | null,
+): (OrderObservation & { origin: OrderFact['currencyOrigin'] }) | null {
   const event = item.event;
   if (!event) return null;
   if (event.commerce) {
@@ -40,8 +43,12 @@ export function observeOrder(item: ResolvedItem, properties: JsonObject | null):
   const seen = observation(item, properties);
   if (!seen) return null;
   const fact: OrderFact = {
-    messageId: item.messageId, sourceId: item.sourceId, occurredAt: item.occurredAt,
-    amountMicros: toMicros(seen.amount), currency: seen.currency, currencyOrigin: seen.origin,
+    messageId: item.messageId,
+    sourceId: item.sourceId,
+    occurredAt: item.occurredAt,
+    amountMicros: toMicros(seen.amount),
+    currency: seen.currency,
+    currencyOrigin: seen.origin,
   };
   return new Map([[orderKey(seen.orderId, item.sourceId, item.messageId), { [seen.kind]: fact }]]);
 }

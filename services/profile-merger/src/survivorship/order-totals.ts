@@ -33,7 +33,13 @@ const emptyTotal = (currency: string): CurrencyTotal => ({ currency, orders: 0, 
  * has none, in its own currency, else the order's.
  */
 export function orderTotals(book: OrderBook): OrderTotals {
-  const totals: OrderTotals = { orderCount: 0, byCurrency: new Map(), withoutCurrency: { orders: 0, netMicros: 0 }, refundsWithoutOrder: 0, lastOrder: null };
+  const totals: OrderTotals = {
+    orderCount: 0,
+    byCurrency: new Map(),
+    withoutCurrency: { orders: 0, netMicros: 0 },
+    refundsWithoutOrder: 0,
+    lastOrder: null,
+  };
   const bucket = (currency: string): CurrencyTotal => {
     let total = totals.byCurrency.get(currency);
     if (!total) totals.byCurrency.set(currency, (total = emptyTotal(currency)));
@@ -66,7 +72,11 @@ export function orderTotals(book: OrderBook): OrderTotals {
         total.netMicros -= refunded;
       }
     }
-    if (!totals.lastOrder || order.occurredAt > totals.lastOrder.occurredAt || (order.occurredAt === totals.lastOrder.occurredAt && order.messageId > totals.lastOrder.messageId)) {
+    if (
+      !totals.lastOrder ||
+      order.occurredAt > totals.lastOrder.occurredAt ||
+      (order.occurredAt === totals.lastOrder.occurredAt && order.messageId > totals.lastOrder.messageId)
+    ) {
       totals.lastOrder = { ...order, orderId: key };
     }
   }

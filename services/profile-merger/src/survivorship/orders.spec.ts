@@ -11,30 +11,67 @@ import { identifyItem, trackItem } from './test-items.fixture';
 const config = { sources: new Map<string, number>(), fields: new Map<string, Map<string, number>>() };
 const USD: MoneyContext = { reportingCurrency: 'USD', rates: new Map([['EUR', { currency: 'EUR', rate: 1.1, date: '2026-12-01' }]]) };
 
-const fold = (items: readonly ResolvedItem[]): ProfileState => items.reduce((state, item) => joinProfileState(state, observeItem(item, config)), emptyProfileState());
+const fold = (items: readonly ResolvedItem[]): ProfileState =>
+  items.reduce((state, item) => joinProfileState(state, observeItem(item, config)), emptyProfileState());
 const values = (items: readonly ResolvedItem[], money: MoneyContext = USD) => segmentableValues(fold(items), null, money);
 
-const order = (messageId: string, at: number, orderId: string | null, amount: number | null, currency: string | null, extra: Partial<Parameters<typeof trackItem>[0]> = {}) =>
+const order = (
+  messageId: string,
+  at: number,
+  orderId: string | null,
+  amount: number | null,
+  currency: string | null,
+  extra: Partial<Parameters<typeof trackItem>[0]> = {},
+) =>
   trackItem({
-    messageId, sourceId: 'web', at, event: 'Order Completed', revenue: amount, properties: orderId ? { order_id: orderId } : {},
-    commerce: { kind: 'order', orderId, amount, currency, currencyOrigin: currency ? 'event' : 'missing' }, ...extra,
+    messageId,
+    sourceId: 'web',
+    at,
+    event: 'Order Completed',
+    revenue: amount,
+    properties: orderId ? { order_id: orderId } : {},
+    commerce: { kind: 'order', orderId, amount, currency, currencyOrigin: currency ? 'event' : 'missing' },
+    ...extra,
   });
 const refund = (messageId: string, at: number, orderId: string, amount: number | null, currency: string | null = null) =>
-  trackItem({ messageId, sourceId: 'web', at, event: 'Order Refunded', properties: { order_id: orderId }, commerce: { kind: 'refund', orderId, amount, currency, currencyOrigin: currency ? 'event' : 'missing' } });
+  trackItem({
+    messageId,
+    sourceId: 'web',
+    at,
+    event: 'Order Refunded',
+    properties: { order_id: orderId },
+    commerce: { kind: 'refund', orderId, amount, currency, currencyOrigin: currency ? 'event' : 'missing' },
+  });
 
 describe('orders and lifetime value (Segment e-commerce spec)', () => {
   it('only order events count: Checkout Started and Product Added carrying revenue never add to LTV', () => {
-    const checkout = trackItem({ messageId: 'c1', sourceId: 'web', at: 1000, event: 'Checkout Started', revenue: 80, properties: { order_id: 'o-1' } });
+    const checkout = trackItem({
+      messageId: 'c1',
+      sourceId: 'web',
+      at: 1000,
+      event: 'Checkout Started',
+      revenue: 80,
+      properties: { order_id: 'o-1' },
+    });
     const added = trackItem({ messageId: 'a1', sourceId: 'web', at: 1100, event: 'Product Added', revenue: 20 });
     expect(values([checkout, added])).toMatchObject({ revenue_total: 0, order_count: 0 });
-    expect(values([checkout, added, order('o1', 1200, 'o-1', 80, 'USD')])).toMatchObject({ revenue_total: 80, order_count: 1, 'revenue.USD': 80 });
+    expect(values([checkout, added, order('o1', 1200, 'o-1', 80, 'USD')])).toMatchObject({
+      revenue_total: 80,
+      order_count: 1,
+      'revenue.USD': 80,
+    });
   });
 
   it('an order resent with a new messageId counts once, whatever the arrival order; the later resend wins', () => {
     const first = order('m1', 1000, 'o-1', 30, 'USD');
     const resend = order('m2', 1000, 'o-1', 30, 'USD');
     const corrected = order('m3', 2000, 'o-1', 35, 'USD');
-    for (const items of [[first, resend], [resend, first], [first, corrected, resend], [corrected, resend, first]]) {
+    for (const items of [
+      [first, resend],
+      [resend, first],
+      [first, corrected, resend],
+      [corrected, resend, first],
+    ]) {
       const expected = items.includes(corrected) ? 35 : 30;
       expect(values(items)).toMatchObject({ order_count: 1, revenue_total: expected, 'revenue.USD': expected });
     }
@@ -52,17 +89,34 @@ describe('orders and lifetime value (Segment e-commerce spec)', () => {
 
   it('currencies are never summed raw: totals per currency, one total in the reporting currency at the rate table', () => {
     const items = [order('m1', 1000, 'o-1', 100, 'EUR'), order('m2', 2000, 'o-2', 10, 'USD')];
-    expect(values(items)).toMatchObject({ 'revenue.EUR': 100, 'revenue.USD': 10, revenue_total: 120, revenue_currency: 'USD', order_count: 2 });
+    expect(values(items)).toMatchObject({
+      'revenue.EUR': 100,
+      'revenue.USD': 10,
+      revenue_total: 120,
+      revenue_currency: 'USD',
+      order_count: 2,
+    });
     expect(values(items)).not.toHaveProperty('revenue_flags');
   });
 
   it('an order in a currency without a rate is counted in its currency and flagged, never converted 1:1', () => {
     const items = [order('m1', 1000, 'o-1', 1000, 'JPY'), order('m2', 2000, 'o-2', 10, 'USD')];
-    expect(values(items)).toMatchObject({ 'revenue.JPY': 1000, 'revenue.USD': 10, revenue_total: 10, order_count: 2, revenue_flags: ['missing_rate:JPY'] });
+    expect(values(items)).toMatchObject({
+      'revenue.JPY': 1000,
+      'revenue.USD': 10,
+      revenue_total: 10,
+      order_count: 2,
+      revenue_flags: ['missing_rate:JPY'],
+    });
   });
 
   it('an order without any currency (none on the event, none on the source) is counted and flagged', () => {
-    expect(values([order('m1', 1000, 'o-1', 7, null)])).toMatchObject({ order_count: 1, revenue_total: 0, revenue_without_currency: 7, revenue_flags: ['missing_currency'] });
+    expect(values([order('m1', 1000, 'o-1', 7, null)])).toMatchObject({
+      order_count: 1,
+      revenue_total: 0,
+      revenue_without_currency: 7,
+      revenue_flags: ['missing_currency'],
+    });
   });
 
   it('two profiles holding the same order merge into one order', () => {
@@ -75,16 +129,32 @@ describe('orders and lifetime value (Segment e-commerce spec)', () => {
     // the fixture's v1 items carry the lifted currency EUR, as validation v1 wrote it
     const legacy = order('m1', 1000, null, 12, null, { commerce: null, properties: { order_id: 'o-1', revenue: 12 } });
     const legacyResend = order('m2', 1000, null, 12, null, { commerce: null, properties: { order_id: 'o-1', revenue: 12 } });
-    const legacyCheckout = trackItem({ messageId: 'c1', sourceId: 'web', at: 1000, event: 'Checkout Started', revenue: 99, commerce: null });
+    const legacyCheckout = trackItem({
+      messageId: 'c1',
+      sourceId: 'web',
+      at: 1000,
+      event: 'Checkout Started',
+      revenue: 99,
+      commerce: null,
+    });
     expect(values([legacy, legacyResend, legacyCheckout])).toMatchObject({ order_count: 1, 'revenue.EUR': 12, revenue_total: 13.2 });
   });
 });
 
 describe('test traffic', () => {
   it("never changes a real profile's revenue, order count, event counts or traits", () => {
-    const real = [identifyItem({ messageId: 'i1', sourceId: 'web', at: 1000, traits: { plan: 'pro' } }), order('m1', 2000, 'o-1', 10, 'USD')];
+    const real = [
+      identifyItem({ messageId: 'i1', sourceId: 'web', at: 1000, traits: { plan: 'pro' } }),
+      order('m1', 2000, 'o-1', 10, 'USD'),
+    ];
     const test = [
-      { ...identifyItem({ messageId: 'i2', sourceId: 'web', at: 3000, traits: { plan: 'qa', email: 'qa@example.com' } }), event: { ...identifyItem({ messageId: 'i2', sourceId: 'web', at: 3000, traits: { plan: 'qa', email: 'qa@example.com' } }).event!, isTest: true } },
+      {
+        ...identifyItem({ messageId: 'i2', sourceId: 'web', at: 3000, traits: { plan: 'qa', email: 'qa@example.com' } }),
+        event: {
+          ...identifyItem({ messageId: 'i2', sourceId: 'web', at: 3000, traits: { plan: 'qa', email: 'qa@example.com' } }).event!,
+          isTest: true,
+        },
+      },
       order('m2', 3000, 'o-2', 500, 'USD', { isTest: true }),
       trackItem({ messageId: 't1', sourceId: 'web', at: 4000, event: 'Viewed', isTest: true }),
     ];
@@ -94,8 +164,17 @@ describe('test traffic', () => {
   });
 
   it('a profile of test items only is kept (item count, identifiers) and marked as test', () => {
-    const state = fold([trackItem({ messageId: 't1', sourceId: 'web', at: 1000, event: 'Viewed', isTest: true })].map((item) => ({ ...item, identifiers: [{ type: 'user_id', value: 'qa-1' }] })));
-    expect({ items: state.itemCount, isTest: !state.hasNonTestItem, ids: [...state.identifiers] }).toEqual({ items: 1, isTest: true, ids: ['user_id:qa-1'] });
+    const state = fold(
+      [trackItem({ messageId: 't1', sourceId: 'web', at: 1000, event: 'Viewed', isTest: true })].map((item) => ({
+        ...item,
+        identifiers: [{ type: 'user_id', value: 'qa-1' }],
+      })),
+    );
+    expect({ items: state.itemCount, isTest: !state.hasNonTestItem, ids: [...state.identifiers] }).toEqual({
+      items: 1,
+      isTest: true,
+      ids: ['user_id:qa-1'],
+    });
     expect(segmentableValues(state, null, USD)).toEqual({ revenue_total: 0, order_count: 0 });
   });
 

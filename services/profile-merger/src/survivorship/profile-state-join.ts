@@ -35,7 +35,11 @@ export function joinProfileState(into: ProfileState, from: ProfileState): Profil
     into.counters.set(
       name,
       current
-        ? { count: current.count + counter.count, firstAt: Math.min(current.firstAt, counter.firstAt), lastAt: Math.max(current.lastAt, counter.lastAt) }
+        ? {
+            count: current.count + counter.count,
+            firstAt: Math.min(current.firstAt, counter.firstAt),
+            lastAt: Math.max(current.lastAt, counter.lastAt),
+          }
         : { ...counter },
     );
   }
@@ -49,7 +53,8 @@ export function joinProfileState(into: ProfileState, from: ProfileState): Profil
     if (once) next.once = once;
     if (current.sources || registers.sources) {
       next.sources = new Map(current.sources);
-      for (const [sourceId, cell] of registers.sources ?? []) next.sources.set(sourceId, betterCell('set', next.sources.get(sourceId), cell) ?? cell);
+      for (const [sourceId, cell] of registers.sources ?? [])
+        next.sources.set(sourceId, betterCell('set', next.sources.get(sourceId), cell) ?? cell);
     }
     into.traits.set(field, next);
   }

@@ -28,7 +28,8 @@ export function segmentableValues(state: ProfileState, bestEmail: string | null,
   values.revenue_total = ltv.totalMicros / 1_000_000;
   values.order_count = totals.orderCount;
   if (totals.orderCount > 0) values.revenue_currency = ltv.currency;
-  for (const [currency, total] of [...totals.byCurrency].sort(([a], [b]) => (a < b ? -1 : 1))) values[`revenue.${currency}`] = total.netMicros / 1_000_000;
+  for (const [currency, total] of [...totals.byCurrency].sort(([a], [b]) => (a < b ? -1 : 1)))
+    values[`revenue.${currency}`] = total.netMicros / 1_000_000;
   if (totals.withoutCurrency.orders > 0) values.revenue_without_currency = totals.withoutCurrency.netMicros / 1_000_000;
   if (ltv.flags.length > 0) values.revenue_flags = ltv.flags;
   if (totals.lastOrder) values.last_order_at = iso(totals.lastOrder.occurredAt);

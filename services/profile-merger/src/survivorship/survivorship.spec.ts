@@ -14,7 +14,10 @@ import { identifyItem, recordItem, trackItem } from './test-items.fixture';
 const EUR_REPORTING: MoneyContext = { reportingCurrency: 'EUR', rates: new Map() };
 
 const config: PriorityConfig = {
-  sources: new Map([['crm', 1], ['web', 5]]),
+  sources: new Map([
+    ['crm', 1],
+    ['web', 5],
+  ]),
   fields: new Map([['web', new Map([['plan', 1]])]]),
 };
 
@@ -69,7 +72,12 @@ describe('survivorship', () => {
     const web = identifyItem({ messageId: 'w1', sourceId: 'web', at: 2000, traits: { tier: 'silver' } });
     const crmGone = recordItem({ messageId: 'c2', sourceId: 'crm', at: 3000, attributes: { tier: null }, mapping: {} });
     expect(view([crm, web])['traits.tier']).toBe('gold');
-    for (const order of [[crm, web, crmGone], [crmGone, web, crm], [web, crmGone, crm]]) expect(view(order)['traits.tier']).toBe('silver');
+    for (const order of [
+      [crm, web, crmGone],
+      [crmGone, web, crm],
+      [web, crmGone, crm],
+    ])
+      expect(view(order)['traits.tier']).toBe('silver');
     // only the CRM had it: gone altogether
     expect(view([crm, crmGone])).not.toHaveProperty('traits.tier');
     // a later CRM value sets it again; an older one arriving late does not
@@ -99,21 +107,56 @@ describe('survivorship', () => {
     const values = view([
       trackItem({ messageId: 'o1', sourceId: 'web', at: 2000, event: 'Order Completed', revenue: 10.1, properties: { order_id: 'A' } }),
       trackItem({ messageId: 'o2', sourceId: 'web', at: 3000, event: 'Order Completed', revenue: 0.2, properties: { order_id: 'B' } }),
-      trackItem({ messageId: 'v1', sourceId: 'web', at: 1000, event: 'Viewed', context: { campaign: { source: 'google', medium: 'cpc', name: 'spring' } } }),
-      trackItem({ messageId: 'v2', sourceId: 'web', at: 4000, event: 'Viewed', context: { page: { url: 'https://x.io/?utm_source=news&utm_campaign=may' }, consent: { categoryPreferences: { Advertising: false } } } }),
+      trackItem({
+        messageId: 'v1',
+        sourceId: 'web',
+        at: 1000,
+        event: 'Viewed',
+        context: { campaign: { source: 'google', medium: 'cpc', name: 'spring' } },
+      }),
+      trackItem({
+        messageId: 'v2',
+        sourceId: 'web',
+        at: 4000,
+        event: 'Viewed',
+        context: {
+          page: { url: 'https://x.io/?utm_source=news&utm_campaign=may' },
+          consent: { categoryPreferences: { Advertising: false } },
+        },
+      }),
     ]);
     expect(values).toMatchObject({
-      first_seen: new Date(1000).toISOString(), last_seen: new Date(4000).toISOString(), 'event_count.Order Completed': 2, 'event_count.Viewed': 2,
-      revenue_total: 10.3, order_count: 2, last_order_at: new Date(3000).toISOString(), 'campaign.touch_count': 2,
-      'campaign.first_source': 'google', 'campaign.last_source': 'news', 'campaign.last_name': 'may', 'consent.Advertising': false,
+      first_seen: new Date(1000).toISOString(),
+      last_seen: new Date(4000).toISOString(),
+      'event_count.Order Completed': 2,
+      'event_count.Viewed': 2,
+      revenue_total: 10.3,
+      order_count: 2,
+      last_order_at: new Date(3000).toISOString(),
+      'campaign.touch_count': 2,
+      'campaign.first_source': 'google',
+      'campaign.last_source': 'news',
+      'campaign.last_name': 'may',
+      'consent.Advertising': false,
     });
   });
 
   it('merging two profiles folds counts and re-decides traits', () => {
-    const left = fold([identifyItem({ messageId: 'm1', sourceId: 'web', at: 1000, traits: { firstName: 'Web' } }), trackItem({ messageId: 't1', sourceId: 'web', at: 1500, event: 'Viewed' })]);
-    const right = fold([recordItem({ messageId: 'm2', sourceId: 'crm', at: 500, attributes: { fn: 'Crm' }, mapping: { fn: 'given-name' } }), trackItem({ messageId: 't2', sourceId: 'web', at: 2500, event: 'Viewed' })]);
+    const left = fold([
+      identifyItem({ messageId: 'm1', sourceId: 'web', at: 1000, traits: { firstName: 'Web' } }),
+      trackItem({ messageId: 't1', sourceId: 'web', at: 1500, event: 'Viewed' }),
+    ]);
+    const right = fold([
+      recordItem({ messageId: 'm2', sourceId: 'crm', at: 500, attributes: { fn: 'Crm' }, mapping: { fn: 'given-name' } }),
+      trackItem({ messageId: 't2', sourceId: 'web', at: 2500, event: 'Viewed' }),
+    ]);
     const merged = segmentableValues(joinProfileState(left, right), null, EUR_REPORTING);
-    expect(merged).toMatchObject({ 'traits.given-name': 'Crm', 'event_count.Viewed': 2, first_seen: new Date(500).toISOString(), last_seen: new Date(2500).toISOString() });
+    expect(merged).toMatchObject({
+      'traits.given-name': 'Crm',
+      'event_count.Viewed': 2,
+      first_seen: new Date(500).toISOString(),
+      last_seen: new Date(2500).toISOString(),
+    });
   });
 
   it('best email is 1:1: each email goes to at most one profile, by priority then recency', () => {

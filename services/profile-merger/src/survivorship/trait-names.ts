@@ -15,7 +15,18 @@ const SEGMENT_TRAIT_TO_SEMANTIC: Readonly<Record<string, string>> = {
 };
 
 /** The descriptive semantic tags of the records contract (cdp.records.raw `mapping`): each is a trait field. */
-export const SEMANTIC_TRAIT_TAGS: readonly string[] = ['email', 'phone', 'given-name', 'surname', 'address', 'city', 'state', 'postal', 'birthdate', 'gender'];
+export const SEMANTIC_TRAIT_TAGS: readonly string[] = [
+  'email',
+  'phone',
+  'given-name',
+  'surname',
+  'address',
+  'city',
+  'state',
+  'postal',
+  'birthdate',
+  'gender',
+];
 
 /** Record tags that name identifiers, not profile attributes: the resolver owns them. */
 const IDENTIFIER_TAGS = new Set(['user_id', 'crm_id', 'email_sha256', 'anonymous_id', 'device_id', 'advertising_id']);

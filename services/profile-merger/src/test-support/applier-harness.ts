@@ -75,11 +75,20 @@ export class ApplierHarness {
         : client;
       const ctx = new BatchApplyContext<ProfileInput>(tx, 'test', topic, 0, 'profile-merger', 'cdp.events.rejected', contractDlqEncoder);
       const records: DecodedRecord<ProfileInput>[] = inputs.map((value, offset) => ({
-        message: { topic, partition: 0, offset: String(offset), key: null, headers: {}, timestamp: '0', value: value.kind === 'item' ? encode(Topics.EventsResolved, value.item) : null },
+        message: {
+          topic,
+          partition: 0,
+          offset: String(offset),
+          key: null,
+          headers: {},
+          timestamp: '0',
+          value: value.kind === 'item' ? encode(Topics.EventsResolved, value.item) : null,
+        },
         value,
       }));
       ctx.records.push(...records);
-      const staged = topic === Topics.IdentityMerges ? await this.changes.apply(ctx, records, metrics) : await this.items.apply(ctx, records);
+      const staged =
+        topic === Topics.IdentityMerges ? await this.changes.apply(ctx, records, metrics) : await this.items.apply(ctx, records);
       for (const entry of ctx.outboxEntries()) {
         if (entry.topic !== Topics.ProfilesChanged || !Buffer.isBuffer(entry.message.value)) continue;
         const change = decode(Topics.ProfilesChanged, entry.message.value);

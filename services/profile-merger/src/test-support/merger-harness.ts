@@ -28,7 +28,10 @@ export class MergerHarness {
   /** Sends items one produce request each, in the given order (so tests control arrival order). */
   async sendItems(items: readonly ResolvedItem[]): Promise<void> {
     for (const item of items) {
-      await this.producer?.send({ topic: Topics.EventsResolved, messages: [{ key: item.profileId, value: encode(Topics.EventsResolved, item) }] });
+      await this.producer?.send({
+        topic: Topics.EventsResolved,
+        messages: [{ key: item.profileId, value: encode(Topics.EventsResolved, item) }],
+      });
     }
   }
 
@@ -40,7 +43,10 @@ export class MergerHarness {
   }
 
   async sendChange(change: IdentityChangeInput): Promise<void> {
-    await this.producer?.send({ topic: Topics.IdentityMerges, messages: [{ key: change.survivorProfileId, value: encode(Topics.IdentityMerges, change) }] });
+    await this.producer?.send({
+      topic: Topics.IdentityMerges,
+      messages: [{ key: change.survivorProfileId, value: encode(Topics.IdentityMerges, change) }],
+    });
   }
 
   async admin(method: string, path: string, body?: unknown): Promise<Response> {

@@ -24,17 +24,36 @@ export async function produceWorkload(brokers: string[], total: number, profiles
     const survivor = profile % 2 === 1 && profile < merges * 2 ? profile - 1 : profile;
     const key = `p-${survivor}|${name}`;
     expectedCounts.set(key, (expectedCounts.get(key) ?? 0) + 1);
-    return trackItem({ profileId: `p-${profile}`, messageId: `m-${i}`, sourceId: 'web', at: Date.UTC(2026, 0, 1) + i, event: name, revenue: name === 'Order Completed' ? 1 : null });
+    return trackItem({
+      profileId: `p-${profile}`,
+      messageId: `m-${i}`,
+      sourceId: 'web',
+      at: Date.UTC(2026, 0, 1) + i,
+      event: name,
+      revenue: name === 'Order Completed' ? 1 : null,
+    });
   });
   const producer = createTestProducer(brokers, 'workload-seed');
   await producer.connect();
   const half = Math.floor(total / 2);
-  const send = (slice: ResolvedItem[]) => producer.send({ topic: Topics.EventsResolved, messages: slice.map((item) => ({ key: item.profileId, value: encode(Topics.EventsResolved, item) })) });
+  const send = (slice: ResolvedItem[]) =>
+    producer.send({
+      topic: Topics.EventsResolved,
+      messages: slice.map((item) => ({ key: item.profileId, value: encode(Topics.EventsResolved, item) })),
+    });
   for (let i = 0; i < half; i += 500) await send(items.slice(i, Math.min(i + 500, half)));
   await producer.send({
     topic: Topics.IdentityMerges,
     messages: Array.from({ length: merges }, (_, k) => {
-      const change = { changeId: `chg-${k}`, kind: 'merge' as const, survivorProfileId: `p-${2 * k}`, absorbedProfileId: `p-${2 * k + 1}`, rule: 'test', identifiers: [], at: Date.UTC(2026, 0, 2) };
+      const change = {
+        changeId: `chg-${k}`,
+        kind: 'merge' as const,
+        survivorProfileId: `p-${2 * k}`,
+        absorbedProfileId: `p-${2 * k + 1}`,
+        rule: 'test',
+        identifiers: [],
+        at: Date.UTC(2026, 0, 2),
+      };
       return { key: change.survivorProfileId, value: encode(Topics.IdentityMerges, change) };
     }),
   });
@@ -51,8 +70,12 @@ export async function appliedItems(pool: Pool): Promise<number> {
 }
 
 /** Asserts the stored profiles against the workload: counts, merges, item log, orders. */
-export async function storedCounts(pool: Pool): Promise<{ counts: Record<string, number>; merged: number; loggedItems: number; orders: number }> {
-  const { rows } = await pool.query<{ profile_id: string; event_name: string; event_count: string }>('SELECT profile_id, event_name, event_count FROM profile_event_counts');
+export async function storedCounts(
+  pool: Pool,
+): Promise<{ counts: Record<string, number>; merged: number; loggedItems: number; orders: number }> {
+  const { rows } = await pool.query<{ profile_id: string; event_name: string; event_count: string }>(
+    'SELECT profile_id, event_name, event_count FROM profile_event_counts',
+  );
   const merged = await pool.query<{ n: string }>("SELECT count(*) AS n FROM profiles WHERE status = 'merged'");
   const logged = await pool.query<{ n: string }>('SELECT count(*) AS n FROM profile_items');
   const orders = await pool.query<{ n: string }>("SELECT count(*) AS n FROM profile_orders WHERE kind = 'order'");

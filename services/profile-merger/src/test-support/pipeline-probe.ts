@@ -48,13 +48,17 @@ export class PipelineProbe {
 
   /** `type:value` -> the merger profile that holds the identifier. */
   async mergerIdentifiers(): Promise<Map<string, string>> {
-    const { rows } = await this.merger.query<{ id_type: string; id_value: string; profile_id: string }>('SELECT id_type, id_value, profile_id FROM profile_identifiers');
+    const { rows } = await this.merger.query<{ id_type: string; id_value: string; profile_id: string }>(
+      'SELECT id_type, id_value, profile_id FROM profile_identifiers',
+    );
     return new Map(rows.map((row) => [`${row.id_type}:${row.id_value}`, row.profile_id]));
   }
 
   /** profile id -> event name -> count, for every row the merger holds. */
   async mergerEventCounts(): Promise<Map<string, Map<string, number>>> {
-    const { rows } = await this.merger.query<{ profile_id: string; event_name: string; event_count: string }>('SELECT profile_id, event_name, event_count FROM profile_event_counts');
+    const { rows } = await this.merger.query<{ profile_id: string; event_name: string; event_count: string }>(
+      'SELECT profile_id, event_name, event_count FROM profile_event_counts',
+    );
     const counts = new Map<string, Map<string, number>>();
     for (const row of rows) {
       const names = counts.get(row.profile_id) ?? new Map<string, number>();
@@ -68,7 +72,9 @@ export class PipelineProbe {
     const { rows } = await this.merger.query<{ profile_id: string; status: string; item_count: string; order_count: string }>(
       `SELECT profile_id, status, item_count, (SELECT count(*) FROM profile_orders o WHERE o.profile_id = p.profile_id AND o.kind = 'order') AS order_count FROM profiles p`,
     );
-    return new Map(rows.map((row) => [row.profile_id, { status: row.status, itemCount: Number(row.item_count), orderCount: Number(row.order_count) }]));
+    return new Map(
+      rows.map((row) => [row.profile_id, { status: row.status, itemCount: Number(row.item_count), orderCount: Number(row.order_count) }]),
+    );
   }
 
   private async count(pool: Pool, sql: string): Promise<number> {

@@ -81,7 +81,13 @@ function validEvent(messageId: string, step: Step, name: string, at: number): Va
     properties: identify ? null : JSON.stringify(name === 'Order Completed' ? { total: 12.5 } : {}),
     traits: identify ? JSON.stringify({ email: `${step.userId}@example.com`, plan: 'free' }) : null,
     // What validation marks on an order (each its own order: no order id), in the default reporting currency.
-    ...(name === 'Order Completed' && !identify ? { revenue: 12.5, currency: 'USD', commerce: { kind: 'order' as const, orderId: null, amount: 12.5, currency: 'USD', currencyOrigin: 'event' as const } } : {}),
+    ...(name === 'Order Completed' && !identify
+      ? {
+          revenue: 12.5,
+          currency: 'USD',
+          commerce: { kind: 'order' as const, orderId: null, amount: 12.5, currency: 'USD', currencyOrigin: 'event' as const },
+        }
+      : {}),
   };
 }
 
@@ -107,7 +113,11 @@ export function buildPipelineWorkload(total: number, peopleCount: number, seed: 
       return validEvent(`pc-${p}-${k}`, step, name, (clock += 7));
     });
     if (mergeStep !== null) eventsAtOrAfterMerges += steps.length - mergeStep;
-    const identifiers = [...new Set(steps.flatMap((s) => [s.userId ? `user_id:${s.userId}` : '', s.anonymousId ? `anonymous_id:${s.anonymousId}` : '']).filter(Boolean))].map((key) => {
+    const identifiers = [
+      ...new Set(
+        steps.flatMap((s) => [s.userId ? `user_id:${s.userId}` : '', s.anonymousId ? `anonymous_id:${s.anonymousId}` : '']).filter(Boolean),
+      ),
+    ].map((key) => {
       const [type, value] = key.split(':') as ['user_id' | 'anonymous_id', string];
       return { type, value };
     });
@@ -142,7 +152,9 @@ export async function producePipelineEvents(brokers: string[], events: ValidEven
       await producer.send({
         topic: Topics.EventsValid,
         acks: -1,
-        messages: events.slice(start, start + batchSize).map((event) => ({ key: event.userId ?? event.anonymousId, value: encode(Topics.EventsValid, event) })),
+        messages: events
+          .slice(start, start + batchSize)
+          .map((event) => ({ key: event.userId ?? event.anonymousId, value: encode(Topics.EventsValid, event) })),
       });
       await new Promise((r) => setTimeout(r, pauseMs));
     }

@@ -22,10 +22,17 @@ describe('backfill page racing a segment delete', () => {
     else process.env.SEGMENTS_TIMER_POLL_MS = poll;
   });
 
-  const waitingForLocks = (n: number) => eventually(async () => {
-    const { rows } = await h.schema.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-    return rows[0].n >= n ? true : undefined;
-  }, 20_000, `${n} sessions waiting for a lock`);
+  const waitingForLocks = (n: number) =>
+    eventually(
+      async () => {
+        const { rows } = await h.schema.pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
+        return rows[0].n >= n ? true : undefined;
+      },
+      20_000,
+      `${n} sessions waiting for a lock`,
+    );
 
   it('a dependent segment deleted while the page waited stays deleted for that member', async () => {
     const worker = h.service.app.get(SegmentBackfillWorker);
@@ -53,6 +60,8 @@ describe('backfill page racing a segment delete', () => {
       holder.release();
     }
     await h.waitForChanges('p-race', ['entered a', 'entered b', 'exited b']);
-    expect((await h.http('GET', '/v1/profiles/p-race/segments')).body.memberships.map((m: { segmentId: string }) => m.segmentId)).toEqual(['a']);
+    expect((await h.http('GET', '/v1/profiles/p-race/segments')).body.memberships.map((m: { segmentId: string }) => m.segmentId)).toEqual([
+      'a',
+    ]);
   });
 });

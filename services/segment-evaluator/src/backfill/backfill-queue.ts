@@ -14,7 +14,9 @@ export function backfillJobId(target: BackfillTarget): string {
 }
 
 export function backfillTargetOf(jobId: string): BackfillTarget {
-  return jobId.startsWith(COMPUTED_PREFIX) ? { kind: 'computed-trait', key: jobId.slice(COMPUTED_PREFIX.length) } : { kind: 'segment', segmentId: jobId };
+  return jobId.startsWith(COMPUTED_PREFIX)
+    ? { kind: 'computed-trait', key: jobId.slice(COMPUTED_PREFIX.length) }
+    : { kind: 'segment', segmentId: jobId };
 }
 
 /**
@@ -24,13 +26,22 @@ export function backfillTargetOf(jobId: string): BackfillTarget {
  */
 export async function queueBackfill(tx: SqlExecutor, target: BackfillTarget, version: number): Promise<void> {
   const jobId = backfillJobId(target);
-  await tx.query("UPDATE segment_backfills SET state = 'superseded', finished_at = now() WHERE segment_id = $1 AND state IN ('pending', 'running')", [jobId]);
-  await tx.query("INSERT INTO segment_backfills (segment_id, version, total) SELECT $1, $2, count(*)::int FROM profiles WHERE status = 'active'", [jobId, version]);
+  await tx.query(
+    "UPDATE segment_backfills SET state = 'superseded', finished_at = now() WHERE segment_id = $1 AND state IN ('pending', 'running')",
+    [jobId],
+  );
+  await tx.query(
+    "INSERT INTO segment_backfills (segment_id, version, total) SELECT $1, $2, count(*)::int FROM profiles WHERE status = 'active'",
+    [jobId, version],
+  );
 }
 
 /** A delete stops its backfill (state cancelled). */
 export async function cancelBackfill(tx: SqlExecutor, target: BackfillTarget): Promise<void> {
-  await tx.query("UPDATE segment_backfills SET state = 'cancelled', finished_at = now() WHERE segment_id = $1 AND state IN ('pending', 'running')", [backfillJobId(target)]);
+  await tx.query(
+    "UPDATE segment_backfills SET state = 'cancelled', finished_at = now() WHERE segment_id = $1 AND state IN ('pending', 'running')",
+    [backfillJobId(target)],
+  );
 }
 
 export interface BackfillView {
@@ -48,12 +59,17 @@ export function latestBackfillSql(idSql: string): string {
 }
 
 /** The `b_*` columns a view selects from latestBackfillSql. */
-export const BACKFILL_COLUMNS_SQL = 'b.version AS b_version, b.state AS b_state, b.done AS b_done, b.total AS b_total, b.started_at AS b_started_at, b.finished_at AS b_finished_at';
+export const BACKFILL_COLUMNS_SQL =
+  'b.version AS b_version, b.state AS b_state, b.done AS b_done, b.total AS b_total, b.started_at AS b_started_at, b.finished_at AS b_finished_at';
 
 export function backfillView(r: Record<string, unknown>): BackfillView | null {
   if (r.b_version === null || r.b_version === undefined) return null;
   return {
-    version: r.b_version as number, state: r.b_state as string, done: r.b_done as number, total: r.b_total as number,
-    startedAt: (r.b_started_at as Date).toISOString(), finishedAt: r.b_finished_at ? (r.b_finished_at as Date).toISOString() : null,
+    version: r.b_version as number,
+    state: r.b_state as string,
+    done: r.b_done as number,
+    total: r.b_total as number,
+    startedAt: (r.b_started_at as Date).toISOString(),
+    finishedAt: r.b_finished_at ? (r.b_finished_at as Date).toISOString() : null,
   };
 }

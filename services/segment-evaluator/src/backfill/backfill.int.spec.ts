@@ -10,27 +10,41 @@ describe('backfill', () => {
   const h = new EvaluatorHarness();
   const ids = Array.from({ length: 1000 }, (_, i) => `bf-${String(i).padStart(4, '0')}`);
   const planOf = (i: number) => PLANS[i % 3];
-  const flips = (segmentId: string) => h.collector.all(Topics.SegmentsMembership).filter((m) => m.value.segmentId === segmentId).map((m) => `${m.value.change} ${m.value.profileId}`);
+  const flips = (segmentId: string) =>
+    h.collector
+      .all(Topics.SegmentsMembership)
+      .filter((m) => m.value.segmentId === segmentId)
+      .map((m) => `${m.value.change} ${m.value.profileId}`);
 
   beforeAll(async () => {
     await h.start('segments_backfill', T0);
     for (let i = 0; i < ids.length; i++) await h.profile(ids[i], { 'traits.plan': planOf(i) });
     await h.waitForDecided(ids[ids.length - 1]);
-    await eventually(async () => ((await h.http('POST', '/v1/segments/preview', { rule: { trait: 'traits.plan', op: 'exists' } })).body.total === 1000 ? true : undefined));
+    await eventually(async () =>
+      (await h.http('POST', '/v1/segments/preview', { rule: { trait: 'traits.plan', op: 'exists' } })).body.total === 1000
+        ? true
+        : undefined,
+    );
   }, 120_000);
   afterAll(() => h.stop());
 
   const waitForBackfill = (version: number) =>
-    eventually(async () => {
-      const { body } = await h.http('GET', '/v1/segments/paid');
-      return body.backfill?.version === version && body.backfill.state === 'done' ? body : undefined;
-    }, 60_000, `backfill of version ${version}`);
+    eventually(
+      async () => {
+        const { body } = await h.http('GET', '/v1/segments/paid');
+        return body.backfill?.version === version && body.backfill.state === 'done' ? body : undefined;
+      },
+      60_000,
+      `backfill of version ${version}`,
+    );
 
   it('previews an unsaved rule: count and a sample', async () => {
     const preview = await h.http('POST', '/v1/segments/preview', { rule: { trait: 'traits.plan', op: 'eq', value: 'pro' }, sampleSize: 3 });
     expect(preview.status).toBe(200);
     expect(preview.body).toMatchObject({ count: 333, total: 1000, sample: ['bf-0001', 'bf-0004', 'bf-0007'] });
-    expect((await h.http('POST', '/v1/segments/preview', { rule: { trait: 'traits.plan', op: 'nope' } })).body.message).toMatch(/^rule \$\.op must be one of/);
+    expect((await h.http('POST', '/v1/segments/preview', { rule: { trait: 'traits.plan', op: 'nope' } })).body.message).toMatch(
+      /^rule \$\.op must be one of/,
+    );
   });
 
   it('a new segment ends with the right members, progress done = total, and no duplicate enters', async () => {

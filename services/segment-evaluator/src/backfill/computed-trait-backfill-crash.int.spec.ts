@@ -1,5 +1,16 @@
 import { encode, TOPIC_SPECS, Topics, type ResolvedItemInput } from '@tessera/contracts';
-import { createTestProducer, CHILD_SERVICE_TOKENS, createTestSchema, createTestTopics, eventually, ServiceChildProcess, startTestBroker, TopicCollector, type TestBroker, type TestSchema } from '@tessera/testing';
+import {
+  createTestProducer,
+  CHILD_SERVICE_TOKENS,
+  createTestSchema,
+  createTestTopics,
+  eventually,
+  ServiceChildProcess,
+  startTestBroker,
+  TopicCollector,
+  type TestBroker,
+  type TestSchema,
+} from '@tessera/testing';
 import { outboxDrained } from '../test-support/outbox-drained';
 
 const PROFILES = 1000;
@@ -17,7 +28,10 @@ describe('computed-trait backfill under kill -9 (embedded broker + Postgres, chi
 
   beforeAll(async () => {
     broker = await startTestBroker();
-    await createTestTopics(broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
+    await createTestTopics(
+      broker.brokers,
+      TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })),
+    );
     schema = await createTestSchema('seg_ct_crash');
     collector = new TopicCollector(broker.brokers, [Topics.ProfilesComputed]);
     await collector.start();
@@ -30,13 +44,28 @@ describe('computed-trait backfill under kill -9 (embedded broker + Postgres, chi
     await broker?.stop();
   });
 
-  const startEvaluator = () => ServiceChildProcess.launch({ service: 'segment-evaluator', database: schema, brokers: broker.brokers, env: { SEGMENTS_BACKFILL_PAGE_SIZE: '20', SEGMENTS_TIMER_POLL_MS: '50' } });
+  const startEvaluator = () =>
+    ServiceChildProcess.launch({
+      service: 'segment-evaluator',
+      database: schema,
+      brokers: broker.brokers,
+      env: { SEGMENTS_BACKFILL_PAGE_SIZE: '20', SEGMENTS_TIMER_POLL_MS: '50' },
+    });
   const count = async (sql: string) => Number((await schema.pool.query(sql)).rows[0].n);
-  const progress = async () => (await schema.pool.query<{ state: string; done: number; total: number }>("SELECT state, done, total FROM segment_backfills WHERE segment_id = '$computed:orders_30d'")).rows[0];
+  const progress = async () =>
+    (
+      await schema.pool.query<{ state: string; done: number; total: number }>(
+        "SELECT state, done, total FROM segment_backfills WHERE segment_id = '$computed:orders_30d'",
+      )
+    ).rows[0];
 
   it('resumes where it stopped and announces each profile once', async () => {
     let running = await startEvaluator();
-    await eventually(async () => ((await fetch(`http://127.0.0.1:${running.port}/readyz`).catch(() => null))?.status === 200 ? true : undefined), 60_000, 'evaluator ready');
+    await eventually(
+      async () => ((await fetch(`http://127.0.0.1:${running.port}/readyz`).catch(() => null))?.status === 200 ? true : undefined),
+      60_000,
+      'evaluator ready',
+    );
     const ids = Array.from({ length: PROFILES }, (_, i) => `ct-${String(i).padStart(4, '0')}`);
     const orders = (i: number) => 1 + (i % 3);
     const now = Date.now();
@@ -44,21 +73,41 @@ describe('computed-trait backfill under kill -9 (embedded broker + Postgres, chi
     await producer.connect();
     await producer.send({
       topic: Topics.EventsResolved,
-      messages: ids.flatMap((profileId, i) => Array.from({ length: orders(i) }, (_, k) => {
-        const item: ResolvedItemInput = { profileId, kind: 'event', messageId: `${profileId}-o${k}`, sourceId: 'web', occurredAt: now - k * 1000, identifiers: [], resolvedAt: now, event: { type: 'track', event: 'Order Completed', receivedAt: now, properties: '{}' } };
-        return { key: profileId, value: encode(Topics.EventsResolved, item) };
-      })),
+      messages: ids.flatMap((profileId, i) =>
+        Array.from({ length: orders(i) }, (_, k) => {
+          const item: ResolvedItemInput = {
+            profileId,
+            kind: 'event',
+            messageId: `${profileId}-o${k}`,
+            sourceId: 'web',
+            occurredAt: now - k * 1000,
+            identifiers: [],
+            resolvedAt: now,
+            event: { type: 'track', event: 'Order Completed', receivedAt: now, properties: '{}' },
+          };
+          return { key: profileId, value: encode(Topics.EventsResolved, item) };
+        }),
+      ),
     });
     await producer.disconnect();
-    await eventually(async () => ((await count('SELECT count(*)::int AS n FROM profile_computed_values')) === PROFILES ? true : undefined), 120_000, 'every profile computed');
+    await eventually(
+      async () => ((await count('SELECT count(*)::int AS n FROM profile_computed_values')) === PROFILES ? true : undefined),
+      120_000,
+      'every profile computed',
+    );
 
-    await eventually(async () => {
-      const res = await fetch(`http://127.0.0.1:${running.port}/v1/computed-traits`, {
-        method: 'POST', headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.admin}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ key: 'orders_30d', event: 'Order Completed', aggregate: 'count', window: { days: 30 } }),
-      }).catch(() => null);
-      return res?.status === 201 ? true : undefined;
-    }, 60_000, 'trait created');
+    await eventually(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${running.port}/v1/computed-traits`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.admin}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ key: 'orders_30d', event: 'Order Completed', aggregate: 'count', window: { days: 30 } }),
+        }).catch(() => null);
+        return res?.status === 201 ? true : undefined;
+      },
+      60_000,
+      'trait created',
+    );
 
     const seen: number[] = [];
     for (let kill = 0; kill < KILLS; kill++) {

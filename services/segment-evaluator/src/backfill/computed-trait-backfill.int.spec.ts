@@ -16,13 +16,28 @@ describe('computed-trait backfill', () => {
   const h = new EvaluatorHarness();
   const pageSize = process.env.SEGMENTS_BACKFILL_PAGE_SIZE;
   /** cdp.profiles.computed messages that change orders_30d: "profile value (previous)". */
-  const announced = () => h.collector.all(Topics.ProfilesComputed).flatMap((m) => (m.value.changes as Array<{ key: string; value: string | null; previous: string | null }>)
-    .filter((c) => c.key === 'computed.orders_30d').map((c) => `${m.value.profileId} ${c.value} (${c.previous})`));
-  const flips = (segmentId: string) => h.collector.all(Topics.SegmentsMembership).filter((m) => m.value.segmentId === segmentId).map((m) => `${m.value.change} ${m.value.profileId}`);
-  const waitForBackfill = (version: number) => eventually(async () => {
-    const { body } = await h.http('GET', '/v1/computed-traits/orders_30d');
-    return body.backfill?.version === version && body.backfill.state === 'done' ? body : undefined;
-  }, 60_000, `backfill of orders_30d v${version}`);
+  const announced = () =>
+    h.collector
+      .all(Topics.ProfilesComputed)
+      .flatMap((m) =>
+        (m.value.changes as Array<{ key: string; value: string | null; previous: string | null }>)
+          .filter((c) => c.key === 'computed.orders_30d')
+          .map((c) => `${m.value.profileId} ${c.value} (${c.previous})`),
+      );
+  const flips = (segmentId: string) =>
+    h.collector
+      .all(Topics.SegmentsMembership)
+      .filter((m) => m.value.segmentId === segmentId)
+      .map((m) => `${m.value.change} ${m.value.profileId}`);
+  const waitForBackfill = (version: number) =>
+    eventually(
+      async () => {
+        const { body } = await h.http('GET', '/v1/computed-traits/orders_30d');
+        return body.backfill?.version === version && body.backfill.state === 'done' ? body : undefined;
+      },
+      60_000,
+      `backfill of orders_30d v${version}`,
+    );
 
   beforeAll(async () => {
     process.env.SEGMENTS_BACKFILL_PAGE_SIZE = '32'; // several pages, each its own transaction
@@ -32,8 +47,17 @@ describe('computed-trait backfill', () => {
       for (let k = 0; k < orders(i); k++) await h.track(ids[i], `${ids[i]}-o${k}`, 'Order Completed', T0 - k * 10 * DAY_MS);
     }
     const events = ids.reduce((n, _, i) => n + orders(i), 0);
-    await eventually(async () => ((await h.schema.pool.query('SELECT count(*)::int AS n FROM profile_events')).rows[0].n === events ? true : undefined), 60_000, 'every order applied');
-    await eventually(async () => ((await h.schema.pool.query('SELECT count(*)::int AS n FROM profile_computed_values')).rows[0].n === PROFILES ? true : undefined), 60_000, 'every profile computed');
+    await eventually(
+      async () => ((await h.schema.pool.query('SELECT count(*)::int AS n FROM profile_events')).rows[0].n === events ? true : undefined),
+      60_000,
+      'every order applied',
+    );
+    await eventually(
+      async () =>
+        (await h.schema.pool.query('SELECT count(*)::int AS n FROM profile_computed_values')).rows[0].n === PROFILES ? true : undefined,
+      60_000,
+      'every profile computed',
+    );
   }, 120_000);
   afterAll(async () => {
     await h.stop();

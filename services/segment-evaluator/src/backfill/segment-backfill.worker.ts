@@ -20,7 +20,10 @@ import { backfillTargetOf, type BackfillTarget } from './backfill-queue';
  */
 @Injectable()
 export class SegmentBackfillWorker {
-  constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool, @Inject(SEGMENT_SETTINGS) private readonly settings: SegmentSettings) {}
+  constructor(
+    @Inject(SERVICE_PG_POOL) private readonly pool: Pool,
+    @Inject(SEGMENT_SETTINGS) private readonly settings: SegmentSettings,
+  ) {}
 
   /** Runs pages until no backfill is pending; resolves to the flips it caused. */
   async runPending(now: () => number): Promise<MembershipFlip[]> {
@@ -44,21 +47,34 @@ export class SegmentBackfillWorker {
         "SELECT profile_id FROM profiles WHERE status = 'active' AND ($1::text IS NULL OR profile_id > $1) ORDER BY profile_id LIMIT $2",
         [cursor, this.settings.backfillPageSize],
       );
-      const profiles = await lockProfiles(tx, ids.rows.map((r) => r.profile_id));
+      const profiles = await lockProfiles(
+        tx,
+        ids.rows.map((r) => r.profile_id),
+      );
       // the definitions are read once the profiles are locked: a segment deleted (or edited) while this page waited
       // for a lock the delete held is seen as such, never decided from a copy read before
       const catalog = await SegmentCatalog.load(tx, this.settings);
       if ((await liveVersion(tx, catalog, target)) !== version) {
-        await tx.query("UPDATE segment_backfills SET state = 'superseded', finished_at = now() WHERE segment_id = $1 AND version = $2", [jobId, version]);
+        await tx.query("UPDATE segment_backfills SET state = 'superseded', finished_at = now() WHERE segment_id = $1 AND version = $2", [
+          jobId,
+          version,
+        ]);
         return [];
       }
       if (ids.rowCount === 0) {
-        await tx.query("UPDATE segment_backfills SET state = 'done', finished_at = now() WHERE segment_id = $1 AND version = $2", [jobId, version]);
+        await tx.query("UPDATE segment_backfills SET state = 'done', finished_at = now() WHERE segment_id = $1 AND version = $2", [
+          jobId,
+          version,
+        ]);
         return [];
       }
       const at = now();
       const active = [...profiles.values()].filter((p) => p.status === 'active');
-      const outcome = await evaluateProfiles(tx, catalog, active.map((profile) => request(target, profile, at)));
+      const outcome = await evaluateProfiles(
+        tx,
+        catalog,
+        active.map((profile) => request(target, profile, at)),
+      );
       await writeOutbox(tx, await lockWriterLane(tx, 'backfill'), outcome.messages);
       await tx.query(
         `UPDATE segment_backfills SET state = 'running', cursor_profile_id = $3, done = done + $4, total = greatest(total, done + $4)
@@ -73,7 +89,10 @@ export class SegmentBackfillWorker {
 /** The definition's live version; undefined once deleted (its backfill is then superseded, if not already cancelled). */
 async function liveVersion(tx: SqlExecutor, catalog: SegmentCatalog, target: BackfillTarget): Promise<number | undefined> {
   if (target.kind === 'segment') return catalog.segments.get(target.segmentId)?.version;
-  const { rows } = await tx.query<{ version: number }>('SELECT version FROM computed_trait_definitions WHERE trait_key = $1 AND deleted_at IS NULL', [target.key]);
+  const { rows } = await tx.query<{ version: number }>(
+    'SELECT version FROM computed_trait_definitions WHERE trait_key = $1 AND deleted_at IS NULL',
+    [target.key],
+  );
   return rows[0]?.version;
 }
 
@@ -82,5 +101,7 @@ async function liveVersion(tx: SqlExecutor, catalog: SegmentCatalog, target: Bac
  * is not announced) and decides no segment unless a value it reads changed.
  */
 function request(target: BackfillTarget, profile: ProfileRow, at: number): EvaluationRequest {
-  return target.kind === 'segment' ? { profile, scope: new Set([target.segmentId]), at } : { profile, scope: new Set(), at, computed: 'all' };
+  return target.kind === 'segment'
+    ? { profile, scope: new Set([target.segmentId]), at }
+    : { profile, scope: new Set(), at, computed: 'all' };
 }

@@ -2,7 +2,15 @@ import { ConflictException, Inject, Injectable, NotFoundException } from '@nestj
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import { inTransaction } from '@tessera/kafka';
-import { BACKFILL_COLUMNS_SQL, backfillJobId, backfillView, cancelBackfill, latestBackfillSql, queueBackfill, type BackfillView } from '../backfill/backfill-queue';
+import {
+  BACKFILL_COLUMNS_SQL,
+  backfillJobId,
+  backfillView,
+  cancelBackfill,
+  latestBackfillSql,
+  queueBackfill,
+  type BackfillView,
+} from '../backfill/backfill-queue';
 import type { ComputedTraitDefinition } from '../computed';
 import { ruleReferences, type Rule } from '../rules';
 
@@ -14,7 +22,10 @@ export interface ComputedTraitView extends ComputedTraitDefinition {
   backfill: BackfillView | null;
 }
 
-type Row = { trait_key: string; definition: ComputedTraitDefinition; version: number; created_at: Date; updated_at: Date } & Record<string, unknown>;
+type Row = { trait_key: string; definition: ComputedTraitDefinition; version: number; created_at: Date; updated_at: Date } & Record<
+  string,
+  unknown
+>;
 
 const VIEW_SQL = `
   SELECT d.trait_key, d.definition, d.version, d.created_at, d.updated_at, ${BACKFILL_COLUMNS_SQL}
@@ -37,7 +48,8 @@ export class ComputedTraitRepository {
         'INSERT INTO computed_trait_definitions (trait_key, definition, version) VALUES ($1, $2, 1) ON CONFLICT (trait_key) DO NOTHING',
         [definition.key, JSON.stringify(definition)],
       );
-      if (!inserted.rowCount) throw new ConflictException(`computed trait ${definition.key} exists (keys are not reused, even after a delete)`);
+      if (!inserted.rowCount)
+        throw new ConflictException(`computed trait ${definition.key} exists (keys are not reused, even after a delete)`);
       await queueBackfill(tx, { kind: 'computed-trait', key: definition.key }, 1);
     });
     return this.getOrThrow(definition.key);
@@ -60,10 +72,15 @@ export class ComputedTraitRepository {
     await inTransaction(this.pool, async (tx) => {
       // the lock segment saves take, so no save can start reading the trait between this check and the delete
       await tx.query('LOCK TABLE segment_definitions IN SHARE ROW EXCLUSIVE MODE');
-      const { rows } = await tx.query<{ segment_id: string; rule: Rule }>('SELECT segment_id, rule FROM segment_definitions WHERE deleted_at IS NULL ORDER BY segment_id');
+      const { rows } = await tx.query<{ segment_id: string; rule: Rule }>(
+        'SELECT segment_id, rule FROM segment_definitions WHERE deleted_at IS NULL ORDER BY segment_id',
+      );
       const readers = rows.filter((r) => ruleReferences(r.rule).fields.has(`computed.${key}`)).map((r) => r.segment_id);
       if (readers.length > 0) throw new ConflictException(`computed trait ${key} is read by segment ${readers.join(', ')}`);
-      const removed = await tx.query('UPDATE computed_trait_definitions SET deleted_at = now() WHERE trait_key = $1 AND deleted_at IS NULL', [key]);
+      const removed = await tx.query(
+        'UPDATE computed_trait_definitions SET deleted_at = now() WHERE trait_key = $1 AND deleted_at IS NULL',
+        [key],
+      );
       if (!removed.rowCount) throw new NotFoundException(`computed trait ${key} does not exist`);
       await cancelBackfill(tx, { kind: 'computed-trait', key });
     });
@@ -82,5 +99,11 @@ export class ComputedTraitRepository {
 }
 
 function view(row: Row): ComputedTraitView {
-  return { ...row.definition, version: row.version, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(), backfill: backfillView(row) };
+  return {
+    ...row.definition,
+    version: row.version,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    backfill: backfillView(row),
+  };
 }

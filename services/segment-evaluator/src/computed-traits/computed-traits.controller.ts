@@ -24,7 +24,9 @@ export class ComputedTraitsController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Create a computed trait {key, event, aggregate, property?, window, description?}; 409 if the key was ever used' })
+  @ApiOperation({
+    summary: 'Create a computed trait {key, event, aggregate, property?, window, description?}; 409 if the key was ever used',
+  })
   async create(@Body() body: unknown): Promise<ComputedTraitView> {
     return this.traits.create(parseComputedTraitBody(this.parser, body));
   }
@@ -45,7 +47,11 @@ export class ComputedTraitsController {
   @ApiOperation({ summary: 'Replace a computed trait definition (a new version); the body key must match the path' })
   async update(@Param('key') key: string, @Body() body: unknown): Promise<ComputedTraitView> {
     const definition = parseComputedTraitBody(this.parser, body);
-    if (definition.key !== key) throw new BadRequestException({ message: 'definition $.key must match the path key', details: [{ path: '$.key', message: 'must match the path key' }] });
+    if (definition.key !== key)
+      throw new BadRequestException({
+        message: 'definition $.key must match the path key',
+        details: [{ path: '$.key', message: 'must match the path key' }],
+      });
     return this.traits.update(definition);
   }
 

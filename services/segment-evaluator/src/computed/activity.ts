@@ -32,6 +32,7 @@ export function activeDays(instants: ReadonlyArray<Instant>, from: number, to: n
  */
 export function activeDayCounter(instants: ReadonlyArray<Instant>): (from: number, to: number) => number {
   const starts = new Uint32Array(instants.length + 1);
-  for (let i = 0; i < instants.length; i++) starts[i + 1] = starts[i] + (i > 0 && utcDay(instants[i].at) === utcDay(instants[i - 1].at) ? 0 : 1);
+  for (let i = 0; i < instants.length; i++)
+    starts[i + 1] = starts[i] + (i > 0 && utcDay(instants[i].at) === utcDay(instants[i - 1].at) ? 0 : 1);
   return (from, to) => (to > from ? 1 + starts[to] - starts[from + 1] : 0);
 }

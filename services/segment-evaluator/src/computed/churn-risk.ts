@@ -74,7 +74,8 @@ function churnRiskAt(activity: ReadonlyArray<Instant>, t: number, config: Predic
   if (last === null || usual === null) return { risk: 'unknown', ratio: null, usualIntervalDays: usual, lastActivityAt: last };
   // Compared in ms, the same expression as the candidate instants, so a label flips exactly at its candidate.
   const since = t - last;
-  const risk = since >= config.churnRatios.high * usual * DAY_MS ? 'high' : since >= config.churnRatios.medium * usual * DAY_MS ? 'medium' : 'low';
+  const risk =
+    since >= config.churnRatios.high * usual * DAY_MS ? 'high' : since >= config.churnRatios.medium * usual * DAY_MS ? 'medium' : 'low';
   return { risk, ratio: since / DAY_MS / usual, usualIntervalDays: usual, lastActivityAt: last };
 }
 

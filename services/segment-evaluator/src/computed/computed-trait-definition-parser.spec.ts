@@ -5,7 +5,14 @@ describe('ComputedTraitDefinitionParser', () => {
 
   it('accepts a count over the last 30 days and a last value ever', () => {
     const count = { key: 'orders_30d', event: 'Order Completed', aggregate: 'count', window: { days: 30 } };
-    const last = { key: 'last_plan', event: 'Plan Changed', aggregate: 'last', property: 'plan', window: 'ever', description: 'current plan' };
+    const last = {
+      key: 'last_plan',
+      event: 'Plan Changed',
+      aggregate: 'last',
+      property: 'plan',
+      window: 'ever',
+      description: 'current plan',
+    };
     expect(parser.parse(count)).toEqual({ ok: true, definition: count });
     expect(parser.parse(last)).toEqual({ ok: true, definition: last });
   });
@@ -22,7 +29,14 @@ describe('ComputedTraitDefinitionParser', () => {
   });
 
   it('names the JSON path of each problem: a window longer than the history, a bad key, an unknown field', () => {
-    const result = parser.parse({ key: 'Bad Key', event: 'Order Completed', aggregate: 'median', property: 'revenue', window: { days: 365 }, extra: 1 });
+    const result = parser.parse({
+      key: 'Bad Key',
+      event: 'Order Completed',
+      aggregate: 'median',
+      property: 'revenue',
+      window: { days: 365 },
+      extra: 1,
+    });
     expect(result.ok).toBe(false);
     const paths = result.ok ? [] : result.errors.map((e) => e.path).sort();
     expect(paths).toEqual(['$.aggregate', '$.extra', '$.key', '$.window.days']);

@@ -44,7 +44,10 @@ function readableErrors(errors: ErrorObject[]): DefinitionError[] {
 
 /** ajv's JSON pointer (`/window/days`) as a JSON path (`$.window.days`; array items as `[i]`). */
 function jsonPath(pointer: string): string {
-  const parts = pointer.split('/').slice(1).filter((part) => part !== '');
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .filter((part) => part !== '');
   return parts.reduce((path, part) => {
     const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
     return /^\d+$/.test(key) ? `${path}[${key}]` : `${path}.${key}`;
@@ -54,7 +57,8 @@ function jsonPath(pointer: string): string {
 function toDefinitionError(e: ErrorObject): DefinitionError {
   if (e.keyword === 'required') return { path: `${e.instancePath}/${e.params.missingProperty}`, message: 'is required' };
   if (e.keyword === 'additionalProperties') return { path: `${e.instancePath}/${e.params.additionalProperty}`, message: 'is not allowed' };
-  if (e.keyword === 'false schema' && e.instancePath === '/property') return { path: '/property', message: 'is not allowed with aggregate "count"' };
+  if (e.keyword === 'false schema' && e.instancePath === '/property')
+    return { path: '/property', message: 'is not allowed with aggregate "count"' };
   if (e.keyword === 'const' && e.instancePath === '/window') return { path: '/window', message: 'must be "ever" or {"days": N}' };
   if (e.keyword === 'type' && e.instancePath === '/window') return { path: '/window', message: 'must be "ever" or {"days": N}' };
   return { path: e.instancePath || '/', message: e.message ?? 'is invalid' };

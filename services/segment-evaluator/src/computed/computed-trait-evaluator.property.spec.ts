@@ -50,20 +50,39 @@ function reference(definition: ComputedTraitDefinition, history: EventHistory, t
 
 // Times on a quarter-day grid (plus a few ms) so that windows often open and close at the same instants.
 const atArb = fc.tuple(fc.integer({ min: 0, max: 200 }), fc.constantFrom(0, 0, 1, 999)).map(([q, ms]) => T0 + q * (DAY_MS / 4) + ms);
-const valueArb = fc.oneof(fc.integer({ min: -3, max: 5 }), fc.double({ noNaN: true, min: -1e6, max: 1e6 }), fc.constantFrom('a', 'b', '1', true, 1, 0, -0), fc.constant({ nested: 1 }));
+const valueArb = fc.oneof(
+  fc.integer({ min: -3, max: 5 }),
+  fc.double({ noNaN: true, min: -1e6, max: 1e6 }),
+  fc.constantFrom('a', 'b', '1', true, 1, 0, -0),
+  fc.constant({ nested: 1 }),
+);
 const occurrenceArb = fc.record({ at: atArb, properties: fc.option(fc.record({ p: valueArb }), { nil: {} }) });
-const historyArb = fc.array(occurrenceArb, { maxLength: 30 }).map((items): EventHistory => new Map([['E', [...items].sort((a, b) => a.at - b.at)]]));
-const definitionArb = fc.record({
-  aggregate: fc.constantFrom(...COMPUTED_AGGREGATES),
-  window: fc.oneof(fc.constant('ever' as const), fc.constantFrom(1, 2, 7, 30).map((days) => ({ days }))),
-}).map(({ aggregate, window }): ComputedTraitDefinition => ({ key: 'k', event: 'E', aggregate, window, ...(aggregate === 'count' ? {} : { property: 'p' }) }));
+const historyArb = fc
+  .array(occurrenceArb, { maxLength: 30 })
+  .map((items): EventHistory => new Map([['E', [...items].sort((a, b) => a.at - b.at)]]));
+const definitionArb = fc
+  .record({
+    aggregate: fc.constantFrom(...COMPUTED_AGGREGATES),
+    window: fc.oneof(
+      fc.constant('ever' as const),
+      fc.constantFrom(1, 2, 7, 30).map((days) => ({ days })),
+    ),
+  })
+  .map(({ aggregate, window }): ComputedTraitDefinition => ({
+    key: 'k',
+    event: 'E',
+    aggregate,
+    window,
+    ...(aggregate === 'count' ? {} : { property: 'p' }),
+  }));
 const nowArb = fc.integer({ min: 0, max: 210 * 4 }).map((q) => T0 + q * (DAY_MS / 4));
 
 /** Every instant where the reference could change after now: occurrence times and their window ends. */
 function checkpoints(definition: ComputedTraitDefinition, history: EventHistory, now: number): number[] {
   const days = definition.window === 'ever' ? HISTORY_DAYS : definition.window.days;
   const out = new Set<number>();
-  for (const { at } of history.get('E') ?? []) for (const t of [at, at + days * DAY_MS, at - 1, at + days * DAY_MS - 1]) if (t > now) out.add(t);
+  for (const { at } of history.get('E') ?? [])
+    for (const t of [at, at + days * DAY_MS, at - 1, at + days * DAY_MS - 1]) if (t > now) out.add(t);
   return [...out].sort((a, b) => a - b);
 }
 

@@ -8,7 +8,11 @@ const T0 = Date.UTC(2026, 0, 1);
 const day = (n: number) => T0 + n * DAY_MS;
 const orders = (...items: Array<[number, Record<string, unknown>]>): EventHistory =>
   new Map([['Order Completed', items.map(([at, properties]) => ({ at, properties }))]]);
-const def = (aggregate: ComputedTraitDefinition['aggregate'], window: ComputedTraitDefinition['window'], property?: string): ComputedTraitDefinition => ({
+const def = (
+  aggregate: ComputedTraitDefinition['aggregate'],
+  window: ComputedTraitDefinition['window'],
+  property?: string,
+): ComputedTraitDefinition => ({
   key: 'k',
   event: 'Order Completed',
   aggregate,

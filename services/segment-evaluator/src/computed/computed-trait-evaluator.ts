@@ -24,7 +24,10 @@ export function evaluateComputedTrait(
 ): TimedValue<ComputedValue> {
   const occurrences = history.get(definition.event) ?? [];
   // A count reads only `at`: the occurrences themselves serve, without copying a long history.
-  const usable = definition.aggregate === 'count' ? (occurrences as ReadonlyArray<{ at: number }> as ReadonlyArray<Usable>) : usableOccurrences(definition, occurrences);
+  const usable =
+    definition.aggregate === 'count'
+      ? (occurrences as ReadonlyArray<{ at: number }> as ReadonlyArray<Usable>)
+      : usableOccurrences(definition, occurrences);
   const days = windowDaysOf(definition.window, historyDays);
   const aggregate = slidingAggregate(definition.aggregate, usable);
   // withNextChange asks for nondecreasing instants, so the window only slides forward, as the aggregate requires.
@@ -37,7 +40,8 @@ function usableOccurrences(definition: ComputedTraitDefinition, occurrences: Rea
   const out: Usable[] = [];
   for (const { at, properties } of occurrences) {
     const value = propertyAt(properties, definition.property ?? '');
-    if (numeric ? typeof value === 'number' && Number.isFinite(value) : isPrimitive(value)) out.push({ at, value: normalize(value as ComputedValue) });
+    if (numeric ? typeof value === 'number' && Number.isFinite(value) : isPrimitive(value))
+      out.push({ at, value: normalize(value as ComputedValue) });
   }
   return out;
 }

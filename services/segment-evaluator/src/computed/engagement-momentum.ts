@@ -17,7 +17,11 @@ export type EngagementMomentum = {
  * only the recent period has events, "inactive" when neither has. Counts only change when an event crosses day 7 or
  * day 35 back, so the whole value, ratio included, has an exact next change.
  */
-export function engagementMomentum(activity: ReadonlyArray<Instant>, now: number, config: PredictionConfig): TimedValue<EngagementMomentum> {
+export function engagementMomentum(
+  activity: ReadonlyArray<Instant>,
+  now: number,
+  config: PredictionConfig,
+): TimedValue<EngagementMomentum> {
   const { recentDays, previousDays, rising, declining } = config.momentum;
   const valueAt = (t: number): EngagementMomentum => {
     const [recentFrom, to] = windowRange(activity, t, recentDays);

@@ -7,7 +7,12 @@ export type TimedValue<V> = { value: V; nextChangeAt: number | null };
  * evaluator should not wake up for nothing. `valueAt` is called with nondecreasing instants (now, then the candidates
  * in order), so it may keep sliding state.
  */
-export function withNextChange<V>(valueAt: (t: number) => V, now: number, candidates: Iterable<number>, same: (a: V, b: V) => boolean = sameValue): TimedValue<V> {
+export function withNextChange<V>(
+  valueAt: (t: number) => V,
+  now: number,
+  candidates: Iterable<number>,
+  same: (a: V, b: V) => boolean = sameValue,
+): TimedValue<V> {
   const value = valueAt(now);
   for (const t of candidates) {
     if (t <= now) continue;

@@ -11,7 +11,10 @@ const NAMES = ['Page Viewed', 'Order Completed', ...FUNNEL];
 
 /** Naive references: plain filters over every occurrence, recomputed from scratch at t. */
 const all = (h: EventHistory) => [...h.values()].flat().map((o) => o.at);
-const upTo = (h: EventHistory, t: number) => all(h).filter((at) => at <= t).sort((a, b) => a - b);
+const upTo = (h: EventHistory, t: number) =>
+  all(h)
+    .filter((at) => at <= t)
+    .sort((a, b) => a - b);
 /** What the kept history holds at t: the last historyDays, as a window. */
 const kept = (h: EventHistory, t: number) => upTo(h, t).filter((at) => t - at < config.historyDays * DAY_MS);
 const within = (h: EventHistory, t: number, days: number) => upTo(h, t).filter((at) => t - at < days * DAY_MS);
@@ -29,7 +32,10 @@ function frequency(h: EventHistory, t: number) {
 
 function usual(ats: number[]): number | null {
   const days = [...new Set(ats.map((at) => Math.floor(at / DAY_MS)))].sort((a, b) => a - b);
-  const gaps = days.slice(1).map((d, i) => d - days[i]).sort((a, b) => a - b);
+  const gaps = days
+    .slice(1)
+    .map((d, i) => d - days[i])
+    .sort((a, b) => a - b);
   if (gaps.length < config.churnMinIntervals) return null;
   return gaps.length % 2 ? gaps[(gaps.length - 1) / 2] : (gaps[gaps.length / 2 - 1] + gaps[gaps.length / 2]) / 2;
 }
@@ -62,7 +68,8 @@ function conversion(h: EventHistory, t: number) {
   return best < 0 ? { likelihood: 'none', step: null } : { likelihood: config.conversion.steps[best].likelihood, step: FUNNEL[best] };
 }
 
-const atArb = (halfDays: number) => fc.tuple(fc.integer({ min: 0, max: halfDays }), fc.constantFrom(0, 0, 1, 7_777)).map(([q, ms]) => T0 + q * (DAY_MS / 2) + ms);
+const atArb = (halfDays: number) =>
+  fc.tuple(fc.integer({ min: 0, max: halfDays }), fc.constantFrom(0, 0, 1, 7_777)).map(([q, ms]) => T0 + q * (DAY_MS / 2) + ms);
 const historyArb = (halfDays: number, maxLength = 25) =>
   fc.array(fc.record({ name: fc.constantFrom(...NAMES), at: atArb(halfDays) }), { maxLength }).map((items): EventHistory => {
     const h = new Map<string, Array<{ at: number; properties: Record<string, unknown> }>>();
@@ -80,13 +87,20 @@ function checkpoints(h: EventHistory, now: number, extra: number[]): number[] {
     // Churn thresholds of every rhythm the window can hold with `at` as its last activity.
     for (const first of ats.filter((x) => x <= at && at - x < config.historyDays * DAY_MS)) {
       const u = usual(ats.filter((x) => x >= first && x <= at));
-      if (u !== null) for (const r of [config.churnRatios.medium, config.churnRatios.high]) for (const e of [-1, 0, 1]) out.add(at + r * u * DAY_MS + e);
+      if (u !== null)
+        for (const r of [config.churnRatios.medium, config.churnRatios.high]) for (const e of [-1, 0, 1]) out.add(at + r * u * DAY_MS + e);
     }
   }
   return [...out].filter((t) => t > now).sort((a, b) => a - b);
 }
 
-function expectTimed<V>(timed: TimedValue<V>, ref: (t: number) => unknown, now: number, points: number[], project: (v: V) => unknown = (v) => v) {
+function expectTimed<V>(
+  timed: TimedValue<V>,
+  ref: (t: number) => unknown,
+  now: number,
+  points: number[],
+  project: (v: V) => unknown = (v) => v,
+) {
   const value = project(timed.value);
   expect(value).toEqual(ref(now));
   const end = timed.nextChangeAt ?? Number.POSITIVE_INFINITY;
@@ -101,17 +115,35 @@ function expectTimed<V>(timed: TimedValue<V>, ref: (t: number) => unknown, now: 
 describe('predictions against brute-force references', () => {
   it('each time-driven prediction equals its reference at now, holds until nextChangeAt and differs there', () => {
     fc.assert(
-      fc.property(historyArb(240), nowArb(300 * 4), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 10 }), (h, now, fractions) => {
-        const p = evaluatePredictions(h, {}, now);
-        const spread = (next: number | null) => fractions.map((f) => Math.floor(now + f * ((next ?? now + 400 * DAY_MS) - now)));
-        expectTimed(p.recency, (t) => recency(h, t), now, checkpoints(h, now, spread(p.recency.nextChangeAt)));
-        expectTimed(p.frequency, (t) => frequency(h, t), now, checkpoints(h, now, spread(p.frequency.nextChangeAt)));
-        expectTimed(p.churnRisk, (t) => churn(h, t), now, checkpoints(h, now, spread(p.churnRisk.nextChangeAt)), (v) => v.risk);
-        expectTimed(p.engagementMomentum, (t) => momentum(h, t), now, checkpoints(h, now, spread(p.engagementMomentum.nextChangeAt)));
-        expectTimed(p.conversionLikelihood, (t) => conversion(h, t), now, checkpoints(h, now, spread(p.conversionLikelihood.nextChangeAt)));
-        const times = [p.recency, p.frequency, p.churnRisk, p.engagementMomentum, p.conversionLikelihood].map((x) => x.nextChangeAt).filter((t) => t !== null);
-        expect(p.nextChangeAt).toEqual(times.length ? Math.min(...(times as number[])) : null);
-      }),
+      fc.property(
+        historyArb(240),
+        nowArb(300 * 4),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 10 }),
+        (h, now, fractions) => {
+          const p = evaluatePredictions(h, {}, now);
+          const spread = (next: number | null) => fractions.map((f) => Math.floor(now + f * ((next ?? now + 400 * DAY_MS) - now)));
+          expectTimed(p.recency, (t) => recency(h, t), now, checkpoints(h, now, spread(p.recency.nextChangeAt)));
+          expectTimed(p.frequency, (t) => frequency(h, t), now, checkpoints(h, now, spread(p.frequency.nextChangeAt)));
+          expectTimed(
+            p.churnRisk,
+            (t) => churn(h, t),
+            now,
+            checkpoints(h, now, spread(p.churnRisk.nextChangeAt)),
+            (v) => v.risk,
+          );
+          expectTimed(p.engagementMomentum, (t) => momentum(h, t), now, checkpoints(h, now, spread(p.engagementMomentum.nextChangeAt)));
+          expectTimed(
+            p.conversionLikelihood,
+            (t) => conversion(h, t),
+            now,
+            checkpoints(h, now, spread(p.conversionLikelihood.nextChangeAt)),
+          );
+          const times = [p.recency, p.frequency, p.churnRisk, p.engagementMomentum, p.conversionLikelihood]
+            .map((x) => x.nextChangeAt)
+            .filter((t) => t !== null);
+          expect(p.nextChangeAt).toEqual(times.length ? Math.min(...(times as number[])) : null);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -23,7 +23,10 @@ describe('recency score', () => {
   });
 
   it('is 1 with no activity in 180 days (the kept history), and stays there', () => {
-    expect(recencyScore(activity(day(0)), day(179), config)).toEqual({ value: { score: 2, lastActivityAt: day(0) }, nextChangeAt: day(180) });
+    expect(recencyScore(activity(day(0)), day(179), config)).toEqual({
+      value: { score: 2, lastActivityAt: day(0) },
+      nextChangeAt: day(180),
+    });
     expect(recencyScore(activity(day(0)), day(200), config)).toEqual({ value: { score: 1, lastActivityAt: null }, nextChangeAt: null });
     expect(recencyScore(activity(), day(0), config)).toEqual({ value: { score: 1, lastActivityAt: null }, nextChangeAt: null });
   });
@@ -40,7 +43,10 @@ describe('frequency score', () => {
 describe('monetary score and LTV band', () => {
   it('bands the lifetime value in the reporting currency', () => {
     const values = { revenue_total: 250, revenue_currency: 'USD', order_count: 2 };
-    expect(ltvBand(values, config)).toEqual({ value: { band: 'medium', lifetimeValue: 250, currency: 'USD', partial: false }, nextChangeAt: null });
+    expect(ltvBand(values, config)).toEqual({
+      value: { band: 'medium', lifetimeValue: 250, currency: 'USD', partial: false },
+      nextChangeAt: null,
+    });
     expect(monetaryScore(250, true, config).value.score).toBe(3);
   });
 
@@ -105,11 +111,20 @@ describe('engagement momentum', () => {
   it('an exact 2/3 is declining although 5/7 / (30/28) is 0.6666666666666667 in floating point', () => {
     const previous = Array.from({ length: 30 }, (_, i) => day(10) + i * HOUR);
     const recent = Array.from({ length: 5 }, (_, i) => day(36) + i * HOUR);
-    expect(engagementMomentum(activity(...previous, ...recent), day(40), config).value).toMatchObject({ label: 'declining', recentEvents: 5, previousEvents: 30 });
+    expect(engagementMomentum(activity(...previous, ...recent), day(40), config).value).toMatchObject({
+      label: 'declining',
+      recentEvents: 5,
+      previousEvents: 30,
+    });
   });
 
   it('is new with only recent events and inactive with none', () => {
-    expect(engagementMomentum(activity(day(1)), day(2), config).value).toEqual({ label: 'new', recentEvents: 1, previousEvents: 0, ratio: null });
+    expect(engagementMomentum(activity(day(1)), day(2), config).value).toEqual({
+      label: 'new',
+      recentEvents: 1,
+      previousEvents: 0,
+      ratio: null,
+    });
     expect(engagementMomentum(activity(day(1)), day(100), config)).toEqual({
       value: { label: 'inactive', recentEvents: 0, previousEvents: 0, ratio: null },
       nextChangeAt: null,
@@ -120,12 +135,18 @@ describe('engagement momentum', () => {
 describe('conversion likelihood', () => {
   it('takes the furthest funnel step since the last order, in the last 7 days', () => {
     const h = history({ 'Product Viewed': [day(1)], 'Checkout Started': [day(2)], 'Order Completed': [day(3)], 'Product Added': [day(4)] });
-    expect(conversionLikelihood(h, day(5), config)).toEqual({ value: { likelihood: 'medium', step: 'Product Added' }, nextChangeAt: day(11) });
+    expect(conversionLikelihood(h, day(5), config)).toEqual({
+      value: { likelihood: 'medium', step: 'Product Added' },
+      nextChangeAt: day(11),
+    });
   });
 
   it('is high after a checkout with no order, until the checkout is 7 days old', () => {
     const h = history({ 'Product Viewed': [day(1)], 'Checkout Started': [day(2)] });
-    expect(conversionLikelihood(h, day(5), config)).toEqual({ value: { likelihood: 'high', step: 'Checkout Started' }, nextChangeAt: day(9) });
+    expect(conversionLikelihood(h, day(5), config)).toEqual({
+      value: { likelihood: 'high', step: 'Checkout Started' },
+      nextChangeAt: day(9),
+    });
   });
 
   it('an order at the same instant as a step clears it', () => {

@@ -57,7 +57,10 @@ export function flattenPredictions(p: Predictions): Record<string, ComputedValue
 }
 
 /** Keys whose value differs between two flat maps (added, removed or changed), sorted: what to announce. */
-export function changedComputedKeys(before: Readonly<Record<string, ComputedValue>>, after: Readonly<Record<string, ComputedValue>>): string[] {
+export function changedComputedKeys(
+  before: Readonly<Record<string, ComputedValue>>,
+  after: Readonly<Record<string, ComputedValue>>,
+): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...keys].filter((key) => !(key in before && key in after && sameValue(before[key], after[key]))).sort();
 }

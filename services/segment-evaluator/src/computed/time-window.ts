@@ -39,7 +39,11 @@ export function windowRange<T extends { at: number }>(items: ReadonlyArray<T>, t
  * content is fixed. Lazy: a k-way merge of already sorted sequences, so a caller that stops at the first real change
  * pays for the instants it looked at, not for the whole history.
  */
-export function* windowEdges<T extends { at: number }>(items: ReadonlyArray<T>, now: number, daysList: ReadonlyArray<WindowDays>): Generator<number> {
+export function* windowEdges<T extends { at: number }>(
+  items: ReadonlyArray<T>,
+  now: number,
+  daysList: ReadonlyArray<WindowDays>,
+): Generator<number> {
   const offsets = [0, ...daysList.filter((d): d is number => d !== null).map((d) => d * DAY_MS)];
   // Per offset, the first item whose shifted time is after now; shifted times are ascending within each sequence.
   const cursors = offsets.map((offset) => firstAfter(items, now - offset));

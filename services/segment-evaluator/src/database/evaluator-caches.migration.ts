@@ -25,11 +25,15 @@ export class EvaluatorCaches1733600000100 implements MigrationInterface {
         RETURN NULL;
       END $$`);
     for (const table of ['segment_definitions', 'computed_trait_definitions']) {
-      await q.query(`CREATE TRIGGER ${table}_epoch AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION bump_definitions_epoch()`);
+      await q.query(
+        `CREATE TRIGGER ${table}_epoch AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION bump_definitions_epoch()`,
+      );
     }
 
     await q.query('ALTER TABLE profiles ADD COLUMN due_at_ms bigint NULL');
-    await q.query('UPDATE profiles p SET due_at_ms = t.due FROM (SELECT profile_id, min(due_at_ms) AS due FROM due_timers GROUP BY profile_id) t WHERE p.profile_id = t.profile_id');
+    await q.query(
+      'UPDATE profiles p SET due_at_ms = t.due FROM (SELECT profile_id, min(due_at_ms) AS due FROM due_timers GROUP BY profile_id) t WHERE p.profile_id = t.profile_id',
+    );
     await q.query('CREATE INDEX profiles_due_idx ON profiles (due_at_ms) WHERE due_at_ms IS NOT NULL');
     await q.query('DROP TABLE due_timers');
   }
@@ -45,7 +49,9 @@ export class EvaluatorCaches1733600000100 implements MigrationInterface {
     await q.query('CREATE INDEX due_timers_due_idx ON due_timers (due_at_ms)');
     // the per-segment times are not kept any more: the earliest becomes the computed values' timer, which fires a
     // recomputation (and the segments reading a changed value); other segments are re-decided at their next input
-    await q.query("INSERT INTO due_timers (profile_id, segment_id, due_at_ms) SELECT profile_id, '$computed', due_at_ms FROM profiles WHERE due_at_ms IS NOT NULL");
+    await q.query(
+      "INSERT INTO due_timers (profile_id, segment_id, due_at_ms) SELECT profile_id, '$computed', due_at_ms FROM profiles WHERE due_at_ms IS NOT NULL",
+    );
     await q.query('DROP INDEX profiles_due_idx');
     await q.query('ALTER TABLE profiles DROP COLUMN due_at_ms');
     for (const table of ['segment_definitions', 'computed_trait_definitions']) await q.query(`DROP TRIGGER ${table}_epoch ON ${table}`);

@@ -89,7 +89,15 @@ export class SegmentTables1733400000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['segment_backfills', 'due_timers', 'memberships', 'profile_events', 'profiles', 'segment_versions', 'segment_definitions']) {
+    for (const table of [
+      'segment_backfills',
+      'due_timers',
+      'memberships',
+      'profile_events',
+      'profiles',
+      'segment_versions',
+      'segment_definitions',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }

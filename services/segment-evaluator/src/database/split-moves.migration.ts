@@ -10,7 +10,7 @@ export class SplitMoves1733600000000 implements MigrationInterface {
   name = 'SplitMoves1733600000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query("ALTER TABLE profile_events ADD COLUMN source_id text COLLATE \"C\" NOT NULL DEFAULT ''");
+    await q.query('ALTER TABLE profile_events ADD COLUMN source_id text COLLATE "C" NOT NULL DEFAULT \'\'');
     await q.query(`
       CREATE TABLE split_moved_items (
         message_id text COLLATE "C" NOT NULL,

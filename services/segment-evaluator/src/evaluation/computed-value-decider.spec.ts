@@ -7,8 +7,25 @@ import { SegmentCatalog } from './segment-catalog';
 const T0 = Date.UTC(2026, 5, 1);
 const orders: ComputedTraitDefinition = { key: 'orders_30d', event: 'Order Completed', aggregate: 'count', window: { days: 30 } };
 const logins: ComputedTraitDefinition = { key: 'logins_7d', event: 'Login', aggregate: 'count', window: { days: 7 } };
-const catalog = new SegmentCatalog(new Map(), 180, new Map([[orders.key, orders], [logins.key, logins]]));
-const profile: ProfileRow = { profileId: 'p', version: 1, status: 'active', mergedInto: null, values: { revenue_total: 0 }, valuesJson: '{"revenue_total":0}', identifiers: [], isTest: false, dueAt: null };
+const catalog = new SegmentCatalog(
+  new Map(),
+  180,
+  new Map([
+    [orders.key, orders],
+    [logins.key, logins],
+  ]),
+);
+const profile: ProfileRow = {
+  profileId: 'p',
+  version: 1,
+  status: 'active',
+  mergedInto: null,
+  values: { revenue_total: 0 },
+  valuesJson: '{"revenue_total":0}',
+  identifiers: [],
+  isTest: false,
+  dueAt: null,
+};
 const history = eventHistoryOf([
   { name: 'Order Completed', at: T0, properties: {} },
   { name: 'Login', at: T0, properties: {} },

@@ -28,7 +28,14 @@ export interface ComputedDecision {
  * the others keep their stored value. The due time is then the earlier of the recomputed ones' and the stored one:
  * never late, at worst one early firing, which recomputes everything and sets the exact time.
  */
-export function decideComputedValues(catalog: SegmentCatalog, profile: ProfileRow, history: EventHistory, stored: StoredComputed | undefined, trigger: ComputedTrigger, at: number): ComputedDecision {
+export function decideComputedValues(
+  catalog: SegmentCatalog,
+  profile: ProfileRow,
+  history: EventHistory,
+  stored: StoredComputed | undefined,
+  trigger: ComputedTrigger,
+  at: number,
+): ComputedDecision {
   const live = catalog.computedTraits;
   const partial = trigger !== 'all' && stored !== undefined;
   const wanted: ComputedTraitDefinition[] = partial ? selectDefinitions(catalog, stored.values, trigger) : [...live.values()];
@@ -36,7 +43,8 @@ export function decideComputedValues(catalog: SegmentCatalog, profile: ProfileRo
   const values: ComputedMap = {};
   if (partial) {
     // keep the stored traits still defined; a deleted definition's value goes (and is announced as gone)
-    for (const [key, value] of Object.entries(stored.values)) if (key.startsWith('computed.') && live.has(key.slice('computed.'.length))) values[key] = value;
+    for (const [key, value] of Object.entries(stored.values))
+      if (key.startsWith('computed.') && live.has(key.slice('computed.'.length))) values[key] = value;
   }
   Object.assign(values, fresh.values);
   const kept = partial && stored.dueAt !== null && stored.dueAt > at ? stored.dueAt : null;

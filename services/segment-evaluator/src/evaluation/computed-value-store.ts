@@ -6,7 +6,10 @@ import { arrayLiteral } from '@tessera/persistence';
 
 /** Stored computed values of `ids` (their due time is the profile's, ProfileRow.dueAt). */
 export async function loadComputedValues(tx: SqlExecutor, ids: readonly string[]): Promise<Map<string, ComputedMap>> {
-  const { rows } = await tx.query<{ profile_id: string; vals: ComputedMap }>('SELECT profile_id, vals FROM profile_computed_values WHERE profile_id = ANY($1::text[])', [arrayLiteral(ids, 'plain')]);
+  const { rows } = await tx.query<{ profile_id: string; vals: ComputedMap }>(
+    'SELECT profile_id, vals FROM profile_computed_values WHERE profile_id = ANY($1::text[])',
+    [arrayLiteral(ids, 'plain')],
+  );
   return new Map(rows.map((r) => [r.profile_id, r.vals]));
 }
 
@@ -23,7 +26,9 @@ export async function writeComputedValues(
   const upsert = { id: [] as string[], vals: [] as string[], at: [] as number[] };
   for (const { profile, at, stored, decision } of decided) {
     if (decision.changed.length > 0 || stored === undefined) {
-      upsert.id.push(profile.profileId); upsert.vals.push(JSON.stringify(decision.values)); upsert.at.push(at);
+      upsert.id.push(profile.profileId);
+      upsert.vals.push(JSON.stringify(decision.values));
+      upsert.at.push(at);
     }
     if (decision.changed.length === 0) continue;
     const json = (map: ComputedMap | undefined, key: string) => (map && key in map ? JSON.stringify(map[key]) : null);
@@ -32,7 +37,10 @@ export async function writeComputedValues(
       message: {
         key: profile.profileId,
         value: encode(Topics.ProfilesComputed, {
-          profileId: profile.profileId, version: profile.version, isTest: profile.isTest, at,
+          profileId: profile.profileId,
+          version: profile.version,
+          isTest: profile.isTest,
+          at,
           changes: decision.changed.map((key) => ({ key, value: json(decision.values, key), previous: json(stored?.values, key) })),
           values: JSON.stringify(decision.values),
         }),

@@ -11,10 +11,16 @@ const T0 = Date.UTC(2026, 5, 1);
  */
 describe('computed traits and predictions', () => {
   const h = new EvaluatorHarness();
-  const announced = (profileId: string) => h.collector.all(Topics.ProfilesComputed).filter((m) => m.value.profileId === profileId).map((m) => m.value);
+  const announced = (profileId: string) =>
+    h.collector
+      .all(Topics.ProfilesComputed)
+      .filter((m) => m.value.profileId === profileId)
+      .map((m) => m.value);
   /** The successive announced values of one key, in order, with the instant each holds from. */
   const seriesOf = (profileId: string, key: string) =>
-    announced(profileId).flatMap((m) => m.changes.filter((c) => c.key === key).map((c) => [c.value === null ? null : JSON.parse(c.value), m.at]));
+    announced(profileId).flatMap((m) =>
+      m.changes.filter((c) => c.key === key).map((c) => [c.value === null ? null : JSON.parse(c.value), m.at]),
+    );
   const waitFor = async (what: string, check: () => boolean, timeoutMs = 20_000) => {
     const deadline = Date.now() + timeoutMs;
     while (!check()) {
@@ -26,9 +32,26 @@ describe('computed traits and predictions', () => {
 
   beforeAll(async () => {
     await h.start('segments_computed', T0);
-    expect((await h.http('POST', '/v1/computed-traits', { key: 'orders_30d', event: 'Order Completed', aggregate: 'count', window: { days: 30 } })).status).toBe(201);
-    await h.http('POST', '/v1/segments', { id: 'repeat-buyers', name: '2+ orders in 30 days', rule: { computed: 'orders_30d', op: 'gte', value: 2 } });
-    await h.http('POST', '/v1/segments', { id: 'high-ltv', name: 'LTV band high', rule: { prediction: 'ltv_band', op: 'eq', value: 'high' } });
+    expect(
+      (
+        await h.http('POST', '/v1/computed-traits', {
+          key: 'orders_30d',
+          event: 'Order Completed',
+          aggregate: 'count',
+          window: { days: 30 },
+        })
+      ).status,
+    ).toBe(201);
+    await h.http('POST', '/v1/segments', {
+      id: 'repeat-buyers',
+      name: '2+ orders in 30 days',
+      rule: { computed: 'orders_30d', op: 'gte', value: 2 },
+    });
+    await h.http('POST', '/v1/segments', {
+      id: 'high-ltv',
+      name: 'LTV band high',
+      rule: { prediction: 'ltv_band', op: 'eq', value: 'high' },
+    });
   }, 90_000);
   afterAll(() => h.stop());
 
@@ -58,7 +81,13 @@ describe('computed traits and predictions', () => {
     await waitFor('the second order leaving', () => values('p-c', 'computed.orders_30d').length === 5);
     await h.clockTo(T0 + 40 * DAY_MS + 120_000);
 
-    expect(seriesOf('p-c', 'computed.orders_30d')).toEqual([[0, T0], [1, T0], [2, T0 + 10 * DAY_MS], [1, T0 + 30 * DAY_MS], [0, T0 + 40 * DAY_MS]]);
+    expect(seriesOf('p-c', 'computed.orders_30d')).toEqual([
+      [0, T0],
+      [1, T0],
+      [2, T0 + 10 * DAY_MS],
+      [1, T0 + 30 * DAY_MS],
+      [0, T0 + 40 * DAY_MS],
+    ]);
     expect(values('p-c', 'prediction.ltv_band')).toEqual(['none', 'medium', 'high']);
     // segments on them: re-decided when the value changes, by an event or by the computed values' due time
     // (the second order is applied before the revenue change that makes the band high: the test waits for it)
@@ -66,7 +95,11 @@ describe('computed traits and predictions', () => {
     const exit = h.collector.all(Topics.SegmentsMembership).find((m) => m.value.profileId === 'p-c' && m.value.change === 'exited');
     expect(exit?.value).toMatchObject({ segmentId: 'repeat-buyers', at: T0 + 30 * DAY_MS, reason: '$: computed.orders_30d gte 2' });
     const view = await h.http('GET', '/v1/profiles/p-c/segments');
-    expect(view.body).toMatchObject({ profileId: 'p-c', computedTraits: { orders_30d: 0 }, predictions: { ltv_band: 'high', monetary_score: 4 } });
+    expect(view.body).toMatchObject({
+      profileId: 'p-c',
+      computedTraits: { orders_30d: 0 },
+      predictions: { ltv_band: 'high', monetary_score: 4 },
+    });
     // every message announces a real change: each key's successive values differ
     for (const m of announced('p-c')) for (const c of m.changes) expect(c.value).not.toEqual(c.previous);
   });

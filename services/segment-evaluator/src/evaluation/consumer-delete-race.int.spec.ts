@@ -14,10 +14,17 @@ describe('consumer slice racing a segment delete', () => {
   beforeAll(() => h.start('segments_consumer_race', T0), 90_000);
   afterAll(() => h.stop());
 
-  const waitingForLocks = (n: number) => eventually(async () => {
-    const { rows } = await h.schema.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-    return rows[0].n >= n ? true : undefined;
-  }, 20_000, `${n} sessions waiting for a lock`);
+  const waitingForLocks = (n: number) =>
+    eventually(
+      async () => {
+        const { rows } = await h.schema.pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
+        return rows[0].n >= n ? true : undefined;
+      },
+      20_000,
+      `${n} sessions waiting for a lock`,
+    );
 
   it('a segment deleted while the slice waited stays deleted for that member', async () => {
     await h.http('POST', '/v1/segments', { id: 'a', name: 'a', rule: { trait: 'traits.plan', op: 'exists' } });
@@ -39,11 +46,17 @@ describe('consumer slice racing a segment delete', () => {
     } finally {
       holder.release();
     }
-    await eventually(async () => {
-      const { rows } = await h.schema.pool.query<{ version: string }>("SELECT version FROM profiles WHERE profile_id = 'p-race'");
-      return Number(rows[0]?.version) === 2 ? true : undefined;
-    }, 20_000, 'the second version applied');
+    await eventually(
+      async () => {
+        const { rows } = await h.schema.pool.query<{ version: string }>("SELECT version FROM profiles WHERE profile_id = 'p-race'");
+        return Number(rows[0]?.version) === 2 ? true : undefined;
+      },
+      20_000,
+      'the second version applied',
+    );
     await h.waitForChanges('p-race', ['entered a', 'entered b', 'exited b']);
-    expect((await h.http('GET', '/v1/profiles/p-race/segments')).body.memberships.map((m: { segmentId: string }) => m.segmentId)).toEqual(['a']);
+    expect((await h.http('GET', '/v1/profiles/p-race/segments')).body.memberships.map((m: { segmentId: string }) => m.segmentId)).toEqual([
+      'a',
+    ]);
   });
 });

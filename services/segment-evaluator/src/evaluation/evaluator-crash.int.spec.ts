@@ -1,5 +1,16 @@
 import { encode, TOPIC_SPECS, Topics, type ProfileChangeInput, type ResolvedItemInput } from '@tessera/contracts';
-import { createTestProducer, CHILD_SERVICE_TOKENS, createTestSchema, createTestTopics, eventually, ServiceChildProcess, startTestBroker, TopicCollector, type TestBroker, type TestSchema } from '@tessera/testing';
+import {
+  createTestProducer,
+  CHILD_SERVICE_TOKENS,
+  createTestSchema,
+  createTestTopics,
+  eventually,
+  ServiceChildProcess,
+  startTestBroker,
+  TopicCollector,
+  type TestBroker,
+  type TestSchema,
+} from '@tessera/testing';
 import { type Producer } from 'kafkajs';
 import { outboxDrained } from '../test-support/outbox-drained';
 
@@ -76,7 +87,10 @@ describe('segment-evaluator under kill -9 (embedded broker + Postgres, child pro
 
   beforeAll(async () => {
     broker = await startTestBroker();
-    await createTestTopics(broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
+    await createTestTopics(
+      broker.brokers,
+      TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })),
+    );
     schema = await createTestSchema('seg_crash');
     collector = new TopicCollector(broker.brokers, [Topics.SegmentsMembership]);
     await collector.start();
@@ -93,17 +107,31 @@ describe('segment-evaluator under kill -9 (embedded broker + Postgres, child pro
   });
 
   // slices of 50: many transactions for the kills to land in; timers looked for every 50 ms
-  const startEvaluator = () => ServiceChildProcess.launch({ service: 'segment-evaluator', database: schema, brokers: broker.brokers, env: { KAFKA_CONSUMER_SLICE_MESSAGES: '50', SEGMENTS_TIMER_POLL_MS: '50' } });
+  const startEvaluator = () =>
+    ServiceChildProcess.launch({
+      service: 'segment-evaluator',
+      database: schema,
+      brokers: broker.brokers,
+      env: { KAFKA_CONSUMER_SLICE_MESSAGES: '50', SEGMENTS_TIMER_POLL_MS: '50' },
+    });
   const count = async (sql: string, params: unknown[] = []) => Number((await schema.pool.query(sql, params)).rows[0].n);
   const ids = Array.from({ length: PROFILES }, (_, i) => `cp-${String(i).padStart(3, '0')}`);
 
   it('emits exactly the reference sequence of enters and exits across repeated SIGKILLs, timers included', async () => {
     let running = await startEvaluator();
     for (const { id, rule } of SEGMENTS) {
-      await eventually(async () => {
-        const res = await fetch(`http://127.0.0.1:${running.port}/v1/segments`, { method: 'POST', headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ id, name: id, rule }) }).catch(() => null);
-        return res?.status === 201 ? true : undefined;
-      }, 60_000, `segment ${id}`);
+      await eventually(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${running.port}/v1/segments`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.admin}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ id, name: id, rule }),
+          }).catch(() => null);
+          return res?.status === 201 ? true : undefined;
+        },
+        60_000,
+        `segment ${id}`,
+      );
     }
 
     const inputs = new Map<string, Input[]>(ids.map((id) => [id, []]));
@@ -120,7 +148,16 @@ describe('segment-evaluator under kill -9 (embedded broker + Postgres, child pro
           topic: Topics.EventsResolved,
           messages: ids.map((profileId) => {
             inputs.get(profileId)?.push({ kind: 'order' });
-            const item: ResolvedItemInput = { profileId, kind: 'event', messageId: `${profileId}-o${orders}`, sourceId: 'web', occurredAt: sentAt, identifiers: [], resolvedAt: sentAt, event: { type: 'track', event: 'Order Completed', receivedAt: sentAt, properties: '{}' } };
+            const item: ResolvedItemInput = {
+              profileId,
+              kind: 'event',
+              messageId: `${profileId}-o${orders}`,
+              sourceId: 'web',
+              occurredAt: sentAt,
+              identifiers: [],
+              resolvedAt: sentAt,
+              event: { type: 'track', event: 'Order Completed', receivedAt: sentAt, properties: '{}' },
+            };
             return { key: profileId, value: encode(Topics.EventsResolved, item) };
           }),
         });
@@ -129,7 +166,14 @@ describe('segment-evaluator under kill -9 (embedded broker + Postgres, child pro
       } else {
         if (wave === DEADLINE_WAVE) {
           // the first round of deadlines has passed for everyone (their timers fired) before they move again
-          await eventually(async () => ((await count("SELECT count(*)::int AS n FROM memberships WHERE segment_id = 'deadline-passed'")) === PROFILES ? true : undefined), 60_000, 'first deadlines passed');
+          await eventually(
+            async () =>
+              (await count("SELECT count(*)::int AS n FROM memberships WHERE segment_id = 'deadline-passed'")) === PROFILES
+                ? true
+                : undefined,
+            60_000,
+            'first deadlines passed',
+          );
         }
         const moves = wave === 1 || wave === DEADLINE_WAVE;
         await producer.send({
@@ -144,8 +188,12 @@ describe('segment-evaluator under kill -9 (embedded broker + Postgres, child pro
             inputs.get(profileId)?.push({ kind: 'profile', plan, deadline });
             if (moves) inputs.get(profileId)?.push({ kind: 'timer' }); // comes later; only its place among the deadline's own inputs matters
             const change: ProfileChangeInput = {
-              profileId, version: wave, status: 'active', changedFields: moves ? ['traits.plan', 'traits.deadline'] : ['traits.plan'],
-              values: JSON.stringify({ 'traits.plan': plan, 'traits.deadline': new Date(deadline).toISOString() }), changedAt: sentAt,
+              profileId,
+              version: wave,
+              status: 'active',
+              changedFields: moves ? ['traits.plan', 'traits.deadline'] : ['traits.plan'],
+              values: JSON.stringify({ 'traits.plan': plan, 'traits.deadline': new Date(deadline).toISOString() }),
+              changedAt: sentAt,
             };
             return { key: profileId, value: encode(Topics.ProfilesChanged, change) };
           }),
@@ -186,12 +234,18 @@ describe('segment-evaluator under kill -9 (embedded broker + Postgres, child pro
         seen.add(messageId);
         const key = `${m.value.profileId} ${m.value.segmentId}`;
         sequences.set(key, [...(sequences.get(key) ?? []), m.value.change]);
-        if (m.value.segmentId === 'deadline-passed' && m.value.change === 'entered') timerAts.set(m.value.profileId, [...(timerAts.get(m.value.profileId) ?? []), Number(m.value.at)]);
+        if (m.value.segmentId === 'deadline-passed' && m.value.change === 'entered')
+          timerAts.set(m.value.profileId, [...(timerAts.get(m.value.profileId) ?? []), Number(m.value.at)]);
       }
       return { sequences, timerAts, unique: seen.size };
     };
     // caught up: the second round of timers fired, every message published and collected
-    await eventually(async () => ((await count("SELECT count(*)::int AS n FROM memberships WHERE segment_id = 'deadline-passed'")) === PROFILES ? true : undefined), 60_000, 'second deadlines passed');
+    await eventually(
+      async () =>
+        (await count("SELECT count(*)::int AS n FROM memberships WHERE segment_id = 'deadline-passed'")) === PROFILES ? true : undefined,
+      60_000,
+      'second deadlines passed',
+    );
     await outboxDrained(schema.pool);
     await eventually(async () => (observed().unique >= expectedMessages ? true : undefined), 60_000, `${expectedMessages} messages`);
     await running.stop();
@@ -199,11 +253,21 @@ describe('segment-evaluator under kill -9 (embedded broker + Postgres, child pro
     expect(kills).toHaveLength(KILL_WAVES.size);
     expect(kills.some(({ applied }) => applied > 0 && applied < PROFILES)).toBe(true); // at least one landed mid-wave
     const { sequences, timerAts, unique } = observed();
-    const wrong = [...expected].filter(([key, sequence]) => JSON.stringify(sequences.get(key)) !== JSON.stringify(sequence)).map(([key, sequence]) => `${key}: expected ${sequence.join(',')}, got ${sequences.get(key)?.join(',')}`);
+    const wrong = [...expected]
+      .filter(([key, sequence]) => JSON.stringify(sequences.get(key)) !== JSON.stringify(sequence))
+      .map(([key, sequence]) => `${key}: expected ${sequence.join(',')}, got ${sequences.get(key)?.join(',')}`);
     expect(wrong).toEqual([]);
     expect(unique).toBe(expectedMessages);
     // each timer-driven enter is stamped with its due instant: the first millisecond after the deadline
     const late = ids.filter((id) => JSON.stringify(timerAts.get(id)) !== JSON.stringify(deadlines.get(id)?.map((d) => d + 1)));
-    expect(late.slice(0, 5).map((id) => `${id}: due ${deadlines.get(id)?.map((d) => d + 1).join(",")}, stamped ${timerAts.get(id)?.join(",")}`)).toEqual([]);
+    expect(
+      late.slice(0, 5).map(
+        (id) =>
+          `${id}: due ${deadlines
+            .get(id)
+            ?.map((d) => d + 1)
+            .join(',')}, stamped ${timerAts.get(id)?.join(',')}`,
+      ),
+    ).toEqual([]);
   }, 300_000);
 });

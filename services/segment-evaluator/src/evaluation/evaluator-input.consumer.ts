@@ -21,7 +21,11 @@ export const SEGMENT_EVALUATOR_GROUP_ID = 'segment-evaluator';
  * (docs/benchmarks.md); each slice is still its own transaction and locks its profiles in id order.
  */
 @Injectable()
-@KafkaBatchConsumer({ groupId: SEGMENT_EVALUATOR_GROUP_ID, topics: [Topics.ProfilesChanged, Topics.EventsResolved], partitionsConsumedConcurrently: 4 })
+@KafkaBatchConsumer({
+  groupId: SEGMENT_EVALUATOR_GROUP_ID,
+  topics: [Topics.ProfilesChanged, Topics.EventsResolved],
+  partitionsConsumedConcurrently: 4,
+})
 export class EvaluatorInputConsumer implements KafkaBatchApplier<EvaluatorInput> {
   private readonly metrics: EvaluationMetrics;
 
@@ -49,9 +53,20 @@ export class EvaluatorInputConsumer implements KafkaBatchApplier<EvaluatorInput>
     const now = this.clock.now();
     const inputs = ctx.records.map((r) => r.value);
     const trigger = ctx.topic === Topics.ProfilesChanged ? 'profile_change' : 'event';
-    const result = ctx.topic === Topics.ProfilesChanged
-      ? await this.profileChanges.apply(ctx.tx, catalog, inputs.flatMap((i) => (i.kind === 'profile' ? [i.change] : [])), now)
-      : await this.resolvedEvents.apply(ctx.tx, catalog, inputs.flatMap((i) => (i.kind === 'item' ? [i.item] : [])), now);
+    const result =
+      ctx.topic === Topics.ProfilesChanged
+        ? await this.profileChanges.apply(
+            ctx.tx,
+            catalog,
+            inputs.flatMap((i) => (i.kind === 'profile' ? [i.change] : [])),
+            now,
+          )
+        : await this.resolvedEvents.apply(
+            ctx.tx,
+            catalog,
+            inputs.flatMap((i) => (i.kind === 'item' ? [i.item] : [])),
+            now,
+          );
     for (const { topic, message } of result.messages) ctx.emit(topic, message);
     const counts = new CounterTally();
     for (const flip of result.flips) counts.add(this.metrics.membershipChanges, { trigger, change: flip.change });

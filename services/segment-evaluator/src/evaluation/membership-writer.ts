@@ -28,25 +28,41 @@ export async function writeDecisions(tx: SqlExecutor, decided: readonly DecidedP
       // the profile's snapshot rides on its first message only: the others of this version follow it in its partition
       const snapshot = i === 0;
       if (flip.change === 'entered') {
-        enter.segment.push(flip.segmentId); enter.profile.push(profile.profileId); enter.version.push(flip.segmentVersion); enter.at.push(at); enter.reason.push(flip.reason);
+        enter.segment.push(flip.segmentId);
+        enter.profile.push(profile.profileId);
+        enter.version.push(flip.segmentVersion);
+        enter.at.push(at);
+        enter.reason.push(flip.reason);
       } else {
-        exit.segment.push(flip.segmentId); exit.profile.push(profile.profileId);
+        exit.segment.push(flip.segmentId);
+        exit.profile.push(profile.profileId);
       }
       messages.push({
         topic: Topics.SegmentsMembership,
         message: {
           key: profile.profileId,
           value: encode(Topics.SegmentsMembership, {
-            segmentId: flip.segmentId, profileId: profile.profileId, change: flip.change, version: profile.version, segmentVersion: flip.segmentVersion,
-            identifiers: snapshot ? profile.identifiers : [], values: snapshot ? profile.valuesJson : null, snapshotOmitted: !snapshot,
-            isTest: profile.isTest, at, reason: flip.reason,
+            segmentId: flip.segmentId,
+            profileId: profile.profileId,
+            change: flip.change,
+            version: profile.version,
+            segmentVersion: flip.segmentVersion,
+            identifiers: snapshot ? profile.identifiers : [],
+            values: snapshot ? profile.valuesJson : null,
+            snapshotOmitted: !snapshot,
+            isTest: profile.isTest,
+            at,
+            reason: flip.reason,
           }),
         },
       });
     });
   }
   if (exit.profile.length > 0) {
-    await tx.query('DELETE FROM memberships m USING unnest($1::text[], $2::text[]) AS x(segment_id, profile_id) WHERE m.segment_id = x.segment_id AND m.profile_id = x.profile_id', [arrayLiteral(exit.segment, 'plain'), arrayLiteral(exit.profile, 'plain')]);
+    await tx.query(
+      'DELETE FROM memberships m USING unnest($1::text[], $2::text[]) AS x(segment_id, profile_id) WHERE m.segment_id = x.segment_id AND m.profile_id = x.profile_id',
+      [arrayLiteral(exit.segment, 'plain'), arrayLiteral(exit.profile, 'plain')],
+    );
   }
   if (enter.profile.length > 0) {
     // No ON CONFLICT: an enter is decided against the stored memberships, read under the profile's row lock that

@@ -12,7 +12,12 @@ const MAX_ROUNDS = 16;
  * does first when it reaches a profile the scheduler has not fired yet: the time-driven change is stamped with the
  * instant it became true, and the input is decided on top of it, after it.
  */
-export async function fireOverdue(tx: SqlExecutor, catalog: SegmentCatalog, rows: Map<string, ProfileRow>, now: number): Promise<EvaluationOutcome> {
+export async function fireOverdue(
+  tx: SqlExecutor,
+  catalog: SegmentCatalog,
+  rows: Map<string, ProfileRow>,
+  now: number,
+): Promise<EvaluationOutcome> {
   const messages: EvaluationOutcome['messages'] = [];
   const flips: EvaluationOutcome['flips'] = [];
   const stuck = new Set<string>();

@@ -14,14 +14,21 @@ import type { SegmentCatalog } from './segment-catalog';
  */
 @Injectable()
 export class ProfileChangesApplier {
-  async apply(tx: SqlExecutor, loadCatalog: () => Promise<SegmentCatalog>, changes: readonly ProfileChange[], now: number): Promise<EvaluationOutcome> {
+  async apply(
+    tx: SqlExecutor,
+    loadCatalog: () => Promise<SegmentCatalog>,
+    changes: readonly ProfileChange[],
+    now: number,
+  ): Promise<EvaluationOutcome> {
     const latest = new Map<string, { change: ProfileChange; fields: Set<string> }>();
     for (const change of changes) {
       const seen = latest.get(change.profileId);
       const fields = new Set([...(seen?.fields ?? []), ...change.changedFields]);
       latest.set(change.profileId, { change: !seen || change.version > seen.change.version ? change : seen.change, fields });
     }
-    const survivors = [...latest.values()].flatMap(({ change }) => (change.status === 'merged' && change.mergedIntoProfileId ? [change.mergedIntoProfileId] : []));
+    const survivors = [...latest.values()].flatMap(({ change }) =>
+      change.status === 'merged' && change.mergedIntoProfileId ? [change.mergedIntoProfileId] : [],
+    );
     const rows = await lockProfiles(tx, [...latest.keys(), ...survivors]);
     const catalog = await loadCatalog();
     // time-driven changes the scheduler has not fired yet come first, decided on the values before these changes
@@ -33,17 +40,29 @@ export class ProfileChangesApplier {
     for (const { change, fields } of latest.values()) {
       const before = rows.get(change.profileId);
       if (!before || change.version <= before.version) continue;
-      const after = withValuesJson({
-        profileId: change.profileId, version: change.version, status: change.status, mergedInto: change.mergedIntoProfileId,
-        identifiers: change.identifiers, isTest: change.isTest, dueAt: before.dueAt,
-      }, change.values);
+      const after = withValuesJson(
+        {
+          profileId: change.profileId,
+          version: change.version,
+          status: change.status,
+          mergedInto: change.mergedIntoProfileId,
+          identifiers: change.identifiers,
+          isTest: change.isTest,
+          dueAt: before.dueAt,
+        },
+        change.values,
+      );
       rows.set(after.profileId, after);
       updated.push(after);
       if (after.status === 'merged' && after.mergedInto) moves.push([after.profileId, after.mergedInto]);
       // a first sight, a split (merged -> active) or a new test label can change any segment
       const everything = before.version === 0 || before.status !== after.status || before.isTest !== after.isTest;
       // computed values: all of them on a first sight or a split, the predictions alone when a revenue value changed
-      const computed: ComputedTrigger | undefined = everything ? 'all' : [...fields].some((f) => PREDICTION_INPUT_FIELDS.has(f)) ? new Set<string>() : undefined;
+      const computed: ComputedTrigger | undefined = everything
+        ? 'all'
+        : [...fields].some((f) => PREDICTION_INPUT_FIELDS.has(f))
+          ? new Set<string>()
+          : undefined;
       requests.set(after.profileId, { profile: after, scope: everything ? 'all' : catalog.index.affected({ fields }), at: now, computed });
     }
     if (moves.length > 0) {
@@ -57,7 +76,8 @@ export class ProfileChangesApplier {
       await tx.query('DELETE FROM profile_events WHERE profile_id = ANY($1::text[])', [moves.map(([a]) => a)]);
       for (const [, survivorId] of moves) {
         const survivor = rows.get(survivorId);
-        if (survivor && survivor.status === 'active') requests.set(survivorId, { profile: survivor, scope: 'all', at: now, computed: 'all' });
+        if (survivor && survivor.status === 'active')
+          requests.set(survivorId, { profile: survivor, scope: 'all', at: now, computed: 'all' });
       }
     }
     return combine(overdue, await evaluateProfiles(tx, catalog, [...requests.values()], updated));

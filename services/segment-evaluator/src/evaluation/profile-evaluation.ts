@@ -31,9 +31,15 @@ export interface EvaluationOutcome {
  * `changed`: projection rows the caller changed (values, status...), written with their new due times in the one
  * statement that writes the due times that moved.
  */
-export async function evaluateProfiles(tx: SqlExecutor, catalog: SegmentCatalog, requests: readonly EvaluationRequest[], changed: readonly ProfileRow[] = []): Promise<EvaluationOutcome> {
+export async function evaluateProfiles(
+  tx: SqlExecutor,
+  catalog: SegmentCatalog,
+  requests: readonly EvaluationRequest[],
+  changed: readonly ProfileRow[] = [],
+): Promise<EvaluationOutcome> {
   const candidates = requests.filter(decidesSomething).map(catchUp);
-  const outcome = candidates.length > 0 ? await decide(tx, catalog, candidates) : { messages: [], flips: [], dues: new Map<string, number | null>() };
+  const outcome =
+    candidates.length > 0 ? await decide(tx, catalog, candidates) : { messages: [], flips: [], dues: new Map<string, number | null>() };
   await writeProfiles(tx, changed, outcome.dues);
   return { messages: outcome.messages, flips: outcome.flips, dues: outcome.dues };
 }
@@ -51,9 +57,15 @@ function catchUp(r: EvaluationRequest): EvaluationRequest {
   return { ...r, scope: 'all', computed: 'all' };
 }
 
-async function decide(tx: SqlExecutor, catalog: SegmentCatalog, candidates: readonly EvaluationRequest[]): Promise<EvaluationOutcome & { dues: Map<string, number | null> }> {
+async function decide(
+  tx: SqlExecutor,
+  catalog: SegmentCatalog,
+  candidates: readonly EvaluationRequest[],
+): Promise<EvaluationOutcome & { dues: Map<string, number | null> }> {
   // stored values: those recomputed (to announce only changes) and, when some rule reads them, every decided profile's
-  const active = candidates.filter((r) => r.profile.status === 'active' && (catalog.readsComputed || recompute(r))).map((r) => r.profile.profileId);
+  const active = candidates
+    .filter((r) => r.profile.status === 'active' && (catalog.readsComputed || recompute(r)))
+    .map((r) => r.profile.profileId);
   const storedValues = active.length > 0 ? await loadComputedValues(tx, active) : new Map<string, ComputedMap>();
   const computed = new Map<string, StoredComputed>([...storedValues].map(([id, values]) => [id, { values, dueAt: null }]));
   // computed values read every event (predictions count any activity): load whole histories for those profiles once
@@ -63,14 +75,25 @@ async function decide(tx: SqlExecutor, catalog: SegmentCatalog, candidates: read
     const values = storedValues.get(r.profile.profileId);
     // the profile's due time stands for the values not recomputed now
     const stored = values === undefined ? undefined : { values, dueAt: r.profile.dueAt };
-    const decision = decideComputedValues(catalog, r.profile, fullHistories.get(r.profile.profileId) ?? new Map(), stored, r.computed as ComputedTrigger, r.at);
+    const decision = decideComputedValues(
+      catalog,
+      r.profile,
+      fullHistories.get(r.profile.profileId) ?? new Map(),
+      stored,
+      r.computed as ComputedTrigger,
+      r.at,
+    );
     computed.set(r.profile.profileId, { values: decision.values, dueAt: decision.dueAt });
     return { profile: r.profile, at: r.at, stored, decision };
   });
   const changedKeys = new Map(computedDecided.map((d) => [d.profile.profileId, d.decision.changed]));
   // a changed computed value re-decides the segments that read it (indexed as the field computed.<key> / prediction.<name>)
   const work = candidates
-    .map((r): EvaluationRequest => (r.scope === 'all' || !changedKeys.get(r.profile.profileId)?.length ? r : { ...r, scope: new Set([...r.scope, ...catalog.index.affected({ fields: changedKeys.get(r.profile.profileId) })]) }))
+    .map((r): EvaluationRequest =>
+      r.scope === 'all' || !changedKeys.get(r.profile.profileId)?.length
+        ? r
+        : { ...r, scope: new Set([...r.scope, ...catalog.index.affected({ fields: changedKeys.get(r.profile.profileId) })]) },
+    )
     .filter((r) => r.profile.status === 'merged' || r.scope === 'all' || r.scope.size > 0);
   const computedMessages = await writeComputedValues(tx, computedDecided);
   // an absorbed profile's values are the survivor's now (recomputed there with the moved history)
@@ -81,21 +104,30 @@ async function decide(tx: SqlExecutor, catalog: SegmentCatalog, candidates: read
     const ids = work.map((r) => r.profile.profileId);
     const segments = relevantSegments(catalog, work);
     const partialIds = ids.filter((id) => !fullHistories.has(id));
-    const histories = partialIds.length > 0 ? await loadEventHistories(tx, partialIds, segments === null ? undefined : eventNamesOf(catalog, segments)) : new Map<string, EventHistory>();
+    const histories =
+      partialIds.length > 0
+        ? await loadEventHistories(tx, partialIds, segments === null ? undefined : eventNamesOf(catalog, segments))
+        : new Map<string, EventHistory>();
     const memberships = await loadMemberships(tx, ids, segments);
     for (const r of work) {
       const id = r.profile.profileId;
       const history = fullHistories.get(id) ?? histories.get(id) ?? new Map();
       // computed values join the profile's values only when some rule reads them (a merged copy per profile otherwise)
       const values = catalog.readsComputed ? computed.get(id)?.values : undefined;
-      decided.push({ profile: r.profile, at: r.at, decision: decideProfile(catalog, r.profile, history, memberships.get(id) ?? new Map(), r.scope, r.at, values) });
+      decided.push({
+        profile: r.profile,
+        at: r.at,
+        decision: decideProfile(catalog, r.profile, history, memberships.get(id) ?? new Map(), r.scope, r.at, values),
+      });
     }
   }
   const decisions = new Map(decided.map((d) => [d.profile.profileId, d.decision]));
   const dues = new Map<string, number | null>();
   for (const r of candidates) {
     const decision = decisions.get(r.profile.profileId);
-    const due = decision?.absorbed ? null : nextDueAt(r, [decision?.next ?? null, recompute(r) ? (computed.get(r.profile.profileId)?.dueAt ?? null) : null]);
+    const due = decision?.absorbed
+      ? null
+      : nextDueAt(r, [decision?.next ?? null, recompute(r) ? (computed.get(r.profile.profileId)?.dueAt ?? null) : null]);
     if (due !== r.profile.dueAt) dues.set(r.profile.profileId, due);
   }
   const messages = decided.length > 0 ? [...computedMessages, ...(await writeDecisions(tx, decided))] : computedMessages;

@@ -35,14 +35,36 @@ export async function lockProfiles(tx: SqlExecutor, ids: readonly string[]): Pro
   const idList = arrayLiteral(sorted, 'plain');
   await tx.query('INSERT INTO profiles (profile_id) SELECT unnest($1::text[]) ON CONFLICT (profile_id) DO NOTHING', [idList]);
   // values as text, parsed on first use: a profile change replaces them unread, and most of a row is its values
-  const { rows } = await tx.query<{ profile_id: string; version: string; status: 'active' | 'merged'; merged_into: string | null; vals: string; identifiers: ProfileRow['identifiers']; is_test: boolean; due_at_ms: string | null }>(
+  const { rows } = await tx.query<{
+    profile_id: string;
+    version: string;
+    status: 'active' | 'merged';
+    merged_into: string | null;
+    vals: string;
+    identifiers: ProfileRow['identifiers'];
+    is_test: boolean;
+    due_at_ms: string | null;
+  }>(
     'SELECT profile_id, version, status, merged_into, vals::text AS vals, identifiers, is_test, due_at_ms FROM profiles WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE',
     [idList],
   );
-  return new Map(rows.map((r) => [r.profile_id, withValuesJson({
-    profileId: r.profile_id, version: Number(r.version), status: r.status, mergedInto: r.merged_into, identifiers: r.identifiers, isTest: r.is_test,
-    dueAt: r.due_at_ms === null ? null : Number(r.due_at_ms),
-  }, r.vals)]));
+  return new Map(
+    rows.map((r) => [
+      r.profile_id,
+      withValuesJson(
+        {
+          profileId: r.profile_id,
+          version: Number(r.version),
+          status: r.status,
+          mergedInto: r.merged_into,
+          identifiers: r.identifiers,
+          isTest: r.is_test,
+          dueAt: r.due_at_ms === null ? null : Number(r.due_at_ms),
+        },
+        r.vals,
+      ),
+    ]),
+  );
 }
 
 /**
@@ -53,7 +75,13 @@ export function withValuesJson(row: Omit<ProfileRow, 'values' | 'valuesJson'>, j
   let parsed: Record<string, unknown> | undefined;
   // one object literal with a getter: Object.defineProperties on each row cost ~2.5 % of the evaluator's CPU on the bench
   return {
-    profileId: row.profileId, version: row.version, status: row.status, mergedInto: row.mergedInto, identifiers: row.identifiers, isTest: row.isTest, dueAt: row.dueAt,
+    profileId: row.profileId,
+    version: row.version,
+    status: row.status,
+    mergedInto: row.mergedInto,
+    identifiers: row.identifiers,
+    isTest: row.isTest,
+    dueAt: row.dueAt,
     valuesJson: json,
     get values() {
       return (parsed ??= JSON.parse(json) as Record<string, unknown>);
@@ -62,7 +90,11 @@ export function withValuesJson(row: Omit<ProfileRow, 'values' | 'valuesJson'>, j
 }
 
 /** The histories of `ids`; only the events named in `names` when given (a preview reads what its rule names). */
-export async function loadEventHistories(tx: SqlExecutor, ids: readonly string[], names?: readonly string[]): Promise<Map<string, EventHistory>> {
+export async function loadEventHistories(
+  tx: SqlExecutor,
+  ids: readonly string[],
+  names?: readonly string[],
+): Promise<Map<string, EventHistory>> {
   const { rows } = await tx.query<{ profile_id: string; name: string; at_ms: string; properties: Record<string, unknown> }>(
     'SELECT profile_id, name, at_ms, properties FROM profile_events WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR name = ANY($2::text[]))',
     [arrayLiteral(ids, 'plain'), names ? arrayLiteral(names, 'plain') : null],
@@ -77,7 +109,11 @@ export async function loadEventHistories(tx: SqlExecutor, ids: readonly string[]
 }
 
 /** Memberships of `ids`; only of `segments` when given (a decision reads the segments it decides or references). */
-export async function loadMemberships(tx: SqlExecutor, ids: readonly string[], segments?: readonly string[] | null): Promise<Map<string, Map<string, StoredMembership>>> {
+export async function loadMemberships(
+  tx: SqlExecutor,
+  ids: readonly string[],
+  segments?: readonly string[] | null,
+): Promise<Map<string, Map<string, StoredMembership>>> {
   const { rows } = await tx.query<{ profile_id: string; segment_id: string; segment_version: number }>(
     'SELECT profile_id, segment_id, segment_version FROM memberships WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR segment_id = ANY($2::text[]))',
     [arrayLiteral(ids, 'plain'), segments ? arrayLiteral(segments, 'plain') : null],
@@ -91,7 +127,11 @@ export async function loadMemberships(tx: SqlExecutor, ids: readonly string[], s
  * One statement for a slice's profile rows: the projection rows the slice changed (every column, with the due time
  * decided now or the stored one) and the due times that moved on rows it did not change.
  */
-export async function writeProfiles(tx: SqlExecutor, changed: readonly ProfileRow[], dues: ReadonlyMap<string, number | null>): Promise<void> {
+export async function writeProfiles(
+  tx: SqlExecutor,
+  changed: readonly ProfileRow[],
+  dues: ReadonlyMap<string, number | null>,
+): Promise<void> {
   const rows = changed.map((row) => ({ row, due: dues.has(row.profileId) ? (dues.get(row.profileId) as number | null) : row.dueAt }));
   const full = new Set(changed.map((r) => r.profileId));
   const moved = [...dues].filter(([id]) => !full.has(id));

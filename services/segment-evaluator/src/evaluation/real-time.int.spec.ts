@@ -4,7 +4,12 @@ import { EvaluatorHarness } from '../test-support/evaluator-harness';
 
 const T0 = Date.UTC(2026, 5, 1);
 const iso = (ms: number) => new Date(ms).toISOString();
-const churn = { all: [{ trait: 'traits.contract_end_date', op: 'withinNextDays', days: 30 }, { trait: 'traits.renewal_status', op: 'neq', value: 'confirmed' }] };
+const churn = {
+  all: [
+    { trait: 'traits.contract_end_date', op: 'withinNextDays', days: 30 },
+    { trait: 'traits.renewal_status', op: 'neq', value: 'confirmed' },
+  ],
+};
 
 /** Real-time decisions on the embedded broker and Postgres: inputs on the real topics, output on cdp.segments.membership. */
 describe('segment-evaluator real-time evaluation', () => {
@@ -12,11 +17,40 @@ describe('segment-evaluator real-time evaluation', () => {
 
   beforeAll(async () => {
     await h.start('segments_realtime', T0);
-    expect((await h.http('POST', '/v1/segments', { id: 'churn-risk', name: 'Contract ends within 30 days, renewal not confirmed', rule: churn })).status).toBe(201);
-    expect((await h.http('POST', '/v1/segments', { id: 'buyers-2x-7d', name: 'Ordered twice in a week', rule: { event: 'Order Completed', atLeast: 2, inLastDays: 7 } })).status).toBe(201);
-    expect((await h.http('POST', '/v1/segments', { id: 'trials-2x', name: 'Two trials', rule: { event: 'Trial Started', atLeast: 2 } })).status).toBe(201);
-    expect((await h.http('POST', '/v1/segments', { id: 'one-order', name: 'Exactly one order ever', rule: { event: 'Order Completed', exactly: 1 } })).status).toBe(201);
-    expect((await h.http('POST', '/v1/segments', { id: 'churning-buyers', name: 'both', rule: { all: [{ segment: 'churn-risk' }, { segment: 'buyers-2x-7d' }] } })).status).toBe(201);
+    expect(
+      (await h.http('POST', '/v1/segments', { id: 'churn-risk', name: 'Contract ends within 30 days, renewal not confirmed', rule: churn }))
+        .status,
+    ).toBe(201);
+    expect(
+      (
+        await h.http('POST', '/v1/segments', {
+          id: 'buyers-2x-7d',
+          name: 'Ordered twice in a week',
+          rule: { event: 'Order Completed', atLeast: 2, inLastDays: 7 },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await h.http('POST', '/v1/segments', { id: 'trials-2x', name: 'Two trials', rule: { event: 'Trial Started', atLeast: 2 } })).status,
+    ).toBe(201);
+    expect(
+      (
+        await h.http('POST', '/v1/segments', {
+          id: 'one-order',
+          name: 'Exactly one order ever',
+          rule: { event: 'Order Completed', exactly: 1 },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await h.http('POST', '/v1/segments', {
+          id: 'churning-buyers',
+          name: 'both',
+          rule: { all: [{ segment: 'churn-risk' }, { segment: 'buyers-2x-7d' }] },
+        })
+      ).status,
+    ).toBe(201);
   }, 90_000);
 
   afterAll(() => h.stop());
@@ -27,13 +61,20 @@ describe('segment-evaluator real-time evaluation', () => {
     const [entered] = h.collector.all(Topics.SegmentsMembership).filter((m) => m.value.profileId === 'p-churn');
     expect(entered.key).toBe('p-churn');
     expect(entered.value).toMatchObject({
-      segmentId: 'churn-risk', change: 'entered', version: 1, segmentVersion: 1, identifiers: [{ type: 'user_id', value: 'p-churn' }], isTest: false,
+      segmentId: 'churn-risk',
+      change: 'entered',
+      version: 1,
+      segmentVersion: 1,
+      identifiers: [{ type: 'user_id', value: 'p-churn' }],
+      isTest: false,
       reason: '$.all[0]: traits.contract_end_date within the next 30 days; $.all[1]: traits.renewal_status neq "confirmed"',
     });
     expect(JSON.parse(entered.value.values as string)).toMatchObject({ 'traits.renewal_status': 'pending' });
 
     const profile = await h.http('GET', '/v1/profiles/p-churn/segments');
-    expect(profile.body.memberships).toEqual([expect.objectContaining({ segmentId: 'churn-risk', segmentVersion: 1, reason: expect.stringContaining('within the next 30 days') })]);
+    expect(profile.body.memberships).toEqual([
+      expect.objectContaining({ segmentId: 'churn-risk', segmentVersion: 1, reason: expect.stringContaining('within the next 30 days') }),
+    ]);
 
     await h.profile('p-churn', { 'traits.contract_end_date': iso(T0 + 20 * DAY_MS), 'traits.renewal_status': 'confirmed' });
     await h.waitForChanges('p-churn', ['entered churn-risk', 'exited churn-risk']);
@@ -51,13 +92,30 @@ describe('segment-evaluator real-time evaluation', () => {
     await h.waitForChanges('p-buyer', ['entered churn-risk', 'entered one-order']);
     await h.track('p-buyer', 'v-1', 'Page Viewed', T0);
     await h.track('p-buyer', 'o-2', 'Order Completed', T0, { total: 20 });
-    await h.waitForChanges('p-buyer', ['entered churn-risk', 'entered one-order', 'entered buyers-2x-7d', 'entered churning-buyers', 'exited one-order']);
+    await h.waitForChanges('p-buyer', [
+      'entered churn-risk',
+      'entered one-order',
+      'entered buyers-2x-7d',
+      'entered churning-buyers',
+      'exited one-order',
+    ]);
     // one decision, three messages: the profile's snapshot rides on the first only, the others omit it (contract v3)
-    const decided = h.collector.all(Topics.SegmentsMembership).filter((m) => m.value.profileId === 'p-buyer').slice(2);
-    expect(decided.map((m) => [m.value.snapshotOmitted, m.value.values === null, m.value.identifiers.length])).toEqual([[false, false, 1], [true, true, 0], [true, true, 0]]);
+    const decided = h.collector
+      .all(Topics.SegmentsMembership)
+      .filter((m) => m.value.profileId === 'p-buyer')
+      .slice(2);
+    expect(decided.map((m) => [m.value.snapshotOmitted, m.value.values === null, m.value.identifiers.length])).toEqual([
+      [false, false, 1],
+      [true, true, 0],
+      [true, true, 0],
+    ]);
     expect(JSON.parse(decided[0].value.values as string)).toEqual({ 'traits.contract_end_date': iso(T0 + 5 * DAY_MS) });
     const members = await h.http('GET', '/v1/segments/churning-buyers/members');
-    expect(members.body).toEqual({ segmentId: 'churning-buyers', members: [expect.objectContaining({ profileId: 'p-buyer', segmentVersion: 1 })], next: null });
+    expect(members.body).toEqual({
+      segmentId: 'churning-buyers',
+      members: [expect.objectContaining({ profileId: 'p-buyer', segmentVersion: 1 })],
+      next: null,
+    });
   });
 
   it('a merge: the absorbed profile exits every segment, its events move to the survivor, which is re-decided', async () => {
@@ -71,6 +129,13 @@ describe('segment-evaluator real-time evaluation', () => {
     await h.waitForChanges('p-left', ['entered trials-2x']);
     const exit = h.collector.all(Topics.SegmentsMembership).filter((m) => m.value.profileId === 'p-right')[1];
     expect(exit.value.reason).toBe('profile merged into p-left');
-    expect((await h.http('GET', '/v1/profiles/p-right/segments')).body).toEqual({ profileId: 'p-right', mergedInto: 'p-left', memberships: [], computedTraits: {}, predictions: {}, computedAt: null });
+    expect((await h.http('GET', '/v1/profiles/p-right/segments')).body).toEqual({
+      profileId: 'p-right',
+      mergedInto: 'p-left',
+      memberships: [],
+      computedTraits: {},
+      predictions: {},
+      computedAt: null,
+    });
   });
 });

@@ -27,17 +27,36 @@ export function historyEventName(item: ResolvedItem): string | null {
 export class ResolvedEventsApplier {
   constructor(@Inject(SEGMENT_SETTINGS) private readonly settings: SegmentSettings) {}
 
-  async apply(tx: SqlExecutor, loadCatalog: () => Promise<SegmentCatalog>, items: readonly ResolvedItem[], now: number): Promise<EvaluationOutcome> {
+  async apply(
+    tx: SqlExecutor,
+    loadCatalog: () => Promise<SegmentCatalog>,
+    items: readonly ResolvedItem[],
+    now: number,
+  ): Promise<EvaluationOutcome> {
     const horizon = historyHorizon(now, this.settings.eventHistoryDays);
     const events = items.flatMap((item) => {
       const name = historyEventName(item);
       if (!name || item.kind !== 'event' || item.event?.isTest || item.occurredAt < horizon) return [];
-      return [{ profileId: item.profileId, messageId: item.messageId, sourceId: item.sourceId, name, at: item.occurredAt, properties: item.event?.properties ?? '{}' }];
+      return [
+        {
+          profileId: item.profileId,
+          messageId: item.messageId,
+          sourceId: item.sourceId,
+          name,
+          at: item.occurredAt,
+          properties: item.event?.properties ?? '{}',
+        },
+      ];
     });
     if (events.length === 0) return { messages: [], flips: [] };
     await redirectSplitItems(tx, events);
-    let rows = await lockProfiles(tx, events.map((e) => e.profileId));
-    const redirect = new Map([...rows.values()].filter((r) => r.status === 'merged' && r.mergedInto).map((r) => [r.profileId, r.mergedInto as string]));
+    let rows = await lockProfiles(
+      tx,
+      events.map((e) => e.profileId),
+    );
+    const redirect = new Map(
+      [...rows.values()].filter((r) => r.status === 'merged' && r.mergedInto).map((r) => [r.profileId, r.mergedInto as string]),
+    );
     if (redirect.size > 0) rows = new Map([...rows, ...(await lockProfiles(tx, [...redirect.values()]))]);
     for (const e of events) e.profileId = redirect.get(e.profileId) ?? e.profileId;
     const catalog = await loadCatalog();
@@ -48,7 +67,14 @@ export class ResolvedEventsApplier {
       `INSERT INTO profile_events (profile_id, message_id, name, at_ms, properties, source_id)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::jsonb[], $6::text[])
        ON CONFLICT (profile_id, message_id) DO NOTHING RETURNING profile_id, name`,
-      [events.map((e) => e.profileId), events.map((e) => e.messageId), events.map((e) => e.name), events.map((e) => e.at), events.map((e) => e.properties), events.map((e) => e.sourceId)].map((column) => arrayLiteral(column, 'plain')),
+      [
+        events.map((e) => e.profileId),
+        events.map((e) => e.messageId),
+        events.map((e) => e.name),
+        events.map((e) => e.at),
+        events.map((e) => e.properties),
+        events.map((e) => e.sourceId),
+      ].map((column) => arrayLiteral(column, 'plain')),
     );
     const ids = [...new Set(events.map((e) => e.profileId))];
     await tx.query('DELETE FROM profile_events WHERE profile_id = ANY($1::text[]) AND at_ms < $2', [arrayLiteral(ids, 'plain'), horizon]);
@@ -56,7 +82,9 @@ export class ResolvedEventsApplier {
     for (const r of inserted.rows) names.set(r.profile_id, (names.get(r.profile_id) ?? new Set()).add(r.name));
     const requests = [...names].flatMap(([id, set]) => {
       const profile = rows.get(id);
-      return profile && profile.status === 'active' ? [{ profile, scope: catalog.index.affected({ events: set }), at: now, computed: set }] : [];
+      return profile && profile.status === 'active'
+        ? [{ profile, scope: catalog.index.affected({ events: set }), at: now, computed: set }]
+        : [];
     });
     return combine(overdue, await evaluateProfiles(tx, catalog, requests));
   }

@@ -35,7 +35,9 @@ export class SegmentCatalog {
   ) {
     this.computedByEvent = indexComputedTraitsByEvent(computedTraits.values());
     this.index = new RuleIndex([...segments.values()]);
-    this.readsComputed = [...segments.values()].some((s) => [...ruleReferences(s.rule).fields].some((f) => f.startsWith('computed.') || f.startsWith('prediction.')));
+    this.readsComputed = [...segments.values()].some((s) =>
+      [...ruleReferences(s.rule).fields].some((f) => f.startsWith('computed.') || f.startsWith('prediction.')),
+    );
     this.order = dependencyOrder(new Map([...segments].map(([id, s]) => [id, s.rule])));
   }
 

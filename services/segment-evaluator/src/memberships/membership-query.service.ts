@@ -33,26 +33,49 @@ export class MembershipQueryService {
     );
     const page = rows.slice(0, limit);
     return {
-      members: page.map((r) => ({ profileId: r.profile_id, enteredAt: new Date(Number(r.entered_at_ms)).toISOString(), segmentVersion: r.segment_version, reason: r.reason })),
+      members: page.map((r) => ({
+        profileId: r.profile_id,
+        enteredAt: new Date(Number(r.entered_at_ms)).toISOString(),
+        segmentVersion: r.segment_version,
+        reason: r.reason,
+      })),
       next: rows.length > limit ? page[page.length - 1].profile_id : null,
     };
   }
 
   async profileSegments(profileId: string): Promise<ProfileSegmentsView | null> {
-    const profile = await this.pool.query<{ status: string; merged_into: string | null }>('SELECT status, merged_into FROM profiles WHERE profile_id = $1', [profileId]);
+    const profile = await this.pool.query<{ status: string; merged_into: string | null }>(
+      'SELECT status, merged_into FROM profiles WHERE profile_id = $1',
+      [profileId],
+    );
     if (!profile.rowCount) return null;
-    const { rows } = await this.pool.query<{ segment_id: string; name: string | null; segment_version: number; entered_at_ms: string; reason: string | null }>(
+    const { rows } = await this.pool.query<{
+      segment_id: string;
+      name: string | null;
+      segment_version: number;
+      entered_at_ms: string;
+      reason: string | null;
+    }>(
       `SELECT m.segment_id, d.name, m.segment_version, m.entered_at_ms, m.reason
          FROM memberships m LEFT JOIN segment_definitions d ON d.segment_id = m.segment_id
         WHERE m.profile_id = $1 ORDER BY m.entered_at_ms, m.segment_id`,
       [profileId],
     );
-    const computed = await this.pool.query<{ vals: Record<string, unknown>; computed_at_ms: string }>('SELECT vals, computed_at_ms FROM profile_computed_values WHERE profile_id = $1', [profileId]);
+    const computed = await this.pool.query<{ vals: Record<string, unknown>; computed_at_ms: string }>(
+      'SELECT vals, computed_at_ms FROM profile_computed_values WHERE profile_id = $1',
+      [profileId],
+    );
     const vals = computed.rows[0]?.vals ?? {};
     return {
       profileId,
       mergedInto: profile.rows[0].status === 'merged' ? profile.rows[0].merged_into : null,
-      memberships: rows.map((r) => ({ segmentId: r.segment_id, segmentName: r.name, segmentVersion: r.segment_version, enteredAt: new Date(Number(r.entered_at_ms)).toISOString(), reason: r.reason })),
+      memberships: rows.map((r) => ({
+        segmentId: r.segment_id,
+        segmentName: r.name,
+        segmentVersion: r.segment_version,
+        enteredAt: new Date(Number(r.entered_at_ms)).toISOString(),
+        reason: r.reason,
+      })),
       computedTraits: withPrefix(vals, 'computed.'),
       predictions: withPrefix(vals, 'prediction.'),
       computedAt: computed.rows[0] ? new Date(Number(computed.rows[0].computed_at_ms)).toISOString() : null,
@@ -61,5 +84,9 @@ export class MembershipQueryService {
 }
 
 function withPrefix(values: Record<string, unknown>, prefix: string): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(values).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]));
+  return Object.fromEntries(
+    Object.entries(values)
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key.slice(prefix.length), value]),
+  );
 }

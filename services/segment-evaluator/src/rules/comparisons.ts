@@ -28,7 +28,9 @@ export function compare(actual: unknown, { op, value }: Comparison): boolean {
 }
 
 function ordered(a: unknown, b: unknown, op: 'gt' | 'gte' | 'lt' | 'lte'): boolean {
-  const comparable = (typeof a === 'number' && typeof b === 'number' && Number.isFinite(a) && Number.isFinite(b)) || (typeof a === 'string' && typeof b === 'string');
+  const comparable =
+    (typeof a === 'number' && typeof b === 'number' && Number.isFinite(a) && Number.isFinite(b)) ||
+    (typeof a === 'string' && typeof b === 'string');
   if (!comparable) return false;
   const x = a as number | string;
   const y = b as number | string;
@@ -47,7 +49,10 @@ function sameJson(a: unknown, b: unknown): boolean {
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }

@@ -4,7 +4,12 @@ import { holdsDuring, intervalAt } from './relative-dates';
 import type { EventCondition, EventCountCondition, PropertyFilter, RelativeDate } from './rule';
 
 /** An event condition at `now` over the kept history (`historyMs`: "ever" as a window), with its next change. */
-export function evaluateEvent(rule: EventCondition, history: EventHistory, now: number, historyMs: number): { matched: boolean; next: number | null } {
+export function evaluateEvent(
+  rule: EventCondition,
+  history: EventHistory,
+  now: number,
+  historyMs: number,
+): { matched: boolean; next: number | null } {
   const events = matchingEvents(history.get(rule.event) ?? [], rule.where);
   if ('firstDone' in rule || 'lastDone' in rule) {
     const rel = ('firstDone' in rule ? rule.firstDone : rule.lastDone) as RelativeDate;
@@ -44,4 +49,3 @@ export function earliest(times: Array<number | null>): number | null {
   for (const t of times) if (t !== null && (best === null || t < best)) best = t;
   return best;
 }
-

@@ -21,7 +21,13 @@ function dateHolds(date: number, rel: RelativeDate, now: number): boolean {
   return ahead >= (rel.from as number) * DAY_MS && ahead <= (rel.to as number) * DAY_MS;
 }
 
-function reference(rule: Rule, values: Record<string, unknown>, events: Array<{ name: string; at: number; properties: Record<string, unknown> }>, now: number, segments: Record<string, Rule>): boolean {
+function reference(
+  rule: Rule,
+  values: Record<string, unknown>,
+  events: Array<{ name: string; at: number; properties: Record<string, unknown> }>,
+  now: number,
+  segments: Record<string, Rule>,
+): boolean {
   const self = (r: Rule) => reference(r, values, events, now, segments);
   if ('all' in rule) return rule.all.every(self);
   if ('any' in rule) return rule.any.some(self);
@@ -29,12 +35,19 @@ function reference(rule: Rule, values: Record<string, unknown>, events: Array<{ 
   if ('segment' in rule) return self(segments[rule.segment]);
   if ('consent' in rule) return values[`consent.${rule.consent}`] === (rule.is === 'granted');
   if ('trait' in rule) {
-    if (!['withinNextDays', 'withinLastDays', 'moreThanDaysAgo', 'betweenDaysFromNow'].includes(rule.op)) return compare(values[rule.trait], rule as never);
+    if (!['withinNextDays', 'withinLastDays', 'moreThanDaysAgo', 'betweenDaysFromNow'].includes(rule.op))
+      return compare(values[rule.trait], rule as never);
     const date = instantOf(values[rule.trait]);
     return date !== null && dateHolds(date, rule as RelativeDate, now);
   }
   if ('computed' in rule || 'prediction' in rule) return compare(values[computedField(rule)], rule);
-  const done = events.filter((e) => e.name === rule.event && e.at <= now && e.at > now - 180 * DAY_MS && (rule.where ?? []).every((f) => compare(propertyAt(e.properties, f.property), f)));
+  const done = events.filter(
+    (e) =>
+      e.name === rule.event &&
+      e.at <= now &&
+      e.at > now - 180 * DAY_MS &&
+      (rule.where ?? []).every((f) => compare(propertyAt(e.properties, f.property), f)),
+  );
   if ('firstDone' in rule && rule.firstDone) return done.length > 0 && dateHolds(Math.min(...done.map((e) => e.at)), rule.firstDone, now);
   if ('lastDone' in rule && rule.lastDone) return done.length > 0 && dateHolds(Math.max(...done.map((e) => e.at)), rule.lastDone, now);
   const c = rule as { atLeast?: number; atMost?: number; exactly?: number; inLastDays?: number };
@@ -45,21 +58,40 @@ function reference(rule: Rule, values: Record<string, unknown>, events: Array<{ 
 
 // ---- random rules over a small vocabulary, so conditions actually flip ----
 const relDate: fc.Arbitrary<RelativeDate> = fc.oneof(
-  fc.record({ op: fc.constantFrom('withinNextDays' as const, 'withinLastDays' as const, 'moreThanDaysAgo' as const), days: fc.integer({ min: 0, max: 10 }) }),
-  fc.tuple(fc.integer({ min: -5, max: 5 }), fc.integer({ min: 0, max: 5 })).map(([from, width]) => ({ op: 'betweenDaysFromNow' as const, from, to: from + width })),
+  fc.record({
+    op: fc.constantFrom('withinNextDays' as const, 'withinLastDays' as const, 'moreThanDaysAgo' as const),
+    days: fc.integer({ min: 0, max: 10 }),
+  }),
+  fc
+    .tuple(fc.integer({ min: -5, max: 5 }), fc.integer({ min: 0, max: 5 }))
+    .map(([from, width]) => ({ op: 'betweenDaysFromNow' as const, from, to: from + width })),
 );
 const leaf: fc.Arbitrary<Rule> = fc.oneof(
   relDate.map((rel) => ({ trait: 'traits.end', ...rel }) as Rule),
   fc.constantFrom('a', 'b').map((value) => ({ trait: 'traits.status', op: 'eq', value }) as Rule),
-  fc.record({ event: fc.constantFrom('Order', 'Login'), atLeast: fc.integer({ min: 0, max: 3 }), inLastDays: fc.integer({ min: 1, max: 7 }) }),
-  fc.record({ event: fc.constantFrom('Order', 'Login'), exactly: fc.integer({ min: 0, max: 2 }), inLastDays: fc.integer({ min: 1, max: 7 }) }),
+  fc.record({
+    event: fc.constantFrom('Order', 'Login'),
+    atLeast: fc.integer({ min: 0, max: 3 }),
+    inLastDays: fc.integer({ min: 1, max: 7 }),
+  }),
+  fc.record({
+    event: fc.constantFrom('Order', 'Login'),
+    exactly: fc.integer({ min: 0, max: 2 }),
+    inLastDays: fc.integer({ min: 1, max: 7 }),
+  }),
   fc.integer({ min: 0, max: 2 }).map((atMost): Rule => ({ event: 'Order', where: [{ property: 'total', op: 'gte', value: 50 }], atMost })),
   relDate.map((rel) => ({ event: 'Login', lastDone: rel }) as Rule),
   relDate.map((rel) => ({ event: 'Order', firstDone: rel }) as Rule),
   fc.constantFrom('granted' as const, 'denied' as const).map((is) => ({ consent: 'email', is })),
 );
 const ruleArb: fc.Arbitrary<Rule> = fc.letrec<{ rule: Rule }>((tie) => ({
-  rule: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('rule'), { minLength: 1, maxLength: 3 }).map((all) => ({ all })), fc.array(tie('rule'), { minLength: 1, maxLength: 3 }).map((any) => ({ any })), tie('rule').map((not) => ({ not }))),
+  rule: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.array(tie('rule'), { minLength: 1, maxLength: 3 }).map((all) => ({ all })),
+    fc.array(tie('rule'), { minLength: 1, maxLength: 3 }).map((any) => ({ any })),
+    tie('rule').map((not) => ({ not })),
+  ),
 })).rule;
 
 type Input =
@@ -68,10 +100,23 @@ type Input =
   | { kind: 'consent'; value: boolean }
   | { kind: 'advance'; by: number; samples: number[] };
 const input: fc.Arbitrary<Input> = fc.oneof(
-  fc.record({ kind: fc.constant('event' as const), name: fc.constantFrom('Order', 'Login'), offset: fc.integer({ min: -10 * DAY_MS, max: 2 * DAY_MS }), total: fc.integer({ min: 0, max: 100 }) }),
-  fc.record({ kind: fc.constant('trait' as const), end: fc.option(fc.integer({ min: -15 * DAY_MS, max: 15 * DAY_MS }), { nil: null }), status: fc.constantFrom('a', 'b') }),
+  fc.record({
+    kind: fc.constant('event' as const),
+    name: fc.constantFrom('Order', 'Login'),
+    offset: fc.integer({ min: -10 * DAY_MS, max: 2 * DAY_MS }),
+    total: fc.integer({ min: 0, max: 100 }),
+  }),
+  fc.record({
+    kind: fc.constant('trait' as const),
+    end: fc.option(fc.integer({ min: -15 * DAY_MS, max: 15 * DAY_MS }), { nil: null }),
+    status: fc.constantFrom('a', 'b'),
+  }),
   fc.record({ kind: fc.constant('consent' as const), value: fc.boolean() }),
-  fc.record({ kind: fc.constant('advance' as const), by: fc.integer({ min: 1, max: 12 * DAY_MS }), samples: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 4 }) }),
+  fc.record({
+    kind: fc.constant('advance' as const),
+    by: fc.integer({ min: 1, max: 12 * DAY_MS }),
+    samples: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 4 }),
+  }),
 );
 
 describe('incremental evaluation with next-change timers equals evaluation from scratch', () => {
@@ -100,7 +145,8 @@ describe('incremental evaluation with next-change timers equals evaluation from 
           }
         };
         const check = (at: number) => {
-          for (const id of ['a', 'b']) expect([id, at, member[id]]).toEqual([id, at, reference(segments[id], values, events, at, segments)]);
+          for (const id of ['a', 'b'])
+            expect([id, at, member[id]]).toEqual([id, at, reference(segments[id], values, events, at, segments)]);
         };
 
         decide(now); // the profile's first appearance

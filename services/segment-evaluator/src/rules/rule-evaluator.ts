@@ -39,8 +39,15 @@ export interface SegmentRule {
  * `explain: false` skips building `decisive` (paths and descriptions, most of the cost of a simple rule): callers
  * that decide many segments ask for the explanation only of the decisions that flipped.
  */
-export function evaluateSegment(segment: SegmentRule, facts: ProfileFacts, now: number, lookup: SegmentLookup = noSegments, explain = true): Decision {
-  if (facts.isTest && !segment.includeTestProfiles) return { matched: false, next: null, decisive: explain ? ['test profile (the segment excludes test profiles)'] : [] };
+export function evaluateSegment(
+  segment: SegmentRule,
+  facts: ProfileFacts,
+  now: number,
+  lookup: SegmentLookup = noSegments,
+  explain = true,
+): Decision {
+  if (facts.isTest && !segment.includeTestProfiles)
+    return { matched: false, next: null, decisive: explain ? ['test profile (the segment excludes test profiles)'] : [] };
   return evaluate(segment.rule, facts, now, lookup, explain ? '$' : null);
 }
 
@@ -85,17 +92,28 @@ function condition(rule: Rule, facts: ProfileFacts, now: number, lookup: Segment
 export function describeCondition(rule: Rule): string {
   if ('segment' in rule) return `member of segment ${rule.segment}`;
   if ('consent' in rule) return `consent ${rule.consent} ${rule.is}`;
-  if ('computed' in rule || 'prediction' in rule) return `${computedField(rule)} ${rule.op}${'value' in rule ? ` ${JSON.stringify(rule.value)}` : ''}`;
+  if ('computed' in rule || 'prediction' in rule)
+    return `${computedField(rule)} ${rule.op}${'value' in rule ? ` ${JSON.stringify(rule.value)}` : ''}`;
   if ('trait' in rule) {
     if (isRelativeDate(rule)) return `${rule.trait} ${describeDate(rule)}`;
     return `${rule.trait} ${rule.op}${'value' in rule ? ` ${JSON.stringify(rule.value)}` : ''}`;
   }
   if ('event' in rule) {
-    const filters = rule.where?.length ? ` where ${rule.where.map((f) => `${f.property} ${f.op} ${JSON.stringify(f.value)}`).join(' and ')}` : '';
+    const filters = rule.where?.length
+      ? ` where ${rule.where.map((f) => `${f.property} ${f.op} ${JSON.stringify(f.value)}`).join(' and ')}`
+      : '';
     if ('firstDone' in rule && rule.firstDone) return `${rule.event}${filters} first done ${describeDate(rule.firstDone)}`;
     if ('lastDone' in rule && rule.lastDone) return `${rule.event}${filters} last done ${describeDate(rule.lastDone)}`;
     const c = rule as { atLeast?: number; atMost?: number; exactly?: number; inLastDays?: number };
-    const times = c.exactly !== undefined ? `exactly ${c.exactly}` : [c.atLeast !== undefined || c.atMost === undefined ? `at least ${c.atLeast ?? 1}` : '', c.atMost !== undefined ? `at most ${c.atMost}` : ''].filter(Boolean).join(' and ');
+    const times =
+      c.exactly !== undefined
+        ? `exactly ${c.exactly}`
+        : [
+            c.atLeast !== undefined || c.atMost === undefined ? `at least ${c.atLeast ?? 1}` : '',
+            c.atMost !== undefined ? `at most ${c.atMost}` : '',
+          ]
+            .filter(Boolean)
+            .join(' and ');
     return `${rule.event}${filters} ${times} times ${c.inLastDays !== undefined ? `in the last ${c.inLastDays} days` : 'ever'}`;
   }
   return 'combinator';

@@ -7,7 +7,10 @@ export interface RuleReferences {
   segments: Set<string>;
 }
 
-export function ruleReferences(rule: Rule, into: RuleReferences = { fields: new Set(), events: new Set(), segments: new Set() }): RuleReferences {
+export function ruleReferences(
+  rule: Rule,
+  into: RuleReferences = { fields: new Set(), events: new Set(), segments: new Set() },
+): RuleReferences {
   if ('all' in rule) for (const child of rule.all) ruleReferences(child, into);
   else if ('any' in rule) for (const child of rule.any) ruleReferences(child, into);
   else if ('not' in rule) ruleReferences(rule.not, into);
@@ -20,7 +23,11 @@ export function ruleReferences(rule: Rule, into: RuleReferences = { fields: new 
 }
 
 /** Each `{ computed: K }` condition of the rule with its JSON path (`$.all[1].computed`), for the check on save. */
-export function computedConditions(rule: Rule, path = '$', into: Array<{ path: string; key: string }> = []): Array<{ path: string; key: string }> {
+export function computedConditions(
+  rule: Rule,
+  path = '$',
+  into: Array<{ path: string; key: string }> = [],
+): Array<{ path: string; key: string }> {
   if ('all' in rule) rule.all.forEach((child, i) => computedConditions(child, `${path}.all[${i}]`, into));
   else if ('any' in rule) rule.any.forEach((child, i) => computedConditions(child, `${path}.any[${i}]`, into));
   else if ('not' in rule) computedConditions(rule.not, `${path}.not`, into);

@@ -15,7 +15,12 @@ const children = { type: 'array', minItems: 1, maxItems: 100 };
 const relativeDate = {
   type: 'object',
   required: ['op'],
-  properties: { op: { enum: ['withinNextDays', 'withinLastDays', 'moreThanDaysAgo', 'betweenDaysFromNow'] }, days, from: signedDays, to: signedDays },
+  properties: {
+    op: { enum: ['withinNextDays', 'withinLastDays', 'moreThanDaysAgo', 'betweenDaysFromNow'] },
+    days,
+    from: signedDays,
+    to: signedDays,
+  },
   additionalProperties: false,
   if: { properties: { op: { const: 'betweenDaysFromNow' } } },
   then: { required: ['from', 'to'], not: { required: ['days'] } },
@@ -25,7 +30,11 @@ const relativeDate = {
 /** A comparison: `value` is required except for exists (a boolean there), an array for `in`. */
 const comparisonRules = {
   allOf: [
-    { if: { properties: { op: { const: 'exists' } } }, then: { properties: { value: { type: 'boolean' } } }, else: { required: ['value'] } },
+    {
+      if: { properties: { op: { const: 'exists' } } },
+      then: { properties: { value: { type: 'boolean' } } },
+      else: { required: ['value'] },
+    },
     { if: { properties: { op: { const: 'in' } } }, then: { properties: { value: { type: 'array', maxItems: 1000 } } } },
     { if: { properties: { op: { enum: ['gt', 'gte', 'lt', 'lte'] } } }, then: { properties: { value: { type: ['number', 'string'] } } } },
   ],
@@ -49,7 +58,14 @@ const NODE_SCHEMAS: Record<string, ValidateFunction> = {
   trait: ajv.compile({
     type: 'object',
     required: ['trait', 'op'],
-    properties: { trait: name, op: { enum: [...comparisonOps, ...relativeDate.properties.op.enum] }, value: {}, days, from: signedDays, to: signedDays },
+    properties: {
+      trait: name,
+      op: { enum: [...comparisonOps, ...relativeDate.properties.op.enum] },
+      value: {},
+      days,
+      from: signedDays,
+      to: signedDays,
+    },
     additionalProperties: false,
     if: { properties: { op: { enum: relativeDate.properties.op.enum } } },
     then: { ...relativeDate, properties: { ...relativeDate.properties, trait: name } },
@@ -61,18 +77,49 @@ const NODE_SCHEMAS: Record<string, ValidateFunction> = {
     properties: {
       event: name,
       where: { type: 'array', items: propertyFilter, maxItems: 50 },
-      atLeast: count, atMost: count, exactly: count, inLastDays: { type: 'number', exclusiveMinimum: 0, maximum: 36_500 },
-      firstDone: relativeDate, lastDone: relativeDate,
+      atLeast: count,
+      atMost: count,
+      exactly: count,
+      inLastDays: { type: 'number', exclusiveMinimum: 0, maximum: 36_500 },
+      firstDone: relativeDate,
+      lastDone: relativeDate,
     },
     additionalProperties: false,
     // a count condition or one first/last-done condition, not both
     oneOf: [
       { not: { anyOf: [{ required: ['firstDone'] }, { required: ['lastDone'] }] } },
-      { required: ['firstDone'], not: { anyOf: [{ required: ['lastDone'] }, { required: ['atLeast'] }, { required: ['atMost'] }, { required: ['exactly'] }, { required: ['inLastDays'] }] } },
-      { required: ['lastDone'], not: { anyOf: [{ required: ['firstDone'] }, { required: ['atLeast'] }, { required: ['atMost'] }, { required: ['exactly'] }, { required: ['inLastDays'] }] } },
+      {
+        required: ['firstDone'],
+        not: {
+          anyOf: [
+            { required: ['lastDone'] },
+            { required: ['atLeast'] },
+            { required: ['atMost'] },
+            { required: ['exactly'] },
+            { required: ['inLastDays'] },
+          ],
+        },
+      },
+      {
+        required: ['lastDone'],
+        not: {
+          anyOf: [
+            { required: ['firstDone'] },
+            { required: ['atLeast'] },
+            { required: ['atMost'] },
+            { required: ['exactly'] },
+            { required: ['inLastDays'] },
+          ],
+        },
+      },
     ],
   }),
-  consent: ajv.compile({ type: 'object', required: ['consent', 'is'], properties: { consent: name, is: { enum: ['granted', 'denied'] } }, additionalProperties: false }),
+  consent: ajv.compile({
+    type: 'object',
+    required: ['consent', 'is'],
+    properties: { consent: name, is: { enum: ['granted', 'denied'] } },
+    additionalProperties: false,
+  }),
   computed: ajv.compile({
     type: 'object',
     required: ['computed', 'op'],
@@ -105,7 +152,8 @@ export function validateRule(input: unknown): RuleValidation {
 
 function check(node: unknown, path: string, depth: number): { message: string; path: string } | null {
   if (depth > MAX_DEPTH) return { path, message: `is nested deeper than ${MAX_DEPTH} levels` };
-  if (typeof node !== 'object' || node === null || Array.isArray(node)) return { path, message: 'must be an object (a combinator or a condition)' };
+  if (typeof node !== 'object' || node === null || Array.isArray(node))
+    return { path, message: 'must be an object (a combinator or a condition)' };
   const kind = KINDS.find((k) => Object.hasOwn(node, k));
   if (!kind) return { path, message: `must have one of the keys ${KINDS.join(', ')}` };
   const validate = NODE_SCHEMAS[kind];
@@ -115,9 +163,15 @@ function check(node: unknown, path: string, depth: number): { message: string; p
     return { path: `${path}.atMost`, message: 'must be at least atLeast' };
   }
   if (kind === 'trait' || kind === 'event') {
-    const dates = kind === 'trait' ? [[record, path] as const] : (['firstDone', 'lastDone'] as const).filter((k) => record[k]).map((k) => [record[k] as Record<string, unknown>, `${path}.${k}`] as const);
+    const dates =
+      kind === 'trait'
+        ? [[record, path] as const]
+        : (['firstDone', 'lastDone'] as const)
+            .filter((k) => record[k])
+            .map((k) => [record[k] as Record<string, unknown>, `${path}.${k}`] as const);
     for (const [date, at] of dates) {
-      if (date.op === 'betweenDaysFromNow' && (date.from as number) > (date.to as number)) return { path: `${at}.from`, message: 'must not be greater than to' };
+      if (date.op === 'betweenDaysFromNow' && (date.from as number) > (date.to as number))
+        return { path: `${at}.from`, message: 'must not be greater than to' };
     }
   }
   if (kind === 'all' || kind === 'any') {
@@ -138,9 +192,11 @@ function describe(errors: ErrorObject[], base: string): { message: string; path:
   const error = useful.find((e) => e.keyword === 'enum') ?? useful[0] ?? errors[0];
   const path = base + (error?.instancePath ?? '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.');
   if (!error) return { path, message: 'is invalid' };
-  if (error.keyword === 'additionalProperties') return { path: `${path}.${String(error.params.additionalProperty)}`, message: 'is not a known key here' };
+  if (error.keyword === 'additionalProperties')
+    return { path: `${path}.${String(error.params.additionalProperty)}`, message: 'is not a known key here' };
   if (error.keyword === 'required') return { path: `${path}.${String(error.params.missingProperty)}`, message: 'is required' };
-  if (error.keyword === 'not' || error.keyword === 'oneOf') return { path, message: 'combines keys that cannot go together (a count, or one of firstDone / lastDone; days, or from and to)' };
+  if (error.keyword === 'not' || error.keyword === 'oneOf')
+    return { path, message: 'combines keys that cannot go together (a count, or one of firstDone / lastDone; days, or from and to)' };
   if (error.keyword === 'enum') return { path, message: `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}` };
   return { path, message: error.message ?? 'is invalid' };
 }

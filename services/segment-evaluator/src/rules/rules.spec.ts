@@ -6,14 +6,23 @@ import { validateRule } from './rule-schema';
 import { dependencyOrder, findCycle } from './segment-graph';
 
 const NOW = Date.UTC(2026, 5, 1);
-const facts = (values: Record<string, unknown>, events: Array<{ name: string; at: number; properties?: Record<string, unknown> }> = [], isTest = false): ProfileFacts => ({
+const facts = (
+  values: Record<string, unknown>,
+  events: Array<{ name: string; at: number; properties?: Record<string, unknown> }> = [],
+  isTest = false,
+): ProfileFacts => ({
   values,
   isTest,
   events: eventHistoryOf(events.map((e) => ({ properties: {}, ...e }))),
 });
 
 /** Seed 002: "contract ends within 30 days and renewal not confirmed". */
-const churn: Rule = { all: [{ trait: 'traits.contract_end_date', op: 'withinNextDays', days: 30 }, { trait: 'traits.renewal_status', op: 'neq', value: 'confirmed' }] };
+const churn: Rule = {
+  all: [
+    { trait: 'traits.contract_end_date', op: 'withinNextDays', days: 30 },
+    { trait: 'traits.renewal_status', op: 'neq', value: 'confirmed' },
+  ],
+};
 
 describe('rule schema', () => {
   it('accepts the seed 002 churn rule and every condition kind', () => {
@@ -34,7 +43,16 @@ describe('rule schema', () => {
   });
 
   it.each([
-    [{ all: [{ trait: 'traits.a', op: 'eq', value: 1 }, { trait: 'traits.b', op: 'bogus', value: 1 }] }, '$.all[1].op', 'must be one of'],
+    [
+      {
+        all: [
+          { trait: 'traits.a', op: 'eq', value: 1 },
+          { trait: 'traits.b', op: 'bogus', value: 1 },
+        ],
+      },
+      '$.all[1].op',
+      'must be one of',
+    ],
     [{ all: [] }, '$.all', 'must NOT have fewer than 1 items'],
     [{ any: [{ event: 'X', where: [{ property: 'p', op: 'gt' }] }] }, '$.any[0].where[0].value', 'is required'],
     [{ trait: 'traits.d', op: 'withinNextDays' }, '$.days', 'is required'],
@@ -57,14 +75,26 @@ describe('rule schema', () => {
 
 describe('trait conditions', () => {
   it.each([
-    [{ op: 'eq', value: 'pro' }, 'pro', true], [{ op: 'eq', value: 'pro' }, undefined, false],
-    [{ op: 'neq', value: 'pro' }, 'free', true], [{ op: 'neq', value: 'pro' }, undefined, true], [{ op: 'neq', value: 'pro' }, 'pro', false],
-    [{ op: 'in', value: ['a', 'b'] }, 'b', true], [{ op: 'in', value: ['a', 'b'] }, 'c', false],
-    [{ op: 'contains', value: 'ell' }, 'hello', true], [{ op: 'contains', value: 'vip' }, ['vip', 'x'], true], [{ op: 'contains', value: 'z' }, 'hello', false],
-    [{ op: 'gt', value: 10 }, 11, true], [{ op: 'gt', value: 10 }, 10, false], [{ op: 'gte', value: 10 }, 10, true],
-    [{ op: 'lt', value: 10 }, 9, true], [{ op: 'lte', value: 10 }, 10, true], [{ op: 'lt', value: 10 }, '9', false],
+    [{ op: 'eq', value: 'pro' }, 'pro', true],
+    [{ op: 'eq', value: 'pro' }, undefined, false],
+    [{ op: 'neq', value: 'pro' }, 'free', true],
+    [{ op: 'neq', value: 'pro' }, undefined, true],
+    [{ op: 'neq', value: 'pro' }, 'pro', false],
+    [{ op: 'in', value: ['a', 'b'] }, 'b', true],
+    [{ op: 'in', value: ['a', 'b'] }, 'c', false],
+    [{ op: 'contains', value: 'ell' }, 'hello', true],
+    [{ op: 'contains', value: 'vip' }, ['vip', 'x'], true],
+    [{ op: 'contains', value: 'z' }, 'hello', false],
+    [{ op: 'gt', value: 10 }, 11, true],
+    [{ op: 'gt', value: 10 }, 10, false],
+    [{ op: 'gte', value: 10 }, 10, true],
+    [{ op: 'lt', value: 10 }, 9, true],
+    [{ op: 'lte', value: 10 }, 10, true],
+    [{ op: 'lt', value: 10 }, '9', false],
     [{ op: 'gt', value: '2026-01-01' }, '2026-02-01T00:00:00Z', true],
-    [{ op: 'exists' }, 0, true], [{ op: 'exists' }, null, false], [{ op: 'exists', value: false }, undefined, true],
+    [{ op: 'exists' }, 0, true],
+    [{ op: 'exists' }, null, false],
+    [{ op: 'exists', value: false }, undefined, true],
     [{ op: 'eq', value: { a: 1, b: 2 } }, { b: 2, a: 1 }, true],
   ])('%j on %j is %s', (condition, actual, expected) => {
     const rule = { trait: 'traits.t', ...condition } as Rule;
@@ -79,7 +109,10 @@ describe('trait conditions', () => {
     const at = evaluateSegment({ rule: churn }, profile, end - 30 * DAY_MS);
     expect(at.matched).toBe(true);
     expect(at.next).toBe(end + 1);
-    expect(at.decisive).toEqual(['$.all[0]: traits.contract_end_date within the next 30 days', '$.all[1]: traits.renewal_status neq "confirmed"']);
+    expect(at.decisive).toEqual([
+      '$.all[0]: traits.contract_end_date within the next 30 days',
+      '$.all[1]: traits.renewal_status neq "confirmed"',
+    ]);
     expect(evaluateSegment({ rule: churn }, profile, end + 1)).toMatchObject({ matched: false, next: null });
     const renewed = evaluateSegment({ rule: churn }, facts({ ...profile.values, 'traits.renewal_status': 'confirmed' }), end - DAY_MS);
     expect(renewed).toMatchObject({ matched: false, decisive: ['$.all[1]: traits.renewal_status neq "confirmed"'] });
@@ -88,23 +121,37 @@ describe('trait conditions', () => {
   it('without an explanation, the same decision and next change, and no reason built', () => {
     const profile = facts({ 'traits.contract_end_date': new Date(NOW + 10 * DAY_MS).toISOString(), 'traits.renewal_status': 'pending' });
     const explained = evaluateSegment({ rule: churn }, profile, NOW);
-    expect(evaluateSegment({ rule: churn }, profile, NOW, undefined, false)).toEqual({ matched: explained.matched, next: explained.next, decisive: [] });
+    expect(evaluateSegment({ rule: churn }, profile, NOW, undefined, false)).toEqual({
+      matched: explained.matched,
+      next: explained.next,
+      decisive: [],
+    });
   });
 
   it('more than N days ago and between N and M days from now', () => {
     const date = new Date(NOW).toISOString();
     const ago: Rule = { trait: 'traits.d', op: 'moreThanDaysAgo', days: 10 };
-    expect(evaluateSegment({ rule: ago }, facts({ 'traits.d': date }), NOW + 10 * DAY_MS)).toMatchObject({ matched: false, next: NOW + 10 * DAY_MS + 1 });
+    expect(evaluateSegment({ rule: ago }, facts({ 'traits.d': date }), NOW + 10 * DAY_MS)).toMatchObject({
+      matched: false,
+      next: NOW + 10 * DAY_MS + 1,
+    });
     expect(evaluateSegment({ rule: ago }, facts({ 'traits.d': date }), NOW + 10 * DAY_MS + 1)).toMatchObject({ matched: true, next: null });
     const between: Rule = { trait: 'traits.d', op: 'betweenDaysFromNow', from: 2, to: 5 };
-    expect(evaluateSegment({ rule: between }, facts({ 'traits.d': date }), NOW - 6 * DAY_MS)).toMatchObject({ matched: false, next: NOW - 5 * DAY_MS });
-    expect(evaluateSegment({ rule: between }, facts({ 'traits.d': date }), NOW - 3 * DAY_MS)).toMatchObject({ matched: true, next: NOW - 2 * DAY_MS + 1 });
+    expect(evaluateSegment({ rule: between }, facts({ 'traits.d': date }), NOW - 6 * DAY_MS)).toMatchObject({
+      matched: false,
+      next: NOW - 5 * DAY_MS,
+    });
+    expect(evaluateSegment({ rule: between }, facts({ 'traits.d': date }), NOW - 3 * DAY_MS)).toMatchObject({
+      matched: true,
+      next: NOW - 2 * DAY_MS + 1,
+    });
     expect(evaluateSegment({ rule: between }, facts({ 'traits.d': 'not a date' }), NOW).matched).toBe(false);
   });
 });
 
 describe('event conditions', () => {
-  const orders = (...ats: number[]) => ats.map((at, i) => ({ name: 'Order Completed', at, properties: { total: 10 * (i + 1), product: { sku: `s${i}` } } }));
+  const orders = (...ats: number[]) =>
+    ats.map((at, i) => ({ name: 'Order Completed', at, properties: { total: 10 * (i + 1), product: { sku: `s${i}` } } }));
   const twiceInAWeek: Rule = { event: 'Order Completed', atLeast: 2, inLastDays: 7 };
 
   it('the window case: enters on the second order and exits 7 days after the older one', () => {
@@ -145,13 +192,33 @@ describe('event conditions', () => {
 });
 
 describe('computed-trait and prediction conditions', () => {
-  it('compare the profile\'s computed values like traits, are indexed by their field, and name their path when wrong', () => {
+  it("compare the profile's computed values like traits, are indexed by their field, and name their path when wrong", () => {
     const profile = facts({ 'computed.orders_30d': 2, 'prediction.ltv_band': 'high' });
-    expect(evaluateSegment({ rule: { computed: 'orders_30d', op: 'gte', value: 2 } }, profile, NOW)).toMatchObject({ matched: true, next: null });
-    expect(evaluateSegment({ rule: { prediction: 'ltv_band', op: 'eq', value: 'high' } }, profile, NOW).decisive).toEqual(['$: prediction.ltv_band eq "high"']);
+    expect(evaluateSegment({ rule: { computed: 'orders_30d', op: 'gte', value: 2 } }, profile, NOW)).toMatchObject({
+      matched: true,
+      next: null,
+    });
+    expect(evaluateSegment({ rule: { prediction: 'ltv_band', op: 'eq', value: 'high' } }, profile, NOW).decisive).toEqual([
+      '$: prediction.ltv_band eq "high"',
+    ]);
     expect(evaluateSegment({ rule: { computed: 'unknown_trait', op: 'exists', value: false } }, profile, NOW).matched).toBe(true);
-    expect(new RuleIndex([{ id: 's', rule: { all: [{ computed: 'orders_30d', op: 'gte', value: 2 }, { prediction: 'churn_risk', op: 'eq', value: 'high' }] } }]).affected({ fields: ['prediction.churn_risk'] })).toEqual(new Set(['s']));
-    expect(validateRule({ any: [{ prediction: 'ltv', op: 'eq', value: 'high' }] })).toMatchObject({ ok: false, path: '$.any[0].prediction' });
+    expect(
+      new RuleIndex([
+        {
+          id: 's',
+          rule: {
+            all: [
+              { computed: 'orders_30d', op: 'gte', value: 2 },
+              { prediction: 'churn_risk', op: 'eq', value: 'high' },
+            ],
+          },
+        },
+      ]).affected({ fields: ['prediction.churn_risk'] }),
+    ).toEqual(new Set(['s']));
+    expect(validateRule({ any: [{ prediction: 'ltv', op: 'eq', value: 'high' }] })).toMatchObject({
+      ok: false,
+      path: '$.any[0].prediction',
+    });
     expect(validateRule({ computed: 'orders_30d', op: 'gte' })).toMatchObject({ ok: false, path: '$.value', message: 'is required' });
   });
 });
@@ -174,7 +241,11 @@ describe('consent, test profiles, segment references', () => {
   });
 
   it('refuses cycles and orders segments after those they reference', () => {
-    const rules = new Map<string, Rule>([['a', { segment: 'b' }], ['b', { all: [{ segment: 'c' }] }], ['c', { trait: 'traits.x', op: 'exists' }]]);
+    const rules = new Map<string, Rule>([
+      ['a', { segment: 'b' }],
+      ['b', { all: [{ segment: 'c' }] }],
+      ['c', { trait: 'traits.x', op: 'exists' }],
+    ]);
     expect(findCycle(rules)).toBeNull();
     expect(dependencyOrder(rules)).toEqual(['c', 'b', 'a']);
     rules.set('c', { not: { segment: 'a' } });
@@ -190,7 +261,11 @@ describe('consent, test profiles, segment references', () => {
 
 describe('the rule index', () => {
   it('lists referenced fields and events, and finds affected segments with their dependents', () => {
-    expect(ruleReferences(churn)).toEqual({ fields: new Set(['traits.contract_end_date', 'traits.renewal_status']), events: new Set(), segments: new Set() });
+    expect(ruleReferences(churn)).toEqual({
+      fields: new Set(['traits.contract_end_date', 'traits.renewal_status']),
+      events: new Set(),
+      segments: new Set(),
+    });
     const index = new RuleIndex([
       { id: 'churn', rule: churn },
       { id: 'buyers', rule: { event: 'Order Completed' } },

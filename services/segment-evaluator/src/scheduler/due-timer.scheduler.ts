@@ -19,7 +19,10 @@ const PROFILES_PER_ROUND = 500;
  */
 @Injectable()
 export class DueTimerScheduler {
-  constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool, private readonly catalogs: SegmentCatalogCache) {}
+  constructor(
+    @Inject(SERVICE_PG_POOL) private readonly pool: Pool,
+    private readonly catalogs: SegmentCatalogCache,
+  ) {}
 
   /** Fires every due time at or before `now`, in due order; resolves to the flips it caused. */
   async runDue(now: number): Promise<MembershipFlip[]> {
@@ -38,7 +41,10 @@ export class DueTimerScheduler {
         [now, PROFILES_PER_ROUND],
       );
       if (candidates.rowCount === 0) return null;
-      const profiles = await lockProfiles(tx, candidates.rows.map((r) => r.profile_id));
+      const profiles = await lockProfiles(
+        tx,
+        candidates.rows.map((r) => r.profile_id),
+      );
       const catalog = await this.catalogs.load(tx);
       const outcome = await fireOverdue(tx, catalog, profiles, now);
       await writeOutbox(tx, await lockWriterLane(tx, 'due-timers'), outcome.messages);

@@ -10,10 +10,16 @@ const within = (days: number) => ({ trait: 'traits.contract_end_date', op: 'with
 describe('due times, one per profile', () => {
   const h = new EvaluatorHarness();
   const dueOf = async (profileId: string) => {
-    const { rows } = await h.schema.pool.query<{ due: string | null }>('SELECT due_at_ms AS due FROM profiles WHERE profile_id = $1', [profileId]);
+    const { rows } = await h.schema.pool.query<{ due: string | null }>('SELECT due_at_ms AS due FROM profiles WHERE profile_id = $1', [
+      profileId,
+    ]);
     return rows[0]?.due === null || rows[0] === undefined ? null : Number(rows[0].due);
   };
-  const atOf = (profileId: string) => h.collector.all(Topics.SegmentsMembership).filter((m) => m.value.profileId === profileId).map((m) => m.value.at);
+  const atOf = (profileId: string) =>
+    h.collector
+      .all(Topics.SegmentsMembership)
+      .filter((m) => m.value.profileId === profileId)
+      .map((m) => m.value.at);
 
   beforeAll(async () => {
     await h.start('segments_due_times', T0);

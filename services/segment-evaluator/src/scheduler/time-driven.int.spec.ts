@@ -5,17 +5,30 @@ import { EvaluatorHarness } from '../test-support/evaluator-harness';
 
 const T0 = Date.UTC(2026, 5, 1);
 const iso = (ms: number) => new Date(ms).toISOString();
-const churn = { all: [{ trait: 'traits.contract_end_date', op: 'withinNextDays', days: 30 }, { trait: 'traits.renewal_status', op: 'neq', value: 'confirmed' }] };
+const churn = {
+  all: [
+    { trait: 'traits.contract_end_date', op: 'withinNextDays', days: 30 },
+    { trait: 'traits.renewal_status', op: 'neq', value: 'confirmed' },
+  ],
+};
 
 /** Time-driven membership through stored due timers and an injectable clock: no sleeping, no rescans. */
 describe('due timers', () => {
   const h = new EvaluatorHarness();
-  const messagesOf = (profileId: string) => h.collector.all(Topics.SegmentsMembership).filter((m) => m.value.profileId === profileId).map((m) => m.value);
+  const messagesOf = (profileId: string) =>
+    h.collector
+      .all(Topics.SegmentsMembership)
+      .filter((m) => m.value.profileId === profileId)
+      .map((m) => m.value);
 
   beforeAll(async () => {
     await h.start('segments_timers', T0);
     await h.http('POST', '/v1/segments', { id: 'churn-risk', name: 'seed 002', rule: churn });
-    await h.http('POST', '/v1/segments', { id: 'buyers-2x-7d', name: 'window', rule: { event: 'Order Completed', atLeast: 2, inLastDays: 7 } });
+    await h.http('POST', '/v1/segments', {
+      id: 'buyers-2x-7d',
+      name: 'window',
+      rule: { event: 'Order Completed', atLeast: 2, inLastDays: 7 },
+    });
   }, 90_000);
   afterAll(() => h.stop());
 
@@ -48,7 +61,8 @@ describe('due timers', () => {
   it('fires each due timer exactly once when several schedulers run at the same time', async () => {
     await h.clockTo(T0 + 10 * DAY_MS);
     const ids = Array.from({ length: 40 }, (_, i) => `p-many-${i}`);
-    for (const id of ids) await h.profile(id, { 'traits.contract_end_date': iso(T0 + 45 * DAY_MS + 1000 * ids.indexOf(id)), 'traits.renewal_status': 'none' });
+    for (const id of ids)
+      await h.profile(id, { 'traits.contract_end_date': iso(T0 + 45 * DAY_MS + 1000 * ids.indexOf(id)), 'traits.renewal_status': 'none' });
     for (const id of ids) await h.waitForDecided(id);
     h.clock.set(T0 + 16 * DAY_MS);
     const scheduler = h.service.app.get(DueTimerScheduler);

@@ -11,13 +11,18 @@ import { computedConditions, type Rule } from '../rules';
 export async function checkComputedKeys(db: SqlExecutor, rule: Rule): Promise<void> {
   const conditions = computedConditions(rule);
   if (conditions.length === 0) return;
-  const { rows } = await db.query<{ trait_key: string }>('SELECT trait_key FROM computed_trait_definitions WHERE deleted_at IS NULL AND trait_key = ANY($1::text[])', [conditions.map((c) => c.key)]);
+  const { rows } = await db.query<{ trait_key: string }>(
+    'SELECT trait_key FROM computed_trait_definitions WHERE deleted_at IS NULL AND trait_key = ANY($1::text[])',
+    [conditions.map((c) => c.key)],
+  );
   const defined = new Set(rows.map((r) => r.trait_key));
-  const details = conditions.filter((c) => !defined.has(c.key)).map(({ path, key }) => ({
-    path,
-    message: (PREDICTION_NAMES as readonly string[]).includes(key)
-      ? `names no computed trait: ${key} is a built-in prediction, written { "prediction": "${key}", ... }`
-      : `names no computed trait: ${key} is not defined (POST /v1/computed-traits)`,
-  }));
+  const details = conditions
+    .filter((c) => !defined.has(c.key))
+    .map(({ path, key }) => ({
+      path,
+      message: (PREDICTION_NAMES as readonly string[]).includes(key)
+        ? `names no computed trait: ${key} is a built-in prediction, written { "prediction": "${key}", ... }`
+        : `names no computed trait: ${key} is not defined (POST /v1/computed-traits)`,
+    }));
   if (details.length > 0) throw new BadRequestException({ message: `rule ${details[0].path} ${details[0].message}`, details });
 }

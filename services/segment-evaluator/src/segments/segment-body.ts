@@ -31,5 +31,8 @@ export function parseSegmentBody(input: unknown): SegmentBody {
 export function parseRule(input: unknown): Rule {
   const result = validateRule(input);
   if (result.ok) return result.rule;
-  throw new BadRequestException({ message: `rule ${result.path} ${result.message}`, details: [{ path: result.path, message: result.message }] });
+  throw new BadRequestException({
+    message: `rule ${result.path} ${result.message}`,
+    details: [{ path: result.path, message: result.message }],
+  });
 }

@@ -20,7 +20,11 @@ export class SegmentPreviewService {
     @Inject(SEGMENT_SETTINGS) private readonly settings: SegmentSettings,
   ) {}
 
-  async preview(rule: Rule, includeTestProfiles: boolean, sampleSize: number): Promise<{ count: number; total: number; sample: string[]; at: string; tookMs: number }> {
+  async preview(
+    rule: Rule,
+    includeTestProfiles: boolean,
+    sampleSize: number,
+  ): Promise<{ count: number; total: number; sample: string[]; at: string; tookMs: number }> {
     const started = performance.now();
     const now = this.clock.now();
     let after = '';
@@ -43,9 +47,18 @@ export class SegmentPreviewService {
       const histories = eventNames.length > 0 ? await loadEventHistories(this.pool, ids, eventNames) : new Map();
       const memberships = refs.segments.size > 0 ? await loadMemberships(this.pool, ids) : new Map();
       for (const row of rows) {
-        const facts = { values: row.vals, isTest: row.is_test, events: histories.get(row.profile_id) ?? new Map(), historyDays: this.settings.eventHistoryDays };
+        const facts = {
+          values: row.vals,
+          isTest: row.is_test,
+          events: histories.get(row.profile_id) ?? new Map(),
+          historyDays: this.settings.eventHistoryDays,
+        };
         const stored = memberships.get(row.profile_id);
-        const decision = evaluateSegment({ rule, includeTestProfiles }, facts, now, (id) => ({ matched: stored?.has(id) ?? false, next: null, decisive: [] }));
+        const decision = evaluateSegment({ rule, includeTestProfiles }, facts, now, (id) => ({
+          matched: stored?.has(id) ?? false,
+          next: null,
+          decisive: [],
+        }));
         total++;
         if (!decision.matched) continue;
         count++;

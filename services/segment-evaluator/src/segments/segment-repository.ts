@@ -2,7 +2,14 @@ import { BadRequestException, ConflictException, Inject, Injectable, NotFoundExc
 import { inTransaction, lockWriterLane, writeOutbox, type SqlExecutor } from '@tessera/kafka';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
-import { BACKFILL_COLUMNS_SQL, backfillView, cancelBackfill, latestBackfillSql, queueBackfill, type BackfillView } from '../backfill/backfill-queue';
+import {
+  BACKFILL_COLUMNS_SQL,
+  backfillView,
+  cancelBackfill,
+  latestBackfillSql,
+  queueBackfill,
+  type BackfillView,
+} from '../backfill/backfill-queue';
 import { writeDecisions } from '../evaluation/membership-writer';
 import { lockProfiles } from '../evaluation/profile-store';
 import { findCycle, ruleReferences, type Rule } from '../rules';
@@ -22,7 +29,16 @@ export interface SegmentView {
   backfill: BackfillView | null;
 }
 
-type DefinitionRow = { segment_id: string; name: string; description: string | null; rule: Rule; include_test_profiles: boolean; version: number; created_at: Date; updated_at: Date };
+type DefinitionRow = {
+  segment_id: string;
+  name: string;
+  description: string | null;
+  rule: Rule;
+  include_test_profiles: boolean;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+};
 
 const VIEW_SQL = `
   SELECT d.segment_id, d.name, d.description, d.rule, d.include_test_profiles, d.version, d.created_at, d.updated_at,
@@ -77,18 +93,33 @@ export class SegmentRepository {
     await inTransaction(this.pool, async (tx) => {
       await tx.query('LOCK TABLE segment_definitions IN SHARE ROW EXCLUSIVE MODE');
       const live = await this.liveRules(tx);
-      const found = await tx.query<{ version: number }>('SELECT version FROM segment_definitions WHERE segment_id = $1 AND deleted_at IS NULL', [id]);
+      const found = await tx.query<{ version: number }>(
+        'SELECT version FROM segment_definitions WHERE segment_id = $1 AND deleted_at IS NULL',
+        [id],
+      );
       if (!found.rowCount) throw new NotFoundException(`segment ${id} does not exist`);
       const users = [...live].filter(([other, rule]) => other !== id && ruleReferences(rule).segments.has(id)).map(([other]) => other);
       if (users.length > 0) throw new ConflictException(`segment ${id} is referenced by ${users.sort().join(', ')}`);
       await tx.query('UPDATE segment_definitions SET deleted_at = now() WHERE segment_id = $1', [id]);
       await cancelBackfill(tx, { kind: 'segment', segmentId: id });
       const members = await tx.query<{ profile_id: string }>('SELECT profile_id FROM memberships WHERE segment_id = $1', [id]);
-      const profiles = await lockProfiles(tx, members.rows.map((r) => r.profile_id));
+      const profiles = await lockProfiles(
+        tx,
+        members.rows.map((r) => r.profile_id),
+      );
       const segmentVersion = found.rows[0].version;
-      const messages = await writeDecisions(tx, [...profiles.values()].map((profile) => ({
-        profile, at: now, decision: { absorbed: false, next: null, flips: [{ segmentId: id, segmentVersion, change: 'exited' as const, reason: `segment ${id} deleted` }] },
-      })));
+      const messages = await writeDecisions(
+        tx,
+        [...profiles.values()].map((profile) => ({
+          profile,
+          at: now,
+          decision: {
+            absorbed: false,
+            next: null,
+            flips: [{ segmentId: id, segmentVersion, change: 'exited' as const, reason: `segment ${id} deleted` }],
+          },
+        })),
+      );
       await writeOutbox(tx, await lockWriterLane(tx, 'segment-removal'), messages);
     });
   }
@@ -105,21 +136,44 @@ export class SegmentRepository {
   }
 
   async list(limit: number, after: string | null): Promise<SegmentView[]> {
-    const { rows } = await this.pool.query(`${VIEW_SQL} AND ($1::text IS NULL OR d.segment_id > $1) ORDER BY d.segment_id LIMIT $2`, [after, limit]);
+    const { rows } = await this.pool.query(`${VIEW_SQL} AND ($1::text IS NULL OR d.segment_id > $1) ORDER BY d.segment_id LIMIT $2`, [
+      after,
+      limit,
+    ]);
     return rows.map(toView);
   }
 
-  async versions(id: string): Promise<Array<{ version: number; name: string; description: string | null; rule: Rule; includeTestProfiles: boolean; savedAt: string }>> {
-    const { rows } = await this.pool.query<{ version: number; name: string; description: string | null; rule: Rule; include_test_profiles: boolean; saved_at: Date }>(
+  async versions(
+    id: string,
+  ): Promise<
+    Array<{ version: number; name: string; description: string | null; rule: Rule; includeTestProfiles: boolean; savedAt: string }>
+  > {
+    const { rows } = await this.pool.query<{
+      version: number;
+      name: string;
+      description: string | null;
+      rule: Rule;
+      include_test_profiles: boolean;
+      saved_at: Date;
+    }>(
       'SELECT version, name, description, rule, include_test_profiles, saved_at FROM segment_versions WHERE segment_id = $1 ORDER BY version',
       [id],
     );
     if (rows.length === 0) throw new NotFoundException(`segment ${id} does not exist`);
-    return rows.map((r) => ({ version: r.version, name: r.name, description: r.description, rule: r.rule, includeTestProfiles: r.include_test_profiles, savedAt: r.saved_at.toISOString() }));
+    return rows.map((r) => ({
+      version: r.version,
+      name: r.name,
+      description: r.description,
+      rule: r.rule,
+      includeTestProfiles: r.include_test_profiles,
+      savedAt: r.saved_at.toISOString(),
+    }));
   }
 
   private async liveRules(tx: SqlExecutor): Promise<Map<string, Rule>> {
-    const { rows } = await tx.query<{ segment_id: string; rule: Rule }>('SELECT segment_id, rule FROM segment_definitions WHERE deleted_at IS NULL');
+    const { rows } = await tx.query<{ segment_id: string; rule: Rule }>(
+      'SELECT segment_id, rule FROM segment_definitions WHERE deleted_at IS NULL',
+    );
     return new Map(rows.map((r) => [r.segment_id, r.rule]));
   }
 
@@ -128,11 +182,13 @@ export class SegmentRepository {
     await tx.query('LOCK TABLE segment_definitions IN SHARE ROW EXCLUSIVE MODE');
     const live = await this.liveRules(tx);
     const missing = [...ruleReferences(rule).segments].filter((ref) => ref !== id && !live.has(ref));
-    if (missing.length > 0) throw new BadRequestException({ message: `rule references unknown segment ${missing.sort().join(', ')}`, details: missing });
+    if (missing.length > 0)
+      throw new BadRequestException({ message: `rule references unknown segment ${missing.sort().join(', ')}`, details: missing });
     await checkComputedKeys(tx, rule);
     live.set(id, rule);
     const cycle = findCycle(live);
-    if (cycle) throw new BadRequestException({ message: `rule would make a segment reference cycle: ${cycle.join(' -> ')}`, details: cycle });
+    if (cycle)
+      throw new BadRequestException({ message: `rule would make a segment reference cycle: ${cycle.join(' -> ')}`, details: cycle });
   }
 
   /** The 400 a save gives for an undefined computed trait, for a preview of an unsaved rule too. */
@@ -153,8 +209,15 @@ export class SegmentRepository {
 
 function toView(r: DefinitionRow & Record<string, unknown>): SegmentView {
   return {
-    id: r.segment_id, name: r.name, description: r.description, rule: r.rule, includeTestProfiles: r.include_test_profiles, version: r.version,
-    createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(), memberCount: r.member_count as number,
+    id: r.segment_id,
+    name: r.name,
+    description: r.description,
+    rule: r.rule,
+    includeTestProfiles: r.include_test_profiles,
+    version: r.version,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    memberCount: r.member_count as number,
     backfill: backfillView(r),
   };
 }

@@ -10,23 +10,56 @@ describe('segments API', () => {
   afterAll(() => h.stop());
 
   it('creates, reads, lists, versions every edit, and needs the admin token on every route', async () => {
-    const created = await h.http('POST', '/v1/segments', { id: 'pro', name: 'Pro plan', rule: { trait: 'traits.plan', op: 'eq', value: 'pro' } });
+    const created = await h.http('POST', '/v1/segments', {
+      id: 'pro',
+      name: 'Pro plan',
+      rule: { trait: 'traits.plan', op: 'eq', value: 'pro' },
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: 'pro', version: 1, includeTestProfiles: false, memberCount: 0, backfill: { version: 1, total: 0 } });
-    const edited = await h.http('PUT', '/v1/segments/pro', { name: 'Pro or team', rule: { trait: 'traits.plan', op: 'in', value: ['pro', 'team'] } });
+    expect(created.body).toMatchObject({
+      id: 'pro',
+      version: 1,
+      includeTestProfiles: false,
+      memberCount: 0,
+      backfill: { version: 1, total: 0 },
+    });
+    const edited = await h.http('PUT', '/v1/segments/pro', {
+      name: 'Pro or team',
+      rule: { trait: 'traits.plan', op: 'in', value: ['pro', 'team'] },
+    });
     expect(edited.body).toMatchObject({ id: 'pro', version: 2, name: 'Pro or team' });
-    expect((await h.http('GET', '/v1/segments/pro/versions')).body.versions.map((v: { version: number; name: string }) => [v.version, v.name])).toEqual([[1, 'Pro plan'], [2, 'Pro or team']]);
+    expect(
+      (await h.http('GET', '/v1/segments/pro/versions')).body.versions.map((v: { version: number; name: string }) => [v.version, v.name]),
+    ).toEqual([
+      [1, 'Pro plan'],
+      [2, 'Pro or team'],
+    ]);
     expect((await h.http('GET', '/v1/segments')).body.segments.map((s: { id: string }) => s.id)).toContain('pro');
     expect((await h.http('POST', '/v1/segments', { id: 'pro', name: 'again', rule: { segment: 'x' } })).status).toBe(400);
-    expect((await h.http('POST', '/v1/segments', { id: 'pro', name: 'again', rule: { trait: 'traits.plan', op: 'exists' } })).status).toBe(409);
+    expect((await h.http('POST', '/v1/segments', { id: 'pro', name: 'again', rule: { trait: 'traits.plan', op: 'exists' } })).status).toBe(
+      409,
+    );
     expect((await h.http('GET', '/v1/segments/nope')).status).toBe(404);
-    for (const [method, path] of [['GET', '/v1/segments'], ['POST', '/v1/segments/preview'], ['GET', '/v1/segments/pro/members'], ['GET', '/v1/profiles/p/segments']]) {
+    for (const [method, path] of [
+      ['GET', '/v1/segments'],
+      ['POST', '/v1/segments/preview'],
+      ['GET', '/v1/segments/pro/members'],
+      ['GET', '/v1/profiles/p/segments'],
+    ]) {
       expect((await fetch(`${h.service.url}${path}`, { method })).status).toBe(401);
     }
   });
 
   it('refuses the read token even on GET: every evaluator route takes the admin token only', async () => {
-    for (const path of ['/v1/segments', '/v1/segments/pro', '/v1/segments/pro/members', '/v1/segments/pro/versions', '/v1/profiles/p/segments', '/v1/computed-traits', '/v1/computed-traits/x']) {
+    for (const path of [
+      '/v1/segments',
+      '/v1/segments/pro',
+      '/v1/segments/pro/members',
+      '/v1/segments/pro/versions',
+      '/v1/profiles/p/segments',
+      '/v1/computed-traits',
+      '/v1/computed-traits/x',
+    ]) {
       const res = await h.http('GET', path, undefined, READ_TOKEN);
       expect([path, res.status, res.body.message]).toEqual([path, 403, expect.stringContaining('admin token only')]);
     }
@@ -34,7 +67,15 @@ describe('segments API', () => {
   });
 
   it('a bad rule is 400 with a message and the JSON path into the rule', async () => {
-    const bad = await h.http('POST', '/v1/segments', { name: 'bad', rule: { all: [{ trait: 'traits.a', op: 'eq', value: 1 }, { event: 'X', where: [{ property: 'p', op: 'bigger', value: 1 }] }] } });
+    const bad = await h.http('POST', '/v1/segments', {
+      name: 'bad',
+      rule: {
+        all: [
+          { trait: 'traits.a', op: 'eq', value: 1 },
+          { event: 'X', where: [{ property: 'p', op: 'bigger', value: 1 }] },
+        ],
+      },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/^rule \$\.all\[1\]\.where\[0\]\.op must be one of eq, neq/);
     expect(bad.body.details).toEqual([{ path: '$.all[1].where[0].op', message: expect.stringContaining('must be one of') }]);
@@ -52,8 +93,12 @@ describe('segments API', () => {
     await h.waitForChanges('p-del', ['entered a', 'entered b']);
     expect((await h.http('DELETE', '/v1/segments/b')).status).toBe(204);
     await h.waitForChanges('p-del', ['entered a', 'entered b', 'exited b']);
-    expect(h.collector.all(Topics.SegmentsMembership).find((m) => m.value.change === 'exited' && m.value.segmentId === 'b')?.value.reason).toBe('segment b deleted');
+    expect(
+      h.collector.all(Topics.SegmentsMembership).find((m) => m.value.change === 'exited' && m.value.segmentId === 'b')?.value.reason,
+    ).toBe('segment b deleted');
     expect((await h.http('GET', '/v1/segments/b')).status).toBe(404);
-    expect((await h.http('GET', '/v1/profiles/p-del/segments')).body.memberships.map((m: { segmentId: string }) => m.segmentId)).toEqual(['a']);
+    expect((await h.http('GET', '/v1/profiles/p-del/segments')).body.memberships.map((m: { segmentId: string }) => m.segmentId)).toEqual([
+      'a',
+    ]);
   });
 });

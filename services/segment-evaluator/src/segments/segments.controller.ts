@@ -13,7 +13,11 @@ const previewBody = new JsonBodyValidator<{ rule: unknown; includeTestProfiles?:
   type: 'object',
   additionalProperties: false,
   required: ['rule'],
-  properties: { rule: { type: 'object' }, includeTestProfiles: { type: 'boolean' }, sampleSize: { type: 'integer', minimum: 0, maximum: 100 } },
+  properties: {
+    rule: { type: 'object' },
+    includeTestProfiles: { type: 'boolean' },
+    sampleSize: { type: 'integer', minimum: 0, maximum: 100 },
+  },
 });
 
 /** Segment definitions (versioned on every edit), their members, and previews of unsaved rules. */
@@ -30,7 +34,9 @@ export class SegmentsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a segment {id?, name, description?, rule, includeTestProfiles?}; a backfill over existing profiles starts' })
+  @ApiOperation({
+    summary: 'Create a segment {id?, name, description?, rule, includeTestProfiles?}; a backfill over existing profiles starts',
+  })
   async create(@Body() body: unknown): Promise<SegmentView> {
     const segment = parseSegmentBody(body);
     return this.segments.create(segment, segment.id ?? randomUUID());
@@ -81,7 +87,11 @@ export class SegmentsController {
 
   @Get(':id/members')
   @ApiOperation({ summary: 'Members by profile id, a page at a time (?limit=100&after=<profileId>; the answer gives next)' })
-  async members(@Param('id') id: string, @Query('limit') limit?: string, @Query('after') after?: string): Promise<{ segmentId: string; members: MemberView[]; next: string | null }> {
+  async members(
+    @Param('id') id: string,
+    @Query('limit') limit?: string,
+    @Query('after') after?: string,
+  ): Promise<{ segmentId: string; members: MemberView[]; next: string | null }> {
     await this.segments.getOrThrow(id);
     return { segmentId: id, ...(await this.memberships.members(id, pageLimit(limit, 100), after ?? null)) };
   }

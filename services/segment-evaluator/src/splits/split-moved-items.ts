@@ -13,7 +13,10 @@ const keyOf = (sourceId: string, messageId: string) => `${sourceId}\u0000${messa
  * resolved before the split arrives (or is replayed) keyed to the survivor. One indexed lookup per slice; the
  * table holds only items that splits named.
  */
-export async function redirectSplitItems(tx: SqlExecutor, events: Array<{ profileId: string; sourceId: string; messageId: string }>): Promise<void> {
+export async function redirectSplitItems(
+  tx: SqlExecutor,
+  events: Array<{ profileId: string; sourceId: string; messageId: string }>,
+): Promise<void> {
   const { rows } = await tx.query<{ message_id: string; source_id: string; profile_id: string }>(
     'SELECT message_id, source_id, profile_id FROM split_moved_items WHERE message_id = ANY($1::text[])',
     [events.map((e) => e.messageId)],

@@ -31,7 +31,8 @@ export class SplitApplier {
       const kept = await this.follow(tx, rows, split.survivorProfileId);
       if (kept === created) continue;
       // v2 names (source, message id); a v1 split only message ids, which then match any source
-      const named: NamedItem[] = split.movedItems.length > 0 ? split.movedItems : split.movedMessageIds.map((messageId) => ({ sourceId: '', messageId }));
+      const named: NamedItem[] =
+        split.movedItems.length > 0 ? split.movedItems : split.movedMessageIds.map((messageId) => ({ sourceId: '', messageId }));
       // it is its own profile again from this split on: an event keyed to it before its own change (merged ->
       // active) arrives stays with it instead of following the stale redirect to the survivor
       await tx.query("UPDATE profiles SET merged_into = NULL WHERE profile_id = $1 AND status = 'merged'", [created]);
@@ -42,7 +43,9 @@ export class SplitApplier {
     const rows = await lockProfiles(tx, [...touched]);
     // read once the profiles are locked: a segment deleted while this waited for a lock is not decided again
     const catalog = await SegmentCatalog.load(tx, this.settings);
-    const requests = [...rows.values()].filter((p) => p.status === 'active').map((profile) => ({ profile, scope: 'all' as const, at: now, computed: 'all' as const }));
+    const requests = [...rows.values()]
+      .filter((p) => p.status === 'active')
+      .map((profile) => ({ profile, scope: 'all' as const, at: now, computed: 'all' as const }));
     return evaluateProfiles(tx, catalog, requests);
   }
 

@@ -9,8 +9,13 @@ const T0 = Date.UTC(2026, 5, 1);
 describe('splits', () => {
   const h = new EvaluatorHarness();
   const historyOf = async (profileId: string) =>
-    (await h.schema.pool.query<{ message_id: string }>('SELECT message_id FROM profile_events WHERE profile_id = $1 ORDER BY message_id', [profileId])).rows.map((r) => r.message_id);
-  const ordersOf = async (profileId: string) => (await h.http('GET', `/v1/profiles/${profileId}/segments`)).body.computedTraits?.orders_ever;
+    (
+      await h.schema.pool.query<{ message_id: string }>('SELECT message_id FROM profile_events WHERE profile_id = $1 ORDER BY message_id', [
+        profileId,
+      ])
+    ).rows.map((r) => r.message_id);
+  const ordersOf = async (profileId: string) =>
+    (await h.http('GET', `/v1/profiles/${profileId}/segments`)).body.computedTraits?.orders_ever;
 
   beforeAll(async () => {
     await h.start('segments_splits', T0);
@@ -38,9 +43,19 @@ describe('splits', () => {
 
     // the split names p-b's items, one of them (b-o2, resolved before the split) not yet delivered
     await h.identityChange({
-      changeId: 'split-1', kind: 'split', survivorProfileId: 'p-a', absorbedProfileId: 'p-b', rule: 'manual_split',
-      identifiers: [{ type: 'user_id', value: 'p-b' }], movedMessageIds: ['b-o1', 'b-v1', 'b-o2'],
-      movedItems: [{ sourceId: 'web', messageId: 'b-o1' }, { sourceId: 'web', messageId: 'b-v1' }, { sourceId: 'web', messageId: 'b-o2' }], at: T0,
+      changeId: 'split-1',
+      kind: 'split',
+      survivorProfileId: 'p-a',
+      absorbedProfileId: 'p-b',
+      rule: 'manual_split',
+      identifiers: [{ type: 'user_id', value: 'p-b' }],
+      movedMessageIds: ['b-o1', 'b-v1', 'b-o2'],
+      movedItems: [
+        { sourceId: 'web', messageId: 'b-o1' },
+        { sourceId: 'web', messageId: 'b-v1' },
+        { sourceId: 'web', messageId: 'b-o2' },
+      ],
+      at: T0,
     });
     await h.waitForChanges('p-a', ['entered buyer-2x', 'entered viewer', 'exited viewer']);
     expect(await historyOf('p-a')).toEqual(['a-o1', 'a-o2']);

@@ -1,6 +1,14 @@
 import { encode, TOPIC_SPECS, Topics, type IdentityChangeInput, type ProfileChangeInput, type ResolvedItemInput } from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestProducer, createTestSchema, createTestTopics, startTestBroker, TopicCollector, type TestBroker, type TestSchema } from '@tessera/testing';
+import {
+  createTestProducer,
+  createTestSchema,
+  createTestTopics,
+  startTestBroker,
+  TopicCollector,
+  type TestBroker,
+  type TestSchema,
+} from '@tessera/testing';
 import { type Producer } from 'kafkajs';
 import { AppModule } from '../app.module';
 import { SegmentClock } from '../config/segment-clock';
@@ -24,9 +32,18 @@ export class EvaluatorHarness {
 
   async start(schemaName: string, at: number): Promise<void> {
     this.broker = await startTestBroker();
-    await createTestTopics(this.broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
+    await createTestTopics(
+      this.broker.brokers,
+      TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })),
+    );
     this.schema = await createTestSchema(schemaName);
-    this.service = await startServiceForTest(AppModule, 'segment-evaluator', { databaseUrl: this.schema.url, schema: this.schema.schema, kafkaBrokers: this.broker.brokers.join(','), adminToken: ADMIN, readToken: READ_TOKEN });
+    this.service = await startServiceForTest(AppModule, 'segment-evaluator', {
+      databaseUrl: this.schema.url,
+      schema: this.schema.schema,
+      kafkaBrokers: this.broker.brokers.join(','),
+      adminToken: ADMIN,
+      readToken: READ_TOKEN,
+    });
     this.clock = this.service.app.get(SegmentClock);
     this.clock.set(at);
     this.producer = createTestProducer(this.broker.brokers, 'evaluator-test');
@@ -47,13 +64,31 @@ export class EvaluatorHarness {
   async profile(profileId: string, values: Record<string, unknown>, extra: Partial<ProfileChangeInput> = {}): Promise<void> {
     const version = (this.versions.get(profileId) ?? 0) + 1;
     this.versions.set(profileId, version);
-    const change: ProfileChangeInput = { profileId, version, status: 'active', changedFields: Object.keys(values), values: JSON.stringify(values), identifiers: [{ type: 'user_id', value: profileId }], changedAt: this.clock.now(), ...extra };
-    await this.producer.send({ topic: Topics.ProfilesChanged, messages: [{ key: profileId, value: encode(Topics.ProfilesChanged, change) }] });
+    const change: ProfileChangeInput = {
+      profileId,
+      version,
+      status: 'active',
+      changedFields: Object.keys(values),
+      values: JSON.stringify(values),
+      identifiers: [{ type: 'user_id', value: profileId }],
+      changedAt: this.clock.now(),
+      ...extra,
+    };
+    await this.producer.send({
+      topic: Topics.ProfilesChanged,
+      messages: [{ key: profileId, value: encode(Topics.ProfilesChanged, change) }],
+    });
   }
 
   async track(profileId: string, messageId: string, event: string, at: number, properties: Record<string, unknown> = {}): Promise<void> {
     const item: ResolvedItemInput = {
-      profileId, kind: 'event', messageId, sourceId: 'web', occurredAt: at, identifiers: [], resolvedAt: at,
+      profileId,
+      kind: 'event',
+      messageId,
+      sourceId: 'web',
+      occurredAt: at,
+      identifiers: [],
+      resolvedAt: at,
       event: { type: 'track', event, receivedAt: at, properties: JSON.stringify(properties) },
     };
     await this.producer.send({ topic: Topics.EventsResolved, messages: [{ key: profileId, value: encode(Topics.EventsResolved, item) }] });
@@ -61,12 +96,17 @@ export class EvaluatorHarness {
 
   /** Publishes a change of the identity graph (a split, as the identity resolver writes it). */
   async identityChange(change: IdentityChangeInput): Promise<void> {
-    await this.producer.send({ topic: Topics.IdentityMerges, messages: [{ key: change.survivorProfileId, value: encode(Topics.IdentityMerges, change) }] });
+    await this.producer.send({
+      topic: Topics.IdentityMerges,
+      messages: [{ key: change.survivorProfileId, value: encode(Topics.IdentityMerges, change) }],
+    });
   }
 
   async http(method: string, path: string, body?: unknown, token = ADMIN): Promise<{ status: number; body: JsonBody }> {
     const res = await fetch(`${this.service.url}${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
@@ -89,12 +129,16 @@ export class EvaluatorHarness {
 
   /** Membership messages of one profile, as "entered seg" / "exited seg", in arrival order. */
   changes(profileId: string): string[] {
-    return this.collector.all(Topics.SegmentsMembership).filter((m) => m.value.profileId === profileId).map((m) => `${m.value.change} ${m.value.segmentId}`);
+    return this.collector
+      .all(Topics.SegmentsMembership)
+      .filter((m) => m.value.profileId === profileId)
+      .map((m) => `${m.value.change} ${m.value.segmentId}`);
   }
 
   async waitForChanges(profileId: string, expected: string[], timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.changes(profileId).length < expected.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    if (JSON.stringify(this.changes(profileId)) !== JSON.stringify(expected)) throw new Error(`${profileId}: expected ${JSON.stringify(expected)}, have ${JSON.stringify(this.changes(profileId))}`);
+    if (JSON.stringify(this.changes(profileId)) !== JSON.stringify(expected))
+      throw new Error(`${profileId}: expected ${JSON.stringify(expected)}, have ${JSON.stringify(this.changes(profileId))}`);
   }
 }

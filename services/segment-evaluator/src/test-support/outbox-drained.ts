@@ -7,8 +7,12 @@ import type { Pool } from 'pg';
  * Tests count the messages they collected after this, so a message still staged cannot pass for a missing one.
  */
 export async function outboxDrained(pool: Pool, timeoutMs = 60_000): Promise<void> {
-  await eventually(async () => {
-    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${KafkaTables.outboxBatches}`);
-    return rows[0].n === 0 ? true : undefined;
-  }, timeoutMs, 'outbox drained');
+  await eventually(
+    async () => {
+      const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${KafkaTables.outboxBatches}`);
+      return rows[0].n === 0 ? true : undefined;
+    },
+    timeoutMs,
+    'outbox drained',
+  );
 }

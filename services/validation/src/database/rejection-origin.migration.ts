@@ -8,8 +8,12 @@ export class RejectionOrigin1733800000000 implements MigrationInterface {
   name = 'RejectionOrigin1733800000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('ALTER TABLE rejections ADD COLUMN connection_id text NULL, ADD COLUMN run_id text NULL, ADD COLUMN origin jsonb NULL');
-    await queryRunner.query('CREATE INDEX rejections_connection_time_idx ON rejections (connection_id, run_id, rejected_at DESC, rejection_id) WHERE connection_id IS NOT NULL');
+    await queryRunner.query(
+      'ALTER TABLE rejections ADD COLUMN connection_id text NULL, ADD COLUMN run_id text NULL, ADD COLUMN origin jsonb NULL',
+    );
+    await queryRunner.query(
+      'CREATE INDEX rejections_connection_time_idx ON rejections (connection_id, run_id, rejected_at DESC, rejection_id) WHERE connection_id IS NOT NULL',
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

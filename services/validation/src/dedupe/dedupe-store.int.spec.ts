@@ -9,7 +9,9 @@ describe('DedupeStore (Postgres)', () => {
 
   beforeAll(async () => {
     db = await createTestSchema('validation_dedupe');
-    await db.pool.query('CREATE TABLE dedupe_keys (source_id text NOT NULL, message_id text NOT NULL, accepted_at timestamptz NOT NULL, PRIMARY KEY (source_id, message_id))');
+    await db.pool.query(
+      'CREATE TABLE dedupe_keys (source_id text NOT NULL, message_id text NOT NULL, accepted_at timestamptz NOT NULL, PRIMARY KEY (source_id, message_id))',
+    );
   });
 
   afterAll(async () => {
@@ -17,9 +19,29 @@ describe('DedupeStore (Postgres)', () => {
   });
 
   it('claims new keys once; a key inside the window is a duplicate, per source', async () => {
-    const first = await inTransaction(db.pool, (tx) => store.claim(tx, [{ sourceId: 'a', messageId: '1' }, { sourceId: 'b', messageId: '1' }], week));
-    expect([...first].sort()).toEqual([dedupeKeyString({ sourceId: 'a', messageId: '1' }), dedupeKeyString({ sourceId: 'b', messageId: '1' })].sort());
-    const again = await inTransaction(db.pool, (tx) => store.claim(tx, [{ sourceId: 'a', messageId: '1' }, { sourceId: 'a', messageId: '2' }], week));
+    const first = await inTransaction(db.pool, (tx) =>
+      store.claim(
+        tx,
+        [
+          { sourceId: 'a', messageId: '1' },
+          { sourceId: 'b', messageId: '1' },
+        ],
+        week,
+      ),
+    );
+    expect([...first].sort()).toEqual(
+      [dedupeKeyString({ sourceId: 'a', messageId: '1' }), dedupeKeyString({ sourceId: 'b', messageId: '1' })].sort(),
+    );
+    const again = await inTransaction(db.pool, (tx) =>
+      store.claim(
+        tx,
+        [
+          { sourceId: 'a', messageId: '1' },
+          { sourceId: 'a', messageId: '2' },
+        ],
+        week,
+      ),
+    );
     expect([...again]).toEqual([dedupeKeyString({ sourceId: 'a', messageId: '2' })]);
   });
 
@@ -35,8 +57,19 @@ describe('DedupeStore (Postgres)', () => {
   });
 
   it('reclaims a key older than the window even before pruning, and prunes expired keys', async () => {
-    await db.pool.query("INSERT INTO dedupe_keys VALUES ('old', '1', now() - interval '8 days'), ('old', '2', now() - interval '8 days'), ('old', '3', now() - interval '1 day')");
-    const claimed = await inTransaction(db.pool, (tx) => store.claim(tx, [{ sourceId: 'old', messageId: '1' }, { sourceId: 'old', messageId: '3' }], week));
+    await db.pool.query(
+      "INSERT INTO dedupe_keys VALUES ('old', '1', now() - interval '8 days'), ('old', '2', now() - interval '8 days'), ('old', '3', now() - interval '1 day')",
+    );
+    const claimed = await inTransaction(db.pool, (tx) =>
+      store.claim(
+        tx,
+        [
+          { sourceId: 'old', messageId: '1' },
+          { sourceId: 'old', messageId: '3' },
+        ],
+        week,
+      ),
+    );
     expect([...claimed]).toEqual([dedupeKeyString({ sourceId: 'old', messageId: '1' })]);
     expect(await store.prune(db.pool, week)).toBe(1);
     const { rows } = await db.pool.query("SELECT message_id FROM dedupe_keys WHERE source_id = 'old' ORDER BY message_id");

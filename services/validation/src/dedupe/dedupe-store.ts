@@ -25,7 +25,9 @@ export class DedupeStore {
    */
   async claim(tx: SqlExecutor, keys: readonly DedupeKey[], windowMs: number): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
-    const sorted = [...keys].sort((a, b) => (a.sourceId === b.sourceId ? (a.messageId < b.messageId ? -1 : 1) : a.sourceId < b.sourceId ? -1 : 1));
+    const sorted = [...keys].sort((a, b) =>
+      a.sourceId === b.sourceId ? (a.messageId < b.messageId ? -1 : 1) : a.sourceId < b.sourceId ? -1 : 1,
+    );
     const { rows } = await tx.query<{ source_id: string; message_id: string }>(
       `INSERT INTO dedupe_keys AS d (source_id, message_id, accepted_at)
        SELECT s, m, now() FROM unnest($1::text[], $2::text[]) AS k(s, m)

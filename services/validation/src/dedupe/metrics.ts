@@ -4,7 +4,11 @@ import { ServiceMetrics, type Registry } from '@tessera/observability';
 export function dedupeMetrics(registry: Registry) {
   const metrics = new ServiceMetrics(registry, 'validation');
   return {
-    duplicates: metrics.counter<'kind'>({ what: 'dedupe_duplicates', help: 'Items dropped because their (sourceId, messageId) was accepted within the window', labelNames: ['kind'] }),
+    duplicates: metrics.counter<'kind'>({
+      what: 'dedupe_duplicates',
+      help: 'Items dropped because their (sourceId, messageId) was accepted within the window',
+      labelNames: ['kind'],
+    }),
     pruned: metrics.counter({ what: 'dedupe_pruned_keys', help: 'Expired dedupe keys deleted' }),
   };
 }

@@ -6,7 +6,8 @@ export function parseInstant(name: string, value: string | undefined): number | 
   if (value === undefined || value === '') return undefined;
   if (/^\d{1,15}$/.test(value)) return Number(value);
   const parsed = parseIsoTimestamp(value);
-  if (parsed === undefined) throw new BadRequestException(`${name} must be an ISO-8601 date-time or epoch milliseconds, got ${JSON.stringify(value.slice(0, 60))}`);
+  if (parsed === undefined)
+    throw new BadRequestException(`${name} must be an ISO-8601 date-time or epoch milliseconds, got ${JSON.stringify(value.slice(0, 60))}`);
   return parsed;
 }
 

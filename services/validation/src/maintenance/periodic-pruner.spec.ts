@@ -28,7 +28,13 @@ describe('PeriodicPruner', () => {
   });
 
   it('survives a failing pass', async () => {
-    const pruner = new TestPruner({ what: 'rows', intervalMs: 60_000, logger: silentLogger, prune: () => Promise.reject(new Error('db down')), onPruned: () => undefined });
+    const pruner = new TestPruner({
+      what: 'rows',
+      intervalMs: 60_000,
+      logger: silentLogger,
+      prune: () => Promise.reject(new Error('db down')),
+      onPruned: () => undefined,
+    });
     await expect(pruner.pruneNow()).resolves.toBeUndefined();
   });
 

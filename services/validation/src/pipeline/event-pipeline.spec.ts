@@ -34,12 +34,18 @@ describe('runEventPipeline', () => {
     [{ properties: JSON.stringify({ revenue: 10, currency: 'euro' }) }, 'invalid_currency', 'properties.currency'],
   ])('rejects %j as %s at %s', (overrides, reason, path) => {
     const result = runEventPipeline(rawEvent(overrides), stepEnvironment());
-    expect(result).toMatchObject({ kind: 'dlq', reason: { code: reason, path, about: { itemKind: 'event', sourceId: 'src-1', messageId: 'm-1' } } });
+    expect(result).toMatchObject({
+      kind: 'dlq',
+      reason: { code: reason, path, about: { itemKind: 'event', sourceId: 'src-1', messageId: 'm-1' } },
+    });
   });
 
   it('corrects client clock skew: timestamp = receivedAt - (sentAt - originalTimestamp)', () => {
     // The device clock is 1 h fast; the event happened 5 s before the SDK sent it.
-    const result = runEventPipeline(rawEvent({ timestamp: '2026-11-22T11:00:00.000Z', sentAt: '2026-11-22T11:00:05.000Z' }), stepEnvironment());
+    const result = runEventPipeline(
+      rawEvent({ timestamp: '2026-11-22T11:00:00.000Z', sentAt: '2026-11-22T11:00:05.000Z' }),
+      stepEnvironment(),
+    );
     expect(result.kind).toBe('ok');
     if (result.kind !== 'ok') return;
     expect(new Date(result.value.timestamp).toISOString()).toBe('2026-11-22T09:59:55.000Z');
@@ -72,12 +78,22 @@ describe('runEventPipeline', () => {
     expect(JSON.parse(result.value.properties!)).toEqual({ revenue: 19.9, currency: 'EUR' });
     expect(JSON.parse(result.value.context!).traits).toEqual({ email: 'ada@example.com', phone: '+49301234567' });
     expect([result.value.revenue, result.value.currency]).toEqual([19.9, 'EUR']);
-    expect(env.observations).toMatchObject({ emailsSeen: 1, emailsValid: 1, phonesSeen: 1, phonesValid: 1, transactionsSeen: 1, transactionsWellFormed: 1 });
+    expect(env.observations).toMatchObject({
+      emailsSeen: 1,
+      emailsValid: 1,
+      phonesSeen: 1,
+      phonesValid: 1,
+      transactionsSeen: 1,
+      transactionsWellFormed: 1,
+    });
   });
 
   it('keeps bad emails and phones (counted, not rejected)', () => {
     const env = stepEnvironment();
-    const result = runEventPipeline(rawEvent({ type: 'identify', event: null, traits: JSON.stringify({ email: 'not-an-email', phone: '12' }) }), env);
+    const result = runEventPipeline(
+      rawEvent({ type: 'identify', event: null, traits: JSON.stringify({ email: 'not-an-email', phone: '12' }) }),
+      env,
+    );
     expect(result.kind).toBe('ok');
     expect(env.observations).toMatchObject({ emailsSeen: 1, emailsValid: 0, phonesSeen: 1, phonesValid: 0 });
   });
@@ -86,7 +102,9 @@ describe('runEventPipeline', () => {
     const byContext = runEventPipeline(rawEvent({ context: '{"test":true}' }), stepEnvironment());
     const byRule = runEventPipeline(
       rawEvent({ userId: 'qa-7' }),
-      stepEnvironment({ settings: { sourceId: 'src-1', defaultRegion: null, testRules: [{ path: 'userId', pattern: '^qa-' }], updatedAt: '' } }),
+      stepEnvironment({
+        settings: { sourceId: 'src-1', defaultRegion: null, testRules: [{ path: 'userId', pattern: '^qa-' }], updatedAt: '' },
+      }),
     );
     const real = runEventPipeline(rawEvent(), stepEnvironment());
     expect([byContext, byRule, real].map((r) => r.kind === 'ok' && r.value.isTest)).toEqual([true, true, false]);
@@ -105,7 +123,9 @@ describe('runEventPipeline', () => {
     const result = runEventPipeline(rawEvent({ properties: '{}' }), stepEnvironment({ plan: plan({ mode: 'flag' }) }));
     expect(result.kind).toBe('ok');
     if (result.kind !== 'ok') return;
-    expect(result.value.violations).toEqual([{ reason: 'schema_violation', detail: "properties.revenue must have required property 'revenue'", path: 'properties.revenue' }]);
+    expect(result.value.violations).toEqual([
+      { reason: 'schema_violation', detail: "properties.revenue must have required property 'revenue'", path: 'properties.revenue' },
+    ]);
   });
 
   it('does not apply plans to non-track calls', () => {

@@ -47,5 +47,13 @@ export function rawRecord(overrides: Partial<RawRecord> = {}): RawRecord {
 }
 
 export function stepEnvironment(overrides: Partial<StepEnvironment> = {}): StepEnvironment {
-  return { plan: undefined, settings: undefined, defaultPhoneRegion: '', maxFutureSkewMs: 86_400_000, planValidators: new PlanValidatorCache(), observations: emptyObservations(), ...overrides };
+  return {
+    plan: undefined,
+    settings: undefined,
+    defaultPhoneRegion: '',
+    maxFutureSkewMs: 86_400_000,
+    planValidators: new PlanValidatorCache(),
+    observations: emptyObservations(),
+    ...overrides,
+  };
 }

@@ -102,7 +102,8 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
       if (item.kind === 'event') {
         ctx.emit(Topics.EventsValid, { key: validEventKey(item.value), value: encode(Topics.EventsValid, item.value) });
         for (const violation of item.value.violations ?? []) {
-          if (isPlanReason(violation.reason ?? 'other')) counts.add(this.planMetrics.violations, { reason: violation.reason ?? 'other', mode: 'flag' });
+          if (isPlanReason(violation.reason ?? 'other'))
+            counts.add(this.planMetrics.violations, { reason: violation.reason ?? 'other', mode: 'flag' });
         }
       } else {
         ctx.emit(Topics.RecordsValid, { key: validRecordKey(item.value), value: encode(Topics.RecordsValid, item.value) });
@@ -123,7 +124,12 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
   }
 
   /** Only accepted items take a dedupe key; the first copy in the slice wins, later ones and older keys are duplicates. */
-  private async claimDedupeKeys(ctx: ApplyContext<RawInput>, accepted: readonly Accepted[], tally: QualityTally, counts: CounterTally): Promise<Accepted[]> {
+  private async claimDedupeKeys(
+    ctx: ApplyContext<RawInput>,
+    accepted: readonly Accepted[],
+    tally: QualityTally,
+    counts: CounterTally,
+  ): Promise<Accepted[]> {
     const firstCopies = new Map<string, Accepted>();
     const duplicates: Accepted[] = [];
     for (const item of accepted) {
@@ -131,7 +137,11 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
       if (firstCopies.has(key)) duplicates.push(item);
       else firstCopies.set(key, item);
     }
-    const claimed = await this.dedupe.claim(ctx.tx, [...firstCopies.values()].map((item) => item.value), this.settings.dedupeWindowMs);
+    const claimed = await this.dedupe.claim(
+      ctx.tx,
+      [...firstCopies.values()].map((item) => item.value),
+      this.settings.dedupeWindowMs,
+    );
     const fresh: Accepted[] = [];
     for (const [key, item] of firstCopies) {
       if (claimed.has(key)) fresh.push(item);

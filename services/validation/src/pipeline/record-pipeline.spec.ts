@@ -20,12 +20,18 @@ describe('runRecordPipeline', () => {
     [{ mapping: { mail: 'given-name' } }, 'missing_identity'],
     [{ attributes: JSON.stringify({ crmId: 'undefined' }), mapping: { crmId: 'crm_id' } }, 'missing_identity'],
   ])('rejects %j as %s', (overrides, reason) => {
-    expect(runRecordPipeline(rawRecord(overrides), stepEnvironment())).toMatchObject({ kind: 'dlq', reason: { code: reason, about: { itemKind: 'record' } } });
+    expect(runRecordPipeline(rawRecord(overrides), stepEnvironment())).toMatchObject({
+      kind: 'dlq',
+      reason: { code: reason, about: { itemKind: 'record' } },
+    });
   });
 
   it('leaves a blocked identifier attribute out of the mapping, counts it, and keeps the record', () => {
     const env = stepEnvironment();
-    const result = runRecordPipeline(rawRecord({ attributes: JSON.stringify({ mail: 'ada@example.com', crmId: 'null' }), mapping: { mail: 'email', crmId: 'crm_id' } }), env);
+    const result = runRecordPipeline(
+      rawRecord({ attributes: JSON.stringify({ mail: 'ada@example.com', crmId: 'null' }), mapping: { mail: 'email', crmId: 'crm_id' } }),
+      env,
+    );
     expect(result).toMatchObject({ kind: 'ok', value: { mapping: { mail: 'email' } } });
     expect(env.observations.blockedIdentifiersRemoved).toBe(1);
   });
@@ -34,7 +40,15 @@ describe('runRecordPipeline', () => {
     const origin = { connectionId: 'conn-1', runId: 'run-7', stream: 'contacts', rowKey: 'contacts.csv:12' };
     const result = runRecordPipeline(
       rawRecord({
-        attributes: JSON.stringify({ mail: 'Ada@Example.com', Tier: 'gold', End: '2027/03/31', Spend: '1,234.5', Vip: 'Yes', Note: '', Gone: null }),
+        attributes: JSON.stringify({
+          mail: 'Ada@Example.com',
+          Tier: 'gold',
+          End: '2027/03/31',
+          Spend: '1,234.5',
+          Vip: 'Yes',
+          Note: '',
+          Gone: null,
+        }),
         mapping: { mail: 'email' },
         renames: { Tier: 'loyalty_tier', End: 'contract_end_date', Gone: 'gone_trait' },
         casts: { End: 'date', Spend: 'number', Vip: 'boolean', Note: 'number', Gone: 'date' },
@@ -44,17 +58,46 @@ describe('runRecordPipeline', () => {
     );
     expect(result).toMatchObject({ kind: 'ok', value: { mapping: { mail: 'email' }, origin } });
     if (result.kind !== 'ok') return;
-    expect(JSON.parse(result.value.attributes)).toEqual({ mail: 'ada@example.com', loyalty_tier: 'gold', contract_end_date: '2027-03-31', Spend: 1234.5, Vip: true, gone_trait: null });
+    expect(JSON.parse(result.value.attributes)).toEqual({
+      mail: 'ada@example.com',
+      loyalty_tier: 'gold',
+      contract_end_date: '2027-03-31',
+      Spend: 1234.5,
+      Vip: true,
+      gone_trait: null,
+    });
   });
 
   it('lets a rename win over an attribute that already has the target name', () => {
-    const result = runRecordPipeline(rawRecord({ attributes: JSON.stringify({ mail: 'a@x.io', Tier: 'gold', loyalty_tier: 'stale' }), mapping: { mail: 'email' }, renames: { Tier: 'loyalty_tier' } }), stepEnvironment());
+    const result = runRecordPipeline(
+      rawRecord({
+        attributes: JSON.stringify({ mail: 'a@x.io', Tier: 'gold', loyalty_tier: 'stale' }),
+        mapping: { mail: 'email' },
+        renames: { Tier: 'loyalty_tier' },
+      }),
+      stepEnvironment(),
+    );
     expect(result.kind === 'ok' && JSON.parse(result.value.attributes)).toEqual({ mail: 'a@x.io', loyalty_tier: 'gold' });
   });
 
   it('rejects a value that cannot be cast as invalid_record at attributes.<source name>', () => {
-    const result = runRecordPipeline(rawRecord({ attributes: JSON.stringify({ mail: 'a@x.io', End: '31/03/2027' }), mapping: { mail: 'email' }, renames: { End: 'contract_end_date' }, casts: { End: 'date' } }), stepEnvironment());
-    expect(result).toMatchObject({ kind: 'dlq', reason: { code: 'invalid_record', path: 'attributes.End', detail: expect.stringMatching(/"End" cannot be cast to date: "31\/03\/2027" is not an ISO-8601 date/) } });
+    const result = runRecordPipeline(
+      rawRecord({
+        attributes: JSON.stringify({ mail: 'a@x.io', End: '31/03/2027' }),
+        mapping: { mail: 'email' },
+        renames: { End: 'contract_end_date' },
+        casts: { End: 'date' },
+      }),
+      stepEnvironment(),
+    );
+    expect(result).toMatchObject({
+      kind: 'dlq',
+      reason: {
+        code: 'invalid_record',
+        path: 'attributes.End',
+        detail: expect.stringMatching(/"End" cannot be cast to date: "31\/03\/2027" is not an ISO-8601 date/),
+      },
+    });
   });
 
   it('rejects a cast it does not know', () => {
@@ -63,10 +106,19 @@ describe('runRecordPipeline', () => {
   });
 
   it('accepts a retraction (every attribute null) without an identifier value; a record that sets something still needs one', () => {
-    const retraction = runRecordPipeline(rawRecord({ attributes: JSON.stringify({ mail: null, Tier: null }), renames: { Tier: 'loyalty_tier' } }), stepEnvironment());
+    const retraction = runRecordPipeline(
+      rawRecord({ attributes: JSON.stringify({ mail: null, Tier: null }), renames: { Tier: 'loyalty_tier' } }),
+      stepEnvironment(),
+    );
     expect(retraction).toMatchObject({ kind: 'ok', value: { mapping: { mail: 'email' } } });
     expect(retraction.kind === 'ok' && JSON.parse(retraction.value.attributes)).toEqual({ mail: null, loyalty_tier: null });
-    expect(runRecordPipeline(rawRecord({ attributes: JSON.stringify({ mail: null, Tier: 'gold' }) }), stepEnvironment())).toMatchObject({ kind: 'dlq', reason: { code: 'missing_identity' } });
-    expect(runRecordPipeline(rawRecord({ attributes: '{}' }), stepEnvironment())).toMatchObject({ kind: 'dlq', reason: { code: 'missing_identity' } });
+    expect(runRecordPipeline(rawRecord({ attributes: JSON.stringify({ mail: null, Tier: 'gold' }) }), stepEnvironment())).toMatchObject({
+      kind: 'dlq',
+      reason: { code: 'missing_identity' },
+    });
+    expect(runRecordPipeline(rawRecord({ attributes: '{}' }), stepEnvironment())).toMatchObject({
+      kind: 'dlq',
+      reason: { code: 'missing_identity' },
+    });
   });
 });

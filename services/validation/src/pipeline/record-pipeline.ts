@@ -51,7 +51,8 @@ export function runRecordPipeline(input: RawRecord, env: StepEnvironment): StepR
   let observedAt = raw.receivedAt;
   if (raw.observedAt !== null && raw.observedAt.trim() !== '') {
     const value = parseIsoTimestamp(raw.observedAt);
-    if (value === undefined) return dlq('invalid_timestamp', `observedAt "${raw.observedAt.slice(0, 60)}" is not a valid ISO-8601 date-time`, 'observedAt', about);
+    if (value === undefined)
+      return dlq('invalid_timestamp', `observedAt "${raw.observedAt.slice(0, 60)}" is not a valid ISO-8601 date-time`, 'observedAt', about);
     const bounded = boundedObservedAt(value, raw.receivedAt, env.maxFutureSkewMs);
     observedAt = bounded.value;
     if (bounded.replaced) env.observations.futureTimestampsReplaced += 1;
@@ -85,10 +86,17 @@ export function runRecordPipeline(input: RawRecord, env: StepEnvironment): StepR
     if (isIdentifierTag(tag)) identifiers += 1;
   }
   if (identifiers === 0 && !isRetraction(draft.attributes)) {
-    const detail = env.observations.blockedIdentifiersRemoved > 0 ? 'no attribute mapped to an identifier tag holds a usable value (blocked placeholder values were removed)' : 'no attribute mapped to an identifier tag holds a value';
+    const detail =
+      env.observations.blockedIdentifiersRemoved > 0
+        ? 'no attribute mapped to an identifier tag holds a usable value (blocked placeholder values were removed)'
+        : 'no attribute mapped to an identifier tag holds a value';
     return dlq('missing_identity', detail, 'mapping', about);
   }
-  draft.isTest = draft.attributes.test === true || (env.settings?.testRules ?? []).some((rule) => matchesTestRule({ recordId: raw.recordId, objectType: raw.objectType, attributes: draft.attributes }, rule));
+  draft.isTest =
+    draft.attributes.test === true ||
+    (env.settings?.testRules ?? []).some((rule) =>
+      matchesTestRule({ recordId: raw.recordId, objectType: raw.objectType, attributes: draft.attributes }, rule),
+    );
 
   return ok({
     messageId: raw.messageId,

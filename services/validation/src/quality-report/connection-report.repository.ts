@@ -52,13 +52,21 @@ export class ConnectionReportRepository {
     for (const row of rows) {
       const n = Number(row.n);
       tally(report, row.reason, n);
-      const run = runs.get(row.run_id) ?? { runId: row.run_id, rejected: 0, byReason: {}, firstRejectedAt: row.first_at.toISOString(), lastRejectedAt: row.last_at.toISOString() };
+      const run = runs.get(row.run_id) ?? {
+        runId: row.run_id,
+        rejected: 0,
+        byReason: {},
+        firstRejectedAt: row.first_at.toISOString(),
+        lastRejectedAt: row.last_at.toISOString(),
+      };
       tally(run, row.reason, n);
       if (row.first_at.toISOString() < run.firstRejectedAt) run.firstRejectedAt = row.first_at.toISOString();
       if (row.last_at.toISOString() > run.lastRejectedAt) run.lastRejectedAt = row.last_at.toISOString();
       runs.set(row.run_id, run);
     }
-    report.runs = [...runs.values()].sort((a, b) => (a.lastRejectedAt < b.lastRejectedAt ? 1 : a.lastRejectedAt > b.lastRejectedAt ? -1 : 0));
+    report.runs = [...runs.values()].sort((a, b) =>
+      a.lastRejectedAt < b.lastRejectedAt ? 1 : a.lastRejectedAt > b.lastRejectedAt ? -1 : 0,
+    );
     return report;
   }
 }

@@ -16,7 +16,14 @@ export interface ItemObservations {
 
 export function emptyObservations(): ItemObservations {
   return {
-    emailsSeen: 0, emailsValid: 0, phonesSeen: 0, phonesValid: 0, transactionsSeen: 0, transactionsWellFormed: 0,
-    blockedIdentifiersRemoved: 0, futureTimestampsReplaced: 0, textsRepaired: 0,
+    emailsSeen: 0,
+    emailsValid: 0,
+    phonesSeen: 0,
+    phonesValid: 0,
+    transactionsSeen: 0,
+    transactionsWellFormed: 0,
+    blockedIdentifiersRemoved: 0,
+    futureTimestampsReplaced: 0,
+    textsRepaired: 0,
   };
 }

@@ -49,8 +49,15 @@ export class QualityReportController {
   @ApiQuery({ name: 'runId', required: false })
   @ApiQuery({ name: 'from', required: false, description: 'ISO-8601 or epoch ms, inclusive' })
   @ApiQuery({ name: 'to', required: false, description: 'ISO-8601 or epoch ms, exclusive' })
-  async connection(@Param('connectionId') connectionId: string, @Query() query: Record<string, string | undefined>): Promise<ConnectionRejections> {
-    return this.connections.rejections(this.pool, connectionId, { runId: query.runId || undefined, from: parseInstant('from', query.from), to: parseInstant('to', query.to) });
+  async connection(
+    @Param('connectionId') connectionId: string,
+    @Query() query: Record<string, string | undefined>,
+  ): Promise<ConnectionRejections> {
+    return this.connections.rejections(this.pool, connectionId, {
+      runId: query.runId || undefined,
+      from: parseInstant('from', query.from),
+      to: parseInstant('to', query.to),
+    });
   }
 }
 

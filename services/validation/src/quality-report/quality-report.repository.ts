@@ -23,7 +23,10 @@ export class QualityReportRepository {
       params.push(sourceId);
       where += ' AND source_id = $3';
     }
-    const { rows } = await db.query<Row>(`SELECT source_id, to_char(day, 'YYYY-MM-DD') AS day, ${SUMS} FROM input_quality_daily WHERE ${where} GROUP BY source_id, day ORDER BY source_id, day`, params);
+    const { rows } = await db.query<Row>(
+      `SELECT source_id, to_char(day, 'YYYY-MM-DD') AS day, ${SUMS} FROM input_quality_daily WHERE ${where} GROUP BY source_id, day ORDER BY source_id, day`,
+      params,
+    );
     return rows.map((row) => ({
       sourceId: String(row.source_id),
       day: String(row.day),

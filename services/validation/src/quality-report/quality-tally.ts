@@ -39,9 +39,17 @@ export class QualityTally {
     const query = buildUnnestInsert({
       table: 'input_quality_daily',
       alias: 'q',
-      columns: [{ name: 'source_id', type: 'text' }, { name: 'day', type: 'date' }, { name: 'lane', type: 'smallint' }, ...COUNTERS.map(([column]) => ({ name: column, type: 'bigint' }))],
+      columns: [
+        { name: 'source_id', type: 'text' },
+        { name: 'day', type: 'date' },
+        { name: 'lane', type: 'smallint' },
+        ...COUNTERS.map(([column]) => ({ name: column, type: 'bigint' })),
+      ],
       rows,
-      onConflict: { target: ['source_id', 'day', 'lane'], update: COUNTERS.map(([column]) => ({ column, expression: `q.${column} + EXCLUDED.${column}` })) },
+      onConflict: {
+        target: ['source_id', 'day', 'lane'],
+        update: COUNTERS.map(([column]) => ({ column, expression: `q.${column} + EXCLUDED.${column}` })),
+      },
     });
     await tx.query(query.text, query.values);
   }

@@ -28,7 +28,11 @@ export class RejectionReplayer {
         await lockWriterLane(tx, 'rejection-replay'),
         selection.map((item) => ({
           topic: item.topic,
-          message: { key: item.key, value: item.value, headers: { ...replayableHeaders(item.headers), [REPLAY_OF_HEADER]: item.rejectionId } },
+          message: {
+            key: item.key,
+            value: item.value,
+            headers: { ...replayableHeaders(item.headers), [REPLAY_OF_HEADER]: item.rejectionId },
+          },
         })),
       );
       const ids = selection.map((item) => item.rejectionId);
@@ -40,6 +44,8 @@ export class RejectionReplayer {
 
 function replayableHeaders(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(headers).filter(([key]) => key !== MessageHeaders.messageId && key !== REPLAY_OF_HEADER && !key.startsWith(DROPPED_HEADER_PREFIX)),
+    Object.entries(headers).filter(
+      ([key]) => key !== MessageHeaders.messageId && key !== REPLAY_OF_HEADER && !key.startsWith(DROPPED_HEADER_PREFIX),
+    ),
   );
 }

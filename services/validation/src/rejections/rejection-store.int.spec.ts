@@ -15,7 +15,15 @@ const rejection = (rejectedAt: number, overrides: Partial<Rejection> = {}): Reje
   itemKind: 'event',
   sourceId: 's',
   messageId: randomUUID(),
-  original: { topic: 'cdp.events.raw', partition: 1, offset: 42, key: Buffer.from('u-1'), value: Buffer.from([0xc3, 0x01, 0x00]), timestamp: rejectedAt, headers: [{ key: 'h', value: Buffer.from('v') }] },
+  original: {
+    topic: 'cdp.events.raw',
+    partition: 1,
+    offset: 42,
+    key: Buffer.from('u-1'),
+    value: Buffer.from([0xc3, 0x01, 0x00]),
+    timestamp: rejectedAt,
+    headers: [{ key: 'h', value: Buffer.from('v') }],
+  },
   rejectedAt,
   ...overrides,
 });
@@ -41,8 +49,16 @@ describe('RejectionStore (Postgres)', () => {
     expect(await store.insert(db.pool, [old, fresh, old])).toBe(2);
     const page = await store.browse(db.pool, { sourceId: 's' }, 1);
     expect(page.map((r) => r.rejectionId)).toEqual([fresh.rejectionId]);
-    const next = await store.browse(db.pool, { sourceId: 's' }, 1, { rejectedAt: Date.parse(page[0].rejectedAt), rejectionId: page[0].rejectionId });
-    expect(next[0]).toMatchObject({ rejectionId: old.rejectionId, detail: 'nope \uFFFD with a NUL', originalValueBase64: Buffer.from([0xc3, 0x01, 0x00]).toString('base64'), original: { key: 'u-1', offset: '42', headers: { h: 'v' } } });
+    const next = await store.browse(db.pool, { sourceId: 's' }, 1, {
+      rejectedAt: Date.parse(page[0].rejectedAt),
+      rejectionId: page[0].rejectionId,
+    });
+    expect(next[0]).toMatchObject({
+      rejectionId: old.rejectionId,
+      detail: 'nope \uFFFD with a NUL',
+      originalValueBase64: Buffer.from([0xc3, 0x01, 0x00]).toString('base64'),
+      original: { key: 'u-1', offset: '42', headers: { h: 'v' } },
+    });
   });
 
   it('prunes rejections older than the retention', async () => {
@@ -55,8 +71,16 @@ describe('RejectionStore (Postgres)', () => {
 
   it("keeps a rejected connector record's origin (read from its original bytes) and finds it by connection and run", async () => {
     const origin = { connectionId: 'conn-1', runId: 'run-\u00009', stream: 'contacts', rowKey: 'contacts.csv:4' };
-    const fromConnector = rejection(Date.now(), { itemKind: 'record', sourceId: 'crm', original: { ...rejection(0).original, topic: Topics.RecordsRaw, value: encode(Topics.RecordsRaw, rawRecord({ origin })) } });
-    const fromGateway = rejection(Date.now(), { itemKind: 'record', sourceId: 'crm', original: { ...rejection(0).original, topic: Topics.RecordsRaw, value: encode(Topics.RecordsRaw, rawRecord()) } });
+    const fromConnector = rejection(Date.now(), {
+      itemKind: 'record',
+      sourceId: 'crm',
+      original: { ...rejection(0).original, topic: Topics.RecordsRaw, value: encode(Topics.RecordsRaw, rawRecord({ origin })) },
+    });
+    const fromGateway = rejection(Date.now(), {
+      itemKind: 'record',
+      sourceId: 'crm',
+      original: { ...rejection(0).original, topic: Topics.RecordsRaw, value: encode(Topics.RecordsRaw, rawRecord()) },
+    });
     await store.insert(db.pool, [fromConnector, fromGateway]);
     const found = await store.browse(db.pool, { connectionId: 'conn-1', runId: 'run-\uFFFD9' }, 10);
     expect(found.map((r) => [r.rejectionId, r.origin])).toEqual([[fromConnector.rejectionId, { ...origin, runId: 'run-\uFFFD9' }]]);

@@ -98,7 +98,9 @@ export class RejectionStore {
       original_value: r.original.value,
       original_timestamp: new Date(r.original.timestamp),
       // jsonb holds text: Tessera headers are UTF-8 strings (jsonb refuses U+0000, so it is replaced).
-      original_headers: Object.fromEntries(r.original.headers.map((h) => [h.key, h.value === null ? '' : h.value.toString('utf8').replace(NUL, '\uFFFD')])),
+      original_headers: Object.fromEntries(
+        r.original.headers.map((h) => [h.key, h.value === null ? '' : h.value.toString('utf8').replace(NUL, '\uFFFD')]),
+      ),
       rejected_at: new Date(r.rejectedAt),
     }));
     const query = buildUnnestInsert({
@@ -155,13 +157,21 @@ export class RejectionStore {
   async lockForReplay(tx: SqlExecutor, filter: RejectionFilter, limit: number): Promise<ReplayableRejection[]> {
     const { where, params } = whereClause(filter);
     params.push(limit);
-    const { rows } = await tx.query<Pick<RejectionRow, 'rejection_id' | 'original_topic' | 'original_key' | 'original_value' | 'original_headers'>>(
+    const { rows } = await tx.query<
+      Pick<RejectionRow, 'rejection_id' | 'original_topic' | 'original_key' | 'original_value' | 'original_headers'>
+    >(
       `SELECT rejection_id, original_topic, original_key, original_value, original_headers FROM rejections
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY rejected_at, original_topic, original_partition, original_offset LIMIT $${params.length} FOR UPDATE`,
       params,
     );
-    return rows.map((row) => ({ rejectionId: row.rejection_id, topic: row.original_topic, key: row.original_key, value: row.original_value, headers: row.original_headers }));
+    return rows.map((row) => ({
+      rejectionId: row.rejection_id,
+      topic: row.original_topic,
+      key: row.original_key,
+      value: row.original_value,
+      headers: row.original_headers,
+    }));
   }
 
   /** Deletes rejections older than the retention, in chunks (each its own short statement). */
@@ -179,7 +189,9 @@ export class RejectionStore {
   }
 
   async markReplayed(tx: SqlExecutor, rejectionIds: readonly string[]): Promise<void> {
-    await tx.query('UPDATE rejections SET replay_count = replay_count + 1, last_replayed_at = now() WHERE rejection_id = ANY($1::text[])', [rejectionIds]);
+    await tx.query('UPDATE rejections SET replay_count = replay_count + 1, last_replayed_at = now() WHERE rejection_id = ANY($1::text[])', [
+      rejectionIds,
+    ]);
   }
 }
 
@@ -203,9 +215,18 @@ export function whereClause(filter: RejectionFilter): { where: string[]; params:
   return { where, params };
 }
 
-function originColumns(found: RejectedOrigin | null): { connection_id: string | null; run_id: string | null; origin: RejectedOrigin | null } {
+function originColumns(found: RejectedOrigin | null): {
+  connection_id: string | null;
+  run_id: string | null;
+  origin: RejectedOrigin | null;
+} {
   // text and jsonb refuse U+0000 (the rejected bytes are as sent, before validation's repair).
-  const origin = found && { connectionId: found.connectionId.replace(NUL, '\uFFFD'), runId: found.runId.replace(NUL, '\uFFFD'), stream: found.stream.replace(NUL, '\uFFFD'), rowKey: found.rowKey.replace(NUL, '\uFFFD') };
+  const origin = found && {
+    connectionId: found.connectionId.replace(NUL, '\uFFFD'),
+    runId: found.runId.replace(NUL, '\uFFFD'),
+    stream: found.stream.replace(NUL, '\uFFFD'),
+    rowKey: found.rowKey.replace(NUL, '\uFFFD'),
+  };
   return { connection_id: origin?.connectionId ?? null, run_id: origin?.runId ?? null, origin };
 }
 

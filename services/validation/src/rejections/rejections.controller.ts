@@ -37,7 +37,16 @@ const REPLAY_BODY_SCHEMA = {
     onlyNotReplayed: { type: 'boolean' },
     limit: { type: 'integer', minimum: 1, maximum: 10_000 },
   },
-  anyOf: [{ required: ['rejectionIds'] }, { required: ['sourceId'] }, { required: ['connectionId'] }, { required: ['runId'] }, { required: ['reason'] }, { required: ['service'] }, { required: ['from'] }, { required: ['to'] }],
+  anyOf: [
+    { required: ['rejectionIds'] },
+    { required: ['sourceId'] },
+    { required: ['connectionId'] },
+    { required: ['runId'] },
+    { required: ['reason'] },
+    { required: ['service'] },
+    { required: ['from'] },
+    { required: ['to'] },
+  ],
 } as const;
 
 /** Browse the typed DLQ and replay a selection after a fix (Snowplow-style failed events). */
@@ -81,7 +90,8 @@ export class RejectionsController {
     const limit = parseLimit(query.limit, 50, 500);
     const rejections = await this.store.browse(this.pool, filter, limit, decodeCursor(query.cursor));
     const last = rejections[rejections.length - 1];
-    const nextCursor = rejections.length === limit && last ? encodeCursor({ rejectedAt: Date.parse(last.rejectedAt), rejectionId: last.rejectionId }) : null;
+    const nextCursor =
+      rejections.length === limit && last ? encodeCursor({ rejectedAt: Date.parse(last.rejectedAt), rejectionId: last.rejectionId }) : null;
     return { rejections, nextCursor };
   }
 
@@ -108,7 +118,7 @@ export class RejectionsController {
       service: body.service,
       from: parseInstant('from', body.from),
       to: parseInstant('to', body.to),
-      notReplayed: body.rejectionIds ? false : body.onlyNotReplayed ?? true,
+      notReplayed: body.rejectionIds ? false : (body.onlyNotReplayed ?? true),
     };
     const result = await this.replayer.replay(filter, body.limit ?? 1_000);
     this.metrics.replayed.inc(result.replayed);

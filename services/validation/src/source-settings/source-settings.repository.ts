@@ -27,7 +27,9 @@ export class SourceSettingsRepository {
 
   async forSources(db: SqlExecutor, sourceIds: readonly string[]): Promise<Map<string, SourceSettings>> {
     if (sourceIds.length === 0) return new Map();
-    const { rows } = await db.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM source_settings WHERE source_id = ANY($1::text[])`, [sourceIds]);
+    const { rows } = await db.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM source_settings WHERE source_id = ANY($1::text[])`, [
+      sourceIds,
+    ]);
     return new Map(rows.map((row) => [row.source_id, toSettings(row)]));
   }
 
@@ -38,8 +40,11 @@ export class SourceSettingsRepository {
          order_events = EXCLUDED.order_events, default_currency = EXCLUDED.default_currency, updated_at = now()
        RETURNING ${SETTINGS_COLUMNS}`,
       [
-        sourceId, body.defaultRegion ? body.defaultRegion.toUpperCase() : null, JSON.stringify(body.testRules ?? []),
-        body.orderEvents ? JSON.stringify(body.orderEvents) : null, body.defaultCurrency ? body.defaultCurrency.toUpperCase() : null,
+        sourceId,
+        body.defaultRegion ? body.defaultRegion.toUpperCase() : null,
+        JSON.stringify(body.testRules ?? []),
+        body.orderEvents ? JSON.stringify(body.orderEvents) : null,
+        body.defaultCurrency ? body.defaultCurrency.toUpperCase() : null,
       ],
     );
     return toSettings(rows[0]);
@@ -53,7 +58,11 @@ export class SourceSettingsRepository {
 
 function toSettings(row: SettingsRow): SourceSettings {
   return {
-    sourceId: row.source_id, defaultRegion: row.default_region, testRules: row.test_rules, orderEvents: row.order_events, defaultCurrency: row.default_currency,
+    sourceId: row.source_id,
+    defaultRegion: row.default_region,
+    testRules: row.test_rules,
+    orderEvents: row.order_events,
+    defaultCurrency: row.default_currency,
     updatedAt: row.updated_at.toISOString(),
   };
 }

@@ -32,7 +32,12 @@ export const SOURCE_SETTINGS_BODY_SCHEMA = {
   additionalProperties: false,
   properties: {
     defaultRegion: { anyOf: [{ type: 'null' }, { type: 'string', pattern: '^[A-Za-z]{2}$' }] },
-    orderEvents: { anyOf: [{ type: 'null' }, { type: 'array', minItems: 1, maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 200 } }] },
+    orderEvents: {
+      anyOf: [
+        { type: 'null' },
+        { type: 'array', minItems: 1, maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 200 } },
+      ],
+    },
     defaultCurrency: { anyOf: [{ type: 'null' }, { type: 'string', pattern: '^[A-Za-z]{3}$' }] },
     testRules: {
       type: 'array',

@@ -70,7 +70,11 @@ export class PlanValidatorCache {
     const { validators } = this.compile(plan);
     if (!validators.has(eventName)) {
       if (!plan.allowUnplannedEvents) {
-        violations.push({ reason: 'unplanned_event', detail: `event "${eventName}" is not in the tracking plan of source ${plan.sourceId}`, path: 'event' });
+        violations.push({
+          reason: 'unplanned_event',
+          detail: `event "${eventName}" is not in the tracking plan of source ${plan.sourceId}`,
+          path: 'event',
+        });
       }
       return violations;
     }
@@ -88,7 +92,10 @@ export class PlanValidatorCache {
 }
 
 function toViolation(error: ErrorObject): PlanViolation {
-  const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const missing = error.keyword === 'required' ? (error.params as { missingProperty?: string }).missingProperty : undefined;
   const extra = error.keyword === 'additionalProperties' ? (error.params as { additionalProperty?: string }).additionalProperty : undefined;
   if (missing) segments.push(missing);

@@ -17,58 +17,123 @@ process.env.SEGMENTS_TIMER_POLL_MS = '100';
 describe('activation delivery through the HTTP gateway to real local destinations', () => {
   const { client, send, evaluator, dispatcher, fake, created } = useActivationScenario();
   const webhook = (id: string, path: string, settings: Json = {}) =>
-    created(dispatcher, '/v1/destinations', { id, name: id, kind: 'webhook', config: { url: fake.url(path) }, secrets: { signingSecret: SECRET }, ...settings });
+    created(dispatcher, '/v1/destinations', {
+      id,
+      name: id,
+      kind: 'webhook',
+      config: { url: fake.url(path) },
+      secrets: { signingSecret: SECRET },
+      ...settings,
+    });
   /** A segment of the people identified with `traits.scenario = <id>`, synced add/remove to the destinations. */
   const audience = async (segmentId: string, destinationIds: string[]) => {
-    await created(evaluator, '/v1/segments', { id: segmentId, name: segmentId, rule: { trait: 'traits.scenario', op: 'eq', value: segmentId } });
-    for (const destinationId of destinationIds) await created(dispatcher, '/v1/syncs', { id: `${segmentId}-${destinationId}`, segmentId, destinationId, mode: 'add_remove', mapping: { customer: 'identifier.user_id' } });
+    await created(evaluator, '/v1/segments', {
+      id: segmentId,
+      name: segmentId,
+      rule: { trait: 'traits.scenario', op: 'eq', value: segmentId },
+    });
+    for (const destinationId of destinationIds)
+      await created(dispatcher, '/v1/syncs', {
+        id: `${segmentId}-${destinationId}`,
+        segmentId,
+        destinationId,
+        mode: 'add_remove',
+        mapping: { customer: 'identifier.user_id' },
+      });
   };
   const join = async (userId: string, scenario: string, extra: Json = {}): Promise<string> => {
     await send('identify', { userId, traits: { scenario }, timestamp: new Date().toISOString(), ...extra });
     return (await client.waitForProfile('user_id', userId, (p) => p.traits.scenario === scenario)).profileId;
   };
   /** The first request at `path` carrying an item that matches. */
-  const receipt = (path: string, match: (item: WebhookItem) => boolean, what: string, timeoutMs = 60_000): Promise<{ request: FakeRequest; item: WebhookItem }> =>
-    eventually(async () => {
-      for (const request of fake.requests(path)) {
-        const item = webhookItems(request).find(match);
-        if (item) return { request, item };
-      }
-      return undefined;
-    }, timeoutMs, what);
+  const receipt = (
+    path: string,
+    match: (item: WebhookItem) => boolean,
+    what: string,
+    timeoutMs = 60_000,
+  ): Promise<{ request: FakeRequest; item: WebhookItem }> =>
+    eventually(
+      async () => {
+        for (const request of fake.requests(path)) {
+          const item = webhookItems(request).find(match);
+          if (item) return { request, item };
+        }
+        return undefined;
+      },
+      timeoutMs,
+      what,
+    );
   const deliveriesOf = (profileId: string, ready: (oldestFirst: Json[]) => boolean, what: string): Promise<Json[]> =>
-    eventually(async () => {
-      const answer = await dispatcher('GET', `/v1/profiles/${encodeURIComponent(profileId)}/deliveries`);
-      const oldestFirst = answer.status === 200 ? [...answer.body.deliveries].reverse() : [];
-      return ready(oldestFirst) ? oldestFirst : undefined;
-    }, 60_000, what);
+    eventually(
+      async () => {
+        const answer = await dispatcher('GET', `/v1/profiles/${encodeURIComponent(profileId)}/deliveries`);
+        const oldestFirst = answer.status === 200 ? [...answer.body.deliveries].reverse() : [];
+        return ready(oldestFirst) ? oldestFirst : undefined;
+      },
+      60_000,
+      what,
+    );
 
   it("seed 002's churn case: the webhook receives the time-driven enter and, on renewal, the remove, both signed the Standard Webhooks way", async () => {
     await webhook('churn-hook', '/churn');
     await created(evaluator, '/v1/segments', {
-      id: 'contract-ending', name: 'Contract ends within 30 days and renewal not confirmed',
-      rule: { all: [{ trait: 'traits.contract_end_date', op: 'withinNextDays', days: 30 }, { trait: 'traits.renewal_status', op: 'neq', value: 'confirmed' }] },
+      id: 'contract-ending',
+      name: 'Contract ends within 30 days and renewal not confirmed',
+      rule: {
+        all: [
+          { trait: 'traits.contract_end_date', op: 'withinNextDays', days: 30 },
+          { trait: 'traits.renewal_status', op: 'neq', value: 'confirmed' },
+        ],
+      },
     });
-    await created(dispatcher, '/v1/syncs', { id: 'churn-sync', segmentId: 'contract-ending', destinationId: 'churn-hook', mode: 'add_remove', mapping: { contract_end: 'traits.contract_end_date', customer: 'identifier.user_id' } });
+    await created(dispatcher, '/v1/syncs', {
+      id: 'churn-sync',
+      segmentId: 'contract-ending',
+      destinationId: 'churn-hook',
+      mode: 'add_remove',
+      mapping: { contract_end: 'traits.contract_end_date', customer: 'identifier.user_id' },
+    });
     const billing = await client.createSource('billing');
     const mapping = { CustomerNo: 'user_id' };
     // 30 days and 15 seconds away: outside the segment when the record lands, inside it 15 seconds later with no new record
     const end = new Date(Date.now() + 30 * DAY_MS + 15_000).toISOString();
-    const record = (renewal: string) => ({ recordId: 'sub-1', objectType: 'subscription', observedAt: new Date().toISOString(), attributes: { CustomerNo: 'u-churn', contract_end_date: end, renewal_status: renewal } });
+    const record = (renewal: string) => ({
+      recordId: 'sub-1',
+      objectType: 'subscription',
+      observedAt: new Date().toISOString(),
+      attributes: { CustomerNo: 'u-churn', contract_end_date: end, renewal_status: renewal },
+    });
     await client.sendRecords(billing.writeKey, { mapping, records: [record('pending')] });
     const { profileId } = await client.waitForProfile('user_id', 'u-churn', (p) => p.traits.renewal_status === 'pending');
 
     const enter = await receipt('/churn', (i) => i.profileId === profileId && i.action === 'add', 'the enter at the webhook');
     expect(Date.parse(end) - 30 * DAY_MS).toBeLessThanOrEqual(enter.request.at); // time made the change, not the record
     const verified = new Webhook(SECRET).verify(enter.request.body, enter.request.headers as Record<string, string>) as Json;
-    expect(verified.items).toEqual([expect.objectContaining({ profileId, action: 'add', segmentId: 'contract-ending', syncId: 'churn-sync', fields: { contract_end: end, customer: 'u-churn' } })]);
+    expect(verified.items).toEqual([
+      expect.objectContaining({
+        profileId,
+        action: 'add',
+        segmentId: 'contract-ending',
+        syncId: 'churn-sync',
+        fields: { contract_end: end, customer: 'u-churn' },
+      }),
+    ]);
     expect(enter.request.headers['idempotency-key']).toBe(enter.request.headers['webhook-id']);
-    expect(() => new Webhook(`whsec_${randomBytes(32).toString('base64')}`).verify(enter.request.body, enter.request.headers as Record<string, string>)).toThrow();
+    expect(() =>
+      new Webhook(`whsec_${randomBytes(32).toString('base64')}`).verify(
+        enter.request.body,
+        enter.request.headers as Record<string, string>,
+      ),
+    ).toThrow();
 
     await client.sendRecords(billing.writeKey, { mapping, records: [record('confirmed')] });
     const exit = await receipt('/churn', (i) => i.profileId === profileId && i.action === 'remove', 'the remove at the webhook');
     expect(() => new Webhook(SECRET).verify(exit.request.body, exit.request.headers as Record<string, string>)).not.toThrow();
-    const log = await deliveriesOf(profileId, (d) => d.length === 2 && d.every((x: Json) => x.status === 'delivered'), 'both delivered in the log');
+    const log = await deliveriesOf(
+      profileId,
+      (d) => d.length === 2 && d.every((x: Json) => x.status === 'delivered'),
+      'both delivered in the log',
+    );
     expect(log.map((d: Json) => `${d.action} ${d.status}`)).toEqual(['add delivered', 'remove delivered']);
     expect(log.map((d: Json) => d.deliveryId)).toEqual([enter.item.deliveryId, exit.item.deliveryId]);
   }, 120_000);
@@ -85,23 +150,40 @@ describe('activation delivery through the HTTP gateway to real local destination
     expect(new Set(requests.map((r) => r.headers['idempotency-key'])).size).toBe(1);
     expect(new Set(requests.map((r) => r.headers['webhook-id'])).size).toBe(1);
     expect(requests.flatMap((r) => webhookItems(r).map((i) => i.deliveryId))).toEqual(Array(4).fill(delivery.deliveryId));
-    expect(delivery.attempts.map((a: Json) => `${a.outcome} ${a.httpStatus}`)).toEqual(['retry 500', 'retry 500', 'retry 500', 'delivered 200']);
+    expect(delivery.attempts.map((a: Json) => `${a.outcome} ${a.httpStatus}`)).toEqual([
+      'retry 500',
+      'retry 500',
+      'retry 500',
+      'delivered 200',
+    ]);
     expect([...acceptedKeysByDelivery(requests).values()].map((keys) => keys.size)).toEqual([1]);
   }, 120_000);
 
   it('isolation: while one destination hangs, deliveries to another keep their normal latency', async () => {
     let hanging = false;
     fake.respond('/hang', () => (hanging ? 'hang' : { status: 200 }));
-    await created(dispatcher, '/v1/destinations', { id: 'hang-hook', name: 'hang', kind: 'webhook', config: { url: fake.url('/hang'), timeoutMs: 10_000 }, secrets: { signingSecret: SECRET }, concurrency: 2 });
+    await created(dispatcher, '/v1/destinations', {
+      id: 'hang-hook',
+      name: 'hang',
+      kind: 'webhook',
+      config: { url: fake.url('/hang'), timeoutMs: 10_000 },
+      secrets: { signingSecret: SECRET },
+      concurrency: 2,
+    });
     await webhook('steady-hook', '/steady');
     await audience('isolation', ['hang-hook', 'steady-hook']);
     /** From the delivery row's creation (the dispatcher enqueued it) to the steady receiver getting it, per person. */
     const latencies = async (people: string[]): Promise<number[]> => {
-      const ids = await Promise.all(people.map((u, i) => new Promise<void>((r) => setTimeout(r, i * 150)).then(() => join(u, 'isolation'))));
+      const ids = await Promise.all(
+        people.map((u, i) => new Promise<void>((r) => setTimeout(r, i * 150)).then(() => join(u, 'isolation'))),
+      );
       const result: number[] = [];
       for (const profileId of ids) {
-        const [row] = await deliveriesOf(profileId, (d) => d.some((x: Json) => x.destination.id === 'steady-hook' && x.status === 'delivered'), `${profileId} delivered to the steady destination`)
-          .then((d) => d.filter((x: Json) => x.destination.id === 'steady-hook'));
+        const [row] = await deliveriesOf(
+          profileId,
+          (d) => d.some((x: Json) => x.destination.id === 'steady-hook' && x.status === 'delivered'),
+          `${profileId} delivered to the steady destination`,
+        ).then((d) => d.filter((x: Json) => x.destination.id === 'steady-hook'));
         const { request } = await receipt('/steady', (i) => i.deliveryId === row.deliveryId, 'its receipt');
         result.push(request.at - Date.parse(row.createdAt));
       }
@@ -113,7 +195,9 @@ describe('activation delivery through the HTTP gateway to real local destination
     hanging = true;
     const duringHang = await latencies(people('during'));
     const open = fake.requests('/hang').filter((r) => r.status === undefined);
-    console.log(`isolation: steady destination latency (enqueued -> received), ms: normal p50 ${normal[4]} max ${normal[7]}; while the other hangs p50 ${duringHang[4]} max ${duringHang[7]} (${open.length} requests hanging)`);
+    console.log(
+      `isolation: steady destination latency (enqueued -> received), ms: normal p50 ${normal[4]} max ${normal[7]}; while the other hangs p50 ${duringHang[4]} max ${duringHang[7]} (${open.length} requests hanging)`,
+    );
     expect(open.length).toBeGreaterThan(0);
     // a lane blocked behind the hanging one would wait for its 10 s attempt timeout
     expect(duringHang[7]).toBeLessThan(5_000);
@@ -131,8 +215,19 @@ describe('activation delivery through the HTTP gateway to real local destination
 
     await receipt('/consent', (i) => i.profileId === optIn && i.action === 'add', "the opted-in person's add");
     const [suppressed] = await deliveriesOf(optOut, (d) => d.length === 1, 'the suppressed add in the log');
-    expect(suppressed).toMatchObject({ destination: { id: 'consent-hook' }, action: 'add', status: 'suppressed', reason: 'consent marketing denied', attempts: [] });
+    expect(suppressed).toMatchObject({
+      destination: { id: 'consent-hook' },
+      action: 'add',
+      status: 'suppressed',
+      reason: 'consent marketing denied',
+      attempts: [],
+    });
     // the row is final (suppressed, no attempt), and nothing about the opted-out person reached the destination
-    expect(fake.requests('/consent').flatMap(webhookItems).filter((i) => i.profileId === optOut)).toEqual([]);
+    expect(
+      fake
+        .requests('/consent')
+        .flatMap(webhookItems)
+        .filter((i) => i.profileId === optOut),
+    ).toEqual([]);
   }, 120_000);
 });

@@ -12,9 +12,21 @@ describe('repaired input through the HTTP gateway on the whole running pipeline'
   const { client, send } = useScenarioPipeline();
 
   it('identify {userId: "bob", anonymousId: "anonymous"}: Bob gets his profile and traits, the placeholder links nobody', async () => {
-    await send('identify', { userId: 'bob', anonymousId: 'anonymous', traits: { firstName: 'Bob', email: 'bob@example.com' }, timestamp: at(0), messageId: 'bob-identify' });
+    await send('identify', {
+      userId: 'bob',
+      anonymousId: 'anonymous',
+      traits: { firstName: 'Bob', email: 'bob@example.com' },
+      timestamp: at(0),
+      messageId: 'bob-identify',
+    });
     // A second visitor with the same placeholder must not be glued to Bob.
-    await send('identify', { userId: 'carol', anonymousId: 'anonymous', traits: { firstName: 'Carol' }, timestamp: at(1), messageId: 'carol-identify' });
+    await send('identify', {
+      userId: 'carol',
+      anonymousId: 'anonymous',
+      traits: { firstName: 'Carol' },
+      timestamp: at(1),
+      messageId: 'carol-identify',
+    });
 
     const bob = await client.waitForProfile('user_id', 'bob', (p) => p.summary.itemCount === 1);
     expect(bob.traits).toMatchObject({ 'given-name': 'Bob', email: 'bob@example.com' });
@@ -28,9 +40,21 @@ describe('repaired input through the HTTP gateway on the whole running pipeline'
   });
 
   it("the resolver's own per-type blocked patterns still drop their identifiers, after validation's removals", async () => {
-    await client.putIdentityRule('anonymous_id', { priority: 10, maxPerProfile: null, maxDistinctUserIds: 3, blockedPatterns: ['^sdk-default-'] });
+    await client.putIdentityRule('anonymous_id', {
+      priority: 10,
+      maxPerProfile: null,
+      maxDistinctUserIds: 3,
+      blockedPatterns: ['^sdk-default-'],
+    });
     // validation removes the global placeholder (userId "null"); the resolver drops the anonymousId its rule blocks
-    await send('identify', { userId: 'u-pattern', anonymousId: 'sdk-default-7', groupId: 'null', traits: { firstName: 'Pat' }, timestamp: at(5), messageId: 'pattern-1' });
+    await send('identify', {
+      userId: 'u-pattern',
+      anonymousId: 'sdk-default-7',
+      groupId: 'null',
+      traits: { firstName: 'Pat' },
+      timestamp: at(5),
+      messageId: 'pattern-1',
+    });
     await send('identify', { userId: 'null', anonymousId: 'anon-pattern-2', timestamp: at(6), messageId: 'pattern-2' });
 
     const pat = await client.waitForProfile('user_id', 'u-pattern', (p) => p.summary.itemCount === 1);
@@ -53,7 +77,10 @@ describe('repaired input through the HTTP gateway on the whole running pipeline'
     expect(lastSeen).toBeGreaterThanOrEqual(before - 1000);
     expect(lastSeen).toBeLessThanOrEqual(Date.now());
     expect(profile.summary.firstSeen).toBe(at(10));
-    const rejected = await client.waitForMatch(() => client.rejections('dev'), (r) => r.messageId === 'clock-feb-30');
+    const rejected = await client.waitForMatch(
+      () => client.rejections('dev'),
+      (r) => r.messageId === 'clock-feb-30',
+    );
     expect(rejected).toMatchObject({ reason: 'invalid_timestamp', path: 'timestamp', service: 'validation' });
     expect(profile.summary.eventCounts['App Opened'].lastAt).not.toMatch(/^2099|^2026-03-02/);
   });
@@ -61,13 +88,41 @@ describe('repaired input through the HTTP gateway on the whole running pipeline'
   it('nothing is acknowledged that cannot be processed: prototype-named traits, NUL bytes, lone surrogates, huge revenue', async () => {
     const traits = JSON.parse('{"constructor":"c","toString":"t","hasOwnProperty":"h","__proto__":{"x":1}}');
     await send('identify', { userId: 'u-proto', traits, timestamp: at(20), messageId: 'hostile-proto' });
-    await send('identify', { userId: 'u-nul', traits: { name: 'a\u0000b', 'k\u0000ey': 'v' }, timestamp: at(21), messageId: 'hostile-nul-traits' });
+    await send('identify', {
+      userId: 'u-nul',
+      traits: { name: 'a\u0000b', 'k\u0000ey': 'v' },
+      timestamp: at(21),
+      messageId: 'hostile-nul-traits',
+    });
     await send('track', { userId: 'u-nul', event: 'Bad\u0000Event', timestamp: at(22), messageId: 'hostile-nul-event' });
-    await send('identify', { userId: 'u-surrogate', traits: { name: 'a\ud800b', email: 'x\udc00@example.com' }, timestamp: at(23), messageId: 'hostile-surrogate' });
+    await send('identify', {
+      userId: 'u-surrogate',
+      traits: { name: 'a\ud800b', email: 'x\udc00@example.com' },
+      timestamp: at(23),
+      messageId: 'hostile-surrogate',
+    });
     await send('identify', { userId: 'u-nul\u0000id', timestamp: at(24), messageId: 'hostile-nul-userid' });
-    await send('track', { userId: 'u-big-spender', event: 'Order Completed', properties: { revenue: 9.3e12, currency: 'USD' }, timestamp: at(25), messageId: 'hostile-revenue-big' });
-    await send('track', { userId: 'u-big-spender', event: 'Order Completed', properties: { revenue: '1e400', currency: 'USD' }, timestamp: at(26), messageId: 'hostile-revenue-inf' });
-    await send('track', { userId: 'u-big-spender', event: 'Order Completed', properties: { revenue: 12.5, currency: 'USD' }, timestamp: at(27), messageId: 'hostile-revenue-ok' });
+    await send('track', {
+      userId: 'u-big-spender',
+      event: 'Order Completed',
+      properties: { revenue: 9.3e12, currency: 'USD' },
+      timestamp: at(25),
+      messageId: 'hostile-revenue-big',
+    });
+    await send('track', {
+      userId: 'u-big-spender',
+      event: 'Order Completed',
+      properties: { revenue: '1e400', currency: 'USD' },
+      timestamp: at(26),
+      messageId: 'hostile-revenue-inf',
+    });
+    await send('track', {
+      userId: 'u-big-spender',
+      event: 'Order Completed',
+      properties: { revenue: 12.5, currency: 'USD' },
+      timestamp: at(27),
+      messageId: 'hostile-revenue-ok',
+    });
 
     const proto = await client.waitForProfile('user_id', 'u-proto', (p) => p.summary.itemCount === 1);
     expect(JSON.stringify(proto.traits)).toBe('{"__proto__":{"x":1},"constructor":"c","hasOwnProperty":"h","toString":"t"}');
@@ -79,9 +134,21 @@ describe('repaired input through the HTTP gateway on the whole running pipeline'
     const spender = await client.waitForProfile('user_id', 'u-big-spender', (p) => p.summary.itemCount === 1);
     expect(spender.transactions).toMatchObject({ revenueTotal: 12.5, orderCount: 1 });
 
-    const rejection = (messageId: string) => client.waitForMatch(() => client.rejections('dev'), (r) => r.messageId === messageId);
+    const rejection = (messageId: string) =>
+      client.waitForMatch(
+        () => client.rejections('dev'),
+        (r) => r.messageId === messageId,
+      );
     expect(await rejection('hostile-nul-userid')).toMatchObject({ service: 'validation', reason: 'invalid_identifier', path: 'userId' });
-    expect(await rejection('hostile-revenue-big')).toMatchObject({ service: 'validation', reason: 'invalid_revenue', path: 'properties.revenue' });
-    expect(await rejection('hostile-revenue-inf')).toMatchObject({ service: 'validation', reason: 'invalid_revenue', path: 'properties.revenue' });
+    expect(await rejection('hostile-revenue-big')).toMatchObject({
+      service: 'validation',
+      reason: 'invalid_revenue',
+      path: 'properties.revenue',
+    });
+    expect(await rejection('hostile-revenue-inf')).toMatchObject({
+      service: 'validation',
+      reason: 'invalid_revenue',
+      path: 'properties.revenue',
+    });
   });
 });

@@ -1,6 +1,14 @@
 import { TOPIC_SPECS, Topics } from '@tessera/contracts';
 import { startBroker, type RunningBroker } from '@tessera/embedded-kafka';
-import { createTestSchema, createTestTopics, eventually, freePort, ServiceChildProcess, TopicCollector, type TestSchema } from '@tessera/testing';
+import {
+  createTestSchema,
+  createTestTopics,
+  eventually,
+  freePort,
+  ServiceChildProcess,
+  TopicCollector,
+  type TestSchema,
+} from '@tessera/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,14 +40,19 @@ describe('broker outage: /readyz follows whether the broker answers', () => {
     port = await freePort();
     await start();
     const brokers = [`127.0.0.1:${port}`];
-    await createTestTopics(brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
+    await createTestTopics(
+      brokers,
+      TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })),
+    );
     for (const name of SERVICES) {
       const schema = await createTestSchema(`broker_outage_${name.replace(/-/g, '_')}`);
       schemas.push(schema);
       const env: Record<string, string> = name === 'ingest-gateway' ? { TESSERA_DEV_WRITE_KEY: WRITE_KEY } : {};
       services.set(name, await ServiceChildProcess.launch({ service: name, database: schema, brokers, env }));
     }
-    await Promise.all(SERVICES.map((name) => waitForReadiness(name, services.get(name)!, (a) => a.status === 200, 120_000, 'ready at start')));
+    await Promise.all(
+      SERVICES.map((name) => waitForReadiness(name, services.get(name)!, (a) => a.status === 200, 120_000, 'ready at start')),
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -55,7 +68,13 @@ describe('broker outage: /readyz follows whether the broker answers', () => {
     const stoppedAt = Date.now();
     await Promise.all(
       SERVICES.map(async (name) => {
-        const answer = await waitForReadiness(name, services.get(name)!, (a) => a.status === 503, DETECTION_BOUND_MS, '/readyz 503 after the broker stopped');
+        const answer = await waitForReadiness(
+          name,
+          services.get(name)!,
+          (a) => a.status === 503,
+          DETECTION_BOUND_MS,
+          '/readyz 503 after the broker stopped',
+        );
         expect(answer.failing).toEqual(['kafka']);
         expect((answer.body.checks as Record<string, { error: string }>).kafka.error).toMatch(/broker/);
       }),
@@ -63,19 +82,27 @@ describe('broker outage: /readyz follows whether the broker answers', () => {
     expect(Date.now() - stoppedAt).toBeLessThan(DETECTION_BOUND_MS);
 
     await start();
-    await Promise.all(SERVICES.map((name) => waitForReadiness(name, services.get(name)!, (a) => a.status === 200, 60_000, 'ready again after the broker came back')));
+    await Promise.all(
+      SERVICES.map((name) =>
+        waitForReadiness(name, services.get(name)!, (a) => a.status === 200, 60_000, 'ready again after the broker came back'),
+      ),
+    );
 
     // Consuming again, not only answering probes: an event sent now comes out of validation.
     const gateway = services.get('ingest-gateway')!;
     const authorization = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
-    await eventually(async () => {
-      const res = await fetch(`http://127.0.0.1:${gateway.port}/v1/track`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization },
-        body: JSON.stringify({ event: 'After Outage', userId: 'u-1', messageId: 'after-broker-outage' }),
-      });
-      return res.status === 200 ? true : undefined;
-    }, 30_000, 'the gateway accepting an event after the broker came back');
+    await eventually(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${gateway.port}/v1/track`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization },
+          body: JSON.stringify({ event: 'After Outage', userId: 'u-1', messageId: 'after-broker-outage' }),
+        });
+        return res.status === 200 ? true : undefined;
+      },
+      30_000,
+      'the gateway accepting an event after the broker came back',
+    );
     const collector = new TopicCollector([`127.0.0.1:${port}`], [Topics.EventsValid]);
     await collector.start();
     try {

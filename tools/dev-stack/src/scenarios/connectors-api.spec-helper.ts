@@ -10,7 +10,8 @@ export class ConnectorsApi {
 
   async createConnection(body: Json): Promise<Json> {
     const answer = await this.request('POST', '/v1/connections', body);
-    if (answer.status !== 201 && answer.status !== 200) throw new Error(`creating connection: ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (answer.status !== 201 && answer.status !== 200)
+      throw new Error(`creating connection: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body;
   }
 

@@ -33,14 +33,19 @@ describe('connectors: seed 002 billing table synced from Postgres, on the whole 
       id: 'billing',
       name: 'Billing accounts',
       connector: 'postgres',
-      config: { connectionString: source.url, streams: [{ name: 'billing_accounts', table: 'billing_accounts', replicationKey: 'updated_at', primaryKey: ['customer_id'] }] },
+      config: {
+        connectionString: source.url,
+        streams: [{ name: 'billing_accounts', table: 'billing_accounts', replicationKey: 'updated_at', primaryKey: ['customer_id'] }],
+      },
       sourceId: 'billing',
-      streams: [{
-        name: 'billing_accounts',
-        mapping: { email: 'email', renewal_status: 'renewal_status', contract_end_date: { to: 'contract_end_date', cast: 'date' } },
-        identifierField: 'customer_id',
-        observedAtField: 'updated_at',
-      }],
+      streams: [
+        {
+          name: 'billing_accounts',
+          mapping: { email: 'email', renewal_status: 'renewal_status', contract_end_date: { to: 'contract_end_date', cast: 'date' } },
+          identifierField: 'customer_id',
+          observedAtField: 'updated_at',
+        },
+      ],
       schedule: { kind: 'daily', at: '06:00' },
       timezone: 'Europe/Berlin',
     });
@@ -49,24 +54,37 @@ describe('connectors: seed 002 billing table synced from Postgres, on the whole 
     const nextRunAt = Date.parse(connection.nextRunAt);
     expect(nextRunAt).toBeGreaterThan(Date.now());
     expect(nextRunAt - Date.now()).toBeLessThanOrEqual(25 * 3_600_000);
-    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' }).format(nextRunAt)).toBe('06:00');
+    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' }).format(nextRunAt)).toBe(
+      '06:00',
+    );
 
     const initial = await connectors.runToEnd('billing');
     expect(initial).toMatchObject({ state: 'succeeded', recordsEmitted: 3, error: null });
     const ana = await client.waitForProfile('crm_id', 'C-1001', (p) => p.traits.renewal_status === 'pending');
     expect(ana.traits).toMatchObject({ email: 'ana.billing@example.com', contract_end_date: '2027-03-31', renewal_status: 'pending' });
-    expect(ana.traitProvenance.renewal_status.origin).toMatchObject({ connectionId: 'billing', runId: initial.id, stream: 'billing_accounts', rowKey: 'C-1001' });
+    expect(ana.traitProvenance.renewal_status.origin).toMatchObject({
+      connectionId: 'billing',
+      runId: initial.id,
+      stream: 'billing_accounts',
+      rowKey: 'C-1001',
+    });
     const ben = await client.waitForProfile('email', 'ben.billing@example.com', (p) => p.traits.renewal_status === 'renewed');
     expect(ben.traits.contract_end_date).toBe('2027-06-30');
     await client.waitForProfile('crm_id', 'C-1003', (p) => p.traits.renewal_status === 'at_risk');
 
-    await source.pool.query(`UPDATE billing_accounts SET renewal_status = 'renewed', updated_at = '2026-12-05T09:00:00Z' WHERE customer_id = 'C-1001'`);
+    await source.pool.query(
+      `UPDATE billing_accounts SET renewal_status = 'renewed', updated_at = '2026-12-05T09:00:00Z' WHERE customer_id = 'C-1001'`,
+    );
     const incremental = await connectors.runToEnd('billing');
     expect(incremental).toMatchObject({ state: 'succeeded', fullRefresh: false, recordsEmitted: 1 });
 
     const renewed = await client.waitForProfile('crm_id', 'C-1001', (p) => p.traits.renewal_status === 'renewed');
     expect(renewed.profileId).toBe(ana.profileId);
-    expect(renewed.traitProvenance.renewal_status.origin).toMatchObject({ connectionId: 'billing', runId: incremental.id, rowKey: 'C-1001' });
+    expect(renewed.traitProvenance.renewal_status.origin).toMatchObject({
+      connectionId: 'billing',
+      runId: incremental.id,
+      rowKey: 'C-1001',
+    });
     const untouched = await client.waitForProfile('crm_id', 'C-1003', () => true);
     expect(untouched.traits.renewal_status).toBe('at_risk');
     expect(untouched.traitProvenance.renewal_status.origin.runId).toBe(initial.id);

@@ -29,7 +29,10 @@ describe('connectors: CSV files, a paginated HTTP API and a Singer tap, on the w
     const ana = await client.waitForProfile('user_id', 'u-csv-ana', (p) => p.traits.email === 'ana.csv@example.com');
     const ben = await client.waitForProfile('user_id', 'u-csv-ben', (p) => p.traits.email === 'ben.csv@example.com');
 
-    write('crm-2026-12-05.csv', ['Email,Tier,Brand,Internal Notes', 'Ana.CSV@Example.com,gold,acme,call back', 'ben.csv@example.com,silver,globex,', ''].join('\n'));
+    write(
+      'crm-2026-12-05.csv',
+      ['Email,Tier,Brand,Internal Notes', 'Ana.CSV@Example.com,gold,acme,call back', 'ben.csv@example.com,silver,globex,', ''].join('\n'),
+    );
     await connectors.createConnection({
       id: 'crm-csv',
       connector: 'files',
@@ -45,14 +48,29 @@ describe('connectors: CSV files, a paginated HTTP API and a Singer tap, on the w
     expect(anaAfter.traits).toMatchObject({ 'given-name': 'Ana', email: 'ana.csv@example.com', loyalty_tier: 'gold', brand: 'acme' });
     expect(anaAfter.traits).not.toHaveProperty('Tier');
     expect(anaAfter.traits).not.toHaveProperty('Internal Notes');
-    expect(anaAfter.traitProvenance.loyalty_tier.origin).toEqual({ connectionId: 'crm-csv', runId: run.id, stream: 'contacts', rowKey: 'crm-2026-12-05.csv:1' });
+    expect(anaAfter.traitProvenance.loyalty_tier.origin).toEqual({
+      connectionId: 'crm-csv',
+      runId: run.id,
+      stream: 'contacts',
+      rowKey: 'crm-2026-12-05.csv:1',
+    });
     const benAfter = await client.waitForProfile('user_id', 'u-csv-ben', (p) => p.traits.loyalty_tier === 'silver');
     expect(benAfter.profileId).toBe(ben.profileId);
     expect(benAfter.traits).toMatchObject({ 'given-name': 'Ben', loyalty_tier: 'silver', brand: 'globex' });
   }, 120_000);
 
   it('a CSV row without an identifier is rejected by validation with its connection, run and row number; the rest of the file lands', async () => {
-    write('bad-rows.csv', ['customer_id,email,Tier', 'K-1,kim.bad@example.com,gold', 'K-2,lee.bad@example.com,silver', ',nobody.bad@example.com,bronze', 'K-4,max.bad@example.com,gold', ''].join('\n'));
+    write(
+      'bad-rows.csv',
+      [
+        'customer_id,email,Tier',
+        'K-1,kim.bad@example.com,gold',
+        'K-2,lee.bad@example.com,silver',
+        ',nobody.bad@example.com,bronze',
+        'K-4,max.bad@example.com,gold',
+        '',
+      ].join('\n'),
+    );
     await connectors.createConnection({
       id: 'crm-bad-rows',
       connector: 'files',
@@ -63,17 +81,34 @@ describe('connectors: CSV files, a paginated HTTP API and a Singer tap, on the w
     const run = await connectors.runToEnd('crm-bad-rows');
     expect(run).toMatchObject({ state: 'succeeded', recordsEmitted: 4 });
 
-    const rejections = await eventually(async () => {
-      const res = await fetch(`${client.urlOf('validation')}/v1/rejections?connectionId=crm-bad-rows`, { headers: { authorization: `Bearer ${SCENARIO_ADMIN_TOKEN}` } });
-      expect(res.status).toBe(200);
-      const page: Json = await res.json();
-      return page.rejections.length > 0 ? page.rejections : undefined;
-    }, 30_000, "the bad row's rejection");
-    expect(rejections).toEqual([expect.objectContaining({ reason: 'missing_identity', origin: { connectionId: 'crm-bad-rows', runId: run.id, stream: 'customers', rowKey: 'bad-rows.csv:3' } })]);
-    const report = await fetch(`${client.urlOf('validation')}/v1/reports/input-validation/connections/crm-bad-rows`, { headers: { authorization: `Bearer ${SCENARIO_ADMIN_TOKEN}` } });
+    const rejections = await eventually(
+      async () => {
+        const res = await fetch(`${client.urlOf('validation')}/v1/rejections?connectionId=crm-bad-rows`, {
+          headers: { authorization: `Bearer ${SCENARIO_ADMIN_TOKEN}` },
+        });
+        expect(res.status).toBe(200);
+        const page: Json = await res.json();
+        return page.rejections.length > 0 ? page.rejections : undefined;
+      },
+      30_000,
+      "the bad row's rejection",
+    );
+    expect(rejections).toEqual([
+      expect.objectContaining({
+        reason: 'missing_identity',
+        origin: { connectionId: 'crm-bad-rows', runId: run.id, stream: 'customers', rowKey: 'bad-rows.csv:3' },
+      }),
+    ]);
+    const report = await fetch(`${client.urlOf('validation')}/v1/reports/input-validation/connections/crm-bad-rows`, {
+      headers: { authorization: `Bearer ${SCENARIO_ADMIN_TOKEN}` },
+    });
     expect(await report.json()).toMatchObject({ rejected: 1, byReason: { missing_identity: 1 }, runs: [{ runId: run.id, rejected: 1 }] });
 
-    for (const [id, tier] of [['K-1', 'gold'], ['K-2', 'silver'], ['K-4', 'gold']]) {
+    for (const [id, tier] of [
+      ['K-1', 'gold'],
+      ['K-2', 'silver'],
+      ['K-4', 'gold'],
+    ]) {
       const profile = await client.waitForProfile('crm_id', id, (p) => p.traits.loyalty_tier === tier);
       expect(profile.traitProvenance.loyalty_tier.origin).toMatchObject({ connectionId: 'crm-bad-rows', rowKey: id });
     }
@@ -82,7 +117,11 @@ describe('connectors: CSV files, a paginated HTTP API and a Singer tap, on the w
   }, 120_000);
 
   it('a paginated HTTP API that answers 429 with Retry-After: 1 in the middle: every record lands exactly once', async () => {
-    const customers = Array.from({ length: 7 }, (_, i) => ({ id: `H-${i + 1}`, email: `h${i + 1}.api@example.com`, plan: i % 2 === 0 ? 'pro' : 'free' }));
+    const customers = Array.from({ length: 7 }, (_, i) => ({
+      id: `H-${i + 1}`,
+      email: `h${i + 1}.api@example.com`,
+      plan: i % 2 === 0 ? 'pro' : 'free',
+    }));
     let throttled = false;
     const api = await new RecordingHttpServer((request) => {
       const page = Number(new URL(request.path, 'http://api').searchParams.get('page'));
@@ -101,7 +140,15 @@ describe('connectors: CSV files, a paginated HTTP API and a Singer tap, on the w
         config: {
           baseUrl: api.url(''),
           auth: { type: 'none' },
-          streams: [{ name: 'customers', path: '/v1/customers', recordsPath: '$.data[*]', primaryKey: ['id'], pagination: { type: 'page', pageParam: 'page' } }],
+          streams: [
+            {
+              name: 'customers',
+              path: '/v1/customers',
+              recordsPath: '$.data[*]',
+              primaryKey: ['id'],
+              pagination: { type: 'page', pageParam: 'page' },
+            },
+          ],
         },
         streams: [{ name: 'customers', mapping: { email: 'email', plan: 'plan' }, identifierField: 'id' }],
         schedule: null,
@@ -121,7 +168,11 @@ describe('connectors: CSV files, a paginated HTTP API and a Singer tap, on the w
       // exactly once on the topic too: one message per row, none repeated after the 429's retry
       const fromThisConnection = () => raw.all(Topics.RecordsRaw).filter((m) => m.value.origin?.connectionId === 'crm-api');
       await raw.waitFor(Topics.RecordsRaw, (r) => r.origin?.connectionId === 'crm-api', customers.length);
-      expect(fromThisConnection().map((m) => m.value.origin?.rowKey).sort()).toEqual(customers.map((c) => c.id).sort());
+      expect(
+        fromThisConnection()
+          .map((m) => m.value.origin?.rowKey)
+          .sort(),
+      ).toEqual(customers.map((c) => c.id).sort());
     } finally {
       await raw.stop();
       await api.stop();
@@ -130,14 +181,25 @@ describe('connectors: CSV files, a paginated HTTP API and a Singer tap, on the w
 
   it('the fake Singer tap runs twice with state: the second run emits only the new records, and the profiles show them', async () => {
     const dataFile = path.join(folder, 'singer-source.json');
-    const row = (id: string, tier: string, updatedAt: string) => ({ id, email: `${id.toLowerCase()}.singer@example.com`, tier, updated_at: updatedAt });
-    const firstRows = [row('S-1', 'gold', '2026-12-01T10:00:00Z'), row('S-2', 'silver', '2026-12-01T11:00:00Z'), row('S-3', 'bronze', '2026-12-01T12:00:00Z')];
+    const row = (id: string, tier: string, updatedAt: string) => ({
+      id,
+      email: `${id.toLowerCase()}.singer@example.com`,
+      tier,
+      updated_at: updatedAt,
+    });
+    const firstRows = [
+      row('S-1', 'gold', '2026-12-01T10:00:00Z'),
+      row('S-2', 'silver', '2026-12-01T11:00:00Z'),
+      row('S-3', 'bronze', '2026-12-01T12:00:00Z'),
+    ];
     writeFileSync(dataFile, JSON.stringify({ customers: firstRows }));
     await connectors.createConnection({
       id: 'crm-singer',
       connector: 'singer',
       config: { command: process.execPath, args: [FAKE_TAP], tapConfig: { dataFile, stateEvery: 2 } },
-      streams: [{ name: 'customers', mapping: { email: 'email', tier: 'loyalty_tier' }, identifierField: 'id', observedAtField: 'updated_at' }],
+      streams: [
+        { name: 'customers', mapping: { email: 'email', tier: 'loyalty_tier' }, identifierField: 'id', observedAtField: 'updated_at' },
+      ],
       schedule: null,
     });
 

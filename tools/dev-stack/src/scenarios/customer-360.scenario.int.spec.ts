@@ -19,8 +19,20 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     await send('page', { anonymousId: anon, name: 'Home', timestamp: at(0), messageId: 'signup-page' });
     await send('track', { anonymousId: anon, event: 'Product Viewed', timestamp: at(1), messageId: 'signup-view-1' });
     await send('track', { anonymousId: anon, event: 'Product Viewed', timestamp: at(2), messageId: 'signup-view-2' });
-    await send('identify', { anonymousId: anon, userId: 'u-signup', traits: { email: ' Signup@Example.com ', firstName: 'Sam' }, timestamp: at(3), messageId: 'signup-identify' });
-    await send('track', { userId: 'u-signup', event: 'Order Completed', properties: { revenue: 30, currency: 'USD', order_id: 'o-1' }, timestamp: at(4), messageId: 'signup-order' });
+    await send('identify', {
+      anonymousId: anon,
+      userId: 'u-signup',
+      traits: { email: ' Signup@Example.com ', firstName: 'Sam' },
+      timestamp: at(3),
+      messageId: 'signup-identify',
+    });
+    await send('track', {
+      userId: 'u-signup',
+      event: 'Order Completed',
+      properties: { revenue: 30, currency: 'USD', order_id: 'o-1' },
+      timestamp: at(4),
+      messageId: 'signup-order',
+    });
 
     const profile = await client.waitForProfile('user_id', 'u-signup', (p) => p.summary.itemCount === 5);
     expect(profile.summary.eventCounts).toEqual({
@@ -32,14 +44,22 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect(profile.summary).toMatchObject({ firstSeen: at(0), lastSeen: at(4) });
     expect(profile.transactions).toMatchObject({ revenueTotal: 30, orderCount: 1 });
     expect(profile).toMatchObject({ bestEmail: 'signup@example.com', traits: { 'given-name': 'Sam', email: 'signup@example.com' } });
-    expect(identifiersOf(profile)).toEqual(expect.arrayContaining(['anonymous_id:anon-signup', 'user_id:u-signup', 'email:signup@example.com']));
+    expect(identifiersOf(profile)).toEqual(
+      expect.arrayContaining(['anonymous_id:anon-signup', 'user_id:u-signup', 'email:signup@example.com']),
+    );
     // the anonymous id and the email lead to the same profile, and its timeline holds the anonymous history
     expect((await client.profileByIdentifier('anonymous_id', anon)).body.profileId).toBe(profile.profileId);
     expect((await client.profileByIdentifier('email', 'signup@example.com')).body.profileId).toBe(profile.profileId);
     const timeline = await client.timeline(profile.profileId);
     expect(timeline.map((e) => e.messageId)).toEqual(['signup-order', 'signup-identify', 'signup-view-2', 'signup-view-1', 'signup-page']);
     // An SDK retry of the order (same messageId) counts once; the call after it shows the retry had its turn.
-    await send('track', { userId: 'u-signup', event: 'Order Completed', properties: { revenue: 30, currency: 'USD', order_id: 'o-1' }, timestamp: at(4), messageId: 'signup-order' });
+    await send('track', {
+      userId: 'u-signup',
+      event: 'Order Completed',
+      properties: { revenue: 30, currency: 'USD', order_id: 'o-1' },
+      timestamp: at(4),
+      messageId: 'signup-order',
+    });
     await send('track', { userId: 'u-signup', event: 'Product Viewed', timestamp: at(5), messageId: 'signup-view-3' });
     const afterRetry = await client.waitForProfile('user_id', 'u-signup', (p) => eventCount(p, 'Product Viewed') === 3);
     expect(afterRetry.summary.itemCount).toBe(6);
@@ -48,7 +68,13 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
 
   it('one person on two devices: the two anonymous profiles merge at login, and the merge log says why', async () => {
     const viewed = (anon: string, n: number, seconds: number) =>
-      send('track', { anonymousId: anon, event: 'Product Viewed', properties: { n }, timestamp: at(seconds), messageId: `${anon}-view-${n}` });
+      send('track', {
+        anonymousId: anon,
+        event: 'Product Viewed',
+        properties: { n },
+        timestamp: at(seconds),
+        messageId: `${anon}-view-${n}`,
+      });
     await viewed('anon-phone', 1, 10);
     await viewed('anon-phone', 2, 11);
     await viewed('anon-laptop', 1, 20);
@@ -59,7 +85,13 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     const laptop = await client.waitForProfile('anonymous_id', 'anon-laptop', (p) => p.summary.itemCount === 3);
     expect(phone.profileId).not.toBe(laptop.profileId);
 
-    await send('identify', { anonymousId: 'anon-phone', userId: 'u-two-devices', traits: { firstName: 'Dee' }, timestamp: at(30), messageId: 'login-phone' });
+    await send('identify', {
+      anonymousId: 'anon-phone',
+      userId: 'u-two-devices',
+      traits: { firstName: 'Dee' },
+      timestamp: at(30),
+      messageId: 'login-phone',
+    });
     await client.waitForProfile('user_id', 'u-two-devices', (p) => p.summary.itemCount === 3);
     await send('identify', { anonymousId: 'anon-laptop', userId: 'u-two-devices', timestamp: at(40), messageId: 'login-laptop' });
 
@@ -72,7 +104,13 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect([phone.profileId, laptop.profileId]).toContain(merged.profileId);
     // one timeline: both devices' browsing and both logins, newest first
     expect((await client.timeline(merged.profileId)).map((e) => e.messageId)).toEqual([
-      'login-laptop', 'login-phone', 'anon-laptop-view-3', 'anon-laptop-view-2', 'anon-laptop-view-1', 'anon-phone-view-2', 'anon-phone-view-1',
+      'login-laptop',
+      'login-phone',
+      'anon-laptop-view-3',
+      'anon-laptop-view-2',
+      'anon-laptop-view-1',
+      'anon-phone-view-2',
+      'anon-phone-view-1',
     ]);
     // the absorbed profile redirects to the survivor
     expect((await client.profile(absorbedId)).body).toMatchObject({ profileId: merged.profileId, redirectedFrom: absorbedId });
@@ -86,9 +124,18 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
       causingMessageId: 'login-laptop',
       rule: expect.stringMatching(/^shared_identifier:(user_id|anonymous_id)$/),
     });
-    expect(why.merges[0].identifiers).toEqual(expect.arrayContaining([{ type: 'user_id', value: 'u-two-devices' }, { type: 'anonymous_id', value: 'anon-laptop' }]));
+    expect(why.merges[0].identifiers).toEqual(
+      expect.arrayContaining([
+        { type: 'user_id', value: 'u-two-devices' },
+        { type: 'anonymous_id', value: 'anon-laptop' },
+      ]),
+    );
     // asked about the absorbed id, the resolver explains the survivor
-    expect(await client.merges(absorbedId)).toMatchObject({ profileId: merged.profileId, requestedProfileId: absorbedId, mergedInto: merged.profileId });
+    expect(await client.merges(absorbedId)).toMatchObject({
+      profileId: merged.profileId,
+      requestedProfileId: absorbedId,
+      mergedInto: merged.profileId,
+    });
   });
 
   it('a shared family tablet: three users logging in on one device stay three people; a fourth makes its ids stop linking', async () => {
@@ -97,11 +144,19 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     await client.waitForProfile('anonymous_id', 'anon-family-tablet', (p) => p.summary.itemCount === 1);
     const users = ['u-mum', 'u-dad', 'u-kid'];
     for (const [index, userId] of users.entries()) {
-      await send('identify', { ...tablet, userId, traits: { firstName: userId.slice(2) }, timestamp: at(60 + index), messageId: `tablet-login-${userId}` });
+      await send('identify', {
+        ...tablet,
+        userId,
+        traits: { firstName: userId.slice(2) },
+        timestamp: at(60 + index),
+        messageId: `tablet-login-${userId}`,
+      });
       await send('track', { ...tablet, userId, event: 'Video Played', timestamp: at(70 + index), messageId: `tablet-play-${userId}` });
     }
 
-    const profiles = await Promise.all(users.map((userId) => client.waitForProfile('user_id', userId, (p) => eventCount(p, 'Video Played') === 1)));
+    const profiles = await Promise.all(
+      users.map((userId) => client.waitForProfile('user_id', userId, (p) => eventCount(p, 'Video Played') === 1)),
+    );
     expect(new Set(profiles.map((p) => p.profileId)).size).toBe(3);
     for (const [index, profile] of profiles.entries()) {
       expect(identifiersOf(profile).filter((id) => id.startsWith('user_id:'))).toEqual([`user_id:${users[index]}`]);
@@ -118,19 +173,35 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     await send('identify', { ...tablet, userId: 'u-gran', timestamp: at(80), messageId: 'tablet-login-u-gran' });
     const gran = await client.waitForProfile('user_id', 'u-gran', (p) => p.summary.itemCount === 1);
     expect(identifiersOf(gran)).toEqual(['user_id:u-gran']);
-    const suspects = await client.waitForMatch(() => client.suspectValues(), (v) => v.value === 'anon-family-tablet');
+    const suspects = await client.waitForMatch(
+      () => client.suspectValues(),
+      (v) => v.value === 'anon-family-tablet',
+    );
     expect(suspects).toMatchObject({ type: 'anonymous_id', distinctUserIds: 4, causingMessageId: 'tablet-login-u-gran' });
     // an anonymous event on it can no longer be given to anyone: dead-lettered, replayable after a rule change
     await send('track', { ...tablet, event: 'App Opened', timestamp: at(90), messageId: 'tablet-open-later' });
-    const rejected = await client.waitForMatch(() => client.rejections('dev'), (r) => r.messageId === 'tablet-open-later');
+    const rejected = await client.waitForMatch(
+      () => client.rejections('dev'),
+      (r) => r.messageId === 'tablet-open-later',
+    );
     expect(rejected).toMatchObject({ reason: 'blocked_identifier', service: 'identity-resolver' });
     expect((await client.profileByIdentifier('anonymous_id', 'anon-family-tablet')).body.summary.eventCounts['App Opened'].count).toBe(1);
   });
 
   it('two accounts with the same email and different user_ids are not merged', async () => {
-    await send('identify', { userId: 'u-account-a', traits: { email: 'family@example.com', firstName: 'Alex' }, timestamp: at(100), messageId: 'family-a' });
+    await send('identify', {
+      userId: 'u-account-a',
+      traits: { email: 'family@example.com', firstName: 'Alex' },
+      timestamp: at(100),
+      messageId: 'family-a',
+    });
     await client.waitForProfile('user_id', 'u-account-a', (p) => p.summary.itemCount === 1);
-    await send('identify', { userId: 'u-account-b', traits: { email: 'family@example.com', firstName: 'Bo' }, timestamp: at(101), messageId: 'family-b' });
+    await send('identify', {
+      userId: 'u-account-b',
+      traits: { email: 'family@example.com', firstName: 'Bo' },
+      timestamp: at(101),
+      messageId: 'family-b',
+    });
 
     const b = await client.waitForProfile('user_id', 'u-account-b', (p) => p.summary.itemCount === 1);
     const a = (await client.profileByIdentifier('user_id', 'u-account-a')).body;
@@ -141,7 +212,11 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect(identifiersOf(b)).not.toContain('email:family@example.com');
     // the resolver dropped the email on the second account and says why
     const decisions = (await client.merges(b.profileId)).decisions;
-    expect(decisions).toEqual(expect.arrayContaining([expect.objectContaining({ messageId: 'family-b', type: 'email', value: 'family@example.com', reason: 'conflicting_user_id' })]));
+    expect(decisions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ messageId: 'family-b', type: 'email', value: 'family@example.com', reason: 'conflicting_user_id' }),
+      ]),
+    );
     expect((await client.merges(a.profileId)).merges).toEqual([]);
     // Best email is 1:1: only one of the two accounts owns it (both observed it, as a trait; the newer one wins).
     expect([a.bestEmail, b.bestEmail].filter((email) => email === 'family@example.com')).toHaveLength(1);
@@ -152,8 +227,20 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
   it('a blocked value such as "anonymous" never links profiles', async () => {
     // Two different visitors whose SDK filled the device and advertising ids with placeholders.
     const placeholders = { device: { id: 'anonymous', advertisingId: '00000000-0000-0000-0000-000000000000' } };
-    await send('track', { anonymousId: 'anon-blocked-1', event: 'App Opened', context: placeholders, timestamp: at(200), messageId: 'blocked-1' });
-    await send('track', { anonymousId: 'anon-blocked-2', event: 'App Opened', context: placeholders, timestamp: at(201), messageId: 'blocked-2' });
+    await send('track', {
+      anonymousId: 'anon-blocked-1',
+      event: 'App Opened',
+      context: placeholders,
+      timestamp: at(200),
+      messageId: 'blocked-1',
+    });
+    await send('track', {
+      anonymousId: 'anon-blocked-2',
+      event: 'App Opened',
+      context: placeholders,
+      timestamp: at(201),
+      messageId: 'blocked-2',
+    });
     // Two signed-up users whose email trait is the placeholder: each keeps his own profile.
     await send('identify', { userId: 'u-blocked-3', traits: { email: 'null' }, timestamp: at(202), messageId: 'blocked-3' });
     await send('identify', { anonymousId: 'anon-blocked-4', traits: { email: 'null' }, timestamp: at(203), messageId: 'blocked-4' });
@@ -167,11 +254,19 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect(new Set([one, two, three, four].map((p) => p.profileId)).size).toBe(4);
     expect(identifiersOf(one)).toEqual(['anonymous_id:anon-blocked-1']);
     expect(identifiersOf(three)).toEqual(['user_id:u-blocked-3']);
-    for (const [type, value] of [['device_id', 'anonymous'], ['advertising_id', '00000000-0000-0000-0000-000000000000'], ['email', 'null'], ['anonymous_id', 'anonymous']]) {
+    for (const [type, value] of [
+      ['device_id', 'anonymous'],
+      ['advertising_id', '00000000-0000-0000-0000-000000000000'],
+      ['email', 'null'],
+      ['anonymous_id', 'anonymous'],
+    ]) {
       expect({ type, value, status: (await client.profileByIdentifier(type, value)).status }).toEqual({ type, value, status: 404 });
       expect({ type, value, status: (await client.identity(type, value)).status }).toEqual({ type, value, status: 404 });
     }
-    const rejected = await client.waitForMatch(() => client.rejections('dev'), (r) => r.messageId === 'blocked-5');
+    const rejected = await client.waitForMatch(
+      () => client.rejections('dev'),
+      (r) => r.messageId === 'blocked-5',
+    );
     expect(rejected).toMatchObject({ reason: 'missing_identity', service: 'validation' });
   });
 
@@ -192,7 +287,12 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
         },
       ],
     });
-    await client.send(web.writeKey, 'identify', { userId: 'u-jane', traits: { firstName: 'Janey', plan: 'pro' }, timestamp: at(400), messageId: 'jane-web' });
+    await client.send(web.writeKey, 'identify', {
+      userId: 'u-jane',
+      traits: { firstName: 'Janey', plan: 'pro' },
+      timestamp: at(400),
+      messageId: 'jane-web',
+    });
 
     const jane = await client.waitForProfile('user_id', 'u-jane', (p) => p.summary.itemCount === 2);
     expect(jane.traits).toMatchObject({ 'given-name': 'Jane', plan: 'pro', email: 'jane@example.com' });
@@ -200,7 +300,12 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect(jane.traitProvenance.plan).toMatchObject({ sourceId: web.id, priority: 1, messageId: 'jane-web', occurredAt: at(400) });
     expect(eventCount(jane, '$record:contact')).toBe(1);
     // an older web identify does not take plan back: same field priority, and the newest wins
-    await client.send(web.writeKey, 'identify', { userId: 'u-jane', traits: { plan: 'free' }, timestamp: at(350), messageId: 'jane-web-old' });
+    await client.send(web.writeKey, 'identify', {
+      userId: 'u-jane',
+      traits: { plan: 'free' },
+      timestamp: at(350),
+      messageId: 'jane-web-old',
+    });
     const after = await client.waitForProfile('user_id', 'u-jane', (p) => p.summary.itemCount === 3);
     expect(after.traits).toMatchObject({ 'given-name': 'Jane', plan: 'pro' });
   });
@@ -218,21 +323,51 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     await client.sendRecords(crm.writeKey, { mapping, records: [contact('kim.old@example.com', 700)] });
     await client.waitForProfile('crm_id', 'C-KIM', (p) => p.summary.itemCount === 1);
     // the web app knows Kim by user id, with the phone typed differently
-    await send('identify', { userId: 'u-kim', traits: { phone: '+14155550142', email: 'KIM.OLD@example.com' }, timestamp: at(710), messageId: 'kim-web' });
+    await send('identify', {
+      userId: 'u-kim',
+      traits: { phone: '+14155550142', email: 'KIM.OLD@example.com' },
+      timestamp: at(710),
+      messageId: 'kim-web',
+    });
     // the CRM contact later changes its email: the record id keeps it on the same person
     await client.sendRecords(crm.writeKey, { mapping, records: [contact('kim.new@example.com', 720)] });
     // an audience export that only knows the SHA-256 of the new email
     const hash = createHash('sha256').update('kim.new@example.com').digest('hex');
-    await client.sendRecords(ads.writeKey, { mapping: { EmailHash: 'email_sha256' }, records: [{ recordId: 'aud-1', objectType: 'audience_member', observedAt: at(730), attributes: { EmailHash: hash, Segment: 'high-value' } }] });
+    await client.sendRecords(ads.writeKey, {
+      mapping: { EmailHash: 'email_sha256' },
+      records: [
+        { recordId: 'aud-1', objectType: 'audience_member', observedAt: at(730), attributes: { EmailHash: hash, Segment: 'high-value' } },
+      ],
+    });
 
     const kim = await client.waitForProfile('user_id', 'u-kim', (p) => p.summary.itemCount === 4);
-    expect(identifiersOf(kim)).toEqual(expect.arrayContaining([
-      'crm_id:C-KIM', 'user_id:u-kim', 'phone:+14155550142', 'email:kim.old@example.com', 'email:kim.new@example.com', `email_sha256:${hash}`,
-    ]));
-    expect(kim.summary.eventCounts).toMatchObject({ '$record:contact': { count: 2 }, '$record:audience_member': { count: 1 }, $identify: { count: 1 } });
+    expect(identifiersOf(kim)).toEqual(
+      expect.arrayContaining([
+        'crm_id:C-KIM',
+        'user_id:u-kim',
+        'phone:+14155550142',
+        'email:kim.old@example.com',
+        'email:kim.new@example.com',
+        `email_sha256:${hash}`,
+      ]),
+    );
+    expect(kim.summary.eventCounts).toMatchObject({
+      '$record:contact': { count: 2 },
+      '$record:audience_member': { count: 1 },
+      $identify: { count: 1 },
+    });
     expect(kim.traits).toMatchObject({ 'given-name': 'Kim', phone: '+14155550142', Segment: 'high-value' });
-    for (const [type, value] of [['crm_id', 'C-KIM'], ['email', 'kim.new@example.com'], ['email_sha256', hash], ['phone', '+14155550142']]) {
-      expect({ type, value, profileId: (await client.profileByIdentifier(type, value)).body.profileId }).toEqual({ type, value, profileId: kim.profileId });
+    for (const [type, value] of [
+      ['crm_id', 'C-KIM'],
+      ['email', 'kim.new@example.com'],
+      ['email_sha256', hash],
+      ['phone', '+14155550142'],
+    ]) {
+      expect({ type, value, profileId: (await client.profileByIdentifier(type, value)).body.profileId }).toEqual({
+        type,
+        value,
+        profileId: kim.profileId,
+      });
     }
     // a phone typed into a URL unencoded: its `+` arrives as a space, in the merger as in the resolver
     expect((await client.profileByRawQuery('identifier=phone:+14155550142')).body.profileId).toBe(kim.profileId);
@@ -241,7 +376,13 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
   it('Segment externalIds and a connector id:<type> tag are one identifier, found by type:value in both APIs', async () => {
     const crm = await client.createSource('crm-accounts');
     const externalIds = [{ id: 'GA1.2.345', type: 'ga_client_id', collection: 'users', encoding: 'none' }];
-    await send('identify', { userId: 'u-external', traits: { firstName: 'Eve' }, context: { externalIds }, timestamp: at(740), messageId: 'external-web' });
+    await send('identify', {
+      userId: 'u-external',
+      traits: { firstName: 'Eve' },
+      context: { externalIds },
+      timestamp: at(740),
+      messageId: 'external-web',
+    });
     await client.waitForProfile('user_id', 'u-external', (p) => p.summary.itemCount === 1);
     await client.sendRecords(crm.writeKey, {
       mapping: { Ga: 'id:ga_client_id' },
@@ -268,17 +409,53 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     const merged = await client.waitForProfile('user_id', 'u-alias', (p) => p.summary.itemCount === 3);
     expect(merged.summary.eventCounts).toMatchObject({ 'Pricing Viewed': { count: 1 }, 'Signed Up': { count: 1 }, $alias: { count: 1 } });
     expect((await client.profileByIdentifier('anonymous_id', 'anon-alias')).body.profileId).toBe(merged.profileId);
-    expect((await client.merges(merged.profileId)).merges).toEqual([expect.objectContaining({ kind: 'merge', causingMessageId: 'alias-call' })]);
+    expect((await client.merges(merged.profileId)).merges).toEqual([
+      expect.objectContaining({ kind: 'merge', causingMessageId: 'alias-call' }),
+    ]);
   });
 
   it('out-of-order events give the same profile as in-order events', async () => {
     const history = (userId: string) => [
-      { type: 'identify', userId, traits: { firstName: 'Ann', $set_once: { signup_source: 'ad' } }, timestamp: at(500), messageId: `${userId}-1` },
-      { type: 'track', userId, event: 'Order Completed', properties: { revenue: 12.5, currency: 'EUR', order_id: 'o1' }, context: { campaign: { source: 'google', name: 'spring' } }, timestamp: at(510), messageId: `${userId}-2` },
-      { type: 'identify', userId, traits: { firstName: 'Anne', nickname: 'annie', $set_once: { signup_source: 'late' } }, timestamp: at(520), messageId: `${userId}-3` },
+      {
+        type: 'identify',
+        userId,
+        traits: { firstName: 'Ann', $set_once: { signup_source: 'ad' } },
+        timestamp: at(500),
+        messageId: `${userId}-1`,
+      },
+      {
+        type: 'track',
+        userId,
+        event: 'Order Completed',
+        properties: { revenue: 12.5, currency: 'EUR', order_id: 'o1' },
+        context: { campaign: { source: 'google', name: 'spring' } },
+        timestamp: at(510),
+        messageId: `${userId}-2`,
+      },
+      {
+        type: 'identify',
+        userId,
+        traits: { firstName: 'Anne', nickname: 'annie', $set_once: { signup_source: 'late' } },
+        timestamp: at(520),
+        messageId: `${userId}-3`,
+      },
       { type: 'identify', userId, traits: { $unset: ['nickname'] }, timestamp: at(525), messageId: `${userId}-4` },
-      { type: 'track', userId, event: 'Order Completed', properties: { revenue: 7.25, currency: 'EUR', order_id: 'o2' }, timestamp: at(530), messageId: `${userId}-5` },
-      { type: 'page', userId, name: 'Thanks', context: { page: { url: 'https://shop.example.com/?utm_source=newsletter&utm_medium=email' } }, timestamp: at(540), messageId: `${userId}-6` },
+      {
+        type: 'track',
+        userId,
+        event: 'Order Completed',
+        properties: { revenue: 7.25, currency: 'EUR', order_id: 'o2' },
+        timestamp: at(530),
+        messageId: `${userId}-5`,
+      },
+      {
+        type: 'page',
+        userId,
+        name: 'Thanks',
+        context: { page: { url: 'https://shop.example.com/?utm_source=newsletter&utm_medium=email' } },
+        timestamp: at(540),
+        messageId: `${userId}-6`,
+      },
     ];
     await send('batch', { batch: history('u-in-order') });
     // the same history, newest first, and one call per request
@@ -298,16 +475,30 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect(comparable(outOfOrder)).toEqual(comparable(inOrder));
     expect(inOrder.traits).toEqual({ 'given-name': 'Anne', signup_source: 'ad' });
     // EUR orders: kept in EUR; with no EUR rate in the table they stay out of the USD lifetime value, flagged
-    expect(inOrder.transactions).toMatchObject({ byCurrency: { EUR: { net: 19.75 } }, flags: ['missing_rate:EUR'], orderCount: 2, lastOrder: { orderId: 'o2' } });
+    expect(inOrder.transactions).toMatchObject({
+      byCurrency: { EUR: { net: 19.75 } },
+      flags: ['missing_rate:EUR'],
+      orderCount: 2,
+      lastOrder: { orderId: 'o2' },
+    });
     expect(inOrder.campaigns).toMatchObject({ touchCount: 2, firstTouch: { source: 'google' }, lastTouch: { source: 'newsletter' } });
   });
 
   it('a split undoes a wrong merge, and the merger rebuilds both profiles', async () => {
     // Bea browses anonymously on her own laptop; Al signs in on it once, which wrongly makes them one person.
     await send('identify', { userId: 'u-al', traits: { firstName: 'Al' }, timestamp: at(600), messageId: 'al-signup' });
-    await send('track', { userId: 'u-al', event: 'Order Completed', properties: { revenue: 5, order_id: 'al-o1' }, timestamp: at(601), messageId: 'al-order' });
+    await send('track', {
+      userId: 'u-al',
+      event: 'Order Completed',
+      properties: { revenue: 5, order_id: 'al-o1' },
+      timestamp: at(601),
+      messageId: 'al-order',
+    });
     const al = await client.waitForProfile('user_id', 'u-al', (p) => p.summary.itemCount === 2);
-    const beaBrowser = { anonymousId: 'anon-bea', context: { externalIds: [{ id: 'GA-bea', type: 'ga_client_id', collection: 'users', encoding: 'none' }] } };
+    const beaBrowser = {
+      anonymousId: 'anon-bea',
+      context: { externalIds: [{ id: 'GA-bea', type: 'ga_client_id', collection: 'users', encoding: 'none' }] },
+    };
     await send('track', { ...beaBrowser, event: 'Product Viewed', timestamp: at(610), messageId: 'bea-view-1' });
     await send('track', { ...beaBrowser, event: 'Product Viewed', timestamp: at(611), messageId: 'bea-view-2' });
     await client.waitForProfile('anonymous_id', 'anon-bea', (p) => p.summary.itemCount === 2);
@@ -320,10 +511,19 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect(survivorId).toBe(al.profileId);
     expect((await client.merges(survivorId)).merges).toHaveLength(1);
 
-    const split = await client.split(survivorId, ['anonymous_id:anon-bea', 'external:ga_client_id:GA-bea'], 'support ticket 7: Bea is not Al');
+    const split = await client.split(
+      survivorId,
+      ['anonymous_id:anon-bea', 'external:ga_client_id:GA-bea'],
+      'support ticket 7: Bea is not Al',
+    );
     expect(split.status).toBe(201);
     expect(split.body).toMatchObject({ profileId: survivorId });
-    expect(split.body.identifiers).toEqual(expect.arrayContaining([{ type: 'anonymous_id', value: 'anon-bea' }, { type: 'external:ga_client_id', value: 'GA-bea' }]));
+    expect(split.body.identifiers).toEqual(
+      expect.arrayContaining([
+        { type: 'anonymous_id', value: 'anon-bea' },
+        { type: 'external:ga_client_id', value: 'GA-bea' },
+      ]),
+    );
     expect([...split.body.movedMessageIds].sort()).toEqual(['bea-view-1', 'bea-view-2']);
     const beaId: string = split.body.newProfileId;
 
@@ -346,7 +546,13 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect((await client.timeline(beaId)).map((e) => e.messageId)).toEqual(['bea-view-2', 'bea-view-1']);
     expect((await client.timeline(survivorId)).map((e) => e.messageId)).toEqual(['al-on-bea-laptop', 'al-order', 'al-signup']);
     expect((await client.merges(survivorId)).splits).toEqual([
-      expect.objectContaining({ kind: 'split', survivorProfileId: survivorId, absorbedProfileId: beaId, rule: 'manual_split', detail: 'support ticket 7: Bea is not Al' }),
+      expect.objectContaining({
+        kind: 'split',
+        survivorProfileId: survivorId,
+        absorbedProfileId: beaId,
+        rule: 'manual_split',
+        detail: 'support ticket 7: Bea is not Al',
+      }),
     ]);
 
     // A split is final: Bea's next visit stays hers, and Al signing in on her laptop again does not re-merge them.
@@ -361,7 +567,13 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     // split moved to Bea stays hers.
     await send('track', { anonymousId: 'anon-al-phone', event: 'App Opened', timestamp: at(650), messageId: 'al-phone-open' });
     await client.waitForProfile('anonymous_id', 'anon-al-phone', (p) => p.summary.itemCount === 1);
-    await send('track', { userId: 'u-al', anonymousId: 'anon-al-phone', event: 'Signed In', timestamp: at(660), messageId: 'al-phone-login' });
+    await send('track', {
+      userId: 'u-al',
+      anonymousId: 'anon-al-phone',
+      event: 'Signed In',
+      timestamp: at(660),
+      messageId: 'al-phone-login',
+    });
     await client.waitForProfileId(survivorId, (p) => eventCount(p, 'App Opened') === 1 && eventCount(p, 'Signed In') === 3);
     const second = await client.split(survivorId, ['anonymous_id:anon-al-phone'], 'support ticket 8');
     expect(second.status).toBe(201);

@@ -37,13 +37,27 @@ describe('database outage under load (kill -9 of Postgres, restart after 20 s)',
 
   beforeAll(async () => {
     [postgres, broker] = await Promise.all([startDedicatedPostgres(), startTestBroker()]);
-    await createTestTopics(broker.brokers, TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })));
+    await createTestTopics(
+      broker.brokers,
+      TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })),
+    );
     for (const name of SERVICES) {
       const env: Record<string, string> = { LOG_LEVEL: 'warn', KAFKA_CONSUMER_SLICE_MESSAGES: '200' };
-      if (name === 'ingest-gateway') Object.assign(env, { TESSERA_DEV_WRITE_KEY: WRITE_KEY, INGEST_SOURCE_CACHE_TTL_MS: String(SOURCE_CACHE_TTL_MS) });
-      services.set(name, await ServiceChildProcess.launch({ service: name, database: { url: postgres.url, schema: `outage_${name.replace(/-/g, '_')}` }, brokers: broker.brokers, env }));
+      if (name === 'ingest-gateway')
+        Object.assign(env, { TESSERA_DEV_WRITE_KEY: WRITE_KEY, INGEST_SOURCE_CACHE_TTL_MS: String(SOURCE_CACHE_TTL_MS) });
+      services.set(
+        name,
+        await ServiceChildProcess.launch({
+          service: name,
+          database: { url: postgres.url, schema: `outage_${name.replace(/-/g, '_')}` },
+          brokers: broker.brokers,
+          env,
+        }),
+      );
     }
-    await Promise.all(SERVICES.map((name) => waitForReadiness(name, services.get(name)!, (a) => a.status === 200, 120_000, 'ready at start')));
+    await Promise.all(
+      SERVICES.map((name) => waitForReadiness(name, services.get(name)!, (a) => a.status === 200, 120_000, 'ready at start')),
+    );
     mergerPool = new Pool({ connectionString: postgres.url, options: '-c search_path=outage_profile_merger', max: 2 });
     mergerPool.on('error', () => undefined);
   }, 180_000);
@@ -78,10 +92,14 @@ describe('database outage under load (kill -9 of Postgres, restart after 20 s)',
     let restartedAt = 0;
     try {
       // Under load: events are streaming through every service when Postgres dies.
-      await eventually(async () => {
-        checkAlive();
-        return total(await mergerCounts()) >= KILL_AFTER_MERGED ? true : undefined;
-      }, 60_000, `${KILL_AFTER_MERGED} events through the whole pipeline`);
+      await eventually(
+        async () => {
+          checkAlive();
+          return total(await mergerCounts()) >= KILL_AFTER_MERGED ? true : undefined;
+        },
+        60_000,
+        `${KILL_AFTER_MERGED} events through the whole pipeline`,
+      );
 
       const acceptedAtKill = load.accepted.length;
       await postgres.kill();
@@ -89,14 +107,25 @@ describe('database outage under load (kill -9 of Postgres, restart after 20 s)',
 
       // While it is down: every consumer reports the database; the gateway stays up and keeps accepting known keys.
       for (const name of ['validation', 'identity-resolver', 'profile-merger'] as const) {
-        await waitForReadiness(name, services.get(name)!, (a) => a.status === 503 && a.failing.includes('database'), 10_000, '/readyz 503 naming the database');
+        await waitForReadiness(
+          name,
+          services.get(name)!,
+          (a) => a.status === 503 && a.failing.includes('database'),
+          10_000,
+          '/readyz 503 naming the database',
+        );
       }
       // A read that needs the database is a 503 to retry, not a 500.
-      const profile = await fetch(`http://127.0.0.1:${services.get('profile-merger')!.port}/v1/profiles/00000000-0000-4000-8000-000000000000`, {
-        headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.read}` },
-      });
+      const profile = await fetch(
+        `http://127.0.0.1:${services.get('profile-merger')!.port}/v1/profiles/00000000-0000-4000-8000-000000000000`,
+        {
+          headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.read}` },
+        },
+      );
       expect({ status: profile.status, retryAfter: profile.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '5' });
-      const sources = await fetch(`http://127.0.0.1:${gateway.port}/admin/sources`, { headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.admin}` } });
+      const sources = await fetch(`http://127.0.0.1:${gateway.port}/admin/sources`, {
+        headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.admin}` },
+      });
       expect({ status: sources.status, retryAfter: sources.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '5' });
       const gatewayDuringOutage = await readyz(gateway);
       // The database does not take the gateway out of the load balancer (its kafka check is not this test's business).
@@ -105,10 +134,14 @@ describe('database outage under load (kill -9 of Postgres, restart after 20 s)',
       await new Promise((resolve) => setTimeout(resolve, SOURCE_CACHE_TTL_MS + 500)); // the cached write key is past its TTL now
       const acceptedBeforeLateOutage = load.accepted.length;
       figures.acceptedBeforeKill = acceptedAtKill;
-      await eventually(async () => {
-        checkAlive();
-        return load.accepted.length > acceptedBeforeLateOutage ? true : undefined;
-      }, 10_000, 'the gateway accepting calls from its last good source cache while Postgres is down');
+      await eventually(
+        async () => {
+          checkAlive();
+          return load.accepted.length > acceptedBeforeLateOutage ? true : undefined;
+        },
+        10_000,
+        'the gateway accepting calls from its last good source cache while Postgres is down',
+      );
 
       while (Date.now() - killedAt < OUTAGE_MS) {
         checkAlive();
@@ -119,7 +152,17 @@ describe('database outage under load (kill -9 of Postgres, restart after 20 s)',
       await postgres.restart();
       restartedAt = Date.now();
 
-      await Promise.all(SERVICES.map((name) => waitForReadiness(name, services.get(name)!, (a) => a.status === 200 && (a.body.degraded as string[]).length === 0, 45_000, 'ready again after Postgres came back')));
+      await Promise.all(
+        SERVICES.map((name) =>
+          waitForReadiness(
+            name,
+            services.get(name)!,
+            (a) => a.status === 200 && (a.body.degraded as string[]).length === 0,
+            45_000,
+            'ready again after Postgres came back',
+          ),
+        ),
+      );
       figures.allReadyAfterRestartMs = Date.now() - restartedAt;
     } finally {
       await load.stop();
@@ -127,10 +170,14 @@ describe('database outage under load (kill -9 of Postgres, restart after 20 s)',
 
     const expected = new Map<string, number>();
     for (const e of load.accepted) expected.set(e.userId, (expected.get(e.userId) ?? 0) + 1);
-    await eventually(async () => {
-      checkAlive();
-      return total(await mergerCounts()) >= load.accepted.length ? true : undefined;
-    }, 60_000, `${load.accepted.length} events counted by the merger`);
+    await eventually(
+      async () => {
+        checkAlive();
+        return total(await mergerCounts()) >= load.accepted.length ? true : undefined;
+      },
+      60_000,
+      `${load.accepted.length} events counted by the merger`,
+    );
     figures.caughtUpAfterRestartMs = Date.now() - restartedAt;
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // a doubled event would arrive right behind
     Object.assign(figures, { accepted: load.accepted.length, gatewayAnswers: Object.fromEntries(load.answers) });

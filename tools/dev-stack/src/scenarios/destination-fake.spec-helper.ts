@@ -50,7 +50,14 @@ export class DestinationFake {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const url = new URL(req.url ?? '/', 'http://fake');
-        const request: FakeRequest = { method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+        const request: FakeRequest = {
+          method: req.method ?? '',
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          at: Date.now(),
+        };
         const answer = this.answer(request);
         if (answer === 'hang') return;
         request.status = answer.status;
@@ -90,7 +97,10 @@ export class DestinationFake {
 
   private answer(request: FakeRequest): FakeAnswer {
     if (request.method === 'GET' && request.path.endsWith('/members')) {
-      return { status: 200, body: { profileIds: [...this.audience(request.path.slice(0, -'/members'.length), request.query.get('audience') ?? '')] } };
+      return {
+        status: 200,
+        body: { profileIds: [...this.audience(request.path.slice(0, -'/members'.length), request.query.get('audience') ?? '')] },
+      };
     }
     this.received.push(request);
     const answer = this.responders.get(request.path)?.(request, this.requests(request.path).length - 1) ?? { status: 200 };
@@ -113,7 +123,8 @@ export function webhookItems(request: FakeRequest): WebhookItem[] {
 export function acceptedKeysByDelivery(requests: FakeRequest[]): Map<string, Set<string>> {
   const keys = new Map<string, Set<string>>();
   for (const r of requests.filter((q) => q.status !== undefined && q.status < 300)) {
-    for (const item of webhookItems(r)) keys.set(item.deliveryId, (keys.get(item.deliveryId) ?? new Set()).add(String(r.headers['idempotency-key'])));
+    for (const item of webhookItems(r))
+      keys.set(item.deliveryId, (keys.get(item.deliveryId) ?? new Set()).add(String(r.headers['idempotency-key'])));
   }
   return keys;
 }

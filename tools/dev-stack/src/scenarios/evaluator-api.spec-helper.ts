@@ -5,18 +5,27 @@ import { SCENARIO_ADMIN_TOKEN } from './scenario-suite.spec-helper';
 export type EvaluatorCall = (method: string, path: string, body?: Json) => Promise<{ status: number; body: Json }>;
 
 /** The segment evaluator's admin API (every route takes the admin token), and waiting on a profile's answer. */
-export function evaluatorApi(url: () => string): { evaluator: EvaluatorCall; profileSegments: (profileId: string, ready: (body: Json) => boolean, what: string) => Promise<Json> } {
+export function evaluatorApi(url: () => string): {
+  evaluator: EvaluatorCall;
+  profileSegments: (profileId: string, ready: (body: Json) => boolean, what: string) => Promise<Json>;
+} {
   const evaluator: EvaluatorCall = async (method, path, body) => {
     const res = await fetch(`${url()}${path}`, {
-      method, headers: { authorization: `Bearer ${SCENARIO_ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: { authorization: `Bearer ${SCENARIO_ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
   const profileSegments = (profileId: string, ready: (body: Json) => boolean, what: string) =>
-    eventually(async () => {
-      const answer = await evaluator('GET', `/v1/profiles/${encodeURIComponent(profileId)}/segments`);
-      return answer.status === 200 && ready(answer.body) ? answer.body : undefined;
-    }, 60_000, what);
+    eventually(
+      async () => {
+        const answer = await evaluator('GET', `/v1/profiles/${encodeURIComponent(profileId)}/segments`);
+        return answer.status === 200 && ready(answer.body) ? answer.body : undefined;
+      },
+      60_000,
+      what,
+    );
   return { evaluator, profileSegments };
 }

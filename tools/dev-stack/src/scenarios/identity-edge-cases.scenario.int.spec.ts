@@ -16,15 +16,30 @@ describe('identity edge cases through the HTTP gateway on the whole running pipe
   it("group traits are the account's, never the person's: members sharing the billing email stay apart, and the account lists them", async () => {
     await send('identify', { userId: 'u-grp-ann', traits: { email: 'ann@grp.example' }, timestamp: at(1), messageId: 'grp-ann-id' });
     await send('identify', { userId: 'u-grp-bob', traits: { email: 'bob@grp.example' }, timestamp: at(2), messageId: 'grp-bob-id' });
-    await send('group', { userId: 'u-grp-ann', groupId: 'acme-grp', traits: { name: 'Acme', plan: 'free', email: 'billing@acme-grp.example' }, timestamp: at(10), messageId: 'grp-ann-g' });
-    await send('group', { userId: 'u-grp-bob', groupId: 'acme-grp', traits: { name: 'Acme', plan: 'pro', email: 'billing@acme-grp.example' }, timestamp: at(20), messageId: 'grp-bob-g' });
+    await send('group', {
+      userId: 'u-grp-ann',
+      groupId: 'acme-grp',
+      traits: { name: 'Acme', plan: 'free', email: 'billing@acme-grp.example' },
+      timestamp: at(10),
+      messageId: 'grp-ann-g',
+    });
+    await send('group', {
+      userId: 'u-grp-bob',
+      groupId: 'acme-grp',
+      traits: { name: 'Acme', plan: 'pro', email: 'billing@acme-grp.example' },
+      timestamp: at(20),
+      messageId: 'grp-bob-g',
+    });
 
     await client.waitForProfile('user_id', 'u-grp-ann', (p) => p.summary.itemCount === 2);
     const bob = await client.waitForProfile('user_id', 'u-grp-bob', (p) => p.summary.itemCount === 2);
     // read Ann again now that Bob's later group call is folded too (the two travel on different partitions)
     const ann = (await client.profileByIdentifier('user_id', 'u-grp-ann')).body;
     expect(ann.profileId).not.toBe(bob.profileId);
-    for (const [person, email] of [[ann, 'ann@grp.example'], [bob, 'bob@grp.example']] as Array<[Json, string]>) {
+    for (const [person, email] of [
+      [ann, 'ann@grp.example'],
+      [bob, 'bob@grp.example'],
+    ] as Array<[Json, string]>) {
       expect(identifiersOf(person)).not.toContain('email:billing@acme-grp.example');
       expect(person.bestEmail).toBe(email);
       expect(person.traits.email).toBe(email);
@@ -34,10 +49,25 @@ describe('identity edge cases through the HTTP gateway on the whole running pipe
     expect((await client.profileByIdentifier('email', 'billing@acme-grp.example')).status).toBe(404);
     expect((await client.identity('email', 'billing@acme-grp.example')).status).toBe(404);
 
-    expect(ann.groups).toEqual([{ groupId: 'acme-grp', traits: { name: 'Acme', plan: 'pro', email: 'billing@acme-grp.example' }, traitsUpdatedAt: at(20), firstSeen: at(10), lastSeen: at(10) }]);
+    expect(ann.groups).toEqual([
+      {
+        groupId: 'acme-grp',
+        traits: { name: 'Acme', plan: 'pro', email: 'billing@acme-grp.example' },
+        traitsUpdatedAt: at(20),
+        firstSeen: at(10),
+        lastSeen: at(10),
+      },
+    ]);
     const account = await client.account('acme-grp');
     expect(account.status).toBe(200);
-    expect(account.body).toMatchObject({ groupId: 'acme-grp', traits: { plan: 'pro' }, traitsUpdatedAt: at(20), firstSeen: at(10), lastSeen: at(20), memberCount: 2 });
+    expect(account.body).toMatchObject({
+      groupId: 'acme-grp',
+      traits: { plan: 'pro' },
+      traitsUpdatedAt: at(20),
+      firstSeen: at(10),
+      lastSeen: at(20),
+      memberCount: 2,
+    });
     expect(account.body.members.map((m: Json) => m.profileId)).toEqual([bob.profileId, ann.profileId]);
     expect((await client.account('no-such-group')).status).toBe(404);
   });
@@ -50,7 +80,12 @@ describe('identity edge cases through the HTTP gateway on the whole running pipe
     const both = await client.waitForProfile('user_id', 'u-dup', (p) => p.summary.itemCount === 2);
     expect(eventCount(both, 'Viewed')).toBe(2);
     const timeline = await client.timeline(both.profileId);
-    expect(timeline.filter((e) => e.messageId === 'dup-msg-1').map((e) => e.sourceId).sort()).toEqual([second.id, 'dev'].sort());
+    expect(
+      timeline
+        .filter((e) => e.messageId === 'dup-msg-1')
+        .map((e) => e.sourceId)
+        .sort(),
+    ).toEqual([second.id, 'dev'].sort());
 
     // the same messageId again: an anonymous visit from one source, the user's own event from the other
     await send('track', { anonymousId: 'anon-dup', event: 'Browsed', timestamp: at(110), messageId: 'dup-msg-2' });
@@ -73,10 +108,20 @@ describe('identity edge cases through the HTTP gateway on the whole running pipe
   it('two accounts share an email: the account holding the email identifier is the one whose bestEmail it is', async () => {
     const crm = await client.createSource('identity-edge-crm');
     await client.setSourcePriority(crm.id, 1);
-    await send('identify', { userId: 'u-shared-a', traits: { email: 'shared@household.example' }, timestamp: at(200), messageId: 'shared-a' });
+    await send('identify', {
+      userId: 'u-shared-a',
+      traits: { email: 'shared@household.example' },
+      timestamp: at(200),
+      messageId: 'shared-a',
+    });
     const a = await client.waitForProfile('user_id', 'u-shared-a', (p) => p.summary.itemCount === 1);
     // newer, and from a priority-1 source: on observation rank alone it would take the email
-    await client.send(crm.writeKey, 'identify', { userId: 'u-shared-b', traits: { email: 'shared@household.example' }, timestamp: at(300), messageId: 'shared-b' });
+    await client.send(crm.writeKey, 'identify', {
+      userId: 'u-shared-b',
+      traits: { email: 'shared@household.example' },
+      timestamp: at(300),
+      messageId: 'shared-b',
+    });
     const b = await client.waitForProfile('user_id', 'u-shared-b', (p) => p.summary.itemCount === 1);
 
     expect(identifiersOf(a)).toContain('email:shared@household.example');
@@ -90,7 +135,13 @@ describe('identity edge cases through the HTTP gateway on the whole running pipe
   });
 
   it('an alias of a known user_id renames it: the new user_id, the old one as previous_user_id, logged, and found by either id', async () => {
-    await send('identify', { userId: 'old-user', anonymousId: 'anon-transfer', traits: { firstName: 'Tess' }, timestamp: at(400), messageId: 'transfer-signup' });
+    await send('identify', {
+      userId: 'old-user',
+      anonymousId: 'anon-transfer',
+      traits: { firstName: 'Tess' },
+      timestamp: at(400),
+      messageId: 'transfer-signup',
+    });
     const before = await client.waitForProfile('user_id', 'old-user', (p) => p.summary.itemCount === 1);
     await send('alias', { previousId: 'old-user', userId: 'new-user', timestamp: at(410), messageId: 'transfer-alias' });
 
@@ -101,7 +152,10 @@ describe('identity edge cases through the HTTP gateway on the whole running pipe
     expect((await client.profileByIdentifier('user_id', 'old-user')).body.profileId).toBe(before.profileId);
     expect((await client.profileByIdentifier('anonymous_id', 'old-user')).status).toBe(404);
     expect((await client.identity('user_id', 'new-user')).body.profileId).toBe(before.profileId);
-    expect((await client.identity('user_id', 'old-user')).body).toMatchObject({ profileId: before.profileId, heldAs: { type: 'previous_user_id', value: 'old-user' } });
+    expect((await client.identity('user_id', 'old-user')).body).toMatchObject({
+      profileId: before.profileId,
+      heldAs: { type: 'previous_user_id', value: 'old-user' },
+    });
     expect((await client.identity('anonymous_id', 'old-user')).status).toBe(404);
     const why = await client.merges(before.profileId);
     expect(why.aliases).toEqual([expect.objectContaining({ kind: 'alias', rule: 'alias_rename', causingMessageId: 'transfer-alias' })]);

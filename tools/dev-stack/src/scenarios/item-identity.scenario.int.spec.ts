@@ -16,8 +16,20 @@ describe('item identity by source through the HTTP gateway on the whole running 
 
   it("two sources' campaign touches with one messageId are two touches, and a split moves the right source's one", async () => {
     const second = await client.createSource('item-identity-second-source');
-    await send('track', { anonymousId: 'anon-touch', event: 'Landed', context: { campaign: { source: 'google', medium: 'cpc' } }, timestamp: at(1), messageId: 'touch-msg-1' });
-    await client.send(second.writeKey, 'track', { userId: 'u-touch', event: 'Landed', context: { campaign: { source: 'newsletter', medium: 'email' } }, timestamp: at(2), messageId: 'touch-msg-1' });
+    await send('track', {
+      anonymousId: 'anon-touch',
+      event: 'Landed',
+      context: { campaign: { source: 'google', medium: 'cpc' } },
+      timestamp: at(1),
+      messageId: 'touch-msg-1',
+    });
+    await client.send(second.writeKey, 'track', {
+      userId: 'u-touch',
+      event: 'Landed',
+      context: { campaign: { source: 'newsletter', medium: 'email' } },
+      timestamp: at(2),
+      messageId: 'touch-msg-1',
+    });
     await client.waitForProfile('anonymous_id', 'anon-touch', (p) => p.summary.itemCount === 1);
     await client.waitForProfile('user_id', 'u-touch', (p) => p.summary.itemCount === 1);
     await send('identify', { userId: 'u-touch', anonymousId: 'anon-touch', timestamp: at(3), messageId: 'touch-login' });
@@ -25,7 +37,12 @@ describe('item identity by source through the HTTP gateway on the whole running 
     const merged = await client.waitForProfile('user_id', 'u-touch', (p) => p.summary.itemCount === 3);
     expect(eventCount(merged, 'Landed')).toBe(2);
     expect(merged.campaigns.touchCount).toBe(2);
-    expect(touchesOf(merged)).toEqual([['dev', 'google'], [second.id, 'newsletter']].sort());
+    expect(touchesOf(merged)).toEqual(
+      [
+        ['dev', 'google'],
+        [second.id, 'newsletter'],
+      ].sort(),
+    );
 
     const split = await client.split(merged.profileId, ['anonymous_id:anon-touch'], 'the visitor was someone else');
     expect(split.status).toBe(201);

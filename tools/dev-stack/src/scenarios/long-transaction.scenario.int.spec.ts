@@ -21,8 +21,17 @@ describe('a long transaction elsewhere in Postgres, on the whole running pipelin
       for (const wave of [1, 2, 3]) {
         const users = Array.from({ length: 5 }, (_, i) => `long-tx-${wave}-${i}`);
         const sentAt = Date.now();
-        await send('batch', { batch: users.map((userId, i) => ({ type: 'identify', userId, traits: { wave }, timestamp: at(wave * 10 + i), messageId: `${userId}-identify` })) });
-        for (const userId of users) await client.waitForProfile('user_id', userId, (p) => p.summary.itemCount === 1, WAVE_MS - (Date.now() - sentAt));
+        await send('batch', {
+          batch: users.map((userId, i) => ({
+            type: 'identify',
+            userId,
+            traits: { wave },
+            timestamp: at(wave * 10 + i),
+            messageId: `${userId}-identify`,
+          })),
+        });
+        for (const userId of users)
+          await client.waitForProfile('user_id', userId, (p) => p.summary.itemCount === 1, WAVE_MS - (Date.now() - sentAt));
       }
       expect(await open.stillOpen(pool)).toBe(true);
     } finally {

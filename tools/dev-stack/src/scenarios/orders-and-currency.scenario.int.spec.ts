@@ -14,24 +14,69 @@ describe('orders, currencies and test traffic through the HTTP gateway on the wh
 
   it('Checkout Started carrying revenue is ignored, an order resent with a new messageId counts once, and a refund subtracts', async () => {
     const user = 'u-orders';
-    await send('track', { userId: user, event: 'Checkout Started', properties: { order_id: 'ord-1', revenue: 80, currency: 'USD' }, timestamp: at(0), messageId: 'ord-checkout' });
-    await send('track', { userId: user, event: 'Product Added', properties: { revenue: 80, currency: 'USD' }, timestamp: at(1), messageId: 'ord-added' });
-    await send('track', { userId: user, event: 'Order Completed', properties: { order_id: 'ord-1', revenue: 80, currency: 'USD' }, timestamp: at(2), messageId: 'ord-1-first' });
+    await send('track', {
+      userId: user,
+      event: 'Checkout Started',
+      properties: { order_id: 'ord-1', revenue: 80, currency: 'USD' },
+      timestamp: at(0),
+      messageId: 'ord-checkout',
+    });
+    await send('track', {
+      userId: user,
+      event: 'Product Added',
+      properties: { revenue: 80, currency: 'USD' },
+      timestamp: at(1),
+      messageId: 'ord-added',
+    });
+    await send('track', {
+      userId: user,
+      event: 'Order Completed',
+      properties: { order_id: 'ord-1', revenue: 80, currency: 'USD' },
+      timestamp: at(2),
+      messageId: 'ord-1-first',
+    });
     // the SDK (or a server retry) sends the same order again with a new messageId
-    await send('track', { userId: user, event: 'Order Completed', properties: { order_id: 'ord-1', revenue: 80, currency: 'USD' }, timestamp: at(2), messageId: 'ord-1-again' });
+    await send('track', {
+      userId: user,
+      event: 'Order Completed',
+      properties: { order_id: 'ord-1', revenue: 80, currency: 'USD' },
+      timestamp: at(2),
+      messageId: 'ord-1-again',
+    });
     const placed = await client.waitForProfile('user_id', user, (p) => p.summary.itemCount === 4);
-    expect(placed.transactions).toMatchObject({ orderCount: 1, revenueTotal: 80, byCurrency: { USD: { orders: 1, revenue: 80, refunded: 0, net: 80 } }, flags: [] });
+    expect(placed.transactions).toMatchObject({
+      orderCount: 1,
+      revenueTotal: 80,
+      byCurrency: { USD: { orders: 1, revenue: 80, refunded: 0, net: 80 } },
+      flags: [],
+    });
 
-    await send('track', { userId: user, event: 'Order Refunded', properties: { order_id: 'ord-1', total: 30, currency: 'USD' }, timestamp: at(3), messageId: 'ord-1-refund' });
+    await send('track', {
+      userId: user,
+      event: 'Order Refunded',
+      properties: { order_id: 'ord-1', total: 30, currency: 'USD' },
+      timestamp: at(3),
+      messageId: 'ord-1-refund',
+    });
     const refunded = await client.waitForProfile('user_id', user, (p) => p.summary.itemCount === 5);
-    expect(refunded.transactions).toMatchObject({ orderCount: 1, revenueTotal: 50, byCurrency: { USD: { orders: 1, revenue: 80, refunded: 30, net: 50 } } });
+    expect(refunded.transactions).toMatchObject({
+      orderCount: 1,
+      revenueTotal: 50,
+      byCurrency: { USD: { orders: 1, revenue: 80, refunded: 30, net: 50 } },
+    });
   });
 
   it('EUR and USD are kept apart and converted with the rate table; a currency without a rate is counted and flagged', async () => {
     await client.putCurrencyRates({ reportingCurrency: 'USD', rates: [{ currency: 'EUR', date: '2026-12-01', rate: 1.1 }] });
     const user = 'u-currencies';
     const order = (messageId: string, orderId: string, revenue: number, currency: string, seconds: number) =>
-      send('track', { userId: user, event: 'Order Completed', properties: { order_id: orderId, revenue, currency }, timestamp: at(seconds), messageId });
+      send('track', {
+        userId: user,
+        event: 'Order Completed',
+        properties: { order_id: orderId, revenue, currency },
+        timestamp: at(seconds),
+        messageId,
+      });
     await order('cur-eur', 'cur-1', 100, 'eur', 10);
     await order('cur-usd', 'cur-2', 10, 'USD', 11);
     await order('cur-chf', 'cur-3', 20, 'CHF', 12);
@@ -52,22 +97,62 @@ describe('orders, currencies and test traffic through the HTTP gateway on the wh
   it("an order without a currency takes its source's default currency; with no default it is flagged, not assumed", async () => {
     const shop = await client.createSource('shop-se');
     await client.putSourceSettings(shop.id, { orderEvents: ['Order Completed', 'Purchase'], defaultCurrency: 'SEK' });
-    await client.send(shop.writeKey, 'track', { userId: 'u-sek', event: 'Purchase', properties: { order_id: 'se-1', revenue: 300 }, timestamp: at(20), messageId: 'se-purchase' });
+    await client.send(shop.writeKey, 'track', {
+      userId: 'u-sek',
+      event: 'Purchase',
+      properties: { order_id: 'se-1', revenue: 300 },
+      timestamp: at(20),
+      messageId: 'se-purchase',
+    });
     const swedish = await client.waitForProfile('user_id', 'u-sek', (p) => p.transactions.orderCount === 1);
-    expect(swedish.transactions).toMatchObject({ byCurrency: { SEK: { orders: 1, net: 300 } }, withoutCurrency: null, flags: ['missing_rate:SEK'] });
+    expect(swedish.transactions).toMatchObject({
+      byCurrency: { SEK: { orders: 1, net: 300 } },
+      withoutCurrency: null,
+      flags: ['missing_rate:SEK'],
+    });
 
-    await send('track', { userId: 'u-no-currency', event: 'Order Completed', properties: { order_id: 'nc-1', revenue: 9 }, timestamp: at(21), messageId: 'nc-order' });
+    await send('track', {
+      userId: 'u-no-currency',
+      event: 'Order Completed',
+      properties: { order_id: 'nc-1', revenue: 9 },
+      timestamp: at(21),
+      messageId: 'nc-order',
+    });
     const unknown = await client.waitForProfile('user_id', 'u-no-currency', (p) => p.transactions.orderCount === 1);
-    expect(unknown.transactions).toMatchObject({ revenueTotal: 0, byCurrency: {}, withoutCurrency: { orders: 1, net: 9 }, flags: ['missing_currency'] });
+    expect(unknown.transactions).toMatchObject({
+      revenueTotal: 0,
+      byCurrency: {},
+      withoutCurrency: { orders: 1, net: 9 },
+      flags: ['missing_currency'],
+    });
   });
 
   it("test events never change a real profile's revenue, orders, event counts or traits; a test-only profile stays visible, marked isTest", async () => {
     const user = 'u-real-buyer';
     await send('identify', { userId: user, traits: { plan: 'pro' }, timestamp: at(30), messageId: 'real-identify' });
-    await send('track', { userId: user, event: 'Order Completed', properties: { order_id: 'real-1', revenue: 10, currency: 'USD' }, timestamp: at(31), messageId: 'real-order' });
+    await send('track', {
+      userId: user,
+      event: 'Order Completed',
+      properties: { order_id: 'real-1', revenue: 10, currency: 'USD' },
+      timestamp: at(31),
+      messageId: 'real-order',
+    });
     const test = { context: { test: true } };
-    await send('identify', { userId: user, traits: { plan: 'qa-plan', firstName: 'Tester' }, timestamp: at(40), messageId: 'test-identify', ...test });
-    await send('track', { userId: user, event: 'Order Completed', properties: { order_id: 'test-1', revenue: 500, currency: 'USD' }, timestamp: at(41), messageId: 'test-order', ...test });
+    await send('identify', {
+      userId: user,
+      traits: { plan: 'qa-plan', firstName: 'Tester' },
+      timestamp: at(40),
+      messageId: 'test-identify',
+      ...test,
+    });
+    await send('track', {
+      userId: user,
+      event: 'Order Completed',
+      properties: { order_id: 'test-1', revenue: 500, currency: 'USD' },
+      timestamp: at(41),
+      messageId: 'test-order',
+      ...test,
+    });
     await send('track', { userId: user, event: 'Product Viewed', timestamp: at(42), messageId: 'test-view', ...test });
     const real = await client.waitForProfile('user_id', user, (p) => p.summary.itemCount === 5);
     expect(real).toMatchObject({ isTest: false, traits: { plan: 'pro' }, transactions: { orderCount: 1, revenueTotal: 10 } });
@@ -76,7 +161,14 @@ describe('orders, currencies and test traffic through the HTTP gateway on the wh
     expect(eventCount(real, 'Product Viewed')).toBeUndefined();
     expect(real.summary.lastSeen).toBe(at(31));
 
-    await send('track', { userId: 'u-qa-only', event: 'Order Completed', properties: { order_id: 'qa-1', revenue: 50, currency: 'USD' }, timestamp: at(50), messageId: 'qa-only-order', ...test });
+    await send('track', {
+      userId: 'u-qa-only',
+      event: 'Order Completed',
+      properties: { order_id: 'qa-1', revenue: 50, currency: 'USD' },
+      timestamp: at(50),
+      messageId: 'qa-only-order',
+      ...test,
+    });
     const qa = await client.waitForProfile('user_id', 'u-qa-only', (p) => p.summary.itemCount === 1);
     expect(qa).toMatchObject({ isTest: true, transactions: { orderCount: 0, revenueTotal: 0 }, summary: { eventCounts: {} } });
   });

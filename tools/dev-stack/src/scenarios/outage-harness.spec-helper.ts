@@ -23,14 +23,24 @@ export function assertAlive(name: string, service: ServiceChildProcess): void {
 }
 
 /** Waits until /readyz matches `accept`; fails early when the process exits. */
-export async function waitForReadiness(name: string, service: ServiceChildProcess, accept: (answer: ReadyAnswer) => boolean, timeoutMs: number, what: string): Promise<ReadyAnswer> {
+export async function waitForReadiness(
+  name: string,
+  service: ServiceChildProcess,
+  accept: (answer: ReadyAnswer) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<ReadyAnswer> {
   let last: ReadyAnswer | undefined;
   try {
-    return await eventually(async () => {
-      assertAlive(name, service);
-      last = await readyz(service);
-      return accept(last) ? last : undefined;
-    }, timeoutMs, `${name}: ${what}`);
+    return await eventually(
+      async () => {
+        assertAlive(name, service);
+        last = await readyz(service);
+        return accept(last) ? last : undefined;
+      },
+      timeoutMs,
+      `${name}: ${what}`,
+    );
   } catch (error) {
     throw new Error(`${(error as Error).message}; last /readyz ${JSON.stringify(last)}`);
   }
@@ -91,13 +101,20 @@ export class IngestLoad {
   }
 
   private async sendUntilAccepted(batch: TrackedEvent[]): Promise<void> {
-    const body = JSON.stringify({ batch: batch.map((e) => ({ type: 'track', event: this.eventName, userId: e.userId, messageId: e.messageId, properties: { n: 1 } })) });
+    const body = JSON.stringify({
+      batch: batch.map((e) => ({ type: 'track', event: this.eventName, userId: e.userId, messageId: e.messageId, properties: { n: 1 } })),
+    });
     const authorization = `Basic ${Buffer.from(`${this.writeKey}:`).toString('base64')}`;
     for (;;) {
       let status = 0;
       const at = Date.now();
       try {
-        const res = await fetch(`${this.gatewayUrl}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body, signal: AbortSignal.timeout(15_000) });
+        const res = await fetch(`${this.gatewayUrl}/v1/batch`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization },
+          body,
+          signal: AbortSignal.timeout(15_000),
+        });
         status = res.status;
         await res.arrayBuffer();
       } catch {

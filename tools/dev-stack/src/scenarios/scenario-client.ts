@@ -48,7 +48,12 @@ export class ScenarioClient {
 
   /** POST /v1/<call> (track, identify, page, batch...) authenticated the Segment way (write key as Basic user). */
   async send(writeKey: string, call: string, body: Json): Promise<void> {
-    const answer = await this.request('POST', `${this.urls.gateway}/v1/${call}`, body, `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`);
+    const answer = await this.request(
+      'POST',
+      `${this.urls.gateway}/v1/${call}`,
+      body,
+      `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+    );
     if (answer.status !== 200) throw new Error(`gateway answered ${answer.status} to /v1/${call}: ${JSON.stringify(answer.body)}`);
   }
 
@@ -60,13 +65,17 @@ export class ScenarioClient {
 
   async createSource(name: string): Promise<CreatedSource> {
     const answer = await this.admin('POST', `${this.urls.gateway}/admin/sources`, { name });
-    if (answer.status !== 201 && answer.status !== 200) throw new Error(`creating source ${name}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (answer.status !== 201 && answer.status !== 200)
+      throw new Error(`creating source ${name}: ${answer.status} ${JSON.stringify(answer.body)}`);
     return { id: answer.body.source.id, writeKey: answer.body.writeKey };
   }
 
   /** Merger admin: a source's priority (1 is highest) and its field-level overrides. */
   async setSourcePriority(sourceId: string, priority: number, fields: Record<string, number> = {}): Promise<void> {
-    const answer = await this.admin('PUT', `${this.urls.merger}/admin/priorities/sources/${encodeURIComponent(sourceId)}`, { priority, fields });
+    const answer = await this.admin('PUT', `${this.urls.merger}/admin/priorities/sources/${encodeURIComponent(sourceId)}`, {
+      priority,
+      fields,
+    });
     if (answer.status !== 200) throw new Error(`setting priority of ${sourceId}: ${answer.status} ${JSON.stringify(answer.body)}`);
   }
 
@@ -155,13 +164,15 @@ export class ScenarioClient {
   /** Validation admin: PUT /v1/tracking-plans/:sourceId (creates or replaces the source's plan). */
   async putTrackingPlan(sourceId: string, plan: Json): Promise<void> {
     const answer = await this.admin('PUT', `${this.urls.validation}/v1/tracking-plans/${encodeURIComponent(sourceId)}`, plan);
-    if (answer.status !== 200 && answer.status !== 201) throw new Error(`tracking plan of ${sourceId}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (answer.status !== 200 && answer.status !== 201)
+      throw new Error(`tracking plan of ${sourceId}: ${answer.status} ${JSON.stringify(answer.body)}`);
   }
 
   /** Validation admin: PUT /v1/sources/:sourceId/settings (default phone region, test-traffic rules). */
   async putSourceSettings(sourceId: string, settings: Json): Promise<void> {
     const answer = await this.admin('PUT', `${this.urls.validation}/v1/sources/${encodeURIComponent(sourceId)}/settings`, settings);
-    if (answer.status !== 200 && answer.status !== 201) throw new Error(`settings of ${sourceId}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    if (answer.status !== 200 && answer.status !== 201)
+      throw new Error(`settings of ${sourceId}: ${answer.status} ${JSON.stringify(answer.body)}`);
   }
 
   /** Validation admin: re-publishes stored rejections (by ids or by filter) to their original topic. */
@@ -201,7 +212,12 @@ export class ScenarioClient {
     return this.request(method, url, body, `Bearer ${this.adminToken}`);
   }
 
-  private async request(method: string, url: string, body?: Json, authorization = `Bearer ${this.readToken ?? this.adminToken}`): Promise<HttpAnswer> {
+  private async request(
+    method: string,
+    url: string,
+    body?: Json,
+    authorization = `Bearer ${this.readToken ?? this.adminToken}`,
+  ): Promise<HttpAnswer> {
     const headers: Record<string, string> = { authorization };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -7,7 +7,12 @@ import { ServiceProcess } from '../service-process';
 import { provisionTopics } from '../topic-provisioner';
 
 /** The services a profile passes through, from the HTTP front door to the Customer 360. */
-export const PIPELINE_SERVICES = ['ingest-gateway', 'validation', 'identity-resolver', 'profile-merger'] as const satisfies readonly ServiceName[];
+export const PIPELINE_SERVICES = [
+  'ingest-gateway',
+  'validation',
+  'identity-resolver',
+  'profile-merger',
+] as const satisfies readonly ServiceName[];
 /** Services a scenario file may add to the pipeline (each costs a process, so only the files that need them do). */
 export type OptionalServiceName = 'segment-evaluator' | 'activation-dispatcher' | 'connectors';
 export type PipelineServiceName = (typeof PIPELINE_SERVICES)[number] | OptionalServiceName;

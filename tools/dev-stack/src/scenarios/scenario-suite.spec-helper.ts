@@ -24,22 +24,42 @@ export interface ScenarioSuite {
  * file shares it, each with its own people.
  */
 export function useScenarioPipeline(options: { withServices?: readonly OptionalServiceName[] } = {}): ScenarioSuite {
-  const pipeline = new ScenarioPipeline({ adminToken: SCENARIO_ADMIN_TOKEN, readToken: SCENARIO_READ_TOKEN, devWriteKey: SCENARIO_DEV_WRITE_KEY, withServices: options.withServices });
+  const pipeline = new ScenarioPipeline({
+    adminToken: SCENARIO_ADMIN_TOKEN,
+    readToken: SCENARIO_READ_TOKEN,
+    devWriteKey: SCENARIO_DEV_WRITE_KEY,
+    withServices: options.withServices,
+  });
   const client = new ScenarioClient(
-    () => ({ gateway: pipeline.url('ingest-gateway'), validation: pipeline.url('validation'), resolver: pipeline.url('identity-resolver'), merger: pipeline.url('profile-merger') }),
+    () => ({
+      gateway: pipeline.url('ingest-gateway'),
+      validation: pipeline.url('validation'),
+      resolver: pipeline.url('identity-resolver'),
+      merger: pipeline.url('profile-merger'),
+    }),
     SCENARIO_ADMIN_TOKEN,
     SCENARIO_READ_TOKEN,
   );
   beforeAll(() => pipeline.start(), 150_000);
   afterAll(() => pipeline.stop(), 60_000);
-  return { client, send: (call, body) => client.send(SCENARIO_DEV_WRITE_KEY, call, body), url: (name) => pipeline.url(name), schema: (name) => pipeline.schema(name), brokers: () => pipeline.brokers() };
+  return {
+    client,
+    send: (call, body) => client.send(SCENARIO_DEV_WRITE_KEY, call, body),
+    url: (name) => pipeline.url(name),
+    schema: (name) => pipeline.schema(name),
+    brokers: () => pipeline.brokers(),
+  };
 }
 
 /** Event time `seconds` after `base`, as a Segment client sends it. */
-export const timeAfter = (base: number) => (seconds: number): string => new Date(base + seconds * 1000).toISOString();
+export const timeAfter =
+  (base: number) =>
+  (seconds: number): string =>
+    new Date(base + seconds * 1000).toISOString();
 
 /** A profile's identifiers as sorted `type:value` strings. */
-export const identifiersOf = (profile: Json): string[] => profile.identifiers.map((i: { type: string; value: string }) => `${i.type}:${i.value}`).sort();
+export const identifiersOf = (profile: Json): string[] =>
+  profile.identifiers.map((i: { type: string; value: string }) => `${i.type}:${i.value}`).sort();
 
 /** How many times the profile saw an event name (undefined: never). */
 export const eventCount = (profile: Json, name: string): number | undefined => profile.summary.eventCounts[name]?.count;

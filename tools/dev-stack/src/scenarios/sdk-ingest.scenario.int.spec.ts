@@ -2,7 +2,14 @@ import RudderAnalytics from '@rudderstack/rudder-sdk-node';
 import { Analytics as SegmentAnalytics } from '@segment/analytics-node';
 import { deflateSync, gzipSync } from 'node:zlib';
 import type { Json, ScenarioUrls } from './scenario-client';
-import { eventCount, identifiersOf, SCENARIO_ADMIN_TOKEN, SCENARIO_DEV_WRITE_KEY, timeAfter, useScenarioPipeline } from './scenario-suite.spec-helper';
+import {
+  eventCount,
+  identifiersOf,
+  SCENARIO_ADMIN_TOKEN,
+  SCENARIO_DEV_WRITE_KEY,
+  timeAfter,
+  useScenarioPipeline,
+} from './scenario-suite.spec-helper';
 
 /**
  * Ingest as real clients do it, through the whole running pipeline: the Segment and RudderStack Node SDKs (the
@@ -19,9 +26,21 @@ describe('SDK ingest scenarios through the HTTP gateway on the whole running pip
 
   it('the RudderStack Node SDK (gzipped form-urlencoded batches): every call reaches the profile', async () => {
     const errors: unknown[] = [];
-    const rudder = new RudderAnalytics(SCENARIO_DEV_WRITE_KEY, { dataPlaneUrl: client.urlOf('gateway'), flushAt: 100, flushInterval: 60_000, retryCount: 0, logLevel: 'error', errorHandler: (error) => errors.push(error) });
+    const rudder = new RudderAnalytics(SCENARIO_DEV_WRITE_KEY, {
+      dataPlaneUrl: client.urlOf('gateway'),
+      flushAt: 100,
+      flushInterval: 60_000,
+      retryCount: 0,
+      logLevel: 'error',
+      errorHandler: (error) => errors.push(error),
+    });
     rudder.page({ anonymousId: 'anon-rs', name: 'Pricing', timestamp: new Date(at(0)) });
-    rudder.identify({ anonymousId: 'anon-rs', userId: 'u-rs', traits: { email: 'rs@example.com', firstName: 'Rudi' }, timestamp: new Date(at(1)) });
+    rudder.identify({
+      anonymousId: 'anon-rs',
+      userId: 'u-rs',
+      traits: { email: 'rs@example.com', firstName: 'Rudi' },
+      timestamp: new Date(at(1)),
+    });
     rudder.track({ userId: 'u-rs', event: 'Product Viewed', properties: { sku: 'rs-1' }, timestamp: new Date(at(2)) });
     rudder.track({ userId: 'u-rs', event: 'Product Viewed', properties: { sku: 'rs-2' }, timestamp: new Date(at(3)) });
     rudder.screen({ userId: 'u-rs', name: 'Settings', timestamp: new Date(at(4)) });
@@ -36,7 +55,13 @@ describe('SDK ingest scenarios through the HTTP gateway on the whole running pip
   });
 
   it('the Segment Node SDK: every call reaches the profile', async () => {
-    const segment = new SegmentAnalytics({ writeKey: SCENARIO_DEV_WRITE_KEY, host: client.urlOf('gateway'), flushAt: 100, flushInterval: 60_000, maxRetries: 0 });
+    const segment = new SegmentAnalytics({
+      writeKey: SCENARIO_DEV_WRITE_KEY,
+      host: client.urlOf('gateway'),
+      flushAt: 100,
+      flushInterval: 60_000,
+      maxRetries: 0,
+    });
     const errors: unknown[] = [];
     segment.on('error', (error) => errors.push(error));
     segment.identify({ userId: 'u-seg', traits: { email: 'seg@example.com' }, timestamp: at(10), messageId: 'seg-identify' });
@@ -52,8 +77,12 @@ describe('SDK ingest scenarios through the HTTP gateway on the whole running pip
   });
 
   it('hand-written calls: any Content-Type, gzip or deflate, on single calls and batches, all reach the profile; a body that is not JSON is refused', async () => {
-    const post = (path: string, body: Buffer, headers: Record<string, string>) => fetch(`${client.urlOf('gateway')}${path}`, { method: 'POST', headers: { authorization: basic, ...headers }, body });
-    const call = (n: number) => Buffer.from(JSON.stringify({ userId: 'u-any-type', event: 'Clicked', properties: { n }, timestamp: at(20 + n), messageId: `any-type-${n}` }));
+    const post = (path: string, body: Buffer, headers: Record<string, string>) =>
+      fetch(`${client.urlOf('gateway')}${path}`, { method: 'POST', headers: { authorization: basic, ...headers }, body });
+    const call = (n: number) =>
+      Buffer.from(
+        JSON.stringify({ userId: 'u-any-type', event: 'Clicked', properties: { n }, timestamp: at(20 + n), messageId: `any-type-${n}` }),
+      );
     const sends: [string, Buffer, Record<string, string>][] = [
       // Single calls with a form type used to be answered 200 and then dead-lettered as garbage.
       ['/v1/track', call(0), { 'content-type': 'application/x-www-form-urlencoded' }],
@@ -62,11 +91,24 @@ describe('SDK ingest scenarios through the HTTP gateway on the whole running pip
       ['/v1/track', call(3), { 'content-type': 'application/octet-stream' }],
       ['/v1/track', call(4), {}],
       ['/v1/track', deflateSync(call(5)), { 'content-type': 'application/json', 'content-encoding': 'deflate' }],
-      ['/v1/batch', deflateSync(Buffer.from(JSON.stringify({ batch: [{ type: 'identify', userId: 'u-any-type', traits: { plan: 'gold' }, timestamp: at(30), messageId: 'any-type-batch' }] }))), { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'deflate' }],
+      [
+        '/v1/batch',
+        deflateSync(
+          Buffer.from(
+            JSON.stringify({
+              batch: [{ type: 'identify', userId: 'u-any-type', traits: { plan: 'gold' }, timestamp: at(30), messageId: 'any-type-batch' }],
+            }),
+          ),
+        ),
+        { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'deflate' },
+      ],
     ];
-    for (const [path, body, headers] of sends) expect({ path, headers, status: (await post(path, body, headers)).status }).toEqual({ path, headers, status: 200 });
+    for (const [path, body, headers] of sends)
+      expect({ path, headers, status: (await post(path, body, headers)).status }).toEqual({ path, headers, status: 200 });
 
-    const refused = await post('/v1/track', Buffer.from('userId=u-any-type&event=Clicked'), { 'content-type': 'application/x-www-form-urlencoded' });
+    const refused = await post('/v1/track', Buffer.from('userId=u-any-type&event=Clicked'), {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ statusCode: 400, path: '/v1/track', message: expect.stringContaining('not valid JSON') });
 
@@ -84,11 +126,22 @@ describe('SDK ingest scenarios through the HTTP gateway on the whole running pip
       for (const [template, operations] of Object.entries(openapi.paths)) {
         for (const method of Object.keys(operations).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))) {
           const withParams = template.replace(/\{[^}]+\}/g, 'a%00b');
-          const urls = template.includes('{') ? [withParams, `${template.replace(/\{[^}]+\}/g, 'x')}?q=%00`] : [`${template}?q=%00&identifier=user_id:%00`];
+          const urls = template.includes('{')
+            ? [withParams, `${template.replace(/\{[^}]+\}/g, 'x')}?q=%00`]
+            : [`${template}?q=%00&identifier=user_id:%00`];
           for (const url of urls) {
-            const res = await fetch(`${base}${url}`, { method: method.toUpperCase(), headers: { authorization: `Bearer ${SCENARIO_ADMIN_TOKEN}`, ...(method === 'get' || method === 'delete' ? {} : { 'content-type': 'application/json' }) }, body: method === 'get' || method === 'delete' ? undefined : '{}' });
+            const res = await fetch(`${base}${url}`, {
+              method: method.toUpperCase(),
+              headers: {
+                authorization: `Bearer ${SCENARIO_ADMIN_TOKEN}`,
+                ...(method === 'get' || method === 'delete' ? {} : { 'content-type': 'application/json' }),
+              },
+              body: method === 'get' || method === 'delete' ? undefined : '{}',
+            });
             const body = (await res.json()) as Json;
-            answers.push(`${service} ${method.toUpperCase()} ${url} -> ${res.status} ${body.statusCode === res.status && typeof body.path === 'string' ? 'shaped' : JSON.stringify(body)}`);
+            answers.push(
+              `${service} ${method.toUpperCase()} ${url} -> ${res.status} ${body.statusCode === res.status && typeof body.path === 'string' ? 'shaped' : JSON.stringify(body)}`,
+            );
           }
         }
       }

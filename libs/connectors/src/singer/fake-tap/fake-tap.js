@@ -15,11 +15,27 @@ const fs = require('node:fs');
 const STREAMS = {
   customers: {
     key: ['id'],
-    schema: { type: 'object', properties: { id: { type: 'string' }, email: { type: ['string', 'null'] }, tier: { type: ['string', 'null'] }, updated_at: { type: 'string', format: 'date-time' } } },
+    schema: {
+      type: 'object',
+      properties: {
+        id: { type: 'string' },
+        email: { type: ['string', 'null'] },
+        tier: { type: ['string', 'null'] },
+        updated_at: { type: 'string', format: 'date-time' },
+      },
+    },
   },
   orders: {
     key: ['order_id'],
-    schema: { type: 'object', properties: { order_id: { type: 'integer' }, customer_id: { type: 'string' }, total: { type: 'number' }, updated_at: { type: 'string', format: 'date-time' } } },
+    schema: {
+      type: 'object',
+      properties: {
+        order_id: { type: 'integer' },
+        customer_id: { type: 'string' },
+        total: { type: 'number' },
+        updated_at: { type: 'string', format: 'date-time' },
+      },
+    },
   },
 };
 
@@ -44,7 +60,12 @@ if (argv.includes('--discover')) {
       stream: name,
       schema: s.schema,
       key_properties: s.key,
-      metadata: [{ breadcrumb: [], metadata: { 'table-key-properties': s.key, 'valid-replication-keys': ['updated_at'], 'forced-replication-method': 'INCREMENTAL' } }],
+      metadata: [
+        {
+          breadcrumb: [],
+          metadata: { 'table-key-properties': s.key, 'valid-replication-keys': ['updated_at'], 'forced-replication-method': 'INCREMENTAL' },
+        },
+      ],
     })),
   });
   process.exit(0);
@@ -52,7 +73,9 @@ if (argv.includes('--discover')) {
 
 const catalogPath = flag('--catalog') ?? flag('--properties');
 const selected = catalogPath
-  ? readJson(catalogPath).streams.filter((s) => s.metadata?.find((m) => m.breadcrumb.length === 0)?.metadata.selected).map((s) => s.tap_stream_id)
+  ? readJson(catalogPath)
+      .streams.filter((s) => s.metadata?.find((m) => m.breadcrumb.length === 0)?.metadata.selected)
+      .map((s) => s.tap_stream_id)
   : Object.keys(STREAMS);
 const state = flag('--state') ? readJson(flag('--state')) : { bookmarks: {} };
 const data = readJson(config.dataFile);
@@ -85,14 +108,22 @@ async function main() {
     const keyOf = (row) => String(row[key[0]]).padStart(12, '0');
     const bookmark = state.bookmarks[name];
     const rows = (data[name] ?? [])
-      .filter((row) => !bookmark || row.updated_at > bookmark.updated_at || (row.updated_at === bookmark.updated_at && keyOf(row) > bookmark.key))
+      .filter(
+        (row) => !bookmark || row.updated_at > bookmark.updated_at || (row.updated_at === bookmark.updated_at && keyOf(row) > bookmark.key),
+      )
       .sort((a, b) => (a.updated_at === b.updated_at ? keyOf(a).localeCompare(keyOf(b)) : a.updated_at.localeCompare(b.updated_at)));
     const version = Date.now();
     emit({ type: 'SCHEMA', stream: name, schema, key_properties: key, bookmark_properties: ['updated_at'] });
     if (config.activateVersion) emit({ type: 'ACTIVATE_VERSION', stream: name, version });
     let sinceState = 0;
     for (const row of rows) {
-      emit({ type: 'RECORD', stream: name, record: row, ...(config.activateVersion ? { version } : {}), time_extracted: new Date().toISOString() });
+      emit({
+        type: 'RECORD',
+        stream: name,
+        record: row,
+        ...(config.activateVersion ? { version } : {}),
+        time_extracted: new Date().toISOString(),
+      });
       state.bookmarks[name] = { updated_at: row.updated_at, key: keyOf(row) };
       afterRecord();
       sinceState += 1;

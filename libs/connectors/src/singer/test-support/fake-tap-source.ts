@@ -27,7 +27,14 @@ export class FakeTapSource {
   upsertCustomer(id: string, fields: Record<string, unknown> = {}, seconds = 1): void {
     this.clock += seconds * 1000;
     const email = `${id.toLowerCase()}@example.com`;
-    this.customers.set(id, { id, email, tier: 'bronze', ...this.customers.get(id), ...fields, updated_at: new Date(this.clock).toISOString() });
+    this.customers.set(id, {
+      id,
+      email,
+      tier: 'bronze',
+      ...this.customers.get(id),
+      ...fields,
+      updated_at: new Date(this.clock).toISOString(),
+    });
     this.save();
   }
 

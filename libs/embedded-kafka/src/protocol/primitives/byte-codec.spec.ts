@@ -62,13 +62,28 @@ describe('ByteWriter', () => {
 
   it('writes every fixed-width type big-endian', () => {
     const hex = written((w) =>
-      w.writeInt8(-2).writeBool(true).writeInt16(-3).writeUInt16(65535).writeInt32(-4).writeUInt32(4294967295).writeInt64(-5n).writeFloat64(1.5),
+      w
+        .writeInt8(-2)
+        .writeBool(true)
+        .writeInt16(-3)
+        .writeUInt16(65535)
+        .writeInt32(-4)
+        .writeUInt32(4294967295)
+        .writeInt64(-5n)
+        .writeFloat64(1.5),
     );
     expect(hex).toBe('fe01fffdfffffffffffcfffffffffffffffffffffffb3ff8000000000000');
     const r = new ByteReader(Buffer.from(hex, 'hex'));
-    expect([r.readInt8(), r.readBool(), r.readInt16(), r.readUInt16(), r.readInt32(), r.readUInt32(), r.readInt64(), r.readFloat64()]).toEqual([
-      -2, true, -3, 65535, -4, 4294967295, -5n, 1.5,
-    ]);
+    expect([
+      r.readInt8(),
+      r.readBool(),
+      r.readInt16(),
+      r.readUInt16(),
+      r.readInt32(),
+      r.readUInt32(),
+      r.readInt64(),
+      r.readFloat64(),
+    ]).toEqual([-2, true, -3, 65535, -4, 4294967295, -5n, 1.5]);
   });
 
   it('writes classic and compact strings, bytes and arrays with their null markers', () => {
@@ -98,7 +113,12 @@ describe('ByteWriter', () => {
 describe('ByteReader', () => {
   it('reads classic and compact strings and bytes, with nulls only where allowed', () => {
     const r = new ByteReader(Buffer.from('000368c3a9ffff0468c3a900', 'hex'));
-    expect([r.readString(false), r.readString(true), r.readCompactString(false), r.readCompactString(true)]).toEqual(['hé', null, 'hé', null]);
+    expect([r.readString(false), r.readString(true), r.readCompactString(false), r.readCompactString(true)]).toEqual([
+      'hé',
+      null,
+      'hé',
+      null,
+    ]);
     expect(() => new ByteReader(Buffer.from('ffff', 'hex')).readString(false)).toThrow(MalformedRequestError);
     expect(() => new ByteReader(Buffer.from('00', 'hex')).readCompactBytes(false)).toThrow(MalformedRequestError);
   });

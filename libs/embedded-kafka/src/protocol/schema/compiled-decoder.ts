@@ -39,9 +39,7 @@ function buildDecoder(plan: StructPlan): StructDecoder {
 
 function readStatement(field: FieldPlan, i: number): string {
   if (field.isArray) {
-    const length = field.compact
-      ? `r.readCompactArrayLength(${field.nullable})`
-      : `r.readArrayLength(${field.nullable})`;
+    const length = field.compact ? `r.readCompactArrayLength(${field.nullable})` : `r.readArrayLength(${field.nullable})`;
     const element = field.kind === 'struct' ? `s[${i}](r, buf)` : readScalar(field, false);
     return `let t${i} = null; { const n = ${length}; if (n !== null) { t${i} = new Array(n); for (let j = 0; j < n; j++) t${i}[j] = ${element}; } }`;
   }

@@ -106,4 +106,3 @@ function zeroLiteral(field: FieldPlan): string {
       return '0';
   }
 }
-

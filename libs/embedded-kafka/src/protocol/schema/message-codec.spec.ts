@@ -13,8 +13,21 @@ const spec: MessageSpec = {
     { name: 'big', type: 'uint32', versions: '0+' },
     { name: 'legacyName', type: 'string', versions: '0+', flexibleVersions: 'none' },
     { name: 'names', type: '[]string', versions: '0+', nullableVersions: '2+' },
-    { name: 'leader', type: 'struct', versions: '1+', nullableVersions: '2+', fields: [{ name: 'id', type: 'int32', versions: '1+', default: -1 }] },
-    { name: 'hint', type: 'struct', versions: '2+', taggedVersions: '2+', tag: 4, fields: [{ name: 'epochs', type: '[]int64', versions: '2+' }] },
+    {
+      name: 'leader',
+      type: 'struct',
+      versions: '1+',
+      nullableVersions: '2+',
+      fields: [{ name: 'id', type: 'int32', versions: '1+', default: -1 }],
+    },
+    {
+      name: 'hint',
+      type: 'struct',
+      versions: '2+',
+      taggedVersions: '2+',
+      tag: 4,
+      fields: [{ name: 'epochs', type: '[]int64', versions: '2+' }],
+    },
   ],
 };
 const codec = new MessageCodec(spec);
@@ -47,7 +60,15 @@ describe('MessageCodec on table features outside the served APIs', () => {
   });
 
   it('fills fields a version lacks with their defaults when decoding', () => {
-    expect(roundTrip(0, { names: [] }).decoded).toEqual({ ratio: 0, port: 0, big: 0, legacyName: '', names: [], leader: { id: -1 }, hint: { epochs: [] } });
+    expect(roundTrip(0, { names: [] }).decoded).toEqual({
+      ratio: 0,
+      port: 0,
+      big: 0,
+      legacyName: '',
+      names: [],
+      leader: { id: -1 },
+      hint: { epochs: [] },
+    });
   });
 
   it('rejects versions outside the table', () => {

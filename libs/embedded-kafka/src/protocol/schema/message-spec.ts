@@ -4,18 +4,7 @@
  * Version strings use Kafka's notation: "3+", "0-7", "5" (single version) or "none".
  */
 export type PrimitiveType =
-  | 'bool'
-  | 'int8'
-  | 'int16'
-  | 'uint16'
-  | 'int32'
-  | 'uint32'
-  | 'int64'
-  | 'float64'
-  | 'string'
-  | 'bytes'
-  | 'records'
-  | 'uuid';
+  'bool' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'float64' | 'string' | 'bytes' | 'records' | 'uuid';
 
 export type FieldType = PrimitiveType | `[]${PrimitiveType}` | 'struct' | '[]struct';
 

@@ -35,8 +35,7 @@ function encodeArray(w: ByteWriter, field: FieldPlan, items: unknown[] | null): 
     return;
   }
   for (const item of items) {
-    const element =
-      item === undefined || item === null ? defaultFor(field.kind, false, false, undefined, undefined) : item;
+    const element = item === undefined || item === null ? defaultFor(field.kind, false, false, undefined, undefined) : item;
     encodeScalar(w, field, element);
   }
 }

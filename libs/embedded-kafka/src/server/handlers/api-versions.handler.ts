@@ -5,7 +5,10 @@ import type { RequestHandler } from '../request-handler';
 const SOFTWARE_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
 
 export const handleApiVersions: RequestHandler = (_ctx, { header, body }) => {
-  if (header.apiVersion >= 3 && !(SOFTWARE_NAME.test(body.clientSoftwareName ?? '') && SOFTWARE_NAME.test(body.clientSoftwareVersion ?? ''))) {
+  if (
+    header.apiVersion >= 3 &&
+    !(SOFTWARE_NAME.test(body.clientSoftwareName ?? '') && SOFTWARE_NAME.test(body.clientSoftwareVersion ?? ''))
+  ) {
     return apiVersionsResponseBody(ErrorCode.INVALID_REQUEST);
   }
   return apiVersionsResponseBody();

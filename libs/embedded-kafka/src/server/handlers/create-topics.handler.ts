@@ -37,13 +37,26 @@ function createOne(ctx: BrokerContext, t: CreatableTopic, validateOnly: boolean)
   let partitions = t.numPartitions === -1 ? defaultPartitions : t.numPartitions;
   if (t.assignments.length > 0) {
     if (t.numPartitions !== -1 || t.replicationFactor !== -1) {
-      return failure(t.name, ErrorCode.INVALID_REQUEST, 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.');
+      return failure(
+        t.name,
+        ErrorCode.INVALID_REQUEST,
+        'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
+      );
     }
     const valid = t.assignments.every((a, i) => a.partitionIndex === i && a.brokerIds.length === 1 && a.brokerIds[0] === brokerId);
-    if (!valid) return failure(t.name, ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Replica assignments must place each partition on broker ${brokerId} only.`);
+    if (!valid)
+      return failure(
+        t.name,
+        ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+        `Replica assignments must place each partition on broker ${brokerId} only.`,
+      );
     partitions = t.assignments.length;
   } else if (t.replicationFactor !== -1 && t.replicationFactor !== 1) {
-    return failure(t.name, ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor: ${t.replicationFactor} larger than available brokers: 1.`);
+    return failure(
+      t.name,
+      ErrorCode.INVALID_REPLICATION_FACTOR,
+      `Replication factor: ${t.replicationFactor} larger than available brokers: 1.`,
+    );
   }
   if (!Number.isInteger(partitions) || partitions <= 0) {
     return failure(t.name, ErrorCode.INVALID_PARTITIONS, `Number of partitions must be larger than 0.`);

@@ -23,15 +23,31 @@ function describe(ctx: BrokerContext, resource: Resource, includeSynonyms: boole
   let entries: ConfigEntry[];
   if (resource.resourceType === TOPIC) {
     const found = topicConfigEntries(ctx, resource.resourceName);
-    if (!found) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic ${resource.resourceName} does not exist.`, configs: [] };
+    if (!found)
+      return {
+        ...base,
+        errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+        errorMessage: `Topic ${resource.resourceName} does not exist.`,
+        configs: [],
+      };
     entries = found;
   } else if (resource.resourceType === BROKER) {
     if (resource.resourceName !== '' && resource.resourceName !== String(ctx.config.brokerId)) {
-      return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unexpected broker id, expected ${ctx.config.brokerId}`, configs: [] };
+      return {
+        ...base,
+        errorCode: ErrorCode.INVALID_REQUEST,
+        errorMessage: `Unexpected broker id, expected ${ctx.config.brokerId}`,
+        configs: [],
+      };
     }
     entries = brokerConfigEntries(ctx);
   } else {
-    return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unsupported resource type ${resource.resourceType}`, configs: [] };
+    return {
+      ...base,
+      errorCode: ErrorCode.INVALID_REQUEST,
+      errorMessage: `Unsupported resource type ${resource.resourceType}`,
+      configs: [],
+    };
   }
   const keys = resource.configurationKeys;
   const selected = keys === null || keys.length === 0 ? entries : entries.filter((e) => keys.includes(e.name));

@@ -67,7 +67,11 @@ export const handleFetch: RequestHandler = async (ctx, { body }) => {
 
 function resolvePartitions(
   ctx: BrokerContext,
-  topics: Array<{ topic?: string; topicId?: Buffer; partitions: Array<{ partition: number; fetchOffset: bigint; partitionMaxBytes: number }> }>,
+  topics: Array<{
+    topic?: string;
+    topicId?: Buffer;
+    partitions: Array<{ partition: number; fetchOffset: bigint; partitionMaxBytes: number }>;
+  }>,
 ): WantedPartition[] {
   const wanted: WantedPartition[] = [];
   for (const t of topics) {

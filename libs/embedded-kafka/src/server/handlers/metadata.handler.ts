@@ -29,7 +29,13 @@ function lookup(ctx: BrokerContext, requested: { name: string | null; topicId?: 
   if (requested.name === null || requested.name === undefined) {
     const byId = requested.topicId && !requested.topicId.equals(ZERO_UUID) ? ctx.store.getTopicById(requested.topicId) : undefined;
     if (byId) return describeTopic(ctx, byId);
-    return { errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId: requested.topicId ?? ZERO_UUID, isInternal: false, partitions: [] };
+    return {
+      errorCode: ErrorCode.UNKNOWN_TOPIC_ID,
+      name: null,
+      topicId: requested.topicId ?? ZERO_UUID,
+      isInternal: false,
+      partitions: [],
+    };
   }
   const found = ctx.topics.ensure(requested.name, allowAutoCreate);
   if ('topic' in found) return describeTopic(ctx, found.topic);

@@ -35,7 +35,8 @@ export const handleOffsetCommit: RequestHandler = (ctx, { header, body }) => {
   );
   const respond = (storageFailed: boolean) => {
     let i = 0;
-    const code = (errorCode: number) => (storageFailed && errorCode === GroupErrorCode.NONE ? GroupErrorCode.COORDINATOR_NOT_AVAILABLE : errorCode);
+    const code = (errorCode: number) =>
+      storageFailed && errorCode === GroupErrorCode.NONE ? GroupErrorCode.COORDINATOR_NOT_AVAILABLE : errorCode;
     return {
       throttleTimeMs: 0,
       topics: topics.map((t) => ({
@@ -44,5 +45,10 @@ export const handleOffsetCommit: RequestHandler = (ctx, { header, body }) => {
       })),
     };
   };
-  return new DeferredResponse(durable.then(() => respond(false), () => respond(true)));
+  return new DeferredResponse(
+    durable.then(
+      () => respond(false),
+      () => respond(true),
+    ),
+  );
 };

@@ -30,7 +30,11 @@ export const handleProduce: RequestHandler = (ctx, { body }) => {
         // idempotence dedupes the retry.
         pendingFsyncs.push(
           durable.catch((error: unknown) => {
-            Object.assign(outcome, { errorCode: ErrorCode.KAFKA_STORAGE_ERROR, baseOffset: -1n, errorMessage: `Disk error while syncing: ${String(error)}` });
+            Object.assign(outcome, {
+              errorCode: ErrorCode.KAFKA_STORAGE_ERROR,
+              baseOffset: -1n,
+              errorMessage: `Disk error while syncing: ${String(error)}`,
+            });
           }),
         );
       }
@@ -38,7 +42,9 @@ export const handleProduce: RequestHandler = (ctx, { body }) => {
     }),
   }));
   if (acks === 0) {
-    const failed = responses.flatMap((t) => t.partitionResponses.filter((p) => p.errorCode !== ErrorCode.NONE).map((p) => `${t.name}-${p.index}: ${p.errorMessage}`));
+    const failed = responses.flatMap((t) =>
+      t.partitionResponses.filter((p) => p.errorCode !== ErrorCode.NONE).map((p) => `${t.name}-${p.index}: ${p.errorMessage}`),
+    );
     return failed.length > 0 ? new CloseConnection(`acks=0 produce failed (${failed.join('; ')})`) : null;
   }
   if (pendingFsyncs.length === 0) return { responses, throttleTimeMs: 0 };
@@ -52,7 +58,13 @@ function appendOne(
   acks: number,
   transactionalId: string | null,
 ): PartitionOutcome & { durable?: Promise<void> } {
-  const fail = (errorCode: number, errorMessage: string) => ({ errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, errorMessage });
+  const fail = (errorCode: number, errorMessage: string) => ({
+    errorCode,
+    baseOffset: -1n,
+    logAppendTimeMs: -1n,
+    logStartOffset: -1n,
+    errorMessage,
+  });
   if (acks !== 0 && acks !== 1 && acks !== -1) return fail(ErrorCode.INVALID_REQUIRED_ACKS, `Invalid required acks ${acks}`);
   if (transactionalId !== null && transactionalId !== undefined) {
     return fail(ErrorCode.INVALID_TXN_STATE, 'Transactions are not supported by this broker');

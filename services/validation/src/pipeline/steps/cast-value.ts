@@ -8,7 +8,16 @@ const DATE_ONLY = /^(\d{4})[-/](\d{2})[-/](\d{2})$/;
 const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** Thousands grouped by commas, a dot for decimals ("1,234.5"); "12,5" is ambiguous and refused. */
 const GROUPED_NUMBER = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
-const BOOLEANS: Readonly<Record<string, boolean>> = { true: true, yes: true, y: true, '1': true, false: false, no: false, n: false, '0': false };
+const BOOLEANS: Readonly<Record<string, boolean>> = {
+  true: true,
+  yes: true,
+  y: true,
+  '1': true,
+  false: false,
+  no: false,
+  n: false,
+  '0': false,
+};
 
 function shown(value: unknown): string {
   return JSON.stringify(value).slice(0, 60);
@@ -22,7 +31,9 @@ function shown(value: unknown): string {
  */
 function castDate(value: unknown): CastOutcome {
   if (typeof value === 'number') {
-    return Number.isFinite(value) && Math.abs(value) <= 8.64e15 ? { ok: true, value: new Date(value).toISOString() } : { ok: false, detail: `${shown(value)} is not a date (epoch milliseconds out of range)` };
+    return Number.isFinite(value) && Math.abs(value) <= 8.64e15
+      ? { ok: true, value: new Date(value).toISOString() }
+      : { ok: false, detail: `${shown(value)} is not a date (epoch milliseconds out of range)` };
   }
   if (typeof value !== 'string') return { ok: false, detail: `${shown(value)} is not a date` };
   const text = value.trim();
@@ -32,16 +43,19 @@ function castDate(value: unknown): CastOutcome {
     return parseIsoTimestamp(iso) === undefined ? { ok: false, detail: `${shown(value)} is not a real date` } : { ok: true, value: iso };
   }
   const instant = parseIsoTimestamp(text);
-  if (instant === undefined) return { ok: false, detail: `${shown(value)} is not an ISO-8601 date or date-time (YYYY-MM-DD, YYYY-MM-DDTHH:mm:ssZ)` };
+  if (instant === undefined)
+    return { ok: false, detail: `${shown(value)} is not an ISO-8601 date or date-time (YYYY-MM-DD, YYYY-MM-DDTHH:mm:ssZ)` };
   return { ok: true, value: new Date(instant).toISOString() };
 }
 
 /** number: a finite JSON number, or a numeric string (`"42"`, `"-1.5e3"`, `"1,234.5"` with comma thousands). */
 function castNumber(value: unknown): CastOutcome {
-  if (typeof value === 'number') return Number.isFinite(value) ? { ok: true, value } : { ok: false, detail: `${shown(value)} is not a finite number` };
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? { ok: true, value } : { ok: false, detail: `${shown(value)} is not a finite number` };
   if (typeof value !== 'string') return { ok: false, detail: `${shown(value)} is not a number` };
   const text = value.trim();
-  if (!PLAIN_NUMBER.test(text) && !GROUPED_NUMBER.test(text)) return { ok: false, detail: `${shown(value)} is not a number (digits, optional sign, "." for decimals, "," only between thousands)` };
+  if (!PLAIN_NUMBER.test(text) && !GROUPED_NUMBER.test(text))
+    return { ok: false, detail: `${shown(value)} is not a number (digits, optional sign, "." for decimals, "," only between thousands)` };
   const number = Number(text.replace(/,/g, ''));
   return Number.isFinite(number) ? { ok: true, value: number } : { ok: false, detail: `${shown(value)} is not a finite number` };
 }

@@ -14,12 +14,17 @@ import { parseIsoTimestamp } from './timestamps';
 export function clockSkewStep(): Step<EventDraft> {
   return (draft, env) => {
     const raw = draft.raw;
-    const parsed: Record<'timestamp' | 'originalTimestamp' | 'sentAt', number | null> = { timestamp: null, originalTimestamp: null, sentAt: null };
+    const parsed: Record<'timestamp' | 'originalTimestamp' | 'sentAt', number | null> = {
+      timestamp: null,
+      originalTimestamp: null,
+      sentAt: null,
+    };
     for (const field of ['timestamp', 'originalTimestamp', 'sentAt'] as const) {
       const text = raw[field];
       if (text === null || text.trim() === '') continue;
       const value = parseIsoTimestamp(text);
-      if (value === undefined) return dlq('invalid_timestamp', `${field} "${text.slice(0, 60)}" is not a valid ISO-8601 date-time`, field, aboutEvent(raw));
+      if (value === undefined)
+        return dlq('invalid_timestamp', `${field} "${text.slice(0, 60)}" is not a valid ISO-8601 date-time`, field, aboutEvent(raw));
       parsed[field] = value;
     }
     const original = parsed.originalTimestamp ?? parsed.timestamp;

@@ -23,7 +23,8 @@ export const MAX_AMOUNT = 1e9;
 
 /** A numeric amount (number or numeric text) that is infinite ("1e400" parses to Infinity) or beyond ±MAX_AMOUNT. */
 function isOutOfRange(value: unknown): boolean {
-  const numeric = typeof value === 'number' ? value : typeof value === 'string' && NUMERIC_TEXT.test(value.trim()) ? Number(value.trim()) : undefined;
+  const numeric =
+    typeof value === 'number' ? value : typeof value === 'string' && NUMERIC_TEXT.test(value.trim()) ? Number(value.trim()) : undefined;
   return numeric !== undefined && !(Math.abs(numeric) <= MAX_AMOUNT);
 }
 
@@ -41,7 +42,12 @@ export function commerceNormalizationStep(): Step<EventDraft> {
   return (draft, env) => {
     const properties = draft.properties;
     if (!properties) return ok(draft);
-    const amountField = properties.revenue !== undefined && properties.revenue !== null ? 'revenue' : properties.total !== undefined && properties.total !== null ? 'total' : undefined;
+    const amountField =
+      properties.revenue !== undefined && properties.revenue !== null
+        ? 'revenue'
+        : properties.total !== undefined && properties.total !== null
+          ? 'total'
+          : undefined;
     const hasCurrency = properties.currency !== undefined && properties.currency !== null;
     if (!amountField && !hasCurrency) return ok(draft);
     env.observations.transactionsSeen += 1;
@@ -49,7 +55,12 @@ export function commerceNormalizationStep(): Step<EventDraft> {
     if (hasCurrency) {
       const code = typeof properties.currency === 'string' ? properties.currency.trim().toUpperCase() : '';
       if (!isIsoCurrency(code)) {
-        return dlq('invalid_currency', `currency ${JSON.stringify(properties.currency)} is not an ISO 4217 code`, 'properties.currency', aboutEvent(draft.raw));
+        return dlq(
+          'invalid_currency',
+          `currency ${JSON.stringify(properties.currency)} is not an ISO 4217 code`,
+          'properties.currency',
+          aboutEvent(draft.raw),
+        );
       }
       properties.currency = code;
       draft.currency = code;
@@ -57,7 +68,12 @@ export function commerceNormalizationStep(): Step<EventDraft> {
     if (amountField) {
       const value = properties[amountField];
       if (isOutOfRange(value)) {
-        return dlq('invalid_revenue', `${amountField} ${JSON.stringify(value)?.slice(0, 60) ?? String(value)} is not a finite amount within ±${MAX_AMOUNT.toExponential()}`, `properties.${amountField}`, aboutEvent(draft.raw));
+        return dlq(
+          'invalid_revenue',
+          `${amountField} ${JSON.stringify(value)?.slice(0, 60) ?? String(value)} is not a finite amount within ±${MAX_AMOUNT.toExponential()}`,
+          `properties.${amountField}`,
+          aboutEvent(draft.raw),
+        );
       }
       const amount = toAmount(value);
       if (amount !== undefined) {

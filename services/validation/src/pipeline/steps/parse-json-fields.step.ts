@@ -21,7 +21,8 @@ export function parseJsonObject(text: string | null, field: string): { value: Js
     return { error: `is not valid JSON (${repairText(err instanceof Error ? err.message : String(err))})` };
   }
   if (parsed === null) return { value: null, repaired: 0 };
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) return { error: `must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : typeof parsed}` };
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    return { error: `must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : typeof parsed}` };
   if (!jsonTextMayNeedRepair(text)) return { value: parsed as JsonObject, repaired: 0 };
   const result = repairJson(parsed, field);
   if ('tooDeep' in result) return { error: `nests deeper than ${MAX_JSON_DEPTH} levels (at ${result.tooDeep.slice(0, 200)})` };

@@ -14,7 +14,11 @@ const isCast = (cast: string): cast is FieldCast => (FIELD_CASTS as readonly str
  * attribute already holds wins (the mapping chose it; the other value would otherwise be silently replaced by
  * whichever key came last). Returns a new object; the input is not changed.
  */
-export function applyRenamesAndCasts(attributes: JsonObject, raw: Pick<RawRecord, 'renames' | 'casts'>, about: RejectedItemInfo): StepResult<JsonObject> {
+export function applyRenamesAndCasts(
+  attributes: JsonObject,
+  raw: Pick<RawRecord, 'renames' | 'casts'>,
+  about: RejectedItemInfo,
+): StepResult<JsonObject> {
   const cast: JsonObject = {};
   for (const [name, value] of Object.entries(attributes)) {
     const wanted = Object.hasOwn(raw.casts, name) ? raw.casts[name] : undefined;
@@ -22,9 +26,21 @@ export function applyRenamesAndCasts(attributes: JsonObject, raw: Pick<RawRecord
       setOwn(cast, name, value);
       continue;
     }
-    if (!isCast(wanted)) return dlq('invalid_record', `attribute ${JSON.stringify(name)} has an unknown cast ${JSON.stringify(wanted)} (date, number or boolean)`, `attributes.${name}`, about);
+    if (!isCast(wanted))
+      return dlq(
+        'invalid_record',
+        `attribute ${JSON.stringify(name)} has an unknown cast ${JSON.stringify(wanted)} (date, number or boolean)`,
+        `attributes.${name}`,
+        about,
+      );
     const outcome = castValue(value, wanted);
-    if (!outcome.ok) return dlq('invalid_record', `attribute ${JSON.stringify(name)} cannot be cast to ${wanted}: ${outcome.detail}`, `attributes.${name}`, about);
+    if (!outcome.ok)
+      return dlq(
+        'invalid_record',
+        `attribute ${JSON.stringify(name)} cannot be cast to ${wanted}: ${outcome.detail}`,
+        `attributes.${name}`,
+        about,
+      );
     if (!('absent' in outcome)) setOwn(cast, name, outcome.value);
   }
   const renamed: JsonObject = {};

@@ -10,14 +10,19 @@ describe('structuralChecksStep: blocked identifier values', () => {
     expect(result.kind).toBe('ok');
     if (result.kind !== 'ok') return;
     expect(result.value).toMatchObject({ userId: 'bob', anonymousId: null });
-    expect(result.value.violations).toEqual([{ reason: 'blocked_identifier', detail: 'anonymousId "anonymous" is a blocked placeholder value; removed', path: 'anonymousId' }]);
+    expect(result.value.violations).toEqual([
+      { reason: 'blocked_identifier', detail: 'anonymousId "anonymous" is a blocked placeholder value; removed', path: 'anonymousId' },
+    ]);
     expect(env.observations.blockedIdentifiersRemoved).toBe(1);
   });
 
   it('removes a blocked userId and keeps the event of the anonymousId', () => {
     const env = stepEnvironment();
     const result = check(rawEvent({ userId: ' NULL ', anonymousId: 'anon-7' }), env);
-    expect(result).toMatchObject({ kind: 'ok', value: { userId: null, anonymousId: 'anon-7', violations: [{ reason: 'blocked_identifier', path: 'userId' }] } });
+    expect(result).toMatchObject({
+      kind: 'ok',
+      value: { userId: null, anonymousId: 'anon-7', violations: [{ reason: 'blocked_identifier', path: 'userId' }] },
+    });
     expect(env.observations.blockedIdentifiersRemoved).toBe(1);
   });
 
@@ -39,7 +44,10 @@ describe('structuralChecksStep: blocked identifier values', () => {
 
   it('leaves real identifiers alone', () => {
     const env = stepEnvironment();
-    expect(check(rawEvent({ userId: 'guest1', anonymousId: 'a0' }), env)).toMatchObject({ kind: 'ok', value: { userId: 'guest1', anonymousId: 'a0', violations: [] } });
+    expect(check(rawEvent({ userId: 'guest1', anonymousId: 'a0' }), env)).toMatchObject({
+      kind: 'ok',
+      value: { userId: 'guest1', anonymousId: 'a0', violations: [] },
+    });
     expect(env.observations.blockedIdentifiersRemoved).toBe(0);
   });
 });

@@ -23,7 +23,8 @@ export function structuralChecksStep(): (raw: RawEvent, env: StepEnvironment) =>
     const repairedRaw = repairRawEvent(input);
     const raw = repairedRaw.raw;
     const about = aboutEvent(raw);
-    if (repairedRaw.nulIdentifier) return dlq('invalid_identifier', `${repairedRaw.nulIdentifier} contains a NUL byte`, repairedRaw.nulIdentifier, about);
+    if (repairedRaw.nulIdentifier)
+      return dlq('invalid_identifier', `${repairedRaw.nulIdentifier} contains a NUL byte`, repairedRaw.nulIdentifier, about);
     if (!EVENT_TYPES.has(raw.type)) {
       return dlq('unknown_type', `type "${raw.type}" is not one of ${[...EVENT_TYPES].join(', ')}`, 'type', about);
     }
@@ -35,22 +36,43 @@ export function structuralChecksStep(): (raw: RawEvent, env: StepEnvironment) =>
       const value = presentIdentifier(raw[field]);
       ids[field] = value !== null && isBlockedIdentifier(value) ? null : value;
       if (value !== null && ids[field] === null) {
-        violations.push({ reason: 'blocked_identifier', detail: `${field} "${value.slice(0, 100)}" is a blocked placeholder value; removed`, path: field });
+        violations.push({
+          reason: 'blocked_identifier',
+          detail: `${field} "${value.slice(0, 100)}" is a blocked placeholder value; removed`,
+          path: field,
+        });
         env.observations.blockedIdentifiersRemoved += 1;
       }
     }
     if (ids.userId === null && ids.anonymousId === null) {
       const removed = violations.filter((v) => v.reason === 'blocked_identifier' && (v.path === 'userId' || v.path === 'anonymousId'));
-      const detail = removed.length > 0 ? `no usable userId or anonymousId: ${removed.map((v) => v.detail).join('; ')}` : 'either userId or anonymousId is required';
+      const detail =
+        removed.length > 0
+          ? `no usable userId or anonymousId: ${removed.map((v) => v.detail).join('; ')}`
+          : 'either userId or anonymousId is required';
       return dlq('missing_identity', detail, removed[0]?.path ?? 'userId', about);
     }
     const event = raw.event?.trim() ? raw.event : null;
     if (type === 'track' && event === null) return dlq('missing_event_name', 'a track call needs a non-empty event name', 'event', about);
     if (type === 'alias' && ids.previousId === null) {
-      return dlq('missing_identity', raw.previousId?.trim() ? `an alias call needs a usable previousId; "${raw.previousId.slice(0, 100)}" is blocked` : 'an alias call needs previousId', 'previousId', about);
+      return dlq(
+        'missing_identity',
+        raw.previousId?.trim()
+          ? `an alias call needs a usable previousId; "${raw.previousId.slice(0, 100)}" is blocked`
+          : 'an alias call needs previousId',
+        'previousId',
+        about,
+      );
     }
     if (type === 'group' && ids.groupId === null) {
-      return dlq('missing_identity', raw.groupId?.trim() ? `a group call needs a usable groupId; "${raw.groupId.slice(0, 100)}" is blocked` : 'a group call needs groupId', 'groupId', about);
+      return dlq(
+        'missing_identity',
+        raw.groupId?.trim()
+          ? `a group call needs a usable groupId; "${raw.groupId.slice(0, 100)}" is blocked`
+          : 'a group call needs groupId',
+        'groupId',
+        about,
+      );
     }
     return ok({
       raw,

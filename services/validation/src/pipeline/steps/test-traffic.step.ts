@@ -40,7 +40,16 @@ export function testTrafficStep(): Step<EventDraft> {
     }
     const rules = env.settings?.testRules ?? [];
     if (rules.length > 0) {
-      const subject = { type: draft.type, userId: draft.userId, anonymousId: draft.anonymousId, event: draft.event, name: draft.raw.name, properties: draft.properties, traits: draft.traits, context: draft.context };
+      const subject = {
+        type: draft.type,
+        userId: draft.userId,
+        anonymousId: draft.anonymousId,
+        event: draft.event,
+        name: draft.raw.name,
+        properties: draft.properties,
+        traits: draft.traits,
+        context: draft.context,
+      };
       draft.isTest = rules.some((rule) => matchesTestRule(subject, rule));
     }
     return ok(draft);

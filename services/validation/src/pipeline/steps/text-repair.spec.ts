@@ -49,14 +49,21 @@ describe('repairText / repairJson', () => {
 describe('events and records that Postgres could not store are repaired or refused at validation', () => {
   it('strips NUL from the event name and traits, replaces lone surrogates, and says so on the valid event', () => {
     const env = stepEnvironment();
-    const result = runEventPipeline(rawEvent({ event: 'Order\u0000 Completed', properties: JSON.stringify({ note: 'a\u0000b', ['k\uD800']: 1 }) }), env);
+    const result = runEventPipeline(
+      rawEvent({ event: 'Order\u0000 Completed', properties: JSON.stringify({ note: 'a\u0000b', ['k\uD800']: 1 }) }),
+      env,
+    );
     expect(result.kind).toBe('ok');
     if (result.kind !== 'ok') return;
     expect(result.value.event).toBe('Order Completed');
     expect(JSON.parse(result.value.properties!)).toEqual({ note: 'ab', 'k\uFFFD': 1 });
     expect(result.value.violations).toEqual([
       { reason: 'repaired_text', path: 'event', detail: 'NUL bytes removed or lone UTF-16 surrogates replaced by U+FFFD in 1 string' },
-      { reason: 'repaired_text', path: 'properties', detail: 'NUL bytes removed or lone UTF-16 surrogates replaced by U+FFFD in 2 strings' },
+      {
+        reason: 'repaired_text',
+        path: 'properties',
+        detail: 'NUL bytes removed or lone UTF-16 surrogates replaced by U+FFFD in 2 strings',
+      },
     ]);
     expect(env.observations.textsRepaired).toBe(3);
   });
@@ -72,7 +79,10 @@ describe('events and records that Postgres could not store are repaired or refus
   });
 
   it('an event name that is only NUL bytes has no name', () => {
-    expect(runEventPipeline(rawEvent({ event: '\u0000' }), stepEnvironment())).toMatchObject({ kind: 'dlq', reason: { code: 'missing_event_name' } });
+    expect(runEventPipeline(rawEvent({ event: '\u0000' }), stepEnvironment())).toMatchObject({
+      kind: 'dlq',
+      reason: { code: 'missing_event_name' },
+    });
   });
 
   it('passes trait keys named like Object.prototype members through unchanged', () => {
@@ -91,17 +101,28 @@ describe('events and records that Postgres could not store are repaired or refus
   it('repairs record attributes, mapping and objectType; refuses a NUL in recordId', () => {
     const env = stepEnvironment();
     const result = runRecordPipeline(
-      rawRecord({ objectType: 'con\u0000tact', mapping: { 'ma\u0000il': 'email', constructor: 'crm_id' }, attributes: JSON.stringify({ mail: 'ada@example.com', constructor: 'C-9', note: 'x\uD800' }) }),
+      rawRecord({
+        objectType: 'con\u0000tact',
+        mapping: { 'ma\u0000il': 'email', constructor: 'crm_id' },
+        attributes: JSON.stringify({ mail: 'ada@example.com', constructor: 'C-9', note: 'x\uD800' }),
+      }),
       env,
     );
     expect(result).toMatchObject({ kind: 'ok', value: { objectType: 'contact', mapping: { mail: 'email', constructor: 'crm_id' } } });
-    if (result.kind === 'ok') expect(JSON.parse(result.value.attributes)).toEqual({ mail: 'ada@example.com', constructor: 'C-9', note: 'x\uFFFD' });
+    if (result.kind === 'ok')
+      expect(JSON.parse(result.value.attributes)).toEqual({ mail: 'ada@example.com', constructor: 'C-9', note: 'x\uFFFD' });
     expect(env.observations.textsRepaired).toBe(3);
-    expect(runRecordPipeline(rawRecord({ recordId: 'c\u00001' }), stepEnvironment())).toMatchObject({ kind: 'dlq', reason: { code: 'invalid_record', path: 'recordId' } });
+    expect(runRecordPipeline(rawRecord({ recordId: 'c\u00001' }), stepEnvironment())).toMatchObject({
+      kind: 'dlq',
+      reason: { code: 'invalid_record', path: 'recordId' },
+    });
   });
 
   it('a record attribute named like a prototype member that is not mapped is not read as one', () => {
-    const result = runRecordPipeline(rawRecord({ mapping: { crmId: 'crm_id', toString: 'email' }, attributes: JSON.stringify({ crmId: 'C-1' }) }), stepEnvironment());
+    const result = runRecordPipeline(
+      rawRecord({ mapping: { crmId: 'crm_id', toString: 'email' }, attributes: JSON.stringify({ crmId: 'C-1' }) }),
+      stepEnvironment(),
+    );
     expect(result).toMatchObject({ kind: 'ok', value: { mapping: { crmId: 'crm_id', toString: 'email' } } });
   });
 });
@@ -113,15 +134,26 @@ describe('revenue beyond what money columns hold', () => {
     [{ revenue: '1e400' }, 'properties.revenue'],
     [{ total: '9300000000000' }, 'properties.total'],
   ])('rejects %j as invalid_revenue', (properties, path) => {
-    expect(runEventPipeline(rawEvent({ properties: JSON.stringify(properties) }), stepEnvironment())).toMatchObject({ kind: 'dlq', reason: { code: 'invalid_revenue', path } });
+    expect(runEventPipeline(rawEvent({ properties: JSON.stringify(properties) }), stepEnvironment())).toMatchObject({
+      kind: 'dlq',
+      reason: { code: 'invalid_revenue', path },
+    });
   });
 
   it('rejects a JSON number that parses to Infinity', () => {
-    expect(runEventPipeline(rawEvent({ properties: '{"revenue": 1e400}' }), stepEnvironment())).toMatchObject({ kind: 'dlq', reason: { code: 'invalid_revenue' } });
+    expect(runEventPipeline(rawEvent({ properties: '{"revenue": 1e400}' }), stepEnvironment())).toMatchObject({
+      kind: 'dlq',
+      reason: { code: 'invalid_revenue' },
+    });
   });
 
   it('accepts the largest amount allowed', () => {
-    expect(runEventPipeline(rawEvent({ properties: JSON.stringify({ revenue: 1e9, currency: 'USD' }) }), stepEnvironment())).toMatchObject({ kind: 'ok', value: { revenue: 1e9 } });
-    expect(runEventPipeline(rawEvent({ properties: JSON.stringify({ revenue: 1.5e9, currency: 'USD' }) }), stepEnvironment())).toMatchObject({ kind: 'dlq', reason: { code: 'invalid_revenue' } });
+    expect(runEventPipeline(rawEvent({ properties: JSON.stringify({ revenue: 1e9, currency: 'USD' }) }), stepEnvironment())).toMatchObject({
+      kind: 'ok',
+      value: { revenue: 1e9 },
+    });
+    expect(
+      runEventPipeline(rawEvent({ properties: JSON.stringify({ revenue: 1.5e9, currency: 'USD' }) }), stepEnvironment()),
+    ).toMatchObject({ kind: 'dlq', reason: { code: 'invalid_revenue' } });
   });
 });

@@ -14,11 +14,21 @@ describe('parseIsoTimestamp', () => {
     ['0099-01-01T00:00:00Z', '0099-01-01T00:00:00.000Z'],
   ])('reads %s as %s', (text, iso) => expect(new Date(parseIsoTimestamp(text)!).toISOString()).toBe(iso));
 
-  it.each(['yesterday', '1732270000', '2026-13-45T10:00:00Z', '', '2026-11-22T10:00:00 PST'])('refuses %j', (text) => expect(parseIsoTimestamp(text)).toBeUndefined());
+  it.each(['yesterday', '1732270000', '2026-13-45T10:00:00Z', '', '2026-11-22T10:00:00 PST'])('refuses %j', (text) =>
+    expect(parseIsoTimestamp(text)).toBeUndefined(),
+  );
 
   // Date.parse rolls these over (2026-02-30 becomes March 2); an event must not move to a day it did not name.
   it.each([
-    '2026-02-30T10:00:00Z', '2026-02-29', '2026-04-31T00:00:00Z', '2026-00-10', '2026-11-00', '2026-11-22T24:00:00Z',
-    '2026-11-22T10:60:00Z', '2026-11-22T10:00:60Z', '2026-11-22T10:00:00+24:00', '2026-11-22T10:00:00+01:60',
+    '2026-02-30T10:00:00Z',
+    '2026-02-29',
+    '2026-04-31T00:00:00Z',
+    '2026-00-10',
+    '2026-11-00',
+    '2026-11-22T24:00:00Z',
+    '2026-11-22T10:60:00Z',
+    '2026-11-22T10:00:60Z',
+    '2026-11-22T10:00:00+24:00',
+    '2026-11-22T10:00:00+01:60',
   ])('refuses the impossible date-time %j', (text) => expect(parseIsoTimestamp(text)).toBeUndefined());
 });

@@ -1,6 +1,14 @@
 import { Topics } from '@tessera/contracts';
 import { createKafkaClient } from '@tessera/kafka';
-import { createTestSchema, eventually, ServiceChildProcess, startApacheKafka, type ApacheKafkaCluster, type ApacheKafkaNode, type TestSchema } from '@tessera/testing';
+import {
+  createTestSchema,
+  eventually,
+  ServiceChildProcess,
+  startApacheKafka,
+  type ApacheKafkaCluster,
+  type ApacheKafkaNode,
+  type TestSchema,
+} from '@tessera/testing';
 import type { Admin, Kafka } from 'kafkajs';
 import { provisionTopics } from '../../topic-provisioner';
 import { assertAlive, waitForReadiness } from '../outage-harness.spec-helper';
@@ -52,12 +60,17 @@ export class ApachePipeline {
     try {
       for (const service of SERVICES) {
         for (let i = 1; i <= (options.instances?.[service] ?? 1); i++) {
-          const env: Record<string, string> = { LOG_LEVEL: 'warn', ...(service === 'ingest-gateway' ? { TESSERA_DEV_WRITE_KEY: options.writeKey } : {}) };
+          const env: Record<string, string> = {
+            LOG_LEVEL: 'warn',
+            ...(service === 'ingest-gateway' ? { TESSERA_DEV_WRITE_KEY: options.writeKey } : {}),
+          };
           const process = await ServiceChildProcess.launch({ service, database: schemas.get(service)!, brokers: cluster.brokers, env });
           pipeline.live.set(`${service}#${i}`, { label: `${service}#${i}`, service, process });
         }
       }
-      await Promise.all([...pipeline.live.values()].map((s) => waitForReadiness(s.label, s.process, (a) => a.status === 200, 240_000, 'ready at start')));
+      await Promise.all(
+        [...pipeline.live.values()].map((s) => waitForReadiness(s.label, s.process, (a) => a.status === 200, 240_000, 'ready at start')),
+      );
     } catch (error) {
       const outputs = [...pipeline.live.values()].map((s) => `--- ${s.label}:\n${s.process.output().slice(-3_000)}`).join('\n');
       await pipeline.stop();
@@ -84,10 +97,14 @@ export class ApachePipeline {
   /** Throws with the output of any instance that died without being killed by the test. */
   /** Until `counted()` reaches `accepted`, every instance alive meanwhile; a timeout's error carries diagnose(). */
   async waitUntilCounted(counted: () => number, accepted: number, timeoutMs = 120_000): Promise<void> {
-    await eventually(async () => {
-      this.assertAlive();
-      return counted() >= accepted ? true : undefined;
-    }, timeoutMs, `${accepted} events counted by the merger`).catch(async (error: Error) => {
+    await eventually(
+      async () => {
+        this.assertAlive();
+        return counted() >= accepted ? true : undefined;
+      },
+      timeoutMs,
+      `${accepted} events counted by the merger`,
+    ).catch(async (error: Error) => {
       throw new Error(`${error.message} (counted ${counted()})\n${await this.diagnose()}`);
     });
   }
@@ -128,9 +145,20 @@ export class ApachePipeline {
       lines.push(`${topic}: ${offsets.reduce((sum, p) => sum + Number(p.high), 0)} messages`);
     }
     for (const instance of this.live.values()) {
-      const metrics = await fetch(`http://127.0.0.1:${instance.process.port}/metrics`).then((r) => r.text(), (e: Error) => e.message);
-      const counters = metrics.split('\n').filter((l) => /_(consumer_messages|outbox_published_messages|outbox_publish_failures|producer_batches|consumer_batch_failures)_total\{/.test(l));
-      const logged = instance.process.output().split('\n').filter((l) => l && !l.includes('/readyz')).slice(-8);
+      const metrics = await fetch(`http://127.0.0.1:${instance.process.port}/metrics`).then(
+        (r) => r.text(),
+        (e: Error) => e.message,
+      );
+      const counters = metrics
+        .split('\n')
+        .filter((l) =>
+          /_(consumer_messages|outbox_published_messages|outbox_publish_failures|producer_batches|consumer_batch_failures)_total\{/.test(l),
+        );
+      const logged = instance.process
+        .output()
+        .split('\n')
+        .filter((l) => l && !l.includes('/readyz'))
+        .slice(-8);
       lines.push(`--- ${instance.label}:`, ...counters, ...logged.map((l) => l.slice(0, 600)));
     }
     return lines.join('\n');
@@ -145,7 +173,10 @@ export class ApachePipeline {
   /** Partitions of the catalog's topics whose in-sync replicas are fewer than 3. */
   async underReplicated(): Promise<number> {
     const topics = await this.metadata();
-    return topics.filter((t) => !t.name.startsWith('__')).flatMap((t) => t.partitions).filter((p) => p.isr.length < 3).length;
+    return topics
+      .filter((t) => !t.name.startsWith('__'))
+      .flatMap((t) => t.partitions)
+      .filter((p) => p.isr.length < 3).length;
   }
 
   async stop(): Promise<void> {
@@ -160,6 +191,14 @@ export class ApachePipeline {
 
   /** Topic metadata once every broker has it (a broker's cache lags the controller by a moment). */
   private async metadata(topics?: string[]): Promise<Awaited<ReturnType<Admin['fetchTopicMetadata']>>['topics']> {
-    return eventually(() => this.admin.fetchTopicMetadata(topics ? { topics } : undefined).then((m) => m.topics, () => undefined), 60_000, 'topic metadata');
+    return eventually(
+      () =>
+        this.admin.fetchTopicMetadata(topics ? { topics } : undefined).then(
+          (m) => m.topics,
+          () => undefined,
+        ),
+      60_000,
+      'topic metadata',
+    );
   }
 }

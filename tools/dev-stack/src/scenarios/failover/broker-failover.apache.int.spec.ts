@@ -35,7 +35,13 @@ describe('broker failover under load (3-broker Apache Kafka, kill -9 of the busi
     const config = await pipeline.admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: Topics.EventsRaw }] });
     expect(config.resources[0].configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue).toBe('2');
 
-    const load = new SteadyLoad(pipeline.url('ingest-gateway#1'), WRITE_KEY, { streams: 3, users: 30, batchSize: 8, intervalMs: 150, userPrefix: 'failover-user' });
+    const load = new SteadyLoad(pipeline.url('ingest-gateway#1'), WRITE_KEY, {
+      streams: 3,
+      users: 30,
+      batchSize: 8,
+      intervalMs: 150,
+      userPrefix: 'failover-user',
+    });
     const merger = pipeline.schema('profile-merger').pool;
     sampler = new ProgressSampler(() => mergerEventTotal(merger, load.eventNames));
     sampler.start();
@@ -45,38 +51,61 @@ describe('broker failover under load (3-broker Apache Kafka, kill -9 of the busi
     let restartedAt = 0;
     let stoppedAt = 0;
     const marks: string[] = [];
-    const timeline = setInterval(() => marks.push(`${Math.round((Date.now() - startedAt) / 1000)}: ${load.accepted}/${sampler.value}`), 5_000);
+    const timeline = setInterval(
+      () => marks.push(`${Math.round((Date.now() - startedAt) / 1000)}: ${load.accepted}/${sampler.value}`),
+      5_000,
+    );
     load.start();
     try {
-      await eventually(async () => {
-        pipeline.assertAlive();
-        return sampler.value >= FLOWING_AFTER ? true : undefined;
-      }, 120_000, `${FLOWING_AFTER} events through the whole pipeline`);
+      await eventually(
+        async () => {
+          pipeline.assertAlive();
+          return sampler.value >= FLOWING_AFTER ? true : undefined;
+        },
+        120_000,
+        `${FLOWING_AFTER} events through the whole pipeline`,
+      );
 
       const { node, led, of } = await pipeline.busiestLeader();
       const acceptedAtKill = load.accepted;
       await node.kill();
       killedAt = Date.now();
-      Object.assign(figures, { killedNode: node.id, ledPartitions: `${led} of ${of} (events.raw + events.resolved)`, loadRunningMs: killedAt - startedAt });
+      Object.assign(figures, {
+        killedNode: node.id,
+        ledPartitions: `${led} of ${of} (events.raw + events.resolved)`,
+        loadRunningMs: killedAt - startedAt,
+      });
 
       // Flowing while the node is down: the gateway accepts new calls and the merger counts past everything
       // accepted before the kill.
-      await eventually(async () => {
-        pipeline.assertAlive();
-        return load.accepted >= acceptedAtKill + ACCEPTED_WHILE_DOWN && sampler.value > acceptedAtKill ? true : undefined;
-      }, 150_000, 'the pipeline flowing again with the node down');
+      await eventually(
+        async () => {
+          pipeline.assertAlive();
+          return load.accepted >= acceptedAtKill + ACCEPTED_WHILE_DOWN && sampler.value > acceptedAtKill ? true : undefined;
+        },
+        150_000,
+        'the pipeline flowing again with the node down',
+      );
       figures.flowingAgainAfterKillMs = Date.now() - killedAt;
       expect(node.running).toBe(false);
 
       await node.start();
       restartedAt = Date.now();
-      await eventually(async () => ((await pipeline.underReplicated()) === 0 ? true : undefined), 120_000, 'every partition back to 3 in-sync replicas');
+      await eventually(
+        async () => ((await pipeline.underReplicated()) === 0 ? true : undefined),
+        120_000,
+        'every partition back to 3 in-sync replicas',
+      );
       figures.isrFullAfterRestartMs = Date.now() - restartedAt;
       const mergedAtRejoin = sampler.value;
-      await eventually(async () => {
-        pipeline.assertAlive();
-        return sampler.value >= mergedAtRejoin + FLOWING_AFTER ? true : undefined;
-      }, 120_000, 'the pipeline flowing after the node rejoined');
+      await eventually(
+        async () => {
+          pipeline.assertAlive();
+          return sampler.value >= mergedAtRejoin + FLOWING_AFTER ? true : undefined;
+        },
+        120_000,
+        'the pipeline flowing after the node rejoined',
+      );
     } finally {
       await load.stop();
       stoppedAt = Date.now();
@@ -98,9 +127,17 @@ describe('broker failover under load (3-broker Apache Kafka, kill -9 of the busi
       mergerStallAfterKill: sampler.longestGap(killedAt, restartedAt),
       mergerStallAfterRestart: sampler.longestGap(restartedAt, caughtUpAt),
       mergerLongestStallBeforeKillMs: sampler.longestGap(startedAt + 10_000, killedAt).ms,
-      gatewayBeforeKill: callStats(load.calls.filter((c) => c.at + c.ms < killedAt), startedAt, killedAt),
+      gatewayBeforeKill: callStats(
+        load.calls.filter((c) => c.at + c.ms < killedAt),
+        startedAt,
+        killedAt,
+      ),
       // sent before the kill, answered after it: these wait for the new leader, up to INGEST_ACK_TIMEOUT_MS
-      gatewayInFlightAtKill: callStats(load.calls.filter((c) => c.at + c.ms >= killedAt), startedAt, killedAt),
+      gatewayInFlightAtKill: callStats(
+        load.calls.filter((c) => c.at + c.ms >= killedAt),
+        startedAt,
+        killedAt,
+      ),
       gatewayWhileNodeDown: callStats(load.calls, killedAt, restartedAt),
       gatewayAfterRestart: callStats(load.calls, restartedAt, stoppedAt),
     });

@@ -64,10 +64,17 @@ export class ProgressSampler {
  * still until the group hands it to a survivor, however busy the other partitions are.
  */
 export function partitionSamplers(pool: Pool, groupId: string, topic: string, partitions: number): ProgressSampler[] {
-  return Array.from({ length: partitions }, (_, partition) => new ProgressSampler(async () => {
-    const { rows } = await pool.query<{ next_offset: string }>('SELECT next_offset FROM kafka_consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3', [groupId, topic, partition]);
-    return rows.length === 0 ? 0 : Number(rows[0].next_offset);
-  }, 200));
+  return Array.from(
+    { length: partitions },
+    (_, partition) =>
+      new ProgressSampler(async () => {
+        const { rows } = await pool.query<{ next_offset: string }>(
+          'SELECT next_offset FROM kafka_consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3',
+          [groupId, topic, partition],
+        );
+        return rows.length === 0 ? 0 : Number(rows[0].next_offset);
+      }, 200),
+  );
 }
 
 /** `<user id>/<event name>` -> how many of those events the merger counted on the user's profile. */
@@ -83,6 +90,9 @@ export async function mergerEventCounts(merger: Pool, eventNames: readonly strin
 
 /** The events of these names the merger has counted, over all profiles. */
 export async function mergerEventTotal(merger: Pool, eventNames: readonly string[]): Promise<number> {
-  const { rows } = await merger.query<{ n: string }>('SELECT coalesce(sum(event_count), 0) AS n FROM profile_event_counts WHERE event_name = ANY($1::text[])', [eventNames]);
+  const { rows } = await merger.query<{ n: string }>(
+    'SELECT coalesce(sum(event_count), 0) AS n FROM profile_event_counts WHERE event_name = ANY($1::text[])',
+    [eventNames],
+  );
   return Number(rows[0].n);
 }

@@ -44,13 +44,29 @@ describe('scale-out: two resolvers and two mergers, one of each killed mid-strea
   const members = async (groupId: string): Promise<number> => (await pipeline.admin.describeGroups([groupId])).groups[0].members.length;
 
   it('rebalances onto the survivors and counts every accepted event exactly once', async () => {
-    const load = new SteadyLoad(pipeline.url('ingest-gateway#1'), WRITE_KEY, { streams: 3, users: 30, batchSize: 8, intervalMs: 150, userPrefix: 'scale-user' });
+    const load = new SteadyLoad(pipeline.url('ingest-gateway#1'), WRITE_KEY, {
+      streams: 3,
+      users: 30,
+      batchSize: 8,
+      intervalMs: 150,
+      userPrefix: 'scale-user',
+    });
     sampler = new ProgressSampler(() => mergerEventTotal(pipeline.schema('profile-merger').pool, load.eventNames));
     sampler.start();
     const partitionsOf = (topic: string) => TOPIC_SPECS.find((spec) => spec.name === topic)!.partitions;
     partitions = {
-      resolver: partitionSamplers(pipeline.schema('identity-resolver').pool, GROUPS['identity-resolver'], Topics.EventsValid, partitionsOf(Topics.EventsValid)),
-      merger: partitionSamplers(pipeline.schema('profile-merger').pool, GROUPS['profile-merger'], Topics.EventsResolved, partitionsOf(Topics.EventsResolved)),
+      resolver: partitionSamplers(
+        pipeline.schema('identity-resolver').pool,
+        GROUPS['identity-resolver'],
+        Topics.EventsValid,
+        partitionsOf(Topics.EventsValid),
+      ),
+      merger: partitionSamplers(
+        pipeline.schema('profile-merger').pool,
+        GROUPS['profile-merger'],
+        Topics.EventsResolved,
+        partitionsOf(Topics.EventsResolved),
+      ),
     };
     [...partitions.resolver, ...partitions.merger].forEach((p) => p.start());
     const startedAt = Date.now();
@@ -59,31 +75,51 @@ describe('scale-out: two resolvers and two mergers, one of each killed mid-strea
     let stoppedAt = 0;
     load.start();
     try {
-      expect({ resolvers: await members(GROUPS['identity-resolver']), mergers: await members(GROUPS['profile-merger']) }).toEqual({ resolvers: 2, mergers: 2 });
+      expect({ resolvers: await members(GROUPS['identity-resolver']), mergers: await members(GROUPS['profile-merger']) }).toEqual({
+        resolvers: 2,
+        mergers: 2,
+      });
       const pairs = ['identity-resolver', 'profile-merger'].flatMap((service) => [1, 2].map((i) => pipeline.instance(`${service}#${i}`)));
-      await eventually(async () => {
-        pipeline.assertAlive();
-        const applied = await Promise.all(pairs.map(appliedBy));
-        return applied.every((n) => n >= APPLIED_BY_EACH) ? applied : undefined;
-      }, 150_000, `each resolver and merger instance applying ${APPLIED_BY_EACH} events`);
+      await eventually(
+        async () => {
+          pipeline.assertAlive();
+          const applied = await Promise.all(pairs.map(appliedBy));
+          return applied.every((n) => n >= APPLIED_BY_EACH) ? applied : undefined;
+        },
+        150_000,
+        `each resolver and merger instance applying ${APPLIED_BY_EACH} events`,
+      );
 
       const acceptedAtKill = load.accepted;
       await Promise.all([pipeline.kill('identity-resolver#1'), pipeline.kill('profile-merger#1')]);
       killedAt = Date.now();
       figures.loadRunningMs = killedAt - startedAt;
-      await eventually(async () => ((await members(GROUPS['identity-resolver'])) === 1 && (await members(GROUPS['profile-merger'])) === 1 ? true : undefined), 60_000, 'both groups down to their survivor');
+      await eventually(
+        async () =>
+          (await members(GROUPS['identity-resolver'])) === 1 && (await members(GROUPS['profile-merger'])) === 1 ? true : undefined,
+        60_000,
+        'both groups down to their survivor',
+      );
       figures.groupsDownToOneAfterMs = Date.now() - killedAt;
-      await eventually(async () => {
-        pipeline.assertAlive();
-        return sampler.value > acceptedAtKill && load.accepted > acceptedAtKill + 300 ? true : undefined;
-      }, 120_000, 'the survivors applying what was accepted after the kill');
+      await eventually(
+        async () => {
+          pipeline.assertAlive();
+          return sampler.value > acceptedAtKill && load.accepted > acceptedAtKill + 300 ? true : undefined;
+        },
+        120_000,
+        'the survivors applying what was accepted after the kill',
+      );
       figures.flowingAgainAfterKillMs = Date.now() - killedAt;
       // the survivors alone under the same load for a while
       const mergedThen = sampler.value;
-      await eventually(async () => {
-        pipeline.assertAlive();
-        return sampler.value >= mergedThen + 600 ? true : undefined;
-      }, 120_000, 'the survivors applying 600 more events');
+      await eventually(
+        async () => {
+          pipeline.assertAlive();
+          return sampler.value >= mergedThen + 600 ? true : undefined;
+        },
+        120_000,
+        'the survivors applying 600 more events',
+      );
     } finally {
       await load.stop();
       stoppedAt = Date.now();
@@ -107,7 +143,9 @@ describe('scale-out: two resolvers and two mergers, one of each killed mid-strea
     });
     console.log(`scale-out: ${JSON.stringify(figures, null, 1)}`);
 
-    expect(Object.fromEntries(await mergerEventCounts(pipeline.schema('profile-merger').pool, load.eventNames))).toEqual(Object.fromEntries(expected));
+    expect(Object.fromEntries(await mergerEventCounts(pipeline.schema('profile-merger').pool, load.eventNames))).toEqual(
+      Object.fromEntries(expected),
+    );
     expect(await apiMismatches(pipeline.url('profile-merger#2'), load.users(), load.eventNames, expected)).toEqual([]);
   }, 420_000);
 });

@@ -18,9 +18,21 @@ export class SteadyLoad {
   readonly eventNames: string[];
   private readonly loads: IngestLoad[];
 
-  constructor(gatewayUrl: string, writeKey: string, private readonly options: SteadyLoadOptions) {
+  constructor(
+    gatewayUrl: string,
+    writeKey: string,
+    private readonly options: SteadyLoadOptions,
+  ) {
     this.eventNames = Array.from({ length: options.streams }, (_, i) => `${options.userPrefix} stream ${i + 1}`);
-    this.loads = this.eventNames.map((name) => new IngestLoad(gatewayUrl, writeKey, name, { users: options.users, batchSize: options.batchSize, intervalMs: options.intervalMs, userPrefix: options.userPrefix }));
+    this.loads = this.eventNames.map(
+      (name) =>
+        new IngestLoad(gatewayUrl, writeKey, name, {
+          users: options.users,
+          batchSize: options.batchSize,
+          intervalMs: options.intervalMs,
+          userPrefix: options.userPrefix,
+        }),
+    );
   }
 
   start(): void {
@@ -39,7 +51,8 @@ export class SteadyLoad {
   expectedCounts(): Map<string, number> {
     const counts = new Map<string, number>();
     this.loads.forEach((load, i) => {
-      for (const e of load.accepted) counts.set(`${e.userId}/${this.eventNames[i]}`, (counts.get(`${e.userId}/${this.eventNames[i]}`) ?? 0) + 1);
+      for (const e of load.accepted)
+        counts.set(`${e.userId}/${this.eventNames[i]}`, (counts.get(`${e.userId}/${this.eventNames[i]}`) ?? 0) + 1);
     });
     return counts;
   }
@@ -76,14 +89,22 @@ export function callStats(calls: readonly IngestCall[], from: number, to: number
  * What the merger's public API answers for each user (`GET /v1/profiles?identifier=user_id:<id>`, read token)
  * against what the gateway accepted; a description of every difference.
  */
-export async function apiMismatches(mergerUrl: string, users: readonly string[], eventNames: readonly string[], expected: Map<string, number>): Promise<string[]> {
+export async function apiMismatches(
+  mergerUrl: string,
+  users: readonly string[],
+  eventNames: readonly string[],
+  expected: Map<string, number>,
+): Promise<string[]> {
   const problems: string[] = [];
   for (const user of users) {
-    const res = await fetch(`${mergerUrl}/v1/profiles?identifier=${encodeURIComponent(`user_id:${user}`)}`, { headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.read}` } });
+    const res = await fetch(`${mergerUrl}/v1/profiles?identifier=${encodeURIComponent(`user_id:${user}`)}`, {
+      headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.read}` },
+    });
     const profile = (await res.json()) as { summary?: { eventCounts: Record<string, { count: number }> } };
     const actual = Object.fromEntries(eventNames.map((name) => [name, profile.summary?.eventCounts[name]?.count ?? 0]));
     const wanted = Object.fromEntries(eventNames.map((name) => [name, expected.get(`${user}/${name}`) ?? 0]));
-    if (res.status !== 200 || JSON.stringify(actual) !== JSON.stringify(wanted)) problems.push(`${user}: API ${res.status} ${JSON.stringify(actual)}, accepted ${JSON.stringify(wanted)}`);
+    if (res.status !== 200 || JSON.stringify(actual) !== JSON.stringify(wanted))
+      problems.push(`${user}: API ${res.status} ${JSON.stringify(actual)}, accepted ${JSON.stringify(wanted)}`);
   }
   return problems;
 }

@@ -48,19 +48,34 @@ export const createTopicsRequest: MessageSpec = {
   validVersions: '0-7',
   flexibleVersions: '5+',
   fields: [
-    { name: 'topics', type: '[]struct', versions: '0+', fields: [
-      { name: 'name', type: 'string', versions: '0+' },
-      { name: 'numPartitions', type: 'int32', versions: '0+' },
-      { name: 'replicationFactor', type: 'int16', versions: '0+' },
-      { name: 'assignments', type: '[]struct', versions: '0+', fields: [
-        { name: 'partitionIndex', type: 'int32', versions: '0+' },
-        { name: 'brokerIds', type: '[]int32', versions: '0+' },
-      ]},
-      { name: 'configs', type: '[]struct', versions: '0+', fields: [
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
         { name: 'name', type: 'string', versions: '0+' },
-        { name: 'value', type: 'string', versions: '0+', nullableVersions: '0+' },
-      ]},
-    ]},
+        { name: 'numPartitions', type: 'int32', versions: '0+' },
+        { name: 'replicationFactor', type: 'int16', versions: '0+' },
+        {
+          name: 'assignments',
+          type: '[]struct',
+          versions: '0+',
+          fields: [
+            { name: 'partitionIndex', type: 'int32', versions: '0+' },
+            { name: 'brokerIds', type: '[]int32', versions: '0+' },
+          ],
+        },
+        {
+          name: 'configs',
+          type: '[]struct',
+          versions: '0+',
+          fields: [
+            { name: 'name', type: 'string', versions: '0+' },
+            { name: 'value', type: 'string', versions: '0+', nullableVersions: '0+' },
+          ],
+        },
+      ],
+    },
     { name: 'timeoutMs', type: 'int32', versions: '0+', default: 60000 },
     { name: 'validateOnly', type: 'bool', versions: '1+', default: false },
   ],

@@ -21,10 +21,15 @@ export const deleteTopicsRequest: MessageSpec = {
   validVersions: '0-6',
   flexibleVersions: '4+',
   fields: [
-    { name: 'topics', type: '[]struct', versions: '6+', fields: [
-      { name: 'name', type: 'string', versions: '6+', nullableVersions: '6+', default: null },
-      { name: 'topicId', type: 'uuid', versions: '6+' },
-    ]},
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '6+',
+      fields: [
+        { name: 'name', type: 'string', versions: '6+', nullableVersions: '6+', default: null },
+        { name: 'topicId', type: 'uuid', versions: '6+' },
+      ],
+    },
     { name: 'topicNames', type: '[]string', versions: '0-5', ignorable: true },
     { name: 'timeoutMs', type: 'int32', versions: '0+' },
   ],

@@ -40,11 +40,16 @@ export const deleteTopicsResponse: MessageSpec = {
   flexibleVersions: '4+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '1+', ignorable: true },
-    { name: 'responses', type: '[]struct', versions: '0+', fields: [
-      { name: 'name', type: 'string', versions: '0+', nullableVersions: '6+' },
-      { name: 'topicId', type: 'uuid', versions: '6+', ignorable: true },
-      { name: 'errorCode', type: 'int16', versions: '0+' },
-      { name: 'errorMessage', type: 'string', versions: '5+', nullableVersions: '5+', default: null, ignorable: true },
-    ]},
+    {
+      name: 'responses',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+', nullableVersions: '6+' },
+        { name: 'topicId', type: 'uuid', versions: '6+', ignorable: true },
+        { name: 'errorCode', type: 'int16', versions: '0+' },
+        { name: 'errorMessage', type: 'string', versions: '5+', nullableVersions: '5+', default: null, ignorable: true },
+      ],
+    },
   ],
 };

@@ -36,11 +36,16 @@ export const describeConfigsRequest: MessageSpec = {
   validVersions: '0-4',
   flexibleVersions: '4+',
   fields: [
-    { name: 'resources', type: '[]struct', versions: '0+', fields: [
-      { name: 'resourceType', type: 'int8', versions: '0+' },
-      { name: 'resourceName', type: 'string', versions: '0+' },
-      { name: 'configurationKeys', type: '[]string', versions: '0+', nullableVersions: '0+' },
-    ]},
+    {
+      name: 'resources',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'resourceType', type: 'int8', versions: '0+' },
+        { name: 'resourceName', type: 'string', versions: '0+' },
+        { name: 'configurationKeys', type: '[]string', versions: '0+', nullableVersions: '0+' },
+      ],
+    },
     { name: 'includeSynonyms', type: 'bool', versions: '1+', default: false },
     { name: 'includeDocumentation', type: 'bool', versions: '3+', default: false },
   ],

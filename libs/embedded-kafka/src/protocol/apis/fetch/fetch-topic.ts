@@ -48,13 +48,18 @@ import type { FieldSpec } from '../../schema/message-spec';
 export const fetchTopicFields: readonly FieldSpec[] = [
   { name: 'topic', type: 'string', versions: '0-12', ignorable: true },
   { name: 'topicId', type: 'uuid', versions: '13+', ignorable: true },
-  { name: 'partitions', type: '[]struct', versions: '0+', fields: [
-    { name: 'partition', type: 'int32', versions: '0+' },
-    { name: 'currentLeaderEpoch', type: 'int32', versions: '9+', default: -1, ignorable: true },
-    { name: 'fetchOffset', type: 'int64', versions: '0+' },
-    { name: 'lastFetchedEpoch', type: 'int32', versions: '12+', default: -1 },
-    { name: 'logStartOffset', type: 'int64', versions: '5+', default: -1, ignorable: true },
-    { name: 'partitionMaxBytes', type: 'int32', versions: '0+' },
-    { name: 'replicaDirectoryId', type: 'uuid', versions: '17+', taggedVersions: '17+', tag: 0, ignorable: true },
-  ]},
+  {
+    name: 'partitions',
+    type: '[]struct',
+    versions: '0+',
+    fields: [
+      { name: 'partition', type: 'int32', versions: '0+' },
+      { name: 'currentLeaderEpoch', type: 'int32', versions: '9+', default: -1, ignorable: true },
+      { name: 'fetchOffset', type: 'int64', versions: '0+' },
+      { name: 'lastFetchedEpoch', type: 'int32', versions: '12+', default: -1 },
+      { name: 'logStartOffset', type: 'int64', versions: '5+', default: -1, ignorable: true },
+      { name: 'partitionMaxBytes', type: 'int32', versions: '0+' },
+      { name: 'replicaDirectoryId', type: 'uuid', versions: '17+', taggedVersions: '17+', tag: 0, ignorable: true },
+    ],
+  },
 ];

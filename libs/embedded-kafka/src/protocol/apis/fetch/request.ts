@@ -84,12 +84,28 @@ export const fetchRequest: MessageSpec = {
   validVersions: '0-17',
   flexibleVersions: '12+',
   fields: [
-    { name: 'clusterId', type: 'string', versions: '12+', nullableVersions: '12+', taggedVersions: '12+', tag: 0, default: null, ignorable: true },
+    {
+      name: 'clusterId',
+      type: 'string',
+      versions: '12+',
+      nullableVersions: '12+',
+      taggedVersions: '12+',
+      tag: 0,
+      default: null,
+      ignorable: true,
+    },
     { name: 'replicaId', type: 'int32', versions: '0-14', default: -1 },
-    { name: 'replicaState', type: 'struct', versions: '15+', taggedVersions: '15+', tag: 1, fields: [
-      { name: 'replicaId', type: 'int32', versions: '15+', default: -1 },
-      { name: 'replicaEpoch', type: 'int64', versions: '15+', default: -1 },
-    ]},
+    {
+      name: 'replicaState',
+      type: 'struct',
+      versions: '15+',
+      taggedVersions: '15+',
+      tag: 1,
+      fields: [
+        { name: 'replicaId', type: 'int32', versions: '15+', default: -1 },
+        { name: 'replicaEpoch', type: 'int64', versions: '15+', default: -1 },
+      ],
+    },
     { name: 'maxWaitMs', type: 'int32', versions: '0+' },
     { name: 'minBytes', type: 'int32', versions: '0+' },
     { name: 'maxBytes', type: 'int32', versions: '3+', default: 0x7fffffff, ignorable: true },
@@ -97,11 +113,16 @@ export const fetchRequest: MessageSpec = {
     { name: 'sessionId', type: 'int32', versions: '7+', default: 0, ignorable: true },
     { name: 'sessionEpoch', type: 'int32', versions: '7+', default: -1, ignorable: true },
     { name: 'topics', type: '[]struct', versions: '0+', fields: fetchTopicFields },
-    { name: 'forgottenTopicsData', type: '[]struct', versions: '7+', fields: [
-      { name: 'topic', type: 'string', versions: '7-12', ignorable: true },
-      { name: 'topicId', type: 'uuid', versions: '13+', ignorable: true },
-      { name: 'partitions', type: '[]int32', versions: '7+' },
-    ]},
+    {
+      name: 'forgottenTopicsData',
+      type: '[]struct',
+      versions: '7+',
+      fields: [
+        { name: 'topic', type: 'string', versions: '7-12', ignorable: true },
+        { name: 'topicId', type: 'uuid', versions: '13+', ignorable: true },
+        { name: 'partitions', type: '[]int32', versions: '7+' },
+      ],
+    },
     { name: 'rackId', type: 'string', versions: '11+', default: '', ignorable: true },
   ],
 };

@@ -28,11 +28,18 @@ export const fetchResponse: MessageSpec = {
     { name: 'errorCode', type: 'int16', versions: '7+', ignorable: true },
     { name: 'sessionId', type: 'int32', versions: '7+', default: 0 },
     { name: 'responses', type: '[]struct', versions: '0+', fields: fetchableTopicResponseFields },
-    { name: 'nodeEndpoints', type: '[]struct', versions: '16+', taggedVersions: '16+', tag: 0, fields: [
-      { name: 'nodeId', type: 'int32', versions: '16+' },
-      { name: 'host', type: 'string', versions: '16+' },
-      { name: 'port', type: 'int32', versions: '16+' },
-      { name: 'rack', type: 'string', versions: '16+', nullableVersions: '16+', default: null },
-    ]},
+    {
+      name: 'nodeEndpoints',
+      type: '[]struct',
+      versions: '16+',
+      taggedVersions: '16+',
+      tag: 0,
+      fields: [
+        { name: 'nodeId', type: 'int32', versions: '16+' },
+        { name: 'host', type: 'string', versions: '16+' },
+        { name: 'port', type: 'int32', versions: '16+' },
+        { name: 'rack', type: 'string', versions: '16+', nullableVersions: '16+', default: null },
+      ],
+    },
   ],
 };

@@ -45,13 +45,18 @@ export const findCoordinatorResponse: MessageSpec = {
     { name: 'nodeId', type: 'int32', versions: '0-3' },
     { name: 'host', type: 'string', versions: '0-3' },
     { name: 'port', type: 'int32', versions: '0-3' },
-    { name: 'coordinators', type: '[]struct', versions: '4+', fields: [
-      { name: 'key', type: 'string', versions: '4+' },
-      { name: 'nodeId', type: 'int32', versions: '4+' },
-      { name: 'host', type: 'string', versions: '4+' },
-      { name: 'port', type: 'int32', versions: '4+' },
-      { name: 'errorCode', type: 'int16', versions: '4+' },
-      { name: 'errorMessage', type: 'string', versions: '4+', nullableVersions: '4+', ignorable: true },
-    ]},
+    {
+      name: 'coordinators',
+      type: '[]struct',
+      versions: '4+',
+      fields: [
+        { name: 'key', type: 'string', versions: '4+' },
+        { name: 'nodeId', type: 'int32', versions: '4+' },
+        { name: 'host', type: 'string', versions: '4+' },
+        { name: 'port', type: 'int32', versions: '4+' },
+        { name: 'errorCode', type: 'int16', versions: '4+' },
+        { name: 'errorMessage', type: 'string', versions: '4+', nullableVersions: '4+', ignorable: true },
+      ],
+    },
   ],
 };

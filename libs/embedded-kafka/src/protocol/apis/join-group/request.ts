@@ -66,10 +66,15 @@ export const joinGroupRequest: MessageSpec = {
     { name: 'memberId', type: 'string', versions: '0+' },
     { name: 'groupInstanceId', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
     { name: 'protocolType', type: 'string', versions: '0+' },
-    { name: 'protocols', type: '[]struct', versions: '0+', fields: [
-      { name: 'name', type: 'string', versions: '0+' },
-      { name: 'metadata', type: 'bytes', versions: '0+' },
-    ]},
+    {
+      name: 'protocols',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+' },
+        { name: 'metadata', type: 'bytes', versions: '0+' },
+      ],
+    },
     { name: 'reason', type: 'string', versions: '8+', nullableVersions: '8+', default: null, ignorable: true },
   ],
 };

@@ -87,10 +87,15 @@ export const joinGroupResponse: MessageSpec = {
     { name: 'leader', type: 'string', versions: '0+' },
     { name: 'skipAssignment', type: 'bool', versions: '9+', default: false },
     { name: 'memberId', type: 'string', versions: '0+' },
-    { name: 'members', type: '[]struct', versions: '0+', fields: [
-      { name: 'memberId', type: 'string', versions: '0+' },
-      { name: 'groupInstanceId', type: 'string', versions: '5+', nullableVersions: '5+', default: null, ignorable: true },
-      { name: 'metadata', type: 'bytes', versions: '0+' },
-    ]},
+    {
+      name: 'members',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'memberId', type: 'string', versions: '0+' },
+        { name: 'groupInstanceId', type: 'string', versions: '5+', nullableVersions: '5+', default: null, ignorable: true },
+        { name: 'metadata', type: 'bytes', versions: '0+' },
+      ],
+    },
   ],
 };

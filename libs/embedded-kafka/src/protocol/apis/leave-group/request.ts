@@ -32,10 +32,15 @@ export const leaveGroupRequest: MessageSpec = {
   fields: [
     { name: 'groupId', type: 'string', versions: '0+' },
     { name: 'memberId', type: 'string', versions: '0-2' },
-    { name: 'members', type: '[]struct', versions: '3+', fields: [
-      { name: 'memberId', type: 'string', versions: '3+' },
-      { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
-      { name: 'reason', type: 'string', versions: '5+', nullableVersions: '5+', default: null, ignorable: true },
-    ]},
+    {
+      name: 'members',
+      type: '[]struct',
+      versions: '3+',
+      fields: [
+        { name: 'memberId', type: 'string', versions: '3+' },
+        { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
+        { name: 'reason', type: 'string', versions: '5+', nullableVersions: '5+', default: null, ignorable: true },
+      ],
+    },
   ],
 };

@@ -32,10 +32,15 @@ export const leaveGroupResponse: MessageSpec = {
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '1+', ignorable: true },
     { name: 'errorCode', type: 'int16', versions: '0+' },
-    { name: 'members', type: '[]struct', versions: '3+', fields: [
-      { name: 'memberId', type: 'string', versions: '3+' },
-      { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+' },
-      { name: 'errorCode', type: 'int16', versions: '3+' },
-    ]},
+    {
+      name: 'members',
+      type: '[]struct',
+      versions: '3+',
+      fields: [
+        { name: 'memberId', type: 'string', versions: '3+' },
+        { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+' },
+        { name: 'errorCode', type: 'int16', versions: '3+' },
+      ],
+    },
   ],
 };

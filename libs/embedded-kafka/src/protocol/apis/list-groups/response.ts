@@ -46,11 +46,16 @@ export const listGroupsResponse: MessageSpec = {
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '1+', ignorable: true },
     { name: 'errorCode', type: 'int16', versions: '0+' },
-    { name: 'groups', type: '[]struct', versions: '0+', fields: [
-      { name: 'groupId', type: 'string', versions: '0+' },
-      { name: 'protocolType', type: 'string', versions: '0+' },
-      { name: 'groupState', type: 'string', versions: '4+', ignorable: true },
-      { name: 'groupType', type: 'string', versions: '5+', ignorable: true },
-    ]},
+    {
+      name: 'groups',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'groupId', type: 'string', versions: '0+' },
+        { name: 'protocolType', type: 'string', versions: '0+' },
+        { name: 'groupState', type: 'string', versions: '4+', ignorable: true },
+        { name: 'groupType', type: 'string', versions: '5+', ignorable: true },
+      ],
+    },
   ],
 };

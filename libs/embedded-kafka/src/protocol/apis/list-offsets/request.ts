@@ -66,15 +66,25 @@ export const listOffsetsRequest: MessageSpec = {
   fields: [
     { name: 'replicaId', type: 'int32', versions: '0+' },
     { name: 'isolationLevel', type: 'int8', versions: '2+' },
-    { name: 'topics', type: '[]struct', versions: '0+', fields: [
-      { name: 'name', type: 'string', versions: '0+' },
-      { name: 'partitions', type: '[]struct', versions: '0+', fields: [
-        { name: 'partitionIndex', type: 'int32', versions: '0+' },
-        { name: 'currentLeaderEpoch', type: 'int32', versions: '4+', default: -1, ignorable: true },
-        { name: 'timestamp', type: 'int64', versions: '0+' },
-        { name: 'maxNumOffsets', type: 'int32', versions: '0', default: 1 },
-      ]},
-    ]},
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+' },
+        {
+          name: 'partitions',
+          type: '[]struct',
+          versions: '0+',
+          fields: [
+            { name: 'partitionIndex', type: 'int32', versions: '0+' },
+            { name: 'currentLeaderEpoch', type: 'int32', versions: '4+', default: -1, ignorable: true },
+            { name: 'timestamp', type: 'int64', versions: '0+' },
+            { name: 'maxNumOffsets', type: 'int32', versions: '0', default: 1 },
+          ],
+        },
+      ],
+    },
     { name: 'timeoutMs', type: 'int32', versions: '10+', ignorable: true },
   ],
 };

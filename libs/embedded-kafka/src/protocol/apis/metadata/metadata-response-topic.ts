@@ -110,14 +110,19 @@ export const metadataResponseTopicFields: readonly FieldSpec[] = [
   { name: 'name', type: 'string', versions: '0+', nullableVersions: '12+' },
   { name: 'topicId', type: 'uuid', versions: '10+', ignorable: true },
   { name: 'isInternal', type: 'bool', versions: '1+', default: false, ignorable: true },
-  { name: 'partitions', type: '[]struct', versions: '0+', fields: [
-    { name: 'errorCode', type: 'int16', versions: '0+' },
-    { name: 'partitionIndex', type: 'int32', versions: '0+' },
-    { name: 'leaderId', type: 'int32', versions: '0+' },
-    { name: 'leaderEpoch', type: 'int32', versions: '7+', default: -1, ignorable: true },
-    { name: 'replicaNodes', type: '[]int32', versions: '0+' },
-    { name: 'isrNodes', type: '[]int32', versions: '0+' },
-    { name: 'offlineReplicas', type: '[]int32', versions: '5+', ignorable: true },
-  ]},
+  {
+    name: 'partitions',
+    type: '[]struct',
+    versions: '0+',
+    fields: [
+      { name: 'errorCode', type: 'int16', versions: '0+' },
+      { name: 'partitionIndex', type: 'int32', versions: '0+' },
+      { name: 'leaderId', type: 'int32', versions: '0+' },
+      { name: 'leaderEpoch', type: 'int32', versions: '7+', default: -1, ignorable: true },
+      { name: 'replicaNodes', type: '[]int32', versions: '0+' },
+      { name: 'isrNodes', type: '[]int32', versions: '0+' },
+      { name: 'offlineReplicas', type: '[]int32', versions: '5+', ignorable: true },
+    ],
+  },
   { name: 'topicAuthorizedOperations', type: 'int32', versions: '8+', default: -2147483648 },
 ];

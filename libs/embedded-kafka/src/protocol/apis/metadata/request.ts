@@ -45,10 +45,16 @@ export const metadataRequest: MessageSpec = {
   validVersions: '0-12',
   flexibleVersions: '9+',
   fields: [
-    { name: 'topics', type: '[]struct', versions: '0+', nullableVersions: '1+', fields: [
-      { name: 'topicId', type: 'uuid', versions: '10+', ignorable: true },
-      { name: 'name', type: 'string', versions: '0+', nullableVersions: '10+' },
-    ]},
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '0+',
+      nullableVersions: '1+',
+      fields: [
+        { name: 'topicId', type: 'uuid', versions: '10+', ignorable: true },
+        { name: 'name', type: 'string', versions: '0+', nullableVersions: '10+' },
+      ],
+    },
     { name: 'allowAutoTopicCreation', type: 'bool', versions: '4+', default: true },
     { name: 'includeClusterAuthorizedOperations', type: 'bool', versions: '8-10' },
     { name: 'includeTopicAuthorizedOperations', type: 'bool', versions: '8+' },

@@ -81,12 +81,17 @@ export const metadataResponse: MessageSpec = {
   flexibleVersions: '9+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '3+', ignorable: true },
-    { name: 'brokers', type: '[]struct', versions: '0+', fields: [
-      { name: 'nodeId', type: 'int32', versions: '0+' },
-      { name: 'host', type: 'string', versions: '0+' },
-      { name: 'port', type: 'int32', versions: '0+' },
-      { name: 'rack', type: 'string', versions: '1+', nullableVersions: '1+', default: null, ignorable: true },
-    ]},
+    {
+      name: 'brokers',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'nodeId', type: 'int32', versions: '0+' },
+        { name: 'host', type: 'string', versions: '0+' },
+        { name: 'port', type: 'int32', versions: '0+' },
+        { name: 'rack', type: 'string', versions: '1+', nullableVersions: '1+', default: null, ignorable: true },
+      ],
+    },
     { name: 'clusterId', type: 'string', versions: '2+', nullableVersions: '2+', default: null, ignorable: true },
     { name: 'controllerId', type: 'int32', versions: '1+', default: -1, ignorable: true },
     { name: 'topics', type: '[]struct', versions: '0+', fields: metadataResponseTopicFields },

@@ -45,19 +45,36 @@ export const offsetFetchRequest: MessageSpec = {
   flexibleVersions: '6+',
   fields: [
     { name: 'groupId', type: 'string', versions: '0-7' },
-    { name: 'topics', type: '[]struct', versions: '0-7', nullableVersions: '2-7', fields: [
-      { name: 'name', type: 'string', versions: '0-7' },
-      { name: 'partitionIndexes', type: '[]int32', versions: '0-7' },
-    ]},
-    { name: 'groups', type: '[]struct', versions: '8+', fields: [
-      { name: 'groupId', type: 'string', versions: '8+' },
-      { name: 'memberId', type: 'string', versions: '9+', nullableVersions: '9+', default: null, ignorable: true },
-      { name: 'memberEpoch', type: 'int32', versions: '9+', default: -1, ignorable: true },
-      { name: 'topics', type: '[]struct', versions: '8+', nullableVersions: '8+', fields: [
-        { name: 'name', type: 'string', versions: '8+' },
-        { name: 'partitionIndexes', type: '[]int32', versions: '8+' },
-      ]},
-    ]},
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '0-7',
+      nullableVersions: '2-7',
+      fields: [
+        { name: 'name', type: 'string', versions: '0-7' },
+        { name: 'partitionIndexes', type: '[]int32', versions: '0-7' },
+      ],
+    },
+    {
+      name: 'groups',
+      type: '[]struct',
+      versions: '8+',
+      fields: [
+        { name: 'groupId', type: 'string', versions: '8+' },
+        { name: 'memberId', type: 'string', versions: '9+', nullableVersions: '9+', default: null, ignorable: true },
+        { name: 'memberEpoch', type: 'int32', versions: '9+', default: -1, ignorable: true },
+        {
+          name: 'topics',
+          type: '[]struct',
+          versions: '8+',
+          nullableVersions: '8+',
+          fields: [
+            { name: 'name', type: 'string', versions: '8+' },
+            { name: 'partitionIndexes', type: '[]int32', versions: '8+' },
+          ],
+        },
+      ],
+    },
     { name: 'requireStable', type: 'bool', versions: '7+', default: false },
   ],
 };

@@ -76,30 +76,55 @@ export const offsetFetchResponse: MessageSpec = {
   flexibleVersions: '6+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '3+', ignorable: true },
-    { name: 'topics', type: '[]struct', versions: '0-7', fields: [
-      { name: 'name', type: 'string', versions: '0-7' },
-      { name: 'partitions', type: '[]struct', versions: '0-7', fields: [
-        { name: 'partitionIndex', type: 'int32', versions: '0-7' },
-        { name: 'committedOffset', type: 'int64', versions: '0-7' },
-        { name: 'committedLeaderEpoch', type: 'int32', versions: '5-7', default: -1, ignorable: true },
-        { name: 'metadata', type: 'string', versions: '0-7', nullableVersions: '0-7' },
-        { name: 'errorCode', type: 'int16', versions: '0-7' },
-      ]},
-    ]},
+    {
+      name: 'topics',
+      type: '[]struct',
+      versions: '0-7',
+      fields: [
+        { name: 'name', type: 'string', versions: '0-7' },
+        {
+          name: 'partitions',
+          type: '[]struct',
+          versions: '0-7',
+          fields: [
+            { name: 'partitionIndex', type: 'int32', versions: '0-7' },
+            { name: 'committedOffset', type: 'int64', versions: '0-7' },
+            { name: 'committedLeaderEpoch', type: 'int32', versions: '5-7', default: -1, ignorable: true },
+            { name: 'metadata', type: 'string', versions: '0-7', nullableVersions: '0-7' },
+            { name: 'errorCode', type: 'int16', versions: '0-7' },
+          ],
+        },
+      ],
+    },
     { name: 'errorCode', type: 'int16', versions: '2-7', default: 0, ignorable: true },
-    { name: 'groups', type: '[]struct', versions: '8+', fields: [
-      { name: 'groupId', type: 'string', versions: '8+' },
-      { name: 'topics', type: '[]struct', versions: '8+', fields: [
-        { name: 'name', type: 'string', versions: '8+' },
-        { name: 'partitions', type: '[]struct', versions: '8+', fields: [
-          { name: 'partitionIndex', type: 'int32', versions: '8+' },
-          { name: 'committedOffset', type: 'int64', versions: '8+' },
-          { name: 'committedLeaderEpoch', type: 'int32', versions: '8+', default: -1, ignorable: true },
-          { name: 'metadata', type: 'string', versions: '8+', nullableVersions: '8+' },
-          { name: 'errorCode', type: 'int16', versions: '8+' },
-        ]},
-      ]},
-      { name: 'errorCode', type: 'int16', versions: '8+', default: 0 },
-    ]},
+    {
+      name: 'groups',
+      type: '[]struct',
+      versions: '8+',
+      fields: [
+        { name: 'groupId', type: 'string', versions: '8+' },
+        {
+          name: 'topics',
+          type: '[]struct',
+          versions: '8+',
+          fields: [
+            { name: 'name', type: 'string', versions: '8+' },
+            {
+              name: 'partitions',
+              type: '[]struct',
+              versions: '8+',
+              fields: [
+                { name: 'partitionIndex', type: 'int32', versions: '8+' },
+                { name: 'committedOffset', type: 'int64', versions: '8+' },
+                { name: 'committedLeaderEpoch', type: 'int32', versions: '8+', default: -1, ignorable: true },
+                { name: 'metadata', type: 'string', versions: '8+', nullableVersions: '8+' },
+                { name: 'errorCode', type: 'int16', versions: '8+' },
+              ],
+            },
+          ],
+        },
+        { name: 'errorCode', type: 'int16', versions: '8+', default: 0 },
+      ],
+    },
   ],
 };

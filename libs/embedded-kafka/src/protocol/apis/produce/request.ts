@@ -30,12 +30,22 @@ export const produceRequest: MessageSpec = {
     { name: 'transactionalId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
     { name: 'acks', type: 'int16', versions: '0+' },
     { name: 'timeoutMs', type: 'int32', versions: '0+' },
-    { name: 'topicData', type: '[]struct', versions: '0+', fields: [
-      { name: 'name', type: 'string', versions: '0+' },
-      { name: 'partitionData', type: '[]struct', versions: '0+', fields: [
-        { name: 'index', type: 'int32', versions: '0+' },
-        { name: 'records', type: 'records', versions: '0+', nullableVersions: '0+' },
-      ]},
-    ]},
+    {
+      name: 'topicData',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'name', type: 'string', versions: '0+' },
+        {
+          name: 'partitionData',
+          type: '[]struct',
+          versions: '0+',
+          fields: [
+            { name: 'index', type: 'int32', versions: '0+' },
+            { name: 'records', type: 'records', versions: '0+', nullableVersions: '0+' },
+          ],
+        },
+      ],
+    },
   ],
 };

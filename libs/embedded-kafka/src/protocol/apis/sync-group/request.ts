@@ -50,9 +50,14 @@ export const syncGroupRequest: MessageSpec = {
     { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
     { name: 'protocolType', type: 'string', versions: '5+', nullableVersions: '5+', default: null, ignorable: true },
     { name: 'protocolName', type: 'string', versions: '5+', nullableVersions: '5+', default: null, ignorable: true },
-    { name: 'assignments', type: '[]struct', versions: '0+', fields: [
-      { name: 'memberId', type: 'string', versions: '0+' },
-      { name: 'assignment', type: 'bytes', versions: '0+' },
-    ]},
+    {
+      name: 'assignments',
+      type: '[]struct',
+      versions: '0+',
+      fields: [
+        { name: 'memberId', type: 'string', versions: '0+' },
+        { name: 'assignment', type: 'bytes', versions: '0+' },
+      ],
+    },
   ],
 };
