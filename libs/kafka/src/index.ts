@@ -41,6 +41,6 @@ export { MessageHeaders, headerToString } from './message-headers';
 export { KafkaConsumerMetrics, KafkaProducerMetrics, OutboxRelayMetrics } from './metrics';
 export { inTransaction, withConnection, type SqlConnection, type SqlExecutor, type SqlPool } from './sql-client';
 export { isTransientError } from './transient-error';
-export { ensureTopics, type TopicRequirement } from './topic-provisioning';
+export { ensureTopics, type ProvisionedTopics, type TopicProvisioningOptions, type TopicRequirement } from './topic-provisioning';
 export { readOutboxMessages } from './outbox-rows';
 export type { PackedMessage } from './outbox-batch-codec';

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 
-/** What a topic must look like; matches the fields of libs/contracts' TopicSpec. */
+/** What a topic must look like; matches the fields of libs/contracts' TopicSpec, so TOPIC_SPECS can be passed as is. */
 export interface TopicRequirement {
   readonly name: string;
   readonly partitions: number;
@@ -9,33 +9,57 @@ export interface TopicRequirement {
   readonly retentionMs?: number | null;
 }
 
+export interface TopicProvisioningOptions {
+  /** Replicas per partition: 1 on a single broker, 3 on a production cluster. */
+  replicationFactor?: number;
+  /** The topics' own `min.insync.replicas` (2 with 3 replicas); the broker default when unset. */
+  minInsyncReplicas?: number;
+}
+
+export interface ProvisionedTopics {
+  created: string[];
+  existing: string[];
+}
+
 /**
- * Creates the topics that do not exist yet (idempotent, safe when several services start at once). Existing
- * topics are left alone: changing partition counts remaps keys and must be a deliberate operation.
- * Returns the names it created.
+ * Creates the topics that do not exist yet (idempotent, safe when several processes start at once). Existing
+ * topics are left alone: changing partition counts remaps keys and breaks per-key order, so it must be a
+ * deliberate operation.
  */
-export async function ensureTopics(kafka: Kafka, topics: readonly TopicRequirement[], replicationFactor = 1): Promise<string[]> {
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: readonly TopicRequirement[],
+  options: TopicProvisioningOptions = {},
+): Promise<ProvisionedTopics> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t.name));
-    if (missing.length === 0) return [];
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((t) => ({
-        topic: t.name,
-        numPartitions: t.partitions,
-        replicationFactor,
-        configEntries: [
-          ...(t.cleanupPolicy ? [{ name: 'cleanup.policy', value: t.cleanupPolicy }] : []),
-          ...(t.retentionMs !== undefined && t.retentionMs !== null ? [{ name: 'retention.ms', value: String(t.retentionMs) }] : []),
-        ],
-      })),
-    });
+    const present = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !present.has(t.name));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: t.name,
+          numPartitions: t.partitions,
+          replicationFactor: options.replicationFactor ?? 1,
+          configEntries: topicConfig(t, options),
+        })),
+      });
+    }
     // createTopics resolves false (not an error) when another process created them first; either way they exist.
-    return missing.map((t) => t.name);
+    return { created: missing.map((t) => t.name), existing: topics.filter((t) => present.has(t.name)).map((t) => t.name) };
   } finally {
     await admin.disconnect();
   }
+}
+
+function topicConfig(topic: TopicRequirement, options: TopicProvisioningOptions): Array<{ name: string; value: string }> {
+  const entries: Array<{ name: string; value: string }> = [];
+  if (topic.cleanupPolicy) entries.push({ name: 'cleanup.policy', value: topic.cleanupPolicy });
+  if (topic.retentionMs !== undefined && topic.retentionMs !== null)
+    entries.push({ name: 'retention.ms', value: String(topic.retentionMs) });
+  // acks=all then means "on at least this many replicas": with 3 replicas and 2, one broker may fail without loss or refusal.
+  if (options.minInsyncReplicas !== undefined) entries.push({ name: 'min.insync.replicas', value: String(options.minInsyncReplicas) });
+  return entries;
 }

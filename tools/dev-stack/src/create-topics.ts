@@ -1,7 +1,7 @@
 import { ConfigValidationError, validateEnvironment } from '@tessera/config';
-import { createKafkaClient } from '@tessera/kafka';
+import { TOPIC_SPECS } from '@tessera/contracts';
+import { createKafkaClient, ensureTopics } from '@tessera/kafka';
 import { CREATE_TOPICS_ENVIRONMENT } from './create-topics-environment';
-import { provisionTopics } from './topic-provisioner';
 
 /**
  * One-shot topic creation for a real Kafka (docker-compose `create-topics`, the k8s Job): every topic of
@@ -10,7 +10,7 @@ import { provisionTopics } from './topic-provisioner';
 async function main(): Promise<void> {
   const env = validateEnvironment(CREATE_TOPICS_ENVIRONMENT);
   const kafka = createKafkaClient({ clientId: 'tessera-create-topics', brokers: env.KAFKA_BROKERS });
-  const result = await provisionTopics(kafka, {
+  const result = await ensureTopics(kafka, TOPIC_SPECS, {
     replicationFactor: env.TOPIC_REPLICATION_FACTOR,
     minInsyncReplicas: env.TOPIC_MIN_INSYNC_REPLICAS > 0 ? env.TOPIC_MIN_INSYNC_REPLICAS : undefined,
   });

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SERVICE_CATALOG, SERVICE_NAMES, type ServiceName } from '@tessera/config';
-import { createKafkaClient } from '@tessera/kafka';
+import { TOPIC_SPECS } from '@tessera/contracts';
+import { createKafkaClient, ensureTopics } from '@tessera/kafka';
 import { launchBroker } from './broker-process';
 import type { ChildRun } from './child-run';
 import { ChildSupervisor } from './child-supervisor';
@@ -14,7 +15,6 @@ import { OrphanGuardLink, type GuardedChild } from './orphan-guard-link';
 import { waitUntilReady, type ReadinessTarget } from './readiness-waiter';
 import { ServiceProcess } from './service-process';
 import { provisionServiceRoles, serviceDatabaseUrl, serviceRoleName } from './service-roles';
-import { provisionTopics } from './topic-provisioner';
 
 export interface DevStackEndpoints {
   kafkaBrokers: string;
@@ -85,7 +85,7 @@ export class DevStack {
     this.throwIfStopping();
 
     const kafka = createKafkaClient({ clientId: 'tessera-dev-stack', brokers: kafkaBrokers.split(',') });
-    const topics = await provisionTopics(kafka);
+    const topics = await ensureTopics(kafka, TOPIC_SPECS);
     this.log(`topics: ${topics.created.length} created, ${topics.existing.length} already there`);
 
     for (const name of SERVICE_NAMES) {

@@ -1,10 +1,10 @@
 import type { ServiceName } from '@tessera/config';
-import { createKafkaClient } from '@tessera/kafka';
+import { TOPIC_SPECS } from '@tessera/contracts';
+import { createKafkaClient, ensureTopics } from '@tessera/kafka';
 import { createTestSchema, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { freePort } from '../free-port';
 import { waitUntilReady } from '../readiness-waiter';
 import { ServiceProcess } from '../service-process';
-import { provisionTopics } from '../topic-provisioner';
 
 /** The services a profile passes through, from the HTTP front door to the Customer 360. */
 export const PIPELINE_SERVICES = [
@@ -48,7 +48,7 @@ export class ScenarioPipeline {
   async start(): Promise<void> {
     this.broker = await startTestBroker();
     const kafka = createKafkaClient({ clientId: 'scenario-pipeline', brokers: this.broker.brokers });
-    await provisionTopics(kafka);
+    await ensureTopics(kafka, TOPIC_SPECS);
     const names: PipelineServiceName[] = [...PIPELINE_SERVICES, ...(this.options.withServices ?? [])];
     const schemas = new Map<PipelineServiceName, TestSchema>();
     for (const name of names) {

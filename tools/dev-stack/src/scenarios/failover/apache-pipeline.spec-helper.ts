@@ -1,5 +1,5 @@
-import { Topics } from '@tessera/contracts';
-import { createKafkaClient } from '@tessera/kafka';
+import { Topics, TOPIC_SPECS } from '@tessera/contracts';
+import { createKafkaClient, ensureTopics } from '@tessera/kafka';
 import {
   createTestSchema,
   eventually,
@@ -10,7 +10,6 @@ import {
   type TestSchema,
 } from '@tessera/testing';
 import type { Admin, Kafka } from 'kafkajs';
-import { provisionTopics } from '../../topic-provisioner';
 import { assertAlive, waitForReadiness } from '../outage-harness.spec-helper';
 
 export type FailoverService = 'ingest-gateway' | 'validation' | 'identity-resolver' | 'profile-merger';
@@ -51,7 +50,7 @@ export class ApachePipeline {
     // the children's 5 s sessions need the 1 s floor startTestBroker() sets as well.
     const cluster = await startApacheKafka({ nodes: 3, settings: { 'group.min.session.timeout.ms': 1_000 } });
     const kafka = createKafkaClient({ clientId: 'failover-test', brokers: cluster.brokers });
-    await provisionTopics(kafka, { replicationFactor: 3, minInsyncReplicas: 2 });
+    await ensureTopics(kafka, TOPIC_SPECS, { replicationFactor: 3, minInsyncReplicas: 2 });
     const admin = kafka.admin();
     await admin.connect();
     const schemas = new Map<FailoverService, TestSchema>();
