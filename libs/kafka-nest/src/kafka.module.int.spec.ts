@@ -10,7 +10,7 @@ import {
   type InboundMessage,
   type StepResult,
 } from '@tessera/kafka';
-import { createTestSchema, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { createTestSchema, startTestBroker, type TestBroker, type TestSchema, eventually } from '@tessera/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { KafkaBatchConsumer, type KafkaBatchApplier } from './kafka-batch-consumer.decorator';
@@ -88,13 +88,9 @@ describe('KafkaModule (Nest adapter over the embedded broker)', () => {
     await Promise.all(Array.from({ length: 100 }, (_, n) => producer.send('nest.in', [{ key: `k${n % 7}`, value: String(n) }])));
 
     const lifecycle = app.get(KafkaLifecycle);
-    const deadline = Date.now() + 30_000;
-    let applied = 0;
-    while (Date.now() < deadline && applied < 100) {
-      applied = (await db.pool.query('SELECT count(*)::int AS n FROM doubled')).rows[0].n;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(applied).toBe(100);
+    const applied = async (): Promise<number> => (await db.pool.query('SELECT count(*)::int AS n FROM doubled')).rows[0].n;
+    await eventually(async () => (await applied()) >= 100, 30_000, '100 rows doubled');
+    expect(await applied()).toBe(100);
     expect(lifecycle.isReady()).toBe(true);
     await expectGroupClientIds(broker.brokers, 'nest-doubler', 'nest-test-client');
 

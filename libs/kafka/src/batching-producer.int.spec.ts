@@ -1,7 +1,6 @@
-import { createTestTopics, startTestBroker, type TestBroker } from '@tessera/testing';
+import { createTestTopics, eventually, startTestBroker, type TestBroker } from '@tessera/testing';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { BatchingProducer } from './batching-producer';
-import { waitFor } from './test-support/int-helpers';
 
 describe('BatchingProducer (embedded broker)', () => {
   let broker: TestBroker;
@@ -45,7 +44,7 @@ describe('BatchingProducer (embedded broker)', () => {
       },
     });
     try {
-      expect(await waitFor(() => total >= 2_000, 20_000)).toBe(true);
+      await eventually(() => total >= 2_000, 20_000);
     } finally {
       await consumer.disconnect();
     }

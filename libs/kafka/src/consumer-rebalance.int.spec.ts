@@ -1,11 +1,10 @@
-import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { createTestSchema, createTestTopics, eventually, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { BatchConsumerRunner } from './batch-consumer-runner';
 import { BatchingProducer } from './batching-producer';
 import { ExactlyOnceProcessor } from './exactly-once-processor';
 import { ok } from './step-result';
-import { waitFor } from './test-support/int-helpers';
 import { installKafkaTables } from './test-support/kafka-test-schema';
 
 const TOTAL = 3_000;
@@ -74,12 +73,12 @@ describe('rebalance-safe consumption (embedded broker + Postgres)', () => {
     const a = instance(registryA);
     const b = instance(registryB);
     await a.start();
-    expect(await waitFor(async () => (await applied()) >= 200, 20_000)).toBe(true);
+    await eventually(async () => (await applied()) >= 200, 20_000);
     await b.start(); // rebalance #1, with A inside a slice
-    expect(await waitFor(async () => (await applied()) >= 800, 30_000)).toBe(true);
+    await eventually(async () => (await applied()) >= 800, 30_000);
     expect(await applied()).toBeLessThan(TOTAL);
     await a.stop(); // rebalance #2: A finishes and commits its slice, leaves; B takes everything
-    expect(await waitFor(async () => (await applied()) >= TOTAL, 45_000)).toBe(true);
+    await eventually(async () => (await applied()) >= TOTAL, 45_000);
     await b.stop();
 
     const { rows } = await db.pool.query('SELECT count(*)::int AS n, max(times) AS max_times FROM applied');
@@ -124,7 +123,7 @@ describe('rebalance-safe consumption (embedded broker + Postgres)', () => {
     });
     await runner.start();
     try {
-      expect(await waitFor(() => seen.length >= 20, 20_000)).toBe(true);
+      await eventually(() => seen.length >= 20, 20_000);
       await new Promise((r) => setTimeout(r, 500));
     } finally {
       await runner.stop();

@@ -1,5 +1,5 @@
 import { decode, Topics } from '@tessera/contracts';
-import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { createTestSchema, createTestTopics, eventually, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { BatchConsumerRunner } from './batch-consumer-runner';
@@ -8,7 +8,6 @@ import { ExactlyOnceProcessor } from './exactly-once-processor';
 import { headerToString, MessageHeaders } from './message-headers';
 import { OutboxRelay } from './outbox-relay';
 import { dlq, ok, type StepResult } from './step-result';
-import { waitFor } from './test-support/int-helpers';
 import { installKafkaTables } from './test-support/kafka-test-schema';
 
 interface Order {
@@ -107,7 +106,7 @@ describe('typed DLQ routing (embedded broker + Postgres)', () => {
       eachMessage: async ({ topic, message }) => void (topic === Topics.EventsRejected ? rejected : accepted).push(message),
     });
     try {
-      expect(await waitFor(() => rejected.length >= 2 && accepted.length >= 4, 30_000)).toBe(true);
+      await eventually(() => rejected.length >= 2 && accepted.length >= 4, 30_000);
     } finally {
       await reader.disconnect();
       await runner.stop();

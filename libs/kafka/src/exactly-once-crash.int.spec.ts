@@ -1,10 +1,10 @@
-import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { createTestSchema, createTestTopics, eventually, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { BatchingProducer } from './batching-producer';
 import { MessageHeaders } from './message-headers';
 import { readOutboxMessages } from './outbox-rows';
 import { installKafkaTables } from './test-support/kafka-test-schema';
-import { runFixture, stopFixtures, waitFor } from './test-support/int-helpers';
+import { runFixture, stopFixtures } from './test-support/int-helpers';
 
 const TOTAL = 5_000;
 const KILLS = 4;
@@ -72,8 +72,9 @@ describe('exactly-once effect under kill -9 (embedded broker + Postgres)', () =>
     for (let kill = 0; kill < KILLS; kill++) {
       const child = runFixture('exactly-once-consumer.fixture.ts', env);
       const slices = 1 + Math.floor(Math.random() * 4);
-      const reached = await waitFor(() => child.lines.filter((l) => l.startsWith('batch')).length >= slices, 45_000, 5);
-      if (!reached) throw new Error(`consumer made no progress: ${child.stderr()}`);
+      await eventually(() => child.lines.filter((l) => l.startsWith('batch')).length >= slices, 45_000, 'slices', 5).catch(() => {
+        throw new Error(`consumer made no progress: ${child.stderr()}`);
+      });
       await new Promise((r) => setTimeout(r, Math.random() * 40));
       child.child.kill('SIGKILL');
       expect((await child.exited).signal).toBe('SIGKILL');
@@ -83,8 +84,9 @@ describe('exactly-once effect under kill -9 (embedded broker + Postgres)', () =>
     expect(progress[progress.length - 1]).toBeLessThan(TOTAL); // the kills really landed mid-stream
 
     const last = runFixture('exactly-once-consumer.fixture.ts', env);
-    const done = await waitFor(async () => (await applied()) >= TOTAL, 90_000, 200);
-    if (!done) throw new Error(`consumer did not finish: ${last.stderr()}`);
+    await eventually(async () => (await applied()) >= TOTAL, 90_000, 'every message applied', 200).catch(() => {
+      throw new Error(`consumer did not finish: ${last.stderr()}`);
+    });
     last.child.kill('SIGTERM');
     expect((await last.exited).code).toBe(0);
     skipped += countSkipped(last.lines);

@@ -1,6 +1,7 @@
 import {
   createTestSchema,
   createTestTopics,
+  eventually,
   OpenWritingTransaction,
   startTestBroker,
   type TestBroker,
@@ -9,7 +10,6 @@ import {
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { BatchingProducer } from './batching-producer';
 import { OutboxRelay, type OutboxPublisher } from './outbox-relay';
-import { waitFor } from './test-support/int-helpers';
 import { installKafkaTables } from './test-support/kafka-test-schema';
 import { writeOutboxAs } from './test-support/outbox-writes';
 
@@ -68,7 +68,7 @@ describe('outbox relay beside a long transaction in another schema (embedded bro
         const value = `m${i}`;
         await writeOutboxAs(db.pool, [{ topic: 'open-tx.out', message: { key: `k${i}`, value } }]);
         const committedAt = Date.now();
-        expect(await waitFor(() => clock.ackedAt.has(value), 5 * POLL_MS, 5)).toBe(true);
+        await eventually(() => clock.ackedAt.has(value), 5 * POLL_MS, 'condition', 5);
         latencies.push(clock.ackedAt.get(value)! - committedAt);
         await new Promise((r) => setTimeout(r, 250));
       }

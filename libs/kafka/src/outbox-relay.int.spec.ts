@@ -1,4 +1,4 @@
-import { createTestSchema, type TestSchema } from '@tessera/testing';
+import { createTestSchema, type TestSchema, eventually } from '@tessera/testing';
 import type { Message } from 'kafkajs';
 import type { ConsumedBatch, InboundMessage } from './consumed-batch';
 import { ExactlyOnceProcessor } from './exactly-once-processor';
@@ -57,11 +57,10 @@ describe('OutboxRelay (Postgres)', () => {
     await relay.start();
     try {
       await writeOutboxAs(db.pool, entries(1, 1));
-      const deadline = Date.now() + 10_000;
-      while (publisher.published.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      await eventually(() => publisher.published.length >= 1, 10_000, 'the first round', 5);
       // Ten commits one after the other while the relay waits out its coalescing window after the first round.
       for (let i = 0; i < 10; i++) await writeOutboxAs(db.pool, [{ topic: 'out', message: { key: `t${i}`, value: String(i) } }]);
-      while (publisher.published.length < 11 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      await eventually(() => publisher.published.length >= 11, 10_000, 'eleven messages', 5);
       expect(publisher.published).toHaveLength(11);
       // One round each would be 11; the window gathers the ten (two rounds if the commits outlast it on a busy machine).
       expect(publisher.batchSizes.length).toBeLessThanOrEqual(3);

@@ -1,4 +1,4 @@
-import { createTestSchema, type TestSchema } from '@tessera/testing';
+import { createTestSchema, eventually, type TestSchema } from '@tessera/testing';
 import type { Pool, PoolClient } from 'pg';
 import type { ConsumedBatch, InboundMessage } from './consumed-batch';
 import { ExactlyOnceProcessor } from './exactly-once-processor';
@@ -11,7 +11,6 @@ import { writeOutbox, type OutboxEntry } from './outbox-writer';
 import { inTransaction, type SqlExecutor } from './sql-client';
 import { ok } from './step-result';
 import { CrashBeforeMarkRelay } from './test-support/crash-before-mark-relay';
-import { waitFor } from './test-support/int-helpers';
 import { installKafkaTables } from './test-support/kafka-test-schema';
 import { writeLane, writeOutboxAs } from './test-support/outbox-writes';
 import { RecordingPublisher } from './test-support/recording-publisher';
@@ -199,7 +198,7 @@ describe('sequence dedupe of relayed messages (Postgres)', () => {
     // and raise the consumer's mark above them.
     let fastDone = false;
     const fast = writeOutboxAs(db.pool, entries([3, 4], sameKey), 'replay').then(() => (fastDone = true));
-    expect(await waitFor(async () => fastDone || (await waitsOnLock(db.pool, rows[0].pid)), 10_000, 10)).toBe(true);
+    await eventually(async () => fastDone || (await waitsOnLock(db.pool, rows[0].pid)), 10_000, 'condition', 10);
     // Another lane meanwhile flows.
     await writeOutboxAs(db.pool, entries([9], sameKey), 'other');
     await relay.drain();

@@ -2,6 +2,7 @@ export * from './test-database';
 export * from './test-source-database';
 export * from './test-broker';
 export * from './topic-collector';
+export { eventually } from '@tessera/embedded-kafka';
 export * from './service-scaffold.spec-helper';
 export * from './service-child-process';
 export * from './recording-http-server';

@@ -1,3 +1,4 @@
+import { eventually } from '@tessera/testing';
 import type { ChildExit, ChildRun } from './child-run';
 import { ChildSupervisor } from './child-supervisor';
 
@@ -25,14 +26,6 @@ function fakeRun(): FakeRun {
   };
 }
 
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 const fastPolicy = { initialDelayMs: 10, maxDelayMs: 40, healthyAfterMs: 60_000 };
 
 describe('ChildSupervisor', () => {
@@ -51,7 +44,7 @@ describe('ChildSupervisor', () => {
     supervisor.keepAlive();
     for (let crash = 1; crash <= 3; crash++) {
       runs[crash - 1].die({ code: null, signal: 'SIGKILL' });
-      await until(() => runs.length === crash + 1 && supervisor.current === runs[crash]);
+      await eventually(() => runs.length === crash + 1 && supervisor.current === runs[crash], 5_000, 'condition', 5);
     }
     expect(supervisor.restartCount).toBe(3);
     expect(running).toEqual(runs.map((run) => run.pid));
@@ -80,7 +73,7 @@ describe('ChildSupervisor', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(runs).toHaveLength(1);
     supervisor.keepAlive();
-    await until(() => runs.length === 2);
+    await eventually(() => runs.length === 2, 5_000, 'condition', 5);
     await supervisor.stop();
   });
 
@@ -118,7 +111,7 @@ describe('ChildSupervisor', () => {
     await supervisor.start();
     supervisor.keepAlive();
     first.die({ code: null, signal: 'SIGKILL' });
-    await until(() => attempts >= 4);
+    await eventually(() => attempts >= 4, 5_000, 'condition', 5);
     expect(lines).toContain('postgres did not restart: pre-existing shared memory block is still in use');
     expect(lines).toContain('postgres is still down; restarting in 20 ms (crash 2 in a row)');
     await supervisor.stop();

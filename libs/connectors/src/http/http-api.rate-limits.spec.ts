@@ -1,5 +1,5 @@
 import { readCommitted, type ReadMessage } from '@tessera/connector-sdk';
-import { RecordingHttpServer, type RecordedRequest, type ScriptedReply } from '@tessera/testing';
+import { RecordingHttpServer, type RecordedRequest, type ScriptedReply, eventually } from '@tessera/testing';
 import { httpApiConnector } from './http-api.connector';
 import type { HttpApiConfig } from './http-config';
 import { FakeCustomersApi } from './test-support/fake-customers-api';
@@ -111,7 +111,7 @@ describe('http connector under rate limits and failures', () => {
     const reading = (async () => {
       for await (const message of httpApiConnector.read(config(), 'customers', null, { signal: controller.signal })) seen.push(message);
     })();
-    await waitFor(() => server.requests.length === 2);
+    await eventually(() => server.requests.length === 2, 5_000, 'condition', 5);
     const abortedAt = Date.now();
     controller.abort();
 
@@ -121,11 +121,3 @@ describe('http connector under rate limits and failures', () => {
     expect(seen.filter((m) => m.type === 'checkpoint')).toHaveLength(1); // the first page stays committed
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

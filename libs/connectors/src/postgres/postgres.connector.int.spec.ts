@@ -1,5 +1,5 @@
 import { describeConnectorConformance, readCommitted, type ReadMessage } from '@tessera/connector-sdk';
-import { createTestSourceDatabase, freePort, type TestSourceDatabase } from '@tessera/testing';
+import { createTestSourceDatabase, freePort, type TestSourceDatabase, eventually } from '@tessera/testing';
 import type { PostgresConfig, PostgresStreamConfig } from './postgres-config';
 import { postgresConnector } from './postgres.connector';
 
@@ -182,9 +182,7 @@ describe('postgres connector', () => {
           [source.database],
         )
       ).rows[0].n;
-    const deadline = Date.now() + 5_000;
-    while ((await openConnections()) > 0 && Date.now() < deadline);
-    expect(await openConnections()).toBe(0);
+    await eventually(async () => (await openConnections()) === 0, 5_000, 'no open connection', 10);
   });
 
   it('refuses a cursor saved for other key columns', async () => {

@@ -1,3 +1,4 @@
+import { eventually } from '@tessera/testing';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { appendFile, readdir, readFile } from 'node:fs/promises';
@@ -19,16 +20,6 @@ const ndjsonRows = (dir: string) =>
       .filter(Boolean)
       .map((l) => JSON.parse(l)),
   );
-
-async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('FileExportAdapter', () => {
   let dir: string;
@@ -87,10 +78,15 @@ describe('FileExportAdapter', () => {
   it('rotates by time even when no further batch arrives', async () => {
     const files = adapter({ rotateAfterSeconds: 0.2 });
     await files.send(deliveryBatch('b1', itemsFrom(1, 1)), noAbort());
-    const names = await until(() => (visibleFiles(dir).length === 1 ? visibleFiles(dir) : undefined), 'the time-rotated file');
+    const names = await eventually(
+      () => (visibleFiles(dir).length === 1 ? visibleFiles(dir) : undefined),
+      10_000,
+      'the time-rotated file',
+      20,
+    );
     expect(ndjsonRows(dir).map((r) => r.deliveryId)).toEqual(['dlv-1']);
     await files.send(deliveryBatch('b2', itemsFrom(2, 1)), noAbort());
-    await until(() => (visibleFiles(dir).length === 2 ? true : undefined), 'the second file');
+    await eventually(() => (visibleFiles(dir).length === 2 ? true : undefined), 10_000, 'the second file', 20);
     expect(visibleFiles(dir)[0]).toBe(names[0]);
   });
 
@@ -155,7 +151,7 @@ describe('FileExportAdapter', () => {
     const crashed = new FileExportAdapter('dest-1', { directory: dir, format: 'ndjson' }, () => Date.now());
     await crashed.send(deliveryBatch('b1', itemsFrom(1, 2)), noAbort());
     adapter({ rotateAfterSeconds: 0.3 });
-    await until(() => (visibleFiles(dir).length === 1 ? true : undefined), 'the recovered file to be sealed');
+    await eventually(() => (visibleFiles(dir).length === 1 ? true : undefined), 10_000, 'the recovered file to be sealed', 20);
     expect(ndjsonRows(dir).map((r) => r.deliveryId)).toEqual(['dlv-1', 'dlv-2']);
   });
 

@@ -133,12 +133,3 @@ export class RawKafkaClient {
     this.socket.destroy();
   }
 }
-
-/** Polls `check` until it holds (for effects that arrive asynchronously, such as group rebalances). */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 20_000, intervalMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs}ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}

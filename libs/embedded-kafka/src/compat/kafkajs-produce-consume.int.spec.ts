@@ -1,5 +1,6 @@
 import { CompressionTypes, type Consumer, type EachMessagePayload, type Producer } from 'kafkajs';
-import { eventually, registerKafkajsCodecs, startCompatBroker, type CompatBroker } from './compat-fixture';
+import { registerKafkajsCodecs, startCompatBroker, type CompatBroker } from './compat-fixture';
+import { eventually } from '../test-support/eventually';
 
 registerKafkajsCodecs();
 

@@ -3,16 +3,6 @@ import { join } from 'node:path';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 
-/** Polls until `check` returns true or the timeout passes; returns whether it became true. */
-export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 100): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 export interface FixtureProcess {
   readonly child: ChildProcess;
   /** Lines the child printed so far. */

@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { eventually } from '../topic-collector';
+import { eventually } from '@tessera/embedded-kafka';
 import { startApacheKafka, type ApacheKafkaCluster } from './apache-kafka-cluster';
 
 /**

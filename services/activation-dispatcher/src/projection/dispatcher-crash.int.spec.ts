@@ -74,8 +74,7 @@ describe('activation-dispatcher consumer under kill -9 (embedded broker + Postgr
     const progress: number[] = [];
     for (let kill = 0; kill < KILLS; kill++) {
       const before = await enqueued();
-      const deadline = Date.now() + 60_000;
-      while ((await enqueued()) <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await eventually(async () => (await enqueued()) > before, 60_000, 'progress');
       await new Promise((r) => setTimeout(r, 100 + Math.random() * 600));
       expect((await running.kill('SIGKILL')).signal).toBe('SIGKILL');
       progress.push(await enqueued());

@@ -1,4 +1,4 @@
-import { createTestSchema, createTestTopics, startTestBroker, type TestBroker } from '@tessera/testing';
+import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, eventually } from '@tessera/testing';
 import { connect, type Socket } from 'node:net';
 import { loadGatewaySettings } from '../config/gateway-settings';
 import { GatewayHarness, RAW_TOPICS, basicAuth } from '../test-support/gateway-harness';
@@ -151,9 +151,9 @@ describe('ingest-gateway cuts slow clients off (real sockets, small timeouts)', 
   it('closes an idle keep-alive connection after the keep-alive timeout, and serves requests on it until then', async () => {
     const kept = client();
     kept.write(head(event.length) + event);
-    await waitUntil(() => kept.answers().length === 1);
+    await eventually(() => kept.answers().length === 1, 10_000, 'condition', 10);
     kept.write(head(event.length) + event);
-    await waitUntil(() => kept.answers().length === 2);
+    await eventually(() => kept.answers().length === 2, 10_000, 'condition', 10);
     const idleSince = Date.now();
     await kept.closed;
     expect(kept.answers().map((answer) => answer.status)).toEqual([200, 200]);
@@ -165,17 +165,9 @@ describe('ingest-gateway cuts slow clients off (real sockets, small timeouts)', 
     const unhurried = client();
     unhurried.write(head(event.length));
     await unhurried.trickle(event, Math.floor(REQUEST_TIMEOUT_MS / 2 / event.length));
-    await waitUntil(() => unhurried.answers().length === 1);
+    await eventually(() => unhurried.answers().length === 1, 10_000, 'condition', 10);
     expect(unhurried.answers()[0]).toEqual({ status: 200, body: { success: true } });
     const after = await gateway.post('/v1/track', event, { authorization: auth });
     expect(after).toMatchObject({ status: 200, json: { success: true } });
   });
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -6,6 +6,7 @@ import {
   startTestBroker,
   type TestBroker,
   type TestSchema,
+  eventually,
 } from '@tessera/testing';
 import { appliedItems, produceWorkload, storedCounts, waitUntilCaughtUp } from '../test-support/merger-workload';
 
@@ -55,8 +56,7 @@ describe('profile-merger under kill -9 (embedded broker + Postgres, child proces
       const merger = await startMerger();
       const before = await appliedItems(schema.pool);
       // let it make some progress, then kill it at a random instant
-      const deadline = Date.now() + 60_000;
-      while ((await appliedItems(schema.pool)) <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await eventually(async () => (await appliedItems(schema.pool)) > before, 60_000, 'progress');
       await new Promise((r) => setTimeout(r, 100 + Math.random() * 400));
       expect((await merger.kill('SIGKILL')).signal).toBe('SIGKILL');
       progress.push(await appliedItems(schema.pool));

@@ -1,5 +1,5 @@
 import { decode, TOPIC_SPECS, Topics, type ProfileChange } from '@tessera/contracts';
-import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema, eventually } from '@tessera/testing';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { AppModule } from '../app.module';
@@ -481,13 +481,7 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
     expect((await harness.get('/v1/profiles/p-jane')).body.version).toBe(versions[versions.length - 1]);
   });
 
-  async function waitForChange(match: (change: ProfileChange) => boolean, timeoutMs = 20_000): Promise<ProfileChange> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const found = changes.find(match);
-      if (found) return found;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`no matching profile change among ${changes.length}`);
+  function waitForChange(match: (change: ProfileChange) => boolean, timeoutMs = 20_000): Promise<ProfileChange> {
+    return eventually(() => changes.find(match), timeoutMs, 'a matching profile change');
   }
 });

@@ -112,8 +112,7 @@ describe('computed-trait backfill under kill -9 (embedded broker + Postgres, chi
     const seen: number[] = [];
     for (let kill = 0; kill < KILLS; kill++) {
       const before = (await progress()).done;
-      const deadline = Date.now() + 60_000;
-      while ((await progress()).done <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await eventually(async () => (await progress()).done > before, 60_000, 'progress', 10);
       expect((await running.kill('SIGKILL')).signal).toBe('SIGKILL');
       seen.push((await progress()).done);
       running = await startEvaluator();

@@ -1,3 +1,4 @@
+import { eventually } from '@tessera/testing';
 import { Topics } from '@tessera/contracts';
 import { DAY_MS } from '../rules';
 import { EvaluatorHarness } from '../test-support/evaluator-harness';
@@ -21,13 +22,7 @@ describe('computed traits and predictions', () => {
     announced(profileId).flatMap((m) =>
       m.changes.filter((c) => c.key === key).map((c) => [c.value === null ? null : JSON.parse(c.value), m.at]),
     );
-  const waitFor = async (what: string, check: () => boolean, timeoutMs = 20_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!check()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+
   const values = (profileId: string, key: string) => seriesOf(profileId, key).map(([v]) => v);
 
   beforeAll(async () => {
@@ -57,28 +52,28 @@ describe('computed traits and predictions', () => {
 
   it('"orders in the last 30 days" and the LTV band change as orders arrive and as the clock passes day 30, each change announced once', async () => {
     await h.profile('p-c', { revenue_total: 0, revenue_currency: 'EUR' });
-    await waitFor('first values', () => values('p-c', 'computed.orders_30d').length === 1);
+    await eventually(() => values('p-c', 'computed.orders_30d').length === 1, 20_000, 'first values');
     expect(values('p-c', 'computed.orders_30d')).toEqual([0]);
     expect(values('p-c', 'prediction.ltv_band')).toEqual(['none']);
 
     await h.track('p-c', 'o-1', 'Order Completed', T0, { revenue: 150 });
-    await waitFor('the first order', () => values('p-c', 'computed.orders_30d').length === 2);
+    await eventually(() => values('p-c', 'computed.orders_30d').length === 2, 20_000, 'the first order');
     await h.profile('p-c', { revenue_total: 150, revenue_currency: 'EUR' });
-    await waitFor('band medium', () => values('p-c', 'prediction.ltv_band').length === 2);
+    await eventually(() => values('p-c', 'prediction.ltv_band').length === 2, 20_000, 'band medium');
 
     await h.clockTo(T0 + 10 * DAY_MS);
     await h.track('p-c', 'o-2', 'Order Completed', T0 + 10 * DAY_MS, { revenue: 600 });
     await h.track('p-c', 'o-2', 'Order Completed', T0 + 10 * DAY_MS, { revenue: 600 }); // a replay counts once
-    await waitFor('the second order', () => values('p-c', 'computed.orders_30d').length === 3);
+    await eventually(() => values('p-c', 'computed.orders_30d').length === 3, 20_000, 'the second order');
     await h.profile('p-c', { revenue_total: 750, revenue_currency: 'EUR' });
-    await waitFor('band high', () => values('p-c', 'prediction.ltv_band').length === 3);
+    await eventually(() => values('p-c', 'prediction.ltv_band').length === 3, 20_000, 'band high');
 
     // no event: the first order leaves the 30 days at exactly T0 + 30 days, the second at T0 + 40 days
     await h.clockTo(T0 + 30 * DAY_MS - 1);
     await h.clockTo(T0 + 30 * DAY_MS + 60_000);
-    await waitFor('the first order leaving', () => values('p-c', 'computed.orders_30d').length === 4);
+    await eventually(() => values('p-c', 'computed.orders_30d').length === 4, 20_000, 'the first order leaving');
     await h.clockTo(T0 + 40 * DAY_MS + 60_000);
-    await waitFor('the second order leaving', () => values('p-c', 'computed.orders_30d').length === 5);
+    await eventually(() => values('p-c', 'computed.orders_30d').length === 5, 20_000, 'the second order leaving');
     await h.clockTo(T0 + 40 * DAY_MS + 120_000);
 
     expect(seriesOf('p-c', 'computed.orders_30d')).toEqual([

@@ -203,8 +203,7 @@ describe('segment-evaluator under kill -9 (embedded broker + Postgres, child pro
       }
       if (KILL_WAVES.has(wave)) {
         // kill at a random instant once the wave is under way
-        const deadline = Date.now() + 60_000;
-        while ((await applied()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+        await eventually(async () => (await applied()) > 0, 60_000, `wave ${wave} under way`, 5);
         await new Promise((r) => setTimeout(r, Math.random() * 150));
         expect((await running.kill('SIGKILL')).signal).toBe('SIGKILL');
         kills.push({ wave, applied: await applied() });
