@@ -26,7 +26,7 @@ export function unnestArguments(columns: readonly UnnestColumn[], firstParameter
 
 /**
  * One JS array per column, in column order; undefined becomes NULL, json(b) values are serialised. The builders
- * no longer bind these (pg's element-by-element encoding of them was costly; see unnest-source.ts): this is the
+ * do not bind these (pg's element-by-element encoding of them is costly; see unnest-source.ts): this is the
  * reference encoding the equivalence test and the parameter benchmark compare against.
  */
 export function columnArrays(columns: readonly UnnestColumn[], rows: readonly Record<string, unknown>[]): unknown[][] {

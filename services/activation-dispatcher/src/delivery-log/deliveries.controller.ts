@@ -1,8 +1,7 @@
 import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '@tessera/service-kit';
+import { AdminOnly, pageLimit } from '@tessera/service-kit';
 import { DeliveryQueryService } from './delivery-query.service';
-import { pageLimit } from './page-limit';
 
 function cursor(raw: string | undefined): number | null {
   if (raw === undefined) return null;

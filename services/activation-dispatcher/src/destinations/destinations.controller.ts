@@ -1,9 +1,8 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '@tessera/service-kit';
+import { AdminOnly, pageLimit } from '@tessera/service-kit';
 import { randomUUID } from 'node:crypto';
 import { DeliveryWorker } from '../delivery/delivery.worker';
-import { pageLimit } from '../delivery-log/page-limit';
 import { parseDestinationBody } from './destination-body';
 import { DestinationRepository, type DestinationView } from './destination-repository';
 import { DestinationTestSendService, type TestSendReport } from './destination-test-send.service';

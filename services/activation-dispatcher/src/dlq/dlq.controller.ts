@@ -1,7 +1,6 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, JsonBodyValidator, OffsetClock } from '@tessera/service-kit';
-import { pageLimit } from '../delivery-log/page-limit';
+import { AdminOnly, JsonBodyValidator, OffsetClock, pageLimit } from '@tessera/service-kit';
 import { DeliveryWorker } from '../delivery/delivery.worker';
 import { DeadDeliveryRepository, type DeadDeliveryView } from './dead-delivery.repository';
 

@@ -1,9 +1,8 @@
 import { BadRequestException, Body, Controller, Delete, Get, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '@tessera/service-kit';
+import { AdminOnly, pageLimit } from '@tessera/service-kit';
 import { DeliveryWorker } from '../delivery/delivery.worker';
 import type { WriteSummary } from '../enqueue/delivery-writer';
-import { pageLimit } from '../delivery-log/page-limit';
 import { parseSuppressionKey } from './suppression-body';
 import { SuppressionRepository } from './suppression-repository';
 

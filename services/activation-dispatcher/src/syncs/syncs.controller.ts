@@ -1,8 +1,7 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '@tessera/service-kit';
+import { AdminOnly, pageLimit } from '@tessera/service-kit';
 import { randomUUID } from 'node:crypto';
-import { pageLimit } from '../delivery-log/page-limit';
 import { MirrorService, type MirrorReport } from '../mirror/mirror.service';
 import { parseSyncBody } from './sync-body';
 import { SyncRepository, type SyncView } from './sync-repository';

@@ -1,11 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CheckResult, StreamDescriptor } from '@tessera/connector-sdk';
-import { AdminOnly } from '@tessera/service-kit';
+import { AdminOnly, pageLimit } from '@tessera/service-kit';
 import { randomUUID } from 'node:crypto';
 import { ConnectionRepository } from './connection-repository';
 import { ConnectionsService, type ConnectionView } from './connections.service';
-import { pageLimit } from './page-limit';
 
 /** Connections: a connector with its config (secrets write-only), chosen streams and their mappings, a schedule. */
 @ApiTags('connections')

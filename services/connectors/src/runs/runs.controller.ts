@@ -1,9 +1,8 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '@tessera/service-kit';
+import { AdminOnly, pageLimit } from '@tessera/service-kit';
 import { randomUUID } from 'node:crypto';
 import { ConnectionRepository } from '../connections/connection-repository';
-import { pageLimit } from '../connections/page-limit';
 import { RunWorker } from '../sync/run-worker';
 import { parseRunBody } from './run-body';
 import { RunRepository, type Run } from './run-repository';

@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundE
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { SqlExecutor } from '@tessera/kafka';
 import { withPgTransaction, type Pool } from '@tessera/persistence';
-import { JsonBodyValidator, SERVICE_PG_POOL } from '@tessera/service-kit';
+import { JsonBodyValidator, SERVICE_PG_POOL, pageLimit } from '@tessera/service-kit';
 import { formatIdentifier, parseIdentifier, type Identifier } from '../resolution/identifier';
 import { IdentityGraphQueries, type IdentifierDecision, type MergeLogEntry } from './identity-graph.queries';
 import { ProfileSplitService, type SplitResult } from './profile-split.service';
@@ -61,7 +61,7 @@ export class ProfilesController {
   })
   @ApiQuery({ name: 'limit', required: false })
   async suspects(@Query('limit') limit?: string) {
-    return { suspectValues: await this.queries.suspects(this.pool, parseLimit(limit)) };
+    return { suspectValues: await this.queries.suspects(this.pool, pageLimit(limit, 100, MAX_LIMIT)) };
   }
 
   @Get('profiles/:id/identifiers')
@@ -72,7 +72,7 @@ export class ProfilesController {
     return {
       profileId: live,
       requestedProfileId: requested.profileId,
-      identifiers: await this.queries.identifiers(this.pool, live, parseLimit(limit)),
+      identifiers: await this.queries.identifiers(this.pool, live, pageLimit(limit, 100, MAX_LIMIT)),
     };
   }
 
@@ -94,7 +94,7 @@ export class ProfilesController {
     aliases: MergeLogEntry[];
     decisions: IdentifierDecision[];
   }> {
-    const max = parseLimit(limit);
+    const max = pageLimit(limit, 100, MAX_LIMIT);
     // One REPEATABLE READ snapshot: on separate pooled reads, a merge committing in between showed half of itself.
     return withPgTransaction(this.pool, async (client) => {
       await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
@@ -134,12 +134,4 @@ export class ProfilesController {
     if (!requested) throw new NotFoundException(`profile ${id} is unknown`);
     return { requested, live: requested.mergedInto ?? requested.profileId };
   }
-}
-
-function parseLimit(raw: string | undefined): number {
-  if (raw === undefined) return 100;
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-    throw new BadRequestException(`limit must be an integer from 1 to ${MAX_LIMIT}`);
-  return limit;
 }

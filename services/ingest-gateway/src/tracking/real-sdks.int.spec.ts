@@ -44,8 +44,8 @@ function recordingProxy(target: () => string, seen: SeenRequest[]): Promise<{ se
 /**
  * The real Segment and RudderStack Node SDKs, pointed at the gateway, with validation running as its own process on
  * the same broker: their events must come out of validation on cdp.events.valid. The RudderStack SDK 3.x sends
- * every batch gzipped with `Content-Type: application/x-www-form-urlencoded`, which the gateway used to refuse on
- * /v1/batch (and turn into garbage on the single-call routes).
+ * every batch gzipped with `Content-Type: application/x-www-form-urlencoded`: the gateway must read it as JSON on
+ * /v1/batch and on the single-call routes.
  */
 describe('real SDKs -> gateway -> validation -> cdp.events.valid (embedded broker and Postgres)', () => {
   let broker: TestBroker;

@@ -1,7 +1,7 @@
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Pool } from '@tessera/persistence';
-import { SERVICE_PG_POOL } from '@tessera/service-kit';
+import { pageLimit, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { accountOf, type AccountView } from '../storage/group-membership-reader';
 
 const DEFAULT_MEMBER_LIMIT = 100;
@@ -17,9 +17,7 @@ export class AccountsController {
   @ApiOperation({ summary: "An account by its groupId: the group's latest traits and its member profiles, most recently seen first" })
   @ApiQuery({ name: 'limit', required: false, description: `members listed, 1..${MAX_MEMBER_LIMIT}, default ${DEFAULT_MEMBER_LIMIT}` })
   async byGroupId(@Param('groupId') groupId: string, @Query('limit') limitText: string | undefined): Promise<AccountView> {
-    const limit = limitText === undefined ? DEFAULT_MEMBER_LIMIT : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_MEMBER_LIMIT)
-      throw new BadRequestException(`limit must be an integer from 1 to ${MAX_MEMBER_LIMIT}`);
+    const limit = pageLimit(limitText, DEFAULT_MEMBER_LIMIT, MAX_MEMBER_LIMIT);
     const account = await accountOf(this.pool, groupId.trim(), limit);
     if (!account) throw new NotFoundException(`no profile is a member of the group ${groupId}`);
     return account;

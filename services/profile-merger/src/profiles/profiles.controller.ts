@@ -1,5 +1,6 @@
 import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { pageLimit } from '@tessera/service-kit';
 import { ProfileQueryService, type TimelineEntry } from './profile-query.service';
 import { parseIdentifierText } from '../survivorship/identifier-text';
 import { profileView, type ProfileView } from './profile-view';
@@ -56,10 +57,7 @@ export class ProfilesController {
     @Param('id') id: string,
     @Query('limit') limitText: string | undefined,
   ): Promise<{ profileId: string; events: TimelineEntry[] }> {
-    const limit = limitText === undefined ? DEFAULT_TIMELINE_LIMIT : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TIMELINE_LIMIT) {
-      throw new BadRequestException(`limit must be an integer from 1 to ${MAX_TIMELINE_LIMIT}`);
-    }
+    const limit = pageLimit(limitText, DEFAULT_TIMELINE_LIMIT, MAX_TIMELINE_LIMIT);
     const profileId = await this.profiles.currentProfileId(id);
     if (!profileId) throw new NotFoundException(`profile ${id} is unknown`);
     return { profileId, events: await this.profiles.recentEvents(profileId, limit) };

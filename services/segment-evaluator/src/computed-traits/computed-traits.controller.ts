@@ -1,9 +1,8 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '@tessera/service-kit';
+import { AdminOnly, pageLimit } from '@tessera/service-kit';
 import { ComputedTraitDefinitionParser } from '../computed';
 import { SEGMENT_SETTINGS, type SegmentSettings } from '../config/segment-settings';
-import { pageLimit } from '../segments/page-limit';
 import { parseComputedTraitBody } from './computed-trait-body';
 import { ComputedTraitRepository, type ComputedTraitView } from './computed-trait-repository';
 

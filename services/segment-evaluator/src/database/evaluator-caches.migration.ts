@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from '@tessera/persistence';
 
 /**
- * What lets a slice skip work it used to repeat:
+ * What lets a slice skip repeated work:
  * - `definitions_epoch`: one row, bumped by a statement trigger in the same transaction as every write to
  *   segment_definitions or computed_trait_definitions (API edits, deletes, anything else). Every replica caches the
  *   parsed definitions keyed on it and re-reads them only when it moved, so an edit through any replica is seen by

@@ -1,10 +1,9 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { AdminOnly, JsonBodyValidator } from '@tessera/service-kit';
+import { AdminOnly, JsonBodyValidator, pageLimit } from '@tessera/service-kit';
 import { SegmentClock } from '../config/segment-clock';
 import { MembershipQueryService, type MemberView } from '../memberships/membership-query.service';
-import { pageLimit } from './page-limit';
 import { parseRule, parseSegmentBody } from './segment-body';
 import { SegmentPreviewService } from './segment-preview.service';
 import { SegmentRepository, type SegmentView } from './segment-repository';

@@ -10,10 +10,3 @@ export function parseInstant(name: string, value: string | undefined): number | 
     throw new BadRequestException(`${name} must be an ISO-8601 date-time or epoch milliseconds, got ${JSON.stringify(value.slice(0, 60))}`);
   return parsed;
 }
-
-export function parseLimit(value: string | number | undefined, fallback: number, max: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new BadRequestException(`limit must be an integer 1-${max}`);
-  return n;
-}

@@ -2,8 +2,8 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundE
 import { ApiBody, ApiOperation, ApiQuery, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { Registry } from '@tessera/observability';
 import type { Pool } from '@tessera/persistence';
-import { JsonBodyValidator, METRICS_REGISTRY, SERVICE_PG_POOL } from '@tessera/service-kit';
-import { parseInstant, parseLimit } from '../http/time-range';
+import { JsonBodyValidator, METRICS_REGISTRY, pageLimit, SERVICE_PG_POOL } from '@tessera/service-kit';
+import { parseInstant } from '../http/time-range';
 import { rejectionMetrics, type RejectionMetrics } from './metrics';
 import { RejectionReplayer } from './rejection-replayer';
 import { RejectionStore, type RejectionCursor, type RejectionFilter, type StoredRejection } from './rejection-store';
@@ -87,7 +87,7 @@ export class RejectionsController {
       from: parseInstant('from', query.from),
       to: parseInstant('to', query.to),
     };
-    const limit = parseLimit(query.limit, 50, 500);
+    const limit = pageLimit(query.limit, 50, 500);
     const rejections = await this.store.browse(this.pool, filter, limit, decodeCursor(query.cursor));
     const last = rejections[rejections.length - 1];
     const nextCursor =

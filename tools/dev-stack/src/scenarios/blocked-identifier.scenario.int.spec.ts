@@ -3,7 +3,7 @@ import { identifiersOf, timeAfter, useScenarioPipeline } from './scenario-suite.
 /**
  * Input that validation repairs instead of losing, through the whole running pipeline (HTTP into the gateway,
  * validation, identity resolver, profile merger): placeholder identifier values, impossible and far-future
- * timestamps, and values that used to be acknowledged with 200 and then dead-lettered.
+ * timestamps, and values that must not be acknowledged with 200 and then dead-lettered.
  */
 
 const at = timeAfter(Date.UTC(2026, 0, 1));

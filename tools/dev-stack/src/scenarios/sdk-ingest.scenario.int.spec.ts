@@ -84,7 +84,7 @@ describe('SDK ingest scenarios through the HTTP gateway on the whole running pip
         JSON.stringify({ userId: 'u-any-type', event: 'Clicked', properties: { n }, timestamp: at(20 + n), messageId: `any-type-${n}` }),
       );
     const sends: [string, Buffer, Record<string, string>][] = [
-      // Single calls with a form type used to be answered 200 and then dead-lettered as garbage.
+      // Single calls with a form type are JSON all the same: answered 200 only if they reach a profile.
       ['/v1/track', call(0), { 'content-type': 'application/x-www-form-urlencoded' }],
       ['/v1/track', gzipSync(call(1)), { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' }],
       ['/v1/t', call(2), { 'content-type': 'text/plain;charset=UTF-8' }],

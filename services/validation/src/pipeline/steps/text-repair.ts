@@ -2,8 +2,8 @@ import { setOwn } from './own-properties';
 
 /**
  * Text Postgres cannot store: `text` and `jsonb` refuse NUL (U+0000), and `jsonb` refuses a lone UTF-16
- * surrogate ("\ud800" with no partner). Such values used to pass validation and then fail the resolver or the
- * merger on every replay; validation repairs them here, once, for every service downstream.
+ * surrogate ("\ud800" with no partner). Passed on, such values would fail the resolver or the merger on every
+ * replay; validation repairs them here, once, for every service downstream.
  */
 
 // A high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
