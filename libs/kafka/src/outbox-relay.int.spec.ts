@@ -51,6 +51,23 @@ describe('OutboxRelay (Postgres)', () => {
     expect(await readOutboxMessages(db.pool)).toEqual([]);
   });
 
+  it('publishes the bytes as written: every byte value, a null key, an empty value', async () => {
+    const everyByte = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    await writeOutboxAs(db.pool, [
+      { topic: 'out', message: { key: everyByte, value: Buffer.concat([everyByte, everyByte]) } },
+      { topic: 'out', message: { key: null, value: Buffer.alloc(0), headers: { note: 'ünïcode ✓' } } },
+    ]);
+    const publisher = new RecordingPublisher();
+    await new OutboxRelay({ pool: db.pool, publisher }).drain();
+    const [first, second] = publisher.published.map((p) => p.message);
+    expect(Buffer.compare(first.key as Buffer, everyByte)).toBe(0);
+    expect(Buffer.compare(first.value as Buffer, Buffer.concat([everyByte, everyByte]))).toBe(0);
+    expect(second.key).toBeNull();
+    expect((second.value as Buffer).length).toBe(0);
+    expect(headerToString(second.headers?.note)).toBe('ünïcode ✓');
+    expect(headerToString(second.headers?.[MessageHeaders.sequence])).toMatch(/:w:test:/);
+  });
+
   it('under a steady flow of commits, takes several transactions in one round (coalesceMs after a busy round)', async () => {
     const publisher = new RecordingPublisher();
     const relay = new OutboxRelay({ pool: db.pool, publisher, pollIntervalMs: 60_000, coalesceMs: 500 });
