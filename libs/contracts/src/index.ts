@@ -9,3 +9,4 @@ export { ContractEncodeError } from './errors/contract-encode-error';
 export { ContractHeaders, AVRO_SINGLE_OBJECT_CONTENT_TYPE, contractHeaders } from './headers';
 export { SINGLE_OBJECT_MAGIC, SINGLE_OBJECT_HEADER_LENGTH, parseSingleObject, type SingleObjectParts } from './avro/single-object-encoding';
 export { rabinFingerprint64, rabinFingerprintBytes } from './avro/rabin-fingerprint';
+export { rejectedOrigin, type RejectedOrigin } from './rejected-origin';

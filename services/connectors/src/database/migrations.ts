@@ -1,5 +1,6 @@
 import { KafkaRuntimeTables1732230000000 } from '@tessera/service-kit';
 import { ConnectorsTables1735000000000 } from './connectors-tables.migration';
+import { RunRejections1736000000000 } from './run-rejections.migration';
 
 /** Applied in order at start, inside this service's own schema. Append new migrations; never edit applied ones. */
-export const CONNECTORS_MIGRATIONS = [KafkaRuntimeTables1732230000000, ConnectorsTables1735000000000];
+export const CONNECTORS_MIGRATIONS = [KafkaRuntimeTables1732230000000, ConnectorsTables1735000000000, RunRejections1736000000000];

@@ -18,7 +18,12 @@ export interface Run {
   finishedAt: string | null;
   recordsRead: number;
   recordsEmitted: number;
+  /** Every rejected record of the run: recordsRefused plus recordsRejectedDownstream. */
   recordsRejected: number;
+  /** Refused by this service: no row key, or a record of another stream than the one being read. */
+  recordsRefused: number;
+  /** Dead-lettered by a later service (validation, mostly); grows after the run ends as they catch up. */
+  recordsRejectedDownstream: number;
   estimatedTotal: number | null;
   disappeared: number | null;
   checkpoints: number;
@@ -42,6 +47,7 @@ interface RunRow {
   records_read: string;
   records_emitted: string;
   records_rejected: string;
+  records_rejected_downstream: string;
   estimated_total: string | null;
   disappeared: number | null;
   checkpoints: number;
@@ -53,7 +59,7 @@ interface RunRow {
 }
 
 export const RUN_COLUMNS = `run_id, connection_id, state, trigger, full_refresh, queued_at, started_at, finished_at, records_read, records_emitted,
-  records_rejected, estimated_total, disappeared, checkpoints, cursor_before, cursor_after, streams_done, error, attempts`;
+  records_rejected, records_rejected_downstream, estimated_total, disappeared, checkpoints, cursor_before, cursor_after, streams_done, error, attempts`;
 
 export function toRun(row: RunRow): Run {
   return {
@@ -67,7 +73,9 @@ export function toRun(row: RunRow): Run {
     finishedAt: row.finished_at?.toISOString() ?? null,
     recordsRead: Number(row.records_read),
     recordsEmitted: Number(row.records_emitted),
-    recordsRejected: Number(row.records_rejected),
+    recordsRejected: Number(row.records_rejected) + Number(row.records_rejected_downstream),
+    recordsRefused: Number(row.records_rejected),
+    recordsRejectedDownstream: Number(row.records_rejected_downstream),
     estimatedTotal: row.estimated_total === null ? null : Number(row.estimated_total),
     disappeared: row.disappeared,
     checkpoints: row.checkpoints,

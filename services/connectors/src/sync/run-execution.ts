@@ -51,7 +51,7 @@ export class RunExecution {
     this.progress = {
       read: run.recordsRead,
       emitted: run.recordsEmitted,
-      rejected: run.recordsRejected,
+      rejected: run.recordsRefused,
       estimatedTotal: run.estimatedTotal,
     };
     this.batchNumber = run.checkpoints;

@@ -1,7 +1,7 @@
 import type { Connector } from '@tessera/connector-sdk';
 import { TOPIC_SPECS } from '@tessera/contracts';
 import { OffsetClock, type RunningService, startServiceForTest } from '@tessera/service-kit';
-import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
+import { createTestSchema, createTestTopics, eventually, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { appModuleWithCatalog } from '../app.module';
 import type { ConnectorSettings } from '../config/connector-settings';
 import { ScheduleTrigger } from '../schedules/schedule-trigger';
@@ -112,13 +112,7 @@ export class ConnectorsHarness {
     );
   }
 
-  async waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+    return eventually(probe, timeoutMs, what) as Promise<T>;
   }
 }

@@ -1,7 +1,6 @@
-import type { Rejection } from '@tessera/contracts';
+import { rejectedOrigin, type Rejection, type RejectedOrigin } from '@tessera/contracts';
 import type { SqlExecutor } from '@tessera/kafka';
 import { buildUnnestInsert } from '@tessera/persistence';
-import { rejectedOrigin, type RejectedOrigin } from './rejected-origin';
 
 export interface RejectionFilter {
   sourceId?: string;

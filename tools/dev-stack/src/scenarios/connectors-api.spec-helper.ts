@@ -32,6 +32,10 @@ export class ConnectorsApi {
     });
   }
 
+  async run(runId: string): Promise<Json> {
+    return (await this.request('GET', `/v1/runs/${encodeURIComponent(runId)}`)).body;
+  }
+
   private async request(method: string, path: string, body?: Json): Promise<{ status: number; body: Json }> {
     const headers: Record<string, string> = { authorization: `Bearer ${SCENARIO_ADMIN_TOKEN}` };
     if (body !== undefined) headers['content-type'] = 'application/json';

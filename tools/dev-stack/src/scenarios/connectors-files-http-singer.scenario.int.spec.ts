@@ -103,6 +103,16 @@ describe('connectors: CSV files, a paginated HTTP API and a Singer tap, on the w
       headers: { authorization: `Bearer ${SCENARIO_ADMIN_TOKEN}` },
     });
     expect(await report.json()).toMatchObject({ rejected: 1, byReason: { missing_identity: 1 }, runs: [{ runId: run.id, rejected: 1 }] });
+    // the run counts it too, once validation's rejection has come back to the connectors service
+    const counted = await eventually(
+      async () => {
+        const now = await connectors.run(run.id);
+        return now.recordsRejectedDownstream > 0 ? now : undefined;
+      },
+      30_000,
+      "the run's downstream rejection",
+    );
+    expect(counted).toMatchObject({ recordsRejected: 1, recordsRefused: 0, recordsRejectedDownstream: 1 });
 
     for (const [id, tier] of [
       ['K-1', 'gold'],

@@ -1,4 +1,6 @@
-import { Topics, tryDecode, type Rejection } from '@tessera/contracts';
+import { tryDecode } from './codec';
+import type { Rejection } from './generated';
+import { Topics } from './topics';
 
 export interface RejectedOrigin {
   connectionId: string;
@@ -10,7 +12,7 @@ export interface RejectedOrigin {
 /**
  * The connector origin a rejected record carried: read from its original bytes, which are a RawRecord or a
  * ValidRecord when the rejection came from either records topic (any service's DLQ). Undecodable bytes, events and
- * records sent over POST /v1/records have none.
+ * records sent over POST /v1/records have none. Validation files rejections under it; connectors count them per run.
  */
 export function rejectedOrigin(rejection: Pick<Rejection, 'original'>): RejectedOrigin | null {
   const { topic, value } = rejection.original;
