@@ -3,6 +3,7 @@ import type { Message } from 'kafkajs';
 import type { ConsumedBatch, InboundMessage } from './consumed-batch';
 import { ExactlyOnceProcessor } from './exactly-once-processor';
 import { headerToString, MessageHeaders } from './message-headers';
+import { outboxMemory } from './outbox-memory';
 import { OutboxRelay } from './outbox-relay';
 import { readOutboxMessages } from './outbox-rows';
 import type { OutboxEntry } from './outbox-writer';
@@ -66,6 +67,26 @@ describe('OutboxRelay (Postgres)', () => {
     expect((second.value as Buffer).length).toBe(0);
     expect(headerToString(second.headers?.note)).toBe('ünïcode ✓');
     expect(headerToString(second.headers?.[MessageHeaders.sequence])).toMatch(/:w:test:/);
+  });
+
+  it("publishes this process's rows from memory without reading their bytes back, and rows it does not hold from the table", async () => {
+    const memory = outboxMemory(db.schema);
+    await writeOutboxAs(db.pool, entries(3, 3));
+    expect(memory.ids()).toHaveLength(1);
+    // Spoil the stored bytes: only a relay that publishes from memory still gets the messages right.
+    await db.pool.query(`UPDATE kafka_outbox_batches SET packed = '\\x00'::bytea`);
+    const publisher = new RecordingPublisher();
+    const relay = new OutboxRelay({ pool: db.pool, publisher });
+    await relay.drain();
+    expect(publisher.published.map((p) => String(p.message.value))).toEqual(['0', '1', '2']);
+    expect(memory.ids()).toEqual([]);
+
+    // A row this process does not hold (another replica's, or from before a restart) is read from the table.
+    await writeOutboxAs(db.pool, [{ topic: 'out', message: { key: 'k', value: 'from the table' } }]);
+    memory.forget(memory.ids());
+    await relay.drain();
+    expect(publisher.published.map((p) => String(p.message.value))).toEqual(['0', '1', '2', 'from the table']);
+    expect(headerToString(publisher.published[3].message.headers?.[MessageHeaders.sequence])).toMatch(/:w:test:/);
   });
 
   it('under a steady flow of commits, takes several transactions in one round (coalesceMs after a busy round)', async () => {

@@ -3,6 +3,7 @@ import { KafkaTables } from './kafka-tables.ddl';
 import { MessageHeaders } from './message-headers';
 import { encodeOutboxBatch, type PackedMessage } from './outbox-batch-codec';
 import type { OutboxLane } from './outbox-lane';
+import { outboxMemory } from './outbox-memory';
 import type { SqlExecutor } from './sql-client';
 
 /** A message to publish later through the outbox. Header values are UTF-8 strings. */
@@ -42,7 +43,8 @@ const MAX_MESSAGES_PER_PACKED_ROW = 500;
  * order, up to 500 messages a row. The lane must come from this transaction (consumerLane or lockWriterLane), whose
  * lock keeps the lane's rows in commit order. Each message is stamped with a fresh message id unless it has one,
  * and relays are notified (the NOTIFY is delivered only if the transaction commits). The packed bytes are bound
- * one per parameter, which node-postgres sends binary, instead of hex-escaped inside an array literal.
+ * one per parameter, which node-postgres sends binary, instead of hex-escaped inside an array literal. The messages
+ * are also kept in this process's outbox memory (outbox-memory.ts), so its relay need not read them back.
  * Returns the message ids in input order.
  */
 export async function writeOutbox(tx: SqlExecutor, lane: OutboxLane, entries: readonly OutboxEntry[]): Promise<string[]> {
@@ -62,12 +64,22 @@ export async function writeOutbox(tx: SqlExecutor, lane: OutboxLane, entries: re
   }
   const values: unknown[] = [lane.id];
   const tuples: string[] = [];
+  const chunks: Array<{ messages: PackedMessage[]; bytes: number }> = [];
   for (let start = 0; start < messages.length; start += MAX_MESSAGES_PER_PACKED_ROW) {
     const chunk = messages.slice(start, start + MAX_MESSAGES_PER_PACKED_ROW);
-    const at = values.push(chunk.length, encodeOutboxBatch(chunk)) - 2;
+    const packed = encodeOutboxBatch(chunk);
+    chunks.push({ messages: chunk, bytes: packed.length });
+    const at = values.push(chunk.length, packed) - 2;
     tuples.push(`($1::text, $${at + 1}::int, $${at + 2}::bytea)`);
   }
-  await tx.query(`INSERT INTO ${KafkaTables.outboxBatches} (lane, message_count, packed) VALUES ${tuples.join(', ')}`, values);
+  const { rows } = await tx.query<{ id: string; schema: string }>(
+    `INSERT INTO ${KafkaTables.outboxBatches} (lane, message_count, packed) VALUES ${tuples.join(', ')} RETURNING id, current_schema() AS schema`,
+    values,
+  );
+  // The ids come from the sequence in VALUES order, so ascending ids are the chunks in order.
+  const inserted = rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const memory = outboxMemory(rows[0].schema);
+  inserted.forEach((id, i) => memory.remember(id.toString(), chunks[i].messages, chunks[i].bytes));
   await tx.query('SELECT pg_notify($1, current_schema())', [OUTBOX_NOTIFY_CHANNEL]);
   return ids;
 }
