@@ -11,7 +11,7 @@ import {
 } from '@tessera/testing';
 import { type Producer } from 'kafkajs';
 import { AppModule } from './app.module';
-import { rawEvent, rawRecord } from './pipeline/pipeline-samples.fixture';
+import { rawEvent, rawRecord } from './test-support/pipeline-samples.fixture';
 import { eventually, TopicCollector } from '@tessera/testing';
 
 const ADMIN = 'validation-test-admin-token';

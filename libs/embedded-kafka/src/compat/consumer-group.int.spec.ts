@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import * as path from 'node:path';
 import type { Consumer } from 'kafkajs';
-import { eventually, startCompatBroker, type CompatBroker } from './compat-fixture';
+import { eventually, startCompatBroker, type CompatBroker } from '../test-support/compat-fixture';
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 const SESSION_TIMEOUT_MS = 1500;

@@ -1,5 +1,5 @@
 import { CompressionTypes, type Consumer, type EachMessagePayload, type Producer } from 'kafkajs';
-import { eventually, registerKafkajsCodecs, startCompatBroker, type CompatBroker } from './compat-fixture';
+import { eventually, registerKafkajsCodecs, startCompatBroker, type CompatBroker } from '../test-support/compat-fixture';
 
 registerKafkajsCodecs();
 

@@ -15,7 +15,7 @@ const updateBody = new JsonBodyValidator<UpdateSourceBody>(UPDATE_SOURCE_SCHEMA,
  * SHA-256 digest is stored.
  */
 @ApiTags('admin: sources')
-@Controller('admin/sources')
+@Controller('v1/sources')
 export class SourcesAdminController {
   constructor(
     private readonly sources: SourceRepository,

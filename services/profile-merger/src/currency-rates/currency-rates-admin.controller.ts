@@ -49,7 +49,7 @@ function checkPut(input: unknown): PutCurrencyRates {
  */
 @ApiTags('admin: currency rates')
 @AdminOnly()
-@Controller('admin/currency-rates')
+@Controller('v1/currency-rates')
 export class CurrencyRatesAdminController {
   constructor(private readonly rates: CurrencyRateRepository) {}
 

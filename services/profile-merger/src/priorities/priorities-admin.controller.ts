@@ -25,7 +25,7 @@ const putBody = new JsonBodyValidator<PutSourcePriorityBody>({
  * from then on; stored values keep the priority they won with.
  */
 @ApiTags('admin: priorities')
-@Controller('admin/priorities')
+@Controller('v1/priorities')
 export class PrioritiesAdminController {
   constructor(private readonly priorities: PriorityRepository) {}
 

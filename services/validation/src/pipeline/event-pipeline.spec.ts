@@ -1,6 +1,6 @@
 import type { TrackingPlan } from '../tracking-plans/tracking-plan';
 import { runEventPipeline } from './event-pipeline';
-import { rawEvent, stepEnvironment } from './pipeline-samples.fixture';
+import { rawEvent, stepEnvironment } from '../test-support/pipeline-samples.fixture';
 
 const plan = (overrides: Partial<TrackingPlan> = {}): TrackingPlan => ({
   sourceId: 'src-1',

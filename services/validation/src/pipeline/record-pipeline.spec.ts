@@ -1,5 +1,5 @@
 import { runRecordPipeline } from './record-pipeline';
-import { rawRecord, stepEnvironment } from './pipeline-samples.fixture';
+import { rawRecord, stepEnvironment } from '../test-support/pipeline-samples.fixture';
 
 describe('runRecordPipeline', () => {
   it('normalizes mapped emails and phones and keeps only known tags', () => {

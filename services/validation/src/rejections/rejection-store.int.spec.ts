@@ -3,7 +3,7 @@ import { encode, Topics, type Rejection } from '@tessera/contracts';
 import { createTestSchema, type TestSchema } from '@tessera/testing';
 import { RejectionOrigin1733800000000 } from '../database/rejection-origin.migration';
 import { ValidationTables1732300000000 } from '../database/validation-tables.migration';
-import { rawRecord } from '../pipeline/pipeline-samples.fixture';
+import { rawRecord } from '../test-support/pipeline-samples.fixture';
 import { RejectionStore } from './rejection-store';
 
 const rejection = (rejectedAt: number, overrides: Partial<Rejection> = {}): Rejection => ({
