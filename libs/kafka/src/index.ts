@@ -26,6 +26,7 @@ export {
   ok,
   dlq,
   drop,
+  fromStep,
   DlqReasonCode,
   type StepResult,
   type StepOk,
