@@ -29,6 +29,7 @@ module.exports = {
   },
   moduleNameMapper,
   globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.js',
+  setupFiles: ['<rootDir>/libs/kafka/src/test-support/jest-kafkajs-fast-paths.ts'],
   globalTeardown: '<rootDir>/libs/testing/src/jest-global-teardown.js',
   testTimeout: 60000,
   maxWorkers: 2,

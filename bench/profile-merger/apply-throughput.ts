@@ -12,7 +12,7 @@ import { createTestSchema } from '@tessera/testing';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { identifyItem, trackItem } from '../../services/profile-merger/src/survivorship/test-items.fixture';
+import { identifyItem, trackItem } from '../../services/profile-merger/src/test-support/test-items.fixture';
 import { ApplierHarness } from '../../services/profile-merger/src/test-support/applier-harness';
 import { startBenchPostgres } from '../shared/bench-infra';
 

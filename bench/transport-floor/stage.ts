@@ -14,10 +14,9 @@
  * KAFKA_CLIENT_ID, LOG_LEVEL...
  */
 import { loadServiceConfig, type ServiceName } from '@tessera/config';
-import { BatchConsumerRunner, BatchingProducer, createKafkaClient, ExactlyOnceProcessor, OutboxRelay } from '@tessera/kafka';
+import { installKafkajsFastPathsUnlessDisabled } from '@tessera/kafka/fast-paths';
 import { createLogger, createMetricsRegistry } from '@tessera/observability';
 import { createServiceDataSource, dataSourcePool } from '@tessera/persistence';
-import { KafkaRuntimeTables1732230000000 } from '@tessera/service-kit';
 import { createServer } from 'node:http';
 import { ITEM_LOGS, type ItemLogKind } from './item-log';
 
@@ -28,6 +27,10 @@ function requireEnv(name: string): string {
 }
 
 async function main(): Promise<void> {
+  // As runService does at a service's start-up: before anything loads kafkajs, which captures some swapped modules.
+  installKafkajsFastPathsUnlessDisabled(process.env);
+  const { BatchConsumerRunner, BatchingProducer, createKafkaClient, ExactlyOnceProcessor, OutboxRelay } = await import('@tessera/kafka');
+  const { KafkaRuntimeTables1732230000000 } = await import('@tessera/service-kit');
   const service = requireEnv('SERVICE');
   const outTopic = requireEnv('OUT_TOPIC');
   const config = loadServiceConfig(requireEnv('STANDS_FOR') as ServiceName);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ConfigIssue } from './config-validation-error';
+import type { ConfigIssue } from './config-validation.error';
 import { token } from './env-validators';
 import type { EnvSource } from './environment-validation';
 import type { ServiceDescriptor } from './service-catalog';

@@ -1,5 +1,5 @@
 import { cleanEnv, EnvMissingError, type CleanedEnv, type ValidatorSpec } from 'envalid';
-import { ConfigValidationError, type ConfigIssue } from './config-validation-error';
+import { ConfigValidationError, type ConfigIssue } from './config-validation.error';
 import { describeValueSafely } from './secret-values';
 
 export type EnvSpec = Record<string, ValidatorSpec<unknown>>;

@@ -1,5 +1,5 @@
 export * from './service-catalog';
-export * from './config-validation-error';
+export * from './config-validation.error';
 export * from './env-validators';
 export * from './environment-validation';
 export * from './shared-environment';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const repoRoot = path.resolve(__dirname, '../../..');
-const fixture = path.join(__dirname, 'test-fixtures/load-config-main.ts');
+const fixture = path.join(__dirname, 'test-support/load-config.main.ts');
 
 function runMain(env: Record<string, string>) {
   const { NODE_ENV: _ignored, ...inherited } = process.env;

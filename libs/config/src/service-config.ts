@@ -1,6 +1,6 @@
 import type { CleanedEnv } from 'envalid';
 import { optionalTokenVariables, resolveApiTokens, serviceTokenSpec, withoutEmptyValues } from './api-tokens';
-import { ConfigValidationError } from './config-validation-error';
+import { ConfigValidationError } from './config-validation.error';
 import { collectEnvironment, type EnvSource, type EnvSpec } from './environment-validation';
 import { getServiceDescriptor, type ServiceDescriptor, type ServiceName } from './service-catalog';
 import { sharedEnvironmentSpec, type LogLevel, type NodeEnv, type SharedEnvironmentSpec } from './shared-environment';

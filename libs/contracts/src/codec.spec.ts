@@ -1,7 +1,7 @@
 import { decode, encode, contractRegistry, tryDecode } from './codec';
-import { CONTRACT_SAMPLES } from './contract-samples.fixture';
-import { ContractDecodeError } from './errors/contract-decode-error';
-import { ContractEncodeError } from './errors/contract-encode-error';
+import { CONTRACT_SAMPLES } from './test-support/contract-samples.fixture';
+import { ContractDecodeError } from './errors/contract-decode.error';
+import { ContractEncodeError } from './errors/contract-encode.error';
 import { CONTRACT_TOPIC_NAMES, type ContractTopic } from './generated';
 import { contractHeaders } from './headers';
 

@@ -1,4 +1,4 @@
-import { ContractDecodeError } from './errors/contract-decode-error';
+import { ContractDecodeError } from './errors/contract-decode.error';
 import { CONTRACT_SCHEMAS, type ContractTopic, type TopicInputMap, type TopicValueMap } from './generated';
 import { ContractRegistry } from './registry/contract-registry';
 

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { installKafkajsFastPaths } from './kafkajs-fast-paths';
 import { MessageHeaders } from './message-headers';
 import { KafkaProducerMetrics } from './metrics';
 
@@ -84,7 +83,6 @@ export class BatchingProducer {
     if (opts.sender) {
       this.producer = opts.sender;
     } else if (opts.kafka) {
-      installKafkajsFastPaths();
       this.producer = opts.kafka.producer({
         idempotent: true,
         // One request in flight keeps per-partition order even when a request is retried.

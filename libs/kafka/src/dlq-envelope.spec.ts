@@ -41,6 +41,18 @@ describe('contractDlqEncoder', () => {
     });
   });
 
+  it('says in a header which pipeline step rejected the item', () => {
+    const out = contractDlqEncoder({
+      message,
+      reason: { code: 'unplanned_event', detail: 'not in plan', step: 'tracking-plan' },
+      groupId: 'validation',
+      service: 'validation',
+      rejectedAt: new Date(),
+    });
+    expect(out.headers?.['tessera-dlq-step']).toBe('tracking-plan');
+    expect(readDlqHeaders(out.headers ?? {}).step).toBe('tracking-plan');
+  });
+
   it('keys by the source id when the payload could be decoded', () => {
     const out = contractDlqEncoder({
       message,

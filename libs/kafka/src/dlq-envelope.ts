@@ -53,6 +53,7 @@ function dlqHeaders({ message, reason, groupId, service }: Rejection): Record<st
     [MessageHeaders.dlqService]: service,
   };
   if (reason.path !== undefined) headers[MessageHeaders.dlqPath] = reason.path;
+  if (reason.step !== undefined) headers[MessageHeaders.dlqStep] = reason.step;
   return headers;
 }
 
@@ -83,6 +84,7 @@ export function readDlqHeaders(headers: Readonly<Record<string, string | undefin
   code: string;
   detail: string;
   path?: string;
+  step?: string;
   sourceTopic?: string;
   sourcePartition?: number;
   sourceOffset?: string;
@@ -92,6 +94,7 @@ export function readDlqHeaders(headers: Readonly<Record<string, string | undefin
     code: headers[MessageHeaders.dlqReason] ?? 'other',
     detail: headers[MessageHeaders.dlqDetail] ?? '',
     ...(headers[MessageHeaders.dlqPath] !== undefined ? { path: headers[MessageHeaders.dlqPath] } : {}),
+    ...(headers[MessageHeaders.dlqStep] !== undefined ? { step: headers[MessageHeaders.dlqStep] } : {}),
     sourceTopic: headers[MessageHeaders.dlqSourceTopic],
     sourcePartition: partition === undefined ? undefined : Number(partition),
     sourceOffset: headers[MessageHeaders.dlqSourceOffset],

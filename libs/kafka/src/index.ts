@@ -1,5 +1,3 @@
-// First, before anything loads kafkajs: swaps in the byte-identical fast paths (see kafkajs-fast-paths.ts).
-import './install-kafkajs-fast-paths';
 export { createKafkaClient, type KafkaClientOptions } from './kafka-client.factory';
 export { pinoLogCreator } from './pino-log-creator';
 export { BatchingProducer, type BatchingProducerOptions } from './batching-producer';
@@ -28,6 +26,7 @@ export {
   ok,
   dlq,
   drop,
+  fromStep,
   DlqReasonCode,
   type StepResult,
   type StepOk,

@@ -4,6 +4,7 @@ import { fastProduceRequest, type FastProduceDeps } from './fast-produce-request
 import { createSendMessages, type SendMessagesDeps } from './kafkajs-send-messages';
 import { frameRequest } from './fast-request-framing';
 import { fastRecordEncoder, planRecord, writeRecord } from './fast-record-encoder';
+import { kafkajsFastPathsEnabled } from './kafkajs-fast-paths-switch';
 
 type RecordEncoder = Parameters<typeof fastRecordEncoder>[0];
 
@@ -39,11 +40,12 @@ const FAST = Symbol.for('tessera.kafkajs-fast-path');
 
 /**
  * Swaps faster, byte-identical implementations into kafkajs's module cache (see fast-record-encoder.ts for why).
- * kafkajs loads its produce request modules lazily, on the first produce, but captures its message grouping as it
- * loads: so this library's index runs the install before it loads kafkajs (install-kafkajs-fast-paths.ts), and
- * BatchingProducer runs it again in case kafkajs came first. Returns false when a swap could not apply (its user
- * was loaded already): kafkajs then keeps its own code there, which is only slower. Jest's module registry honours
- * the swaps too, so the integration tests run the same code as production.
+ * Nothing calls it on import: a process calls it once at start-up (runService in libs/service-kit for the services,
+ * jest's setup file for the tests), through installKafkajsFastPathsUnlessDisabled, before anything loads kafkajs.
+ * kafkajs loads its produce request modules lazily, on the first produce, but captures its message grouping, its
+ * sendMessages, its partitioners and its request framing as it loads. Returns false when a swap could not apply
+ * (its user was loaded already): kafkajs then keeps its own code there, which is only slower. Jest's module
+ * registry honours the swaps too, so the integration tests run the same code as production.
  */
 export function installKafkajsFastPaths(): boolean {
   const record = swapModule(RECORD_MODULE, (original) => fastRecordEncoder(original as RecordEncoder), isLoaded(PRODUCE_REQUEST_MODULE));
@@ -95,6 +97,18 @@ export function installKafkajsFastPaths(): boolean {
   );
   const framing = swapModule(REQUEST_FRAMING_MODULE, () => frameRequest, isLoaded(CONNECTION_MODULE));
   return record && checksum && grouping && send && hash && partitioner && produce && framing;
+}
+
+/** What a process's start-up did: the swaps installed, turned off by the switch, or applied only partly (too late). */
+export type KafkajsFastPathsState = 'installed' | 'disabled' | 'partial';
+
+/**
+ * The one start-up call: installs the swaps unless TESSERA_KAFKAJS_FAST_PATHS=0 leaves kafkajs exactly as
+ * published (to rule the swaps out when diagnosing a client problem). Throws on a value that is neither 0 nor 1.
+ */
+export function installKafkajsFastPathsUnlessDisabled(env: NodeJS.ProcessEnv): KafkajsFastPathsState {
+  if (!kafkajsFastPathsEnabled(env)) return 'disabled';
+  return installKafkajsFastPaths() ? 'installed' : 'partial';
 }
 
 interface GroupInput {

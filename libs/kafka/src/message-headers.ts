@@ -10,6 +10,8 @@ export const MessageHeaders = {
   dlqReason: 'tessera-dlq-reason',
   dlqDetail: 'tessera-dlq-detail',
   dlqPath: 'tessera-dlq-path',
+  /** The pipeline step that rejected the item, when a pipeline of named steps did. */
+  dlqStep: 'tessera-dlq-step',
   dlqSourceTopic: 'tessera-dlq-source-topic',
   dlqSourcePartition: 'tessera-dlq-source-partition',
   dlqSourceOffset: 'tessera-dlq-source-offset',

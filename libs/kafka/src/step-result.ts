@@ -43,6 +43,8 @@ export interface DlqReason {
   readonly detail: string;
   /** Dotted path of the offending field, when one field is at fault (e.g. `properties.currency`). */
   readonly path?: string;
+  /** The named pipeline step that rejected the item (e.g. `tracking-plan`), when a pipeline of steps did. */
+  readonly step?: string;
   /** What is known of the payload, when it could be decoded. */
   readonly about?: RejectedItemInfo;
 }
@@ -63,4 +65,9 @@ export function dlq(code: RejectionReason, detail: string, path?: string, about?
 
 export function drop(why: string): StepDrop {
   return { kind: 'drop', why };
+}
+
+/** A step's result as its pipeline reports it: a rejection says which step made it (PostHog's per-step DLQ). */
+export function fromStep<T>(step: string, result: StepResult<T>): StepResult<T> {
+  return result.kind === 'dlq' ? { kind: 'dlq', reason: { ...result.reason, step } } : result;
 }

@@ -18,7 +18,6 @@ export { DatabaseModule } from './database/database.module';
 export { SERVICE_PG_POOL, type DatabaseModuleOptions } from './database/database-module-options';
 export { SERVICE_DATA_SOURCE } from './database/service-data-source.token';
 export { KafkaRuntimeTables1732230000000 } from './database/kafka-runtime-tables.migration';
-export { runService } from './run-service';
 export { startServiceForTest, type TestServiceOptions } from './start-service-for-test';
 export { MessagingModule } from './messaging/messaging.module';
 export * from './http/json-body-validator';

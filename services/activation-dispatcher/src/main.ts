@@ -1,4 +1,3 @@
-import { runService } from '@tessera/service-kit';
-import { AppModule } from './app.module';
+import { runService } from '@tessera/service-kit/run-service';
 
-void runService(AppModule, { name: 'activation-dispatcher' });
+void runService(async () => (await import('./app.module')).AppModule, { name: 'activation-dispatcher' });

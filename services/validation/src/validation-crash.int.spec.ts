@@ -10,7 +10,7 @@ import {
   type TestSchema,
 } from '@tessera/testing';
 import { AppModule } from './app.module';
-import { rawEvent } from './pipeline/pipeline-samples.fixture';
+import { rawEvent } from './test-support/pipeline-samples.fixture';
 import { eventually, TopicCollector } from '@tessera/testing';
 
 const N = 3_000;

@@ -11,7 +11,7 @@ import {
 } from '@tessera/testing';
 import { type Producer } from 'kafkajs';
 import { AppModule } from './app.module';
-import { rawEvent, rawRecord } from './pipeline/pipeline-samples.fixture';
+import { rawEvent, rawRecord } from './test-support/pipeline-samples.fixture';
 import { eventually, TopicCollector } from '@tessera/testing';
 
 const ADMIN = 'validation-test-admin-token';
@@ -201,6 +201,11 @@ describe('validation service (embedded broker and Postgres, real HTTP)', () => {
       ['naming_convention', 'event'],
       ['schema_violation', 'properties.orderId'],
     ]);
+    // Which step rejected them: a header of each DLQ record and a label of the per-step rejection counter.
+    expect(rejected.map((r) => r.headers['tessera-dlq-step'])).toEqual(['tracking-plan', 'tracking-plan']);
+    expect(await (await fetch(`${service.url}/metrics`)).text()).toMatch(
+      /tessera_validation_rejected_items_total\{[^}]*reason="schema_violation"[^}]*step="tracking-plan"[^}]*\} 1/,
+    );
     const [flagged] = await validFor('lenient');
     expect(flagged.value.violations).toEqual([expect.objectContaining({ reason: 'schema_violation', path: 'properties.orderId' })]);
   }, 30_000);

@@ -1,4 +1,4 @@
-import { ConfigValidationError } from '../config-validation-error';
+import { ConfigValidationError } from '../config-validation.error';
 import { loadServiceConfig } from '../service-config';
 import { SERVICE_NAMES } from '../service-catalog';
 import { SHARED_VARIABLE_NAMES } from '../shared-environment';

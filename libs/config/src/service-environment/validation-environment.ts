@@ -20,7 +20,10 @@ export const VALIDATION_ENV_SPEC = {
     1,
     24 * 90,
   )({ default: 24 * 7, desc: 'How long an accepted (sourceId, messageId) blocks a duplicate' }),
-  VALIDATION_DEDUPE_PRUNE_INTERVAL_SECONDS: int(1, 86_400)({ default: 600, desc: 'How often expired dedupe keys are deleted' }),
+  VALIDATION_PRUNE_INTERVAL_SECONDS: int(
+    1,
+    86_400,
+  )({ default: 600, desc: 'How often expired dedupe keys and expired rejections are deleted' }),
   VALIDATION_REJECTIONS_RETENTION_DAYS: int(1, 3650)({ default: 30, desc: 'How long stored rejections stay browsable and replayable' }),
   VALIDATION_DEFAULT_PHONE_REGION: phoneRegion({
     default: '',

@@ -2,7 +2,7 @@ import { describeConnectorConformance } from '@tessera/connector-sdk';
 import { RecordingHttpServer } from '@tessera/testing';
 import { httpApiConnector } from './http-api.connector';
 import type { HttpApiConfig, HttpStreamConfig } from './http-config';
-import { FakeCustomersApi } from './test-support/fake-customers-api';
+import { FakeCustomersApi } from '../test-support/fake-customers-api';
 
 const api = new FakeCustomersApi((headers) => headers.authorization === 'Bearer s3cret');
 const server = new RecordingHttpServer(api.respond);

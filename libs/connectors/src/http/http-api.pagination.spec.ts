@@ -2,7 +2,7 @@ import { readCommitted, type Cursor, type ReadMessage } from '@tessera/connector
 import { RecordingHttpServer, type ScriptedReply } from '@tessera/testing';
 import { httpApiConnector } from './http-api.connector';
 import type { HttpApiConfig, HttpStreamConfig } from './http-config';
-import { FakeCustomersApi } from './test-support/fake-customers-api';
+import { FakeCustomersApi } from '../test-support/fake-customers-api';
 
 const api = new FakeCustomersApi(() => true);
 let override: ((path: string) => ScriptedReply | undefined) | undefined;

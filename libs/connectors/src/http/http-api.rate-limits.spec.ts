@@ -2,7 +2,7 @@ import { readCommitted, type ReadMessage } from '@tessera/connector-sdk';
 import { RecordingHttpServer, type RecordedRequest, type ScriptedReply, eventually } from '@tessera/testing';
 import { httpApiConnector } from './http-api.connector';
 import type { HttpApiConfig } from './http-config';
-import { FakeCustomersApi } from './test-support/fake-customers-api';
+import { FakeCustomersApi } from '../test-support/fake-customers-api';
 
 // Rate limits and failures in the middle of a paginated read: the read waits, then goes on from the same page.
 const api = new FakeCustomersApi(() => true);

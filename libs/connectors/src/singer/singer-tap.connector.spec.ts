@@ -1,6 +1,6 @@
 import { describeConnectorConformance } from '@tessera/connector-sdk';
 import { singerTapConnector } from './singer-tap.connector';
-import { FakeTapSource } from './test-support/fake-tap-source';
+import { FakeTapSource } from '../test-support/fake-tap-source';
 
 const source = new FakeTapSource();
 beforeAll(() => {

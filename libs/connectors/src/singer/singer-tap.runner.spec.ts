@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readCommitted, type Cursor, type ReadMessage } from '@tessera/connector-sdk';
 import type { SingerConfig } from './singer-config';
 import { singerTapConnector } from './singer-tap.connector';
-import { FakeTapSource, TAP_PASSWORD } from './test-support/fake-tap-source';
+import { FakeTapSource, TAP_PASSWORD } from '../test-support/fake-tap-source';
 
 let source: FakeTapSource;
 beforeEach(() => {

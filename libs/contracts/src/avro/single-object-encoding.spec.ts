@@ -1,4 +1,4 @@
-import { ContractDecodeError } from '../errors/contract-decode-error';
+import { ContractDecodeError } from '../errors/contract-decode.error';
 import { rabinFingerprintBytes } from './rabin-fingerprint';
 import { frameSingleObject, parseSingleObject, singleObjectHeader } from './single-object-encoding';
 

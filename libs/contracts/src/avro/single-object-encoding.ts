@@ -1,4 +1,4 @@
-import { ContractDecodeError } from '../errors/contract-decode-error';
+import { ContractDecodeError } from '../errors/contract-decode.error';
 
 /**
  * Avro single-object encoding (Avro spec, "Single-object encoding"):

@@ -1,8 +1,8 @@
 import { Type, type Resolver } from 'avsc';
 import { rabinFingerprintBytes } from '../avro/rabin-fingerprint';
 import { parseSingleObject, SINGLE_OBJECT_HEADER_LENGTH, singleObjectHeader } from '../avro/single-object-encoding';
-import { ContractDecodeError } from '../errors/contract-decode-error';
-import { ContractEncodeError } from '../errors/contract-encode-error';
+import { ContractDecodeError } from '../errors/contract-decode.error';
+import { ContractEncodeError } from '../errors/contract-encode.error';
 import type { ContractSchemaVersion } from './contract-schema-version';
 import type { RegisteredSchema } from './registered-schema';
 

@@ -160,7 +160,7 @@ describe('FileExportAdapter', () => {
       new Promise<number>((resolve, reject) => {
         const child = spawn(
           process.execPath,
-          [join(__dirname, '../../../../tools/run-ts.js'), join(__dirname, 'test-support/file-export-child.ts')],
+          [join(__dirname, '../../../../tools/run-ts.js'), join(__dirname, '../test-support/file-export-child.ts')],
           {
             env: { ...process.env, EXPORT_DIR: dir, FROM: String(from), TO: String(to) },
             stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,6 +1,6 @@
 import { ApiKey, decodeResponse, encodeRequest, ErrorCode } from '../protocol';
-import { buildBatch, makeRecords } from '../records/kafkajs-batch-builder.test-helper';
-import { RawKafkaClient, startCompatBroker, type CompatBroker } from './compat-fixture';
+import { buildBatch, makeRecords } from '../test-support/kafkajs-batch-builder';
+import { RawKafkaClient, startCompatBroker, type CompatBroker } from '../test-support/compat-fixture';
 
 /** Bad frames and bad batches hurt only the connection that sent them; everyone else keeps being served. */
 describe('bad input', () => {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { kcat, startCompatBroker } from './compat-fixture';
+import { kcat, startCompatBroker } from '../test-support/compat-fixture';
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 

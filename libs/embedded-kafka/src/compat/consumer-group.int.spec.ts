@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import * as path from 'node:path';
 import type { Consumer } from 'kafkajs';
-import { startCompatBroker, type CompatBroker } from './compat-fixture';
+import { startCompatBroker, type CompatBroker } from '../test-support/compat-fixture';
 import { eventually } from '../test-support/eventually';
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');

@@ -1,6 +1,6 @@
 import { ApiKey, ErrorCode } from '../protocol';
-import { buildBatch, makeRecords } from '../records/kafkajs-batch-builder.test-helper';
-import { RawKafkaClient, startCompatBroker, type CompatBroker } from './compat-fixture';
+import { buildBatch, makeRecords } from '../test-support/kafkajs-batch-builder';
+import { RawKafkaClient, startCompatBroker, type CompatBroker } from '../test-support/compat-fixture';
 
 /**
  * What a Kafka 3.x/4.x client does, at the flexible versions (KIP-482) such clients negotiate: neither kafkajs nor

@@ -1,5 +1,5 @@
 import { CompressionTypes, type Consumer, type EachMessagePayload, type Producer } from 'kafkajs';
-import { registerKafkajsCodecs, startCompatBroker, type CompatBroker } from './compat-fixture';
+import { registerKafkajsCodecs, startCompatBroker, type CompatBroker } from '../test-support/compat-fixture';
 import { eventually } from '../test-support/eventually';
 
 registerKafkajsCodecs();

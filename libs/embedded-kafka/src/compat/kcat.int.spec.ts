@@ -1,4 +1,4 @@
-import { kcat, registerKafkajsCodecs, startCompatBroker, type CompatBroker } from './compat-fixture';
+import { kcat, registerKafkajsCodecs, startCompatBroker, type CompatBroker } from '../test-support/compat-fixture';
 
 registerKafkajsCodecs();
 

@@ -1,6 +1,6 @@
 import { decodeRequest, encodeRequest } from './request-codec';
 import { decodeResponse, encodeResponse } from './response-codec';
-import { kafkajsProtocol, kafkajsRequestFrame } from './test-support/kafkajs-internals';
+import { kafkajsProtocol, kafkajsRequestFrame } from '../test-support/kafkajs-internals';
 
 /** Frames written out by hand from Kafka's protocol spec, independent of our tables. */
 const hex = (...parts: string[]) => Buffer.from(parts.join('').replace(/\s+/g, ''), 'hex');

@@ -2,7 +2,7 @@ import { ApiKey } from './api-keys';
 import { supportedVersions } from './api-versions-table';
 import type { MessageBody } from './message-body';
 import { decodeRequest, encodeRequest } from './request-codec';
-import { kafkajsProtocol, kafkajsRequestFrame, kafkajsVersions } from './test-support/kafkajs-internals';
+import { kafkajsProtocol, kafkajsRequestFrame, kafkajsVersions } from '../test-support/kafkajs-internals';
 
 /**
  * Requests as kafkajs 2.2.4 writes them, for every version kafkajs knows that we serve: we must decode them to

@@ -2,7 +2,7 @@ import { ApiKey } from './api-keys';
 import { apiVersionsResponseBody, supportedVersions } from './api-versions-table';
 import type { MessageBody } from './message-body';
 import { encodeResponse } from './response-codec';
-import { kafkajsProtocol, kafkajsRecordBatch, kafkajsVersions } from './test-support/kafkajs-internals';
+import { kafkajsProtocol, kafkajsRecordBatch, kafkajsVersions } from '../test-support/kafkajs-internals';
 
 /**
  * Responses we encode, parsed by kafkajs 2.2.4's own decoders for every version kafkajs knows that we serve.

@@ -1,5 +1,5 @@
 import { decodeRequest, encodeRequest, requestHeaderVersion } from './request-codec';
-import fixtures from './test-support/platformatic-request-bodies.json';
+import fixtures from '../test-support/platformatic-request-bodies.json';
 
 /**
  * Request bodies written by @platformatic/kafka 2.12.1, an independent client that implements every flexible

@@ -2,8 +2,8 @@ import { API_CATALOG } from './api-catalog';
 import { API_VERSIONS } from './api-versions-table';
 import { decodeRequest, encodeRequest } from './request-codec';
 import { decodeResponse, encodeResponse } from './response-codec';
-import { sampleBody } from './test-support/sample-body';
-import type { SampleVariant } from './test-support/sample-body';
+import { sampleBody } from '../test-support/sample-body';
+import type { SampleVariant } from '../test-support/sample-body';
 
 const cases: Array<[string, number, number, SampleVariant]> = [];
 for (const { apiKey, name, minVersion, maxVersion } of API_VERSIONS) {

@@ -1,4 +1,4 @@
-import { buildBatch, makeRecords } from './kafkajs-batch-builder.test-helper';
+import { buildBatch, makeRecords } from '../test-support/kafkajs-batch-builder';
 import { RecordBatchIterator } from './record-batch-iterator';
 import { RecordBatchView, incrementSequence } from './record-batch-view';
 import { findFirstRecordAtOrAfter } from './record-timestamp-search';

@@ -1,6 +1,6 @@
 import { ApiKey } from '../protocol';
-import { buildBatch, makeRecords } from '../records/kafkajs-batch-builder.test-helper';
-import { RawKafkaClient, startCompatBroker, type CompatBroker } from '../compat/compat-fixture';
+import { buildBatch, makeRecords } from '../test-support/kafkajs-batch-builder';
+import { RawKafkaClient, startCompatBroker, type CompatBroker } from '../test-support/compat-fixture';
 
 /** Fetch long polling: honours maxWaitMs and minBytes, wakes on append, and costs nothing while idle. */
 describe('Fetch long poll', () => {

@@ -1,6 +1,6 @@
 import { ApiKey, decodeResponse, encodeRequest } from '../protocol';
-import { buildBatch, makeRecords } from '../records/kafkajs-batch-builder.test-helper';
-import { RawKafkaClient, startCompatBroker, type CompatBroker } from '../compat/compat-fixture';
+import { buildBatch, makeRecords } from '../test-support/kafkajs-batch-builder';
+import { RawKafkaClient, startCompatBroker, type CompatBroker } from '../test-support/compat-fixture';
 
 /** Pipelined requests on one connection: handled in order, answered in order, produces included. */
 describe('KafkaConnection ordering', () => {

@@ -12,4 +12,6 @@ export {
   type LogConfig,
   type TopicConfigEntry,
 } from './log-config';
-export { InvalidTopicError, TopicExistsError, UnknownTopicError } from './storage-errors';
+export { InvalidTopicError } from './invalid-topic.error';
+export { TopicExistsError } from './topic-exists.error';
+export { UnknownTopicError } from './unknown-topic.error';

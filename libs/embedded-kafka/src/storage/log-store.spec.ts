@@ -1,10 +1,12 @@
-import { buildBatch, makeRecords } from '../records/kafkajs-batch-builder.test-helper';
+import { buildBatch, makeRecords } from '../test-support/kafkajs-batch-builder';
 import { LogStore } from './log-store';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCode } from '../protocol/error-codes';
-import { InvalidTopicError, TopicExistsError, UnknownTopicError } from './storage-errors';
-import { batchesOf, makeTempDir, removeDir } from './storage.test-helper';
+import { InvalidTopicError } from './invalid-topic.error';
+import { TopicExistsError } from './topic-exists.error';
+import { UnknownTopicError } from './unknown-topic.error';
+import { batchesOf, makeTempDir, removeDir } from '../test-support/storage-helpers';
 
 describe('LogStore', () => {
   let dataDir: string;

@@ -14,7 +14,9 @@ import {
 import { OffsetStore } from './offset-store';
 import { PartitionLog } from './partition-log';
 import { ProducerIdAllocator } from './producer-id-allocator';
-import { InvalidTopicError, TopicExistsError, UnknownTopicError } from './storage-errors';
+import { InvalidTopicError } from './invalid-topic.error';
+import { TopicExistsError } from './topic-exists.error';
+import { UnknownTopicError } from './unknown-topic.error';
 import { ErrorCode } from '../protocol/error-codes';
 import { TopicInfo, TopicMetadataStore } from './topic-metadata-store';
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OffsetStore } from './offset-store';
-import { makeTempDir, removeDir } from './storage.test-helper';
+import { makeTempDir, removeDir } from '../test-support/storage-helpers';
 
 describe('OffsetStore', () => {
   let dir: string;

@@ -2,10 +2,10 @@ import * as fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RecordBatchIterator } from '../records';
-import { buildBatch, makeRecords } from '../records/kafkajs-batch-builder.test-helper';
+import { buildBatch, makeRecords } from '../test-support/kafkajs-batch-builder';
 import { DEFAULT_LOG_CONFIG, LogConfig } from './log-config';
 import { PartitionLog } from './partition-log';
-import { batchesOf, makeTempDir, removeDir } from './storage.test-helper';
+import { batchesOf, makeTempDir, removeDir } from '../test-support/storage-helpers';
 
 function openLog(dir: string, config: Partial<LogConfig>): PartitionLog {
   return PartitionLog.open({

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildBatch, makeRecords } from '../records/kafkajs-batch-builder.test-helper';
+import { buildBatch, makeRecords } from '../test-support/kafkajs-batch-builder';
 import { DEFAULT_LOG_CONFIG, LogConfig } from './log-config';
 import { PartitionLog } from './partition-log';
-import { batchesOf, makeTempDir, removeDir } from './storage.test-helper';
+import { batchesOf, makeTempDir, removeDir } from '../test-support/storage-helpers';
 
 const warnings: Array<Record<string, unknown>> = [];
 const logger = {

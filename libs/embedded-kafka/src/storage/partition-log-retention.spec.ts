@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildBatch, makeRecords } from '../records/kafkajs-batch-builder.test-helper';
+import { buildBatch, makeRecords } from '../test-support/kafkajs-batch-builder';
 import { DEFAULT_LOG_CONFIG, LogConfig } from './log-config';
 import { PartitionLog } from './partition-log';
 import { ErrorCode } from '../protocol/error-codes';
-import { makeTempDir, removeDir } from './storage.test-helper';
+import { makeTempDir, removeDir } from '../test-support/storage-helpers';
 
 function openLog(dir: string, overrides: Partial<LogConfig> = {}): PartitionLog {
   return PartitionLog.open({

@@ -2,11 +2,11 @@ import { crc32c } from '@node-rs/crc32';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RecordBatchView } from '../records';
-import { buildBatch, makeRecords } from '../records/kafkajs-batch-builder.test-helper';
+import { buildBatch, makeRecords } from '../test-support/kafkajs-batch-builder';
 import { DEFAULT_LOG_CONFIG, LogConfig } from './log-config';
 import { PartitionLog } from './partition-log';
 import { ErrorCode } from '../protocol/error-codes';
-import { batchesOf, makeTempDir, removeDir } from './storage.test-helper';
+import { batchesOf, makeTempDir, removeDir } from '../test-support/storage-helpers';
 
 function openLog(dir: string, overrides: Partial<LogConfig> = {}): PartitionLog {
   return PartitionLog.open({

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { ProducerIdAllocator } from './producer-id-allocator';
-import { makeTempDir, removeDir } from './storage.test-helper';
+import { makeTempDir, removeDir } from '../test-support/storage-helpers';
 
 describe('ProducerIdAllocator', () => {
   let dir: string;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OFFSET_INDEX_LAYOUT, SparseIndex, TIME_INDEX_LAYOUT } from './sparse-index';
-import { makeTempDir, removeDir } from './storage.test-helper';
+import { makeTempDir, removeDir } from '../test-support/storage-helpers';
 
 describe('SparseIndex', () => {
   let dir: string;

@@ -1,6 +1,16 @@
 import { BadRequestException } from '@nestjs/common';
 import { JsonBodyValidator } from './json-body-validator';
 
+function rejection(validator: JsonBodyValidator<unknown>, body: unknown): { message: string; details: unknown[] } {
+  try {
+    validator.parse(body);
+  } catch (err) {
+    expect(err).toBeInstanceOf(BadRequestException);
+    return (err as BadRequestException).getResponse() as { message: string; details: unknown[] };
+  }
+  throw new Error('expected a 400');
+}
+
 describe('JsonBodyValidator', () => {
   const validator = new JsonBodyValidator<{ name: string; size: number }>({
     type: 'object',
@@ -13,18 +23,31 @@ describe('JsonBodyValidator', () => {
     expect(validator.parse({ name: 'a', size: 2 })).toEqual({ name: 'a', size: 2 });
   });
 
-  it('answers 400 naming every offending field', () => {
-    let caught: unknown;
-    try {
-      validator.parse({ name: 3, size: 0, extra: true });
-    } catch (err) {
-      caught = err;
-    }
-    expect(caught).toBeInstanceOf(BadRequestException);
-    const body = (caught as BadRequestException).getResponse() as { message: string; details: string[] };
+  it('answers 400 naming every offending field by JSON Pointer, the ingest API shape', () => {
+    const body = rejection(validator, { name: 3, size: 0, extra: true });
     expect(body.details).toEqual(
-      expect.arrayContaining(['/name must be string', '/size must be >= 1', '/ must NOT have additional properties']),
+      expect.arrayContaining([
+        { path: '/name', message: 'must be string' },
+        { path: '/size', message: 'must be >= 1' },
+        { path: '/extra', message: 'must NOT have additional properties' },
+      ]),
     );
-    expect(body.message).toBe(`invalid request body: ${body.details.join('; ')}`);
+    expect(body.details).toHaveLength(3);
+    expect(body.message).toMatch(/^body\/(name|size|extra) must/);
+  });
+
+  it('names a missing field at its own path', () => {
+    expect(rejection(validator, { name: 'a' })).toEqual({
+      message: 'body/size is required',
+      details: [{ path: '/size', message: 'is required' }],
+    });
+  });
+
+  it('stops at the first violation when asked (the ingest hot path)', () => {
+    const first = new JsonBodyValidator<{ a: string; b: string }>(
+      { type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' } } },
+      { allErrors: false },
+    );
+    expect(rejection(first, { a: 1, b: 2 }).details).toHaveLength(1);
   });
 });

@@ -1,19 +1,74 @@
 import { BadRequestException } from '@nestjs/common';
-import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv, { type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// The first violation is what a sender needs, and the hot ingest path stops at it; admin bodies are small.
+// strictRequired off: `anyOf: [{ required: ['a'] }, { required: ['b'] }]` names properties declared beside it.
+const firstError = new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true });
+const everyError = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
 
-/** Checks a request body against a JSON Schema; a mismatch is a 400 whose details name every offending field. */
+export interface SchemaViolation {
+  /** JSON Pointer into the body, e.g. "/records/3/mapping/email". */
+  path: string;
+  message: string;
+}
+
+export interface JsonBodyValidatorOptions {
+  /** List every violation instead of stopping at the first (default true). */
+  allErrors?: boolean;
+}
+
+/**
+ * Every JSON-schema-checked request body: a mismatch is a 400 `{ message, details: [{ path, message }] }` whose
+ * paths are JSON Pointers into the body and whose message names the first, e.g. "body/records/3/userId must be
+ * string". The ingest API (public, used by SDK users) defined this shape; the admin APIs share it.
+ */
 export class JsonBodyValidator<T> {
-  private readonly validate: ValidateFunction;
+  private readonly validate: ValidateFunction<T>;
 
-  constructor(schema: object) {
-    this.validate = ajv.compile(schema);
+  constructor(schema: JSONSchemaType<T> | object, options: JsonBodyValidatorOptions = {}) {
+    this.validate = (options.allErrors === false ? firstError : everyError).compile<T>(schema as JSONSchemaType<T>);
   }
 
-  parse(body: unknown): T {
-    if (this.validate(body)) return body as T;
-    const details = (this.validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
-    throw new BadRequestException({ message: `invalid request body: ${details.join('; ')}`, details });
+  /** Returns the body typed, or throws BadRequestException with `details: SchemaViolation[]`. */
+  parse(body: unknown, what = 'body'): T {
+    if (this.validate(body)) return body;
+    const details = mostSpecific((this.validate.errors ?? []).map(toViolation));
+    const first = details[0];
+    const message = first ? `${what}${first.path || ''} ${first.message}` : `${what} is invalid`;
+    throw new BadRequestException({ message, details });
   }
+}
+
+interface KeyedViolation extends SchemaViolation {
+  keyword: string;
+}
+
+/**
+ * An anyOf that fails reports every branch's error plus its own summary; what helps the sender is the branch that
+ * got furthest: the deepest path, and a branch whose type matched over one that failed on type (a mapping entry
+ * `{ "to": "x", "cast": "uuid" }` is about `cast`, not "must be string"). Failures of several branches at one path
+ * are joined ("must match pattern A or must match pattern B"). Without an anyOf failure this is the identity.
+ */
+function mostSpecific(violations: KeyedViolation[]): SchemaViolation[] {
+  if (violations.length <= 1 || !violations.some((v) => v.keyword === 'anyOf'))
+    return violations.map(({ path, message }) => ({ path, message }));
+  let kept = violations.filter((v) => v.keyword !== 'anyOf');
+  if (kept.some((v) => v.keyword !== 'type')) kept = kept.filter((v) => v.keyword !== 'type');
+  if (kept.length === 0) kept = violations;
+  const depth = (path: string) => path.split('/').length;
+  const byPath = new Map<string, string[]>();
+  for (const v of [...kept].sort((a, b) => depth(b.path) - depth(a.path))) {
+    const messages = byPath.get(v.path) ?? [];
+    if (!messages.includes(v.message)) messages.push(v.message);
+    byPath.set(v.path, messages);
+  }
+  return [...byPath].map(([path, messages]) => ({ path, message: messages.join(' or ') }));
+}
+
+function toViolation(error: ErrorObject): KeyedViolation {
+  let path = error.instancePath;
+  if (error.keyword === 'additionalProperties') path += `/${String(error.params.additionalProperty)}`;
+  if (error.keyword === 'required') path += `/${String(error.params.missingProperty)}`;
+  const message = error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
+  return { path, message, keyword: error.keyword };
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-const FIXTURE = path.join(__dirname, 'test-fixtures', 'shutdown-fixture.main.ts');
+const FIXTURE = path.join(__dirname, '..', 'test-support', 'shutdown-fixture.main.ts');
 
 /** Fixtures still holding their pipes; a test that timed out waiting for READY must not leave one running. */
 const liveChildren = new Set<ChildProcess>();

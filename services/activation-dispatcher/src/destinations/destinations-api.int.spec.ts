@@ -107,7 +107,7 @@ describe('destinations API', () => {
     expect(unknown.body.details).toEqual([{ path: '$.kind', message: expect.stringContaining('webhook') }]);
     const shape = await h.http('POST', '/v1/destinations', { name: 'bad', kind: 'webhook', config: { url: 'http://x' }, maxAttempts: 0 });
     expect(shape.status).toBe(400);
-    expect(shape.body.details).toEqual(['/maxAttempts must be >= 1']);
+    expect(shape.body.details).toEqual([{ path: '/maxAttempts', message: 'must be >= 1' }]);
   });
 
   it('a test send goes through the adapter and says what happened: delivered, or auth_failed with the reason', async () => {

@@ -332,7 +332,7 @@ function hostileCases(): fc.Arbitrary<FuzzCase> {
     // Odd URLs and methods, on ingest, admin and shared routes.
     fc
       .record({
-        base: fc.constantFrom('/v1', '/admin/sources', '/admin/sources/x', '/healthz', '/readyz', '/metrics', '/openapi.json', ''),
+        base: fc.constantFrom('/v1', '/v1/sources', '/v1/sources/x', '/healthz', '/readyz', '/metrics', '/openapi.json', ''),
         tail: fc.oneof(
           printable(30).map((s) => `/${encodeURI(s)}`),
           fc.constantFrom(

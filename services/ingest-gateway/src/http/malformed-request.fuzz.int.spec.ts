@@ -184,7 +184,7 @@ function fuzzCases(writeKey: string): fc.Arbitrary<FuzzCase> {
       })),
     fc
       .record({
-        path: fc.constantFrom('/admin/sources', '/admin/sources/x/disable'),
+        path: fc.constantFrom('/v1/sources', '/v1/sources/x/disable'),
         authorization: fc.option(printable, { nil: undefined }),
       })
       .map(({ path, authorization }) => ({

@@ -5,7 +5,7 @@ import { METRICS_REGISTRY, SERVICE_KIT_OPTIONS, type ResolvedServiceKitOptions }
 import { splitFieldMapping } from '@tessera/record-mapping';
 import { randomUUID } from 'node:crypto';
 import type { Message } from 'kafkajs';
-import { JsonSchemaValidator } from '../http/json-schema-validator';
+import { JsonBodyValidator } from '@tessera/service-kit';
 import { DurablePublisher } from '../publishing/durable-publisher';
 import { SourceRateLimiter } from '../rate-limit/source-rate-limiter';
 import { WriteKeyAuthenticator } from '../sources/write-key-authenticator';
@@ -13,7 +13,7 @@ import { RecordsMetrics } from './metrics';
 import { RECORDS_BODY_SCHEMA, type RecordsBody } from './records.schema';
 
 const RAW_RECORD_HEADERS = contractHeaders(Topics.RecordsRaw);
-const recordsBody = new JsonSchemaValidator<RecordsBody>(RECORDS_BODY_SCHEMA);
+const recordsBody = new JsonBodyValidator<RecordsBody>(RECORDS_BODY_SCHEMA, { allErrors: false });
 
 /** Profile records from business systems -> cdp.records.raw, keyed sourceId:recordId (per-record order). */
 @Injectable()
@@ -33,7 +33,7 @@ export class RecordsService {
   /** Returns the number of records acknowledged. */
   async ingest(authorization: string | undefined, body: unknown, receivedAt: number): Promise<number> {
     const source = await this.authenticator.authenticate(authorization, body);
-    const input = recordsBody.check(body);
+    const input = recordsBody.parse(body);
     this.rateLimiter.charge(source, input.records.length);
     const messages: Message[] = input.records.map((record) => ({
       key: `${source.id}:${record.recordId}`,

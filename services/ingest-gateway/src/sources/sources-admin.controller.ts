@@ -1,21 +1,21 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { JsonSchemaValidator } from '../http/json-schema-validator';
+import { JsonBodyValidator } from '@tessera/service-kit';
 import type { Source } from './source';
 import { SourceRepository } from './source-repository';
 import { CREATE_SOURCE_SCHEMA, UPDATE_SOURCE_SCHEMA, type CreateSourceBody, type UpdateSourceBody } from './sources-admin.schemas';
 import { WriteKeyAuthenticator } from './write-key-authenticator';
 import { generateWriteKey, writeKeyDigest } from './write-key';
 
-const createBody = new JsonSchemaValidator<CreateSourceBody>(CREATE_SOURCE_SCHEMA);
-const updateBody = new JsonSchemaValidator<UpdateSourceBody>(UPDATE_SOURCE_SCHEMA);
+const createBody = new JsonBodyValidator<CreateSourceBody>(CREATE_SOURCE_SCHEMA, { allErrors: false });
+const updateBody = new JsonBodyValidator<UpdateSourceBody>(UPDATE_SOURCE_SCHEMA, { allErrors: false });
 
 /**
  * Sources and write keys. A write key is shown exactly once, in the answer to create or rotate-key; only its
  * SHA-256 digest is stored.
  */
 @ApiTags('admin: sources')
-@Controller('admin/sources')
+@Controller('v1/sources')
 export class SourcesAdminController {
   constructor(
     private readonly sources: SourceRepository,
@@ -25,7 +25,7 @@ export class SourcesAdminController {
   @Post()
   @ApiOperation({ summary: 'Create a source; the answer holds its write key, shown only this once' })
   async create(@Body() body: unknown): Promise<{ source: Source; writeKey: string }> {
-    const input = createBody.check(body);
+    const input = createBody.parse(body);
     const writeKey = generateWriteKey();
     const source = await this.sources.create(input.name, writeKeyDigest(writeKey), input.rateLimit ?? null);
     return { source, writeKey };
@@ -45,7 +45,7 @@ export class SourcesAdminController {
   @Patch(':id')
   @ApiOperation({ summary: 'Rename, enable or disable a source, or set (null: clear) its rate-limit override' })
   async update(@Param('id') id: string, @Body() body: unknown): Promise<Source> {
-    const source = this.found(id, await this.sources.update(id, updateBody.check(body)));
+    const source = this.found(id, await this.sources.update(id, updateBody.parse(body)));
     this.authenticator.forgetSource(id);
     return source;
   }

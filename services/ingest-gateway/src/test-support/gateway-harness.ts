@@ -71,7 +71,7 @@ export class GatewayHarness {
   }
 
   async createSource(name: string, rateLimit?: { eventsPerSecond: number; burst: number }): Promise<CreatedSource> {
-    const { status, json } = await this.admin('POST', '/admin/sources', { name, ...(rateLimit ? { rateLimit } : {}) });
+    const { status, json } = await this.admin('POST', '/v1/sources', { name, ...(rateLimit ? { rateLimit } : {}) });
     if (status !== 201) throw new Error(`create source answered ${status}: ${JSON.stringify(json)}`);
     return json as CreatedSource;
   }

@@ -38,7 +38,7 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
       paths: Record<string, { post?: { requestBody?: unknown } }>;
     };
     expect(Object.keys(openapi.paths)).toEqual(
-      expect.arrayContaining(['/v1/track', '/v1/batch', '/v1/import', '/v1/records', '/admin/sources']),
+      expect.arrayContaining(['/v1/track', '/v1/batch', '/v1/import', '/v1/records', '/v1/sources']),
     );
     expect(JSON.stringify(openapi.paths['/v1/batch'].post?.requestBody)).toContain('"maxItems":2500');
     expect(JSON.stringify(openapi.paths['/v1/records'].post?.requestBody)).toContain('recordId');
@@ -244,15 +244,15 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
       const created = await gateway.createSource('to disable');
       const key = { authorization: basicAuth(created.writeKey) };
       expect((await gateway.post('/v1/track', { userId: 'd', event: 'E' }, key)).status).toBe(200);
-      const disabled = await gateway.admin('POST', `/admin/sources/${created.source.id}/disable`);
+      const disabled = await gateway.admin('POST', `/v1/sources/${created.source.id}/disable`);
       expect(disabled).toMatchObject({ status: 200, json: { id: created.source.id, enabled: false } });
       const refused = await gateway.post('/v1/track', { userId: 'd', event: 'E' }, key);
       expect(refused.status).toBe(401);
       expect(refused.json.message).toContain('disabled');
-      expect((await gateway.admin('POST', `/admin/sources/${created.source.id}/enable`)).status).toBe(200);
+      expect((await gateway.admin('POST', `/v1/sources/${created.source.id}/enable`)).status).toBe(200);
       expect((await gateway.post('/v1/track', { userId: 'd', event: 'E' }, key)).status).toBe(200);
 
-      const rotated = await gateway.admin('POST', `/admin/sources/${created.source.id}/rotate-key`);
+      const rotated = await gateway.admin('POST', `/v1/sources/${created.source.id}/rotate-key`);
       expect(rotated.status).toBe(200);
       expect(rotated.json.writeKey).not.toBe(created.writeKey);
       expect(rotated.json.source.keyRotatedAt).toEqual(expect.any(String));
@@ -265,14 +265,14 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
 
   describe('admin API', () => {
     it('needs the admin bearer token', async () => {
-      const res = await fetch(`${gateway.url}/admin/sources`);
+      const res = await fetch(`${gateway.url}/v1/sources`);
       expect(res.status).toBe(401);
-      const wrong = await fetch(`${gateway.url}/admin/sources`, { headers: { authorization: 'Bearer wrong' } });
+      const wrong = await fetch(`${gateway.url}/v1/sources`, { headers: { authorization: 'Bearer wrong' } });
       expect(wrong.status).toBe(401);
     });
 
     it('lists sources without keys or digests; stores only a SHA-256 of each key', async () => {
-      const listed = await gateway.admin('GET', '/admin/sources');
+      const listed = await gateway.admin('GET', '/v1/sources');
       expect(listed.status).toBe(200);
       const ids = (listed.json.sources as { id: string }[]).map((s) => s.id);
       expect(ids).toEqual(expect.arrayContaining(['dev', web.source.id]));
@@ -293,10 +293,10 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
     });
 
     it('validates admin bodies with the path of the problem, and 404s unknown sources', async () => {
-      const bad = await gateway.admin('POST', '/admin/sources', { name: '', extra: 1 });
+      const bad = await gateway.admin('POST', '/v1/sources', { name: '', extra: 1 });
       expect(bad.status).toBe(400);
       expect(bad.json.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: expect.any(String) })]));
-      const missing = await gateway.admin('POST', '/admin/sources/nope/disable');
+      const missing = await gateway.admin('POST', '/v1/sources/nope/disable');
       expect(missing.status).toBe(404);
     });
   });
@@ -362,7 +362,7 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
     expect(refused.json.message).toContain('1 events/s');
     // Other sources are not affected.
     expect((await gateway.post('/v1/track', { userId: 'u', event: 'E' }, auth)).status).toBe(200);
-    const patched = await gateway.admin('PATCH', `/admin/sources/${limited.source.id}`, { rateLimit: null });
+    const patched = await gateway.admin('PATCH', `/v1/sources/${limited.source.id}`, { rateLimit: null });
     expect(patched).toMatchObject({ status: 200, json: { rateLimit: null } });
     expect((await gateway.post('/v1/batch', batch(2), key)).status).toBe(200);
   });

@@ -2,8 +2,8 @@ import { TOPIC_SPECS } from '@tessera/contracts';
 import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
 import { AppModule } from '../app.module';
-import { groupItem } from '../survivorship/group-items.fixture';
-import { trackItem } from '../survivorship/test-items.fixture';
+import { groupItem } from '../test-support/group-items.fixture';
+import { trackItem } from '../test-support/test-items.fixture';
 import { MergerHarness, type JsonBody } from '../test-support/merger-harness';
 
 const T0 = Date.UTC(2026, 0, 1);

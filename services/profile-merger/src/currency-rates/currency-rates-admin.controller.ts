@@ -1,13 +1,12 @@
 import { BadRequestException, Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '@tessera/service-kit';
-import Ajv from 'ajv';
+import { AdminOnly, JsonBodyValidator } from '@tessera/service-kit';
 import { CurrencyRateRepository, type CurrencyRatesView, type PutCurrencyRates } from './currency-rate.repository';
 
 const ISO_4217: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
 const CURRENCY = { type: 'string', pattern: '^[A-Z]{3}$' } as const;
 
-const validatePut = new Ajv({ strict: true }).compile<PutCurrencyRates>({
+const putBody = new JsonBodyValidator<PutCurrencyRates>({
   type: 'object',
   additionalProperties: false,
   required: ['rates'],
@@ -30,11 +29,8 @@ const validatePut = new Ajv({ strict: true }).compile<PutCurrencyRates>({
   },
 });
 
-function checkPut(body: unknown): PutCurrencyRates {
-  if (!validatePut(body)) {
-    const error = validatePut.errors?.[0];
-    throw new BadRequestException(`body${error?.instancePath ?? ''} ${error?.message ?? 'is invalid'}`);
-  }
+function checkPut(input: unknown): PutCurrencyRates {
+  const body = putBody.parse(input);
   for (const code of [body.reportingCurrency, ...body.rates.map((r) => r.currency)]) {
     if (code !== undefined && !ISO_4217.has(code)) throw new BadRequestException(`${code} is not an ISO 4217 currency code`);
   }
@@ -53,7 +49,7 @@ function checkPut(body: unknown): PutCurrencyRates {
  */
 @ApiTags('admin: currency rates')
 @AdminOnly()
-@Controller('admin/currency-rates')
+@Controller('v1/currency-rates')
 export class CurrencyRatesAdminController {
   constructor(private readonly rates: CurrencyRateRepository) {}
 

@@ -3,7 +3,7 @@ import { startServiceForTest, type RunningService } from '@tessera/service-kit';
 import { createTestSchema, createTestTopics, eventually, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { AppModule } from '../app.module';
-import { identifyItem, trackItem } from '../survivorship/test-items.fixture';
+import { identifyItem, trackItem } from '../test-support/test-items.fixture';
 import { MergerHarness, type JsonBody } from '../test-support/merger-harness';
 
 const T0 = Date.UTC(2026, 11, 1);
@@ -78,8 +78,8 @@ describe('orders, currencies and test traffic in the merger', () => {
   });
 
   it('keeps the rate table behind the admin token and refuses malformed rates', async () => {
-    expect((await fetch(`${service.url}/admin/currency-rates`)).status).toBe(401);
-    expect((await harness.admin('GET', '/admin/currency-rates')).status).toBe(200);
+    expect((await fetch(`${service.url}/v1/currency-rates`)).status).toBe(401);
+    expect((await harness.admin('GET', '/v1/currency-rates')).status).toBe(200);
     for (const body of [
       { rates: [{ currency: 'EURO', date: '2026-12-01', rate: 1.1 }] },
       { rates: [{ currency: 'ABC', date: '2026-12-01', rate: 1.1 }] },
@@ -88,12 +88,12 @@ describe('orders, currencies and test traffic in the merger', () => {
       { reportingCurrency: 'usd', rates: [] },
       { rates: [] },
     ]) {
-      expect({ body, status: (await harness.admin('PUT', '/admin/currency-rates', body)).status }).toEqual({ body, status: 400 });
+      expect({ body, status: (await harness.admin('PUT', '/v1/currency-rates', body)).status }).toEqual({ body, status: 400 });
     }
   });
 
   it('counts each order once, keeps currencies apart, converts with the rate table and flags what it cannot convert', async () => {
-    const put = await harness.admin('PUT', '/admin/currency-rates', {
+    const put = await harness.admin('PUT', '/v1/currency-rates', {
       reportingCurrency: 'USD',
       rates: [
         { currency: 'EUR', date: '2026-11-30', rate: 1.05 },
@@ -173,7 +173,7 @@ describe('orders, currencies and test traffic in the merger', () => {
     });
 
     // A new rate applies at the next read, retroactively; adding a JPY rate lifts the flag.
-    await harness.admin('PUT', '/admin/currency-rates', {
+    await harness.admin('PUT', '/v1/currency-rates', {
       rates: [
         { currency: 'EUR', date: '2026-12-02', rate: 1.2 },
         { currency: 'JPY', date: '2026-12-02', rate: 0.0065 },

@@ -1,7 +1,7 @@
 import { encode, Topics } from '@tessera/contracts';
 import { createServiceDataSource } from '@tessera/persistence';
 import { createTestSchema, type TestSchema } from '@tessera/testing';
-import { trackItem } from '../survivorship/test-items.fixture';
+import { trackItem } from '../test-support/test-items.fixture';
 import { ItemIdentityBySource1732800000100 } from './item-identity-by-source.migration';
 import { PROFILE_MERGER_MIGRATIONS } from './migrations';
 

@@ -2,7 +2,7 @@ import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, t
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
 import { TOPIC_SPECS } from '@tessera/contracts';
 import { AppModule } from '../app.module';
-import { identifyItem, recordItem } from '../survivorship/test-items.fixture';
+import { identifyItem, recordItem } from '../test-support/test-items.fixture';
 import { MergerHarness } from '../test-support/merger-harness';
 
 const T0 = Date.UTC(2026, 2, 1);
@@ -37,11 +37,11 @@ describe('field priorities name real fields (admin API, embedded broker and Post
   });
 
   it('a field priority on firstName governs given-name, where a web identify files firstName', async () => {
-    const shop = await harness.admin('PUT', '/admin/priorities/sources/shop', { priority: 5, fields: { firstName: 1 } });
+    const shop = await harness.admin('PUT', '/v1/priorities/sources/shop', { priority: 5, fields: { firstName: 1 } });
     expect(shop.status).toBe(200);
     expect(await shop.json()).toEqual({ sourceId: 'shop', priority: 5, fields: { 'given-name': 1 } });
-    expect((await harness.admin('PUT', '/admin/priorities/sources/crm', { priority: 2 })).status).toBe(200);
-    const listed = (await (await harness.admin('GET', '/admin/priorities')).json()) as { sources: unknown[] };
+    expect((await harness.admin('PUT', '/v1/priorities/sources/crm', { priority: 2 })).status).toBe(200);
+    const listed = (await (await harness.admin('GET', '/v1/priorities')).json()) as { sources: unknown[] };
     expect(listed.sources).toContainEqual({ sourceId: 'shop', priority: 5, fields: { 'given-name': 1 } });
 
     // The shop's older identify beats the CRM's newer record on given-name only through the field priority.
@@ -74,8 +74,8 @@ describe('field priorities name real fields (admin API, embedded broker and Post
     [{ crm_id: 1 }, 'identifiers are not traits'],
     [{ firstName: 1, 'given-name': 3 }, 'both name the field "given-name"'],
   ])('answers 400 naming the accepted fields to %j, and keeps the stored setting', async (fields, reason) => {
-    expect((await harness.admin('PUT', '/admin/priorities/sources/kiosk', { priority: 7, fields: { first_name: 2 } })).status).toBe(200);
-    const answer = await harness.admin('PUT', '/admin/priorities/sources/kiosk', { priority: 5, fields });
+    expect((await harness.admin('PUT', '/v1/priorities/sources/kiosk', { priority: 7, fields: { first_name: 2 } })).status).toBe(200);
+    const answer = await harness.admin('PUT', '/v1/priorities/sources/kiosk', { priority: 5, fields });
     expect(answer.status).toBe(400);
     const body = (await answer.json()) as { message: string };
     expect(body.message).toContain(reason);
@@ -83,7 +83,7 @@ describe('field priorities name real fields (admin API, embedded broker and Post
       expect(body.message).toContain(
         'Accepted: a trait or untagged record attribute as sources send it (e.g. plan), a semantic tag (email, phone, given-name',
       );
-    const listed = (await (await harness.admin('GET', '/admin/priorities')).json()) as { sources: unknown[] };
+    const listed = (await (await harness.admin('GET', '/v1/priorities')).json()) as { sources: unknown[] };
     expect(listed.sources).toContainEqual({ sourceId: 'kiosk', priority: 7, fields: { 'given-name': 2 } });
   });
 });

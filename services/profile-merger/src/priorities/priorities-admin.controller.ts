@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import Ajv from 'ajv';
+import { JsonBodyValidator } from '@tessera/service-kit';
 import { canonicalPriorityFields } from './priority-field-names';
 import { PriorityRepository, type SourcePrioritySetting } from './priority-repository';
 
@@ -9,7 +9,7 @@ interface PutSourcePriorityBody {
   fields?: Record<string, number>;
 }
 
-const validatePut = new Ajv({ strict: true }).compile<PutSourcePriorityBody>({
+const putBody = new JsonBodyValidator<PutSourcePriorityBody>({
   type: 'object',
   additionalProperties: false,
   required: ['priority'],
@@ -25,7 +25,7 @@ const validatePut = new Ajv({ strict: true }).compile<PutSourcePriorityBody>({
  * from then on; stored values keep the priority they won with.
  */
 @ApiTags('admin: priorities')
-@Controller('admin/priorities')
+@Controller('v1/priorities')
 export class PrioritiesAdminController {
   constructor(private readonly priorities: PriorityRepository) {}
 
@@ -42,13 +42,10 @@ export class PrioritiesAdminController {
       'Field names are stored as the merger files traits: Segment aliases become their semantic tag (firstName -> given-name); consent, identifier tags and near-misses of a semantic tag (FirstName) get 400 naming the accepted fields.',
   })
   async put(@Param('sourceId') sourceId: string, @Body() body: unknown): Promise<SourcePrioritySetting> {
-    if (!validatePut(body)) {
-      const error = validatePut.errors?.[0];
-      throw new BadRequestException(`body${error?.instancePath ?? ''} ${error?.message ?? 'is invalid'}`);
-    }
-    const fields = canonicalPriorityFields(body.fields ?? {});
+    const input = putBody.parse(body);
+    const fields = canonicalPriorityFields(input.fields ?? {});
     if (!fields.ok) throw new BadRequestException(fields.message);
-    return this.priorities.put({ sourceId, priority: body.priority, fields: fields.fields });
+    return this.priorities.put({ sourceId, priority: input.priority, fields: fields.fields });
   }
 
   @Delete('sources/:sourceId')

@@ -3,7 +3,7 @@ import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, t
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { AppModule } from '../app.module';
-import { identifyItem, recordItem, trackItem } from '../survivorship/test-items.fixture';
+import { identifyItem, recordItem, trackItem } from '../test-support/test-items.fixture';
 import { MergerHarness, type JsonBody } from '../test-support/merger-harness';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -36,10 +36,10 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
     await tail.connect();
     await tail.subscribe({ topic: Topics.ProfilesChanged, fromBeginning: true });
     await tail.run({ eachMessage: async ({ message }) => void changes.push(decode(Topics.ProfilesChanged, message.value as Buffer)) });
-    expect((await harness.admin('PUT', '/admin/priorities/sources/crm', { priority: 1 })).status).toBe(200);
-    expect((await harness.admin('PUT', '/admin/priorities/sources/web', { priority: 5, fields: { plan: 1 } })).status).toBe(200);
+    expect((await harness.admin('PUT', '/v1/priorities/sources/crm', { priority: 1 })).status).toBe(200);
+    expect((await harness.admin('PUT', '/v1/priorities/sources/web', { priority: 5, fields: { plan: 1 } })).status).toBe(200);
     // The fixtures' orders are in EUR: reported in EUR, revenueTotal is their plain sum.
-    expect((await harness.admin('PUT', '/admin/currency-rates', { reportingCurrency: 'EUR', rates: [] })).status).toBe(200);
+    expect((await harness.admin('PUT', '/v1/currency-rates', { reportingCurrency: 'EUR', rates: [] })).status).toBe(200);
   }, 60_000);
 
   afterAll(async () => {
@@ -51,13 +51,19 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP', () 
   });
 
   it('keeps priorities behind the admin token', async () => {
-    expect((await fetch(`${service.url}/admin/priorities`)).status).toBe(401);
-    const listed = (await (await harness.admin('GET', '/admin/priorities')).json()) as { sources: unknown[] };
+    expect((await fetch(`${service.url}/v1/priorities`)).status).toBe(401);
+    const listed = (await (await harness.admin('GET', '/v1/priorities')).json()) as { sources: unknown[] };
     expect(listed.sources).toEqual([
       { sourceId: 'crm', priority: 1, fields: {} },
       { sourceId: 'web', priority: 5, fields: { plan: 1 } },
     ]);
-    expect((await harness.admin('PUT', '/admin/priorities/sources/x', { priority: 0 })).status).toBe(400);
+    expect((await harness.admin('PUT', '/v1/priorities/sources/x', { priority: 0 })).status).toBe(400);
+  });
+
+  it('serves its admin routes under /v1 only, as every service does', async () => {
+    expect((await harness.admin('GET', '/admin/priorities')).status).toBe(404);
+    expect((await harness.admin('GET', '/admin/currency-rates')).status).toBe(404);
+    expect((await harness.admin('GET', '/v1/currency-rates')).status).toBe(200);
   });
 
   it('a CRM record (priority 1) beats a web identify (priority 5) on given-name; a newer web identify wins plan, where web has field priority', async () => {

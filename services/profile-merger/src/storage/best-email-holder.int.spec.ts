@@ -1,6 +1,6 @@
 import { Topics, type ResolvedItem } from '@tessera/contracts';
 import { createTestSchema } from '@tessera/testing';
-import { identifyItem } from '../survivorship/test-items.fixture';
+import { identifyItem } from '../test-support/test-items.fixture';
 import { ApplierHarness } from '../test-support/applier-harness';
 import { loadProfileSnapshots } from './profile-snapshot';
 

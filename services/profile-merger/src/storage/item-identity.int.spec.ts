@@ -1,6 +1,6 @@
 import { Topics, type IdentityChange, type ResolvedItem } from '@tessera/contracts';
 import { createTestSchema } from '@tessera/testing';
-import { trackItem } from '../survivorship/test-items.fixture';
+import { trackItem } from '../test-support/test-items.fixture';
 import { ApplierHarness } from '../test-support/applier-harness';
 import { loadProfileSnapshots } from './profile-snapshot';
 

@@ -1,7 +1,7 @@
 import { Topics, type ResolvedItem } from '@tessera/contracts';
 import { createTestSchema } from '@tessera/testing';
 import { ProfileQueryService } from '../profiles/profile-query.service';
-import { trackItem } from '../survivorship/test-items.fixture';
+import { trackItem } from '../test-support/test-items.fixture';
 import { ApplierHarness } from '../test-support/applier-harness';
 import { loadProfileSnapshots } from './profile-snapshot';
 

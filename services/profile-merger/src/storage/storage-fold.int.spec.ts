@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { Topics, type ResolvedItem } from '@tessera/contracts';
 import { assignBestEmails } from '../survivorship/best-email-assignment';
-import { buildItem, itemSpecArbitrary, shuffle } from '../survivorship/item-arbitraries.fixture';
+import { buildItem, itemSpecArbitrary, shuffle } from '../test-support/item-arbitraries.fixture';
 import { observeItem } from '../survivorship/item-observer';
 import type { PriorityConfig } from '../survivorship/priority-config';
 import { emptyProfileState, type ProfileState } from '../survivorship/profile-state';

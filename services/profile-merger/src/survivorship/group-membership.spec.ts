@@ -1,7 +1,7 @@
-import { groupItem } from './group-items.fixture';
+import { groupItem } from '../test-support/group-items.fixture';
 import { foldGroupMemberships, joinGroupMembership, observeGroupMembership } from './group-membership';
 import { observeItem } from './item-observer';
-import { identifyItem } from './test-items.fixture';
+import { identifyItem } from '../test-support/test-items.fixture';
 
 describe('group membership', () => {
   const calls = [

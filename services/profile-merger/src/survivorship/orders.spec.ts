@@ -1,12 +1,12 @@
 import * as fc from 'fast-check';
 import type { ResolvedItem } from '@tessera/contracts';
-import { buildItem, itemSpecArbitrary, shuffle } from './item-arbitraries.fixture';
+import { buildItem, itemSpecArbitrary, shuffle } from '../test-support/item-arbitraries.fixture';
 import { observeItem } from './item-observer';
 import type { MoneyContext } from './lifetime-value';
 import { emptyProfileState, type ProfileState } from './profile-state';
 import { joinProfileState } from './profile-state-join';
 import { segmentableValues } from './segmentable-values';
-import { identifyItem, trackItem } from './test-items.fixture';
+import { identifyItem, trackItem } from '../test-support/test-items.fixture';
 
 const config = { sources: new Map<string, number>(), fields: new Map<string, Map<string, number>>() };
 const USD: MoneyContext = { reportingCurrency: 'USD', rates: new Map([['EUR', { currency: 'EUR', rate: 1.1, date: '2026-12-01' }]]) };

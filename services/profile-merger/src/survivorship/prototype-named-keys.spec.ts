@@ -2,7 +2,7 @@ import { profileView } from '../profiles/profile-view';
 import { observeItem } from './item-observer';
 import { NO_RATES } from './lifetime-value';
 import { EMPTY_PRIORITY_CONFIG } from './priority-config';
-import { identifyItem, recordItem, trackItem } from './test-items.fixture';
+import { identifyItem, recordItem, trackItem } from '../test-support/test-items.fixture';
 
 /** Trait, property, attribute and event names are users' text: names of Object.prototype members are plain names. */
 describe('keys named like Object.prototype members', () => {

@@ -7,8 +7,8 @@ import type { PriorityConfig } from './priority-config';
 import { emptyProfileState, type ProfileState } from './profile-state';
 import { bestEmailCandidate, joinProfileState } from './profile-state-join';
 import { segmentableValues } from './segmentable-values';
-import { buildItem, itemSpecArbitrary, shuffle } from './item-arbitraries.fixture';
-import { identifyItem, recordItem, trackItem } from './test-items.fixture';
+import { buildItem, itemSpecArbitrary, shuffle } from '../test-support/item-arbitraries.fixture';
+import { identifyItem, recordItem, trackItem } from '../test-support/test-items.fixture';
 
 /** The fixtures' orders are in EUR: reported in EUR, they need no rate. */
 const EUR_REPORTING: MoneyContext = { reportingCurrency: 'EUR', rates: new Map() };

@@ -1,7 +1,7 @@
 import { createTestProducer } from '@tessera/testing';
 import { encode, Topics, type ResolvedItem } from '@tessera/contracts';
 import type { Pool } from '@tessera/persistence';
-import { trackItem } from '../survivorship/test-items.fixture';
+import { trackItem } from './test-items.fixture';
 
 const EVENTS = ['Viewed', 'Clicked', 'Order Completed'];
 

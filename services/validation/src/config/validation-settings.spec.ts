@@ -4,7 +4,7 @@ describe('loadValidationSettings', () => {
   it('defaults to a 7-day dedupe window, 10-minute pruning, 30-day rejection retention, no phone region and 24 h of future skew', () => {
     expect(loadValidationSettings({})).toEqual({
       dedupeWindowMs: 7 * 86_400_000,
-      dedupePruneIntervalMs: 600_000,
+      pruneIntervalMs: 600_000,
       rejectionsRetentionMs: 30 * 86_400_000,
       defaultPhoneRegion: '',
       maxFutureSkewMs: 86_400_000,

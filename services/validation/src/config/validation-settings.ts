@@ -5,7 +5,8 @@ import { validateEnvironment, VALIDATION_ENV_SPEC, type EnvSource } from '@tesse
 export interface ValidationSettings {
   dedupeWindowMs: number;
   /** Also the interval of the rejections-retention pass. */
-  dedupePruneIntervalMs: number;
+  /** How often each pruner (expired dedupe keys, expired rejections) runs. */
+  pruneIntervalMs: number;
   rejectionsRetentionMs: number;
   /** Empty when unset: phones then need a +country prefix unless the source configures a region. */
   defaultPhoneRegion: string;
@@ -19,7 +20,7 @@ export function loadValidationSettings(source: EnvSource = process.env): Validat
   const env = validateEnvironment(VALIDATION_ENV_SPEC, source);
   return {
     dedupeWindowMs: env.VALIDATION_DEDUPE_WINDOW_HOURS * 3_600_000,
-    dedupePruneIntervalMs: env.VALIDATION_DEDUPE_PRUNE_INTERVAL_SECONDS * 1000,
+    pruneIntervalMs: env.VALIDATION_PRUNE_INTERVAL_SECONDS * 1000,
     rejectionsRetentionMs: env.VALIDATION_REJECTIONS_RETENTION_DAYS * 86_400_000,
     defaultPhoneRegion: env.VALIDATION_DEFAULT_PHONE_REGION,
     maxFutureSkewMs: env.VALIDATION_MAX_FUTURE_SKEW_SECONDS * 1000,

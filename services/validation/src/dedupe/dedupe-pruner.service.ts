@@ -3,11 +3,11 @@ import type { Logger, Registry } from '@tessera/observability';
 import type { Pool } from '@tessera/persistence';
 import { METRICS_REGISTRY, SERVICE_LOGGER, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { VALIDATION_SETTINGS, type ValidationSettings } from '../config/validation-settings';
+import { expiredRowsPruner } from '../maintenance/expired-rows';
 import { PeriodicPruner } from '../maintenance/periodic-pruner';
-import { DedupeStore } from './dedupe-store';
-import { dedupeMetrics } from './metrics';
+import { DEDUPE_KEYS } from './dedupe-store';
 
-/** Deletes expired dedupe keys periodically (batched deletes; correctness never depends on it, size does). */
+/** Deletes dedupe keys older than the window (VALIDATION_DEDUPE_WINDOW_HOURS): the table stays the window's size. */
 @Injectable()
 export class DedupePrunerService extends PeriodicPruner {
   constructor(
@@ -15,15 +15,16 @@ export class DedupePrunerService extends PeriodicPruner {
     @Inject(VALIDATION_SETTINGS) settings: ValidationSettings,
     @Inject(SERVICE_LOGGER) logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
-    store: DedupeStore,
   ) {
-    const metrics = dedupeMetrics(registry);
-    super({
-      what: 'expired dedupe keys',
-      intervalMs: settings.dedupePruneIntervalMs,
-      logger,
-      prune: () => store.prune(pool, settings.dedupeWindowMs),
-      onPruned: (deleted) => metrics.pruned.inc(deleted),
-    });
+    super(
+      expiredRowsPruner({
+        db: pool,
+        expiring: DEDUPE_KEYS,
+        retentionMs: settings.dedupeWindowMs,
+        intervalMs: settings.pruneIntervalMs,
+        logger,
+        registry,
+      }),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { inTransaction } from '@tessera/kafka';
 import { createTestSchema, type TestSchema } from '@tessera/testing';
-import { DedupeStore, dedupeKeyString } from './dedupe-store';
+import { deleteExpiredRows } from '../maintenance/expired-rows';
+import { DEDUPE_KEYS, DedupeStore, dedupeKeyString } from './dedupe-store';
 
 describe('DedupeStore (Postgres)', () => {
   let db: TestSchema;
@@ -71,7 +72,7 @@ describe('DedupeStore (Postgres)', () => {
       ),
     );
     expect([...claimed]).toEqual([dedupeKeyString({ sourceId: 'old', messageId: '1' })]);
-    expect(await store.prune(db.pool, week)).toBe(1);
+    expect(await deleteExpiredRows(db.pool, DEDUPE_KEYS, week)).toBe(1);
     const { rows } = await db.pool.query("SELECT message_id FROM dedupe_keys WHERE source_id = 'old' ORDER BY message_id");
     expect(rows.map((r) => r.message_id)).toEqual(['1', '3']);
   });

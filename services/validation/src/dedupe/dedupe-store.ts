@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '@tessera/kafka';
+import type { ExpiringTable } from '../maintenance/expired-rows';
 
 export interface DedupeKey {
   sourceId: string;
@@ -9,7 +10,8 @@ export function dedupeKeyString(key: DedupeKey): string {
   return `${key.sourceId}\u0000${key.messageId}`;
 }
 
-const PRUNE_CHUNK = 10_000;
+/** What DedupePrunerService deletes once older than the window. */
+export const DEDUPE_KEYS: ExpiringTable = { table: 'dedupe_keys', timeColumn: 'accepted_at', what: 'expired dedupe keys' };
 
 /**
  * Exact dedupe by (sourceId, messageId) on a primary key in validation's schema, written in the batch transaction
@@ -37,19 +39,5 @@ export class DedupeStore {
       [sorted.map((k) => k.sourceId), sorted.map((k) => k.messageId), windowMs],
     );
     return new Set(rows.map((row) => dedupeKeyString({ sourceId: row.source_id, messageId: row.message_id })));
-  }
-
-  /** Deletes expired keys in chunks (each its own short statement), so the table stays the window's size. */
-  async prune(db: SqlExecutor, windowMs: number): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const { rowCount } = await db.query(
-        `DELETE FROM dedupe_keys WHERE ctid = ANY(ARRAY(
-           SELECT ctid FROM dedupe_keys WHERE accepted_at < now() - make_interval(secs => $1::double precision / 1000) LIMIT ${PRUNE_CHUNK}))`,
-        [windowMs],
-      );
-      total += rowCount ?? 0;
-      if ((rowCount ?? 0) < PRUNE_CHUNK) return total;
-    }
   }
 }

@@ -9,7 +9,6 @@ export function dedupeMetrics(registry: Registry) {
       help: 'Items dropped because their (sourceId, messageId) was accepted within the window',
       labelNames: ['kind'],
     }),
-    pruned: metrics.counter({ what: 'dedupe_pruned_keys', help: 'Expired dedupe keys deleted' }),
   };
 }
 

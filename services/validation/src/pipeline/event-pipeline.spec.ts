@@ -1,6 +1,6 @@
 import type { TrackingPlan } from '../tracking-plans/tracking-plan';
 import { runEventPipeline } from './event-pipeline';
-import { rawEvent, stepEnvironment } from './pipeline-samples.fixture';
+import { rawEvent, stepEnvironment } from '../test-support/pipeline-samples.fixture';
 
 const plan = (overrides: Partial<TrackingPlan> = {}): TrackingPlan => ({
   sourceId: 'src-1',
@@ -16,27 +16,32 @@ const plan = (overrides: Partial<TrackingPlan> = {}): TrackingPlan => ({
 
 describe('runEventPipeline', () => {
   it.each([
-    [{ type: 'purchase' }, 'unknown_type', 'type'],
-    [{ userId: null, anonymousId: null }, 'missing_identity', 'userId'],
-    [{ userId: '  ', anonymousId: '' }, 'missing_identity', 'userId'],
-    [{ event: ' ' }, 'missing_event_name', 'event'],
-    [{ event: null }, 'missing_event_name', 'event'],
-    [{ userId: 'NULL' }, 'missing_identity', 'userId'],
-    [{ userId: '[object Object]' }, 'missing_identity', 'userId'],
-    [{ userId: null, anonymousId: '00000000-0000-0000-0000-000000000000' }, 'missing_identity', 'anonymousId'],
-    [{ userId: 'anonymous', anonymousId: 'guest' }, 'missing_identity', 'userId'],
-    [{ type: 'alias', previousId: null }, 'missing_identity', 'previousId'],
-    [{ type: 'alias', previousId: 'undefined' }, 'missing_identity', 'previousId'],
-    [{ type: 'group', groupId: 'guest' }, 'missing_identity', 'groupId'],
-    [{ properties: '{"a":' }, 'invalid_json', 'properties'],
-    [{ traits: '[1,2]' }, 'invalid_json', 'traits'],
-    [{ timestamp: 'yesterday' }, 'invalid_timestamp', 'timestamp'],
-    [{ properties: JSON.stringify({ revenue: 10, currency: 'euro' }) }, 'invalid_currency', 'properties.currency'],
-  ])('rejects %j as %s at %s', (overrides, reason, path) => {
+    [{ type: 'purchase' }, 'unknown_type', 'type', 'structural-checks'],
+    [{ userId: null, anonymousId: null }, 'missing_identity', 'userId', 'structural-checks'],
+    [{ userId: '  ', anonymousId: '' }, 'missing_identity', 'userId', 'structural-checks'],
+    [{ event: ' ' }, 'missing_event_name', 'event', 'structural-checks'],
+    [{ event: null }, 'missing_event_name', 'event', 'structural-checks'],
+    [{ userId: 'NULL' }, 'missing_identity', 'userId', 'structural-checks'],
+    [{ userId: '[object Object]' }, 'missing_identity', 'userId', 'structural-checks'],
+    [{ userId: null, anonymousId: '00000000-0000-0000-0000-000000000000' }, 'missing_identity', 'anonymousId', 'structural-checks'],
+    [{ userId: 'anonymous', anonymousId: 'guest' }, 'missing_identity', 'userId', 'structural-checks'],
+    [{ type: 'alias', previousId: null }, 'missing_identity', 'previousId', 'structural-checks'],
+    [{ type: 'alias', previousId: 'undefined' }, 'missing_identity', 'previousId', 'structural-checks'],
+    [{ type: 'group', groupId: 'guest' }, 'missing_identity', 'groupId', 'structural-checks'],
+    [{ properties: '{"a":' }, 'invalid_json', 'properties', 'parse-json-fields'],
+    [{ traits: '[1,2]' }, 'invalid_json', 'traits', 'parse-json-fields'],
+    [{ timestamp: 'yesterday' }, 'invalid_timestamp', 'timestamp', 'clock-skew'],
+    [
+      { properties: JSON.stringify({ revenue: 10, currency: 'euro' }) },
+      'invalid_currency',
+      'properties.currency',
+      'commerce-normalization',
+    ],
+  ])('rejects %j as %s at %s, in step %s', (overrides, reason, path, step) => {
     const result = runEventPipeline(rawEvent(overrides), stepEnvironment());
     expect(result).toMatchObject({
       kind: 'dlq',
-      reason: { code: reason, path, about: { itemKind: 'event', sourceId: 'src-1', messageId: 'm-1' } },
+      reason: { code: reason, path, step, about: { itemKind: 'event', sourceId: 'src-1', messageId: 'm-1' } },
     });
   });
 
@@ -112,11 +117,11 @@ describe('runEventPipeline', () => {
 
   it('rejects a tracking-plan violation in reject mode, with every detail', () => {
     const result = runEventPipeline(rawEvent({ properties: '{"revenue":"lots"}' }), stepEnvironment({ plan: plan() }));
-    expect(result).toMatchObject({ kind: 'dlq', reason: { code: 'schema_violation', path: 'properties.revenue' } });
+    expect(result).toMatchObject({ kind: 'dlq', reason: { code: 'schema_violation', path: 'properties.revenue', step: 'tracking-plan' } });
     const unplanned = runEventPipeline(rawEvent({ event: 'Cart Viewed' }), stepEnvironment({ plan: plan() }));
-    expect(unplanned).toMatchObject({ kind: 'dlq', reason: { code: 'unplanned_event', path: 'event' } });
+    expect(unplanned).toMatchObject({ kind: 'dlq', reason: { code: 'unplanned_event', path: 'event', step: 'tracking-plan' } });
     const badName = runEventPipeline(rawEvent({ event: 'cart_viewed' }), stepEnvironment({ plan: plan({ allowUnplannedEvents: true }) }));
-    expect(badName).toMatchObject({ kind: 'dlq', reason: { code: 'naming_convention', path: 'event' } });
+    expect(badName).toMatchObject({ kind: 'dlq', reason: { code: 'naming_convention', path: 'event', step: 'tracking-plan' } });
   });
 
   it('lets a violation through in flag mode, recorded on the event', () => {

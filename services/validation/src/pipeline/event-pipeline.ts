@@ -1,5 +1,5 @@
 import type { RawEvent, ValidEventInput } from '@tessera/contracts';
-import type { StepResult } from '@tessera/kafka';
+import { fromStep, type StepResult } from '@tessera/kafka';
 import type { EventDraft, Step, StepEnvironment } from './pipeline-types';
 import { clockSkewStep } from './steps/clock-skew.step';
 import { commerceNormalizationStep } from './steps/commerce-normalization.step';
@@ -10,7 +10,10 @@ import { structuralChecksStep } from './steps/structural-checks.step';
 import { testTrafficStep } from './steps/test-traffic.step';
 import { trackingPlanStep } from './steps/tracking-plan.step';
 
-/** The named steps an event passes in order; the first non-ok result ends its journey. */
+/**
+ * The named steps an event passes in order, after structural-checks (which builds the draft); the first non-ok
+ * result ends its journey, and a rejection carries the name of the step that made it (DLQ header, metric label).
+ */
 const EVENT_STEPS: readonly [string, Step<EventDraft>][] = [
   ['parse-json-fields', parseJsonFieldsStep()],
   ['clock-skew', clockSkewStep()],
@@ -26,11 +29,11 @@ const structuralChecks = structuralChecksStep();
 /** Runs one raw event through validation and normalization (dedupe happens afterwards, set-based, per batch). */
 export function runEventPipeline(raw: RawEvent, env: StepEnvironment): StepResult<ValidEventInput> {
   const start = structuralChecks(raw, env);
-  if (start.kind !== 'ok') return start;
+  if (start.kind !== 'ok') return fromStep('structural-checks', start);
   let draft = start.value;
-  for (const [, step] of EVENT_STEPS) {
+  for (const [name, step] of EVENT_STEPS) {
     const result = step(draft, env);
-    if (result.kind !== 'ok') return result;
+    if (result.kind !== 'ok') return fromStep(name, result);
     draft = result.value;
   }
   return { kind: 'ok', value: toValidEvent(draft) };

@@ -9,10 +9,10 @@ export function pipelineMetrics(registry: Registry) {
       help: 'Events and records that passed validation and were emitted',
       labelNames: ['kind'],
     }),
-    rejected: metrics.counter<'kind' | 'reason'>({
+    rejected: metrics.counter<'kind' | 'reason' | 'step'>({
       what: 'rejected_items',
-      help: 'Events and records rejected to cdp.events.rejected, by reason',
-      labelNames: ['kind', 'reason'],
+      help: 'Events and records rejected to cdp.events.rejected, by reason and by the pipeline step that rejected them',
+      labelNames: ['kind', 'reason', 'step'],
     }),
     testTraffic: metrics.counter<'kind'>({ what: 'test_items', help: 'Accepted items labelled as test traffic', labelNames: ['kind'] }),
     batchDuration: metrics.histogram({

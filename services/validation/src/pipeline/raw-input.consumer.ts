@@ -89,7 +89,7 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
       }
       ctx.route(record, result);
       if (result.kind === 'dlq') {
-        counts.add(this.metrics.rejected, { kind: record.value.kind, reason: result.reason.code });
+        counts.add(this.metrics.rejected, { kind: record.value.kind, reason: result.reason.code, step: result.reason.step ?? 'unnamed' });
         if (isPlanReason(result.reason.code)) counts.add(this.planMetrics.violations, { reason: result.reason.code, mode: 'reject' });
         tally.add(sourceId, receivedAt, { ...env.observations, rejected: 1 });
         this.qualityMetrics.observe(env.observations, counts);

@@ -1,5 +1,5 @@
 import { runRecordPipeline } from './record-pipeline';
-import { rawRecord, stepEnvironment } from './pipeline-samples.fixture';
+import { rawRecord, stepEnvironment } from '../test-support/pipeline-samples.fixture';
 
 describe('runRecordPipeline', () => {
   it('normalizes mapped emails and phones and keeps only known tags', () => {
@@ -14,15 +14,17 @@ describe('runRecordPipeline', () => {
   });
 
   it.each([
-    [{ recordId: ' ' }, 'invalid_record'],
-    [{ attributes: 'nope' }, 'invalid_json'],
-    [{ observedAt: '22/11/2026' }, 'invalid_timestamp'],
-    [{ mapping: { mail: 'given-name' } }, 'missing_identity'],
-    [{ attributes: JSON.stringify({ crmId: 'undefined' }), mapping: { crmId: 'crm_id' } }, 'missing_identity'],
-  ])('rejects %j as %s', (overrides, reason) => {
+    [{ recordId: ' ' }, 'invalid_record', 'structural-checks'],
+    [{ attributes: 'nope' }, 'invalid_json', 'parse-json-fields'],
+    [{ attributes: 'null' }, 'invalid_record', 'parse-json-fields'],
+    [{ observedAt: '22/11/2026' }, 'invalid_timestamp', 'clock-skew'],
+    [{ casts: { mail: 'uuid' } }, 'invalid_record', 'renames-and-casts'],
+    [{ mapping: { mail: 'given-name' } }, 'missing_identity', 'identifiers'],
+    [{ attributes: JSON.stringify({ crmId: 'undefined' }), mapping: { crmId: 'crm_id' } }, 'missing_identity', 'identifiers'],
+  ])('rejects %j as %s, in step %s', (overrides, reason, step) => {
     expect(runRecordPipeline(rawRecord(overrides), stepEnvironment())).toMatchObject({
       kind: 'dlq',
-      reason: { code: reason, about: { itemKind: 'record' } },
+      reason: { code: reason, step, about: { itemKind: 'record' } },
     });
   });
 

@@ -1,5 +1,5 @@
 import type { RawRecord, ValidRecordInput } from '@tessera/contracts';
-import { dlq, ok, type StepResult } from '@tessera/kafka';
+import { dlq, fromStep, ok, type StepResult } from '@tessera/kafka';
 import { IDENTIFIER_TAGS, SEMANTIC_TAGS } from '@tessera/record-mapping';
 import type { RecordDraft, StepEnvironment } from './pipeline-types';
 import { aboutRecord } from './steps/about';
@@ -36,29 +36,36 @@ function isIdentifierTag(tag: string): boolean {
  * to an identifier tag must hold a usable value, unless every attribute is null (a retraction). One holding a
  * blocked placeholder is left out of the mapping and counted, like a blocked id of an event. Mapped emails and
  * phones are normalized like events' ones; tags validation does not know are left out of the valid mapping.
+ * Its checks are named as the event pipeline's steps are (and `identifiers` for the last), so a rejection says
+ * which one made it.
  */
 export function runRecordPipeline(input: RawRecord, env: StepEnvironment): StepResult<ValidRecordInput> {
   const repairedRaw = repairRawRecord(input);
   const raw = repairedRaw.raw;
   const about = aboutRecord(raw);
-  if (repairedRaw.nulIdentifier) return dlq('invalid_record', 'recordId contains a NUL byte', 'recordId', about);
+  if (repairedRaw.nulIdentifier) return fromStep('text-repair', dlq('invalid_record', 'recordId contains a NUL byte', 'recordId', about));
   env.observations.textsRepaired += repairedRaw.repaired.length;
-  if (raw.recordId.trim() === '') return dlq('invalid_record', 'recordId must not be empty', 'recordId', about);
+  if (raw.recordId.trim() === '')
+    return fromStep('structural-checks', dlq('invalid_record', 'recordId must not be empty', 'recordId', about));
   const parsed = parseJsonObject(raw.attributes, 'attributes');
-  if ('error' in parsed) return dlq('invalid_json', `attributes ${parsed.error}`, 'attributes', about);
-  if (parsed.value === null) return dlq('invalid_record', 'attributes must be a JSON object', 'attributes', about);
+  if ('error' in parsed) return fromStep('parse-json-fields', dlq('invalid_json', `attributes ${parsed.error}`, 'attributes', about));
+  if (parsed.value === null)
+    return fromStep('parse-json-fields', dlq('invalid_record', 'attributes must be a JSON object', 'attributes', about));
   env.observations.textsRepaired += parsed.repaired;
   let observedAt = raw.receivedAt;
   if (raw.observedAt !== null && raw.observedAt.trim() !== '') {
     const value = parseIsoTimestamp(raw.observedAt);
     if (value === undefined)
-      return dlq('invalid_timestamp', `observedAt "${raw.observedAt.slice(0, 60)}" is not a valid ISO-8601 date-time`, 'observedAt', about);
+      return fromStep(
+        'clock-skew',
+        dlq('invalid_timestamp', `observedAt "${raw.observedAt.slice(0, 60)}" is not a valid ISO-8601 date-time`, 'observedAt', about),
+      );
     const bounded = boundedObservedAt(value, raw.receivedAt, env.maxFutureSkewMs);
     observedAt = bounded.value;
     if (bounded.replaced) env.observations.futureTimestampsReplaced += 1;
   }
   const mapped = applyRenamesAndCasts(parsed.value, raw, about);
-  if (mapped.kind !== 'ok') return mapped;
+  if (mapped.kind !== 'ok') return fromStep('renames-and-casts', mapped);
   const draft: RecordDraft = { raw, attributes: mapped.value, mapping: {}, observedAt, isTest: false };
 
   let identifiers = 0;
@@ -90,7 +97,7 @@ export function runRecordPipeline(input: RawRecord, env: StepEnvironment): StepR
       env.observations.blockedIdentifiersRemoved > 0
         ? 'no attribute mapped to an identifier tag holds a usable value (blocked placeholder values were removed)'
         : 'no attribute mapped to an identifier tag holds a value';
-    return dlq('missing_identity', detail, 'mapping', about);
+    return fromStep('identifiers', dlq('missing_identity', detail, 'mapping', about));
   }
   draft.isTest =
     draft.attributes.test === true ||

@@ -5,7 +5,6 @@ export function rejectionMetrics(registry: Registry) {
   const metrics = new ServiceMetrics(registry, 'validation');
   return {
     stored: metrics.counter({ what: 'rejections_stored', help: 'DLQ records materialized into the rejections store' }),
-    pruned: metrics.counter({ what: 'rejections_pruned', help: 'Stored rejections deleted after the retention' }),
     replayed: metrics.counter({ what: 'rejections_replayed', help: 'Rejections re-submitted to their original topic' }),
   };
 }

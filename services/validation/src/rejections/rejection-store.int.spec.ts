@@ -3,8 +3,9 @@ import { encode, Topics, type Rejection } from '@tessera/contracts';
 import { createTestSchema, type TestSchema } from '@tessera/testing';
 import { RejectionOrigin1733800000000 } from '../database/rejection-origin.migration';
 import { ValidationTables1732300000000 } from '../database/validation-tables.migration';
-import { rawRecord } from '../pipeline/pipeline-samples.fixture';
-import { RejectionStore } from './rejection-store';
+import { rawRecord } from '../test-support/pipeline-samples.fixture';
+import { deleteExpiredRows } from '../maintenance/expired-rows';
+import { REJECTIONS, RejectionStore } from './rejection-store';
 
 const rejection = (rejectedAt: number, overrides: Partial<Rejection> = {}): Rejection => ({
   rejectionId: randomUUID(),
@@ -65,7 +66,7 @@ describe('RejectionStore (Postgres)', () => {
     const ancient = rejection(Date.now() - 40 * 86_400_000, { sourceId: 'prune' });
     const recent = rejection(Date.now() - 86_400_000, { sourceId: 'prune' });
     await store.insert(db.pool, [ancient, recent]);
-    expect(await store.prune(db.pool, 30 * 86_400_000, 1)).toBe(1);
+    expect(await deleteExpiredRows(db.pool, REJECTIONS, 30 * 86_400_000, 1)).toBe(1);
     expect((await store.browse(db.pool, { sourceId: 'prune' }, 10)).map((r) => r.rejectionId)).toEqual([recent.rejectionId]);
   });
 

@@ -1,6 +1,7 @@
 import { rejectedOrigin, type Rejection, type RejectedOrigin } from '@tessera/contracts';
 import type { SqlExecutor } from '@tessera/kafka';
 import { buildUnnestInsert } from '@tessera/persistence';
+import type { ExpiringTable } from '../maintenance/expired-rows';
 
 export interface RejectionFilter {
   sourceId?: string;
@@ -74,6 +75,9 @@ interface RejectionRow {
 }
 
 const NUL = /\u0000/g;
+
+/** What RejectionsPrunerService deletes once older than the retention. */
+export const REJECTIONS: ExpiringTable = { table: 'rejections', timeColumn: 'rejected_at', what: 'expired rejections' };
 
 /** Rejections materialized from cdp.events.rejected, for browsing and replay. */
 export class RejectionStore {
@@ -171,20 +175,6 @@ export class RejectionStore {
       value: row.original_value,
       headers: row.original_headers,
     }));
-  }
-
-  /** Deletes rejections older than the retention, in chunks (each its own short statement). */
-  async prune(db: SqlExecutor, retentionMs: number, chunk = 10_000): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const { rowCount } = await db.query(
-        `DELETE FROM rejections WHERE rejection_id = ANY(ARRAY(
-           SELECT rejection_id FROM rejections WHERE rejected_at < now() - make_interval(secs => $1::double precision / 1000) LIMIT $2))`,
-        [retentionMs, chunk],
-      );
-      total += rowCount ?? 0;
-      if ((rowCount ?? 0) < chunk) return total;
-    }
   }
 
   async markReplayed(tx: SqlExecutor, rejectionIds: readonly string[]): Promise<void> {

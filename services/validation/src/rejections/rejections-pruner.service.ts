@@ -3,9 +3,9 @@ import type { Logger, Registry } from '@tessera/observability';
 import type { Pool } from '@tessera/persistence';
 import { METRICS_REGISTRY, SERVICE_LOGGER, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { VALIDATION_SETTINGS, type ValidationSettings } from '../config/validation-settings';
+import { expiredRowsPruner } from '../maintenance/expired-rows';
 import { PeriodicPruner } from '../maintenance/periodic-pruner';
-import { rejectionMetrics } from './metrics';
-import { RejectionStore } from './rejection-store';
+import { REJECTIONS } from './rejection-store';
 
 /** Deletes stored rejections older than VALIDATION_REJECTIONS_RETENTION_DAYS (the DLQ topic keeps them 30 days too). */
 @Injectable()
@@ -15,15 +15,16 @@ export class RejectionsPrunerService extends PeriodicPruner {
     @Inject(VALIDATION_SETTINGS) settings: ValidationSettings,
     @Inject(SERVICE_LOGGER) logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
-    store: RejectionStore,
   ) {
-    const metrics = rejectionMetrics(registry);
-    super({
-      what: 'expired rejections',
-      intervalMs: settings.dedupePruneIntervalMs,
-      logger,
-      prune: () => store.prune(pool, settings.rejectionsRetentionMs),
-      onPruned: (deleted) => metrics.pruned.inc(deleted),
-    });
+    super(
+      expiredRowsPruner({
+        db: pool,
+        expiring: REJECTIONS,
+        retentionMs: settings.rejectionsRetentionMs,
+        intervalMs: settings.pruneIntervalMs,
+        logger,
+        registry,
+      }),
+    );
   }
 }

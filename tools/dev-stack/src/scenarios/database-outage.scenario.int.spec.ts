@@ -123,7 +123,7 @@ describe('database outage under load (kill -9 of Postgres, restart after 20 s)',
         },
       );
       expect({ status: profile.status, retryAfter: profile.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '5' });
-      const sources = await fetch(`http://127.0.0.1:${gateway.port}/admin/sources`, {
+      const sources = await fetch(`http://127.0.0.1:${gateway.port}/v1/sources`, {
         headers: { authorization: `Bearer ${CHILD_SERVICE_TOKENS.admin}` },
       });
       expect({ status: sources.status, retryAfter: sources.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '5' });

@@ -64,7 +64,7 @@ export class ScenarioClient {
   }
 
   async createSource(name: string): Promise<CreatedSource> {
-    const answer = await this.admin('POST', `${this.urls.gateway}/admin/sources`, { name });
+    const answer = await this.admin('POST', `${this.urls.gateway}/v1/sources`, { name });
     if (answer.status !== 201 && answer.status !== 200)
       throw new Error(`creating source ${name}: ${answer.status} ${JSON.stringify(answer.body)}`);
     return { id: answer.body.source.id, writeKey: answer.body.writeKey };
@@ -72,16 +72,16 @@ export class ScenarioClient {
 
   /** Merger admin: a source's priority (1 is highest) and its field-level overrides. */
   async setSourcePriority(sourceId: string, priority: number, fields: Record<string, number> = {}): Promise<void> {
-    const answer = await this.admin('PUT', `${this.urls.merger}/admin/priorities/sources/${encodeURIComponent(sourceId)}`, {
+    const answer = await this.admin('PUT', `${this.urls.merger}/v1/priorities/sources/${encodeURIComponent(sourceId)}`, {
       priority,
       fields,
     });
     if (answer.status !== 200) throw new Error(`setting priority of ${sourceId}: ${answer.status} ${JSON.stringify(answer.body)}`);
   }
 
-  /** Merger admin: PUT /admin/currency-rates (reporting currency and dated rates); answers the rate table. */
+  /** Merger admin: PUT /v1/currency-rates (reporting currency and dated rates); answers the rate table. */
   async putCurrencyRates(body: Json): Promise<Json> {
-    const answer = await this.admin('PUT', `${this.urls.merger}/admin/currency-rates`, body);
+    const answer = await this.admin('PUT', `${this.urls.merger}/v1/currency-rates`, body);
     if (answer.status !== 200) throw new Error(`currency rates: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body;
   }

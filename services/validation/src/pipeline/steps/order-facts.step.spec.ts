@@ -1,6 +1,6 @@
 import type { SourceSettings } from '../../source-settings/source-settings';
 import { runEventPipeline } from '../event-pipeline';
-import { rawEvent, stepEnvironment } from '../pipeline-samples.fixture';
+import { rawEvent, stepEnvironment } from '../../test-support/pipeline-samples.fixture';
 
 const settings = (overrides: Partial<SourceSettings>): SourceSettings => ({
   sourceId: 'src-1',

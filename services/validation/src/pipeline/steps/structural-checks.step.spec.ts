@@ -1,4 +1,4 @@
-import { rawEvent, stepEnvironment } from '../pipeline-samples.fixture';
+import { rawEvent, stepEnvironment } from '../../test-support/pipeline-samples.fixture';
 import { structuralChecksStep } from './structural-checks.step';
 
 describe('structuralChecksStep: blocked identifier values', () => {

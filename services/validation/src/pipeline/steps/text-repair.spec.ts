@@ -1,4 +1,4 @@
-import { rawEvent, rawRecord, stepEnvironment } from '../pipeline-samples.fixture';
+import { rawEvent, rawRecord, stepEnvironment } from '../../test-support/pipeline-samples.fixture';
 import { runEventPipeline } from '../event-pipeline';
 import { runRecordPipeline } from '../record-pipeline';
 import { jsonDepthExceeded, jsonTextMayNeedRepair, MAX_JSON_DEPTH, repairJson, repairText } from './text-repair';

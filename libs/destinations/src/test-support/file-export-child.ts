@@ -1,6 +1,6 @@
 // A child process for the kill -9 test: writes batches b-<from>..b-<to> to a file destination, printing each ack.
-import { FileExportAdapter } from '../file-export-adapter';
-import { deliveryBatch, itemsFrom } from '../../test-support/delivery-fixtures';
+import { FileExportAdapter } from '../file/file-export-adapter';
+import { deliveryBatch, itemsFrom } from './delivery-fixtures';
 
 async function main(): Promise<void> {
   const [directory, from, to] = [process.env.EXPORT_DIR!, Number(process.env.FROM), Number(process.env.TO)];

@@ -1,4 +1,4 @@
-import type { TopicInputMap } from './generated';
+import type { TopicInputMap } from '../generated';
 
 const AT = Date.UTC(2026, 0, 15, 12, 30, 0);
 

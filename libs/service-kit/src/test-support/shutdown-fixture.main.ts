@@ -1,7 +1,7 @@
 // A tiny service for the signal tests: SHUTDOWN_FIXTURE_HANG=1 makes its database-like hook never finish.
 import { Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { createLogger } from '@tessera/observability';
-import { bootstrapService } from '../../bootstrap-service';
+import { bootstrapService } from '../bootstrap-service';
 
 @Injectable()
 class StuckDependency implements OnApplicationShutdown {

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SingerConfig } from '../singer-config';
+import type { SingerConfig } from '../singer/singer-config';
 
-export const FAKE_TAP = join(__dirname, '..', 'fake-tap', 'fake-tap.js');
+export const FAKE_TAP = join(__dirname, 'fake-tap.js');
 export const TAP_PASSWORD = 'hunter2-fake-tap';
 
 interface Row {

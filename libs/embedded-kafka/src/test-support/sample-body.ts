@@ -1,5 +1,5 @@
-import type { FieldPlan, StructPlan } from '../schema/struct-plan';
-import { UNKNOWN_TAGGED_FIELDS } from '../schema/unknown-tagged-field';
+import type { FieldPlan, StructPlan } from '../protocol/schema/struct-plan';
+import { UNKNOWN_TAGGED_FIELDS } from '../protocol/schema/unknown-tagged-field';
 
 export type SampleVariant = 'values' | 'nulls';
 

@@ -1,7 +1,7 @@
 import type { RawEvent, RawRecord } from '@tessera/contracts';
 import { emptyObservations } from '../quality-report/item-observations';
 import { PlanValidatorCache } from '../tracking-plans/plan-validator-cache';
-import type { StepEnvironment } from './pipeline-types';
+import type { StepEnvironment } from '../pipeline/pipeline-types';
 
 /** A RawEvent as the gateway would produce it, with overrides. */
 export function rawEvent(overrides: Partial<RawEvent> = {}): RawEvent {
