@@ -8,7 +8,11 @@ const deps: SendMessagesDeps = {
   createTopicData: require('kafkajs/src/producer/createTopicData'),
   responseSerializer: require('kafkajs/src/producer/responseSerializer'),
 };
-const kafkajsSendMessages = require('kafkajs/src/producer/sendMessages');
+// The published one: jest's setupFiles swap ours in, and a fresh module registry loads the file as kafkajs ships it.
+let kafkajsSendMessages: (options: unknown) => (send: unknown) => Promise<Array<{ partition: number }>>;
+jest.isolateModules(() => {
+  kafkajsSendMessages = require('kafkajs/src/producer/sendMessages');
+});
 
 interface Produced {
   broker: number;

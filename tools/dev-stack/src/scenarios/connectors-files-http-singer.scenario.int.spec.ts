@@ -13,7 +13,7 @@ import { SCENARIO_ADMIN_TOKEN, useScenarioPipeline } from './scenario-suite.spec
  * every result is read back through the profile API or validation's rejections.
  */
 
-const FAKE_TAP = path.resolve(__dirname, '../../../../libs/connectors/src/singer/fake-tap/fake-tap.js');
+const FAKE_TAP = path.resolve(__dirname, '../../../../libs/connectors/src/test-support/fake-tap.js');
 
 describe('connectors: CSV files, a paginated HTTP API and a Singer tap, on the whole running pipeline', () => {
   const { client, send, url, brokers } = useScenarioPipeline({ withServices: ['connectors'] });
