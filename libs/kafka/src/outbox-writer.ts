@@ -46,28 +46,48 @@ const MAX_MESSAGES_PER_PACKED_ROW = 500;
  * Returns the message ids in input order.
  */
 export async function writeOutbox(tx: SqlExecutor, lane: OutboxLane, entries: readonly OutboxEntry[]): Promise<string[]> {
-  if (lane.tx !== tx) throw new Error(`writeOutbox: lane ${lane.id} was locked by another transaction`);
-  if (entries.length === 0) return [];
-  const ids: string[] = [];
-  const messages: PackedMessage[] = [];
-  for (const { topic, message } of entries) {
-    const id = message.headers?.[MessageHeaders.messageId] ?? randomUUID();
-    ids.push(id);
-    messages.push({
-      topic,
-      key: toBuffer(message.key),
-      value: toBuffer(message.value),
-      headers: withoutNul({ ...message.headers, [MessageHeaders.messageId]: id }),
-    });
-  }
-  const values: unknown[] = [lane.id];
+  const [ids] = await writeOutboxLanes(tx, [{ lane, entries }]);
+  return ids;
+}
+
+/**
+ * `writeOutbox` for several lanes of one transaction (a group commit's partitions): one INSERT and one NOTIFY for
+ * all of them. Rows are inserted lane after lane, each lane's in order, so each lane's ids still follow its order.
+ */
+export async function writeOutboxLanes(
+  tx: SqlExecutor,
+  lanes: readonly { lane: OutboxLane; entries: readonly OutboxEntry[] }[],
+): Promise<string[][]> {
+  const values: unknown[] = [];
   const tuples: string[] = [];
-  for (let start = 0; start < messages.length; start += MAX_MESSAGES_PER_PACKED_ROW) {
-    const chunk = messages.slice(start, start + MAX_MESSAGES_PER_PACKED_ROW);
-    const at = values.push(chunk.length, encodeOutboxBatch(chunk)) - 2;
-    tuples.push(`($1::text, $${at + 1}::int, $${at + 2}::bytea)`);
-  }
-  await tx.query(`INSERT INTO ${KafkaTables.outboxBatches} (lane, message_count, packed) VALUES ${tuples.join(', ')}`, values);
-  await tx.query('SELECT pg_notify($1, current_schema())', [OUTBOX_NOTIFY_CHANNEL]);
+  const ids = lanes.map(({ lane, entries }) => {
+    if (lane.tx !== tx) throw new Error(`writeOutbox: lane ${lane.id} was locked by another transaction`);
+    const laneIds: string[] = [];
+    const messages: PackedMessage[] = [];
+    for (const { topic, message } of entries) {
+      const id = message.headers?.[MessageHeaders.messageId] ?? randomUUID();
+      laneIds.push(id);
+      messages.push({
+        topic,
+        key: toBuffer(message.key),
+        value: toBuffer(message.value),
+        headers: withoutNul({ ...message.headers, [MessageHeaders.messageId]: id }),
+      });
+    }
+    for (let start = 0; start < messages.length; start += MAX_MESSAGES_PER_PACKED_ROW) {
+      const chunk = messages.slice(start, start + MAX_MESSAGES_PER_PACKED_ROW);
+      const at = values.push(lane.id, chunk.length, encodeOutboxBatch(chunk)) - 3;
+      tuples.push(`($${at + 1}::text, $${at + 2}::int, $${at + 3}::bytea)`);
+    }
+    return laneIds;
+  });
+  if (tuples.length === 0) return ids;
+  // One round trip: a data-modifying WITH runs to completion even though nothing reads it.
+  const channel = values.push(OUTBOX_NOTIFY_CHANNEL);
+  await tx.query(
+    `WITH written AS (INSERT INTO ${KafkaTables.outboxBatches} (lane, message_count, packed) VALUES ${tuples.join(', ')})
+     SELECT pg_notify($${channel}, current_schema())`,
+    values,
+  );
   return ids;
 }
