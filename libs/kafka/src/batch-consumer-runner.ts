@@ -141,6 +141,9 @@ export class BatchConsumerRunner {
       }
     };
     const timer = setInterval(() => void heartbeat(), this.heartbeatIntervalMs);
+    // The Kafka commit of a slice runs while the next slice is handled: every partition of a group then hands its
+    // next slice over in the turn the group committed, and they share the next transaction too.
+    let committing: Promise<void> = Promise.resolve();
     try {
       for (let start = 0; start < batch.messages.length; start += this.maxMessagesPerCall) {
         if (!payload.isRunning() || payload.isStale() || rebalancing) return;
@@ -157,19 +160,25 @@ export class BatchConsumerRunner {
         const stopTimer = this.metrics.batchDuration.startTimer(labels);
         const outcome = await this.handleWithRetry(consumed, payload, () => rebalancing);
         if (outcome === 'abandoned') return;
-        const nextOffset = (BigInt(slice[slice.length - 1].offset) + 1n).toString();
-        payload.resolveOffset(slice[slice.length - 1].offset);
-        try {
-          await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
-        } catch (err) {
-          // Harmless for correctness: the database offset is the truth and skips the redelivery.
-          this.logger?.warn({ err, topic, partition, nextOffset }, 'kafka offset commit failed');
-        }
         stopTimer();
+        const nextOffset = (BigInt(slice[slice.length - 1].offset) + 1n).toString();
         this.record(topic, partition, batch.highWatermark, nextOffset, slice.length, outcome);
+        payload.resolveOffset(slice[slice.length - 1].offset);
+        // Offsets of one partition are committed in order: the previous commit is done before the next starts.
+        committing = committing.then(() => this.commitOffset(payload, topic, partition, nextOffset));
       }
     } finally {
       clearInterval(timer);
+      await committing;
+    }
+  }
+
+  private async commitOffset(payload: EachBatchPayload, topic: string, partition: number, nextOffset: string): Promise<void> {
+    try {
+      await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
+    } catch (err) {
+      // Harmless for correctness: the database offset is the truth and skips the redelivery.
+      this.logger?.warn({ err, topic, partition, nextOffset }, 'kafka offset commit failed');
     }
   }
 
