@@ -11,8 +11,8 @@ import { KafkaConsumerMetrics } from './metrics';
 const DEFAULT_SLICE_MESSAGES = 2_000;
 const DEFAULT_FETCH_BYTES = 4 * 1_048_576;
 /**
- * Every partition of a fetch in hand at once: the ExactlyOnceProcessor commits their slices as one transaction,
- * and kafkajs fetches again only once all were handled. With a few at a time, a message arriving just after a
+ * Every partition of a fetch in hand at once: the ExactlyOnceProcessor commits their slices in a few shared
+ * transactions (group commit), and kafkajs fetches again only once all were handled. With a few at a time, a message arriving just after a
  * fetch waited for ceil(partitions / n) rounds of transactions before its own fetch.
  */
 const DEFAULT_PARTITIONS_AT_ONCE = 64;
@@ -30,7 +30,7 @@ export interface BatchConsumerRunnerOptions {
   fromBeginning?: boolean;
   /** A fetched batch is handed over in slices of at most this many messages, each its own transaction. */
   maxMessagesPerCall?: number;
-  /** Partitions handed over at once (default 64: all of a fetch, so their slices share one transaction). */
+  /** Partitions handed over at once (default 64: all of a fetch, so their slices can share transactions). */
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
   rebalanceTimeoutMs?: number;

@@ -40,6 +40,18 @@ export interface ExactlyOnceProcessorOptions<T> {
    * one COMMIT, one fence lock, one dedupe read and one outbox insert for all of them instead of one each.
    */
   groupCommit?: boolean;
+  /**
+   * Into how many transactions, run at once, the slices handed over together are split (default 2). More than one
+   * keeps a consumer's Postgres work on more than one backend while its handler waits between statements.
+   */
+  groupCommitTransactions?: number;
+  /**
+   * At most this many messages in one group transaction (default 2,000, the runner's slice): a group never holds
+   * more rows or locks than one full slice did (a handler may take a lock per record: Postgres's lock table is
+   * finite). Under a backlog slices are full and each is its own transaction; when caught up they are small and
+   * share one.
+   */
+  groupCommitMaxMessages?: number;
   logger?: Logger;
 }
 
@@ -83,7 +95,13 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
     this.sequences = new SequenceDedupe(opts.groupId);
     this.retentionMs = opts.inboxRetentionMs ?? 24 * 3600_000;
     this.logger = opts.logger?.child({ component: 'exactly-once', group: opts.groupId });
-    if (opts.groupCommit ?? true) this.grouped = new SliceGroupCommit((batches) => this.handleGroup(batches));
+    if (opts.groupCommit ?? true) {
+      this.grouped = new SliceGroupCommit((batches) => this.handleGroup(batches), {
+        parts: opts.groupCommitTransactions ?? 2,
+        budget: opts.groupCommitMaxMessages ?? 2_000,
+        weight: (batch) => batch.messages.length,
+      });
+    }
   }
 
   readonly handleBatch = (batch: ConsumedBatch): Promise<BatchOutcome> =>

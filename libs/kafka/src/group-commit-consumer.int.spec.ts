@@ -50,6 +50,7 @@ describe('group commit through the runner (embedded broker + Postgres)', () => {
       },
       groupId: 'gc',
       service: 'gc_test',
+      groupCommitTransactions: 1,
       decode: (m) => ok(Number(m.value?.toString())),
       apply: async (ctx) => {
         await ctx.tx.query(

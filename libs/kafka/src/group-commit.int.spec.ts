@@ -65,12 +65,13 @@ describe('group commit: slices of several partitions in one transaction (Postgre
     await db.drop();
   });
 
-  function processor(pool: SqlPool, apply = applyNumbers, groupCommit = true): ExactlyOnceProcessor<string> {
+  function processor(pool: SqlPool, apply = applyNumbers, groupCommit = true, groupCommitTransactions = 1): ExactlyOnceProcessor<string> {
     return new ExactlyOnceProcessor<string>({
       pool,
       groupId: 'g',
       service: 'test',
       groupCommit,
+      groupCommitTransactions,
       decode: (m) => ok(m.value!.toString()),
       apply,
     });
@@ -100,6 +101,32 @@ describe('group commit: slices of several partitions in one transaction (Postgre
     // A redelivery of all three (a crash before the Kafka commits) is skipped as one group too.
     const again = await Promise.all([0, 1, 2].map((partition) => p.handleBatch(slice(partition, 0, 5))));
     expect(again.map((o) => o.skipped)).toEqual([5, 5, 5]);
+    expect(pool.transactions).toBe(2);
+  });
+
+  it('splits what arrived together into groupCommitTransactions transactions, run at once', async () => {
+    const pool = countingPool(db.pool);
+    const p = processor(pool, applyNumbers, true, 2);
+    const outcomes = await Promise.all([0, 1, 2, 3, 4].map((partition) => p.handleBatch(slice(partition, 0, 5))));
+    expect(outcomes.map((o) => o.ok)).toEqual([5, 5, 5, 5, 5]);
+    expect(pool.transactions).toBe(2);
+    const xmins = await db.pool.query('SELECT count(DISTINCT xmin::text)::int AS n FROM kafka_consumer_offsets');
+    expect(xmins.rows[0].n).toBe(2);
+  });
+
+  it('keeps a group transaction within groupCommitMaxMessages: full slices of a backlog get one each', async () => {
+    const pool = countingPool(db.pool);
+    const p = new ExactlyOnceProcessor<string>({
+      pool,
+      groupId: 'g',
+      service: 'test',
+      groupCommitTransactions: 1,
+      groupCommitMaxMessages: 10,
+      decode: (m) => ok(m.value!.toString()),
+      apply: applyNumbers,
+    });
+    const outcomes = await Promise.all([p.handleBatch(slice(0, 0, 5)), p.handleBatch(slice(1, 0, 5)), p.handleBatch(slice(2, 0, 10))]);
+    expect(outcomes.map((o) => o.ok)).toEqual([5, 5, 10]);
     expect(pool.transactions).toBe(2);
   });
 
