@@ -8,22 +8,25 @@ interface Waiting<I, R> {
 }
 
 export interface SliceGroupCommitOptions<I> {
-  /** What arrived together is split into at most this many parts, flushed concurrently (default 1). */
+  /** Groups in flight at once, at most (default 1). */
   parts?: number;
-  /** Each part is flushed in groups of at most this much weight, one after the other (a single item may exceed it). */
+  /** A group holds at most this much weight (a single item may exceed it). */
   budget?: number;
   weight?: (item: I) => number;
 }
 
 /**
- * Collects what callers submit in the same turn of the event loop and hands it over in groups. kafkajs hands a
- * fetch's partition batches to its workers in one turn (partitionsConsumedConcurrently workers, all started before
- * the first awaits I/O), so the slices of one fetch arrive together and become few transactions; each caller then
- * gets its own result and commits its own Kafka offset. A group in flight does not hold back the next one: a caller
- * that arrives meanwhile starts a group of its own.
+ * Group commit for callers that each bring one item: what is submitted while every flush slot is busy accumulates,
+ * and goes out together when a slot frees. kafkajs hands a fetch's partition batches to its workers in one turn
+ * (partitionsConsumedConcurrently workers, all started before the first awaits I/O), so the slices of one fetch
+ * arrive together and become few transactions; each caller then gets its own result and commits its own Kafka
+ * offset. What arrived together is spread over the free slots, and no more than `parts` groups are ever in flight,
+ * so a consumer holds no more connections, rows and locks than `parts` full slices.
  */
 export class SliceGroupCommit<I, R> {
   private waiting: Waiting<I, R>[] = [];
+  private active = 0;
+  private scheduled = false;
   private readonly parts: number;
   private readonly budget: number;
   private readonly weight: (item: I) => number;
@@ -40,32 +43,37 @@ export class SliceGroupCommit<I, R> {
   submit(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
-      // setImmediate runs after the pending I/O callbacks and microtasks of this turn: every worker has submitted.
-      if (this.waiting.length === 1) setImmediate(() => this.run());
+      this.schedule();
     });
   }
 
-  private run(): void {
-    const arrived = this.waiting;
-    this.waiting = [];
-    const size = Math.ceil(arrived.length / this.parts);
-    for (let start = 0; start < arrived.length; start += size) void this.flushPart(arrived.slice(start, start + size));
+  /** setImmediate runs after the pending I/O callbacks and microtasks of this turn: every worker has submitted. */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
   }
 
-  private async flushPart(part: readonly Waiting<I, R>[]): Promise<void> {
-    let group: Waiting<I, R>[] = [];
-    let weight = 0;
-    for (const waiting of part) {
-      const w = this.weight(waiting.item);
-      if (group.length > 0 && weight + w > this.budget) {
-        await this.flushGroup(group);
-        group = [];
-        weight = 0;
+  private pump(): void {
+    while (this.active < this.parts && this.waiting.length > 0) {
+      const share = Math.ceil(this.waiting.length / (this.parts - this.active));
+      let weight = 0;
+      let take = 0;
+      while (take < this.waiting.length && take < share) {
+        const w = this.weight(this.waiting[take].item);
+        if (take > 0 && weight + w > this.budget) break;
+        weight += w;
+        take += 1;
       }
-      group.push(waiting);
-      weight += w;
+      this.active += 1;
+      void this.flushGroup(this.waiting.splice(0, take)).finally(() => {
+        this.active -= 1;
+        this.schedule();
+      });
     }
-    await this.flushGroup(group);
   }
 
   private async flushGroup(group: readonly Waiting<I, R>[]): Promise<void> {
