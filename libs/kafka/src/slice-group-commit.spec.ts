@@ -57,6 +57,19 @@ describe('SliceGroupCommit', () => {
     expect(f.mostInFlight()).toBe(1);
   });
 
+  it('takes waiting items in the given order, so related ones share a group', async () => {
+    const f = recordingFlush();
+    const commit = new SliceGroupCommit(f.flush, { parts: 2, order: (a: number, b: number) => (a % 10) - (b % 10) || a - b });
+    const all = [11, 22, 12, 21].map((n) => commit.submit(n));
+    await turn();
+    expect(f.groups).toEqual([
+      [11, 21],
+      [12, 22],
+    ]);
+    f.releases.forEach((release) => release());
+    await Promise.all(all);
+  });
+
   it('keeps a group within the budget (a single heavier item still goes alone)', async () => {
     const groups: number[][] = [];
     const flush = async (items: readonly number[]): Promise<Settled<number>[]> => {

@@ -13,6 +13,8 @@ export interface SliceGroupCommitOptions<I> {
   /** A group holds at most this much weight (a single item may exceed it). */
   budget?: number;
   weight?: (item: I) => number;
+  /** The order in which waiting items are taken into groups (default: as they arrived). */
+  order?: (a: I, b: I) => number;
 }
 
 /**
@@ -30,6 +32,7 @@ export class SliceGroupCommit<I, R> {
   private readonly parts: number;
   private readonly budget: number;
   private readonly weight: (item: I) => number;
+  private readonly order?: (a: I, b: I) => number;
 
   constructor(
     private readonly flush: (items: readonly I[]) => Promise<Settled<R>[]>,
@@ -38,6 +41,7 @@ export class SliceGroupCommit<I, R> {
     this.parts = Math.max(1, options.parts ?? 1);
     this.budget = options.budget ?? Infinity;
     this.weight = options.weight ?? (() => 1);
+    this.order = options.order;
   }
 
   submit(item: I): Promise<R> {
@@ -58,6 +62,8 @@ export class SliceGroupCommit<I, R> {
   }
 
   private pump(): void {
+    const order = this.order;
+    if (order && this.active < this.parts) this.waiting.sort((a, b) => order(a.item, b.item));
     while (this.active < this.parts && this.waiting.length > 0) {
       const share = Math.ceil(this.waiting.length / (this.parts - this.active));
       let weight = 0;

@@ -17,12 +17,16 @@ export const SEGMENT_EVALUATOR_GROUP_ID = 'segment-evaluator';
  * The evaluator's exactly-once consumer: each slice (one partition of one topic) updates the projection, the
  * memberships and due times, and stages the cdp.segments.membership messages, in the processor's transaction
  * with the consumed offsets. All partitions of a fetch (of twelve: two topics of six) are handed over at once and
- * share that transaction (group commit); each slice locks its profiles in id order.
+ * share four group transactions in flight, not the default two, as it had four slices in flight before group
+ * commit: a slice's apply is long (many statements). The processor keeps partition p of both topics (one profile's
+ * inputs) in the same group, so the groups in flight lock different profiles. Each slice locks its profiles in id
+ * order.
  */
 @Injectable()
 @KafkaBatchConsumer({
   groupId: SEGMENT_EVALUATOR_GROUP_ID,
   topics: [Topics.ProfilesChanged, Topics.EventsResolved],
+  groupCommitTransactions: 4,
 })
 export class EvaluatorInputConsumer implements KafkaBatchApplier<EvaluatorInput> {
   private readonly metrics: EvaluationMetrics;
