@@ -1,11 +1,12 @@
 import { SetMetadata } from '@nestjs/common';
-import type { ApplyContext, BatchConsumerRunnerOptions, InboundMessage, StepResult } from '@tessera/kafka';
+import type { ApplyContext, BatchConsumerRunnerOptions, ExactlyOnceProcessorOptions, InboundMessage, StepResult } from '@tessera/kafka';
 
 export const KAFKA_BATCH_CONSUMER = Symbol('KAFKA_BATCH_CONSUMER');
 
-export interface KafkaBatchConsumerOptions extends Partial<
-  Pick<BatchConsumerRunnerOptions, 'fromBeginning' | 'maxMessagesPerCall' | 'partitionsConsumedConcurrently'>
-> {
+export interface KafkaBatchConsumerOptions
+  extends
+    Partial<Pick<BatchConsumerRunnerOptions, 'fromBeginning' | 'maxMessagesPerCall' | 'partitionsConsumedConcurrently'>>,
+    Pick<ExactlyOnceProcessorOptions<unknown>, 'groupCommitTransactions'> {
   groupId: string;
   topics: string[];
 }

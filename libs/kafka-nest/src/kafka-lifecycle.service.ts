@@ -40,16 +40,17 @@ export class KafkaLifecycle implements OnApplicationBootstrap, BeforeApplication
       if (!declared) continue;
       if (!pool) throw new Error(`@KafkaBatchConsumer ${metatype.name} needs KafkaModule's pool option`);
       const applier = instance as KafkaBatchApplier<unknown>;
+      const { groupId, topics, groupCommitTransactions, ...perConsumer } = declared;
       const processor = new ExactlyOnceProcessor<unknown>({
         pool,
-        groupId: declared.groupId,
+        groupId,
         service,
         dlqTopic: this.options.dlqTopic,
         decode: applier.decode?.bind(applier),
         apply: applier.apply.bind(applier),
+        groupCommitTransactions,
         logger,
       });
-      const { groupId, topics, ...perConsumer } = declared;
       this.runners.push(
         new BatchConsumerRunner({
           kafka: this.kafka,

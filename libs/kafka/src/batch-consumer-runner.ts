@@ -10,6 +10,12 @@ import { KafkaConsumerMetrics } from './metrics';
  */
 const DEFAULT_SLICE_MESSAGES = 2_000;
 const DEFAULT_FETCH_BYTES = 4 * 1_048_576;
+/**
+ * Every partition of a fetch in hand at once: the ExactlyOnceProcessor commits their slices in a few shared
+ * transactions (group commit), and kafkajs fetches again only once all were handled. With a few at a time, a message arriving just after a
+ * fetch waited for ceil(partitions / n) rounds of transactions before its own fetch.
+ */
+const DEFAULT_PARTITIONS_AT_ONCE = 64;
 
 export interface BatchConsumerRunnerOptions {
   kafka: Kafka;
@@ -24,6 +30,7 @@ export interface BatchConsumerRunnerOptions {
   fromBeginning?: boolean;
   /** A fetched batch is handed over in slices of at most this many messages, each its own transaction. */
   maxMessagesPerCall?: number;
+  /** Partitions handed over at once (default 64: all of a fetch, so their slices can share transactions). */
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
   rebalanceTimeoutMs?: number;
@@ -94,7 +101,7 @@ export class BatchConsumerRunner {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 2,
+      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? DEFAULT_PARTITIONS_AT_ONCE,
       eachBatch: (payload) => this.onBatch(payload),
     });
   }
@@ -134,6 +141,9 @@ export class BatchConsumerRunner {
       }
     };
     const timer = setInterval(() => void heartbeat(), this.heartbeatIntervalMs);
+    // The Kafka commit of a slice runs while the next slice is handled: every partition of a group then hands its
+    // next slice over in the turn the group committed, and they share the next transaction too.
+    let committing: Promise<void> = Promise.resolve();
     try {
       for (let start = 0; start < batch.messages.length; start += this.maxMessagesPerCall) {
         if (!payload.isRunning() || payload.isStale() || rebalancing) return;
@@ -150,19 +160,25 @@ export class BatchConsumerRunner {
         const stopTimer = this.metrics.batchDuration.startTimer(labels);
         const outcome = await this.handleWithRetry(consumed, payload, () => rebalancing);
         if (outcome === 'abandoned') return;
-        const nextOffset = (BigInt(slice[slice.length - 1].offset) + 1n).toString();
-        payload.resolveOffset(slice[slice.length - 1].offset);
-        try {
-          await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
-        } catch (err) {
-          // Harmless for correctness: the database offset is the truth and skips the redelivery.
-          this.logger?.warn({ err, topic, partition, nextOffset }, 'kafka offset commit failed');
-        }
         stopTimer();
+        const nextOffset = (BigInt(slice[slice.length - 1].offset) + 1n).toString();
         this.record(topic, partition, batch.highWatermark, nextOffset, slice.length, outcome);
+        payload.resolveOffset(slice[slice.length - 1].offset);
+        // Offsets of one partition are committed in order: the previous commit is done before the next starts.
+        committing = committing.then(() => this.commitOffset(payload, topic, partition, nextOffset));
       }
     } finally {
       clearInterval(timer);
+      await committing;
+    }
+  }
+
+  private async commitOffset(payload: EachBatchPayload, topic: string, partition: number, nextOffset: string): Promise<void> {
+    try {
+      await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
+    } catch (err) {
+      // Harmless for correctness: the database offset is the truth and skips the redelivery.
+      this.logger?.warn({ err, topic, partition, nextOffset }, 'kafka offset commit failed');
     }
   }
 

@@ -19,7 +19,7 @@ export { consumerLane, lockWriterLane, type OutboxLane } from './outbox-lane';
 export { InboxDedupe } from './inbox-dedupe';
 export { SequenceDedupe } from './sequence-dedupe';
 export { parseOutboxSequence, formatOutboxSequence, type OutboxSequence } from './outbox-sequence';
-export { OffsetFence } from './offset-fence';
+export { OffsetFence, lockFences, advanceFences } from './offset-fence';
 export { kafkaRuntimeDdl, dropKafkaRuntimeDdl, KafkaTables } from './kafka-tables.ddl';
 export { contractDlqEncoder, rawDlqRecord, toRejectionRecord, readDlqHeaders, type DlqEncoder, type Rejection } from './dlq-envelope';
 export {

@@ -18,23 +18,58 @@ export class OffsetFence {
 
   /** Returns the next offset to apply (0 when the partition was never applied by this group). */
   async lock(tx: SqlExecutor): Promise<bigint> {
-    // ON CONFLICT DO UPDATE (a no-op write) both creates the row on first use and locks it, in one round trip.
-    const { rows } = await tx.query<{ next_offset: string }>(
-      `INSERT INTO ${KafkaTables.offsets} AS o (group_id, topic, partition, next_offset)
-       VALUES ($1, $2, $3, 0)
-       ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = o.next_offset
-       RETURNING next_offset`,
-      [this.groupId, this.topic, this.partition],
-    );
-    this.lockedBy = tx;
-    return BigInt(rows[0].next_offset);
+    const [next] = await lockFences(tx, [this]);
+    return next;
   }
 
   async advance(tx: SqlExecutor, nextOffset: bigint): Promise<void> {
-    await tx.query(
-      `UPDATE ${KafkaTables.offsets} SET next_offset = $4, updated_at = now()
-       WHERE group_id = $1 AND topic = $2 AND partition = $3 AND next_offset < $4`,
-      [this.groupId, this.topic, this.partition, nextOffset.toString()],
-    );
+    await advanceFences(tx, [{ fence: this, nextOffset }]);
   }
+}
+
+function byTopicPartition(a: OffsetFence, b: OffsetFence): number {
+  if (a.topic !== b.topic) return a.topic < b.topic ? -1 : 1;
+  return a.partition - b.partition;
+}
+
+/**
+ * Locks the offset rows of several partitions of one group in one statement and returns each one's next offset, in
+ * the order given. The rows are locked in (topic, partition) order whatever the order given, so two transactions
+ * that each lock several (a group commit and a zombie's) wait for each other instead of deadlocking.
+ */
+export async function lockFences(tx: SqlExecutor, fences: readonly OffsetFence[]): Promise<bigint[]> {
+  if (fences.length === 0) return [];
+  const groupId = fences[0].groupId;
+  if (fences.some((f) => f.groupId !== groupId)) throw new Error('lockFences: fences of one group only');
+  const sorted = [...fences].sort(byTopicPartition);
+  // ON CONFLICT DO UPDATE (a no-op write) both creates a row on first use and locks it, one row after the other in
+  // the order of the ordinality, in one round trip.
+  const { rows } = await tx.query<{ topic: string; partition: number; next_offset: string }>(
+    `INSERT INTO ${KafkaTables.offsets} AS o (group_id, topic, partition, next_offset)
+     SELECT $1, f.topic, f.partition, 0 FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS f(topic, partition, n) ORDER BY f.n
+     ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = o.next_offset
+     RETURNING topic, partition, next_offset`,
+    [groupId, sorted.map((f) => f.topic), sorted.map((f) => f.partition)],
+  );
+  const next = new Map(rows.map((r) => [`${r.partition}:${r.topic}`, BigInt(r.next_offset)]));
+  return fences.map((f) => {
+    f.lockedBy = tx;
+    return next.get(`${f.partition}:${f.topic}`)!;
+  });
+}
+
+/** Moves each fence's next offset forward (never back) in one statement; the rows are locked already. */
+export async function advanceFences(tx: SqlExecutor, advances: readonly { fence: OffsetFence; nextOffset: bigint }[]): Promise<void> {
+  if (advances.length === 0) return;
+  await tx.query(
+    `UPDATE ${KafkaTables.offsets} AS o SET next_offset = a.next_offset, updated_at = now()
+     FROM unnest($2::text[], $3::int[], $4::bigint[]) AS a(topic, partition, next_offset)
+     WHERE o.group_id = $1 AND o.topic = a.topic AND o.partition = a.partition AND o.next_offset < a.next_offset`,
+    [
+      advances[0].fence.groupId,
+      advances.map((a) => a.fence.topic),
+      advances.map((a) => a.fence.partition),
+      advances.map((a) => a.nextOffset.toString()),
+    ],
+  );
 }

@@ -48,38 +48,56 @@ const MAX_MESSAGES_PER_PACKED_ROW = 500;
  * Returns the message ids in input order.
  */
 export async function writeOutbox(tx: SqlExecutor, lane: OutboxLane, entries: readonly OutboxEntry[]): Promise<string[]> {
-  if (lane.tx !== tx) throw new Error(`writeOutbox: lane ${lane.id} was locked by another transaction`);
-  if (entries.length === 0) return [];
-  const ids: string[] = [];
-  const messages: PackedMessage[] = [];
-  for (const { topic, message } of entries) {
-    const id = message.headers?.[MessageHeaders.messageId] ?? randomUUID();
-    ids.push(id);
-    messages.push({
-      topic,
-      key: toBuffer(message.key),
-      value: toBuffer(message.value),
-      headers: withoutNul({ ...message.headers, [MessageHeaders.messageId]: id }),
-    });
-  }
-  const values: unknown[] = [lane.id];
+  const [ids] = await writeOutboxLanes(tx, [{ lane, entries }]);
+  return ids;
+}
+
+/**
+ * `writeOutbox` for several lanes of one transaction (a group commit's partitions): one statement for all of them.
+ * Rows are inserted lane after lane, each lane's in order, so each lane's ids still follow its order.
+ */
+export async function writeOutboxLanes(
+  tx: SqlExecutor,
+  lanes: readonly { lane: OutboxLane; entries: readonly OutboxEntry[] }[],
+): Promise<string[][]> {
+  const values: unknown[] = [];
   const tuples: string[] = [];
   const chunks: Array<{ messages: PackedMessage[]; bytes: number }> = [];
-  for (let start = 0; start < messages.length; start += MAX_MESSAGES_PER_PACKED_ROW) {
-    const chunk = messages.slice(start, start + MAX_MESSAGES_PER_PACKED_ROW);
-    const packed = encodeOutboxBatch(chunk);
-    chunks.push({ messages: chunk, bytes: packed.length });
-    const at = values.push(chunk.length, packed) - 2;
-    tuples.push(`($1::text, $${at + 1}::int, $${at + 2}::bytea)`);
-  }
+  const ids = lanes.map(({ lane, entries }) => {
+    if (lane.tx !== tx) throw new Error(`writeOutbox: lane ${lane.id} was locked by another transaction`);
+    const laneIds: string[] = [];
+    const messages: PackedMessage[] = [];
+    for (const { topic, message } of entries) {
+      const id = message.headers?.[MessageHeaders.messageId] ?? randomUUID();
+      laneIds.push(id);
+      messages.push({
+        topic,
+        key: toBuffer(message.key),
+        value: toBuffer(message.value),
+        headers: withoutNul({ ...message.headers, [MessageHeaders.messageId]: id }),
+      });
+    }
+    for (let start = 0; start < messages.length; start += MAX_MESSAGES_PER_PACKED_ROW) {
+      const chunk = messages.slice(start, start + MAX_MESSAGES_PER_PACKED_ROW);
+      const packed = encodeOutboxBatch(chunk);
+      chunks.push({ messages: chunk, bytes: packed.length });
+      const at = values.push(lane.id, chunk.length, packed) - 3;
+      tuples.push(`($${at + 1}::text, $${at + 2}::int, $${at + 3}::bytea)`);
+    }
+    return laneIds;
+  });
+  if (tuples.length === 0) return ids;
+  // One round trip: the INSERT in a data-modifying WITH runs to completion, and the NOTIFY rides along.
+  const channel = values.push(OUTBOX_NOTIFY_CHANNEL);
   const { rows } = await tx.query<{ id: string; schema: string }>(
-    `INSERT INTO ${KafkaTables.outboxBatches} (lane, message_count, packed) VALUES ${tuples.join(', ')} RETURNING id, current_schema() AS schema`,
+    `WITH written AS (INSERT INTO ${KafkaTables.outboxBatches} (lane, message_count, packed) VALUES ${tuples.join(', ')} RETURNING id),
+          notified AS (SELECT pg_notify($${channel}, current_schema()))
+     SELECT written.id, current_schema() AS schema FROM written, notified`,
     values,
   );
   // The ids come from the sequence in VALUES order, so ascending ids are the chunks in order.
   const inserted = rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const memory = outboxMemory(rows[0].schema);
   inserted.forEach((id, i) => memory.remember(id.toString(), chunks[i].messages, chunks[i].bytes));
-  await tx.query('SELECT pg_notify($1, current_schema())', [OUTBOX_NOTIFY_CHANNEL]);
   return ids;
 }

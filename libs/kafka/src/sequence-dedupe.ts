@@ -3,6 +3,8 @@ import type { OutboxSequence } from './outbox-sequence';
 import type { SqlExecutor } from './sql-client';
 
 interface Mark {
+  topic: string;
+  partition: number;
   origin: string;
   lane: string;
   pos: bigint;
@@ -10,17 +12,26 @@ interface Mark {
 }
 
 interface MarkRow {
+  topic: string;
+  partition: number;
   origin: string;
   lane: string;
   last_pos: string;
+}
+
+/** One partition's slice to check: the sequences of its messages, in message order. */
+export interface PartitionSequences {
+  topic: string;
+  partition: number;
+  sequences: readonly (OutboxSequence | undefined)[];
 }
 
 /**
  * Exactly-once for relayed messages at no cost per message: per (group, topic, partition, origin, lane) the
  * highest position applied. The relay publishes each lane in strictly increasing position and a republish repeats
  * a prefix, so anything at or below the mark was applied before. Must run inside the batch transaction after the
- * offset fence lock: that lock serializes the partition's batches, so the marks read are current.
- * One SELECT and at most one upsert per batch, however many messages.
+ * offset fence locks: those locks serialize each partition's batches, so the marks read are current.
+ * One SELECT and at most one upsert per transaction, however many messages and partitions.
  */
 export class SequenceDedupe {
   constructor(private readonly groupId: string) {}
@@ -30,49 +41,71 @@ export class SequenceDedupe {
    * here. Marks move up as it walks, so a replay inside the batch (..., 99, 100, 50, 51, ...) is caught too.
    */
   async check(tx: SqlExecutor, topic: string, partition: number, sequences: readonly (OutboxSequence | undefined)[]): Promise<boolean[]> {
-    const marks = await this.readMarks(tx, topic, partition);
-    const duplicates = sequences.map((seq) => {
-      if (!seq) return false;
-      const key = markKey(seq.origin, seq.lane);
-      const mark = marks.get(key);
-      if (mark && seq.pos <= mark.pos) return true;
-      marks.set(key, { origin: seq.origin, lane: seq.lane, pos: seq.pos, changed: true });
-      return false;
-    });
+    const [duplicates] = await this.checkPartitions(tx, [{ topic, partition, sequences }]);
+    return duplicates;
+  }
+
+  /** `check` for the slices of several partitions (each partition once) in one transaction. */
+  async checkPartitions(tx: SqlExecutor, slices: readonly PartitionSequences[]): Promise<boolean[][]> {
+    const wanted = slices.filter((s) => s.sequences.some((seq) => seq !== undefined));
+    const marks = wanted.length > 0 ? await this.readMarks(tx, wanted) : new Map<string, Mark>();
+    const duplicates = slices.map(({ topic, partition, sequences }) =>
+      sequences.map((seq) => {
+        if (!seq) return false;
+        const key = markKey(topic, partition, seq.origin, seq.lane);
+        const mark = marks.get(key);
+        if (mark && seq.pos <= mark.pos) return true;
+        marks.set(key, { topic, partition, origin: seq.origin, lane: seq.lane, pos: seq.pos, changed: true });
+        return false;
+      }),
+    );
     await this.writeMarks(
       tx,
-      topic,
-      partition,
       [...marks.values()].filter((m) => m.changed),
     );
     return duplicates;
   }
 
-  private async readMarks(tx: SqlExecutor, topic: string, partition: number): Promise<Map<string, Mark>> {
+  private async readMarks(tx: SqlExecutor, slices: readonly PartitionSequences[]): Promise<Map<string, Mark>> {
     const { rows } = await tx.query<MarkRow>(
-      `SELECT origin, lane, last_pos FROM ${KafkaTables.inboxSequences}
-       WHERE group_id = $1 AND topic = $2 AND partition = $3`,
-      [this.groupId, topic, partition],
+      `SELECT s.topic, s.partition, s.origin, s.lane, s.last_pos
+       FROM unnest($2::text[], $3::int[]) AS p(topic, partition)
+       JOIN ${KafkaTables.inboxSequences} s ON s.group_id = $1 AND s.topic = p.topic AND s.partition = p.partition`,
+      [this.groupId, slices.map((s) => s.topic), slices.map((s) => s.partition)],
     );
     const marks = new Map<string, Mark>();
     for (const row of rows)
-      marks.set(markKey(row.origin, row.lane), { origin: row.origin, lane: row.lane, pos: BigInt(row.last_pos), changed: false });
+      marks.set(markKey(row.topic, row.partition, row.origin, row.lane), {
+        topic: row.topic,
+        partition: row.partition,
+        origin: row.origin,
+        lane: row.lane,
+        pos: BigInt(row.last_pos),
+        changed: false,
+      });
     return marks;
   }
 
-  private async writeMarks(tx: SqlExecutor, topic: string, partition: number, changed: readonly Mark[]): Promise<void> {
+  private async writeMarks(tx: SqlExecutor, changed: readonly Mark[]): Promise<void> {
     if (changed.length === 0) return;
     await tx.query(
       `INSERT INTO ${KafkaTables.inboxSequences} (group_id, topic, partition, origin, lane, last_pos)
-       SELECT $1, $2, $3, origin, lane, last_pos
-       FROM unnest($4::text[], $5::text[], $6::bigint[]) AS m(origin, lane, last_pos)
+       SELECT $1, topic, partition, origin, lane, last_pos
+       FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::bigint[]) AS m(topic, partition, origin, lane, last_pos)
        ON CONFLICT (group_id, topic, partition, origin, lane) DO UPDATE SET last_pos = EXCLUDED.last_pos`,
-      [this.groupId, topic, partition, changed.map((m) => m.origin), changed.map((m) => m.lane), changed.map((m) => m.pos.toString())],
+      [
+        this.groupId,
+        changed.map((m) => m.topic),
+        changed.map((m) => m.partition),
+        changed.map((m) => m.origin),
+        changed.map((m) => m.lane),
+        changed.map((m) => m.pos.toString()),
+      ],
     );
   }
 }
 
-/** The origin never contains ':', so this key is unambiguous. */
-function markKey(origin: string, lane: string): string {
-  return `${origin}:${lane}`;
+/** The origin never contains ':' and the partition is a number, so this key is unambiguous. */
+function markKey(topic: string, partition: number, origin: string, lane: string): string {
+  return `${partition}:${origin}:${lane}:${topic}`;
 }

@@ -16,15 +16,17 @@ export const SEGMENT_EVALUATOR_GROUP_ID = 'segment-evaluator';
 /**
  * The evaluator's exactly-once consumer: each slice (one partition of one topic) updates the projection, the
  * memberships and due times, and stages the cdp.segments.membership messages, in the processor's transaction
- * with the consumed offsets. Four partitions at a time (of twelve: two topics of six), not the default two: a slice
- * spends much of its time waiting on Postgres round trips, and the bench measured ~25 % more changes/s with four
- * (docs/benchmarks.md); each slice is still its own transaction and locks its profiles in id order.
+ * with the consumed offsets. All partitions of a fetch (of twelve: two topics of six) are handed over at once and
+ * share four group transactions in flight, not the default two, as it had four slices in flight before group
+ * commit: a slice's apply is long (many statements). The processor keeps partition p of both topics (one profile's
+ * inputs) in the same group, so the groups in flight lock different profiles. Each slice locks its profiles in id
+ * order.
  */
 @Injectable()
 @KafkaBatchConsumer({
   groupId: SEGMENT_EVALUATOR_GROUP_ID,
   topics: [Topics.ProfilesChanged, Topics.EventsResolved],
-  partitionsConsumedConcurrently: 4,
+  groupCommitTransactions: 4,
 })
 export class EvaluatorInputConsumer implements KafkaBatchApplier<EvaluatorInput> {
   private readonly metrics: EvaluationMetrics;
