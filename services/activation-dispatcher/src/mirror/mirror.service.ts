@@ -17,6 +17,12 @@ import { lockSegments } from '../projection/segment-lock';
 import { mirrorMetrics, type MirrorMetrics } from './metrics';
 import { mirrorDiff, withPending } from './mirror-diff';
 
+interface PendingDelivery {
+  seq: string;
+  profileId: string;
+  action: string;
+}
+
 export interface MirrorReport {
   syncId: string;
   runId: string;
@@ -53,15 +59,18 @@ export class MirrorService {
   async run(syncId: string, lastSentOnly = false): Promise<MirrorReport> {
     const sync = (await loadSyncTargets(this.pool, 's.sync_id = $1', [syncId]))[0];
     if (!sync) throw new NotFoundException(`no enabled sync ${syncId} with a live destination`);
+    // A delivery pending when the listing starts may land while it runs and be marked delivered before the diff
+    // reads the pending ones: read them before the listing too, so such a delivery counts as listed or as pending.
+    const pendingBeforeListing = lastSentOnly ? [] : await this.pendingDeliveries(this.pool, sync.syncId);
     const listed = lastSentOnly ? null : await this.listDestination(sync);
     const runId = randomUUID();
     const report = await inTransaction(this.pool, async (tx): Promise<MirrorReport> => {
       await lockSegments(tx, [sync.segmentId], 'exclusive');
       // read, lock those profiles, read again: a consumer slice that changed one of them in between has committed by
       // then, and a profile that appeared meanwhile is the consumer's to handle, not this diff's
-      const first = await this.sides(tx, sync, listed);
+      const first = await this.sides(tx, sync, listed, pendingBeforeListing);
       const profiles = await lockProfiles(tx, [...first.members, ...first.current]);
-      const locked = await this.sides(tx, sync, listed);
+      const locked = await this.sides(tx, sync, listed, pendingBeforeListing);
       const members = new Set([...locked.members].filter((id) => profiles.has(id)));
       const current = new Set([...locked.current].filter((id) => profiles.has(id)));
       const planner = new DeliveryPlanner({
@@ -119,24 +128,32 @@ export class MirrorService {
   }
 
   /** The segment's members, and the destination's contents (listed, or last sent) with pending deliveries on top. */
-  private async sides(tx: SqlExecutor, sync: SyncTarget, listed: string[] | null): Promise<{ members: Set<string>; current: Set<string> }> {
+  private async sides(
+    tx: SqlExecutor,
+    sync: SyncTarget,
+    listed: string[] | null,
+    pendingBeforeListing: readonly PendingDelivery[],
+  ): Promise<{ members: Set<string>; current: Set<string> }> {
     const members = new Set(await this.column(tx, 'SELECT profile_id FROM segment_members WHERE segment_id = $1', [sync.segmentId]));
     if (!listed)
       return {
         members,
         current: new Set(await this.column(tx, 'SELECT profile_id FROM sync_members WHERE sync_id = $1 AND present', [sync.syncId])),
       };
-    const pending = await tx.query<{ profile_id: string; action: string }>(
-      `SELECT profile_id, action FROM deliveries WHERE sync_id = $1 AND status = 'pending' ORDER BY seq`,
-      [sync.syncId],
+    // Applied in delivery order; one pending in both reads is applied once, and applying an action the listing
+    // already shows changes nothing.
+    const bySeq = new Map<string, PendingDelivery>();
+    for (const d of [...pendingBeforeListing, ...(await this.pendingDeliveries(tx, sync.syncId))]) bySeq.set(d.seq, d);
+    const pending = [...bySeq.values()].sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+    return { members, current: withPending(listed, pending) };
+  }
+
+  private async pendingDeliveries(db: SqlExecutor, syncId: string): Promise<PendingDelivery[]> {
+    const { rows } = await db.query<{ seq: string; profile_id: string; action: string }>(
+      `SELECT seq, profile_id, action FROM deliveries WHERE sync_id = $1 AND status = 'pending' ORDER BY seq`,
+      [syncId],
     );
-    return {
-      members,
-      current: withPending(
-        listed,
-        pending.rows.map((r) => ({ profileId: r.profile_id, action: r.action })),
-      ),
-    };
+    return rows.map((r) => ({ seq: r.seq, profileId: r.profile_id, action: r.action }));
   }
 
   private async column(tx: SqlExecutor, sql: string, values: unknown[]): Promise<string[]> {
