@@ -28,6 +28,13 @@ describe('scheduled runs (embedded broker + Postgres, injected clock)', () => {
     expect(next).toBeGreaterThan(h.clock.now());
     expect(next - h.clock.now()).toBeLessThanOrEqual(HOUR);
     expect(Date.parse(created.nextRunAt)).toBeLessThan(next);
+    // the later tests move the clock by minutes; an hourly run falling due then would count in their rounds
+    await h.http('PUT', '/v1/connections/hourly', {
+      connector: 'generated-rows',
+      config: { rows: 3, checkpointEvery: 2 },
+      streams: [{ name: 'rows', mapping: {}, identifierField: 'id' }],
+      enabled: false,
+    });
   });
 
   it('skips a due time while the previous run is still active (no overlap) and moves on', async () => {
@@ -43,12 +50,6 @@ describe('scheduled runs (embedded broker + Postgres, injected clock)', () => {
   });
 
   it('lets replicas claim due connections concurrently without queueing one twice', async () => {
-    await h.http('PUT', '/v1/connections/hourly', {
-      connector: 'generated-rows',
-      config: { rows: 3, checkpointEvery: 2 },
-      streams: [{ name: 'rows', mapping: {}, identifierField: 'id' }],
-      enabled: false,
-    });
     await h.http('PUT', '/v1/connections/overlap', {
       connector: 'generated-rows',
       config: { rows: 3, checkpointEvery: 2 },
