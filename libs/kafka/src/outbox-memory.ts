@@ -63,11 +63,17 @@ export class OutboxMemory {
   }
 }
 
+/**
+ * What names one outbox: its database and schema. Row ids are per table, so two databases' outboxes with the same
+ * schema name (tests, or a process serving two databases) must not share a memory.
+ */
+export const OUTBOX_MEMORY_KEY_SQL = `current_database() || '.' || current_schema()`;
+
 const memories = new Map<string, OutboxMemory>();
 
-/** The memory of one schema's outbox (every writer and relay of the process that uses the schema shares it). */
-export function outboxMemory(schema: string): OutboxMemory {
-  let memory = memories.get(schema);
-  if (!memory) memories.set(schema, (memory = new OutboxMemory()));
+/** The memory of one outbox, by OUTBOX_MEMORY_KEY_SQL (every writer and relay of the process using it shares it). */
+export function outboxMemory(key: string): OutboxMemory {
+  let memory = memories.get(key);
+  if (!memory) memories.set(key, (memory = new OutboxMemory()));
   return memory;
 }

@@ -1,9 +1,10 @@
-import { createTestSchema, type TestSchema, eventually } from '@tessera/testing';
+import { createTestSchema, runAsAdmin, type TestSchema, eventually } from '@tessera/testing';
+import { Pool } from 'pg';
 import type { Message } from 'kafkajs';
 import type { ConsumedBatch, InboundMessage } from './consumed-batch';
 import { ExactlyOnceProcessor } from './exactly-once-processor';
 import { headerToString, MessageHeaders } from './message-headers';
-import { outboxMemory } from './outbox-memory';
+import { OUTBOX_MEMORY_KEY_SQL, outboxMemory } from './outbox-memory';
 import { OutboxRelay } from './outbox-relay';
 import { readOutboxMessages } from './outbox-rows';
 import type { OutboxEntry } from './outbox-writer';
@@ -70,7 +71,7 @@ describe('OutboxRelay (Postgres)', () => {
   });
 
   it("publishes this process's rows from memory without reading their bytes back, and rows it does not hold from the table", async () => {
-    const memory = outboxMemory(db.schema);
+    const memory = outboxMemory((await db.pool.query(`SELECT ${OUTBOX_MEMORY_KEY_SQL} AS key`)).rows[0].key);
     await writeOutboxAs(db.pool, entries(3, 3));
     expect(memory.ids()).toHaveLength(1);
     // Spoil the stored bytes: only a relay that publishes from memory still gets the messages right.
@@ -87,6 +88,28 @@ describe('OutboxRelay (Postgres)', () => {
     await relay.drain();
     expect(publisher.published.map((p) => String(p.message.value))).toEqual(['0', '1', '2', 'from the table']);
     expect(headerToString(publisher.published[3].message.headers?.[MessageHeaders.sequence])).toMatch(/:w:test:/);
+  });
+
+  it("keeps apart the memories of two databases' outboxes that have the same schema name (their row ids collide)", async () => {
+    const database = db.schema; // unique, so parallel suites never share it
+    const otherUrl = new URL(db.url);
+    otherUrl.pathname = `/${database}`;
+    await runAsAdmin(db.url, `CREATE DATABASE "${database}"`);
+    await runAsAdmin(otherUrl.toString(), `CREATE SCHEMA "${db.schema}"`);
+    const other = new Pool({ connectionString: otherUrl.toString(), options: `-c search_path=${db.schema}`, max: 2 });
+    try {
+      await installKafkaTables(other);
+      // The first row of each outbox: both get id 1, and this process remembers both.
+      await writeOutboxAs(db.pool, [{ topic: 'out', message: { key: 'k', value: 'first database' } }]);
+      await writeOutboxAs(other, [{ topic: 'out', message: { key: 'k', value: 'second database' } }]);
+      const publisher = new RecordingPublisher();
+      await new OutboxRelay({ pool: db.pool, publisher }).drain();
+      await new OutboxRelay({ pool: other, publisher }).drain();
+      expect(publisher.published.map((p) => String(p.message.value))).toEqual(['first database', 'second database']);
+    } finally {
+      await other.end();
+      await runAsAdmin(db.url, `DROP DATABASE "${database}" WITH (FORCE)`);
+    }
   });
 
   it('under a steady flow of commits, takes several transactions in one round (coalesceMs after a busy round)', async () => {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { appendClaimTime, hopTraceEnabled } from './hop-trace';
 import { OutboxRelayMetrics } from './metrics';
-import { outboxMemory } from './outbox-memory';
+import { OUTBOX_MEMORY_KEY_SQL, outboxMemory } from './outbox-memory';
 import { claimOutboxRows, deleteOutboxRows, type OutboxRow } from './outbox-rows';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox-writer';
 import type { SqlExecutor } from './sql-client';
@@ -49,6 +49,7 @@ export class OutboxRelay {
   private readonly logger?: Logger;
   private listener: PoolClient | undefined;
   private schema: string | undefined;
+  private memoryKey: string | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -109,7 +110,7 @@ export class OutboxRelay {
         await this.markPublished(client, rows);
       }
       await client.query('COMMIT');
-      if (rows.length > 0 && this.schema) outboxMemory(this.schema).forget(rows.map((row) => row.id));
+      if (rows.length > 0 && this.memoryKey) outboxMemory(this.memoryKey).forget(rows.map((row) => row.id));
       for (const m of messages) this.metrics?.published.inc({ topic: m.topic });
       return messages.length;
     } catch (err) {
@@ -126,8 +127,8 @@ export class OutboxRelay {
       `SELECT pg_try_advisory_xact_lock(hashtext('tessera_outbox:' || current_schema())) AS locked`,
     );
     if (!rows[0].locked) return [];
-    this.schema ??= (await tx.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0].schema;
-    return claimOutboxRows(tx, this.batchSize, outboxMemory(this.schema));
+    this.memoryKey ??= (await tx.query<{ key: string }>(`SELECT ${OUTBOX_MEMORY_KEY_SQL} AS key`)).rows[0].key;
+    return claimOutboxRows(tx, this.batchSize, outboxMemory(this.memoryKey));
   }
 
   protected async publish(rows: readonly OutboxRow[]): Promise<void> {

@@ -3,7 +3,7 @@ import { KafkaTables } from './kafka-tables.ddl';
 import { MessageHeaders } from './message-headers';
 import { encodeOutboxBatch, type PackedMessage } from './outbox-batch-codec';
 import type { OutboxLane } from './outbox-lane';
-import { outboxMemory } from './outbox-memory';
+import { OUTBOX_MEMORY_KEY_SQL, outboxMemory } from './outbox-memory';
 import type { SqlExecutor } from './sql-client';
 
 /** A message to publish later through the outbox. Header values are UTF-8 strings. */
@@ -89,15 +89,15 @@ export async function writeOutboxLanes(
   if (tuples.length === 0) return ids;
   // One round trip: the INSERT in a data-modifying WITH runs to completion, and the NOTIFY rides along.
   const channel = values.push(OUTBOX_NOTIFY_CHANNEL);
-  const { rows } = await tx.query<{ id: string; schema: string }>(
+  const { rows } = await tx.query<{ id: string; memory_key: string }>(
     `WITH written AS (INSERT INTO ${KafkaTables.outboxBatches} (lane, message_count, packed) VALUES ${tuples.join(', ')} RETURNING id),
           notified AS (SELECT pg_notify($${channel}, current_schema()))
-     SELECT written.id, current_schema() AS schema FROM written, notified`,
+     SELECT written.id, ${OUTBOX_MEMORY_KEY_SQL} AS memory_key FROM written, notified`,
     values,
   );
   // The ids come from the sequence in VALUES order, so ascending ids are the chunks in order.
   const inserted = rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const memory = outboxMemory(rows[0].schema);
+  const memory = outboxMemory(rows[0].memory_key);
   inserted.forEach((id, i) => memory.remember(id.toString(), chunks[i].messages, chunks[i].bytes));
   return ids;
 }
