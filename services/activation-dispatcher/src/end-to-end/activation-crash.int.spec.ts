@@ -57,7 +57,8 @@ describe('activation-dispatcher end to end under kill -9 (embedded broker + Post
       service: 'activation-dispatcher',
       database: schema,
       brokers: broker.brokers,
-      env: { KAFKA_CONSUMER_SLICE_MESSAGES: '100' },
+      // A short lease (60 s by default) so the batches a killed worker held are sent again within seconds.
+      env: { KAFKA_CONSUMER_SLICE_MESSAGES: '100', ACTIVATION_ATTEMPT_TIMEOUT_MS: '3000', ACTIVATION_LEASE_MS: '6000' },
     });
     await eventually(
       async () => ((await fetch(`http://127.0.0.1:${child.port}/readyz`).catch(() => null))?.status === 200 ? true : undefined),
@@ -112,7 +113,7 @@ describe('activation-dispatcher end to end under kill -9 (embedded broker + Post
     await produced;
     await producer.disconnect();
 
-    // rows a killed worker held leased come back when the lease (60 s in main.ts) runs out
+    // rows a killed worker held leased come back when its lease runs out
     await eventually(async () => (received() >= TOTAL ? true : undefined), 240_000, `every change delivered (have ${received()})`);
     const delivered = async () =>
       Number((await schema.pool.query(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered'`)).rows[0].n);
