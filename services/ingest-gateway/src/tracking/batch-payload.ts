@@ -1,6 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { BATCH_LIMIT_EVENTS, EVENT_LIMIT_BYTES, describeBytes } from '../http/body-limits';
-import { isPlainObject, textKeyProblem, type BatchDefaults } from './segment-event-mapper';
+import { callProblem } from './call-requirements';
+import { batchItemType, isPlainObject, textKeyProblem, type BatchDefaults } from './segment-event-mapper';
 
 export interface ItemProblem {
   index: number;
@@ -18,9 +19,9 @@ export interface CheckedBatch {
 const MAX_LISTED_PROBLEMS = 20;
 
 /**
- * The batch shape the gateway must enforce: `batch` is a non-empty array of at most 2,500 objects. Anything subtler
- * (type, identifiers, event names) is validation's job. One bad item refuses the whole batch (nothing is produced),
- * so the client can fix and resend it without duplicating the good ones.
+ * The batch shape the gateway must enforce: `batch` is a non-empty array of at most 2,500 objects, each a call that
+ * can be processed at all (call-requirements.ts). Anything subtler is validation's job. One bad item refuses the
+ * whole batch (nothing is produced), so the client can fix and resend it without duplicating the good ones.
  */
 export function checkBatch(body: Record<string, unknown>): CheckedBatch {
   const { batch } = body;
@@ -38,7 +39,7 @@ export function checkBatch(body: Record<string, unknown>): CheckedBatch {
       problems.push({ index, message: `batch[${index}] must be a JSON object, got ${describe(item)}` });
       continue;
     }
-    const problem = textKeyProblem(item, `/batch/${index}`);
+    const problem = callProblem(item, batchItemType(item), `/batch/${index}`);
     if (problem) problems.push({ index, path: problem.path, message: `batch[${index}]: ${problem.message}` });
   }
   if (problems.length > 0) throw batchProblems(problems);

@@ -126,8 +126,8 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
         batch: [
           { type: 'track', userId: 'b-1', event: 'A', messageId: `${prefix}0`, context: { locale: 'fr' } },
           { type: 'identify', anonymousId: 'b-anon', traits: { x: 1 }, messageId: `${prefix}1`, sentAt: '2026-01-01T00:00:05Z' },
-          // Structurally wrong for validation (no type, no identifier) but well-formed: the gateway passes it on.
-          { event: 'Nameless', messageId: `${prefix}2` },
+          // A placeholder id is validation's to judge (its blocked-identifier rules): the gateway passes it on.
+          { type: 'page', userId: 'anonymous', messageId: `${prefix}2` },
         ],
         context: { library: { name: 'analytics-node' }, locale: 'en' },
         integrations: { All: true },
@@ -142,12 +142,57 @@ describe('ingest-gateway tracking API (real HTTP, embedded broker and Postgres)'
     expect(byId.get(`${prefix}0`)!.value.sentAt).toBe('2026-01-01T00:00:10Z');
     expect(byId.get(`${prefix}1`)!.value).toMatchObject({ type: 'identify', sentAt: '2026-01-01T00:00:05Z', integrations: '{"All":true}' });
     expect(byId.get(`${prefix}1`)!.key).toBe('b-anon');
-    expect(byId.get(`${prefix}2`)!.value).toMatchObject({ type: '', userId: null, anonymousId: null });
-    expect(byId.get(`${prefix}2`)!.key).toBe(`${prefix}2`);
+    expect(byId.get(`${prefix}2`)!.value).toMatchObject({ type: 'page', userId: 'anonymous', anonymousId: null });
     // Each event carries its own tessera-msg-id (what consumers dedupe redeliveries on).
     const msgIds = landed.map((e) => e.headers['tessera-msg-id']);
     expect(new Set(msgIds).size).toBe(3);
     msgIds.forEach((id) => expect(id).toMatch(/^[0-9a-f-]{36}$/));
+  });
+
+  it('answers 400 naming the field for a call that can never be processed, and produces nothing of its batch', async () => {
+    const marker = `unprocessable-${Date.now()}`;
+    const single = await gateway.post('/v1/track', { userId: marker, event: '  ', messageId: `${marker}-s` }, auth);
+    expect(single).toMatchObject({
+      status: 400,
+      json: {
+        message: 'a track call needs a non-empty event name',
+        details: [{ path: '/event', message: 'a track call needs a non-empty event name' }],
+      },
+    });
+    const nobody = await gateway.post('/v1/identify', { traits: { email: 'x@example.com' }, messageId: `${marker}-n` }, auth);
+    expect(nobody).toMatchObject({
+      status: 400,
+      json: { details: [{ path: '/userId', message: 'a call needs a userId or an anonymousId' }] },
+    });
+    const batch = await gateway.post(
+      '/v1/batch',
+      {
+        batch: [
+          { type: 'track', userId: marker, event: 'Fine', messageId: `${marker}-0` },
+          { type: 'alias', userId: marker, messageId: `${marker}-1` },
+          { type: 'group', anonymousId: marker, messageId: `${marker}-2` },
+          { type: 'purchase', userId: marker, messageId: `${marker}-3` },
+          { userId: 7, event: 'Untyped', messageId: `${marker}-4` },
+        ],
+      },
+      auth,
+    );
+    expect(batch.status).toBe(400);
+    expect(batch.json.details).toEqual([
+      { index: 1, path: '/batch/1/previousId', message: 'batch[1]: an alias call needs a previousId' },
+      { index: 2, path: '/batch/2/groupId', message: 'batch[2]: a group call needs a groupId' },
+      {
+        index: 3,
+        path: '/batch/3/type',
+        message: 'batch[3]: "type" must be one of track, identify, page, screen, group, alias; got "purchase"',
+      },
+      { index: 4, path: '/batch/4/type', message: 'batch[4]: "type" must be one of track, identify, page, screen, group, alias; got none' },
+    ]);
+    // a later good call lands alone: nothing of the refused ones was produced before it
+    const after = `${marker}-after`;
+    expect((await gateway.post('/v1/track', { userId: marker, event: 'After', messageId: after }, auth)).status).toBe(200);
+    await tail.waitFor(() => tail.eventsWith(after).length === 1, 'the good call');
+    expect(tail.eventsWith(marker).map((e) => e.value.messageId)).toEqual([after]);
   });
 
   it('gives an event without messageId a UUID, which is also its tessera-msg-id', async () => {

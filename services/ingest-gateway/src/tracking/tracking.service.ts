@@ -12,7 +12,8 @@ import { checkBatch, checkEventSizes, describe } from './batch-payload';
 import { TrackingMetrics } from './metrics';
 import { locateBatchItemFields, locateCallFields } from './json-field-locator';
 import { RawEventEncoder, type RawEventParts } from './raw-event-encoder';
-import { batchItemType, isPlainObject, textKeyProblem, toRawEventParts, type SegmentCallType } from './segment-event-mapper';
+import { callProblem } from './call-requirements';
+import { batchItemType, isPlainObject, toRawEventParts, type SegmentCallType } from './segment-event-mapper';
 
 export interface IngestRequest {
   authorization: string | undefined;
@@ -47,7 +48,7 @@ export class TrackingService {
     const source = await this.authenticator.authenticate(request.authorization, request.body);
     const { body } = request;
     if (!isPlainObject(body)) throw new BadRequestException(`body must be a JSON object (one ${type} call), got ${describe(body)}`);
-    const problem = textKeyProblem(body);
+    const problem = callProblem(body, type);
     if (problem) throw new BadRequestException({ message: problem.message, details: [problem] });
     this.rateLimiter.charge(source, 1);
     const ranges = request.rawBody ? locateCallFields(request.rawBody) : null;
