@@ -28,7 +28,13 @@ describe('loadServiceConfig', () => {
     expect(config.database.url).toBe('postgres://postgres:tessera@127.0.0.1:5432/postgres');
     expect(config.database.poolSize).toBe(10);
     expect(config.database.statementTimeoutMs).toBe(30000);
-    expect(config.kafka).toEqual({ brokers: ['localhost:9092'], clientId: 'profile-merger', sliceMessages: 2000, fetchBytes: 4_194_304 });
+    expect(config.kafka).toEqual({
+      brokers: ['localhost:9092'],
+      clientId: 'profile-merger',
+      sliceMessages: 2000,
+      fetchBytes: 4_194_304,
+      sessionTimeoutMs: 10_000,
+    });
     expect(config.shutdownTimeoutMs).toBe(10000);
     expect(config.logLevel).toBe('info');
     expect(config.adminTokenSource).toBe('generated');
@@ -49,10 +55,17 @@ describe('loadServiceConfig', () => {
       DATABASE_STATEMENT_TIMEOUT_MS: '0',
       KAFKA_CONSUMER_SLICE_MESSAGES: '250',
       KAFKA_CONSUMER_FETCH_BYTES: '65536',
+      KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '7000',
     });
     expect(config.isProduction).toBe(true);
     expect(config.port).toBe(9000);
-    expect(config.kafka).toEqual({ brokers: ['k1:9092', 'k2:9093'], clientId: 'ingest-gateway', sliceMessages: 250, fetchBytes: 65_536 });
+    expect(config.kafka).toEqual({
+      brokers: ['k1:9092', 'k2:9093'],
+      clientId: 'ingest-gateway',
+      sliceMessages: 250,
+      fetchBytes: 65_536,
+      sessionTimeoutMs: 7_000,
+    });
     expect(config.database).toEqual({
       url: 'postgres://ingest:pw@db:5432/tessera',
       schema: 'ingest_blue',

@@ -18,6 +18,8 @@ export interface ServiceConfig<S extends EnvSpec = Record<never, never>> {
     readonly sliceMessages: number;
     /** Bytes fetched per partition per request (KAFKA_CONSUMER_FETCH_BYTES). */
     readonly fetchBytes: number;
+    /** How long a killed member keeps its partitions (KAFKA_CONSUMER_SESSION_TIMEOUT_MS). */
+    readonly sessionTimeoutMs: number;
   };
   readonly database: { readonly url: string; readonly schema: string; readonly poolSize: number; readonly statementTimeoutMs: number };
   /** `<SERVICE>_ADMIN_TOKEN`, else TESSERA_ADMIN_TOKEN, else (outside production) a random per-process token. */
@@ -67,6 +69,7 @@ export function loadServiceConfig<S extends EnvSpec = Record<never, never>>(
       clientId: env.KAFKA_CLIENT_ID,
       sliceMessages: env.KAFKA_CONSUMER_SLICE_MESSAGES,
       fetchBytes: env.KAFKA_CONSUMER_FETCH_BYTES,
+      sessionTimeoutMs: env.KAFKA_CONSUMER_SESSION_TIMEOUT_MS,
     },
     database: {
       url: env.DATABASE_URL,

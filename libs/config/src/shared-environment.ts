@@ -31,6 +31,13 @@ export function sharedEnvironmentSpec(service: ServiceDescriptor) {
       1_024,
       256 * 1_048_576,
     )({ default: 4 * 1_048_576, desc: 'bytes a consumer fetches per partition per request' }),
+    KAFKA_CONSUMER_SESSION_TIMEOUT_MS: durationMs(
+      1_000,
+      1_800_000,
+    )({
+      default: 10_000,
+      desc: "how long a consumer that stopped heartbeating (killed) keeps its partitions; within the broker's group.min/max.session.timeout.ms",
+    }),
     DATABASE_URL: postgresUrl({ devDefault: DEV_DATABASE_URL, desc: 'PostgreSQL connection URL' }),
     DATABASE_SCHEMA: sqlIdentifier({ default: service.schema, desc: 'Postgres schema this service owns' }),
     DATABASE_POOL_SIZE: int(1, 500)({ default: 10, desc: 'Postgres connections per process' }),

@@ -11,6 +11,12 @@ import { KafkaConsumerMetrics } from './metrics';
 const DEFAULT_SLICE_MESSAGES = 2_000;
 const DEFAULT_FETCH_BYTES = 4 * 1_048_576;
 /**
+ * A killed member's partitions stand still this long before the group hands them on. Kafka's Java client takes 45 s
+ * because its heartbeats can wait behind slow processing; here a timer heartbeats while a slice is handled, so only
+ * a blocked event loop or a dead process misses them, and 10 s keeps a kill -9 from stalling the pipeline for long.
+ */
+const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+/**
  * Every partition of a fetch in hand at once: the ExactlyOnceProcessor commits their slices in a few shared
  * transactions (group commit), and kafkajs fetches again only once all were handled. With a few at a time, a message arriving just after a
  * fetch waited for ceil(partitions / n) rounds of transactions before its own fetch.
@@ -32,6 +38,7 @@ export interface BatchConsumerRunnerOptions {
   maxMessagesPerCall?: number;
   /** Partitions handed over at once (default 64: all of a fetch, so their slices can share transactions). */
   partitionsConsumedConcurrently?: number;
+  /** How long a member that stopped heartbeating keeps its partitions (default 10 s, KAFKA_CONSUMER_SESSION_TIMEOUT_MS). */
   sessionTimeoutMs?: number;
   rebalanceTimeoutMs?: number;
   heartbeatIntervalMs?: number;
@@ -65,10 +72,12 @@ export class BatchConsumerRunner {
   private crashed: Error | undefined;
 
   constructor(private readonly opts: BatchConsumerRunnerOptions) {
-    this.heartbeatIntervalMs = opts.heartbeatIntervalMs ?? 3_000;
+    const sessionTimeoutMs = opts.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
+    // A third of the session (Kafka's rule of thumb), so two heartbeats can be late before the member is dropped.
+    this.heartbeatIntervalMs = opts.heartbeatIntervalMs ?? Math.min(3_000, Math.floor(sessionTimeoutMs / 3));
     this.consumer = opts.kafka.consumer({
       groupId: opts.groupId,
-      sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
+      sessionTimeout: sessionTimeoutMs,
       rebalanceTimeout: opts.rebalanceTimeoutMs ?? 60_000,
       heartbeatInterval: this.heartbeatIntervalMs,
       maxBytesPerPartition: opts.maxBytesPerPartition ?? DEFAULT_FETCH_BYTES,

@@ -3,9 +3,8 @@ import path from 'node:path';
 import { freePort } from './free-port';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const SHORT_SESSIONS_ENTRY = path.join(__dirname, 'short-kafka-sessions.entry.ts');
-/** short-kafka-sessions.entry.ts prints it to stderr for every consumer whose session it shortened. */
-export const SHORT_SESSIONS_MARKER = 'short-kafka-sessions:';
+/** The consumers' session in a child (KAFKA_CONSUMER_SESSION_TIMEOUT_MS), so a killed member leaves its group fast. */
+const SHORT_SESSION_MS = '5000';
 /** Enough of a child's output to explain why it failed, without holding a long run's logs in memory. */
 const KEPT_OUTPUT_CHARS = 20_000;
 
@@ -21,8 +20,6 @@ export interface ServiceChildOptions {
   entry?: string;
   /** Added to the parent's environment (DATABASE_URL, DATABASE_SCHEMA, KAFKA_BROKERS, PORT, ...). */
   env: Record<string, string>;
-  /** Give every Kafka consumer a 5 s session so a killed member leaves its group fast (default true). */
-  shortKafkaSessions?: boolean;
 }
 
 export interface ServiceLaunchOptions {
@@ -35,6 +32,7 @@ export interface ServiceLaunchOptions {
   brokers: string[];
   /** Added last, so they override the defaults (e.g. TESSERA_DEV_WRITE_KEY, LOG_LEVEL). */
   env?: Record<string, string>;
+  /** Give every Kafka consumer a 5 s session so a killed member leaves its group fast (default true). */
   shortKafkaSessions?: boolean;
 }
 
@@ -52,20 +50,17 @@ export class ServiceChildProcess {
   private readonly child: ChildProcess;
   private readonly closed: Promise<void>;
   private outputTail = '';
-  private shortSessionsSeen = false;
   private exitInfo: ServiceExit | undefined;
 
   private constructor(readonly options: ServiceChildOptions) {
     const main = path.join(REPO_ROOT, 'services', options.service, 'src', options.entry ?? 'main.ts');
-    const entryArgs = options.shortKafkaSessions === false ? [main] : [SHORT_SESSIONS_ENTRY, main];
-    this.child = spawn(process.execPath, [path.join(REPO_ROOT, 'tools', 'run-ts.js'), ...entryArgs], {
+    this.child = spawn(process.execPath, [path.join(REPO_ROOT, 'tools', 'run-ts.js'), main], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer) => {
       this.outputTail = (this.outputTail + chunk.toString()).slice(-KEPT_OUTPUT_CHARS);
-      if (this.outputTail.includes(SHORT_SESSIONS_MARKER)) this.shortSessionsSeen = true;
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
@@ -95,9 +90,10 @@ export class ServiceChildProcess {
       TESSERA_ADMIN_TOKEN: CHILD_SERVICE_TOKENS.admin,
       TESSERA_READ_TOKEN: CHILD_SERVICE_TOKENS.read,
       LOG_LEVEL: 'error',
+      ...(options.shortKafkaSessions === false ? {} : { KAFKA_CONSUMER_SESSION_TIMEOUT_MS: SHORT_SESSION_MS }),
       ...options.env,
     };
-    return new ServiceChildProcess({ service: options.service, entry: options.entry, env, shortKafkaSessions: options.shortKafkaSessions });
+    return new ServiceChildProcess({ service: options.service, entry: options.entry, env });
   }
 
   /** The HTTP port the service was given (PORT). */
@@ -117,11 +113,6 @@ export class ServiceChildProcess {
   /** Set once the process has exited, for whatever reason. */
   get exitStatus(): ServiceExit | undefined {
     return this.exitInfo;
-  }
-
-  /** Whether a consumer of this process has been created with the short session (shortKafkaSessions). */
-  get hasShortKafkaSessions(): boolean {
-    return this.shortSessionsSeen;
   }
 
   /** The last ~20 KB the process printed. */

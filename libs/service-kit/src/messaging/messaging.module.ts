@@ -21,7 +21,7 @@ export class MessagingModule {
           inject: [SERVICE_KIT_OPTIONS, SERVICE_PG_POOL],
           useFactory: (options: ResolvedServiceKitOptions, pool: Pool) => {
             if (!options.config) throw new Error('MessagingModule needs the service configuration (KAFKA_BROKERS)');
-            const { brokers, clientId, sliceMessages, fetchBytes } = options.config.kafka;
+            const { brokers, clientId, sliceMessages, fetchBytes, sessionTimeoutMs } = options.config.kafka;
             return {
               service: options.name,
               clientId,
@@ -29,7 +29,7 @@ export class MessagingModule {
               registry: options.registry,
               logger: options.logger,
               pool,
-              consumerDefaults: { maxMessagesPerCall: sliceMessages, maxBytesPerPartition: fetchBytes },
+              consumerDefaults: { maxMessagesPerCall: sliceMessages, maxBytesPerPartition: fetchBytes, sessionTimeoutMs },
             };
           },
         }),

@@ -179,8 +179,6 @@ describe('identity-resolver + profile-merger under repeated kill -9 (50,000 even
       const exit = await child.kill('SIGKILL');
       records.push({ service, progressAtKill: await progress(service), atMs: Date.now() - startedAt, startupMs });
       expect(exit.signal).toBe('SIGKILL');
-      // The restart only recovers in seconds if the consumers really had the short session.
-      expect(child.hasShortKafkaSessions).toBe(true);
       await start(service);
     }
   }
