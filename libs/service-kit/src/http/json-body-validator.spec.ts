@@ -43,6 +43,12 @@ describe('JsonBodyValidator', () => {
     });
   });
 
+  it('escapes / and ~ in a property name it names (RFC 6901), so the pointer is one key', () => {
+    expect(rejection(validator, { name: 'a', size: 1, 'a/b~c': true }).details).toEqual([
+      { path: '/a~1b~0c', message: 'must NOT have additional properties' },
+    ]);
+  });
+
   it('stops at the first violation when asked (the ingest hot path)', () => {
     const first = new JsonBodyValidator<{ a: string; b: string }>(
       { type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' } } },

@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { jsonPointer } from '@tessera/config';
 import Ajv, { type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
 
 // The first violation is what a sender needs, and the hot ingest path stops at it; admin bodies are small.
@@ -67,8 +68,8 @@ function mostSpecific(violations: KeyedViolation[]): SchemaViolation[] {
 
 function toViolation(error: ErrorObject): KeyedViolation {
   let path = error.instancePath;
-  if (error.keyword === 'additionalProperties') path += `/${String(error.params.additionalProperty)}`;
-  if (error.keyword === 'required') path += `/${String(error.params.missingProperty)}`;
+  if (error.keyword === 'additionalProperties') path = jsonPointer(path, String(error.params.additionalProperty));
+  if (error.keyword === 'required') path = jsonPointer(path, String(error.params.missingProperty));
   const message = error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
   return { path, message, keyword: error.keyword };
 }

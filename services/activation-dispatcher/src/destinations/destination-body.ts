@@ -73,7 +73,7 @@ export function checkWithCatalog(catalog: DestinationCatalog, kind: string, conf
     ? catalog.validate(kind, config, secrets)
     : [
         {
-          path: '$.kind',
+          path: '/kind',
           message: `unknown destination kind ${JSON.stringify(kind)}; one of: ${catalog.kinds.join(', ') || '(none installed)'}`,
         },
       ];

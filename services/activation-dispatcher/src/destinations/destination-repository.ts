@@ -79,7 +79,7 @@ export class DestinationRepository {
       if (rows[0].kind !== body.kind)
         throw new BadRequestException({
           message: `the kind of destination ${id} is ${rows[0].kind}; create a new destination for another kind`,
-          details: [{ path: '$.kind', message: `must stay ${rows[0].kind}` }],
+          details: [{ path: '/kind', message: `must stay ${rows[0].kind}` }],
         });
       const secrets = withoutNulls({ ...rows[0].secrets, ...body.secrets });
       checkWithCatalog(this.catalog, body.kind, body.config, secrets);

@@ -35,18 +35,18 @@ export function parseSuppressionKey(input: unknown): SuppressionKey & { reason: 
   if (byIdentifier === (parsed.profileId !== undefined))
     throw new BadRequestException({
       message: 'give either profileId or identifierType and identifierValue',
-      details: [{ path: '$', message: 'exactly one of profileId, identifierType + identifierValue' }],
+      details: [{ path: '', message: 'exactly one of profileId, identifierType + identifierValue' }],
     });
   if (byIdentifier && (parsed.identifierType === undefined || parsed.identifierValue === undefined)) {
     throw new BadRequestException({
       message: 'identifierType and identifierValue go together',
-      details: [{ path: parsed.identifierType === undefined ? '$.identifierType' : '$.identifierValue', message: 'is required' }],
+      details: [{ path: parsed.identifierType === undefined ? '/identifierType' : '/identifierValue', message: 'is required' }],
     });
   }
   if (parsed.identifierType === PROFILE_SUPPRESSION_KIND)
     throw new BadRequestException({
       message: 'use profileId to suppress a profile',
-      details: [{ path: '$.identifierType', message: `must not be ${PROFILE_SUPPRESSION_KIND}` }],
+      details: [{ path: '/identifierType', message: `must not be ${PROFILE_SUPPRESSION_KIND}` }],
     });
   const kind = parsed.profileId !== undefined ? PROFILE_SUPPRESSION_KIND : (parsed.identifierType as string);
   const value = parsed.profileId ?? normalizeSuppressionValue(kind, parsed.identifierValue as string);

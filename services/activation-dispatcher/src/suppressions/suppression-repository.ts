@@ -36,7 +36,7 @@ export class SuppressionRepository {
       if (!destination.rowCount)
         throw new BadRequestException({
           message: `no destination ${key.destinationId}`,
-          details: [{ path: '$.destinationId', message: 'no such destination' }],
+          details: [{ path: '/destinationId', message: 'no such destination' }],
         });
       const { rows } = await tx.query<SuppressionRow>(
         `INSERT INTO suppressions (destination_id, kind, value, reason) VALUES ($1, $2, $3, $4)

@@ -29,7 +29,7 @@ const body = new JsonBodyValidator<Partial<SyncBody> & Pick<SyncBody, 'segmentId
   },
 });
 
-/** Checks a sync body; a bad field mapping is a 400 naming each JSON path (`$.mapping.plan`) and what is wrong. */
+/** Checks a sync body; a bad field mapping is a 400 naming each field by JSON Pointer (`/mapping/plan`) and what is wrong. */
 export function parseSyncBody(input: unknown): SyncBody {
   const parsed = body.parse(input);
   const mapping = parsed.mapping ?? {};

@@ -42,7 +42,7 @@ export class SyncRepository {
       if (!destination.rowCount)
         throw new BadRequestException({
           message: `no destination ${body.destinationId}`,
-          details: [{ path: '$.destinationId', message: 'no such destination' }],
+          details: [{ path: '/destinationId', message: 'no such destination' }],
         });
       const { rowCount } = await tx.query(
         `INSERT INTO syncs (sync_id, segment_id, destination_id, mode, mapping, schedule_seconds, enabled) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -63,7 +63,7 @@ export class SyncRepository {
     if (moved.length > 0) {
       throw new BadRequestException({
         message: 'a sync keeps its segment and destination; create another sync for a new pairing',
-        details: moved.map(([field, was]) => ({ path: `$.${field}`, message: `must stay ${was}` })),
+        details: moved.map(([field, was]) => ({ path: `/${field}`, message: `must stay ${was}` })),
       });
     }
     await this.pool.query(

@@ -46,7 +46,7 @@ export function badRequest(what: string, problems: Problem[]): BadRequestExcepti
 
 /**
  * Checks a connection body's shape, its stream names (distinct), identifier fields and schedule; a problem is a 400
- * naming each JSON path. The connector config is checked against the connector's own schema by the caller.
+ * naming each field by JSON Pointer (`/streams/0/name`). The connector config is checked against the connector's own schema by the caller.
  */
 export function parseConnectionBody(input: unknown): ConnectionBody {
   const problems: Problem[] = jsonSchemaProblems(validate, input);
@@ -54,9 +54,9 @@ export function parseConnectionBody(input: unknown): ConnectionBody {
   const body = input as Partial<ConnectionBody> & Pick<ConnectionBody, 'connector' | 'config' | 'streams'>;
   const seen = new Set<string>();
   body.streams.forEach((stream, i) => {
-    if (seen.has(stream.name)) problems.push({ path: `$.streams[${i}].name`, message: `repeats the stream ${stream.name}` });
+    if (seen.has(stream.name)) problems.push({ path: `/streams/${i}/name`, message: `repeats the stream ${stream.name}` });
     seen.add(stream.name);
-    const compiled = compileStreamPlan(stream, `$.streams[${i}]`);
+    const compiled = compileStreamPlan(stream, `/streams/${i}`);
     if ('problem' in compiled) problems.push(compiled.problem);
   });
   const schedule = body.schedule ?? null;

@@ -13,7 +13,7 @@ import { restoreSecrets } from './connection-secrets';
 export type ConnectionView = Connection;
 
 /**
- * Connections: the body checked (shape, connector, its config at JSON paths), secrets kept when sent back as `***`,
+ * Connections: the body checked (shape, connector, its config at JSON Pointers), secrets kept when sent back as `***`,
  * stream names checked against discover() when the source can be reached (else accepted as given), and the next
  * scheduled run computed from now.
  */
@@ -88,16 +88,16 @@ export class ConnectionsService {
     const connector = this.catalog.find(body.connector);
     if (!connector)
       throw badRequest('invalid connection', [
-        { path: '$.connector', message: `is not a known connector (${this.catalog.names().join(', ') || 'none'})` },
+        { path: '/connector', message: `is not a known connector (${this.catalog.names().join(', ') || 'none'})` },
       ]);
     const config = restoreSecrets(connector.configSchema, body.config, stored);
-    const problems = connector.validateConfig(config).map((p) => ({ path: p.path.replace(/^\$/, '$.config'), message: p.message }));
+    const problems = connector.validateConfig(config).map((p) => ({ path: `/config${p.path}`, message: p.message }));
     if (problems.length > 0) throw badRequest('invalid connector config', problems);
     if ((await connector.check(config)).ok) {
       const streams = new Set((await connector.discover(config)).map((s) => s.name));
       const unknown = body.streams
         .map((s, i) => ({
-          path: `$.streams[${i}].name`,
+          path: `/streams/${i}/name`,
           message: `is not a stream of this source (${[...streams].join(', ')})`,
           name: s.name,
         }))

@@ -1,10 +1,10 @@
 import { BadRequestException } from '@nestjs/common';
 import type { ComputedTraitDefinition, ComputedTraitDefinitionParser } from '../computed';
 
-/** A definition from the admin API, or a 400 naming each bad value's JSON path, as a bad segment rule does. */
+/** A definition from the admin API, or a 400 naming each bad value's JSON Pointer, as a bad segment rule does. */
 export function parseComputedTraitBody(parser: ComputedTraitDefinitionParser, input: unknown): ComputedTraitDefinition {
   const result = parser.parse(input);
   if (result.ok) return result.definition;
   const first = result.errors[0];
-  throw new BadRequestException({ message: `definition ${first.path} ${first.message}`, details: result.errors });
+  throw new BadRequestException({ message: `body${first.path} ${first.message}`, details: result.errors });
 }

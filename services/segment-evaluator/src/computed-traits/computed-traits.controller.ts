@@ -48,8 +48,8 @@ export class ComputedTraitsController {
     const definition = parseComputedTraitBody(this.parser, body);
     if (definition.key !== key)
       throw new BadRequestException({
-        message: 'definition $.key must match the path key',
-        details: [{ path: '$.key', message: 'must match the path key' }],
+        message: 'body/key must match the path key',
+        details: [{ path: '/key', message: 'must match the path key' }],
       });
     return this.traits.update(definition);
   }
