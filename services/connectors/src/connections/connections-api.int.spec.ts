@@ -36,6 +36,8 @@ describe('connections admin API (embedded broker + Postgres)', () => {
     expect(replaced.status).toBe(200);
     expect(replaced.body.sourceId).toBe('crm-eu');
     expect(Date.parse(replaced.body.nextRunAt)).toBeGreaterThan(Date.now());
+    const renamed = await h.http('PUT', '/v1/connections/crm', body({ id: 'other' }));
+    expect([renamed.status, renamed.body.details]).toEqual([400, [{ path: '/id', message: 'must match the path id' }]]);
     expect((await h.http('POST', '/v1/connections', body({ id: 'crm' }))).status).toBe(409);
     expect((await h.http('DELETE', '/v1/connections/crm')).status).toBe(204);
     expect((await h.http('GET', '/v1/connections/crm')).status).toBe(404);

@@ -3,7 +3,7 @@ import { redactSecrets, type CheckResult, type StreamDescriptor } from '@tessera
 import type { Connector } from '@tessera/connector-sdk';
 import { ConnectorCatalog } from '../catalog/connector-catalog';
 import { CONNECTOR_CATALOG } from '../catalog/connector-catalog.token';
-import { OffsetClock } from '@tessera/service-kit';
+import { OffsetClock, requireBodyKeyMatchesPath } from '@tessera/service-kit';
 import { nextRunAt } from '../schedules/schedule';
 import { badRequest, parseConnectionBody, type ConnectionBody } from './connection-body';
 import { ConnectionRepository, type Connection } from './connection-repository';
@@ -48,7 +48,7 @@ export class ConnectionsService {
 
   async update(id: string, input: unknown): Promise<ConnectionView> {
     const body = parseConnectionBody(input);
-    if (body.id !== undefined && body.id !== id) throw new BadRequestException('the body id must match the path id');
+    requireBodyKeyMatchesPath(body.id, id);
     const stored = await this.connections.getOrThrow(id);
     const config = await this.checkedConfig(body, stored.connector === body.connector ? stored.config : null);
     return this.view(await this.connections.update(this.toWrite(id, body, config)));

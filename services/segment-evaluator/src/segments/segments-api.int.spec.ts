@@ -87,6 +87,8 @@ describe('segments API', () => {
     const cycle = await h.http('PUT', '/v1/segments/a', { name: 'a', rule: { not: { segment: 'b' } } });
     expect(cycle.status).toBe(400);
     expect(cycle.body.message).toContain('a -> b -> a');
+    const renamed = await h.http('PUT', '/v1/segments/a', { id: 'z', name: 'a', rule: { trait: 'traits.plan', op: 'exists' } });
+    expect([renamed.status, renamed.body.details]).toEqual([400, [{ path: '/id', message: 'must match the path id' }]]);
     expect(cycle.body.details).toEqual([{ path: '/rule/not/segment', message: 'closes the reference cycle a -> b -> a' }]);
     const unknown = await h.http('POST', '/v1/segments', { id: 'c', name: 'c', rule: { any: [{ segment: 'a' }, { segment: 'nope' }] } });
     expect([unknown.status, unknown.body.details]).toEqual([400, [{ path: '/rule/any/1/segment', message: 'names no segment: nope' }]]);
