@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { JsonBodyValidator } from './json-body-validator';
+import { invalidBody, JsonBodyValidator } from './json-body-validator';
 
 function rejection(validator: JsonBodyValidator<unknown>, body: unknown): { message: string; details: unknown[] } {
   try {
@@ -55,5 +55,14 @@ describe('JsonBodyValidator', () => {
       { allErrors: false },
     );
     expect(rejection(first, { a: 1, b: 2 }).details).toHaveLength(1);
+  });
+
+  it("gives a service's own checks the same 400: the message names the first unless one is given", () => {
+    const details = [
+      { path: '/rule/all/1/op', message: 'must be one of eq, neq' },
+      { path: '/name', message: 'is required' },
+    ];
+    expect(invalidBody(details).getResponse()).toEqual({ message: 'body/rule/all/1/op must be one of eq, neq', details });
+    expect(invalidBody(details, 'no such rule').getResponse()).toEqual({ message: 'no such rule', details });
   });
 });

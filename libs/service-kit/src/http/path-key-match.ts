@@ -1,5 +1,5 @@
-import { BadRequestException } from '@nestjs/common';
 import { jsonPointer } from '@tessera/config';
+import { invalidBody } from './json-body-validator';
 
 /**
  * A PUT body may repeat the key its path names (`id`, a computed trait's `key`); a different one is a 400 at that
@@ -7,7 +7,5 @@ import { jsonPointer } from '@tessera/config';
  */
 export function requireBodyKeyMatchesPath(bodyValue: string | undefined, pathValue: string, field = 'id'): void {
   if (bodyValue === undefined || bodyValue === pathValue) return;
-  const path = jsonPointer('', field);
-  const message = `must match the path ${field}`;
-  throw new BadRequestException({ message: `body${path} ${message}`, details: [{ path, message }] });
+  throw invalidBody([{ path: jsonPointer('', field), message: `must match the path ${field}` }]);
 }

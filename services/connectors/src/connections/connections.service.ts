@@ -3,9 +3,9 @@ import { redactSecrets, type CheckResult, type StreamDescriptor } from '@tessera
 import type { Connector } from '@tessera/connector-sdk';
 import { ConnectorCatalog } from '../catalog/connector-catalog';
 import { CONNECTOR_CATALOG } from '../catalog/connector-catalog.token';
-import { OffsetClock, requireBodyKeyMatchesPath } from '@tessera/service-kit';
+import { invalidBody, OffsetClock, requireBodyKeyMatchesPath } from '@tessera/service-kit';
 import { nextRunAt } from '../schedules/schedule';
-import { badRequest, parseConnectionBody, type ConnectionBody } from './connection-body';
+import { parseConnectionBody, type ConnectionBody } from './connection-body';
 import { ConnectionRepository, type Connection } from './connection-repository';
 import { restoreSecrets } from './connection-secrets';
 
@@ -87,12 +87,10 @@ export class ConnectionsService {
   private async checkedConfig(body: ConnectionBody, stored: Record<string, unknown> | null): Promise<Record<string, unknown>> {
     const connector = this.catalog.find(body.connector);
     if (!connector)
-      throw badRequest('invalid connection', [
-        { path: '/connector', message: `is not a known connector (${this.catalog.names().join(', ') || 'none'})` },
-      ]);
+      throw invalidBody([{ path: '/connector', message: `is not a known connector (${this.catalog.names().join(', ') || 'none'})` }]);
     const config = restoreSecrets(connector.configSchema, body.config, stored);
     const problems = connector.validateConfig(config).map((p) => ({ path: `/config${p.path}`, message: p.message }));
-    if (problems.length > 0) throw badRequest('invalid connector config', problems);
+    if (problems.length > 0) throw invalidBody(problems);
     if ((await connector.check(config)).ok) {
       const streams = new Set((await connector.discover(config)).map((s) => s.name));
       const unknown = body.streams
@@ -102,11 +100,7 @@ export class ConnectionsService {
           name: s.name,
         }))
         .filter((p) => !streams.has(p.name));
-      if (unknown.length > 0)
-        throw badRequest(
-          'invalid connection',
-          unknown.map(({ path, message }) => ({ path, message })),
-        );
+      if (unknown.length > 0) throw invalidBody(unknown.map(({ path, message }) => ({ path, message })));
     }
     return config;
   }

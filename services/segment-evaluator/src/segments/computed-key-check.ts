@@ -1,5 +1,5 @@
-import { BadRequestException } from '@nestjs/common';
 import type { SqlExecutor } from '@tessera/kafka';
+import { invalidBody } from '@tessera/service-kit';
 import { PREDICTION_NAMES } from '../computed/prediction-names';
 import { namingConditions, type Rule } from '../rules';
 import { RULE_POINTER } from './segment-body';
@@ -25,5 +25,5 @@ export async function checkComputedKeys(db: SqlExecutor, rule: Rule): Promise<vo
         ? `names no computed trait: ${key} is a built-in prediction, written { "prediction": "${key}", ... }`
         : `names no computed trait: ${key} is not defined (POST /v1/computed-traits)`,
     }));
-  if (details.length > 0) throw new BadRequestException({ message: `body${details[0].path} ${details[0].message}`, details });
+  if (details.length > 0) throw invalidBody(details);
 }

@@ -1,5 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
-import { JsonBodyValidator } from '@tessera/service-kit';
+import { invalidBody, JsonBodyValidator } from '@tessera/service-kit';
 import { validateRule, type Rule } from '../rules';
 
 export interface SegmentBody {
@@ -35,8 +34,5 @@ export function parseSegmentBody(input: unknown): SegmentBody {
 export function parseRule(input: unknown): Rule {
   const result = validateRule(input, RULE_POINTER);
   if (result.ok) return result.rule;
-  throw new BadRequestException({
-    message: `body${result.path} ${result.message}`,
-    details: [{ path: result.path, message: result.message }],
-  });
+  throw invalidBody([{ path: result.path, message: result.message }]);
 }
