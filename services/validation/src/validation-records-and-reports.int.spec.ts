@@ -127,6 +127,15 @@ describe('validation service (embedded broker and Postgres, real HTTP): dedupe, 
     expect((await api('GET', '/v1/tracking-plans/crud')).status).toBe(404);
     expect((await api('PUT', '/v1/sources/crud/settings', { defaultRegion: 'ZZ' })).status).toBe(400);
     expect((await api('PUT', '/v1/sources/crud/settings', { testRules: [{ path: 'userId' }] })).status).toBe(400);
+    expect((await api('PUT', '/v1/sources/crud/settings', { defaultRegion: 'ZZ' })).body.details).toEqual([
+      { path: '/defaultRegion', message: 'is not a region libphonenumber knows: ZZ' },
+    ]);
+    expect((await api('PUT', '/v1/sources/crud/settings', { testRules: [{ path: 'userId', pattern: '(' }] })).body.details).toEqual([
+      { path: '/testRules/0/pattern', message: 'is not a valid regular expression: "("' },
+    ]);
+    expect((await api('PUT', '/v1/tracking-plans/crud', { mode: 'reject', events: [{ name: 'A' }, { name: 'A' }] })).body.details).toEqual([
+      { path: '/events/1/name', message: 'lists the event "A" twice' },
+    ]);
     expect((await api('PUT', '/v1/sources/crud/settings', { defaultRegion: 'fr' })).body).toMatchObject({
       sourceId: 'crud',
       defaultRegion: 'FR',
