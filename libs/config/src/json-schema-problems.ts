@@ -1,7 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
-/** One thing wrong with a JSON document, at a JSONPath (`$.auth.token`): what a 400 body or a check lists. */
+/** One thing wrong with a JSON document, at a JSON Pointer (`/auth/token`): what a 400 body or a check lists. */
 export interface JsonSchemaProblem {
   path: string;
   message: string;
@@ -17,8 +17,8 @@ export function compileJsonSchema(schema: object): ValidateFunction {
   return ajv.compile(schema);
 }
 
-/** Every problem ajv found, each at a JSONPath under `base` (e.g. $, $.config or $.secrets). */
-export function jsonSchemaProblems(validate: ValidateFunction, value: unknown, base = '$'): JsonSchemaProblem[] {
+/** Every problem ajv found, each at a JSON Pointer under `base` (e.g. "" for the document itself, /config or /secrets). */
+export function jsonSchemaProblems(validate: ValidateFunction, value: unknown, base = ''): JsonSchemaProblem[] {
   if (validate(value)) return [];
   const problems = (validate.errors ?? [])
     .filter((e) => !['if', 'oneOf', 'anyOf', 'allOf'].includes(e.keyword))
@@ -32,27 +32,19 @@ export function jsonSchemaProblems(validate: ValidateFunction, value: unknown, b
   });
 }
 
-/** JSON Pointer (/a/0/b) to JSONPath ($.a[0].b); keys that are not identifiers are bracket-quoted. */
-export function jsonPath(base: string, pointer: string): string {
-  if (pointer === '') return base;
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((path, key) => path + pathSegment(key), base);
-}
-
-function pathSegment(key: string): string {
-  if (/^\d+$/.test(key)) return `[${key}]`;
-  if (/^[A-Za-z_$][\w$]*$/.test(key)) return `.${key}`;
-  return `['${key.replace(/'/g, "\\'")}']`;
+/**
+ * The JSON Pointer (RFC 6901) of `keys` under `base`: `jsonPointer('/config/headers', 'a/b~')` is
+ * `/config/headers/a~1b~0`. Every error path of the HTTP APIs is one, so a key holding a dot or a slash stays one key.
+ */
+export function jsonPointer(base: string, ...keys: Array<string | number>): string {
+  return keys.reduce<string>((pointer, key) => `${pointer}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`, base);
 }
 
 function toProblem(e: ErrorObject, base: string): JsonSchemaProblem {
-  const path = jsonPath(base, e.instancePath);
-  if (e.keyword === 'required') return { path: path + pathSegment(String(e.params.missingProperty)), message: 'is required' };
+  const path = base + e.instancePath;
+  if (e.keyword === 'required') return { path: jsonPointer(path, String(e.params.missingProperty)), message: 'is required' };
   if (e.keyword === 'additionalProperties')
-    return { path: path + pathSegment(String(e.params.additionalProperty)), message: 'is not a known setting' };
+    return { path: jsonPointer(path, String(e.params.additionalProperty)), message: 'is not a known setting' };
   if (e.keyword === 'enum') return { path, message: `must be one of ${(e.params.allowedValues as unknown[]).join(', ')}` };
   return { path, message: e.message ?? 'is invalid' };
 }

@@ -5,7 +5,7 @@ export type JsonSchema = Readonly<Record<string, unknown>>;
 export type Cursor = Readonly<Record<string, unknown>> | null;
 
 export interface ConfigProblem {
-  /** JSONPath into the config, e.g. `$.auth.token`. */
+  /** JSON Pointer into the config, e.g. `/auth/token`. */
   path: string;
   message: string;
 }
@@ -55,7 +55,7 @@ export interface ReadOptions {
 export interface Connector<C = Record<string, unknown>> {
   readonly name: string;
   readonly configSchema: JsonSchema;
-  /** Problems of a config against `configSchema`, each at a JSONPath; [] when valid. */
+  /** Problems of a config against `configSchema`, each at a JSON Pointer (`/auth/token`); [] when valid. */
   validateConfig(config: unknown): ConfigProblem[];
   /** Can the source be reached with these settings? Never throws: failures are `{ ok: false, message }`. */
   check(config: C): Promise<CheckResult>;

@@ -71,7 +71,7 @@ export interface DestinationSpec {
   secrets: Record<string, string>;
 }
 
-/** A problem with a destination's config, with the JSON path into it, for a 400. */
+/** A problem with a destination's config, at a JSON Pointer into the API body (`/config/url`), for a 400. */
 export interface ConfigProblem {
   path: string;
   message: string;

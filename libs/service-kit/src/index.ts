@@ -22,5 +22,6 @@ export { startServiceForTest, type TestServiceOptions } from './start-service-fo
 export { MessagingModule } from './messaging/messaging.module';
 export * from './http/json-body-validator';
 export { pageLimit } from './http/page-limit';
+export { requireBodyKeyMatchesPath } from './http/path-key-match';
 export { DEFAULT_HTTP_TIMEOUTS, type HttpServerTimeouts } from './http/http-server-hardening';
 export { OffsetClock } from './time/offset-clock';

@@ -265,6 +265,13 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     expect((await api('PUT', '/v1/identity-rules/phone', { priority: 3, maxPerProfile: 5, blockedPatterns: ['('] }, auth)).status).toBe(
       400,
     );
+    const badPattern = await api('PUT', '/v1/identity-rules/phone', { priority: 3, maxPerProfile: 5, blockedPatterns: ['^a', '('] }, auth);
+    expect(badPattern.body.details).toEqual([
+      { path: '/blockedPatterns/1', message: expect.stringContaining('is not a valid regular expression') },
+    ]);
+    const someProfile = '00000000-0000-4000-8000-000000000000';
+    const badSplit = await api('POST', `/v1/profiles/${someProfile}/split`, { identifiers: ['email:a@example.com', 'nocolon'] }, auth);
+    expect([badSplit.status, badSplit.body.details]).toEqual([400, [{ path: '/identifiers/1', message: 'is not type:value: "nocolon"' }]]);
     const put = await api(
       'PUT',
       '/v1/identity-rules/external:loyalty_id',

@@ -10,7 +10,7 @@ export interface ConformanceFixture<C> {
   goodConfig(): C;
   /** Settings the schema accepts but the source refuses or cannot be reached with (a wrong token, a closed port). */
   unreachableConfig(): C;
-  /** A config the schema refuses, and a JSONPath its problems must name. */
+  /** A config the schema refuses, and a JSON Pointer its problems must name. */
   invalidConfig: { config: unknown; problemAt: string };
   /** The row keys the source holds now. */
   rowKeys(): Promise<string[]>;
@@ -34,7 +34,7 @@ export function describeConnectorConformance<C>(connector: Connector<C>, fixture
       expect(result.ok === false && result.message.length).toBeGreaterThan(0);
     });
 
-    it('validateConfig and check name the problems of an invalid config by JSONPath', async () => {
+    it('validateConfig and check name the problems of an invalid config by JSON Pointer', async () => {
       const { config, problemAt } = fixture.invalidConfig;
       expect(connector.validateConfig(config).map((p) => p.path)).toContain(problemAt);
       const result = await connector.check(config as C);

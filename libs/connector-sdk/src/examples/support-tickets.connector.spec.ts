@@ -15,7 +15,7 @@ describeConnectorConformance(supportTicketsConnector, {
   stream: 'tickets',
   goodConfig: () => ({ baseUrl: api.url, apiToken: 's3cret', pageSize: 4 }),
   unreachableConfig: () => ({ baseUrl: api.url, apiToken: 'wrong', pageSize: 4 }),
-  invalidConfig: { config: { baseUrl: 'http://localhost', pageSize: 0 }, problemAt: '$.apiToken' },
+  invalidConfig: { config: { baseUrl: 'http://localhost', pageSize: 0 }, problemAt: '/apiToken' },
   rowKeys: async () => [...api.tickets.keys()],
   changeRows: async () => {
     api.upsert('T-003', { status: 'solved' });
@@ -35,7 +35,7 @@ describe('support-tickets connector', () => {
 
   it('refuses to read with an invalid config, naming every problem', () => {
     expect(() => supportTicketsConnector.read({ baseUrl: 'not a url', apiToken: '', pageSize: 0 }, 'tickets', null)).toThrow(
-      'invalid support-tickets config: $.baseUrl must match format "uri"; $.apiToken must NOT have fewer than 1 characters; $.pageSize must be >= 1',
+      'invalid support-tickets config: /baseUrl must match format "uri"; /apiToken must NOT have fewer than 1 characters; /pageSize must be >= 1',
     );
   });
 });

@@ -219,7 +219,7 @@ describe('files connector: a file over HTTP', () => {
 });
 
 describe('files connector: config and check', () => {
-  it('names each problem of a bad config at its JSONPath', () => {
+  it('names each problem of a bad config at its JSON Pointer', () => {
     const problems = filesConnector.validateConfig({
       streams: [
         { name: 'a', pattern: '*.csv', url: 'http://x/a.csv', format: 'xml', csv: { header: false, delimiter: ';;' } },
@@ -228,14 +228,14 @@ describe('files connector: config and check', () => {
     });
     expect(problems.map((p) => p.path).sort()).toEqual(
       [
-        '$.directory',
-        '$.streams[0].url',
-        '$.streams[0].format',
-        '$.streams[0].csv.delimiter',
-        '$.streams[0].csv.columns',
-        '$.streams[1].url',
-        '$.streams[1].cursor.column',
-        '$.streams[1].checkpointEvery',
+        '/directory',
+        '/streams/0/url',
+        '/streams/0/format',
+        '/streams/0/csv/delimiter',
+        '/streams/0/csv/columns',
+        '/streams/1/url',
+        '/streams/1/cursor/column',
+        '/streams/1/checkpointEvery',
       ].sort(),
     );
   });
@@ -249,7 +249,7 @@ describe('files connector: config and check', () => {
       message: `could not reach http://127.0.0.1:${port}/crm.csv: connect ECONNREFUSED 127.0.0.1:${port}`,
     });
     const withUserInfo = await filesConnector.check({ streams: [{ name: 's', url: 'http://user:pw@127.0.0.1:1/crm.csv', format: 'csv' }] });
-    expect(withUserInfo).toMatchObject({ ok: false, problems: [{ path: '$.streams[0].url' }] });
+    expect(withUserInfo).toMatchObject({ ok: false, problems: [{ path: '/streams/0/url' }] });
     expect(JSON.stringify(withUserInfo)).not.toContain('pw');
   });
 

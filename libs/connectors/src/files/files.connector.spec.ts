@@ -33,7 +33,7 @@ describe('file-name cursor (CSV, rows keyed by file and row number)', () => {
     stream: 'crm',
     goodConfig: () => config(),
     unreachableConfig: () => config(join(directory, 'missing')),
-    invalidConfig: { config: { streams: [{ name: 'crm', format: 'csv' }] }, problemAt: '$.streams[0].pattern' },
+    invalidConfig: { config: { streams: [{ name: 'crm', format: 'csv' }] }, problemAt: '/streams/0/pattern' },
     rowKeys: async () => [
       ...Array.from({ length: 9 }, (_, i) => `crm-001.csv:${i + 1}`),
       ...Array.from({ length: 5 }, (_, i) => `crm-002.csv:${i + 1}`),
@@ -70,7 +70,7 @@ describe('modified-time cursor (CSV, rows keyed by the primary key column)', () 
     stream: 'crm',
     goodConfig: () => config(),
     unreachableConfig: () => config('/nonexistent/exports'),
-    invalidConfig: { config: { streams: [{ name: 'crm', pattern: '*.csv', format: 'csv' }] }, problemAt: '$.directory' },
+    invalidConfig: { config: { streams: [{ name: 'crm', pattern: '*.csv', format: 'csv' }] }, problemAt: '/directory' },
     rowKeys: async () => Array.from({ length: changed ? 14 : 12 }, (_, i) => `C-${i + 1}`),
     changeRows: async () => {
       changed = true;
@@ -116,7 +116,7 @@ describe('column cursor (NDJSON, records with updated_at greater than the saved 
     unreachableConfig: () => config(join(directory, 'gone')),
     invalidConfig: {
       config: { directory: '/x', streams: [{ name: 't', pattern: '*', format: 'ndjson', cursor: { mode: 'column' } }] },
-      problemAt: '$.streams[0].cursor.column',
+      problemAt: '/streams/0/cursor/column',
     },
     rowKeys: async () => Array.from({ length: changed ? 9 : 8 }, (_, i) => `T-${i + 1}`),
     changeRows: async () => {
@@ -158,7 +158,7 @@ describe('a URL by modification time (CSV over HTTP, Last-Modified and If-Modifi
     stream: 'crm',
     goodConfig: () => config(),
     unreachableConfig: (): FilesConfig => ({ streams: [{ name: 'crm', url: 'http://127.0.0.1:1/crm.csv', format: 'csv' }] }),
-    invalidConfig: { config: { streams: [{ name: 'crm', url: 'ftp://host/crm.csv', format: 'csv' }] }, problemAt: '$.streams[0].url' },
+    invalidConfig: { config: { streams: [{ name: 'crm', url: 'ftp://host/crm.csv', format: 'csv' }] }, problemAt: '/streams/0/url' },
     rowKeys: async () =>
       body
         .trim()

@@ -52,8 +52,8 @@ describe('http connector auth', () => {
 
   it('names the missing setting of each auth type', () => {
     const problems = (auth: unknown): string[] => httpApiConnector.validateConfig({ ...config({ type: 'none' }), auth }).map((p) => p.path);
-    expect(problems({ type: 'basic', username: 'u' })).toEqual(['$.auth.password']);
-    expect(problems({ type: 'apiKey', key: 'k' })).toEqual(['$.auth.header']);
-    expect(problems({ type: 'apiKey', header: 'bad header', key: 'k' })).toEqual(['$.auth.header']);
+    expect(problems({ type: 'basic', username: 'u' })).toEqual(['/auth/password']);
+    expect(problems({ type: 'apiKey', key: 'k' })).toEqual(['/auth/header']);
+    expect(problems({ type: 'apiKey', header: 'bad header', key: 'k' })).toEqual(['/auth/header']);
   });
 });

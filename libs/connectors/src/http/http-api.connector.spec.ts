@@ -81,7 +81,7 @@ describe.each(kinds)('http connector, %s', (_kind, stream) => {
     stream: 'customers',
     goodConfig: () => config(stream),
     unreachableConfig: () => config(stream, 'wrong'),
-    invalidConfig: { config: { baseUrl: 'http://localhost', auth: { type: 'bearer' }, streams: [stream] }, problemAt: '$.auth.token' },
+    invalidConfig: { config: { baseUrl: 'http://localhost', auth: { type: 'bearer' }, streams: [stream] }, problemAt: '/auth/token' },
     rowKeys,
     changeRows,
   });

@@ -59,7 +59,7 @@ describeConnectorConformance(postgresConnector, {
   unreachableConfig: () => connectionConfig('not-the-password'),
   invalidConfig: {
     config: { connectionString: 'postgres://x@localhost/db', streams: [{ name: 'billing', table: 'billing_accounts' }] },
-    problemAt: '$.streams[0].replicationKey',
+    problemAt: '/streams/0/replicationKey',
   },
   rowKeys: allKeys,
   changeRows: async () => {
@@ -231,7 +231,7 @@ describe('postgres connector: check and config problems', () => {
     });
   });
 
-  it('names each problem of a bad config at its JSONPath', () => {
+  it('names each problem of a bad config at its JSON Pointer', () => {
     const problems = postgresConnector.validateConfig({
       connectionString: 'postgres://u@h/db',
       host: 'h',
@@ -242,10 +242,10 @@ describe('postgres connector: check and config problems', () => {
       pageSize: 0,
     });
     expect(problems.map((p) => p.path).sort()).toEqual(
-      ['$.host', '$.pageSize', '$.streams[0].query', '$.streams[0].primaryKey', '$.streams[1].primaryKey', '$.streams[1].query'].sort(),
+      ['/host', '/pageSize', '/streams/0/query', '/streams/0/primaryKey', '/streams/1/primaryKey', '/streams/1/query'].sort(),
     );
     expect(postgresConnector.validateConfig({ streams: [billingStream] }).map((p) => p.path)).toEqual(
-      expect.arrayContaining(['$.connectionString', '$.host', '$.database', '$.user']),
+      expect.arrayContaining(['/connectionString', '/host', '/database', '/user']),
     );
   });
 });

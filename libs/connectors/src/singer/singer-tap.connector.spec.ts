@@ -16,7 +16,7 @@ describeConnectorConformance(singerTapConnector, {
   stream: 'customers',
   goodConfig: () => source.config({ stateEvery: 4 }, { stateCommit: 'each-state' }),
   unreachableConfig: () => source.config({ requireEnv: 'FAKE_TAP_TOKEN' }, { stateCommit: 'each-state' }),
-  invalidConfig: { config: { args: ['tap.js'], stateCommit: 'sometimes' }, problemAt: '$.command' },
+  invalidConfig: { config: { args: ['tap.js'], stateCommit: 'sometimes' }, problemAt: '/command' },
   rowKeys: async () => [...source.customers.keys()],
   changeRows: async () => {
     changes += 1;

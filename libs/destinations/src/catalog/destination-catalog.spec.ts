@@ -40,57 +40,57 @@ describe('createDestinationCatalog', () => {
     ).toEqual([]);
   });
 
-  it('reports problems at JSON paths into config and secrets', () => {
+  it('reports problems at JSON Pointers into config and secrets', () => {
     expect(
       catalog.validate('webhook', { url: 'ftp://x', headers: { 'webhook-signature': 'forged' }, batchSize: 0 }, { signingSecret: 'plain' }),
     ).toEqual(
       expect.arrayContaining([
-        { path: '$.config.url', message: 'must match pattern "^https?://"' },
-        { path: '$.config.batchSize', message: 'must be >= 1' },
-        { path: '$.secrets.signingSecret', message: 'must match pattern "^whsec_[A-Za-z0-9+/]{32,88}={0,2}$"' },
+        { path: '/config/url', message: 'must match pattern "^https?://"' },
+        { path: '/config/batchSize', message: 'must be >= 1' },
+        { path: '/secrets/signingSecret', message: 'must match pattern "^whsec_[A-Za-z0-9+/]{32,88}={0,2}$"' },
       ]),
     );
     expect(
       catalog.validate('webhook', { url: 'https://x.example', headers: { 'Webhook-Signature': 'forged' } }, { signingSecret: secret }),
     ).toEqual([
       {
-        path: "$.config.headers['Webhook-Signature']",
+        path: '/config/headers/Webhook-Signature',
         message: 'is set by Tessera (signature, idempotency, auth) and cannot be configured',
       },
     ]);
     expect(catalog.validate('webhook', {}, {})).toEqual([
-      { path: '$.config.url', message: 'is required' },
-      { path: '$.secrets.signingSecret', message: 'is required' },
+      { path: '/config/url', message: 'is required' },
+      { path: '/secrets/signingSecret', message: 'is required' },
     ]);
     expect(catalog.validate('kafka', { brokers: ['ok:9092', 'not a broker'], topic: 't', format: 'xml', colour: 'red' }, {})).toEqual(
       expect.arrayContaining([
-        { path: '$.config.brokers[1]', message: expect.stringMatching(/^must match pattern/) },
-        { path: '$.config.format', message: 'must be one of avro, json' },
-        { path: '$.config.colour', message: 'is not a known setting' },
+        { path: '/config/brokers/1', message: expect.stringMatching(/^must match pattern/) },
+        { path: '/config/format', message: 'must be one of avro, json' },
+        { path: '/config/colour', message: 'is not a known setting' },
       ]),
     );
     expect(catalog.validate('kafka', { brokers: ['k:9092'], topic: 't', format: 'json', saslMechanism: 'plain' }, {})).toEqual([
-      { path: '$.secrets.saslUsername', message: 'is required with saslMechanism plain' },
-      { path: '$.secrets.saslPassword', message: 'is required with saslMechanism plain' },
+      { path: '/secrets/saslUsername', message: 'is required with saslMechanism plain' },
+      { path: '/secrets/saslPassword', message: 'is required with saslMechanism plain' },
     ]);
     expect(catalog.validate('meta_audience', { audienceId: '1', defaultCountry: 'ZZ' }, { accessToken: 'EAAB-long-token' })).toEqual([
-      { path: '$.config.defaultCountry', message: 'is not a country libphonenumber knows: ZZ' },
+      { path: '/config/defaultCountry', message: 'is not a country libphonenumber knows: ZZ' },
     ]);
     expect(
       catalog.validate('google_customer_match', { customerId: '123-456-7890', userListId: '5' }, { developerToken: 'dev-token-123' }),
-    ).toEqual([{ path: '$.config.customerId', message: 'must match pattern "^\\d{10}$"' }]);
+    ).toEqual([{ path: '/config/customerId', message: 'must match pattern "^\\d{10}$"' }]);
     expect(
       catalog.validate('google_customer_match', { customerId: '1234567890', userListId: '5' }, { developerToken: 'dev-token-123' }),
-    ).toEqual([{ path: '$.secrets.accessToken', message: 'is required (or oauthClientId, oauthClientSecret and oauthRefreshToken)' }]);
+    ).toEqual([{ path: '/secrets/accessToken', message: 'is required (or oauthClientId, oauthClientSecret and oauthRefreshToken)' }]);
     expect(
       catalog.validate(
         'google_customer_match',
         { customerId: '1234567890', userListId: '5' },
         { developerToken: 'dev-token-123', oauthClientId: 'c', oauthRefreshToken: 'r' },
       ),
-    ).toEqual([{ path: '$.secrets.oauthClientSecret', message: 'is required with the other OAuth refresh-token secrets' }]);
+    ).toEqual([{ path: '/secrets/oauthClientSecret', message: 'is required with the other OAuth refresh-token secrets' }]);
     expect(catalog.validate('sms', {}, {})).toEqual([
-      { path: '$.kind', message: 'must be one of webhook, file, kafka, meta_audience, google_customer_match' },
+      { path: '/kind', message: 'must be one of webhook, file, kafka, meta_audience, google_customer_match' },
     ]);
   });
 
@@ -116,7 +116,7 @@ describe('createDestinationCatalog', () => {
         }).maxBatchSize,
       ).toBe(10_000);
       expect(() => catalog.create({ destinationId: 'd4', kind: 'webhook', config: {}, secrets: {} })).toThrow(
-        'destination d4 (webhook) is misconfigured: $.config.url is required; $.secrets.signingSecret is required',
+        'destination d4 (webhook) is misconfigured: /config/url is required; /secrets/signingSecret is required',
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

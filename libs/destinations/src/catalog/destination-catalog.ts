@@ -40,11 +40,8 @@ export function createDestinationCatalog(deps: Partial<DestinationDeps> = {}): D
 
   function validate(kind: string, config: unknown, secrets: unknown): ConfigProblem[] {
     const compiled = kinds.get(kind);
-    if (!compiled) return [{ path: '$.kind', message: `must be one of ${[...kinds.keys()].join(', ')}` }];
-    const problems = [
-      ...problemsOf(compiled.config, config ?? {}, '$.config'),
-      ...problemsOf(compiled.secrets, secrets ?? {}, '$.secrets'),
-    ];
+    if (!compiled) return [{ path: '/kind', message: `must be one of ${[...kinds.keys()].join(', ')}` }];
+    const problems = [...problemsOf(compiled.config, config ?? {}, '/config'), ...problemsOf(compiled.secrets, secrets ?? {}, '/secrets')];
     if (problems.length > 0) return problems;
     return compiled.definition.extraProblems?.(config ?? {}, secrets ?? {}) ?? [];
   }

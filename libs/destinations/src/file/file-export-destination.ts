@@ -7,6 +7,6 @@ export const fileExportDestination: DestinationKindDefinition<FileExportConfig, 
   configSchema: fileExportConfigSchema,
   secretsSchema: fileExportSecretsSchema,
   extraProblems: (config) =>
-    config.csvColumns && config.format !== 'csv' ? [{ path: '$.config.csvColumns', message: 'only applies to format csv' }] : [],
+    config.csvColumns && config.format !== 'csv' ? [{ path: '/config/csvColumns', message: 'only applies to format csv' }] : [],
   create: (spec, deps) => new FileExportAdapter(spec.destinationId, spec.config, deps.now),
 };

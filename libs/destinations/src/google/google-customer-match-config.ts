@@ -85,10 +85,10 @@ export function googleSecretsProblems(secrets: GoogleCustomerMatchSecrets): Conf
   if (given.length === 0) {
     return secrets.accessToken
       ? []
-      : [{ path: '$.secrets.accessToken', message: 'is required (or oauthClientId, oauthClientSecret and oauthRefreshToken)' }];
+      : [{ path: '/secrets/accessToken', message: 'is required (or oauthClientId, oauthClientSecret and oauthRefreshToken)' }];
   }
   return REFRESH_SECRETS.filter((k) => !secrets[k]).map((k) => ({
-    path: `$.secrets.${k}`,
+    path: `/secrets/${k}`,
     message: 'is required with the other OAuth refresh-token secrets',
   }));
 }

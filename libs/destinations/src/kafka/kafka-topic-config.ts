@@ -61,15 +61,15 @@ export function kafkaTopicExtraProblems(config: KafkaTopicConfig, secrets: Kafka
   const problems: ConfigProblem[] = [];
   if (config.saslMechanism) {
     if (!secrets.saslUsername)
-      problems.push({ path: '$.secrets.saslUsername', message: `is required with saslMechanism ${config.saslMechanism}` });
+      problems.push({ path: '/secrets/saslUsername', message: `is required with saslMechanism ${config.saslMechanism}` });
     if (!secrets.saslPassword)
-      problems.push({ path: '$.secrets.saslPassword', message: `is required with saslMechanism ${config.saslMechanism}` });
+      problems.push({ path: '/secrets/saslPassword', message: `is required with saslMechanism ${config.saslMechanism}` });
   } else if (secrets.saslUsername || secrets.saslPassword) {
-    problems.push({ path: '$.config.saslMechanism', message: 'is required when SASL credentials are given' });
+    problems.push({ path: '/config/saslMechanism', message: 'is required when SASL credentials are given' });
   }
   if (Boolean(secrets.sslCert) !== Boolean(secrets.sslKey)) {
     problems.push({
-      path: secrets.sslCert ? '$.secrets.sslKey' : '$.secrets.sslCert',
+      path: secrets.sslCert ? '/secrets/sslKey' : '/secrets/sslCert',
       message: 'a client certificate needs both sslCert and sslKey',
     });
   }

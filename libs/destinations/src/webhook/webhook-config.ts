@@ -1,3 +1,4 @@
+import { jsonPointer } from '../catalog/config-problems';
 import type { ConfigProblem } from '../destination';
 
 export interface WebhookConfig {
@@ -64,7 +65,7 @@ export function webhookExtraProblems(config: WebhookConfig): ConfigProblem[] {
   return Object.keys(config.headers ?? {})
     .filter((name) => RESERVED_HEADERS.has(name.toLowerCase()))
     .map((name) => ({
-      path: `$.config.headers['${name}']`,
+      path: jsonPointer('/config/headers', name),
       message: 'is set by Tessera (signature, idempotency, auth) and cannot be configured',
     }));
 }

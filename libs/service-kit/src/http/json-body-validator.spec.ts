@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { JsonBodyValidator } from './json-body-validator';
+import { invalidBody, JsonBodyValidator } from './json-body-validator';
 
 function rejection(validator: JsonBodyValidator<unknown>, body: unknown): { message: string; details: unknown[] } {
   try {
@@ -43,11 +43,26 @@ describe('JsonBodyValidator', () => {
     });
   });
 
+  it('escapes / and ~ in a property name it names (RFC 6901), so the pointer is one key', () => {
+    expect(rejection(validator, { name: 'a', size: 1, 'a/b~c': true }).details).toEqual([
+      { path: '/a~1b~0c', message: 'must NOT have additional properties' },
+    ]);
+  });
+
   it('stops at the first violation when asked (the ingest hot path)', () => {
     const first = new JsonBodyValidator<{ a: string; b: string }>(
       { type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' } } },
       { allErrors: false },
     );
     expect(rejection(first, { a: 1, b: 2 }).details).toHaveLength(1);
+  });
+
+  it("gives a service's own checks the same 400: the message names the first unless one is given", () => {
+    const details = [
+      { path: '/rule/all/1/op', message: 'must be one of eq, neq' },
+      { path: '/name', message: 'is required' },
+    ];
+    expect(invalidBody(details).getResponse()).toEqual({ message: 'body/rule/all/1/op must be one of eq, neq', details });
+    expect(invalidBody(details, 'no such rule').getResponse()).toEqual({ message: 'no such rule', details });
   });
 });

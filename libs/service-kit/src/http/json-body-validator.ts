@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { jsonPointer } from '@tessera/config';
 import Ajv, { type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
 
 // The first violation is what a sender needs, and the hot ingest path stops at it; admin bodies are small.
@@ -30,13 +31,19 @@ export class JsonBodyValidator<T> {
   }
 
   /** Returns the body typed, or throws BadRequestException with `details: SchemaViolation[]`. */
-  parse(body: unknown, what = 'body'): T {
+  parse(body: unknown): T {
     if (this.validate(body)) return body;
-    const details = mostSpecific((this.validate.errors ?? []).map(toViolation));
-    const first = details[0];
-    const message = first ? `${what}${first.path || ''} ${first.message}` : `${what} is invalid`;
-    throw new BadRequestException({ message, details });
+    throw invalidBody(mostSpecific((this.validate.errors ?? []).map(toViolation)));
   }
+}
+
+/**
+ * The 400 of a body that fails a check, the schema's or one of a service's own (a rule, a mapping, a reference):
+ * `details` as given, and a message naming the first (`body/rule/all/1/op must be one of ...`) unless one is given.
+ */
+export function invalidBody(details: SchemaViolation[], message?: string): BadRequestException {
+  const first = details[0];
+  return new BadRequestException({ message: message ?? (first ? `body${first.path} ${first.message}` : 'body is invalid'), details });
 }
 
 interface KeyedViolation extends SchemaViolation {
@@ -67,8 +74,8 @@ function mostSpecific(violations: KeyedViolation[]): SchemaViolation[] {
 
 function toViolation(error: ErrorObject): KeyedViolation {
   let path = error.instancePath;
-  if (error.keyword === 'additionalProperties') path += `/${String(error.params.additionalProperty)}`;
-  if (error.keyword === 'required') path += `/${String(error.params.missingProperty)}`;
+  if (error.keyword === 'additionalProperties') path = jsonPointer(path, String(error.params.additionalProperty));
+  if (error.keyword === 'required') path = jsonPointer(path, String(error.params.missingProperty));
   const message = error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
   return { path, message, keyword: error.keyword };
 }

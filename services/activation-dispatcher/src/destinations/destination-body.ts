@@ -1,6 +1,5 @@
-import { BadRequestException } from '@nestjs/common';
 import type { ConfigProblem, DestinationCatalog } from '@tessera/destinations';
-import { JsonBodyValidator } from '@tessera/service-kit';
+import { invalidBody, JsonBodyValidator } from '@tessera/service-kit';
 
 /** Per-destination delivery settings; every one has a default. */
 export interface DestinationSettings {
@@ -73,13 +72,10 @@ export function checkWithCatalog(catalog: DestinationCatalog, kind: string, conf
     ? catalog.validate(kind, config, secrets)
     : [
         {
-          path: '$.kind',
+          path: '/kind',
           message: `unknown destination kind ${JSON.stringify(kind)}; one of: ${catalog.kinds.join(', ') || '(none installed)'}`,
         },
       ];
   if (problems.length === 0) return;
-  throw new BadRequestException({
-    message: `invalid destination: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
-    details: problems,
-  });
+  throw invalidBody(problems);
 }

@@ -1,7 +1,7 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { DestinationCatalog, DestinationSpec } from '@tessera/destinations';
 import { inTransaction } from '@tessera/kafka';
-import { SERVICE_PG_POOL } from '@tessera/service-kit';
+import { invalidBody, SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import { DESTINATION_CATALOG } from '../catalog/destination-catalog.token';
 import { checkWithCatalog, type DestinationBody, type DestinationSettings } from './destination-body';
@@ -77,10 +77,10 @@ export class DestinationRepository {
       );
       if (rows.length === 0) throw new NotFoundException(`no destination ${id}`);
       if (rows[0].kind !== body.kind)
-        throw new BadRequestException({
-          message: `the kind of destination ${id} is ${rows[0].kind}; create a new destination for another kind`,
-          details: [{ path: '$.kind', message: `must stay ${rows[0].kind}` }],
-        });
+        throw invalidBody(
+          [{ path: '/kind', message: `must stay ${rows[0].kind}` }],
+          `the kind of destination ${id} is ${rows[0].kind}; create a new destination for another kind`,
+        );
       const secrets = withoutNulls({ ...rows[0].secrets, ...body.secrets });
       checkWithCatalog(this.catalog, body.kind, body.config, secrets);
       const updated = await tx.query<{ updated_at: Date }>(

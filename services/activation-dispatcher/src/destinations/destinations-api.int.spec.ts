@@ -63,7 +63,7 @@ describe('destinations API', () => {
           secrets: { signingSecret: null },
         })
       ).body.details,
-    ).toEqual([{ path: '$.secrets.signingSecret', message: 'is required' }]);
+    ).toEqual([{ path: '/secrets/signingSecret', message: 'is required' }]);
     expect(
       (
         await h.http('POST', '/v1/destinations', {
@@ -98,13 +98,9 @@ describe('destinations API', () => {
       secrets: { signingSecret: 'not-whsec' },
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.details.map((d: { path: string }) => d.path)).toEqual([
-      '$.config.url',
-      '$.config.batchSize',
-      '$.secrets.signingSecret',
-    ]);
+    expect(bad.body.details.map((d: { path: string }) => d.path)).toEqual(['/config/url', '/config/batchSize', '/secrets/signingSecret']);
     const unknown = await h.http('POST', '/v1/destinations', { name: 'bad', kind: 'carrier_pigeon', config: {} });
-    expect(unknown.body.details).toEqual([{ path: '$.kind', message: expect.stringContaining('webhook') }]);
+    expect(unknown.body.details).toEqual([{ path: '/kind', message: expect.stringContaining('webhook') }]);
     const shape = await h.http('POST', '/v1/destinations', { name: 'bad', kind: 'webhook', config: { url: 'http://x' }, maxAttempts: 0 });
     expect(shape.status).toBe(400);
     expect(shape.body.details).toEqual([{ path: '/maxAttempts', message: 'must be >= 1' }]);

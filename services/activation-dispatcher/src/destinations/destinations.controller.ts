@@ -1,6 +1,6 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, pageLimit } from '@tessera/service-kit';
+import { AdminOnly, pageLimit, requireBodyKeyMatchesPath } from '@tessera/service-kit';
 import { randomUUID } from 'node:crypto';
 import { DeliveryWorker } from '../delivery/delivery.worker';
 import { parseDestinationBody } from './destination-body';
@@ -44,7 +44,7 @@ export class DestinationsController {
   @ApiOperation({ summary: 'Replace a destination (same kind); secrets left out keep their value, a secret set to null is removed' })
   async update(@Param('id') id: string, @Body() body: unknown): Promise<DestinationView> {
     const destination = parseDestinationBody(body);
-    if (destination.id !== undefined && destination.id !== id) throw new BadRequestException('the body id must match the path id');
+    requireBodyKeyMatchesPath(destination.id, id);
     const updated = await this.destinations.update(id, destination);
     this.worker.wake(id); // a changed required consent may have queued removes and adds
     return updated;

@@ -38,10 +38,10 @@ describe('field mapping', () => {
 
   it('names the path of every problem', () => {
     expect(validateMapping({ ok: 'email', '1bad': 'email', x: 'favourite.colour', y: 3 })).toEqual([
-      { path: '$.mapping.1bad', message: expect.stringContaining('output names') },
-      { path: '$.mapping.x', message: expect.stringContaining('unknown source "favourite.colour"') },
-      { path: '$.mapping.y', message: 'must be a source name (string)' },
+      { path: '/mapping/1bad', message: expect.stringContaining('output names') },
+      { path: '/mapping/x', message: expect.stringContaining('unknown source "favourite.colour"') },
+      { path: '/mapping/y', message: 'must be a source name (string)' },
     ]);
-    expect(validateMapping([])).toEqual([{ path: '$.mapping', message: 'must be an object of output name -> source' }]);
+    expect(validateMapping([])).toEqual([{ path: '/mapping', message: 'must be an object of output name -> source' }]);
   });
 });

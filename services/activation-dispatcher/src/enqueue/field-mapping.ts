@@ -1,3 +1,4 @@
+import { jsonPointer } from '@tessera/config';
 import type { ProfileState } from '../projection/profile-state';
 
 /**
@@ -29,15 +30,15 @@ const PLAIN_VALUES = new Set([
 ]);
 const PREFIXED = /^(traits|computed|prediction|identifier|identifiers|consent|event_count|revenue|campaign)\.(.{1,200})$/s;
 
-/** Problems with a mapping, as JSON paths under `base` (empty when valid). */
-export function validateMapping(mapping: unknown, base = '$.mapping'): MappingProblem[] {
+/** Problems with a mapping, at JSON Pointers under `base` (empty when valid). */
+export function validateMapping(mapping: unknown, base = '/mapping'): MappingProblem[] {
   if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping))
     return [{ path: base, message: 'must be an object of output name -> source' }];
   const problems: MappingProblem[] = [];
   const entries = Object.entries(mapping);
   if (entries.length > 200) problems.push({ path: base, message: 'must map at most 200 fields' });
   for (const [name, source] of entries) {
-    const path = `${base}.${name}`;
+    const path = jsonPointer(base, name);
     if (!OUTPUT_NAME.test(name))
       problems.push({ path, message: 'output names start with a letter or _ and hold letters, digits, _ . - (at most 100)' });
     if (typeof source !== 'string') problems.push({ path, message: 'must be a source name (string)' });

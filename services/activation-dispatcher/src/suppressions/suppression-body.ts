@@ -1,5 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
-import { JsonBodyValidator } from '@tessera/service-kit';
+import { invalidBody, JsonBodyValidator } from '@tessera/service-kit';
 import { normalizeSuppressionValue, PROFILE_SUPPRESSION_KIND } from '../enqueue/suppression-index';
 
 /** One entry of a destination's suppression list: a profile id, or an identifier (type, value). */
@@ -33,21 +32,21 @@ export function parseSuppressionKey(input: unknown): SuppressionKey & { reason: 
   const parsed = body.parse(input);
   const byIdentifier = parsed.identifierType !== undefined || parsed.identifierValue !== undefined;
   if (byIdentifier === (parsed.profileId !== undefined))
-    throw new BadRequestException({
-      message: 'give either profileId or identifierType and identifierValue',
-      details: [{ path: '$', message: 'exactly one of profileId, identifierType + identifierValue' }],
-    });
+    throw invalidBody(
+      [{ path: '', message: 'exactly one of profileId, identifierType + identifierValue' }],
+      'give either profileId or identifierType and identifierValue',
+    );
   if (byIdentifier && (parsed.identifierType === undefined || parsed.identifierValue === undefined)) {
-    throw new BadRequestException({
-      message: 'identifierType and identifierValue go together',
-      details: [{ path: parsed.identifierType === undefined ? '$.identifierType' : '$.identifierValue', message: 'is required' }],
-    });
+    throw invalidBody(
+      [{ path: parsed.identifierType === undefined ? '/identifierType' : '/identifierValue', message: 'is required' }],
+      'identifierType and identifierValue go together',
+    );
   }
   if (parsed.identifierType === PROFILE_SUPPRESSION_KIND)
-    throw new BadRequestException({
-      message: 'use profileId to suppress a profile',
-      details: [{ path: '$.identifierType', message: `must not be ${PROFILE_SUPPRESSION_KIND}` }],
-    });
+    throw invalidBody(
+      [{ path: '/identifierType', message: `must not be ${PROFILE_SUPPRESSION_KIND}` }],
+      'use profileId to suppress a profile',
+    );
   const kind = parsed.profileId !== undefined ? PROFILE_SUPPRESSION_KIND : (parsed.identifierType as string);
   const value = parsed.profileId ?? normalizeSuppressionValue(kind, parsed.identifierValue as string);
   return { destinationId: parsed.destinationId, kind, value, reason: parsed.reason ?? null };

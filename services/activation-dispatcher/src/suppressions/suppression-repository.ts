@@ -1,6 +1,6 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { inTransaction, type SqlExecutor } from '@tessera/kafka';
-import { SERVICE_PG_POOL } from '@tessera/service-kit';
+import { invalidBody, SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import type { WriteSummary } from '../enqueue/delivery-writer';
 import { enqueueDeliveries } from '../enqueue/enqueue-transaction';
@@ -34,10 +34,7 @@ export class SuppressionRepository {
         key.destinationId,
       ]);
       if (!destination.rowCount)
-        throw new BadRequestException({
-          message: `no destination ${key.destinationId}`,
-          details: [{ path: '$.destinationId', message: 'no such destination' }],
-        });
+        throw invalidBody([{ path: '/destinationId', message: 'no such destination' }], `no destination ${key.destinationId}`);
       const { rows } = await tx.query<SuppressionRow>(
         `INSERT INTO suppressions (destination_id, kind, value, reason) VALUES ($1, $2, $3, $4)
          ON CONFLICT (destination_id, kind, value) DO UPDATE SET reason = EXCLUDED.reason

@@ -102,10 +102,10 @@ describe('suppressions API', () => {
       ).status,
     ).toBe(400);
     expect((await h.http('POST', '/v1/suppressions', { destinationId: 'hook', identifierType: 'email' })).body.details).toEqual([
-      { path: '$.identifierValue', message: 'is required' },
+      { path: '/identifierValue', message: 'is required' },
     ]);
     expect((await h.http('POST', '/v1/suppressions', { destinationId: 'nope', profileId: 'x' })).body.details).toEqual([
-      { path: '$.destinationId', message: 'no such destination' },
+      { path: '/destinationId', message: 'no such destination' },
     ]);
   });
 });

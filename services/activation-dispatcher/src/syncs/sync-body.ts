@@ -1,5 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
-import { JsonBodyValidator } from '@tessera/service-kit';
+import { invalidBody, JsonBodyValidator } from '@tessera/service-kit';
 import type { SyncMode } from '../enqueue/delivery-planner';
 import { validateMapping, type FieldMapping } from '../enqueue/field-mapping';
 
@@ -29,15 +28,11 @@ const body = new JsonBodyValidator<Partial<SyncBody> & Pick<SyncBody, 'segmentId
   },
 });
 
-/** Checks a sync body; a bad field mapping is a 400 naming each JSON path (`$.mapping.plan`) and what is wrong. */
+/** Checks a sync body; a bad field mapping is a 400 naming each field by JSON Pointer (`/mapping/plan`) and what is wrong. */
 export function parseSyncBody(input: unknown): SyncBody {
   const parsed = body.parse(input);
   const mapping = parsed.mapping ?? {};
   const problems = validateMapping(mapping);
-  if (problems.length > 0)
-    throw new BadRequestException({
-      message: `invalid mapping: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
-      details: problems,
-    });
+  if (problems.length > 0) throw invalidBody(problems);
   return { ...parsed, mapping: mapping as FieldMapping, scheduleSeconds: parsed.scheduleSeconds ?? null, enabled: parsed.enabled ?? true };
 }

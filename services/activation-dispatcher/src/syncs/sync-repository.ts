@@ -1,6 +1,6 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { inTransaction } from '@tessera/kafka';
-import { SERVICE_PG_POOL } from '@tessera/service-kit';
+import { invalidBody, SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import type { SyncMode } from '../enqueue/delivery-planner';
 import type { FieldMapping } from '../enqueue/field-mapping';
@@ -40,10 +40,7 @@ export class SyncRepository {
         body.destinationId,
       ]);
       if (!destination.rowCount)
-        throw new BadRequestException({
-          message: `no destination ${body.destinationId}`,
-          details: [{ path: '$.destinationId', message: 'no such destination' }],
-        });
+        throw invalidBody([{ path: '/destinationId', message: 'no such destination' }], `no destination ${body.destinationId}`);
       const { rowCount } = await tx.query(
         `INSERT INTO syncs (sync_id, segment_id, destination_id, mode, mapping, schedule_seconds, enabled) VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (sync_id) DO NOTHING`,
@@ -61,10 +58,10 @@ export class SyncRepository {
       ['destinationId', current.destinationId, body.destinationId],
     ].filter(([, was, is]) => was !== is);
     if (moved.length > 0) {
-      throw new BadRequestException({
-        message: 'a sync keeps its segment and destination; create another sync for a new pairing',
-        details: moved.map(([field, was]) => ({ path: `$.${field}`, message: `must stay ${was}` })),
-      });
+      throw invalidBody(
+        moved.map(([field, was]) => ({ path: `/${field}`, message: `must stay ${was}` })),
+        'a sync keeps its segment and destination; create another sync for a new pairing',
+      );
     }
     await this.pool.query(
       'UPDATE syncs SET mode = $2, mapping = $3, schedule_seconds = $4, enabled = $5, updated_at = now() WHERE sync_id = $1 AND deleted_at IS NULL',

@@ -44,14 +44,14 @@ describe('syncs API and mirror', () => {
       mapping: { plan: 'traits.plan', '9x': 'email', age: 'favourite.colour', n: 5 },
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.details.map((d: { path: string }) => d.path)).toEqual(['$.mapping.9x', '$.mapping.age', '$.mapping.n']);
+    expect(bad.body.details.map((d: { path: string }) => d.path)).toEqual(['/mapping/9x', '/mapping/age', '/mapping/n']);
     expect((await h.http('POST', '/v1/syncs', { segmentId: 's', destinationId: 'nope', mode: 'add_remove' })).body.details).toEqual([
-      { path: '$.destinationId', message: 'no such destination' },
+      { path: '/destinationId', message: 'no such destination' },
     ]);
     expect((await h.http('POST', '/v1/syncs', { segmentId: 's', destinationId: 'hook', mode: 'sometimes' })).status).toBe(400);
     await h.sync('s1', 's', 'hook', 'add_remove');
     const moved = await h.http('PUT', '/v1/syncs/s1', { segmentId: 'other', destinationId: 'hook', mode: 'add_remove' });
-    expect(moved.body.details).toEqual([{ path: '$.segmentId', message: 'must stay s' }]);
+    expect(moved.body.details).toEqual([{ path: '/segmentId', message: 'must stay s' }]);
     const edited = await h.http('PUT', '/v1/syncs/s1', {
       segmentId: 's',
       destinationId: 'hook',

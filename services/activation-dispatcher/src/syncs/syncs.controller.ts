@@ -1,6 +1,6 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, pageLimit } from '@tessera/service-kit';
+import { AdminOnly, pageLimit, requireBodyKeyMatchesPath } from '@tessera/service-kit';
 import { randomUUID } from 'node:crypto';
 import { MirrorService, type MirrorReport } from '../mirror/mirror.service';
 import { parseSyncBody } from './sync-body';
@@ -51,7 +51,7 @@ export class SyncsController {
   })
   async update(@Param('id') id: string, @Body() body: unknown): Promise<SyncView & { catchUp: MirrorReport | null }> {
     const sync = parseSyncBody(body);
-    if (sync.id !== undefined && sync.id !== id) throw new BadRequestException('the body id must match the path id');
+    requireBodyKeyMatchesPath(sync.id, id);
     const before = await this.syncs.getOrThrow(id);
     const after = await this.syncs.update(id, sync);
     // a sync switched on again, or out of mirror mode, catches up with the members that entered meanwhile

@@ -1,5 +1,5 @@
-import { BadRequestException } from '@nestjs/common';
 import { compileJsonSchema, jsonSchemaProblems } from '@tessera/config';
+import { invalidBody } from '@tessera/service-kit';
 import { SCHEDULE_SCHEMA, scheduleProblem, type Schedule } from '../schedules/schedule';
 import { compileStreamPlan, STREAM_SETTINGS_SCHEMA, type StreamSettings } from './stream-plan';
 
@@ -40,29 +40,25 @@ const validate = compileJsonSchema({
 
 type Problem = { path: string; message: string };
 
-export function badRequest(what: string, problems: Problem[]): BadRequestException {
-  return new BadRequestException({ message: `${what}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, details: problems });
-}
-
 /**
  * Checks a connection body's shape, its stream names (distinct), identifier fields and schedule; a problem is a 400
- * naming each JSON path. The connector config is checked against the connector's own schema by the caller.
+ * naming each field by JSON Pointer (`/streams/0/name`). The connector config is checked against the connector's own schema by the caller.
  */
 export function parseConnectionBody(input: unknown): ConnectionBody {
   const problems: Problem[] = jsonSchemaProblems(validate, input);
-  if (problems.length > 0) throw badRequest('invalid connection', problems);
+  if (problems.length > 0) throw invalidBody(problems);
   const body = input as Partial<ConnectionBody> & Pick<ConnectionBody, 'connector' | 'config' | 'streams'>;
   const seen = new Set<string>();
   body.streams.forEach((stream, i) => {
-    if (seen.has(stream.name)) problems.push({ path: `$.streams[${i}].name`, message: `repeats the stream ${stream.name}` });
+    if (seen.has(stream.name)) problems.push({ path: `/streams/${i}/name`, message: `repeats the stream ${stream.name}` });
     seen.add(stream.name);
-    const compiled = compileStreamPlan(stream, `$.streams[${i}]`);
+    const compiled = compileStreamPlan(stream, `/streams/${i}`);
     if ('problem' in compiled) problems.push(compiled.problem);
   });
   const schedule = body.schedule ?? null;
   const timezone = body.timezone ?? 'UTC';
   const scheduled = scheduleProblem(schedule, timezone);
   if (scheduled) problems.push(scheduled);
-  if (problems.length > 0) throw badRequest('invalid connection', problems);
+  if (problems.length > 0) throw invalidBody(problems);
   return { ...body, schedule, timezone, unsetMissingOnFullRefresh: body.unsetMissingOnFullRefresh ?? false, enabled: body.enabled ?? true };
 }

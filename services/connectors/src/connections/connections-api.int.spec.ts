@@ -36,28 +36,30 @@ describe('connections admin API (embedded broker + Postgres)', () => {
     expect(replaced.status).toBe(200);
     expect(replaced.body.sourceId).toBe('crm-eu');
     expect(Date.parse(replaced.body.nextRunAt)).toBeGreaterThan(Date.now());
+    const renamed = await h.http('PUT', '/v1/connections/crm', body({ id: 'other' }));
+    expect([renamed.status, renamed.body.details]).toEqual([400, [{ path: '/id', message: 'must match the path id' }]]);
     expect((await h.http('POST', '/v1/connections', body({ id: 'crm' }))).status).toBe(409);
     expect((await h.http('DELETE', '/v1/connections/crm')).status).toBe(204);
     expect((await h.http('GET', '/v1/connections/crm')).status).toBe(404);
   });
 
-  it('answers 400 with JSON paths for an unknown connector, a bad config, an unknown stream and a non-identifier identifier field', async () => {
+  it('answers 400 with JSON Pointers for an unknown connector, a bad config, an unknown stream and a non-identifier identifier field', async () => {
     const unknown = await h.http('POST', '/v1/connections', body({ connector: 'nope' }));
     expect(unknown.status).toBe(400);
-    expect(unknown.body.details).toEqual([expect.objectContaining({ path: '$.connector' })]);
+    expect(unknown.body.details).toEqual([expect.objectContaining({ path: '/connector' })]);
     const config = await h.http('POST', '/v1/connections', body({ config: { rows: -1 } }));
     expect(config.status).toBe(400);
-    expect(config.body.details.map((d: { path: string }) => d.path).sort()).toEqual(['$.config.checkpointEvery', '$.config.rows']);
+    expect(config.body.details.map((d: { path: string }) => d.path).sort()).toEqual(['/config/checkpointEvery', '/config/rows']);
     const stream = await h.http('POST', '/v1/connections', body({ streams: [{ name: 'tickets', mapping: {}, identifierField: 'id' }] }));
     expect(stream.status).toBe(400);
-    expect(stream.body.details).toEqual([expect.objectContaining({ path: '$.streams[0].name' })]);
+    expect(stream.body.details).toEqual([expect.objectContaining({ path: '/streams/0/name' })]);
     const identifier = await h.http(
       'POST',
       '/v1/connections',
       body({ streams: [{ name: 'rows', mapping: { id: 'loyalty_tier' }, identifierField: 'id' }] }),
     );
     expect(identifier.status).toBe(400);
-    expect(identifier.body.details).toEqual([expect.objectContaining({ path: '$.streams[0].identifierField' })]);
+    expect(identifier.body.details).toEqual([expect.objectContaining({ path: '/streams/0/identifierField' })]);
     const mapping = await h.http(
       'POST',
       '/v1/connections',
@@ -66,7 +68,7 @@ describe('connections admin API (embedded broker + Postgres)', () => {
     expect(mapping.status).toBe(400);
     const schedule = await h.http('POST', '/v1/connections', body({ schedule: { kind: 'cron', expression: '99 * * * *' } }));
     expect(schedule.status).toBe(400);
-    expect(schedule.body.details).toEqual([expect.objectContaining({ path: '$.schedule.expression' })]);
+    expect(schedule.body.details).toEqual([expect.objectContaining({ path: '/schedule/expression' })]);
   });
 
   it('accepts stream names it cannot verify when the source cannot be reached', async () => {

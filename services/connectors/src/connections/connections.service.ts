@@ -3,9 +3,9 @@ import { redactSecrets, type CheckResult, type StreamDescriptor } from '@tessera
 import type { Connector } from '@tessera/connector-sdk';
 import { ConnectorCatalog } from '../catalog/connector-catalog';
 import { CONNECTOR_CATALOG } from '../catalog/connector-catalog.token';
-import { OffsetClock } from '@tessera/service-kit';
+import { invalidBody, OffsetClock, requireBodyKeyMatchesPath } from '@tessera/service-kit';
 import { nextRunAt } from '../schedules/schedule';
-import { badRequest, parseConnectionBody, type ConnectionBody } from './connection-body';
+import { parseConnectionBody, type ConnectionBody } from './connection-body';
 import { ConnectionRepository, type Connection } from './connection-repository';
 import { restoreSecrets } from './connection-secrets';
 
@@ -13,7 +13,7 @@ import { restoreSecrets } from './connection-secrets';
 export type ConnectionView = Connection;
 
 /**
- * Connections: the body checked (shape, connector, its config at JSON paths), secrets kept when sent back as `***`,
+ * Connections: the body checked (shape, connector, its config at JSON Pointers), secrets kept when sent back as `***`,
  * stream names checked against discover() when the source can be reached (else accepted as given), and the next
  * scheduled run computed from now.
  */
@@ -48,7 +48,7 @@ export class ConnectionsService {
 
   async update(id: string, input: unknown): Promise<ConnectionView> {
     const body = parseConnectionBody(input);
-    if (body.id !== undefined && body.id !== id) throw new BadRequestException('the body id must match the path id');
+    requireBodyKeyMatchesPath(body.id, id);
     const stored = await this.connections.getOrThrow(id);
     const config = await this.checkedConfig(body, stored.connector === body.connector ? stored.config : null);
     return this.view(await this.connections.update(this.toWrite(id, body, config)));
@@ -87,26 +87,20 @@ export class ConnectionsService {
   private async checkedConfig(body: ConnectionBody, stored: Record<string, unknown> | null): Promise<Record<string, unknown>> {
     const connector = this.catalog.find(body.connector);
     if (!connector)
-      throw badRequest('invalid connection', [
-        { path: '$.connector', message: `is not a known connector (${this.catalog.names().join(', ') || 'none'})` },
-      ]);
+      throw invalidBody([{ path: '/connector', message: `is not a known connector (${this.catalog.names().join(', ') || 'none'})` }]);
     const config = restoreSecrets(connector.configSchema, body.config, stored);
-    const problems = connector.validateConfig(config).map((p) => ({ path: p.path.replace(/^\$/, '$.config'), message: p.message }));
-    if (problems.length > 0) throw badRequest('invalid connector config', problems);
+    const problems = connector.validateConfig(config).map((p) => ({ path: `/config${p.path}`, message: p.message }));
+    if (problems.length > 0) throw invalidBody(problems);
     if ((await connector.check(config)).ok) {
       const streams = new Set((await connector.discover(config)).map((s) => s.name));
       const unknown = body.streams
         .map((s, i) => ({
-          path: `$.streams[${i}].name`,
+          path: `/streams/${i}/name`,
           message: `is not a stream of this source (${[...streams].join(', ')})`,
           name: s.name,
         }))
         .filter((p) => !streams.has(p.name));
-      if (unknown.length > 0)
-        throw badRequest(
-          'invalid connection',
-          unknown.map(({ path, message }) => ({ path, message })),
-        );
+      if (unknown.length > 0) throw invalidBody(unknown.map(({ path, message }) => ({ path, message })));
     }
     return config;
   }

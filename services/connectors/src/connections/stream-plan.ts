@@ -51,7 +51,7 @@ export function targetOf(spec: FieldMapping[string]): string {
   return typeof spec === 'string' ? spec : spec.to;
 }
 
-/** Where the identifier field stands in a (schema-valid) stream: a problem at a JSON path, or the compiled plan. */
+/** Where the identifier field stands in a (schema-valid) stream: a problem at a JSON Pointer, or the compiled plan. */
 export function compileStreamPlan(
   settings: StreamSettings,
   at: string,
@@ -60,7 +60,7 @@ export function compileStreamPlan(
   if (declared !== undefined && !(isTag(targetOf(declared)) && isIdentifierTag(targetOf(declared)))) {
     return {
       problem: {
-        path: `${at}.identifierField`,
+        path: `${at}/identifierField`,
         message: `maps ${settings.identifierField} to ${targetOf(declared)}, which is not an identifier tag (crm_id, user_id, email, phone, email_sha256, id:<type>)`,
       },
     };

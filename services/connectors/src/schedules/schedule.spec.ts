@@ -31,8 +31,8 @@ describe('nextRunAt', () => {
 
 describe('scheduleProblem', () => {
   it('names a bad cron expression and an unknown timezone', () => {
-    expect(scheduleProblem({ kind: 'cron', expression: '61 * * * *' }, 'UTC')?.path).toBe('$.schedule.expression');
-    expect(scheduleProblem(null, 'Mars/Olympus')?.path).toBe('$.timezone');
+    expect(scheduleProblem({ kind: 'cron', expression: '61 * * * *' }, 'UTC')?.path).toBe('/schedule/expression');
+    expect(scheduleProblem(null, 'Mars/Olympus')?.path).toBe('/timezone');
     expect(scheduleProblem({ kind: 'daily', at: '06:00' }, 'Asia/Tokyo')).toBeNull();
   });
 });

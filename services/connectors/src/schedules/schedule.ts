@@ -70,7 +70,7 @@ export function scheduleProblem(schedule: Schedule | null, timezone: string): { 
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });
   } catch {
-    return { path: '$.timezone', message: `is not an IANA timezone: ${timezone}` };
+    return { path: '/timezone', message: `is not an IANA timezone: ${timezone}` };
   }
   if (schedule === null) return null;
   try {
@@ -78,7 +78,7 @@ export function scheduleProblem(schedule: Schedule | null, timezone: string): { 
     return null;
   } catch (error) {
     return {
-      path: '$.schedule.expression',
+      path: '/schedule/expression',
       message: `is not a cron expression: ${error instanceof Error ? error.message : String(error)}`,
     };
   }

@@ -10,7 +10,7 @@ const plan = (settings: Partial<StreamSettings>): StreamPlan => {
       identifierField: 'Id',
       ...settings,
     },
-    '$',
+    '',
   );
   if (!('plan' in compiled)) throw new Error(compiled.problem.message);
   return compiled.plan;

@@ -6,7 +6,8 @@ import { identifierKey, type Identifier } from '../resolution/identifier';
 import { IdentityResolver } from '../resolution/identity-resolver';
 import { RuleBook } from '../resolution/rule-book';
 import { IdentityRulesRepository } from '../rules/identity-rules.repository';
-import { IdentityGraphStore, type ResolvedChange } from './identity-graph.store';
+import { IdentityGraphStore } from './identity-graph.store';
+import type { ResolvedChange } from './resolved-change';
 import { IdentityLockContentionError } from './identity-lock-contention.error';
 import { profileLockKey } from './identity-lock-keys';
 

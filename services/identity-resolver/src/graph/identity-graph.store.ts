@@ -4,23 +4,12 @@ import { buildUnnestInsert } from '@tessera/persistence';
 import { identifierKey, type Identifier } from '../resolution/identifier';
 import { IdentityGraph, type ProfileState } from '../resolution/identity-graph';
 import { itemIdentifierKey } from '../resolution/item-identifier-key';
-import type { Resolution } from '../resolution/resolution';
 import type { RuleBook } from '../resolution/rule-book';
-import { PREVIOUS_USER_ID } from '../resolution/user-rename';
 import { IdentityLockContentionError } from './identity-lock-contention.error';
 import { identifierLockKey, profileLockKey, sortedDistinct } from './identity-lock-keys';
-
-/** A resolution with what the log tables need to know about its item. */
-export interface ResolvedChange {
-  readonly sourceId: string;
-  readonly kind: 'event' | 'record';
-  readonly messageId: string;
-  readonly resolution: Resolution;
-  /** Change ids for resolution.merges, same order. */
-  readonly mergeChangeIds: readonly string[];
-  /** Merge-log change id of resolution.rename. */
-  readonly renameChangeId?: string;
-}
+import { insertMergeLog } from './merge-log-writer';
+import type { ResolvedChange } from './resolved-change';
+import { persistRenames } from './user-rename-writer';
 
 const MAX_RELOCK_ROUNDS = 8;
 
@@ -121,7 +110,7 @@ export class IdentityGraphStore {
       );
     }
 
-    await this.persistRenames(tx, changes, graph, at);
+    await persistRenames(tx, changes, graph, at);
 
     const merges = changes.flatMap((c) =>
       c.resolution.merges.map((merge, index) => ({ change: c, merge, changeId: c.mergeChangeIds[index] })),
@@ -158,7 +147,7 @@ export class IdentityGraphStore {
         [absorbed, roots],
       );
       await tx.query('DELETE FROM profile_separations WHERE profile_id = ANY($1::uuid[])', [absorbed]);
-      await this.insertMergeLog(
+      await insertMergeLog(
         tx,
         merges.map(({ change, merge, changeId }) => ({
           change_id: changeId,
@@ -277,68 +266,6 @@ export class IdentityGraphStore {
         }),
       );
     }
-  }
-
-  /**
-   * Renames (an alias of a known user_id): the user_id row becomes a previous_user_id row of the same profile,
-   * keeping when and by which message it was first linked, and the merge log records the alias.
-   */
-  private async persistRenames(tx: SqlExecutor, changes: readonly ResolvedChange[], graph: IdentityGraph, at: Date): Promise<void> {
-    const renames = changes.flatMap((c) => (c.resolution.rename ? [{ change: c, rename: c.resolution.rename }] : []));
-    if (renames.length === 0) return;
-    await tx.query(
-      `WITH gone AS (
-         DELETE FROM identifiers WHERE identifier_type = 'user_id' AND value = ANY($1::text[]) RETURNING value, first_message_id, created_at)
-       INSERT INTO identifiers (identifier_type, value, profile_id, first_message_id, created_at)
-       SELECT $4, r.value, r.profile_id, coalesce(g.first_message_id, r.message_id), coalesce(g.created_at, $5)
-         FROM unnest($1::text[], $2::uuid[], $3::text[]) AS r(value, profile_id, message_id) LEFT JOIN gone g ON g.value = r.value
-       ON CONFLICT (identifier_type, value) DO UPDATE SET profile_id = EXCLUDED.profile_id`,
-      [
-        renames.map(({ rename }) => rename.previousUserId),
-        renames.map(({ rename }) => graph.liveId(rename.profileId)),
-        renames.map(({ change }) => change.messageId),
-        PREVIOUS_USER_ID,
-        at,
-      ],
-    );
-    await this.insertMergeLog(
-      tx,
-      renames.map(({ change, rename }) => ({
-        change_id: change.renameChangeId,
-        kind: 'alias',
-        survivor_profile_id: rename.profileId,
-        absorbed_profile_id: rename.profileId,
-        rule: 'alias_rename',
-        causing_message_id: change.messageId,
-        identifiers: [
-          { type: 'user_id', value: rename.previousUserId },
-          { type: 'user_id', value: rename.userId },
-        ],
-        detail: `user_id ${rename.previousUserId} renamed to ${rename.userId}; the old id stays as ${PREVIOUS_USER_ID}`,
-        at,
-      })),
-    );
-  }
-
-  private async insertMergeLog(tx: SqlExecutor, rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
-    await this.run(
-      tx,
-      buildUnnestInsert({
-        table: 'merge_log',
-        columns: [
-          { name: 'change_id', type: 'uuid' },
-          { name: 'kind', type: 'text' },
-          { name: 'survivor_profile_id', type: 'uuid' },
-          { name: 'absorbed_profile_id', type: 'uuid' },
-          { name: 'rule', type: 'text' },
-          { name: 'causing_message_id', type: 'text' },
-          { name: 'identifiers', type: 'jsonb' },
-          { name: 'detail', type: 'text' },
-          { name: 'at', type: 'timestamptz' },
-        ],
-        rows,
-      }),
-    );
   }
 
   private async lockAll(tx: SqlExecutor, keys: readonly bigint[]): Promise<void> {

@@ -6,7 +6,8 @@ import { KafkaBatchConsumer, type KafkaBatchApplier } from '@tessera/kafka-nest'
 import { CounterTally, type Registry } from '@tessera/observability';
 import { preferIndexPlans } from '@tessera/persistence';
 import { METRICS_REGISTRY } from '@tessera/service-kit';
-import { IdentityGraphStore, type ResolvedChange } from '../graph/identity-graph.store';
+import { IdentityGraphStore } from '../graph/identity-graph.store';
+import type { ResolvedChange } from '../graph/resolved-change';
 import { extractEventIdentifiers, extractRecordIdentifiers } from '../resolution/identifier-extractor';
 import type { Identifier } from '../resolution/identifier';
 import { IdentityResolver } from '../resolution/identity-resolver';

@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundE
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { SqlExecutor } from '@tessera/kafka';
 import { withPgTransaction, type Pool } from '@tessera/persistence';
-import { JsonBodyValidator, SERVICE_PG_POOL, pageLimit } from '@tessera/service-kit';
+import { JsonBodyValidator, SERVICE_PG_POOL, pageLimit, invalidBody } from '@tessera/service-kit';
 import { formatIdentifier, parseIdentifier, type Identifier } from '../resolution/identifier';
 import { IdentityGraphQueries, type IdentifierDecision, type MergeLogEntry } from './identity-graph.queries';
 import { ProfileSplitService, type SplitResult } from './profile-split.service';
@@ -120,9 +120,9 @@ export class ProfilesController {
   async split(@Param('id') id: string, @Body() raw: unknown): Promise<SplitResult> {
     if (!UUID.test(id)) throw new BadRequestException(`profile id must be a UUID, got "${id}"`);
     const body = this.splitBody.parse(raw);
-    const identifiers: Identifier[] = body.identifiers.map((text) => {
+    const identifiers: Identifier[] = body.identifiers.map((text, i) => {
       const identifier = parseIdentifier(text);
-      if (!identifier) throw new BadRequestException(`identifiers: "${text}" is not type:value`);
+      if (!identifier) throw invalidBody([{ path: `/identifiers/${i}`, message: `is not type:value: ${JSON.stringify(text)}` }]);
       return identifier;
     });
     return this.splitter.split(id.toLowerCase(), identifiers, body.reason ?? null);

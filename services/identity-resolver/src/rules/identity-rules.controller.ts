@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Pool } from '@tessera/persistence';
-import { JsonBodyValidator, SERVICE_PG_POOL } from '@tessera/service-kit';
+import { JsonBodyValidator, SERVICE_PG_POOL, invalidBody } from '@tessera/service-kit';
 import { FALLBACK_RULE_TYPE } from '../resolution/identity-rule';
 import { IDENTIFIER_TYPE_PATTERN, IDENTITY_RULE_BODY_SCHEMA, type IdentityRuleBody } from './identity-rule-body';
 import { IdentityRulesRepository, type StoredIdentityRule } from './identity-rules.repository';
@@ -40,11 +40,11 @@ export class IdentityRulesController {
     if (!IDENTIFIER_TYPE_PATTERN.test(type))
       throw new BadRequestException(`invalid identifier type "${type}": expected * , snake_case or external:<name>`);
     const body = this.body.parse(raw);
-    for (const pattern of body.blockedPatterns ?? []) {
+    for (const [i, pattern] of (body.blockedPatterns ?? []).entries()) {
       try {
         new RegExp(pattern, 'i');
       } catch (err) {
-        throw new BadRequestException(`blockedPatterns: "${pattern}" is not a valid regular expression (${(err as Error).message})`);
+        throw invalidBody([{ path: `/blockedPatterns/${i}`, message: `is not a valid regular expression (${(err as Error).message})` }]);
       }
     }
     return this.rules.upsert(this.pool, {

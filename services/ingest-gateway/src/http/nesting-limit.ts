@@ -1,3 +1,5 @@
+import { jsonPointer } from '@tessera/config';
+
 /**
  * How deep a body may nest objects and arrays, the body itself being level 1. Deeper values parse, but every later
  * step that walks them recursively (JSON.stringify here and in validation, the profile merger's trait walk) runs out
@@ -97,6 +99,7 @@ function keyText(body: Buffer, open: number, close: number): string {
 }
 
 function pointer(frames: Frame[]): string {
-  const steps = frames.slice(0, MAX_POINTER_STEPS).map((frame) => `/${String(frame.member).replace(/~/g, '~0').replace(/\//g, '~1')}`);
-  return steps.join('') + (frames.length > MAX_POINTER_STEPS ? '/...' : '');
+  return (
+    jsonPointer('', ...frames.slice(0, MAX_POINTER_STEPS).map((frame) => frame.member)) + (frames.length > MAX_POINTER_STEPS ? '/...' : '')
+  );
 }

@@ -1,6 +1,6 @@
-import { BadRequestException, Body, Controller, Get, Put } from '@nestjs/common';
+import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, JsonBodyValidator } from '@tessera/service-kit';
+import { AdminOnly, JsonBodyValidator, invalidBody } from '@tessera/service-kit';
 import { CurrencyRateRepository, type CurrencyRatesView, type PutCurrencyRates } from './currency-rate.repository';
 
 const ISO_4217: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
@@ -31,13 +31,17 @@ const putBody = new JsonBodyValidator<PutCurrencyRates>({
 
 function checkPut(input: unknown): PutCurrencyRates {
   const body = putBody.parse(input);
-  for (const code of [body.reportingCurrency, ...body.rates.map((r) => r.currency)]) {
-    if (code !== undefined && !ISO_4217.has(code)) throw new BadRequestException(`${code} is not an ISO 4217 currency code`);
+  const codes: Array<[string, string | undefined]> = [
+    ['/reportingCurrency', body.reportingCurrency],
+    ...body.rates.map((r, i): [string, string] => [`/rates/${i}/currency`, r.currency]),
+  ];
+  for (const [path, code] of codes) {
+    if (code !== undefined && !ISO_4217.has(code)) throw invalidBody([{ path, message: `is not an ISO 4217 currency code: ${code}` }]);
   }
-  for (const rate of body.rates) {
+  for (const [i, rate] of body.rates.entries()) {
     const day = new Date(`${rate.date}T00:00:00Z`);
     if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== rate.date)
-      throw new BadRequestException(`${rate.date} is not a calendar date`);
+      throw invalidBody([{ path: `/rates/${i}/date`, message: `is not a calendar date: ${rate.date}` }]);
   }
   return body;
 }
@@ -64,7 +68,7 @@ export class CurrencyRatesAdminController {
   async put(@Body() body: unknown): Promise<CurrencyRatesView> {
     const checked = checkPut(body);
     if (checked.reportingCurrency === undefined && checked.rates.length === 0)
-      throw new BadRequestException('body names no reporting currency and no rate');
+      throw invalidBody([{ path: '', message: 'names no reporting currency and no rate' }]);
     return this.rates.put(checked);
   }
 }

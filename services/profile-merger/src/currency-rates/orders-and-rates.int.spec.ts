@@ -90,6 +90,14 @@ describe('orders, currencies and test traffic in the merger', () => {
     ]) {
       expect({ body, status: (await harness.admin('PUT', '/v1/currency-rates', body)).status }).toEqual({ body, status: 400 });
     }
+    const details = async (body: unknown) => ((await (await harness.admin('PUT', '/v1/currency-rates', body)).json()) as JsonBody).details;
+    expect(await details({ rates: [{ currency: 'ABC', date: '2026-12-01', rate: 1.1 }] })).toEqual([
+      { path: '/rates/0/currency', message: 'is not an ISO 4217 currency code: ABC' },
+    ]);
+    expect(await details({ rates: [{ currency: 'EUR', date: '2026-02-30', rate: 1.1 }] })).toEqual([
+      { path: '/rates/0/date', message: 'is not a calendar date: 2026-02-30' },
+    ]);
+    expect(await details({ rates: [] })).toEqual([{ path: '', message: 'names no reporting currency and no rate' }]);
   });
 
   it('counts each order once, keeps currencies apart, converts with the rate table and flags what it cannot convert', async () => {

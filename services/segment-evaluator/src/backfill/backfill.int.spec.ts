@@ -43,7 +43,7 @@ describe('backfill', () => {
     expect(preview.status).toBe(200);
     expect(preview.body).toMatchObject({ count: 333, total: 1000, sample: ['bf-0001', 'bf-0004', 'bf-0007'] });
     expect((await h.http('POST', '/v1/segments/preview', { rule: { trait: 'traits.plan', op: 'nope' } })).body.message).toMatch(
-      /^rule \$\.op must be one of/,
+      /^body\/rule\/op must be one of/,
     );
   });
 

@@ -1,10 +1,9 @@
-import { BadRequestException } from '@nestjs/common';
+import { invalidBody } from '@tessera/service-kit';
 import type { ComputedTraitDefinition, ComputedTraitDefinitionParser } from '../computed';
 
-/** A definition from the admin API, or a 400 naming each bad value's JSON path, as a bad segment rule does. */
+/** A definition from the admin API, or a 400 naming each bad value's JSON Pointer, as a bad segment rule does. */
 export function parseComputedTraitBody(parser: ComputedTraitDefinitionParser, input: unknown): ComputedTraitDefinition {
   const result = parser.parse(input);
   if (result.ok) return result.definition;
-  const first = result.errors[0];
-  throw new BadRequestException({ message: `definition ${first.path} ${first.message}`, details: result.errors });
+  throw invalidBody(result.errors);
 }

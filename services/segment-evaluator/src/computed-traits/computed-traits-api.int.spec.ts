@@ -35,7 +35,7 @@ describe('computed traits API', () => {
     expect((await h.http('POST', '/v1/computed-traits', spend)).status).toBe(409);
   });
 
-  it('a bad definition is 400 with a message and the JSON path of every bad value', async () => {
+  it('a bad definition is 400 with a message and the JSON Pointer of every bad value', async () => {
     const bad = await h.http('POST', '/v1/computed-traits', {
       key: 'Spend',
       event: 'Order Completed',
@@ -43,17 +43,17 @@ describe('computed traits API', () => {
       window: { days: 365 },
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.message).toMatch(/^definition \$\.\w+/);
+    expect(bad.body.message).toMatch(/^body\/\w+/);
     expect(bad.body.details).toEqual(
       expect.arrayContaining([
-        { path: '$.property', message: 'is required' },
-        { path: '$.key', message: expect.stringContaining('must match pattern') },
-        { path: '$.window.days', message: 'must be <= 180' },
+        { path: '/property', message: 'is required' },
+        { path: '/key', message: expect.stringContaining('must match pattern') },
+        { path: '/window/days', message: 'must be <= 180' },
       ]),
     );
   });
 
-  it('a segment must name a defined computed trait (400 with the JSON path), and a trait a live segment reads cannot be deleted (409)', async () => {
+  it('a segment must name a defined computed trait (400 with the JSON Pointer), and a trait a live segment reads cannot be deleted (409)', async () => {
     const unknown = await h.http('POST', '/v1/segments', {
       id: 'u',
       name: 'u',
@@ -61,21 +61,21 @@ describe('computed traits API', () => {
     });
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toBe(
-      'rule $.all[1].not.computed names no computed trait: nope_7d is not defined (POST /v1/computed-traits)',
+      'body/rule/all/1/not/computed names no computed trait: nope_7d is not defined (POST /v1/computed-traits)',
     );
-    expect(unknown.body.details).toEqual([{ path: '$.all[1].not.computed', message: expect.stringContaining('nope_7d') }]);
+    expect(unknown.body.details).toEqual([{ path: '/rule/all/1/not/computed', message: expect.stringContaining('nope_7d') }]);
     const prediction = await h.http('POST', '/v1/segments', {
       id: 'u',
       name: 'u',
       rule: { computed: 'ltv_band', op: 'eq', value: 'high' },
     });
     expect(prediction.status).toBe(400);
-    expect(prediction.body.details).toEqual([{ path: '$.computed', message: expect.stringContaining('{ "prediction": "ltv_band"') }]);
+    expect(prediction.body.details).toEqual([{ path: '/rule/computed', message: expect.stringContaining('{ "prediction": "ltv_band"') }]);
     expect(
       (await h.http('POST', '/v1/segments', { id: 'ltv', name: 'ltv', rule: { prediction: 'ltv_band', op: 'eq', value: 'high' } })).status,
     ).toBe(201);
     expect((await h.http('POST', '/v1/segments/preview', { rule: { computed: 'nope_7d', op: 'exists' } })).body.details).toEqual([
-      { path: '$.computed', message: expect.stringContaining('nope_7d is not defined') },
+      { path: '/rule/computed', message: expect.stringContaining('nope_7d is not defined') },
     ]);
 
     const weekly = { key: 'orders_7d', event: 'Order Completed', aggregate: 'count', window: { days: 7 } };

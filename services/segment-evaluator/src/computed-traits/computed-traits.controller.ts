@@ -1,6 +1,6 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, pageLimit } from '@tessera/service-kit';
+import { AdminOnly, pageLimit, requireBodyKeyMatchesPath } from '@tessera/service-kit';
 import { ComputedTraitDefinitionParser } from '../computed';
 import { SEGMENT_SETTINGS, type SegmentSettings } from '../config/segment-settings';
 import { parseComputedTraitBody } from './computed-trait-body';
@@ -46,11 +46,7 @@ export class ComputedTraitsController {
   @ApiOperation({ summary: 'Replace a computed trait definition (a new version); the body key must match the path' })
   async update(@Param('key') key: string, @Body() body: unknown): Promise<ComputedTraitView> {
     const definition = parseComputedTraitBody(this.parser, body);
-    if (definition.key !== key)
-      throw new BadRequestException({
-        message: 'definition $.key must match the path key',
-        details: [{ path: '$.key', message: 'must match the path key' }],
-      });
+    requireBodyKeyMatchesPath(definition.key, key, 'key');
     return this.traits.update(definition);
   }
 

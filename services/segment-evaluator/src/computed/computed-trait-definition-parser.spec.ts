@@ -20,15 +20,15 @@ describe('ComputedTraitDefinitionParser', () => {
   it('requires a property for every aggregate but count, and refuses one on count', () => {
     expect(parser.parse({ key: 'spend', event: 'Order Completed', aggregate: 'sum', window: { days: 30 } })).toEqual({
       ok: false,
-      errors: [{ path: '$.property', message: 'is required' }],
+      errors: [{ path: '/property', message: 'is required' }],
     });
     expect(parser.parse({ key: 'n', event: 'Order Completed', aggregate: 'count', property: 'revenue', window: 'ever' })).toEqual({
       ok: false,
-      errors: [{ path: '$.property', message: 'is not allowed with aggregate "count"' }],
+      errors: [{ path: '/property', message: 'is not allowed with aggregate "count"' }],
     });
   });
 
-  it('names the JSON path of each problem: a window longer than the history, a bad key, an unknown field', () => {
+  it('names the JSON Pointer of each problem: a window longer than the history, a bad key, an unknown field', () => {
     const result = parser.parse({
       key: 'Bad Key',
       event: 'Order Completed',
@@ -39,16 +39,16 @@ describe('ComputedTraitDefinitionParser', () => {
     });
     expect(result.ok).toBe(false);
     const paths = result.ok ? [] : result.errors.map((e) => e.path).sort();
-    expect(paths).toEqual(['$.aggregate', '$.extra', '$.key', '$.window.days']);
+    expect(paths).toEqual(['/aggregate', '/extra', '/key', '/window/days']);
   });
 
   it('refuses a window that is neither "ever" nor {days}', () => {
     const result = parser.parse({ key: 'n', event: 'x', aggregate: 'count', window: 'forever' });
-    expect(result).toEqual({ ok: false, errors: [{ path: '$.window', message: 'must be "ever" or {"days": N}' }] });
+    expect(result).toEqual({ ok: false, errors: [{ path: '/window', message: 'must be "ever" or {"days": N}' }] });
   });
 
   it('a body that is not an object is an error at the root', () => {
-    expect(parser.parse([1])).toEqual({ ok: false, errors: [{ path: '$', message: 'must be object' }] });
+    expect(parser.parse([1])).toEqual({ ok: false, errors: [{ path: '', message: 'must be object' }] });
   });
 
   it('caps the window at the configured history', () => {

@@ -1,7 +1,8 @@
+import { jsonPointer } from '@tessera/config';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { computedTraitDefinitionSchema, DEFAULT_MAX_WINDOW_DAYS, type ComputedTraitDefinition } from './computed-trait-definition';
 
-/** One problem, with the JSON path of the offending value (`$.window.days`, as the rule errors name theirs), for a 400. */
+/** One problem, with the JSON Pointer of the offending value (`/window/days`, as every 400 names its fields), for a 400. */
 export type DefinitionError = { path: string; message: string };
 export type DefinitionParseResult = { ok: true; definition: ComputedTraitDefinition } | { ok: false; errors: DefinitionError[] };
 
@@ -32,34 +33,22 @@ function readableErrors(errors: ErrorObject[]): DefinitionError[] {
   const seen = new Set<string>();
   for (const e of errors) {
     if (e.keyword === 'if' || e.keyword === 'oneOf') continue;
-    const pointed = toDefinitionError(e);
-    const error = { ...pointed, path: jsonPath(pointed.path) };
+    const error = toDefinitionError(e);
     const id = `${error.path} ${error.message}`;
     if (!seen.has(id)) out.push(error);
     seen.add(id);
   }
   // A `oneOf` branch that failed on its type ("ever" vs an object) is noise beside a deeper error in the other branch.
-  return out.filter((error) => !out.some((other) => other.path.startsWith(`${error.path}.`) || other.path.startsWith(`${error.path}[`)));
-}
-
-/** ajv's JSON pointer (`/window/days`) as a JSON path (`$.window.days`; array items as `[i]`). */
-function jsonPath(pointer: string): string {
-  const parts = pointer
-    .split('/')
-    .slice(1)
-    .filter((part) => part !== '');
-  return parts.reduce((path, part) => {
-    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
-    return /^\d+$/.test(key) ? `${path}[${key}]` : `${path}.${key}`;
-  }, '$');
+  return out.filter((error) => !out.some((other) => other.path.startsWith(`${error.path}/`)));
 }
 
 function toDefinitionError(e: ErrorObject): DefinitionError {
-  if (e.keyword === 'required') return { path: `${e.instancePath}/${e.params.missingProperty}`, message: 'is required' };
-  if (e.keyword === 'additionalProperties') return { path: `${e.instancePath}/${e.params.additionalProperty}`, message: 'is not allowed' };
+  if (e.keyword === 'required') return { path: jsonPointer(e.instancePath, String(e.params.missingProperty)), message: 'is required' };
+  if (e.keyword === 'additionalProperties')
+    return { path: jsonPointer(e.instancePath, String(e.params.additionalProperty)), message: 'is not allowed' };
   if (e.keyword === 'false schema' && e.instancePath === '/property')
     return { path: '/property', message: 'is not allowed with aggregate "count"' };
   if (e.keyword === 'const' && e.instancePath === '/window') return { path: '/window', message: 'must be "ever" or {"days": N}' };
   if (e.keyword === 'type' && e.instancePath === '/window') return { path: '/window', message: 'must be "ever" or {"days": N}' };
-  return { path: e.instancePath || '/', message: e.message ?? 'is invalid' };
+  return { path: e.instancePath, message: e.message ?? 'is invalid' };
 }

@@ -22,16 +22,21 @@ export function ruleReferences(
   return into;
 }
 
-/** Each `{ computed: K }` condition of the rule with its JSON path (`$.all[1].computed`), for the check on save. */
-export function computedConditions(
+/**
+ * Each `{ computed: K }` (or `{ segment: S }`) condition of the rule with the JSON Pointer of its key under `at`
+ * (`/rule/all/1/computed` for a rule at `/rule`), for the checks on save.
+ */
+export function namingConditions(
   rule: Rule,
-  path = '$',
+  kind: 'computed' | 'segment',
+  at = '',
   into: Array<{ path: string; key: string }> = [],
 ): Array<{ path: string; key: string }> {
-  if ('all' in rule) rule.all.forEach((child, i) => computedConditions(child, `${path}.all[${i}]`, into));
-  else if ('any' in rule) rule.any.forEach((child, i) => computedConditions(child, `${path}.any[${i}]`, into));
-  else if ('not' in rule) computedConditions(rule.not, `${path}.not`, into);
-  else if ('computed' in rule) into.push({ path: `${path}.computed`, key: rule.computed });
+  if ('all' in rule) rule.all.forEach((child, i) => namingConditions(child, kind, `${at}/all/${i}`, into));
+  else if ('any' in rule) rule.any.forEach((child, i) => namingConditions(child, kind, `${at}/any/${i}`, into));
+  else if ('not' in rule) namingConditions(rule.not, kind, `${at}/not`, into);
+  else if (kind === 'computed' && 'computed' in rule) into.push({ path: `${at}/computed`, key: rule.computed });
+  else if (kind === 'segment' && 'segment' in rule) into.push({ path: `${at}/segment`, key: rule.segment });
   return into;
 }
 

@@ -1,3 +1,4 @@
+import { jsonPointer } from '@tessera/config';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { PREDICTION_NAMES } from '../computed/prediction-names';
 import type { Rule } from './rule';
@@ -141,12 +142,13 @@ const KINDS = Object.keys(NODE_SCHEMAS);
 const MAX_DEPTH = 32;
 
 /**
- * Validates a rule tree. The answer names the JSON path into the rule (`$.all[1].where[0].op`) and what is wrong,
- * so the API can answer 400 with both. Per node kind rather than one recursive oneOf: a oneOf over seven kinds
- * reports every branch's complaint, and a user wants the one about the kind they meant.
+ * Validates a rule tree. The answer names the JSON Pointer of the offending value under `at` (the rule's own pointer
+ * in the request body, e.g. `/rule`, giving `/rule/all/1/where/0/op`) and what is wrong, so the API can answer 400
+ * with both. Per node kind rather than one recursive oneOf: a oneOf over seven kinds reports every branch's
+ * complaint, and a user wants the one about the kind they meant.
  */
-export function validateRule(input: unknown): RuleValidation {
-  const problem = check(input, '$', 0);
+export function validateRule(input: unknown, at = ''): RuleValidation {
+  const problem = check(input, at, 0);
   return problem ? { ok: false, ...problem } : { ok: true, rule: input as Rule };
 }
 
@@ -160,7 +162,7 @@ function check(node: unknown, path: string, depth: number): { message: string; p
   if (!validate(node)) return describe(validate.errors ?? [], path);
   const record = node as Record<string, unknown>;
   if (kind === 'event' && typeof record.atMost === 'number' && typeof record.atLeast === 'number' && record.atMost < record.atLeast) {
-    return { path: `${path}.atMost`, message: 'must be at least atLeast' };
+    return { path: `${path}/atMost`, message: 'must be at least atLeast' };
   }
   if (kind === 'trait' || kind === 'event') {
     const dates =
@@ -168,33 +170,33 @@ function check(node: unknown, path: string, depth: number): { message: string; p
         ? [[record, path] as const]
         : (['firstDone', 'lastDone'] as const)
             .filter((k) => record[k])
-            .map((k) => [record[k] as Record<string, unknown>, `${path}.${k}`] as const);
+            .map((k) => [record[k] as Record<string, unknown>, `${path}/${k}`] as const);
     for (const [date, at] of dates) {
       if (date.op === 'betweenDaysFromNow' && (date.from as number) > (date.to as number))
-        return { path: `${at}.from`, message: 'must not be greater than to' };
+        return { path: `${at}/from`, message: 'must not be greater than to' };
     }
   }
   if (kind === 'all' || kind === 'any') {
     const list = record[kind] as unknown[];
     for (let i = 0; i < list.length; i++) {
-      const problem = check(list[i], `${path}.${kind}[${i}]`, depth + 1);
+      const problem = check(list[i], `${path}/${kind}/${i}`, depth + 1);
       if (problem) return problem;
     }
   }
-  if (kind === 'not') return check(record.not, `${path}.not`, depth + 1);
+  if (kind === 'not') return check(record.not, `${path}/not`, depth + 1);
   return null;
 }
 
-/** The most specific ajv error, as a JSON path (dots and [i]) and a message; oneOf/if noise is dropped. */
+/** The most specific ajv error, at its JSON Pointer under `base`, and a message; oneOf/if noise is dropped. */
 function describe(errors: ErrorObject[], base: string): { message: string; path: string } {
   const useful = errors.filter((e) => !['if', 'oneOf', 'anyOf', 'allOf'].includes(e.keyword));
   // an unknown operator explains the rest (a missing value, say), so it is named first
   const error = useful.find((e) => e.keyword === 'enum') ?? useful[0] ?? errors[0];
-  const path = base + (error?.instancePath ?? '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.');
+  const path = base + (error?.instancePath ?? '');
   if (!error) return { path, message: 'is invalid' };
   if (error.keyword === 'additionalProperties')
-    return { path: `${path}.${String(error.params.additionalProperty)}`, message: 'is not a known key here' };
-  if (error.keyword === 'required') return { path: `${path}.${String(error.params.missingProperty)}`, message: 'is required' };
+    return { path: jsonPointer(path, String(error.params.additionalProperty)), message: 'is not a known key here' };
+  if (error.keyword === 'required') return { path: jsonPointer(path, String(error.params.missingProperty)), message: 'is required' };
   if (error.keyword === 'not' || error.keyword === 'oneOf')
     return { path, message: 'combines keys that cannot go together (a count, or one of firstDone / lastDone; days, or from and to)' };
   if (error.keyword === 'enum') return { path, message: `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}` };

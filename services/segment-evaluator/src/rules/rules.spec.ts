@@ -50,20 +50,20 @@ describe('rule schema', () => {
           { trait: 'traits.b', op: 'bogus', value: 1 },
         ],
       },
-      '$.all[1].op',
+      '/all/1/op',
       'must be one of',
     ],
-    [{ all: [] }, '$.all', 'must NOT have fewer than 1 items'],
-    [{ any: [{ event: 'X', where: [{ property: 'p', op: 'gt' }] }] }, '$.any[0].where[0].value', 'is required'],
-    [{ trait: 'traits.d', op: 'withinNextDays' }, '$.days', 'is required'],
-    [{ trait: 'traits.d', op: 'betweenDaysFromNow', from: 5, to: 1 }, '$.from', 'must not be greater than to'],
-    [{ event: 'X', atLeast: 1, lastDone: { op: 'withinLastDays', days: 3 } }, '$', 'cannot go together'],
-    [{ not: { colour: 'red' } }, '$.not', 'must have one of the keys'],
-    [{ trait: 'traits.a', op: 'eq', value: 1, extra: true }, '$.extra', 'is not a known key here'],
-    [{ event: 'X', atLeast: 3, atMost: 1 }, '$.atMost', 'must be at least atLeast'],
-    ['nope', '$', 'must be an object'],
-    [{ trait: 'traits.a', op: 'nope' }, '$.op', 'must be one of'],
-  ])('refuses %j at %s', (rule, path, message) => {
+    [{ all: [] }, '/all', 'must NOT have fewer than 1 items'],
+    [{ any: [{ event: 'X', where: [{ property: 'p', op: 'gt' }] }] }, '/any/0/where/0/value', 'is required'],
+    [{ trait: 'traits.d', op: 'withinNextDays' }, '/days', 'is required'],
+    [{ trait: 'traits.d', op: 'betweenDaysFromNow', from: 5, to: 1 }, '/from', 'must not be greater than to'],
+    [{ event: 'X', atLeast: 1, lastDone: { op: 'withinLastDays', days: 3 } }, '', 'cannot go together'],
+    [{ not: { colour: 'red' } }, '/not', 'must have one of the keys'],
+    [{ trait: 'traits.a', op: 'eq', value: 1, extra: true }, '/extra', 'is not a known key here'],
+    [{ event: 'X', atLeast: 3, atMost: 1 }, '/atMost', 'must be at least atLeast'],
+    ['nope', '', 'must be an object'],
+    [{ trait: 'traits.a', op: 'nope' }, '/op', 'must be one of'],
+  ])('refuses %j at %j', (rule, path, message) => {
     const result = validateRule(rule);
     expect(result.ok).toBe(false);
     if (!result.ok) {
@@ -217,9 +217,9 @@ describe('computed-trait and prediction conditions', () => {
     ).toEqual(new Set(['s']));
     expect(validateRule({ any: [{ prediction: 'ltv', op: 'eq', value: 'high' }] })).toMatchObject({
       ok: false,
-      path: '$.any[0].prediction',
+      path: '/any/0/prediction',
     });
-    expect(validateRule({ computed: 'orders_30d', op: 'gte' })).toMatchObject({ ok: false, path: '$.value', message: 'is required' });
+    expect(validateRule({ computed: 'orders_30d', op: 'gte' })).toMatchObject({ ok: false, path: '/value', message: 'is required' });
   });
 });
 

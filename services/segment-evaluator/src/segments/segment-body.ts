@@ -1,5 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
-import { JsonBodyValidator } from '@tessera/service-kit';
+import { invalidBody, JsonBodyValidator } from '@tessera/service-kit';
 import { validateRule, type Rule } from '../rules';
 
 export interface SegmentBody {
@@ -23,16 +22,17 @@ const body = new JsonBodyValidator<Omit<SegmentBody, 'rule'> & { rule: unknown }
   },
 });
 
-/** Checks a segment body; a bad rule is a 400 naming the JSON path into the rule (`$.all[1].op`) and what is wrong. */
+/** Where the rule sits in a segment or preview body: its problems are named by JSON Pointers under it. */
+export const RULE_POINTER = '/rule';
+
+/** Checks a segment body; a bad rule is a 400 naming the JSON Pointer into the body (`/rule/all/1/op`) and what is wrong. */
 export function parseSegmentBody(input: unknown): SegmentBody {
   return { ...body.parse(input), rule: parseRule((input as { rule: unknown }).rule) };
 }
 
+/** The rule of a segment or preview body, or the 400 JsonBodyValidator would give: `{ message, details: [{ path, message }] }`. */
 export function parseRule(input: unknown): Rule {
-  const result = validateRule(input);
+  const result = validateRule(input, RULE_POINTER);
   if (result.ok) return result.rule;
-  throw new BadRequestException({
-    message: `rule ${result.path} ${result.message}`,
-    details: [{ path: result.path, message: result.message }],
-  });
+  throw invalidBody([{ path: result.path, message: result.message }]);
 }

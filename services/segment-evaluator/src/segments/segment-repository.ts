@@ -1,6 +1,6 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { inTransaction, lockWriterLane, writeOutbox, type SqlExecutor } from '@tessera/kafka';
-import { SERVICE_PG_POOL } from '@tessera/service-kit';
+import { invalidBody, SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import {
   BACKFILL_COLUMNS_SQL,
@@ -12,9 +12,9 @@ import {
 } from '../backfill/backfill-queue';
 import { writeDecisions } from '../evaluation/membership-writer';
 import { lockProfiles } from '../evaluation/profile-store';
-import { findCycle, ruleReferences, type Rule } from '../rules';
+import { findCycle, namingConditions, ruleReferences, type Rule } from '../rules';
 import { checkComputedKeys } from './computed-key-check';
-import type { SegmentBody } from './segment-body';
+import { RULE_POINTER, type SegmentBody } from './segment-body';
 
 export interface SegmentView {
   id: string;
@@ -183,12 +183,25 @@ export class SegmentRepository {
     const live = await this.liveRules(tx);
     const missing = [...ruleReferences(rule).segments].filter((ref) => ref !== id && !live.has(ref));
     if (missing.length > 0)
-      throw new BadRequestException({ message: `rule references unknown segment ${missing.sort().join(', ')}`, details: missing });
+      throw invalidBody(
+        namingConditions(rule, 'segment', RULE_POINTER)
+          .filter((c) => missing.includes(c.key))
+          .map(({ path, key }) => ({ path, message: `names no segment: ${key}` })),
+        `rule references unknown segment ${missing.sort().join(', ')}`,
+      );
     await checkComputedKeys(tx, rule);
     live.set(id, rule);
     const cycle = findCycle(live);
-    if (cycle)
-      throw new BadRequestException({ message: `rule would make a segment reference cycle: ${cycle.join(' -> ')}`, details: cycle });
+    if (cycle) {
+      // The stored set was acyclic, so the cycle passes through this segment: the references to blame are its own.
+      const next = cycle[cycle.indexOf(id) + 1];
+      throw invalidBody(
+        namingConditions(rule, 'segment', RULE_POINTER)
+          .filter((c) => c.key === next)
+          .map(({ path }) => ({ path, message: `closes the reference cycle ${cycle.join(' -> ')}` })),
+        `rule would make a segment reference cycle: ${cycle.join(' -> ')}`,
+      );
+    }
   }
 
   /** The 400 a save gives for an undefined computed trait, for a preview of an unsaved rule too. */

@@ -66,7 +66,7 @@ describe('segments API', () => {
     expect((await h.http('GET', '/v1/segments/pro')).status).toBe(200);
   });
 
-  it('a bad rule is 400 with a message and the JSON path into the rule', async () => {
+  it('a bad rule is 400 with a message and the JSON Pointer into the rule', async () => {
     const bad = await h.http('POST', '/v1/segments', {
       name: 'bad',
       rule: {
@@ -77,8 +77,8 @@ describe('segments API', () => {
       },
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.message).toMatch(/^rule \$\.all\[1\]\.where\[0\]\.op must be one of eq, neq/);
-    expect(bad.body.details).toEqual([{ path: '$.all[1].where[0].op', message: expect.stringContaining('must be one of') }]);
+    expect(bad.body.message).toMatch(/^body\/rule\/all\/1\/where\/0\/op must be one of eq, neq/);
+    expect(bad.body.details).toEqual([{ path: '/rule/all/1/where/0/op', message: expect.stringContaining('must be one of') }]);
   });
 
   it('refuses a reference cycle and the deletion of a referenced segment; deleting exits every member', async () => {
@@ -87,6 +87,11 @@ describe('segments API', () => {
     const cycle = await h.http('PUT', '/v1/segments/a', { name: 'a', rule: { not: { segment: 'b' } } });
     expect(cycle.status).toBe(400);
     expect(cycle.body.message).toContain('a -> b -> a');
+    const renamed = await h.http('PUT', '/v1/segments/a', { id: 'z', name: 'a', rule: { trait: 'traits.plan', op: 'exists' } });
+    expect([renamed.status, renamed.body.details]).toEqual([400, [{ path: '/id', message: 'must match the path id' }]]);
+    expect(cycle.body.details).toEqual([{ path: '/rule/not/segment', message: 'closes the reference cycle a -> b -> a' }]);
+    const unknown = await h.http('POST', '/v1/segments', { id: 'c', name: 'c', rule: { any: [{ segment: 'a' }, { segment: 'nope' }] } });
+    expect([unknown.status, unknown.body.details]).toEqual([400, [{ path: '/rule/any/1/segment', message: 'names no segment: nope' }]]);
     expect((await h.http('DELETE', '/v1/segments/a')).status).toBe(409);
 
     await h.profile('p-del', { 'traits.plan': 'free' });

@@ -1,7 +1,7 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { AdminOnly, JsonBodyValidator, pageLimit } from '@tessera/service-kit';
+import { AdminOnly, JsonBodyValidator, pageLimit, requireBodyKeyMatchesPath } from '@tessera/service-kit';
 import { SegmentClock } from '../config/segment-clock';
 import { MembershipQueryService, type MemberView } from '../memberships/membership-query.service';
 import { parseRule, parseSegmentBody } from './segment-body';
@@ -73,7 +73,7 @@ export class SegmentsController {
   @ApiOperation({ summary: 'Replace a segment definition: a new version, and a backfill that re-decides every profile' })
   async update(@Param('id') id: string, @Body() body: unknown): Promise<SegmentView> {
     const segment = parseSegmentBody(body);
-    if (segment.id !== undefined && segment.id !== id) throw new BadRequestException('the body id must match the path id');
+    requireBodyKeyMatchesPath(segment.id, id);
     return this.segments.update(id, segment);
   }
 

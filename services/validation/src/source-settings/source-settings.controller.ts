@@ -1,7 +1,7 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Put } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { Pool } from '@tessera/persistence';
-import { JsonBodyValidator, SERVICE_PG_POOL } from '@tessera/service-kit';
+import { JsonBodyValidator, SERVICE_PG_POOL, invalidBody } from '@tessera/service-kit';
 import { getCountries, type CountryCode } from 'libphonenumber-js';
 import { SOURCE_SETTINGS_BODY_SCHEMA, type SourceSettings, type SourceSettingsBody } from './source-settings';
 import { SourceSettingsRepository } from './source-settings.repository';
@@ -40,17 +40,19 @@ export class SourceSettingsController {
   async put(@Param('sourceId') sourceId: string, @Body() raw: unknown): Promise<SourceSettings> {
     const body = this.body.parse(raw);
     if (body.defaultRegion && !KNOWN_REGIONS.has(body.defaultRegion.toUpperCase() as CountryCode)) {
-      throw new BadRequestException(`defaultRegion ${body.defaultRegion} is not a region libphonenumber knows`);
+      throw invalidBody([{ path: '/defaultRegion', message: `is not a region libphonenumber knows: ${body.defaultRegion}` }]);
     }
     if (body.defaultCurrency && !isIsoCurrency(body.defaultCurrency.toUpperCase())) {
-      throw new BadRequestException(`defaultCurrency ${body.defaultCurrency} is not an ISO 4217 code`);
+      throw invalidBody([{ path: '/defaultCurrency', message: `is not an ISO 4217 code: ${body.defaultCurrency}` }]);
     }
-    for (const rule of body.testRules ?? []) {
+    for (const [i, rule] of (body.testRules ?? []).entries()) {
       if (rule.pattern === undefined) continue;
       try {
         new RegExp(rule.pattern);
       } catch {
-        throw new BadRequestException(`test rule pattern ${JSON.stringify(rule.pattern)} is not a valid regular expression`);
+        throw invalidBody([
+          { path: `/testRules/${i}/pattern`, message: `is not a valid regular expression: ${JSON.stringify(rule.pattern)}` },
+        ]);
       }
     }
     return this.settings.upsert(this.pool, sourceId, body);

@@ -1,7 +1,7 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Put } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { Pool } from '@tessera/persistence';
-import { JsonBodyValidator, SERVICE_PG_POOL } from '@tessera/service-kit';
+import { JsonBodyValidator, SERVICE_PG_POOL, invalidBody } from '@tessera/service-kit';
 import { PlanSchemaError, PlanValidatorCache } from './plan-validator-cache';
 import { TRACKING_PLAN_BODY_SCHEMA, type TrackingPlan, type TrackingPlanBody } from './tracking-plan';
 import { TrackingPlanRepository } from './tracking-plan.repository';
@@ -37,13 +37,14 @@ export class TrackingPlansController {
   async put(@Param('sourceId') sourceId: string, @Body() raw: unknown): Promise<TrackingPlan> {
     const body = this.body.parse(raw);
     const names = body.events.map((e) => e.name);
-    const repeated = names.find((name, i) => names.indexOf(name) !== i);
-    if (repeated !== undefined) throw new BadRequestException(`event "${repeated}" is listed twice`);
+    const repeated = names.findIndex((name, i) => names.indexOf(name) !== i);
+    if (repeated >= 0) throw invalidBody([{ path: `/events/${repeated}/name`, message: `lists the event "${names[repeated]}" twice` }]);
     try {
       // Compiling here only proves the schemas compile (a throwaway cache); the pipeline compiles its own per version.
       new PlanValidatorCache().compile({ sourceId, version: 0, events: body.events });
     } catch (err) {
-      if (err instanceof PlanSchemaError) throw new BadRequestException(err.message);
+      if (err instanceof PlanSchemaError)
+        throw invalidBody([{ path: `/events/${names.indexOf(err.eventName)}/schema`, message: err.message }], err.message);
       throw err;
     }
     return this.plans.upsert(this.pool, sourceId, body);
