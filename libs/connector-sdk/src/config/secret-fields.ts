@@ -2,11 +2,14 @@ import type { JsonSchema } from '../connector';
 
 export const REDACTED = '***';
 
-/** JSONPaths of the properties a schema marks `"secret": true` or `"writeOnly": true` (nested objects included). */
-export function secretPaths(schema: JsonSchema, base = '$'): string[] {
+/**
+ * The key paths (`['auth', 'token']`) of the properties a schema marks `"secret": true` or `"writeOnly": true`,
+ * nested objects included. Arrays of keys rather than dotted text, so a key holding a dot stays one key.
+ */
+export function secretPaths(schema: JsonSchema, base: readonly string[] = []): string[][] {
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   return Object.entries(properties).flatMap(([key, sub]) => {
-    const path = `${base}.${key}`;
+    const path = [...base, key];
     if (sub.secret === true || sub.writeOnly === true) return [path];
     return sub.type === 'object' ? secretPaths(sub, path) : [];
   });

@@ -33,7 +33,11 @@ describe('http connector auth', () => {
   });
 
   it('marks every credential as a secret, so the admin API and logs never show it', () => {
-    expect(secretPaths(httpApiConnector.configSchema).sort()).toEqual(['$.auth.key', '$.auth.password', '$.auth.token']);
+    expect(
+      secretPaths(httpApiConnector.configSchema)
+        .map((keys) => keys.join('/'))
+        .sort(),
+    ).toEqual(['auth/key', 'auth/password', 'auth/token']);
     expect(redactSecrets(httpApiConnector.configSchema, config({ type: 'basic', username: 'u', password: 'p' })).auth).toEqual({
       type: 'basic',
       username: 'u',

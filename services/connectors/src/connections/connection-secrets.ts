@@ -1,9 +1,5 @@
 import { REDACTED, secretPaths, type JsonSchema } from '@tessera/connector-sdk';
 
-function segments(path: string): string[] {
-  return path.replace(/^\$\./, '').split('.');
-}
-
 function read(config: unknown, keys: string[]): unknown {
   let at: unknown = config;
   for (const key of keys) {
@@ -23,8 +19,7 @@ export function restoreSecrets(
   stored: Record<string, unknown> | null,
 ): Record<string, unknown> {
   const config = structuredClone(incoming);
-  for (const path of secretPaths(schema)) {
-    const keys = segments(path);
+  for (const keys of secretPaths(schema)) {
     if (read(config, keys) !== REDACTED) continue;
     const parent = read(config, keys.slice(0, -1)) as Record<string, unknown>;
     const kept = stored === null ? undefined : read(stored, keys);
