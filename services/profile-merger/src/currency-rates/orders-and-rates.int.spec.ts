@@ -1,10 +1,8 @@
-import { decode, TOPIC_SPECS, Topics, type ProfileChange } from '@tessera/contracts';
-import { startServiceForTest, type RunningService } from '@tessera/service-kit';
-import { createTestSchema, createTestTopics, eventually, startTestBroker, type TestBroker, type TestSchema } from '@tessera/testing';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { AppModule } from '../app.module';
+import type { RunningService } from '@tessera/service-kit';
+import { eventually } from '@tessera/testing';
+import type { MergerHarness, JsonBody } from '../test-support/merger-harness';
+import { useMergerStack } from '../test-support/merger-stack';
 import { identifyItem, trackItem } from '../test-support/test-items.fixture';
-import { MergerHarness, type JsonBody } from '../test-support/merger-harness';
 
 const T0 = Date.UTC(2026, 11, 1);
 type Commerce = NonNullable<Parameters<typeof trackItem>[0]['commerce']>;
@@ -40,42 +38,11 @@ const withUser = <T extends { identifiers: unknown[] }>(item: T, userId: string)
  * admin rate table's newest rates (applied at read time), flags for what could not be converted.
  */
 describe('orders, currencies and test traffic in the merger', () => {
-  let schema: TestSchema;
-  let broker: TestBroker;
+  const stack = useMergerStack('profile_merger_orders', { seeded: false });
+  const { changes } = stack;
   let service: RunningService;
   let harness: MergerHarness;
-  let tail: Consumer;
-  const changes: ProfileChange[] = [];
-
-  beforeAll(async () => {
-    broker = await startTestBroker();
-    await createTestTopics(
-      broker.brokers,
-      TOPIC_SPECS.map((spec) => ({ topic: spec.name, numPartitions: spec.partitions })),
-    );
-    schema = await createTestSchema('profile_merger_orders');
-    service = await startServiceForTest(AppModule, 'profile-merger', {
-      databaseUrl: schema.url,
-      schema: schema.schema,
-      kafkaBrokers: broker.brokers.join(','),
-    });
-    harness = new MergerHarness(broker.brokers, service.url);
-    await harness.start();
-    tail = new Kafka({ clientId: 'merger-orders-tail', brokers: broker.brokers, logLevel: logLevel.NOTHING }).consumer({
-      groupId: 'merger-orders-tail',
-    });
-    await tail.connect();
-    await tail.subscribe({ topic: Topics.ProfilesChanged, fromBeginning: true });
-    await tail.run({ eachMessage: async ({ message }) => void changes.push(decode(Topics.ProfilesChanged, message.value as Buffer)) });
-  }, 60_000);
-
-  afterAll(async () => {
-    await tail?.disconnect();
-    await harness?.stop();
-    await service?.close();
-    await schema?.drop();
-    await broker?.stop();
-  });
+  beforeAll(() => ({ service, harness } = stack));
 
   it('keeps the rate table behind the admin token and refuses malformed rates', async () => {
     expect((await fetch(`${service.url}/v1/currency-rates`)).status).toBe(401);

@@ -16,10 +16,10 @@ export interface MergerStack {
 
 /**
  * The merger on its own broker and schema, fed through MergerHarness and tailed on cdp.profiles.changed, with the
- * priorities the tests assume (crm 1; web 5, plan 1 at field level) and EUR reporting: started before the calling
- * file's tests (beforeAll), stopped after them.
+ * priorities the tests assume (crm 1; web 5, plan 1 at field level) and EUR reporting unless `seeded` is false:
+ * started before the calling file's tests (beforeAll), stopped after them.
  */
-export function useMergerStack(schemaPrefix: string): MergerStack {
+export function useMergerStack(schemaPrefix: string, { seeded = true }: { seeded?: boolean } = {}): MergerStack {
   let schema: TestSchema | undefined;
   let broker: TestBroker | undefined;
   let tail: Consumer | undefined;
@@ -50,6 +50,7 @@ export function useMergerStack(schemaPrefix: string): MergerStack {
     await tail.connect();
     await tail.subscribe({ topic: Topics.ProfilesChanged, fromBeginning: true });
     await tail.run({ eachMessage: async ({ message }) => void changes.push(decode(Topics.ProfilesChanged, message.value as Buffer)) });
+    if (!seeded) return;
     expect((await stack.harness.admin('PUT', '/v1/priorities/sources/crm', { priority: 1 })).status).toBe(200);
     expect((await stack.harness.admin('PUT', '/v1/priorities/sources/web', { priority: 5, fields: { plan: 1 } })).status).toBe(200);
     // The fixtures' orders are in EUR: reported in EUR, revenueTotal is their plain sum.
