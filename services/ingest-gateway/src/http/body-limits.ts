@@ -5,8 +5,9 @@ export const BATCH_LIMIT_EVENTS = 2_500;
 /** Admin and other JSON bodies. */
 export const DEFAULT_LIMIT_BYTES = 64 * 1024;
 
-const BATCH_ROUTES = new Set(['/v1/batch', '/v1/import', '/v1/b', '/v1/records']);
-const SINGLE_EVENT_ROUTES = new Set([
+/** The routes that take events or records (their route patterns): batches, and single calls. */
+export const BATCH_ROUTES: ReadonlySet<string> = new Set(['/v1/batch', '/v1/import', '/v1/b', '/v1/records']);
+export const SINGLE_EVENT_ROUTES: ReadonlySet<string> = new Set([
   '/v1/track',
   '/v1/identify',
   '/v1/page',

@@ -2,6 +2,7 @@ import { createTestSchema, createTestTopics, startTestBroker, type TestBroker } 
 import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { GatewayHarness, RAW_TOPICS, basicAuth } from '../test-support/gateway-harness';
+import { BATCH_ROUTES, SINGLE_EVENT_ROUTES } from './body-limits';
 
 interface FuzzCase {
   label: string;
@@ -13,24 +14,7 @@ interface FuzzCase {
 
 const FUZZ_CASES = 10_000;
 const CONCURRENCY = 16;
-const INGEST_PATHS = [
-  '/v1/track',
-  '/v1/identify',
-  '/v1/page',
-  '/v1/screen',
-  '/v1/group',
-  '/v1/alias',
-  '/v1/batch',
-  '/v1/import',
-  '/v1/records',
-  '/v1/t',
-  '/v1/i',
-  '/v1/p',
-  '/v1/s',
-  '/v1/g',
-  '/v1/a',
-  '/v1/b',
-];
+const INGEST_PATHS = [...SINGLE_EVENT_ROUTES, ...BATCH_ROUTES];
 const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 });
 
 function parsesToObject(body: Uint8Array | string): boolean {

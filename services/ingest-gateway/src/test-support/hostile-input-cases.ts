@@ -1,23 +1,11 @@
 import fc from 'fast-check';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { BATCH_ROUTES, SINGLE_EVENT_ROUTES } from '../http/body-limits';
 import { basicAuth } from './gateway-harness';
 
 export const WRITE_KEY = 'hostile-fuzz-write-key';
-const INGEST_PATHS = [
-  '/v1/track',
-  '/v1/identify',
-  '/v1/page',
-  '/v1/screen',
-  '/v1/group',
-  '/v1/alias',
-  '/v1/batch',
-  '/v1/import',
-  '/v1/records',
-  '/v1/t',
-  '/v1/i',
-  '/v1/b',
-];
-const SINGLE_PATHS = INGEST_PATHS.filter((path) => !['/v1/batch', '/v1/import', '/v1/b', '/v1/records'].includes(path));
+const INGEST_PATHS = [...SINGLE_EVENT_ROUTES, ...BATCH_ROUTES];
+const SINGLE_PATHS = [...SINGLE_EVENT_ROUTES];
 const TEXT_KEYS = [
   'userId',
   'anonymousId',
