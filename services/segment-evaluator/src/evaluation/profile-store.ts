@@ -173,16 +173,18 @@ export async function writeProfiles(
   await tx.query(
     `UPDATE profiles p SET version = coalesce(x.version, p.version), status = coalesce(x.status, p.status),
             merged_into = CASE WHEN x.version IS NULL THEN p.merged_into ELSE x.merged_into END,
-            vals = coalesce(x.vals, p.vals), identifiers = coalesce(x.identifiers, p.identifiers), is_test = coalesce(x.is_test, p.is_test), due_at_ms = x.due_at_ms
-       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::boolean[], $8::bigint[])
-            AS x(profile_id, version, status, merged_into, vals, identifiers, is_test, due_at_ms)
+            vals = coalesce($5::jsonb -> (x.n::int - 1), p.vals), identifiers = coalesce(x.identifiers, p.identifiers), is_test = coalesce(x.is_test, p.is_test), due_at_ms = x.due_at_ms
+       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $6::jsonb[], $7::boolean[], $8::bigint[])
+            WITH ORDINALITY AS x(profile_id, version, status, merged_into, identifiers, is_test, due_at_ms, n)
       WHERE p.profile_id = x.profile_id`,
     [
       arrayLiteral([...rows.map((r) => r.row.profileId), ...moved.map(([id]) => id)], 'plain'),
       arrayLiteral([...rows.map((r) => r.row.version), ...none], 'plain'),
       arrayLiteral([...rows.map((r) => r.row.status), ...none], 'plain'),
       arrayLiteral([...rows.map((r) => r.row.mergedInto), ...none], 'plain'),
-      arrayLiteral([...rows.map((r) => r.row.valuesJson), ...none], 'plain'),
+      // the changed rows' values as one JSON array, element n - 1 for row n (past its end: a moved due time, keep
+      // the stored values): the texts are joined as they came, where a text[] literal escaped every quote in them
+      `[${rows.map((r) => r.row.valuesJson).join(',')}]`,
       arrayLiteral([...rows.map((r) => r.row.identifiers), ...none], 'json'),
       arrayLiteral([...rows.map((r) => r.row.isTest), ...none], 'plain'),
       arrayLiteral([...rows.map((r) => r.due), ...moved.map(([, due]) => due)], 'plain'),
