@@ -23,7 +23,7 @@ export class ProfileChangesApplier {
     const latest = new Map<string, { change: ProfileChange; fields: Set<string> }>();
     for (const change of changes) {
       const seen = latest.get(change.profileId);
-      const fields = new Set([...(seen?.fields ?? []), ...change.changedFields]);
+      const fields = seen ? new Set([...seen.fields, ...change.changedFields]) : new Set(change.changedFields);
       latest.set(change.profileId, { change: !seen || change.version > seen.change.version ? change : seen.change, fields });
     }
     const survivors = [...latest.values()].flatMap(({ change }) =>
