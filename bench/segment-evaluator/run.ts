@@ -21,7 +21,7 @@
  * (`git archive <commit> services/segment-evaluator | tar -x -C tmp/base`, then --entry
  * tmp/base/services/segment-evaluator/src/main.ts), so before and after run back to back from one checkout.
  */
-import { decode, encode, Topics } from '@tessera/contracts';
+import { decode, Topics } from '@tessera/contracts';
 import { freePort } from '@tessera/testing';
 import type { Message } from 'kafkajs';
 import { loadavg } from 'node:os';
@@ -30,7 +30,7 @@ import { Client } from 'pg';
 import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
 import { BenchRig } from '../shared/bench-rig';
 import { floorComparison, runTransportFloor, type FloorRun } from './floor-comparison';
-import { history, segments, valuesOf, workload } from './workload';
+import { history, profileChange, segments, valuesOf, workload } from './workload';
 import { fmt, microsPerEvent, resultBlock } from '../shared/bench-report';
 import { CpuMeter } from '../shared/cpu-meter';
 import { committed, endOffset, produceRange } from '../shared/kafka-progress';
@@ -312,20 +312,9 @@ async function measureLatency(
     for (let k = i; k < Math.min(i + perTick, total); k++) {
       const p = k % profiles;
       const v = versions + 1 + Math.floor(k / profiles);
-      const profileId = `bp-${p}`;
       const values = { ...valuesOf(p, versions, now), 'traits.flip': (v - versions) % 2 === 1 };
-      sentAt.set(`${profileId}:${v}`, Date.now());
-      messages.push({
-        key: profileId,
-        value: encode(Topics.ProfilesChanged, {
-          profileId,
-          version: v,
-          status: 'active',
-          changedFields: ['traits.flip'],
-          values: JSON.stringify(values),
-          changedAt: Date.now(),
-        }),
-      });
+      sentAt.set(`bp-${p}:${v}`, Date.now());
+      messages.push(profileChange(p, v, values, ['traits.flip'], Date.now()));
     }
     void producer.send({ topic: Topics.ProfilesChanged, acks: -1, messages });
   }

@@ -42,24 +42,36 @@ export function valuesOf(p: number, v: number, now: number): Record<string, unkn
   return values;
 }
 
+/** One change of profile `bp-<p>` to cdp.profiles.changed, its values in full. */
+export function profileChange(
+  p: number,
+  version: number,
+  values: Record<string, unknown>,
+  changedFields: string[],
+  changedAt: number,
+): Message {
+  const profileId = `bp-${p}`;
+  return {
+    key: profileId,
+    value: encode(Topics.ProfilesChanged, {
+      profileId,
+      version,
+      status: 'active',
+      changedFields,
+      values: JSON.stringify(values),
+      changedAt,
+    }),
+  };
+}
+
 /** Versions `from`..`to` of every profile: full snapshots, the first a first sight, later ones changing two trait fields and one date. */
 export function workload(profiles: number, from: number, to: number, now: number): Message[] {
   const messages: Message[] = [];
   for (let v = from; v <= to; v++) {
     for (let p = 0; p < profiles; p++) {
       const values = valuesOf(p, v, now);
-      const profileId = `bp-${p}`;
-      messages.push({
-        key: profileId,
-        value: encode(Topics.ProfilesChanged, {
-          profileId,
-          version: v,
-          status: 'active',
-          changedFields: v === 1 ? Object.keys(values) : [`traits.f${v % 10}`, `traits.n${v % 10}`, `traits.d${v % 5}`],
-          values: JSON.stringify(values),
-          changedAt: now,
-        }),
-      });
+      const changed = v === 1 ? Object.keys(values) : [`traits.f${v % 10}`, `traits.n${v % 10}`, `traits.d${v % 5}`];
+      messages.push(profileChange(p, v, values, changed, now));
     }
   }
   return messages;
