@@ -12,6 +12,7 @@
  * --pg-stats prints the statements with the most execution time during the throughput phase.
  *
  * --workload steady (a second workload, see measureEvaluator) applies every first sight before the clock starts.
+ * The segments, profile values and history are in workload.ts, the floor run and its table in floor-comparison.ts.
  *
  * Usage: node tools/run-ts.js bench/segment-evaluator/run.ts [--profiles 10000] [--versions 5] [--workload first-sight|steady]
  *          [--rate 1000] [--latency-seconds 15] [--floor-people 5000] [--pg-stats] [--cpu-prof <dir>] [--entry <main.ts>]
@@ -20,15 +21,16 @@
  * (`git archive <commit> services/segment-evaluator | tar -x -C tmp/base`, then --entry
  * tmp/base/services/segment-evaluator/src/main.ts), so before and after run back to back from one checkout.
  */
-import { decode, encode, Topics } from '@tessera/contracts';
+import { decode, Topics } from '@tessera/contracts';
 import { freePort } from '@tessera/testing';
 import type { Message } from 'kafkajs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
-import { measureTransportFloor, type FloorResult } from '../transport-floor/floor';
 import { BenchRig } from '../shared/bench-rig';
+import { floorComparison, runTransportFloor, type FloorRun } from './floor-comparison';
+import { history, profileChange, segments, valuesOf, workload } from './workload';
 import { fmt, microsPerEvent, resultBlock } from '../shared/bench-report';
 import { CpuMeter } from '../shared/cpu-meter';
 import { committed, endOffset, produceRange } from '../shared/kafka-progress';
@@ -37,89 +39,6 @@ import { runMain } from '../shared/run-main';
 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const SCHEMA = 'bench_segments';
-const DAY = 86_400_000;
-
-function segments(): Array<{ id: string; name: string; rule: unknown }> {
-  const out: Array<{ id: string; name: string; rule: unknown }> = [];
-  for (let i = 0; i < 40; i++)
-    out.push({
-      id: `trait-${i}`,
-      name: 'trait',
-      rule: i % 2 === 0 ? { trait: `traits.f${i % 10}`, op: 'eq', value: `v${i % 4}` } : { trait: `traits.n${i % 10}`, op: 'gt', value: i },
-    });
-  for (let i = 0; i < 30; i++)
-    out.push({ id: `window-${i}`, name: 'window', rule: { event: `E${i % 10}`, atLeast: 1 + (i % 3), inLastDays: 7 } });
-  for (let i = 0; i < 29; i++)
-    out.push({
-      id: `date-${i}`,
-      name: 'date',
-      rule: {
-        all: [
-          { trait: `traits.d${i % 5}`, op: 'withinNextDays', days: 10 + i },
-          { trait: `traits.f${i % 10}`, op: 'neq', value: 'v0' },
-        ],
-      },
-    });
-  // the latency phase flips this one with every change
-  out.push({ id: 'flip', name: 'flip', rule: { trait: 'traits.flip', op: 'eq', value: true } });
-  return out;
-}
-
-function valuesOf(p: number, v: number, now: number): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (let f = 0; f < 10; f++) values[`traits.f${f}`] = `v${(p + f + v) % 4}`;
-  for (let f = 0; f < 10; f++) values[`traits.n${f}`] = (p * 7 + f * 3 + v * 11) % 50;
-  for (let d = 0; d < 5; d++) values[`traits.d${d}`] = new Date(now + (((p + d + v) % 60) - 10) * DAY).toISOString();
-  return values;
-}
-
-/** Versions `from`..`to` of every profile: full snapshots, the first a first sight, later ones changing two trait fields and one date. */
-function workload(profiles: number, from: number, to: number, now: number): Message[] {
-  const messages: Message[] = [];
-  for (let v = from; v <= to; v++) {
-    for (let p = 0; p < profiles; p++) {
-      const values = valuesOf(p, v, now);
-      const profileId = `bp-${p}`;
-      messages.push({
-        key: profileId,
-        value: encode(Topics.ProfilesChanged, {
-          profileId,
-          version: v,
-          status: 'active',
-          changedFields: v === 1 ? Object.keys(values) : [`traits.f${v % 10}`, `traits.n${v % 10}`, `traits.d${v % 5}`],
-          values: JSON.stringify(values),
-          changedAt: now,
-        }),
-      });
-    }
-  }
-  return messages;
-}
-
-function history(profiles: number, now: number): Message[] {
-  const messages: Message[] = [];
-  for (let p = 0; p < profiles; p++) {
-    for (let e = 0; e < 5; e++) {
-      const profileId = `bp-${p}`;
-      const at = now - ((p + e) % 10) * DAY;
-      messages.push({
-        key: profileId,
-        value: encode(Topics.EventsResolved, {
-          profileId,
-          kind: 'event',
-          messageId: `${profileId}-h${e}`,
-          sourceId: 'bench',
-          occurredAt: at,
-          identifiers: [],
-          resolvedAt: at,
-          event: { type: 'track', event: `E${(p + e) % 10}`, receivedAt: at, properties: '{}' },
-        }),
-      });
-    }
-  }
-  return messages;
-}
-
 const load1 = (): string => loadavg()[0].toFixed(1);
 
 interface Throughput {
@@ -174,16 +93,10 @@ async function main(): Promise<void> {
       );
     },
   );
-  let floor: FloorResult | undefined;
-  let floorLoad = '';
-  await BenchRig.run({ workPrefix: 'tessera-bench-floor-', clientId: 'bench-floor' }, async (rig) => {
-    const before = load1();
-    floor = await measureTransportFloor(rig, Number(values['floor-people']), false);
-    floorLoad = `${before} → ${load1()}`;
-  });
+  const floor = await runTransportFloor(Number(values['floor-people']));
   if (!evaluator || !floor) return;
-  process.stdout.write(report(evaluator, floor, floorLoad, Number(values.rate), Number(values['latency-seconds'])));
-  if (floor.problems.length > 0) process.exitCode = 1;
+  process.stdout.write(report(evaluator, floor, Number(values.rate), Number(values['latency-seconds'])));
+  if (floor.floor.problems.length > 0) process.exitCode = 1;
 }
 
 /**
@@ -318,12 +231,8 @@ async function measureEvaluator(
 }
 
 /** The evaluator's figures, then its CPU per change beside the transport floor's per stage, both from this run. */
-function report(t: Throughput, floor: FloorResult, floorLoad: string, rate: number, latencySeconds: number): string {
+function report(t: Throughput, floor: FloorRun, rate: number, latencySeconds: number): string {
   const per = (s: number) => microsPerEvent(s, t.changes);
-  const perEvent = (s: number) => microsPerEvent(s, floor.events);
-  const micro = (s: number, n: number) => (s * 1e6) / n;
-  const stageMean = (micro(floor.cpu.a, floor.events) + micro(floor.cpu.b, floor.events)) / 2;
-  const above = (mine: number, floorPer: number) => fmt(mine - floorPer);
   return [
     `workload: ${t.workload}`,
     ...resultBlock(
@@ -355,17 +264,7 @@ function report(t: Throughput, floor: FloorResult, floorLoad: string, rate: numb
     `changes/s (target >= 5,000): ${t.changes / t.seconds >= 5_000 ? 'MET' : 'NOT MET'}`,
     `latency from a change to its membership message at ${fmt(rate)} changes/s for ${latencySeconds} s (load average ${t.latency.load}): ${fmt(t.latency.count)} measured, p50 ${fmt(t.latency.p50)} ms, p99 ${fmt(t.latency.p99)} ms, max ${fmt(t.latency.max)} ms (target p99 <= 200 ms: ${t.latency.p99 <= 200 ? 'MET' : 'NOT MET'})`,
     '',
-    `CPU per input message beside the transport floor, same run (floor: ${fmt(floor.events)} events in ${floor.seconds.toFixed(1)} s, ${fmt(floor.events / floor.seconds)} events/s, load average ${floorLoad}; its Postgres and broker CPU split evenly over its two stages):`,
-    '',
-    '| stage | process CPU µs | Postgres CPU µs | broker CPU µs | messages out per input |',
-    '|---|---:|---:|---:|---:|',
-    `| transport floor stage A (consume, offsets + outbox in one transaction, relay) | ${perEvent(floor.cpu.a)} | ${fmt(micro(floor.cpu.postgres, floor.events) / 2)} | ${fmt(micro(floor.cpu.broker, floor.events) / 2)} | 1 |`,
-    `| transport floor stage B (same) | ${perEvent(floor.cpu.b)} | ${fmt(micro(floor.cpu.postgres, floor.events) / 2)} | ${fmt(micro(floor.cpu.broker, floor.events) / 2)} | 1 |`,
-    `| segment evaluator, per profile change | ${per(t.cpu.evaluator)} | ${per(t.cpu.postgres)} | ${per(t.cpu.broker)} | ${fmt(t.messages / t.changes, 1)} |`,
-    `| evaluator above the floor's mean stage | ${above(micro(t.cpu.evaluator, t.changes), stageMean)} | ${above(micro(t.cpu.postgres, t.changes), micro(floor.cpu.postgres, floor.events) / 2)} | ${above(micro(t.cpu.broker, t.changes), micro(floor.cpu.broker, floor.events) / 2)} | |`,
-    floor.problems.length === 0
-      ? 'floor check: every floor output holds each event exactly once'
-      : `FLOOR CHECK FAILED: ${floor.problems.join('; ')}`,
+    ...floorComparison(t, floor),
     '',
   ].join('\n');
 }
@@ -413,20 +312,9 @@ async function measureLatency(
     for (let k = i; k < Math.min(i + perTick, total); k++) {
       const p = k % profiles;
       const v = versions + 1 + Math.floor(k / profiles);
-      const profileId = `bp-${p}`;
       const values = { ...valuesOf(p, versions, now), 'traits.flip': (v - versions) % 2 === 1 };
-      sentAt.set(`${profileId}:${v}`, Date.now());
-      messages.push({
-        key: profileId,
-        value: encode(Topics.ProfilesChanged, {
-          profileId,
-          version: v,
-          status: 'active',
-          changedFields: ['traits.flip'],
-          values: JSON.stringify(values),
-          changedAt: Date.now(),
-        }),
-      });
+      sentAt.set(`bp-${p}:${v}`, Date.now());
+      messages.push(profileChange(p, v, values, ['traits.flip'], Date.now()));
     }
     void producer.send({ topic: Topics.ProfilesChanged, acks: -1, messages });
   }

@@ -53,21 +53,25 @@ describe('OutboxRelay (Postgres)', () => {
     expect(await readOutboxMessages(db.pool)).toEqual([]);
   });
 
-  it('publishes the bytes as written: every byte value, a null key, an empty value', async () => {
+  it('publishes the bytes as written: every byte value, a null key, an empty value; a NUL in a header value is replaced', async () => {
     const everyByte = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     await writeOutboxAs(db.pool, [
       { topic: 'out', message: { key: everyByte, value: Buffer.concat([everyByte, everyByte]) } },
       { topic: 'out', message: { key: null, value: Buffer.alloc(0), headers: { note: 'ünïcode ✓' } } },
+      { topic: 'out', message: { key: 'k', value: 'v', headers: { detail: 'bad \u0000 input', note: 'kept' } } },
     ]);
     const publisher = new RecordingPublisher();
     await new OutboxRelay({ pool: db.pool, publisher }).drain();
-    const [first, second] = publisher.published.map((p) => p.message);
+    const [first, second, third] = publisher.published.map((p) => p.message);
     expect(Buffer.compare(first.key as Buffer, everyByte)).toBe(0);
     expect(Buffer.compare(first.value as Buffer, Buffer.concat([everyByte, everyByte]))).toBe(0);
     expect(second.key).toBeNull();
     expect((second.value as Buffer).length).toBe(0);
     expect(headerToString(second.headers?.note)).toBe('ünïcode ✓');
     expect(headerToString(second.headers?.[MessageHeaders.sequence])).toMatch(/:w:test:/);
+    // header values stay free of U+0000 (as when they were jsonb): it becomes U+FFFD, the other headers untouched
+    expect(headerToString(third.headers?.detail)).toBe('bad \uFFFD input');
+    expect(headerToString(third.headers?.note)).toBe('kept');
   });
 
   it("publishes this process's rows from memory without reading their bytes back, and rows it does not hold from the table", async () => {

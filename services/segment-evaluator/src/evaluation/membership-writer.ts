@@ -24,6 +24,8 @@ export async function writeDecisions(tx: SqlExecutor, decided: readonly DecidedP
   const exit = { segment: [] as string[], profile: [] as string[] };
   const messages: OutboxEntry[] = [];
   for (const { profile, decision, at } of decided) {
+    // one key buffer per profile, shared by its messages (the outbox would otherwise encode the id once per message)
+    const key = decision.flips.length > 0 ? Buffer.from(profile.profileId) : null;
     decision.flips.forEach((flip, i) => {
       // the profile's snapshot rides on its first message only: the others of this version follow it in its partition
       const snapshot = i === 0;
@@ -40,7 +42,7 @@ export async function writeDecisions(tx: SqlExecutor, decided: readonly DecidedP
       messages.push({
         topic: Topics.SegmentsMembership,
         message: {
-          key: profile.profileId,
+          key,
           value: encode(Topics.SegmentsMembership, {
             segmentId: flip.segmentId,
             profileId: profile.profileId,

@@ -4,7 +4,7 @@ import type { SqlExecutor } from '@tessera/kafka';
 import { PREDICTION_INPUT_FIELDS, type ComputedTrigger } from './computed-value-decider';
 import { combine, fireOverdue } from './overdue-profiles';
 import { evaluateProfiles, type EvaluationOutcome, type EvaluationRequest } from './profile-evaluation';
-import { lockProfiles, withValuesJson, type ProfileRow } from './profile-store';
+import { loadProfileValues, lockProfiles, withValuesJson, type ProfileRow } from './profile-store';
 import type { SegmentCatalog } from './segment-catalog';
 
 /**
@@ -23,13 +23,22 @@ export class ProfileChangesApplier {
     const latest = new Map<string, { change: ProfileChange; fields: Set<string> }>();
     for (const change of changes) {
       const seen = latest.get(change.profileId);
-      const fields = new Set([...(seen?.fields ?? []), ...change.changedFields]);
+      const fields = seen ? new Set([...seen.fields, ...change.changedFields]) : new Set(change.changedFields);
       latest.set(change.profileId, { change: !seen || change.version > seen.change.version ? change : seen.change, fields });
     }
     const survivors = [...latest.values()].flatMap(({ change }) =>
       change.status === 'merged' && change.mergedIntoProfileId ? [change.mergedIntoProfileId] : [],
     );
-    const rows = await lockProfiles(tx, [...latest.keys(), ...survivors]);
+    const rows = await lockProfiles(tx, [...latest.keys(), ...survivors], { values: false });
+    // the stored values are read only where they are decided on: an overdue profile (decided before its change)
+    // and a profile this slice does not replace (a survivor, a stale version)
+    const replaced = (r: ProfileRow) => (latest.get(r.profileId)?.change.version ?? -1) > r.version;
+    const isOverdue = (r: ProfileRow) => r.dueAt !== null && r.dueAt <= now;
+    await loadProfileValues(
+      tx,
+      rows,
+      [...rows.values()].filter((r) => isOverdue(r) || !replaced(r)).map((r) => r.profileId),
+    );
     const catalog = await loadCatalog();
     // time-driven changes the scheduler has not fired yet come first, decided on the values before these changes
     const overdue = await fireOverdue(tx, catalog, rows, now);

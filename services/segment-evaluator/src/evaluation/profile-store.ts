@@ -28,43 +28,76 @@ export interface StoredMembership {
  * Row-locks the profiles (creating empty rows for ids not seen yet) in id order, for the rest of the transaction.
  * Every path that decides memberships (consumers, the due-timer scheduler, backfills) takes this lock first, so
  * two decisions about one profile never interleave and a timer never fires past a fresher decision.
+ * `values: false` leaves the stored values unread (see withoutValues): a profile change replaces them unread, and
+ * they are most of the row; the caller reads those it needs with loadProfileValues.
  */
-export async function lockProfiles(tx: SqlExecutor, ids: readonly string[]): Promise<Map<string, ProfileRow>> {
+export async function lockProfiles(
+  tx: SqlExecutor,
+  ids: readonly string[],
+  { values = true }: { values?: boolean } = {},
+): Promise<Map<string, ProfileRow>> {
   const sorted = [...new Set(ids)].sort();
   if (sorted.length === 0) return new Map();
   const idList = arrayLiteral(sorted, 'plain');
   await tx.query('INSERT INTO profiles (profile_id) SELECT unnest($1::text[]) ON CONFLICT (profile_id) DO NOTHING', [idList]);
-  // values as text, parsed on first use: a profile change replaces them unread, and most of a row is its values
+  // values as text, parsed on first use
   const { rows } = await tx.query<{
     profile_id: string;
     version: string;
     status: 'active' | 'merged';
     merged_into: string | null;
-    vals: string;
+    vals: string | null;
     identifiers: ProfileRow['identifiers'];
     is_test: boolean;
     due_at_ms: string | null;
   }>(
-    'SELECT profile_id, version, status, merged_into, vals::text AS vals, identifiers, is_test, due_at_ms FROM profiles WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE',
+    `SELECT profile_id, version, status, merged_into, ${values ? 'vals::text' : 'NULL'} AS vals, identifiers, is_test, due_at_ms
+       FROM profiles WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE`,
     [idList],
   );
   return new Map(
-    rows.map((r) => [
-      r.profile_id,
-      withValuesJson(
-        {
-          profileId: r.profile_id,
-          version: Number(r.version),
-          status: r.status,
-          mergedInto: r.merged_into,
-          identifiers: r.identifiers,
-          isTest: r.is_test,
-          dueAt: r.due_at_ms === null ? null : Number(r.due_at_ms),
-        },
-        r.vals,
-      ),
-    ]),
+    rows.map((r) => {
+      const row = {
+        profileId: r.profile_id,
+        version: Number(r.version),
+        status: r.status,
+        mergedInto: r.merged_into,
+        identifiers: r.identifiers,
+        isTest: r.is_test,
+        dueAt: r.due_at_ms === null ? null : Number(r.due_at_ms),
+      };
+      return [r.profile_id, values && r.vals !== null ? withValuesJson(row, r.vals) : withoutValues(row)];
+    }),
   );
+}
+
+/** Reads the stored values of rows locked without them (lockProfiles `values: false`), in place. */
+export async function loadProfileValues(tx: SqlExecutor, rows: Map<string, ProfileRow>, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const { rows: found } = await tx.query<{ profile_id: string; vals: string }>(
+    'SELECT profile_id, vals::text AS vals FROM profiles WHERE profile_id = ANY($1::text[])',
+    [arrayLiteral(ids, 'plain')],
+  );
+  for (const { profile_id, vals } of found) {
+    const row = rows.get(profile_id);
+    if (row) rows.set(profile_id, withValuesJson(row, vals));
+  }
+}
+
+/** A row whose values were not read: reading them is a bug, and says so instead of deciding on no values. */
+function withoutValues(row: Omit<ProfileRow, 'values' | 'valuesJson'>): ProfileRow {
+  const unread = (): never => {
+    throw new Error(`the values of profile ${row.profileId} were locked unread`);
+  };
+  return {
+    ...row,
+    get values() {
+      return unread();
+    },
+    get valuesJson() {
+      return unread();
+    },
+  };
 }
 
 /**
@@ -140,16 +173,18 @@ export async function writeProfiles(
   await tx.query(
     `UPDATE profiles p SET version = coalesce(x.version, p.version), status = coalesce(x.status, p.status),
             merged_into = CASE WHEN x.version IS NULL THEN p.merged_into ELSE x.merged_into END,
-            vals = coalesce(x.vals, p.vals), identifiers = coalesce(x.identifiers, p.identifiers), is_test = coalesce(x.is_test, p.is_test), due_at_ms = x.due_at_ms
-       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::boolean[], $8::bigint[])
-            AS x(profile_id, version, status, merged_into, vals, identifiers, is_test, due_at_ms)
+            vals = coalesce($5::jsonb -> (x.n::int - 1), p.vals), identifiers = coalesce(x.identifiers, p.identifiers), is_test = coalesce(x.is_test, p.is_test), due_at_ms = x.due_at_ms
+       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $6::jsonb[], $7::boolean[], $8::bigint[])
+            WITH ORDINALITY AS x(profile_id, version, status, merged_into, identifiers, is_test, due_at_ms, n)
       WHERE p.profile_id = x.profile_id`,
     [
       arrayLiteral([...rows.map((r) => r.row.profileId), ...moved.map(([id]) => id)], 'plain'),
       arrayLiteral([...rows.map((r) => r.row.version), ...none], 'plain'),
       arrayLiteral([...rows.map((r) => r.row.status), ...none], 'plain'),
       arrayLiteral([...rows.map((r) => r.row.mergedInto), ...none], 'plain'),
-      arrayLiteral([...rows.map((r) => r.row.valuesJson), ...none], 'plain'),
+      // the changed rows' values as one JSON array, element n - 1 for row n (past its end: a moved due time, keep
+      // the stored values): the texts are joined as they came, where a text[] literal escaped every quote in them
+      `[${rows.map((r) => r.row.valuesJson).join(',')}]`,
       arrayLiteral([...rows.map((r) => r.row.identifiers), ...none], 'json'),
       arrayLiteral([...rows.map((r) => r.row.isTest), ...none], 'plain'),
       arrayLiteral([...rows.map((r) => r.due), ...moved.map(([, due]) => due)], 'plain'),

@@ -118,6 +118,30 @@ describe('trait conditions', () => {
     expect(renewed).toMatchObject({ matched: false, decisive: ['$.all[1]: traits.renewal_status neq "confirmed"'] });
   });
 
+  it('explains through not, all and any: each decisive condition by its path, once per enclosing not', () => {
+    const rule: Rule = {
+      any: [
+        { not: { all: [{ trait: 'traits.plan', op: 'eq', value: 'pro' }, { not: { consent: 'email', is: 'granted' } }] } },
+        { event: 'Login', atLeast: 2, inLastDays: 7 },
+      ],
+    };
+    const pro = facts({ 'traits.plan': 'pro', 'consent.email': false }, [{ name: 'Login', at: NOW - DAY_MS }]);
+    // any false: every child decided it
+    expect(evaluateSegment({ rule }, pro, NOW)).toEqual({
+      matched: false,
+      next: NOW + 6 * DAY_MS,
+      decisive: [
+        'not $.any[0].not.all[0]: traits.plan eq "pro"',
+        'not not $.any[0].not.all[1].not: consent email granted',
+        '$.any[1]: Login at least 2 times in the last 7 days',
+      ],
+    });
+    // any true: the first child that made it; asking twice gives the same, unchanged answer
+    const free = facts({ 'traits.plan': 'free' });
+    for (let i = 0; i < 2; i++)
+      expect(evaluateSegment({ rule }, free, NOW).decisive).toEqual(['not $.any[0].not.all[0]: traits.plan eq "pro"']);
+  });
+
   it('without an explanation, the same decision and next change, and no reason built', () => {
     const profile = facts({ 'traits.contract_end_date': new Date(NOW + 10 * DAY_MS).toISOString(), 'traits.renewal_status': 'pending' });
     const explained = evaluateSegment({ rule: churn }, profile, NOW);
