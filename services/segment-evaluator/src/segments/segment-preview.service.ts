@@ -54,11 +54,14 @@ export class SegmentPreviewService {
           historyDays: this.settings.eventHistoryDays,
         };
         const stored = memberships.get(row.profile_id);
-        const decision = evaluateSegment({ rule, includeTestProfiles }, facts, now, (id) => ({
-          matched: stored?.has(id) ?? false,
-          next: null,
-          decisive: [],
-        }));
+        // A preview answers counts and ids, never reasons: no explanation is built.
+        const decision = evaluateSegment(
+          { rule, includeTestProfiles },
+          facts,
+          now,
+          (id) => ({ matched: stored?.has(id) ?? false, next: null, decisive: [] }),
+          false,
+        );
         total++;
         if (!decision.matched) continue;
         count++;
