@@ -1,4 +1,5 @@
 import { ConnectorsHarness } from '../test-support/connectors-harness';
+import { freePort } from '@tessera/testing';
 import { runCli } from './connectors-cli';
 
 describe('connectors CLI against the service (embedded broker + Postgres)', () => {
@@ -6,11 +7,12 @@ describe('connectors CLI against the service (embedded broker + Postgres)', () =
   beforeAll(() => h.start('conn_cli'), 120_000);
   afterAll(() => h.stop());
 
-  const cli = async (...args: string[]) => {
+  const cli = async (...args: string[]) => cliWith({}, ...args);
+  const cliWith = async (options: { token?: string; baseUrl?: string }, ...args: string[]) => {
     let output = '';
     const code = await runCli(args, {
-      baseUrl: h.service.url,
-      token: 'test-admin-token',
+      baseUrl: options.baseUrl ?? h.service.url,
+      token: options.token ?? 'test-admin-token',
       write: (t) => (output += t),
       isTty: false,
       pollMs: 50,
@@ -39,5 +41,20 @@ describe('connectors CLI against the service (embedded broker + Postgres)', () =
     expect(missing.code).toBe(1);
     expect(missing.output).toContain('error: 404');
     expect((await cli('frobnicate')).code).toBe(2);
+  });
+
+  it('says which setting to fix when the token is missing or refused, or the service cannot be reached', async () => {
+    expect(await cliWith({ token: '' }, 'list')).toEqual({
+      code: 1,
+      output: 'error: no admin token: set TESSERA_ADMIN_TOKEN (or CONNECTORS_ADMIN_TOKEN) to the token `npm start` prints\n',
+    });
+    const refused = await cliWith({ token: 'not-the-token' }, 'list');
+    expect(refused.code).toBe(1);
+    expect(refused.output).toMatch(/^error: 401: the service refused the admin token \(.+\): check TESSERA_ADMIN_TOKEN\n$/);
+    const port = await freePort(); // nothing listens there
+    expect(await cliWith({ baseUrl: `http://127.0.0.1:${port}` }, 'list')).toEqual({
+      code: 1,
+      output: `error: the connectors service at http://127.0.0.1:${port} cannot be reached (ECONNREFUSED): is it running? (CONNECTORS_URL)\n`,
+    });
   });
 });

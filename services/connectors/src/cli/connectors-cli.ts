@@ -22,20 +22,34 @@ export const USAGE = `usage: npm run connectors -- <command>
   follow <runId>               follow a run until it ends (progress, records/s, ETA)
 environment: CONNECTORS_URL (default http://127.0.0.1:8086), TESSERA_ADMIN_TOKEN`;
 
+const NO_TOKEN = 'no admin token: set TESSERA_ADMIN_TOKEN (or CONNECTORS_ADMIN_TOKEN) to the token `npm start` prints';
+
+/** fetch's own message is only "fetch failed": the reason (ECONNREFUSED, ENOTFOUND...) is on its cause. */
+function causeOf(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+}
+
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
 /** The data engineers' command line over the service's HTTP API. Resolves to the process exit code. */
 export async function runCli(args: string[], options: CliOptions): Promise<number> {
   const [command, target, ...flags] = args;
   const out = (line = '') => options.write(`${line}\n`);
+  const baseUrl = options.baseUrl.replace(/\/$/, '');
   const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> => {
-    const res = await fetch(`${options.baseUrl.replace(/\/$/, '')}${path}`, {
+    if (!options.token) throw new Error(NO_TOKEN);
+    const res = await fetch(`${baseUrl}${path}`, {
       method,
       headers: { authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
+    }).catch((err: unknown) => {
+      throw new Error(`the connectors service at ${baseUrl} cannot be reached (${causeOf(err)}): is it running? (CONNECTORS_URL)`);
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
+    const answer = text ? JSON.parse(text) : null;
+    if (res.status === 401) throw new Error(`401: the service refused the admin token (${answer?.message}): check TESSERA_ADMIN_TOKEN`);
+    return { status: res.status, body: answer };
   };
   const ok = (res: { status: number; body: Json }) => {
     if (res.status >= 400) throw new Error(`${res.status}: ${res.body?.message ?? JSON.stringify(res.body)}`);
