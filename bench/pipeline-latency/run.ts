@@ -11,6 +11,7 @@
  * and each hop is split into its fetch wait, its wait behind earlier slices, its transaction and its relay.
  *
  * Usage: node tools/run-ts.js bench/pipeline-latency/run.ts [--rate 1000] [--seconds 30] [--warmup 5] [--profile-only]
+ *        [--cpu-prof DIR] (V8 CPU profiles of the service processes)
  */
 import { Topics } from '@tessera/contracts';
 import { parseArgs } from 'node:util';
@@ -223,6 +224,7 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '30' },
       warmup: { type: 'string', default: '5' },
       'profile-only': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
     },
   });
   const options: Options = {
@@ -234,7 +236,8 @@ async function main(): Promise<void> {
   const services = options.activation ? SERVICES : SERVICES.slice(0, 4);
   const receiver = await ScriptedReceiver.start();
   try {
-    await BenchRig.run({ workPrefix: 'tessera-bench-latency-', clientId: 'bench-latency' }, async (rig) => {
+    const rigOptions = { workPrefix: 'tessera-bench-latency-', clientId: 'bench-latency', cpuProfDir: values['cpu-prof'] };
+    await BenchRig.run(rigOptions, async (rig) => {
       process.stdout.write(`starting the broker, Postgres and ${services.length} services...\n`);
       const pipeline = await startPipeline(rig, receiver, services);
       const lines = await measure(pipeline, options);
