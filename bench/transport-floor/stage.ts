@@ -18,7 +18,7 @@ import { installKafkajsFastPathsUnlessDisabled } from '@tessera/kafka/fast-paths
 import { createLogger, createMetricsRegistry } from '@tessera/observability';
 import { createServiceDataSource, dataSourcePool } from '@tessera/persistence';
 import { createServer } from 'node:http';
-import { ITEM_LOGS, type ItemLogKind } from './item-log';
+import type { ItemLogKind } from './item-log';
 
 function requireEnv(name: string): string {
   const value = process.env[name];
@@ -28,7 +28,10 @@ function requireEnv(name: string): string {
 
 async function main(): Promise<void> {
   // As runService does at a service's start-up: before anything loads kafkajs, which captures some swapped modules.
-  installKafkajsFastPathsUnlessDisabled(process.env);
+  // item-log.ts loads @tessera/kafka, and with it kafkajs: it too is loaded only afterwards.
+  const fastPaths = installKafkajsFastPathsUnlessDisabled(process.env);
+  if (fastPaths === 'partial') throw new Error('kafkajs was loaded before the stage installed its fast paths');
+  const { ITEM_LOGS } = await import('./item-log');
   const { BatchConsumerRunner, BatchingProducer, createKafkaClient, ExactlyOnceProcessor, OutboxRelay } = await import('@tessera/kafka');
   const { KafkaRuntimeTables1732230000000 } = await import('@tessera/service-kit');
   const service = requireEnv('SERVICE');

@@ -45,6 +45,8 @@ export function emptyOutcome(): BatchOutcome {
 
 export function toInboundMessage(topic: string, partition: number, m: KafkaMessage): InboundMessage {
   const headers: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = headerToString(v);
+  const raw = m.headers;
+  // for...in over kafkajs's plain object: Object.entries allocated an array per header per message.
+  if (raw) for (const name in raw) headers[name] = headerToString(raw[name]);
   return { topic, partition, offset: m.offset, key: m.key ?? null, value: m.value ?? null, headers, timestamp: m.timestamp };
 }

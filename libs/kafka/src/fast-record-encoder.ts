@@ -1,3 +1,5 @@
+import { utf8Length, writeUtf8 } from './utf8-text';
+
 /**
  * A byte-for-byte replacement for kafkajs 2.2.4's record encoder (`protocol/recordBatch/record/v0`).
  *
@@ -56,7 +58,7 @@ function writeUVarInt(buf: Buffer, offset: number, value: number): number {
 function bytesLength(value: unknown): number | undefined {
   if (value === null || value === undefined) return -1;
   if (Buffer.isBuffer(value)) return value.length;
-  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (typeof value === 'string') return utf8Length(value);
   return undefined;
 }
 
@@ -72,13 +74,7 @@ function writeBytes(buf: Buffer, offset: number, value: unknown, length: number)
     buf.set(value, offset);
     return offset + length;
   }
-  const text = value as string;
-  // A short ASCII string (keys, header names, ids) is copied in a loop: Buffer#write's call costs more than that.
-  if (length === text.length && length <= 64) {
-    for (let i = 0; i < length; i++) buf[offset + i] = text.charCodeAt(i);
-    return offset + length;
-  }
-  return offset + buf.write(text, offset, length, 'utf8');
+  return writeUtf8(buf, offset, value as string, length);
 }
 
 function isSmallInt(value: unknown): value is number {
@@ -113,7 +109,7 @@ export function planRecord(record: RecordInput): RecordPlan | undefined {
     if (headerValue === null || headerValue === undefined || Array.isArray(headerValue)) return undefined;
     const headerValueLength = bytesLength(headerValue);
     if (headerValueLength === undefined) return undefined;
-    const headerKeyLength = Buffer.byteLength(headerKey, 'utf8');
+    const headerKeyLength = utf8Length(headerKey);
     headerLengths.push(headerKeyLength, headerValueLength);
     headersSize += sizeOfBytes(headerKeyLength) + sizeOfBytes(headerValueLength);
   }

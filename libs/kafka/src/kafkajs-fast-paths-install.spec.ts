@@ -13,6 +13,7 @@ const SWAPPED = [
   'kafkajs/src/producer/partitioners/legacy/partitioner',
   'kafkajs/src/protocol/requests/produce/v3/request',
   'kafkajs/src/protocol/request',
+  'kafkajs/src/protocol/recordBatch/v0/decoder',
 ];
 
 /**
@@ -27,6 +28,7 @@ function swappedInFreshProcess(startUp: string, env: NodeJS.ProcessEnv = {}): { 
     const { createKafkaClient } = require('./libs/kafka/src/index.ts');
     createKafkaClient({ clientId: 'install-check', brokers: ['127.0.0.1:1'], logLevel: 0 }).producer({ idempotent: true });
     require('kafkajs/src/protocol/requests/produce/v4/request');
+    require('kafkajs/src/protocol/requests/fetch/v4/decodeMessages');
     const fast = Symbol.for('tessera.kafkajs-fast-path');
     const swapped = ${JSON.stringify(SWAPPED)}.filter((id) => require(id)[fast] === true);
     process.stdout.write(JSON.stringify({ swapped, state }));
@@ -64,7 +66,11 @@ describe('installing the kafkajs fast paths', () => {
     const { swapped, state } = swappedInFreshProcess(late);
     expect(state).toBe('partial');
     expect(swapped).toEqual(
-      expect.arrayContaining(['kafkajs/src/protocol/recordBatch/record/v0', 'kafkajs/src/protocol/requests/produce/v3/request']),
+      expect.arrayContaining([
+        'kafkajs/src/protocol/recordBatch/record/v0',
+        'kafkajs/src/protocol/requests/produce/v3/request',
+        'kafkajs/src/protocol/recordBatch/v0/decoder',
+      ]),
     );
   });
 });

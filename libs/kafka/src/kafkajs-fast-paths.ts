@@ -3,6 +3,7 @@ import { createLegacyPartitioner, murmur2 } from './fast-default-partitioner';
 import { fastProduceRequest, type FastProduceDeps } from './fast-produce-request';
 import { createSendMessages, type SendMessagesDeps } from './kafkajs-send-messages';
 import { frameRequest } from './fast-request-framing';
+import { fastRecordBatchDecoder, type RecordBatchDecoder } from './fast-record-batch-decoder';
 import { fastRecordEncoder, planRecord, writeRecord } from './fast-record-encoder';
 import { kafkajsFastPathsEnabled } from './kafkajs-fast-paths-switch';
 
@@ -30,6 +31,9 @@ const LEGACY_PARTITIONER_MODULE = 'kafkajs/src/producer/partitioners/legacy/inde
 /** Loaded lazily, on the first produce, by the v4 to v7 requests, which reuse it. */
 const PRODUCE_V3_MODULE = 'kafkajs/src/protocol/requests/produce/v3/request';
 const PRODUCE_V4_MODULE = 'kafkajs/src/protocol/requests/produce/v4/request';
+/** The consume side: loaded lazily, on the first fetch, by the fetch responses' message decoder. */
+const RECORD_BATCH_DECODER_MODULE = 'kafkajs/src/protocol/recordBatch/v0/decoder';
+const DECODE_MESSAGES_MODULE = 'kafkajs/src/protocol/requests/fetch/v4/decodeMessages';
 const REQUEST_FRAMING_MODULE = 'kafkajs/src/protocol/request';
 /** Captures the framing as kafkajs loads. */
 const CONNECTION_MODULE = 'kafkajs/src/network/connection';
@@ -96,7 +100,16 @@ export function installKafkajsFastPaths(): boolean {
     isLoaded(PRODUCE_V4_MODULE),
   );
   const framing = swapModule(REQUEST_FRAMING_MODULE, () => frameRequest, isLoaded(CONNECTION_MODULE));
-  return record && checksum && grouping && send && hash && partitioner && produce && framing;
+  const decode = swapModule(
+    RECORD_BATCH_DECODER_MODULE,
+    (original) =>
+      fastRecordBatchDecoder(
+        original as RecordBatchDecoder,
+        (currentExports(LONG_MODULE) as () => Parameters<typeof fastRecordBatchDecoder>[1])(),
+      ),
+    isLoaded(DECODE_MESSAGES_MODULE),
+  );
+  return record && checksum && grouping && send && hash && partitioner && produce && framing && decode;
 }
 
 /** What a process's start-up did: the swaps installed, turned off by the switch, or applied only partly (too late). */

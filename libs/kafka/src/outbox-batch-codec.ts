@@ -1,3 +1,5 @@
+import { utf8Length, writeUtf8 } from './utf8-text';
+
 /** One message of a packed outbox row, as the relay publishes it. Header values are UTF-8 strings. */
 export interface PackedMessage {
   topic: string;
@@ -18,33 +20,47 @@ const NULL_LENGTH = -1;
 export function encodeOutboxBatch(messages: readonly PackedMessage[]): Buffer {
   // Strings are measured, then written straight into the output: no intermediate Buffer per topic or header.
   let size = 5;
+  const lengths: number[] = [];
+  const measure = (text: string): number => {
+    const length = utf8Length(text);
+    lengths.push(length);
+    return length;
+  };
   for (const m of messages) {
-    size += 2 + Buffer.byteLength(m.topic) + 4 + (m.key?.length ?? 0) + 4 + (m.value?.length ?? 0) + 2;
-    for (const name of Object.keys(m.headers)) size += 2 + Buffer.byteLength(name) + 4 + Buffer.byteLength(m.headers[name]);
+    size += 2 + measure(m.topic) + 4 + (m.key?.length ?? 0) + 4 + (m.value?.length ?? 0) + 2;
+    for (const name in m.headers) size += 2 + measure(name) + 4 + measure(m.headers[name]);
   }
   const out = Buffer.allocUnsafe(size);
   let at = out.writeUInt8(FORMAT_VERSION, 0);
   at = out.writeUInt32BE(messages.length, at);
+  let measured = 0;
   const text = (value: string, lengthBytes: 2 | 4) => {
-    const length = out.write(value, at + lengthBytes);
+    const length = lengths[measured++];
     if (lengthBytes === 2) out.writeUInt16BE(length, at);
     else out.writeInt32BE(length, at);
-    at += lengthBytes + length;
+    at = writeUtf8(out, at + lengthBytes, value, length);
   };
   const bytes = (b: Buffer | null) => {
     at = out.writeInt32BE(b === null ? NULL_LENGTH : b.length, at);
-    if (b) at += b.copy(out, at);
+    if (b) {
+      out.set(b, at);
+      at += b.length;
+    }
   };
   for (const m of messages) {
     text(m.topic, 2);
     bytes(m.key);
     bytes(m.value);
-    const names = Object.keys(m.headers);
-    at = out.writeUInt16BE(names.length, at);
-    for (const name of names) {
+    // for...in, as measured above (no array of names per message); the count is written once they are.
+    const countAt = at;
+    let count = 0;
+    at += 2;
+    for (const name in m.headers) {
       text(name, 2);
       text(m.headers[name], 4);
+      count++;
     }
+    out.writeUInt16BE(count, countAt);
   }
   return out;
 }

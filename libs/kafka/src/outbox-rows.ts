@@ -52,9 +52,11 @@ function withSequences(row: PackedRow, memory: OutboxMemory): PackedMessage[] {
   // Forgotten between the query and here cannot happen (one relay round at a time), but a wrong guess costs a throw, not a loss.
   if (row.packed === null && !remembered) throw new Error(`outbox row ${row.id} is neither in memory nor read`);
   const messages = remembered ?? decodeOutboxBatch(Buffer.from(row.packed as string, 'base64'));
-  const { origin, lane } = row;
+  // formatOutboxSequence's text, with the row's part built once.
+  const prefix = formatOutboxSequence({ origin: row.origin, lane: row.lane, pos: 0n }).slice(0, -1);
+  const first = sequencePosition(row.id, 0);
   messages.forEach((m, index) => {
-    m.headers[MessageHeaders.sequence] = formatOutboxSequence({ origin, lane, pos: sequencePosition(row.id, index) });
+    m.headers[MessageHeaders.sequence] = prefix + (first + BigInt(index)).toString();
   });
   return messages;
 }

@@ -27,10 +27,24 @@ export function formatOutboxSequence(seq: OutboxSequence): string {
 /** The origin has no ':' (a uuid), the position is the part after the last one, the lane is what lies between. */
 const SEQUENCE_FORMAT = /^([^:]+):(.+):(\d{1,20})$/;
 
+/**
+ * The origin and lane of the last sequence parsed: a slice's messages mostly share them, so the next one only
+ * parses its position, and its origin and lane are the same strings (sequence-dedupe.ts compares them per message).
+ */
+let last = { prefix: '', origin: '', lane: '' };
+const POSITION = /^\d{1,20}$/;
+
 /** The sequence in a header value, or undefined when absent or malformed (the consumer then uses the inbox). */
 export function parseOutboxSequence(value: string | undefined): OutboxSequence | undefined {
   if (value === undefined) return undefined;
+  const { prefix, origin, lane } = last;
+  // The position is what follows the last ':', so a value with the same prefix differs only in it.
+  if (prefix !== '' && value.lastIndexOf(':') === prefix.length - 1 && value.startsWith(prefix)) {
+    const position = value.slice(prefix.length);
+    return POSITION.test(position) ? { origin, lane, pos: BigInt(position) } : undefined;
+  }
   const match = SEQUENCE_FORMAT.exec(value);
   if (!match) return undefined;
+  last = { prefix: value.slice(0, value.length - match[3].length), origin: match[1], lane: match[2] };
   return { origin: match[1], lane: match[2], pos: BigInt(match[3]) };
 }

@@ -49,16 +49,22 @@ export class SequenceDedupe {
   async checkPartitions(tx: SqlExecutor, slices: readonly PartitionSequences[]): Promise<boolean[][]> {
     const wanted = slices.filter((s) => s.sequences.some((seq) => seq !== undefined));
     const marks = wanted.length > 0 ? await this.readMarks(tx, wanted) : new Map<string, Mark>();
-    const duplicates = slices.map(({ topic, partition, sequences }) =>
-      sequences.map((seq) => {
+    const duplicates = slices.map(({ topic, partition, sequences }) => {
+      // A slice's messages mostly come from one lane: the mark of the previous message is looked up once.
+      let mark: Mark | undefined;
+      return sequences.map((seq) => {
         if (!seq) return false;
-        const key = markKey(topic, partition, seq.origin, seq.lane);
-        const mark = marks.get(key);
-        if (mark && seq.pos <= mark.pos) return true;
-        marks.set(key, { topic, partition, origin: seq.origin, lane: seq.lane, pos: seq.pos, changed: true });
+        if (mark?.origin !== seq.origin || mark.lane !== seq.lane) {
+          const key = markKey(topic, partition, seq.origin, seq.lane);
+          mark = marks.get(key);
+          if (!mark) marks.set(key, (mark = { topic, partition, origin: seq.origin, lane: seq.lane, pos: -1n, changed: false }));
+        }
+        if (seq.pos <= mark.pos) return true;
+        mark.pos = seq.pos;
+        mark.changed = true;
         return false;
-      }),
-    );
+      });
+    });
     await this.writeMarks(
       tx,
       [...marks.values()].filter((m) => m.changed),
