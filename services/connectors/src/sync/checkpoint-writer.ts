@@ -1,10 +1,12 @@
 import type { Cursor } from '@tessera/connector-sdk';
-import { contractHeaders, encode, Topics } from '@tessera/contracts';
+import { contractHeaders, Topics } from '@tessera/contracts';
 import { lockWriterLane, MessageHeaders, writeOutbox, type OutboxLane, type OutboxEntry, type SqlExecutor } from '@tessera/kafka';
+import { RawRecordWriter } from './raw-record-writer';
 import type { EncodedRecord } from './record-encoder';
 import { appendRowKeys } from './row-key-log';
 
 const RAW_RECORD_HEADERS = contractHeaders(Topics.RecordsRaw);
+const RAW_RECORD_WRITER = new RawRecordWriter();
 
 /** Who holds a run: the lease owner of this process. A checkpoint of a run someone else holds commits nothing. */
 export interface RunLease {
@@ -44,7 +46,7 @@ export function outboxEntries(records: readonly EncodedRecord[]): OutboxEntry[] 
     topic: Topics.RecordsRaw,
     message: {
       key: r.key,
-      value: encode(Topics.RecordsRaw, r.value),
+      value: RAW_RECORD_WRITER.encode(r.value),
       headers: { ...RAW_RECORD_HEADERS, [MessageHeaders.messageId]: r.value.messageId },
     },
   }));
