@@ -1,5 +1,5 @@
 import { contractRegistry, Topics, type RawRecordInput } from '@tessera/contracts';
-import type { RecordType, Type } from 'avsc';
+import type { Type, types } from 'avsc';
 
 /** The contract version this writer lays out; a newer one fails at start until the writer follows it. */
 const WRITES_VERSION = 2;
@@ -24,7 +24,7 @@ export class RawRecordWriter {
     if (latest.version !== WRITES_VERSION)
       throw new Error(`RawRecordWriter lays out ${Topics.RecordsRaw} v${WRITES_VERSION}, but the contract is at v${latest.version}`);
     this.header = latest.header;
-    this.mapType = (latest.type as RecordType).field('mapping').type;
+    this.mapType = (latest.type as types.RecordType).field('mapping').type;
   }
 
   encode(value: RawRecordInput): Buffer {
