@@ -38,6 +38,11 @@ describe('RawRecordWriter', () => {
         origin: { ...base.origin!, rowKey: 'ß' },
       },
     ],
+    [
+      'strings of 63, 64 and 65 bytes (one or two length bytes)',
+      { ...base, messageId: 'm'.repeat(63), recordId: 'r'.repeat(64), attributes: 'a'.repeat(65) },
+    ],
+    ['a 64-byte string of two-byte characters', { ...base, attributes: 'é'.repeat(32), recordId: 'é'.repeat(31) + 'x' }],
     ['a timestamp of 0 and a small one', { ...base, receivedAt: 0, messageId: 'x' }],
     ['a value larger than the scratch buffer', { ...base, attributes: JSON.stringify({ blob: 'é'.repeat(100_000) }) }],
   ])('writes the bytes avsc writes: %s', (_, value) => {

@@ -1,6 +1,11 @@
 import { contractRegistry, Topics, type RawRecordInput } from '@tessera/contracts';
 import type { Type, types } from 'avsc';
 
+/** Buffer's UTF-8 writer without write()'s argument handling (avsc uses it too); not in @types/node. */
+interface Utf8Writer {
+  utf8Write(s: string, offset: number, length: number): number;
+}
+
 /** The contract version this writer lays out; a newer one fails at start until the writer follows it. */
 const WRITES_VERSION = 2;
 
@@ -16,6 +21,8 @@ export class RawRecordWriter {
   private readonly mapType: Type;
   /** Encoded maps by object identity: a stream plan's maps are built once per run and never changed. */
   private readonly maps = new WeakMap<object, Buffer>();
+  /** Encoded strings that repeat on every record of a run (source, stream, connection, run ids). */
+  private readonly constants = new Map<string, Buffer>();
   private scratch = Buffer.allocUnsafe(64 * 1024);
   private at = 0;
 
@@ -31,9 +38,13 @@ export class RawRecordWriter {
     this.at = 0;
     this.bytes(this.header);
     this.string(value.messageId);
-    this.string(value.sourceId);
+    this.constant(value.sourceId);
     this.long(value.receivedAt);
-    this.optionalString(value.objectType);
+    if (value.objectType === null || value.objectType === undefined) this.long(0);
+    else {
+      this.long(1);
+      this.constant(value.objectType);
+    }
     this.string(value.recordId);
     this.map(value.mapping);
     this.string(value.attributes);
@@ -44,13 +55,13 @@ export class RawRecordWriter {
     if (origin === null || origin === undefined) this.long(0);
     else {
       this.long(1);
-      this.string(origin.connectionId);
-      this.string(origin.runId);
-      this.string(origin.stream);
+      this.constant(origin.connectionId);
+      this.constant(origin.runId);
+      this.constant(origin.stream);
       this.string(origin.rowKey);
     }
     const out = Buffer.allocUnsafe(this.at);
-    this.scratch.copy(out, 0, 0, this.at);
+    out.set(this.scratch.subarray(0, this.at));
     return out;
   }
 
@@ -75,11 +86,53 @@ export class RawRecordWriter {
     this.at = at;
   }
 
+  /**
+   * An Avro string: its UTF-8 bytes are written one byte after where the length goes (Buffer's own utf8Write,
+   * without write()'s argument handling), and moved on in the rare case the length needs more than one byte.
+   */
   private string(s: string): void {
-    const length = Buffer.byteLength(s);
+    const n = s.length;
+    this.ensure(n * 3 + 10);
+    const buffer = this.scratch;
+    const start = this.at + 1;
+    if (n < 64) {
+      // short ASCII (ids, keys): a loop beats the call into C++
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buffer[start + i] = c;
+      }
+      if (i === n) {
+        buffer[this.at] = n * 2;
+        this.at = start + n;
+        return;
+      }
+    }
+    const length = (buffer as unknown as Utf8Writer).utf8Write(s, start, buffer.length - start);
+    if (length < 64) {
+      buffer[this.at] = length * 2;
+      this.at = start + length;
+      return;
+    }
+    const bytes = buffer.subarray(start, start + length);
+    const moved = Buffer.from(bytes);
     this.long(length);
-    this.ensure(length);
-    this.at += this.scratch.write(s, this.at, length, 'utf8');
+    this.scratch.set(moved, this.at);
+    this.at += length;
+  }
+
+  private constant(s: string): void {
+    let encoded = this.constants.get(s);
+    if (!encoded) {
+      if (this.constants.size >= 1_000) this.constants.clear(); // many runs over the process's life
+      const at = this.at;
+      this.string(s);
+      encoded = Buffer.from(this.scratch.subarray(at, this.at));
+      this.constants.set(s, encoded);
+      return;
+    }
+    this.bytes(encoded);
   }
 
   /** A ["null", "string"] union. */
@@ -102,6 +155,7 @@ export class RawRecordWriter {
 
   private bytes(b: Buffer): void {
     this.ensure(b.length);
-    this.at += b.copy(this.scratch, this.at);
+    this.scratch.set(b, this.at);
+    this.at += b.length;
   }
 }
