@@ -25,34 +25,42 @@ export async function* csvRows(
   let goodRecords = 0;
   let row = 0;
   const decoding = encoding === 'latin1' ? 'latin1' : 'utf8';
-  for await (const record of split ? csvRecords(bytes, options, decoding) : csvParseRecords(bytes, options, decoding, true)) {
-    if (!Array.isArray(record)) {
+  const batches = split ? csvRecords(bytes, options, decoding) : oneByOne(csvParseRecords(bytes, options, decoding, true));
+  for await (const batch of batches) {
+    for (const record of batch) {
+      if (!Array.isArray(record)) {
+        row += 1;
+        yield { row, error: record.error };
+        continue;
+      }
+      goodRecords += 1;
+      if (header && goodRecords === 1) {
+        columns ??= record;
+        continue;
+      }
       row += 1;
-      yield { row, error: record.error };
-      continue;
+      columns ??= record.map((_, i) => `column_${i + 1}`);
+      if (record.length !== columns.length) {
+        yield { row, error: `the row has ${record.length} fields where the columns are ${columns.length}` };
+        continue;
+      }
+      const data: Record<string, unknown> = {};
+      for (let i = 0; i < columns.length; i += 1) data[columns[i]] = record[i] === '' ? null : record[i];
+      yield { row, data };
     }
-    goodRecords += 1;
-    if (header && goodRecords === 1) {
-      columns ??= record;
-      continue;
-    }
-    row += 1;
-    columns ??= record.map((_, i) => `column_${i + 1}`);
-    if (record.length !== columns.length) {
-      yield { row, error: `the row has ${record.length} fields where the columns are ${columns.length}` };
-      continue;
-    }
-    const data: Record<string, unknown> = {};
-    for (let i = 0; i < columns.length; i += 1) data[columns[i]] = record[i] === '' ? null : record[i];
-    yield { row, data };
   }
 }
 
-async function* csvRecords(bytes: Readable, options: CsvOptions, encoding: 'utf8' | 'latin1'): AsyncGenerator<CsvItem> {
+async function* oneByOne(items: AsyncIterable<CsvItem>): AsyncGenerator<CsvItem[]> {
+  for await (const item of items) yield [item];
+}
+
+/** The records of a chunk at a time (an async step per record cost more than splitting it). */
+async function* csvRecords(bytes: Readable, options: CsvOptions, encoding: 'utf8' | 'latin1'): AsyncGenerator<CsvItem[]> {
   const delimiter = options.delimiter ?? ',';
   const quote = options.quote ?? '"';
   if (!CsvSplitter.handles(delimiter, quote, options.escape ?? '"')) {
-    yield* csvParseRecords(bytes, options, encoding, true);
+    yield* oneByOne(csvParseRecords(bytes, options, encoding, true));
     return;
   }
   const chunks = bytes[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -70,24 +78,23 @@ async function* csvRecords(bytes: Readable, options: CsvOptions, encoding: 'utf8
       head = head.subarray(3);
       decoding = 'utf8';
     } else if (head[0] === 0xff && head[1] === 0xfe) {
-      yield* csvParseRecords(Readable.from(rawRest(head, chunks)), options, encoding, true);
+      yield* oneByOne(csvParseRecords(Readable.from(rawRest(head, chunks)), options, encoding, true));
       return;
     }
     const decoder = new StringDecoder(decoding);
     const splitter = new CsvSplitter(delimiter, quote);
-    const out: string[][] = [];
     let text = decoder.write(head);
     let ended = false;
     for (;;) {
+      const out: string[][] = [];
       const taken = splitter.split(text, ended, out);
-      for (const record of out) yield record;
-      out.length = 0;
+      if (out.length > 0) yield out;
       text = text.slice(taken);
       if (splitter.irregular) {
         // csv-parse reads on from this record, after as many empty lines as were read, so its messages name the
         // file's own line numbers; it gets UTF-8 text whatever the file's encoding.
         const lines = splitter.recordDelimiter === null ? '' : splitter.recordDelimiter.repeat(splitter.lines);
-        yield* csvParseRecords(Readable.from(decodedRest(lines + text, ended, decoder, chunks)), options, 'utf8', false);
+        yield* oneByOne(csvParseRecords(Readable.from(decodedRest(lines + text, ended, decoder, chunks)), options, 'utf8', false));
         return;
       }
       if (ended) return;
