@@ -9,6 +9,8 @@ export interface ConnectorSettings {
   maxConcurrentRuns: number;
   /** Records kept in memory until the connector's next checkpoint; beyond it the run fails. */
   maxUncheckpointedRecords: number;
+  /** Row keys an incremental run may leave uncompacted (sync/row-key-log.ts; not an environment variable: tests lower it). */
+  rowKeyCompactionMinimum?: number;
 }
 
 export const CONNECTOR_SETTINGS = Symbol('CONNECTOR_SETTINGS');

@@ -135,7 +135,7 @@ export class ConnectionRepository {
       );
       if (active.rows.length > 0)
         throw new ConflictException(`connection ${id} has an active run ${active.rows[0].run_id}: cancel it first`);
-      await tx.query('DELETE FROM row_keys WHERE connection_id = $1', [id]);
+      await tx.query('DELETE FROM row_key_batches WHERE connection_id = $1', [id]);
       await tx.query('DELETE FROM stream_cursors WHERE connection_id = $1', [id]);
       await tx.query('DELETE FROM connections WHERE connection_id = $1', [id]);
     });

@@ -10,12 +10,15 @@ import type { SyncMetrics } from './metrics';
 import { CommitPipeline } from './commit-pipeline';
 import { encodeRecord, type EncodedRecord, type RunOrigin } from './record-encoder';
 import { markSucceeded, settleDisappeared } from './run-finisher';
+import { compactRowKeys } from './row-key-log';
 
 export interface RunExecutionDeps {
   pool: Pool;
   logger: Logger;
   metrics: SyncMetrics;
   maxUncheckpointedRecords: number;
+  /** compactRowKeys' minimum (tests lower it). */
+  rowKeyCompactionMinimum?: number;
 }
 
 /** A connector that emits more records without a checkpoint than the service holds in memory. */
@@ -63,6 +66,7 @@ export class RunExecution {
       if ('problem' in compiled) throw new Error(`stream ${s.name}: ${compiled.problem.message}`);
       return compiled.plan;
     });
+    const streamNames = plans.map((p) => p.settings.name);
     for (const plan of plans) {
       if (this.run.streamsDone.includes(plan.settings.name)) continue;
       await this.readStream(plan, this.run.cursorAfter[plan.settings.name] ?? null);
@@ -73,6 +77,7 @@ export class RunExecution {
       const disappeared = this.run.fullRefresh
         ? await settleDisappeared(tx, this.origin, plans, this.connection.unsetMissingOnFullRefresh, Date.now())
         : null;
+      if (!this.run.fullRefresh) await compactRowKeys(tx, this.connection.id, streamNames, this.run.id, this.deps.rowKeyCompactionMinimum);
       await markSucceeded(tx, this.lease, disappeared);
     });
   }

@@ -2,13 +2,7 @@ import { writeOutbox, type SqlExecutor } from '@tessera/kafka';
 import type { StreamPlan } from '../connections/stream-plan';
 import { connectionLane, fenceRun, outboxEntries, type RunLease } from './checkpoint-writer';
 import { encodeUnset, type RunOrigin } from './record-encoder';
-
-interface GoneRow {
-  stream: string;
-  row_key: string;
-  identifier: string | null;
-  brand: string | null;
-}
+import { takeDisappeared } from './row-key-log';
 
 /**
  * The end of a full refresh, in the caller's transaction: every row key of the run's streams that this run did not
@@ -23,9 +17,11 @@ export async function settleDisappeared(
   unset: boolean,
   receivedAt: number,
 ): Promise<number> {
-  const { rows } = await tx.query<GoneRow>(
-    `DELETE FROM row_keys WHERE connection_id = $1 AND stream = ANY($2::text[]) AND last_seen_run <> $3 RETURNING stream, row_key, identifier, brand`,
-    [origin.connectionId, plans.map((p) => p.settings.name), origin.runId],
+  const rows = await takeDisappeared(
+    tx,
+    origin.connectionId,
+    plans.map((p) => p.settings.name),
+    origin.runId,
   );
   if (rows.length === 0) return 0;
   await tx.query(

@@ -117,6 +117,7 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
         logger: this.logger,
         metrics: this.metrics,
         maxUncheckpointedRecords: this.settings.maxUncheckpointedRecords,
+        rowKeyCompactionMinimum: this.settings.rowKeyCompactionMinimum,
       }).execute();
       this.metrics.runs.inc({ connector, state: 'succeeded' });
     } catch (error) {
