@@ -12,7 +12,6 @@ const SWAPPED = [
   'kafkajs/src/producer/partitioners/default/murmur2',
   'kafkajs/src/producer/partitioners/legacy/partitioner',
   'kafkajs/src/protocol/requests/produce/v3/request',
-  'kafkajs/src/protocol/request',
   'kafkajs/src/protocol/recordBatch/v0/decoder',
 ];
 

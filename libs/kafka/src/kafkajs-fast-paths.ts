@@ -2,7 +2,6 @@ import { crc32c } from '@node-rs/crc32';
 import { createLegacyPartitioner, murmur2 } from './fast-default-partitioner';
 import { fastProduceRequest, type FastProduceDeps } from './fast-produce-request';
 import { createSendMessages, type SendMessagesDeps } from './kafkajs-send-messages';
-import { frameRequest } from './fast-request-framing';
 import { fastRecordBatchDecoder, type RecordBatchDecoder } from './fast-record-batch-decoder';
 import { fastRecordEncoder, planRecord, writeRecord } from './fast-record-encoder';
 import { kafkajsFastPathsEnabled } from './kafkajs-fast-paths-switch';
@@ -34,9 +33,6 @@ const PRODUCE_V4_MODULE = 'kafkajs/src/protocol/requests/produce/v4/request';
 /** The consume side: loaded lazily, on the first fetch, by the fetch responses' message decoder. */
 const RECORD_BATCH_DECODER_MODULE = 'kafkajs/src/protocol/recordBatch/v0/decoder';
 const DECODE_MESSAGES_MODULE = 'kafkajs/src/protocol/requests/fetch/v4/decodeMessages';
-const REQUEST_FRAMING_MODULE = 'kafkajs/src/protocol/request';
-/** Captures the framing as kafkajs loads. */
-const CONNECTION_MODULE = 'kafkajs/src/network/connection';
 const LONG_MODULE = 'kafkajs/src/utils/long';
 
 /** Marks a module export as ours, so installing twice is harmless. */
@@ -47,7 +43,7 @@ const FAST = Symbol.for('tessera.kafkajs-fast-path');
  * Nothing calls it on import: a process calls it once at start-up (runService in libs/service-kit for the services,
  * jest's setup file for the tests), through installKafkajsFastPathsUnlessDisabled, before anything loads kafkajs.
  * kafkajs loads its produce request modules lazily, on the first produce, but captures its message grouping, its
- * sendMessages, its partitioners and its request framing as it loads. Returns false when a swap could not apply
+ * sendMessages and its partitioners as it loads. Returns false when a swap could not apply
  * (its user was loaded already): kafkajs then keeps its own code there, which is only slower. Jest's module
  * registry honours the swaps too, so the integration tests run the same code as production.
  */
@@ -99,7 +95,6 @@ export function installKafkajsFastPaths(): boolean {
       }),
     isLoaded(PRODUCE_V4_MODULE),
   );
-  const framing = swapModule(REQUEST_FRAMING_MODULE, () => frameRequest, isLoaded(CONNECTION_MODULE));
   const decode = swapModule(
     RECORD_BATCH_DECODER_MODULE,
     (original) =>
@@ -109,7 +104,7 @@ export function installKafkajsFastPaths(): boolean {
       ),
     isLoaded(DECODE_MESSAGES_MODULE),
   );
-  return record && checksum && grouping && send && hash && partitioner && produce && framing && decode;
+  return record && checksum && grouping && send && hash && partitioner && produce && decode;
 }
 
 /** What a process's start-up did: the swaps installed, turned off by the switch, or applied only partly (too late). */
