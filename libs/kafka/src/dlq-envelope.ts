@@ -18,7 +18,7 @@ export interface Rejection {
 export type DlqEncoder = (rejection: Rejection) => OutgoingMessage;
 
 /** The cdp.events.rejected v1 record for a rejection: reason plus the original message byte for byte. */
-export function toRejectionRecord({ message, reason, service, rejectedAt }: Rejection): RejectionInput {
+function toRejectionRecord({ message, reason, service, rejectedAt }: Rejection): RejectionInput {
   return {
     rejectionId: randomUUID(),
     reason: reason.code,

@@ -2,11 +2,11 @@ import type { RecordInput, RecordPlan } from './fast-record-encoder';
 
 /**
  * A byte-for-byte replacement for kafkajs 2.2.4's Produce request v3 encoding (`protocol/requests/produce/v3/request`,
- * which v4 to v7 reuse), for uncompressed record batches. Its framing is in fast-request-framing.ts.
+ * which v4 to v7 reuse), for uncompressed record batches.
  *
  * WHY: kafkajs builds a produce request through five nested Encoders (record batch body, batch, record set,
  * partition, topic, request, frame), each starting at 512 zero-filled bytes, doubling with a copy as it grows, then
- * copied whole into the next (the framing adds two more). For a 1 MB request that is megabytes of zero-filling and copying, plus an object
+ * copied whole into the next. For a 1 MB request that is megabytes of zero-filling and copying, plus an object
  * spread per message. This sizes the request once and writes it into one buffer. Records are still encoded by
  * kafkajs's record module (whatever is in the module cache, i.e. fast-record-encoder.ts), the checksum by its
  * crc32C module, and compressed requests go to kafkajs's own code.
@@ -62,7 +62,7 @@ export interface KafkajsRequest {
 }
 
 /** What kafkajs's request framing and connection read from an encoded payload (an Encoder in kafkajs). */
-export class EncodedPayload {
+class EncodedPayload {
   constructor(readonly buf: Buffer) {}
 
   get buffer(): Buffer {
@@ -199,11 +199,11 @@ function isPlan(plan: RecordPlan | Buffer): plan is RecordPlan {
   return !Buffer.isBuffer(plan);
 }
 
-export function nullableStringSize(value: string | null): number {
+function nullableStringSize(value: string | null): number {
   return value == null ? 2 : 2 + Buffer.byteLength(value, 'utf8');
 }
 
-export function writeNullableString(buf: Buffer, pos: number, value: string | null): number {
+function writeNullableString(buf: Buffer, pos: number, value: string | null): number {
   if (value == null) return buf.writeInt16BE(-1, pos);
   const length = Buffer.byteLength(value, 'utf8');
   pos = buf.writeInt16BE(length, pos);

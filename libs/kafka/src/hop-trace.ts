@@ -8,7 +8,7 @@ import type { OutboxEntry } from './outbox-writer';
  * (set when the relay's produce request is built) and the input's, a hop splits into fetch wait, wait behind
  * earlier slices, transaction, commit-to-claim (commit, NOTIFY, the relay round in flight) and publishing.
  */
-export const HOP_TRACE_HEADER = 'tessera-trace';
+const HOP_TRACE_HEADER = 'tessera-trace';
 
 export const hopTraceEnabled = process.env.TESSERA_TRACE_HOPS === '1';
 

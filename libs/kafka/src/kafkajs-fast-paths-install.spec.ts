@@ -9,10 +9,7 @@ const SWAPPED = [
   'kafkajs/src/protocol/recordBatch/crc32C',
   'kafkajs/src/producer/groupMessagesPerPartition',
   'kafkajs/src/producer/sendMessages',
-  'kafkajs/src/producer/partitioners/default/murmur2',
-  'kafkajs/src/producer/partitioners/legacy/partitioner',
   'kafkajs/src/protocol/requests/produce/v3/request',
-  'kafkajs/src/protocol/request',
   'kafkajs/src/protocol/recordBatch/v0/decoder',
 ];
 

@@ -1,4 +1,4 @@
-export const KAFKAJS_FAST_PATHS_VARIABLE = 'TESSERA_KAFKAJS_FAST_PATHS';
+const KAFKAJS_FAST_PATHS_VARIABLE = 'TESSERA_KAFKAJS_FAST_PATHS';
 
 /** On unless the variable says 0 (or false); any other value is a mistake worth stopping for. */
 export function kafkajsFastPathsEnabled(env: NodeJS.ProcessEnv): boolean {

@@ -1,8 +1,6 @@
 import { crc32c } from '@node-rs/crc32';
-import { createLegacyPartitioner, murmur2 } from './fast-default-partitioner';
 import { fastProduceRequest, type FastProduceDeps } from './fast-produce-request';
 import { createSendMessages, type SendMessagesDeps } from './kafkajs-send-messages';
-import { frameRequest } from './fast-request-framing';
 import { fastRecordBatchDecoder, type RecordBatchDecoder } from './fast-record-batch-decoder';
 import { fastRecordEncoder, planRecord, writeRecord } from './fast-record-encoder';
 import { kafkajsFastPathsEnabled } from './kafkajs-fast-paths-switch';
@@ -21,22 +19,12 @@ const CRC32C_MODULE = 'kafkajs/src/protocol/recordBatch/crc32C';
 /** Loads (and captures) the checksum; loaded lazily on the first produce or fetch. */
 const RECORD_BATCH_MODULE = 'kafkajs/src/protocol/recordBatch/v0';
 
-const MURMUR2_MODULE = 'kafkajs/src/producer/partitioners/default/murmur2';
-const PARTITIONER_FACTORY_MODULE = 'kafkajs/src/producer/partitioners/legacy/partitioner';
-const RANDOM_BYTES_MODULE = 'kafkajs/src/producer/partitioners/legacy/randomBytes';
-/** Capture the hash and the factory as kafkajs loads, like the grouping. */
-const DEFAULT_PARTITIONER_MODULE = 'kafkajs/src/producer/partitioners/default/index';
-const LEGACY_PARTITIONER_MODULE = 'kafkajs/src/producer/partitioners/legacy/index';
-
 /** Loaded lazily, on the first produce, by the v4 to v7 requests, which reuse it. */
 const PRODUCE_V3_MODULE = 'kafkajs/src/protocol/requests/produce/v3/request';
 const PRODUCE_V4_MODULE = 'kafkajs/src/protocol/requests/produce/v4/request';
 /** The consume side: loaded lazily, on the first fetch, by the fetch responses' message decoder. */
 const RECORD_BATCH_DECODER_MODULE = 'kafkajs/src/protocol/recordBatch/v0/decoder';
 const DECODE_MESSAGES_MODULE = 'kafkajs/src/protocol/requests/fetch/v4/decodeMessages';
-const REQUEST_FRAMING_MODULE = 'kafkajs/src/protocol/request';
-/** Captures the framing as kafkajs loads. */
-const CONNECTION_MODULE = 'kafkajs/src/network/connection';
 const LONG_MODULE = 'kafkajs/src/utils/long';
 
 /** Marks a module export as ours, so installing twice is harmless. */
@@ -46,12 +34,12 @@ const FAST = Symbol.for('tessera.kafkajs-fast-path');
  * Swaps faster, byte-identical implementations into kafkajs's module cache (see fast-record-encoder.ts for why).
  * Nothing calls it on import: a process calls it once at start-up (runService in libs/service-kit for the services,
  * jest's setup file for the tests), through installKafkajsFastPathsUnlessDisabled, before anything loads kafkajs.
- * kafkajs loads its produce request modules lazily, on the first produce, but captures its message grouping, its
- * sendMessages, its partitioners and its request framing as it loads. Returns false when a swap could not apply
+ * kafkajs loads its produce request modules lazily, on the first produce, but captures its message grouping and
+ * its sendMessages as it loads. Returns false when a swap could not apply
  * (its user was loaded already): kafkajs then keeps its own code there, which is only slower. Jest's module
  * registry honours the swaps too, so the integration tests run the same code as production.
  */
-export function installKafkajsFastPaths(): boolean {
+function installKafkajsFastPaths(): boolean {
   const record = swapModule(RECORD_MODULE, (original) => fastRecordEncoder(original as RecordEncoder), isLoaded(PRODUCE_REQUEST_MODULE));
   // The record batch checksum: the same CRC-32C, computed natively instead of a byte-at-a-time JS table loop.
   const checksum = swapModule(CRC32C_MODULE, () => (buffer: Buffer) => crc32c(buffer), isLoaded(RECORD_BATCH_MODULE));
@@ -74,17 +62,6 @@ export function installKafkajsFastPaths(): boolean {
     },
     isLoaded(MESSAGE_PRODUCER_MODULE),
   );
-  // The partitioner: the same answers (Java's murmur2), in 32-bit arithmetic (see fast-default-partitioner.ts).
-  const hash = swapModule(MURMUR2_MODULE, () => murmur2, isLoaded(DEFAULT_PARTITIONER_MODULE));
-  const partitioner = swapModule(
-    PARTITIONER_FACTORY_MODULE,
-    () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs's own entropy source, as its partitioner uses
-      const randomBytes = require(RANDOM_BYTES_MODULE) as (size: number) => Buffer;
-      return (hashKey: (key: unknown) => number) => createLegacyPartitioner(hashKey, () => randomBytes(32).readUInt32BE(0));
-    },
-    isLoaded(DEFAULT_PARTITIONER_MODULE) || isLoaded(LEGACY_PARTITIONER_MODULE),
-  );
   // After the record and checksum swaps: loading kafkajs's produce request loads their users.
   const produce = swapModule(
     PRODUCE_V3_MODULE,
@@ -99,7 +76,6 @@ export function installKafkajsFastPaths(): boolean {
       }),
     isLoaded(PRODUCE_V4_MODULE),
   );
-  const framing = swapModule(REQUEST_FRAMING_MODULE, () => frameRequest, isLoaded(CONNECTION_MODULE));
   const decode = swapModule(
     RECORD_BATCH_DECODER_MODULE,
     (original) =>
@@ -109,7 +85,7 @@ export function installKafkajsFastPaths(): boolean {
       ),
     isLoaded(DECODE_MESSAGES_MODULE),
   );
-  return record && checksum && grouping && send && hash && partitioner && produce && framing && decode;
+  return record && checksum && grouping && send && produce && decode;
 }
 
 /** What a process's start-up did: the swaps installed, turned off by the switch, or applied only partly (too late). */
