@@ -13,6 +13,7 @@ export { kafkaRuntimeDdl, dropKafkaRuntimeDdl, KafkaTables } from './kafka-table
 export { contractDlqEncoder, readDlqHeaders, type DlqEncoder, type Rejection } from './dlq-envelope';
 export { ok, dlq, drop, fromStep, type StepResult, type DlqReason, type RejectedItemInfo } from './step-result';
 export { MessageHeaders } from './message-headers';
+export { utf8Length, writeUtf8 } from './utf8-text';
 export { inTransaction, type SqlExecutor, type SqlPool } from './sql-client';
 export { isTransientError } from './transient-error';
 export { ensureTopics, type TopicRequirement } from './topic-provisioning';

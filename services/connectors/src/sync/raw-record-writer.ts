@@ -1,10 +1,6 @@
 import { contractRegistry, Topics, type RawRecordInput } from '@tessera/contracts';
+import { utf8Length, writeUtf8 } from '@tessera/kafka';
 import type { Type, types } from 'avsc';
-
-/** Buffer's UTF-8 writer without write()'s argument handling (avsc uses it too); not in @types/node. */
-interface Utf8Writer {
-  utf8Write(s: string, offset: number, length: number): number;
-}
 
 /** The contract version this writer lays out; a newer one fails at start until the writer follows it. */
 const WRITES_VERSION = 2;
@@ -86,40 +82,12 @@ export class RawRecordWriter {
     this.at = at;
   }
 
-  /**
-   * An Avro string: its UTF-8 bytes are written one byte after where the length goes (Buffer's own utf8Write,
-   * without write()'s argument handling), and moved on in the rare case the length needs more than one byte.
-   */
+  /** An Avro string: its UTF-8 length, then its bytes (libs/kafka's writer, which loops over short ASCII). */
   private string(s: string): void {
-    const n = s.length;
-    this.ensure(n * 3 + 10);
-    const buffer = this.scratch;
-    const start = this.at + 1;
-    if (n < 64) {
-      // short ASCII (ids, keys): a loop beats the call into C++
-      let i = 0;
-      for (; i < n; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 0x80) break;
-        buffer[start + i] = c;
-      }
-      if (i === n) {
-        buffer[this.at] = n * 2;
-        this.at = start + n;
-        return;
-      }
-    }
-    const length = (buffer as unknown as Utf8Writer).utf8Write(s, start, buffer.length - start);
-    if (length < 64) {
-      buffer[this.at] = length * 2;
-      this.at = start + length;
-      return;
-    }
-    const bytes = buffer.subarray(start, start + length);
-    const moved = Buffer.from(bytes);
+    const length = utf8Length(s);
+    this.ensure(length + 10);
     this.long(length);
-    this.scratch.set(moved, this.at);
-    this.at += length;
+    this.at = writeUtf8(this.scratch, this.at, s, length);
   }
 
   private constant(s: string): void {
