@@ -14,6 +14,7 @@
  *    profiles/rate seconds (10 s by default), so a lagging stage does not fold an enter and its exit into one slice.
  *
  * Usage: node tools/run-ts.js bench/activation-dispatcher/run.ts [--deliveries 20000] [--profiles 5000] [--rate 500] [--seconds 20]
+ *        [--pg-stats] (the statements with the most execution time in each phase) [--cpu-prof <dir>] (V8 CPU profiles)
  */
 import { encode, Topics } from '@tessera/contracts';
 import type { Message } from 'kafkajs';
@@ -22,6 +23,7 @@ import { Client } from 'pg';
 import { ScriptedReceiver } from '../../services/activation-dispatcher/src/test-support/scripted-receiver';
 import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
 import { fmt, microsPerEvent, resultBlock } from '../shared/bench-report';
+import { PG_STATS_SETTINGS, resetPgStats, topStatements } from '../shared/pg-stats';
 import { BenchRig } from '../shared/bench-rig';
 import { CpuMeter } from '../shared/cpu-meter';
 import { committed, endOffset, produceRange } from '../shared/kafka-progress';
@@ -32,7 +34,7 @@ import { percentiles, StageClock, STAGE_TOPICS } from '../shared/stage-clock';
 /** With no new receipt for this long, the latency phase's changes still missing are counted as never delivered. */
 const QUIET_MS = 15_000;
 
-async function measureDeliveries(p: Pipeline, deliveries: number): Promise<string[]> {
+async function measureDeliveries(p: Pipeline, deliveries: number, pgStats: boolean): Promise<string[]> {
   await webhookSync(p, 'throughput', 'tp');
   const profiles = Math.ceil(deliveries / 2);
   const now = Date.now();
@@ -63,6 +65,7 @@ async function measureDeliveries(p: Pipeline, deliveries: number): Promise<strin
     broker: () => p.rig.broker.cpuSeconds(),
     postgres: () => postgresCpuSeconds(p.rig.pgDataDir),
   });
+  if (pgStats) await resetPgStats(p.rig.databaseUrl);
   const started = Date.now();
   const base = await committed(p.rig.admin, 'activation-dispatcher', Topics.SegmentsMembership);
   await produceRange(producer, Topics.SegmentsMembership, messages);
@@ -81,6 +84,7 @@ async function measureDeliveries(p: Pipeline, deliveries: number): Promise<strin
   const cpu = meter.used();
   const requests = p.receiver.requests('/throughput').length;
   return [
+    ...(pgStats ? [await topStatements(p.rig.databaseUrl, 25)] : []),
     ...resultBlock(
       [
         'deliveries',
@@ -131,16 +135,22 @@ function receiptsBySeq(receiver: ScriptedReceiver, people: number): Map<number, 
   return out;
 }
 
-/** When the dispatcher's consumer wrote each delivery row (its transaction's start, Postgres's clock on this machine). */
-async function rowTimes(databaseUrl: string, deliveryIds: string[]): Promise<Map<string, number>> {
+/**
+ * When the dispatcher's consumer wrote each delivery row (its transaction's start, Postgres's clock on this machine)
+ * and when the worker began the claim of its first attempt (the worker's clock, taken before the claim's transaction).
+ */
+async function rowTimes(databaseUrl: string, deliveryIds: string[]): Promise<Map<string, { queued: number; claimed: number }>> {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    const { rows } = await db.query<{ delivery_id: string; ms: string }>(
-      'SELECT delivery_id, (extract(epoch FROM created_at) * 1000)::bigint AS ms FROM bench_activation_dispatcher.deliveries WHERE delivery_id = ANY($1::text[])',
+    const { rows } = await db.query<{ delivery_id: string; ms: string; claimed_ms: string }>(
+      `SELECT d.delivery_id, (extract(epoch FROM d.created_at) * 1000)::bigint AS ms,
+              (SELECT (extract(epoch FROM min(a.started_at)) * 1000)::bigint FROM bench_activation_dispatcher.delivery_attempts a
+                WHERE a.delivery_id = d.delivery_id) AS claimed_ms
+         FROM bench_activation_dispatcher.deliveries d WHERE d.delivery_id = ANY($1::text[])`,
       [deliveryIds],
     );
-    return new Map(rows.map((r) => [r.delivery_id, Number(r.ms)]));
+    return new Map(rows.map((r) => [r.delivery_id, { queued: Number(r.ms), claimed: Number(r.claimed_ms) }]));
   } finally {
     await db.end();
   }
@@ -150,7 +160,7 @@ async function caughtUp(p: Pipeline, group: string, topic: string): Promise<bool
   return (await committed(p.rig.admin, group, topic)) >= (await endOffset(p.rig.admin, topic));
 }
 
-async function measureLatency(p: Pipeline, people: number, rate: number, seconds: number): Promise<string[]> {
+async function measureLatency(p: Pipeline, people: number, rate: number, seconds: number, pgStats: boolean): Promise<string[]> {
   await p.call('segment-evaluator', 'POST', '/v1/segments', {
     id: 'flip',
     name: 'flip',
@@ -185,6 +195,7 @@ async function measureLatency(p: Pipeline, people: number, rate: number, seconds
 
   const clock = new StageClock();
   await clock.start(p.rig.kafka);
+  if (pgStats) await resetPgStats(p.rig.databaseUrl);
   const meter = new CpuMeter({
     ...(Object.fromEntries(SERVICES.map((s) => [s, () => p.process[s]!.cpuSeconds()])) as Record<Service, () => number>),
     broker: () => p.rig.broker.cpuSeconds(),
@@ -222,6 +233,8 @@ async function measureLatency(p: Pipeline, people: number, rate: number, seconds
   const stages: Array<[string, number[]]> = STAGE_TOPICS.map(() => [] as number[]).map((list, i) => [STAGE_TOPICS[i].stage, list]);
   const consumerStage: number[] = [];
   const workerStage: number[] = [];
+  const queuedStage: number[] = [];
+  const sendStage: number[] = [];
   for (const [seq, { at, deliveryId }] of received) {
     const times = clock.at.get(seq);
     if (!times || STAGE_TOPICS.some((s) => times[s.topic] === undefined)) continue;
@@ -232,16 +245,24 @@ async function measureLatency(p: Pipeline, people: number, rate: number, seconds
     });
     const row = enqueuedAt.get(deliveryId);
     if (row === undefined) continue;
-    consumerStage.push(row - previous);
-    workerStage.push(at - row);
+    consumerStage.push(row.queued - previous);
+    workerStage.push(at - row.queued);
+    queuedStage.push(row.claimed - row.queued);
+    sendStage.push(at - row.claimed);
   }
-  stages.push(['activation-dispatcher', consumerStage], ['(its delivery worker)', workerStage]);
+  stages.push(
+    ['activation-dispatcher', consumerStage],
+    ['(its delivery worker)', workerStage],
+    ['(row to its claim)', queuedStage],
+    ['(claim to the webhook)', sendStage],
+  );
   const rows = stages.map(([stage, sample]) => {
     const q = percentiles(sample);
     const cpuShare = stage in cpu ? `${fmt((cpu[stage as Service] / sendSeconds) * 100)} %` : '';
     return `| ${stage} | ${fmt(q.p50)} | ${fmt(q.p99)} | ${fmt(q.max)} | ${cpuShare} |`;
   });
   return [
+    ...(pgStats ? [await topStatements(p.rig.databaseUrl, 25)] : []),
     ...resultBlock(
       ['changes sent', 'rate (sent)', 'reached the webhook', 'p50 ms', 'p99 ms', 'max ms', 'Postgres CPU', 'broker CPU'],
       [
@@ -272,19 +293,28 @@ async function main(): Promise<void> {
       profiles: { type: 'string', default: '5000' },
       rate: { type: 'string', default: '500' },
       seconds: { type: 'string', default: '20' },
+      'pg-stats': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
     },
   });
   const receiver = await ScriptedReceiver.start();
   try {
-    await BenchRig.run({ workPrefix: 'tessera-bench-activation-', clientId: 'bench-activation' }, async (rig) => {
+    const pgStats = values['pg-stats'];
+    const rigOptions = {
+      workPrefix: 'tessera-bench-activation-',
+      clientId: 'bench-activation',
+      pgSettings: pgStats ? PG_STATS_SETTINGS : [],
+      cpuProfDir: values['cpu-prof'],
+    };
+    await BenchRig.run(rigOptions, async (rig) => {
       process.stdout.write('starting the broker, Postgres and six services...\n');
       const pipeline = await startPipeline(rig, receiver);
       process.stdout.write(`1. ${fmt(Number(values.deliveries))} deliveries to a local webhook (batch size 100)...\n`);
-      const throughput = await measureDeliveries(pipeline, Number(values.deliveries));
+      const throughput = await measureDeliveries(pipeline, Number(values.deliveries), pgStats);
       process.stdout.write(
         `${throughput.join('\n')}\n2. ${fmt(Number(values.rate))} changes/s for ${values.seconds} s at the gateway, to the webhook...\n`,
       );
-      const latency = await measureLatency(pipeline, Number(values.profiles), Number(values.rate), Number(values.seconds));
+      const latency = await measureLatency(pipeline, Number(values.profiles), Number(values.rate), Number(values.seconds), pgStats);
       process.stdout.write(`${latency.join('\n')}\n\n`);
     });
   } finally {
