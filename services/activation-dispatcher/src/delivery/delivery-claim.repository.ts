@@ -13,6 +13,11 @@ export interface ClaimedBatch {
   leaseToken: string;
   items: DeliveryItem[];
   rows: ClaimedDelivery[];
+  /**
+   * Whether more may be due now: false for a new batch that took every due head whole, so the lane need not claim
+   * again until something wakes it (rows committed, a send finishing) or the poll finds due work.
+   */
+  more: boolean;
 }
 
 interface ClaimedRow {
@@ -23,6 +28,14 @@ interface ClaimedRow {
   age_start_ms: string;
   seq: string;
 }
+
+/**
+ * The transaction's later statements planned as index lookups, as @tessera/persistence's preferIndexPlans does: the
+ * deliveries and their attempts grow fast from empty, and with statistics behind, the attempt rows of a batch were
+ * found by scanning the whole table (milliseconds per claim, growing with the table). A select-list item, so it
+ * costs no round trip of its own.
+ */
+export const PREFER_INDEX_PLANS = `set_config('enable_seqscan', 'off', true) IS NOT NULL AND set_config('plan_cache_mode', 'force_generic_plan', true) IS NOT NULL AS index_plans`;
 
 /** How many unbatched rows per batch slot the bounded head search looks at before the full pass. */
 const HEAD_WINDOW = 4;
@@ -46,34 +59,29 @@ export class DeliveryClaimRepository {
 
   claim(destinationId: string, maxItems: number, nowMs: number, leaseMs: number): Promise<ClaimedBatch | null> {
     return inTransaction(this.pool, async (tx) => {
-      const lock = await tx.query<{ locked: boolean }>(
-        `SELECT pg_try_advisory_xact_lock(hashtext('tessera_delivery_claim:' || current_schema()), hashtext($1)) AS locked`,
-        [destinationId],
-      );
-      if (!lock.rows[0].locked) return null;
       const now = nowMs / 1000;
-      const formed = await tx.query<{ batch_id: string }>(
-        `SELECT batch_id FROM deliveries
-          WHERE destination_id = $1 AND status = 'pending' AND batch_id IS NOT NULL
-            AND next_attempt_at <= to_timestamp($2) AND (lease_until IS NULL OR lease_until <= to_timestamp($2))
-          ORDER BY next_attempt_at LIMIT 1`,
+      // the lock, index plans for the rest of the claim (PREFER_INDEX_PLANS) and the oldest due batch formed earlier
+      // in one round trip (the lookup is read-only, so taking it
+      // without the lock is harmless). OFFSET 0 plans the lookup on its own, on the batch index (formed pending rows
+      // only: the in-flight and retried ones): under ORDER BY ... LIMIT the planner walked the due index instead,
+      // through every pending row of the destination, to find none.
+      const head = await tx.query<{ locked: boolean; batch_id: string | null }>(
+        `SELECT pg_try_advisory_xact_lock(hashtext('tessera_delivery_claim:' || current_schema()), hashtext($1)) AS locked,
+                ${PREFER_INDEX_PLANS},
+                (SELECT f.batch_id FROM (
+                   SELECT batch_id, next_attempt_at FROM deliveries
+                    WHERE destination_id = $1 AND status = 'pending' AND batch_id IS NOT NULL
+                      AND next_attempt_at <= to_timestamp($2) AND (lease_until IS NULL OR lease_until <= to_timestamp($2))
+                    OFFSET 0) f
+                  ORDER BY f.next_attempt_at LIMIT 1) AS batch_id`,
         [destinationId, now],
       );
-      let batchId: string;
-      let ids: string[];
-      if (formed.rows.length > 0) {
-        batchId = formed.rows[0].batch_id;
-        const rows = await tx.query<{ delivery_id: string }>(
-          `SELECT delivery_id FROM deliveries WHERE destination_id = $1 AND batch_id = $2 AND status = 'pending' FOR UPDATE`,
-          [destinationId, batchId],
-        );
-        ids = rows.rows.map((r) => r.delivery_id);
-      } else {
-        batchId = randomUUID();
-        ids = await this.heads(tx, destinationId, now, maxItems);
-      }
+      const { locked, batch_id: formed } = head.rows[0];
+      if (!locked) return null;
+      if (formed !== null) return this.lease(tx, destinationId, formed, { batch: formed }, nowMs, leaseMs, true);
+      const ids = await this.heads(tx, destinationId, now, maxItems);
       if (ids.length === 0) return null;
-      return this.lease(tx, destinationId, batchId, ids, nowMs, leaseMs);
+      return this.lease(tx, destinationId, randomUUID(), { ids }, nowMs, leaseMs, ids.length >= maxItems);
     });
   }
 
@@ -128,55 +136,65 @@ export class DeliveryClaimRepository {
     });
   }
 
+  /**
+   * Leases the given rows (a new batch) or a formed batch's pending rows, in one statement: counts the attempt and
+   * sets the lease, or, for a row withdrawn while a worker that has since died was sending it, makes it
+   * `suppressed` instead of sending it again (delivery-withdrawal.migration.ts). A second statement closes what a
+   * dead worker left `in_flight` as abandoned and writes this attempt's `in_flight` row.
+   */
   private async lease(
     tx: SqlExecutor,
     destinationId: string,
     batchId: string,
-    ids: string[],
+    rows: { ids: string[] } | { batch: string },
     nowMs: number,
     leaseMs: number,
+    more: boolean,
   ): Promise<ClaimedBatch | null> {
     const leaseToken = randomUUID();
-    // a withdrawn row whose worker died mid-send is not sent again (delivery-withdrawal.migration.ts)
-    await tx.query(
-      `UPDATE deliveries SET status = 'suppressed', reason = withdrawn_reason, lease_until = NULL, lease_token = NULL, updated_at = now(), finished_at = now()
-        WHERE delivery_id = ANY($1::text[]) AND status = 'pending' AND withdrawn_reason IS NOT NULL AND (lease_until IS NULL OR lease_until <= to_timestamp($2))`,
-      [ids, nowMs / 1000],
-    );
-    const { rows } = await tx.query<ClaimedRow>(
-      `UPDATE deliveries
-          SET batch_id = $2, attempts = attempts + 1, lease_until = to_timestamp($3), lease_token = $4, updated_at = now()
-        WHERE delivery_id = ANY($1::text[]) AND status = 'pending'
+    const withdrawn = 'd.withdrawn_reason IS NOT NULL';
+    const leased = await tx.query<ClaimedRow & { status: string }>(
+      `UPDATE deliveries d
+          SET status = CASE WHEN ${withdrawn} THEN 'suppressed' ELSE d.status END,
+              reason = CASE WHEN ${withdrawn} THEN d.withdrawn_reason ELSE d.reason END,
+              finished_at = CASE WHEN ${withdrawn} THEN now() ELSE d.finished_at END,
+              batch_id = CASE WHEN ${withdrawn} THEN d.batch_id ELSE $2 END,
+              attempts = CASE WHEN ${withdrawn} THEN d.attempts ELSE d.attempts + 1 END,
+              lease_until = CASE WHEN ${withdrawn} THEN NULL ELSE to_timestamp($3) END,
+              lease_token = CASE WHEN ${withdrawn} THEN NULL ELSE $4 END,
+              updated_at = now()
+        WHERE ${'ids' in rows ? 'd.delivery_id = ANY($1::text[])' : 'd.destination_id = $1 AND d.batch_id = $2'} AND d.status = 'pending'
           -- the advisory lock already keeps claimers apart; this keeps a row from ever being leased twice regardless
-          AND (batch_id IS NULL OR batch_id = $2) AND (lease_until IS NULL OR lease_until <= to_timestamp($5))
-        RETURNING delivery_id, payload, attempts, attempts_at_replay, seq,
-                  (extract(epoch FROM coalesce(replayed_at, created_at)) * 1000)::bigint AS age_start_ms`,
-      [ids, batchId, (nowMs + leaseMs) / 1000, leaseToken, nowMs / 1000],
+          AND (${withdrawn} OR d.batch_id IS NULL OR d.batch_id = $2) AND (d.lease_until IS NULL OR d.lease_until <= to_timestamp($5))
+        RETURNING d.delivery_id, d.status, d.payload, d.attempts, d.attempts_at_replay, d.seq,
+                  (extract(epoch FROM coalesce(d.replayed_at, d.created_at)) * 1000)::bigint AS age_start_ms`,
+      ['ids' in rows ? rows.ids : destinationId, batchId, (nowMs + leaseMs) / 1000, leaseToken, nowMs / 1000],
     );
-    if (rows.length === 0) return null;
-    rows.sort((a, b) => Number(a.seq) - Number(b.seq));
-    const leased = rows.map((r) => r.delivery_id);
+    const claimed = leased.rows.filter((r) => r.status === 'pending').sort((a, b) => Number(a.seq) - Number(b.seq));
+    if (claimed.length === 0) return null;
+    const ids = claimed.map((r) => r.delivery_id);
     await tx.query(
-      `UPDATE delivery_attempts SET outcome = 'abandoned', error = $2, finished_at = greatest(started_at, now())
-        WHERE delivery_id = ANY($1::text[]) AND outcome = 'in_flight'`,
-      [leased, ABANDONED],
-    );
-    await tx.query(
-      `INSERT INTO delivery_attempts (delivery_id, attempt, batch_id, started_at, finished_at, outcome)
+      `WITH abandoned AS (
+         UPDATE delivery_attempts a SET outcome = 'abandoned', error = $5, finished_at = greatest(a.started_at, now())
+           FROM unnest($1::text[], $2::int[]) AS u(id, attempt)
+          WHERE a.delivery_id = u.id AND a.attempt < u.attempt AND a.outcome = 'in_flight')
+       INSERT INTO delivery_attempts (delivery_id, attempt, batch_id, started_at, finished_at, outcome)
        SELECT u.id, u.attempt, $3, to_timestamp($4), to_timestamp($4), 'in_flight' FROM unnest($1::text[], $2::int[]) AS u(id, attempt)`,
-      [leased, rows.map((r) => r.attempts), batchId, nowMs / 1000],
+      [ids, claimed.map((r) => r.attempts), batchId, nowMs / 1000, ABANDONED],
     );
     return {
       batchId,
       destinationId,
       leaseToken,
-      items: rows.map((r) => ({ ...r.payload, deliveryId: r.delivery_id })),
-      rows: rows.map((r) => ({
+      items: claimed.map((r) => ({ ...r.payload, deliveryId: r.delivery_id })),
+      rows: claimed.map((r) => ({
         deliveryId: r.delivery_id,
         attempt: r.attempts,
         budgetAttempts: r.attempts - r.attempts_at_replay,
         ageStartMs: Number(r.age_start_ms),
       })),
+      // a suppressed head (withdrawn) lets its profile's next row become a head at once
+      more: more || claimed.length < leased.rows.length,
     };
   }
 }

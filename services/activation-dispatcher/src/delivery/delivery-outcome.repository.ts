@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { inTransaction, lockWriterLane, writeOutbox, type SqlExecutor } from '@tessera/kafka';
+import { inTransaction, lockWriterLane, writeOutbox } from '@tessera/kafka';
+import { preferIndexPlans } from '@tessera/persistence';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import type { ClaimedBatch } from './delivery-claim.repository';
@@ -20,11 +21,29 @@ export class DeliveryOutcomeRepository {
 
   record(batch: ClaimedBatch, plan: OutcomePlan, nowMs: number, durationMs: number): Promise<AppliedCounts> {
     return inTransaction(this.pool, async (tx) => {
+      await preferIndexPlans(tx); // as in the claim: the batch's rows and attempt rows by key, not by scanning
       const u = plan.updates;
+      const a = plan.attempts;
+      const error = plan.destinationError;
+      // One statement for the rows, their attempt rows and the destination's last error or success (the CTEs touch
+      // other tables, and the rows' NOT EXISTS reads the attempts as they were before it, as when they came second).
       const { rows } = await tx.query<{ delivery_id: string; status: DeliveryStatus | 'suppressed' }>(
-        // withdrawn: the profile lost its permission during this send; what did not get through is suppressed, not
-        // retried nor dead-lettered (delivery-withdrawal.migration.ts)
-        `UPDATE deliveries d
+        `WITH attempts AS (
+           UPDATE delivery_attempts t SET outcome = x.outcome, http_status = x.http_status, error = x.error, finished_at = greatest(t.started_at, to_timestamp($6))
+             FROM unnest($8::text[], $9::int[], $10::text[], $11::int[], $12::text[]) AS x(id, attempt, outcome, http_status, error)
+            WHERE t.delivery_id = x.id AND t.attempt = x.attempt),
+         state AS (
+           INSERT INTO destination_delivery_state AS s (destination_id, last_error, last_error_kind, last_error_status, last_error_at, last_success_at)
+           VALUES ($13, $14, $15, $16, CASE WHEN $14::text IS NULL THEN NULL ELSE to_timestamp($6) END, CASE WHEN $17 THEN to_timestamp($6) END)
+           ON CONFLICT (destination_id) DO UPDATE SET
+             last_error = coalesce(EXCLUDED.last_error, s.last_error),
+             last_error_kind = coalesce(EXCLUDED.last_error_kind, s.last_error_kind),
+             last_error_status = CASE WHEN EXCLUDED.last_error IS NULL THEN s.last_error_status ELSE EXCLUDED.last_error_status END,
+             last_error_at = coalesce(EXCLUDED.last_error_at, s.last_error_at),
+             last_success_at = coalesce(EXCLUDED.last_success_at, s.last_success_at))
+         -- withdrawn: the profile lost its permission during this send; what did not get through is suppressed, not
+         -- retried nor dead-lettered (delivery-withdrawal.migration.ts)
+         UPDATE deliveries d
             SET status = CASE WHEN d.withdrawn_reason IS NOT NULL AND u.status IN ('pending', 'dead') THEN 'suppressed' ELSE u.status END,
                 reason = CASE WHEN d.withdrawn_reason IS NOT NULL AND u.status IN ('pending', 'dead') THEN d.withdrawn_reason
                               -- a delivered row keeps the note it was planned with (removed: consent ... denied) unless a retry's error replaced it
@@ -45,23 +64,18 @@ export class DeliveryOutcomeRepository {
           u.map((x) => x.keepBatch),
           nowMs / 1000,
           batch.leaseToken,
-        ],
-      );
-      const a = plan.attempts;
-      await tx.query(
-        `UPDATE delivery_attempts t SET outcome = u.outcome, http_status = u.http_status, error = u.error, finished_at = greatest(t.started_at, to_timestamp($6))
-           FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[]) AS u(id, attempt, outcome, http_status, error)
-          WHERE t.delivery_id = u.id AND t.attempt = u.attempt`,
-        [
           a.map((x) => x.deliveryId),
           a.map((x) => x.attempt),
           a.map((x) => x.outcome),
           a.map((x) => x.httpStatus),
           a.map((x) => x.error),
-          nowMs / 1000,
+          batch.destinationId,
+          error?.message ?? null,
+          error?.kind ?? null,
+          error?.httpStatus ?? null,
+          plan.anyDelivered,
         ],
       );
-      await this.recordDestinationState(tx, batch.destinationId, plan, nowMs);
       // a lane per destination: outcomes of different destinations commit side by side
       await writeOutbox(
         tx,
@@ -101,20 +115,5 @@ export class DeliveryOutcomeRepository {
       [nowMs / 1000],
     );
     return rows.map((r) => ({ destinationId: r.destination_id, expired: r.n }));
-  }
-
-  private async recordDestinationState(tx: SqlExecutor, destinationId: string, plan: OutcomePlan, nowMs: number): Promise<void> {
-    const error = plan.destinationError;
-    await tx.query(
-      `INSERT INTO destination_delivery_state AS s (destination_id, last_error, last_error_kind, last_error_status, last_error_at, last_success_at)
-       VALUES ($1, $2, $3, $4, CASE WHEN $2::text IS NULL THEN NULL ELSE to_timestamp($5) END, CASE WHEN $6 THEN to_timestamp($5) END)
-       ON CONFLICT (destination_id) DO UPDATE SET
-         last_error = coalesce(EXCLUDED.last_error, s.last_error),
-         last_error_kind = coalesce(EXCLUDED.last_error_kind, s.last_error_kind),
-         last_error_status = CASE WHEN EXCLUDED.last_error IS NULL THEN s.last_error_status ELSE EXCLUDED.last_error_status END,
-         last_error_at = coalesce(EXCLUDED.last_error_at, s.last_error_at),
-         last_success_at = coalesce(EXCLUDED.last_success_at, s.last_success_at)`,
-      [destinationId, error?.message ?? null, error?.kind ?? null, error?.httpStatus ?? null, nowMs / 1000, plan.anyDelivered],
-    );
   }
 }

@@ -157,6 +157,9 @@ export class DestinationLane {
           break;
         }
         this.start(batch);
+        // a new batch that took every due head: looking again now would find nothing (a wasted transaction); rows
+        // committed meanwhile woke the lane (wakeRequested), and rows a finishing send frees wake it too
+        if (!batch.more) break;
       }
     }
   }

@@ -49,20 +49,25 @@ export async function loadPlanContext(
      OR s.sync_id IN (SELECT sync_id FROM sync_members WHERE profile_id = ANY($2::text[]) AND present)`,
     [segmentIds, ids],
   );
-  const members = await tx.query<{ segment_id: string; profile_id: string }>(
-    'SELECT segment_id, profile_id FROM segment_members WHERE profile_id = ANY($1::text[])',
+  // the memberships and what each sync was last sent, in one round trip (present is null for a membership row)
+  const rows = await tx.query<{ segment_id: string | null; sync_id: string | null; profile_id: string; present: boolean | null }>(
+    `SELECT segment_id, NULL AS sync_id, profile_id, NULL::boolean AS present FROM segment_members WHERE profile_id = ANY($1::text[])
+     UNION ALL
+     SELECT NULL, sync_id, profile_id, present FROM sync_members WHERE profile_id = ANY($1::text[])`,
     [ids],
   );
-  const present = await tx.query<{ sync_id: string; profile_id: string; present: boolean }>(
-    'SELECT sync_id, profile_id, present FROM sync_members WHERE profile_id = ANY($1::text[])',
-    [ids],
-  );
+  const members = new Set<string>();
+  const present = new Map<string, boolean>();
+  for (const r of rows.rows) {
+    if (r.present === null) members.add(memberKey(r.segment_id!, r.profile_id));
+    else present.set(presentKey(r.sync_id!, r.profile_id), r.present);
+  }
   return {
     syncs,
     profiles,
     before,
-    members: new Set(members.rows.map((r) => memberKey(r.segment_id, r.profile_id))),
-    present: new Map(present.rows.map((r) => [presentKey(r.sync_id, r.profile_id), r.present])),
+    members,
+    present,
     suppression: await suppressionIndex(tx, [...profiles.values()], [...new Set(syncs.map((s) => s.destinationId))]),
   };
 }
