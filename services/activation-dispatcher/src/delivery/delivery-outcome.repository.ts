@@ -25,22 +25,13 @@ export class DeliveryOutcomeRepository {
       const u = plan.updates;
       const a = plan.attempts;
       const error = plan.destinationError;
-      // One statement for the rows, their attempt rows and the destination's last error or success (the CTEs touch
-      // other tables, and the rows' NOT EXISTS reads the attempts as they were before it, as when they came second).
+      // One statement for the rows and their attempt rows (the rows' NOT EXISTS reads the attempts as they were
+      // before it, as when they came second).
       const { rows } = await tx.query<{ delivery_id: string; status: DeliveryStatus | 'suppressed' }>(
         `WITH attempts AS (
            UPDATE delivery_attempts t SET outcome = x.outcome, http_status = x.http_status, error = x.error, finished_at = greatest(t.started_at, to_timestamp($6))
              FROM unnest($8::text[], $9::int[], $10::text[], $11::int[], $12::text[]) AS x(id, attempt, outcome, http_status, error)
-            WHERE t.delivery_id = x.id AND t.attempt = x.attempt),
-         state AS (
-           INSERT INTO destination_delivery_state AS s (destination_id, last_error, last_error_kind, last_error_status, last_error_at, last_success_at)
-           VALUES ($13, $14, $15, $16, CASE WHEN $14::text IS NULL THEN NULL ELSE to_timestamp($6) END, CASE WHEN $17 THEN to_timestamp($6) END)
-           ON CONFLICT (destination_id) DO UPDATE SET
-             last_error = coalesce(EXCLUDED.last_error, s.last_error),
-             last_error_kind = coalesce(EXCLUDED.last_error_kind, s.last_error_kind),
-             last_error_status = CASE WHEN EXCLUDED.last_error IS NULL THEN s.last_error_status ELSE EXCLUDED.last_error_status END,
-             last_error_at = coalesce(EXCLUDED.last_error_at, s.last_error_at),
-             last_success_at = coalesce(EXCLUDED.last_success_at, s.last_success_at))
+            WHERE t.delivery_id = x.id AND t.attempt = x.attempt)
          -- withdrawn: the profile lost its permission during this send; what did not get through is suppressed, not
          -- retried nor dead-lettered (delivery-withdrawal.migration.ts)
          UPDATE deliveries d
@@ -69,12 +60,20 @@ export class DeliveryOutcomeRepository {
           a.map((x) => x.outcome),
           a.map((x) => x.httpStatus),
           a.map((x) => x.error),
-          batch.destinationId,
-          error?.message ?? null,
-          error?.kind ?? null,
-          error?.httpStatus ?? null,
-          plan.anyDelivered,
         ],
+      );
+      // The destination's row and the outbox lane are where one destination's outcomes queue behind each other:
+      // both come last, so each holds them only for the rest of its transaction.
+      await tx.query(
+        `INSERT INTO destination_delivery_state AS s (destination_id, last_error, last_error_kind, last_error_status, last_error_at, last_success_at)
+         VALUES ($1, $2, $3, $4, CASE WHEN $2::text IS NULL THEN NULL ELSE to_timestamp($5) END, CASE WHEN $6 THEN to_timestamp($5) END)
+         ON CONFLICT (destination_id) DO UPDATE SET
+           last_error = coalesce(EXCLUDED.last_error, s.last_error),
+           last_error_kind = coalesce(EXCLUDED.last_error_kind, s.last_error_kind),
+           last_error_status = CASE WHEN EXCLUDED.last_error IS NULL THEN s.last_error_status ELSE EXCLUDED.last_error_status END,
+           last_error_at = coalesce(EXCLUDED.last_error_at, s.last_error_at),
+           last_success_at = coalesce(EXCLUDED.last_success_at, s.last_success_at)`,
+        [batch.destinationId, error?.message ?? null, error?.kind ?? null, error?.httpStatus ?? null, nowMs / 1000, plan.anyDelivered],
       );
       // a lane per destination: outcomes of different destinations commit side by side
       await writeOutbox(
