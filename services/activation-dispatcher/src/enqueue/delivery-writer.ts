@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '@tessera/kafka';
 import { runQuery } from '../database/run-query';
-import { buildUnnestDelete, buildUnnestInsert } from '@tessera/persistence';
+import { buildUnnestInsert } from '@tessera/persistence';
 import type { DeliveryPlanner } from './delivery-planner';
 
 export interface WriteSummary {
@@ -79,56 +79,34 @@ export async function writePlan(tx: SqlExecutor, plan: DeliveryPlanner): Promise
     inserted = result.rows;
   }
   const presence = [...plan.presence.values()];
-  if (presence.length > 0) {
-    await runQuery(
-      tx,
-      buildUnnestInsert({
-        table: 'sync_members',
-        columns: [
-          { name: 'sync_id', type: 'text' },
-          { name: 'profile_id', type: 'text' },
-          { name: 'present', type: 'boolean' },
-        ],
-        rows: presence.map((p) => ({ sync_id: p.syncId, profile_id: p.profileId, present: p.present })),
-        onConflict: { target: ['sync_id', 'profile_id'], update: ['present', { column: 'updated_at', expression: 'now()' }] },
-      }),
-    );
-  }
   const memberships = [...plan.memberships.values()];
   const entered = memberships.filter((m) => m.entered);
   const exited = memberships.filter((m) => !m.entered);
-  if (exited.length > 0) {
-    await runQuery(
-      tx,
-      buildUnnestDelete({
-        table: 'segment_members',
-        key: [
-          { name: 'segment_id', type: 'text' },
-          { name: 'profile_id', type: 'text' },
-        ],
-        rows: exited.map((m) => ({ segment_id: m.segmentId, profile_id: m.profileId })),
-      }),
-    );
-  }
-  if (entered.length > 0) {
-    await runQuery(
-      tx,
-      buildUnnestInsert({
-        table: 'segment_members',
-        columns: [
-          { name: 'segment_id', type: 'text' },
-          { name: 'profile_id', type: 'text' },
-          { name: 'segment_version', type: 'integer' },
-          { name: 'entered_at', type: 'timestamptz' },
-        ],
-        rows: entered.map((m) => ({
-          segment_id: m.segmentId,
-          profile_id: m.profileId,
-          segment_version: m.segmentVersion,
-          entered_at: new Date(m.at),
-        })),
-        onConflict: { target: ['segment_id', 'profile_id'], update: ['segment_version'] },
-      }),
+  if (presence.length + memberships.length > 0) {
+    // what each sync was sent and the segment membership projection, in one round trip (one row per key in each:
+    // the planner keeps the last word per sync and profile, and per segment and profile)
+    await tx.query(
+      `WITH exited AS (
+         DELETE FROM segment_members t USING unnest($4::text[], $5::text[]) AS v(segment_id, profile_id)
+          WHERE t.segment_id = v.segment_id AND t.profile_id = v.profile_id),
+       entered AS (
+         INSERT INTO segment_members (segment_id, profile_id, segment_version, entered_at)
+         SELECT * FROM unnest($6::text[], $7::text[], $8::int[], $9::timestamptz[])
+         ON CONFLICT (segment_id, profile_id) DO UPDATE SET segment_version = EXCLUDED.segment_version)
+       INSERT INTO sync_members (sync_id, profile_id, present)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bool[])
+       ON CONFLICT (sync_id, profile_id) DO UPDATE SET present = EXCLUDED.present, updated_at = now()`,
+      [
+        presence.map((p) => p.syncId),
+        presence.map((p) => p.profileId),
+        presence.map((p) => p.present),
+        exited.map((m) => m.segmentId),
+        exited.map((m) => m.profileId),
+        entered.map((m) => m.segmentId),
+        entered.map((m) => m.profileId),
+        entered.map((m) => m.segmentVersion),
+        entered.map((m) => new Date(m.at)),
+      ],
     );
   }
   return {

@@ -3,7 +3,6 @@ import { decode, Topics } from '@tessera/contracts';
 import { ok, type ApplyContext, type InboundMessage, type StepResult } from '@tessera/kafka';
 import { KafkaBatchConsumer, type KafkaBatchApplier } from '@tessera/kafka-nest';
 import type { Registry } from '@tessera/observability';
-import { preferIndexPlans } from '@tessera/persistence';
 import { METRICS_REGISTRY } from '@tessera/service-kit';
 import { DeliveryWorker } from '../delivery/delivery.worker';
 import type { WriteSummary } from '../enqueue/delivery-writer';
@@ -48,8 +47,6 @@ export class ActivationInputConsumer implements KafkaBatchApplier<ActivationInpu
 
   async apply(ctx: ApplyContext<ActivationInput>): Promise<void> {
     const stopTimer = this.metrics.sliceDuration.startTimer();
-    // the projections and deliveries grow fast from empty: with statistics behind, key lookups were planned as scans
-    await preferIndexPlans(ctx.tx);
     const inputs = ctx.records.map((r) => r.value);
     let summary: WriteSummary;
     if (ctx.topic === Topics.SegmentsMembership)

@@ -15,20 +15,41 @@ type ProfileRecord = {
   is_test: boolean;
 };
 
+const PROFILE_COLUMNS = 'profile_id, version, status, merged_into, traits, identifiers, consent, computed, is_test';
+
 /**
  * Row-locks the profiles (creating empty rows for ids not seen yet) in id order, for the rest of the transaction.
  * Every path that decides what to send about a profile (the consumer, suppressions, mirrors) takes this lock first,
  * so two decisions about one profile never interleave and `sync_members` stays true to what was enqueued.
+ *
+ * One round trip when every profile exists (the steady state): the INSERT of the missing ones and the lock of the
+ * rest are one statement. That statement's SELECT does not see rows its own INSERT (or a transaction that committed
+ * while it waited on a conflict) created, so ids it did not return are locked and read in a second one. It also turns
+ * index plans on for the rest of the transaction (@tessera/persistence's preferIndexPlans, without a round trip of
+ * its own): the dispatcher's tables grow fast from empty, and with statistics behind, the slice's key lookups were
+ * planned as scans.
  */
 export async function lockProfiles(tx: SqlExecutor, ids: Iterable<string>): Promise<Map<string, ProfileState>> {
   const sorted = [...new Set(ids)].sort();
   if (sorted.length === 0) return new Map();
-  await tx.query('INSERT INTO profiles (profile_id) SELECT unnest($1::text[]) ON CONFLICT (profile_id) DO NOTHING', [sorted]);
   const { rows } = await tx.query<ProfileRecord>(
-    `SELECT profile_id, version, status, merged_into, traits, identifiers, consent, computed, is_test
-       FROM profiles WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE`,
+    `WITH plans AS MATERIALIZED (
+       SELECT set_config('enable_seqscan', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)),
+     created AS (
+       INSERT INTO profiles (profile_id) SELECT unnest($1::text[]) FROM plans ON CONFLICT (profile_id) DO NOTHING)
+     SELECT ${PROFILE_COLUMNS} FROM profiles WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE`,
     [sorted],
   );
+  const seen = new Set(rows.map((r) => r.profile_id));
+  const unseen = sorted.filter((id) => !seen.has(id));
+  if (unseen.length > 0) {
+    const more = await tx.query<ProfileRecord>(
+      `SELECT ${PROFILE_COLUMNS} FROM profiles WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE`,
+      [unseen],
+    );
+    rows.push(...more.rows);
+    rows.sort((a, b) => (a.profile_id < b.profile_id ? -1 : a.profile_id > b.profile_id ? 1 : 0));
+  }
   return new Map(
     rows.map((r) => [
       r.profile_id,
