@@ -4,6 +4,7 @@ import type { DeliveryItem } from '@tessera/destinations';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import { PREFER_INDEX_PLANS } from '../database/index-plans';
 import type { ClaimedDelivery } from './outcome-plan';
 
 /** A batch claimed for one send: its rows are leased to `leaseToken` until the lease runs out. */
@@ -28,14 +29,6 @@ interface ClaimedRow {
   age_start_ms: string;
   seq: string;
 }
-
-/**
- * The transaction's later statements planned as index lookups, as @tessera/persistence's preferIndexPlans does: the
- * deliveries and their attempts grow fast from empty, and with statistics behind, the attempt rows of a batch were
- * found by scanning the whole table (milliseconds per claim, growing with the table). A select-list item, so it
- * costs no round trip of its own.
- */
-export const PREFER_INDEX_PLANS = `set_config('enable_seqscan', 'off', true) IS NOT NULL AND set_config('plan_cache_mode', 'force_generic_plan', true) IS NOT NULL AS index_plans`;
 
 /** How many unbatched rows per batch slot the bounded head search looks at before the full pass. */
 const HEAD_WINDOW = 4;

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '@tessera/kafka';
+import { PREFER_INDEX_PLANS } from '../database/index-plans';
 import { runQuery } from '../database/run-query';
 import { buildUnnestUpdate } from '@tessera/persistence';
 import type { ProfileState } from './profile-state';
@@ -26,15 +27,13 @@ const PROFILE_COLUMNS = 'profile_id, version, status, merged_into, traits, ident
  * rest are one statement. That statement's SELECT does not see rows its own INSERT (or a transaction that committed
  * while it waited on a conflict) created, so ids it did not return are locked and read in a second one. It also turns
  * index plans on for the rest of the transaction (@tessera/persistence's preferIndexPlans, without a round trip of
- * its own): the dispatcher's tables grow fast from empty, and with statistics behind, the slice's key lookups were
- * planned as scans.
+ * its own; see PREFER_INDEX_PLANS).
  */
 export async function lockProfiles(tx: SqlExecutor, ids: Iterable<string>): Promise<Map<string, ProfileState>> {
   const sorted = [...new Set(ids)].sort();
   if (sorted.length === 0) return new Map();
   const { rows } = await tx.query<ProfileRecord>(
-    `WITH plans AS MATERIALIZED (
-       SELECT set_config('enable_seqscan', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)),
+    `WITH plans AS MATERIALIZED (SELECT ${PREFER_INDEX_PLANS}),
      created AS (
        INSERT INTO profiles (profile_id) SELECT unnest($1::text[]) FROM plans ON CONFLICT (profile_id) DO NOTHING)
      SELECT ${PROFILE_COLUMNS} FROM profiles WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE`,
