@@ -19,9 +19,8 @@ const DEFAULT_FETCH_BYTES = 4 * 1_048_576;
  */
 const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
 /**
- * Every partition of a fetch in hand at once: the ExactlyOnceProcessor commits their slices in a few shared
- * transactions (group commit), and kafkajs fetches again only once all were handled. With a few at a time, a message arriving just after a
- * fetch waited for ceil(partitions / n) rounds of transactions before its own fetch.
+ * Every partition of a fetch handed over in one turn: their first slices reach the ExactlyOnceProcessor together,
+ * which commits them in a few shared transactions (group commit).
  */
 const DEFAULT_PARTITIONS_AT_ONCE = 64;
 
