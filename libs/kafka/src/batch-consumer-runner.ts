@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { toInboundMessage, type BatchHandler, type BatchOutcome, type ConsumedBatch } from './consumed-batch';
+import { toInboundMessage, type BatchHandler, type BatchOutcome, type ConsumedBatch, type InboundMessage } from './consumed-batch';
 import { KafkaConsumerMetrics } from './metrics';
 import { OffsetCommitCoalescer } from './offset-commit-coalescer';
 import { PartitionSliceQueue } from './partition-slice-queue';
@@ -185,27 +185,40 @@ export class BatchConsumerRunner {
     const { topic, partition } = batch;
     if (batch.messages.length === 0) return;
     const queue = this.queueOf(topic, partition);
-    await queue.whenEmpty();
-    if (this.stopped) return this.stopping;
-    if (generation <= this.revokedGeneration && this.revokedBy) throw this.revokedBy;
+    let messages = batch.messages.map((m) => toInboundMessage(topic, partition, m));
+    // What arrived while a slice waits joins it, up to a full slice: the next transaction takes everything that came
+    // in meanwhile (small slices when caught up, full ones under a backlog), and kafkajs need not wait to fetch again.
+    const waiting = queue.lastWaiting();
+    if (waiting && waiting.generation === generation && waiting.batch.messages.length < this.maxMessagesPerCall) {
+      const joining = messages.slice(0, this.maxMessagesPerCall - waiting.batch.messages.length);
+      messages = messages.slice(joining.length);
+      waiting.batch = { ...waiting.batch, highWatermark: batch.highWatermark, messages: [...waiting.batch.messages, ...joining] };
+      waiting.nextOffset = nextOffsetAfter(joining);
+    }
+    if (messages.length > 0) {
+      // At most one fetched batch waits behind the running slice: the backpressure.
+      await queue.whenEmpty();
+      if (this.stopped) return this.stopping;
+      if (generation <= this.revokedGeneration && this.revokedBy) throw this.revokedBy;
+    }
     const slices: QueuedSlice[] = [];
-    for (let start = 0; start < batch.messages.length; start += this.maxMessagesPerCall) {
-      const messages = batch.messages.slice(start, start + this.maxMessagesPerCall).map((m) => toInboundMessage(topic, partition, m));
+    for (let start = 0; start < messages.length; start += this.maxMessagesPerCall) {
+      const sliced = messages.slice(start, start + this.maxMessagesPerCall);
       slices.push({
         batch: {
           groupId: this.opts.groupId,
           topic,
           partition,
           highWatermark: batch.highWatermark,
-          messages,
+          messages: sliced,
           receivedAt,
           heartbeat: () => this.heartbeat(),
         },
         generation,
-        nextOffset: (BigInt(messages[messages.length - 1].offset) + 1n).toString(),
+        nextOffset: nextOffsetAfter(sliced),
       });
     }
-    queue.push(slices);
+    if (slices.length > 0) queue.push(slices);
     // kafkajs's next fetch of this partition starts after the batch; what Kafka commits waits for the database.
     payload.resolveOffset(batch.messages[batch.messages.length - 1].offset);
   }
@@ -332,4 +345,8 @@ function endsMembership(err: unknown): boolean {
     type === 'ILLEGAL_GENERATION' ||
     type === 'UNKNOWN_MEMBER_ID'
   );
+}
+
+function nextOffsetAfter(messages: readonly InboundMessage[]): string {
+  return (BigInt(messages[messages.length - 1].offset) + 1n).toString();
 }

@@ -68,4 +68,46 @@ describe('the runner fetches while slices are handled (embedded broker)', () => 
     await admin.disconnect();
     expect(committed.partitions.sort((a, b) => a.partition - b.partition).map((p) => p.offset)).toEqual(['2', '1']);
   }, 60_000);
+
+  it('adds what is fetched while a slice waits to that slice, so one transaction takes everything that came in meanwhile', async () => {
+    await createTestTopics(broker.brokers, [{ topic: 'pl.join', numPartitions: 1 }]);
+    const slices: string[][] = [];
+    const fetchedUpTo: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The runner's consumer, to see when kafkajs hands a fetched batch over (its START_BATCH_PROCESS event).
+    const watched = Object.create(kafka) as Kafka;
+    watched.consumer = (config) => {
+      const consumer = kafka.consumer(config);
+      consumer.on(consumer.events.START_BATCH_PROCESS, ({ payload }) => fetchedUpTo.push(payload.lastOffset));
+      return consumer;
+    };
+    const runner = new BatchConsumerRunner({
+      kafka: watched,
+      groupId: 'pl-join',
+      topics: ['pl.join'],
+      service: 'pl_join_test',
+      registry: new Registry(),
+      maxWaitTimeMs: 100,
+      handler: async (batch: ConsumedBatch) => {
+        slices.push(batch.messages.map((m) => m.value?.toString() ?? ''));
+        if (batch.messages.some((m) => m.value?.toString() === 'slow')) await held;
+      },
+    });
+    await runner.start();
+    try {
+      await producer.sendBatch([{ topic: 'pl.join', messages: [{ value: 'slow' }] }]);
+      await eventually(() => slices.length === 1, 20_000);
+      await producer.sendBatch([{ topic: 'pl.join', messages: [{ value: 'a' }] }]);
+      await eventually(() => fetchedUpTo.includes('1'), 10_000);
+      await producer.sendBatch([{ topic: 'pl.join', messages: [{ value: 'b' }] }]);
+      await eventually(() => fetchedUpTo.includes('2'), 10_000);
+      release();
+      await eventually(() => slices.flat().includes('b'), 10_000);
+    } finally {
+      release();
+      await runner.stop();
+    }
+    expect(slices).toEqual([['slow'], ['a', 'b']]);
+  }, 60_000);
 });

@@ -20,9 +20,9 @@ export class PartitionSliceQueue<S> {
     if (!this.running) void this.drain();
   }
 
-  /** Slices waiting behind the one running. */
-  get backlog(): number {
-    return this.waiting.length;
+  /** The last slice waiting (not started yet): the caller may still add to it. */
+  lastWaiting(): S | undefined {
+    return this.waiting[this.waiting.length - 1];
   }
 
   /** Resolves once no slice waits (one may still run): the moment to hand over the next fetched batch. */
