@@ -192,7 +192,13 @@ export class BatchConsumerRunner {
     if (waiting && waiting.generation === generation && waiting.batch.messages.length < this.maxMessagesPerCall) {
       const joining = messages.slice(0, this.maxMessagesPerCall - waiting.batch.messages.length);
       messages = messages.slice(joining.length);
-      waiting.batch = { ...waiting.batch, highWatermark: batch.highWatermark, messages: [...waiting.batch.messages, ...joining] };
+      waiting.batch = {
+        ...waiting.batch,
+        highWatermark: batch.highWatermark,
+        messages: [...waiting.batch.messages, ...joining],
+        // The hop trace's "received" of a slice that grew while it waited is its last addition.
+        receivedAt,
+      };
       waiting.nextOffset = nextOffsetAfter(joining);
     }
     if (messages.length > 0) {
