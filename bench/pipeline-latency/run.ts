@@ -137,6 +137,8 @@ async function measure(p: Pipeline, o: Options): Promise<string[]> {
     600_000,
     'the users reaching the end of the pipeline',
   );
+  // Until every user reached the end: what the run cost in all, whether it was done during the sending or after.
+  const cpuToEnd = meter.used();
   await clock.stop();
 
   const receipts = o.activation ? webhookReceipts(p.receiver) : new Map<number, number>();
@@ -168,6 +170,9 @@ async function measure(p: Pipeline, o: Options): Promise<string[]> {
   const cpuCells = [...p.services, 'postgres', 'broker'].map(
     (name) => `${name} ${fmt(((cpu as Record<string, number>)[name] / sendSeconds) * 100)} %`,
   );
+  const perEvent = (name: string) => ((cpuToEnd as Record<string, number>)[name] / total) * 1e6;
+  const cpuPerEvent = [...p.services, 'postgres', 'broker'].map((name) => `${name} ${fmt(perEvent(name))}`);
+  const cpuTotal = [...p.services, 'postgres', 'broker'].reduce((sum, name) => sum + perEvent(name), 0);
   const profileP99 = percentiles(profiles).p99;
   const lines = [
     ...resultBlock(
@@ -211,6 +216,7 @@ async function measure(p: Pipeline, o: Options): Promise<string[]> {
     '',
     ...(failures.length > 0 ? [`the gateway refused ${fmt(failures.length)} events (not counted): ${failures[0]}`, ''] : []),
     `CPU while the users came in (one core = 100 %): ${cpuCells.join(', ')}`,
+    `CPU µs per user until the last reached the end: ${cpuPerEvent.join(', ')}; total ${fmt(cpuTotal)}`,
     `to profile p99 at ${fmt(o.rate)} users/s (target <= 250 ms at 1,000/s): ${profileP99 <= 250 ? 'MET' : 'NOT MET'}`,
     '',
   ];

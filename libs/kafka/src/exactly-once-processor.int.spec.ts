@@ -215,4 +215,38 @@ describe('ExactlyOnceProcessor (Postgres)', () => {
     expect(rows[0].value?.toString()).toBe('zero');
     expect(rows[0].headers[MessageHeaders.dlqEnvelopeError]).toBe('envelope broken');
   });
+
+  it('writes the sequence marks, the offset advance and the outbox in one statement: five round trips besides the handler', async () => {
+    const statements: string[] = [];
+    const counting = {
+      connect: async () => {
+        const client = await db.pool.connect();
+        const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+        return Object.assign(client, {
+          query: (...args: unknown[]) => {
+            const first = args[0] as string | { text: string };
+            statements.push(typeof first === 'string' ? first : first.text);
+            return query(...args);
+          },
+        });
+      },
+    };
+    const p = new ExactlyOnceProcessor<number>({
+      pool: counting,
+      groupId: 'g',
+      service: 'test',
+      decode: decodeNumber,
+      apply: applyNumbers,
+    });
+    const relayed = (n: number) => ({ [MessageHeaders.sequence]: `origin-a:c:up:in:0:${n + 1}` });
+    await p.handleBatch(batch(range(0, 5, relayed)));
+    // BEGIN, fence lock, marks read, the handler's one INSERT, the marks + offset + outbox statement, COMMIT.
+    expect(statements).toHaveLength(6);
+    expect(await appliedRows()).toHaveLength(5);
+    const marks = await db.pool.query('SELECT lane, last_pos FROM kafka_inbox_sequences');
+    expect(marks.rows).toEqual([{ lane: 'c:up:in:0', last_pos: '5' }]);
+    const offsets = await db.pool.query('SELECT next_offset FROM kafka_consumer_offsets WHERE group_id = $1', ['g']);
+    expect(offsets.rows).toEqual([{ next_offset: '5' }]);
+    expect(await readOutboxMessages(db.pool)).toHaveLength(5);
+  });
 });

@@ -6,12 +6,12 @@ import { contractDlqEncoder, type DlqEncoder } from './dlq-envelope';
 import { hopTraceEnabled, stampHopTrace } from './hop-trace';
 import { InboxDedupe } from './inbox-dedupe';
 import { MessageHeaders } from './message-headers';
-import { advanceFences, lockFences, OffsetFence } from './offset-fence';
+import { advanceFencesSql, lockFences, OffsetFence } from './offset-fence';
 import { preparingExecutor, type PreparingConnection } from './prepared-statements';
 import { parseOutboxSequence } from './outbox-sequence';
 import { consumerLane, type OutboxLane } from './outbox-lane';
-import { writeOutboxLanes, type OutboxEntry } from './outbox-writer';
-import { SequenceDedupe } from './sequence-dedupe';
+import { writeOutboxLanes, type AlongsideWrite, type OutboxEntry } from './outbox-writer';
+import { SequenceDedupe, type Mark } from './sequence-dedupe';
 import { settle, SliceGroupCommit, type Settled } from './slice-group-commit';
 import { inTransaction, withConnection, type SqlExecutor, type SqlPool } from './sql-client';
 import { DlqReasonCode, ok, type DlqReason, type StepResult } from './step-result';
@@ -198,7 +198,8 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
       const nextOffsets = await lockFences(tx, fences);
       const fresh = slices.map(({ messages }, i) => notAppliedYet(messages, nextOffsets[i]));
       const outcomes = slices.map(({ messages }, i) => ({ ...emptyOutcome(), skipped: messages.length - fresh[i].length }));
-      const unseen = this.dedupe ? await this.dropDuplicates(tx, slices, fresh, outcomes) : fresh;
+      const moved: Mark[] = [];
+      const unseen = this.dedupe ? await this.dropDuplicates(tx, slices, fresh, outcomes, moved) : fresh;
       const lanes: { lane: OutboxLane; entries: readonly OutboxEntry[] }[] = [];
       const advances: { fence: OffsetFence; nextOffset: bigint }[] = [];
       for (const [i, slice] of slices.entries()) {
@@ -211,8 +212,11 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
         advances.push({ fence: fences[i], nextOffset: BigInt(fresh[i][fresh[i].length - 1].offset) + 1n });
         outcomes[i] = { ...outcomes[i], ...ctx.outcome() };
       }
-      await writeOutboxLanes(tx, lanes);
-      await advanceFences(tx, advances);
+      // The marks, the offsets and the outbox rows in one statement: the transaction's last before COMMIT.
+      const alongside: AlongsideWrite[] = [];
+      if (moved.length > 0) alongside.push((params) => this.sequences.writeMarksSql(params, moved));
+      if (advances.length > 0) alongside.push((params) => advanceFencesSql(params, advances));
+      await writeOutboxLanes(tx, lanes, alongside);
       return outcomes;
     });
     for (const ctx of applied) {
@@ -255,19 +259,23 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
   /**
    * Relayed messages (tessera-seq) are checked against the sequence marks, which costs no row per message;
    * others with a tessera-msg-id (direct producers, relays of earlier releases) against the inbox. One read and
-   * one write of each for all the slices of the transaction.
+   * one write of each for all the slices of the transaction; the marks that moved are pushed to `moved`, and
+   * written with the outbox rows at the end.
    */
   private async dropDuplicates(
     tx: SqlExecutor,
     slices: readonly SliceWork[],
     fresh: readonly (readonly InboundMessage[])[],
     outcomes: BatchOutcome[],
+    moved: Mark[],
   ): Promise<InboundMessage[][]> {
     const sequences = fresh.map((messages) => messages.map((m) => parseOutboxSequence(m.headers[MessageHeaders.sequence])));
-    const repeated = await this.sequences.checkPartitions(
+    const checked = await this.sequences.findDuplicates(
       tx,
       slices.map(({ batch }, i) => ({ topic: batch.topic, partition: batch.partition, sequences: sequences[i] })),
     );
+    const repeated = checked.duplicates;
+    moved.push(...checked.moved);
     const ids: string[] = [];
     fresh.forEach((messages, s) =>
       messages.forEach((m, i) => {

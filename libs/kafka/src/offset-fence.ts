@@ -1,5 +1,6 @@
 import { KafkaTables } from './kafka-tables.ddl';
 import type { SqlExecutor } from './sql-client';
+import { StatementParams } from './statement-parts';
 
 /**
  * The consumed-offset row of one (group, topic, partition), read and written inside the batch transaction.
@@ -61,15 +62,15 @@ export async function lockFences(tx: SqlExecutor, fences: readonly OffsetFence[]
 /** Moves each fence's next offset forward (never back) in one statement; the rows are locked already. */
 export async function advanceFences(tx: SqlExecutor, advances: readonly { fence: OffsetFence; nextOffset: bigint }[]): Promise<void> {
   if (advances.length === 0) return;
-  await tx.query(
-    `UPDATE ${KafkaTables.offsets} AS o SET next_offset = a.next_offset, updated_at = now()
-     FROM unnest($2::text[], $3::int[], $4::bigint[]) AS a(topic, partition, next_offset)
-     WHERE o.group_id = $1 AND o.topic = a.topic AND o.partition = a.partition AND o.next_offset < a.next_offset`,
-    [
-      advances[0].fence.groupId,
-      advances.map((a) => a.fence.topic),
-      advances.map((a) => a.fence.partition),
-      advances.map((a) => a.nextOffset.toString()),
-    ],
-  );
+  const params = new StatementParams();
+  await tx.query(advanceFencesSql(params, advances), params.values);
+}
+
+/** The UPDATE of `advanceFences`, with its values bound in `params`: a part of a larger statement (a WITH clause). */
+export function advanceFencesSql(params: StatementParams, advances: readonly { fence: OffsetFence; nextOffset: bigint }[]): string {
+  return `UPDATE ${KafkaTables.offsets} AS o SET next_offset = a.next_offset, updated_at = now()
+     FROM unnest(${params.bind(advances.map((a) => a.fence.topic))}::text[], ${params.bind(advances.map((a) => a.fence.partition))}::int[],
+                 ${params.bind(advances.map((a) => a.nextOffset.toString()))}::bigint[]) AS a(topic, partition, next_offset)
+     WHERE o.group_id = ${params.bind(advances[0].fence.groupId)} AND o.topic = a.topic AND o.partition = a.partition
+       AND o.next_offset < a.next_offset`;
 }

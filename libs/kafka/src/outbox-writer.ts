@@ -5,6 +5,7 @@ import { encodeOutboxBatch, type PackedMessage } from './outbox-batch-codec';
 import type { OutboxLane } from './outbox-lane';
 import { OUTBOX_MEMORY_KEY_SQL, outboxMemory } from './outbox-memory';
 import type { SqlExecutor } from './sql-client';
+import { StatementParams } from './statement-parts';
 
 /** A message to publish later through the outbox. Header values are UTF-8 strings. */
 export interface OutgoingMessage {
@@ -55,15 +56,21 @@ export async function writeOutbox(tx: SqlExecutor, lane: OutboxLane, entries: re
   return ids;
 }
 
+/** A data-modifying statement (an INSERT, UPDATE or DELETE without RETURNING) that rides along in the outbox insert. */
+export type AlongsideWrite = (params: StatementParams) => string;
+
 /**
  * `writeOutbox` for several lanes of one transaction (a group commit's partitions): one statement for all of them.
- * Rows are inserted lane after lane, each lane's in order, so each lane's ids still follow its order.
+ * Rows are inserted lane after lane, each lane's in order, so each lane's ids still follow its order. `alongside`
+ * writes of the same transaction (the offset advance, the sequence marks) run in the same statement as WITH
+ * clauses, which Postgres runs to completion whatever the main query reads: a round trip each saved.
  */
 export async function writeOutboxLanes(
   tx: SqlExecutor,
   lanes: readonly { lane: OutboxLane; entries: readonly OutboxEntry[] }[],
+  alongside: readonly AlongsideWrite[] = [],
 ): Promise<string[][]> {
-  const values: unknown[] = [];
+  const params = new StatementParams();
   const tuples: string[] = [];
   const chunks: Array<{ messages: PackedMessage[]; bytes: number }> = [];
   const ids = lanes.map(({ lane, entries }) => {
@@ -84,19 +91,21 @@ export async function writeOutboxLanes(
       const chunk = messages.slice(start, start + MAX_MESSAGES_PER_PACKED_ROW);
       const packed = encodeOutboxBatch(chunk);
       chunks.push({ messages: chunk, bytes: packed.length });
-      const at = values.push(lane.id, chunk.length, packed) - 3;
-      tuples.push(`($${at + 1}::text, $${at + 2}::int, $${at + 3}::bytea)`);
+      tuples.push(`(${params.bind(lane.id)}::text, ${params.bind(chunk.length)}::int, ${params.bind(packed)}::bytea)`);
     }
     return laneIds;
   });
-  if (tuples.length === 0) return ids;
+  const others = alongside.map((write, i) => `w${i} AS (${write(params)})`);
+  if (tuples.length === 0) {
+    if (others.length > 0) await tx.query(`WITH ${others.join(', ')} SELECT 1`, params.values);
+    return ids;
+  }
   // One round trip: the INSERT in a data-modifying WITH runs to completion, and the NOTIFY rides along.
-  const channel = values.push(OUTBOX_NOTIFY_CHANNEL);
   const { rows } = await tx.query<{ id: string; memory_key: string }>(
-    `WITH written AS (INSERT INTO ${KafkaTables.outboxBatches} (lane, message_count, packed) VALUES ${tuples.join(', ')} RETURNING id),
-          notified AS (SELECT pg_notify($${channel}, current_schema()))
+    `WITH ${[...others, ''].join(', ')}written AS (INSERT INTO ${KafkaTables.outboxBatches} (lane, message_count, packed) VALUES ${tuples.join(', ')} RETURNING id),
+          notified AS (SELECT pg_notify(${params.bind(OUTBOX_NOTIFY_CHANNEL)}, current_schema()))
      SELECT written.id, ${OUTBOX_MEMORY_KEY_SQL} AS memory_key FROM written, notified`,
-    values,
+    params.values,
   );
   // The ids come from the sequence in VALUES order, so ascending ids are the chunks in order.
   const inserted = rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

@@ -1,8 +1,10 @@
 import { KafkaTables } from './kafka-tables.ddl';
 import type { OutboxSequence } from './outbox-sequence';
 import type { SqlExecutor } from './sql-client';
+import { StatementParams } from './statement-parts';
 
-interface Mark {
+/** A high-water mark that moved in this transaction and must be written with it. */
+export interface Mark {
   topic: string;
   partition: number;
   origin: string;
@@ -47,6 +49,19 @@ export class SequenceDedupe {
 
   /** `check` for the slices of several partitions (each partition once) in one transaction. */
   async checkPartitions(tx: SqlExecutor, slices: readonly PartitionSequences[]): Promise<boolean[][]> {
+    const { duplicates, moved } = await this.findDuplicates(tx, slices);
+    if (moved.length > 0) {
+      const params = new StatementParams();
+      await tx.query(this.writeMarksSql(params, moved), params.values);
+    }
+    return duplicates;
+  }
+
+  /**
+   * `checkPartitions` without the write: the marks that moved come back, to be written later in the same
+   * transaction (`writeMarksSql`, folded into the transaction's last statement).
+   */
+  async findDuplicates(tx: SqlExecutor, slices: readonly PartitionSequences[]): Promise<{ duplicates: boolean[][]; moved: Mark[] }> {
     const wanted = slices.filter((s) => s.sequences.some((seq) => seq !== undefined));
     const marks = wanted.length > 0 ? await this.readMarks(tx, wanted) : new Map<string, Mark>();
     const duplicates = slices.map(({ topic, partition, sequences }) => {
@@ -65,11 +80,17 @@ export class SequenceDedupe {
         return false;
       });
     });
-    await this.writeMarks(
-      tx,
-      [...marks.values()].filter((m) => m.changed),
-    );
-    return duplicates;
+    return { duplicates, moved: [...marks.values()].filter((m) => m.changed) };
+  }
+
+  /** The upsert of the marks that moved, with its values bound in `params`: a part of a larger statement. */
+  writeMarksSql(params: StatementParams, moved: readonly Mark[]): string {
+    return `INSERT INTO ${KafkaTables.inboxSequences} (group_id, topic, partition, origin, lane, last_pos)
+       SELECT ${params.bind(this.groupId)}, topic, partition, origin, lane, last_pos
+       FROM unnest(${params.bind(moved.map((m) => m.topic))}::text[], ${params.bind(moved.map((m) => m.partition))}::int[],
+                   ${params.bind(moved.map((m) => m.origin))}::text[], ${params.bind(moved.map((m) => m.lane))}::text[],
+                   ${params.bind(moved.map((m) => m.pos.toString()))}::bigint[]) AS m(topic, partition, origin, lane, last_pos)
+       ON CONFLICT (group_id, topic, partition, origin, lane) DO UPDATE SET last_pos = EXCLUDED.last_pos`;
   }
 
   private async readMarks(tx: SqlExecutor, slices: readonly PartitionSequences[]): Promise<Map<string, Mark>> {
@@ -90,24 +111,6 @@ export class SequenceDedupe {
         changed: false,
       });
     return marks;
-  }
-
-  private async writeMarks(tx: SqlExecutor, changed: readonly Mark[]): Promise<void> {
-    if (changed.length === 0) return;
-    await tx.query(
-      `INSERT INTO ${KafkaTables.inboxSequences} (group_id, topic, partition, origin, lane, last_pos)
-       SELECT $1, topic, partition, origin, lane, last_pos
-       FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::bigint[]) AS m(topic, partition, origin, lane, last_pos)
-       ON CONFLICT (group_id, topic, partition, origin, lane) DO UPDATE SET last_pos = EXCLUDED.last_pos`,
-      [
-        this.groupId,
-        changed.map((m) => m.topic),
-        changed.map((m) => m.partition),
-        changed.map((m) => m.origin),
-        changed.map((m) => m.lane),
-        changed.map((m) => m.pos.toString()),
-      ],
-    );
   }
 }
 

@@ -1,0 +1,12 @@
+/**
+ * The bound values of one statement assembled from parts (data-modifying WITH clauses): each part adds its values
+ * and writes the placeholders it gets back, so parts built apart number their parameters without colliding.
+ */
+export class StatementParams {
+  readonly values: unknown[] = [];
+
+  /** Binds `value` and returns its placeholder (`$n`). */
+  bind(value: unknown): string {
+    return `$${this.values.push(value)}`;
+  }
+}
