@@ -1,5 +1,5 @@
 import type { PackedMessage } from './outbox-batch-codec';
-import { OutboxMemory } from './outbox-memory';
+import { limitOutboxMemory, OutboxMemory, outboxMemory } from './outbox-memory';
 
 const message = (value: string): PackedMessage => ({ topic: 't', key: null, value: Buffer.from(value), headers: {} });
 
@@ -29,5 +29,13 @@ describe('OutboxMemory', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('limitOutboxMemory bounds one outbox (0: nothing kept) and leaves the others alone', () => {
+    limitOutboxMemory('db.limited', 0);
+    outboxMemory('db.limited').remember('1', [message('a')], 10);
+    outboxMemory('db.other').remember('1', [message('a')], 10);
+    expect(outboxMemory('db.limited').ids()).toEqual([]);
+    expect(outboxMemory('db.other').ids()).toEqual(['1']);
   });
 });

@@ -77,3 +77,12 @@ export function outboxMemory(key: string): OutboxMemory {
   if (!memory) memories.set(key, (memory = new OutboxMemory()));
   return memory;
 }
+
+/**
+ * Bounds the memory of one outbox (by OUTBOX_MEMORY_KEY_SQL) from now on; 0 keeps nothing. For a process whose
+ * writers' rows are published by a relay on another thread: that relay cannot see this memory and reads the rows
+ * from the table, so remembering them would only hold up to the bound in messages nobody forgets.
+ */
+export function limitOutboxMemory(key: string, maxBytes: number): void {
+  memories.set(key, new OutboxMemory(maxBytes));
+}
