@@ -19,4 +19,4 @@ export { inTransaction, type SqlExecutor, type SqlPool } from './sql-client';
 export { isTransientError } from './transient-error';
 export { ensureTopics, type TopicRequirement } from './topic-provisioning';
 export { readOutboxMessages } from './outbox-rows';
-export { limitOutboxMemory, OUTBOX_MEMORY_KEY_SQL } from './outbox-memory';
+export { ForwardingOutboxMemory, outboxMemory, useOutboxMemory, OUTBOX_MEMORY_KEY_SQL } from './outbox-memory';

@@ -65,7 +65,7 @@ export async function writeOutboxLanes(
 ): Promise<string[][]> {
   const values: unknown[] = [];
   const tuples: string[] = [];
-  const chunks: Array<{ messages: PackedMessage[]; bytes: number }> = [];
+  const chunks: Array<{ messages: PackedMessage[]; packed: Buffer }> = [];
   const ids = lanes.map(({ lane, entries }) => {
     if (lane.tx !== tx) throw new Error(`writeOutbox: lane ${lane.id} was locked by another transaction`);
     const laneIds: string[] = [];
@@ -83,7 +83,7 @@ export async function writeOutboxLanes(
     for (let start = 0; start < messages.length; start += MAX_MESSAGES_PER_PACKED_ROW) {
       const chunk = messages.slice(start, start + MAX_MESSAGES_PER_PACKED_ROW);
       const packed = encodeOutboxBatch(chunk);
-      chunks.push({ messages: chunk, bytes: packed.length });
+      chunks.push({ messages: chunk, packed });
       const at = values.push(lane.id, chunk.length, packed) - 3;
       tuples.push(`($${at + 1}::text, $${at + 2}::int, $${at + 3}::bytea)`);
     }
@@ -101,6 +101,6 @@ export async function writeOutboxLanes(
   // The ids come from the sequence in VALUES order, so ascending ids are the chunks in order.
   const inserted = rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const memory = outboxMemory(rows[0].memory_key);
-  inserted.forEach((id, i) => memory.remember(id.toString(), chunks[i].messages, chunks[i].bytes));
+  inserted.forEach((id, i) => memory.remember(id.toString(), chunks[i].messages, chunks[i].packed.length, chunks[i].packed));
   return ids;
 }

@@ -1,5 +1,11 @@
+import { inTransaction, lockWriterLane, writeOutbox } from '@tessera/kafka';
+import type { Pool } from '@tessera/persistence';
+import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import { eventually } from '@tessera/testing';
 import { isMainThread, threadId } from 'node:worker_threads';
+import { compileStreamPlan } from '../connections/stream-plan';
+import { outboxEntries } from '../sync/checkpoint-writer';
+import { encodeRecord } from '../sync/record-encoder';
 import { ConnectorsHarness } from '../test-support/connectors-harness';
 import { OutboxRelayThreadService } from './outbox-relay-thread.service';
 
@@ -41,6 +47,28 @@ describe('the outbox relay on a worker thread (embedded broker + Postgres)', () 
       'the relay thread counters on /metrics',
     );
     expectExactlyOnce(run.id, 2_000);
+  });
+
+  it('publishes the packed rows the main thread forwarded, without reading them back from the table', async () => {
+    const compiled = compileStreamPlan({ name: 'rows', mapping: { email: 'email' }, identifierField: 'id' }, 'rows');
+    if ('problem' in compiled) throw new Error(compiled.problem.message);
+    const origin = { connectionId: 'forwarded', runId: 'run-forwarded', sourceId: 'src-forwarded' };
+    const records = ['r-1', 'r-2'].map((rowKey) =>
+      encodeRecord(
+        compiled.plan,
+        origin,
+        { type: 'record', stream: 'rows', rowKey, data: { id: rowKey, email: `${rowKey}@example.com` } },
+        0,
+        Date.now(),
+      ),
+    );
+    await inTransaction(h.service.app.get<Pool>(SERVICE_PG_POOL), async (tx) => {
+      await writeOutbox(tx, await lockWriterLane(tx, 'forwarding-test'), outboxEntries(records));
+      // Spoil the stored bytes before they commit: only a relay holding the forwarded row publishes it right.
+      await tx.query(`UPDATE kafka_outbox_batches SET packed = '\\x00'::bytea WHERE lane = 'w:forwarding-test'`);
+    });
+    const published = await h.recordsOf('run-forwarded', 2);
+    expect(published.map((r) => r.origin!.rowKey).sort()).toEqual(['r-1', 'r-2']);
   });
 
   it('replaces a relay thread that dies mid-run: every row still arrives once', async () => {

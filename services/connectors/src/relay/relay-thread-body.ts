@@ -1,4 +1,4 @@
-import { BatchingProducer, createKafkaClient, fastDefaultPartitioner, OutboxRelay } from '@tessera/kafka';
+import { BatchingProducer, createKafkaClient, fastDefaultPartitioner, OutboxRelay, outboxMemory } from '@tessera/kafka';
 import { createLogger, createMetricsRegistry } from '@tessera/observability';
 import { createServicePool } from '@tessera/persistence';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -8,8 +8,9 @@ import type { RelayThreadCommand, RelayThreadData, RelayThreadReport } from './r
  * The connectors service's outbox relay, on a thread of its own (relay-thread.ts starts it): libs/kafka's
  * OutboxRelay with its own pool, Kafka client and producer, so claiming, encoding and producing the records run on
  * the second core while the main thread reads and commits the next checkpoints. It is the same relay as every
- * service's (one per schema at a time, rows published in id order, deleted in the round's transaction); only its
- * outbox memory is empty, so it reads the packed rows back from the table.
+ * service's (one per schema at a time, rows published in id order, deleted in the round's transaction); its outbox
+ * memory holds the packed rows the main thread forwards as it inserts them, and a row it lacks is read back from
+ * the table.
  */
 export async function runRelayThread(): Promise<void> {
   const data = workerData as RelayThreadData;
@@ -29,8 +30,13 @@ export async function runRelayThread(): Promise<void> {
   const relay = new OutboxRelay({ pool, publisher: producer, registry, service: data.service, logger });
   const sendMetrics = async () => report({ kind: 'metrics', metrics: await registry.getMetricsAsJSON() });
   const metricsTimer = setInterval(() => void sendMetrics(), data.metricsIntervalMs);
+  const memory = outboxMemory(data.memoryKey);
   port.on('message', (command: RelayThreadCommand) => {
-    if (command.kind !== 'stop') return;
+    if (command.kind === 'row') {
+      const { id, packed } = command;
+      memory.remember(id, Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength), packed.byteLength);
+      return;
+    }
     void (async () => {
       clearInterval(metricsTimer);
       await relay.stop();

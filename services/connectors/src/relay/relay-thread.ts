@@ -54,6 +54,11 @@ export class RelayThread {
     });
   }
 
+  /** Hands a packed outbox row to the thread's outbox memory (copied; dropped while no thread runs). */
+  forward(id: string, packed: Buffer): void {
+    this.worker?.postMessage({ kind: 'row', id, packed } satisfies RelayThreadCommand);
+  }
+
   /** The running thread's id (undefined between a crash and its restart). */
   get threadId(): number | undefined {
     return this.worker?.threadId;
