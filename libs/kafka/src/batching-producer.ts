@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import {
+  CompressionTypes,
+  Partitioners,
+  type ICustomPartitioner,
+  type Kafka,
+  type Message,
+  type Producer,
+  type TopicMessages,
+} from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { MessageHeaders } from './message-headers';
@@ -22,6 +30,8 @@ export interface BatchingProducerOptions {
   /** send() waits (backpressure) while more than this many bytes are buffered or in flight. */
   maxBufferedBytes?: number;
   compression?: CompressionTypes;
+  /** kafkajs's partitioner factory (default `Partitioners.DefaultPartitioner`; `fastDefaultPartitioner` answers the same). */
+  createPartitioner?: ICustomPartitioner;
   /** Adds a `tessera-msg-id` header to messages that lack one, so consumers can dedupe retried sends. */
   stampMessageIds?: boolean;
   registry?: Registry;
@@ -88,7 +98,7 @@ export class BatchingProducer {
         // One request in flight keeps per-partition order even when a request is retried.
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
+        createPartitioner: opts.createPartitioner ?? Partitioners.DefaultPartitioner,
         // Bounded (about two minutes), so callers hear about an outage instead of hanging forever. A caller that
         // then resends may duplicate a message; its tessera-msg-id lets consumers drop the copy.
         retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 },

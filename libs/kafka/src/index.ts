@@ -1,5 +1,6 @@
 export { createKafkaClient, type KafkaClientOptions } from './kafka-client.factory';
 export { BatchingProducer, type BatchingProducerOptions } from './batching-producer';
+export { fastDefaultPartitioner } from './fast-default-partitioner';
 export { BatchConsumerRunner, type BatchConsumerRunnerOptions } from './batch-consumer-runner';
 export { BrokerProbe, type BrokerProbeOptions } from './broker-probe';
 export { type BatchHandler, type BatchOutcome, type ConsumedBatch, type InboundMessage } from './consumed-batch';
@@ -18,3 +19,4 @@ export { inTransaction, type SqlExecutor, type SqlPool } from './sql-client';
 export { isTransientError } from './transient-error';
 export { ensureTopics, type TopicRequirement } from './topic-provisioning';
 export { readOutboxMessages } from './outbox-rows';
+export { ForwardingOutboxMemory, outboxMemory, useOutboxMemory, OUTBOX_MEMORY_KEY_SQL } from './outbox-memory';

@@ -21,6 +21,23 @@ describe('packed outbox rows', () => {
     );
   });
 
+  it('decodes strings that repeat from message to message, or differ from the previous one in a byte, exactly', () => {
+    // Few distinct values of equal lengths, so most strings repeat the previous message's or differ in one byte.
+    const similar = fc.constantFrom('ab', 'ac', 'bc', 'é', 'ü', 'x-1', 'x-2', '', 'a'.repeat(70), 'a'.repeat(69) + 'b');
+    const repetitive: fc.Arbitrary<PackedMessage> = fc.record({
+      topic: similar.filter((t) => t !== ''),
+      key: bytes,
+      value: bytes,
+      headers: fc.dictionary(similar, similar, { maxKeys: 3 }),
+    });
+    fc.assert(
+      fc.property(fc.array(repetitive, { maxLength: 30 }), (messages) => {
+        expect(decodeOutboxBatch(encodeOutboxBatch(messages))).toEqual(messages);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('keeps a header named __proto__ as a header', () => {
     const headers = JSON.parse('{"__proto__":"x","a":"b"}') as Record<string, string>;
     const [decoded] = decodeOutboxBatch(encodeOutboxBatch([{ topic: 't', key: null, value: null, headers }]));

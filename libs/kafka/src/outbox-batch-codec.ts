@@ -65,10 +65,34 @@ export function encodeOutboxBatch(messages: readonly PackedMessage[]): Buffer {
   return out;
 }
 
+/** Longer strings are always decoded: comparing them with the previous message's would cost about as much. */
+const REUSE_MAX_BYTES = 64;
+
 export function decodeOutboxBatch(packed: Buffer): PackedMessage[] {
   if (packed.readUInt8(0) !== FORMAT_VERSION) throw new Error(`unknown packed outbox format ${packed.readUInt8(0)}`);
   let at = 5;
-  const text = (length: number) => packed.toString('utf8', at, (at += length));
+  // The topic, the header names and most header values repeat from one message to the next, so the previous
+  // message's string in the same place is reused when its bytes are the same, instead of decoding a copy: about
+  // half the decoding CPU of a row of connector records, which a relay without the row in memory pays per message.
+  const slotStart: number[] = [];
+  const slotLength: number[] = [];
+  const slotText: string[] = [];
+  let slot = 0;
+  const text = (length: number): string => {
+    const start = at;
+    at += length;
+    if (length <= REUSE_MAX_BYTES && slotLength[slot] === length) {
+      const before = slotStart[slot];
+      let i = 0;
+      while (i < length && packed[before + i] === packed[start + i]) i++;
+      if (i === length) return slotText[slot++];
+    }
+    const decoded = packed.toString('utf8', start, at);
+    slotStart[slot] = start;
+    slotLength[slot] = length;
+    slotText[slot++] = decoded;
+    return decoded;
+  };
   const nullable = (): Buffer | null => {
     const length = packed.readInt32BE(at);
     at += 4;
@@ -79,18 +103,21 @@ export function decodeOutboxBatch(packed: Buffer): PackedMessage[] {
   };
   const out: PackedMessage[] = [];
   for (let n = packed.readUInt32BE(1); n > 0; n--) {
+    slot = 0;
     const topic = text(packed.readUInt16BE((at += 2) - 2));
     const key = nullable();
     const value = nullable();
-    const entries: Array<[string, string]> = [];
+    const headers: Record<string, string> = {};
     for (let h = packed.readUInt16BE((at += 2) - 2); h > 0; h--) {
       const name = text(packed.readUInt16BE((at += 2) - 2));
       const length = packed.readInt32BE(at);
       at += 4;
-      entries.push([name, text(length)]);
+      const value = text(length);
+      // Defined, not assigned, so a header named `__proto__` stays a header instead of a prototype.
+      if (name === '__proto__') Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
+      else headers[name] = value;
     }
-    // fromEntries defines own properties, so a header named `__proto__` stays a header instead of a prototype.
-    out.push({ topic, key, value, headers: Object.fromEntries(entries) });
+    out.push({ topic, key, value, headers });
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import type { PackedMessage } from './outbox-batch-codec';
-import { OutboxMemory } from './outbox-memory';
+import { encodeOutboxBatch } from './outbox-batch-codec';
+import { ForwardingOutboxMemory, OutboxMemory, outboxMemory, useOutboxMemory } from './outbox-memory';
 
 const message = (value: string): PackedMessage => ({ topic: 't', key: null, value: Buffer.from(value), headers: {} });
 
@@ -29,5 +30,24 @@ describe('OutboxMemory', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('holds a packed row (from another thread) and decodes it when asked', () => {
+    const memory = new OutboxMemory();
+    const packed = encodeOutboxBatch([message('a'), message('b')]);
+    memory.remember('7', packed, packed.length);
+    expect(memory.ids()).toEqual(['7']);
+    expect(memory.messagesOf('7')?.map((m) => m.value?.toString())).toEqual(['a', 'b']);
+  });
+
+  it('a ForwardingOutboxMemory keeps nothing and hands each packed row on; useOutboxMemory installs it for one outbox only', () => {
+    const forwarded: Array<[string, Buffer]> = [];
+    useOutboxMemory('db.forwarding', new ForwardingOutboxMemory((id, packed) => forwarded.push([id, packed])));
+    const packed = encodeOutboxBatch([message('a')]);
+    outboxMemory('db.forwarding').remember('1', [message('a')], packed.length, packed);
+    outboxMemory('db.other').remember('1', [message('a')], packed.length, packed);
+    expect(outboxMemory('db.forwarding').ids()).toEqual([]);
+    expect(forwarded).toEqual([['1', packed]]);
+    expect(outboxMemory('db.other').ids()).toEqual(['1']);
   });
 });

@@ -1,4 +1,4 @@
-import type { PackedMessage } from './outbox-batch-codec';
+import { decodeOutboxBatch, type PackedMessage } from './outbox-batch-codec';
 
 /** How much a schema's memory holds at most; past it, new rows are left to be read back from the table. */
 const DEFAULT_MAX_BYTES = 64 * 1_048_576;
@@ -6,7 +6,8 @@ const DEFAULT_MAX_BYTES = 64 * 1_048_576;
 const STALE_MS = 60_000;
 
 interface Remembered {
-  readonly messages: PackedMessage[];
+  /** The messages, or the packed row they are decoded from when claimed (a row another thread wrote). */
+  readonly messages: PackedMessage[] | Buffer;
   readonly bytes: number;
   readonly at: number;
 }
@@ -25,8 +26,11 @@ export class OutboxMemory {
 
   constructor(private readonly maxBytes = DEFAULT_MAX_BYTES) {}
 
-  /** Keeps the messages of a just-inserted row; nothing when the bound would be exceeded. */
-  remember(id: string, messages: PackedMessage[], bytes: number): void {
+  /**
+   * Keeps the messages of a just-inserted row (or its packed bytes: the writer passes both); nothing when the bound
+   * would be exceeded.
+   */
+  remember(id: string, messages: PackedMessage[] | Buffer, bytes: number, _packed?: Buffer): void {
     this.evictStale();
     if (this.bytes + bytes > this.maxBytes) return;
     this.rows.set(id, { messages, bytes, at: Date.now() });
@@ -39,7 +43,8 @@ export class OutboxMemory {
   }
 
   messagesOf(id: string): PackedMessage[] | undefined {
-    return this.rows.get(id)?.messages;
+    const messages = this.rows.get(id)?.messages;
+    return Buffer.isBuffer(messages) ? decodeOutboxBatch(messages) : messages;
   }
 
   /** After the round that published them has committed. */
@@ -76,4 +81,24 @@ export function outboxMemory(key: string): OutboxMemory {
   let memory = memories.get(key);
   if (!memory) memories.set(key, (memory = new OutboxMemory()));
   return memory;
+}
+
+/**
+ * The memory of a writer whose relay runs on another thread, which cannot see this one: it keeps nothing and hands
+ * each row's packed bytes to `forward`, for the relay thread to `remember` in its own memory (in time or not: a row
+ * it does not hold is read from the table, as always).
+ */
+export class ForwardingOutboxMemory extends OutboxMemory {
+  constructor(private readonly forward: (id: string, packed: Buffer) => void) {
+    super(0);
+  }
+
+  override remember(id: string, _messages: PackedMessage[] | Buffer, _bytes: number, packed?: Buffer): void {
+    if (packed) this.forward(id, packed);
+  }
+}
+
+/** Replaces the memory of one outbox (by OUTBOX_MEMORY_KEY_SQL), e.g. with a ForwardingOutboxMemory. */
+export function useOutboxMemory(key: string, memory: OutboxMemory): void {
+  memories.set(key, memory);
 }

@@ -72,7 +72,7 @@ export async function writeOutboxLanes(
 ): Promise<string[][]> {
   const params = new StatementParams();
   const tuples: string[] = [];
-  const chunks: Array<{ messages: PackedMessage[]; bytes: number }> = [];
+  const chunks: Array<{ messages: PackedMessage[]; packed: Buffer }> = [];
   const ids = lanes.map(({ lane, entries }) => {
     if (lane.tx !== tx) throw new Error(`writeOutbox: lane ${lane.id} was locked by another transaction`);
     const laneIds: string[] = [];
@@ -90,7 +90,7 @@ export async function writeOutboxLanes(
     for (let start = 0; start < messages.length; start += MAX_MESSAGES_PER_PACKED_ROW) {
       const chunk = messages.slice(start, start + MAX_MESSAGES_PER_PACKED_ROW);
       const packed = encodeOutboxBatch(chunk);
-      chunks.push({ messages: chunk, bytes: packed.length });
+      chunks.push({ messages: chunk, packed });
       tuples.push(`(${params.bind(lane.id)}::text, ${params.bind(chunk.length)}::int, ${params.bind(packed)}::bytea)`);
     }
     return laneIds;
@@ -110,6 +110,6 @@ export async function writeOutboxLanes(
   // The ids come from the sequence in VALUES order, so ascending ids are the chunks in order.
   const inserted = rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const memory = outboxMemory(rows[0].memory_key);
-  inserted.forEach((id, i) => memory.remember(id.toString(), chunks[i].messages, chunks[i].bytes));
+  inserted.forEach((id, i) => memory.remember(id.toString(), chunks[i].messages, chunks[i].packed.length, chunks[i].packed));
   return ids;
 }

@@ -7,13 +7,15 @@ import { ConnectorConfigModule } from './config/connector-config.module';
 import type { ConnectorSettings } from './config/connector-settings';
 import { ConnectionsModule } from './connections/connections.module';
 import { CONNECTORS_MIGRATIONS } from './database/migrations';
+import { RelayModule } from './relay/relay.module';
 import { RunsModule } from './runs/runs.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { SyncModule } from './sync/sync.module';
 
 const features = (settings: Partial<ConnectorSettings> = {}) => [
   DatabaseModule.forService({ migrations: CONNECTORS_MIGRATIONS }),
-  MessagingModule.forService(),
+  MessagingModule.forService({ relay: false }),
+  RelayModule,
   ConnectorConfigModule.forRoot(settings),
   ConnectionsModule,
   SyncModule,

@@ -13,7 +13,8 @@ import { KafkaReadinessCheck } from './kafka-readiness.check';
  */
 @Module({})
 export class MessagingModule {
-  static forService(): DynamicModule {
+  /** `relay: false` when the service publishes its outbox some other way (connectors: a relay on a worker thread). */
+  static forService(messaging: { relay?: boolean } = {}): DynamicModule {
     return {
       module: MessagingModule,
       imports: [
@@ -29,6 +30,7 @@ export class MessagingModule {
               registry: options.registry,
               logger: options.logger,
               pool,
+              relay: messaging.relay,
               consumerDefaults: { maxMessagesPerCall: sliceMessages, maxBytesPerPartition: fetchBytes, sessionTimeoutMs },
             };
           },
