@@ -10,3 +10,4 @@ export { ContractHeaders, AVRO_SINGLE_OBJECT_CONTENT_TYPE, contractHeaders } fro
 export { SINGLE_OBJECT_MAGIC, SINGLE_OBJECT_HEADER_LENGTH, parseSingleObject, type SingleObjectParts } from './avro/single-object-encoding';
 export { rabinFingerprint64, rabinFingerprintBytes } from './avro/rabin-fingerprint';
 export { rejectedOrigin, type RejectedOrigin } from './rejected-origin';
+export { PROFILE_VALUE_NAMES, PROFILE_VALUE_PREFIXES, isProfileValueName, unknownProfileValueMessage } from './profile-values';

@@ -1,4 +1,5 @@
 import { jsonPointer } from '@tessera/config';
+import { isProfileValueName, PROFILE_VALUE_NAMES } from '@tessera/contracts';
 import type { ProfileState } from '../projection/profile-state';
 
 /**
@@ -18,17 +19,11 @@ export interface MappingProblem {
 }
 
 const OUTPUT_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
-const PLAIN_VALUES = new Set([
-  'email',
-  'first_seen',
-  'last_seen',
-  'revenue_total',
-  'revenue_currency',
-  'revenue_without_currency',
-  'order_count',
-  'last_order_at',
-]);
-const PREFIXED = /^(traits|computed|prediction|identifier|identifiers|consent|event_count|revenue|campaign)\.(.{1,200})$/s;
+/** Sources the dispatcher adds to the profile's values (@tessera/contracts' PROFILE_VALUE_NAMES and prefixes). */
+const OWN_PREFIXED = /^(computed|prediction|identifier|identifiers)\../s;
+const MAX_SOURCE_LENGTH = 220;
+const knownSource = (source: string): boolean =>
+  source.length <= MAX_SOURCE_LENGTH && (isProfileValueName(source) || OWN_PREFIXED.test(source));
 
 /** Problems with a mapping, at JSON Pointers under `base` (empty when valid). */
 export function validateMapping(mapping: unknown, base = '/mapping'): MappingProblem[] {
@@ -42,10 +37,10 @@ export function validateMapping(mapping: unknown, base = '/mapping'): MappingPro
     if (!OUTPUT_NAME.test(name))
       problems.push({ path, message: 'output names start with a letter or _ and hold letters, digits, _ . - (at most 100)' });
     if (typeof source !== 'string') problems.push({ path, message: 'must be a source name (string)' });
-    else if (!PLAIN_VALUES.has(source) && !PREFIXED.test(source)) {
+    else if (!knownSource(source)) {
       problems.push({
         path,
-        message: `unknown source ${JSON.stringify(source)}: use traits.<name>, computed.<key>, prediction.<name>, identifier.<type>, identifiers.<type>, consent.<category>, event_count.<event>, revenue.<CUR>, campaign.<field> or one of ${[...PLAIN_VALUES].join(', ')}`,
+        message: `unknown source ${JSON.stringify(source)}: use traits.<name>, computed.<key>, prediction.<name>, identifier.<type>, identifiers.<type>, consent.<category>, event_count.<event>, revenue.<CUR>, campaign.<field> or one of ${PROFILE_VALUE_NAMES.join(', ')}`,
       });
     }
   }

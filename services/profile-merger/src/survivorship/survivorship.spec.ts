@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import type { ResolvedItem } from '@tessera/contracts';
+import { isProfileValueName, type ResolvedItem } from '@tessera/contracts';
 import { assignBestEmails } from './best-email-assignment';
 import { observeItem } from './item-observer';
 import type { MoneyContext } from './lifetime-value';
@@ -196,6 +196,16 @@ describe('survivorship property: arrival order never matters', () => {
         expect(segmentableValues(merged, bestEmailCandidate(merged.emails), EUR_REPORTING)).toEqual(expected);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("writes only value names the contract lists, which segments' rules and syncs' mappings are checked against", () => {
+    fc.assert(
+      fc.property(fc.array(itemSpecArbitrary, { minLength: 1, maxLength: 25 }), (specs) => {
+        const names = Object.keys(view(specs.map((spec, index) => buildItem(spec, `m-${index}`, 'p-1'))));
+        expect(names.filter((name) => !isProfileValueName(name))).toEqual([]);
+      }),
+      { numRuns: 200 },
     );
   });
 });

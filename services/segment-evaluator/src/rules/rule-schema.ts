@@ -1,4 +1,5 @@
 import { jsonPointer } from '@tessera/config';
+import { isProfileValueName, unknownProfileValueMessage } from '@tessera/contracts';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { PREDICTION_NAMES } from '../computed/prediction-names';
 import type { Rule } from './rule';
@@ -164,6 +165,8 @@ function check(node: unknown, path: string, depth: number): { message: string; p
   if (kind === 'event' && typeof record.atMost === 'number' && typeof record.atLeast === 'number' && record.atMost < record.atLeast) {
     return { path: `${path}/atMost`, message: 'must be at least atLeast' };
   }
+  if (kind === 'trait' && !isProfileValueName(record.trait as string))
+    return { path: `${path}/trait`, message: unknownProfileValueMessage(record.trait as string) };
   if (kind === 'trait' || kind === 'event') {
     const dates =
       kind === 'trait'

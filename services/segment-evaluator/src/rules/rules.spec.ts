@@ -63,6 +63,17 @@ describe('rule schema', () => {
     [{ event: 'X', atLeast: 3, atMost: 1 }, '/atMost', 'must be at least atLeast'],
     ['nope', '', 'must be an object'],
     [{ trait: 'traits.a', op: 'nope' }, '/op', 'must be one of'],
+    [{ trait: 'contract_end_date', op: 'withinNextDays', days: 30 }, '/trait', 'did you mean "traits.contract_end_date"?'],
+    [
+      {
+        all: [
+          { trait: 'email', op: 'exists' },
+          { trait: 'revenu_total', op: 'gt', value: 1 },
+        ],
+      },
+      '/all/1/trait',
+      'names no profile value',
+    ],
   ])('refuses %j at %j', (rule, path, message) => {
     const result = validateRule(rule);
     expect(result.ok).toBe(false);
