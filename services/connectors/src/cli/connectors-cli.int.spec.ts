@@ -1,5 +1,6 @@
 import { ConnectorsHarness } from '../test-support/connectors-harness';
-import { freePort } from '@tessera/testing';
+import { eventually, freePort } from '@tessera/testing';
+import { createServer, type Server } from 'node:http';
 import { runCli } from './connectors-cli';
 
 describe('connectors CLI against the service (embedded broker + Postgres)', () => {
@@ -56,5 +57,45 @@ describe('connectors CLI against the service (embedded broker + Postgres)', () =
       code: 1,
       output: `error: the connectors service at http://127.0.0.1:${port} cannot be reached (ECONNREFUSED): is it running? (CONNECTORS_URL)\n`,
     });
+  });
+
+  it('follows a run through a restart of the service: it waits for the service to answer again', async () => {
+    await h.connection('cli-restart', { rows: 300, checkpointEvery: 50, delayMs: 20 });
+    // A forwarding server stands in for the service's address, so "the service" can go away and come back.
+    const port = await freePort();
+    const listen = (): Promise<Server> =>
+      new Promise((resolve) => {
+        const server = createServer((req, res) => {
+          void fetch(`${h.service.url}${req.url}`, { method: req.method, headers: { authorization: req.headers.authorization ?? '' } })
+            .then(async (answer) => res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text()))
+            .catch(() => res.destroy());
+        });
+        server.listen(port, '127.0.0.1', () => resolve(server));
+      });
+    let proxy = await listen();
+    let output = '';
+    const code = runCli(['run', 'cli-restart'], {
+      baseUrl: `http://127.0.0.1:${port}`,
+      token: 'test-admin-token',
+      write: (t) => (output += t),
+      isTty: false,
+      pollMs: 50,
+    });
+    await eventually(() => output.includes('queued'), 20_000, 'the run queued');
+    await new Promise<void>((resolve) => {
+      proxy.closeAllConnections();
+      proxy.close(() => resolve());
+    });
+    await eventually(() => output.includes('waiting for it to come back'), 20_000, 'the CLI waiting');
+    proxy = await listen();
+    try {
+      expect(await code).toBe(0);
+      expect(output).toContain(
+        `the connectors service at http://127.0.0.1:${port} cannot be reached (ECONNREFUSED); waiting for it to come back`,
+      );
+      expect(output).toMatch(/run \S+ succeeded: read 300, emitted 300, rejected 0, disappeared 0\n$/);
+    } finally {
+      proxy.close();
+    }
   });
 });

@@ -11,6 +11,8 @@ export interface CliOptions {
   /** Redraw one progress line in place (a terminal), or print a line every few seconds (a log). */
   isTty: boolean;
   pollMs?: number;
+  /** How long `follow` waits for a service that went away mid-run to come back (default 120 s: a restart). */
+  reconnectMs?: number;
 }
 
 export const USAGE = `usage: npm run connectors -- <command>
@@ -32,6 +34,9 @@ function causeOf(err: unknown): string {
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
+/** The service did not answer at all (refused, reset, unknown host), as opposed to answering an error. */
+class ServiceUnreachableError extends Error {}
+
 /** The data engineers' command line over the service's HTTP API. Resolves to the process exit code. */
 export async function runCli(args: string[], options: CliOptions): Promise<number> {
   const [command, target, ...flags] = args;
@@ -44,7 +49,9 @@ export async function runCli(args: string[], options: CliOptions): Promise<numbe
       headers: { authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     }).catch((err: unknown) => {
-      throw new Error(`the connectors service at ${baseUrl} cannot be reached (${causeOf(err)}): is it running? (CONNECTORS_URL)`);
+      throw new ServiceUnreachableError(
+        `the connectors service at ${baseUrl} cannot be reached (${causeOf(err)}): is it running? (CONNECTORS_URL)`,
+      );
     });
     const text = await res.text();
     const answer = text ? JSON.parse(text) : null;
@@ -114,8 +121,28 @@ async function follow(
 ): Promise<number> {
   const samples: ProgressSample[] = [];
   let lastPrinted = 0;
+  let answered = false;
+  let unreachableSince: number | null = null;
   for (;;) {
-    const res = await call('GET', `/v1/runs/${runId}`);
+    // A service that answered before and then went away is being restarted (a deploy, a crash): its run resumes
+    // from the last checkpoint, so the CLI waits for it rather than leaving the engineer without the outcome.
+    const res = await call('GET', `/v1/runs/${runId}`).catch((err: unknown) => {
+      if (!(err instanceof ServiceUnreachableError) || !answered) throw err;
+      if (unreachableSince === null) {
+        unreachableSince = Date.now();
+        if (options.isTty) out();
+        out(
+          `${err.message.replace(/: is it running\? \(CONNECTORS_URL\)$/, '')}; waiting for it to come back (the run resumes from its last checkpoint)`,
+        );
+      } else if (Date.now() - unreachableSince > (options.reconnectMs ?? 120_000)) throw err;
+      return null;
+    });
+    if (res === null) {
+      await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
+      continue;
+    }
+    answered = true;
+    unreachableSince = null;
     if (res.status >= 400) throw new Error(`${res.status}: ${res.body?.message}`);
     const run = res.body;
     samples.push({ atMs: Date.now(), read: run.recordsRead });
