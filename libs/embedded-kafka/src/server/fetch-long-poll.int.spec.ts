@@ -55,9 +55,10 @@ describe('Fetch long poll', () => {
     expect(elapsed).toBeGreaterThanOrEqual(750);
     expect(elapsed).toBeLessThan(2000);
     expect(response.responses[0].partitions[0].records?.length ?? 0).toBe(0);
-    // The broker runs in this process (with jest, whose GC may land in the window): an idle long poll must not
-    // spin, which would cost about the whole 800 ms; well under a fifth of one core leaves room for the noise.
-    expect((cpu.user + cpu.system) / 1000).toBeLessThan(150);
+    // The broker runs in this process (with jest, whose GC and the other suites' leftovers may land in the window):
+    // an idle long poll must not spin, which would cost about the whole 800 ms. Half of it tells a spin from that
+    // noise (200 ms was measured once in a full CI run).
+    expect((cpu.user + cpu.system) / 1000).toBeLessThan(400);
   });
 
   it('answers as soon as an append brings minBytes', async () => {
