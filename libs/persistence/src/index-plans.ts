@@ -11,7 +11,13 @@ export interface StatementRunner {
  * grows with the table. The penalty is a cost, not a ban: a statement with no usable index still runs.
  */
 export async function preferIndexPlans(tx: StatementRunner): Promise<void> {
-  // Generic plans too: a prepared statement then stops being re-planned for the first executions on every
-  // connection, and these key lookups plan the same whatever the number of ids.
-  await tx.query(`SELECT set_config('enable_seqscan', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)`);
+  await tx.query(`SELECT ${PREFER_INDEX_PLANS}`);
 }
+
+/**
+ * preferIndexPlans as a select-list item, for a statement the transaction runs anyway (no round trip of its own).
+ * It does not change the plan of the statement that carries it, only of the ones after. Generic plans too: a
+ * prepared statement then stops being re-planned for the first executions on every connection, and these key
+ * lookups plan the same whatever the number of ids.
+ */
+export const PREFER_INDEX_PLANS = `set_config('enable_seqscan', 'off', true) IS NOT NULL AND set_config('plan_cache_mode', 'force_generic_plan', true) IS NOT NULL AS index_plans`;

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { inTransaction, type SqlExecutor } from '@tessera/kafka';
 import type { DeliveryItem } from '@tessera/destinations';
+import { PREFER_INDEX_PLANS } from '@tessera/persistence';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { PREFER_INDEX_PLANS } from '../database/index-plans';
 import type { ClaimedDelivery } from './outcome-plan';
 
 /** A batch claimed for one send: its rows are leased to `leaseToken` until the lease runs out. */

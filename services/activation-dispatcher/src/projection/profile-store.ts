@@ -1,7 +1,6 @@
 import type { SqlExecutor } from '@tessera/kafka';
-import { PREFER_INDEX_PLANS } from '../database/index-plans';
 import { runQuery } from '../database/run-query';
-import { buildUnnestUpdate } from '@tessera/persistence';
+import { buildUnnestUpdate, PREFER_INDEX_PLANS } from '@tessera/persistence';
 import type { ProfileState } from './profile-state';
 
 type ProfileRecord = {
