@@ -11,3 +11,4 @@ export { SINGLE_OBJECT_MAGIC, SINGLE_OBJECT_HEADER_LENGTH, parseSingleObject, ty
 export { rabinFingerprint64, rabinFingerprintBytes } from './avro/rabin-fingerprint';
 export { rejectedOrigin, type RejectedOrigin } from './rejected-origin';
 export { PROFILE_VALUE_NAMES, PROFILE_VALUE_PREFIXES, isProfileValueName, unknownProfileValueMessage } from './profile-values';
+export { parseIsoTimestamp } from './iso-timestamp';

@@ -119,6 +119,16 @@ describe('POST /v1/records (real HTTP, embedded broker and Postgres)', () => {
     ],
     [{ records: [{ recordId: 'r', attributes: {} }], surprise: true }, '/surprise', 'must NOT have additional properties'],
     [{ records: 'nope' }, '/records', 'must be array'],
+    [
+      {
+        records: [
+          { recordId: 'r', attributes: {} },
+          { recordId: 's', attributes: {}, observedAt: '31/03/2027' },
+        ],
+      },
+      '/records/1/observedAt',
+      'must be an ISO-8601 date-time such as 2026-12-06T10:50:00.000Z; got "31/03/2027"',
+    ],
   ])('400 with the path for a bad body (%#)', async (body, path, message) => {
     const res = await gateway.post('/v1/records', body, auth);
     expect(res.status).toBe(400);

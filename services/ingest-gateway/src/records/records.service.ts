@@ -5,10 +5,11 @@ import { METRICS_REGISTRY, SERVICE_KIT_OPTIONS, type ResolvedServiceKitOptions }
 import { splitFieldMapping } from '@tessera/record-mapping';
 import { randomUUID } from 'node:crypto';
 import type { Message } from 'kafkajs';
-import { JsonBodyValidator } from '@tessera/service-kit';
+import { JsonBodyValidator, invalidBody } from '@tessera/service-kit';
 import { DurablePublisher } from '../publishing/durable-publisher';
 import { SourceRateLimiter } from '../rate-limit/source-rate-limiter';
 import { WriteKeyAuthenticator } from '../sources/write-key-authenticator';
+import { unreadableClock } from '../tracking/call-requirements';
 import { RecordsMetrics } from './metrics';
 import { RECORDS_BODY_SCHEMA, type RecordsBody } from './records.schema';
 
@@ -34,6 +35,11 @@ export class RecordsService {
   async ingest(authorization: string | undefined, body: unknown, receivedAt: number): Promise<number> {
     const source = await this.authenticator.authenticate(authorization, body);
     const input = recordsBody.parse(body);
+    const clocks = input.records.flatMap((record, index) => {
+      const message = unreadableClock(record.observedAt);
+      return message ? [{ path: `/records/${index}/observedAt`, message }] : [];
+    });
+    if (clocks.length > 0) throw invalidBody(clocks);
     this.rateLimiter.charge(source, input.records.length);
     const messages: Message[] = input.records.map((record) => ({
       key: `${source.id}:${record.recordId}`,

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { BATCH_LIMIT_EVENTS, EVENT_LIMIT_BYTES, describeBytes } from '../http/body-limits';
-import { callProblem } from './call-requirements';
+import { callProblem, clockProblem } from './call-requirements';
 import { batchItemType, isPlainObject, textKeyProblem, type BatchDefaults } from './segment-event-mapper';
 
 export interface ItemProblem {
@@ -30,7 +30,7 @@ export function checkBatch(body: Record<string, unknown>): CheckedBatch {
   if (batch.length > BATCH_LIMIT_EVENTS) {
     throw new BadRequestException(`"batch" holds ${batch.length} events; the limit is ${BATCH_LIMIT_EVENTS} per request`);
   }
-  const batchLevel = textKeyProblem({ sentAt: body.sentAt });
+  const batchLevel = textKeyProblem({ sentAt: body.sentAt }) ?? clockProblem(body, ['sentAt']);
   if (batchLevel) throw new BadRequestException({ message: batchLevel.message, details: [batchLevel] });
   const problems: ItemProblem[] = [];
   for (let index = 0; index < batch.length && problems.length < MAX_LISTED_PROBLEMS; index++) {

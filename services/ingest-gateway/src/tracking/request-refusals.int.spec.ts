@@ -55,6 +55,64 @@ describe('ingest-gateway: requests it refuses, and the encodings it takes (real 
     expect(tail.eventsWith(marker).map((e) => e.value.messageId)).toEqual([after]);
   });
 
+  it('answers 400 for a clock value validation could never read, and produces nothing of its batch', async () => {
+    const marker = `clock-${Date.now()}`;
+    const feb30 = await gateway.post('/v1/track', { userId: marker, event: 'E', timestamp: '2026-02-30T10:00:00Z' }, auth);
+    expect(feb30).toMatchObject({
+      status: 400,
+      json: {
+        message: '"timestamp" must be an ISO-8601 date-time such as 2026-12-06T10:50:00.000Z; got "2026-02-30T10:00:00Z"',
+        details: [{ path: '/timestamp' }],
+      },
+    });
+    const epoch = await gateway.post('/v1/page', { anonymousId: marker, originalTimestamp: 1733480000000 }, auth);
+    expect(epoch).toMatchObject({
+      status: 400,
+      json: { details: [{ path: '/originalTimestamp', message: expect.stringContaining('got 1733480000000') }] },
+    });
+    const batch = await gateway.post(
+      '/v1/batch',
+      { batch: [{ type: 'track', userId: marker, event: 'Fine', messageId: `${marker}-0` }], sentAt: 'yesterday' },
+      auth,
+    );
+    expect(batch).toMatchObject({
+      status: 400,
+      json: { details: [{ path: '/sentAt', message: expect.stringContaining('got "yesterday"') }] },
+    });
+    const item = await gateway.post(
+      '/v1/batch',
+      {
+        batch: [
+          { type: 'track', userId: marker, event: 'Fine', messageId: `${marker}-1` },
+          { type: 'track', userId: marker, event: 'Late', sentAt: 'now', messageId: `${marker}-2` },
+        ],
+      },
+      auth,
+    );
+    expect(item).toMatchObject({ status: 400, json: { details: [{ index: 1, path: '/batch/1/sentAt' }] } });
+    // a blank clock is absent, as validation reads it; offsets and dates without a time are ISO-8601 too
+    const fine = { type: 'track', userId: marker, event: 'Fine' };
+    const accepted = await gateway.post(
+      '/v1/batch',
+      {
+        batch: [
+          { ...fine, timestamp: '', messageId: `${marker}-a` },
+          { ...fine, timestamp: '2026-12-06T11:50:00+01:00', messageId: `${marker}-b` },
+          { ...fine, originalTimestamp: '2026-12-06', messageId: `${marker}-c` },
+        ],
+      },
+      auth,
+    );
+    expect(accepted.status).toBe(200);
+    await tail.waitFor(() => tail.eventsWith(marker).length === 3, 'the accepted calls');
+    expect(
+      tail
+        .eventsWith(marker)
+        .map((e) => e.value.messageId)
+        .sort(),
+    ).toEqual([`${marker}-a`, `${marker}-b`, `${marker}-c`]);
+  });
+
   it('refuses a batch with invalid items as a whole, naming each index, and produces none of it', async () => {
     const prefix = `mixed-${Date.now()}-`;
     const res = await gateway.post(

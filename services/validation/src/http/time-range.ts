@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { parseIsoTimestamp } from '../pipeline/steps/timestamps';
+import { parseIsoTimestamp } from '@tessera/contracts';
 
 /** Query-string instants: ISO-8601 (2026-11-22T08:00:00Z, or a date) or epoch milliseconds. */
 export function parseInstant(name: string, value: string | undefined): number | undefined {

@@ -12,7 +12,7 @@ import { ownValue, setOwn } from './steps/own-properties';
 import { repairRawRecord } from './steps/raw-text-repair';
 import { applyRenamesAndCasts } from './steps/renames-and-casts.step';
 import { matchesTestRule } from './steps/test-traffic.step';
-import { parseIsoTimestamp } from './steps/timestamps';
+import { parseIsoTimestamp } from '@tessera/contracts';
 
 const FIXED_TAGS = new Set<string>([...SEMANTIC_TAGS, ...IDENTIFIER_TAGS]);
 /** `email` and `phone` are descriptive and identifying. */

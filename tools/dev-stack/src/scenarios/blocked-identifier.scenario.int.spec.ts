@@ -65,11 +65,14 @@ describe('repaired input through the HTTP gateway on the whole running pipeline'
     expect((await client.profileByIdentifier('anonymous_id', 'sdk-default-7')).status).toBe(404);
   });
 
-  it('a device clock in 2099 does not set lastSeen to 2099, and 2026-02-30 is refused, not rolled over to March', async () => {
+  it('a device clock in 2099 does not set lastSeen to 2099, and 2026-02-30 is refused at the door, not rolled over to March', async () => {
     const before = Date.now();
     await send('track', { userId: 'u-clock', event: 'App Opened', timestamp: at(10), messageId: 'clock-ok' });
     await send('track', { userId: 'u-clock', event: 'App Opened', timestamp: '2099-06-01T00:00:00.000Z', messageId: 'clock-2099' });
-    await send('track', { userId: 'u-clock', event: 'App Opened', timestamp: '2026-02-30T10:00:00.000Z', messageId: 'clock-feb-30' });
+    // validation could never read it, so the gateway answers 400 instead of 200 and a dead letter
+    await expect(
+      send('track', { userId: 'u-clock', event: 'App Opened', timestamp: '2026-02-30T10:00:00.000Z', messageId: 'clock-feb-30' }),
+    ).rejects.toThrow(/gateway answered 400 .*"path":"\/timestamp"/);
 
     const profile = await client.waitForProfile('user_id', 'u-clock', (p) => p.summary.eventCounts['App Opened']?.count === 2);
     const lastSeen = Date.parse(profile.summary.lastSeen);
@@ -77,11 +80,6 @@ describe('repaired input through the HTTP gateway on the whole running pipeline'
     expect(lastSeen).toBeGreaterThanOrEqual(before - 1000);
     expect(lastSeen).toBeLessThanOrEqual(Date.now());
     expect(profile.summary.firstSeen).toBe(at(10));
-    const rejected = await client.waitForMatch(
-      () => client.rejections('dev'),
-      (r) => r.messageId === 'clock-feb-30',
-    );
-    expect(rejected).toMatchObject({ reason: 'invalid_timestamp', path: 'timestamp', service: 'validation' });
     expect(profile.summary.eventCounts['App Opened'].lastAt).not.toMatch(/^2099|^2026-03-02/);
   });
 

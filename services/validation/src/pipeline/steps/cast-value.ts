@@ -1,5 +1,5 @@
 import type { FieldCast } from '@tessera/record-mapping';
-import { parseIsoTimestamp } from './timestamps';
+import { parseIsoTimestamp } from '@tessera/contracts';
 
 /** A cast's outcome: the converted value, `absent` (an empty value: no information), or why it cannot be cast. */
 export type CastOutcome = { ok: true; value: unknown } | { ok: true; absent: true } | { ok: false; detail: string };

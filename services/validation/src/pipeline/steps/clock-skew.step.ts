@@ -1,7 +1,7 @@
 import { dlq, ok } from '@tessera/kafka';
 import type { EventDraft, Step } from '../pipeline-types';
 import { aboutEvent } from './about';
-import { parseIsoTimestamp } from './timestamps';
+import { parseIsoTimestamp } from '@tessera/contracts';
 
 /**
  * UTC timestamps with Segment's clock-skew correction. A device clock may be hours off, but the gap between the

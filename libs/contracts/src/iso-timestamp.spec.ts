@@ -1,4 +1,4 @@
-import { parseIsoTimestamp } from './timestamps';
+import { parseIsoTimestamp } from './iso-timestamp';
 
 describe('parseIsoTimestamp', () => {
   it.each([
