@@ -43,10 +43,11 @@ export class DeadDeliveryRepository {
 
   async page(destinationId: string, limit: number, afterSeq: string | null): Promise<{ items: DeadDeliveryView[]; next: string | null }> {
     await this.assertDestination(destinationId);
+    // ORDER BY deliveries.seq, the bigint: a bare `seq` names the text output column, which sorts '10' before '9'
     const { rows } = await this.pool.query<DeadRow>(
       `SELECT delivery_id, seq::text, sync_id, profile_id, segment_id, action, reason, attempts, created_at, finished_at, payload
          FROM deliveries WHERE destination_id = $1 AND status = 'dead' AND seq > $2::bigint
-        ORDER BY seq LIMIT $3`,
+        ORDER BY deliveries.seq LIMIT $3`,
       [destinationId, afterSeq ?? '0', limit + 1],
     );
     const page = rows.slice(0, limit);
