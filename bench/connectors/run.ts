@@ -13,7 +13,9 @@
  * and as many active profiles as rows carry the source's own trait (given-name, renewal_status or n).
  *
  * Usage: node tools/run-ts.js bench/connectors/run.ts [--sources csv,postgres,generated] [--rows 1000000]
- *        [--checkpoint-every 5000] [--profiles] [--cpu-prof DIR]
+ *        [--checkpoint-every 5000] [--profiles] [--cpu-prof DIR] [--pg-stats]
+ * --pg-stats prints the statements with the most execution time during each source's run (the source reads too),
+ * and the WAL written and checkpoints taken meanwhile.
  */
 import { Topics } from '@tessera/contracts';
 import { freePort } from '@tessera/testing';
@@ -24,6 +26,7 @@ import { Pool } from 'pg';
 import { BILLING_TABLE, createBillingTable, writeCrmCsv } from '../connectors-read/bench-sources';
 import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
 import { fmt, machineLine, microsPerEvent } from '../shared/bench-report';
+import { PG_STATS_SETTINGS, resetPgStats, topStatements, walCounters, walLine } from '../shared/pg-stats';
 import { BenchRig } from '../shared/bench-rig';
 import { committed, endOffset } from '../shared/kafka-progress';
 import { runMain } from '../shared/run-main';
@@ -125,6 +128,7 @@ runMain(async () => {
       'checkpoint-every': { type: 'string', default: '5000' },
       'cpu-prof': { type: 'string' },
       profiles: { type: 'boolean', default: false },
+      'pg-stats': { type: 'boolean', default: false },
     },
   });
   const rows = Number(values.rows);
@@ -132,7 +136,12 @@ runMain(async () => {
   const sources = values.sources.split(',') as Source[];
   for (const s of sources) if (!SOURCES.includes(s)) throw new Error(`--sources: ${s} is not one of ${SOURCES.join(', ')}`);
   await BenchRig.run(
-    { workPrefix: 'tessera-bench-connectors-', clientId: 'bench-connectors', cpuProfDir: values['cpu-prof'] },
+    {
+      workPrefix: 'tessera-bench-connectors-',
+      clientId: 'bench-connectors',
+      cpuProfDir: values['cpu-prof'],
+      pgSettings: values['pg-stats'] ? PG_STATS_SETTINGS : [],
+    },
     async (rig) => {
       const port = await freePort();
       // The service's test entry: the built-in connectors plus generated-rows.
@@ -176,6 +185,8 @@ runMain(async () => {
           sourceId: `bench-${source}`,
           ...(await connectionFor(source, rig, rows, checkpointEvery)),
         });
+        if (values['pg-stats']) await resetPgStats(rig.databaseUrl);
+        const walBefore = values['pg-stats'] ? await walCounters(rig.databaseUrl) : null;
         const before = await endOffset(rig.admin, Topics.RecordsRaw);
         const cpuBefore = service.cpuSeconds();
         const pgBefore = postgresCpuSeconds(rig.pgDataDir);
@@ -202,6 +213,10 @@ runMain(async () => {
         const cpu = service.cpuSeconds() - cpuBefore;
         const pgCpu = postgresCpuSeconds(rig.pgDataDir) - pgBefore;
         const brokerCpu = rig.broker.cpuSeconds() - brokerBefore;
+        if (walBefore) {
+          process.stdout.write(`${source}:${await topStatements(rig.databaseUrl)}`);
+          console.log(`${source}: ${walLine(walBefore, await walCounters(rig.databaseUrl), rows, 'row')}`);
+        }
         const final = await call('GET', `/v1/runs/${String(run.id)}`);
         if (final.state !== 'succeeded' || final.recordsEmitted !== rows) throw new Error(`${source} run ended ${JSON.stringify(final)}`);
         const perSecond = rows / ((onTopicAt - started) / 1000);

@@ -41,3 +41,35 @@ export function topStatements(databaseUrl: string, limit = 15): Promise<string> 
     ].join('\n');
   });
 }
+
+/** WAL written and checkpoints taken so far (Postgres 17's pg_stat_wal and pg_stat_checkpointer), server-wide. */
+export interface WalCounters {
+  walBytes: number;
+  fullPageImages: number;
+  checkpoints: number;
+  requestedCheckpoints: number;
+}
+
+export function walCounters(databaseUrl: string): Promise<WalCounters> {
+  return withClient(databaseUrl, async (db) => {
+    const { rows } = await db.query<{ wal_bytes: string; wal_fpi: string; timed: string; requested: string }>(
+      `SELECT w.wal_bytes, w.wal_fpi, c.num_timed AS timed, c.num_requested AS requested FROM pg_stat_wal w, pg_stat_checkpointer c`,
+    );
+    const r = rows[0];
+    return {
+      walBytes: Number(r.wal_bytes),
+      fullPageImages: Number(r.wal_fpi),
+      checkpoints: Number(r.timed) + Number(r.requested),
+      requestedCheckpoints: Number(r.requested),
+    };
+  });
+}
+
+/** What was written between two readings, per unit (bytes of WAL per row, …) and the checkpoints in between. */
+export function walLine(before: WalCounters, after: WalCounters, units: number, unit: string): string {
+  return (
+    `WAL ${fmt((after.walBytes - before.walBytes) / units)} bytes/${unit} (${fmt((after.walBytes - before.walBytes) / 1_048_576)} MiB, ` +
+    `${fmt(after.fullPageImages - before.fullPageImages)} full-page images), ` +
+    `${after.checkpoints - before.checkpoints} checkpoint(s), ${after.requestedCheckpoints - before.requestedCheckpoints} requested by WAL volume`
+  );
+}

@@ -8,8 +8,10 @@ export interface PackedMessage {
   headers: Record<string, string>;
 }
 
-const FORMAT_VERSION = 1;
-const NULL_LENGTH = -1;
+export const FORMAT_VERSION = 1;
+export const NULL_LENGTH = -1;
+/** Messages per packed row: bounded so one row stays a modest, evenly sized unit of relay work. */
+export const MAX_MESSAGES_PER_PACKED_ROW = 500;
 
 /**
  * Many outbox messages in one bytea: version byte, u32 count, then per message a u16-length topic, i32-length

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { KafkaTables } from './kafka-tables.ddl';
 import { MessageHeaders } from './message-headers';
-import { encodeOutboxBatch, type PackedMessage } from './outbox-batch-codec';
+import { encodeOutboxBatch, MAX_MESSAGES_PER_PACKED_ROW, type PackedMessage } from './outbox-batch-codec';
 import type { OutboxLane } from './outbox-lane';
 import { OUTBOX_MEMORY_KEY_SQL, outboxMemory } from './outbox-memory';
+import type { PackedOutboxRow } from './outbox-row-packer';
 import type { SqlExecutor } from './sql-client';
 import { StatementParams } from './statement-parts';
 
@@ -39,9 +40,6 @@ function outgoingHeaders(headers: Record<string, string> | undefined, id: string
   return out;
 }
 
-/** Messages per packed row: bounded so one row stays a modest, evenly sized unit of relay work. */
-const MAX_MESSAGES_PER_PACKED_ROW = 500;
-
 /**
  * Writes the messages into the caller's transaction as packed outbox rows of `lane` (outbox-batch-codec.ts), in
  * order, up to 500 messages a row. The lane must come from this transaction (consumerLane or lockWriterLane), whose
@@ -56,6 +54,11 @@ export async function writeOutbox(tx: SqlExecutor, lane: OutboxLane, entries: re
   return ids;
 }
 
+/** `writeOutbox` for rows packed ahead of the transaction (OutboxRowPacker), whose messages carry their ids. */
+export async function writePackedOutbox(tx: SqlExecutor, lane: OutboxLane, rows: readonly PackedOutboxRow[]): Promise<void> {
+  await writeOutboxLanes(tx, [{ lane, entries: [], packed: rows }]);
+}
+
 /** A data-modifying statement (an INSERT, UPDATE or DELETE without RETURNING) that rides along in the outbox insert. */
 export type AlongsideWrite = (params: StatementParams) => string;
 
@@ -67,13 +70,14 @@ export type AlongsideWrite = (params: StatementParams) => string;
  */
 export async function writeOutboxLanes(
   tx: SqlExecutor,
-  lanes: readonly { lane: OutboxLane; entries: readonly OutboxEntry[] }[],
+  lanes: readonly { lane: OutboxLane; entries: readonly OutboxEntry[]; packed?: readonly PackedOutboxRow[] }[],
   alongside: readonly AlongsideWrite[] = [],
 ): Promise<string[][]> {
   const params = new StatementParams();
   const tuples: string[] = [];
-  const chunks: Array<{ messages: PackedMessage[]; packed: Buffer }> = [];
-  const ids = lanes.map(({ lane, entries }) => {
+  // A row packed ahead is remembered as its bytes, decoded if its relay claims it.
+  const chunks: Array<{ messages: PackedMessage[] | null; packed: Buffer }> = [];
+  const ids = lanes.map(({ lane, entries, packed: packedAhead = [] }) => {
     if (lane.tx !== tx) throw new Error(`writeOutbox: lane ${lane.id} was locked by another transaction`);
     const laneIds: string[] = [];
     const messages: PackedMessage[] = [];
@@ -93,6 +97,10 @@ export async function writeOutboxLanes(
       chunks.push({ messages: chunk, packed });
       tuples.push(`(${params.bind(lane.id)}::text, ${params.bind(chunk.length)}::int, ${params.bind(packed)}::bytea)`);
     }
+    for (const { packed, count } of packedAhead) {
+      chunks.push({ messages: null, packed });
+      tuples.push(`(${params.bind(lane.id)}::text, ${params.bind(count)}::int, ${params.bind(packed)}::bytea)`);
+    }
     return laneIds;
   });
   const others = alongside.map((write, i) => `w${i} AS (${write(params)})`);
@@ -110,6 +118,8 @@ export async function writeOutboxLanes(
   // The ids come from the sequence in VALUES order, so ascending ids are the chunks in order.
   const inserted = rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const memory = outboxMemory(rows[0].memory_key);
-  inserted.forEach((id, i) => memory.remember(id.toString(), chunks[i].messages, chunks[i].packed.length, chunks[i].packed));
+  inserted.forEach((id, i) =>
+    memory.remember(id.toString(), chunks[i].messages ?? chunks[i].packed, chunks[i].packed.length, chunks[i].packed),
+  );
   return ids;
 }

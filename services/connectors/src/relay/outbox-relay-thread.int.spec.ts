@@ -1,10 +1,10 @@
-import { inTransaction, lockWriterLane, writeOutbox } from '@tessera/kafka';
+import { inTransaction, lockWriterLane, writePackedOutbox } from '@tessera/kafka';
 import type { Pool } from '@tessera/persistence';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import { eventually } from '@tessera/testing';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { compileStreamPlan } from '../connections/stream-plan';
-import { outboxEntries } from '../sync/checkpoint-writer';
+import { CheckpointBatch } from '../sync/checkpoint-batch';
 import { encodeRecord } from '../sync/record-encoder';
 import { ConnectorsHarness } from '../test-support/connectors-harness';
 import { OutboxRelayThreadService } from './outbox-relay-thread.service';
@@ -53,17 +53,19 @@ describe('the outbox relay on a worker thread (embedded broker + Postgres)', () 
     const compiled = compileStreamPlan({ name: 'rows', mapping: { email: 'email' }, identifierField: 'id' }, 'rows');
     if ('problem' in compiled) throw new Error(compiled.problem.message);
     const origin = { connectionId: 'forwarded', runId: 'run-forwarded', sourceId: 'src-forwarded' };
-    const records = ['r-1', 'r-2'].map((rowKey) =>
-      encodeRecord(
-        compiled.plan,
-        origin,
-        { type: 'record', stream: 'rows', rowKey, data: { id: rowKey, email: `${rowKey}@example.com` } },
-        0,
-        Date.now(),
-      ),
-    );
+    const records = new CheckpointBatch();
+    for (const rowKey of ['r-1', 'r-2'])
+      records.add(
+        encodeRecord(
+          compiled.plan,
+          origin,
+          { type: 'record', stream: 'rows', rowKey, data: { id: rowKey, email: `${rowKey}@example.com` } },
+          0,
+          Date.now(),
+        ),
+      );
     await inTransaction(h.service.app.get<Pool>(SERVICE_PG_POOL), async (tx) => {
-      await writeOutbox(tx, await lockWriterLane(tx, 'forwarding-test'), outboxEntries(records));
+      await writePackedOutbox(tx, await lockWriterLane(tx, 'forwarding-test'), records.take().packed);
       // Spoil the stored bytes before they commit: only a relay holding the forwarded row publishes it right.
       await tx.query(`UPDATE kafka_outbox_batches SET packed = '\\x00'::bytea WHERE lane = 'w:forwarding-test'`);
     });

@@ -139,6 +139,27 @@ describe('runs (embedded broker + Postgres, generated-rows connector)', () => {
     expect(rowIds(await h.recordsOf('orphan-run', 10))).toEqual(range(10, 20));
   });
 
+  it('does not claim a run it is still executing when its lease runs out (a late heartbeat): one execution, each row once', async () => {
+    // a checkpoint (which renews the lease too) every 300 ms
+    await h.connection('late', { rows: 200, checkpointEvery: 10, delayMs: 300 });
+    const run = await h.runNow('late');
+    await h.waitFor(
+      async () => ((await h.http('GET', `/v1/runs/${run.id}`)).body.checkpoints >= 2 ? true : undefined),
+      20_000,
+      'two checkpoints',
+    );
+    // What a heartbeat held up past the lease leaves for the next polls (every 50 ms) to see: on a loaded machine
+    // the renewal can wait behind a checkpoint transaction that holds the run row.
+    for (let i = 0; i < 10; i++) {
+      await h.schema.pool.query(`UPDATE runs SET lease_until = now() - interval '1 second' WHERE run_id = $1`, [run.id]);
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    expect(await h.waitForRun(run.id)).toMatchObject({ state: 'succeeded', attempts: 1, recordsEmitted: 200 });
+    await h.recordsOf(run.id, 200);
+    await new Promise((r) => setTimeout(r, 500)); // a second execution's records would be on the topic by now
+    expect(rowIds(h.reader.ofRun(run.id))).toEqual(range(0, 200));
+  });
+
   it('reads every chosen stream, and a resumed run skips the streams it finished', async () => {
     const streams = ['rows', 'extras'].map((name) => ({ name, mapping: { email: 'email' }, identifierField: 'id' }));
     await h.connection('two', { rows: 6, checkpointEvery: 4 }, { streams });

@@ -1,24 +1,7 @@
 import type { Cursor } from '@tessera/connector-sdk';
-import { AVRO_SINGLE_OBJECT_CONTENT_TYPE, contractHeaders, ContractHeaders, Topics } from '@tessera/contracts';
-import { lockWriterLane, MessageHeaders, writeOutbox, type OutboxLane, type OutboxEntry, type SqlExecutor } from '@tessera/kafka';
-import { RawRecordWriter } from './raw-record-writer';
-import type { EncodedRecord } from './record-encoder';
+import { lockWriterLane, writePackedOutbox, type OutboxLane, type SqlExecutor } from '@tessera/kafka';
+import type { CheckpointRecords } from './checkpoint-batch';
 import { appendRowKeys } from './row-key-log';
-
-const RAW_RECORD_SCHEMA = contractHeaders(Topics.RecordsRaw)[ContractHeaders.schema];
-const RAW_RECORD_WRITER = new RawRecordWriter();
-
-/**
- * contractHeaders(Topics.RecordsRaw) plus the message id, as one object literal: spreading the shared headers and
- * adding the id as a computed key cost ~1 µs a record (checkpoint-writer.spec.ts keeps the two equal).
- */
-export function rawRecordHeaders(messageId: string): Record<string, string> {
-  return {
-    [ContractHeaders.contentType]: AVRO_SINGLE_OBJECT_CONTENT_TYPE,
-    [ContractHeaders.schema]: RAW_RECORD_SCHEMA,
-    [MessageHeaders.messageId]: messageId,
-  };
-}
 
 /** Who holds a run: the lease owner of this process. A checkpoint of a run someone else holds commits nothing. */
 export interface RunLease {
@@ -39,7 +22,7 @@ export interface RunProgress {
 export interface Checkpoint {
   stream: string;
   cursor: Cursor;
-  records: EncodedRecord[];
+  records: CheckpointRecords;
   progress: RunProgress;
   /** The stream's read has ended: a resumed run skips it. */
   streamDone: boolean;
@@ -51,17 +34,6 @@ export class RunLostError extends Error {
     super(`run ${runId} is no longer held by this process (cancelled, or its lease ran out and another took it)`);
     this.name = 'RunLostError';
   }
-}
-
-export function outboxEntries(records: readonly EncodedRecord[]): OutboxEntry[] {
-  return records.map((r) => ({
-    topic: Topics.RecordsRaw,
-    message: {
-      key: r.key,
-      value: RAW_RECORD_WRITER.encode(r.value),
-      headers: rawRecordHeaders(r.value.messageId),
-    },
-  }));
 }
 
 /**
@@ -108,9 +80,9 @@ export async function writeCheckpoint(tx: SqlExecutor, lease: RunLease, checkpoi
      ON CONFLICT (connection_id, stream) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
     [lease.connectionId, stream, JSON.stringify(cursor)],
   );
-  if (records.length === 0) return;
-  await appendRowKeys(tx, lease.connectionId, stream, lease.runId, records);
-  await writeOutbox(tx, await connectionLane(tx, lease.connectionId), outboxEntries(records));
+  if (records.count === 0) return;
+  await appendRowKeys(tx, lease.connectionId, stream, lease.runId, records.keys);
+  await writePackedOutbox(tx, await connectionLane(tx, lease.connectionId), records.packed);
 }
 
 /**

@@ -50,8 +50,9 @@ describe('RawRecordWriter', () => {
   });
 
   it('reuses the bytes of a map object, and encodes a different object with other contents anew', () => {
-    const first = writer.encode(base);
-    const other = writer.encode({ ...base, mapping: { Email: 'email', Id: 'user_id' } });
+    // copies: each call's bytes are a view of the writer's scratch buffer
+    const first = Buffer.from(writer.encode(base));
+    const other = Buffer.from(writer.encode({ ...base, mapping: { Email: 'email', Id: 'user_id' } }));
     expect(decode(Topics.RecordsRaw, first).mapping).toEqual(mapping);
     expect(decode(Topics.RecordsRaw, other).mapping).toEqual({ Email: 'email', Id: 'user_id' });
     // after a large record the next small one is still exact (the scratch buffer grew, nothing stale)

@@ -10,7 +10,7 @@ const WRITES_VERSION = 2;
  * `encode(Topics.RecordsRaw, value)` (raw-record-writer.spec.ts). Why not avsc's generic writer: every record of a
  * stream carries the same `mapping`, `renames` and `casts` objects, which avsc re-encodes each time (map walks are
  * most of its cost per record); here each map object is encoded once and its bytes copied. Strings, the timestamp
- * and the unions are written straight into one reused scratch buffer, then copied out once.
+ * and the unions are written straight into one reused scratch buffer, which the caller copies (into a packed row).
  */
 export class RawRecordWriter {
   private readonly header: Buffer;
@@ -30,6 +30,7 @@ export class RawRecordWriter {
     this.mapType = (latest.type as types.RecordType).field('mapping').type;
   }
 
+  /** The payload, as a view of the writer's scratch buffer that the next call overwrites: the caller copies it. */
   encode(value: RawRecordInput): Buffer {
     this.at = 0;
     this.bytes(this.header);
@@ -56,9 +57,7 @@ export class RawRecordWriter {
       this.constant(origin.stream);
       this.string(origin.rowKey);
     }
-    const out = Buffer.allocUnsafe(this.at);
-    out.set(this.scratch.subarray(0, this.at));
-    return out;
+    return this.scratch.subarray(0, this.at);
   }
 
   private ensure(more: number): void {

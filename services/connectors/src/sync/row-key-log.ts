@@ -1,11 +1,12 @@
 import type { SqlExecutor } from '@tessera/kafka';
 
-/** What a checkpoint remembers of each record it emitted. */
-export interface SeenRow {
-  rowKey: string;
-  /** The (brand-namespaced) identifier value: an unset record for the row finds the profile by it. */
-  identifier: string | null;
-  brand: string | null;
+/** The row keys a checkpoint emitted, column by column, as row_key_batches stores them. */
+export interface RowKeyColumns {
+  rowKeys: string[];
+  /** The (brand-namespaced) identifier values: an unset record for a row finds the profile by it. */
+  identifiers: (string | null)[];
+  /** Null when no record had a brand. */
+  brands: (string | null)[] | null;
 }
 
 /** A row key a full refresh did not see, with the identifier and brand of its latest occurrence. */
@@ -35,23 +36,13 @@ export async function appendRowKeys(
   connectionId: string,
   stream: string,
   runId: string,
-  rows: readonly SeenRow[],
+  { rowKeys, identifiers, brands }: RowKeyColumns,
 ): Promise<void> {
-  if (rows.length === 0) return;
-  const keys = new Array<string>(rows.length);
-  const identifiers = new Array<string | null>(rows.length);
-  const brands = new Array<string | null>(rows.length);
-  let branded = false;
-  for (let i = 0; i < rows.length; i++) {
-    keys[i] = rows[i].rowKey;
-    identifiers[i] = rows[i].identifier;
-    brands[i] = rows[i].brand;
-    if (rows[i].brand !== null) branded = true;
-  }
+  if (rowKeys.length === 0) return;
   await tx.query(
     `INSERT INTO row_key_batches (connection_id, stream, run_id, keys, row_keys, identifiers, brands)
      VALUES ($1, $2, $3, $4, ${textArray('$5')}, ${textArray('$6')}, CASE WHEN $7::jsonb IS NULL THEN NULL ELSE ${textArray('$7')} END)`,
-    [connectionId, stream, runId, rows.length, JSON.stringify(keys), JSON.stringify(identifiers), branded ? JSON.stringify(brands) : null],
+    [connectionId, stream, runId, rowKeys.length, JSON.stringify(rowKeys), JSON.stringify(identifiers), brands && JSON.stringify(brands)],
   );
 }
 

@@ -4,19 +4,22 @@ import { RUN_COLUMNS, toRun, type Run, type RunRowOf } from '../runs/run-reposit
 /**
  * Claims up to `limit` runs for `owner`: queued ones, and running ones whose lease ran out (their process died:
  * they resume from their last checkpoint). SKIP LOCKED lets several replicas claim at once without waiting on, or
- * taking, each other's rows.
+ * taking, each other's rows. `executing` are the runs the caller is still executing: a late heartbeat lets their
+ * lease run out too, and claiming one would start a second execution under the same owner, which the checkpoints'
+ * fence (the lease owner) would let commit the same records twice.
  */
-export async function claimRuns(pool: Pool, owner: string, leaseMs: number, limit: number): Promise<Run[]> {
+export async function claimRuns(pool: Pool, owner: string, leaseMs: number, limit: number, executing: readonly string[]): Promise<Run[]> {
   const { rows } = await pool.query<RunRowOf>(
     `UPDATE runs r SET state = 'running', lease_owner = $1, lease_until = now() + $2 * interval '1 millisecond',
             started_at = coalesce(r.started_at, now()), attempts = r.attempts + 1
       WHERE r.run_id IN (SELECT run_id FROM runs
-                          WHERE state = 'queued' OR (state = 'running' AND (lease_until IS NULL OR lease_until < now()))
+                          WHERE (state = 'queued' OR (state = 'running' AND (lease_until IS NULL OR lease_until < now())))
+                            AND run_id <> ALL ($4::text[])
                           ORDER BY queued_at LIMIT $3 FOR UPDATE SKIP LOCKED)
       RETURNING ${RUN_COLUMNS.split(',')
         .map((c) => `r.${c.trim()}`)
         .join(', ')}`,
-    [owner, leaseMs, limit],
+    [owner, leaseMs, limit, executing],
   );
   return rows.map(toRun);
 }

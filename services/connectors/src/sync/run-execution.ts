@@ -5,10 +5,11 @@ import type { Pool } from 'pg';
 import type { Connection } from '../connections/connection-repository';
 import { compileStreamPlan, type StreamPlan } from '../connections/stream-plan';
 import type { Run } from '../runs/run-repository';
+import { CheckpointBatch } from './checkpoint-batch';
 import { fenceRun, writeCheckpoint, type RunLease, type RunProgress } from './checkpoint-writer';
 import type { SyncMetrics } from './metrics';
 import { CommitPipeline } from './commit-pipeline';
-import { encodeRecord, type EncodedRecord, type RunOrigin } from './record-encoder';
+import { encodeRecord, type RunOrigin } from './record-encoder';
 import { markSucceeded, settleDisappeared } from './run-finisher';
 import { compactRowKeys } from './row-key-log';
 
@@ -87,7 +88,7 @@ export class RunExecution {
     const readBefore = this.progress.read;
     const commits = new CommitPipeline();
     let cursor = from;
-    let batch: EncodedRecord[] = [];
+    const batch = new CheckpointBatch();
     let rejected = 0;
     try {
       for await (const message of this.connector.read(this.connection.config, stream, from, { signal: this.signal })) {
@@ -98,15 +99,14 @@ export class RunExecution {
             rejected++;
             continue;
           }
-          batch.push(encodeRecord(plan, this.origin, message, this.batchNumber, Date.now()));
-          if (batch.length > this.deps.maxUncheckpointedRecords)
+          batch.add(encodeRecord(plan, this.origin, message, this.batchNumber, Date.now()));
+          if (batch.size > this.deps.maxUncheckpointedRecords)
             throw new CheckpointTooFarError(this.connector.name, this.deps.maxUncheckpointedRecords);
         } else if (message.type === 'estimate') {
           this.progress.estimatedTotal = readBefore + message.total;
         } else {
           cursor = message.cursor;
           await commits.next(this.commit(stream, cursor, batch, rejected, false));
-          batch = [];
           rejected = 0;
         }
       }
@@ -119,17 +119,19 @@ export class RunExecution {
     this.signal.throwIfAborted();
     // Records after the last checkpoint are committed with the stream's end (the SDK asks connectors to end with a
     // checkpoint; one that does not gets them at most once per run and again from the old cursor next time).
-    if (batch.length > 0)
-      this.deps.logger.warn({ runId: this.run.id, stream, records: batch.length }, 'connector ended a read without a final checkpoint');
+    if (batch.size > 0)
+      this.deps.logger.warn({ runId: this.run.id, stream, records: batch.size }, 'connector ended a read without a final checkpoint');
     await this.commit(stream, cursor, batch, rejected, true)();
   }
 
   /**
-   * Takes the checkpoint now (its counters, and the checkpoint number the records read after it carry, which is
-   * what a resumed run derives from the committed count) and returns its transaction, to be started by the caller.
+   * Takes the checkpoint now (the batch's records, its counters, and the checkpoint number the records read after it
+   * carry, which is what a resumed run derives from the committed count) and returns its transaction, to be started
+   * by the caller.
    */
-  private commit(stream: string, cursor: Cursor, records: EncodedRecord[], rejected: number, streamDone: boolean): () => Promise<void> {
-    const progress = { ...this.progress, emitted: this.progress.emitted + records.length, rejected: this.progress.rejected + rejected };
+  private commit(stream: string, cursor: Cursor, batch: CheckpointBatch, rejected: number, streamDone: boolean): () => Promise<void> {
+    const records = batch.take();
+    const progress = { ...this.progress, emitted: this.progress.emitted + records.count, rejected: this.progress.rejected + rejected };
     this.progress.emitted = progress.emitted;
     this.progress.rejected = progress.rejected;
     this.batchNumber++;
@@ -137,7 +139,7 @@ export class RunExecution {
       const stop = this.deps.metrics.checkpoint.startTimer({ connector: this.connector.name });
       await inTransaction(this.deps.pool, (tx) => writeCheckpoint(tx, this.lease, { stream, cursor, records, progress, streamDone }));
       stop();
-      this.deps.metrics.records.inc({ connector: this.connector.name, outcome: 'emitted' }, records.length);
+      this.deps.metrics.records.inc({ connector: this.connector.name, outcome: 'emitted' }, records.count);
       if (rejected > 0) this.deps.metrics.records.inc({ connector: this.connector.name, outcome: 'rejected' }, rejected);
     };
   }

@@ -1,6 +1,7 @@
-import { writeOutbox, type SqlExecutor } from '@tessera/kafka';
+import { writePackedOutbox, type SqlExecutor } from '@tessera/kafka';
 import type { StreamPlan } from '../connections/stream-plan';
-import { connectionLane, fenceRun, outboxEntries, type RunLease } from './checkpoint-writer';
+import { CheckpointBatch } from './checkpoint-batch';
+import { connectionLane, fenceRun, type RunLease } from './checkpoint-writer';
 import { encodeUnset, type RunOrigin } from './record-encoder';
 import { takeDisappeared } from './row-key-log';
 
@@ -30,15 +31,17 @@ export async function settleDisappeared(
   );
   if (unset) {
     const planOf = new Map(plans.map((p) => [p.settings.name, p]));
-    const records = rows.map((r) =>
-      encodeUnset(
-        planOf.get(r.stream)!,
-        origin,
-        { stream: r.stream, rowKey: r.row_key, identifier: r.identifier, brand: r.brand },
-        receivedAt,
-      ),
-    );
-    await writeOutbox(tx, await connectionLane(tx, origin.connectionId), outboxEntries(records));
+    const records = new CheckpointBatch();
+    for (const r of rows)
+      records.add(
+        encodeUnset(
+          planOf.get(r.stream)!,
+          origin,
+          { stream: r.stream, rowKey: r.row_key, identifier: r.identifier, brand: r.brand },
+          receivedAt,
+        ),
+      );
+    await writePackedOutbox(tx, await connectionLane(tx, origin.connectionId), records.take().packed);
   }
   return rows.length;
 }

@@ -78,7 +78,7 @@ export class RunWorker implements OnApplicationBootstrap, BeforeApplicationShutd
   private async claim(): Promise<void> {
     const free = this.settings.maxConcurrentRuns - this.active.size;
     if (this.stopped || free <= 0) return;
-    for (const run of await claimRuns(this.pool, this.owner, this.settings.leaseMs, free)) this.start(run);
+    for (const run of await claimRuns(this.pool, this.owner, this.settings.leaseMs, free, [...this.active.keys()])) this.start(run);
   }
 
   private start(run: Run): void {

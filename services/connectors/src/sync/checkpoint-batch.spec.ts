@@ -1,0 +1,52 @@
+import { contractHeaders, decode, Topics } from '@tessera/contracts';
+import { decodeOutboxBatch, MessageHeaders } from '@tessera/kafka';
+import { CheckpointBatch, rawRecordHeaders } from './checkpoint-batch';
+import type { EncodedRecord } from './record-encoder';
+
+function record(id: string, brand: string | null = null): EncodedRecord {
+  return {
+    key: `crm:${id}`,
+    rowKey: id,
+    identifier: id,
+    brand,
+    value: {
+      messageId: `m-${id}`,
+      sourceId: 'crm',
+      receivedAt: 1,
+      objectType: 'contacts',
+      recordId: id,
+      mapping: { Id: 'crm_id' },
+      attributes: `{"Id":"${id}"}`,
+      observedAt: null,
+      renames: {},
+      casts: {},
+      origin: { connectionId: 'crm', runId: 'run-1', stream: 'contacts', rowKey: id },
+    },
+  };
+}
+
+describe('CheckpointBatch', () => {
+  it('packs each record for cdp.records.raw: contract headers and message id, the key, and the record as its payload', () => {
+    expect(rawRecordHeaders('m-1')).toEqual({ ...contractHeaders(Topics.RecordsRaw), [MessageHeaders.messageId]: 'm-1' });
+    const batch = new CheckpointBatch();
+    batch.add(record('42'));
+    batch.add(record('43'));
+    const { count, packed } = batch.take();
+    expect(count).toBe(2);
+    const messages = packed.flatMap((row) => decodeOutboxBatch(row.packed));
+    expect(messages.map((m) => m.topic)).toEqual([Topics.RecordsRaw, Topics.RecordsRaw]);
+    expect(messages.map((m) => m.key!.toString())).toEqual(['crm:42', 'crm:43']);
+    expect(messages[0].headers).toEqual({ ...contractHeaders(Topics.RecordsRaw), [MessageHeaders.messageId]: 'm-42' });
+    expect(decode(Topics.RecordsRaw, messages[1].value!)).toMatchObject({ messageId: 'm-43', recordId: '43', attributes: '{"Id":"43"}' });
+  });
+
+  it('keeps the row keys column by column, brands only when a record had one, and starts empty after take', () => {
+    const batch = new CheckpointBatch();
+    batch.add(record('1'));
+    batch.add(record('2', 'acme'));
+    expect(batch.take().keys).toEqual({ rowKeys: ['1', '2'], identifiers: ['1', '2'], brands: [null, 'acme'] });
+    expect(batch.size).toBe(0);
+    batch.add(record('3'));
+    expect(batch.take()).toMatchObject({ count: 1, keys: { rowKeys: ['3'], identifiers: ['3'], brands: null } });
+  });
+});
