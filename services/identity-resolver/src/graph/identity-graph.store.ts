@@ -133,10 +133,15 @@ export class IdentityGraphStore {
       );
       // Redirects stay one hop deep: profiles absorbed earlier into a now-absorbed profile point to the new root too.
       // (After the statement above, no absorbed profile points into the list: roots are live.) One probe of the
-      // partial merged_into index per absorbed id: with `= ANY($1)` added, each probe would walk the whole array.
+      // partial merged_into index per absorbed id, fenced in a LATERAL subquery (OFFSET 0) so the planner cannot
+      // turn it around: with statistics taken before the first merges, it walked every merged profile and
+      // compared each with the whole slice (seconds per slice; docs/benchmarks.md). With `= ANY($1)` added, each
+      // probe would walk the whole array instead.
       await tx.query(
-        `UPDATE profiles p SET merged_into = m.root FROM unnest($1::uuid[], $2::uuid[]) AS m(absorbed, root)
-          WHERE p.merged_into = m.absorbed AND p.merged_into IS NOT NULL`,
+        `UPDATE profiles p SET merged_into = r.root
+           FROM (SELECT x.profile_id, m.root FROM unnest($1::uuid[], $2::uuid[]) AS m(absorbed, root)
+                   CROSS JOIN LATERAL (SELECT profile_id FROM profiles WHERE merged_into = m.absorbed OFFSET 0) x) r
+          WHERE p.profile_id = r.profile_id`,
         [absorbed, roots],
       );
       // Separations keyed by an absorbed profile move to its survivor (whose lock this transaction holds too).
