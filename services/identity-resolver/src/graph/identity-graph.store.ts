@@ -21,6 +21,18 @@ const PRIMARY_KEY_PROBE = (table: string, columns: string): string =>
   `SELECT ${columns} FROM ${table} WHERE ${table}.identifier_type = k.identifier_type AND ${table}.value = k.value LIMIT 1`;
 
 /**
+ * The keys of the rows whose `column` is an absorbed profile ($1), each with its root ($2), for a merge's
+ * set-based UPDATE to join by key. One index probe per absorbed id, in a LATERAL subquery that OFFSET 0 keeps the
+ * planner from flattening: a join of the table against unnest(...) has near-equal costs for a hash join and for a
+ * nested loop that compares every row with every merge of the slice, and generic plans on statistics that lag
+ * behind the table flipped to the latter (seconds per slice; docs/benchmarks.md). With `= ANY($1)` on the
+ * probed column, each probe would walk the whole array instead.
+ */
+const PER_ABSORBED_ID = (keys: string, table: string, column: string): string =>
+  `SELECT x.*, m.root FROM unnest($1::uuid[], $2::uuid[]) AS m(absorbed, root)
+     CROSS JOIN LATERAL (SELECT ${keys} FROM ${table} WHERE ${column} = m.absorbed OFFSET 0) x`;
+
+/**
  * Loads the part of the identity graph a slice touches, under locks, and writes the slice's resolutions back
  * with set-based statements, all inside the exactly-once processor's transaction.
  *
@@ -118,25 +130,25 @@ export class IdentityGraphStore {
     if (merges.length > 0) {
       const absorbed = merges.map(({ merge }) => merge.absorbedProfileId);
       const roots = absorbed.map((id) => graph.liveId(id));
-      // `= ANY(array)` keeps these on the indexes (a bare join against unnest would be planned as a hash join over
-      // a full scan while the table is small); the join to unnest maps each absorbed id to its root in one hash
-      // probe, where array_position scanned the whole array per row (quadratic in the slice's merges).
+      // Each absorbed id is one index probe inside a LATERAL subquery that OFFSET 0 fences off (PER_ABSORBED_ID).
       await tx.query(
-        `UPDATE identifiers i SET profile_id = m.root FROM unnest($1::uuid[], $2::uuid[]) AS m(absorbed, root)
-          WHERE i.profile_id = ANY($1::uuid[]) AND i.profile_id = m.absorbed`,
+        `UPDATE identifiers i SET profile_id = r.root
+           FROM (${PER_ABSORBED_ID('identifier_type, value', 'identifiers', 'profile_id')}) r
+          WHERE i.identifier_type = r.identifier_type AND i.value = r.value`,
         [absorbed, roots],
       );
       await tx.query(
-        `UPDATE profiles p SET merged_into = m.root, merged_at = coalesce(p.merged_at, $3) FROM unnest($1::uuid[], $2::uuid[]) AS m(absorbed, root)
-          WHERE p.profile_id = ANY($1::uuid[]) AND p.profile_id = m.absorbed`,
+        `UPDATE profiles p SET merged_into = r.root, merged_at = coalesce(p.merged_at, $3)
+           FROM (${PER_ABSORBED_ID('profile_id', 'profiles', 'profile_id')}) r
+          WHERE p.profile_id = r.profile_id`,
         [absorbed, roots, at],
       );
       // Redirects stay one hop deep: profiles absorbed earlier into a now-absorbed profile point to the new root too.
-      // (After the statement above, no absorbed profile points into the list: roots are live.) One probe of the
-      // partial merged_into index per absorbed id: with `= ANY($1)` added, each probe would walk the whole array.
+      // (After the statement above, no absorbed profile points into the list: roots are live.)
       await tx.query(
-        `UPDATE profiles p SET merged_into = m.root FROM unnest($1::uuid[], $2::uuid[]) AS m(absorbed, root)
-          WHERE p.merged_into = m.absorbed AND p.merged_into IS NOT NULL`,
+        `UPDATE profiles p SET merged_into = r.root
+           FROM (${PER_ABSORBED_ID('profile_id', 'profiles', 'merged_into')}) r
+          WHERE p.profile_id = r.profile_id`,
         [absorbed, roots],
       );
       // Separations keyed by an absorbed profile move to its survivor (whose lock this transaction holds too).
