@@ -23,11 +23,6 @@ const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
  */
 const DEFAULT_PARTITIONS_AT_ONCE = 64;
 
-interface PartitionCommit {
-  latest: string;
-  done: Promise<void>;
-}
-
 export interface BatchConsumerRunnerOptions {
   kafka: Kafka;
   groupId: string;
@@ -75,8 +70,6 @@ export class BatchConsumerRunner {
   private stopped = false;
   private joined = false;
   private crashed: Error | undefined;
-  /** The Kafka commit in flight per partition, and the latest offset it is to commit. */
-  private readonly commits = new Map<string, PartitionCommit>();
 
   constructor(private readonly opts: BatchConsumerRunnerOptions) {
     const sessionTimeoutMs = opts.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
@@ -135,10 +128,7 @@ export class BatchConsumerRunner {
     if (!this.started || this.stopped) return;
     this.stopped = true;
     this.stopSignal.abort();
-    // Kafka commits are accepted only from a member of the group: the ones in flight land before it leaves.
-    await Promise.all([...this.commits.values()].map((c) => c.done));
-    // consumer.stop() waits for the eachBatch in flight, which stops at the next slice boundary and waits for its
-    // partition's commit, then leaves.
+    // consumer.stop() waits for the eachBatch in flight, which stops at the next slice boundary, then leaves.
     await this.consumer.stop();
     await this.consumer.disconnect();
     this.logger?.info('kafka consumer stopped');
@@ -148,7 +138,6 @@ export class BatchConsumerRunner {
     const receivedAt = Date.now();
     const { batch } = payload;
     const { topic, partition } = batch;
-    const key = `${topic}\u0000${partition}`;
     const labels = { group: this.opts.groupId, topic };
     let rebalancing = false;
     const heartbeat = async (): Promise<void> => {
@@ -161,9 +150,12 @@ export class BatchConsumerRunner {
       }
     };
     const timer = setInterval(() => void heartbeat(), this.heartbeatIntervalMs);
+    // The Kafka commit of a slice runs while the next slice is handled: every partition of a group then hands its
+    // next slice over in the turn the group committed, and they share the next transaction too.
+    let committing: Promise<void> = Promise.resolve();
     try {
       for (let start = 0; start < batch.messages.length; start += this.maxMessagesPerCall) {
-        if (!payload.isRunning() || payload.isStale() || rebalancing || this.stopSignal.signal.aborted) return;
+        if (!payload.isRunning() || payload.isStale() || rebalancing) return;
         const slice = batch.messages.slice(start, start + this.maxMessagesPerCall).map((m) => toInboundMessage(topic, partition, m));
         const consumed: ConsumedBatch = {
           groupId: this.opts.groupId,
@@ -181,37 +173,13 @@ export class BatchConsumerRunner {
         const nextOffset = (BigInt(slice[slice.length - 1].offset) + 1n).toString();
         this.record(topic, partition, batch.highWatermark, nextOffset, slice.length, outcome);
         payload.resolveOffset(slice[slice.length - 1].offset);
-        this.commitInBackground(payload, key, topic, partition, nextOffset);
+        // Offsets of one partition are committed in order: the previous commit is done before the next starts.
+        committing = committing.then(() => this.commitOffset(payload, topic, partition, nextOffset));
       }
     } finally {
       clearInterval(timer);
-      // Giving the partition up (a rebalance or stop()): its last commit lands while this member still holds it.
-      if (rebalancing || !payload.isRunning() || this.stopSignal.signal.aborted) await this.commits.get(key)?.done;
+      await committing;
     }
-  }
-
-  /**
-   * The database offset is the truth (a redelivered slice is skipped by it), so the Kafka commit only saves the
-   * next owner a redelivery: kafkajs fetches again from the resolved offsets without waiting for it, and a caught-up
-   * stage saves an OffsetCommit round trip, with the broker's fsync, on every fetch-to-fetch cycle. One commit per
-   * partition is in flight at a time, and it takes the latest offset resolved meanwhile, so commits land in order
-   * and never pile up. A graceful stop waits for them.
-   */
-  private commitInBackground(payload: EachBatchPayload, key: string, topic: string, partition: number, nextOffset: string): void {
-    const pending = this.commits.get(key);
-    if (pending) {
-      pending.latest = nextOffset;
-      return;
-    }
-    const entry: PartitionCommit = { latest: nextOffset, done: Promise.resolve() };
-    this.commits.set(key, entry);
-    entry.done = (async () => {
-      for (let committed: string | undefined; committed !== entry.latest;) {
-        committed = entry.latest;
-        await this.commitOffset(payload, topic, partition, committed);
-      }
-      this.commits.delete(key);
-    })();
   }
 
   private async commitOffset(payload: EachBatchPayload, topic: string, partition: number, nextOffset: string): Promise<void> {
