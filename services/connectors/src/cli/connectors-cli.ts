@@ -1,4 +1,4 @@
-import { progressLine, recordsPerSecond, type ProgressSample } from './progress-line';
+import { recordsPerSecond, runProgressLine, type ProgressSample } from './progress-line';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -147,7 +147,7 @@ async function follow(
     const run = res.body;
     samples.push({ atMs: Date.now(), read: run.recordsRead });
     if (samples.length > 200) samples.shift();
-    const line = `${run.state.padEnd(9)} ${progressLine(run.recordsRead, run.estimatedTotal, recordsPerSecond(samples))}`;
+    const line = runProgressLine(run, recordsPerSecond(samples));
     if (options.isTty) options.write(`\r\u001b[2K${line}`);
     else if (Date.now() - lastPrinted >= 5_000 || TERMINAL.has(run.state)) {
       out(line);

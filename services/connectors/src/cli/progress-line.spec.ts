@@ -1,4 +1,4 @@
-import { progressLine, recordsPerSecond } from './progress-line';
+import { progressLine, recordsPerSecond, runProgressLine } from './progress-line';
 
 describe('recordsPerSecond', () => {
   it('measures over the last five seconds of samples', () => {
@@ -24,5 +24,16 @@ describe('progressLine', () => {
   it('shows the count and rate alone without a total, and an unknown ETA before a rate', () => {
     expect(progressLine(500, null, 250)).toBe('500 records  250 rec/s');
     expect(progressLine(0, 10, 0, 4)).toBe('[----]   0%  0/10 records  0 rec/s  ETA ?');
+  });
+});
+
+describe('runProgressLine', () => {
+  it('shows a succeeded run complete even when the source estimated more rows than the incremental read took', () => {
+    const run = { recordsRead: 1, estimatedTotal: 2 };
+    expect(runProgressLine({ ...run, state: 'running' }, 0)).toBe('running   [############------------]  50%  1/2 records  0 rec/s  ETA ?');
+    expect(runProgressLine({ ...run, state: 'succeeded' }, 0)).toBe(
+      'succeeded [########################] 100%  1/1 records  0 rec/s  ETA 0s',
+    );
+    expect(runProgressLine({ ...run, state: 'failed' }, 0)).toContain(' 50%  1/2 records');
   });
 });

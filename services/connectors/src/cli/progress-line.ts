@@ -34,6 +34,15 @@ export function progressLine(read: number, total: number | null, rate: number, w
   if (total === null || total <= 0) return `${count(read)} records  ${speed}`;
   const ratio = Math.min(1, read / total);
   const filled = Math.round(ratio * width);
-  const eta = rate > 0 ? duration((total - read) / rate) : '?';
+  const eta = read >= total ? '0s' : rate > 0 ? duration((total - read) / rate) : '?';
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.floor(ratio * 100)).padStart(3)}%  ${count(read)}/${count(total)} records  ${speed}  ETA ${eta}`;
+}
+
+/**
+ * A run's line. A succeeded run has read its whole source, so its bar is full whatever the connector estimated:
+ * an API's total can count rows the incremental read skips (those at the saved cursor value).
+ */
+export function runProgressLine(run: { state: string; recordsRead: number; estimatedTotal: number | null }, rate: number): string {
+  const total = run.state === 'succeeded' ? run.recordsRead : run.estimatedTotal;
+  return `${run.state.padEnd(9)} ${progressLine(run.recordsRead, total, rate)}`;
 }
