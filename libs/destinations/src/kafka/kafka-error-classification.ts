@@ -44,12 +44,16 @@ function chain(error: unknown): KafkaJsLikeError[] {
  * Credentials refused or ACLs missing: auth_failed, in words. A record the broker will never take: terminal.
  * Everything else (brokers down, leader elections, timeouts, unknown topic while it is being created): retry.
  */
-export function classifyKafkaError(error: unknown): SendResult {
+export function classifyKafkaError(error: unknown, topic: string): SendResult {
   const errors = chain(error);
   const message = (error as Error)?.message ?? String(error);
   const auth = errors.find((e) => e.name === 'KafkaJSSASLAuthenticationError' || (e.type && AUTH_TYPES.has(e.type)));
   if (auth) return { outcome: 'auth_failed', error: `the Kafka cluster rejected the credentials: ${auth.message ?? auth.type}` };
   const terminal = errors.find((e) => e.type && TERMINAL_TYPES.has(e.type));
   if (terminal) return { outcome: 'terminal', error: `the Kafka cluster refused the records: ${terminal.type}: ${terminal.message}` };
+  // Still a retry (someone may be creating it), but in words a user can act on: the broker's own text names no topic.
+  if (errors.some((e) => e.type === 'UNKNOWN_TOPIC_OR_PARTITION')) {
+    return { outcome: 'retry', error: `topic "${topic}" does not exist on the cluster (Tessera does not create it): ${message}` };
+  }
   return { outcome: 'retry', error: `could not produce to Kafka: ${message}` };
 }

@@ -87,6 +87,14 @@ describe('KafkaTopicAdapter against the embedded broker', () => {
     expect(message.headers!['content-type']!.toString()).toBe('application/avro; encoding=single-object');
   });
 
+  it('names a topic that does not exist (the test broker, like a production one, does not create topics)', async () => {
+    const result = await adapter('crm.audience.missing', 'json').send(deliveryBatch('kb-4', itemsFrom(1, 1)), noAbort());
+    expect(result).toMatchObject({
+      outcome: 'retry',
+      error: expect.stringMatching(/^topic "crm.audience.missing" does not exist on the cluster \(Tessera does not create it\)/),
+    });
+  });
+
   it('turns an unreachable cluster into a retry, and recovers when the brokers are there', async () => {
     const down = await startTestBroker();
     const brokers = down.brokers;

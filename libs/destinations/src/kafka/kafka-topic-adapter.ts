@@ -61,7 +61,7 @@ export class KafkaTopicAdapter implements DestinationAdapter {
         return { outcome: 'delivered' };
       } catch (error) {
         await this.dropProducer();
-        return classifyKafkaError(error);
+        return classifyKafkaError(error, this.config.topic);
       }
     })();
     try {
