@@ -34,8 +34,8 @@ export interface FileStreamConfig {
   encoding?: FileEncoding;
   /** `auto` (the default) gunzips a file named `*.gz` or starting with gzip's magic bytes. */
   compression?: 'auto' | 'gzip' | 'none';
-  /** The column whose value is the row key (else `<file name>:<row number>`). */
-  primaryKey?: string;
+  /** The column(s) whose values are the row key (else `<file name>:<row number>`). */
+  primaryKey?: string | string[];
   cursor?: FileCursorSetting;
   /** A checkpoint every N rows inside a file (default 10,000), so a big file resumes mid-way after a crash. */
   checkpointEvery?: number;
@@ -85,7 +85,8 @@ export const FILES_CONFIG_SCHEMA: JsonSchema = {
           },
           encoding: { type: 'string', enum: ['utf-8', 'latin1'] },
           compression: { type: 'string', enum: ['auto', 'gzip', 'none'] },
-          primaryKey: { type: 'string', minLength: 1 },
+          // One type list rather than anyOf, so a bad value gets one error that fits it ("must NOT have fewer than 1 items").
+          primaryKey: { type: ['string', 'array'], minLength: 1, minItems: 1, items: { type: 'string', minLength: 1 } },
           cursor: {
             type: 'object',
             required: ['mode'],
@@ -132,4 +133,10 @@ export const FILES_CONFIG_SCHEMA: JsonSchema = {
 /** The cursor mode of a stream: `file-name` for a folder's files, `modified-time` for a URL, unless set. */
 export function cursorSetting(stream: FileStreamConfig): FileCursorSetting {
   return stream.cursor ?? { mode: stream.url !== undefined ? 'modified-time' : 'file-name' };
+}
+
+/** A stream's key columns: one name or a list (a composite key), as the other connectors take it. */
+export function primaryKeyColumns(stream: FileStreamConfig): string[] {
+  const key = stream.primaryKey;
+  return key === undefined ? [] : typeof key === 'string' ? [key] : key;
 }

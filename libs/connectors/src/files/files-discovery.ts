@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import type { JsonSchema, StreamDescriptor } from '@tessera/connector-sdk';
 import { openFileBytes } from './file-bytes';
 import { listSourceFiles } from './file-listing';
-import { cursorSetting, type FilesConfig, type FileStreamConfig } from './files-config';
+import { cursorSetting, primaryKeyColumns, type FilesConfig, type FileStreamConfig } from './files-config';
 import { csvColumns } from './csv-rows';
 import { parseRows } from './files-reader';
 
@@ -48,7 +48,7 @@ async function describeStream(config: FilesConfig, stream: FileStreamConfig): Pr
   return {
     name: stream.name,
     schema: { type: 'object', properties },
-    primaryKey: stream.primaryKey ? [stream.primaryKey] : [],
+    primaryKey: primaryKeyColumns(stream),
     cursorCandidates: setting.mode === 'column' ? [setting.column!] : [],
   };
 }

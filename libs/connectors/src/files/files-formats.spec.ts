@@ -109,6 +109,15 @@ describe('files connector: rows it cannot read', () => {
     expect(read[1].data).toEqual({ customer_id: null, email: 'nobody@example.com' });
   });
 
+  it('keys a row by several columns (a composite key, as the other connectors take it), one missing: by its row', async () => {
+    writeFileSync(join(directory, 'crm.csv'), 'brand,customer_id,email\nnorth,42,a@example.com\nsouth,42,b@example.com\nsouth,,c@x.com\n');
+    const config = oneStream({ primaryKey: ['brand', 'customer_id'] });
+    expect((await records(config)).map((r) => r.rowKey)).toEqual(['["north","42"]', '["south","42"]', 'crm.csv:3']);
+    expect((await filesConnector.discover(config))[0].primaryKey).toEqual(['brand', 'customer_id']);
+    expect(filesConnector.validateConfig(oneStream({ primaryKey: [] }))).not.toEqual([]);
+    expect(filesConnector.validateConfig(oneStream({ primaryKey: 'customer_id' }))).toEqual([]);
+  });
+
   it('NDJSON: objects per line, a line that is not an object becomes a bad row, blank lines are skipped', async () => {
     writeFileSync(join(directory, 'a.ndjson'), '{"id":1,"tags":["a"]}\n\n{"id":2,\n[1,2]\n{"id":3,"nested":{"x":true}}\n');
     const read = await records(oneStream({ format: 'ndjson' }));

@@ -1,7 +1,8 @@
 import type { Cursor, ReadMessage } from '@tessera/connector-sdk';
 import { openFileBytes, type ByteCounter } from './file-bytes';
 import { listSourceFiles, type SourceFile } from './file-listing';
-import { cursorSetting, DEFAULT_CHECKPOINT_EVERY, type FilesConfig, type FileStreamConfig } from './files-config';
+import { rowKeyFrom } from '../row-key';
+import { cursorSetting, DEFAULT_CHECKPOINT_EVERY, primaryKeyColumns, type FilesConfig, type FileStreamConfig } from './files-config';
 import { comparable, compareColumnValues, fileOrder, parseFilesCursor, sortForMode, type FilesCursor } from './files-cursor';
 import { csvRows } from './csv-rows';
 import { ndjsonRows } from './ndjson-rows';
@@ -63,6 +64,7 @@ export async function* readFiles(
   const totalBytes = todo.every((t) => t.file.size !== null) ? todo.reduce((sum, t) => sum + t.file.size!, 0) : null;
   const estimating = totalBytes !== null && !(column && after !== null);
   const counter: ByteCounter = { bytes: 0 };
+  const key = primaryKeyColumns(stream);
   let parsed = 0;
   let emitted = 0;
   const estimate = (): ReadMessage => ({
@@ -89,7 +91,7 @@ export async function* readFiles(
       }
       if (keep) {
         emitted += 1;
-        yield { type: 'record', stream: stream.name, data, rowKey: rowKeyOf(stream, file, row.row, data) };
+        yield { type: 'record', stream: stream.name, data, rowKey: rowKeyOf(key, file, row.row, data) };
       }
       sinceCheckpoint += 1;
       if (sinceCheckpoint >= every) {
@@ -104,8 +106,7 @@ export async function* readFiles(
   if (column) yield { type: 'checkpoint', cursor: { mode: setting.mode, after: max } };
 }
 
-/** The primary key column's value when it has one, else `<file name>:<row number>` (bad rows included). */
-function rowKeyOf(stream: FileStreamConfig, file: SourceFile, row: number, data: Record<string, unknown>): string {
-  const key = stream.primaryKey === undefined ? undefined : data[stream.primaryKey];
-  return key === undefined || key === null || key === '' ? `${file.name}:${row}` : String(key);
+/** The primary key columns' values when the row has them all, else `<file name>:<row number>` (bad rows included). */
+function rowKeyOf(key: readonly string[], file: SourceFile, row: number, data: Record<string, unknown>): string {
+  return rowKeyFrom(data, key) ?? `${file.name}:${row}`;
 }
