@@ -1,5 +1,4 @@
 import { KafkaRuntimeTables1732230000000 } from '@tessera/service-kit';
-import { CompressedOutbox1738000000000 } from './compressed-outbox.migration';
 import { ConnectorsTables1735000000000 } from './connectors-tables.migration';
 import { RowKeyBatches1737000000000 } from './row-key-batches.migration';
 import { RunRejections1736000000000 } from './run-rejections.migration';
@@ -10,5 +9,4 @@ export const CONNECTORS_MIGRATIONS = [
   ConnectorsTables1735000000000,
   RunRejections1736000000000,
   RowKeyBatches1737000000000,
-  CompressedOutbox1738000000000,
 ];
