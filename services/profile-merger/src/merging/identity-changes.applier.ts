@@ -70,9 +70,7 @@ export class IdentityChangesApplier {
    */
   private async applyMerges(ctx: ApplyContext<ProfileInput>, merges: readonly IdentityChange[], metrics: MergingMetrics): Promise<number> {
     if (merges.length === 0) return 0;
-    const { targets, created } = await resolveAndLockProfiles(ctx.tx, [
-      ...new Set(merges.flatMap((m) => [m.survivorProfileId, m.absorbedProfileId])),
-    ]);
+    const targets = await resolveAndLockProfiles(ctx.tx, [...new Set(merges.flatMap((m) => [m.survivorProfileId, m.absorbedProfileId]))]);
     const absorbedBy = new Map<string, string>();
     const root = (id: string): string => {
       let current = targets.get(id) ?? id;
@@ -105,7 +103,7 @@ export class IdentityChangesApplier {
     const emails = emailRows.rows.map((row) => row.email);
     const survivors = [...new Set(folds.map((fold) => fold.survivorId))];
     const affected = [...new Set([...survivors, ...absorbedIds, ...(await this.bestEmails.affectedProfiles(ctx.tx, emails))])];
-    const snapshots = await loadProfileSnapshots(ctx.tx, affected, created);
+    const snapshots = await loadProfileSnapshots(ctx.tx, affected);
     const money = await loadMoneyContext(ctx.tx);
     const before = beforeImages(snapshots, money);
     await foldProfilesInto(ctx.tx, folds);

@@ -43,7 +43,7 @@ export class ProfileSplitter {
       [created],
     );
     await ctx.tx.query("UPDATE profiles SET status = 'active', merged_into = NULL WHERE profile_id = $1", [created]);
-    const { targets } = await resolveAndLockProfiles(ctx.tx, [change.survivorProfileId, created]);
+    const targets = await resolveAndLockProfiles(ctx.tx, [change.survivorProfileId, created]);
     const kept = targets.get(change.survivorProfileId) ?? change.survivorProfileId;
     if (kept === created) return 0;
     const ids = [kept, created];

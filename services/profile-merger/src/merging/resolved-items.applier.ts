@@ -39,7 +39,7 @@ export class ResolvedItemsApplier {
     // An item a split moved before it arrived goes where the split sent it (it still carries the old key).
     const splitTo = await this.itemLog.claimPendingMoves(ctx.tx, items);
     const keyOf = (item: ResolvedItem) => splitTo.get(itemKeyText(item)) ?? item.profileId;
-    const { targets, created } = await resolveAndLockProfiles(ctx.tx, [...new Set(items.map(keyOf))]);
+    const targets = await resolveAndLockProfiles(ctx.tx, [...new Set(items.map(keyOf))]);
     const config = await this.priorities.forSources(ctx.tx, [...new Set(items.map((item) => item.sourceId))]);
 
     const deltas = new Map<string, ProfileState>();
@@ -55,7 +55,7 @@ export class ResolvedItemsApplier {
     const emailProfiles = await this.bestEmails.affectedProfiles(ctx.tx, emails);
     const affected = [...new Set([...deltas.keys(), ...emailProfiles])];
 
-    const snapshots = await loadProfileSnapshots(ctx.tx, affected, created);
+    const snapshots = await loadProfileSnapshots(ctx.tx, affected);
     const money = await loadMoneyContext(ctx.tx);
     const before = beforeImages(snapshots, money);
     const held = new Map([...snapshots].map(([profileId, snapshot]) => [profileId, new Set(snapshot.state.identifiers)]));

@@ -106,27 +106,6 @@ describe('merger slice plans on stale statistics (Postgres)', () => {
     await harness?.stop();
   });
 
-  it('reads nothing but the row of a profile the slice creates', async () => {
-    const statements: string[] = [];
-    harness.statements = statements;
-    await harness.applySlice(Topics.EventsResolved, person(90_000, 0));
-    harness.statements = undefined;
-    // The snapshot's reads keyed by profile id, other than the profile's own row.
-    const reads = statements.filter(
-      (text) => /^\s*SELECT\b/i.test(text) && /\bprofile_id = (ANY|ids\.id)\b/.test(text) && !/\bFROM profiles\b/.test(text),
-    );
-    expect(reads).toEqual([]);
-    // Its next slice reads what the first one stored.
-    await harness.applySlice(Topics.EventsResolved, person(90_000, 1));
-    expect(harness.lastPublished.get('p-90000')).toMatchObject({ identifiers: [{ type: 'anonymous_id', value: 'a-90000' }] });
-    expect(JSON.parse(harness.lastPublished.get('p-90000')?.values ?? '{}')).toMatchObject({
-      'event_count.Order Completed': 2,
-      order_count: 2,
-      'campaign.touch_count': 2,
-      email: 'e90000@x.io',
-    });
-  });
-
   it('probes by key in every statement, whichever join the planner prefers', async () => {
     await harness.applySlice(Topics.EventsResolved, Array.from({ length: 300 }, (_, k) => person(k, 0).slice(0, 1)).flat());
     const tables = await harness.pool.query<{ name: string }>(

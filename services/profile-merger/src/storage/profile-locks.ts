@@ -2,25 +2,14 @@ import type { SqlExecutor } from '@tessera/kafka';
 
 const MAX_REDIRECT_HOPS = 16;
 
-export interface LockedProfiles {
-  /** Each requested id, mapped to the profile that holds its data now. */
-  targets: Map<string, string>;
-  /**
-   * The profiles this call created. Rows of a profile are only written under its lock, which needs its row, so a
-   * profile created here holds nothing yet: its snapshot needs no reads (loadProfileSnapshots' `created`).
-   */
-  created: Set<string>;
-}
-
 /**
  * Maps profile ids to the profiles that hold their data now, and row-locks those profiles for the rest of the
  * transaction (creating rows for new ids). A merge locks the same rows, so an item and a merge of its profile
  * never interleave: after waiting for the lock, a profile found absorbed is followed to its survivor.
  * Locks are taken in sorted order; a rare deadlock between slices is retried by the processor.
  */
-export async function resolveAndLockProfiles(tx: SqlExecutor, profileIds: readonly string[]): Promise<LockedProfiles> {
+export async function resolveAndLockProfiles(tx: SqlExecutor, profileIds: readonly string[]): Promise<Map<string, string>> {
   const target = new Map<string, string>(profileIds.map((id) => [id, id]));
-  const created = new Set<string>();
   const redirects = await tx.query<{ absorbed_id: string; survivor_id: string }>(
     'SELECT absorbed_id, survivor_id FROM profile_redirects WHERE absorbed_id = ANY($1::text[])',
     [[...target.keys()]],
@@ -30,12 +19,8 @@ export async function resolveAndLockProfiles(tx: SqlExecutor, profileIds: readon
   const locked = new Set<string>();
   for (let hop = 0; hop < MAX_REDIRECT_HOPS; hop++) {
     const pending = [...new Set(target.values())].filter((id) => !locked.has(id)).sort();
-    if (pending.length === 0) return { targets: target, created };
-    const inserted = await tx.query<{ profile_id: string }>(
-      'INSERT INTO profiles (profile_id) SELECT unnest($1::text[]) ON CONFLICT (profile_id) DO NOTHING RETURNING profile_id',
-      [pending],
-    );
-    for (const row of inserted.rows) created.add(row.profile_id);
+    if (pending.length === 0) return target;
+    await tx.query('INSERT INTO profiles (profile_id) SELECT unnest($1::text[]) ON CONFLICT (profile_id) DO NOTHING', [pending]);
     const { rows } = await tx.query<{ profile_id: string; status: string; merged_into: string | null }>(
       'SELECT profile_id, status, merged_into FROM profiles WHERE profile_id = ANY($1::text[]) ORDER BY profile_id FOR UPDATE',
       [pending],

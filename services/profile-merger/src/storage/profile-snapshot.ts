@@ -65,19 +65,13 @@ interface ProfileRow {
 
 /**
  * Reads whole profiles with one indexed query per table for the given ids (a batch's worth, never a scan):
- * each child table's primary key starts with profile_id, or has an index on it. `created`: profiles created in
- * this transaction (LockedProfiles.created), read from their row only, since no other table holds anything of
- * theirs yet.
+ * each child table's primary key starts with profile_id, or has an index on it.
  */
-export async function loadProfileSnapshots(
-  tx: SqlExecutor,
-  profileIds: readonly string[],
-  created: ReadonlySet<string> = new Set(),
-): Promise<Map<string, ProfileSnapshot>> {
+export async function loadProfileSnapshots(tx: SqlExecutor, profileIds: readonly string[]): Promise<Map<string, ProfileSnapshot>> {
   const snapshots = new Map<string, ProfileSnapshot>();
   if (profileIds.length === 0) return snapshots;
-  const all = [...new Set(profileIds)];
-  const profiles = await tx.query<ProfileRow>(`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE profile_id = ANY($1::text[])`, [all]);
+  const ids = [...new Set(profileIds)];
+  const profiles = await tx.query<ProfileRow>(`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE profile_id = ANY($1::text[])`, [ids]);
   for (const row of profiles.rows) {
     const state = emptyProfileState();
     state.itemCount = Number(row.item_count);
@@ -96,8 +90,6 @@ export async function loadProfileSnapshots(
     });
   }
   const stateOf = (id: string): ProfileState | undefined => snapshots.get(id)?.state;
-  const ids = all.filter((id) => !created.has(id) && snapshots.has(id));
-  if (ids.length === 0) return snapshots;
 
   const traits = await tx.query<TraitRow>(
     'SELECT profile_id, field, mode, value, tombstone, source_id, priority, occurred_at_ms, message_id, origin FROM profile_traits WHERE profile_id = ANY($1::text[])',
@@ -164,7 +156,7 @@ export async function loadProfileSnapshots(
     if (state) joinOrderBooks(state.orders, new Map([[row.order_key, { [row.kind]: orderFactFromRow(row) }]]));
   }
 
-  await loadIdentifiers(tx, snapshots, ids);
+  await loadIdentifiers(tx, snapshots);
   return snapshots;
 }
 
@@ -232,7 +224,12 @@ export function setBestEmails(snapshots: ReadonlyMap<string, ProfileSnapshot>, c
   }
 }
 
-async function loadIdentifiers(tx: SqlExecutor, snapshots: Map<string, ProfileSnapshot>, ids: readonly string[]): Promise<void> {
+async function loadIdentifiers(tx: SqlExecutor, snapshots: Map<string, ProfileSnapshot>): Promise<void> {
+  const ids = [...snapshots.keys()];
+  for (const snapshot of snapshots.values()) {
+    snapshot.identifiers = [];
+    snapshot.state.identifiers = new Set();
+  }
   const identifiers = await tx.query<{ profile_id: string; id_type: string; id_value: string }>(
     'SELECT profile_id, id_type, id_value FROM profile_identifiers WHERE profile_id = ANY($1::text[]) ORDER BY id_type, id_value',
     [ids],
