@@ -6,6 +6,10 @@ import type { SqlExecutor } from '@tessera/kafka';
  *    observation (priority, newest, greatest message id, smallest profile id), among active profiles;
  * 2. each affected profile's best email is the best-observed email it owns.
  * The UNIQUE (best_email) constraint is deferred to commit, so an email may move between profiles in one UPDATE.
+ * Both statements probe by key whatever the statistics (slice-plans.int.spec.ts): an email's identifier holder is
+ * one probe in a fenced LATERAL, not every email identifier read once and compared with each observation; and
+ * each profile's best email is computed once in a fenced subquery, which the planner would otherwise pull up and
+ * run twice per profile (once for IS DISTINCT FROM, once for SET).
  */
 export class BestEmailAssigner {
   /** Profiles whose best email may change when these emails are re-decided: current owners and observers. */
@@ -26,7 +30,7 @@ export class BestEmailAssigner {
         `WITH ranked AS (
            SELECT DISTINCT ON (o.email) o.email, o.profile_id
            FROM email_observations o JOIN profiles p ON p.profile_id = o.profile_id AND p.status = 'active'
-           LEFT JOIN profile_identifiers h ON h.id_type = 'email' AND h.id_value = o.email
+           LEFT JOIN LATERAL (SELECT profile_id FROM profile_identifiers WHERE id_type = 'email' AND id_value = o.email OFFSET 0) h ON true
            WHERE o.email = ANY($1::text[])
            ORDER BY o.email, (h.profile_id = o.profile_id) IS NOT TRUE, o.priority, o.occurred_at_ms DESC, o.message_id DESC, o.profile_id COLLATE "C")
          INSERT INTO email_owners AS w (email, profile_id) SELECT email, profile_id FROM ranked ORDER BY email
@@ -42,7 +46,7 @@ export class BestEmailAssigner {
            SELECT o.email FROM email_observations o JOIN email_owners w ON w.email = o.email AND w.profile_id = o.profile_id
            WHERE o.profile_id = ids.profile_id
            ORDER BY o.priority, o.occurred_at_ms DESC, o.message_id DESC LIMIT 1) AS email
-         FROM unnest($1::text[]) AS ids(profile_id)) b
+         FROM unnest($1::text[]) AS ids(profile_id) OFFSET 0) b
        WHERE p.profile_id = b.profile_id AND p.best_email IS DISTINCT FROM b.email
        RETURNING p.profile_id, p.best_email`,
       [[...new Set(profileIds)].sort()],

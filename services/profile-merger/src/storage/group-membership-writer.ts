@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '@tessera/kafka';
 import { buildUnnestInsert } from '@tessera/persistence';
 import type { GroupMembership } from '../survivorship/group-membership';
-import { foldRounds, type ProfileFold } from './profile-merge-writer';
+import { ABSORBED_ROWS, foldRounds, type ProfileFold } from './profile-merge-writer';
 import { runQuery } from './run-query';
 
 /** True when the incoming traits (EXCLUDED) are newer than the stored ones (`g`): the SQL twin of group-membership.ts. */
@@ -59,7 +59,7 @@ export async function foldGroupMembershipsInto(tx: SqlExecutor, folds: readonly 
     await tx.query(
       `INSERT INTO profile_groups AS g (profile_id, group_id, first_seen_ms, last_seen_ms, traits, traits_at_ms, traits_source_id, traits_message_id)
        SELECT m.survivor, x.group_id, x.first_seen_ms, x.last_seen_ms, x.traits, x.traits_at_ms, x.traits_source_id, x.traits_message_id
-         FROM unnest($1::text[], $2::text[]) AS m(survivor, absorbed) JOIN profile_groups x ON x.profile_id = m.absorbed
+         FROM ${ABSORBED_ROWS('profile_groups')}
         ORDER BY 1, 2
        ${FOLD_ON_CONFLICT}`,
       pairs,

@@ -9,6 +9,18 @@ export interface ProfileFold {
   at: number;
 }
 
+const PAIRS = 'unnest($1::text[], $2::text[]) AS m(survivor, absorbed)';
+
+/**
+ * The fold pairs ($1 survivors, $2 absorbed ids) with each absorbed profile's rows of `table` as `x`: one index probe
+ * per fold inside a LATERAL subquery that OFFSET 0 fences off, whatever the statistics. A plain join of the table
+ * against the pairs becomes, when the statistics were taken while the table was near empty (a fresh deployment's
+ * first orders or groups), a walk of the whole table that evaluates the pairs again for every row
+ * (slice-plans.int.spec.ts).
+ */
+export const ABSORBED_ROWS = (table: string): string =>
+  `${PAIRS} CROSS JOIN LATERAL (SELECT * FROM ${table} WHERE profile_id = m.absorbed OFFSET 0) x`;
+
 /**
  * Splits folds into rounds in which no survivor appears twice, so every set-based upsert below touches each
  * (survivor, key) row at most once per statement (ON CONFLICT may not update a row twice). Input order is kept.
@@ -39,7 +51,6 @@ export async function foldProfilesInto(tx: SqlExecutor, folds: readonly ProfileF
 async function foldRound(tx: SqlExecutor, folds: readonly ProfileFold[]): Promise<void> {
   const pairs = [folds.map((f) => f.survivorId), folds.map((f) => f.absorbedId)];
   const absorbed = [pairs[1]];
-  const PAIRS = 'unnest($1::text[], $2::text[]) AS m(survivor, absorbed)';
   await tx.query(
     `UPDATE profiles p SET
        item_count = p.item_count + a.item_count,
@@ -59,7 +70,7 @@ async function foldRound(tx: SqlExecutor, folds: readonly ProfileFold[]): Promis
   );
   await tx.query(
     `INSERT INTO profile_traits AS t (profile_id, field, mode, value, tombstone, source_id, priority, occurred_at_ms, message_id, origin)
-     SELECT m.survivor, field, mode, value, tombstone, source_id, priority, occurred_at_ms, message_id, origin FROM ${PAIRS} JOIN profile_traits x ON x.profile_id = m.absorbed ORDER BY 1, field, mode
+     SELECT m.survivor, field, mode, value, tombstone, source_id, priority, occurred_at_ms, message_id, origin FROM ${ABSORBED_ROWS('profile_traits')} ORDER BY 1, field, mode
      ON CONFLICT (profile_id, field, mode) DO UPDATE SET value = EXCLUDED.value, tombstone = EXCLUDED.tombstone, source_id = EXCLUDED.source_id,
        priority = EXCLUDED.priority, occurred_at_ms = EXCLUDED.occurred_at_ms, message_id = EXCLUDED.message_id, origin = EXCLUDED.origin
      WHERE ${TRAIT_BEATS_STORED}`,
@@ -67,20 +78,20 @@ async function foldRound(tx: SqlExecutor, folds: readonly ProfileFold[]): Promis
   );
   await tx.query(
     `INSERT INTO profile_event_counts AS c (profile_id, event_name, event_count, first_at_ms, last_at_ms)
-     SELECT m.survivor, event_name, event_count, first_at_ms, last_at_ms FROM ${PAIRS} JOIN profile_event_counts x ON x.profile_id = m.absorbed ORDER BY 1, event_name
+     SELECT m.survivor, event_name, event_count, first_at_ms, last_at_ms FROM ${ABSORBED_ROWS('profile_event_counts')} ORDER BY 1, event_name
      ON CONFLICT (profile_id, event_name) DO UPDATE SET event_count = c.event_count + EXCLUDED.event_count,
        first_at_ms = LEAST(c.first_at_ms, EXCLUDED.first_at_ms), last_at_ms = GREATEST(c.last_at_ms, EXCLUDED.last_at_ms)`,
     pairs,
   );
   await tx.query(
     `INSERT INTO profile_campaign_touches (profile_id, source_id, message_id, occurred_at_ms, utm_source, utm_medium, utm_campaign, utm_term, utm_content)
-     SELECT m.survivor, source_id, message_id, occurred_at_ms, utm_source, utm_medium, utm_campaign, utm_term, utm_content FROM ${PAIRS} JOIN profile_campaign_touches x ON x.profile_id = m.absorbed
+     SELECT m.survivor, source_id, message_id, occurred_at_ms, utm_source, utm_medium, utm_campaign, utm_term, utm_content FROM ${ABSORBED_ROWS('profile_campaign_touches')}
      ON CONFLICT (profile_id, source_id, message_id) DO NOTHING`,
     pairs,
   );
   await tx.query(
     `INSERT INTO email_observations AS t (email, profile_id, source_id, priority, occurred_at_ms, message_id)
-     SELECT email, m.survivor, source_id, priority, occurred_at_ms, message_id FROM ${PAIRS} JOIN email_observations x ON x.profile_id = m.absorbed ORDER BY email, 2
+     SELECT email, m.survivor, source_id, priority, occurred_at_ms, message_id FROM ${ABSORBED_ROWS('email_observations')} ORDER BY email, 2
      ON CONFLICT (email, profile_id) DO UPDATE SET source_id = EXCLUDED.source_id, priority = EXCLUDED.priority,
        occurred_at_ms = EXCLUDED.occurred_at_ms, message_id = EXCLUDED.message_id
      WHERE ${EMAIL_OBSERVATION_BEATS_STORED}`,
@@ -90,7 +101,7 @@ async function foldRound(tx: SqlExecutor, folds: readonly ProfileFold[]): Promis
   await tx.query(
     `INSERT INTO profile_orders AS o (profile_id, order_key, kind, message_id, source_id, occurred_at_ms, amount_micros, currency, currency_origin)
      SELECT m.survivor, order_key, kind, message_id, source_id, occurred_at_ms, amount_micros, currency, currency_origin
-       FROM ${PAIRS} JOIN profile_orders x ON x.profile_id = m.absorbed ORDER BY 1, order_key, kind
+       FROM ${ABSORBED_ROWS('profile_orders')} ORDER BY 1, order_key, kind
      ON CONFLICT (profile_id, order_key, kind) DO UPDATE SET message_id = EXCLUDED.message_id, source_id = EXCLUDED.source_id,
        occurred_at_ms = EXCLUDED.occurred_at_ms, amount_micros = EXCLUDED.amount_micros, currency = EXCLUDED.currency, currency_origin = EXCLUDED.currency_origin
      WHERE ${ORDER_FACT_IS_LATER}`,

@@ -1,6 +1,13 @@
 import { decode, encode, Topics, type ProfileChange } from '@tessera/contracts';
 import { BatchApplyContext, contractDlqEncoder, type DecodedRecord } from '@tessera/kafka';
-import { createServiceDataSource, dataSourcePool, withPgTransaction, type DataSource, type Pool } from '@tessera/persistence';
+import {
+  createServiceDataSource,
+  dataSourcePool,
+  preferIndexPlans,
+  withPgTransaction,
+  type DataSource,
+  type Pool,
+} from '@tessera/persistence';
 import { Registry } from 'prom-client';
 import { PROFILE_MERGER_MIGRATIONS } from '../database/migrations';
 import { IdentityChangesApplier } from '../merging/identity-changes.applier';
@@ -49,6 +56,8 @@ export class ApplierHarness {
     await this.schema.drop();
   }
 
+  /** When set, the text of every statement the appliers run is appended here. */
+  statements: string[] | undefined;
   /** When set, the time spent per statement (by its first 60 characters) is added here. */
   statementTimes: Map<string, number> | undefined;
   /** The latest cdp.profiles.changed staged for each profile, over every slice applied. */
@@ -60,19 +69,24 @@ export class ApplierHarness {
     const metrics = mergingMetrics(new Registry());
     return withPgTransaction(this.pool, async (client) => {
       const times = this.statementTimes;
-      const tx = times
-        ? {
-            query: async (text: string, values?: unknown[]) => {
-              const started = performance.now();
-              try {
-                return await client.query(text, values);
-              } finally {
-                const key = text.replace(/\s+/g, ' ').slice(0, 60);
-                times.set(key, (times.get(key) ?? 0) + performance.now() - started);
-              }
-            },
-          }
-        : client;
+      const statements = this.statements;
+      // As the consumer does (ProfileInputConsumer.apply): the transaction plans its key lookups as index probes.
+      await preferIndexPlans(client);
+      const tx =
+        times || statements
+          ? {
+              query: async (text: string, values?: unknown[]) => {
+                statements?.push(text);
+                const started = performance.now();
+                try {
+                  return await client.query(text, values);
+                } finally {
+                  const key = text.replace(/\s+/g, ' ').slice(0, 60);
+                  times?.set(key, (times.get(key) ?? 0) + performance.now() - started);
+                }
+              },
+            }
+          : client;
       const ctx = new BatchApplyContext<ProfileInput>(tx, 'test', topic, 0, 'profile-merger', 'cdp.events.rejected', contractDlqEncoder);
       const records: DecodedRecord<ProfileInput>[] = inputs.map((value, offset) => ({
         message: {
