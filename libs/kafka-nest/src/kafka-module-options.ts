@@ -16,7 +16,7 @@ export interface KafkaModuleOptions {
   /** Run an outbox relay (default: true when a pool is given). */
   relay?: boolean;
   relayOptions?: Pick<OutboxRelayOptions, 'batchSize' | 'pollIntervalMs'>;
-  producerOptions?: Pick<BatchingProducerOptions, 'lingerMs' | 'maxBatchBytes' | 'maxBatchMessages' | 'maxBufferedBytes' | 'compression'>;
+  producerOptions?: Pick<BatchingProducerOptions, 'lingerMs' | 'maxBatchBytes' | 'maxBatchMessages' | 'maxBufferedBytes'>;
   /** Defaults for every consumer declared with @KafkaBatchConsumer. */
   consumerDefaults?: Pick<
     BatchConsumerRunnerOptions,

@@ -120,10 +120,6 @@ export class BatchConsumerRunner {
     return this.started && !this.stopped && this.joined && !this.crashed;
   }
 
-  isHealthy(): boolean {
-    return !this.crashed;
-  }
-
   async stop(): Promise<void> {
     if (!this.started || this.stopped) return;
     this.stopped = true;

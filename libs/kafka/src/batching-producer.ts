@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  CompressionTypes,
-  Partitioners,
-  type ICustomPartitioner,
-  type Kafka,
-  type Message,
-  type Producer,
-  type TopicMessages,
-} from 'kafkajs';
+import { Partitioners, type ICustomPartitioner, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { MessageHeaders } from './message-headers';
@@ -29,7 +21,6 @@ export interface BatchingProducerOptions {
   maxBatchMessages?: number;
   /** send() waits (backpressure) while more than this many bytes are buffered or in flight. */
   maxBufferedBytes?: number;
-  compression?: CompressionTypes;
   /** kafkajs's partitioner factory (default `Partitioners.DefaultPartitioner`; `fastDefaultPartitioner` answers the same). */
   createPartitioner?: ICustomPartitioner;
   /** Adds a `tessera-msg-id` header to messages that lack one, so consumers can dedupe retried sends. */
@@ -73,7 +64,6 @@ export class BatchingProducer {
   private readonly maxBatchBytes: number;
   private readonly maxBatchMessages: number;
   private readonly maxBufferedBytes: number;
-  private readonly compression: CompressionTypes;
   private readonly stampMessageIds: boolean;
   private readonly metrics?: KafkaProducerMetrics;
   private readonly logger?: Logger;
@@ -110,7 +100,6 @@ export class BatchingProducer {
     this.maxBatchBytes = opts.maxBatchBytes ?? 1_000_000;
     this.maxBatchMessages = opts.maxBatchMessages ?? 10_000;
     this.maxBufferedBytes = opts.maxBufferedBytes ?? 32 * 1024 * 1024;
-    this.compression = opts.compression ?? CompressionTypes.None;
     this.stampMessageIds = opts.stampMessageIds ?? true;
     this.metrics = opts.registry ? new KafkaProducerMetrics(opts.registry, opts.service ?? 'app') : undefined;
     this.logger = opts.logger;
@@ -254,7 +243,7 @@ export class BatchingProducer {
     let request: TopicMessages[] = [];
     let bytes = 0;
     const flush = async () => {
-      if (request.length > 0) await this.producer.sendBatch({ topicMessages: request, acks: -1, compression: this.compression });
+      if (request.length > 0) await this.producer.sendBatch({ topicMessages: request, acks: -1 });
       request = [];
       bytes = 0;
     };

@@ -29,12 +29,6 @@ export interface ExactlyOnceProcessorOptions<T> {
   /** The state change for the whole batch, in the batch transaction. Throw only for failures worth a retry. */
   apply: (ctx: ApplyContext<T>) => Promise<void>;
   encodeDlq?: DlqEncoder;
-  /** Dedupe relayed messages on their tessera-seq header, others on tessera-msg-id (default true). */
-  dedupeByMessageId?: boolean;
-  /** Run the batch transaction's statements as prepared statements (default true; the pool must be a pg pool). */
-  preparedStatements?: boolean;
-  /** How long applied message ids are remembered (default 24 h): must outlast the longest relay outage. */
-  inboxRetentionMs?: number;
   /**
    * Apply the slices of several partitions that arrive together (one fetch) in one transaction (default true):
    * one COMMIT, one fence lock, one dedupe read and one outbox insert for all of them instead of one each.
@@ -67,6 +61,8 @@ interface SliceWork {
 }
 
 const PRUNE_EVERY_MS = 10 * 60_000;
+/** How long applied message ids are remembered: must outlast the longest relay outage. */
+const INBOX_RETENTION_MS = 24 * 3600_000;
 
 /**
  * The exactly-once-effect pattern. Each batch is applied in ONE Postgres transaction holding the handler's state
@@ -78,22 +74,16 @@ const PRUNE_EVERY_MS = 10 * 60_000;
  */
 export class ExactlyOnceProcessor<T = InboundMessage> {
   private readonly encodeDlq: DlqEncoder;
-  private readonly dedupe: boolean;
-  private readonly prepared: boolean;
   private readonly inbox: InboxDedupe;
   private readonly sequences: SequenceDedupe;
-  private readonly retentionMs: number;
   private readonly logger?: Logger;
   private readonly grouped?: SliceGroupCommit<ConsumedBatch, BatchOutcome>;
   private lastPrune = Date.now();
 
   constructor(private readonly opts: ExactlyOnceProcessorOptions<T>) {
     this.encodeDlq = opts.encodeDlq ?? contractDlqEncoder;
-    this.dedupe = opts.dedupeByMessageId ?? true;
-    this.prepared = opts.preparedStatements ?? true;
     this.inbox = new InboxDedupe(opts.groupId);
     this.sequences = new SequenceDedupe(opts.groupId);
-    this.retentionMs = opts.inboxRetentionMs ?? 24 * 3600_000;
     this.logger = opts.logger?.child({ component: 'exactly-once', group: opts.groupId });
     if (opts.groupCommit ?? true) {
       this.grouped = new SliceGroupCommit((batches) => this.handleGroup(batches), {
@@ -193,13 +183,13 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
     const applied: BatchApplyContext<T>[] = [];
     const startedAt = Date.now();
     const committed = await inTransaction(this.opts.pool, async (connection) => {
-      const tx = this.prepared ? preparingExecutor(connection as unknown as PreparingConnection) : connection;
+      const tx = preparingExecutor(connection as unknown as PreparingConnection);
       const fences = slices.map(({ batch }) => new OffsetFence(this.opts.groupId, batch.topic, batch.partition));
       const nextOffsets = await lockFences(tx, fences);
       const fresh = slices.map(({ messages }, i) => notAppliedYet(messages, nextOffsets[i]));
       const outcomes = slices.map(({ messages }, i) => ({ ...emptyOutcome(), skipped: messages.length - fresh[i].length }));
       const moved: Mark[] = [];
-      const unseen = this.dedupe ? await this.dropDuplicates(tx, slices, fresh, outcomes, moved) : fresh;
+      const unseen = await this.dropDuplicates(tx, slices, fresh, outcomes, moved);
       const lanes: { lane: OutboxLane; entries: readonly OutboxEntry[] }[] = [];
       const advances: { fence: OffsetFence; nextOffset: bigint }[] = [];
       for (const [i, slice] of slices.entries()) {
@@ -315,10 +305,10 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
   }
 
   private pruneInboxIfDue(): void {
-    if (!this.dedupe || Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = Date.now();
     // Each chunk autocommits, outside any batch transaction; runs in the background of the consumer.
-    withConnection(this.opts.pool, (db) => this.inbox.prune(db, this.retentionMs)).catch((err) =>
+    withConnection(this.opts.pool, (db) => this.inbox.prune(db, INBOX_RETENTION_MS)).catch((err) =>
       this.logger?.warn({ err }, 'inbox prune failed'),
     );
   }

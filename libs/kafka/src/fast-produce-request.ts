@@ -1,4 +1,5 @@
-import type { RecordInput, RecordPlan } from './fast-record-encoder';
+import { crc32c } from '@node-rs/crc32';
+import { planRecord, writeRecord, type RecordInput, type RecordPlan } from './fast-record-encoder';
 
 /**
  * A byte-for-byte replacement for kafkajs 2.2.4's Produce request v3 encoding (`protocol/requests/produce/v3/request`,
@@ -7,9 +8,9 @@ import type { RecordInput, RecordPlan } from './fast-record-encoder';
  * WHY: kafkajs builds a produce request through five nested Encoders (record batch body, batch, record set,
  * partition, topic, request, frame), each starting at 512 zero-filled bytes, doubling with a copy as it grows, then
  * copied whole into the next. For a 1 MB request that is megabytes of zero-filling and copying, plus an object
- * spread per message. This sizes the request once and writes it into one buffer. Records are still encoded by
- * kafkajs's record module (whatever is in the module cache, i.e. fast-record-encoder.ts), the checksum by its
- * crc32C module, and compressed requests go to kafkajs's own code.
+ * spread per message. This sizes the request once and writes it into one buffer, the records with
+ * fast-record-encoder.ts (those it does not expect with kafkajs's record encoder) and the checksum with the native
+ * CRC-32C instead of kafkajs's byte-at-a-time JS table loop. Compressed requests go to kafkajs's own code.
  *
  * Produce Request (Version: 3) => transactional_id acks timeout [topic_data]
  *   transactional_id => NULLABLE_STRING  acks => INT16  timeout => INT32
@@ -74,21 +75,12 @@ class EncodedPayload {
   }
 }
 
-/** The fast record encoder's two halves (fast-record-encoder.ts), when it is the one kafkajs uses. */
-export interface RecordWriter {
-  plan(record: RecordInput): RecordPlan | undefined;
-  write(buf: Buffer, offset: number, record: RecordInput, plan: RecordPlan): number;
-}
-
 export interface FastProduceDeps {
   /** kafkajs's produce v3 request factory, for compressed batches. */
   original: (args: ProduceRequestArgs) => KafkajsRequest;
-  /** The record module's encoder, looked up when a request is encoded (so it is the swapped one when swapped). */
-  recordEncoder: () => (record: object) => { buffer: Buffer };
-  crc32c: () => (buffer: Buffer) => number;
+  /** kafkajs's record encoder, for the records planRecord leaves to it. */
+  recordEncoder: (record: object) => { buffer: Buffer };
   Long: LongStatics;
-  /** Writes records straight into the request instead of into a buffer each (same bytes as recordEncoder). */
-  recordWriter?: RecordWriter;
 }
 
 const MAGIC_BYTE = 2;
@@ -124,7 +116,7 @@ function encodeProduce(args: ProduceRequestArgs, deps: FastProduceDeps): Buffer 
       const timestamps = messageTimestamps.length === 0 ? [dateNow] : messageTimestamps;
       const firstTimestamp = timestamps[0];
       const maxTimestamp = timestamps[timestamps.length - 1];
-      // Each record is either planned (written into the request in pass 2) or encoded now into a buffer of its own.
+      // Each record is either planned (written into the request in pass 2) or encoded now by kafkajs.
       const records = new Array<RecordInput>(messages.length);
       const plans = new Array<RecordPlan | Buffer>(messages.length);
       let recordBytes = 0;
@@ -138,7 +130,7 @@ function encodeProduce(args: ProduceRequestArgs, deps: FastProduceDeps): Buffer 
           offsetDelta: i,
           timestampDelta,
         };
-        const plan = deps.recordWriter?.plan(record) ?? deps.recordEncoder()(record).buffer;
+        const plan = planRecord(record) ?? deps.recordEncoder(record).buffer;
         records[i] = record;
         plans[i] = plan;
         recordBytes += isPlan(plan) ? plan.size : plan.length;
@@ -183,13 +175,13 @@ function encodeProduce(args: ProduceRequestArgs, deps: FastProduceDeps): Buffer 
       for (let i = 0; i < records.length; i++) {
         const plan = plans[i];
         if (isPlan(plan)) {
-          pos = (deps.recordWriter as RecordWriter).write(buf, pos, records[i], plan);
+          pos = writeRecord(buf, pos, records[i], plan);
         } else {
           buf.set(plan, pos);
           pos += plan.length;
         }
       }
-      buf.writeUInt32BE(deps.crc32c()(buf.subarray(bodyStart, pos)), crcAt);
+      buf.writeUInt32BE(crc32c(buf.subarray(bodyStart, pos)), crcAt);
     }
   }
   return buf;

@@ -1,13 +1,13 @@
 import { utf8Length, writeUtf8 } from './utf8-text';
 
 /**
- * A byte-for-byte replacement for kafkajs 2.2.4's record encoder (`protocol/recordBatch/record/v0`).
+ * The records of fast-produce-request.ts: the bytes of kafkajs 2.2.4's record encoder
+ * (`protocol/recordBatch/record/v0`), sized exactly and written straight into the request.
  *
  * WHY: kafkajs encodes each record with a fresh zero-filled 512-byte buffer, grows it past 512 bytes, allocates
  * one more per header and one `Buffer.from([...])` per varint, then copies it all again. On the gateway's
- * /v1/batch path that was the largest single CPU cost. This encoder sizes each record exactly and writes it into
- * one pooled buffer. Anything it does not expect (a huge timestamp delta, a null header value...) goes to the
- * original encoder, so the output and the errors stay those of kafkajs.
+ * /v1/batch path that was the largest single CPU cost. Anything this does not expect (a huge timestamp delta, a
+ * null header value...) is left to kafkajs's own encoder, so the output and the errors stay those of kafkajs.
  */
 
 export interface RecordInput {
@@ -17,17 +17,6 @@ export interface RecordInput {
   value?: Buffer | string | null;
   headers?: Record<string, unknown>;
 }
-
-/** What kafkajs's `Encoder.writeEncoderArray` reads from each encoded record. */
-class EncodedRecord {
-  constructor(readonly buf: Buffer) {}
-
-  get buffer(): Buffer {
-    return this.buf;
-  }
-}
-
-type RecordEncoder = (record: RecordInput) => unknown;
 
 /** Zigzag values this encoder handles as 32-bit arithmetic, like kafkajs's writeVarInt. */
 const INT30 = 2 ** 30;
@@ -144,15 +133,4 @@ export function writeRecord(buf: Buffer, offset: number, record: RecordInput, pl
     offset = writeBytes(buf, offset, headers[headerKey], plan.headerLengths[2 * i + 1]);
   }
   return offset;
-}
-
-/** Wraps kafkajs's own record encoder: the fast path for the usual records, the original for the rest. */
-export function fastRecordEncoder(original: RecordEncoder): RecordEncoder {
-  return (record) => {
-    const plan = planRecord(record);
-    if (!plan) return original(record);
-    const buf = Buffer.allocUnsafe(plan.size);
-    writeRecord(buf, 0, record, plan);
-    return new EncodedRecord(buf);
-  };
 }

@@ -8,8 +8,7 @@ export { ExactlyOnceProcessor, type ExactlyOnceProcessorOptions } from './exactl
 export { BatchApplyContext, type ApplyContext, type DecodedRecord } from './apply-context';
 export { OutboxRelay, type OutboxRelayOptions, type OutboxPublisher } from './outbox-relay';
 export { writeOutbox, writePackedOutbox, type OutboxEntry, type OutgoingMessage } from './outbox-writer';
-export { OutboxRowPacker, type PackedOutboxRow } from './outbox-row-packer';
-export { decodeOutboxBatch, type PackedMessage } from './outbox-batch-codec';
+export { decodeOutboxBatch, OutboxRowPacker, type PackedMessage, type PackedOutboxRow } from './outbox-batch-codec';
 export { lockWriterLane, type OutboxLane } from './outbox-lane';
 export { formatOutboxSequence, type OutboxSequence } from './outbox-sequence';
 export { kafkaRuntimeDdl, dropKafkaRuntimeDdl, KafkaTables } from './kafka-tables.ddl';

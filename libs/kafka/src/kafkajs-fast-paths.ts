@@ -1,24 +1,14 @@
-import { crc32c } from '@node-rs/crc32';
 import { fastProduceRequest, type FastProduceDeps } from './fast-produce-request';
 import { createSendMessages, type SendMessagesDeps } from './kafkajs-send-messages';
 import { fastRecordBatchDecoder, type RecordBatchDecoder } from './fast-record-batch-decoder';
-import { fastRecordEncoder, planRecord, writeRecord } from './fast-record-encoder';
 import { kafkajsFastPathsEnabled } from './kafkajs-fast-paths-switch';
 
-type RecordEncoder = Parameters<typeof fastRecordEncoder>[0];
-
 const RECORD_MODULE = 'kafkajs/src/protocol/recordBatch/record/v0';
-/** Loads (and captures) the record encoder; loaded lazily by kafkajs on the first produce. */
-const PRODUCE_REQUEST_MODULE = 'kafkajs/src/protocol/requests/produce/v3/request';
 const GROUP_MODULE = 'kafkajs/src/producer/groupMessagesPerPartition';
 /** Captures the grouping at load, which kafkajs does eagerly: only an install before kafkajs loads can swap it. */
 const SEND_MESSAGES_MODULE = 'kafkajs/src/producer/sendMessages';
 /** Captures sendMessages at load, which kafkajs does eagerly. */
 const MESSAGE_PRODUCER_MODULE = 'kafkajs/src/producer/messageProducer';
-const CRC32C_MODULE = 'kafkajs/src/protocol/recordBatch/crc32C';
-/** Loads (and captures) the checksum; loaded lazily on the first produce or fetch. */
-const RECORD_BATCH_MODULE = 'kafkajs/src/protocol/recordBatch/v0';
-
 /** Loaded lazily, on the first produce, by the v4 to v7 requests, which reuse it. */
 const PRODUCE_V3_MODULE = 'kafkajs/src/protocol/requests/produce/v3/request';
 const PRODUCE_V4_MODULE = 'kafkajs/src/protocol/requests/produce/v4/request';
@@ -31,7 +21,7 @@ const LONG_MODULE = 'kafkajs/src/utils/long';
 const FAST = Symbol.for('tessera.kafkajs-fast-path');
 
 /**
- * Swaps faster, byte-identical implementations into kafkajs's module cache (see fast-record-encoder.ts for why).
+ * Swaps faster, byte-identical implementations into kafkajs's module cache (see fast-produce-request.ts for why).
  * Nothing calls it on import: a process calls it once at start-up (runService in libs/service-kit for the services,
  * jest's setup file for the tests), through installKafkajsFastPathsUnlessDisabled, before anything loads kafkajs.
  * kafkajs loads its produce request modules lazily, on the first produce, but captures its message grouping and
@@ -40,9 +30,6 @@ const FAST = Symbol.for('tessera.kafkajs-fast-path');
  * registry honours the swaps too, so the integration tests run the same code as production.
  */
 function installKafkajsFastPaths(): boolean {
-  const record = swapModule(RECORD_MODULE, (original) => fastRecordEncoder(original as RecordEncoder), isLoaded(PRODUCE_REQUEST_MODULE));
-  // The record batch checksum: the same CRC-32C, computed natively instead of a byte-at-a-time JS table loop.
-  const checksum = swapModule(CRC32C_MODULE, () => (buffer: Buffer) => crc32c(buffer), isLoaded(RECORD_BATCH_MODULE));
   const grouping = swapModule(GROUP_MODULE, () => groupMessagesPerPartition, isLoaded(SEND_MESSAGES_MODULE));
   // Not for speed: kafkajs's retry skips partitions whose leader moved to a broker that had answered (kafkajs-send-messages.ts).
   const send = swapModule(
@@ -62,17 +49,13 @@ function installKafkajsFastPaths(): boolean {
     },
     isLoaded(MESSAGE_PRODUCER_MODULE),
   );
-  // After the record and checksum swaps: loading kafkajs's produce request loads their users.
   const produce = swapModule(
     PRODUCE_V3_MODULE,
     (original) =>
       fastProduceRequest({
         original: original as FastProduceDeps['original'],
-        recordEncoder: currentExports(RECORD_MODULE) as FastProduceDeps['recordEncoder'],
-        crc32c: currentExports(CRC32C_MODULE) as FastProduceDeps['crc32c'],
+        recordEncoder: (currentExports(RECORD_MODULE) as () => FastProduceDeps['recordEncoder'])(),
         Long: (currentExports(LONG_MODULE) as () => FastProduceDeps['Long'])(),
-        // Only when the fast record encoder is kafkajs's: its records are then written straight into the request.
-        recordWriter: record ? { plan: planRecord, write: writeRecord } : undefined,
       }),
     isLoaded(PRODUCE_V4_MODULE),
   );
@@ -85,7 +68,7 @@ function installKafkajsFastPaths(): boolean {
       ),
     isLoaded(DECODE_MESSAGES_MODULE),
   );
-  return record && checksum && grouping && send && produce && decode;
+  return grouping && send && produce && decode;
 }
 
 /** What a process's start-up did: the swaps installed, turned off by the switch, or applied only partly (too late). */

@@ -1,6 +1,6 @@
 import { KafkaTables } from './kafka-tables.ddl';
 import type { SqlExecutor } from './sql-client';
-import { StatementParams } from './statement-parts';
+import type { StatementParams } from './statement-parts';
 
 /**
  * The consumed-offset row of one (group, topic, partition), read and written inside the batch transaction.
@@ -21,10 +21,6 @@ export class OffsetFence {
   async lock(tx: SqlExecutor): Promise<bigint> {
     const [next] = await lockFences(tx, [this]);
     return next;
-  }
-
-  async advance(tx: SqlExecutor, nextOffset: bigint): Promise<void> {
-    await advanceFences(tx, [{ fence: this, nextOffset }]);
   }
 }
 
@@ -59,14 +55,10 @@ export async function lockFences(tx: SqlExecutor, fences: readonly OffsetFence[]
   });
 }
 
-/** Moves each fence's next offset forward (never back) in one statement; the rows are locked already. */
-export async function advanceFences(tx: SqlExecutor, advances: readonly { fence: OffsetFence; nextOffset: bigint }[]): Promise<void> {
-  if (advances.length === 0) return;
-  const params = new StatementParams();
-  await tx.query(advanceFencesSql(params, advances), params.values);
-}
-
-/** The UPDATE of `advanceFences`, with its values bound in `params`: a part of a larger statement (a WITH clause). */
+/**
+ * Moves each fence's next offset forward (never back), the rows being locked already: an UPDATE with its values
+ * bound in `params`, run as a part of the outbox insert (a WITH clause).
+ */
 export function advanceFencesSql(params: StatementParams, advances: readonly { fence: OffsetFence; nextOffset: bigint }[]): string {
   return `UPDATE ${KafkaTables.offsets} AS o SET next_offset = a.next_offset, updated_at = now()
      FROM unnest(${params.bind(advances.map((a) => a.fence.topic))}::text[], ${params.bind(advances.map((a) => a.fence.partition))}::int[],

@@ -1,23 +1,55 @@
 import * as fc from 'fast-check';
-import { decodeOutboxBatch, encodeOutboxBatch, type PackedMessage } from './outbox-batch-codec';
+import { MessageHeaders } from './message-headers';
+import { decodeOutboxBatch, MAX_MESSAGES_PER_PACKED_ROW, OutboxRowPacker, type PackedMessage } from './outbox-batch-codec';
 
 const bytes = fc.option(
   fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)),
   { nil: null },
 );
+const withId = (headers: Record<string, string>) => fc.uuid().map((id) => ({ ...headers, [MessageHeaders.messageId]: id }));
 const message: fc.Arbitrary<PackedMessage> = fc.record({
   topic: fc.string({ minLength: 1, maxLength: 40 }),
   key: bytes,
   value: bytes,
-  headers: fc.dictionary(fc.string({ maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 40 }), { maxKeys: 4 }),
+  headers: fc.dictionary(fc.string({ maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 40 }), { maxKeys: 4 }).chain(withId),
 });
 
+function pack(packer: OutboxRowPacker, messages: readonly PackedMessage[]) {
+  for (const m of messages) packer.add(m.topic, m.key, m.value, m.headers);
+  return packer.take();
+}
+
+const roundTrip = (messages: readonly PackedMessage[]) =>
+  pack(new OutboxRowPacker(), messages).flatMap((row) => decodeOutboxBatch(row.packed));
+
 describe('packed outbox rows', () => {
-  it('decode(encode(messages)) gives the messages back, in order, nulls and empty buffers kept apart', () => {
+  it('decode(pack(messages)) gives the messages back, in order, nulls and empty buffers kept apart', () => {
     fc.assert(
       fc.property(fc.array(message, { maxLength: 20 }), (messages) => {
-        expect(decodeOutboxBatch(encodeOutboxBatch(messages))).toEqual(messages);
+        expect(roundTrip(messages)).toEqual(messages);
       }),
+    );
+  });
+
+  it('seals a row per 500 messages, string keys written as their UTF-8 bytes, and starts empty after take', () => {
+    const packer = new OutboxRowPacker();
+    fc.assert(
+      fc.property(fc.array(message, { minLength: 1, maxLength: 30 }), fc.nat(1_200), (messages, copies) => {
+        // many copies of the first message: rows are sealed at 500 messages
+        const all = [...messages, ...Array<PackedMessage>(copies).fill(messages[0])];
+        for (const m of all) packer.add(m.topic, m.key && m.key.toString('latin1'), m.value, m.headers);
+        expect(packer.size).toBe(all.length);
+        const rows = packer.take();
+        expect(rows.map((r) => r.count)).toEqual(
+          Array.from({ length: Math.ceil(all.length / MAX_MESSAGES_PER_PACKED_ROW) }, (_, i) =>
+            Math.min(MAX_MESSAGES_PER_PACKED_ROW, all.length - i * MAX_MESSAGES_PER_PACKED_ROW),
+          ),
+        );
+        const keys = rows.flatMap((row) => decodeOutboxBatch(row.packed)).map((m) => m.key);
+        expect(keys).toEqual(all.map((m) => m.key && Buffer.from(m.key.toString('latin1'))));
+        expect(packer.size).toBe(0);
+      }),
+      { numRuns: 60 },
     );
   });
 
@@ -28,27 +60,62 @@ describe('packed outbox rows', () => {
       topic: similar.filter((t) => t !== ''),
       key: bytes,
       value: bytes,
-      headers: fc.dictionary(similar, similar, { maxKeys: 3 }),
+      headers: fc.dictionary(similar, similar, { maxKeys: 3 }).chain(withId),
     });
     fc.assert(
       fc.property(fc.array(repetitive, { maxLength: 30 }), (messages) => {
-        expect(decodeOutboxBatch(encodeOutboxBatch(messages))).toEqual(messages);
+        expect(roundTrip(messages)).toEqual(messages);
       }),
       { numRuns: 500 },
     );
   });
 
+  it('writes the format rows in the table are stored in', () => {
+    const [{ packed }] = pack(new OutboxRowPacker(), [
+      { topic: 't', key: Buffer.from('k'), value: null, headers: { [MessageHeaders.messageId]: 'é' } },
+      { topic: 't', key: null, value: Buffer.from([1]), headers: { [MessageHeaders.messageId]: 'i' } },
+    ]);
+    expect(packed.toString('hex')).toBe(
+      '0100000002' + // version, count
+        '000174' +
+        '000000016b' +
+        'ffffffff' +
+        '0001' +
+        '000e746573736572612d6d73672d6964' +
+        '00000002c3a9' +
+        '000174' +
+        'ffffffff' +
+        '0000000101' +
+        '0001' +
+        '000e746573736572612d6d73672d6964' +
+        '0000000169',
+    );
+  });
+
   it('keeps a header named __proto__ as a header', () => {
-    const headers = JSON.parse('{"__proto__":"x","a":"b"}') as Record<string, string>;
-    const [decoded] = decodeOutboxBatch(encodeOutboxBatch([{ topic: 't', key: null, value: null, headers }]));
+    const headers = JSON.parse(`{"__proto__":"x","${MessageHeaders.messageId}":"id-1"}`) as Record<string, string>;
+    const [decoded] = roundTrip([{ topic: 't', key: null, value: null, headers }]);
     expect(Object.entries(decoded.headers)).toEqual([
       ['__proto__', 'x'],
-      ['a', 'b'],
+      [MessageHeaders.messageId, 'id-1'],
     ]);
   });
 
+  it('keeps header values free of U+0000', () => {
+    const [decoded] = roundTrip([
+      { topic: 't', key: null, value: null, headers: { [MessageHeaders.messageId]: 'id-1', detail: 'a\u0000b' } },
+    ]);
+    expect(decoded.headers.detail).toBe('a\uFFFDb');
+  });
+
+  it('refuses a message without a message id', () => {
+    expect(() => new OutboxRowPacker().add('t', 'k', null, { other: 'x' })).toThrow(/message id/);
+  });
+
   it('refuses a format it does not know rather than publishing garbage', () => {
-    const packed = encodeOutboxBatch([{ topic: 't', key: null, value: Buffer.from('v'), headers: {} }]);
+    const [{ packed }] = pack(new OutboxRowPacker(), [
+      { topic: 't', key: null, value: Buffer.from('v'), headers: { [MessageHeaders.messageId]: 'id-1' } },
+    ]);
     packed[0] = 9;
     expect(() => decodeOutboxBatch(packed)).toThrow('unknown packed outbox format 9');
   });

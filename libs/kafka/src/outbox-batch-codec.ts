@@ -1,3 +1,4 @@
+import { MessageHeaders } from './message-headers';
 import { utf8Length, writeUtf8 } from './utf8-text';
 
 /** One message of a packed outbox row, as the relay publishes it. Header values are UTF-8 strings. */
@@ -8,63 +9,104 @@ export interface PackedMessage {
   headers: Record<string, string>;
 }
 
-export const FORMAT_VERSION = 1;
-export const NULL_LENGTH = -1;
+const FORMAT_VERSION = 1;
+const NULL_LENGTH = -1;
 /** Messages per packed row: bounded so one row stays a modest, evenly sized unit of relay work. */
 export const MAX_MESSAGES_PER_PACKED_ROW = 500;
+
+/** A packed outbox row made ahead of its transaction and its message count. */
+export interface PackedOutboxRow {
+  packed: Buffer;
+  count: number;
+}
 
 /**
  * Many outbox messages in one bytea: version byte, u32 count, then per message a u16-length topic, i32-length
  * key and value (-1 = null) and u16 header count with u16-length names and i32-length values. One packed row
  * per lane per transaction replaces a row per message: the table, its two indexes and the relay's DELETE see
  * a row per few hundred messages, and the bytes travel as one binary parameter instead of a hex-escaped array.
+ *
+ * The packer writes each message straight into that format as it is added, sealing a row every
+ * MAX_MESSAGES_PER_PACKED_ROW messages. `writeOutbox` packs its messages with it at the insert; a writer that makes
+ * thousands of messages before its transaction (a connector checkpoint) packs them as they are made, so each
+ * message's key, value and headers are copied in at once and can die young, where a list of message objects kept
+ * alive until the insert is copied by every scavenge on the way to the old generation. Headers must carry the
+ * message id.
  */
-export function encodeOutboxBatch(messages: readonly PackedMessage[]): Buffer {
-  // Strings are measured, then written straight into the output: no intermediate Buffer per topic or header.
-  let size = 5;
-  const lengths: number[] = [];
-  const measure = (text: string): number => {
-    const length = utf8Length(text);
-    lengths.push(length);
-    return length;
-  };
-  for (const m of messages) {
-    size += 2 + measure(m.topic) + 4 + (m.key?.length ?? 0) + 4 + (m.value?.length ?? 0) + 2;
-    for (const name in m.headers) size += 2 + measure(name) + 4 + measure(m.headers[name]);
+export class OutboxRowPacker {
+  private buffer = Buffer.allocUnsafe(64 * 1024);
+  private at = 5;
+  private count = 0;
+  private rows: PackedOutboxRow[] = [];
+  private total = 0;
+
+  /** Messages added since the last `take`. */
+  get size(): number {
+    return this.total;
   }
-  const out = Buffer.allocUnsafe(size);
-  let at = out.writeUInt8(FORMAT_VERSION, 0);
-  at = out.writeUInt32BE(messages.length, at);
-  let measured = 0;
-  const text = (value: string, lengthBytes: 2 | 4) => {
-    const length = lengths[measured++];
-    if (lengthBytes === 2) out.writeUInt16BE(length, at);
-    else out.writeInt32BE(length, at);
-    at = writeUtf8(out, at + lengthBytes, value, length);
-  };
-  const bytes = (b: Buffer | null) => {
-    at = out.writeInt32BE(b === null ? NULL_LENGTH : b.length, at);
-    if (b) {
-      out.set(b, at);
-      at += b.length;
-    }
-  };
-  for (const m of messages) {
-    text(m.topic, 2);
-    bytes(m.key);
-    bytes(m.value);
-    // for...in, as measured above (no array of names per message); the count is written once they are.
-    const countAt = at;
+
+  add(topic: string, key: Uint8Array | string | null, value: Uint8Array | null, headers: Readonly<Record<string, string>>): void {
+    if (headers[MessageHeaders.messageId] === undefined) throw new Error(`OutboxRowPacker: a message to ${topic} has no message id header`);
+    this.text(topic, 2);
+    if (typeof key === 'string') this.text(key, 4);
+    else this.bytes(key);
+    this.bytes(value);
+    const countAt = this.at;
+    this.ensure(2);
+    this.at += 2;
     let count = 0;
-    at += 2;
-    for (const name in m.headers) {
-      text(name, 2);
-      text(m.headers[name], 4);
+    // for...in: no array of names per message; the count is written once they are.
+    for (const name in headers) {
+      const text = headers[name];
+      this.text(name, 2);
+      // Header values free of U+0000 (a DLQ detail quoting bad input may hold one), as when headers were jsonb.
+      this.text(text.includes('\u0000') ? text.replace(/\u0000/g, '\uFFFD') : text, 4);
       count++;
     }
-    out.writeUInt16BE(count, countAt);
+    this.buffer.writeUInt16BE(count, countAt);
+    this.total++;
+    if (++this.count === MAX_MESSAGES_PER_PACKED_ROW) this.seal();
   }
-  return out;
+
+  /** The rows packed since the last `take`, the last one sealed; the packer starts again empty. */
+  take(): PackedOutboxRow[] {
+    if (this.count > 0) this.seal();
+    const rows = this.rows;
+    this.rows = [];
+    this.total = 0;
+    return rows;
+  }
+
+  private seal(): void {
+    this.buffer.writeUInt8(FORMAT_VERSION, 0);
+    this.buffer.writeUInt32BE(this.count, 1);
+    this.rows.push({ packed: Buffer.from(this.buffer.subarray(0, this.at)), count: this.count });
+    this.at = 5;
+    this.count = 0;
+  }
+
+  private text(value: string, lengthBytes: 2 | 4): void {
+    const length = utf8Length(value);
+    this.ensure(lengthBytes + length);
+    if (lengthBytes === 2) this.buffer.writeUInt16BE(length, this.at);
+    else this.buffer.writeInt32BE(length, this.at);
+    this.at = writeUtf8(this.buffer, this.at + lengthBytes, value, length);
+  }
+
+  private bytes(value: Uint8Array | null): void {
+    this.ensure(4 + (value?.length ?? 0));
+    this.at = this.buffer.writeInt32BE(value === null ? NULL_LENGTH : value.length, this.at);
+    if (value === null) return;
+    this.buffer.set(value, this.at);
+    this.at += value.length;
+  }
+
+  private ensure(more: number): void {
+    if (this.at + more <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(this.at + more)));
+    this.buffer.copy(grown, 0, 0, this.at);
+    this.buffer = grown;
+  }
 }
 
 /** Longer strings are always decoded: comparing them with the previous message's would cost about as much. */

@@ -1,8 +1,18 @@
-import type { PackedMessage } from './outbox-batch-codec';
-import { encodeOutboxBatch } from './outbox-batch-codec';
+import { OutboxRowPacker, type PackedMessage } from './outbox-batch-codec';
 import { ForwardingOutboxMemory, OutboxMemory, outboxMemory, useOutboxMemory } from './outbox-memory';
 
-const message = (value: string): PackedMessage => ({ topic: 't', key: null, value: Buffer.from(value), headers: {} });
+const message = (value: string): PackedMessage => ({
+  topic: 't',
+  key: null,
+  value: Buffer.from(value),
+  headers: { 'tessera-msg-id': value },
+});
+
+function encodeOutboxBatch(messages: PackedMessage[]): Buffer {
+  const packer = new OutboxRowPacker();
+  for (const m of messages) packer.add(m.topic, m.key, m.value, m.headers);
+  return packer.take()[0].packed;
+}
 
 describe('OutboxMemory', () => {
   it('holds rows until forgotten, and past its byte bound keeps nothing more', () => {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { KafkaTables } from './kafka-tables.ddl';
 import { MessageHeaders } from './message-headers';
-import { encodeOutboxBatch, MAX_MESSAGES_PER_PACKED_ROW, type PackedMessage } from './outbox-batch-codec';
+import { MAX_MESSAGES_PER_PACKED_ROW, OutboxRowPacker, type PackedMessage, type PackedOutboxRow } from './outbox-batch-codec';
 import type { OutboxLane } from './outbox-lane';
 import { OUTBOX_MEMORY_KEY_SQL, outboxMemory } from './outbox-memory';
-import type { PackedOutboxRow } from './outbox-row-packer';
 import type { SqlExecutor } from './sql-client';
 import { StatementParams } from './statement-parts';
 
@@ -29,8 +28,8 @@ function toBuffer(v: Buffer | string | null | undefined): Buffer | null {
 }
 
 /**
- * A copy of the headers with the message id. Header values stay free of U+0000 (a DLQ detail quoting bad input may
- * contain it; it becomes U+FFFD), as they were when the outbox kept headers as jsonb, which cannot hold it.
+ * A copy of the headers with the message id, header values free of U+0000 as the packer writes them (so the
+ * messages kept in memory are the ones the table holds).
  */
 function outgoingHeaders(headers: Record<string, string> | undefined, id: string): Record<string, string> {
   const out: Record<string, string> = headers ? { ...headers } : {};
@@ -77,6 +76,7 @@ export async function writeOutboxLanes(
   const tuples: string[] = [];
   // A row packed ahead is remembered as its bytes, decoded if its relay claims it.
   const chunks: Array<{ messages: PackedMessage[] | null; packed: Buffer }> = [];
+  const packer = new OutboxRowPacker();
   const ids = lanes.map(({ lane, entries, packed: packedAhead = [] }) => {
     if (lane.tx !== tx) throw new Error(`writeOutbox: lane ${lane.id} was locked by another transaction`);
     const laneIds: string[] = [];
@@ -84,19 +84,14 @@ export async function writeOutboxLanes(
     for (const { topic, message } of entries) {
       const id = message.headers?.[MessageHeaders.messageId] ?? randomUUID();
       laneIds.push(id);
-      messages.push({
-        topic,
-        key: toBuffer(message.key),
-        value: toBuffer(message.value),
-        headers: outgoingHeaders(message.headers, id),
-      });
+      const m = { topic, key: toBuffer(message.key), value: toBuffer(message.value), headers: outgoingHeaders(message.headers, id) };
+      messages.push(m);
+      packer.add(m.topic, m.key, m.value, m.headers);
     }
-    for (let start = 0; start < messages.length; start += MAX_MESSAGES_PER_PACKED_ROW) {
-      const chunk = messages.slice(start, start + MAX_MESSAGES_PER_PACKED_ROW);
-      const packed = encodeOutboxBatch(chunk);
-      chunks.push({ messages: chunk, packed });
-      tuples.push(`(${params.bind(lane.id)}::text, ${params.bind(chunk.length)}::int, ${params.bind(packed)}::bytea)`);
-    }
+    packer.take().forEach(({ packed, count }, i) => {
+      chunks.push({ messages: messages.slice(i * MAX_MESSAGES_PER_PACKED_ROW, i * MAX_MESSAGES_PER_PACKED_ROW + count), packed });
+      tuples.push(`(${params.bind(lane.id)}::text, ${params.bind(count)}::int, ${params.bind(packed)}::bytea)`);
+    });
     for (const { packed, count } of packedAhead) {
       chunks.push({ messages: null, packed });
       tuples.push(`(${params.bind(lane.id)}::text, ${params.bind(count)}::int, ${params.bind(packed)}::bytea)`);

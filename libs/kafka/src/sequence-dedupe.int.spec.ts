@@ -173,20 +173,6 @@ describe('sequence dedupe of relayed messages (Postgres)', () => {
     expect(await applied()).toEqual({ n: 3, max: 1 });
   });
 
-  it('does not dedupe at all when dedupeByMessageId is off', async () => {
-    const p = new ExactlyOnceProcessor<number>({
-      pool: db.pool,
-      groupId: 'downstream',
-      service: 'test',
-      dedupeByMessageId: false,
-      apply: async () => undefined,
-    });
-    const seq: OutboxSequence = { origin: 'o1', lane: 'w:a', pos: 1n };
-    const outcome = await p.handleBatch(batch([relayed(0, 1, seq), relayed(1, 1, seq)]));
-    expect(outcome).toMatchObject({ ok: 2, duplicate: 0 });
-    expect(await count('kafka_inbox_sequences')).toBe(0);
-  });
-
   it('two transactions of one writer lane (a slow one, a fast one after it) lose nothing to the marks', async () => {
     const publisher = new RecordingPublisher();
     const relay = new OutboxRelay({ pool: db.pool, publisher });

@@ -1,7 +1,7 @@
 import { KafkaTables } from './kafka-tables.ddl';
 import type { OutboxSequence } from './outbox-sequence';
 import type { SqlExecutor } from './sql-client';
-import { StatementParams } from './statement-parts';
+import type { StatementParams } from './statement-parts';
 
 /** A high-water mark that moved in this transaction and must be written with it. */
 export interface Mark {
@@ -39,27 +39,10 @@ export class SequenceDedupe {
   constructor(private readonly groupId: string) {}
 
   /**
-   * For each entry (in message order), whether it is a duplicate; entries without a sequence are never one
-   * here. Marks move up as it walks, so a replay inside the batch (..., 99, 100, 50, 51, ...) is caught too.
-   */
-  async check(tx: SqlExecutor, topic: string, partition: number, sequences: readonly (OutboxSequence | undefined)[]): Promise<boolean[]> {
-    const [duplicates] = await this.checkPartitions(tx, [{ topic, partition, sequences }]);
-    return duplicates;
-  }
-
-  /** `check` for the slices of several partitions (each partition once) in one transaction. */
-  async checkPartitions(tx: SqlExecutor, slices: readonly PartitionSequences[]): Promise<boolean[][]> {
-    const { duplicates, moved } = await this.findDuplicates(tx, slices);
-    if (moved.length > 0) {
-      const params = new StatementParams();
-      await tx.query(this.writeMarksSql(params, moved), params.values);
-    }
-    return duplicates;
-  }
-
-  /**
-   * `checkPartitions` without the write: the marks that moved come back, to be written later in the same
-   * transaction (`writeMarksSql`, folded into the transaction's last statement).
+   * For each message of each slice (each partition once), whether it is a duplicate; messages without a sequence
+   * are never one here. Marks move up as it walks, so a replay inside a slice (..., 99, 100, 50, 51, ...) is caught
+   * too. The marks that moved come back, to be written later in the same transaction (`writeMarksSql`, folded into
+   * the transaction's last statement).
    */
   async findDuplicates(tx: SqlExecutor, slices: readonly PartitionSequences[]): Promise<{ duplicates: boolean[][]; moved: Mark[] }> {
     const wanted = slices.filter((s) => s.sequences.some((seq) => seq !== undefined));
