@@ -21,10 +21,9 @@ export const ACTIVATION_DISPATCHER_GROUP_ID = 'activation-dispatcher';
 @KafkaBatchConsumer({
   groupId: ACTIVATION_DISPATCHER_GROUP_ID,
   topics: [Topics.SegmentsMembership, Topics.ProfilesChanged, Topics.ProfilesComputed],
-  // a delivery row waits for its slice's whole transaction before the worker can claim it, and that wait is most of
-  // its "row to claim" at 500 changes/s: six groups (as many as each input topic has partitions) commit sooner
-  // than four or two larger ones (bench:activation, docs/benchmarks.md)
-  groupCommitTransactions: 6,
+  // a delivery row waits for its slice's whole transaction before the worker can claim it: four smaller groups of
+  // slices commit sooner than two large ones (bench:activation, docs/benchmarks.md)
+  groupCommitTransactions: 4,
 })
 export class ActivationInputConsumer implements KafkaBatchApplier<ActivationInput> {
   private readonly metrics: EnqueueMetrics;
