@@ -10,3 +10,4 @@ export { freePort } from './free-port';
 export * from './dedicated-postgres';
 export * from './apache-kafka';
 export { OpenWritingTransaction } from './open-writing-transaction';
+export { genericPlanWork, type PlanWork } from './generic-plan-work';
