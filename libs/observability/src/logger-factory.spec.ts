@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { createLogger } from './logger-factory';
 
@@ -123,6 +124,19 @@ describe('createLogger', () => {
     logger.error({ err: error }, 'destination failed');
     expect(raw()).not.toContain('tk-17');
     expect(raw()).toContain('request failed');
+  });
+
+  it('names a live connection carried on an error instead of walking it', () => {
+    const { logger, raw, records } = captureLogger();
+    class Client extends EventEmitter {
+      processID = 4242;
+      secretKey = 381158759;
+    }
+    const error = Object.assign(new Error('terminating connection'), { client: new Client(), code: '57P01' });
+    logger.warn({ err: error }, 'idle Postgres client failed');
+    expect(at(records()[0], 'err.client')).toBe('[Client]');
+    expect(at(records()[0], 'err.code')).toBe('57P01');
+    expect(raw()).not.toContain('381158759');
   });
 
   it('serializes errors with message and stack', () => {

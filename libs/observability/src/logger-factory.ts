@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { censorSecret, redactSecrets, secretKeyTest, type SecretKeyTest } from './secret-redaction';
 
@@ -58,7 +59,11 @@ function redactOwnProperties<T>(serialized: T, isSecret: SecretKeyTest): T {
   if (typeof serialized !== 'object' || serialized === null) return serialized;
   const record = serialized as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    record[key] = isSecret(key) ? censorSecret(record[key]) : redactSecrets(record[key], isSecret);
+    const value = record[key];
+    // Libraries hang live connections on their errors (pg-pool's idle error carries `client`, HTTP clients their
+    // request or socket): a walk of one logs kilobytes of internals, a backend's cancel key among them.
+    if (value instanceof EventEmitter) record[key] = `[${value.constructor.name}]`;
+    else record[key] = isSecret(key) ? censorSecret(value) : redactSecrets(value, isSecret);
   }
   return serialized;
 }
