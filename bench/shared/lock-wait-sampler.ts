@@ -17,6 +17,9 @@ export async function sampleLockWaits(databaseUrl: string, everyMs = 50): Promis
   const waited = new Map<string, number>();
   let samples = 0;
   let stopped = false;
+  const commits = async () =>
+    Number((await db.query<{ n: string }>('SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()')).rows[0].n);
+  const commitsBefore = await commits();
   const loop = (async () => {
     while (!stopped) {
       const { rows } = await db.query<{ what: string }>(
@@ -32,12 +35,18 @@ export async function sampleLockWaits(databaseUrl: string, everyMs = 50): Promis
     async stop() {
       stopped = true;
       await loop;
+      // Backends flush their transaction counts to the statistics about once a second.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      await db.query('SELECT pg_stat_clear_snapshot()');
+      // Less this sampler's own queries, one autocommitted transaction each.
+      const committed = (await commits()) - commitsBefore - samples;
       await db.end();
       const total = [...waited.values()].reduce((a, b) => a + b, 0);
       const top = [...waited].sort((a, b) => b[1] - a[1]).slice(0, 5);
       return [
         '',
-        `lock waits (pg_stat_activity every ${everyMs} ms, ${fmt(samples)} samples): ${total.toFixed(1)} backend-seconds`,
+        `lock waits (pg_stat_activity every ${everyMs} ms, ${fmt(samples)} samples): ${total.toFixed(1)} backend-seconds; ` +
+          `${fmt(committed)} other transactions committed meanwhile (group transactions, relay polls, ...)`,
         ...top.map(([what, seconds]) => `${seconds.toFixed(1).padStart(7)} s  ${what}`),
         '',
       ].join('\n');
