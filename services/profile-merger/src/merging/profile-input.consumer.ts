@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decode, topicSpec, Topics } from '@tessera/contracts';
+import { decode, Topics } from '@tessera/contracts';
 import { ok, type ApplyContext, type InboundMessage, type StepResult } from '@tessera/kafka';
 import { KafkaBatchConsumer, type KafkaBatchApplier } from '@tessera/kafka-nest';
 import { CounterTally, type Registry } from '@tessera/observability';
@@ -11,21 +11,13 @@ import type { ProfileInput } from './profile-input';
 import { ResolvedItemsApplier } from './resolved-items.applier';
 
 export const PROFILE_MERGER_GROUP_ID = 'profile-merger';
-const INPUT_TOPICS = [Topics.EventsResolved, Topics.IdentityMerges];
-const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-/**
- * Items are keyed by profile and merges by the surviving profile, so a profile's items and merges sit in partitions
- * equal modulo the gcd of the partition counts (murmur2 % 6 % 3 = murmur2 % 3): keeping each such class in one
- * group transaction at a time keeps the two in flight off each other's profile row locks.
- */
-const KEY_CLASSES = INPUT_TOPICS.map((topic) => topicSpec(topic).partitions).reduce(gcd);
 
 /**
  * The merger's one exactly-once consumer: each slice (one partition of one topic) is folded into profiles in
  * the processor's transaction, with its consumed offsets and the cdp.profiles.changed outbox rows.
  */
 @Injectable()
-@KafkaBatchConsumer({ groupId: PROFILE_MERGER_GROUP_ID, topics: INPUT_TOPICS, groupCommitKeyClasses: KEY_CLASSES })
+@KafkaBatchConsumer({ groupId: PROFILE_MERGER_GROUP_ID, topics: [Topics.EventsResolved, Topics.IdentityMerges] })
 export class ProfileInputConsumer implements KafkaBatchApplier<ProfileInput> {
   private readonly metrics: MergingMetrics;
 
