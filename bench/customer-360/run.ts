@@ -21,6 +21,7 @@ import { parseKafkaKind, type BenchKafkaKind } from '../shared/bench-infra';
 import { BenchRig } from '../shared/bench-rig';
 import { runMain } from '../shared/run-main';
 import { CpuMeter } from '../shared/cpu-meter';
+import { sampleLockWaits } from '../shared/lock-wait-sampler';
 import { PG_STATS_SETTINGS, resetPgStats, topStatements } from '../shared/pg-stats';
 import { committed, endOffset, produceRange } from '../shared/kafka-progress';
 import { freePort } from '@tessera/testing';
@@ -110,6 +111,7 @@ async function runRound(values: Options): Promise<number | undefined> {
     const producer = rig.kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     if (values.pgStats) await resetPgStats(databaseUrl);
+    const lockWaits = values.pgStats ? await sampleLockWaits(databaseUrl) : undefined;
     const meter = new CpuMeter({
       resolver: () => resolver.child.cpuSeconds(),
       merger: () => merger.child.cpuSeconds(),
@@ -131,8 +133,9 @@ async function runRound(values: Options): Promise<number | undefined> {
     await rig.waitFor(() => caughtUp(admin, events), Math.max(300_000, events * 5), 'not caught up');
     const seconds = (Date.now() - started) / 1000;
     const cpu = meter.used();
+    const lockWaitLines = await lockWaits?.stop();
     const problems = await verify(databaseUrl, people);
-    if (values.pgStats) process.stdout.write(await topStatements(databaseUrl));
+    if (values.pgStats) process.stdout.write((await topStatements(databaseUrl)) + lockWaitLines);
     const perEvent = (s: number) => microsPerEvent(s, events);
     process.stdout.write(
       [
