@@ -86,6 +86,21 @@ describe('delivery claim cost (embedded Postgres)', () => {
     }
   });
 
+  it('takes whole batches only beyond the first: the remainder waits for the next claim, which says so', async () => {
+    await h.destination('rest', { url: 'http://127.0.0.1:9/unused', batchSize: 100 });
+    const ids = await h.enqueue(
+      'rest',
+      Array.from({ length: 250 }, (_, i) => ({ profileId: `r${i}` })),
+    );
+    const claims = new DeliveryClaimRepository(h.schema.pool);
+    const backlog = await claims.claim('rest', 100, Date.now(), 60_000, 4);
+    expect(backlog.batches.map((b) => b.items.length)).toEqual([100, 100]);
+    expect(backlog.more).toBe(true);
+    const rest = await claims.claim('rest', 100, Date.now(), 60_000, 2);
+    expect(rest.batches.map((b) => b.rows.map((r) => r.deliveryId))).toEqual([ids.slice(200)]);
+    expect(rest.more).toBe(false);
+  });
+
   it('looks for a formed batch through the batch index, not through every pending row of the destination', async () => {
     const { pool, statements } = recording(h.schema.pool);
     await new DeliveryClaimRepository(pool).claim('cost', 100, Date.now(), 60_000);

@@ -40,6 +40,16 @@ interface ClaimedRow {
 /** How many unbatched rows per batch place the bounded head search looks at before the full pass. */
 const HEAD_WINDOW = 4;
 
+/**
+ * How many of the `found` due heads (oldest first) a claim takes: all of them when they fit one batch; beyond the
+ * first batch, whole batches only. A short batch costs a send and an outcome like a full one, so the remainder waits
+ * for the next claim, which fills it up with the heads that the sends finishing meanwhile free; the lane claims again
+ * at once (`more`), so it waits no longer than one claim.
+ */
+export function headsToTake(found: number, batchSize: number): number {
+  return found <= batchSize ? found : found - (found % batchSize);
+}
+
 const ABANDONED = 'the worker that held the lease stopped before recording an outcome (crash or lost connection)';
 
 /**
@@ -47,8 +57,9 @@ const ABANDONED = 'the worker that held the lease stopped before recording an ou
  * - a batch formed earlier (a retry, or a claim whose worker died) is claimed whole, with its batch_id, so every
  *   attempt carries the same idempotency key and the same records; a batch only ever shrinks (rows that finish);
  * - otherwise new batches take the head (lowest seq) pending row of as many profiles as fit (`heads`): a profile's
- *   later deliveries wait until its earlier one has finished, while other profiles go ahead. One claim forms as many
- *   batches as the lane has free send slots, so a backlog does not queue behind one claim transaction per batch;
+ *   later deliveries wait until its earlier one has finished, while other profiles go ahead. Under a backlog (more
+ *   due heads than one batch holds) one claim forms a full batch for each of the lane's free send slots, so the
+ *   backlog does not queue behind one claim transaction per batch (`headsToTake`);
  * - the claim sets a lease (lease_until, lease_token), counts the attempt and writes an `in_flight` attempt row:
  *   kill -9 at any instant leaves either no claim, or a lease that runs out and a batch that is sent again whole.
  * One claimer per destination at a time (a transaction advisory lock), so two replicas never split a batch nor claim
@@ -82,12 +93,13 @@ export class DeliveryClaimRepository {
       if (!locked) return NOTHING;
       if (formed !== null) return this.lease(tx, destinationId, { batch: formed }, nowMs, leaseMs, true);
       const maxItems = batchSize * Math.max(1, batches);
-      const ids = await this.heads(tx, destinationId, now, maxItems);
-      if (ids.length === 0) return NOTHING;
+      const found = await this.heads(tx, destinationId, now, maxItems);
+      if (found.length === 0) return NOTHING;
+      const ids = found.slice(0, headsToTake(found.length, batchSize));
       // oldest first, cut into batches: each batch holds one row per profile at most, as the heads do
       const cut = Array.from({ length: Math.ceil(ids.length / batchSize) }, () => randomUUID());
       const rows = { ids, batchIds: ids.map((_, i) => cut[Math.floor(i / batchSize)]) };
-      return this.lease(tx, destinationId, rows, nowMs, leaseMs, ids.length >= maxItems);
+      return this.lease(tx, destinationId, rows, nowMs, leaseMs, ids.length < found.length || found.length >= maxItems);
     });
   }
 

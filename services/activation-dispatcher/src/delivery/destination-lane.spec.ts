@@ -113,7 +113,7 @@ describe('DestinationLane claiming', () => {
   });
 
   it('asks one claim for a batch per free slot and sends every batch it got at once', async () => {
-    const { lane, claims, sends } = laneWith([claim(false, batch(100, 'b1'), batch(100, 'b2'), batch(40, 'b3'))]);
+    const { lane, claims, sends } = laneWith([claim(false, batch(100, 'b1'), batch(100, 'b2'), batch(100, 'b3'))]);
     lane.wake();
     await until(() => sends.length === 3);
     expect(claims.asked).toEqual([4]);
