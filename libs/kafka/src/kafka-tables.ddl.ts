@@ -41,8 +41,8 @@ export function kafkaRuntimeDdl(): string[] {
       packed bytea NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now()
     )`,
-    // Short-lived Avro bytes compress poorly: compressing them (TOAST's default over 2 kB) cost milliseconds per
-    // row for nothing. Large values still go out of line.
+    // The writer deflates large rows itself (outbox-batch-codec.ts), so TOAST's own compression (pglz, its default
+    // over 2 kB) would spend the backend's CPU for nothing. Large values still go out of line.
     `ALTER TABLE ${KafkaTables.outboxBatches} ALTER COLUMN packed SET STORAGE EXTERNAL`,
     // Which outbox a sequence belongs to. Random, so a recreated database (whose row ids start again) is a new
     // origin. Restoring a backup keeps the row: rotate it then (see libs/kafka README). `singleton` keeps it one row.

@@ -1,3 +1,4 @@
+import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { MessageHeaders } from './message-headers';
 import { utf8Length, writeUtf8 } from './utf8-text';
 
@@ -10,13 +11,24 @@ export interface PackedMessage {
 }
 
 const FORMAT_VERSION = 1;
+/** The first byte of a stored row that is a packed row deflated (its own first byte is FORMAT_VERSION). */
+const DEFLATED = 2;
+/**
+ * Rows from this size on are stored deflated. Postgres keeps a row of up to about 2 kB inline; a larger one goes to
+ * TOAST in chunks of about 2 kB, each a heap tuple, an index entry and a WAL record, which cost the inserting backend
+ * more than deflating costs this process. A smaller row would save nothing for the deflate call's fixed cost.
+ */
+const DEFLATE_MIN_BYTES = 2_000;
 const NULL_LENGTH = -1;
 /** Messages per packed row: bounded so one row stays a modest, evenly sized unit of relay work. */
 export const MAX_MESSAGES_PER_PACKED_ROW = 500;
 
 /** A packed outbox row made ahead of its transaction and its message count. */
 export interface PackedOutboxRow {
+  /** The packed row, as decodeOutboxBatch reads it and the outbox memory keeps it. */
   packed: Buffer;
+  /** What the table stores: `packed`, or from DEFLATE_MIN_BYTES on, DEFLATED and `packed` deflated. */
+  stored: Buffer;
   count: number;
 }
 
@@ -80,7 +92,8 @@ export class OutboxRowPacker {
   private seal(): void {
     this.buffer.writeUInt8(FORMAT_VERSION, 0);
     this.buffer.writeUInt32BE(this.count, 1);
-    this.rows.push({ packed: Buffer.from(this.buffer.subarray(0, this.at)), count: this.count });
+    const packed = Buffer.from(this.buffer.subarray(0, this.at));
+    this.rows.push({ packed, stored: storedOutboxRow(packed), count: this.count });
     this.at = 5;
     this.count = 0;
   }
@@ -109,10 +122,25 @@ export class OutboxRowPacker {
   }
 }
 
+/**
+ * Level 1: the rows are mostly repeats (topic, header names, Avro field layout), which the fastest level already
+ * finds (docs/benchmarks.md, "Connectors: packed outbox rows deflated").
+ */
+function storedOutboxRow(packed: Buffer): Buffer {
+  if (packed.length < DEFLATE_MIN_BYTES) return packed;
+  const deflated = deflateRawSync(packed, { level: constants.Z_BEST_SPEED });
+  const stored = Buffer.allocUnsafe(1 + deflated.length);
+  stored[0] = DEFLATED;
+  deflated.copy(stored, 1);
+  return stored;
+}
+
 /** Longer strings are always decoded: comparing them with the previous message's would cost about as much. */
 const REUSE_MAX_BYTES = 64;
 
-export function decodeOutboxBatch(packed: Buffer): PackedMessage[] {
+/** The messages of a packed row, or of a stored one (PackedOutboxRow). */
+export function decodeOutboxBatch(row: Buffer): PackedMessage[] {
+  const packed = row[0] === DEFLATED ? inflateRawSync(row.subarray(1)) : row;
   if (packed.readUInt8(0) !== FORMAT_VERSION) throw new Error(`unknown packed outbox format ${packed.readUInt8(0)}`);
   let at = 5;
   // The topic, the header names and most header values repeat from one message to the next, so the previous

@@ -94,6 +94,27 @@ describe('OutboxRelay (Postgres)', () => {
     expect(headerToString(publisher.published[3].message.headers?.[MessageHeaders.sequence])).toMatch(/:w:test:/);
   });
 
+  it('stores a large row deflated, and a relay that reads it back from the table publishes every message as written', async () => {
+    const memory = outboxMemory((await db.pool.query(`SELECT ${OUTBOX_MEMORY_KEY_SQL} AS key`)).rows[0].key);
+    const written = Array.from({ length: 500 }, (_, i) => ({
+      topic: 'out',
+      message: { key: `customer-${i * 7919}`, value: `{"email":"person${(i * 104729) % 99991}@example.org","row":${i}}` },
+    }));
+    await writeOutboxAs(db.pool, written);
+    memory.forget(memory.ids());
+    const { rows } = await db.pool.query<{ first: number; bytes: number }>(
+      `SELECT get_byte(packed, 0) AS first, octet_length(packed) AS bytes FROM kafka_outbox_batches`,
+    );
+    // 2 marks a deflated row; as packed it is over 40 kB (500 messages of ~80 bytes, each with a message id header).
+    expect(rows).toEqual([{ first: 2, bytes: expect.any(Number) }]);
+    expect(rows[0].bytes).toBeLessThan(20_000);
+    const publisher = new RecordingPublisher();
+    await new OutboxRelay({ pool: db.pool, publisher }).drain();
+    expect(publisher.published.map((p) => [String(p.message.key), String(p.message.value)])).toEqual(
+      written.map(({ message }) => [message.key, message.value]),
+    );
+  });
+
   it("keeps apart the memories of two databases' outboxes that have the same schema name (their row ids collide)", async () => {
     const database = db.schema; // unique, so parallel suites never share it
     const otherUrl = new URL(db.url);

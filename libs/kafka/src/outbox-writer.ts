@@ -88,13 +88,13 @@ export async function writeOutboxLanes(
       messages.push(m);
       packer.add(m.topic, m.key, m.value, m.headers);
     }
-    packer.take().forEach(({ packed, count }, i) => {
+    packer.take().forEach(({ packed, stored, count }, i) => {
       chunks.push({ messages: messages.slice(i * MAX_MESSAGES_PER_PACKED_ROW, i * MAX_MESSAGES_PER_PACKED_ROW + count), packed });
-      tuples.push(`(${params.bind(lane.id)}::text, ${params.bind(count)}::int, ${params.bind(packed)}::bytea)`);
+      tuples.push(`(${params.bind(lane.id)}::text, ${params.bind(count)}::int, ${params.bind(stored)}::bytea)`);
     });
-    for (const { packed, count } of packedAhead) {
+    for (const { packed, stored, count } of packedAhead) {
       chunks.push({ messages: null, packed });
-      tuples.push(`(${params.bind(lane.id)}::text, ${params.bind(count)}::int, ${params.bind(packed)}::bytea)`);
+      tuples.push(`(${params.bind(lane.id)}::text, ${params.bind(count)}::int, ${params.bind(stored)}::bytea)`);
     }
     return laneIds;
   });

@@ -4,6 +4,8 @@ import { createServicePool } from '@tessera/persistence';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RelayThreadCommand, RelayThreadData, RelayThreadReport } from './relay-thread-data';
 
+const RELAY_ROUND_MESSAGES = 5_000;
+
 /**
  * The connectors service's outbox relay, on a thread of its own (relay-thread.ts starts it): libs/kafka's
  * OutboxRelay with its own pool, Kafka client and producer, so claiming, encoding and producing the records run on
@@ -27,7 +29,10 @@ export async function runRelayThread(): Promise<void> {
   const kafka = createKafkaClient({ clientId: data.clientId, brokers: data.brokers, logger });
   // The records' sourceId:recordId keys are long enough for kafkajs's Long-based murmur2 to cost 3-5 µs each.
   const producer = new BatchingProducer({ kafka, registry, service: data.service, logger, createPartitioner: fastDefaultPartitioner });
-  const relay = new OutboxRelay({ pool, publisher: producer, registry, service: data.service, logger });
+  // A round per 5,000 records (a checkpoint's worth) rather than the default 1,000: each round's claim, acked send,
+  // delete and commit are waited for one after the other, and at 1,000 the rounds could not keep up with the
+  // checkpoints once the outbox rows were deflated (docs/benchmarks.md, "Connectors: packed outbox rows deflated").
+  const relay = new OutboxRelay({ pool, publisher: producer, batchSize: RELAY_ROUND_MESSAGES, registry, service: data.service, logger });
   const sendMetrics = async () => report({ kind: 'metrics', metrics: await registry.getMetricsAsJSON() });
   const metricsTimer = setInterval(() => void sendMetrics(), data.metricsIntervalMs);
   const memory = outboxMemory(data.memoryKey);
