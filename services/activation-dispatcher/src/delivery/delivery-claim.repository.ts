@@ -14,19 +14,12 @@ export interface ClaimedBatch {
   leaseToken: string;
   items: DeliveryItem[];
   rows: ClaimedDelivery[];
-}
-
-/** What one claim took: no batch, a formed batch, or up to the asked number of new batches. */
-export interface Claim {
-  batches: ClaimedBatch[];
   /**
-   * Whether more may be due now: false for new batches that took every due head whole, so the lane need not claim
+   * Whether more may be due now: false for a new batch that took every due head whole, so the lane need not claim
    * again until something wakes it (rows committed, a send finishing) or the poll finds due work.
    */
   more: boolean;
 }
-
-const NOTHING: Claim = { batches: [], more: false };
 
 interface ClaimedRow {
   delivery_id: string;
@@ -37,18 +30,8 @@ interface ClaimedRow {
   seq: string;
 }
 
-/** How many unbatched rows per batch place the bounded head search looks at before the full pass. */
+/** How many unbatched rows per batch slot the bounded head search looks at before the full pass. */
 const HEAD_WINDOW = 4;
-
-/**
- * How many of the `found` due heads (oldest first) a claim takes: all of them when they fit one batch; beyond the
- * first batch, whole batches only. A short batch costs a send and an outcome like a full one, so the remainder waits
- * for the next claim, which fills it up with the heads that the sends finishing meanwhile free; the lane claims again
- * at once (`more`), so it waits no longer than one claim.
- */
-export function headsToTake(found: number, batchSize: number): number {
-  return found <= batchSize ? found : found - (found % batchSize);
-}
 
 const ABANDONED = 'the worker that held the lease stopped before recording an outcome (crash or lost connection)';
 
@@ -56,10 +39,8 @@ const ABANDONED = 'the worker that held the lease stopped before recording an ou
  * Claims due deliveries of one destination in batches, in a short transaction that commits before the send:
  * - a batch formed earlier (a retry, or a claim whose worker died) is claimed whole, with its batch_id, so every
  *   attempt carries the same idempotency key and the same records; a batch only ever shrinks (rows that finish);
- * - otherwise new batches take the head (lowest seq) pending row of as many profiles as fit (`heads`): a profile's
- *   later deliveries wait until its earlier one has finished, while other profiles go ahead. Under a backlog (more
- *   due heads than one batch holds) one claim forms a full batch for each of the lane's free send slots, so the
- *   backlog does not queue behind one claim transaction per batch (`headsToTake`);
+ * - otherwise a new batch takes the head (lowest seq) pending row of as many profiles as fit (`heads`): a profile's
+ *   later deliveries wait until its earlier one has finished, while other profiles go ahead;
  * - the claim sets a lease (lease_until, lease_token), counts the attempt and writes an `in_flight` attempt row:
  *   kill -9 at any instant leaves either no claim, or a lease that runs out and a batch that is sent again whole.
  * One claimer per destination at a time (a transaction advisory lock), so two replicas never split a batch nor claim
@@ -69,8 +50,7 @@ const ABANDONED = 'the worker that held the lease stopped before recording an ou
 export class DeliveryClaimRepository {
   constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool) {}
 
-  /** Claims a formed batch, or up to `batches` new batches of at most `batchSize` rows each. */
-  claim(destinationId: string, batchSize: number, nowMs: number, leaseMs: number, batches = 1): Promise<Claim> {
+  claim(destinationId: string, maxItems: number, nowMs: number, leaseMs: number): Promise<ClaimedBatch | null> {
     return inTransaction(this.pool, async (tx) => {
       const now = nowMs / 1000;
       // the lock, index plans for the rest of the claim (PREFER_INDEX_PLANS) and the oldest due batch formed earlier
@@ -90,16 +70,11 @@ export class DeliveryClaimRepository {
         [destinationId, now],
       );
       const { locked, batch_id: formed } = head.rows[0];
-      if (!locked) return NOTHING;
-      if (formed !== null) return this.lease(tx, destinationId, { batch: formed }, nowMs, leaseMs, true);
-      const maxItems = batchSize * Math.max(1, batches);
-      const found = await this.heads(tx, destinationId, now, maxItems);
-      if (found.length === 0) return NOTHING;
-      const ids = found.slice(0, headsToTake(found.length, batchSize));
-      // oldest first, cut into batches: each batch holds one row per profile at most, as the heads do
-      const cut = Array.from({ length: Math.ceil(ids.length / batchSize) }, () => randomUUID());
-      const rows = { ids, batchIds: ids.map((_, i) => cut[Math.floor(i / batchSize)]) };
-      return this.lease(tx, destinationId, rows, nowMs, leaseMs, ids.length < found.length || found.length >= maxItems);
+      if (!locked) return null;
+      if (formed !== null) return this.lease(tx, destinationId, formed, { batch: formed }, nowMs, leaseMs, true);
+      const ids = await this.heads(tx, destinationId, now, maxItems);
+      if (ids.length === 0) return null;
+      return this.lease(tx, destinationId, randomUUID(), { ids }, nowMs, leaseMs, ids.length >= maxItems);
     });
   }
 
@@ -155,48 +130,38 @@ export class DeliveryClaimRepository {
   }
 
   /**
-   * Leases the given rows (new batches, each row with its batch) or a formed batch's pending rows, in one statement:
-   * counts the attempt and sets the lease (a token per batch), or, for a row withdrawn while a worker that has since
-   * died was sending it, makes it `suppressed` instead of sending it again (delivery-withdrawal.migration.ts). The
-   * same statement closes what a dead worker left `in_flight` as abandoned and writes this attempt's `in_flight` row
-   * for each leased row.
+   * Leases the given rows (a new batch) or a formed batch's pending rows, in one statement: counts the attempt and
+   * sets the lease, or, for a row withdrawn while a worker that has since died was sending it, makes it
+   * `suppressed` instead of sending it again (delivery-withdrawal.migration.ts). The same statement closes what a
+   * dead worker left `in_flight` as abandoned and writes this attempt's `in_flight` row for each leased row: one
+   * round trip fewer per claim, and a lane's claims are what its batches queue behind (docs/benchmarks.md).
    */
   private async lease(
     tx: SqlExecutor,
     destinationId: string,
-    rows: { ids: string[]; batchIds: string[] } | { batch: string },
+    batchId: string,
+    rows: { ids: string[] } | { batch: string },
     nowMs: number,
     leaseMs: number,
     more: boolean,
-  ): Promise<Claim> {
-    const tokens = new Map<string, string>();
-    const tokenOf = (batchId: string): string => tokens.get(batchId) ?? tokens.set(batchId, randomUUID()).get(batchId)!;
-    const [target, params] =
-      'ids' in rows
-        ? [
-            'FROM unnest($1::text[], $2::text[], $3::text[]) AS x(id, batch_id, token) WHERE d.delivery_id = x.id',
-            [rows.ids, rows.batchIds, rows.batchIds.map(tokenOf)],
-          ]
-        : [
-            'FROM (SELECT $2::text AS batch_id, $3::text AS token) x WHERE d.destination_id = $1 AND d.batch_id = x.batch_id',
-            [destinationId, rows.batch, tokenOf(rows.batch)],
-          ];
+  ): Promise<ClaimedBatch | null> {
+    const leaseToken = randomUUID();
     const withdrawn = 'd.withdrawn_reason IS NOT NULL';
-    const leased = await tx.query<ClaimedRow & { status: string; batch_id: string; lease_token: string }>(
+    const leased = await tx.query<ClaimedRow & { status: string }>(
       `WITH leased AS (
          UPDATE deliveries d
             SET status = CASE WHEN ${withdrawn} THEN 'suppressed' ELSE d.status END,
                 reason = CASE WHEN ${withdrawn} THEN d.withdrawn_reason ELSE d.reason END,
                 finished_at = CASE WHEN ${withdrawn} THEN now() ELSE d.finished_at END,
-                batch_id = CASE WHEN ${withdrawn} THEN d.batch_id ELSE x.batch_id END,
+                batch_id = CASE WHEN ${withdrawn} THEN d.batch_id ELSE $2 END,
                 attempts = CASE WHEN ${withdrawn} THEN d.attempts ELSE d.attempts + 1 END,
-                lease_until = CASE WHEN ${withdrawn} THEN NULL ELSE to_timestamp($4) END,
-                lease_token = CASE WHEN ${withdrawn} THEN NULL ELSE x.token END,
+                lease_until = CASE WHEN ${withdrawn} THEN NULL ELSE to_timestamp($3) END,
+                lease_token = CASE WHEN ${withdrawn} THEN NULL ELSE $4 END,
                 updated_at = now()
-          ${target} AND d.status = 'pending'
+          WHERE ${'ids' in rows ? 'd.delivery_id = ANY($1::text[])' : 'd.destination_id = $1 AND d.batch_id = $2'} AND d.status = 'pending'
             -- the advisory lock already keeps claimers apart; this keeps a row from ever being leased twice regardless
-            AND (${withdrawn} OR d.batch_id IS NULL OR d.batch_id = x.batch_id) AND (d.lease_until IS NULL OR d.lease_until <= to_timestamp($5))
-          RETURNING d.delivery_id, d.status, d.payload, d.attempts, d.attempts_at_replay, d.seq, d.batch_id, d.lease_token,
+            AND (${withdrawn} OR d.batch_id IS NULL OR d.batch_id = $2) AND (d.lease_until IS NULL OR d.lease_until <= to_timestamp($5))
+          RETURNING d.delivery_id, d.status, d.payload, d.attempts, d.attempts_at_replay, d.seq,
                     (extract(epoch FROM coalesce(d.replayed_at, d.created_at)) * 1000)::bigint AS age_start_ms),
        abandoned AS (
          UPDATE delivery_attempts a SET outcome = 'abandoned', error = $6, finished_at = greatest(a.started_at, now())
@@ -204,27 +169,25 @@ export class DeliveryClaimRepository {
           WHERE l.status = 'pending' AND a.delivery_id = l.delivery_id AND a.attempt < l.attempts AND a.outcome = 'in_flight'),
        started AS (
          INSERT INTO delivery_attempts (delivery_id, attempt, batch_id, started_at, finished_at, outcome)
-         SELECT l.delivery_id, l.attempts, l.batch_id, to_timestamp($5), to_timestamp($5), 'in_flight' FROM leased l WHERE l.status = 'pending')
+         SELECT l.delivery_id, l.attempts, $2, to_timestamp($5), to_timestamp($5), 'in_flight' FROM leased l WHERE l.status = 'pending')
        SELECT * FROM leased`,
-      [...params, (nowMs + leaseMs) / 1000, nowMs / 1000, ABANDONED],
+      ['ids' in rows ? rows.ids : destinationId, batchId, (nowMs + leaseMs) / 1000, leaseToken, nowMs / 1000, ABANDONED],
     );
     const claimed = leased.rows.filter((r) => r.status === 'pending').sort((a, b) => Number(a.seq) - Number(b.seq));
-    const batches = new Map<string, ClaimedBatch>();
-    for (const r of claimed) {
-      let batch = batches.get(r.batch_id);
-      if (!batch) {
-        batch = { batchId: r.batch_id, destinationId, leaseToken: r.lease_token, items: [], rows: [] };
-        batches.set(r.batch_id, batch);
-      }
-      batch.items.push({ ...r.payload, deliveryId: r.delivery_id });
-      batch.rows.push({
+    if (claimed.length === 0) return null;
+    return {
+      batchId,
+      destinationId,
+      leaseToken,
+      items: claimed.map((r) => ({ ...r.payload, deliveryId: r.delivery_id })),
+      rows: claimed.map((r) => ({
         deliveryId: r.delivery_id,
         attempt: r.attempts,
         budgetAttempts: r.attempts - r.attempts_at_replay,
         ageStartMs: Number(r.age_start_ms),
-      });
-    }
-    // a suppressed head (withdrawn) lets its profile's next row become a head at once
-    return { batches: [...batches.values()], more: more || claimed.length < leased.rows.length };
+      })),
+      // a suppressed head (withdrawn) lets its profile's next row become a head at once
+      more: more || claimed.length < leased.rows.length,
+    };
   }
 }

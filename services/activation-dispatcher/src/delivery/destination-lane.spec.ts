@@ -2,16 +2,16 @@ import type { DestinationAdapter, SendResult } from '@tessera/destinations';
 import type { Logger } from '@tessera/observability';
 import { OffsetClock } from '@tessera/service-kit';
 import { Registry } from 'prom-client';
-import type { Claim, ClaimedBatch, DeliveryClaimRepository } from './delivery-claim.repository';
+import type { ClaimedBatch, DeliveryClaimRepository } from './delivery-claim.repository';
 import type { DeliveryOutcomeRepository } from './delivery-outcome.repository';
 import { DEFAULT_DELIVERY_SETTINGS } from './delivery-settings';
 import { DestinationLane } from './destination-lane';
 import { deliveryMetrics } from './metrics';
 
-function batch(size: number, batchId = 'b1'): ClaimedBatch {
-  const ids = Array.from({ length: size }, (_, i) => `${batchId}-d${i}`);
+function batch(size: number, more: boolean): ClaimedBatch {
+  const ids = Array.from({ length: size }, (_, i) => `d${i}`);
   return {
-    batchId,
+    batchId: 'b1',
     destinationId: 'dest',
     leaseToken: 't1',
     items: ids.map((deliveryId) => ({
@@ -25,25 +25,13 @@ function batch(size: number, batchId = 'b1'): ClaimedBatch {
       fields: {},
     })),
     rows: ids.map((deliveryId) => ({ deliveryId, attempt: 1, budgetAttempts: 1, ageStartMs: 0 })),
+    more,
   };
-}
-
-function claim(more: boolean, ...batches: ClaimedBatch[]): Claim {
-  return { batches, more };
 }
 
 /** A lane on stub repositories whose adapter holds every send until `release` is called. */
-function laneWith(claimed: Claim[]) {
-  const claims = {
-    calls: 0,
-    /** How many batches each claim asked for. */
-    asked: [] as number[],
-    claim: async (_destinationId: string, _batchSize: number, _nowMs: number, _leaseMs: number, batches: number) => {
-      claims.asked.push(batches);
-      return claimed[claims.calls++] ?? claim(false);
-    },
-    release: async () => undefined,
-  };
+function laneWith(claimed: Array<ClaimedBatch | null>) {
+  const claims = { calls: 0, claim: async () => claimed[claims.calls++] ?? null, release: async () => undefined };
   const sends: Array<() => void> = [];
   const adapter: DestinationAdapter = {
     kind: 'webhook',
@@ -83,7 +71,7 @@ async function until(condition: () => boolean): Promise<void> {
 
 describe('DestinationLane claiming', () => {
   it('does not claim again after a new batch that took every due head (the claim said nothing more is due)', async () => {
-    const { lane, claims, sends } = laneWith([claim(false, batch(10))]);
+    const { lane, claims, sends } = laneWith([batch(10, false)]);
     lane.wake();
     await until(() => sends.length === 1);
     await until(() => lane.inFlight === 1);
@@ -94,7 +82,7 @@ describe('DestinationLane claiming', () => {
   });
 
   it('claims again at once while the claim says more may be due, until a claim finds nothing', async () => {
-    const { lane, claims, sends } = laneWith([claim(true, batch(100, 'b1')), claim(true, batch(100, 'b2'))]);
+    const { lane, claims, sends } = laneWith([batch(100, true), batch(100, true)]);
     lane.wake();
     await until(() => sends.length === 2 && claims.calls === 3);
     expect(lane.inFlight).toBe(2);
@@ -103,24 +91,11 @@ describe('DestinationLane claiming', () => {
   });
 
   it('claims again when woken while it was claiming (rows committed meanwhile)', async () => {
-    const { lane, claims, sends } = laneWith([claim(false, batch(10, 'b1')), claim(false, batch(5, 'b2'))]);
+    const { lane, claims, sends } = laneWith([batch(10, false), batch(5, false)]);
     lane.wake();
     lane.wake(); // arrives while the first claim is in flight
     await until(() => sends.length === 2);
     expect(claims.calls).toBe(2);
-    for (const release of sends) release();
-    await lane.stop(false);
-  });
-
-  it('asks one claim for a batch per free slot and sends every batch it got at once', async () => {
-    const { lane, claims, sends } = laneWith([claim(false, batch(100, 'b1'), batch(100, 'b2'), batch(100, 'b3'))]);
-    lane.wake();
-    await until(() => sends.length === 3);
-    expect(claims.asked).toEqual([4]);
-    expect(lane.inFlight).toBe(3);
-    lane.wake(); // one slot left: the next claim asks for one batch
-    await until(() => claims.calls === 2);
-    expect(claims.asked).toEqual([4, 1]);
     for (const release of sends) release();
     await lane.stop(false);
   });

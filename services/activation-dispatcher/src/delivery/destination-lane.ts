@@ -146,22 +146,20 @@ export class DestinationLane {
           this.wakeAfter(wait);
           return;
         }
-        // as many batches as there are free slots, in one claim transaction; a rate-limited lane took one token, so one
-        const claim = await this.deps.claims.claim(
+        const batch = await this.deps.claims.claim(
           this.destination.destinationId,
           this.destination.batchSize,
           this.deps.clock.now(),
           this.deps.settings.leaseMs,
-          this.bucket ? 1 : this.bulkhead.executionSlots,
         );
-        if (claim.batches.length === 0) {
+        if (!batch) {
           this.bucket?.putBack();
           break;
         }
-        for (const batch of claim.batches) this.start(batch);
-        // new batches that took every due head: looking again now would find nothing (a wasted transaction); rows
+        this.start(batch);
+        // a new batch that took every due head: looking again now would find nothing (a wasted transaction); rows
         // committed meanwhile woke the lane (wakeRequested), and rows a finishing send frees wake it too
-        if (!claim.more) break;
+        if (!batch.more) break;
       }
     }
   }
