@@ -14,9 +14,9 @@ const FORMAT_VERSION = 1;
 /** The first byte of a stored row that is a packed row deflated (its own first byte is FORMAT_VERSION). */
 const DEFLATED = 2;
 /**
- * Rows from this size on are stored deflated. Postgres keeps a row of up to about 2 kB inline; a larger one goes to
- * TOAST in chunks of about 2 kB, each a heap tuple, an index entry and a WAL record, which cost the inserting backend
- * more than deflating costs this process. A smaller row would save nothing for the deflate call's fixed cost.
+ * With `deflate`, rows from this size on are stored deflated. Postgres keeps a row of up to about 2 kB inline; a
+ * larger one goes to TOAST in chunks of about 2 kB, each a heap tuple, an index entry and a WAL record, which cost the
+ * inserting backend more than deflating costs this process. A smaller row would save nothing for the call's fixed cost.
  */
 const DEFLATE_MIN_BYTES = 2_000;
 const NULL_LENGTH = -1;
@@ -27,7 +27,7 @@ export const MAX_MESSAGES_PER_PACKED_ROW = 500;
 export interface PackedOutboxRow {
   /** The packed row, as decodeOutboxBatch reads it and the outbox memory keeps it. */
   packed: Buffer;
-  /** What the table stores: `packed`, or from DEFLATE_MIN_BYTES on, DEFLATED and `packed` deflated. */
+  /** What the table stores: `packed`, or with `deflate` from DEFLATE_MIN_BYTES on, DEFLATED and `packed` deflated. */
   stored: Buffer;
   count: number;
 }
@@ -51,6 +51,13 @@ export class OutboxRowPacker {
   private count = 0;
   private rows: PackedOutboxRow[] = [];
   private total = 0;
+
+  /**
+   * `deflate`: store rows of DEFLATE_MIN_BYTES or more deflated. For writers of bulk rows (a connector checkpoint's
+   * 500 records a row): their Postgres cost is the TOAST chunks. A consumer's rows in a pipeline hop are stored plain:
+   * deflating them cost the hop latency at 1,000 events/s and saved no CPU (docs/benchmarks.md).
+   */
+  constructor(private readonly options: { deflate?: boolean } = {}) {}
 
   /** Messages added since the last `take`. */
   get size(): number {
@@ -93,7 +100,7 @@ export class OutboxRowPacker {
     this.buffer.writeUInt8(FORMAT_VERSION, 0);
     this.buffer.writeUInt32BE(this.count, 1);
     const packed = Buffer.from(this.buffer.subarray(0, this.at));
-    this.rows.push({ packed, stored: storedOutboxRow(packed), count: this.count });
+    this.rows.push({ packed, stored: this.options.deflate ? storedOutboxRow(packed) : packed, count: this.count });
     this.at = 5;
     this.count = 0;
   }

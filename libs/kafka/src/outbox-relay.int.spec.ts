@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createTestSchema, runAsAdmin, type TestSchema, eventually } from '@tessera/testing';
 import { Pool } from 'pg';
 import type { Message } from 'kafkajs';
@@ -7,7 +8,10 @@ import { headerToString, MessageHeaders } from './message-headers';
 import { OUTBOX_MEMORY_KEY_SQL, outboxMemory } from './outbox-memory';
 import { OutboxRelay } from './outbox-relay';
 import { readOutboxMessages } from './outbox-rows';
-import type { OutboxEntry } from './outbox-writer';
+import { OutboxRowPacker } from './outbox-batch-codec';
+import { lockWriterLane } from './outbox-lane';
+import { writePackedOutbox, type OutboxEntry } from './outbox-writer';
+import { inTransaction } from './sql-client';
 import { CrashBeforeMarkRelay } from './test-support/crash-before-mark-relay';
 import { installKafkaTables } from './test-support/kafka-test-schema';
 import { writeOutboxAs } from './test-support/outbox-writes';
@@ -94,13 +98,16 @@ describe('OutboxRelay (Postgres)', () => {
     expect(headerToString(publisher.published[3].message.headers?.[MessageHeaders.sequence])).toMatch(/:w:test:/);
   });
 
-  it('stores a large row deflated, and a relay that reads it back from the table publishes every message as written', async () => {
+  it('stores a large row packed ahead with deflate deflated, and a relay that reads it back from the table publishes every message as written', async () => {
     const memory = outboxMemory((await db.pool.query(`SELECT ${OUTBOX_MEMORY_KEY_SQL} AS key`)).rows[0].key);
     const written = Array.from({ length: 500 }, (_, i) => ({
       topic: 'out',
       message: { key: `customer-${i * 7919}`, value: `{"email":"person${(i * 104729) % 99991}@example.org","row":${i}}` },
     }));
-    await writeOutboxAs(db.pool, written);
+    const packer = new OutboxRowPacker({ deflate: true });
+    for (const { topic, message } of written)
+      packer.add(topic, message.key, Buffer.from(message.value), { [MessageHeaders.messageId]: randomUUID() });
+    await inTransaction(db.pool, async (tx) => writePackedOutbox(tx, await lockWriterLane(tx, 'bulk'), packer.take()));
     memory.forget(memory.ids());
     const { rows } = await db.pool.query<{ first: number; bytes: number }>(
       `SELECT get_byte(packed, 0) AS first, octet_length(packed) AS bytes FROM kafka_outbox_batches`,

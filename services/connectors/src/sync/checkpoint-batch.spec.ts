@@ -40,6 +40,15 @@ describe('CheckpointBatch', () => {
     expect(decode(Topics.RecordsRaw, messages[1].value!)).toMatchObject({ messageId: 'm-43', recordId: '43', attributes: '{"Id":"43"}' });
   });
 
+  it('stores a checkpoint of many records deflated (a few TOAST chunks instead of one per 2 kB), decoding to the same messages', () => {
+    const batch = new CheckpointBatch();
+    for (let i = 0; i < 200; i++) batch.add(record(String(1000 + i)));
+    const [row] = batch.take().packed;
+    expect(row.stored[0]).toBe(2);
+    expect(row.stored.length).toBeLessThan(row.packed.length / 2);
+    expect(decodeOutboxBatch(row.stored)).toEqual(decodeOutboxBatch(row.packed));
+  });
+
   it('keeps the row keys column by column, brands only when a record had one, and starts empty after take', () => {
     const batch = new CheckpointBatch();
     batch.add(record('1'));

@@ -32,7 +32,7 @@ export interface CheckpointRecords {
  */
 export class CheckpointBatch {
   private readonly writer = new RawRecordWriter();
-  private readonly packer = new OutboxRowPacker();
+  private readonly packer = new OutboxRowPacker({ deflate: true });
   private rowKeys: string[] = [];
   private identifiers: (string | null)[] = [];
   private brands: (string | null)[] = [];
