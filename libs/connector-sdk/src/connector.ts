@@ -28,6 +28,11 @@ export interface RecordMessage {
   data: Record<string, unknown>;
   /** Stable identity of the source row (for dedupe and for tracing a trait back to its row). */
   rowKey: string;
+  /**
+   * True when the row has no key of its own and `rowKey` only says where it was read (a file's name and row
+   * number): another row may stand there next time, so the caller must not treat it as the row's identity.
+   */
+  positional?: boolean;
 }
 
 /**

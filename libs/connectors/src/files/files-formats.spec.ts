@@ -105,7 +105,11 @@ describe('files connector: rows it cannot read', () => {
   it('emits a row without an identifier as it is, keyed by its row number, for validation to reject', async () => {
     writeFileSync(join(directory, 'crm.csv'), 'customer_id,email\nC-1,a@example.com\n,nobody@example.com\nC-3,c@example.com\n');
     const read = await records(oneStream({ primaryKey: 'customer_id' }));
-    expect(read.map((r) => r.rowKey)).toEqual(['C-1', 'crm.csv:2', 'C-3']);
+    expect(read.map((r) => [r.rowKey, r.positional])).toEqual([
+      ['C-1', undefined],
+      ['crm.csv:2', true], // only where it was read: the row has no key of its own
+      ['C-3', undefined],
+    ]);
     expect(read[1].data).toEqual({ customer_id: null, email: 'nobody@example.com' });
   });
 

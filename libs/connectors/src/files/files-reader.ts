@@ -1,4 +1,4 @@
-import type { Cursor, ReadMessage } from '@tessera/connector-sdk';
+import type { Cursor, ReadMessage, RecordMessage } from '@tessera/connector-sdk';
 import { openFileBytes, type ByteCounter } from './file-bytes';
 import { listSourceFiles, type SourceFile } from './file-listing';
 import { rowKeyFrom } from '../row-key';
@@ -91,7 +91,7 @@ export async function* readFiles(
       }
       if (keep) {
         emitted += 1;
-        yield { type: 'record', stream: stream.name, data, rowKey: rowKeyOf(key, file, row.row, data) };
+        yield recordOf(stream.name, key, file, row.row, data);
       }
       sinceCheckpoint += 1;
       if (sinceCheckpoint >= every) {
@@ -106,7 +106,10 @@ export async function* readFiles(
   if (column) yield { type: 'checkpoint', cursor: { mode: setting.mode, after: max } };
 }
 
-/** The primary key columns' values when the row has them all, else `<file name>:<row number>` (bad rows included). */
-function rowKeyOf(key: readonly string[], file: SourceFile, row: number, data: Record<string, unknown>): string {
-  return rowKeyFrom(data, key) ?? `${file.name}:${row}`;
+/** Keyed by the primary key columns' values when the row has them all, else by `<file name>:<row number>`, positional. */
+function recordOf(stream: string, key: readonly string[], file: SourceFile, row: number, data: Record<string, unknown>): RecordMessage {
+  const rowKey = rowKeyFrom(data, key);
+  return rowKey !== undefined
+    ? { type: 'record', stream, data, rowKey }
+    : { type: 'record', stream, data, rowKey: `${file.name}:${row}`, positional: true };
 }

@@ -58,4 +58,15 @@ describe('CheckpointBatch', () => {
     batch.add(record('3'));
     expect(batch.take()).toMatchObject({ count: 1, keys: { rowKeys: ['3'], identifiers: ['3'], brands: null } });
   });
+
+  it('sends a record known only by its content but keeps no row key for it: a full refresh cannot tell it left', () => {
+    const batch = new CheckpointBatch();
+    batch.add(record('1'));
+    batch.add({ ...record('sha256:ab'), rowKey: null, identifier: null });
+    expect(batch.size).toBe(2);
+    const taken = batch.take();
+    expect(taken.count).toBe(2);
+    expect(taken.packed.flatMap((row) => decodeOutboxBatch(row.packed))).toHaveLength(2);
+    expect(taken.keys).toEqual({ rowKeys: ['1'], identifiers: ['1'], brands: null });
+  });
 });

@@ -33,17 +33,20 @@ export interface CheckpointRecords {
 export class CheckpointBatch {
   private readonly writer = new RawRecordWriter();
   private readonly packer = new OutboxRowPacker({ deflate: true });
+  private count = 0;
   private rowKeys: string[] = [];
   private identifiers: (string | null)[] = [];
   private brands: (string | null)[] = [];
   private branded = false;
 
   get size(): number {
-    return this.rowKeys.length;
+    return this.count;
   }
 
   add(record: EncodedRecord): void {
     this.packer.add(Topics.RecordsRaw, record.key, this.writer.encode(record.value), rawRecordHeaders(record.value.messageId));
+    this.count += 1;
+    if (record.rowKey === null) return; // known only by its content: a full refresh cannot tell it disappeared
     this.rowKeys.push(record.rowKey);
     this.identifiers.push(record.identifier);
     this.brands.push(record.brand);
@@ -53,10 +56,11 @@ export class CheckpointBatch {
   /** The records added since the last take; the batch starts again empty. */
   take(): CheckpointRecords {
     const taken = {
-      count: this.rowKeys.length,
+      count: this.count,
       packed: this.packer.take(),
       keys: { rowKeys: this.rowKeys, identifiers: this.identifiers, brands: this.branded ? this.brands : null },
     };
+    this.count = 0;
     this.rowKeys = [];
     this.identifiers = [];
     this.brands = [];

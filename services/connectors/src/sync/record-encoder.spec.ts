@@ -16,6 +16,8 @@ const plan = (settings: Partial<StreamSettings>): StreamPlan => {
   return compiled.plan;
 };
 const record = (data: Record<string, unknown>) => ({ type: 'record' as const, stream: 'contacts', rowKey: String(data.Id), data });
+/** A keyless file's row: its rowKey is where it was read. */
+const at = (data: Record<string, unknown>, row: number) => ({ ...record(data), rowKey: `crm.csv:${row}`, positional: true });
 
 describe('recordMessageId', () => {
   it('is a UUID that depends only on connection, run, stream, row key and checkpoint number', () => {
@@ -65,6 +67,27 @@ describe('encodeRecord', () => {
     );
     expect(byEmail.value.recordId).toBe('north:7');
     expect(JSON.parse(byEmail.value.attributes)).toMatchObject({ Email: 'a@x.io', brand: 'north' });
+  });
+
+  it('knows a positional row (a keyless file row) by its identifier value, never by its place in the file', () => {
+    const encoded = encodeRecord(plan({ brandField: 'Brand' }), origin, at({ Id: 7, Tier: 'gold', Brand: 'north' }, 2), 2, 1000);
+    expect(encoded).toMatchObject({ key: 'crm-src:north:7', rowKey: '7', identifier: 'north:7', brand: 'north' });
+    expect(encoded.value.recordId).toBe('north:7');
+    // where it was read stays traceable, and two rows of one checkpoint never share a message id
+    expect(encoded.value.origin).toEqual({ connectionId: 'crm', runId: 'run-1', stream: 'contacts', rowKey: 'crm.csv:2' });
+    expect(encoded.value.messageId).toBe(recordMessageId(origin, 'contacts', 'crm.csv:2', 2));
+  });
+
+  it('knows a positional row without an identifier value by its content, and keeps no row key for it', () => {
+    const first = encodeRecord(plan({}), origin, at({ Id: '', Email: 'a@x.io', Tier: 'gold' }, 3), 0, 1000);
+    expect(first.rowKey).toBeNull();
+    expect(first.value.recordId).toMatch(/^sha256:[0-9a-f]{32}$/);
+    expect(encodeRecord(plan({}), origin, at({ Id: '', Email: 'a@x.io', Tier: 'gold' }, 9), 5, 1000).value.recordId).toBe(
+      first.value.recordId,
+    );
+    expect(encodeRecord(plan({}), origin, at({ Id: '', Email: 'b@x.io', Tier: 'gold' }, 3), 0, 1000).value.recordId).not.toBe(
+      first.value.recordId,
+    );
   });
 
   it('takes observedAt from the named field', () => {

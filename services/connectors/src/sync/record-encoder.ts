@@ -13,7 +13,8 @@ export interface RunOrigin {
 export interface EncodedRecord {
   key: string;
   value: RawRecordInput;
-  rowKey: string;
+  /** The row's identity, as a full refresh compares it; null for a row known only by its content (see below). */
+  rowKey: string | null;
   /** The (brand-namespaced) identifier value, kept with the row key so a full refresh can unset its attributes. */
   identifier: string | null;
   brand: string | null;
@@ -30,6 +31,10 @@ export function recordMessageId(origin: RunOrigin, stream: string, rowKey: strin
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+function contentKey(data: Record<string, unknown>): string {
+  return `sha256:${hash('sha256', JSON.stringify(data), 'hex').slice(0, 32)}`;
+}
+
 function text(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   const s = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;
@@ -39,22 +44,30 @@ function text(value: unknown): string | null {
 /**
  * A connector record as cdp.records.raw v2: only the mapped fields, the brand (when the stream names a brand field)
  * as a `brand` attribute and as the prefix `<brand>:` of the record id and of a brand-scoped identifier.
+ *
+ * The record id is an identity (the resolver links every version of a record through it), so a positional row key
+ * (a keyless file's `<file>:<row>`) is never one: next month's export may hold another person at that row. Such a
+ * row is known by its identifier value, or, without one, by its content; the positional key stays in `origin` and in
+ * the message id, which only need to name where the row was read.
  */
 export function encodeRecord(plan: StreamPlan, origin: RunOrigin, record: RecordMessage, batch: number, receivedAt: number): EncodedRecord {
   const { settings } = plan;
   const attributes: Record<string, unknown> = {};
   for (const field of plan.fields) if (Object.hasOwn(record.data, field)) attributes[field] = record.data[field];
   const brand = settings.brandField ? text(record.data[settings.brandField]) : null;
-  let identifier = text(attributes[settings.identifierField]);
+  const unscoped = text(attributes[settings.identifierField]);
+  let identifier = unscoped;
   if (brand !== null) {
     attributes.brand = brand;
     if (identifier !== null && plan.brandScopedIdentifier) attributes[settings.identifierField] = identifier = `${brand}:${identifier}`;
   }
-  const recordId = brand === null ? record.rowKey : `${brand}:${record.rowKey}`;
+  const rowKey = record.positional ? unscoped : record.rowKey;
+  const recordKey = rowKey ?? contentKey(record.data);
+  const recordId = brand === null ? recordKey : `${brand}:${recordKey}`;
   const observedAt = settings.observedAtField ? text(record.data[settings.observedAtField]) : null;
   return {
     key: `${origin.sourceId}:${recordId}`,
-    rowKey: record.rowKey,
+    rowKey,
     identifier,
     brand,
     value: {

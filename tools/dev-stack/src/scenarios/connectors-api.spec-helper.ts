@@ -36,6 +36,11 @@ export class ConnectorsApi {
     return (await this.request('GET', `/v1/runs/${encodeURIComponent(runId)}`)).body;
   }
 
+  /** The rows a full refresh no longer saw (the first page). */
+  async disappeared(runId: string): Promise<Json> {
+    return (await this.request('GET', `/v1/runs/${encodeURIComponent(runId)}/disappeared`)).body;
+  }
+
   private async request(method: string, path: string, body?: Json): Promise<{ status: number; body: Json }> {
     const headers: Record<string, string> = { authorization: `Bearer ${SCENARIO_ADMIN_TOKEN}` };
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -126,6 +126,40 @@ describe('connectors: CSV files, a paginated HTTP API and a Singer tap, on the w
     expect((await client.profileByIdentifier('email', 'kim.bad@example.com')).status).toBe(404);
   }, 120_000);
 
+  it('a CSV without a primary key, rewritten without its first row: a full refresh unsets only the customer who left and merges no two customers', async () => {
+    const tiers: Record<string, string> = { 'P-1': 'gold', 'P-2': 'silver', 'P-3': 'bronze' };
+    const people = (ids: string[]) => ['id,Tier', ...ids.map((id) => `${id},${tiers[id]}`), ''].join('\n');
+    write('people-export.csv', people(['P-1', 'P-2', 'P-3']));
+    await connectors.createConnection({
+      id: 'crm-keyless',
+      connector: 'files',
+      config: { directory: folder, streams: [{ name: 'people', pattern: 'people-*.csv', format: 'csv' }] },
+      streams: [{ name: 'people', mapping: { Tier: 'loyalty_tier' }, identifierField: 'id' }],
+      schedule: null,
+      unsetMissingOnFullRefresh: true,
+    });
+    expect(await connectors.runToEnd('crm-keyless')).toMatchObject({ state: 'succeeded', recordsEmitted: 3 });
+    const before = await client.waitForProfile('crm_id', 'P-3', (p) => p.traits.loyalty_tier === 'bronze');
+
+    // P-2 and P-3 now stand at rows 1 and 2: the rows P-1 and P-2 held before
+    write('people-export.csv', people(['P-2', 'P-3']));
+    const run = await connectors.runToEnd('crm-keyless', { fullRefresh: true });
+    expect(run).toMatchObject({ state: 'succeeded', recordsEmitted: 2, disappeared: 1 });
+    expect(await connectors.disappeared(run.id)).toEqual([{ stream: 'people', rowKey: 'P-1' }]);
+
+    const left = await client.waitForProfile('crm_id', 'P-1', (p) => !('loyalty_tier' in p.traits));
+    const p2 = await client.waitForProfile('crm_id', 'P-2', (p) => p.traits.loyalty_tier === 'silver');
+    const p3 = await client.waitForProfile('crm_id', 'P-3', (p) => p.traits.loyalty_tier === 'bronze');
+    expect(p3.profileId).toBe(before.profileId);
+    expect(new Set([left.profileId, p2.profileId, p3.profileId]).size).toBe(3);
+    expect(p2.traitProvenance.loyalty_tier.origin).toEqual({
+      connectionId: 'crm-keyless',
+      runId: run.id,
+      stream: 'people',
+      rowKey: 'people-export.csv:1',
+    });
+  }, 120_000);
+
   it('a paginated HTTP API that answers 429 with Retry-After: 1 in the middle: every record lands exactly once', async () => {
     const customers = Array.from({ length: 7 }, (_, i) => ({
       id: `H-${i + 1}`,
