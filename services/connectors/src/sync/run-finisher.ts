@@ -1,9 +1,9 @@
 import { writePackedOutbox, type SqlExecutor } from '@tessera/kafka';
 import type { StreamPlan } from '../connections/stream-plan';
-import { CheckpointBatch } from './checkpoint-batch';
+import { CheckpointBatch, type CheckpointRecords } from './checkpoint-batch';
 import { connectionLane, fenceRun, type RunLease } from './checkpoint-writer';
 import { encodeUnset, type RunOrigin } from './record-encoder';
-import { takeDisappeared } from './row-key-log';
+import { takeDisappeared, type GoneRow } from './row-key-log';
 
 /**
  * The end of a full refresh, in the caller's transaction: every row key of the run's streams that this run did not
@@ -30,9 +30,27 @@ export async function settleDisappeared(
     [origin.runId, rows.map((r) => r.stream), rows.map((r) => r.row_key)],
   );
   if (unset) {
-    const planOf = new Map(plans.map((p) => [p.settings.name, p]));
-    const records = new CheckpointBatch();
-    for (const r of rows)
+    const records = unsetRecords(plans, origin, rows, receivedAt);
+    if (records.count > 0) await writePackedOutbox(tx, await connectionLane(tx, origin.connectionId), records.packed);
+  }
+  return rows.length;
+}
+
+/**
+ * The unset records of the disappeared rows that had an identifier value. One without (found by another identifier
+ * tag, such as an email, or by none) is listed as disappeared, but an unset could not find its profile: validation
+ * would only reject it as a record without an identifier.
+ */
+export function unsetRecords(
+  plans: readonly StreamPlan[],
+  origin: RunOrigin,
+  rows: readonly GoneRow[],
+  receivedAt: number,
+): CheckpointRecords {
+  const planOf = new Map(plans.map((p) => [p.settings.name, p]));
+  const records = new CheckpointBatch();
+  for (const r of rows)
+    if (r.identifier !== null)
       records.add(
         encodeUnset(
           planOf.get(r.stream)!,
@@ -41,9 +59,7 @@ export async function settleDisappeared(
           receivedAt,
         ),
       );
-    await writePackedOutbox(tx, await connectionLane(tx, origin.connectionId), records.take().packed);
-  }
-  return rows.length;
+  return records.take();
 }
 
 /** Marks a run this process holds as succeeded (with its disappeared count, for a full refresh). */
