@@ -36,4 +36,10 @@ describe('runProgressLine', () => {
     );
     expect(runProgressLine({ ...run, state: 'failed' }, 0)).toContain(' 50%  1/2 records');
   });
+
+  it("shows an ended run's rate over its whole read, which a run shorter than the poll interval has no samples for", () => {
+    const ended = { state: 'succeeded', recordsRead: 600, estimatedTotal: 600, startedAt: '2026-12-06T19:16:44.000Z' };
+    expect(runProgressLine({ ...ended, finishedAt: '2026-12-06T19:16:44.250Z' }, 0)).toContain('600/600 records  2,400 rec/s  ETA 0s');
+    expect(runProgressLine({ ...ended, state: 'running', finishedAt: null }, 35)).toContain('35 rec/s');
+  });
 });

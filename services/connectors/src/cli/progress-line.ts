@@ -42,7 +42,22 @@ export function progressLine(read: number, total: number | null, rate: number, w
  * A run's line. A succeeded run has read its whole source, so its bar is full whatever the connector estimated:
  * an API's total can count rows the incremental read skips (those at the saved cursor value).
  */
-export function runProgressLine(run: { state: string; recordsRead: number; estimatedTotal: number | null }, rate: number): string {
+export function runProgressLine(run: RunProgress, rate: number): string {
   const total = run.state === 'succeeded' ? run.recordsRead : run.estimatedTotal;
-  return `${run.state.padEnd(9)} ${progressLine(run.recordsRead, total, rate)}`;
+  return `${run.state.padEnd(9)} ${progressLine(run.recordsRead, total, averageRate(run) ?? rate)}`;
+}
+
+interface RunProgress {
+  state: string;
+  recordsRead: number;
+  estimatedTotal: number | null;
+  startedAt?: string | null;
+  finishedAt?: string | null;
+}
+
+/** An ended run's records/s over its whole read: a run shorter than the poll interval has no two samples apart. */
+function averageRate(run: RunProgress): number | null {
+  if (!run.startedAt || !run.finishedAt) return null;
+  const seconds = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
+  return seconds > 0 ? run.recordsRead / seconds : null;
 }
