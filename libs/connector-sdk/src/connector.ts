@@ -50,7 +50,16 @@ export interface EstimateMessage {
   total: number;
 }
 
-export type ReadMessage = RecordMessage | CheckpointMessage | EstimateMessage;
+/**
+ * This read emits every row the source holds for the stream (a full-table pass, such as a Singer tap's
+ * ACTIVATE_VERSION): once the run ends, the rows earlier runs read and this one did not are gone from the source.
+ * Emit it only when the whole pass happens within this read, never for a pass resumed from another read's cursor.
+ */
+export interface FullPassMessage {
+  type: 'full-pass';
+}
+
+export type ReadMessage = RecordMessage | CheckpointMessage | EstimateMessage | FullPassMessage;
 
 export interface ReadOptions {
   /** Stops the read when aborted (a cancelled run); the iterable then ends or throws an AbortError. */

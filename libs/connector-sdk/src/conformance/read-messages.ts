@@ -29,7 +29,7 @@ export async function readCommitted<C>(
       pending.push(message);
       continue;
     }
-    if (message.type === 'estimate') continue;
+    if (message.type === 'estimate' || message.type === 'full-pass') continue;
     committed.push(...pending);
     pending = [];
     saved = message.cursor;

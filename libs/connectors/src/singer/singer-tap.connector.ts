@@ -66,6 +66,7 @@ async function* toReadMessages(
   let keys = toStreamDescriptor(entry).primaryKey;
   let state: Cursor = null;
   let uncovered = false;
+  let fullPass = false;
   let line = 0;
   for await (const text of lines) {
     line += 1;
@@ -84,8 +85,12 @@ async function* toReadMessages(
         uncovered = false;
       }
     }
-    // ACTIVATE_VERSION (a full-table pass completed) has no SDK message: a full refresh of the connection is how
-    // the service finds rows that disappeared.
+    // A full-table pass: the rows of older versions are gone. Only when STATE commits on success: then every run
+    // starts its pass afresh, whereas with each-state a run may finish a pass that a failed run began.
+    if (message.type === 'ACTIVATE_VERSION' && names.includes(message.stream) && !eachState && !fullPass) {
+      yield { type: 'full-pass' };
+      fullPass = true;
+    }
   }
   // Records after the last STATE (or from a tap that prints none) are committed with the last state we have: the
   // tap reads them again next time, as it would for any Singer target.

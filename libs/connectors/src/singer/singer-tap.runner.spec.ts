@@ -136,10 +136,16 @@ describe('singer tap runner', () => {
     ]);
   });
 
-  it('reads through ACTIVATE_VERSION messages (full-table markers): logged nowhere, rows emitted as usual', async () => {
-    const { messages, error } = await consume(source.config({ activateVersion: true }));
+  it('turns ACTIVATE_VERSION (a full-table pass) into one full-pass message, only when STATE commits on success', async () => {
+    const { messages, error } = await consume(source.config({ activateVersion: true }, { stateCommit: 'on-success' }));
     expect(error).toBeUndefined();
     expect(keysOf(messages)).toHaveLength(7);
+    expect(messages.filter((m) => m.type === 'full-pass')).toHaveLength(1);
+    // with each-state a run may finish a pass that a failed run began: not a whole pass of its own
+    const eachState = await consume(source.config({ activateVersion: true }, { stateCommit: 'each-state' }));
+    expect(keysOf(eachState.messages)).toHaveLength(7);
+    expect(eachState.messages.filter((m) => m.type === 'full-pass')).toHaveLength(0);
+    expect((await consume(source.config())).messages.filter((m) => m.type === 'full-pass')).toHaveLength(0);
   });
 
   it('passes env and secretEnv to the tap, and nothing else of ours', async () => {

@@ -6,7 +6,8 @@
 //   stateEvery (3)    a STATE after every n records of a stream, and one at its end;
 //   failAfter n       exit 2 after n records (after printing the config's password to stderr, to test redaction);
 //   malformedAt n     print a line that is not JSON after n records;  unknownTypeAt n: a message of type "BATCH";
-//   activateVersion   ACTIVATE_VERSION before and after each stream (full-table semantics);
+//   activateVersion   full-table replication: every row on every run (the bookmark ignored), ACTIVATE_VERSION before
+//                     and after each stream;
 //   forever           endless records, never exits (kill tests), its pid written to `pidFile`;
 //   hangAfter n       with forever: after n records print nothing more, and never exit (a silent tap);
 //   requireEnv NAME   exit 3 unless the environment holds NAME.
@@ -109,7 +110,11 @@ async function main() {
     const bookmark = state.bookmarks[name];
     const rows = (data[name] ?? [])
       .filter(
-        (row) => !bookmark || row.updated_at > bookmark.updated_at || (row.updated_at === bookmark.updated_at && keyOf(row) > bookmark.key),
+        (row) =>
+          !bookmark ||
+          config.activateVersion ||
+          row.updated_at > bookmark.updated_at ||
+          (row.updated_at === bookmark.updated_at && keyOf(row) > bookmark.key),
       )
       .sort((a, b) => (a.updated_at === b.updated_at ? keyOf(a).localeCompare(keyOf(b)) : a.updated_at.localeCompare(b.updated_at)));
     const version = Date.now();

@@ -42,6 +42,8 @@ export class RunExecution {
   private readonly origin: RunOrigin;
   private readonly progress: RunProgress;
   private batchNumber: number;
+  /** Streams whose read this run was a full pass (the connector said so): settled like a full refresh's. */
+  private readonly fullPass = new Set<string>();
 
   constructor(
     private readonly run: Run,
@@ -73,12 +75,15 @@ export class RunExecution {
       await this.readStream(plan, this.run.cursorAfter[plan.settings.name] ?? null);
     }
     this.signal.throwIfAborted();
+    // A full refresh read every stream whole; otherwise a stream is whole when its connector said its read was a full
+    // pass. That is only known in memory: after a crash past the stream's end the next full pass settles it instead.
+    const whole = this.run.fullRefresh ? plans : plans.filter((p) => this.fullPass.has(p.settings.name));
+    const appended = streamNames.filter((name) => !whole.some((p) => p.settings.name === name));
     await inTransaction(this.deps.pool, async (tx) => {
       await fenceRun(tx, this.lease);
-      const disappeared = this.run.fullRefresh
-        ? await settleDisappeared(tx, this.origin, plans, this.connection.unsetMissingOnFullRefresh, Date.now())
-        : null;
-      if (!this.run.fullRefresh) await compactRowKeys(tx, this.connection.id, streamNames, this.run.id, this.deps.rowKeyCompactionMinimum);
+      const disappeared =
+        whole.length > 0 ? await settleDisappeared(tx, this.origin, whole, this.connection.unsetMissingOnFullRefresh, Date.now()) : null;
+      if (appended.length > 0) await compactRowKeys(tx, this.connection.id, appended, this.run.id, this.deps.rowKeyCompactionMinimum);
       await markSucceeded(tx, this.lease, disappeared);
     });
   }
@@ -104,6 +109,8 @@ export class RunExecution {
             throw new CheckpointTooFarError(this.connector.name, this.deps.maxUncheckpointedRecords);
         } else if (message.type === 'estimate') {
           this.progress.estimatedTotal = readBefore + message.total;
+        } else if (message.type === 'full-pass') {
+          this.fullPass.add(stream);
         } else {
           cursor = message.cursor;
           await commits.next(this.commit(stream, cursor, batch, rejected, false));

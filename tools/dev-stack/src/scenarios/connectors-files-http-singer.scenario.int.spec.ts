@@ -264,4 +264,34 @@ describe('connectors: CSV files, a paginated HTTP API and a Singer tap, on the w
     const old = await client.waitForProfile('crm_id', 'S-1', () => true);
     expect(old.traitProvenance.loyalty_tier.origin.runId).toBe(first.id);
   }, 120_000);
+
+  it('a full-table Singer tap (ACTIVATE_VERSION): a customer deleted at the source is reported gone by the next run, and its traits unset', async () => {
+    const dataFile = path.join(folder, 'singer-full-table.json');
+    const row = (id: string, tier: string) => ({
+      id,
+      email: `${id.toLowerCase()}.full@example.com`,
+      tier,
+      updated_at: '2026-12-01T10:00:00Z',
+    });
+    writeFileSync(dataFile, JSON.stringify({ customers: [row('T-1', 'gold'), row('T-2', 'silver'), row('T-3', 'bronze')] }));
+    await connectors.createConnection({
+      id: 'crm-singer-full',
+      connector: 'singer',
+      config: { command: process.execPath, args: [FAKE_TAP], tapConfig: { dataFile, activateVersion: true } },
+      streams: [{ name: 'customers', mapping: { email: 'email', tier: 'loyalty_tier' }, identifierField: 'id' }],
+      schedule: null,
+      unsetMissingOnFullRefresh: true,
+    });
+    expect(await connectors.runToEnd('crm-singer-full')).toMatchObject({ state: 'succeeded', recordsEmitted: 3 });
+    await client.waitForProfile('crm_id', 'T-2', (p) => p.traits.loyalty_tier === 'silver');
+
+    writeFileSync(dataFile, JSON.stringify({ customers: [row('T-1', 'gold'), row('T-3', 'bronze')] }));
+    // not a requested full refresh: the tap's own full-table pass says which rows are gone
+    const run = await connectors.runToEnd('crm-singer-full');
+    expect(run).toMatchObject({ state: 'succeeded', fullRefresh: false, recordsEmitted: 2, disappeared: 1 });
+    expect(await connectors.disappeared(run.id)).toEqual([{ stream: 'customers', rowKey: 'T-2' }]);
+    const gone = await client.waitForProfile('crm_id', 'T-2', (p) => !('loyalty_tier' in p.traits));
+    expect(gone.traits).not.toHaveProperty('email'); // every attribute the row brought
+    expect((await client.waitForProfile('crm_id', 'T-3', () => true)).traits.loyalty_tier).toBe('bronze');
+  }, 120_000);
 });
