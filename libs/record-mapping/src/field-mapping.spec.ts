@@ -1,5 +1,5 @@
 import { compileJsonSchema, jsonSchemaProblems } from '@tessera/config';
-import { FIELD_MAPPING_SCHEMA, splitFieldMapping } from './field-mapping';
+import { FIELD_MAPPING_SCHEMA, parseCast, splitFieldMapping } from './field-mapping';
 
 describe('field mapping', () => {
   const validate = compileJsonSchema(FIELD_MAPPING_SCHEMA);
@@ -24,5 +24,23 @@ describe('field mapping', () => {
   it('refuses a target that is neither a tag nor an attribute name, and an unknown cast, at their paths', () => {
     const problems = jsonSchemaProblems(validate, { A: 'has space', B: { to: 'x', cast: 'uuid' }, C: { cast: 'date' } });
     expect(problems.map((p) => p.path)).toEqual(expect.arrayContaining(['/A', '/B', '/C']));
+  });
+
+  it("carries a date cast's format in the cast, and refuses a format without the date cast or one it does not know", () => {
+    const fields = { End: { to: 'contract_end_date', cast: 'date' as const, format: 'DD.MM.YYYY' as const } };
+    expect(jsonSchemaProblems(validate, fields)).toEqual([]);
+    expect(splitFieldMapping(fields).casts).toEqual({ End: 'date:DD.MM.YYYY' });
+    for (const bad of [
+      { to: 'x', format: 'DD.MM.YYYY' },
+      { to: 'x', cast: 'number', format: 'DD.MM.YYYY' },
+      { to: 'x', cast: 'date', format: 'D.M.YY' },
+    ])
+      expect(jsonSchemaProblems(validate, { End: bad }).map((p) => p.path)).toContain('/End');
+  });
+
+  it('parses the casts the contract carries, and nothing else', () => {
+    expect(parseCast('number')).toEqual({ cast: 'number' });
+    expect(parseCast('date:MM/DD/YYYY')).toEqual({ cast: 'date', format: 'MM/DD/YYYY' });
+    for (const unknown of ['uuid', 'number:DD.MM.YYYY', 'date:D.M.YY', 'date:DD.MM.YYYY:x', '']) expect(parseCast(unknown)).toBeUndefined();
   });
 });

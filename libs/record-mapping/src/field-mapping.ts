@@ -15,6 +15,12 @@ export const SEMANTIC_TAGS = [
 export const IDENTIFIER_TAGS = ['user_id', 'anonymous_id', 'crm_id', 'email_sha256'] as const;
 export const FIELD_CASTS = ['date', 'number', 'boolean'] as const;
 export type FieldCast = (typeof FIELD_CASTS)[number];
+/**
+ * The orders a date cast can be told a source writes its dates in. `31/03/2027` and `03/31/2027` cannot be told
+ * apart from the value, so without a format a date cast takes only ISO-8601; with one, that order (and ISO-8601).
+ */
+export const DATE_FORMATS = ['DD.MM.YYYY', 'DD/MM/YYYY', 'DD-MM-YYYY', 'MM/DD/YYYY', 'MM-DD-YYYY', 'YYYYMMDD'] as const;
+export type DateFormat = (typeof DATE_FORMATS)[number];
 
 /** A tag the records contract knows (`email` and `phone` are both descriptive and identifying). */
 export const TAG_PATTERN = `^(${[...SEMANTIC_TAGS, ...IDENTIFIER_TAGS].join('|')}|id:[a-z][a-z0-9_]{0,62})$`;
@@ -25,7 +31,7 @@ export const ATTRIBUTE_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]{0,63}$';
  * Where one source field goes: a tag, or any profile attribute name (`"Tier": "loyalty_tier"`), optionally cast
  * (`{ "to": "contract_end_date", "cast": "date" }`).
  */
-export type FieldTarget = string | { to: string; cast?: FieldCast };
+export type FieldTarget = string | { to: string; cast?: FieldCast; format?: DateFormat };
 export type FieldMapping = Readonly<Record<string, FieldTarget>>;
 
 /** A field mapping as cdp.records.raw carries it (v2): tags, renames to custom attributes, and casts. */
@@ -55,7 +61,9 @@ export const FIELD_MAPPING_SCHEMA = {
         type: 'object',
         additionalProperties: false,
         required: ['to'],
-        properties: { to: target, cast: { enum: [...FIELD_CASTS] } },
+        properties: { to: target, cast: { enum: [...FIELD_CASTS] }, format: { enum: [...DATE_FORMATS] } },
+        // a format says how to read a date, so it comes with the date cast only
+        dependencies: { format: { required: ['cast'], properties: { cast: { const: 'date' } } } },
       },
     ],
   },
@@ -69,10 +77,18 @@ export function isTag(target: string): boolean {
 export function splitFieldMapping(fields: FieldMapping): RecordMappingParts {
   const parts: RecordMappingParts = { mapping: {}, renames: {}, casts: {} };
   for (const [field, spec] of Object.entries(fields)) {
-    const { to, cast } = typeof spec === 'string' ? { to: spec, cast: undefined } : spec;
+    const { to, cast, format } = typeof spec === 'string' ? { to: spec, cast: undefined, format: undefined } : spec;
     if (isTag(to)) parts.mapping[field] = to;
     else if (to !== field) parts.renames[field] = to;
-    if (cast) parts.casts[field] = cast;
+    if (cast) parts.casts[field] = format ? `${cast}:${format}` : cast;
   }
   return parts;
+}
+
+/** A cast as the records contract carries it (`date`, `date:DD.MM.YYYY`), or undefined for one this version lacks. */
+export function parseCast(text: string): { cast: FieldCast; format?: DateFormat } | undefined {
+  const [cast, format, ...rest] = text.split(':');
+  if (rest.length > 0 || !(FIELD_CASTS as readonly string[]).includes(cast)) return undefined;
+  if (format === undefined) return { cast: cast as FieldCast };
+  return cast === 'date' && (DATE_FORMATS as readonly string[]).includes(format) ? { cast, format: format as DateFormat } : undefined;
 }

@@ -72,9 +72,10 @@ describe('POST /v1/records (real HTTP, embedded broker and Postgres)', () => {
           Tier: 'loyalty_tier',
           End: { to: 'contract_end_date', cast: 'date' },
           Spend: { to: 'Spend', cast: 'number' },
+          Start: { to: 'contract_start_date', cast: 'date', format: 'DD.MM.YYYY' },
         },
         records: [
-          { recordId: 'm-1', attributes: { Email: 'm@x.io', Tier: 'gold', End: '2027-03-31', Spend: '12.5' } },
+          { recordId: 'm-1', attributes: { Email: 'm@x.io', Tier: 'gold', End: '2027-03-31', Spend: '12.5', Start: '01.04.2026' } },
           {
             recordId: 'm-2',
             attributes: { Email: 'n@x.io', Tier: 'silver', End: '31/03/2027' },
@@ -92,13 +93,13 @@ describe('POST /v1/records (real HTTP, embedded broker and Postgres)', () => {
     const first = landed.find((r) => r.value.recordId === 'm-1')!.value;
     expect(first).toMatchObject({
       mapping: { Email: 'email' },
-      renames: { Tier: 'loyalty_tier', End: 'contract_end_date' },
-      casts: { End: 'date', Spend: 'number' },
+      renames: { Tier: 'loyalty_tier', End: 'contract_end_date', Start: 'contract_start_date' },
+      casts: { End: 'date', Spend: 'number', Start: 'date:DD.MM.YYYY' },
       origin: null,
     });
     const second = landed.find((r) => r.value.recordId === 'm-2')!.value;
     expect(second).toMatchObject({ mapping: { Email: 'email' }, renames: { Tier: 'tier', End: 'contract_end_text' } });
-    expect(second.casts).toEqual({ Spend: 'number' });
+    expect(second.casts).toEqual({ Spend: 'number', Start: 'date:DD.MM.YYYY' });
   });
 
   it.each([
@@ -112,6 +113,11 @@ describe('POST /v1/records (real HTTP, embedded broker and Postgres)', () => {
       'must be equal to one of the allowed values',
     ],
     [{ records: [{ recordId: 'r', attributes: {}, mapping: { End: { cast: 'date' } } }] }, '/records/0/mapping/End/to', 'is required'],
+    [
+      { records: [{ recordId: 'r', attributes: {} }], mapping: { End: { to: 'end_date', cast: 'number', format: 'DD.MM.YYYY' } } },
+      '/mapping/End/cast',
+      'must be equal to constant',
+    ],
     [
       { records: [{ recordId: 'r', attributes: {}, mapping: { Tier: 'loyalty tier' } }] },
       '/records/0/mapping/Tier',

@@ -102,9 +102,30 @@ describe('runRecordPipeline', () => {
     });
   });
 
+  it('reads a date in the order its cast names (date:DD.MM.YYYY), and says which order it expected when it does not fit', () => {
+    const record = (End: string) =>
+      rawRecord({
+        attributes: JSON.stringify({ mail: 'a@x.io', End }),
+        mapping: { mail: 'email' },
+        renames: { End: 'contract_end_date' },
+        casts: { End: 'date:DD.MM.YYYY' },
+      });
+    const result = runRecordPipeline(record('31.03.2027'), stepEnvironment());
+    expect(result.kind === 'ok' && JSON.parse(result.value.attributes)).toEqual({ mail: 'a@x.io', contract_end_date: '2027-03-31' });
+    expect(runRecordPipeline(record('03/31/2027'), stepEnvironment())).toMatchObject({
+      kind: 'dlq',
+      reason: {
+        path: 'attributes.End',
+        detail: expect.stringContaining('cannot be cast to date: "03/31/2027" is not a date as DD.MM.YYYY'),
+      },
+    });
+  });
+
   it('rejects a cast it does not know', () => {
     const result = runRecordPipeline(rawRecord({ casts: { mail: 'uuid' } }), stepEnvironment());
     expect(result).toMatchObject({ kind: 'dlq', reason: { code: 'invalid_record', path: 'attributes.mail' } });
+    const noSuchFormat = runRecordPipeline(rawRecord({ casts: { mail: 'date:D.M.YY' } }), stepEnvironment());
+    expect(noSuchFormat).toMatchObject({ kind: 'dlq', reason: { code: 'invalid_record', path: 'attributes.mail' } });
   });
 
   it('accepts a retraction (every attribute null) without an identifier value; a record that sets something still needs one', () => {

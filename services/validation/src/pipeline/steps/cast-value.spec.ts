@@ -17,6 +17,29 @@ describe('castValue', () => {
   });
 
   it.each([
+    ['31.03.2027', 'DD.MM.YYYY', '2027-03-31'],
+    [' 1.2.2027 ', 'DD.MM.YYYY', '2027-02-01'],
+    ['31/03/2027', 'DD/MM/YYYY', '2027-03-31'],
+    ['31-03-2027', 'DD-MM-YYYY', '2027-03-31'],
+    ['03/31/2027', 'MM/DD/YYYY', '2027-03-31'],
+    ['3-31-2027', 'MM-DD-YYYY', '2027-03-31'],
+    ['20270331', 'YYYYMMDD', '2027-03-31'],
+    ['2027-03-31', 'DD.MM.YYYY', '2027-03-31'], // ISO-8601 is never ambiguous
+    ['2027-03-31T10:00:00Z', 'MM/DD/YYYY', '2027-03-31T10:00:00.000Z'],
+  ] as const)('date %j as %s -> %j', (input, format, expected) => {
+    expect(castValue(input, 'date', format)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([
+    ['31.02.2027', 'DD.MM.YYYY', 'is not a real date'],
+    ['03/31/2027', 'DD/MM/YYYY', 'is not a real date'],
+    ['31-03-2027', 'DD.MM.YYYY', 'is not a date as DD.MM.YYYY'],
+    ['2027331', 'YYYYMMDD', 'is not a date as YYYYMMDD'],
+  ] as const)('refuses %j as %s: %s', (input, format, why) => {
+    expect(castValue(input, 'date', format)).toEqual({ ok: false, detail: expect.stringContaining(`${JSON.stringify(input)} ${why}`) });
+  });
+
+  it.each([
     ['42', 42],
     [' -1.5e3 ', -1500],
     ['1,234.5', 1234.5],

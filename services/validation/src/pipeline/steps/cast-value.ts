@@ -1,10 +1,19 @@
-import type { FieldCast } from '@tessera/record-mapping';
+import type { DateFormat, FieldCast } from '@tessera/record-mapping';
 import { parseIsoTimestamp } from '@tessera/contracts';
 
 /** A cast's outcome: the converted value, `absent` (an empty value: no information), or why it cannot be cast. */
 export type CastOutcome = { ok: true; value: unknown } | { ok: true; absent: true } | { ok: false; detail: string };
 
 const DATE_ONLY = /^(\d{4})[-/](\d{2})[-/](\d{2})$/;
+/** Each declared order; a day or month may drop its leading zero where a separator follows it (`1.2.2027`). */
+const DATE_IN: Readonly<Record<DateFormat, RegExp>> = {
+  'DD.MM.YYYY': /^(?<d>\d{1,2})\.(?<m>\d{1,2})\.(?<y>\d{4})$/,
+  'DD/MM/YYYY': /^(?<d>\d{1,2})\/(?<m>\d{1,2})\/(?<y>\d{4})$/,
+  'DD-MM-YYYY': /^(?<d>\d{1,2})-(?<m>\d{1,2})-(?<y>\d{4})$/,
+  'MM/DD/YYYY': /^(?<m>\d{1,2})\/(?<d>\d{1,2})\/(?<y>\d{4})$/,
+  'MM-DD-YYYY': /^(?<m>\d{1,2})-(?<d>\d{1,2})-(?<y>\d{4})$/,
+  YYYYMMDD: /^(?<y>\d{4})(?<m>\d{2})(?<d>\d{2})$/,
+};
 const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** Thousands grouped by commas, a dot for decimals ("1,234.5"); "12,5" is ambiguous and refused. */
 const GROUPED_NUMBER = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
@@ -27,9 +36,20 @@ function shown(value: unknown): string {
  * date: an ISO-8601 date (`2027-03-31`, also `2027/03/31`) stays a date, `YYYY-MM-DD`; an ISO-8601 date-time (T or
  * space, optional seconds and fraction, offset or Z, none read as UTC) becomes the full ISO instant in UTC; a JSON
  * number is epoch milliseconds. Day-first or month-first forms (`31/03/2027`, `03/31/2027`) are refused: which one
- * a source meant cannot be known. Every field is range-checked (`2027-02-30` is refused).
+ * a source meant cannot be known, unless the mapping names the source's order (`format: "DD.MM.YYYY"`): then that
+ * order is read too, as a date. Every field is range-checked (`2027-02-30` is refused).
  */
-function castDate(value: unknown): CastOutcome {
+function castDate(value: unknown, format?: DateFormat): CastOutcome {
+  if (format !== undefined && typeof value === 'string') {
+    const parts = DATE_IN[format].exec(value.trim());
+    if (parts) {
+      const { y, m, d } = parts.groups!;
+      const iso = `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+      return parseIsoTimestamp(iso) === undefined ? { ok: false, detail: `${shown(value)} is not a real date` } : { ok: true, value: iso };
+    }
+    if (!DATE_ONLY.test(value.trim()) && parseIsoTimestamp(value.trim()) === undefined)
+      return { ok: false, detail: `${shown(value)} is not a date as ${format} (nor an ISO-8601 date or date-time)` };
+  }
   if (typeof value === 'number') {
     return Number.isFinite(value) && Math.abs(value) <= 8.64e15
       ? { ok: true, value: new Date(value).toISOString() }
@@ -72,10 +92,10 @@ function castBoolean(value: unknown): CastOutcome {
  * Converts one attribute value as its mapping's cast says. null stays null (a source saying "no value any more"), and
  * an empty or blank string is absent (an empty cell says nothing), so neither is ever an error.
  */
-export function castValue(value: unknown, cast: FieldCast): CastOutcome {
+export function castValue(value: unknown, cast: FieldCast, format?: DateFormat): CastOutcome {
   if (value === null) return { ok: true, value: null };
   if (value === undefined || (typeof value === 'string' && value.trim() === '')) return { ok: true, absent: true };
-  if (cast === 'date') return castDate(value);
+  if (cast === 'date') return castDate(value, format);
   if (cast === 'number') return castNumber(value);
   return castBoolean(value);
 }

@@ -1,11 +1,9 @@
 import type { RawRecord } from '@tessera/contracts';
 import { dlq, ok, type RejectedItemInfo, type StepResult } from '@tessera/kafka';
-import { FIELD_CASTS, type FieldCast } from '@tessera/record-mapping';
+import { parseCast } from '@tessera/record-mapping';
 import type { JsonObject } from '../pipeline-types';
 import { castValue } from './cast-value';
 import { setOwn } from './own-properties';
-
-const isCast = (cast: string): cast is FieldCast => (FIELD_CASTS as readonly string[]).includes(cast);
 
 /**
  * A record's custom mapping (cdp.records.raw v2), before its tags are read: casts first, on the source names, so a
@@ -26,18 +24,19 @@ export function applyRenamesAndCasts(
       setOwn(cast, name, value);
       continue;
     }
-    if (!isCast(wanted))
+    const parsed = parseCast(wanted);
+    if (parsed === undefined)
       return dlq(
         'invalid_record',
         `attribute ${JSON.stringify(name)} has an unknown cast ${JSON.stringify(wanted)} (date, number or boolean)`,
         `attributes.${name}`,
         about,
       );
-    const outcome = castValue(value, wanted);
+    const outcome = castValue(value, parsed.cast, parsed.format);
     if (!outcome.ok)
       return dlq(
         'invalid_record',
-        `attribute ${JSON.stringify(name)} cannot be cast to ${wanted}: ${outcome.detail}`,
+        `attribute ${JSON.stringify(name)} cannot be cast to ${parsed.cast}: ${outcome.detail}`,
         `attributes.${name}`,
         about,
       );
