@@ -50,6 +50,37 @@ describe('computed traits and predictions', () => {
   }, 90_000);
   afterAll(() => h.stop());
 
+  it('counts an order resent under a new message id once, the later amount winning, as the lifetime value does', async () => {
+    expect(
+      (
+        await h.http('POST', '/v1/computed-traits', {
+          key: 'spend_30d',
+          event: 'Order Completed',
+          aggregate: 'sum',
+          property: 'revenue',
+          window: { days: 30 },
+        })
+      ).status,
+    ).toBe(201);
+    const order = (orderId: string, amount: number) => ({
+      kind: 'order' as const,
+      orderId,
+      amount,
+      currency: 'EUR',
+      currencyOrigin: 'event' as const,
+    });
+    await h.profile('p-resend', { revenue_total: 0, revenue_currency: 'EUR' });
+    await eventually(() => values('p-resend', 'computed.spend_30d').length === 1, 20_000, 'first values');
+    // (at or before the harness clock's now: a later instant is not in the window yet)
+    await h.track('p-resend', 'r-1', 'Order Completed', T0 - 3, { order_id: 'A', revenue: 100 }, order('A', 100));
+    await h.track('p-resend', 'r-2', 'Order Completed', T0 - 2, { order_id: 'A', revenue: 120 }, order('A', 120)); // the same order again
+    await h.track('p-resend', 'r-3', 'Order Completed', T0 - 1, { order_id: 'B', revenue: 50 }, order('B', 50));
+    await h.track('p-resend', 'r-4', 'Order Completed', T0, { revenue: 7 }, { kind: 'order', amount: 7, currencyOrigin: 'event' }); // no order id: itself
+    await eventually(() => [177, 277].includes(values('p-resend', 'computed.spend_30d').at(-1)), 20_000, 'the four events summed');
+    expect(values('p-resend', 'computed.spend_30d').at(-1)).toBe(177);
+    expect(values('p-resend', 'computed.orders_30d').at(-1)).toBe(3);
+  });
+
   it('"orders in the last 30 days" and the LTV band change as orders arrive and as the clock passes day 30, each change announced once', async () => {
     await h.profile('p-c', { revenue_total: 0, revenue_currency: 'EUR' });
     await eventually(() => values('p-c', 'computed.orders_30d').length === 1, 20_000, 'first values');

@@ -76,8 +76,8 @@ export class ProfileChangesApplier {
     }
     if (moves.length > 0) {
       await tx.query(
-        `INSERT INTO profile_events (profile_id, message_id, name, at_ms, properties, source_id)
-         SELECT x.survivor, e.message_id, e.name, e.at_ms, e.properties, e.source_id
+        `INSERT INTO profile_events (profile_id, message_id, name, at_ms, properties, source_id, order_key)
+         SELECT x.survivor, e.message_id, e.name, e.at_ms, e.properties, e.source_id, e.order_key
            FROM profile_events e JOIN unnest($1::text[], $2::text[]) AS x(absorbed, survivor) ON e.profile_id = x.absorbed
          ON CONFLICT (profile_id, message_id) DO NOTHING`,
         [moves.map(([a]) => a), moves.map(([, s]) => s)],

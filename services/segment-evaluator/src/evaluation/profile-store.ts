@@ -1,6 +1,7 @@
 import type { SqlExecutor } from '@tessera/kafka';
 import { eventHistoryOf, type EventHistory } from '../rules';
 import { arrayLiteral } from '@tessera/persistence';
+import { onePerOrder, type StoredOccurrence } from './order-occurrences';
 
 export interface ProfileRow {
   profileId: string;
@@ -128,17 +129,33 @@ export async function loadEventHistories(
   ids: readonly string[],
   names?: readonly string[],
 ): Promise<Map<string, EventHistory>> {
-  const { rows } = await tx.query<{ profile_id: string; name: string; at_ms: string; properties: Record<string, unknown> }>(
-    'SELECT profile_id, name, at_ms, properties FROM profile_events WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR name = ANY($2::text[]))',
+  const { rows } = await tx.query<{
+    profile_id: string;
+    name: string;
+    at_ms: string;
+    properties: Record<string, unknown>;
+    order_key: string | null;
+    message_id: string;
+    source_id: string;
+  }>(
+    `SELECT profile_id, name, at_ms, properties, order_key, message_id, source_id FROM profile_events
+      WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR name = ANY($2::text[]))`,
     [arrayLiteral(ids, 'plain'), names ? arrayLiteral(names, 'plain') : null],
   );
-  const byProfile = new Map<string, Array<{ name: string; at: number; properties: Record<string, unknown> }>>();
+  const byProfile = new Map<string, StoredOccurrence[]>();
   for (const r of rows) {
     const list = byProfile.get(r.profile_id) ?? [];
     if (list.length === 0) byProfile.set(r.profile_id, list);
-    list.push({ name: r.name, at: Number(r.at_ms), properties: r.properties });
+    list.push({
+      name: r.name,
+      at: Number(r.at_ms),
+      properties: r.properties,
+      orderKey: r.order_key,
+      messageId: r.message_id,
+      sourceId: r.source_id,
+    });
   }
-  return new Map(ids.map((id) => [id, eventHistoryOf(byProfile.get(id) ?? [])]));
+  return new Map(ids.map((id) => [id, eventHistoryOf(onePerOrder(byProfile.get(id) ?? []))]));
 }
 
 /** Memberships of `ids`; only of `segments` when given (a decision reads the segments it decides or references). */

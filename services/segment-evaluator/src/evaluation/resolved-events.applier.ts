@@ -17,6 +17,12 @@ export function historyEventName(item: ResolvedItem): string | null {
   return event.type === 'track' ? event.event : `$${event.type}`;
 }
 
+/** An order's or a refund's key in the history (one occurrence per key), from validation's commerce facts. */
+export function historyOrderKey(item: ResolvedItem): string | null {
+  const commerce = item.event?.commerce;
+  return commerce && commerce.kind !== 'other' && commerce.orderId ? `${commerce.kind}:${commerce.orderId}` : null;
+}
+
 /**
  * Adds resolved events to the history (test events and records never count; events older than the history are
  * not kept) and re-decides the segments whose rules name one of the new events. An item attributed to an id that
@@ -45,6 +51,7 @@ export class ResolvedEventsApplier {
           name,
           at: item.occurredAt,
           properties: item.event?.properties ?? '{}',
+          orderKey: historyOrderKey(item),
         },
       ];
     });
@@ -64,8 +71,8 @@ export class ResolvedEventsApplier {
     const overdue = await fireOverdue(tx, catalog, rows, now);
 
     const inserted = await tx.query<{ profile_id: string; name: string }>(
-      `INSERT INTO profile_events (profile_id, message_id, name, at_ms, properties, source_id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::jsonb[], $6::text[])
+      `INSERT INTO profile_events (profile_id, message_id, name, at_ms, properties, source_id, order_key)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::jsonb[], $6::text[], $7::text[])
        ON CONFLICT (profile_id, message_id) DO NOTHING RETURNING profile_id, name`,
       [
         events.map((e) => e.profileId),
@@ -74,6 +81,7 @@ export class ResolvedEventsApplier {
         events.map((e) => e.at),
         events.map((e) => e.properties),
         events.map((e) => e.sourceId),
+        events.map((e) => e.orderKey),
       ].map((column) => arrayLiteral(column, 'plain')),
     );
     const ids = [...new Set(events.map((e) => e.profileId))];

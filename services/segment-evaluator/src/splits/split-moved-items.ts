@@ -46,10 +46,10 @@ export async function moveSplitEvents(tx: SqlExecutor, from: string, to: string,
     `WITH moved AS (
        DELETE FROM profile_events e USING unnest($3::text[], $4::text[]) AS n(message_id, source_id)
         WHERE e.profile_id = $1 AND e.message_id = n.message_id AND (n.source_id = '' OR e.source_id = '' OR e.source_id = n.source_id)
-       RETURNING e.message_id, e.name, e.at_ms, e.properties, e.source_id
+       RETURNING e.message_id, e.name, e.at_ms, e.properties, e.source_id, e.order_key
      )
-     INSERT INTO profile_events (profile_id, message_id, name, at_ms, properties, source_id)
-     SELECT $2, message_id, name, at_ms, properties, source_id FROM moved
+     INSERT INTO profile_events (profile_id, message_id, name, at_ms, properties, source_id, order_key)
+     SELECT $2, message_id, name, at_ms, properties, source_id, order_key FROM moved
      ON CONFLICT (profile_id, message_id) DO NOTHING`,
     [from, to, items.map((i) => i.messageId), items.map((i) => i.sourceId)],
   );

@@ -1,4 +1,12 @@
-import { encode, TOPIC_SPECS, Topics, type IdentityChangeInput, type ProfileChangeInput, type ResolvedItemInput } from '@tessera/contracts';
+import {
+  encode,
+  TOPIC_SPECS,
+  Topics,
+  type IdentityChangeInput,
+  type ProfileChangeInput,
+  type ResolvedCommerceInput,
+  type ResolvedItemInput,
+} from '@tessera/contracts';
 import { startServiceForTest, type RunningService } from '@tessera/service-kit';
 import {
   createTestProducer,
@@ -80,7 +88,15 @@ export class EvaluatorHarness {
     });
   }
 
-  async track(profileId: string, messageId: string, event: string, at: number, properties: Record<string, unknown> = {}): Promise<void> {
+  /** A resolved track event; `commerce` as validation marks an order or a refund. */
+  async track(
+    profileId: string,
+    messageId: string,
+    event: string,
+    at: number,
+    properties: Record<string, unknown> = {},
+    commerce?: ResolvedCommerceInput,
+  ): Promise<void> {
     const item: ResolvedItemInput = {
       profileId,
       kind: 'event',
@@ -89,7 +105,7 @@ export class EvaluatorHarness {
       occurredAt: at,
       identifiers: [],
       resolvedAt: at,
-      event: { type: 'track', event, receivedAt: at, properties: JSON.stringify(properties) },
+      event: { type: 'track', event, receivedAt: at, properties: JSON.stringify(properties), commerce },
     };
     await this.producer.send({ topic: Topics.EventsResolved, messages: [{ key: profileId, value: encode(Topics.EventsResolved, item) }] });
   }
