@@ -128,4 +128,20 @@ describe('DestinationLane outcomes', () => {
     expect(outcomes.writes).toEqual([1, 2]);
     await lane.stop(false);
   });
+
+  it("claims again as soon as a send frees its slot, before that send's outcome is written", async () => {
+    const full = () => batch(100, true);
+    const { lane, claims, sends, outcomes } = laneWith([full(), full(), full(), full(), batch(10, false)]);
+    let open!: () => void;
+    outcomes.held = new Promise((resolve) => (open = resolve));
+    lane.wake();
+    await until(() => sends.length === 4);
+    expect(claims.calls).toBe(4); // every slot busy: no claim
+    sends[0]();
+    await until(() => sends.length === 5);
+    expect(outcomes.writes).toEqual([1]); // the first outcome's write is still open
+    open();
+    for (const release of sends.slice(1)) release();
+    await lane.stop(false);
+  });
 });

@@ -205,6 +205,9 @@ export class DestinationLane {
       }
       [result, label] = this.failedSend(err);
     }
+    // the send's slot is free: other profiles' due rows need not wait for this outcome's transaction (this batch's
+    // profiles' next rows stay behind their pending heads until it commits, and its end wakes the lane again)
+    this.wake();
     const durationMs = performance.now() - started;
     metrics.latency.observe({ destination }, durationMs / 1000);
     metrics.attempts.inc({ destination, outcome: label });
