@@ -21,7 +21,6 @@ import type { OffsetClock } from '@tessera/service-kit';
 import type { DeliveryOutcomeRepository } from './delivery-outcome.repository';
 import type { DeliverySettings } from './delivery-settings';
 import type { DeliveryMetrics } from './metrics';
-import { OutcomeRecorder } from './outcome-recorder';
 import { planOutcome, type DestinationLimits } from './outcome-plan';
 import { TokenBucket } from './token-bucket';
 
@@ -64,7 +63,6 @@ export class DestinationLane {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly policy: IPolicy;
   private readonly bucket: TokenBucket | null;
-  private readonly recorder: OutcomeRecorder;
   private readonly stopping = new AbortController();
   private readonly sends = new Set<Promise<void>>();
   private pumping: Promise<void> | undefined;
@@ -91,7 +89,6 @@ export class DestinationLane {
     );
     this.policy = wrap(this.bulkhead, this.breaker, timeout(settings.attemptTimeoutMs, TimeoutStrategy.Aggressive));
     this.bucket = destination.ratePerSecond ? new TokenBucket(destination.ratePerSecond) : null;
-    this.recorder = new OutcomeRecorder((sends) => deps.outcomes.recordAll(sends));
     this.breaker.onBreak(() => {
       this.openUntil = Date.now() + settings.breakerHalfOpenMs;
       this.wakeAfter(settings.breakerHalfOpenMs);
@@ -205,9 +202,6 @@ export class DestinationLane {
       }
       [result, label] = this.failedSend(err);
     }
-    // the send's slot is free: other profiles' due rows need not wait for this outcome's transaction (this batch's
-    // profiles' next rows stay behind their pending heads until it commits, and its end wakes the lane again)
-    this.wake();
     const durationMs = performance.now() - started;
     metrics.latency.observe({ destination }, durationMs / 1000);
     metrics.attempts.inc({ destination, outcome: label });
@@ -218,7 +212,7 @@ export class DestinationLane {
       backoff: { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs },
       random: Math.random,
     });
-    const applied = await this.recorder.record({ batch, plan, nowMs, durationMs });
+    const applied = await this.deps.outcomes.record(batch, plan, nowMs, durationMs);
     if (applied.delivered) metrics.sent.inc({ destination }, applied.delivered);
     if (applied.failed) metrics.failed.inc({ destination, status: 'failed' }, applied.failed);
     if (applied.dead) metrics.failed.inc({ destination, status: 'dead' }, applied.dead);
