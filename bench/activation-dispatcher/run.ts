@@ -19,6 +19,7 @@
 import { encode, Topics } from '@tessera/contracts';
 import type { Message } from 'kafkajs';
 import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { ScriptedReceiver } from '../../services/activation-dispatcher/src/test-support/scripted-receiver';
 import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
@@ -298,6 +299,8 @@ async function main(): Promise<void> {
     },
   });
   const receiver = await ScriptedReceiver.start();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   try {
     const pgStats = values['pg-stats'];
     const rigOptions = {
@@ -310,16 +313,26 @@ async function main(): Promise<void> {
       process.stdout.write('starting the broker, Postgres and six services...\n');
       const pipeline = await startPipeline(rig, receiver);
       process.stdout.write(`1. ${fmt(Number(values.deliveries))} deliveries to a local webhook (batch size 100)...\n`);
+      loopDelay.reset();
       const throughput = await measureDeliveries(pipeline, Number(values.deliveries), pgStats);
+      throughput.push(loopDelayLine(loopDelay));
       process.stdout.write(
         `${throughput.join('\n')}\n2. ${fmt(Number(values.rate))} changes/s for ${values.seconds} s at the gateway, to the webhook...\n`,
       );
+      loopDelay.reset();
       const latency = await measureLatency(pipeline, Number(values.profiles), Number(values.rate), Number(values.seconds), pgStats);
+      latency.push(loopDelayLine(loopDelay));
       process.stdout.write(`${latency.join('\n')}\n\n`);
     });
   } finally {
     await receiver.close();
   }
+}
+
+/** How late this process's event loop ran (the gateway sender, the stage clock's consumers and the receiver share it). */
+function loopDelayLine(h: IntervalHistogram): string {
+  const ms = (ns: number) => fmt(ns / 1e6);
+  return `bench process event-loop delay: p50 ${ms(h.percentile(50))} / p99 ${ms(h.percentile(99))} / max ${ms(h.max)} ms`;
 }
 
 runMain(main);
