@@ -1,7 +1,7 @@
 /**
  * Activation dispatcher benchmark (issue 14). The durable embedded broker, one embedded Postgres and all six
  * pipeline services (main.ts, NODE_ENV=production, the dispatcher with libs/destinations' real catalog) run as
- * separate processes; the webhook receiver runs in this process.
+ * separate processes, and so does the webhook receiver (receiver-process.ts), which stamps each request on arrival.
  *
  * 1. Deliveries per second: --deliveries membership changes (half the profiles enter, then exit) are produced to
  *    cdp.segments.membership; the clock runs from the first produced change until the receiver holds every
@@ -21,7 +21,7 @@ import type { Message } from 'kafkajs';
 import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { ScriptedReceiver } from '../../services/activation-dispatcher/src/test-support/scripted-receiver';
+import type { ScriptedReceiver } from '../../services/activation-dispatcher/src/test-support/scripted-receiver';
 import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
 import { fmt, microsPerEvent, resultBlock } from '../shared/bench-report';
 import { PG_STATS_SETTINGS, resetPgStats, topStatements } from '../shared/pg-stats';
@@ -31,11 +31,12 @@ import { committed, endOffset, produceRange } from '../shared/kafka-progress';
 import { runMain } from '../shared/run-main';
 import { sendAtRate, SERVICES, startPipeline, webhookSync, WRITE_KEY_AUTH, type Pipeline, type Service } from '../shared/pipeline-stack';
 import { percentiles, StageClock, STAGE_TOPICS } from '../shared/stage-clock';
+import { ForkedReceiver } from './forked-receiver';
 
 /** With no new receipt for this long, the latency phase's changes still missing are counted as never delivered. */
 const QUIET_MS = 15_000;
 
-async function measureDeliveries(p: Pipeline, deliveries: number, pgStats: boolean): Promise<string[]> {
+async function measureDeliveries(p: Pipeline, receiver: ForkedReceiver, deliveries: number, pgStats: boolean): Promise<string[]> {
   await webhookSync(p, 'throughput', 'tp');
   const profiles = Math.ceil(deliveries / 2);
   const now = Date.now();
@@ -76,14 +77,14 @@ async function measureDeliveries(p: Pipeline, deliveries: number, pgStats: boole
     async () => {
       if (!enqueuedAfter && (await committed(p.rig.admin, 'activation-dispatcher', Topics.SegmentsMembership)) - base >= deliveries)
         enqueuedAfter = (Date.now() - started) / 1000;
-      return p.receiver.keysByDelivery('/throughput').size >= deliveries;
+      return receiver.deliveryIds('/throughput').size >= deliveries;
     },
     600_000,
     'not every delivery received',
   );
   const seconds = (Date.now() - started) / 1000;
   const cpu = meter.used();
-  const requests = p.receiver.requests('/throughput').length;
+  const requests = receiver.requests('/throughput').length;
   return [
     ...(pgStats ? [await topStatements(p.rig.databaseUrl, 25)] : []),
     ...resultBlock(
@@ -116,7 +117,7 @@ async function measureDeliveries(p: Pipeline, deliveries: number, pgStats: boole
  * exits on odd n, so its k-th add is n = 2k and its k-th remove n = 2k + 1. (An item's fields are the latest state
  * the dispatcher saw, which under lag can be a later change's: the person and the action are what identify it.)
  */
-function receiptsBySeq(receiver: ScriptedReceiver, people: number): Map<number, { at: number; deliveryId: string }> {
+function receiptsBySeq(receiver: ForkedReceiver, people: number): Map<number, { at: number; deliveryId: string }> {
   const seen = new Set<string>();
   const counts = new Map<string, number>();
   const out = new Map<number, { at: number; deliveryId: string }>();
@@ -161,7 +162,14 @@ async function caughtUp(p: Pipeline, group: string, topic: string): Promise<bool
   return (await committed(p.rig.admin, group, topic)) >= (await endOffset(p.rig.admin, topic));
 }
 
-async function measureLatency(p: Pipeline, people: number, rate: number, seconds: number, pgStats: boolean): Promise<string[]> {
+async function measureLatency(
+  p: Pipeline,
+  receiver: ForkedReceiver,
+  people: number,
+  rate: number,
+  seconds: number,
+  pgStats: boolean,
+): Promise<string[]> {
   await p.call('segment-evaluator', 'POST', '/v1/segments', {
     id: 'flip',
     name: 'flip',
@@ -214,7 +222,7 @@ async function measureLatency(p: Pipeline, people: number, rate: number, seconds
     async () => {
       const before = received.size;
       received.clear();
-      for (const [seq, receipt] of receiptsBySeq(p.receiver, people)) received.set(seq, receipt);
+      for (const [seq, receipt] of receiptsBySeq(receiver, people)) received.set(seq, receipt);
       if (received.size > before) lastGrowth = Date.now();
       // a profile's enter and exit decided in one evaluator slice cancel out (it decides on the latest version): such a
       // change never reaches the webhook, so the wait ends when nothing more arrives for QUIET_MS
@@ -298,7 +306,7 @@ async function main(): Promise<void> {
       'cpu-prof': { type: 'string' },
     },
   });
-  const receiver = await ScriptedReceiver.start();
+  const receiver = await ForkedReceiver.start();
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   try {
@@ -311,16 +319,24 @@ async function main(): Promise<void> {
     };
     await BenchRig.run(rigOptions, async (rig) => {
       process.stdout.write('starting the broker, Postgres and six services...\n');
-      const pipeline = await startPipeline(rig, receiver);
+      // startPipeline keeps the receiver only for webhookSync's url(); the requests are read from `receiver`
+      const pipeline = await startPipeline(rig, receiver as unknown as ScriptedReceiver);
       process.stdout.write(`1. ${fmt(Number(values.deliveries))} deliveries to a local webhook (batch size 100)...\n`);
       loopDelay.reset();
-      const throughput = await measureDeliveries(pipeline, Number(values.deliveries), pgStats);
+      const throughput = await measureDeliveries(pipeline, receiver, Number(values.deliveries), pgStats);
       throughput.push(loopDelayLine(loopDelay));
       process.stdout.write(
         `${throughput.join('\n')}\n2. ${fmt(Number(values.rate))} changes/s for ${values.seconds} s at the gateway, to the webhook...\n`,
       );
       loopDelay.reset();
-      const latency = await measureLatency(pipeline, Number(values.profiles), Number(values.rate), Number(values.seconds), pgStats);
+      const latency = await measureLatency(
+        pipeline,
+        receiver,
+        Number(values.profiles),
+        Number(values.rate),
+        Number(values.seconds),
+        pgStats,
+      );
       latency.push(loopDelayLine(loopDelay));
       process.stdout.write(`${latency.join('\n')}\n\n`);
     });
@@ -329,7 +345,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** How late this process's event loop ran (the gateway sender, the stage clock's consumers and the receiver share it). */
+/** How late this process's event loop ran: the gateway sender and the stage clock's consumers share it. */
 function loopDelayLine(h: IntervalHistogram): string {
   const ms = (ns: number) => fmt(ns / 1e6);
   return `bench process event-loop delay: p50 ${ms(h.percentile(50))} / p99 ${ms(h.percentile(99))} / max ${ms(h.max)} ms`;
