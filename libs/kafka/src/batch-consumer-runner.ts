@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { toInboundMessage, type BatchHandler, type BatchOutcome, type ConsumedBatch } from './consumed-batch';
 import { KafkaConsumerMetrics } from './metrics';
-import { OffsetCommitBatcher } from './offset-commit-batcher';
 
 /**
  * Larger slices are cheaper per message (every slice pays its transaction, its statements and its lock round):
@@ -67,7 +66,6 @@ export class BatchConsumerRunner {
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
   private readonly stopSignal = new AbortController();
-  private readonly offsetCommits: OffsetCommitBatcher;
   private started = false;
   private stopped = false;
   private joined = false;
@@ -91,8 +89,6 @@ export class BatchConsumerRunner {
     this.maxMessagesPerCall = opts.maxMessagesPerCall ?? DEFAULT_SLICE_MESSAGES;
     this.retryInitialMs = opts.retryInitialMs ?? 200;
     this.retryMaxMs = opts.retryMaxMs ?? 10_000;
-    // Harmless for correctness: the database offset is the truth and skips the redelivery.
-    this.offsetCommits = new OffsetCommitBatcher((err, offsets) => this.logger?.warn({ err, offsets }, 'kafka offset commit failed'));
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       this.joined = true;
     });
@@ -151,8 +147,7 @@ export class BatchConsumerRunner {
     };
     const timer = setInterval(() => void heartbeat(), this.heartbeatIntervalMs);
     // The Kafka commit of a slice runs while the next slice is handled: every partition of a group then hands its
-    // next slice over in the turn the group committed, and they share the next transaction too; their Kafka commits
-    // share one request (offset-commit-batcher.ts).
+    // next slice over in the turn the group committed, and they share the next transaction too.
     let committing: Promise<void> = Promise.resolve();
     try {
       for (let start = 0; start < batch.messages.length; start += this.maxMessagesPerCall) {
@@ -174,12 +169,21 @@ export class BatchConsumerRunner {
         const nextOffset = (BigInt(slice[slice.length - 1].offset) + 1n).toString();
         this.record(topic, partition, batch.highWatermark, nextOffset, slice.length, outcome);
         payload.resolveOffset(slice[slice.length - 1].offset);
-        // Offsets of one partition are committed in order, and this resolves after every earlier one of it.
-        committing = this.offsetCommits.commit(payload.commitOffsetsIfNecessary, topic, partition, nextOffset);
+        // Offsets of one partition are committed in order: the previous commit is done before the next starts.
+        committing = committing.then(() => this.commitOffset(payload, topic, partition, nextOffset));
       }
     } finally {
       clearInterval(timer);
       await committing;
+    }
+  }
+
+  private async commitOffset(payload: EachBatchPayload, topic: string, partition: number, nextOffset: string): Promise<void> {
+    try {
+      await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
+    } catch (err) {
+      // Harmless for correctness: the database offset is the truth and skips the redelivery.
+      this.logger?.warn({ err, topic, partition, nextOffset }, 'kafka offset commit failed');
     }
   }
 

@@ -1,5 +1,5 @@
 import { createTestSchema, createTestTopics, startTestBroker, type TestBroker, type TestSchema, eventually } from '@tessera/testing';
-import { Kafka, logLevel, type ConsumerConfig } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { BatchConsumerRunner } from './batch-consumer-runner';
 import { BatchingProducer } from './batching-producer';
@@ -83,53 +83,5 @@ describe('group commit through the runner (embedded broker + Postgres)', () => {
     expect(slices).toBeGreaterThanOrEqual(PARTITIONS * 3);
     // Each fetch's slices share a transaction: with one per slice, transactions would equal slices.
     expect(transactions).toBeLessThanOrEqual(Math.ceil(slices / 2));
-  });
-
-  it('commits the Kafka offsets of slices handled together in one OffsetCommit request', async () => {
-    const requests: string[] = [];
-    const observed = new Kafka({ clientId: 'group-commit-test', brokers: broker.brokers, logLevel: logLevel.NOTHING });
-    const consumerOf = observed.consumer.bind(observed);
-    observed.consumer = (config: ConsumerConfig) => {
-      const consumer = consumerOf(config);
-      consumer.on(consumer.events.REQUEST, ({ payload }) => requests.push(payload.apiName));
-      return consumer;
-    };
-    let slices = 0;
-    const processor = new ExactlyOnceProcessor<number>({
-      pool: db.pool,
-      groupId: 'gc-commits',
-      service: 'gc_test',
-      groupCommitTransactions: 1,
-      apply: async () => undefined,
-    });
-    const runner = new BatchConsumerRunner({
-      kafka: observed,
-      groupId: 'gc-commits',
-      topics: ['gc.in'],
-      service: 'gc_test',
-      registry: new Registry(),
-      maxMessagesPerCall: 100,
-      handler: (batch) => {
-        slices += 1;
-        return processor.handleBatch(batch);
-      },
-    });
-    await runner.start();
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const committedAll = async () => {
-        const [{ partitions }] = await admin.fetchOffsets({ groupId: 'gc-commits', topics: ['gc.in'] });
-        return partitions.every((p) => p.offset === String(PER_PARTITION));
-      };
-      await eventually(committedAll, 30_000);
-    } finally {
-      await runner.stop();
-      await admin.disconnect();
-    }
-    const commits = requests.filter((name) => name === 'OffsetCommit').length;
-    expect(slices).toBeGreaterThanOrEqual(PARTITIONS * 3);
-    // The partitions' slices of one group transaction resume in one turn: one request for them, not one each.
-    expect(commits).toBeLessThanOrEqual(Math.ceil(slices / 2));
   });
 });
