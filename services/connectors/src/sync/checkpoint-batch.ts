@@ -21,7 +21,8 @@ export function rawRecordHeaders(messageId: string): Record<string, string> {
 /** What one checkpoint commits: its records as packed outbox rows of cdp.records.raw, and their row keys. */
 export interface CheckpointRecords {
   count: number;
-  packed: PackedOutboxRow[];
+  /** Ready once the last rows are deflated (off the main thread): awaited before the checkpoint's transaction. */
+  packed: Promise<PackedOutboxRow[]>;
   keys: RowKeyColumns;
 }
 
@@ -54,7 +55,7 @@ export class CheckpointBatch {
   take(): CheckpointRecords {
     const taken = {
       count: this.rowKeys.length,
-      packed: this.packer.take(),
+      packed: this.packer.takeStored(),
       keys: { rowKeys: this.rowKeys, identifiers: this.identifiers, brands: this.branded ? this.brands : null },
     };
     this.rowKeys = [];
