@@ -157,6 +157,25 @@ describe('packed outbox rows', () => {
     expect(decoded.headers.detail).toBe('a\uFFFDb');
   });
 
+  it('writes short ASCII strings, strings of 64 and 65 characters, and U+0000 outside header values as they are', () => {
+    const edge = (n: number, last: string) => `${'x'.repeat(n - 1)}${last}`;
+    const messages = [64, 65].flatMap((n) =>
+      ['y', '\u0000', '\u007f', 'é', '\u0080'].map((last) => ({
+        topic: edge(n, last),
+        key: Buffer.from(edge(n, last)),
+        value: null,
+        headers: { [MessageHeaders.messageId]: edge(n, last), [edge(n, last)]: edge(n, last === '\u0000' ? 'z' : last) },
+      })),
+    );
+    const key = (m: PackedMessage) => ({ ...m, key: m.key!.toString() });
+    expect(pack(new OutboxRowPacker(), messages).flatMap((row) => decodeOutboxBatch(row.packed).map(key))).toEqual(
+      messages.map((m) => ({
+        ...key(m),
+        headers: { ...m.headers, [MessageHeaders.messageId]: m.headers[MessageHeaders.messageId].replace('\u0000', '\uFFFD') },
+      })),
+    );
+  });
+
   it('refuses a message without a message id', () => {
     expect(() => new OutboxRowPacker().add('t', 'k', null, { other: 'x' })).toThrow(/message id/);
   });

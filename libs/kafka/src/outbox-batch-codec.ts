@@ -20,6 +20,8 @@ const DEFLATED = 2;
  */
 const DEFLATE_MIN_BYTES = 2_000;
 const NULL_LENGTH = -1;
+/** Strings up to this length are tried as ASCII in one pass (OutboxRowPacker.shortAscii). */
+const SHORT_ASCII = 64;
 /** Messages per packed row: bounded so one row stays a modest, evenly sized unit of relay work. */
 export const MAX_MESSAGES_PER_PACKED_ROW = 500;
 
@@ -79,7 +81,7 @@ export class OutboxRowPacker {
       const text = headers[name];
       this.text(name, 2);
       // Header values free of U+0000 (a DLQ detail quoting bad input may hold one), as when headers were jsonb.
-      this.text(text.includes('\u0000') ? text.replace(/\u0000/g, '\uFFFD') : text, 4);
+      if (!this.shortAscii(text, 4)) this.text(text.includes('\u0000') ? text.replace(/\u0000/g, '\uFFFD') : text, 4);
       count++;
     }
     this.buffer.writeUInt16BE(count, countAt);
@@ -122,11 +124,33 @@ export class OutboxRowPacker {
   }
 
   private text(value: string, lengthBytes: 2 | 4): void {
+    if (this.shortAscii(value, lengthBytes)) return;
     const length = utf8Length(value);
     this.ensure(lengthBytes + length);
     if (lengthBytes === 2) this.buffer.writeUInt16BE(length, this.at);
     else this.buffer.writeInt32BE(length, this.at);
     this.at = writeUtf8(this.buffer, this.at + lengthBytes, value, length);
+  }
+
+  /**
+   * Writes a string of up to SHORT_ASCII characters in U+0001..U+007F (ids, names, topics: nearly every string
+   * here) with its length, checking and copying in one pass; false, with nothing written, for any other string.
+   */
+  private shortAscii(value: string, lengthBytes: 2 | 4): boolean {
+    const length = value.length;
+    if (length > SHORT_ASCII) return false;
+    this.ensure(lengthBytes + length);
+    const buffer = this.buffer;
+    const start = this.at + lengthBytes;
+    for (let i = 0; i < length; i++) {
+      const c = value.charCodeAt(i);
+      if (c === 0 || c >= 0x80) return false;
+      buffer[start + i] = c;
+    }
+    if (lengthBytes === 2) buffer.writeUInt16BE(length, this.at);
+    else buffer.writeInt32BE(length, this.at);
+    this.at = start + length;
+    return true;
   }
 
   private bytes(value: Uint8Array | null): void {
