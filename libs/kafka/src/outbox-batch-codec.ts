@@ -1,4 +1,4 @@
-import { constants, deflateRaw, inflateRawSync } from 'node:zlib';
+import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { MessageHeaders } from './message-headers';
 import { utf8Length, writeUtf8 } from './utf8-text';
 
@@ -51,7 +51,7 @@ export class OutboxRowPacker {
   private buffer = Buffer.allocUnsafe(64 * 1024);
   private at = 5;
   private count = 0;
-  private rows: (PackedOutboxRow | Promise<PackedOutboxRow>)[] = [];
+  private rows: PackedOutboxRow[] = [];
   private total = 0;
 
   /**
@@ -89,18 +89,8 @@ export class OutboxRowPacker {
     if (++this.count === MAX_MESSAGES_PER_PACKED_ROW) this.seal();
   }
 
-  /** The rows packed since the last take, the last one sealed; the packer starts again empty. Plain packers only. */
+  /** The rows packed since the last `take`, the last one sealed; the packer starts again empty. */
   take(): PackedOutboxRow[] {
-    if (this.options.deflate) throw new Error('OutboxRowPacker: a packer made with { deflate: true } is taken with takeStored()');
-    return this.takeRows() as PackedOutboxRow[];
-  }
-
-  /** As `take`, once every row's stored bytes are ready (with `deflate`, deflated on libuv's thread pool). */
-  takeStored(): Promise<PackedOutboxRow[]> {
-    return Promise.all(this.takeRows());
-  }
-
-  private takeRows(): (PackedOutboxRow | Promise<PackedOutboxRow>)[] {
     if (this.count > 0) this.seal();
     const rows = this.rows;
     this.rows = [];
@@ -112,13 +102,7 @@ export class OutboxRowPacker {
     this.buffer.writeUInt8(FORMAT_VERSION, 0);
     this.buffer.writeUInt32BE(this.count, 1);
     const packed = Buffer.from(this.buffer.subarray(0, this.at));
-    const count = this.count;
-    // Started now, while the writer goes on packing: the deflate runs beside the main thread, not on it.
-    if (this.options.deflate && packed.length >= DEFLATE_MIN_BYTES) {
-      const row = deflated(packed).then((stored) => ({ packed, stored, count }));
-      row.catch(() => undefined); // observed by takeStored; a packer dropped untaken must not fail the process
-      this.rows.push(row);
-    } else this.rows.push({ packed, stored: packed, count });
+    this.rows.push({ packed, stored: this.options.deflate ? storedOutboxRow(packed) : packed, count: this.count });
     this.at = 5;
     this.count = 0;
   }
@@ -173,16 +157,13 @@ export class OutboxRowPacker {
  * Level 1: the rows are mostly repeats (topic, header names, Avro field layout), which the fastest level already
  * finds (docs/benchmarks.md, "Connectors: packed outbox rows deflated").
  */
-function deflated(packed: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    deflateRaw(packed, { level: constants.Z_BEST_SPEED }, (error, bytes) => {
-      if (error) return reject(error);
-      const stored = Buffer.allocUnsafe(1 + bytes.length);
-      stored[0] = DEFLATED;
-      bytes.copy(stored, 1);
-      resolve(stored);
-    }),
-  );
+function storedOutboxRow(packed: Buffer): Buffer {
+  if (packed.length < DEFLATE_MIN_BYTES) return packed;
+  const deflated = deflateRawSync(packed, { level: constants.Z_BEST_SPEED });
+  const stored = Buffer.allocUnsafe(1 + deflated.length);
+  stored[0] = DEFLATED;
+  deflated.copy(stored, 1);
+  return stored;
 }
 
 /** Longer strings are always decoded: comparing them with the previous message's would cost about as much. */

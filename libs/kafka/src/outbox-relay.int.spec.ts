@@ -107,7 +107,7 @@ describe('OutboxRelay (Postgres)', () => {
     const packer = new OutboxRowPacker({ deflate: true });
     for (const { topic, message } of written)
       packer.add(topic, message.key, Buffer.from(message.value), { [MessageHeaders.messageId]: randomUUID() });
-    await inTransaction(db.pool, async (tx) => writePackedOutbox(tx, await lockWriterLane(tx, 'bulk'), await packer.takeStored()));
+    await inTransaction(db.pool, async (tx) => writePackedOutbox(tx, await lockWriterLane(tx, 'bulk'), packer.take()));
     memory.forget(memory.ids());
     const { rows } = await db.pool.query<{ first: number; bytes: number }>(
       `SELECT get_byte(packed, 0) AS first, octet_length(packed) AS bytes FROM kafka_outbox_batches`,

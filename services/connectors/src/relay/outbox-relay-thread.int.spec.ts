@@ -65,7 +65,7 @@ describe('the outbox relay on a worker thread (embedded broker + Postgres)', () 
         ),
       );
     await inTransaction(h.service.app.get<Pool>(SERVICE_PG_POOL), async (tx) => {
-      await writePackedOutbox(tx, await lockWriterLane(tx, 'forwarding-test'), await records.take().packed);
+      await writePackedOutbox(tx, await lockWriterLane(tx, 'forwarding-test'), records.take().packed);
       // Spoil the stored bytes before they commit: only a relay holding the forwarded row publishes it right.
       await tx.query(`UPDATE kafka_outbox_batches SET packed = '\\x00'::bytea WHERE lane = 'w:forwarding-test'`);
     });

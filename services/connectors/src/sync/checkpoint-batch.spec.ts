@@ -26,24 +26,24 @@ function record(id: string, brand: string | null = null): EncodedRecord {
 }
 
 describe('CheckpointBatch', () => {
-  it('packs each record for cdp.records.raw: contract headers and message id, the key, and the record as its payload', async () => {
+  it('packs each record for cdp.records.raw: contract headers and message id, the key, and the record as its payload', () => {
     expect(rawRecordHeaders('m-1')).toEqual({ ...contractHeaders(Topics.RecordsRaw), [MessageHeaders.messageId]: 'm-1' });
     const batch = new CheckpointBatch();
     batch.add(record('42'));
     batch.add(record('43'));
     const { count, packed } = batch.take();
     expect(count).toBe(2);
-    const messages = (await packed).flatMap((row) => decodeOutboxBatch(row.packed));
+    const messages = packed.flatMap((row) => decodeOutboxBatch(row.packed));
     expect(messages.map((m) => m.topic)).toEqual([Topics.RecordsRaw, Topics.RecordsRaw]);
     expect(messages.map((m) => m.key!.toString())).toEqual(['crm:42', 'crm:43']);
     expect(messages[0].headers).toEqual({ ...contractHeaders(Topics.RecordsRaw), [MessageHeaders.messageId]: 'm-42' });
     expect(decode(Topics.RecordsRaw, messages[1].value!)).toMatchObject({ messageId: 'm-43', recordId: '43', attributes: '{"Id":"43"}' });
   });
 
-  it('stores a checkpoint of many records deflated (a few TOAST chunks instead of one per 2 kB), decoding to the same messages', async () => {
+  it('stores a checkpoint of many records deflated (a few TOAST chunks instead of one per 2 kB), decoding to the same messages', () => {
     const batch = new CheckpointBatch();
     for (let i = 0; i < 200; i++) batch.add(record(String(1000 + i)));
-    const [row] = await batch.take().packed;
+    const [row] = batch.take().packed;
     expect(row.stored[0]).toBe(2);
     expect(row.stored.length).toBeLessThan(row.packed.length / 2);
     expect(decodeOutboxBatch(row.stored)).toEqual(decodeOutboxBatch(row.packed));

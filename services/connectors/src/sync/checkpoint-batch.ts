@@ -21,8 +21,7 @@ export function rawRecordHeaders(messageId: string): Record<string, string> {
 /** What one checkpoint commits: its records as packed outbox rows of cdp.records.raw, and their row keys. */
 export interface CheckpointRecords {
   count: number;
-  /** Ready once the last rows are deflated (off the main thread): awaited before the checkpoint's transaction. */
-  packed: Promise<PackedOutboxRow[]>;
+  packed: PackedOutboxRow[];
   keys: RowKeyColumns;
 }
 
@@ -55,7 +54,7 @@ export class CheckpointBatch {
   take(): CheckpointRecords {
     const taken = {
       count: this.rowKeys.length,
-      packed: this.packer.takeStored(),
+      packed: this.packer.take(),
       keys: { rowKeys: this.rowKeys, identifiers: this.identifiers, brands: this.branded ? this.brands : null },
     };
     this.rowKeys = [];

@@ -82,7 +82,7 @@ export async function writeCheckpoint(tx: SqlExecutor, lease: RunLease, checkpoi
   );
   if (records.count === 0) return;
   await appendRowKeys(tx, lease.connectionId, stream, lease.runId, records.keys);
-  await writePackedOutbox(tx, await connectionLane(tx, lease.connectionId), await records.packed);
+  await writePackedOutbox(tx, await connectionLane(tx, lease.connectionId), records.packed);
 }
 
 /**

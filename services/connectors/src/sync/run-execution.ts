@@ -137,8 +137,6 @@ export class RunExecution {
     this.batchNumber++;
     return async () => {
       const stop = this.deps.metrics.checkpoint.startTimer({ connector: this.connector.name });
-      // Its rows deflated before the transaction opens, not while it holds the run's row and the outbox lane.
-      await records.packed;
       await inTransaction(this.deps.pool, (tx) => writeCheckpoint(tx, this.lease, { stream, cursor, records, progress, streamDone }));
       stop();
       this.deps.metrics.records.inc({ connector: this.connector.name, outcome: 'emitted' }, records.count);

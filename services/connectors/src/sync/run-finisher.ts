@@ -41,7 +41,7 @@ export async function settleDisappeared(
           receivedAt,
         ),
       );
-    await writePackedOutbox(tx, await connectionLane(tx, origin.connectionId), await records.take().packed);
+    await writePackedOutbox(tx, await connectionLane(tx, origin.connectionId), records.take().packed);
   }
   return rows.length;
 }
