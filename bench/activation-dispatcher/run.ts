@@ -21,7 +21,6 @@ import type { Message } from 'kafkajs';
 import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Client } from 'pg';
-import type { ScriptedReceiver } from '../../services/activation-dispatcher/src/test-support/scripted-receiver';
 import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
 import { fmt, microsPerEvent, resultBlock } from '../shared/bench-report';
 import { PG_STATS_SETTINGS, resetPgStats, topStatements } from '../shared/pg-stats';
@@ -36,7 +35,12 @@ import { ForkedReceiver } from './forked-receiver';
 /** With no new receipt for this long, the latency phase's changes still missing are counted as never delivered. */
 const QUIET_MS = 15_000;
 
-async function measureDeliveries(p: Pipeline, receiver: ForkedReceiver, deliveries: number, pgStats: boolean): Promise<string[]> {
+async function measureDeliveries(
+  p: Pipeline<ForkedReceiver>,
+  receiver: ForkedReceiver,
+  deliveries: number,
+  pgStats: boolean,
+): Promise<string[]> {
   await webhookSync(p, 'throughput', 'tp');
   const profiles = Math.ceil(deliveries / 2);
   const now = Date.now();
@@ -158,12 +162,12 @@ async function rowTimes(databaseUrl: string, deliveryIds: string[]): Promise<Map
   }
 }
 
-async function caughtUp(p: Pipeline, group: string, topic: string): Promise<boolean> {
+async function caughtUp(p: Pipeline<ForkedReceiver>, group: string, topic: string): Promise<boolean> {
   return (await committed(p.rig.admin, group, topic)) >= (await endOffset(p.rig.admin, topic));
 }
 
 async function measureLatency(
-  p: Pipeline,
+  p: Pipeline<ForkedReceiver>,
   receiver: ForkedReceiver,
   people: number,
   rate: number,
@@ -319,8 +323,7 @@ async function main(): Promise<void> {
     };
     await BenchRig.run(rigOptions, async (rig) => {
       process.stdout.write('starting the broker, Postgres and six services...\n');
-      // startPipeline keeps the receiver only for webhookSync's url(); the requests are read from `receiver`
-      const pipeline = await startPipeline(rig, receiver as unknown as ScriptedReceiver);
+      const pipeline = await startPipeline(rig, receiver);
       process.stdout.write(`1. ${fmt(Number(values.deliveries))} deliveries to a local webhook (batch size 100)...\n`);
       loopDelay.reset();
       const throughput = await measureDeliveries(pipeline, receiver, Number(values.deliveries), pgStats);

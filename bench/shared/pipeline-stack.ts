@@ -21,9 +21,14 @@ export const SERVICES = [
 ] as const;
 export type Service = (typeof SERVICES)[number];
 
-export interface Pipeline {
+/** Where webhook destinations point: the in-process ScriptedReceiver, or one in a process of its own. */
+export interface WebhookTarget {
+  url(path: string): string;
+}
+
+export interface Pipeline<R extends WebhookTarget = ScriptedReceiver> {
   rig: BenchRig;
-  receiver: ScriptedReceiver;
+  receiver: R;
   services: readonly Service[];
   process: Partial<Record<Service, BenchProcess>>;
   call(service: Service, method: string, path: string, body?: unknown, auth?: string): Promise<unknown>;
@@ -33,12 +38,12 @@ export interface Pipeline {
  * Starts `services` (main.ts, NODE_ENV=production, each in its own schema of the rig's Postgres) as separate
  * processes on the rig's broker, and waits until every one is ready. `env` is added to every service's environment.
  */
-export async function startPipeline(
+export async function startPipeline<R extends WebhookTarget>(
   rig: BenchRig,
-  receiver: ScriptedReceiver,
+  receiver: R,
   services: readonly Service[] = SERVICES,
   env: NodeJS.ProcessEnv = {},
-): Promise<Pipeline> {
+): Promise<Pipeline<R>> {
   const ports: Partial<Record<Service, number>> = {};
   const children: Partial<Record<Service, BenchProcess>> = {};
   for (const name of services) {
@@ -70,7 +75,12 @@ export async function startPipeline(
 }
 
 /** A webhook destination at the receiver's `/<id>`, synced add/remove from `segmentId`. */
-export async function webhookSync(p: Pipeline, id: string, segmentId: string, mapping: Record<string, string> = {}): Promise<void> {
+export async function webhookSync(
+  p: Pipeline<WebhookTarget>,
+  id: string,
+  segmentId: string,
+  mapping: Record<string, string> = {},
+): Promise<void> {
   await p.call('activation-dispatcher', 'POST', '/v1/destinations', {
     id,
     name: id,
@@ -94,7 +104,7 @@ export async function webhookSync(p: Pipeline, id: string, segmentId: string, ma
  * error is pushed to `failures` once per event it carried (none of them was accepted).
  */
 export async function sendAtRate(
-  p: Pipeline,
+  p: Pipeline<WebhookTarget>,
   rate: number,
   total: number,
   event: (seq: number) => unknown,
