@@ -68,6 +68,7 @@ export class IngestLoad {
   readonly answers = new Map<number, number>();
   readonly calls: IngestCall[] = [];
   private running = false;
+  private abandoned = false;
   private loop: Promise<void> | undefined;
   private sequence = 0;
 
@@ -83,9 +84,14 @@ export class IngestLoad {
     this.loop = this.run();
   }
 
-  /** Stops after the call in hand is accepted. */
-  async stop(): Promise<void> {
+  /**
+   * Stops after the call in hand is accepted. `abandon` stops retrying it instead, for a test that has already
+   * failed: a gateway that never answers 200 again would otherwise hold the test until jest's timeout, with no
+   * word of what went wrong.
+   */
+  async stop({ abandon = false } = {}): Promise<void> {
     this.running = false;
+    this.abandoned = abandon;
     await this.loop;
   }
 
@@ -126,6 +132,7 @@ export class IngestLoad {
         this.accepted.push(...batch);
         return;
       }
+      if (this.abandoned) return;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }

@@ -20,12 +20,17 @@ const ACCEPTED_WHILE_DOWN = 300;
 describe('broker failover under load (3-broker Apache Kafka, kill -9 of the busiest leader)', () => {
   let pipeline: ApachePipeline;
   let sampler: ProgressSampler;
+  /** Every 5 s accepted/merged, and each phase as it starts: printed at the end, or by afterAll if jest timed out. */
+  const marks: string[] = [];
+  let printed = false;
 
   beforeAll(async () => {
     pipeline = await ApachePipeline.start({ writeKey: WRITE_KEY });
   }, 300_000);
 
   afterAll(async () => {
+    if (!printed && marks.length > 0)
+      console.log(`broker failover timeline, unfinished (s: accepted/merged): ${marks.join(', ')}\n${await pipeline.diagnose()}`);
     await sampler?.stop();
     await pipeline?.stop();
   }, 60_000);
@@ -50,11 +55,9 @@ describe('broker failover under load (3-broker Apache Kafka, kill -9 of the busi
     let killedAt = 0;
     let restartedAt = 0;
     let stoppedAt = 0;
-    const marks: string[] = [];
-    const timeline = setInterval(
-      () => marks.push(`${Math.round((Date.now() - startedAt) / 1000)}: ${load.accepted}/${sampler.value}`),
-      5_000,
-    );
+    const mark = (what = `${load.accepted}/${sampler.value}`) => marks.push(`${Math.round((Date.now() - startedAt) / 1000)}: ${what}`);
+    const timeline = setInterval(mark, 5_000);
+    let failure: Error | undefined;
     load.start();
     try {
       await eventually(
@@ -70,6 +73,7 @@ describe('broker failover under load (3-broker Apache Kafka, kill -9 of the busi
       const acceptedAtKill = load.accepted;
       await node.kill();
       killedAt = Date.now();
+      mark(`node ${node.id} killed`);
       Object.assign(figures, {
         killedNode: node.id,
         ledPartitions: `${led} of ${of} (events.raw + events.resolved)`,
@@ -89,14 +93,17 @@ describe('broker failover under load (3-broker Apache Kafka, kill -9 of the busi
       figures.flowingAgainAfterKillMs = Date.now() - killedAt;
       expect(node.running).toBe(false);
 
+      mark('restarting the node');
       await node.start();
       restartedAt = Date.now();
+      mark('node up');
       await eventually(
         async () => ((await pipeline.underReplicated()) === 0 ? true : undefined),
         120_000,
         'every partition back to 3 in-sync replicas',
       );
       figures.isrFullAfterRestartMs = Date.now() - restartedAt;
+      mark('ISR full');
       const mergedAtRejoin = sampler.value;
       await eventually(
         async () => {
@@ -106,12 +113,16 @@ describe('broker failover under load (3-broker Apache Kafka, kill -9 of the busi
         120_000,
         'the pipeline flowing after the node rejoined',
       );
+    } catch (error) {
+      failure = error as Error;
     } finally {
-      await load.stop();
+      await load.stop({ abandon: failure !== undefined });
       stoppedAt = Date.now();
       clearInterval(timeline);
       console.log(`broker failover timeline (s: accepted/merged): ${marks.join(', ')}`);
+      printed = true;
     }
+    if (failure) throw new Error(`${failure.message}\n${JSON.stringify(figures)}\n${await pipeline.diagnose()}`);
 
     const expected = load.expectedCounts();
     await pipeline.waitUntilCounted(() => sampler.value, load.accepted);
@@ -147,5 +158,6 @@ describe('broker failover under load (3-broker Apache Kafka, kill -9 of the busi
     expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
     expect(Object.fromEntries(await mergerEventCounts(merger, load.eventNames))).toEqual(Object.fromEntries(expected));
     expect(await apiMismatches(pipeline.url('profile-merger#1'), load.users(), load.eventNames, expected)).toEqual([]);
-  }, 420_000);
+    // the waits above have limits of their own (630 s in all): a stuck phase fails with its name and diagnose(), not jest's timeout
+  }, 700_000);
 });

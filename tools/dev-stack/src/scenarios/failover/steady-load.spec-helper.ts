@@ -39,8 +39,8 @@ export class SteadyLoad {
     this.loads.forEach((load) => load.start());
   }
 
-  async stop(): Promise<void> {
-    await Promise.all(this.loads.map((load) => load.stop()));
+  async stop(options?: { abandon?: boolean }): Promise<void> {
+    await Promise.all(this.loads.map((load) => load.stop(options)));
   }
 
   get accepted(): number {
