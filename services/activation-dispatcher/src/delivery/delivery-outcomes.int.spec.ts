@@ -71,20 +71,47 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     expect((await h.attempts(id)).map((a) => a.outcome)).toEqual(['terminal']);
   });
 
-  it('reports a 401 as an authentication failure, on the delivery and on the destination status', async () => {
-    receiver.respond('/auth', () => ({ status: 401, body: { error: 'token expired' } }));
+  it('backs off a 401 (nothing is lost), names it on the delivery and the destination, and sends at once when the destination gets a new token', async () => {
+    let tokenReplaced = false;
+    receiver.respond('/auth', () => (tokenReplaced ? { status: 200 } : { status: 401, body: { error: 'token expired' } }));
     await h.destination('d-auth', { url: receiver.url('/auth') });
     const [id] = await h.enqueue('d-auth', [{ profileId: 'p1' }]);
 
-    await h.waitForStatus([id], 'failed');
+    await eventually(async () => ((await h.attempts(id)).length >= 2 ? true : undefined));
+    // As at the backoff's 15-minute ceiling: the next attempt an hour away, set while no attempt holds the row (then
+    // nothing moves under the checks).
+    await eventually(async () => {
+      const { rowCount } = await h.schema.pool.query(
+        `UPDATE deliveries SET next_attempt_at = to_timestamp($2) + interval '1 hour'
+          WHERE delivery_id = $1 AND status = 'pending' AND (lease_until IS NULL OR lease_until <= to_timestamp($2))`,
+        [id, h.clock.now() / 1000],
+      );
+      return rowCount === 1 ? true : undefined;
+    });
+    expect((await h.row(id)).status).toBe('pending');
     expect((await h.row(id)).reason).toMatch(/^authentication failed \(HTTP 401\): .*token expired.*check the destination's credentials/);
-    expect((await h.attempts(id)).map((a) => a.outcome)).toEqual(['auth_failed']);
+    expect(new Set((await h.attempts(id)).map((a) => a.outcome))).toEqual(new Set(['auth_failed']));
     const status = await h.http('GET', '/v1/destinations/d-auth/status');
     expect(status.status).toBe(200);
     expect(status.body.authFailing).toBe(true);
     expect(status.body.lastError).toMatchObject({ kind: 'auth_failed', httpStatus: 401 });
     expect(status.body.lastError.message).toMatch(/^authentication failed/);
-    expect(status.body.counts).toMatchObject({ failed: 1, pending: 0 });
+    expect(status.body.counts).toMatchObject({ failed: 0, pending: 1 });
+
+    const sent = receiver.requests('/auth').length;
+    await h.worker.runOnce();
+    expect(receiver.requests('/auth')).toHaveLength(sent);
+
+    tokenReplaced = true;
+    const put = await h.http('PUT', '/v1/destinations/d-auth', {
+      name: 'd-auth',
+      kind: 'webhook',
+      config: { url: receiver.url('/auth') },
+      secrets: { bearerToken: 'renewed-token' },
+    });
+    expect(put.status).toBe(200);
+    await h.waitForStatus([id], 'delivered');
+    expect(receiver.requests('/auth').at(-1)?.status).toBe(200);
   });
 
   it('splits a partially rejected batch (the real Meta adapter, a local Graph API stand-in): the rejected record fails, the one not taken is retried alone in a new batch, the rest is delivered', async () => {

@@ -79,9 +79,10 @@ export class DestinationLane {
   ) {
     const { settings } = deps;
     this.bulkhead = bulkhead(Math.max(1, destination.concurrency), 0);
-    // retryable answers count as failures too: a destination that answers 503 quickly is as down as one that hangs
+    // retryable answers count as failures too: a destination that answers 503 quickly is as down as one that hangs,
+    // and one refusing the credentials refuses every batch until the token is replaced
     this.breaker = circuitBreaker(
-      handleAll.orWhenResult((r) => (r as SendResult).outcome === 'retry'),
+      handleAll.orWhenResult((r) => (r as SendResult).outcome === 'retry' || (r as SendResult).outcome === 'auth_failed'),
       {
         halfOpenAfter: settings.breakerHalfOpenMs,
         breaker: new ConsecutiveBreaker(settings.breakerThreshold),

@@ -46,17 +46,28 @@ describe('planOutcome', () => {
     expect(plan.updates[0].reason).toBe('gave up after 3600 s (max age); last error: HTTP 500');
   });
 
-  it('fails a terminal answer and names an auth failure as such', () => {
+  it('fails a terminal answer', () => {
     expect(planOutcome([row('a')], { outcome: 'terminal', error: 'bad email', status: 400 }, ctx).updates[0]).toMatchObject({
       status: 'failed',
       reason: 'rejected by the destination (HTTP 400): bad email',
     });
-    const auth = planOutcome([row('a')], { outcome: 'auth_failed', error: 'token expired', status: 401 }, ctx);
-    expect(auth.updates[0]).toMatchObject({
-      status: 'failed',
-      reason: "authentication failed (HTTP 401): token expired (check the destination's credentials)",
-    });
-    expect(auth.destinationError?.kind).toBe('auth_failed');
+  });
+
+  it('names an auth failure as such and backs off like a retry, to the DLQ once out of attempts', () => {
+    const auth = planOutcome([row('a', 2), row('spent', 5)], { outcome: 'auth_failed', error: 'token expired', status: 401 }, ctx);
+    const reason = "authentication failed (HTTP 401): token expired (check the destination's credentials)";
+    expect(auth.updates).toEqual([
+      { deliveryId: 'a', status: 'pending', reason, nextAttemptAt: NOW + 12000, keepBatch: true },
+      {
+        deliveryId: 'spent',
+        status: 'dead',
+        reason: `gave up after 5 attempt(s); last error: ${reason}`,
+        nextAttemptAt: null,
+        keepBatch: true,
+      },
+    ]);
+    expect(auth.attempts.map((a) => a.outcome)).toEqual(['auth_failed', 'auth_failed']);
+    expect(auth.destinationError).toEqual({ kind: 'auth_failed', message: 'authentication failed: token expired', httpStatus: 401 });
   });
 
   it('splits a partial answer: rejected rows fail, the retry rows leave the batch, the rest is delivered', () => {

@@ -93,9 +93,13 @@ export function planOutcome(batch: readonly ClaimedDelivery[], result: SendResul
       };
     }
     case 'auth_failed': {
+      // Refused credentials are the destination's state, not the record's fault (an ad platform's token expires every
+      // few weeks): the rows back off like a retry, so nothing is lost meanwhile, and a PUT of the destination (a new
+      // token) brings them forward. Out of attempts or age they go to the DLQ, which can replay them.
       const reason = `authentication failed${httpPart(status)}: ${result.error} (check the destination's credentials)`;
+      const delay = backoffDelayMs(Math.max(...batch.map((d) => d.budgetAttempts)), ctx.backoff, ctx.random);
       return {
-        updates: batch.map((d) => ({ deliveryId: d.deliveryId, status: 'failed', reason, nextAttemptAt: null, keepBatch: true })),
+        updates: batch.map((d) => retryOrDead(d, reason, delay, true, ctx)),
         attempts: batch.map((d) => attempt(d, 'auth_failed', status, result.error)),
         destinationError: { kind: 'auth_failed', message: `authentication failed: ${result.error}`, httpStatus: status },
         anyDelivered: false,

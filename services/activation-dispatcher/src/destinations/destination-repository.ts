@@ -69,7 +69,11 @@ export class DestinationRepository {
     return this.getOrThrow(id);
   }
 
-  async update(id: string, body: DestinationBody): Promise<DestinationView> {
+  /**
+   * Replaces a destination. Its deliveries backing off (a refused token, an endpoint that was down or wrong) are due
+   * at `nowMs`: the edit is usually the fix they were waiting for, and should not wait out a 15-minute backoff.
+   */
+  async update(id: string, body: DestinationBody, nowMs: number): Promise<DestinationView> {
     await inTransaction(this.pool, async (tx) => {
       const { rows } = await tx.query<DestinationRow>(
         `SELECT ${COLUMNS} FROM destinations WHERE destination_id = $1 AND deleted_at IS NULL FOR UPDATE`,
@@ -98,6 +102,11 @@ export class DestinationRepository {
           body.ratePerSecond,
           body.batchSize,
         ],
+      );
+      await tx.query(
+        `UPDATE deliveries SET next_attempt_at = to_timestamp($2), updated_at = now()
+          WHERE destination_id = $1 AND status = 'pending' AND next_attempt_at > to_timestamp($2)`,
+        [id, nowMs / 1000],
       );
       if (JSON.stringify([...rows[0].required_consent].sort()) !== JSON.stringify([...body.requiredConsent].sort())) {
         await recheckDestination(tx, id, updated.rows[0].updated_at.getTime());

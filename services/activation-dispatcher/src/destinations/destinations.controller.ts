@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly, pageLimit, requireBodyKeyMatchesPath } from '@tessera/service-kit';
+import { AdminOnly, OffsetClock, pageLimit, requireBodyKeyMatchesPath } from '@tessera/service-kit';
 import { randomUUID } from 'node:crypto';
 import { DeliveryWorker } from '../delivery/delivery.worker';
 import { parseDestinationBody } from './destination-body';
@@ -16,6 +16,7 @@ export class DestinationsController {
     private readonly destinations: DestinationRepository,
     private readonly testSends: DestinationTestSendService,
     private readonly worker: DeliveryWorker,
+    private readonly clock: OffsetClock,
   ) {}
 
   @Post()
@@ -41,12 +42,15 @@ export class DestinationsController {
   }
 
   @Put(':id')
-  @ApiOperation({ summary: 'Replace a destination (same kind); secrets left out keep their value, a secret set to null is removed' })
+  @ApiOperation({
+    summary:
+      'Replace a destination (same kind); secrets left out keep their value, a secret set to null is removed; deliveries backing off are tried at once',
+  })
   async update(@Param('id') id: string, @Body() body: unknown): Promise<DestinationView> {
     const destination = parseDestinationBody(body);
     requireBodyKeyMatchesPath(destination.id, id);
-    const updated = await this.destinations.update(id, destination);
-    this.worker.wake(id); // a changed required consent may have queued removes and adds
+    const updated = await this.destinations.update(id, destination, this.clock.now());
+    this.worker.wake(id); // its backing-off deliveries are due now; a changed required consent may have queued removes and adds
     return updated;
   }
 

@@ -5,6 +5,7 @@ import { ACTIVATION_DISPATCHER_MIGRATIONS } from '../database/migrations';
 import { DeliveryModule } from '../delivery/delivery.module';
 import type { DeliverySettings } from '../delivery/delivery-settings';
 import { DestinationCatalogModule } from '../catalog/destination-catalog.module';
+import { DestinationsModule } from '../destinations/destinations.module';
 import { DlqModule } from '../dlq/dlq.module';
 
 /** Quick enough for tests: polls every 20 ms, backoff of 10 ms doubling to 100 ms, 2 s attempt timeout. */
@@ -20,7 +21,7 @@ export const FAST_DELIVERY_SETTINGS: Partial<DeliverySettings> = {
 };
 
 /**
- * The dispatcher's delivery side with libs/destinations' real catalog: what the delivery tests start. Without Kafka unless asked (the
+ * The dispatcher's delivery side with libs/destinations' real catalog, its DLQ and destinations APIs: what the delivery tests start. Without Kafka unless asked (the
  * outbox then only fills up); with it, the relay publishes cdp.activation.deliveries.
  */
 export function deliveryTestModule(settings: Partial<DeliverySettings> = FAST_DELIVERY_SETTINGS, withKafka = false): Type {
@@ -31,6 +32,8 @@ export function deliveryTestModule(settings: Partial<DeliverySettings> = FAST_DE
       DestinationCatalogModule.forRoot(() => createDestinationCatalog()),
       DeliveryModule.forRoot(settings),
       DlqModule,
+      // the admin API edits a destination as a user would (a new token for a lane backing off)
+      DestinationsModule,
     ],
   })
   class DeliveryTestModule {}
