@@ -38,7 +38,7 @@ export class DeliveryOutcomeRepository {
             SET status = CASE WHEN d.withdrawn_reason IS NOT NULL AND u.status IN ('pending', 'dead') THEN 'suppressed' ELSE u.status END,
                 reason = CASE WHEN d.withdrawn_reason IS NOT NULL AND u.status IN ('pending', 'dead') THEN d.withdrawn_reason
                               -- a delivered row keeps the note it was planned with (removed: consent ... denied) unless a retry's error replaced it
-                              WHEN u.status = 'delivered' AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.delivery_id AND a.outcome = 'retry') THEN d.reason
+                              WHEN u.status = 'delivered' AND NOT EXISTS (SELECT 1 FROM delivery_attempts a WHERE a.delivery_id = d.delivery_id AND a.outcome IN ('retry', 'auth_failed')) THEN d.reason
                               ELSE u.reason END,
                 next_attempt_at = coalesce(to_timestamp(u.next_ms / 1000.0), d.next_attempt_at),
                 batch_id = CASE WHEN u.keep_batch THEN d.batch_id ELSE NULL END,

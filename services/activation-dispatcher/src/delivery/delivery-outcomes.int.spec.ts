@@ -112,6 +112,7 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     expect(put.status).toBe(200);
     await h.waitForStatus([id], 'delivered');
     expect(receiver.requests('/auth').at(-1)?.status).toBe(200);
+    expect((await h.row(id)).reason).toBeNull(); // the refusal is history, in the attempts
   });
 
   it('splits a partially rejected batch (the real Meta adapter, a local Graph API stand-in): the rejected record fails, the one not taken is retried alone in a new batch, the rest is delivered', async () => {
