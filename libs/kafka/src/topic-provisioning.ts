@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 
 /** What a topic must look like; matches the fields of libs/contracts' TopicSpec, so TOPIC_SPECS can be passed as is. */
 export interface TopicRequirement {
@@ -38,7 +38,6 @@ export async function ensureTopics(
     const missing = topics.filter((t) => !present.has(t.name));
     if (missing.length > 0) {
       await admin.createTopics({
-        waitForLeaders: true,
         topics: missing.map((t) => ({
           topic: t.name,
           numPartitions: t.partitions,
@@ -46,11 +45,34 @@ export async function ensureTopics(
           configEntries: topicConfig(t, options),
         })),
       });
+      await waitForLeaders(
+        admin,
+        missing.map((t) => t.name),
+      );
     }
     // createTopics resolves false (not an error) when another process created them first; either way they exist.
     return { created: missing.map((t) => t.name), existing: topics.filter((t) => present.has(t.name)).map((t) => t.name) };
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Until every partition of the topics has a leader, as a broker sees it. kafkajs's `waitForLeaders` option gives up
+ * at the first UNKNOWN_TOPIC_OR_PARTITION, which an Apache Kafka broker whose metadata lags the KRaft controller
+ * answers for a moment after the topic was created (seen on a 3-broker cluster: the service's start failed).
+ */
+async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+      if (metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if ((error as { retriable?: boolean }).retriable !== true) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics still without leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

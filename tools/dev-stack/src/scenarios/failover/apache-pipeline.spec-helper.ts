@@ -50,9 +50,14 @@ export class ApachePipeline {
     // the children's 5 s sessions need the 1 s floor startTestBroker() sets as well.
     const cluster = await startApacheKafka({ nodes: 3, settings: { 'group.min.session.timeout.ms': 1_000 } });
     const kafka = createKafkaClient({ clientId: 'failover-test', brokers: cluster.brokers });
-    await ensureTopics(kafka, TOPIC_SPECS, { replicationFactor: 3, minInsyncReplicas: 2 });
     const admin = kafka.admin();
-    await admin.connect();
+    try {
+      await ensureTopics(kafka, TOPIC_SPECS, { replicationFactor: 3, minInsyncReplicas: 2 });
+      await admin.connect();
+    } catch (error) {
+      await cluster.stop(); // else its JVMs outlive the suite and hold jest open
+      throw error;
+    }
     const schemas = new Map<FailoverService, TestSchema>();
     for (const service of SERVICES) schemas.set(service, await createTestSchema(`failover_${service.replace(/-/g, '_')}`));
     const pipeline = new ApachePipeline(cluster, kafka, admin, schemas);
