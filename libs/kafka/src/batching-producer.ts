@@ -90,8 +90,9 @@ export class BatchingProducer {
         allowAutoTopicCreation: false,
         createPartitioner: opts.createPartitioner ?? Partitioners.DefaultPartitioner,
         // Bounded (about two minutes), so callers hear about an outage instead of hanging forever. A caller that
-        // then resends may duplicate a message; its tessera-msg-id lets consumers drop the copy.
-        retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 },
+        // then resends may duplicate a message; its tessera-msg-id lets consumers drop the copy. Steps of at most
+        // 5 s, so a batch whose leader died goes to the new one seconds after the election, not a 30 s step later.
+        retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 },
       });
     } else {
       throw new Error('BatchingProducer needs a kafka client or a sender');

@@ -14,8 +14,10 @@ export interface KafkaClientOptions {
 }
 
 /**
- * One kafkajs client per process. Retries back off up to 30 s and give up after ~2 minutes, long enough to
- * ride out a broker restart, short enough that a misconfigured broker list surfaces as a crash, not a hang.
+ * One kafkajs client per process. Retries give up after about 90 s, long enough to ride out a broker restart,
+ * short enough that a misconfigured broker list surfaces as a crash, not a hang. They back off to at most 5 s:
+ * after a broker dies its partitions have new leaders within seconds (Apache Kafka fences it after its 9 s
+ * session), and a client sleeping a 30 s backoff step would keep the pipeline standing still long after that.
  */
 export function createKafkaClient(opts: KafkaClientOptions): Kafka {
   return new Kafka({
@@ -25,7 +27,7 @@ export function createKafkaClient(opts: KafkaClientOptions): Kafka {
     sasl: opts.sasl,
     connectionTimeout: opts.connectionTimeoutMs ?? 5_000,
     requestTimeout: opts.requestTimeoutMs ?? 30_000,
-    retry: opts.retry ?? { initialRetryTime: 300, maxRetryTime: 30_000, retries: 8, factor: 0.2, multiplier: 2 },
+    retry: opts.retry ?? { initialRetryTime: 300, maxRetryTime: 5_000, retries: 20, factor: 0.2, multiplier: 2 },
     logLevel: opts.logger ? logLevel.INFO : logLevel.WARN,
     logCreator: pinoLogCreator(opts.logger ?? pino({ name: opts.clientId, level: 'warn' })),
   });
