@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { RecordMessage } from '@tessera/connector-sdk';
+import type { SourceRecord } from '@tessera/connector-sdk';
 import type { RawRecordInput } from '@tessera/contracts';
 import type { StreamPlan } from '../connections/stream-plan';
 
@@ -50,7 +50,14 @@ function text(value: unknown): string | null {
  * row is known by its identifier value, or, without one, by its content; the positional key stays in `origin` and in
  * the message id, which only need to name where the row was read.
  */
-export function encodeRecord(plan: StreamPlan, origin: RunOrigin, record: RecordMessage, batch: number, receivedAt: number): EncodedRecord {
+export function encodeRecord(
+  plan: StreamPlan,
+  origin: RunOrigin,
+  stream: string,
+  record: SourceRecord,
+  batch: number,
+  receivedAt: number,
+): EncodedRecord {
   const { settings } = plan;
   const attributes: Record<string, unknown> = {};
   for (const field of plan.fields) if (Object.hasOwn(record.data, field)) attributes[field] = record.data[field];
@@ -71,17 +78,17 @@ export function encodeRecord(plan: StreamPlan, origin: RunOrigin, record: Record
     identifier,
     brand,
     value: {
-      messageId: recordMessageId(origin, record.stream, record.rowKey, batch),
+      messageId: recordMessageId(origin, stream, record.rowKey, batch),
       sourceId: origin.sourceId,
       receivedAt,
-      objectType: record.stream,
+      objectType: stream,
       recordId,
       mapping: plan.parts.mapping,
       attributes: JSON.stringify(attributes),
       observedAt,
       renames: plan.parts.renames,
       casts: plan.parts.casts,
-      origin: { connectionId: origin.connectionId, runId: origin.runId, stream: record.stream, rowKey: record.rowKey },
+      origin: { connectionId: origin.connectionId, runId: origin.runId, stream, rowKey: record.rowKey },
     },
   };
 }
