@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import type { SourceRecord } from '@tessera/connector-sdk';
 import type { RawRecordInput } from '@tessera/contracts';
 import type { StreamPlan } from '../connections/stream-plan';
+import { attributesJson } from './attributes-json';
 
 /** Where records of one run come from: what each RawRecord's origin and key carry. */
 export interface RunOrigin {
@@ -59,19 +60,16 @@ export function encodeRecord(
   receivedAt: number,
 ): EncodedRecord {
   const { settings } = plan;
-  const attributes: Record<string, unknown> = {};
-  for (const field of plan.fields) if (Object.hasOwn(record.data, field)) attributes[field] = record.data[field];
-  const brand = settings.brandField ? text(record.data[settings.brandField]) : null;
-  const unscoped = text(attributes[settings.identifierField]);
-  let identifier = unscoped;
-  if (brand !== null) {
-    attributes.brand = brand;
-    if (identifier !== null && plan.brandScopedIdentifier) attributes[settings.identifierField] = identifier = `${brand}:${identifier}`;
-  }
+  const { data } = record;
+  const brand = settings.brandField ? text(data[settings.brandField]) : null;
+  // The identifier field is one of the plan's fields (stream-plan.ts): its value as an attribute, when the row has it.
+  const unscoped = Object.hasOwn(data, settings.identifierField) ? text(data[settings.identifierField]) : null;
+  const scoped = brand !== null && unscoped !== null && plan.brandScopedIdentifier ? `${brand}:${unscoped}` : null;
+  const identifier = scoped ?? unscoped;
   const rowKey = record.positional ? unscoped : record.rowKey;
-  const recordKey = rowKey ?? contentKey(record.data);
+  const recordKey = rowKey ?? contentKey(data);
   const recordId = brand === null ? recordKey : `${brand}:${recordKey}`;
-  const observedAt = settings.observedAtField ? text(record.data[settings.observedAtField]) : null;
+  const observedAt = settings.observedAtField ? text(data[settings.observedAtField]) : null;
   return {
     key: `${origin.sourceId}:${recordId}`,
     rowKey,
@@ -84,7 +82,7 @@ export function encodeRecord(
       objectType: stream,
       recordId,
       mapping: plan.parts.mapping,
-      attributes: JSON.stringify(attributes),
+      attributes: attributesJson(plan, data, brand, scoped),
       observedAt,
       renames: plan.parts.renames,
       casts: plan.parts.casts,
