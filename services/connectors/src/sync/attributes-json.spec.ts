@@ -1,19 +1,8 @@
-import { compileStreamPlan, type StreamPlan, type StreamSettings } from '../connections/stream-plan';
+import type { StreamPlan } from '../connections/stream-plan';
+import { contactsPlan } from '../test-support/contacts-plan';
 import { attributesJson } from './attributes-json';
 
-const plan = (settings: Partial<StreamSettings>): StreamPlan => {
-  const compiled = compileStreamPlan(
-    {
-      name: 's',
-      mapping: { Email: 'email', Tier: 'loyalty_tier', End: { to: 'contract_end', cast: 'date' } },
-      identifierField: 'Id',
-      ...settings,
-    },
-    '',
-  );
-  if (!('plan' in compiled)) throw new Error(compiled.problem.message);
-  return compiled.plan;
-};
+const plan = contactsPlan;
 
 /** The object these attributes are: the plan's fields the row has, then the brand and the scoped identifier. */
 function stringified(p: StreamPlan, data: Record<string, unknown>, brand: string | null, scoped: string | null): string {

@@ -1,20 +1,8 @@
-import { compileStreamPlan, type StreamPlan, type StreamSettings } from '../connections/stream-plan';
+import { contactsPlan } from '../test-support/contacts-plan';
 import { encodeRecord, encodeUnset, recordMessageId } from './record-encoder';
 
 const origin = { connectionId: 'crm', runId: 'run-1', sourceId: 'crm-src' };
-const plan = (settings: Partial<StreamSettings>): StreamPlan => {
-  const compiled = compileStreamPlan(
-    {
-      name: 'contacts',
-      mapping: { Email: 'email', Tier: 'loyalty_tier', End: { to: 'contract_end', cast: 'date' } },
-      identifierField: 'Id',
-      ...settings,
-    },
-    '',
-  );
-  if (!('plan' in compiled)) throw new Error(compiled.problem.message);
-  return compiled.plan;
-};
+const plan = contactsPlan;
 const record = (data: Record<string, unknown>) => ({ type: 'record' as const, stream: 'contacts', rowKey: String(data.Id), data });
 /** A keyless file's row: its rowKey is where it was read. */
 const at = (data: Record<string, unknown>, row: number) => ({ ...record(data), rowKey: `crm.csv:${row}`, positional: true });
