@@ -35,6 +35,7 @@ async function measure<C>(connector: Connector<C>, config: C, stream: string): P
   let cursor: Cursor = null;
   for await (const message of connector.read(config, stream, null)) {
     if (message.type === 'record') records += 1;
+    else if (message.type === 'records') records += message.records.length;
     else if (message.type === 'checkpoint') {
       checkpoints += 1;
       cursor = message.cursor;

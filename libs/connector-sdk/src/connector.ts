@@ -22,9 +22,8 @@ export interface StreamDescriptor {
   primaryKey: string[];
 }
 
-export interface RecordMessage {
-  type: 'record';
-  stream: string;
+/** One source row, as a record message or one of a records message's records carries it. */
+export interface SourceRecord {
   data: Record<string, unknown>;
   /** Stable identity of the source row (for dedupe and for tracing a trait back to its row). */
   rowKey: string;
@@ -33,6 +32,21 @@ export interface RecordMessage {
    * number): another row may stand there next time, so the caller must not treat it as the row's identity.
    */
   positional?: boolean;
+}
+
+export interface RecordMessage extends SourceRecord {
+  type: 'record';
+  stream: string;
+}
+
+/**
+ * Several records of one stream, in order, as one message: the same as a record message each. For a source that
+ * reads pages (a keyset page, an API page), it saves the async iteration step and the message object per row.
+ */
+export interface RecordsMessage {
+  type: 'records';
+  stream: string;
+  records: SourceRecord[];
 }
 
 /**
@@ -59,7 +73,7 @@ export interface FullPassMessage {
   type: 'full-pass';
 }
 
-export type ReadMessage = RecordMessage | CheckpointMessage | EstimateMessage | FullPassMessage;
+export type ReadMessage = RecordMessage | RecordsMessage | CheckpointMessage | EstimateMessage | FullPassMessage;
 
 export interface ReadOptions {
   /** Stops the read when aborted (a cancelled run); the iterable then ends or throws an AbortError. */

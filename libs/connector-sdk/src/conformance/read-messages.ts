@@ -29,6 +29,10 @@ export async function readCommitted<C>(
       pending.push(message);
       continue;
     }
+    if (message.type === 'records') {
+      for (const record of message.records) pending.push({ type: 'record', stream: message.stream, ...record });
+      continue;
+    }
     if (message.type === 'estimate' || message.type === 'full-pass') continue;
     committed.push(...pending);
     pending = [];

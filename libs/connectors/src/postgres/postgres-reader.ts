@@ -1,5 +1,5 @@
 import type { Client, QueryArrayResult } from 'pg';
-import type { Cursor, ReadMessage } from '@tessera/connector-sdk';
+import type { Cursor, ReadMessage, SourceRecord } from '@tessera/connector-sdk';
 import { connectSource } from './postgres-client';
 import { DEFAULT_PAGE_SIZE, findPostgresStream, type PostgresConfig, type PostgresStreamConfig } from './postgres-config';
 import { streamPrimaryKey } from './postgres-catalog';
@@ -15,8 +15,8 @@ export interface PostgresCursor {
 }
 
 /**
- * Reads a stream in (replication key, primary key) order, one keyset page at a time, with a checkpoint after each
- * page: its cursor is the last row's keys, so a resumed read starts right after it even when many rows share one
+ * Reads a stream in (replication key, primary key) order, one keyset page at a time, as one records message and a
+ * checkpoint after it: its cursor is the last row's keys, so a resumed read starts right after it even when many rows share one
  * replication-key value. An estimate of the rows to read comes first. The next page is requested as soon as a page
  * arrives (its last row gives the keys), so the source reads it while this one is consumed.
  */
@@ -49,16 +49,20 @@ export async function* readPostgres(
       if (page.rows.length === 0) return;
       const names = page.fields.map((f) => f.name);
       const dataWidth = names.length - keys.length;
+      const singleKey = keyOfRow.length === 1 ? dataWidth + keyOfRow[0] : -1;
       after = page.rows[page.rows.length - 1].slice(dataWidth) as string[];
       // The next page's query goes out before this page's records are handed over: Postgres reads it meanwhile.
       const more = page.rows.length === pageSize;
       if (more) next = fetchPage(after);
-      for (const row of page.rows) {
+      const records: SourceRecord[] = new Array(page.rows.length);
+      for (let r = 0; r < records.length; r += 1) {
+        const row = page.rows[r];
         const data: Record<string, unknown> = {};
         for (let i = 0; i < dataWidth; i += 1) data[names[i]] = row[i];
-        const pk = keyOfRow.map((k) => row[dataWidth + k] as string);
-        yield { type: 'record', stream: stream.name, data, rowKey: pk.length === 1 ? pk[0] : JSON.stringify(pk) };
+        const rowKey = singleKey >= 0 ? (row[singleKey] as string) : JSON.stringify(keyOfRow.map((k) => row[dataWidth + k]));
+        records[r] = { data, rowKey };
       }
+      yield { type: 'records', stream: stream.name, records };
       yield { type: 'checkpoint', cursor: { keys, after } satisfies PostgresCursor };
       if (!more) return;
     }

@@ -169,7 +169,9 @@ describe('postgres connector', () => {
     let seen = 0;
     const consume = async (): Promise<void> => {
       for await (const m of postgresConnector.read(connectionConfig(), 'billing', null, { signal: controller.signal })) {
-        if (m.type === 'record' && ++seen === 2) controller.abort();
+        if (m.type !== 'records') continue;
+        seen += m.records.length;
+        controller.abort();
       }
     };
     await expect(consume()).rejects.toThrow(/aborted/);

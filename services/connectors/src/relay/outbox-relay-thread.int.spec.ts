@@ -56,13 +56,7 @@ describe('the outbox relay on a worker thread (embedded broker + Postgres)', () 
     const records = new CheckpointBatch();
     for (const rowKey of ['r-1', 'r-2'])
       records.add(
-        encodeRecord(
-          compiled.plan,
-          origin,
-          { type: 'record', stream: 'rows', rowKey, data: { id: rowKey, email: `${rowKey}@example.com` } },
-          0,
-          Date.now(),
-        ),
+        encodeRecord(compiled.plan, origin, 'rows', { rowKey, data: { id: rowKey, email: `${rowKey}@example.com` } }, 0, Date.now()),
       );
     await inTransaction(h.service.app.get<Pool>(SERVICE_PG_POOL), async (tx) => {
       await writePackedOutbox(tx, await lockWriterLane(tx, 'forwarding-test'), records.take().packed);

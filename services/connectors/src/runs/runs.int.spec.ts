@@ -49,6 +49,30 @@ describe('runs (embedded broker + Postgres, generated-rows connector)', () => {
     expect(new Set(records.map((r) => r.messageId)).size).toBe(12);
   });
 
+  it('takes a page of records in one message as it takes them one by one, and resumes after it', async () => {
+    await h.connection('pages', { rows: 12, checkpointEvery: 5, pages: true });
+    const run = await h.waitForRun((await h.runNow('pages')).id);
+    expect(run).toMatchObject({
+      state: 'succeeded',
+      recordsRead: 12,
+      recordsEmitted: 12,
+      recordsRejected: 0,
+      cursorAfter: { rows: { next: 12 } },
+    });
+    await h.recordsOf(run.id, 12);
+    await h.http('PUT', '/v1/connections/pages', {
+      connector: 'generated-rows',
+      config: { rows: 17, checkpointEvery: 5, pages: true },
+      sourceId: 'src-pages',
+      streams: [{ name: 'rows', mapping: { email: 'email' }, identifierField: 'id' }],
+    });
+    const next = await h.waitForRun((await h.runNow('pages')).id);
+    expect(next).toMatchObject({ state: 'succeeded', recordsEmitted: 5, cursorAfter: { rows: { next: 17 } } });
+    await h.recordsOf(next.id, 5);
+    expect(rowIds(h.reader.ofRun(run.id))).toEqual(range(0, 12));
+    expect(rowIds(h.reader.ofRun(next.id))).toEqual(range(12, 17));
+  });
+
   it('continues incrementally from the saved cursor, then re-reads everything on a full refresh', async () => {
     await h.connection('incr', { rows: 10, checkpointEvery: 4 });
     const first = await h.waitForRun((await h.runNow('incr')).id);

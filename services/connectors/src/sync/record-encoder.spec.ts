@@ -1,20 +1,8 @@
-import { compileStreamPlan, type StreamPlan, type StreamSettings } from '../connections/stream-plan';
+import { contactsPlan } from '../test-support/contacts-plan';
 import { encodeRecord, encodeUnset, recordMessageId } from './record-encoder';
 
 const origin = { connectionId: 'crm', runId: 'run-1', sourceId: 'crm-src' };
-const plan = (settings: Partial<StreamSettings>): StreamPlan => {
-  const compiled = compileStreamPlan(
-    {
-      name: 'contacts',
-      mapping: { Email: 'email', Tier: 'loyalty_tier', End: { to: 'contract_end', cast: 'date' } },
-      identifierField: 'Id',
-      ...settings,
-    },
-    '',
-  );
-  if (!('plan' in compiled)) throw new Error(compiled.problem.message);
-  return compiled.plan;
-};
+const plan = contactsPlan;
 const record = (data: Record<string, unknown>) => ({ type: 'record' as const, stream: 'contacts', rowKey: String(data.Id), data });
 /** A keyless file's row: its rowKey is where it was read. */
 const at = (data: Record<string, unknown>, row: number) => ({ ...record(data), rowKey: `crm.csv:${row}`, positional: true });
@@ -38,6 +26,7 @@ describe('encodeRecord', () => {
     const encoded = encodeRecord(
       plan({}),
       origin,
+      'contacts',
       record({ Id: 42, Email: 'a@x.io', Tier: 'gold', End: '2027-01-31', Secret: 'no' }),
       0,
       1000,
@@ -55,12 +44,20 @@ describe('encodeRecord', () => {
   });
 
   it('namespaces the record id and a crm id by brand, but not an email identifier', () => {
-    const crm = encodeRecord(plan({ brandField: 'Brand' }), origin, record({ Id: 7, Email: 'a@x.io', Brand: 'north' }), 0, 1000);
+    const crm = encodeRecord(
+      plan({ brandField: 'Brand' }),
+      origin,
+      'contacts',
+      record({ Id: 7, Email: 'a@x.io', Brand: 'north' }),
+      0,
+      1000,
+    );
     expect(crm.value.recordId).toBe('north:7');
     expect(JSON.parse(crm.value.attributes)).toMatchObject({ Id: 'north:7', brand: 'north' });
     const byEmail = encodeRecord(
       plan({ brandField: 'Brand', identifierField: 'Email' }),
       origin,
+      'contacts',
       { ...record({ Id: 7, Email: 'a@x.io', Brand: 'north' }) },
       0,
       1000,
@@ -70,7 +67,14 @@ describe('encodeRecord', () => {
   });
 
   it('knows a positional row (a keyless file row) by its identifier value, never by its place in the file', () => {
-    const encoded = encodeRecord(plan({ brandField: 'Brand' }), origin, at({ Id: 7, Tier: 'gold', Brand: 'north' }, 2), 2, 1000);
+    const encoded = encodeRecord(
+      plan({ brandField: 'Brand' }),
+      origin,
+      'contacts',
+      at({ Id: 7, Tier: 'gold', Brand: 'north' }, 2),
+      2,
+      1000,
+    );
     expect(encoded).toMatchObject({ key: 'crm-src:north:7', rowKey: '7', identifier: 'north:7', brand: 'north' });
     expect(encoded.value.recordId).toBe('north:7');
     // where it was read stays traceable, and two rows of one checkpoint never share a message id
@@ -79,20 +83,21 @@ describe('encodeRecord', () => {
   });
 
   it('knows a positional row without an identifier value by its content, and keeps no row key for it', () => {
-    const first = encodeRecord(plan({}), origin, at({ Id: '', Email: 'a@x.io', Tier: 'gold' }, 3), 0, 1000);
+    const first = encodeRecord(plan({}), origin, 'contacts', at({ Id: '', Email: 'a@x.io', Tier: 'gold' }, 3), 0, 1000);
     expect(first.rowKey).toBeNull();
     expect(first.value.recordId).toMatch(/^sha256:[0-9a-f]{32}$/);
-    expect(encodeRecord(plan({}), origin, at({ Id: '', Email: 'a@x.io', Tier: 'gold' }, 9), 5, 1000).value.recordId).toBe(
+    expect(encodeRecord(plan({}), origin, 'contacts', at({ Id: '', Email: 'a@x.io', Tier: 'gold' }, 9), 5, 1000).value.recordId).toBe(
       first.value.recordId,
     );
-    expect(encodeRecord(plan({}), origin, at({ Id: '', Email: 'b@x.io', Tier: 'gold' }, 3), 0, 1000).value.recordId).not.toBe(
+    expect(encodeRecord(plan({}), origin, 'contacts', at({ Id: '', Email: 'b@x.io', Tier: 'gold' }, 3), 0, 1000).value.recordId).not.toBe(
       first.value.recordId,
     );
   });
 
   it('takes observedAt from the named field', () => {
     expect(
-      encodeRecord(plan({ observedAtField: 'updated' }), origin, record({ Id: 1, updated: '2026-01-01T00:00:00Z' }), 0, 1).value.observedAt,
+      encodeRecord(plan({ observedAtField: 'updated' }), origin, 'contacts', record({ Id: 1, updated: '2026-01-01T00:00:00Z' }), 0, 1).value
+        .observedAt,
     ).toBe('2026-01-01T00:00:00Z');
   });
 });

@@ -1,7 +1,8 @@
 import { hash } from 'node:crypto';
-import type { RecordMessage } from '@tessera/connector-sdk';
+import type { SourceRecord } from '@tessera/connector-sdk';
 import type { RawRecordInput } from '@tessera/contracts';
 import type { StreamPlan } from '../connections/stream-plan';
+import { attributesJson } from './attributes-json';
 
 /** Where records of one run come from: what each RawRecord's origin and key carry. */
 export interface RunOrigin {
@@ -50,38 +51,42 @@ function text(value: unknown): string | null {
  * row is known by its identifier value, or, without one, by its content; the positional key stays in `origin` and in
  * the message id, which only need to name where the row was read.
  */
-export function encodeRecord(plan: StreamPlan, origin: RunOrigin, record: RecordMessage, batch: number, receivedAt: number): EncodedRecord {
+export function encodeRecord(
+  plan: StreamPlan,
+  origin: RunOrigin,
+  stream: string,
+  record: SourceRecord,
+  batch: number,
+  receivedAt: number,
+): EncodedRecord {
   const { settings } = plan;
-  const attributes: Record<string, unknown> = {};
-  for (const field of plan.fields) if (Object.hasOwn(record.data, field)) attributes[field] = record.data[field];
-  const brand = settings.brandField ? text(record.data[settings.brandField]) : null;
-  const unscoped = text(attributes[settings.identifierField]);
-  let identifier = unscoped;
-  if (brand !== null) {
-    attributes.brand = brand;
-    if (identifier !== null && plan.brandScopedIdentifier) attributes[settings.identifierField] = identifier = `${brand}:${identifier}`;
-  }
+  const { data } = record;
+  const brand = settings.brandField ? text(data[settings.brandField]) : null;
+  // The identifier field is one of the plan's fields (stream-plan.ts): its value as an attribute, when the row has it.
+  const unscoped = Object.hasOwn(data, settings.identifierField) ? text(data[settings.identifierField]) : null;
+  const scoped = brand !== null && unscoped !== null && plan.brandScopedIdentifier ? `${brand}:${unscoped}` : null;
+  const identifier = scoped ?? unscoped;
   const rowKey = record.positional ? unscoped : record.rowKey;
-  const recordKey = rowKey ?? contentKey(record.data);
+  const recordKey = rowKey ?? contentKey(data);
   const recordId = brand === null ? recordKey : `${brand}:${recordKey}`;
-  const observedAt = settings.observedAtField ? text(record.data[settings.observedAtField]) : null;
+  const observedAt = settings.observedAtField ? text(data[settings.observedAtField]) : null;
   return {
     key: `${origin.sourceId}:${recordId}`,
     rowKey,
     identifier,
     brand,
     value: {
-      messageId: recordMessageId(origin, record.stream, record.rowKey, batch),
+      messageId: recordMessageId(origin, stream, record.rowKey, batch),
       sourceId: origin.sourceId,
       receivedAt,
-      objectType: record.stream,
+      objectType: stream,
       recordId,
       mapping: plan.parts.mapping,
-      attributes: JSON.stringify(attributes),
+      attributes: attributesJson(plan, data, brand, scoped),
       observedAt,
       renames: plan.parts.renames,
       casts: plan.parts.casts,
-      origin: { connectionId: origin.connectionId, runId: origin.runId, stream: record.stream, rowKey: record.rowKey },
+      origin: { connectionId: origin.connectionId, runId: origin.runId, stream, rowKey: record.rowKey },
     },
   };
 }

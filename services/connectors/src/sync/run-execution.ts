@@ -1,4 +1,4 @@
-import type { Connector, Cursor } from '@tessera/connector-sdk';
+import type { Connector, Cursor, SourceRecord } from '@tessera/connector-sdk';
 import { inTransaction } from '@tessera/kafka';
 import type { Logger } from '@tessera/observability';
 import type { Pool } from 'pg';
@@ -99,14 +99,10 @@ export class RunExecution {
       for await (const message of this.connector.read(this.connection.config, stream, from, { signal: this.signal })) {
         this.signal.throwIfAborted();
         if (message.type === 'record') {
-          this.progress.read++;
-          if (message.stream !== stream || typeof message.rowKey !== 'string' || message.rowKey === '') {
-            rejected++;
-            continue;
-          }
-          batch.add(encodeRecord(plan, this.origin, message, this.batchNumber, Date.now()));
-          if (batch.size > this.deps.maxUncheckpointedRecords)
-            throw new CheckpointTooFarError(this.connector.name, this.deps.maxUncheckpointedRecords);
+          if (!this.add(plan, batch, message.stream, message)) rejected++;
+        } else if (message.type === 'records') {
+          const receivedAt = Date.now();
+          for (const record of message.records) if (!this.add(plan, batch, message.stream, record, receivedAt)) rejected++;
         } else if (message.type === 'estimate') {
           this.progress.estimatedTotal = readBefore + message.total;
         } else if (message.type === 'full-pass') {
@@ -129,6 +125,16 @@ export class RunExecution {
     if (batch.size > 0)
       this.deps.logger.warn({ runId: this.run.id, stream, records: batch.size }, 'connector ended a read without a final checkpoint');
     await this.commit(stream, cursor, batch, rejected, true)();
+  }
+
+  /** Packs one record read into the checkpoint's batch; false when it is not a record of the stream being read. */
+  private add(plan: StreamPlan, batch: CheckpointBatch, stream: string, record: SourceRecord, receivedAt = Date.now()): boolean {
+    this.progress.read++;
+    if (stream !== plan.settings.name || typeof record.rowKey !== 'string' || record.rowKey === '') return false;
+    batch.add(encodeRecord(plan, this.origin, stream, record, this.batchNumber, receivedAt));
+    if (batch.size > this.deps.maxUncheckpointedRecords)
+      throw new CheckpointTooFarError(this.connector.name, this.deps.maxUncheckpointedRecords);
+    return true;
   }
 
   /**

@@ -1,11 +1,12 @@
-import { defineConnector, type ReadMessage } from '@tessera/connector-sdk';
+import { defineConnector, type ReadMessage, type SourceRecord } from '@tessera/connector-sdk';
 
 /**
  * A connector over rows it makes up: row i of stream `rows` is `{ id: "r-<i>", email, tier, brand, n }` (`x-<i>` in
  * stream `extras`), rows `from` to `rows - 1`,
  * a checkpoint `{ next: i + 1 }` after every `checkpointEvery` rows and at the end, an estimate first. `delayMs`
  * waits (abortably) before each checkpoint so a run lasts long enough to be cancelled or killed; `version` changes
- * the tier of every row (an "update" the next full refresh sees). For the service's tests and the bench.
+ * the tier of every row (an "update" the next full refresh sees); `pages` emits the rows before each checkpoint as one
+ * records message. For the service's tests and the bench.
  */
 export interface GeneratedRowsConfig {
   rows: number;
@@ -15,6 +16,7 @@ export interface GeneratedRowsConfig {
   version?: number;
   /** Checkpoints missing on purpose: records only (the batch limit test). */
   noCheckpoints?: boolean;
+  pages?: boolean;
   apiKey?: string;
 }
 
@@ -48,6 +50,7 @@ export const generatedRowsConnector = defineConnector<GeneratedRowsConfig>({
       delayMs: { type: 'integer', minimum: 0 },
       version: { type: 'integer' },
       noCheckpoints: { type: 'boolean' },
+      pages: { type: 'boolean' },
       apiKey: { type: 'string', secret: true },
     },
   },
@@ -67,11 +70,10 @@ export const generatedRowsConnector = defineConnector<GeneratedRowsConfig>({
     const start = Math.max(config.from ?? 0, cursor ? Number(cursor.next) : 0);
     yield { type: 'estimate', total: Math.max(0, config.rows - start) };
     const aborted = signal ?? new AbortController().signal;
+    let page: SourceRecord[] = [];
     for (let i = start; i < config.rows; i++) {
       const id = `${prefix}-${i}`;
-      yield {
-        type: 'record',
-        stream,
+      const record: SourceRecord = {
         rowKey: id,
         data: {
           id,
@@ -81,11 +83,16 @@ export const generatedRowsConnector = defineConnector<GeneratedRowsConfig>({
           n: i,
         },
       };
+      if (!config.pages) yield { type: 'record', stream, ...record };
+      else page.push(record);
       if ((i + 1) % config.checkpointEvery === 0 && !config.noCheckpoints) {
+        if (page.length > 0) yield { type: 'records', stream, records: page };
+        page = [];
         if (config.delayMs) await sleep(config.delayMs, aborted);
         yield { type: 'checkpoint', cursor: { next: i + 1 } };
       }
     }
+    if (page.length > 0) yield { type: 'records', stream, records: page };
     if (!config.noCheckpoints) yield { type: 'checkpoint', cursor: { next: Math.max(start, config.rows) } };
   },
 });
