@@ -158,6 +158,7 @@ describe('broker failover under load (3-broker Apache Kafka, kill -9 of the busi
     expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
     expect(Object.fromEntries(await mergerEventCounts(merger, load.eventNames))).toEqual(Object.fromEntries(expected));
     expect(await apiMismatches(pipeline.url('profile-merger#1'), load.users(), load.eventNames, expected)).toEqual([]);
-    // the waits above have limits of their own (630 s in all): a stuck phase fails with its name and diagnose(), not jest's timeout
-  }, 700_000);
+    // the waits above have limits of their own, the restart's 240 s included: a stuck phase fails with its name and
+    // diagnose(), not jest's timeout
+  }, 900_000);
 });
