@@ -75,7 +75,7 @@ export function planOutcome(batch: readonly ClaimedDelivery[], result: SendResul
         anyDelivered: true,
       };
     case 'retry': {
-      const delay = backoffDelayMs(Math.max(...batch.map((d) => d.budgetAttempts)), ctx.backoff, ctx.random, result.retryAfterMs);
+      const delay = batchDelay(batch, ctx, result.retryAfterMs);
       return {
         updates: batch.map((d) => retryOrDead(d, result.error, delay, true, ctx)),
         attempts: batch.map((d) => attempt(d, 'retry', status, result.error)),
@@ -97,7 +97,7 @@ export function planOutcome(batch: readonly ClaimedDelivery[], result: SendResul
       // few weeks): the rows back off like a retry, so nothing is lost meanwhile, and a PUT of the destination (a new
       // token) brings them forward. Out of attempts or age they go to the DLQ, which can replay them.
       const reason = `authentication failed${httpPart(status)}: ${result.error} (check the destination's credentials)`;
-      const delay = backoffDelayMs(Math.max(...batch.map((d) => d.budgetAttempts)), ctx.backoff, ctx.random);
+      const delay = batchDelay(batch, ctx);
       return {
         updates: batch.map((d) => retryOrDead(d, reason, delay, true, ctx)),
         attempts: batch.map((d) => attempt(d, 'auth_failed', status, result.error)),
@@ -121,8 +121,7 @@ function planPartial(
   const retried = batch.filter((d) => retry.has(d.deliveryId));
   // a partial answer may carry a Retry-After for the part it did not take
   const retryAfterMs = (result as { retryAfterMs?: number }).retryAfterMs;
-  const delay =
-    retried.length > 0 ? backoffDelayMs(Math.max(...retried.map((d) => d.budgetAttempts)), ctx.backoff, ctx.random, retryAfterMs) : 0;
+  const delay = retried.length > 0 ? batchDelay(retried, ctx, retryAfterMs) : 0;
   const retryError = 'the destination did not take this record this time (partial batch)';
   const updates: DeliveryUpdate[] = [];
   const attempts: AttemptRecord[] = [];
@@ -160,6 +159,11 @@ function planPartial(
         : null,
     anyDelivered: updates.some((u) => u.status === 'delivered'),
   };
+}
+
+/** The wait before a batch's next attempt: the backoff of its most-tried row, never shorter than a Retry-After. */
+function batchDelay(batch: readonly ClaimedDelivery[], ctx: OutcomeContext, retryAfterMs?: number): number {
+  return backoffDelayMs(Math.max(...batch.map((d) => d.budgetAttempts)), ctx.backoff, ctx.random, retryAfterMs);
 }
 
 function retryOrDead(d: ClaimedDelivery, error: string, delayMs: number, keepBatch: boolean, ctx: OutcomeContext): DeliveryUpdate {
