@@ -78,12 +78,13 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     const [id] = await h.enqueue('d-auth', [{ profileId: 'p1' }]);
 
     await eventually(async () => ((await h.attempts(id)).length >= 2 ? true : undefined));
-    // As at the backoff's 15-minute ceiling: the next attempt an hour away, set while no attempt holds the row (then
-    // nothing moves under the checks).
+    // As at the backoff's 15-minute ceiling: the next attempt an hour away, set while no attempt holds the row (no
+    // lease token: a claim sets it with the attempt's in_flight row, the outcome clears it), so nothing moves under the
+    // checks. Not by lease_until: an earlier test moved the clock past any lease.
     await eventually(async () => {
       const { rowCount } = await h.schema.pool.query(
         `UPDATE deliveries SET next_attempt_at = to_timestamp($2) + interval '1 hour'
-          WHERE delivery_id = $1 AND status = 'pending' AND (lease_until IS NULL OR lease_until <= to_timestamp($2))`,
+          WHERE delivery_id = $1 AND status = 'pending' AND lease_token IS NULL`,
         [id, h.clock.now() / 1000],
       );
       return rowCount === 1 ? true : undefined;
