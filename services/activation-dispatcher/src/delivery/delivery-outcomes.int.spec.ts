@@ -91,7 +91,10 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     });
     expect((await h.row(id)).status).toBe('pending');
     expect((await h.row(id)).reason).toMatch(/^authentication failed \(HTTP 401\): .*token expired.*check the destination's credentials/);
-    expect(new Set((await h.attempts(id)).map((a) => a.outcome))).toEqual(new Set(['auth_failed']));
+    // every finished attempt was refused; an `in_flight` row may be left beside them (its cause is not known yet)
+    const finished = (await h.attempts(id)).filter((a) => a.outcome !== 'in_flight');
+    expect(finished.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(finished.map((a) => a.outcome))).toEqual(new Set(['auth_failed']));
     const status = await h.http('GET', '/v1/destinations/d-auth/status');
     expect(status.status).toBe(200);
     expect(status.body.authFailing).toBe(true);
