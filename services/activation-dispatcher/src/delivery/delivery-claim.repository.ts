@@ -33,7 +33,7 @@ interface ClaimedRow {
 /** How many unbatched rows per batch slot the bounded head search looks at before the full pass. */
 const HEAD_WINDOW = 4;
 
-const ABANDONED = 'the worker that held the lease stopped before recording an outcome (crash or lost connection)';
+export const ABANDONED = 'the worker that held the lease stopped before recording an outcome (crash or lost connection)';
 
 /**
  * Claims due deliveries of one destination in batches, in a short transaction that commits before the send:
@@ -166,7 +166,7 @@ export class DeliveryClaimRepository {
        abandoned AS (
          UPDATE delivery_attempts a SET outcome = 'abandoned', error = $6, finished_at = greatest(a.started_at, now())
            FROM leased l
-          WHERE l.status = 'pending' AND a.delivery_id = l.delivery_id AND a.attempt < l.attempts AND a.outcome = 'in_flight'),
+          WHERE a.delivery_id = l.delivery_id AND a.outcome = 'in_flight' AND (a.attempt < l.attempts OR l.status <> 'pending')),
        started AS (
          INSERT INTO delivery_attempts (delivery_id, attempt, batch_id, started_at, finished_at, outcome)
          SELECT l.delivery_id, l.attempts, $2, to_timestamp($5), to_timestamp($5), 'in_flight' FROM leased l WHERE l.status = 'pending')

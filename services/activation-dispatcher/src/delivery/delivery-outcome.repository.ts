@@ -3,7 +3,7 @@ import { inTransaction, lockWriterLane, writeOutbox } from '@tessera/kafka';
 import { preferIndexPlans } from '@tessera/persistence';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
-import type { ClaimedBatch } from './delivery-claim.repository';
+import { ABANDONED, type ClaimedBatch } from './delivery-claim.repository';
 import { deliveryEvents } from './delivery-events';
 import type { DeliveryStatus, OutcomePlan } from './outcome-plan';
 
@@ -109,9 +109,14 @@ export class DeliveryOutcomeRepository {
           WHERE d.destination_id = x.destination_id AND x.status = 'pending'
             AND (x.lease_until IS NULL OR x.lease_until <= to_timestamp($1))
             AND coalesce(x.replayed_at, x.created_at) + make_interval(secs => d.max_age_seconds) <= to_timestamp($1)
-          RETURNING x.destination_id)
+          RETURNING x.destination_id, x.delivery_id),
+       -- a worker that died holding the row left its attempt in flight (the lease ran out, or the row would not expire)
+       closed AS (
+         UPDATE delivery_attempts a SET outcome = 'abandoned', error = $2, finished_at = greatest(a.started_at, to_timestamp($1))
+           FROM expired e
+          WHERE a.delivery_id = e.delivery_id AND a.outcome = 'in_flight')
        SELECT destination_id, count(*)::int AS n FROM expired GROUP BY destination_id`,
-      [nowMs / 1000],
+      [nowMs / 1000, ABANDONED],
     );
     return rows.map((r) => ({ destinationId: r.destination_id, expired: r.n }));
   }

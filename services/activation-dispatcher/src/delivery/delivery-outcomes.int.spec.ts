@@ -1,6 +1,8 @@
 import { parseMetaUsersForm, sha256Hex } from '@tessera/destinations';
+import { inTransaction, type SqlExecutor } from '@tessera/kafka';
 import { eventually, RecordingHttpServer } from '@tessera/testing';
 import { DeliveryHarness, READ_TOKEN } from '../test-support/delivery-harness';
+import { ABANDONED } from './delivery-claim.repository';
 import { ScriptedReceiver } from '../test-support/scripted-receiver';
 
 /** From a pending row to its final status, against a real local HTTP destination and real Postgres. */
@@ -17,6 +19,15 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     await h.stop();
     await receiver?.close();
   });
+
+  /** Runs `fn` while no claim of the destination can run (it holds the claimers' advisory lock; a claim then skips). */
+  const holdingClaims = <T>(destinationId: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> =>
+    inTransaction(h.schema.pool, async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('tessera_delivery_claim:' || current_schema()), hashtext($1))`, [
+        destinationId,
+      ]);
+      return fn(tx);
+    });
 
   it('retries 500 three times, then delivers once, with the same idempotency key on every attempt', async () => {
     receiver.respond('/retry', (_req, n) => (n < 3 ? { status: 500, body: { error: 'boom' } } : { status: 200 }));
@@ -78,23 +89,24 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     const [id] = await h.enqueue('d-auth', [{ profileId: 'p1' }]);
 
     await eventually(async () => ((await h.attempts(id)).length >= 2 ? true : undefined));
-    // As at the backoff's 15-minute ceiling: the next attempt an hour away, set while no attempt holds the row (no
-    // lease token: a claim sets it with the attempt's in_flight row, the outcome clears it), so nothing moves under the
-    // checks. Not by lease_until: an earlier test moved the clock past any lease.
+    // As at the backoff's 15-minute ceiling: the next attempt an hour away, set while no attempt holds the row, so
+    // nothing moves under the checks. Under the claimers' advisory lock: a claim that read the row as due before this
+    // update would still lease it after (its lease statement does not look at next_attempt_at again).
     await eventually(async () => {
-      const { rowCount } = await h.schema.pool.query(
-        `UPDATE deliveries SET next_attempt_at = to_timestamp($2) + interval '1 hour'
-          WHERE delivery_id = $1 AND status = 'pending' AND lease_token IS NULL`,
-        [id, h.clock.now() / 1000],
+      const frozen = await holdingClaims('d-auth', (tx) =>
+        tx.query(
+          `UPDATE deliveries SET next_attempt_at = to_timestamp($2) + interval '1 hour'
+            WHERE delivery_id = $1 AND status = 'pending' AND lease_token IS NULL`,
+          [id, h.clock.now() / 1000],
+        ),
       );
-      return rowCount === 1 ? true : undefined;
+      return frozen.rowCount === 1 ? true : undefined;
     });
     expect((await h.row(id)).status).toBe('pending');
     expect((await h.row(id)).reason).toMatch(/^authentication failed \(HTTP 401\): .*token expired.*check the destination's credentials/);
-    // every finished attempt was refused; an `in_flight` row may be left beside them (its cause is not known yet)
-    const finished = (await h.attempts(id)).filter((a) => a.outcome !== 'in_flight');
-    expect(finished.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(finished.map((a) => a.outcome))).toEqual(new Set(['auth_failed']));
+    const attempts = await h.attempts(id);
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(attempts.map((a) => a.outcome))).toEqual(new Set(['auth_failed']));
     const status = await h.http('GET', '/v1/destinations/d-auth/status');
     expect(status.status).toBe(200);
     expect(status.body.authFailing).toBe(true);
@@ -225,21 +237,59 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
 
   it('sends deliveries past their max age to the DLQ even when never attempted (here: a destination without a working adapter)', async () => {
     await h.destination('d-broken', { url: receiver.url('/never'), maxAgeSeconds: 600, kind: 'carrier_pigeon' });
-    const [id] = await h.enqueue('d-broken', [{ profileId: 'p1' }]);
+    const [id, held] = await h.enqueue('d-broken', [{ profileId: 'p1' }, { profileId: 'p2' }]);
+    // `held` as a worker that died mid-send leaves it: leased once, its attempt in flight
+    await h.schema.pool.query(
+      `UPDATE deliveries SET attempts = 1, batch_id = 'b-dead', lease_token = 'dead-worker', lease_until = to_timestamp($2)
+        WHERE delivery_id = $1`,
+      [held, h.clock.now() / 1000 + 30],
+    );
+    await h.schema.pool.query(
+      `INSERT INTO delivery_attempts (delivery_id, attempt, batch_id, started_at, finished_at, outcome)
+       VALUES ($1, 1, 'b-dead', to_timestamp($2), to_timestamp($2), 'in_flight')`,
+      [held, h.clock.now() / 1000],
+    );
     const status = await eventually(async () => {
       const res = await h.http('GET', '/v1/destinations/d-broken/status');
       return res.body.worker.error ? res.body : undefined;
     });
     expect(status.worker).toMatchObject({ running: false, error: expect.stringMatching(/^the carrier_pigeon adapter could not be built/) });
-    expect(status.counts.pending).toBe(1);
+    expect(status.counts.pending).toBe(2);
 
     h.clock.advance(601_000);
-    await h.waitForStatus([id], 'dead');
+    await h.waitForStatus([id, held], 'dead');
     expect((await h.row(id)).reason).toBe('gave up after 600 s (max age), 0 attempt(s)');
+    expect((await h.row(held)).reason).toBe('gave up after 600 s (max age), 1 attempt(s)');
+    // the dead worker's attempt is closed, not left in flight in the delivery log
+    expect((await h.attempts(held)).map((a) => [a.attempt, a.outcome, a.error])).toEqual([[1, 'abandoned', ABANDONED]]);
     expect(receiver.requests('/never')).toHaveLength(0);
-    expect((await h.http('GET', '/v1/destinations/d-broken/dlq')).body.items.map((i: { deliveryId: string }) => i.deliveryId)).toEqual([
-      id,
-    ]);
+    const dlq = (await h.http('GET', '/v1/destinations/d-broken/dlq')).body.items.map((i: { deliveryId: string }) => i.deliveryId);
+    expect(dlq.sort()).toEqual([id, held].sort());
+  });
+
+  it('a row withdrawn while a worker that then died was sending it ends suppressed, its attempt closed as abandoned', async () => {
+    await h.destination('d-withdrawn', { url: receiver.url('/withdrawn') });
+    // as the dead worker and the consent change left it: leased once and in flight, then withdrawn; the lease ran out
+    const [id] = await holdingClaims('d-withdrawn', async (tx) => {
+      const ids = await h.enqueue('d-withdrawn', [{ profileId: 'p1' }]);
+      await tx.query(
+        `UPDATE deliveries SET attempts = 1, batch_id = 'b-withdrawn', lease_token = 'dead-worker', lease_until = to_timestamp($2),
+                withdrawn_reason = 'removed: consent marketing withdrawn'
+          WHERE delivery_id = $1`,
+        [ids[0], h.clock.now() / 1000 - 1],
+      );
+      await tx.query(
+        `INSERT INTO delivery_attempts (delivery_id, attempt, batch_id, started_at, finished_at, outcome)
+         VALUES ($1, 1, 'b-withdrawn', to_timestamp($2), to_timestamp($2), 'in_flight')`,
+        [ids[0], h.clock.now() / 1000 - 60],
+      );
+      return ids;
+    });
+
+    await h.waitForStatus([id], 'suppressed');
+    expect((await h.row(id)).reason).toBe('removed: consent marketing withdrawn');
+    expect((await h.attempts(id)).map((a) => [a.attempt, a.outcome, a.error])).toEqual([[1, 'abandoned', ABANDONED]]);
+    expect(receiver.requests('/withdrawn')).toHaveLength(0);
   });
 
   it('serves the DLQ and the status to the admin token only, even for reads', async () => {
