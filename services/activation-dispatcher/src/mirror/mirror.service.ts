@@ -135,17 +135,36 @@ export class MirrorService {
     pendingBeforeListing: readonly PendingDelivery[],
   ): Promise<{ members: Set<string>; current: Set<string> }> {
     const members = new Set(await this.column(tx, 'SELECT profile_id FROM segment_members WHERE segment_id = $1', [sync.segmentId]));
-    if (!listed)
-      return {
-        members,
-        current: new Set(await this.column(tx, 'SELECT profile_id FROM sync_members WHERE sync_id = $1 AND present', [sync.syncId])),
-      };
+    if (!listed) return { members, current: new Set(await this.lastSent(tx, sync.syncId)) };
     // Applied in delivery order; one pending in both reads is applied once, and applying an action the listing
     // already shows changes nothing.
     const bySeq = new Map<string, PendingDelivery>();
     for (const d of [...pendingBeforeListing, ...(await this.pendingDeliveries(tx, sync.syncId))]) bySeq.set(d.seq, d);
     const pending = [...bySeq.values()].sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
     return { members, current: withPending(listed, pending) };
+  }
+
+  /**
+   * What the destination holds as far as Tessera knows: what it last told it (sync_members, set when a delivery is
+   * planned), except where the profile's last delivery that was sent did not get through (failed or dead): an add or
+   * upsert that never landed is not there, so the mirror sends it again; a remove that never landed leaves it there.
+   */
+  private lastSent(tx: SqlExecutor, syncId: string): Promise<string[]> {
+    return this.column(
+      tx,
+      `WITH unsent AS (
+         SELECT f.profile_id, f.action FROM deliveries f
+          WHERE f.sync_id = $1 AND f.status IN ('failed', 'dead')
+            AND NOT EXISTS (SELECT 1 FROM deliveries l
+                             WHERE l.destination_id = f.destination_id AND l.profile_id = f.profile_id AND l.seq > f.seq
+                               AND l.sync_id = $1 AND l.status <> 'suppressed'))
+       SELECT m.profile_id FROM sync_members m
+        WHERE m.sync_id = $1 AND m.present
+          AND NOT EXISTS (SELECT 1 FROM unsent u WHERE u.profile_id = m.profile_id AND u.action <> 'remove')
+       UNION
+       SELECT u.profile_id FROM unsent u WHERE u.action = 'remove'`,
+      [syncId],
+    );
   }
 
   private async pendingDeliveries(db: SqlExecutor, syncId: string): Promise<PendingDelivery[]> {

@@ -156,6 +156,28 @@ describe('syncs API and mirror', () => {
     expect(metrics).toMatch(/tessera_activation_dispatcher_mirror_runs_total\{[^}]*source="last_sent"[^}]*\} [1-9]/);
   });
 
+  it('mirror without a listing sends again what the destination refused (failed), once the destination takes it', async () => {
+    await members('f', ['f1', 'f2']);
+    h.receiver.statusByPath.set('/refusing', 400);
+    await h.webhook('refusing', {}, { url: `${h.receiver.url}/refusing` });
+    await h.sync('s-refused', 'f', 'refusing', 'mirror');
+    await h.waitFor(
+      async () => (await h.deliveries()).filter((d) => d.sync_id === 's-refused' && d.status === 'failed').length === 2,
+      20_000,
+      async () => `s-refused: ${JSON.stringify((await h.deliveries()).filter((d) => d.sync_id === 's-refused').map((d) => d.status))}`,
+    );
+    h.receiver.statusByPath.delete('/refusing');
+    const run = await h.http('POST', '/v1/syncs/s-refused/mirror');
+    expect(run.body).toMatchObject({ source: 'last_sent', members: 2, added: 2, removed: 0 });
+    await h.waitFor(
+      async () => (await h.deliveries()).filter((d) => d.sync_id === 's-refused' && d.status === 'delivered').length === 2,
+      20_000,
+      async () => 's-refused: the second adds were not delivered',
+    );
+    expect(audience('s-refused')).toEqual(['f1', 'f2']);
+    expect((await h.http('POST', '/v1/syncs/s-refused/mirror')).body).toMatchObject({ added: 0, removed: 0 });
+  });
+
   it('mirror of a destination that lists its contents: after drift by hand, exactly the adds and removes that make it equal', async () => {
     await members('d', ['d1', 'd2', 'd3']);
     await h.sync('s-drift', 'd', 'listable', 'add_remove');
