@@ -39,6 +39,12 @@ export interface FileStreamConfig {
   cursor?: FileCursorSetting;
   /** A checkpoint every N rows inside a file (default 10,000), so a big file resumes mid-way after a crash. */
   checkpointEvery?: number;
+  /**
+   * A `url` stream whose file is a whole export: each new version read whole is a full pass, so the rows an earlier
+   * version had and this one lacks have disappeared from the source (counted, and unset with
+   * unsetMissingOnFullRefresh). Off by default: a URL may also serve only the latest changes.
+   */
+  snapshot?: boolean;
 }
 
 export interface FilesConfig {
@@ -98,6 +104,7 @@ export const FILES_CONFIG_SCHEMA: JsonSchema = {
             },
           },
           checkpointEvery: { type: 'integer', minimum: 1 },
+          snapshot: { type: 'boolean' },
         },
         // Exactly one of pattern and url.
         anyOf: [
@@ -109,6 +116,14 @@ export const FILES_CONFIG_SCHEMA: JsonSchema = {
           {
             if: { required: ['cursor'], properties: { cursor: { type: 'object', properties: { mode: { const: 'column' } } } } },
             then: { properties: { cursor: { type: 'object', properties: { column: true }, required: ['column'] } } },
+          },
+          // A snapshot is one file at a URL read whole by modification time (a column cursor filters its rows).
+          {
+            if: { required: ['snapshot'], properties: { snapshot: { const: true } } },
+            then: {
+              required: ['url'],
+              properties: { cursor: { type: 'object', properties: { mode: { const: 'modified-time' } } } },
+            },
           },
           {
             if: {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { readCommitted, type ReadMessage, type RecordMessage } from '@tessera/connector-sdk';
+import { readCommitted, type CheckpointMessage, type Cursor, type ReadMessage, type RecordMessage } from '@tessera/connector-sdk';
 import { freePort } from '@tessera/testing';
 import type { FilesConfig, FileStreamConfig } from './files-config';
 import { filesConnector } from './files.connector';
@@ -224,6 +224,26 @@ describe('files connector: a file over HTTP', () => {
     expect(bodiesSent).toHaveLength(downloads);
   });
 
+  it('a snapshot URL: a version read whole is a full pass; an unchanged one (304) is none, nor is a read resumed inside it', async () => {
+    const config: FilesConfig = {
+      httpAuthorization: 'Bearer s3cret',
+      streams: [{ name: 's', url, format: 'csv', primaryKey: 'id', checkpointEvery: 1, snapshot: true }],
+    };
+    const read = async (cursor: Cursor) => {
+      const messages: ReadMessage[] = [];
+      for await (const message of filesConnector.read(config, 's', cursor)) messages.push(message);
+      return messages;
+    };
+    const whole = await read(null);
+    expect(whole.map((m) => m.type)).toEqual(['record', 'checkpoint', 'record', 'checkpoint', 'checkpoint', 'full-pass']);
+    expect(await read((whole[4] as CheckpointMessage).cursor)).toEqual([]); // not modified since
+    const resumed = await read((whole[1] as CheckpointMessage).cursor); // a crash after the first row
+    expect(resumed.map((m) => m.type)).toEqual(['record', 'checkpoint', 'checkpoint']);
+    // without the setting a URL read whole says nothing of what the source no longer holds
+    const plain = { ...config, streams: [{ ...config.streams[0], snapshot: undefined }] };
+    for await (const message of filesConnector.read(plain, 's', null)) expect(message.type).not.toBe('full-pass');
+  });
+
   it('check reports the refusal without the credential', async () => {
     const result = await filesConnector.check(urlConfig('Bearer wrong-token'));
     expect(result).toEqual({ ok: false, message: expect.stringMatching(/crm\.csv\.gz answered 401/) });
@@ -237,6 +257,8 @@ describe('files connector: config and check', () => {
       streams: [
         { name: 'a', pattern: '*.csv', url: 'http://x/a.csv', format: 'xml', csv: { header: false, delimiter: ';;' } },
         { name: 'b', url: 'ftp://x/b.csv', format: 'csv', cursor: { mode: 'column' }, checkpointEvery: 0 },
+        { name: 'c', pattern: 'c-*.csv', format: 'csv', snapshot: true },
+        { name: 'd', url: 'http://x/d.csv', format: 'csv', snapshot: true, cursor: { mode: 'column', column: 'at' } },
       ],
     });
     expect(problems.map((p) => p.path).sort()).toEqual(
@@ -249,6 +271,8 @@ describe('files connector: config and check', () => {
         '/streams/1/url',
         '/streams/1/cursor/column',
         '/streams/1/checkpointEvery',
+        '/streams/2/url', // a snapshot is a URL's file
+        '/streams/3/cursor/mode', // read whole by modification time
       ].sort(),
     );
   });

@@ -102,6 +102,8 @@ export async function* readFiles(
     }
     yield cursorAt(file, lastRow, true);
     if (estimating && parsed >= ESTIMATE_AFTER_ROWS) yield estimate();
+    // read whole within this read (not resumed from a checkpoint inside it): every row the export holds
+    if (stream.snapshot && skip === 0) yield { type: 'full-pass' };
   }
   if (column) yield { type: 'checkpoint', cursor: { mode: setting.mode, after: max } };
 }
