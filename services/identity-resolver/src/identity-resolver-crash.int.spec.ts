@@ -36,7 +36,7 @@ function personEvents(p: number): ValidEvent[] {
 /**
  * kill -9 of a resolver process in the middle of a stream, then a new one on the same schema: every item is
  * resolved exactly once, the graph ends with exactly one profile per person, and every messageId reaches
- * cdp.events.resolved with one outbox id. The child's consumer has a 5 s session (ServiceChildProcess), so the
+ * cdp.events.resolved with one outbox id. The child's consumer has a short session (ServiceChildProcess), so the
  * restarted instance gets the partitions seconds after the kill.
  */
 describe('identity-resolver under kill -9 (embedded broker and Postgres)', () => {

@@ -19,7 +19,7 @@ const N = 3_000;
  * kill -9 of a validation process in the middle of a stream, then a new one on the same schema: every event is
  * accepted exactly once (report counters, dedupe keys), none is counted as a duplicate of itself, and every
  * messageId reaches cdp.events.valid (a republished copy carries the same tessera-msg-id, which consumers skip).
- * The child's consumer has a 5 s session (ServiceChildProcess), so the new instance gets the partitions seconds
+ * The child's consumer has a short session (ServiceChildProcess), so the new instance gets the partitions seconds
  * after the kill.
  */
 describe('validation under kill -9 (embedded broker and Postgres)', () => {

@@ -33,7 +33,7 @@ describe('profile-merger under kill -9 (embedded broker + Postgres, child proces
     schema = await createTestSchema('pm_crash');
   }, 60_000);
 
-  /** The merger's own main.ts in a child process, its consumers with 5 s sessions. */
+  /** The merger's own main.ts in a child process, its consumers with short sessions. */
   // Slices of 100 (the default is 2,000, the whole test input in two slices): many transactions for the kills to land in.
   const startMerger = () =>
     ServiceChildProcess.launch({

@@ -31,7 +31,7 @@ describe('two profile-merger instances in parallel (embedded broker + Postgres, 
     schema = await createTestSchema('pm_parallel');
   }, 60_000);
 
-  /** The merger's own main.ts in a child process, its consumers with 5 s sessions. */
+  /** The merger's own main.ts in a child process, its consumers with short sessions. */
   const startMerger = () => ServiceChildProcess.launch({ service: 'profile-merger', database: schema, brokers: broker.brokers });
 
   afterAll(async () => {

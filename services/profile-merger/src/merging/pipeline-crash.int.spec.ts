@@ -45,7 +45,7 @@ interface KillRecord {
 
 /**
  * Issue 5's crash test: the real identity-resolver and profile-merger (their main.ts, in child processes, with
- * 5 s Kafka sessions) resolve and fold a stream of 50,000 valid events from 3,000 people, while each is
+ * short Kafka sessions) resolve and fold a stream of 50,000 valid events from 3,000 people, while each is
  * SIGKILLed three times at random instants and restarted. Afterwards every person's profile holds exactly the
  * event counts computed from the input: nothing lost, nothing counted twice, nothing dead-lettered.
  */
