@@ -107,13 +107,45 @@ describe('packed outbox rows', () => {
         '0001' +
         '000e746573736572612d6d73672d6964' +
         '00000002c3a9' +
-        '000174' +
+        'ffff' + // the same topic as the message before
         'ffffffff' +
         '0000000101' +
         '0001' +
-        '000e746573736572612d6d73672d6964' +
+        'ffff' + // the same header name
         '0000000169',
     );
+    // A row with every string written out (as before the markers) reads the same.
+    const spelledOut = Buffer.from(
+      '0100000002000174000000016bffffffff0001000e746573736572612d6d73672d696400000002c3a9000174ffffffff00000001010001000e746573736572612d6d73672d69640000000169',
+      'hex',
+    );
+    expect(decodeOutboxBatch(spelledOut)).toEqual(decodeOutboxBatch(packed));
+  });
+
+  it("writes a topic, header name or header value equal to the previous message's in that place as a marker alone", () => {
+    const id = (i: number) => ({ [MessageHeaders.messageId]: `id-${i}` });
+    const headers = (i: number) => ({ 'content-type': 'application/avro', ...id(i), schema: 'cdp.records.raw/v2' });
+    const [one] = pack(new OutboxRowPacker(), [{ topic: 'cdp.records.raw', key: null, value: null, headers: headers(0) }]);
+    const messages = Array.from({ length: 100 }, (_, i) => ({ topic: 'cdp.records.raw', key: null, value: null, headers: headers(i) }));
+    const [row] = pack(new OutboxRowPacker(), messages);
+    // Each later message: the topic's marker, null key and value, the header count, then three names as markers, two
+    // values as markers and the id's value written out (4 bytes for id-1..id-9, 5 for id-10..id-99).
+    const later = 2 + 4 + 4 + 2 + (2 + 4) + (2 + 4) + (2 + 4);
+    expect(row.packed.length - one.packed.length).toBe(99 * later + 9 * 4 + 90 * 5);
+    expect(decodeOutboxBatch(row.packed)).toEqual(messages);
+    // fewer headers than the message before: the places past its own are not referred to
+    const shrinking = [
+      { topic: 't', key: null, value: null, headers: { ...id(1), a: 'x', b: 'y' } },
+      { topic: 't', key: null, value: null, headers: id(2) },
+      { topic: 't', key: null, value: null, headers: { ...id(3), a: 'x', b: 'y' } },
+    ];
+    expect(roundTrip(shrinking)).toEqual(shrinking);
+  });
+
+  it('refuses a repeated string with nothing before it, and a topic or header name too long for its length field', () => {
+    const marker = Buffer.from('0100000001' + 'ffff' + 'ffffffff' + 'ffffffff' + '0000', 'hex');
+    expect(() => decodeOutboxBatch(marker)).toThrow(/repeated string with nothing before it/);
+    expect(() => new OutboxRowPacker().add('t'.repeat(0xffff), null, null, { [MessageHeaders.messageId]: 'i' })).toThrow(RangeError);
   });
 
   it('keeps a header named __proto__ as a header', () => {

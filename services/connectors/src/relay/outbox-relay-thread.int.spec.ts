@@ -49,22 +49,28 @@ describe('the outbox relay on a worker thread (embedded broker + Postgres)', () 
     expectExactlyOnce(run.id, 2_000);
   });
 
-  it('publishes the packed rows the main thread forwarded, without reading them back from the table', async () => {
+  it('publishes the packed rows the main thread moved to it, without reading them back from the table', async () => {
     const compiled = compileStreamPlan({ name: 'rows', mapping: { email: 'email' }, identifierField: 'id' }, 'rows');
     if ('problem' in compiled) throw new Error(compiled.problem.message);
     const origin = { connectionId: 'forwarded', runId: 'run-forwarded', sourceId: 'src-forwarded' };
     const records = new CheckpointBatch();
-    for (const rowKey of ['r-1', 'r-2'])
+    // 40 records: a packed row of over 4 kB, which has an ArrayBuffer of its own (a smaller one is in Node's pool)
+    const rowKeys = Array.from({ length: 40 }, (_, i) => `r-${i + 1}`);
+    for (const rowKey of rowKeys)
       records.add(
         encodeRecord(compiled.plan, origin, 'rows', { rowKey, data: { id: rowKey, email: `${rowKey}@example.com` } }, 0, Date.now()),
       );
+    const rows = records.take().packed;
+    expect(rows.map((r) => r.packed.byteLength > 4096)).toEqual([true]);
     await inTransaction(h.service.app.get<Pool>(SERVICE_PG_POOL), async (tx) => {
-      await writePackedOutbox(tx, await lockWriterLane(tx, 'forwarding-test'), records.take().packed);
+      await writePackedOutbox(tx, await lockWriterLane(tx, 'forwarding-test'), rows);
       // Spoil the stored bytes before they commit: only a relay holding the forwarded row publishes it right.
       await tx.query(`UPDATE kafka_outbox_batches SET packed = '\\x00'::bytea WHERE lane = 'w:forwarding-test'`);
     });
-    const published = await h.recordsOf('run-forwarded', 2);
-    expect(published.map((r) => r.origin!.rowKey).sort()).toEqual(['r-1', 'r-2']);
+    // moved to the relay thread, not copied: this thread's view of it is empty
+    expect(rows[0].packed.byteLength).toBe(0);
+    const published = await h.recordsOf('run-forwarded', 40);
+    expect(published.map((r) => r.origin!.rowKey).sort()).toEqual([...rowKeys].sort());
   });
 
   it('replaces a relay thread that dies mid-run: every row still arrives once', async () => {

