@@ -33,6 +33,9 @@ interface ClaimedRow {
 /** How many unbatched rows per batch slot the bounded head search looks at before the full pass. */
 const HEAD_WINDOW = 4;
 
+/** The advisory lock key of a destination's claimer (the destination id as $1), per schema. */
+export const CLAIM_LOCK_KEY = "hashtext('tessera_delivery_claim:' || current_schema()), hashtext($1)";
+
 export const ABANDONED = 'the worker that held the lease stopped before recording an outcome (crash or lost connection)';
 
 /**
@@ -59,7 +62,7 @@ export class DeliveryClaimRepository {
       // only: the in-flight and retried ones): under ORDER BY ... LIMIT the planner walked the due index instead,
       // through every pending row of the destination, to find none.
       const head = await tx.query<{ locked: boolean; batch_id: string | null }>(
-        `SELECT pg_try_advisory_xact_lock(hashtext('tessera_delivery_claim:' || current_schema()), hashtext($1)) AS locked,
+        `SELECT pg_try_advisory_xact_lock(${CLAIM_LOCK_KEY}) AS locked,
                 ${PREFER_INDEX_PLANS},
                 (SELECT f.batch_id FROM (
                    SELECT batch_id, next_attempt_at FROM deliveries

@@ -2,7 +2,7 @@ import { parseMetaUsersForm, sha256Hex } from '@tessera/destinations';
 import { inTransaction, type SqlExecutor } from '@tessera/kafka';
 import { eventually, RecordingHttpServer } from '@tessera/testing';
 import { DeliveryHarness, READ_TOKEN } from '../test-support/delivery-harness';
-import { ABANDONED } from './delivery-claim.repository';
+import { ABANDONED, CLAIM_LOCK_KEY } from './delivery-claim.repository';
 import { ScriptedReceiver } from '../test-support/scripted-receiver';
 
 /** From a pending row to its final status, against a real local HTTP destination and real Postgres. */
@@ -23,9 +23,7 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
   /** Runs `fn` while no claim of the destination can run (it holds the claimers' advisory lock; a claim then skips). */
   const holdingClaims = <T>(destinationId: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> =>
     inTransaction(h.schema.pool, async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('tessera_delivery_claim:' || current_schema()), hashtext($1))`, [
-        destinationId,
-      ]);
+      await tx.query(`SELECT pg_advisory_xact_lock(${CLAIM_LOCK_KEY})`, [destinationId]);
       return fn(tx);
     });
 
