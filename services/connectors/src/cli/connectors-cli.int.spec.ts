@@ -60,7 +60,8 @@ describe('connectors CLI against the service (embedded broker + Postgres)', () =
   });
 
   it('follows a run through a restart of the service: it waits for the service to answer again', async () => {
-    await h.connection('cli-restart', { rows: 300, checkpointEvery: 50, delayMs: 20 });
+    // 6 checkpoints of 0.5 s: the run is still going when the test takes the service away right after it queued
+    await h.connection('cli-restart', { rows: 300, checkpointEvery: 50, delayMs: 500 });
     // A forwarding server stands in for the service's address, so "the service" can go away and come back.
     const port = await freePort();
     const listen = (): Promise<Server> =>
