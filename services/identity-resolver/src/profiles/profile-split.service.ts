@@ -5,7 +5,8 @@ import { inTransaction, lockWriterLane, writeOutbox, type SqlExecutor } from '@t
 import type { Pool } from '@tessera/persistence';
 import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import { identifierLockKey, profileLockKey, sortedDistinct } from '../graph/identity-lock-keys';
-import { formatIdentifier, identifierKey, type Identifier } from '../resolution/identifier';
+import { formatIdentifier, identifierKey, IdentifierTypes, type Identifier } from '../resolution/identifier';
+import { emailHashOf } from '../resolution/identifier-extractor';
 import { itemIdentifierKey } from '../resolution/item-identifier-key';
 
 export interface SplitResult {
@@ -32,10 +33,14 @@ export class ProfileSplitService {
   constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool) {}
 
   split(profileId: string, identifiers: readonly Identifier[], detail: string | null): Promise<SplitResult> {
-    const moved = [...new Map(identifiers.map((identifier) => [identifierKey(identifier), identifier])).values()];
-    if (moved.length === 0) throw new BadRequestException('identifiers must name at least one identifier to move');
+    const requested = distinct(identifiers);
+    if (requested.length === 0) throw new BadRequestException('identifiers must name at least one identifier to move');
+    // An email's hash came with it (identifier-extractor.ts) and is the same person's: it moves along when the
+    // profile holds it, else every item that brought the email would also hold the hash and stay behind.
+    const derived = requested.filter((i) => i.type === IdentifierTypes.Email).flatMap((i) => emailHashOf(i.value) ?? []);
+    const asked = distinct([...requested, ...derived]);
     return inTransaction(this.pool, async (tx) => {
-      await this.lock(tx, sortedDistinct(moved.map(identifierLockKey)));
+      await this.lock(tx, sortedDistinct(asked.map(identifierLockKey)));
       await this.lock(tx, [profileLockKey(profileId)]);
 
       const { rows: profiles } = await tx.query<{ merged_into: string | null }>('SELECT merged_into FROM profiles WHERE profile_id = $1', [
@@ -45,17 +50,18 @@ export class ProfileSplitService {
       if (profiles[0].merged_into)
         throw new ConflictException(`profile ${profileId} was merged into ${profiles[0].merged_into}; split that profile instead`);
 
-      const types = moved.map((i) => i.type);
-      const values = moved.map((i) => i.value);
       const { rows: owned } = await tx.query<{ identifier_type: string; value: string }>(
         `SELECT i.identifier_type, i.value FROM unnest($1::text[], $2::text[]) AS k(identifier_type, value)
            JOIN identifiers i ON i.identifier_type = k.identifier_type AND i.value = k.value WHERE i.profile_id = $3`,
-        [types, values, profileId],
+        [asked.map((i) => i.type), asked.map((i) => i.value), profileId],
       );
       const ownedKeys = new Set(owned.map((row) => identifierKey({ type: row.identifier_type, value: row.value })));
-      const foreign = moved.filter((identifier) => !ownedKeys.has(identifierKey(identifier)));
+      const foreign = requested.filter((identifier) => !ownedKeys.has(identifierKey(identifier)));
       if (foreign.length > 0)
         throw new BadRequestException(`not identifiers of profile ${profileId}: ${foreign.map(formatIdentifier).join(', ')}`);
+      const moved = asked.filter((identifier) => ownedKeys.has(identifierKey(identifier)));
+      const types = moved.map((i) => i.type);
+      const values = moved.map((i) => i.value);
       const { rows: counts } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM identifiers WHERE profile_id = $1', [
         profileId,
       ]);
@@ -116,4 +122,8 @@ export class ProfileSplitService {
   private async lock(tx: SqlExecutor, keys: readonly bigint[]): Promise<void> {
     await tx.query('SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k', [keys.map(String)]);
   }
+}
+
+function distinct(identifiers: readonly Identifier[]): Identifier[] {
+  return [...new Map(identifiers.map((identifier) => [identifierKey(identifier), identifier])).values()];
 }

@@ -79,6 +79,12 @@ function identifierTypeOfTag(tag: string): string | undefined {
   return KNOWN_TYPES.has(type) ? type : `external:${type}`;
 }
 
+/** The email_sha256 identifier an email (trimmed, lower-cased) yields, if it looks like an address. */
+export function emailHashOf(email: string): Identifier | undefined {
+  if (!email.includes('@')) return undefined;
+  return { type: IdentifierTypes.EmailSha256, value: createHash('sha256').update(email, 'utf8').digest('hex') };
+}
+
 /** Collects distinct, non-empty identifiers in first-seen order. */
 class IdentifierSet {
   private readonly byKey = new Map<string, Identifier>();
@@ -95,7 +101,8 @@ class IdentifierSet {
     const email = lowerString(raw);
     if (email === undefined) return;
     this.add(IdentifierTypes.Email, email);
-    if (email.includes('@')) this.add(IdentifierTypes.EmailSha256, createHash('sha256').update(email, 'utf8').digest('hex'));
+    const hash = emailHashOf(email);
+    if (hash) this.add(hash.type, hash.value);
   }
 
   list(): Identifier[] {
