@@ -6,6 +6,12 @@
 
 export type DestinationKind = 'webhook' | 'file' | 'kafka' | 'meta_audience' | 'google_customer_match';
 
+/**
+ * Kinds that hold people as hashed emails and phone numbers (ad audiences), not as profile ids: profiles that share
+ * an email are one entry there, and a member's new email or phone reaches the audience only when it is sent.
+ */
+export const IDENTIFIER_MATCHED_KINDS: ReadonlySet<DestinationKind> = new Set(['meta_audience', 'google_customer_match']);
+
 /** add/remove follow segment enters and exits; upsert carries the member's mapped fields whenever the profile changes. */
 export type DeliveryAction = 'add' | 'remove' | 'upsert';
 

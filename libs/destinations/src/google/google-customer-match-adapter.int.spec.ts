@@ -56,7 +56,7 @@ describe('GoogleCustomerMatchAdapter against a local Google Ads API stand-in', (
       '/v21/customers/1234567890/offlineUserDataJobs/2:addOperations',
       '/v21/customers/1234567890/offlineUserDataJobs/2:run',
     ]);
-    const [create, add, , , removeAdd] = server.requests;
+    const [create, removeAdd, , , add] = server.requests; // removes go first
     expect(create.headers).toMatchObject({
       authorization: 'Bearer ya29.test-token',
       'developer-token': 'dev-token-123',

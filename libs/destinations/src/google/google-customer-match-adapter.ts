@@ -37,7 +37,8 @@ export class GoogleCustomerMatchAdapter implements DestinationAdapter {
     const byItem = new Map(operations.map((o) => [o.item, o]));
     const creates = operations.filter((o) => 'create' in o.operation).map((o) => o.item);
     const removes = operations.filter((o) => 'remove' in o.operation).map((o) => o.item);
-    for (const items of [creates, removes]) {
+    // Removes first: when two profiles of one person (a merge) are in one batch, the add decides what stays.
+    for (const items of [removes, creates]) {
       for (const chunk of chunks(items, this.maxBatchSize)) {
         await sendSplitting(
           chunk,

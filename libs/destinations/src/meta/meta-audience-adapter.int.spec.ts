@@ -33,7 +33,7 @@ describe('MetaAudienceAdapter against a local Graph API stand-in', () => {
       deliveryItem(3, { action: 'remove', identifiers: { phone: ['+44 20 7031 3000'] } }),
     ];
     expect(await meta().send(deliveryBatch('mb-1', items), noAbort())).toEqual({ outcome: 'delivered', status: 200 });
-    const [add, remove] = server.requests;
+    const [remove, add] = server.requests; // removes go first
     expect([add.method, add.path, remove.method, remove.path]).toEqual(['POST', '/v21.0/1234/users', 'DELETE', '/v21.0/1234/users']);
     expect(add.headers.authorization).toBe('Bearer EAAB-test-token');
     expect(add.headers['content-type']).toBe('application/x-www-form-urlencoded');

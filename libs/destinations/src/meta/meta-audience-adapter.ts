@@ -36,9 +36,10 @@ export class MetaAudienceAdapter implements DestinationAdapter {
     const byItem = new Map(rows.map((r) => [r.item, r]));
     const adds = rows.filter((r) => r.item.action !== 'remove').map((r) => r.item);
     const removes = rows.filter((r) => r.item.action === 'remove').map((r) => r.item);
+    // Removes first: when two profiles of one person (a merge) are in one batch, the add decides what stays.
     for (const [method, items] of [
-      ['POST', adds],
       ['DELETE', removes],
+      ['POST', adds],
     ] as const) {
       for (const chunk of chunks(items, this.maxBatchSize)) {
         await sendSplitting(

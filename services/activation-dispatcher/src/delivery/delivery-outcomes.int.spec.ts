@@ -166,7 +166,7 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
             .payload.data.map((row) => (row[0] === hash(ids[0]) ? 'p1' : row[0] === hash(ids[1]) ? 'p2' : 'p3'))
             .join(',')}`,
       );
-      expect(calls).toEqual(['POST p1,p2', 'DELETE p3', 'DELETE p3']);
+      expect(calls).toEqual(['DELETE p3', 'POST p1,p2', 'DELETE p3']); // removes go first
       const attempts = await h.attempts(ids[2]);
       expect(attempts.map((a) => a.outcome)).toEqual(['retry', 'delivered']);
       expect(attempts[1].batch_id).not.toBe(attempts[0].batch_id); // the retried rest is a batch of its own

@@ -8,6 +8,7 @@ const sync = (syncId: string, mode: SyncTarget['mode'], extra: Partial<SyncTarge
   mode,
   mapping: { plan: 'traits.plan' },
   requiredConsent: [],
+  matchesByIdentifiers: false,
   ...extra,
 });
 const profile = (id: string, values: Record<string, unknown>, extra: Partial<ProfileState> = {}): ProfileState => ({
@@ -117,5 +118,62 @@ describe('DeliveryPlanner', () => {
       plan.membership({ ...enter, profileId: p.profileId });
       expect(plan.deliveries.map((d) => [d.status, d.reason])).toEqual([['suppressed', reason]]);
     }
+  });
+
+  describe('audiences (destinations that match people by email and phone)', () => {
+    const audience = sync('g', 'add_remove', { matchesByIdentifiers: true });
+    const hook = sync('w', 'add_remove');
+    const withIds = (id: string, identifiers: Array<{ type: string; value: string }>, extra: Partial<ProfileState> = {}) =>
+      ({
+        ...applySnapshot(emptyProfile(id), {
+          profileId: id,
+          version: 3,
+          status: 'active',
+          mergedInto: null,
+          values: '{}',
+          identifiers,
+          isTest: false,
+        }),
+        ...extra,
+      }) as ProfileState;
+
+    it("a merged profile's remove is not sent to an audience that holds its survivor, and says why; a webhook still gets it", () => {
+      const merged = withIds('m', [{ type: 'email', value: 'eve@x.io' }], { status: 'merged', mergedInto: 's' });
+      const present = [presentKey('g', 'm'), presentKey('w', 'm'), presentKey('g', 's'), presentKey('w', 's')];
+      const plan = planner([audience, hook], [merged], { members: ['m'], present });
+      plan.reconcile('m', ['profile', 3], 2_000);
+      expect(lines(plan)).toEqual([
+        "g m remove suppressed (not removed: merged into s, which the audience holds with this profile's email and phone)",
+        'w m remove pending (removed: profile merged into s)',
+      ]);
+      expect(plan.presence.get(presentKey('g', 'm'))).toMatchObject({ present: false });
+
+      const exit = planner([audience], [merged], { members: ['m'], present });
+      exit.membership({ ...enter, change: 'exited', profileId: 'm' });
+      expect(lines(exit)).toEqual([
+        "g m remove suppressed (not removed: merged into s, which the audience holds with this profile's email and phone)",
+      ]);
+
+      const alone = planner([audience], [merged], { members: ['m'], present: [presentKey('g', 'm')] });
+      alone.reconcile('m', ['profile', 3], 2_000);
+      expect(lines(alone)).toEqual(['g m remove pending (removed: profile merged into s)']);
+    });
+
+    it("a present member's new email or phone is sent to an audience again (an add), not to a webhook", () => {
+      const before = withIds('s', [{ type: 'phone', value: '+4915123456789' }]);
+      const after = withIds('s', [
+        { type: 'email', value: 'eve@x.io' },
+        { type: 'phone', value: '+4915123456789' },
+      ]);
+      const state = { members: ['s'], present: [presentKey('g', 's'), presentKey('w', 's')], before: [before] };
+      const plan = planner([audience, hook], [after], state);
+      plan.reconcile('s', ['profile', 3], 2_000);
+      expect(lines(plan)).toEqual(['g s add pending']);
+      expect(plan.deliveries[0].payload.identifiers).toEqual({ email: ['eve@x.io'], phone: ['+4915123456789'] });
+
+      const same = planner([audience, hook], [after], { ...state, before: [after] });
+      same.reconcile('s', ['profile', 4], 3_000);
+      expect(lines(same)).toEqual([]);
+    });
   });
 });

@@ -6,12 +6,17 @@ import { sendGate, type DestinationGate, type GateVerdict } from './send-gate';
 
 export type SyncMode = 'add_remove' | 'upsert' | 'mirror';
 
+/** The identifier types audiences match people on (matchKeys in libs/destinations). */
+const MATCHED_TYPES = ['email', 'phone'] as const;
+
 /** An enabled sync with what its destination requires. */
 export interface SyncTarget extends DestinationGate {
   syncId: string;
   segmentId: string;
   mode: SyncMode;
   mapping: FieldMapping;
+  /** The destination holds people as hashed emails and phones (IDENTIFIER_MATCHED_KINDS), not as profile ids. */
+  matchesByIdentifiers: boolean;
 }
 
 export interface MembershipEvent {
@@ -101,7 +106,7 @@ export class DeliveryPlanner {
       if (sync.mode === 'mirror') continue;
       const present = this.isPresent(sync, profile.profileId);
       if (event.change === 'exited') {
-        if (sync.mode === 'add_remove' && present) this.enqueue(sync, profile, 'remove', { send: true }, identity, event.at);
+        if (sync.mode === 'add_remove' && present) this.remove(sync, profile, identity, event.at);
         continue;
       }
       if (sync.mode === 'add_remove' && present) continue;
@@ -127,19 +132,42 @@ export class DeliveryPlanner {
           profileId,
           reason: verdict.reason,
         });
-        if (present) this.enqueue(sync, profile, 'remove', { send: true }, identity, at, `removed: ${verdict.reason}`);
+        if (present) this.remove(sync, profile, identity, at, `removed: ${verdict.reason}`);
         continue;
       }
       if (!member || sync.mode === 'mirror') continue;
       if (!present) this.enqueue(sync, profile, sync.mode === 'upsert' ? 'upsert' : 'add', verdict, identity, at);
-      else if (
-        sync.mode === 'upsert' &&
-        !this.sentHere.has(presentKey(sync.syncId, profileId)) &&
-        mappedFieldsChanged(sync.mapping, before, profile)
-      ) {
-        this.enqueue(sync, profile, 'upsert', verdict, identity, at);
+      else if (!this.sentHere.has(presentKey(sync.syncId, profileId)) && this.worthResending(sync, before, profile)) {
+        this.enqueue(sync, profile, sync.mode === 'upsert' ? 'upsert' : 'add', verdict, identity, at);
       }
     }
+  }
+
+  /**
+   * An upsert sync resends when a mapped field changed; an audience also when the member's email or phone (the
+   * first of each, what the platforms match on) changed, or it would never learn them: a new address, or those a
+   * merge brought.
+   */
+  private worthResending(sync: SyncTarget, before: ProfileState, profile: ProfileState): boolean {
+    if (sync.mode === 'upsert' && mappedFieldsChanged(sync.mapping, before, profile)) return true;
+    return sync.matchesByIdentifiers && MATCHED_TYPES.some((type) => before.identifiers[type]?.[0] !== profile.identifiers[type]?.[0]);
+  }
+
+  /**
+   * Takes a present profile out of a sync's destination. An audience holds a merged profile and its survivor as one
+   * entry (the survivor now holds its email and phone), so while the survivor is there the remove is not sent,
+   * and the log says why.
+   */
+  private remove(sync: SyncTarget, profile: ProfileState, identity: ReadonlyArray<string | number>, at: number, note?: string): void {
+    const survivor = profile.status === 'merged' ? profile.mergedInto : null;
+    if (!sync.matchesByIdentifiers || survivor === null || !this.isPresent(sync, survivor)) {
+      this.enqueue(sync, profile, 'remove', { send: true }, identity, at, note);
+      return;
+    }
+    const reason = `not removed: merged into ${survivor}, which the audience holds with this profile's email and phone`;
+    this.enqueue(sync, profile, 'remove', { send: false, reason }, identity, at);
+    const key = presentKey(sync.syncId, profile.profileId);
+    this.presence.set(key, { syncId: sync.syncId, profileId: profile.profileId, present: false });
   }
 
   /** A delivery decided elsewhere (a mirror's diff), checked and recorded like the others. */

@@ -1,3 +1,4 @@
+import { IDENTIFIER_MATCHED_KINDS, type DestinationKind } from '@tessera/destinations';
 import type { SqlExecutor } from '@tessera/kafka';
 import type { ProfileState } from '../projection/profile-state';
 import { memberKey, presentKey, type PlanContext, type SyncTarget } from './delivery-planner';
@@ -10,12 +11,13 @@ type SyncRecord = {
   mode: SyncTarget['mode'];
   mapping: SyncTarget['mapping'];
   required_consent: string[];
+  kind: DestinationKind;
 };
 
 /** The enabled syncs (of live destinations) matching a WHERE condition on `s`, with what their destination requires. */
 export async function loadSyncTargets(tx: SqlExecutor, where: string, values: unknown[]): Promise<SyncTarget[]> {
   const { rows } = await tx.query<SyncRecord>(
-    `SELECT s.sync_id, s.segment_id, s.destination_id, s.mode, s.mapping, d.required_consent
+    `SELECT s.sync_id, s.segment_id, s.destination_id, s.mode, s.mapping, d.required_consent, d.kind
        FROM syncs s JOIN destinations d ON d.destination_id = s.destination_id AND d.deleted_at IS NULL
       WHERE s.deleted_at IS NULL AND s.enabled AND (${where})
       ORDER BY s.sync_id`,
@@ -28,6 +30,7 @@ export async function loadSyncTargets(tx: SqlExecutor, where: string, values: un
     mode: r.mode,
     mapping: r.mapping,
     requiredConsent: r.required_consent,
+    matchesByIdentifiers: IDENTIFIER_MATCHED_KINDS.has(r.kind),
   }));
 }
 
@@ -42,6 +45,8 @@ export async function loadPlanContext(
   segmentIds: readonly string[] = [],
 ): Promise<PlanContext> {
   const ids = [...profiles.keys()];
+  // a merged profile's survivor: whether an audience holds it decides whether the merged one's remove is sent
+  const survivors = [...profiles.values()].flatMap((p) => (p.status === 'merged' && p.mergedInto ? [p.mergedInto] : []));
   const syncs = await loadSyncTargets(
     tx,
     `s.segment_id = ANY($1::text[])
@@ -53,8 +58,8 @@ export async function loadPlanContext(
   const rows = await tx.query<{ segment_id: string | null; sync_id: string | null; profile_id: string; present: boolean | null }>(
     `SELECT segment_id, NULL AS sync_id, profile_id, NULL::boolean AS present FROM segment_members WHERE profile_id = ANY($1::text[])
      UNION ALL
-     SELECT NULL, sync_id, profile_id, present FROM sync_members WHERE profile_id = ANY($1::text[])`,
-    [ids],
+     SELECT NULL, sync_id, profile_id, present FROM sync_members WHERE profile_id = ANY($1::text[] || $2::text[])`,
+    [ids, survivors],
   );
   const members = new Set<string>();
   const present = new Map<string, boolean>();

@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
+import { RecordingHttpServer } from '@tessera/testing';
 import { DispatcherHarness } from '../test-support/dispatcher-harness';
+
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * The consumer: memberships and profile changes on the embedded broker become deliveries rows in real Postgres, and
@@ -247,5 +251,54 @@ describe('activation enqueue (embedded broker, real Postgres, real webhook adapt
     const p50 = sorted[Math.floor(sorted.length / 2)];
     console.log(`enqueue -> receiver latency with pollMs ${POLL_MS}: p50 ${p50} ms, max ${sorted.at(-1)} ms (${latencies.join(', ')})`);
     expect(p50).toBeLessThan(POLL_MS / 3);
+  });
+
+  it("an audience keeps a merged profile's entry while its survivor is in it, and learns the email the merge brought", async () => {
+    // a Google Ads stand-in: jobs are created, take their operations and run
+    const google = await new RecordingHttpServer((r) => ({
+      status: 200,
+      body: r.path.endsWith(':create') ? { resourceName: 'customers/1234567890/offlineUserDataJobs/1' } : {},
+    })).start();
+    try {
+      const created = await h.http('POST', '/v1/destinations', {
+        id: 'aud-google',
+        name: 'aud-google',
+        kind: 'google_customer_match',
+        config: { customerId: '1234567890', userListId: '555', baseUrl: google.url() },
+        secrets: { developerToken: 'dev-token-123', accessToken: 'ya29.test-token' },
+      });
+      expect(created.status).toBe(201);
+      await h.sync('aud-gads', 'aud', 'aud-google', 'add_remove');
+      await h.sync('aud-hook', 'aud', 'hook', 'add_remove');
+      const phone = { type: 'phone', value: '+4915123456789' };
+      const email = { type: 'email', value: 'eve@example.com' };
+      await h.profile('sv', {}, { identifiers: [phone] });
+      await h.profile('ab', {}, { identifiers: [email] });
+      for (const id of ['sv', 'ab']) {
+        await h.membership('aud', id, 'entered');
+        await h.waitForLog(id, ['aud-gads add delivered', 'aud-hook add delivered']);
+      }
+      // the merger's two snapshots: the absorbed profile, then the survivor holding both identifiers
+      await h.profile('ab', {}, { status: 'merged', mergedIntoProfileId: 'sv', identifiers: [] });
+      await h.waitForLog('ab', [
+        'aud-gads add delivered',
+        'aud-hook add delivered',
+        'aud-gads remove suppressed',
+        'aud-hook remove delivered',
+      ]);
+      const kept = (await h.deliveries('ab')).find((d) => d.sync_id === 'aud-gads' && d.action === 'remove');
+      expect(kept?.reason).toBe("not removed: merged into sv, which the audience holds with this profile's email and phone");
+      await h.profile('sv', {}, { identifiers: [email, phone] });
+      await h.waitForLog('sv', ['aud-gads add delivered', 'aud-hook add delivered', 'aud-gads add delivered']);
+      const operations = google.requests
+        .filter((r) => r.path.endsWith(':addOperations'))
+        .flatMap((r) => (JSON.parse(r.body) as { operations: Array<Record<string, unknown>> }).operations);
+      expect(operations.map((o) => Object.keys(o)[0])).toEqual(['create', 'create', 'create']);
+      expect(operations[2]).toEqual({
+        create: { userIdentifiers: [{ hashedEmail: sha256Hex('eve@example.com') }, { hashedPhoneNumber: sha256Hex('+4915123456789') }] },
+      });
+    } finally {
+      await google.stop();
+    }
   });
 });
