@@ -77,11 +77,14 @@ describe('createDestinationCatalog', () => {
       { path: '/config/defaultCountry', message: 'is not a country libphonenumber knows: ZZ' },
     ]);
     expect(
-      catalog.validate('google_customer_match', { customerId: '123-456-7890', userListId: '5' }, { developerToken: 'dev-token-123' }),
-    ).toEqual([{ path: '/config/customerId', message: 'must match pattern "^\\d{10}$"' }]);
-    expect(
-      catalog.validate('google_customer_match', { customerId: '1234567890', userListId: '5' }, { developerToken: 'dev-token-123' }),
-    ).toEqual([{ path: '/secrets/accessToken', message: 'is required (or oauthClientId, oauthClientSecret and oauthRefreshToken)' }]);
+      catalog.validate('google_customer_match', { customerId: '12-3456-7890', userListId: '5' }, { developerToken: 'dev-token-123' }),
+    ).toEqual([{ path: '/config/customerId', message: 'must match pattern "^(\\d{10}|\\d{3}-\\d{3}-\\d{4})$"' }]);
+    for (const customerId of ['1234567890', '123-456-7890']) {
+      // the API's bare digits, or the id as the Google Ads UI shows it
+      expect(catalog.validate('google_customer_match', { customerId, userListId: '5' }, { developerToken: 'dev-token-123' })).toEqual([
+        { path: '/secrets/accessToken', message: 'is required (or oauthClientId, oauthClientSecret and oauthRefreshToken)' },
+      ]);
+    }
     expect(
       catalog.validate(
         'google_customer_match',

@@ -31,9 +31,9 @@ describe('GoogleCustomerMatchAdapter against a local Google Ads API stand-in', (
   const google = () =>
     new GoogleCustomerMatchAdapter(
       {
-        customerId: '1234567890',
+        customerId: '123-456-7890', // as the Google Ads UI shows it: the API gets the digits
         userListId: '555',
-        loginCustomerId: '9999999999',
+        loginCustomerId: '999-999-9999',
         baseUrl: server.url(''),
         defaultCountry: 'US',
         consent: { adUserData: 'GRANTED', adPersonalization: 'GRANTED' },

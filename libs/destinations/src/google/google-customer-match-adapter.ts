@@ -5,7 +5,12 @@ import { httpCall, isHttpReply } from '../http/http-call';
 import type { HttpReply } from '../http/http-reply';
 import { GOOGLE_TOKEN_URL, GoogleAccessToken } from './google-access-token';
 import { classifyGoogleReply } from './google-ads-reply';
-import { GOOGLE_DEFAULTS, type GoogleCustomerMatchConfig, type GoogleCustomerMatchSecrets } from './google-customer-match-config';
+import {
+  bareCustomerId,
+  GOOGLE_DEFAULTS,
+  type GoogleCustomerMatchConfig,
+  type GoogleCustomerMatchSecrets,
+} from './google-customer-match-config';
 import { googleOperations, googleRejections, type GoogleOperation, type PartialFailureError } from './google-payload';
 
 /**
@@ -55,7 +60,7 @@ export class GoogleCustomerMatchAdapter implements DestinationAdapter {
   }
 
   private async runJob(operations: GoogleOperation[], context: SendContext): Promise<CallOutcome> {
-    const customer = this.config.customerId;
+    const customer = bareCustomerId(this.config.customerId);
     const created = await this.post(
       `${this.base}/customers/${customer}/offlineUserDataJobs:create`,
       {
@@ -107,7 +112,7 @@ export class GoogleCustomerMatchAdapter implements DestinationAdapter {
         'content-type': 'application/json',
         authorization: `Bearer ${token.token}`,
         'developer-token': this.secrets.developerToken,
-        ...(this.config.loginCustomerId ? { 'login-customer-id': this.config.loginCustomerId } : {}),
+        ...(this.config.loginCustomerId ? { 'login-customer-id': bareCustomerId(this.config.loginCustomerId) } : {}),
       },
       body: JSON.stringify(body),
       timeoutMs: this.config.timeoutMs ?? GOOGLE_DEFAULTS.timeoutMs,

@@ -1,11 +1,11 @@
 import type { ConfigProblem } from '../destination';
 
 export interface GoogleCustomerMatchConfig {
-  /** The Google Ads customer id that owns the list, digits only (no dashes). */
+  /** The Google Ads customer id that owns the list: 10 digits, or as the Google Ads UI shows it (123-456-7890). */
   customerId: string;
   /** The Customer Match user list id. */
   userListId: string;
-  /** A manager account id when the credentials reach the customer through it (login-customer-id header). */
+  /** A manager account id when the credentials reach the customer through it (login-customer-id header), same forms. */
   loginCustomerId?: string;
   /** Google Ads API version. Default v21. */
   apiVersion?: string;
@@ -39,6 +39,12 @@ export const GOOGLE_DEFAULTS = {
   timeoutMs: 60_000,
 } as const;
 
+/** Ten digits; the API takes them bare, the Google Ads UI shows them as 123-456-7890, and users paste either. */
+const CUSTOMER_ID = '^(\\d{10}|\\d{3}-\\d{3}-\\d{4})$';
+
+/** A customer id as the API takes it: digits only. */
+export const bareCustomerId = (id: string): string => id.replace(/-/g, '');
+
 const consentValue = { type: 'string', enum: ['GRANTED', 'DENIED'] } as const;
 
 export const googleCustomerMatchConfigSchema = {
@@ -46,9 +52,9 @@ export const googleCustomerMatchConfigSchema = {
   additionalProperties: false,
   required: ['customerId', 'userListId'],
   properties: {
-    customerId: { type: 'string', pattern: '^\\d{10}$' },
+    customerId: { type: 'string', pattern: CUSTOMER_ID },
     userListId: { type: 'string', pattern: '^\\d{1,20}$' },
-    loginCustomerId: { type: 'string', pattern: '^\\d{10}$' },
+    loginCustomerId: { type: 'string', pattern: CUSTOMER_ID },
     apiVersion: { type: 'string', pattern: '^v\\d+$' },
     baseUrl: { type: 'string', format: 'uri', pattern: '^https?://' },
     defaultCountry: { type: 'string', pattern: '^[A-Z]{2}$' },
