@@ -43,6 +43,30 @@ describe('JsonBodyValidator', () => {
     });
   });
 
+  it('asks for one of the properties when every branch of an anyOf requires a different one', () => {
+    const oneOf = new JsonBodyValidator<{ ids?: string[]; sourceId?: string }>({
+      type: 'object',
+      properties: { ids: { type: 'array', items: { type: 'string' } }, sourceId: { type: 'string' }, limit: { type: 'integer' } },
+      anyOf: [{ required: ['ids'] }, { required: ['sourceId'] }],
+    });
+    expect(rejection(oneOf, { limit: 5 })).toEqual({
+      message: 'body must have one of ids, sourceId',
+      details: [{ path: '', message: 'must have one of ids, sourceId' }],
+    });
+    expect(rejection(oneOf, { sourceId: 7 }).details).toEqual([{ path: '/sourceId', message: 'must be string' }]);
+    // a branch that asks for several properties keeps naming each
+    const either = new JsonBodyValidator<object>({
+      type: 'object',
+      properties: { url: { type: 'string' }, host: { type: 'string' }, user: { type: 'string' } },
+      anyOf: [{ required: ['url'] }, { required: ['host', 'user'] }],
+    });
+    expect(rejection(either, {}).details).toEqual([
+      { path: '/url', message: 'is required' },
+      { path: '/host', message: 'is required' },
+      { path: '/user', message: 'is required' },
+    ]);
+  });
+
   it('escapes / and ~ in a property name it names (RFC 6901), so the pointer is one key', () => {
     expect(rejection(validator, { name: 'a', size: 1, 'a/b~c': true }).details).toEqual([
       { path: '/a~1b~0c', message: 'must NOT have additional properties' },

@@ -48,6 +48,8 @@ export function invalidBody(details: SchemaViolation[], message?: string): BadRe
 
 interface KeyedViolation extends SchemaViolation {
   keyword: string;
+  /** The schema path up to the anyOf branch it failed in (`#/anyOf/2`), if any. */
+  branch?: string;
 }
 
 /**
@@ -62,6 +64,8 @@ function mostSpecific(violations: KeyedViolation[]): SchemaViolation[] {
   let kept = violations.filter((v) => v.keyword !== 'anyOf');
   if (kept.some((v) => v.keyword !== 'type')) kept = kept.filter((v) => v.keyword !== 'type');
   if (kept.length === 0) kept = violations;
+  const alternatives = missingAlternatives(kept);
+  if (alternatives) return [alternatives];
   const depth = (path: string) => path.split('/').length;
   const byPath = new Map<string, string[]>();
   for (const v of [...kept].sort((a, b) => depth(b.path) - depth(a.path))) {
@@ -72,10 +76,30 @@ function mostSpecific(violations: KeyedViolation[]): SchemaViolation[] {
   return [...byPath].map(([path, messages]) => ({ path, message: messages.join(' or ') }));
 }
 
+/**
+ * Branches that each ask for one property of the same object (`anyOf: [{ required: ['ids'] }, { required: ['sourceId'] }]`)
+ * failed together: the sender needs one of them, not to be told that every one "is required".
+ */
+function missingAlternatives(kept: KeyedViolation[]): SchemaViolation | undefined {
+  if (kept.length < 2 || kept.some((v) => v.keyword !== 'required' || v.branch === undefined)) return undefined;
+  if (new Set(kept.map((v) => v.branch)).size !== kept.length) return undefined; // a branch asks for several
+  const parentOf = (path: string) => path.slice(0, path.lastIndexOf('/'));
+  const parent = parentOf(kept[0].path);
+  if (kept.some((v) => parentOf(v.path) !== parent)) return undefined;
+  const names = kept.map((v) =>
+    v.path
+      .slice(parent.length + 1)
+      .replace(/~1/g, '/')
+      .replace(/~0/g, '~'),
+  );
+  return { path: parent, message: `must have one of ${names.join(', ')}` };
+}
+
 function toViolation(error: ErrorObject): KeyedViolation {
   let path = error.instancePath;
   if (error.keyword === 'additionalProperties') path = jsonPointer(path, String(error.params.additionalProperty));
   if (error.keyword === 'required') path = jsonPointer(path, String(error.params.missingProperty));
   const message = error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
-  return { path, message, keyword: error.keyword };
+  const branch = /^(.*\/anyOf\/\d+)\/required$/.exec(error.schemaPath)?.[1];
+  return { path, message, keyword: error.keyword, branch };
 }
