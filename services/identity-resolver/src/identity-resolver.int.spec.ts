@@ -336,6 +336,11 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     expect(split.body.movedItems).toEqual(movedItems);
     expect(split.body.identifiers).toEqual(expect.arrayContaining([movedHash]));
     const newProfileId = split.body.newProfileId as string;
+    const nothingLeft = await api('POST', `/v1/profiles/${newProfileId}/split`, { identifiers: moved }, auth);
+    expect(nothingLeft.status).toBe(400);
+    expect(nothingLeft.body.message).toBe(
+      'a split must leave at least one identifier on the profile (an email takes its email_sha256 along)',
+    );
 
     const [change] = await collector.waitFor(Topics.IdentityMerges, (v) => v.kind === 'split' && v.survivorProfileId === r1.key);
     expect(change.value).toMatchObject({

@@ -65,7 +65,10 @@ export class ProfileSplitService {
       const { rows: counts } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM identifiers WHERE profile_id = $1', [
         profileId,
       ]);
-      if (counts[0].n <= moved.length) throw new BadRequestException('a split must leave at least one identifier on the profile');
+      if (counts[0].n <= moved.length) {
+        const along = moved.length > requested.length ? ' (an email takes its email_sha256 along)' : '';
+        throw new BadRequestException(`a split must leave at least one identifier on the profile${along}`);
+      }
 
       const newProfileId = randomUUID();
       const at = new Date();
