@@ -5,58 +5,33 @@ import { SERVICE_PG_POOL } from '@tessera/service-kit';
 import type { Pool } from 'pg';
 import { ABANDONED, type ClaimedBatch } from './delivery-claim.repository';
 import { deliveryEvents } from './delivery-events';
-import { foldDestinationState } from './destination-state-fold';
 import type { DeliveryStatus, OutcomePlan } from './outcome-plan';
 
 /** How many rows of the batch each status got: only rows still under this claim's lease count. */
 export type AppliedCounts = Partial<Record<DeliveryStatus | 'suppressed', number>>;
 
-/** What one finished send decided, for one claimed batch. */
-export interface FinishedSend {
-  batch: ClaimedBatch;
-  plan: OutcomePlan;
-  nowMs: number;
-  durationMs: number;
-}
-
 /**
- * Writes what attempts decided, in one transaction: each row's new status (only while the row is still leased to
- * its claim: a worker whose lease ran out and was claimed again by another has its late word dropped), its attempt
- * row, the destination's last error or success, and a cdp.activation.deliveries message per record (outbox).
- * Several finished sends of one destination go in one transaction (OutcomeRecorder): each of them would otherwise
- * take the destination's status row and outbox lane in turn, one COMMIT after another.
+ * Writes what one attempt decided, in one transaction: each row's new status (only while the row is still leased
+ * to this claim: a worker whose lease ran out and was claimed again by another has its late word dropped), its
+ * attempt row, the destination's last error or success, and a cdp.activation.deliveries message per record (outbox).
  */
 @Injectable()
 export class DeliveryOutcomeRepository {
   constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool) {}
 
-  /** `sends` are of one destination; answers the counts of each, in their order. */
-  recordAll(sends: readonly FinishedSend[]): Promise<AppliedCounts[]> {
-    const destinationId = sends[0].batch.destinationId;
-    if (sends.some((s) => s.batch.destinationId !== destinationId)) throw new Error('recordAll: sends of one destination only');
+  record(batch: ClaimedBatch, plan: OutcomePlan, nowMs: number, durationMs: number): Promise<AppliedCounts> {
     return inTransaction(this.pool, async (tx) => {
-      await preferIndexPlans(tx); // as in the claim: the batches' rows and attempt rows by key, not by scanning
-      const u = sends.flatMap((s) => s.plan.updates.map((x) => ({ ...x, token: s.batch.leaseToken, nowMs: s.nowMs })));
-      const a = sends.flatMap((s) => s.plan.attempts.map((x) => ({ ...x, nowMs: s.nowMs })));
-      const state = foldDestinationState(sends.map((s) => ({ plan: s.plan, nowMs: s.nowMs })));
-      // One statement for the rows, their attempt rows and the destination's status row (the rows' NOT EXISTS reads
-      // the attempts as they were before it, as when they came second). The status row and, next, the outbox lane
-      // are where one destination's outcomes wait for each other; the recorder already keeps a lane's outcomes to one
-      // transaction at a time (on this replica), so taking the row here adds no wait and saves a round trip.
-      const { rows } = await tx.query<{ delivery_id: string; token: string; status: DeliveryStatus | 'suppressed' }>(
+      await preferIndexPlans(tx); // as in the claim: the batch's rows and attempt rows by key, not by scanning
+      const u = plan.updates;
+      const a = plan.attempts;
+      const error = plan.destinationError;
+      // One statement for the rows and their attempt rows (the rows' NOT EXISTS reads the attempts as they were
+      // before it, as when they came second).
+      const { rows } = await tx.query<{ delivery_id: string; status: DeliveryStatus | 'suppressed' }>(
         `WITH attempts AS (
-           UPDATE delivery_attempts t SET outcome = x.outcome, http_status = x.http_status, error = x.error, finished_at = greatest(t.started_at, to_timestamp(x.now_s))
-             FROM unnest($8::text[], $9::int[], $10::text[], $11::int[], $12::text[], $13::float8[]) AS x(id, attempt, outcome, http_status, error, now_s)
-            WHERE t.delivery_id = x.id AND t.attempt = x.attempt),
-         state AS (
-           INSERT INTO destination_delivery_state AS s (destination_id, last_error, last_error_kind, last_error_status, last_error_at, last_success_at)
-           VALUES ($14, $15, $16, $17, to_timestamp($18), to_timestamp($19))
-           ON CONFLICT (destination_id) DO UPDATE SET
-             last_error = coalesce(EXCLUDED.last_error, s.last_error),
-             last_error_kind = coalesce(EXCLUDED.last_error_kind, s.last_error_kind),
-             last_error_status = CASE WHEN EXCLUDED.last_error IS NULL THEN s.last_error_status ELSE EXCLUDED.last_error_status END,
-             last_error_at = coalesce(EXCLUDED.last_error_at, s.last_error_at),
-             last_success_at = coalesce(EXCLUDED.last_success_at, s.last_success_at))
+           UPDATE delivery_attempts t SET outcome = x.outcome, http_status = x.http_status, error = x.error, finished_at = greatest(t.started_at, to_timestamp($6))
+             FROM unnest($8::text[], $9::int[], $10::text[], $11::int[], $12::text[]) AS x(id, attempt, outcome, http_status, error)
+            WHERE t.delivery_id = x.id AND t.attempt = x.attempt)
          -- withdrawn: the profile lost its permission during this send; what did not get through is suppressed, not
          -- retried nor dead-lettered (delivery-withdrawal.migration.ts)
          UPDATE deliveries d
@@ -68,55 +43,54 @@ export class DeliveryOutcomeRepository {
                 next_attempt_at = coalesce(to_timestamp(u.next_ms / 1000.0), d.next_attempt_at),
                 batch_id = CASE WHEN u.keep_batch THEN d.batch_id ELSE NULL END,
                 lease_until = NULL, lease_token = NULL, updated_at = now(),
-                finished_at = CASE WHEN u.status = 'pending' AND d.withdrawn_reason IS NULL THEN NULL ELSE to_timestamp(u.now_s) END
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::bool[], $6::float8[], $7::text[]) AS u(id, status, reason, next_ms, keep_batch, now_s, token)
-          WHERE d.delivery_id = u.id AND d.lease_token = u.token AND d.status = 'pending'
-          RETURNING d.delivery_id, u.token, d.status`,
+                finished_at = CASE WHEN u.status = 'pending' AND d.withdrawn_reason IS NULL THEN NULL ELSE to_timestamp($6) END
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::bool[]) AS u(id, status, reason, next_ms, keep_batch)
+          WHERE d.delivery_id = u.id AND d.lease_token = $7 AND d.status = 'pending'
+          RETURNING d.delivery_id, d.status`,
         [
           u.map((x) => x.deliveryId),
           u.map((x) => x.status),
           u.map((x) => x.reason),
           u.map((x) => x.nextAttemptAt),
           u.map((x) => x.keepBatch),
-          u.map((x) => x.nowMs / 1000),
-          u.map((x) => x.token),
+          nowMs / 1000,
+          batch.leaseToken,
           a.map((x) => x.deliveryId),
           a.map((x) => x.attempt),
           a.map((x) => x.outcome),
           a.map((x) => x.httpStatus),
           a.map((x) => x.error),
-          a.map((x) => x.nowMs / 1000),
-          destinationId,
-          state.error?.message ?? null,
-          state.error?.kind ?? null,
-          state.error?.httpStatus ?? null,
-          state.errorAtMs === null ? null : state.errorAtMs / 1000,
-          state.successAtMs === null ? null : state.successAtMs / 1000,
         ],
       );
-      const byToken = new Map<string, typeof rows>(sends.map((s) => [s.batch.leaseToken, []]));
-      for (const r of rows) byToken.get(r.token)!.push(r);
-      const applied = sends.map((s) => byToken.get(s.batch.leaseToken)!);
+      // The destination's row and the outbox lane are where one destination's outcomes queue behind each other:
+      // both come last, so each holds them only for the rest of its transaction.
+      await tx.query(
+        `INSERT INTO destination_delivery_state AS s (destination_id, last_error, last_error_kind, last_error_status, last_error_at, last_success_at)
+         VALUES ($1, $2, $3, $4, CASE WHEN $2::text IS NULL THEN NULL ELSE to_timestamp($5) END, CASE WHEN $6 THEN to_timestamp($5) END)
+         ON CONFLICT (destination_id) DO UPDATE SET
+           last_error = coalesce(EXCLUDED.last_error, s.last_error),
+           last_error_kind = coalesce(EXCLUDED.last_error_kind, s.last_error_kind),
+           last_error_status = CASE WHEN EXCLUDED.last_error IS NULL THEN s.last_error_status ELSE EXCLUDED.last_error_status END,
+           last_error_at = coalesce(EXCLUDED.last_error_at, s.last_error_at),
+           last_success_at = coalesce(EXCLUDED.last_success_at, s.last_success_at)`,
+        [batch.destinationId, error?.message ?? null, error?.kind ?? null, error?.httpStatus ?? null, nowMs / 1000, plan.anyDelivered],
+      );
       // a lane per destination: outcomes of different destinations commit side by side
       await writeOutbox(
         tx,
-        await lockWriterLane(tx, `outcomes:${destinationId}`),
-        sends.flatMap((s, i) =>
-          deliveryEvents(
-            destinationId,
-            s.batch.items,
-            s.plan,
-            new Set(applied[i].filter((r) => r.status !== 'suppressed').map((r) => r.delivery_id)),
-            s.durationMs,
-            s.nowMs,
-          ),
+        await lockWriterLane(tx, `outcomes:${batch.destinationId}`),
+        deliveryEvents(
+          batch.destinationId,
+          batch.items,
+          plan,
+          new Set(rows.filter((r) => r.status !== 'suppressed').map((r) => r.delivery_id)),
+          durationMs,
+          nowMs,
         ),
       );
-      return applied.map((batchRows) => {
-        const counts: AppliedCounts = {};
-        for (const r of batchRows) counts[r.status] = (counts[r.status] ?? 0) + 1;
-        return counts;
-      });
+      const counts: AppliedCounts = {};
+      for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
+      return counts;
     });
   }
 

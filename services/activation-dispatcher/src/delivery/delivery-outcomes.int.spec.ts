@@ -48,30 +48,6 @@ describe('delivery outcomes (embedded Postgres, real HTTP destination)', () => {
     ]);
   });
 
-  it('records batches that finish together each under its own lease: delivered, retried and failed side by side', async () => {
-    // four one-record batches in flight at once, answered after the same delay, so their outcomes meet in the recorder
-    receiver.respond('/together', (req, n) => {
-      const profile = req.items[0].profileId;
-      if (profile === 'p3') return { status: 400, body: { error: 'no such user' }, delayMs: 300 };
-      if (profile === 'p2' && n < 4) return { status: 500, delayMs: 300 };
-      return { status: 200, delayMs: 300 };
-    });
-    await h.destination('d-together', { url: receiver.url('/together'), batchSize: 1, concurrency: 4 });
-    const [p1, p2, p3, p4] = await h.enqueue(
-      'd-together',
-      ['p1', 'p2', 'p3', 'p4'].map((profileId) => ({ profileId })),
-    );
-
-    await h.waitForStatus([p1, p2, p4], 'delivered');
-    await h.waitForStatus([p3], 'failed');
-    expect((await h.attempts(p1)).map((a) => a.outcome)).toEqual(['delivered']);
-    expect((await h.attempts(p2)).map((a) => a.outcome)).toEqual(['retry', 'delivered']);
-    expect((await h.attempts(p3)).map((a) => [a.outcome, a.http_status])).toEqual([['terminal', 400]]);
-    expect((await h.row(p3)).reason).toMatch(/no such user/);
-    const { body } = await h.http('GET', '/v1/destinations/d-together/status');
-    expect(body.lastSuccessAt).not.toBeNull();
-  });
-
   it('honours Retry-After: the next attempt waits as long as the destination asked, then carries the same key', async () => {
     receiver.respond('/busy', (_req, n) => (n === 0 ? { status: 429, headers: { 'retry-after': '120' } } : { status: 200 }));
     await h.destination('d-busy', { url: receiver.url('/busy') });

@@ -38,16 +38,7 @@ function laneWith(claimed: Array<ClaimedBatch | null>) {
     maxBatchSize: 100,
     send: () => new Promise<SendResult>((resolve) => sends.push(() => resolve({ outcome: 'delivered' }))),
   };
-  // every write's number of sends; a write waits while `held` is set
-  const outcomes = {
-    writes: [] as number[],
-    held: undefined as Promise<void> | undefined,
-    recordAll: async (finished: readonly unknown[]) => {
-      outcomes.writes.push(finished.length);
-      await outcomes.held;
-      return finished.map(() => ({ delivered: 1 }));
-    },
-  };
+  const outcomes = { record: async () => ({ delivered: 1 }) };
   const logger = { warn: () => undefined } as unknown as Logger;
   const lane = new DestinationLane(
     {
@@ -68,7 +59,7 @@ function laneWith(claimed: Array<ClaimedBatch | null>) {
       logger,
     },
   );
-  return { lane, claims, sends, outcomes };
+  return { lane, claims, sends };
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -106,26 +97,6 @@ describe('DestinationLane claiming', () => {
     await until(() => sends.length === 2);
     expect(claims.calls).toBe(2);
     for (const release of sends) release();
-    await lane.stop(false);
-  });
-});
-
-describe('DestinationLane outcomes', () => {
-  it('records the outcomes of sends that finish while one is being written in one write, not one each', async () => {
-    const { lane, sends, outcomes } = laneWith([batch(100, true), batch(100, true), batch(100, true)]);
-    let open!: () => void;
-    outcomes.held = new Promise((resolve) => (open = resolve));
-    lane.wake();
-    await until(() => sends.length === 3);
-    sends[0]();
-    await until(() => outcomes.writes.length === 1);
-    sends[1]();
-    sends[2]();
-    await until(() => lane.inFlight === 3 && outcomes.writes.length === 1);
-    await new Promise((resolve) => setTimeout(resolve, 10)); // both later outcomes have reached the recorder
-    open();
-    await until(() => lane.inFlight === 0);
-    expect(outcomes.writes).toEqual([1, 2]);
     await lane.stop(false);
   });
 });

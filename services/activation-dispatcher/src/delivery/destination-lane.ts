@@ -21,7 +21,6 @@ import type { OffsetClock } from '@tessera/service-kit';
 import type { DeliveryOutcomeRepository } from './delivery-outcome.repository';
 import type { DeliverySettings } from './delivery-settings';
 import type { DeliveryMetrics } from './metrics';
-import { OutcomeRecorder } from './outcome-recorder';
 import { planOutcome, type DestinationLimits } from './outcome-plan';
 import { TokenBucket } from './token-bucket';
 
@@ -64,7 +63,6 @@ export class DestinationLane {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly policy: IPolicy;
   private readonly bucket: TokenBucket | null;
-  private readonly recorder: OutcomeRecorder;
   private readonly stopping = new AbortController();
   private readonly sends = new Set<Promise<void>>();
   private pumping: Promise<void> | undefined;
@@ -92,7 +90,6 @@ export class DestinationLane {
     );
     this.policy = wrap(this.bulkhead, this.breaker, timeout(settings.attemptTimeoutMs, TimeoutStrategy.Aggressive));
     this.bucket = destination.ratePerSecond ? new TokenBucket(destination.ratePerSecond) : null;
-    this.recorder = new OutcomeRecorder((sends) => deps.outcomes.recordAll(sends));
     this.breaker.onBreak(() => {
       this.openUntil = Date.now() + settings.breakerHalfOpenMs;
       this.wakeAfter(settings.breakerHalfOpenMs);
@@ -216,7 +213,7 @@ export class DestinationLane {
       backoff: { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs },
       random: Math.random,
     });
-    const applied = await this.recorder.record({ batch, plan, nowMs, durationMs });
+    const applied = await this.deps.outcomes.record(batch, plan, nowMs, durationMs);
     if (applied.delivered) metrics.sent.inc({ destination }, applied.delivered);
     if (applied.failed) metrics.failed.inc({ destination, status: 'failed' }, applied.failed);
     if (applied.dead) metrics.failed.inc({ destination, status: 'dead' }, applied.dead);
