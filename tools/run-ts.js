@@ -2,8 +2,7 @@
 // Runs a TypeScript entry point with swc (decorator metadata and tsconfig path aliases included),
 // so `npm start` and `npm run kafka` need no build step.
 const path = require('node:path');
-process.env.SWC_NODE_PROJECT = process.env.SWC_NODE_PROJECT || path.join(__dirname, '..', 'tsconfig.base.json');
-require('@swc-node/register');
+require('./ts-require-hook');
 const entry = process.argv[2];
 if (!entry) {
   console.error('usage: node tools/run-ts.js <entry.ts> [args...]');

@@ -28,11 +28,10 @@ function swappedInFreshProcess(startUp: string, env: NodeJS.ProcessEnv = {}): { 
     const swapped = ${JSON.stringify(SWAPPED)}.filter((id) => require(id)[fast] === true);
     process.stdout.write(JSON.stringify({ swapped, state }));
   `;
-  const out = execFileSync(process.execPath, ['-r', '@swc-node/register', '-e', script], {
+  const out = execFileSync(process.execPath, ['-r', path.join(REPO_ROOT, 'tools', 'ts-require-hook.js'), '-e', script], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH,
-      SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.base.json'),
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       ...env,
     },

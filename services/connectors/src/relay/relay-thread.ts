@@ -92,16 +92,12 @@ export class RelayThread {
 
 /**
  * The thread runs the worker file as this one is run: compiled JavaScript as it is, TypeScript (npm start's swc,
- * jest) through swc's require hook, which a new thread does not inherit.
+ * jest) through tools/run-ts.js's require hook, which a new thread does not inherit.
  */
 function spawnRelayWorker(data: RelayThreadData): Worker {
   const entry = join(__dirname, `outbox-relay.worker${extname(__filename)}`);
   if (extname(__filename) !== '.ts') return new Worker(entry, { workerData: data });
-  const project = process.env.SWC_NODE_PROJECT ?? join(REPOSITORY_ROOT, 'tsconfig.base.json');
-  const code = [
-    `process.env.SWC_NODE_PROJECT = ${JSON.stringify(project)};`,
-    `require(${JSON.stringify(require.resolve('@swc-node/register'))});`,
-    `require(${JSON.stringify(entry)});`,
-  ].join('\n');
+  const hook = join(REPOSITORY_ROOT, 'tools', 'ts-require-hook.js');
+  const code = [`require(${JSON.stringify(hook)});`, `require(${JSON.stringify(entry)});`].join('\n');
   return new Worker(code, { eval: true, workerData: data });
 }
