@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@tessera/destinations';
 import { RecordingHttpServer } from '@tessera/testing';
 import { DispatcherHarness } from '../test-support/dispatcher-harness';
-
-const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * The consumer: memberships and profile changes on the embedded broker become deliveries rows in real Postgres, and
