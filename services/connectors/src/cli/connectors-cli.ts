@@ -99,10 +99,11 @@ export async function runCli(args: string[], options: CliOptions): Promise<numbe
           await call('POST', `/v1/connections/${needTarget('connection id')}/runs`, { fullRefresh: flags.includes('--full-refresh') }),
         );
         out(`run ${run.id} queued (${run.fullRefresh ? 'full refresh' : 'incremental'})`);
-        return flags.includes('--no-follow') ? 0 : await follow(run.id, call, options, out);
+        // The service has just answered the POST, so a failure right after it is a restart, not a wrong address.
+        return flags.includes('--no-follow') ? 0 : await follow(run.id, call, options, out, true);
       }
       case 'follow':
-        return await follow(needTarget('run id'), call, options, out);
+        return await follow(needTarget('run id'), call, options, out, false);
       default:
         out(USAGE);
         return command === undefined || command === 'help' ? 0 : 2;
@@ -118,10 +119,11 @@ async function follow(
   call: (method: string, path: string) => Promise<{ status: number; body: Json }>,
   options: CliOptions,
   out: (line?: string) => void,
+  serviceAnswered: boolean,
 ): Promise<number> {
   const samples: ProgressSample[] = [];
   let lastPrinted = 0;
-  let answered = false;
+  let answered = serviceAnswered;
   let unreachableSince: number | null = null;
   for (;;) {
     // A service that answered before and then went away is being restarted (a deploy, a crash): its run resumes
