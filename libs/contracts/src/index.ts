@@ -10,5 +10,6 @@ export { ContractHeaders, AVRO_SINGLE_OBJECT_CONTENT_TYPE, contractHeaders } fro
 export { SINGLE_OBJECT_MAGIC, SINGLE_OBJECT_HEADER_LENGTH, parseSingleObject, type SingleObjectParts } from './avro/single-object-encoding';
 export { rabinFingerprint64, rabinFingerprintBytes } from './avro/rabin-fingerprint';
 export { rejectedOrigin, type RejectedOrigin } from './rejected-origin';
+export { REJECTION_REASONS } from './rejection-reasons';
 export { PROFILE_VALUE_NAMES, PROFILE_VALUE_PREFIXES, isProfileValueName, unknownProfileValueMessage } from './profile-values';
 export { parseIsoTimestamp } from './iso-timestamp';

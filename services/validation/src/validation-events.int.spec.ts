@@ -168,5 +168,12 @@ describe('validation service (embedded broker and Postgres, real HTTP): events, 
     // Already replayed: a second replay by filter selects nothing.
     expect((await api('POST', '/v1/rejections/replay', { sourceId: source })).body).toEqual({ replayed: 0, rejectionIds: [] });
     expect((await api('POST', '/v1/rejections/replay', {})).status).toBe(400);
+    // A misspelt reason is refused, not taken as a filter that matches nothing.
+    const misspelt = await api('POST', '/v1/rejections/replay', { reason: 'unplanned' });
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.body.message).toMatch(/^body\/reason must be one of undecodable, .*unplanned_event/);
+    const browse = await api('GET', `/v1/rejections?reason=unplanned`);
+    expect(browse.status).toBe(400);
+    expect(browse.body.message).toMatch(/^reason must be one of undecodable, .*, got "unplanned"$/);
   }, 40_000);
 });

@@ -36,6 +36,14 @@ describe('JsonBodyValidator', () => {
     expect(body.message).toMatch(/^body\/(name|size|extra) must/);
   });
 
+  it('names the allowed values of an enum', () => {
+    const modes = new JsonBodyValidator({ type: 'object', properties: { mode: { enum: ['add', 'mirror', 3] } } });
+    expect(rejection(modes, { mode: 'upsert' })).toEqual({
+      message: 'body/mode must be one of add, mirror, 3',
+      details: [{ path: '/mode', message: 'must be one of add, mirror, 3' }],
+    });
+  });
+
   it('names a missing field at its own path', () => {
     expect(rejection(validator, { name: 'a' })).toEqual({
       message: 'body/size is required',

@@ -99,7 +99,13 @@ function toViolation(error: ErrorObject): KeyedViolation {
   let path = error.instancePath;
   if (error.keyword === 'additionalProperties') path = jsonPointer(path, String(error.params.additionalProperty));
   if (error.keyword === 'required') path = jsonPointer(path, String(error.params.missingProperty));
-  const message = error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid');
   const branch = /^(.*\/anyOf\/\d+)\/required$/.exec(error.schemaPath)?.[1];
-  return { path, message, keyword: error.keyword, branch };
+  return { path, message: messageOf(error), keyword: error.keyword, branch };
+}
+
+/** Ajv's enum message ("must be equal to one of the allowed values") leaves the sender guessing what those are. */
+function messageOf(error: ErrorObject): string {
+  if (error.keyword === 'required') return 'is required';
+  if (error.keyword === 'enum') return `must be one of ${(error.params.allowedValues as unknown[]).map(String).join(', ')}`;
+  return error.message ?? 'is invalid';
 }

@@ -110,7 +110,7 @@ describe('POST /v1/records (real HTTP, embedded broker and Postgres)', () => {
     [
       { records: [{ recordId: 'r', attributes: {} }], mapping: { End: { to: 'end_date', cast: 'uuid' } } },
       '/mapping/End/cast',
-      'must be equal to one of the allowed values',
+      'must be one of date, number, boolean',
     ],
     [{ records: [{ recordId: 'r', attributes: {}, mapping: { End: { cast: 'date' } } }] }, '/records/0/mapping/End/to', 'is required'],
     [

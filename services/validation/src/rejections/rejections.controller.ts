@@ -1,5 +1,6 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery, ApiTags, type SchemaObject } from '@nestjs/swagger';
+import { REJECTION_REASONS, type RejectionReason } from '@tessera/contracts';
 import type { Registry } from '@tessera/observability';
 import type { Pool } from '@tessera/persistence';
 import { JsonBodyValidator, METRICS_REGISTRY, pageLimit, SERVICE_PG_POOL } from '@tessera/service-kit';
@@ -13,7 +14,7 @@ interface ReplayBody {
   sourceId?: string;
   connectionId?: string;
   runId?: string;
-  reason?: string;
+  reason?: RejectionReason;
   service?: string;
   from?: string;
   to?: string;
@@ -30,7 +31,7 @@ const REPLAY_BODY_SCHEMA = {
     sourceId: { type: 'string', minLength: 1 },
     connectionId: { type: 'string', minLength: 1 },
     runId: { type: 'string', minLength: 1 },
-    reason: { type: 'string', minLength: 1 },
+    reason: { type: 'string', enum: REJECTION_REASONS },
     service: { type: 'string', minLength: 1 },
     from: { type: 'string' },
     to: { type: 'string' },
@@ -71,7 +72,7 @@ export class RejectionsController {
   @ApiQuery({ name: 'sourceId', required: false })
   @ApiQuery({ name: 'connectionId', required: false, description: "a connectors-service connection: its records' rejections" })
   @ApiQuery({ name: 'runId', required: false, description: 'one sync run of a connection' })
-  @ApiQuery({ name: 'reason', required: false })
+  @ApiQuery({ name: 'reason', required: false, enum: REJECTION_REASONS })
   @ApiQuery({ name: 'service', required: false })
   @ApiQuery({ name: 'from', required: false, description: 'ISO-8601 or epoch ms, inclusive' })
   @ApiQuery({ name: 'to', required: false, description: 'ISO-8601 or epoch ms, exclusive' })
@@ -82,7 +83,7 @@ export class RejectionsController {
       sourceId: query.sourceId || undefined,
       connectionId: query.connectionId || undefined,
       runId: query.runId || undefined,
-      reason: query.reason || undefined,
+      reason: reasonParam(query.reason),
       service: query.service || undefined,
       from: parseInstant('from', query.from),
       to: parseInstant('to', query.to),
@@ -124,6 +125,12 @@ export class RejectionsController {
     this.metrics.replayed.inc(result.replayed);
     return result;
   }
+}
+
+function reasonParam(value: string | undefined): RejectionReason | undefined {
+  if (!value) return undefined;
+  if ((REJECTION_REASONS as readonly string[]).includes(value)) return value as RejectionReason;
+  throw new BadRequestException(`reason must be one of ${REJECTION_REASONS.join(', ')}, got ${JSON.stringify(value.slice(0, 60))}`);
 }
 
 function encodeCursor(cursor: RejectionCursor): string {
