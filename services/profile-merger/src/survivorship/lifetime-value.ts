@@ -23,7 +23,10 @@ export interface LifetimeValue {
   totalMicros: number;
   /** The rates used, by currency (the reporting currency itself needs none). */
   ratesUsed: CurrencyRate[];
-  /** `missing_rate:<CUR>` (counted per currency, left out of the total), `missing_currency`, `refund_without_order`. */
+  /**
+   * `missing_rate:<CUR>` (counted per currency, left out of the total), `missing_currency`, `refund_without_order`,
+   * `missing_amount` (an order without `revenue` or `total`, so a lifetime value that looks low says why).
+   */
   flags: string[];
 }
 
@@ -49,5 +52,6 @@ export function lifetimeValue(totals: OrderTotals, money: MoneyContext): Lifetim
   }
   if (totals.withoutCurrency.orders > 0) value.flags.push('missing_currency');
   if (totals.refundsWithoutOrder > 0) value.flags.push('refund_without_order');
+  if (totals.ordersWithoutAmount > 0) value.flags.push('missing_amount');
   return value;
 }

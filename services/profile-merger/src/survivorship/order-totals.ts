@@ -22,6 +22,8 @@ export interface OrderTotals {
   withoutCurrency: { orders: number; netMicros: number };
   /** Refund events whose order this profile never saw: kept (the order may still arrive), not subtracted. */
   refundsWithoutOrder: number;
+  /** Orders whose event carried no amount (no `revenue` or `total`): counted as orders, adding nothing. */
+  ordersWithoutAmount: number;
   lastOrder: LastOrder | null;
 }
 
@@ -38,6 +40,7 @@ export function orderTotals(book: OrderBook): OrderTotals {
     byCurrency: new Map(),
     withoutCurrency: { orders: 0, netMicros: 0 },
     refundsWithoutOrder: 0,
+    ordersWithoutAmount: 0,
     lastOrder: null,
   };
   const bucket = (currency: string): CurrencyTotal => {
@@ -51,6 +54,7 @@ export function orderTotals(book: OrderBook): OrderTotals {
       continue;
     }
     totals.orderCount += 1;
+    if (order.amountMicros === null) totals.ordersWithoutAmount += 1;
     const amount = order.amountMicros ?? 0;
     if (order.currency === null) {
       totals.withoutCurrency.orders += 1;

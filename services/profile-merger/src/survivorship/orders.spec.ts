@@ -119,6 +119,16 @@ describe('orders and lifetime value (Segment e-commerce spec)', () => {
     });
   });
 
+  it('an order without an amount (no revenue or total) is counted and flagged, so a low lifetime value says why', () => {
+    expect(values([order('m1', 1000, 'o-1', null, 'USD'), order('m2', 2000, 'o-2', 10, 'USD')])).toMatchObject({
+      order_count: 2,
+      revenue_total: 10,
+      revenue_flags: ['missing_amount'],
+    });
+    // a later resend that carries the amount clears the flag
+    expect(values([order('m1', 1000, 'o-1', null, 'USD'), order('m3', 3000, 'o-1', 12, 'USD')])).not.toHaveProperty('revenue_flags');
+  });
+
   it('two profiles holding the same order merge into one order', () => {
     const left = fold([order('m1', 1000, 'o-1', 40, 'USD'), order('m2', 1500, 'o-2', 5, 'USD')]);
     const right = fold([order('m3', 1000, 'o-1', 40, 'USD')]);
