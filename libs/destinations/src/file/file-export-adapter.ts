@@ -22,7 +22,7 @@ export class FileExportAdapter implements DestinationAdapter {
     this.writer = new SegmentWriter({
       directory: config.directory,
       prefix: config.filePrefix ?? destinationId.replace(/[^A-Za-z0-9_-]/g, '_'),
-      encoder: encoderFor(config.format, config.csvColumns),
+      encoder: encoderFor(config.format, config.csvColumns, config.csvEscapeFormulas),
       maxFileBytes: config.maxFileBytes ?? FILE_DEFAULTS.maxFileBytes,
       rotateAfterMs,
       dedupeWindowMs: (config.dedupeWindowHours ?? FILE_DEFAULTS.dedupeWindowHours) * 3_600_000,

@@ -12,6 +12,12 @@ export interface FileExportConfig {
   rotateAfterSeconds?: number;
   /** CSV only: which `fields` become columns, in order. Default: one `identifiers` and one `fields` column of JSON. */
   csvColumns?: string[];
+  /**
+   * CSV only, default true: a text cell starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`, so a trait an
+   * end user typed (`=HYPERLINK(...)`) is not run as a formula when a marketer opens the file in a spreadsheet (OWASP
+   * "CSV injection"). Numbers stay as they are. Turn it off for files only machines read.
+   */
+  csvEscapeFormulas?: boolean;
   /** How long a written batch id is remembered, so a retried batch is not written twice. Default 48 h. */
   dedupeWindowHours?: number;
 }
@@ -34,6 +40,7 @@ export const fileExportConfigSchema = {
     maxFileBytes: { type: 'integer', minimum: 1024 },
     rotateAfterSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 86_400 },
     csvColumns: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, maxItems: 500 },
+    csvEscapeFormulas: { type: 'boolean' },
     dedupeWindowHours: { type: 'number', minimum: 1, maximum: 24 * 30 },
   },
 } as const;

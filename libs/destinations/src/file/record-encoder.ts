@@ -36,12 +36,15 @@ export class NdjsonEncoder implements RecordEncoder {
   }
 }
 
-/** RFC 4180 CSV via csv-stringify (quoting, embedded newlines), one header row per file. */
+/** RFC 4180 CSV via csv-stringify (quoting, embedded newlines, formula escaping), one header row per file. */
 export class CsvEncoder implements RecordEncoder {
   readonly extension = 'csv';
   private readonly columns: string[];
 
-  constructor(private readonly fieldColumns?: readonly string[]) {
+  constructor(
+    private readonly fieldColumns?: readonly string[],
+    private readonly escapeFormulas = true,
+  ) {
     this.columns = [...FIXED_COLUMNS, ...(fieldColumns ?? ['identifiers', 'fields'])];
   }
 
@@ -57,16 +60,18 @@ export class CsvEncoder implements RecordEncoder {
         : [JSON.stringify(item.identifiers), JSON.stringify(item.fields)];
       return [...FIXED_COLUMNS.map((c) => cell(fixed[c])), ...extra];
     });
-    return stringify(rows);
+    return stringify(rows, { escape_formulas: this.escapeFormulas });
   }
 }
 
-function cell(value: unknown): string {
+/** Numbers stay numbers, so formula escaping (text only) leaves a negative amount alone. */
+function cell(value: unknown): string | number {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return value;
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
 
-export function encoderFor(format: FileFormat, csvColumns?: readonly string[]): RecordEncoder {
-  return format === 'csv' ? new CsvEncoder(csvColumns) : new NdjsonEncoder();
+export function encoderFor(format: FileFormat, csvColumns?: readonly string[], csvEscapeFormulas?: boolean): RecordEncoder {
+  return format === 'csv' ? new CsvEncoder(csvColumns, csvEscapeFormulas) : new NdjsonEncoder();
 }
