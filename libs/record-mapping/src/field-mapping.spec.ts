@@ -38,9 +38,23 @@ describe('field mapping', () => {
       expect(jsonSchemaProblems(validate, { End: bad }).map((p) => p.path)).toContain('/End');
   });
 
+  it("carries a number cast's format, and refuses it on another cast", () => {
+    const fields = { Spend: { to: 'spend', cast: 'number' as const, format: '1.234,56' as const } };
+    expect(jsonSchemaProblems(validate, fields)).toEqual([]);
+    expect(splitFieldMapping(fields).casts).toEqual({ Spend: 'number:1.234,56' });
+    for (const bad of [
+      { to: 'x', format: '1.234,56' },
+      { to: 'x', cast: 'date', format: '1 234,56' },
+      { to: 'x', cast: 'number', format: '1.234.56' },
+    ])
+      expect(jsonSchemaProblems(validate, { Spend: bad }).map((p) => p.path)).toContain('/Spend');
+  });
+
   it('parses the casts the contract carries, and nothing else', () => {
     expect(parseCast('number')).toEqual({ cast: 'number' });
     expect(parseCast('date:MM/DD/YYYY')).toEqual({ cast: 'date', format: 'MM/DD/YYYY' });
-    for (const unknown of ['uuid', 'number:DD.MM.YYYY', 'date:D.M.YY', 'date:DD.MM.YYYY:x', '']) expect(parseCast(unknown)).toBeUndefined();
+    expect(parseCast('number:1 234,56')).toEqual({ cast: 'number', format: '1 234,56' });
+    for (const unknown of ['uuid', 'number:DD.MM.YYYY', 'date:1.234,56', 'boolean:1.234,56', 'date:D.M.YY', 'date:DD.MM.YYYY:x', ''])
+      expect(parseCast(unknown)).toBeUndefined();
   });
 });

@@ -21,6 +21,14 @@ export type FieldCast = (typeof FIELD_CASTS)[number];
  */
 export const DATE_FORMATS = ['DD.MM.YYYY', 'DD/MM/YYYY', 'DD-MM-YYYY', 'MM/DD/YYYY', 'MM-DD-YYYY', 'YYYYMMDD'] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];
+/**
+ * How a number cast reads a source's digit grouping and decimal mark, named by an example. Without one, `.` is the
+ * decimal mark and `,` may group thousands (`1,234.5`); a German or French export writes `1.234,5` or `1 234,5`,
+ * and `1.234` there means one thousand two hundred and thirty-four, so the order must be told, as for dates.
+ */
+export const NUMBER_FORMATS = ['1,234.56', '1.234,56', '1 234,56', "1'234.56"] as const;
+export type NumberFormat = (typeof NUMBER_FORMATS)[number];
+export type CastFormat = DateFormat | NumberFormat;
 
 /** A tag the records contract knows (`email` and `phone` are both descriptive and identifying). */
 export const TAG_PATTERN = `^(${[...SEMANTIC_TAGS, ...IDENTIFIER_TAGS].join('|')}|id:[a-z][a-z0-9_]{0,62})$`;
@@ -31,7 +39,7 @@ export const ATTRIBUTE_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]{0,63}$';
  * Where one source field goes: a tag, or any profile attribute name (`"Tier": "loyalty_tier"`), optionally cast
  * (`{ "to": "contract_end_date", "cast": "date" }`).
  */
-export type FieldTarget = string | { to: string; cast?: FieldCast; format?: DateFormat };
+export type FieldTarget = string | { to: string; cast?: FieldCast; format?: CastFormat };
 export type FieldMapping = Readonly<Record<string, FieldTarget>>;
 
 /** A field mapping as cdp.records.raw carries it (v2): tags, renames to custom attributes, and casts. */
@@ -49,6 +57,13 @@ const target = {
   ],
 } as const;
 
+function formatNeedsCast(formats: readonly string[], cast: FieldCast) {
+  return {
+    if: { required: ['format'], properties: { format: { enum: [...formats] } } },
+    then: { required: ['cast'], properties: { cast: { const: cast } } },
+  } as const;
+}
+
 /** JSON Schema of a field mapping (source field -> target), shared by POST /v1/records and connections. */
 export const FIELD_MAPPING_SCHEMA = {
   type: 'object',
@@ -61,9 +76,9 @@ export const FIELD_MAPPING_SCHEMA = {
         type: 'object',
         additionalProperties: false,
         required: ['to'],
-        properties: { to: target, cast: { enum: [...FIELD_CASTS] }, format: { enum: [...DATE_FORMATS] } },
-        // a format says how to read a date, so it comes with the date cast only
-        dependencies: { format: { required: ['cast'], properties: { cast: { const: 'date' } } } },
+        properties: { to: target, cast: { enum: [...FIELD_CASTS] }, format: { enum: [...DATE_FORMATS, ...NUMBER_FORMATS] } },
+        // a format says how to read a date or a number, so it comes with that cast only
+        allOf: [formatNeedsCast(DATE_FORMATS, 'date'), formatNeedsCast(NUMBER_FORMATS, 'number')],
       },
     ],
   },
@@ -85,10 +100,14 @@ export function splitFieldMapping(fields: FieldMapping): RecordMappingParts {
   return parts;
 }
 
-/** A cast as the records contract carries it (`date`, `date:DD.MM.YYYY`), or undefined for one this version lacks. */
-export function parseCast(text: string): { cast: FieldCast; format?: DateFormat } | undefined {
+export type ParsedCast = { cast: 'date'; format?: DateFormat } | { cast: 'number'; format?: NumberFormat } | { cast: 'boolean' };
+
+/** A cast as the records contract carries it (`date`, `date:DD.MM.YYYY`, `number:1.234,56`), or undefined for one this version lacks. */
+export function parseCast(text: string): ParsedCast | undefined {
   const [cast, format, ...rest] = text.split(':');
   if (rest.length > 0 || !(FIELD_CASTS as readonly string[]).includes(cast)) return undefined;
   if (format === undefined) return { cast: cast as FieldCast };
-  return cast === 'date' && (DATE_FORMATS as readonly string[]).includes(format) ? { cast, format: format as DateFormat } : undefined;
+  if (cast === 'date' && (DATE_FORMATS as readonly string[]).includes(format)) return { cast, format: format as DateFormat };
+  if (cast === 'number' && (NUMBER_FORMATS as readonly string[]).includes(format)) return { cast, format: format as NumberFormat };
+  return undefined;
 }

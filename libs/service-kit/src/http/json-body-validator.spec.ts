@@ -36,12 +36,13 @@ describe('JsonBodyValidator', () => {
     expect(body.message).toMatch(/^body\/(name|size|extra) must/);
   });
 
-  it('names the allowed values of an enum', () => {
-    const modes = new JsonBodyValidator({ type: 'object', properties: { mode: { enum: ['add', 'mirror', 3] } } });
+  it('names the allowed values of an enum and a const', () => {
+    const modes = new JsonBodyValidator({ type: 'object', properties: { mode: { enum: ['add', 'mirror', 3] }, kind: { const: 'date' } } });
     expect(rejection(modes, { mode: 'upsert' })).toEqual({
       message: 'body/mode must be one of add, mirror, 3',
       details: [{ path: '/mode', message: 'must be one of add, mirror, 3' }],
     });
+    expect(rejection(modes, { kind: 'number' }).message).toBe('body/kind must be "date"');
   });
 
   it('names a missing field at its own path', () => {

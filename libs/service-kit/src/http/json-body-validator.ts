@@ -103,9 +103,10 @@ function toViolation(error: ErrorObject): KeyedViolation {
   return { path, message: messageOf(error), keyword: error.keyword, branch };
 }
 
-/** Ajv's enum message ("must be equal to one of the allowed values") leaves the sender guessing what those are. */
+/** Ajv's enum and const messages ("must be equal to one of the allowed values") leave the sender guessing what those are. */
 function messageOf(error: ErrorObject): string {
   if (error.keyword === 'required') return 'is required';
   if (error.keyword === 'enum') return `must be one of ${(error.params.allowedValues as unknown[]).map(String).join(', ')}`;
+  if (error.keyword === 'const') return `must be ${JSON.stringify(error.params.allowedValue)}`;
   return error.message ?? 'is invalid';
 }

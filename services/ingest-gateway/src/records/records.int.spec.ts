@@ -116,7 +116,7 @@ describe('POST /v1/records (real HTTP, embedded broker and Postgres)', () => {
     [
       { records: [{ recordId: 'r', attributes: {} }], mapping: { End: { to: 'end_date', cast: 'number', format: 'DD.MM.YYYY' } } },
       '/mapping/End/cast',
-      'must be equal to constant',
+      'must be "date"',
     ],
     [
       { records: [{ recordId: 'r', attributes: {}, mapping: { Tier: 'loyalty tier' } }] },

@@ -55,6 +55,33 @@ describe('castValue', () => {
   });
 
   it.each([
+    ['1.234,50', '1.234,56', 1234.5],
+    ['-1.234.567', '1.234,56', -1234567],
+    ['1.234', '1.234,56', 1234],
+    ['12,5', '1.234,56', 12.5],
+    ['1234,5', '1.234,56', 1234.5],
+    ['1 234,5', '1 234,56', 1234.5],
+    ['1\u00a0234\u00a0567,25', '1 234,56', 1234567.25],
+    ['1\u202f234', '1 234,56', 1234],
+    ["1'234.5", "1'234.56", 1234.5],
+    ['1,234.5', '1,234.56', 1234.5],
+    [99.5, '1.234,56', 99.5],
+  ] as const)('number %j as %s -> %j', (input, format, expected) => {
+    expect(castValue(input, 'number', format)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([
+    ['1,234.5', '1.234,56'],
+    ['1.23', '1.234,56'],
+    ['12.345,6.7', '1.234,56'],
+    ['1 23,4', '1 234,56'],
+    ['1e3', '1.234,56'],
+    ["1'23.4", "1'234.56"],
+  ] as const)('refuses %j as a number as %s, naming the format', (input, format) => {
+    expect(castValue(input, 'number', format)).toEqual({ ok: false, detail: `${JSON.stringify(input)} is not a number as ${format}` });
+  });
+
+  it.each([
     ['TRUE', true],
     ['yes', true],
     ['Y', true],

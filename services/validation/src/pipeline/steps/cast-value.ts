@@ -1,4 +1,4 @@
-import type { DateFormat, FieldCast } from '@tessera/record-mapping';
+import type { CastFormat, DateFormat, FieldCast, NumberFormat } from '@tessera/record-mapping';
 import { parseIsoTimestamp } from '@tessera/contracts';
 
 /** A cast's outcome: the converted value, `absent` (an empty value: no information), or why it cannot be cast. */
@@ -17,6 +17,14 @@ const DATE_IN: Readonly<Record<DateFormat, RegExp>> = {
 const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** Thousands grouped by commas, a dot for decimals ("1,234.5"); "12,5" is ambiguous and refused. */
 const GROUPED_NUMBER = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
+/** Each declared grouping: thousands optional (`1234,5` too), grouped by threes when present; the decimal mark as named. */
+const NUMBER_IN: Readonly<Record<NumberFormat, { pattern: RegExp; group: RegExp; decimal: string }>> = {
+  '1,234.56': { pattern: /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/, group: /,/g, decimal: '.' },
+  '1.234,56': { pattern: /^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$/, group: /\./g, decimal: ',' },
+  // a space, or the no-break spaces that spreadsheets and Intl write
+  '1 234,56': { pattern: /^[+-]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,\d+)?$/, group: /[ \u00a0\u202f]/g, decimal: ',' },
+  "1'234.56": { pattern: /^[+-]?(?:\d{1,3}(?:'\d{3})+|\d+)(?:\.\d+)?$/, group: /'/g, decimal: '.' },
+};
 const BOOLEANS: Readonly<Record<string, boolean>> = {
   true: true,
   yes: true,
@@ -68,15 +76,29 @@ function castDate(value: unknown, format?: DateFormat): CastOutcome {
   return { ok: true, value: new Date(instant).toISOString() };
 }
 
-/** number: a finite JSON number, or a numeric string (`"42"`, `"-1.5e3"`, `"1,234.5"` with comma thousands). */
-function castNumber(value: unknown): CastOutcome {
+/**
+ * number: a finite JSON number, or a numeric string (`"42"`, `"-1.5e3"`, `"1,234.5"` with comma thousands); with a
+ * format (`"1.234,56"`), text in exactly that grouping and decimal mark.
+ */
+function castNumber(value: unknown, format?: NumberFormat): CastOutcome {
   if (typeof value === 'number')
     return Number.isFinite(value) ? { ok: true, value } : { ok: false, detail: `${shown(value)} is not a finite number` };
   if (typeof value !== 'string') return { ok: false, detail: `${shown(value)} is not a number` };
   const text = value.trim();
-  if (!PLAIN_NUMBER.test(text) && !GROUPED_NUMBER.test(text))
-    return { ok: false, detail: `${shown(value)} is not a number (digits, optional sign, "." for decimals, "," only between thousands)` };
-  const number = Number(text.replace(/,/g, ''));
+  let normalized: string;
+  if (format !== undefined) {
+    const { pattern, group, decimal } = NUMBER_IN[format];
+    if (!pattern.test(text)) return { ok: false, detail: `${shown(value)} is not a number as ${format}` };
+    normalized = text.replace(group, '').replace(decimal, '.');
+  } else if (PLAIN_NUMBER.test(text) || GROUPED_NUMBER.test(text)) {
+    normalized = text.replace(/,/g, '');
+  } else {
+    return {
+      ok: false,
+      detail: `${shown(value)} is not a number (digits, optional sign, "." for decimals, "," only between thousands; a mapping's "format" such as "1.234,56" reads other groupings)`,
+    };
+  }
+  const number = Number(normalized);
   return Number.isFinite(number) ? { ok: true, value: number } : { ok: false, detail: `${shown(value)} is not a finite number` };
 }
 
@@ -92,10 +114,11 @@ function castBoolean(value: unknown): CastOutcome {
  * Converts one attribute value as its mapping's cast says. null stays null (a source saying "no value any more"), and
  * an empty or blank string is absent (an empty cell says nothing), so neither is ever an error.
  */
-export function castValue(value: unknown, cast: FieldCast, format?: DateFormat): CastOutcome {
+export function castValue(value: unknown, cast: FieldCast, format?: CastFormat): CastOutcome {
   if (value === null) return { ok: true, value: null };
   if (value === undefined || (typeof value === 'string' && value.trim() === '')) return { ok: true, absent: true };
-  if (cast === 'date') return castDate(value, format);
-  if (cast === 'number') return castNumber(value);
+  // parseCast pairs each format with its own cast
+  if (cast === 'date') return castDate(value, format as DateFormat | undefined);
+  if (cast === 'number') return castNumber(value, format as NumberFormat | undefined);
   return castBoolean(value);
 }

@@ -32,7 +32,7 @@ export function applyRenamesAndCasts(
         `attributes.${name}`,
         about,
       );
-    const outcome = castValue(value, parsed.cast, parsed.format);
+    const outcome = castValue(value, parsed.cast, 'format' in parsed ? parsed.format : undefined);
     if (!outcome.ok)
       return dlq(
         'invalid_record',
