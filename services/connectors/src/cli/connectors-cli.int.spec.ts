@@ -1,7 +1,10 @@
-import { ConnectorsHarness } from '../test-support/connectors-harness';
+import { encode, Topics } from '@tessera/contracts';
 import { eventually, freePort } from '@tessera/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { runCli } from './connectors-cli';
+import { ConnectorsHarness } from '../test-support/connectors-harness';
+import { runCli, type CliOptions } from './connectors-cli';
 
 describe('connectors CLI against the service (embedded broker + Postgres)', () => {
   const h = new ConnectorsHarness();
@@ -17,8 +20,23 @@ describe('connectors CLI against the service (embedded broker + Postgres)', () =
       write: (t) => (output += t),
       isTty: false,
       pollMs: 50,
+      settleMs: 200,
     });
     return { code, output };
+  };
+  /** Starts the CLI without waiting for it: its output so far, and its exit code. */
+  const started = (args: string[], options: Partial<CliOptions> = {}) => {
+    const run = { output: '', code: Promise.resolve(0) };
+    run.code = runCli(args, {
+      baseUrl: h.service.url,
+      token: 'test-admin-token',
+      write: (t) => (run.output += t),
+      isTty: false,
+      pollMs: 50,
+      settleMs: 200,
+      ...options,
+    });
+    return run;
   };
 
   it('lists, checks, discovers, runs and follows a run to its end with counts', async () => {
@@ -33,6 +51,39 @@ describe('connectors CLI against the service (embedded broker + Postgres)', () =
     expect(run.output).toMatch(/run \S+ queued \(full refresh\)/);
     expect(run.output).toMatch(/succeeded \[#+\] 100% {2}300\/300 records/);
     expect(run.output).toMatch(/run \S+ succeeded: read 300, emitted 300, rejected 0, disappeared 0\n$/);
+  });
+
+  it("waits for validation's rejections of a run's records before it prints the summary", async () => {
+    await h.connection('cli-rejected', { rows: 3, checkpointEvery: 3 });
+    // generous: the rejection below is produced once the run has ended, and must be counted inside this window
+    const cliRun = started(['run', 'cli-rejected'], { settleMs: 5_000 });
+    await eventually(() => /^succeeded /m.test(cliRun.output), 20_000, 'the run to end');
+    const runId = /^run (\S+) queued/.exec(cliRun.output)![1];
+    const [record] = await h.recordsOf(runId, 3);
+    const producer = new Kafka({ clientId: 'cli-test', brokers: h.broker.brokers, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    try {
+      const original = {
+        topic: Topics.RecordsRaw,
+        value: encode(Topics.RecordsRaw, record),
+        partition: 0,
+        offset: 0,
+        timestamp: Date.now(),
+      };
+      const rejection = { rejectionId: randomUUID(), reason: 'invalid_record' as const, detail: 'cannot be cast', service: 'validation' };
+      const value = encode(Topics.EventsRejected, {
+        ...rejection,
+        itemKind: 'record',
+        messageId: record.messageId,
+        original,
+        rejectedAt: Date.now(),
+      });
+      await producer.send({ topic: Topics.EventsRejected, messages: [{ key: 'k', value }] });
+    } finally {
+      await producer.disconnect();
+    }
+    expect(await cliRun.code).toBe(0);
+    expect(cliRun.output).toMatch(/run \S+ succeeded: read 3, emitted 3, rejected 1, disappeared 0\n$/);
   });
 
   it('exits non-zero with the reason for a failed check, an unknown connection and an unknown command', async () => {
@@ -82,23 +133,20 @@ describe('connectors CLI against the service (embedded broker + Postgres)', () =
         server.listen(port, '127.0.0.1', () => resolve(server));
       });
     let proxy = await listen(true);
-    let output = '';
-    const code = runCli(['run', 'cli-restart'], {
-      baseUrl: `http://127.0.0.1:${port}`,
-      token: 'test-admin-token',
-      write: (t) => (output += t),
-      isTty: false,
-      pollMs: 50,
-    });
-    await eventually(() => output.includes('waiting for it to come back') || /^error:/m.test(output), 20_000, 'the CLI waiting');
-    expect(output).toMatch(/^run \S+ queued \(full refresh\)\n/);
-    expect(output).toContain(
+    const cliRun = started(['run', 'cli-restart'], { baseUrl: `http://127.0.0.1:${port}` });
+    await eventually(
+      () => cliRun.output.includes('waiting for it to come back') || /^error:/m.test(cliRun.output),
+      20_000,
+      'the CLI waiting',
+    );
+    expect(cliRun.output).toMatch(/^run \S+ queued \(full refresh\)\n/);
+    expect(cliRun.output).toContain(
       `the connectors service at http://127.0.0.1:${port} cannot be reached (ECONNREFUSED); waiting for it to come back`,
     );
     proxy = await listen(false);
     try {
-      expect(await code).toBe(0);
-      expect(output).toMatch(/run \S+ succeeded: read 300, emitted 300, rejected 0, disappeared 0\n$/);
+      expect(await cliRun.code).toBe(0);
+      expect(cliRun.output).toMatch(/run \S+ succeeded: read 300, emitted 300, rejected 0, disappeared 0\n$/);
     } finally {
       proxy.close();
     }

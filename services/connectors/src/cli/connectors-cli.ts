@@ -13,6 +13,11 @@ export interface CliOptions {
   pollMs?: number;
   /** How long `follow` waits for a service that went away mid-run to come back (default 120 s: a restart). */
   reconnectMs?: number;
+  /**
+   * After a run that emitted records ends, how long its rejected count must stay unchanged before the summary prints
+   * (default 3 s, at most 10 times that): validation's rejections reach the service after the run's last record.
+   */
+  settleMs?: number;
 }
 
 export const USAGE = `usage: npm run connectors -- <command>
@@ -125,6 +130,8 @@ async function follow(
   let lastPrinted = 0;
   let answered = serviceAnswered;
   let unreachableSince: number | null = null;
+  const settleMs = options.settleMs ?? 3_000;
+  let settling = null as { rejected: number; since: number; until: number } | null;
   for (;;) {
     // A service that answered before and then went away is being restarted (a deploy, a crash): its run resumes
     // from the last checkpoint, so the CLI waits for it rather than leaving the engineer without the outcome.
@@ -150,10 +157,21 @@ async function follow(
     samples.push({ atMs: Date.now(), read: run.recordsRead });
     if (samples.length > 200) samples.shift();
     const line = runProgressLine(run, recordsPerSecond(samples));
-    if (options.isTty) options.write(`\r\u001b[2K${line}`);
-    else if (Date.now() - lastPrinted >= 5_000 || TERMINAL.has(run.state)) {
-      out(line);
-      lastPrinted = Date.now();
+    if (settling === null) {
+      if (options.isTty) options.write(`\r\u001b[2K${line}`);
+      else if (Date.now() - lastPrinted >= 5_000 || TERMINAL.has(run.state)) {
+        out(line);
+        lastPrinted = Date.now();
+      }
+    }
+    if (TERMINAL.has(run.state) && run.recordsEmitted > 0 && settleMs > 0) {
+      const now = Date.now();
+      const until: number = settling?.until ?? now + 10 * settleMs;
+      if (settling === null || run.recordsRejected !== settling.rejected) settling = { rejected: run.recordsRejected, since: now, until };
+      if (now - settling.since < settleMs && now < settling.until) {
+        await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
+        continue;
+      }
     }
     if (TERMINAL.has(run.state)) {
       if (options.isTty) out();
