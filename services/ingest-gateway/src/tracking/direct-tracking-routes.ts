@@ -21,6 +21,8 @@ const SINGLE_CALL_PATHS = new Map<string, SegmentCallType>([
   ['/v1/a', 'alias'],
 ]);
 const BATCH_PATHS = new Set(['/v1/batch', '/v1/import', '/v1/b']);
+/** Every path of the Segment HTTP Tracking API the gateway serves. */
+export const TRACKING_PATHS: ReadonlySet<string> = new Set([...SINGLE_CALL_PATHS.keys(), ...BATCH_PATHS]);
 
 /**
  * Serves the tracking routes TrackingController declares straight from Fastify, without Nest's router pipeline

@@ -4,6 +4,7 @@ import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { SourcesModule } from '../sources/sources.module';
 import { DirectTrackingRoutes } from './direct-tracking-routes';
 import { TrackingController } from './tracking.controller';
+import { TrackingCors } from './tracking-cors';
 import { TrackingEndpoints } from './tracking-endpoints';
 import { TrackingService } from './tracking.service';
 
@@ -11,6 +12,6 @@ import { TrackingService } from './tracking.service';
 @Module({
   imports: [SourcesModule, RateLimitModule, PublishingModule],
   controllers: [TrackingController],
-  providers: [TrackingService, TrackingEndpoints, DirectTrackingRoutes],
+  providers: [TrackingService, TrackingEndpoints, DirectTrackingRoutes, TrackingCors],
 })
 export class TrackingModule {}
