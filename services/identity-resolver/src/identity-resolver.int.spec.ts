@@ -123,6 +123,13 @@ describe('identity-resolver (embedded broker and Postgres, real HTTP)', () => {
     const [joe] = await resolvedOf(phoneSignup);
     // '+' left unencoded in the query string arrives as a space
     expect((await api('GET', '/v1/identities?identifier=phone:+33612340000')).body.profileId).toBe(joe.key);
+    // as people type them: an email in capitals, a phone with spaces, brackets or 00 for its country code
+    expect((await lookup(`email: Jane.${run}@Example.com`)).body.profileId).toBe(profileId);
+    expect((await lookup('phone:+33 (6) 12-34-00-00')).body.profileId).toBe(joe.key);
+    expect((await lookup('phone:0033 6 12 34 00 00')).body.profileId).toBe(joe.key);
+    const national = await lookup('phone:06 12 34 00 00');
+    expect(national.status).toBe(404);
+    expect(national.body.message).toMatch(/give the country code/);
   });
 
   it('the same person on two devices: the profiles merge after login, and the merge log explains why', async () => {

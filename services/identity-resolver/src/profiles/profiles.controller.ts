@@ -1,5 +1,6 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { lookupIdentifierValue, phoneNeedsCountry } from '@tessera/contracts';
 import type { SqlExecutor } from '@tessera/kafka';
 import { withPgTransaction, type Pool } from '@tessera/persistence';
 import { JsonBodyValidator, SERVICE_PG_POOL, pageLimit, invalidBody } from '@tessera/service-kit';
@@ -41,15 +42,14 @@ export class ProfilesController {
   @ApiOperation({ summary: 'Which profile an identifier belongs to (identifier=type:value, e.g. email:jane@example.com)' })
   @ApiQuery({ name: 'identifier', required: true, example: 'email:jane@example.com' })
   async lookup(@Query('identifier') raw: string | undefined) {
-    // An unencoded '+' of an E.164 phone arrives as a space; stored values never start with one (they are trimmed).
-    const identifier = raw ? parseIdentifier(raw.replace(/^([^:]+(?::[^:]+)?:) /, '$1+')) : undefined;
-    if (!identifier)
-      throw new BadRequestException('query parameter identifier=type:value is required, e.g. identifier=email:jane@example.com');
+    const typed = raw ? parseIdentifier(raw) : undefined;
+    if (!typed) throw new BadRequestException('query parameter identifier=type:value is required, e.g. identifier=email:jane@example.com');
+    const identifier = { ...typed, value: lookupIdentifierValue(typed.type, typed.value) };
     const found = await this.queries.lookup(this.pool, identifier);
     const suspect = await this.queries.suspect(this.pool, identifier);
     if (!found)
       throw new NotFoundException(
-        `no profile holds ${formatIdentifier(identifier)}${suspect ? ' (it is a suspect value that no longer links)' : ''}`,
+        `no profile holds ${formatIdentifier(identifier)}${suspect ? ' (it is a suspect value that no longer links)' : ''}${phoneNeedsCountry(identifier.type, identifier.value) ? ' (phones are stored in E.164: give the country code, e.g. +49...)' : ''}`,
       );
     return { identifier, ...found, suspect: suspect ?? null };
   }

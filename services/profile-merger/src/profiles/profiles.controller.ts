@@ -1,5 +1,6 @@
 import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { lookupIdentifierValue, phoneNeedsCountry } from '@tessera/contracts';
 import { pageLimit } from '@tessera/service-kit';
 import { ProfileQueryService, type TimelineEntry } from './profile-query.service';
 import { parseIdentifierText } from '../survivorship/identifier-text';
@@ -32,11 +33,12 @@ export class ProfilesController {
     const parts = identifier === undefined ? undefined : parseIdentifierText(identifier);
     if (!parts) throw new BadRequestException('identifier must be <type>:<value>, e.g. email:jane@example.com');
     const { type } = parts;
-    // The resolver stores emails trimmed and lower-cased, and phones in E.164, whose unencoded '+' arrives as a
-    // space (the resolver's lookup restores it too); accept them as people type them.
-    const value = type === 'email' ? parts.value.trim().toLowerCase() : type === 'phone' ? parts.value.replace(/^ /, '+') : parts.value;
+    const value = lookupIdentifierValue(type, parts.value);
     const profileId = await this.profiles.profileByIdentifier(type, value);
-    if (!profileId) throw new NotFoundException(`no profile has the identifier ${type}:${value}`);
+    if (!profileId)
+      throw new NotFoundException(
+        `no profile has the identifier ${type}:${value}${phoneNeedsCountry(type, value) ? ' (phones are stored in E.164: give the country code, e.g. +49...)' : ''}`,
+      );
     return this.view(profileId, profileId);
   }
 

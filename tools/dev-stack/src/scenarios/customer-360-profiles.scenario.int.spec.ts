@@ -117,6 +117,8 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     }
     // a phone typed into a URL unencoded: its `+` arrives as a space, in the merger as in the resolver
     expect((await client.profileByRawQuery('identifier=phone:+14155550142')).body.profileId).toBe(kim.profileId);
+    // the number as people write it: spaces, brackets, dashes
+    expect((await client.profileByIdentifier('phone', '+1 (415) 555-0142')).body.profileId).toBe(kim.profileId);
   });
 
   it('Segment externalIds and a connector id:<type> tag are one identifier, found by type:value in both APIs', async () => {
