@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decode, topicSpec, Topics } from '@tessera/contracts';
+import { decode, Topics } from '@tessera/contracts';
 import { ok, type ApplyContext, type InboundMessage, type StepResult } from '@tessera/kafka';
 import { KafkaBatchConsumer, type KafkaBatchApplier } from '@tessera/kafka-nest';
 import type { Registry } from '@tessera/observability';
@@ -11,15 +11,6 @@ import { ActivationInputApplier } from './activation-input.applier';
 import { enqueueMetrics, type EnqueueMetrics } from './metrics';
 
 export const ACTIVATION_DISPATCHER_GROUP_ID = 'activation-dispatcher';
-const INPUT_TOPICS = [Topics.SegmentsMembership, Topics.ProfilesChanged, Topics.ProfilesComputed];
-const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-/**
- * All three inputs are keyed by profile, so one profile's slices sit in partitions equal modulo the gcd of the
- * partition counts. A profile's membership and its cdp.profiles.changed (one version, both carrying its state) often
- * come in one fetch; in two group transactions in flight, the second waited on the first's profile row lock (and held
- * its own group's rows meanwhile). One class in one group at a time keeps the groups off each other's rows.
- */
-const KEY_CLASSES = INPUT_TOPICS.map((topic) => topicSpec(topic).partitions).reduce(gcd);
 
 /**
  * The dispatcher's exactly-once consumer: each slice (one partition of one topic) updates the projections and
@@ -29,11 +20,10 @@ const KEY_CLASSES = INPUT_TOPICS.map((topic) => topicSpec(topic).partitions).red
 @Injectable()
 @KafkaBatchConsumer({
   groupId: ACTIVATION_DISPATCHER_GROUP_ID,
-  topics: INPUT_TOPICS,
+  topics: [Topics.SegmentsMembership, Topics.ProfilesChanged, Topics.ProfilesComputed],
   // a delivery row waits for its slice's whole transaction before the worker can claim it: four smaller groups of
   // slices commit sooner than two large ones (bench:activation, docs/benchmarks.md)
   groupCommitTransactions: 4,
-  groupCommitKeyClasses: KEY_CLASSES,
 })
 export class ActivationInputConsumer implements KafkaBatchApplier<ActivationInput> {
   private readonly metrics: EnqueueMetrics;
