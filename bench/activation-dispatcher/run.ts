@@ -14,7 +14,8 @@
  *    profiles/rate seconds (10 s by default), so a lagging stage does not fold an enter and its exit into one slice.
  *
  * Usage: node tools/run-ts.js bench/activation-dispatcher/run.ts [--deliveries 20000] [--profiles 5000] [--rate 500] [--seconds 20]
- *        [--pg-stats] (the statements with the most execution time in each phase) [--cpu-prof <dir>] (V8 CPU profiles)
+ *        [--pg-stats] (the statements with the most execution time in each phase; at the rate, the row-lock waits too)
+ *        [--cpu-prof <dir>] (V8 CPU profiles)
  */
 import { encode, Topics } from '@tessera/contracts';
 import type { Message } from 'kafkajs';
@@ -24,6 +25,7 @@ import { Client } from 'pg';
 import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
 import { fmt, microsPerEvent, resultBlock } from '../shared/bench-report';
 import { PG_STATS_SETTINGS, resetPgStats, topStatements } from '../shared/pg-stats';
+import { sampleLockWaits } from '../shared/lock-wait-sampler';
 import { BenchRig } from '../shared/bench-rig';
 import { CpuMeter } from '../shared/cpu-meter';
 import { committed, endOffset, produceRange } from '../shared/kafka-progress';
@@ -209,6 +211,8 @@ async function measureLatency(
   const clock = new StageClock();
   await clock.start(p.rig.kafka);
   if (pgStats) await resetPgStats(p.rig.databaseUrl);
+  // pg_stat_statements' time of the profile lock mixes its row-lock waits with its work; this separates them
+  const lockWaits = pgStats ? await sampleLockWaits(p.rig.databaseUrl) : undefined;
   const meter = new CpuMeter({
     ...(Object.fromEntries(SERVICES.map((s) => [s, () => p.process[s]!.cpuSeconds()])) as Record<Service, () => number>),
     broker: () => p.rig.broker.cpuSeconds(),
@@ -236,6 +240,7 @@ async function measureLatency(
     'the changes reaching the webhook',
   );
   await clock.stop();
+  const lockWaitReport = lockWaits ? await lockWaits.stop() : undefined;
   if (failures.length > 0) throw new Error(`the gateway refused requests: ${failures[0]}`);
 
   const endToEnd = percentiles([...received].map(([seq, { at }]) => at - sentAt.get(seq)!));
@@ -276,6 +281,7 @@ async function measureLatency(
   });
   return [
     ...(pgStats ? [await topStatements(p.rig.databaseUrl, 25)] : []),
+    ...(lockWaitReport ? [lockWaitReport] : []),
     ...resultBlock(
       ['changes sent', 'rate (sent)', 'reached the webhook', 'p50 ms', 'p99 ms', 'max ms', 'Postgres CPU', 'broker CPU'],
       [
