@@ -1,12 +1,13 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { freePort } from '../free-port';
+import { classArchiveJvmOptions } from './apache-kafka-class-archive';
 import { apacheKafkaClassPath, APACHE_KAFKA_VERSION } from './apache-kafka-distribution';
+import { formatClusterStorage } from './apache-kafka-storage-template';
 
 const run = promisify(execFile);
 
@@ -59,6 +60,14 @@ process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
  * are never auto-created unless asked, replication as the cluster size allows); tests add their short group timings.
  */
 export async function startApacheKafka(options: ApacheKafkaOptions = {}): Promise<ApacheKafkaCluster> {
+  const classArchive = await classArchiveJvmOptions(async (dumpOptions) => {
+    const cluster = await launchCluster({ nodes: 1 }, dumpOptions);
+    await cluster.stop({ graceful: true });
+  });
+  return launchCluster(options, classArchive);
+}
+
+async function launchCluster(options: ApacheKafkaOptions, jvmOptions: readonly string[]): Promise<ApacheKafkaCluster> {
   const count = options.nodes ?? 1;
   const classPath = await apacheKafkaClassPath();
   const ownsDir = options.dataDir === undefined;
@@ -70,11 +79,8 @@ export async function startApacheKafka(options: ApacheKafkaOptions = {}): Promis
     })),
   );
   const voters = ports.map((p, i) => `${i + 1}@127.0.0.1:${p.controller}`).join(',');
-  const clusterId = existsSync(join(dataDir, 'cluster-id')) ? undefined : randomBytes(16).toString('base64url');
-  if (clusterId) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(join(dataDir, 'cluster-id'), clusterId);
-  }
+  const formatted = existsSync(join(dataDir, 'cluster-id'));
+  mkdirSync(dataDir, { recursive: true });
   const replication = count === 3 ? 3 : 1;
   const addresses = ports.map((p) => `127.0.0.1:${p.broker}`);
   const nodes: JvmNode[] = ports.map((p, i) => {
@@ -107,10 +113,15 @@ export async function startApacheKafka(options: ApacheKafkaOptions = {}): Promis
         .join('\n') + '\n',
     );
     writeFileSync(join(dir, 'log4j2.properties'), log4jConfig(join(dir, 'server.log')));
-    return new JvmNode(id, addresses[i], dir, classPath, options.heapMb ?? 512, addresses);
+    return new JvmNode(id, addresses[i], dir, classPath, options.heapMb ?? 512, addresses, jvmOptions);
   });
   try {
-    if (clusterId) await Promise.all(nodes.map((n) => n.format(clusterId)));
+    if (!formatted)
+      await formatClusterStorage(
+        dataDir,
+        nodes.map((n) => n.logDir),
+        (clusterId) => Promise.all(nodes.map((n) => n.format(clusterId))).then(() => undefined),
+      );
     await Promise.all(nodes.map((n) => n.launch()));
     await waitForBrokers(addresses, count);
   } catch (error) {
@@ -143,7 +154,12 @@ class JvmNode implements ApacheKafkaNode {
     private readonly classPath: string,
     private readonly heapMb: number,
     private readonly cluster: readonly string[],
+    private readonly jvmOptions: readonly string[],
   ) {}
+
+  get logDir(): string {
+    return join(this.dir, 'logs');
+  }
 
   get running(): boolean {
     return this.child !== null;
@@ -180,6 +196,7 @@ class JvmNode implements ApacheKafkaNode {
         `-Xms${Math.min(256, this.heapMb)}m`,
         `-Xmx${this.heapMb}m`,
         '-XX:+UseG1GC',
+        ...this.jvmOptions,
         '-Djava.awt.headless=true',
         `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.properties')}`,
         '-cp',

@@ -61,7 +61,8 @@ function pom(version: string): string {
 `;
 }
 
-async function withDirLock(lock: string, action: () => Promise<void>): Promise<void> {
+/** Runs `action` while holding a lock directory, which every jest worker (and process) on the machine respects. */
+export async function withDirLock(lock: string, action: () => Promise<void>): Promise<void> {
   mkdirSync(join(lock, '..'), { recursive: true });
   const deadline = Date.now() + 15 * 60_000;
   for (;;) {
