@@ -61,15 +61,12 @@ export class BenchRig {
   /** Starts `entry` (TypeScript, through tools/run-ts.js) as a child process logging to the shared log. */
   spawn(name: string, entry: string, env: NodeJS.ProcessEnv): BenchProcess {
     const dir = this.options.cpuProfDir;
-    const child = BenchProcess.start(
-      name,
-      REPO_ROOT,
-      entry,
-      [],
-      env,
-      this.logFd,
-      dir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`] : [],
-    );
+    // BENCH_NODE_FLAGS (space-separated) reaches the services only, not the broker: V8 flags such as
+    // --single-threaded-gc or --initial-old-space-size are refused in NODE_OPTIONS, so they must be node's argv.
+    const child = BenchProcess.start(name, REPO_ROOT, entry, [], env, this.logFd, [
+      ...(dir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(dir)}`] : []),
+      ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+    ]);
     this.processes.push(child);
     return child;
   }
