@@ -6,10 +6,10 @@ import { TRACKING_PATHS } from './direct-tracking-routes';
 type CorsOptions = { origin: boolean; methods?: string[]; credentials?: boolean; maxAge?: number };
 
 /**
- * Browser SDKs post from the customer's site, another origin. analytics.js sends `text/plain` (no preflight) but
- * must read the answer, or it counts the call as failed and sends it again; SDKs that send `Authorization` or
- * `application/json` (RudderStack's JS SDK) first ask with a preflight, and without an answer the browser never
- * sends the events at all. So the tracking routes answer CORS for any origin: they authenticate by write key, never
+ * Browser SDKs post from the customer's site, another origin. Chromium sent a preflight before every call of
+ * analytics.js (analytics-next; browser-sdk.int.spec.ts), as it does for any SDK that sends `Authorization` or
+ * `application/json` (RudderStack's JS SDK); without an answer the browser never sends the events at all, and an SDK
+ * that cannot read an answer counts the call as failed. So the tracking routes answer CORS for any origin: they authenticate by write key, never
  * by cookie, so a page of any origin gains nothing it could not do with the key alone. The admin routes stay without
  * CORS. The request headers a preflight asks for are allowed back as asked (@fastify/cors's default).
  */
