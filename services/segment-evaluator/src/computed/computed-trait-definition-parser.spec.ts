@@ -28,6 +28,32 @@ describe('ComputedTraitDefinitionParser', () => {
     });
   });
 
+  it('asks for the currency of a sum, average, minimum or maximum of an amount, and takes one', () => {
+    for (const aggregate of ['sum', 'avg', 'min', 'max'] as const) {
+      const result = parser.parse({ key: 'spend', event: 'Order Completed', aggregate, property: 'revenue', window: 'ever' });
+      expect(result).toEqual({
+        ok: false,
+        errors: [
+          { path: '/currency', message: expect.stringMatching(/^is required for a \w+ of revenue: orders in different currencies/) },
+        ],
+      });
+    }
+    expect(
+      parser.parse({ key: 'spend', event: 'Order Completed', aggregate: 'sum', property: 'total', currency: 'EUR', window: 'ever' }).ok,
+    ).toBe(true);
+    expect(parser.parse({ key: 'items', event: 'Order Completed', aggregate: 'sum', property: 'quantity', window: 'ever' }).ok).toBe(true);
+    expect(parser.parse({ key: 'last', event: 'Order Completed', aggregate: 'last', property: 'revenue', window: 'ever' }).ok).toBe(true);
+    const lower = parser.parse({
+      key: 'spend',
+      event: 'Order Completed',
+      aggregate: 'sum',
+      property: 'revenue',
+      currency: 'eur',
+      window: 'ever',
+    });
+    expect(lower.ok ? [] : lower.errors.map((e) => e.path)).toEqual(['/currency']);
+  });
+
   it('names the JSON Pointer of each problem: a window longer than the history, a bad key, an unknown field', () => {
     const result = parser.parse({
       key: 'Bad Key',

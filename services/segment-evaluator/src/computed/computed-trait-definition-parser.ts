@@ -1,6 +1,12 @@
 import { jsonPointer } from '@tessera/config';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { computedTraitDefinitionSchema, DEFAULT_MAX_WINDOW_DAYS, type ComputedTraitDefinition } from './computed-trait-definition';
+import {
+  computedTraitDefinitionSchema,
+  DEFAULT_MAX_WINDOW_DAYS,
+  MONEY_PROPERTIES,
+  NUMERIC_AGGREGATES,
+  type ComputedTraitDefinition,
+} from './computed-trait-definition';
 
 /** One problem, with the JSON Pointer of the offending value (`/window/days`, as every 400 names its fields), for a 400. */
 export type DefinitionError = { path: string; message: string };
@@ -18,8 +24,19 @@ export class ComputedTraitDefinitionParser {
   }
 
   parse(json: unknown): DefinitionParseResult {
-    if (this.validate(json)) return { ok: true, definition: json as ComputedTraitDefinition };
-    return { ok: false, errors: readableErrors(this.validate.errors ?? []) };
+    if (!this.validate(json)) return { ok: false, errors: readableErrors(this.validate.errors ?? []) };
+    const definition = json as ComputedTraitDefinition;
+    if (NUMERIC_AGGREGATES.has(definition.aggregate) && MONEY_PROPERTIES.has(definition.property ?? '') && !definition.currency)
+      return {
+        ok: false,
+        errors: [
+          {
+            path: '/currency',
+            message: `is required for a ${definition.aggregate} of ${definition.property}: orders in different currencies cannot be added up, so name one ("currency": "EUR" counts only orders in euros); revenue_total is the lifetime value across currencies`,
+          },
+        ],
+      };
+    return { ok: true, definition };
   }
 }
 

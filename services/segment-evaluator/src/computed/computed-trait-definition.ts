@@ -10,15 +10,34 @@ export type ComputedWindow = { days: number } | 'ever';
  * A computed trait as the admin API takes it, e.g.
  * `{ "key": "orders_30d", "event": "Order Completed", "aggregate": "count", "window": { "days": 30 } }`.
  * `property` names an event property, a dotted path reaching nested ones (the rules' `propertyAt`); it is required for every aggregate but `count`, and refused on it.
+ * `currency` (ISO 4217, as validation writes `properties.currency`) counts only the occurrences in that currency.
  */
 export type ComputedTraitDefinition = {
   key: string;
   event: string;
   aggregate: ComputedAggregate;
   property?: string;
+  currency?: string;
   window: ComputedWindow;
   description?: string;
 };
+
+/**
+ * Segment's e-commerce amounts: a sum, average, minimum or maximum of one of them over orders in several currencies
+ * would add euros to yen, so such a definition must name its currency (the lifetime value across currencies is the
+ * merger's `revenue_total`, converted at its rate table).
+ */
+export const MONEY_PROPERTIES: ReadonlySet<string> = new Set([
+  'revenue',
+  'total',
+  'subtotal',
+  'value',
+  'price',
+  'shipping',
+  'tax',
+  'discount',
+]);
+export const NUMERIC_AGGREGATES: ReadonlySet<ComputedAggregate> = new Set(['sum', 'min', 'max', 'avg']);
 
 export const DEFAULT_MAX_WINDOW_DAYS = DEFAULT_EVENT_HISTORY_DAYS;
 
@@ -33,6 +52,7 @@ export function computedTraitDefinitionSchema(maxWindowDays: number = DEFAULT_MA
       event: { type: 'string', minLength: 1, maxLength: 200 },
       aggregate: { enum: [...COMPUTED_AGGREGATES] },
       property: { type: 'string', minLength: 1, maxLength: 200 },
+      currency: { type: 'string', pattern: '^[A-Z]{3}$' },
       window: {
         oneOf: [
           { const: 'ever' },

@@ -50,6 +50,17 @@ describe('evaluateComputedTrait', () => {
     expect(evaluateComputedTrait(def('max', { days: 7 }, 'revenue'), history, day(13))).toEqual({ value: null, nextChangeAt: null });
   });
 
+  it('with a currency, reads only the occurrences in that currency', () => {
+    const mixed = orders(
+      [day(1), { revenue: 100, currency: 'EUR' }],
+      [day(2), { revenue: 10_000, currency: 'JPY' }],
+      [day(3), { revenue: 5 }],
+    );
+    const euros: ComputedTraitDefinition = { ...def('sum', { days: 7 }, 'revenue'), currency: 'EUR' };
+    expect(evaluateComputedTrait(euros, mixed, day(4)).value).toBe(100);
+    expect(evaluateComputedTrait({ ...def('count', { days: 7 }), currency: 'JPY' }, mixed, day(4)).value).toBe(1);
+  });
+
   it('most frequent, first and last values', () => {
     expect(evaluateComputedTrait(def('most_frequent', { days: 7 }, 'plan'), history, now)).toEqual({ value: 'b', nextChangeAt: day(12) });
     expect(evaluateComputedTrait(def('first', { days: 7 }, 'plan'), history, now)).toEqual({ value: 'a', nextChangeAt: day(7) });

@@ -22,7 +22,9 @@ export function evaluateComputedTrait(
   now: number,
   historyDays: number = DEFAULT_MAX_WINDOW_DAYS,
 ): TimedValue<ComputedValue> {
-  const occurrences = history.get(definition.event) ?? [];
+  const all = history.get(definition.event) ?? [];
+  const { currency } = definition;
+  const occurrences = currency === undefined ? all : all.filter((o) => o.properties?.currency === currency);
   // A count reads only `at`: the occurrences themselves serve, without copying a long history.
   const usable =
     definition.aggregate === 'count'

@@ -58,6 +58,7 @@ describe('computed traits and predictions', () => {
           event: 'Order Completed',
           aggregate: 'sum',
           property: 'revenue',
+          currency: 'EUR',
           window: { days: 30 },
         })
       ).status,
@@ -72,13 +73,30 @@ describe('computed traits and predictions', () => {
     await h.profile('p-resend', { revenue_total: 0, revenue_currency: 'EUR' });
     await eventually(() => values('p-resend', 'computed.spend_30d').length === 1, 20_000, 'first values');
     // (at or before the harness clock's now: a later instant is not in the window yet)
-    await h.track('p-resend', 'r-1', 'Order Completed', T0 - 3, { order_id: 'A', revenue: 100 }, order('A', 100));
-    await h.track('p-resend', 'r-2', 'Order Completed', T0 - 2, { order_id: 'A', revenue: 120 }, order('A', 120)); // the same order again
-    await h.track('p-resend', 'r-3', 'Order Completed', T0 - 1, { order_id: 'B', revenue: 50 }, order('B', 50));
-    await h.track('p-resend', 'r-4', 'Order Completed', T0, { revenue: 7 }, { kind: 'order', amount: 7, currencyOrigin: 'event' }); // no order id: itself
-    await eventually(() => [177, 277].includes(values('p-resend', 'computed.spend_30d').at(-1)), 20_000, 'the four events summed');
+    await h.track('p-resend', 'r-1', 'Order Completed', T0 - 3, { order_id: 'A', revenue: 100, currency: 'EUR' }, order('A', 100));
+    await h.track('p-resend', 'r-2', 'Order Completed', T0 - 2, { order_id: 'A', revenue: 120, currency: 'EUR' }, order('A', 120)); // the same order again
+    await h.track('p-resend', 'r-3', 'Order Completed', T0 - 1, { order_id: 'B', revenue: 50, currency: 'EUR' }, order('B', 50));
+    // no order id: itself; no currency on the event, the source's default (kept with it) makes it EUR
+    await h.track(
+      'p-resend',
+      'r-4',
+      'Order Completed',
+      T0,
+      { revenue: 7 },
+      { kind: 'order', amount: 7, currency: 'EUR', currencyOrigin: 'source_default' },
+    );
+    // a yen order is another currency: never added to euros
+    await h.track(
+      'p-resend',
+      'r-5',
+      'Order Completed',
+      T0,
+      { order_id: 'C', revenue: 10_000, currency: 'JPY' },
+      { ...order('C', 10_000), currency: 'JPY' },
+    );
+    // A, B, the one without an id, and the yen order: all five events are in once this counts 4
+    await eventually(() => values('p-resend', 'computed.orders_30d').at(-1) === 4, 20_000, 'the five events seen');
     expect(values('p-resend', 'computed.spend_30d').at(-1)).toBe(177);
-    expect(values('p-resend', 'computed.orders_30d').at(-1)).toBe(3);
   });
 
   it('"orders in the last 30 days" and the LTV band change as orders arrive and as the clock passes day 30, each change announced once', async () => {

@@ -24,6 +24,20 @@ export function historyOrderKey(item: ResolvedItem): string | null {
 }
 
 /**
+ * The properties to keep: the event's own, plus the `currency` validation gave an order from its source's default
+ * currency, so a computed trait or a filter by currency counts that order as the lifetime value does. Parsed only
+ * for such orders, which are few.
+ */
+export function historyProperties(item: ResolvedItem): string {
+  const properties = item.event?.properties ?? '{}';
+  const commerce = item.event?.commerce;
+  if (commerce?.currencyOrigin !== 'source_default' || !commerce.currency) return properties;
+  const parsed = JSON.parse(properties) as Record<string, unknown>;
+  if (parsed.currency !== undefined && parsed.currency !== null) return properties;
+  return JSON.stringify({ ...parsed, currency: commerce.currency });
+}
+
+/**
  * Adds resolved events to the history (test events and records never count; events older than the history are
  * not kept) and re-decides the segments whose rules name one of the new events. An item attributed to an id that
  * has since been absorbed goes to its survivor, one a split gave to another profile to that profile. A replayed
@@ -50,7 +64,7 @@ export class ResolvedEventsApplier {
           sourceId: item.sourceId,
           name,
           at: item.occurredAt,
-          properties: item.event?.properties ?? '{}',
+          properties: historyProperties(item),
           orderKey: historyOrderKey(item),
         },
       ];
