@@ -1,4 +1,4 @@
-import { lookupIdentifierValue, phoneNeedsCountry } from './identifier-lookup';
+import { lookupIdentifierValue, lookupMissHint } from './identifier-lookup';
 
 describe('identifier values as people type them into a lookup', () => {
   it.each([
@@ -16,8 +16,8 @@ describe('identifier values as people type them into a lookup', () => {
   });
 
   it('asks for the country code of a phone written without one', () => {
-    expect(phoneNeedsCountry('phone', '030 1234567')).toBe(true);
-    expect(phoneNeedsCountry('phone', '+49301234567')).toBe(false);
-    expect(phoneNeedsCountry('email', 'a@b.c')).toBe(false);
+    expect(lookupMissHint('phone', '030 1234567')).toMatch(/give the country code/);
+    expect(lookupMissHint('phone', '+49301234567')).toBe('');
+    expect(lookupMissHint('email', 'a@b.c')).toBe('');
   });
 });

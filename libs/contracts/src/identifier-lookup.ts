@@ -3,7 +3,7 @@
  * and lower-cased; phones in E.164 (`+49 (30) 123-4567`, `0049 30 1234567` → `+49301234567`), so the number a user
  * sent is found as they wrote it. A query string's unencoded `+` arrives as a space; it is restored. A phone without
  * its country code cannot be told from here (validation read it in the source's region), so it is left as typed;
- * `phoneNeedsCountry` says so for the 404.
+ * `lookupMissHint` says so for the 404.
  */
 export function lookupIdentifierValue(type: string, typed: string): string {
   if (type === 'email') return typed.trim().toLowerCase();
@@ -13,7 +13,7 @@ export function lookupIdentifierValue(type: string, typed: string): string {
   return /^\+[1-9]\d{4,14}$/.test(compact) ? compact : text;
 }
 
-/** A phone lookup that found nothing and has no country code: the hint a 404 gives. */
-export function phoneNeedsCountry(type: string, value: string): boolean {
-  return type === 'phone' && !value.startsWith('+');
+/** What a 404 of a lookup adds: a phone written without its country code is asked for one; otherwise nothing. */
+export function lookupMissHint(type: string, value: string): string {
+  return type === 'phone' && !value.startsWith('+') ? ' (phones are stored in E.164: give the country code, e.g. +49...)' : '';
 }

@@ -11,6 +11,6 @@ export { SINGLE_OBJECT_MAGIC, SINGLE_OBJECT_HEADER_LENGTH, parseSingleObject, ty
 export { rabinFingerprint64, rabinFingerprintBytes } from './avro/rabin-fingerprint';
 export { rejectedOrigin, type RejectedOrigin } from './rejected-origin';
 export { REJECTION_REASONS } from './rejection-reasons';
-export { lookupIdentifierValue, phoneNeedsCountry } from './identifier-lookup';
+export { lookupIdentifierValue, lookupMissHint } from './identifier-lookup';
 export { PROFILE_VALUE_NAMES, PROFILE_VALUE_PREFIXES, isProfileValueName, unknownProfileValueMessage } from './profile-values';
 export { parseIsoTimestamp } from './iso-timestamp';

@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { lookupIdentifierValue, phoneNeedsCountry } from '@tessera/contracts';
+import { lookupIdentifierValue, lookupMissHint } from '@tessera/contracts';
 import type { SqlExecutor } from '@tessera/kafka';
 import { withPgTransaction, type Pool } from '@tessera/persistence';
 import { JsonBodyValidator, SERVICE_PG_POOL, pageLimit, invalidBody } from '@tessera/service-kit';
@@ -49,7 +49,7 @@ export class ProfilesController {
     const suspect = await this.queries.suspect(this.pool, identifier);
     if (!found)
       throw new NotFoundException(
-        `no profile holds ${formatIdentifier(identifier)}${suspect ? ' (it is a suspect value that no longer links)' : ''}${phoneNeedsCountry(identifier.type, identifier.value) ? ' (phones are stored in E.164: give the country code, e.g. +49...)' : ''}`,
+        `no profile holds ${formatIdentifier(identifier)}${suspect ? ' (it is a suspect value that no longer links)' : ''}${lookupMissHint(identifier.type, identifier.value)}`,
       );
     return { identifier, ...found, suspect: suspect ?? null };
   }

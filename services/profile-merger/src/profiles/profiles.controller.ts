@@ -1,6 +1,6 @@
 import { BadRequestException, Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { lookupIdentifierValue, phoneNeedsCountry } from '@tessera/contracts';
+import { lookupIdentifierValue, lookupMissHint } from '@tessera/contracts';
 import { pageLimit } from '@tessera/service-kit';
 import { ProfileQueryService, type TimelineEntry } from './profile-query.service';
 import { parseIdentifierText } from '../survivorship/identifier-text';
@@ -35,10 +35,7 @@ export class ProfilesController {
     const { type } = parts;
     const value = lookupIdentifierValue(type, parts.value);
     const profileId = await this.profiles.profileByIdentifier(type, value);
-    if (!profileId)
-      throw new NotFoundException(
-        `no profile has the identifier ${type}:${value}${phoneNeedsCountry(type, value) ? ' (phones are stored in E.164: give the country code, e.g. +49...)' : ''}`,
-      );
+    if (!profileId) throw new NotFoundException(`no profile has the identifier ${type}:${value}${lookupMissHint(type, value)}`);
     return this.view(profileId, profileId);
   }
 
