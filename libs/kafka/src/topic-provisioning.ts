@@ -37,7 +37,9 @@ export async function ensureTopics(
     const present = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !present.has(t.name));
     if (missing.length > 0) {
+      // kafkajs's own wait (on by default) is the one that gives up on UNKNOWN_TOPIC_OR_PARTITION: ours below replaces it
       await admin.createTopics({
+        waitForLeaders: false,
         topics: missing.map((t) => ({
           topic: t.name,
           numPartitions: t.partitions,
