@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { BATCH_LIMIT_EVENTS, EVENT_LIMIT_BYTES, describeBytes } from '../http/body-limits';
 import { callProblem, clockProblem } from './call-requirements';
-import { batchItemType, isPlainObject, textKeyProblem, type BatchDefaults } from './segment-event-mapper';
+import { batchItemType, isPlainObject, objectKeyProblem, textKeyProblem, type BatchDefaults } from './segment-event-mapper';
 
 export interface ItemProblem {
   index: number;
@@ -30,7 +30,8 @@ export function checkBatch(body: Record<string, unknown>): CheckedBatch {
   if (batch.length > BATCH_LIMIT_EVENTS) {
     throw new BadRequestException(`"batch" holds ${batch.length} events; the limit is ${BATCH_LIMIT_EVENTS} per request`);
   }
-  const batchLevel = textKeyProblem({ sentAt: body.sentAt }) ?? clockProblem(body, ['sentAt']);
+  const batchLevel =
+    textKeyProblem({ sentAt: body.sentAt }) ?? objectKeyProblem(body, '', ['context', 'integrations']) ?? clockProblem(body, ['sentAt']);
   if (batchLevel) throw new BadRequestException({ message: batchLevel.message, details: [batchLevel] });
   const problems: ItemProblem[] = [];
   for (let index = 0; index < batch.length && problems.length < MAX_LISTED_PROBLEMS; index++) {

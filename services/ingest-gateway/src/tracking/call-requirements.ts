@@ -1,20 +1,21 @@
 import { parseIsoTimestamp } from '@tessera/contracts';
-import { SEGMENT_CALL_TYPES, textKeyProblem, type TextKeyProblem } from './segment-event-mapper';
+import { objectKeyProblem, SEGMENT_CALL_TYPES, textKeyProblem, type TextKeyProblem } from './segment-event-mapper';
 
 const CALL_TYPES: ReadonlySet<string> = new Set(SEGMENT_CALL_TYPES);
 
 /**
- * Why a call can never be processed, if it cannot: a key that must be text is an object, an unknown type, nobody
- * to attribute it to (no userId and no anonymousId), a track without an event name, an alias without previousId, a
- * group without groupId, a clock value that is not an ISO-8601 date-time. Segment answers 200 to these and drops
+ * Why a call can never be processed, if it cannot: a key that must be text is an object, a key that must be an
+ * object (properties, traits, context, integrations) is not, an unknown type, nobody to attribute it to (no userId
+ * and no anonymousId), a track without an event name, an alias without previousId, a group without groupId, a clock
+ * value that is not an ISO-8601 date-time. Segment answers 200 to these and drops
  * them; the gateway answers 400, since no setting or replay could make validation accept them. Otherwise only absence
  * is judged here: whether a present value is usable (a blocked placeholder such as "anonymous", a NUL byte) depends
  * on validation's rules, so those calls are accepted and dead-lettered there, where they can be replayed. `type` is
  * the endpoint's for /v1/track and the like.
  */
 export function callProblem(call: Record<string, unknown>, type: string, where = ''): TextKeyProblem | undefined {
-  const textProblem = textKeyProblem(call, where);
-  if (textProblem) return textProblem;
+  const shapeProblem = textKeyProblem(call, where) ?? objectKeyProblem(call, where);
+  if (shapeProblem) return shapeProblem;
   if (!CALL_TYPES.has(type)) {
     const got = call.type === undefined ? 'none' : JSON.stringify(type);
     return { path: `${where}/type`, message: `"type" must be one of ${SEGMENT_CALL_TYPES.join(', ')}; got ${got}` };

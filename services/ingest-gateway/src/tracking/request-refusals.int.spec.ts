@@ -55,6 +55,44 @@ describe('ingest-gateway: requests it refuses, and the encodings it takes (real 
     expect(tail.eventsWith(marker).map((e) => e.value.messageId)).toEqual([after]);
   });
 
+  it('answers 400 for properties, traits, context or integrations that are not objects, which validation could only dead-letter', async () => {
+    const marker = `not-object-${Date.now()}`;
+    const list = await gateway.post('/v1/track', { userId: marker, event: 'E', properties: [1, 2], messageId: `${marker}-a` }, auth);
+    expect(list).toMatchObject({
+      status: 400,
+      json: { message: '"properties" must be a JSON object, got an array', details: [{ path: '/properties' }] },
+    });
+    const text = await gateway.post('/v1/identify', { userId: marker, traits: 'vip', messageId: `${marker}-t` }, auth);
+    expect(text.json.details).toEqual([{ path: '/traits', message: '"traits" must be a JSON object, got a string ("vip")' }]);
+    const batch = await gateway.post(
+      '/v1/batch',
+      {
+        batch: [
+          { type: 'track', userId: marker, event: 'Fine', properties: null, messageId: `${marker}-0` },
+          { type: 'page', userId: marker, context: 5, messageId: `${marker}-1` },
+          { type: 'track', userId: marker, event: 'E', integrations: true, messageId: `${marker}-2` },
+        ],
+      },
+      auth,
+    );
+    expect(batch.json.details).toEqual([
+      { index: 1, path: '/batch/1/context', message: 'batch[1]: "context" must be a JSON object, got a number' },
+      { index: 2, path: '/batch/2/integrations', message: 'batch[2]: "integrations" must be a JSON object, got a boolean' },
+    ]);
+    const batchLevel = await gateway.post('/v1/batch', { batch: [{ type: 'track', userId: marker, event: 'E' }], context: [] }, auth);
+    expect(batchLevel).toMatchObject({
+      status: 400,
+      json: { details: [{ path: '/context', message: '"context" must be a JSON object, got an array' }] },
+    });
+    // null is absent, as validation reads it
+    const after = `${marker}-after`;
+    expect((await gateway.post('/v1/track', { userId: marker, event: 'After', properties: null, messageId: after }, auth)).status).toBe(
+      200,
+    );
+    await tail.waitFor(() => tail.eventsWith(after).length === 1, 'the good call');
+    expect(tail.eventsWith(marker).map((e) => e.value.messageId)).toEqual([after]);
+  });
+
   it('answers 400 for a clock value validation could never read, and produces nothing of its batch', async () => {
     const marker = `clock-${Date.now()}`;
     const feb30 = await gateway.post('/v1/track', { userId: marker, event: 'E', timestamp: '2026-02-30T10:00:00Z' }, auth);

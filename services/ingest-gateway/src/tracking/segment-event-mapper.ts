@@ -66,6 +66,32 @@ export function textKeyProblem(item: Record<string, unknown>, where = ''): TextK
   return undefined;
 }
 
+/** The keys RawEvent carries as JSON text, which validation reads only as objects (null counts as absent). */
+export const OBJECT_KEYS = ['properties', 'traits', 'context', 'integrations'] as const;
+
+/**
+ * The first of `keys` holding something other than an object or null, if any: validation could only dead-letter
+ * the call (`"properties": [1, 2]`), so it is a 400 here rather than a 200 and a dead letter.
+ */
+export function objectKeyProblem(
+  item: Record<string, unknown>,
+  where = '',
+  keys: readonly string[] = OBJECT_KEYS,
+): TextKeyProblem | undefined {
+  for (const key of keys) {
+    const value = item[key];
+    if (value !== undefined && value !== null && !isPlainObject(value)) {
+      return { path: `${where}/${key}`, message: `"${key}" must be a JSON object, got ${describeJson(value)}` };
+    }
+  }
+  return undefined;
+}
+
+function describeJson(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? `a string (${JSON.stringify(value.slice(0, 60))})` : `a ${typeof value}`;
+}
+
 /** What a batch lends each of its items (the item's own keys win). */
 export interface BatchDefaults {
   context?: unknown;
