@@ -10,6 +10,7 @@ import { loadMoneyContext } from '../storage/money-context-reader';
 import type { MoneyContext } from '../survivorship/lifetime-value';
 import type { CampaignTouch } from '../survivorship/profile-state';
 import type { ItemOrigin } from '../survivorship/provenance';
+import { encodeTimelineCursor, type TimelinePosition } from './timeline-cursor';
 import { timelineEntryOf } from './timeline-entry.mapper';
 
 export interface TimelineEntry {
@@ -23,6 +24,9 @@ export interface TimelineEntry {
   /** A connector record's connection, run, stream and source row key; null otherwise. */
   origin: ItemOrigin | null;
 }
+
+const TIMELINE_SELECT = 'SELECT payload, occurred_at_ms, message_id, source_id FROM profile_items WHERE profile_id = $1';
+const TIMELINE_ORDER = 'ORDER BY occurred_at_ms DESC, message_id DESC, source_id DESC LIMIT $2';
 
 /** Read side of the HTTP API: redirects followed, whole profiles read by primary-key prefixes. */
 @Injectable()
@@ -87,12 +91,24 @@ export class ProfileQueryService {
     return rows.map(touchFromRow);
   }
 
-  /** The newest logged items, newest first: an index range scan on profile_items_timeline_idx. */
-  async recentEvents(profileId: string, limit: number): Promise<TimelineEntry[]> {
-    const { rows } = await this.pool.query<{ payload: Buffer }>(
-      'SELECT payload FROM profile_items WHERE profile_id = $1 ORDER BY occurred_at_ms DESC, message_id DESC, source_id DESC LIMIT $2',
-      [profileId, limit],
+  /**
+   * A page of logged items, newest first, after `before` when given: an index range scan on
+   * profile_items_timeline_idx. One row more than the page says whether another page follows.
+   */
+  async timeline(profileId: string, limit: number, before?: TimelinePosition): Promise<{ events: TimelineEntry[]; next: string | null }> {
+    // Two statements rather than an `IS NULL OR`, so a later page starts its index scan at the cursor.
+    const { rows } = await this.pool.query<{ payload: Buffer; occurred_at_ms: string; message_id: string; source_id: string }>(
+      before
+        ? `${TIMELINE_SELECT} AND (occurred_at_ms, message_id, source_id) < ($3::bigint, $4::text, $5::text) ${TIMELINE_ORDER}`
+        : `${TIMELINE_SELECT} ${TIMELINE_ORDER}`,
+      before ? [profileId, limit + 1, before.occurredAtMs, before.messageId, before.sourceId] : [profileId, limit + 1],
     );
-    return rows.map((row) => timelineEntryOf(decode(Topics.EventsResolved, row.payload)));
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const next =
+      rows.length > limit
+        ? encodeTimelineCursor({ occurredAtMs: Number(last.occurred_at_ms), messageId: last.message_id, sourceId: last.source_id })
+        : null;
+    return { events: page.map((row) => timelineEntryOf(decode(Topics.EventsResolved, row.payload))), next };
   }
 }

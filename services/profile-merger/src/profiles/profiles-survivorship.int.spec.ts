@@ -162,6 +162,17 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP: prio
     expect(inOrder.transactions).toMatchObject({ revenueTotal: 19.75, orderCount: 2, lastOrder: { orderId: 'o2' } });
     const timeline = await harness.get('/v1/profiles/p-shuffled/events?limit=2');
     expect(timeline.body.events.map((e: { messageId: string }) => e.messageId)).toEqual(['p-shuffled-5', 'p-shuffled-3']);
+    // paging: `next` leads through every item once, and the last page says there is no other
+    const pages: string[][] = [];
+    for (let before = ''; ;) {
+      const page = await harness.get(`/v1/profiles/p-shuffled/events?limit=2${before}`);
+      pages.push(page.body.events.map((e: { messageId: string }) => e.messageId));
+      if (page.body.next === null) break;
+      before = `&before=${page.body.next}`;
+    }
+    expect(pages).toEqual([['p-shuffled-5', 'p-shuffled-3'], ['p-shuffled-4', 'p-shuffled-2'], ['p-shuffled-1']]);
+    const junk = await harness.get('/v1/profiles/p-shuffled/events?before=not-a-cursor');
+    expect(junk).toMatchObject({ status: 400, body: { message: 'before must be the next value of a previous page' } });
   });
 
   it('a merge folds counts, re-decides traits and redirects the absorbed id and its identifiers', async () => {

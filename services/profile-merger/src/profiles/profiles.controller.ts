@@ -7,6 +7,7 @@ import { parseIdentifierText } from '../survivorship/identifier-text';
 import { profileView, type ProfileView } from './profile-view';
 import type { GroupMembershipView } from '../storage/group-membership-reader';
 import { MAX_TIMELINE_LIMIT } from './timeline-entry.mapper';
+import { decodeTimelineCursor } from './timeline-cursor';
 
 /** The profile document with its group (account) memberships. */
 type ProfileDocumentView = ProfileView & { groups: GroupMembershipView[] };
@@ -50,16 +51,20 @@ export class ProfilesController {
   }
 
   @Get(':id/events')
-  @ApiOperation({ summary: 'The timeline, newest first, read from the item log' })
+  @ApiOperation({ summary: 'The timeline, newest first, read from the item log; `next` is the `before` of the next page' })
   @ApiQuery({ name: 'limit', required: false, description: `1..${MAX_TIMELINE_LIMIT}, default ${DEFAULT_TIMELINE_LIMIT}` })
+  @ApiQuery({ name: 'before', required: false, description: 'the `next` of the previous page' })
   async events(
     @Param('id') id: string,
     @Query('limit') limitText: string | undefined,
-  ): Promise<{ profileId: string; events: TimelineEntry[] }> {
+    @Query('before') beforeText: string | undefined,
+  ): Promise<{ profileId: string; events: TimelineEntry[]; next: string | null }> {
     const limit = pageLimit(limitText, DEFAULT_TIMELINE_LIMIT, MAX_TIMELINE_LIMIT);
+    const before = beforeText === undefined ? undefined : decodeTimelineCursor(beforeText);
+    if (before === undefined && beforeText !== undefined) throw new BadRequestException('before must be the next value of a previous page');
     const profileId = await this.profiles.currentProfileId(id);
     if (!profileId) throw new NotFoundException(`profile ${id} is unknown`);
-    return { profileId, events: await this.profiles.recentEvents(profileId, limit) };
+    return { profileId, ...(await this.profiles.timeline(profileId, limit, before)) };
   }
 
   private async view(profileId: string, requestedId: string): Promise<ProfileDocumentView> {
