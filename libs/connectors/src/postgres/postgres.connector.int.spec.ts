@@ -118,6 +118,26 @@ describe('postgres connector', () => {
     }
   });
 
+  it('reads numbers exactly: a number while a double holds the value, else the text Postgres wrote', async () => {
+    await source.pool.query(
+      `CREATE TABLE amounts (id int PRIMARY KEY, exact numeric, ratio float8, big bigint, at timestamptz NOT NULL DEFAULT now())`,
+    );
+    await source.pool.query(
+      `INSERT INTO amounts (id, exact, ratio, big) VALUES
+         (1, 1234.50, 0.1, 42),
+         (2, 12345678901234567890.1234, 'Infinity', 9007199254740993),
+         (3, 'NaN', 'NaN', -7)`,
+    );
+    const config = urlConfig(source.url, [{ name: 'amounts', table: 'amounts', replicationKey: 'id' }]);
+    const { records } = await readCommitted(postgresConnector, config, 'amounts', null);
+    expect(records.map((r) => [r.data.exact, r.data.ratio, r.data.big])).toEqual([
+      [1234.5, 0.1, 42],
+      // as numbers these were 12345678901234567000, null in JSON and 9007199254740992
+      ['12345678901234567890.1234', 'Infinity', '9007199254740993'],
+      ['NaN', 'NaN', -7],
+    ]);
+  });
+
   it('reads a query stream, by an increasing id that is also its primary key', async () => {
     const config = urlConfig(
       source.url,
@@ -148,7 +168,7 @@ describe('postgres connector', () => {
       contract_end_date: { type: ['string', 'null'], format: 'date' },
       renewal_status: { type: 'string' },
       seats: { type: ['integer', 'null'] },
-      mrr: { type: ['number', 'null'] },
+      mrr: { type: ['number', 'string', 'null'], description: 'text when a double cannot hold it exactly, and NaN, ±Infinity' },
       attributes: {},
       updated_at: { type: 'string', format: 'date-time' },
     });
