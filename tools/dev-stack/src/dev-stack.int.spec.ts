@@ -2,6 +2,7 @@ import { TOPIC_SPECS } from '@tessera/contracts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { startTestBroker, testDatabaseUrl } from '@tessera/testing';
 import {
   portIsClosed,
@@ -44,6 +45,11 @@ describe('npm start (dev stack as a child process)', () => {
       expect((await fetch(profileUrl)).status).toBe(401);
       expect((await fetch(profileUrl, { headers: { authorization: `Bearer ${first.readToken}` } })).status).toBe(404);
       expect(running.output()).toContain(`topics: ${TOPIC_SPECS.length} created, 0 already there`);
+      // The printed Postgres URL is the developer's way in: psql (here pg) gets in with it as printed.
+      const superuser = new Client({ connectionString: first.postgres.replace(/ +\(embedded\)$/, '') });
+      await superuser.connect();
+      expect((await superuser.query('SELECT current_user AS who')).rows).toEqual([{ who: 'postgres' }]);
+      await superuser.end();
 
       running.child.kill('SIGINT');
       expect(await running.exit).toEqual({ code: 0, signal: null });
@@ -84,7 +90,7 @@ describe('npm start (dev stack as a child process)', () => {
         expect(banner.writeKey).toBe('fixed-write-key');
         expect(banner.adminToken).toBe('fixed-admin-token');
         expect(banner.kafka).toBe(`${broker.brokers.join(',')}  (external)`);
-        expect(banner.postgres).toMatch(/\(external\)$/);
+        expect(banner.postgres).toMatch(/^postgres:\/\/[^:]+:\*\*\*@.+\(external\)$/);
         expect(running.output()).not.toContain('embedded Postgres on');
         for (const url of Object.values(banner.services)) expect((await fetch(`${url}/readyz`)).status).toBe(200);
         running.child.kill('SIGTERM');

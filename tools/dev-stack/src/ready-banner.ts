@@ -17,7 +17,12 @@ export function formatReadyBanner(endpoints: DevStackEndpoints): string {
       'Kafka brokers',
       `${endpoints.kafkaBrokers}${!endpoints.embeddedKafka ? '  (external)' : endpoints.kafkaKind === 'apache' ? '  (Apache Kafka, local)' : '  (embedded)'}`,
     ),
-    row('Postgres', `${maskUrlPassword(endpoints.databaseUrl)}${endpoints.embeddedPostgres ? '  (embedded)' : '  (external)'}`),
+    // The embedded superuser's URL is the developer's way in (psql), like the tokens below; an external one is
+    // somebody's real credential, so its password stays masked.
+    row(
+      'Postgres',
+      endpoints.embeddedPostgres ? `${endpoints.databaseUrl}  (embedded)` : `${maskUrlPassword(endpoints.databaseUrl)}  (external)`,
+    ),
     row('Dev write key', endpoints.secrets.writeKey),
     row('Admin token', endpoints.secrets.adminToken),
     row('Read token', endpoints.secrets.readToken),
