@@ -1,6 +1,7 @@
 import { fastProduceRequest, type FastProduceDeps } from './fast-produce-request';
 import { createSendMessages, type SendMessagesDeps } from './kafkajs-send-messages';
 import { fastRecordBatchDecoder, type RecordBatchDecoder } from './fast-record-batch-decoder';
+import { fixRequestQueueTimer } from './kafkajs-request-queue';
 import { kafkajsFastPathsEnabled } from './kafkajs-fast-paths-switch';
 
 const RECORD_MODULE = 'kafkajs/src/protocol/recordBatch/record/v0';
@@ -21,7 +22,8 @@ const LONG_MODULE = 'kafkajs/src/utils/long';
 const FAST = Symbol.for('tessera.kafkajs-fast-path');
 
 /**
- * Swaps faster, byte-identical implementations into kafkajs's module cache (see fast-produce-request.ts for why).
+ * Swaps faster, byte-identical implementations into kafkajs's module cache (see fast-produce-request.ts for why),
+ * and two fixes (kafkajs-send-messages.ts, kafkajs-request-queue.ts).
  * Nothing calls it on import: a process calls it once at start-up (runService in libs/service-kit for the services,
  * jest's setup file for the tests), through installKafkajsFastPathsUnlessDisabled, before anything loads kafkajs.
  * kafkajs loads its produce request modules lazily, on the first produce, but captures its message grouping and
@@ -68,7 +70,9 @@ function installKafkajsFastPaths(): boolean {
       ),
     isLoaded(DECODE_MESSAGES_MODULE),
   );
-  return grouping && send && produce && decode;
+  // Not for speed either: every connection spun a 1 ms timer for its whole life (kafkajs-request-queue.ts).
+  const timer = fixRequestQueueTimer();
+  return grouping && send && produce && decode && timer;
 }
 
 /** What a process's start-up did: the swaps installed, turned off by the switch, or applied only partly (too late). */
