@@ -66,6 +66,9 @@ export class ApachePipeline {
         for (let i = 1; i <= (options.instances?.[service] ?? 1); i++) {
           const env: Record<string, string> = {
             LOG_LEVEL: 'warn',
+            // 5 s, not the crash suites' 2 s: a coordinator moving between nodes must not expire live members, and
+            // a shorter session was not measured here.
+            KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '5000',
             ...(service === 'ingest-gateway' ? { TESSERA_DEV_WRITE_KEY: options.writeKey } : {}),
           };
           const process = await ServiceChildProcess.launch({ service, database: schemas.get(service)!, brokers: cluster.brokers, env });
