@@ -80,4 +80,42 @@ describe('SliceGroupCommit', () => {
     await Promise.all([4, 5, 3, 20, 1].map((n) => commit.submit(n)));
     expect(groups).toEqual([[4, 5], [3], [20], [1]]);
   });
+  describe('with an affinity', () => {
+    const byClass = { affinity: (n: number) => n % 3, order: (a: number, b: number) => (a % 3) - (b % 3) || a - b };
+
+    it('never puts one class in two groups in flight: full items of a class in flight wait for it', async () => {
+      const f = recordingFlush();
+      const commit = new SliceGroupCommit(f.flush, { parts: 2, budget: 1, ...byClass });
+      const all = [0, 3, 1, 4].map((n) => commit.submit(n));
+      await turn();
+      // Without the affinity the two slots would take 0 and 3, which lock the same keys.
+      expect(f.groups).toEqual([[0], [1]]);
+      f.releases.shift()!();
+      await all[0];
+      await turn();
+      await turn();
+      expect(f.groups).toEqual([[0], [1], [3]]);
+      f.releases.shift()!();
+      f.releases.shift()!();
+      await turn();
+      await turn();
+      expect(f.groups).toEqual([[0], [1], [3], [4]]);
+      f.releases.shift()!();
+      expect(await Promise.all(all)).toEqual([0, 30, 10, 40]);
+      expect(f.mostInFlight()).toBe(2);
+    });
+
+    it('takes the rest of its last class past its share, so a class is not split between the slots', async () => {
+      const f = recordingFlush();
+      const commit = new SliceGroupCommit(f.flush, { parts: 2, ...byClass });
+      const all = [0, 1, 2, 3, 4, 5].map((n) => commit.submit(n));
+      await turn();
+      expect(f.groups).toEqual([
+        [0, 3, 1, 4],
+        [2, 5],
+      ]);
+      f.releases.forEach((release) => release());
+      await Promise.all(all);
+    });
+  });
 });
