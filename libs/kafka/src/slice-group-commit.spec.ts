@@ -105,6 +105,20 @@ describe('SliceGroupCommit', () => {
       expect(f.mostInFlight()).toBe(2);
     });
 
+    it('starts with the class that has the most waiting weight, so no class queues behind the others', async () => {
+      const f = recordingFlush();
+      const commit = new SliceGroupCommit(f.flush, { parts: 1, budget: 1, ...byClass });
+      const all = [0, 1, 4, 7].map((n) => commit.submit(n));
+      for (let i = 0; i < 4; i++) {
+        await turn();
+        await turn();
+        f.releases.shift()!();
+      }
+      expect(await Promise.all(all)).toEqual([0, 10, 40, 70]);
+      // Class 1 waits with three items, class 0 with one; at one each, the first in order goes.
+      expect(f.groups).toEqual([[1], [4], [0], [7]]);
+    });
+
     it('takes the rest of its last class past its share, so a class is not split between the slots', async () => {
       const f = recordingFlush();
       const commit = new SliceGroupCommit(f.flush, { parts: 2, ...byClass });

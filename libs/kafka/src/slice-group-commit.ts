@@ -75,7 +75,7 @@ export class SliceGroupCommit<I, R> {
     const order = this.order;
     if (order && this.active < this.parts) this.waiting.sort((a, b) => order(a.item, b.item));
     while (this.active < this.parts) {
-      const free = this.affinity ? this.waiting.filter((w) => !this.busy.has(this.classOf(w))) : this.waiting;
+      const free = this.affinity ? this.heaviestClassFirst(this.waiting.filter((w) => !this.busy.has(this.classOf(w)))) : this.waiting;
       if (free.length === 0) return;
       const group = this.take(free, Math.ceil(free.length / (this.parts - this.active)));
       const taken = new Set(group);
@@ -104,6 +104,19 @@ export class SliceGroupCommit<I, R> {
       take += 1;
     }
     return free.slice(0, take);
+  }
+
+  /**
+   * The class with the most waiting weight goes first: a class runs in one group at a time, so under a backlog the
+   * slot that frees takes the longest queue, rather than the first class in order again while the last one waits
+   * and then runs alone with the other slot idle.
+   */
+  private heaviestClassFirst(free: readonly Waiting<I, R>[]): Waiting<I, R>[] {
+    const weights = new Map<number, number>();
+    for (const w of free) weights.set(this.classOf(w), (weights.get(this.classOf(w)) ?? 0) + this.weight(w.item));
+    let heaviest: number | undefined;
+    for (const [c, weight] of weights) if (heaviest === undefined || weight > weights.get(heaviest)!) heaviest = c;
+    return [...free.filter((w) => this.classOf(w) === heaviest), ...free.filter((w) => this.classOf(w) !== heaviest)];
   }
 
   private classOf(waiting: Waiting<I, R>): number {
