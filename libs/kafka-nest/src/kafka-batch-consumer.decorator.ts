@@ -6,7 +6,7 @@ export const KAFKA_BATCH_CONSUMER = Symbol('KAFKA_BATCH_CONSUMER');
 export interface KafkaBatchConsumerOptions
   extends
     Partial<Pick<BatchConsumerRunnerOptions, 'fromBeginning' | 'maxMessagesPerCall' | 'partitionsConsumedConcurrently'>>,
-    Pick<ExactlyOnceProcessorOptions<unknown>, 'groupCommitTransactions' | 'groupCommitKeyClasses'> {
+    Pick<ExactlyOnceProcessorOptions<unknown>, 'groupCommitTransactions'> {
   groupId: string;
   topics: string[];
 }

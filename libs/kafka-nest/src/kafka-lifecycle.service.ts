@@ -40,7 +40,7 @@ export class KafkaLifecycle implements OnApplicationBootstrap, BeforeApplication
       if (!declared) continue;
       if (!pool) throw new Error(`@KafkaBatchConsumer ${metatype.name} needs KafkaModule's pool option`);
       const applier = instance as KafkaBatchApplier<unknown>;
-      const { groupId, topics, groupCommitTransactions, groupCommitKeyClasses, ...perConsumer } = declared;
+      const { groupId, topics, groupCommitTransactions, ...perConsumer } = declared;
       const processor = new ExactlyOnceProcessor<unknown>({
         pool,
         groupId,
@@ -49,7 +49,6 @@ export class KafkaLifecycle implements OnApplicationBootstrap, BeforeApplication
         decode: applier.decode?.bind(applier),
         apply: applier.apply.bind(applier),
         groupCommitTransactions,
-        groupCommitKeyClasses,
         logger,
       });
       this.runners.push(

@@ -46,13 +46,6 @@ export interface ExactlyOnceProcessorOptions<T> {
    * share one.
    */
   groupCommitMaxMessages?: number;
-  /**
-   * For topics keyed alike whose partition counts are all multiples of this number: a key's slices then share their
-   * partition number modulo it, and slices of one such class never go to two group transactions in flight at once.
-   * Two transactions that lock a key's rows from different topics would otherwise wait on each other's locks, and
-   * the one waiting holds its own rows meanwhile. Default: no classes.
-   */
-  groupCommitKeyClasses?: number;
   logger?: Logger;
 }
 
@@ -93,16 +86,13 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
     this.sequences = new SequenceDedupe(opts.groupId);
     this.logger = opts.logger?.child({ component: 'exactly-once', group: opts.groupId });
     if (opts.groupCommit ?? true) {
-      const classes = opts.groupCommitKeyClasses;
-      const classOf = (batch: ConsumedBatch) => (classes === undefined ? 0 : batch.partition % classes);
       this.grouped = new SliceGroupCommit((batches) => this.handleGroup(batches), {
         parts: opts.groupCommitTransactions ?? 2,
         budget: opts.groupCommitMaxMessages ?? 2_000,
         weight: (batch) => batch.messages.length,
         // Topics keyed alike put one key in the same partition number: keeping those slices in one group keeps two
         // groups in flight off each other's rows (the evaluator's two inputs deadlocked 35 times in 20 s otherwise).
-        order: (a, b) => classOf(a) - classOf(b) || a.partition - b.partition || (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0),
-        affinity: classes === undefined ? undefined : classOf,
+        order: (a, b) => a.partition - b.partition || (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0),
       });
     }
   }

@@ -113,25 +113,6 @@ describe('group commit: slices of several partitions in one transaction (Postgre
     expect(xmins.rows[0].n).toBe(2);
   });
 
-  it('with groupCommitKeyClasses, keeps the slices of partitions equal modulo it in one transaction', async () => {
-    const p = new ExactlyOnceProcessor<string>({
-      pool: db.pool,
-      groupId: 'g',
-      service: 'test',
-      groupCommitTransactions: 2,
-      groupCommitKeyClasses: 3,
-      decode: (m) => ok(m.value!.toString()),
-      apply: applyNumbers,
-    });
-    await Promise.all([0, 1, 2, 3, 4, 5].map((partition) => p.handleBatch(slice(partition, 0, 5))));
-    const { rows } = await db.pool.query<{ partition: number; x: string }>(
-      'SELECT partition, xmin::text AS x FROM kafka_consumer_offsets ORDER BY partition',
-    );
-    const txOf = new Map(rows.map((r) => [r.partition, r.x]));
-    for (const partition of [0, 1, 2]) expect(txOf.get(partition + 3)).toBe(txOf.get(partition));
-    expect(new Set(txOf.values()).size).toBe(2);
-  });
-
   it('keeps a group transaction within groupCommitMaxMessages: full slices of a backlog get one each', async () => {
     const pool = countingPool(db.pool);
     const p = new ExactlyOnceProcessor<string>({

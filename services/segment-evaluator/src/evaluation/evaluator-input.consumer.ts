@@ -18,18 +18,15 @@ export const SEGMENT_EVALUATOR_GROUP_ID = 'segment-evaluator';
  * memberships and due times, and stages the cdp.segments.membership messages, in the processor's transaction
  * with the consumed offsets. All partitions of a fetch (of twelve: two topics of six) are handed over at once and
  * share four group transactions in flight, not the default two, as it had four slices in flight before group
- * commit: a slice's apply is long (many statements). Both topics are keyed by profile with six partitions, so a
- * profile's inputs share a partition number: with that number as the key class, partition p of both topics is in
- * one group in flight at a time, and the groups in flight lock different profiles (with the processor's share cut
- * alone, 12 slices in 4 groups split partitions 1 and 4 across two groups, and one waited on the other's rows).
- * Each slice locks its profiles in id order.
+ * commit: a slice's apply is long (many statements). The processor keeps partition p of both topics (one profile's
+ * inputs) in the same group, so the groups in flight lock different profiles. Each slice locks its profiles in id
+ * order.
  */
 @Injectable()
 @KafkaBatchConsumer({
   groupId: SEGMENT_EVALUATOR_GROUP_ID,
   topics: [Topics.ProfilesChanged, Topics.EventsResolved],
   groupCommitTransactions: 4,
-  groupCommitKeyClasses: 6,
 })
 export class EvaluatorInputConsumer implements KafkaBatchApplier<EvaluatorInput> {
   private readonly metrics: EvaluationMetrics;
