@@ -18,9 +18,10 @@ export const SEGMENT_EVALUATOR_GROUP_ID = 'segment-evaluator';
  * memberships and due times, and stages the cdp.segments.membership messages, in the processor's transaction
  * with the consumed offsets. All partitions of a fetch (of twelve: two topics of six) are handed over at once and
  * share four group transactions in flight, not the default two, as it had four slices in flight before group
- * commit: a slice's apply is long (many statements). The processor keeps partition p of both topics (one profile's
- * inputs) in the same group, so the groups in flight lock different profiles. Each slice locks its profiles in id
- * order.
+ * commit: a slice's apply is long (many statements). The processor takes slices in (partition, topic) order, so
+ * partition p of both topics (one profile's inputs) usually share a group; where a group's share ends between them
+ * (12 slices in 4 groups split partitions 1 and 4), the later group waits on the earlier one's profile rows, a few
+ * ms per transaction at 500 changes/s (docs/benchmarks.md). Each slice locks its profiles in id order.
  */
 @Injectable()
 @KafkaBatchConsumer({
