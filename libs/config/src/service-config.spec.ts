@@ -33,6 +33,7 @@ describe('loadServiceConfig', () => {
       clientId: 'profile-merger',
       sliceMessages: 2000,
       fetchBytes: 4_194_304,
+      lingerMs: 20,
       sessionTimeoutMs: 10_000,
     });
     expect(config.shutdownTimeoutMs).toBe(10000);
@@ -55,6 +56,7 @@ describe('loadServiceConfig', () => {
       DATABASE_STATEMENT_TIMEOUT_MS: '0',
       KAFKA_CONSUMER_SLICE_MESSAGES: '250',
       KAFKA_CONSUMER_FETCH_BYTES: '65536',
+      KAFKA_CONSUMER_LINGER_MS: '0',
       KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '7000',
     });
     expect(config.isProduction).toBe(true);
@@ -64,6 +66,7 @@ describe('loadServiceConfig', () => {
       clientId: 'ingest-gateway',
       sliceMessages: 250,
       fetchBytes: 65_536,
+      lingerMs: 0,
       sessionTimeoutMs: 7_000,
     });
     expect(config.database).toEqual({
@@ -238,5 +241,6 @@ describe('describeSharedEnvironment', () => {
     expect(byName.KAFKA_BROKERS.defaultValue).toBe('localhost:9092');
     expect(byName.KAFKA_CONSUMER_SLICE_MESSAGES.defaultValue).toBe('2000');
     expect(byName.KAFKA_CONSUMER_FETCH_BYTES.defaultValue).toBe('4194304');
+    expect(byName.KAFKA_CONSUMER_LINGER_MS.defaultValue).toBe('20');
   });
 });

@@ -18,6 +18,8 @@ export interface ServiceConfig<S extends EnvSpec = Record<never, never>> {
     readonly sliceMessages: number;
     /** Bytes fetched per partition per request (KAFKA_CONSUMER_FETCH_BYTES). */
     readonly fetchBytes: number;
+    /** A caught-up consumer's shortest round, fetch to fetch (KAFKA_CONSUMER_LINGER_MS). */
+    readonly lingerMs: number;
     /** How long a killed member keeps its partitions (KAFKA_CONSUMER_SESSION_TIMEOUT_MS). */
     readonly sessionTimeoutMs: number;
   };
@@ -69,6 +71,7 @@ export function loadServiceConfig<S extends EnvSpec = Record<never, never>>(
       clientId: env.KAFKA_CLIENT_ID,
       sliceMessages: env.KAFKA_CONSUMER_SLICE_MESSAGES,
       fetchBytes: env.KAFKA_CONSUMER_FETCH_BYTES,
+      lingerMs: env.KAFKA_CONSUMER_LINGER_MS,
       sessionTimeoutMs: env.KAFKA_CONSUMER_SESSION_TIMEOUT_MS,
     },
     database: {

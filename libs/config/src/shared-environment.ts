@@ -31,6 +31,10 @@ export function sharedEnvironmentSpec(service: ServiceDescriptor) {
       1_024,
       256 * 1_048_576,
     )({ default: 4 * 1_048_576, desc: 'bytes a consumer fetches per partition per request' }),
+    KAFKA_CONSUMER_LINGER_MS: durationMs(
+      0,
+      1_000,
+    )({ default: 20, desc: 'a caught-up consumer fetches again no sooner than this after its last fetch; 0 turns it off' }),
     KAFKA_CONSUMER_SESSION_TIMEOUT_MS: durationMs(
       1_000,
       1_800_000,

@@ -23,6 +23,7 @@ export interface KafkaModuleOptions {
     | 'fromBeginning'
     | 'maxMessagesPerCall'
     | 'maxBytesPerPartition'
+    | 'lingerMs'
     | 'partitionsConsumedConcurrently'
     | 'sessionTimeoutMs'
     | 'rebalanceTimeoutMs'

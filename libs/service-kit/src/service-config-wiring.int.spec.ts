@@ -31,6 +31,7 @@ describe('service-kit wiring of the validated configuration', () => {
       KAFKA_CLIENT_ID: 'segments-blue',
       KAFKA_CONSUMER_SLICE_MESSAGES: '321',
       KAFKA_CONSUMER_FETCH_BYTES: '65536',
+      KAFKA_CONSUMER_LINGER_MS: '35',
       KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '7000',
       TESSERA_ADMIN_TOKEN: 'test-admin-token',
     });
@@ -64,8 +65,13 @@ describe('service-kit wiring of the validated configuration', () => {
     expect(options).toMatchObject({ service: 'segment-evaluator', clientId: 'segments-blue' });
   });
 
-  it('gives every consumer KAFKA_CONSUMER_SLICE_MESSAGES, KAFKA_CONSUMER_FETCH_BYTES and KAFKA_CONSUMER_SESSION_TIMEOUT_MS', () => {
+  it('gives every consumer KAFKA_CONSUMER_SLICE_MESSAGES, KAFKA_CONSUMER_FETCH_BYTES, KAFKA_CONSUMER_LINGER_MS and KAFKA_CONSUMER_SESSION_TIMEOUT_MS', () => {
     const options = service!.app.get<KafkaModuleOptions>(KAFKA_MODULE_OPTIONS);
-    expect(options.consumerDefaults).toEqual({ maxMessagesPerCall: 321, maxBytesPerPartition: 65_536, sessionTimeoutMs: 7_000 });
+    expect(options.consumerDefaults).toEqual({
+      maxMessagesPerCall: 321,
+      maxBytesPerPartition: 65_536,
+      lingerMs: 35,
+      sessionTimeoutMs: 7_000,
+    });
   });
 });

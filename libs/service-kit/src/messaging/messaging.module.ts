@@ -22,7 +22,7 @@ export class MessagingModule {
           inject: [SERVICE_KIT_OPTIONS, SERVICE_PG_POOL],
           useFactory: (options: ResolvedServiceKitOptions, pool: Pool) => {
             if (!options.config) throw new Error('MessagingModule needs the service configuration (KAFKA_BROKERS)');
-            const { brokers, clientId, sliceMessages, fetchBytes, sessionTimeoutMs } = options.config.kafka;
+            const { brokers, clientId, sliceMessages, fetchBytes, lingerMs, sessionTimeoutMs } = options.config.kafka;
             return {
               service: options.name,
               clientId,
@@ -31,7 +31,7 @@ export class MessagingModule {
               logger: options.logger,
               pool,
               relay: messaging.relay,
-              consumerDefaults: { maxMessagesPerCall: sliceMessages, maxBytesPerPartition: fetchBytes, sessionTimeoutMs },
+              consumerDefaults: { maxMessagesPerCall: sliceMessages, maxBytesPerPartition: fetchBytes, lingerMs, sessionTimeoutMs },
             };
           },
         }),
