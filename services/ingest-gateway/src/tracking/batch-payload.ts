@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { BATCH_LIMIT_EVENTS, EVENT_LIMIT_BYTES, describeBytes } from '../http/body-limits';
 import { callProblem, clockProblem } from './call-requirements';
-import { batchItemType, isPlainObject, objectKeyProblem, textKeyProblem, type BatchDefaults } from './segment-event-mapper';
+import { batchItemType, describe, isPlainObject, objectKeyProblem, textKeyProblem, type BatchDefaults } from './segment-event-mapper';
 
 export interface ItemProblem {
   index: number;
@@ -73,11 +73,4 @@ export function checkEventSizes(encodedSizes: readonly number[], bodyBytes: numb
 function batchProblems(problems: ItemProblem[]): BadRequestException {
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more, see details)` : '';
   return new BadRequestException({ message: `${problems[0].message}${more}`, details: problems });
-}
-
-export function describe(value: unknown): string {
-  if (value === undefined) return 'no body';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
 }

@@ -67,7 +67,7 @@ export function textKeyProblem(item: Record<string, unknown>, where = ''): TextK
 }
 
 /** The keys RawEvent carries as JSON text, which validation reads only as objects (null counts as absent). */
-export const OBJECT_KEYS = ['properties', 'traits', 'context', 'integrations'] as const;
+const OBJECT_KEYS = ['properties', 'traits', 'context', 'integrations'] as const;
 
 /**
  * The first of `keys` holding something other than an object or null, if any: validation could only dead-letter
@@ -81,15 +81,11 @@ export function objectKeyProblem(
   for (const key of keys) {
     const value = item[key];
     if (value !== undefined && value !== null && !isPlainObject(value)) {
-      return { path: `${where}/${key}`, message: `"${key}" must be a JSON object, got ${describeJson(value)}` };
+      const got = typeof value === 'string' ? `${describe(value)} (${JSON.stringify(value.slice(0, 60))})` : describe(value);
+      return { path: `${where}/${key}`, message: `"${key}" must be a JSON object, got ${got}` };
     }
   }
   return undefined;
-}
-
-function describeJson(value: unknown): string {
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? `a string (${JSON.stringify(value.slice(0, 60))})` : `a ${typeof value}`;
 }
 
 /** What a batch lends each of its items (the item's own keys win). */
@@ -198,4 +194,12 @@ function extraKeys(item: Record<string, unknown>): string | null {
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A JSON value's kind, for a 400's message: "an array", "a string", "null"; "no body" when there is none. */
+export function describe(value: unknown): string {
+  if (value === undefined) return 'no body';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
 }

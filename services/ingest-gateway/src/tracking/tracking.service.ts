@@ -8,12 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { DurablePublisher } from '../publishing/durable-publisher';
 import { SourceRateLimiter } from '../rate-limit/source-rate-limiter';
 import { WriteKeyAuthenticator } from '../sources/write-key-authenticator';
-import { checkBatch, checkEventSizes, describe } from './batch-payload';
+import { checkBatch, checkEventSizes } from './batch-payload';
 import { TrackingMetrics } from './metrics';
 import { locateBatchItemFields, locateCallFields } from './json-field-locator';
 import { RawEventEncoder, type RawEventParts } from './raw-event-encoder';
 import { callProblem } from './call-requirements';
-import { batchItemType, isPlainObject, toRawEventParts, type SegmentCallType } from './segment-event-mapper';
+import { batchItemType, describe, isPlainObject, toRawEventParts, type SegmentCallType } from './segment-event-mapper';
 
 export interface IngestRequest {
   authorization: string | undefined;
