@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { identifierKey, type Identifier } from '../resolution/identifier';
 
 /**
@@ -17,6 +17,7 @@ export function sortedDistinct(keys: Iterable<bigint>): bigint[] {
   return [...new Set(keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** The first 8 bytes of SHA-256; the one-shot hash gives createHash's bytes without a Hash object per key. */
 function hash64(text: string): bigint {
-  return createHash('sha256').update(text, 'utf8').digest().readBigInt64BE(0);
+  return hash('sha256', text, 'buffer').readBigInt64BE(0);
 }

@@ -4,7 +4,6 @@ import { decode, encode, Topics } from '@tessera/contracts';
 import { ok, type ApplyContext, type DecodedRecord, type InboundMessage, type StepResult } from '@tessera/kafka';
 import { KafkaBatchConsumer, type KafkaBatchApplier } from '@tessera/kafka-nest';
 import { CounterTally, type Registry } from '@tessera/observability';
-import { preferIndexPlans } from '@tessera/persistence';
 import { METRICS_REGISTRY } from '@tessera/service-kit';
 import { IdentityGraphStore } from '../graph/identity-graph.store';
 import type { ResolvedChange } from '../graph/resolved-change';
@@ -57,8 +56,7 @@ export class ValidInputConsumer implements KafkaBatchApplier<ResolverInput> {
     const stopTimer = this.metrics.sliceDuration.startTimer();
     const counts = new CounterTally();
     ctx.afterCommit(() => counts.flush());
-    await preferIndexPlans(ctx.tx);
-    const rules = new RuleBook(await this.rulesRepository.list(ctx.tx));
+    const rules = new RuleBook(await this.rulesRepository.listPreferringIndexPlans(ctx.tx));
     const resolver = new IdentityResolver(rules);
     const items: Extracted[] = ctx.records.map((record) => ({
       record,

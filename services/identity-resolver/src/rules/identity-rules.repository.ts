@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { SqlExecutor } from '@tessera/kafka';
+import { PREFER_INDEX_PLANS } from '@tessera/persistence';
 import type { IdentityRule } from '../resolution/identity-rule';
 
 /** Named, not `*`: consumers run these reads as prepared statements, and a later column must not change them. */
@@ -25,6 +26,19 @@ export class IdentityRulesRepository {
   async list(db: SqlExecutor): Promise<StoredIdentityRule[]> {
     const { rows } = await db.query<RuleRow>(`SELECT ${RULE_COLUMNS} FROM identity_rules ORDER BY priority, identifier_type`);
     return rows.map(toRule);
+  }
+
+  /**
+   * list(), and index plans for the rest of the transaction (PREFER_INDEX_PLANS) in the same round trip: a consumed
+   * slice reads the rules first, so it needs no statement of its own for them. The plans row is the preserved side
+   * of the join, so set_config runs even when no rule is stored (that row then has null columns and is left out).
+   */
+  async listPreferringIndexPlans(db: SqlExecutor): Promise<StoredIdentityRule[]> {
+    const { rows } = await db.query<RuleRow>(
+      `SELECT ${RULE_COLUMNS} FROM (SELECT ${PREFER_INDEX_PLANS}) AS plans LEFT JOIN identity_rules ON true
+        ORDER BY priority, identifier_type`,
+    );
+    return rows.filter((row) => row.identifier_type !== null).map(toRule);
   }
 
   async get(db: SqlExecutor, identifierType: string): Promise<StoredIdentityRule | undefined> {

@@ -21,23 +21,29 @@ export interface SourcePrioritySetting {
 export class PriorityRepository {
   constructor(@Inject(SERVICE_PG_POOL) private readonly pool: Pool) {}
 
-  /** The configuration of the given sources, read inside the batch transaction. */
+  /**
+   * The configuration of the given sources, read inside the batch transaction: source rows (field null) and field
+   * rows in one statement, since every slice reads both.
+   */
   async forSources(tx: SqlExecutor, sourceIds: readonly string[]): Promise<PriorityConfig> {
-    const sources = await tx.query<{ source_id: string; priority: number }>(
-      'SELECT source_id, priority FROM source_priorities WHERE source_id = ANY($1::text[])',
+    const { rows } = await tx.query<{ source_id: string; field: string | null; priority: number }>(
+      `SELECT source_id, NULL::text AS field, priority FROM source_priorities WHERE source_id = ANY($1::text[])
+       UNION ALL
+       SELECT source_id, field, priority FROM field_priorities WHERE source_id = ANY($1::text[])`,
       [sourceIds],
     );
-    const fields = await tx.query<{ source_id: string; field: string; priority: number }>(
-      'SELECT source_id, field, priority FROM field_priorities WHERE source_id = ANY($1::text[])',
-      [sourceIds],
-    );
+    const sources = new Map<string, number>();
     const byField = new Map<string, Map<string, number>>();
-    for (const row of fields.rows) {
+    for (const row of rows) {
+      if (row.field === null) {
+        sources.set(row.source_id, row.priority);
+        continue;
+      }
       const map = byField.get(row.source_id) ?? new Map<string, number>();
       map.set(row.field, row.priority);
       byField.set(row.source_id, map);
     }
-    return { sources: new Map(sources.rows.map((row) => [row.source_id, row.priority])), fields: byField };
+    return { sources, fields: byField };
   }
 
   async list(): Promise<SourcePrioritySetting[]> {

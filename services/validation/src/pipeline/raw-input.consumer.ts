@@ -10,14 +10,13 @@ import { dedupeMetrics, type DedupeMetrics } from '../dedupe/metrics';
 import { emptyObservations, type ItemObservations } from '../quality-report/item-observations';
 import { inputQualityMetrics, type InputQualityMetrics } from '../quality-report/metrics';
 import { QualityTally } from '../quality-report/quality-tally';
-import { SourceSettingsRepository } from '../source-settings/source-settings.repository';
 import { trackingPlanMetrics, type TrackingPlanMetrics } from '../tracking-plans/metrics';
 import { PlanValidatorCache } from '../tracking-plans/plan-validator-cache';
-import { TrackingPlanRepository } from '../tracking-plans/tracking-plan.repository';
 import { runEventPipeline, validEventKey } from './event-pipeline';
 import { pipelineMetrics, type PipelineMetrics } from './metrics';
 import type { StepEnvironment } from './pipeline-types';
 import { runRecordPipeline, validRecordKey } from './record-pipeline';
+import { readSourceConfig } from './source-config.reader';
 
 export type RawInput = { kind: 'event'; value: RawEvent } | { kind: 'record'; value: RawRecord };
 
@@ -45,8 +44,6 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
   constructor(
     @Inject(VALIDATION_SETTINGS) private readonly settings: ValidationSettings,
     @Inject(METRICS_REGISTRY) registry: Registry,
-    private readonly plans: TrackingPlanRepository,
-    private readonly sourceSettings: SourceSettingsRepository,
     private readonly dedupe: DedupeStore,
   ) {
     this.metrics = pipelineMetrics(registry);
@@ -65,8 +62,7 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
   async apply(ctx: ApplyContext<RawInput>): Promise<void> {
     const stopTimer = this.metrics.batchDuration.startTimer();
     const sourceIds = [...new Set(ctx.records.map((r) => r.value.value.sourceId))];
-    const plans = await this.plans.forSources(ctx.tx, sourceIds);
-    const settings = await this.sourceSettings.forSources(ctx.tx, sourceIds);
+    const { plans, settings } = await readSourceConfig(ctx.tx, sourceIds);
     const tally = new QualityTally(ctx.partition);
     const counts = new CounterTally();
     ctx.afterCommit(() => counts.flush());

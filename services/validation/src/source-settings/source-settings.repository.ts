@@ -4,7 +4,7 @@ import type { SourceSettings, SourceSettingsBody, TestTrafficRule } from './sour
 /** Named, not `*`: consumers run these reads as prepared statements, and a later column must not change them. */
 const SETTINGS_COLUMNS = 'source_id, default_region, test_rules, order_events, default_currency, updated_at';
 
-interface SettingsRow {
+export interface SettingsRow {
   source_id: string;
   default_region: string | null;
   test_rules: TestTrafficRule[];
@@ -23,14 +23,6 @@ export class SourceSettingsRepository {
   async get(db: SqlExecutor, sourceId: string): Promise<SourceSettings | undefined> {
     const { rows } = await db.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM source_settings WHERE source_id = $1`, [sourceId]);
     return rows[0] ? toSettings(rows[0]) : undefined;
-  }
-
-  async forSources(db: SqlExecutor, sourceIds: readonly string[]): Promise<Map<string, SourceSettings>> {
-    if (sourceIds.length === 0) return new Map();
-    const { rows } = await db.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM source_settings WHERE source_id = ANY($1::text[])`, [
-      sourceIds,
-    ]);
-    return new Map(rows.map((row) => [row.source_id, toSettings(row)]));
   }
 
   async upsert(db: SqlExecutor, sourceId: string, body: SourceSettingsBody): Promise<SourceSettings> {
@@ -56,7 +48,7 @@ export class SourceSettingsRepository {
   }
 }
 
-function toSettings(row: SettingsRow): SourceSettings {
+export function toSettings(row: SettingsRow): SourceSettings {
   return {
     sourceId: row.source_id,
     defaultRegion: row.default_region,

@@ -2,7 +2,7 @@ import type { SqlExecutor } from '@tessera/kafka';
 import type { NamingConvention } from './naming-convention';
 import type { PlannedEvent, TrackingPlan, TrackingPlanBody, TrackingPlanMode } from './tracking-plan';
 
-interface PlanRow {
+export interface PlanRow {
   source_id: string;
   version: number;
   mode: TrackingPlanMode;
@@ -27,13 +27,6 @@ export class TrackingPlanRepository {
     return rows[0] ? toPlan(rows[0]) : undefined;
   }
 
-  /** The plans of the sources in one batch, read inside the batch transaction so a plan change applies atomically. */
-  async forSources(db: SqlExecutor, sourceIds: readonly string[]): Promise<Map<string, TrackingPlan>> {
-    if (sourceIds.length === 0) return new Map();
-    const { rows } = await db.query<PlanRow>(`SELECT ${COLUMNS} FROM tracking_plans WHERE source_id = ANY($1::text[])`, [sourceIds]);
-    return new Map(rows.map((row) => [row.source_id, toPlan(row)]));
-  }
-
   /** Creates or replaces the plan; returns it with its new version. */
   async upsert(db: SqlExecutor, sourceId: string, body: TrackingPlanBody): Promise<TrackingPlan> {
     const { rows } = await db.query<PlanRow>(
@@ -54,7 +47,7 @@ export class TrackingPlanRepository {
   }
 }
 
-function toPlan(row: PlanRow): TrackingPlan {
+export function toPlan(row: PlanRow): TrackingPlan {
   return {
     sourceId: row.source_id,
     version: row.version,
