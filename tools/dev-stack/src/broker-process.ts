@@ -50,6 +50,10 @@ export function launchBroker(options: BrokerLaunchOptions): Promise<BrokerRun> {
             'false',
             '--log-level',
             options.logLevel,
+            // As docker-compose.yml and the Apache Kafka launcher: each service's group forms when its one member
+            // joins, not 3 s later (Kafka's default, for groups whose many members start together).
+            '--group-initial-rebalance-delay-ms',
+            '0',
           ],
         ];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
