@@ -9,7 +9,8 @@ type Json = Record<string, unknown>;
  * into a rename when it is a known user_id, see user-rename.ts), traits and context.traits
  * email/phone/email_sha256, context.device.id and advertisingId, and Segment's context.externalIds
  * ([{ id, type }] -> external:<type>). An email also yields its email_sha256, so sources that only know the
- * hash link to the same person. Values are trimmed; emails and hashes lower-cased.
+ * hash link to the same person. Values are trimmed; emails and hashes lower-cased. An email trait holding a list
+ * yields each address of it.
  *
  * A group call's `traits` describe the account (Segment's group spec: the company's billing email, plan...),
  * not the person, so they never yield person identifiers; its `context.traits` are still the person's.
@@ -97,7 +98,12 @@ class IdentifierSet {
     if (!this.byKey.has(key)) this.byKey.set(key, identifier);
   }
 
+  /** One address, or each address of a list (validation normalized them all). */
   addEmail(raw: unknown): void {
+    if (Array.isArray(raw)) {
+      for (const item of raw) if (!Array.isArray(item)) this.addEmail(item);
+      return;
+    }
     const email = lowerString(raw);
     if (email === undefined) return;
     this.add(IdentifierTypes.Email, email);

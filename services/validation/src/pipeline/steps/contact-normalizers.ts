@@ -8,11 +8,37 @@ export interface Normalized<T> {
   valid: boolean;
 }
 
-/** Emails are trimmed and lower-cased, so one person's email is one identifier downstream. */
-export function normalizeEmail(value: unknown): Normalized<unknown> {
+/**
+ * Emails are trimmed and lower-cased, and lose the trailing dot of a fully qualified domain (`a@example.com.` is
+ * the same mailbox as `a@example.com`), so one person's email is one identifier downstream.
+ */
+function normalizeEmail(value: unknown): Normalized<unknown> {
   if (typeof value !== 'string') return { value, valid: false };
-  const email = value.trim().toLowerCase();
+  const trimmed = value.trim().toLowerCase();
+  const email = trimmed.includes('@') ? trimmed.replace(/\.+$/, '') : trimmed;
   return { value: email, valid: EMAIL_SHAPE.test(email) };
+}
+
+/** An email field's normalized value and what it held, for the report: one address, or a list of them. */
+export interface NormalizedEmails {
+  value: unknown;
+  seen: number;
+  valid: number;
+}
+
+/**
+ * An email field as clients send it: one address, or a list (`["a@x.com", "b@x.com"]`, which Segment's spec does
+ * not define but SDKs pass through). Each address of a list is normalized and counted; the identity resolver takes
+ * every one as an email identifier, within the type's per-profile limit.
+ */
+export function normalizeEmails(value: unknown): NormalizedEmails {
+  const items = Array.isArray(value) ? value : [value];
+  const normalized = items.map(normalizeEmail);
+  return {
+    value: Array.isArray(value) ? normalized.map((email) => email.value) : normalized[0].value,
+    seen: normalized.length,
+    valid: normalized.filter((email) => email.valid).length,
+  };
 }
 
 /**
