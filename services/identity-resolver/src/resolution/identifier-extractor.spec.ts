@@ -59,6 +59,16 @@ describe('identifier extraction', () => {
     ]);
   });
 
+  it('takes each number of a phone list', () => {
+    const identifiers = extractEventIdentifiers(
+      event({ type: 'identify', userId: 'u1', traits: JSON.stringify({ phone: ['+4930123', '+33612'] }) }),
+    );
+    expect(identifiers.filter((identifier) => identifier.type === 'phone').map((identifier) => identifier.value)).toEqual([
+      '+4930123',
+      '+33612',
+    ]);
+  });
+
   it('takes each address of an email list as an email identifier', () => {
     const identifiers = extractEventIdentifiers(
       event({ type: 'identify', userId: 'u1', traits: JSON.stringify({ email: ['a@x.com', ' B@x.com', ['c@x.com'], null, {}] }) }),

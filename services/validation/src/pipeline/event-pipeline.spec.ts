@@ -113,6 +113,24 @@ describe('runEventPipeline', () => {
     expect(env.observations).toMatchObject({ emailsSeen: 1, emailsValid: 1 });
   });
 
+  it('takes the address out of a display-name form and a mailto: link', () => {
+    const env = stepEnvironment();
+    const traits = { email: ['Ada Lovelace <Ada@Example.com>', 'mailto:ada@example.com', '"Ada" <ada@example.com.>'] };
+    const result = runEventPipeline(rawEvent({ type: 'identify', event: null, traits: JSON.stringify(traits) }), env);
+    expect(result.kind === 'ok' && JSON.parse(result.value.traits!)).toEqual({
+      email: ['ada@example.com', 'ada@example.com', 'ada@example.com'],
+    });
+    expect(env.observations).toMatchObject({ emailsSeen: 3, emailsValid: 3 });
+  });
+
+  it('normalizes and counts each number of a phone list', () => {
+    const env = stepEnvironment({ settings: { sourceId: 'src-1', defaultRegion: 'DE', testRules: [], updatedAt: '' } });
+    const traits = { phone: ['030 1234567', '+33 6 12 34 56 78', '12'] };
+    const result = runEventPipeline(rawEvent({ type: 'identify', event: null, traits: JSON.stringify(traits) }), env);
+    expect(result.kind === 'ok' && JSON.parse(result.value.traits!)).toEqual({ phone: ['+49301234567', '+33612345678', '12'] });
+    expect(env.observations).toMatchObject({ phonesSeen: 3, phonesValid: 2 });
+  });
+
   it('normalizes and counts each address of an email list', () => {
     const env = stepEnvironment();
     const traits = { email: [' Ada@Example.com', 'ada@work.example.', 'nope', 7] };
@@ -126,7 +144,7 @@ describe('runEventPipeline', () => {
       rawEvent({
         type: 'identify',
         event: null,
-        traits: JSON.stringify({ birthday: '1990-02-30', name: 'Ada' }),
+        traits: JSON.stringify({ birthday: '1990-02-30', name: 'Ada', createdAt: '2026-02-29T10:00:00Z' }),
         context: JSON.stringify({ traits: { birthdate: '1990-02-28T00:00:00.000Z', birthday: '1990-13-01T00:00:00Z' } }),
       }),
       stepEnvironment(),
@@ -137,6 +155,7 @@ describe('runEventPipeline', () => {
     expect(JSON.parse(result.value.context!).traits).toEqual({ birthdate: '1990-02-28T00:00:00.000Z' });
     expect(result.value.violations).toEqual([
       { reason: 'other', path: 'traits.birthday', detail: 'traits.birthday "1990-02-30" is not a real date; removed' },
+      { reason: 'other', path: 'traits.createdAt', detail: 'traits.createdAt "2026-02-29T10:00:00Z" is not a real date; removed' },
       {
         reason: 'other',
         path: 'context.traits.birthday',

@@ -1,6 +1,6 @@
 import { ok } from '@tessera/kafka';
 import type { EventDraft, JsonObject, Step, StepEnvironment } from '../pipeline-types';
-import { normalizeEmails, normalizePhone } from './contact-normalizers';
+import { normalizeEmails, normalizePhones } from './contact-normalizers';
 
 /** Where Segment-spec events carry contact details. */
 function contactHolders(draft: EventDraft): JsonObject[] {
@@ -31,10 +31,10 @@ export function contactNormalizationStep(): Step<EventDraft> {
         env.observations.emailsValid += emails.valid;
       }
       if (holder.phone !== undefined && holder.phone !== null && holder.phone !== '') {
-        const phone = normalizePhone(holder.phone, region);
-        holder.phone = phone.value;
-        env.observations.phonesSeen += 1;
-        if (phone.valid) env.observations.phonesValid += 1;
+        const phones = normalizePhones(holder.phone, region);
+        holder.phone = phones.value;
+        env.observations.phonesSeen += phones.seen;
+        env.observations.phonesValid += phones.valid;
       }
     }
     return ok(draft);

@@ -8,44 +8,58 @@ export interface Normalized<T> {
   valid: boolean;
 }
 
+/** `Ada Lovelace <ada@example.com>` (RFC 5322's name-addr, as mail clients copy it) and `mailto:` links. */
+const NAME_ADDR = /^[^<>]*<([^<>]+)>$/;
+const MAILTO = /^mailto:/;
+
 /**
- * Emails are trimmed and lower-cased, and lose the trailing dot of a fully qualified domain (`a@example.com.` is
- * the same mailbox as `a@example.com`), so one person's email is one identifier downstream.
+ * Emails are trimmed and lower-cased; a display name around the address and a `mailto:` prefix are dropped, and
+ * so is the trailing dot of a fully qualified domain (`a@example.com.` is the same mailbox as `a@example.com`), so
+ * one person's email is one identifier downstream.
  */
 function normalizeEmail(value: unknown): Normalized<unknown> {
   if (typeof value !== 'string') return { value, valid: false };
   const trimmed = value.trim().toLowerCase();
-  const email = trimmed.includes('@') ? trimmed.replace(/\.+$/, '') : trimmed;
+  const address = (NAME_ADDR.exec(trimmed)?.[1] ?? trimmed).trim().replace(MAILTO, '');
+  const email = address.includes('@') ? address.replace(/\.+$/, '') : address;
   return { value: email, valid: EMAIL_SHAPE.test(email) };
 }
 
-/** An email field's normalized value and what it held, for the report: one address, or a list of them. */
-export interface NormalizedEmails {
+/** A contact field's normalized value and what it held, for the report: one value, or a list of them. */
+export interface NormalizedField {
   value: unknown;
   seen: number;
   valid: number;
 }
 
 /**
- * An email field as clients send it: one address, or a list (`["a@x.com", "b@x.com"]`, which Segment's spec does
- * not define but SDKs pass through). Each address of a list is normalized and counted; the identity resolver takes
- * every one as an email identifier, within the type's per-profile limit.
+ * A contact field as clients send it: one value, or a list (`["a@x.com", "b@x.com"]`, which Segment's spec does
+ * not define but SDKs pass through). Each item of a list is normalized and counted; the identity resolver takes
+ * every one as an identifier of the field's type, within the type's per-profile limit.
  */
-export function normalizeEmails(value: unknown): NormalizedEmails {
+function normalizeField(value: unknown, normalize: (item: unknown) => Normalized<unknown>): NormalizedField {
   const items = Array.isArray(value) ? value : [value];
-  const normalized = items.map(normalizeEmail);
+  const normalized = items.map((item) => normalize(item));
   return {
-    value: Array.isArray(value) ? normalized.map((email) => email.value) : normalized[0].value,
+    value: Array.isArray(value) ? normalized.map((item) => item.value) : normalized[0].value,
     seen: normalized.length,
-    valid: normalized.filter((email) => email.valid).length,
+    valid: normalized.filter((item) => item.valid).length,
   };
+}
+
+export function normalizeEmails(value: unknown): NormalizedField {
+  return normalizeField(value, normalizeEmail);
+}
+
+export function normalizePhones(value: unknown, region: string): NormalizedField {
+  return normalizeField(value, (item) => normalizePhone(item, region));
 }
 
 /**
  * Phones become E.164 (+4915112345678). Numbers without a +country prefix are read in `region`; a number that
  * libphonenumber cannot validate is kept as sent (trimmed) and counted as invalid.
  */
-export function normalizePhone(value: unknown, region: string): Normalized<unknown> {
+function normalizePhone(value: unknown, region: string): Normalized<unknown> {
   if (typeof value !== 'string' && typeof value !== 'number') return { value, valid: false };
   const text = String(value).trim();
   const memoKey = `${region}|${text}`;

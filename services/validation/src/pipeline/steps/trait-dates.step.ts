@@ -2,8 +2,8 @@ import { ok } from '@tessera/kafka';
 import type { EventDraft, JsonObject, Step } from '../pipeline-types';
 import { castValue } from './cast-value';
 
-/** Segment's reserved date trait and the semantic tag the merger files it under. */
-const DATE_TRAITS = ['birthday', 'birthdate'] as const;
+/** Segment's reserved date traits, and the semantic tag the merger files a birthday under. */
+const DATE_TRAITS = ['birthday', 'birthdate', 'createdAt'] as const;
 /** A year-first date, alone or starting a date-time: the one order that cannot be misread. */
 const YEAR_FIRST = /^\d{4}[-/]\d{2}[-/]\d{2}(?![0-9])/;
 
@@ -18,7 +18,7 @@ function personTraits(draft: EventDraft): [string, JsonObject][] {
 }
 
 /**
- * A birthday that names no real day (`1990-02-30`) is removed and flagged, never kept: readers that parse it as
+ * A birthday (or createdAt) that names no real day (`1990-02-30`) is removed and flagged, never kept: readers that parse it as
  * JavaScript does would roll it over to March 2, and segment rules on it would fire on the wrong day. The event
  * and its other traits pass (an input-validation finding, Amperity style, not a rejection). Valid dates and
  * forms whose day and month order cannot be known (`03/02/1990`) are left as sent.
