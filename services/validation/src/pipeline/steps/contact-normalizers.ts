@@ -10,7 +10,6 @@ export interface Normalized<T> {
 
 /** `Ada Lovelace <ada@example.com>` (RFC 5322's name-addr, as mail clients copy it) and `mailto:` links. */
 const NAME_ADDR = /^[^<>]*<([^<>]+)>$/;
-const MAILTO = /^mailto:/;
 
 /**
  * Emails are trimmed and lower-cased; a display name around the address and a `mailto:` prefix are dropped, and
@@ -19,9 +18,11 @@ const MAILTO = /^mailto:/;
  */
 function normalizeEmail(value: unknown): Normalized<unknown> {
   if (typeof value !== 'string') return { value, valid: false };
-  const trimmed = value.trim().toLowerCase();
-  const address = (NAME_ADDR.exec(trimmed)?.[1] ?? trimmed).trim().replace(MAILTO, '');
-  const email = address.includes('@') ? address.replace(/\.+$/, '') : address;
+  let email = value.trim().toLowerCase();
+  // plain addresses, nearly all of them, pay for three character checks, not three regular expressions
+  if (email.endsWith('>')) email = (NAME_ADDR.exec(email)?.[1] ?? email).trim();
+  if (email.startsWith('mailto:')) email = email.slice('mailto:'.length);
+  if (email.endsWith('.') && email.includes('@')) email = email.replace(/\.+$/, '');
   return { value: email, valid: EMAIL_SHAPE.test(email) };
 }
 
@@ -37,14 +38,13 @@ export interface NormalizedField {
  * not define but SDKs pass through). Each item of a list is normalized and counted; the identity resolver takes
  * every one as an identifier of the field's type, within the type's per-profile limit.
  */
-function normalizeField(value: unknown, normalize: (item: unknown) => Normalized<unknown>): NormalizedField {
-  const items = Array.isArray(value) ? value : [value];
-  const normalized = items.map((item) => normalize(item));
-  return {
-    value: Array.isArray(value) ? normalized.map((item) => item.value) : normalized[0].value,
-    seen: normalized.length,
-    valid: normalized.filter((item) => item.valid).length,
-  };
+function normalizeField(value: unknown, normalize: (item: unknown, region: string) => Normalized<unknown>, region = ''): NormalizedField {
+  if (!Array.isArray(value)) {
+    const one = normalize(value, region);
+    return { value: one.value, seen: 1, valid: one.valid ? 1 : 0 };
+  }
+  const normalized = value.map((item) => normalize(item, region));
+  return { value: normalized.map((item) => item.value), seen: normalized.length, valid: normalized.filter((item) => item.valid).length };
 }
 
 export function normalizeEmails(value: unknown): NormalizedField {
@@ -52,7 +52,7 @@ export function normalizeEmails(value: unknown): NormalizedField {
 }
 
 export function normalizePhones(value: unknown, region: string): NormalizedField {
-  return normalizeField(value, (item) => normalizePhone(item, region));
+  return normalizeField(value, normalizePhone, region);
 }
 
 /**
