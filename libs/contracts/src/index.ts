@@ -13,4 +13,4 @@ export { rejectedOrigin, type RejectedOrigin } from './rejected-origin';
 export { REJECTION_REASONS } from './rejection-reasons';
 export { lookupIdentifierValue, lookupMissHint } from './identifier-lookup';
 export { PROFILE_VALUE_NAMES, PROFILE_VALUE_PREFIXES, isProfileValueName, unknownProfileValueMessage } from './profile-values';
-export { parseIsoTimestamp } from './iso-timestamp';
+export { isCalendarDate, parseIsoTimestamp } from './iso-timestamp';

@@ -103,6 +103,31 @@ describe('validation service (embedded broker and Postgres, real HTTP): events, 
     expect(rejected.value).toMatchObject({ reason: 'invalid_currency', path: 'properties.currency', messageId: badCurrency.messageId });
   }, 30_000);
 
+  it('passes an email list and a root-dotted email as normalized addresses, removes an impossible birthday, unsigns a refund', async () => {
+    const source = 'odd-inputs';
+    const identify = event({
+      sourceId: source,
+      type: 'identify',
+      event: null,
+      traits: JSON.stringify({ email: [' Ada@Example.com. ', 'ada@work.example'], birthday: '1990-02-30', name: 'Ada' }),
+      context: JSON.stringify({ traits: { email: 'ADA@example.com.' } }),
+    });
+    const refund = event({
+      sourceId: source,
+      event: 'Order Refunded',
+      properties: JSON.stringify({ order_id: 'o-1', total: -30, currency: 'USD' }),
+    });
+    await send([identify, refund]);
+    const valid = new Map((await validFor(source, 2)).map((m) => [m.value.messageId, m.value]));
+    const person = valid.get(identify.messageId)!;
+    expect(JSON.parse(person.traits!)).toEqual({ email: ['ada@example.com', 'ada@work.example'], name: 'Ada' });
+    expect(JSON.parse(person.context!).traits).toEqual({ email: 'ada@example.com' });
+    expect(person.violations).toEqual([
+      { reason: 'other', path: 'traits.birthday', detail: 'traits.birthday "1990-02-30" is not a real date; removed' },
+    ]);
+    expect(valid.get(refund.messageId)!.commerce).toMatchObject({ kind: 'refund', orderId: 'o-1', amount: 30, currency: 'USD' });
+  }, 30_000);
+
   it('enforces a tracking plan in reject mode and records violations in flag mode', async () => {
     const plan = {
       namingConvention: 'title_case',

@@ -63,6 +63,36 @@ describe('syncs API and mirror', () => {
     expect((await h.http('GET', '/v1/syncs?destinationId=hook')).body.syncs.map((s: { id: string }) => s.id)).toEqual(['s1']);
   });
 
+  it("a sync's status warns of a segment nobody is in and of computed fields no member has", async () => {
+    const ghost = await h.sync('s-ghost', 'no-such-segment', 'hook', 'upsert', { n: 'computed.orders_30d' });
+    expect(ghost.status).toEqual({
+      members: 0,
+      warnings: [{ path: '/segmentId', message: expect.stringContaining('no profile is in segment') }],
+    });
+    await members('cov', ['c1', 'c2']);
+    await h.computed('c1', { 'computed.orders_30d': 3 });
+    await h.waitFor(
+      async () =>
+        (await h.schema.pool.query(`SELECT 1 FROM profiles WHERE profile_id = 'c1' AND computed ? 'computed.orders_30d'`)).rowCount === 1,
+      20_000,
+      async () => 'c1 computed value never arrived',
+    );
+    const mapping = { orders: 'computed.orders_30d', typo: 'computed.ordres_30d', band: 'prediction.ltv_band', plan: 'traits.plan' };
+    const created = await h.sync('s-cov', 'cov', 'hook', 'upsert', mapping);
+    expect(created.status.members).toBe(2);
+    const warnings = new Map(created.status.warnings.map((w: { path: string; message: string }) => [w.path, w.message]));
+    expect([...warnings.keys()].sort()).toEqual(['/mapping/band', '/mapping/typo']);
+    expect(warnings.get('/mapping/typo')).toMatch(/no member of the segment has a value for computed.ordres_30d/);
+    expect((await h.http('GET', '/v1/syncs/s-cov')).body.status).toEqual(created.status);
+    const fixed = await h.http('PUT', '/v1/syncs/s-cov', {
+      segmentId: 'cov',
+      destinationId: 'hook',
+      mode: 'upsert',
+      mapping: { orders: 'computed.orders_30d' },
+    });
+    expect(fixed.body.status).toEqual({ members: 2, warnings: [] });
+  });
+
   it("a new sync enqueues the segment's current members at once", async () => {
     await members('existing', ['e1', 'e2']);
     const created = await h.sync('s-existing', 'existing', 'hook', 'add_remove');

@@ -59,6 +59,26 @@ describe('identifier extraction', () => {
     ]);
   });
 
+  it('takes each number of a phone list', () => {
+    const identifiers = extractEventIdentifiers(
+      event({ type: 'identify', userId: 'u1', traits: JSON.stringify({ phone: ['+4930123', '+33612'] }) }),
+    );
+    expect(identifiers.filter((identifier) => identifier.type === 'phone').map((identifier) => identifier.value)).toEqual([
+      '+4930123',
+      '+33612',
+    ]);
+  });
+
+  it('takes each address of an email list as an email identifier', () => {
+    const identifiers = extractEventIdentifiers(
+      event({ type: 'identify', userId: 'u1', traits: JSON.stringify({ email: ['a@x.com', ' B@x.com', ['c@x.com'], null, {}] }) }),
+    );
+    expect(identifiers.filter((identifier) => identifier.type === 'email')).toEqual([
+      { type: 'email', value: 'a@x.com' },
+      { type: 'email', value: 'b@x.com' },
+    ]);
+  });
+
   it('treats an alias previousId as an anonymous_id and survives broken JSON', () => {
     expect(extractEventIdentifiers(event({ type: 'alias', userId: 'u1', previousId: 'a0', context: '{not json' }))).toEqual([
       { type: 'user_id', value: 'u1' },

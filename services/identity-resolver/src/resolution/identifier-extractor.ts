@@ -9,7 +9,8 @@ type Json = Record<string, unknown>;
  * into a rename when it is a known user_id, see user-rename.ts), traits and context.traits
  * email/phone/email_sha256, context.device.id and advertisingId, and Segment's context.externalIds
  * ([{ id, type }] -> external:<type>). An email also yields its email_sha256, so sources that only know the
- * hash link to the same person. Values are trimmed; emails and hashes lower-cased.
+ * hash link to the same person. Values are trimmed; emails and hashes lower-cased. An email or phone trait
+ * holding a list yields each item of it.
  *
  * A group call's `traits` describe the account (Segment's group spec: the company's billing email, plan...),
  * not the person, so they never yield person identifiers; its `context.traits` are still the person's.
@@ -23,7 +24,7 @@ export function extractEventIdentifiers(event: ValidEvent): Identifier[] {
   const personTraits = event.type === 'group' ? [asObject(context.traits)] : [parseObject(event.traits), asObject(context.traits)];
   for (const traits of personTraits) {
     found.addEmail(traits.email);
-    found.add(IdentifierTypes.Phone, traits.phone);
+    found.addEach(IdentifierTypes.Phone, traits.phone);
     found.add(IdentifierTypes.EmailSha256, lowerString(traits.email_sha256));
   }
   const device = asObject(context.device);
@@ -63,6 +64,7 @@ export function extractRecordIdentifiers(record: ValidRecord): Identifier[] {
     const type = identifierTypeOfTag(tag);
     if (!type) continue;
     if (type === IdentifierTypes.Email) found.addEmail(attributes[attribute]);
+    else if (type === IdentifierTypes.Phone) found.addEach(type, attributes[attribute]);
     else found.add(type, type === IdentifierTypes.EmailSha256 ? lowerString(attributes[attribute]) : attributes[attribute]);
   }
   found.add(IdentifierTypes.RecordId, `${record.sourceId}:${record.objectType ?? ''}:${record.recordId}`);
@@ -97,12 +99,19 @@ class IdentifierSet {
     if (!this.byKey.has(key)) this.byKey.set(key, identifier);
   }
 
+  /** One value, or each value of a list (validation normalized every item of an email or phone list). */
+  addEach(type: string, raw: unknown): void {
+    for (const item of Array.isArray(raw) ? raw : [raw]) this.add(type, item);
+  }
+
   addEmail(raw: unknown): void {
-    const email = lowerString(raw);
-    if (email === undefined) return;
-    this.add(IdentifierTypes.Email, email);
-    const hash = emailHashOf(email);
-    if (hash) this.add(hash.type, hash.value);
+    for (const item of Array.isArray(raw) ? raw : [raw]) {
+      const email = lowerString(item);
+      if (email === undefined) continue;
+      this.add(IdentifierTypes.Email, email);
+      const hash = emailHashOf(email);
+      if (hash) this.add(hash.type, hash.value);
+    }
   }
 
   list(): Identifier[] {

@@ -103,6 +103,72 @@ describe('runEventPipeline', () => {
     expect(env.observations).toMatchObject({ emailsSeen: 1, emailsValid: 0, phonesSeen: 1, phonesValid: 0 });
   });
 
+  it('drops the root dot of an email domain, so a@example.com. and a@example.com are one address', () => {
+    const env = stepEnvironment();
+    const result = runEventPipeline(
+      rawEvent({ type: 'identify', event: null, traits: JSON.stringify({ email: ' A@Example.COM. ' }) }),
+      env,
+    );
+    expect(result.kind === 'ok' && JSON.parse(result.value.traits!)).toEqual({ email: 'a@example.com' });
+    expect(env.observations).toMatchObject({ emailsSeen: 1, emailsValid: 1 });
+  });
+
+  it('takes the address out of a display-name form and a mailto: link', () => {
+    const env = stepEnvironment();
+    const traits = { email: ['Ada Lovelace <Ada@Example.com>', 'mailto:ada@example.com', '"Ada" <ada@example.com.>'] };
+    const result = runEventPipeline(rawEvent({ type: 'identify', event: null, traits: JSON.stringify(traits) }), env);
+    expect(result.kind === 'ok' && JSON.parse(result.value.traits!)).toEqual({
+      email: ['ada@example.com', 'ada@example.com', 'ada@example.com'],
+    });
+    expect(env.observations).toMatchObject({ emailsSeen: 3, emailsValid: 3 });
+  });
+
+  it('normalizes and counts each number of a phone list', () => {
+    const env = stepEnvironment({ settings: { sourceId: 'src-1', defaultRegion: 'DE', testRules: [], updatedAt: '' } });
+    const traits = { phone: ['030 1234567', '+33 6 12 34 56 78', '12'] };
+    const result = runEventPipeline(rawEvent({ type: 'identify', event: null, traits: JSON.stringify(traits) }), env);
+    expect(result.kind === 'ok' && JSON.parse(result.value.traits!)).toEqual({ phone: ['+49301234567', '+33612345678', '12'] });
+    expect(env.observations).toMatchObject({ phonesSeen: 3, phonesValid: 2 });
+  });
+
+  it('normalizes and counts each address of an email list', () => {
+    const env = stepEnvironment();
+    const traits = { email: [' Ada@Example.com', 'ada@work.example.', 'nope', 7] };
+    const result = runEventPipeline(rawEvent({ type: 'identify', event: null, traits: JSON.stringify(traits) }), env);
+    expect(result.kind === 'ok' && JSON.parse(result.value.traits!)).toEqual({ email: ['ada@example.com', 'ada@work.example', 'nope', 7] });
+    expect(env.observations).toMatchObject({ emailsSeen: 4, emailsValid: 2 });
+  });
+
+  it('removes a birthday that names no real day and flags it; real dates and unknown orders stay as sent', () => {
+    const result = runEventPipeline(
+      rawEvent({
+        type: 'identify',
+        event: null,
+        traits: JSON.stringify({ birthday: '1990-02-30', name: 'Ada', createdAt: '2026-02-29T10:00:00Z' }),
+        context: JSON.stringify({ traits: { birthdate: '1990-02-28T00:00:00.000Z', birthday: '1990-13-01T00:00:00Z' } }),
+      }),
+      stepEnvironment(),
+    );
+    expect(result.kind).toBe('ok');
+    if (result.kind !== 'ok') return;
+    expect(JSON.parse(result.value.traits!)).toEqual({ name: 'Ada' });
+    expect(JSON.parse(result.value.context!).traits).toEqual({ birthdate: '1990-02-28T00:00:00.000Z' });
+    expect(result.value.violations).toEqual([
+      { reason: 'other', path: 'traits.birthday', detail: 'traits.birthday "1990-02-30" is not a real date; removed' },
+      { reason: 'other', path: 'traits.createdAt', detail: 'traits.createdAt "2026-02-29T10:00:00Z" is not a real date; removed' },
+      {
+        reason: 'other',
+        path: 'context.traits.birthday',
+        detail: 'context.traits.birthday "1990-13-01T00:00:00Z" is not a real date; removed',
+      },
+    ]);
+    const kept = runEventPipeline(
+      rawEvent({ type: 'identify', event: null, traits: JSON.stringify({ birthday: '03/02/1990' }) }),
+      stepEnvironment(),
+    );
+    expect(kept.kind === 'ok' && JSON.parse(kept.value.traits!)).toEqual({ birthday: '03/02/1990' });
+  });
+
   it('labels test traffic from context.test and from a source rule', () => {
     const byContext = runEventPipeline(rawEvent({ context: '{"test":true}' }), stepEnvironment());
     const byRule = runEventPipeline(

@@ -9,6 +9,7 @@ import { parseJsonFieldsStep } from './steps/parse-json-fields.step';
 import { structuralChecksStep } from './steps/structural-checks.step';
 import { testTrafficStep } from './steps/test-traffic.step';
 import { trackingPlanStep } from './steps/tracking-plan.step';
+import { traitDatesStep } from './steps/trait-dates.step';
 
 /**
  * The named steps an event passes in order, after structural-checks (which builds the draft); the first non-ok
@@ -19,6 +20,7 @@ const EVENT_STEPS: readonly [string, Step<EventDraft>][] = [
   ['clock-skew', clockSkewStep()],
   ['test-traffic', testTrafficStep()],
   ['contact-normalization', contactNormalizationStep()],
+  ['trait-dates', traitDatesStep()],
   ['commerce-normalization', commerceNormalizationStep()],
   ['order-facts', orderFactsStep()],
   ['tracking-plan', trackingPlanStep()],

@@ -6,7 +6,7 @@ import { aboutRecord } from './steps/about';
 import { boundedObservedAt } from './steps/clock-skew.step';
 import { isBlockedIdentifier } from './steps/blocked-identifiers';
 import { phoneRegion } from './steps/contact-normalization.step';
-import { normalizeEmail, normalizePhone } from './steps/contact-normalizers';
+import { normalizeEmails, normalizePhones } from './steps/contact-normalizers';
 import { parseJsonObject } from './steps/parse-json-fields.step';
 import { ownValue, setOwn } from './steps/own-properties';
 import { repairRawRecord } from './steps/raw-text-repair';
@@ -80,15 +80,15 @@ export function runRecordPipeline(input: RawRecord, env: StepEnvironment): StepR
     setOwn(draft.mapping, attribute, tag);
     if (value === undefined || value === null || value === '') continue;
     if (tag === 'email') {
-      const email = normalizeEmail(value);
-      setOwn(draft.attributes, attribute, email.value);
-      env.observations.emailsSeen += 1;
-      if (email.valid) env.observations.emailsValid += 1;
+      const emails = normalizeEmails(value);
+      setOwn(draft.attributes, attribute, emails.value);
+      env.observations.emailsSeen += emails.seen;
+      env.observations.emailsValid += emails.valid;
     } else if (tag === 'phone') {
-      const phone = normalizePhone(value, phoneRegion(env));
-      setOwn(draft.attributes, attribute, phone.value);
-      env.observations.phonesSeen += 1;
-      if (phone.valid) env.observations.phonesValid += 1;
+      const phones = normalizePhones(value, phoneRegion(env));
+      setOwn(draft.attributes, attribute, phones.value);
+      env.observations.phonesSeen += phones.seen;
+      env.observations.phonesValid += phones.valid;
     }
     if (isIdentifierTag(tag)) identifiers += 1;
   }

@@ -166,4 +166,34 @@ describe('identity edge cases through the HTTP gateway on the whole running pipe
     const after = await client.waitForProfile('user_id', 'new-user', (p) => p.summary.itemCount === 3);
     expect(identifiersOf(after)).not.toContain('user_id:old-user');
   });
+
+  it('an email list yields each address, a root-dotted email is the same mailbox, and an impossible birthday is not kept', async () => {
+    await send('identify', {
+      userId: 'u-list',
+      traits: { email: ['List@Example.com.', 'list@work.example'], birthday: '1990-02-30', firstName: 'Lis' },
+      timestamp: at(500),
+      messageId: 'email-list',
+    });
+    const listed = await client.waitForProfile('user_id', 'u-list', (p) => p.summary.itemCount === 1);
+    expect(identifiersOf(listed)).toEqual(expect.arrayContaining(['email:list@example.com', 'email:list@work.example']));
+    expect((await client.profileByIdentifier('email', 'list@work.example')).body.profileId).toBe(listed.profileId);
+    expect(listed.traits['given-name']).toBe('Lis');
+    expect(listed.traits.birthdate).toBeUndefined();
+
+    // another device sends the fully qualified form of the same address: it lands on the same person
+    await send('track', {
+      anonymousId: 'anon-dotted',
+      event: 'Viewed',
+      context: { traits: { email: 'LIST@example.com.' } },
+      timestamp: at(510),
+      messageId: 'email-dotted',
+    });
+    const joined = await client.waitForProfile('user_id', 'u-list', (p) => p.summary.itemCount === 2);
+    expect(joined.profileId).toBe(listed.profileId);
+    expect(identifiersOf(joined)).toContain('anonymous_id:anon-dotted');
+    expect(identifiersOf(joined).filter((identifier) => identifier.startsWith('email:'))).toEqual([
+      'email:list@example.com',
+      'email:list@work.example',
+    ]);
+  });
 });

@@ -66,6 +66,37 @@ describe('orders, currencies and test traffic through the HTTP gateway on the wh
     });
   });
 
+  it('a refund booked as a negative amount subtracts it; an order with a negative total is an adjustment that lowers the total', async () => {
+    const user = 'u-signed';
+    await send('track', {
+      userId: user,
+      event: 'Order Completed',
+      properties: { order_id: 'sig-1', total: 100, currency: 'USD' },
+      timestamp: at(10),
+      messageId: 'sig-1',
+    });
+    await send('track', {
+      userId: user,
+      event: 'Order Refunded',
+      properties: { order_id: 'sig-1', total: -40, currency: 'USD' },
+      timestamp: at(11),
+      messageId: 'sig-1-refund',
+    });
+    await send('track', {
+      userId: user,
+      event: 'Order Completed',
+      properties: { order_id: 'sig-return', total: -15, currency: 'USD' },
+      timestamp: at(12),
+      messageId: 'sig-return',
+    });
+    const profile = await client.waitForProfile('user_id', user, (p) => p.summary.itemCount === 3);
+    expect(profile.transactions).toMatchObject({
+      orderCount: 2,
+      revenueTotal: 45,
+      byCurrency: { USD: { orders: 2, revenue: 85, refunded: 40, net: 45 } },
+    });
+  });
+
   it('EUR and USD are kept apart and converted with the rate table; a currency without a rate is counted and flagged', async () => {
     await client.putCurrencyRates({ reportingCurrency: 'USD', rates: [{ currency: 'EUR', date: '2026-12-01', rate: 1.1 }] });
     const user = 'u-currencies';

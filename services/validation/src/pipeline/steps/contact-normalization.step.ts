@@ -1,6 +1,6 @@
 import { ok } from '@tessera/kafka';
 import type { EventDraft, JsonObject, Step, StepEnvironment } from '../pipeline-types';
-import { normalizeEmail, normalizePhone } from './contact-normalizers';
+import { normalizeEmails, normalizePhones } from './contact-normalizers';
 
 /** Where Segment-spec events carry contact details. */
 function contactHolders(draft: EventDraft): JsonObject[] {
@@ -25,16 +25,16 @@ export function contactNormalizationStep(): Step<EventDraft> {
     const region = phoneRegion(env);
     for (const holder of contactHolders(draft)) {
       if (holder.email !== undefined && holder.email !== null && holder.email !== '') {
-        const email = normalizeEmail(holder.email);
-        holder.email = email.value;
-        env.observations.emailsSeen += 1;
-        if (email.valid) env.observations.emailsValid += 1;
+        const emails = normalizeEmails(holder.email);
+        holder.email = emails.value;
+        env.observations.emailsSeen += emails.seen;
+        env.observations.emailsValid += emails.valid;
       }
       if (holder.phone !== undefined && holder.phone !== null && holder.phone !== '') {
-        const phone = normalizePhone(holder.phone, region);
-        holder.phone = phone.value;
-        env.observations.phonesSeen += 1;
-        if (phone.valid) env.observations.phonesValid += 1;
+        const phones = normalizePhones(holder.phone, region);
+        holder.phone = phones.value;
+        env.observations.phonesSeen += phones.seen;
+        env.observations.phonesValid += phones.valid;
       }
     }
     return ok(draft);

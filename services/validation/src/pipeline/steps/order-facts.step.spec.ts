@@ -41,6 +41,15 @@ describe('order facts (Segment e-commerce spec)', () => {
     });
   });
 
+  it('a refund booked as a negative amount refunds that amount (it never adds to lifetime value)', () => {
+    expect(commerceOf('Order Refunded', { order_id: 'o-1', total: -30, currency: 'USD' })).toMatchObject({ kind: 'refund', amount: 30 });
+    expect(commerceOf('Order Refunded', { order_id: 'o-1', revenue: '-12.5' })).toMatchObject({ kind: 'refund', amount: 12.5 });
+  });
+
+  it('an order with a negative total keeps it: a return or adjustment booked as an order lowers lifetime value', () => {
+    expect(commerceOf('Order Completed', { order_id: 'o-2', total: -20, currency: 'USD' })).toMatchObject({ kind: 'order', amount: -20 });
+  });
+
   it('other events carrying revenue are not orders: Checkout Started, Product Added', () => {
     expect(commerceOf('Checkout Started', { order_id: 'o-1', revenue: 50, currency: 'USD' })).toBeNull();
     expect(commerceOf('Product Added', { revenue: 5, currency: 'USD' })).toBeNull();

@@ -32,7 +32,9 @@ export function orderFactsStep(): Step<EventDraft> {
     const defaultCurrency = kind === 'order' ? (env.settings?.defaultCurrency ?? null) : null;
     const currency = draft.currency ?? defaultCurrency;
     const currencyOrigin: CurrencyOrigin = draft.currency !== null ? 'event' : defaultCurrency !== null ? 'source_default' : 'missing';
-    draft.commerce = { kind, orderId: orderIdOf(draft.properties), amount: draft.revenue, currency, currencyOrigin };
+    // A refund subtracts what it returns; shops that book refunds as negative amounts (-30) mean the same 30.
+    const amount = kind === 'refund' && draft.revenue !== null ? Math.abs(draft.revenue) : draft.revenue;
+    draft.commerce = { kind, orderId: orderIdOf(draft.properties), amount, currency, currencyOrigin };
     return ok(draft);
   };
 }
