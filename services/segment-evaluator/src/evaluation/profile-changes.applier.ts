@@ -8,6 +8,17 @@ import { loadProfileValues, lockProfiles, withValuesJson, type ProfileRow } from
 import type { SegmentCatalog } from './segment-catalog';
 
 /**
+ * The merger converts lifetime value at its current rates when it publishes, and lists a field as changed by
+ * comparing the profile before and after its slice at those same rates. So a new rate or reporting currency moves
+ * these values at a profile's next change without their being listed: they are compared with the stored ones here.
+ */
+const MONEY_FIELDS = ['revenue_total', 'revenue_currency', 'revenue_flags'] as const;
+
+/** Rates move money values only for a profile with orders, and revenue_currency is set from its first order on. */
+const mayMoveMoney = (change: ProfileChange, fields: ReadonlySet<string>): boolean =>
+  change.values.includes('"revenue_currency"') && !MONEY_FIELDS.every((field) => fields.has(field));
+
+/**
  * Folds cdp.profiles.changed into the projection and re-decides the segments whose rules read a changed field.
  * A version not newer than the stored one is ignored (the topic is compacted and replays). A merged profile hands
  * its event history to its survivor, exits every segment, and the survivor is re-decided in full.
@@ -31,13 +42,17 @@ export class ProfileChangesApplier {
     );
     const rows = await lockProfiles(tx, [...latest.keys(), ...survivors], { values: false });
     // the stored values are read only where they are decided on: an overdue profile (decided before its change)
-    // and a profile this slice does not replace (a survivor, a stale version)
+    // and a profile this slice does not replace (a survivor, a stale version); and where money values may have moved
     const replaced = (r: ProfileRow) => (latest.get(r.profileId)?.change.version ?? -1) > r.version;
     const isOverdue = (r: ProfileRow) => r.dueAt !== null && r.dueAt <= now;
+    const moneyCheck = (r: ProfileRow) => {
+      const seen = latest.get(r.profileId);
+      return seen !== undefined && r.version > 0 && mayMoveMoney(seen.change, seen.fields);
+    };
     await loadProfileValues(
       tx,
       rows,
-      [...rows.values()].filter((r) => isOverdue(r) || !replaced(r)).map((r) => r.profileId),
+      [...rows.values()].filter((r) => isOverdue(r) || !replaced(r) || moneyCheck(r)).map((r) => r.profileId),
     );
     const catalog = await loadCatalog();
     // time-driven changes the scheduler has not fired yet come first, decided on the values before these changes
@@ -49,6 +64,7 @@ export class ProfileChangesApplier {
     for (const { change, fields } of latest.values()) {
       const before = rows.get(change.profileId);
       if (!before || change.version <= before.version) continue;
+      const checkMoney = moneyCheck(before);
       const after = withValuesJson(
         {
           profileId: change.profileId,
@@ -61,6 +77,7 @@ export class ProfileChangesApplier {
         },
         change.values,
       );
+      if (checkMoney) for (const field of MONEY_FIELDS) if (!sameJson(before.values[field], after.values[field])) fields.add(field);
       rows.set(after.profileId, after);
       updated.push(after);
       if (after.status === 'merged' && after.mergedInto) moves.push([after.profileId, after.mergedInto]);
@@ -92,3 +109,5 @@ export class ProfileChangesApplier {
     return combine(overdue, await evaluateProfiles(tx, catalog, [...requests.values()], updated));
   }
 }
+
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);

@@ -1,4 +1,5 @@
 import { Topics } from '@tessera/contracts';
+import { eventually } from '@tessera/testing';
 import { DAY_MS } from '../rules';
 import { EvaluatorHarness } from '../test-support/evaluator-harness';
 
@@ -116,6 +117,26 @@ describe('segment-evaluator real-time evaluation', () => {
       members: [expect.objectContaining({ profileId: 'p-buyer', segmentVersion: 1 })],
       next: null,
     });
+  });
+
+  it('a lifetime value moved by new rates is re-decided at the next change, which does not list it', async () => {
+    for (const [id, rule] of [
+      ['ltv-50', { trait: 'revenue_total', op: 'gte', value: 50 }],
+      ['has-ordered', { trait: 'order_count', op: 'gte', value: 1 }],
+    ] as const)
+      expect((await h.http('POST', '/v1/segments', { id, name: id, rule })).status).toBe(201);
+    // the backfills first: one reaching the profile after its change would decide it on the new values
+    for (const id of ['ltv-50', 'has-ordered'])
+      await eventually(async () => (await h.http('GET', `/v1/segments/${id}`)).body.backfill?.state === 'done', 20_000, `${id} backfilled`);
+    // one EUR order while the reporting currency was USD with no EUR rate: nothing counted
+    const order = { order_count: 1, 'revenue.EUR': 100, revenue_currency: 'USD', revenue_total: 0, revenue_flags: ['missing_rate:EUR'] };
+    await h.profile('p-rates', order);
+    await h.waitForChanges('p-rates', ['entered has-ordered']);
+    // then EUR became the reporting currency, and a page view is the next change: the merger, comparing at the new
+    // rates, lists only the counter
+    const viewed = { ...order, revenue_currency: 'EUR', revenue_total: 100, revenue_flags: undefined, 'event_count.Page Viewed': 1 };
+    await h.profile('p-rates', viewed, { changedFields: ['event_count.Page Viewed'] });
+    await h.waitForChanges('p-rates', ['entered has-ordered', 'entered ltv-50']);
   });
 
   it('a merge: the absorbed profile exits every segment, its events move to the survivor, which is re-decided', async () => {
