@@ -9,20 +9,32 @@
  * after stage A's reached the end of its input; then both output topics must hold exactly one record per event.
  * --item-log adds one narrow row per event in each stage's transaction (item-log.ts).
  *
- * Usage: node tools/run-ts.js bench/transport-floor/run.ts [--people 5000] [--item-log] [--cpu-prof <dir>]
+ * --pg-stats prints the statements with the most Postgres time (pg_stat_statements, counted from before the stages
+ * start, so their migrations are in it too).
+ *
+ * Usage: node tools/run-ts.js bench/transport-floor/run.ts [--people 5000] [--item-log] [--cpu-prof <dir>] [--pg-stats]
  */
 import { Topics } from '@tessera/contracts';
 import { parseArgs } from 'node:util';
 import { fmt, microsPerEvent, resultBlock } from '../shared/bench-report';
 import { BenchRig } from '../shared/bench-rig';
+import { PG_STATS_SETTINGS, resetPgStats, topStatements } from '../shared/pg-stats';
 import { runMain } from '../shared/run-main';
 import { measureTransportFloor } from './floor';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { people: { type: 'string', default: '5000' }, 'item-log': { type: 'boolean' }, 'cpu-prof': { type: 'string' } },
+    options: {
+      people: { type: 'string', default: '5000' },
+      'item-log': { type: 'boolean' },
+      'cpu-prof': { type: 'string' },
+      'pg-stats': { type: 'boolean' },
+    },
   });
-  await BenchRig.run({ workPrefix: 'tessera-bench-floor-', clientId: 'bench-floor', cpuProfDir: values['cpu-prof'] }, async (rig) => {
+  const pgStats = values['pg-stats'] ?? false;
+  const rigOptions = { workPrefix: 'tessera-bench-floor-', clientId: 'bench-floor', cpuProfDir: values['cpu-prof'] };
+  await BenchRig.run({ ...rigOptions, pgSettings: pgStats ? PG_STATS_SETTINGS : [] }, async (rig) => {
+    if (pgStats) await resetPgStats(rig.databaseUrl);
     const { events, variant, seconds, cpu, stats, problems } = await measureTransportFloor(
       rig,
       Number(values.people),
@@ -66,6 +78,7 @@ async function main(): Promise<void> {
         '',
       ].join('\n'),
     );
+    if (pgStats) process.stdout.write(await topStatements(rig.databaseUrl, 20));
     if (problems.length > 0) process.exitCode = 1;
   });
 }

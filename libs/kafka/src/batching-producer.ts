@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Partitioners, type ICustomPartitioner, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import type { ICustomPartitioner, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { fastDefaultPartitioner } from './fast-default-partitioner';
 import { MessageHeaders } from './message-headers';
 import { KafkaProducerMetrics } from './metrics';
 
@@ -21,7 +22,10 @@ export interface BatchingProducerOptions {
   maxBatchMessages?: number;
   /** send() waits (backpressure) while more than this many bytes are buffered or in flight. */
   maxBufferedBytes?: number;
-  /** kafkajs's partitioner factory (default `Partitioners.DefaultPartitioner`; `fastDefaultPartitioner` answers the same). */
+  /**
+   * kafkajs's partitioner factory. Default `fastDefaultPartitioner`: the partition kafkajs's `DefaultPartitioner`
+   * picks, without its 64-bit `Long` objects per four key bytes (4-6 % of a transport-floor stage's CPU in its relay).
+   */
   createPartitioner?: ICustomPartitioner;
   /** Adds a `tessera-msg-id` header to messages that lack one, so consumers can dedupe retried sends. */
   stampMessageIds?: boolean;
@@ -88,7 +92,7 @@ export class BatchingProducer {
         // One request in flight keeps per-partition order even when a request is retried.
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
-        createPartitioner: opts.createPartitioner ?? Partitioners.DefaultPartitioner,
+        createPartitioner: opts.createPartitioner ?? fastDefaultPartitioner,
         // Bounded (about two minutes), so callers hear about an outage instead of hanging forever. A caller that
         // then resends may duplicate a message; its tessera-msg-id lets consumers drop the copy. Steps of at most
         // 5 s, so a batch whose leader died goes to the new one seconds after the election, not a 30 s step later.
