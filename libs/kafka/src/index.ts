@@ -1,6 +1,5 @@
 export { createKafkaClient, type KafkaClientOptions } from './kafka-client.factory';
 export { BatchingProducer, type BatchingProducerOptions } from './batching-producer';
-export { fastDefaultPartitioner } from './fast-default-partitioner';
 export { BatchConsumerRunner, type BatchConsumerRunnerOptions } from './batch-consumer-runner';
 export { BrokerProbe, type BrokerProbeOptions } from './broker-probe';
 export { type BatchHandler, type BatchOutcome, type ConsumedBatch, type InboundMessage } from './consumed-batch';

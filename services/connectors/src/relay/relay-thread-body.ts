@@ -1,4 +1,4 @@
-import { BatchingProducer, createKafkaClient, fastDefaultPartitioner, OutboxRelay, outboxMemory } from '@tessera/kafka';
+import { BatchingProducer, createKafkaClient, OutboxRelay, outboxMemory } from '@tessera/kafka';
 import { createLogger, createMetricsRegistry } from '@tessera/observability';
 import { createServicePool } from '@tessera/persistence';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -28,7 +28,7 @@ export async function runRelayThread(): Promise<void> {
   });
   const kafka = createKafkaClient({ clientId: data.clientId, brokers: data.brokers, logger });
   // The records' sourceId:recordId keys are long enough for kafkajs's Long-based murmur2 to cost 3-5 µs each.
-  const producer = new BatchingProducer({ kafka, registry, service: data.service, logger, createPartitioner: fastDefaultPartitioner });
+  const producer = new BatchingProducer({ kafka, registry, service: data.service, logger });
   // A round per 5,000 records (a checkpoint's worth) rather than the default 1,000: each round's claim, acked send,
   // delete and commit are waited for one after the other, and at 1,000 the rounds could not keep up with the
   // checkpoints once the outbox rows were deflated (docs/benchmarks.md, "Connectors: packed outbox rows deflated").
