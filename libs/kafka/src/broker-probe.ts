@@ -35,8 +35,10 @@ export class BrokerProbe {
     this.kafka = createKafkaClient({
       ...opts.client,
       clientId: `${opts.client.clientId}-readiness`,
-      connectionTimeoutMs: this.timeoutMs,
-      requestTimeoutMs: this.timeoutMs,
+      // the probe's own timer decides and says so; kafkajs's timeouts are a backstop, longer, so that on a busy
+      // event loop (both due in one timers phase) they do not answer first with another message
+      connectionTimeoutMs: 2 * this.timeoutMs,
+      requestTimeoutMs: 2 * this.timeoutMs,
       retry: { retries: 0 },
       logger: pino({ level: 'silent' }),
     });
