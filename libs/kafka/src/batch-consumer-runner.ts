@@ -27,6 +27,11 @@ const DEFAULT_PARTITIONS_AT_ONCE = 64;
  * mostly fixed cost and carrying a few messages; a round of at least this long carries what arrived meanwhile.
  */
 const DEFAULT_LINGER_MS = 20;
+/** Fetch long-poll (the Java client's): also bounds how long stop() waits for a fetch in flight. */
+const FETCH_WAIT_MS = 500;
+/** Backoff between attempts when the handler throws (database down...). */
+const RETRY_INITIAL_MS = 200;
+const RETRY_MAX_MS = 10_000;
 
 export interface BatchConsumerRunnerOptions {
   kafka: Kafka;
@@ -48,8 +53,6 @@ export interface BatchConsumerRunnerOptions {
   rebalanceTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   maxBytesPerPartition?: number;
-  /** Fetch long-poll (default 500 ms, the Java client's): also bounds how long stop() waits for a fetch in flight. */
-  maxWaitTimeMs?: number;
   /**
    * When a fetch took all a partition held, its eachBatch returns no sooner than this after the fetch arrived, so
    * the next fetch (kafkajs fetches once every batch returned) brings what came meanwhile (default 20 ms,
@@ -57,9 +60,6 @@ export interface BatchConsumerRunnerOptions {
    * fetch long-polls) and stop() are not held.
    */
   lingerMs?: number;
-  /** Backoff between attempts when the handler throws (database down...). */
-  retryInitialMs?: number;
-  retryMaxMs?: number;
 }
 
 /**
@@ -76,8 +76,6 @@ export class BatchConsumerRunner {
   private readonly maxMessagesPerCall: number;
   private readonly lingerMs: number;
   private readonly heartbeatIntervalMs: number;
-  private readonly retryInitialMs: number;
-  private readonly retryMaxMs: number;
   private readonly stopSignal = new AbortController();
   private started = false;
   private stopped = false;
@@ -94,15 +92,13 @@ export class BatchConsumerRunner {
       rebalanceTimeout: opts.rebalanceTimeoutMs ?? 60_000,
       heartbeatInterval: this.heartbeatIntervalMs,
       maxBytesPerPartition: opts.maxBytesPerPartition ?? DEFAULT_FETCH_BYTES,
-      maxWaitTimeInMs: opts.maxWaitTimeMs ?? 500,
+      maxWaitTimeInMs: FETCH_WAIT_MS,
       allowAutoTopicCreation: false,
     });
     this.metrics = new KafkaConsumerMetrics(opts.registry, opts.service);
     this.logger = opts.logger?.child({ component: 'kafka-consumer', group: opts.groupId });
     this.maxMessagesPerCall = opts.maxMessagesPerCall ?? DEFAULT_SLICE_MESSAGES;
     this.lingerMs = opts.lingerMs ?? DEFAULT_LINGER_MS;
-    this.retryInitialMs = opts.retryInitialMs ?? 200;
-    this.retryMaxMs = opts.retryMaxMs ?? 10_000;
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       this.joined = true;
     });
@@ -208,7 +204,7 @@ export class BatchConsumerRunner {
     payload: EachBatchPayload,
     rebalancing: () => boolean,
   ): Promise<BatchOutcome | void | 'abandoned'> {
-    let delay = this.retryInitialMs;
+    let delay = RETRY_INITIAL_MS;
     for (;;) {
       try {
         return await this.opts.handler(batch);
@@ -223,7 +219,7 @@ export class BatchConsumerRunner {
         await this.sleep(delay);
         if (this.stopSignal.signal.aborted) return 'abandoned';
         await batch.heartbeat();
-        delay = Math.min(delay * 2, this.retryMaxMs);
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
       }
     }
   }

@@ -27,8 +27,6 @@ export interface BatchingProducerOptions {
    * picks, without its 64-bit `Long` objects per four key bytes (4-6 % of a transport-floor stage's CPU in its relay).
    */
   createPartitioner?: ICustomPartitioner;
-  /** Adds a `tessera-msg-id` header to messages that lack one, so consumers can dedupe retried sends. */
-  stampMessageIds?: boolean;
   registry?: Registry;
   service?: string;
   logger?: Logger;
@@ -68,7 +66,6 @@ export class BatchingProducer {
   private readonly maxBatchBytes: number;
   private readonly maxBatchMessages: number;
   private readonly maxBufferedBytes: number;
-  private readonly stampMessageIds: boolean;
   private readonly metrics?: KafkaProducerMetrics;
   private readonly logger?: Logger;
   private queue: PendingSend[] = [];
@@ -105,7 +102,6 @@ export class BatchingProducer {
     this.maxBatchBytes = opts.maxBatchBytes ?? 1_000_000;
     this.maxBatchMessages = opts.maxBatchMessages ?? 10_000;
     this.maxBufferedBytes = opts.maxBufferedBytes ?? 32 * 1024 * 1024;
-    this.stampMessageIds = opts.stampMessageIds ?? true;
     this.metrics = opts.registry ? new KafkaProducerMetrics(opts.registry, opts.service ?? 'app') : undefined;
     this.logger = opts.logger;
   }
@@ -174,8 +170,9 @@ export class BatchingProducer {
     }
   }
 
+  /** Adds a `tessera-msg-id` header to a message that lacks one, so consumers can dedupe a retried send. */
   private stamp(m: Message): Message {
-    if (!this.stampMessageIds || m.headers?.[MessageHeaders.messageId] !== undefined) return m;
+    if (m.headers?.[MessageHeaders.messageId] !== undefined) return m;
     const stamped: Message = { ...m };
     // A message with no headers, the usual case on hot paths, gets a fresh object without a spread of nothing.
     stamped.headers =

@@ -2,13 +2,14 @@ import type { Admin, Kafka } from 'kafkajs';
 import pino from 'pino';
 import { createKafkaClient, type KafkaClientOptions } from './kafka-client.factory';
 
+/** A success younger than this answers without a new request: probes from several checkers share one. */
+const FRESH_MS = 1_000;
+
 export interface BrokerProbeOptions {
   /** The service's client settings (brokers, TLS, SASL); the probe makes a client of its own from them. */
   client: Pick<KafkaClientOptions, 'clientId' | 'brokers' | 'ssl' | 'sasl'>;
   /** A round trip must answer within this (default 1500 ms, under the readiness check's 2 s). */
   timeoutMs?: number;
-  /** A success younger than this answers without a new request (default 1000 ms): probes from several checkers share one. */
-  freshMs?: number;
 }
 
 /**
@@ -21,7 +22,6 @@ export interface BrokerProbeOptions {
  */
 export class BrokerProbe {
   private readonly timeoutMs: number;
-  private readonly freshMs: number;
   private readonly kafka: Kafka;
   private admin: Admin | undefined;
   private connected: Promise<void> | undefined;
@@ -31,7 +31,6 @@ export class BrokerProbe {
 
   constructor(opts: BrokerProbeOptions) {
     this.timeoutMs = opts.timeoutMs ?? 1_500;
-    this.freshMs = opts.freshMs ?? 1_000;
     this.kafka = createKafkaClient({
       ...opts.client,
       clientId: `${opts.client.clientId}-readiness`,
@@ -44,10 +43,10 @@ export class BrokerProbe {
     });
   }
 
-  /** Resolves when the broker answered within the timeout (or did within freshMs); throws saying why not. */
+  /** Resolves when the broker answered within the timeout (or did within FRESH_MS); throws saying why not. */
   async check(): Promise<void> {
     if (this.closed) throw new Error('the broker probe is closed');
-    if (Date.now() - this.lastSuccess < this.freshMs) return;
+    if (Date.now() - this.lastSuccess < FRESH_MS) return;
     this.inFlight ??= this.roundTrip().finally(() => (this.inFlight = undefined));
     await this.inFlight;
   }

@@ -62,19 +62,6 @@ export interface KafkajsRequest {
   encode: () => Promise<{ buffer: Buffer }>;
 }
 
-/** What kafkajs's request framing and connection read from an encoded payload (an Encoder in kafkajs). */
-class EncodedPayload {
-  constructor(readonly buf: Buffer) {}
-
-  get buffer(): Buffer {
-    return this.buf;
-  }
-
-  size(): number {
-    return this.buf.length;
-  }
-}
-
 export interface FastProduceDeps {
   /** kafkajs's produce v3 request factory, for compressed batches. */
   original: (args: ProduceRequestArgs) => KafkajsRequest;
@@ -93,7 +80,7 @@ export function fastProduceRequest(deps: FastProduceDeps) {
   return (args: ProduceRequestArgs): KafkajsRequest => {
     const request = deps.original(args);
     if ((args.compression ?? 0) !== 0) return request;
-    return { ...request, encode: async () => new EncodedPayload(encodeProduce(args, deps)) };
+    return { ...request, encode: async () => encodedPayload(encodeProduce(args, deps)) };
   };
 }
 
@@ -185,6 +172,11 @@ function encodeProduce(args: ProduceRequestArgs, deps: FastProduceDeps): Buffer 
     }
   }
   return buf;
+}
+
+/** What kafkajs's request framing reads from an encoded payload (an Encoder in kafkajs): `buf` and `buffer`. */
+function encodedPayload(buf: Buffer): { buf: Buffer; buffer: Buffer } {
+  return { buf, buffer: buf };
 }
 
 function isPlan(plan: RecordPlan | Buffer): plan is RecordPlan {

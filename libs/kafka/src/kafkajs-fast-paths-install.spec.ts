@@ -5,7 +5,6 @@ const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 /** The kafkajs modules the install swaps, by the name kafkajs requires them. */
 const SWAPPED = [
-  'kafkajs/src/producer/groupMessagesPerPartition',
   'kafkajs/src/producer/sendMessages',
   'kafkajs/src/protocol/requests/produce/v3/request',
   'kafkajs/src/protocol/recordBatch/v0/decoder',

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { crc32c } from '@node-rs/crc32';
 import { planRecord, writeRecord } from './fast-record-encoder';
-import { groupMessagesPerPartition } from './kafkajs-fast-paths';
+import { groupMessagesPerPartition } from './kafkajs-send-messages';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs's untyped internal encoder, the reference
 const kafkajsRecord = require('kafkajs/src/protocol/recordBatch/record/v0') as (record: unknown) => { buffer: Buffer };
@@ -79,7 +79,7 @@ describe('the native CRC-32C of the fast produce request', () => {
   });
 });
 
-describe('the message grouping swapped into kafkajs', () => {
+describe('the message grouping of our sendMessages', () => {
   it('calls the partitioner in the same order and groups as kafkajs does', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs's untyped grouping, the reference
     const kafkajsGroup = require('kafkajs/src/producer/groupMessagesPerPartition') as typeof groupMessagesPerPartition;

@@ -5,10 +5,8 @@ import { fixRequestQueueTimer } from './kafkajs-request-queue';
 import { kafkajsFastPathsEnabled } from './kafkajs-fast-paths-switch';
 
 const RECORD_MODULE = 'kafkajs/src/protocol/recordBatch/record/v0';
-const GROUP_MODULE = 'kafkajs/src/producer/groupMessagesPerPartition';
-/** Captures the grouping at load, which kafkajs does eagerly: only an install before kafkajs loads can swap it. */
 const SEND_MESSAGES_MODULE = 'kafkajs/src/producer/sendMessages';
-/** Captures sendMessages at load, which kafkajs does eagerly. */
+/** Captures sendMessages at load, which kafkajs does eagerly: only an install before kafkajs loads can swap it. */
 const MESSAGE_PRODUCER_MODULE = 'kafkajs/src/producer/messageProducer';
 /** Loaded lazily, on the first produce, by the v4 to v7 requests, which reuse it. */
 const PRODUCE_V3_MODULE = 'kafkajs/src/protocol/requests/produce/v3/request';
@@ -32,18 +30,15 @@ const FAST = Symbol.for('tessera.kafkajs-fast-path');
  * registry honours the swaps too, so the integration tests run the same code as production.
  */
 function installKafkajsFastPaths(): boolean {
-  const grouping = swapModule(GROUP_MODULE, () => groupMessagesPerPartition, isLoaded(SEND_MESSAGES_MODULE));
   // Not for speed: kafkajs's retry skips partitions whose leader moved to a broker that had answered (kafkajs-send-messages.ts).
   const send = swapModule(
     SEND_MESSAGES_MODULE,
     () => {
-      const group = currentExports(GROUP_MODULE) as () => SendMessagesDeps['groupMessagesPerPartition'];
       /* eslint-disable @typescript-eslint/no-require-imports -- kafkajs's own helpers, as its sendMessages uses them */
       return createSendMessages({
         KafkaJSMetadataNotLoaded: (require('kafkajs/src/errors') as Pick<SendMessagesDeps, 'KafkaJSMetadataNotLoaded'>)
           .KafkaJSMetadataNotLoaded,
         staleMetadata: (require('kafkajs/src/protocol/error') as Pick<SendMessagesDeps, 'staleMetadata'>).staleMetadata,
-        groupMessagesPerPartition: (input) => group()(input),
         createTopicData: require('kafkajs/src/producer/createTopicData') as SendMessagesDeps['createTopicData'],
         responseSerializer: require('kafkajs/src/producer/responseSerializer') as SendMessagesDeps['responseSerializer'],
       });
@@ -72,7 +67,7 @@ function installKafkajsFastPaths(): boolean {
   );
   // Not for speed either: every connection spun a 1 ms timer for its whole life (kafkajs-request-queue.ts).
   const timer = fixRequestQueueTimer();
-  return grouping && send && produce && decode && timer;
+  return send && produce && decode && timer;
 }
 
 /** What a process's start-up did: the swaps installed, turned off by the switch, or applied only partly (too late). */
@@ -85,28 +80,6 @@ export type KafkajsFastPathsState = 'installed' | 'disabled' | 'partial';
 export function installKafkajsFastPathsUnlessDisabled(env: NodeJS.ProcessEnv): KafkajsFastPathsState {
   if (!kafkajsFastPathsEnabled(env)) return 'disabled';
   return installKafkajsFastPaths() ? 'installed' : 'partial';
-}
-
-interface GroupInput {
-  topic: string;
-  partitionMetadata: unknown[];
-  messages: unknown[];
-  partitioner: (args: { topic: string; partitionMetadata: unknown[]; message: unknown }) => number;
-}
-
-/**
- * kafkajs's grouping, with the same calls in the same order and the same result, but appending in place: kafkajs
- * copies a partition's whole array for every message, which is quadratic in the batch size.
- */
-export function groupMessagesPerPartition({ topic, partitionMetadata, messages, partitioner }: GroupInput): Record<string, unknown[]> {
-  const result: Record<string, unknown[]> = {};
-  if (partitionMetadata.length === 0) return result;
-  for (const message of messages) {
-    const partition = partitioner({ topic, partitionMetadata, message });
-    if (Object.prototype.hasOwnProperty.call(result, partition)) result[partition].push(message);
-    else result[partition] = [message];
-  }
-  return result;
 }
 
 /**

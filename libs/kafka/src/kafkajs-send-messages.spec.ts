@@ -4,7 +4,6 @@ import { createSendMessages, type SendMessagesDeps } from './kafkajs-send-messag
 const deps: SendMessagesDeps = {
   KafkaJSMetadataNotLoaded: require('kafkajs/src/errors').KafkaJSMetadataNotLoaded,
   staleMetadata: require('kafkajs/src/protocol/error').staleMetadata,
-  groupMessagesPerPartition: require('kafkajs/src/producer/groupMessagesPerPartition'),
   createTopicData: require('kafkajs/src/producer/createTopicData'),
   responseSerializer: require('kafkajs/src/producer/responseSerializer'),
 };

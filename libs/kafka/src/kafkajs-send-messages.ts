@@ -4,16 +4,32 @@
 export interface SendMessagesDeps {
   KafkaJSMetadataNotLoaded: new (message: string) => Error;
   staleMetadata: (error: unknown) => boolean;
-  groupMessagesPerPartition: (input: {
-    topic: string;
-    partitionMetadata: unknown[];
-    messages: unknown[];
-    partitioner: unknown;
-  }) => Record<string, unknown[]>;
   createTopicData: (
     input: Array<{ topic: string; partitions: number[]; messagesPerPartition: Record<string, unknown[]> }>,
   ) => Array<{ topic: string; partitions: Array<{ partition: number; messages: unknown[]; firstSequence?: number }> }>;
   responseSerializer: (response: any) => Array<{ topicName: string; partition: number }>;
+}
+
+interface GroupInput {
+  topic: string;
+  partitionMetadata: unknown[];
+  messages: unknown[];
+  partitioner: (args: { topic: string; partitionMetadata: unknown[]; message: unknown }) => number;
+}
+
+/**
+ * kafkajs's groupMessagesPerPartition, with the same calls in the same order and the same result, but appending in
+ * place: kafkajs copies a partition's whole array for every message, which is quadratic in the batch size.
+ */
+export function groupMessagesPerPartition({ topic, partitionMetadata, messages, partitioner }: GroupInput): Record<string, unknown[]> {
+  const result: Record<string, unknown[]> = {};
+  if (partitionMetadata.length === 0) return result;
+  for (const message of messages) {
+    const partition = partitioner({ topic, partitionMetadata, message });
+    if (Object.prototype.hasOwnProperty.call(result, partition)) result[partition].push(message);
+    else result[partition] = [message];
+  }
+  return result;
 }
 
 interface SendArgs {
@@ -65,7 +81,12 @@ export function createSendMessages(deps: SendMessagesDeps) {
           if (!messagesPerPartition) {
             const partitionMetadata = cluster.findTopicPartitionMetadata(topic);
             if (partitionMetadata.length === 0) throw new deps.KafkaJSMetadataNotLoaded('Producing to topic without metadata');
-            messagesPerPartition = deps.groupMessagesPerPartition({ topic, partitionMetadata, messages, partitioner });
+            messagesPerPartition = groupMessagesPerPartition({
+              topic,
+              partitionMetadata,
+              messages,
+              partitioner: partitioner as GroupInput['partitioner'],
+            });
             planned.set(topic, messagesPerPartition);
           }
           const pending = Object.keys(messagesPerPartition).filter((p) => !acknowledged.has(`${topic}/${p}`));

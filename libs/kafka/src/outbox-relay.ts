@@ -7,7 +7,7 @@ import { OutboxRelayMetrics } from './metrics';
 import { OUTBOX_MEMORY_KEY_SQL, outboxMemory } from './outbox-memory';
 import { claimOutboxRows, deleteOutboxRows, type OutboxRow } from './outbox-rows';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox-writer';
-import type { SqlExecutor } from './sql-client';
+import { inTransaction, type SqlExecutor } from './sql-client';
 
 /** What the relay publishes with: a BatchingProducer fits (acks=-1, idempotent). */
 export interface OutboxPublisher {
@@ -95,30 +95,22 @@ export class OutboxRelay {
 
   /** One claim-publish-delete round; returns how many messages it published. */
   async publishRound(): Promise<number> {
-    const client = await this.opts.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const rows = await this.claim(client);
-      const messages = rows.flatMap((row) => row.messages);
+    const rows = await inTransaction(this.opts.pool, async (tx) => {
+      const claimed = await this.claim(tx);
       if (hopTraceEnabled) {
         const claimedAt = Date.now();
-        for (const m of messages) appendClaimTime(m.headers, claimedAt);
+        for (const row of claimed) for (const m of row.messages) appendClaimTime(m.headers, claimedAt);
       }
-      if (rows.length > 0) {
-        await this.publish(rows);
-        await this.markPublished(client, rows);
+      if (claimed.length > 0) {
+        await this.publish(claimed);
+        await this.markPublished(tx, claimed);
       }
-      await client.query('COMMIT');
-      if (rows.length > 0 && this.memoryKey) outboxMemory(this.memoryKey).forget(rows.map((row) => row.id));
-      if (this.metrics) countByTopic(this.metrics, messages);
-      return messages.length;
-    } catch (err) {
-      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-      throw err;
-    } finally {
-      client.release(broken ?? false);
-    }
+      return claimed;
+    });
+    const messages = rows.flatMap((row) => row.messages);
+    if (rows.length > 0 && this.memoryKey) outboxMemory(this.memoryKey).forget(rows.map((row) => row.id));
+    if (this.metrics) countByTopic(this.metrics, messages);
+    return messages.length;
   }
 
   protected async claim(tx: SqlExecutor): Promise<OutboxRow[]> {
@@ -193,11 +185,14 @@ export class OutboxRelay {
     const onNotification = (n: { channel: string; payload?: string }): void => {
       if (n.channel === OUTBOX_NOTIFY_CHANNEL && n.payload === this.schema) this.nudge();
     };
+    const detach = (): void => {
+      client.removeListener('notification', onNotification);
+      client.removeListener('error', onError);
+    };
     const onError = (err: Error): void => {
       this.logger?.warn({ err }, 'LISTEN connection lost; polling until it is back');
       if (this.listener === client) this.listener = undefined;
-      client.removeListener('notification', onNotification);
-      client.removeListener('error', onError);
+      detach();
       client.release(err);
     };
     try {
@@ -207,13 +202,9 @@ export class OutboxRelay {
       client.on('error', onError);
       await client.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
       this.listener = client;
-      this.detachListener = () => {
-        client.removeListener('notification', onNotification);
-        client.removeListener('error', onError);
-      };
+      this.detachListener = detach;
     } catch (err) {
-      client.removeListener('notification', onNotification);
-      client.removeListener('error', onError);
+      detach();
       client.release(err as Error);
       throw err;
     }

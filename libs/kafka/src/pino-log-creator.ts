@@ -17,6 +17,12 @@ function isRetriedResponse(namespace: string, fields: Record<string, unknown>): 
   return namespace === 'Connection' && typeof fields.error === 'string' && RETRIABLE_BROKER_ERRORS.has(fields.error);
 }
 
+const PINO_LEVELS: Partial<Record<logLevel, 'error' | 'warn' | 'info' | 'debug'>> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+};
+
 /** Routes kafkajs' own log lines into the service's pino logger, keeping kafkajs' structured fields. */
 export function pinoLogCreator(logger: Logger): logCreator {
   const child = logger.child({ component: 'kafkajs' });
@@ -28,28 +34,9 @@ export function pinoLogCreator(logger: Logger): logCreator {
         logger: _logger,
         ...fields
       } = log as { message: string; timestamp?: string; logger?: string };
-      const obj = { namespace, ...fields };
       // Expected and safe here: BatchingProducer bounds its retries on purpose, and consumers dedupe on message id.
-      if (message === IDEMPOTENT_RETRY_WARNING) {
-        child.debug(obj, message);
-        return;
-      }
-      if (level === logLevel.ERROR && isRetriedResponse(namespace, fields)) {
-        child.info(obj, message);
-        return;
-      }
-      switch (level) {
-        case logLevel.ERROR:
-          child.error(obj, message);
-          break;
-        case logLevel.WARN:
-          child.warn(obj, message);
-          break;
-        case logLevel.INFO:
-          child.info(obj, message);
-          break;
-        default:
-          child.debug(obj, message);
-      }
+      let method = message === IDEMPOTENT_RETRY_WARNING ? 'debug' : (PINO_LEVELS[level] ?? 'debug');
+      if (method === 'error' && isRetriedResponse(namespace, fields)) method = 'info';
+      child[method]({ namespace, ...fields }, message);
     };
 }

@@ -35,8 +35,6 @@ export const DlqReasonCode = {
   Other: 'other',
 } as const satisfies Record<string, RejectionReason>;
 
-export type DlqReasonCodeValue = RejectionReason;
-
 export interface DlqReason {
   readonly code: RejectionReason;
   /** Human-readable explanation, shown in the rejections browser. */
