@@ -31,7 +31,7 @@ import { CpuMeter } from '../shared/cpu-meter';
 import { committed, endOffset, produceRange } from '../shared/kafka-progress';
 import { runMain } from '../shared/run-main';
 import { sendAtRate, SERVICES, startPipeline, webhookSync, WRITE_KEY_AUTH, type Pipeline, type Service } from '../shared/pipeline-stack';
-import { percentiles, StageClock, STAGE_TOPICS } from '../shared/stage-clock';
+import { hopBreakdown, percentiles, StageClock, STAGE_TOPICS } from '../shared/stage-clock';
 import { ForkedReceiver } from './forked-receiver';
 
 /** With no new receipt for this long, the latency phase's changes still missing are counted as never delivered. */
@@ -279,6 +279,10 @@ async function measureLatency(
     const cpuShare = stage in cpu ? `${fmt((cpu[stage as Service] / sendSeconds) * 100)} %` : '';
     return `| ${stage} | ${fmt(q.p50)} | ${fmt(q.p99)} | ${fmt(q.max)} | ${cpuShare} |`;
   });
+  const hops = hopBreakdown(
+    clock,
+    STAGE_TOPICS.map((s) => s.topic),
+  );
   return [
     ...(pgStats ? [await topStatements(p.rig.databaseUrl, 25)] : []),
     ...(lockWaitReport ? [lockWaitReport] : []),
@@ -301,6 +305,20 @@ async function measureLatency(
     '|---|---:|---:|---:|---:|',
     ...rows,
     '',
+    `CPU of every process while the changes came in: ${fmt((Object.values(cpu).reduce((a, b) => a + b, 0) / total) * 1e6)} µs per change, ${fmt(
+      (Object.values(cpu).reduce((a, b) => a + b, 0) / sendSeconds) * 100,
+    )} % of one core (two cores = 200 %)`,
+    ...(hops.length > 0
+      ? [
+          '',
+          "per hop, from the services' tessera-trace headers (ms):",
+          '',
+          '| hop | changes | p50 | p95 | p99 | max |',
+          '|---|---:|---:|---:|---:|---:|',
+          ...hops,
+          '',
+        ]
+      : []),
     `end to end p99 at ${fmt(rate)} changes/s (target <= 1,000 ms): ${endToEnd.p99 <= 1_000 ? 'MET' : 'NOT MET'}`,
   ];
 }

@@ -22,7 +22,7 @@ import { BenchRig } from '../shared/bench-rig';
 import { CpuMeter } from '../shared/cpu-meter';
 import { sendAtRate, SERVICES, startPipeline, webhookSync, type Pipeline, type Service } from '../shared/pipeline-stack';
 import { runMain } from '../shared/run-main';
-import { percentiles, StageClock, STAGE_TOPICS, type StageTopic } from '../shared/stage-clock';
+import { hopBreakdown, hopRow as row, percentiles, StageClock, STAGE_TOPICS } from '../shared/stage-clock';
 
 const SEGMENT = 'new-users';
 /** With no user reaching the end for this long (after every one was sent), the missing ones count as lost. */
@@ -56,43 +56,6 @@ function webhookReceipts(receiver: ScriptedReceiver): Map<number, number> {
     }
   }
   return out;
-}
-
-const row = (stage: string, sample: number[]) => {
-  const q = percentiles(sample);
-  const p95 = [...sample].sort((a, b) => a - b)[Math.min(sample.length - 1, Math.floor(sample.length * 0.95))] ?? NaN;
-  return `| ${stage} | ${fmt(q.count)} | ${fmt(q.p50)} | ${fmt(p95)} | ${fmt(q.p99)} | ${fmt(q.max)} |`;
-};
-
-/** Per hop, from the `tessera-trace` headers: fetch wait, wait behind earlier slices, transaction, relay. */
-function hopBreakdown(clock: StageClock, topics: readonly StageTopic[]): string[] {
-  const lines: string[] = [];
-  for (let i = 1; i < topics.length; i++) {
-    const parts: Record<string, number[]> = {
-      'fetched after': [],
-      'slice waited': [],
-      'transaction until outbox write': [],
-      'outbox write to relay claim': [],
-      'relay claim to publish': [],
-    };
-    for (const [seq, times] of clock.at) {
-      const trace = clock.traces.get(seq)?.[topics[i]];
-      const previous = times[topics[i - 1]];
-      const own = times[topics[i]];
-      if (!trace || previous === undefined || own === undefined) continue;
-      const [received, started, written, claimed] = trace.split(',').map(Number);
-      if (!received || !claimed) continue;
-      parts['fetched after'].push(received - previous);
-      parts['slice waited'].push(started - received);
-      parts['transaction until outbox write'].push(written - started);
-      parts['outbox write to relay claim'].push(claimed - written);
-      parts['relay claim to publish'].push(own - claimed);
-    }
-    if (parts['fetched after'].length === 0) continue;
-    const stage = STAGE_TOPICS.find((s) => s.topic === topics[i])!.stage;
-    for (const [part, sample] of Object.entries(parts)) lines.push(row(`${stage}: ${part}`, sample));
-  }
-  return lines;
 }
 
 async function measure(p: Pipeline, o: Options): Promise<string[]> {

@@ -1,4 +1,5 @@
 import { decode, Topics } from '@tessera/contracts';
+import { fmt } from './bench-report';
 import type { Kafka } from 'kafkajs';
 
 /** The topics a profile change crosses from the gateway to the dispatcher, in order, with the stage that writes each. */
@@ -77,4 +78,45 @@ export function percentiles(sample: number[]): { p50: number; p99: number; max: 
   const sorted = [...sample].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
   return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN, count: sorted.length };
+}
+
+/** A markdown row: the stage, then the sample's count, p50, p95, p99 and max. */
+export function hopRow(stage: string, sample: number[]): string {
+  const q = percentiles(sample);
+  const p95 = [...sample].sort((a, b) => a - b)[Math.min(sample.length - 1, Math.floor(sample.length * 0.95))] ?? NaN;
+  return `| ${stage} | ${fmt(q.count)} | ${fmt(q.p50)} | ${fmt(p95)} | ${fmt(q.p99)} | ${fmt(q.max)} |`;
+}
+
+/**
+ * Per hop, from the `tessera-trace` headers (TESSERA_TRACE_HOPS=1): fetch wait, wait behind earlier slices,
+ * transaction, relay; rows in hopRow's shape, none when the services stamped nothing.
+ */
+export function hopBreakdown(clock: StageClock, topics: readonly StageTopic[]): string[] {
+  const lines: string[] = [];
+  for (let i = 1; i < topics.length; i++) {
+    const parts: Record<string, number[]> = {
+      'fetched after': [],
+      'slice waited': [],
+      'transaction until outbox write': [],
+      'outbox write to relay claim': [],
+      'relay claim to publish': [],
+    };
+    for (const [seq, times] of clock.at) {
+      const trace = clock.traces.get(seq)?.[topics[i]];
+      const previous = times[topics[i - 1]];
+      const own = times[topics[i]];
+      if (!trace || previous === undefined || own === undefined) continue;
+      const [received, started, written, claimed] = trace.split(',').map(Number);
+      if (!received || !claimed) continue;
+      parts['fetched after'].push(received - previous);
+      parts['slice waited'].push(started - received);
+      parts['transaction until outbox write'].push(written - started);
+      parts['outbox write to relay claim'].push(claimed - written);
+      parts['relay claim to publish'].push(own - claimed);
+    }
+    if (parts['fetched after'].length === 0) continue;
+    const stage = STAGE_TOPICS.find((s) => s.topic === topics[i])!.stage;
+    for (const [part, sample] of Object.entries(parts)) lines.push(hopRow(`${stage}: ${part}`, sample));
+  }
+  return lines;
 }

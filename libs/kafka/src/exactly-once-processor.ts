@@ -10,6 +10,7 @@ import { advanceFencesSql, lockFences, OffsetFence } from './offset-fence';
 import { preparingExecutor, type PreparingConnection } from './prepared-statements';
 import { parseOutboxSequence } from './outbox-sequence';
 import { consumerLane, type OutboxLane } from './outbox-lane';
+import { hasOutboxRelay, outboxCommitted } from './outbox-wake';
 import { writeOutboxLanes, type AlongsideWrite, type OutboxEntry } from './outbox-writer';
 import { SequenceDedupe, type Mark } from './sequence-dedupe';
 import { settle, SliceGroupCommit, type Settled } from './slice-group-commit';
@@ -182,6 +183,8 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
   private async applyInTransaction(slices: readonly SliceWork[]): Promise<BatchOutcome[]> {
     const applied: BatchApplyContext<T>[] = [];
     const startedAt = Date.now();
+    const wakeRelayHere = hasOutboxRelay(this.opts.pool);
+    let wroteOutbox = false;
     const committed = await inTransaction(this.opts.pool, async (connection) => {
       const tx = preparingExecutor(connection as unknown as PreparingConnection);
       const fences = slices.map(({ batch }) => new OffsetFence(this.opts.groupId, batch.topic, batch.partition));
@@ -206,9 +209,11 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
       const alongside: AlongsideWrite[] = [];
       if (moved.length > 0) alongside.push((params) => this.sequences.writeMarksSql(params, moved));
       if (advances.length > 0) alongside.push((params) => advanceFencesSql(params, advances));
-      await writeOutboxLanes(tx, lanes, alongside);
+      await writeOutboxLanes(tx, lanes, alongside, { notify: !wakeRelayHere });
+      wroteOutbox = lanes.some((l) => l.entries.length > 0);
       return outcomes;
     });
+    if (wroteOutbox && wakeRelayHere) outboxCommitted(this.opts.pool);
     for (const ctx of applied) {
       for (const effect of ctx.effectsAfterCommit()) {
         try {
