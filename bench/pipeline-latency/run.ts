@@ -11,7 +11,8 @@
  * and each hop is split into its fetch wait, its wait behind earlier slices, its transaction and its relay.
  *
  * Usage: node tools/run-ts.js bench/pipeline-latency/run.ts [--rate 1000] [--seconds 30] [--warmup 5] [--profile-only]
- *        [--cpu-prof DIR] (V8 CPU profiles of the service processes)
+ *        [--cpu-prof DIR] (V8 CPU profiles of the service processes) [--pg-stats] (Postgres's top statements, counted
+ *        from the measured phase's start to the last user's end)
  */
 import { Topics } from '@tessera/contracts';
 import { parseArgs } from 'node:util';
@@ -20,6 +21,7 @@ import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
 import { fmt, resultBlock } from '../shared/bench-report';
 import { BenchRig } from '../shared/bench-rig';
 import { CpuMeter } from '../shared/cpu-meter';
+import { PG_STATS_SETTINGS, resetPgStats, topStatements } from '../shared/pg-stats';
 import { sendAtRate, SERVICES, startPipeline, webhookSync, type Pipeline, type Service } from '../shared/pipeline-stack';
 import { runMain } from '../shared/run-main';
 import { hopBreakdown, hopRow as row, percentiles, StageClock, STAGE_TOPICS } from '../shared/stage-clock';
@@ -33,6 +35,7 @@ interface Options {
   seconds: number;
   warmup: number;
   activation: boolean;
+  pgStats: boolean;
 }
 
 const identify = (seq: number, messageId: string) => ({
@@ -76,6 +79,7 @@ async function measure(p: Pipeline, o: Options): Promise<string[]> {
   }
   const clock = new StageClock(SEGMENT);
   await clock.start(p.rig.kafka);
+  if (o.pgStats) await resetPgStats(p.rig.databaseUrl);
   const meter = new CpuMeter({
     ...(Object.fromEntries(p.services.map((s) => [s, () => p.process[s]!.cpuSeconds()])) as Record<Service, () => number>),
     broker: () => p.rig.broker.cpuSeconds(),
@@ -103,6 +107,7 @@ async function measure(p: Pipeline, o: Options): Promise<string[]> {
   // Until every user reached the end: what the run cost in all, whether it was done during the sending or after.
   const cpuToEnd = meter.used();
   await clock.stop();
+  const statements = o.pgStats ? [await topStatements(p.rig.databaseUrl, 25)] : [];
 
   const receipts = o.activation ? webhookReceipts(p.receiver) : new Map<number, number>();
   const fromCall: Array<[string, number[]]> = topics.map((t) => [STAGE_TOPICS.find((s) => s.topic === t)!.stage, []]);
@@ -181,6 +186,7 @@ async function measure(p: Pipeline, o: Options): Promise<string[]> {
     `CPU while the users came in (one core = 100 %): ${cpuCells.join(', ')}`,
     `CPU µs per user until the last reached the end: ${cpuPerEvent.join(', ')}; total ${fmt(cpuTotal)}`,
     `to profile p99 at ${fmt(o.rate)} users/s (target <= 250 ms at 1,000/s): ${profileP99 <= 250 ? 'MET' : 'NOT MET'}`,
+    ...statements,
     '',
   ];
   return lines;
@@ -194,6 +200,7 @@ async function main(): Promise<void> {
       warmup: { type: 'string', default: '5' },
       'profile-only': { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
+      'pg-stats': { type: 'boolean', default: false },
     },
   });
   const options: Options = {
@@ -201,11 +208,17 @@ async function main(): Promise<void> {
     seconds: Number(values.seconds),
     warmup: Number(values.warmup),
     activation: !values['profile-only'],
+    pgStats: values['pg-stats'],
   };
   const services = options.activation ? SERVICES : SERVICES.slice(0, 4);
   const receiver = await ScriptedReceiver.start();
   try {
-    const rigOptions = { workPrefix: 'tessera-bench-latency-', clientId: 'bench-latency', cpuProfDir: values['cpu-prof'] };
+    const rigOptions = {
+      workPrefix: 'tessera-bench-latency-',
+      clientId: 'bench-latency',
+      cpuProfDir: values['cpu-prof'],
+      pgSettings: options.pgStats ? PG_STATS_SETTINGS : [],
+    };
     await BenchRig.run(rigOptions, async (rig) => {
       process.stdout.write(`starting the broker, Postgres and ${services.length} services...\n`);
       const pipeline = await startPipeline(rig, receiver, services);

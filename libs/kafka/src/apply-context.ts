@@ -32,6 +32,34 @@ export interface ApplyContext<T> {
    * database, such as metrics, which a batch that is retried or isolated message by message must not repeat.
    */
   afterCommit(effect: () => void): void;
+  /**
+   * State shared by the slices applied in this transaction (a group commit applies several partitions' slices in
+   * one): `create` runs for the first slice that asks for `key`, and the later ones get what it returned.
+   */
+  shared<S>(key: object, create: () => S): S;
+  /**
+   * Runs a data-modifying statement (no RETURNING: nothing in the transaction reads its effect) inside the
+   * transaction's last statement, the outbox insert, instead of as a round trip of its own. `build` is called once
+   * every slice of the transaction has been applied; its text numbers its own parameters from $1 and uses `$` for
+   * nothing else. The statements of one transaction must not write the same row twice (one WITH statement).
+   */
+  writeAtCommit(build: () => ParameterizedWrite): void;
+}
+
+export interface ParameterizedWrite {
+  text: string;
+  values: readonly unknown[];
+}
+
+/** What the slices of one transaction share: their shared state and their writes at commit. */
+export class TransactionScope {
+  private readonly state = new Map<object, unknown>();
+  readonly writes: Array<() => ParameterizedWrite> = [];
+
+  shared<S>(key: object, create: () => S): S {
+    if (!this.state.has(key)) this.state.set(key, create());
+    return this.state.get(key) as S;
+  }
 }
 
 function messageOf<T>(record: DecodedRecord<T> | InboundMessage): InboundMessage {
@@ -53,6 +81,7 @@ export class BatchApplyContext<T> implements ApplyContext<T> {
     private readonly service: string,
     private readonly dlqTopic: string,
     private readonly encodeDlq: DlqEncoder,
+    private readonly scope = new TransactionScope(),
   ) {}
 
   emit(topic: string, message: OutgoingMessage): void {
@@ -89,6 +118,14 @@ export class BatchApplyContext<T> implements ApplyContext<T> {
 
   afterCommit(effect: () => void): void {
     this.committedEffects.push(effect);
+  }
+
+  shared<S>(key: object, create: () => S): S {
+    return this.scope.shared(key, create);
+  }
+
+  writeAtCommit(build: () => ParameterizedWrite): void {
+    this.scope.writes.push(build);
   }
 
   /** The afterCommit effects, in registration order: the processor runs them once the transaction committed. */

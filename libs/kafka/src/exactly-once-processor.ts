@@ -1,6 +1,6 @@
 import { Topics } from '@tessera/contracts';
 import type { Logger } from 'pino';
-import { BatchApplyContext, type ApplyContext } from './apply-context';
+import { BatchApplyContext, TransactionScope, type ApplyContext } from './apply-context';
 import { emptyOutcome, type BatchOutcome, type ConsumedBatch, type InboundMessage } from './consumed-batch';
 import { contractDlqEncoder, type DlqEncoder } from './dlq-envelope';
 import { hopTraceEnabled, stampHopTrace } from './hop-trace';
@@ -187,6 +187,7 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
     let wroteOutbox = false;
     const committed = await inTransaction(this.opts.pool, async (connection) => {
       const tx = preparingExecutor(connection as unknown as PreparingConnection);
+      const scope = new TransactionScope();
       const fences = slices.map(({ batch }) => new OffsetFence(this.opts.groupId, batch.topic, batch.partition));
       const nextOffsets = await lockFences(tx, fences);
       const fresh = slices.map(({ messages }, i) => notAppliedYet(messages, nextOffsets[i]));
@@ -197,7 +198,7 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
       const advances: { fence: OffsetFence; nextOffset: bigint }[] = [];
       for (const [i, slice] of slices.entries()) {
         if (fresh[i].length === 0) continue;
-        const ctx = await this.applySlice(tx, slice, unseen[i]);
+        const ctx = await this.applySlice(tx, scope, slice, unseen[i]);
         applied.push(ctx);
         const entries = ctx.outboxEntries();
         if (hopTraceEnabled) stampHopTrace(entries, slice.batch.receivedAt, startedAt);
@@ -209,6 +210,12 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
       const alongside: AlongsideWrite[] = [];
       if (moved.length > 0) alongside.push((params) => this.sequences.writeMarksSql(params, moved));
       if (advances.length > 0) alongside.push((params) => advanceFencesSql(params, advances));
+      for (const build of scope.writes) {
+        alongside.push((params) => {
+          const { text, values } = build();
+          return params.adopt(text, values);
+        });
+      }
       await writeOutboxLanes(tx, lanes, alongside, { notify: !wakeRelayHere });
       wroteOutbox = lanes.some((l) => l.entries.length > 0);
       return outcomes;
@@ -230,12 +237,13 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
   /** Decodes and applies one partition's unseen messages (or rejects them all when forced), in its own context. */
   private async applySlice(
     tx: SqlExecutor,
+    scope: TransactionScope,
     { batch, forced }: SliceWork,
     unseen: readonly InboundMessage[],
   ): Promise<BatchApplyContext<T>> {
     const { groupId, service } = this.opts;
     const dlqTopic = this.opts.dlqTopic ?? Topics.EventsRejected;
-    const ctx = new BatchApplyContext<T>(tx, groupId, batch.topic, batch.partition, service, dlqTopic, this.encodeDlq);
+    const ctx = new BatchApplyContext<T>(tx, groupId, batch.topic, batch.partition, service, dlqTopic, this.encodeDlq, scope);
     if (forced) {
       for (const m of unseen) ctx.reject(m, forced.reason);
       return ctx;

@@ -9,6 +9,7 @@ import { ok } from './step-result';
 import { installKafkaTables } from './test-support/kafka-test-schema';
 
 const APPLIED_DDL = 'CREATE TABLE applied (n integer PRIMARY KEY, times integer NOT NULL, partition integer NOT NULL)';
+const TALLY_DDL = 'CREATE TABLE tally (k text PRIMARY KEY, n integer NOT NULL)';
 
 /** Partition p holds the numbers p*100 + offset, so every message of every partition is a distinct number. */
 function slice(partition: number, from: number, to: number, poison?: number): ConsumedBatch {
@@ -57,7 +58,7 @@ describe('group commit: slices of several partitions in one transaction (Postgre
 
   beforeEach(async () => {
     db = await createTestSchema('kafka_group');
-    await installKafkaTables(db.pool, [APPLIED_DDL]);
+    await installKafkaTables(db.pool, [APPLIED_DDL, TALLY_DDL]);
   });
 
   afterEach(async () => {
@@ -101,6 +102,31 @@ describe('group commit: slices of several partitions in one transaction (Postgre
     const again = await Promise.all([0, 1, 2].map((partition) => p.handleBatch(slice(partition, 0, 5))));
     expect(again.map((o) => o.skipped)).toEqual([5, 5, 5]);
     expect(pool.transactions).toBe(2);
+  });
+
+  it("folds the slices' shared write at commit into the transaction's last statement, once per transaction", async () => {
+    const key = {};
+    const tallying = async (ctx: ApplyContext<string>) => {
+      await applyNumbers(ctx);
+      const shared = ctx.shared(key, () => {
+        const state = { n: 0 };
+        ctx.writeAtCommit(() => ({
+          text: 'INSERT INTO tally (k, n) VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET n = tally.n + EXCLUDED.n',
+          values: ['all', state.n],
+        }));
+        return state;
+      });
+      shared.n += ctx.records.length;
+    };
+    const pool = countingPool(db.pool);
+    const p = processor(pool, tallying);
+    await Promise.all([0, 1, 2].map((partition) => p.handleBatch(slice(partition, 0, 5))));
+    expect(pool.transactions).toBe(1);
+    const rows = await db.pool.query('SELECT n, xmin::text = (SELECT xmin::text FROM kafka_outbox_batches LIMIT 1) AS same FROM tally');
+    expect(rows.rows).toEqual([{ n: 15, same: true }]);
+    // A poison record fails the group: each slice is applied again alone, and only committed slices count.
+    await Promise.all([p.handleBatch(slice(0, 5, 10)), p.handleBatch(slice(1, 5, 10, 107)), p.handleBatch(slice(2, 5, 10))]);
+    expect((await db.pool.query('SELECT n FROM tally')).rows).toEqual([{ n: 29 }]);
   });
 
   it('splits what arrived together into groupCommitTransactions transactions, run at once', async () => {

@@ -4,7 +4,7 @@ export { BatchConsumerRunner, type BatchConsumerRunnerOptions } from './batch-co
 export { BrokerProbe, type BrokerProbeOptions } from './broker-probe';
 export { type BatchHandler, type BatchOutcome, type ConsumedBatch, type InboundMessage } from './consumed-batch';
 export { ExactlyOnceProcessor, type ExactlyOnceProcessorOptions } from './exactly-once-processor';
-export { BatchApplyContext, type ApplyContext, type DecodedRecord } from './apply-context';
+export { BatchApplyContext, type ApplyContext, type DecodedRecord, type ParameterizedWrite } from './apply-context';
 export { OutboxRelay, type OutboxRelayOptions, type OutboxPublisher } from './outbox-relay';
 export { writeOutbox, writePackedOutbox, type OutboxEntry, type OutgoingMessage } from './outbox-writer';
 export { decodeOutboxBatch, OutboxRowPacker, type PackedMessage, type PackedOutboxRow } from './outbox-batch-codec';

@@ -9,4 +9,10 @@ export class StatementParams {
   bind(value: unknown): string {
     return `$${this.values.push(value)}`;
   }
+
+  /** Binds a statement built alone (its own $1..$n, `$` used for nothing else) and returns its text renumbered. */
+  adopt(text: string, values: readonly unknown[]): string {
+    const placeholders = values.map((value) => this.bind(value));
+    return text.replace(/\$(\d+)/g, (_, n: string) => placeholders[Number(n) - 1]);
+  }
 }

@@ -30,12 +30,14 @@ export const VALIDATION_GROUP_ID = 'validation';
  * The validation pipeline on cdp.events.raw and cdp.records.raw, exactly once: for each consumed slice, in ONE
  * transaction, it reads the sources' plans and settings, runs the steps, claims the dedupe keys of what passed,
  * stages valid items and rejections in the outbox and adds the day's quality counters; the processor around it
- * writes the consumed offsets in the same transaction.
+ * writes the consumed offsets, and the counters, in the same transaction.
  */
 @Injectable()
 @KafkaBatchConsumer({ groupId: VALIDATION_GROUP_ID, topics: [Topics.EventsRaw, Topics.RecordsRaw] })
 export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
   private readonly planValidators = new PlanValidatorCache();
+  /** One quality tally for all the slices of a transaction, upserted within its last statement: no round trip of its own. */
+  private readonly tallyKey = {};
   private readonly metrics: PipelineMetrics;
   private readonly planMetrics: TrackingPlanMetrics;
   private readonly dedupeMetrics: DedupeMetrics;
@@ -63,7 +65,11 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
     const stopTimer = this.metrics.batchDuration.startTimer();
     const sourceIds = [...new Set(ctx.records.map((r) => r.value.value.sourceId))];
     const { plans, settings } = await readSourceConfig(ctx.tx, sourceIds);
-    const tally = new QualityTally(ctx.partition);
+    const tally = ctx.shared(this.tallyKey, () => {
+      const shared = new QualityTally(ctx.partition);
+      ctx.writeAtCommit(() => shared.upsert());
+      return shared;
+    });
     const counts = new CounterTally();
     ctx.afterCommit(() => counts.flush());
 
@@ -115,7 +121,6 @@ export class RawInputConsumer implements KafkaBatchApplier<RawInput> {
         testItems: item.value.isTest ? 1 : 0,
       });
     }
-    await tally.write(ctx.tx);
     stopTimer();
   }
 

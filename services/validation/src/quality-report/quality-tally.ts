@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '@tessera/kafka';
+import type { ParameterizedWrite } from '@tessera/kafka';
 import { buildUnnestInsert } from '@tessera/persistence';
 import { emptyQualityCounts, QUALITY_COUNTERS as COUNTERS, type QualityCounts } from './quality-counters';
 
@@ -6,13 +6,16 @@ import { emptyQualityCounts, QUALITY_COUNTERS as COUNTERS, type QualityCounts } 
 export type QualityDelta = QualityCounts;
 
 /**
- * Per-batch tally of the daily input-quality counters, folded in memory by (source, UTC day of receipt, lane) and
- * written with one multi-row upsert in the batch transaction, so the report is exact under redelivery.
+ * Per-transaction tally of the daily input-quality counters, folded in memory by (source, UTC day of receipt, lane)
+ * and written with one multi-row upsert in the batch transaction, so the report is exact under redelivery.
  */
 export class QualityTally {
   private readonly byKey = new Map<string, { sourceId: string; day: string; delta: QualityDelta }>();
 
-  /** @param lane the consumed partition: each partition upserts its own rows, so partitions never wait on each other. */
+  /**
+   * @param lane a partition the transaction consumes (its first slice's): each upserts its own rows, so transactions
+   * of different partitions never wait on each other.
+   */
   constructor(private readonly lane: number) {}
 
   add(sourceId: string, receivedAt: number, delta: Partial<QualityDelta>): void {
@@ -26,8 +29,8 @@ export class QualityTally {
     for (const [field, value] of Object.entries(delta) as [keyof QualityDelta, number][]) entry.delta[field] += value;
   }
 
-  async write(tx: SqlExecutor): Promise<void> {
-    if (this.byKey.size === 0) return;
+  /** The upsert of the folded rows (none when nothing was added: unnest of empty arrays inserts nothing). */
+  upsert(): ParameterizedWrite {
     // Sorted, so two partitions' transactions that touch the same (source, day) rows lock them in the same order.
     const entries = [...this.byKey.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, entry]) => entry);
     const rows = entries.map(({ sourceId, day, delta }) => ({
@@ -36,7 +39,7 @@ export class QualityTally {
       lane: this.lane,
       ...Object.fromEntries(COUNTERS.map(([column, field]) => [column, delta[field]])),
     }));
-    const query = buildUnnestInsert({
+    return buildUnnestInsert({
       table: 'input_quality_daily',
       alias: 'q',
       columns: [
@@ -51,6 +54,5 @@ export class QualityTally {
         update: COUNTERS.map(([column]) => ({ column, expression: `q.${column} + EXCLUDED.${column}` })),
       },
     });
-    await tx.query(query.text, query.values);
   }
 }
