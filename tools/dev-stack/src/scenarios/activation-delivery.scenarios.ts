@@ -3,19 +3,17 @@ import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { Json } from './scenario-client';
 import { acceptedKeysByDelivery, webhookItems, type FakeRequest, type WebhookItem } from './destination-fake.spec-helper';
-import { useActivationScenario } from './activation-scenario.spec-helper';
+import type { ActivationScenario } from './activation-scenario.spec-helper';
 
 const DAY_MS = 86_400_000;
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
-process.env.SEGMENTS_TIMER_POLL_MS = '100';
 
 /**
  * Activation delivered: the whole running pipeline (gateway, validation, resolver, merger, segment evaluator and the
  * activation dispatcher with libs/destinations' real catalog, as processes on the embedded broker and Postgres),
  * configured through the public admin APIs only, delivering to real local HTTP servers.
  */
-describe('activation delivery through the HTTP gateway to real local destinations', () => {
-  const { client, send, evaluator, dispatcher, fake, created } = useActivationScenario();
+export function activationDeliveryScenarios({ client, send, evaluator, dispatcher, fake, created }: ActivationScenario): void {
   const webhook = (id: string, path: string, settings: Json = {}) =>
     created(dispatcher, '/v1/destinations', {
       id,
@@ -230,4 +228,4 @@ describe('activation delivery through the HTTP gateway to real local destination
         .filter((i) => i.profileId === optOut),
     ).toEqual([]);
   }, 120_000);
-});
+}
