@@ -1,17 +1,11 @@
 import { eventually } from '@tessera/testing';
 import type { Json } from './scenario-client';
-import { evaluatorApi } from './evaluator-api.spec-helper';
+import { CLOCK_MARGIN_MS, evaluatorApi } from './evaluator-api.spec-helper';
 import { useScenarioPipeline } from './scenario-suite.spec-helper';
 
 const DAY_MS = 86_400_000;
 /** Time-driven changes are looked for every 100 ms, so the real clock passing a date shows within a fraction of a second. */
 process.env.SEGMENTS_TIMER_POLL_MS = '100';
-/**
- * How far ahead of now a case places the date that time will pass: the case's profile must have gone through the
- * pipeline to the evaluator (twice, for the window and computed cases) before then, and each case then waits this
- * long for the clock. One trip took 0.35-0.7 s at load 5 and up to 1.6 s with two busy cores beside the suite.
- */
-const CLOCK_MARGIN_MS = 8_000;
 
 /**
  * Segments on the whole running pipeline (gateway, validation, resolver, merger and the segment evaluator as

@@ -5,7 +5,7 @@ import { Topics } from '@tessera/contracts';
 import { eventually, RecordingHttpServer, TopicCollector } from '@tessera/testing';
 import { ConnectorsApi } from './connectors-api.spec-helper';
 import type { Json } from './scenario-client';
-import { SCENARIO_ADMIN_TOKEN, useScenarioPipeline } from './scenario-suite.spec-helper';
+import { SCENARIO_ADMIN_TOKEN, type ScenarioSuite } from './scenario-suite.spec-helper';
 
 /**
  * The built-in file, HTTP API and Singer connectors run by the connectors service (a child process on this machine,
@@ -15,8 +15,7 @@ import { SCENARIO_ADMIN_TOKEN, useScenarioPipeline } from './scenario-suite.spec
 
 const FAKE_TAP = path.resolve(__dirname, '../../../../libs/connectors/src/test-support/fake-tap.js');
 
-describe('connectors: CSV files, a paginated HTTP API and a Singer tap, on the whole running pipeline', () => {
-  const { client, send, url, brokers } = useScenarioPipeline({ withServices: ['connectors'] });
+export function connectorsFilesHttpSingerScenarios({ client, send, url, brokers }: ScenarioSuite): void {
   const connectors = new ConnectorsApi(() => url('connectors'));
   const folder = mkdtempSync(path.join(tmpdir(), 'tessera-connectors-scenario-'));
   const write = (name: string, text: string): void => writeFileSync(path.join(folder, name), text);
@@ -296,4 +295,4 @@ describe('connectors: CSV files, a paginated HTTP API and a Singer tap, on the w
     expect(gone.traits).not.toHaveProperty('email'); // every attribute the row brought
     expect((await client.waitForProfile('crm_id', 'T-3', () => true)).traits.loyalty_tier).toBe('bronze');
   }, 120_000);
-});
+}

@@ -1,5 +1,5 @@
 import type { Json } from './scenario-client';
-import { eventCount, identifiersOf, timeAfter, useScenarioPipeline } from './scenario-suite.spec-helper';
+import { eventCount, identifiersOf, timeAfter, type ScenarioSuite } from './scenario-suite.spec-helper';
 
 /**
  * Operating scenarios through the whole running pipeline (gateway, validation, resolver, merger as processes on
@@ -21,9 +21,7 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
   return out;
 }
 
-describe('pipeline operations scenarios through the HTTP gateway on the whole running pipeline', () => {
-  const { client, send } = useScenarioPipeline();
-
+export function pipelineOperationsScenarios({ client, send }: ScenarioSuite): void {
   it('people on three devices each, logging in right behind their anonymous browsing, end as one profile each with exact counts', async () => {
     const people = Array.from({ length: 15 }, (_, i) => ({ userId: `u-ops-${i}`, devices: [1, 2, 3].map((d) => `anon-ops-${i}-${d}`) }));
     const browsing = people.flatMap((person, i) =>
@@ -252,4 +250,4 @@ describe('pipeline operations scenarios through the HTTP gateway on the whole ru
     const real = await client.waitForProfile('user_id', 'u-qa', (p) => p.summary.itemCount === 2);
     expect(real.isTest).toBe(false);
   });
-});
+}

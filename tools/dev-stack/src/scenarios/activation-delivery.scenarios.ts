@@ -3,19 +3,19 @@ import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { Json } from './scenario-client';
 import { acceptedKeysByDelivery, webhookItems, type FakeRequest, type WebhookItem } from './destination-fake.spec-helper';
-import { useActivationScenario } from './activation-scenario.spec-helper';
+import type { ActivationScenario } from './activation-scenario.spec-helper';
+import { CLOCK_MARGIN_MS, evaluatorApi } from './evaluator-api.spec-helper';
 
 const DAY_MS = 86_400_000;
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
-process.env.SEGMENTS_TIMER_POLL_MS = '100';
 
 /**
  * Activation delivered: the whole running pipeline (gateway, validation, resolver, merger, segment evaluator and the
  * activation dispatcher with libs/destinations' real catalog, as processes on the embedded broker and Postgres),
  * configured through the public admin APIs only, delivering to real local HTTP servers.
  */
-describe('activation delivery through the HTTP gateway to real local destinations', () => {
-  const { client, send, evaluator, dispatcher, fake, created } = useActivationScenario();
+export function activationDeliveryScenarios({ client, send, url, evaluator, dispatcher, fake, created }: ActivationScenario): void {
+  const { profileSegments } = evaluatorApi(() => url('segment-evaluator'));
   const webhook = (id: string, path: string, settings: Json = {}) =>
     created(dispatcher, '/v1/destinations', {
       id,
@@ -95,8 +95,8 @@ describe('activation delivery through the HTTP gateway to real local destination
     });
     const billing = await client.createSource('billing');
     const mapping = { CustomerNo: 'user_id' };
-    // 30 days and 15 seconds away: outside the segment when the record lands, inside it 15 seconds later with no new record
-    const end = new Date(Date.now() + 30 * DAY_MS + 15_000).toISOString();
+    // 30 days and the margin away: outside the segment when the record lands, inside it when the margin has passed, with no new record
+    const end = new Date(Date.now() + 30 * DAY_MS + CLOCK_MARGIN_MS).toISOString();
     const record = (renewal: string) => ({
       recordId: 'sub-1',
       objectType: 'subscription',
@@ -105,6 +105,7 @@ describe('activation delivery through the HTTP gateway to real local destination
     });
     await client.sendRecords(billing.writeKey, { mapping, records: [record('pending')] });
     const { profileId } = await client.waitForProfile('user_id', 'u-churn', (p) => p.traits.renewal_status === 'pending');
+    expect((await profileSegments(profileId, () => true, 'the evaluator to see the profile')).memberships).toEqual([]);
 
     const enter = await receipt('/churn', (i) => i.profileId === profileId && i.action === 'add', 'the enter at the webhook');
     expect(Date.parse(end) - 30 * DAY_MS).toBeLessThanOrEqual(enter.request.at); // time made the change, not the record
@@ -230,4 +231,4 @@ describe('activation delivery through the HTTP gateway to real local destination
         .filter((i) => i.profileId === optOut),
     ).toEqual([]);
   }, 120_000);
-});
+}

@@ -1,5 +1,5 @@
 import { OpenWritingTransaction } from '@tessera/testing';
-import { timeAfter, useScenarioPipeline } from './scenario-suite.spec-helper';
+import { timeAfter, type ScenarioSuite } from './scenario-suite.spec-helper';
 
 /**
  * A writing transaction left open in Postgres (an analytics job, a stuck session, here in the gateway's schema)
@@ -11,9 +11,7 @@ const at = timeAfter(Date.UTC(2026, 4, 1));
 /** Generous for three hops on a loaded machine; with the rows held back until the transaction ends, never. */
 const WAVE_MS = 20_000;
 
-describe('a long transaction elsewhere in Postgres, on the whole running pipeline', () => {
-  const { client, send, schema } = useScenarioPipeline();
-
+export function longTransactionScenarios({ client, send, schema }: ScenarioSuite): void {
   it('events sent while it stays open reach their profiles, wave after wave', async () => {
     const pool = schema('ingest-gateway').pool;
     const open = await OpenWritingTransaction.begin(pool, 'scenario_busy');
@@ -38,4 +36,4 @@ describe('a long transaction elsewhere in Postgres, on the whole running pipelin
       await open.rollback();
     }
   }, 120_000);
-});
+}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Json } from './scenario-client';
-import { eventCount, identifiersOf, timeAfter, useScenarioPipeline } from './scenario-suite.spec-helper';
+import { eventCount, identifiersOf, timeAfter, type ScenarioSuite } from './scenario-suite.spec-helper';
 
 /**
  * Customer 360 scenarios through the whole running pipeline: HTTP into the ingest gateway, then validation,
@@ -8,14 +8,12 @@ import { eventCount, identifiersOf, timeAfter, useScenarioPipeline } from './sce
  * Every assertion reads a public HTTP API. One pipeline serves every scenario; each scenario has its own
  * people (user ids, anonymous ids, emails), so they never see each other's data.
  * This file holds the profile half (priorities, connector records, aliases, order, splits);
- * customer-360-identity.scenario.int.spec.ts the identity half (anonymous carry-over, merges, shared devices, blocked values).
+ * customer-360-identity.scenarios.ts the identity half (anonymous carry-over, merges, shared devices, blocked values).
  */
 
 const at = timeAfter(Date.UTC(2026, 0, 1));
 
-describe('Customer 360 scenarios through the HTTP gateway on the whole running pipeline: profiles and sources', () => {
-  const { client, send } = useScenarioPipeline();
-
+export function customer360ProfilesScenarios({ client, send }: ScenarioSuite): void {
   it('a CRM record (priority 1) beats a web identify (priority 5) on given-name; a newer web identify wins plan, where web has field priority', async () => {
     const crm = await client.createSource('crm');
     const web = await client.createSource('web');
@@ -332,4 +330,4 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     expect((await client.profileByIdentifier('anonymous_id', 'anon-bea')).body.profileId).toBe(beaId);
     expect((await client.profileByIdentifier('external:ga_client_id', 'GA-bea')).body.profileId).toBe(beaId);
   });
-});
+}

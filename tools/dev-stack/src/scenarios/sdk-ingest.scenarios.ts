@@ -8,7 +8,7 @@ import {
   SCENARIO_ADMIN_TOKEN,
   SCENARIO_DEV_WRITE_KEY,
   timeAfter,
-  useScenarioPipeline,
+  type ScenarioSuite,
 } from './scenario-suite.spec-helper';
 
 /**
@@ -21,9 +21,7 @@ import {
 const at = timeAfter(Date.UTC(2026, 2, 1));
 const basic = `Basic ${Buffer.from(`${SCENARIO_DEV_WRITE_KEY}:`).toString('base64')}`;
 
-describe('SDK ingest scenarios through the HTTP gateway on the whole running pipeline', () => {
-  const { client } = useScenarioPipeline();
-
+export function sdkIngestScenarios({ client }: ScenarioSuite): void {
   it('the RudderStack Node SDK (gzipped form-urlencoded batches): every call reaches the profile', async () => {
     const errors: unknown[] = [];
     const rudder = new RudderAnalytics(SCENARIO_DEV_WRITE_KEY, {
@@ -149,4 +147,4 @@ describe('SDK ingest scenarios through the HTTP gateway on the whole running pip
     expect(answers.length).toBeGreaterThan(30);
     expect(answers.filter((answer) => !/ -> 400 shaped$/.test(answer))).toEqual([]);
   });
-});
+}

@@ -2,7 +2,7 @@ import { eventually } from '@tessera/testing';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Json } from './scenario-client';
 import { webhookItems, type FakeRequest } from './destination-fake.spec-helper';
-import { useActivationScenario } from './activation-scenario.spec-helper';
+import type { ActivationScenario } from './activation-scenario.spec-helper';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
@@ -14,8 +14,7 @@ const MARY_SHA256 = 'f1904cf1a9d73a55fa5de0ac823c4403ded71afd4c3248d00bdcd086655
  * through the admin APIs: a mirror sync correcting a webhook receiver that drifted by hand, and a Meta Custom
  * Audience (a local fake Graph API behind the configurable base URL) taking hashed rows, one record refused.
  */
-describe('activation audiences through the HTTP gateway: mirror and the Meta shape', () => {
-  const { client, send, evaluator, dispatcher, fake, created } = useActivationScenario();
+export function activationAudiencesScenarios({ client, send, evaluator, dispatcher, fake, created }: ActivationScenario): void {
   const segment = (id: string) =>
     created(evaluator, '/v1/segments', { id, name: id, rule: { trait: 'traits.scenario', op: 'eq', value: id } });
   const identify = async (userId: string, traits: Json): Promise<Json> => {
@@ -182,4 +181,4 @@ describe('activation audiences through the HTTP gateway: mirror and the Meta sha
       `Meta: ${requests.length} calls (${requests.map((r) => `${r.status}:${rowsOf(r).length}`).join(' ')}) for one batch of 7 with one refused record`,
     );
   }, 180_000);
-});
+}

@@ -1,4 +1,4 @@
-import { eventCount, timeAfter, useScenarioPipeline } from './scenario-suite.spec-helper';
+import { eventCount, timeAfter, type ScenarioSuite } from './scenario-suite.spec-helper';
 
 /**
  * Orders, currencies and test traffic through the whole running pipeline (gateway, validation, resolver, merger
@@ -9,9 +9,7 @@ import { eventCount, timeAfter, useScenarioPipeline } from './scenario-suite.spe
 
 const at = timeAfter(Date.UTC(2026, 11, 1));
 
-describe('orders, currencies and test traffic through the HTTP gateway on the whole running pipeline', () => {
-  const { client, send } = useScenarioPipeline();
-
+export function ordersAndCurrencyScenarios({ client, send }: ScenarioSuite): void {
   it('Checkout Started carrying revenue is ignored, an order resent with a new messageId counts once, and a refund subtracts', async () => {
     const user = 'u-orders';
     await send('track', {
@@ -203,4 +201,4 @@ describe('orders, currencies and test traffic through the HTTP gateway on the wh
     const qa = await client.waitForProfile('user_id', 'u-qa-only', (p) => p.summary.itemCount === 1);
     expect(qa).toMatchObject({ isTest: true, transactions: { orderCount: 0, revenueTotal: 0 }, summary: { eventCounts: {} } });
   });
-});
+}

@@ -1,4 +1,4 @@
-import { eventCount, identifiersOf, timeAfter, useScenarioPipeline } from './scenario-suite.spec-helper';
+import { eventCount, identifiersOf, timeAfter, type ScenarioSuite } from './scenario-suite.spec-helper';
 
 /**
  * Customer 360 scenarios through the whole running pipeline: HTTP into the ingest gateway, then validation,
@@ -6,14 +6,12 @@ import { eventCount, identifiersOf, timeAfter, useScenarioPipeline } from './sce
  * Every assertion reads a public HTTP API. One pipeline serves every scenario; each scenario has its own
  * people (user ids, anonymous ids, emails), so they never see each other's data.
  * This file holds the identity half (anonymous carry-over, merges, shared devices, blocked values);
- * customer-360-profiles.scenario.int.spec.ts the profile half (priorities, connector records, aliases, order, splits).
+ * customer-360-profiles.scenarios.ts the profile half (priorities, connector records, aliases, order, splits).
  */
 
 const at = timeAfter(Date.UTC(2026, 0, 1));
 
-describe('Customer 360 scenarios through the HTTP gateway on the whole running pipeline: identity', () => {
-  const { client, send } = useScenarioPipeline();
-
+export function customer360IdentityScenarios({ client, send }: ScenarioSuite): void {
   it('an anonymous visitor signs up: the anonymous history carries over to the one profile', async () => {
     const anon = 'anon-signup';
     await send('page', { anonymousId: anon, name: 'Home', timestamp: at(0), messageId: 'signup-page' });
@@ -269,4 +267,4 @@ describe('Customer 360 scenarios through the HTTP gateway on the whole running p
     );
     expect(rejected).toMatchObject({ reason: 'missing_identity', service: 'validation' });
   });
-});
+}

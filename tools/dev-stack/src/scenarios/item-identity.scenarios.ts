@@ -1,5 +1,5 @@
 import type { Json } from './scenario-client';
-import { eventCount, timeAfter, useScenarioPipeline } from './scenario-suite.spec-helper';
+import { eventCount, timeAfter, type ScenarioSuite } from './scenario-suite.spec-helper';
 
 /**
  * An item is (sourceId, messageId) through the whole running pipeline (gateway, validation, resolver, merger as
@@ -11,9 +11,7 @@ const at = timeAfter(Date.UTC(2026, 3, 1));
 const touchesOf = (profile: Json): Array<[string, string]> =>
   profile.campaigns.recentTouches.map((t: Json) => [t.sourceId, t.source] as [string, string]).sort();
 
-describe('item identity by source through the HTTP gateway on the whole running pipeline', () => {
-  const { client, send } = useScenarioPipeline();
-
+export function itemIdentityScenarios({ client, send }: ScenarioSuite): void {
   it("two sources' campaign touches with one messageId are two touches, and a split moves the right source's one", async () => {
     const second = await client.createSource('item-identity-second-source');
     await send('track', {
@@ -53,4 +51,4 @@ describe('item identity by source through the HTTP gateway on the whole running 
     expect(user.campaigns.touchCount).toBe(1);
     expect(touchesOf(user)).toEqual([[second.id, 'newsletter']]);
   });
-});
+}

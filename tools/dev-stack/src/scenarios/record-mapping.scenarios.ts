@@ -2,7 +2,7 @@ import { encode, Topics, type RawRecordInput } from '@tessera/contracts';
 import { createTestProducer, eventually } from '@tessera/testing';
 import type { Producer } from 'kafkajs';
 import type { Json } from './scenario-client';
-import { SCENARIO_ADMIN_TOKEN, timeAfter, useScenarioPipeline } from './scenario-suite.spec-helper';
+import { SCENARIO_ADMIN_TOKEN, timeAfter, type ScenarioSuite } from './scenario-suite.spec-helper';
 
 /**
  * Business-system records with custom attribute names and casts, through the whole running pipeline: POST
@@ -12,8 +12,7 @@ import { SCENARIO_ADMIN_TOKEN, timeAfter, useScenarioPipeline } from './scenario
 
 const at = timeAfter(Date.UTC(2026, 2, 1));
 
-describe('record mapping: custom attribute names, casts and connector origin, on the whole running pipeline', () => {
-  const { client, send, brokers } = useScenarioPipeline();
+export function recordMappingScenarios({ client, send, brokers }: ScenarioSuite): void {
   let producer: Producer;
 
   beforeAll(async () => {
@@ -166,4 +165,4 @@ describe('record mapping: custom attribute names, casts and connector origin, on
     expect(after.traits).not.toHaveProperty('contract_end_date');
     expect(after.traitProvenance.loyalty_tier).toMatchObject({ messageId: 'rm-web-bo', origin: null });
   });
-});
+}

@@ -1,5 +1,5 @@
 import type { Json } from './scenario-client';
-import { eventCount, identifiersOf, timeAfter, useScenarioPipeline } from './scenario-suite.spec-helper';
+import { eventCount, identifiersOf, timeAfter, type ScenarioSuite } from './scenario-suite.spec-helper';
 
 /**
  * Identity edge cases through the whole running pipeline (gateway, validation, resolver, merger as processes on
@@ -10,9 +10,7 @@ import { eventCount, identifiersOf, timeAfter, useScenarioPipeline } from './sce
 
 const at = timeAfter(Date.UTC(2026, 2, 1));
 
-describe('identity edge cases through the HTTP gateway on the whole running pipeline', () => {
-  const { client, send } = useScenarioPipeline();
-
+export function identityEdgeCasesScenarios({ client, send }: ScenarioSuite): void {
   it("group traits are the account's, never the person's: members sharing the billing email stay apart, and the account lists them", async () => {
     await send('identify', { userId: 'u-grp-ann', traits: { email: 'ann@grp.example' }, timestamp: at(1), messageId: 'grp-ann-id' });
     await send('identify', { userId: 'u-grp-bob', traits: { email: 'bob@grp.example' }, timestamp: at(2), messageId: 'grp-bob-id' });
@@ -196,4 +194,4 @@ describe('identity edge cases through the HTTP gateway on the whole running pipe
       'email:list@work.example',
     ]);
   });
-});
+}

@@ -1,14 +1,13 @@
 import { createTestSourceDatabase, type TestSourceDatabase } from '@tessera/testing';
 import { ConnectorsApi } from './connectors-api.spec-helper';
-import { useScenarioPipeline } from './scenario-suite.spec-helper';
+import { type ScenarioSuite } from './scenario-suite.spec-helper';
 
 /**
  * Seed 002's billing case through the whole running pipeline: a billing table in a Postgres source database, read by
  * the connectors service's Postgres connector, mapped and cast, through validation, the resolver and the merger, and
  * checked through the profile API. The daily schedule itself is tested in the service; here runs are started by hand.
  */
-describe('connectors: seed 002 billing table synced from Postgres, on the whole running pipeline', () => {
-  const { client, url } = useScenarioPipeline({ withServices: ['connectors'] });
+export function connectorsBillingScenarios({ client, url }: ScenarioSuite): void {
   const connectors = new ConnectorsApi(() => url('connectors'));
   let source: TestSourceDatabase;
 
@@ -89,4 +88,4 @@ describe('connectors: seed 002 billing table synced from Postgres, on the whole 
     expect(untouched.traits.renewal_status).toBe('at_risk');
     expect(untouched.traitProvenance.renewal_status.origin.runId).toBe(initial.id);
   }, 120_000);
-});
+}

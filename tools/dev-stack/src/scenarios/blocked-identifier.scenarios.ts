@@ -1,4 +1,4 @@
-import { identifiersOf, timeAfter, useScenarioPipeline } from './scenario-suite.spec-helper';
+import { identifiersOf, timeAfter, type ScenarioSuite } from './scenario-suite.spec-helper';
 
 /**
  * Input that validation repairs instead of losing, through the whole running pipeline (HTTP into the gateway,
@@ -8,9 +8,7 @@ import { identifiersOf, timeAfter, useScenarioPipeline } from './scenario-suite.
 
 const at = timeAfter(Date.UTC(2026, 0, 1));
 
-describe('repaired input through the HTTP gateway on the whole running pipeline', () => {
-  const { client, send } = useScenarioPipeline();
-
+export function blockedIdentifierScenarios({ client, send }: ScenarioSuite): void {
   it('identify {userId: "bob", anonymousId: "anonymous"}: Bob gets his profile and traits, the placeholder links nobody', async () => {
     await send('identify', {
       userId: 'bob',
@@ -149,4 +147,4 @@ describe('repaired input through the HTTP gateway on the whole running pipeline'
       path: 'properties.revenue',
     });
   });
-});
+}
