@@ -10,7 +10,6 @@ import { advanceFencesSql, lockFences, OffsetFence } from './offset-fence';
 import { preparingExecutor, type PreparingConnection } from './prepared-statements';
 import { parseOutboxSequence } from './outbox-sequence';
 import { consumerLane, type OutboxLane } from './outbox-lane';
-import { hasOutboxRelay, outboxCommitted } from './outbox-wake';
 import { writeOutboxLanes, type AlongsideWrite, type OutboxEntry } from './outbox-writer';
 import { SequenceDedupe, type Mark } from './sequence-dedupe';
 import { settle, SliceGroupCommit, type Settled } from './slice-group-commit';
@@ -183,8 +182,6 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
   private async applyInTransaction(slices: readonly SliceWork[]): Promise<BatchOutcome[]> {
     const applied: BatchApplyContext<T>[] = [];
     const startedAt = Date.now();
-    const wakeRelayHere = hasOutboxRelay(this.opts.pool);
-    let wroteOutbox = false;
     const committed = await inTransaction(this.opts.pool, async (connection) => {
       const tx = preparingExecutor(connection as unknown as PreparingConnection);
       const scope = new TransactionScope();
@@ -216,11 +213,9 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
           return params.adopt(text, values);
         });
       }
-      await writeOutboxLanes(tx, lanes, alongside, { notify: !wakeRelayHere });
-      wroteOutbox = lanes.some((l) => l.entries.length > 0);
+      await writeOutboxLanes(tx, lanes, alongside);
       return outcomes;
     });
-    if (wroteOutbox && wakeRelayHere) outboxCommitted(this.opts.pool);
     for (const ctx of applied) {
       for (const effect of ctx.effectsAfterCommit()) {
         try {

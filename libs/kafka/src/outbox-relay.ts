@@ -6,12 +6,8 @@ import { appendClaimTime, hopTraceEnabled } from './hop-trace';
 import { OutboxRelayMetrics } from './metrics';
 import { OUTBOX_MEMORY_KEY_SQL, outboxMemory } from './outbox-memory';
 import { claimOutboxRows, deleteOutboxRows, type OutboxRow } from './outbox-rows';
-import { onOutboxCommit } from './outbox-wake';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox-writer';
 import { inTransaction, type SqlExecutor } from './sql-client';
-
-/** How soon a relay that found another holding the schema's lock tries again. */
-const LOCK_BUSY_RETRY_MS = 20;
 
 /** What the relay publishes with: a BatchingProducer fits (acks=-1, idempotent). */
 export interface OutboxPublisher {
@@ -40,11 +36,10 @@ export interface OutboxRelayOptions {
 
 /**
  * Publishes outbox rows and deletes them. Each round is one transaction: take the schema's relay lock (a
- * transaction-scoped advisory try-lock, so of several relay instances one publishes at a time and the others try
- * again shortly), claim the oldest committed rows in id order (outbox-rows.ts), publish them in one
+ * transaction-scoped advisory try-lock, so of several relay instances one publishes at a time and the others wait
+ * for the next poll or NOTIFY), claim the oldest committed rows in id order (outbox-rows.ts), publish them in one
  * acked batch, delete them, commit. A crash after publishing and before commit publishes those rows again, with
- * the same `tessera-seq` headers; consumers dedupe on them (sequence-dedupe.ts). A round starts on a NOTIFY, on
- * a commit of this process's consumers through the same pool (outbox-wake.ts), or at the fallback poll.
+ * the same `tessera-seq` headers; consumers dedupe on them (sequence-dedupe.ts).
  */
 export class OutboxRelay {
   private readonly batchSize: number;
@@ -60,9 +55,6 @@ export class OutboxRelay {
   private wake: (() => void) | undefined;
   private woken = false;
   private detachListener: (() => void) | undefined;
-  private detachWake: (() => void) | undefined;
-  /** The last round found another relay holding the schema's lock. */
-  private lockBusy = false;
 
   constructor(private readonly opts: OutboxRelayOptions) {
     this.batchSize = opts.batchSize ?? 1000;
@@ -75,7 +67,6 @@ export class OutboxRelay {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.detachWake = onOutboxCommit(this.opts.pool, () => this.nudge());
     await this.listen().catch((err) => this.logger?.warn({ err }, 'LISTEN failed; relying on polling'));
     this.loop = this.run();
   }
@@ -84,7 +75,6 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.detachWake?.();
     this.nudge();
     await this.loop;
     await this.unlisten();
@@ -128,8 +118,7 @@ export class OutboxRelay {
     const { rows } = await tx.query<{ locked: boolean }>(
       `SELECT pg_try_advisory_xact_lock(hashtext('tessera_outbox:' || current_schema())) AS locked`,
     );
-    this.lockBusy = !rows[0].locked;
-    if (this.lockBusy) return [];
+    if (!rows[0].locked) return [];
     this.memoryKey ??= (await tx.query<{ key: string }>(`SELECT ${OUTBOX_MEMORY_KEY_SQL} AS key`)).rows[0].key;
     return claimOutboxRows(tx, this.batchSize, outboxMemory(this.memoryKey));
   }
@@ -167,9 +156,7 @@ export class OutboxRelay {
         continue;
       }
       if (!this.listener && this.running) await this.listen().catch(() => undefined);
-      // Rows its own process committed meanwhile woke this relay, not the one holding the lock, which may have
-      // claimed before they committed: look again soon rather than at the next poll.
-      await this.sleep(this.lockBusy ? Math.min(this.pollIntervalMs, LOCK_BUSY_RETRY_MS) : this.pollIntervalMs);
+      await this.sleep(this.pollIntervalMs);
     }
   }
 

@@ -63,7 +63,6 @@ export type AlongsideWrite = (params: StatementParams) => string;
 
 /**
  * `writeOutbox` for several lanes of one transaction (a group commit's partitions): one statement for all of them.
- * `notify: false` leaves the relays' wake-up to the caller (outbox-wake.ts) once the transaction committed.
  * Rows are inserted lane after lane, each lane's in order, so each lane's ids still follow its order. `alongside`
  * writes of the same transaction (the offset advance, the sequence marks) run in the same statement as WITH
  * clauses, which Postgres runs to completion whatever the main query reads: a round trip each saved.
@@ -72,7 +71,6 @@ export async function writeOutboxLanes(
   tx: SqlExecutor,
   lanes: readonly { lane: OutboxLane; entries: readonly OutboxEntry[]; packed?: readonly PackedOutboxRow[] }[],
   alongside: readonly AlongsideWrite[] = [],
-  { notify = true }: { notify?: boolean } = {},
 ): Promise<string[][]> {
   const params = new StatementParams();
   const tuples: string[] = [];
@@ -106,10 +104,10 @@ export async function writeOutboxLanes(
     return ids;
   }
   // One round trip: the INSERT in a data-modifying WITH runs to completion, and the NOTIFY rides along.
-  const notified = notify ? `, notified AS (SELECT pg_notify(${params.bind(OUTBOX_NOTIFY_CHANNEL)}, current_schema()))` : '';
   const { rows } = await tx.query<{ id: string; memory_key: string }>(
-    `WITH ${[...others, ''].join(', ')}written AS (INSERT INTO ${KafkaTables.outboxBatches} (lane, message_count, packed) VALUES ${tuples.join(', ')} RETURNING id)${notified}
-     SELECT written.id, ${OUTBOX_MEMORY_KEY_SQL} AS memory_key FROM written${notify ? ', notified' : ''}`,
+    `WITH ${[...others, ''].join(', ')}written AS (INSERT INTO ${KafkaTables.outboxBatches} (lane, message_count, packed) VALUES ${tuples.join(', ')} RETURNING id),
+          notified AS (SELECT pg_notify(${params.bind(OUTBOX_NOTIFY_CHANNEL)}, current_schema()))
+     SELECT written.id, ${OUTBOX_MEMORY_KEY_SQL} AS memory_key FROM written, notified`,
     params.values,
   );
   // The ids come from the sequence in VALUES order, so ascending ids are the chunks in order.
