@@ -12,7 +12,8 @@ const outDir = path.resolve(root, process.argv[2] || 'dist');
 const { compilerOptions } = require(path.join(root, 'tsconfig.base.json'));
 // tools/dev-stack only for its create-topics entry point (compose one-shot service, k8s Job).
 const SOURCE_DIRS = ['libs', 'services', 'tools/dev-stack'];
-const SKIP = /(\.spec\.ts|\.d\.ts)$|[\\/](test-support|test-fixtures|node_modules)[\\/]/;
+// Test code only: specs, their helpers (*.spec-helper.ts) and the scenario cases they register (*.scenarios.ts).
+const SKIP = /(\.spec\.ts|\.spec-helper\.ts|\.scenarios\.ts|\.d\.ts)$|[\\/](test-support|test-fixtures|node_modules)[\\/]/;
 
 function* sourceFiles(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
