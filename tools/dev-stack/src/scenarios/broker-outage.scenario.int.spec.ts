@@ -12,7 +12,7 @@ import {
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitForReadiness } from './outage-harness.spec-helper';
+import { waitForReadiness } from '../test-support/outage-harness';
 
 const SERVICES = ['ingest-gateway', 'validation'] as const;
 const WRITE_KEY = 'broker-outage-write-key';

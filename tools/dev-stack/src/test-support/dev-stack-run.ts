@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { SERVICE_NAMES } from '@tessera/config';
-import { REPO_ROOT } from './dev-stack-settings';
-import { READY_HEADLINE } from './ready-banner';
+import { REPO_ROOT } from '../dev-stack-settings';
+import { READY_HEADLINE } from '../ready-banner';
 
 // `npm start` as a child process, for the dev-stack integration tests.
 
