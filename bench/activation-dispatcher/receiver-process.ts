@@ -1,6 +1,6 @@
 /**
  * The benchmark's webhook receiver in a process of its own, as a real destination would be: the bench process
- * (gateway sender, stage-clock consumers) can lag, and a receiver on its event loop answered late and stamped the
+ * (gateway sender, stage-clock consumers) can lag, and a receiver on its event loop would answer late and stamp the
  * receipt late. Each request is stamped (Date.now(), the same machine clock) when it arrives here, and the
  * requests go to the parent over the IPC channel in batches. Started by ForkedReceiver.
  */

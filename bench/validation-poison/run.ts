@@ -1,7 +1,7 @@
 /**
  * Poison input in validation (issue 12, item 7): events/s through the real validation service with no poison and
- * with 1 % of the events carrying a property nested 5,000 deep (arrays, 10 KB; the value that overflowed JSON.stringify's stack and
- * made every slice holding one fall back to one transaction per message). Each run gets a fresh rig (durable
+ * with 1 % of the events carrying a property nested 5,000 deep (arrays, 10 KB; deep enough to overflow a recursive
+ * JSON.stringify's stack, which would make every slice holding one fall back to one transaction per message). Each run gets a fresh rig (durable
  * embedded broker, embedded Postgres) and a fresh validation process (main.ts, NODE_ENV=production); the workload
  * is produced to cdp.events.raw once it is ready, and the clock runs from the first produced event until its
  * committed offsets reach the end of cdp.events.raw and every valid event and rejection is published. Clean and

@@ -1,5 +1,6 @@
 import { compileJsonSchema, jsonSchemaProblems } from '@tessera/config';
 import type { CheckResult, ConfigProblem, Connector, Cursor, JsonSchema, ReadMessage, ReadOptions, StreamDescriptor } from './connector';
+import { describeProblems, InvalidConfigError } from './invalid-config.error';
 
 export interface ConnectorDefinition<C> {
   name: string;
@@ -8,17 +9,6 @@ export interface ConnectorDefinition<C> {
   check(config: C): Promise<CheckResult | void>;
   discover(config: C): Promise<StreamDescriptor[]>;
   read(config: C, stream: string, cursor: Cursor, options: ReadOptions): AsyncIterable<ReadMessage>;
-}
-
-/** A config that does not match the connector's schema, refused before the source is touched. */
-export class InvalidConfigError extends Error {
-  constructor(
-    readonly connector: string,
-    readonly problems: ConfigProblem[],
-  ) {
-    super(`invalid ${connector} config: ${describeProblems(problems)}`);
-    this.name = 'InvalidConfigError';
-  }
 }
 
 /**
@@ -55,8 +45,4 @@ export function defineConnector<C>(definition: ConnectorDefinition<C>): Connecto
       return definition.read(config, stream, cursor, options);
     },
   };
-}
-
-function describeProblems(problems: ConfigProblem[]): string {
-  return problems.map((p) => `${p.path} ${p.message}`).join('; ');
 }

@@ -19,5 +19,5 @@ export type { PostgresConfig, PostgresStreamConfig } from './postgres/postgres-c
 export { httpApiConnector } from './http/http-api.connector';
 export type { HttpApiConfig, HttpAuth, HttpPagination, HttpStreamConfig } from './http/http-config';
 export { singerTapConnector } from './singer/singer-tap.connector';
-export { SingerTapError } from './singer/tap-run';
+export { SingerTapError } from './singer/singer-tap.error';
 export type { SingerConfig, SingerStateCommit } from './singer/singer-config';

@@ -7,8 +7,9 @@ import { randomInt } from 'node:crypto';
  * kafkajs hashes each key with 64-bit `Long` objects (three allocations per four key bytes) after copying the key
  * into a fresh Buffer, and filters the partition list for available leaders on every message, even keyed ones that
  * never use it. Only the low 32 bits of kafkajs's Long arithmetic reach the result, so 32-bit `Math.imul` gives the
- * same hash. Short keys hardly notice (it was a kafkajs-wide swap until bench:transport-floor showed no repeatable
- * gain); the connectors' `sourceId:recordId` keys of 20-30 bytes spent 3-5 µs per record in kafkajs's.
+ * same hash. Short keys hardly notice (swapped in for every kafkajs producer, it showed no repeatable gain in
+ * bench:transport-floor, so only BatchingProducer defaults to it); the connectors' `sourceId:recordId` keys of
+ * 20-30 bytes spent 3-5 µs per record in kafkajs's.
  */
 
 const SEED = 0x9747b28c;

@@ -128,7 +128,8 @@ export class OutboxRowPacker {
       return;
     }
     this.previous[place] = value;
-    // Header values free of U+0000 (a DLQ detail quoting bad input may hold one), as when headers were jsonb.
+    // Header values free of U+0000 (a DLQ detail quoting bad input may hold one): readers keep headers in Postgres
+    // text or jsonb (validation's rejections), and both refuse it.
     this.text(lengthBytes === 4 && value.includes('\u0000') ? value.replace(/\u0000/g, '\uFFFD') : value, lengthBytes);
   }
 

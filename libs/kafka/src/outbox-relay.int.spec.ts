@@ -73,7 +73,7 @@ describe('OutboxRelay (Postgres)', () => {
     expect((second.value as Buffer).length).toBe(0);
     expect(headerToString(second.headers?.note)).toBe('ünïcode ✓');
     expect(headerToString(second.headers?.[MessageHeaders.sequence])).toMatch(/:w:test:/);
-    // header values stay free of U+0000 (as when they were jsonb): it becomes U+FFFD, the other headers untouched
+    // header values stay free of U+0000 (Postgres text and jsonb refuse it): it becomes U+FFFD, the other headers untouched
     expect(headerToString(third.headers?.detail)).toBe('bad \uFFFD input');
     expect(headerToString(third.headers?.note)).toBe('kept');
   });

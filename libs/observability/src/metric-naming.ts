@@ -1,3 +1,5 @@
+import { MetricNameError } from './metric-name.error';
+
 /**
  * The metric naming convention, `tessera_<service>_<what>_<unit>`, checked in code so a dashboard never meets
  * a surprise name. Units are Prometheus base units (seconds, bytes) or counted things (messages, events...);
@@ -25,13 +27,6 @@ const NON_BASE_UNITS = new Set([
   'percent',
 ]);
 const SNAKE_PART = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
-
-export class MetricNameError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MetricNameError';
-  }
-}
 
 /** `ingest-gateway` -> `ingest_gateway`: Prometheus names allow no dashes. */
 export function metricServicePart(service: string): string {

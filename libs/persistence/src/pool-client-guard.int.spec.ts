@@ -5,8 +5,8 @@ import { createServicePool } from './service-pool';
 import type { Pool, PoolClient } from 'pg';
 
 /**
- * Issue 12: kill -9 of the postmaster made services exit with an unhandled 'error' event on a checked-out pg
- * client (57P01). Both pools a service uses (createServicePool, and TypeORM's inside createServiceDataSource)
+ * Issue 12: kill -9 of the postmaster ends every connection (57P01), and an 'error' event on a checked-out pg client
+ * that nobody handles would exit the service. Both pools a service uses (createServicePool, and TypeORM's inside createServiceDataSource)
  * must survive it, with clients idle, checked out and mid-query, and work again once Postgres is back.
  */
 describe('pool clients across a Postgres kill -9 (dedicated embedded Postgres)', () => {

@@ -6,7 +6,7 @@ import { buildUnnestInsert, buildUnnestUpdate, columnArrays, unnestArguments, ty
 /**
  * The builders bind hand-made array literals (and bytea as one sliced blob) instead of JS arrays for pg to encode.
  * This checks on the real Postgres that the STORED rows are identical, byte for byte in their text form, to those
- * the reference encoding (columnArrays bound as JS arrays, what the builders did before) stores.
+ * the reference encoding (columnArrays bound as JS arrays, which pg encodes itself) stores.
  */
 type Queryable = Pool | PoolClient;
 

@@ -15,7 +15,7 @@ import {
 } from '@tessera/config';
 import { parse, parseAllDocuments } from 'yaml';
 import { CREATE_TOPICS_ENVIRONMENT } from './create-topics-environment';
-import { connectionAllowed, OUTSIDE, type NetworkPolicy, type Pod } from './network-policy.spec-helper';
+import { connectionAllowed, OUTSIDE, type NetworkPolicy, type Pod } from './test-support/network-policy';
 import { REPO_ROOT } from './dev-stack-settings';
 
 // No Docker engine or cluster here: these tests hold the deploy files to the code instead, so a port, schema or

@@ -14,7 +14,7 @@ export const DEV_SECRETS_FILE = 'dev-secrets.json';
 /**
  * The dev write key, admin token and read token. Generated values are created on the first start and kept in the
  * data dir (mode 0600), so every later start prints the same ones and SDKs configured once keep working; values
- * fixed by the environment win without overwriting the stored ones. A file from before the read token gains one.
+ * fixed by the environment win without overwriting the stored ones. A stored file without a read token gains one.
  */
 export function loadOrCreateDevSecrets(dataDir: string, fixed: Partial<DevSecrets>): DevSecrets {
   const file = path.join(dataDir, DEV_SECRETS_FILE);

@@ -14,8 +14,8 @@ import {
   waitForBanner,
   type Banner,
   type StackRun,
-} from './dev-stack-run.spec-helper';
-import { ScenarioClient } from './scenarios/scenario-client';
+} from './test-support/dev-stack-run';
+import { ScenarioClient } from './test-support/scenario-client';
 
 // kill -9 of each part of a running `npm start`: a service, the broker, Postgres, and the runner itself.
 

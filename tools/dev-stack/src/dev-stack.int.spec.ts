@@ -13,7 +13,7 @@ import {
   STOP_TIMEOUT_MS,
   waitForBanner,
   type StackRun,
-} from './dev-stack-run.spec-helper';
+} from './test-support/dev-stack-run';
 
 describe('npm start (dev stack as a child process)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-dev-stack-'));

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelayMs, parseRetryAfter } from '@tessera/http-retry';
 import type { HttpRetryConfig } from './http-config';
+import { HttpApiError } from './http-api.error';
 
 export interface JsonRequest {
   url: string;
@@ -20,17 +21,6 @@ export interface FetchPolicy {
   signal?: AbortSignal;
   now?: () => number;
   random?: () => number;
-}
-
-/** An answer that retrying will not change (a 4xx, a body that is not JSON), or the last of the failed attempts. */
-export class HttpApiError extends Error {
-  constructor(
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message);
-    this.name = 'HttpApiError';
-  }
 }
 
 type Attempt =

@@ -1,3 +1,5 @@
+import { SingerProtocolError } from './singer-protocol.error';
+
 /**
  * The Singer messages a tap prints on stdout, one JSON object per line (the Singer spec, SPEC.md):
  * SCHEMA { stream, schema, key_properties, bookmark_properties? }, RECORD { stream, record, version?, time_extracted? },
@@ -8,18 +10,6 @@ export type SingerMessage =
   | { type: 'RECORD'; stream: string; record: Record<string, unknown>; version?: number }
   | { type: 'STATE'; value: Record<string, unknown> }
   | { type: 'ACTIVATE_VERSION'; stream: string; version: number };
-
-/** A stdout line that is not a Singer message: the read fails, naming the line. */
-export class SingerProtocolError extends Error {
-  constructor(
-    readonly line: number,
-    reason: string,
-    text: string,
-  ) {
-    super(`tap stdout line ${line}: ${reason}: ${text.slice(0, 200)}`);
-    this.name = 'SingerProtocolError';
-  }
-}
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 

@@ -11,7 +11,8 @@ import {
   type SingerCatalogEntry,
 } from './singer-catalog';
 import { SINGER_CONFIG_SCHEMA, type SingerConfig } from './singer-config';
-import { parseSingerLine, SingerProtocolError } from './singer-messages';
+import { parseSingerLine } from './singer-messages';
+import { SingerProtocolError } from './singer-protocol.error';
 import { runTap, tapConfigOf } from './tap-run';
 
 /**

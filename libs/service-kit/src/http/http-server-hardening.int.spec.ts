@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { PublicRoute } from '../auth/public-route.decorator';
 import { bootstrapService, type RunningService } from '../bootstrap-service';
 
-/** Like a Postgres text parameter: a NUL character is an error the service did not expect (a 500 before the guard). */
+/** Like a Postgres text parameter: a NUL character is an error the service does not expect (a 500, unless the guard refuses it first). */
 function lookUp(value: string): { found: string } {
   if (value.includes('\u0000')) throw new Error('invalid byte sequence for encoding "UTF8": 0x00');
   return { found: value };

@@ -21,7 +21,8 @@ export interface JsonBodyValidatorOptions {
 /**
  * Every JSON-schema-checked request body: a mismatch is a 400 `{ message, details: [{ path, message }] }` whose
  * paths are JSON Pointers into the body and whose message names the first, e.g. "body/records/3/userId must be
- * string". The ingest API (public, used by SDK users) defined this shape; the admin APIs share it.
+ * string". It is the ingest API's shape (public, used by SDK users), and the admin APIs share it so that a client
+ * reads one error shape from every service.
  */
 export class JsonBodyValidator<T> {
   private readonly validate: ValidateFunction<T>;

@@ -1,4 +1,5 @@
 import { recordsPerSecond, runProgressLine, type ProgressSample } from './progress-line';
+import { ServiceUnreachableError } from './service-unreachable.error';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -38,9 +39,6 @@ function causeOf(err: unknown): string {
 }
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
-
-/** The service did not answer at all (refused, reset, unknown host), as opposed to answering an error. */
-class ServiceUnreachableError extends Error {}
 
 /** The data engineers' command line over the service's HTTP API. Resolves to the process exit code. */
 export async function runCli(args: string[], options: CliOptions): Promise<number> {

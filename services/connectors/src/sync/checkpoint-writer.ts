@@ -2,6 +2,7 @@ import type { Cursor } from '@tessera/connector-sdk';
 import { lockWriterLane, writePackedOutbox, type OutboxLane, type SqlExecutor } from '@tessera/kafka';
 import type { CheckpointRecords } from './checkpoint-batch';
 import { appendRowKeys } from './row-key-log';
+import { RunLostError } from './run-lost.error';
 
 /** Who holds a run: the lease owner of this process. A checkpoint of a run someone else holds commits nothing. */
 export interface RunLease {
@@ -26,14 +27,6 @@ export interface Checkpoint {
   progress: RunProgress;
   /** The stream's read has ended: a resumed run skips it. */
   streamDone: boolean;
-}
-
-/** The run was cancelled, or its lease went to another process: this process must stop without committing. */
-export class RunLostError extends Error {
-  constructor(runId: string) {
-    super(`run ${runId} is no longer held by this process (cancelled, or its lease ran out and another took it)`);
-    this.name = 'RunLostError';
-  }
 }
 
 /**

@@ -12,6 +12,7 @@ import { CommitPipeline } from './commit-pipeline';
 import { encodeRecord, type RunOrigin } from './record-encoder';
 import { markSucceeded, settleDisappeared } from './run-finisher';
 import { compactRowKeys } from './row-key-log';
+import { CheckpointTooFarError } from './checkpoint-too-far.error';
 
 export interface RunExecutionDeps {
   pool: Pool;
@@ -20,16 +21,6 @@ export interface RunExecutionDeps {
   maxUncheckpointedRecords: number;
   /** compactRowKeys' minimum (tests lower it). */
   rowKeyCompactionMinimum?: number;
-}
-
-/** A connector that emits more records without a checkpoint than the service holds in memory. */
-export class CheckpointTooFarError extends Error {
-  constructor(connector: string, limit: number) {
-    super(
-      `the ${connector} connector emitted more than ${limit} records without a checkpoint (CONNECTORS_MAX_UNCHECKPOINTED_RECORDS); records are only committed with a cursor, so it must checkpoint more often`,
-    );
-    this.name = 'CheckpointTooFarError';
-  }
 }
 
 /**

@@ -10,7 +10,8 @@ import { CONNECTOR_SETTINGS, type ConnectorSettings } from '../config/connector-
 import { PollLoop } from '../config/poll-loop';
 import { ConnectionRepository } from '../connections/connection-repository';
 import type { Run } from '../runs/run-repository';
-import { RunLostError, type RunLease } from './checkpoint-writer';
+import type { RunLease } from './checkpoint-writer';
+import { RunLostError } from './run-lost.error';
 import { syncMetrics, type SyncMetrics } from './metrics';
 import { claimRuns, releaseLeases, renewLease } from './run-claims';
 import { RunExecution } from './run-execution';

@@ -208,7 +208,7 @@ describe('ingest-gateway body handling: the same on every route, whatever the Co
       expect(deep.json.details[0].path).toMatch(/^\/properties\/deep\/(0|k)\//);
     });
 
-    it('refuses a 10,000-deep array in /v1/records attributes with 400 and the path (it used to be a 500)', async () => {
+    it('refuses a 10,000-deep array in /v1/records attributes with 400 and the path, not a 500', async () => {
       const body = `{"records":[{"recordId":"deep","attributes":{"Email":"a@x.io","tags":${'['.repeat(10_000)}${']'.repeat(10_000)}}}]}`;
       const res = await send('/v1/records', Buffer.from(body), 'application/json');
       expect(res.status).toBe(400);
@@ -225,7 +225,7 @@ describe('ingest-gateway body handling: the same on every route, whatever the Co
   });
 
   describe('objects where strings are expected', () => {
-    it('a single call gets 400 naming the field (it used to be a 500)', async () => {
+    it('a single call gets 400 naming the field, not a 500', async () => {
       for (const field of ['userId', 'anonymousId', 'event', 'messageId', 'timestamp', 'groupId', 'previousId']) {
         const body = `{"userId":"u","event":"E","${field}":{"toString":1}}`;
         const res = await send('/v1/track', Buffer.from(body), 'application/json');

@@ -1,18 +1,8 @@
-import { BadRequestException, HttpException, UnsupportedMediaTypeException } from '@nestjs/common';
+import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { brotliDecompress, gunzip, inflate, inflateRaw, type ZlibOptions } from 'node:zlib';
 import { describeBytes } from './body-limits';
-import type { BodyRejection } from './metrics';
-
-/** A 4xx raised while reading a body, tagged with the metric reason. */
-export class BodyRejected extends Error {
-  constructor(
-    readonly reason: BodyRejection,
-    readonly httpError: HttpException,
-  ) {
-    super(httpError.message);
-  }
-}
+import { BodyRejected } from './body-rejected.error';
 
 /** Compression of incompressible data grows a little; the compressed stream may exceed the limit by this much. */
 const COMPRESSED_SLACK_BYTES = 16 * 1024;

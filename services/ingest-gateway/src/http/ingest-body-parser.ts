@@ -5,7 +5,8 @@ import { METRICS_REGISTRY, SERVICE_KIT_OPTIONS, type ResolvedServiceKitOptions }
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { bodyLimitFor } from './body-limits';
-import { BodyRejected, readBoundedBody } from './bounded-body-reader';
+import { BodyRejected } from './body-rejected.error';
+import { readBoundedBody } from './bounded-body-reader';
 import { BodyParsingMetrics } from './metrics';
 import { MAX_NESTING_DEPTH, nestingTooDeep } from './nesting-limit';
 

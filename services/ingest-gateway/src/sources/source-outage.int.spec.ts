@@ -12,10 +12,10 @@ import { GatewayHarness, RAW_TOPICS, basicAuth, type CreatedSource } from '../te
 const TTL_MS = 500;
 
 /**
- * Issue 12, fault 3: with its Postgres stopped, the gateway answered 500 "unexpected server error" once a write
- * key's cache entry expired. Now a key the database answered for within INGEST_SOURCE_CACHE_STALE_MS is served
- * from the last good entry, a key the cache cannot answer gets 503 + Retry-After, /readyz stays 200 with the
- * database under `degraded`, and everything is looked up afresh once Postgres is back.
+ * Issue 12, fault 3: with its Postgres stopped, the gateway never answers 500 when a write key's cache entry
+ * expires. A key the database answered for within INGEST_SOURCE_CACHE_STALE_MS is served from the last good
+ * entry, a key the cache cannot answer gets 503 + Retry-After, /readyz stays 200 with the database under
+ * `degraded`, and everything is looked up afresh once Postgres is back.
  */
 describe('ingest-gateway with its database stopped (dedicated embedded Postgres)', () => {
   let postgres: DedicatedPostgres;

@@ -1,4 +1,5 @@
 import { decode, type RawEvent, type RawRecord } from '@tessera/contracts';
+import { eventually } from '@tessera/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 
 export interface Landed<T> {
@@ -34,14 +35,8 @@ export class TopicTail {
   }
 
   /** Waits until `predicate` holds over what landed so far (polling), or fails after timeoutMs. */
-  async waitFor<T>(select: () => T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = select();
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  waitFor<T>(select: () => T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
+    return eventually(() => select() || undefined, timeoutMs, what);
   }
 
   eventsWith(messageIdPrefix: string): Landed<RawEvent>[] {

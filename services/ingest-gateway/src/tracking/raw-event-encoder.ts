@@ -35,8 +35,8 @@ const MAX_VARINT_BYTES = 10;
  * Writes cdp.events.raw values (Avro single-object encoding, the topic's newest schema) byte for byte as
  * `encode(Topics.EventsRaw, value)` does, a spec checks, but without avsc's generic machinery: one pass into one
  * buffer per request, and JSON text copied straight from the request body where the client's bytes can be kept.
- * WHY: avsc's encode plus a copy per event, and the JSON.stringify this replaces, were a fifth of the gateway's
- * CPU per event. The constructor checks the schema is still the one this writer was written for, so a new
+ * WHY: avsc's encode plus a copy per event, and a JSON.stringify of the fields kept as sent, cost a fifth of the
+ * gateway's CPU per event. The constructor checks the schema is still the one this writer was written for, so a new
  * RawEvent version fails at start-up until this is updated.
  */
 export class RawEventEncoder {

@@ -1,4 +1,4 @@
-import { createTestProducer } from '@tessera/testing';
+import { createTestProducer, eventually } from '@tessera/testing';
 import { encode, Topics, type IdentityChangeInput, type ResolvedItem } from '@tessera/contracts';
 import { type Producer } from 'kafkajs';
 
@@ -64,13 +64,14 @@ export class MergerHarness {
 
   /** Polls GET path until `done(body)` holds, or fails with the last answer after timeoutMs. */
   async waitFor<T = JsonBody>(path: string, done: (body: T, status: number) => boolean, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
     let last: { status: number; body: T } | undefined;
-    while (Date.now() < deadline) {
+    const answered = async () => {
       last = await this.get<T>(path);
-      if (done(last.body, last.status)) return last.body;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`timed out waiting on ${path}; last answer ${last?.status}: ${JSON.stringify(last?.body)}`);
+      return done(last.body, last.status) && last;
+    };
+    const found = await eventually(answered, timeoutMs, path, 100).catch((error: Error) => {
+      throw new Error(`${error.message}; last answer ${last?.status}: ${JSON.stringify(last?.body)}`);
+    });
+    return found.body;
   }
 }

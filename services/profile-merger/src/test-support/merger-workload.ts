@@ -1,4 +1,4 @@
-import { createTestProducer } from '@tessera/testing';
+import { createTestProducer, eventually } from '@tessera/testing';
 import { encode, Topics, type ResolvedItem } from '@tessera/contracts';
 import type { Pool } from '@tessera/persistence';
 import { trackItem } from './test-items.fixture';
@@ -92,7 +92,6 @@ export async function storedCounts(
  * finish independently and waiting for the items alone races the last merges.
  */
 export async function waitUntilCaughtUp(pool: Pool, items: number, merges: number, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   const caughtUp = async () => (await appliedItems(pool)) >= items && (await storedCounts(pool)).merged >= merges;
-  while (!(await caughtUp()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  await eventually(caughtUp, timeoutMs, `${items} items and ${merges} merges applied`, 200);
 }

@@ -1,4 +1,5 @@
-import { PlanSchemaError, PlanValidatorCache } from './plan-validator-cache';
+import { PlanSchemaError } from './plan-schema.error';
+import { PlanValidatorCache } from './plan-validator-cache';
 import type { TrackingPlan } from './tracking-plan';
 
 const plan = (version: number, schema: Record<string, unknown>): TrackingPlan => ({

@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { followsConvention } from './naming-convention';
 import type { TrackingPlan } from './tracking-plan';
+import { PlanSchemaError } from './plan-schema.error';
 
 export type PlanViolationReason = 'unplanned_event' | 'schema_violation' | 'naming_convention';
 
@@ -15,17 +16,6 @@ export interface PlanViolation {
 interface CompiledPlan {
   version: number;
   validators: Map<string, ValidateFunction | null>;
-}
-
-/** Thrown when a plan's event schema does not compile; the admin API answers 400 with it. */
-export class PlanSchemaError extends Error {
-  constructor(
-    readonly eventName: string,
-    message: string,
-  ) {
-    super(`schema of event "${eventName}" does not compile: ${message}`);
-    this.name = 'PlanSchemaError';
-  }
 }
 
 /**

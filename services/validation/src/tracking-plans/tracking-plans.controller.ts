@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Par
 import { ApiBody, ApiOperation, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { Pool } from '@tessera/persistence';
 import { JsonBodyValidator, SERVICE_PG_POOL, invalidBody } from '@tessera/service-kit';
-import { PlanSchemaError, PlanValidatorCache } from './plan-validator-cache';
+import { PlanSchemaError } from './plan-schema.error';
+import { PlanValidatorCache } from './plan-validator-cache';
 import { TRACKING_PLAN_BODY_SCHEMA, type TrackingPlan, type TrackingPlanBody } from './tracking-plan';
 import { TrackingPlanRepository } from './tracking-plan.repository';
 

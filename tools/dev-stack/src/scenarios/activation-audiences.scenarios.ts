@@ -1,8 +1,8 @@
 import { eventually } from '@tessera/testing';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Json } from './scenario-client';
-import { webhookItems, type FakeRequest } from './destination-fake.spec-helper';
-import type { ActivationScenario } from './activation-scenario.spec-helper';
+import type { Json } from '../test-support/scenario-client';
+import { webhookItems, type FakeRequest } from '../test-support/destination-fake';
+import type { ActivationScenario } from '../test-support/activation-scenario';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');

@@ -1,10 +1,10 @@
 import { eventually } from '@tessera/testing';
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import type { Json } from './scenario-client';
-import { acceptedKeysByDelivery, webhookItems, type FakeRequest, type WebhookItem } from './destination-fake.spec-helper';
-import type { ActivationScenario } from './activation-scenario.spec-helper';
-import { CLOCK_MARGIN_MS, evaluatorApi } from './evaluator-api.spec-helper';
+import type { Json } from '../test-support/scenario-client';
+import { acceptedKeysByDelivery, webhookItems, type FakeRequest, type WebhookItem } from '../test-support/destination-fake';
+import type { ActivationScenario } from '../test-support/activation-scenario';
+import { CLOCK_MARGIN_MS, evaluatorApi } from '../test-support/evaluator-api';
 
 const DAY_MS = 86_400_000;
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;

@@ -1,4 +1,4 @@
-import { useActivationScenario } from './activation-scenario.spec-helper';
+import { useActivationScenario } from '../test-support/activation-scenario';
 import { activationAudiencesScenarios } from './activation-audiences.scenarios';
 import { activationDeliveryScenarios } from './activation-delivery.scenarios';
 

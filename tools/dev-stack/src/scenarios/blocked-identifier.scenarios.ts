@@ -1,4 +1,4 @@
-import { identifiersOf, timeAfter, type ScenarioSuite } from './scenario-suite.spec-helper';
+import { identifiersOf, timeAfter, type ScenarioSuite } from '../test-support/scenario-suite';
 
 /**
  * Input that validation repairs instead of losing, through the whole running pipeline (HTTP into the gateway,

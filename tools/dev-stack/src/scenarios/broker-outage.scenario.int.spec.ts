@@ -12,7 +12,7 @@ import {
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitForReadiness } from './outage-harness.spec-helper';
+import { waitForReadiness } from '../test-support/outage-harness';
 
 const SERVICES = ['ingest-gateway', 'validation'] as const;
 const WRITE_KEY = 'broker-outage-write-key';
@@ -20,8 +20,8 @@ const WRITE_KEY = 'broker-outage-write-key';
 const DETECTION_BOUND_MS = 10_000;
 
 /**
- * Issue 12, fault 2: /readyz answered 200 with "kafka": { "ok": true } while the broker was dead, because it read
- * the producer's connected flag. The gateway (a producer) and validation (consumers and a relay), as child
+ * Issue 12, fault 2: /readyz follows a real round trip to the broker, not the producer's connected flag, which
+ * stays true while the broker is dead. The gateway (a producer) and validation (consumers and a relay), as child
  * processes: stop the broker, each answers 503 naming kafka within the bound; start it again on the same port
  * and data directory, each is ready again without a restart, and an event sent then goes through validation.
  */

@@ -1,6 +1,6 @@
 import { createTestSourceDatabase, type TestSourceDatabase } from '@tessera/testing';
-import { ConnectorsApi } from './connectors-api.spec-helper';
-import { type ScenarioSuite } from './scenario-suite.spec-helper';
+import { ConnectorsApi } from '../test-support/connectors-api';
+import { type ScenarioSuite } from '../test-support/scenario-suite';
 
 /**
  * Seed 002's billing case through the whole running pipeline: a billing table in a Postgres source database, read by

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Topics } from '@tessera/contracts';
 import { eventually, RecordingHttpServer, TopicCollector } from '@tessera/testing';
-import { ConnectorsApi } from './connectors-api.spec-helper';
-import type { Json } from './scenario-client';
-import { SCENARIO_ADMIN_TOKEN, type ScenarioSuite } from './scenario-suite.spec-helper';
+import { ConnectorsApi } from '../test-support/connectors-api';
+import type { Json } from '../test-support/scenario-client';
+import { SCENARIO_ADMIN_TOKEN, type ScenarioSuite } from '../test-support/scenario-suite';
 
 /**
  * The built-in file, HTTP API and Singer connectors run by the connectors service (a child process on this machine,

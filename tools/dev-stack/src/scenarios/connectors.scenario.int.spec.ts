@@ -1,6 +1,6 @@
 import { connectorsBillingScenarios } from './connectors-billing.scenarios';
 import { connectorsFilesHttpSingerScenarios } from './connectors-files-http-singer.scenarios';
-import { useScenarioPipeline } from './scenario-suite.spec-helper';
+import { useScenarioPipeline } from '../test-support/scenario-suite';
 
 /**
  * The connectors service on the whole running pipeline, one pipeline for both groups (its start is most of a

@@ -1,4 +1,4 @@
-import { eventCount, identifiersOf, timeAfter, type ScenarioSuite } from './scenario-suite.spec-helper';
+import { eventCount, identifiersOf, timeAfter, type ScenarioSuite } from '../test-support/scenario-suite';
 
 /**
  * Customer 360 scenarios through the whole running pipeline: HTTP into the ingest gateway, then validation,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Json } from './scenario-client';
-import { eventCount, identifiersOf, timeAfter, type ScenarioSuite } from './scenario-suite.spec-helper';
+import type { Json } from '../test-support/scenario-client';
+import { eventCount, identifiersOf, timeAfter, type ScenarioSuite } from '../test-support/scenario-suite';
 
 /**
  * Customer 360 scenarios through the whole running pipeline: HTTP into the ingest gateway, then validation,

@@ -10,7 +10,7 @@ import {
   type TestBroker,
 } from '@tessera/testing';
 import { Pool } from 'pg';
-import { assertAlive, IngestLoad, readyz, waitForReadiness } from './outage-harness.spec-helper';
+import { assertAlive, IngestLoad, readyz, waitForReadiness } from '../test-support/outage-harness';
 
 const SERVICES = ['ingest-gateway', 'validation', 'identity-resolver', 'profile-merger'] as const;
 type Name = (typeof SERVICES)[number];

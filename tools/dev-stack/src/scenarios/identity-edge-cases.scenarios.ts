@@ -1,5 +1,5 @@
-import type { Json } from './scenario-client';
-import { eventCount, identifiersOf, timeAfter, type ScenarioSuite } from './scenario-suite.spec-helper';
+import type { Json } from '../test-support/scenario-client';
+import { eventCount, identifiersOf, timeAfter, type ScenarioSuite } from '../test-support/scenario-suite';
 
 /**
  * Identity edge cases through the whole running pipeline (gateway, validation, resolver, merger as processes on

@@ -1,5 +1,5 @@
 import { OpenWritingTransaction } from '@tessera/testing';
-import { timeAfter, type ScenarioSuite } from './scenario-suite.spec-helper';
+import { timeAfter, type ScenarioSuite } from '../test-support/scenario-suite';
 
 /**
  * A writing transaction left open in Postgres (an analytics job, a stuck session, here in the gateway's schema)

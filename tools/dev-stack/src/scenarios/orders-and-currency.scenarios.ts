@@ -1,4 +1,4 @@
-import { eventCount, timeAfter, type ScenarioSuite } from './scenario-suite.spec-helper';
+import { eventCount, timeAfter, type ScenarioSuite } from '../test-support/scenario-suite';
 
 /**
  * Orders, currencies and test traffic through the whole running pipeline (gateway, validation, resolver, merger

@@ -3,7 +3,7 @@ import { identityEdgeCasesScenarios } from './identity-edge-cases.scenarios';
 import { itemIdentityScenarios } from './item-identity.scenarios';
 import { ordersAndCurrencyScenarios } from './orders-and-currency.scenarios';
 import { recordMappingScenarios } from './record-mapping.scenarios';
-import { useScenarioPipeline } from './scenario-suite.spec-helper';
+import { useScenarioPipeline } from '../test-support/scenario-suite';
 
 /**
  * The domain scenarios on the four-service pipeline (gateway, validation, resolver, merger), one pipeline for all:

@@ -2,7 +2,7 @@ import { customer360IdentityScenarios } from './customer-360-identity.scenarios'
 import { customer360ProfilesScenarios } from './customer-360-profiles.scenarios';
 import { longTransactionScenarios } from './long-transaction.scenarios';
 import { pipelineOperationsScenarios } from './pipeline-operations.scenarios';
-import { useScenarioPipeline } from './scenario-suite.spec-helper';
+import { useScenarioPipeline } from '../test-support/scenario-suite';
 import { sdkIngestScenarios } from './sdk-ingest.scenarios';
 
 /**

@@ -1,8 +1,8 @@
 import { encode, Topics, type RawRecordInput } from '@tessera/contracts';
 import { createTestProducer, eventually } from '@tessera/testing';
 import type { Producer } from 'kafkajs';
-import type { Json } from './scenario-client';
-import { SCENARIO_ADMIN_TOKEN, timeAfter, type ScenarioSuite } from './scenario-suite.spec-helper';
+import type { Json } from '../test-support/scenario-client';
+import { SCENARIO_ADMIN_TOKEN, timeAfter, type ScenarioSuite } from '../test-support/scenario-suite';
 
 /**
  * Business-system records with custom attribute names and casts, through the whole running pipeline: POST

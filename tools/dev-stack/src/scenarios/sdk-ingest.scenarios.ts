@@ -1,7 +1,7 @@
 import RudderAnalytics from '@rudderstack/rudder-sdk-node';
 import { Analytics as SegmentAnalytics } from '@segment/analytics-node';
 import { deflateSync, gzipSync } from 'node:zlib';
-import type { Json, ScenarioUrls } from './scenario-client';
+import type { Json, ScenarioUrls } from '../test-support/scenario-client';
 import {
   eventCount,
   identifiersOf,
@@ -9,7 +9,7 @@ import {
   SCENARIO_DEV_WRITE_KEY,
   timeAfter,
   type ScenarioSuite,
-} from './scenario-suite.spec-helper';
+} from '../test-support/scenario-suite';
 
 /**
  * Ingest as real clients do it, through the whole running pipeline: the Segment and RudderStack Node SDKs (the

@@ -1,6 +1,6 @@
 import { eventually } from '@tessera/testing';
-import { evaluatorApi } from './evaluator-api.spec-helper';
-import { eventCount, useScenarioPipeline } from './scenario-suite.spec-helper';
+import { evaluatorApi } from '../test-support/evaluator-api';
+import { eventCount, useScenarioPipeline } from '../test-support/scenario-suite';
 
 /**
  * Segment-evaluator items on the whole running pipeline, through the public HTTP APIs: a split through the identity

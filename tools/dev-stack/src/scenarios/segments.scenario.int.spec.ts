@@ -1,7 +1,7 @@
 import { eventually } from '@tessera/testing';
-import type { Json } from './scenario-client';
-import { CLOCK_MARGIN_MS, evaluatorApi } from './evaluator-api.spec-helper';
-import { useScenarioPipeline } from './scenario-suite.spec-helper';
+import type { Json } from '../test-support/scenario-client';
+import { CLOCK_MARGIN_MS, evaluatorApi } from '../test-support/evaluator-api';
+import { useScenarioPipeline } from '../test-support/scenario-suite';
 
 const DAY_MS = 86_400_000;
 /** Time-driven changes are looked for every 100 ms, so the real clock passing a date shows within a fraction of a second. */

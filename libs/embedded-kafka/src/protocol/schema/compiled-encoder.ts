@@ -8,7 +8,7 @@ export type StructEncoder = (w: ByteWriter, value: Fields | null | undefined) =>
 /*
  * Each StructPlan (one struct, one version) is turned once into a straight-line JavaScript function, the way avsc
  * and protobufjs do it: fixed property names instead of keyed lookups over a field list, and decoded objects that
- * all share one shape. This made Metadata/Produce encoding several times faster than walking the plan per message.
+ * all share one shape. That makes Metadata/Produce encoding several times faster than walking the plan per message.
  * The source is built only from our own static tables (names are JSON-quoted), never from request data.
  * Tagged-field sections stay on the generic walkers in struct-encoder/struct-decoder.
  */

@@ -1,8 +1,8 @@
 import { Topics } from '@tessera/contracts';
 import { eventually } from '@tessera/testing';
-import { ApachePipeline } from './apache-pipeline.spec-helper';
-import { mergerEventCounts, mergerEventTotal, ProgressSampler } from './progress-sampler.spec-helper';
-import { apiMismatches, callStats, SteadyLoad } from './steady-load.spec-helper';
+import { ApachePipeline } from '../../test-support/failover/apache-pipeline';
+import { mergerEventCounts, mergerEventTotal, ProgressSampler } from '../../test-support/failover/progress-sampler';
+import { apiMismatches, callStats, SteadyLoad } from '../../test-support/failover/steady-load';
 
 const WRITE_KEY = 'broker-failover-write-key';
 /** Events through the whole pipeline before the kill: the load is flowing end to end. */

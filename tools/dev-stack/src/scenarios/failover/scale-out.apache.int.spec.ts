@@ -1,8 +1,8 @@
 import { TOPIC_SPECS, Topics } from '@tessera/contracts';
 import { eventually } from '@tessera/testing';
-import { ApachePipeline, type ServiceInstance } from './apache-pipeline.spec-helper';
-import { mergerEventCounts, mergerEventTotal, partitionSamplers, ProgressSampler } from './progress-sampler.spec-helper';
-import { apiMismatches, callStats, SteadyLoad } from './steady-load.spec-helper';
+import { ApachePipeline, type ServiceInstance } from '../../test-support/failover/apache-pipeline';
+import { mergerEventCounts, mergerEventTotal, partitionSamplers, ProgressSampler } from '../../test-support/failover/progress-sampler';
+import { apiMismatches, callStats, SteadyLoad } from '../../test-support/failover/steady-load';
 
 const WRITE_KEY = 'scale-out-write-key';
 /** The consumer groups both instances of a service share (the services' own group ids). */

@@ -1,5 +1,5 @@
 import { CHILD_SERVICE_TOKENS } from '@tessera/testing';
-import { IngestLoad, type IngestCall } from '../outage-harness.spec-helper';
+import { IngestLoad, type IngestCall } from '../outage-harness';
 
 export interface SteadyLoadOptions {
   /** Concurrent senders (each its own event name), so one slow call does not stop the whole load. */

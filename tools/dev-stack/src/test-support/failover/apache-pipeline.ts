@@ -10,7 +10,7 @@ import {
   type TestSchema,
 } from '@tessera/testing';
 import type { Admin, Kafka } from 'kafkajs';
-import { assertAlive, waitForReadiness } from '../outage-harness.spec-helper';
+import { assertAlive, waitForReadiness } from '../outage-harness';
 
 export type FailoverService = 'ingest-gateway' | 'validation' | 'identity-resolver' | 'profile-merger';
 const SERVICES: readonly FailoverService[] = ['ingest-gateway', 'validation', 'identity-resolver', 'profile-merger'];

@@ -1,6 +1,6 @@
 import { eventually } from '@tessera/testing';
 import type { Json } from './scenario-client';
-import { SCENARIO_ADMIN_TOKEN } from './scenario-suite.spec-helper';
+import { SCENARIO_ADMIN_TOKEN } from './scenario-suite';
 
 /**
  * How far ahead of now a time-driven case places the date that time will pass: the case's profile must have gone

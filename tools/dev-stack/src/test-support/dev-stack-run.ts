@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { SERVICE_NAMES } from '@tessera/config';
-import { REPO_ROOT } from './dev-stack-settings';
-import { READY_HEADLINE } from './ready-banner';
+import { REPO_ROOT } from '../dev-stack-settings';
+import { READY_HEADLINE } from '../ready-banner';
 
 // `npm start` as a child process, for the dev-stack integration tests.
 
@@ -59,8 +59,8 @@ export function within(ms: number, done: Promise<unknown>): Promise<boolean> {
 
 /**
  * Stops a stack a failed test left behind, in order (SIGTERM), and waits until its output pipes close. Without
- * this the detached runner kept Postgres, the broker and six services alive, and held this worker's pipes open,
- * so jest had to force-exit the worker ("A worker process has failed to exit gracefully"). SIGKILL of the
+ * this the detached runner keeps Postgres, the broker and six services alive, and holds this worker's pipes open,
+ * so jest has to force-exit the worker ("A worker process has failed to exit gracefully"). SIGKILL of the
  * supervisor is the fallback: the runner then stops itself when its IPC channel closes.
  */
 export async function stopStack(run: StackRun): Promise<void> {

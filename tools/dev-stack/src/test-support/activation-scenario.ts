@@ -1,7 +1,7 @@
 import type { Json } from './scenario-client';
-import { DestinationFake } from './destination-fake.spec-helper';
-import { evaluatorApi, type EvaluatorCall } from './evaluator-api.spec-helper';
-import { useScenarioPipeline, type ScenarioSuite } from './scenario-suite.spec-helper';
+import { DestinationFake } from './destination-fake';
+import { evaluatorApi, type EvaluatorCall } from './evaluator-api';
+import { useScenarioPipeline, type ScenarioSuite } from './scenario-suite';
 
 export interface ActivationScenario extends ScenarioSuite {
   /** The segment evaluator's and the activation dispatcher's admin APIs. */

@@ -1,6 +1,6 @@
 import { eventually } from '@tessera/testing';
 import type { Json } from './scenario-client';
-import { SCENARIO_ADMIN_TOKEN } from './scenario-suite.spec-helper';
+import { SCENARIO_ADMIN_TOKEN } from './scenario-suite';
 
 const RUN_WAIT_MS = 60_000;
 
