@@ -1,23 +1,7 @@
 import type { SqlExecutor } from '@tessera/kafka';
-import { jsonRows } from '../database/json-rows';
+import { runQuery } from '../database/run-query';
+import { buildUnnestInsert } from '@tessera/persistence';
 import type { DeliveryPlanner } from './delivery-planner';
-
-const DELIVERY_COLUMNS = [
-  { name: 'delivery_id', type: 'text' },
-  { name: 'destination_id', type: 'text' },
-  { name: 'sync_id', type: 'text' },
-  { name: 'profile_id', type: 'text' },
-  { name: 'segment_id', type: 'text' },
-  { name: 'action', type: 'text' },
-  { name: 'payload', type: 'jsonb' },
-  { name: 'status', type: 'text' },
-  { name: 'reason', type: 'text' },
-  { name: 'finished_at', type: 'timestamptz' },
-];
-// in the rows' order: seq, which orders a profile's deliveries, is assigned as they are inserted
-const INSERT_DELIVERIES = `INSERT INTO deliveries (${DELIVERY_COLUMNS.map((c) => c.name).join(', ')})
-  SELECT ${DELIVERY_COLUMNS.map((c) => `v.${c.name}`).join(', ')} FROM ${jsonRows(DELIVERY_COLUMNS, [], 'v').from}
-  ON CONFLICT (delivery_id) DO NOTHING RETURNING status, destination_id`;
 
 export interface WriteSummary {
   pending: number;
@@ -60,23 +44,38 @@ export async function writePlan(tx: SqlExecutor, plan: DeliveryPlanner): Promise
   const deliveries = plan.deliveries;
   let inserted: Array<{ status: string; destination_id: string }> = [];
   if (deliveries.length > 0) {
-    const rows = jsonRows(
-      DELIVERY_COLUMNS,
-      deliveries.map((d) => ({
-        delivery_id: d.deliveryId,
-        destination_id: d.destinationId,
-        sync_id: d.syncId,
-        profile_id: d.profileId,
-        segment_id: d.segmentId,
-        action: d.action,
-        payload: d.payload,
-        status: d.status,
-        reason: d.reason,
-        finished_at: d.status === 'suppressed' ? new Date() : null,
-      })),
-      'v',
+    const result = await runQuery<{ status: string; destination_id: string }>(
+      tx,
+      buildUnnestInsert({
+        table: 'deliveries',
+        columns: [
+          { name: 'delivery_id', type: 'text' },
+          { name: 'destination_id', type: 'text' },
+          { name: 'sync_id', type: 'text' },
+          { name: 'profile_id', type: 'text' },
+          { name: 'segment_id', type: 'text' },
+          { name: 'action', type: 'text' },
+          { name: 'payload', type: 'jsonb' },
+          { name: 'status', type: 'text' },
+          { name: 'reason', type: 'text' },
+          { name: 'finished_at', type: 'timestamptz' },
+        ],
+        rows: deliveries.map((d) => ({
+          delivery_id: d.deliveryId,
+          destination_id: d.destinationId,
+          sync_id: d.syncId,
+          profile_id: d.profileId,
+          segment_id: d.segmentId,
+          action: d.action,
+          payload: d.payload,
+          status: d.status,
+          reason: d.reason,
+          finished_at: d.status === 'suppressed' ? new Date() : null,
+        })),
+        onConflict: { target: ['delivery_id'], action: 'nothing' },
+        returning: ['status', 'destination_id'],
+      }),
     );
-    const result = await tx.query<{ status: string; destination_id: string }>(INSERT_DELIVERIES, [rows.value]);
     inserted = result.rows;
   }
   const presence = [...plan.presence.values()];

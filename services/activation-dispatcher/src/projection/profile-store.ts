@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '@tessera/kafka';
-import { PREFER_INDEX_PLANS } from '@tessera/persistence';
-import { jsonRows } from '../database/json-rows';
+import { runQuery } from '../database/run-query';
+import { buildUnnestUpdate, PREFER_INDEX_PLANS } from '@tessera/persistence';
 import type { ProfileState } from './profile-state';
 
 type ProfileRecord = {
@@ -66,39 +66,34 @@ export async function lockProfiles(tx: SqlExecutor, ids: Iterable<string>): Prom
   );
 }
 
-const STORED_COLUMNS = [
-  { name: 'profile_id', type: 'text' },
-  { name: 'version', type: 'bigint' },
-  { name: 'status', type: 'text' },
-  { name: 'merged_into', type: 'text' },
-  { name: 'traits', type: 'jsonb' },
-  { name: 'identifiers', type: 'jsonb' },
-  { name: 'consent', type: 'jsonb' },
-  { name: 'computed', type: 'jsonb' },
-  { name: 'is_test', type: 'boolean' },
-];
-
 export async function storeProfiles(tx: SqlExecutor, profiles: readonly ProfileState[]): Promise<void> {
   if (profiles.length === 0) return;
-  const rows = jsonRows(
-    STORED_COLUMNS,
-    profiles.map((p) => ({
-      profile_id: p.profileId,
-      version: p.version,
-      status: p.status,
-      merged_into: p.mergedInto,
-      traits: p.traits,
-      identifiers: p.identifiers,
-      consent: p.consent,
-      computed: p.computed,
-      is_test: p.isTest,
-    })),
-    'v',
-  );
-  await tx.query(
-    `UPDATE profiles AS t SET version = v.version, status = v.status, merged_into = v.merged_into, traits = v.traits,
-            identifiers = v.identifiers, consent = v.consent, computed = v.computed, is_test = v.is_test
-       FROM ${rows.from} WHERE t.profile_id = v.profile_id`,
-    [rows.value],
+  await runQuery(
+    tx,
+    buildUnnestUpdate({
+      table: 'profiles',
+      key: [{ name: 'profile_id', type: 'text' }],
+      columns: [
+        { name: 'version', type: 'bigint' },
+        { name: 'status', type: 'text' },
+        { name: 'merged_into', type: 'text' },
+        { name: 'traits', type: 'jsonb' },
+        { name: 'identifiers', type: 'jsonb' },
+        { name: 'consent', type: 'jsonb' },
+        { name: 'computed', type: 'jsonb' },
+        { name: 'is_test', type: 'boolean' },
+      ],
+      rows: profiles.map((p) => ({
+        profile_id: p.profileId,
+        version: p.version,
+        status: p.status,
+        merged_into: p.mergedInto,
+        traits: p.traits,
+        identifiers: p.identifiers,
+        consent: p.consent,
+        computed: p.computed,
+        is_test: p.isTest,
+      })),
+    }),
   );
 }
