@@ -25,6 +25,7 @@ import { Client } from 'pg';
 import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
 import { fmt, microsPerEvent, resultBlock } from '../shared/bench-report';
 import { PG_STATS_SETTINGS, resetPgStats, topStatements } from '../shared/pg-stats';
+import { PostgresCpuByClient } from '../shared/postgres-cpu-by-client';
 import { sampleLockWaits } from '../shared/lock-wait-sampler';
 import { BenchRig } from '../shared/bench-rig';
 import { CpuMeter } from '../shared/cpu-meter';
@@ -218,12 +219,15 @@ async function measureLatency(
     broker: () => p.rig.broker.cpuSeconds(),
     postgres: () => postgresCpuSeconds(p.rig.pgDataDir),
   });
+  const pgByClient = new PostgresCpuByClient(p.rig.pgDataDir, Object.fromEntries(SERVICES.map((s) => [s, p.process[s]!.pid])));
+  const pgBefore = pgByClient.snapshot();
   const failures: string[] = [];
   const total = rate * seconds;
   const sent = await sendAtRate(p, rate, total, (k) => identify(k % people, Math.floor(k / people) % 2 === 0, k, `lat-${k}`), failures);
   const sentAt = new Map(sent.sentAt.map((at, seq) => [seq, at]));
   const sendSeconds = sent.seconds;
   const cpu = meter.used(); // while the changes were coming in at the rate
+  const pgCpu = PostgresCpuByClient.between(pgBefore, pgByClient.snapshot(), SERVICES);
   const received = new Map<number, { at: number; deliveryId: string }>();
   let lastGrowth = Date.now();
   await p.rig.waitFor(
@@ -239,6 +243,10 @@ async function measureLatency(
     300_000,
     'the changes reaching the webhook',
   );
+  // the same totals up to the last receipt: under load the stages lag the sender, and their work on these changes
+  // goes on after the sending window
+  const drained = meter.used();
+  const pgDrained = PostgresCpuByClient.between(pgBefore, pgByClient.snapshot(), SERVICES);
   await clock.stop();
   const lockWaitReport = lockWaits ? await lockWaits.stop() : undefined;
   if (failures.length > 0) throw new Error(`the gateway refused requests: ${failures[0]}`);
@@ -308,6 +316,11 @@ async function measureLatency(
     `CPU of every process while the changes came in: ${fmt((Object.values(cpu).reduce((a, b) => a + b, 0) / total) * 1e6)} µs per change, ${fmt(
       (Object.values(cpu).reduce((a, b) => a + b, 0) / sendSeconds) * 100,
     )} % of one core (two cores = 200 %)`,
+    `Postgres CPU per change by the service its backend serves: ${perChange(pgCpu, total)}`,
+    `until the last receipt: every process ${fmt((Object.values(drained).reduce((a, b) => a + b, 0) / total) * 1e6)} µs per change (${perChange(
+      drained,
+      total,
+    )}); Postgres by service ${perChange(pgDrained, total)}`,
     ...(hops.length > 0
       ? [
           '',
@@ -370,6 +383,12 @@ async function main(): Promise<void> {
   } finally {
     await receiver.close();
   }
+}
+
+function perChange(used: Record<string, number>, changes: number): string {
+  return Object.entries(used)
+    .map(([name, seconds]) => `${name} ${fmt((seconds / changes) * 1e6)} µs`)
+    .join(', ');
 }
 
 /** How late this process's event loop ran: the gateway sender and the stage clock's consumers share it. */

@@ -48,6 +48,10 @@ export class BenchProcess {
     }
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** User + system CPU seconds the process has used so far (Linux /proc; 0 elsewhere). */
   cpuSeconds(): number {
     return (this.child.pid !== undefined && cpuSecondsOf(this.child.pid)) || 0;
