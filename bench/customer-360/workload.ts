@@ -115,7 +115,7 @@ export function encodedWorkload(people: number): EncodedEvent[] {
       out.push({
         key,
         value: encode(Topics.EventsValid, value),
-        headers: { [MessageHeaders.messageId]: value.messageId, [MessageHeaders.sequence]: sequence },
+        headers: { [MessageHeaders.sequence]: sequence },
       });
     }
   }

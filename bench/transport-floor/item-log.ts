@@ -1,4 +1,4 @@
-import { MessageHeaders, type InboundMessage, type SqlExecutor } from '@tessera/kafka';
+import type { InboundMessage, SqlExecutor } from '@tessera/kafka';
 import { buildUnnestInsert } from '@tessera/persistence';
 
 /**
@@ -15,11 +15,11 @@ export interface ItemLog {
 
 export type ItemLogKind = 'source-items' | 'profile-items';
 
-const messageIdOf = (message: InboundMessage): string => {
-  const id = message.headers[MessageHeaders.messageId];
-  if (id === undefined) throw new Error(`message at offset ${message.offset} has no ${MessageHeaders.messageId} header`);
-  return id;
-};
+/**
+ * The event's id without decoding its body: its place in the stage's input topic, unique per event there, padded
+ * to 36 characters so the rows are as wide as with the services' UUID message ids.
+ */
+const messageIdOf = (message: InboundMessage): string => `${message.partition}:${message.offset}`.padStart(36, '0');
 
 async function run(tx: SqlExecutor, query: { text: string; values: unknown[] }): Promise<void> {
   await tx.query(query.text, query.values);
@@ -29,8 +29,7 @@ export const ITEM_LOGS: Record<ItemLogKind, ItemLog> = {
   'source-items': {
     table: 'source_items',
     ddl: 'CREATE TABLE IF NOT EXISTS source_items (message_id text NOT NULL, source_id text NOT NULL, PRIMARY KEY (message_id, source_id))',
-    // The workload's input carries the event's message id as a header, and every event's source is `web`: the
-    // floor reads neither from the Avro body, which it never decodes.
+    // Every event's source is `web`: the floor reads nothing from the Avro body, which it never decodes.
     append: (tx, messages) =>
       run(
         tx,
@@ -49,8 +48,7 @@ export const ITEM_LOGS: Record<ItemLogKind, ItemLog> = {
     table: 'profile_items',
     // message_id COLLATE "C" as in the merger's profile_items.
     ddl: 'CREATE TABLE IF NOT EXISTS profile_items (profile_id text NOT NULL, message_id text COLLATE "C" NOT NULL, payload bytea NOT NULL, PRIMARY KEY (profile_id, message_id))',
-    // Keyed as stage A emitted it (the event's user or anonymous id stands for the profile id); the message id is
-    // the one stage A's outbox stamped.
+    // Keyed as stage A emitted it (the event's user or anonymous id stands for the profile id).
     append: (tx, messages) =>
       run(
         tx,

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { ICustomPartitioner, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { fastDefaultPartitioner } from './fast-default-partitioner';
-import { MessageHeaders } from './message-headers';
 import { KafkaProducerMetrics } from './metrics';
 
 /** The part of a kafkajs Producer this class drives; a seam for unit tests of the batching logic. */
@@ -91,8 +89,9 @@ export class BatchingProducer {
         allowAutoTopicCreation: false,
         createPartitioner: opts.createPartitioner ?? fastDefaultPartitioner,
         // Bounded (about two minutes), so callers hear about an outage instead of hanging forever. A caller that
-        // then resends may duplicate a message; its tessera-msg-id lets consumers drop the copy. Steps of at most
-        // 5 s, so a batch whose leader died goes to the new one seconds after the election, not a 30 s step later.
+        // then resends may duplicate a message: its consumer must tell the copy by content (validation's dedupe key
+        // for the gateway's clients). Steps of at most 5 s, so a batch whose leader died goes to the new one seconds
+        // after the election, not a 30 s step later.
         retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 5_000 },
       });
     } else {
@@ -139,25 +138,18 @@ export class BatchingProducer {
     if (this.closing || !this.connected) return Promise.reject(new Error('BatchingProducer is not connected'));
     let bytes = 0;
     let count = 0;
-    const prepared: TopicMessages[] = [];
-    for (const { topic, messages } of topicMessages) {
-      const stampedMessages = new Array<Message>(messages.length);
-      for (let i = 0; i < messages.length; i++) {
-        const stamped = this.stamp(messages[i]);
-        bytes += sizeOf(stamped);
-        stampedMessages[i] = stamped;
-      }
+    for (const { messages } of topicMessages) {
+      for (let i = 0; i < messages.length; i++) bytes += sizeOf(messages[i]);
       count += messages.length;
-      prepared.push({ topic, messages: stampedMessages });
     }
     if (count === 0) return Promise.resolve();
     // Admit synchronously when there is room, so a flush() or disconnect() right after send() includes it.
     const immediate = options.immediate ?? false;
-    if (this.hasRoomFor(bytes)) return this.enqueue(prepared, bytes, count, immediate);
+    if (this.hasRoomFor(bytes)) return this.enqueue(topicMessages, bytes, count, immediate);
     this.waitingForRoom += 1;
     return this.waitForRoom(bytes).then(() => {
       this.waitingForRoom -= 1;
-      return this.enqueue(prepared, bytes, count, immediate);
+      return this.enqueue(topicMessages, bytes, count, immediate);
     });
   }
 
@@ -168,16 +160,6 @@ export class BatchingProducer {
       if (this.inFlight) await this.inFlight.catch(() => undefined);
       else await new Promise((r) => setImmediate(r));
     }
-  }
-
-  /** Adds a `tessera-msg-id` header to a message that lacks one, so consumers can dedupe a retried send. */
-  private stamp(m: Message): Message {
-    if (m.headers?.[MessageHeaders.messageId] !== undefined) return m;
-    const stamped: Message = { ...m };
-    // A message with no headers, the usual case on hot paths, gets a fresh object without a spread of nothing.
-    stamped.headers =
-      m.headers === undefined ? { [MessageHeaders.messageId]: randomUUID() } : { ...m.headers, [MessageHeaders.messageId]: randomUUID() };
-    return stamped;
   }
 
   /** Backpressure: a send fits if the buffer is empty (even when larger than the bound) or has room left. */

@@ -8,7 +8,7 @@ const message: InboundMessage = {
   offset: '41',
   key: Buffer.from('user-1'),
   value: Buffer.from([0xde, 0xad, 0xbe, 0xef]),
-  headers: { 'tessera-msg-id': 'm-1' },
+  headers: { 'tessera-seq': 'm-1' },
   timestamp: '1700000000000',
 };
 
@@ -29,7 +29,7 @@ describe('contractDlqEncoder', () => {
     expect(rejection.original.partition).toBe(2);
     expect(rejection.original.offset).toBe(41);
     expect(Buffer.from(rejection.original.value)).toEqual(message.value);
-    expect(rejection.original.headers).toEqual([{ key: 'tessera-msg-id', value: Buffer.from('m-1') }]);
+    expect(rejection.original.headers).toEqual([{ key: 'tessera-seq', value: Buffer.from('m-1') }]);
     expect(out.key).toEqual(message.key);
     expect(readDlqHeaders(out.headers ?? {})).toEqual({
       code: 'invalid_currency',

@@ -4,7 +4,6 @@ import { BatchApplyContext, TransactionScope, type ApplyContext } from './apply-
 import { emptyOutcome, type BatchOutcome, type ConsumedBatch, type InboundMessage } from './consumed-batch';
 import { contractDlqEncoder, type DlqEncoder } from './dlq-envelope';
 import { hopTraceEnabled, stampHopTrace } from './hop-trace';
-import { InboxDedupe } from './inbox-dedupe';
 import { MessageHeaders } from './message-headers';
 import { advanceFencesSql, lockFences, OffsetFence } from './offset-fence';
 import { preparingExecutor, type PreparingConnection } from './prepared-statements';
@@ -13,7 +12,7 @@ import { consumerLane, type OutboxLane } from './outbox-lane';
 import { writeOutboxLanes, type AlongsideWrite, type OutboxEntry } from './outbox-writer';
 import { SequenceDedupe, type Mark } from './sequence-dedupe';
 import { settle, SliceGroupCommit, type Settled } from './slice-group-commit';
-import { inTransaction, withConnection, type SqlExecutor, type SqlPool } from './sql-client';
+import { inTransaction, type SqlExecutor, type SqlPool } from './sql-client';
 import { DlqReasonCode, ok, type DlqReason, type StepResult } from './step-result';
 import { isTransientError } from './transient-error';
 
@@ -60,29 +59,22 @@ interface SliceWork {
   forced?: ForcedRejection;
 }
 
-const PRUNE_EVERY_MS = 10 * 60_000;
-/** How long applied message ids are remembered: must outlast the longest relay outage. */
-const INBOX_RETENTION_MS = 24 * 3600_000;
-
 /**
  * The exactly-once-effect pattern. Each batch is applied in ONE Postgres transaction holding the handler's state
  * change, the consumed offset of the partition (locked, so replays are skipped and zombies fenced), the high-water
- * marks of relayed sequences (and the inbox of applied message ids for messages without one), and the outbox of
+ * marks of relayed sequences, and the outbox of
  * outgoing messages and DLQ records. Batches of several partitions handed over together share that transaction
  * (group commit), each with its own ApplyContext. The runner commits the Kafka offset after.
  * Use `handleBatch` as a BatchConsumerRunner handler.
  */
 export class ExactlyOnceProcessor<T = InboundMessage> {
   private readonly encodeDlq: DlqEncoder;
-  private readonly inbox: InboxDedupe;
   private readonly sequences: SequenceDedupe;
   private readonly logger?: Logger;
   private readonly grouped?: SliceGroupCommit<ConsumedBatch, BatchOutcome>;
-  private lastPrune = Date.now();
 
   constructor(private readonly opts: ExactlyOnceProcessorOptions<T>) {
     this.encodeDlq = opts.encodeDlq ?? contractDlqEncoder;
-    this.inbox = new InboxDedupe(opts.groupId);
     this.sequences = new SequenceDedupe(opts.groupId);
     this.logger = opts.logger?.child({ component: 'exactly-once', group: opts.groupId });
     if (opts.groupCommit ?? true) {
@@ -110,7 +102,6 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
     if (batches.length === 1) return [await settle(this.handleAlone(batches[0]))];
     try {
       const outcomes = await this.applyInTransaction(batches.map((batch) => ({ batch, messages: batch.messages })));
-      this.pruneInboxIfDue();
       return outcomes.map((value) => ({ value }));
     } catch (err) {
       if (isTransientError(err)) return batches.map(() => ({ error: err }));
@@ -125,15 +116,12 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
   }
 
   private async handleAlone(batch: ConsumedBatch): Promise<BatchOutcome> {
-    let outcome: BatchOutcome;
     try {
-      [outcome] = await this.applyInTransaction([{ batch, messages: batch.messages }]);
+      return (await this.applyInTransaction([{ batch, messages: batch.messages }]))[0];
     } catch (err) {
       if (isTransientError(err)) throw err;
-      outcome = await this.isolate(batch, err as Error);
+      return this.isolate(batch, err as Error);
     }
-    this.pruneInboxIfDue();
-    return outcome;
   }
 
   /**
@@ -255,10 +243,10 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
   }
 
   /**
-   * Relayed messages (tessera-seq) are checked against the sequence marks, which costs no row per message;
-   * others with a tessera-msg-id (direct producers, relays of earlier releases) against the inbox. One read and
-   * one write of each for all the slices of the transaction; the marks that moved are pushed to `moved`, and
-   * written with the outbox rows at the end.
+   * Relayed messages (tessera-seq) are checked against the sequence marks, which costs no row per message: one read
+   * for all the slices of the transaction; the marks that moved are pushed to `moved`, and written with the outbox
+   * rows at the end. A message without a sequence (a direct producer's: the gateway's raw input) is never a
+   * duplicate here: the broker dedupes its producer's retries and the offset fence its redeliveries.
    */
   private async dropDuplicates(
     tx: SqlExecutor,
@@ -267,38 +255,19 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
     outcomes: BatchOutcome[],
     moved: Mark[],
   ): Promise<InboundMessage[][]> {
-    const sequences = fresh.map((messages) => messages.map((m) => parseOutboxSequence(m.headers[MessageHeaders.sequence])));
     const checked = await this.sequences.findDuplicates(
       tx,
-      slices.map(({ batch }, i) => ({ topic: batch.topic, partition: batch.partition, sequences: sequences[i] })),
+      slices.map(({ batch }, i) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        sequences: fresh[i].map((m) => parseOutboxSequence(m.headers[MessageHeaders.sequence])),
+      })),
     );
-    const repeated = checked.duplicates;
     moved.push(...checked.moved);
-    const ids: string[] = [];
-    fresh.forEach((messages, s) =>
-      messages.forEach((m, i) => {
-        const id = m.headers[MessageHeaders.messageId];
-        if (!sequences[s][i] && id !== undefined) ids.push(id);
-      }),
-    );
-    const claimed = await this.inbox.claim(tx, ids);
     return fresh.map((messages, s) => {
-      const unseen: InboundMessage[] = [];
-      for (const [i, m] of messages.entries()) {
-        const id = m.headers[MessageHeaders.messageId];
-        if (sequences[s][i]) {
-          if (repeated[s][i]) outcomes[s].duplicate += 1;
-          else unseen.push(m);
-        } else if (id === undefined) {
-          unseen.push(m);
-        } else if (claimed.delete(id)) {
-          // delete(): a second copy of the same id in this transaction is a duplicate too.
-          unseen.push(m);
-        } else {
-          outcomes[s].duplicate += 1;
-        }
-      }
-      return unseen;
+      const repeated = checked.duplicates[s];
+      outcomes[s].duplicate += repeated.filter(Boolean).length;
+      return messages.filter((_, i) => !repeated[i]);
     });
   }
 
@@ -310,15 +279,6 @@ export class ExactlyOnceProcessor<T = InboundMessage> {
     } catch (err) {
       return undecodable(err);
     }
-  }
-
-  private pruneInboxIfDue(): void {
-    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
-    this.lastPrune = Date.now();
-    // Each chunk autocommits, outside any batch transaction; runs in the background of the consumer.
-    withConnection(this.opts.pool, (db) => this.inbox.prune(db, INBOX_RETENTION_MS)).catch((err) =>
-      this.logger?.warn({ err }, 'inbox prune failed'),
-    );
   }
 }
 

@@ -103,7 +103,7 @@ describe('fastProduceRequest', () => {
               partition: 3,
               firstSequence: 42,
               messages: [
-                { key: 'user-1', value: Buffer.alloc(700, 1), headers: { 'tessera-msg-id': 'id-1' } },
+                { key: 'user-1', value: Buffer.alloc(700, 1), headers: { 'tessera-seq': 'id-1' } },
                 { key: 'user-2', value: Buffer.alloc(20, 2) },
               ],
             },

@@ -8,7 +8,6 @@ export const KafkaTables = {
   outboxOrigin: 'kafka_outbox_origin',
   outboxLanes: 'kafka_outbox_lanes',
   inboxSequences: 'kafka_inbox_sequences',
-  inbox: 'kafka_inbox',
 } as const;
 
 /** Every table of the runtime, in one migration; idempotent (IF NOT EXISTS). Needs Postgres >= 13 (gen_random_uuid). */
@@ -67,14 +66,6 @@ export function kafkaRuntimeDdl(): string[] {
       last_pos bigint NOT NULL,
       PRIMARY KEY (group_id, topic, partition, origin, lane)
     )`,
-    // Message ids applied per group, for messages that carry no tessera-seq (direct producer sends).
-    `CREATE TABLE IF NOT EXISTS ${KafkaTables.inbox} (
-      group_id text NOT NULL,
-      message_id text NOT NULL,
-      received_at timestamptz NOT NULL DEFAULT now(),
-      PRIMARY KEY (group_id, message_id)
-    )`,
-    `CREATE INDEX IF NOT EXISTS ${KafkaTables.inbox}_received_at_idx ON ${KafkaTables.inbox} (received_at)`,
   ];
 }
 

@@ -45,13 +45,13 @@ describe('planRecord and writeRecord', () => {
     );
   });
 
-  it('encodes a typical gateway record (key, Avro value, tessera-msg-id header) as kafkajs does', () => {
+  it('encodes a record with a key, an Avro value and a header as kafkajs does', () => {
     const record = {
       offsetDelta: 3,
       timestampDelta: 0,
       key: 'user-1',
       value: Buffer.alloc(700, 7),
-      headers: { 'tessera-msg-id': 'a-uuid' },
+      headers: { 'tessera-seq': 'a-uuid' },
     };
     expect(fast(record).buffer).toEqual(kafkajsRecord(record).buffer);
   });

@@ -1,10 +1,5 @@
 /** Header names shared by every Tessera producer and consumer. Kept in one place so DLQ tooling can rely on them. */
 export const MessageHeaders = {
-  /**
-   * Unique per logical message. Consumers dedupe on it (kafka_inbox) when a message has no `sequence` header,
-   * i.e. from a producer that sends directly (the gateway, whose retries may repeat a message).
-   */
-  messageId: 'tessera-msg-id',
   /** Set by the outbox relay: origin, lane and position of the message (outbox-sequence.ts); consumers dedupe on it. */
   sequence: 'tessera-seq',
   dlqReason: 'tessera-dlq-reason',

@@ -1,5 +1,4 @@
 import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
-import { MessageHeaders } from './message-headers';
 import { utf8Length, writeUtf8 } from './utf8-text';
 
 /** One message of a packed outbox row, as the relay publishes it. Header values are UTF-8 strings. */
@@ -51,8 +50,7 @@ export interface PackedOutboxRow {
  * MAX_MESSAGES_PER_PACKED_ROW messages. `writeOutbox` packs its messages with it at the insert; a writer that makes
  * thousands of messages before its transaction (a connector checkpoint) packs them as they are made, so each
  * message's key, value and headers are copied in at once and can die young, where a list of message objects kept
- * alive until the insert is copied by every scavenge on the way to the old generation. Headers must carry the
- * message id.
+ * alive until the insert is copied by every scavenge on the way to the old generation.
  */
 export class OutboxRowPacker {
   private buffer = Buffer.allocUnsafe(64 * 1024);
@@ -78,7 +76,6 @@ export class OutboxRowPacker {
   }
 
   add(topic: string, key: Uint8Array | string | null, value: Uint8Array | null, headers: Readonly<Record<string, string>>): void {
-    if (headers[MessageHeaders.messageId] === undefined) throw new Error(`OutboxRowPacker: a message to ${topic} has no message id header`);
     this.places = 0;
     this.place(topic, 2);
     if (typeof key === 'string') this.text(key, 4);

@@ -5,7 +5,7 @@ const message = (value: string): PackedMessage => ({
   topic: 't',
   key: null,
   value: Buffer.from(value),
-  headers: { 'tessera-msg-id': value },
+  headers: { 'tessera-seq': value },
 });
 
 function encodeOutboxBatch(messages: PackedMessage[]): Buffer {

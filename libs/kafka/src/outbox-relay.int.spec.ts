@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createTestSchema, runAsAdmin, type TestSchema, eventually } from '@tessera/testing';
 import { Pool } from 'pg';
 import type { Message } from 'kafkajs';
@@ -21,7 +20,7 @@ function entries(count: number, keys: number): OutboxEntry[] {
   return Array.from({ length: count }, (_, i) => ({ topic: 'out', message: { key: `k${i % keys}`, value: String(i) } }));
 }
 
-const idOf = (m: Message) => headerToString(m.headers?.[MessageHeaders.messageId]) as string;
+const sequenceOf = (m: Message) => headerToString(m.headers?.[MessageHeaders.sequence]) as string;
 
 describe('OutboxRelay (Postgres)', () => {
   let db: TestSchema;
@@ -36,17 +35,17 @@ describe('OutboxRelay (Postgres)', () => {
   });
 
   it('two relays publish every row exactly once, in order per key, and empty the outbox', async () => {
-    const ids: string[] = [];
     const all = entries(2000, 50);
     // Several lanes and transactions, so rounds interleave lanes.
-    for (let at = 0; at < all.length; at += 100) ids.push(...(await writeOutboxAs(db.pool, all.slice(at, at + 100), `lane-${at % 300}`)));
+    for (let at = 0; at < all.length; at += 100) await writeOutboxAs(db.pool, all.slice(at, at + 100), `lane-${at % 300}`);
     const publisher = new RecordingPublisher();
     const relays = [0, 1].map(() => new OutboxRelay({ pool: db.pool, publisher, batchSize: 100 }));
     await Promise.all(relays.map((r) => r.drain()));
     // A relay that found the other one holding the lock returns early; drain again until nothing is left.
     while ((await relays[0].drain()) > 0);
     expect(publisher.published).toHaveLength(2000);
-    expect(new Set(publisher.published.map((p) => idOf(p.message)))).toEqual(new Set(ids));
+    expect(new Set(publisher.published.map((p) => String(p.message.value)))).toEqual(new Set(all.map((e) => e.message.value)));
+    expect(new Set(publisher.published.map((p) => sequenceOf(p.message))).size).toBe(2000);
     const perKey = new Map<string, number[]>();
     for (const { message } of publisher.published) {
       const list = perKey.get(String(message.key)) ?? [];
@@ -105,14 +104,13 @@ describe('OutboxRelay (Postgres)', () => {
       message: { key: `customer-${i * 7919}`, value: `{"email":"person${(i * 104729) % 99991}@example.org","row":${i}}` },
     }));
     const packer = new OutboxRowPacker({ deflate: true });
-    for (const { topic, message } of written)
-      packer.add(topic, message.key, Buffer.from(message.value), { [MessageHeaders.messageId]: randomUUID() });
+    for (const { topic, message } of written) packer.add(topic, message.key, Buffer.from(message.value), {});
     await inTransaction(db.pool, async (tx) => writePackedOutbox(tx, await lockWriterLane(tx, 'bulk'), packer.take()));
     memory.forget(memory.ids());
     const { rows } = await db.pool.query<{ first: number; bytes: number }>(
       `SELECT get_byte(packed, 0) AS first, octet_length(packed) AS bytes FROM kafka_outbox_batches`,
     );
-    // 2 marks a deflated row; as packed it is over 40 kB (500 messages of ~80 bytes, each with a message id header).
+    // 2 marks a deflated row; as packed it is over 30 kB (500 messages of about 70 bytes).
     expect(rows).toEqual([{ first: 2, bytes: expect.any(Number) }]);
     expect(rows[0].bytes).toBeLessThan(20_000);
     const publisher = new RecordingPublisher();
@@ -189,7 +187,7 @@ describe('OutboxRelay (Postgres)', () => {
     expect(firstRound).toBeGreaterThanOrEqual(20);
     await relay.drain();
     expect(publisher.published).toHaveLength(50 + firstRound);
-    expect(new Set(publisher.published.map((p) => idOf(p.message))).size).toBe(50);
+    expect(new Set(publisher.published.map((p) => sequenceOf(p.message))).size).toBe(50);
 
     const processor = new ExactlyOnceProcessor<number>({
       pool: db.pool,
@@ -209,7 +207,7 @@ describe('OutboxRelay (Postgres)', () => {
       offset: String(offset),
       key: Buffer.from(String(message.key)),
       value: Buffer.from(String(message.value)),
-      headers: { [MessageHeaders.messageId]: idOf(message) },
+      headers: { [MessageHeaders.sequence]: sequenceOf(message) },
       timestamp: '0',
     }));
     const batch: ConsumedBatch = {

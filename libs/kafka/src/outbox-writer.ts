@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { KafkaTables } from './kafka-tables.ddl';
-import { MessageHeaders } from './message-headers';
 import { MAX_MESSAGES_PER_PACKED_ROW, OutboxRowPacker, type PackedMessage, type PackedOutboxRow } from './outbox-batch-codec';
 import type { OutboxLane } from './outbox-lane';
 import { OUTBOX_MEMORY_KEY_SQL, outboxMemory } from './outbox-memory';
@@ -28,32 +26,28 @@ function toBuffer(v: Buffer | string | null | undefined): Buffer | null {
 }
 
 /**
- * A copy of the headers with the message id, header values free of U+0000 as the packer writes them (so the
- * messages kept in memory are the ones the table holds).
+ * A copy of the headers with values free of U+0000 as the packer writes them (so the messages kept in memory are the
+ * ones the table holds).
  */
-function outgoingHeaders(headers: Record<string, string> | undefined, id: string): Record<string, string> {
+function outgoingHeaders(headers: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = headers ? { ...headers } : {};
-  // for...in and no computed key in the literal: Object.entries and a spread with the id cost more per message.
+  // for...in: Object.entries costs more per message.
   for (const name in out) if (out[name].includes('\u0000')) out[name] = out[name].replace(/\u0000/g, '\uFFFD');
-  out[MessageHeaders.messageId] = id;
   return out;
 }
 
 /**
  * Writes the messages into the caller's transaction as packed outbox rows of `lane` (outbox-batch-codec.ts), in
  * order, up to 500 messages a row. The lane must come from this transaction (consumerLane or lockWriterLane), whose
- * lock keeps the lane's rows in commit order. Each message is stamped with a fresh message id unless it has one,
- * and relays are notified (the NOTIFY is delivered only if the transaction commits). The packed bytes are bound
+ * lock keeps the lane's rows in commit order. Relays are notified (the NOTIFY is delivered only if the transaction commits). The packed bytes are bound
  * one per parameter, which node-postgres sends binary, instead of hex-escaped inside an array literal. The messages
  * are also kept in this process's outbox memory (outbox-memory.ts), so its relay need not read them back.
- * Returns the message ids in input order.
  */
-export async function writeOutbox(tx: SqlExecutor, lane: OutboxLane, entries: readonly OutboxEntry[]): Promise<string[]> {
-  const [ids] = await writeOutboxLanes(tx, [{ lane, entries }]);
-  return ids;
+export async function writeOutbox(tx: SqlExecutor, lane: OutboxLane, entries: readonly OutboxEntry[]): Promise<void> {
+  await writeOutboxLanes(tx, [{ lane, entries }]);
 }
 
-/** `writeOutbox` for rows packed ahead of the transaction (OutboxRowPacker), whose messages carry their ids. */
+/** `writeOutbox` for rows packed ahead of the transaction (OutboxRowPacker). */
 export async function writePackedOutbox(tx: SqlExecutor, lane: OutboxLane, rows: readonly PackedOutboxRow[]): Promise<void> {
   await writeOutboxLanes(tx, [{ lane, entries: [], packed: rows }]);
 }
@@ -71,20 +65,17 @@ export async function writeOutboxLanes(
   tx: SqlExecutor,
   lanes: readonly { lane: OutboxLane; entries: readonly OutboxEntry[]; packed?: readonly PackedOutboxRow[] }[],
   alongside: readonly AlongsideWrite[] = [],
-): Promise<string[][]> {
+): Promise<void> {
   const params = new StatementParams();
   const tuples: string[] = [];
   // A row packed ahead is remembered as its bytes, decoded if its relay claims it.
   const chunks: Array<{ messages: PackedMessage[] | null; packed: Buffer }> = [];
   const packer = new OutboxRowPacker();
-  const ids = lanes.map(({ lane, entries, packed: packedAhead = [] }) => {
+  for (const { lane, entries, packed: packedAhead = [] } of lanes) {
     if (lane.tx !== tx) throw new Error(`writeOutbox: lane ${lane.id} was locked by another transaction`);
-    const laneIds: string[] = [];
     const messages: PackedMessage[] = [];
     for (const { topic, message } of entries) {
-      const id = message.headers?.[MessageHeaders.messageId] ?? randomUUID();
-      laneIds.push(id);
-      const m = { topic, key: toBuffer(message.key), value: toBuffer(message.value), headers: outgoingHeaders(message.headers, id) };
+      const m = { topic, key: toBuffer(message.key), value: toBuffer(message.value), headers: outgoingHeaders(message.headers) };
       messages.push(m);
       packer.add(m.topic, m.key, m.value, m.headers);
     }
@@ -96,12 +87,11 @@ export async function writeOutboxLanes(
       chunks.push({ messages: null, packed });
       tuples.push(`(${params.bind(lane.id)}::text, ${params.bind(count)}::int, ${params.bind(stored)}::bytea)`);
     }
-    return laneIds;
-  });
+  }
   const others = alongside.map((write, i) => `w${i} AS (${write(params)})`);
   if (tuples.length === 0) {
     if (others.length > 0) await tx.query(`WITH ${others.join(', ')} SELECT 1`, params.values);
-    return ids;
+    return;
   }
   // One round trip: the INSERT in a data-modifying WITH runs to completion, and the NOTIFY rides along.
   const { rows } = await tx.query<{ id: string; memory_key: string }>(
@@ -116,5 +106,4 @@ export async function writeOutboxLanes(
   inserted.forEach((id, i) =>
     memory.remember(id.toString(), chunks[i].messages ?? chunks[i].packed, chunks[i].packed.length, chunks[i].packed),
   );
-  return ids;
 }

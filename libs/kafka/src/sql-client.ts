@@ -38,13 +38,3 @@ export async function inTransaction<T>(pool: SqlPool, fn: (tx: SqlExecutor) => P
     client.release(broken ?? false);
   }
 }
-
-/** Runs fn on one pooled connection in autocommit mode. */
-export async function withConnection<T>(pool: SqlPool, fn: (db: SqlExecutor) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    return await fn(client);
-  } finally {
-    client.release();
-  }
-}

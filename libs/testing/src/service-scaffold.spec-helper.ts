@@ -68,13 +68,7 @@ export function describeServiceScaffold(spec: ServiceScaffoldSpec): void {
         [schema.schema],
       );
       expect(rows.map((row) => row.table_name)).toEqual(
-        expect.arrayContaining([
-          'kafka_consumer_offsets',
-          'kafka_inbox',
-          'kafka_outbox_batches',
-          'kafka_inbox_sequences',
-          'typeorm_migrations',
-        ]),
+        expect.arrayContaining(['kafka_consumer_offsets', 'kafka_outbox_batches', 'kafka_inbox_sequences', 'typeorm_migrations']),
       );
     });
 

@@ -36,7 +36,7 @@ function personEvents(p: number): ValidEvent[] {
 /**
  * kill -9 of a resolver process in the middle of a stream, then a new one on the same schema: every item is
  * resolved exactly once, the graph ends with exactly one profile per person, and every messageId reaches
- * cdp.events.resolved with one outbox id. The child's consumer has a short session (ServiceChildProcess), so the
+ * cdp.events.resolved with one outbox sequence (tessera-seq). The child's consumer has a short session (ServiceChildProcess), so the
  * restarted instance gets the partitions seconds after the kill.
  */
 describe('identity-resolver under kill -9 (embedded broker and Postgres)', () => {
@@ -129,7 +129,7 @@ describe('identity-resolver under kill -9 (embedded broker and Postgres)', () =>
     const copies = new Map<string, Set<string>>();
     for (const m of collector.all(Topics.EventsResolved)) {
       const ids = copies.get(m.value.messageId) ?? new Set<string>();
-      ids.add(m.headers['tessera-msg-id']);
+      ids.add(m.headers['tessera-seq']);
       copies.set(m.value.messageId, ids);
     }
     expect(copies.size).toBe(events.length);

@@ -18,7 +18,7 @@ const N = 3_000;
 /**
  * kill -9 of a validation process in the middle of a stream, then a new one on the same schema: every event is
  * accepted exactly once (report counters, dedupe keys), none is counted as a duplicate of itself, and every
- * messageId reaches cdp.events.valid (a republished copy carries the same tessera-msg-id, which consumers skip).
+ * messageId reaches cdp.events.valid (a republished copy carries the same tessera-seq, which consumers skip).
  * The child's consumer has a short session (ServiceChildProcess), so the new instance gets the partitions seconds
  * after the kill.
  */
@@ -116,11 +116,11 @@ describe('validation under kill -9 (embedded broker and Postgres)', () => {
     const copies = new Map<string, Set<string>>();
     for (const m of collector.all(Topics.EventsValid)) {
       const ids = copies.get(m.value.messageId) ?? new Set<string>();
-      ids.add(m.headers['tessera-msg-id']);
+      ids.add(m.headers['tessera-seq']);
       copies.set(m.value.messageId, ids);
     }
     expect(copies.size).toBe(N);
-    // A copy published twice by the relay (killed between the broker's ack and its DELETE) keeps its outbox id.
+    // A copy published twice by the relay (killed between the broker's ack and its DELETE) keeps its sequence.
     expect([...copies.values()].every((ids) => ids.size === 1)).toBe(true);
     expect(beforeRestart).toBeLessThanOrEqual(N);
   }, 150_000);

@@ -8,7 +8,7 @@ import { useValidationStack } from './test-support/validation-stack';
 
 describe('validation service (embedded broker and Postgres, real HTTP): dedupe, records, rejections, reports', () => {
   const stack = useValidationStack();
-  const { start, send, sendRecords, api, event, validFor } = stack;
+  const { start, send, sendRecords, api, event, validFor, rejectedFor } = stack;
   let service: RunningService;
   let schema: TestSchema;
   let producer: Producer;
@@ -48,6 +48,34 @@ describe('validation service (embedded broker and Postgres, real HTTP): dedupe, 
       /tessera_validation_dedupe_duplicates_total\{[^}]*kind="event"[^}]*\} 2/,
     );
   }, 60_000);
+
+  it('applies a raw event or record sent twice at two offsets once, and rejects an invalid one twice', async () => {
+    // A producer that lost the broker's ack and sent the same bytes again: Kafka holds two messages at two offsets,
+    // which no runtime header tells apart. Validation's dedupe key (source, messageId) drops the accepted copy. An
+    // invalid item holds no key, so each copy is rejected: the DLQ shows the item as often as it was sent.
+    const source = 'resent';
+    const good = event({ sourceId: source, userId: 'resent-user' });
+    const bad = event({ sourceId: source, userId: 'resent-user', event: '' });
+    const goodRecord = rawRecord({ sourceId: source, messageId: randomUUID(), receivedAt: Date.now(), recordId: 'resent-1' });
+    const badRecord = rawRecord({ sourceId: source, messageId: randomUUID(), recordId: 'resent-1', attributes: '[]' });
+    for (let copy = 0; copy < 2; copy++) {
+      await send([good, bad]);
+      await sendRecords([goodRecord, badRecord]);
+    }
+    // Each second invalid copy is at a later offset of its partition than the second valid one (one key each), and
+    // a slice's rejections and counters commit together: once all four are out, both second copies were judged.
+    const rejected = await rejectedFor(source, 4);
+    expect(rejected.map((r) => r.value.messageId).sort()).toEqual(
+      [bad.messageId, bad.messageId, badRecord.messageId, badRecord.messageId].sort(),
+    );
+    const { rows } = await schema.pool.query('SELECT sum(duplicates)::int AS n FROM input_quality_daily WHERE source_id = $1', [source]);
+    expect(rows[0].n).toBe(2);
+    await validFor(source);
+    await collector.waitFor(Topics.RecordsValid, (v) => v.sourceId === source);
+    const validEvents = collector.all(Topics.EventsValid).filter((m) => m.value.sourceId === source);
+    const validRecords = collector.all(Topics.RecordsValid).filter((m) => m.value.sourceId === source);
+    expect([...validEvents, ...validRecords].map((m) => m.value.messageId).sort()).toEqual([good.messageId, goodRecord.messageId].sort());
+  }, 30_000);
 
   it('validates profile records to cdp.records.valid', async () => {
     const ok = rawRecord({ sourceId: 'crm', messageId: randomUUID(), receivedAt: Date.now() });

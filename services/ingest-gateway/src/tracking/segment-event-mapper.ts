@@ -110,9 +110,8 @@ export function toRawEventParts(
   receivedAt: number,
   defaults: BatchDefaults | undefined,
   ranges: JsonFieldRanges | null,
-): { key: string; parts: RawEventParts; stampedMessageId: boolean } {
-  const sentMessageId = text(item.messageId);
-  const messageId = sentMessageId || randomUUID();
+): { key: string; parts: RawEventParts } {
+  const messageId = text(item.messageId) || randomUUID();
   const userId = text(item.userId);
   const anonymousId = text(item.anonymousId);
   const value: RawEventInput = {
@@ -136,7 +135,7 @@ export function toRawEventParts(
     integrations: jsonText(merged(defaults?.integrations, item.integrations), item.integrations, ranges, INTEGRATIONS),
     extra: extraKeys(item),
   };
-  return { key: userId || anonymousId || messageId, parts: { value, ranges }, stampedMessageId: !sentMessageId };
+  return { key: userId || anonymousId || messageId, parts: { value, ranges } };
 }
 
 const PROPERTIES = JSON_TEXT_FIELDS.indexOf('properties');

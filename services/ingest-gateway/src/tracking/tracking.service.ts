@@ -2,9 +2,7 @@ import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { Topics } from '@tessera/contracts';
 import type { Registry } from '@tessera/observability';
 import { METRICS_REGISTRY, SERVICE_KIT_OPTIONS, type ResolvedServiceKitOptions } from '@tessera/service-kit';
-import { MessageHeaders } from '@tessera/kafka';
-import type { IHeaders, Message } from 'kafkajs';
-import { randomUUID } from 'node:crypto';
+import type { Message } from 'kafkajs';
 import { DurablePublisher } from '../publishing/durable-publisher';
 import { SourceRateLimiter } from '../rate-limit/source-rate-limiter';
 import { WriteKeyAuthenticator } from '../sources/write-key-authenticator';
@@ -89,23 +87,16 @@ export class TrackingService {
   }
 
   /**
-   * No informational contract headers (content-type, tessera-schema) on this hot path: the single-object value names
-   * its schema already, and each header costs kafkajs an encoder allocation per message. The one header each message
-   * does carry, the unique tessera-msg-id consumers dedupe on, is set here rather than by BatchingProducer (which
-   * would copy each message to add it); a messageId the gateway stamped is such a fresh UUID already.
+   * No headers on this hot path: the single-object value names its schema already, and each header costs kafkajs an
+   * encoder allocation per message. A copy of an event is told by its (source, messageId) in validation.
    */
-  private toMessages(events: { key: string; parts: RawEventParts; stampedMessageId: boolean }[], rawBody: Buffer | undefined): Message[] {
+  private toMessages(events: { key: string; parts: RawEventParts }[], rawBody: Buffer | undefined): Message[] {
     const values = this.encoder.encodeAll(
       events.map((e) => e.parts),
       rawBody,
     );
     const messages = new Array<Message>(events.length);
-    for (let i = 0; i < events.length; i++) {
-      const { key, parts, stampedMessageId } = events[i];
-      const headers: IHeaders = {};
-      headers[MessageHeaders.messageId] = stampedMessageId ? parts.value.messageId : randomUUID();
-      messages[i] = { key, value: values[i], headers };
-    }
+    for (let i = 0; i < events.length; i++) messages[i] = { key: events[i].key, value: values[i] };
     return messages;
   }
 }

@@ -183,10 +183,10 @@ describe('profile-merger on the embedded broker and Postgres, through HTTP: spli
     expect(reads).toBeGreaterThan(3);
   });
 
-  it('applies a republished item once (inbox dedupe by tessera-msg-id)', async () => {
+  it('applies a republished item once (sequence dedupe by tessera-seq)', async () => {
     await harness.sendTwice(
       trackItem({ profileId: 'p-dup', messageId: 'dup-1', sourceId: 'web', at: T0, event: 'Order Completed', revenue: 3 }),
-      'outbox-dup-1',
+      1n,
     );
     await harness.sendItems([
       {

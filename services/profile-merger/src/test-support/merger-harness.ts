@@ -1,5 +1,6 @@
 import { createTestProducer, eventually } from '@tessera/testing';
 import { encode, Topics, type IdentityChangeInput, type ResolvedItem } from '@tessera/contracts';
+import { formatOutboxSequence, MessageHeaders } from '@tessera/kafka';
 import { type Producer } from 'kafkajs';
 
 /** Loosely typed JSON answers: tests assert their shape with expect(). */
@@ -35,9 +36,10 @@ export class MergerHarness {
     }
   }
 
-  /** Sends the same item twice with one tessera-msg-id, as a relay republishing after a crash would. */
-  async sendTwice(item: ResolvedItem, messageId: string): Promise<void> {
-    const message = { key: item.profileId, value: encode(Topics.EventsResolved, item), headers: { 'tessera-msg-id': messageId } };
+  /** Sends the same item twice at position `pos` of one outbox lane, as a relay republishing after a crash would. */
+  async sendTwice(item: ResolvedItem, pos: bigint): Promise<void> {
+    const sequence = formatOutboxSequence({ origin: 'merger-test', lane: 'c:identity-resolver:cdp.events.valid:0', pos });
+    const message = { key: item.profileId, value: encode(Topics.EventsResolved, item), headers: { [MessageHeaders.sequence]: sequence } };
     await this.producer?.send({ topic: Topics.EventsResolved, messages: [message] });
     await this.producer?.send({ topic: Topics.EventsResolved, messages: [message] });
   }

@@ -126,10 +126,10 @@ describe('computed-trait backfill under kill -9 (embedded broker + Postgres, chi
 
     const announced = () => {
       const unique = new Map<string, string[]>();
-      const messageIds = new Set<string>();
+      const sequences = new Set<string>();
       for (const m of collector.all(Topics.ProfilesComputed)) {
-        if (messageIds.has(m.headers['tessera-msg-id'])) continue; // a relay republished it after a crash
-        messageIds.add(m.headers['tessera-msg-id']);
+        if (sequences.has(m.headers['tessera-seq'])) continue; // a relay republished it after a crash
+        sequences.add(m.headers['tessera-seq']);
         for (const change of m.value.changes as Array<{ key: string; value: string }>) {
           if (change.key === 'computed.orders_30d') unique.set(m.value.profileId, [...(unique.get(m.value.profileId) ?? []), change.value]);
         }

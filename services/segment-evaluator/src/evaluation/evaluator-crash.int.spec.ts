@@ -229,9 +229,9 @@ describe('segment-evaluator under kill -9 (embedded broker + Postgres, child pro
       const sequences = new Map<string, string[]>([...expected.keys()].map((key) => [key, []]));
       const timerAts = new Map<string, number[]>();
       for (const m of collector.all(Topics.SegmentsMembership)) {
-        const messageId = m.headers['tessera-msg-id'];
-        if (seen.has(messageId)) continue; // a relay republished it after a crash: consumers drop it
-        seen.add(messageId);
+        const sequence = m.headers['tessera-seq'];
+        if (seen.has(sequence)) continue; // a relay republished it after a crash: consumers drop it
+        seen.add(sequence);
         const key = `${m.value.profileId} ${m.value.segmentId}`;
         sequences.set(key, [...(sequences.get(key) ?? []), m.value.change]);
         if (m.value.segmentId === 'deadline-passed' && m.value.change === 'entered')

@@ -1,4 +1,4 @@
-import { inTransaction, lockWriterLane, MessageHeaders, writeOutbox, type SqlPool } from '@tessera/kafka';
+import { inTransaction, lockWriterLane, writeOutbox, type SqlPool } from '@tessera/kafka';
 import type { RejectionFilter, RejectionStore } from './rejection-store';
 
 /** Header naming the rejection a replayed message re-submits (for tracing; consumers do not need it). */
@@ -9,8 +9,8 @@ const DROPPED_HEADER_PREFIX = 'tessera-dlq-';
 /**
  * Re-submits rejected messages to their original topic, byte for byte (so a RawEvent keeps its messageId), through
  * the outbox in the same transaction that marks them replayed: a replay is published once even if the service dies
- * halfway. The old tessera-msg-id header is left out on purpose: the replay is a new message, to be processed again,
- * not skipped as a redelivery. Validation's dedupe key does not block it either, since only
+ * halfway. The relay gives it a sequence of this service's replay lane (replacing a `tessera-seq` the original
+ * carried), so consumers take it as a new message. Validation's dedupe key does not block it either, since only
  * accepted items hold one.
  */
 export class RejectionReplayer {
@@ -43,9 +43,5 @@ export class RejectionReplayer {
 }
 
 function replayableHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).filter(
-      ([key]) => key !== MessageHeaders.messageId && key !== REPLAY_OF_HEADER && !key.startsWith(DROPPED_HEADER_PREFIX),
-    ),
-  );
+  return Object.fromEntries(Object.entries(headers).filter(([key]) => key !== REPLAY_OF_HEADER && !key.startsWith(DROPPED_HEADER_PREFIX)));
 }
