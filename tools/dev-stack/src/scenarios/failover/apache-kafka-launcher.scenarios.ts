@@ -21,8 +21,18 @@ export function apacheKafkaLauncherCases(clusterOf: () => ApacheKafkaCluster): v
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     await Promise.all([admin.connect(), producer.connect()]);
     try {
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'failover', numPartitions: 1 }] });
-      const [metadata] = (await admin.fetchTopicMetadata({ topics: ['failover'] })).topics;
+      // kafkajs's own waitForLeaders gives up at the first UNKNOWN_TOPIC_OR_PARTITION, which a broker whose metadata
+      // lags the KRaft controller answers for a moment after the create (this case failed so at load 33)
+      await admin.createTopics({ waitForLeaders: false, topics: [{ topic: 'failover', numPartitions: 1 }] });
+      const metadata = await eventually(
+        () =>
+          admin.fetchTopicMetadata({ topics: ['failover'] }).then(
+            ({ topics: [topic] }) => (topic.partitions[0]?.leader >= 0 ? topic : undefined),
+            () => undefined,
+          ),
+        60_000,
+        'a leader for the new topic',
+      );
       expect(metadata.partitions[0].replicas).toHaveLength(3);
       const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'failover' }] });
       expect(configs.resources[0].configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue).toBe('2');
