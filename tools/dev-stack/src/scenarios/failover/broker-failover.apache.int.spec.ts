@@ -1,6 +1,7 @@
 import { Topics } from '@tessera/contracts';
-import { eventually } from '@tessera/testing';
-import { ApachePipeline } from '../../test-support/failover/apache-pipeline';
+import { eventually, type ApacheKafkaCluster } from '@tessera/testing';
+import { apacheKafkaLauncherCases } from './apache-kafka-launcher.scenarios';
+import { ApachePipeline, startFailoverCluster } from '../../test-support/failover/apache-pipeline';
 import { mergerEventCounts, mergerEventTotal, ProgressSampler } from '../../test-support/failover/progress-sampler';
 import { apiMismatches, callStats, SteadyLoad } from '../../test-support/failover/steady-load';
 
@@ -9,6 +10,19 @@ const WRITE_KEY = 'broker-failover-write-key';
 const FLOWING_AFTER = 400;
 /** Events the gateway must accept after the kill while the node is still down. */
 const ACCEPTED_WHILE_DOWN = 300;
+
+/**
+ * One cluster for this file's two describes: a 3-broker start is 12–47 s of this machine's two cores. The launcher's
+ * case runs first, on its own topic and group, and leaves every node in the ISR; the pipeline then provisions the
+ * catalog's topics on the whole cluster, as on a fresh one.
+ */
+let cluster: ApacheKafkaCluster;
+beforeAll(async () => {
+  cluster = await startFailoverCluster();
+}, 300_000);
+afterAll(() => cluster?.stop());
+
+describe('Apache Kafka launcher (3 brokers, KRaft)', () => apacheKafkaLauncherCases(() => cluster));
 
 /**
  * Issue 16, item 4: kill -9 of the broker leading most of cdp.events.raw and cdp.events.resolved, on a 3-broker
@@ -25,7 +39,7 @@ describe('broker failover under load (3-broker Apache Kafka, kill -9 of the busi
   let printed = false;
 
   beforeAll(async () => {
-    pipeline = await ApachePipeline.start({ writeKey: WRITE_KEY });
+    pipeline = await ApachePipeline.start({ writeKey: WRITE_KEY, cluster });
   }, 300_000);
 
   afterAll(async () => {

@@ -26,6 +26,17 @@ export interface ApachePipelineOptions {
   writeKey: string;
   /** Instances per service (1 unless told): the extra ones share the schema and the consumer groups. */
   instances?: Partial<Record<FailoverService, number>>;
+  /** A cluster from startFailoverCluster() that outlives the pipeline (stop() leaves it running); its own otherwise. */
+  cluster?: ApacheKafkaCluster;
+}
+
+/**
+ * A 3-broker cluster for the failover pipelines. Apache Kafka refuses sessions under 6 s by default
+ * (INVALID_SESSION_TIMEOUT, and the member never joins): the children's 5 s sessions need the 1 s floor
+ * startTestBroker() sets as well.
+ */
+export function startFailoverCluster(): Promise<ApacheKafkaCluster> {
+  return startApacheKafka({ nodes: 3, settings: { 'group.min.session.timeout.ms': 1_000 } });
 }
 
 /**
@@ -43,24 +54,24 @@ export class ApachePipeline {
     readonly kafka: Kafka,
     readonly admin: Admin,
     private readonly schemas: Map<FailoverService, TestSchema>,
+    private readonly ownsCluster: boolean,
   ) {}
 
   static async start(options: ApachePipelineOptions): Promise<ApachePipeline> {
-    // Apache Kafka refuses sessions under 6 s by default (INVALID_SESSION_TIMEOUT, and the member never joins):
-    // the children's 5 s sessions need the 1 s floor startTestBroker() sets as well.
-    const cluster = await startApacheKafka({ nodes: 3, settings: { 'group.min.session.timeout.ms': 1_000 } });
+    const ownsCluster = options.cluster === undefined;
+    const cluster = options.cluster ?? (await startFailoverCluster());
     const kafka = createKafkaClient({ clientId: 'failover-test', brokers: cluster.brokers });
     const admin = kafka.admin();
     try {
       await ensureTopics(kafka, TOPIC_SPECS, { replicationFactor: 3, minInsyncReplicas: 2 });
       await admin.connect();
     } catch (error) {
-      await cluster.stop(); // else its JVMs outlive the suite and hold jest open
+      if (ownsCluster) await cluster.stop(); // else its JVMs outlive the suite and hold jest open
       throw error;
     }
     const schemas = new Map<FailoverService, TestSchema>();
     for (const service of SERVICES) schemas.set(service, await createTestSchema(`failover_${service.replace(/-/g, '_')}`));
-    const pipeline = new ApachePipeline(cluster, kafka, admin, schemas);
+    const pipeline = new ApachePipeline(cluster, kafka, admin, schemas, ownsCluster);
     try {
       for (const service of SERVICES) {
         for (let i = 1; i <= (options.instances?.[service] ?? 1); i++) {
@@ -191,7 +202,7 @@ export class ApachePipeline {
       await ServiceChildProcess.killAll();
       await this.admin.disconnect().catch(() => undefined);
     } finally {
-      await this.cluster.stop();
+      if (this.ownsCluster) await this.cluster.stop();
       await Promise.all([...this.schemas.values()].map((schema) => schema.drop()));
     }
   }
