@@ -106,7 +106,7 @@ export function encodedWorkload(people: number): EncodedEvent[] {
       const value = personEvent(person, step);
       const key = value.userId ?? value.anonymousId ?? '';
       // As validation's outbox relay stamps them (a lane per input partition, positions growing in each): the
-      // resolver dedupes on the sequence, not on an inbox row.
+      // resolver dedupes on the sequence.
       const sequence = formatOutboxSequence({
         origin: 'bench-validation',
         lane: `c:validation:${Topics.EventsRaw}:${person % 4}`,

@@ -33,7 +33,7 @@ export interface BatchOutcome {
   drop: number;
   /** Offset already applied (redelivery after a crash or a rebalance). */
   skipped: number;
-  /** Already applied (a relay published the same outbox row twice): by outbox sequence, or by message id. */
+  /** Already applied (a relay published the same outbox row twice): by its outbox sequence. */
   duplicate: number;
 }
 

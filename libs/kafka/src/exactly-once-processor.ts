@@ -62,9 +62,9 @@ interface SliceWork {
 /**
  * The exactly-once-effect pattern. Each batch is applied in ONE Postgres transaction holding the handler's state
  * change, the consumed offset of the partition (locked, so replays are skipped and zombies fenced), the high-water
- * marks of relayed sequences, and the outbox of
- * outgoing messages and DLQ records. Batches of several partitions handed over together share that transaction
- * (group commit), each with its own ApplyContext. The runner commits the Kafka offset after.
+ * marks of relayed sequences, and the outbox of outgoing messages and DLQ records. Batches of several partitions
+ * handed over together share that transaction (group commit), each with its own ApplyContext. The runner commits the
+ * Kafka offset after.
  * Use `handleBatch` as a BatchConsumerRunner handler.
  */
 export class ExactlyOnceProcessor<T = InboundMessage> {

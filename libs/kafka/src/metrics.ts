@@ -19,7 +19,7 @@ export class KafkaConsumerMetrics {
     });
     this.messages = metrics.counter({
       what: 'consumer_messages',
-      help: 'Consumed messages by outcome: ok, dlq, drop, skipped (offset already applied), duplicate (outbox sequence or message id already applied)',
+      help: 'Consumed messages by outcome: ok, dlq, drop, skipped (offset already applied), duplicate (outbox sequence already applied)',
       labelNames: ['group', 'topic', 'outcome'],
     });
     this.batchFailures = metrics.counter({

@@ -34,7 +34,7 @@ const SEQUENCE_FORMAT = /^([^:]+):(.+):(\d{1,20})$/;
 let last = { prefix: '', origin: '', lane: '' };
 const POSITION = /^\d{1,20}$/;
 
-/** The sequence in a header value, or undefined when absent or malformed (the consumer then uses the inbox). */
+/** The sequence in a header value, or undefined when absent or malformed (the consumer then applies it without a sequence check: only the offset fence). */
 export function parseOutboxSequence(value: string | undefined): OutboxSequence | undefined {
   if (value === undefined) return undefined;
   const { prefix, origin, lane } = last;

@@ -34,7 +34,7 @@ export function pinoLogCreator(logger: Logger): logCreator {
         logger: _logger,
         ...fields
       } = log as { message: string; timestamp?: string; logger?: string };
-      // Expected and safe here: BatchingProducer bounds its retries on purpose, and consumers dedupe on message id.
+      // Expected and safe here: BatchingProducer bounds its retries on purpose, and validation drops a resent event by its (source, messageId).
       let method = message === IDEMPOTENT_RETRY_WARNING ? 'debug' : (PINO_LEVELS[level] ?? 'debug');
       if (method === 'error' && isRetriedResponse(namespace, fields)) method = 'info';
       child[method]({ namespace, ...fields }, message);

@@ -1,6 +1,6 @@
 /**
  * Child process for the relay crash test: publishes one outbox round, then kills itself with SIGKILL after the
- * broker acknowledged and before the rows are deleted, the window that makes consumers dedupe on message id.
+ * broker acknowledged and before the rows are deleted, the window that makes consumers dedupe on the outbox sequence.
  */
 import type { OutboxRow } from '../outbox-rows';
 import { BatchingProducer } from '../batching-producer';

@@ -3,7 +3,7 @@ import { DdlMigration } from './ddl-migration';
 
 /**
  * Every service's first migration: the tables of the exactly-once runtime (consumed offsets, outbox, lanes,
- * sequence marks, inbox), from libs/kafka's DDL, created in the service's own schema (the search_path of its
+ * sequence marks), from libs/kafka's DDL, created in the service's own schema (the search_path of its
  * connections).
  */
 export class KafkaRuntimeTables1732230000000 extends DdlMigration {

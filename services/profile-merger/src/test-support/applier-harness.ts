@@ -28,7 +28,7 @@ export interface HarnessSchema {
 
 /**
  * The merger's appliers on a fresh migrated schema, without Kafka: each slice runs in its own transaction, the
- * way ExactlyOnceProcessor runs it (offsets and inbox aside). For storage tests and measurements.
+ * way ExactlyOnceProcessor runs it (offsets and sequence marks aside). For storage tests and measurements.
  */
 export class ApplierHarness {
   private constructor(
