@@ -264,9 +264,10 @@ describe('validation service (embedded broker and Postgres, real HTTP): dedupe, 
       phonesSeen: 2,
       phonesValid: 1,
       transactionsSeen: 4,
-      transactionsWellFormed: 2,
+      // Only `revenue: 10, currency: EUR`: 'ten' is no amount, and `total: '7.5'` has no currency (no source default).
+      transactionsWellFormed: 1,
     });
-    expect(report.shares).toEqual({ validEmails: 0.5, validPhones: 0.5, wellFormedTransactions: 0.5, rejected: 0.1667 });
+    expect(report.shares).toEqual({ validEmails: 0.5, validPhones: 0.5, wellFormedTransactions: 0.25, rejected: 0.1667 });
     expect((await api('GET', '/v1/reports/input-validation?from=yesterday')).status).toBe(400);
     expect(await (await fetch(`${service.url}/metrics`)).text()).toMatch(
       /tessera_validation_input_values_total\{[^}]*field="email"[^}]*verdict="invalid"[^}]*\} [1-9]/,

@@ -93,6 +93,18 @@ describe('runEventPipeline', () => {
     });
   });
 
+  it('counts an amount without a currency as a transaction that is not well-formed, unless the source has a default', () => {
+    const amountOnly = () => rawEvent({ properties: JSON.stringify({ total: '7.5' }) });
+    const bare = stepEnvironment();
+    const withDefault = stepEnvironment({
+      settings: { sourceId: 'src-1', defaultRegion: null, defaultCurrency: 'EUR', testRules: [], updatedAt: '' },
+    });
+    expect(runEventPipeline(amountOnly(), bare).kind).toBe('ok');
+    expect(runEventPipeline(amountOnly(), withDefault).kind).toBe('ok');
+    expect(bare.observations).toMatchObject({ transactionsSeen: 1, transactionsWellFormed: 0 });
+    expect(withDefault.observations).toMatchObject({ transactionsSeen: 1, transactionsWellFormed: 1 });
+  });
+
   it('keeps bad emails and phones (counted, not rejected)', () => {
     const env = stepEnvironment();
     const result = runEventPipeline(

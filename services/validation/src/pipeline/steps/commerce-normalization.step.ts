@@ -36,7 +36,8 @@ export function isIsoCurrency(code: string): boolean {
  * Currency to upper-case ISO 4217 (an unknown code is a typed rejection: revenue in an unknown currency cannot be
  * summed), revenue (or total, as Segment's ecommerce spec allows) to a number; an infinite or out-of-range amount
  * is `invalid_revenue` (it would otherwise overflow a money column downstream, on every replay). An event carrying either is a
- * transaction for the report; it is well-formed when its amount is a number.
+ * transaction for the report; it is well-formed when its amount is a number and it has a currency, its own or the
+ * source's default (without one the merger flags the order `missing_currency` and leaves it out of the total).
  */
 export function commerceNormalizationStep(): Step<EventDraft> {
   return (draft, env) => {
@@ -79,7 +80,8 @@ export function commerceNormalizationStep(): Step<EventDraft> {
       if (amount !== undefined) {
         properties[amountField] = amount;
         draft.revenue = amount;
-        env.observations.transactionsWellFormed += 1;
+        // An amount is summable only in a known currency: the event's own, or the source's default (order-facts).
+        if (draft.currency !== null || env.settings?.defaultCurrency) env.observations.transactionsWellFormed += 1;
       }
     }
     return ok(draft);
