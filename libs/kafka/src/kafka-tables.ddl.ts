@@ -43,9 +43,6 @@ export function kafkaRuntimeDdl(): string[] {
     // The writer deflates large rows itself (outbox-batch-codec.ts), so TOAST's own compression (pglz, its default
     // over 2 kB) would spend the backend's CPU for nothing. Large values still go out of line.
     `ALTER TABLE ${KafkaTables.outboxBatches} ALTER COLUMN packed SET STORAGE EXTERNAL`,
-    // A row of up to a page (the writer's rows of at most 8,000 packed bytes) stays in its heap tuple instead of
-    // going out of line at ~2 kB (outbox-batch-codec.ts, INLINE_ROW_BYTES).
-    `ALTER TABLE ${KafkaTables.outboxBatches} SET (toast_tuple_target = 8160)`,
     // Which outbox a sequence belongs to. Random, so a recreated database (whose row ids start again) is a new
     // origin. Restoring a backup keeps the row: rotate it then (see libs/kafka README). `singleton` keeps it one row.
     `CREATE TABLE IF NOT EXISTS ${KafkaTables.outboxOrigin} (

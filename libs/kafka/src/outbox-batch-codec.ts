@@ -28,13 +28,6 @@ const SAME_U16 = 0xffff;
 const SAME_I32 = -2;
 /** Messages per packed row: bounded so one row stays a modest, evenly sized unit of relay work. */
 export const MAX_MESSAGES_PER_PACKED_ROW = 500;
-/**
- * With `inline`, a row is sealed before a message that would take it past this many bytes, so that it stays inside
- * its heap tuple (the outbox table's toast_tuple_target is 8160, a page's largest tuple, less the row's other
- * columns). Stored out of line, a row becomes a TOAST chunk per ~2 kB, each a heap tuple, an index entry and a WAL
- * record of its own: the outbox insert was the largest statement of a pipeline stage, and the DELETE paid again.
- */
-const INLINE_ROW_BYTES = 8_000;
 
 /** A packed outbox row made ahead of its transaction and its message count. */
 export interface PackedOutboxRow {
@@ -75,7 +68,7 @@ export class OutboxRowPacker {
    * 500 records a row): their Postgres cost is the TOAST chunks. A consumer's rows in a pipeline hop are stored plain:
    * deflating them cost the hop latency at 1,000 events/s and saved no CPU (docs/benchmarks.md).
    */
-  constructor(private readonly options: { deflate?: boolean; inline?: boolean } = {}) {}
+  constructor(private readonly options: { deflate?: boolean } = {}) {}
 
   /** Messages added since the last `take`. */
   get size(): number {
@@ -83,8 +76,6 @@ export class OutboxRowPacker {
   }
 
   add(topic: string, key: Uint8Array | string | null, value: Uint8Array | null, headers: Readonly<Record<string, string>>): void {
-    // Headers are not counted: a row they take past the bound only goes out of line, as every row did before.
-    if (this.options.inline && this.count > 0 && this.at + 16 + (key?.length ?? 0) + (value?.length ?? 0) > INLINE_ROW_BYTES) this.seal();
     this.places = 0;
     this.place(topic, 2);
     if (typeof key === 'string') this.text(key, 4);

@@ -9,7 +9,6 @@ interface Remembered {
   /** The messages, or the packed row they are decoded from when claimed (a row another thread wrote). */
   readonly messages: PackedMessage[] | Buffer;
   readonly bytes: number;
-  readonly count: number;
   readonly at: number;
 }
 
@@ -34,29 +33,13 @@ export class OutboxMemory {
   remember(id: string, messages: PackedMessage[] | Buffer, bytes: number, _packed?: Buffer): void {
     this.evictStale();
     if (this.bytes + bytes > this.maxBytes) return;
-    const count = Buffer.isBuffer(messages) ? messages.readUInt32BE(1) : messages.length;
-    this.rows.set(id, { messages, bytes, count, at: Date.now() });
+    this.rows.set(id, { messages, bytes, at: Date.now() });
     this.bytes += bytes;
   }
 
-  /** The row ids held, oldest first. */
+  /** The row ids held, for the claim to skip their bytes. */
   ids(): string[] {
     return [...this.rows.keys()];
-  }
-
-  /**
-   * The oldest rows held, up to the first that brings them to `messages` messages, and whether they got there: what
-   * a relay round of that budget will most likely claim, for the claim to skip their bytes.
-   */
-  oldest(messages: number): { ids: string[]; full: boolean } {
-    const ids: string[] = [];
-    let held = 0;
-    for (const [id, row] of this.rows) {
-      if (held >= messages) break;
-      ids.push(id);
-      held += row.count;
-    }
-    return { ids, full: held >= messages };
   }
 
   messagesOf(id: string): PackedMessage[] | undefined {

@@ -120,27 +120,6 @@ describe('OutboxRelay (Postgres)', () => {
     );
   });
 
-  it('stores a transaction of 1,000 messages of 450 bytes as rows under a page, with nothing out of line, and publishes them in order from memory or from the table', async () => {
-    const memory = outboxMemory((await db.pool.query(`SELECT ${OUTBOX_MEMORY_KEY_SQL} AS key`)).rows[0].key);
-    const written = Array.from({ length: 1000 }, (_, i) => ({ topic: 'out', message: { key: `k${i}`, value: `${i}:`.padEnd(450, 'v') } }));
-    await writeOutboxAs(db.pool, written.slice(0, 500));
-    await writeOutboxAs(db.pool, written.slice(500));
-    const { rows } = await db.pool.query<{ rows: number; largest: number; toast: string }>(
-      `SELECT count(*)::int AS rows, max(octet_length(packed)) AS largest,
-              (SELECT pg_relation_size(reltoastrelid) FROM pg_class WHERE oid = 'kafka_outbox_batches'::regclass)::text AS toast
-       FROM kafka_outbox_batches`,
-    );
-    expect(rows[0]).toEqual({ rows: expect.any(Number), largest: expect.any(Number), toast: '0' });
-    expect(rows[0].rows).toBeGreaterThan(50);
-    expect(rows[0].largest).toBeLessThanOrEqual(8_000);
-    // Half the rows from memory, the other half read back from the table, over rounds of 100 messages.
-    memory.forget(memory.ids().slice(rows[0].rows / 2));
-    const publisher = new RecordingPublisher();
-    await new OutboxRelay({ pool: db.pool, publisher, batchSize: 100 }).drain();
-    expect(publisher.published.map((p) => String(p.message.value))).toEqual(written.map(({ message }) => message.value));
-    expect(await readOutboxMessages(db.pool)).toEqual([]);
-  });
-
   it("keeps apart the memories of two databases' outboxes that have the same schema name (their row ids collide)", async () => {
     const database = db.schema; // unique, so parallel suites never share it
     const otherUrl = new URL(db.url);

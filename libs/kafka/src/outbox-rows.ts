@@ -5,9 +5,6 @@ import { MessageHeaders } from './message-headers';
 import { formatOutboxSequence, sequencePosition } from './outbox-sequence';
 import type { SqlExecutor } from './sql-client';
 
-/** Rows a round may scan past those the memory holds (another writer's, or rolled back). */
-const ROWS_BEYOND_MEMORY = 16;
-
 /** A claimed packed outbox row, its messages stamped with their sequence. */
 export interface OutboxRow {
   id: string;
@@ -37,18 +34,14 @@ interface PackedRow {
  * makes it the only reader of this outbox.
  */
 export async function claimOutboxRows(tx: SqlExecutor, budget: number, memory: OutboxMemory): Promise<OutboxRow[]> {
-  const held = memory.oldest(budget);
-  // Rows are up to a page each: when the memory's oldest rows hold the budget, the round is most likely those (and a
-  // few of another writer's), so the window need not read `budget` rows' pages to sum their counts.
-  const scanned = held.full ? held.ids.length + ROWS_BEYOND_MEMORY : budget;
   const { rows } = await tx.query<PackedRow>(
     `WITH head AS (
        SELECT id, sum(message_count) OVER (ORDER BY id) - message_count AS before
-       FROM (SELECT id, message_count FROM ${KafkaTables.outboxBatches} ORDER BY id LIMIT $3) AS oldest)
+       FROM (SELECT id, message_count FROM ${KafkaTables.outboxBatches} ORDER BY id LIMIT $1) AS oldest)
      SELECT b.id, b.lane, b.message_count, (SELECT origin FROM ${KafkaTables.outboxOrigin}) AS origin,
             CASE WHEN b.id = ANY ($2::bigint[]) THEN NULL ELSE encode(b.packed, 'base64') END AS packed
      FROM head JOIN ${KafkaTables.outboxBatches} b ON b.id = head.id WHERE head.before < $1 ORDER BY b.id`,
-    [budget, held.ids, scanned],
+    [budget, memory.ids()],
   );
   return rows.map((row) => ({ id: row.id, message_count: row.message_count, messages: withSequences(row, memory) }));
 }

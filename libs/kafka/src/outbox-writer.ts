@@ -1,5 +1,5 @@
 import { KafkaTables } from './kafka-tables.ddl';
-import { OutboxRowPacker, type PackedMessage, type PackedOutboxRow } from './outbox-batch-codec';
+import { MAX_MESSAGES_PER_PACKED_ROW, OutboxRowPacker, type PackedMessage, type PackedOutboxRow } from './outbox-batch-codec';
 import type { OutboxLane } from './outbox-lane';
 import { OUTBOX_MEMORY_KEY_SQL, outboxMemory } from './outbox-memory';
 import type { SqlExecutor } from './sql-client';
@@ -67,10 +67,10 @@ export async function writeOutboxLanes(
   alongside: readonly AlongsideWrite[] = [],
 ): Promise<void> {
   const params = new StatementParams();
-  const rows: { lane: string; count: number; stored: Buffer }[] = [];
+  const tuples: string[] = [];
   // A row packed ahead is remembered as its bytes, decoded if its relay claims it.
   const chunks: Array<{ messages: PackedMessage[] | null; packed: Buffer }> = [];
-  const packer = new OutboxRowPacker({ inline: true });
+  const packer = new OutboxRowPacker();
   for (const { lane, entries, packed: packedAhead = [] } of lanes) {
     if (lane.tx !== tx) throw new Error(`writeOutbox: lane ${lane.id} was locked by another transaction`);
     const messages: PackedMessage[] = [];
@@ -79,53 +79,31 @@ export async function writeOutboxLanes(
       messages.push(m);
       packer.add(m.topic, m.key, m.value, m.headers);
     }
-    let taken = 0;
-    for (const { packed, stored, count } of packer.take()) {
-      chunks.push({ messages: messages.slice(taken, (taken += count)), packed });
-      rows.push({ lane: lane.id, count, stored });
-    }
+    packer.take().forEach(({ packed, stored, count }, i) => {
+      chunks.push({ messages: messages.slice(i * MAX_MESSAGES_PER_PACKED_ROW, i * MAX_MESSAGES_PER_PACKED_ROW + count), packed });
+      tuples.push(`(${params.bind(lane.id)}::text, ${params.bind(count)}::int, ${params.bind(stored)}::bytea)`);
+    });
     for (const { packed, stored, count } of packedAhead) {
       chunks.push({ messages: null, packed });
-      rows.push({ lane: lane.id, count, stored });
+      tuples.push(`(${params.bind(lane.id)}::text, ${params.bind(count)}::int, ${params.bind(stored)}::bytea)`);
     }
   }
   const others = alongside.map((write, i) => `w${i} AS (${write(params)})`);
-  if (rows.length === 0) {
+  if (tuples.length === 0) {
     if (others.length > 0) await tx.query(`WITH ${others.join(', ')} SELECT 1`, params.values);
     return;
   }
-  // Every row's bytes in one binary parameter, cut apart by Postgres: the statement's text is the same whatever the
-  // number of rows (one prepared statement), and pg copies one buffer into its Bind message instead of growing it
-  // row by row.
-  const starts: number[] = [];
-  const lengths: number[] = [];
-  let at = 1;
-  for (const { stored } of rows) {
-    starts.push(at);
-    lengths.push(stored.length);
-    at += stored.length;
-  }
-  const bytes =
-    rows.length === 1
-      ? rows[0].stored
-      : Buffer.concat(
-          rows.map((row) => row.stored),
-          at - 1,
-        );
-  // One round trip: the INSERT in a data-modifying WITH runs to completion, and the NOTIFY rides along. Rows are
-  // inserted in ordinality order, so their ids follow the chunks' order.
-  const { rows: inserted } = await tx.query<{ id: string; memory_key: string }>(
-    `WITH ${[...others, ''].join(', ')}written AS (INSERT INTO ${KafkaTables.outboxBatches} (lane, message_count, packed)
-            SELECT r.lane, r.message_count, substring(${params.bind(bytes)}::bytea FROM r.start FOR r.length)
-            FROM unnest(${params.bind(rows.map((row) => row.lane))}::text[], ${params.bind(rows.map((row) => row.count))}::int[],
-                        ${params.bind(starts)}::int[], ${params.bind(lengths)}::int[]) WITH ORDINALITY AS r(lane, message_count, start, length, n)
-            ORDER BY r.n RETURNING id),
+  // One round trip: the INSERT in a data-modifying WITH runs to completion, and the NOTIFY rides along.
+  const { rows } = await tx.query<{ id: string; memory_key: string }>(
+    `WITH ${[...others, ''].join(', ')}written AS (INSERT INTO ${KafkaTables.outboxBatches} (lane, message_count, packed) VALUES ${tuples.join(', ')} RETURNING id),
           notified AS (SELECT pg_notify(${params.bind(OUTBOX_NOTIFY_CHANNEL)}, current_schema()))
      SELECT written.id, ${OUTBOX_MEMORY_KEY_SQL} AS memory_key FROM written, notified`,
     params.values,
   );
   // The ids come from the sequence in VALUES order, so ascending ids are the chunks in order.
-  const ids = inserted.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const memory = outboxMemory(inserted[0].memory_key);
-  ids.forEach((id, i) => memory.remember(id.toString(), chunks[i].messages ?? chunks[i].packed, chunks[i].packed.length, chunks[i].packed));
+  const inserted = rows.map((row) => BigInt(row.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const memory = outboxMemory(rows[0].memory_key);
+  inserted.forEach((id, i) =>
+    memory.remember(id.toString(), chunks[i].messages ?? chunks[i].packed, chunks[i].packed.length, chunks[i].packed),
+  );
 }
