@@ -93,6 +93,8 @@ export async function startBenchBroker(
     ['--port', String(port), '--data-dir', join(work, 'kafka'), '--auto-create-topics', 'false', '--log-level', 'warn'],
     {},
     logFd,
+    // V8 flags for the broker alone (space-separated), e.g. `--cpu-prof --cpu-prof-dir=DIR`, which NODE_OPTIONS refuses.
+    (process.env.BENCH_BROKER_NODE_FLAGS ?? '').split(' ').filter(Boolean),
   );
   const brokers = [`127.0.0.1:${port}`];
   for (let attempt = 0; ; attempt++) {
