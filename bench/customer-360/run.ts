@@ -27,7 +27,6 @@ import { committed, endOffset, produceRange } from '../shared/kafka-progress';
 import { freePort } from '@tessera/testing';
 import { PostgresCpuByClient } from '../shared/postgres-cpu-by-client';
 import { consumerSlices, formatSlices } from './consumer-slices';
-import { postgresCpuSeconds } from './postgres-cpu';
 import { ANONYMOUS_STEPS, encodedWorkload, EVENTS_PER_PERSON, MERGES_PER_PERSON } from './workload';
 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
@@ -120,16 +119,24 @@ async function runRound(values: Options): Promise<number | undefined> {
       resolver: () => resolver.child.cpuSeconds(),
       merger: () => merger.child.cpuSeconds(),
       broker: () => rig.broker.cpuSeconds(),
-      postgres: () => postgresCpuSeconds(rig.pgDataDir),
     });
+    // A backend's CPU is read from /proc while it lives: the pools close connections idle for 10 s, and the resolver's
+    // go idle when it is done, often that long before the merger is. So every poll keeps each backend's latest figure.
     const pgByService = new PostgresCpuByClient(rig.pgDataDir, { resolver: resolver.child.pid, merger: merger.child.pid });
     const pgBefore = pgByService.snapshot();
+    const pgSeen = pgByService.snapshot();
+    const samplePostgres = () => {
+      for (const [pid, backend] of pgByService.snapshot().backends) pgSeen.backends.set(pid, backend);
+    };
     const started = Date.now();
     // The browsing phase must be resolved before the logins, or a login processed first (it sits on another
     // partition) would make the later anonymous events attach instead of merge: the clock keeps running meanwhile.
     const browsing = people * ANONYMOUS_STEPS;
     await produceRange(producer, Topics.EventsValid, workload, 0, browsing);
-    while ((await committed(admin, 'identity-resolver', Topics.EventsValid)) < browsing) await new Promise((r) => setTimeout(r, 100));
+    while ((await committed(admin, 'identity-resolver', Topics.EventsValid)) < browsing) {
+      samplePostgres();
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await produceRange(producer, Topics.EventsValid, workload, browsing);
     const producedSeconds = (Date.now() - started) / 1000;
     await producer.disconnect();
@@ -140,11 +147,20 @@ async function runRound(values: Options): Promise<number | undefined> {
     const resolverDone = () => {
       resolverSeconds ||= (Date.now() - started) / 1000;
     };
-    await rig.waitFor(() => caughtUp(admin, events, resolverDone), Math.max(300_000, events * 5), 'not caught up');
+    await rig.waitFor(
+      () => {
+        samplePostgres();
+        return caughtUp(admin, events, resolverDone);
+      },
+      Math.max(300_000, events * 5),
+      'not caught up',
+    );
     const seconds = (Date.now() - started) / 1000;
     process.stdout.write(`resolver done after ${resolverSeconds.toFixed(1)} s, merger after ${seconds.toFixed(1)} s\n`);
     const cpu = meter.used();
-    const pgCpu = PostgresCpuByClient.between(pgBefore, pgByService.snapshot(), ['resolver', 'merger']);
+    samplePostgres();
+    const pgCpu = PostgresCpuByClient.between(pgBefore, pgSeen, ['resolver', 'merger']);
+    const postgresSeconds = pgCpu.resolver + pgCpu.merger + pgCpu.other;
     const lockWaitLines = await lockWaits?.stop();
     const problems = await verify(databaseUrl, people);
     if (values.pgStats) process.stdout.write((await topStatements(databaseUrl, 30)) + lockWaitLines);
@@ -169,8 +185,8 @@ async function runRound(values: Options): Promise<number | undefined> {
             fmt(events / seconds),
             perEvent(cpu.resolver),
             perEvent(cpu.merger),
-            cpu.postgres > 0
-              ? `${perEvent(cpu.postgres)} (resolver ${perEvent(pgCpu.resolver)}, merger ${perEvent(pgCpu.merger)}, other ${perEvent(pgCpu.other)})`
+            postgresSeconds > 0
+              ? `${perEvent(postgresSeconds)} (resolver ${perEvent(pgCpu.resolver)}, merger ${perEvent(pgCpu.merger)}, other ${perEvent(pgCpu.other)})`
               : '-',
             perEvent(cpu.broker),
           ],
