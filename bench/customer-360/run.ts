@@ -25,15 +25,18 @@ import { sampleLockWaits } from '../shared/lock-wait-sampler';
 import { PG_STATS_SETTINGS, resetPgStats, topStatements } from '../shared/pg-stats';
 import { committed, endOffset, produceRange } from '../shared/kafka-progress';
 import { freePort } from '@tessera/testing';
-import { postgresCpuSeconds } from './postgres-cpu';
+import { PostgresCpuByClient } from '../shared/postgres-cpu-by-client';
+import { consumerSlices, formatSlices } from './consumer-slices';
 import { ANONYMOUS_STEPS, encodedWorkload, EVENTS_PER_PERSON, MERGES_PER_PERSON } from './workload';
 
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 const RESOLVER_SCHEMA = 'bench_identity_resolver';
 const MERGER_SCHEMA = 'bench_profile_merger';
 
-async function caughtUp(admin: Admin, events: number): Promise<boolean> {
+/** Whether both services are done; `onResolverDone` is called on each check that finds the resolver done. */
+async function caughtUp(admin: Admin, events: number, onResolverDone: () => void): Promise<boolean> {
   if ((await committed(admin, 'identity-resolver', Topics.EventsValid)) < events) return false;
+  onResolverDone();
   const resolvedEnd = await endOffset(admin, Topics.EventsResolved);
   if (resolvedEnd < events) return false;
   if ((await committed(admin, 'profile-merger', Topics.EventsResolved)) < resolvedEnd) return false;
@@ -97,7 +100,7 @@ async function runRound(values: Options): Promise<number | undefined> {
         KAFKA_BROKERS: rig.brokers.join(','),
         TESSERA_ADMIN_TOKEN: ADMIN_TOKEN,
       });
-      return { child, readyz: `http://127.0.0.1:${port}/readyz` };
+      return { child, readyz: `http://127.0.0.1:${port}/readyz`, metrics: `http://127.0.0.1:${port}/metrics` };
     };
     const resolver = await service('identity-resolver', RESOLVER_SCHEMA);
     const merger = await service('profile-merger', MERGER_SCHEMA);
@@ -116,26 +119,51 @@ async function runRound(values: Options): Promise<number | undefined> {
       resolver: () => resolver.child.cpuSeconds(),
       merger: () => merger.child.cpuSeconds(),
       broker: () => rig.broker.cpuSeconds(),
-      postgres: () => postgresCpuSeconds(rig.pgDataDir),
     });
+    // A backend's CPU is read from /proc while it lives: the pools close connections idle for 10 s, and the resolver's
+    // go idle when it is done, often that long before the merger is. So every poll keeps each backend's latest figure.
+    const pgByService = new PostgresCpuByClient(rig.pgDataDir, { resolver: resolver.child.pid, merger: merger.child.pid });
+    const pgBefore = pgByService.snapshot();
+    const pgSeen = pgByService.snapshot();
+    const samplePostgres = () => {
+      for (const [pid, backend] of pgByService.snapshot().backends) pgSeen.backends.set(pid, backend);
+    };
     const started = Date.now();
     // The browsing phase must be resolved before the logins, or a login processed first (it sits on another
     // partition) would make the later anonymous events attach instead of merge: the clock keeps running meanwhile.
     const browsing = people * ANONYMOUS_STEPS;
     await produceRange(producer, Topics.EventsValid, workload, 0, browsing);
-    while ((await committed(admin, 'identity-resolver', Topics.EventsValid)) < browsing) await new Promise((r) => setTimeout(r, 100));
+    while ((await committed(admin, 'identity-resolver', Topics.EventsValid)) < browsing) {
+      samplePostgres();
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await produceRange(producer, Topics.EventsValid, workload, browsing);
     const producedSeconds = (Date.now() - started) / 1000;
     await producer.disconnect();
     process.stdout.write(
       `browsing phase resolved and logins produced after ${producedSeconds.toFixed(1)} s; waiting for the merger to catch up...\n`,
     );
-    await rig.waitFor(() => caughtUp(admin, events), Math.max(300_000, events * 5), 'not caught up');
+    let resolverSeconds = 0;
+    const resolverDone = () => {
+      resolverSeconds ||= (Date.now() - started) / 1000;
+    };
+    await rig.waitFor(
+      () => {
+        samplePostgres();
+        return caughtUp(admin, events, resolverDone);
+      },
+      Math.max(300_000, events * 5),
+      'not caught up',
+    );
     const seconds = (Date.now() - started) / 1000;
+    process.stdout.write(`resolver done after ${resolverSeconds.toFixed(1)} s, merger after ${seconds.toFixed(1)} s\n`);
     const cpu = meter.used();
+    samplePostgres();
+    const pgCpu = PostgresCpuByClient.between(pgBefore, pgSeen, ['resolver', 'merger']);
+    const postgresSeconds = pgCpu.resolver + pgCpu.merger + pgCpu.other;
     const lockWaitLines = await lockWaits?.stop();
     const problems = await verify(databaseUrl, people);
-    if (values.pgStats) process.stdout.write((await topStatements(databaseUrl)) + lockWaitLines);
+    if (values.pgStats) process.stdout.write((await topStatements(databaseUrl, 30)) + lockWaitLines);
     const perEvent = (s: number) => microsPerEvent(s, events);
     process.stdout.write(
       [
@@ -157,10 +185,14 @@ async function runRound(values: Options): Promise<number | undefined> {
             fmt(events / seconds),
             perEvent(cpu.resolver),
             perEvent(cpu.merger),
-            cpu.postgres > 0 ? perEvent(cpu.postgres) : '-',
+            postgresSeconds > 0
+              ? `${perEvent(postgresSeconds)} (resolver ${perEvent(pgCpu.resolver)}, merger ${perEvent(pgCpu.merger)}, other ${perEvent(pgCpu.other)})`
+              : '-',
             perEvent(cpu.broker),
           ],
         ),
+        formatSlices('resolver', await consumerSlices(resolver.metrics)),
+        formatSlices('merger', await consumerSlices(merger.metrics)),
         `resolver + merger: ${fmt(events / seconds)} events/s (target >= 10,000): ${events / seconds >= 10_000 ? 'MET' : 'NOT MET'}`,
         problems.length === 0
           ? 'check: every event stored once, every merge logged, every profile counts 10 events'
