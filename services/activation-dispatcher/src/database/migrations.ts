@@ -5,6 +5,7 @@ import { DeadDeliveriesIndex1734000000000 } from './dead-deliveries-index.migrat
 import { DeliveryIndexes1733900000000 } from './delivery-indexes.migration';
 import { DeliveryLease1733700000000 } from './delivery-lease.migration';
 import { DeliveryWithdrawal1733800000000 } from './delivery-withdrawal.migration';
+import { DeliveryWriteCost1734100000000 } from './delivery-write-cost.migration';
 
 /** Applied in order at start, inside this service's own schema. Append new migrations; never edit applied ones. */
 export const ACTIVATION_DISPATCHER_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const ACTIVATION_DISPATCHER_MIGRATIONS = [
   DeliveryWithdrawal1733800000000,
   DeliveryIndexes1733900000000,
   DeadDeliveriesIndex1734000000000,
+  DeliveryWriteCost1734100000000,
 ];
