@@ -97,16 +97,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   private async poll(): Promise<void> {
     const now = this.deps.clock.now() / 1000;
-    // "has due work" in two halves, each on its own queue index: the unbatched rows (never leased; new rows are due
-    // when inserted) and the formed batches. One EXISTS over all pending rows walks the in-flight heads first, which
-    // are leased and so never due.
-    const due = (batched: string): string =>
-      `EXISTS (SELECT 1 FROM deliveries x
-                WHERE x.destination_id = d.destination_id AND x.status = 'pending' AND x.batch_id ${batched}
-                  AND x.next_attempt_at <= to_timestamp($1) AND (x.lease_until IS NULL OR x.lease_until <= to_timestamp($1)))`;
     const { rows } = await this.pool.query<DestinationRow>(
       `SELECT d.destination_id, d.kind, d.config, d.secrets, d.concurrency, d.rate_per_second, d.max_attempts, d.max_age_seconds,
-              d.batch_size, d.updated_at::text AS version, ${due('IS NULL')} OR ${due('IS NOT NULL')} AS due
+              d.batch_size, d.updated_at::text AS version,
+              EXISTS (SELECT 1 FROM deliveries x
+                       WHERE x.destination_id = d.destination_id AND x.status = 'pending' AND x.next_attempt_at <= to_timestamp($1)
+                         AND (x.lease_until IS NULL OR x.lease_until <= to_timestamp($1))) AS due
          FROM destinations d WHERE d.deleted_at IS NULL`,
       [now],
     );
