@@ -134,6 +134,7 @@ export class ActivationSchema1734200000000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX deliveries_batch_idx ON deliveries (destination_id, batch_id) WHERE status = 'pending' AND batch_id IS NOT NULL`,
     );
+    await q.query(`CREATE INDEX deliveries_due_idx ON deliveries (destination_id, next_attempt_at) WHERE status = 'pending'`);
     await q.query(`CREATE INDEX deliveries_dead_idx ON deliveries (destination_id, seq) WHERE status = 'dead'`);
     await q.query('CREATE INDEX deliveries_profile_idx ON deliveries (profile_id, created_at)');
     await q.query(`CREATE INDEX deliveries_sync_idx ON deliveries (sync_id, seq) WHERE status IN ('pending', 'failed', 'dead')`);

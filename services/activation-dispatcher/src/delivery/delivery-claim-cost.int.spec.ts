@@ -62,8 +62,8 @@ describe('delivery claim cost (embedded Postgres)', () => {
     const plan = await h.schema.pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${lookup.text}`, lookup.values);
     const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
     expect(text).toContain('deliveries_batch_idx');
+    expect(text).not.toContain('deliveries_due_idx');
     expect(text).not.toContain('deliveries_pending_order_idx');
-    expect(text).not.toContain('deliveries_unbatched_idx');
   });
 
   it('claims the last short batch with more = false', async () => {

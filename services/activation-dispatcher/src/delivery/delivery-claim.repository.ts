@@ -59,8 +59,8 @@ export class DeliveryClaimRepository {
       // the lock, index plans for the rest of the claim (PREFER_INDEX_PLANS) and the oldest due batch formed earlier
       // in one round trip (the lookup is read-only, so taking it
       // without the lock is harmless). OFFSET 0 plans the lookup on its own, on the batch index (formed pending rows
-      // only: the in-flight and retried ones): under ORDER BY ... LIMIT the planner may walk an index over every
-      // pending row of the destination instead, to find none.
+      // only: the in-flight and retried ones): under ORDER BY ... LIMIT the planner walked the due index instead,
+      // through every pending row of the destination, to find none.
       const head = await tx.query<{ locked: boolean; batch_id: string | null }>(
         `SELECT pg_try_advisory_xact_lock(${CLAIM_LOCK_KEY}) AS locked,
                 ${PREFER_INDEX_PLANS},
@@ -135,9 +135,10 @@ export class DeliveryClaimRepository {
   /**
    * Leases the given rows (a new batch) or a formed batch's pending rows, in one statement: counts the attempt and
    * sets the lease, or, for a row withdrawn while a worker that has since died was sending it, makes it
-   * `suppressed` instead of sending it again (activation-schema.migration.ts, withdrawn_reason). The same statement closes what a
-   * dead worker left `in_flight` as abandoned and writes this attempt's `in_flight` row for each leased row: one
-   * round trip fewer per claim, and a lane's claims are what its batches queue behind (docs/benchmarks.md).
+   * `suppressed` instead of sending it again (withdrawn_reason, activation-schema.migration.ts). The same statement
+   * closes what a dead worker left `in_flight` as abandoned and writes this attempt's `in_flight` row for each
+   * leased row: one round trip fewer per claim, and a lane's claims are what its batches queue behind
+   * (docs/benchmarks.md).
    */
   private async lease(
     tx: SqlExecutor,
