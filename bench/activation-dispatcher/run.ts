@@ -34,6 +34,7 @@ import { runMain } from '../shared/run-main';
 import { sendAtRate, SERVICES, startPipeline, webhookSync, WRITE_KEY_AUTH, type Pipeline, type Service } from '../shared/pipeline-stack';
 import { hopBreakdown, percentiles, StageClock, STAGE_TOPICS } from '../shared/stage-clock';
 import { ForkedReceiver } from './forked-receiver';
+import { TableWrites } from './table-writes';
 
 /** With no new receipt for this long, the latency phase's changes still missing are counted as never delivered. */
 const QUIET_MS = 15_000;
@@ -75,6 +76,7 @@ async function measureDeliveries(
     postgres: () => postgresCpuSeconds(p.rig.pgDataDir),
   });
   if (pgStats) await resetPgStats(p.rig.databaseUrl);
+  const writes = await TableWrites.start(p.rig.databaseUrl);
   const started = Date.now();
   const base = await committed(p.rig.admin, 'activation-dispatcher', Topics.SegmentsMembership);
   await produceRange(producer, Topics.SegmentsMembership, messages);
@@ -92,8 +94,10 @@ async function measureDeliveries(
   const seconds = (Date.now() - started) / 1000;
   const cpu = meter.used();
   const requests = receiver.requests('/throughput').length;
+  const writeReport = await writes.report(deliveries, 'delivery');
   return [
     ...(pgStats ? [await topStatements(p.rig.databaseUrl, 25)] : []),
+    writeReport,
     ...resultBlock(
       [
         'deliveries',
@@ -221,6 +225,7 @@ async function measureLatency(
   });
   const pgByClient = new PostgresCpuByClient(p.rig.pgDataDir, Object.fromEntries(SERVICES.map((s) => [s, p.process[s]!.pid])));
   const pgBefore = pgByClient.snapshot();
+  const writes = await TableWrites.start(p.rig.databaseUrl);
   const failures: string[] = [];
   const total = rate * seconds;
   const sent = await sendAtRate(p, rate, total, (k) => identify(k % people, Math.floor(k / people) % 2 === 0, k, `lat-${k}`), failures);
@@ -247,6 +252,7 @@ async function measureLatency(
   // goes on after the sending window
   const drained = meter.used();
   const pgDrained = PostgresCpuByClient.between(pgBefore, pgByClient.snapshot(), SERVICES);
+  const writeReport = await writes.report(received.size, 'change delivered');
   await clock.stop();
   const lockWaitReport = lockWaits ? await lockWaits.stop() : undefined;
   if (failures.length > 0) throw new Error(`the gateway refused requests: ${failures[0]}`);
@@ -294,6 +300,7 @@ async function measureLatency(
   return [
     ...(pgStats ? [await topStatements(p.rig.databaseUrl, 25)] : []),
     ...(lockWaitReport ? [lockWaitReport] : []),
+    writeReport,
     ...resultBlock(
       ['changes sent', 'rate (sent)', 'reached the webhook', 'p50 ms', 'p99 ms', 'max ms', 'Postgres CPU', 'broker CPU'],
       [

@@ -63,6 +63,7 @@ describe('delivery claim cost (embedded Postgres)', () => {
     const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
     expect(text).toContain('deliveries_batch_idx');
     expect(text).not.toContain('deliveries_due_idx');
+    expect(text).not.toContain('deliveries_pending_order_idx');
   });
 
   it('claims the last short batch with more = false', async () => {
@@ -86,5 +87,29 @@ describe('delivery claim cost (embedded Postgres)', () => {
     const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
     expect(text).toContain('sync_members_profile_idx');
     expect(text).not.toContain('Seq Scan');
+  });
+
+  it("reads a sync's pending, failed and dead rows for a mirror through an index that skips delivered rows", async () => {
+    await h.schema.pool.query(
+      `INSERT INTO deliveries (delivery_id, destination_id, sync_id, profile_id, action, payload, status)
+       SELECT 'm' || i, 'cost', 'mirror-sync', 'm' || i, 'add', '{}', CASE WHEN i % 1000 = 0 THEN 'dead' WHEN i % 1000 = 1 THEN 'pending' ELSE 'delivered' END
+         FROM generate_series(1, 20000) AS i`,
+    );
+    await h.schema.pool.query('ANALYZE deliveries');
+    // mirror.service.ts: the pending rows applied on top of the last sent state, and the sends that did not land
+    for (const sql of [
+      `SELECT seq, profile_id, action FROM deliveries WHERE sync_id = $1 AND status = 'pending' ORDER BY seq`,
+      `SELECT f.profile_id, f.action FROM deliveries f WHERE f.sync_id = $1 AND f.status IN ('failed', 'dead')`,
+    ]) {
+      const plan = await h.schema.pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, ['mirror-sync']);
+      const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+      // the partial sync index, or (for the pending rows) another pending-only index: never the delivered rows
+      expect(text).toMatch(/deliveries_(sync|due|pending_order|unbatched)_idx/);
+      expect(text).not.toContain('Seq Scan');
+    }
+    const { rows } = await h.schema.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM deliveries WHERE sync_id = 'mirror-sync' AND status IN ('pending', 'failed', 'dead')`,
+    );
+    expect(rows[0].n).toBe(40);
   });
 });

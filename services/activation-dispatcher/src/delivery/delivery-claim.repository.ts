@@ -135,9 +135,10 @@ export class DeliveryClaimRepository {
   /**
    * Leases the given rows (a new batch) or a formed batch's pending rows, in one statement: counts the attempt and
    * sets the lease, or, for a row withdrawn while a worker that has since died was sending it, makes it
-   * `suppressed` instead of sending it again (delivery-withdrawal.migration.ts). The same statement closes what a
-   * dead worker left `in_flight` as abandoned and writes this attempt's `in_flight` row for each leased row: one
-   * round trip fewer per claim, and a lane's claims are what its batches queue behind (docs/benchmarks.md).
+   * `suppressed` instead of sending it again (withdrawn_reason, activation-schema.migration.ts). The same statement
+   * closes what a dead worker left `in_flight` as abandoned and writes this attempt's `in_flight` row for each
+   * leased row: one round trip fewer per claim, and a lane's claims are what its batches queue behind
+   * (docs/benchmarks.md).
    */
   private async lease(
     tx: SqlExecutor,

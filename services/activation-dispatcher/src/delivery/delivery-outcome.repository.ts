@@ -33,7 +33,7 @@ export class DeliveryOutcomeRepository {
              FROM unnest($8::text[], $9::int[], $10::text[], $11::int[], $12::text[]) AS x(id, attempt, outcome, http_status, error)
             WHERE t.delivery_id = x.id AND t.attempt = x.attempt)
          -- withdrawn: the profile lost its permission during this send; what did not get through is suppressed, not
-         -- retried nor dead-lettered (delivery-withdrawal.migration.ts)
+         -- retried nor dead-lettered (activation-schema.migration.ts, withdrawn_reason)
          UPDATE deliveries d
             SET status = CASE WHEN d.withdrawn_reason IS NOT NULL AND u.status IN ('pending', 'dead') THEN 'suppressed' ELSE u.status END,
                 reason = CASE WHEN d.withdrawn_reason IS NOT NULL AND u.status IN ('pending', 'dead') THEN d.withdrawn_reason

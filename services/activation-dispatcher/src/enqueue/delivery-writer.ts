@@ -15,9 +15,9 @@ export interface WriteSummary {
 /**
  * Writes a plan in the caller's transaction, set-based: pending sends that lost their permission become suppressed
  * first (or, while a worker sends them under a live lease, are marked withdrawn: the send finishes, and if it does not
- * deliver the row becomes suppressed then; see delivery-withdrawal.migration.ts), then the new deliveries (ON CONFLICT
- * DO NOTHING on the idempotency key, so a replayed input adds nothing), what each sync was last sent (sync_members)
- * and the segment membership projection.
+ * deliver the row becomes suppressed then; see withdrawn_reason in activation-schema.migration.ts), then the new
+ * deliveries (ON CONFLICT DO NOTHING on the idempotency key, so a replayed input adds nothing), what each sync was
+ * last sent (sync_members) and the segment membership projection.
  */
 export async function writePlan(tx: SqlExecutor, plan: DeliveryPlanner): Promise<WriteSummary> {
   let pendingSuppressed = 0;
