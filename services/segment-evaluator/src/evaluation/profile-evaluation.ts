@@ -104,10 +104,10 @@ async function decide(
     const ids = work.map((r) => r.profile.profileId);
     const segments = relevantSegments(catalog, work);
     const partialIds = ids.filter((id) => !fullHistories.has(id));
-    const names = segments === null ? undefined : eventNamesOf(catalog, segments);
-    // segments that name no event (trait rules) read no history: no statement for an empty answer
     const histories =
-      partialIds.length > 0 && names?.length !== 0 ? await loadEventHistories(tx, partialIds, names) : new Map<string, EventHistory>();
+      partialIds.length > 0
+        ? await loadEventHistories(tx, partialIds, segments === null ? undefined : eventNamesOf(catalog, segments))
+        : new Map<string, EventHistory>();
     const memberships = await loadMemberships(tx, ids, segments);
     for (const r of work) {
       const id = r.profile.profileId;

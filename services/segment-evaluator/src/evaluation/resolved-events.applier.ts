@@ -84,27 +84,22 @@ export class ResolvedEventsApplier {
     // time-driven changes the scheduler has not fired yet come first, decided before these events existed
     const overdue = await fireOverdue(tx, catalog, rows, now);
 
-    // one statement: the new events in, these profiles' events older than the history out (the inserted ones are
-    // not older, so the two never touch the same row)
     const inserted = await tx.query<{ profile_id: string; name: string }>(
-      `WITH pruned AS (DELETE FROM profile_events WHERE profile_id = ANY($8::text[]) AND at_ms < $9)
-       INSERT INTO profile_events (profile_id, message_id, name, at_ms, properties, source_id, order_key)
+      `INSERT INTO profile_events (profile_id, message_id, name, at_ms, properties, source_id, order_key)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::jsonb[], $6::text[], $7::text[])
        ON CONFLICT (profile_id, message_id) DO NOTHING RETURNING profile_id, name`,
       [
-        ...[
-          events.map((e) => e.profileId),
-          events.map((e) => e.messageId),
-          events.map((e) => e.name),
-          events.map((e) => e.at),
-          events.map((e) => e.properties),
-          events.map((e) => e.sourceId),
-          events.map((e) => e.orderKey),
-          [...new Set(events.map((e) => e.profileId))],
-        ].map((column) => arrayLiteral(column, 'plain')),
-        horizon,
-      ],
+        events.map((e) => e.profileId),
+        events.map((e) => e.messageId),
+        events.map((e) => e.name),
+        events.map((e) => e.at),
+        events.map((e) => e.properties),
+        events.map((e) => e.sourceId),
+        events.map((e) => e.orderKey),
+      ].map((column) => arrayLiteral(column, 'plain')),
     );
+    const ids = [...new Set(events.map((e) => e.profileId))];
+    await tx.query('DELETE FROM profile_events WHERE profile_id = ANY($1::text[]) AND at_ms < $2', [arrayLiteral(ids, 'plain'), horizon]);
     const names = new Map<string, Set<string>>();
     for (const r of inserted.rows) names.set(r.profile_id, (names.get(r.profile_id) ?? new Set()).add(r.name));
     const requests = [...names].flatMap(([id, set]) => {
