@@ -52,8 +52,8 @@ export class EvaluatorInputConsumer implements KafkaBatchApplier<EvaluatorInput>
 
   async apply(ctx: ApplyContext<EvaluatorInput>): Promise<void> {
     const stopTimer = this.metrics.sliceDuration.startTimer();
-    // a slice binds its profiles' ids as `= ANY($1)`: without this the generic plan of the history read scanned the
-    // whole profile_events table on every call (docs/benchmarks.md)
+    // a slice binds its profiles' ids as `= ANY($1)`; without index plans the event-history read cost 5-15 ms a call
+    // whatever its rows (a scan of the whole table's cost) and was the stack's costliest statement (docs/benchmarks.md)
     await preferIndexPlans(ctx.tx);
     // read after the slice's profile locks, so a definition edit committed while a lock was awaited is seen
     const catalog = () => this.catalogs.load(ctx.tx);
