@@ -3,7 +3,6 @@ import { decode, Topics } from '@tessera/contracts';
 import { ok, type ApplyContext, type InboundMessage, type StepResult } from '@tessera/kafka';
 import { KafkaBatchConsumer, type KafkaBatchApplier } from '@tessera/kafka-nest';
 import { CounterTally, type Registry } from '@tessera/observability';
-import { preferIndexPlans } from '@tessera/persistence';
 import { METRICS_REGISTRY } from '@tessera/service-kit';
 import { SegmentClock } from '../config/segment-clock';
 import type { EvaluatorInput } from './evaluator-input';
@@ -52,9 +51,6 @@ export class EvaluatorInputConsumer implements KafkaBatchApplier<EvaluatorInput>
 
   async apply(ctx: ApplyContext<EvaluatorInput>): Promise<void> {
     const stopTimer = this.metrics.sliceDuration.startTimer();
-    // a slice binds its profiles' ids as `= ANY($1)`; without index plans the event-history read cost 5-15 ms a call
-    // whatever its rows (a scan of the whole table's cost) and was the stack's costliest statement (docs/benchmarks.md)
-    await preferIndexPlans(ctx.tx);
     // read after the slice's profile locks, so a definition edit committed while a lock was awaited is seen
     const catalog = () => this.catalogs.load(ctx.tx);
     const now = this.clock.now();
