@@ -32,6 +32,13 @@ export class ActivationSchema1734200000000 implements MigrationInterface {
   name = 'ActivationSchema1734200000000';
 
   async up(q: QueryRunner): Promise<void> {
+    // A schema made by the migrations squashed here has these tables but not this migration's row: say what to do
+    // instead of failing on the first CREATE TABLE.
+    await q.query(`DO $$ BEGIN
+       IF to_regclass(quote_ident(current_schema()) || '.destinations') IS NOT NULL THEN
+         RAISE EXCEPTION 'schema % holds the activation tables of an earlier Tessera version: drop the schema (or remove the dev data directory, TESSERA_DATA_DIR)', current_schema();
+       END IF;
+     END $$`);
     await q.query(`
       CREATE TABLE destinations (
         destination_id text COLLATE "C" PRIMARY KEY,
