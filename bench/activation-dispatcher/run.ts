@@ -22,7 +22,7 @@ import type { Message } from 'kafkajs';
 import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
+import { postgresCpuSeconds } from '../shared/postgres-cpu';
 import { fmt, microsPerEvent, resultBlock } from '../shared/bench-report';
 import { PG_STATS_SETTINGS, resetPgStats, topStatements } from '../shared/pg-stats';
 import { PostgresCpuByClient } from '../shared/postgres-cpu-by-client';

@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import { BILLING_TABLE, createBillingTable, writeCrmCsv } from '../connectors-read/bench-sources';
-import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
+import { postgresCpuSeconds } from '../shared/postgres-cpu';
 import { fmt, machineLine, microsPerEvent } from '../shared/bench-report';
 import { PG_STATS_SETTINGS, resetPgStats, topStatements, walCounters, walLine } from '../shared/pg-stats';
 import { BenchRig } from '../shared/bench-rig';

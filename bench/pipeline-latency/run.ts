@@ -17,7 +17,7 @@
 import { Topics } from '@tessera/contracts';
 import { parseArgs } from 'node:util';
 import { ScriptedReceiver } from '../../services/activation-dispatcher/src/test-support/scripted-receiver';
-import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
+import { postgresCpuSeconds } from '../shared/postgres-cpu';
 import { fmt, resultBlock } from '../shared/bench-report';
 import { BenchRig } from '../shared/bench-rig';
 import { CpuMeter } from '../shared/cpu-meter';

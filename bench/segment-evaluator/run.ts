@@ -27,7 +27,7 @@ import type { Message } from 'kafkajs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
+import { postgresCpuSeconds } from '../shared/postgres-cpu';
 import { BenchRig } from '../shared/bench-rig';
 import { floorComparison, runTransportFloor, type FloorRun } from './floor-comparison';
 import { history, profileChange, segments, valuesOf, workload } from './workload';

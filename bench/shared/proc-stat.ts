@@ -19,10 +19,10 @@ export function cpuSecondsOf(pid: number | string): number {
 }
 
 /**
- * CPU seconds of this process's children that have exited and been reaped (cutime + cstime): the difference across
- * one kcat run is that kcat's CPU time, since the brokers are still alive and not counted.
+ * CPU seconds of a process's children that have exited and been reaped (cutime + cstime); this process's by default.
+ * The difference across one kcat run is that kcat's CPU time, since the brokers are still alive and not counted.
  */
-export function reapedChildrenCpuSeconds(): number {
-  const fields = statFields('self');
+export function reapedChildrenCpuSeconds(pid: number | string = 'self'): number {
+  const fields = statFields(pid);
   return fields ? (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS_PER_SECOND : Number.NaN;
 }

@@ -7,7 +7,7 @@ import { freePort } from '@tessera/testing';
 import type { Admin } from 'kafkajs';
 import { Client } from 'pg';
 import { encodedWorkload, EVENTS_PER_PERSON } from '../customer-360/workload';
-import { postgresCpuSeconds } from '../customer-360/postgres-cpu';
+import { postgresCpuSeconds } from '../shared/postgres-cpu';
 import { fmt } from '../shared/bench-report';
 import type { BenchRig } from '../shared/bench-rig';
 import { CpuMeter } from '../shared/cpu-meter';
