@@ -25,3 +25,6 @@ export { pageLimit } from './http/page-limit';
 export { requireBodyKeyMatchesPath } from './http/path-key-match';
 export { DEFAULT_HTTP_TIMEOUTS, type HttpServerTimeouts } from './http/http-server-hardening';
 export { OffsetClock } from './time/offset-clock';
+export { PeriodicPruner, type PrunerOptions } from './maintenance/periodic-pruner';
+export { deleteInBatches } from './maintenance/batched-delete';
+export { prunedRowsCounter } from './maintenance/pruned-rows-metric';

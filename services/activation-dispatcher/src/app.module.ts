@@ -10,6 +10,7 @@ import { DestinationsModule } from './destinations/destinations.module';
 import { DlqModule } from './dlq/dlq.module';
 import { MirrorModule } from './mirror/mirror.module';
 import { ProjectionModule } from './projection/projection.module';
+import { RetentionModule } from './retention/retention.module';
 import { SuppressionsModule } from './suppressions/suppressions.module';
 import { SyncsModule } from './syncs/syncs.module';
 
@@ -24,6 +25,7 @@ const features = (delivery: Partial<DeliverySettings> = {}) => [
   DeliveryLogModule,
   DeliveryModule.forRoot(delivery),
   DlqModule,
+  RetentionModule.forRoot(),
 ];
 
 /** activation-dispatcher: destinations, syncs, delivery and the delivery log. Wiring only; features live in their own modules. */

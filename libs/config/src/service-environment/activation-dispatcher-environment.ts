@@ -32,4 +32,10 @@ export const ACTIVATION_DISPATCHER_ENV_SPEC = {
     100,
     600_000,
   )({ default: 5_000, desc: 'How often the queue-depth gauge is refreshed and deliveries past their max age go to the DLQ' }),
+  ACTIVATION_DELIVERY_RETENTION_DAYS: int(
+    1,
+    3650,
+  )({ default: 30, desc: 'How long delivered, failed and suppressed deliveries (and their attempts) stay in the delivery log' }),
+  ACTIVATION_DLQ_RETENTION_DAYS: int(1, 3650)({ default: 90, desc: 'How long dead deliveries stay in the DLQ, replayable' }),
+  ACTIVATION_PRUNE_INTERVAL_SECONDS: int(1, 86_400)({ default: 600, desc: 'How often the delivery log is pruned' }),
 };

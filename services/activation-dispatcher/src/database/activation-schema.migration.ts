@@ -19,7 +19,7 @@ import type { MigrationInterface, QueryRunner } from '@tessera/persistence';
  *   attempt and age budget (replayed_at, attempts_at_replay) while attempt numbers keep counting. withdrawn_reason
  *   marks a pending add or upsert that lost its permission while leased: it may be on the wire, so its send finishes,
  *   and if it does not deliver it becomes `suppressed` with this reason instead of being retried;
- * - delivery_attempts: every attempt, for the delivery log;
+ * - delivery_attempts: every attempt, for the delivery log (both tables pruned by retention/: the README's "Retention");
  * - destination_delivery_state: the last error and success per destination, so every replica's status API agrees.
  *
  * A delivery row is written three times (insert, lease, outcome), and the lease and the outcome are not HOT (they

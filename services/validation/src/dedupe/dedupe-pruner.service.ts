@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger, Registry } from '@tessera/observability';
 import type { Pool } from '@tessera/persistence';
-import { METRICS_REGISTRY, SERVICE_LOGGER, SERVICE_PG_POOL } from '@tessera/service-kit';
+import { METRICS_REGISTRY, PeriodicPruner, SERVICE_LOGGER, SERVICE_PG_POOL } from '@tessera/service-kit';
 import { VALIDATION_SETTINGS, type ValidationSettings } from '../config/validation-settings';
 import { expiredRowsPruner } from '../maintenance/expired-rows';
-import { PeriodicPruner } from '../maintenance/periodic-pruner';
 import { DEDUPE_KEYS } from './dedupe-store';
 
 /** Deletes dedupe keys older than the window (VALIDATION_DEDUPE_WINDOW_HOURS): the table stays the window's size. */

@@ -1,8 +1,8 @@
 import { createLogger, createMetricsRegistry } from '@tessera/observability';
+import { PeriodicPruner, type PrunerOptions } from '@tessera/service-kit';
 import { createTestSchema, type TestSchema } from '@tessera/testing';
 import { Writable } from 'node:stream';
 import { deleteExpiredRows, expiredRowsPruner, type ExpiringTable } from './expired-rows';
-import { PeriodicPruner, type PrunerOptions } from './periodic-pruner';
 
 class TestPruner extends PeriodicPruner {
   constructor(options: PrunerOptions) {

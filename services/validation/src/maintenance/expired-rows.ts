@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '@tessera/kafka';
 import type { Logger, Registry } from '@tessera/observability';
-import type { PrunerOptions } from './periodic-pruner';
+import { deleteInBatches, type PrunerOptions } from '@tessera/service-kit';
 import { prunerMetrics } from './metrics';
 
 /** A table whose rows expire by age: what a pruner deletes, and what its log lines call them. */
@@ -12,26 +12,24 @@ export interface ExpiringTable {
   readonly what: string;
 }
 
-/**
- * Deletes the rows older than olderThanMs in chunks, each its own short statement, so no pass holds many row
- * locks or a long transaction; returns how many it deleted.
- */
-export async function deleteExpiredRows(
+/** Deletes the rows older than olderThanMs in chunks (deleteInBatches); returns how many it deleted. */
+export function deleteExpiredRows(
   db: SqlExecutor,
   { table, timeColumn }: ExpiringTable,
   olderThanMs: number,
   chunk = 10_000,
 ): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const { rowCount } = await db.query(
-      `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
-         SELECT ctid FROM ${table} WHERE ${timeColumn} < now() - make_interval(secs => $1::double precision / 1000) LIMIT $2))`,
-      [olderThanMs, chunk],
-    );
-    total += rowCount ?? 0;
-    if ((rowCount ?? 0) < chunk) return total;
-  }
+  return deleteInBatches(
+    async (limit) =>
+      (
+        await db.query(
+          `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
+             SELECT ctid FROM ${table} WHERE ${timeColumn} < now() - make_interval(secs => $1::double precision / 1000) LIMIT $2))`,
+          [olderThanMs, limit],
+        )
+      ).rowCount ?? 0,
+    chunk,
+  );
 }
 
 export interface ExpiredRowsPrunerInput {

@@ -8,7 +8,7 @@ class TestPruner extends PeriodicPruner {
   }
 }
 
-const silentLogger = createLogger({ service: 'validation', destination: new Writable({ write: (_c, _e, done) => done() }) });
+const silentLogger = createLogger({ service: 'service-kit', destination: new Writable({ write: (_c, _e, done) => done() }) });
 
 describe('PeriodicPruner', () => {
   it('shares one pass between concurrent calls and reports what it deleted', async () => {
