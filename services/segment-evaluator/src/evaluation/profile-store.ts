@@ -123,7 +123,10 @@ export function withValuesJson(row: Omit<ProfileRow, 'values' | 'valuesJson'>, j
   };
 }
 
-/** The histories of `ids`; only the events named in `names` when given (a preview reads what its rule names). */
+/**
+ * The histories of `ids`; only the events named in `names` when given (a preview reads what its rule names). The
+ * whole histories go through profile_histories (history-read.migration.ts), whose plan is the index probe.
+ */
 export async function loadEventHistories(
   tx: SqlExecutor,
   ids: readonly string[],
@@ -138,9 +141,11 @@ export async function loadEventHistories(
     message_id: string;
     source_id: string;
   }>(
-    `SELECT profile_id, name, at_ms, properties, order_key, message_id, source_id FROM profile_events
-      WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR name = ANY($2::text[]))`,
-    [arrayLiteral(ids, 'plain'), names ? arrayLiteral(names, 'plain') : null],
+    names
+      ? `SELECT profile_id, name, at_ms, properties, order_key, message_id, source_id FROM profile_events
+      WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR name = ANY($2::text[]))`
+      : 'SELECT profile_id, name, at_ms, properties, order_key, message_id, source_id FROM profile_histories($1::text[])',
+    names ? [arrayLiteral(ids, 'plain'), arrayLiteral(names, 'plain')] : [arrayLiteral(ids, 'plain')],
   );
   const byProfile = new Map<string, StoredOccurrence[]>();
   for (const r of rows) {
