@@ -143,7 +143,7 @@ export async function loadEventHistories(
   }>(
     names
       ? `SELECT profile_id, name, at_ms, properties, order_key, message_id, source_id FROM profile_events
-      WHERE profile_id = ANY($1::text[]) AND ($2::text[] IS NULL OR name = ANY($2::text[]))`
+      WHERE profile_id = ANY($1::text[]) AND name = ANY($2::text[])`
       : 'SELECT profile_id, name, at_ms, properties, order_key, message_id, source_id FROM profile_histories($1::text[])',
     names ? [arrayLiteral(ids, 'plain'), arrayLiteral(names, 'plain')] : [arrayLiteral(ids, 'plain')],
   );
