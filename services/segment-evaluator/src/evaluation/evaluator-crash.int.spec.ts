@@ -183,9 +183,10 @@ describe('segment-evaluator under kill -9 (embedded broker + Postgres, child pro
             const plan = PLANS[(profileWave + (i % 2)) % 3];
             if (moves) {
               // deadlines a few seconds ahead, spread over a second: their timers fire while later waves go on. Wave 1
-              // must be applied before its deadlines (else its enters are decided on input, not by the timer): at a
-              // load of ~27 on two cores applying it took over 4 s, hence 6 s (wave 12 is applied as quickly)
-              deadlines.get(profileId)?.push(sentAt + 6_000 + (i % 50) * 20);
+              // must be applied before its deadlines (else its enters are decided on input, not by the timer): on two
+              // cores busy with other suites and benches (load 16-27) applying it took over 6 s, hence 10 s (wave 12
+              // is applied as quickly)
+              deadlines.get(profileId)?.push(sentAt + 10_000 + (i % 50) * 20);
             }
             const deadline = deadlines.get(profileId)?.at(-1) as number;
             inputs.get(profileId)?.push({ kind: 'profile', plan, deadline });
